@@ -1,0 +1,263 @@
+#include "analyzer/dockerfile/build_model.h"
+
+#include <algorithm>
+#include <map>
+#include <regex>
+#include <set>
+
+#include "analyzer/shell/arch_vocabulary.h"
+#include "analyzer/text_util.h"
+
+namespace mal::dockerfile {
+
+bool Stage::declaresArgBefore(const std::string& argName, size_t instruction) const {
+  return std::any_of(args.begin(), args.end(), [&](const ArgDeclaration& a) {
+    return a.name == argName && a.instruction < instruction;
+  });
+}
+
+std::string Stage::label() const { return name.empty() ? "stage " + std::to_string(index) : "'" + name + "'"; }
+
+const Stage* BuildModel::stageNamed(const std::string& wanted) const {
+  const std::string lowered = text::lower(wanted);
+  for (const auto& stage : stages) {
+    if (!stage.name.empty() && stage.name == lowered) return &stage;
+  }
+  // A stage can also be named by its index.
+  if (!wanted.empty() && std::all_of(wanted.begin(), wanted.end(), ::isdigit)) {
+    const size_t index = std::stoul(wanted);
+    if (index < stages.size()) return &stages[index];
+  }
+  return nullptr;
+}
+
+namespace {
+
+// The flags BuildKit's instruction parser accepts (frontend/dockerfile/instructions).
+const std::map<std::string, std::set<std::string>>& knownFlags() {
+  static const std::map<std::string, std::set<std::string>> flags = {
+      {"from", {"platform"}},
+      {"run", {"mount", "network", "security", "device"}},
+      {"copy", {"from", "chown", "chmod", "link", "parents", "exclude"}},
+      {"add", {"chown", "chmod", "link", "checksum", "keep-git-dir", "exclude", "unpack", "parents"}},
+      {"healthcheck", {"interval", "timeout", "start-period", "start-interval", "retries"}},
+  };
+  return flags;
+}
+
+const std::set<std::string>& knownCommands() {
+  static const std::set<std::string> commands = {
+      "add",     "arg",  "cmd",   "copy",    "entrypoint", "env",   "expose", "from", "healthcheck",
+      "label",   "maintainer", "onbuild", "run", "shell", "stopsignal", "user", "volume", "workdir"};
+  return commands;
+}
+
+// Arguments of one instruction, checked the way BuildKit's instructions.Parse does.
+void checkInstruction(const Instruction& in, std::vector<ModelError>& errors, bool nested) {
+  const std::string upper = [&] {
+    std::string u = in.keyword;
+    for (auto& c : u) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return u;
+  }();
+  if (!knownCommands().count(in.command)) {
+    errors.push_back({"unknown instruction: " + upper, in.keywordSpan});
+    return;
+  }
+  if (nested && (in.command == "onbuild" || in.command == "from" || in.command == "maintainer")) {
+    errors.push_back({upper + " isn't allowed as an ONBUILD trigger", in.keywordSpan});
+    return;
+  }
+  const auto allowed = knownFlags().find(in.command);
+  for (const auto& flag : in.flags) {
+    const std::string name = text::lower(flag.name());
+    if (allowed == knownFlags().end() || !allowed->second.count(name)) {
+      errors.push_back({"unknown flag: " + flag.name(), flag.span});
+    }
+  }
+  const size_t argc = in.args.size();
+  const bool noArgs = argc == 0 || (argc == 1 && in.args[0].value.empty() && !in.args[0].nested);
+  if (in.command == "from" && argc != 1 && argc != 3) {
+    errors.push_back({"FROM requires either one or three arguments", in.span});
+  } else if (in.command == "from" && argc == 3 && text::lower(in.args[1].value) != "as") {
+    errors.push_back({"FROM requires either one or three arguments", in.args[1].span});
+  } else if (in.command == "from" && argc == 3) {
+    static const std::regex kStageName(R"(^[a-z][a-z0-9\-_\.]*$)");
+    if (!std::regex_match(text::lower(in.args[2].value), kStageName)) {
+      errors.push_back({"invalid name for build stage: \"" + in.args[2].value +
+                            "\", name can't start with a number or contain symbols",
+                        in.args[2].span});
+    }
+  } else if ((in.command == "copy" || in.command == "add") && argc + in.heredocs.size() < 2 && !in.json) {
+    errors.push_back({upper + " requires at least two arguments, but only one was provided. Destination could "
+                              "not be determined",
+                      in.span});
+  } else if ((in.command == "run" || in.command == "arg" || in.command == "env" || in.command == "label" ||
+              in.command == "workdir" || in.command == "user" || in.command == "expose" ||
+              in.command == "volume" || in.command == "stopsignal" || in.command == "maintainer" ||
+              in.command == "onbuild") &&
+             noArgs && !in.json && in.heredocs.empty()) {
+    errors.push_back({upper + " requires at least one argument", in.span});
+  }
+  if (in.command == "onbuild" && argc == 1 && in.args[0].nested) checkInstruction(*in.args[0].nested, errors, true);
+}
+
+// ARG name[=value] words of one instruction.
+std::vector<ArgDeclaration> argDeclarations(const Instruction& in, size_t index) {
+  std::vector<ArgDeclaration> out;
+  for (const auto& arg : in.args) {
+    ArgDeclaration d;
+    const size_t eq = arg.value.find('=');
+    d.name = arg.value.substr(0, eq);
+    if (eq != std::string::npos) d.value = arg.value.substr(eq + 1);
+    d.instruction = index;
+    d.span = arg.span;
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::set<std::string> archVariablesBefore(const Stage& stage, const ParsedDockerfile& file, size_t before) {
+  std::set<std::string> vars;
+  auto mentionsArch = [&](const std::string& value) {
+    const Expansion e = expandWord(value, {}, file.escapeToken);
+    return std::any_of(e.referenced.begin(), e.referenced.end(), [&](const std::string& v) {
+      return vocab::isPlatformArchVariable(v) || vars.count(v);
+    });
+  };
+  for (size_t idx : stage.instructions) {
+    if (idx >= before) break;
+    const Instruction& in = file.instructions[idx];
+    if (in.command == "arg") {
+      for (const auto& d : argDeclarations(in, idx)) {
+        if (vocab::isPlatformArchVariable(d.name) || (d.value && mentionsArch(*d.value))) vars.insert(d.name);
+      }
+    } else if (in.command == "env") {
+      for (size_t i = 0; i + 1 < in.args.size(); i += 3) {  // key, value, separator
+        if (mentionsArch(in.args[i + 1].value)) vars.insert(in.args[i].value);
+      }
+    }
+  }
+  return vars;
+}
+
+namespace {
+
+bool isShellName(const std::string& word) {
+  static const std::set<std::string> shells = {"sh", "bash", "ash", "dash", "zsh", "/bin/sh", "/bin/bash",
+                                               "/bin/ash", "/bin/dash", "/usr/bin/env"};
+  return shells.count(word) > 0;
+}
+
+void addScripts(const ParsedDockerfile& file, size_t index, size_t stageIndex, const Stage& stage,
+                BuildModel& model) {
+  const Instruction& outer = file.instructions[index];
+  const Instruction& in = outer.effective();
+  if (in.command != "run" || in.json) return;
+  const auto archVars = archVariablesBefore(stage, file, index);
+  const std::string body = in.rest();
+  // A RUN whose command is only heredocs runs each heredoc as the script; so does one that
+  // hands the heredoc to a shell (`RUN bash <<EOF`).
+  bool heredocIsScript = false;
+  if (!outer.heredocs.empty()) {
+    const auto words = text::split(text::trim(body), ' ');
+    heredocIsScript = words.empty() || text::startsWith(words[0], "<<") || isShellName(words[0]);
+  }
+  if (!heredocIsScript) {
+    shell::ScriptText script;
+    script.text = body;
+    const size_t offset = in.restBegin;
+    for (size_t i = 0; i <= body.size(); ++i) {
+      script.origin.push_back(outer.line.origin[std::min(offset + i, outer.line.origin.size() - 1)]);
+    }
+    model.scripts.push_back({index, stageIndex, false, shell::parseScript(std::move(script), archVars)});
+  }
+  for (const auto& doc : outer.heredocs) {
+    if (!heredocIsScript) break;
+    shell::ScriptText script;
+    script.text = doc.content;
+    for (size_t i = 0; i <= doc.content.size(); ++i) script.origin.push_back(doc.contentBegin + static_cast<uint32_t>(i));
+    model.scripts.push_back({index, stageIndex, true, shell::parseScript(std::move(script), archVars)});
+  }
+}
+
+}  // namespace
+
+BuildModel buildModel(const ParsedDockerfile& file) {
+  BuildModel model;
+  model.stageOf.resize(file.instructions.size());
+  Environment globalEnv;
+  // BuildKit predefines the platform ARGs in the global scope (for FROM lines).
+  for (const char* name : {"TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT", "BUILDPLATFORM",
+                           "BUILDOS", "BUILDARCH", "BUILDVARIANT"}) {
+    globalEnv[name] = "${" + std::string(name) + "}";
+  }
+  for (size_t index = 0; index < file.instructions.size(); ++index) {
+    const Instruction& in = file.instructions[index];
+    checkInstruction(in, model.errors, false);
+    if (in.command == "from") {
+      Stage stage;
+      stage.index = model.stages.size();
+      stage.fromInstruction = index;
+      if (!in.args.empty()) {
+        stage.baseRaw = in.args[0].value;
+        stage.baseSpan = in.args[0].span;
+        stage.baseExpanded = expandWord(stage.baseRaw, globalEnv, file.escapeToken).value;
+      }
+      if (in.args.size() == 3) stage.name = text::lower(in.args[2].value);
+      if (const Flag* platform = in.flag("platform")) {
+        stage.platformRaw = platform->value();
+        stage.platformSpan = platform->span;
+      }
+      if (const Stage* parent = model.stageNamed(stage.baseExpanded); parent && !stage.baseExpanded.empty() &&
+                                                                       !std::all_of(stage.baseExpanded.begin(), stage.baseExpanded.end(), ::isdigit)) {
+        stage.parentStage = parent->index;
+      }
+      model.stageOf[index] = stage.index;
+      model.stages.push_back(std::move(stage));
+      continue;
+    }
+    if (model.stages.empty()) {
+      if (in.command == "arg") {
+        for (auto& d : argDeclarations(in, index)) {
+          globalEnv[d.name] = d.value ? std::optional<std::string>(expandWord(*d.value, globalEnv, file.escapeToken).value)
+                                      : (globalEnv.count(d.name) ? globalEnv[d.name] : std::nullopt);
+          model.globalArgs.push_back(std::move(d));
+        }
+      } else if (knownCommands().count(in.command)) {
+        model.errors.push_back({"no build stage in current context", in.keywordSpan});
+      }
+      continue;
+    }
+    Stage& stage = model.stages.back();
+    model.stageOf[index] = stage.index;
+    stage.instructions.push_back(index);
+    const Instruction& effective = in.effective();
+    if (in.command == "arg") {
+      for (auto& d : argDeclarations(in, index)) stage.args.push_back(std::move(d));
+    }
+    std::string from;
+    if (effective.command == "copy") {
+      if (const Flag* f = effective.flag("from")) from = f->value();
+    } else if (effective.command == "run") {
+      for (const auto& f : effective.flags) {
+        if (text::lower(f.name()) != "mount") continue;
+        for (const auto& part : text::split(f.value(), ',')) {
+          if (text::startsWith(part, "from=")) from = part.substr(5);
+        }
+      }
+    }
+    if (!from.empty()) {
+      if (const Stage* source = model.stageNamed(from); source && source->index < stage.index) {
+        stage.copiesFrom.push_back(source->index);
+      }
+    }
+  }
+  for (const auto& stage : model.stages) {
+    for (size_t index : stage.instructions) addScripts(file, index, stage.index, stage, model);
+  }
+  return model;
+}
+
+}  // namespace mal::dockerfile

@@ -1,0 +1,74 @@
+// The build a Dockerfile describes: its stages, the ARGs visible where, the stage graph
+// (FROM <stage>, COPY --from), and every RUN body parsed as shell. Built once per file;
+// rules only read it.
+#pragma once
+
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "analyzer/dockerfile/ast.h"
+#include "analyzer/dockerfile/expand.h"
+#include "analyzer/shell/shell_model.h"
+
+namespace mal::dockerfile {
+
+struct ArgDeclaration {
+  std::string name;
+  std::optional<std::string> value;  // the default, as written
+  size_t instruction = 0;            // index in ParsedDockerfile::instructions
+  Span span;
+};
+
+struct Stage {
+  size_t index = 0;
+  std::string name;  // the AS name, lowercased; empty when unnamed
+  size_t fromInstruction = 0;
+  std::string baseRaw;       // as written
+  std::string baseExpanded;  // with global ARGs (and the automatic platform ARGs) expanded
+  Span baseSpan;
+  std::string platformRaw;  // the --platform value as written; empty when absent
+  Span platformSpan;
+  std::optional<size_t> parentStage;  // FROM <an earlier stage>
+  std::vector<size_t> instructions;   // after FROM, in order (indexes into the file)
+  std::vector<ArgDeclaration> args;   // ARGs declared in this stage, in order
+  std::vector<size_t> copiesFrom;     // stages read by COPY --from / RUN --mount=from=
+
+  // Is ARG `name` declared in this stage before instruction `instruction`?
+  bool declaresArgBefore(const std::string& name, size_t instruction) const;
+  // The stage's displayed name: its AS name or "stage N".
+  std::string label() const;
+};
+
+// A shell script run at build time: a shell-form RUN body or a RUN heredoc.
+struct RunScript {
+  size_t instruction = 0;  // index in ParsedDockerfile::instructions
+  size_t stage = 0;
+  bool fromHeredoc = false;
+  shell::Script script;
+};
+
+// An error BuildKit reports when it turns the syntax tree into instructions.
+struct ModelError {
+  std::string message;
+  Span span;
+};
+
+struct BuildModel {
+  std::vector<ArgDeclaration> globalArgs;
+  std::vector<Stage> stages;
+  std::vector<RunScript> scripts;
+  std::vector<ModelError> errors;
+  std::vector<std::optional<size_t>> stageOf;  // per instruction: its stage, if any
+
+  const Stage* stageNamed(const std::string& name) const;
+};
+
+BuildModel buildModel(const ParsedDockerfile& dockerfile);
+
+// Variables known to carry the architecture when instruction `before` of `stage` runs:
+// declared platform ARGs (TARGETARCH, ...) and ARG/ENV whose value is built from one.
+std::set<std::string> archVariablesBefore(const Stage& stage, const ParsedDockerfile& file, size_t before);
+
+}  // namespace mal::dockerfile

@@ -1,0 +1,26 @@
+// OCI platforms ("linux/arm/v7") and their normalisation as containerd does it.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mal {
+
+struct Platform {
+  std::string os = "linux";
+  std::string architecture;  // GOARCH: amd64, arm64, arm, 386, ppc64le, s390x, riscv64
+  std::string variant;       // v7 for arm/v7; empty for arm64 (v8 is the default)
+
+  std::string str() const;  // "linux/arm/v7"
+  bool operator==(const Platform&) const = default;
+};
+
+// Parses and normalises "linux/aarch64", "arm64/v8", "linux/armhf"...; nullopt when the
+// text is not a platform.
+std::optional<Platform> parsePlatform(const std::string& text);
+// A comma-separated list; unknown entries are reported in `errors`.
+std::vector<Platform> parsePlatformList(const std::string& text, std::vector<std::string>& errors);
+std::vector<Platform> defaultTargetPlatforms();  // linux/amd64, linux/arm64
+
+}  // namespace mal

@@ -1,0 +1,119 @@
+#include "analyzer/shell/arch_vocabulary.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <map>
+
+#include "analyzer/text_util.h"
+
+namespace mal::data {
+extern const std::string_view kArchVocabularyJson;
+}
+
+namespace mal::vocab {
+namespace {
+
+struct Vocabulary {
+  int version = 0;
+  std::vector<std::pair<std::string, Platform>> tokens;  // longest first
+  std::vector<std::vector<std::string>> probes;
+  std::map<std::string, std::vector<std::string>> probeArguments;  // command -> lowercased fragments
+  std::vector<std::string> probeFiles;
+  std::vector<std::string> platformVariables;
+  std::vector<std::string> x86OnlySuffixes;
+};
+
+const Vocabulary& vocabulary() {
+  static const Vocabulary v = [] {
+    Vocabulary out;
+    const auto json = nlohmann::json::parse(data::kArchVocabularyJson);
+    out.version = json.at("version").get<int>();
+    for (const auto& [token, platform] : json.at("tokens").items()) {
+      out.tokens.emplace_back(text::lower(token), *parsePlatform(platform.get<std::string>()));
+    }
+    std::sort(out.tokens.begin(), out.tokens.end(),
+              [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
+    out.probes = json.at("probeCommands").get<std::vector<std::vector<std::string>>>();
+    for (const auto& [command, fragments] : json.at("probeArguments").items()) {
+      if (command == "comment") continue;
+      for (const auto& fragment : fragments) out.probeArguments[command].push_back(text::lower(fragment.get<std::string>()));
+    }
+    out.probeFiles = json.at("probeFiles").get<std::vector<std::string>>();
+    out.platformVariables = json.at("platformVariables").get<std::vector<std::string>>();
+    out.x86OnlySuffixes = json.at("x86OnlyAssets").at("suffixes").get<std::vector<std::string>>();
+    return out;
+  }();
+  return v;
+}
+
+bool isAlnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
+
+}  // namespace
+
+std::vector<ArchToken> findArchTokens(std::string_view input) {
+  const std::string lowered = text::lower(input);
+  std::vector<ArchToken> found;
+  for (size_t i = 0; i < lowered.size(); ++i) {
+    if (i > 0 && isAlnum(lowered[i - 1])) continue;
+    for (const auto& [token, platform] : vocabulary().tokens) {
+      if (lowered.compare(i, token.size(), token) != 0) continue;
+      const size_t end = i + token.size();
+      if (end < lowered.size() && isAlnum(lowered[end])) continue;
+      found.push_back({i, end, std::string(input.substr(i, token.size())), platform});
+      i = end - 1;
+      break;
+    }
+  }
+  return found;
+}
+
+bool isArchProbe(const std::vector<std::string>& words) {
+  if (words.empty()) return false;
+  std::string name = words[0];
+  if (const size_t slash = name.rfind('/'); slash != std::string::npos) name = name.substr(slash + 1);
+  for (const auto& probe : vocabulary().probes) {
+    if (probe[0] != name) continue;
+    // Every further word of the probe must appear among the command's arguments
+    // (`dpkg --print-architecture`, `rpm --eval '%{_arch}'`).
+    bool all = true;
+    for (size_t i = 1; i < probe.size() && all; ++i) {
+      all = std::find(words.begin() + 1, words.end(), probe[i]) != words.end();
+    }
+    if (all) return true;
+  }
+  if (const auto it = vocabulary().probeArguments.find(name); it != vocabulary().probeArguments.end()) {
+    for (size_t i = 1; i < words.size(); ++i) {
+      const std::string word = text::lower(words[i]);
+      for (const auto& fragment : it->second) {
+        if (word.find(fragment) != std::string::npos) return true;
+      }
+    }
+  }
+  // `cat /etc/apk/arch`, `grep ... /proc/cpuinfo`
+  for (const auto& file : vocabulary().probeFiles) {
+    if (std::find(words.begin() + 1, words.end(), file) != words.end()) return true;
+  }
+  return false;
+}
+
+bool isPlatformArchVariable(std::string_view name) {
+  const auto& vars = vocabulary().platformVariables;
+  return std::find(vars.begin(), vars.end(), name) != vars.end();
+}
+
+bool isAutomaticPlatformArg(std::string_view name) {
+  return isPlatformArchVariable(name) || name == "TARGETOS" || name == "BUILDOS";
+}
+
+bool isX86OnlyAsset(std::string_view url) {
+  std::string_view path = url.substr(0, url.find_first_of("?#"));
+  for (const auto& suffix : vocabulary().x86OnlySuffixes) {
+    if (text::endsWith(path, suffix)) return true;
+  }
+  return false;
+}
+
+int dataVersion() { return vocabulary().version; }
+
+}  // namespace mal::vocab

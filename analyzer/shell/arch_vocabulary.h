@@ -1,0 +1,39 @@
+// The architecture vocabularies (RULES.md): tokens in URLs and file names, the commands
+// that probe the architecture at build time, and BuildKit's automatic platform ARGs.
+// Loaded once from data/arch-vocabulary.json, which is embedded in the binary.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analyzer/platform.h"
+
+namespace mal::vocab {
+
+struct ArchToken {
+  size_t begin = 0;  // byte range in the searched text
+  size_t end = 0;
+  std::string token;  // as written
+  Platform platform;  // what it names
+};
+
+// Every architecture token in `text` standing between non-alphanumeric boundaries.
+std::vector<ArchToken> findArchTokens(std::string_view text);
+
+// True when a command (its words without quotes) prints the build's architecture:
+// `dpkg --print-architecture`, `uname -m`, `apk --print-arch`, `xx-info`, ...
+bool isArchProbe(const std::vector<std::string>& words);
+
+// TARGETARCH, TARGETPLATFORM, BUILDARCH, ... : the automatic platform ARGs that carry the
+// architecture into a build.
+bool isPlatformArchVariable(std::string_view name);
+// All automatic platform ARGs (including TARGETOS and BUILDOS).
+bool isAutomaticPlatformArg(std::string_view name);
+
+// A URL whose plain (un-suffixed) asset name is an x86-only build, e.g. tini's `tini`.
+bool isX86OnlyAsset(std::string_view url);
+
+int dataVersion();
+
+}  // namespace mal::vocab

@@ -1,0 +1,351 @@
+#include "analyzer/shell/shell_model.h"
+
+#include <tree_sitter/api.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "analyzer/shell/arch_vocabulary.h"
+
+extern "C" const TSLanguage* tree_sitter_bash(void);
+
+namespace mal::shell {
+
+Span ScriptText::span(size_t begin, size_t end) const {
+  if (origin.empty()) return {};
+  begin = std::min(begin, text.size());
+  end = std::min(std::max(end, begin), text.size());
+  return {origin[begin], end > begin ? origin[end - 1] + 1 : origin[begin]};
+}
+
+std::string Command::name() const {
+  if (words.empty()) return {};
+  const std::string& n = words[0].literal;
+  const size_t slash = n.rfind('/');
+  return slash == std::string::npos ? n : n.substr(slash + 1);
+}
+
+bool Command::insideArchBranch() const {
+  return std::any_of(branches.begin(), branches.end(), [](const Branch& b) { return b.onArchitecture; });
+}
+
+namespace {
+
+// One parser per thread: creating a TSParser costs more than parsing a typical RUN.
+TSParser* bashParser() {
+  struct Holder {
+    TSParser* parser = ts_parser_new();
+    Holder() { ts_parser_set_language(parser, tree_sitter_bash()); }
+    ~Holder() { ts_parser_delete(parser); }
+  };
+  thread_local Holder holder;
+  return holder.parser;
+}
+
+bool is(TSNode node, const char* type) { return std::strcmp(ts_node_type(node), type) == 0; }
+
+class Walker {
+ public:
+  Walker(Script& out) : out_(out), src_(out.source.text) {}
+
+  void visit(TSNode node) {
+    if (ts_node_is_null(node)) return;
+    if (is(node, "command")) return visitCommand(node);
+    if (is(node, "variable_assignment")) return visitAssignment(node);
+    if (is(node, "case_statement")) return visitCase(node);
+    if (is(node, "if_statement")) return visitIf(node);
+    if (is(node, "list")) return visitList(node);
+    visitChildren(node);
+  }
+
+ private:
+  std::string textOf(TSNode node) const {
+    return src_.substr(ts_node_start_byte(node), ts_node_end_byte(node) - ts_node_start_byte(node));
+  }
+
+  void visitChildren(TSNode node) {
+    const uint32_t count = ts_node_child_count(node);
+    for (uint32_t i = 0; i < count; ++i) visit(ts_node_child(node, i));
+  }
+
+  // The word's value with shell quoting removed; expansions stay as written.
+  std::string literalOf(TSNode node) const {
+    const std::string text = textOf(node);
+    if (is(node, "raw_string") || is(node, "string")) {
+      if (text.size() >= 2) return text.substr(1, text.size() - 2);
+      return text;
+    }
+    if (is(node, "concatenation")) {
+      std::string out;
+      uint32_t at = ts_node_start_byte(node);
+      const uint32_t count = ts_node_child_count(node);
+      for (uint32_t i = 0; i < count; ++i) {
+        const TSNode child = ts_node_child(node, i);
+        out += src_.substr(at, ts_node_start_byte(child) - at);
+        out += literalOf(child);
+        at = ts_node_end_byte(child);
+      }
+      return out + src_.substr(at, ts_node_end_byte(node) - at);
+    }
+    if (is(node, "word") || is(node, "command_name")) {
+      if (is(node, "command_name") && ts_node_named_child_count(node) == 1) {
+        return literalOf(ts_node_named_child(node, 0));
+      }
+      std::string out;
+      for (size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '\\' && i + 1 < text.size()) ++i;
+        out += text[i];
+      }
+      return out;
+    }
+    return text;
+  }
+
+  void collectVariables(TSNode node, std::vector<std::string>& names, bool& substitution) const {
+    if (is(node, "simple_expansion") || is(node, "expansion")) {
+      const uint32_t count = ts_node_named_child_count(node);
+      for (uint32_t i = 0; i < count; ++i) {
+        const TSNode child = ts_node_named_child(node, i);
+        if (is(child, "variable_name")) names.push_back(textOf(child));
+      }
+    }
+    if (is(node, "command_substitution")) substitution = true;
+    const uint32_t count = ts_node_child_count(node);
+    for (uint32_t i = 0; i < count; ++i) collectVariables(ts_node_child(node, i), names, substitution);
+  }
+
+  // The words of a command node (name and arguments), without its redirects.
+  std::vector<TSNode> commandWordNodes(TSNode command) const {
+    std::vector<TSNode> nodes;
+    TSTreeCursor cursor = ts_tree_cursor_new(command);
+    if (ts_tree_cursor_goto_first_child(&cursor)) {
+      do {
+        const char* field = ts_tree_cursor_current_field_name(&cursor);
+        if (field && (std::strcmp(field, "name") == 0 || std::strcmp(field, "argument") == 0)) {
+          nodes.push_back(ts_tree_cursor_current_node(&cursor));
+        }
+      } while (ts_tree_cursor_goto_next_sibling(&cursor));
+    }
+    ts_tree_cursor_delete(&cursor);
+    return nodes;
+  }
+
+  // Does this subtree carry the architecture: an arch variable, or a probe command?
+  bool archVarying(TSNode node) const {
+    if (is(node, "simple_expansion") || is(node, "expansion")) {
+      const uint32_t count = ts_node_named_child_count(node);
+      for (uint32_t i = 0; i < count; ++i) {
+        const TSNode child = ts_node_named_child(node, i);
+        if (is(child, "variable_name") && isArchVariable(textOf(child))) return true;
+      }
+    }
+    if (is(node, "command")) {
+      std::vector<std::string> words;
+      for (const TSNode w : commandWordNodes(node)) words.push_back(literalOf(w));
+      if (vocab::isArchProbe(words)) return true;
+    }
+    const uint32_t count = ts_node_child_count(node);
+    for (uint32_t i = 0; i < count; ++i) {
+      if (archVarying(ts_node_child(node, i))) return true;
+    }
+    return false;
+  }
+
+  bool isArchVariable(const std::string& name) const {
+    return vocab::isPlatformArchVariable(name) || out_.archVariables.count(name) > 0;
+  }
+
+  Word makeWord(TSNode node) const {
+    Word w;
+    w.text = textOf(node);
+    w.literal = literalOf(node);
+    w.begin = ts_node_start_byte(node);
+    w.end = ts_node_end_byte(node);
+    collectVariables(node, w.variables, w.hasCommandSubstitution);
+    w.archVarying = archVarying(node);
+    return w;
+  }
+
+  void visitCommand(TSNode node) {
+    Command command;
+    command.begin = ts_node_start_byte(node);
+    command.end = ts_node_end_byte(node);
+    command.branches = branches_;
+    for (const TSNode w : commandWordNodes(node)) command.words.push_back(makeWord(w));
+    out_.commands.push_back(std::move(command));
+    visitChildren(node);  // prefix assignments and nested command substitutions
+  }
+
+  void visitAssignment(TSNode node) {
+    const TSNode nameNode = ts_node_child_by_field_name(node, "name", 4);
+    const TSNode valueNode = ts_node_child_by_field_name(node, "value", 5);
+    Assignment a;
+    a.name = ts_node_is_null(nameNode) ? std::string() : textOf(nameNode);
+    if (!ts_node_is_null(valueNode)) a.value = makeWord(valueNode);
+    a.branches = branches_;
+    const bool inArchBranch =
+        std::any_of(branches_.begin(), branches_.end(), [](const Branch& b) { return b.onArchitecture; });
+    a.archDerived = a.value.archVarying || inArchBranch;
+    if (a.archDerived) {
+      out_.archVariables.insert(a.name);
+    } else if (branches_.empty()) {
+      out_.archVariables.erase(a.name);  // an unconditional plain reassignment
+    }
+    out_.assignments.push_back(std::move(a));
+    if (!ts_node_is_null(valueNode)) visit(valueNode);
+  }
+
+  static bool bodyFails(const Script& script, size_t firstCommand) {
+    for (size_t i = firstCommand; i < script.commands.size(); ++i) {
+      const Command& c = script.commands[i];
+      const std::string name = c.name();
+      if (name == "false") return true;
+      if ((name == "exit" || name == "return") && c.words.size() >= 2 && c.words[1].literal != "0") return true;
+    }
+    return false;
+  }
+
+  void visitCase(TSNode node) {
+    const TSNode subject = ts_node_child_by_field_name(node, "value", 5);
+    const bool onArch = !ts_node_is_null(subject) && archVarying(subject);
+    const std::string subjectText = ts_node_is_null(subject) ? std::string() : textOf(subject);
+    if (!ts_node_is_null(subject)) visit(subject);
+    ArchSwitch archSwitch;
+    archSwitch.subject = subjectText;
+    archSwitch.begin = ts_node_start_byte(node);
+    archSwitch.end = ts_node_end_byte(node);
+    const uint32_t count = ts_node_named_child_count(node);
+    for (uint32_t i = 0; i < count; ++i) {
+      const TSNode item = ts_node_named_child(node, i);
+      if (!is(item, "case_item")) continue;
+      Branch branch{Branch::Kind::CaseArm, subjectText, {}, onArch};
+      std::vector<TSNode> body;
+      TSTreeCursor cursor = ts_tree_cursor_new(item);
+      if (ts_tree_cursor_goto_first_child(&cursor)) {
+        do {
+          const TSNode child = ts_tree_cursor_current_node(&cursor);
+          const char* field = ts_tree_cursor_current_field_name(&cursor);
+          if (field && std::strcmp(field, "value") == 0) {
+            branch.patterns.push_back(literalOf(child));
+          } else if (ts_node_is_named(child)) {
+            body.push_back(child);
+          }
+        } while (ts_tree_cursor_goto_next_sibling(&cursor));
+      }
+      ts_tree_cursor_delete(&cursor);
+      const size_t firstCommand = out_.commands.size();
+      branches_.push_back(branch);
+      for (const TSNode statement : body) visit(statement);
+      branches_.pop_back();
+      archSwitch.arms.push_back({branch.patterns, bodyFails(out_, firstCommand)});
+    }
+    if (onArch) out_.archSwitches.push_back(std::move(archSwitch));
+  }
+
+  void visitIf(TSNode node) {
+    bool chainOnArch = false;
+    std::string conditionText;
+    std::vector<TSNode> body;
+    // Children: `if`, condition statements (field "condition"), `then`, body statements,
+    // elif_clause*, else_clause?, `fi`.
+    TSTreeCursor cursor = ts_tree_cursor_new(node);
+    std::vector<TSNode> clauses;
+    if (ts_tree_cursor_goto_first_child(&cursor)) {
+      do {
+        const TSNode child = ts_tree_cursor_current_node(&cursor);
+        const char* field = ts_tree_cursor_current_field_name(&cursor);
+        if (field && std::strcmp(field, "condition") == 0) {
+          conditionText += textOf(child);
+          chainOnArch = chainOnArch || archVarying(child);
+          visit(child);
+        } else if (is(child, "elif_clause") || is(child, "else_clause")) {
+          clauses.push_back(child);
+        } else if (ts_node_is_named(child)) {
+          body.push_back(child);
+        }
+      } while (ts_tree_cursor_goto_next_sibling(&cursor));
+    }
+    ts_tree_cursor_delete(&cursor);
+    branches_.push_back({Branch::Kind::IfThen, conditionText, {}, chainOnArch});
+    for (const TSNode statement : body) visit(statement);
+    branches_.pop_back();
+
+    for (const TSNode clause : clauses) {
+      if (is(clause, "else_clause")) {
+        branches_.push_back({Branch::Kind::IfElse, conditionText, {}, chainOnArch});
+        visitChildren(clause);
+        branches_.pop_back();
+        continue;
+      }
+      // elif: statements before `then` are its condition.
+      bool seenThen = false;
+      std::string elifCondition;
+      std::vector<TSNode> elifBody;
+      const uint32_t count = ts_node_child_count(clause);
+      for (uint32_t i = 0; i < count; ++i) {
+        const TSNode child = ts_node_child(clause, i);
+        if (!ts_node_is_named(child)) {
+          if (std::strcmp(ts_node_type(child), "then") == 0) seenThen = true;
+          continue;
+        }
+        if (!seenThen) {
+          elifCondition += textOf(child);
+          chainOnArch = chainOnArch || archVarying(child);
+          visit(child);
+        } else {
+          elifBody.push_back(child);
+        }
+      }
+      branches_.push_back({Branch::Kind::IfThen, elifCondition, {}, chainOnArch});
+      for (const TSNode statement : elifBody) visit(statement);
+      branches_.pop_back();
+    }
+  }
+
+  // `[ "$arch" = amd64 ] && curl ...`: the right side runs only when the test holds.
+  void visitList(TSNode node) {
+    const uint32_t count = ts_node_child_count(node);
+    if (count != 3) return visitChildren(node);
+    const TSNode left = ts_node_child(node, 0);
+    const TSNode op = ts_node_child(node, 1);
+    const TSNode right = ts_node_child(node, 2);
+    TSNode condition = left;
+    while (is(condition, "list") && ts_node_child_count(condition) == 3) condition = ts_node_child(condition, 2);
+    const bool isTest = is(condition, "test_command") || is(condition, "negated_command") ||
+                        (is(condition, "command") && (textOf(condition).rfind("test ", 0) == 0 ||
+                                                      textOf(condition).rfind("[ ", 0) == 0));
+    visit(left);
+    const bool onArch = isTest && archVarying(condition);
+    const bool andThen = std::strcmp(ts_node_type(op), "&&") == 0;
+    branches_.push_back({andThen ? Branch::Kind::AndThen : Branch::Kind::OrElse, textOf(condition), {}, onArch});
+    visit(right);
+    branches_.pop_back();
+  }
+
+  Script& out_;
+  const std::string& src_;
+  std::vector<Branch> branches_;
+};
+
+}  // namespace
+
+Script parseScript(ScriptText source, const std::set<std::string>& archVariables) {
+  Script script;
+  script.source = std::move(source);
+  script.archVariables = archVariables;
+  TSParser* parser = bashParser();
+  TSTree* tree = ts_parser_parse_string(parser, nullptr, script.source.text.data(),
+                                        static_cast<uint32_t>(script.source.text.size()));
+  if (!tree) {
+    script.hasSyntaxError = true;
+    return script;
+  }
+  const TSNode root = ts_tree_root_node(tree);
+  script.hasSyntaxError = ts_node_has_error(root);
+  Walker walker(script);
+  walker.visit(root);
+  ts_tree_delete(tree);
+  return script;
+}
+
+}  // namespace mal::shell

@@ -1,0 +1,82 @@
+// A RUN body as the rules see it: the commands it runs, each word with its exact place
+// in the Dockerfile, and for every command the `case`/`if`/`&&` branches around it --
+// so a rule can ask "is this inside a switch on the architecture, and which arm?".
+#pragma once
+
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "analyzer/source_text.h"
+
+namespace mal::shell {
+
+// The script's bytes and, for each byte, the file offset it came from (continuation
+// lines and escape characters were removed by the Dockerfile parser).
+struct ScriptText {
+  std::string text;
+  std::vector<uint32_t> origin;  // origin.size() == text.size() + 1
+  Span span(size_t begin, size_t end) const;
+};
+
+struct Word {
+  std::string text;     // as written, quotes included
+  std::string literal;  // quotes removed; expansions kept as written ("$x", "${x}")
+  size_t begin = 0;     // byte range in the script
+  size_t end = 0;
+  std::vector<std::string> variables;  // names it expands ($x, ${x%-*}, ...)
+  bool hasCommandSubstitution = false;
+  bool archVarying = false;  // built from an architecture probe or an arch variable
+};
+
+// One branch that encloses a command.
+struct Branch {
+  enum class Kind { CaseArm, IfThen, IfElse, AndThen, OrElse } kind;
+  std::string condition;              // case subject, or the if/&& condition text
+  std::vector<std::string> patterns;  // case arm patterns, e.g. {"amd64", "x86_64"}
+  bool onArchitecture = false;        // the condition is an architecture probe
+};
+
+struct Command {
+  std::vector<Word> words;  // words[0] is the command name (empty for bare assignments)
+  std::vector<Branch> branches;  // outermost first
+  size_t begin = 0;
+  size_t end = 0;
+  std::string name() const;  // words[0].literal without a leading path
+  bool insideArchBranch() const;
+};
+
+struct Assignment {
+  std::string name;
+  Word value;
+  std::vector<Branch> branches;
+  bool archDerived = false;  // from a probe, an arch variable, or inside an arch branch
+};
+
+// A `case` on an architecture probe, for completeness checks.
+struct ArchSwitch {
+  std::string subject;
+  struct Arm {
+    std::vector<std::string> patterns;
+    bool fails = false;  // the arm's body exits non-zero / returns false
+  };
+  std::vector<Arm> arms;
+  size_t begin = 0;
+  size_t end = 0;
+};
+
+struct Script {
+  ScriptText source;
+  std::vector<Command> commands;  // in source order, nested ones included
+  std::vector<Assignment> assignments;
+  std::vector<ArchSwitch> archSwitches;
+  std::set<std::string> archVariables;  // known to hold the architecture at the end
+  bool hasSyntaxError = false;
+};
+
+// Parses `source` as a POSIX/bash script. `archVariables` seeds the variables known to
+// carry the architecture (ARG TARGETARCH in scope, ENV ARCH=${TARGETARCH}, ...).
+Script parseScript(ScriptText source, const std::set<std::string>& archVariables);
+
+}  // namespace mal::shell

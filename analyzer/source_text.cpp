@@ -1,0 +1,35 @@
+#include "analyzer/source_text.h"
+
+#include <algorithm>
+
+namespace mal {
+
+SourceText::SourceText(std::string path, std::string bytes)
+    : path_(std::move(path)), bytes_(std::move(bytes)) {
+  lineStarts_.push_back(0);
+  for (uint32_t i = 0; i < bytes_.size(); ++i) {
+    if (bytes_[i] == '\n') lineStarts_.push_back(i + 1);
+  }
+}
+
+Position SourceText::position(uint32_t offset) const {
+  offset = std::min<uint32_t>(offset, static_cast<uint32_t>(bytes_.size()));
+  auto it = std::upper_bound(lineStarts_.begin(), lineStarts_.end(), offset);
+  const auto lineIndex = static_cast<size_t>(it - lineStarts_.begin()) - 1;
+  int column = 1;
+  for (uint32_t i = lineStarts_[lineIndex]; i < offset; ++i) {
+    // Count code points: every byte that is not a UTF-8 continuation byte.
+    if ((static_cast<unsigned char>(bytes_[i]) & 0xC0) != 0x80) ++column;
+  }
+  return {static_cast<int>(lineIndex) + 1, column};
+}
+
+std::string_view SourceText::lineText(int line) const {
+  if (line < 1 || line > lineCount()) return {};
+  const uint32_t begin = lineStarts_[line - 1];
+  uint32_t end = line < lineCount() ? lineStarts_[line] : static_cast<uint32_t>(bytes_.size());
+  while (end > begin && (bytes_[end - 1] == '\n' || bytes_[end - 1] == '\r')) --end;
+  return std::string_view(bytes_).substr(begin, end - begin);
+}
+
+}  // namespace mal

@@ -1,0 +1,163 @@
+#include "analyzer/text_util.h"
+
+#include <cstdio>
+
+namespace mal::text {
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+bool startsWith(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
+
+bool endsWith(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+std::vector<std::string> split(std::string_view s, char separator) {
+  std::vector<std::string> parts;
+  size_t start = 0;
+  while (true) {
+    const size_t at = s.find(separator, start);
+    parts.emplace_back(s.substr(start, at == std::string_view::npos ? std::string_view::npos : at - start));
+    if (at == std::string_view::npos) break;
+    start = at + 1;
+  }
+  return parts;
+}
+
+std::string trim(std::string_view s) {
+  const auto isBlank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  while (!s.empty() && isBlank(s.front())) s.remove_prefix(1);
+  while (!s.empty() && isBlank(s.back())) s.remove_suffix(1);
+  return std::string(s);
+}
+
+namespace {
+constexpr uint32_t kRuneError = 0xFFFD;
+
+// Decodes one UTF-8 sequence; width 0 means invalid.
+uint32_t decode(const std::string& s, size_t pos, size_t end, size_t& width) {
+  const auto byte = [&](size_t i) { return static_cast<unsigned char>(s[i]); };
+  const unsigned char b0 = byte(pos);
+  width = 0;
+  if (b0 < 0x80) {
+    width = 1;
+    return b0;
+  }
+  size_t need = 0;
+  uint32_t cp = 0, min = 0;
+  if ((b0 & 0xE0) == 0xC0) {
+    need = 1, cp = b0 & 0x1F, min = 0x80;
+  } else if ((b0 & 0xF0) == 0xE0) {
+    need = 2, cp = b0 & 0x0F, min = 0x800;
+  } else if ((b0 & 0xF8) == 0xF0) {
+    need = 3, cp = b0 & 0x07, min = 0x10000;
+  } else {
+    return kRuneError;
+  }
+  for (size_t i = 1; i <= need; ++i) {
+    if (pos + i >= end || (byte(pos + i) & 0xC0) != 0x80) return kRuneError;
+    cp = (cp << 6) | (byte(pos + i) & 0x3F);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return kRuneError;
+  width = need + 1;
+  return cp;
+}
+}  // namespace
+
+uint32_t decodeRune(const std::string& s, size_t pos, size_t end) {
+  size_t width = 0;
+  return decode(s, pos, end, width);
+}
+
+size_t runeWidth(const std::string& s, size_t pos, size_t end) {
+  size_t width = 0;
+  decode(s, pos, end, width);
+  return width == 0 ? 1 : width;
+}
+
+size_t lastRuneStart(const std::string& s, size_t begin, size_t end) {
+  size_t start = end - 1;
+  for (size_t back = 0; back < 3 && start > begin && (static_cast<unsigned char>(s[start]) & 0xC0) == 0x80;
+       ++back) {
+    --start;
+  }
+  if (start + runeWidth(s, start, end) != end) return end - 1;  // not one valid rune: Go backs up one byte
+  return start;
+}
+
+bool isGoSpace(uint32_t r) {
+  switch (r) {
+    case '\t': case '\n': case '\v': case '\f': case '\r': case ' ': case 0x85: case 0xA0:
+    case 0x1680: case 0x2028: case 0x2029: case 0x202F: case 0x205F: case 0x3000:
+      return true;
+    default:
+      return r >= 0x2000 && r <= 0x200A;
+  }
+}
+
+namespace {
+// Go's unicode.IsPrint for the code points a Dockerfile realistically holds: everything
+// but controls, the Unicode separators other than U+0020, and invalid code points.
+bool isPrintable(uint32_t r) {
+  if (r < 0x20 || (r >= 0x7F && r < 0xA0)) return false;
+  if (r == 0xAD) return false;  // soft hyphen is a format character
+  if (r == 0x2028 || r == 0x2029 || (r >= 0x2000 && r <= 0x200F) || r == 0x202F || r == 0x205F ||
+      r == 0x3000 || r == 0x1680 || r == 0xFEFF || (r >= 0x202A && r <= 0x202E) || (r >= 0x2060 && r <= 0x206F)) {
+    return false;
+  }
+  if (r >= 0xE000 && r <= 0xF8FF) return false;  // private use
+  if ((r & 0xFFFE) == 0xFFFE) return false;       // noncharacters
+  return r <= 0x10FFFF;
+}
+}  // namespace
+
+std::string goQuote(std::string_view view) {
+  const std::string s(view);
+  std::string out = "\"";
+  char buf[16];
+  for (size_t i = 0; i < s.size();) {
+    size_t width = 0;
+    const uint32_t r = decode(s, i, s.size(), width);
+    if (width == 0) {  // an invalid byte is written as \xNN
+      std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned char>(s[i]));
+      out += buf;
+      ++i;
+      continue;
+    }
+    i += width;
+    switch (r) {
+      case '"': out += "\\\""; continue;
+      case '\\': out += "\\\\"; continue;
+      case '\a': out += "\\a"; continue;
+      case '\b': out += "\\b"; continue;
+      case '\f': out += "\\f"; continue;
+      case '\n': out += "\\n"; continue;
+      case '\r': out += "\\r"; continue;
+      case '\t': out += "\\t"; continue;
+      case '\v': out += "\\v"; continue;
+      default: break;
+    }
+    if (isPrintable(r)) {
+      out.append(s, i - width, width);
+    } else if (r < 0x80 || (r < 0x100 && width == 1)) {
+      std::snprintf(buf, sizeof buf, "\\x%02x", r);
+      out += buf;
+    } else if (r < 0x10000) {
+      std::snprintf(buf, sizeof buf, "\\u%04x", r);
+      out += buf;
+    } else {
+      std::snprintf(buf, sizeof buf, "\\U%08x", r);
+      out += buf;
+    }
+  }
+  out += '"';
+  return out;
+}
+
+}  // namespace mal::text

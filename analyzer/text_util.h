@@ -1,0 +1,30 @@
+// Small text helpers. The rune functions follow Go's unicode/utf8 semantics because the
+// Dockerfile parser must split words exactly where BuildKit (written in Go) does.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mal::text {
+
+std::string lower(std::string_view s);
+bool startsWith(std::string_view s, std::string_view prefix);
+bool endsWith(std::string_view s, std::string_view suffix);
+std::vector<std::string> split(std::string_view s, char separator);
+std::string trim(std::string_view s);
+
+// utf8.DecodeRune: the code point at `pos` (U+FFFD for an invalid sequence).
+uint32_t decodeRune(const std::string& s, size_t pos, size_t end);
+// Its width in bytes (1 for an invalid sequence), as utf8.DecodeRune reports it.
+size_t runeWidth(const std::string& s, size_t pos, size_t end);
+// The start of the last rune in [begin, end).
+size_t lastRuneStart(const std::string& s, size_t begin, size_t end);
+// unicode.IsSpace.
+bool isGoSpace(uint32_t rune);
+
+// Go's strconv.Quote: a double-quoted string with Go escapes; printable Unicode kept.
+std::string goQuote(std::string_view s);
+
+}  // namespace mal::text

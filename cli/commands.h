@@ -1,0 +1,51 @@
+// The subcommands, as functions of their options and streams, so tests call them
+// in-process exactly as main() does.
+#pragma once
+
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace mal::cli {
+
+// Exit codes (docs/ARCHITECTURE.md): nothing at or above the threshold; findings at or
+// above it; an input that could not be analysed (after all the others were).
+enum ExitCode { kExitClean = 0, kExitFindings = 1, kExitInputError = 2 };
+
+struct LintOptions {
+  std::vector<std::string> paths;
+  std::string format = "text";
+  std::string output;             // empty: stdout
+  std::string platforms;          // comma-separated; empty: config or default
+  std::string configPath;         // empty: discover
+  bool noConfig = false;
+  std::string failureThreshold;   // empty: config or "info"
+  std::vector<std::string> ignore;
+  std::string color = "auto";     // auto | always | never
+};
+
+struct Streams {
+  std::istream& in;
+  std::ostream& out;
+  std::ostream& err;
+  bool outIsTerminal = false;
+};
+
+int runLint(const LintOptions& options, Streams streams);
+
+struct RulesOptions {
+  std::string rule;  // empty: list all
+  std::string format = "text";  // text | markdown | json
+};
+int runRules(const RulesOptions& options, Streams streams);
+
+struct ParseOptions {
+  std::string path;
+  std::string format = "json";  // json | buildkit
+};
+int runParse(const ParseOptions& options, Streams streams);
+
+// Reads a whole file ("-" is stdin), bounded; returns false with a one-line reason.
+bool readInput(const std::string& path, std::istream& stdinStream, std::string& bytes, std::string& error);
+
+}  // namespace mal::cli

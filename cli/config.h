@@ -1,0 +1,38 @@
+// `.multiarch-lint.yaml`, discovered like hadolint's: --config FILE, else ./.multiarch-lint.yaml
+// (or .yml), else $XDG_CONFIG_HOME/multiarch-lint/config.yaml (~/.config when unset).
+#pragma once
+
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "analyzer/platform.h"
+#include "rules/finding.h"
+
+namespace mal::cli {
+
+struct ConfigError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// What a failure threshold can be: a severity, or none (never fail on findings).
+struct Threshold {
+  std::optional<Severity> atLeast;  // nullopt = none
+};
+std::optional<Threshold> parseThreshold(const std::string& text);
+
+struct Config {
+  std::string path;  // where it was read from; empty when none
+  std::optional<std::vector<Platform>> platforms;
+  std::vector<std::string> ignore;             // rule ids or slugs
+  std::map<std::string, Severity> severities;  // rule id or slug -> severity
+  std::optional<Threshold> failureThreshold;
+  bool requireReason = false;
+};
+
+std::optional<std::string> discoverConfig();
+Config loadConfig(const std::string& path);  // throws ConfigError with a one-line message
+
+}  // namespace mal::cli

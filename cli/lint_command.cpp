@@ -1,0 +1,147 @@
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "analyzer/text_util.h"
+#include "cli/commands.h"
+#include "cli/config.h"
+#include "cli/file_discovery.h"
+#include "report/reporter.h"
+#include "rules/catalog.h"
+#include "rules/lint_engine.h"
+
+namespace mal::cli {
+
+namespace {
+constexpr size_t kMaxDockerfileBytes = 16 * 1024 * 1024;  // far above any real Dockerfile
+}
+
+bool readInput(const std::string& path, std::istream& stdinStream, std::string& bytes, std::string& error) {
+  std::istream* in = &stdinStream;
+  std::ifstream file;
+  if (path != "-") {
+    file.open(path, std::ios::binary);
+    if (!file) {
+      error = std::strerror(errno);
+      return false;
+    }
+    in = &file;
+  }
+  bytes.clear();
+  char buffer[65536];
+  while (in->read(buffer, sizeof buffer) || in->gcount() > 0) {
+    bytes.append(buffer, static_cast<size_t>(in->gcount()));
+    if (bytes.size() > kMaxDockerfileBytes) {
+      error = "larger than " + std::to_string(kMaxDockerfileBytes / (1024 * 1024)) + " MiB, not a Dockerfile";
+      return false;
+    }
+  }
+  if (in->bad()) {
+    error = std::strerror(errno);
+    return false;
+  }
+  return true;
+}
+
+int runLint(const LintOptions& options, Streams streams) {
+  // Settings: defaults, then the configuration file, then the command line.
+  Config config;
+  try {
+    std::optional<std::string> configPath;
+    if (!options.configPath.empty()) {
+      configPath = options.configPath;
+    } else if (!options.noConfig) {
+      configPath = discoverConfig();
+    }
+    if (configPath) config = loadConfig(*configPath);
+  } catch (const ConfigError& e) {
+    streams.err << "multiarch-lint: " << e.what() << '\n';
+    return kExitInputError;
+  }
+  rules::LintSettings settings;
+  if (config.platforms) settings.platforms = *config.platforms;
+  if (!options.platforms.empty()) {
+    std::vector<std::string> errors;
+    settings.platforms = parsePlatformList(options.platforms, errors);
+    if (!errors.empty() || settings.platforms.empty()) {
+      streams.err << "multiarch-lint: --platform: " << (errors.empty() ? "no platform given" : errors.front()) << '\n';
+      return kExitInputError;
+    }
+  }
+  for (const auto& id : config.ignore) settings.ignored.insert(id);
+  for (const auto& name : options.ignore) {
+    for (const auto& part : text::split(name, ',')) {
+      const auto* rule = rules::findRule(text::trim(part));
+      if (!rule) {
+        streams.err << "multiarch-lint: --ignore: unknown rule '" << text::trim(part) << "'\n";
+        return kExitInputError;
+      }
+      settings.ignored.insert(std::string(rule->id));
+    }
+  }
+  settings.severities = config.severities;
+  settings.requirePragmaReason = config.requireReason;
+  Threshold threshold{Severity::Info};
+  if (config.failureThreshold) threshold = *config.failureThreshold;
+  if (!options.failureThreshold.empty()) {
+    const auto parsed = parseThreshold(options.failureThreshold);
+    if (!parsed) {
+      streams.err << "multiarch-lint: --failure-threshold must be error, warning, info or none\n";
+      return kExitInputError;
+    }
+    threshold = *parsed;
+  }
+  const auto format = report::parseFormat(options.format);
+  if (!format) {
+    streams.err << "multiarch-lint: unknown format '" << options.format << "' (one of " << report::formatNames() << ")\n";
+    return kExitInputError;
+  }
+
+  // Analyse every input; one that cannot be read does not stop the others.
+  report::Report result;
+  result.rules = rules::allRules();
+  const Discovery discovery = discoverDockerfiles(options.paths);
+  for (const auto& missing : discovery.missing) {
+    result.inputs.push_back({missing, {}, std::string("no Dockerfile found")});
+  }
+  for (const auto& path : discovery.files) {
+    std::string bytes, error;
+    if (!readInput(path, streams.in, bytes, error)) {
+      result.inputs.push_back({path, {}, "cannot read: " + error});
+      continue;
+    }
+    const SourceText source(path, std::move(bytes));
+    result.inputs.push_back({path, rules::lintDockerfile(source, settings), std::nullopt});
+  }
+
+  bool inputError = false;
+  bool failing = false;
+  for (const auto& input : result.inputs) {
+    if (input.error) {
+      inputError = true;
+      streams.err << "multiarch-lint: " << input.path << ": " << *input.error << '\n';
+    }
+    for (const auto& f : input.findings) failing = failing || (threshold.atLeast && f.severity >= *threshold.atLeast);
+  }
+
+  report::TextOptions textOptions;
+  const bool noColorEnv = std::getenv("NO_COLOR") && *std::getenv("NO_COLOR");
+  textOptions.color = options.color == "always" ||
+                      (options.color == "auto" && options.output.empty() && streams.outIsTerminal && !noColorEnv);
+  if (options.output.empty()) {
+    report::write(*format, result, streams.out, textOptions);
+  } else {
+    std::ofstream file(options.output, std::ios::binary | std::ios::trunc);
+    if (!file) {
+      streams.err << "multiarch-lint: cannot write '" << options.output << "': " << std::strerror(errno) << '\n';
+      return kExitInputError;
+    }
+    report::write(*format, result, file, textOptions);
+  }
+  if (inputError) return kExitInputError;
+  return failing ? kExitFindings : kExitClean;
+}
+
+}  // namespace mal::cli

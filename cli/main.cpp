@@ -1,0 +1,52 @@
+// multiarch-lint: will this container build work on every CPU architecture it targets?
+#include <CLI/CLI.hpp>
+#include <unistd.h>
+
+#include <iostream>
+
+#include "cli/commands.h"
+#include "report/reporter.h"
+
+int main(int argc, char** argv) {
+  using namespace mal::cli;
+  std::ios::sync_with_stdio(false);
+  CLI::App app{"multiarch-lint: finds what breaks a container build on other CPU architectures"};
+  app.set_version_flag("--version", std::string("multiarch-lint ") + MAL_VERSION);
+  app.require_subcommand(1);
+
+  LintOptions lint;
+  auto* lintCmd = app.add_subcommand("lint", "Lint Dockerfiles (no PATH: Dockerfile or Containerfile here; - reads stdin)");
+  lintCmd->add_option("paths", lint.paths, "Dockerfiles or directories to search");
+  lintCmd->add_option("-f,--format", lint.format, "Output format: " + mal::report::formatNames())->capture_default_str();
+  lintCmd->add_option("-o,--output", lint.output, "Write the report to FILE instead of stdout");
+  lintCmd->add_option("--platform", lint.platforms, "Target platforms, e.g. linux/amd64,linux/arm64 (default: config, else those two)");
+  lintCmd->add_option("-c,--config", lint.configPath, "Configuration file (default: ./.multiarch-lint.yaml, then $XDG_CONFIG_HOME/multiarch-lint/config.yaml)");
+  lintCmd->add_flag("--no-config", lint.noConfig, "Do not read any configuration file");
+  lintCmd->add_option("-t,--failure-threshold", lint.failureThreshold, "Exit 1 on findings at or above: error, warning, info (default) or none");
+  lintCmd->add_option("--ignore", lint.ignore, "Rule ids or names to skip (repeatable, or comma-separated)");
+  lintCmd->add_option("--color", lint.color, "auto, always or never")->check(CLI::IsMember({"auto", "always", "never"}));
+
+  RulesOptions rules;
+  auto* rulesCmd = app.add_subcommand("rules", "List the rules, or explain one");
+  rulesCmd->add_option("rule", rules.rule, "A rule id (MA110) or name (arch-specific-download)");
+  rulesCmd->add_option("-f,--format", rules.format, "text, markdown or json")->check(CLI::IsMember({"text", "markdown", "json"}));
+
+  ParseOptions parse;
+  auto* parseCmd = app.add_subcommand("parse", "Print a Dockerfile's syntax tree (json, or BuildKit's dump format)");
+  parseCmd->add_option("path", parse.path, "The Dockerfile (- for stdin)")->required();
+  parseCmd->add_option("-f,--format", parse.format, "json or buildkit")->capture_default_str();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : kExitInputError;
+  }
+  Streams streams{std::cin, std::cout, std::cerr, isatty(STDOUT_FILENO) == 1};
+  int code = kExitClean;
+  if (*lintCmd) code = runLint(lint, streams);
+  if (*rulesCmd) code = runRules(rules, streams);
+  if (*parseCmd) code = runParse(parse, streams);
+  std::cout.flush();
+  return code;
+}

@@ -1,0 +1,46 @@
+// Reporters only format: they receive every input's findings (or the reason it could
+// not be analysed) and write one document. No reporter decides anything.
+#pragma once
+
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "rules/finding.h"
+#include "rules/rule.h"
+
+namespace mal::report {
+
+struct InputResult {
+  std::string path;                   // as given on the command line ("-" for stdin)
+  std::vector<Finding> findings;
+  std::optional<std::string> error;   // set when the input could not be analysed
+};
+
+struct Report {
+  std::vector<InputResult> inputs;
+  std::vector<const rules::RuleInfo*> rules;  // the catalogue, for rule metadata
+};
+
+enum class Format { Text, Json, Sarif, Github, Checkstyle, Gitlab };
+std::optional<Format> parseFormat(const std::string& name);
+std::string formatNames();  // "text, json, sarif, github, checkstyle, gitlab"
+
+struct TextOptions {
+  bool color = false;
+};
+
+void writeText(const Report& report, std::ostream& out, const TextOptions& options);
+void writeJson(const Report& report, std::ostream& out);
+void writeSarif(const Report& report, std::ostream& out);
+void writeGithub(const Report& report, std::ostream& out);
+void writeCheckstyle(const Report& report, std::ostream& out);
+void writeGitlab(const Report& report, std::ostream& out);
+
+void write(Format format, const Report& report, std::ostream& out, const TextOptions& options);
+
+// The URL of a rule's documentation page.
+std::string ruleHelpUri(const rules::RuleInfo& rule);
+
+}  // namespace mal::report

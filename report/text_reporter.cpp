@@ -1,0 +1,78 @@
+// Compiler-style text: `path:line:col: severity: message [MA110 slug]`, the source line,
+// and a caret under the exact range. Colour only when asked (the CLI asks on a TTY).
+#include <map>
+
+#include "report/reporter.h"
+
+namespace mal::report {
+namespace {
+
+struct Palette {
+  bool on;
+  std::string bold() const { return on ? "\033[1m" : ""; }
+  std::string reset() const { return on ? "\033[0m" : ""; }
+  std::string green() const { return on ? "\033[1;32m" : ""; }
+  std::string dim() const { return on ? "\033[2m" : ""; }
+  std::string severity(Severity s) const {
+    if (!on) return "";
+    switch (s) {
+      case Severity::Error: return "\033[1;31m";
+      case Severity::Warning: return "\033[1;35m";
+      case Severity::Info: return "\033[1;36m";
+    }
+    return "";
+  }
+};
+
+// The caret line: spaces up to the column, then ^~~~ over the range (code points).
+std::string caretLine(const Location& loc) {
+  std::string out;
+  int column = 1;
+  for (size_t i = 0; i < loc.sourceLine.size() && column < loc.column; ++i) {
+    const unsigned char c = static_cast<unsigned char>(loc.sourceLine[i]);
+    if ((c & 0xC0) == 0x80) continue;
+    out += c == '\t' ? '\t' : ' ';
+    ++column;
+  }
+  out += '^';
+  const int width = loc.endLine == loc.line ? loc.endColumn - loc.column : 1;
+  for (int i = 1; i < width; ++i) out += '~';
+  return out;
+}
+
+}  // namespace
+
+void writeText(const Report& report, std::ostream& out, const TextOptions& options) {
+  const Palette p{options.color};
+  std::map<Severity, int> counts;
+  int files = 0;
+  for (const auto& input : report.inputs) {
+    if (input.error) continue;
+    ++files;
+    for (const auto& f : input.findings) {
+      ++counts[f.severity];
+      const auto& loc = f.location;
+      out << p.bold() << loc.path;
+      if (loc.line > 0) out << ':' << loc.line << ':' << loc.column;
+      out << ": " << p.reset() << p.severity(f.severity) << severityName(f.severity) << ": " << p.reset() << p.bold()
+          << f.message << p.reset() << " [" << f.ruleId << ' ' << f.slug << "]\n";
+      if (loc.line > 0 && !loc.sourceLine.empty()) {
+        const std::string number = std::to_string(loc.line);
+        out << ' ' << number << " | " << loc.sourceLine << '\n';
+        out << ' ' << std::string(number.size(), ' ') << " | " << p.green() << caretLine(loc) << p.reset() << '\n';
+      }
+      if (!f.fix.empty()) out << "  " << p.dim() << "fix: " << p.reset() << f.fix << '\n';
+    }
+  }
+  const int total = counts[Severity::Error] + counts[Severity::Warning] + counts[Severity::Info];
+  if (total == 0) {
+    out << "no findings in " << files << (files == 1 ? " file" : " files") << '\n';
+  } else {
+    out << total << (total == 1 ? " finding" : " findings") << " (" << counts[Severity::Error] << " error"
+        << (counts[Severity::Error] == 1 ? "" : "s") << ", " << counts[Severity::Warning] << " warning"
+        << (counts[Severity::Warning] == 1 ? "" : "s") << ", " << counts[Severity::Info] << " info) in " << files
+        << (files == 1 ? " file" : " files") << '\n';
+  }
+}
+
+}  // namespace mal::report

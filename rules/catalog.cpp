@@ -1,0 +1,37 @@
+#include "rules/catalog.h"
+
+#include "analyzer/text_util.h"
+
+namespace mal::rules {
+
+extern const DockerfileRule kMA001, kMA002, kMA101, kMA102, kMA103, kMA110, kMA140, kMA150;
+
+const std::vector<const DockerfileRule*>& dockerfileRules() {
+  static const std::vector<const DockerfileRule*> rules = {
+      &kMA001,  // dockerfile-parse-error        (emitted by the engine)
+      &kMA002,  // invalid-pragma                (emitted by the engine)
+      &kMA101,  // constant-platform-flag
+      &kMA102,  // redundant-target-platform
+      &kMA103,  // arch-prefixed-base-image
+      &kMA110,  // arch-specific-download
+      &kMA140,  // platform-arg-undeclared
+      &kMA150,  // prebuilt-binary-copied
+  };
+  return rules;
+}
+
+std::vector<const RuleInfo*> allRules() {
+  std::vector<const RuleInfo*> out;
+  for (const auto* rule : dockerfileRules()) out.push_back(&rule->info);
+  return out;
+}
+
+const RuleInfo* findRule(std::string_view idOrSlug) {
+  const std::string wanted = text::lower(idOrSlug);
+  for (const auto* info : allRules()) {
+    if (text::lower(info->id) == wanted || info->slug == wanted) return info;
+  }
+  return nullptr;
+}
+
+}  // namespace mal::rules

@@ -1,0 +1,16 @@
+// The catalogue: every rule in one table you can read on a screen.
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "rules/dockerfile/context.h"
+
+namespace mal::rules {
+
+const std::vector<const DockerfileRule*>& dockerfileRules();
+std::vector<const RuleInfo*> allRules();
+// By id (MA110) or slug (arch-specific-download); nullptr when unknown.
+const RuleInfo* findRule(std::string_view idOrSlug);
+
+}  // namespace mal::rules

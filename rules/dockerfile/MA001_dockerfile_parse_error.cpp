@@ -1,0 +1,40 @@
+// MA001: the engine emits this one itself when BuildKit's parser or instruction checks
+// reject the file; the entry carries its docs and examples.
+#include "rules/dockerfile/context.h"
+
+namespace mal::rules {
+
+extern const DockerfileRule kMA001 = {
+    {.id = "MA001",
+     .slug = "dockerfile-parse-error",
+     .severity = Severity::Error,
+     .analysis = Analysis::Dockerfile,
+     .summary = "The file is not a valid Dockerfile",
+     .what = "A Dockerfile that BuildKit would refuse: a syntax error, an unknown instruction or flag, an "
+             "unterminated heredoc, a JSON array holding something other than strings, an instruction "
+             "before the first FROM.",
+     .why = "The build fails before any platform is built; no other rule can judge the file.",
+     .example = "ENV PATH\n# MA001: ENV must have two arguments",
+     .fix = "Correct the line at the reported position; the message is BuildKit's own.",
+     .bad = {"FROM alpine\nENV PATH\n", "FROM alpine\nRUN --frobnicate echo hi\n", "FROM alpine\nCMD [\"a\", [\"b\"]]\n",
+             "RUN echo before any stage\n"},
+     .good = {"FROM alpine\nENV PATH=/usr/bin\n"}},
+    nullptr};
+
+extern const DockerfileRule kMA002 = {
+    {.id = "MA002",
+     .slug = "invalid-pragma",
+     .severity = Severity::Warning,
+     .analysis = Analysis::Dockerfile,
+     .summary = "An inline ignore pragma names an unknown rule or gives no reason",
+     .what = "A `# multiarch-lint ignore=...` comment naming a rule id or slug that does not exist, or "
+             "without the `-- reason` that the configuration requires (`require-reason: true`).",
+     .why = "A misspelt pragma silences nothing and hides that the finding is still there.",
+     .example = "# multiarch-lint ignore=MA999\nRUN true\n# MA002: unknown rule 'MA999'",
+     .fix = "Name an existing rule (see `multiarch-lint rules`) and say why it does not apply.",
+     .bad = {"FROM alpine\n# multiarch-lint ignore=MA999 -- no such rule\nRUN true\n"},
+     .good = {"FROM alpine\n# multiarch-lint ignore=MA110 -- the vendor ships only amd64; the image is amd64-only\n"
+              "RUN curl -fsSLO https://example.com/tool-linux-amd64\n"}},
+    nullptr};
+
+}  // namespace mal::rules

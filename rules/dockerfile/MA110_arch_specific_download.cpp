@@ -1,0 +1,200 @@
+// MA110: a download whose URL names one architecture, with nothing that varies it.
+// The central idea of the catalogue (RULES.md): the same URL is correct inside a switch
+// on an architecture probe, or when an arch variable builds it.
+#include <algorithm>
+#include <set>
+
+#include "analyzer/shell/arch_vocabulary.h"
+#include "analyzer/text_util.h"
+#include "rules/dockerfile/context.h"
+
+namespace mal::rules {
+namespace {
+
+bool isDownloader(const shell::Command& command) {
+  static const std::set<std::string> kDownloaders = {"curl", "wget", "aria2c", "axel", "fetch"};
+  const std::string name = command.name();
+  if (kDownloaders.count(name)) return true;
+  if (name == "git" && command.words.size() > 1) {
+    const std::string& sub = command.words[1].literal;
+    return sub == "clone" || sub == "fetch" || sub == "pull";
+  }
+  return false;
+}
+
+bool looksLikeUrl(std::string_view text) {
+  return text.find("://") != std::string_view::npos || text::startsWith(text, "git@");
+}
+
+class DownloadCheck {
+ public:
+  DownloadCheck(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
+      : ctx_(ctx), rule_(rule), out_(out) {}
+
+  void run() {
+    for (const auto& run : ctx_.model.scripts) checkScript(run);
+    for (const auto& stage : ctx_.model.stages) {
+      for (size_t index : stage.instructions) {
+        if (ctx_.instruction(index).command == "add") checkAdd(stage, index);
+      }
+    }
+  }
+
+ private:
+  // Reports the first architecture token in `text` that breaks a target, if any.
+  // `spanOf(begin, end)` maps a byte range of `text` to the file.
+  template <typename SpanOf>
+  bool reportTokens(std::string_view text, SpanOf spanOf) {
+    for (const auto& token : vocab::findArchTokens(text)) {
+      const auto broken = ctx_.targetsOtherThan(token.platform);
+      if (broken.empty()) continue;
+      out_.report(rule_, spanOf(token.begin, token.end),
+                  "downloads the " + token.platform.str() + " build ('" + token.token +
+                      "' in the URL) on every platform: breaks " + platformList(broken),
+                  fixText());
+      return true;
+    }
+    if (vocab::isX86OnlyAsset(text::trim(text)) || vocab::isX86OnlyAsset(text.substr(0, text.find_last_not_of("\"'") + 1))) {
+      const Platform amd64{"linux", "amd64", ""};
+      const auto broken = ctx_.targetsOtherThan(amd64);
+      if (broken.empty()) return false;
+      out_.report(rule_, spanOf(0, text.size()),
+                  "downloads an asset whose plain name is the linux/amd64 build: breaks " + platformList(broken),
+                  fixText());
+      return true;
+    }
+    return false;
+  }
+
+  static std::string fixText() {
+    return "build the URL from ${TARGETARCH} (declare `ARG TARGETARCH` in this stage), or switch on "
+           "`dpkg --print-architecture` / `uname -m` with a failing default";
+  }
+
+  void checkScript(const dockerfile::RunScript& run) {
+    const shell::Script& script = run.script;
+    for (const auto& command : script.commands) {
+      if (!isDownloader(command) || command.insideArchBranch()) continue;
+      for (size_t i = 1; i < command.words.size(); ++i) {
+        const shell::Word& word = command.words[i];
+        if (word.archVarying) continue;
+        if (looksLikeUrl(word.literal)) {
+          reportTokens(word.text, [&](size_t b, size_t e) { return script.source.span(word.begin + b, word.begin + e); });
+          continue;
+        }
+        for (const auto& variable : word.variables) checkVariable(run, command, variable);
+      }
+    }
+  }
+
+  // `curl -fsSLO "$URL"`: the URL was assigned earlier in this RUN, or by ENV/ARG.
+  void checkVariable(const dockerfile::RunScript& run, const shell::Command& command, const std::string& name) {
+    const shell::Script& script = run.script;
+    const shell::Assignment* last = nullptr;
+    for (const auto& a : script.assignments) {
+      if (a.name == name && a.value.end <= command.begin) last = &a;
+    }
+    if (last) {
+      if (last->archDerived || !looksLikeUrl(last->value.literal)) return;
+      if (last->branches.empty() || !std::any_of(last->branches.begin(), last->branches.end(),
+                                                 [](const shell::Branch& b) { return b.onArchitecture; })) {
+        reportTokens(last->value.text, [&](size_t b, size_t e) {
+          return script.source.span(last->value.begin + b, last->value.begin + e);
+        });
+      }
+      return;
+    }
+    const auto& stage = ctx_.model.stages[run.stage];
+    const auto archVars = dockerfile::archVariablesBefore(stage, ctx_.file, run.instruction);
+    if (archVars.count(name)) return;
+    for (auto it = stage.instructions.rbegin(); it != stage.instructions.rend(); ++it) {
+      if (*it >= run.instruction) continue;
+      const auto& in = ctx_.instruction(*it);
+      if (in.command != "env" && in.command != "arg") continue;
+      for (size_t k = 0; k < in.args.size(); ++k) {
+        const auto& arg = in.args[k];
+        std::string key = arg.value, value;
+        Span valueSpan = arg.span;
+        if (in.command == "env") {
+          if (k % 3 != 0 || k + 1 >= in.args.size()) continue;
+          value = in.args[k + 1].value;
+          valueSpan = in.args[k + 1].span;
+        } else {
+          const size_t eq = arg.value.find('=');
+          if (eq == std::string::npos) continue;
+          key = arg.value.substr(0, eq);
+          value = arg.value.substr(eq + 1);
+          valueSpan.begin += static_cast<uint32_t>(eq + 1);
+        }
+        if (key != name || !looksLikeUrl(value)) continue;
+        reportTokens(value, [&](size_t b, size_t e) {
+          return Span{valueSpan.begin + static_cast<uint32_t>(b), valueSpan.begin + static_cast<uint32_t>(e)};
+        });
+        return;
+      }
+    }
+  }
+
+  void checkAdd(const dockerfile::Stage& stage, size_t index) {
+    const auto& in = ctx_.instruction(index);
+    if (in.args.size() < 2) return;
+    const auto archVars = dockerfile::archVariablesBefore(stage, ctx_.file, index);
+    for (size_t i = 0; i + 1 < in.args.size(); ++i) {
+      const auto& source = in.args[i];
+      if (!looksLikeUrl(source.value)) continue;
+      const auto expansion = dockerfile::expandWord(source.value, {}, ctx_.file.escapeToken);
+      const bool varies = std::any_of(expansion.referenced.begin(), expansion.referenced.end(), [&](const auto& v) {
+        return vocab::isPlatformArchVariable(v) || archVars.count(v);
+      });
+      if (varies) continue;
+      // A JSON-form element's span starts at its opening quote.
+      const uint32_t base = source.span.begin + (in.json ? 1 : 0);
+      reportTokens(source.value, [&](size_t b, size_t e) {
+        return Span{base + static_cast<uint32_t>(b), base + static_cast<uint32_t>(e)};
+      });
+    }
+  }
+
+  const DockerfileContext& ctx_;
+  const RuleInfo& rule_;
+  FindingSink& out_;
+};
+
+void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) { DownloadCheck(ctx, rule, out).run(); }
+
+}  // namespace
+
+extern const DockerfileRule kMA110 = {
+    {.id = "MA110",
+     .slug = "arch-specific-download",
+     .severity = Severity::Error,
+     .analysis = Analysis::Dockerfile,
+     .summary = "A download names one architecture and nothing varies it",
+     .what = "curl/wget/git/ADD of a URL holding an architecture token (amd64, x86_64, x64, linux64, aarch64, "
+             "...), or an asset whose plain name is the amd64 build (tini, jq-linux64), outside a switch on an "
+             "architecture probe and not built from an architecture variable. URLs held in a variable are "
+             "followed to their assignment in the same RUN, or to the stage's ENV/ARG.",
+     .why = "Every target platform downloads the same binary: the arm64 image gets an x86-64 kubectl and dies "
+            "with `exec format error` on the first Graviton node.",
+     .example = "RUN curl -fsSLO https://dl.k8s.io/release/v1.30.0/bin/linux/amd64/kubectl\n"
+                "# MA110: downloads the linux/amd64 build on every platform",
+     .fix = "Build the URL from `${TARGETARCH}` with `ARG TARGETARCH` declared in the stage, or switch on "
+            "`dpkg --print-architecture` / `uname -m` with one arm per platform and a failing default.",
+     .bad = {"FROM debian\nRUN curl -fsSLO https://dl.k8s.io/release/v1.30.0/bin/linux/amd64/kubectl\n",
+             "FROM debian\nRUN wget -q https://example.com/tool_1.0_linux_x86_64.tar.gz\n",
+             "FROM debian\nADD https://github.com/mikefarah/yq/releases/download/v4.40.5/yq_linux_amd64 /usr/bin/yq\n",
+             "FROM debian\nRUN URL=https://example.com/helm-v3-linux-amd64.tar.gz && curl -fsSL \"$URL\" | tar xz\n",
+             "FROM debian\nENV TINI_URL=https://github.com/krallin/tini/releases/download/v0.19.0/tini\n"
+             "RUN curl -fsSLo /tini \"$TINI_URL\"\n"},
+     .good = {"FROM debian\nARG TARGETARCH\nRUN curl -fsSLO https://dl.k8s.io/release/v1.30.0/bin/linux/${TARGETARCH}/kubectl\n",
+              "FROM debian\nRUN set -eux; arch=\"$(dpkg --print-architecture)\"; case \"$arch\" in \\\n"
+              "  amd64) url='https://example.com/tool-linux-amd64.tgz' ;; \\\n"
+              "  arm64) url='https://example.com/tool-linux-arm64.tgz' ;; \\\n"
+              "  *) echo >&2 \"unsupported: $arch\"; exit 1 ;; \\\n"
+              "  esac; curl -fsSL \"$url\" | tar xz\n",
+              "FROM debian\nRUN if [ \"$(uname -m)\" = x86_64 ]; then curl -fsSLO https://example.com/x86_64/tool; fi\n",
+              "FROM alpine\nRUN curl -fsSLO \"https://example.com/tool-$(apk --print-arch).tgz\"\n",
+              "FROM debian\n# x86_64 notes in a comment are not a download\nLABEL arch.note=\"built for amd64 and arm64\"\n"}},
+    check};
+
+}  // namespace mal::rules

@@ -1,0 +1,36 @@
+#include "rules/dockerfile/context.h"
+
+namespace mal::rules {
+
+std::vector<Platform> DockerfileContext::targetsOtherThan(const Platform& platform) const {
+  std::vector<Platform> out;
+  for (const auto& t : targets) {
+    // arm/v6 binaries run on arm/v7 too; everything else must match exactly.
+    const bool runs = t.architecture == platform.architecture &&
+                      (t.variant == platform.variant || (t.architecture == "arm" && platform.variant == "v6"));
+    if (!runs) out.push_back(t);
+  }
+  return out;
+}
+
+void FindingSink::report(const RuleInfo& rule, Span span, std::string message, std::string fix) {
+  Finding f;
+  f.ruleId = std::string(rule.id);
+  f.slug = std::string(rule.slug);
+  f.severity = rule.severity;
+  f.message = std::move(message);
+  f.fix = std::move(fix);
+  const Position start = source_.position(span.begin);
+  const Position end = source_.position(span.end);
+  f.location = {source_.path(), start.line, start.column, end.line, end.column,
+                std::string(source_.lineText(start.line))};
+  findings_.push_back(std::move(f));
+}
+
+std::string platformList(const std::vector<Platform>& platforms) {
+  std::string out;
+  for (const auto& p : platforms) out += (out.empty() ? "" : ", ") + p.str();
+  return out;
+}
+
+}  // namespace mal::rules

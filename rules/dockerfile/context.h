@@ -1,0 +1,47 @@
+// What a Dockerfile rule reads (the parsed file, the build model, the target platforms)
+// and where it writes (a sink that turns spans into located findings). Rules never do
+// I/O: everything they need is in the context.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "analyzer/dockerfile/build_model.h"
+#include "analyzer/platform.h"
+#include "rules/rule.h"
+
+namespace mal::rules {
+
+struct DockerfileContext {
+  const SourceText& source;
+  const dockerfile::ParsedDockerfile& file;
+  const dockerfile::BuildModel& model;
+  const std::vector<Platform>& targets;
+
+  const dockerfile::Instruction& instruction(size_t index) const { return file.instructions[index]; }
+  // The target platforms other than `platform` (those a hard-coded `platform` breaks).
+  std::vector<Platform> targetsOtherThan(const Platform& platform) const;
+};
+
+class FindingSink {
+ public:
+  explicit FindingSink(const SourceText& source) : source_(source) {}
+  void report(const RuleInfo& rule, Span span, std::string message, std::string fix = {});
+  std::vector<Finding> take() { return std::move(findings_); }
+  const std::vector<Finding>& findings() const { return findings_; }
+
+ private:
+  const SourceText& source_;
+  std::vector<Finding> findings_;
+};
+
+struct DockerfileRule {
+  RuleInfo info;
+  void (*check)(const DockerfileContext&, const RuleInfo&, FindingSink&);
+};
+
+// "linux/arm64, linux/arm/v7"
+std::string platformList(const std::vector<Platform>& platforms);
+
+}  // namespace mal::rules

@@ -1,0 +1,36 @@
+// The one findings model shared by the three analyses and read by every reporter.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mal {
+
+enum class Severity { Info = 0, Warning = 1, Error = 2 };
+
+std::string_view severityName(Severity s);  // "info", "warning", "error"
+std::optional<Severity> parseSeverity(std::string_view text);
+
+// Where a finding is. Dockerfile findings fill the file range; image and index findings
+// (later analyses) fill the image fields and may also carry a file range.
+struct Location {
+  std::string path;  // a file, or "-" for stdin
+  int line = 0;      // 1-based; 0 when the finding has no position in a file
+  int column = 0;    // 1-based, in Unicode code points
+  int endLine = 0;
+  int endColumn = 0;  // exclusive
+  std::string sourceLine;  // the text of `line`, for the text reporter's excerpt
+};
+
+struct Finding {
+  std::string ruleId;  // "MA110"
+  std::string slug;    // "arch-specific-download"
+  Severity severity = Severity::Warning;
+  std::string message;
+  Location location;
+  std::string fix;  // how to fix it, in words; empty when the message says it
+};
+
+}  // namespace mal

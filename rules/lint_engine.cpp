@@ -1,0 +1,105 @@
+#include "rules/lint_engine.h"
+
+#include <algorithm>
+
+#include "analyzer/dockerfile/ast.h"
+#include "analyzer/dockerfile/build_model.h"
+#include "rules/catalog.h"
+#include "rules/pragmas.h"
+
+namespace mal::rules {
+
+extern const DockerfileRule kMA001, kMA002;
+
+namespace {
+
+// Drops findings silenced by pragmas; reports pragmas that name no rule (MA002).
+void applyPragmas(const SourceText& source, const dockerfile::ParsedDockerfile* file, const LintSettings& settings,
+                  std::vector<Finding>& findings, FindingSink& meta) {
+  const auto pragmas = findPragmas(source);
+  if (pragmas.empty()) return;
+  struct Silence {
+    std::string ruleId;
+    int fromLine, toLine;
+  };
+  std::vector<Silence> silences;
+  for (const auto& pragma : pragmas) {
+    int from = 1, to = source.lineCount();
+    if (!pragma.global) {
+      // The next instruction after the pragma's comment block.
+      const dockerfile::Instruction* next = nullptr;
+      if (file) {
+        for (const auto& in : file->instructions) {
+          if (in.startLine > pragma.line) {
+            next = &in;
+            break;
+          }
+        }
+      }
+      if (!next) continue;
+      from = next->startLine;
+      to = next->endLine;
+    }
+    for (const auto& name : pragma.rules) {
+      const RuleInfo* rule = findRule(name);
+      if (!rule) {
+        meta.report(kMA002.info, pragma.span, "the pragma names an unknown rule '" + name + "'",
+                    "see `multiarch-lint rules` for the rule ids and names");
+        continue;
+      }
+      if (settings.requirePragmaReason && pragma.reason.empty()) {
+        meta.report(kMA002.info, pragma.span, "the pragma ignoring " + std::string(rule->id) + " gives no reason",
+                    "add `-- why this does not apply` after the rule list");
+      }
+      silences.push_back({std::string(rule->id), from, to});
+    }
+  }
+  std::erase_if(findings, [&](const Finding& f) {
+    return std::any_of(silences.begin(), silences.end(), [&](const Silence& s) {
+      return s.ruleId == f.ruleId && f.location.line >= s.fromLine && f.location.line <= s.toLine;
+    });
+  });
+}
+
+}  // namespace
+
+std::vector<Finding> lintDockerfile(const SourceText& source, const LintSettings& settings) {
+  FindingSink sink(source);
+  const auto parsed = dockerfile::parse(source);
+  std::optional<dockerfile::BuildModel> model;
+  if (parsed.error) {
+    const int line = std::clamp(parsed.error->line, 1, std::max(source.lineCount(), 1));
+    const uint32_t start = source.lineStart(line);
+    sink.report(kMA001.info, {start, start + static_cast<uint32_t>(source.lineText(line).size())},
+                parsed.error->describe());
+  } else {
+    model = dockerfile::buildModel(*parsed.dockerfile);
+    for (const auto& error : model->errors) sink.report(kMA001.info, error.span, error.message);
+    const DockerfileContext ctx{source, *parsed.dockerfile, *model, settings.platforms};
+    for (const auto* rule : dockerfileRules()) {
+      if (rule->check && !settings.ignored.count(std::string(rule->info.id))) rule->check(ctx, rule->info, sink);
+    }
+  }
+  std::vector<Finding> findings = sink.take();
+  FindingSink meta(source);
+  applyPragmas(source, parsed.dockerfile ? &*parsed.dockerfile : nullptr, settings, findings, meta);
+  for (auto& f : meta.take()) findings.push_back(std::move(f));
+
+  std::erase_if(findings, [&](const Finding& f) { return settings.ignored.count(f.ruleId) > 0; });
+  for (auto& f : findings) {
+    if (const auto it = settings.severities.find(f.ruleId); it != settings.severities.end()) f.severity = it->second;
+  }
+  std::stable_sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
+    return std::tie(a.location.line, a.location.column, a.ruleId) < std::tie(b.location.line, b.location.column, b.ruleId);
+  });
+  // One finding per rule and position: two paths to the same mistake are one mistake.
+  findings.erase(std::unique(findings.begin(), findings.end(),
+                             [](const Finding& a, const Finding& b) {
+                               return a.ruleId == b.ruleId && a.location.line == b.location.line &&
+                                      a.location.column == b.location.column;
+                             }),
+                 findings.end());
+  return findings;
+}
+
+}  // namespace mal::rules

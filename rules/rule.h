@@ -1,0 +1,28 @@
+// A rule: its identity, its docs (the four sections every rule page has), and the bad
+// and good snippets that the catalogue test runs (ShellCheck's verify / verifyNot).
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "rules/finding.h"
+
+namespace mal::rules {
+
+enum class Analysis { Dockerfile, Image, Index };
+
+struct RuleInfo {
+  std::string_view id;    // MA110
+  std::string_view slug;  // arch-specific-download
+  Severity severity;
+  Analysis analysis;
+  std::string_view summary;  // one line
+  std::string_view what;     // What it finds
+  std::string_view why;      // Why it breaks
+  std::string_view example;  // Example (a bad snippet with its finding)
+  std::string_view fix;      // How to fix it
+  std::vector<std::string_view> bad;   // each must give at least one finding of this rule
+  std::vector<std::string_view> good;  // each must give none
+};
+
+}  // namespace mal::rules
