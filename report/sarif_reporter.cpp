@@ -41,6 +41,21 @@ nlohmann::json artifactLocation(const std::string& path) {
   return {{"uri", percentEncode(relative)}, {"uriBaseId", "%SRCROOT%"}};
 }
 
+// SARIF's friendly rule name is a PascalCase identifier: arch-specific-download -> ArchSpecificDownload.
+std::string pascalCase(std::string_view slug) {
+  std::string out;
+  bool upper = true;
+  for (const char c : slug) {
+    if (c == '-' || c == '_') {
+      upper = true;
+      continue;
+    }
+    out += upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c;
+    upper = false;
+  }
+  return out;
+}
+
 nlohmann::json ruleDescriptor(const rules::RuleInfo& rule) {
   const std::string help = std::string(rule.what) + "\n\nWhy it breaks: " + std::string(rule.why) +
                            "\n\nFix: " + std::string(rule.fix);
@@ -48,13 +63,13 @@ nlohmann::json ruleDescriptor(const rules::RuleInfo& rule) {
                                std::string(rule.why) + "\n\n**Example.**\n\n```dockerfile\n" +
                                std::string(rule.example) + "\n```\n\n**Fix.** " + std::string(rule.fix);
   return {{"id", rule.id},
-          {"name", rule.slug},
+          {"name", pascalCase(rule.slug)},
           {"shortDescription", {{"text", rule.summary}}},
           {"fullDescription", {{"text", rule.what}}},
           {"help", {{"text", help}, {"markdown", markdown}}},
           {"helpUri", ruleHelpUri(rule)},
           {"defaultConfiguration", {{"level", sarifLevel(rule.severity)}}},
-          {"properties", {{"tags", {"multiarch", "portability"}}}}};
+          {"properties", {{"tags", {"multiarch", "portability"}}, {"slug", rule.slug}}}};
 }
 
 }  // namespace
@@ -84,7 +99,12 @@ void writeSarif(const Report& report, std::ostream& out) {
                               {"startColumn", f.location.column},
                               {"endLine", f.location.endLine},
                               {"endColumn", f.location.endColumn}};
-        if (!f.location.sourceLine.empty()) physical["region"]["snippet"] = {{"text", f.location.sourceLine}};
+        if (!f.location.sourceLine.empty()) {
+          physical["region"]["snippet"] = {{"text", f.location.sourceLine}};
+          if (f.location.endLine == f.location.line) {
+            physical["contextRegion"] = {{"startLine", f.location.line}, {"snippet", {{"text", f.location.sourceLine}}}};
+          }
+        }
       }
       nlohmann::json result = {{"ruleId", f.ruleId},
                                {"level", sarifLevel(f.severity)},

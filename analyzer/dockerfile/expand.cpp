@@ -71,8 +71,8 @@ class Expander {
     return lookup(s_.substr(start, pos_ - start)).value_or("");
   }
 
-  // The word after an operator, up to the matching '}', itself expanded.
-  std::string operand() {
+  // The raw text after an operator, up to the matching '}' (consumed).
+  std::string rawOperand() {
     std::string raw;
     int depth = 0;
     while (pos_ < s_.size()) {
@@ -80,16 +80,23 @@ class Expander {
       if (c == '}' && depth == 0) break;
       if (c == '{') ++depth;
       if (c == '}') --depth;
-      raw += c;
-      ++pos_;
+      if (c == escape_ && pos_ + 1 < s_.size()) raw += s_[pos_++];
+      raw += s_[pos_++];
     }
     ++pos_;  // '}'
+    return raw;
+  }
+
+  std::string expandRaw(const std::string& raw) {
     Expansion inner;
     std::string value = Expander(raw, env_, escape_, inner).run();
     out_.referenced.insert(inner.referenced.begin(), inner.referenced.end());
     out_.unset.insert(inner.unset.begin(), inner.unset.end());
     return value;
   }
+
+  // The word after an operator, up to the matching '}', itself expanded.
+  std::string operand() { return expandRaw(rawOperand()); }
 
   static bool matches(const std::string& pattern, const std::string& text) {
     return fnmatch(pattern.c_str(), text.c_str(), 0) == 0;
@@ -143,10 +150,19 @@ class Expander {
     if (op == '/') {
       const bool all = pos_ < s_.size() && s_[pos_] == '/';
       if (all) ++pos_;
-      const std::string rest = operand();
-      const size_t slash = rest.find('/');
-      const std::string pattern = rest.substr(0, slash);
-      const std::string replacement = slash == std::string::npos ? "" : rest.substr(slash + 1);
+      // Split at the first unescaped '/', then expand pattern and replacement apart.
+      const std::string rest = rawOperand();
+      size_t slash = std::string::npos;
+      for (size_t i = 0; i < rest.size(); ++i) {
+        if (rest[i] == escape_) {
+          ++i;
+        } else if (rest[i] == '/') {
+          slash = i;
+          break;
+        }
+      }
+      const std::string pattern = expandRaw(rest.substr(0, slash));
+      const std::string replacement = slash == std::string::npos ? "" : expandRaw(rest.substr(slash + 1));
       std::string result;
       size_t i = 0;
       bool replaced = false;

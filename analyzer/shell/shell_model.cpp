@@ -50,6 +50,7 @@ class Walker {
 
   void visit(TSNode node) {
     if (ts_node_is_null(node)) return;
+    if (is(node, "simple_expansion") || is(node, "expansion")) recordUse(node);
     if (is(node, "command")) return visitCommand(node);
     if (is(node, "variable_assignment")) return visitAssignment(node);
     if (is(node, "case_statement")) return visitCase(node);
@@ -61,6 +62,17 @@ class Walker {
  private:
   std::string textOf(TSNode node) const {
     return src_.substr(ts_node_start_byte(node), ts_node_end_byte(node) - ts_node_start_byte(node));
+  }
+
+  void recordUse(TSNode node) {
+    const uint32_t count = ts_node_named_child_count(node);
+    for (uint32_t i = 0; i < count; ++i) {
+      const TSNode child = ts_node_named_child(node, i);
+      if (is(child, "variable_name")) {
+        out_.variableUses.push_back({textOf(child), ts_node_start_byte(node), ts_node_end_byte(node)});
+        return;
+      }
+    }
   }
 
   void visitChildren(TSNode node) {

@@ -66,8 +66,16 @@ struct ArchSwitch {
   size_t end = 0;
 };
 
+// One `$name` / `${name...}` anywhere in the script.
+struct VariableUse {
+  std::string name;
+  size_t begin = 0;  // the whole expansion, in the script
+  size_t end = 0;
+};
+
 struct Script {
   ScriptText source;
+  std::vector<VariableUse> variableUses;  // every expansion, in source order
   std::vector<Command> commands;  // in source order, nested ones included
   std::vector<Assignment> assignments;
   std::vector<ArchSwitch> archSwitches;

@@ -33,24 +33,16 @@ void reportUse(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& 
 void checkScript(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out, const dockerfile::RunScript& run) {
   const auto& stage = ctx.model.stages[run.stage];
   std::set<std::string> reported;
-  auto consider = [&](const shell::Word& word, size_t usedAt) {
-    for (const auto& name : word.variables) {
-      if (!vocab::isAutomaticPlatformArg(name) || reported.count(name)) continue;
-      if (stage.declaresArgBefore(name, run.instruction)) continue;
-      bool assignedInScript = false;
-      for (const auto& a : run.script.assignments) assignedInScript = assignedInScript || (a.name == name && a.value.end <= usedAt);
-      if (assignedInScript) continue;
-      const size_t at = findReference(word.text, name);
-      const size_t begin = word.begin + (at == std::string_view::npos ? 0 : at);
-      const size_t end = at == std::string_view::npos ? word.end : begin + 1 + name.size() + (word.text[at + 1] == '{' ? 1 : 0);
-      reportUse(ctx, rule, out, stage, name, run.script.source.span(begin, end));
-      reported.insert(name);
-    }
-  };
-  for (const auto& command : run.script.commands) {
-    for (const auto& word : command.words) consider(word, command.begin);
+  for (const auto& use : run.script.variableUses) {
+    if (!vocab::isAutomaticPlatformArg(use.name) || reported.count(use.name)) continue;
+    if (stage.declaresArgBefore(use.name, run.instruction)) continue;
+    // `TARGETARCH=$(dpkg --print-architecture)` earlier in the same RUN defines it.
+    bool assignedBefore = false;
+    for (const auto& a : run.script.assignments) assignedBefore = assignedBefore || (a.name == use.name && a.value.end <= use.begin);
+    if (assignedBefore) continue;
+    reportUse(ctx, rule, out, stage, use.name, run.script.source.span(use.begin, use.end));
+    reported.insert(use.name);
   }
-  for (const auto& a : run.script.assignments) consider(a.value, a.value.begin);
 }
 
 void checkInstruction(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out, const dockerfile::Stage& stage,

@@ -1,0 +1,175 @@
+// The lint command in-process: inputs, configuration, pragmas and exit codes.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <cstdlib>
+#include <sstream>
+
+#include "cli/commands.h"
+#include "test_support.h"
+
+namespace fs = std::filesystem;
+using namespace mal;
+
+namespace {
+
+struct Run {
+  int code;
+  std::string out, err;
+};
+
+Run lint(cli::LintOptions options, const std::string& stdinText = "") {
+  std::istringstream in(stdinText);
+  std::ostringstream out, err;
+  if (options.configPath.empty()) options.noConfig = true;
+  const int code = cli::runLint(options, {in, out, err});
+  return {code, out.str(), err.str()};
+}
+
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    char tmpl[] = "/tmp/mal-test-XXXXXX";
+    path = mkdtemp(tmpl);
+  }
+  ~TempDir() { fs::remove_all(path); }
+  fs::path write(const std::string& name, const std::string& content) const {
+    fs::create_directories((path / name).parent_path());
+    std::ofstream(path / name) << content;
+    return path / name;
+  }
+};
+
+const std::string kBad = "FROM debian\nRUN curl -fsSLO https://dl.k8s.io/v1/bin/linux/amd64/kubectl\n";
+const std::string kGood = "FROM debian\nARG TARGETARCH\nRUN curl -fsSLO https://dl.k8s.io/v1/bin/linux/${TARGETARCH}/kubectl\n";
+const std::string kWarningOnly = "FROM debian\nCOPY libfoo.so /usr/lib/\n";
+
+}  // namespace
+
+TEST_CASE("exit codes: 0 clean, 1 findings, 2 unreadable input after the others", "[cli]") {
+  TempDir dir;
+  const auto good = dir.write("good/Dockerfile", kGood);
+  const auto bad = dir.write("bad/Dockerfile", kBad);
+  CHECK(lint({.paths = {good.string()}}).code == 0);
+  CHECK(lint({.paths = {bad.string()}}).code == 1);
+  const auto mixed = lint({.paths = {(dir.path / "nope/Dockerfile").string(), bad.string()}, .format = "json"});
+  CHECK(mixed.code == 2);
+  CHECK(mixed.err == "multiarch-lint: " + (dir.path / "nope/Dockerfile").string() + ": cannot read: No such file or directory\n");
+  const auto doc = nlohmann::json::parse(mixed.out);
+  CHECK(doc["findings"].size() == 1);  // the readable file was still analysed and reported
+  CHECK(doc["errors"].size() == 1);
+}
+
+TEST_CASE("failure threshold: warnings pass an error threshold; none never fails", "[cli]") {
+  TempDir dir;
+  const auto warn = dir.write("Dockerfile", kWarningOnly);
+  CHECK(lint({.paths = {warn.string()}}).code == 1);
+  CHECK(lint({.paths = {warn.string()}, .failureThreshold = "error"}).code == 0);
+  const auto bad = dir.write("b/Dockerfile", kBad);
+  CHECK(lint({.paths = {bad.string()}, .failureThreshold = "none"}).code == 0);
+  CHECK(lint({.paths = {bad.string()}, .failureThreshold = "bogus"}).code == 2);
+}
+
+TEST_CASE("stdin and directory discovery", "[cli]") {
+  const auto fromStdin = lint({.paths = {"-"}}, kBad);
+  CHECK(fromStdin.code == 1);
+  CHECK(fromStdin.out.find("-:2:") == 0);
+  TempDir dir;
+  dir.write("Dockerfile", kGood);
+  dir.write("svc/api.Dockerfile", kBad);
+  dir.write("svc/Dockerfile.prod", kGood);
+  dir.write("Containerfile", kGood);
+  dir.write("node_modules/x/Dockerfile", kBad);
+  dir.write("README.md", "not a Dockerfile");
+  const auto run = lint({.paths = {dir.path.string()}, .format = "json"});
+  const auto doc = nlohmann::json::parse(run.out);
+  CHECK(doc["inputs"].size() == 4);
+  CHECK(doc["findings"].size() == 1);
+  CHECK(run.code == 1);
+}
+
+TEST_CASE("the configuration file: platforms, ignore, severity, threshold; flags win", "[cli][config]") {
+  TempDir dir;
+  const auto bad = dir.write("Dockerfile", kBad + "COPY libfoo.so /usr/lib/\n");
+  const auto config = dir.write(".multiarch-lint.yaml",
+                                "platforms: [linux/amd64]\nseverity:\n  prebuilt-binary-copied: error\n"
+                                "failure-threshold: error\n");
+  auto run = lint({.paths = {bad.string()}, .format = "json", .configPath = config.string()});
+  auto doc = nlohmann::json::parse(run.out);
+  REQUIRE(doc["findings"].size() == 1);  // amd64 only: the amd64 download is fine
+  CHECK(doc["findings"][0]["rule"] == "MA150");
+  CHECK(doc["findings"][0]["severity"] == "error");
+  CHECK(run.code == 1);
+  run = lint({.paths = {bad.string()}, .format = "json", .platforms = "linux/amd64,linux/arm64",
+              .configPath = config.string(), .ignore = {"MA150"}});
+  doc = nlohmann::json::parse(run.out);
+  REQUIRE(doc["findings"].size() == 1);
+  CHECK(doc["findings"][0]["rule"] == "MA110");
+
+  const auto broken = dir.write("broken.yaml", "platforms: [linux/sparc]\n");
+  run = lint({.paths = {bad.string()}, .configPath = broken.string()});
+  CHECK(run.code == 2);
+  CHECK(run.err.find("unknown platform 'linux/sparc'") != std::string::npos);
+  const auto unknownRule = dir.write("unknown.yaml", "ignore: [MA999]\n");
+  CHECK(lint({.paths = {bad.string()}, .configPath = unknownRule.string()}).code == 2);
+}
+
+TEST_CASE("the configuration is discovered in ./ then in XDG_CONFIG_HOME", "[cli][config]") {
+  TempDir dir;
+  const auto bad = dir.write("Dockerfile", kBad);
+  dir.write("xdg/multiarch-lint/config.yaml", "ignore: [MA110]\n");
+  const auto previous = fs::current_path();
+  fs::current_path(dir.path);
+  setenv("XDG_CONFIG_HOME", (dir.path / "xdg").c_str(), 1);
+  std::istringstream in;
+  std::ostringstream out, err;
+  CHECK(cli::runLint({.paths = {bad.string()}}, {in, out, err}) == 0);  // the XDG config ignores MA110
+  dir.write(".multiarch-lint.yaml", "failure-threshold: error\n");      // ./ comes first
+  std::ostringstream out2;
+  CHECK(cli::runLint({.paths = {bad.string()}}, {in, out2, err}) == 1);
+  unsetenv("XDG_CONFIG_HOME");
+  fs::current_path(previous);
+}
+
+TEST_CASE("inline pragmas: above an instruction, file-wide, and unknown rules", "[cli][pragma]") {
+  const std::string file =
+      "FROM debian\n"
+      "# multiarch-lint ignore=MA110 -- the vendor ships amd64 only; this image is amd64-only\n"
+      "RUN curl -fsSLO https://x/linux-amd64/a\n"
+      "RUN curl -fsSLO https://x/linux-amd64/b\n"
+      "# multiarch-lint ignore=arch-specific-download,MA999\n"
+      "RUN curl -fsSLO https://x/linux-amd64/c\n";
+  const auto findings = test::lint(file);
+  REQUIRE(findings.size() == 2);
+  CHECK(findings[0].ruleId == "MA110");
+  CHECK(findings[0].location.line == 4);
+  CHECK(findings[1].ruleId == "MA002");
+  CHECK(findings[1].location.line == 5);
+  CHECK(test::lint("# multiarch-lint global ignore=MA110 -- reason\n" + file).size() == 1);
+}
+
+TEST_CASE("a malformed Dockerfile is an MA001 finding at BuildKit's position", "[cli]") {
+  const auto findings = test::lint("FROM alpine\nRUN <<EOF\necho never terminated\n");
+  REQUIRE(findings.size() == 1);
+  CHECK(findings[0].ruleId == "MA001");
+  CHECK(findings[0].location.line == 2);
+  CHECK(findings[0].message == "dockerfile parse error on line 2: unterminated heredoc");
+  const auto unknown = test::lint("FROM alpine\nFROBNICATE x\nRUN --mount=type=cache,target=/x --bogus true\n");
+  REQUIRE(unknown.size() == 2);
+  CHECK(unknown[0].message == "unknown instruction: FROBNICATE");
+  CHECK(unknown[1].message == "unknown flag: bogus");
+  CHECK(unknown[1].location.column == 34);
+}
+
+TEST_CASE("rules command: list and explain by id or slug", "[cli]") {
+  std::istringstream in;
+  std::ostringstream out, err;
+  CHECK(cli::runRules({}, {in, out, err}) == 0);
+  CHECK(out.str().find("MA110  arch-specific-download") != std::string::npos);
+  std::ostringstream one;
+  CHECK(cli::runRules({"arch-specific-download", "text"}, {in, one, err}) == 0);
+  CHECK(one.str().find("MA110 arch-specific-download (error, Dockerfile)") == 0);
+  CHECK(one.str().find("Why it breaks") != std::string::npos);
+  std::ostringstream none;
+  CHECK(cli::runRules({"MA999", "text"}, {in, none, err}) == 2);
+}

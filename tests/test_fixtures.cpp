@@ -1,0 +1,102 @@
+// The data-driven fixture runner: fixtures/rules/*.Dockerfile (and the demo) carry their
+// expectations as `# expect: MA110` comments above the lines they concern.
+#include <catch2/catch.hpp>
+
+#include <map>
+#include <regex>
+
+#include "analyzer/dockerfile/ast.h"
+#include "analyzer/text_util.h"
+#include "test_support.h"
+
+namespace fs = std::filesystem;
+using namespace mal;
+
+namespace {
+
+struct Expectation {
+  std::string rule;
+  int line;  // the line the comment points at
+};
+
+// Reads `# expect:` comments and the `# fixture-platforms:` option.
+std::vector<Expectation> expectations(const SourceText& source, std::vector<Platform>& platforms) {
+  static const std::regex kExpect(R"(^\s*#\s*expect:\s*(.*)$)");
+  static const std::regex kPlatforms(R"(^\s*#\s*fixture-platforms:\s*(\S+)\s*$)");
+  std::vector<Expectation> out;
+  for (int line = 1; line <= source.lineCount(); ++line) {
+    const std::string text(source.lineText(line));
+    std::smatch m;
+    if (std::regex_match(text, m, kPlatforms)) {
+      std::vector<std::string> errors;
+      platforms = parsePlatformList(m[1].str(), errors);
+    }
+    if (!std::regex_match(text, m, kExpect)) continue;
+    int target = line + 1;
+    while (target <= source.lineCount()) {
+      const std::string next = text::trim(source.lineText(target));
+      if (!next.empty() && next[0] != '#') break;
+      ++target;
+    }
+    std::istringstream ids(m[1].str());
+    for (std::string id; ids >> id;) out.push_back({id, target});
+  }
+  return out;
+}
+
+// A finding meets an expectation on its line, or anywhere in the instruction starting there.
+bool meets(const Finding& f, const Expectation& e, const dockerfile::ParsedDockerfile* file) {
+  if (f.ruleId != e.rule) return false;
+  if (f.location.line == e.line) return true;
+  if (!file) return false;
+  for (const auto& in : file->instructions) {
+    if (in.startLine == e.line) return f.location.line >= in.startLine && f.location.line <= in.endLine;
+  }
+  return false;
+}
+
+void runFixture(const fs::path& path) {
+  INFO("fixture " << path.filename().string());
+  const SourceText source(path.string(), test::readFile(path));
+  std::vector<Platform> platforms = defaultTargetPlatforms();
+  auto expected = expectations(source, platforms);
+  rules::LintSettings settings;
+  settings.platforms = platforms;
+  const auto findings = rules::lintDockerfile(source, settings);
+  const auto parsed = dockerfile::parse(source);
+  const auto* file = parsed.dockerfile ? &*parsed.dockerfile : nullptr;
+  for (const auto& f : findings) {
+    const auto it = std::find_if(expected.begin(), expected.end(), [&](const Expectation& e) { return meets(f, e, file); });
+    if (it != expected.end()) {
+      expected.erase(it);
+      continue;
+    }
+    if (f.severity == Severity::Info) continue;  // info findings need not be expected
+    FAIL_CHECK("unexpected " << f.ruleId << " at line " << f.location.line << ": " << f.message);
+  }
+  for (const auto& e : expected) FAIL_CHECK("expected " << e.rule << " at line " << e.line << ", none found");
+}
+
+}  // namespace
+
+TEST_CASE("rule fixtures: findings sit exactly where the fixtures expect them", "[rules][fixtures]") {
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::recursive_directory_iterator(test::sourceDir() / "fixtures/rules")) {
+    if (entry.path().extension() == ".Dockerfile") files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  REQUIRE(files.size() >= 10);
+  for (const auto& path : files) runFixture(path);
+}
+
+TEST_CASE("the demo gives MA110 and MA150 on their lines; the fixed twin gives nothing", "[demo]") {
+  const auto demo = test::sourceDir() / "fixtures/demo/Dockerfile";
+  const auto findings = rules::lintDockerfile(SourceText(demo.string(), test::readFile(demo)), {});
+  std::map<std::string, std::vector<int>> lines;
+  for (const auto& f : findings) lines[f.ruleId].push_back(f.location.line);
+  CHECK(lines["MA150"] == std::vector<int>{13, 16});
+  CHECK(lines["MA110"] == std::vector<int>{21});
+  CHECK(lines["MA140"] == std::vector<int>{26});
+  const auto fixed = test::sourceDir() / "fixtures/demo/Dockerfile.fixed";
+  CHECK(rules::lintDockerfile(SourceText(fixed.string(), test::readFile(fixed)), {}).empty());
+}

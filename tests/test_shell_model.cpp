@@ -1,0 +1,137 @@
+// The shell bridge: commands, words at exact Dockerfile positions, and the branches
+// around each command (which arm of which switch on the architecture).
+#include <catch2/catch.hpp>
+
+#include "analyzer/dockerfile/build_model.h"
+#include "test_support.h"
+
+using namespace mal;
+
+namespace {
+
+struct Built {
+  SourceText source;
+  dockerfile::ParsedDockerfile file;
+  dockerfile::BuildModel model;
+};
+
+Built build(const std::string& text) {
+  Built b{SourceText("Dockerfile", text), {}, {}};
+  auto parsed = dockerfile::parse(b.source);
+  REQUIRE(parsed.dockerfile.has_value());
+  b.file = *parsed.dockerfile;
+  b.model = dockerfile::buildModel(b.file);
+  return b;
+}
+
+const shell::Command& commandNamed(const shell::Script& script, const std::string& name, int nth = 0) {
+  for (const auto& c : script.commands) {
+    if (c.name() == name && nth-- == 0) return c;
+  }
+  FAIL("no command " << name);
+  throw;
+}
+
+}  // namespace
+
+TEST_CASE("words carry exact Dockerfile positions through continuations", "[shell]") {
+  const auto b = build("FROM debian\nRUN set -eux; \\\n    curl -fsSLO \\\n      \"https://example.com/x\"\n");
+  REQUIRE(b.model.scripts.size() == 1);
+  const auto& script = b.model.scripts[0].script;
+  const auto& curl = commandNamed(script, "curl");
+  REQUIRE(curl.words.size() == 3);
+  CHECK(curl.words[2].literal == "https://example.com/x");
+  const Span span = script.source.span(curl.words[2].begin, curl.words[2].end);
+  CHECK(b.source.position(span.begin).line == 4);
+  CHECK(b.source.position(span.begin).column == 7);
+  CHECK(b.source.bytes().substr(span.begin, span.end - span.begin) == "\"https://example.com/x\"");
+}
+
+TEST_CASE("a case on dpkg --print-architecture is an arch switch with its arms", "[shell][arch]") {
+  const auto b = build(
+      "FROM debian\nRUN dpkgArch=\"$(dpkg --print-architecture)\"; case \"${dpkgArch##*-}\" in "
+      "amd64) a=x64 ;; arm64|aarch64) a=arm64 ;; *) echo unsupported; exit 1 ;; esac; echo \"$a\"\n");
+  const auto& script = b.model.scripts[0].script;
+  REQUIRE(script.archSwitches.size() == 1);
+  const auto& sw = script.archSwitches[0];
+  REQUIRE(sw.arms.size() == 3);
+  CHECK(sw.arms[1].patterns == std::vector<std::string>{"arm64", "aarch64"});
+  CHECK_FALSE(sw.arms[0].fails);
+  CHECK(sw.arms[2].fails);
+  CHECK(script.archVariables.count("dpkgArch"));
+  CHECK(script.archVariables.count("a"));  // assigned inside an arch arm
+  const auto& echo = commandNamed(script, "echo", 1);
+  CHECK(echo.words[1].archVarying);
+  CHECK_FALSE(echo.insideArchBranch());
+}
+
+TEST_CASE("if, elif, else and && tests on the architecture are branches", "[shell][arch]") {
+  const auto b = build(
+      "FROM debian\nRUN if [ \"$(uname -m)\" = x86_64 ]; then a; elif [ \"$(uname -m)\" = aarch64 ]; then b; else c; fi; "
+      "[ \"$TARGETARCH\" = amd64 ] && d || e; [ -f /x ] && f\n");
+  const auto& script = b.model.scripts[0].script;
+  for (const char* name : {"a", "b", "c", "d"}) {
+    INFO(name);
+    CHECK(commandNamed(script, name).insideArchBranch());
+  }
+  CHECK_FALSE(commandNamed(script, "f").insideArchBranch());
+  CHECK(commandNamed(script, "a").branches.back().kind == shell::Branch::Kind::IfThen);
+  CHECK(commandNamed(script, "c").branches.back().kind == shell::Branch::Kind::IfElse);
+}
+
+TEST_CASE("a case on a plain variable is not an arch switch", "[shell][arch]") {
+  const auto b = build("FROM debian\nRUN case \"$MODE\" in debug) curl https://x/amd64 ;; esac\n");
+  const auto& script = b.model.scripts[0].script;
+  CHECK(script.archSwitches.empty());
+  CHECK_FALSE(commandNamed(script, "curl").insideArchBranch());
+}
+
+TEST_CASE("ARG TARGETARCH and ENV built from it seed the arch variables", "[shell][arch]") {
+  const auto b = build("FROM debian\nARG TARGETARCH\nENV ARCH=${TARGETARCH}\nRUN curl https://x/tool-$ARCH\n");
+  const auto& script = b.model.scripts[0].script;
+  CHECK(commandNamed(script, "curl").words[1].archVarying);
+}
+
+TEST_CASE("rpm queryformat, apk --print-arch and xx-info are probes", "[shell][arch]") {
+  const auto b = build(
+      "FROM fedora\nRUN A=\"$(rpm --query --queryformat='%{ARCH}' rpm)\"; B=$(apk --print-arch); C=$(xx-info arch); "
+      "D=$(date)\n");
+  const auto& vars = b.model.scripts[0].script.archVariables;
+  CHECK(vars.count("A"));
+  CHECK(vars.count("B"));
+  CHECK(vars.count("C"));
+  CHECK_FALSE(vars.count("D"));
+}
+
+TEST_CASE("heredoc RUN bodies are parsed as scripts with their own line numbers", "[shell][heredoc]") {
+  const auto b = build("FROM debian\nRUN <<EOF\nset -e\ncurl -fsSLO https://x/y\nEOF\n");
+  REQUIRE(b.model.scripts.size() == 1);
+  CHECK(b.model.scripts[0].fromHeredoc);
+  const auto& script = b.model.scripts[0].script;
+  const auto& curl = commandNamed(script, "curl");
+  CHECK(b.source.position(script.source.span(curl.begin, curl.end).begin).line == 4);
+}
+
+TEST_CASE("a RUN with the escape character set to backtick keeps positions", "[shell]") {
+  const auto b = build("# escape=`\nFROM debian\nRUN echo one `\n  && curl https://x/amd64/y\n");
+  const auto& script = b.model.scripts[0].script;
+  const auto& curl = commandNamed(script, "curl");
+  const Span span = script.source.span(curl.words[1].begin, curl.words[1].end);
+  CHECK(b.source.position(span.begin).line == 4);
+  CHECK(b.source.position(span.begin).column == 11);
+}
+
+TEST_CASE("the build model: stages, global vs stage ARGs, the COPY --from graph", "[model]") {
+  const auto b = build(
+      "ARG BASE=golang:1.22\nFROM --platform=$BUILDPLATFORM ${BASE} AS build\nARG TARGETARCH\nRUN go build\n"
+      "FROM build AS test\nFROM alpine\nCOPY --from=build /out /out\nRUN --mount=type=cache,from=test,target=/t true\n");
+  REQUIRE(b.model.stages.size() == 3);
+  CHECK(b.model.globalArgs.size() == 1);
+  CHECK(b.model.stages[0].baseExpanded == "golang:1.22");
+  CHECK(b.model.stages[0].platformRaw == "$BUILDPLATFORM");
+  CHECK(b.model.stages[0].declaresArgBefore("TARGETARCH", 3));
+  CHECK_FALSE(b.model.stages[0].declaresArgBefore("TARGETARCH", 2));
+  CHECK(b.model.stages[1].parentStage == std::optional<size_t>(0));
+  CHECK(b.model.stages[2].copiesFrom == std::vector<size_t>{0, 1});
+  CHECK(b.model.errors.empty());
+}
