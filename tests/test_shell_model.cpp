@@ -135,3 +135,27 @@ TEST_CASE("the build model: stages, global vs stage ARGs, the COPY --from graph"
   CHECK(b.model.stages[2].copiesFrom == std::vector<size_t>{0, 1});
   CHECK(b.model.errors.empty());
 }
+
+TEST_CASE("an ONBUILD RUN trigger is parsed as a script on its own line", "[shell][regression]") {
+  // Found by the fuzzer: the trigger's offsets index the parent's joined line.
+  const auto b = build("FROM debian\nONBUILD RUN curl -fsSLO https://x/linux-amd64/tool\n");
+  REQUIRE(b.model.scripts.size() == 1);
+  const auto& script = b.model.scripts[0].script;
+  const auto& curl = commandNamed(script, "curl");
+  const Span span = script.source.span(curl.words[2].begin, curl.words[2].end);
+  CHECK(b.source.bytes().substr(span.begin, span.end - span.begin) == "https://x/linux-amd64/tool");
+}
+
+TEST_CASE("hostile nesting is bounded: deep $(...) and ${a:-${a:-...}} do not crash", "[shell][hostile]") {
+  std::string deep = "FROM debian\nRUN echo ";
+  for (int i = 0; i < 20000; ++i) deep += "$(";
+  deep += "x";
+  for (int i = 0; i < 20000; ++i) deep += ")";
+  deep += "\nENV A=";
+  for (int i = 0; i < 20000; ++i) deep += "${A:-";
+  deep += "x";
+  for (int i = 0; i < 20000; ++i) deep += "}";
+  deep += "\n";
+  const auto findings = test::lint(deep);
+  CHECK(findings.empty());
+}

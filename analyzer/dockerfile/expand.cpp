@@ -11,8 +11,8 @@ bool isNameChar(char c) {
 
 class Expander {
  public:
-  Expander(const std::string& word, const Environment& env, char escape, Expansion& out)
-      : s_(word), env_(env), escape_(escape), out_(out) {}
+  Expander(const std::string& word, const Environment& env, char escape, Expansion& out, int depth = 0)
+      : s_(word), env_(env), escape_(escape), out_(out), depth_(depth) {}
 
   std::string run() {
     std::string result;
@@ -88,8 +88,10 @@ class Expander {
   }
 
   std::string expandRaw(const std::string& raw) {
+    // ${a:-${b:-${c...}}} nests as deep as the input does; past a sane depth keep it as text.
+    if (depth_ >= kMaxDepth) return raw;
     Expansion inner;
-    std::string value = Expander(raw, env_, escape_, inner).run();
+    std::string value = Expander(raw, env_, escape_, inner, depth_ + 1).run();
     out_.referenced.insert(inner.referenced.begin(), inner.referenced.end());
     out_.unset.insert(inner.unset.begin(), inner.unset.end());
     return value;
@@ -194,7 +196,9 @@ class Expander {
   const std::string& s_;
   const Environment& env_;
   char escape_;
+  static constexpr int kMaxDepth = 64;
   Expansion& out_;
+  int depth_;
   size_t pos_ = 0;
 };
 

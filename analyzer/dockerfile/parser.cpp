@@ -428,6 +428,7 @@ void LineParser::healthConfig(size_t begin, size_t end, Instruction& out) const 
 void LineParser::subCommand(size_t begin, size_t end, Instruction& out) const {
   if (begin >= end) return;
   auto nested = std::make_shared<Instruction>(instruction(begin, end));
+  nested->line = line_;  // the trigger's offsets (restBegin, ...) index the same joined line
   Argument a;
   a.span = line_.span(begin, end);
   a.nested = std::move(nested);

@@ -50,6 +50,16 @@ class Walker {
 
   void visit(TSNode node) {
     if (ts_node_is_null(node)) return;
+    // Hostile input can nest without end ($($($(...))); stop well before the stack does.
+    if (depth_ >= kMaxDepth) {
+      out_.hasSyntaxError = true;
+      return;
+    }
+    struct DepthGuard {
+      int& depth;
+      explicit DepthGuard(int& d) : depth(++d) {}
+      ~DepthGuard() { --depth; }
+    } guard(depth_);
     if (is(node, "simple_expansion") || is(node, "expansion")) recordUse(node);
     if (is(node, "command")) return visitCommand(node);
     if (is(node, "variable_assignment")) return visitAssignment(node);
@@ -81,8 +91,9 @@ class Walker {
   }
 
   // The word's value with shell quoting removed; expansions stay as written.
-  std::string literalOf(TSNode node) const {
+  std::string literalOf(TSNode node, int depth = 0) const {
     const std::string text = textOf(node);
+    if (depth > kMaxDepth) return text;
     if (is(node, "raw_string") || is(node, "string")) {
       if (text.size() >= 2) return text.substr(1, text.size() - 2);
       return text;
@@ -94,14 +105,14 @@ class Walker {
       for (uint32_t i = 0; i < count; ++i) {
         const TSNode child = ts_node_child(node, i);
         out += src_.substr(at, ts_node_start_byte(child) - at);
-        out += literalOf(child);
+        out += literalOf(child, depth + 1);
         at = ts_node_end_byte(child);
       }
       return out + src_.substr(at, ts_node_end_byte(node) - at);
     }
     if (is(node, "word") || is(node, "command_name")) {
       if (is(node, "command_name") && ts_node_named_child_count(node) == 1) {
-        return literalOf(ts_node_named_child(node, 0));
+        return literalOf(ts_node_named_child(node, 0), depth + 1);
       }
       std::string out;
       for (size_t i = 0; i < text.size(); ++i) {
@@ -113,7 +124,8 @@ class Walker {
     return text;
   }
 
-  void collectVariables(TSNode node, std::vector<std::string>& names, bool& substitution) const {
+  void collectVariables(TSNode node, std::vector<std::string>& names, bool& substitution, int depth = 0) const {
+    if (depth > kMaxDepth) return;
     if (is(node, "simple_expansion") || is(node, "expansion")) {
       const uint32_t count = ts_node_named_child_count(node);
       for (uint32_t i = 0; i < count; ++i) {
@@ -123,7 +135,7 @@ class Walker {
     }
     if (is(node, "command_substitution")) substitution = true;
     const uint32_t count = ts_node_child_count(node);
-    for (uint32_t i = 0; i < count; ++i) collectVariables(ts_node_child(node, i), names, substitution);
+    for (uint32_t i = 0; i < count; ++i) collectVariables(ts_node_child(node, i), names, substitution, depth + 1);
   }
 
   // The words of a command node (name and arguments), without its redirects.
@@ -143,7 +155,8 @@ class Walker {
   }
 
   // Does this subtree carry the architecture: an arch variable, or a probe command?
-  bool archVarying(TSNode node) const {
+  bool archVarying(TSNode node, int depth = 0) const {
+    if (depth > kMaxDepth) return false;
     if (is(node, "simple_expansion") || is(node, "expansion")) {
       const uint32_t count = ts_node_named_child_count(node);
       for (uint32_t i = 0; i < count; ++i) {
@@ -158,7 +171,7 @@ class Walker {
     }
     const uint32_t count = ts_node_child_count(node);
     for (uint32_t i = 0; i < count; ++i) {
-      if (archVarying(ts_node_child(node, i))) return true;
+      if (archVarying(ts_node_child(node, i), depth + 1)) return true;
     }
     return false;
   }
@@ -334,9 +347,11 @@ class Walker {
     branches_.pop_back();
   }
 
+  static constexpr int kMaxDepth = 400;
   Script& out_;
   const std::string& src_;
   std::vector<Branch> branches_;
+  int depth_ = 0;
 };
 
 }  // namespace

@@ -31,6 +31,8 @@ void reportUse(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& 
 }
 
 void checkScript(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out, const dockerfile::RunScript& run) {
+  // An ONBUILD trigger runs in a downstream build, whose stage must declare the ARG.
+  if (ctx.instruction(run.instruction).command == "onbuild") return;
   const auto& stage = ctx.model.stages[run.stage];
   std::set<std::string> reported;
   for (const auto& use : run.script.variableUses) {
