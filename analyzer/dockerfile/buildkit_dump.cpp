@@ -18,7 +18,13 @@ std::string dumpInstruction(const Instruction& instruction) {
   }
   for (const auto& arg : instruction.args) {
     out += ' ';
-    out += arg.nested ? "(" + dumpInstruction(*arg.nested) + ")" : text::goQuote(arg.value);
+    if (arg.nested) {
+      out += '(';
+      out += dumpInstruction(*arg.nested);
+      out += ')';
+    } else {
+      out += text::goQuote(arg.value);
+    }
   }
   return out;
 }
@@ -27,7 +33,11 @@ std::string dumpInstruction(const Instruction& instruction) {
 
 std::string buildkitDump(const ParsedDockerfile& dockerfile) {
   std::string out;
-  for (const auto& instruction : dockerfile.instructions) out += "(" + dumpInstruction(instruction) + ")\n";
+  for (const auto& instruction : dockerfile.instructions) {
+    out += '(';
+    out += dumpInstruction(instruction);
+    out += ")\n";
+  }
   return out;
 }
 
