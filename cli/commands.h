@@ -22,6 +22,8 @@ struct LintOptions {
   std::string failureThreshold;   // empty: config or "info"
   std::vector<std::string> ignore;
   std::string color = "auto";     // auto | always | never
+  std::string contextDir;         // empty: each Dockerfile's directory
+  bool noContext = false;         // judge copied files by name only
 };
 
 struct Streams {

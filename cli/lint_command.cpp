@@ -1,5 +1,6 @@
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -99,6 +100,11 @@ int runLint(const LintOptions& options, Streams streams) {
     return kExitInputError;
   }
 
+  if (!options.contextDir.empty() && !std::filesystem::is_directory(options.contextDir)) {
+    streams.err << "multiarch-lint: --context: '" << options.contextDir << "' is not a directory\n";
+    return kExitInputError;
+  }
+
   // Analyse every input; one that cannot be read does not stop the others.
   report::Report result;
   result.rules = rules::allRules();
@@ -113,7 +119,14 @@ int runLint(const LintOptions& options, Streams streams) {
       continue;
     }
     const SourceText source(path, std::move(bytes));
-    result.inputs.push_back({path, rules::lintDockerfile(source, settings), std::nullopt});
+    // The build context: --context, else the Dockerfile's directory (none for stdin).
+    std::optional<rules::ContextSource> context;
+    if (!options.noContext && (!options.contextDir.empty() || path != "-")) {
+      const std::string dir = !options.contextDir.empty() ? options.contextDir
+                                                          : std::filesystem::path(path).parent_path().string();
+      context = rules::ContextSource{dir.empty() ? "." : dir, path == "-" ? "" : path};
+    }
+    result.inputs.push_back({path, rules::lintDockerfile(source, settings, context ? &*context : nullptr), std::nullopt});
   }
 
   bool inputError = false;

@@ -24,6 +24,8 @@ int main(int argc, char** argv) {
   lintCmd->add_flag("--no-config", lint.noConfig, "Do not read any configuration file");
   lintCmd->add_option("-t,--failure-threshold", lint.failureThreshold, "Exit 1 on findings at or above: error, warning, info (default) or none");
   lintCmd->add_option("--ignore", lint.ignore, "Rule ids or names to skip (repeatable, or comma-separated)");
+  lintCmd->add_option("--context", lint.contextDir, "The build context: COPY/ADD sources are read and their ELF machine checked (default: the Dockerfile's directory)");
+  lintCmd->add_flag("--no-context", lint.noContext, "Do not read the build context (copied files are judged by name)");
   lintCmd->add_option("--color", lint.color, "auto, always or never")->check(CLI::IsMember({"auto", "always", "never"}));
 
   RulesOptions rules;

@@ -4,7 +4,7 @@
 
 namespace mal::rules {
 
-extern const DockerfileRule kMA001, kMA002, kMA101, kMA102, kMA103, kMA110, kMA140, kMA150;
+extern const DockerfileRule kMA001, kMA002, kMA101, kMA102, kMA103, kMA110, kMA140, kMA150, kMA151;
 
 const std::vector<const DockerfileRule*>& dockerfileRules() {
   static const std::vector<const DockerfileRule*> rules = {
@@ -16,6 +16,7 @@ const std::vector<const DockerfileRule*>& dockerfileRules() {
       &kMA110,  // arch-specific-download
       &kMA140,  // platform-arg-undeclared
       &kMA150,  // prebuilt-binary-copied
+      &kMA151,  // foreign-binary-executed       (reads the build context)
   };
   return rules;
 }

@@ -63,7 +63,8 @@ void applyPragmas(const SourceText& source, const dockerfile::ParsedDockerfile* 
 
 }  // namespace
 
-std::vector<Finding> lintDockerfile(const SourceText& source, const LintSettings& settings) {
+std::vector<Finding> lintDockerfile(const SourceText& source, const LintSettings& settings,
+                                    const ContextSource* contextSource) {
   FindingSink sink(source);
   const auto parsed = dockerfile::parse(source);
   std::optional<dockerfile::BuildModel> model;
@@ -75,7 +76,13 @@ std::vector<Finding> lintDockerfile(const SourceText& source, const LintSettings
   } else {
     model = dockerfile::buildModel(*parsed.dockerfile);
     for (const auto& error : model->errors) sink.report(kMA001.info, error.span, error.message);
-    const DockerfileContext ctx{source, *parsed.dockerfile, *model, settings.platforms};
+    std::optional<context::BuildContext> buildContext;
+    if (contextSource) {
+      buildContext = context::readBuildContext(contextSource->root, contextSource->dockerfilePath, *parsed.dockerfile,
+                                               *model, settings.platforms);
+    }
+    const DockerfileContext ctx{source, *parsed.dockerfile, *model, settings.platforms,
+                                buildContext && buildContext->available ? &*buildContext : nullptr};
     for (const auto* rule : dockerfileRules()) {
       if (rule->check && !settings.ignored.count(std::string(rule->info.id))) rule->check(ctx, rule->info, sink);
     }

@@ -20,6 +20,14 @@ struct LintSettings {
   bool requirePragmaReason = false;
 };
 
-std::vector<Finding> lintDockerfile(const SourceText& source, const LintSettings& settings);
+// Where the build context is: its directory and the Dockerfile's own path (for
+// <Dockerfile>.dockerignore). Without one, rules judge copied files by name only.
+struct ContextSource {
+  std::string root;
+  std::string dockerfilePath;
+};
+
+std::vector<Finding> lintDockerfile(const SourceText& source, const LintSettings& settings,
+                                    const ContextSource* contextSource = nullptr);
 
 }  // namespace mal::rules

@@ -22,7 +22,9 @@ struct RuleInfo {
   std::string_view example;  // Example (a bad snippet with its finding)
   std::string_view fix;      // How to fix it
   std::vector<std::string_view> bad;   // each must give at least one finding of this rule
+                                       // (empty only when needsBuildContext: fixtures prove those)
   std::vector<std::string_view> good;  // each must give none
+  bool needsBuildContext = false;      // fires only on files read from the build context
 };
 
 }  // namespace mal::rules

@@ -16,7 +16,10 @@ bool Stage::declaresArgBefore(const std::string& argName, size_t instruction) co
   });
 }
 
-std::string Stage::label() const { return name.empty() ? "stage " + std::to_string(index) : "'" + name + "'"; }
+std::string Stage::label() const {
+  if (!name.empty()) return "stage '" + name + "'";
+  return "stage " + std::to_string(index) + " (FROM " + baseRaw + ")";
+}
 
 const Stage* BuildModel::stageNamed(const std::string& wanted) const {
   const std::string lowered = text::lower(wanted);

@@ -1,6 +1,8 @@
-// MA150 (by file name): COPY/ADD of a native artifact from the build context. The
-// build-context issue upgrades this with the file's real ELF machine.
+// MA150: COPY/ADD of a native binary from the build context. With the context read, the
+// file's real ELF machine decides: foreign to a target is an error, matching is fine, an
+// unreadable ELF stays a warning. Without it, native-looking names are a warning.
 #include <algorithm>
+#include <map>
 #include <regex>
 
 #include "analyzer/shell/arch_vocabulary.h"
@@ -17,6 +19,62 @@ bool isNativeArtifactName(const std::string& path) {
   return std::regex_search(name, kNative);
 }
 
+const char* kindOf(const elf::ElfFacts& facts) {
+  switch (facts.type) {
+    case 1: return "object file";
+    case 2: return "executable";
+    case 3: return facts.interpreter.empty() ? "shared library" : "executable";
+    default: return "ELF file";
+  }
+}
+
+// Judges the source by the ELF files it copies. Returns false when the context says
+// nothing about it (not read, or the source was not found there).
+bool judgeByElf(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out, size_t index, size_t argument,
+                Span span) {
+  if (!ctx.buildContext) return false;
+  const auto resolutions = ctx.buildContext->resolutions(index, argument);
+  if (resolutions.empty() || std::none_of(resolutions.begin(), resolutions.end(), [](auto* r) { return r->found; })) {
+    return false;
+  }
+  // Per file: the platforms it cannot run on.
+  std::map<std::string, std::pair<const context::ContextFile*, std::vector<Platform>>> foreign;
+  const context::ContextFile* damaged = nullptr;
+  for (const auto* r : resolutions) {
+    for (const auto& copied : r->files) {
+      const auto& elf = copied.file->elf;
+      if (!elf.isElf) continue;
+      if (!elf.facts) {
+        damaged = damaged ? damaged : copied.file;
+        continue;
+      }
+      if (!elf.facts->runsOn(r->platform)) {
+        auto& entry = foreign[copied.file->path];
+        entry.first = copied.file;
+        entry.second.push_back(r->platform);
+      }
+    }
+  }
+  if (!foreign.empty()) {
+    const auto& [file, platforms] = foreign.begin()->second;
+    std::string message = "copies " + std::string(kindOf(*file->elf.facts)) + " '" + file->path + "', " +
+                          file->elf.facts->describeWithArticle() + " ELF, into the " + platformList(platforms) +
+                          " image, which cannot " + (file->elf.facts->type == 3 && file->elf.facts->interpreter.empty() ? "load" : "run") +
+                          " it";
+    if (foreign.size() > 1) message += " (and " + std::to_string(foreign.size() - 1) + " more foreign ELF files)";
+    out.report(rule, span, message,
+               "build it in a stage for $TARGETARCH, or keep one build per architecture and copy "
+               "'.../${TARGETARCH}/...' (declare `ARG TARGETARCH`)",
+               Severity::Error);
+    return true;
+  }
+  if (damaged) {
+    out.report(rule, span, "copies '" + damaged->path + "', an ELF file that cannot be read (" + damaged->elf.error +
+                               "): its architecture is unknown");
+  }
+  return true;  // every ELF it copies runs on its platform
+}
+
 void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
   for (const auto& stage : ctx.model.stages) {
     for (size_t index : stage.instructions) {
@@ -25,7 +83,9 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
       const auto archVars = dockerfile::archVariablesBefore(stage, ctx.file, index);
       for (size_t i = 0; i + 1 < in.args.size(); ++i) {
         const auto& source = in.args[i];
-        if (source.value.find("://") != std::string::npos || !isNativeArtifactName(source.value)) continue;
+        if (source.value.find("://") != std::string::npos) continue;
+        if (judgeByElf(ctx, rule, out, index, i, source.span)) continue;
+        if (!isNativeArtifactName(source.value)) continue;
         const auto expansion = dockerfile::expandWord(source.value, {}, ctx.file.escapeToken);
         const bool perArch = std::any_of(expansion.referenced.begin(), expansion.referenced.end(), [&](const auto& v) {
           return vocab::isPlatformArchVariable(v) || archVars.count(v);
@@ -34,9 +94,10 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
         out.report(rule, source.span,
                    "copies the prebuilt native file '" + source.value +
                        "' from the build context: it was built for one architecture and every target platform "
-                       "gets it",
+                       "gets it" + std::string(ctx.buildContext ? " (it is not in the build context to check)" : ""),
                    "build it in a stage for $TARGETARCH, or keep one per architecture and copy "
-                   "'.../${TARGETARCH}/...' (declare `ARG TARGETARCH`)");
+                   "'.../${TARGETARCH}/...' (declare `ARG TARGETARCH`); with the context present its ELF machine "
+                   "is checked");
       }
     }
   }
@@ -50,11 +111,15 @@ extern const DockerfileRule kMA150 = {
      .severity = Severity::Warning,
      .analysis = Analysis::Dockerfile,
      .summary = "COPY/ADD of a prebuilt native binary from the build context",
-     .what = "COPY or ADD (without --from) of `*.so*`, `*.a`, `*.o`, `*.node`, `*.bin`, `*.run` from the build "
-             "context, unless the path is chosen per architecture (`lib/${TARGETARCH}/...`).",
+     .what = "COPY or ADD (without --from) of native code from the build context. With the context read "
+             "(`--context DIR`, by default the Dockerfile's directory) every copied file is inspected: an ELF whose "
+             "machine is not a target's is an error naming the machine; a matching one is fine; an ELF that cannot "
+             "be read is a warning. Without the file, `*.so*`, `*.a`, `*.o`, `*.node`, `*.bin`, `*.run` are a "
+             "warning unless the path is chosen per architecture (`lib/${TARGETARCH}/...`).",
      .why = "A prebuilt binary has one machine type. Copied into every platform's image, it makes the others "
             "fail at `dlopen` or `exec` time (`exec format error`, `wrong ELF class`).",
-     .example = "COPY proprietary-x86-lib.so /usr/lib/\n# MA150: copies a prebuilt native file",
+     .example = "COPY proprietary-x86-lib.so /usr/lib/\n"
+                "# MA150: copies shared library 'proprietary-x86-lib.so', an x86-64 ELF, into the linux/arm64 image",
      .fix = "Build the library in a stage for $TARGETARCH, or ship one per architecture and copy "
             "`lib/${TARGETARCH}/libfoo.so` with `ARG TARGETARCH` declared.",
      .bad = {"FROM debian\nCOPY proprietary-x86-lib.so /usr/lib/\n", "FROM debian\nADD vendor/libfoo.so.1.2 /usr/lib/\n",

@@ -13,11 +13,12 @@ std::vector<Platform> DockerfileContext::targetsOtherThan(const Platform& platfo
   return out;
 }
 
-void FindingSink::report(const RuleInfo& rule, Span span, std::string message, std::string fix) {
+void FindingSink::report(const RuleInfo& rule, Span span, std::string message, std::string fix,
+                         std::optional<Severity> severity) {
   Finding f;
   f.ruleId = std::string(rule.id);
   f.slug = std::string(rule.slug);
-  f.severity = rule.severity;
+  f.severity = severity.value_or(rule.severity);
   f.message = std::move(message);
   f.fix = std::move(fix);
   const Position start = source_.position(span.begin);

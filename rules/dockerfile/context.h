@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "analyzer/context/build_context.h"
 #include "analyzer/dockerfile/build_model.h"
 #include "analyzer/platform.h"
 #include "rules/rule.h"
@@ -18,6 +19,7 @@ struct DockerfileContext {
   const dockerfile::ParsedDockerfile& file;
   const dockerfile::BuildModel& model;
   const std::vector<Platform>& targets;
+  const context::BuildContext* buildContext = nullptr;  // null when no context was read
 
   const dockerfile::Instruction& instruction(size_t index) const { return file.instructions[index]; }
   // The target platforms other than `platform` (those a hard-coded `platform` breaks).
@@ -27,7 +29,8 @@ struct DockerfileContext {
 class FindingSink {
  public:
   explicit FindingSink(const SourceText& source) : source_(source) {}
-  void report(const RuleInfo& rule, Span span, std::string message, std::string fix = {});
+  void report(const RuleInfo& rule, Span span, std::string message, std::string fix = {},
+              std::optional<Severity> severity = std::nullopt);
   std::vector<Finding> take() { return std::move(findings_); }
   const std::vector<Finding>& findings() const { return findings_; }
 

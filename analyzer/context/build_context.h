@@ -1,0 +1,94 @@
+// The build context as the rules see it: for every COPY/ADD source and every target
+// platform, which context files it puts where in the image, with ELF facts for each.
+// Reading it is the only I/O of `lint` besides the Dockerfile itself; it is bounded in
+// files and bytes and never follows a link out of the context.
+#pragma once
+
+#include <deque>
+#include <map>
+#include <optional>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "analyzer/dockerfile/build_model.h"
+#include "analyzer/platform.h"
+#include "elf/elf_reader.h"
+
+namespace mal::context {
+
+// .dockerignore, with the semantics of moby/patternmatcher: `*`, `?`, `[...]` within one
+// path segment, `**` across segments, `!` re-includes, the last matching line wins, and a
+// pattern that matches a directory excludes what is below it.
+class DockerIgnore {
+ public:
+  static DockerIgnore parse(const std::string& text);
+  bool excluded(const std::string& relativePath) const;
+  bool empty() const { return patterns_.empty(); }
+
+ private:
+  struct Pattern {
+    std::regex regex;
+    bool exclusion = false;  // a `!` line
+  };
+  std::vector<Pattern> patterns_;
+};
+
+struct ContextFile {
+  std::string path;  // relative to the context root
+  uint64_t size = 0;
+  bool executable = false;
+  elf::ElfResult elf;      // elf.isElf is false for anything that is not an ELF file
+  std::string readError;   // set when the file could not be read
+};
+
+struct CopiedFile {
+  std::string imagePath;  // where it lands in the image
+  const ContextFile* file = nullptr;
+};
+
+// What one COPY/ADD source argument copies, for one target platform.
+struct SourceResolution {
+  size_t instruction = 0;
+  size_t argument = 0;
+  Platform platform;
+  std::string source;  // after variable expansion for that platform
+  bool found = false;  // it named something in the context
+  std::vector<CopiedFile> files;
+};
+
+struct BuildContext {
+  bool available = false;
+  std::string root;
+  std::string unavailableReason;
+  bool truncated = false;  // a bound was reached; what was read is still reported
+  std::deque<ContextFile> files;  // stable addresses for CopiedFile::file
+  std::vector<SourceResolution> sources;
+
+  std::vector<const SourceResolution*> resolutions(size_t instruction, size_t argument) const;
+};
+
+struct ContextLimits {
+  size_t maxFiles = 20000;                       // files examined in all
+  uint64_t maxElfBytes = 256ull * 1024 * 1024;   // one ELF file read at most
+  uint64_t maxTotalBytes = 1024ull * 1024 * 1024;
+};
+
+// The variables in scope before instruction `before` of `stage` for one target platform
+// (ARG defaults, global ARGs a stage redeclares, ENV, the platform ARGs it declares),
+// and the WORKDIR then.
+struct StageScope {
+  dockerfile::Environment env;
+  std::string workdir = "/";
+};
+StageScope scopeBefore(const dockerfile::ParsedDockerfile& file, const dockerfile::BuildModel& model,
+                       const dockerfile::Stage& stage, size_t before, const Platform& platform);
+
+// The platform ARG values BuildKit gives a build for `target` (TARGETARCH=arm64, ...).
+dockerfile::Environment platformArgs(const Platform& target);
+
+BuildContext readBuildContext(const std::string& root, const std::string& dockerfilePath,
+                              const dockerfile::ParsedDockerfile& file, const dockerfile::BuildModel& model,
+                              const std::vector<Platform>& platforms, const ContextLimits& limits = {});
+
+}  // namespace mal::context

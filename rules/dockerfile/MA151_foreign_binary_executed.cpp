@@ -1,0 +1,94 @@
+// MA151: a RUN executes a file that a COPY/ADD brought from the build context, and that
+// file is an ELF for another architecture: the build step itself fails with
+// `exec format error` on that platform (or runs under emulation, if binfmt has it).
+#include "analyzer/text_util.h"
+#include "rules/dockerfile/context.h"
+
+namespace mal::rules {
+namespace {
+
+std::string joinPath(const std::string& dir, const std::string& name) {
+  if (!name.empty() && name[0] == '/') return name;
+  std::string path = dir.empty() || dir.back() != '/' ? dir + "/" + name : dir + name;
+  // ./x and a/./b -> plain paths
+  std::string out;
+  for (const auto& part : text::split(path, '/')) {
+    if (part.empty() || part == ".") continue;
+    if (part == "..") {
+      const size_t slash = out.rfind('/');
+      out = slash == std::string::npos ? "" : out.substr(0, slash);
+      continue;
+    }
+    out += "/" + part;
+  }
+  return out.empty() ? "/" : out;
+}
+
+// Where a command name resolves, the way the shell looks it up (the default PATH of a
+// Linux image; the image's own PATH may differ, which only adds places we do not check).
+std::vector<std::string> candidatePaths(const std::string& name, const std::string& workdir) {
+  if (name.find('/') != std::string::npos) return {joinPath(workdir, name)};
+  std::vector<std::string> out;
+  for (const char* dir : {"/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"}) {
+    out.push_back(std::string(dir) + "/" + name);
+  }
+  return out;
+}
+
+void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
+  if (!ctx.buildContext) return;
+  for (const auto& run : ctx.model.scripts) {
+    const auto& stage = ctx.model.stages[run.stage];
+    for (const auto& command : run.script.commands) {
+      if (command.words.empty() || command.words[0].literal.empty()) continue;
+      bool reported = false;
+      for (const auto& platform : ctx.targets) {
+        if (reported) break;
+        const auto scope = context::scopeBefore(ctx.file, ctx.model, stage, run.instruction, platform);
+        const auto candidates = candidatePaths(command.words[0].literal, scope.workdir);
+        // The last COPY before this RUN that put a file at one of those paths wins.
+        const context::CopiedFile* copied = nullptr;
+        for (const auto& resolution : ctx.buildContext->sources) {
+          if (resolution.instruction >= run.instruction || !(resolution.platform == platform)) continue;
+          if (ctx.model.stageOf[resolution.instruction] != run.stage) continue;
+          for (const auto& f : resolution.files) {
+            if (std::find(candidates.begin(), candidates.end(), f.imagePath) != candidates.end()) copied = &f;
+          }
+        }
+        if (!copied || !copied->file->elf.facts || copied->file->elf.facts->runsOn(platform)) continue;
+        const auto& facts = *copied->file->elf.facts;
+        out.report(rule, run.script.source.span(command.words[0].begin, command.words[0].end),
+                   "runs '" + copied->imagePath + "' (from the build context: '" + copied->file->path + "'), " +
+                       facts.describeWithArticle() + " ELF, while building the " + platform.str() +
+                       " image: `exec format error`, or a slow emulated run where binfmt has it",
+                   "run a build of it for each architecture (copy '.../${TARGETARCH}/...'), or run it in a "
+                   "`FROM --platform=$BUILDPLATFORM` stage and copy its output");
+        reported = true;
+      }
+    }
+  }
+}
+
+}  // namespace
+
+extern const DockerfileRule kMA151 = {
+    {.id = "MA151",
+     .slug = "foreign-binary-executed",
+     .severity = Severity::Error,
+     .analysis = Analysis::Dockerfile,
+     .summary = "A RUN executes a binary from the build context that is built for another architecture",
+     .what = "A RUN command whose program is a file that an earlier COPY/ADD of the same stage brought from the "
+             "build context, when that file is an ELF for another architecture than the platform being built "
+             "(the build context is read: `--context DIR`, by default the Dockerfile's directory).",
+     .why = "The build step itself fails on that platform with `exec format error`, or, where QEMU binfmt handlers "
+            "are installed, runs under emulation and installs whatever it installs for its own architecture.",
+     .example = "COPY x86-only-installer.bin /tmp/\nRUN /tmp/x86-only-installer.bin\n"
+                "# MA151: runs an x86-64 ELF while building the linux/arm64 image",
+     .fix = "Ship the installer for each architecture and copy `.../${TARGETARCH}/installer`, or run it in a "
+            "`FROM --platform=$BUILDPLATFORM` stage if it only produces architecture-independent files.",
+     .bad = {},
+     .good = {"FROM debian\nCOPY install.sh /tmp/\nRUN /tmp/install.sh\n"},
+     .needsBuildContext = true},
+    check};
+
+}  // namespace mal::rules

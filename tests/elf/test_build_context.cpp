@@ -1,0 +1,140 @@
+// MA150/MA151 with the build context read for real: x86-64 files from a Debian amd64
+// package are errors naming the machine; the same files built for each target are silent.
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <map>
+
+#include "analyzer/context/build_context.h"
+#include "../test_support.h"
+
+namespace fs = std::filesystem;
+using namespace mal;
+
+namespace {
+
+fs::path samples() {
+  const char* dir = std::getenv("MAL_ELF_SAMPLES");
+  REQUIRE(dir != nullptr);
+  return dir;
+}
+
+struct Context {
+  fs::path root;
+  Context() {
+    char tmpl[] = "/tmp/mal-context-XXXXXX";
+    root = mkdtemp(tmpl);
+  }
+  ~Context() { fs::remove_all(root); }
+  void copy(const std::string& debianArch, const std::string& sample, const std::string& to) const {
+    fs::create_directories((root / to).parent_path());
+    fs::copy_file(samples() / debianArch / sample, root / to, fs::copy_options::overwrite_existing);
+  }
+  void write(const std::string& name, const std::string& content) const {
+    fs::create_directories((root / name).parent_path());
+    std::ofstream(root / name) << content;
+  }
+  std::vector<Finding> lint(const std::string& dockerfile, std::vector<Platform> platforms = defaultTargetPlatforms()) const {
+    write("Dockerfile", dockerfile);
+    rules::LintSettings settings;
+    settings.platforms = std::move(platforms);
+    const rules::ContextSource source{root.string(), (root / "Dockerfile").string()};
+    return rules::lintDockerfile(SourceText("Dockerfile", dockerfile), settings, &source);
+  }
+};
+
+std::map<std::string, std::vector<Finding>> byRule(const std::vector<Finding>& findings) {
+  std::map<std::string, std::vector<Finding>> out;
+  for (const auto& f : findings) out[f.ruleId].push_back(f);
+  return out;
+}
+
+const char* kSeed =
+    "FROM debian:bookworm-slim\n"
+    "COPY proprietary-x86-lib.so /usr/lib/\n"
+    "COPY x86-only-installer.bin /tmp/\n"
+    "RUN /tmp/x86-only-installer.bin --prefix=/opt/vendor\n";
+
+}  // namespace
+
+TEST_CASE("the seed's example: foreign ELF files are MA150 and MA151 errors naming the machine", "[elf][context]") {
+  Context ctx;
+  ctx.copy("amd64", "libacl.so.1", "proprietary-x86-lib.so");
+  ctx.copy("amd64", "hello", "x86-only-installer.bin");
+  const auto rules = byRule(ctx.lint(kSeed));
+  REQUIRE(rules.count("MA150"));
+  REQUIRE(rules.at("MA150").size() == 2);
+  CHECK(rules.at("MA150")[0].severity == Severity::Error);
+  CHECK(rules.at("MA150")[0].message.find("shared library 'proprietary-x86-lib.so', an x86-64 ELF, into the linux/arm64 image") !=
+        std::string::npos);
+  CHECK(rules.at("MA150")[1].message.find("executable 'x86-only-installer.bin', an x86-64 ELF") != std::string::npos);
+  REQUIRE(rules.count("MA151"));
+  CHECK(rules.at("MA151")[0].location.line == 4);
+  CHECK(rules.at("MA151")[0].location.column == 5);
+  CHECK(rules.at("MA151")[0].message.find("an x86-64 ELF, while building the linux/arm64 image") != std::string::npos);
+}
+
+TEST_CASE("matching ELF files are silent; built per target and copied by ${TARGETARCH}, too", "[elf][context]") {
+  Context ctx;
+  ctx.copy("arm64", "libacl.so.1", "proprietary-x86-lib.so");
+  ctx.copy("arm64", "hello", "x86-only-installer.bin");
+  CHECK(ctx.lint(kSeed, {*parsePlatform("linux/arm64")}).empty());
+
+  const std::map<std::string, std::string> debianOf = {{"amd64", "amd64"},   {"arm64", "arm64"},   {"arm", "armhf"},
+                                                       {"ppc64le", "ppc64el"}, {"s390x", "s390x"}, {"386", "i386"}};
+  std::vector<Platform> all;
+  for (const auto& [goarch, debian] : debianOf) {
+    ctx.copy(debian, "libacl.so.1", "vendor/" + goarch + "/libfoo.so");
+    ctx.copy(debian, "hello", "vendor/" + goarch + "/installer");
+    all.push_back(*parsePlatform("linux/" + goarch));
+  }
+  const auto findings = ctx.lint(
+      "FROM debian:bookworm-slim\nARG TARGETARCH\nCOPY vendor/${TARGETARCH}/libfoo.so /usr/lib/\n"
+      "COPY vendor/$TARGETARCH/installer /tmp/installer\nWORKDIR /tmp\nRUN ./installer\n",
+      all);
+  CHECK(findings.empty());
+}
+
+TEST_CASE("a directory or glob copy is inspected file by file; .dockerignore is honoured", "[elf][context]") {
+  Context ctx;
+  ctx.copy("amd64", "libacl.so.1", "app/lib/libfast.so.1");
+  ctx.copy("arm64", "libacl.so.1", "app/lib/libother.so.1");
+  ctx.write("app/main.py", "print('hi')\n");
+  auto rules = byRule(ctx.lint("FROM python:3\nCOPY app/ /srv/app/\n"));
+  REQUIRE(rules.count("MA150"));
+  CHECK(rules.at("MA150")[0].message.find("'app/lib/libfast.so.1', an x86-64 ELF, into the linux/arm64 image") !=
+        std::string::npos);
+  CHECK(rules.at("MA150")[0].message.find("libother") == std::string::npos);
+  rules = byRule(ctx.lint("FROM python:3\nCOPY app/lib/*.so.1 /usr/lib/\n"));
+  CHECK(rules.count("MA150"));
+  ctx.write(".dockerignore", "# vendor blobs stay out\n**/libfast*\n");
+  const auto remaining = ctx.lint("FROM python:3\nCOPY app/ /srv/app/\n");
+  REQUIRE(remaining.size() == 1);  // libfast is ignored; the arm64 libother is foreign to amd64
+  CHECK(remaining[0].message.find("'app/lib/libother.so.1', an AArch64 ELF, into the linux/amd64 image") !=
+        std::string::npos);
+  ctx.write(".dockerignore", "**/libfast*\napp/lib/libother.so.1\n");
+  CHECK(ctx.lint("FROM python:3\nCOPY app/ /srv/app/\n").empty());
+}
+
+TEST_CASE("a damaged ELF in the context stays a warning", "[elf][context][hostile]") {
+  Context ctx;
+  std::string broken = test::readFile(samples() / "amd64" / "libacl.so.1").substr(0, 20);
+  ctx.write("libbroken.so", broken);
+  const auto findings = ctx.lint("FROM debian\nCOPY libbroken.so /usr/lib/\n");
+  REQUIRE(findings.size() == 1);
+  CHECK(findings[0].ruleId == "MA150");
+  CHECK(findings[0].severity == Severity::Warning);
+  CHECK(findings[0].message.find("cannot be read") != std::string::npos);
+}
+
+TEST_CASE(".dockerignore patterns follow BuildKit's matcher", "[context]") {
+  const auto ignore = context::DockerIgnore::parse("*.md\n!README.md\nbuild/\n**/*.o\n/tmp?/x\n");
+  CHECK(ignore.excluded("CHANGES.md"));
+  CHECK_FALSE(ignore.excluded("README.md"));
+  CHECK_FALSE(ignore.excluded("docs/CHANGES.md"));  // `*` does not cross directories
+  CHECK(ignore.excluded("build/out/app"));           // below an excluded directory
+  CHECK(ignore.excluded("src/deep/er/file.o"));
+  CHECK(ignore.excluded("file.o"));
+  CHECK(ignore.excluded("tmp1/x"));
+  CHECK_FALSE(ignore.excluded("src/main.c"));
+}
