@@ -95,6 +95,8 @@ Config loadConfig(const std::string& path) {
         const auto threshold = parseThreshold(value.as<std::string>());
         if (!threshold) throw ConfigError(path + ": failure-threshold must be error, warning, info or none");
         config.failureThreshold = threshold;
+      } else if (key == "extra-arch-only-packages") {
+        config.extraArchOnlyPackages = stringList(value, path, "extra-arch-only-packages");
       } else if (key == "require-reason") {
         config.requireReason = value.as<bool>();
       } else {

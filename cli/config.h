@@ -30,6 +30,7 @@ struct Config {
   std::map<std::string, Severity> severities;  // rule id or slug -> severity
   std::optional<Threshold> failureThreshold;
   bool requireReason = false;
+  std::vector<std::string> extraArchOnlyPackages;
 };
 
 std::optional<std::string> discoverConfig();

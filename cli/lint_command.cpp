@@ -84,6 +84,7 @@ int runLint(const LintOptions& options, Streams streams) {
   }
   settings.severities = config.severities;
   settings.requirePragmaReason = config.requireReason;
+  settings.ruleOptions.extraArchOnlyPackages = config.extraArchOnlyPackages;
   Threshold threshold{Severity::Info};
   if (config.failureThreshold) threshold = *config.failureThreshold;
   if (!options.failureThreshold.empty()) {

@@ -4,7 +4,8 @@
 
 namespace mal::rules {
 
-extern const DockerfileRule kMA001, kMA002, kMA101, kMA102, kMA103, kMA110, kMA140, kMA150, kMA151;
+extern const DockerfileRule kMA001, kMA002, kMA101, kMA102, kMA103, kMA110, kMA111, kMA112, kMA120, kMA130, kMA131,
+    kMA132, kMA140, kMA141, kMA142, kMA143, kMA144, kMA150, kMA151;
 
 const std::vector<const DockerfileRule*>& dockerfileRules() {
   static const std::vector<const DockerfileRule*> rules = {
@@ -14,7 +15,17 @@ const std::vector<const DockerfileRule*>& dockerfileRules() {
       &kMA102,  // redundant-target-platform
       &kMA103,  // arch-prefixed-base-image
       &kMA110,  // arch-specific-download
+      &kMA111,  // arch-only-package
+      &kMA112,  // foreign-userland
+      &kMA120,  // arch-specific-path
+      &kMA130,  // hardcoded-target-arch
+      &kMA131,  // x86-only-compiler-flag
+      &kMA132,  // host-tuned-compiler-flag
       &kMA140,  // platform-arg-undeclared
+      &kMA141,  // buildplatform-stage-builds-for-host
+      &kMA142,  // emulated-compile-stage
+      &kMA143,  // incomplete-arch-switch
+      &kMA144,  // arch-probe-lost-between-runs
       &kMA150,  // prebuilt-binary-copied
       &kMA151,  // foreign-binary-executed       (reads the build context)
   };

@@ -82,7 +82,8 @@ std::vector<Finding> lintDockerfile(const SourceText& source, const LintSettings
                                                *model, settings.platforms);
     }
     const DockerfileContext ctx{source, *parsed.dockerfile, *model, settings.platforms,
-                                buildContext && buildContext->available ? &*buildContext : nullptr};
+                                buildContext && buildContext->available ? &*buildContext : nullptr,
+                                &settings.ruleOptions};
     for (const auto* rule : dockerfileRules()) {
       if (rule->check && !settings.ignored.count(std::string(rule->info.id))) rule->check(ctx, rule->info, sink);
     }

@@ -9,6 +9,7 @@
 
 #include "analyzer/platform.h"
 #include "analyzer/source_text.h"
+#include "rules/dockerfile/context.h"
 #include "rules/finding.h"
 
 namespace mal::rules {
@@ -18,6 +19,7 @@ struct LintSettings {
   std::set<std::string> ignored;                 // rule ids, e.g. "MA150"
   std::map<std::string, Severity> severities;    // rule id -> severity
   bool requirePragmaReason = false;
+  RuleOptions ruleOptions;
 };
 
 // Where the build context is: its directory and the Dockerfile's own path (for

@@ -173,3 +173,16 @@ TEST_CASE("rules command: list and explain by id or slug", "[cli]") {
   std::ostringstream none;
   CHECK(cli::runRules({"MA999", "text"}, {in, none, err}) == 2);
 }
+
+TEST_CASE("extra-arch-only-packages in the configuration extends MA111's list", "[cli][config]") {
+  TempDir dir;
+  const auto file = dir.write("Dockerfile", "FROM debian\nRUN apt-get install -y in-house-x86-agent curl\n");
+  CHECK(lint({.paths = {file.string()}}).code == 0);
+  const auto config = dir.write("c.yaml", "extra-arch-only-packages: [in-house-x86-*]\n");
+  const auto run = lint({.paths = {file.string()}, .format = "json", .configPath = config.string()});
+  const auto doc = nlohmann::json::parse(run.out);
+  REQUIRE(doc["findings"].size() == 1);
+  CHECK(doc["findings"][0]["rule"] == "MA111");
+  CHECK(doc["findings"][0]["message"].get<std::string>().find("'in-house-x86-agent', which is published for amd64 only") !=
+        std::string::npos);
+}

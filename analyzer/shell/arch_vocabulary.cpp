@@ -8,7 +8,7 @@
 #include "analyzer/text_util.h"
 
 namespace mal::data {
-extern const std::string_view kArchVocabularyJson;
+extern const std::string_view k_arch_vocabulary_json;
 }
 
 namespace mal::vocab {
@@ -27,7 +27,7 @@ struct Vocabulary {
 const Vocabulary& vocabulary() {
   static const Vocabulary v = [] {
     Vocabulary out;
-    const auto json = nlohmann::json::parse(data::kArchVocabularyJson);
+    const auto json = nlohmann::json::parse(data::k_arch_vocabulary_json);
     out.version = json.at("version").get<int>();
     for (const auto& [token, platform] : json.at("tokens").items()) {
       out.tokens.emplace_back(text::lower(token), *parsePlatform(platform.get<std::string>()));

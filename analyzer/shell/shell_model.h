@@ -59,7 +59,9 @@ struct ArchSwitch {
   std::string subject;
   struct Arm {
     std::vector<std::string> patterns;
-    bool fails = false;  // the arm's body exits non-zero / returns false
+    bool fails = false;    // the arm's body exits non-zero / returns false
+    bool assigns = false;  // it sets a variable (a URL, a name) that the script goes on to use
+    bool acts = false;     // it runs something other than echo/printf/true/:
   };
   std::vector<Arm> arms;
   size_t begin = 0;

@@ -31,13 +31,26 @@ void reportUse(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& 
 }
 
 void checkScript(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out, const dockerfile::RunScript& run) {
-  // An ONBUILD trigger runs in a downstream build, whose stage must declare the ARG.
-  if (ctx.instruction(run.instruction).command == "onbuild") return;
   const auto& stage = ctx.model.stages[run.stage];
+  // An ONBUILD trigger runs in the downstream build right after its FROM, before any of
+  // that build's own ARGs: only an earlier `ONBUILD ARG` declares a variable for it.
+  const bool trigger = ctx.instruction(run.instruction).command == "onbuild";
+  auto declared = [&](const std::string& name) {
+    if (!trigger) return stage.declaresArgBefore(name, run.instruction);
+    for (size_t index : stage.instructions) {
+      if (index >= run.instruction) break;
+      const auto& in = ctx.instruction(index);
+      if (in.command != "onbuild" || in.effective().command != "arg") continue;
+      for (const auto& arg : in.effective().args) {
+        if (arg.value.substr(0, arg.value.find('=')) == name) return true;
+      }
+    }
+    return false;
+  };
   std::set<std::string> reported;
   for (const auto& use : run.script.variableUses) {
     if (!vocab::isAutomaticPlatformArg(use.name) || reported.count(use.name)) continue;
-    if (stage.declaresArgBefore(use.name, run.instruction)) continue;
+    if (declared(use.name)) continue;
     // `TARGETARCH=$(dpkg --print-architecture)` earlier in the same RUN defines it.
     bool assignedBefore = false;
     for (const auto& a : run.script.assignments) assignedBefore = assignedBefore || (a.name == use.name && a.value.end <= use.begin);
@@ -98,13 +111,14 @@ extern const DockerfileRule kMA140 = {
                 "# MA140: $TARGETARCH is not declared in this stage",
      .fix = "Add `ARG TARGETARCH` in the stage, before the first instruction that uses it.",
      .bad = {"FROM debian\nRUN echo \"building for $TARGETARCH\"\n", "ARG TARGETARCH\nFROM debian\nRUN echo $TARGETARCH\n",
+             "FROM debian\nARG TARGETARCH\nONBUILD RUN echo $TARGETARCH\n",
              "FROM debian\nCOPY bin/${TARGETARCH}/tool /usr/local/bin/tool\n",
              "FROM debian\nRUN echo $TARGETARCH\nARG TARGETARCH\n"},
      .good = {"FROM debian\nARG TARGETARCH\nRUN echo \"building for $TARGETARCH\"\n",
               "FROM --platform=$BUILDPLATFORM golang AS build\nARG TARGETOS TARGETARCH\n"
               "RUN GOOS=$TARGETOS GOARCH=$TARGETARCH go build\n",
               "FROM debian\nRUN TARGETARCH=$(dpkg --print-architecture) && echo $TARGETARCH\n",
-              "FROM debian\nCMD echo $TARGETARCH\n"}},
+              "FROM debian\nCMD echo $TARGETARCH\n", "FROM debian\nONBUILD ARG TARGETARCH\nONBUILD RUN echo $TARGETARCH\n"}},
     check};
 
 }  // namespace mal::rules

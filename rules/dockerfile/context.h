@@ -14,12 +14,18 @@
 
 namespace mal::rules {
 
+// What the configuration adds to the rules' data.
+struct RuleOptions {
+  std::vector<std::string> extraArchOnlyPackages;  // apt/pip names (or prefixes ending in '*'), taken as amd64-only
+};
+
 struct DockerfileContext {
   const SourceText& source;
   const dockerfile::ParsedDockerfile& file;
   const dockerfile::BuildModel& model;
   const std::vector<Platform>& targets;
   const context::BuildContext* buildContext = nullptr;  // null when no context was read
+  const RuleOptions* options = nullptr;
 
   const dockerfile::Instruction& instruction(size_t index) const { return file.instructions[index]; }
   // The target platforms other than `platform` (those a hard-coded `platform` breaks).

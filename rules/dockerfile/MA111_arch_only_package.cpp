@@ -1,0 +1,181 @@
+// MA111: installing a package that has no build for some target platform.
+#include <regex>
+#include <set>
+
+#include "analyzer/shell/arch_vocabulary.h"
+#include "analyzer/text_util.h"
+#include "rules/data/rule_data.h"
+#include "rules/dockerfile/context.h"
+#include "rules/dockerfile/shell_helpers.h"
+
+namespace mal::rules {
+namespace {
+
+enum class Installer { None, Apt, Dpkg, Rpm, Pip };
+
+// Which installer a command is, and where its package arguments start.
+Installer installerOf(const std::vector<const shell::Word*>& w, size_t& first) {
+  if (w.empty()) return Installer::None;
+  const std::string name = baseName(w[0]->literal);
+  auto subcommandAt = [&](size_t from, std::initializer_list<const char*> subs) -> bool {
+    for (size_t i = from; i < w.size(); ++i) {
+      const std::string& v = w[i]->literal;
+      if (!v.empty() && v[0] == '-') continue;
+      for (const char* s : subs) {
+        if (v == s) {
+          first = i + 1;
+          return true;
+        }
+      }
+      return false;
+    }
+    return false;
+  };
+  if ((name == "apt-get" || name == "apt" || name == "aptitude") && subcommandAt(1, {"install"})) return Installer::Apt;
+  if ((name == "yum" || name == "dnf" || name == "microdnf" || name == "zypper") && subcommandAt(1, {"install", "in"})) {
+    return Installer::Rpm;
+  }
+  if (name == "dpkg" || name == "rpm") {
+    for (size_t i = 1; i < w.size(); ++i) {
+      const std::string& v = w[i]->literal;
+      if (v == "-i" || v == "--install" || v == "-U" || v == "-ivh" || v == "-Uvh" || v == "-iv") {
+        first = i + 1;
+        return name == "dpkg" ? Installer::Dpkg : Installer::Rpm;
+      }
+    }
+    return Installer::None;
+  }
+  if ((name == "pip" || name == "pip3" || text::startsWith(name, "pip3.")) && subcommandAt(1, {"install"})) return Installer::Pip;
+  if (text::startsWith(name, "python") && w.size() > 3 && w[1]->literal == "-m" && text::startsWith(w[2]->literal, "pip") &&
+      subcommandAt(3, {"install"})) {
+    return Installer::Pip;
+  }
+  if ((name == "uv" || name == "poetry") && subcommandAt(1, {"add", "pip"})) {
+    if (w[first - 1]->literal == "pip") subcommandAt(first, {"install"});
+    return Installer::Pip;
+  }
+  return Installer::None;
+}
+
+// A local package file named for one architecture: foo_1.0_amd64.deb, foo.x86_64.rpm, *_x86_64.whl.
+std::optional<Platform> packageFileArch(const std::string& value) {
+  static const std::regex kFile(R"(([_.\-])(amd64|x86_64|i386|i686|arm64|aarch64|armhf|ppc64el|ppc64le|s390x|riscv64)\.(deb|rpm|whl)$)");
+  std::smatch m;
+  if (!std::regex_search(value, m, kFile)) return std::nullopt;
+  return parsePlatform(m[2].str());
+}
+
+void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
+  const auto extra = data::extraPackages(ctx.options ? ctx.options->extraArchOnlyPackages : std::vector<std::string>{});
+  for (const auto& run : ctx.model.scripts) {
+    for (const auto& command : run.script.commands) {
+      if (command.insideArchBranch()) continue;
+      const auto words = programWords(command);
+      size_t first = 0;
+      const Installer installer = installerOf(words, first);
+      if (installer == Installer::None) continue;
+      for (size_t i = first; i < words.size(); ++i) {
+        const shell::Word& word = *words[i];
+        const std::string& value = word.literal;
+        if (word.archVarying || value.empty()) continue;
+        const Span span = run.script.source.span(word.begin, word.end);
+        // pip --platform manylinux2014_x86_64
+        if (installer == Installer::Pip && (value == "--platform" || text::startsWith(value, "--platform="))) {
+          const std::string platformValue = value == "--platform" ? (i + 1 < words.size() ? words[i + 1]->literal : "") : value.substr(11);
+          for (const auto& token : vocab::findArchTokens(platformValue)) {
+            const auto broken = ctx.targetsOtherThan(token.platform);
+            if (broken.empty()) continue;
+            out.report(rule, span, "pip downloads wheels for '" + platformValue + "' on every platform: breaks " + platformList(broken),
+                       "drop --platform so pip picks the target's wheels");
+            break;
+          }
+          continue;
+        }
+        if (value[0] == '-') continue;
+        // A local package file built for one architecture.
+        if (const auto arch = packageFileArch(value)) {
+          const auto broken = ctx.targetsOtherThan(*arch);
+          if (!broken.empty()) {
+            out.report(rule, span, "installs '" + baseName(value) + "', a " + arch->architecture + " package, on every platform: breaks " +
+                                       platformList(broken),
+                       "download the package for the target architecture (use ${TARGETARCH} or `dpkg --print-architecture` in its name)");
+          }
+          continue;
+        }
+        // pkg:i386 / pkg:amd64 multiarch qualifiers.
+        const size_t colon = value.rfind(':');
+        if ((installer == Installer::Apt) && colon != std::string::npos) {
+          if (const auto arch = parsePlatform(value.substr(colon + 1))) {
+            const auto broken = ctx.targetsOtherThan(*arch);
+            if (!broken.empty()) {
+              out.report(rule, span, "installs '" + value + "', the " + arch->architecture + " build, on every platform: breaks " +
+                                         platformList(broken),
+                         "drop the architecture qualifier, or install it only in an arch switch");
+            }
+            continue;
+          }
+        }
+        // yum install foo.x86_64
+        static const std::regex kRpmArch(R"(\.(x86_64|i686|aarch64|ppc64le|s390x)$)");
+        std::smatch m;
+        if (installer == Installer::Rpm && std::regex_search(value, m, kRpmArch)) {
+          const auto arch = parsePlatform(m[1].str());
+          const auto broken = arch ? ctx.targetsOtherThan(*arch) : std::vector<Platform>{};
+          if (!broken.empty()) {
+            out.report(rule, span, "installs '" + value + "', the " + arch->architecture + " build, on every platform: breaks " +
+                                       platformList(broken),
+                       "drop the ." + m[1].str() + " suffix so the package manager picks the target's build");
+          }
+          continue;
+        }
+        // A named package with builds for some architectures only.
+        std::string name = value.substr(0, value.find_first_of("=<>!~[;"));
+        if (installer == Installer::Apt) name = name.substr(0, name.find(':'));
+        const auto ecosystem = installer == Installer::Pip ? data::Ecosystem::Pip : data::Ecosystem::Apt;
+        if (installer != Installer::Apt && installer != Installer::Pip) continue;
+        if (const auto* package = data::findArchOnlyPackage(ecosystem, name, extra)) {
+          const auto broken = package->missing(ctx.targets);
+          if (broken.empty()) continue;
+          std::string exists;
+          for (const auto& a : package->architectures) exists += (exists.empty() ? "" : ", ") + a;
+          out.report(rule, span, "installs '" + name + "', which is published for " + exists + " only: breaks " + platformList(broken),
+                     package->note.empty() ? "install it only where it exists (in an arch switch), or use a portable alternative"
+                                           : package->note);
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+
+extern const DockerfileRule kMA111 = {
+    {.id = "MA111",
+     .slug = "arch-only-package",
+     .severity = Severity::Error,
+     .analysis = Analysis::Dockerfile,
+     .summary = "Installs a package that has no build for a target platform",
+     .what = "apt/yum/dnf/pip installs of packages published for some architectures only (google-chrome-stable, "
+             "msodbcsql17, mssql-tools, libc6-i386, gcc-multilib, lib32*, mkl, intel-openmp, daal4py, "
+             "scikit-learn-intelex, onednn-*: data/arch-only-packages.json, extendable with "
+             "`extra-arch-only-packages:` in the configuration), `pkg:amd64`/`pkg:i386` qualifiers, yum `*.x86_64`, "
+             "local `*_amd64.deb` / `*.x86_64.rpm` / `*_x86_64.whl` files, and `pip --platform manylinux*_x86_64`; "
+             "outside an architecture switch.",
+     .why = "On a platform without that build the package manager fails (`Unable to locate package`, `No matching "
+            "distribution found`), or installs the wrong architecture's files.",
+     .example = "RUN apt-get install -y google-chrome-stable\n# MA111: published for amd64 only: breaks linux/arm64",
+     .fix = "Use a portable alternative (Debian's chromium, msodbcsql18), or install it only in the arms of an "
+            "architecture switch where it exists.",
+     .bad = {"FROM debian\nRUN apt-get update && apt-get install -y --no-install-recommends google-chrome-stable\n",
+             "FROM debian\nRUN ACCEPT_EULA=Y apt-get install -y msodbcsql17 mssql-tools\n",
+             "FROM python:3.12\nRUN pip install --no-cache-dir scikit-learn-intelex==2024.1\n",
+             "FROM debian\nRUN dpkg -i /tmp/vendor-agent_2.1_amd64.deb\n", "FROM fedora\nRUN dnf install -y glibc.i686\n",
+             "FROM debian\nRUN apt-get install -y libc6:i386\n"},
+     .good = {"FROM debian\nRUN apt-get install -y chromium\n",
+              "FROM debian\nRUN case \"$(dpkg --print-architecture)\" in amd64) apt-get install -y google-chrome-stable ;; "
+              "*) apt-get install -y chromium ;; esac\n",
+              "FROM debian\nRUN dpkg -i \"/tmp/agent_2.1_$(dpkg --print-architecture).deb\"\n",
+              "FROM python:3.12\nRUN pip install numpy scikit-learn\n"}},
+    check};
+
+}  // namespace mal::rules

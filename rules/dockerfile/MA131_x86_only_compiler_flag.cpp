@@ -1,0 +1,104 @@
+// MA131 and MA132: compiler flags tied to x86 (rejected by other compilers) or to the
+// build machine's CPU. One file: the same scan, two verdicts.
+#include <set>
+
+#include "rules/data/rule_data.h"
+#include "rules/dockerfile/context.h"
+#include "rules/dockerfile/shell_helpers.h"
+#include "rules/dockerfile/text_sites.h"
+
+namespace mal::rules {
+namespace {
+
+// The flags in a site's text: whitespace-separated pieces, quotes and `VAR=` removed.
+template <typename Visit>
+void forEachFlag(const TextSite& site, Visit visit) {
+  const std::string text(site.text);
+  size_t i = 0;
+  while (i < text.size()) {
+    while (i < text.size() && (std::isspace(static_cast<unsigned char>(text[i])) || text[i] == '"' || text[i] == '\'')) ++i;
+    size_t start = i;
+    while (i < text.size() && !std::isspace(static_cast<unsigned char>(text[i])) && text[i] != '"' && text[i] != '\'') ++i;
+    std::string piece = text.substr(start, i - start);
+    // CFLAGS=-mavx2 / RUSTFLAGS=-Ctarget-cpu=native
+    const size_t eq = piece.find("=-");
+    if (eq != std::string::npos && piece[0] != '-') {
+      start += eq + 1;
+      piece = piece.substr(eq + 1);
+    }
+    if ((piece.size() > 1 && piece[0] == '-') || piece.rfind("target-cpu=", 0) == 0) visit(piece, start);
+  }
+}
+
+void checkX86(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
+  const auto broken = ctx.targetsOtherThan(*parsePlatform("linux/amd64"));
+  std::vector<Platform> nonX86;
+  for (const auto& p : broken) {
+    if (p.architecture != "386") nonX86.push_back(p);
+  }
+  if (nonX86.empty()) return;
+  std::set<size_t> reported;
+  forEachTextSite(ctx, [&](const TextSite& site) {
+    if (site.variesByArch || reported.count(site.instruction)) return;
+    forEachFlag(site, [&](const std::string& flag, size_t at) {
+      if (reported.count(site.instruction) || !data::isX86OnlyFlag(flag)) return;
+      reported.insert(site.instruction);
+      out.report(rule, site.span(at, at + flag.size()),
+                 "'" + flag + "' is an x86 compiler flag: the compilers for " + platformList(nonX86) + " reject it",
+                 "set it only for x86 (in an arch switch on $TARGETARCH or `uname -m`), or use runtime dispatch "
+                 "(function multiversioning, e.g. __attribute__((target_clones)))");
+    });
+  });
+}
+
+void checkHostTuned(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
+  std::set<size_t> reported;
+  forEachTextSite(ctx, [&](const TextSite& site) {
+    if (reported.count(site.instruction)) return;
+    forEachFlag(site, [&](const std::string& flag, size_t at) {
+      if (reported.count(site.instruction) || !data::isHostTunedFlag(flag)) return;
+      reported.insert(site.instruction);
+      out.report(rule, site.span(at, at + flag.size()),
+                 "'" + flag + "' tunes the code for the machine that builds the image (under emulation, QEMU's CPU), not "
+                 "the ones that run it: the binary may crash with `illegal instruction`",
+                 "name a baseline instead: -march=x86-64-v2 on x86, -march=armv8-a on arm64, or runtime dispatch");
+    });
+  });
+}
+
+}  // namespace
+
+extern const DockerfileRule kMA131 = {
+    {.id = "MA131",
+     .slug = "x86-only-compiler-flag",
+     .severity = Severity::Error,
+     .analysis = Analysis::Dockerfile,
+     .summary = "An x86-only compiler flag that other architectures' compilers reject",
+     .what = "`-mavx*`, `-msse*`, `-mfma`, `-mbmi*`, `-m32`, `-march=x86-64-v3`/`haswell`/`skylake*`/`znver*` ... in RUN "
+             "commands, CFLAGS-style assignments, ENV or ARG values, outside an architecture switch.",
+     .why = "gcc and clang for arm64, ppc64le or s390x stop with `unrecognized command-line option '-mavx2'`: the build "
+            "fails on every non-x86 platform.",
+     .example = "ENV CFLAGS=\"-O2 -mavx2 -mfma\"\n# MA131: the compilers for linux/arm64 reject it",
+     .fix = "Set such flags only for x86 (an arch switch), or use function multiversioning / runtime dispatch.",
+     .bad = {"FROM debian\nENV CFLAGS=\"-O2 -mavx2 -mfma\"\n", "FROM gcc:13\nRUN gcc -O3 -march=haswell -o /app main.c\n",
+             "FROM debian\nRUN CXXFLAGS='-O2 -msse4.2' make\n"},
+     .good = {"FROM debian\nENV CFLAGS=\"-O2 -pipe\"\n",
+              "FROM debian\nRUN case \"$(uname -m)\" in x86_64) export CFLAGS=-mavx2 ;; esac; make\n"}},
+    checkX86};
+
+extern const DockerfileRule kMA132 = {
+    {.id = "MA132",
+     .slug = "host-tuned-compiler-flag",
+     .severity = Severity::Warning,
+     .analysis = Analysis::Dockerfile,
+     .summary = "-march=native (or -mcpu=native, target-cpu=native) tunes the image to the build machine",
+     .what = "`-march=native`, `-mcpu=native`, `-mtune=native`, `-C target-cpu=native` in RUN, ENV or ARG.",
+     .why = "The code is tuned to the CPU of the machine that builds the image (under emulation, to QEMU's idea of "
+            "one): on the CPUs that run it, it can crash with `illegal instruction`.",
+     .example = "ENV RUSTFLAGS=\"-C target-cpu=native\"\n# MA132: tuned to the build machine",
+     .fix = "Name a baseline (`-march=x86-64-v2`, `-march=armv8-a`) or use runtime dispatch.",
+     .bad = {"FROM debian\nRUN gcc -O3 -march=native -o /app main.c\n", "FROM rust:1.79\nENV RUSTFLAGS=\"-C target-cpu=native\"\n"},
+     .good = {"FROM debian\nRUN gcc -O3 -march=x86-64-v2 -o /app main.c\n"}},
+    checkHostTuned};
+
+}  // namespace mal::rules

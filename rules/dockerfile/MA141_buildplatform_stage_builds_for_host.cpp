@@ -1,0 +1,116 @@
+// MA141: a stage on $BUILDPLATFORM that compiles without being told the target, whose
+// output another stage ships; or a final stage that itself sits on $BUILDPLATFORM.
+#include <set>
+
+#include "analyzer/shell/arch_vocabulary.h"
+#include "rules/dockerfile/context.h"
+#include "rules/dockerfile/shell_helpers.h"
+#include "rules/dockerfile/stage_helpers.h"
+
+namespace mal::rules {
+namespace {
+
+bool isTargetVariable(const std::string& name) { return name.rfind("TARGET", 0) == 0 && vocab::isAutomaticPlatformArg(name); }
+
+// Does anything in the stage tell its build the target platform?
+bool stageKnowsTarget(const DockerfileContext& ctx, const dockerfile::Stage& stage) {
+  for (const auto& run : ctx.model.scripts) {
+    if (run.stage != stage.index) continue;
+    // Only TARGET* counts: an architecture read with `uname -m` on $BUILDPLATFORM is the builder's.
+    for (const auto& use : run.script.variableUses) {
+      if (isTargetVariable(use.name)) return true;
+    }
+    for (const auto& command : run.script.commands) {
+      const auto words = programWords(command);
+      if (!words.empty() && baseName(words[0]->literal).rfind("xx-", 0) == 0) return true;
+    }
+  }
+  for (size_t index : stage.instructions) {
+    const auto& in = ctx.instruction(index);
+    if (in.command != "env" && in.command != "arg") continue;
+    for (const auto& arg : in.args) {
+      const auto e = dockerfile::expandWord(arg.value, {}, ctx.file.escapeToken);
+      for (const auto& v : e.referenced) {
+        if (isTargetVariable(v)) return true;
+      }
+    }
+  }
+  return false;
+}
+
+void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
+  const auto& stages = ctx.model.stages;
+  if (stages.empty()) return;
+  // The final stage on the build platform: the image is the build machine's architecture.
+  const auto& last = stages.back();
+  if (runsOnBuildPlatform(ctx.model, last)) {
+    const Span span = last.platformRaw.empty() ? last.baseSpan : last.platformSpan;
+    out.report(rule, span,
+               "the final stage runs on $BUILDPLATFORM" +
+                   std::string(last.platformRaw.empty() ? " (through the stage it is based on)" : "") +
+                   ": every image gets the build machine's userland, whatever platform it is tagged for",
+               "base the final stage on the target platform (drop --platform, or use a stage that is not on "
+               "$BUILDPLATFORM) and copy the cross-compiled output into it");
+  }
+  for (const auto& stage : stages) {
+    if (&stage == &last || !runsOnBuildPlatform(ctx.model, stage)) continue;
+    // Which stages not on the build platform ship its output?
+    std::vector<const dockerfile::Stage*> consumers;
+    for (const auto& other : stages) {
+      if (runsOnBuildPlatform(ctx.model, other)) continue;
+      if (std::find(other.copiesFrom.begin(), other.copiesFrom.end(), stage.index) != other.copiesFrom.end()) {
+        consumers.push_back(&other);
+      }
+    }
+    if (consumers.empty() || stageKnowsTarget(ctx, stage)) continue;
+    for (const auto& run : ctx.model.scripts) {
+      if (run.stage != stage.index) continue;
+      const shell::Command* compile = nullptr;
+      for (const auto& command : run.script.commands) {
+        if (isNativeCompile(command)) {
+          compile = &command;
+          break;
+        }
+      }
+      if (!compile) continue;
+      out.report(rule, run.script.source.span(compile->begin, compile->end),
+                 stage.label() + " runs on $BUILDPLATFORM and compiles without the target platform; " +
+                     consumers.front()->label() + " copies its output, so every image gets build-machine binaries",
+                 "declare `ARG TARGETOS TARGETARCH` in the stage and pass them to the toolchain (GOOS/GOARCH, a Rust "
+                 "triple, a .NET RID), or use the xx helpers; an ARG such as ARCH is never set by buildx");
+      break;
+    }
+  }
+}
+
+}  // namespace
+
+extern const DockerfileRule kMA141 = {
+    {.id = "MA141",
+     .slug = "buildplatform-stage-builds-for-host",
+     .severity = Severity::Error,
+     .analysis = Analysis::Dockerfile,
+     .summary = "A $BUILDPLATFORM stage compiles for the build machine, and its output is shipped",
+     .what = "A `FROM --platform=$BUILDPLATFORM` stage (directly or through the stage it is based on) that compiles "
+             "(go build, cargo build, gcc/clang/make, dotnet publish) without using a TARGET* ARG or an xx- helper, "
+             "while a stage that is not on $BUILDPLATFORM copies its output; and a final stage that itself sits on "
+             "$BUILDPLATFORM.",
+     .why = "$BUILDPLATFORM is the machine running the build: without the target passed in, the compiler builds for "
+            "it, and the arm64 image built on an amd64 runner ships amd64 binaries.",
+     .example = "FROM --platform=$BUILDPLATFORM golang:1.22 AS build\nRUN go build -o /app .\n"
+                "FROM alpine\nCOPY --from=build /app /app\n# MA141: every image gets build-machine binaries",
+     .fix = "Declare `ARG TARGETOS TARGETARCH` in the builder and pass GOOS/GOARCH (or the Rust triple / .NET RID), or "
+            "use tonistiigi/xx; keep the final stage on the target platform.",
+     .bad = {"FROM --platform=$BUILDPLATFORM golang:1.22 AS build\nRUN go build -o /app .\nFROM alpine\nCOPY --from=build /app /app\n",
+             "FROM --platform=$BUILDPLATFORM golang:1.22 AS build\nARG ARCH=amd64\nRUN GOARCH=$ARCH go build -o /app .\n"
+             "FROM alpine\nCOPY --from=build /app /app\n",
+             "FROM --platform=$BUILDPLATFORM node:20 AS base\nFROM base\nCOPY . /app\n"},
+     .good = {"FROM --platform=$BUILDPLATFORM golang:1.22 AS build\nARG TARGETOS TARGETARCH\n"
+              "RUN GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /app .\nFROM alpine\nCOPY --from=build /app /app\n",
+              "FROM --platform=$BUILDPLATFORM tonistiigi/xx AS xx\nFROM --platform=$BUILDPLATFORM golang:1.22 AS build\n"
+              "COPY --from=xx / /\nARG TARGETPLATFORM\nRUN xx-go build -o /app .\nFROM alpine\nCOPY --from=build /app /app\n",
+              "FROM --platform=$BUILDPLATFORM node:20 AS assets\nRUN npm ci && npm run build\nFROM nginx\n"
+              "COPY --from=assets /dist /usr/share/nginx/html\n"}},
+    check};
+
+}  // namespace mal::rules

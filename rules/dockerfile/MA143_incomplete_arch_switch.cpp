@@ -1,0 +1,120 @@
+// MA143: a switch on the architecture with no arm for some target platform and no
+// failing default: the build goes on with whatever the switch was meant to set unset.
+#include <fnmatch.h>
+
+#include <regex>
+#include <set>
+
+#include "analyzer/shell/arch_vocabulary.h"
+#include "rules/dockerfile/context.h"
+
+namespace mal::rules {
+namespace {
+
+// The names a platform goes by in the probes' vocabularies (dpkg, uname, apk, GOARCH, ...).
+std::vector<std::string> namesOf(const Platform& p) {
+  static const std::vector<std::pair<std::string, std::string>> kNames = {
+      {"amd64", "amd64"},   {"amd64", "x86_64"},  {"amd64", "x86-64"}, {"amd64", "x64"},
+      {"arm64", "arm64"},   {"arm64", "aarch64"}, {"arm64", "arm64v8"}, {"arm64", "armv8"},
+      {"arm", "armhf"},     {"arm", "armv7"},     {"arm", "armv7l"},  {"arm", "arm"}, {"arm", "armel"},
+      {"arm", "armv6"},     {"arm", "armv6l"},    {"arm", "arm32v7"},
+      {"386", "i386"},      {"386", "i686"},      {"386", "x86"},     {"386", "386"},
+      {"ppc64le", "ppc64el"}, {"ppc64le", "ppc64le"}, {"s390x", "s390x"}, {"riscv64", "riscv64"},
+  };
+  std::vector<std::string> out = {p.str(), p.architecture};
+  for (const auto& [arch, name] : kNames) {
+    if (arch == p.architecture) out.push_back(name);
+  }
+  if (p.architecture == "arm" && p.variant == "v7") out.push_back("linux/arm/v7");
+  return out;
+}
+
+bool covers(const std::string& pattern, const Platform& p) {
+  for (const auto& name : namesOf(p)) {
+    if (fnmatch(pattern.c_str(), name.c_str(), 0) == 0) return true;
+    // `*-amd64` style patterns against dpkg's full names and `${dpkgArch##*-}` idioms
+    if (fnmatch(pattern.c_str(), ("linux-" + name).c_str(), 0) == 0) return true;
+  }
+  return false;
+}
+
+// Does the script depend on what the switch sets? Only if it expands a variable the arms
+// assign, and handles none of them as optional: a variable given a value before the
+// switch (`rustArch=;`) or tested for emptiness after it (`[ -n "$rustArch" ]`) marks
+// the switch as a deliberate fast path for some platforms.
+bool dependsOnSwitch(const shell::Script& script, const shell::ArchSwitch& sw) {
+  std::set<std::string> assigned;
+  for (const auto& a : script.assignments) {
+    if (a.value.begin >= sw.begin && a.value.end <= sw.end && !a.branches.empty()) assigned.insert(a.name);
+  }
+  const std::string& text = script.source.text;
+  for (const auto& name : assigned) {
+    for (const auto& a : script.assignments) {
+      if (a.name == name && a.branches.size() < 1 && a.value.end <= sw.begin) return false;
+    }
+    const std::regex guard("-[nz]\\s+\"?\\$\\{?" + name + "\\b");
+    if (std::regex_search(text.begin() + static_cast<long>(sw.end), text.end(), guard)) return false;
+  }
+  for (const auto& use : script.variableUses) {
+    if (use.begin >= sw.end && assigned.count(use.name)) return true;
+  }
+  return false;
+}
+
+void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
+  for (const auto& run : ctx.model.scripts) {
+    for (const auto& sw : run.script.archSwitches) {
+      const shell::ArchSwitch::Arm* fallback = nullptr;
+      bool anyAssigns = false;
+      std::vector<Platform> missed;
+      for (const auto& arm : sw.arms) {
+        anyAssigns = anyAssigns || arm.assigns;
+        if (std::find(arm.patterns.begin(), arm.patterns.end(), "*") != arm.patterns.end()) fallback = &arm;
+      }
+      for (const auto& target : ctx.targets) {
+        bool covered = false;
+        for (const auto& arm : sw.arms) {
+          if (&arm == fallback) continue;
+          for (const auto& pattern : arm.patterns) covered = covered || covers(pattern, target);
+        }
+        if (!covered) missed.push_back(target);
+      }
+      if (missed.empty()) continue;
+      if (fallback && (fallback->fails || fallback->assigns || fallback->acts)) continue;
+      if (!anyAssigns || !dependsOnSwitch(run.script, sw)) continue;  // optional per-platform work
+      out.report(rule, run.script.source.span(sw.begin, sw.begin + 4),
+                 "the switch on " + sw.subject + " has no arm for " + platformList(missed) + " and " +
+                     (fallback ? "a default that does not fail" : "no default") +
+                     ": on those platforms the build goes on with what it sets left unset",
+                 "add the missing arms, or end with `*) echo \"unsupported architecture\" >&2; exit 1 ;;`");
+    }
+  }
+}
+
+}  // namespace
+
+extern const DockerfileRule kMA143 = {
+    {.id = "MA143",
+     .slug = "incomplete-arch-switch",
+     .severity = Severity::Warning,
+     .analysis = Analysis::Dockerfile,
+     .summary = "A switch on the architecture misses a target platform and has no failing default",
+     .what = "A `case` on an architecture probe whose arms set something (a URL, a checksum, a name) but cover "
+             "not every target platform (matching each arm's patterns against every vocabulary: dpkg, uname, apk, "
+             "GOARCH, platform strings), with no default arm or one that neither fails nor does anything.",
+     .why = "On the missing platform the variables stay empty and the build goes on: `curl` fetches a directory "
+            "listing, `tar` fails far from the cause, or the image quietly lacks the tool.",
+     .example = "RUN case \"$(uname -m)\" in x86_64) ARCH=amd64 ;; esac; curl -fsSLO \".../tool-$ARCH\"\n"
+                "# MA143: no arm for linux/arm64 and no default",
+     .fix = "Add the missing arms, or end the switch with `*) echo \"unsupported architecture: $arch\" >&2; exit 1 ;;`.",
+     .bad = {"FROM debian\nRUN case \"$(uname -m)\" in x86_64) ARCH=amd64 ;; esac; curl -fsSLO \"https://x/tool-$ARCH\"\n",
+             "FROM debian\nRUN case \"$(dpkg --print-architecture)\" in amd64) a=x64 ;; *) echo unsupported ;; esac; "
+             "curl -fsSLO \"https://nodejs.org/dist/v20.15.0/node-v20.15.0-linux-$a.tar.xz\"\n"},
+     .good = {"FROM debian\nRUN case \"$(uname -m)\" in x86_64) ARCH=amd64 ;; aarch64) ARCH=arm64 ;; esac\n",
+              "FROM debian\nRUN fast=; case \"$(uname -m)\" in x86_64) fast=x86_64; url=https://x/$fast ;; esac; "
+              "if [ -n \"$fast\" ]; then curl -fsSLO \"$url\"; else make; fi\n",
+              "FROM debian\nRUN case \"$(dpkg --print-architecture)\" in amd64) a=x64 ;; *) echo unsupported >&2; exit 1 ;; esac\n",
+              "FROM debian\nRUN case \"$(dpkg --print-architecture)\" in amd64) apt-get install -y cpuid ;; esac\n"}},
+    check};
+
+}  // namespace mal::rules

@@ -1,0 +1,47 @@
+#include "rules/dockerfile/shell_helpers.h"
+
+#include <set>
+
+namespace mal::rules {
+
+std::string baseName(std::string_view path) {
+  const size_t slash = path.rfind('/');
+  return std::string(slash == std::string_view::npos ? path : path.substr(slash + 1));
+}
+
+std::vector<const shell::Word*> programWords(const shell::Command& command) {
+  static const std::set<std::string> kWrappers = {"sudo", "env", "time", "nice", "nohup", "command", "exec", "xargs"};
+  std::vector<const shell::Word*> out;
+  size_t i = 0;
+  while (i < command.words.size()) {
+    const std::string name = baseName(command.words[i].literal);
+    if (!kWrappers.count(name)) break;
+    ++i;
+    // Skip the wrapper's own options and env's VAR=value words.
+    while (i < command.words.size() &&
+           (command.words[i].literal.rfind('-', 0) == 0 || command.words[i].literal.find('=') != std::string::npos)) {
+      ++i;
+    }
+  }
+  for (; i < command.words.size(); ++i) out.push_back(&command.words[i]);
+  return out;
+}
+
+std::vector<Piece> pieces(const shell::Word& word) {
+  std::vector<Piece> out;
+  const std::string& t = word.text;
+  size_t i = 0;
+  while (i < t.size()) {
+    while (i < t.size() && (t[i] == ' ' || t[i] == '\t' || t[i] == '"' || t[i] == '\'' || t[i] == '\n')) ++i;
+    const size_t start = i;
+    while (i < t.size() && t[i] != ' ' && t[i] != '\t' && t[i] != '"' && t[i] != '\'' && t[i] != '\n') ++i;
+    if (i > start) out.push_back({t.substr(start, i - start), start});
+  }
+  return out;
+}
+
+bool variesByArch(const shell::Command& command, const shell::Word& word) {
+  return word.archVarying || command.insideArchBranch();
+}
+
+}  // namespace mal::rules

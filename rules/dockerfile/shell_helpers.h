@@ -1,0 +1,29 @@
+// Small questions rules ask of shell commands.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analyzer/shell/shell_model.h"
+
+namespace mal::rules {
+
+// The words of the program a command runs, past `sudo`, `env VAR=x`, `time`, `nice`,
+// `nohup`, `command`, `exec` wrappers. Empty for a bare assignment.
+std::vector<const shell::Word*> programWords(const shell::Command& command);
+
+std::string baseName(std::string_view path);
+
+// The whitespace-separated pieces of a word's literal with their byte offsets in the
+// word's source text (for flags inside CFLAGS="-O2 -mavx2").
+struct Piece {
+  std::string text;
+  size_t offset;  // into word.text
+};
+std::vector<Piece> pieces(const shell::Word& word);
+
+// Is this word (or the command around it) varied by the architecture?
+bool variesByArch(const shell::Command& command, const shell::Word& word);
+
+}  // namespace mal::rules
