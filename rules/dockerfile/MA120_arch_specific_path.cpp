@@ -1,5 +1,6 @@
 // MA120: a path that exists on one architecture only: the multiarch library directories
 // (/usr/lib/x86_64-linux-gnu), the dynamic loaders, Debian's JVM directories.
+#include <algorithm>
 #include <regex>
 #include <set>
 
@@ -37,6 +38,12 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
   std::set<std::pair<size_t, uint32_t>> reported;
   forEachTextSite(ctx, [&](const TextSite& site) {
     if (site.variesByArch) return;
+    // std::regex is slow; almost no text holds any of these, so look for them first.
+    static const std::string_view kHints[] = {"-linux-gnu", "ld-linux", "ld64.so", "ld-musl", "openjdk-"};
+    if (std::none_of(std::begin(kHints), std::end(kHints),
+                     [&](std::string_view h) { return site.text.find(h) != std::string_view::npos; })) {
+      return;
+    }
     const std::string text(site.text);
     for (auto it = std::sregex_iterator(text.begin(), text.end(), kPath); it != std::sregex_iterator(); ++it) {
       const std::string path = it->str();

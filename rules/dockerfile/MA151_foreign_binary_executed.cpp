@@ -1,6 +1,8 @@
 // MA151: a RUN executes a file that a COPY/ADD brought from the build context, and that
 // file is an ELF for another architecture: the build step itself fails with
 // `exec format error` on that platform (or runs under emulation, if binfmt has it).
+#include <set>
+
 #include "analyzer/text_util.h"
 #include "rules/dockerfile/context.h"
 
@@ -37,33 +39,37 @@ std::vector<std::string> candidatePaths(const std::string& name, const std::stri
 
 void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
   if (!ctx.buildContext) return;
+  std::set<uint32_t> reported;  // one finding per command, for the first platform it breaks
   for (const auto& run : ctx.model.scripts) {
     const auto& stage = ctx.model.stages[run.stage];
-    for (const auto& command : run.script.commands) {
-      if (command.words.empty() || command.words[0].literal.empty()) continue;
-      bool reported = false;
-      for (const auto& platform : ctx.targets) {
-        if (reported) break;
-        const auto scope = context::scopeBefore(ctx.file, ctx.model, stage, run.instruction, platform);
-        const auto candidates = candidatePaths(command.words[0].literal, scope.workdir);
-        // The last COPY before this RUN that put a file at one of those paths wins.
-        const context::CopiedFile* copied = nullptr;
-        for (const auto& resolution : ctx.buildContext->sources) {
-          if (resolution.instruction >= run.instruction || !(resolution.platform == platform)) continue;
-          if (ctx.model.stageOf[resolution.instruction] != run.stage) continue;
-          for (const auto& f : resolution.files) {
-            if (std::find(candidates.begin(), candidates.end(), f.imagePath) != candidates.end()) copied = &f;
-          }
+    for (const auto& platform : ctx.targets) {
+      // Files that COPY/ADD put into this stage before this RUN, for this platform.
+      std::vector<const context::CopiedFile*> copied;
+      for (const auto& resolution : ctx.buildContext->sources) {
+        if (resolution.instruction >= run.instruction || !(resolution.platform == platform)) continue;
+        if (ctx.model.stageOf[resolution.instruction] != run.stage) continue;
+        for (const auto& f : resolution.files) copied.push_back(&f);
+      }
+      if (copied.empty()) continue;
+      const std::string workdir = context::scopeBefore(ctx.file, ctx.model, stage, run.instruction, platform).workdir;
+      for (const auto& command : run.script.commands) {
+        if (command.words.empty() || command.words[0].literal.empty()) continue;
+        const auto candidates = candidatePaths(command.words[0].literal, workdir);
+        // The last COPY that put a file at one of those paths wins.
+        const context::CopiedFile* program = nullptr;
+        for (const auto* f : copied) {
+          if (std::find(candidates.begin(), candidates.end(), f->imagePath) != candidates.end()) program = f;
         }
-        if (!copied || !copied->file->elf.facts || copied->file->elf.facts->runsOn(platform)) continue;
-        const auto& facts = *copied->file->elf.facts;
-        out.report(rule, run.script.source.span(command.words[0].begin, command.words[0].end),
-                   "runs '" + copied->imagePath + "' (from the build context: '" + copied->file->path + "'), " +
+        if (!program || !program->file->elf.facts || program->file->elf.facts->runsOn(platform)) continue;
+        const Span span = run.script.source.span(command.words[0].begin, command.words[0].end);
+        if (!reported.insert(span.begin).second) continue;
+        const auto& facts = *program->file->elf.facts;
+        out.report(rule, span,
+                   "runs '" + program->imagePath + "' (from the build context: '" + program->file->path + "'), " +
                        facts.describeWithArticle() + " ELF, while building the " + platform.str() +
                        " image: `exec format error`, or a slow emulated run where binfmt has it",
                    "run a build of it for each architecture (copy '.../${TARGETARCH}/...'), or run it in a "
                    "`FROM --platform=$BUILDPLATFORM` stage and copy its output");
-        reported = true;
       }
     }
   }
