@@ -265,7 +265,8 @@ StageScope scopeBefore(const dockerfile::ParsedDockerfile& file, const dockerfil
       }
     } else if (in.command == "workdir" && !in.args.empty()) {
       const std::string dir = dockerfile::expandWord(in.args[0].value, scope.env, file.escapeToken).value;
-      scope.workdir = !dir.empty() && dir[0] == '/' ? dir : joinImagePath(scope.workdir, dir);
+      scope.workdir = fs::path(!dir.empty() && dir[0] == '/' ? dir : joinImagePath(scope.workdir, dir)).lexically_normal().generic_string();
+      while (scope.workdir.size() > 1 && scope.workdir.back() == '/') scope.workdir.pop_back();
     }
   }
   return scope;
@@ -355,6 +356,9 @@ BuildContext readBuildContext(const std::string& root, const std::string& docker
         std::string destination = dockerfile::expandWord(in.args.back().value, scope.env, file.escapeToken).value;
         const bool intoDirectory = text::endsWith(destination, "/") || in.args.size() > 2;
         if (destination.empty() || destination[0] != '/') destination = joinImagePath(scope.workdir, destination);
+        // `./app/` under WORKDIR /srv is /srv/app: image paths are kept normal.
+        destination = fs::path(destination).lexically_normal().generic_string();
+        while (destination.size() > 1 && destination.back() == '/') destination.pop_back();
         for (size_t a = 0; a + 1 < in.args.size(); ++a) {
           const std::string raw = in.args[a].value;
           if (raw.find("://") != std::string::npos || text::startsWith(raw, "git@")) continue;

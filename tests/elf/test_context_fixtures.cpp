@@ -1,0 +1,81 @@
+// Build-context fixtures (fixtures/context/*): real ELF samples placed as context.list
+// says, linted with the context read, expectations checked on their lines.
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <regex>
+
+#include "analyzer/text_util.h"
+#include "../test_support.h"
+
+namespace fs = std::filesystem;
+using namespace mal;
+
+namespace {
+
+struct Expectation {
+  std::string rule;
+  int line;
+};
+
+std::vector<Expectation> expectations(const SourceText& source, std::vector<Platform>& platforms) {
+  static const std::regex kExpect(R"(^\s*#\s*expect:\s*(.*)$)");
+  static const std::regex kPlatforms(R"(^\s*#\s*fixture-platforms:\s*(\S+)\s*$)");
+  std::vector<Expectation> out;
+  for (int line = 1; line <= source.lineCount(); ++line) {
+    const std::string t(source.lineText(line));
+    std::smatch m;
+    if (std::regex_match(t, m, kPlatforms)) {
+      std::vector<std::string> errors;
+      platforms = parsePlatformList(m[1].str(), errors);
+    }
+    if (!std::regex_match(t, m, kExpect)) continue;
+    int target = line + 1;
+    while (target <= source.lineCount() && (text::trim(source.lineText(target)).empty() ||
+                                            text::trim(source.lineText(target))[0] == '#')) {
+      ++target;
+    }
+    std::istringstream ids(m[1].str());
+    for (std::string id; ids >> id;) out.push_back({id, target});
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("build-context fixtures: findings sit where the fixtures expect them", "[elf][context][fixtures]") {
+  const char* samples = std::getenv("MAL_ELF_SAMPLES");
+  REQUIRE(samples != nullptr);
+  int fixtures = 0;
+  for (const auto& entry : fs::directory_iterator(test::sourceDir() / "fixtures/context")) {
+    if (!entry.is_directory()) continue;
+    ++fixtures;
+    INFO("fixture " << entry.path().filename().string());
+    char tmpl[] = "/tmp/mal-ctx-fixture-XXXXXX";
+    const fs::path root = mkdtemp(tmpl);
+    fs::copy(entry.path(), root, fs::copy_options::recursive);
+    std::istringstream list(test::readFile(entry.path() / "context.list"));
+    for (std::string sample, to; list >> sample >> to;) {
+      fs::create_directories((root / to).parent_path());
+      fs::copy_file(fs::path(samples) / sample, root / to, fs::copy_options::overwrite_existing);
+    }
+    const SourceText source((root / "Dockerfile").string(), test::readFile(root / "Dockerfile"));
+    std::vector<Platform> platforms = defaultTargetPlatforms();
+    auto expected = expectations(source, platforms);
+    rules::LintSettings settings;
+    settings.platforms = platforms;
+    const rules::ContextSource context{root.string(), (root / "Dockerfile").string()};
+    for (const auto& f : rules::lintDockerfile(source, settings, &context)) {
+      const auto it = std::find_if(expected.begin(), expected.end(),
+                                   [&](const Expectation& e) { return e.rule == f.ruleId && e.line == f.location.line; });
+      if (it != expected.end()) {
+        expected.erase(it);
+      } else if (f.severity != Severity::Info) {
+        FAIL_CHECK("unexpected " << f.ruleId << " at line " << f.location.line << ": " << f.message);
+      }
+    }
+    for (const auto& e : expected) FAIL_CHECK("expected " << e.rule << " at line " << e.line << ", none found");
+    fs::remove_all(root);
+  }
+  CHECK(fixtures >= 3);
+}
