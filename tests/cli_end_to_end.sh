@@ -8,12 +8,12 @@ cd "$root"
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 set +e
-out=$("$bin" lint --no-config fixtures/demo/Dockerfile); code=$?
+out=$("$bin" lint --no-config --no-context fixtures/demo/Dockerfile); code=$?
 set -e
 [ "$code" -eq 1 ] || fail "demo exit $code, expected 1"
 grep -q '^fixtures/demo/Dockerfile:21:63: error: .*\[MA110 arch-specific-download\]$' <<<"$out" || fail "no MA110 at 21:63"
 grep -q '^fixtures/demo/Dockerfile:13:6: warning: .*\[MA150 prebuilt-binary-copied\]$' <<<"$out" || fail "no MA150 at 13:6"
-"$bin" lint --no-config fixtures/demo/Dockerfile.fixed >/dev/null || fail "fixed demo did not exit 0"
+"$bin" lint --no-config --no-context fixtures/demo/Dockerfile.fixed >/dev/null || fail "fixed demo did not exit 0"
 
 set +e
 err=$("$bin" lint --no-config does-not-exist fixtures/demo/Dockerfile 2>&1 >/dev/null); code=$?

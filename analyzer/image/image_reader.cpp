@@ -1,0 +1,380 @@
+#include "analyzer/image/image_reader.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+namespace fs = std::filesystem;
+
+namespace mal::image {
+namespace {
+
+constexpr size_t kMaxDocument = 4 * 1024 * 1024;       // manifests, configs, index.json
+constexpr size_t kKeepInMemory = 8 * 1024 * 1024;      // tar entries up to this are read in pass 1
+
+std::string keyOf(const std::string& name) { return normalisePath(name); }
+
+class DirectoryStore : public BlobStore {
+ public:
+  explicit DirectoryStore(std::string root) : root_(std::move(root)) {}
+  std::string describe() const override { return "OCI layout directory " + root_; }
+  bool has(const std::string& key) const override {
+    std::error_code ec;
+    return fs::is_regular_file(fs::path(root_) / key, ec);
+  }
+  std::optional<std::string> readFile(const std::string& key, size_t maxBytes, std::string& error) override {
+    const fs::path path = fs::path(root_) / key;
+    std::error_code ec;
+    const auto size = fs::file_size(path, ec);
+    if (ec) {
+      error = "'" + key + "' is missing";
+      return std::nullopt;
+    }
+    if (size > maxBytes) {
+      error = "'" + key + "' is larger than " + std::to_string(maxBytes) + " bytes";
+      return std::nullopt;
+    }
+    std::ifstream in(path, std::ios::binary);
+    std::string bytes(size, '\0');
+    in.read(bytes.data(), static_cast<std::streamsize>(size));
+    if (static_cast<size_t>(in.gcount()) != size) {
+      error = "cannot read '" + key + "'";
+      return std::nullopt;
+    }
+    return bytes;
+  }
+  void streamFiles(const std::set<std::string>& keys,
+                   const std::function<void(const std::string&, ByteSource&)>& visit) override {
+    for (const auto& key : keys) {
+      FileSource source((fs::path(root_) / key).string());
+      visit(key, source);
+    }
+  }
+
+ private:
+  std::string root_;
+};
+
+// The data of the current entry of an archive being read.
+class ArchiveEntrySource : public ByteSource {
+ public:
+  explicit ArchiveEntrySource(struct archive* a) : a_(a) {}
+  size_t read(char* buffer, size_t n) override {
+    const la_ssize_t got = archive_read_data(a_, buffer, n);
+    if (got < 0) throw StreamError(std::string("damaged archive: ") + archive_error_string(a_));
+    return static_cast<size_t>(got);
+  }
+
+ private:
+  struct archive* a_;
+};
+
+class TarStore : public BlobStore {
+ public:
+  explicit TarStore(std::string path) : path_(std::move(path)) {
+    // Pass 1: small entries (the JSON documents, small layers) into memory; the names of
+    // the large ones for pass 2.
+    forEachEntry([&](const std::string& key, struct archive* a, int64_t size) {
+      if (size <= static_cast<int64_t>(kKeepInMemory)) {
+        std::string bytes;
+        bytes.reserve(static_cast<size_t>(size));
+        ArchiveEntrySource source(a);
+        char buffer[65536];
+        for (size_t got; (got = source.read(buffer, sizeof buffer)) > 0;) bytes.append(buffer, got);
+        small_[key] = std::move(bytes);
+      } else {
+        large_.insert(key);
+      }
+    });
+  }
+  std::string describe() const override { return "archive " + path_; }
+  bool has(const std::string& key) const override { return small_.count(key) || large_.count(key); }
+  std::optional<std::string> readFile(const std::string& key, size_t maxBytes, std::string& error) override {
+    const auto it = small_.find(key);
+    if (it == small_.end()) {
+      error = large_.count(key) ? "'" + key + "' is larger than " + std::to_string(maxBytes) + " bytes"
+                                : "'" + key + "' is missing from the archive";
+      return std::nullopt;
+    }
+    if (it->second.size() > maxBytes) {
+      error = "'" + key + "' is larger than " + std::to_string(maxBytes) + " bytes";
+      return std::nullopt;
+    }
+    return it->second;
+  }
+  void streamFiles(const std::set<std::string>& keys,
+                   const std::function<void(const std::string&, ByteSource&)>& visit) override {
+    std::set<std::string> pending;
+    for (const auto& key : keys) {
+      if (const auto it = small_.find(key); it != small_.end()) {
+        MemorySource source(it->second);
+        visit(key, source);
+      } else if (large_.count(key)) {
+        pending.insert(key);
+      } else {
+        throw StreamError("'" + key + "' is missing from the archive");
+      }
+    }
+    if (pending.empty()) return;
+    forEachEntry([&](const std::string& key, struct archive* a, int64_t) {
+      if (!pending.erase(key)) return;
+      ArchiveEntrySource source(a);
+      visit(key, source);
+    });
+  }
+
+ private:
+  template <typename Visit>
+  void forEachEntry(Visit visit) {
+    struct archive* a = archive_read_new();
+    struct Free {
+      struct archive* a;
+      ~Free() { archive_read_free(a); }
+    } guard{a};
+    archive_read_support_format_tar(a);
+    archive_read_support_format_gnutar(a);
+    archive_read_support_filter_gzip(a);
+    if (archive_read_open_filename(a, path_.c_str(), 1 << 16) != ARCHIVE_OK) {
+      throw StreamError(std::string("not a tar archive: ") + archive_error_string(a));
+    }
+    struct archive_entry* entry = nullptr;
+    size_t count = 0;
+    while (true) {
+      const int rc = archive_read_next_header(a, &entry);
+      if (rc == ARCHIVE_EOF) break;
+      if (rc < ARCHIVE_WARN) throw StreamError(std::string("damaged archive: ") + archive_error_string(a));
+      if (++count > 100000) throw StreamError("the archive has more than 100000 entries");
+      if (archive_entry_filetype(entry) != AE_IFREG || !archive_entry_pathname(entry)) continue;
+      visit(keyOf(archive_entry_pathname(entry)), a, archive_entry_size(entry));
+    }
+  }
+
+  std::string path_;
+  std::map<std::string, std::string> small_;
+  std::set<std::string> large_;
+};
+
+std::string blobKey(const std::string& digest) {
+  const size_t colon = digest.find(':');
+  return "blobs/" + digest.substr(0, colon) + "/" + digest.substr(colon + 1);
+}
+
+std::string sha256Of(const std::string& bytes) {
+  MemorySource source(bytes);
+  DigestingSource digesting(source, "sha256");
+  digesting.drain();
+  return digesting.digest();
+}
+
+// A small blob by descriptor, checked against its size and digest.
+std::optional<std::string> readBlob(BlobStore& store, const Descriptor& d, std::string& error) {
+  auto bytes = store.readFile(blobKey(d.digest), kMaxDocument, error);
+  if (!bytes) return std::nullopt;
+  if (d.size >= 0 && static_cast<int64_t>(bytes->size()) != d.size) {
+    error = "blob " + d.digest + " is " + std::to_string(bytes->size()) + " bytes, its descriptor says " + std::to_string(d.size);
+    return std::nullopt;
+  }
+  const std::string algorithm = d.digest.substr(0, d.digest.find(':'));
+  MemorySource source(*bytes);
+  DigestingSource digesting(source, algorithm);
+  digesting.drain();
+  if (const std::string actual = digesting.digest(); actual != d.digest) {
+    error = "blob " + d.digest + " does not match its digest (it hashes to " + actual + ")";
+    return std::nullopt;
+  }
+  return bytes;
+}
+
+bool wanted(const ScanOptions& options, const Platform& p) {
+  if (options.platforms.empty()) return true;
+  for (const auto& w : options.platforms) {
+    if (w.os == p.os && w.architecture == p.architecture && (w.variant.empty() || w.variant == p.variant)) return true;
+  }
+  return false;
+}
+
+void addOciManifest(BlobStore& store, const Descriptor& d, const ScanOptions& options, ScannedImage& out) {
+  PlatformImage image;
+  image.manifestDigest = d.digest;
+  std::string error;
+  const auto manifestJson = readBlob(store, d, error);
+  const auto manifest = manifestJson ? parseManifest(*manifestJson, error) : std::nullopt;
+  const auto configJson = manifest ? readBlob(store, manifest->config, error) : std::nullopt;
+  const auto config = configJson ? parseConfig(*configJson, error) : std::nullopt;
+  if (config) image.config = *config;
+  const auto platform = d.platform ? d.platform : (config ? config->platform() : std::nullopt);
+  if (platform) image.platform = *platform;
+  if (platform && !wanted(options, *platform)) return;
+  if (!config) {
+    image.error = "manifest " + d.digest + ": " + error;
+  } else if (!platform) {
+    image.error = "manifest " + d.digest + ": no platform in its descriptor or config";
+  } else {
+    for (const auto& layer : manifest->layers) image.layers.push_back({blobKey(layer.digest), layer.digest, layer.size});
+  }
+  out.platforms.push_back(std::move(image));
+}
+
+void addOciIndex(BlobStore& store, const Index& index, const ScanOptions& options, ScannedImage& out, int depth) {
+  for (const auto& d : index.manifests) {
+    if (d.isAttestation()) {
+      ++out.attestations;
+      continue;
+    }
+    const std::string type = d.mediaType;
+    if (d.isIndex() && depth < 4) {
+      std::string error;
+      const auto json = readBlob(store, d, error);
+      const auto nested = json ? parseIndex(*json, error) : std::nullopt;
+      if (!nested) {
+        out.errors.push_back("index " + d.digest + ": " + error);
+        continue;
+      }
+      addOciIndex(store, *nested, options, out, depth + 1);
+    } else if (d.isManifest() || type.empty()) {
+      addOciManifest(store, d, options, out);
+    }
+  }
+}
+
+// Docker's legacy `docker save` layout: manifest.json lists configs and layer tars.
+void addLegacyDockerArchive(BlobStore& store, const std::string& manifestJson, const ScanOptions& options, ScannedImage& out) {
+  const auto json = nlohmann::json::parse(manifestJson, nullptr, false);
+  if (!json.is_array()) {
+    out.errors.push_back("manifest.json is not a JSON array");
+    return;
+  }
+  for (const auto& item : json) {
+    if (!item.is_object() || !item.contains("Config") || !item["Config"].is_string()) {
+      out.errors.push_back("manifest.json has an entry without Config");
+      continue;
+    }
+    PlatformImage image;
+    std::string error;
+    const std::string configKey = keyOf(item["Config"].get<std::string>());
+    const auto configJson = store.readFile(configKey, kMaxDocument, error);
+    const auto config = configJson ? parseConfig(*configJson, error) : std::nullopt;
+    if (!config) {
+      image.error = configKey + ": " + error;
+      out.platforms.push_back(std::move(image));
+      continue;
+    }
+    image.config = *config;
+    if (const auto p = config->platform()) image.platform = *p;
+    if (!wanted(options, image.platform)) continue;
+    // The config's file name is its digest; the layers are checked against its diff_ids.
+    const std::string name = fs::path(configKey).filename().string();
+    const std::string hex = name.substr(0, name.find('.'));
+    if (hex.size() == 64 && sha256Of(*configJson) != "sha256:" + hex) {
+      image.error = configKey + " does not match the digest in its name";
+    }
+    std::vector<std::string> layers;
+    if (item.contains("Layers") && item["Layers"].is_array()) {
+      for (const auto& l : item["Layers"]) {
+        if (l.is_string()) layers.push_back(keyOf(l.get<std::string>()));
+      }
+    }
+    if (layers.size() != config->diffIds.size() && image.error.empty()) {
+      image.error = "manifest.json lists " + std::to_string(layers.size()) + " layers, the config " +
+                    std::to_string(config->diffIds.size()) + " diff_ids";
+    }
+    for (size_t i = 0; i < layers.size() && image.error.empty(); ++i) image.layers.push_back({layers[i], config->diffIds[i], -1});
+    out.platforms.push_back(std::move(image));
+  }
+}
+
+}  // namespace
+
+std::unique_ptr<BlobStore> openBlobStore(const std::string& input) {
+  std::error_code ec;
+  if (fs::is_directory(input, ec)) return std::make_unique<DirectoryStore>(input);
+  if (!fs::exists(input, ec)) throw StreamError("no such file or directory");
+  return std::make_unique<TarStore>(input);
+}
+
+ScannedImage scanImage(const std::string& input, const ScanOptions& options) {
+  try {
+    auto store = openBlobStore(input);
+    return scanImage(*store, input, options);
+  } catch (const StreamError& e) {
+    ScannedImage out;
+    out.input = input;
+    out.errors.push_back(e.what());
+    return out;
+  }
+}
+
+ScannedImage scanImage(BlobStore& store, const std::string& input, const ScanOptions& options) {
+  ScannedImage out;
+  out.input = input;
+  std::string error;
+  if (store.has("index.json")) {
+    out.kind = store.has("manifest.json") ? "docker-archive" : "oci-layout";
+    const auto json = store.readFile("index.json", kMaxDocument, error);
+    const auto index = json ? parseIndex(*json, error) : std::nullopt;
+    if (!index) {
+      out.errors.push_back("index.json: " + error);
+      return out;
+    }
+    addOciIndex(store, *index, options, out, 0);
+  } else if (store.has("manifest.json")) {
+    out.kind = "docker-archive";
+    const auto json = store.readFile("manifest.json", kMaxDocument, error);
+    if (!json) {
+      out.errors.push_back(error);
+      return out;
+    }
+    addLegacyDockerArchive(store, *json, options, out);
+  } else {
+    out.errors.push_back("neither an OCI layout (index.json) nor a docker-save archive (manifest.json)");
+    return out;
+  }
+
+  // Each layer blob once, whatever number of platforms share it; its digest verified.
+  std::map<std::string, std::string> expected;  // key -> digest
+  for (const auto& p : out.platforms) {
+    for (const auto& l : p.layers) expected[l.key] = l.expectedDigest;
+  }
+  std::set<std::string> keys;
+  for (const auto& [key, digest] : expected) keys.insert(key);
+  std::map<std::string, LayerContents> layers;
+  std::map<std::string, std::string> layerErrors;
+  try {
+    store.streamFiles(keys, [&](const std::string& key, ByteSource& raw) {
+      const std::string& digest = expected[key];
+      DigestingSource digesting(raw, digest.substr(0, digest.find(':')));
+      try {
+        LayerContents contents = readLayer(digesting, options.limits);
+        if (const std::string actual = digesting.digest(); actual != digest) {
+          layerErrors[key] = "layer " + digest + " does not match its digest (it hashes to " + actual + ")";
+          return;
+        }
+        contents.digest = digest;
+        layers[key] = std::move(contents);
+      } catch (const StreamError& e) {
+        layerErrors[key] = "layer " + digest + ": " + e.what();
+        raw.drain();
+      }
+    });
+  } catch (const StreamError& e) {
+    out.errors.push_back(e.what());
+  }
+  for (auto& p : out.platforms) {
+    for (size_t i = 0; i < p.layers.size() && p.error.empty(); ++i) {
+      const auto& key = p.layers[i].key;
+      if (const auto it = layerErrors.find(key); it != layerErrors.end()) {
+        p.error = it->second;
+      } else if (const auto found = layers.find(key); found != layers.end()) {
+        p.inventory.apply(found->second, i);
+      } else {
+        p.error = "layer " + p.layers[i].expectedDigest + " was not read";
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace mal::image

@@ -1,0 +1,69 @@
+// Reads a built image, per platform, without a Docker engine: OCI layouts (a directory or
+// a tar), `docker save` archives (the legacy manifest.json form and Docker 25+'s OCI
+// form). Every blob is verified against its digest as it streams; each layer is read
+// once, however many platforms share it.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "analyzer/image/layer.h"
+#include "analyzer/image/oci.h"
+
+namespace mal::image {
+
+// Where blobs come from. The registry client plugs in here: it serves the same keys
+// ("index.json", "blobs/sha256/<hex>") from a registry.
+class BlobStore {
+ public:
+  virtual ~BlobStore() = default;
+  virtual std::string describe() const = 0;
+  virtual bool has(const std::string& key) const = 0;
+  // A small document; nullopt with `error` when absent, unreadable or larger than maxBytes.
+  virtual std::optional<std::string> readFile(const std::string& key, size_t maxBytes, std::string& error) = 0;
+  // Streams each of `keys` once, in the store's own order (one pass over a tar).
+  virtual void streamFiles(const std::set<std::string>& keys,
+                           const std::function<void(const std::string& key, ByteSource& source)>& visit) = 0;
+};
+
+// A directory or a tar file, whichever `input` is; throws StreamError when it is neither.
+std::unique_ptr<BlobStore> openBlobStore(const std::string& input);
+
+struct LayerRef {
+  std::string key;             // the blob's key in the store
+  std::string expectedDigest;  // of the stored bytes (OCI), or of the tar (legacy docker save)
+  int64_t size = -1;
+};
+
+struct PlatformImage {
+  Platform platform;
+  std::string manifestDigest;  // empty for a legacy docker-save image
+  Config config;
+  std::vector<LayerRef> layers;
+  FileInventory inventory;
+  std::string error;  // set when this platform could not be analysed
+};
+
+struct ScannedImage {
+  std::string input;
+  std::string kind;  // "oci-layout", "docker-archive"
+  std::vector<PlatformImage> platforms;
+  size_t attestations = 0;
+  std::vector<std::string> errors;  // problems with the input as a whole
+};
+
+struct ScanOptions {
+  std::vector<Platform> platforms;  // empty: every platform in the image
+  LayerLimits limits;
+};
+
+ScannedImage scanImage(const std::string& input, const ScanOptions& options = {});
+// The same on an already opened store (a registry, a test's in-memory archive).
+ScannedImage scanImage(BlobStore& store, const std::string& input, const ScanOptions& options = {});
+
+}  // namespace mal::image
