@@ -47,6 +47,17 @@ struct ParseOptions {
 };
 int runParse(const ParseOptions& options, Streams streams);
 
+struct ScanOptions {
+  std::vector<std::string> images;  // OCI layout directories or tars, docker-save tars
+  std::string format = "text";
+  std::string output;
+  std::string platforms;  // only these platforms of the image
+  std::string failureThreshold;
+  std::vector<std::string> ignore;
+  std::string color = "auto";
+};
+int runScan(const ScanOptions& options, Streams streams);
+
 // Reads a whole file ("-" is stdin), bounded; returns false with a one-line reason.
 bool readInput(const std::string& path, std::istream& stdinStream, std::string& bytes, std::string& error);
 

@@ -28,6 +28,16 @@ int main(int argc, char** argv) {
   lintCmd->add_flag("--no-context", lint.noContext, "Do not read the build context (copied files are judged by name)");
   lintCmd->add_option("--color", lint.color, "auto, always or never")->check(CLI::IsMember({"auto", "always", "never"}));
 
+  ScanOptions scan;
+  auto* scanCmd = app.add_subcommand("scan", "Scan built images: OCI layout (directory or tar) or docker-save archive");
+  scanCmd->add_option("images", scan.images, "Images to scan")->required();
+  scanCmd->add_option("-f,--format", scan.format, "Output format: " + mal::report::formatNames())->capture_default_str();
+  scanCmd->add_option("-o,--output", scan.output, "Write the report to FILE instead of stdout");
+  scanCmd->add_option("--platform", scan.platforms, "Only these platforms of the image, e.g. linux/arm64");
+  scanCmd->add_option("-t,--failure-threshold", scan.failureThreshold, "Exit 1 on findings at or above: error, warning, info (default) or none");
+  scanCmd->add_option("--ignore", scan.ignore, "Rule ids or names to skip (repeatable, or comma-separated)");
+  scanCmd->add_option("--color", scan.color, "auto, always or never")->check(CLI::IsMember({"auto", "always", "never"}));
+
   RulesOptions rules;
   auto* rulesCmd = app.add_subcommand("rules", "List the rules, or explain one");
   rulesCmd->add_option("rule", rules.rule, "A rule id (MA110) or name (arch-specific-download)");
@@ -48,6 +58,7 @@ int main(int argc, char** argv) {
   int code = kExitClean;
   if (*lintCmd) code = runLint(lint, streams);
   if (*rulesCmd) code = runRules(rules, streams);
+  if (*scanCmd) code = runScan(scan, streams);
   if (*parseCmd) code = runParse(parse, streams);
   std::cout.flush();
   return code;

@@ -15,6 +15,11 @@ nlohmann::json findingJson(const Finding& f) {
     location["endLine"] = f.location.endLine;
     location["endColumn"] = f.location.endColumn;
   }
+  if (f.location.isImage()) {
+    location["platform"] = f.location.platform;
+    if (!f.location.imagePath.empty()) location["imagePath"] = f.location.imagePath;
+    if (f.location.layerIndex >= 0) location["layer"] = {{"index", f.location.layerIndex}, {"digest", f.location.layerDigest}};
+  }
   nlohmann::json out = {{"rule", f.ruleId},
                         {"name", f.slug},
                         {"severity", severityName(f.severity)},
@@ -33,8 +38,18 @@ void writeJson(const Report& report, std::ostream& out) {
   auto& inputs = doc["inputs"] = nlohmann::json::array();
   for (const auto& input : report.inputs) {
     inputs.push_back({{"path", input.path}, {"analysed", !input.error.has_value()}});
+    if (input.attestations > 0) inputs.back()["attestationsSkipped"] = input.attestations;
     if (input.error) errors.push_back({{"path", input.path}, {"message", *input.error}});
     for (const auto& f : input.findings) findings.push_back(findingJson(f));
+  }
+  if (!report.platforms.empty()) {
+    auto& images = doc["images"] = nlohmann::json::array();
+    for (const auto& s : report.platforms) {
+      nlohmann::json image = {{"input", s.input}, {"platform", s.platform}, {"manifest", s.manifestDigest},
+                              {"layers", s.layers}, {"files", s.files}, {"elf", s.elfByMachine}};
+      if (!s.error.empty()) image["error"] = s.error;
+      images.push_back(image);
+    }
   }
   out << doc.dump(2) << '\n';
 }

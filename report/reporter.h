@@ -2,6 +2,7 @@
 // not be analysed) and write one document. No reporter decides anything.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -16,10 +17,23 @@ struct InputResult {
   std::string path;                   // as given on the command line ("-" for stdin)
   std::vector<Finding> findings;
   std::optional<std::string> error;   // set when the input could not be analysed
+  size_t attestations = 0;            // scan: attestation manifests skipped
+};
+
+// Per scanned platform: what was read (the text reporter's summary, the JSON `images`).
+struct PlatformSummary {
+  std::string input;
+  std::string platform;
+  std::string manifestDigest;
+  size_t layers = 0;
+  size_t files = 0;
+  std::map<std::string, size_t> elfByMachine;  // "AArch64" -> 412
+  std::string error;
 };
 
 struct Report {
   std::vector<InputResult> inputs;
+  std::vector<PlatformSummary> platforms;  // scan only
   std::vector<const rules::RuleInfo*> rules;  // the catalogue, for rule metadata
 };
 

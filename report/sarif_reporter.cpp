@@ -106,10 +106,16 @@ void writeSarif(const Report& report, std::ostream& out) {
           }
         }
       }
+      nlohmann::json location = {{"physicalLocation", physical}};
+      if (f.location.isImage()) {
+        // A file inside an image is a logical place: platform and path.
+        location["logicalLocations"] = {{{"fullyQualifiedName", f.location.platform + ":" + f.location.imagePath},
+                                         {"kind", "resource"}}};
+      }
       nlohmann::json result = {{"ruleId", f.ruleId},
                                {"level", sarifLevel(f.severity)},
                                {"message", {{"text", f.fix.empty() ? f.message : f.message + ". Fix: " + f.fix}}},
-                               {"locations", {{{"physicalLocation", physical}}}}};
+                               {"locations", {location}}};
       if (const int index = ruleIndex(f.ruleId); index >= 0) result["ruleIndex"] = index;
       results.push_back(std::move(result));
     }

@@ -46,6 +46,23 @@ void writeText(const Report& report, std::ostream& out, const TextOptions& optio
   const Palette p{options.color};
   std::map<Severity, int> counts;
   int files = 0;
+  for (const auto& summary : report.platforms) {
+    out << p.bold() << summary.input << " [" << summary.platform << "]" << p.reset();
+    if (!summary.error.empty()) {
+      out << ": not analysed: " << summary.error << '\n';
+      continue;
+    }
+    out << ": " << summary.layers << (summary.layers == 1 ? " layer, " : " layers, ") << summary.files << " files";
+    std::string machines;
+    for (const auto& [machine, count] : summary.elfByMachine) machines += (machines.empty() ? "" : ", ") + std::to_string(count) + " " + machine;
+    out << (machines.empty() ? ", no ELF files" : ", ELF: " + machines) << '\n';
+  }
+  for (const auto& input : report.inputs) {
+    if (input.attestations > 0) {
+      out << p.bold() << input.path << p.reset() << ": " << input.attestations << " attestation manifest"
+          << (input.attestations == 1 ? "" : "s") << " skipped (not platforms)\n";
+    }
+  }
   for (const auto& input : report.inputs) {
     if (input.error) continue;
     ++files;
@@ -54,12 +71,16 @@ void writeText(const Report& report, std::ostream& out, const TextOptions& optio
       const auto& loc = f.location;
       out << p.bold() << loc.path;
       if (loc.line > 0) out << ':' << loc.line << ':' << loc.column;
+      if (loc.isImage()) out << " [" << loc.platform << "]" << (loc.imagePath.empty() ? "" : " " + loc.imagePath);
       out << ": " << p.reset() << p.severity(f.severity) << severityName(f.severity) << ": " << p.reset() << p.bold()
           << f.message << p.reset() << " [" << f.ruleId << ' ' << f.slug << "]\n";
       if (loc.line > 0 && !loc.sourceLine.empty()) {
         const std::string number = std::to_string(loc.line);
         out << ' ' << number << " | " << loc.sourceLine << '\n';
         out << ' ' << std::string(number.size(), ' ') << " | " << p.green() << caretLine(loc) << p.reset() << '\n';
+      }
+      if (loc.layerIndex >= 0) {
+        out << "  " << p.dim() << "layer " << loc.layerIndex + 1 << ": " << p.reset() << loc.layerDigest << '\n';
       }
       if (!f.fix.empty()) out << "  " << p.dim() << "fix: " << p.reset() << f.fix << '\n';
     }

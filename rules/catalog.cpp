@@ -32,9 +32,25 @@ const std::vector<const DockerfileRule*>& dockerfileRules() {
   return rules;
 }
 
+extern const ImageRule kMA201, kMA202, kMA203, kMA204, kMA205, kMA206, kMA207;
+
+const std::vector<const ImageRule*>& imageRules() {
+  static const std::vector<const ImageRule*> rules = {
+      &kMA201,  // foreign-arch-binary
+      &kMA202,  // entrypoint-cannot-start
+      &kMA203,  // missing-elf-interpreter
+      &kMA204,  // missing-shared-library
+      &kMA205,  // page-alignment-too-small
+      &kMA206,  // x86-isa-level-required
+      &kMA207,  // arm-float-abi-mismatch
+  };
+  return rules;
+}
+
 std::vector<const RuleInfo*> allRules() {
   std::vector<const RuleInfo*> out;
   for (const auto* rule : dockerfileRules()) out.push_back(&rule->info);
+  for (const auto* rule : imageRules()) out.push_back(&rule->info);
   return out;
 }
 

@@ -5,10 +5,12 @@
 #include <vector>
 
 #include "rules/dockerfile/context.h"
+#include "rules/image/image_context.h"
 
 namespace mal::rules {
 
 const std::vector<const DockerfileRule*>& dockerfileRules();
+const std::vector<const ImageRule*>& imageRules();
 std::vector<const RuleInfo*> allRules();
 // By id (MA110) or slug (arch-specific-download); nullptr when unknown.
 const RuleInfo* findRule(std::string_view idOrSlug);

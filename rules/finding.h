@@ -22,6 +22,12 @@ struct Location {
   int endLine = 0;
   int endColumn = 0;  // exclusive
   std::string sourceLine;  // the text of `line`, for the text reporter's excerpt
+  // Image findings: which platform's filesystem, which file, which layer wrote it.
+  std::string platform;     // "linux/arm64"
+  std::string imagePath;    // "/usr/lib/libvendor.so"
+  std::string layerDigest;  // "sha256:..."
+  int layerIndex = -1;      // 0-based position in the manifest
+  bool isImage() const { return !platform.empty(); }
 };
 
 struct Finding {

@@ -355,8 +355,17 @@ ScannedImage scanImage(BlobStore& store, const std::string& input, const ScanOpt
         contents.digest = digest;
         layers[key] = std::move(contents);
       } catch (const StreamError& e) {
-        layerErrors[key] = "layer " + digest + ": " + e.what();
-        raw.drain();
+        // A layer that does not even decompress may simply have been altered: the digest
+        // of its bytes says which, so finish reading it and report the root cause.
+        std::string actual;
+        try {
+          digesting.drain();
+          actual = digesting.digest();
+        } catch (const StreamError&) {
+        }
+        layerErrors[key] = !actual.empty() && actual != digest
+                               ? "layer " + digest + " does not match its digest (it hashes to " + actual + ")"
+                               : "layer " + digest + ": " + e.what();
       }
     });
   } catch (const StreamError& e) {

@@ -1,0 +1,98 @@
+// `multiarch-lint scan IMAGE...`: every platform's filesystem, every ELF, and can it start.
+#include <fstream>
+#include <ostream>
+
+#include "analyzer/image/image_reader.h"
+#include "analyzer/text_util.h"
+#include "cli/commands.h"
+#include "cli/config.h"
+#include "report/reporter.h"
+#include "rules/catalog.h"
+#include "rules/scan_engine.h"
+
+namespace mal::cli {
+
+int runScan(const ScanOptions& options, Streams streams) {
+  const auto format = report::parseFormat(options.format);
+  if (!format) {
+    streams.err << "multiarch-lint: unknown format '" << options.format << "' (one of " << report::formatNames() << ")\n";
+    return kExitInputError;
+  }
+  image::ScanOptions scan;
+  if (!options.platforms.empty()) {
+    std::vector<std::string> errors;
+    scan.platforms = parsePlatformList(options.platforms, errors);
+    if (!errors.empty()) {
+      streams.err << "multiarch-lint: --platform: " << errors.front() << '\n';
+      return kExitInputError;
+    }
+  }
+  rules::ScanSettings settings;
+  for (const auto& name : options.ignore) {
+    for (const auto& part : text::split(name, ',')) {
+      const auto* rule = rules::findRule(text::trim(part));
+      if (!rule) {
+        streams.err << "multiarch-lint: --ignore: unknown rule '" << text::trim(part) << "'\n";
+        return kExitInputError;
+      }
+      settings.ignored.insert(std::string(rule->id));
+    }
+  }
+  Threshold threshold{Severity::Info};
+  if (!options.failureThreshold.empty()) {
+    const auto parsed = parseThreshold(options.failureThreshold);
+    if (!parsed) {
+      streams.err << "multiarch-lint: --failure-threshold must be error, warning, info or none\n";
+      return kExitInputError;
+    }
+    threshold = *parsed;
+  }
+
+  report::Report result;
+  result.rules = rules::allRules();
+  bool inputError = false, failing = false;
+  for (const auto& input : options.images) {
+    const auto scanned = image::scanImage(input, scan);
+    report::InputResult entry{input, rules::scanFindings(scanned, settings), std::nullopt, scanned.attestations};
+    std::string problems;
+    for (const auto& e : scanned.errors) problems += (problems.empty() ? "" : "; ") + e;
+    for (const auto& platform : scanned.platforms) {
+      report::PlatformSummary summary{input, platform.platform.str(), platform.manifestDigest, platform.layers.size()};
+      summary.error = platform.error;
+      if (!platform.error.empty()) problems += (problems.empty() ? "" : "; ") + platform.platform.str() + ": " + platform.error;
+      summary.files = platform.inventory.fileCount();
+      for (const auto& [path, item] : platform.inventory.entries()) {
+        if (item.entry.elf) ++summary.elfByMachine[item.entry.elf->describe()];
+      }
+      result.platforms.push_back(std::move(summary));
+    }
+    if (scanned.platforms.empty() && problems.empty()) problems = "no platform to scan";
+    if (!scanned.platforms.empty() && !options.platforms.empty() && problems.empty() && scanned.platforms.empty()) {
+      problems = "none of the requested platforms is in the image";
+    }
+    if (!problems.empty()) {
+      entry.error = problems;
+      inputError = true;
+      streams.err << "multiarch-lint: " << input << ": " << problems << '\n';
+    }
+    for (const auto& f : entry.findings) failing = failing || (threshold.atLeast && f.severity >= *threshold.atLeast);
+    result.inputs.push_back(std::move(entry));
+  }
+
+  const report::TextOptions textOptions{options.color == "always" || (options.color == "auto" && options.output.empty() &&
+                                                                       streams.outIsTerminal && !std::getenv("NO_COLOR"))};
+  if (options.output.empty()) {
+    report::write(*format, result, streams.out, textOptions);
+  } else {
+    std::ofstream file(options.output, std::ios::binary | std::ios::trunc);
+    if (!file) {
+      streams.err << "multiarch-lint: cannot write '" << options.output << "'\n";
+      return kExitInputError;
+    }
+    report::write(*format, result, file, textOptions);
+  }
+  if (inputError) return kExitInputError;
+  return failing ? kExitFindings : kExitClean;
+}
+
+}  // namespace mal::cli

@@ -1,0 +1,107 @@
+#include "rules/image/image_helpers.h"
+
+#include <fnmatch.h>
+
+#include "analyzer/text_util.h"
+
+namespace mal::rules {
+
+std::string displayPath(const std::string& p) { return "/" + p; }
+
+std::vector<std::string> searchPath(const image::Config& config) {
+  std::string path = config.envValue("PATH");
+  if (path.empty()) path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+  std::vector<std::string> out;
+  for (const auto& dir : text::split(path, ':')) {
+    if (!dir.empty()) out.push_back(dir);
+  }
+  return out;
+}
+
+namespace {
+
+std::string tripletOf(const elf::ElfFacts& f) {
+  switch (f.machine) {
+    case 62: return "x86_64-linux-gnu";
+    case 3: return "i386-linux-gnu";
+    case 183: return "aarch64-linux-gnu";
+    case 40: return f.armFloatAbi == elf::FloatAbi::Soft ? "arm-linux-gnueabi" : "arm-linux-gnueabihf";
+    case 21: return f.littleEndian ? "powerpc64le-linux-gnu" : "powerpc64-linux-gnu";
+    case 22: return "s390x-linux-gnu";
+    case 243: return "riscv64-linux-gnu";
+    default: return "";
+  }
+}
+
+// The directories of ld.so.conf, following `include` lines (globs against the image).
+void ldSoConf(const image::FileInventory& inv, const std::string& path, std::vector<std::string>& dirs, int depth) {
+  const auto* entry = inv.findResolved(path);
+  if (!entry || depth > 8) return;
+  for (const auto& raw : text::split(entry->entry.content, '\n')) {
+    std::string line = text::trim(raw.substr(0, raw.find('#')));
+    if (line.empty()) continue;
+    if (line.rfind("include", 0) == 0) {
+      const std::string pattern = text::trim(line.substr(7));
+      const std::string glob = image::normalisePath(pattern[0] == '/' ? pattern : "etc/" + pattern);
+      for (const auto& [candidate, item] : inv.entries()) {
+        if (fnmatch(glob.c_str(), candidate.c_str(), FNM_PATHNAME) == 0) ldSoConf(inv, candidate, dirs, depth + 1);
+      }
+      continue;
+    }
+    dirs.push_back(line);
+  }
+}
+
+}  // namespace
+
+std::optional<std::string> resolveLibrary(const image::PlatformImage& image, const elf::ElfFacts& from,
+                                          const std::string& fromPath, const std::string& needed) {
+  const auto& inv = image.inventory;
+  const std::string origin = fromPath.find('/') == std::string::npos ? "" : fromPath.substr(0, fromPath.rfind('/'));
+  auto expand = [&](std::string dir) {
+    for (const char* token : {"$ORIGIN", "${ORIGIN}"}) {
+      for (size_t at; (at = dir.find(token)) != std::string::npos;) dir.replace(at, std::string(token).size(), "/" + origin);
+    }
+    return dir;
+  };
+  auto accept = [&](const std::string& candidate) -> std::optional<std::string> {
+    const auto resolved = inv.resolve(candidate);
+    if (!resolved) return std::nullopt;
+    const auto* entry = inv.find(*resolved);
+    if (!entry || !entry->entry.elf) return std::nullopt;
+    const auto& f = *entry->entry.elf;
+    if (f.machine != from.machine || f.bits != from.bits) return std::nullopt;  // ld.so skips those
+    return *resolved;
+  };
+  if (needed.find('/') != std::string::npos) return accept(needed);
+  std::vector<std::string> dirs;
+  if (from.runpath.empty()) {
+    for (const auto& d : from.rpath) dirs.push_back(expand(d));
+  }
+  for (const auto& d : text::split(image.config.envValue("LD_LIBRARY_PATH"), ':')) {
+    if (!d.empty()) dirs.push_back(d);
+  }
+  for (const auto& d : from.runpath) dirs.push_back(expand(d));
+  ldSoConf(inv, "etc/ld.so.conf", dirs, 0);
+  // musl reads /etc/ld-musl-<arch>.path instead.
+  for (const auto& [path, item] : inv.entries()) {
+    if (path.rfind("etc/ld-musl-", 0) == 0) {
+      for (const auto& line : text::split(item.entry.content, '\n')) {
+        for (const auto& d : text::split(line, ':')) {
+          if (!text::trim(d).empty()) dirs.push_back(text::trim(d));
+        }
+      }
+    }
+  }
+  const std::string triplet = tripletOf(from);
+  if (!triplet.empty()) {
+    for (const char* base : {"/lib/", "/usr/lib/"}) dirs.push_back(base + triplet);
+  }
+  for (const char* d : {"/lib", "/usr/lib", "/lib64", "/usr/lib64", "/usr/local/lib"}) dirs.push_back(d);
+  for (const auto& dir : dirs) {
+    if (auto found = accept(dir + "/" + needed)) return found;
+  }
+  return std::nullopt;
+}
+
+}  // namespace mal::rules

@@ -1,0 +1,24 @@
+#include "rules/scan_engine.h"
+
+#include "rules/catalog.h"
+
+namespace mal::rules {
+
+std::vector<Finding> scanFindings(const image::ScannedImage& scanned, const ScanSettings& settings) {
+  std::vector<Finding> findings;
+  for (const auto& platform : scanned.platforms) {
+    if (!platform.error.empty()) continue;
+    ImageFindingSink sink(scanned, platform);
+    const ImageContext ctx{scanned, platform, settings.options};
+    for (const auto* rule : imageRules()) {
+      if (!settings.ignored.count(std::string(rule->info.id))) rule->check(ctx, rule->info, sink);
+    }
+    for (auto& f : sink.take()) findings.push_back(std::move(f));
+  }
+  for (auto& f : findings) {
+    if (const auto it = settings.severities.find(f.ruleId); it != settings.severities.end()) f.severity = it->second;
+  }
+  return findings;
+}
+
+}  // namespace mal::rules
