@@ -55,6 +55,7 @@ struct ScanOptions {
   std::string failureThreshold;
   std::vector<std::string> ignore;
   std::string color = "auto";
+  std::string dockerfile;  // locate findings also on the instruction that made their layer
 };
 int runScan(const ScanOptions& options, Streams streams);
 

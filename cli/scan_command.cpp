@@ -8,6 +8,8 @@
 #include "cli/config.h"
 #include "report/reporter.h"
 #include "rules/catalog.h"
+#include "analyzer/dockerfile/build_model.h"
+#include "rules/layer_mapping.h"
 #include "rules/scan_engine.h"
 
 namespace mal::cli {
@@ -48,12 +50,51 @@ int runScan(const ScanOptions& options, Streams streams) {
     threshold = *parsed;
   }
 
+  // --dockerfile: parse it once; each platform's layers are mapped through its history.
+  std::optional<SourceText> dockerfileSource;
+  std::optional<dockerfile::ParsedDockerfile> parsedDockerfile;
+  std::optional<dockerfile::BuildModel> dockerfileModel;
+  if (!options.dockerfile.empty()) {
+    std::string bytes, error;
+    if (!readInput(options.dockerfile, streams.in, bytes, error)) {
+      streams.err << "multiarch-lint: --dockerfile " << options.dockerfile << ": cannot read: " << error << '\n';
+      return kExitInputError;
+    }
+    dockerfileSource.emplace(options.dockerfile, std::move(bytes));
+    auto parsed = dockerfile::parse(*dockerfileSource);
+    if (!parsed.dockerfile) {
+      streams.err << "multiarch-lint: --dockerfile " << options.dockerfile << ": " << parsed.error->describe() << '\n';
+      return kExitInputError;
+    }
+    parsedDockerfile = std::move(parsed.dockerfile);
+    dockerfileModel = dockerfile::buildModel(*parsedDockerfile);
+  }
   report::Report result;
   result.rules = rules::allRules();
   bool inputError = false, failing = false;
   for (const auto& input : options.images) {
     const auto scanned = image::scanImage(input, scan);
     report::InputResult entry{input, rules::scanFindings(scanned, settings), std::nullopt, scanned.attestations};
+    if (parsedDockerfile) {
+      for (const auto& platform : scanned.platforms) {
+        const auto mapping = rules::mapLayersToInstructions(*parsedDockerfile, *dockerfileModel, platform.config,
+                                                            platform.layers.size());
+        for (auto& f : entry.findings) {
+          if (f.location.platform != platform.platform.str() || f.location.layerIndex < 0) continue;
+          const auto& instruction = mapping[static_cast<size_t>(f.location.layerIndex)];
+          if (!instruction) continue;
+          const auto& in = parsedDockerfile->instructions[*instruction];
+          const Position start = dockerfileSource->position(in.span.begin);
+          const Position end = dockerfileSource->position(in.line.text.empty() ? in.span.end : in.line.origin[in.line.text.size() - 1] + 1);
+          f.location.path = options.dockerfile;
+          f.location.line = start.line;
+          f.location.column = start.column;
+          f.location.endLine = end.line;
+          f.location.endColumn = end.column;
+          f.location.sourceLine = std::string(dockerfileSource->lineText(start.line));
+        }
+      }
+    }
     std::string problems;
     for (const auto& e : scanned.errors) problems += (problems.empty() ? "" : "; ") + e;
     for (const auto& platform : scanned.platforms) {

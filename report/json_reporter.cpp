@@ -16,6 +16,7 @@ nlohmann::json findingJson(const Finding& f) {
     location["endColumn"] = f.location.endColumn;
   }
   if (f.location.isImage()) {
+    location["image"] = f.location.image;
     location["platform"] = f.location.platform;
     if (!f.location.imagePath.empty()) location["imagePath"] = f.location.imagePath;
     if (f.location.layerIndex >= 0) location["layer"] = {{"index", f.location.layerIndex}, {"digest", f.location.layerDigest}};

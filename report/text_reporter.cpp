@@ -71,7 +71,10 @@ void writeText(const Report& report, std::ostream& out, const TextOptions& optio
       const auto& loc = f.location;
       out << p.bold() << loc.path;
       if (loc.line > 0) out << ':' << loc.line << ':' << loc.column;
-      if (loc.isImage()) out << " [" << loc.platform << "]" << (loc.imagePath.empty() ? "" : " " + loc.imagePath);
+      if (loc.isImage()) {
+        out << " [" << (loc.image != loc.path ? loc.image + " " : "") << loc.platform << "]"
+            << (loc.imagePath.empty() ? "" : " " + loc.imagePath);
+      }
       out << ": " << p.reset() << p.severity(f.severity) << severityName(f.severity) << ": " << p.reset() << p.bold()
           << f.message << p.reset() << " [" << f.ruleId << ' ' << f.slug << "]\n";
       if (loc.line > 0 && !loc.sourceLine.empty()) {

@@ -22,7 +22,9 @@ struct Location {
   int endLine = 0;
   int endColumn = 0;  // exclusive
   std::string sourceLine;  // the text of `line`, for the text reporter's excerpt
-  // Image findings: which platform's filesystem, which file, which layer wrote it.
+  // Image findings: which image, which platform's filesystem, which file, which layer
+  // wrote it. With --dockerfile, path/line/column point at the instruction that made it.
+  std::string image;        // the scanned input
   std::string platform;     // "linux/arm64"
   std::string imagePath;    // "/usr/lib/libvendor.so"
   std::string layerDigest;  // "sha256:..."

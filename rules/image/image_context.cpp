@@ -11,6 +11,7 @@ void ImageFindingSink::report(const RuleInfo& rule, const std::string& path, int
   f.message = std::move(message);
   f.fix = std::move(fix);
   f.location.path = scanned_.input;
+  f.location.image = scanned_.input;
   f.location.platform = image_.platform.str();
   f.location.imagePath = path.empty() ? "" : "/" + path;
   if (layer >= 0 && static_cast<size_t>(layer) < image_.layers.size()) {

@@ -7,6 +7,8 @@
 #include <random>
 
 #include "analyzer/image/image_reader.h"
+#include "analyzer/dockerfile/build_model.h"
+#include "rules/layer_mapping.h"
 #include "rules/scan_engine.h"
 #include "../test_support.h"
 
@@ -156,4 +158,20 @@ TEST_CASE("mutated layer bytes never crash the walker", "[image][hostile]") {
     }
   }
   CHECK(errors > 0);
+}
+
+TEST_CASE("--dockerfile maps layers back to the instructions that made them", "[image][dockerfile]") {
+  const auto s = scan(fixtures() / "foreign-so");
+  const auto path = test::sourceDir() / "fixtures/images/foreign-so.Dockerfile";
+  const SourceText source(path.string(), test::readFile(path));
+  const auto parsed = dockerfile::parse(source);
+  REQUIRE(parsed.dockerfile.has_value());
+  const auto model = dockerfile::buildModel(*parsed.dockerfile);
+  const auto& platform = s.image.platforms.at(0);
+  const auto mapping = rules::mapLayersToInstructions(*parsed.dockerfile, model, platform.config, platform.layers.size());
+  REQUIRE(mapping.size() == 3);
+  auto lineOf = [&](const std::optional<size_t>& i) { return i ? parsed.dockerfile->instructions[*i].startLine : 0; };
+  CHECK(lineOf(mapping[0]) == 3);  // the base image's layer: the FROM line
+  CHECK(lineOf(mapping[1]) == 5);  // RUN apt-get install hello
+  CHECK(lineOf(mapping[2]) == 7);  // COPY proprietary-x86-lib.so
 }

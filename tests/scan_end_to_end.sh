@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# `multiarch-lint scan` as a user runs it, on the image fixtures: exit codes, a one-line
+# error for a damaged image beside a readable one, --platform filtering, and SARIF that
+# Microsoft's Multitool validates.
+set -euo pipefail
+bin=$1; images=$2; tools=$3
+root=$(cd "$(dirname "$0")/.." && pwd)
+fail() { echo "FAIL: $*" >&2; exit 1; }
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+
+"$bin" scan "$images/good" >/dev/null || fail "good image did not exit 0"
+set +e
+"$bin" scan "$images/foreign-so" >/dev/null; code=$?
+err=$("$bin" scan "$images/corrupt-gzip" "$images/good" 2>&1 >/dev/null); damaged=$?
+out=$("$bin" scan --platform linux/arm64 -f json "$images/good"); filtered=$?
+set -e
+[ "$code" -eq 1 ] || fail "foreign-so exit $code, expected 1"
+[ "$damaged" -eq 2 ] || fail "damaged image exit $damaged, expected 2"
+[ "$(wc -l <<<"$err")" -eq 1 ] || fail "expected one error line, got: $err"
+grep -q "corrupt gzip data" <<<"$err" || fail "error text: $err"
+[ "$filtered" -eq 0 ] || fail "--platform exit $filtered"
+python3 -c 'import json,sys; d=json.load(sys.stdin); assert [i["platform"] for i in d["images"]] == ["linux/arm64"], d["images"]' <<<"$out" ||
+  fail "--platform linux/arm64 scanned other platforms"
+
+"$bin" scan -f sarif -o "$work/scan.sarif" --dockerfile "$root/fixtures/images/foreign-so.Dockerfile" "$images/foreign-so" || true
+DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 "$tools/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool" validate \
+  "$work/scan.sarif" --output "$work/v.sarif" --log ForceOverwrite --level Error Warning >/dev/null
+count=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["runs"][0]["results"]))' "$work/v.sarif")
+[ "$count" -eq 0 ] || fail "scan SARIF: $count validation errors/warnings"
+echo "1 passed, 0 failed"
