@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -22,6 +23,13 @@ inline std::string readFile(const std::filesystem::path& path) {
 
 inline std::filesystem::path sourceDir() { return MAL_SOURCE_DIR; }
 inline std::filesystem::path sharedDir() { return MAL_SHARED_DIR; }
+
+// Generated test data (real ELF samples, image fixtures): $MAL_TEST_DATA, set by CTest to
+// the build directory; empty when unset.
+inline std::filesystem::path testData(const char* name) {
+  const char* root = std::getenv("MAL_TEST_DATA");
+  return root ? std::filesystem::path(root) / name : std::filesystem::path();
+}
 
 inline std::vector<Finding> lint(const std::string& dockerfile,
                                  std::vector<Platform> platforms = defaultTargetPlatforms()) {

@@ -44,8 +44,8 @@ std::vector<Expectation> expectations(const SourceText& source, std::vector<Plat
 }  // namespace
 
 TEST_CASE("build-context fixtures: findings sit where the fixtures expect them", "[elf][context][fixtures]") {
-  const char* samples = std::getenv("MAL_ELF_SAMPLES");
-  REQUIRE(samples != nullptr);
+  const fs::path samples = test::testData("elf-samples");
+  REQUIRE(fs::is_directory(samples));
   int fixtures = 0;
   for (const auto& entry : fs::directory_iterator(test::sourceDir() / "fixtures/context")) {
     if (!entry.is_directory()) continue;
@@ -57,7 +57,7 @@ TEST_CASE("build-context fixtures: findings sit where the fixtures expect them",
     std::istringstream list(test::readFile(entry.path() / "context.list"));
     for (std::string sample, to; list >> sample >> to;) {
       fs::create_directories((root / to).parent_path());
-      fs::copy_file(fs::path(samples) / sample, root / to, fs::copy_options::overwrite_existing);
+      fs::copy_file(samples / sample, root / to, fs::copy_options::overwrite_existing);
     }
     const SourceText source((root / "Dockerfile").string(), test::readFile(root / "Dockerfile"));
     std::vector<Platform> platforms = defaultTargetPlatforms();

@@ -16,8 +16,8 @@ using namespace mal;
 namespace {
 
 fs::path samples() {
-  const char* dir = std::getenv("MAL_ELF_SAMPLES");
-  REQUIRE(dir != nullptr);
+  const fs::path dir = test::testData("elf-samples");
+  REQUIRE(fs::is_directory(dir));
   return dir;
 }
 

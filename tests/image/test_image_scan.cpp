@@ -18,8 +18,8 @@ using namespace mal;
 namespace {
 
 fs::path fixtures() {
-  const char* dir = std::getenv("MAL_IMAGE_FIXTURES");
-  REQUIRE(dir != nullptr);
+  const fs::path dir = test::testData("image-fixtures");
+  REQUIRE(fs::is_directory(dir));
   return dir;
 }
 
@@ -160,7 +160,7 @@ TEST_CASE("mutated layer bytes never crash the walker", "[image][hostile]") {
   CHECK(errors > 0);
 }
 
-TEST_CASE("--dockerfile maps layers back to the instructions that made them", "[image][dockerfile]") {
+TEST_CASE("scan with a Dockerfile maps layers back to the instructions that made them", "[image][dockerfile]") {
   const auto s = scan(fixtures() / "foreign-so");
   const auto path = test::sourceDir() / "fixtures/images/foreign-so.Dockerfile";
   const SourceText source(path.string(), test::readFile(path));
