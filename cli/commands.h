@@ -56,6 +56,7 @@ struct ScanOptions {
   std::vector<std::string> ignore;
   std::string color = "auto";
   std::string dockerfile;  // locate findings also on the instruction that made their layer
+  bool noCache = false;    // do not read or write the per-layer cache
 };
 int runScan(const ScanOptions& options, Streams streams);
 

@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
   scanCmd->add_option("-t,--failure-threshold", scan.failureThreshold, "Exit 1 on findings at or above: error, warning, info (default) or none");
   scanCmd->add_option("--ignore", scan.ignore, "Rule ids or names to skip (repeatable, or comma-separated)");
   scanCmd->add_option("--dockerfile", scan.dockerfile, "The Dockerfile the image was built from: findings are also located on the instruction that made their layer");
+  scanCmd->add_flag("--no-cache", scan.noCache, "Do not use the per-layer cache ($XDG_CACHE_HOME/multiarch-lint)");
   scanCmd->add_option("--color", scan.color, "auto, always or never")->check(CLI::IsMember({"auto", "always", "never"}));
 
   RulesOptions rules;

@@ -3,6 +3,7 @@
 #include <ostream>
 
 #include "analyzer/image/image_reader.h"
+#include "analyzer/image/layer_cache.h"
 #include "analyzer/text_util.h"
 #include "cli/commands.h"
 #include "cli/config.h"
@@ -21,6 +22,7 @@ int runScan(const ScanOptions& options, Streams streams) {
     return kExitInputError;
   }
   image::ScanOptions scan;
+  if (!options.noCache) scan.cacheDirectory = image::LayerCache::defaultDirectory();
   if (!options.platforms.empty()) {
     std::vector<std::string> errors;
     scan.platforms = parsePlatformList(options.platforms, errors);
@@ -74,7 +76,8 @@ int runScan(const ScanOptions& options, Streams streams) {
   bool inputError = false, failing = false;
   for (const auto& input : options.images) {
     const auto scanned = image::scanImage(input, scan);
-    report::InputResult entry{input, rules::scanFindings(scanned, settings), std::nullopt, scanned.attestations};
+    report::InputResult entry{input, rules::scanFindings(scanned, settings), std::nullopt, scanned.attestations,
+                              scanned.counters.layersRead, scanned.counters.layersFromCache};
     if (parsedDockerfile) {
       for (const auto& platform : scanned.platforms) {
         const auto mapping = rules::mapLayersToInstructions(*parsedDockerfile, *dockerfileModel, platform.config,

@@ -40,6 +40,10 @@ void writeJson(const Report& report, std::ostream& out) {
   for (const auto& input : report.inputs) {
     inputs.push_back({{"path", input.path}, {"analysed", !input.error.has_value()}});
     if (input.attestations > 0) inputs.back()["attestationsSkipped"] = input.attestations;
+    if (input.layersRead + input.layersFromCache > 0) {
+      inputs.back()["layersRead"] = input.layersRead;
+      inputs.back()["layersFromCache"] = input.layersFromCache;
+    }
     if (input.error) errors.push_back({{"path", input.path}, {"message", *input.error}});
     for (const auto& f : input.findings) findings.push_back(findingJson(f));
   }

@@ -18,6 +18,8 @@ struct InputResult {
   std::vector<Finding> findings;
   std::optional<std::string> error;   // set when the input could not be analysed
   size_t attestations = 0;            // scan: attestation manifests skipped
+  size_t layersRead = 0;              // scan: layers decompressed and walked
+  size_t layersFromCache = 0;         // scan: layers taken from the cache
 };
 
 // Per scanned platform: what was read (the text reporter's summary, the JSON `images`).

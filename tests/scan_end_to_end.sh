@@ -7,6 +7,7 @@ bin=$1; images=$2; tools=$3
 root=$(cd "$(dirname "$0")/.." && pwd)
 fail() { echo "FAIL: $*" >&2; exit 1; }
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+export XDG_CACHE_HOME=$work/cache  # the per-layer cache, kept out of the user's home
 
 "$bin" scan "$images/good" >/dev/null || fail "good image did not exit 0"
 set +e
@@ -27,4 +28,9 @@ DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 "$tools/node_modules/@microsoft/sarif-mu
   "$work/scan.sarif" --output "$work/v.sarif" --log ForceOverwrite --level Error Warning >/dev/null
 count=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["runs"][0]["results"]))' "$work/v.sarif")
 [ "$count" -eq 0 ] || fail "scan SARIF: $count validation errors/warnings"
+# The second scan of the same image takes every layer from the cache.
+"$bin" scan -f json "$images/good" >/dev/null
+again=$("$bin" scan -f json "$images/good")
+python3 -c 'import json,sys; i=json.load(sys.stdin)["inputs"][0]; assert i["layersRead"] == 0 and i["layersFromCache"] == 4, i' <<<"$again" ||
+  fail "the second scan read layers again"
 echo "1 passed, 0 failed"

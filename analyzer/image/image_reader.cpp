@@ -1,9 +1,13 @@
 #include "analyzer/image/image_reader.h"
+#include "analyzer/image/layer_cache.h"
 
 #include <archive.h>
 #include <archive_entry.h>
 
+#include <atomic>
 #include <filesystem>
+#include <mutex>
+#include <thread>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -13,7 +17,8 @@ namespace mal::image {
 namespace {
 
 constexpr size_t kMaxDocument = 4 * 1024 * 1024;       // manifests, configs, index.json
-constexpr size_t kKeepInMemory = 8 * 1024 * 1024;      // tar entries up to this are read in pass 1
+constexpr size_t kKeepInMemory = 4 * 1024 * 1024;      // tar entries up to this are read in pass 1 ...
+constexpr size_t kMemoryBudget = 48 * 1024 * 1024;     // ... while they fit in this much memory
 
 std::string keyOf(const std::string& name) { return normalisePath(name); }
 
@@ -21,6 +26,7 @@ class DirectoryStore : public BlobStore {
  public:
   explicit DirectoryStore(std::string root) : root_(std::move(root)) {}
   std::string describe() const override { return "OCI layout directory " + root_; }
+  bool randomAccess() const override { return true; }
   bool has(const std::string& key) const override {
     std::error_code ec;
     return fs::is_regular_file(fs::path(root_) / key, ec);
@@ -78,7 +84,8 @@ class TarStore : public BlobStore {
     // Pass 1: small entries (the JSON documents, small layers) into memory; the names of
     // the large ones for pass 2.
     forEachEntry([&](const std::string& key, struct archive* a, int64_t size) {
-      if (size <= static_cast<int64_t>(kKeepInMemory)) {
+      if (size <= static_cast<int64_t>(kKeepInMemory) && held_ + static_cast<size_t>(size) <= kMemoryBudget) {
+        held_ += static_cast<size_t>(size);
         std::string bytes;
         bytes.reserve(static_cast<size_t>(size));
         ArchiveEntrySource source(a);
@@ -155,6 +162,7 @@ class TarStore : public BlobStore {
   std::string path_;
   std::map<std::string, std::string> small_;
   std::set<std::string> large_;
+  size_t held_ = 0;
 };
 
 std::string blobKey(const std::string& digest) {
@@ -338,36 +346,75 @@ ScannedImage scanImage(BlobStore& store, const std::string& input, const ScanOpt
   for (const auto& p : out.platforms) {
     for (const auto& l : p.layers) expected[l.key] = l.expectedDigest;
   }
-  std::set<std::string> keys;
-  for (const auto& [key, digest] : expected) keys.insert(key);
   std::map<std::string, LayerContents> layers;
   std::map<std::string, std::string> layerErrors;
-  try {
-    store.streamFiles(keys, [&](const std::string& key, ByteSource& raw) {
-      const std::string& digest = expected[key];
-      DigestingSource digesting(raw, digest.substr(0, digest.find(':')));
-      try {
-        LayerContents contents = readLayer(digesting, options.limits);
-        if (const std::string actual = digesting.digest(); actual != digest) {
-          layerErrors[key] = "layer " + digest + " does not match its digest (it hashes to " + actual + ")";
-          return;
-        }
-        contents.digest = digest;
-        layers[key] = std::move(contents);
-      } catch (const StreamError& e) {
-        // A layer that does not even decompress may simply have been altered: the digest
-        // of its bytes says which, so finish reading it and report the root cause.
-        std::string actual;
-        try {
-          digesting.drain();
-          actual = digesting.digest();
-        } catch (const StreamError&) {
-        }
-        layerErrors[key] = !actual.empty() && actual != digest
-                               ? "layer " + digest + " does not match its digest (it hashes to " + actual + ")"
-                               : "layer " + digest + ": " + e.what();
+  const LayerCache cache(options.cacheDirectory);
+  std::set<std::string> keys;
+  for (const auto& [key, digest] : expected) {
+    if (auto cached = cache.load(digest)) {
+      layers[key] = std::move(*cached);
+      ++out.counters.layersFromCache;
+    } else {
+      keys.insert(key);
+    }
+  }
+  std::mutex mutex;  // guards layers, layerErrors, counters
+  auto readOne = [&](const std::string& key, ByteSource& raw) {
+    const std::string& digest = expected.at(key);
+    DigestingSource digesting(raw, digest.substr(0, digest.find(':')));
+    try {
+      LayerContents contents = readLayer(digesting, options.limits);
+      const std::string actual = digesting.digest();
+      std::lock_guard lock(mutex);
+      ++out.counters.layersRead;
+      if (actual != digest) {
+        layerErrors[key] = "layer " + digest + " does not match its digest (it hashes to " + actual + ")";
+        return;
       }
-    });
+      contents.digest = digest;
+      cache.store(contents);
+      layers[key] = std::move(contents);
+    } catch (const StreamError& e) {
+      // A layer that does not even decompress may simply have been altered: the digest
+      // of its bytes says which, so finish reading it and report the root cause.
+      std::string actual;
+      try {
+        digesting.drain();
+        actual = digesting.digest();
+      } catch (const StreamError&) {
+      }
+      std::lock_guard lock(mutex);
+      layerErrors[key] = !actual.empty() && actual != digest
+                             ? "layer " + digest + " does not match its digest (it hashes to " + actual + ")"
+                             : "layer " + digest + ": " + e.what();
+    }
+  };
+  try {
+    const unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+    if (store.randomAccess() && threads > 1 && keys.size() > 1) {
+      // Layers in parallel: each worker takes the next key and streams it on its own.
+      std::vector<std::string> queue(keys.begin(), keys.end());
+      std::atomic<size_t> next{0};
+      std::vector<std::thread> workers;
+      std::vector<std::string> failures(queue.size());
+      for (unsigned t = 0; t < std::min<size_t>(threads, queue.size()); ++t) {
+        workers.emplace_back([&] {
+          for (size_t i; (i = next.fetch_add(1)) < queue.size();) {
+            try {
+              store.streamFiles({queue[i]}, readOne);
+            } catch (const StreamError& e) {
+              failures[i] = e.what();
+            }
+          }
+        });
+      }
+      for (auto& w : workers) w.join();
+      for (size_t i = 0; i < queue.size(); ++i) {
+        if (!failures[i].empty()) layerErrors[queue[i]] = "layer " + expected[queue[i]] + ": " + failures[i];
+      }
+    } else {
+      store.streamFiles(keys, readOne);
+    }
   } catch (const StreamError& e) {
     out.errors.push_back(e.what());
   }

@@ -26,6 +26,8 @@ class BlobStore {
   virtual bool has(const std::string& key) const = 0;
   // A small document; nullopt with `error` when absent, unreadable or larger than maxBytes.
   virtual std::optional<std::string> readFile(const std::string& key, size_t maxBytes, std::string& error) = 0;
+  // Can files be opened independently (and so read in parallel)?
+  virtual bool randomAccess() const { return false; }
   // Streams each of `keys` once, in the store's own order (one pass over a tar).
   virtual void streamFiles(const std::set<std::string>& keys,
                            const std::function<void(const std::string& key, ByteSource& source)>& visit) = 0;
@@ -49,18 +51,28 @@ struct PlatformImage {
   std::string error;  // set when this platform could not be analysed
 };
 
+// What a scan did, for the benchmarks and the tests that show the cache works.
+struct ScanCounters {
+  size_t layersRead = 0;        // decompressed and walked
+  size_t layersFromCache = 0;
+};
+
 struct ScannedImage {
   std::string input;
   std::string kind;  // "oci-layout", "docker-archive"
   std::vector<PlatformImage> platforms;
   size_t attestations = 0;
   std::vector<std::string> errors;  // problems with the input as a whole
+  ScanCounters counters;
 };
 
 struct ScanOptions {
   std::vector<Platform> platforms;  // empty: every platform in the image
   LayerLimits limits;
+  std::string cacheDirectory;  // per-layer results by digest; empty: no cache
+  unsigned threads = 0;        // layers read at once; 0: one per core
 };
+
 
 ScannedImage scanImage(const std::string& input, const ScanOptions& options = {});
 // The same on an already opened store (a registry, a test's in-memory archive).

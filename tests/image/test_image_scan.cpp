@@ -175,3 +175,43 @@ TEST_CASE("scan with a Dockerfile maps layers back to the instructions that made
   CHECK(lineOf(mapping[1]) == 5);  // RUN apt-get install hello
   CHECK(lineOf(mapping[2]) == 7);  // COPY proprietary-x86-lib.so
 }
+
+TEST_CASE("the layer cache: a second scan reads no layer and finds the same", "[image][cache]") {
+  char tmpl[] = "/tmp/mal-cache-XXXXXX";
+  const fs::path cache = mkdtemp(tmpl);
+  image::ScanOptions options;
+  options.cacheDirectory = cache.string();
+  for (const char* name : {"good", "foreign-so", "whiteout"}) {
+    INFO(name);
+    const auto cold = image::scanImage((fixtures() / name).string(), options);
+    const auto warm = image::scanImage((fixtures() / name).string(), options);
+    CHECK(cold.counters.layersRead > 0);
+    CHECK(warm.counters.layersRead == 0);
+    CHECK(warm.counters.layersFromCache == cold.counters.layersRead + cold.counters.layersFromCache);
+    CHECK(rules::scanFindings(warm, {}).size() == rules::scanFindings(cold, {}).size());
+    CHECK(warm.platforms.at(0).inventory.entries().size() == cold.platforms.at(0).inventory.entries().size());
+  }
+  // A damaged cache entry is a miss, not a crash.
+  for (const auto& entry : fs::directory_iterator(cache / "layers")) std::ofstream(entry.path()) << "{not json";
+  const auto again = image::scanImage((fixtures() / "foreign-so").string(), options);
+  CHECK(again.counters.layersFromCache == 0);
+  CHECK(rules::scanFindings(again, {}).size() == 1);
+  fs::remove_all(cache);
+}
+
+TEST_CASE("layers read in parallel give what one thread gives", "[image]") {
+  image::ScanOptions one, many;
+  one.threads = 1;
+  many.threads = 4;
+  for (const char* name : {"good", "whiteout", "foreign-so"}) {
+    INFO(name);
+    const auto a = image::scanImage((fixtures() / name).string(), one);
+    const auto b = image::scanImage((fixtures() / name).string(), many);
+    REQUIRE(a.platforms.size() == b.platforms.size());
+    for (size_t i = 0; i < a.platforms.size(); ++i) {
+      CHECK(a.platforms[i].inventory.entries().size() == b.platforms[i].inventory.entries().size());
+      CHECK(a.platforms[i].error == b.platforms[i].error);
+    }
+    CHECK(rules::scanFindings(a, {}).size() == rules::scanFindings(b, {}).size());
+  }
+}

@@ -1,0 +1,135 @@
+#include "analyzer/image/layer_cache.h"
+
+#include <nlohmann/json.hpp>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "analyzer/image/streams.h"
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace mal::image {
+namespace {
+
+// Bump when LayerEntry or the facts gathered change: old entries are then ignored.
+constexpr int kFormat = 1;
+
+json toJson(const LayerEntry& e) {
+  json j = {{"p", e.path}, {"t", static_cast<int>(e.type)}, {"m", e.mode}, {"s", e.size}};
+  if (!e.linkTarget.empty()) j["l"] = e.linkTarget;
+  if (e.whiteout) j["w"] = true;
+  if (e.opaque) j["o"] = true;
+  if (!e.shebang.empty()) j["sb"] = e.shebang;
+  if (!e.content.empty()) j["c"] = e.content;
+  if (e.isElf) {
+    j["elf"] = true;
+    if (!e.elfError.empty()) j["ee"] = e.elfError;
+    if (e.elf) {
+      const auto& f = *e.elf;
+      j["f"] = {{"machine", f.machine}, {"bits", f.bits}, {"le", f.littleEndian}, {"type", f.type}, {"flags", f.flags},
+                {"float", static_cast<int>(f.armFloatAbi)}, {"interp", f.interpreter}, {"needed", f.needed},
+                {"runpath", f.runpath}, {"rpath", f.rpath}, {"soname", f.soname}, {"align", f.minLoadAlign},
+                {"isa", f.x86IsaNeeded}};
+    }
+  }
+  return j;
+}
+
+LayerEntry fromJson(const json& j) {
+  LayerEntry e;
+  e.path = j.at("p").get<std::string>();
+  e.type = static_cast<LayerEntry::Type>(j.at("t").get<int>());
+  e.mode = j.at("m").get<uint32_t>();
+  e.size = j.at("s").get<uint64_t>();
+  e.linkTarget = j.value("l", "");
+  e.whiteout = j.value("w", false);
+  e.opaque = j.value("o", false);
+  e.shebang = j.value("sb", "");
+  e.content = j.value("c", "");
+  e.isElf = j.value("elf", false);
+  e.elfError = j.value("ee", "");
+  if (j.contains("f")) {
+    const auto& f = j["f"];
+    elf::ElfFacts facts;
+    facts.machine = f.at("machine").get<uint16_t>();
+    facts.bits = f.at("bits").get<int>();
+    facts.littleEndian = f.at("le").get<bool>();
+    facts.type = f.at("type").get<uint16_t>();
+    facts.flags = f.at("flags").get<uint32_t>();
+    facts.armFloatAbi = static_cast<elf::FloatAbi>(f.at("float").get<int>());
+    facts.interpreter = f.at("interp").get<std::string>();
+    facts.needed = f.at("needed").get<std::vector<std::string>>();
+    facts.runpath = f.at("runpath").get<std::vector<std::string>>();
+    facts.rpath = f.at("rpath").get<std::vector<std::string>>();
+    facts.soname = f.at("soname").get<std::string>();
+    facts.minLoadAlign = f.at("align").get<uint64_t>();
+    facts.x86IsaNeeded = f.at("isa").get<uint32_t>();
+    e.elf = std::move(facts);
+  }
+  return e;
+}
+
+}  // namespace
+
+std::string LayerCache::defaultDirectory() {
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) return std::string(xdg) + "/multiarch-lint";
+  if (const char* home = std::getenv("HOME"); home && *home) return std::string(home) + "/.cache/multiarch-lint";
+  return {};
+}
+
+std::string LayerCache::pathFor(const std::string& digest) const {
+  std::string name = digest;
+  for (auto& c : name) {
+    if (c == ':') c = '-';
+  }
+  return dir_ + "/layers/" + name + ".json";
+}
+
+std::optional<LayerContents> LayerCache::load(const std::string& digest) const {
+  if (dir_.empty() || !validDigest(digest)) return std::nullopt;
+  std::ifstream in(pathFor(digest), std::ios::binary);
+  if (!in) return std::nullopt;
+  const json j = json::parse(in, nullptr, false);
+  if (j.is_discarded() || !j.is_object() || j.value("format", 0) != kFormat || j.value("digest", "") != digest) {
+    return std::nullopt;
+  }
+  try {
+    LayerContents layer;
+    layer.digest = digest;
+    layer.uncompressedBytes = j.at("bytes").get<uint64_t>();
+    for (const auto& e : j.at("entries")) layer.entries.push_back(fromJson(e));
+    return layer;
+  } catch (const json::exception&) {
+    return std::nullopt;  // a damaged cache entry is a miss
+  }
+}
+
+void LayerCache::store(const LayerContents& layer) const {
+  if (dir_.empty() || !validDigest(layer.digest)) return;
+  std::error_code ec;
+  fs::create_directories(dir_ + "/layers", ec);
+  if (ec) return;
+  json entries = json::array();
+  for (const auto& e : layer.entries) entries.push_back(toJson(e));
+  const json j = {{"format", kFormat}, {"digest", layer.digest}, {"bytes", layer.uncompressedBytes}, {"entries", entries}};
+  // Write aside, then rename: readers never see half an entry.
+  const std::string target = pathFor(layer.digest);
+  const std::string temp = target + ".tmp." + std::to_string(::getpid());
+  {
+    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    if (!out) return;
+    out << j.dump();
+    if (!out) {
+      fs::remove(temp, ec);
+      return;
+    }
+  }
+  fs::rename(temp, target, ec);
+  if (ec) fs::remove(temp, ec);
+}
+
+}  // namespace mal::image

@@ -1,0 +1,27 @@
+// A content-addressed cache of per-layer results, keyed by the layer blob's digest (which
+// was verified when the entry was written). Shared base layers are read once per cache.
+// Kept under $XDG_CACHE_HOME/multiarch-lint (default ~/.cache/multiarch-lint).
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "analyzer/image/layer.h"
+
+namespace mal::image {
+
+class LayerCache {
+ public:
+  // The default directory, or "" when neither XDG_CACHE_HOME nor HOME is set.
+  static std::string defaultDirectory();
+  explicit LayerCache(std::string directory) : dir_(std::move(directory)) {}
+
+  std::optional<LayerContents> load(const std::string& digest) const;
+  void store(const LayerContents& layer) const;  // best effort: a cache that cannot be written is skipped
+
+ private:
+  std::string pathFor(const std::string& digest) const;
+  std::string dir_;
+};
+
+}  // namespace mal::image
