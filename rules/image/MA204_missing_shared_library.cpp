@@ -13,13 +13,14 @@ void check(const ImageContext& ctx, const RuleInfo& rule, ImageFindingSink& out)
     size_t count = 0;
   };
   std::map<std::string, Missing> missing;  // library -> who needs it
+  const LibraryResolver libraries(ctx.image);
   for (const auto& [path, item] : ctx.image.inventory.entries()) {
     const auto& facts = item.entry.elf;
     if (!facts || facts->needed.empty() || !facts->runsOn(ctx.image.platform)) continue;
     const std::string loader = facts->interpreter.substr(facts->interpreter.rfind('/') + 1);
     for (const auto& needed : facts->needed) {
       if (needed == loader) continue;  // the interpreter itself: MA203's finding
-      if (resolveLibrary(ctx.image, *facts, path, needed)) continue;
+      if (libraries.resolve(*facts, path, needed)) continue;
       auto& m = missing[needed];
       if (m.count++ == 0) {
         m.firstPath = path;

@@ -54,9 +54,25 @@ void ldSoConf(const image::FileInventory& inv, const std::string& path, std::vec
 
 }  // namespace
 
-std::optional<std::string> resolveLibrary(const image::PlatformImage& image, const elf::ElfFacts& from,
-                                          const std::string& fromPath, const std::string& needed) {
+LibraryResolver::LibraryResolver(const image::PlatformImage& image) : image_(image) {
+  for (const auto& d : text::split(image.config.envValue("LD_LIBRARY_PATH"), ':')) {
+    if (!d.empty()) environmentDirs_.push_back(d);
+  }
   const auto& inv = image.inventory;
+  ldSoConf(inv, "etc/ld.so.conf", systemDirs_, 0);
+  // musl reads /etc/ld-musl-<arch>.path instead.
+  for (auto it = inv.entries().lower_bound("etc/ld-musl-"); it != inv.entries().end() && it->first.rfind("etc/ld-musl-", 0) == 0; ++it) {
+    for (const auto& line : text::split(it->second.entry.content, '\n')) {
+      for (const auto& d : text::split(line, ':')) {
+        if (!text::trim(d).empty()) systemDirs_.push_back(text::trim(d));
+      }
+    }
+  }
+}
+
+std::optional<std::string> LibraryResolver::resolve(const elf::ElfFacts& from, const std::string& fromPath,
+                                                    const std::string& needed) const {
+  const auto& inv = image_.inventory;
   const std::string origin = fromPath.find('/') == std::string::npos ? "" : fromPath.substr(0, fromPath.rfind('/'));
   auto expand = [&](std::string dir) {
     for (const char* token : {"$ORIGIN", "${ORIGIN}"}) {
@@ -74,32 +90,29 @@ std::optional<std::string> resolveLibrary(const image::PlatformImage& image, con
     return *resolved;
   };
   if (needed.find('/') != std::string::npos) return accept(needed);
-  std::vector<std::string> dirs;
+  auto search = [&](const std::string& dir) { return accept(dir + "/" + needed); };
   if (from.runpath.empty()) {
-    for (const auto& d : from.rpath) dirs.push_back(expand(d));
-  }
-  for (const auto& d : text::split(image.config.envValue("LD_LIBRARY_PATH"), ':')) {
-    if (!d.empty()) dirs.push_back(d);
-  }
-  for (const auto& d : from.runpath) dirs.push_back(expand(d));
-  ldSoConf(inv, "etc/ld.so.conf", dirs, 0);
-  // musl reads /etc/ld-musl-<arch>.path instead.
-  for (const auto& [path, item] : inv.entries()) {
-    if (path.rfind("etc/ld-musl-", 0) == 0) {
-      for (const auto& line : text::split(item.entry.content, '\n')) {
-        for (const auto& d : text::split(line, ':')) {
-          if (!text::trim(d).empty()) dirs.push_back(text::trim(d));
-        }
-      }
+    for (const auto& d : from.rpath) {
+      if (auto found = search(expand(d))) return found;
     }
+  }
+  for (const auto& d : environmentDirs_) {
+    if (auto found = search(d)) return found;
+  }
+  for (const auto& d : from.runpath) {
+    if (auto found = search(expand(d))) return found;
+  }
+  for (const auto& d : systemDirs_) {
+    if (auto found = search(d)) return found;
   }
   const std::string triplet = tripletOf(from);
   if (!triplet.empty()) {
-    for (const char* base : {"/lib/", "/usr/lib/"}) dirs.push_back(base + triplet);
+    for (const char* base : {"/lib/", "/usr/lib/"}) {
+      if (auto found = search(base + triplet)) return found;
+    }
   }
-  for (const char* d : {"/lib", "/usr/lib", "/lib64", "/usr/lib64", "/usr/local/lib"}) dirs.push_back(d);
-  for (const auto& dir : dirs) {
-    if (auto found = accept(dir + "/" + needed)) return found;
+  for (const char* d : {"/lib", "/usr/lib", "/lib64", "/usr/lib64", "/usr/local/lib"}) {
+    if (auto found = search(d)) return found;
   }
   return std::nullopt;
 }

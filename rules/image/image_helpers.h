@@ -15,11 +15,21 @@ std::string displayPath(const std::string& inventoryPath);  // "usr/bin/x" -> "/
 // The directories of the config's PATH (Docker's default when unset).
 std::vector<std::string> searchPath(const image::Config& config);
 
-// The ELF the dynamic loader would load for `needed` when `from` (at inventory path
-// `fromPath`) asks for it: RPATH (without RUNPATH), LD_LIBRARY_PATH, RUNPATH, the
-// ld.so.conf directories (with includes), then the default directories for that
-// machine. Only ELF files of the same machine and class count, as for ld.so.
-std::optional<std::string> resolveLibrary(const image::PlatformImage& image, const elf::ElfFacts& from,
-                                          const std::string& fromPath, const std::string& needed);
+// Finds the ELF the dynamic loader would load for a DT_NEEDED name: RPATH (without
+// RUNPATH), LD_LIBRARY_PATH, RUNPATH ($ORIGIN expanded), the ld.so.conf directories (with
+// includes) or musl's ld-musl-<arch>.path, then the default directories for the machine.
+// Only ELF files of the same machine and class count, as for ld.so. The image-wide
+// directories are computed once per platform, not once per lookup.
+class LibraryResolver {
+ public:
+  explicit LibraryResolver(const image::PlatformImage& image);
+  std::optional<std::string> resolve(const elf::ElfFacts& from, const std::string& fromPath,
+                                     const std::string& needed) const;
+
+ private:
+  const image::PlatformImage& image_;
+  std::vector<std::string> environmentDirs_;  // LD_LIBRARY_PATH
+  std::vector<std::string> systemDirs_;       // ld.so.conf, musl path files
+};
 
 }  // namespace mal::rules
