@@ -32,7 +32,7 @@ const std::vector<const DockerfileRule*>& dockerfileRules() {
   return rules;
 }
 
-extern const ImageRule kMA201, kMA202, kMA203, kMA204, kMA205, kMA206, kMA207;
+extern const ImageRule kMA201, kMA202, kMA203, kMA204, kMA205, kMA206, kMA207, kMA208;
 
 const std::vector<const ImageRule*>& imageRules() {
   static const std::vector<const ImageRule*> rules = {
@@ -43,6 +43,7 @@ const std::vector<const ImageRule*>& imageRules() {
       &kMA205,  // page-alignment-too-small
       &kMA206,  // x86-isa-level-required
       &kMA207,  // arm-float-abi-mismatch
+      &kMA208,  // native-lib-missing-for-arch
   };
   return rules;
 }

@@ -3,6 +3,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace mal::image {
@@ -52,6 +53,71 @@ struct ArchiveHandle {
   struct archive* a = archive_read_new();
   ~ArchiveHandle() { archive_read_free(a); }
 };
+
+bool isBundle(const std::string& path) {
+  for (const char* ext : {".jar", ".war", ".ear", ".whl"}) {
+    const size_t n = std::strlen(ext);
+    if (path.size() > n && path.compare(path.size() - n, n, ext) == 0) return true;
+  }
+  return false;
+}
+
+bool isNativeLibraryName(const std::string& name) {
+  const size_t slash = name.rfind('/');
+  const std::string base = slash == std::string::npos ? name : name.substr(slash + 1);
+  return base.size() > 3 && (base.compare(base.size() - 3, 3, ".so") == 0 || base.find(".so.") != std::string::npos);
+}
+
+// The rest of the current tar entry, after the bytes already taken from it.
+class EntryRestSource : public ByteSource {
+ public:
+  EntryRestSource(struct archive* a, std::string head) : a_(a), head_(std::move(head)) {}
+  size_t read(char* buffer, size_t n) override {
+    if (pos_ < head_.size()) {
+      const size_t count = std::min(n, head_.size() - pos_);
+      std::memcpy(buffer, head_.data() + pos_, count);
+      pos_ += count;
+      return count;
+    }
+    const la_ssize_t got = archive_read_data(a_, buffer, n);
+    if (got < 0) throw StreamError(std::string("damaged tar archive: ") + archive_error_string(a_));
+    return static_cast<size_t>(got);
+  }
+
+ private:
+  struct archive* a_;
+  std::string head_;
+  size_t pos_ = 0;
+};
+
+// A JAR or wheel, streamed from the layer: the machine of every native library inside
+// (only its ELF header is read). A damaged zip ends the look, not the layer.
+void inspectBundle(struct archive* outer, const std::string& head, LayerEntry& e) {
+  EntryRestSource rest(outer, head);
+  ReadContext ctx{&rest};
+  ArchiveHandle zip;
+  archive_read_support_format_zip_streamable(zip.a);
+  if (archive_read_open(zip.a, &ctx, nullptr, readCallback, nullptr) != ARCHIVE_OK) return;
+  struct archive_entry* entry = nullptr;
+  size_t seen = 0;
+  while (archive_read_next_header(zip.a, &entry) == ARCHIVE_OK && ++seen < 200000) {
+    const char* name = archive_entry_pathname(entry);
+    if (!name || !isNativeLibraryName(name)) continue;
+    char header[64];
+    const la_ssize_t got = archive_read_data(zip.a, header, sizeof header);
+    if (got <= 0) continue;
+    const auto result = elf::readElf(std::string_view(header, static_cast<size_t>(got)));
+    if (!result.facts) continue;
+    const auto platform = result.facts->platform();
+    if (!platform) continue;
+    ++e.bundledLibraries;
+    if (std::find(e.bundledArchitectures.begin(), e.bundledArchitectures.end(), platform->architecture) ==
+        e.bundledArchitectures.end()) {
+      e.bundledArchitectures.push_back(platform->architecture);
+    }
+  }
+  if (!ctx.error.empty()) throw StreamError(ctx.error);  // the layer itself failed, not the zip
+}
 
 bool keepsContent(const std::string& path) {
   return path == "etc/ld.so.conf" || path.rfind("etc/ld.so.conf.d/", 0) == 0 ||
@@ -138,6 +204,8 @@ LayerContents readLayer(ByteSource& source, const LayerLimits& limits) {
         while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
         const size_t first = line.find_first_not_of(" \t");
         e.shebang = first == std::string::npos ? "" : line.substr(first);
+      } else if (isBundle(e.path)) {
+        inspectBundle(handle.a, std::string(start), e);
       } else if (keepsContent(e.path) && e.size <= 65536) {
         e.content.assign(start);
         char buffer[4096];

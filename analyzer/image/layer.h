@@ -33,6 +33,10 @@ struct LayerEntry {
   std::string elfError;
   std::string shebang;  // the `#!` line's interpreter and argument, for scripts
   std::string content;  // kept for the few small files the rules read (ld.so.conf, ...)
+  // JARs and wheels: the architectures of the native libraries inside (GOARCH names),
+  // and how many native libraries there are.
+  std::vector<std::string> bundledArchitectures;
+  size_t bundledLibraries = 0;
 };
 
 struct LayerContents {

@@ -16,7 +16,7 @@ namespace mal::image {
 namespace {
 
 // Bump when LayerEntry or the facts gathered change: old entries are then ignored.
-constexpr int kFormat = 1;
+constexpr int kFormat = 2;
 
 json toJson(const LayerEntry& e) {
   json j = {{"p", e.path}, {"t", static_cast<int>(e.type)}, {"m", e.mode}, {"s", e.size}};
@@ -25,6 +25,10 @@ json toJson(const LayerEntry& e) {
   if (e.opaque) j["o"] = true;
   if (!e.shebang.empty()) j["sb"] = e.shebang;
   if (!e.content.empty()) j["c"] = e.content;
+  if (!e.bundledArchitectures.empty()) {
+    j["ba"] = e.bundledArchitectures;
+    j["bn"] = e.bundledLibraries;
+  }
   if (e.isElf) {
     j["elf"] = true;
     if (!e.elfError.empty()) j["ee"] = e.elfError;
@@ -50,6 +54,10 @@ LayerEntry fromJson(const json& j) {
   e.opaque = j.value("o", false);
   e.shebang = j.value("sb", "");
   e.content = j.value("c", "");
+  if (j.contains("ba")) {
+    e.bundledArchitectures = j["ba"].get<std::vector<std::string>>();
+    e.bundledLibraries = j.value("bn", size_t{0});
+  }
   e.isElf = j.value("elf", false);
   e.elfError = j.value("ee", "");
   if (j.contains("f")) {

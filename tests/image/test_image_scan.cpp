@@ -80,6 +80,7 @@ TEST_CASE("planted defects are found with the right rule and path", "[image]") {
         std::string::npos);
   CHECK(rulesAndPaths(scan(fixtures() / "page4k")) == Pairs{{"MA205", "/usr/local/bin/tool4k"}});
   CHECK(rulesAndPaths(scan(fixtures() / "isa-v3")) == Pairs{{"MA206", "/usr/local/bin/fast"}});
+  CHECK(rulesAndPaths(scan(fixtures() / "jar-x86-only")) == Pairs{{"MA208", "/app/lib/netty-epoll.jar"}});
 }
 
 TEST_CASE("findings name the layer that wrote the file", "[image]") {

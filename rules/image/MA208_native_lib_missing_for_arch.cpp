@@ -1,0 +1,45 @@
+#include "rules/image/image_context.h"
+#include "rules/image/image_helpers.h"
+
+namespace mal::rules {
+namespace {
+
+void check(const ImageContext& ctx, const RuleInfo& rule, ImageFindingSink& out) {
+  size_t count = 0;
+  for (const auto& [path, item] : ctx.image.inventory.entries()) {
+    const auto& archs = item.entry.bundledArchitectures;
+    if (archs.empty()) continue;
+    if (std::find(archs.begin(), archs.end(), ctx.image.platform.architecture) != archs.end()) continue;
+    if (++count > kMaxFindingsPerRule) continue;
+    std::string list;
+    for (const auto& a : archs) list += (list.empty() ? "" : ", ") + a;
+    out.report(rule, path, static_cast<int>(item.layer),
+               displayPath(path) + " bundles " + std::to_string(item.entry.bundledLibraries) + " native librar" +
+                   (item.entry.bundledLibraries == 1 ? "y" : "ies") + " for " + list + " and none for " +
+                   ctx.image.platform.architecture + ": on " + ctx.image.platform.str() +
+                   " it falls back to a slower path or fails with UnsatisfiedLinkError",
+               "use a release of the library that ships " + ctx.image.platform.architecture +
+                   " natives (or its per-classifier artifact), or build them for this platform");
+  }
+}
+
+}  // namespace
+
+extern const ImageRule kMA208 = {
+    {.id = "MA208",
+     .slug = "native-lib-missing-for-arch",
+     .severity = Severity::Warning,
+     .analysis = Analysis::Image,
+     .summary = "A JAR or wheel ships native libraries for other architectures only",
+     .what = "A JAR/WAR/EAR or wheel in the image whose bundled native libraries (`META-INF/native/*.so`, `*.so` "
+             "inside a wheel; their machine read from the ELF header) cover some architectures but not the "
+             "platform's.",
+     .why = "Java libraries such as netty-epoll, snappy or sqlite-jdbc load their natives at run time: without an "
+            "arm64 build they throw UnsatisfiedLinkError or silently fall back to slow pure-Java code.",
+     .example = "linux/arm64:/app/lib/netty-epoll.jar bundles 1 native library for amd64 and none for arm64",
+     .fix = "Use a release that ships natives for the platform (or its per-classifier artifact).",
+     .bad = {},
+     .good = {}},
+    check};
+
+}  // namespace mal::rules
