@@ -1,5 +1,8 @@
 // `multiarch-lint scan IMAGE...`: every platform's filesystem, every ELF, and can it start.
+#include <unistd.h>
+
 #include <fstream>
+#include <iostream>
 #include <ostream>
 
 #include "analyzer/image/image_reader.h"
@@ -23,6 +26,15 @@ int runScan(const ScanOptions& options, Streams streams) {
   }
   image::ScanOptions scan;
   if (!options.noCache) scan.cacheDirectory = image::LayerCache::defaultDirectory();
+  // A progress line on stderr, only for a person watching a terminal.
+  const bool progressLine = isatty(STDERR_FILENO) == 1;
+  std::string current;
+  if (progressLine) {
+    scan.progress = [&](size_t done, size_t total) {
+      std::cerr << "\r\033[Kscanning " << current << ": " << done << "/" << total << " layers" << std::flush;
+      if (done == total) std::cerr << "\r\033[K" << std::flush;
+    };
+  }
   if (!options.platforms.empty()) {
     std::vector<std::string> errors;
     scan.platforms = parsePlatformList(options.platforms, errors);
@@ -75,6 +87,7 @@ int runScan(const ScanOptions& options, Streams streams) {
   result.rules = rules::allRules();
   bool inputError = false, failing = false;
   for (const auto& input : options.images) {
+    current = input;
     const auto scanned = image::scanImage(input, scan);
     report::InputResult entry{input, rules::scanFindings(scanned, settings), std::nullopt, scanned.attestations,
                               scanned.counters.layersRead, scanned.counters.layersFromCache};

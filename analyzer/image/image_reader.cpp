@@ -358,8 +358,20 @@ ScannedImage scanImage(BlobStore& store, const std::string& input, const ScanOpt
       keys.insert(key);
     }
   }
-  std::mutex mutex;  // guards layers, layerErrors, counters
+  std::mutex mutex;  // guards layers, layerErrors, counters, progress
+  size_t done = 0;
   auto readOne = [&](const std::string& key, ByteSource& raw) {
+    struct Progress {
+      std::mutex& mutex;
+      size_t& done;
+      size_t total;
+      const ScanOptions& options;
+      ~Progress() {
+        std::lock_guard lock(mutex);
+        ++done;
+        if (options.progress) options.progress(done, total);
+      }
+    } progress{mutex, done, keys.size(), options};
     const std::string& digest = expected.at(key);
     DigestingSource digesting(raw, digest.substr(0, digest.find(':')));
     try {

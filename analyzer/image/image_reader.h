@@ -71,6 +71,8 @@ struct ScanOptions {
   LayerLimits limits;
   std::string cacheDirectory;  // per-layer results by digest; empty: no cache
   unsigned threads = 0;        // layers read at once; 0: one per core
+  // Called after each layer is read (done, total); the CLI draws a progress line.
+  std::function<void(size_t done, size_t total)> progress;
 };
 
 

@@ -45,7 +45,7 @@ using Pairs = std::vector<std::pair<std::string, std::string>>;
 }  // namespace
 
 TEST_CASE("the correct multi-arch image: every form, no findings, attestations skipped", "[image]") {
-  for (const char* name : {"good", "good.tar", "good-zstd", "docker-save-legacy.tar"}) {
+  for (const char* name : {"good", "good.tar", "good-zstd", "docker-save-legacy.tar", "docker-save-oci.tar", "docker-media-types"}) {
     INFO(name);
     const auto s = scan(fixtures() / name);
     CHECK(s.image.errors.empty());
@@ -65,6 +65,8 @@ TEST_CASE("the correct multi-arch image: every form, no findings, attestations s
   CHECK(good.image.platforms[1].platform.str() == "linux/arm64");
   CHECK(good.image.attestations == 2);
   CHECK(scan(fixtures() / "docker-save-legacy.tar").image.kind == "docker-archive");
+  CHECK(scan(fixtures() / "docker-save-oci.tar").image.kind == "docker-archive");
+  CHECK(scan(fixtures() / "docker-media-types").image.platforms.size() == 2);
 }
 
 TEST_CASE("planted defects are found with the right rule and path", "[image]") {
