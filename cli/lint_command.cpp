@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "cli/config.h"
 #include "cli/file_discovery.h"
+#include "cli/shared_options.h"
 #include "report/reporter.h"
 #include "rules/catalog.h"
 #include "rules/lint_engine.h"
@@ -72,29 +73,13 @@ int runLint(const LintOptions& options, Streams streams) {
     }
   }
   for (const auto& id : config.ignore) settings.ignored.insert(id);
-  for (const auto& name : options.ignore) {
-    for (const auto& part : text::split(name, ',')) {
-      const auto* rule = rules::findRule(text::trim(part));
-      if (!rule) {
-        streams.err << "multiarch-lint: --ignore: unknown rule '" << text::trim(part) << "'\n";
-        return kExitInputError;
-      }
-      settings.ignored.insert(std::string(rule->id));
-    }
-  }
+  if (!addIgnoredRules(options.ignore, settings.ignored, streams.err)) return kExitInputError;
   settings.severities = config.severities;
   settings.requirePragmaReason = config.requireReason;
   settings.ruleOptions.extraArchOnlyPackages = config.extraArchOnlyPackages;
-  Threshold threshold{Severity::Info};
-  if (config.failureThreshold) threshold = *config.failureThreshold;
-  if (!options.failureThreshold.empty()) {
-    const auto parsed = parseThreshold(options.failureThreshold);
-    if (!parsed) {
-      streams.err << "multiarch-lint: --failure-threshold must be error, warning, info or none\n";
-      return kExitInputError;
-    }
-    threshold = *parsed;
-  }
+  const auto threshold = thresholdOption(options.failureThreshold, config.failureThreshold.value_or(Threshold{Severity::Info}),
+                                         streams.err);
+  if (!threshold) return kExitInputError;
   const auto format = report::parseFormat(options.format);
   if (!format) {
     streams.err << "multiarch-lint: unknown format '" << options.format << "' (one of " << report::formatNames() << ")\n";
@@ -137,23 +122,11 @@ int runLint(const LintOptions& options, Streams streams) {
       inputError = true;
       streams.err << "multiarch-lint: " << input.path << ": " << *input.error << '\n';
     }
-    for (const auto& f : input.findings) failing = failing || (threshold.atLeast && f.severity >= *threshold.atLeast);
+    for (const auto& f : input.findings) failing = failing || (threshold->atLeast && f.severity >= *threshold->atLeast);
   }
 
-  report::TextOptions textOptions;
-  const bool noColorEnv = std::getenv("NO_COLOR") && *std::getenv("NO_COLOR");
-  textOptions.color = options.color == "always" ||
-                      (options.color == "auto" && options.output.empty() && streams.outIsTerminal && !noColorEnv);
-  if (options.output.empty()) {
-    report::write(*format, result, streams.out, textOptions);
-  } else {
-    std::ofstream file(options.output, std::ios::binary | std::ios::trunc);
-    if (!file) {
-      streams.err << "multiarch-lint: cannot write '" << options.output << "': " << std::strerror(errno) << '\n';
-      return kExitInputError;
-    }
-    report::write(*format, result, file, textOptions);
-  }
+  const report::TextOptions textOptions{wantsColour(options.color, options.output, streams.outIsTerminal)};
+  if (!writeReport(*format, result, options.output, textOptions, streams.out, streams.err)) return kExitInputError;
   if (inputError) return kExitInputError;
   return failing ? kExitFindings : kExitClean;
 }

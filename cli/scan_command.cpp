@@ -10,6 +10,7 @@
 #include "analyzer/text_util.h"
 #include "cli/commands.h"
 #include "cli/config.h"
+#include "cli/shared_options.h"
 #include "report/reporter.h"
 #include "rules/catalog.h"
 #include "analyzer/dockerfile/build_model.h"
@@ -44,25 +45,9 @@ int runScan(const ScanOptions& options, Streams streams) {
     }
   }
   rules::ScanSettings settings;
-  for (const auto& name : options.ignore) {
-    for (const auto& part : text::split(name, ',')) {
-      const auto* rule = rules::findRule(text::trim(part));
-      if (!rule) {
-        streams.err << "multiarch-lint: --ignore: unknown rule '" << text::trim(part) << "'\n";
-        return kExitInputError;
-      }
-      settings.ignored.insert(std::string(rule->id));
-    }
-  }
-  Threshold threshold{Severity::Info};
-  if (!options.failureThreshold.empty()) {
-    const auto parsed = parseThreshold(options.failureThreshold);
-    if (!parsed) {
-      streams.err << "multiarch-lint: --failure-threshold must be error, warning, info or none\n";
-      return kExitInputError;
-    }
-    threshold = *parsed;
-  }
+  if (!addIgnoredRules(options.ignore, settings.ignored, streams.err)) return kExitInputError;
+  const auto threshold = thresholdOption(options.failureThreshold, Threshold{Severity::Info}, streams.err);
+  if (!threshold) return kExitInputError;
 
   // --dockerfile: parse it once; each platform's layers are mapped through its history.
   std::optional<SourceText> dockerfileSource;
@@ -132,22 +117,12 @@ int runScan(const ScanOptions& options, Streams streams) {
       inputError = true;
       streams.err << "multiarch-lint: " << input << ": " << problems << '\n';
     }
-    for (const auto& f : entry.findings) failing = failing || (threshold.atLeast && f.severity >= *threshold.atLeast);
+    for (const auto& f : entry.findings) failing = failing || (threshold->atLeast && f.severity >= *threshold->atLeast);
     result.inputs.push_back(std::move(entry));
   }
 
-  const report::TextOptions textOptions{options.color == "always" || (options.color == "auto" && options.output.empty() &&
-                                                                       streams.outIsTerminal && !std::getenv("NO_COLOR"))};
-  if (options.output.empty()) {
-    report::write(*format, result, streams.out, textOptions);
-  } else {
-    std::ofstream file(options.output, std::ios::binary | std::ios::trunc);
-    if (!file) {
-      streams.err << "multiarch-lint: cannot write '" << options.output << "'\n";
-      return kExitInputError;
-    }
-    report::write(*format, result, file, textOptions);
-  }
+  const report::TextOptions textOptions{wantsColour(options.color, options.output, streams.outIsTerminal)};
+  if (!writeReport(*format, result, options.output, textOptions, streams.out, streams.err)) return kExitInputError;
   if (inputError) return kExitInputError;
   return failing ? kExitFindings : kExitClean;
 }

@@ -14,35 +14,7 @@ using namespace mal;
 
 namespace {
 
-struct Expectation {
-  std::string rule;
-  int line;  // the line the comment points at
-};
-
-// Reads `# expect:` comments and the `# fixture-platforms:` option.
-std::vector<Expectation> expectations(const SourceText& source, std::vector<Platform>& platforms) {
-  static const std::regex kExpect(R"(^\s*#\s*expect:\s*(.*)$)");
-  static const std::regex kPlatforms(R"(^\s*#\s*fixture-platforms:\s*(\S+)\s*$)");
-  std::vector<Expectation> out;
-  for (int line = 1; line <= source.lineCount(); ++line) {
-    const std::string text(source.lineText(line));
-    std::smatch m;
-    if (std::regex_match(text, m, kPlatforms)) {
-      std::vector<std::string> errors;
-      platforms = parsePlatformList(m[1].str(), errors);
-    }
-    if (!std::regex_match(text, m, kExpect)) continue;
-    int target = line + 1;
-    while (target <= source.lineCount()) {
-      const std::string next = text::trim(source.lineText(target));
-      if (!next.empty() && next[0] != '#') break;
-      ++target;
-    }
-    std::istringstream ids(m[1].str());
-    for (std::string id; ids >> id;) out.push_back({id, target});
-  }
-  return out;
-}
+using test::Expectation;
 
 // A finding meets an expectation on its line, or anywhere in the instruction starting there.
 bool meets(const Finding& f, const Expectation& e, const dockerfile::ParsedDockerfile* file) {
@@ -59,7 +31,7 @@ void runFixture(const fs::path& path) {
   INFO("fixture " << path.filename().string());
   const SourceText source(path.string(), test::readFile(path));
   std::vector<Platform> platforms = defaultTargetPlatforms();
-  auto expected = expectations(source, platforms);
+  auto expected = test::expectations(source, platforms);
   rules::LintSettings settings;
   settings.platforms = platforms;
   const auto findings = rules::lintDockerfile(source, settings);

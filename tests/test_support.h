@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -29,6 +30,46 @@ inline std::filesystem::path sharedDir() { return MAL_SHARED_DIR; }
 inline std::filesystem::path testData(const char* name) {
   const char* root = std::getenv("MAL_TEST_DATA");
   return root ? std::filesystem::path(root) / name : std::filesystem::path();
+}
+
+// The same, for a test that cannot run without it.
+#define MAL_REQUIRE_TEST_DATA(name)                                    \
+  [] {                                                                 \
+    const std::filesystem::path dir = ::mal::test::testData(name);     \
+    REQUIRE(std::filesystem::is_directory(dir));                       \
+    return dir;                                                        \
+  }()
+
+// `# expect: MA110 MA140` comments: each names the rules expected on the next line that is
+// neither blank nor a comment. `# fixture-platforms: linux/amd64,...` sets the targets.
+struct Expectation {
+  std::string rule;
+  int line;
+};
+
+inline std::vector<Expectation> expectations(const SourceText& source, std::vector<Platform>& platforms) {
+  static const std::regex kExpect(R"(^\s*#\s*expect:\s*(.*)$)");
+  static const std::regex kPlatforms(R"(^\s*#\s*fixture-platforms:\s*(\S+)\s*$)");
+  auto skippable = [&](int line) {
+    const std::string_view t = source.lineText(line);
+    const size_t first = t.find_first_not_of(" \t\r");
+    return first == std::string_view::npos || t[first] == '#';
+  };
+  std::vector<Expectation> out;
+  for (int line = 1; line <= source.lineCount(); ++line) {
+    const std::string text(source.lineText(line));
+    std::smatch m;
+    if (std::regex_match(text, m, kPlatforms)) {
+      std::vector<std::string> errors;
+      platforms = parsePlatformList(m[1].str(), errors);
+    }
+    if (!std::regex_match(text, m, kExpect)) continue;
+    int target = line + 1;
+    while (target <= source.lineCount() && skippable(target)) ++target;
+    std::istringstream ids(m[1].str());
+    for (std::string id; ids >> id;) out.push_back({id, target});
+  }
+  return out;
 }
 
 inline std::vector<Finding> lint(const std::string& dockerfile,

@@ -13,39 +13,12 @@ using namespace mal;
 
 namespace {
 
-struct Expectation {
-  std::string rule;
-  int line;
-};
-
-std::vector<Expectation> expectations(const SourceText& source, std::vector<Platform>& platforms) {
-  static const std::regex kExpect(R"(^\s*#\s*expect:\s*(.*)$)");
-  static const std::regex kPlatforms(R"(^\s*#\s*fixture-platforms:\s*(\S+)\s*$)");
-  std::vector<Expectation> out;
-  for (int line = 1; line <= source.lineCount(); ++line) {
-    const std::string t(source.lineText(line));
-    std::smatch m;
-    if (std::regex_match(t, m, kPlatforms)) {
-      std::vector<std::string> errors;
-      platforms = parsePlatformList(m[1].str(), errors);
-    }
-    if (!std::regex_match(t, m, kExpect)) continue;
-    int target = line + 1;
-    while (target <= source.lineCount() && (text::trim(source.lineText(target)).empty() ||
-                                            text::trim(source.lineText(target))[0] == '#')) {
-      ++target;
-    }
-    std::istringstream ids(m[1].str());
-    for (std::string id; ids >> id;) out.push_back({id, target});
-  }
-  return out;
-}
+using test::Expectation;
 
 }  // namespace
 
 TEST_CASE("build-context fixtures: findings sit where the fixtures expect them", "[elf][context][fixtures]") {
-  const fs::path samples = test::testData("elf-samples");
-  REQUIRE(fs::is_directory(samples));
+  const fs::path samples = MAL_REQUIRE_TEST_DATA("elf-samples");
   int fixtures = 0;
   for (const auto& entry : fs::directory_iterator(test::sourceDir() / "fixtures/context")) {
     if (!entry.is_directory()) continue;
@@ -61,7 +34,7 @@ TEST_CASE("build-context fixtures: findings sit where the fixtures expect them",
     }
     const SourceText source((root / "Dockerfile").string(), test::readFile(root / "Dockerfile"));
     std::vector<Platform> platforms = defaultTargetPlatforms();
-    auto expected = expectations(source, platforms);
+    auto expected = test::expectations(source, platforms);
     rules::LintSettings settings;
     settings.platforms = platforms;
     const rules::ContextSource context{root.string(), (root / "Dockerfile").string()};

@@ -15,11 +15,7 @@ using namespace mal;
 
 namespace {
 
-fs::path samples() {
-  const fs::path dir = test::testData("elf-samples");
-  REQUIRE(fs::is_directory(dir));
-  return dir;
-}
+fs::path samples() { return MAL_REQUIRE_TEST_DATA("elf-samples"); }
 
 elf::ElfFacts factsOf(const fs::path& path) {
   const auto result = elf::readElf(test::readFile(path));

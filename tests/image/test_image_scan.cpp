@@ -17,11 +17,7 @@ using namespace mal;
 
 namespace {
 
-fs::path fixtures() {
-  const fs::path dir = test::testData("image-fixtures");
-  REQUIRE(fs::is_directory(dir));
-  return dir;
-}
+fs::path fixtures() { return MAL_REQUIRE_TEST_DATA("image-fixtures"); }
 
 struct Scan {
   image::ScannedImage image;

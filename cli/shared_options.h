@@ -1,0 +1,24 @@
+// What `lint` and `scan` share: rule ignores, the failure threshold, colour, and writing
+// the report to stdout or a file. Each returns false (or nullopt) after a one-line error.
+#pragma once
+
+#include <optional>
+#include <ostream>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "cli/config.h"
+#include "report/reporter.h"
+
+namespace mal::cli {
+
+// Adds the ids of the named rules (ids or slugs, repeatable, comma-separated).
+bool addIgnoredRules(const std::vector<std::string>& names, std::set<std::string>& ids, std::ostream& err);
+// --failure-threshold when given, else `fallback`.
+std::optional<Threshold> thresholdOption(const std::string& text, Threshold fallback, std::ostream& err);
+bool wantsColour(const std::string& color, const std::string& output, bool terminal);
+bool writeReport(report::Format format, const report::Report& report, const std::string& output,
+                 const report::TextOptions& options, std::ostream& out, std::ostream& err);
+
+}  // namespace mal::cli
