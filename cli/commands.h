@@ -60,6 +60,17 @@ struct ScanOptions {
 };
 int runScan(const ScanOptions& options, Streams streams);
 
+struct ManifestOptions {
+  std::vector<std::string> images;
+  std::string format = "text";
+  std::string output;
+  std::string platforms;  // required platforms; empty: linux/amd64,linux/arm64
+  std::string failureThreshold;
+  std::vector<std::string> ignore;
+  std::string color = "auto";
+};
+int runManifest(const ManifestOptions& options, Streams streams);
+
 // Reads a whole file ("-" is stdin), bounded; returns false with a one-line reason.
 bool readInput(const std::string& path, std::istream& stdinStream, std::string& bytes, std::string& error);
 

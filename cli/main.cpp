@@ -40,6 +40,16 @@ int main(int argc, char** argv) {
   scanCmd->add_flag("--no-cache", scan.noCache, "Do not use the per-layer cache ($XDG_CACHE_HOME/multiarch-lint)");
   scanCmd->add_option("--color", scan.color, "auto, always or never")->check(CLI::IsMember({"auto", "always", "never"}));
 
+  ManifestOptions manifest;
+  auto* manifestCmd = app.add_subcommand("manifest", "Check an image's index: platforms, configs, digests (no layer is read)");
+  manifestCmd->add_option("images", manifest.images, "OCI layouts (directory or tar) or docker-save archives")->required();
+  manifestCmd->add_option("-f,--format", manifest.format, "Output format: " + mal::report::formatNames())->capture_default_str();
+  manifestCmd->add_option("-o,--output", manifest.output, "Write the report to FILE instead of stdout");
+  manifestCmd->add_option("--platform", manifest.platforms, "Required platforms (default linux/amd64,linux/arm64)");
+  manifestCmd->add_option("-t,--failure-threshold", manifest.failureThreshold, "Exit 1 on findings at or above: error, warning, info (default) or none");
+  manifestCmd->add_option("--ignore", manifest.ignore, "Rule ids or names to skip (repeatable, or comma-separated)");
+  manifestCmd->add_option("--color", manifest.color, "auto, always or never")->check(CLI::IsMember({"auto", "always", "never"}));
+
   RulesOptions rules;
   auto* rulesCmd = app.add_subcommand("rules", "List the rules, or explain one");
   rulesCmd->add_option("rule", rules.rule, "A rule id (MA110) or name (arch-specific-download)");
@@ -61,6 +71,7 @@ int main(int argc, char** argv) {
   if (*lintCmd) code = runLint(lint, streams);
   if (*rulesCmd) code = runRules(rules, streams);
   if (*scanCmd) code = runScan(scan, streams);
+  if (*manifestCmd) code = runManifest(manifest, streams);
   if (*parseCmd) code = runParse(parse, streams);
   std::cout.flush();
   return code;

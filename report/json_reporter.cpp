@@ -20,6 +20,7 @@ nlohmann::json findingJson(const Finding& f) {
     location["platform"] = f.location.platform;
     if (!f.location.imagePath.empty()) location["imagePath"] = f.location.imagePath;
     if (f.location.layerIndex >= 0) location["layer"] = {{"index", f.location.layerIndex}, {"digest", f.location.layerDigest}};
+    if (!f.location.pointer.empty()) location["pointer"] = f.location.pointer;
   }
   nlohmann::json out = {{"rule", f.ruleId},
                         {"name", f.slug},
@@ -46,6 +47,13 @@ void writeJson(const Report& report, std::ostream& out) {
     }
     if (input.error) errors.push_back({{"path", input.path}, {"message", *input.error}});
     for (const auto& f : input.findings) findings.push_back(findingJson(f));
+  }
+  if (!report.indexRows.empty()) {
+    auto& rows = doc["manifests"] = nlohmann::json::array();
+    for (const auto& r : report.indexRows) {
+      rows.push_back({{"input", r.input}, {"platform", r.platform}, {"digest", r.digest}, {"size", r.size},
+                      {"mediaType", r.mediaType}, {"attestation", r.attestation}});
+    }
   }
   if (!report.platforms.empty()) {
     auto& images = doc["images"] = nlohmann::json::array();

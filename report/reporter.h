@@ -33,7 +33,18 @@ struct PlatformSummary {
   std::string error;
 };
 
+// One row of `manifest`'s platform table (what `buildx imagetools inspect` shows).
+struct IndexRow {
+  std::string input;
+  std::string platform;
+  std::string digest;
+  int64_t size = 0;
+  std::string mediaType;
+  bool attestation = false;
+};
+
 struct Report {
+  std::vector<IndexRow> indexRows;  // manifest only
   std::vector<InputResult> inputs;
   std::vector<PlatformSummary> platforms;  // scan only
   std::vector<const rules::RuleInfo*> rules;  // the catalogue, for rule metadata

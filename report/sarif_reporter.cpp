@@ -109,8 +109,9 @@ void writeSarif(const Report& report, std::ostream& out) {
       nlohmann::json location = {{"physicalLocation", physical}};
       if (f.location.isImage()) {
         // A file inside an image is a logical place: platform and path.
-        location["logicalLocations"] = {{{"fullyQualifiedName", f.location.platform + ":" + f.location.imagePath},
-                                         {"kind", "resource"}}};
+        const std::string name = !f.location.imagePath.empty() ? f.location.platform + ":" + f.location.imagePath
+                                                               : f.location.image + "#" + f.location.pointer;
+        location["logicalLocations"] = {{{"fullyQualifiedName", name}, {"kind", "resource"}}};
       }
       nlohmann::json result = {{"ruleId", f.ruleId},
                                {"level", sarifLevel(f.severity)},

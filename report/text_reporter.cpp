@@ -1,5 +1,6 @@
 // Compiler-style text: `path:line:col: severity: message [MA110 slug]`, the source line,
 // and a caret under the exact range. Colour only when asked (the CLI asks on a TTY).
+#include <iomanip>
 #include <map>
 
 #include "report/reporter.h"
@@ -46,6 +47,22 @@ void writeText(const Report& report, std::ostream& out, const TextOptions& optio
   const Palette p{options.color};
   std::map<Severity, int> counts;
   int files = 0;
+  if (!report.indexRows.empty()) {
+    size_t width = 8;
+    for (const auto& row : report.indexRows) width = std::max(width, row.platform.size());
+    std::string lastInput;
+    for (const auto& row : report.indexRows) {
+      if (row.input != lastInput) {
+        out << p.bold() << row.input << p.reset() << '\n';
+        out << "  " << std::left << std::setw(static_cast<int>(width) + 2) << "PLATFORM" << std::setw(21) << "DIGEST"
+            << std::setw(10) << "SIZE" << "MEDIA TYPE\n";
+        lastInput = row.input;
+      }
+      out << "  " << std::left << std::setw(static_cast<int>(width) + 2) << row.platform << std::setw(21)
+          << row.digest.substr(0, 19) << std::setw(10) << row.size << row.mediaType
+          << (row.attestation ? "  (attestation)" : "") << '\n';
+    }
+  }
   for (const auto& summary : report.platforms) {
     out << p.bold() << summary.input << " [" << summary.platform << "]" << p.reset();
     if (!summary.error.empty()) {
@@ -72,7 +89,7 @@ void writeText(const Report& report, std::ostream& out, const TextOptions& optio
       out << p.bold() << loc.path;
       if (loc.line > 0) out << ':' << loc.line << ':' << loc.column;
       if (loc.isImage()) {
-        out << " [" << (loc.image != loc.path ? loc.image + " " : "") << loc.platform << "]"
+        out << " [" << (loc.image != loc.path ? loc.image + " " : "") << (loc.platform.empty() ? loc.pointer : loc.platform) << "]"
             << (loc.imagePath.empty() ? "" : " " + loc.imagePath);
       }
       out << ": " << p.reset() << p.severity(f.severity) << severityName(f.severity) << ": " << p.reset() << p.bold()

@@ -48,10 +48,28 @@ const std::vector<const ImageRule*>& imageRules() {
   return rules;
 }
 
+extern const IndexRule kMA301, kMA302, kMA303, kMA304, kMA305, kMA306, kMA307, kMA308, kMA309;
+
+const std::vector<const IndexRule*>& indexRules() {
+  static const std::vector<const IndexRule*> rules = {
+      &kMA301,  // missing-required-platform
+      &kMA302,  // single-platform-image
+      &kMA303,  // platform-config-mismatch
+      &kMA304,  // duplicate-platform
+      &kMA305,  // non-normalized-platform
+      &kMA306,  // blob-digest-mismatch
+      &kMA307,  // media-type-mismatch
+      &kMA308,  // unlabelled-unknown-platform
+      &kMA309,  // identical-platform-images
+  };
+  return rules;
+}
+
 std::vector<const RuleInfo*> allRules() {
   std::vector<const RuleInfo*> out;
   for (const auto* rule : dockerfileRules()) out.push_back(&rule->info);
   for (const auto* rule : imageRules()) out.push_back(&rule->info);
+  for (const auto* rule : indexRules()) out.push_back(&rule->info);
   return out;
 }
 

@@ -29,7 +29,8 @@ struct Location {
   std::string imagePath;    // "/usr/lib/libvendor.so"
   std::string layerDigest;  // "sha256:..."
   int layerIndex = -1;      // 0-based position in the manifest
-  bool isImage() const { return !platform.empty(); }
+  std::string pointer;      // index findings: the descriptor's JSON pointer, /manifests/2
+  bool isImage() const { return !platform.empty() || !pointer.empty(); }
 };
 
 struct Finding {

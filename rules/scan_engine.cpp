@@ -21,4 +21,18 @@ std::vector<Finding> scanFindings(const image::ScannedImage& scanned, const Scan
   return findings;
 }
 
+std::vector<Finding> indexFindings(const image::IndexModel& index, const std::vector<Platform>& targets,
+                                   const ScanSettings& settings) {
+  IndexFindingSink sink(index);
+  const IndexContext ctx{index, targets};
+  for (const auto* rule : indexRules()) {
+    if (!settings.ignored.count(std::string(rule->info.id))) rule->check(ctx, rule->info, sink);
+  }
+  auto findings = sink.take();
+  for (auto& f : findings) {
+    if (const auto it = settings.severities.find(f.ruleId); it != settings.severities.end()) f.severity = it->second;
+  }
+  return findings;
+}
+
 }  // namespace mal::rules

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "analyzer/image/image_reader.h"
+#include "analyzer/image/index_reader.h"
 #include "rules/finding.h"
 #include "rules/image/image_context.h"
 
@@ -19,5 +20,9 @@ struct ScanSettings {
 };
 
 std::vector<Finding> scanFindings(const image::ScannedImage& scanned, const ScanSettings& settings);
+
+// The index rules (MA3xx) on an image's index, for the target platforms.
+std::vector<Finding> indexFindings(const image::IndexModel& index, const std::vector<Platform>& targets,
+                                   const ScanSettings& settings);
 
 }  // namespace mal::rules

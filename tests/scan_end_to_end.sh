@@ -28,6 +28,16 @@ DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 "$tools/node_modules/@microsoft/sarif-mu
   "$work/scan.sarif" --output "$work/v.sarif" --log ForceOverwrite --level Error Warning >/dev/null
 count=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["runs"][0]["results"]))' "$work/v.sarif")
 [ "$count" -eq 0 ] || fail "scan SARIF: $count validation errors/warnings"
+# manifest: the platform table, findings per defect, exit codes.
+table=$("$bin" manifest "$images/good") || fail "manifest of the good image did not exit 0"
+grep -q "linux/arm64" <<<"$table" && grep -q "(attestation)" <<<"$table" || fail "manifest table: $table"
+set +e
+"$bin" manifest "$images/index-fake-multi-arch" >/dev/null; fake=$?
+"$bin" manifest "$images/does-not-exist" 2>/dev/null; missing=$?
+set -e
+[ "$fake" -eq 1 ] || fail "fake multi-arch exit $fake"
+[ "$missing" -eq 2 ] || fail "missing input exit $missing"
+
 # The second scan of the same image takes every layer from the cache.
 "$bin" scan -f json "$images/good" >/dev/null
 again=$("$bin" scan -f json "$images/good")

@@ -1,0 +1,117 @@
+#include "analyzer/image/index_reader.h"
+
+namespace mal::image {
+namespace {
+
+constexpr size_t kMaxDocument = 4 * 1024 * 1024;
+
+std::string blobKeyOf(const std::string& digest) {
+  const size_t colon = digest.find(':');
+  return "blobs/" + digest.substr(0, colon) + "/" + digest.substr(colon + 1);
+}
+
+// A blob by descriptor; `mismatch` when it exists but does not hash to its digest or size.
+std::optional<std::string> fetch(BlobStore& store, const Descriptor& d, std::string& error, bool& mismatch) {
+  auto bytes = store.readFile(blobKeyOf(d.digest), kMaxDocument, error);
+  if (!bytes) return std::nullopt;
+  MemorySource source(*bytes);
+  DigestingSource digesting(source, d.digest.substr(0, d.digest.find(':')));
+  digesting.drain();
+  const std::string actual = digesting.digest();
+  if (actual != d.digest) {
+    mismatch = true;
+    error = "blob " + d.digest + " hashes to " + actual;
+  } else if (d.size >= 0 && static_cast<int64_t>(bytes->size()) != d.size) {
+    mismatch = true;
+    error = "blob " + d.digest + " is " + std::to_string(bytes->size()) + " bytes, its descriptor says " + std::to_string(d.size);
+  }
+  return bytes;
+}
+
+void addEntry(BlobStore& store, const Descriptor& d, const std::string& pointer, IndexModel& out) {
+  IndexEntry entry{d, pointer};
+  std::string error;
+  bool mismatch = false;
+  const auto bytes = fetch(store, d, error, mismatch);
+  entry.blobDigestMismatch = mismatch;
+  if (bytes) {
+    entry.declaredMediaType = declaredMediaType(*bytes);
+    std::string parseError;
+    entry.manifest = parseManifest(*bytes, parseError);
+    if (entry.manifest) {
+      std::string configError;
+      bool configMismatch = false;
+      const auto config = fetch(store, entry.manifest->config, configError, configMismatch);
+      if (configMismatch) {
+        entry.blobDigestMismatch = true;
+        error = "config " + configError;
+      }
+      if (config) entry.config = parseConfig(*config, parseError);
+      else if (error.empty()) error = configError;
+    } else if (error.empty()) {
+      error = "manifest " + d.digest + ": " + parseError;
+    }
+  }
+  entry.blobError = error;
+  out.entries.push_back(std::move(entry));
+}
+
+}  // namespace
+
+IndexModel readIndex(BlobStore& store, const std::string& input) {
+  IndexModel out;
+  out.input = input;
+  std::string error;
+  if (!store.has("index.json")) {
+    out.errors.push_back("not an OCI layout: no index.json");
+    return out;
+  }
+  const auto json = store.readFile("index.json", kMaxDocument, error);
+  auto index = json ? parseIndex(*json, error) : std::nullopt;
+  if (!index) {
+    out.errors.push_back("index.json: " + error);
+    return out;
+  }
+  out.mediaType = index->mediaType;
+  std::string prefix = "";
+  // index.json often holds one descriptor of the image index (buildx, skopeo): descend.
+  if (index->manifests.size() == 1 && index->manifests[0].isIndex()) {
+    bool mismatch = false;
+    const auto& d = index->manifests[0];
+    const auto nested = fetch(store, d, error, mismatch);
+    auto parsed = nested ? parseIndex(*nested, error) : std::nullopt;
+    if (!parsed || mismatch) {
+      out.errors.push_back("index " + d.digest + ": " + error);
+      if (!parsed) return out;
+    }
+    out.mediaType = d.mediaType;
+    index = std::move(parsed);
+  }
+  size_t platformEntries = 0;
+  for (size_t i = 0; i < index->manifests.size(); ++i) {
+    const auto& d = index->manifests[i];
+    if (d.isIndex()) {
+      out.errors.push_back("nested index " + d.digest + " at /manifests/" + std::to_string(i) + " is not followed");
+      continue;
+    }
+    addEntry(store, d, "/manifests/" + std::to_string(i), out);
+    if (!d.isAttestation()) ++platformEntries;
+  }
+  // One plain manifest with no platform of its own: a single-platform image.
+  out.singleManifest = platformEntries == 1 && out.entries.size() == 1 && !out.entries[0].descriptor.platform;
+  return out;
+}
+
+IndexModel readIndex(const std::string& input) {
+  try {
+    auto store = openBlobStore(input);
+    return readIndex(*store, input);
+  } catch (const StreamError& e) {
+    IndexModel out;
+    out.input = input;
+    out.errors.push_back(e.what());
+    return out;
+  }
+}
+
+}  // namespace mal::image

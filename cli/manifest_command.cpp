@@ -1,0 +1,61 @@
+// `multiarch-lint manifest IMAGE...`: the platform table and the index checks, without
+// reading a single layer.
+#include <ostream>
+
+#include "analyzer/image/index_reader.h"
+#include "cli/commands.h"
+#include "cli/shared_options.h"
+#include "rules/catalog.h"
+#include "rules/scan_engine.h"
+
+namespace mal::cli {
+
+int runManifest(const ManifestOptions& options, Streams streams) {
+  const auto format = report::parseFormat(options.format);
+  if (!format) {
+    streams.err << "multiarch-lint: unknown format '" << options.format << "' (one of " << report::formatNames() << ")\n";
+    return kExitInputError;
+  }
+  std::vector<Platform> targets = defaultTargetPlatforms();
+  if (!options.platforms.empty()) {
+    std::vector<std::string> errors;
+    targets = parsePlatformList(options.platforms, errors);
+    if (!errors.empty() || targets.empty()) {
+      streams.err << "multiarch-lint: --platform: " << (errors.empty() ? "no platform given" : errors.front()) << '\n';
+      return kExitInputError;
+    }
+  }
+  rules::ScanSettings settings;
+  if (!addIgnoredRules(options.ignore, settings.ignored, streams.err)) return kExitInputError;
+  const auto threshold = thresholdOption(options.failureThreshold, Threshold{Severity::Info}, streams.err);
+  if (!threshold) return kExitInputError;
+
+  report::Report result;
+  result.rules = rules::allRules();
+  bool inputError = false, failing = false;
+  for (const auto& input : options.images) {
+    const auto index = image::readIndex(input);
+    report::InputResult entry{input, rules::indexFindings(index, targets, settings), std::nullopt};
+    for (const auto& e : index.entries) {
+      std::string platform = e.descriptor.platform ? e.descriptor.platform->str() : e.descriptor.rawPlatform;
+      if (platform.empty() && e.config && e.config->platform()) platform = e.config->platform()->str();
+      result.indexRows.push_back({input, platform.empty() ? "-" : platform, e.descriptor.digest, e.descriptor.size,
+                                  e.descriptor.mediaType, e.descriptor.isAttestation()});
+    }
+    if (!index.errors.empty()) {
+      std::string problems;
+      for (const auto& e : index.errors) problems += (problems.empty() ? "" : "; ") + e;
+      entry.error = problems;
+      inputError = true;
+      streams.err << "multiarch-lint: " << input << ": " << problems << '\n';
+    }
+    for (const auto& f : entry.findings) failing = failing || (threshold->atLeast && f.severity >= *threshold->atLeast);
+    result.inputs.push_back(std::move(entry));
+  }
+  const report::TextOptions textOptions{wantsColour(options.color, options.output, streams.outIsTerminal)};
+  if (!writeReport(*format, result, options.output, textOptions, streams.out, streams.err)) return kExitInputError;
+  if (inputError) return kExitInputError;
+  return failing ? kExitFindings : kExitClean;
+}
+
+}  // namespace mal::cli

@@ -1,0 +1,38 @@
+#include <algorithm>
+#include <map>
+
+#include "rules/index/index_context.h"
+
+namespace mal::rules {
+namespace {
+
+void check(const IndexContext& ctx, const RuleInfo& rule, IndexFindingSink& out) {
+  for (const auto& e : ctx.index.entries) {
+    const auto& described = e.descriptor.mediaType;
+    if (!e.declaredMediaType.empty() && !described.empty() && e.declaredMediaType != described) {
+      out.report(rule, &e, e.pointer + " is described as " + described + " but declares " + e.declaredMediaType,
+                 "describe each manifest with the media type it declares");
+    } else if (ctx.index.mediaType == image::media::kDockerList && described == image::media::kOciManifest) {
+      out.report(rule, &e, e.pointer + " is an OCI manifest inside a Docker manifest list",
+                 "use an OCI index for OCI manifests, or Docker manifests in a Docker list");
+    }
+  }
+}
+
+}  // namespace
+
+extern const IndexRule kMA307 = {
+    {.id = "MA307",
+     .slug = "media-type-mismatch",
+     .severity = Severity::Warning,
+     .analysis = Analysis::Index,
+     .summary = "A descriptor's media type disagrees with the content, or a Docker list mixes OCI manifests",
+     .what = "A descriptor whose mediaType differs from the mediaType the manifest declares itself, or a Docker manifest list holding OCI manifests.",
+     .why = "Clients choose the parser by the declared type: a mismatch makes strict registries and runtimes reject the manifest, and older Docker clients cannot read OCI entries in a Docker list.",
+     .example = "/manifests/0 is described as application/vnd.oci.image.manifest.v1+json but declares application/vnd.docker.distribution.manifest.v2+json",
+     .fix = "Keep one family of media types per index (all OCI or all Docker) and describe each manifest with its own type.",
+     .bad = {},
+     .good = {}},
+    check};
+
+}  // namespace mal::rules

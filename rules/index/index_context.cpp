@@ -1,0 +1,29 @@
+#include "rules/index/index_context.h"
+
+namespace mal::rules {
+
+void IndexFindingSink::report(const RuleInfo& rule, const image::IndexEntry* entry, std::string message, std::string fix) {
+  Finding f;
+  f.ruleId = std::string(rule.id);
+  f.slug = std::string(rule.slug);
+  f.severity = rule.severity;
+  f.message = std::move(message);
+  f.fix = std::move(fix);
+  f.location.path = index_.input;
+  f.location.image = index_.input;
+  f.location.pointer = entry ? entry->pointer : "/manifests";
+  if (entry) f.location.platform = entryPlatform(*entry);
+  findings_.push_back(std::move(f));
+}
+
+bool platformMatches(const Platform& entry, const Platform& wanted) {
+  if (entry.os != wanted.os || entry.architecture != wanted.architecture) return false;
+  return wanted.variant.empty() || entry.variant == wanted.variant;
+}
+
+std::string entryPlatform(const image::IndexEntry& entry) {
+  if (entry.descriptor.platform) return entry.descriptor.platform->str();
+  return entry.descriptor.rawPlatform.empty() ? "(no platform)" : entry.descriptor.rawPlatform;
+}
+
+}  // namespace mal::rules

@@ -1,0 +1,37 @@
+// What an index rule reads (the index model, the target platforms) and where it writes.
+#pragma once
+
+#include <vector>
+
+#include "analyzer/image/index_reader.h"
+#include "rules/rule.h"
+
+namespace mal::rules {
+
+struct IndexContext {
+  const image::IndexModel& index;
+  const std::vector<Platform>& targets;
+};
+
+class IndexFindingSink {
+ public:
+  explicit IndexFindingSink(const image::IndexModel& index) : index_(index) {}
+  void report(const RuleInfo& rule, const image::IndexEntry* entry, std::string message, std::string fix = {});
+  std::vector<Finding> take() { return std::move(findings_); }
+
+ private:
+  const image::IndexModel& index_;
+  std::vector<Finding> findings_;
+};
+
+struct IndexRule {
+  RuleInfo info;
+  void (*check)(const IndexContext&, const RuleInfo&, IndexFindingSink&);
+};
+
+// Platform matching as containerd does it for a pull: same os and architecture, and the
+// variant when the wanted one names it (arm64's v8 is the default and may be dropped).
+bool platformMatches(const Platform& entry, const Platform& wanted);
+std::string entryPlatform(const image::IndexEntry& entry);  // "linux/arm64", or the raw text
+
+}  // namespace mal::rules
