@@ -115,20 +115,10 @@ int runLint(const LintOptions& options, Streams streams) {
     result.inputs.push_back({path, rules::lintDockerfile(source, settings, context ? &*context : nullptr), std::nullopt});
   }
 
-  bool inputError = false;
-  bool failing = false;
   for (const auto& input : result.inputs) {
-    if (input.error) {
-      inputError = true;
-      streams.err << "multiarch-lint: " << input.path << ": " << *input.error << '\n';
-    }
-    for (const auto& f : input.findings) failing = failing || (threshold->atLeast && f.severity >= *threshold->atLeast);
+    if (input.error) streams.err << "multiarch-lint: " << input.path << ": " << *input.error << '\n';
   }
-
-  const report::TextOptions textOptions{wantsColour(options.color, options.output, streams.outIsTerminal)};
-  if (!writeReport(*format, result, options.output, textOptions, streams.out, streams.err)) return kExitInputError;
-  if (inputError) return kExitInputError;
-  return failing ? kExitFindings : kExitClean;
+  return finishReport(*format, result, options.output, options.color, *threshold, streams);
 }
 
 }  // namespace mal::cli

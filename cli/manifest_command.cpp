@@ -32,7 +32,6 @@ int runManifest(const ManifestOptions& options, Streams streams) {
 
   report::Report result;
   result.rules = rules::allRules();
-  bool inputError = false, failing = false;
   for (const auto& input : options.images) {
     const auto index = image::readIndex(input);
     report::InputResult entry{input, rules::indexFindings(index, targets, settings), std::nullopt};
@@ -46,16 +45,11 @@ int runManifest(const ManifestOptions& options, Streams streams) {
       std::string problems;
       for (const auto& e : index.errors) problems += (problems.empty() ? "" : "; ") + e;
       entry.error = problems;
-      inputError = true;
       streams.err << "multiarch-lint: " << input << ": " << problems << '\n';
     }
-    for (const auto& f : entry.findings) failing = failing || (threshold->atLeast && f.severity >= *threshold->atLeast);
     result.inputs.push_back(std::move(entry));
   }
-  const report::TextOptions textOptions{wantsColour(options.color, options.output, streams.outIsTerminal)};
-  if (!writeReport(*format, result, options.output, textOptions, streams.out, streams.err)) return kExitInputError;
-  if (inputError) return kExitInputError;
-  return failing ? kExitFindings : kExitClean;
+  return finishReport(*format, result, options.output, options.color, *threshold, streams);
 }
 
 }  // namespace mal::cli

@@ -70,7 +70,6 @@ int runScan(const ScanOptions& options, Streams streams) {
   }
   report::Report result;
   result.rules = rules::allRules();
-  bool inputError = false, failing = false;
   for (const auto& input : options.images) {
     current = input;
     const auto scanned = image::scanImage(input, scan);
@@ -109,22 +108,13 @@ int runScan(const ScanOptions& options, Streams streams) {
       result.platforms.push_back(std::move(summary));
     }
     if (scanned.platforms.empty() && problems.empty()) problems = "no platform to scan";
-    if (!scanned.platforms.empty() && !options.platforms.empty() && problems.empty() && scanned.platforms.empty()) {
-      problems = "none of the requested platforms is in the image";
-    }
     if (!problems.empty()) {
       entry.error = problems;
-      inputError = true;
       streams.err << "multiarch-lint: " << input << ": " << problems << '\n';
     }
-    for (const auto& f : entry.findings) failing = failing || (threshold->atLeast && f.severity >= *threshold->atLeast);
     result.inputs.push_back(std::move(entry));
   }
-
-  const report::TextOptions textOptions{wantsColour(options.color, options.output, streams.outIsTerminal)};
-  if (!writeReport(*format, result, options.output, textOptions, streams.out, streams.err)) return kExitInputError;
-  if (inputError) return kExitInputError;
-  return failing ? kExitFindings : kExitClean;
+  return finishReport(*format, result, options.output, options.color, *threshold, streams);
 }
 
 }  // namespace mal::cli

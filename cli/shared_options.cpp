@@ -51,4 +51,17 @@ bool writeReport(report::Format format, const report::Report& result, const std:
   return true;
 }
 
+int finishReport(report::Format format, const report::Report& report, const std::string& output, const std::string& color,
+                 const Threshold& threshold, Streams streams) {
+  const report::TextOptions options{wantsColour(color, output, streams.outIsTerminal)};
+  if (!writeReport(format, report, output, options, streams.out, streams.err)) return kExitInputError;
+  bool inputError = false, failing = false;
+  for (const auto& input : report.inputs) {
+    inputError = inputError || input.error.has_value();
+    for (const auto& f : input.findings) failing = failing || (threshold.atLeast && f.severity >= *threshold.atLeast);
+  }
+  if (inputError) return kExitInputError;
+  return failing ? kExitFindings : kExitClean;
+}
+
 }  // namespace mal::cli

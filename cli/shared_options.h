@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/commands.h"
 #include "cli/config.h"
 #include "report/reporter.h"
 
@@ -20,5 +21,10 @@ std::optional<Threshold> thresholdOption(const std::string& text, Threshold fall
 bool wantsColour(const std::string& color, const std::string& output, bool terminal);
 bool writeReport(report::Format format, const report::Report& report, const std::string& output,
                  const report::TextOptions& options, std::ostream& out, std::ostream& err);
+
+// Writes the report and returns the exit code: 2 when an input could not be analysed,
+// 1 when a finding is at or above the threshold, else 0.
+int finishReport(report::Format format, const report::Report& report, const std::string& output, const std::string& color,
+                 const Threshold& threshold, Streams streams);
 
 }  // namespace mal::cli

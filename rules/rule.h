@@ -2,6 +2,7 @@
 // and good snippets that the catalogue test runs (ShellCheck's verify / verifyNot).
 #pragma once
 
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -26,5 +27,16 @@ struct RuleInfo {
   std::vector<std::string_view> good;  // each must give none
   bool needsBuildContext = false;      // fires only on files read from the build context
 };
+
+// A finding of `rule` at its default severity; the sink fills in the location.
+inline Finding findingFor(const RuleInfo& rule, std::string message, std::string fix) {
+  Finding f;
+  f.ruleId = std::string(rule.id);
+  f.slug = std::string(rule.slug);
+  f.severity = rule.severity;
+  f.message = std::move(message);
+  f.fix = std::move(fix);
+  return f;
+}
 
 }  // namespace mal::rules

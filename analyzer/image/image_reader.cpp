@@ -16,7 +16,6 @@ namespace fs = std::filesystem;
 namespace mal::image {
 namespace {
 
-constexpr size_t kMaxDocument = 4 * 1024 * 1024;       // manifests, configs, index.json
 constexpr size_t kKeepInMemory = 4 * 1024 * 1024;      // tar entries up to this are read in pass 1 ...
 constexpr size_t kMemoryBudget = 48 * 1024 * 1024;     // ... while they fit in this much memory
 
@@ -165,11 +164,6 @@ class TarStore : public BlobStore {
   size_t held_ = 0;
 };
 
-std::string blobKey(const std::string& digest) {
-  const size_t colon = digest.find(':');
-  return "blobs/" + digest.substr(0, colon) + "/" + digest.substr(colon + 1);
-}
-
 std::string sha256Of(const std::string& bytes) {
   MemorySource source(bytes);
   DigestingSource digesting(source, "sha256");
@@ -177,23 +171,11 @@ std::string sha256Of(const std::string& bytes) {
   return digesting.digest();
 }
 
-// A small blob by descriptor, checked against its size and digest.
+// A small blob, or nullopt when it is missing or not what its descriptor says.
 std::optional<std::string> readBlob(BlobStore& store, const Descriptor& d, std::string& error) {
-  auto bytes = store.readFile(blobKey(d.digest), kMaxDocument, error);
-  if (!bytes) return std::nullopt;
-  if (d.size >= 0 && static_cast<int64_t>(bytes->size()) != d.size) {
-    error = "blob " + d.digest + " is " + std::to_string(bytes->size()) + " bytes, its descriptor says " + std::to_string(d.size);
-    return std::nullopt;
-  }
-  const std::string algorithm = d.digest.substr(0, d.digest.find(':'));
-  MemorySource source(*bytes);
-  DigestingSource digesting(source, algorithm);
-  digesting.drain();
-  if (const std::string actual = digesting.digest(); actual != d.digest) {
-    error = "blob " + d.digest + " does not match its digest (it hashes to " + actual + ")";
-    return std::nullopt;
-  }
-  return bytes;
+  bool mismatch = false;
+  auto bytes = fetchBlob(store, d, error, mismatch);
+  return mismatch ? std::nullopt : bytes;
 }
 
 bool wanted(const ScanOptions& options, const Platform& p) {
@@ -263,7 +245,7 @@ void addLegacyDockerArchive(BlobStore& store, const std::string& manifestJson, c
     PlatformImage image;
     std::string error;
     const std::string configKey = keyOf(item["Config"].get<std::string>());
-    const auto configJson = store.readFile(configKey, kMaxDocument, error);
+    const auto configJson = store.readFile(configKey, kMaxDocumentBytes, error);
     const auto config = configJson ? parseConfig(*configJson, error) : std::nullopt;
     if (!config) {
       image.error = configKey + ": " + error;
@@ -296,6 +278,27 @@ void addLegacyDockerArchive(BlobStore& store, const std::string& manifestJson, c
 
 }  // namespace
 
+std::string blobKey(const std::string& digest) {
+  const size_t colon = digest.find(':');
+  return "blobs/" + digest.substr(0, colon) + "/" + digest.substr(colon + 1);
+}
+
+std::optional<std::string> fetchBlob(BlobStore& store, const Descriptor& d, std::string& error, bool& mismatch) {
+  auto bytes = store.readFile(blobKey(d.digest), kMaxDocumentBytes, error);
+  if (!bytes) return std::nullopt;
+  MemorySource source(*bytes);
+  DigestingSource digesting(source, d.digest.substr(0, d.digest.find(':')));
+  digesting.drain();
+  if (const std::string actual = digesting.digest(); actual != d.digest) {
+    mismatch = true;
+    error = "blob " + d.digest + " does not match its digest (it hashes to " + actual + ")";
+  } else if (d.size >= 0 && static_cast<int64_t>(bytes->size()) != d.size) {
+    mismatch = true;
+    error = "blob " + d.digest + " is " + std::to_string(bytes->size()) + " bytes, its descriptor says " + std::to_string(d.size);
+  }
+  return bytes;
+}
+
 std::unique_ptr<BlobStore> openBlobStore(const std::string& input) {
   std::error_code ec;
   if (fs::is_directory(input, ec)) return std::make_unique<DirectoryStore>(input);
@@ -321,7 +324,7 @@ ScannedImage scanImage(BlobStore& store, const std::string& input, const ScanOpt
   std::string error;
   if (store.has("index.json")) {
     out.kind = store.has("manifest.json") ? "docker-archive" : "oci-layout";
-    const auto json = store.readFile("index.json", kMaxDocument, error);
+    const auto json = store.readFile("index.json", kMaxDocumentBytes, error);
     const auto index = json ? parseIndex(*json, error) : std::nullopt;
     if (!index) {
       out.errors.push_back("index.json: " + error);
@@ -330,7 +333,7 @@ ScannedImage scanImage(BlobStore& store, const std::string& input, const ScanOpt
     addOciIndex(store, *index, options, out, 0);
   } else if (store.has("manifest.json")) {
     out.kind = "docker-archive";
-    const auto json = store.readFile("manifest.json", kMaxDocument, error);
+    const auto json = store.readFile("manifest.json", kMaxDocumentBytes, error);
     if (!json) {
       out.errors.push_back(error);
       return out;

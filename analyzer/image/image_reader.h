@@ -33,6 +33,17 @@ class BlobStore {
                            const std::function<void(const std::string& key, ByteSource& source)>& visit) = 0;
 };
 
+// The largest JSON document (index, manifest, config) read into memory.
+inline constexpr size_t kMaxDocumentBytes = 4 * 1024 * 1024;
+
+// "sha256:<hex>" -> "blobs/sha256/<hex>", the blob's key in a store.
+std::string blobKey(const std::string& digest);
+
+// A small blob by descriptor, checked against its digest and size. The bytes come back
+// whenever they could be read; `mismatch` is set (with `error`) when they are not what
+// the descriptor says, so the index rules can still report what the blob declares.
+std::optional<std::string> fetchBlob(BlobStore& store, const Descriptor& d, std::string& error, bool& mismatch);
+
 // A directory or a tar file, whichever `input` is; throws StreamError when it is neither.
 std::unique_ptr<BlobStore> openBlobStore(const std::string& input);
 

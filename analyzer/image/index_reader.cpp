@@ -3,36 +3,11 @@
 namespace mal::image {
 namespace {
 
-constexpr size_t kMaxDocument = 4 * 1024 * 1024;
-
-std::string blobKeyOf(const std::string& digest) {
-  const size_t colon = digest.find(':');
-  return "blobs/" + digest.substr(0, colon) + "/" + digest.substr(colon + 1);
-}
-
-// A blob by descriptor; `mismatch` when it exists but does not hash to its digest or size.
-std::optional<std::string> fetch(BlobStore& store, const Descriptor& d, std::string& error, bool& mismatch) {
-  auto bytes = store.readFile(blobKeyOf(d.digest), kMaxDocument, error);
-  if (!bytes) return std::nullopt;
-  MemorySource source(*bytes);
-  DigestingSource digesting(source, d.digest.substr(0, d.digest.find(':')));
-  digesting.drain();
-  const std::string actual = digesting.digest();
-  if (actual != d.digest) {
-    mismatch = true;
-    error = "blob " + d.digest + " hashes to " + actual;
-  } else if (d.size >= 0 && static_cast<int64_t>(bytes->size()) != d.size) {
-    mismatch = true;
-    error = "blob " + d.digest + " is " + std::to_string(bytes->size()) + " bytes, its descriptor says " + std::to_string(d.size);
-  }
-  return bytes;
-}
-
 void addEntry(BlobStore& store, const Descriptor& d, const std::string& pointer, IndexModel& out) {
   IndexEntry entry{d, pointer};
   std::string error;
   bool mismatch = false;
-  const auto bytes = fetch(store, d, error, mismatch);
+  const auto bytes = fetchBlob(store, d, error, mismatch);
   entry.blobDigestMismatch = mismatch;
   if (bytes) {
     entry.declaredMediaType = declaredMediaType(*bytes);
@@ -41,7 +16,7 @@ void addEntry(BlobStore& store, const Descriptor& d, const std::string& pointer,
     if (entry.manifest) {
       std::string configError;
       bool configMismatch = false;
-      const auto config = fetch(store, entry.manifest->config, configError, configMismatch);
+      const auto config = fetchBlob(store, entry.manifest->config, configError, configMismatch);
       if (configMismatch) {
         entry.blobDigestMismatch = true;
         error = "config " + configError;
@@ -66,7 +41,7 @@ IndexModel readIndex(BlobStore& store, const std::string& input) {
     out.errors.push_back("not an OCI layout: no index.json");
     return out;
   }
-  const auto json = store.readFile("index.json", kMaxDocument, error);
+  const auto json = store.readFile("index.json", kMaxDocumentBytes, error);
   auto index = json ? parseIndex(*json, error) : std::nullopt;
   if (!index) {
     out.errors.push_back("index.json: " + error);
@@ -78,7 +53,7 @@ IndexModel readIndex(BlobStore& store, const std::string& input) {
   if (index->manifests.size() == 1 && index->manifests[0].isIndex()) {
     bool mismatch = false;
     const auto& d = index->manifests[0];
-    const auto nested = fetch(store, d, error, mismatch);
+    const auto nested = fetchBlob(store, d, error, mismatch);
     auto parsed = nested ? parseIndex(*nested, error) : std::nullopt;
     if (!parsed || mismatch) {
       out.errors.push_back("index " + d.digest + ": " + error);

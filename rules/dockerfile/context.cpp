@@ -15,12 +15,8 @@ std::vector<Platform> DockerfileContext::targetsOtherThan(const Platform& platfo
 
 void FindingSink::report(const RuleInfo& rule, Span span, std::string message, std::string fix,
                          std::optional<Severity> severity) {
-  Finding f;
-  f.ruleId = std::string(rule.id);
-  f.slug = std::string(rule.slug);
+  Finding f = findingFor(rule, std::move(message), std::move(fix));
   f.severity = severity.value_or(rule.severity);
-  f.message = std::move(message);
-  f.fix = std::move(fix);
   const Position start = source_.position(span.begin);
   const Position end = source_.position(span.end);
   f.location = {source_.path(), start.line, start.column, end.line, end.column,

@@ -4,12 +4,7 @@ namespace mal::rules {
 
 void ImageFindingSink::report(const RuleInfo& rule, const std::string& path, int layer, std::string message,
                               std::string fix) {
-  Finding f;
-  f.ruleId = std::string(rule.id);
-  f.slug = std::string(rule.slug);
-  f.severity = rule.severity;
-  f.message = std::move(message);
-  f.fix = std::move(fix);
+  Finding f = findingFor(rule, std::move(message), std::move(fix));
   f.location.path = scanned_.input;
   f.location.image = scanned_.input;
   f.location.platform = image_.platform.str();

@@ -3,12 +3,7 @@
 namespace mal::rules {
 
 void IndexFindingSink::report(const RuleInfo& rule, const image::IndexEntry* entry, std::string message, std::string fix) {
-  Finding f;
-  f.ruleId = std::string(rule.id);
-  f.slug = std::string(rule.slug);
-  f.severity = rule.severity;
-  f.message = std::move(message);
-  f.fix = std::move(fix);
+  Finding f = findingFor(rule, std::move(message), std::move(fix));
   f.location.path = index_.input;
   f.location.image = index_.input;
   f.location.pointer = entry ? entry->pointer : "/manifests";
