@@ -58,4 +58,9 @@ std::vector<Platform> defaultTargetPlatforms() {
   return {Platform{"linux", "amd64", ""}, Platform{"linux", "arm64", ""}};
 }
 
+bool platformMatches(const Platform& entry, const Platform& wanted) {
+  if (entry.os != wanted.os || entry.architecture != wanted.architecture) return false;
+  return wanted.variant.empty() || entry.variant == wanted.variant;
+}
+
 }  // namespace mal

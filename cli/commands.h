@@ -12,6 +12,13 @@ namespace mal::cli {
 // above it; an input that could not be analysed (after all the others were).
 enum ExitCode { kExitClean = 0, kExitFindings = 1, kExitInputError = 2 };
 
+// How registries are reached (scan, manifest, lint --resolve).
+struct RegistryFlags {
+  std::vector<std::string> insecure;  // hosts where plain HTTP or unverified TLS is allowed
+  std::string caFile;                 // extra CA certificates for private registries
+  long timeoutSeconds = 30;           // connect, and silence while reading
+};
+
 struct LintOptions {
   std::vector<std::string> paths;
   std::string format = "text";
@@ -24,6 +31,9 @@ struct LintOptions {
   std::string color = "auto";     // auto | always | never
   std::string contextDir;         // empty: each Dockerfile's directory
   bool noContext = false;         // judge copied files by name only
+  bool resolve = false;           // look base images up in their registries (MA104, MA105)
+  long resolveTtlSeconds = 24 * 3600;  // how long a looked-up tag stays fresh in the cache
+  RegistryFlags registry;
 };
 
 struct Streams {
@@ -57,6 +67,7 @@ struct ScanOptions {
   std::string color = "auto";
   std::string dockerfile;  // locate findings also on the instruction that made their layer
   bool noCache = false;    // do not read or write the per-layer cache
+  RegistryFlags registry;
 };
 int runScan(const ScanOptions& options, Streams streams);
 
@@ -68,6 +79,8 @@ struct ManifestOptions {
   std::string failureThreshold;
   std::vector<std::string> ignore;
   std::string color = "auto";
+  bool noCache = false;
+  RegistryFlags registry;
 };
 int runManifest(const ManifestOptions& options, Streams streams);
 

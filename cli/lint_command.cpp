@@ -9,6 +9,9 @@
 #include "cli/commands.h"
 #include "cli/config.h"
 #include "cli/file_discovery.h"
+#include "cli/image_input.h"
+#include "analyzer/image/layer_cache.h"
+#include "analyzer/registry/base_image.h"
 #include "cli/shared_options.h"
 #include "report/reporter.h"
 #include "rules/catalog.h"
@@ -91,6 +94,26 @@ int runLint(const LintOptions& options, Streams streams) {
     return kExitInputError;
   }
 
+  // --resolve: base images are looked up once per run (and cached for --resolve-ttl).
+  std::optional<registry::RegistryClient> client;
+  std::optional<registry::BaseImageResolver> resolver;
+  std::map<std::string, std::pair<std::optional<registry::BaseImageFacts>, std::string>> answers;
+  std::vector<std::string> lookupErrors;  // of the Dockerfile being linted
+  rules::BaseImageLookup lookup = [&](const std::string& image) {
+    auto it = answers.find(image);
+    if (it == answers.end()) {
+      std::string error;
+      auto facts = resolver->resolve(image, error);
+      it = answers.emplace(image, std::make_pair(std::move(facts), error)).first;
+    }
+    if (!it->second.first) lookupErrors.push_back("cannot resolve base image '" + image + "': " + it->second.second);
+    return it->second.first;
+  };
+  if (options.resolve) {
+    client.emplace(clientOptions(options.registry));
+    resolver.emplace(*client, image::LayerCache::defaultDirectory(), options.resolveTtlSeconds);
+  }
+
   // Analyse every input; one that cannot be read does not stop the others.
   report::Report result;
   result.rules = rules::allRules();
@@ -112,7 +135,12 @@ int runLint(const LintOptions& options, Streams streams) {
                                                           : std::filesystem::path(path).parent_path().string();
       context = rules::ContextSource{dir.empty() ? "." : dir, path == "-" ? "" : path};
     }
-    result.inputs.push_back({path, rules::lintDockerfile(source, settings, context ? &*context : nullptr), std::nullopt});
+    lookupErrors.clear();
+    auto findings = rules::lintDockerfile(source, settings, context ? &*context : nullptr, options.resolve ? &lookup : nullptr);
+    // A base image that could not be looked up was not checked: the file is not reported clean.
+    std::optional<std::string> problem;
+    for (const auto& e : lookupErrors) problem = (problem ? *problem + "; " : "") + e;
+    result.inputs.push_back({path, std::move(findings), problem});
   }
 
   for (const auto& input : result.inputs) {

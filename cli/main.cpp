@@ -10,6 +10,15 @@
 int main(int argc, char** argv) {
   using namespace mal::cli;
   std::ios::sync_with_stdio(false);
+  // The registry options scan, manifest and lint --resolve share.
+  const auto addRegistryOptions = [](CLI::App* command, RegistryFlags& flags) {
+    command->add_option("--insecure-registry", flags.insecure,
+                        "A registry (host[:port]) reached over plain HTTP or unverified TLS (repeatable)");
+    command->add_option("--registry-ca", flags.caFile, "CA certificates (PEM) a private registry's TLS certificate is checked against");
+    command->add_option("--registry-timeout", flags.timeoutSeconds, "Seconds to connect, and of silence while reading, before a registry request fails")
+        ->capture_default_str()->check(CLI::Range(1, 3600));
+  };
+
   CLI::App app{"multiarch-lint: finds what breaks a container build on other CPU architectures"};
   app.set_version_flag("--version", std::string("multiarch-lint ") + MAL_VERSION);
   app.require_subcommand(1);
@@ -26,10 +35,14 @@ int main(int argc, char** argv) {
   lintCmd->add_option("--ignore", lint.ignore, "Rule ids or names to skip (repeatable, or comma-separated)");
   lintCmd->add_option("--context", lint.contextDir, "The build context: COPY/ADD sources are read and their ELF machine checked (default: the Dockerfile's directory)");
   lintCmd->add_flag("--no-context", lint.noContext, "Do not read the build context (copied files are judged by name)");
+  lintCmd->add_flag("--resolve", lint.resolve, "Look each base image up in its registry: MA104 (a target platform missing) and MA105 (a digest of one platform)");
+  lintCmd->add_option("--resolve-ttl", lint.resolveTtlSeconds, "Seconds a looked-up tag is trusted from the cache (0: always ask the registry)")
+      ->capture_default_str()->check(CLI::Range(0L, 365L * 24 * 3600));
+  addRegistryOptions(lintCmd, lint.registry);
   lintCmd->add_option("--color", lint.color, "auto, always or never")->check(CLI::IsMember({"auto", "always", "never"}));
 
   ScanOptions scan;
-  auto* scanCmd = app.add_subcommand("scan", "Scan built images: OCI layout (directory or tar) or docker-save archive");
+  auto* scanCmd = app.add_subcommand("scan", "Scan built images: OCI layout (directory or tar), docker-save archive, or a registry image reference");
   scanCmd->add_option("images", scan.images, "Images to scan")->required();
   scanCmd->add_option("-f,--format", scan.format, "Output format: " + mal::report::formatNames())->capture_default_str();
   scanCmd->add_option("-o,--output", scan.output, "Write the report to FILE instead of stdout");
@@ -38,16 +51,19 @@ int main(int argc, char** argv) {
   scanCmd->add_option("--ignore", scan.ignore, "Rule ids or names to skip (repeatable, or comma-separated)");
   scanCmd->add_option("--dockerfile", scan.dockerfile, "The Dockerfile the image was built from: findings are also located on the instruction that made their layer");
   scanCmd->add_flag("--no-cache", scan.noCache, "Do not use the per-layer cache ($XDG_CACHE_HOME/multiarch-lint)");
+  addRegistryOptions(scanCmd, scan.registry);
   scanCmd->add_option("--color", scan.color, "auto, always or never")->check(CLI::IsMember({"auto", "always", "never"}));
 
   ManifestOptions manifest;
   auto* manifestCmd = app.add_subcommand("manifest", "Check an image's index: platforms, configs, digests (no layer is read)");
-  manifestCmd->add_option("images", manifest.images, "OCI layouts (directory or tar) or docker-save archives")->required();
+  manifestCmd->add_option("images", manifest.images, "OCI layouts (directory or tar), docker-save archives, or registry image references")->required();
   manifestCmd->add_option("-f,--format", manifest.format, "Output format: " + mal::report::formatNames())->capture_default_str();
   manifestCmd->add_option("-o,--output", manifest.output, "Write the report to FILE instead of stdout");
   manifestCmd->add_option("--platform", manifest.platforms, "Required platforms (default linux/amd64,linux/arm64)");
   manifestCmd->add_option("-t,--failure-threshold", manifest.failureThreshold, "Exit 1 on findings at or above: error, warning, info (default) or none");
   manifestCmd->add_option("--ignore", manifest.ignore, "Rule ids or names to skip (repeatable, or comma-separated)");
+  manifestCmd->add_flag("--no-cache", manifest.noCache, "Do not use the manifest cache ($XDG_CACHE_HOME/multiarch-lint)");
+  addRegistryOptions(manifestCmd, manifest.registry);
   manifestCmd->add_option("--color", manifest.color, "auto, always or never")->check(CLI::IsMember({"auto", "always", "never"}));
 
   RulesOptions rules;

@@ -3,7 +3,9 @@
 #include <ostream>
 
 #include "analyzer/image/index_reader.h"
+#include "analyzer/image/layer_cache.h"
 #include "cli/commands.h"
+#include "cli/image_input.h"
 #include "cli/shared_options.h"
 #include "rules/catalog.h"
 #include "rules/scan_engine.h"
@@ -32,8 +34,16 @@ int runManifest(const ManifestOptions& options, Streams streams) {
 
   report::Report result;
   result.rules = rules::allRules();
+  ImageInputs inputs(options.registry, options.noCache ? "" : image::LayerCache::defaultDirectory());
   for (const auto& input : options.images) {
-    const auto index = image::readIndex(input);
+    image::IndexModel index;
+    std::string openError;
+    if (auto store = inputs.open(input, openError)) {
+      index = image::readIndex(*store, input);
+    } else {
+      index.input = input;
+      index.errors.push_back(openError);
+    }
     report::InputResult entry{input, rules::indexFindings(index, targets, settings), std::nullopt};
     for (const auto& e : index.entries) {
       std::string platform = e.descriptor.platform ? e.descriptor.platform->str() : e.descriptor.rawPlatform;

@@ -10,6 +10,7 @@
 #include "analyzer/text_util.h"
 #include "cli/commands.h"
 #include "cli/config.h"
+#include "cli/image_input.h"
 #include "cli/shared_options.h"
 #include "report/reporter.h"
 #include "rules/catalog.h"
@@ -70,9 +71,17 @@ int runScan(const ScanOptions& options, Streams streams) {
   }
   report::Report result;
   result.rules = rules::allRules();
+  ImageInputs inputs(options.registry, options.noCache ? "" : image::LayerCache::defaultDirectory());
   for (const auto& input : options.images) {
     current = input;
-    const auto scanned = image::scanImage(input, scan);
+    image::ScannedImage scanned;
+    std::string openError;
+    if (auto store = inputs.open(input, openError)) {
+      scanned = image::scanImage(*store, input, scan);
+    } else {
+      scanned.input = input;
+      scanned.errors.push_back(openError);
+    }
     report::InputResult entry{input, rules::scanFindings(scanned, settings), std::nullopt, scanned.attestations,
                               scanned.counters.layersRead, scanned.counters.layersFromCache};
     if (parsedDockerfile) {

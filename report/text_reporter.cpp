@@ -81,8 +81,8 @@ void writeText(const Report& report, std::ostream& out, const TextOptions& optio
     }
   }
   for (const auto& input : report.inputs) {
-    if (input.error) continue;
-    ++files;
+    // An input analysed in part (a platform, a base image lookup failed) still shows what was found.
+    if (!input.error) ++files;
     for (const auto& f : input.findings) {
       ++counts[f.severity];
       const auto& loc = f.location;

@@ -4,7 +4,7 @@
 
 namespace mal::rules {
 
-extern const DockerfileRule kMA001, kMA002, kMA101, kMA102, kMA103, kMA110, kMA111, kMA112, kMA120, kMA130, kMA131,
+extern const DockerfileRule kMA001, kMA002, kMA101, kMA102, kMA103, kMA104, kMA105, kMA110, kMA111, kMA112, kMA120, kMA130, kMA131,
     kMA132, kMA140, kMA141, kMA142, kMA143, kMA144, kMA150, kMA151;
 
 const std::vector<const DockerfileRule*>& dockerfileRules() {
@@ -14,6 +14,8 @@ const std::vector<const DockerfileRule*>& dockerfileRules() {
       &kMA101,  // constant-platform-flag
       &kMA102,  // redundant-target-platform
       &kMA103,  // arch-prefixed-base-image
+      &kMA104,  // base-image-missing-platform    (lint --resolve)
+      &kMA105,  // base-digest-pins-one-platform  (lint --resolve)
       &kMA110,  // arch-specific-download
       &kMA111,  // arch-only-package
       &kMA112,  // foreign-userland

@@ -64,7 +64,7 @@ void applyPragmas(const SourceText& source, const dockerfile::ParsedDockerfile* 
 }  // namespace
 
 std::vector<Finding> lintDockerfile(const SourceText& source, const LintSettings& settings,
-                                    const ContextSource* contextSource) {
+                                    const ContextSource* contextSource, const BaseImageLookup* lookupBaseImage) {
   FindingSink sink(source);
   const auto parsed = dockerfile::parse(source);
   std::optional<dockerfile::BuildModel> model;
@@ -81,9 +81,22 @@ std::vector<Finding> lintDockerfile(const SourceText& source, const LintSettings
       buildContext = context::readBuildContext(contextSource->root, contextSource->dockerfilePath, *parsed.dockerfile,
                                                *model, settings.platforms);
     }
+    // Base images from registries: not `scratch`, not an earlier stage, and fully expanded.
+    std::map<std::string, registry::BaseImageFacts> baseImages;
+    if (lookupBaseImage) {
+      std::set<std::string> asked;
+      for (const auto& stage : model->stages) {
+        const std::string& image = stage.baseExpanded;
+        if (stage.parentStage || image.empty() || image == "scratch" || image.find('$') != std::string::npos ||
+            !asked.insert(image).second) {
+          continue;
+        }
+        if (auto facts = (*lookupBaseImage)(image)) baseImages.emplace(image, std::move(*facts));
+      }
+    }
     const DockerfileContext ctx{source, *parsed.dockerfile, *model, settings.platforms,
                                 buildContext && buildContext->available ? &*buildContext : nullptr,
-                                &settings.ruleOptions};
+                                &settings.ruleOptions, lookupBaseImage ? &baseImages : nullptr};
     for (const auto* rule : dockerfileRules()) {
       if (rule->check && !settings.ignored.count(std::string(rule->info.id))) rule->check(ctx, rule->info, sink);
     }

@@ -2,7 +2,9 @@
 // pragmas, ignores and severity overrides. Pure: the caller reads the file.
 #pragma once
 
+#include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -29,7 +31,12 @@ struct ContextSource {
   std::string dockerfilePath;
 };
 
+// lint --resolve: looks a base image up in its registry (nullopt when it cannot; the
+// caller records why). Called once per distinct base image, before the rules run.
+using BaseImageLookup = std::function<std::optional<registry::BaseImageFacts>(const std::string& image)>;
+
 std::vector<Finding> lintDockerfile(const SourceText& source, const LintSettings& settings,
-                                    const ContextSource* contextSource = nullptr);
+                                    const ContextSource* contextSource = nullptr,
+                                    const BaseImageLookup* lookupBaseImage = nullptr);
 
 }  // namespace mal::rules

@@ -26,6 +26,8 @@ struct RuleInfo {
                                        // (empty only when needsBuildContext: fixtures prove those)
   std::vector<std::string_view> good;  // each must give none
   bool needsBuildContext = false;      // fires only on files read from the build context
+  bool needsRegistry = false;          // fires only with lint --resolve (the examples are judged against
+                                       // the catalogue test's stand-in registry answers)
 };
 
 // A finding of `rule` at its default severity; the sink fills in the location.

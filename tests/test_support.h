@@ -73,10 +73,30 @@ inline std::vector<Expectation> expectations(const SourceText& source, std::vect
 }
 
 inline std::vector<Finding> lint(const std::string& dockerfile,
-                                 std::vector<Platform> platforms = defaultTargetPlatforms()) {
+                                 std::vector<Platform> platforms = defaultTargetPlatforms(),
+                                 const rules::BaseImageLookup* lookup = nullptr) {
   rules::LintSettings settings;
   settings.platforms = std::move(platforms);
-  return rules::lintDockerfile(SourceText("Dockerfile", dockerfile), settings);
+  return rules::lintDockerfile(SourceText("Dockerfile", dockerfile), settings, nullptr, lookup);
+}
+
+// Stand-in registry answers for the examples of the lint --resolve rules (MA104, MA105);
+// the real lookups are tested against a real registry (tests/registry_end_to_end.sh).
+inline const rules::BaseImageLookup& standInRegistry() {
+  static const rules::BaseImageLookup lookup = [](const std::string& image) -> std::optional<registry::BaseImageFacts> {
+    const auto all = std::vector<Platform>{*parsePlatform("linux/amd64"), *parsePlatform("linux/arm64"),
+                                           *parsePlatform("linux/arm/v7"), *parsePlatform("linux/ppc64le"),
+                                           *parsePlatform("linux/s390x"), *parsePlatform("linux/riscv64")};
+    const auto amd64 = std::vector<Platform>{*parsePlatform("linux/amd64")};
+    const std::string multi = "registry.example.com/multi";
+    if (image == "registry.example.com/amd64-only:1") return registry::BaseImageFacts{image, true, amd64};
+    if (image == "registry.example.com/single:1") return registry::BaseImageFacts{image, false, amd64};
+    if (image == multi + ":1") return registry::BaseImageFacts{image, true, all};
+    if (image == multi + "@sha256:" + std::string(64, 'a')) return registry::BaseImageFacts{image, false, amd64};
+    if (image == multi + "@sha256:" + std::string(64, 'b')) return registry::BaseImageFacts{image, true, all};
+    return std::nullopt;
+  };
+  return lookup;
 }
 
 inline std::vector<std::string> ruleIds(const std::vector<Finding>& findings) {

@@ -164,13 +164,6 @@ class TarStore : public BlobStore {
   size_t held_ = 0;
 };
 
-std::string sha256Of(const std::string& bytes) {
-  MemorySource source(bytes);
-  DigestingSource digesting(source, "sha256");
-  digesting.drain();
-  return digesting.digest();
-}
-
 // A small blob, or nullopt when it is missing or not what its descriptor says.
 std::optional<std::string> readBlob(BlobStore& store, const Descriptor& d, std::string& error) {
   bool mismatch = false;
@@ -258,7 +251,7 @@ void addLegacyDockerArchive(BlobStore& store, const std::string& manifestJson, c
     // The config's file name is its digest; the layers are checked against its diff_ids.
     const std::string name = fs::path(configKey).filename().string();
     const std::string hex = name.substr(0, name.find('.'));
-    if (hex.size() == 64 && sha256Of(*configJson) != "sha256:" + hex) {
+    if (hex.size() == 64 && digestOf(*configJson) != "sha256:" + hex) {
       image.error = configKey + " does not match the digest in its name";
     }
     std::vector<std::string> layers;

@@ -199,4 +199,11 @@ size_t DecompressingSource::readZstd(char* buffer, size_t n) {
   return out.pos;
 }
 
+std::string digestOf(const std::string& bytes, const std::string& algorithm) {
+  MemorySource source(bytes);
+  DigestingSource digesting(source, algorithm);
+  digesting.drain();
+  return digesting.digest();
+}
+
 }  // namespace mal::image

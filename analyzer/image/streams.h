@@ -60,6 +60,9 @@ class DigestingSource : public ByteSource {
   uint64_t count_ = 0;
 };
 
+// The digest ("sha256:<hex>") of bytes already in memory.
+std::string digestOf(const std::string& bytes, const std::string& algorithm = "sha256");
+
 // Fails once more than `limit` bytes come through.
 class LimitedSource : public ByteSource {
  public:

@@ -4,12 +4,14 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "analyzer/context/build_context.h"
 #include "analyzer/dockerfile/build_model.h"
 #include "analyzer/platform.h"
+#include "analyzer/registry/base_image.h"
 #include "rules/rule.h"
 
 namespace mal::rules {
@@ -26,6 +28,9 @@ struct DockerfileContext {
   const std::vector<Platform>& targets;
   const context::BuildContext* buildContext = nullptr;  // null when no context was read
   const RuleOptions* options = nullptr;
+  // lint --resolve: what the registries say of each stage's base image (by baseExpanded);
+  // null when not resolving, and an image that could not be looked up is absent.
+  const std::map<std::string, registry::BaseImageFacts>* baseImages = nullptr;
 
   const dockerfile::Instruction& instruction(size_t index) const { return file.instructions[index]; }
   // The target platforms other than `platform` (those a hard-coded `platform` breaks).

@@ -11,11 +11,6 @@ void IndexFindingSink::report(const RuleInfo& rule, const image::IndexEntry* ent
   findings_.push_back(std::move(f));
 }
 
-bool platformMatches(const Platform& entry, const Platform& wanted) {
-  if (entry.os != wanted.os || entry.architecture != wanted.architecture) return false;
-  return wanted.variant.empty() || entry.variant == wanted.variant;
-}
-
 std::string entryPlatform(const image::IndexEntry& entry) {
   if (entry.descriptor.platform) return entry.descriptor.platform->str();
   return entry.descriptor.rawPlatform.empty() ? "(no platform)" : entry.descriptor.rawPlatform;

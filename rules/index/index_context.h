@@ -29,9 +29,6 @@ struct IndexRule {
   void (*check)(const IndexContext&, const RuleInfo&, IndexFindingSink&);
 };
 
-// Platform matching as containerd does it for a pull: same os and architecture, and the
-// variant when the wanted one names it (arm64's v8 is the default and may be dropped).
-bool platformMatches(const Platform& entry, const Platform& wanted);
 std::string entryPlatform(const image::IndexEntry& entry);  // "linux/arm64", or the raw text
 
 }  // namespace mal::rules

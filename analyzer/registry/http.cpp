@@ -1,0 +1,181 @@
+#include "analyzer/registry/http.h"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <cstring>
+#include <mutex>
+
+namespace mal::registry {
+namespace {
+
+CURL* easy(void* p) { return static_cast<CURL*>(p); }
+CURLM* multi(void* p) { return static_cast<CURLM*>(p); }
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+std::string trim(const std::string& s) {
+  const size_t b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string::npos) return {};
+  return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
+}
+
+}  // namespace
+
+void initHttp() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+std::string urlHost(const std::string& url) {
+  size_t start = url.find("://");
+  start = start == std::string::npos ? 0 : start + 3;
+  const size_t end = url.find_first_of("/?#", start);
+  std::string host = url.substr(start, end == std::string::npos ? std::string::npos : end - start);
+  if (const size_t at = host.rfind('@'); at != std::string::npos) host = host.substr(at + 1);  // never user:password
+  return host;
+}
+
+HttpResponse::HttpResponse(const HttpRequest& request) : url_(request.url), errorBuffer_(CURL_ERROR_SIZE + 1, '\0') {
+  initHttp();
+  easy_ = curl_easy_init();
+  multi_ = curl_multi_init();
+  if (!easy_ || !multi_) throw HttpError("cannot start an HTTP transfer (out of memory)");
+  CURL* e = easy(easy_);
+  curl_easy_setopt(e, CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(e, CURLOPT_ERRORBUFFER, errorBuffer_.data());
+  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+  // Redirects (to blob storage) are followed, but never from https down to plain http.
+  const bool https = request.url.rfind("https://", 0) == 0;
+  curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, https ? "https" : "http,https");
+  curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
+  curl_easy_setopt(e, CURLOPT_MAXREDIRS, request.maxRedirects);
+  curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, request.timeouts.connectSeconds);
+  // A read timeout: less than one byte a second for readSeconds ends the transfer.
+  curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, request.timeouts.readSeconds);
+  curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, request.verifyTls ? 1L : 0L);
+  curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, request.verifyTls ? 2L : 0L);
+  if (!request.caFile.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, request.caFile.c_str());
+  curl_easy_setopt(e, CURLOPT_USERAGENT, "multiarch-lint/" MAL_VERSION);
+  if (request.method == "HEAD") {
+    curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
+  } else if (request.method == "POST") {
+    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, static_cast<long>(request.body.size()));
+    curl_easy_setopt(e, CURLOPT_COPYPOSTFIELDS, request.body.c_str());
+  }
+  curl_slist* list = nullptr;
+  for (const auto& h : request.headers) list = curl_slist_append(list, h.c_str());
+  headerList_ = list;
+  if (list) curl_easy_setopt(e, CURLOPT_HTTPHEADER, list);
+  curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &HttpResponse::onHeader);
+  curl_easy_setopt(e, CURLOPT_HEADERDATA, this);
+  curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &HttpResponse::onBody);
+  curl_easy_setopt(e, CURLOPT_WRITEDATA, this);
+  curl_multi_add_handle(multi(multi_), e);
+
+  // The status is known once the final response's body starts, or the transfer ends.
+  while (!done_ && buffer_.empty()) pump();
+  if (done_ && result_ != CURLE_OK && buffer_.empty()) fail(result_);
+  curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status_);
+}
+
+HttpResponse::~HttpResponse() {
+  if (multi_ && easy_) curl_multi_remove_handle(multi(multi_), easy(easy_));
+  if (easy_) curl_easy_cleanup(easy(easy_));
+  if (multi_) curl_multi_cleanup(multi(multi_));
+  curl_slist_free_all(static_cast<curl_slist*>(headerList_));
+}
+
+size_t HttpResponse::onHeader(char* data, size_t size, size_t count, void* self) {
+  auto* r = static_cast<HttpResponse*>(self);
+  const std::string line(data, size * count);
+  if (line.rfind("HTTP/", 0) == 0) {
+    r->headers_.clear();  // a new response (after a redirect or a 100 Continue)
+  } else if (const size_t colon = line.find(':'); colon != std::string::npos) {
+    r->headers_[lower(trim(line.substr(0, colon)))] = trim(line.substr(colon + 1));
+  }
+  return size * count;
+}
+
+size_t HttpResponse::onBody(char* data, size_t size, size_t count, void* self) {
+  auto* r = static_cast<HttpResponse*>(self);
+  // libcurl hands over at most a few buffers per step, so this stays small.
+  r->buffer_.append(data, size * count);
+  return size * count;
+}
+
+bool HttpResponse::pump() {
+  int running = 0;
+  if (const CURLMcode mc = curl_multi_perform(multi(multi_), &running); mc != CURLM_OK) {
+    throw HttpError(urlHost(url_) + ": " + curl_multi_strerror(mc));
+  }
+  if (running == 0) {
+    int left = 0;
+    while (CURLMsg* msg = curl_multi_info_read(multi(multi_), &left)) {
+      if (msg->msg == CURLMSG_DONE) result_ = msg->data.result;
+    }
+    done_ = true;
+    return false;
+  }
+  if (buffer_.size() == bufferPos_) curl_multi_poll(multi(multi_), nullptr, 0, 250, nullptr);
+  return true;
+}
+
+void HttpResponse::fail(int code) {
+  std::string detail = errorBuffer_.c_str();
+  std::string message = urlHost(url_) + ": " + curl_easy_strerror(static_cast<CURLcode>(code));
+  if (!detail.empty()) message += " (" + detail + ")";
+  // Failures of the connection (not of TLS verification, names or redirects) may pass.
+  const bool retryable = code == CURLE_COULDNT_CONNECT || code == CURLE_RECV_ERROR || code == CURLE_SEND_ERROR ||
+                         code == CURLE_GOT_NOTHING || code == CURLE_OPERATION_TIMEDOUT || code == CURLE_PARTIAL_FILE;
+  throw HttpError(message, code, retryable);
+}
+
+std::string HttpResponse::header(const std::string& name) const {
+  const auto it = headers_.find(name);
+  return it == headers_.end() ? std::string() : it->second;
+}
+
+std::string HttpResponse::effectiveUrl() const {
+  char* url = nullptr;
+  curl_easy_getinfo(easy(easy_), CURLINFO_EFFECTIVE_URL, &url);
+  return url ? url : url_;
+}
+
+size_t HttpResponse::read(char* out, size_t n) {
+  while (bufferPos_ == buffer_.size()) {
+    buffer_.clear();
+    bufferPos_ = 0;
+    if (done_) {
+      if (result_ != CURLE_OK) fail(result_);
+      return 0;
+    }
+    pump();
+  }
+  const size_t take = std::min(n, buffer_.size() - bufferPos_);
+  std::memcpy(out, buffer_.data() + bufferPos_, take);
+  bufferPos_ += take;
+  return take;
+}
+
+std::string HttpResponse::readAll(size_t maxBytes, const std::string& what) {
+  const std::string length = header("content-length");
+  if (!length.empty() && length.find_first_not_of("0123456789") == std::string::npos && length.size() < 19 &&
+      std::stoull(length) > maxBytes) {
+    throw HttpError(what + " is " + length + " bytes, over the " + std::to_string(maxBytes) + "-byte limit");
+  }
+  std::string body;
+  char chunk[1 << 16];
+  while (const size_t n = read(chunk, sizeof chunk)) {
+    if (body.size() + n > maxBytes) throw HttpError(what + " is over the " + std::to_string(maxBytes) + "-byte limit");
+    body.append(chunk, n);
+  }
+  return body;
+}
+
+}  // namespace mal::registry

@@ -1,0 +1,42 @@
+#include "cli/image_input.h"
+
+#include <filesystem>
+
+#include "analyzer/registry/registry_store.h"
+
+namespace mal::cli {
+
+registry::ClientOptions clientOptions(const RegistryFlags& flags) {
+  registry::ClientOptions options;
+  options.insecureRegistries.insert(flags.insecure.begin(), flags.insecure.end());
+  options.caFile = flags.caFile;
+  options.timeouts.connectSeconds = std::max(1L, flags.timeoutSeconds);
+  options.timeouts.readSeconds = std::max(1L, flags.timeoutSeconds);
+  return options;
+}
+
+ImageInputs::ImageInputs(const RegistryFlags& flags, std::string cacheRoot)
+    : client_(clientOptions(flags)), cacheRoot_(std::move(cacheRoot)) {}
+
+std::unique_ptr<image::BlobStore> ImageInputs::open(const std::string& input, std::string& error) {
+  std::error_code ec;
+  if (std::filesystem::exists(input, ec)) {
+    try {
+      return image::openBlobStore(input);
+    } catch (const image::StreamError& e) {
+      error = e.what();
+      return nullptr;
+    }
+  }
+  // skopeo's and crane's spelling of a registry image is accepted too.
+  const std::string text = input.rfind("docker://", 0) == 0 ? input.substr(9) : input;
+  std::string referenceError;
+  const auto ref = registry::parseReference(text, referenceError);
+  if (!ref) {
+    error = "not a file, a directory or an image reference (" + referenceError + ")";
+    return nullptr;
+  }
+  return std::make_unique<registry::RegistryStore>(client_, *ref, cacheRoot_);
+}
+
+}  // namespace mal::cli

@@ -1,0 +1,62 @@
+#include "rules/dockerfile/base_image_helpers.h"
+
+namespace mal::rules {
+namespace {
+
+void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
+  if (!ctx.baseImages) return;
+  for (const auto& stage : ctx.model.stages) {
+    const auto found = ctx.baseImages->find(stage.baseExpanded);
+    if (found == ctx.baseImages->end()) continue;
+    const auto& facts = found->second;
+    const auto needed = platformsNeededFrom(ctx, stage);
+    if (!needed) continue;
+    std::vector<Platform> missing;
+    for (const auto& wanted : *needed) {
+      bool present = false;
+      for (const auto& p : facts.platforms) present = present || platformMatches(p, wanted);
+      if (!present) missing.push_back(wanted);
+    }
+    if (missing.empty()) continue;
+    if (!facts.isIndex) {
+      // A digest of one platform's manifest is MA105's finding.
+      if (stage.baseExpanded.find('@') != std::string::npos) continue;
+      const std::string only = facts.platforms.empty() ? "platform-less" : facts.platforms[0].str();
+      out.report(rule, stage.baseSpan,
+                 "base image '" + stage.baseExpanded + "' is a single " + only + " manifest, not an index: " +
+                     platformList(missing) + " would build on " + only,
+                 "use a tag of the image published for every target platform, or publish it as a multi-platform index");
+    } else {
+      out.report(rule, stage.baseSpan,
+                 "base image '" + stage.baseExpanded + "' has no " + platformList(missing) + " image (its index has " +
+                     (facts.platforms.empty() ? std::string("no platform") : platformList(facts.platforms)) +
+                     "): the build fails there",
+                 "pick a base image published for " + platformList(missing) + ", or drop those targets");
+    }
+  }
+}
+
+}  // namespace
+
+extern const DockerfileRule kMA104 = {
+    {.id = "MA104",
+     .slug = "base-image-missing-platform",
+     .severity = Severity::Error,
+     .analysis = Analysis::Dockerfile,
+     .summary = "The base image is not published for every target platform (lint --resolve)",
+     .what = "With `--resolve`, each `FROM` (after ARG expansion) is looked up in its registry: an index that "
+             "lacks a target platform, or a tag that names a single-platform manifest.",
+     .why = "BuildKit stops with `no match for platform in manifest` (InvalidBaseImagePlatform), or, for a "
+            "single-platform image, builds every target on that one architecture and the image fails with "
+            "`exec format error` elsewhere.",
+     .example = "FROM registry.example.com/tools:1   # an index of linux/amd64 only\n"
+                "# MA104: base image has no linux/arm64 image",
+     .fix = "Use a base image published for every target platform (check with `multiarch-lint manifest IMAGE`), or "
+            "publish the base as a multi-platform index.",
+     .bad = {"FROM registry.example.com/amd64-only:1\n", "FROM registry.example.com/single:1\n"},
+     .good = {"FROM registry.example.com/multi:1\n", "FROM --platform=$BUILDPLATFORM registry.example.com/amd64-only:1\n",
+              "FROM scratch\n"},
+     .needsRegistry = true},
+    check};
+
+}  // namespace mal::rules

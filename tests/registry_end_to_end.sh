@@ -1,0 +1,246 @@
+#!/usr/bin/env bash
+# multiarch-lint against a real registry: Debian's docker-registry (the CNCF distribution
+# registry 2.8), started here on 127.0.0.1 twice (plain HTTP, and htpasswd basic auth
+# over TLS with a throwaway self-signed certificate), the image fixtures pushed into it
+# with `skopeo copy --all`, and both registries stopped by PID at the end. What was
+# downloaded is counted in the registry's own access log.
+#
+# Usage: registry_end_to_end.sh MULTIARCH_LINT IMAGE_FIXTURES
+set -euo pipefail
+bin=$1; images=$2
+root=$(cd "$(dirname "$0")/.." && pwd)
+fail() { echo "FAIL: $*" >&2; exit 1; }
+for tool in docker-registry skopeo htpasswd openssl python3; do
+  command -v "$tool" >/dev/null || fail "$tool is not installed (scripts/setup installs it)"
+done
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+export XDG_CACHE_HOME=$work/cache      # the layer, manifest and resolve caches
+export DOCKER_CONFIG=$work/docker      # never the user's own credentials
+mkdir -p "$DOCKER_CONFIG"
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# start_registry NAME [EXTRA_YAML]: sets $port and $log; the registry's PID joins $pids.
+start_registry() {
+  local name=$1 extra=${2:-} dir=$work/$1
+  mkdir -p "$dir"
+  port=$(free_port)
+  log=$dir/access.log
+  cat >"$dir/config.yml" <<EOF
+version: 0.1
+log:
+  level: info
+storage:
+  filesystem:
+    rootdirectory: $dir/data
+http:
+  addr: 127.0.0.1:$port
+$extra
+EOF
+  docker-registry serve "$dir/config.yml" >"$log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 100); do
+    grep -q "listening on" "$log" && return 0
+    sleep 0.1
+  done
+  cat "$log" >&2
+  fail "registry $name did not start"
+}
+
+# push FIXTURE REGISTRY [SKOPEO OPTIONS...]: the whole index, digests kept.
+push() {
+  local fixture=$1 registry=$2; shift 2
+  python3 "$root/tests/registry/pushable_layout.py" "$images/$fixture" "$work/push/$fixture"
+  skopeo copy --quiet --all --preserve-digests "$@" "oci:$work/push/$fixture:latest" "docker://$registry/$fixture:1" >/dev/null
+}
+
+# The layer digests of a layout's image manifests (not its configs, not attestations' payloads).
+layer_digests() {
+  python3 - "$images/$1" <<'EOF'
+import json, os, sys
+root = sys.argv[1]
+def blob(d): return json.load(open(os.path.join(root, "blobs", *d.split(":"))))
+def walk(doc):
+    for m in doc.get("manifests", []):
+        if m.get("annotations", {}).get("vnd.docker.reference.type") != "attestation-manifest":
+            yield from walk(blob(m["digest"]))
+    for l in doc.get("layers", []):
+        yield l["digest"]
+print("\n".join(sorted(set(walk(json.load(open(os.path.join(root, "index.json"))))))))
+EOF
+}
+# How many times the registry served any of these layer blobs.
+layer_gets() { local n=0 d; for d in $2; do n=$((n + $(grep -c "GET /v2/[^ ]*/blobs/$d" "$1" || true))); done; echo $n; }
+
+# ---------------------------------------------------------------- plain HTTP on loopback
+start_registry plain
+plain=127.0.0.1:$port; plain_log=$log
+for fixture in good foreign-so missing-lib no-loader index-mislabeled index-missing-platform index-single-platform \
+               index-duplicate index-fake-multi-arch index-unlabelled-unknown; do
+  push "$fixture" "$plain" --dest-tls-verify=false
+done
+
+# manifest: the platform table, no findings, no layer downloaded.
+good_layers=$(layer_digests good)
+table=$("$bin" manifest "$plain/good:1") || fail "manifest of the good image did not exit 0: $table"
+grep -q "linux/amd64" <<<"$table" && grep -q "linux/arm64" <<<"$table" && grep -q "(attestation)" <<<"$table" ||
+  fail "manifest table: $table"
+grep -q "^no findings" <<<"$table" || fail "findings on the good image: $table"
+[ "$(layer_gets "$plain_log" "$good_layers")" -eq 0 ] || fail "manifest downloaded a layer"
+# Attestations are not platforms: with linux/s390x required, only s390x is missing.
+json=$("$bin" manifest -f json --platform linux/amd64,linux/arm64,linux/s390x "$plain/good:1") && fail "s390x not missing"
+python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+rules = [f["rule"] for f in d["findings"]]
+assert rules == ["MA301"], rules
+assert "linux/s390x" in d["findings"][0]["message"] and "unknown" not in d["findings"][0]["message"], d["findings"][0]["message"]
+assert sum(m["attestation"] for m in d["manifests"]) == 2, d["manifests"]' <<<"$json" || fail "attestation counting: $json"
+
+# Each defect fixture: the same MA3xx findings (rule and JSON pointer) as from its OCI layout.
+for fixture in index-mislabeled index-missing-platform index-single-platform index-duplicate index-fake-multi-arch \
+               index-unlabelled-unknown; do
+  set +e
+  remote=$("$bin" manifest -f json "$plain/$fixture:1"); remote_code=$?
+  local=$("$bin" manifest -f json "$images/$fixture"); local_code=$?
+  set -e
+  [ "$remote_code" -eq 1 ] && [ "$local_code" -eq 1 ] || fail "$fixture: exit $remote_code (registry), $local_code (layout)"
+  python3 -c '
+import json, sys
+remote, local, fixture = json.loads(sys.argv[1]), json.loads(sys.argv[2]), sys.argv[3]
+expected = {"index-mislabeled": "MA303", "index-missing-platform": "MA301", "index-single-platform": "MA302",
+            "index-duplicate": "MA304", "index-fake-multi-arch": "MA309", "index-unlabelled-unknown": "MA308"}[fixture]
+key = lambda d: sorted((f["rule"], f["location"].get("pointer", ""), f["message"]) for f in d["findings"])
+assert key(remote) == key(local), (key(remote), key(local))
+assert expected in [f["rule"] for f in remote["findings"]], (expected, key(remote))' "$remote" "$local" "$fixture" ||
+    fail "$fixture: registry and layout disagree"
+done
+[ "$(layer_gets "$plain_log" "$(for f in index-mislabeled index-duplicate; do layer_digests $f; done)")" -eq 0 ] ||
+  fail "manifest downloaded a layer of a defect fixture"
+
+# scan REF: the same findings as the OCI layout, each layer downloaded once, then cached.
+for fixture in good foreign-so missing-lib no-loader; do
+  set +e
+  remote=$("$bin" scan -f json --no-cache "$plain/$fixture:1"); remote_code=$?
+  local=$("$bin" scan -f json --no-cache "$images/$fixture"); local_code=$?
+  set -e
+  [ "$remote_code" -eq "$local_code" ] || fail "$fixture: scan exit $remote_code (registry), $local_code (layout)"
+  python3 -c '
+import json, sys
+remote, local = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+def key(d):
+    return sorted((f["rule"], f["message"], f["location"].get("platform", ""), f["location"].get("imagePath", ""),
+                   f["location"].get("layerDigest", "")) for f in d["findings"])
+assert key(remote) == key(local), (key(remote), key(local))
+assert remote["errors"] == [] and remote["inputs"][0]["analysed"], remote["errors"]' "$remote" "$local" ||
+    fail "$fixture: scan findings differ between the registry and the layout"
+done
+before=$(layer_gets "$plain_log" "$good_layers")
+"$bin" scan -f json "$plain/good:1" >/dev/null || fail "scan of the good image did not exit 0"
+first=$(layer_gets "$plain_log" "$good_layers")
+[ $((first - before)) -eq "$(wc -l <<<"$good_layers")" ] || fail "first scan: $((first - before)) layer downloads"
+again=$("$bin" scan -f json "$plain/good:1") || fail "second scan did not exit 0"
+[ "$(layer_gets "$plain_log" "$good_layers")" -eq "$first" ] || fail "the second scan downloaded layers again"
+python3 -c 'import json,sys; i=json.load(sys.stdin)["inputs"][0]; assert i["layersRead"] == 0 and i["layersFromCache"] == 4, i' <<<"$again" ||
+  fail "the second scan did not take its layers from the cache"
+# --platform filters what is downloaded: the arm64 layers only.
+platform_json=$("$bin" scan -f json --no-cache --platform linux/arm64 "$plain/good:1") || fail "scan --platform failed"
+python3 -c 'import json,sys; d=json.load(sys.stdin); assert [i["platform"] for i in d["images"]] == ["linux/arm64"], d["images"]' <<<"$platform_json" ||
+  fail "--platform linux/arm64 scanned other platforms"
+
+# lint --resolve: MA104 for a single-platform image and an index lacking arm64, MA105 for a
+# platform manifest's digest; nothing for the good index. Offline (no --resolve): silent.
+arm64_digest=$(python3 -c 'import json,sys; print([m["digest"] for m in json.load(sys.stdin)["manifests"] if m["platform"]=="linux/arm64"][0])' \
+  <<<"$("$bin" manifest -f json "$plain/good:1")")
+cat >"$work/Dockerfile" <<EOF
+FROM --platform=\$BUILDPLATFORM $plain/index-single-platform:1 AS tools
+FROM $plain/index-single-platform:1 AS single
+FROM $plain/good@$arm64_digest AS pinned
+FROM $plain/index-missing-platform:1 AS partial
+FROM $plain/good:1 AS fine
+EOF
+set +e
+resolved=$("$bin" lint --no-context --resolve -f json "$work/Dockerfile"); resolved_code=$?
+offline=$("$bin" lint --no-context -f json "$work/Dockerfile"); offline_code=$?
+set -e
+[ "$resolved_code" -eq 1 ] || fail "lint --resolve exit $resolved_code: $resolved"
+[ "$offline_code" -eq 0 ] || fail "lint without --resolve exit $offline_code: $offline"
+python3 -c '
+import json, sys
+found = sorted((f["rule"], f["location"]["line"]) for f in json.load(sys.stdin)["findings"])
+assert found == [("MA104", 2), ("MA104", 4), ("MA105", 3)], found' <<<"$resolved" || fail "lint --resolve findings: $resolved"
+# The answers are cached: a second run asks the registry nothing; --resolve-ttl 0 asks again.
+requests=$(grep -c '"GET /v2/' "$plain_log")
+"$bin" lint --no-context --resolve "$work/Dockerfile" >/dev/null && fail "cached lint --resolve found nothing"
+[ "$(grep -c '"GET /v2/' "$plain_log")" -eq "$requests" ] || fail "lint --resolve asked the registry again within the TTL"
+"$bin" lint --no-context --resolve --resolve-ttl 0 "$work/Dockerfile" >/dev/null && fail "uncached lint --resolve found nothing"
+[ "$(grep -c '"GET /v2/' "$plain_log")" -gt "$requests" ] || fail "--resolve-ttl 0 did not ask the registry"
+# An image that does not exist is an input error (exit 2), not a clean result.
+printf 'FROM %s/does-not-exist:1\n' "$plain" >"$work/Dockerfile.missing"
+set +e
+err=$("$bin" lint --no-context --resolve "$work/Dockerfile.missing" 2>&1 >/dev/null); code=$?
+set -e
+[ "$code" -eq 2 ] || fail "unknown base image exit $code"
+grep -q "MANIFEST_UNKNOWN" <<<"$err" || fail "unknown base image error: $err"
+
+# ------------------------------------------------- htpasswd basic auth over TLS (self-signed)
+tls=$work/tls; mkdir -p "$tls"
+openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 -addext "subjectAltName=IP:127.0.0.1" \
+  -keyout "$tls/key.pem" -out "$tls/ca.crt" 2>/dev/null
+password="s3cret-$(python3 -c 'import secrets; print(secrets.token_hex(8))')"
+htpasswd -Bbc "$tls/htpasswd" tester "$password" 2>/dev/null
+start_registry secure "  tls:
+    certificate: $tls/ca.crt
+    key: $tls/key.pem
+auth:
+  htpasswd:
+    realm: multiarch-lint-test
+    path: $tls/htpasswd"
+secure=127.0.0.1:$port
+push good "$secure" --dest-cert-dir "$tls" --dest-creds "tester:$password"
+outputs=$work/outputs; : >"$outputs"
+run() { "$bin" "$@" >>"$outputs" 2>&1; }
+
+# Without the CA: a certificate error that says how to fix it, never a silent downgrade.
+set +e
+err=$("$bin" manifest "$secure/good:1" 2>&1 >/dev/null); code=$?
+set -e
+[ "$code" -eq 2 ] && grep -q -- "--registry-ca" <<<"$err" || fail "untrusted certificate: exit $code: $err"
+# With the CA but no credentials: a login is required.
+set +e
+err=$("$bin" manifest --registry-ca "$tls/ca.crt" "$secure/good:1" 2>&1 >/dev/null); code=$?
+set -e
+[ "$code" -eq 2 ] && grep -q "requires a login" <<<"$err" || fail "no credentials: exit $code: $err"
+# Credentials from config.json's auths (base64 user:password).
+auth=$(printf '%s' "tester:$password" | base64 -w0)
+printf '{"auths":{"%s":{"auth":"%s"}}}' "$secure" "$auth" >"$DOCKER_CONFIG/config.json"
+run manifest --registry-ca "$tls/ca.crt" "$secure/good:1" || fail "manifest with auths credentials failed: $(tail -3 "$outputs")"
+run scan --registry-ca "$tls/ca.crt" "$secure/good:1" || fail "scan with auths credentials failed: $(tail -3 "$outputs")"
+# A wrong password: refused, exit 2, and the password appears nowhere.
+printf '{"auths":{"%s":{"auth":"%s"}}}' "$secure" "$(printf 'tester:wrong-%s' "$password" | base64 -w0)" >"$DOCKER_CONFIG/config.json"
+set +e
+run manifest --registry-ca "$tls/ca.crt" "$secure/good:1"; code=$?
+set -e
+[ "$code" -eq 2 ] || fail "wrong password exit $code"
+# Credentials from a credential helper (credHelpers), through the docker-credential protocol.
+mkdir -p "$work/bin"
+cat >"$work/bin/docker-credential-mal-test" <<EOF
+#!/bin/sh
+read server
+[ "\$1" = get ] && [ "\$server" = "$secure" ] || exit 1
+printf '{"ServerURL":"%s","Username":"tester","Secret":"%s"}' "\$server" "$password"
+EOF
+chmod +x "$work/bin/docker-credential-mal-test"
+printf '{"credHelpers":{"%s":"mal-test"}}' "$secure" >"$DOCKER_CONFIG/config.json"
+PATH=$work/bin:$PATH run manifest -f json --registry-ca "$tls/ca.crt" "$secure/good:1" ||
+  fail "manifest with a credential helper failed: $(tail -3 "$outputs")"
+! grep -q -- "$password" "$outputs" || fail "the password appeared in multiarch-lint's output"
+grep -q "tester" "$tls/../secure/access.log" || fail "the registry did not see the user (no basic auth was sent)"
+echo "1 passed, 0 failed"
