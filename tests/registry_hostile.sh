@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# multiarch-lint against a registry that misbehaves (tests/registry/hostile_registry.py,
+# started here and stopped by PID): every bad answer ends in bounded time with a one-line
+# error and exit 2, and nothing unchecked is reported clean. The bearer-token flow is
+# checked here too, against the same server's token endpoint.
+#
+# Usage: registry_hostile.sh MULTIARCH_LINT IMAGE_FIXTURES
+set -euo pipefail
+bin=$1; images=$2
+root=$(cd "$(dirname "$0")/.." && pwd)
+fail() { echo "FAIL: $*" >&2; exit 1; }
+work=$(mktemp -d)
+server=
+cleanup() {
+  [ -n "$server" ] && { kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; }
+  rm -rf "$work"
+}
+trap cleanup EXIT
+export XDG_CACHE_HOME=$work/cache DOCKER_CONFIG=$work/docker
+
+python3 "$root/tests/registry/hostile_registry.py" "$images/good" "$work/port" 2>"$work/server.log" &
+server=$!
+for _ in $(seq 100); do [ -f "$work/port" ] && break; sleep 0.1; done
+[ -f "$work/port" ] || fail "the hostile registry did not start"
+host=127.0.0.1:$(cat "$work/port")
+
+now() { date +%s.%N; }
+# expect_error SCENARIO COMMAND PATTERN MAX_SECONDS: exit 2, one error line matching PATTERN, in time.
+expect_error() {
+  local scenario=$1 command=$2 pattern=$3 limit=$4 start end code out err
+  start=$(now)
+  set +e
+  out=$("$bin" "$command" --no-cache --registry-timeout 2 -f json "$host/$scenario/img:1" 2>"$work/err"); code=$?
+  set -e
+  end=$(now)
+  err=$(cat "$work/err")
+  [ "$code" -eq 2 ] || fail "$scenario: exit $code, expected 2 ($err)"
+  [ "$(wc -l <"$work/err")" -eq 1 ] || fail "$scenario: expected one error line, got: $err"
+  grep -q -- "$pattern" <<<"$err" || fail "$scenario: error does not say '$pattern': $err"
+  python3 -c "import sys; sys.exit(0 if $end - $start < $limit else 1)" || fail "$scenario took $(python3 -c "print(round($end - $start, 1))") s (limit $limit s)"
+  python3 -c 'import json,sys; d=json.load(sys.stdin); assert not d["inputs"][0]["analysed"] and d["errors"], d' <<<"$out" ||
+    fail "$scenario: reported as analysed"
+  echo "ok: $scenario: $err"
+}
+
+# The bearer flow, anonymous: 401 with a challenge, a token from the realm, then the image.
+start=$(now)
+"$bin" scan --no-cache -f json "$host/token/img:1" >"$work/token.json" || fail "token flow: $(cat "$work/token.json")"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["inputs"][0]["layersRead"] == 4, d["inputs"]' "$work/token.json" ||
+  fail "token flow: layers not read"
+grep -q '"GET /token?service=hostile&scope=repository%3Atoken%2Fimg%3Apull' "$work/server.log" || fail "no token was asked for"
+# 429 once with Retry-After: 1, then fine: the answer waits a second and succeeds.
+start=$(now)
+"$bin" manifest --no-cache "$host/ratelimited/img:1" >/dev/null || fail "a single 429 was not retried"
+python3 -c "import sys; sys.exit(0 if $(now) - $start >= 1 else 1)" || fail "Retry-After: 1 was not honoured"
+
+expect_error truncated scan "layer sha256:.*transfer closed" 20
+expect_error wrong-digest scan "does not match its digest" 20
+expect_error ratelimited-forever manifest "HTTP 429 after 3 attempts" 10
+expect_error retry-after-huge manifest "retry after 3600 s" 5
+expect_error slow manifest "too slow\|timed out" 20
+expect_error redirect-loop scan "redirects" 20
+expect_error oversized manifest "over the 4194304-byte limit" 10
+expect_error oversized-stream manifest "over the 4194304-byte limit" 10
+echo "1 passed, 0 failed"
