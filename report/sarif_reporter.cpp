@@ -105,6 +105,11 @@ void writeSarif(const Report& report, std::ostream& out) {
             physical["contextRegion"] = {{"startLine", f.location.line}, {"snippet", {{"text", f.location.sourceLine}}}};
           }
         }
+      } else {
+        // An image finding with no Dockerfile line: the image itself is the artifact. GitHub
+        // code scanning needs a region on every result; like Trivy and Grype for images,
+        // point at the start (the logical location below says where in the image).
+        physical["region"] = {{"startLine", 1}, {"startColumn", 1}, {"endLine", 1}, {"endColumn", 1}};
       }
       nlohmann::json location = {{"physicalLocation", physical}};
       if (f.location.isImage()) {

@@ -23,11 +23,16 @@ grep -q "corrupt gzip data" <<<"$err" || fail "error text: $err"
 python3 -c 'import json,sys; d=json.load(sys.stdin); assert [i["platform"] for i in d["images"]] == ["linux/arm64"], d["images"]' <<<"$out" ||
   fail "--platform linux/arm64 scanned other platforms"
 
+# SARIF that Microsoft's Multitool validates: located on the Dockerfile, on the image alone, and for an index.
 "$bin" scan -f sarif -o "$work/scan.sarif" --dockerfile "$root/fixtures/images/foreign-so.Dockerfile" "$images/foreign-so" || true
-DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 "$tools/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool" validate \
-  "$work/scan.sarif" --output "$work/v.sarif" --log ForceOverwrite --level Error Warning >/dev/null
-count=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["runs"][0]["results"]))' "$work/v.sarif")
-[ "$count" -eq 0 ] || fail "scan SARIF: $count validation errors/warnings"
+"$bin" scan -f sarif -o "$work/image.sarif" "$images/foreign-so" || true
+"$bin" manifest -f sarif -o "$work/index.sarif" "$images/index-missing-platform" || true
+for sarif in scan image index; do
+  DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 "$tools/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool" validate \
+    "$work/$sarif.sarif" --output "$work/v.sarif" --log ForceOverwrite --level Error Warning >/dev/null
+  count=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["runs"][0]["results"]))' "$work/v.sarif")
+  [ "$count" -eq 0 ] || fail "$sarif SARIF: $count validation errors/warnings"
+done
 # manifest: the platform table, findings per defect, exit codes.
 table=$("$bin" manifest "$images/good") || fail "manifest of the good image did not exit 0"
 grep -q "linux/arm64" <<<"$table" && grep -q "(attestation)" <<<"$table" || fail "manifest table: $table"

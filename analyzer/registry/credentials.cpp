@@ -75,7 +75,7 @@ std::optional<std::string> runHelper(const std::string& helper, const std::strin
     return std::nullopt;
   }
   // A helper that exits without reading must not kill us with SIGPIPE.
-  signal(SIGPIPE, SIG_IGN);
+  signal(SIGPIPE, SIG_IGN);  // (initHttp does the same for sockets)
   [[maybe_unused]] const ssize_t written = write(in[1], server.data(), server.size());
   close(in[1]);
   std::string output;

@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <csignal>
 #include <cstring>
 #include <mutex>
 
@@ -27,7 +28,12 @@ std::string trim(const std::string& s) {
 
 void initHttp() {
   static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+  std::call_once(once, [] {
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    // With CURLOPT_NOSIGNAL (needed with threads) libcurl does not guard OpenSSL's writes
+    // to a socket the server closed: that must be an error, not the end of the process.
+    signal(SIGPIPE, SIG_IGN);
+  });
 }
 
 std::string urlHost(const std::string& url) {
