@@ -243,4 +243,34 @@ PATH=$work/bin:$PATH run manifest -f json --registry-ca "$tls/ca.crt" "$secure/g
   fail "manifest with a credential helper failed: $(tail -3 "$outputs")"
 ! grep -q -- "$password" "$outputs" || fail "the password appeared in multiarch-lint's output"
 grep -q "tester" "$tls/../secure/access.log" || fail "the registry did not see the user (no basic auth was sent)"
+
+# ------------------------------------ bearer tokens: the registry's token auth, anonymous pull
+# The registry trusts tokens signed by the harness's token service (tests/registry/token_service.py),
+# which gives pull to anyone and push to the pusher: the flow of Docker Hub and GHCR.
+issuer=$work/issuer; mkdir -p "$issuer"
+openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=mal-token-issuer \
+  -keyout "$issuer/key.pem" -out "$issuer/cert.pem" 2>/dev/null
+python3 "$root/tests/registry/token_service.py" "$issuer/key.pem" "$issuer/cert.pem" mal-test-issuer "pusher:$password" \
+  "$issuer/port" 2>"$issuer/token.log" &
+pids+=($!)
+for _ in $(seq 100); do [ -f "$issuer/port" ] && break; sleep 0.1; done
+[ -f "$issuer/port" ] || fail "the token service did not start"
+start_registry token "auth:
+  token:
+    realm: http://127.0.0.1:$(cat "$issuer/port")/token
+    service: mal-test-registry
+    issuer: mal-test-issuer
+    rootcertbundle: $issuer/cert.pem"
+tokened=127.0.0.1:$port
+push good "$tokened" --dest-tls-verify=false --dest-creds "pusher:$password"
+rm -f "$DOCKER_CONFIG/config.json"
+run manifest "$tokened/good:1" || fail "manifest through a bearer token failed: $(tail -3 "$outputs")"
+json=$("$bin" scan --no-cache -f json "$tokened/good:1") || fail "scan through a bearer token failed: $json"
+python3 -c 'import json,sys; i=json.load(sys.stdin)["inputs"][0]; assert i["layersRead"] == 4, i' <<<"$json" ||
+  fail "scan through a bearer token read no layers"
+grep -q '"GET /token?service=mal-test-registry&scope=repository%3Agood%3Apull HTTP' "$issuer/token.log" ||
+  fail "no anonymous pull token was asked for: $(cat "$issuer/token.log")"
+grep -q '"GET /v2/good/manifests/1 HTTP/1.1" 401' "$log" && grep -q '"GET /v2/good/manifests/1 HTTP/1.1" 200' "$log" ||
+  fail "the registry did not challenge and then serve the manifest"
+! grep -q -- "$password" "$outputs" || fail "a secret appeared in multiarch-lint's output"
 echo "1 passed, 0 failed"
