@@ -34,6 +34,7 @@ int runManifest(const ManifestOptions& options, Streams streams) {
 
   report::Report result;
   result.rules = rules::allRules();
+  result.inputNoun = "image";
   ImageInputs inputs(options.registry, options.noCache ? "" : image::LayerCache::defaultDirectory());
   for (const auto& input : options.images) {
     image::IndexModel index;

@@ -71,6 +71,7 @@ int runScan(const ScanOptions& options, Streams streams) {
   }
   report::Report result;
   result.rules = rules::allRules();
+  result.inputNoun = "image";
   ImageInputs inputs(options.registry, options.noCache ? "" : image::LayerCache::defaultDirectory());
   for (const auto& input : options.images) {
     current = input;

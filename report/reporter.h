@@ -48,6 +48,7 @@ struct Report {
   std::vector<InputResult> inputs;
   std::vector<PlatformSummary> platforms;  // scan only
   std::vector<const rules::RuleInfo*> rules;  // the catalogue, for rule metadata
+  std::string inputNoun = "file";             // what the summary line counts: "file" or "image"
 };
 
 enum class Format { Text, Json, Sarif, Github, Checkstyle, Gitlab };

@@ -107,12 +107,12 @@ void writeText(const Report& report, std::ostream& out, const TextOptions& optio
   }
   const int total = counts[Severity::Error] + counts[Severity::Warning] + counts[Severity::Info];
   if (total == 0) {
-    out << "no findings in " << files << (files == 1 ? " file" : " files") << '\n';
+    out << "no findings in " << files << ' ' << report.inputNoun << (files == 1 ? "" : "s") << '\n';
   } else {
     out << total << (total == 1 ? " finding" : " findings") << " (" << counts[Severity::Error] << " error"
         << (counts[Severity::Error] == 1 ? "" : "s") << ", " << counts[Severity::Warning] << " warning"
         << (counts[Severity::Warning] == 1 ? "" : "s") << ", " << counts[Severity::Info] << " info) in " << files
-        << (files == 1 ? " file" : " files") << '\n';
+        << ' ' << report.inputNoun << (files == 1 ? "" : "s") << '\n';
   }
 }
 

@@ -23,6 +23,8 @@ std::vector<Finding> scanFindings(const image::ScannedImage& scanned, const Scan
 
 std::vector<Finding> indexFindings(const image::IndexModel& index, const std::vector<Platform>& targets,
                                    const ScanSettings& settings) {
+  // An index that could not be read at all is an input error, not an image lacking platforms.
+  if (index.entries.empty() && !index.errors.empty()) return {};
   IndexFindingSink sink(index);
   const IndexContext ctx{index, targets};
   for (const auto* rule : indexRules()) {

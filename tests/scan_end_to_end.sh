@@ -42,6 +42,12 @@ set +e
 set -e
 [ "$fake" -eq 1 ] || fail "fake multi-arch exit $fake"
 [ "$missing" -eq 2 ] || fail "missing input exit $missing"
+# An input that cannot be opened gets no index findings (it was not checked), only its error.
+set +e
+out=$("$bin" manifest -f json ./does-not-exist 2>/dev/null)
+set -e
+python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["findings"] == [] and d["errors"], d' <<<"$out" ||
+  fail "an unopened input got findings: $out"
 
 # The second scan of the same image takes every layer from the cache.
 "$bin" scan -f json "$images/good" >/dev/null

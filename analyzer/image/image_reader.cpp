@@ -320,7 +320,7 @@ ScannedImage scanImage(BlobStore& store, const std::string& input, const ScanOpt
     const auto json = store.readFile("index.json", kMaxDocumentBytes, error);
     const auto index = json ? parseIndex(*json, error) : std::nullopt;
     if (!index) {
-      out.errors.push_back("index.json: " + error);
+      out.errors.push_back(store.indexLabel() + error);
       return out;
     }
     addOciIndex(store, *index, options, out, 0);

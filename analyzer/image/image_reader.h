@@ -26,6 +26,9 @@ class BlobStore {
   virtual bool has(const std::string& key) const = 0;
   // A small document; nullopt with `error` when absent, unreadable or larger than maxBytes.
   virtual std::optional<std::string> readFile(const std::string& key, size_t maxBytes, std::string& error) = 0;
+  // How errors reading "index.json" are introduced: a registry has no such file (its
+  // errors name the registry and the reference themselves).
+  virtual std::string indexLabel() const { return "index.json: "; }
   // Can files be opened independently (and so read in parallel)?
   virtual bool randomAccess() const { return false; }
   // Streams each of `keys` once, in the store's own order (one pass over a tar).

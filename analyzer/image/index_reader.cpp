@@ -44,7 +44,7 @@ IndexModel readIndex(BlobStore& store, const std::string& input) {
   const auto json = store.readFile("index.json", kMaxDocumentBytes, error);
   auto index = json ? parseIndex(*json, error) : std::nullopt;
   if (!index) {
-    out.errors.push_back("index.json: " + error);
+    out.errors.push_back(store.indexLabel() + error);
     return out;
   }
   out.mediaType = index->mediaType;
