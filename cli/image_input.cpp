@@ -15,6 +15,13 @@ registry::ClientOptions clientOptions(const RegistryFlags& flags) {
   return options;
 }
 
+std::map<std::string, size_t> registryCounts(const registry::RegistryClient& client) {
+  const auto& c = client.counters();
+  if (c.requests == 0) return {};
+  return {{"requests", c.requests}, {"manifests", c.manifests}, {"blobs", c.blobs},
+          {"layers", c.layers},     {"retries", c.retries},     {"tokens", c.tokens}};
+}
+
 ImageInputs::ImageInputs(const RegistryFlags& flags, std::string cacheRoot)
     : client_(clientOptions(flags)), cacheRoot_(std::move(cacheRoot)) {}
 

@@ -2,6 +2,7 @@
 // input names an existing path, otherwise an image reference pulled from its registry.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 
@@ -12,6 +13,8 @@
 namespace mal::cli {
 
 registry::ClientOptions clientOptions(const RegistryFlags& flags);
+// The client's counters for the report; empty when it sent no request.
+std::map<std::string, size_t> registryCounts(const registry::RegistryClient& client);
 
 class ImageInputs {
  public:

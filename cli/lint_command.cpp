@@ -146,6 +146,7 @@ int runLint(const LintOptions& options, Streams streams) {
   for (const auto& input : result.inputs) {
     if (input.error) streams.err << "multiarch-lint: " << input.path << ": " << *input.error << '\n';
   }
+  if (client) result.registry = registryCounts(*client);
   return finishReport(*format, result, options.output, options.color, *threshold, streams);
 }
 

@@ -60,6 +60,7 @@ int runManifest(const ManifestOptions& options, Streams streams) {
     }
     result.inputs.push_back(std::move(entry));
   }
+  result.registry = registryCounts(inputs.client());
   return finishReport(*format, result, options.output, options.color, *threshold, streams);
 }
 

@@ -124,6 +124,7 @@ int runScan(const ScanOptions& options, Streams streams) {
     }
     result.inputs.push_back(std::move(entry));
   }
+  result.registry = registryCounts(inputs.client());
   return finishReport(*format, result, options.output, options.color, *threshold, streams);
 }
 

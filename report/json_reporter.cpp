@@ -48,6 +48,7 @@ void writeJson(const Report& report, std::ostream& out) {
     if (input.error) errors.push_back({{"path", input.path}, {"message", *input.error}});
     for (const auto& f : input.findings) findings.push_back(findingJson(f));
   }
+  if (!report.registry.empty()) doc["registry"] = report.registry;
   if (!report.indexRows.empty()) {
     auto& rows = doc["manifests"] = nlohmann::json::array();
     for (const auto& r : report.indexRows) {

@@ -49,6 +49,9 @@ struct Report {
   std::vector<PlatformSummary> platforms;  // scan only
   std::vector<const rules::RuleInfo*> rules;  // the catalogue, for rule metadata
   std::string inputNoun = "file";             // what the summary line counts: "file" or "image"
+  // What was asked of registries (requests, manifests, blobs, layers, retries, tokens);
+  // empty when no registry was asked anything.
+  std::map<std::string, size_t> registry;
 };
 
 enum class Format { Text, Json, Sarif, Github, Checkstyle, Gitlab };

@@ -94,6 +94,10 @@ grep -q "linux/amd64" <<<"$table" && grep -q "linux/arm64" <<<"$table" && grep -
   fail "manifest table: $table"
 grep -q "^no findings" <<<"$table" || fail "findings on the good image: $table"
 [ "$(layer_gets "$plain_log" "$good_layers")" -eq 0 ] || fail "manifest downloaded a layer"
+# The client's own counters say the same: manifests fetched, no layer.
+counts=$("$bin" manifest -f json --no-cache "$plain/good:1") || fail "manifest -f json failed"
+python3 -c 'import json,sys; r=json.load(sys.stdin)["registry"]; assert r["layers"] == 0 and r["manifests"] >= 3, r' <<<"$counts" ||
+  fail "manifest counters: $counts"
 # Attestations are not platforms: with linux/s390x required, only s390x is missing.
 json=$("$bin" manifest -f json --platform linux/amd64,linux/arm64,linux/s390x "$plain/good:1") && fail "s390x not missing"
 python3 -c '
@@ -148,7 +152,12 @@ first=$(layer_gets "$plain_log" "$good_layers")
 [ $((first - before)) -eq "$(wc -l <<<"$good_layers")" ] || fail "first scan: $((first - before)) layer downloads"
 again=$("$bin" scan -f json "$plain/good:1") || fail "second scan did not exit 0"
 [ "$(layer_gets "$plain_log" "$good_layers")" -eq "$first" ] || fail "the second scan downloaded layers again"
-python3 -c 'import json,sys; i=json.load(sys.stdin)["inputs"][0]; assert i["layersRead"] == 0 and i["layersFromCache"] == 4, i' <<<"$again" ||
+python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+i = d["inputs"][0]
+assert i["layersRead"] == 0 and i["layersFromCache"] == 4, i
+assert d["registry"]["layers"] == 0 and d["registry"]["blobs"] == 0, d["registry"]  # configs from the document cache too' <<<"$again" ||
   fail "the second scan did not take its layers from the cache"
 # --platform filters what is downloaded: the arm64 layers only.
 platform_json=$("$bin" scan -f json --no-cache --platform linux/arm64 "$plain/good:1") || fail "scan --platform failed"

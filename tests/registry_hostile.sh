@@ -49,6 +49,11 @@ start=$(now)
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["inputs"][0]["layersRead"] == 4, d["inputs"]' "$work/token.json" ||
   fail "token flow: layers not read"
 grep -q '"GET /token?service=hostile&scope=repository%3Atoken%2Fimg%3Apull' "$work/server.log" || fail "no token was asked for"
+# Layers redirected to blob storage are followed (and still verified).
+json=$("$bin" scan --no-cache -f json "$host/redirected/img:1") || fail "redirected layers: $json"
+python3 -c 'import json,sys; i=json.load(sys.stdin)["inputs"][0]; assert i["layersRead"] == 4, i' <<<"$json" ||
+  fail "redirected layers were not read"
+grep -q '"GET /storage/sha256:' "$work/server.log" || fail "the redirect was not followed"
 # 429 once with Retry-After: 1, then fine: the answer waits a second and succeeds.
 start=$(now)
 "$bin" manifest --no-cache "$host/ratelimited/img:1" >/dev/null || fail "a single 429 was not retried"

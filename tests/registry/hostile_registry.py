@@ -12,6 +12,7 @@ picks the misbehaviour:
   retry-after-huge/img      429 Retry-After: 3600
   slow/img            manifests answer after 60 s
   redirect-loop/img   layer blobs redirect to themselves
+  redirected/img      layer blobs redirect to /storage/<digest> (as registries send to S3)
   oversized/img       the manifest is 5 MiB (Content-Length says so)
   oversized-stream/img      the same without Content-Length (the body just goes on)
 
@@ -77,6 +78,8 @@ class Handler(BaseHTTPRequestHandler):
         path = self.path.split("?")[0]
         if path == "/token":
             return self.send(200, json.dumps({"token": TOKEN}).encode(), {"Content-Type": "application/json"})
+        if path.startswith("/storage/"):
+            return self.send(200, read_blob(path[len("/storage/"):]), {"Content-Type": "application/octet-stream"})
         if path == "/v2/":
             return self.send(200, b"{}", {"Content-Type": "application/json"})
         parts = path.split("/")
@@ -121,6 +124,8 @@ class Handler(BaseHTTPRequestHandler):
             if ref in layers:
                 if scenario == "redirect-loop":
                     return self.send(307, b"", {"Location": self.path})
+                if scenario == "redirected":
+                    return self.send(307, b"", {"Location": "/storage/" + ref})
                 if scenario == "truncated":
                     body = read_blob(ref)
                     self.send_response(200)
