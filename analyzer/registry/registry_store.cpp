@@ -42,6 +42,12 @@ void RegistryStore::keep(const std::string& digest, const std::string& bytes) co
   if (ec) fs::remove(temporary, ec);
 }
 
+void RegistryStore::remember(const std::string& digest, const std::string& bytes) {
+  keep(digest, bytes);
+  std::lock_guard lock(mutex_);
+  documents_.emplace(digest, bytes);
+}
+
 void RegistryStore::learnManifests(const std::string& bytes) {
   const auto json = nlohmann::json::parse(bytes, nullptr, false);
   if (!json.is_object() || !json.contains("manifests") || !json["manifests"].is_array()) return;
@@ -52,18 +58,20 @@ void RegistryStore::learnManifests(const std::string& bytes) {
 }
 
 std::string RegistryStore::document(const std::string& digest, size_t maxBytes) {
+  bool isManifest;
+  {
+    std::lock_guard lock(mutex_);
+    // Asked twice in one run (the tag's index, then by its digest): one request.
+    if (const auto it = documents_.find(digest); it != documents_.end()) return it->second;
+    isManifest = manifestDigests_.count(digest) > 0;
+  }
   if (auto bytes = cached(digest)) {
     learnManifests(*bytes);
     return *bytes;
   }
-  bool isManifest;
-  {
-    std::lock_guard lock(mutex_);
-    isManifest = manifestDigests_.count(digest) > 0;
-  }
   std::string bytes = isManifest ? client_.manifest(ref_, digest, maxBytes).bytes : client_.blob(ref_, digest, maxBytes);
   // Only verified bytes are kept; the caller reports a mismatch (MA306) from what it got.
-  if (image::digestOf(bytes, digest.substr(0, digest.find(':'))) == digest) keep(digest, bytes);
+  if (image::digestOf(bytes, digest.substr(0, digest.find(':'))) == digest) remember(digest, bytes);
   learnManifests(bytes);
   return bytes;
 }
@@ -82,7 +90,7 @@ std::optional<std::string> RegistryStore::readFile(const std::string& key, size_
         top.digest = ref_.digest;
       } else {
         top = client_.manifest(ref_, ref_.tag, maxBytes);
-        keep(top.digest, top.bytes);
+        remember(top.digest, top.bytes);
         learnManifests(top.bytes);
         std::lock_guard lock(mutex_);
         manifestDigests_.insert(top.digest);

@@ -6,6 +6,7 @@
 // and their results are cached by digest, so a second scan downloads no layer.
 #pragma once
 
+#include <map>
 #include <mutex>
 #include <set>
 #include <string>
@@ -32,13 +33,15 @@ class RegistryStore : public image::BlobStore {
   std::string document(const std::string& digest, size_t maxBytes);
   void learnManifests(const std::string& bytes);  // an index's entries are manifests
   std::optional<std::string> cached(const std::string& digest) const;
-  void keep(const std::string& digest, const std::string& bytes) const;
+  void keep(const std::string& digest, const std::string& bytes) const;      // on disk
+  void remember(const std::string& digest, const std::string& bytes);      // on disk and for this run
 
   RegistryClient& client_;
   Reference ref_;
   std::string cacheRoot_;
   std::mutex mutex_;
   std::set<std::string> manifestDigests_;
+  std::map<std::string, std::string> documents_;  // this run's verified documents, by digest
 };
 
 }  // namespace mal::registry
