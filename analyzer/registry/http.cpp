@@ -49,7 +49,10 @@ HttpResponse::HttpResponse(const HttpRequest& request) : url_(request.url), erro
   initHttp();
   easy_ = curl_easy_init();
   multi_ = curl_multi_init();
-  if (!easy_ || !multi_) throw HttpError("cannot start an HTTP transfer (out of memory)");
+  if (!easy_ || !multi_) {
+    release();
+    throw HttpError("cannot start an HTTP transfer (out of memory)");
+  }
   CURL* e = easy(easy_);
   curl_easy_setopt(e, CURLOPT_URL, request.url.c_str());
   curl_easy_setopt(e, CURLOPT_ERRORBUFFER, errorBuffer_.data());
@@ -85,16 +88,24 @@ HttpResponse::HttpResponse(const HttpRequest& request) : url_(request.url), erro
   curl_multi_add_handle(multi(multi_), e);
 
   // The status is known once the final response's body starts, or the transfer ends.
-  while (!done_ && buffer_.empty()) pump();
-  if (done_ && result_ != CURLE_OK && buffer_.empty()) fail(result_);
+  try {
+    while (!done_ && buffer_.empty()) pump();
+    if (done_ && result_ != CURLE_OK && buffer_.empty()) fail(result_);
+  } catch (...) {
+    release();  // a constructor that throws has no destructor run
+    throw;
+  }
   curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status_);
 }
 
-HttpResponse::~HttpResponse() {
+HttpResponse::~HttpResponse() { release(); }
+
+void HttpResponse::release() {
   if (multi_ && easy_) curl_multi_remove_handle(multi(multi_), easy(easy_));
   if (easy_) curl_easy_cleanup(easy(easy_));
   if (multi_) curl_multi_cleanup(multi(multi_));
   curl_slist_free_all(static_cast<curl_slist*>(headerList_));
+  easy_ = multi_ = headerList_ = nullptr;
 }
 
 size_t HttpResponse::onHeader(char* data, size_t size, size_t count, void* self) {

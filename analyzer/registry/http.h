@@ -62,6 +62,7 @@ class HttpResponse : public image::ByteSource {
   static size_t onHeader(char* data, size_t size, size_t count, void* self);
   static size_t onBody(char* data, size_t size, size_t count, void* self);
   bool pump();  // runs the transfer a step; false once it has ended
+  void release();  // frees the libcurl handles
   [[noreturn]] void fail(int code);
 
   void* easy_ = nullptr;   // CURL*
