@@ -13,6 +13,18 @@ namespace {
 CURL* easy(void* p) { return static_cast<CURL*>(p); }
 CURLM* multi(void* p) { return static_cast<CURLM*>(p); }
 
+// One multi handle per thread: its connection pool keeps connections (and TLS sessions)
+// open between the requests of a scan, and its CA store cache spares parsing the system
+// bundle for each request. Multi handles are not thread-safe, hence one per thread.
+CURLM* threadMulti() {
+  struct Holder {
+    CURLM* handle = curl_multi_init();
+    ~Holder() { curl_multi_cleanup(handle); }
+  };
+  thread_local Holder holder;
+  return holder.handle;
+}
+
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return s;
@@ -48,7 +60,7 @@ std::string urlHost(const std::string& url) {
 HttpResponse::HttpResponse(const HttpRequest& request) : url_(request.url), errorBuffer_(CURL_ERROR_SIZE + 1, '\0') {
   initHttp();
   easy_ = curl_easy_init();
-  multi_ = curl_multi_init();
+  multi_ = threadMulti();
   if (!easy_ || !multi_) {
     release();
     throw HttpError("cannot start an HTTP transfer (out of memory)");
@@ -57,6 +69,7 @@ HttpResponse::HttpResponse(const HttpRequest& request) : url_(request.url), erro
   curl_easy_setopt(e, CURLOPT_URL, request.url.c_str());
   curl_easy_setopt(e, CURLOPT_ERRORBUFFER, errorBuffer_.data());
   curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(e, CURLOPT_PRIVATE, this);  // for routing the multi handle's messages
   curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
   // Redirects (to blob storage) are followed, but never from https down to plain http.
   const bool https = request.url.rfind("https://", 0) == 0;
@@ -101,9 +114,8 @@ HttpResponse::HttpResponse(const HttpRequest& request) : url_(request.url), erro
 HttpResponse::~HttpResponse() { release(); }
 
 void HttpResponse::release() {
-  if (multi_ && easy_) curl_multi_remove_handle(multi(multi_), easy(easy_));
+  if (multi_ && easy_) curl_multi_remove_handle(multi(multi_), easy(easy_));  // the connection stays pooled
   if (easy_) curl_easy_cleanup(easy(easy_));
-  if (multi_) curl_multi_cleanup(multi(multi_));
   curl_slist_free_all(static_cast<curl_slist*>(headerList_));
   easy_ = multi_ = headerList_ = nullptr;
 }
@@ -131,14 +143,18 @@ bool HttpResponse::pump() {
   if (const CURLMcode mc = curl_multi_perform(multi(multi_), &running); mc != CURLM_OK) {
     throw HttpError(urlHost(url_) + ": " + curl_multi_strerror(mc));
   }
-  if (running == 0) {
-    int left = 0;
-    while (CURLMsg* msg = curl_multi_info_read(multi(multi_), &left)) {
-      if (msg->msg == CURLMSG_DONE) result_ = msg->data.result;
-    }
-    done_ = true;
-    return false;
+  // The thread's multi handle may carry another live response (a token request made while
+  // a challenge is open): each message goes to the response it belongs to.
+  int left = 0;
+  while (CURLMsg* msg = curl_multi_info_read(multi(multi_), &left)) {
+    if (msg->msg != CURLMSG_DONE) continue;
+    HttpResponse* owner = nullptr;
+    curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &owner);
+    if (!owner) continue;
+    owner->done_ = true;
+    owner->result_ = msg->data.result;
   }
+  if (done_) return false;
   if (buffer_.size() == bufferPos_) curl_multi_poll(multi(multi_), nullptr, 0, 250, nullptr);
   return true;
 }

@@ -66,7 +66,7 @@ class HttpResponse : public image::ByteSource {
   [[noreturn]] void fail(int code);
 
   void* easy_ = nullptr;   // CURL*
-  void* multi_ = nullptr;  // CURLM*
+  void* multi_ = nullptr;  // CURLM*, the thread's (shared by its transfers)
   void* headerList_ = nullptr;
   std::string url_;
   std::string errorBuffer_;
