@@ -54,6 +54,12 @@ json=$("$bin" scan --no-cache -f json "$host/redirected/img:1") || fail "redirec
 python3 -c 'import json,sys; i=json.load(sys.stdin)["inputs"][0]; assert i["layersRead"] == 4, i' <<<"$json" ||
   fail "redirected layers were not read"
 grep -q '"GET /storage/sha256:' "$work/server.log" || fail "the redirect was not followed"
+# Redirected to another host, the registry's token is not sent along (blob storage would
+# refuse it, and it is not theirs to see).
+json=$("$bin" scan --no-cache -f json "$host/token-redirected/img:1") || fail "token and redirect: $json"
+python3 -c 'import json,sys; i=json.load(sys.stdin)["inputs"][0]; assert i["layersRead"] == 4, i' <<<"$json" ||
+  fail "layers behind a token and a redirect were not read"
+grep -q '"GET /foreign-storage/sha256:[0-9a-f]* HTTP/1.1" 200' "$work/server.log" || fail "the foreign storage was not used"
 # 429 once with Retry-After: 1, then fine: the answer waits a second and succeeds.
 start=$(now)
 "$bin" manifest --no-cache "$host/ratelimited/img:1" >/dev/null || fail "a single 429 was not retried"

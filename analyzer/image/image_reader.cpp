@@ -279,10 +279,7 @@ std::string blobKey(const std::string& digest) {
 std::optional<std::string> fetchBlob(BlobStore& store, const Descriptor& d, std::string& error, bool& mismatch) {
   auto bytes = store.readFile(blobKey(d.digest), kMaxDocumentBytes, error);
   if (!bytes) return std::nullopt;
-  MemorySource source(*bytes);
-  DigestingSource digesting(source, d.digest.substr(0, d.digest.find(':')));
-  digesting.drain();
-  if (const std::string actual = digesting.digest(); actual != d.digest) {
+  if (const std::string actual = digestOf(*bytes, d.digest.substr(0, d.digest.find(':'))); actual != d.digest) {
     mismatch = true;
     error = "blob " + d.digest + " does not match its digest (it hashes to " + actual + ")";
   } else if (d.size >= 0 && static_cast<int64_t>(bytes->size()) != d.size) {

@@ -13,6 +13,8 @@ picks the misbehaviour:
   slow/img            manifests answer after 60 s
   redirect-loop/img   layer blobs redirect to themselves
   redirected/img      layer blobs redirect to /storage/<digest> (as registries send to S3)
+  token-redirected/img      behind a token, layer blobs redirect to another host name
+                      (localhost), which refuses any request that carries the token
   oversized/img       the manifest is 5 MiB (Content-Length says so)
   oversized-stream/img      the same without Content-Length (the body just goes on)
 
@@ -78,6 +80,10 @@ class Handler(BaseHTTPRequestHandler):
         path = self.path.split("?")[0]
         if path == "/token":
             return self.send(200, json.dumps({"token": TOKEN}).encode(), {"Content-Type": "application/json"})
+        if path.startswith("/foreign-storage/"):
+            if self.headers.get("Authorization"):
+                return self.send(400, b"the registry's token was sent to blob storage")
+            return self.send(200, read_blob(path[len("/foreign-storage/"):]), {"Content-Type": "application/octet-stream"})
         if path.startswith("/storage/"):
             return self.send(200, read_blob(path[len("/storage/"):]), {"Content-Type": "application/octet-stream"})
         if path == "/v2/":
@@ -91,9 +97,9 @@ class Handler(BaseHTTPRequestHandler):
             counts[(scenario, kind)] = counts.get((scenario, kind), 0) + 1
             seen = counts[(scenario, kind)]
 
-        if scenario == "token" and self.headers.get("Authorization") != "Bearer " + TOKEN:
+        if scenario.startswith("token") and self.headers.get("Authorization") != "Bearer " + TOKEN:
             realm = "http://127.0.0.1:%d/token" % self.server.server_port
-            challenge = 'Bearer realm="%s",service="hostile",scope="repository:token/img:pull"' % realm
+            challenge = 'Bearer realm="%s",service="hostile",scope="repository:%s/img:pull"' % (realm, scenario)
             return self.send(401, b'{"errors":[{"code":"UNAUTHORIZED"}]}', {"WWW-Authenticate": challenge})
         if kind == "manifests":
             if scenario == "ratelimited" and seen == 1 or scenario == "ratelimited-forever":
@@ -126,6 +132,9 @@ class Handler(BaseHTTPRequestHandler):
                     return self.send(307, b"", {"Location": self.path})
                 if scenario == "redirected":
                     return self.send(307, b"", {"Location": "/storage/" + ref})
+                if scenario == "token-redirected":
+                    location = "http://localhost:%d/foreign-storage/%s" % (self.server.server_port, ref)
+                    return self.send(307, b"", {"Location": location})
                 if scenario == "truncated":
                     body = read_blob(ref)
                     self.send_response(200)
