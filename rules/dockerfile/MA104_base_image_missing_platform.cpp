@@ -4,34 +4,22 @@ namespace mal::rules {
 namespace {
 
 void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
-  if (!ctx.baseImages) return;
-  for (const auto& stage : ctx.model.stages) {
-    const auto found = ctx.baseImages->find(stage.baseExpanded);
-    if (found == ctx.baseImages->end()) continue;
-    const auto& facts = found->second;
-    const auto needed = platformsNeededFrom(ctx, stage);
-    if (!needed) continue;
-    std::vector<Platform> missing;
-    for (const auto& wanted : *needed) {
-      bool present = false;
-      for (const auto& p : facts.platforms) present = present || platformMatches(p, wanted);
-      if (!present) missing.push_back(wanted);
-    }
-    if (missing.empty()) continue;
-    if (!facts.isIndex) {
-      // A digest of one platform's manifest is MA105's finding.
-      if (stage.baseExpanded.find('@') != std::string::npos) continue;
-      const std::string only = facts.platforms.empty() ? "platform-less" : facts.platforms[0].str();
-      out.report(rule, stage.baseSpan,
-                 "base image '" + stage.baseExpanded + "' is a single " + only + " manifest, not an index: " +
-                     platformList(missing) + " would build on " + only,
+  for (const auto& base : resolvedBases(ctx)) {
+    if (base.missing.empty()) continue;
+    const std::string& image = base.stage.baseExpanded;
+    if (!base.facts.isIndex) {
+      if (base.pinnedByDigest()) continue;  // a digest of one platform's manifest is MA105's finding
+      const std::string only = base.facts.platforms.empty() ? "platform-less" : base.facts.platforms[0].str();
+      out.report(rule, base.stage.baseSpan,
+                 "base image '" + image + "' is a single " + only + " manifest, not an index: " +
+                     platformList(base.missing) + " would build on " + only,
                  "use a tag of the image published for every target platform, or publish it as a multi-platform index");
     } else {
-      out.report(rule, stage.baseSpan,
-                 "base image '" + stage.baseExpanded + "' has no " + platformList(missing) + " image (its index has " +
-                     (facts.platforms.empty() ? std::string("no platform") : platformList(facts.platforms)) +
+      out.report(rule, base.stage.baseSpan,
+                 "base image '" + image + "' has no " + platformList(base.missing) + " image (its index has " +
+                     (base.facts.platforms.empty() ? std::string("no platform") : platformList(base.facts.platforms)) +
                      "): the build fails there",
-                 "pick a base image published for " + platformList(missing) + ", or drop those targets");
+                 "pick a base image published for " + platformList(base.missing) + ", or drop those targets");
     }
   }
 }

@@ -4,26 +4,15 @@ namespace mal::rules {
 namespace {
 
 void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
-  if (!ctx.baseImages) return;
-  for (const auto& stage : ctx.model.stages) {
-    const auto found = ctx.baseImages->find(stage.baseExpanded);
-    if (found == ctx.baseImages->end() || found->second.isIndex) continue;
-    const size_t at = stage.baseExpanded.find('@');
-    if (at == std::string::npos) continue;
-    const auto needed = platformsNeededFrom(ctx, stage);
-    if (!needed) continue;
-    const auto& platforms = found->second.platforms;
-    std::vector<Platform> others;
-    for (const auto& wanted : *needed) {
-      if (platforms.empty() || !platformMatches(platforms[0], wanted)) others.push_back(wanted);
-    }
-    if (others.empty()) continue;
-    const std::string only = platforms.empty() ? "platform-less" : platforms[0].str();
+  for (const auto& base : resolvedBases(ctx)) {
+    if (base.facts.isIndex || !base.pinnedByDigest() || base.missing.empty()) continue;
+    const std::string& image = base.stage.baseExpanded;
+    const std::string only = base.facts.platforms.empty() ? "platform-less" : base.facts.platforms[0].str();
     // Appended piece by piece: GCC 12 warns (falsely) on one long concatenation here.
     std::string message = "'";
-    message.append(stage.baseExpanded, at + 1).append("' is the digest of one ").append(only);
-    message.append(" manifest, not of the image's index: ").append(platformList(others)).append(" would build on ").append(only);
-    out.report(rule, stage.baseSpan, message,
+    message.append(image, image.find('@') + 1).append("' is the digest of one ").append(only);
+    message.append(" manifest, not of the image's index: ").append(platformList(base.missing)).append(" would build on ").append(only);
+    out.report(rule, base.stage.baseSpan, message,
                "pin the index digest (`docker buildx imagetools inspect IMAGE` shows it as the image's Digest)");
   }
 }
