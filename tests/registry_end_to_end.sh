@@ -146,6 +146,33 @@ assert key(remote) == key(local), (key(remote), key(local))
 assert remote["errors"] == [] and remote["inputs"][0]["analysed"], remote["errors"]' "$remote" "$local" ||
     fail "$fixture: scan findings differ between the registry and the layout"
 done
+# Docker's media types: a manifest list of v2 manifests (skopeo --format v2s2) and a single
+# v2 manifest (pushed from a docker-save archive): the same findings as from the local files.
+python3 "$root/tests/registry/pushable_layout.py" "$images/foreign-so" "$work/push/foreign-so-docker"
+skopeo copy --quiet --all --format v2s2 --dest-tls-verify=false "oci:$work/push/foreign-so-docker:latest" \
+  "docker://$plain/foreign-so-docker:1" >/dev/null
+skopeo copy --quiet --dest-tls-verify=false "docker-archive:$images/docker-save-legacy.tar" "docker://$plain/legacy:1" >/dev/null
+for pair in "foreign-so-docker:1 $images/foreign-so" "legacy:1 $images/docker-save-legacy.tar"; do
+  set -- $pair
+  set +e
+  remote=$("$bin" scan -f json --no-cache "$plain/$1"); remote_code=$?
+  local=$("$bin" scan -f json --no-cache "$2"); local_code=$?
+  set -e
+  [ "$remote_code" -eq "$local_code" ] || fail "$1: scan exit $remote_code (registry), $local_code (local)"
+  python3 -c '
+import json, sys
+remote, local = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+key = lambda d: sorted((f["rule"], f["message"], f["location"].get("imagePath", "")) for f in d["findings"])
+assert key(remote) == key(local), (key(remote), key(local))
+summary = lambda d: [(i["platform"], i["files"], i["elf"]) for i in d["images"]]
+assert summary(remote) == summary(local), (summary(remote), summary(local))' "$remote" "$local" || fail "$1: differs from $2"
+done
+types=$("$bin" manifest -f json "$plain/foreign-so-docker:1" "$plain/legacy:1" || true)
+python3 -c '
+import json, sys
+types = sorted({m["mediaType"] for m in json.load(sys.stdin)["manifests"]})
+assert types == ["application/vnd.docker.distribution.manifest.v2+json"], types' <<<"$types" || fail "Docker media types: $types"
+
 before=$(layer_gets "$plain_log" "$good_layers")
 "$bin" scan -f json "$plain/good:1" >/dev/null || fail "scan of the good image did not exit 0"
 first=$(layer_gets "$plain_log" "$good_layers")

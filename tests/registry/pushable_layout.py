@@ -21,7 +21,7 @@ def main():
     shutil.copytree(source, destination)
     with open(os.path.join(source, "index.json"), "rb") as f:
         index = json.load(f)
-    if len(index.get("manifests", [])) == 1 and "index" in index["manifests"][0].get("mediaType", ""):
+    if len(index.get("manifests", [])) == 1 and index["manifests"][0].get("mediaType", "").endswith((".index.v1+json", ".list.v2+json")):
         top = index["manifests"][0]  # already one image index
     elif len(index.get("manifests", [])) == 1 and "platform" not in index["manifests"][0]:
         top = index["manifests"][0]  # one plain manifest, no index: push it as it is
