@@ -308,5 +308,9 @@ grep -q '"GET /token?service=mal-test-registry&scope=repository%3Agood%3Apull HT
   fail "no anonymous pull token was asked for: $(cat "$issuer/token.log")"
 grep -q '"GET /v2/good/manifests/1 HTTP/1.1" 401' "$log" && grep -q '"GET /v2/good/manifests/1 HTTP/1.1" 200' "$log" ||
   fail "the registry did not challenge and then serve the manifest"
+# An identity token (docker login through OAuth) is exchanged with the OAuth2 POST form.
+printf '{"auths":{"%s":{"identitytoken":"%s"}}}' "$tokened" "$password" >"$DOCKER_CONFIG/config.json"
+run manifest --no-cache "$tokened/good:1" || fail "manifest with an identity token failed: $(tail -3 "$outputs")"
+grep -q '"POST /token HTTP/1.1" 200' "$issuer/token.log" || fail "the identity token was not exchanged: $(cat "$issuer/token.log")"
 ! grep -q -- "$password" "$outputs" || fail "a secret appeared in multiarch-lint's output"
 echo "1 passed, 0 failed"

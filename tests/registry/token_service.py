@@ -5,7 +5,9 @@ The registry itself is the real docker-registry, configured with `auth: token:` 
 CERT; this service issues the JWTs it asks clients to bring: RS256, signed with KEY by
 the openssl command line, the certificate in the x5c header. Pull is granted to anyone
 (the anonymous flow Docker Hub and GHCR use for public images); push needs the basic
-credentials USER:PASSWORD. Each token request is logged to stderr.
+credentials USER:PASSWORD. The OAuth2 form (POST, grant_type=refresh_token, what docker
+does with an identity token) is answered when the refresh token is PASSWORD. Each token
+request is logged to stderr.
 
 Usage: token_service.py KEY CERT ISSUER USER:PASSWORD PORT_FILE
 """
@@ -61,6 +63,21 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, fmt, *args):
         sys.stderr.write("%s\n" % (fmt % args))
 
+    def do_POST(self):
+        length = int(self.headers.get("Content-Length", "0"))
+        form = parse_qs(self.rfile.read(length).decode())
+        if form.get("grant_type") != ["refresh_token"] or form.get("refresh_token") != [PUSHER.split(":", 1)[1]]:
+            return self.answer(401, b'{"error":"invalid_grant"}')
+        token = issue(form.get("service", [""])[0], form.get("scope", []), False)
+        self.answer(200, json.dumps({"access_token": token, "expires_in": 300}).encode())
+
+    def answer(self, status, body):
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
     def do_GET(self):
         url = urlparse(self.path)
         if url.path != "/token":
@@ -71,12 +88,7 @@ class Handler(BaseHTTPRequestHandler):
         query = parse_qs(url.query)
         expected = "Basic " + base64.b64encode(PUSHER.encode()).decode()
         token = issue(query.get("service", [""])[0], query.get("scope", []), self.headers.get("Authorization") == expected)
-        body = json.dumps({"token": token, "access_token": token, "expires_in": 300}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        self.answer(200, json.dumps({"token": token, "access_token": token, "expires_in": 300}).encode())
 
 
 def main():
