@@ -46,6 +46,7 @@ int runManifest(const ManifestOptions& options, Streams streams) {
       index.errors.push_back(openError);
     }
     report::InputResult entry{input, rules::indexFindings(index, targets, settings), std::nullopt};
+    entry.digest = index.digest;
     for (const auto& e : index.entries) {
       std::string platform = e.descriptor.platform ? e.descriptor.platform->str() : e.descriptor.rawPlatform;
       if (platform.empty() && e.config && e.config->platform()) platform = e.config->platform()->str();

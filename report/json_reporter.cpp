@@ -41,6 +41,7 @@ void writeJson(const Report& report, std::ostream& out) {
   for (const auto& input : report.inputs) {
     inputs.push_back({{"path", input.path}, {"analysed", !input.error.has_value()}});
     if (input.attestations > 0) inputs.back()["attestationsSkipped"] = input.attestations;
+    if (!input.digest.empty()) inputs.back()["digest"] = input.digest;
     if (input.layersRead + input.layersFromCache > 0) {
       inputs.back()["layersRead"] = input.layersRead;
       inputs.back()["layersFromCache"] = input.layersFromCache;

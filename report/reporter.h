@@ -20,6 +20,7 @@ struct InputResult {
   size_t attestations = 0;            // scan: attestation manifests skipped
   size_t layersRead = 0;              // scan: layers decompressed and walked
   size_t layersFromCache = 0;         // scan: layers taken from the cache
+  std::string digest;                 // manifest: the digest of the index (or lone manifest), when it has one
 };
 
 // Per scanned platform: what was read (the text reporter's summary, the JSON `images`).

@@ -48,12 +48,17 @@ void writeText(const Report& report, std::ostream& out, const TextOptions& optio
   std::map<Severity, int> counts;
   int files = 0;
   if (!report.indexRows.empty()) {
+    std::map<std::string, std::string> digests;  // what FROM image@... should pin
+    for (const auto& input : report.inputs) {
+      if (!input.digest.empty()) digests[input.path] = input.digest;
+    }
     size_t width = 8;
     for (const auto& row : report.indexRows) width = std::max(width, row.platform.size());
     std::string lastInput;
     for (const auto& row : report.indexRows) {
       if (row.input != lastInput) {
         out << p.bold() << row.input << p.reset() << '\n';
+        if (const auto it = digests.find(row.input); it != digests.end()) out << "  Digest: " << it->second << '\n';
         out << "  " << std::left << std::setw(static_cast<int>(width) + 2) << "PLATFORM" << std::setw(21) << "DIGEST"
             << std::setw(10) << "SIZE" << "MEDIA TYPE\n";
         lastInput = row.input;

@@ -195,11 +195,17 @@ python3 -c 'import json,sys; d=json.load(sys.stdin); assert [i["platform"] for i
 # platform manifest's digest; nothing for the good index. Offline (no --resolve): silent.
 arm64_digest=$(python3 -c 'import json,sys; print([m["digest"] for m in json.load(sys.stdin)["manifests"] if m["platform"]=="linux/arm64"][0])' \
   <<<"$("$bin" manifest -f json "$plain/good:1")")
+# The digest `manifest` prints is the index's, as the registry itself names it; pinned, it is fine.
+index_digest=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["inputs"][0]["digest"])' <<<"$("$bin" manifest -f json "$plain/good:1")")
+served=$(curl -sI -H "Accept: application/vnd.oci.image.index.v1+json" "http://$plain/v2/good/manifests/1" |
+  tr -d '\r' | awk -F': ' 'tolower($1)=="docker-content-digest" {print $2}')
+[ "$index_digest" = "$served" ] || fail "manifest's digest $index_digest, the registry's $served"
 cat >"$work/Dockerfile" <<EOF
 FROM --platform=\$BUILDPLATFORM $plain/index-single-platform:1 AS tools
 FROM $plain/index-single-platform:1 AS single
 FROM $plain/good@$arm64_digest AS pinned
 FROM $plain/index-missing-platform:1 AS partial
+FROM $plain/good@$index_digest AS pinned-index
 FROM $plain/good:1 AS fine
 EOF
 set +e

@@ -60,6 +60,7 @@ IndexModel readIndex(BlobStore& store, const std::string& input) {
       if (!parsed) return out;
     }
     out.mediaType = d.mediaType;
+    out.digest = d.digest;
     index = std::move(parsed);
   }
   size_t platformEntries = 0;
@@ -74,6 +75,7 @@ IndexModel readIndex(BlobStore& store, const std::string& input) {
   }
   // One plain manifest with no platform of its own: a single-platform image.
   out.singleManifest = platformEntries == 1 && out.entries.size() == 1 && !out.entries[0].descriptor.platform;
+  if (out.singleManifest) out.digest = out.entries[0].descriptor.digest;
   return out;
 }
 

@@ -25,6 +25,9 @@ struct IndexModel {
   std::string input;
   std::string mediaType;  // of the index that lists the platforms
   bool singleManifest = false;  // the image is one plain manifest, not an index of platforms
+  // The digest a reference to this image would pin (what `imagetools inspect` calls Digest):
+  // of the index, or of the lone manifest; empty for an index.json listing platforms itself.
+  std::string digest;
   std::vector<IndexEntry> entries;
   std::vector<std::string> errors;
 };
