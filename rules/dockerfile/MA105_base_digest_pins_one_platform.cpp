@@ -13,7 +13,7 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
     message.append(image, image.find('@') + 1).append("' is the digest of one ").append(only);
     message.append(" manifest, not of the image's index: ").append(platformList(base.missing)).append(" would build on ").append(only);
     out.report(rule, base.stage.baseSpan, message,
-               "pin the index digest (`docker buildx imagetools inspect IMAGE` shows it as the image's Digest)");
+               "pin the index digest (`multiarch-lint manifest IMAGE:TAG` and `docker buildx imagetools inspect` print it as Digest)");
   }
 }
 
@@ -32,7 +32,8 @@ extern const DockerfileRule kMA105 = {
             "index digest; a digest copied by hand often is not.",
      .example = "FROM alpine@sha256:<digest of the linux/amd64 manifest>\n"
                 "# MA105: the digest of one linux/amd64 manifest, not of the image's index",
-     .fix = "Pin the digest of the index: `docker buildx imagetools inspect IMAGE:TAG` prints it as `Digest:`.",
+     .fix = "Pin the digest of the index: `multiarch-lint manifest IMAGE:TAG` (or `docker buildx imagetools inspect`) "
+            "prints it as `Digest:`.",
      .bad = {"FROM registry.example.com/multi@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n"},
      .good = {"FROM registry.example.com/multi@sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\n",
               "FROM registry.example.com/multi:1\n"},
