@@ -3,6 +3,7 @@
 #pragma once
 
 #include <iosfwd>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,7 +33,7 @@ struct LintOptions {
   std::string contextDir;         // empty: each Dockerfile's directory
   bool noContext = false;         // judge copied files by name only
   bool resolve = false;           // look base images up in their registries (MA104, MA105)
-  long resolveTtlSeconds = 24 * 3600;  // how long a looked-up tag stays fresh in the cache
+  std::optional<long> resolveTtlSeconds;  // how long a looked-up tag stays fresh (default: config, else a day)
   RegistryFlags registry;
 };
 

@@ -97,6 +97,16 @@ Config loadConfig(const std::string& path) {
         config.failureThreshold = threshold;
       } else if (key == "extra-arch-only-packages") {
         config.extraArchOnlyPackages = stringList(value, path, "extra-arch-only-packages");
+      } else if (key == "resolve") {
+        config.resolve = value.as<bool>();
+      } else if (key == "resolve-ttl") {
+        const long seconds = value.as<long>();
+        if (seconds < 0) throw ConfigError(path + ": resolve-ttl must be a number of seconds, 0 or more");
+        config.resolveTtlSeconds = seconds;
+      } else if (key == "insecure-registries") {
+        config.insecureRegistries = stringList(value, path, "insecure-registries");
+      } else if (key == "registry-ca") {
+        config.registryCa = value.as<std::string>();
       } else if (key == "require-reason") {
         config.requireReason = value.as<bool>();
       } else {

@@ -31,6 +31,11 @@ struct Config {
   std::optional<Threshold> failureThreshold;
   bool requireReason = false;
   std::vector<std::string> extraArchOnlyPackages;
+  // lint --resolve and the registry options, for CI repositories that always want them.
+  bool resolve = false;
+  std::optional<long> resolveTtlSeconds;
+  std::vector<std::string> insecureRegistries;
+  std::string registryCa;
 };
 
 std::optional<std::string> discoverConfig();

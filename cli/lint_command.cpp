@@ -109,9 +109,15 @@ int runLint(const LintOptions& options, Streams streams) {
     if (!it->second.first) lookupErrors.push_back("cannot resolve base image '" + image + "': " + it->second.second);
     return it->second.first;
   };
-  if (options.resolve) {
-    client.emplace(clientOptions(options.registry));
-    resolver.emplace(*client, image::LayerCache::defaultDirectory(), options.resolveTtlSeconds);
+  // The command line adds to (insecure registries) or wins over (the rest) the configuration.
+  const bool resolve = options.resolve || config.resolve;
+  if (resolve) {
+    RegistryFlags registry = options.registry;
+    registry.insecure.insert(registry.insecure.end(), config.insecureRegistries.begin(), config.insecureRegistries.end());
+    if (registry.caFile.empty()) registry.caFile = config.registryCa;
+    client.emplace(clientOptions(registry));
+    resolver.emplace(*client, image::LayerCache::defaultDirectory(),
+                     options.resolveTtlSeconds.value_or(config.resolveTtlSeconds.value_or(24 * 3600)));
   }
 
   // Analyse every input; one that cannot be read does not stop the others.
@@ -136,7 +142,7 @@ int runLint(const LintOptions& options, Streams streams) {
       context = rules::ContextSource{dir.empty() ? "." : dir, path == "-" ? "" : path};
     }
     lookupErrors.clear();
-    auto findings = rules::lintDockerfile(source, settings, context ? &*context : nullptr, options.resolve ? &lookup : nullptr);
+    auto findings = rules::lintDockerfile(source, settings, context ? &*context : nullptr, resolve ? &lookup : nullptr);
     // A base image that could not be looked up was not checked: the file is not reported clean.
     std::optional<std::string> problem;
     for (const auto& e : lookupErrors) problem = (problem ? *problem + "; " : "") + e;

@@ -218,6 +218,13 @@ python3 -c '
 import json, sys
 found = sorted((f["rule"], f["location"]["line"]) for f in json.load(sys.stdin)["findings"])
 assert found == [("MA104", 2), ("MA104", 4), ("MA105", 3)], found' <<<"$resolved" || fail "lint --resolve findings: $resolved"
+# `resolve: true` in the configuration does the same without the flag.
+printf 'resolve: true\n' >"$work/resolve.yaml"
+set +e
+configured=$("$bin" lint --no-context -c "$work/resolve.yaml" -f json "$work/Dockerfile"); configured_code=$?
+set -e
+[ "$configured_code" -eq 1 ] && [ "$(python3 -c 'import json,sys; print(len(json.load(sys.stdin)["findings"]))' <<<"$configured")" -eq 3 ] ||
+  fail "resolve: true in the configuration: exit $configured_code: $configured"
 # The answers are cached: a second run asks the registry nothing; --resolve-ttl 0 asks again.
 requests=$(grep -c '"GET /v2/' "$plain_log")
 "$bin" lint --no-context --resolve "$work/Dockerfile" >/dev/null && fail "cached lint --resolve found nothing"

@@ -112,6 +112,22 @@ TEST_CASE("the configuration file: platforms, ignore, severity, threshold; flags
   CHECK(run.err.find("unknown platform 'linux/sparc'") != std::string::npos);
   const auto unknownRule = dir.write("unknown.yaml", "ignore: [MA999]\n");
   CHECK(lint({.paths = {bad.string()}, .configPath = unknownRule.string()}).code == 2);
+  const auto negativeTtl = dir.write("ttl.yaml", "resolve: true\nresolve-ttl: -5\n");
+  run = lint({.paths = {bad.string()}, .configPath = negativeTtl.string()});
+  CHECK(run.code == 2);
+  CHECK(run.err.find("resolve-ttl must be a number of seconds") != std::string::npos);
+}
+
+TEST_CASE("resolve: true in the configuration looks base images up (and says when it cannot)", "[cli][config]") {
+  TempDir dir;
+  // A registry nobody listens on: the lookup fails, which must be an input error, not a pass.
+  const auto file = dir.write("Dockerfile", "FROM 127.0.0.1:9/nothing/here:1\nRUN true\n");
+  const auto config = dir.write("c.yaml", "resolve: true\nresolve-ttl: 0\ninsecure-registries: [127.0.0.1:9]\n");
+  const auto run = lint({.paths = {file.string()}, .format = "json", .configPath = config.string()});
+  CHECK(run.code == 2);
+  CHECK(run.err.find("cannot resolve base image '127.0.0.1:9/nothing/here:1'") != std::string::npos);
+  // Without it, the same file is linted offline and passes.
+  CHECK(lint({.paths = {file.string()}, .format = "json"}).code == 0);
 }
 
 TEST_CASE("the configuration is discovered in ./ then in XDG_CONFIG_HOME", "[cli][config]") {
