@@ -58,6 +58,12 @@ std::vector<Platform> defaultTargetPlatforms() {
   return {Platform{"linux", "amd64", ""}, Platform{"linux", "arm64", ""}};
 }
 
+std::string platformList(const std::vector<Platform>& platforms) {
+  std::string out;
+  for (const auto& p : platforms) out += (out.empty() ? "" : ", ") + p.str();
+  return out;
+}
+
 bool platformMatches(const Platform& entry, const Platform& wanted) {
   if (entry.os != wanted.os || entry.architecture != wanted.architecture) return false;
   return wanted.variant.empty() || entry.variant == wanted.variant;

@@ -22,6 +22,7 @@ std::optional<Platform> parsePlatform(const std::string& text);
 // A comma-separated list; unknown entries are reported in `errors`.
 std::vector<Platform> parsePlatformList(const std::string& text, std::vector<std::string>& errors);
 std::vector<Platform> defaultTargetPlatforms();
+std::string platformList(const std::vector<Platform>& platforms);  // "linux/arm64, linux/arm/v7"
 // Platform matching as containerd does it for a pull: same os and architecture, and the
 // variant when the wanted one names it (arm64's v8 is the default and may be dropped).
 bool platformMatches(const Platform& entry, const Platform& wanted);  // linux/amd64, linux/arm64

@@ -30,6 +30,15 @@ std::vector<std::string> split(std::string_view s, char separator) {
   return parts;
 }
 
+std::string join(const std::vector<std::string>& parts, std::string_view separator) {
+  std::string out;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (i > 0) out += separator;
+    out += parts[i];
+  }
+  return out;
+}
+
 std::string trim(std::string_view s) {
   const auto isBlank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
   while (!s.empty() && isBlank(s.front())) s.remove_prefix(1);

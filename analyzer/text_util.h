@@ -13,6 +13,7 @@ std::string lower(std::string_view s);
 bool startsWith(std::string_view s, std::string_view prefix);
 bool endsWith(std::string_view s, std::string_view suffix);
 std::vector<std::string> split(std::string_view s, char separator);
+std::string join(const std::vector<std::string>& parts, std::string_view separator);
 std::string trim(std::string_view s);
 
 // utf8.DecodeRune: the code point at `pos` (U+FFFD for an invalid sequence).

@@ -10,7 +10,7 @@
 #include "cli/config.h"
 #include "cli/file_discovery.h"
 #include "cli/image_input.h"
-#include "analyzer/image/layer_cache.h"
+#include "analyzer/file_util.h"
 #include "analyzer/registry/base_image.h"
 #include "cli/shared_options.h"
 #include "report/reporter.h"
@@ -97,17 +97,12 @@ int runLint(const LintOptions& options, Streams streams) {
   // --resolve: base images are looked up once per run (and cached for --resolve-ttl).
   std::optional<registry::RegistryClient> client;
   std::optional<registry::BaseImageResolver> resolver;
-  std::map<std::string, std::pair<std::optional<registry::BaseImageFacts>, std::string>> answers;
   std::vector<std::string> lookupErrors;  // of the Dockerfile being linted
   rules::BaseImageLookup lookup = [&](const std::string& image) {
-    auto it = answers.find(image);
-    if (it == answers.end()) {
-      std::string error;
-      auto facts = resolver->resolve(image, error);
-      it = answers.emplace(image, std::make_pair(std::move(facts), error)).first;
-    }
-    if (!it->second.first) lookupErrors.push_back("cannot resolve base image '" + image + "': " + it->second.second);
-    return it->second.first;
+    std::string error;
+    auto facts = resolver->resolve(image, error);
+    if (!facts) lookupErrors.push_back("cannot resolve base image '" + image + "': " + error);
+    return facts;
   };
   // The command line adds to (insecure registries) or wins over (the rest) the configuration.
   const bool resolve = options.resolve || config.resolve;
@@ -116,7 +111,7 @@ int runLint(const LintOptions& options, Streams streams) {
     registry.insecure.insert(registry.insecure.end(), config.insecureRegistries.begin(), config.insecureRegistries.end());
     if (registry.caFile.empty()) registry.caFile = config.registryCa;
     client.emplace(clientOptions(registry));
-    resolver.emplace(*client, image::LayerCache::defaultDirectory(),
+    resolver.emplace(*client, cacheRoot(),
                      options.resolveTtlSeconds.value_or(config.resolveTtlSeconds.value_or(24 * 3600)));
   }
 
@@ -144,14 +139,11 @@ int runLint(const LintOptions& options, Streams streams) {
     lookupErrors.clear();
     auto findings = rules::lintDockerfile(source, settings, context ? &*context : nullptr, resolve ? &lookup : nullptr);
     // A base image that could not be looked up was not checked: the file is not reported clean.
-    std::optional<std::string> problem;
-    for (const auto& e : lookupErrors) problem = (problem ? *problem + "; " : "") + e;
-    result.inputs.push_back({path, std::move(findings), problem});
+    result.inputs.push_back({path, std::move(findings), lookupErrors.empty()
+                                                            ? std::nullopt
+                                                            : std::optional(text::join(lookupErrors, "; "))});
   }
 
-  for (const auto& input : result.inputs) {
-    if (input.error) streams.err << "multiarch-lint: " << input.path << ": " << *input.error << '\n';
-  }
   if (client) result.registry = registryCounts(*client);
   return finishReport(*format, result, options.output, options.color, *threshold, streams);
 }

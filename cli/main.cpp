@@ -19,6 +19,16 @@ int main(int argc, char** argv) {
         ->capture_default_str()->check(CLI::Range(1, 3600));
   };
 
+  // The report options lint, scan and manifest share (their option structs name them alike).
+  const auto addReportOptions = [](CLI::App* command, auto& options) {
+    command->add_option("-f,--format", options.format, "Output format: " + mal::report::formatNames())->capture_default_str();
+    command->add_option("-o,--output", options.output, "Write the report to FILE instead of stdout");
+    command->add_option("-t,--failure-threshold", options.failureThreshold,
+                        "Exit 1 on findings at or above: error, warning, info (default) or none");
+    command->add_option("--ignore", options.ignore, "Rule ids or names to skip (repeatable, or comma-separated)");
+    command->add_option("--color", options.color, "auto, always or never")->check(CLI::IsMember({"auto", "always", "never"}));
+  };
+
   CLI::App app{"multiarch-lint: finds what breaks a container build on other CPU architectures"};
   app.set_version_flag("--version", std::string("multiarch-lint ") + MAL_VERSION);
   app.require_subcommand(1);
@@ -26,45 +36,33 @@ int main(int argc, char** argv) {
   LintOptions lint;
   auto* lintCmd = app.add_subcommand("lint", "Lint Dockerfiles (no PATH: Dockerfile or Containerfile here; - reads stdin)");
   lintCmd->add_option("paths", lint.paths, "Dockerfiles or directories to search");
-  lintCmd->add_option("-f,--format", lint.format, "Output format: " + mal::report::formatNames())->capture_default_str();
-  lintCmd->add_option("-o,--output", lint.output, "Write the report to FILE instead of stdout");
   lintCmd->add_option("--platform", lint.platforms, "Target platforms, e.g. linux/amd64,linux/arm64 (default: config, else those two)");
   lintCmd->add_option("-c,--config", lint.configPath, "Configuration file (default: ./.multiarch-lint.yaml, then $XDG_CONFIG_HOME/multiarch-lint/config.yaml)");
   lintCmd->add_flag("--no-config", lint.noConfig, "Do not read any configuration file");
-  lintCmd->add_option("-t,--failure-threshold", lint.failureThreshold, "Exit 1 on findings at or above: error, warning, info (default) or none");
-  lintCmd->add_option("--ignore", lint.ignore, "Rule ids or names to skip (repeatable, or comma-separated)");
   lintCmd->add_option("--context", lint.contextDir, "The build context: COPY/ADD sources are read and their ELF machine checked (default: the Dockerfile's directory)");
   lintCmd->add_flag("--no-context", lint.noContext, "Do not read the build context (copied files are judged by name)");
   lintCmd->add_flag("--resolve", lint.resolve, "Look each base image up in its registry: MA104 (a target platform missing) and MA105 (a digest of one platform)");
   lintCmd->add_option("--resolve-ttl", lint.resolveTtlSeconds, "Seconds a looked-up tag is trusted from the cache (0: always ask the registry; default 86400)")
       ->check(CLI::Range(0L, 365L * 24 * 3600));
   addRegistryOptions(lintCmd, lint.registry);
-  lintCmd->add_option("--color", lint.color, "auto, always or never")->check(CLI::IsMember({"auto", "always", "never"}));
+  addReportOptions(lintCmd, lint);
 
   ScanOptions scan;
   auto* scanCmd = app.add_subcommand("scan", "Scan built images: OCI layout (directory or tar), docker-save archive, or a registry image reference");
   scanCmd->add_option("images", scan.images, "Images to scan")->required();
-  scanCmd->add_option("-f,--format", scan.format, "Output format: " + mal::report::formatNames())->capture_default_str();
-  scanCmd->add_option("-o,--output", scan.output, "Write the report to FILE instead of stdout");
   scanCmd->add_option("--platform", scan.platforms, "Only these platforms of the image, e.g. linux/arm64");
-  scanCmd->add_option("-t,--failure-threshold", scan.failureThreshold, "Exit 1 on findings at or above: error, warning, info (default) or none");
-  scanCmd->add_option("--ignore", scan.ignore, "Rule ids or names to skip (repeatable, or comma-separated)");
   scanCmd->add_option("--dockerfile", scan.dockerfile, "The Dockerfile the image was built from: findings are also located on the instruction that made their layer");
   scanCmd->add_flag("--no-cache", scan.noCache, "Do not use the per-layer cache ($XDG_CACHE_HOME/multiarch-lint)");
   addRegistryOptions(scanCmd, scan.registry);
-  scanCmd->add_option("--color", scan.color, "auto, always or never")->check(CLI::IsMember({"auto", "always", "never"}));
+  addReportOptions(scanCmd, scan);
 
   ManifestOptions manifest;
   auto* manifestCmd = app.add_subcommand("manifest", "Check an image's index: platforms, configs, digests (no layer is read)");
   manifestCmd->add_option("images", manifest.images, "OCI layouts (directory or tar), docker-save archives, or registry image references")->required();
-  manifestCmd->add_option("-f,--format", manifest.format, "Output format: " + mal::report::formatNames())->capture_default_str();
-  manifestCmd->add_option("-o,--output", manifest.output, "Write the report to FILE instead of stdout");
   manifestCmd->add_option("--platform", manifest.platforms, "Required platforms (default linux/amd64,linux/arm64)");
-  manifestCmd->add_option("-t,--failure-threshold", manifest.failureThreshold, "Exit 1 on findings at or above: error, warning, info (default) or none");
-  manifestCmd->add_option("--ignore", manifest.ignore, "Rule ids or names to skip (repeatable, or comma-separated)");
   manifestCmd->add_flag("--no-cache", manifest.noCache, "Do not use the manifest cache ($XDG_CACHE_HOME/multiarch-lint)");
   addRegistryOptions(manifestCmd, manifest.registry);
-  manifestCmd->add_option("--color", manifest.color, "auto, always or never")->check(CLI::IsMember({"auto", "always", "never"}));
+  addReportOptions(manifestCmd, manifest);
 
   RulesOptions rules;
   auto* rulesCmd = app.add_subcommand("rules", "List the rules, or explain one");

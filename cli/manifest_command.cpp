@@ -3,7 +3,8 @@
 #include <ostream>
 
 #include "analyzer/image/index_reader.h"
-#include "analyzer/image/layer_cache.h"
+#include "analyzer/file_util.h"
+#include "analyzer/text_util.h"
 #include "cli/commands.h"
 #include "cli/image_input.h"
 #include "cli/shared_options.h"
@@ -35,7 +36,7 @@ int runManifest(const ManifestOptions& options, Streams streams) {
   report::Report result;
   result.rules = rules::allRules();
   result.inputNoun = "image";
-  ImageInputs inputs(options.registry, options.noCache ? "" : image::LayerCache::defaultDirectory());
+  ImageInputs inputs(options.registry, options.noCache ? "" : cacheRoot());
   for (const auto& input : options.images) {
     image::IndexModel index;
     std::string openError;
@@ -53,12 +54,7 @@ int runManifest(const ManifestOptions& options, Streams streams) {
       result.indexRows.push_back({input, platform.empty() ? "-" : platform, e.descriptor.digest, e.descriptor.size,
                                   e.descriptor.mediaType, e.descriptor.isAttestation()});
     }
-    if (!index.errors.empty()) {
-      std::string problems;
-      for (const auto& e : index.errors) problems += (problems.empty() ? "" : "; ") + e;
-      entry.error = problems;
-      streams.err << "multiarch-lint: " << input << ": " << problems << '\n';
-    }
+    if (!index.errors.empty()) entry.error = text::join(index.errors, "; ");
     result.inputs.push_back(std::move(entry));
   }
   result.registry = registryCounts(inputs.client());

@@ -6,7 +6,7 @@
 #include <ostream>
 
 #include "analyzer/image/image_reader.h"
-#include "analyzer/image/layer_cache.h"
+#include "analyzer/file_util.h"
 #include "analyzer/text_util.h"
 #include "cli/commands.h"
 #include "cli/config.h"
@@ -27,7 +27,7 @@ int runScan(const ScanOptions& options, Streams streams) {
     return kExitInputError;
   }
   image::ScanOptions scan;
-  if (!options.noCache) scan.cacheDirectory = image::LayerCache::defaultDirectory();
+  if (!options.noCache) scan.cacheDirectory = cacheRoot();
   // A progress line on stderr, only for a person watching a terminal.
   const bool progressLine = isatty(STDERR_FILENO) == 1;
   std::string current;
@@ -72,7 +72,7 @@ int runScan(const ScanOptions& options, Streams streams) {
   report::Report result;
   result.rules = rules::allRules();
   result.inputNoun = "image";
-  ImageInputs inputs(options.registry, options.noCache ? "" : image::LayerCache::defaultDirectory());
+  ImageInputs inputs(options.registry, options.noCache ? "" : cacheRoot());
   for (const auto& input : options.images) {
     current = input;
     image::ScannedImage scanned;
@@ -105,23 +105,19 @@ int runScan(const ScanOptions& options, Streams streams) {
         }
       }
     }
-    std::string problems;
-    for (const auto& e : scanned.errors) problems += (problems.empty() ? "" : "; ") + e;
+    std::vector<std::string> problems = scanned.errors;
     for (const auto& platform : scanned.platforms) {
       report::PlatformSummary summary{input, platform.platform.str(), platform.manifestDigest, platform.layers.size()};
       summary.error = platform.error;
-      if (!platform.error.empty()) problems += (problems.empty() ? "" : "; ") + platform.platform.str() + ": " + platform.error;
+      if (!platform.error.empty()) problems.push_back(platform.platform.str() + ": " + platform.error);
       summary.files = platform.inventory.fileCount();
       for (const auto& [path, item] : platform.inventory.entries()) {
         if (item.entry.elf) ++summary.elfByMachine[item.entry.elf->describe()];
       }
       result.platforms.push_back(std::move(summary));
     }
-    if (scanned.platforms.empty() && problems.empty()) problems = "no platform to scan";
-    if (!problems.empty()) {
-      entry.error = problems;
-      streams.err << "multiarch-lint: " << input << ": " << problems << '\n';
-    }
+    if (scanned.platforms.empty() && problems.empty()) problems.push_back("no platform to scan");
+    if (!problems.empty()) entry.error = text::join(problems, "; ");
     result.inputs.push_back(std::move(entry));
   }
   result.registry = registryCounts(inputs.client());

@@ -53,6 +53,10 @@ bool writeReport(report::Format format, const report::Report& result, const std:
 
 int finishReport(report::Format format, const report::Report& report, const std::string& output, const std::string& color,
                  const Threshold& threshold, Streams streams) {
+  // Each input that could not be analysed: one line on stderr, whatever the format.
+  for (const auto& input : report.inputs) {
+    if (input.error) streams.err << "multiarch-lint: " << input.path << ": " << *input.error << '\n';
+  }
   const report::TextOptions options{wantsColour(color, output, streams.outIsTerminal)};
   if (!writeReport(format, report, output, options, streams.out, streams.err)) return kExitInputError;
   bool inputError = false, failing = false;

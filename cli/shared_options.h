@@ -22,7 +22,8 @@ bool wantsColour(const std::string& color, const std::string& output, bool termi
 bool writeReport(report::Format format, const report::Report& report, const std::string& output,
                  const report::TextOptions& options, std::ostream& out, std::ostream& err);
 
-// Writes the report and returns the exit code: 2 when an input could not be analysed,
+// Prints a line on stderr for each input that could not be analysed, writes the report,
+// and returns the exit code: 2 when an input could not be analysed,
 // 1 when a finding is at or above the threshold, else 0.
 int finishReport(report::Format format, const report::Report& report, const std::string& output, const std::string& color,
                  const Threshold& threshold, Streams streams);

@@ -4,6 +4,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <mutex>
@@ -173,10 +174,8 @@ std::optional<std::string> readBlob(BlobStore& store, const Descriptor& d, std::
 
 bool wanted(const ScanOptions& options, const Platform& p) {
   if (options.platforms.empty()) return true;
-  for (const auto& w : options.platforms) {
-    if (w.os == p.os && w.architecture == p.architecture && (w.variant.empty() || w.variant == p.variant)) return true;
-  }
-  return false;
+  return std::any_of(options.platforms.begin(), options.platforms.end(),
+                     [&](const Platform& w) { return platformMatches(p, w); });
 }
 
 void addOciManifest(BlobStore& store, const Descriptor& d, const ScanOptions& options, ScannedImage& out) {
@@ -274,6 +273,13 @@ void addLegacyDockerArchive(BlobStore& store, const std::string& manifestJson, c
 std::string blobKey(const std::string& digest) {
   const size_t colon = digest.find(':');
   return "blobs/" + digest.substr(0, colon) + "/" + digest.substr(colon + 1);
+}
+
+std::optional<std::string> digestOfBlobKey(const std::string& key) {
+  const std::string prefix = "blobs/";
+  const size_t slash = key.find('/', prefix.size());
+  if (key.rfind(prefix, 0) != 0 || slash == std::string::npos) return std::nullopt;
+  return key.substr(prefix.size(), slash - prefix.size()) + ":" + key.substr(slash + 1);
 }
 
 std::optional<std::string> fetchBlob(BlobStore& store, const Descriptor& d, std::string& error, bool& mismatch) {

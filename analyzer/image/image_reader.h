@@ -41,6 +41,8 @@ inline constexpr size_t kMaxDocumentBytes = 4 * 1024 * 1024;
 
 // "sha256:<hex>" -> "blobs/sha256/<hex>", the blob's key in a store.
 std::string blobKey(const std::string& digest);
+// The reverse: "blobs/sha256/<hex>" -> "sha256:<hex>"; nullopt for any other key.
+std::optional<std::string> digestOfBlobKey(const std::string& key);
 
 // A small blob by descriptor, checked against its digest and size. The bytes come back
 // whenever they could be read; `mismatch` is set (with `error`) when they are not what

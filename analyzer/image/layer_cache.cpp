@@ -1,15 +1,12 @@
 #include "analyzer/image/layer_cache.h"
 
 #include <nlohmann/json.hpp>
-#include <unistd.h>
 
-#include <cstdlib>
-#include <filesystem>
 #include <fstream>
 
+#include "analyzer/file_util.h"
 #include "analyzer/image/streams.h"
 
-namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace mal::image {
@@ -83,12 +80,6 @@ LayerEntry fromJson(const json& j) {
 
 }  // namespace
 
-std::string LayerCache::defaultDirectory() {
-  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) return std::string(xdg) + "/multiarch-lint";
-  if (const char* home = std::getenv("HOME"); home && *home) return std::string(home) + "/.cache/multiarch-lint";
-  return {};
-}
-
 std::string LayerCache::pathFor(const std::string& digest) const {
   std::string name = digest;
   for (auto& c : name) {
@@ -118,26 +109,10 @@ std::optional<LayerContents> LayerCache::load(const std::string& digest) const {
 
 void LayerCache::store(const LayerContents& layer) const {
   if (dir_.empty() || !validDigest(layer.digest)) return;
-  std::error_code ec;
-  fs::create_directories(dir_ + "/layers", ec);
-  if (ec) return;
   json entries = json::array();
   for (const auto& e : layer.entries) entries.push_back(toJson(e));
   const json j = {{"format", kFormat}, {"digest", layer.digest}, {"bytes", layer.uncompressedBytes}, {"entries", entries}};
-  // Write aside, then rename: readers never see half an entry.
-  const std::string target = pathFor(layer.digest);
-  const std::string temp = target + ".tmp." + std::to_string(::getpid());
-  {
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    if (!out) return;
-    out << j.dump();
-    if (!out) {
-      fs::remove(temp, ec);
-      return;
-    }
-  }
-  fs::rename(temp, target, ec);
-  if (ec) fs::remove(temp, ec);
+  writeFileAtomically(pathFor(layer.digest), j.dump());
 }
 
 }  // namespace mal::image

@@ -1,6 +1,6 @@
 // A content-addressed cache of per-layer results, keyed by the layer blob's digest (which
 // was verified when the entry was written). Shared base layers are read once per cache.
-// Kept under $XDG_CACHE_HOME/multiarch-lint (default ~/.cache/multiarch-lint).
+// Kept under cacheRoot()/layers (analyzer/file_util.h).
 #pragma once
 
 #include <optional>
@@ -12,8 +12,6 @@ namespace mal::image {
 
 class LayerCache {
  public:
-  // The default directory, or "" when neither XDG_CACHE_HOME nor HOME is set.
-  static std::string defaultDirectory();
   explicit LayerCache(std::string directory) : dir_(std::move(directory)) {}
 
   std::optional<LayerContents> load(const std::string& digest) const;

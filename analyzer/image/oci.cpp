@@ -8,8 +8,12 @@ namespace mal::image {
 
 using nlohmann::json;
 
-bool Descriptor::isIndex() const { return mediaType == media::kOciIndex || mediaType == media::kDockerList; }
-bool Descriptor::isManifest() const { return mediaType == media::kOciManifest || mediaType == media::kDockerManifest; }
+bool isIndexMediaType(const std::string& mediaType) { return mediaType == media::kOciIndex || mediaType == media::kDockerList; }
+bool isManifestMediaType(const std::string& mediaType) {
+  return mediaType == media::kOciManifest || mediaType == media::kDockerManifest;
+}
+bool Descriptor::isIndex() const { return isIndexMediaType(mediaType); }
+bool Descriptor::isManifest() const { return isManifestMediaType(mediaType); }
 bool Descriptor::isAttestation() const {
   const auto it = annotations.find("vnd.docker.reference.type");
   if (it != annotations.end() && it->second == "attestation-manifest") return true;
@@ -76,6 +80,14 @@ json parseJson(const std::string& text, std::string& error) {
 std::string declaredMediaType(const std::string& text) {
   const json j = json::parse(text, nullptr, false);
   return j.is_object() ? str(j, "mediaType") : std::string();
+}
+
+std::string documentMediaType(const std::string& text, const std::string& contentType) {
+  const json j = json::parse(text, nullptr, false);
+  if (const std::string declared = j.is_object() ? str(j, "mediaType") : ""; !declared.empty()) return declared;
+  const std::string served = contentType.substr(0, contentType.find(';'));
+  if (!served.empty() && served != "application/json" && served != "application/octet-stream") return served;
+  return j.is_object() && j.contains("manifests") ? media::kOciIndex : media::kOciManifest;
 }
 
 std::optional<Index> parseIndex(const std::string& text, std::string& error) {

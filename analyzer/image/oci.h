@@ -63,5 +63,10 @@ std::optional<Manifest> parseManifest(const std::string& json, std::string& erro
 std::optional<Config> parseConfig(const std::string& json, std::string& error);
 // The media type a document declares, or "" (Docker's manifest.json has none).
 std::string declaredMediaType(const std::string& json);
+// What a manifest document is: its declared media type, else the Content-Type it was
+// served with, else by its shape (an index lists "manifests").
+std::string documentMediaType(const std::string& json, const std::string& contentType);
+bool isIndexMediaType(const std::string& mediaType);     // OCI index or Docker manifest list
+bool isManifestMediaType(const std::string& mediaType);  // OCI or Docker v2 image manifest
 
 }  // namespace mal::image

@@ -199,6 +199,10 @@ size_t DecompressingSource::readZstd(char* buffer, size_t n) {
   return out.pos;
 }
 
+bool hasDigest(const std::string& bytes, const std::string& digest) {
+  return digestOf(bytes, digest.substr(0, digest.find(':'))) == digest;
+}
+
 std::string digestOf(const std::string& bytes, const std::string& algorithm) {
   MemorySource source(bytes);
   DigestingSource digesting(source, algorithm);

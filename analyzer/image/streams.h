@@ -62,6 +62,8 @@ class DigestingSource : public ByteSource {
 
 // The digest ("sha256:<hex>") of bytes already in memory.
 std::string digestOf(const std::string& bytes, const std::string& algorithm = "sha256");
+// Do the bytes hash to `digest` ("sha256:<hex>", "sha512:<hex>")?
+bool hasDigest(const std::string& bytes, const std::string& digest);
 
 // Fails once more than `limit` bytes come through.
 class LimitedSource : public ByteSource {

@@ -1,18 +1,12 @@
 #include "analyzer/registry/base_image.h"
 
-#include <unistd.h>
-
 #include <chrono>
-#include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
+#include "analyzer/file_util.h"
 #include "analyzer/image/image_reader.h"
 
 namespace mal::registry {
-
-namespace fs = std::filesystem;
 
 namespace {
 
@@ -32,11 +26,9 @@ std::string BaseImageResolver::cachePath(const Reference& ref) const {
 
 std::optional<BaseImageFacts> BaseImageResolver::cached(const Reference& ref) const {
   if (cacheRoot_.empty() || (ttlSeconds_ <= 0 && ref.digest.empty())) return std::nullopt;
-  std::ifstream file(cachePath(ref));
-  if (!file) return std::nullopt;
-  std::stringstream text;
-  text << file.rdbuf();
-  const auto json = nlohmann::json::parse(text.str(), nullptr, false);
+  const auto text = readWholeFile(cachePath(ref));
+  if (!text) return std::nullopt;
+  const auto json = nlohmann::json::parse(*text, nullptr, false);
   if (!json.is_object() || json.value("reference", "") != ref.str() || !json.contains("fetched") ||
       !json["fetched"].is_number_integer() || !json.contains("platforms") || !json["platforms"].is_array()) {
     return std::nullopt;
@@ -53,20 +45,21 @@ void BaseImageResolver::keep(const Reference& ref, const BaseImageFacts& facts) 
   if (cacheRoot_.empty()) return;
   nlohmann::json json = {{"reference", ref.str()}, {"fetched", now()}, {"isIndex", facts.isIndex}, {"platforms", nlohmann::json::array()}};
   for (const auto& p : facts.platforms) json["platforms"].push_back(p.str());
-  const fs::path path = cachePath(ref);
-  std::error_code ec;
-  fs::create_directories(path.parent_path(), ec);
-  const fs::path temporary = path.string() + ".tmp" + std::to_string(getpid());
-  {
-    std::ofstream out(temporary);
-    out << json.dump();
-    if (!out) return;
-  }
-  fs::rename(temporary, path, ec);
-  if (ec) fs::remove(temporary, ec);
+  writeFileAtomically(cachePath(ref), json.dump());
 }
 
 std::optional<BaseImageFacts> BaseImageResolver::resolve(const std::string& image, std::string& error) {
+  auto it = answers_.find(image);
+  if (it == answers_.end()) {
+    std::string lookupError;
+    auto facts = lookUp(image, lookupError);
+    it = answers_.emplace(image, std::make_pair(std::move(facts), lookupError)).first;
+  }
+  error = it->second.second;
+  return it->second.first;
+}
+
+std::optional<BaseImageFacts> BaseImageResolver::lookUp(const std::string& image, std::string& error) {
   const auto ref = parseReference(image, error);
   if (!ref) {
     error = "'" + image + "' is not an image reference: " + error;
@@ -77,7 +70,7 @@ std::optional<BaseImageFacts> BaseImageResolver::resolve(const std::string& imag
     const auto document = client_.manifest(*ref, ref->digest.empty() ? ref->tag : ref->digest, image::kMaxDocumentBytes);
     BaseImageFacts facts{ref->str(), false, {}};
     std::string parseError;
-    if (document.bytes.find("\"manifests\"") != std::string::npos) {
+    if (image::isIndexMediaType(document.mediaType)) {
       const auto index = image::parseIndex(document.bytes, parseError);
       if (!index) {
         error = ref->str() + ": the index does not parse: " + parseError;
@@ -93,8 +86,7 @@ std::optional<BaseImageFacts> BaseImageResolver::resolve(const std::string& imag
       std::string configBytes;
       if (manifest) {
         configBytes = client_.blob(*ref, manifest->config.digest, image::kMaxDocumentBytes);
-        if (image::digestOf(configBytes, manifest->config.digest.substr(0, manifest->config.digest.find(':'))) !=
-            manifest->config.digest) {
+        if (!image::hasDigest(configBytes, manifest->config.digest)) {
           error = ref->str() + ": config " + manifest->config.digest + " does not match its digest";
           return std::nullopt;
         }

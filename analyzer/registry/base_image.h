@@ -4,6 +4,7 @@
 // pre-commit hook can stay offline and CI can ask once a day.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,10 +25,12 @@ class BaseImageResolver {
   // cacheRoot: where answers are kept (resolve/...); empty: no cache. ttlSeconds: how long
   // an answer for a tag is trusted (a digest's answer never changes).
   BaseImageResolver(RegistryClient& client, std::string cacheRoot, long ttlSeconds);
-  // nullopt with a one-line `error` when the image cannot be looked up.
+  // nullopt with a one-line `error` when the image cannot be looked up. Each image is
+  // asked once per run, however many Dockerfiles name it (a failure too).
   std::optional<BaseImageFacts> resolve(const std::string& image, std::string& error);
 
  private:
+  std::optional<BaseImageFacts> lookUp(const std::string& image, std::string& error);
   std::optional<BaseImageFacts> cached(const Reference& ref) const;
   void keep(const Reference& ref, const BaseImageFacts& facts) const;
   std::string cachePath(const Reference& ref) const;
@@ -35,6 +38,7 @@ class BaseImageResolver {
   RegistryClient& client_;
   std::string cacheRoot_;
   long ttlSeconds_;
+  std::map<std::string, std::pair<std::optional<BaseImageFacts>, std::string>> answers_;  // this run's, by image
 };
 
 }  // namespace mal::registry

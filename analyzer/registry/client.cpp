@@ -8,6 +8,9 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "analyzer/image/oci.h"
+#include "analyzer/text_util.h"
+
 namespace mal::registry {
 namespace {
 
@@ -24,12 +27,6 @@ std::string escape(const std::string& text) {
   std::string out = escaped ? escaped : "";
   curl_free(escaped);
   return out;
-}
-
-bool loopbackHost(const std::string& hostPort) {
-  Reference ref;
-  ref.registry = hostPort;
-  return ref.isLoopback();
 }
 
 // A distribution error body, {"errors":[{"code":"MANIFEST_UNKNOWN","message":"..."}]}, as
@@ -68,8 +65,7 @@ std::optional<Challenge> parseChallenge(const std::string& header) {
   if (i == std::string::npos) return std::nullopt;
   const size_t schemeEnd = header.find(' ', i);
   Challenge c;
-  c.scheme = header.substr(i, schemeEnd == std::string::npos ? std::string::npos : schemeEnd - i);
-  for (auto& ch : c.scheme) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  c.scheme = text::lower(header.substr(i, schemeEnd == std::string::npos ? std::string::npos : schemeEnd - i));
   if (c.scheme.empty()) return std::nullopt;
   i = schemeEnd;
   // name=value or name="quoted, value", comma-separated.
@@ -78,8 +74,7 @@ std::optional<Challenge> parseChallenge(const std::string& header) {
     if (i == std::string::npos) break;
     const size_t eq = header.find('=', i);
     if (eq == std::string::npos) break;
-    std::string name = header.substr(i, eq - i);
-    for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    const std::string name = text::lower(header.substr(i, eq - i));
     std::string value;
     i = eq + 1;
     if (i < header.size() && header[i] == '"') {
@@ -173,7 +168,7 @@ void RegistryClient::authorize(const Reference& ref, const HttpResponse& respons
   } else if (challenge->scheme == "bearer") {
     const std::string realm = challenge->params.count("realm") ? challenge->params.at("realm") : "";
     const bool https = realm.rfind("https://", 0) == 0;
-    if (!https && !(realm.rfind("http://", 0) == 0 && (loopbackHost(urlHost(realm)) || insecure(ref)))) {
+    if (!https && !(realm.rfind("http://", 0) == 0 && (isLoopbackHost(urlHost(realm)) || insecure(ref)))) {
       throw HttpError(host + ": the token service '" + urlHost(realm) + "' is not an https URL");
     }
     const std::string service = challenge->params.count("service") ? challenge->params.at("service") : "";
@@ -274,45 +269,44 @@ void RegistryClient::failStatus(const Reference& ref, HttpResponse& response, co
                   (detail.empty() ? "" : " (" + detail + ")"));
 }
 
-RegistryClient::Document RegistryClient::manifest(const Reference& ref, const std::string& tagOrDigest, size_t maxBytes) {
-  const std::string what = "manifest " + tagOrDigest;
+RegistryClient::Body RegistryClient::fetch(const Reference& ref, const std::string& path, const std::string& accept,
+                                           size_t maxBytes, const std::string& what) {
   for (int attempt = 1;; ++attempt) {
-    auto response = get(ref, "/manifests/" + tagOrDigest, kManifestAccept);
+    auto response = get(ref, path, accept);
     if (response->status() != 200) failStatus(ref, *response, what);
-    Document document;
     try {
-      document.bytes = response->readAll(maxBytes, ref.registry + ": " + what);
+      std::string bytes = response->readAll(maxBytes, ref.registry + ": " + what);
+      return {std::move(bytes), response->header("content-type")};
     } catch (const HttpError& e) {
       if (!e.retryable || attempt >= options_.maxAttempts) throw;
       ++counters_.retries;
-      continue;
     }
-    ++counters_.manifests;
-    document.mediaType = response->header("content-type");
-    document.mediaType = document.mediaType.substr(0, document.mediaType.find(';'));
-    const bool isDigest = tagOrDigest.find(':') != std::string::npos;
-    document.digest = image::digestOf(document.bytes, isDigest ? tagOrDigest.substr(0, tagOrDigest.find(':')) : "sha256");
-    if (isDigest && document.digest != tagOrDigest) {
-      throw HttpError(ref.registry + ": " + what + " does not match its digest (the registry sent bytes hashing to " +
-                      document.digest + ")");
-    }
-    return document;
   }
 }
 
-std::string RegistryClient::blob(const Reference& ref, const std::string& digest, size_t maxBytes) {
-  for (int attempt = 1;; ++attempt) {
-    auto response = get(ref, "/blobs/" + digest, "");
-    if (response->status() != 200) failStatus(ref, *response, "blob " + digest);
-    try {
-      std::string bytes = response->readAll(maxBytes, ref.registry + ": blob " + digest);
-      ++counters_.blobs;
-      return bytes;
-    } catch (const HttpError& e) {
-      if (!e.retryable || attempt >= options_.maxAttempts) throw;
-      ++counters_.retries;
-    }
+RegistryClient::Document RegistryClient::manifest(const Reference& ref, const std::string& tagOrDigest, size_t maxBytes) {
+  const std::string what = "manifest " + tagOrDigest;
+  auto body = fetch(ref, "/manifests/" + tagOrDigest, kManifestAccept, maxBytes, what);
+  ++counters_.manifests;
+  Document document;
+  document.bytes = std::move(body.bytes);
+  document.mediaType = image::documentMediaType(document.bytes, body.contentType);
+  if (document.mediaType.rfind("application/vnd.docker.distribution.manifest.v1", 0) == 0) {
+    throw HttpError(ref.str() + " is a Docker schema 1 manifest, which no current builder makes; it is not analysed");
   }
+  const bool isDigest = tagOrDigest.find(':') != std::string::npos;
+  document.digest = image::digestOf(document.bytes, isDigest ? tagOrDigest.substr(0, tagOrDigest.find(':')) : "sha256");
+  if (isDigest && document.digest != tagOrDigest) {
+    throw HttpError(ref.registry + ": " + what + " does not match its digest (the registry sent bytes hashing to " +
+                    document.digest + ")");
+  }
+  return document;
+}
+
+std::string RegistryClient::blob(const Reference& ref, const std::string& digest, size_t maxBytes) {
+  auto body = fetch(ref, "/blobs/" + digest, "", maxBytes, "blob " + digest);
+  ++counters_.blobs;
+  return std::move(body.bytes);
 }
 
 std::unique_ptr<image::ByteSource> RegistryClient::openBlob(const Reference& ref, const std::string& digest) {

@@ -58,7 +58,7 @@ class RegistryClient {
 
   struct Document {
     std::string bytes;
-    std::string mediaType;  // from Content-Type
+    std::string mediaType;  // declared, else from Content-Type, else by shape (image::documentMediaType)
     std::string digest;     // sha256 of the bytes
   };
   // GET /v2/<repo>/manifests/<tag or digest>; a digest is checked against the bytes.
@@ -74,6 +74,12 @@ class RegistryClient {
  private:
   std::unique_ptr<HttpResponse> open(const HttpRequest& request);  // counted; a TLS failure says how to fix it
   std::unique_ptr<HttpResponse> get(const Reference& ref, const std::string& path, const std::string& accept);
+  struct Body {
+    std::string bytes, contentType;
+  };
+  // A GET answered 200 and read whole, bounded; a body cut short is asked for again.
+  Body fetch(const Reference& ref, const std::string& path, const std::string& accept, size_t maxBytes,
+             const std::string& what);
   std::string endpoint(const Reference& ref);  // "https://host" or, when allowed and needed, "http://host"
   bool insecure(const Reference& ref) const;
   HttpRequest baseRequest(const Reference& ref) const;

@@ -10,9 +10,10 @@
 
 #include <chrono>
 #include <cstdlib>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
+
+#include "analyzer/file_util.h"
+#include "analyzer/registry/reference.h"
 
 extern char** environ;
 
@@ -29,9 +30,7 @@ std::string serverKey(const std::string& registry) {
 // "https://host:5000/v2/" -> "host:5000": how docker matches an `auths` key to a registry.
 std::string hostOfKey(std::string key) {
   if (const size_t scheme = key.find("://"); scheme != std::string::npos) key = key.substr(scheme + 3);
-  key = key.substr(0, key.find('/'));
-  if (key == "index.docker.io" || key == "registry-1.docker.io") key = "docker.io";
-  return key;
+  return canonicalRegistry(key.substr(0, key.find('/')));
 }
 
 std::optional<std::string> decodeBase64(const std::string& text) {
@@ -134,11 +133,9 @@ std::optional<Credentials> lookupCredentials(const std::string& registry, const 
                                              std::string& error) {
   const std::string dir = dockerConfigDirectory(configDir);
   if (dir.empty()) return std::nullopt;
-  std::ifstream file(dir + "/config.json");
-  if (!file) return std::nullopt;
-  std::stringstream text;
-  text << file.rdbuf();
-  const auto config = nlohmann::json::parse(text.str(), nullptr, false);
+  const auto text = readWholeFile(dir + "/config.json");
+  if (!text) return std::nullopt;
+  const auto config = nlohmann::json::parse(*text, nullptr, false);
   if (!config.is_object()) {
     error = dir + "/config.json is not a JSON object";
     return std::nullopt;

@@ -7,6 +7,8 @@
 #include <cstring>
 #include <mutex>
 
+#include "analyzer/text_util.h"
+
 namespace mal::registry {
 namespace {
 
@@ -23,17 +25,6 @@ CURLM* threadMulti() {
   };
   thread_local Holder holder;
   return holder.handle;
-}
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
-std::string trim(const std::string& s) {
-  const size_t b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string::npos) return {};
-  return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
 }
 
 }  // namespace
@@ -126,7 +117,7 @@ size_t HttpResponse::onHeader(char* data, size_t size, size_t count, void* self)
   if (line.rfind("HTTP/", 0) == 0) {
     r->headers_.clear();  // a new response (after a redirect or a 100 Continue)
   } else if (const size_t colon = line.find(':'); colon != std::string::npos) {
-    r->headers_[lower(trim(line.substr(0, colon)))] = trim(line.substr(colon + 1));
+    r->headers_[text::lower(text::trim(line.substr(0, colon)))] = text::trim(line.substr(colon + 1));
   }
   return size * count;
 }

@@ -33,10 +33,16 @@ std::string Reference::str() const {
   return s;
 }
 
-bool Reference::isLoopback() const {
-  const std::string host = registry.substr(0, registry.rfind(':') == std::string::npos || registry.back() == ']'
-                                                  ? std::string::npos
-                                                  : registry.rfind(':'));
+bool Reference::isLoopback() const { return isLoopbackHost(registry); }
+
+std::string canonicalRegistry(const std::string& host) {
+  return host == "index.docker.io" || host == "registry-1.docker.io" ? "docker.io" : host;
+}
+
+bool isLoopbackHost(const std::string& hostPort) {
+  const size_t colon = hostPort.rfind(':');
+  const std::string host =
+      colon == std::string::npos || hostPort.back() == ']' ? hostPort : hostPort.substr(0, colon);
   return host == "localhost" || host == "[::1]" || host.rfind("127.", 0) == 0;
 }
 
@@ -78,7 +84,7 @@ std::optional<Reference> parseReference(const std::string& input, std::string& e
         error = "'" + first + "' is not a valid registry host";
         return std::nullopt;
       }
-      ref.registry = first == "index.docker.io" || first == "registry-1.docker.io" ? "docker.io" : first;
+      ref.registry = canonicalRegistry(first);
       path = rest.substr(firstSlash + 1);
     }
   }

@@ -22,6 +22,11 @@ struct Reference {
   bool isLoopback() const;
 };
 
+// Docker Hub's other names (index.docker.io, registry-1.docker.io) are docker.io.
+std::string canonicalRegistry(const std::string& host);
+// localhost, 127.x.x.x or [::1], with or without a port.
+bool isLoopbackHost(const std::string& hostPort);
+
 // Parses `text`; nullopt with `error` set to a one-line reason when it is not a reference.
 std::optional<Reference> parseReference(const std::string& text, std::string& error);
 

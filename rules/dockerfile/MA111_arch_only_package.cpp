@@ -136,8 +136,7 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
         if (const auto* package = data::findArchOnlyPackage(ecosystem, name, extra)) {
           const auto broken = package->missing(ctx.targets);
           if (broken.empty()) continue;
-          std::string exists;
-          for (const auto& a : package->architectures) exists += (exists.empty() ? "" : ", ") + a;
+          const std::string exists = text::join(package->architectures, ", ");
           out.report(rule, span, "installs '" + name + "', which is published for " + exists + " only: breaks " + platformList(broken),
                      package->note.empty() ? "install it only where it exists (in an arch switch), or use a portable alternative"
                                            : package->note);

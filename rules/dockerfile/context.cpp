@@ -24,10 +24,5 @@ void FindingSink::report(const RuleInfo& rule, Span span, std::string message, s
   findings_.push_back(std::move(f));
 }
 
-std::string platformList(const std::vector<Platform>& platforms) {
-  std::string out;
-  for (const auto& p : platforms) out += (out.empty() ? "" : ", ") + p.str();
-  return out;
-}
 
 }  // namespace mal::rules

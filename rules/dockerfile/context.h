@@ -55,7 +55,4 @@ struct DockerfileRule {
   void (*check)(const DockerfileContext&, const RuleInfo&, FindingSink&);
 };
 
-// "linux/arm64, linux/arm/v7"
-std::string platformList(const std::vector<Platform>& platforms);
-
 }  // namespace mal::rules

@@ -1,3 +1,4 @@
+#include "analyzer/text_util.h"
 #include "rules/image/image_context.h"
 #include "rules/image/image_helpers.h"
 
@@ -11,8 +12,7 @@ void check(const ImageContext& ctx, const RuleInfo& rule, ImageFindingSink& out)
     if (archs.empty()) continue;
     if (std::find(archs.begin(), archs.end(), ctx.image.platform.architecture) != archs.end()) continue;
     if (++count > kMaxFindingsPerRule) continue;
-    std::string list;
-    for (const auto& a : archs) list += (list.empty() ? "" : ", ") + a;
+    const std::string list = text::join(archs, ", ");
     out.report(rule, path, static_cast<int>(item.layer),
                displayPath(path) + " bundles " + std::to_string(item.entry.bundledLibraries) + " native librar" +
                    (item.entry.bundledLibraries == 1 ? "y" : "ies") + " for " + list + " and none for " +

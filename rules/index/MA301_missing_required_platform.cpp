@@ -8,10 +8,11 @@ namespace {
 
 void check(const IndexContext& ctx, const RuleInfo& rule, IndexFindingSink& out) {
   if (ctx.index.singleManifest) return;  // MA302 says it once
-  std::string present;
+  std::vector<Platform> platforms;
   for (const auto& e : ctx.index.entries) {
-    if (!e.descriptor.isAttestation() && e.descriptor.platform) present += (present.empty() ? "" : ", ") + e.descriptor.platform->str();
+    if (!e.descriptor.isAttestation() && e.descriptor.platform) platforms.push_back(*e.descriptor.platform);
   }
+  const std::string present = platformList(platforms);
   for (const auto& target : ctx.targets) {
     const bool found = std::any_of(ctx.index.entries.begin(), ctx.index.entries.end(), [&](const image::IndexEntry& e) {
       return !e.descriptor.isAttestation() && e.descriptor.platform && platformMatches(*e.descriptor.platform, target);

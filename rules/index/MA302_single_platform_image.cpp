@@ -9,8 +9,7 @@ namespace {
 void check(const IndexContext& ctx, const RuleInfo& rule, IndexFindingSink& out) {
   if (!ctx.index.singleManifest || ctx.targets.size() < 2) return;
   const auto& e = ctx.index.entries.front();
-  std::string required;
-  for (const auto& t : ctx.targets) required += (required.empty() ? "" : ", ") + t.str();
+  const std::string required = platformList(ctx.targets);
   const std::string platform = e.config && e.config->platform() ? e.config->platform()->str() : "unknown";
   out.report(rule, &e, "the image is a single " + platform + " manifest, not an index: " + required + " are required",
              "publish an index with one manifest per platform (docker buildx build --platform " + required + ")");
