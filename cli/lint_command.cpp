@@ -80,7 +80,7 @@ int runLint(const LintOptions& options, Streams streams) {
   settings.severities = config.severities;
   settings.requirePragmaReason = config.requireReason;
   settings.ruleOptions.extraArchOnlyPackages = config.extraArchOnlyPackages;
-  const auto threshold = thresholdOption(options.failureThreshold, config.failureThreshold.value_or(Threshold{Severity::Info}),
+  const auto threshold = thresholdOption(options.failureThreshold, config.failureThreshold.value_or(kDefaultThreshold),
                                          streams.err);
   if (!threshold) return kExitInputError;
   const auto format = report::parseFormat(options.format);

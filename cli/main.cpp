@@ -24,7 +24,7 @@ int main(int argc, char** argv) {
     command->add_option("-f,--format", options.format, "Output format: " + mal::report::formatNames())->capture_default_str();
     command->add_option("-o,--output", options.output, "Write the report to FILE instead of stdout");
     command->add_option("-t,--failure-threshold", options.failureThreshold,
-                        "Exit 1 on findings at or above: error, warning, info (default) or none");
+                        "Exit 1 on findings at or above: error, warning (default), info or none");
     command->add_option("--ignore", options.ignore, "Rule ids or names to skip (repeatable, or comma-separated)");
     command->add_option("--color", options.color, "auto, always or never")->check(CLI::IsMember({"auto", "always", "never"}));
   };

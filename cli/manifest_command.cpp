@@ -30,7 +30,7 @@ int runManifest(const ManifestOptions& options, Streams streams) {
   }
   rules::ScanSettings settings;
   if (!addIgnoredRules(options.ignore, settings.ignored, streams.err)) return kExitInputError;
-  const auto threshold = thresholdOption(options.failureThreshold, Threshold{Severity::Info}, streams.err);
+  const auto threshold = thresholdOption(options.failureThreshold, kDefaultThreshold, streams.err);
   if (!threshold) return kExitInputError;
 
   report::Report result;

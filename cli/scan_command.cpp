@@ -47,7 +47,7 @@ int runScan(const ScanOptions& options, Streams streams) {
   }
   rules::ScanSettings settings;
   if (!addIgnoredRules(options.ignore, settings.ignored, streams.err)) return kExitInputError;
-  const auto threshold = thresholdOption(options.failureThreshold, Threshold{Severity::Info}, streams.err);
+  const auto threshold = thresholdOption(options.failureThreshold, kDefaultThreshold, streams.err);
   if (!threshold) return kExitInputError;
 
   // --dockerfile: parse it once; each platform's layers are mapped through its history.

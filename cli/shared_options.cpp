@@ -5,6 +5,9 @@
 #include <cstring>
 #include <fstream>
 
+#include <sys/ioctl.h>
+#include <unistd.h>
+
 #include "analyzer/text_util.h"
 #include "rules/catalog.h"
 
@@ -36,6 +39,19 @@ bool wantsColour(const std::string& color, const std::string& output, bool termi
   return color == "always" || (color == "auto" && output.empty() && terminal && !(noColor && *noColor));
 }
 
+// How wide the text report may be: the terminal's width, else $COLUMNS, else 160.
+size_t outputWidth(bool terminal) {
+  if (terminal) {
+    winsize size{};
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col >= 40) return size.ws_col;
+  }
+  if (const char* columns = std::getenv("COLUMNS")) {
+    const long value = std::strtol(columns, nullptr, 10);
+    if (value >= 40 && value <= 10000) return static_cast<size_t>(value);
+  }
+  return 160;
+}
+
 bool writeReport(report::Format format, const report::Report& result, const std::string& output,
                  const report::TextOptions& options, std::ostream& out, std::ostream& err) {
   if (output.empty()) {
@@ -57,7 +73,8 @@ int finishReport(report::Format format, const report::Report& report, const std:
   for (const auto& input : report.inputs) {
     if (input.error) streams.err << "multiarch-lint: " << input.path << ": " << *input.error << '\n';
   }
-  const report::TextOptions options{wantsColour(color, output, streams.outIsTerminal)};
+  const report::TextOptions options{wantsColour(color, output, streams.outIsTerminal),
+                                    outputWidth(output.empty() && streams.outIsTerminal)};
   if (!writeReport(format, report, output, options, streams.out, streams.err)) return kExitInputError;
   bool inputError = false, failing = false;
   for (const auto& input : report.inputs) {

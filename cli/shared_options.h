@@ -16,6 +16,11 @@ namespace mal::cli {
 
 // Adds the ids of the named rules (ids or slugs, repeatable, comma-separated).
 bool addIgnoredRules(const std::vector<std::string>& names, std::set<std::string>& ids, std::ostream& err);
+// The failure threshold when neither the flag nor the configuration sets one: warnings and
+// errors fail a run, info findings (speed notes) do not. An info-only file must not break a
+// CI gate by default; `-t info` restores the strict behaviour.
+inline const Threshold kDefaultThreshold{Severity::Warning};
+
 // --failure-threshold when given, else `fallback`.
 std::optional<Threshold> thresholdOption(const std::string& text, Threshold fallback, std::ostream& err);
 bool wantsColour(const std::string& color, const std::string& output, bool terminal);

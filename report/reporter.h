@@ -61,6 +61,7 @@ std::string formatNames();  // "text, json, sarif, github, checkstyle, gitlab"
 
 struct TextOptions {
   bool color = false;
+  size_t width = 160;  // source lines wider than this are clipped around the caret (0: never)
 };
 
 void writeText(const Report& report, std::ostream& out, const TextOptions& options);
