@@ -4,8 +4,8 @@
 
 namespace mal::rules {
 
-extern const DockerfileRule kMA001, kMA002, kMA101, kMA102, kMA103, kMA104, kMA105, kMA110, kMA111, kMA112, kMA120, kMA130, kMA131,
-    kMA132, kMA140, kMA141, kMA142, kMA143, kMA144, kMA150, kMA151;
+extern const DockerfileRule kMA001, kMA002, kMA101, kMA102, kMA103, kMA104, kMA105, kMA106, kMA110, kMA111, kMA112, kMA120, kMA130, kMA131,
+    kMA132, kMA140, kMA141, kMA142, kMA143, kMA144, kMA145, kMA150, kMA151;
 
 const std::vector<const DockerfileRule*>& dockerfileRules() {
   static const std::vector<const DockerfileRule*> rules = {
@@ -16,6 +16,7 @@ const std::vector<const DockerfileRule*>& dockerfileRules() {
       &kMA103,  // arch-prefixed-base-image
       &kMA104,  // base-image-missing-platform    (lint --resolve)
       &kMA105,  // base-digest-pins-one-platform  (lint --resolve)
+      &kMA106,  // stage-selector-missing-platform
       &kMA110,  // arch-specific-download
       &kMA111,  // arch-only-package
       &kMA112,  // foreign-userland
@@ -28,6 +29,7 @@ const std::vector<const DockerfileRule*>& dockerfileRules() {
       &kMA142,  // emulated-compile-stage
       &kMA143,  // incomplete-arch-switch
       &kMA144,  // arch-probe-lost-between-runs
+      &kMA145,  // platform-arg-default
       &kMA150,  // prebuilt-binary-copied
       &kMA151,  // foreign-binary-executed       (reads the build context)
   };

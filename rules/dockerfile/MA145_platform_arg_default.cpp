@@ -1,0 +1,80 @@
+// MA145: an explicit default on an automatic platform ARG (`ARG TARGETARCH=amd64`). The
+// automatic values are BuildKit's global ARGs; inside a stage, dispatchArg takes the ARG's
+// own default unless a --build-arg names it (convert.go: `hasValue` comes from the build
+// args only), and before the first FROM, buildMetaArgs replaces the automatic value with the
+// default (AddOrReplace). Either way the value no longer follows --platform.
+#include <set>
+
+#include "analyzer/dockerfile/expand.h"
+#include "analyzer/shell/arch_vocabulary.h"
+#include "rules/dockerfile/context.h"
+
+namespace mal::rules {
+namespace {
+
+// The platform a default fixes, when it names one that some target is not.
+std::optional<Platform> fixedPlatform(const std::string& name, const std::string& value) {
+  if (value.empty() || value.find('$') != std::string::npos) return std::nullopt;
+  if (name == "TARGETARCH") return parsePlatform(value);
+  if (name == "TARGETPLATFORM") return parsePlatform(value);
+  return std::nullopt;
+}
+
+void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
+  // Before the first FROM: every FROM line, and every stage that declares the ARG, gets it.
+  for (const auto& arg : ctx.model.globalArgs) {
+    if (!arg.value) continue;
+    const auto platform = fixedPlatform(arg.name, *arg.value);
+    if (!platform) continue;
+    std::vector<Platform> broken;
+    for (const auto& target : ctx.targets) {
+      if (!dockerfile::runsOn(*platform, target)) broken.push_back(target);
+    }
+    if (broken.empty()) continue;
+    out.report(rule, arg.span,
+               "ARG " + arg.name + "=" + *arg.value + " before the first FROM replaces BuildKit's automatic value: "
+               "FROM lines and every stage that declares " + arg.name + " get " + *arg.value + " on " +
+                   platformList(broken) + " too",
+               "declare it without a default (`ARG " + arg.name + "`): BuildKit fills it in for each target platform");
+  }
+  for (const auto& stage : ctx.model.stages) {
+    for (const auto& arg : stage.args) {
+      if (!arg.value) continue;
+      const auto platform = fixedPlatform(arg.name, *arg.value);
+      if (!platform) continue;
+      const auto broken = ctx.brokenBy(stage.index, *platform);
+      if (broken.empty()) continue;
+      out.report(rule, arg.span,
+                 "ARG " + arg.name + "=" + *arg.value + " in " + stage.label() + " keeps its default under --platform "
+                 "(only --build-arg replaces it): everything below that uses $" + arg.name + " builds for " +
+                     platform->str() + ", also on " + platformList(broken),
+                 "declare it without a default (`ARG " + arg.name + "`): BuildKit fills it in for each target platform");
+    }
+  }
+}
+
+}  // namespace
+
+extern const DockerfileRule kMA145 = {
+    {.id = "MA145",
+     .slug = "platform-arg-default",
+     .severity = Severity::Error,
+     .analysis = Analysis::Dockerfile,
+     .summary = "An automatic platform ARG is given a default (ARG TARGETARCH=amd64), which wins over --platform",
+     .what = "`ARG TARGETARCH=<arch>` or `ARG TARGETPLATFORM=<platform>` with a constant default, in a stage or before "
+             "the first FROM, where some target platform is another architecture. (`ARG TARGETARCH amd64`, without "
+             "`=`, declares two ARGs and sets no default.)",
+     .why = "BuildKit's automatic platform values are its global ARGs. Inside a stage, an ARG's own default is used "
+            "unless a --build-arg names it (dispatchArg); before the first FROM, the default replaces the automatic "
+            "value (buildMetaArgs). Every use of the variable then builds for that one architecture: the arm64 image "
+            "gets the amd64 download, GOARCH=amd64, and so on.",
+     .example = "FROM golang:1.22\nARG TARGETARCH=amd64\nRUN GOARCH=$TARGETARCH go build -o /app .\n"
+                "# MA145: keeps its default under --platform",
+     .fix = "Declare it without a default: `ARG TARGETARCH`.",
+     .bad = {"FROM golang:1.22\nARG TARGETARCH=amd64\nRUN GOARCH=$TARGETARCH go build -o /app .\n",
+             "ARG TARGETPLATFORM=linux/amd64\nFROM --platform=$TARGETPLATFORM debian\n"},
+     .good = {"FROM golang:1.22\nARG TARGETARCH\nRUN GOARCH=$TARGETARCH go build -o /app .\n",
+              "FROM golang:1.22\nARG TARGETARCH amd64\nRUN echo $TARGETARCH\n", "FROM debian\nARG TARGETOS=linux\n"}},
+    check};
+
+}  // namespace mal::rules
