@@ -39,6 +39,14 @@ std::string join(const std::vector<std::string>& parts, std::string_view separat
   return out;
 }
 
+std::string withArticle(std::string_view word) {
+  if (word.empty()) return "a";
+  const char first = static_cast<char>(std::tolower(static_cast<unsigned char>(word[0])));
+  const bool vowelSound = std::string_view("aeio").find(first) != std::string_view::npos ||
+                          ((first == 's' || first == 'x') && word.size() > 1 && std::isdigit(static_cast<unsigned char>(word[1])));
+  return std::string(vowelSound ? "an " : "a ") + std::string(word);
+}
+
 std::string trim(std::string_view s) {
   const auto isBlank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
   while (!s.empty() && isBlank(s.front())) s.remove_prefix(1);

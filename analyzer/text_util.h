@@ -15,6 +15,9 @@ bool endsWith(std::string_view s, std::string_view suffix);
 std::vector<std::string> split(std::string_view s, char separator);
 std::string join(const std::vector<std::string>& parts, std::string_view separator);
 std::string trim(std::string_view s);
+// "an amd64", "a ppc64le": the indefinite article as the word is read aloud (letters
+// spelled out, as in s390x and x86_64, take the article of the letter's name).
+std::string withArticle(std::string_view word);
 
 // utf8.DecodeRune: the code point at `pos` (U+FFFD for an invalid sequence).
 uint32_t decodeRune(const std::string& s, size_t pos, size_t end);

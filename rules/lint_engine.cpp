@@ -94,9 +94,15 @@ std::vector<Finding> lintDockerfile(const SourceText& source, const LintSettings
         if (auto facts = (*lookupBaseImage)(image)) baseImages.emplace(image, std::move(*facts));
       }
     }
-    const DockerfileContext ctx{source, *parsed.dockerfile, *model, settings.platforms,
+    const auto stageGraph = dockerfile::buildStageGraph(*parsed.dockerfile, *model, settings.platforms);
+    const DockerfileContext ctx{source,
+                                *parsed.dockerfile,
+                                *model,
+                                settings.platforms,
                                 buildContext && buildContext->available ? &*buildContext : nullptr,
-                                &settings.ruleOptions, lookupBaseImage ? &baseImages : nullptr};
+                                &settings.ruleOptions,
+                                lookupBaseImage ? &baseImages : nullptr,
+                                &stageGraph};
     for (const auto* rule : dockerfileRules()) {
       if (rule->check && !settings.ignored.count(std::string(rule->info.id))) rule->check(ctx, rule->info, sink);
     }

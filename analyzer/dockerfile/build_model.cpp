@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <map>
-#include <regex>
 #include <set>
 
 #include "analyzer/shell/arch_vocabulary.h"
@@ -84,8 +83,14 @@ void checkInstruction(const Instruction& in, std::vector<ModelError>& errors, bo
   } else if (in.command == "from" && argc == 3 && text::lower(in.args[1].value) != "as") {
     errors.push_back({"FROM requires either one or three arguments", in.args[1].span});
   } else if (in.command == "from" && argc == 3) {
-    static const std::regex kStageName(R"(^[a-z][a-z0-9\-_\.]*$)");
-    if (!std::regex_match(text::lower(in.args[2].value), kStageName)) {
+    // BuildKit's stage name pattern: ^[a-z][a-z0-9-_\.]*$ (instructions/parse.go), lowercased first.
+    const std::string name = text::lower(in.args[2].value);
+    const bool valid = !name.empty() && std::islower(static_cast<unsigned char>(name[0])) &&
+                       std::all_of(name.begin(), name.end(), [](char c) {
+                         return std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) ||
+                                c == '-' || c == '_' || c == '.';
+                       });
+    if (!valid) {
       errors.push_back({"invalid name for build stage: \"" + in.args[2].value +
                             "\", name can't start with a number or contain symbols",
                         in.args[2].span});
@@ -121,29 +126,42 @@ std::vector<ArgDeclaration> argDeclarations(const Instruction& in, size_t index)
 
 }  // namespace
 
-std::set<std::string> archVariablesBefore(const Stage& stage, const ParsedDockerfile& file, size_t before) {
+std::set<std::string> archVariablesBefore(const Stage& stage, size_t before) {
   std::set<std::string> vars;
-  auto mentionsArch = [&](const std::string& value) {
-    const Expansion e = expandWord(value, {}, file.escapeToken);
-    return std::any_of(e.referenced.begin(), e.referenced.end(), [&](const std::string& v) {
-      return vocab::isPlatformArchVariable(v) || vars.count(v);
-    });
-  };
-  for (size_t idx : stage.instructions) {
-    if (idx >= before) break;
-    const Instruction& in = file.instructions[idx];
-    if (in.command == "arg") {
-      for (const auto& d : argDeclarations(in, idx)) {
-        if (vocab::isPlatformArchVariable(d.name) || (d.value && mentionsArch(*d.value))) vars.insert(d.name);
-      }
-    } else if (in.command == "env") {
-      for (size_t i = 0; i + 1 < in.args.size(); i += 3) {  // key, value, separator
-        if (mentionsArch(in.args[i + 1].value)) vars.insert(in.args[i].value);
-      }
-    }
+  for (const auto& [name, since] : stage.archVariableSince) {
+    if (since < before) vars.insert(name);
   }
   return vars;
 }
+
+namespace {
+
+// One pass over the stage: which ARG/ENV carry the architecture, and from where.
+void findArchVariables(Stage& stage, const Stage* base, const ParsedDockerfile& file) {
+  if (base) {
+    for (const auto& [name, since] : base->archVariableSince) stage.archVariableSince.emplace(name, stage.fromInstruction);
+  }
+  auto mentionsArch = [&](const std::string& value) {
+    const Expansion e = expandWord(value, {}, file.escapeToken);
+    return std::any_of(e.referenced.begin(), e.referenced.end(), [&](const std::string& v) {
+      return vocab::isPlatformArchVariable(v) || stage.archVariableSince.count(v);
+    });
+  };
+  for (size_t idx : stage.instructions) {
+    const Instruction& in = file.instructions[idx];
+    if (in.command == "arg") {
+      for (const auto& d : argDeclarations(in, idx)) {
+        if (vocab::isPlatformArchVariable(d.name) || (d.value && mentionsArch(*d.value))) stage.archVariableSince.emplace(d.name, idx);
+      }
+    } else if (in.command == "env") {
+      for (size_t i = 0; i + 1 < in.args.size(); i += 3) {  // key, value, separator
+        if (mentionsArch(in.args[i + 1].value)) stage.archVariableSince.emplace(in.args[i].value, idx);
+      }
+    }
+  }
+}
+
+}  // namespace
 
 namespace {
 
@@ -158,7 +176,7 @@ void addScripts(const ParsedDockerfile& file, size_t index, size_t stageIndex, c
   const Instruction& outer = file.instructions[index];
   const Instruction& in = outer.effective();
   if (in.command != "run" || in.json) return;
-  const auto archVars = archVariablesBefore(stage, file, index);
+  const auto archVars = archVariablesBefore(stage, index);
   const std::string body = in.rest();
   // A RUN whose command is only heredocs runs each heredoc as the script; so does one that
   // hands the heredoc to a shell (`RUN bash <<EOF`).
@@ -251,11 +269,20 @@ BuildModel buildModel(const ParsedDockerfile& file) {
         }
       }
     }
+    // BuildKit does not expand COPY --from: a variable there fails the whole build (toCommand).
+    if (in.command == "copy" && !from.empty() && expandWord(from, {}, file.escapeToken).value != from) {
+      model.errors.push_back({"variable expansion is not supported for --from, define a new stage with FROM using ARG "
+                              "from global scope as a workaround",
+                              effective.flag("from")->span});
+    }
     if (!from.empty()) {
       if (const Stage* source = model.stageNamed(from); source && source->index < stage.index) {
         stage.copiesFrom.push_back(source->index);
       }
     }
+  }
+  for (auto& stage : model.stages) {
+    findArchVariables(stage, stage.parentStage ? &model.stages[*stage.parentStage] : nullptr, file);
   }
   for (const auto& stage : model.stages) {
     for (size_t index : stage.instructions) addScripts(file, index, stage.index, stage, model);

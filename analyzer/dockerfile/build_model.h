@@ -3,6 +3,7 @@
 // rules only read it.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -34,6 +35,10 @@ struct Stage {
   std::vector<size_t> instructions;   // after FROM, in order (indexes into the file)
   std::vector<ArgDeclaration> args;   // ARGs declared in this stage, in order
   std::vector<size_t> copiesFrom;     // stages read by COPY --from / RUN --mount=from=
+  // Variables that carry the architecture, with the instruction from which they do:
+  // declared platform ARGs (TARGETARCH, ...) and ARG/ENV whose value is built from one,
+  // including those of the stage it is based on (their values are in its environment).
+  std::map<std::string, size_t> archVariableSince;
 
   // Is ARG `name` declared in this stage before instruction `instruction`?
   bool declaresArgBefore(const std::string& name, size_t instruction) const;
@@ -67,8 +72,8 @@ struct BuildModel {
 
 BuildModel buildModel(const ParsedDockerfile& dockerfile);
 
-// Variables known to carry the architecture when instruction `before` of `stage` runs:
-// declared platform ARGs (TARGETARCH, ...) and ARG/ENV whose value is built from one.
-std::set<std::string> archVariablesBefore(const Stage& stage, const ParsedDockerfile& file, size_t before);
+// Variables known to carry the architecture when instruction `before` of `stage` runs
+// (Stage::archVariableSince, computed once per stage).
+std::set<std::string> archVariablesBefore(const Stage& stage, size_t before);
 
 }  // namespace mal::dockerfile

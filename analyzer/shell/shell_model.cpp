@@ -274,6 +274,43 @@ class Walker {
     if (onArch) out_.archSwitches.push_back(std::move(archSwitch));
   }
 
+  // The architecture names an if/elif condition compares against (`[ "$arch" = amd64 ]`,
+  // `[[ $(uname -m) == x86_64 || ... ]]`): the arm's patterns when the chain is read as a
+  // switch. Empty when the condition negates (`!=`, `!`): such an arm is no switch arm.
+  static std::vector<std::string> comparedArchNames(const std::string& condition) {
+    std::vector<std::string> names;
+    if (condition.find("!=") != std::string::npos || condition.find("! ") != std::string::npos) return names;
+    size_t i = 0;
+    while (i < condition.size()) {
+      const auto wordChar = [&](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '/' || c == '.'; };
+      if (!wordChar(condition[i])) {
+        ++i;
+        continue;
+      }
+      const size_t start = i;
+      while (i < condition.size() && wordChar(condition[i])) ++i;
+      const std::string word = condition.substr(start, i - start);
+      const auto tokens = vocab::findArchTokens(word);
+      if (tokens.size() == 1 && tokens[0].begin == 0 && tokens[0].end == word.size()) names.push_back(word);
+    }
+    return names;
+  }
+
+  // Visits one clause's body under its branch; returns what the arm does, for the switch view.
+  ArchSwitch::Arm visitClause(const Branch& branch, const std::vector<TSNode>& body, std::vector<std::string> patterns) {
+    const size_t firstCommand = out_.commands.size();
+    const size_t firstAssignment = out_.assignments.size();
+    branches_.push_back(branch);
+    for (const TSNode statement : body) visit(statement);
+    branches_.pop_back();
+    bool acts = false;
+    for (size_t c = firstCommand; c < out_.commands.size(); ++c) {
+      const std::string name = out_.commands[c].name();
+      acts = acts || !(name.empty() || name == "echo" || name == "printf" || name == "true" || name == ":");
+    }
+    return {std::move(patterns), bodyFails(out_, firstCommand), out_.assignments.size() > firstAssignment, acts};
+  }
+
   void visitIf(TSNode node) {
     bool chainOnArch = false;
     std::string conditionText;
@@ -298,15 +335,24 @@ class Walker {
       } while (ts_tree_cursor_goto_next_sibling(&cursor));
     }
     ts_tree_cursor_delete(&cursor);
-    branches_.push_back({Branch::Kind::IfThen, conditionText, {}, chainOnArch});
-    for (const TSNode statement : body) visit(statement);
-    branches_.pop_back();
+    // An if/elif chain on the architecture is a switch too: each clause an arm, `else` the default.
+    ArchSwitch chain;
+    chain.subject = conditionText;
+    chain.begin = ts_node_start_byte(node);
+    chain.end = ts_node_end_byte(node);
+    bool readableAsSwitch = true;
+    auto addArm = [&](ArchSwitch::Arm arm, bool isElse) {
+      if (!isElse && arm.patterns.empty()) readableAsSwitch = false;
+      chain.arms.push_back(std::move(arm));
+    };
+    addArm(visitClause({Branch::Kind::IfThen, conditionText, {}, chainOnArch}, body, comparedArchNames(conditionText)), false);
 
     for (const TSNode clause : clauses) {
       if (is(clause, "else_clause")) {
-        branches_.push_back({Branch::Kind::IfElse, conditionText, {}, chainOnArch});
-        visitChildren(clause);
-        branches_.pop_back();
+        std::vector<TSNode> elseBody;
+        const uint32_t count = ts_node_named_child_count(clause);
+        for (uint32_t i = 0; i < count; ++i) elseBody.push_back(ts_node_named_child(clause, i));
+        addArm(visitClause({Branch::Kind::IfElse, conditionText, {}, chainOnArch}, elseBody, {"*"}), true);
         continue;
       }
       // elif: statements before `then` are its condition.
@@ -328,10 +374,11 @@ class Walker {
           elifBody.push_back(child);
         }
       }
-      branches_.push_back({Branch::Kind::IfThen, elifCondition, {}, chainOnArch});
-      for (const TSNode statement : elifBody) visit(statement);
-      branches_.pop_back();
+      addArm(visitClause({Branch::Kind::IfThen, elifCondition, {}, chainOnArch}, elifBody, comparedArchNames(elifCondition)), false);
     }
+    // A lone `if [ arch = x ]` is optional work for x, not a switch; a chain of two or more
+    // arms on the architecture is one.
+    if (chainOnArch && readableAsSwitch && chain.arms.size() >= 2) out_.archSwitches.push_back(std::move(chain));
   }
 
   // `[ "$arch" = amd64 ] && curl ...`: the right side runs only when the test holds.

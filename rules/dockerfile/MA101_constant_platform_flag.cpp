@@ -1,6 +1,7 @@
 #include "analyzer/shell/arch_vocabulary.h"
 #include "analyzer/text_util.h"
 #include "rules/dockerfile/context.h"
+#include "rules/dockerfile/stage_helpers.h"
 
 namespace mal::rules {
 namespace {
@@ -14,18 +15,49 @@ bool stageNameNamesPlatform(const std::string& stageName, const Platform& platfo
   return stageName.find(platform.architecture) != std::string::npos;
 }
 
+// Does the comment block right above the FROM say the pin is deliberate: name the pinned
+// architecture and say it is the only one (`# amd64 only`, `only x86_64 is supported`)?
+bool commentNamesPlatform(const dockerfile::Instruction& from, const Platform& platform) {
+  for (const auto& comment : from.comments) {
+    const std::string lowered = text::lower(comment);
+    const bool exclusive = lowered.find("only") != std::string::npos || lowered.find("not available") != std::string::npos ||
+                           lowered.find("not support") != std::string::npos || lowered.find("unsupported") != std::string::npos ||
+                           lowered.find("doesn't support") != std::string::npos || lowered.find("no arm") != std::string::npos;
+    if (!exclusive) continue;
+    for (const auto& token : vocab::findArchTokens(comment)) {
+      if (token.platform.architecture == platform.architecture) return true;
+    }
+  }
+  return false;
+}
+
 void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
   for (const auto& stage : ctx.model.stages) {
-    if (stage.platformRaw.empty() || stage.platformRaw.find('$') != std::string::npos) continue;
-    const auto platform = parsePlatform(stage.platformRaw);
-    if (!platform || stageNameNamesPlatform(stage.name, *platform)) continue;
-    const auto broken = ctx.targetsOtherThan(*platform);
+    const auto& runs = ctx.stages->platform[stage.index];
+    // Only the stage whose own FROM carries the pin; stages based on it inherit it.
+    if (runs.runs != dockerfile::StageRuns::Pinned || runs.decidedBy != stage.index || !runs.pinned) continue;
+    const Platform& platform = *runs.pinned;
+    if (stageNameNamesPlatform(stage.name, platform)) continue;
+    // A pinned stage whose output is portable (a web bundle, a JAR, generated sources) is
+    // fine: the images only get files that are the same on every architecture. So is one that
+    // cross-compiles for the target it is told (GOARCH=$TARGETARCH, xx), like a $BUILDPLATFORM stage.
+    if (!ctx.stages->shipsNative[stage.index] || chainKnowsTarget(ctx.model, ctx.file, *ctx.stages, stage.index)) continue;
+    // A pin the author explains right above it (`# amd64 only: the vendor ships no arm64 build`) is a decision.
+    if (commentNamesPlatform(ctx.instruction(stage.fromInstruction), platform)) continue;
+    std::vector<Platform> broken;
+    for (const auto& target : ctx.stages->targetsReaching(stage.index)) {
+      if (!dockerfile::runsOn(platform, target)) broken.push_back(target);
+    }
+    // Built for no target other than its own platform: nothing breaks.
     if (broken.empty()) continue;
+    const std::string through =
+        runs.pinnedThroughArg.empty() ? "" : " (the default of ARG " + runs.pinnedThroughArg + ")";
     out.report(rule, stage.platformSpan,
-               "FROM --platform=" + stage.platformRaw + " is a constant: every target gets the " + platform->str() +
-                   " base, so the " + platformList(broken) + " image holds " + platform->architecture +
-                   " binaries",
-               "use --platform=$BUILDPLATFORM for a stage that cross-compiles, or drop the flag");
+               "FROM --platform=" + stage.platformRaw + through + " is a constant: " + stage.label() + " is " +
+                   platform.str() + " for every target, and its native output reaches the " + platformList(broken) +
+                   " image" + (broken.size() > 1 ? "s" : ""),
+               "use --platform=$BUILDPLATFORM for a stage that cross-compiles (with ARG TARGETOS TARGETARCH), or drop "
+               "the flag so the stage is built for each target");
   }
 }
 
@@ -37,16 +69,28 @@ extern const DockerfileRule kMA101 = {
      .severity = Severity::Error,
      .analysis = Analysis::Dockerfile,
      .summary = "FROM --platform with a constant value pins every target to one architecture",
-     .what = "`FROM --platform=linux/amd64 ...` (a constant, not $BUILDPLATFORM or $TARGETPLATFORM). Allowed when "
-             "the stage name says the architecture (`AS build-amd64`), as BuildKit's "
-             "FromPlatformFlagConstDisallowed allows it.",
+     .what = "`FROM --platform=linux/amd64 ...` (a constant, directly or through a global ARG's default; not "
+             "$BUILDPLATFORM or $TARGETPLATFORM) on a stage whose native output reaches an image of another "
+             "platform: the stage itself is shipped, a stage is based on it, or its binaries, libraries or "
+             "userland are copied out. Allowed when the stage name says the architecture (`AS build-amd64`), as "
+             "BuildKit's FromPlatformFlagConstDisallowed allows it, when only that platform is targeted, and "
+             "when what leaves the stage is portable (a web bundle, JARs, scripts, generated sources). Relies on "
+             "BuildKit expanding FROM --platform with the global ARGs and a stage based on another taking its "
+             "platform (dispatchState.init).",
      .why = "BuildKit pulls that platform's base for every target: the arm64 image silently contains amd64 "
             "binaries and fails with `exec format error`, or runs under emulation.",
      .example = "FROM --platform=linux/amd64 node:20\n# MA101: every target gets the linux/amd64 base",
      .fix = "Drop the flag, or use `--platform=$BUILDPLATFORM` on a stage that cross-compiles with $TARGETARCH.",
-     .bad = {"FROM --platform=linux/amd64 node:20\nRUN npm ci\n"},
+     .bad = {"FROM --platform=linux/amd64 node:20\nRUN npm ci\n",
+             "ARG BASE_PLATFORM=linux/amd64\nFROM --platform=$BASE_PLATFORM debian AS tools\nRUN apt-get update\n"
+             "FROM alpine\nCOPY --from=tools /usr/bin/tool /usr/bin/tool\n"},
      .good = {"FROM --platform=$BUILDPLATFORM golang:1.22 AS build\nARG TARGETARCH\nRUN GOARCH=$TARGETARCH go build\n",
-              "FROM --platform=linux/arm64 debian AS deps-arm64\n", "FROM node:20\n"}},
+              "FROM --platform=linux/arm64 debian AS deps-arm64\n", "FROM node:20\n",
+              "# amd64 only: the vendor's SDK has no arm64 build\nFROM --platform=linux/amd64 debian\nRUN ./install-sdk.sh\n",
+              "FROM --platform=linux/amd64 golang:1.22 AS build\nARG TARGETARCH\nRUN GOARCH=$TARGETARCH go build -o /app .\n"
+              "FROM alpine\nCOPY --from=build /app /app\n",
+              "FROM --platform=linux/amd64 node:20 AS web\nRUN npm ci && npm run build\n"
+              "FROM nginx\nCOPY --from=web /app/dist /usr/share/nginx/html\n"}},
     check};
 
 }  // namespace mal::rules

@@ -35,7 +35,7 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
       perArchStage = perArchStage || token.platform.architecture == platform->architecture;
     }
     if (perArchStage) continue;
-    const auto broken = ctx.targetsOtherThan(*platform);
+    const auto broken = ctx.brokenBy(stage.index, *platform);
     if (broken.empty()) continue;
     const std::string image = stage.baseExpanded.substr(stage.baseExpanded.find('/') + 1);
     out.report(rule, stage.baseSpan,

@@ -22,6 +22,33 @@ bool isDownloader(const shell::Command& command) {
   return false;
 }
 
+// The asset a URL names, without the signature or checksum suffix: the `.asc` or `.sha256`
+// fetched next to a tarball is the same download, and gets no finding of its own.
+std::string assetOf(std::string_view url) {
+  std::string asset(url);
+  std::erase_if(asset, [](char c) { return c == '"' || c == '\''; });
+  for (std::string_view suffix : {".asc", ".sig", ".minisig", ".sha256", ".sha256sum", ".sha512", ".sha512sum", ".sha1",
+                                  ".md5", ".pem", ".intoto.jsonl", ".sbom", ".cert", ".txt"}) {
+    if (text::endsWith(asset, suffix)) {
+      asset.resize(asset.size() - suffix.size());
+      break;
+    }
+  }
+  return asset;
+}
+
+// Downloads whose architecture token is not the image's: an asset for another OS (a
+// darwin/windows build kept as a release file), or a cross toolchain, whose name carries its
+// target (aarch64-linux-musl-cross.tgz runs on the build machine and compiles for aarch64).
+bool namesAnotherOsOrCrossTarget(std::string_view url) {
+  const std::string lowered = text::lower(url);
+  for (std::string_view word : {"darwin", "windows", "macos", "osx", "freebsd", ".exe", ".msi", ".dmg", "-cross", "cross-",
+                                "toolchain", "-linux-gnu-gcc", "rustup", "/rust-std-"}) {
+    if (lowered.find(word) != std::string::npos) return true;
+  }
+  return false;
+}
+
 bool looksLikeUrl(std::string_view text) {
   return text.find("://") != std::string_view::npos || text::startsWith(text, "git@");
 }
@@ -44,9 +71,18 @@ class DownloadCheck {
   // Reports the first architecture token in `text` that breaks a target, if any.
   // `spanOf(begin, end)` maps a byte range of `text` to the file.
   template <typename SpanOf>
-  bool reportTokens(std::string_view text, SpanOf spanOf) {
+  bool reportTokens(size_t stage, std::string_view text, SpanOf spanOf) {
+    if (reportedAssets_.count(assetOf(text))) return true;
+    const bool reported = reportTokensOnce(stage, text, spanOf);
+    if (reported) reportedAssets_.insert(assetOf(text));
+    return reported;
+  }
+
+  template <typename SpanOf>
+  bool reportTokensOnce(size_t stage, std::string_view text, SpanOf spanOf) {
+    if (namesAnotherOsOrCrossTarget(text)) return false;
     for (const auto& token : vocab::findArchTokens(text)) {
-      const auto broken = ctx_.targetsOtherThan(token.platform);
+      const auto broken = ctx_.brokenBy(stage, token.platform);
       if (broken.empty()) continue;
       out_.report(rule_, spanOf(token.begin, token.end),
                   "downloads the " + token.platform.str() + " build ('" + token.token +
@@ -56,7 +92,7 @@ class DownloadCheck {
     }
     if (vocab::isX86OnlyAsset(text::trim(text)) || vocab::isX86OnlyAsset(text.substr(0, text.find_last_not_of("\"'") + 1))) {
       const Platform amd64{"linux", "amd64", ""};
-      const auto broken = ctx_.targetsOtherThan(amd64);
+      const auto broken = ctx_.brokenBy(stage, amd64);
       if (broken.empty()) return false;
       out_.report(rule_, spanOf(0, text.size()),
                   "downloads an asset whose plain name is the linux/amd64 build: breaks " + platformList(broken),
@@ -79,7 +115,8 @@ class DownloadCheck {
         const shell::Word& word = command.words[i];
         if (word.archVarying) continue;
         if (looksLikeUrl(word.literal)) {
-          reportTokens(word.text, [&](size_t b, size_t e) { return script.source.span(word.begin + b, word.begin + e); });
+          // One download command is one mistake, however many of its URLs name the architecture.
+          if (reportTokens(run.stage, word.text, [&](size_t b, size_t e) { return script.source.span(word.begin + b, word.begin + e); })) break;
           continue;
         }
         for (const auto& variable : word.variables) checkVariable(run, command, variable);
@@ -98,14 +135,14 @@ class DownloadCheck {
       if (last->archDerived || !looksLikeUrl(last->value.literal)) return;
       if (last->branches.empty() || !std::any_of(last->branches.begin(), last->branches.end(),
                                                  [](const shell::Branch& b) { return b.onArchitecture; })) {
-        reportTokens(last->value.text, [&](size_t b, size_t e) {
+        reportTokens(run.stage, last->value.text, [&](size_t b, size_t e) {
           return script.source.span(last->value.begin + b, last->value.begin + e);
         });
       }
       return;
     }
     const auto& stage = ctx_.model.stages[run.stage];
-    const auto archVars = dockerfile::archVariablesBefore(stage, ctx_.file, run.instruction);
+    const auto archVars = dockerfile::archVariablesBefore(stage, run.instruction);
     if (archVars.count(name)) return;
     for (auto it = stage.instructions.rbegin(); it != stage.instructions.rend(); ++it) {
       if (*it >= run.instruction) continue;
@@ -127,7 +164,7 @@ class DownloadCheck {
           valueSpan.begin += static_cast<uint32_t>(eq + 1);
         }
         if (key != name || !looksLikeUrl(value)) continue;
-        reportTokens(value, [&](size_t b, size_t e) {
+        reportTokens(run.stage, value, [&](size_t b, size_t e) {
           return Span{valueSpan.begin + static_cast<uint32_t>(b), valueSpan.begin + static_cast<uint32_t>(e)};
         });
         return;
@@ -138,7 +175,7 @@ class DownloadCheck {
   void checkAdd(const dockerfile::Stage& stage, size_t index) {
     const auto& in = ctx_.instruction(index);
     if (in.args.size() < 2) return;
-    const auto archVars = dockerfile::archVariablesBefore(stage, ctx_.file, index);
+    const auto archVars = dockerfile::archVariablesBefore(stage, index);
     for (size_t i = 0; i + 1 < in.args.size(); ++i) {
       const auto& source = in.args[i];
       if (!looksLikeUrl(source.value)) continue;
@@ -149,7 +186,7 @@ class DownloadCheck {
       if (varies) continue;
       // A JSON-form element's span starts at its opening quote.
       const uint32_t base = source.span.begin + (in.json ? 1 : 0);
-      reportTokens(source.value, [&](size_t b, size_t e) {
+      reportTokens(stage.index, source.value, [&](size_t b, size_t e) {
         return Span{base + static_cast<uint32_t>(b), base + static_cast<uint32_t>(e)};
       });
     }
@@ -158,6 +195,7 @@ class DownloadCheck {
   const DockerfileContext& ctx_;
   const RuleInfo& rule_;
   FindingSink& out_;
+  std::set<std::string> reportedAssets_;
 };
 
 void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) { DownloadCheck(ctx, rule, out).run(); }

@@ -1,5 +1,5 @@
 // MA111: installing a package that has no build for some target platform.
-#include <regex>
+#include <algorithm>
 #include <set>
 
 #include "analyzer/shell/arch_vocabulary.h"
@@ -7,6 +7,7 @@
 #include "rules/data/rule_data.h"
 #include "rules/dockerfile/context.h"
 #include "rules/dockerfile/shell_helpers.h"
+#include "rules/dockerfile/stage_helpers.h"
 
 namespace mal::rules {
 namespace {
@@ -59,10 +60,123 @@ Installer installerOf(const std::vector<const shell::Word*>& w, size_t& first) {
 
 // A local package file named for one architecture: foo_1.0_amd64.deb, foo.x86_64.rpm, *_x86_64.whl.
 std::optional<Platform> packageFileArch(const std::string& value) {
-  static const std::regex kFile(R"(([_.\-])(amd64|x86_64|i386|i686|arm64|aarch64|armhf|ppc64el|ppc64le|s390x|riscv64)\.(deb|rpm|whl)$)");
-  std::smatch m;
-  if (!std::regex_search(value, m, kFile)) return std::nullopt;
-  return parsePlatform(m[2].str());
+  const size_t dot = value.rfind('.');
+  if (dot == std::string::npos) return std::nullopt;
+  const std::string extension = value.substr(dot + 1);
+  if (extension != "deb" && extension != "rpm" && extension != "whl") return std::nullopt;
+  // The architecture is the last field before the extension, after '_', '.' or '-'.
+  const std::string_view stem = std::string_view(value).substr(0, dot);
+  for (const char* arch : {"amd64", "x86_64", "i386", "i686", "arm64", "aarch64", "armhf", "ppc64el", "ppc64le", "s390x", "riscv64"}) {
+    const std::string_view a(arch);
+    if (stem.size() > a.size() && text::endsWith(stem, a) && std::string_view("_.-").find(stem[stem.size() - a.size() - 1]) != std::string_view::npos) {
+      return parsePlatform(arch);
+    }
+  }
+  return std::nullopt;
+}
+
+// One thing an install command asks for that some target platform lacks.
+struct Lack {
+  std::string what;  // "'google-chrome-stable', published for amd64 only"
+  Span span;
+  std::vector<Platform> broken;
+  std::string fix;
+};
+
+// Was `fileName` downloaded by a curl/wget in this script? Then MA110 reports the download,
+// and the install of the same file is the same mistake.
+bool downloadedInScript(const shell::Script& script, const std::string& fileName) {
+  for (const auto& command : script.commands) {
+    const std::string name = command.name();
+    if (name != "curl" && name != "wget") continue;
+    for (const auto& w : command.words) {
+      if (w.literal.find(fileName) != std::string::npos) return true;
+    }
+  }
+  return false;
+}
+
+void addBroken(std::vector<Platform>& into, const std::vector<Platform>& more) {
+  for (const auto& p : more) {
+    if (std::find(into.begin(), into.end(), p) == into.end()) into.push_back(p);
+  }
+}
+
+// The lacks of one install command, in word order.
+std::vector<Lack> lacksOf(const DockerfileContext& ctx, const dockerfile::RunScript& run, const shell::Command& command,
+                          const std::vector<data::ArchOnlyPackage>& extra) {
+  std::vector<Lack> lacks;
+  const auto words = programWords(command);
+  size_t first = 0;
+  const Installer installer = installerOf(words, first);
+  if (installer == Installer::None) return lacks;
+  const size_t stage = run.stage;
+  for (size_t i = first; i < words.size(); ++i) {
+    const shell::Word& word = *words[i];
+    const std::string& value = word.literal;
+    if (word.archVarying || value.empty()) continue;
+    const Span span = run.script.source.span(word.begin, word.end);
+    // pip --platform manylinux2014_x86_64
+    if (installer == Installer::Pip && (value == "--platform" || text::startsWith(value, "--platform="))) {
+      const std::string platformValue = value == "--platform" ? (i + 1 < words.size() ? words[i + 1]->literal : "") : value.substr(11);
+      for (const auto& token : vocab::findArchTokens(platformValue)) {
+        const auto broken = ctx.brokenBy(stage, token.platform);
+        if (broken.empty()) continue;
+        lacks.push_back({"wheels for '" + platformValue + "' (pip --platform)", span, broken, "drop --platform so pip picks the target's wheels"});
+        break;
+      }
+      continue;
+    }
+    if (value[0] == '-') continue;
+    // A local package file built for one architecture.
+    if (const auto arch = packageFileArch(value)) {
+      const auto broken = ctx.brokenBy(stage, *arch);
+      if (!broken.empty() && !downloadedInScript(run.script, baseName(value))) {
+        lacks.push_back({"'" + baseName(value) + "', " + text::withArticle(arch->architecture) + " package", span, broken,
+                         "download the package for the target architecture (use ${TARGETARCH} or `dpkg --print-architecture` in its name)"});
+      }
+      continue;
+    }
+    // pkg:i386 / pkg:amd64 multiarch qualifiers (next to a cross toolchain they are its sysroot).
+    const size_t colon = value.rfind(':');
+    if ((installer == Installer::Apt) && colon != std::string::npos && !installsCrossToolchain(ctx.model, stage)) {
+      if (const auto arch = parsePlatform(value.substr(colon + 1))) {
+        const auto broken = ctx.brokenBy(stage, *arch);
+        if (!broken.empty()) {
+          lacks.push_back({"'" + value + "', the " + arch->architecture + " build", span, broken,
+                           "drop the architecture qualifier, or install it only in an arch switch"});
+        }
+        continue;
+      }
+    }
+    // yum install foo.x86_64
+    if (installer == Installer::Rpm) {
+      const size_t dot = value.rfind('.');
+      const std::string suffix = dot == std::string::npos ? "" : value.substr(dot + 1);
+      if (suffix == "x86_64" || suffix == "i686" || suffix == "aarch64" || suffix == "ppc64le" || suffix == "s390x") {
+        const auto arch = parsePlatform(suffix);
+        const auto broken = arch ? ctx.brokenBy(stage, *arch) : std::vector<Platform>{};
+        if (!broken.empty()) {
+          lacks.push_back({"'" + value + "', the " + arch->architecture + " build", span, broken,
+                           "drop the ." + suffix + " suffix so the package manager picks the target's build"});
+        }
+        continue;
+      }
+    }
+    // A named package with builds for some architectures only.
+    std::string name = value.substr(0, value.find_first_of("=<>!~[;"));
+    if (installer == Installer::Apt) name = name.substr(0, name.find(':'));
+    if (installer != Installer::Apt && installer != Installer::Pip) continue;
+    const auto ecosystem = installer == Installer::Pip ? data::Ecosystem::Pip : data::Ecosystem::Apt;
+    if (const auto* package = data::findArchOnlyPackage(ecosystem, name, extra)) {
+      const auto broken = ctx.stages->brokenWhere(stage, [&](const Platform& target) { return package->existsFor(target); });
+      if (broken.empty()) continue;
+      lacks.push_back({"'" + name + "', which is published for " + text::join(package->architectures, ", ") + " only", span, broken,
+                       package->note.empty() ? "install it only where it exists (in an arch switch), or use a portable alternative"
+                                             : package->note});
+    }
+  }
+  return lacks;
 }
 
 void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
@@ -70,78 +184,17 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
   for (const auto& run : ctx.model.scripts) {
     for (const auto& command : run.script.commands) {
       if (command.insideArchBranch()) continue;
-      const auto words = programWords(command);
-      size_t first = 0;
-      const Installer installer = installerOf(words, first);
-      if (installer == Installer::None) continue;
-      for (size_t i = first; i < words.size(); ++i) {
-        const shell::Word& word = *words[i];
-        const std::string& value = word.literal;
-        if (word.archVarying || value.empty()) continue;
-        const Span span = run.script.source.span(word.begin, word.end);
-        // pip --platform manylinux2014_x86_64
-        if (installer == Installer::Pip && (value == "--platform" || text::startsWith(value, "--platform="))) {
-          const std::string platformValue = value == "--platform" ? (i + 1 < words.size() ? words[i + 1]->literal : "") : value.substr(11);
-          for (const auto& token : vocab::findArchTokens(platformValue)) {
-            const auto broken = ctx.targetsOtherThan(token.platform);
-            if (broken.empty()) continue;
-            out.report(rule, span, "pip downloads wheels for '" + platformValue + "' on every platform: breaks " + platformList(broken),
-                       "drop --platform so pip picks the target's wheels");
-            break;
-          }
-          continue;
-        }
-        if (value[0] == '-') continue;
-        // A local package file built for one architecture.
-        if (const auto arch = packageFileArch(value)) {
-          const auto broken = ctx.targetsOtherThan(*arch);
-          if (!broken.empty()) {
-            out.report(rule, span, "installs '" + baseName(value) + "', a " + arch->architecture + " package, on every platform: breaks " +
-                                       platformList(broken),
-                       "download the package for the target architecture (use ${TARGETARCH} or `dpkg --print-architecture` in its name)");
-          }
-          continue;
-        }
-        // pkg:i386 / pkg:amd64 multiarch qualifiers.
-        const size_t colon = value.rfind(':');
-        if ((installer == Installer::Apt) && colon != std::string::npos) {
-          if (const auto arch = parsePlatform(value.substr(colon + 1))) {
-            const auto broken = ctx.targetsOtherThan(*arch);
-            if (!broken.empty()) {
-              out.report(rule, span, "installs '" + value + "', the " + arch->architecture + " build, on every platform: breaks " +
-                                         platformList(broken),
-                         "drop the architecture qualifier, or install it only in an arch switch");
-            }
-            continue;
-          }
-        }
-        // yum install foo.x86_64
-        static const std::regex kRpmArch(R"(\.(x86_64|i686|aarch64|ppc64le|s390x)$)");
-        std::smatch m;
-        if (installer == Installer::Rpm && std::regex_search(value, m, kRpmArch)) {
-          const auto arch = parsePlatform(m[1].str());
-          const auto broken = arch ? ctx.targetsOtherThan(*arch) : std::vector<Platform>{};
-          if (!broken.empty()) {
-            out.report(rule, span, "installs '" + value + "', the " + arch->architecture + " build, on every platform: breaks " +
-                                       platformList(broken),
-                       "drop the ." + m[1].str() + " suffix so the package manager picks the target's build");
-          }
-          continue;
-        }
-        // A named package with builds for some architectures only.
-        std::string name = value.substr(0, value.find_first_of("=<>!~[;"));
-        if (installer == Installer::Apt) name = name.substr(0, name.find(':'));
-        const auto ecosystem = installer == Installer::Pip ? data::Ecosystem::Pip : data::Ecosystem::Apt;
-        if (installer != Installer::Apt && installer != Installer::Pip) continue;
-        if (const auto* package = data::findArchOnlyPackage(ecosystem, name, extra)) {
-          const auto broken = package->missing(ctx.targets);
-          if (broken.empty()) continue;
-          const std::string exists = text::join(package->architectures, ", ");
-          out.report(rule, span, "installs '" + name + "', which is published for " + exists + " only: breaks " + platformList(broken),
-                     package->note.empty() ? "install it only where it exists (in an arch switch), or use a portable alternative"
-                                           : package->note);
-        }
+      const auto lacks = lacksOf(ctx, run, command, extra);
+      if (lacks.empty()) continue;
+      // One install command is one mistake: its packages are listed in one finding.
+      std::vector<Platform> broken;
+      std::vector<std::string> what;
+      for (const auto& lack : lacks) {
+        addBroken(broken, lack.broken);
+        what.push_back(lack.what);
       }
+      out.report(rule, lacks.front().span, "installs " + text::join(what, "; ") + ": breaks " + platformList(broken),
+                 lacks.front().fix);
     }
   }
 }

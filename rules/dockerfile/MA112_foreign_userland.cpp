@@ -1,10 +1,11 @@
 // MA112: a foreign architecture added to the package system: `dpkg --add-architecture
 // i386`, or an apt source pinned to one architecture (`deb [arch=amd64] ...`).
-#include <regex>
+#include <algorithm>
 
 #include "analyzer/text_util.h"
 #include "rules/dockerfile/context.h"
 #include "rules/dockerfile/shell_helpers.h"
+#include "rules/dockerfile/stage_helpers.h"
 
 namespace mal::rules {
 namespace {
@@ -17,22 +18,36 @@ std::vector<std::string> runnableOn(const std::string& debianArch) {
   return p ? std::vector<std::string>{p->architecture} : std::vector<std::string>{};
 }
 
-std::vector<Platform> brokenBy(const DockerfileContext& ctx, const std::vector<std::string>& debianArchs) {
-  std::vector<Platform> broken;
-  for (const auto& target : ctx.targets) {
-    bool ok = false;
+std::vector<Platform> brokenBy(const DockerfileContext& ctx, size_t stage, const std::vector<std::string>& debianArchs) {
+  return ctx.stages->brokenWhere(stage, [&](const Platform& target) {
     for (const auto& arch : debianArchs) {
       const auto runs = runnableOn(arch);
-      ok = ok || std::find(runs.begin(), runs.end(), target.architecture) != runs.end();
+      if (std::find(runs.begin(), runs.end(), target.architecture) != runs.end()) return true;
     }
-    if (!ok) broken.push_back(target);
+    return false;
+  });
+}
+
+// The value of `arch=` inside the `[...]` options of a `deb` line, or empty.
+std::string aptArchOption(const std::string& line) {
+  const size_t open = line.find('[');
+  const size_t close = open == std::string::npos ? std::string::npos : line.find(']', open);
+  if (close == std::string::npos) return {};
+  const std::string options = line.substr(open + 1, close - open - 1);
+  for (const auto& option : text::split(options, ' ')) {
+    if (!text::startsWith(option, "arch=")) continue;
+    const std::string value = option.substr(5);
+    const bool plain = !value.empty() && std::all_of(value.begin(), value.end(), [](char c) {
+      return std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '_' || c == ',' || c == '-';
+    });
+    return plain ? value : std::string();
   }
-  return broken;
+  return {};
 }
 
 void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
-  static const std::regex kArchOption(R"(\[[^\]]*\barch=([a-z0-9_,\-]+)[^\]]*\])");
   for (const auto& run : ctx.model.scripts) {
+    if (installsCrossToolchain(ctx.model, run.stage)) continue;
     for (const auto& command : run.script.commands) {
       if (command.insideArchBranch()) continue;
       const auto words = programWords(command);
@@ -42,7 +57,7 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
         for (size_t i = 1; i + 1 < words.size(); ++i) {
           if (words[i]->literal != "--add-architecture" || words[i + 1]->archVarying) continue;
           const std::string arch = words[i + 1]->literal;
-          const auto broken = brokenBy(ctx, {arch});
+          const auto broken = brokenBy(ctx, run.stage, {arch});
           if (broken.empty()) continue;
           out.report(rule, run.script.source.span(words[i]->begin, words[i + 1]->end),
                      "adds the foreign architecture '" + arch + "' to dpkg: its packages cannot run on " + platformList(broken),
@@ -53,12 +68,12 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
       // `echo "deb [arch=amd64 signed-by=...] https://... stable main" > /etc/apt/sources.list.d/x.list`
       for (const auto* word : words) {
         if (word->archVarying) continue;
-        std::smatch m;
-        if (!std::regex_search(word->literal, m, kArchOption) || word->literal.find("deb") == std::string::npos) continue;
-        const auto broken = brokenBy(ctx, text::split(m[1].str(), ','));
+        const std::string archs = aptArchOption(word->literal);
+        if (archs.empty() || word->literal.find("deb") == std::string::npos) continue;
+        const auto broken = brokenBy(ctx, run.stage, text::split(archs, ','));
         if (broken.empty()) continue;
         out.report(rule, run.script.source.span(word->begin, word->end),
-                   "writes an apt source limited to arch=" + m[1].str() + ": on " + platformList(broken) +
+                   "writes an apt source limited to arch=" + archs + ": on " + platformList(broken) +
                        " apt finds none of its packages",
                    "use arch=$(dpkg --print-architecture), or drop the arch option if the repository serves every platform");
         break;
@@ -76,7 +91,9 @@ extern const DockerfileRule kMA112 = {
      .analysis = Analysis::Dockerfile,
      .summary = "Adds a foreign architecture's packages (dpkg --add-architecture, deb [arch=amd64])",
      .what = "`dpkg --add-architecture i386` (or amd64, ...) and apt sources pinned with `[arch=amd64]`, outside an "
-             "architecture switch and not built from `$(dpkg --print-architecture)`.",
+             "architecture switch and not built from `$(dpkg --print-architecture)`. Not in a stage that installs a "
+             "cross toolchain (crossbuild-essential-*, gcc-<triplet>, xx): there the foreign packages are a sysroot to "
+             "link against.",
      .why = "On other platforms the foreign packages cannot run (i386 code needs an x86 CPU), and a source pinned to "
             "amd64 offers nothing to arm64's apt: `Unable to locate package`.",
      .example = "RUN dpkg --add-architecture i386 && apt-get update && apt-get install -y wine32\n"
@@ -88,7 +105,9 @@ extern const DockerfileRule kMA112 = {
              "http://dl.google.com/linux/chrome/deb/ stable main\" > /etc/apt/sources.list.d/google.list\n"},
      .good = {"FROM debian\nRUN echo \"deb [arch=$(dpkg --print-architecture) signed-by=/usr/share/keyrings/docker.gpg] "
               "https://download.docker.com/linux/debian bookworm stable\" > /etc/apt/sources.list.d/docker.list\n",
-              "FROM debian\nRUN if [ \"$(dpkg --print-architecture)\" = amd64 ]; then dpkg --add-architecture i386; fi\n"}},
+              "FROM debian\nRUN if [ \"$(dpkg --print-architecture)\" = amd64 ]; then dpkg --add-architecture i386; fi\n",
+              "FROM --platform=$BUILDPLATFORM debian AS build\nARG TARGETARCH\nRUN dpkg --add-architecture arm64 && apt-get update && "
+              "apt-get install -y crossbuild-essential-arm64 libssl-dev:arm64\n"}},
     check};
 
 }  // namespace mal::rules

@@ -1,66 +1,129 @@
 // MA120: a path that exists on one architecture only: the multiarch library directories
 // (/usr/lib/x86_64-linux-gnu), the dynamic loaders, Debian's JVM directories.
 #include <algorithm>
-#include <regex>
 #include <set>
 
+#include "analyzer/text_util.h"
 #include "rules/dockerfile/context.h"
 #include "rules/dockerfile/text_sites.h"
 
 namespace mal::rules {
 namespace {
 
-std::optional<Platform> platformOfPathToken(const std::string& token) {
-  static const std::pair<const char*, const char*> kTokens[] = {
+// The platform whose directory a path component names: a multiarch triplet directory
+// (after lib/, lib64/ or include/), a dynamic loader (after lib/ or lib64/), or Debian's JVM
+// directory java-17-openjdk-amd64. `parent` is the component before it.
+std::optional<Platform> platformOfComponent(std::string_view component, std::string_view parent) {
+  static const std::pair<std::string_view, std::string_view> kTriplets[] = {
       {"x86_64-linux-gnu", "linux/amd64"},     {"aarch64-linux-gnu", "linux/arm64"},
       {"arm-linux-gnueabihf", "linux/arm/v7"}, {"arm-linux-gnueabi", "linux/arm/v6"},
       {"i386-linux-gnu", "linux/386"},         {"powerpc64le-linux-gnu", "linux/ppc64le"},
-      {"s390x-linux-gnu", "linux/s390x"},      {"riscv64-linux-gnu", "linux/riscv64"},
-      {"ld-linux-x86-64.so", "linux/amd64"},   {"ld-linux-aarch64.so", "linux/arm64"},
-      {"ld-linux-armhf.so", "linux/arm/v7"},   {"ld64.so.2", "linux/ppc64le"},
-      {"ld-musl-x86_64.so", "linux/amd64"},    {"ld-musl-aarch64.so", "linux/arm64"},
-  };
-  for (const auto& [prefix, platform] : kTokens) {
-    if (token.rfind(prefix, 0) == 0) return parsePlatform(platform);
+      {"s390x-linux-gnu", "linux/s390x"},      {"riscv64-linux-gnu", "linux/riscv64"}};
+  static const std::pair<std::string_view, std::string_view> kLoaders[] = {
+      {"ld-linux-x86-64.so", "linux/amd64"}, {"ld-linux-aarch64.so", "linux/arm64"}, {"ld-linux-armhf.so", "linux/arm/v7"},
+      {"ld64.so.2", "linux/ppc64le"},        {"ld-musl-x86_64.so", "linux/amd64"},   {"ld-musl-aarch64.so", "linux/arm64"}};
+  const bool libDir = parent == "lib" || parent == "lib64";
+  if (libDir || parent == "include") {
+    for (const auto& [triplet, platform] : kTriplets) {
+      if (!text::startsWith(component, triplet)) continue;
+      const std::string_view rest = component.substr(triplet.size());
+      // x86_64-linux-gnu, not x86_64-linux-gnu-gcc (a compiler, MA130's business)
+      if (rest.empty()) return parsePlatform(std::string(platform));
+    }
   }
-  // Debian's JVM directories: java-17-openjdk-amd64
-  static const std::regex kJvm(R"(openjdk-(amd64|arm64|armhf|ppc64el|s390x|riscv64|i386))");
-  std::smatch m;
-  if (std::regex_search(token, m, kJvm)) return parsePlatform(m[1].str());
+  if (libDir) {
+    for (const auto& [loader, platform] : kLoaders) {
+      if (text::startsWith(component, loader)) return parsePlatform(std::string(platform));
+    }
+  }
+  // java-17-openjdk-amd64 (Debian and Ubuntu's JVM directories)
+  if (text::startsWith(component, "java-")) {
+    const size_t openjdk = component.find("-openjdk-");
+    if (openjdk != std::string_view::npos) {
+      const std::string_view arch = component.substr(openjdk + 9);
+      for (std::string_view known : {"amd64", "arm64", "armhf", "ppc64el", "s390x", "riscv64", "i386"}) {
+        if (arch == known) return parsePlatform(std::string(arch));
+      }
+    }
+  }
   return std::nullopt;
 }
 
+struct PathHit {
+  size_t begin, end;  // the path up to the component that names the architecture
+  Platform platform;
+};
+
+// The first architecture-named directory in `text`, scanning its path-like runs.
+std::optional<PathHit> findArchPath(std::string_view text) {
+  auto pathChar = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '/' || c == '.' || c == '_' || c == '-' || c == '+';
+  };
+  for (size_t i = 0; i < text.size();) {
+    if (!pathChar(text[i])) {
+      ++i;
+      continue;
+    }
+    const size_t start = i;
+    while (i < text.size() && pathChar(text[i])) ++i;
+    const std::string_view token = text.substr(start, i - start);
+    std::string_view parent;
+    for (size_t c = 0; c <= token.size();) {
+      const size_t slash = token.find('/', c);
+      const size_t end = slash == std::string_view::npos ? token.size() : slash;
+      const std::string_view component = token.substr(c, end - c);
+      if (const auto platform = platformOfComponent(component, parent)) return PathHit{start, start + end, *platform};
+      parent = component;
+      if (slash == std::string_view::npos) break;
+      c = slash + 1;
+    }
+  }
+  return std::nullopt;
+}
+
+// Search lists: their readers (ld.so, pkg-config, the shell, compilers) skip an entry that
+// does not exist, so a list naming one architecture's directory (or both) breaks nothing.
+bool isSearchList(std::string_view name) {
+  static const std::set<std::string_view> kLists = {
+      "PATH",          "LD_LIBRARY_PATH", "LIBRARY_PATH",       "LD_RUN_PATH",      "PKG_CONFIG_PATH",
+      "PKG_CONFIG_LIBDIR", "CPATH",       "C_INCLUDE_PATH",     "CPLUS_INCLUDE_PATH", "PYTHONPATH",
+      "CMAKE_PREFIX_PATH", "CMAKE_LIBRARY_PATH", "CMAKE_INCLUDE_PATH", "MANPATH",   "GI_TYPELIB_PATH",
+      "XDG_DATA_DIRS", "JAVA_LIBRARY_PATH", "GST_PLUGIN_PATH",    "QT_PLUGIN_PATH",   "LUA_CPATH",
+      "PERL5LIB",      "CLASSPATH",       "GCONV_PATH"};
+  return kLists.count(name) > 0;
+}
+
+// A search-list setting or search flag written as one shell word: `LD_LIBRARY_PATH=...`,
+// `-L/usr/lib/x86_64-linux-gnu`, `-I...`, `-Wl,-rpath,...`.
+bool isSearchWord(std::string_view word) {
+  while (!word.empty() && (word.front() == '"' || word.front() == '\'')) word.remove_prefix(1);
+  const size_t eq = word.find('=');
+  if (eq != std::string_view::npos && isSearchList(word.substr(0, eq))) return true;
+  return text::startsWith(word, "-L") || text::startsWith(word, "-I") || text::startsWith(word, "-Wl,-rpath") ||
+         text::startsWith(word, "-Wl,-L") || text::startsWith(word, "-isystem");
+}
+
 void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
-  static const std::regex kPath(
-      R"((/(usr/)?lib(64)?/|/usr/include/)((x86_64|aarch64|arm|i386|powerpc64le|s390x|riscv64)-linux-gnu(eabihf|eabi)?)|)"
-      R"((/lib(64)?/)(ld-linux-(x86-64|aarch64|armhf)\.so[.0-9]*|ld64\.so\.2|ld-musl-(x86_64|aarch64)\.so[.0-9]*)|)"
-      R"((/usr/lib/jvm/)?java-[0-9.]+-openjdk-(amd64|arm64|armhf|ppc64el|s390x|riscv64|i386))");
   std::set<std::pair<size_t, uint32_t>> reported;
   forEachTextSite(ctx, [&](const TextSite& site) {
-    if (site.variesByArch) return;
-    // std::regex is slow; almost no text holds any of these, so look for them first.
+    if (site.variesByArch || isSearchList(site.key) || isSearchWord(site.text)) return;
+    // Almost no text holds any of these: look for them before scanning.
     static const std::string_view kHints[] = {"-linux-gnu", "ld-linux", "ld64.so", "ld-musl", "openjdk-"};
     if (std::none_of(std::begin(kHints), std::end(kHints),
                      [&](std::string_view h) { return site.text.find(h) != std::string_view::npos; })) {
       return;
     }
-    const std::string text(site.text);
-    for (auto it = std::sregex_iterator(text.begin(), text.end(), kPath); it != std::sregex_iterator(); ++it) {
-      const std::string path = it->str();
-      std::string token = path.substr(path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/') + 1);
-      const auto platform = platformOfPathToken(token);
-      if (!platform) continue;
-      const auto broken = ctx.targetsOtherThan(*platform);
-      if (broken.empty()) continue;
-      const Span span = site.span(static_cast<size_t>(it->position()), static_cast<size_t>(it->position() + it->length()));
-      if (!reported.insert({site.instruction, span.begin}).second) continue;
-      out.report(rule, span,
-                 "'" + path + "' exists only on " + platform->str() + ": on " + platformList(broken) + " it is not there",
-                 "derive it at build time: /usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH), /usr/lib/$(uname -m)-linux-gnu, "
-                 "or for Java the version-only path (e.g. /usr/lib/jvm/java-17-openjdk-$TARGETARCH with ARG TARGETARCH, or "
-                 "$(dirname $(dirname $(readlink -f $(which java)))))");
-      break;  // one finding per site
-    }
+    const auto hit = findArchPath(site.text);
+    if (!hit) return;
+    const auto broken = ctx.brokenBy(site.stage, hit->platform);
+    if (broken.empty()) return;
+    const Span span = site.span(hit->begin, hit->end);
+    if (!reported.insert({site.instruction, span.begin}).second) return;
+    const std::string path(site.text.substr(hit->begin, hit->end - hit->begin));
+    out.report(rule, span,
+               "'" + path + "' exists only on " + hit->platform.str() + ": on " + platformList(broken) + " it is not there",
+               "derive it at build time: /usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH), /usr/lib/$(uname -m)-linux-gnu, "
+               "or for Java the version-only path (e.g. $(dirname $(dirname $(readlink -f $(which java)))))");
   });
 }
 
@@ -75,18 +138,22 @@ extern const DockerfileRule kMA120 = {
      .what = "Multiarch library directories (`/usr/lib/x86_64-linux-gnu`, `/lib/aarch64-linux-gnu`), dynamic loaders "
              "(`/lib64/ld-linux-x86-64.so.2`), and Debian's JVM directories (`java-17-openjdk-amd64`) written into "
              "RUN, ENV, ARG, COPY/ADD or CMD/ENTRYPOINT, outside an architecture switch and not built from an "
-             "architecture variable.",
-     .why = "On other platforms the directory is named after their triplet: `LD_LIBRARY_PATH` points nowhere, "
-            "`JAVA_HOME` is missing, a COPY fails with `not found`.",
+             "architecture variable, in a stage that some target builds on its own platform. Not in search lists "
+             "(PATH, LD_LIBRARY_PATH, PKG_CONFIG_PATH, CPATH, PYTHONPATH, ... and -L/-I/-rpath flags): their "
+             "readers skip entries that do not exist, so naming one architecture's directory there, or both, breaks "
+             "nothing.",
+     .why = "On other platforms the directory is named after their triplet: `JAVA_HOME` is missing, a symlink "
+            "dangles, a COPY fails with `not found`.",
      .example = "ENV JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64\n# MA120: exists only on linux/amd64",
      .fix = "Compute the directory at build time (`dpkg-architecture -qDEB_HOST_MULTIARCH`, `$(uname -m)-linux-gnu`) or "
             "build it from $TARGETARCH.",
      .bad = {"FROM eclipse-temurin:17\nENV JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64\n",
-             "FROM debian\nENV LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu:/opt/lib\n",
              "FROM debian\nRUN ln -s /usr/lib/x86_64-linux-gnu/libssl.so.3 /usr/lib/libssl.so\n",
              "FROM debian\nCOPY --from=build /usr/lib/x86_64-linux-gnu/libfoo.so /usr/lib/\n",
              "FROM gcr.io/distroless/base\nENTRYPOINT [\"/lib64/ld-linux-x86-64.so.2\", \"/app\"]\n"},
-     .good = {"FROM debian\nRUN ln -s \"/usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)/libssl.so.3\" /usr/lib/libssl.so\n",
+     .good = {"FROM debian\nENV LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu:/usr/lib/aarch64-linux-gnu:/opt/lib\n",
+              "FROM debian\nENV LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu:/opt/lib\n",
+              "FROM debian\nRUN ln -s \"/usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)/libssl.so.3\" /usr/lib/libssl.so\n",
               "FROM debian\nARG TARGETARCH\nENV JAVA_HOME=/usr/lib/jvm/java-17-openjdk-${TARGETARCH}\n",
               "FROM debian\nRUN case \"$(uname -m)\" in x86_64) ln -s /usr/lib/x86_64-linux-gnu /opt/lib ;; "
               "aarch64) ln -s /usr/lib/aarch64-linux-gnu /opt/lib ;; *) exit 1 ;; esac\n"}},

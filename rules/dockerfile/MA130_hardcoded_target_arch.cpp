@@ -1,10 +1,10 @@
 // MA130: a toolchain told to build for one architecture: GOARCH=amd64, cargo --target
 // x86_64-..., dotnet -r linux-x64, npm --arch=x64, CC=x86_64-linux-gnu-gcc.
 #include <algorithm>
-#include <regex>
 #include <set>
 
 #include "analyzer/shell/arch_vocabulary.h"
+#include "analyzer/text_util.h"
 #include "rules/dockerfile/context.h"
 
 namespace mal::rules {
@@ -18,38 +18,102 @@ bool stageNamedFor(const dockerfile::Stage& stage, const Platform& platform) {
   return false;
 }
 
+// The architecture of a GNU/Rust target triple: `x86_64-linux-gnu`, `aarch64-unknown-linux-musl`,
+// `x86_64-pc-linux-gnu`; with `allowSuffix`, also a tool named after it (`x86_64-linux-gnu-gcc`).
+std::optional<Platform> tripleArch(std::string_view value, bool allowSuffix) {
+  const size_t dash = value.find('-');
+  if (dash == 0 || dash == std::string_view::npos) return std::nullopt;
+  const std::string_view arch = value.substr(0, dash);
+  if (!std::all_of(arch.begin(), arch.end(), [](char c) { return std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '_'; })) {
+    return std::nullopt;
+  }
+  std::string_view rest = value.substr(dash + 1);
+  for (std::string_view vendor : {"unknown-", "pc-"}) {
+    if (text::startsWith(rest, vendor)) rest.remove_prefix(vendor.size());
+  }
+  if (!text::startsWith(rest, "linux-")) return std::nullopt;
+  rest.remove_prefix(6);
+  if (!text::startsWith(rest, "gnu") && !text::startsWith(rest, "musl")) return std::nullopt;
+  rest.remove_prefix(text::startsWith(rest, "gnu") ? 3 : 4);
+  while (!rest.empty() && std::islower(static_cast<unsigned char>(rest.front()))) rest.remove_prefix(1);  // eabihf
+  if (!rest.empty() && !(allowSuffix && rest.front() == '-')) return std::nullopt;
+  return parsePlatform(std::string(arch));
+}
+
 // The platform a target setting names: GOARCH=amd64, CC=x86_64-linux-gnu-gcc, ...
 std::optional<Platform> settingPlatform(const std::string& name, const std::string& value) {
-  static const std::regex kTriplet(R"(^([a-z0-9_]+)-(?:unknown-|pc-)?linux-(?:gnu|musl)[a-z]*(?:-.*)?$)");
-  std::smatch m;
   if (name == "GOARCH" || name == "npm_config_arch" || name == "npm_config_target_arch") {
     if (value == "x64") return parsePlatform("amd64");
     if (value == "ia32") return parsePlatform("386");
     return parsePlatform(value);
   }
-  if (name == "GOAMD64") return value.empty() ? std::nullopt : parsePlatform("amd64");
-  if (name == "CARGO_BUILD_TARGET" || name == "CC" || name == "CXX" || name == "CROSS_COMPILE") {
-    if (std::regex_match(value, m, kTriplet)) return parsePlatform(m[1].str());
-  }
+  // GOAMD64, GOARM and GO386 only tune builds for their own architecture; elsewhere Go ignores them.
+  if (name == "CARGO_BUILD_TARGET" || name == "CC" || name == "CXX" || name == "CROSS_COMPILE") return tripleArch(value, true);
+  return std::nullopt;
+}
+
+// A .NET runtime identifier for Linux: linux-x64, linux-musl-arm64, ...
+std::optional<Platform> ridPlatform(std::string_view rid) {
+  if (!text::startsWith(rid, "linux-")) return std::nullopt;
+  rid.remove_prefix(6);
+  if (text::startsWith(rid, "musl-")) rid.remove_prefix(5);
+  if (rid == "x64") return parsePlatform("amd64");
+  if (rid == "x86") return parsePlatform("386");
+  if (rid == "arm64" || rid == "arm") return parsePlatform(std::string(rid));
   return std::nullopt;
 }
 
 // The platform a toolchain option names: --target x86_64-unknown-linux-gnu, -r linux-x64, ...
 std::optional<Platform> optionPlatform(const std::string& option, const std::string& value) {
-  static const std::regex kTriplet(R"(^([a-z0-9_]+)-(?:unknown-|pc-)?linux-(?:gnu|musl)[a-z]*$)");
-  static const std::regex kRid(R"(^linux(?:-musl)?-(x64|arm64|arm|x86)$)");
-  std::smatch m;
-  if ((option == "--target" || option == "--host") && std::regex_match(value, m, kTriplet)) return parsePlatform(m[1].str());
-  if ((option == "-r" || option == "--runtime") && std::regex_match(value, m, kRid)) {
-    const std::string rid = m[1].str();
-    return parsePlatform(rid == "x64" ? "amd64" : rid == "x86" ? "386" : rid);
-  }
+  if (option == "--target" || option == "--host") return tripleArch(value, false);
+  if (option == "-r" || option == "--runtime") return ridPlatform(value);
   if (option == "--arch" || option == "--target_arch" || option == "--target-arch") {
     if (value == "x64") return parsePlatform("amd64");
     if (value == "ia32") return parsePlatform("386");
     return parsePlatform(value);
   }
   return std::nullopt;
+}
+
+// Fix advice in the toolchain's own terms.
+std::string fixFor(const std::string& shown) {
+  if (text::startsWith(shown, "GO")) {
+    return "declare `ARG TARGETOS TARGETARCH` and build with GOOS=$TARGETOS GOARCH=$TARGETARCH (GOARM from "
+           "$TARGETVARIANT for arm/v7), or use xx-go";
+  }
+  if (text::startsWith(shown, "-r") || text::startsWith(shown, "--runtime")) {
+    return "map $TARGETARCH to a runtime identifier (amd64 -> linux-x64, arm64 -> linux-arm64, arm -> linux-arm) in "
+           "a case on $TARGETARCH with a failing default, and pass -r with it";
+  }
+  if (text::startsWith(shown, "--target") || text::startsWith(shown, "CARGO_BUILD_TARGET")) {
+    return "map $TARGETARCH to a Rust triple (amd64 -> x86_64-unknown-linux-gnu, arm64 -> aarch64-unknown-linux-gnu) in a "
+           "case with a failing default, add it with `rustup target add`, or use xx-cargo";
+  }
+  if (text::startsWith(shown, "CC") || text::startsWith(shown, "CXX") || text::startsWith(shown, "CROSS_COMPILE") ||
+      text::startsWith(shown, "--host")) {
+    return "pick the cross compiler from the target: $(xx-info triple)-gcc with the xx helpers, or a case on "
+           "$TARGETARCH with a failing default";
+  }
+  if (shown.find("arch") != std::string::npos) {
+    return "map $TARGETARCH to Node's names (amd64 -> x64, arm64 -> arm64) or leave the flag out so npm builds for the "
+           "platform it runs on";
+  }
+  return "take the architecture from the target: declare `ARG TARGETARCH` and derive the setting from it, or use the xx "
+         "helpers";
+}
+
+bool isOtherOs(std::string_view goos) { return !goos.empty() && goos != "linux" && goos.find('$') == std::string_view::npos; }
+
+bool buildsForAnotherOs(const shell::Script& script) {
+  for (const auto& a : script.assignments) {
+    if (a.name == "GOOS" && isOtherOs(a.value.literal)) return true;
+  }
+  for (const auto& command : script.commands) {
+    for (const auto& w : command.words) {
+      if (text::startsWith(w.literal, "GOOS=") && isOtherOs(std::string_view(w.literal).substr(5))) return true;
+    }
+  }
+  return false;
 }
 
 class TargetArchCheck {
@@ -60,6 +124,9 @@ class TargetArchCheck {
     for (const auto& run : ctx_.model.scripts) {
       const auto& stage = ctx_.model.stages[run.stage];
       const auto& script = run.script;
+      // Binaries for another OS (GOOS=darwin, windows, js) are release artifacts, not code the
+      // image runs: their GOARCH is a choice of artifact, not of the image's platform.
+      if (buildsForAnotherOs(script) || stageSetsAnotherOs(stage)) continue;
       for (const auto& a : script.assignments) {
         const bool inArch = std::any_of(a.branches.begin(), a.branches.end(), [](const shell::Branch& b) { return b.onArchitecture; });
         if (inArch || a.value.archVarying) continue;
@@ -88,7 +155,8 @@ class TargetArchCheck {
       }
     }
     for (const auto& stage : ctx_.model.stages) {
-      const auto archVars = dockerfile::archVariablesBefore(stage, ctx_.file, ctx_.file.instructions.size());
+      if (stageSetsAnotherOs(stage)) continue;
+      const auto archVars = dockerfile::archVariablesBefore(stage, ctx_.file.instructions.size());
       for (size_t index : stage.instructions) {
         const auto& in = ctx_.instruction(index);
         auto consider = [&](const std::string& name, const std::string& value, Span span) {
@@ -108,15 +176,25 @@ class TargetArchCheck {
   }
 
  private:
+  bool stageSetsAnotherOs(const dockerfile::Stage& stage) const {
+    for (size_t index : stage.instructions) {
+      const auto& in = ctx_.instruction(index);
+      if (in.command != "env") continue;
+      for (size_t i = 0; i + 1 < in.args.size(); i += 3) {
+        if (in.args[i].value == "GOOS" && isOtherOs(in.args[i + 1].value)) return true;
+      }
+    }
+    return false;
+  }
+
   void report(const dockerfile::Stage& stage, const Platform& platform, const std::string& shown, Span span) {
     if (stageNamedFor(stage, platform)) return;
-    const auto broken = ctx_.targetsOtherThan(platform);
+    const auto broken = ctx_.brokenBy(stage.index, platform);
     if (broken.empty() || !reported_.insert(span.begin).second) return;
     out_.report(rule_, span,
                 "'" + shown + "' builds for " + platform.str() + " on every platform: the " + platformList(broken) +
                     " image gets " + platform.architecture + " code",
-                "take the architecture from the target: declare `ARG TARGETARCH` and use GOARCH=$TARGETARCH (Go), map "
-                "$TARGETARCH to a Rust triple or .NET RID, or use the xx helpers (xx-go, xx-cargo, xx-clang)");
+                fixFor(shown));
   }
 
   const DockerfileContext& ctx_;

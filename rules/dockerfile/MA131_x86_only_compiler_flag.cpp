@@ -31,17 +31,14 @@ void forEachFlag(const TextSite& site, Visit visit) {
 }
 
 void checkX86(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
-  const auto broken = ctx.targetsOtherThan(*parsePlatform("linux/amd64"));
-  std::vector<Platform> nonX86;
-  for (const auto& p : broken) {
-    if (p.architecture != "386") nonX86.push_back(p);
-  }
-  if (nonX86.empty()) return;
   std::set<size_t> reported;
   forEachTextSite(ctx, [&](const TextSite& site) {
     if (site.variesByArch || reported.count(site.instruction)) return;
     forEachFlag(site, [&](const std::string& flag, size_t at) {
       if (reported.count(site.instruction) || !data::isX86OnlyFlag(flag)) return;
+      const auto nonX86 = ctx.stages->brokenWhere(
+          site.stage, [](const Platform& target) { return target.architecture == "amd64" || target.architecture == "386"; });
+      if (nonX86.empty()) return;
       reported.insert(site.instruction);
       out.report(rule, site.span(at, at + flag.size()),
                  "'" + flag + "' is an x86 compiler flag: the compilers for " + platformList(nonX86) + " reject it",

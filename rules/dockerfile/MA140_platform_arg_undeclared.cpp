@@ -3,6 +3,7 @@
 #include <set>
 
 #include "analyzer/shell/arch_vocabulary.h"
+#include "analyzer/text_util.h"
 #include "rules/dockerfile/context.h"
 
 namespace mal::rules {
@@ -21,13 +22,91 @@ size_t findReference(std::string_view text, const std::string& name) {
   return std::string_view::npos;
 }
 
+// `# syntax=docker/dockerfile:1.0` .. `1.1.1`: frontends from before a7e52bf (1.1.2, July 2019),
+// which kept ARG values out of the stage's environment, so a stage based on another did not
+// see them. Returns the pinned version, or empty.
+std::string preInheritanceFrontend(const dockerfile::ParsedDockerfile& file) {
+  for (const auto& directive : file.directives) {
+    if (directive.name != "syntax") continue;
+    const size_t colon = directive.value.rfind(':');
+    if (colon == std::string::npos || directive.value.find("dockerfile") == std::string::npos) continue;
+    std::string version = directive.value.substr(colon + 1);
+    version = version.substr(0, version.find_first_of("-@"));
+    if (version == "1.0" || text::startsWith(version, "1.0.") || version == "1.1.0" || version == "1.1.1") return version;
+  }
+  return {};
+}
+
+// Declared in the stage before `instruction`, or anywhere in a stage it is based on: BuildKit
+// carries the base stage's state, whose environment holds its ARG values (dispatchState.init).
+bool declaredForStage(const DockerfileContext& ctx, const dockerfile::Stage& stage, const std::string& name,
+                      size_t instruction, bool& onlyInherited) {
+  onlyInherited = false;
+  if (stage.declaresArgBefore(name, instruction)) return true;
+  std::set<size_t> visited;
+  std::vector<size_t> work(ctx.stages->baseFor[stage.index].begin(), ctx.stages->baseFor[stage.index].end());
+  while (!work.empty()) {
+    const size_t base = work.back();
+    work.pop_back();
+    if (base >= ctx.model.stages.size() || !visited.insert(base).second) continue;
+    const auto& parent = ctx.model.stages[base];
+    if (parent.declaresArgBefore(name, ctx.file.instructions.size())) {
+      onlyInherited = true;
+      return true;
+    }
+    work.insert(work.end(), ctx.stages->baseFor[base].begin(), ctx.stages->baseFor[base].end());
+  }
+  return false;
+}
+
+// A stage that runs pinned or on the build machine and hands on only portable files (a web
+// bundle, JARs): an empty $TARGETARCH there changes nothing in the images, and declaring it
+// would make the stage fetch the target's tools on the wrong machine.
+bool portableOnlyStage(const DockerfileContext& ctx, const dockerfile::Stage& stage) {
+  return ctx.stages->platform[stage.index].runs != dockerfile::StageRuns::OnTarget && !ctx.stages->shipsNative[stage.index];
+}
+
+// `GOARCH=$TARGETARCH` / `GOOS=$TARGETOS` as the whole value, in a stage that runs on the
+// target: empty, Go builds for the platform it runs on, which is the target. Harmless.
+bool emptyMeansNative(const DockerfileContext& ctx, const dockerfile::RunScript& run, const shell::VariableUse& use) {
+  if (ctx.stages->platform[run.stage].runs != dockerfile::StageRuns::OnTarget) return false;
+  for (const auto& a : run.script.assignments) {
+    if (a.name != "GOARCH" && a.name != "GOOS" && a.name != "GOARM") continue;
+    if (a.value.begin <= use.begin && use.end <= a.value.end) {
+      const std::string& v = a.value.literal;
+      return v == "$" + use.name || v == "${" + use.name + "}";
+    }
+  }
+  for (const auto& command : run.script.commands) {
+    for (const auto& w : command.words) {
+      if (w.begin > use.begin || use.end > w.end) continue;
+      for (const char* key : {"GOARCH=", "GOOS=", "GOARM="}) {
+        if (w.literal == key + ("$" + use.name) || w.literal == key + ("${" + use.name + "}")) return true;
+      }
+    }
+  }
+  return false;
+}
+
+// Is the use undeclared? Reports it, saying when an old frontend is the reason.
 void reportUse(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out, const dockerfile::Stage& stage,
-               const std::string& name, Span span) {
-  (void)ctx;
+               const std::string& name, size_t instruction, Span span) {
+  bool onlyInherited = false;
+  if (declaredForStage(ctx, stage, name, instruction, onlyInherited)) {
+    const std::string old = onlyInherited ? preInheritanceFrontend(ctx.file) : "";
+    if (old.empty()) return;
+    out.report(rule, span,
+               "$" + name + " is declared only in the stage " + stage.label() + " is based on, and `# syntax=` pins "
+               "Dockerfile frontend " + old + ", which does not carry ARG values into stages based on another (1.1.2 "
+               "and later do): it expands to an empty string",
+               "add `ARG " + name + "` to this stage, or move the syntax line to docker/dockerfile:1");
+    return;
+  }
+  if (portableOnlyStage(ctx, stage)) return;
   out.report(rule, span,
              "$" + name + " is used in " + stage.label() + " but not declared there: it expands to an empty string",
              "add `ARG " + name + "` to this stage before its first use (global ARGs and the automatic platform "
-             "ARGs do not reach a stage unless it declares them)");
+             "ARGs do not reach a stage unless it, or a stage it is based on, declares them)");
 }
 
 void checkScript(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out, const dockerfile::RunScript& run) {
@@ -50,12 +129,20 @@ void checkScript(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink
   std::set<std::string> reported;
   for (const auto& use : run.script.variableUses) {
     if (!vocab::isAutomaticPlatformArg(use.name) || reported.count(use.name)) continue;
-    if (declared(use.name)) continue;
+    if (trigger && declared(use.name)) continue;
     // `TARGETARCH=$(dpkg --print-architecture)` earlier in the same RUN defines it.
     bool assignedBefore = false;
     for (const auto& a : run.script.assignments) assignedBefore = assignedBefore || (a.name == use.name && a.value.end <= use.begin);
     if (assignedBefore) continue;
-    reportUse(ctx, rule, out, stage, use.name, run.script.source.span(use.begin, use.end));
+    if (!trigger && emptyMeansNative(ctx, run, use)) continue;
+    if (trigger) {
+      out.report(rule, run.script.source.span(use.begin, use.end),
+                 "$" + use.name + " is used in an ONBUILD trigger with no `ONBUILD ARG " + use.name +
+                     "` before it: it expands to an empty string in the downstream build",
+                 "add `ONBUILD ARG " + use.name + "` before this trigger");
+    } else {
+      reportUse(ctx, rule, out, stage, use.name, run.instruction, run.script.source.span(use.begin, use.end));
+    }
     reported.insert(use.name);
   }
 }
@@ -73,14 +160,13 @@ void checkInstruction(const DockerfileContext& ctx, const RuleInfo& rule, Findin
     const auto expansion = dockerfile::expandWord(arg.value, {}, ctx.file.escapeToken);
     for (const auto& name : expansion.referenced) {
       if (!vocab::isAutomaticPlatformArg(name) || reported.count(name)) continue;
-      if (stage.declaresArgBefore(name, index)) continue;
       const size_t at = findReference(arg.value, name);
       Span span = arg.span;
       if (at != std::string_view::npos && !in.json) {
         span.begin = arg.span.begin + static_cast<uint32_t>(at);
         span.end = span.begin + static_cast<uint32_t>(1 + name.size() + (arg.value[at + 1] == '{' ? 1 : 0));
       }
-      reportUse(ctx, rule, out, stage, name, span);
+      reportUse(ctx, rule, out, stage, name, index, span);
       reported.insert(name);
     }
   }
@@ -102,8 +188,13 @@ extern const DockerfileRule kMA140 = {
      .analysis = Analysis::Dockerfile,
      .summary = "$TARGETARCH (or another platform ARG) is used in a stage that does not declare it",
      .what = "A use of TARGETARCH, TARGETOS, TARGETPLATFORM, TARGETVARIANT or a BUILD* platform ARG in a stage "
-             "with no `ARG` for it before the use: in RUN (through the shell syntax tree), COPY, ADD, ENV, "
-             "WORKDIR, LABEL and the other instructions BuildKit expands.",
+             "with no `ARG` for it before the use, neither in the stage nor in a stage it is based on: in RUN "
+             "(through the shell syntax tree), COPY, ADD, ENV, WORKDIR, LABEL and the other instructions BuildKit "
+             "expands. A stage based on another sees that stage's ARG values: BuildKit puts them in the stage's "
+             "environment (frontend 1.1.2 and later, a7e52bf) and carries the base stage's state over "
+             "(dispatchState.init; 1.10's c7c2f0e also carries the declarations for its UndefinedVar check). A "
+             "`# syntax=` line pinning 1.0 to 1.1.1 keeps the old behaviour, and the message says so. Not reported "
+             "in a stage that runs pinned or on $BUILDPLATFORM and hands on only portable files.",
      .why = "BuildKit defines the platform ARGs only in the global scope; inside a stage they are empty until "
             "redeclared. The URL becomes `.../linux//kubectl` or the switch takes its default arm, and "
             "BuildKit's UndefinedVar check skips shell-form RUN, so nobody warns.",
@@ -113,12 +204,15 @@ extern const DockerfileRule kMA140 = {
      .bad = {"FROM debian\nRUN echo \"building for $TARGETARCH\"\n", "ARG TARGETARCH\nFROM debian\nRUN echo $TARGETARCH\n",
              "FROM debian\nARG TARGETARCH\nONBUILD RUN echo $TARGETARCH\n",
              "FROM debian\nCOPY bin/${TARGETARCH}/tool /usr/local/bin/tool\n",
-             "FROM debian\nRUN echo $TARGETARCH\nARG TARGETARCH\n"},
+             "FROM debian\nRUN echo $TARGETARCH\nARG TARGETARCH\n",
+             "# syntax=docker/dockerfile:1.0\nFROM debian AS base\nARG TARGETARCH\nFROM base\nRUN echo $TARGETARCH\n"},
      .good = {"FROM debian\nARG TARGETARCH\nRUN echo \"building for $TARGETARCH\"\n",
+              "FROM debian AS base\nARG TARGETARCH\nFROM base\nRUN echo \"building for $TARGETARCH\"\n",
               "FROM --platform=$BUILDPLATFORM golang AS build\nARG TARGETOS TARGETARCH\n"
               "RUN GOOS=$TARGETOS GOARCH=$TARGETARCH go build\n",
               "FROM debian\nRUN TARGETARCH=$(dpkg --print-architecture) && echo $TARGETARCH\n",
-              "FROM debian\nCMD echo $TARGETARCH\n", "FROM debian\nONBUILD ARG TARGETARCH\nONBUILD RUN echo $TARGETARCH\n"}},
+              "FROM debian\nCMD echo $TARGETARCH\n",
+              "FROM golang:1.22 AS build\nRUN GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /app .\n", "FROM debian\nONBUILD ARG TARGETARCH\nONBUILD RUN echo $TARGETARCH\n"}},
     check};
 
 }  // namespace mal::rules

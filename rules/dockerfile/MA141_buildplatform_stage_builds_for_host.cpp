@@ -3,6 +3,7 @@
 #include <set>
 
 #include "analyzer/shell/arch_vocabulary.h"
+#include "analyzer/text_util.h"
 #include "rules/dockerfile/context.h"
 #include "rules/dockerfile/shell_helpers.h"
 #include "rules/dockerfile/stage_helpers.h"
@@ -10,40 +11,23 @@
 namespace mal::rules {
 namespace {
 
-bool isTargetVariable(const std::string& name) { return name.rfind("TARGET", 0) == 0 && vocab::isAutomaticPlatformArg(name); }
-
-// Does anything in the stage tell its build the target platform?
-bool stageKnowsTarget(const DockerfileContext& ctx, const dockerfile::Stage& stage) {
-  for (const auto& run : ctx.model.scripts) {
-    if (run.stage != stage.index) continue;
-    // Only TARGET* counts: an architecture read with `uname -m` on $BUILDPLATFORM is the builder's.
-    for (const auto& use : run.script.variableUses) {
-      if (isTargetVariable(use.name)) return true;
-    }
-    for (const auto& command : run.script.commands) {
-      const auto words = programWords(command);
-      if (!words.empty() && baseName(words[0]->literal).rfind("xx-", 0) == 0) return true;
-    }
-  }
-  for (size_t index : stage.instructions) {
-    const auto& in = ctx.instruction(index);
-    if (in.command != "env" && in.command != "arg") continue;
-    for (const auto& arg : in.args) {
-      const auto e = dockerfile::expandWord(arg.value, {}, ctx.file.escapeToken);
-      for (const auto& v : e.referenced) {
-        if (isTargetVariable(v)) return true;
-      }
-    }
-  }
-  return false;
+// Base images with no native code of their own: scratch, and the static distroless images
+// (certificates, tzdata, /etc/passwd).
+bool hasNoNativeUserland(const std::string& image) {
+  const std::string name = text::lower(image.substr(0, image.find_first_of(":@")));
+  return name == "scratch" || name == "gcr.io/distroless/static" || name == "gcr.io/distroless/static-debian11" ||
+         name == "gcr.io/distroless/static-debian12" || name == "cgr.dev/chainguard/static";
 }
 
 void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
   const auto& stages = ctx.model.stages;
   if (stages.empty()) return;
+  const auto& graph = *ctx.stages;
   // The final stage on the build platform: the image is the build machine's architecture.
+  // (`FROM --platform=$BUILDPLATFORM scratch` that gathers cross-compiled files, or a
+  // distroless static base that holds no executable, ships nothing of the build machine.)
   const auto& last = stages.back();
-  if (runsOnBuildPlatform(ctx.model, last)) {
+  if (graph.platform[last.index].runs == dockerfile::StageRuns::OnBuilder && !hasNoNativeUserland(last.baseExpanded)) {
     const Span span = last.platformRaw.empty() ? last.baseSpan : last.platformSpan;
     out.report(rule, span,
                "the final stage runs on $BUILDPLATFORM" +
@@ -53,16 +37,15 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
                "$BUILDPLATFORM) and copy the cross-compiled output into it");
   }
   for (const auto& stage : stages) {
-    if (&stage == &last || !runsOnBuildPlatform(ctx.model, stage)) continue;
-    // Which stages not on the build platform ship its output?
-    std::vector<const dockerfile::Stage*> consumers;
-    for (const auto& other : stages) {
-      if (runsOnBuildPlatform(ctx.model, other)) continue;
-      if (std::find(other.copiesFrom.begin(), other.copiesFrom.end(), stage.index) != other.copiesFrom.end()) {
-        consumers.push_back(&other);
-      }
+    if (&stage == &last || graph.platform[stage.index].runs != dockerfile::StageRuns::OnBuilder) continue;
+    // Only native output that a target-platform stage takes matters: a web bundle built on
+    // the build machine is the same for every target.
+    if (!graph.shipsNative[stage.index] || !graph.feedsTargetNatively(stage.index)) continue;
+    if (chainKnowsTarget(ctx.model, ctx.file, *ctx.stages, stage.index)) continue;
+    const dockerfile::Stage* consumer = nullptr;
+    for (const auto& use : graph.uses) {
+      if (use.source == stage.index && use.payload == dockerfile::Payload::Native && !consumer) consumer = &stages[use.consumer];
     }
-    if (consumers.empty() || stageKnowsTarget(ctx, stage)) continue;
     for (const auto& run : ctx.model.scripts) {
       if (run.stage != stage.index) continue;
       const shell::Command* compile = nullptr;
@@ -75,7 +58,8 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
       if (!compile) continue;
       out.report(rule, run.script.source.span(compile->begin, compile->end),
                  stage.label() + " runs on $BUILDPLATFORM and compiles without the target platform; " +
-                     consumers.front()->label() + " copies its output, so every image gets build-machine binaries",
+                     (consumer ? consumer->label() : std::string("a later stage")) +
+                     " copies its output, so every image gets build-machine binaries",
                  "declare `ARG TARGETOS TARGETARCH` in the stage and pass them to the toolchain (GOOS/GOARCH, a Rust "
                  "triple, a .NET RID), or use the xx helpers; an ARG such as ARCH is never set by buildx");
       break;
@@ -110,7 +94,11 @@ extern const DockerfileRule kMA141 = {
               "FROM --platform=$BUILDPLATFORM tonistiigi/xx AS xx\nFROM --platform=$BUILDPLATFORM golang:1.22 AS build\n"
               "COPY --from=xx / /\nARG TARGETPLATFORM\nRUN xx-go build -o /app .\nFROM alpine\nCOPY --from=build /app /app\n",
               "FROM --platform=$BUILDPLATFORM node:20 AS assets\nRUN npm ci && npm run build\nFROM nginx\n"
-              "COPY --from=assets /dist /usr/share/nginx/html\n"}},
+              "COPY --from=assets /dist /usr/share/nginx/html\n",
+              "FROM --platform=$BUILDPLATFORM golang:1.22 AS build\nARG TARGETARCH\nRUN make build\n"
+              "FROM alpine\nCOPY --from=build /out/app /app\n",
+              "FROM --platform=$BUILDPLATFORM maven:3-eclipse-temurin-21 AS build\nRUN mvn package\n"
+              "FROM eclipse-temurin:21-jre\nCOPY --from=build /src/target/app.jar /app.jar\n"}},
     check};
 
 }  // namespace mal::rules

@@ -2,7 +2,8 @@
 // failing default: the build goes on with whatever the switch was meant to set unset.
 #include <fnmatch.h>
 
-#include <regex>
+#include <algorithm>
+#include <map>
 #include <set>
 
 #include "analyzer/shell/arch_vocabulary.h"
@@ -38,6 +39,23 @@ bool covers(const std::string& pattern, const Platform& p) {
   return false;
 }
 
+// Does `text` test `name` for emptiness: `-n "$name"`, `-z ${name}`?
+bool testsEmptiness(std::string_view text, const std::string& name) {
+  for (size_t at = text.find('-'); at != std::string_view::npos; at = text.find('-', at + 1)) {
+    if (at + 2 >= text.size() || (text[at + 1] != 'n' && text[at + 1] != 'z') || !std::isspace(static_cast<unsigned char>(text[at + 2]))) continue;
+    size_t i = at + 2;
+    while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+    if (i < text.size() && text[i] == '"') ++i;
+    if (i >= text.size() || text[i] != '$') continue;
+    ++i;
+    if (i < text.size() && text[i] == '{') ++i;
+    if (text.compare(i, name.size(), name) != 0) continue;
+    const size_t end = i + name.size();
+    if (end >= text.size() || !(std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '_')) return true;
+  }
+  return false;
+}
+
 // Does the script depend on what the switch sets? Only if it expands a variable the arms
 // assign, and handles none of them as optional: a variable given a value before the
 // switch (`rustArch=;`) or tested for emptiness after it (`[ -n "$rustArch" ]`) marks
@@ -52,8 +70,7 @@ bool dependsOnSwitch(const shell::Script& script, const shell::ArchSwitch& sw) {
     for (const auto& a : script.assignments) {
       if (a.name == name && a.branches.size() < 1 && a.value.end <= sw.begin) return false;
     }
-    const std::regex guard("-[nz]\\s+\"?\\$\\{?" + name + "\\b");
-    if (std::regex_search(text.begin() + static_cast<long>(sw.end), text.end(), guard)) return false;
+    if (testsEmptiness(std::string_view(text).substr(std::min(sw.end, text.size())), name)) return false;
   }
   for (const auto& use : script.variableUses) {
     if (use.begin >= sw.end && assigned.count(use.name)) return true;
@@ -61,30 +78,54 @@ bool dependsOnSwitch(const shell::Script& script, const shell::ArchSwitch& sw) {
   return false;
 }
 
+// The platforms the switch must cover: those that build the stage on their own platform; the
+// pinned platform in a pinned stage; on the build machine only a switch on TARGET* matters.
+std::vector<Platform> platformsToCover(const DockerfileContext& ctx, size_t stage, const shell::ArchSwitch& sw) {
+  const auto& where = ctx.stages->platform[stage];
+  switch (where.runs) {
+    case dockerfile::StageRuns::OnTarget: return ctx.stages->targetsReaching(stage);
+    case dockerfile::StageRuns::Pinned: return where.pinned ? std::vector<Platform>{*where.pinned} : std::vector<Platform>{};
+    case dockerfile::StageRuns::OnBuilder: return sw.subject.find("TARGET") != std::string::npos ? ctx.targets : std::vector<Platform>{};
+  }
+  return {};
+}
+
+bool armCovers(const shell::ArchSwitch::Arm& arm, const Platform& target) {
+  return std::any_of(arm.patterns.begin(), arm.patterns.end(), [&](const std::string& p) { return p != "*" && covers(p, target); });
+}
+
+bool isFallback(const shell::ArchSwitch::Arm& arm) { return std::find(arm.patterns.begin(), arm.patterns.end(), "*") != arm.patterns.end(); }
+
 void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
+  // Per stage, the platforms an earlier switch already turned away (arms that fail, or a
+  // failing default): the build stops there, so later switches need no arm for them.
+  std::map<size_t, std::vector<const shell::ArchSwitch*>> earlier;
   for (const auto& run : ctx.model.scripts) {
     for (const auto& sw : run.script.archSwitches) {
-      const shell::ArchSwitch::Arm* fallback = nullptr;
-      bool anyAssigns = false;
+      const auto targets = platformsToCover(ctx, run.stage, sw);
       std::vector<Platform> missed;
-      for (const auto& arm : sw.arms) {
-        anyAssigns = anyAssigns || arm.assigns;
-        if (std::find(arm.patterns.begin(), arm.patterns.end(), "*") != arm.patterns.end()) fallback = &arm;
+      for (const auto& target : targets) {
+        const bool rejected = std::any_of(earlier[run.stage].begin(), earlier[run.stage].end(), [&](const shell::ArchSwitch* e) {
+          bool covered = false, failingDefault = false;
+          for (const auto& arm : e->arms) {
+            if (armCovers(arm, target)) covered = !arm.fails;
+            if (isFallback(arm) && arm.fails) failingDefault = true;
+          }
+          return !covered && failingDefault;
+        });
+        const bool covered = std::any_of(sw.arms.begin(), sw.arms.end(), [&](const auto& arm) { return armCovers(arm, target); });
+        if (!covered && !rejected) missed.push_back(target);
       }
-      for (const auto& target : ctx.targets) {
-        bool covered = false;
-        for (const auto& arm : sw.arms) {
-          if (&arm == fallback) continue;
-          for (const auto& pattern : arm.patterns) covered = covered || covers(pattern, target);
-        }
-        if (!covered) missed.push_back(target);
-      }
+      earlier[run.stage].push_back(&sw);
       if (missed.empty()) continue;
-      if (fallback && (fallback->fails || fallback->assigns || fallback->acts)) continue;
+      const auto fallback = std::find_if(sw.arms.begin(), sw.arms.end(), isFallback);
+      // A default that fails, sets something (`*) ARCH=amd64`) or does something covers the rest.
+      if (fallback != sw.arms.end() && (fallback->fails || fallback->assigns || fallback->acts)) continue;
+      const bool anyAssigns = std::any_of(sw.arms.begin(), sw.arms.end(), [](const auto& arm) { return arm.assigns; });
       if (!anyAssigns || !dependsOnSwitch(run.script, sw)) continue;  // optional per-platform work
       out.report(rule, run.script.source.span(sw.begin, sw.begin + 4),
                  "the switch on " + sw.subject + " has no arm for " + platformList(missed) + " and " +
-                     (fallback ? "a default that does not fail" : "no default") +
+                     (fallback != sw.arms.end() ? "a default that does not fail" : "no default") +
                      ": on those platforms the build goes on with what it sets left unset",
                  "add the missing arms, or end with `*) echo \"unsupported architecture\" >&2; exit 1 ;;`");
     }
@@ -114,7 +155,10 @@ extern const DockerfileRule kMA143 = {
               "FROM debian\nRUN fast=; case \"$(uname -m)\" in x86_64) fast=x86_64; url=https://x/$fast ;; esac; "
               "if [ -n \"$fast\" ]; then curl -fsSLO \"$url\"; else make; fi\n",
               "FROM debian\nRUN case \"$(dpkg --print-architecture)\" in amd64) a=x64 ;; *) echo unsupported >&2; exit 1 ;; esac\n",
-              "FROM debian\nRUN case \"$(dpkg --print-architecture)\" in amd64) apt-get install -y cpuid ;; esac\n"}},
+              "FROM debian\nRUN case \"$(dpkg --print-architecture)\" in amd64) apt-get install -y cpuid ;; esac\n",
+              "FROM debian\nRUN case \"$(uname -m)\" in aarch64) A=arm64 ;; *) A=amd64 ;; esac; curl -fsSLO \"https://x/tool-$A\"\n",
+              "FROM debian\nRUN case \"$(uname -m)\" in x86_64) ;; *) echo unsupported >&2; exit 1 ;; esac\n"
+              "RUN case \"$(uname -m)\" in x86_64) A=amd64 ;; esac; curl -fsSLO \"https://x/tool-$A\"\n"}},
     check};
 
 }  // namespace mal::rules

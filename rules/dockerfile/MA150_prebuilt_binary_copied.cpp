@@ -3,7 +3,6 @@
 // unreadable ELF stays a warning. Without it, native-looking names are a warning.
 #include <algorithm>
 #include <map>
-#include <regex>
 
 #include "analyzer/shell/arch_vocabulary.h"
 #include "analyzer/text_util.h"
@@ -13,10 +12,23 @@ namespace mal::rules {
 namespace {
 
 bool isNativeArtifactName(const std::string& path) {
-  static const std::regex kNative(R"((\.so(\.[0-9]+)*|\.a|\.node|\.bin|\.run|\.o)$)", std::regex::icase);
-  std::string name = path;
+  std::string name = text::lower(path);
   while (!name.empty() && name.back() == '/') name.pop_back();
-  return std::regex_search(name, kNative);
+  for (std::string_view suffix : {".a", ".node", ".bin", ".run", ".o", ".so"}) {
+    if (text::endsWith(name, suffix)) return true;
+  }
+  // libfoo.so.1.2.3: ".so" followed by version numbers only
+  const size_t so = name.rfind(".so.");
+  return so != std::string::npos && std::all_of(name.begin() + static_cast<long>(so) + 4, name.end(), [](char c) {
+           return std::isdigit(static_cast<unsigned char>(c)) || c == '.';
+         });
+}
+
+// The target platforms whose images get what this stage copies: the targets that build it
+// on their own platform, or every target when a build-machine stage ships it; none for a
+// pinned stage (MA101 reports the pin).
+std::vector<Platform> platformsJudged(const DockerfileContext& ctx, size_t stage) {
+  return ctx.stages->brokenWhere(stage, [](const Platform&) { return false; });
 }
 
 const char* kindOf(const elf::ElfFacts& facts) {
@@ -31,7 +43,7 @@ const char* kindOf(const elf::ElfFacts& facts) {
 // Judges the source by the ELF files it copies. Returns false when the context says
 // nothing about it (not read, or the source was not found there).
 bool judgeByElf(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out, size_t index, size_t argument,
-                Span span) {
+                Span span, const std::vector<Platform>& judged) {
   if (!ctx.buildContext) return false;
   const auto resolutions = ctx.buildContext->resolutions(index, argument);
   if (resolutions.empty() || std::none_of(resolutions.begin(), resolutions.end(), [](auto* r) { return r->found; })) {
@@ -41,6 +53,7 @@ bool judgeByElf(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink&
   std::map<std::string, std::pair<const context::ContextFile*, std::vector<Platform>>> foreign;
   const context::ContextFile* damaged = nullptr;
   for (const auto* r : resolutions) {
+    if (std::find(judged.begin(), judged.end(), r->platform) == judged.end()) continue;
     for (const auto& copied : r->files) {
       const auto& elf = copied.file->elf;
       if (!elf.isElf) continue;
@@ -80,11 +93,13 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
     for (size_t index : stage.instructions) {
       const auto& in = ctx.instruction(index);
       if ((in.command != "copy" && in.command != "add") || in.flag("from") || in.args.size() < 2) continue;
-      const auto archVars = dockerfile::archVariablesBefore(stage, ctx.file, index);
+      const auto judged = platformsJudged(ctx, stage.index);
+      if (judged.empty()) continue;
+      const auto archVars = dockerfile::archVariablesBefore(stage, index);
       for (size_t i = 0; i + 1 < in.args.size(); ++i) {
         const auto& source = in.args[i];
         if (source.value.find("://") != std::string::npos) continue;
-        if (judgeByElf(ctx, rule, out, index, i, source.span)) continue;
+        if (judgeByElf(ctx, rule, out, index, i, source.span, judged)) continue;
         if (!isNativeArtifactName(source.value)) continue;
         const auto expansion = dockerfile::expandWord(source.value, {}, ctx.file.escapeToken);
         const bool perArch = std::any_of(expansion.referenced.begin(), expansion.referenced.end(), [&](const auto& v) {

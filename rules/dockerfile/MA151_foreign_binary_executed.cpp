@@ -42,7 +42,11 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
   std::set<uint32_t> reported;  // one finding per command, for the first platform it breaks
   for (const auto& run : ctx.model.scripts) {
     const auto& stage = ctx.model.stages[run.stage];
-    for (const auto& platform : ctx.targets) {
+    // A RUN executes on the platform its stage runs on: the targets that build it on their own
+    // platform. (A pinned stage runs its pinned platform's code; a build-machine stage, the
+    // builder's, which is unknown here.)
+    if (ctx.stages->platform[run.stage].runs != dockerfile::StageRuns::OnTarget) continue;
+    for (const auto& platform : ctx.stages->targetsReaching(run.stage)) {
       // Files that COPY/ADD put into this stage before this RUN, for this platform.
       std::vector<const context::CopiedFile*> copied;
       for (const auto& resolution : ctx.buildContext->sources) {

@@ -10,6 +10,7 @@
 
 #include "analyzer/context/build_context.h"
 #include "analyzer/dockerfile/build_model.h"
+#include "analyzer/dockerfile/stage_graph.h"
 #include "analyzer/platform.h"
 #include "analyzer/registry/base_image.h"
 #include "rules/rule.h"
@@ -31,10 +32,13 @@ struct DockerfileContext {
   // lint --resolve: what the registries say of each stage's base image (by baseExpanded);
   // null when not resolving, and an image that could not be looked up is absent.
   const std::map<std::string, registry::BaseImageFacts>* baseImages = nullptr;
+  // Where each stage runs, which targets build it, what it ships (built once per file).
+  const dockerfile::StageGraph* stages = nullptr;
 
   const dockerfile::Instruction& instruction(size_t index) const { return file.instructions[index]; }
-  // The target platforms other than `platform` (those a hard-coded `platform` breaks).
-  std::vector<Platform> targetsOtherThan(const Platform& platform) const;
+  // The target platforms that content of one architecture in `stage` breaks: those that
+  // build the stage on their own platform and cannot run `content` (StageGraph::brokenBy).
+  std::vector<Platform> brokenBy(size_t stage, const Platform& content) const { return stages->brokenBy(stage, content); }
 };
 
 class FindingSink {

@@ -2,27 +2,11 @@
 
 #include <set>
 
+#include "analyzer/shell/arch_vocabulary.h"
+#include "analyzer/text_util.h"
 #include "rules/dockerfile/shell_helpers.h"
 
 namespace mal::rules {
-
-bool runsOnBuildPlatform(const dockerfile::BuildModel& model, const dockerfile::Stage& stage) {
-  const dockerfile::Stage* s = &stage;
-  for (int hops = 0; s && hops < 64; ++hops) {
-    if (!s->platformRaw.empty()) return s->platformRaw.find("BUILDPLATFORM") != std::string::npos;
-    s = s->parentStage ? &model.stages[*s->parentStage] : nullptr;
-  }
-  return false;
-}
-
-bool hasPlatformFlag(const dockerfile::BuildModel& model, const dockerfile::Stage& stage) {
-  const dockerfile::Stage* s = &stage;
-  for (int hops = 0; s && hops < 64; ++hops) {
-    if (!s->platformRaw.empty()) return true;
-    s = s->parentStage ? &model.stages[*s->parentStage] : nullptr;
-  }
-  return false;
-}
 
 namespace {
 std::string subcommand(const std::vector<const shell::Word*>& words) {
@@ -42,6 +26,89 @@ bool isCrossCapableCompile(const shell::Command& command) {
   if (name == "cargo") return sub == "build" || sub == "install";
   if (name == "dotnet") return sub == "publish" || sub == "build";
   if (name == "zig") return sub == "build" || sub == "build-exe" || sub == "cc";
+  return false;
+}
+
+namespace {
+bool isTargetVariable(const std::string& name) { return name.rfind("TARGET", 0) == 0 && vocab::isAutomaticPlatformArg(name); }
+bool isExplicitTargetSetting(const std::string& name) {
+  return name == "GOARCH" || name == "GOOS" || name == "CARGO_BUILD_TARGET" || name == "CROSS_COMPILE";
+}
+}  // namespace
+
+bool stageKnowsTarget(const dockerfile::BuildModel& model, const dockerfile::ParsedDockerfile& file, size_t stage) {
+  for (const auto& run : model.scripts) {
+    if (run.stage != stage) continue;
+    // Only TARGET* counts: an architecture read with `uname -m` on $BUILDPLATFORM is the builder's.
+    for (const auto& use : run.script.variableUses) {
+      if (isTargetVariable(use.name)) return true;
+    }
+    // A constant target (GOARCH=arm64) is a choice; GOARCH=$ARCH from an ARG buildx never sets is not.
+    for (const auto& a : run.script.assignments) {
+      if (isExplicitTargetSetting(a.name) && a.value.literal.find('$') == std::string::npos) return true;
+    }
+    for (const auto& command : run.script.commands) {
+      const auto words = programWords(command);
+      if (!words.empty() && baseName(words[0]->literal).rfind("xx-", 0) == 0) return true;
+      for (const auto& w : command.words) {
+        const bool constant = w.literal.find('$') == std::string::npos;
+        if (constant && (w.literal == "--target" || text::startsWith(w.literal, "--target=") ||
+                         isExplicitTargetSetting(w.literal.substr(0, w.literal.find('='))))) {
+          return true;
+        }
+      }
+    }
+  }
+  for (size_t index : model.stages[stage].instructions) {
+    const auto& in = file.instructions[index];
+    if (in.command == "arg") {
+      for (const auto& arg : in.args) {
+        if (isTargetVariable(arg.value.substr(0, arg.value.find('=')))) return true;
+      }
+    }
+    if (in.command == "env") {
+      for (size_t i = 0; i + 1 < in.args.size(); i += 3) {
+        if (isExplicitTargetSetting(in.args[i].value) && in.args[i + 1].value.find('$') == std::string::npos) return true;
+      }
+    }
+    if (in.command != "env" && in.command != "arg") continue;
+    for (const auto& arg : in.args) {
+      const auto e = dockerfile::expandWord(arg.value, {}, file.escapeToken);
+      for (const auto& v : e.referenced) {
+        if (isTargetVariable(v)) return true;
+      }
+    }
+  }
+  return false;
+}
+
+bool chainKnowsTarget(const dockerfile::BuildModel& model, const dockerfile::ParsedDockerfile& file,
+                      const dockerfile::StageGraph& graph, size_t stage) {
+  std::set<size_t> visited;
+  std::vector<size_t> work{stage};
+  while (!work.empty()) {
+    const size_t s = work.back();
+    work.pop_back();
+    if (s >= model.stages.size() || !visited.insert(s).second) continue;
+    if (stageKnowsTarget(model, file, s)) return true;
+    work.insert(work.end(), graph.baseFor[s].begin(), graph.baseFor[s].end());
+  }
+  return false;
+}
+
+bool installsCrossToolchain(const dockerfile::BuildModel& model, size_t stage) {
+  for (const auto& run : model.scripts) {
+    if (run.stage != stage) continue;
+    for (const auto& command : run.script.commands) {
+      for (const auto& word : command.words) {
+        const std::string& w = word.literal;
+        if (text::startsWith(w, "crossbuild-essential-") || text::startsWith(w, "xx-") ||
+            ((text::startsWith(w, "gcc-") || text::startsWith(w, "g++-")) && w.find("-linux-gnu") != std::string::npos)) {
+          return true;
+        }
+      }
+    }
+  }
   return false;
 }
 

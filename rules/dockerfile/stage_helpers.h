@@ -1,20 +1,30 @@
-// Questions about stages that several rules ask.
+// Questions about the commands of a stage that several rules ask (where a stage runs is
+// analyzer/dockerfile/stage_graph).
 #pragma once
 
 #include "analyzer/dockerfile/build_model.h"
+#include "analyzer/dockerfile/stage_graph.h"
 #include "analyzer/shell/shell_model.h"
 
 namespace mal::rules {
-
-// A stage on the build machine's platform: `FROM --platform=$BUILDPLATFORM`, directly or
-// through the stage it is based on.
-bool runsOnBuildPlatform(const dockerfile::BuildModel& model, const dockerfile::Stage& stage);
-// A stage pinned to some platform by --platform (constant or variable), directly or through its base stage.
-bool hasPlatformFlag(const dockerfile::BuildModel& model, const dockerfile::Stage& stage);
 
 // A command that compiles native code (go build, cargo build, gcc, make, dotnet publish, ...).
 bool isNativeCompile(const shell::Command& command);
 // The same, for toolchains that cross-compile by setting a variable or flag (Go, Rust, .NET, Zig).
 bool isCrossCapableCompile(const shell::Command& command);
+
+// Is the stage told which platform to build for? A TARGET* ARG declared (its value is in the
+// environment of every later RUN, where make or a script reads it) or used, an xx- helper,
+// or an explicit target (GOARCH/GOOS set, `--target`, `-r`): then what it builds is chosen,
+// and a constant choice is MA130's business, not a build-machine mistake.
+bool stageKnowsTarget(const dockerfile::BuildModel& model, const dockerfile::ParsedDockerfile& file, size_t stage);
+// The same for the stage or any stage it is based on.
+bool chainKnowsTarget(const dockerfile::BuildModel& model, const dockerfile::ParsedDockerfile& file,
+                      const dockerfile::StageGraph& graph, size_t stage);
+
+// Does the stage install a cross toolchain (crossbuild-essential-arm64, gcc-aarch64-linux-gnu,
+// an xx helper)? Then foreign-architecture packages there are a sysroot to link against,
+// not a userland to run.
+bool installsCrossToolchain(const dockerfile::BuildModel& model, size_t stage);
 
 }  // namespace mal::rules

@@ -17,6 +17,7 @@ struct TextSite {
   size_t stage = 0;
   bool variesByArch = false; // inside an arch switch, or built from an arch variable
   const shell::Command* command = nullptr;  // for RUN words: the command they belong to
+  std::string_view key;      // the variable an ENV/ARG value or a shell assignment sets; empty otherwise
   std::function<Span(size_t begin, size_t end)> span;  // a byte range of `text` in the file
 };
 

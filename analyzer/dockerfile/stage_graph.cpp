@@ -1,0 +1,427 @@
+#include "analyzer/dockerfile/stage_graph.h"
+
+#include <algorithm>
+#include <array>
+#include <set>
+
+#include "analyzer/text_util.h"
+
+namespace mal::dockerfile {
+namespace {
+
+constexpr size_t kNone = static_cast<size_t>(-1);
+
+// Stand-ins for the values BuildKit gives the automatic platform ARGs. The target's are
+// real (the platform being built); the build machine's are markers, since it is unknown.
+constexpr std::string_view kBuildMarker = "@build@";
+constexpr std::string_view kTargetMarker = "@target@";
+
+Environment automaticArgs(const Platform* target) {
+  Environment env;
+  if (target) {
+    env["TARGETPLATFORM"] = target->str();
+    env["TARGETOS"] = target->os;
+    env["TARGETARCH"] = target->architecture;
+    env["TARGETVARIANT"] = target->variant;
+  } else {
+    for (const char* name : {"TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT"}) env[name] = std::string(kTargetMarker);
+  }
+  for (const char* name : {"BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT"}) env[name] = std::string(kBuildMarker);
+  return env;
+}
+
+// The global scope as buildMetaArgs leaves it: each ARG before the first FROM, in order,
+// its default expanded against what came before; a default replaces an automatic value.
+Environment globalScope(const BuildModel& model, const Platform* target, char escape) {
+  Environment env = automaticArgs(target);
+  for (const auto& arg : model.globalArgs) {
+    if (arg.value) {
+      env[arg.name] = expandWord(*arg.value, env, escape).value;
+    } else if (!env.count(arg.name)) {
+      env[arg.name] = std::nullopt;
+    }
+  }
+  return env;
+}
+
+// BuildKit registers stage names as it meets them: a FROM can only name an earlier stage.
+size_t earlierStageNamed(const BuildModel& model, const std::string& name, size_t before) {
+  const std::string wanted = text::lower(name);
+  if (wanted.empty()) return kNone;
+  for (size_t i = 0; i < before && i < model.stages.size(); ++i) {
+    if (model.stages[i].name == wanted) return i;
+  }
+  return kNone;
+}
+
+bool hasExtension(std::string_view name, std::initializer_list<std::string_view> extensions) {
+  return std::any_of(extensions.begin(), extensions.end(), [&](std::string_view e) { return text::endsWith(name, e); });
+}
+
+// The source paths of a COPY (everything but the destination); none for heredocs.
+std::vector<std::string> copySources(const Instruction& in) {
+  std::vector<std::string> out;
+  if (in.args.size() < 2) return out;
+  for (size_t i = 0; i + 1 < in.args.size(); ++i) out.push_back(in.args[i].value);
+  return out;
+}
+
+std::string mountSource(const Instruction& in, std::string& from) {
+  std::string source = "/";
+  for (const auto& flag : in.flags) {
+    if (text::lower(flag.name()) != "mount") continue;
+    std::string thisFrom, thisSource = "/";
+    for (const auto& part : text::split(flag.value(), ',')) {
+      if (text::startsWith(part, "from=")) thisFrom = part.substr(5);
+      if (text::startsWith(part, "source=") || text::startsWith(part, "src=")) thisSource = part.substr(part.find('=') + 1);
+    }
+    if (!thisFrom.empty()) {
+      from = thisFrom;
+      source = thisSource;
+    }
+  }
+  return source;
+}
+
+// The one architecture a stage name is for (`build-amd64`, `debian-buster.arm64v8-base`,
+// `linux_arm64`), or empty: such a stage is built for that architecture only, by a selector
+// or a build arg that names it.
+std::string architectureNamedBy(const std::string& stageName) {
+  static const std::pair<std::string_view, std::string_view> kNames[] = {
+      {"amd64", "amd64"},  {"x86_64", "amd64"},  {"x64", "amd64"},     {"arm64", "arm64"},   {"aarch64", "arm64"},
+      {"arm64v8", "arm64"}, {"armv8", "arm64"},  {"arm32v7", "arm"},   {"armv7", "arm"},     {"armhf", "arm"},
+      {"arm32v6", "arm"},  {"armv6", "arm"},     {"armel", "arm"},     {"i386", "386"},      {"386", "386"},
+      {"ppc64le", "ppc64le"}, {"ppc64el", "ppc64le"}, {"s390x", "s390x"}, {"riscv64", "riscv64"}};
+  std::string found;
+  for (const auto& part : text::split(stageName, '-')) {
+    for (const auto& piece : text::split(part, '.')) {
+      // x86_64 keeps its underscore; other names split on it (linux_arm64).
+      std::vector<std::string> words = {piece};
+      if (piece != "x86_64") words = text::split(piece, '_');
+      for (const auto& word : words) {
+        for (const auto& [name, arch] : kNames) {
+          if (word != name) continue;
+          if (!found.empty() && found != arch) return "";  // names two: a combined stage
+          found = arch;
+        }
+      }
+    }
+  }
+  return found;
+}
+
+}  // namespace
+
+bool runsOn(const Platform& content, const Platform& target) {
+  if (content.architecture != target.architecture) return false;
+  if (content.variant.empty() || content.variant == target.variant) return true;
+  // Older arm code runs on newer arm cores: v5 and v6 binaries run on arm/v7.
+  return target.architecture == "arm" && content.variant < target.variant;
+}
+
+std::string stageEcosystem(const ParsedDockerfile& file, const BuildModel& model, size_t stageIndex) {
+  std::set<std::string> seen;
+  bool nativeNodeDeps = false, dotnetNative = false;
+  // The stage and the stages it is based on (one chain, the same for every target in practice).
+  for (size_t s = stageIndex, hops = 0; s != kNone && hops < 64; ++hops) {
+    const Stage& stage = model.stages[s];
+    const std::string base = text::lower(stage.baseExpanded);
+    auto baseHas = [&](std::string_view word) { return base.find(word) != std::string::npos; };
+    if (baseHas("golang") || baseHas("/go:") || text::startsWith(base, "go:")) seen.insert("go");
+    if (baseHas("rust")) seen.insert("rust");
+    if (baseHas("node") || baseHas("bun") || baseHas("deno")) seen.insert("node");
+    if (baseHas("maven") || baseHas("gradle") || baseHas("jdk") || baseHas("temurin") || baseHas("corretto") ||
+        baseHas("openjdk") || baseHas("sbt")) {
+      seen.insert("java");
+    }
+    if (baseHas("dotnet")) seen.insert("dotnet");
+    if (baseHas("python") || baseHas("pypy") || baseHas("/uv")) seen.insert("python");
+    if (baseHas("ruby")) seen.insert("ruby");
+    if (baseHas("gcc") || baseHas("clang") || baseHas("buildpack-deps")) seen.insert("c");
+    for (const auto& run : model.scripts) {
+      if (run.stage != s) continue;
+      for (const auto& command : run.script.commands) {
+        const std::string name = command.name();
+        if (name == "npm" || name == "yarn" || name == "pnpm" || name == "npx" || name == "bun") seen.insert("node");
+        if (name == "node-gyp" || (name == "npm" && command.words.size() > 1 && command.words[1].literal == "rebuild")) nativeNodeDeps = true;
+        if (name == "mvn" || name == "mvnw" || name == "gradle" || name == "gradlew" || name == "sbt" || name == "lein") seen.insert("java");
+        if (name == "dotnet") {
+          seen.insert("dotnet");
+          for (const auto& w : command.words) {
+            const std::string l = text::lower(w.literal);
+            if (l == "-r" || text::startsWith(l, "--runtime") || text::startsWith(l, "--self-contained") ||
+                l.find("publishaot=true") != std::string::npos || l.find("selfcontained=true") != std::string::npos) {
+              dotnetNative = true;
+            }
+          }
+        }
+        if (name == "go") seen.insert("go");
+        if (name == "cargo" || name == "rustc") seen.insert("rust");
+        if (name == "gcc" || name == "g++" || name == "cc" || name == "clang" || name == "make" || name == "cmake" ||
+            name == "ninja" || name == "meson" || name == "configure") {
+          seen.insert("c");
+        }
+        if (name == "pip" || name == "pip3" || name == "poetry" || name == "uv" || name == "pipenv" || name == "conda" ||
+            name == "virtualenv") {
+          seen.insert("python");
+        }
+        if (name == "bundle" || name == "gem") seen.insert("ruby");
+        if (name == "apt-get" || name == "apk" || name == "yum" || name == "dnf") {
+          for (const auto& w : command.words) {
+            const std::string& l = w.literal;
+            if (l == "g++" || l == "build-essential" || l == "build-base" || l == "python3" || l == "make") nativeNodeDeps = true;
+          }
+        }
+      }
+    }
+    s = model.stages[s].parentStage ? *model.stages[s].parentStage : kNone;
+  }
+  (void)file;
+  // Native toolchains win: a Go stage that also runs npm for its web assets builds a binary.
+  for (const char* native : {"go", "rust", "c"}) {
+    if (seen.count(native)) return native;
+  }
+  if (seen.count("dotnet")) return dotnetNative ? "dotnet-native" : "dotnet";
+  if (seen.count("python")) return "python";
+  if (seen.count("ruby")) return "ruby";
+  if (seen.count("node")) return nativeNodeDeps ? "node-native" : "node";
+  if (seen.count("java")) return "java";
+  return "";
+}
+
+Payload payloadOfPath(const std::string& rawPath, const std::string& ecosystem) {
+  std::string path = text::lower(rawPath);
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  if (path.empty() || path == "/" || path == "." || path == "/.") return Payload::Native;  // a whole userland
+  const std::string last = path.substr(path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/') + 1);
+  const auto components = text::split(path, '/');
+  auto hasComponent = [&](std::initializer_list<std::string_view> names) {
+    return std::any_of(components.begin(), components.end(), [&](const std::string& c) {
+      return std::find(names.begin(), names.end(), c) != names.end();
+    });
+  };
+  // Native by name, whatever built it.
+  if (hasExtension(last, {".so", ".a", ".node", ".bin", ".run", ".dylib"}) || last.find(".so.") != std::string::npos) {
+    return Payload::Native;
+  }
+  // A wheel says in its name whether it holds compiled code (py3-none-any is pure Python).
+  if (text::endsWith(last, ".whl")) return last.find("-none-any") != std::string::npos ? Payload::Portable : Payload::Native;
+  if (hasComponent({"site-packages", "dist-packages", "venv", ".venv", "virtualenv", "wheels", ".local", "bundle", "gems",
+                    "vendor/bundle", "lib64"})) {
+    return Payload::Native;
+  }
+  if (hasComponent({"node_modules"})) return ecosystem == "node-native" ? Payload::Native : Payload::Portable;
+  // Portable by name.
+  if (hasExtension(last, {".js", ".mjs", ".cjs", ".ts", ".css", ".html", ".htm", ".map", ".json", ".yaml", ".yml", ".toml",
+                          ".xml", ".txt", ".md", ".rst", ".jar", ".war", ".ear", ".class", ".py", ".pyc", ".rb", ".php",
+                          ".pl", ".lua", ".sql", ".svg", ".png", ".jpg", ".jpeg", ".gif", ".ico", ".webp", ".woff", ".woff2",
+                          ".ttf", ".otf", ".eot", ".pem", ".crt", ".key", ".conf", ".cfg", ".ini", ".properties", ".env",
+                          ".sh", ".csv", ".proto", ".go", ".mod", ".sum", ".lock", ".wasm", ".zip", ".gz", ".tgz", ".pdf",
+                          ".tmpl", ".tpl", ".j2", ".dll", ".pdb", ".deps.json", ".ps1", ".gradle", ".kts", ".xsd"})) {
+    if (text::endsWith(last, ".dll")) return ecosystem == "dotnet-native" ? Payload::Native : Payload::Portable;
+    return Payload::Portable;
+  }
+  const bool webTooling = ecosystem == "node" || ecosystem == "node-native" || ecosystem == "java" || ecosystem == "";
+  if (hasComponent({"public", "static", "assets", "www", "html", "site", "docs", "doc", "templates", "migrations", "locales",
+                    "i18n", "swagger", "openapi", "schemas", "fonts", "images", "img", "css", "js", ".next", "storybook-static",
+                    "web", "ui", "frontend", "client"})) {
+    return Payload::Portable;
+  }
+  if (webTooling && hasComponent({"dist", "build", "out", "output", "lib", "target"}) && ecosystem != "") return Payload::Portable;
+  if (ecosystem == "node" || ecosystem == "java" || ecosystem == "dotnet") return Payload::Portable;
+  return Payload::Native;
+}
+
+std::vector<Platform> StageGraph::targetsReaching(size_t stage) const {
+  std::vector<Platform> out;
+  if (stage >= reachedBy.size()) return out;
+  for (size_t t = 0; t < targets.size(); ++t) {
+    if (reachedBy[stage][t]) out.push_back(targets[t]);
+  }
+  return out;
+}
+
+bool StageGraph::feedsTargetNatively(size_t stage) const {
+  // Follow native hand-overs until a stage that runs on the target platform takes them.
+  std::vector<size_t> work{stage};
+  std::set<size_t> visited{stage};
+  while (!work.empty()) {
+    const size_t s = work.back();
+    work.pop_back();
+    for (const auto& use : uses) {
+      if (use.source != s || use.payload != Payload::Native || !visited.insert(use.consumer).second) continue;
+      if (!shipsNative[use.consumer]) continue;
+      if (platform[use.consumer].runs == StageRuns::OnTarget) return true;
+      work.push_back(use.consumer);
+    }
+  }
+  return false;
+}
+
+std::vector<Platform> StageGraph::brokenBy(size_t stage, const Platform& content) const {
+  return brokenWhere(stage, [&](const Platform& target) { return runsOn(content, target); });
+}
+
+std::vector<Platform> StageGraph::brokenWhere(size_t stage, const std::function<bool(const Platform&)>& works) const {
+  std::vector<Platform> out;
+  if (stage >= platform.size()) return out;
+  switch (platform[stage].runs) {
+    case StageRuns::OnTarget:
+      for (size_t t = 0; t < targets.size(); ++t) {
+        if (reachedBy[stage][t] && !works(targets[t])) out.push_back(targets[t]);
+      }
+      break;
+    case StageRuns::OnBuilder:
+      // A tool for the build machine is its own business; a fixed-architecture binary that
+      // is copied into the images reaches every target.
+      if (!shipsNative[stage] || !feedsTargetNatively(stage)) break;
+      for (const auto& target : targets) {
+        if (!works(target)) out.push_back(target);
+      }
+      break;
+    case StageRuns::Pinned:
+      // Content of the pinned platform is consistent there; the pin itself is MA101's finding.
+      break;
+  }
+  return out;
+}
+
+StageGraph buildStageGraph(const ParsedDockerfile& file, const BuildModel& model, const std::vector<Platform>& targets) {
+  StageGraph g;
+  g.targets = targets;
+  const size_t n = model.stages.size();
+  const size_t nt = targets.size();
+  g.platform.resize(n);
+  g.reachedBy.assign(n, std::vector<bool>(nt, false));
+  g.baseFor.assign(n, std::vector<size_t>(nt, kNone));
+  g.shipsNative.assign(n, false);
+  if (n == 0) return g;
+
+  // FROM per target platform.
+  for (size_t t = 0; t < nt; ++t) {
+    const Environment env = globalScope(model, &targets[t], file.escapeToken);
+    for (size_t s = 0; s < n; ++s) {
+      const Stage& stage = model.stages[s];
+      const std::string expanded = expandWord(stage.baseRaw, env, file.escapeToken).value;
+      g.baseFor[s][t] = earlierStageNamed(model, expanded, s);
+    }
+  }
+  // A selector that names a stage for some targets and nothing for others.
+  for (size_t s = 0; s < n; ++s) {
+    const Stage& stage = model.stages[s];
+    if (stage.baseRaw.find('$') == std::string::npos) continue;
+    const bool selectsSomewhere = std::any_of(g.baseFor[s].begin(), g.baseFor[s].end(), [](size_t b) { return b != kNone; });
+    if (!selectsSomewhere) continue;
+    for (size_t t = 0; t < nt; ++t) {
+      if (g.baseFor[s][t] != kNone) continue;
+      const Environment env = globalScope(model, &targets[t], file.escapeToken);
+      g.missingSelections.push_back({s, targets[t], expandWord(stage.baseRaw, env, file.escapeToken).value});
+    }
+  }
+
+  // Where each stage runs. A stage based on another takes its platform (dispatchState.init).
+  const Environment symbolic = globalScope(model, nullptr, file.escapeToken);
+  for (size_t s = 0; s < n; ++s) {
+    const Stage& stage = model.stages[s];
+    StagePlatform& p = g.platform[s];
+    p.decidedBy = s;
+    const auto base = std::find_if(g.baseFor[s].begin(), g.baseFor[s].end(), [](size_t b) { return b != kNone; });
+    if (base != g.baseFor[s].end()) {
+      p = g.platform[*base];
+      continue;
+    }
+    if (stage.platformRaw.empty()) continue;
+    const Expansion e = expandWord(stage.platformRaw, symbolic, file.escapeToken);
+    if (e.value.find(kBuildMarker) != std::string::npos) {
+      p.runs = StageRuns::OnBuilder;
+    } else if (e.value.find(kTargetMarker) != std::string::npos) {
+      p.runs = StageRuns::OnTarget;
+    } else if (auto pinned = parsePlatform(e.value)) {
+      p.runs = StageRuns::Pinned;
+      p.pinned = *pinned;
+      for (const auto& name : e.referenced) {
+        if (!automaticArgs(nullptr).count(name)) p.pinnedThroughArg = name;
+      }
+    }
+  }
+
+  // The stage graph's edges: bases (per target), COPY --from and RUN --mount=from.
+  const std::vector<std::string> ecosystems = [&] {
+    std::vector<std::string> out(n);
+    for (size_t s = 0; s < n; ++s) out[s] = stageEcosystem(file, model, s);
+    return out;
+  }();
+  for (size_t s = 0; s < n; ++s) {
+    std::set<size_t> bases;
+    for (size_t b : g.baseFor[s]) {
+      if (b != kNone && bases.insert(b).second) g.uses.push_back({StageUse::Kind::Base, s, b, model.stages[s].fromInstruction, Payload::Native, ""});
+    }
+    for (size_t index : model.stages[s].instructions) {
+      const Instruction& in = file.instructions[index];
+      if (in.command != "copy" && in.command != "run") continue;  // ONBUILD triggers run in another build
+      std::string from, pathText;
+      Payload payload = Payload::Portable;
+      std::vector<std::string> paths;
+      if (in.command == "copy") {
+        if (const Flag* f = in.flag("from")) from = f->value();
+        paths = copySources(in);
+      } else {
+        paths.push_back(mountSource(in, from));
+      }
+      if (from.empty()) continue;
+      const Stage* source = model.stageNamed(from);
+      if (!source || source->index >= s) continue;
+      for (const auto& path : paths) {
+        if (payloadOfPath(path, ecosystems[source->index]) == Payload::Native) payload = Payload::Native;
+        pathText += (pathText.empty() ? "" : " ") + path;
+      }
+      g.uses.push_back({in.command == "copy" ? StageUse::Kind::Copy : StageUse::Kind::Mount, s, source->index, index, payload,
+                        pathText});
+    }
+  }
+
+  // What is built: the last stage, and any stage nothing depends on (a possible --target),
+  // with everything they depend on for each target platform.
+  std::vector<bool> dependedOn(n, false);
+  for (const auto& use : g.uses) dependedOn[use.source] = true;
+  for (size_t t = 0; t < nt; ++t) {
+    std::vector<size_t> work;
+    for (size_t s = 0; s < n; ++s) {
+      if (s + 1 == n || !dependedOn[s]) work.push_back(s);
+    }
+    while (!work.empty()) {
+      const size_t s = work.back();
+      work.pop_back();
+      if (g.reachedBy[s][t]) continue;
+      g.reachedBy[s][t] = true;
+      if (g.baseFor[s][t] != kNone) work.push_back(g.baseFor[s][t]);
+      for (const auto& use : g.uses) {
+        if (use.consumer == s && use.kind != StageUse::Kind::Base) work.push_back(use.source);
+      }
+    }
+  }
+
+  // A stage named for one architecture is that architecture's, whoever depends on it.
+  for (size_t s = 0; s < n; ++s) {
+    const std::string arch = architectureNamedBy(model.stages[s].name);
+    if (arch.empty()) continue;
+    for (size_t t = 0; t < nt; ++t) {
+      if (targets[t].architecture != arch) g.reachedBy[s][t] = false;
+    }
+  }
+
+  // What ships: the built roots themselves, their bases, and native code copied into them.
+  for (size_t s = n; s-- > 0;) {
+    const bool reached = std::any_of(g.reachedBy[s].begin(), g.reachedBy[s].end(), [](bool r) { return r; });
+    if (reached && (s + 1 == n || !dependedOn[s])) g.shipsNative[s] = true;
+  }
+  for (size_t s = n; s-- > 0;) {
+    if (!g.shipsNative[s]) continue;
+    for (const auto& use : g.uses) {
+      if (use.consumer == s && use.payload == Payload::Native) g.shipsNative[use.source] = true;
+    }
+  }
+  return g;
+}
+
+}  // namespace mal::dockerfile

@@ -1,0 +1,102 @@
+// Which platform each stage runs on and which target platforms reach it, as BuildKit
+// decides them (frontend/dockerfile/dockerfile2llb/convert.go), and what each stage hands
+// on to the stages that copy from it. Built once per file and per set of target platforms;
+// every rule that judges "does this break a target?" asks this model instead of guessing.
+//
+// BuildKit behaviour this model follows:
+// - FROM and FROM --platform are expanded with the global ARGs only, which start with the
+//   automatic platform ARGs of the platform being built (buildDispatchStates). So
+//   `FROM base-${TARGETARCH}` picks a stage per target platform, and a stage name only
+//   counts when an earlier stage has it (dispatchStates.addState).
+// - A stage based on an earlier stage takes that stage's platform, state and environment,
+//   including the values of its ARGs (dispatchState.init: `ds.platform = ds.base.platform`,
+//   `ds.state = ds.base.state`; ARG values live in the state's environment since frontend
+//   1.1.2, a7e52bf; 1.10's c7c2f0e also copies the declared-ARG list for the UndefinedVar check).
+// - `COPY --from` is not expanded: a variable in it fails the whole build
+//   ("variable expansion is not supported for --from", toCommand).
+// - Only the target stage (the last one, unless --target names another) and what it depends
+//   on is built (isReachable). A stage nothing depends on may still be a --target.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "analyzer/dockerfile/build_model.h"
+#include "analyzer/platform.h"
+
+namespace mal::dockerfile {
+
+// Where a stage's instructions run.
+enum class StageRuns {
+  OnTarget,  // the platform being built (no --platform, or $TARGETPLATFORM)
+  Pinned,    // one fixed platform (--platform=linux/amd64, directly or through an ARG default)
+  OnBuilder, // the build machine ($BUILDPLATFORM): its architecture is not the image's
+};
+
+// What a stage hands on through COPY --from / RUN --mount=from.
+enum class Payload {
+  Portable,  // web bundles, JARs, scripts, sources, docs: the same on every architecture
+  Native,    // binaries, shared libraries, a venv or node_modules with compiled parts, a userland
+};
+
+struct StagePlatform {
+  StageRuns runs = StageRuns::OnTarget;
+  std::optional<Platform> pinned;  // set when runs == Pinned
+  std::string pinnedThroughArg;    // the global ARG whose default pinned it, if any
+  size_t decidedBy = 0;            // the stage whose FROM decided (itself, or the stage it is based on)
+};
+
+// One edge of the stage graph: `consumer` takes something from `source`.
+struct StageUse {
+  enum class Kind { Base, Copy, Mount } kind;
+  size_t consumer = 0;
+  size_t source = 0;
+  size_t instruction = 0;           // the FROM, COPY or RUN instruction
+  Payload payload = Payload::Native;  // what the consumer gets (a base: always the whole userland)
+  std::string paths;                // the copied paths, as written (for messages)
+};
+
+// A `FROM name-${TARGETARCH}` that names no stage for some target platform: BuildKit then
+// pulls an image of that name, which normally does not exist.
+struct MissingSelection {
+  size_t stage = 0;
+  Platform target;
+  std::string expanded;  // the name the target gets
+};
+
+struct StageGraph {
+  std::vector<Platform> targets;
+  std::vector<StagePlatform> platform;         // per stage
+  std::vector<std::vector<bool>> reachedBy;    // [stage][target]: built when building that target
+  std::vector<std::vector<size_t>> baseFor;    // [stage][target]: the earlier stage it is based on, or npos
+  std::vector<StageUse> uses;
+  std::vector<bool> shipsNative;               // per stage: its native code ends up in an image
+  std::vector<MissingSelection> missingSelections;
+
+  // The target platforms that build this stage.
+  std::vector<Platform> targetsReaching(size_t stage) const;
+  // The target platforms for which content of one architecture (`content`) in this stage is
+  // wrong: those that build it on their own platform and cannot run `content`. Stages that
+  // run pinned or on the build machine are judged by what they ship (see shipsNative).
+  std::vector<Platform> brokenBy(size_t stage, const Platform& content) const;
+  // The same for a requirement rather than one architecture: `works(target)` says whether the
+  // stage's content (a package, a flag) is fine when built for that target.
+  std::vector<Platform> brokenWhere(size_t stage, const std::function<bool(const Platform&)>& works) const;
+  // Does any stage that runs on the target platform take native code from this stage?
+  bool feedsTargetNatively(size_t stage) const;
+};
+
+StageGraph buildStageGraph(const ParsedDockerfile& file, const BuildModel& model, const std::vector<Platform>& targets);
+
+// Can an image built for `target` run code built for `content`? (arm/v6 code runs on arm/v7.)
+bool runsOn(const Platform& content, const Platform& target);
+
+// What a path copied out of a stage carries, judged by its name and by what the source
+// stage does (`sourceEcosystem`: "node", "java", "dotnet", "go", "rust", "c", "python", ...).
+Payload payloadOfPath(const std::string& path, const std::string& sourceEcosystem);
+// The toolchain a stage builds with, from its base image and its RUN commands.
+std::string stageEcosystem(const ParsedDockerfile& file, const BuildModel& model, size_t stage);
+
+}  // namespace mal::dockerfile

@@ -1,0 +1,144 @@
+// The stage model: where each stage runs for each target platform, which targets build it,
+// and what it hands on. Each case is a BuildKit behaviour the model follows.
+#include <catch2/catch.hpp>
+
+#include "analyzer/dockerfile/build_model.h"
+#include "analyzer/dockerfile/stage_graph.h"
+#include "test_support.h"
+
+using namespace mal;
+using dockerfile::Payload;
+using dockerfile::StageRuns;
+
+namespace {
+
+struct Graph {
+  SourceText source;
+  dockerfile::ParsedDockerfile file;
+  dockerfile::BuildModel model;
+  dockerfile::StageGraph graph;
+};
+
+Graph graphOf(const std::string& text, const std::string& platforms = "linux/amd64,linux/arm64") {
+  Graph g{SourceText("Dockerfile", text), {}, {}, {}};
+  auto parsed = dockerfile::parse(g.source);
+  REQUIRE(parsed.dockerfile.has_value());
+  g.file = *parsed.dockerfile;
+  g.model = dockerfile::buildModel(g.file);
+  std::vector<std::string> errors;
+  g.graph = dockerfile::buildStageGraph(g.file, g.model, parsePlatformList(platforms, errors));
+  REQUIRE(errors.empty());
+  return g;
+}
+
+std::vector<std::string> names(const std::vector<Platform>& platforms) {
+  std::vector<std::string> out;
+  for (const auto& p : platforms) out.push_back(p.str());
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("where a stage runs: the target, a pin (also through a global ARG), the build machine", "[stage-graph]") {
+  const auto g = graphOf(
+      "ARG PIN=linux/amd64\n"
+      "FROM --platform=$BUILDPLATFORM golang AS build\n"
+      "FROM --platform=${PIN} debian AS pinned\n"
+      "FROM --platform=linux/arm64 debian AS literal\n"
+      "FROM --platform=$TARGETPLATFORM debian AS explicit\n"
+      "FROM build AS child\n"
+      "FROM alpine\n");
+  const auto& p = g.graph.platform;
+  CHECK(p[0].runs == StageRuns::OnBuilder);
+  CHECK(p[1].runs == StageRuns::Pinned);
+  CHECK(p[1].pinned->str() == "linux/amd64");
+  CHECK(p[1].pinnedThroughArg == "PIN");
+  CHECK(p[2].runs == StageRuns::Pinned);
+  CHECK(p[2].pinnedThroughArg.empty());
+  CHECK(p[3].runs == StageRuns::OnTarget);
+  // dispatchState.init: a stage based on another takes its platform.
+  CHECK(p[4].runs == StageRuns::OnBuilder);
+  CHECK(p[4].decidedBy == 0);
+  CHECK(p[5].runs == StageRuns::OnTarget);
+}
+
+TEST_CASE("FROM name-${TARGETARCH} picks one stage per target; a target without one is reported", "[stage-graph]") {
+  const auto g = graphOf(
+      "FROM alpine AS base-amd64\n"
+      "FROM alpine AS base-arm64\n"
+      "FROM base-${TARGETARCH}\n",
+      "linux/amd64,linux/arm64,linux/arm/v7");
+  CHECK(names(g.graph.targetsReaching(0)) == std::vector<std::string>{"linux/amd64"});
+  CHECK(names(g.graph.targetsReaching(1)) == std::vector<std::string>{"linux/arm64"});
+  CHECK(g.graph.targetsReaching(2).size() == 3);
+  REQUIRE(g.graph.missingSelections.size() == 1);
+  CHECK(g.graph.missingSelections[0].target.str() == "linux/arm/v7");
+  CHECK(g.graph.missingSelections[0].expanded == "base-arm");
+  // The amd64 stage's amd64 content breaks nothing; arm64 content there would break amd64.
+  CHECK(g.graph.brokenBy(0, *parsePlatform("linux/amd64")).empty());
+  CHECK(names(g.graph.brokenBy(0, *parsePlatform("linux/arm64"))) == std::vector<std::string>{"linux/amd64"});
+}
+
+TEST_CASE("a global ARG can select the stage, and names only count for earlier stages", "[stage-graph]") {
+  const auto g = graphOf(
+      "ARG FLAVOUR=build-${TARGETARCH}\n"
+      "FROM scratch AS later-user\n"
+      "FROM alpine AS build-amd64\n"
+      "FROM alpine AS build-arm64\n"
+      "FROM ${FLAVOUR}\n");
+  REQUIRE(g.graph.baseFor.size() == 4);
+  CHECK(g.graph.baseFor[3][0] == 1);
+  CHECK(g.graph.baseFor[3][1] == 2);
+  CHECK(g.graph.missingSelections.empty());
+}
+
+TEST_CASE("what a stage hands on: portable bundles and JARs, native binaries and userlands", "[stage-graph]") {
+  const auto g = graphOf(
+      "FROM --platform=$BUILDPLATFORM node:20 AS web\nRUN npm ci && npm run build\n"
+      "FROM --platform=$BUILDPLATFORM golang:1.22 AS go\nRUN go build -o /out/app .\n"
+      "FROM --platform=linux/amd64 maven AS jar\nRUN mvn package\n"
+      "FROM --platform=linux/amd64 python:3.12 AS venv\nRUN python -m venv /opt/venv && /opt/venv/bin/pip install numpy\n"
+      "FROM debian\n"
+      "COPY --from=web /app/dist /srv/www\n"
+      "COPY --from=go /out/app /usr/local/bin/app\n"
+      "COPY --from=jar /src/target/app.jar /app.jar\n"
+      "COPY --from=venv /opt/venv /opt/venv\n");
+  CHECK_FALSE(g.graph.shipsNative[0]);
+  CHECK(g.graph.shipsNative[1]);
+  CHECK_FALSE(g.graph.shipsNative[2]);
+  CHECK(g.graph.shipsNative[3]);
+  CHECK(g.graph.feedsTargetNatively(1));
+  CHECK_FALSE(g.graph.feedsTargetNatively(0));
+  // A build-machine stage: its own tools are its business, a binary it ships reaches every target.
+  CHECK(g.graph.brokenBy(0, *parsePlatform("linux/amd64")).empty());
+  CHECK(names(g.graph.brokenBy(1, *parsePlatform("linux/amd64"))) == std::vector<std::string>{"linux/arm64"});
+  // A pinned stage's own platform content is consistent there.
+  CHECK(g.graph.brokenBy(3, *parsePlatform("linux/amd64")).empty());
+}
+
+TEST_CASE("payload of a path, by name and by the toolchain of the stage it comes from", "[stage-graph]") {
+  using dockerfile::payloadOfPath;
+  CHECK(payloadOfPath("/app/dist", "node") == Payload::Portable);
+  CHECK(payloadOfPath("/app/node_modules", "node") == Payload::Portable);
+  CHECK(payloadOfPath("/app/node_modules", "node-native") == Payload::Native);
+  CHECK(payloadOfPath("/src/target/app.jar", "java") == Payload::Portable);
+  CHECK(payloadOfPath("/out/app", "go") == Payload::Native);
+  CHECK(payloadOfPath("/usr/lib/libfoo.so.1", "") == Payload::Native);
+  CHECK(payloadOfPath("/opt/venv", "python") == Payload::Native);
+  CHECK(payloadOfPath("/app/publish", "dotnet") == Payload::Portable);
+  CHECK(payloadOfPath("/app/publish", "dotnet-native") == Payload::Native);
+  CHECK(payloadOfPath("/", "node") == Payload::Native);
+  CHECK(payloadOfPath("/wheels/pkg-1.0-py3-none-any.whl", "python") == Payload::Portable);
+  CHECK(payloadOfPath("/wheels/pkg-1.0-cp312-cp312-manylinux_2_17_x86_64.whl", "python") == Payload::Native);
+}
+
+TEST_CASE("only what the target stage needs is built; a stage nothing uses may be a --target", "[stage-graph]") {
+  const auto g = graphOf(
+      "FROM alpine AS unused-dev\n"
+      "FROM alpine AS helper\n"
+      "FROM alpine AS base-amd64\nCOPY --from=helper /x /x\n"
+      "FROM alpine AS base-arm64\n"
+      "FROM base-${TARGETARCH}\n");
+  CHECK(g.graph.targetsReaching(0).size() == 2);  // a possible --target
+  CHECK(names(g.graph.targetsReaching(1)) == std::vector<std::string>{"linux/amd64"});  // only through base-amd64
+}
