@@ -5,6 +5,7 @@
 #include "analyzer/dockerfile/ast.h"
 #include "analyzer/dockerfile/build_model.h"
 #include "rules/catalog.h"
+#include "rules/dockerfile/stage_helpers.h"
 #include "rules/pragmas.h"
 
 namespace mal::rules {
@@ -94,11 +95,15 @@ std::vector<Finding> lintDockerfile(const SourceText& source, const LintSettings
         if (auto facts = (*lookupBaseImage)(image)) baseImages.emplace(image, std::move(*facts));
       }
     }
-    const auto stageGraph = dockerfile::buildStageGraph(*parsed.dockerfile, *model, settings.platforms);
+    // A cross-toolchain image runs on the build machine and builds for the architecture its
+    // path names: no target platform to judge its tokens against.
+    const std::vector<Platform> targets =
+        isCrossToolchainImage(source.path(), *model) ? std::vector<Platform>{} : settings.platforms;
+    const auto stageGraph = dockerfile::buildStageGraph(*parsed.dockerfile, *model, targets);
     const DockerfileContext ctx{source,
                                 *parsed.dockerfile,
                                 *model,
-                                settings.platforms,
+                                targets,
                                 buildContext && buildContext->available ? &*buildContext : nullptr,
                                 &settings.ruleOptions,
                                 lookupBaseImage ? &baseImages : nullptr,

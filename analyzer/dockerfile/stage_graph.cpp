@@ -83,6 +83,8 @@ std::string mountSource(const Instruction& in, std::string& from) {
   return source;
 }
 
+}  // namespace
+
 // The one architecture a stage name is for (`build-amd64`, `debian-buster.arm64v8-base`,
 // `linux_arm64`), or empty: such a stage is built for that architecture only, by a selector
 // or a build arg that names it.
@@ -110,8 +112,6 @@ std::string architectureNamedBy(const std::string& stageName) {
   return found;
 }
 
-}  // namespace
-
 bool runsOn(const Platform& content, const Platform& target) {
   if (content.architecture != target.architecture) return false;
   if (content.variant.empty() || content.variant == target.variant) return true;
@@ -138,6 +138,8 @@ std::string stageEcosystem(const ParsedDockerfile& file, const BuildModel& model
     if (baseHas("python") || baseHas("pypy") || baseHas("/uv")) seen.insert("python");
     if (baseHas("ruby")) seen.insert("ruby");
     if (baseHas("gcc") || baseHas("clang") || baseHas("buildpack-deps")) seen.insert("c");
+    // tonistiigi/xx: shell scripts that drive cross toolchains, the same on every platform.
+    if (baseHas("tonistiigi/xx")) seen.insert("scripts");
     for (const auto& run : model.scripts) {
       if (run.stage != s) continue;
       for (const auto& command : run.script.commands) {
@@ -186,12 +188,14 @@ std::string stageEcosystem(const ParsedDockerfile& file, const BuildModel& model
   if (seen.count("ruby")) return "ruby";
   if (seen.count("node")) return nativeNodeDeps ? "node-native" : "node";
   if (seen.count("java")) return "java";
+  if (seen.count("scripts")) return "scripts";
   return "";
 }
 
 Payload payloadOfPath(const std::string& rawPath, const std::string& ecosystem) {
   std::string path = text::lower(rawPath);
   while (path.size() > 1 && path.back() == '/') path.pop_back();
+  if (ecosystem == "scripts") return Payload::Portable;
   if (path.empty() || path == "/" || path == "." || path == "/.") return Payload::Native;  // a whole userland
   const std::string last = path.substr(path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/') + 1);
   const auto components = text::split(path, '/');
@@ -222,6 +226,22 @@ Payload payloadOfPath(const std::string& rawPath, const std::string& ecosystem) 
     return Payload::Portable;
   }
   const bool webTooling = ecosystem == "node" || ecosystem == "node-native" || ecosystem == "java" || ecosystem == "";
+  // web-vault, static-files, ui_dist: a component whose dash- or underscore-separated word says web content.
+  for (const auto& component : components) {
+    for (const auto& word : text::split(component, '-')) {
+      for (const auto& piece : text::split(word, '_')) {
+        if (piece == "web" || piece == "www" || piece == "html" || piece == "static" || piece == "assets" || piece == "docs" ||
+            piece == "frontend" || piece == "webui") {
+          return Payload::Portable;
+        }
+      }
+    }
+  }
+  // Archives and images of data produced at build time (a tarball of container images, a
+  // bundle): files, not programs the image runs.
+  if (hasExtension(last, {".tar", ".tar.gz", ".tar.zst", ".tar.xz", ".tar.bz2", ".tgz", ".img", ".iso", ".db", ".sqlite"})) {
+    return Payload::Portable;
+  }
   if (hasComponent({"public", "static", "assets", "www", "html", "site", "docs", "doc", "templates", "migrations", "locales",
                     "i18n", "swagger", "openapi", "schemas", "fonts", "images", "img", "css", "js", ".next", "storybook-static",
                     "web", "ui", "frontend", "client"})) {
@@ -340,7 +360,9 @@ StageGraph buildStageGraph(const ParsedDockerfile& file, const BuildModel& model
       p.runs = StageRuns::Pinned;
       p.pinned = *pinned;
       for (const auto& name : e.referenced) {
-        if (!automaticArgs(nullptr).count(name)) p.pinnedThroughArg = name;
+        const bool declaredGlobally = std::any_of(model.globalArgs.begin(), model.globalArgs.end(),
+                                                  [&](const ArgDeclaration& a) { return a.name == name && a.value; });
+        if (!automaticArgs(nullptr).count(name) || declaredGlobally) p.pinnedThroughArg = name;
       }
     }
   }
@@ -384,6 +406,16 @@ StageGraph buildStageGraph(const ParsedDockerfile& file, const BuildModel& model
   // with everything they depend on for each target platform.
   std::vector<bool> dependedOn(n, false);
   for (const auto& use : g.uses) dependedOn[use.source] = true;
+  // `FROM scratch` stages that only gather files and start nothing (no CMD, ENTRYPOINT or RUN)
+  // are for `--output`: they export artifacts, they are not images a platform runs.
+  for (size_t s = 0; s + 1 < n; ++s) {
+    if (dependedOn[s] || text::lower(model.stages[s].baseExpanded) != "scratch") continue;
+    const bool startsSomething = std::any_of(model.stages[s].instructions.begin(), model.stages[s].instructions.end(), [&](size_t i) {
+      const std::string& c = file.instructions[i].command;
+      return c == "cmd" || c == "entrypoint" || c == "run";
+    });
+    if (!startsSomething) dependedOn[s] = true;  // not a root of its own
+  }
   for (size_t t = 0; t < nt; ++t) {
     std::vector<size_t> work;
     for (size_t s = 0; s < n; ++s) {

@@ -90,6 +90,10 @@ struct StageGraph {
 
 StageGraph buildStageGraph(const ParsedDockerfile& file, const BuildModel& model, const std::vector<Platform>& targets);
 
+// The one architecture a name is for (`build-amd64`, `debian-buster.arm64v8-base`,
+// `linux_arm64`; GOARCH spelling: amd64, arm64, arm, 386, ...), or empty when it names none or several.
+std::string architectureNamedBy(const std::string& name);
+
 // Can an image built for `target` run code built for `content`? (arm/v6 code runs on arm/v7.)
 bool runsOn(const Platform& content, const Platform& target);
 

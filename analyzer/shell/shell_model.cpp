@@ -230,10 +230,35 @@ class Walker {
     return false;
   }
 
+  // Does any arm of this case match an architecture name (`amd64)`, `x86_64|amd64)`)?
+  bool armsNameArchitectures(TSNode node) const {
+    const uint32_t count = ts_node_named_child_count(node);
+    for (uint32_t i = 0; i < count; ++i) {
+      const TSNode item = ts_node_named_child(node, i);
+      if (!is(item, "case_item")) continue;
+      TSTreeCursor cursor = ts_tree_cursor_new(item);
+      bool named = false;
+      if (ts_tree_cursor_goto_first_child(&cursor)) {
+        do {
+          const char* field = ts_tree_cursor_current_field_name(&cursor);
+          if (field && std::strcmp(field, "value") == 0) {
+            named = named || !comparedArchNames(literalOf(ts_tree_cursor_current_node(&cursor))).empty();
+          }
+        } while (ts_tree_cursor_goto_next_sibling(&cursor));
+      }
+      ts_tree_cursor_delete(&cursor);
+      if (named) return true;
+    }
+    return false;
+  }
+
   void visitCase(TSNode node) {
     const TSNode subject = ts_node_child_by_field_name(node, "value", 5);
-    const bool onArch = !ts_node_is_null(subject) && archVarying(subject);
     const std::string subjectText = ts_node_is_null(subject) ? std::string() : textOf(subject);
+    // A switch on an architecture probe or variable; or on any expansion whose arms are
+    // architecture names (`case "$PACKAGE_ARCH" in amd64) ...`: a build ARG carrying it).
+    const bool onArch = !ts_node_is_null(subject) &&
+                        (archVarying(subject) || (subjectText.find('$') != std::string::npos && armsNameArchitectures(node)));
     if (!ts_node_is_null(subject)) visit(subject);
     ArchSwitch archSwitch;
     archSwitch.subject = subjectText;
@@ -296,6 +321,12 @@ class Walker {
     return names;
   }
 
+  // `[ "$PACKAGE_ARCH" = amd64 ]`: an expansion compared with an architecture name is an
+  // architecture condition, whatever the variable is called.
+  static bool comparesToArchitecture(const std::string& condition) {
+    return condition.find('$') != std::string::npos && !comparedArchNames(condition).empty();
+  }
+
   // Visits one clause's body under its branch; returns what the arm does, for the switch view.
   ArchSwitch::Arm visitClause(const Branch& branch, const std::vector<TSNode>& body, std::vector<std::string> patterns) {
     const size_t firstCommand = out_.commands.size();
@@ -325,7 +356,7 @@ class Walker {
         const char* field = ts_tree_cursor_current_field_name(&cursor);
         if (field && std::strcmp(field, "condition") == 0) {
           conditionText += textOf(child);
-          chainOnArch = chainOnArch || archVarying(child);
+          chainOnArch = chainOnArch || archVarying(child) || comparesToArchitecture(textOf(child));
           visit(child);
         } else if (is(child, "elif_clause") || is(child, "else_clause")) {
           clauses.push_back(child);
@@ -368,7 +399,7 @@ class Walker {
         }
         if (!seenThen) {
           elifCondition += textOf(child);
-          chainOnArch = chainOnArch || archVarying(child);
+          chainOnArch = chainOnArch || archVarying(child) || comparesToArchitecture(textOf(child));
           visit(child);
         } else {
           elifBody.push_back(child);

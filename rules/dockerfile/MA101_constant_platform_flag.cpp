@@ -1,3 +1,5 @@
+#include <set>
+
 #include "analyzer/shell/arch_vocabulary.h"
 #include "analyzer/text_util.h"
 #include "rules/dockerfile/context.h"
@@ -13,6 +15,23 @@ bool stageNameNamesPlatform(const std::string& stageName, const Platform& platfo
     if (token.platform.architecture == platform.architecture) return true;
   }
   return stageName.find(platform.architecture) != std::string::npos;
+}
+
+// Does the stage, or a stage based on it (which inherits its platform), choose the target it
+// builds for? Then the pin only fixes where the compiler runs, as $BUILDPLATFORM would.
+bool inheritorKnowsTarget(const DockerfileContext& ctx, size_t stage) {
+  std::vector<size_t> work{stage};
+  std::set<size_t> visited;
+  while (!work.empty()) {
+    const size_t s = work.back();
+    work.pop_back();
+    if (!visited.insert(s).second) continue;
+    if (chainKnowsTarget(ctx.model, ctx.file, *ctx.stages, s)) return true;
+    for (const auto& use : ctx.stages->uses) {
+      if (use.source == s && use.kind == dockerfile::StageUse::Kind::Base) work.push_back(use.consumer);
+    }
+  }
+  return false;
 }
 
 // Does the comment block right above the FROM say the pin is deliberate: name the pinned
@@ -41,7 +60,7 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
     // A pinned stage whose output is portable (a web bundle, a JAR, generated sources) is
     // fine: the images only get files that are the same on every architecture. So is one that
     // cross-compiles for the target it is told (GOARCH=$TARGETARCH, xx), like a $BUILDPLATFORM stage.
-    if (!ctx.stages->shipsNative[stage.index] || chainKnowsTarget(ctx.model, ctx.file, *ctx.stages, stage.index)) continue;
+    if (!ctx.stages->shipsNative[stage.index] || inheritorKnowsTarget(ctx, stage.index)) continue;
     // A pin the author explains right above it (`# amd64 only: the vendor ships no arm64 build`) is a decision.
     if (commentNamesPlatform(ctx.instruction(stage.fromInstruction), platform)) continue;
     std::vector<Platform> broken;

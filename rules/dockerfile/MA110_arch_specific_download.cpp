@@ -22,18 +22,23 @@ bool isDownloader(const shell::Command& command) {
   return false;
 }
 
-// The asset a URL names, without the signature or checksum suffix: the `.asc` or `.sha256`
-// fetched next to a tarball is the same download, and gets no finding of its own.
+// The asset a URL names, without quotes, without the signature or checksum suffix, and
+// without its file extension: the `.asc`, `.sig` or `.sha256` fetched next to a tarball or a
+// package (tool.tar.gz.sha256, pkg_amd64.sig beside pkg_amd64.apk) is the same download, and
+// gets no finding of its own.
 std::string assetOf(std::string_view url) {
   std::string asset(url);
   std::erase_if(asset, [](char c) { return c == '"' || c == '\''; });
   for (std::string_view suffix : {".asc", ".sig", ".minisig", ".sha256", ".sha256sum", ".sha512", ".sha512sum", ".sha1",
-                                  ".md5", ".pem", ".intoto.jsonl", ".sbom", ".cert", ".txt"}) {
+                                  ".md5", ".pem", ".intoto.jsonl", ".sbom", ".cert"}) {
     if (text::endsWith(asset, suffix)) {
       asset.resize(asset.size() - suffix.size());
       break;
     }
   }
+  const size_t slash = asset.rfind('/');
+  const size_t dot = asset.find('.', slash == std::string::npos ? 0 : slash + 1);
+  if (dot != std::string::npos) asset.resize(dot);
   return asset;
 }
 

@@ -104,16 +104,26 @@ std::string fixFor(const std::string& shown) {
 
 bool isOtherOs(std::string_view goos) { return !goos.empty() && goos != "linux" && goos.find('$') == std::string_view::npos; }
 
-bool buildsForAnotherOs(const shell::Script& script) {
-  for (const auto& a : script.assignments) {
-    if (a.name == "GOOS" && isOtherOs(a.value.literal)) return true;
-  }
+// Is the setting at [begin, end) for another OS: a GOOS=darwin prefix on the same command, or,
+// for a standalone assignment, the last standalone GOOS before it.
+bool forAnotherOs(const shell::Script& script, size_t begin) {
+  const shell::Command* owner = nullptr;
   for (const auto& command : script.commands) {
-    for (const auto& w : command.words) {
-      if (text::startsWith(w.literal, "GOOS=") && isOtherOs(std::string_view(w.literal).substr(5))) return true;
+    if (command.begin <= begin && begin < command.end && (!owner || command.begin >= owner->begin)) owner = &command;
+  }
+  std::string_view goos;
+  for (const auto& a : script.assignments) {
+    if (a.name != "GOOS") continue;
+    const bool sameCommand = owner && owner->begin <= a.value.begin && a.value.begin < owner->end;
+    const bool standaloneBefore = !owner && a.value.begin < begin;
+    if (sameCommand || standaloneBefore) goos = a.value.literal;
+  }
+  if (owner) {
+    for (const auto& w : owner->words) {
+      if (text::startsWith(w.literal, "GOOS=")) goos = std::string_view(w.literal).substr(5);
     }
   }
-  return false;
+  return isOtherOs(goos);
 }
 
 class TargetArchCheck {
@@ -126,10 +136,10 @@ class TargetArchCheck {
       const auto& script = run.script;
       // Binaries for another OS (GOOS=darwin, windows, js) are release artifacts, not code the
       // image runs: their GOARCH is a choice of artifact, not of the image's platform.
-      if (buildsForAnotherOs(script) || stageSetsAnotherOs(stage)) continue;
+      if (stageSetsAnotherOs(stage)) continue;
       for (const auto& a : script.assignments) {
         const bool inArch = std::any_of(a.branches.begin(), a.branches.end(), [](const shell::Branch& b) { return b.onArchitecture; });
-        if (inArch || a.value.archVarying) continue;
+        if (inArch || a.value.archVarying || forAnotherOs(script, a.value.begin)) continue;
         if (const auto p = settingPlatform(a.name, a.value.literal)) {
           report(stage, *p, a.name + "=" + a.value.literal, script.source.span(a.value.begin, a.value.end));
         }
@@ -138,7 +148,7 @@ class TargetArchCheck {
         if (command.insideArchBranch()) continue;
         const auto& words = command.words;
         for (size_t i = 0; i < words.size(); ++i) {
-          if (words[i].archVarying) continue;
+          if (words[i].archVarying || forAnotherOs(script, words[i].begin)) continue;
           const std::string& w = words[i].literal;
           const size_t eq = w.find('=');
           std::optional<Platform> p;

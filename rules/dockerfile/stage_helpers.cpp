@@ -32,11 +32,16 @@ bool isCrossCapableCompile(const shell::Command& command) {
 namespace {
 bool isTargetVariable(const std::string& name) { return name.rfind("TARGET", 0) == 0 && vocab::isAutomaticPlatformArg(name); }
 bool isExplicitTargetSetting(const std::string& name) {
-  return name == "GOARCH" || name == "GOOS" || name == "CARGO_BUILD_TARGET" || name == "CROSS_COMPILE";
+  return name == "GOARCH" || name == "CARGO_BUILD_TARGET" || name == "CROSS_COMPILE";
 }
 }  // namespace
 
 bool stageKnowsTarget(const dockerfile::BuildModel& model, const dockerfile::ParsedDockerfile& file, size_t stage) {
+  // A cross toolchain, installed or as the base image (rust-musl-cross, cross-rs, dockcross),
+  // compiles for the target it was made for.
+  if (installsCrossToolchain(model, stage)) return true;
+  const std::string base = text::lower(model.stages[stage].baseExpanded);
+  if (base.find("cross") != std::string::npos) return true;
   for (const auto& run : model.scripts) {
     if (run.stage != stage) continue;
     // Only TARGET* counts: an architecture read with `uname -m` on $BUILDPLATFORM is the builder's.
@@ -44,8 +49,11 @@ bool stageKnowsTarget(const dockerfile::BuildModel& model, const dockerfile::Par
       if (isTargetVariable(use.name)) return true;
     }
     // A constant target (GOARCH=arm64) is a choice; GOARCH=$ARCH from an ARG buildx never sets is not.
+    // So is another OS (GOOS=darwin): a release artifact, cross-compiled whatever the build machine.
     for (const auto& a : run.script.assignments) {
-      if (isExplicitTargetSetting(a.name) && a.value.literal.find('$') == std::string::npos) return true;
+      const bool constant = a.value.literal.find('$') == std::string::npos;
+      if (constant && isExplicitTargetSetting(a.name)) return true;
+      if (constant && a.name == "GOOS" && !a.value.literal.empty() && a.value.literal != "linux") return true;
     }
     for (const auto& command : run.script.commands) {
       const auto words = programWords(command);
@@ -68,7 +76,9 @@ bool stageKnowsTarget(const dockerfile::BuildModel& model, const dockerfile::Par
     }
     if (in.command == "env") {
       for (size_t i = 0; i + 1 < in.args.size(); i += 3) {
-        if (isExplicitTargetSetting(in.args[i].value) && in.args[i + 1].value.find('$') == std::string::npos) return true;
+        const std::string& value = in.args[i + 1].value;
+        if (value.find('$') != std::string::npos) continue;
+        if (isExplicitTargetSetting(in.args[i].value) || (in.args[i].value == "GOOS" && !value.empty() && value != "linux")) return true;
       }
     }
     if (in.command != "env" && in.command != "arg") continue;
@@ -102,12 +112,25 @@ bool installsCrossToolchain(const dockerfile::BuildModel& model, size_t stage) {
     for (const auto& command : run.script.commands) {
       for (const auto& word : command.words) {
         const std::string& w = word.literal;
-        if (text::startsWith(w, "crossbuild-essential-") || text::startsWith(w, "xx-") ||
+        if (text::startsWith(w, "crossbuild-essential-") || text::startsWith(w, "xx-") || w == "gcc-multilib" ||
+            w == "g++-multilib" ||
             ((text::startsWith(w, "gcc-") || text::startsWith(w, "g++-")) && w.find("-linux-gnu") != std::string::npos)) {
           return true;
         }
       }
     }
+  }
+  return false;
+}
+
+bool isCrossToolchainImage(const std::string& path, const dockerfile::BuildModel& model) {
+  bool namesArchitecture = false;
+  for (const auto& component : text::split(path, '/')) {
+    namesArchitecture = namesArchitecture || !dockerfile::architectureNamedBy(text::lower(component)).empty();
+  }
+  if (!namesArchitecture) return false;
+  for (const auto& stage : model.stages) {
+    if (installsCrossToolchain(model, stage.index) || text::lower(stage.baseExpanded).find("cross") != std::string::npos) return true;
   }
   return false;
 }
