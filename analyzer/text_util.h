@@ -10,6 +10,7 @@
 namespace mal::text {
 
 std::string lower(std::string_view s);
+std::string upper(std::string_view s);
 bool startsWith(std::string_view s, std::string_view prefix);
 bool endsWith(std::string_view s, std::string_view suffix);
 std::vector<std::string> split(std::string_view s, char separator);

@@ -28,6 +28,14 @@ nlohmann::json findingJson(const Finding& f) {
                         {"message", f.message},
                         {"location", location}};
   if (!f.fix.empty()) out["fix"] = f.fix;
+  for (const auto& related : f.related) {
+    out["related"].push_back({{"path", related.location.path},
+                              {"line", related.location.line},
+                              {"column", related.location.column},
+                              {"endLine", related.location.endLine},
+                              {"endColumn", related.location.endColumn},
+                              {"message", related.message}});
+  }
   return out;
 }
 

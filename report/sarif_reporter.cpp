@@ -123,6 +123,20 @@ void writeSarif(const Report& report, std::ostream& out) {
                                {"message", {{"text", f.fix.empty() ? f.message : f.message + ". Fix: " + f.fix}}},
                                {"locations", {location}}};
       if (const int index = ruleIndex(f.ruleId); index >= 0) result["ruleIndex"] = index;
+      // Where a value used here was defined (an ARG or ENV default): SARIF's related locations.
+      for (size_t r = 0; r < f.related.size(); ++r) {
+        const auto& related = f.related[r];
+        result["relatedLocations"].push_back(
+            {{"id", r + 1},
+             {"message", {{"text", related.message}}},
+             {"physicalLocation",
+              {{"artifactLocation", artifactLocation(related.location.path)},
+               {"region",
+                {{"startLine", related.location.line},
+                 {"startColumn", related.location.column},
+                 {"endLine", related.location.endLine},
+                 {"endColumn", related.location.endColumn}}}}}});
+      }
       results.push_back(std::move(result));
     }
   }

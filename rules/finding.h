@@ -40,6 +40,12 @@ struct Finding {
   std::string message;
   Location location;
   std::string fix;  // how to fix it, in words; empty when the message says it
+  // Other places that explain it: where a value used here was defined (SARIF relatedLocations).
+  struct Related {
+    Location location;
+    std::string message;  // "ARCH is set here"
+  };
+  std::vector<Related> related;
 };
 
 }  // namespace mal

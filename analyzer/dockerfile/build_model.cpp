@@ -171,10 +171,36 @@ bool isShellName(const std::string& word) {
   return shells.count(word) > 0;
 }
 
+// `COPY <<EOF /usr/local/bin/install.sh` whose file a later RUN of the stage runs (names its
+// path or file name), or that starts with a shell's #!: a script that runs at build time.
+bool isExecutedCopyHeredoc(const ParsedDockerfile& file, const Stage& stage, size_t index, const Heredoc& doc) {
+  const Instruction& in = file.instructions[index];
+  if (in.args.empty()) return false;
+  const std::string destination = in.args.back().value;
+  if (text::startsWith(doc.content, "#!") && doc.content.find("sh") < doc.content.find('\n')) return true;
+  const std::string name = destination.substr(destination.find_last_of('/') == std::string::npos ? 0 : destination.find_last_of('/') + 1);
+  if (name.empty()) return false;
+  for (size_t later : stage.instructions) {
+    if (later <= index || file.instructions[later].command != "run") continue;
+    if (file.instructions[later].line.text.find(name) != std::string::npos) return true;
+  }
+  return false;
+}
+
 void addScripts(const ParsedDockerfile& file, size_t index, size_t stageIndex, const Stage& stage,
                 BuildModel& model) {
   const Instruction& outer = file.instructions[index];
   const Instruction& in = outer.effective();
+  if (in.command == "copy" && &in == &outer) {
+    for (const auto& doc : outer.heredocs) {
+      if (!isExecutedCopyHeredoc(file, stage, index, doc)) continue;
+      shell::ScriptText script;
+      script.text = doc.content;
+      for (size_t i = 0; i <= doc.content.size(); ++i) script.origin.push_back(doc.contentBegin + static_cast<uint32_t>(i));
+      model.scripts.push_back({index, stageIndex, true, shell::parseScript(std::move(script), archVariablesBefore(stage, index))});
+    }
+    return;
+  }
   if (in.command != "run" || in.json) return;
   const auto archVars = archVariablesBefore(stage, index);
   const std::string body = in.rest();

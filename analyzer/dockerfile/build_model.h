@@ -46,7 +46,8 @@ struct Stage {
   std::string label() const;
 };
 
-// A shell script run at build time: a shell-form RUN body or a RUN heredoc.
+// A shell script run at build time: a shell-form RUN body, a RUN heredoc, or a COPY heredoc
+// that a later RUN executes (its instruction is then the COPY).
 struct RunScript {
   size_t instruction = 0;  // index in ParsedDockerfile::instructions
   size_t stage = 0;

@@ -306,6 +306,42 @@ std::vector<Platform> StageGraph::brokenWhere(size_t stage, const std::function<
   return out;
 }
 
+Environment environmentAt(const ParsedDockerfile& file, const BuildModel& model, const StageGraph& graph, size_t stage,
+                          size_t before, size_t target, std::map<std::string, size_t>* definedAt) {
+  Environment env;
+  if (stage >= model.stages.size() || target >= graph.targets.size()) return env;
+  const Environment globals = globalScope(model, &graph.targets[target], file.escapeToken);
+  std::vector<size_t> chain;
+  for (size_t s = stage; s != kNone && chain.size() < 64; s = graph.baseFor[s][target]) chain.push_back(s);
+  std::reverse(chain.begin(), chain.end());
+  for (size_t s : chain) {
+    for (size_t index : model.stages[s].instructions) {
+      if (s == stage && index >= before) break;
+      const Instruction& in = file.instructions[index];
+      if (in.command == "arg") {
+        for (const auto& arg : in.args) {
+          const size_t eq = arg.value.find('=');
+          const std::string name = arg.value.substr(0, eq);
+          if (eq != std::string::npos) {
+            env[name] = expandWord(arg.value.substr(eq + 1), env, file.escapeToken).value;
+          } else if (const auto global = globals.find(name); global != globals.end() && global->second) {
+            env[name] = *global->second;
+          } else if (!env.count(name)) {
+            env[name] = std::nullopt;
+          }
+          if (definedAt) (*definedAt)[name] = index;
+        }
+      } else if (in.command == "env") {
+        for (size_t i = 0; i + 1 < in.args.size(); i += 3) {  // key, value, separator
+          env[in.args[i].value] = expandWord(in.args[i + 1].value, env, file.escapeToken).value;
+          if (definedAt) (*definedAt)[in.args[i].value] = index;
+        }
+      }
+    }
+  }
+  return env;
+}
+
 StageGraph buildStageGraph(const ParsedDockerfile& file, const BuildModel& model, const std::vector<Platform>& targets) {
   StageGraph g;
   g.targets = targets;

@@ -19,6 +19,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -87,6 +88,14 @@ struct StageGraph {
   // Does any stage that runs on the target platform take native code from this stage?
   bool feedsTargetNatively(size_t stage) const;
 };
+
+// The ARG and ENV values a stage has when instruction `before` runs, for one target platform,
+// as BuildKit computes them: the stage it is based on first (its state's environment), then
+// each ARG (its default expanded, else the global value of that name, which for the automatic
+// platform ARGs is the target's) and ENV in order. `definedAt` gets, per name, the instruction
+// that set it last.
+Environment environmentAt(const ParsedDockerfile& file, const BuildModel& model, const StageGraph& graph, size_t stage,
+                          size_t before, size_t target, std::map<std::string, size_t>* definedAt = nullptr);
 
 StageGraph buildStageGraph(const ParsedDockerfile& file, const BuildModel& model, const std::vector<Platform>& targets);
 

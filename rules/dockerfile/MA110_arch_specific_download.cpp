@@ -2,6 +2,7 @@
 // The central idea of the catalogue (RULES.md): the same URL is correct inside a switch
 // on an architecture probe, or when an arch variable builds it.
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "analyzer/shell/arch_vocabulary.h"
@@ -122,11 +123,62 @@ class DownloadCheck {
         if (looksLikeUrl(word.literal)) {
           // One download command is one mistake, however many of its URLs name the architecture.
           if (reportTokens(run.stage, word.text, [&](size_t b, size_t e) { return script.source.span(word.begin + b, word.begin + e); })) break;
+          if (checkThroughValues(run, command, word)) break;
           continue;
         }
         for (const auto& variable : word.variables) checkVariable(run, command, variable);
       }
     }
+  }
+
+  // `curl .../tool-linux-${ARCH}.tgz` with `ENV ARCH=amd64` or `ARG ARCH=amd64` (here or in the
+  // stage this one is based on): the value BuildKit puts in the RUN's environment is the same
+  // for every target, so the URL names one architecture. Reported at the URL, pointing at the
+  // definition.
+  bool checkThroughValues(const dockerfile::RunScript& run, const shell::Command& command, const shell::Word& word) {
+    if (word.variables.empty() || word.hasCommandSubstitution) return false;
+    const shell::Script& script = run.script;
+    // A variable the script itself assigns before the command shadows the environment.
+    for (const auto& a : script.assignments) {
+      if (a.value.end <= command.begin && std::find(word.variables.begin(), word.variables.end(), a.name) != word.variables.end()) return false;
+    }
+    const auto& graph = *ctx_.stages;
+    std::optional<std::string> expanded;
+    std::map<std::string, size_t> definedAt;
+    for (size_t t = 0; t < graph.targets.size(); ++t) {
+      if (!graph.reachedBy[run.stage][t]) continue;
+      std::map<std::string, size_t> where;
+      const auto env = dockerfile::environmentAt(ctx_.file, ctx_.model, graph, run.stage, run.instruction, t, &where);
+      const auto e = dockerfile::expandWord(word.literal, env, ctx_.file.escapeToken);
+      if (!e.unset.empty()) return false;             // something unknown: no verdict
+      if (expanded && *expanded != e.value) return false;  // it varies by target: fine
+      expanded = e.value;
+      definedAt = std::move(where);
+    }
+    if (!expanded || namesAnotherOsOrCrossTarget(*expanded)) return false;
+    for (const auto& token : vocab::findArchTokens(*expanded)) {
+      const auto broken = ctx_.brokenBy(run.stage, token.platform);
+      if (broken.empty()) continue;
+      // Which variable brought the token, and where it was set.
+      std::string variable;
+      for (const auto& name : word.variables) {
+        const auto it = definedAt.find(name);
+        if (it == definedAt.end()) continue;
+        const auto& in = ctx_.instruction(it->second);
+        if (in.line.text.find(token.token) != std::string::npos) variable = name;
+      }
+      if (variable.empty()) continue;
+      const auto& definition = ctx_.instruction(definedAt[variable]);
+      out_.report(rule_, script.source.span(word.begin, word.end),
+                  "downloads the " + token.platform.str() + " build on every platform: the URL expands to '" + *expanded +
+                      "', where '" + token.token + "' comes from $" + variable + " (set by " +
+                      text::upper(definition.command) + " on line " + std::to_string(definition.startLine) +
+                      "): breaks " + platformList(broken),
+                  fixText(), {{definition.span, variable + " is set here"}});
+      reportedAssets_.insert(assetOf(*expanded));
+      return true;
+    }
+    return false;
   }
 
   // `curl -fsSLO "$URL"`: the URL was assigned earlier in this RUN, or by ENV/ARG.
@@ -228,7 +280,8 @@ extern const DockerfileRule kMA110 = {
              "FROM debian\nADD https://github.com/mikefarah/yq/releases/download/v4.40.5/yq_linux_amd64 /usr/bin/yq\n",
              "FROM debian\nRUN URL=https://example.com/helm-v3-linux-amd64.tar.gz && curl -fsSL \"$URL\" | tar xz\n",
              "FROM debian\nENV TINI_URL=https://github.com/krallin/tini/releases/download/v0.19.0/tini\n"
-             "RUN curl -fsSLo /tini \"$TINI_URL\"\n"},
+             "RUN curl -fsSLo /tini \"$TINI_URL\"\n",
+             "FROM debian\nARG ARCH=amd64\nRUN curl -fsSLO https://example.com/v1/tool-linux-$ARCH.tar.gz\n"},
      .good = {"FROM debian\nARG TARGETARCH\nRUN curl -fsSLO https://dl.k8s.io/release/v1.30.0/bin/linux/${TARGETARCH}/kubectl\n",
               "FROM debian\nRUN set -eux; arch=\"$(dpkg --print-architecture)\"; case \"$arch\" in \\\n"
               "  amd64) url='https://example.com/tool-linux-amd64.tgz' ;; \\\n"
@@ -237,6 +290,7 @@ extern const DockerfileRule kMA110 = {
               "  esac; curl -fsSL \"$url\" | tar xz\n",
               "FROM debian\nRUN if [ \"$(uname -m)\" = x86_64 ]; then curl -fsSLO https://example.com/x86_64/tool; fi\n",
               "FROM alpine\nRUN curl -fsSLO \"https://example.com/tool-$(apk --print-arch).tgz\"\n",
+              "FROM debian\nARG TARGETARCH\nENV ARCH=${TARGETARCH}\nRUN curl -fsSLO https://example.com/v1/tool-linux-$ARCH.tar.gz\n",
               "FROM debian\n# x86_64 notes in a comment are not a download\nLABEL arch.note=\"built for amd64 and arm64\"\n"}},
     check};
 

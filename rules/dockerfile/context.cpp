@@ -13,5 +13,16 @@ void FindingSink::report(const RuleInfo& rule, Span span, std::string message, s
   findings_.push_back(std::move(f));
 }
 
+void FindingSink::report(const RuleInfo& rule, Span span, std::string message, std::string fix, std::vector<RelatedSpan> related) {
+  report(rule, span, std::move(message), std::move(fix));
+  for (auto& r : related) {
+    const Position start = source_.position(r.span.begin);
+    const Position end = source_.position(r.span.end);
+    findings_.back().related.push_back({{source_.path(), start.line, start.column, end.line, end.column,
+                                         std::string(source_.lineText(start.line))},
+                                        std::move(r.message)});
+  }
+}
+
 
 }  // namespace mal::rules

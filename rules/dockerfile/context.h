@@ -44,6 +44,12 @@ struct DockerfileContext {
 class FindingSink {
  public:
   explicit FindingSink(const SourceText& source) : source_(source) {}
+  // A place that explains the finding: a span of this file and what it says.
+  struct RelatedSpan {
+    Span span;
+    std::string message;
+  };
+  void report(const RuleInfo& rule, Span span, std::string message, std::string fix, std::vector<RelatedSpan> related);
   void report(const RuleInfo& rule, Span span, std::string message, std::string fix = {},
               std::optional<Severity> severity = std::nullopt);
   std::vector<Finding> take() { return std::move(findings_); }
