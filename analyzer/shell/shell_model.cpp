@@ -241,8 +241,9 @@ class Walker {
       if (ts_tree_cursor_goto_first_child(&cursor)) {
         do {
           const char* field = ts_tree_cursor_current_field_name(&cursor);
+          // `amd64)`, `linux-arm64|linux-aarch64)`: a pattern that names an architecture.
           if (field && std::strcmp(field, "value") == 0) {
-            named = named || !comparedArchNames(literalOf(ts_tree_cursor_current_node(&cursor))).empty();
+            named = named || !vocab::findArchTokens(literalOf(ts_tree_cursor_current_node(&cursor))).empty();
           }
         } while (ts_tree_cursor_goto_next_sibling(&cursor));
       }
