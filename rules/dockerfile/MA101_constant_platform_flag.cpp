@@ -25,7 +25,7 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
                "FROM --platform=" + stage.platformRaw + " is a constant: every target gets the " + platform->str() +
                    " base, so the " + platformList(broken) + " image holds " + platform->architecture +
                    " binaries",
-               "use --platform=$BUILDPLATFORM for a stage that cross-compiles, or drop the flag");
+               "use --platform=$BUILDPLATFORM for a stage that cross-compiles, or drop the flag", std::nullopt, broken);
   }
 }
 

@@ -51,7 +51,7 @@ class DownloadCheck {
       out_.report(rule_, spanOf(token.begin, token.end),
                   "downloads the " + token.platform.str() + " build ('" + token.token +
                       "' in the URL) on every platform: breaks " + platformList(broken),
-                  fixText());
+                  fixText(), std::nullopt, broken);
       return true;
     }
     if (vocab::isX86OnlyAsset(text::trim(text)) || vocab::isX86OnlyAsset(text.substr(0, text.find_last_not_of("\"'") + 1))) {
@@ -60,7 +60,7 @@ class DownloadCheck {
       if (broken.empty()) return false;
       out_.report(rule_, spanOf(0, text.size()),
                   "downloads an asset whose plain name is the linux/amd64 build: breaks " + platformList(broken),
-                  fixText());
+                  fixText(), std::nullopt, broken);
       return true;
     }
     return false;

@@ -86,7 +86,7 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
             const auto broken = ctx.targetsOtherThan(token.platform);
             if (broken.empty()) continue;
             out.report(rule, span, "pip downloads wheels for '" + platformValue + "' on every platform: breaks " + platformList(broken),
-                       "drop --platform so pip picks the target's wheels");
+                       "drop --platform so pip picks the target's wheels", std::nullopt, broken);
             break;
           }
           continue;
@@ -98,7 +98,7 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
           if (!broken.empty()) {
             out.report(rule, span, "installs '" + baseName(value) + "', a " + arch->architecture + " package, on every platform: breaks " +
                                        platformList(broken),
-                       "download the package for the target architecture (use ${TARGETARCH} or `dpkg --print-architecture` in its name)");
+                       "download the package for the target architecture (use ${TARGETARCH} or `dpkg --print-architecture` in its name)", std::nullopt, broken);
           }
           continue;
         }
@@ -110,7 +110,7 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
             if (!broken.empty()) {
               out.report(rule, span, "installs '" + value + "', the " + arch->architecture + " build, on every platform: breaks " +
                                          platformList(broken),
-                         "drop the architecture qualifier, or install it only in an arch switch");
+                         "drop the architecture qualifier, or install it only in an arch switch", std::nullopt, broken);
             }
             continue;
           }
@@ -124,7 +124,7 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
           if (!broken.empty()) {
             out.report(rule, span, "installs '" + value + "', the " + arch->architecture + " build, on every platform: breaks " +
                                        platformList(broken),
-                       "drop the ." + m[1].str() + " suffix so the package manager picks the target's build");
+                       "drop the ." + m[1].str() + " suffix so the package manager picks the target's build", std::nullopt, broken);
           }
           continue;
         }
@@ -139,7 +139,7 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
           const std::string exists = text::join(package->architectures, ", ");
           out.report(rule, span, "installs '" + name + "', which is published for " + exists + " only: breaks " + platformList(broken),
                      package->note.empty() ? "install it only where it exists (in an arch switch), or use a portable alternative"
-                                           : package->note);
+                                           : package->note, std::nullopt, broken);
         }
       }
     }

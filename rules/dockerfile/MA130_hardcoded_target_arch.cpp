@@ -116,7 +116,7 @@ class TargetArchCheck {
                 "'" + shown + "' builds for " + platform.str() + " on every platform: the " + platformList(broken) +
                     " image gets " + platform.architecture + " code",
                 "take the architecture from the target: declare `ARG TARGETARCH` and use GOARCH=$TARGETARCH (Go), map "
-                "$TARGETARCH to a Rust triple or .NET RID, or use the xx helpers (xx-go, xx-cargo, xx-clang)");
+                "$TARGETARCH to a Rust triple or .NET RID, or use the xx helpers (xx-go, xx-cargo, xx-clang)", std::nullopt, broken);
   }
 
   const DockerfileContext& ctx_;

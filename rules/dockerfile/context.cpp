@@ -14,9 +14,10 @@ std::vector<Platform> DockerfileContext::targetsOtherThan(const Platform& platfo
 }
 
 void FindingSink::report(const RuleInfo& rule, Span span, std::string message, std::string fix,
-                         std::optional<Severity> severity) {
+                         std::optional<Severity> severity, std::vector<Platform> breaks) {
   Finding f = findingFor(rule, std::move(message), std::move(fix));
   f.severity = severity.value_or(rule.severity);
+  f.breaks = std::move(breaks);
   const Position start = source_.position(span.begin);
   const Position end = source_.position(span.end);
   f.location = {source_.path(), start.line, start.column, end.line, end.column,

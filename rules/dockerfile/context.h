@@ -41,7 +41,7 @@ class FindingSink {
  public:
   explicit FindingSink(const SourceText& source) : source_(source) {}
   void report(const RuleInfo& rule, Span span, std::string message, std::string fix = {},
-              std::optional<Severity> severity = std::nullopt);
+              std::optional<Severity> severity = std::nullopt, std::vector<Platform> breaks = {});
   std::vector<Finding> take() { return std::move(findings_); }
   const std::vector<Finding>& findings() const { return findings_; }
 
