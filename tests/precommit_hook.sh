@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# The shipped .pre-commit-hooks.yaml with Debian's real pre-commit: `try-repo` against
+# this checkout in a throwaway git repository. It must fail on a broken Dockerfile with
+# the findings shown, pass on the fixed one, leave a Dockerfile.rego and a
+# Dockerfile.dockerignore alone, and stay offline. Then the hook's `files`/`exclude`
+# patterns are checked against the tool's own directory discovery, name by name.
+set -euo pipefail
+bin=$1
+root=$(cd "$(dirname "$0")/.." && pwd)
+command -v pre-commit >/dev/null || { echo "FAIL: pre-commit missing (scripts/setup installs it)" >&2; exit 1; }
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+# Debian's interpreter: the consumers (junitparser, jsonschema, yaml) are its packages.
+python3() { /usr/bin/python3 "$@"; }
+
+# The hook runs `multiarch-lint` from PATH (language: system), as an installed tool would.
+mkdir -p "$work/bin"
+ln -s "$bin" "$work/bin/multiarch-lint"
+export PATH="$work/bin:$PATH" PRE_COMMIT_HOME="$work/cache" GIT_CONFIG_GLOBAL="$work/gitconfig" GIT_CONFIG_NOSYSTEM=1
+# Offline: no proxy reaches anything, and pre-commit has no reason to try.
+export http_proxy=http://127.0.0.1:9 https_proxy=http://127.0.0.1:9 no_proxy=
+git config --global user.email test@example.com
+git config --global user.name test
+git config --global init.defaultBranch main
+git config --global --add safe.directory '*'
+
+repo=$work/repo
+mkdir -p "$repo/svc"
+cd "$repo"
+git init -q
+cp "$root/fixtures/demo/Dockerfile" svc/Dockerfile
+printf 'package docker\n\ndefault allow := false\n\nallow if {\n  input.image == "debian"\n}\n' >svc/Dockerfile.rego
+printf 'node_modules\n*.log\n' >svc/Dockerfile.dockerignore
+git add -A
+git commit -qm broken
+
+# try-repo clones this checkout (with its uncommitted changes) into PRE_COMMIT_HOME.
+set +e
+out=$(cd "$repo" && pre-commit try-repo "$root" multiarch-lint --all-files 2>&1); code=$?
+set -e
+[ "$code" -eq 1 ] || { echo "$out" >&2; fail "broken Dockerfile: pre-commit exit $code, expected 1"; }
+grep -q 'svc/Dockerfile:21:63: error: .*\[MA110 arch-specific-download\]' <<<"$out" || { echo "$out" >&2; fail "findings not shown"; }
+! grep -q 'Dockerfile.rego\|Dockerfile.dockerignore\|MA001' <<<"$out" || { echo "$out" >&2; fail "a non-Dockerfile was linted"; }
+
+cp "$root/fixtures/demo/Dockerfile.fixed" svc/Dockerfile
+git add -A
+git commit -qm fixed
+out=$(cd "$repo" && pre-commit try-repo "$root" multiarch-lint --all-files 2>&1) || { echo "$out" >&2; fail "fixed Dockerfile: pre-commit failed"; }
+grep -q '^multiarch-lint (Dockerfiles).*Passed$' <<<"$out" || { echo "$out" >&2; fail "hook did not report Passed"; }
+
+# The patterns against discovery: a tree of names, every letter case, through both.
+names=(Dockerfile dockerfile DOCKERFILE Containerfile containerfile Dockerfile.dev dockerfile.prod Containerfile.arm
+       api.Dockerfile api.dockerfile web.Containerfile web.containerfile Dockerfile.dockerignore api.Dockerfile.dockerignore
+       DOCKERFILE.DOCKERIGNORE Dockerfile-old MyDockerfile Dockerfiles notes.md docker-compose.yml .dockerfile
+       Containerfile.in x.Dockerfile.bak Dockerfile.MD Dockerfile.rego Dockerfile.template Dockerfile.j2 Dockerfile.jinja
+       Dockerfile.Jinja2 Dockerfile.tmpl Dockerfile.tpl Dockerfile.txt Dockerfile.rst Dockerfile.markdown Dockerfile.orig
+       Dockerfile.swp Dockerfile.bak notes.md.Dockerfile)
+tree=$work/tree
+for dir in . a a/b .hidden node_modules/pkg vendor/lib vendorized; do
+  mkdir -p "$tree/$dir"
+  for n in "${names[@]}"; do printf 'FROM debian\n' >"$tree/$dir/$n"; done
+done
+(cd "$tree" && multiarch-lint lint --no-config --no-context -f json . || true) |
+  python3 -c 'import json,sys; print("\n".join(sorted(i["path"][2:] for i in json.load(sys.stdin)["inputs"])))' >"$work/discovered"
+(cd "$tree" && find . -type f | sed 's|^\./||' | sort) >"$work/all"
+python3 - "$root/.pre-commit-hooks.yaml" "$work/all" >"$work/matched" <<'PY'
+import re, sys, yaml
+hook = next(h for h in yaml.safe_load(open(sys.argv[1])) if h["id"] == "multiarch-lint")
+files, exclude = re.compile(hook["files"]), re.compile(hook["exclude"])
+for path in open(sys.argv[2]).read().split():
+    if files.search(path) and not exclude.search(path):  # as pre-commit filters
+        print(path)
+PY
+diff -u "$work/discovered" "$work/matched" || fail "the hook's patterns and directory discovery disagree"
+[ "$(wc -l <"$work/discovered")" -gt 20 ] || fail "too few files discovered to compare"
+echo "pre-commit $(pre-commit --version | cut -d' ' -f2): try-repo failed on the broken Dockerfile, passed on the fixed one; patterns match discovery on $(wc -l <"$work/discovered") of $(wc -l <"$work/all") files"
+echo "1 passed, 0 failed"
