@@ -152,10 +152,11 @@ void writeGithubStepSummary(const Report& report, std::ostream& out) {
 
 // Checkstyle for Jenkins warnings-ng: its parser reads `source` as
 // <tool>.<category>.<type>, so the category is the analysis and the type the rule id.
+// File names are repository-relative, as the workspace it resolves them against is.
 void writeCheckstyle(const Report& report, std::ostream& out) {
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<checkstyle version=\"4.3\">\n";
   for (const auto& input : report.inputs) {
-    out << "  <file name=\"" << xmlEscape(input.path) << "\">\n";
+    out << "  <file name=\"" << xmlEscape(repoPath(report, input.path, "Dockerfile")) << "\">\n";
     if (input.error) {
       out << "    <error line=\"0\" severity=\"error\" message=\"" << xmlEscape(*input.error)
           << "\" source=\"multiarch-lint.input.input-error\"/>\n";

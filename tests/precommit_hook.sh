@@ -17,8 +17,11 @@ python3() { /usr/bin/python3 "$@"; }
 mkdir -p "$work/bin"
 ln -s "$bin" "$work/bin/multiarch-lint"
 export PATH="$work/bin:$PATH" PRE_COMMIT_HOME="$work/cache" GIT_CONFIG_GLOBAL="$work/gitconfig" GIT_CONFIG_NOSYSTEM=1
-# Offline: no proxy reaches anything, and pre-commit has no reason to try.
+# Offline: in a network namespace with no interface but loopback where the machine allows
+# one (else proxies that reach nothing), so a hook that needed the network would fail.
 export http_proxy=http://127.0.0.1:9 https_proxy=http://127.0.0.1:9 no_proxy=
+offline=()
+if unshare -n true 2>/dev/null; then offline=(unshare -n); elif unshare -rn true 2>/dev/null; then offline=(unshare -rn); fi
 git config --global user.email test@example.com
 git config --global user.name test
 git config --global init.defaultBranch main
@@ -36,7 +39,7 @@ git commit -qm broken
 
 # try-repo clones this checkout (with its uncommitted changes) into PRE_COMMIT_HOME.
 set +e
-out=$(cd "$repo" && pre-commit try-repo "$root" multiarch-lint --all-files 2>&1); code=$?
+out=$(cd "$repo" && "${offline[@]}" pre-commit try-repo "$root" multiarch-lint --all-files 2>&1); code=$?
 set -e
 [ "$code" -eq 1 ] || { echo "$out" >&2; fail "broken Dockerfile: pre-commit exit $code, expected 1"; }
 grep -q 'svc/Dockerfile:21:63: error: .*\[MA110 arch-specific-download\]' <<<"$out" || { echo "$out" >&2; fail "findings not shown"; }
@@ -45,7 +48,7 @@ grep -q 'svc/Dockerfile:21:63: error: .*\[MA110 arch-specific-download\]' <<<"$o
 cp "$root/fixtures/demo/Dockerfile.fixed" svc/Dockerfile
 git add -A
 git commit -qm fixed
-out=$(cd "$repo" && pre-commit try-repo "$root" multiarch-lint --all-files 2>&1) || { echo "$out" >&2; fail "fixed Dockerfile: pre-commit failed"; }
+out=$(cd "$repo" && "${offline[@]}" pre-commit try-repo "$root" multiarch-lint --all-files 2>&1) || { echo "$out" >&2; fail "fixed Dockerfile: pre-commit failed"; }
 grep -q '^multiarch-lint (Dockerfiles).*Passed$' <<<"$out" || { echo "$out" >&2; fail "hook did not report Passed"; }
 
 # The patterns against discovery: a tree of names, every letter case, through both.
@@ -73,5 +76,5 @@ for path in open(sys.argv[2]).read().split():
 PY
 diff -u "$work/discovered" "$work/matched" || fail "the hook's patterns and directory discovery disagree"
 [ "$(wc -l <"$work/discovered")" -gt 20 ] || fail "too few files discovered to compare"
-echo "pre-commit $(pre-commit --version | cut -d' ' -f2): try-repo failed on the broken Dockerfile, passed on the fixed one; patterns match discovery on $(wc -l <"$work/discovered") of $(wc -l <"$work/all") files"
+echo "pre-commit $(pre-commit --version | cut -d' ' -f2)${offline:+ (in a network namespace: ${offline[*]})}: try-repo failed on the broken Dockerfile, passed on the fixed one; patterns match discovery on $(wc -l <"$work/discovered") of $(wc -l <"$work/all") files"
 echo "1 passed, 0 failed"
