@@ -2,10 +2,11 @@
 # The shipped .pre-commit-hooks.yaml with Debian's real pre-commit: `try-repo` against
 # this checkout in a throwaway git repository. It must fail on a broken Dockerfile with
 # the findings shown, pass on the fixed one, leave a Dockerfile.rego and a
-# Dockerfile.dockerignore alone, and stay offline. Then the hook's `files`/`exclude`
-# patterns are checked against the tool's own directory discovery, name by name.
+# Dockerfile.dockerignore alone, and stay offline. The scan hook runs in the manual stage
+# on a good and a broken image fixture. Then the hook's `files`/`exclude` patterns are
+# checked against the tool's own directory discovery, name by name.
 set -euo pipefail
-bin=$1
+bin=$1; images=$2
 root=$(cd "$(dirname "$0")/.." && pwd)
 command -v pre-commit >/dev/null || { echo "FAIL: pre-commit missing (scripts/setup installs it)" >&2; exit 1; }
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
@@ -16,7 +17,7 @@ python3() { /usr/bin/python3 "$@"; }
 # The hook runs `multiarch-lint` from PATH (language: system), as an installed tool would.
 mkdir -p "$work/bin"
 ln -s "$bin" "$work/bin/multiarch-lint"
-export PATH="$work/bin:$PATH" PRE_COMMIT_HOME="$work/cache" GIT_CONFIG_GLOBAL="$work/gitconfig" GIT_CONFIG_NOSYSTEM=1
+export PATH="$work/bin:$PATH" PRE_COMMIT_HOME="$work/cache" XDG_CACHE_HOME="$work/xdg-cache" GIT_CONFIG_GLOBAL="$work/gitconfig" GIT_CONFIG_NOSYSTEM=1
 # Offline: in a network namespace with no interface but loopback where the machine allows
 # one (else proxies that reach nothing), so a hook that needed the network would fail.
 export http_proxy=http://127.0.0.1:9 https_proxy=http://127.0.0.1:9 no_proxy=
@@ -51,6 +52,25 @@ git commit -qm fixed
 out=$(cd "$repo" && "${offline[@]}" pre-commit try-repo "$root" multiarch-lint --all-files 2>&1) || { echo "$out" >&2; fail "fixed Dockerfile: pre-commit failed"; }
 grep -q '^multiarch-lint (Dockerfiles).*Passed$' <<<"$out" || { echo "$out" >&2; fail "hook did not report Passed"; }
 
+# The scan hook takes its image from `args:`, which try-repo cannot give: a config names
+# a repository holding this checkout's manifest (as it is on disk) at its commit.
+hooks=$work/hooks
+mkdir -p "$hooks" && cp "$root/.pre-commit-hooks.yaml" "$hooks/"
+git -C "$hooks" init -q && git -C "$hooks" add -A && git -C "$hooks" commit -qm hooks
+scan_config() {
+  printf 'repos:\n  - repo: %s\n    rev: %s\n    hooks:\n      - id: multiarch-lint-scan\n        args: [%s]\n' \
+    "$hooks" "$(git -C "$hooks" rev-parse HEAD)" "$1" >.pre-commit-config.yaml
+}
+scan_config "$images/good"
+out=$("${offline[@]}" pre-commit run --hook-stage manual multiarch-lint-scan 2>&1) || { echo "$out" >&2; fail "scan hook on the good image failed"; }
+scan_config "$images/foreign-so"
+set +e
+out=$("${offline[@]}" pre-commit run --hook-stage manual multiarch-lint-scan 2>&1); code=$?
+set -e
+[ "$code" -eq 1 ] || { echo "$out" >&2; fail "scan hook on foreign-so: exit $code, expected 1"; }
+grep -q 'MA201 foreign-arch-binary' <<<"$out" || { echo "$out" >&2; fail "scan hook: findings not shown"; }
+rm .pre-commit-config.yaml
+
 # The patterns against discovery: a tree of names, every letter case, through both.
 names=(Dockerfile dockerfile DOCKERFILE Containerfile containerfile Dockerfile.dev dockerfile.prod Containerfile.arm
        api.Dockerfile api.dockerfile web.Containerfile web.containerfile Dockerfile.dockerignore api.Dockerfile.dockerignore
@@ -76,5 +96,5 @@ for path in open(sys.argv[2]).read().split():
 PY
 diff -u "$work/discovered" "$work/matched" || fail "the hook's patterns and directory discovery disagree"
 [ "$(wc -l <"$work/discovered")" -gt 20 ] || fail "too few files discovered to compare"
-echo "pre-commit $(pre-commit --version | cut -d' ' -f2)${offline:+ (in a network namespace: ${offline[*]})}: try-repo failed on the broken Dockerfile, passed on the fixed one; patterns match discovery on $(wc -l <"$work/discovered") of $(wc -l <"$work/all") files"
+echo "pre-commit $(pre-commit --version | cut -d' ' -f2)${offline:+ (in a network namespace: ${offline[*]})}: try-repo failed on the broken Dockerfile, passed on the fixed one; the scan hook passed on good, failed on foreign-so; patterns match discovery on $(wc -l <"$work/discovered") of $(wc -l <"$work/all") files"
 echo "1 passed, 0 failed"
