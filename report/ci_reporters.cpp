@@ -133,13 +133,20 @@ void writeGithubStepSummary(const Report& report, std::ostream& out) {
   if (unreadable) out << "; " << unreadable << " could not be analysed";
   out << "\n\n";
   if (counts.empty() && !unreadable) return;
+  // GitHub refuses a step summary over 1 MiB: the table stops well before.
+  constexpr size_t kMaxRows = 1000;
+  size_t rows = 0, left = 0;
   out << "| severity | rule | where | message |\n|---|---|---|---|\n";
   for (const auto& input : report.inputs) {
-    if (input.error) {
+    if (input.error && rows++ < kMaxRows) {
       out << "| error | cannot analyse | `" << markdownCell(repoPath(report, input.path, "Dockerfile")) << "` | "
           << markdownCell(*input.error) << " |\n";
     }
     for (const auto& f : input.findings) {
+      if (rows++ >= kMaxRows) {
+        ++left;
+        continue;
+      }
       std::string where = repoPath(report, f.location.path, "Dockerfile");
       if (f.location.line > 0) where += ":" + std::to_string(f.location.line);
       if (!f.location.imagePath.empty()) where += " " + f.location.platform + ":" + f.location.imagePath;
@@ -147,6 +154,7 @@ void writeGithubStepSummary(const Report& report, std::ostream& out) {
           << "` | " << markdownCell(f.message) << " |\n";
     }
   }
+  if (left > 0) out << "\n" << left << " more finding(s) not listed here: see the job's log.\n";
   out << '\n';
 }
 

@@ -210,6 +210,15 @@ TEST_CASE("github: most severe first, ten annotations per level, then one summar
   std::ostringstream summary;
   report::writeGithubStepSummary(r, summary);
   CHECK(summary.str().find("| error | MA110 arch-specific-download | `Dockerfile:2` |") != std::string::npos);
+
+  // A summary over 1 MiB is refused: the table stops at 1,000 rows.
+  report::Report many;
+  many.rules = rules::allRules();
+  many.inputs.push_back({"Dockerfile", std::vector<Finding>(1200, r.inputs[0].findings[0]), std::nullopt});
+  std::ostringstream big;
+  report::writeGithubStepSummary(many, big);
+  CHECK(big.str().find("\n200 more finding(s) not listed here") != std::string::npos);
+  CHECK(big.str().size() < 1024 * 1024);
 }
 
 TEST_CASE("github: no column on a multi-line region", "[report]") {
