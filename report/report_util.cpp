@@ -79,7 +79,8 @@ std::vector<std::string> inputPlatforms(const Report& report, const InputResult&
   auto add = [&](const std::string& p) {
     if (!p.empty() && std::find(out.begin(), out.end(), p) == out.end()) out.push_back(p);
   };
-  if (report.command == "lint") {
+  // lint and manifest judge against the target platforms; scan against what the image holds.
+  if (report.command != "scan") {
     for (const auto& p : report.targetPlatforms) add(p);
   }
   for (const auto& s : report.platforms) {

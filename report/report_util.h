@@ -28,8 +28,8 @@ std::string regionText(const Location& location);
 std::vector<std::string> fingerprints(const Report& report, const InputResult& input);
 std::string sha256Hex(std::string_view data);
 
-// The platforms an input was judged for: lint's targets, scan's platforms, manifest's
-// entries, plus any a finding names.
+// The platforms an input was judged for: lint's and manifest's targets, scan's platforms,
+// manifest's entries, plus any a finding names.
 std::vector<std::string> inputPlatforms(const Report& report, const InputResult& input);
 // Whether a finding concerns `platform`: its location's platform, else the platforms it
 // breaks, else (a finding about the whole file) every platform.

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The HTML report rendered by a real browser (Debian's chromium, headless): a screenshot,
 # and the rendered DOM checked against the JSON of the same run — every matrix cell's
-# status and counts, every finding's article — for a lint run and for a scan.
+# status and counts, every finding's article — for a lint run and for a scan; and an
+# index's readiness matrix in JUnit (junitparser).
 # Usage: html_report.sh BIN IMAGE_FIXTURES [SCREENSHOT_OUT]
 set -euo pipefail
 bin=$1; images=$2; screenshot_out=${3:-}
@@ -108,6 +109,16 @@ for run in ("lint", "scan"):
     statuses = {}
     for status, _ in expected.values(): statuses[status] = statuses.get(status, 0) + 1
     print(f"{run}: {len(expected)} matrix cells agree with the JSON ({statuses}), {len(dom.articles)} findings rendered")
+PY
+# The same matrix in JUnit for an index: the missing platform is the failing testcase.
+"$bin" manifest -f junit -o "$work/manifest.xml" "$images/index-missing-platform" || true
+python3 - "$work/manifest.xml" <<'PY' || fail "manifest junit"
+import sys
+from junitparser import JUnitXml
+cases = {c.name: c for suite in JUnitXml.fromfile(sys.argv[1]) for c in suite}
+assert set(cases) == {"linux/amd64", "linux/arm64"}, cases.keys()
+assert not cases["linux/amd64"].result, cases["linux/amd64"].result
+assert cases["linux/arm64"].result[0].type == "MA301", cases["linux/arm64"].result
 PY
 echo "$(chromium --version 2>/dev/null | head -1) rendered both reports"
 echo "1 passed, 0 failed"
