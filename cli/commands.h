@@ -32,6 +32,7 @@ struct LintOptions {
   std::string color = "auto";     // auto | always | never
   std::string contextDir;         // empty: each Dockerfile's directory
   bool noContext = false;         // judge copied files by name only
+  bool asDiscovered = false;      // skip named files a directory walk would skip (the pre-commit hook)
   bool resolve = false;           // look base images up in their registries (MA104, MA105)
   std::optional<long> resolveTtlSeconds;  // how long a looked-up tag stays fresh (default: config, else a day)
   RegistryFlags registry;

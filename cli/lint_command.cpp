@@ -118,7 +118,8 @@ int runLint(const LintOptions& options, Streams streams) {
   // Analyse every input; one that cannot be read does not stop the others.
   report::Report result;
   result.rules = rules::allRules();
-  const Discovery discovery = discoverDockerfiles(options.paths);
+  for (const auto& p : settings.platforms) result.targetPlatforms.push_back(p.str());
+  const Discovery discovery = discoverDockerfiles(options.paths, options.asDiscovered);
   for (const auto& missing : discovery.missing) {
     result.inputs.push_back({missing, {}, std::string("no Dockerfile found")});
   }

@@ -40,6 +40,8 @@ int main(int argc, char** argv) {
   lintCmd->add_option("-c,--config", lint.configPath, "Configuration file (default: ./.multiarch-lint.yaml, then $XDG_CONFIG_HOME/multiarch-lint/config.yaml)");
   lintCmd->add_flag("--no-config", lint.noConfig, "Do not read any configuration file");
   lintCmd->add_option("--context", lint.contextDir, "The build context: COPY/ADD sources are read and their ELF machine checked (default: the Dockerfile's directory)");
+  lintCmd->add_flag("--as-discovered", lint.asDiscovered,
+                    "Judge named files as a directory walk does: skip .dockerignore files and files whose content is not a Dockerfile");
   lintCmd->add_flag("--no-context", lint.noContext, "Do not read the build context (copied files are judged by name)");
   lintCmd->add_flag("--resolve", lint.resolve, "Look each base image up in its registry: MA104 (a target platform missing) and MA105 (a digest of one platform)");
   lintCmd->add_option("--resolve-ttl", lint.resolveTtlSeconds, "Seconds a looked-up tag is trusted from the cache (0: always ask the registry; default 86400)")

@@ -1,5 +1,6 @@
 // `multiarch-lint manifest IMAGE...`: the platform table and the index checks, without
 // reading a single layer.
+#include <filesystem>
 #include <ostream>
 
 #include "analyzer/image/index_reader.h"
@@ -36,8 +37,11 @@ int runManifest(const ManifestOptions& options, Streams streams) {
   report::Report result;
   result.rules = rules::allRules();
   result.inputNoun = "image";
+  result.command = "manifest";
+  for (const auto& t : targets) result.targetPlatforms.push_back(t.str());
   ImageInputs inputs(options.registry, options.noCache ? "" : cacheRoot());
   for (const auto& input : options.images) {
+    if (!std::filesystem::exists(input)) result.references.insert(input);
     image::IndexModel index;
     std::string openError;
     if (auto store = inputs.open(input, openError)) {

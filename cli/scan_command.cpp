@@ -1,6 +1,7 @@
 // `multiarch-lint scan IMAGE...`: every platform's filesystem, every ELF, and can it start.
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <ostream>
@@ -72,9 +73,11 @@ int runScan(const ScanOptions& options, Streams streams) {
   report::Report result;
   result.rules = rules::allRules();
   result.inputNoun = "image";
+  result.command = "scan";
   ImageInputs inputs(options.registry, options.noCache ? "" : cacheRoot());
   for (const auto& input : options.images) {
     current = input;
+    if (!std::filesystem::exists(input)) result.references.insert(input);
     image::ScannedImage scanned;
     std::string openError;
     if (auto store = inputs.open(input, openError)) {
@@ -109,6 +112,7 @@ int runScan(const ScanOptions& options, Streams streams) {
     for (const auto& platform : scanned.platforms) {
       report::PlatformSummary summary{input, platform.platform.str(), platform.manifestDigest, platform.layers.size()};
       summary.error = platform.error;
+      for (const auto& layer : platform.layers) summary.layerDigests.push_back(layer.expectedDigest);
       if (!platform.error.empty()) problems.push_back(platform.platform.str() + ": " + platform.error);
       summary.files = platform.inventory.fileCount();
       for (const auto& [path, item] : platform.inventory.entries()) {

@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 
 #include <sys/ioctl.h>
@@ -67,11 +68,42 @@ bool writeReport(report::Format format, const report::Report& result, const std:
   return true;
 }
 
-int finishReport(report::Format format, const report::Report& report, const std::string& output, const std::string& color,
+namespace {
+
+// The repository a path is relative to in CI: the nearest directory holding .git (a
+// directory, or the file a worktree or submodule has), else the working directory.
+std::string repositoryRoot(const std::filesystem::path& workingDirectory) {
+  std::error_code ec;
+  for (auto dir = workingDirectory; !dir.empty(); dir = dir.parent_path()) {
+    if (std::filesystem::exists(dir / ".git", ec)) return dir.string();
+    if (dir == dir.root_path()) break;
+  }
+  return workingDirectory.string();
+}
+
+}  // namespace
+
+int finishReport(report::Format format, report::Report& report, const std::string& output, const std::string& color,
                  const Threshold& threshold, Streams streams) {
   // Each input that could not be analysed: one line on stderr, whatever the format.
   for (const auto& input : report.inputs) {
     if (input.error) streams.err << "multiarch-lint: " << input.path << ": " << *input.error << '\n';
+  }
+  report.failAt = threshold.atLeast;
+  std::error_code ec;
+  const auto cwd = std::filesystem::current_path(ec);
+  if (!ec) {
+    report.workingDirectory = cwd.string();
+    report.rootDirectory = repositoryRoot(cwd);
+  }
+  // GitHub resolves annotation paths against the workspace, and shows a step summary.
+  const char* workspace = std::getenv("GITHUB_WORKSPACE");
+  if (format == report::Format::Github && workspace && *workspace) report.rootDirectory = workspace;
+  const char* stepSummary = std::getenv("GITHUB_STEP_SUMMARY");
+  if (format == report::Format::Github && stepSummary && *stepSummary) {
+    std::ofstream summary(stepSummary, std::ios::binary | std::ios::app);
+    if (summary) report::writeGithubStepSummary(report, summary);
+    else streams.err << "multiarch-lint: cannot write GITHUB_STEP_SUMMARY '" << stepSummary << "': " << std::strerror(errno) << '\n';
   }
   const report::TextOptions options{wantsColour(color, output, streams.outIsTerminal),
                                     outputWidth(output.empty() && streams.outIsTerminal)};

@@ -30,7 +30,7 @@ bool writeReport(report::Format format, const report::Report& report, const std:
 // Prints a line on stderr for each input that could not be analysed, writes the report,
 // and returns the exit code: 2 when an input could not be analysed,
 // 1 when a finding is at or above the threshold, else 0.
-int finishReport(report::Format format, const report::Report& report, const std::string& output, const std::string& color,
+int finishReport(report::Format format, report::Report& report, const std::string& output, const std::string& color,
                  const Threshold& threshold, Streams streams);
 
 }  // namespace mal::cli

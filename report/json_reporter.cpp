@@ -1,8 +1,8 @@
 // JSON: the schema is documented in docs/json-format.md. Also the GitLab Code Quality
 // dialect, which is JSON of another shape.
 #include <nlohmann/json.hpp>
-#include <openssl/evp.h>
 
+#include "report/report_util.h"
 #include "report/reporter.h"
 
 namespace mal::report {
@@ -36,6 +36,10 @@ nlohmann::json findingJson(const Finding& f) {
                               {"endColumn", related.location.endColumn},
                               {"message", related.message}});
   }
+  if (!f.breaks.empty()) {
+    auto& breaks = out["breaks"] = nlohmann::json::array();
+    for (const auto& p : f.breaks) breaks.push_back(p.str());
+  }
   return out;
 }
 
@@ -46,6 +50,7 @@ void writeJson(const Report& report, std::ostream& out) {
   auto& findings = doc["findings"] = nlohmann::json::array();
   auto& errors = doc["errors"] = nlohmann::json::array();
   auto& inputs = doc["inputs"] = nlohmann::json::array();
+  if (!report.targetPlatforms.empty()) doc["targetPlatforms"] = report.targetPlatforms;
   for (const auto& input : report.inputs) {
     inputs.push_back({{"path", input.path}, {"analysed", !input.error.has_value()}});
     if (input.attestations > 0) inputs.back()["attestationsSkipped"] = input.attestations;
@@ -70,6 +75,7 @@ void writeJson(const Report& report, std::ostream& out) {
     for (const auto& s : report.platforms) {
       nlohmann::json image = {{"input", s.input}, {"platform", s.platform}, {"manifest", s.manifestDigest},
                               {"layers", s.layers}, {"files", s.files}, {"elf", s.elfByMachine}};
+      if (!s.layerDigests.empty()) image["layerDigests"] = s.layerDigests;
       if (!s.error.empty()) image["error"] = s.error;
       images.push_back(image);
     }
@@ -77,35 +83,38 @@ void writeJson(const Report& report, std::ostream& out) {
   out << doc.dump(2) << '\n';
 }
 
-namespace {
-std::string sha256Hex(const std::string& data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < length; ++i) {
-    out += hex[digest[i] >> 4];
-    out += hex[digest[i] & 15];
-  }
-  return out;
-}
-}  // namespace
-
+// GitLab Code Quality: repository-relative paths, fingerprints that survive lines moving
+// (the merge-request widget matches findings across commits by them), and an entry for
+// each input that could not be analysed, so a failed job does not read as "no issues".
 void writeGitlab(const Report& report, std::ostream& out) {
   nlohmann::json issues = nlohmann::json::array();
   for (const auto& input : report.inputs) {
-    for (const auto& f : input.findings) {
+    if (input.error) {
+      issues.push_back({{"type", "issue"},
+                        {"description", "cannot analyse: " + *input.error},
+                        {"check_name", "multiarch-lint/input-error"},
+                        {"categories", {"Bug Risk"}},
+                        {"fingerprint", sha256Hex(std::string("input-error") + '\0' + repoPath(report, input.path, "Dockerfile") + '\0' + *input.error)},
+                        {"severity", "critical"},
+                        {"location", {{"path", repoPath(report, input.path, "Dockerfile")}, {"lines", {{"begin", 1}}}}}});
+    }
+    const auto prints = fingerprints(report, input);
+    for (size_t i = 0; i < input.findings.size(); ++i) {
+      const auto& f = input.findings[i];
       const char* severity = f.severity == Severity::Error ? "major" : f.severity == Severity::Warning ? "minor" : "info";
-      issues.push_back({{"description", f.message},
+      nlohmann::json lines = {{"begin", std::max(f.location.line, 1)}};
+      if (f.location.endLine > f.location.line) lines["end"] = f.location.endLine;
+      issues.push_back({{"type", "issue"},
+                        {"description", f.ruleId + " " + f.message},
                         {"check_name", f.ruleId},
-                        {"fingerprint", sha256Hex(f.ruleId + '\0' + f.location.path + '\0' + std::to_string(f.location.line) +
-                                                  '\0' + f.message)},
+                        {"categories", {"Compatibility"}},
+                        {"fingerprint", prints[i]},
                         {"severity", severity},
-                        {"location", {{"path", f.location.path}, {"lines", {{"begin", std::max(f.location.line, 1)}}}}}});
+                        {"location", {{"path", repoPath(report, f.location.path, "Dockerfile")}, {"lines", lines}}}});
+      if (!f.fix.empty()) issues.back()["content"] = {{"body", f.fix}};
     }
   }
-  out << issues.dump(2) << '\n';
+  out << issues.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
 }
 
 }  // namespace mal::report

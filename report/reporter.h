@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <ostream>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,7 @@ struct PlatformSummary {
   size_t layers = 0;
   size_t files = 0;
   std::map<std::string, size_t> elfByMachine;  // "AArch64" -> 412
+  std::vector<std::string> layerDigests;       // in manifest order
   std::string error;
 };
 
@@ -53,11 +55,23 @@ struct Report {
   // What was asked of registries (requests, manifests, blobs, layers, retries, tokens);
   // empty when no registry was asked anything.
   std::map<std::string, size_t> registry;
+
+  // What the command line decided, for the formats that need it. Reporters do no I/O:
+  // the CLI fills these in.
+  std::string command = "lint";                 // lint, scan or manifest: SARIF's automationDetails
+  std::vector<std::string> targetPlatforms;     // lint: the platforms each Dockerfile is checked for
+  std::optional<Severity> failAt;               // the failure threshold (JUnit fails what makes the exit code 1)
+  // Absolute directories: the working directory the input paths are relative to, and the
+  // root the CI formats make paths relative to (the git top level, else the working
+  // directory; GITHUB_WORKSPACE for -f github). Empty: paths are written as given.
+  std::string workingDirectory;
+  std::string rootDirectory;
+  std::set<std::string> references;  // inputs that are registry references, not paths
 };
 
-enum class Format { Text, Json, Sarif, Github, Checkstyle, Gitlab };
+enum class Format { Text, Json, Sarif, Github, Checkstyle, Gitlab, Junit, Html };
 std::optional<Format> parseFormat(const std::string& name);
-std::string formatNames();  // "text, json, sarif, github, checkstyle, gitlab"
+std::string formatNames();  // "text, json, sarif, github, checkstyle, gitlab, junit, html"
 
 struct TextOptions {
   bool color = false;
@@ -70,6 +84,10 @@ void writeSarif(const Report& report, std::ostream& out);
 void writeGithub(const Report& report, std::ostream& out);
 void writeCheckstyle(const Report& report, std::ostream& out);
 void writeGitlab(const Report& report, std::ostream& out);
+void writeJunit(const Report& report, std::ostream& out);
+void writeHtml(const Report& report, std::ostream& out);
+// The markdown table GitHub shows on a run's summary page ($GITHUB_STEP_SUMMARY).
+void writeGithubStepSummary(const Report& report, std::ostream& out);
 
 void write(Format format, const Report& report, std::ostream& out, const TextOptions& options);
 

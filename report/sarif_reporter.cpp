@@ -3,8 +3,11 @@
 // code points, ruleIndex, and one tool notification per input that could not be read.
 #include <nlohmann/json.hpp>
 
-#include <filesystem>
+#include <zlib.h>
 
+#include <algorithm>
+
+#include "report/report_util.h"
 #include "report/reporter.h"
 
 namespace mal::report {
@@ -34,11 +37,32 @@ std::string percentEncode(const std::string& path) {
   return out;
 }
 
-nlohmann::json artifactLocation(const std::string& path) {
-  if (!path.empty() && path[0] == '/') return {{"uri", "file://" + percentEncode(path)}};
-  std::string relative = path;
-  while (relative.rfind("./", 0) == 0) relative = relative.substr(2);
+// Repository-relative URIs under %SRCROOT%, so an alert lands on the right file whatever
+// directory the tool ran in; a path outside the repository stays an absolute file URI.
+nlohmann::json artifactLocation(const Report& report, const std::string& path) {
+  const std::string relative = repoPath(report, path, "Dockerfile");
+  if (!relative.empty() && relative[0] == '/') return {{"uri", "file://" + percentEncode(relative)}};
+  if (report.references.count(path)) return {{"uri", percentEncode(relative)}};
   return {{"uri", percentEncode(relative)}, {"uriBaseId", "%SRCROOT%"}};
+}
+
+std::string directoryUri(std::string directory) {
+  if (directory.empty() || directory.back() != '/') directory += '/';
+  return "file://" + percentEncode(directory);
+}
+
+// GitHub code scanning's limits for one run (and one upload).
+constexpr size_t kMaxResults = 25000;
+constexpr size_t kMaxGzippedBytes = 10 * 1000 * 1000;
+
+size_t gzippedSize(const std::string& text) {
+  uLongf size = compressBound(static_cast<uLong>(text.size()));
+  std::string buffer(size, '\0');
+  if (compress2(reinterpret_cast<Bytef*>(buffer.data()), &size, reinterpret_cast<const Bytef*>(text.data()),
+                static_cast<uLong>(text.size()), 6) != Z_OK) {
+    return text.size();
+  }
+  return size + 18;  // the gzip header and trailer around the deflate stream
 }
 
 // SARIF's friendly rule name is a PascalCase identifier: arch-specific-download -> ArchSpecificDownload.
@@ -69,7 +93,15 @@ nlohmann::json ruleDescriptor(const rules::RuleInfo& rule) {
           {"help", {{"text", help}, {"markdown", markdown}}},
           {"helpUri", ruleHelpUri(rule)},
           {"defaultConfiguration", {{"level", sarifLevel(rule.severity)}}},
-          {"properties", {{"tags", {"multiarch", "portability"}}, {"slug", rule.slug}}}};
+          {"properties",
+           {{"tags", {"multiarch", "portability"}},
+            {"slug", rule.slug},
+            // Errors are proven from the file; warnings are likely breakage that could not
+            // be verified without more input (RULES.md's severities).
+            {"precision", rule.severity == Severity::Error ? "high" : "medium"},
+            {"problem.severity", rule.severity == Severity::Error     ? "error"
+                                 : rule.severity == Severity::Warning ? "warning"
+                                                                      : "recommendation"}}}};
 }
 
 }  // namespace
@@ -84,26 +116,34 @@ void writeSarif(const Report& report, std::ostream& out) {
     return -1;
   };
 
-  nlohmann::json results = nlohmann::json::array();
+  struct Ranked {
+    Severity severity;
+    nlohmann::json result;
+  };
+  std::vector<Ranked> ranked;
   nlohmann::json notifications = nlohmann::json::array();
   for (const auto& input : report.inputs) {
     if (input.error) {
-      notifications.push_back({{"level", "error"},
-                               {"message", {{"text", *input.error}}},
-                               {"locations", {{{"physicalLocation", {{"artifactLocation", artifactLocation(input.path)}}}}}}});
+      notifications.push_back(
+          {{"level", "error"},
+           {"message", {{"text", *input.error}}},
+           {"locations", {{{"physicalLocation", {{"artifactLocation", artifactLocation(report, input.path)}}}}}}});
     }
-    for (const auto& f : input.findings) {
-      nlohmann::json physical = {{"artifactLocation", artifactLocation(f.location.path)}};
+    const auto prints = fingerprints(report, input);
+    for (size_t i = 0; i < input.findings.size(); ++i) {
+      const auto& f = input.findings[i];
+      nlohmann::json physical = {{"artifactLocation", artifactLocation(report, f.location.path)}};
       if (f.location.line > 0) {
         physical["region"] = {{"startLine", f.location.line},
                               {"startColumn", f.location.column},
                               {"endLine", f.location.endLine},
                               {"endColumn", f.location.endColumn}};
+        // The snippet is the region's own text; the whole line is its context.
+        if (const std::string flagged = regionText(f.location); !flagged.empty() && f.location.endLine == f.location.line) {
+          physical["region"]["snippet"] = {{"text", flagged}};
+        }
         if (!f.location.sourceLine.empty()) {
-          physical["region"]["snippet"] = {{"text", f.location.sourceLine}};
-          if (f.location.endLine == f.location.line) {
-            physical["contextRegion"] = {{"startLine", f.location.line}, {"snippet", {{"text", f.location.sourceLine}}}};
-          }
+          physical["contextRegion"] = {{"startLine", f.location.line}, {"snippet", {{"text", f.location.sourceLine}}}};
         }
       } else {
         // An image finding with no Dockerfile line: the image itself is the artifact. GitHub
@@ -121,7 +161,8 @@ void writeSarif(const Report& report, std::ostream& out) {
       nlohmann::json result = {{"ruleId", f.ruleId},
                                {"level", sarifLevel(f.severity)},
                                {"message", {{"text", f.fix.empty() ? f.message : f.message + ". Fix: " + f.fix}}},
-                               {"locations", {location}}};
+                               {"locations", {location}},
+                               {"partialFingerprints", {{"multiarchLintFinding/v1", prints[i]}}}};
       if (const int index = ruleIndex(f.ruleId); index >= 0) result["ruleIndex"] = index;
       // Where a value used here was defined (an ARG or ENV default): SARIF's related locations.
       for (size_t r = 0; r < f.related.size(); ++r) {
@@ -130,36 +171,64 @@ void writeSarif(const Report& report, std::ostream& out) {
             {{"id", r + 1},
              {"message", {{"text", related.message}}},
              {"physicalLocation",
-              {{"artifactLocation", artifactLocation(related.location.path)},
+              {{"artifactLocation", artifactLocation(report, related.location.path)},
                {"region",
                 {{"startLine", related.location.line},
                  {"startColumn", related.location.column},
                  {"endLine", related.location.endLine},
                  {"endColumn", related.location.endColumn}}}}}});
       }
-      results.push_back(std::move(result));
+      if (!f.breaks.empty()) {
+        auto& breaks = result["properties"]["breaks"] = nlohmann::json::array();
+        for (const auto& p : f.breaks) breaks.push_back(p.str());
+      }
+      if (f.location.isImage() && !f.location.platform.empty()) result["properties"]["platform"] = f.location.platform;
+      ranked.push_back({f.severity, std::move(result)});
     }
   }
+  // Over GitHub's limits the most severe results are kept, and the run says what was cut.
+  const size_t total = ranked.size();
+  size_t keep = std::min(total, kMaxResults);
+  if (keep < total) std::stable_sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) { return a.severity > b.severity; });
 
-  std::error_code ec;
-  std::string cwd = std::filesystem::current_path(ec).string();
-  if (cwd.empty() || cwd.back() != '/') cwd += '/';
-  nlohmann::json run = {
-      {"tool",
-       {{"driver",
-         {{"name", "multiarch-lint"},
-          {"version", MAL_VERSION},
-          {"semanticVersion", MAL_VERSION},
-          {"informationUri", MAL_HOMEPAGE},
-          {"rules", rulesJson}}}}},
-      {"originalUriBaseIds", {{"%SRCROOT%", {{"uri", "file://" + percentEncode(cwd)}}}}},
-      {"columnKind", "unicodeCodePoints"},
-      {"invocations", {{{"executionSuccessful", notifications.empty()}, {"toolExecutionNotifications", notifications}}}},
-      {"results", results}};
-  nlohmann::json doc = {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
-                        {"version", "2.1.0"},
-                        {"runs", {run}}};
-  out << doc.dump(2) << '\n';
+  const std::string root = report.rootDirectory.empty() ? report.workingDirectory : report.rootDirectory;
+  auto document = [&](size_t count) {
+    nlohmann::json results = nlohmann::json::array();
+    for (size_t i = 0; i < count; ++i) results.push_back(ranked[i].result);
+    nlohmann::json notes = notifications;
+    if (count < total) {
+      notes.push_back({{"level", "warning"},
+                       {"descriptor", {{"id", "results-truncated"}}},
+                       {"message", {{"text", "only the " + std::to_string(count) + " most severe of " + std::to_string(total) +
+                                                 " results are included (GitHub code scanning accepts at most 25,000 "
+                                                 "results and 10 MB gzipped per run)"}}}});
+    }
+    nlohmann::json invocation = {{"executionSuccessful", notifications.empty()}, {"toolExecutionNotifications", notes}};
+    if (!root.empty()) invocation["workingDirectory"] = {{"uri", directoryUri(report.workingDirectory.empty() ? root : report.workingDirectory)}};
+    nlohmann::json run = {
+        {"tool",
+         {{"driver",
+           {{"name", "multiarch-lint"},
+            {"version", MAL_VERSION},
+            {"semanticVersion", MAL_VERSION},
+            {"informationUri", MAL_HOMEPAGE},
+            {"rules", rulesJson}}}}},
+        // The category: a lint upload and a scan upload from one workflow do not replace each other.
+        {"automationDetails", {{"id", "multiarch-lint/" + report.command + "/"}}},
+        {"columnKind", "unicodeCodePoints"},
+        {"invocations", {invocation}},
+        {"results", results}};
+    if (!root.empty()) run["originalUriBaseIds"] = {{"%SRCROOT%", {{"uri", directoryUri(root)}}}};
+    nlohmann::json doc = {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"}, {"version", "2.1.0"}, {"runs", {run}}};
+    return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+  };
+  std::string text = document(keep);
+  for (size_t size = gzippedSize(text); size > kMaxGzippedBytes && keep > 0; size = gzippedSize(text)) {
+    if (keep == total) std::stable_sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) { return a.severity > b.severity; });
+    keep = static_cast<size_t>(static_cast<double>(keep) * kMaxGzippedBytes / static_cast<double>(size) * 0.95);
+    text = document(keep);
+  }
+  out << text << '\n';
 }
 
 std::string ruleHelpUri(const rules::RuleInfo& rule) {

@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "analyzer/platform.h"
+
 namespace mal {
 
 enum class Severity { Info = 0, Warning = 1, Error = 2 };
@@ -46,6 +48,10 @@ struct Finding {
     std::string message;  // "ARCH is set here"
   };
   std::vector<Related> related;
+  // Dockerfile findings: the target platforms this finding breaks (or degrades), when the
+  // rule knows them; empty when it concerns every target (or the rule does not say).
+  // Image and index findings name their platform in the location instead.
+  std::vector<Platform> breaks;
 };
 
 }  // namespace mal

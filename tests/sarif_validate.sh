@@ -11,7 +11,24 @@ work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 cd "$root"
 "$bin" lint --no-config -f sarif -o "$work/demo.sarif" fixtures/demo/Dockerfile fixtures/rules || true
 "$bin" lint --no-config -f sarif -o "$work/clean.sarif" fixtures/demo/Dockerfile.fixed
-for f in demo clean; do
+# From a subdirectory: URIs relative to the repository root, the working directory beside.
+(cd fixtures && "$bin" lint --no-config -f sarif -o "$work/subdir.sarif" demo/Dockerfile || true)
+# Over GitHub's 25,000 results per run: the most severe kept, a notification says so.
+{ echo "FROM debian"; for i in $(seq 1 25010); do echo "RUN curl -O https://example.com/linux/amd64/tool$i"; done; } >"$work/Dockerfile"
+"$bin" lint --no-config --no-context -f sarif -o "$work/truncated.sarif" "$work/Dockerfile" || true
+python3 - "$work/truncated.sarif" "$work/subdir.sarif" <<'PY'
+import json, sys
+run = json.load(open(sys.argv[1]))["runs"][0]
+assert len(run["results"]) == 25000, len(run["results"])
+notes = run["invocations"][0]["toolExecutionNotifications"]
+assert any("25000 most severe of 25010" in n["message"]["text"] for n in notes), notes
+run = json.load(open(sys.argv[2]))["runs"][0]
+uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"]}
+assert uris == {"fixtures/demo/Dockerfile"}, uris
+PY
+# (The truncated file, 35 MB, is checked above but not by the Multitool: it validates it
+# cleanly with --max-file-size-in-kb, but takes 40 s of CPU to.)
+for f in demo clean subdir; do
   "$multitool" validate "$work/$f.sarif" --output "$work/$f.validation.sarif" --log ForceOverwrite --level Error Warning >/dev/null
   count=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["runs"][0]["results"]))' "$work/$f.validation.sarif")
   if [ "$count" -ne 0 ]; then

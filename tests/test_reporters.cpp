@@ -1,8 +1,10 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <random>
 #include <sstream>
 
+#include "report/report_util.h"
 #include "report/reporter.h"
 #include "rules/catalog.h"
 #include "test_support.h"
@@ -83,7 +85,7 @@ TEST_CASE("sarif: rule metadata, ruleIndex, regions, notifications", "[report][s
 TEST_CASE("github: workflow commands with escaped properties", "[report]") {
   std::ostringstream out;
   report::writeGithub(sampleReport(), out);
-  CHECK(out.str().find("::error file=dir with space/Dockerfile,line=2,col=48,endLine=2,endColumn=53,"
+  CHECK(out.str().find("::error file=dir with space/Dockerfile,line=2,endLine=2,col=48,endColumn=53,"
                        "title=MA110 arch-specific-download::downloads") == 0);
 }
 
@@ -96,4 +98,201 @@ TEST_CASE("checkstyle and gitlab are well-formed", "[report]") {
   CHECK(doc[0]["check_name"] == "MA110");
   CHECK(doc[0]["location"]["lines"]["begin"] == 2);
   CHECK(doc[0]["fingerprint"].get<std::string>().size() == 64);
+}
+
+namespace {
+
+report::Report lintReport(const std::string& path, const std::string& dockerfile) {
+  report::Report r;
+  r.rules = rules::allRules();
+  rules::LintSettings settings;
+  settings.platforms = {*parsePlatform("linux/amd64"), *parsePlatform("linux/arm64"), *parsePlatform("linux/arm/v7")};
+  for (const auto& p : settings.platforms) r.targetPlatforms.push_back(p.str());
+  r.inputs.push_back({path, rules::lintDockerfile(SourceText(path, dockerfile), settings), std::nullopt});
+  r.failAt = Severity::Info;
+  return r;
+}
+
+const std::string kTwoDownloads =
+    "FROM debian\n"
+    "RUN curl -fsSLO https://dl.k8s.io/v1/bin/linux/amd64/kubectl\n"
+    "RUN curl -fsSLO https://dl.k8s.io/v1/bin/linux/amd64/kubectl\n"
+    "RUN apt-get install -y libc6:arm64\n";
+
+bool validUtf8Without(const std::string& s, bool forbidControls) {
+  if (report::validUtf8(s) != s) return false;
+  for (const char c : s) {
+    if (forbidControls && static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t' && c != '\r') return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+TEST_CASE("findings carry the platforms they break, in JSON and SARIF", "[report]") {
+  const auto r = lintReport("Dockerfile", kTwoDownloads);
+  REQUIRE(r.inputs[0].findings.size() == 3);
+  CHECK(platformList(r.inputs[0].findings[0].breaks) == "linux/arm64, linux/arm/v7");
+  CHECK(platformList(r.inputs[0].findings[2].breaks) == "linux/amd64, linux/arm/v7");
+  std::ostringstream json, sarif;
+  report::writeJson(r, json);
+  report::writeSarif(r, sarif);
+  CHECK(nlohmann::json::parse(json.str())["findings"][0]["breaks"] == nlohmann::json({"linux/arm64", "linux/arm/v7"}));
+  CHECK(nlohmann::json::parse(json.str())["targetPlatforms"].size() == 3);
+  const auto run = nlohmann::json::parse(sarif.str())["runs"][0];
+  CHECK(run["results"][2]["properties"]["breaks"] == nlohmann::json({"linux/amd64", "linux/arm/v7"}));
+  CHECK(run["automationDetails"]["id"] == "multiarch-lint/lint/");
+  CHECK(run["results"][0]["locations"][0]["physicalLocation"]["region"]["snippet"]["text"] == "amd64");
+  const int index = run["results"][0]["ruleIndex"];
+  CHECK(run["tool"]["driver"]["rules"][index]["properties"]["precision"] == "high");
+  CHECK(run["tool"]["driver"]["rules"][index]["properties"]["problem.severity"] == "error");
+}
+
+TEST_CASE("fingerprints survive a line inserted above, and tell equal findings apart", "[report]") {
+  const auto before = lintReport("Dockerfile", kTwoDownloads);
+  const auto after = lintReport("Dockerfile", "# a comment\n" + kTwoDownloads);
+  const auto a = report::fingerprints(before, before.inputs[0]);
+  const auto b = report::fingerprints(after, after.inputs[0]);
+  CHECK(after.inputs[0].findings[0].location.line == before.inputs[0].findings[0].location.line + 1);
+  CHECK(a == b);
+  CHECK(a[0] != a[1]);  // the same download twice: two findings, two fingerprints
+  std::ostringstream g1, g2, s1, s2;
+  report::writeGitlab(before, g1);
+  report::writeGitlab(after, g2);
+  for (size_t i = 0; i < 3; ++i) CHECK(nlohmann::json::parse(g1.str())[i]["fingerprint"] == nlohmann::json::parse(g2.str())[i]["fingerprint"]);
+  report::writeSarif(before, s1);
+  report::writeSarif(after, s2);
+  CHECK(nlohmann::json::parse(s1.str())["runs"][0]["results"][1]["partialFingerprints"] ==
+        nlohmann::json::parse(s2.str())["runs"][0]["results"][1]["partialFingerprints"]);
+}
+
+TEST_CASE("paths are made relative to the repository root", "[report]") {
+  auto r = lintReport("../Dockerfile", kTwoDownloads);
+  r.workingDirectory = "/repo/sub";
+  r.rootDirectory = "/repo";
+  CHECK(report::repoPath(r, "../Dockerfile") == "Dockerfile");
+  CHECK(report::repoPath(r, "./x/Dockerfile") == "sub/x/Dockerfile");
+  CHECK(report::repoPath(r, "/elsewhere/Dockerfile") == "/elsewhere/Dockerfile");
+  CHECK(report::repoPath(r, "-", "Dockerfile") == "Dockerfile");
+  r.references.insert("ghcr.io/org/app:1");
+  CHECK(report::repoPath(r, "ghcr.io/org/app:1") == "ghcr.io/org/app:1");
+  std::ostringstream sarif;
+  report::writeSarif(r, sarif);
+  const auto run = nlohmann::json::parse(sarif.str())["runs"][0];
+  CHECK(run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "Dockerfile");
+  CHECK(run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == "file:///repo/");
+  CHECK(run["invocations"][0]["workingDirectory"]["uri"] == "file:///repo/sub/");
+}
+
+TEST_CASE("github: most severe first, ten annotations per level, then one summary line", "[report]") {
+  std::string dockerfile = "FROM debian\n";
+  for (int i = 0; i < 12; ++i) dockerfile += "RUN curl -O https://example.com/linux/amd64/tool" + std::to_string(i) + "\n";
+  for (int i = 0; i < 3; ++i) dockerfile += "RUN gcc -march=native -o a" + std::to_string(i) + " a.c\n";
+  const auto r = lintReport("Dockerfile", dockerfile);
+  std::ostringstream out;
+  report::writeGithub(r, out);
+  const std::string text = out.str();
+  size_t errors = 0, warnings = 0, plain = 0;
+  std::istringstream lines(text);
+  std::string line, last;
+  while (std::getline(lines, line)) {
+    if (line.rfind("::error ", 0) == 0) ++errors;
+    else if (line.rfind("::warning ", 0) == 0) ++warnings;
+    else if (line.rfind("Dockerfile:", 0) == 0) ++plain;
+    last = line;
+  }
+  CHECK(errors == 10);
+  CHECK(warnings == 3);
+  CHECK(plain == 2);
+  CHECK(text.find("::warning") > text.rfind("::error"));
+  CHECK(last == "multiarch-lint: 12 error(s), 3 warning(s), 0 note(s) in 1 file(s); 2 printed above without an annotation "
+                "(a runner shows 10 per level per step)");
+  std::ostringstream summary;
+  report::writeGithubStepSummary(r, summary);
+  CHECK(summary.str().find("| error | MA110 arch-specific-download | `Dockerfile:2` |") != std::string::npos);
+
+  // A summary over 1 MiB is refused: the table stops at 1,000 rows.
+  report::Report many;
+  many.rules = rules::allRules();
+  many.inputs.push_back({"Dockerfile", std::vector<Finding>(1200, r.inputs[0].findings[0]), std::nullopt});
+  std::ostringstream big;
+  report::writeGithubStepSummary(many, big);
+  CHECK(big.str().find("\n200 more finding(s) not listed here") != std::string::npos);
+  CHECK(big.str().size() < 1024 * 1024);
+}
+
+TEST_CASE("github: no column on a multi-line region", "[report]") {
+  report::Report r;
+  r.rules = rules::allRules();
+  Finding f;
+  f.ruleId = "MA141";
+  f.slug = "buildplatform-stage-builds-for-host";
+  f.severity = Severity::Error;
+  f.message = "m";
+  f.location = {"Dockerfile", 3, 5, 6, 2};
+  r.inputs.push_back({"Dockerfile", {f}, std::nullopt});
+  std::ostringstream out;
+  report::writeGithub(r, out);
+  CHECK(out.str().find("::error file=Dockerfile,line=3,endLine=6,title=") == 0);
+}
+
+TEST_CASE("gitlab: an input that could not be read is an entry", "[report]") {
+  std::ostringstream out;
+  report::writeGitlab(sampleReport(), out);
+  const auto doc = nlohmann::json::parse(out.str());
+  REQUIRE(doc.size() == 2);
+  CHECK(doc[1]["check_name"] == "multiarch-lint/input-error");
+  CHECK(doc[1]["location"]["path"] == "missing/Dockerfile");
+}
+
+TEST_CASE("checkstyle: source names the category and the rule", "[report]") {
+  std::ostringstream out;
+  report::writeCheckstyle(sampleReport(), out);
+  CHECK(out.str().find("source=\"multiarch-lint.dockerfile.MA110\"") != std::string::npos);
+  CHECK(out.str().find("source=\"multiarch-lint.input.input-error\"") != std::string::npos);
+}
+
+TEST_CASE("junit: a testsuite per input, a testcase per platform", "[report]") {
+  auto r = lintReport("Dockerfile", kTwoDownloads);
+  r.inputs.push_back({"missing/Dockerfile", {}, std::string("cannot read: No such file or directory")});
+  std::ostringstream out;
+  report::writeJunit(r, out);
+  const std::string xml = out.str();
+  CHECK(xml.find("<testsuites name=\"multiarch-lint lint\" tests=\"6\" failures=\"3\" errors=\"3\">") != std::string::npos);
+  CHECK(xml.find("<testcase classname=\"Dockerfile\" name=\"linux/arm64\">\n      <failure type=\"MA110\" "
+                 "message=\"2 finding(s) for linux/arm64") != std::string::npos);
+  CHECK(xml.find("<error type=\"input-error\"") != std::string::npos);
+}
+
+TEST_CASE("html: the matrix says what each platform gets", "[report]") {
+  const auto r = lintReport("Dockerfile", kTwoDownloads);
+  std::ostringstream out;
+  report::writeHtml(r, out);
+  const std::string html = out.str();
+  CHECK(html.find("<td data-platform=\"linux/amd64\" class=\"breaks\" data-status=\"breaks\" data-errors=\"1\"") != std::string::npos);
+  CHECK(html.find("<td data-platform=\"linux/arm64\" class=\"breaks\" data-status=\"breaks\" data-errors=\"2\"") != std::string::npos);
+  CHECK(html.find("<td data-platform=\"linux/arm/v7\" class=\"breaks\" data-status=\"breaks\" data-errors=\"3\"") != std::string::npos);
+  CHECK(html.find("<mark>amd64</mark>") != std::string::npos);
+  // Self-contained: nothing a browser would fetch.
+  for (const char* fetches : {"<script", "<link", "<img", "src=", "url(", "@import"}) CHECK(html.find(fetches) == std::string::npos);
+}
+
+TEST_CASE("junit and html: any bytes in, valid UTF-8 without control characters out", "[report][property]") {
+  std::mt19937 random(12);
+  for (int round = 0; round < 200; ++round) {
+    std::string bytes = "FROM debian\nRUN curl -O https://x/linux/amd64/";
+    const int n = static_cast<int>(random() % 40);
+    for (int i = 0; i < n; ++i) bytes += static_cast<char>(random() % 256);
+    bytes += "\n";
+    std::string path = "dir/";
+    path += static_cast<char>(0x80 + random() % 64);
+    path += "\x01Dockerfile";
+    auto r = lintReport(path, bytes);
+    r.inputs.push_back({path + "2", {}, std::string("cannot read: \xff\x02")});
+    std::ostringstream junit, html;
+    report::writeJunit(r, junit);
+    report::writeHtml(r, html);
+    REQUIRE(validUtf8Without(junit.str(), true));
+    REQUIRE(validUtf8Without(html.str(), true));
+  }
 }

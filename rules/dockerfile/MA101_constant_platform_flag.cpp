@@ -76,7 +76,8 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
                    platform.str() + " for every target, and its native output reaches the " + platformList(broken) +
                    " image" + (broken.size() > 1 ? "s" : ""),
                "use --platform=$BUILDPLATFORM for a stage that cross-compiles (with ARG TARGETOS TARGETARCH), or drop "
-               "the flag so the stage is built for each target");
+               "the flag so the stage is built for each target",
+               std::nullopt, broken);
   }
 }
 

@@ -93,7 +93,7 @@ class DownloadCheck {
       out_.report(rule_, spanOf(token.begin, token.end),
                   "downloads the " + token.platform.str() + " build ('" + token.token +
                       "' in the URL) on every platform: breaks " + platformList(broken),
-                  fixText());
+                  fixText(), std::nullopt, broken);
       return true;
     }
     if (vocab::isX86OnlyAsset(text::trim(text)) || vocab::isX86OnlyAsset(text.substr(0, text.find_last_not_of("\"'") + 1))) {
@@ -102,7 +102,7 @@ class DownloadCheck {
       if (broken.empty()) return false;
       out_.report(rule_, spanOf(0, text.size()),
                   "downloads an asset whose plain name is the linux/amd64 build: breaks " + platformList(broken),
-                  fixText());
+                  fixText(), std::nullopt, broken);
       return true;
     }
     return false;
@@ -174,7 +174,7 @@ class DownloadCheck {
                       "', where '" + token.token + "' comes from $" + variable + " (set by " +
                       text::upper(definition.command) + " on line " + std::to_string(definition.startLine) +
                       "): breaks " + platformList(broken),
-                  fixText(), {{definition.span, variable + " is set here"}});
+                  fixText(), {{definition.span, variable + " is set here"}}, broken);
       reportedAssets_.insert(assetOf(*expanded));
       return true;
     }

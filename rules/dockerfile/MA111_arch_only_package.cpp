@@ -194,7 +194,7 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
         what.push_back(lack.what);
       }
       out.report(rule, lacks.front().span, "installs " + text::join(what, "; ") + ": breaks " + platformList(broken),
-                 lacks.front().fix);
+                 lacks.front().fix, std::nullopt, broken);
     }
   }
 }

@@ -204,7 +204,7 @@ class TargetArchCheck {
     out_.report(rule_, span,
                 "'" + shown + "' builds for " + platform.str() + " on every platform: the " + platformList(broken) +
                     " image gets " + platform.architecture + " code",
-                fixFor(shown));
+                fixFor(shown), std::nullopt, broken);
   }
 
   const DockerfileContext& ctx_;

@@ -78,7 +78,7 @@ bool judgeByElf(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink&
     out.report(rule, span, message,
                "build it in a stage for $TARGETARCH, or keep one build per architecture and copy "
                "'.../${TARGETARCH}/...' (declare `ARG TARGETARCH`)",
-               Severity::Error);
+               Severity::Error, platforms);
     return true;
   }
   if (damaged) {

@@ -49,9 +49,10 @@ class FindingSink {
     Span span;
     std::string message;
   };
-  void report(const RuleInfo& rule, Span span, std::string message, std::string fix, std::vector<RelatedSpan> related);
+  void report(const RuleInfo& rule, Span span, std::string message, std::string fix, std::vector<RelatedSpan> related,
+              std::vector<Platform> breaks);
   void report(const RuleInfo& rule, Span span, std::string message, std::string fix = {},
-              std::optional<Severity> severity = std::nullopt);
+              std::optional<Severity> severity = std::nullopt, std::vector<Platform> breaks = {});
   std::vector<Finding> take() { return std::move(findings_); }
   const std::vector<Finding>& findings() const { return findings_; }
 

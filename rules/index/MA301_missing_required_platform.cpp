@@ -19,7 +19,7 @@ void check(const IndexContext& ctx, const RuleInfo& rule, IndexFindingSink& out)
     });
     if (found) continue;
     out.report(rule, nullptr, target.str() + " is not in the index" + (present.empty() ? "" : " (it has " + present + ")"),
-               "build and push " + target.str() + " too, e.g. docker buildx build --platform ... --push");
+               "build and push " + target.str() + " too, e.g. docker buildx build --platform ... --push", {target});
   }
 }
 

@@ -2,8 +2,10 @@
 
 namespace mal::rules {
 
-void IndexFindingSink::report(const RuleInfo& rule, const image::IndexEntry* entry, std::string message, std::string fix) {
+void IndexFindingSink::report(const RuleInfo& rule, const image::IndexEntry* entry, std::string message, std::string fix,
+                              std::vector<Platform> breaks) {
   Finding f = findingFor(rule, std::move(message), std::move(fix));
+  f.breaks = std::move(breaks);
   f.location.path = index_.input;
   f.location.image = index_.input;
   f.location.pointer = entry ? entry->pointer : "/manifests";

@@ -16,7 +16,9 @@ struct IndexContext {
 class IndexFindingSink {
  public:
   explicit IndexFindingSink(const image::IndexModel& index) : index_(index) {}
-  void report(const RuleInfo& rule, const image::IndexEntry* entry, std::string message, std::string fix = {});
+  // breaks: for a finding about no one entry, the target platforms it concerns.
+  void report(const RuleInfo& rule, const image::IndexEntry* entry, std::string message, std::string fix = {},
+              std::vector<Platform> breaks = {});
   std::vector<Finding> take() { return std::move(findings_); }
 
  private:
