@@ -127,6 +127,16 @@ void writeSarif(const Report& report, std::ostream& out) {
     }
   }
 
+  // lint: which platforms each file was checked for and why (SARIF has no per-artifact
+  // slot that viewers show, so it is a run property).
+  nlohmann::json targetPlatforms = nlohmann::json::array();
+  for (const auto& input : report.inputs) {
+    if (input.targets) {
+      targetPlatforms.push_back(
+          {{"path", input.path}, {"platforms", input.targets->platforms}, {"source", input.targets->source}});
+    }
+  }
+
   std::error_code ec;
   std::string cwd = std::filesystem::current_path(ec).string();
   if (cwd.empty() || cwd.back() != '/') cwd += '/';
@@ -142,6 +152,7 @@ void writeSarif(const Report& report, std::ostream& out) {
       {"columnKind", "unicodeCodePoints"},
       {"invocations", {{{"executionSuccessful", notifications.empty()}, {"toolExecutionNotifications", notifications}}}},
       {"results", results}};
+  if (!targetPlatforms.empty()) run["properties"] = {{"targetPlatforms", targetPlatforms}};
   nlohmann::json doc = {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
                         {"version", "2.1.0"},
                         {"runs", {run}}};

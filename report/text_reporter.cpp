@@ -88,6 +88,11 @@ void writeText(const Report& report, std::ostream& out, const TextOptions& optio
   for (const auto& input : report.inputs) {
     // An input analysed in part (a platform, a base image lookup failed) still shows what was found.
     if (!input.error) ++files;
+    if (input.targets && input.targets->declared) {
+      std::string list;
+      for (const auto& platform : input.targets->platforms) list += (list.empty() ? "" : ", ") + platform;
+      out << p.bold() << input.path << p.reset() << ": targets " << list << " (from " << input.targets->source << ")\n";
+    }
     for (const auto& f : input.findings) {
       ++counts[f.severity];
       const auto& loc = f.location;
