@@ -133,7 +133,7 @@ services:
       <<: *build
   web:
     build: web
-    platform: linux/arm64
+    platform: linux/arm64   # where this setup runs it, not a declaration
   worker:
     build:
       context: worker
@@ -142,7 +142,7 @@ services:
     image: postgres
 )");
   CHECK(declared(api) == "linux/amd64, linux/arm64 <- docker-compose.yml service api");
-  CHECK(declared(web) == "linux/arm64 <- docker-compose.yml service web");
+  CHECK(declared(web) == "none");
   CHECK(declared(worker) == "none");  // only an unresolved variable
 }
 
@@ -216,6 +216,19 @@ TEST_CASE("Makefile: buildx lines with make variables", "[declared]") {
                          "\tdocker buildx build --platform $(shell go env GOARCH) -f Dockerfile.dev .\n");
   CHECK(declared(file) == "linux/amd64, linux/arm64 <- Makefile");
   CHECK(declared(unresolved) == "none");
+  // One platform from an overridable default is the developer's machine; a `cd` moves the
+  // build elsewhere (here to a place that is not resolved).
+  const auto local = repo.write("cmd/local/Dockerfile", kPlain);
+  const auto moved = repo.write("Dockerfile", kPlain);
+  const auto tools = repo.write("tools/Dockerfile", kPlain);
+  repo.write("local.mk", "LOCAL_ARCH ?= linux/amd64\n"
+                         "FIXED := linux/arm64\n"
+                         "local:\n\tdocker buildx build --load --platform=$(LOCAL_ARCH) -f cmd/local/Dockerfile .\n"
+                         "other:\n\tcd $(TMP_DIR) && docker buildx build --platform linux/s390x .\n"
+                         "tools:\n\tcd tools && docker buildx build --platform $(FIXED) .\n");
+  CHECK(declared(local) == "none");
+  CHECK(declared(moved) == "none");
+  CHECK(declared(tools) == "linux/arm64 <- local.mk");
 }
 
 TEST_CASE("the file name and an architecture directory", "[declared]") {
@@ -238,8 +251,10 @@ TEST_CASE("the base images: all external bases name one architecture", "[declare
   Repo repo;
   const auto file = repo.write("Dockerfile", kPlain);
   CHECK(declared(file, "FROM arm64v8/ubuntu:22.04\n") == "linux/arm64 <- the base image arm64v8/ubuntu:22.04");
-  CHECK(declared(file, "ARG TAG=3.19-arm64\nFROM example/alpine:${TAG} AS base\nFROM base\nFROM scratch\n") ==
+  CHECK(declared(file, "ARG V=3.19\nFROM example/alpine:${V}-arm64 AS base\nFROM base\nFROM scratch\n") ==
         "linux/arm64 <- the base image example/alpine:3.19-arm64");
+  // An architecture from an ARG default is the default of a per-architecture build.
+  CHECK(declared(file, "ARG ARCH=amd64\nFROM quay.io/prometheus/busybox-linux-${ARCH}:latest\n") == "none");
   CHECK(declared(file, "FROM k8s.gcr.io/pause-amd64:3.1\nFROM --platform=$BUILDPLATFORM golang AS tools\n") ==
         "linux/amd64 <- the base image k8s.gcr.io/pause-amd64:3.1");
   CHECK(declared(file, "FROM example/x:arm32v7-1.2\n") == "linux/arm/v7 <- the base image example/x:arm32v7-1.2");

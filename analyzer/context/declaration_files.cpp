@@ -83,10 +83,18 @@ std::optional<fs::path> dockerfileOf(const fs::path& workingDirectory, const std
 // Command lines: `docker buildx build --platform X [-f F] CTX` in a workflow `run:` or a
 // Makefile recipe, after the caller substituted the variables it knows.
 
+// Marks a Makefile value assigned with `?=`: an overridable default. One platform given
+// that way (`LOCAL_ARCH ?= linux/amd64`, "set LOCAL_ARCH=linux/arm64 for arm64") is the
+// developer's machine, not what the file is meant for.
+constexpr char kOverridableBegin = '\x02';
+constexpr char kOverridableEnd = '\x03';
+
 struct BuildCommand {
   std::string platforms;
+  bool overridablePlatform = false;  // the --platform value came through a `?=` default
   std::optional<std::string> file;
   std::string context;
+  fs::path workingDirectory;  // after the script's `cd`s
 };
 
 // Shell words grouped into simple commands (split at newlines, ;, &&, ||, |, &, parentheses
@@ -151,9 +159,23 @@ bool optionTakesValue(const std::string& name) {
   return kWithValue.count(name) > 0;
 }
 
-std::vector<BuildCommand> buildCommandsIn(std::string_view script) {
+// The build commands of a script run in `directory`, following its `cd`s (a `cd` to a
+// place it cannot resolve leaves the rest of the script unread).
+std::vector<BuildCommand> buildCommandsIn(std::string_view script, fs::path directory) {
   std::vector<BuildCommand> out;
-  for (const auto& words : simpleCommands(script)) {
+  for (auto words : simpleCommands(script)) {
+    bool overridable = false;
+    for (size_t k = 0; k < words.size(); ++k) {
+      if (words[k].find(kOverridableBegin) == std::string::npos) continue;
+      if (text::startsWith(words[k], "--platform") || (k > 0 && words[k - 1] == "--platform")) overridable = true;
+      std::erase_if(words[k], [](char c) { return c == kOverridableBegin || c == kOverridableEnd; });
+    }
+    if (!words.empty() && (words[0] == "cd" || words[0] == "pushd")) {
+      const auto next = words.size() == 2 ? resolveAgainst(directory, words[1]) : std::nullopt;
+      if (!next || words[1] == "-") return out;
+      directory = *next;
+      continue;
+    }
     size_t i = 0;
     while (i < words.size() && !(baseName(words[i]) == "docker" || baseName(words[i]) == "podman")) ++i;
     if (i >= words.size()) continue;
@@ -168,6 +190,8 @@ std::vector<BuildCommand> buildCommandsIn(std::string_view script) {
     if (i < words.size() && (words[i] == "buildx" || words[i] == "image")) ++i;
     if (i >= words.size() || (words[i] != "build" && words[i] != "b")) continue;
     BuildCommand command;
+    command.overridablePlatform = overridable;
+    command.workingDirectory = directory;
     std::vector<std::string> positional;
     for (++i; i < words.size(); ++i) {
       const std::string& w = words[i];
@@ -862,8 +886,8 @@ void workflowStep(const YAML::Node& step, const WorkflowScope& jobScope, const s
   const auto directory = scalar(child(step, "working-directory"));
   const auto workingDirectory = resolveAgainst(root, directory ? scope.expand(*directory) : defaultDirectory);
   if (!workingDirectory) return;
-  for (const auto& command : buildCommandsIn(scope.expandShell(scope.expand(*run)))) {
-    addDeclaration(out, dockerfileOf(*workingDirectory, command.context, command.file, false),
+  for (const auto& command : buildCommandsIn(scope.expandShell(scope.expand(*run)), *workingDirectory)) {
+    addDeclaration(out, dockerfileOf(command.workingDirectory, command.context, command.file, false),
                    platformsIn(command.platforms), name);
   }
 }
@@ -894,6 +918,11 @@ class MakeVariables {
     if (name.empty() || name.find_first_of(" \t:$") != std::string::npos) return;
     const std::string value = text::trim(rest.substr(equals + 1));
     if (op == "?=" && values_.count(name)) return;
+    if (op == "?=") {
+      overridable_.insert(name);
+    } else if (op != "+=") {
+      overridable_.erase(name);
+    }
     if (op == "!=") {
       values_[name] = std::string(1, kUnresolved);
     } else if (op == "+=") {
@@ -932,7 +961,13 @@ class MakeVariables {
       }
       const std::string name = s.substr(i + 2, end - i - 2);
       const auto it = values_.find(name);
-      out += it != values_.end() && depth < 10 ? expand(it->second, depth + 1) : std::string(1, kUnresolved);
+      if (it == values_.end() || depth >= 10) {
+        out += kUnresolved;
+      } else if (overridable_.count(name)) {
+        out += kOverridableBegin + expand(it->second, depth + 1) + kOverridableEnd;
+      } else {
+        out += expand(it->second, depth + 1);
+      }
       i = std::min(end, s.size());
     }
     return out;
@@ -940,6 +975,7 @@ class MakeVariables {
 
  private:
   std::map<std::string, std::string> values_;
+  std::set<std::string> overridable_;  // assigned with ?=
 };
 
 }  // namespace
@@ -976,8 +1012,8 @@ std::vector<BuildDeclaration> readComposeFile(const std::string& text, const fs:
     } else {
       continue;
     }
-    // Without build.platforms, compose builds for the service's own platform.
-    if (!platforms) platforms = scalar(child(service.second, "platform"));
+    // Not the service's `platform:`: that is where a development setup runs it
+    // (compose.armv7.yaml), not what the Dockerfile is for.
     if (!platforms) continue;
     if (file) file = composeInterpolate(*file);
     addDeclaration(out, dockerfileOf(directory, composeInterpolate(context.value_or(".")), file, true),
@@ -1044,9 +1080,11 @@ std::vector<BuildDeclaration> readMakefile(const std::string& text, const fs::pa
   for (const auto& line : recipes) {
     std::string body = text::trim(line);
     while (!body.empty() && (body[0] == '@' || body[0] == '-' || body[0] == '+')) body.erase(0, 1);
-    for (const auto& command : buildCommandsIn(variables.expand(body))) {
-      addDeclaration(out, dockerfileOf(directory, command.context, command.file, false), platformsIn(command.platforms),
-                     "");
+    for (const auto& command : buildCommandsIn(variables.expand(body), directory)) {
+      auto platforms = platformsIn(command.platforms);
+      if (command.overridablePlatform && platforms.size() == 1) continue;
+      addDeclaration(out, dockerfileOf(command.workingDirectory, command.context, command.file, false),
+                     std::move(platforms), "");
     }
   }
   return out;

@@ -264,6 +264,11 @@ std::optional<DeclaredPlatforms> fromBaseImages(const fs::path& dockerfile, cons
     if (!p || (platform && !(platform->architecture == p->architecture && platform->variant == p->variant))) {
       return std::nullopt;
     }
+    // The architecture must be written in the FROM line: one that comes from an ARG default
+    // (`busybox-${OS}-${ARCH}`, ARCH=amd64) is the default of a per-architecture build.
+    if (const auto literal = platformOfImageReference(text::lower(in.args[0].value)); !literal || !(*literal == *p)) {
+      return std::nullopt;
+    }
     platform = p;
     if (std::find(images.begin(), images.end(), expansion.value) == images.end()) images.push_back(expansion.value);
   }
