@@ -193,7 +193,24 @@ jobs:
             -f images/job.Dockerfile images
       - run: docker buildx build --platform=$GPU_PLATFORM --file images/gpu.Dockerfile .
       - run: docker buildx build --platform ${{ inputs.platforms }} -f images/skipped.Dockerfile .
+  per-arch:
+    runs-on: ${{ matrix.runner }}
+    strategy:
+      matrix:
+        include:
+          - platform: linux/amd64
+            runner: ubuntu-latest
+          - platform: linux/arm64
+            runner: ubuntu-24.04-arm
+    steps:
+      - uses: docker/build-push-action@v6
+        with:
+          file: images/per-arch.Dockerfile
+          platforms: ${{ matrix.platform }}
 )");
+  // Include-only matrix: one combination per entry.
+  CHECK(declared(repo.write("images/per-arch.Dockerfile", kPlain)) ==
+        "linux/amd64, linux/arm64 <- .github/workflows/release.yml job per-arch");
   // The matrix combination that names cmd/cli adds linux/s390x; `server` has no Dockerfile here.
   CHECK(declared(cli) == "linux/amd64, linux/arm64, linux/s390x <- .github/workflows/release.yml job build");
   CHECK(declared(root) == "linux/ppc64le <- .github/workflows/release.yml job build");

@@ -765,11 +765,15 @@ std::vector<MatrixCombination> matrixCombinations(const YAML::Node& matrix) {
       std::erase_if(combinations, [&](const MatrixCombination& c) { return matches(c, entry, false); });
     }
   }
+  // An include extends the original combinations it does not contradict, else it is a
+  // combination of its own; combinations made by includes are not extended by later ones.
+  const size_t original = combinations.size();
   if (const YAML::Node include = child(matrix, "include"); include.IsSequence()) {
     for (const auto& entry : include) {
       if (!entry.IsMap() || combinations.size() >= kMaxCombinations) continue;
       bool extended = false;
-      for (auto& c : combinations) {
+      for (size_t k = 0; k < original; ++k) {
+        auto& c = combinations[k];
         if (!matches(c, entry, true)) continue;
         for (const auto& kv : entry) {
           if (kv.first.IsScalar()) setEntry(c, kv.first.Scalar(), kv.second);
