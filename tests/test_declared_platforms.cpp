@@ -208,6 +208,47 @@ jobs:
           file: images/per-arch.Dockerfile
           platforms: ${{ matrix.platform }}
 )");
+  // A reusable workflow, with the inputs its caller passes (and its own defaults).
+  repo.write(".github/workflows/call.yml", R"(
+jobs:
+  images:
+    strategy:
+      matrix:
+        include:
+          - dockerfile: images/reused.Dockerfile
+            platforms: linux/amd64,linux/arm64
+    uses: ./.github/workflows/build-image.yml
+    with:
+      dockerfile: ${{ matrix.dockerfile }}
+      platforms: ${{ matrix.platforms }}
+  defaults:
+    uses: ./.github/workflows/build-image.yml
+    with:
+      dockerfile: images/defaulted.Dockerfile
+  remote:
+    uses: octo/workflows/.github/workflows/build.yml@v1
+    with:
+      dockerfile: images/remote.Dockerfile
+)");
+  repo.write(".github/workflows/build-image.yml", R"(
+on:
+  workflow_call:
+    inputs:
+      dockerfile: {type: string}
+      platforms: {type: string, default: linux/riscv64}
+jobs:
+  build:
+    steps:
+      - uses: docker/build-push-action@v6
+        with:
+          file: ${{ inputs.dockerfile }}
+          platforms: ${{ inputs.platforms }}
+)");
+  CHECK(declared(repo.write("images/reused.Dockerfile", kPlain)) ==
+        "linux/amd64, linux/arm64 <- .github/workflows/call.yml job images");
+  CHECK(declared(repo.write("images/defaulted.Dockerfile", kPlain)) ==
+        "linux/riscv64 <- .github/workflows/call.yml job defaults");
+  CHECK(declared(repo.write("images/remote.Dockerfile", kPlain)) == "none");
   // Include-only matrix: one combination per entry.
   CHECK(declared(repo.write("images/per-arch.Dockerfile", kPlain)) ==
         "linux/amd64, linux/arm64 <- .github/workflows/release.yml job per-arch");
@@ -312,6 +353,8 @@ TEST_CASE("malformed declaration files are ignored, never fatal", "[declared]") 
   repo.write(".github/workflows/b.yml", "jobs:\n  x:\n    strategy:\n      matrix: ${{ fromJson(needs.a.outputs.m) }}\n"
                                         "    steps: {uses: docker/build-push-action@v6}\n");
   repo.write(".github/workflows/c.yml", std::string(200, '[') + "\n");
+  repo.write(".github/workflows/loop.yml", "jobs:\n  again:\n    uses: ./.github/workflows/loop.yml\n"
+                                           "  up:\n    uses: ./../../etc/passwd\n");
   repo.write("Makefile", "$(((((\n\tdocker buildx build --platform\n\tdocker build -f\n");
   CHECK(declared(file) == "linux/arm64 <- the file name");
   // Deeply nested YAML and HCL do not exhaust the stack.

@@ -795,8 +795,9 @@ std::vector<MatrixCombination> matrixCombinations(const YAML::Node& matrix) {
 
 class WorkflowScope {
  public:
-  WorkflowScope(const MatrixCombination& matrix, std::map<std::string, std::string> env)
-      : matrix_(matrix), env_(std::move(env)) {}
+  WorkflowScope(const MatrixCombination& matrix, std::map<std::string, std::string> env,
+                const std::map<std::string, std::string>& inputs)
+      : matrix_(matrix), env_(std::move(env)), inputs_(inputs) {}
 
   void addEnv(const YAML::Node& env) {
     if (!env.IsMap()) return;
@@ -850,6 +851,10 @@ class WorkflowScope {
  private:
   std::string evaluate(const std::string& expression) const {
     if (expression == "github.workspace") return ".";
+    if (text::startsWith(expression, "inputs.")) {
+      const auto it = inputs_.find(expression.substr(7));
+      if (it != inputs_.end()) return it->second;
+    }
     if (text::startsWith(expression, "env.")) {
       const auto it = env_.find(expression.substr(4));
       if (it != env_.end()) return it->second;
@@ -866,6 +871,7 @@ class WorkflowScope {
 
   const MatrixCombination& matrix_;
   std::map<std::string, std::string> env_;
+  const std::map<std::string, std::string>& inputs_;  // a reusable workflow's, from its caller and defaults
 };
 
 void workflowStep(const YAML::Node& step, const WorkflowScope& jobScope, const std::string& defaultDirectory,
@@ -1026,29 +1032,77 @@ std::vector<BuildDeclaration> readComposeFile(const std::string& text, const fs:
   return out;
 }
 
-std::vector<BuildDeclaration> readWorkflow(const std::string& text, const fs::path& root) {
+namespace {
+
+struct WorkflowReader {
+  const fs::path& root;
+  const WorkflowLoader& load;
+  std::map<std::string, std::optional<YAML::Node>> called;  // reusable workflows parsed once
   std::vector<BuildDeclaration> out;
-  const auto doc = loadYaml(text);
-  if (!doc) return out;
-  const YAML::Node jobs = child(*doc, "jobs");
-  if (!jobs.IsMap()) return out;
-  const MatrixCombination none;
-  WorkflowScope workflowScope(none, {});
-  workflowScope.addEnv(child(*doc, "env"));
-  const auto workflowDirectory = scalar(child(child(child(*doc, "defaults"), "run"), "working-directory"));
-  for (const auto& job : jobs) {
-    if (!job.first.IsScalar()) continue;
-    const YAML::Node steps = child(job.second, "steps");
-    if (!steps.IsSequence()) continue;
-    const auto jobDirectory = scalar(child(child(child(job.second, "defaults"), "run"), "working-directory"));
-    for (const auto& combination : matrixCombinations(child(child(job.second, "strategy"), "matrix"))) {
-      WorkflowScope jobScope(combination, workflowScope.env());
-      jobScope.addEnv(child(job.second, "env"));
-      const std::string directory = jobScope.expand(jobDirectory.value_or(workflowDirectory.value_or(".")));
-      for (const auto& step : steps) workflowStep(step, jobScope, directory, root, "job " + job.first.Scalar(), out);
+
+  // A workflow's jobs; `inputs` are what its caller passed (with the declared defaults
+  // added), `name` what its declarations are called.
+  void jobs(const YAML::Node& doc, std::map<std::string, std::string> inputs, const std::string& callerName, int depth) {
+    const YAML::Node jobs = child(doc, "jobs");
+    if (!jobs.IsMap()) return;
+    const YAML::Node declaredInputs = child(child(child(doc, "on"), "workflow_call"), "inputs");
+    if (declaredInputs.IsMap()) {
+      for (const auto& input : declaredInputs) {
+        const auto value = scalar(child(input.second, "default"));
+        if (input.first.IsScalar() && value && !inputs.count(input.first.Scalar())) inputs[input.first.Scalar()] = *value;
+      }
+    }
+    const MatrixCombination none;
+    WorkflowScope workflowScope(none, {}, inputs);
+    workflowScope.addEnv(child(doc, "env"));
+    const auto workflowDirectory = scalar(child(child(child(doc, "defaults"), "run"), "working-directory"));
+    for (const auto& job : jobs) {
+      if (!job.first.IsScalar()) continue;
+      const std::string name = callerName.empty() ? "job " + job.first.Scalar() : callerName;
+      const YAML::Node steps = child(job.second, "steps");
+      const auto uses = scalar(child(job.second, "uses"));
+      if (!steps.IsSequence() && !uses) continue;
+      const auto jobDirectory = scalar(child(child(child(job.second, "defaults"), "run"), "working-directory"));
+      for (const auto& combination : matrixCombinations(child(child(job.second, "strategy"), "matrix"))) {
+        WorkflowScope jobScope(combination, workflowScope.env(), inputs);
+        jobScope.addEnv(child(job.second, "env"));
+        if (uses) {
+          callWorkflow(*uses, child(job.second, "with"), jobScope, name, depth);
+          continue;
+        }
+        const std::string directory = jobScope.expand(jobDirectory.value_or(workflowDirectory.value_or(".")));
+        for (const auto& step : steps) workflowStep(step, jobScope, directory, root, name, out);
+      }
     }
   }
-  return out;
+
+  // `uses: ./.github/workflows/build.yml` with `with:` inputs; remote workflows are not read.
+  void callWorkflow(const std::string& uses, const YAML::Node& with, const WorkflowScope& scope, const std::string& name,
+                    int depth) {
+    if (!text::startsWith(uses, "./") || depth >= 3 || !load) return;
+    auto [it, added] = called.try_emplace(uses);
+    if (added) {
+      if (const auto text = load(uses.substr(2))) it->second = loadYaml(*text);
+    }
+    if (!it->second) return;
+    std::map<std::string, std::string> inputs;
+    if (with.IsMap()) {
+      for (const auto& kv : with) {
+        if (kv.first.IsScalar() && kv.second.IsScalar()) inputs[kv.first.Scalar()] = scope.expand(kv.second.Scalar());
+      }
+    }
+    jobs(*it->second, std::move(inputs), name, depth + 1);
+  }
+};
+
+}  // namespace
+
+std::vector<BuildDeclaration> readWorkflow(const std::string& text, const fs::path& root, const WorkflowLoader& load) {
+  const auto doc = loadYaml(text);
+  if (!doc) return {};
+  WorkflowReader reader{root, load, {}, {}};
+  reader.jobs(*doc, {}, "", 0);
+  return std::move(reader.out);
 }
 
 std::vector<BuildDeclaration> readMakefile(const std::string& text, const fs::path& directory) {

@@ -149,7 +149,12 @@ struct Search {
       return text::endsWith(name, ".yml") || text::endsWith(name, ".yaml");
     });
     // A workflow's paths are relative to the checkout: the repository root.
-    return perFile(files, "workflow", [&](const std::string& text, const fs::path&) { return readWorkflow(text, root); });
+    const WorkflowLoader load = [&](const std::string& path) -> std::optional<std::string> {
+      const fs::path file = (root / path).lexically_normal();
+      if (!isWithin(file, root)) return std::nullopt;
+      return readDeclarationFile(file, root);
+    };
+    return perFile(files, "workflow", [&](const std::string& text, const fs::path&) { return readWorkflow(text, root, load); });
   }
 
   std::optional<DeclaredPlatforms> makefiles() const {

@@ -68,7 +68,11 @@ std::optional<Platform> platformOfImageReference(const std::string& image);
 std::vector<BuildDeclaration> readBakeFiles(const std::vector<std::pair<std::string, std::string>>& namedTexts,
                                             const std::filesystem::path& directory);
 std::vector<BuildDeclaration> readComposeFile(const std::string& text, const std::filesystem::path& directory);
-std::vector<BuildDeclaration> readWorkflow(const std::string& text, const std::filesystem::path& root);
+// Reads a reusable workflow a job calls (`uses: ./.github/workflows/build.yml`), by its path
+// relative to the repository root; nullopt when it cannot.
+using WorkflowLoader = std::function<std::optional<std::string>(const std::string& path)>;
+std::vector<BuildDeclaration> readWorkflow(const std::string& text, const std::filesystem::path& root,
+                                           const WorkflowLoader& load = {});
 std::vector<BuildDeclaration> readMakefile(const std::string& text, const std::filesystem::path& directory);
 
 }  // namespace mal::context
