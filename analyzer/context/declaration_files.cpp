@@ -1036,9 +1036,22 @@ namespace {
 
 struct WorkflowReader {
   const fs::path& root;
-  const WorkflowLoader& load;
-  std::map<std::string, std::optional<YAML::Node>> called;  // reusable workflows parsed once
+  std::map<std::string, const std::string*> texts;           // by path from the root
+  std::map<std::string, std::optional<YAML::Node>> parsed;  // each workflow parsed once, called or not
   std::vector<BuildDeclaration> out;
+
+  const std::optional<YAML::Node>& document(const std::string& path) {
+    auto [it, added] = parsed.try_emplace(path);
+    const auto text = texts.find(path);
+    // Parsing YAML is most of the cost: a workflow that neither builds nor calls a local
+    // workflow declares nothing.
+    if (added && text != texts.end() &&
+        (text->second->find("docker") != std::string::npos || text->second->find("podman") != std::string::npos ||
+         text->second->find("./.github/workflows/") != std::string::npos)) {
+      it->second = loadYaml(*text->second);
+    }
+    return it->second;
+  }
 
   // A workflow's jobs; `inputs` are what its caller passed (with the declared defaults
   // added), `name` what its declarations are called.
@@ -1079,29 +1092,30 @@ struct WorkflowReader {
   // `uses: ./.github/workflows/build.yml` with `with:` inputs; remote workflows are not read.
   void callWorkflow(const std::string& uses, const YAML::Node& with, const WorkflowScope& scope, const std::string& name,
                     int depth) {
-    if (!text::startsWith(uses, "./") || depth >= 3 || !load) return;
-    auto [it, added] = called.try_emplace(uses);
-    if (added) {
-      if (const auto text = load(uses.substr(2))) it->second = loadYaml(*text);
-    }
-    if (!it->second) return;
+    if (!text::startsWith(uses, "./") || depth >= 3) return;
+    const auto& doc = document(fs::path(uses.substr(2)).lexically_normal().string());
+    if (!doc) return;
     std::map<std::string, std::string> inputs;
     if (with.IsMap()) {
       for (const auto& kv : with) {
         if (kv.first.IsScalar() && kv.second.IsScalar()) inputs[kv.first.Scalar()] = scope.expand(kv.second.Scalar());
       }
     }
-    jobs(*it->second, std::move(inputs), name, depth + 1);
+    jobs(*doc, std::move(inputs), name, depth + 1);
   }
 };
 
 }  // namespace
 
-std::vector<BuildDeclaration> readWorkflow(const std::string& text, const fs::path& root, const WorkflowLoader& load) {
-  const auto doc = loadYaml(text);
-  if (!doc) return {};
-  WorkflowReader reader{root, load, {}, {}};
-  reader.jobs(*doc, {}, "", 0);
+std::vector<BuildDeclaration> readWorkflows(const std::vector<std::pair<std::string, std::string>>& namedTexts,
+                                            const fs::path& root) {
+  WorkflowReader reader{root, {}, {}, {}};
+  for (const auto& [name, text] : namedTexts) reader.texts[name] = &text;
+  for (const auto& [name, text] : namedTexts) {
+    const size_t before = reader.out.size();
+    if (const auto& doc = reader.document(name)) reader.jobs(*doc, {}, "", 0);
+    for (size_t i = before; i < reader.out.size(); ++i) reader.out[i].name = name + " " + reader.out[i].name;
+  }
   return std::move(reader.out);
 }
 

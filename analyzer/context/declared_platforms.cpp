@@ -145,16 +145,18 @@ struct Search {
   }
 
   std::optional<DeclaredPlatforms> workflows() const {
-    const auto files = filesNamed(root / ".github" / "workflows", [](const std::string& name) {
-      return text::endsWith(name, ".yml") || text::endsWith(name, ".yaml");
+    const fs::path directory = root / ".github" / "workflows";
+    const auto& declarations = cache.declarations(directory.string() + "\n(workflows)", [&] {
+      std::vector<std::pair<std::string, std::string>> texts;
+      for (const auto& file : filesNamed(directory, [](const std::string& name) {
+             return text::endsWith(name, ".yml") || text::endsWith(name, ".yaml");
+           })) {
+        if (auto text = readDeclarationFile(file, root)) texts.emplace_back(displayPath(file, root), std::move(*text));
+      }
+      // A workflow's paths are relative to the checkout: the repository root.
+      return readWorkflows(texts, root);
     });
-    // A workflow's paths are relative to the checkout: the repository root.
-    const WorkflowLoader load = [&](const std::string& path) -> std::optional<std::string> {
-      const fs::path file = (root / path).lexically_normal();
-      if (!isWithin(file, root)) return std::nullopt;
-      return readDeclarationFile(file, root);
-    };
-    return perFile(files, "workflow", [&](const std::string& text, const fs::path&) { return readWorkflow(text, root, load); });
+    return matching(declarations);
   }
 
   std::optional<DeclaredPlatforms> makefiles() const {

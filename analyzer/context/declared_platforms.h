@@ -64,15 +64,15 @@ std::optional<Platform> platformOfImageReference(const std::string& image);
 
 // The parsers behind the declaration sources (declaration_files.cpp). Every path they
 // return is resolved against `directory` (the bake/compose file's, the Makefile's, the
-// repository root for a workflow). Malformed input gives no declarations, never an error.
+// repository root for workflows). Malformed input gives no declarations, never an error.
 std::vector<BuildDeclaration> readBakeFiles(const std::vector<std::pair<std::string, std::string>>& namedTexts,
                                             const std::filesystem::path& directory);
 std::vector<BuildDeclaration> readComposeFile(const std::string& text, const std::filesystem::path& directory);
-// Reads a reusable workflow a job calls (`uses: ./.github/workflows/build.yml`), by its path
-// relative to the repository root; nullopt when it cannot.
-using WorkflowLoader = std::function<std::optional<std::string>(const std::string& path)>;
-std::vector<BuildDeclaration> readWorkflow(const std::string& text, const std::filesystem::path& root,
-                                           const WorkflowLoader& load = {});
+// The workflows of .github/workflows, named by their path from the root: read together, so
+// that a job calling a local reusable workflow (`uses: ./.github/workflows/build.yml`)
+// finds it, and each file is parsed once.
+std::vector<BuildDeclaration> readWorkflows(const std::vector<std::pair<std::string, std::string>>& namedTexts,
+                                            const std::filesystem::path& root);
 std::vector<BuildDeclaration> readMakefile(const std::string& text, const std::filesystem::path& directory);
 
 }  // namespace mal::context
