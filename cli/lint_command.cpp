@@ -5,6 +5,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "analyzer/context/declared_platforms.h"
 #include "analyzer/text_util.h"
 #include "cli/commands.h"
 #include "cli/config.h"
@@ -115,6 +116,14 @@ int runLint(const LintOptions& options, Streams streams) {
                      options.resolveTtlSeconds.value_or(config.resolveTtlSeconds.value_or(24 * 3600)));
   }
 
+  // Which platforms each file is checked for: --platform, else the configuration, else what
+  // the project declares for that file (bake, compose, workflows, Makefile, its name, its
+  // base images), else the default.
+  const bool platformsGiven = !options.platforms.empty() || config.platforms.has_value();
+  const std::string givenSource = !options.platforms.empty() ? "--platform" : config.platforms ? "the configuration" : "the default";
+  const std::vector<Platform> givenPlatforms = settings.platforms;
+  context::DeclarationCache declarationFiles;  // each bake, compose, workflow file read once per run
+
   // Analyse every input; one that cannot be read does not stop the others.
   report::Report result;
   result.rules = rules::allRules();
@@ -129,6 +138,16 @@ int runLint(const LintOptions& options, Streams streams) {
       result.inputs.push_back({path, {}, "cannot read: " + error});
       continue;
     }
+    report::InputResult::Targets targets{{}, givenSource, false};
+    settings.platforms = givenPlatforms;
+    if (!platformsGiven && path != "-") {
+      if (auto declared = context::findDeclaredPlatforms(path, bytes, declarationFiles)) {
+        settings.platforms = declared->platforms;
+        targets.source = declared->source;
+        targets.declared = true;
+      }
+    }
+    for (const auto& platform : settings.platforms) targets.platforms.push_back(platform.str());
     const SourceText source(path, std::move(bytes));
     // The build context: --context, else the Dockerfile's directory (none for stdin).
     std::optional<rules::ContextSource> context;
@@ -143,6 +162,7 @@ int runLint(const LintOptions& options, Streams streams) {
     result.inputs.push_back({path, std::move(findings), lookupErrors.empty()
                                                             ? std::nullopt
                                                             : std::optional(text::join(lookupErrors, "; "))});
+    result.inputs.back().targets = std::move(targets);
   }
 
   if (client) result.registry = registryCounts(*client);

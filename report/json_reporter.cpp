@@ -55,6 +55,10 @@ void writeJson(const Report& report, std::ostream& out) {
     inputs.push_back({{"path", input.path}, {"analysed", !input.error.has_value()}});
     if (input.attestations > 0) inputs.back()["attestationsSkipped"] = input.attestations;
     if (!input.digest.empty()) inputs.back()["digest"] = input.digest;
+    if (input.targets) {
+      inputs.back()["platforms"] = input.targets->platforms;
+      inputs.back()["platformsSource"] = input.targets->source;
+    }
     if (input.layersRead + input.layersFromCache > 0) {
       inputs.back()["layersRead"] = input.layersRead;
       inputs.back()["layersFromCache"] = input.layersFromCache;

@@ -22,6 +22,14 @@ struct InputResult {
   size_t layersRead = 0;              // scan: layers decompressed and walked
   size_t layersFromCache = 0;         // scan: layers taken from the cache
   std::string digest;                 // manifest: the digest of the index (or lone manifest), when it has one
+  // lint: the platforms the file was checked for, and where they came from: "--platform",
+  // "the configuration", "the default", or a declaration ("docker-bake.hcl target \"app\"").
+  struct Targets {
+    std::vector<std::string> platforms;
+    std::string source;
+    bool declared = false;  // read from the project's files (the text report names them)
+  };
+  std::optional<Targets> targets;
 };
 
 // Per scanned platform: what was read (the text reporter's summary, the JSON `images`).

@@ -191,6 +191,15 @@ void writeSarif(const Report& report, std::ostream& out) {
   size_t keep = std::min(total, kMaxResults);
   if (keep < total) std::stable_sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) { return a.severity > b.severity; });
 
+  // lint: which platforms each file was checked for and why (SARIF has no per-artifact
+  // slot that viewers show, so it is a run property).
+  nlohmann::json targetPlatforms = nlohmann::json::array();
+  for (const auto& input : report.inputs) {
+    if (input.targets) {
+      targetPlatforms.push_back(
+          {{"path", input.path}, {"platforms", input.targets->platforms}, {"source", input.targets->source}});
+    }
+  }
   const std::string root = report.rootDirectory.empty() ? report.workingDirectory : report.rootDirectory;
   auto document = [&](size_t count) {
     nlohmann::json results = nlohmann::json::array();
@@ -219,6 +228,7 @@ void writeSarif(const Report& report, std::ostream& out) {
         {"invocations", {invocation}},
         {"results", results}};
     if (!root.empty()) run["originalUriBaseIds"] = {{"%SRCROOT%", {{"uri", directoryUri(root)}}}};
+    if (!targetPlatforms.empty()) run["properties"] = {{"targetPlatforms", targetPlatforms}};
     nlohmann::json doc = {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"}, {"version", "2.1.0"}, {"runs", {run}}};
     return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
   };

@@ -125,6 +125,11 @@ void writeText(const Report& report, std::ostream& out, const TextOptions& optio
       out << p.bold() << "== " << input.path << p.reset() << " (" << input.findings.size()
           << (input.findings.size() == 1 ? " finding" : " findings") << ")\n";
     }
+    if (input.targets && input.targets->declared) {
+      std::string list;
+      for (const auto& platform : input.targets->platforms) list += (list.empty() ? "" : ", ") + platform;
+      out << p.bold() << input.path << p.reset() << ": targets " << list << " (from " << input.targets->source << ")\n";
+    }
     for (const auto& f : input.findings) {
       ++counts[f.severity];
       auto& rule = byRule[f.ruleId];

@@ -1,0 +1,1165 @@
+// The parsers of the files where projects say which platforms they build: bake (HCL and
+// JSON), compose, GitHub workflows and Makefiles. They are forgiving: what they cannot
+// read (a function call, an expression they do not evaluate, a malformed file) names no
+// platform, and never an error. Hand scanners only: this is untrusted text.
+#include <nlohmann/json.hpp>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cctype>
+#include <functional>
+#include <set>
+
+#include "analyzer/context/declared_platforms.h"
+#include "analyzer/text_util.h"
+
+namespace fs = std::filesystem;
+
+namespace mal::context {
+namespace {
+
+// Stands for a value that could not be resolved (`$(shell ...)`, `${{ inputs.x }}`); a path
+// or platform holding it is not used.
+constexpr char kUnresolved = '\x01';
+
+bool isResolved(std::string_view s) {
+  return s.find(kUnresolved) == std::string_view::npos && s.find('$') == std::string_view::npos;
+}
+
+// "linux/amd64,linux/arm64" or one per line: what buildx's --platform and the actions take.
+// Only Linux platforms: a `darwin/arm64` or `windows/amd64` entry of a cross-compiling
+// target builds binaries, not a Linux image these rules check.
+std::vector<Platform> platformsIn(std::string_view list) {
+  std::vector<Platform> out;
+  std::string item;
+  auto flush = [&] {
+    if (!item.empty() && isResolved(item)) {
+      const auto p = parsePlatform(item);
+      if (p && p->os == "linux" && std::find(out.begin(), out.end(), *p) == out.end()) out.push_back(*p);
+    }
+    item.clear();
+  };
+  for (const char c : list) {
+    if (c == ',' || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '"' || c == '\'') {
+      flush();
+    } else {
+      item += c;
+    }
+  }
+  flush();
+  return out;
+}
+
+bool isRemote(std::string_view location) {
+  return location.find("://") != std::string_view::npos || text::startsWith(location, "git@") ||
+         text::startsWith(location, "github.com/") || text::startsWith(location, "target:") ||
+         text::startsWith(location, "docker-image:") || text::startsWith(location, "oci-layout:");
+}
+
+// `path` against `base` (paths in these files are relative to where the tool runs).
+std::optional<fs::path> resolveAgainst(const fs::path& base, const std::string& path) {
+  if (!isResolved(path) || isRemote(path)) return std::nullopt;
+  const fs::path p(path);
+  return (p.is_absolute() ? p : base / p).lexically_normal();
+}
+
+// The Dockerfile a build uses: `file` relative to `fileBase` (bake and compose: the context;
+// the CLI and build-push-action: the working directory), else <context>/Dockerfile.
+std::optional<fs::path> dockerfileOf(const fs::path& workingDirectory, const std::string& context,
+                                     const std::optional<std::string>& file, bool fileRelativeToContext) {
+  const auto contextPath = resolveAgainst(workingDirectory, context.empty() ? "." : context);
+  if (!file || file->empty()) {
+    if (!contextPath) return std::nullopt;
+    return *contextPath / "Dockerfile";
+  }
+  if (fileRelativeToContext) {
+    if (!contextPath && !fs::path(*file).is_absolute()) return std::nullopt;
+    return resolveAgainst(contextPath ? *contextPath : workingDirectory, *file);
+  }
+  return resolveAgainst(workingDirectory, *file);
+}
+
+// ---------------------------------------------------------------------------------------
+// Command lines: `docker buildx build --platform X [-f F] CTX` in a workflow `run:` or a
+// Makefile recipe, after the caller substituted the variables it knows.
+
+// Marks a Makefile value assigned with `?=`: an overridable default. One platform given
+// that way (`LOCAL_ARCH ?= linux/amd64`, "set LOCAL_ARCH=linux/arm64 for arm64") is the
+// developer's machine, not what the file is meant for.
+constexpr char kOverridableBegin = '\x02';
+constexpr char kOverridableEnd = '\x03';
+
+struct BuildCommand {
+  std::string platforms;
+  bool overridablePlatform = false;  // the --platform value came through a `?=` default
+  std::optional<std::string> file;
+  std::string context;
+  fs::path workingDirectory;  // after the script's `cd`s
+};
+
+// Shell words grouped into simple commands (split at newlines, ;, &&, ||, |, &, parentheses
+// and backquotes), quotes removed. Enough to find a build command; not a shell parser.
+std::vector<std::vector<std::string>> simpleCommands(std::string_view script) {
+  std::vector<std::vector<std::string>> commands(1);
+  std::string word;
+  bool inWord = false;
+  auto endWord = [&] {
+    if (inWord) commands.back().push_back(word);
+    word.clear();
+    inWord = false;
+  };
+  auto endCommand = [&] {
+    endWord();
+    if (!commands.back().empty()) commands.emplace_back();
+  };
+  for (size_t i = 0; i < script.size(); ++i) {
+    const char c = script[i];
+    if (c == '\\' && i + 1 < script.size()) {
+      if (script[i + 1] == '\n') {
+        ++i;  // a continuation line
+        continue;
+      }
+      word += script[++i];
+      inWord = true;
+    } else if (c == '\'' || c == '"') {
+      const size_t close = script.find(c, i + 1);
+      const size_t end = close == std::string_view::npos ? script.size() : close;
+      word.append(script.substr(i + 1, end - i - 1));
+      inWord = true;
+      i = end;
+    } else if (c == '#' && !inWord) {
+      while (i + 1 < script.size() && script[i + 1] != '\n') ++i;
+    } else if (c == ' ' || c == '\t' || c == '\r') {
+      endWord();
+    } else if (c == '\n' || c == ';' || c == '&' || c == '|' || c == '(' || c == ')' || c == '`') {
+      endCommand();
+    } else {
+      word += c;
+      inWord = true;
+    }
+  }
+  endCommand();
+  return commands;
+}
+
+std::string baseName(const std::string& word) {
+  const size_t slash = word.rfind('/');
+  return slash == std::string::npos ? word : word.substr(slash + 1);
+}
+
+// The build options that take a value (docker buildx build --help); the rest are switches.
+bool optionTakesValue(const std::string& name) {
+  static const std::set<std::string> kWithValue = {
+      "-t", "--tag", "--build-arg", "--label", "--target", "--cache-from", "--cache-to", "-o", "--output",
+      "--secret", "--ssh", "--progress", "--network", "--iidfile", "--metadata-file", "--builder", "--attest",
+      "--annotation", "--add-host", "--build-context", "--shm-size", "--ulimit", "--allow", "--cgroup-parent",
+      "-m", "--memory", "--memory-swap", "--cpu-shares", "--cpuset-cpus", "--isolation", "--call", "--security-opt",
+      "--platform", "-f", "--file", "--squash-all", "--jobs", "--layers", "--format", "--manifest",
+      "--os", "--arch", "--variant", "--creds", "--authfile", "--cert-dir", "--sign-by"};
+  return kWithValue.count(name) > 0;
+}
+
+// The build commands of a script run in `directory`, following its `cd`s (a `cd` to a
+// place it cannot resolve leaves the rest of the script unread).
+std::vector<BuildCommand> buildCommandsIn(std::string_view script, fs::path directory) {
+  std::vector<BuildCommand> out;
+  for (auto words : simpleCommands(script)) {
+    bool overridable = false;
+    for (size_t k = 0; k < words.size(); ++k) {
+      if (words[k].find(kOverridableBegin) == std::string::npos) continue;
+      if (text::startsWith(words[k], "--platform") || (k > 0 && words[k - 1] == "--platform")) overridable = true;
+      std::erase_if(words[k], [](char c) { return c == kOverridableBegin || c == kOverridableEnd; });
+    }
+    if (!words.empty() && (words[0] == "cd" || words[0] == "pushd")) {
+      const auto next = words.size() == 2 ? resolveAgainst(directory, words[1]) : std::nullopt;
+      if (!next || words[1] == "-") return out;
+      directory = *next;
+      continue;
+    }
+    size_t i = 0;
+    while (i < words.size() && !(baseName(words[i]) == "docker" || baseName(words[i]) == "podman")) ++i;
+    if (i >= words.size()) continue;
+    // Global options of the client (`docker --context x buildx build`).
+    for (++i; i < words.size() && words[i].size() > 1 && words[i][0] == '-'; ++i) {
+      if (words[i].find('=') == std::string::npos &&
+          (words[i] == "--context" || words[i] == "-c" || words[i] == "-H" || words[i] == "--host" ||
+           words[i] == "--config" || words[i] == "-l" || words[i] == "--log-level")) {
+        ++i;
+      }
+    }
+    if (i < words.size() && (words[i] == "buildx" || words[i] == "image")) ++i;
+    if (i >= words.size() || (words[i] != "build" && words[i] != "b")) continue;
+    BuildCommand command;
+    command.overridablePlatform = overridable;
+    command.workingDirectory = directory;
+    std::vector<std::string> positional;
+    for (++i; i < words.size(); ++i) {
+      const std::string& w = words[i];
+      if (w.size() < 2 || w[0] != '-') {
+        positional.push_back(w);
+        continue;
+      }
+      const size_t equals = w.find('=');
+      const std::string name = w.substr(0, equals);
+      std::optional<std::string> value;
+      if (equals != std::string::npos) {
+        value = w.substr(equals + 1);
+      } else if (text::startsWith(w, "-f") && w.size() > 2 && w[1] == 'f') {
+        value = w.substr(2);  // -fDockerfile
+      } else if (optionTakesValue(name) && i + 1 < words.size()) {
+        value = words[++i];
+      }
+      if (!value) continue;
+      if (name == "--platform") command.platforms += (command.platforms.empty() ? "" : ",") + *value;
+      if (name == "-f" || name == "--file") command.file = *value;
+    }
+    if (command.platforms.empty() || positional.empty()) continue;
+    command.context = positional.back();
+    if (command.context == "-" && !command.file) continue;  // the Dockerfile comes from stdin
+    out.push_back(command);
+  }
+  return out;
+}
+
+void addDeclaration(std::vector<BuildDeclaration>& out, std::optional<fs::path> dockerfile,
+                    std::vector<Platform> platforms, const std::string& name) {
+  if (!dockerfile || platforms.empty()) return;
+  out.push_back({std::move(*dockerfile), std::move(platforms), name});
+}
+
+// ---------------------------------------------------------------------------------------
+// Bake, HCL: a tokenizer for blocks, attributes, strings (with `${...}` kept), heredocs and
+// lists. Anything else (function calls, operators, objects, for-expressions) is an
+// unknown value.
+
+struct HclValue {
+  enum class Kind { Unknown, String, List, Reference } kind = Kind::Unknown;
+  std::string text;             // String: the template as written; Reference: the variable name
+  std::vector<HclValue> items;  // List
+};
+
+struct HclToken {
+  enum class Kind { Identifier, String, Number, Punct, Newline, End } kind = Kind::End;
+  std::string text;
+};
+
+class HclTokenizer {
+ public:
+  explicit HclTokenizer(std::string_view input) : in_(input) {}
+
+  std::vector<HclToken> tokens() {
+    std::vector<HclToken> out;
+    while (pos_ < in_.size()) {
+      const char c = in_[pos_];
+      if (c == ' ' || c == '\t' || c == '\r') {
+        ++pos_;
+      } else if (c == '\n') {
+        out.push_back({HclToken::Kind::Newline, "\n"});
+        ++pos_;
+      } else if (c == '#' || (c == '/' && peek(1) == '/')) {
+        while (pos_ < in_.size() && in_[pos_] != '\n') ++pos_;
+      } else if (c == '/' && peek(1) == '*') {
+        const size_t close = in_.find("*/", pos_ + 2);
+        pos_ = close == std::string_view::npos ? in_.size() : close + 2;
+      } else if (c == '"') {
+        out.push_back({HclToken::Kind::String, quoted()});
+      } else if (c == '<' && peek(1) == '<' && (isIdentStart(peek(2)) || (peek(2) == '-' && isIdentStart(peek(3))))) {
+        out.push_back({HclToken::Kind::String, heredoc()});
+      } else if (isIdentStart(c)) {
+        const size_t begin = pos_;
+        while (pos_ < in_.size() && (isIdentStart(in_[pos_]) || isDigit(in_[pos_]) || in_[pos_] == '-')) ++pos_;
+        out.push_back({HclToken::Kind::Identifier, std::string(in_.substr(begin, pos_ - begin))});
+      } else if (isDigit(c)) {
+        const size_t begin = pos_;
+        while (pos_ < in_.size() && (isDigit(in_[pos_]) || in_[pos_] == '.' || in_[pos_] == 'e')) ++pos_;
+        out.push_back({HclToken::Kind::Number, std::string(in_.substr(begin, pos_ - begin))});
+      } else {
+        out.push_back({HclToken::Kind::Punct, std::string(1, c)});
+        ++pos_;
+      }
+    }
+    out.push_back({HclToken::Kind::End, ""});
+    return out;
+  }
+
+ private:
+  static bool isIdentStart(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
+  static bool isDigit(char c) { return c >= '0' && c <= '9'; }
+  char peek(size_t ahead) const { return pos_ + ahead < in_.size() ? in_[pos_ + ahead] : '\0'; }
+
+  // A quoted template: escapes decoded, `${...}` kept as written (quotes may nest in it).
+  std::string quoted() {
+    std::string out;
+    int interpolation = 0;  // depth of ${ ... }
+    for (++pos_; pos_ < in_.size(); ++pos_) {
+      const char c = in_[pos_];
+      if (c == '\n') break;  // unterminated: HCL strings are one line
+      if (interpolation == 0 && c == '"') {
+        ++pos_;
+        return out;
+      }
+      if (c == '\\' && pos_ + 1 < in_.size()) {
+        const char e = in_[++pos_];
+        out += e == 'n' ? '\n' : e == 't' ? '\t' : e;
+        continue;
+      }
+      if (c == '$' && peek(1) == '{') ++interpolation;
+      if (interpolation > 0 && c == '}') --interpolation;
+      out += c;
+    }
+    return out;
+  }
+
+  std::string heredoc() {
+    pos_ += 2;
+    if (in_[pos_] == '-') ++pos_;
+    const size_t begin = pos_;
+    while (pos_ < in_.size() && (isIdentStart(in_[pos_]) || isDigit(in_[pos_]))) ++pos_;
+    const std::string marker(in_.substr(begin, pos_ - begin));
+    while (pos_ < in_.size() && in_[pos_] != '\n') ++pos_;
+    std::string out;
+    while (pos_ < in_.size()) {
+      ++pos_;
+      const size_t end = std::min(in_.find('\n', pos_), in_.size());
+      const std::string_view line = in_.substr(pos_, end - pos_);
+      pos_ = end;
+      if (text::trim(line) == marker) break;
+      out.append(line).push_back('\n');
+    }
+    return out;
+  }
+
+  std::string_view in_;
+  size_t pos_ = 0;
+};
+
+struct HclBlock {
+  std::string type;
+  std::vector<std::string> labels;
+  std::map<std::string, HclValue> attributes;
+};
+
+class HclParser {
+ public:
+  explicit HclParser(std::vector<HclToken> tokens) : t_(std::move(tokens)) {}
+
+  // The top-level blocks (target, variable, group, ...) with their attributes; nested
+  // blocks are skipped.
+  std::vector<HclBlock> blocks() {
+    std::vector<HclBlock> out;
+    while (!at(HclToken::Kind::End)) {
+      if (at(HclToken::Kind::Identifier)) {
+        HclBlock block;
+        block.type = take().text;
+        if (isPunct("=")) {  // a top-level attribute: not a bake block
+          take();
+          expression();
+          continue;
+        }
+        while (at(HclToken::Kind::String) || at(HclToken::Kind::Identifier)) block.labels.push_back(take().text);
+        if (!isPunct("{")) continue;
+        take();
+        body(block.attributes);
+        out.push_back(std::move(block));
+      } else {
+        take();
+      }
+    }
+    return out;
+  }
+
+ private:
+  bool at(HclToken::Kind kind) const { return t_[i_].kind == kind; }
+  bool isPunct(const char* p) const { return at(HclToken::Kind::Punct) && t_[i_].text == p; }
+  const HclToken& take() { return i_ + 1 < t_.size() ? t_[i_++] : t_[i_]; }
+  void skipNewlines() {
+    while (at(HclToken::Kind::Newline)) take();
+  }
+
+  // Skips to the bracket that closes the one just taken.
+  void skipBalanced() {
+    int depth = 1;
+    while (depth > 0 && !at(HclToken::Kind::End)) {
+      if (isPunct("{") || isPunct("[") || isPunct("(")) ++depth;
+      if (isPunct("}") || isPunct("]") || isPunct(")")) --depth;
+      take();
+    }
+  }
+
+  void body(std::map<std::string, HclValue>& attributes) {
+    while (true) {
+      skipNewlines();
+      if (at(HclToken::Kind::End)) return;
+      if (isPunct("}")) {
+        take();
+        return;
+      }
+      if (!at(HclToken::Kind::Identifier)) {
+        take();
+        continue;
+      }
+      const std::string name = take().text;
+      if (isPunct("=")) {
+        take();
+        attributes[name] = expression();
+        continue;
+      }
+      while (at(HclToken::Kind::String) || at(HclToken::Kind::Identifier)) take();
+      if (isPunct("{")) {  // a nested block (matrix, ...): not read
+        take();
+        skipBalanced();
+      }
+    }
+  }
+
+  // An attribute's value up to the end of its line; Unknown when it is more than one primary.
+  HclValue expression(bool inList = false) {
+    HclValue value = primary();
+    auto atEnd = [&] {
+      return at(HclToken::Kind::End) || at(HclToken::Kind::Newline) || isPunct("}") ||
+             (inList && (isPunct(",") || isPunct("]")));
+    };
+    if (atEnd()) return value;
+    while (!atEnd()) {  // an operator expression: skip it
+      if (isPunct("{") || isPunct("[") || isPunct("(")) {
+        take();
+        skipBalanced();
+      } else {
+        take();
+      }
+    }
+    return {};
+  }
+
+  HclValue primary() {
+    if (at(HclToken::Kind::String) || at(HclToken::Kind::Number)) return {HclValue::Kind::String, take().text, {}};
+    if (isPunct("[") && depth_ >= kMaxNesting) {  // hostile nesting: skipped, not recursed into
+      take();
+      skipBalanced();
+      return {};
+    }
+    if (isPunct("[")) {
+      const NestingGuard guard(depth_);
+      take();
+      HclValue list{HclValue::Kind::List, "", {}};
+      while (true) {
+        skipNewlines();
+        if (at(HclToken::Kind::End)) return {};
+        if (isPunct("]")) {
+          take();
+          return list;
+        }
+        list.items.push_back(expression(true));
+        skipNewlines();
+        if (isPunct(",")) take();
+      }
+    }
+    if (isPunct("{") || isPunct("(")) {
+      take();
+      skipBalanced();
+      return {};
+    }
+    if (at(HclToken::Kind::Identifier)) {
+      const std::string name = take().text;
+      if (name == "true" || name == "false" || name == "null") return {HclValue::Kind::String, name, {}};
+      if (isPunct("(")) {  // a function call
+        take();
+        skipBalanced();
+        return {};
+      }
+      if (isPunct(".") || isPunct("[")) return {};  // a traversal: left to the caller to skip
+      return {HclValue::Kind::Reference, name, {}};
+    }
+    take();
+    return {};
+  }
+
+  static constexpr int kMaxNesting = 32;
+  struct NestingGuard {
+    int& depth;
+    explicit NestingGuard(int& d) : depth(++d) {}
+    ~NestingGuard() { --depth; }
+  };
+
+  std::vector<HclToken> t_;
+  size_t i_ = 0;
+  int depth_ = 0;
+};
+
+HclValue fromJson(const nlohmann::json& j, int depth = 0) {
+  if (j.is_string()) return {HclValue::Kind::String, j.get<std::string>(), {}};
+  if (j.is_number() || j.is_boolean()) return {HclValue::Kind::String, j.dump(), {}};
+  if (j.is_array() && depth < 32) {
+    HclValue list{HclValue::Kind::List, "", {}};
+    for (const auto& item : j) list.items.push_back(fromJson(item, depth + 1));
+    return list;
+  }
+  return {};
+}
+
+struct BakeTarget {
+  std::string file;  // the bake file that defined it first
+  std::map<std::string, HclValue> attributes;
+};
+
+class BakeModel {
+ public:
+  void addHcl(const std::string& fileName, const std::string& text) {
+    for (auto& block : HclParser(HclTokenizer(text).tokens()).blocks()) {
+      if (block.labels.empty()) continue;
+      if (block.type == "variable") {
+        if (auto it = block.attributes.find("default"); it != block.attributes.end()) {
+          variables_[block.labels[0]] = it->second;
+        }
+      } else if (block.type == "target") {
+        addTarget(fileName, block.labels[0], std::move(block.attributes));
+      }
+    }
+  }
+
+  void addJson(const std::string& fileName, const std::string& text) {
+    const auto doc = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (!doc.is_object()) return;
+    if (const auto v = doc.find("variable"); v != doc.end() && v->is_object()) {
+      for (const auto& [name, body] : v->items()) {
+        if (body.is_object() && body.contains("default")) variables_[name] = fromJson(body["default"]);
+      }
+    }
+    if (const auto t = doc.find("target"); t != doc.end() && t->is_object()) {
+      for (const auto& [name, body] : t->items()) {
+        if (!body.is_object()) continue;
+        std::map<std::string, HclValue> attributes;
+        for (const auto& [key, value] : body.items()) attributes[key] = fromJson(value);
+        addTarget(fileName, name, std::move(attributes));
+      }
+    }
+  }
+
+  std::vector<BuildDeclaration> declarations(const fs::path& directory) const {
+    std::vector<BuildDeclaration> out;
+    for (const auto& [name, target] : targets_) {
+      const auto platforms = attribute(name, "platforms", 0);
+      if (!platforms) continue;
+      std::vector<Platform> list;
+      for (const auto& item : strings(*platforms, 0)) {
+        for (const auto& p : platformsIn(item)) {
+          if (std::find(list.begin(), list.end(), p) == list.end()) list.push_back(p);
+        }
+      }
+      const auto context = attribute(name, "context", 0);
+      const auto dockerfile = attribute(name, "dockerfile", 0);
+      const auto contextText = context ? single(*context) : std::optional<std::string>(".");
+      if (!contextText) continue;
+      std::optional<std::string> file;
+      if (dockerfile) {
+        file = single(*dockerfile);
+        if (!file) continue;
+      }
+      addDeclaration(out, dockerfileOf(directory, *contextText, file, true), list,
+                     target.file + " target \"" + name + "\"");
+    }
+    return out;
+  }
+
+ private:
+  void addTarget(const std::string& fileName, const std::string& name, std::map<std::string, HclValue> attributes) {
+    auto [it, added] = targets_.try_emplace(name, BakeTarget{fileName, {}});
+    for (auto& [key, value] : attributes) it->second.attributes[key] = std::move(value);  // an override file wins
+  }
+
+  // The attribute, from the target or what it inherits (a later parent wins).
+  std::optional<HclValue> attribute(const std::string& target, const std::string& key, int depth) const {
+    const auto it = targets_.find(target);
+    if (it == targets_.end() || depth > 16) return std::nullopt;
+    if (const auto a = it->second.attributes.find(key); a != it->second.attributes.end()) return a->second;
+    const auto inherits = it->second.attributes.find("inherits");
+    if (inherits == it->second.attributes.end()) return std::nullopt;
+    const auto parents = strings(inherits->second, 0);
+    for (auto parent = parents.rbegin(); parent != parents.rend(); ++parent) {
+      if (auto found = attribute(*parent, key, depth + 1)) return found;
+    }
+    return std::nullopt;
+  }
+
+  // A string template with the `${VAR}` it can resolve from variable defaults.
+  std::string interpolate(const std::string& templ, int depth) const {
+    std::string out;
+    for (size_t i = 0; i < templ.size(); ++i) {
+      if (templ.compare(i, 3, "$${") == 0) {
+        out += "${";
+        i += 2;
+        continue;
+      }
+      if (templ.compare(i, 2, "${") != 0) {
+        out += templ[i];
+        continue;
+      }
+      const size_t close = templ.find('}', i);
+      if (close == std::string::npos) {
+        out += kUnresolved;
+        break;
+      }
+      const std::string name = text::trim(templ.substr(i + 2, close - i - 2));
+      const auto variable = variables_.find(name);
+      if (depth < 8 && variable != variables_.end() && variable->second.kind == HclValue::Kind::String) {
+        out += interpolate(variable->second.text, depth + 1);
+      } else {
+        out += kUnresolved;
+      }
+      i = close;
+    }
+    return out;
+  }
+
+  std::vector<std::string> strings(const HclValue& value, int depth) const {
+    switch (value.kind) {
+      case HclValue::Kind::String:
+        return {interpolate(value.text, depth)};
+      case HclValue::Kind::List: {
+        std::vector<std::string> out;
+        for (const auto& item : value.items) {
+          for (auto& s : strings(item, depth)) out.push_back(std::move(s));
+        }
+        return out;
+      }
+      case HclValue::Kind::Reference:
+        if (const auto v = variables_.find(value.text); v != variables_.end() && depth < 8) return strings(v->second, depth + 1);
+        return {};
+      case HclValue::Kind::Unknown:
+        return {};
+    }
+    return {};
+  }
+
+  std::optional<std::string> single(const HclValue& value) const {
+    auto list = strings(value, 0);
+    if (value.kind == HclValue::Kind::List || list.size() != 1 || !isResolved(list[0])) return std::nullopt;
+    return list[0];
+  }
+
+  std::map<std::string, HclValue> variables_;
+  std::map<std::string, BakeTarget> targets_;
+};
+
+// ---------------------------------------------------------------------------------------
+// YAML (compose, workflows) through yaml-cpp, never inserting (const nodes) and never
+// trusting a node's type.
+
+YAML::Node child(const YAML::Node& node, const std::string& key) {
+  if (!node.IsMap()) return YAML::Node(YAML::NodeType::Undefined);
+  const YAML::Node& constNode = node;
+  if (const YAML::Node value = constNode[key]; value.IsDefined()) return value;
+  // A merge key (`<<: *defaults`), which yaml-cpp keeps as an ordinary key.
+  if (const YAML::Node merged = constNode["<<"]; merged.IsDefined() && merged.IsMap()) return child(merged, key);
+  return YAML::Node(YAML::NodeType::Undefined);
+}
+
+std::optional<std::string> scalar(const YAML::Node& node) {
+  if (!node.IsScalar()) return std::nullopt;
+  return node.Scalar();
+}
+
+// A scalar, or a sequence of scalars joined by commas.
+std::optional<std::string> scalarOrList(const YAML::Node& node) {
+  if (node.IsScalar()) return node.Scalar();
+  if (!node.IsSequence()) return std::nullopt;
+  std::string out;
+  for (const auto& item : node) {
+    if (item.IsScalar()) out += (out.empty() ? "" : ",") + item.Scalar();
+  }
+  return out;
+}
+
+std::optional<YAML::Node> loadYaml(const std::string& text) {
+  try {
+    return YAML::Load(text);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+// Compose interpolation: `${VAR:-default}` and `${VAR-default}` take their default; a bare
+// `$VAR` or `${VAR}` is unknown here; `$$` is a dollar.
+std::string composeInterpolate(const std::string& s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '$') {
+      out += s[i];
+    } else if (i + 1 < s.size() && s[i + 1] == '$') {
+      out += '$';
+      ++i;
+    } else if (i + 1 < s.size() && s[i + 1] == '{') {
+      const size_t close = s.find('}', i);
+      if (close == std::string::npos) return out + kUnresolved;
+      const std::string inner = s.substr(i + 2, close - i - 2);
+      const size_t dash = inner.find('-');
+      out += dash == std::string::npos ? std::string(1, kUnresolved) : inner.substr(dash + 1);
+      i = close;
+    } else {
+      out += kUnresolved;
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// GitHub workflows: `${{ matrix.x }}` per matrix combination, `${{ env.X }}` from the
+// workflow, job and step env; nothing else is evaluated.
+
+using MatrixCombination = std::map<std::string, YAML::Node>;
+
+// yaml-cpp's Node assignment rewrites the node assigned to (in the document): never
+// assign, replace the entry.
+void setEntry(MatrixCombination& combination, const std::string& key, const YAML::Node& value) {
+  combination.erase(key);
+  combination.emplace(key, value);
+}
+
+YAML::Node descend(const YAML::Node& node, const std::vector<std::string>& path, size_t from) {
+  if (from >= path.size() || !node.IsDefined()) return node;
+  return descend(child(node, path[from]), path, from + 1);
+}
+
+bool sameValue(const YAML::Node& a, const YAML::Node& b) {
+  return a.IsScalar() && b.IsScalar() && a.Scalar() == b.Scalar();
+}
+
+std::vector<MatrixCombination> matrixCombinations(const YAML::Node& matrix) {
+  constexpr size_t kMaxCombinations = 256;
+  std::vector<MatrixCombination> combinations(1);
+  if (!matrix.IsMap()) return combinations;
+  for (const auto& entry : matrix) {
+    const std::string key = entry.first.IsScalar() ? entry.first.Scalar() : "";
+    if (key.empty() || key == "include" || key == "exclude" || !entry.second.IsSequence()) continue;
+    std::vector<MatrixCombination> next;
+    for (const auto& combination : combinations) {
+      for (const auto& value : entry.second) {
+        if (next.size() >= kMaxCombinations) break;
+        auto extended = combination;
+        setEntry(extended, key, value);
+        next.push_back(std::move(extended));
+      }
+    }
+    combinations = std::move(next);
+  }
+  if (combinations.size() == 1 && combinations[0].empty()) combinations.clear();
+  const std::set<std::string> originalKeys = [&] {
+    std::set<std::string> keys;
+    for (const auto& c : combinations) {
+      for (const auto& [k, v] : c) keys.insert(k);
+    }
+    return keys;
+  }();
+  auto matches = [&](const MatrixCombination& c, const YAML::Node& entry, bool originalOnly) {
+    for (const auto& kv : entry) {
+      const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : "";
+      if (originalOnly && !originalKeys.count(key)) continue;
+      const auto it = c.find(key);
+      if (it == c.end() || !sameValue(it->second, kv.second)) return false;
+    }
+    return true;
+  };
+  if (const YAML::Node exclude = child(matrix, "exclude"); exclude.IsSequence()) {
+    for (const auto& entry : exclude) {
+      if (!entry.IsMap()) continue;
+      std::erase_if(combinations, [&](const MatrixCombination& c) { return matches(c, entry, false); });
+    }
+  }
+  // An include extends the original combinations it does not contradict, else it is a
+  // combination of its own; combinations made by includes are not extended by later ones.
+  const size_t original = combinations.size();
+  if (const YAML::Node include = child(matrix, "include"); include.IsSequence()) {
+    for (const auto& entry : include) {
+      if (!entry.IsMap() || combinations.size() >= kMaxCombinations) continue;
+      bool extended = false;
+      for (size_t k = 0; k < original; ++k) {
+        auto& c = combinations[k];
+        if (!matches(c, entry, true)) continue;
+        for (const auto& kv : entry) {
+          if (kv.first.IsScalar()) setEntry(c, kv.first.Scalar(), kv.second);
+        }
+        extended = true;
+      }
+      if (!extended) {
+        MatrixCombination added;
+        for (const auto& kv : entry) {
+          if (kv.first.IsScalar()) setEntry(added, kv.first.Scalar(), kv.second);
+        }
+        combinations.push_back(std::move(added));
+      }
+    }
+  }
+  if (combinations.empty()) combinations.emplace_back();
+  return combinations;
+}
+
+class WorkflowScope {
+ public:
+  WorkflowScope(const MatrixCombination& matrix, std::map<std::string, std::string> env,
+                const std::map<std::string, std::string>& inputs)
+      : matrix_(matrix), env_(std::move(env)), inputs_(inputs) {}
+
+  void addEnv(const YAML::Node& env) {
+    if (!env.IsMap()) return;
+    for (const auto& kv : env) {
+      if (kv.first.IsScalar() && kv.second.IsScalar()) env_[kv.first.Scalar()] = expand(kv.second.Scalar());
+    }
+  }
+  const std::map<std::string, std::string>& env() const { return env_; }
+
+  // `${{ expr }}` replaced where expr is matrix.X[.Y], env.X or github.workspace.
+  std::string expand(const std::string& s) const {
+    std::string out;
+    size_t i = 0;
+    while (i < s.size()) {
+      const size_t open = s.find("${{", i);
+      if (open == std::string::npos) break;
+      const size_t close = s.find("}}", open);
+      if (close == std::string::npos) break;
+      out.append(s, i, open - i);
+      out += evaluate(text::trim(s.substr(open + 3, close - open - 3)));
+      i = close + 2;
+    }
+    out.append(s, std::min(i, s.size()));
+    return out;
+  }
+
+  // Shell `$VAR` and `${VAR}` from the env (a run step sees it as its environment).
+  std::string expandShell(const std::string& s) const {
+    std::string out;
+    for (size_t i = 0; i < s.size(); ++i) {
+      if (s[i] != '$' || i + 1 >= s.size()) {
+        out += s[i];
+        continue;
+      }
+      size_t begin = i + 1, end;
+      const bool braced = s[begin] == '{';
+      if (braced) ++begin;
+      for (end = begin; end < s.size() && (std::isalnum(static_cast<unsigned char>(s[end])) || s[end] == '_'); ++end) {
+      }
+      if (end == begin || (braced && (end >= s.size() || s[end] != '}'))) {
+        out += s[i];
+        continue;
+      }
+      const auto it = env_.find(s.substr(begin, end - begin));
+      out += it != env_.end() ? it->second : std::string(1, kUnresolved);
+      i = braced ? end : end - 1;
+    }
+    return out;
+  }
+
+ private:
+  std::string evaluate(const std::string& expression) const {
+    if (expression == "github.workspace") return ".";
+    if (text::startsWith(expression, "inputs.")) {
+      const auto it = inputs_.find(expression.substr(7));
+      if (it != inputs_.end()) return it->second;
+    }
+    if (text::startsWith(expression, "env.")) {
+      const auto it = env_.find(expression.substr(4));
+      if (it != env_.end()) return it->second;
+    }
+    if (text::startsWith(expression, "matrix.")) {
+      const auto path = text::split(expression.substr(7), '.');
+      const auto it = matrix_.find(path[0]);
+      if (it != matrix_.end()) {
+        if (const auto value = scalarOrList(descend(it->second, path, 1))) return *value;
+      }
+    }
+    return std::string(1, kUnresolved);
+  }
+
+  const MatrixCombination& matrix_;
+  std::map<std::string, std::string> env_;
+  const std::map<std::string, std::string>& inputs_;  // a reusable workflow's, from its caller and defaults
+};
+
+void workflowStep(const YAML::Node& step, const WorkflowScope& jobScope, const std::string& defaultDirectory,
+                  const fs::path& root, const std::string& name, std::vector<BuildDeclaration>& out) {
+  if (!step.IsMap()) return;
+  WorkflowScope scope = jobScope;
+  scope.addEnv(child(step, "env"));
+  const auto uses = scalar(child(step, "uses"));
+  if (uses && text::startsWith(*uses, "docker/build-push-action@")) {
+    const YAML::Node with = child(step, "with");
+    const auto platforms = scalarOrList(child(with, "platforms"));
+    if (!platforms) return;
+    const auto context = scalar(child(with, "context"));
+    auto file = scalar(child(with, "file"));
+    if (file) file = scope.expand(*file);
+    addDeclaration(out, dockerfileOf(root, context ? scope.expand(*context) : ".", file, false),
+                   platformsIn(scope.expand(*platforms)), name);
+    return;
+  }
+  const auto run = scalar(child(step, "run"));
+  if (!run) return;
+  const auto directory = scalar(child(step, "working-directory"));
+  const auto workingDirectory = resolveAgainst(root, directory ? scope.expand(*directory) : defaultDirectory);
+  if (!workingDirectory) return;
+  for (const auto& command : buildCommandsIn(scope.expandShell(scope.expand(*run)), *workingDirectory)) {
+    addDeclaration(out, dockerfileOf(command.workingDirectory, command.context, command.file, false),
+                   platformsIn(command.platforms), name);
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Makefiles: `VAR = value` (=, :=, ::=, ?=, +=) then recipe lines with their `$(VAR)` expanded.
+
+class MakeVariables {
+ public:
+  void assign(const std::string& line) {
+    std::string rest = text::trim(line);
+    for (const char* prefix : {"export ", "override "}) {
+      if (text::startsWith(rest, prefix)) rest = text::trim(rest.substr(std::string(prefix).size()));
+    }
+    const size_t equals = rest.find('=');
+    if (equals == std::string::npos || equals == 0) return;
+    size_t nameEnd = equals;
+    std::string op = "=";
+    for (const char* candidate : {"::=", ":=", "?=", "+=", "!="}) {
+      const size_t len = std::string(candidate).size();
+      if (equals + 1 >= len && rest.compare(equals + 1 - len, len, candidate) == 0) {
+        op = candidate;
+        nameEnd = equals + 1 - len;
+        break;
+      }
+    }
+    const std::string name = text::trim(rest.substr(0, nameEnd));
+    if (name.empty() || name.find_first_of(" \t:$") != std::string::npos) return;
+    const std::string value = text::trim(rest.substr(equals + 1));
+    if (op == "?=" && values_.count(name)) return;
+    if (op == "?=") {
+      overridable_.insert(name);
+    } else if (op != "+=") {
+      overridable_.erase(name);
+    }
+    if (op == "!=") {
+      values_[name] = std::string(1, kUnresolved);
+    } else if (op == "+=") {
+      values_[name] += (values_[name].empty() ? "" : " ") + value;
+    } else if (op == ":=" || op == "::=") {
+      values_[name] = expand(value);
+    } else {
+      values_[name] = value;
+    }
+  }
+
+  std::string expand(const std::string& s, int depth = 0) const {
+    std::string out;
+    for (size_t i = 0; i < s.size(); ++i) {
+      if (s[i] != '$' || i + 1 >= s.size()) {
+        out += s[i];
+        continue;
+      }
+      const char next = s[i + 1];
+      if (next == '$') {
+        out += '$';
+        ++i;
+        continue;
+      }
+      if (next != '(' && next != '{') {  // $@, $<, $X: automatic or one-letter variables
+        out += kUnresolved;
+        ++i;
+        continue;
+      }
+      const char close = next == '(' ? ')' : '}';
+      int nesting = 0;
+      size_t end = i + 2;
+      for (; end < s.size(); ++end) {
+        if (s[end] == next) ++nesting;
+        if (s[end] == close && nesting-- == 0) break;
+      }
+      const std::string name = s.substr(i + 2, end - i - 2);
+      const auto it = values_.find(name);
+      if (it == values_.end() || depth >= 10) {
+        out += kUnresolved;
+      } else if (overridable_.count(name)) {
+        out += kOverridableBegin + expand(it->second, depth + 1) + kOverridableEnd;
+      } else {
+        out += expand(it->second, depth + 1);
+      }
+      i = std::min(end, s.size());
+    }
+    return out;
+  }
+
+ private:
+  std::map<std::string, std::string> values_;
+  std::set<std::string> overridable_;  // assigned with ?=
+};
+
+}  // namespace
+
+std::vector<BuildDeclaration> readBakeFiles(const std::vector<std::pair<std::string, std::string>>& namedTexts,
+                                            const fs::path& directory) {
+  BakeModel model;
+  for (const auto& [name, text] : namedTexts) {
+    if (text::endsWith(name, ".json")) {
+      model.addJson(name, text);
+    } else {
+      model.addHcl(name, text);
+    }
+  }
+  return model.declarations(directory);
+}
+
+std::vector<BuildDeclaration> readComposeFile(const std::string& text, const fs::path& directory) {
+  std::vector<BuildDeclaration> out;
+  const auto doc = loadYaml(text);
+  if (!doc) return out;
+  const YAML::Node services = child(*doc, "services");
+  if (!services.IsMap()) return out;
+  for (const auto& service : services) {
+    if (!service.first.IsScalar()) continue;
+    const YAML::Node build = child(service.second, "build");
+    std::optional<std::string> context, file, platforms;
+    if (const auto shortForm = scalar(build)) {
+      context = shortForm;
+    } else if (build.IsMap()) {
+      context = scalar(child(build, "context"));
+      file = scalar(child(build, "dockerfile"));
+      platforms = scalarOrList(child(build, "platforms"));
+    } else {
+      continue;
+    }
+    // Not the service's `platform:`: that is where a development setup runs it
+    // (compose.armv7.yaml), not what the Dockerfile is for.
+    if (!platforms) continue;
+    if (file) file = composeInterpolate(*file);
+    addDeclaration(out, dockerfileOf(directory, composeInterpolate(context.value_or(".")), file, true),
+                   platformsIn(composeInterpolate(*platforms)), "service " + service.first.Scalar());
+  }
+  return out;
+}
+
+namespace {
+
+struct WorkflowReader {
+  const fs::path& root;
+  std::map<std::string, const std::string*> texts;           // by path from the root
+  std::map<std::string, std::optional<YAML::Node>> parsed;  // each workflow parsed once, called or not
+  std::vector<BuildDeclaration> out;
+
+  const std::optional<YAML::Node>& document(const std::string& path) {
+    auto [it, added] = parsed.try_emplace(path);
+    const auto text = texts.find(path);
+    // Parsing YAML is most of the cost: a workflow that neither builds nor calls a local
+    // workflow declares nothing.
+    if (added && text != texts.end() &&
+        (text->second->find("docker") != std::string::npos || text->second->find("podman") != std::string::npos ||
+         text->second->find("./.github/workflows/") != std::string::npos)) {
+      it->second = loadYaml(*text->second);
+    }
+    return it->second;
+  }
+
+  // A workflow's jobs; `inputs` are what its caller passed (with the declared defaults
+  // added), `name` what its declarations are called.
+  void jobs(const YAML::Node& doc, std::map<std::string, std::string> inputs, const std::string& callerName, int depth) {
+    const YAML::Node jobs = child(doc, "jobs");
+    if (!jobs.IsMap()) return;
+    const YAML::Node declaredInputs = child(child(child(doc, "on"), "workflow_call"), "inputs");
+    if (declaredInputs.IsMap()) {
+      for (const auto& input : declaredInputs) {
+        const auto value = scalar(child(input.second, "default"));
+        if (input.first.IsScalar() && value && !inputs.count(input.first.Scalar())) inputs[input.first.Scalar()] = *value;
+      }
+    }
+    const MatrixCombination none;
+    WorkflowScope workflowScope(none, {}, inputs);
+    workflowScope.addEnv(child(doc, "env"));
+    const auto workflowDirectory = scalar(child(child(child(doc, "defaults"), "run"), "working-directory"));
+    for (const auto& job : jobs) {
+      if (!job.first.IsScalar()) continue;
+      const std::string name = callerName.empty() ? "job " + job.first.Scalar() : callerName;
+      const YAML::Node steps = child(job.second, "steps");
+      const auto uses = scalar(child(job.second, "uses"));
+      if (!steps.IsSequence() && !uses) continue;
+      const auto jobDirectory = scalar(child(child(child(job.second, "defaults"), "run"), "working-directory"));
+      for (const auto& combination : matrixCombinations(child(child(job.second, "strategy"), "matrix"))) {
+        WorkflowScope jobScope(combination, workflowScope.env(), inputs);
+        jobScope.addEnv(child(job.second, "env"));
+        if (uses) {
+          callWorkflow(*uses, child(job.second, "with"), jobScope, name, depth);
+          continue;
+        }
+        const std::string directory = jobScope.expand(jobDirectory.value_or(workflowDirectory.value_or(".")));
+        for (const auto& step : steps) workflowStep(step, jobScope, directory, root, name, out);
+      }
+    }
+  }
+
+  // `uses: ./.github/workflows/build.yml` with `with:` inputs; remote workflows are not read.
+  void callWorkflow(const std::string& uses, const YAML::Node& with, const WorkflowScope& scope, const std::string& name,
+                    int depth) {
+    if (!text::startsWith(uses, "./") || depth >= 3) return;
+    const auto& doc = document(fs::path(uses.substr(2)).lexically_normal().string());
+    if (!doc) return;
+    std::map<std::string, std::string> inputs;
+    if (with.IsMap()) {
+      for (const auto& kv : with) {
+        if (kv.first.IsScalar() && kv.second.IsScalar()) inputs[kv.first.Scalar()] = scope.expand(kv.second.Scalar());
+      }
+    }
+    jobs(*doc, std::move(inputs), name, depth + 1);
+  }
+};
+
+}  // namespace
+
+std::vector<BuildDeclaration> readWorkflows(const std::vector<std::pair<std::string, std::string>>& namedTexts,
+                                            const fs::path& root) {
+  WorkflowReader reader{root, {}, {}, {}};
+  for (const auto& [name, text] : namedTexts) reader.texts[name] = &text;
+  for (const auto& [name, text] : namedTexts) {
+    const size_t before = reader.out.size();
+    if (const auto& doc = reader.document(name)) reader.jobs(*doc, {}, "", 0);
+    for (size_t i = before; i < reader.out.size(); ++i) reader.out[i].name = name + " " + reader.out[i].name;
+  }
+  return std::move(reader.out);
+}
+
+std::vector<BuildDeclaration> readMakefile(const std::string& text, const fs::path& directory) {
+  std::vector<BuildDeclaration> out;
+  MakeVariables variables;
+  std::vector<std::string> recipes;
+  // Logical lines: a trailing backslash continues the line.
+  std::string logical;
+  bool recipe = false;
+  auto finish = [&] {
+    if (recipe) {
+      recipes.push_back(logical);
+    } else {
+      const size_t hash = logical.find('#');
+      variables.assign(hash == std::string::npos ? logical : logical.substr(0, hash));
+    }
+    logical.clear();
+  };
+  size_t pos = 0;
+  while (pos <= text.size()) {
+    const size_t end = std::min(text.find('\n', pos), text.size());
+    std::string line = text.substr(pos, end - pos);
+    pos = end + 1;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (logical.empty()) recipe = !line.empty() && line[0] == '\t';
+    const bool continued = !line.empty() && line.back() == '\\';
+    if (continued) line.back() = ' ';
+    logical += (recipe && !logical.empty() ? "\\\n" : "") + line;
+    if (!continued) finish();
+    if (end == text.size()) break;
+  }
+  if (!logical.empty()) finish();
+  for (const auto& line : recipes) {
+    std::string body = text::trim(line);
+    while (!body.empty() && (body[0] == '@' || body[0] == '-' || body[0] == '+')) body.erase(0, 1);
+    for (const auto& command : buildCommandsIn(variables.expand(body), directory)) {
+      auto platforms = platformsIn(command.platforms);
+      if (command.overridablePlatform && platforms.size() == 1) continue;
+      addDeclaration(out, dockerfileOf(command.workingDirectory, command.context, command.file, false),
+                     std::move(platforms), "");
+    }
+  }
+  return out;
+}
+
+}  // namespace mal::context

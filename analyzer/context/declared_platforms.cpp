@@ -1,0 +1,374 @@
+#include "analyzer/context/declared_platforms.h"
+
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+
+#include "analyzer/dockerfile/ast.h"
+#include "analyzer/dockerfile/expand.h"
+#include "analyzer/shell/arch_vocabulary.h"
+#include "analyzer/source_text.h"
+#include "analyzer/text_util.h"
+
+namespace fs = std::filesystem;
+
+namespace mal::context {
+namespace {
+
+constexpr uintmax_t kMaxDeclarationFileBytes = 1024 * 1024;  // far above any real bake, compose or workflow file
+constexpr size_t kMaxFilesPerDirectory = 300;                 // workflows, compose and .mk files looked at
+
+fs::path absoluteNormal(const fs::path& p) {
+  std::error_code ec;
+  const fs::path absolute = fs::absolute(p, ec);
+  return (ec ? p : absolute).lexically_normal();
+}
+
+bool isWithin(const fs::path& path, const fs::path& root) {
+  const fs::path relative = path.lexically_relative(root);
+  return !relative.empty() && *relative.begin() != "..";
+}
+
+// The text of a declaration file inside `root`: nullopt when it is missing, too large, not
+// a regular file, or (through a link) outside the repository.
+std::optional<std::string> readDeclarationFile(const fs::path& file, const fs::path& root) {
+  std::error_code ec;
+  if (!fs::is_regular_file(file, ec)) return std::nullopt;
+  const auto size = fs::file_size(file, ec);
+  if (ec || size > kMaxDeclarationFileBytes) return std::nullopt;
+  const fs::path real = fs::canonical(file, ec);
+  const fs::path realRoot = fs::canonical(root, ec);
+  if (ec || !isWithin(real, realRoot)) return std::nullopt;
+  std::ifstream in(file, std::ios::binary);
+  std::string bytes(static_cast<size_t>(size), '\0');
+  if (!in.read(bytes.data(), static_cast<std::streamsize>(size))) return std::nullopt;
+  return bytes;
+}
+
+std::string displayPath(const fs::path& file, const fs::path& root) {
+  const fs::path relative = file.lexically_relative(root);
+  return relative.empty() ? file.string() : relative.string();
+}
+
+// Reads every declaration of one kind that names `dockerfile`, merged.
+std::optional<DeclaredPlatforms> merge(const std::vector<const BuildDeclaration*>& matching) {
+  if (matching.empty()) return std::nullopt;
+  DeclaredPlatforms out;
+  std::vector<std::string> names;
+  for (const auto* d : matching) {
+    for (const auto& p : d->platforms) {
+      if (std::find(out.platforms.begin(), out.platforms.end(), p) == out.platforms.end()) out.platforms.push_back(p);
+    }
+    if (std::find(names.begin(), names.end(), d->name) == names.end()) names.push_back(d->name);
+  }
+  constexpr size_t kNamesShown = 3;
+  for (size_t i = 0; i < names.size() && i < kNamesShown; ++i) out.source += (i == 0 ? "" : ", ") + names[i];
+  if (names.size() > kNamesShown) out.source += " and " + std::to_string(names.size() - kNamesShown) + " more";
+  return out;
+}
+
+struct Search {
+  fs::path dockerfile;  // absolute, normal
+  fs::path root;
+  DeclarationCache& cache;
+
+  std::vector<fs::path> directories() const {
+    std::vector<fs::path> out{root};
+    if (dockerfile.parent_path() != root) out.push_back(dockerfile.parent_path());
+    return out;
+  }
+
+  std::optional<DeclaredPlatforms> matching(const std::vector<BuildDeclaration>& declarations) const {
+    std::vector<const BuildDeclaration*> found;
+    for (const auto& d : declarations) {
+      if (d.dockerfile == dockerfile) found.push_back(&d);
+    }
+    return merge(found);
+  }
+
+  std::vector<fs::path> filesNamed(const fs::path& directory, const std::function<bool(const std::string&)>& wanted) const {
+    std::vector<fs::path> out;
+    for (const auto& file : cache.listing(directory)) {
+      if (out.size() >= kMaxFilesPerDirectory) break;
+      if (wanted(file.filename().string())) out.push_back(file);
+    }
+    return out;
+  }
+
+  std::optional<DeclaredPlatforms> bake() const {
+    std::vector<BuildDeclaration> all;
+    for (const auto& directory : directories()) {
+      const auto& declarations = cache.declarations(directory.string() + "\n(bake)", [&] {
+        // buildx bake's default files, in the order it merges them (an override wins).
+        std::vector<std::pair<std::string, std::string>> texts;
+        for (const char* name : {"docker-bake.json", "docker-bake.hcl", "docker-bake.override.json", "docker-bake.override.hcl"}) {
+          if (auto text = readDeclarationFile(directory / name, root)) texts.emplace_back(displayPath(directory / name, root), *text);
+        }
+        return texts.empty() ? std::vector<BuildDeclaration>{} : readBakeFiles(texts, directory);
+      });
+      all.insert(all.end(), declarations.begin(), declarations.end());
+    }
+    return matching(all);
+  }
+
+  std::optional<DeclaredPlatforms> perFile(const std::vector<fs::path>& files, const std::string& kind,
+                                           const std::function<std::vector<BuildDeclaration>(const std::string&, const fs::path&)>& read) const {
+    std::vector<const BuildDeclaration*> found;
+    for (const auto& file : files) {
+      const auto& declarations = cache.declarations(file.string() + "\n(" + kind + ")", [&] {
+        auto text = readDeclarationFile(file, root);
+        if (!text) return std::vector<BuildDeclaration>{};
+        auto list = read(*text, file.parent_path());
+        // Name each declaration after its file: "compose.yaml service web", "Makefile".
+        const std::string shown = displayPath(file, root);
+        for (auto& d : list) d.name = d.name.empty() ? shown : shown + " " + d.name;
+        return list;
+      });
+      for (const auto& d : declarations) {
+        if (d.dockerfile == dockerfile) found.push_back(&d);
+      }
+    }
+    return merge(found);
+  }
+
+  std::optional<DeclaredPlatforms> compose() const {
+    std::vector<fs::path> files;
+    for (const auto& directory : directories()) {
+      for (auto& f : filesNamed(directory, [](const std::string& name) {
+             const bool yaml = text::endsWith(name, ".yml") || text::endsWith(name, ".yaml");
+             return yaml && (text::startsWith(name, "compose.") || text::startsWith(name, "docker-compose"));
+           })) {
+        files.push_back(std::move(f));
+      }
+    }
+    return perFile(files, "compose", readComposeFile);
+  }
+
+  std::optional<DeclaredPlatforms> workflows() const {
+    const fs::path directory = root / ".github" / "workflows";
+    const auto& declarations = cache.declarations(directory.string() + "\n(workflows)", [&] {
+      std::vector<std::pair<std::string, std::string>> texts;
+      for (const auto& file : filesNamed(directory, [](const std::string& name) {
+             return text::endsWith(name, ".yml") || text::endsWith(name, ".yaml");
+           })) {
+        if (auto text = readDeclarationFile(file, root)) texts.emplace_back(displayPath(file, root), std::move(*text));
+      }
+      // A workflow's paths are relative to the checkout: the repository root.
+      return readWorkflows(texts, root);
+    });
+    return matching(declarations);
+  }
+
+  std::optional<DeclaredPlatforms> makefiles() const {
+    std::vector<fs::path> files;
+    for (const auto& directory : directories()) {
+      for (auto& f : filesNamed(directory, [](const std::string& name) {
+             return name == "Makefile" || name == "makefile" || name == "GNUmakefile" || text::endsWith(name, ".mk");
+           })) {
+        files.push_back(std::move(f));
+      }
+    }
+    return perFile(files, "make", readMakefile);
+  }
+};
+
+// Docker Hub's single-architecture namespaces of the official images (MA103 names the same).
+std::optional<Platform> archNamespace(std::string_view word) {
+  static const std::pair<const char*, const char*> kNamespaces[] = {
+      {"amd64", "linux/amd64"},     {"arm64v8", "linux/arm64"}, {"arm32v7", "linux/arm/v7"},
+      {"arm32v6", "linux/arm/v6"},  {"arm32v5", "linux/arm/v5"}, {"i386", "linux/386"},
+      {"ppc64le", "linux/ppc64le"}, {"s390x", "linux/s390x"},   {"riscv64", "linux/riscv64"},
+      {"mips64le", "linux/mips64le"}};
+  const std::string lowered = text::lower(word);
+  for (const auto& [name, platform] : kNamespaces) {
+    if (lowered == name) return parsePlatform(platform);
+  }
+  return std::nullopt;
+}
+
+// Every architecture named in `name` (vocabulary tokens and Docker Hub namespace words),
+// as long as they agree; `exactWord` asks that the whole name be one architecture word.
+std::optional<Platform> singleArchitectureIn(std::string_view name, bool exactWord) {
+  std::optional<Platform> found;
+  bool conflicting = false;
+  auto add = [&](const Platform& p) {
+    if (found && !(found->architecture == p.architecture && found->variant == p.variant)) conflicting = true;
+    if (!found) found = p;
+  };
+  if (exactWord) {
+    if (auto p = archNamespace(name)) return p;
+    const auto tokens = vocab::findArchTokens(name);
+    if (tokens.size() == 1 && text::lower(tokens[0].token) != "x86" && tokens[0].begin == 0 && tokens[0].end == name.size()) return tokens[0].platform;
+    return std::nullopt;
+  }
+  for (const auto& token : vocab::findArchTokens(name)) {
+    // `Dockerfile.x86` means x86-64 as often as i386: not a declaration either way.
+    if (text::lower(token.token) == "x86") return std::nullopt;
+    add(token.platform);
+  }
+  size_t begin = 0;
+  for (size_t i = 0; i <= name.size(); ++i) {
+    if (i < name.size() && std::isalnum(static_cast<unsigned char>(name[i]))) continue;
+    if (auto p = archNamespace(name.substr(begin, i - begin))) add(*p);
+    begin = i + 1;
+  }
+  return conflicting ? std::nullopt : found;
+}
+
+std::optional<DeclaredPlatforms> fromFileName(const fs::path& dockerfile, const fs::path& root) {
+  std::optional<Platform> platform;
+  std::string where;
+  if (auto p = singleArchitectureIn(dockerfile.filename().string(), false)) {
+    platform = p;
+    where = "the file name";
+  }
+  // A directory named exactly after an architecture (arm64/Dockerfile), below the root.
+  const fs::path relativeDirectory = dockerfile.parent_path().lexically_relative(root);
+  for (const auto& component : relativeDirectory) {
+    const std::string name = component.string();
+    if (name.empty() || name == "." || name == "..") continue;
+    const auto p = singleArchitectureIn(name, true);
+    if (!p) continue;
+    if (platform && !(platform->architecture == p->architecture && platform->variant == p->variant)) return std::nullopt;
+    if (!platform) where = "the directory " + name + "/";
+    platform = p;
+  }
+  if (!platform) return std::nullopt;
+  return DeclaredPlatforms{{*platform}, where};
+}
+
+// Every external base image (not an earlier stage, not scratch, not pinned with --platform)
+// names the same one architecture.
+std::optional<DeclaredPlatforms> fromBaseImages(const fs::path& dockerfile, const std::string& dockerfileText) {
+  const auto parsed = dockerfile::parse(SourceText(dockerfile.string(), dockerfileText));
+  if (!parsed.dockerfile) return std::nullopt;
+  const auto& file = *parsed.dockerfile;
+  dockerfile::Environment globalEnv;
+  std::vector<std::string> stageNames, images;
+  std::optional<Platform> platform;
+  bool seenFrom = false;
+  for (const auto& in : file.instructions) {
+    if (in.command == "arg" && !seenFrom) {
+      for (const auto& arg : in.args) {
+        const size_t equals = arg.value.find('=');
+        const std::string name = arg.value.substr(0, equals);
+        globalEnv[name] = equals == std::string::npos
+                              ? std::nullopt
+                              : std::optional(dockerfile::expandWord(arg.value.substr(equals + 1), globalEnv, file.escapeToken).value);
+      }
+      continue;
+    }
+    if (in.command != "from" || in.args.empty()) continue;
+    seenFrom = true;
+    const auto expansion = dockerfile::expandWord(in.args[0].value, globalEnv, file.escapeToken);
+    const std::string base = text::lower(expansion.value);
+    const bool earlierStage = std::find(stageNames.begin(), stageNames.end(), base) != stageNames.end();
+    if (in.args.size() == 3) stageNames.push_back(text::lower(in.args[2].value));
+    if (earlierStage) continue;
+    if (base == "scratch" || in.flag("platform")) continue;
+    if (!expansion.unset.empty() || base.empty()) return std::nullopt;  // could be any image
+    const auto p = platformOfImageReference(base);
+    if (!p || (platform && !(platform->architecture == p->architecture && platform->variant == p->variant))) {
+      return std::nullopt;
+    }
+    // The architecture must be written in the FROM line: one that comes from an ARG default
+    // (`busybox-${OS}-${ARCH}`, ARCH=amd64) is the default of a per-architecture build.
+    if (const auto literal = platformOfImageReference(text::lower(in.args[0].value)); !literal || !(*literal == *p)) {
+      return std::nullopt;
+    }
+    platform = p;
+    if (std::find(images.begin(), images.end(), expansion.value) == images.end()) images.push_back(expansion.value);
+  }
+  if (!platform) return std::nullopt;
+  return DeclaredPlatforms{{*platform}, (images.size() == 1 ? "the base image " : "the base images ") + text::join(images, ", ")};
+}
+
+}  // namespace
+
+const std::vector<BuildDeclaration>& DeclarationCache::declarations(const std::string& key,
+                                                                    const std::function<std::vector<BuildDeclaration>()>& load) {
+  if (auto it = declarations_.find(key); it != declarations_.end()) return it->second;
+  return declarations_.emplace(key, load()).first->second;
+}
+
+const std::vector<fs::path>& DeclarationCache::listing(const fs::path& directory) {
+  const std::string key = directory.string();
+  if (auto it = listings_.find(key); it != listings_.end()) return it->second;
+  std::vector<fs::path> files;
+  std::error_code ec;
+  for (fs::directory_iterator it(directory, ec), end; !ec && it != end && files.size() < 10 * kMaxFilesPerDirectory;
+       it.increment(ec)) {
+    if (it->is_regular_file(ec)) files.push_back(it->path());
+  }
+  std::sort(files.begin(), files.end());
+  return listings_.emplace(key, std::move(files)).first->second;
+}
+
+fs::path repositoryRoot(const fs::path& dockerfile) {
+  const fs::path file = absoluteNormal(dockerfile);
+  std::error_code ec;
+  for (fs::path directory = file.parent_path();; directory = directory.parent_path()) {
+    if (fs::exists(directory / ".git", ec)) return directory;
+    if (directory == directory.parent_path()) break;
+  }
+  const fs::path cwd = absoluteNormal(fs::current_path(ec));
+  if (!ec && isWithin(file, cwd)) return cwd;
+  return file.parent_path();
+}
+
+std::optional<Platform> platformOfImageReference(const std::string& image) {
+  std::string name = image.substr(0, image.find('@'));
+  for (const char* registry : {"docker.io/", "index.docker.io/", "registry-1.docker.io/"}) {
+    if (text::startsWith(name, registry)) name = name.substr(std::string(registry).size());
+  }
+  // A tag is after the last ':' that follows the last '/' (a registry port is not a tag).
+  const size_t lastSlash = name.rfind('/');
+  const size_t colon = name.find(':', lastSlash == std::string::npos ? 0 : lastSlash);
+  const std::string repository = name.substr(0, colon);
+  const std::string tag = colon == std::string::npos ? "" : name.substr(colon + 1);
+  if (const size_t slash = repository.find('/'); slash != std::string::npos) {
+    if (auto p = archNamespace(repository.substr(0, slash))) return p;
+  }
+  // The tag's first or last part (`1.2-arm64`, `arm64v8-1.2`), or the repository's last
+  // part (`pause-amd64`): words elsewhere are too often something else.
+  std::vector<std::string> words;
+  auto edges = [&](const std::string& s, char separator) {
+    const auto parts = text::split(s, separator);
+    if (parts.size() >= 2) {
+      words.push_back(parts.front());
+      words.push_back(parts.back());
+    } else if (parts.size() == 1 && separator == '-') {
+      words.push_back(parts.front());
+    }
+  };
+  edges(tag, '-');
+  const std::string lastComponent = repository.substr(repository.rfind('/') == std::string::npos ? 0 : repository.rfind('/') + 1);
+  const auto parts = text::split(lastComponent, '-');
+  if (parts.size() >= 2) words.push_back(parts.back());
+  std::optional<Platform> found;
+  for (const auto& word : words) {
+    const auto p = singleArchitectureIn(word, true);
+    if (!p) continue;
+    if (found && !(found->architecture == p->architecture && found->variant == p->variant)) return std::nullopt;
+    found = p;
+  }
+  return found;
+}
+
+std::optional<DeclaredPlatforms> findDeclaredPlatforms(const fs::path& dockerfile, const std::string& dockerfileText,
+                                                       DeclarationCache& cache) {
+  const Search search{absoluteNormal(dockerfile), repositoryRoot(dockerfile), cache};
+  if (auto found = search.bake()) return found;
+  if (auto found = search.compose()) return found;
+  if (auto found = search.workflows()) return found;
+  if (auto found = search.makefiles()) return found;
+  if (auto found = fromFileName(search.dockerfile, search.root)) return found;
+  return fromBaseImages(dockerfile, dockerfileText);
+}
+
+std::optional<DeclaredPlatforms> findDeclaredPlatforms(const fs::path& dockerfile, const std::string& dockerfileText) {
+  DeclarationCache cache;
+  return findDeclaredPlatforms(dockerfile, dockerfileText, cache);
+}
+
+}  // namespace mal::context

@@ -1,0 +1,78 @@
+// Which platforms a Dockerfile is meant for, read from where projects declare it: bake
+// files, compose files, GitHub workflows, Makefiles, the file's own name, its base images.
+// A source: it reads declaration files next to the Dockerfile (bounded, never outside the
+// repository root) so that `lint` checks a single-architecture file for its one platform
+// instead of the default pair.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "analyzer/platform.h"
+
+namespace mal::context {
+
+struct DeclaredPlatforms {
+  std::vector<Platform> platforms;  // normalised, deduplicated, in declaration order
+  // Where they were read, for a person: "docker-bake.hcl target \"app\"",
+  // ".github/workflows/release.yml job build", "the file name", "the base image arm64v8/ubuntu:22.04".
+  std::string source;
+};
+
+// One build that a declaration file describes: which Dockerfile, for which platforms.
+struct BuildDeclaration {
+  std::filesystem::path dockerfile;  // absolute and lexically normal
+  std::vector<Platform> platforms;
+  std::string name;  // "target \"app\"", "service web", "job build"
+};
+
+// Declaration files already read in this run: a repository with 300 Dockerfiles reads
+// its workflows once, not 300 times. Owned by the caller and kept across files.
+class DeclarationCache {
+ public:
+  // What `load` returns for `key` (a file or directory and the kind read there), loaded once.
+  const std::vector<BuildDeclaration>& declarations(const std::string& key,
+                                                    const std::function<std::vector<BuildDeclaration>()>& load);
+  // The regular files directly in `directory`, sorted; empty when it cannot be listed.
+  const std::vector<std::filesystem::path>& listing(const std::filesystem::path& directory);
+
+ private:
+  std::map<std::string, std::vector<BuildDeclaration>> declarations_;
+  std::map<std::string, std::vector<std::filesystem::path>> listings_;
+};
+
+// The repository root: the nearest ancestor holding .git, else the current working
+// directory when it contains the Dockerfile, else the Dockerfile's directory.
+std::filesystem::path repositoryRoot(const std::filesystem::path& dockerfile);
+
+// Sources in order of trust (the first that names this Dockerfile wins; declarations of the
+// same kind that name it are merged): bake files, compose files, GitHub workflows,
+// Makefiles, the file name, the base images. nullopt when none names a platform.
+std::optional<DeclaredPlatforms> findDeclaredPlatforms(const std::filesystem::path& dockerfile,
+                                                       const std::string& dockerfileText, DeclarationCache& cache);
+std::optional<DeclaredPlatforms> findDeclaredPlatforms(const std::filesystem::path& dockerfile,
+                                                       const std::string& dockerfileText);
+
+// The single platform an image reference names through a Docker Hub architecture namespace
+// (`arm64v8/ubuntu`) or its tag (`:1.2-arm64`, `:arm64v8-1.2`, `pause-amd64:3.1`); nullopt
+// when it names none or several.
+std::optional<Platform> platformOfImageReference(const std::string& image);
+
+// The parsers behind the declaration sources (declaration_files.cpp). Every path they
+// return is resolved against `directory` (the bake/compose file's, the Makefile's, the
+// repository root for workflows). Malformed input gives no declarations, never an error.
+std::vector<BuildDeclaration> readBakeFiles(const std::vector<std::pair<std::string, std::string>>& namedTexts,
+                                            const std::filesystem::path& directory);
+std::vector<BuildDeclaration> readComposeFile(const std::string& text, const std::filesystem::path& directory);
+// The workflows of .github/workflows, named by their path from the root: read together, so
+// that a job calling a local reusable workflow (`uses: ./.github/workflows/build.yml`)
+// finds it, and each file is parsed once.
+std::vector<BuildDeclaration> readWorkflows(const std::vector<std::pair<std::string, std::string>>& namedTexts,
+                                            const std::filesystem::path& root);
+std::vector<BuildDeclaration> readMakefile(const std::string& text, const std::filesystem::path& directory);
+
+}  // namespace mal::context

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Declared platforms, as a user meets them: lint run from a repository's root (no .git)
+# with relative paths picks up the file name and the bake file, says so, and --platform
+# still wins; a malformed declaration file changes nothing.
+set -euo pipefail
+bin=$(realpath "$1")
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# Each file downloads one architecture's kubectl: right for its declared platform only.
+printf 'FROM debian\nRUN curl -fsSLO https://dl.k8s.io/v1/bin/linux/arm64/kubectl\n' > Dockerfile.aarch64
+mkdir -p svc
+printf 'FROM debian\nRUN curl -fsSLO https://dl.k8s.io/v1/bin/linux/amd64/kubectl\n' > svc/Dockerfile
+cat > docker-bake.hcl <<'HCL'
+variable "PLATFORM" { default = "linux/amd64" }
+target "svc" {
+  context   = "svc"
+  platforms = ["${PLATFORM}"]
+}
+HCL
+printf 'services: [\n  {{{\n' > compose.yaml  # malformed: ignored
+
+set +e
+out=$("$bin" lint --no-config Dockerfile.aarch64 svc/Dockerfile 2>&1); code=$?
+set -e
+[ "$code" -eq 0 ] || fail "declared platforms: exit $code, expected 0: $out"
+grep -qx 'Dockerfile.aarch64: targets linux/arm64 (from the file name)' <<<"$out" || fail "file name header: $out"
+grep -qx 'svc/Dockerfile: targets linux/amd64 (from docker-bake.hcl target "svc")' <<<"$out" || fail "bake header: $out"
+
+set +e
+out=$("$bin" lint --no-config --platform linux/amd64,linux/arm64 Dockerfile.aarch64 svc/Dockerfile); code=$?
+set -e
+[ "$code" -eq 1 ] || fail "--platform: exit $code, expected 1"
+! grep -q 'targets' <<<"$out" || fail "--platform still printed a declaration header"
+[ "$(grep -c 'MA110' <<<"$out")" -eq 2 ] || fail "--platform: expected MA110 in both files: $out"
+
+printf 'platforms: [linux/s390x]\n' > .multiarch-lint.yaml
+set +e
+"$bin" lint svc/Dockerfile >/dev/null; code=$?
+set -e
+[ "$code" -eq 1 ] || fail "configuration platforms: exit $code, expected 1"
+rm .multiarch-lint.yaml
+
+json=$("$bin" lint --no-config --format json Dockerfile.aarch64 svc/Dockerfile)
+grep -q '"platformsSource": "the file name"' <<<"$json" || fail "JSON platformsSource: $json"
+grep -q '"platformsSource": "docker-bake.hcl target \\"svc\\""' <<<"$json" || fail "JSON bake source: $json"
+sarif=$("$bin" lint --no-config --format sarif Dockerfile.aarch64)
+grep -q '"targetPlatforms"' <<<"$sarif" || fail "SARIF targetPlatforms property missing"
+
+# A Dockerfile nothing declares keeps the default and prints no header.
+mkdir -p other
+printf 'FROM debian\nRUN curl -fsSLO https://dl.k8s.io/v1/bin/linux/amd64/kubectl\n' > other/Dockerfile
+set +e
+out=$("$bin" lint --no-config other/Dockerfile); code=$?
+set -e
+[ "$code" -eq 1 ] || fail "default platforms: exit $code, expected 1"
+! grep -q 'targets' <<<"$out" || fail "default platforms printed a header: $out"
+echo "1 passed, 0 failed"

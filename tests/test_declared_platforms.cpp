@@ -1,0 +1,442 @@
+// Which platforms a Dockerfile is meant for: each declaration source on a throwaway
+// repository made at test time, their order of trust, and lint's use of them.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "analyzer/context/declared_platforms.h"
+#include "cli/commands.h"
+
+namespace fs = std::filesystem;
+using namespace mal;
+
+namespace {
+
+struct Repo {
+  fs::path root;
+  explicit Repo(bool git = true) {
+    char tmpl[] = "/tmp/mal-declared-XXXXXX";
+    root = fs::path(mkdtemp(tmpl));
+    if (git) fs::create_directories(root / ".git");
+  }
+  ~Repo() { fs::remove_all(root); }
+  fs::path write(const std::string& name, const std::string& content) const {
+    fs::create_directories((root / name).parent_path());
+    std::ofstream(root / name, std::ios::binary) << content;
+    return root / name;
+  }
+};
+
+const std::string kPlain = "FROM alpine:3.19\nRUN true\n";
+
+// "linux/arm64, linux/amd64 <- source", or "none".
+std::string declared(const fs::path& dockerfile, const std::string& text = kPlain) {
+  const auto found = context::findDeclaredPlatforms(dockerfile, text);
+  if (!found) return "none";
+  return platformList(found->platforms) + " <- " + found->source;
+}
+
+// Runs with the working directory set to `dir`, as a user in a repository would.
+struct InDirectory {
+  fs::path previous = fs::current_path();
+  explicit InDirectory(const fs::path& dir) { fs::current_path(dir); }
+  ~InDirectory() { fs::current_path(previous); }
+};
+
+struct LintRun {
+  int code;
+  std::string out, err;
+};
+
+LintRun lint(cli::LintOptions options) {
+  std::istringstream in;
+  std::ostringstream out, err;
+  if (options.configPath.empty()) options.noConfig = true;
+  const int code = cli::runLint(options, {in, out, err});
+  return {code, out.str(), err.str()};
+}
+
+}  // namespace
+
+TEST_CASE("bake HCL: platforms, context and dockerfile, inherits, variable defaults", "[declared]") {
+  Repo repo;
+  const auto app = repo.write("app/Dockerfile", kPlain);
+  const auto tools = repo.write("docker/tools.Dockerfile", kPlain);
+  const auto other = repo.write("other/Dockerfile", kPlain);
+  repo.write("docker-bake.hcl", R"(
+# the release targets
+variable "ARM" {
+  default = "linux/arm64"
+}
+variable "REGISTRY" { default = "ghcr.io/x" }
+target "_common" {
+  platforms = ["linux/amd64", "${ARM}", "${UNSET}/x"]
+}
+target "app" {
+  inherits = ["_common"]
+  context = "app"
+  tags = ["${REGISTRY}/app:latest"]
+  args = {
+    A = "b"
+  }
+}
+target "tools" {
+  context    = "."
+  dockerfile = "docker/tools.Dockerfile"
+  platforms  = [
+    "linux/arm/v7", // a comment
+    "darwin/arm64", /* binaries only, not a Linux image */
+    "linux/riscv64",
+  ]
+  labels = { "x" = "y" }
+}
+target "other" {
+  context = "other"
+  platforms = split(",", "linux/s390x")
+}
+)");
+  CHECK(declared(app) == "linux/amd64, linux/arm64 <- docker-bake.hcl target \"app\"");
+  CHECK(declared(tools) == "linux/arm/v7, linux/riscv64 <- docker-bake.hcl target \"tools\"");
+  // A function call is not evaluated: no platforms from bake (and nothing else declares it).
+  CHECK(declared(other) == "none");
+  // A Dockerfile no target names.
+  CHECK(declared(repo.write("unnamed/Dockerfile", kPlain)) == "none");
+}
+
+TEST_CASE("bake JSON and an override file", "[declared]") {
+  Repo repo;
+  const auto file = repo.write("Dockerfile", kPlain);
+  repo.write("docker-bake.json", R"({"variable": {"P": {"default": "linux/ppc64le"}},
+    "target": {"default": {"context": ".", "platforms": ["${P}", "linux/amd64"]}}})");
+  CHECK(declared(file) == "linux/ppc64le, linux/amd64 <- docker-bake.json target \"default\"");
+  repo.write("docker-bake.override.hcl", "target \"default\" {\n  platforms = [\"linux/arm64\"]\n}\n");
+  CHECK(declared(file) == "linux/arm64 <- docker-bake.json target \"default\"");
+}
+
+TEST_CASE("compose: build context, dockerfile, build.platforms, the service platform, defaults", "[declared]") {
+  Repo repo;
+  const auto api = repo.write("api/Dockerfile.api", kPlain);
+  const auto web = repo.write("web/Dockerfile", kPlain);
+  const auto worker = repo.write("worker/Dockerfile", kPlain);
+  repo.write("docker-compose.yml", R"(
+x-build: &build
+  platforms: ["linux/amd64", "${EXTRA:-linux/arm64}"]
+services:
+  api:
+    build:
+      context: ./api
+      dockerfile: Dockerfile.api
+      <<: *build
+  web:
+    build: web
+    platform: linux/arm64   # where this setup runs it, not a declaration
+  worker:
+    build:
+      context: worker
+      platforms: ["${UNKNOWN}"]
+  db:
+    image: postgres
+)");
+  CHECK(declared(api) == "linux/amd64, linux/arm64 <- docker-compose.yml service api");
+  CHECK(declared(web) == "none");
+  CHECK(declared(worker) == "none");  // only an unresolved variable
+}
+
+TEST_CASE("GitHub workflows: build-push-action with matrix and env, buildx in run steps", "[declared]") {
+  Repo repo;
+  const auto root = repo.write("Dockerfile", kPlain);
+  const auto cli = repo.write("cmd/cli/Dockerfile", kPlain);
+  const auto job = repo.write("images/job.Dockerfile", kPlain);
+  const auto gpu = repo.write("images/gpu.Dockerfile", kPlain);
+  const auto skipped = repo.write("images/skipped.Dockerfile", kPlain);
+  repo.write(".github/workflows/release.yml", R"(
+name: release
+on: push
+env:
+  PLATFORMS: linux/amd64,linux/arm64
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    strategy:
+      matrix:
+        image: [cli, server]
+        include:
+          - image: cli
+            arch: linux/s390x
+    steps:
+      - uses: actions/checkout@v4
+      - uses: docker/setup-qemu-action@v3
+        with:
+          platforms: all
+      - uses: docker/build-push-action@v6
+        with:
+          context: .
+          file: cmd/${{ matrix.image }}/Dockerfile
+          platforms: ${{ env.PLATFORMS }},${{ matrix.arch }}
+          push: true
+      - uses: docker/build-push-action@v6
+        with:
+          platforms: |
+            linux/ppc64le
+  images:
+    runs-on: ubuntu-latest
+    env:
+      GPU_PLATFORM: linux/arm64
+    steps:
+      - run: |
+          docker buildx build --push \
+            --platform "linux/amd64" -t x/job:${GITHUB_SHA} \
+            -f images/job.Dockerfile images
+      - run: docker buildx build --platform=$GPU_PLATFORM --file images/gpu.Dockerfile .
+      - run: docker buildx build --platform ${{ inputs.platforms }} -f images/skipped.Dockerfile .
+  per-arch:
+    runs-on: ${{ matrix.runner }}
+    strategy:
+      matrix:
+        include:
+          - platform: linux/amd64
+            runner: ubuntu-latest
+          - platform: linux/arm64
+            runner: ubuntu-24.04-arm
+    steps:
+      - uses: docker/build-push-action@v6
+        with:
+          file: images/per-arch.Dockerfile
+          platforms: ${{ matrix.platform }}
+)");
+  // A reusable workflow, with the inputs its caller passes (and its own defaults).
+  repo.write(".github/workflows/call.yml", R"(
+jobs:
+  images:
+    strategy:
+      matrix:
+        include:
+          - dockerfile: images/reused.Dockerfile
+            platforms: linux/amd64,linux/arm64
+    uses: ./.github/workflows/build-image.yml
+    with:
+      dockerfile: ${{ matrix.dockerfile }}
+      platforms: ${{ matrix.platforms }}
+  defaults:
+    uses: ./.github/workflows/build-image.yml
+    with:
+      dockerfile: images/defaulted.Dockerfile
+  remote:
+    uses: octo/workflows/.github/workflows/build.yml@v1
+    with:
+      dockerfile: images/remote.Dockerfile
+)");
+  repo.write(".github/workflows/build-image.yml", R"(
+on:
+  workflow_call:
+    inputs:
+      dockerfile: {type: string}
+      platforms: {type: string, default: linux/riscv64}
+jobs:
+  build:
+    steps:
+      - uses: docker/build-push-action@v6
+        with:
+          file: ${{ inputs.dockerfile }}
+          platforms: ${{ inputs.platforms }}
+)");
+  CHECK(declared(repo.write("images/reused.Dockerfile", kPlain)) ==
+        "linux/amd64, linux/arm64 <- .github/workflows/call.yml job images");
+  CHECK(declared(repo.write("images/defaulted.Dockerfile", kPlain)) ==
+        "linux/riscv64 <- .github/workflows/call.yml job defaults");
+  CHECK(declared(repo.write("images/remote.Dockerfile", kPlain)) == "none");
+  // Include-only matrix: one combination per entry.
+  CHECK(declared(repo.write("images/per-arch.Dockerfile", kPlain)) ==
+        "linux/amd64, linux/arm64 <- .github/workflows/release.yml job per-arch");
+  // The matrix combination that names cmd/cli adds linux/s390x; `server` has no Dockerfile here.
+  CHECK(declared(cli) == "linux/amd64, linux/arm64, linux/s390x <- .github/workflows/release.yml job build");
+  CHECK(declared(root) == "linux/ppc64le <- .github/workflows/release.yml job build");
+  CHECK(declared(job) == "linux/amd64 <- .github/workflows/release.yml job images");
+  CHECK(declared(gpu) == "linux/arm64 <- .github/workflows/release.yml job images");
+  CHECK(declared(skipped) == "none");  // ${{ inputs.platforms }} is not evaluated
+}
+
+TEST_CASE("Makefile: buildx lines with make variables", "[declared]") {
+  Repo repo;
+  const auto file = repo.write("build/Dockerfile", kPlain);
+  const auto unresolved = repo.write("Dockerfile.dev", kPlain);
+  repo.write("Makefile", "DOCKER ?= docker\n"
+                         "PLATFORMS ?= linux/amd64,linux/arm64  # the release set\n"
+                         "PLATFORMS ?= linux/s390x\n"
+                         "image:\n"
+                         "\t@$(DOCKER) buildx build --platform $(PLATFORMS) \\\n"
+                         "\t  -t x:$(VERSION) -f build/Dockerfile .\n"
+                         "dev:\n"
+                         "\tdocker buildx build --platform $(shell go env GOARCH) -f Dockerfile.dev .\n");
+  CHECK(declared(file) == "linux/amd64, linux/arm64 <- Makefile");
+  CHECK(declared(unresolved) == "none");
+  // One platform from an overridable default is the developer's machine; a `cd` moves the
+  // build elsewhere (here to a place that is not resolved).
+  const auto local = repo.write("cmd/local/Dockerfile", kPlain);
+  const auto moved = repo.write("Dockerfile", kPlain);
+  const auto tools = repo.write("tools/Dockerfile", kPlain);
+  repo.write("local.mk", "LOCAL_ARCH ?= linux/amd64\n"
+                         "FIXED := linux/arm64\n"
+                         "local:\n\tdocker buildx build --load --platform=$(LOCAL_ARCH) -f cmd/local/Dockerfile .\n"
+                         "other:\n\tcd $(TMP_DIR) && docker buildx build --platform linux/s390x .\n"
+                         "tools:\n\tcd tools && docker buildx build --platform $(FIXED) .\n");
+  CHECK(declared(local) == "none");
+  CHECK(declared(moved) == "none");
+  CHECK(declared(tools) == "linux/arm64 <- local.mk");
+}
+
+TEST_CASE("the file name and an architecture directory", "[declared]") {
+  Repo repo;
+  CHECK(declared(repo.write("Dockerfile.aarch64", kPlain)) == "linux/arm64 <- the file name");
+  CHECK(declared(repo.write("Dockerfile.armhf", kPlain)) == "linux/arm/v7 <- the file name");
+  CHECK(declared(repo.write("Dockerfile-ppc64le", kPlain)) == "linux/ppc64le <- the file name");
+  CHECK(declared(repo.write("build-amd64.Dockerfile", kPlain)) == "linux/amd64 <- the file name");
+  CHECK(declared(repo.write("Dockerfile.arm64v8", kPlain)) == "linux/arm64 <- the file name");
+  CHECK(declared(repo.write("docker/arm64/Dockerfile", kPlain)) == "linux/arm64 <- the directory arm64/");
+  // Two architectures, an ambiguous word, a directory that only contains an arch word: none.
+  CHECK(declared(repo.write("Dockerfile.amd64-to-arm64", kPlain)) == "none");
+  CHECK(declared(repo.write("Dockerfile.x86", kPlain)) == "none");
+  CHECK(declared(repo.write("arm64-tools/Dockerfile", kPlain)) == "none");
+  CHECK(declared(repo.write("amd64/Dockerfile.arm64", kPlain)) == "none");
+  CHECK(declared(repo.write("Dockerfile", kPlain)) == "none");
+}
+
+TEST_CASE("the base images: all external bases name one architecture", "[declared]") {
+  Repo repo;
+  const auto file = repo.write("Dockerfile", kPlain);
+  CHECK(declared(file, "FROM arm64v8/ubuntu:22.04\n") == "linux/arm64 <- the base image arm64v8/ubuntu:22.04");
+  CHECK(declared(file, "ARG V=3.19\nFROM example/alpine:${V}-arm64 AS base\nFROM base\nFROM scratch\n") ==
+        "linux/arm64 <- the base image example/alpine:3.19-arm64");
+  // An architecture from an ARG default is the default of a per-architecture build.
+  CHECK(declared(file, "ARG ARCH=amd64\nFROM quay.io/prometheus/busybox-linux-${ARCH}:latest\n") == "none");
+  CHECK(declared(file, "FROM k8s.gcr.io/pause-amd64:3.1\nFROM --platform=$BUILDPLATFORM golang AS tools\n") ==
+        "linux/amd64 <- the base image k8s.gcr.io/pause-amd64:3.1");
+  CHECK(declared(file, "FROM example/x:arm32v7-1.2\n") == "linux/arm/v7 <- the base image example/x:arm32v7-1.2");
+  // A base without an architecture, two architectures, an unresolved base: none.
+  CHECK(declared(file, "FROM golang AS build\nFROM arm64v8/alpine\n") == "none");
+  CHECK(declared(file, "FROM arm64v8/alpine AS a\nFROM amd64/alpine AS b\n") == "none");
+  CHECK(declared(file, "ARG BASE\nFROM ${BASE}\nFROM arm64v8/alpine\n") == "none");
+  CHECK(declared(file, "FROM registry:5000/amd64-tools:1\n") == "none");
+  CHECK(declared(file, "FROM alpine:3.19\n") == "none");
+}
+
+TEST_CASE("order of trust: bake, compose, workflows, Makefile, file name, base images", "[declared]") {
+  Repo repo;
+  const auto file = repo.write("Dockerfile.aarch64", "FROM amd64/alpine\n");
+  const std::string text = "FROM amd64/alpine\n";
+  CHECK(declared(file, text) == "linux/arm64 <- the file name");
+  repo.write("Makefile", "all:\n\tdocker buildx build --platform linux/s390x -f Dockerfile.aarch64 .\n");
+  CHECK(declared(file, text) == "linux/s390x <- Makefile");
+  repo.write(".github/workflows/ci.yaml",
+             "jobs:\n  b:\n    steps:\n      - run: docker build --platform linux/riscv64 -f Dockerfile.aarch64 .\n");
+  CHECK(declared(file, text) == "linux/riscv64 <- .github/workflows/ci.yaml job b");
+  repo.write("compose.yaml", "services:\n  a:\n    build:\n      dockerfile: Dockerfile.aarch64\n      platforms: [linux/386]\n");
+  CHECK(declared(file, text) == "linux/386 <- compose.yaml service a");
+  repo.write("docker-bake.hcl", "target \"a\" {\n  dockerfile = \"Dockerfile.aarch64\"\n  platforms = [\"linux/arm/v6\"]\n}\n"
+                                "target \"b\" {\n  dockerfile = \"Dockerfile.aarch64\"\n  platforms = [\"linux/arm64\"]\n}\n");
+  // Two targets of the same kind naming the file are merged.
+  CHECK(declared(file, text) == "linux/arm/v6, linux/arm64 <- docker-bake.hcl target \"a\", docker-bake.hcl target \"b\"");
+}
+
+TEST_CASE("malformed declaration files are ignored, never fatal", "[declared]") {
+  Repo repo;
+  const auto file = repo.write("Dockerfile.arm64", kPlain);
+  repo.write("docker-bake.hcl", "target \"x\" {\n  platforms = [\"linux/amd64\"\n  context = \"${\"\n}}}]][[ \"\xff\x00");
+  repo.write("docker-bake.json", "{\"target\": {\"x\": [1, 2, {\"platforms\": ");
+  repo.write("compose.yaml", "services: [\n  - : : :\n\t{{{");
+  repo.write("docker-compose.yml", "services:\n  a:\n    build:\n      - not a map\n  b: 3\n");
+  repo.write(".github/workflows/a.yml", "jobs:\n  - steps\n");
+  repo.write(".github/workflows/b.yml", "jobs:\n  x:\n    strategy:\n      matrix: ${{ fromJson(needs.a.outputs.m) }}\n"
+                                        "    steps: {uses: docker/build-push-action@v6}\n");
+  repo.write(".github/workflows/c.yml", std::string(200, '[') + "\n");
+  repo.write(".github/workflows/loop.yml", "jobs:\n  again:\n    uses: ./.github/workflows/loop.yml\n"
+                                           "  up:\n    uses: ./../../etc/passwd\n");
+  repo.write("Makefile", "$(((((\n\tdocker buildx build --platform\n\tdocker build -f\n");
+  CHECK(declared(file) == "linux/arm64 <- the file name");
+  // Deeply nested YAML and HCL do not exhaust the stack.
+  repo.write("docker-bake.hcl", std::string(100000, '[') + std::string(100000, '{'));
+  repo.write(".github/workflows/d.yml", "jobs: " + std::string(100000, '['));
+  CHECK(declared(file) == "linux/arm64 <- the file name");
+}
+
+TEST_CASE("bounds: a declaration file over 1 MiB or outside the root is not read", "[declared]") {
+  Repo repo;
+  const auto file = repo.write("Dockerfile", kPlain);
+  const std::string target = "target \"default\" {\n  platforms = [\"linux/arm64\"]\n}\n";
+  repo.write("docker-bake.hcl", target + "# " + std::string(1024 * 1024, 'x') + "\n");
+  CHECK(declared(file) == "none");
+  Repo outside(false);
+  outside.write("docker-bake.hcl", target);
+  fs::remove(repo.root / "docker-bake.hcl");
+  fs::create_symlink(outside.root / "docker-bake.hcl", repo.root / "docker-bake.hcl");
+  CHECK(declared(file) == "none");
+  fs::remove(repo.root / "docker-bake.hcl");
+  repo.write("docker-bake.hcl", target);
+  CHECK(declared(file) == "linux/arm64 <- docker-bake.hcl target \"default\"");
+}
+
+TEST_CASE("the repository root: .git, else the working directory, else the file's directory", "[declared]") {
+  Repo repo(false);
+  repo.write("docker-bake.hcl", "target \"api\" {\n  context = \"svc/api\"\n  platforms = [\"linux/arm64\"]\n}\n");
+  const auto file = repo.write("svc/api/Dockerfile", kPlain);
+  CHECK(context::repositoryRoot(file) == file.parent_path());  // not run from the repository
+  CHECK(declared(file) == "none");
+  {
+    InDirectory in(repo.root);
+    CHECK(context::repositoryRoot("svc/api/Dockerfile") == repo.root);
+    CHECK(declared("svc/api/Dockerfile") == "linux/arm64 <- docker-bake.hcl target \"api\"");
+  }
+  fs::create_directories(repo.root / ".git");
+  CHECK(context::repositoryRoot(file) == repo.root);
+  CHECK(declared(file) == "linux/arm64 <- docker-bake.hcl target \"api\"");
+}
+
+TEST_CASE("lint: --platform, then the configuration, then declarations, then the default", "[declared][cli]") {
+  Repo repo;
+  // An arm64 download: an error for every platform but linux/arm64.
+  const auto file = repo.write("Dockerfile.aarch64",
+                               "FROM debian\nRUN curl -fsSLO https://dl.k8s.io/v1/bin/linux/arm64/kubectl\n");
+  const auto plain = repo.write("Dockerfile", "FROM debian\n");
+  const auto declaredRun = lint({.paths = {file.string(), plain.string()}});
+  CHECK(declaredRun.code == 0);
+  CHECK(declaredRun.out == file.string() + ": targets linux/arm64 (from the file name)\nno findings in 2 files\n");
+
+  const auto json = nlohmann::json::parse(lint({.paths = {file.string(), plain.string()}, .format = "json"}).out);
+  CHECK(json["inputs"][0]["platforms"] == nlohmann::json::array({"linux/arm64"}));
+  CHECK(json["inputs"][0]["platformsSource"] == "the file name");
+  CHECK(json["inputs"][1]["platforms"] == nlohmann::json::array({"linux/amd64", "linux/arm64"}));
+  CHECK(json["inputs"][1]["platformsSource"] == "the default");
+
+  const auto sarif = nlohmann::json::parse(lint({.paths = {file.string()}, .format = "sarif"}).out);
+  CHECK(sarif["runs"][0]["properties"]["targetPlatforms"][0]["source"] == "the file name");
+
+  const auto flag = lint({.paths = {file.string()}, .format = "json", .platforms = "linux/amd64"});
+  CHECK(flag.code == 1);
+  CHECK(nlohmann::json::parse(flag.out)["inputs"][0]["platformsSource"] == "--platform");
+
+  const auto config = repo.write("config.yaml", "platforms: [linux/s390x]\n");
+  const auto configured = lint({.paths = {file.string()}, .format = "json", .configPath = config.string()});
+  CHECK(configured.code == 1);
+  const auto configuredJson = nlohmann::json::parse(configured.out);
+  CHECK(configuredJson["inputs"][0]["platformsSource"] == "the configuration");
+  CHECK(configuredJson["inputs"][0]["platforms"] == nlohmann::json::array({"linux/s390x"}));
+  // The flag wins over the configuration.
+  const auto both = lint({.paths = {file.string()}, .format = "json", .platforms = "linux/arm64", .configPath = config.string()});
+  CHECK(both.code == 0);
+}
+
+TEST_CASE("lint: a malformed declaration file is no error exit", "[declared][cli]") {
+  Repo repo;
+  const auto file = repo.write("Dockerfile", "FROM debian\n");
+  repo.write("docker-bake.hcl", "target {{{ \"");
+  repo.write("compose.yaml", ": : [");
+  repo.write(".github/workflows/x.yml", "\t\t{{");
+  const auto run = lint({.paths = {file.string()}});
+  CHECK(run.code == 0);
+  CHECK(run.err.empty());
+  CHECK(run.out == "no findings in 1 file\n");
+}
