@@ -38,6 +38,8 @@ class BlobStore {
 
 // The largest JSON document (index, manifest, config) read into memory.
 inline constexpr size_t kMaxDocumentBytes = 4 * 1024 * 1024;
+// All the indexes and manifests of one image together (scan and manifest stop there).
+inline constexpr size_t kMaxDocumentTotal = 64 * 1024 * 1024;
 
 // "sha256:<hex>" -> "blobs/sha256/<hex>", the blob's key in a store.
 std::string blobKey(const std::string& digest);
