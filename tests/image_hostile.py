@@ -375,37 +375,40 @@ def case_sparse_huge_elf():
 
 
 def tiny_files_layer(count):
-    """A layer of `count` one-byte files, written header by header (tarfile is too slow)."""
-    sink = LayerSink()
+    """A layer of `count` one-byte files, written header by header from one template
+    (tarfile is too slow): only the name and the checksum change."""
+    template = bytearray(512)
+    template[100:108] = b"0000644\0"
+    template[108:116] = b"0000000\0"
+    template[116:124] = b"0000000\0"
+    template[124:136] = b"00000000001\0"
+    template[136:148] = b"00000000000\0"
+    template[148:156] = b" " * 8
+    template[156:157] = b"0"
+    template[257:263] = b"ustar\0"
+    template[263:265] = b"00"
+    base = sum(template)
+    middle, tail = bytes(template[100:148]), bytes(template[156:])
     block = b"a" + bytes(511)
-    chunk = bytearray()
+    sink = LayerSink()
+    chunk = []
     for i in range(count):
-        header = bytearray(512)
-        name = f"d{i // 1000}/f{i % 1000}".encode()
-        header[0:len(name)] = name
-        header[100:108] = b"0000644\0"
-        header[108:116] = b"0000000\0"
-        header[116:124] = b"0000000\0"
-        header[124:136] = b"00000000001\0"
-        header[136:148] = b"00000000000\0"
-        header[156:157] = b"0"
-        header[257:263] = b"ustar\0"
-        header[263:265] = b"00"
-        header[148:156] = b" " * 8
-        header[148:156] = b"%06o\0 " % sum(header)
-        chunk += header
-        chunk += block
-        if len(chunk) >= 1 << 22:
-            sink.write(bytes(chunk))
-            chunk = bytearray()
-    sink.write(bytes(chunk) + bytes(1024))
+        name = b"d%d/f%d" % (i // 1000, i % 1000)
+        chunk.append(name.ljust(100, b"\0") + middle + b"%06o\0 " % (base + sum(name)) + tail + block)
+        if len(chunk) == 8192:
+            sink.write(b"".join(chunk))
+            chunk = []
+    sink.write(b"".join(chunk) + bytes(1024))
     return sink
 
 
 def case_million_files():
     layout = Layout("million")
     m = layout.image("amd64", [tar_of([f("bin/app", elf())]), tiny_files_layer(1_000_000)])
-    expect("a layer of a million tiny files", ["scan", "--no-cache", layout.finish([m])], 0, seconds=180)
+    # Not yet within the 128 MiB goal: each file costs about 0.9 KiB (its entry in the layer's
+    # list and in the merged filesystem). The README states this bound; this keeps it.
+    expect("a layer of a million tiny files", ["scan", "--no-cache", layout.finish([m])], 0, seconds=300,
+           memory=1024)
 
 
 def case_zip_bomb():
