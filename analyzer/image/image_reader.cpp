@@ -471,8 +471,20 @@ ScannedImage scanImage(BlobStore& store, const std::string& input, const ScanOpt
   std::set<std::string> keys;
   std::map<std::string, std::string> readAs, keyOfDigest;  // layer key -> the key streamed for its digest
   for (const auto& [key, digest] : expected) {
-    if (keyOfDigest.emplace(digest, key).second) keys.insert(key);
-    readAs[key] = keyOfDigest.at(digest);
+    if (!keyOfDigest.emplace(digest, key).second) {
+      readAs[key] = keyOfDigest.at(digest);
+      continue;
+    }
+    readAs[key] = key;
+    // From a registry, a cached result saves the download too (see servesByDigest).
+    if (store.servesByDigest()) {
+      if (auto cached = cache.load(digest)) {
+        layers[key] = std::move(*cached);
+        ++out.counters.layersFromCache;
+        continue;
+      }
+    }
+    keys.insert(key);
   }
   std::map<std::string, int64_t> sizes;  // what the descriptors say, when they do
   for (const auto& p : out.platforms) {

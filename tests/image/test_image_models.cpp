@@ -66,7 +66,7 @@ using Ids = std::vector<std::string>;
 
 }  // namespace
 
-TEST_CASE("MA202: an entrypoint that is neither ELF nor #! cannot start; an ELF or a script can", "[image][model]") {
+TEST_CASE("MA202: an entrypoint that is neither ELF nor #! cannot start, an ELF or a script can", "[image][model]") {
   auto macho = file("bin/app");  // a Mach-O or PE file: no ELF magic, no #!
   CHECK(rulesOf(imageOf("linux/amd64", {macho})) == Ids{"MA202 /bin/app"});
   CHECK(rulesOf(imageOf("linux/amd64", {elfFile("bin/app", EM_X86_64)})).empty());
@@ -91,7 +91,7 @@ TEST_CASE("MA209: a dangling hard link and an ELF the reader gave up on are repo
   CHECK(findings[0].message.find("unknown class or byte order") != std::string::npos);
 }
 
-TEST_CASE("MA210: ARMv7 code in arm/v6 is reported; ARMv6 code there, and ARMv7 in arm/v7, are not", "[image][model]") {
+TEST_CASE("MA210: ARMv7 code in arm/v6 is reported, ARMv6 code there and ARMv7 in arm/v7 are not", "[image][model]") {
   auto armv7 = elfFile("usr/lib/libz.so", EM_ARM, 32);
   armv7.elf->armCpuArch = 10;
   armv7.elf->armProfile = 'A';
@@ -161,7 +161,7 @@ std::string tarOf(const std::vector<std::pair<std::string, std::string>>& files)
 
 }  // namespace
 
-TEST_CASE("a huge ELF is read in part: the same facts as whole, what lay between is said", "[elf][image]") {
+TEST_CASE("a huge ELF is read in part and gives the same facts as whole", "[elf][image]") {
   const fs::path samples = MAL_REQUIRE_TEST_DATA("elf-samples");
   const std::string hello = test::readFile(samples / "amd64" / "hello");
   const auto whole = elf::readElf(hello);
@@ -181,7 +181,7 @@ TEST_CASE("a huge ELF is read in part: the same facts as whole, what lay between
   CHECK(e.elfError.empty());
 }
 
-TEST_CASE("the layer cache: a Latin-1 file name survives; garbage, a symlink, a directory are dropped", "[image][cache]") {
+TEST_CASE("the layer cache: a Latin-1 file name survives, garbage, a symlink, a directory are dropped", "[image][cache]") {
   char tmpl[] = "/tmp/mal-cache-models-XXXXXX";
   const fs::path dir = mkdtemp(tmpl);
   const image::LayerCache cache(dir.string());
