@@ -124,6 +124,16 @@ TEST_CASE("the ARM build attributes of a real Debian armhf ELF: ARMv7-A, VFPv3-D
     CHECK(result.facts->armProfile == 'A');
     CHECK(result.facts->armFpArch == 4);
   }
+  // Debian's armhf hello in an image labelled linux/arm/v6: it cannot run on a Pi Zero.
+  auto hello = file("usr/bin/hello");
+  hello.isElf = true;
+  const auto facts = elf::readElf(test::readFile(samples / "armhf" / "hello")).facts;
+  REQUIRE(facts.has_value());
+  hello.elf = *facts;
+  hello.elf->interpreter.clear();  // the loader and libc are not in this model
+  hello.elf->needed.clear();
+  CHECK(rulesOf(imageOf("linux/arm/v6", {hello}, {"/usr/bin/hello"})) == Ids{"MA210 /usr/bin/hello"});
+  CHECK(rulesOf(imageOf("linux/arm/v7", {hello}, {"/usr/bin/hello"})).empty());
   // Not ARM: no attributes.
   const auto amd64 = elf::readElf(test::readFile(samples / "amd64" / "hello"));
   REQUIRE(amd64.facts.has_value());
