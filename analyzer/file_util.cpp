@@ -1,6 +1,13 @@
 #include "analyzer/file_util.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <vector>
 
 #include <atomic>
 #include <cstdlib>
@@ -13,7 +20,7 @@ namespace mal {
 namespace fs = std::filesystem;
 
 std::string cacheRoot() {
-  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) return std::string(xdg) + "/multiarch-lint";
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg == '/') return std::string(xdg) + "/multiarch-lint";
   if (const char* home = std::getenv("HOME"); home && *home) return std::string(home) + "/.cache/multiarch-lint";
   return {};
 }
@@ -45,6 +52,81 @@ bool writeFileAtomically(const std::string& path, const std::string& bytes) {
   fs::rename(temporary, path, ec);
   if (ec) fs::remove(temporary, ec);
   return !ec;
+}
+
+std::optional<std::string> readCacheEntry(const std::string& path, size_t maxBytes) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW);
+  if (fd < 0) {
+    std::error_code ec;
+    // ELOOP: the entry is a symlink. Drop it, so the next write puts a real entry there.
+    if (errno == ELOOP || errno == ENXIO) fs::remove(path, ec);
+    return std::nullopt;
+  }
+  struct Close {
+    int fd;
+    ~Close() { ::close(fd); }
+  } guard{fd};
+  struct stat st {};
+  const bool trusted = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == ::geteuid() &&
+                       (st.st_mode & (S_IWGRP | S_IWOTH)) == 0 && static_cast<uint64_t>(st.st_size) <= maxBytes;
+  std::string bytes;
+  if (trusted) {
+    bytes.resize(static_cast<size_t>(st.st_size));
+    size_t got = 0;
+    while (got < bytes.size()) {
+      const ssize_t n = ::read(fd, bytes.data() + got, bytes.size() - got);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      got += static_cast<size_t>(n);
+    }
+    if (got == bytes.size()) {
+      ::futimens(fd, nullptr);  // now: most recently used
+      return bytes;
+    }
+  }
+  std::error_code ec;
+  fs::remove_all(path, ec);
+  return std::nullopt;
+}
+
+PruneResult pruneCache(const std::string& root, uint64_t maxBytes) {
+  PruneResult result;
+  if (root.empty()) return result;
+  struct Entry {
+    fs::path path;
+    uint64_t size;
+    fs::file_time_type used;
+  };
+  std::vector<Entry> entries;
+  std::error_code ec;
+  const auto staleBefore = fs::file_time_type::clock::now() - std::chrono::hours(1);
+  for (auto it = fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    std::error_code e;
+    if (!it->is_regular_file(e) || it->is_symlink(e)) continue;
+    const uint64_t size = it->file_size(e);
+    const auto used = it->last_write_time(e);
+    if (e) continue;
+    result.bytesBefore += size;
+    if (it->path().filename().string().find(".tmp.") != std::string::npos && used < staleBefore) {
+      if (fs::remove(it->path(), e)) ++result.removed;
+      continue;
+    }
+    entries.push_back({it->path(), size, used});
+  }
+  std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.used < b.used; });
+  uint64_t total = 0;
+  for (const auto& e : entries) total += e.size;
+  for (const auto& e : entries) {
+    if (total <= maxBytes) break;
+    std::error_code removeError;
+    if (fs::remove(e.path, removeError)) {
+      total -= e.size;
+      ++result.removed;
+    }
+  }
+  result.bytesAfter = total;
+  return result;
 }
 
 }  // namespace mal

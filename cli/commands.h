@@ -2,6 +2,7 @@
 // in-process exactly as main() does.
 #pragma once
 
+#include <cstdint>
 #include <iosfwd>
 #include <optional>
 #include <string>
@@ -69,6 +70,7 @@ struct ScanOptions {
   std::string color = "auto";
   std::string dockerfile;  // locate findings also on the instruction that made their layer
   bool noCache = false;    // do not read or write the per-layer cache
+  std::string cacheMax;    // the cache's size bound ("512M", "2G", bytes); empty: the default
   RegistryFlags registry;
 };
 int runScan(const ScanOptions& options, Streams streams);
@@ -82,9 +84,21 @@ struct ManifestOptions {
   std::vector<std::string> ignore;
   std::string color = "auto";
   bool noCache = false;
+  std::string cacheMax;
   RegistryFlags registry;
 };
 int runManifest(const ManifestOptions& options, Streams streams);
+
+struct CacheOptions {
+  std::string cacheMax;  // prune to this size; empty: the default bound
+};
+// `cache prune`: the least recently used entries go until the cache fits its bound.
+int runCachePrune(const CacheOptions& options, Streams streams);
+// "512M", "2G", "1024" (bytes; K, M, G are powers of 1024); nullopt when not a size.
+std::optional<uint64_t> parseByteSize(const std::string& text);
+// After a scan or manifest run: keep the cache under `cacheMax` (or the default). False,
+// with a message on err, when cacheMax is not a size.
+bool boundCache(const std::string& cacheMax, std::ostream& err);
 
 // Reads a whole file ("-" is stdin), bounded; returns false with a one-line reason.
 bool readInput(const std::string& path, std::istream& stdinStream, std::string& bytes, std::string& error);

@@ -55,6 +55,7 @@ int main(int argc, char** argv) {
   scanCmd->add_option("--platform", scan.platforms, "Only these platforms of the image, e.g. linux/arm64");
   scanCmd->add_option("--dockerfile", scan.dockerfile, "The Dockerfile the image was built from: findings are also located on the instruction that made their layer");
   scanCmd->add_flag("--no-cache", scan.noCache, "Do not use the per-layer cache ($XDG_CACHE_HOME/multiarch-lint)");
+  scanCmd->add_option("--cache-max", scan.cacheMax, "Bound on the cache's size after the scan, e.g. 512M, 2G (default 512M; least recently used entries go first)");
   addRegistryOptions(scanCmd, scan.registry);
   addReportOptions(scanCmd, scan);
 
@@ -63,6 +64,7 @@ int main(int argc, char** argv) {
   manifestCmd->add_option("images", manifest.images, "OCI layouts (directory or tar), docker-save archives, or registry image references")->required();
   manifestCmd->add_option("--platform", manifest.platforms, "Required platforms (default linux/amd64,linux/arm64)");
   manifestCmd->add_flag("--no-cache", manifest.noCache, "Do not use the manifest cache ($XDG_CACHE_HOME/multiarch-lint)");
+  manifestCmd->add_option("--cache-max", manifest.cacheMax, "Bound on the cache's size after the run, e.g. 512M, 2G (default 512M)");
   addRegistryOptions(manifestCmd, manifest.registry);
   addReportOptions(manifestCmd, manifest);
 
@@ -75,6 +77,12 @@ int main(int argc, char** argv) {
   auto* parseCmd = app.add_subcommand("parse", "Print a Dockerfile's syntax tree (json, or BuildKit's dump format)");
   parseCmd->add_option("path", parse.path, "The Dockerfile (- for stdin)")->required();
   parseCmd->add_option("-f,--format", parse.format, "json or buildkit")->capture_default_str();
+
+  CacheOptions cache;
+  auto* cacheCmd = app.add_subcommand("cache", "Manage the cache ($XDG_CACHE_HOME/multiarch-lint)");
+  cacheCmd->require_subcommand(1);
+  auto* pruneCmd = cacheCmd->add_subcommand("prune", "Remove the least recently used entries until the cache fits its bound");
+  pruneCmd->add_option("--cache-max", cache.cacheMax, "The bound, e.g. 512M, 2G, 0 (default 512M)");
 
   try {
     app.parse(argc, argv);
@@ -89,6 +97,7 @@ int main(int argc, char** argv) {
   if (*scanCmd) code = runScan(scan, streams);
   if (*manifestCmd) code = runManifest(manifest, streams);
   if (*parseCmd) code = runParse(parse, streams);
+  if (*pruneCmd) code = runCachePrune(cache, streams);
   std::cout.flush();
   return code;
 }

@@ -29,6 +29,10 @@ int runManifest(const ManifestOptions& options, Streams streams) {
       return kExitInputError;
     }
   }
+  if (!options.cacheMax.empty() && !parseByteSize(options.cacheMax)) {
+    streams.err << "multiarch-lint: --cache-max: '" << options.cacheMax << "' is not a size (e.g. 512M, 2G)\n";
+    return kExitInputError;
+  }
   rules::ScanSettings settings;
   if (!addIgnoredRules(options.ignore, settings.ignored, streams.err)) return kExitInputError;
   const auto threshold = thresholdOption(options.failureThreshold, kDefaultThreshold, streams.err);
@@ -62,6 +66,7 @@ int runManifest(const ManifestOptions& options, Streams streams) {
     result.inputs.push_back(std::move(entry));
   }
   result.registry = registryCounts(inputs.client());
+  if (!options.noCache) boundCache(options.cacheMax, streams.err);
   return finishReport(*format, result, options.output, options.color, *threshold, streams);
 }
 

@@ -27,6 +27,10 @@ int runScan(const ScanOptions& options, Streams streams) {
     streams.err << "multiarch-lint: unknown format '" << options.format << "' (one of " << report::formatNames() << ")\n";
     return kExitInputError;
   }
+  if (!options.cacheMax.empty() && !parseByteSize(options.cacheMax)) {
+    streams.err << "multiarch-lint: --cache-max: '" << options.cacheMax << "' is not a size (e.g. 512M, 2G)\n";
+    return kExitInputError;
+  }
   image::ScanOptions scan;
   if (!options.noCache) scan.cacheDirectory = cacheRoot();
   // A progress line on stderr, only for a person watching a terminal.
@@ -89,24 +93,7 @@ int runScan(const ScanOptions& options, Streams streams) {
     report::InputResult entry{input, rules::scanFindings(scanned, settings), std::nullopt, scanned.attestations,
                               scanned.counters.layersRead, scanned.counters.layersFromCache};
     if (parsedDockerfile) {
-      for (const auto& platform : scanned.platforms) {
-        const auto mapping = rules::mapLayersToInstructions(*parsedDockerfile, *dockerfileModel, platform.config,
-                                                            platform.layers.size());
-        for (auto& f : entry.findings) {
-          if (f.location.platform != platform.platform.str() || f.location.layerIndex < 0) continue;
-          const auto& instruction = mapping[static_cast<size_t>(f.location.layerIndex)];
-          if (!instruction) continue;
-          const auto& in = parsedDockerfile->instructions[*instruction];
-          const Position start = dockerfileSource->position(in.span.begin);
-          const Position end = dockerfileSource->position(in.line.text.empty() ? in.span.end : in.line.origin[in.line.text.size() - 1] + 1);
-          f.location.path = options.dockerfile;
-          f.location.line = start.line;
-          f.location.column = start.column;
-          f.location.endLine = end.line;
-          f.location.endColumn = end.column;
-          f.location.sourceLine = std::string(dockerfileSource->lineText(start.line));
-        }
-      }
+      rules::locateOnDockerfile(entry.findings, scanned, *dockerfileSource, *parsedDockerfile, *dockerfileModel);
     }
     std::vector<std::string> problems = scanned.errors;
     for (const auto& platform : scanned.platforms) {
@@ -117,6 +104,7 @@ int runScan(const ScanOptions& options, Streams streams) {
       summary.files = platform.inventory.fileCount();
       for (const auto& [path, item] : platform.inventory.entries()) {
         if (item.entry.elf) ++summary.elfByMachine[item.entry.elf->describe()];
+        else if (item.entry.isElf) ++summary.elfByMachine["not examined"];  // MA209 names each
       }
       result.platforms.push_back(std::move(summary));
     }
@@ -125,6 +113,7 @@ int runScan(const ScanOptions& options, Streams streams) {
     result.inputs.push_back(std::move(entry));
   }
   result.registry = registryCounts(inputs.client());
+  if (!options.noCache) boundCache(options.cacheMax, streams.err);
   return finishReport(*format, result, options.output, options.color, *threshold, streams);
 }
 

@@ -42,11 +42,24 @@ std::vector<std::string> splitPath(const std::string& s) {
   return out;
 }
 
-void readDynamic(Elf* elf, ElfFacts& facts) {
+// Did the caller keep [offset, offset+size) of the file? Notes what it did not.
+bool kept(const Present& present, uint64_t offset, uint64_t size, const char* what, std::string& missing) {
+  if (!present || size == 0 || present(offset, size)) return true;
+  if (missing.empty()) missing = std::string(what) + " lies in a part of the file that was not read (see the bound on ELF bytes kept)";
+  return false;
+}
+
+void readDynamic(Elf* elf, ElfFacts& facts, const Present& present, std::string& missing) {
   Elf_Scn* scn = nullptr;
   while ((scn = elf_nextscn(elf, scn)) != nullptr) {
     GElf_Shdr shdr;
     if (!gelf_getshdr(scn, &shdr) || shdr.sh_type != SHT_DYNAMIC) continue;
+    if (!kept(present, shdr.sh_offset, shdr.sh_size, "the dynamic section", missing)) continue;
+    GElf_Shdr strtab;
+    if (Elf_Scn* s = elf_getscn(elf, shdr.sh_link); s && gelf_getshdr(s, &strtab) &&
+        !kept(present, strtab.sh_offset, strtab.sh_size, "the dynamic string table", missing)) {
+      continue;
+    }
     Elf_Data* data = elf_getdata(scn, nullptr);
     if (!data || shdr.sh_entsize == 0) continue;
     const size_t count = std::min<size_t>(data->d_size / shdr.sh_entsize, 65536);
@@ -67,11 +80,12 @@ void readDynamic(Elf* elf, ElfFacts& facts) {
 }
 
 // GNU_PROPERTY_X86_ISA_1_NEEDED from .note.gnu.property (x86 only).
-void readX86Isa(Elf* elf, ElfFacts& facts) {
+void readX86Isa(Elf* elf, ElfFacts& facts, const Present& present, std::string& missing) {
   Elf_Scn* scn = nullptr;
   while ((scn = elf_nextscn(elf, scn)) != nullptr) {
     GElf_Shdr shdr;
     if (!gelf_getshdr(scn, &shdr) || shdr.sh_type != SHT_NOTE) continue;
+    if (!kept(present, shdr.sh_offset, shdr.sh_size, "a note section", missing)) continue;
     Elf_Data* data = elf_getdata(scn, nullptr);
     if (!data || !data->d_buf) continue;
     size_t offset = 0, nameOffset = 0, descOffset = 0;
@@ -97,19 +111,97 @@ void readX86Isa(Elf* elf, ElfFacts& facts) {
   }
 }
 
+// An unsigned LEB128 at p (advanced); false when it runs past end or past 64 bits.
+bool uleb(const unsigned char*& p, const unsigned char* end, uint64_t& value) {
+  value = 0;
+  for (int shift = 0; p < end && shift < 64; shift += 7) {
+    const unsigned char byte = *p++;
+    value |= static_cast<uint64_t>(byte & 0x7f) << shift;
+    if (!(byte & 0x80)) return true;
+  }
+  return false;
+}
+
+// The file-scope "aeabi" attributes of SHT_ARM_ATTRIBUTES: 'A', then subsections
+// (length, vendor name, then tagged sub-subsections of ULEB128 tag/value pairs; a few
+// tags, and odd tags above 32, carry NUL-terminated strings instead).
+void readArmAttributes(Elf* elf, ElfFacts& facts, const Present& present, std::string& missing) {
+  constexpr uint32_t kShtArmAttributes = 0x70000003;
+  Elf_Scn* scn = nullptr;
+  while ((scn = elf_nextscn(elf, scn)) != nullptr) {
+    GElf_Shdr shdr;
+    if (!gelf_getshdr(scn, &shdr) || shdr.sh_type != kShtArmAttributes) continue;
+    if (!kept(present, shdr.sh_offset, shdr.sh_size, "the ARM attributes", missing)) return;
+    Elf_Data* data = elf_rawdata(scn, nullptr);
+    if (!data || !data->d_buf || data->d_size < 1) return;
+    const auto* p = static_cast<const unsigned char*>(data->d_buf);
+    const unsigned char* end = p + data->d_size;
+    if (*p++ != 'A') return;
+    while (end - p >= 4) {
+      uint32_t length = 0;  // in the file's byte order
+      for (int i = 0; i < 4; ++i) length |= static_cast<uint32_t>(p[facts.littleEndian ? i : 3 - i]) << (8 * i);
+      if (length < 4 || length > static_cast<size_t>(end - p)) return;
+      const unsigned char* subEnd = p + length;
+      const unsigned char* vendor = p + 4;
+      const unsigned char* nul = std::find(vendor, subEnd, 0);
+      if (nul == subEnd) return;
+      const bool aeabi = std::string_view(reinterpret_cast<const char*>(vendor), static_cast<size_t>(nul - vendor)) == "aeabi";
+      const unsigned char* q = nul + 1;
+      while (aeabi && subEnd - q >= 5) {
+        const unsigned char scope = *q;
+        uint32_t size = 0;
+        for (int i = 0; i < 4; ++i) size |= static_cast<uint32_t>(q[1 + (facts.littleEndian ? i : 3 - i)]) << (8 * i);
+        if (size < 5 || size > static_cast<size_t>(subEnd - q)) return;
+        const unsigned char* tagEnd = q + size;
+        const unsigned char* t = q + 5;
+        while (scope == 1 /* Tag_File */ && t < tagEnd) {
+          uint64_t tag = 0, value = 0;
+          if (!uleb(t, tagEnd, tag)) return;
+          const bool isString = tag == 4 || tag == 5 || tag == 67 || (tag > 32 && (tag & 1));
+          if (tag == 32) {  // Tag_compatibility: a flag, then a name
+            if (!uleb(t, tagEnd, value)) return;
+            t = std::find(t, tagEnd, 0);
+            if (t < tagEnd) ++t;
+            continue;
+          }
+          if (isString) {
+            t = std::find(t, tagEnd, 0);
+            if (t < tagEnd) ++t;
+            continue;
+          }
+          if (!uleb(t, tagEnd, value)) return;
+          const int v = value > 255 ? 255 : static_cast<int>(value);
+          if (tag == 6) facts.armCpuArch = v;
+          if (tag == 7) facts.armProfile = v;
+          if (tag == 10) facts.armFpArch = v;
+          if (tag == 12) facts.armSimdArch = v;
+        }
+        q = tagEnd;
+      }
+      p = subEnd;
+    }
+    return;
+  }
+}
+
 }  // namespace
 
 bool hasElfMagic(std::string_view bytes) { return bytes.size() >= 4 && bytes.substr(0, 4) == "\x7f" "ELF"; }
 
 ElfResult readElf(std::string_view bytes) {
-  ElfResult result;
-  result.isElf = hasElfMagic(bytes);
-  if (!result.isElf) return result;
-  initLibelf();
   // elf_memory may convert data in place: give it a private copy.
   std::string image(bytes);
+  return readElfInPlace(image.data(), image.size());
+}
+
+ElfResult readElfInPlace(char* data, size_t size, const Present& present) {
+  ElfResult result;
+  const std::string_view image(data, size);
+  result.isElf = hasElfMagic(image);
+  if (!result.isElf) return result;
+  initLibelf();
   ElfHandle handle;
-  handle.elf = elf_memory(image.data(), image.size());
+  handle.elf = elf_memory(data, size);
   if (!handle.elf || elf_kind(handle.elf) != ELF_K_ELF) {
     result.error = std::string("not a readable ELF file: ") + elf_errmsg(-1);
     return result;
@@ -133,6 +225,7 @@ ElfResult readElf(std::string_view bytes) {
     if (facts.flags & kArmAbiFloatHard) facts.armFloatAbi = FloatAbi::Hard;
     else if (facts.flags & kArmAbiFloatSoft) facts.armFloatAbi = FloatAbi::Soft;
   }
+  std::string missing;
   size_t phnum = 0;
   if (elf_getphdrnum(handle.elf, &phnum) == 0) {
     phnum = std::min<size_t>(phnum, 65535);
@@ -142,15 +235,18 @@ ElfResult readElf(std::string_view bytes) {
       if (phdr.p_type == PT_LOAD && phdr.p_align > 0) {
         facts.minLoadAlign = facts.minLoadAlign == 0 ? phdr.p_align : std::min(facts.minLoadAlign, phdr.p_align);
       }
-      if (phdr.p_type == PT_INTERP && phdr.p_offset < image.size() && phdr.p_filesz > 0) {
+      if (phdr.p_type == PT_INTERP && phdr.p_offset < image.size() && phdr.p_filesz > 0 &&
+          kept(present, phdr.p_offset, std::min<uint64_t>(phdr.p_filesz, 4096), "the interpreter's name", missing)) {
         const size_t length = std::min<uint64_t>(phdr.p_filesz, std::min<uint64_t>(image.size() - phdr.p_offset, 4096));
         facts.interpreter.assign(image.data() + phdr.p_offset, strnlen(image.data() + phdr.p_offset, length));
       }
     }
   }
-  readDynamic(handle.elf, facts);
-  if (facts.machine == EM_X86_64 || facts.machine == EM_386) readX86Isa(handle.elf, facts);
+  readDynamic(handle.elf, facts, present, missing);
+  if (facts.machine == EM_ARM) readArmAttributes(handle.elf, facts, present, missing);
+  if (facts.machine == EM_X86_64 || facts.machine == EM_386) readX86Isa(handle.elf, facts, present, missing);
   result.facts = std::move(facts);
+  result.error = missing;
   return result;
 }
 

@@ -36,7 +36,7 @@ const std::vector<const DockerfileRule*>& dockerfileRules() {
   return rules;
 }
 
-extern const ImageRule kMA201, kMA202, kMA203, kMA204, kMA205, kMA206, kMA207, kMA208;
+extern const ImageRule kMA201, kMA202, kMA203, kMA204, kMA205, kMA206, kMA207, kMA208, kMA209, kMA210;
 
 const std::vector<const ImageRule*>& imageRules() {
   static const std::vector<const ImageRule*> rules = {
@@ -48,6 +48,8 @@ const std::vector<const ImageRule*>& imageRules() {
       &kMA206,  // x86-isa-level-required
       &kMA207,  // arm-float-abi-mismatch
       &kMA208,  // native-lib-missing-for-arch
+      &kMA209,  // file-not-examined
+      &kMA210,  // arm-isa-newer-than-variant
   };
   return rules;
 }

@@ -61,4 +61,28 @@ std::vector<std::optional<size_t>> mapLayersToInstructions(const dockerfile::Par
   return out;
 }
 
+void locateOnDockerfile(std::vector<Finding>& findings, const image::ScannedImage& scanned, const SourceText& source,
+                        const dockerfile::ParsedDockerfile& file, const dockerfile::BuildModel& model) {
+  for (const auto& platform : scanned.platforms) {
+    const auto mapping = mapLayersToInstructions(file, model, platform.config, platform.layers.size());
+    for (auto& f : findings) {
+      if (f.location.platform != platform.platform.str() || f.location.layerIndex < 0 ||
+          static_cast<size_t>(f.location.layerIndex) >= mapping.size()) {
+        continue;
+      }
+      const auto& instruction = mapping[static_cast<size_t>(f.location.layerIndex)];
+      if (!instruction) continue;
+      const auto& in = file.instructions[*instruction];
+      const Position start = source.position(in.span.begin);
+      const Position end = source.position(in.line.text.empty() ? in.span.end : in.line.origin[in.line.text.size() - 1] + 1);
+      f.location.path = source.path();
+      f.location.line = start.line;
+      f.location.column = start.column;
+      f.location.endLine = end.line;
+      f.location.endColumn = end.column;
+      f.location.sourceLine = std::string(source.lineText(start.line));
+    }
+  }
+}
+
 }  // namespace mal::rules

@@ -8,7 +8,9 @@
 #include <vector>
 
 #include "analyzer/dockerfile/build_model.h"
-#include "analyzer/image/oci.h"
+#include "analyzer/image/image_reader.h"
+#include "analyzer/source_text.h"
+#include "rules/finding.h"
 
 namespace mal::rules {
 
@@ -16,5 +18,11 @@ namespace mal::rules {
 std::vector<std::optional<size_t>> mapLayersToInstructions(const dockerfile::ParsedDockerfile& file,
                                                            const dockerfile::BuildModel& model,
                                                            const image::Config& config, size_t layerCount);
+
+// Points each image finding that names a layer at the instruction that made that layer
+// (path, line and columns of `source`, the Dockerfile `scanned` was built from). Findings
+// of layers that cannot be mapped keep their image location only.
+void locateOnDockerfile(std::vector<Finding>& findings, const image::ScannedImage& scanned, const SourceText& source,
+                        const dockerfile::ParsedDockerfile& file, const dockerfile::BuildModel& model);
 
 }  // namespace mal::rules

@@ -5,6 +5,7 @@
 #include <archive_entry.h>
 
 #include <algorithm>
+#include <cctype>
 #include <atomic>
 #include <filesystem>
 #include <mutex>
@@ -32,30 +33,27 @@ class DirectoryStore : public BlobStore {
     return fs::is_regular_file(fs::path(root_) / key, ec);
   }
   std::optional<std::string> readFile(const std::string& key, size_t maxBytes, std::string& error) override {
-    const fs::path path = fs::path(root_) / key;
-    std::error_code ec;
-    const auto size = fs::file_size(path, ec);
-    if (ec) {
-      error = "'" + key + "' is missing";
+    try {
+      FileSource source(openRegularFile(root_, key), key);
+      std::string bytes;
+      char buffer[65536];
+      for (size_t got; (got = source.read(buffer, sizeof buffer)) > 0;) {
+        if (bytes.size() + got > maxBytes) {
+          error = "'" + key + "' is larger than " + std::to_string(maxBytes) + " bytes";
+          return std::nullopt;
+        }
+        bytes.append(buffer, got);
+      }
+      return bytes;
+    } catch (const StreamError& e) {
+      error = e.what();
       return std::nullopt;
     }
-    if (size > maxBytes) {
-      error = "'" + key + "' is larger than " + std::to_string(maxBytes) + " bytes";
-      return std::nullopt;
-    }
-    std::ifstream in(path, std::ios::binary);
-    std::string bytes(size, '\0');
-    in.read(bytes.data(), static_cast<std::streamsize>(size));
-    if (static_cast<size_t>(in.gcount()) != size) {
-      error = "cannot read '" + key + "'";
-      return std::nullopt;
-    }
-    return bytes;
   }
   void streamFiles(const std::set<std::string>& keys,
                    const std::function<void(const std::string&, ByteSource&)>& visit) override {
     for (const auto& key : keys) {
-      FileSource source((fs::path(root_) / key).string());
+      FileSource source(openRegularFile(root_, key), key);
       visit(key, source);
     }
   }
@@ -98,8 +96,12 @@ class TarStore : public BlobStore {
     });
   }
   std::string describe() const override { return "archive " + path_; }
-  bool has(const std::string& key) const override { return small_.count(key) || large_.count(key); }
-  std::optional<std::string> readFile(const std::string& key, size_t maxBytes, std::string& error) override {
+  bool has(const std::string& name) const override {
+    const std::string key = follow(name);
+    return small_.count(key) || large_.count(key);
+  }
+  std::optional<std::string> readFile(const std::string& name, size_t maxBytes, std::string& error) override {
+    const std::string key = follow(name);
     const auto it = small_.find(key);
     if (it == small_.end()) {
       error = large_.count(key) ? "'" + key + "' is larger than " + std::to_string(maxBytes) + " bytes"
@@ -114,22 +116,27 @@ class TarStore : public BlobStore {
   }
   void streamFiles(const std::set<std::string>& keys,
                    const std::function<void(const std::string&, ByteSource&)>& visit) override {
-    std::set<std::string> pending;
-    for (const auto& key : keys) {
+    std::map<std::string, std::vector<std::string>> pending;  // stored entry -> the names asked for it
+    for (const auto& name : keys) {
+      const std::string key = follow(name);
       if (const auto it = small_.find(key); it != small_.end()) {
         MemorySource source(it->second);
-        visit(key, source);
+        visit(name, source);
       } else if (large_.count(key)) {
-        pending.insert(key);
+        pending[key].push_back(name);
       } else {
-        throw StreamError("'" + key + "' is missing from the archive");
+        throw StreamError("'" + name + "' is missing from the archive");
       }
     }
     if (pending.empty()) return;
     forEachEntry([&](const std::string& key, struct archive* a, int64_t) {
-      if (!pending.erase(key)) return;
+      const auto it = pending.find(key);
+      if (it == pending.end()) return;
+      // Two names for one stored entry (a link and its target) cannot both stream in one
+      // pass; the keys are layer blobs, read once each by their digest, so one suffices.
       ArchiveEntrySource source(a);
-      visit(key, source);
+      visit(it->second.front(), source);
+      pending.erase(it);
     });
   }
 
@@ -154,12 +161,50 @@ class TarStore : public BlobStore {
       if (rc == ARCHIVE_EOF) break;
       if (rc < ARCHIVE_WARN) throw StreamError(std::string("damaged archive: ") + archive_error_string(a));
       if (++count > 100000) throw StreamError("the archive has more than 100000 entries");
-      if (archive_entry_filetype(entry) != AE_IFREG || !archive_entry_pathname(entry)) continue;
+      if (!archive_entry_pathname(entry)) continue;
+      if (archive_entry_filetype(entry) == AE_IFLNK && archive_entry_symlink(entry)) {
+        // `docker save` links a layer that two images share; followed inside the archive
+        // only (an absolute or escaping target names nothing here).
+        const std::string key = keyOf(archive_entry_pathname(entry)), target = archive_entry_symlink(entry);
+        const size_t slash = key.rfind('/');
+        const std::string joined = (slash == std::string::npos ? "" : key.substr(0, slash + 1)) + target;
+        if (!target.empty() && target[0] != '/' && !escapes(joined)) links_[key] = keyOf(joined);
+        continue;
+      }
+      if (archive_entry_filetype(entry) != AE_IFREG) continue;
       visit(keyOf(archive_entry_pathname(entry)), a, archive_entry_size(entry));
     }
   }
 
+  // Does a relative path climb above the archive's root?
+  static bool escapes(const std::string& path) {
+    int depth = 0;
+    size_t start = 0;
+    while (start <= path.size()) {
+      size_t slash = path.find('/', start);
+      if (slash == std::string::npos) slash = path.size();
+      const std::string part = path.substr(start, slash - start);
+      if (part == "..") {
+        if (--depth < 0) return true;
+      } else if (!part.empty() && part != ".") {
+        ++depth;
+      }
+      start = slash + 1;
+    }
+    return false;
+  }
+  // A name through the archive's links (at most 8, so a loop ends).
+  std::string follow(std::string key) const {
+    for (int hops = 0; hops < 8; ++hops) {
+      const auto it = links_.find(key);
+      if (it == links_.end()) break;
+      key = it->second;
+    }
+    return key;
+  }
+
   std::string path_;
+  std::map<std::string, std::string> links_;  // symlink entry -> its target's key
   std::map<std::string, std::string> small_;
   std::set<std::string> large_;
   size_t held_ = 0;
@@ -178,46 +223,111 @@ bool wanted(const ScanOptions& options, const Platform& p) {
                      [&](const Platform& w) { return platformMatches(p, w); });
 }
 
-void addOciManifest(BlobStore& store, const Descriptor& d, const ScanOptions& options, ScannedImage& out) {
+// How far scan follows an image graph: nested indexes below index.json, and documents
+// (indexes and manifests) read in all. Each digest is visited once, so a graph that
+// shares one child many times (or fans out 20 ways 5 deep over the same documents) costs
+// one read per distinct document. Whatever lies past a bound is an error, never skipped
+// silently.
+constexpr int kMaxIndexDepth = 4;
+constexpr size_t kMaxDocuments = 4096;
+
+struct IndexWalk {
+  BlobStore& store;
+  const ScanOptions& options;
+  ScannedImage& out;
+  std::set<std::string> visited;  // digests of the documents already read
+  size_t documents = 0;
+  size_t documentBytes = 0;
+};
+
+// The media type without parameters and spaces, lower case: "application/vnd.oci.image.
+// manifest.v1+json; charset=utf-8" is a manifest.
+std::string bareMediaType(const std::string& type) {
+  std::string bare = type.substr(0, type.find(';'));
+  bare.erase(std::remove_if(bare.begin(), bare.end(), [](unsigned char c) { return std::isspace(c); }), bare.end());
+  std::transform(bare.begin(), bare.end(), bare.begin(), [](unsigned char c) { return std::tolower(c); });
+  return bare;
+}
+
+// A BuildKit attestation is a manifest of in-toto statements. An annotation alone does not
+// make one: a real platform manifest annotated as an attestation is scanned.
+bool holdsOnlyStatements(const Manifest& m) {
+  return !m.layers.empty() && std::all_of(m.layers.begin(), m.layers.end(), [](const Descriptor& l) {
+           return bareMediaType(l.mediaType).rfind("application/vnd.in-toto", 0) == 0;
+         });
+}
+
+void addOciManifest(IndexWalk& walk, const Descriptor& d, const std::string& manifestJson) {
   PlatformImage image;
   image.manifestDigest = d.digest;
   std::string error;
-  const auto manifestJson = readBlob(store, d, error);
-  const auto manifest = manifestJson ? parseManifest(*manifestJson, error) : std::nullopt;
-  const auto configJson = manifest ? readBlob(store, manifest->config, error) : std::nullopt;
+  const auto manifest = parseManifest(manifestJson, error);
+  if (manifest && d.isAttestation() && holdsOnlyStatements(*manifest)) {
+    ++walk.out.attestations;
+    return;
+  }
+  const auto configJson = manifest ? readBlob(walk.store, manifest->config, error) : std::nullopt;
   const auto config = configJson ? parseConfig(*configJson, error) : std::nullopt;
   if (config) image.config = *config;
   const auto platform = d.platform ? d.platform : (config ? config->platform() : std::nullopt);
   if (platform) image.platform = *platform;
-  if (platform && !wanted(options, *platform)) return;
+  if (platform && !wanted(walk.options, *platform)) return;
   if (!config) {
     image.error = "manifest " + d.digest + ": " + error;
-  } else if (!platform) {
-    image.error = "manifest " + d.digest + ": no platform in its descriptor or config";
+  } else if (!platform || platform->architecture.empty()) {
+    image.error = "manifest " + d.digest + ": no architecture in its descriptor or config, so its binaries cannot be judged";
   } else {
     for (const auto& layer : manifest->layers) image.layers.push_back({blobKey(layer.digest), layer.digest, layer.size});
   }
-  out.platforms.push_back(std::move(image));
+  walk.out.platforms.push_back(std::move(image));
 }
 
-void addOciIndex(BlobStore& store, const Index& index, const ScanOptions& options, ScannedImage& out, int depth) {
+void addOciIndex(IndexWalk& walk, const Index& index, int depth) {
   for (const auto& d : index.manifests) {
-    if (d.isAttestation()) {
-      ++out.attestations;
+    if (d.rawPlatform == "unknown/unknown" && d.isAttestation()) {
+      ++walk.out.attestations;  // BuildKit's own attestations: never a platform
       continue;
     }
-    const std::string type = d.mediaType;
-    if (d.isIndex() && depth < 4) {
-      std::string error;
-      const auto json = readBlob(store, d, error);
-      const auto nested = json ? parseIndex(*json, error) : std::nullopt;
-      if (!nested) {
-        out.errors.push_back("index " + d.digest + ": " + error);
+    if (!walk.visited.insert(d.digest).second) continue;
+    if (++walk.documents > kMaxDocuments) {
+      walk.out.errors.push_back("the image graph holds more than " + std::to_string(kMaxDocuments) +
+                                " documents: the rest are not read");
+      return;
+    }
+    const std::string type = bareMediaType(d.mediaType);
+    const bool known = isIndexMediaType(type) || isManifestMediaType(type);
+    // Anything that is not plainly a layer or a config may be a platform whose descriptor
+    // lies about its type (application/json, a charset parameter): its content decides.
+    if (!known && !type.empty() && type != "application/json" && type != "application/octet-stream" &&
+        (type.find(".layer.") != std::string::npos || type.find(".config.") != std::string::npos)) {
+      continue;
+    }
+    std::string error;
+    const auto json = readBlob(walk.store, d, error);
+    if (!json) {
+      walk.out.errors.push_back((isIndexMediaType(type) ? "index " : "manifest ") + d.digest + ": " + error);
+      continue;
+    }
+    if ((walk.documentBytes += json->size()) > kMaxDocumentTotal) {
+      walk.out.errors.push_back("the image's indexes and manifests take more than " + std::to_string(kMaxDocumentTotal) +
+                                " bytes: the rest are not read");
+      return;
+    }
+    const std::string kind = known ? type : documentMediaType(*json, "");
+    if (isIndexMediaType(kind)) {
+      if (depth >= kMaxIndexDepth) {
+        walk.out.errors.push_back("index " + d.digest + " is nested more than " + std::to_string(kMaxIndexDepth) +
+                                  " levels deep: not followed");
         continue;
       }
-      addOciIndex(store, *nested, options, out, depth + 1);
-    } else if (d.isManifest() || type.empty()) {
-      addOciManifest(store, d, options, out);
+      const auto nested = parseIndex(*json, error);
+      if (!nested) {
+        walk.out.errors.push_back("index " + d.digest + ": " + error);
+        continue;
+      }
+      addOciIndex(walk, *nested, depth + 1);
+    } else if (isManifestMediaType(kind)) {
+      addOciManifest(walk, d, *json);
     }
   }
 }
@@ -247,6 +357,12 @@ void addLegacyDockerArchive(BlobStore& store, const std::string& manifestJson, c
     image.config = *config;
     if (const auto p = config->platform()) image.platform = *p;
     if (!wanted(options, image.platform)) continue;
+    if (image.platform.architecture.empty()) {
+      // Judging its binaries against an empty architecture would call every one foreign.
+      image.error = configKey + ": no architecture in the config, so its binaries cannot be judged";
+      out.platforms.push_back(std::move(image));
+      continue;
+    }
     // The config's file name is its digest; the layers are checked against its diff_ids.
     const std::string name = fs::path(configKey).filename().string();
     const std::string hex = name.substr(0, name.find('.'));
@@ -299,6 +415,8 @@ std::unique_ptr<BlobStore> openBlobStore(const std::string& input) {
   std::error_code ec;
   if (fs::is_directory(input, ec)) return std::make_unique<DirectoryStore>(input);
   if (!fs::exists(input, ec)) throw StreamError("no such file or directory");
+  // A FIFO or a device would block the reader or never end.
+  if (!fs::is_regular_file(input, ec)) throw StreamError("not a regular file, a directory or an image reference");
   return std::make_unique<TarStore>(input);
 }
 
@@ -326,7 +444,8 @@ ScannedImage scanImage(BlobStore& store, const std::string& input, const ScanOpt
       out.errors.push_back(store.indexLabel() + error);
       return out;
     }
-    addOciIndex(store, *index, options, out, 0);
+    IndexWalk walk{store, options, out};
+    addOciIndex(walk, *index, 0);
   } else if (store.has("manifest.json")) {
     out.kind = "docker-archive";
     const auto json = store.readFile("manifest.json", kMaxDocumentBytes, error);
@@ -348,17 +467,36 @@ ScannedImage scanImage(BlobStore& store, const std::string& input, const ScanOpt
   std::map<std::string, LayerContents> layers;
   std::map<std::string, std::string> layerErrors;
   const LayerCache cache(options.cacheDirectory);
+  // One read per digest: two names for one layer (a docker-save link) share its result.
   std::set<std::string> keys;
+  std::map<std::string, std::string> readAs, keyOfDigest;  // layer key -> the key streamed for its digest
   for (const auto& [key, digest] : expected) {
-    if (auto cached = cache.load(digest)) {
-      layers[key] = std::move(*cached);
-      ++out.counters.layersFromCache;
-    } else {
-      keys.insert(key);
+    if (!keyOfDigest.emplace(digest, key).second) {
+      readAs[key] = keyOfDigest.at(digest);
+      continue;
+    }
+    readAs[key] = key;
+    // From a registry, a cached result saves the download too (see servesByDigest).
+    if (store.servesByDigest()) {
+      if (auto cached = cache.load(digest)) {
+        layers[key] = std::move(*cached);
+        ++out.counters.layersFromCache;
+        continue;
+      }
+    }
+    keys.insert(key);
+  }
+  std::map<std::string, int64_t> sizes;  // what the descriptors say, when they do
+  for (const auto& p : out.platforms) {
+    for (const auto& l : p.layers) {
+      if (l.size >= 0) sizes[l.key] = l.size;
     }
   }
   std::mutex mutex;  // guards layers, layerErrors, counters, progress
   size_t done = 0;
+  // Every blob is streamed and hashed, cached or not: a cache entry saves decompressing
+  // and walking the layer, never the check that the blob is there and is what its digest
+  // says (a tampered or missing layer is an error even on a cache hit).
   auto readOne = [&](const std::string& key, ByteSource& raw) {
     struct Progress {
       std::mutex& mutex;
@@ -372,14 +510,34 @@ ScannedImage scanImage(BlobStore& store, const std::string& input, const ScanOpt
       }
     } progress{mutex, done, keys.size(), options};
     const std::string& digest = expected.at(key);
-    DigestingSource digesting(raw, digest.substr(0, digest.find(':')));
+    // A blob longer than its descriptor says is not that blob: stop at the size (a
+    // 64 GiB entry named like a layer is not read to its end).
+    const auto size = sizes.find(key);
+    LimitedSource sized(raw, size != sizes.end() ? static_cast<uint64_t>(size->second) : options.limits.maxUncompressed,
+                        "layer blob " + digest);
+    DigestingSource digesting(sized, digest.substr(0, digest.find(':')));
+    auto mismatch = [&](const std::string& actual) {
+      return "layer " + digest + " does not match its digest (it hashes to " + actual + ")";
+    };
     try {
+      if (auto cached = cache.load(digest)) {
+        digesting.drain();
+        const std::string actual = digesting.digest();
+        std::lock_guard lock(mutex);
+        if (actual != digest) {
+          layerErrors[key] = mismatch(actual);
+          return;
+        }
+        ++out.counters.layersFromCache;
+        layers[key] = std::move(*cached);
+        return;
+      }
       LayerContents contents = readLayer(digesting, options.limits);
       const std::string actual = digesting.digest();
       std::lock_guard lock(mutex);
       ++out.counters.layersRead;
       if (actual != digest) {
-        layerErrors[key] = "layer " + digest + " does not match its digest (it hashes to " + actual + ")";
+        layerErrors[key] = mismatch(actual);
         return;
       }
       contents.digest = digest;
@@ -395,9 +553,11 @@ ScannedImage scanImage(BlobStore& store, const std::string& input, const ScanOpt
       } catch (const StreamError&) {
       }
       std::lock_guard lock(mutex);
-      layerErrors[key] = !actual.empty() && actual != digest
-                             ? "layer " + digest + " does not match its digest (it hashes to " + actual + ")"
-                             : "layer " + digest + ": " + e.what();
+      layerErrors[key] = !actual.empty() && actual != digest ? mismatch(actual) : "layer " + digest + ": " + e.what();
+    } catch (const std::exception& e) {
+      // Out of memory, or a bug: this layer is not examined, and says so.
+      std::lock_guard lock(mutex);
+      layerErrors[key] = "layer " + digest + " could not be read: " + e.what();
     }
   };
   try {
@@ -413,7 +573,7 @@ ScannedImage scanImage(BlobStore& store, const std::string& input, const ScanOpt
           for (size_t i; (i = next.fetch_add(1)) < queue.size();) {
             try {
               store.streamFiles({queue[i]}, readOne);
-            } catch (const StreamError& e) {
+            } catch (const std::exception& e) {  // nothing may escape a worker thread
               failures[i] = e.what();
             }
           }
@@ -426,12 +586,12 @@ ScannedImage scanImage(BlobStore& store, const std::string& input, const ScanOpt
     } else {
       store.streamFiles(keys, readOne);
     }
-  } catch (const StreamError& e) {
+  } catch (const std::exception& e) {
     out.errors.push_back(e.what());
   }
   for (auto& p : out.platforms) {
     for (size_t i = 0; i < p.layers.size() && p.error.empty(); ++i) {
-      const auto& key = p.layers[i].key;
+      const auto& key = readAs.at(p.layers[i].key);
       if (const auto it = layerErrors.find(key); it != layerErrors.end()) {
         p.error = it->second;
       } else if (const auto found = layers.find(key); found != layers.end()) {

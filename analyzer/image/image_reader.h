@@ -31,6 +31,10 @@ class BlobStore {
   virtual std::string indexLabel() const { return "index.json: "; }
   // Can files be opened independently (and so read in parallel)?
   virtual bool randomAccess() const { return false; }
+  // Does the store serve blobs by their digest from a source that is itself checked on
+  // every download (a registry)? Then a cached layer result stands for the blob without
+  // downloading it again. A local layout or archive is always hashed, hit or not.
+  virtual bool servesByDigest() const { return false; }
   // Streams each of `keys` once, in the store's own order (one pass over a tar).
   virtual void streamFiles(const std::set<std::string>& keys,
                            const std::function<void(const std::string& key, ByteSource& source)>& visit) = 0;
@@ -38,6 +42,8 @@ class BlobStore {
 
 // The largest JSON document (index, manifest, config) read into memory.
 inline constexpr size_t kMaxDocumentBytes = 4 * 1024 * 1024;
+// All the indexes and manifests of one image together (scan and manifest stop there).
+inline constexpr size_t kMaxDocumentTotal = 64 * 1024 * 1024;
 
 // "sha256:<hex>" -> "blobs/sha256/<hex>", the blob's key in a store.
 std::string blobKey(const std::string& digest);

@@ -3,13 +3,16 @@
 namespace mal::image {
 namespace {
 
-void addEntry(BlobStore& store, const Descriptor& d, const std::string& pointer, IndexModel& out) {
+// Returns the bytes it read (the manifest and its config).
+size_t addEntry(BlobStore& store, const Descriptor& d, const std::string& pointer, IndexModel& out) {
+  size_t bytesRead = 0;
   IndexEntry entry{d, pointer};
   std::string error;
   bool mismatch = false;
   const auto bytes = fetchBlob(store, d, error, mismatch);
   entry.blobDigestMismatch = mismatch;
   if (bytes) {
+    bytesRead += bytes->size();
     entry.declaredMediaType = declaredMediaType(*bytes);
     std::string parseError;
     entry.manifest = parseManifest(*bytes, parseError);
@@ -21,6 +24,7 @@ void addEntry(BlobStore& store, const Descriptor& d, const std::string& pointer,
         entry.blobDigestMismatch = true;
         error = "config " + configError;
       }
+      if (config) bytesRead += config->size();
       if (config) entry.config = parseConfig(*config, parseError);
       else if (error.empty()) error = configError;
     } else if (error.empty()) {
@@ -29,6 +33,7 @@ void addEntry(BlobStore& store, const Descriptor& d, const std::string& pointer,
   }
   entry.blobError = error;
   out.entries.push_back(std::move(entry));
+  return bytesRead;
 }
 
 }  // namespace
@@ -64,13 +69,19 @@ IndexModel readIndex(BlobStore& store, const std::string& input) {
     index = std::move(parsed);
   }
   size_t platformEntries = 0;
+  size_t documentBytes = 0;
   for (size_t i = 0; i < index->manifests.size(); ++i) {
     const auto& d = index->manifests[i];
+    if (documentBytes > kMaxDocumentTotal) {
+      out.errors.push_back("the index's manifests and configs take more than " + std::to_string(kMaxDocumentTotal) +
+                           " bytes: /manifests/" + std::to_string(i) + " and after are not read");
+      break;
+    }
     if (d.isIndex()) {
       out.errors.push_back("nested index " + d.digest + " at /manifests/" + std::to_string(i) + " is not followed");
       continue;
     }
-    addEntry(store, d, "/manifests/" + std::to_string(i), out);
+    documentBytes += addEntry(store, d, "/manifests/" + std::to_string(i), out);
     if (!d.isAttestation()) ++platformEntries;
   }
   // One plain manifest with no platform of its own: a single-platform image.

@@ -3,8 +3,13 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include <sys/mman.h>
+
 #include <algorithm>
+#include <condition_variable>
 #include <cstring>
+#include <memory>
+#include <mutex>
 
 namespace mal::image {
 
@@ -90,21 +95,179 @@ class EntryRestSource : public ByteSource {
   size_t pos_ = 0;
 };
 
-// A JAR or wheel, streamed from the layer: the machine of every native library inside
-// (only its ELF header is read). A damaged zip ends the look, not the layer.
-void inspectBundle(struct archive* outer, const std::string& head, LayerEntry& e) {
-  EntryRestSource rest(outer, head);
-  ReadContext ctx{&rest};
-  ArchiveHandle zip;
-  archive_read_support_format_zip_streamable(zip.a);
-  if (archive_read_open(zip.a, &ctx, nullptr, readCallback, nullptr) != ARCHIVE_OK) return;
+// ELF bytes held in memory at once, by every layer worker together: peak memory does not
+// grow with the number of cores. A worker waits for its share; it holds one file at a time.
+class MemoryBudget {
+ public:
+  explicit MemoryBudget(uint64_t bytes) : available_(bytes) {}
+  void acquire(uint64_t n) {
+    std::unique_lock lock(mutex_);
+    freed_.wait(lock, [&] { return available_ >= n; });
+    available_ -= n;
+  }
+  void release(uint64_t n) {
+    {
+      std::lock_guard lock(mutex_);
+      available_ += n;
+    }
+    freed_.notify_all();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable freed_;
+  uint64_t available_;
+};
+
+constexpr size_t kReadBlock = 256 * 1024;
+
+MemoryBudget& elfBudget() {
+  static MemoryBudget budget(kElfMemoryBudget);
+  return budget;
+}
+
+// One ELF file of a layer, kept in an anonymous mapping of its full size that only the
+// written pages occupy. A file up to kElfKeptWhole is kept whole; a larger one keeps its
+// head, its tail and the tables its program and section headers point at (where the
+// loader's name, the dynamic section, the notes and the section headers live), and
+// readElfInPlace says when something it needed fell in between. Zero pages are never
+// written, so a sparse file costs what it holds, not its size.
+class ElfCapture {
+ public:
+  explicit ElfCapture(uint64_t size)
+      : size_(size), whole_(size <= kElfKeptWhole), reserved_(whole_ ? size : kElfKeptPartly) {
+    elfBudget().acquire(reserved_);
+    void* p = ::mmap(nullptr, std::max<uint64_t>(size_, 1), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+                     -1, 0);
+    if (p == MAP_FAILED) {
+      elfBudget().release(reserved_);
+      throw StreamError("cannot map memory for an ELF file of " + std::to_string(size_) + " bytes");
+    }
+    data_ = static_cast<char*>(p);
+    if (!whole_) {
+      addRange(0, kElfHead);
+      addRange(size_ > kElfTail ? size_ - kElfTail : 0, kElfTail);
+    }
+  }
+  ~ElfCapture() {
+    ::munmap(data_, std::max<uint64_t>(size_, 1));
+    elfBudget().release(reserved_);
+  }
+  ElfCapture(const ElfCapture&) = delete;
+  ElfCapture& operator=(const ElfCapture&) = delete;
+
+  // Bytes of the file at `offset` (in order; holes of a sparse entry skipped).
+  void write(uint64_t offset, const char* bytes, size_t n) {
+    if (offset >= size_) return;
+    n = static_cast<size_t>(std::min<uint64_t>(n, size_ - offset));
+    if (!whole_ && !tablesAdded_ && offset + n > kElfHead) addTables();
+    for (size_t done = 0; done < n;) {
+      // Page by page: an all-zero page is left unwritten (the mapping reads as zeros).
+      const uint64_t at = offset + done;
+      const size_t step = static_cast<size_t>(std::min<uint64_t>(n - done, kPage - at % kPage));
+      const char* from = bytes + done;
+      const bool zero = from[0] == 0 && std::memcmp(from, from + 1, step - 1) == 0;
+      if (!zero) copyKept(at, from, step);
+      done += step;
+    }
+  }
+  elf::ElfResult read() {
+    if (whole_) return elf::readElfInPlace(data_, static_cast<size_t>(size_));
+    return elf::readElfInPlace(data_, static_cast<size_t>(size_),
+                               [this](uint64_t offset, uint64_t n) { return covered(offset, n); });
+  }
+
+ private:
+  static constexpr uint64_t kPage = 4096;
+  void addRange(uint64_t offset, uint64_t n) {
+    // The head, the tail and at most eight tables: what kElfKeptPartly reserved.
+    if (offset >= size_ || n == 0 || ranges_.size() >= 10) return;
+    ranges_.emplace_back(offset, std::min(n, size_ - offset));
+  }
+  // Where the headers say the tables are: read from the head, which holds the ELF header
+  // and (in every file a linker writes) the program headers.
+  void addTables() {
+    tablesAdded_ = true;
+    const auto* e = reinterpret_cast<const unsigned char*>(data_);
+    const bool is64 = e[4] == 2, little = e[5] == 1;
+    auto get = [&](uint64_t at, int bytes) -> uint64_t {
+      if (at + static_cast<uint64_t>(bytes) > std::min(size_, kElfHead)) return 0;
+      uint64_t v = 0;
+      for (int i = 0; i < bytes; ++i) v |= static_cast<uint64_t>(e[at + (little ? i : bytes - 1 - i)]) << (8 * i);
+      return v;
+    };
+    const uint64_t phoff = is64 ? get(32, 8) : get(28, 4), shoff = is64 ? get(40, 8) : get(32, 4);
+    const uint64_t phentsize = get(is64 ? 54 : 42, 2), phnum = get(is64 ? 56 : 44, 2);
+    const uint64_t shentsize = get(is64 ? 58 : 46, 2), shnum = get(is64 ? 60 : 48, 2);
+    addRange(shoff, std::min<uint64_t>(shentsize * shnum, kElfTableBytes));
+    for (uint64_t i = 0; i < std::min<uint64_t>(phnum, 4096); ++i) {
+      const uint64_t ph = phoff + i * phentsize;
+      const uint64_t type = get(ph, 4);
+      const uint64_t offset = is64 ? get(ph + 8, 8) : get(ph + 4, 4), filesz = is64 ? get(ph + 32, 8) : get(ph + 16, 4);
+      // PT_INTERP, PT_DYNAMIC, PT_NOTE, PT_GNU_PROPERTY
+      if (type == 3 || type == 2 || type == 4 || type == 0x6474e553) addRange(offset, std::min(filesz, kElfTableBytes));
+    }
+  }
+  bool covered(uint64_t offset, uint64_t n) const {
+    if (offset >= size_ || n > size_ - offset) return false;
+    return std::any_of(ranges_.begin(), ranges_.end(),
+                       [&](const auto& r) { return r.first <= offset && offset + n <= r.first + r.second; });
+  }
+  void copyKept(uint64_t at, const char* from, size_t n) {
+    if (whole_) {
+      std::memcpy(data_ + at, from, n);
+      return;
+    }
+    for (const auto& [start, length] : ranges_) {
+      const uint64_t lo = std::max(at, start), hi = std::min<uint64_t>(at + n, start + length);
+      if (lo < hi) std::memcpy(data_ + lo, from + (lo - at), static_cast<size_t>(hi - lo));
+    }
+  }
+
+  uint64_t size_;
+  bool whole_;
+  uint64_t reserved_;
+  char* data_ = nullptr;
+  bool tablesAdded_ = false;
+  std::vector<std::pair<uint64_t, uint64_t>> ranges_;  // offset, size
+};
+
+// The current entry's ELF facts, its first bytes (`head`) already read. (Read on with
+// archive_read_data: archive_read_data_block would skip what the first call buffered. The
+// holes of a sparse entry come as zeros, which the capture does not store.)
+void readElfEntry(struct archive* a, std::string_view head, LayerEntry& e, const ReadContext& ctx) {
+  ElfCapture capture(e.size);
+  capture.write(0, head.data(), head.size());
+  uint64_t offset = head.size();
+  std::unique_ptr<char[]> buffer(new char[kReadBlock]);
+  la_ssize_t got;
+  while ((got = archive_read_data(a, buffer.get(), kReadBlock)) > 0) {
+    capture.write(offset, buffer.get(), static_cast<size_t>(got));
+    offset += static_cast<uint64_t>(got);
+  }
+  if (got < 0) {
+    throw StreamError(!ctx.error.empty() ? ctx.error : std::string("damaged tar archive: ") + archive_error_string(a));
+  }
+  auto result = capture.read();
+  if (result.facts) e.elf = std::move(result.facts);
+  e.elfError = result.error;
+}
+
+// The machine of every native library in a JAR or wheel (only its ELF header is read).
+// A zip small enough is read from memory through its central directory, so what is not a
+// native library is never inflated (a zip bomb costs nothing); a larger one streams, at
+// most kMaxBundleEntries entries. A damaged zip ends the look, not the layer.
+constexpr uint64_t kBundleInMemory = 32ull * 1024 * 1024;
+constexpr size_t kMaxBundleEntries = 200000;
+
+void lookInsideBundle(struct archive* zip, LayerEntry& e) {
   struct archive_entry* entry = nullptr;
   size_t seen = 0;
-  while (archive_read_next_header(zip.a, &entry) == ARCHIVE_OK && ++seen < 200000) {
+  while (archive_read_next_header(zip, &entry) == ARCHIVE_OK && ++seen < kMaxBundleEntries) {
     const char* name = archive_entry_pathname(entry);
     if (!name || !isNativeLibraryName(name)) continue;
     char header[64];
-    const la_ssize_t got = archive_read_data(zip.a, header, sizeof header);
+    const la_ssize_t got = archive_read_data(zip, header, sizeof header);
     if (got <= 0) continue;
     const auto result = elf::readElf(std::string_view(header, static_cast<size_t>(got)));
     if (!result.facts) continue;
@@ -116,6 +279,30 @@ void inspectBundle(struct archive* outer, const std::string& head, LayerEntry& e
       e.bundledArchitectures.push_back(platform->architecture);
     }
   }
+}
+
+void inspectBundle(struct archive* outer, const std::string& head, LayerEntry& e) {
+  EntryRestSource rest(outer, head);
+  if (e.size <= kBundleInMemory) {
+    elfBudget().acquire(e.size);
+    struct Release {
+      uint64_t n;
+      ~Release() { elfBudget().release(n); }
+    } release{e.size};
+    std::string bytes;
+    bytes.reserve(static_cast<size_t>(e.size));
+    char buffer[65536];
+    for (size_t got; (got = rest.read(buffer, sizeof buffer)) > 0;) bytes.append(buffer, got);
+    ArchiveHandle zip;
+    archive_read_support_format_zip_seekable(zip.a);
+    if (archive_read_open_memory(zip.a, bytes.data(), bytes.size()) == ARCHIVE_OK) lookInsideBundle(zip.a, e);
+    return;
+  }
+  ReadContext ctx{&rest};
+  ArchiveHandle zip;
+  archive_read_support_format_zip_streamable(zip.a);
+  if (archive_read_open(zip.a, &ctx, nullptr, readCallback, nullptr) != ARCHIVE_OK) return;
+  lookInsideBundle(zip.a, e);
   if (!ctx.error.empty()) throw StreamError(ctx.error);  // the layer itself failed, not the zip
 }
 
@@ -138,7 +325,6 @@ LayerContents readLayer(ByteSource& source, const LayerLimits& limits) {
   }
   LayerContents layer;
   struct archive_entry* entry = nullptr;
-  std::string data;
   while (true) {
     const int rc = archive_read_next_header(handle.a, &entry);
     if (rc == ARCHIVE_EOF) break;
@@ -187,16 +373,9 @@ LayerContents readLayer(ByteSource& source, const LayerLimits& limits) {
       if (elf::hasElfMagic(start)) {
         e.isElf = true;
         if (e.size > limits.maxElfBytes) {
-          e.elfError = "not examined: larger than the bound on ELF bytes read";
+          e.elfError = "not examined: larger than the bound of " + std::to_string(limits.maxElfBytes) + " bytes";
         } else {
-          data.assign(start);
-          data.reserve(e.size);
-          char buffer[65536];
-          while ((got = archive_read_data(handle.a, buffer, sizeof buffer)) > 0) data.append(buffer, static_cast<size_t>(got));
-          if (got < 0) throw StreamError(!ctx.error.empty() ? ctx.error : std::string("damaged tar archive: ") + archive_error_string(handle.a));
-          auto result = elf::readElf(data);
-          if (result.facts) e.elf = std::move(result.facts);
-          else e.elfError = result.error;
+          readElfEntry(handle.a, start, e, ctx);
         }
       } else if (start.substr(0, 2) == "#!") {
         const size_t end = start.find('\n');

@@ -12,11 +12,20 @@
 
 namespace mal::image {
 
+// ELF files in memory (analyzer/image/layer.cpp): all workers together hold at most
+// kElfMemoryBudget; a file up to kElfKeptWhole is kept whole, a larger one only its head,
+// its tail and the tables its headers point at (each at most kElfTableBytes).
+inline constexpr uint64_t kElfMemoryBudget = 64ull * 1024 * 1024;
+inline constexpr uint64_t kElfKeptWhole = 32ull * 1024 * 1024;
+inline constexpr uint64_t kElfHead = 8ull * 1024 * 1024, kElfTail = 8ull * 1024 * 1024;
+inline constexpr uint64_t kElfTableBytes = 4ull * 1024 * 1024;
+inline constexpr uint64_t kElfKeptPartly = kElfHead + kElfTail + 8 * kElfTableBytes;
+
 struct LayerLimits {
   size_t maxEntries = 1'000'000;
   size_t maxPathLength = 4096;
-  uint64_t maxElfBytes = 256ull * 1024 * 1024;  // larger ELF files are reported unread
-  uint64_t maxUncompressed = 64ull * 1024 * 1024 * 1024;
+  uint64_t maxElfBytes = 4ull * 1024 * 1024 * 1024;  // larger ELF files are reported unread (MA209)
+  uint64_t maxUncompressed = 16ull * 1024 * 1024 * 1024;  // per layer; a bomb of zeros stops here
 };
 
 struct LayerEntry {

@@ -2,7 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include <fstream>
+#include <filesystem>
+#include <tuple>
 
 #include "analyzer/file_util.h"
 #include "analyzer/image/streams.h"
@@ -13,7 +14,7 @@ namespace mal::image {
 namespace {
 
 // Bump when LayerEntry or the facts gathered change: old entries are then ignored.
-constexpr int kFormat = 2;
+constexpr int kFormat = 3;
 
 json toJson(const LayerEntry& e) {
   json j = {{"p", e.path}, {"t", static_cast<int>(e.type)}, {"m", e.mode}, {"s", e.size}};
@@ -34,7 +35,7 @@ json toJson(const LayerEntry& e) {
       j["f"] = {{"machine", f.machine}, {"bits", f.bits}, {"le", f.littleEndian}, {"type", f.type}, {"flags", f.flags},
                 {"float", static_cast<int>(f.armFloatAbi)}, {"interp", f.interpreter}, {"needed", f.needed},
                 {"runpath", f.runpath}, {"rpath", f.rpath}, {"soname", f.soname}, {"align", f.minLoadAlign},
-                {"isa", f.x86IsaNeeded}};
+                {"isa", f.x86IsaNeeded}, {"arm", {f.armCpuArch, f.armProfile, f.armFpArch, f.armSimdArch}}};
     }
   }
   return j;
@@ -73,6 +74,8 @@ LayerEntry fromJson(const json& j) {
     facts.soname = f.at("soname").get<std::string>();
     facts.minLoadAlign = f.at("align").get<uint64_t>();
     facts.x86IsaNeeded = f.at("isa").get<uint32_t>();
+    const auto arm = f.at("arm").get<std::vector<int>>();
+    if (arm.size() == 4) std::tie(facts.armCpuArch, facts.armProfile, facts.armFpArch, facts.armSimdArch) = std::tie(arm[0], arm[1], arm[2], arm[3]);
     e.elf = std::move(facts);
   }
   return e;
@@ -85,34 +88,62 @@ std::string LayerCache::pathFor(const std::string& digest) const {
   for (auto& c : name) {
     if (c == ':') c = '-';
   }
-  return dir_ + "/layers/" + name + ".json";
+  return dir_ + "/layers/" + name;
 }
+
+namespace {
+
+// An entry: a header line naming the format, the layer's digest and the SHA-256 of the
+// body, then the body in CBOR. CBOR carries file names byte for byte, UTF-8 or not (JSON
+// text cannot: a Latin-1 name made dump() throw). The checksum turns a truncated, damaged
+// or hand-edited entry into a miss; the layer blob itself is hashed on every scan anyway,
+// hit or not, so no entry stands in for the digest check.
+std::string header(const std::string& digest, const std::string& bodyDigest) {
+  return "multiarch-lint layer " + std::to_string(kFormat) + " " + digest + " " + bodyDigest + "\n";
+}
+
+constexpr size_t kMaxEntryBytes = 256 * 1024 * 1024;
+
+}  // namespace
 
 std::optional<LayerContents> LayerCache::load(const std::string& digest) const {
   if (dir_.empty() || !validDigest(digest)) return std::nullopt;
-  std::ifstream in(pathFor(digest), std::ios::binary);
-  if (!in) return std::nullopt;
-  const json j = json::parse(in, nullptr, false);
-  if (j.is_discarded() || !j.is_object() || j.value("format", 0) != kFormat || j.value("digest", "") != digest) {
+  const std::string path = pathFor(digest);
+  const auto bytes = readCacheEntry(path, kMaxEntryBytes);
+  if (!bytes) return std::nullopt;
+  const size_t newline = bytes->find('\n');
+  const std::string body = newline == std::string::npos ? std::string() : bytes->substr(newline + 1);
+  if (newline == std::string::npos || bytes->compare(0, newline + 1, header(digest, digestOf(body))) != 0) {
+    drop(path);
     return std::nullopt;
   }
   try {
+    const json j = json::from_cbor(body);
     LayerContents layer;
     layer.digest = digest;
     layer.uncompressedBytes = j.at("bytes").get<uint64_t>();
     for (const auto& e : j.at("entries")) layer.entries.push_back(fromJson(e));
     return layer;
   } catch (const json::exception&) {
-    return std::nullopt;  // a damaged cache entry is a miss
+    drop(path);
+    return std::nullopt;
   }
+}
+
+void LayerCache::drop(const std::string& path) const {
+  std::error_code ec;
+  std::filesystem::remove_all(path, ec);
 }
 
 void LayerCache::store(const LayerContents& layer) const {
   if (dir_.empty() || !validDigest(layer.digest)) return;
   json entries = json::array();
   for (const auto& e : layer.entries) entries.push_back(toJson(e));
-  const json j = {{"format", kFormat}, {"digest", layer.digest}, {"bytes", layer.uncompressedBytes}, {"entries", entries}};
-  writeFileAtomically(pathFor(layer.digest), j.dump());
+  const json j = {{"bytes", layer.uncompressedBytes}, {"entries", std::move(entries)}};
+  const auto cbor = json::to_cbor(j);
+  const std::string body(cbor.begin(), cbor.end());
+  if (body.size() + 512 > kMaxEntryBytes) return;
+  writeFileAtomically(pathFor(layer.digest), header(layer.digest, digestOf(body)) + body);
 }
 
 }  // namespace mal::image

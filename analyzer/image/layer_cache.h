@@ -1,5 +1,7 @@
 // A content-addressed cache of per-layer results, keyed by the layer blob's digest (which
-// was verified when the entry was written). Shared base layers are read once per cache.
+// was verified when the entry was written). Shared base layers are walked once per cache;
+// their blobs are still hashed on every scan (the cache saves decompressing and walking,
+// never the digest check). Entries are checked before they are believed (see load).
 // Kept under cacheRoot()/layers (analyzer/file_util.h).
 #pragma once
 
@@ -19,6 +21,7 @@ class LayerCache {
 
  private:
   std::string pathFor(const std::string& digest) const;
+  void drop(const std::string& path) const;  // a broken entry goes, so the next store replaces it
   std::string dir_;
 };
 

@@ -1,6 +1,7 @@
 #include "analyzer/image/streams.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <isa-l/igzip_lib.h>
 #include <openssl/evp.h>
 #include <unistd.h>
@@ -8,7 +9,7 @@
 
 #include <cerrno>
 #include <cstring>
-#include <regex>
+#include <filesystem>
 
 namespace mal::image {
 
@@ -47,8 +48,36 @@ size_t MemorySource::read(char* buffer, size_t n) {
 }
 
 bool validDigest(const std::string& digest) {
-  static const std::regex kDigest("^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$");
-  return std::regex_match(digest, kDigest);
+  const size_t colon = digest.find(':');
+  if (colon == std::string::npos) return false;
+  const std::string_view algorithm(digest.data(), colon), hex(digest.data() + colon + 1, digest.size() - colon - 1);
+  const size_t expected = algorithm == "sha256" ? 64 : algorithm == "sha512" ? 128 : 0;
+  return expected != 0 && hex.size() == expected &&
+         hex.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+}
+
+int openRegularFile(const std::string& root, const std::string& key) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path base = fs::canonical(root, ec);
+  if (ec) throw StreamError("cannot open '" + root + "': " + ec.message());
+  const fs::path path = fs::canonical(base / key, ec);
+  if (ec) throw StreamError("'" + key + "' is missing");
+  const std::string inside = base.string() + "/";
+  if (path.string().compare(0, inside.size(), inside) != 0) {
+    throw StreamError("'" + key + "' links to " + path.string() + ", outside the layout: not read");
+  }
+  // O_NONBLOCK: a FIFO opened without it waits for a writer forever. O_NOFOLLOW: the
+  // canonical path has no links left, so one appearing now is a swap under our feet.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW);
+  if (fd < 0) throw StreamError("cannot open '" + key + "': " + std::strerror(errno));
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    throw StreamError("'" + key + "' is not a regular file (a FIFO, a device or a directory): not read");
+  }
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  return fd;
 }
 
 DigestingSource::DigestingSource(ByteSource& inner, const std::string& algorithm)

@@ -26,6 +26,8 @@ class ByteSource {
 class FileSource : public ByteSource {
  public:
   explicit FileSource(const std::string& path);
+  // Takes ownership of an already opened descriptor (see openRegularFile).
+  FileSource(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
   ~FileSource() override;
   size_t read(char* buffer, size_t n) override;
 
@@ -101,6 +103,12 @@ class DecompressingSource : public ByteSource {
   void* state_ = nullptr;  // inflate_state or ZSTD_DStream
   bool finished_ = false;
 };
+
+// Opens `root`/`key` for reading when it is a regular file that stays inside `root` once
+// every symlink is resolved; throws StreamError otherwise. A FIFO, a device or a link out of
+// the layout (to /dev/zero, /etc/passwd) is refused without being read: opening is
+// non-blocking, so not even a FIFO's open waits for a writer.
+int openRegularFile(const std::string& root, const std::string& key);
 
 // Is `digest` of the form "<algorithm>:<hex>" with an algorithm we can verify?
 bool validDigest(const std::string& digest);

@@ -26,7 +26,7 @@ std::string BaseImageResolver::cachePath(const Reference& ref) const {
 
 std::optional<BaseImageFacts> BaseImageResolver::cached(const Reference& ref) const {
   if (cacheRoot_.empty() || (ttlSeconds_ <= 0 && ref.digest.empty())) return std::nullopt;
-  const auto text = readWholeFile(cachePath(ref));
+  const auto text = readCacheEntry(cachePath(ref), 1024 * 1024);
   if (!text) return std::nullopt;
   const auto json = nlohmann::json::parse(*text, nullptr, false);
   if (!json.is_object() || json.value("reference", "") != ref.str() || !json.contains("fetched") ||

@@ -1,5 +1,7 @@
 #include "analyzer/registry/registry_store.h"
 
+#include <filesystem>
+
 #include <nlohmann/json.hpp>
 
 #include "analyzer/file_util.h"
@@ -13,9 +15,14 @@ bool RegistryStore::has(const std::string& key) const { return key == "index.jso
 
 std::optional<std::string> RegistryStore::cached(const std::string& digest) const {
   if (cacheRoot_.empty()) return std::nullopt;
-  auto bytes = readWholeFile(cacheRoot_ + "/" + image::blobKey(digest));
-  // The cache is only a copy: what does not hash to its name is ignored (and refetched).
-  if (!bytes || !image::hasDigest(*bytes, digest)) return std::nullopt;
+  const std::string path = cacheRoot_ + "/" + image::blobKey(digest);
+  auto bytes = readCacheEntry(path, image::kMaxDocumentBytes);
+  // The cache is only a copy: what does not hash to its name is dropped (and refetched).
+  if (bytes && !image::hasDigest(*bytes, digest)) {
+    std::error_code ec;
+    std::filesystem::remove(path, ec);
+    return std::nullopt;
+  }
   return bytes;
 }
 

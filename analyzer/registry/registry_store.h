@@ -26,6 +26,7 @@ class RegistryStore : public image::BlobStore {
   std::optional<std::string> readFile(const std::string& key, size_t maxBytes, std::string& error) override;
   std::string indexLabel() const override { return ""; }
   bool randomAccess() const override { return true; }
+  bool servesByDigest() const override { return true; }
   void streamFiles(const std::set<std::string>& keys,
                    const std::function<void(const std::string& key, image::ByteSource& source)>& visit) override;
 

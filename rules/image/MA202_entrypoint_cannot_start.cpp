@@ -49,6 +49,13 @@ std::string whyNot(const ImageContext& ctx, const std::string& program, int& lay
     }
     return {};
   }
+  if (e.isElf) return {};  // an ELF the reader gave up on: MA209 says it was not examined
+  if (e.shebang.empty() && e.type == image::LayerEntry::Type::File) {
+    // The kernel starts ELF files and `#!` scripts; a Mach-O or PE file, an empty file or
+    // a bare `#!` is ENOEXEC.
+    return displayPath(*resolved) + " is neither an ELF executable nor a `#!` script: `exec format error` on " +
+           ctx.image.platform.str();
+  }
   if (!e.shebang.empty() && depth < 4) {
     const auto parts = text::split(e.shebang, ' ');
     std::string interpreter = parts[0];
@@ -91,8 +98,8 @@ extern const ImageRule kMA202 = {
      .analysis = Analysis::Image,
      .summary = "The image's ENTRYPOINT/CMD cannot start on its platform",
      .what = "argv[0] of ENTRYPOINT (else CMD), resolved through WorkingDir, the config's PATH and symlinks, is "
-             "missing, a directory, not executable, a foreign-architecture ELF, an ELF whose interpreter is missing, "
-             "or a script whose `#!` interpreter (through `/usr/bin/env` too) is missing.",
+             "missing, a directory, not executable, neither ELF nor `#!` (a Mach-O or PE file), a foreign-architecture "
+             "ELF, an ELF whose interpreter is missing, or a script whose `#!` interpreter (through `/usr/bin/env` too) is missing.",
      .why = "The container dies at start with `exec format error` or `no such file or directory` (moby/moby#29420, "
             "opencontainers/runc#1773): the image is broken on that platform even though it pulled fine.",
      .example = "linux/arm64: the ENTRYPOINT cannot start: /entrypoint.sh starts with `#!/bin/bash`, but '/bin/bash' is "

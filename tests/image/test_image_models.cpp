@@ -1,0 +1,251 @@
+// Image rules on in-memory platform models (bad and good, one change apart), the ARM build
+// attributes of a real Debian armhf ELF, the ELF capture of huge and sparse files, and the
+// layer cache's checks: what could not be examined is reported, never taken as clean.
+#include <catch2/catch.hpp>
+
+#include <elf.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include <fstream>
+
+#include "analyzer/file_util.h"
+#include "analyzer/image/layer_cache.h"
+#include "elf/elf_reader.h"
+#include "rules/scan_engine.h"
+#include "../test_support.h"
+
+namespace fs = std::filesystem;
+using namespace mal;
+
+namespace {
+
+image::LayerEntry file(const std::string& path, uint32_t mode = 0755) {
+  image::LayerEntry e;
+  e.path = path;
+  e.mode = mode;
+  e.size = 64;
+  return e;
+}
+
+image::LayerEntry elfFile(const std::string& path, uint16_t machine, int bits = 64) {
+  auto e = file(path);
+  e.isElf = true;
+  elf::ElfFacts facts;
+  facts.machine = machine;
+  facts.bits = bits;
+  e.elf = facts;
+  return e;
+}
+
+// One platform whose only layer holds `entries`, its ENTRYPOINT `entrypoint`.
+image::ScannedImage imageOf(const std::string& platform, std::vector<image::LayerEntry> entries,
+                            std::vector<std::string> entrypoint = {"/bin/app"}) {
+  image::ScannedImage scanned;
+  image::PlatformImage p;
+  p.platform = *parsePlatform(platform);
+  p.config.entrypoint = std::move(entrypoint);
+  image::LayerContents layer;
+  layer.entries = std::move(entries);
+  p.layers.push_back({"blobs/sha256/x", "sha256:" + std::string(64, 'a'), 1});
+  p.inventory.apply(layer, 0);
+  scanned.platforms.push_back(std::move(p));
+  return scanned;
+}
+
+std::vector<std::string> rulesOf(const image::ScannedImage& scanned) {
+  std::vector<std::string> ids;
+  for (const auto& f : rules::scanFindings(scanned, {})) ids.push_back(f.ruleId + " " + f.location.imagePath);
+  return ids;
+}
+
+using Ids = std::vector<std::string>;
+
+}  // namespace
+
+TEST_CASE("MA202: an entrypoint that is neither ELF nor #! cannot start, an ELF or a script can", "[image][model]") {
+  auto macho = file("bin/app");  // a Mach-O or PE file: no ELF magic, no #!
+  CHECK(rulesOf(imageOf("linux/amd64", {macho})) == Ids{"MA202 /bin/app"});
+  CHECK(rulesOf(imageOf("linux/amd64", {elfFile("bin/app", EM_X86_64)})).empty());
+  auto script = file("bin/app");
+  script.shebang = "/bin/app2";
+  CHECK(rulesOf(imageOf("linux/amd64", {script, elfFile("bin/app2", EM_X86_64)})).empty());
+}
+
+TEST_CASE("MA209: a dangling hard link and an ELF the reader gave up on are reported", "[image][model]") {
+  auto link = file("bin/tool");
+  link.type = image::LayerEntry::Type::Hardlink;
+  link.linkTarget = "bin/gone";
+  CHECK(rulesOf(imageOf("linux/amd64", {elfFile("bin/app", EM_X86_64), link})) == Ids{"MA209 /bin/tool"});
+  auto target = elfFile("bin/gone", EM_X86_64);
+  CHECK(rulesOf(imageOf("linux/amd64", {elfFile("bin/app", EM_X86_64), target, link})).empty());
+  auto unread = file("usr/lib/libx.so");
+  unread.isElf = true;
+  unread.elfError = "damaged ELF header: unknown class or byte order";
+  const auto findings = rules::scanFindings(imageOf("linux/amd64", {elfFile("bin/app", EM_X86_64), unread}), {});
+  REQUIRE(findings.size() == 1);
+  CHECK(findings[0].ruleId == "MA209");
+  CHECK(findings[0].message.find("unknown class or byte order") != std::string::npos);
+}
+
+TEST_CASE("MA210: ARMv7 code in arm/v6 is reported, ARMv6 code there and ARMv7 in arm/v7 are not", "[image][model]") {
+  auto armv7 = elfFile("usr/lib/libz.so", EM_ARM, 32);
+  armv7.elf->armCpuArch = 10;
+  armv7.elf->armProfile = 'A';
+  armv7.elf->armFpArch = 4;
+  auto armv6 = armv7;
+  armv6.elf->armCpuArch = 7;
+  armv6.elf->armFpArch = 2;
+  auto app = elfFile("bin/app", EM_ARM, 32);
+  CHECK(rulesOf(imageOf("linux/arm/v6", {app, armv7})) == Ids{"MA210 /usr/lib/libz.so"});
+  CHECK(rulesOf(imageOf("linux/arm/v6", {app, armv6})).empty());
+  CHECK(rulesOf(imageOf("linux/arm/v7", {app, armv7})).empty());
+  // VFPv3 in arm/v6 (the ISA itself is v6): the FP unit of a Pi Zero is VFPv2.
+  auto vfp3 = armv6;
+  vfp3.elf->armFpArch = 3;
+  CHECK(rulesOf(imageOf("linux/arm/v6", {app, vfp3})) == Ids{"MA210 /usr/lib/libz.so"});
+  // M-profile code runs on no Linux CPU.
+  auto micro = armv6;
+  micro.elf->armCpuArch = 13;
+  micro.elf->armProfile = 'M';
+  CHECK(rulesOf(imageOf("linux/arm/v7", {app, micro})) == Ids{"MA210 /usr/lib/libz.so"});
+}
+
+TEST_CASE("the ARM build attributes of a real Debian armhf ELF: ARMv7-A, VFPv3-D16", "[elf][arm]") {
+  const fs::path samples = MAL_REQUIRE_TEST_DATA("elf-samples");
+  for (const char* name : {"hello", "libacl.so.1"}) {
+    INFO(name);
+    const auto result = elf::readElf(test::readFile(samples / "armhf" / name));
+    REQUIRE(result.facts.has_value());
+    CHECK(result.facts->armCpuArch == 10);
+    CHECK(result.facts->armProfile == 'A');
+    CHECK(result.facts->armFpArch == 4);
+  }
+  // Debian's armhf hello in an image labelled linux/arm/v6: it cannot run on a Pi Zero.
+  auto hello = file("usr/bin/hello");
+  hello.isElf = true;
+  const auto facts = elf::readElf(test::readFile(samples / "armhf" / "hello")).facts;
+  REQUIRE(facts.has_value());
+  hello.elf = *facts;
+  hello.elf->interpreter.clear();  // the loader and libc are not in this model
+  hello.elf->needed.clear();
+  CHECK(rulesOf(imageOf("linux/arm/v6", {hello}, {"/usr/bin/hello"})) == Ids{"MA210 /usr/bin/hello"});
+  CHECK(rulesOf(imageOf("linux/arm/v7", {hello}, {"/usr/bin/hello"})).empty());
+  // Not ARM: no attributes.
+  const auto amd64 = elf::readElf(test::readFile(samples / "amd64" / "hello"));
+  REQUIRE(amd64.facts.has_value());
+  CHECK(amd64.facts->armCpuArch == -1);
+}
+
+namespace {
+
+// A tar layer in memory of (name, bytes) regular files.
+std::string tarOf(const std::vector<std::pair<std::string, std::string>>& files) {
+  std::string out;
+  struct archive* a = archive_write_new();
+  archive_write_set_format_pax_restricted(a);
+  archive_write_open(
+      a, &out, nullptr,
+      [](struct archive*, void* data, const void* buffer, size_t n) -> la_ssize_t {
+        static_cast<std::string*>(data)->append(static_cast<const char*>(buffer), n);
+        return static_cast<la_ssize_t>(n);
+      },
+      nullptr);
+  for (const auto& [name, bytes] : files) {
+    struct archive_entry* e = archive_entry_new();
+    archive_entry_set_pathname(e, name.c_str());
+    archive_entry_set_filetype(e, AE_IFREG);
+    archive_entry_set_perm(e, 0755);
+    archive_entry_set_size(e, static_cast<la_int64_t>(bytes.size()));
+    archive_write_header(a, e);
+    archive_write_data(a, bytes.data(), bytes.size());
+    archive_entry_free(e);
+  }
+  archive_write_close(a);
+  archive_write_free(a);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a huge ELF is read in part and gives the same facts as whole", "[elf][image]") {
+  const fs::path samples = MAL_REQUIRE_TEST_DATA("elf-samples");
+  const std::string hello = test::readFile(samples / "amd64" / "hello");
+  const auto whole = elf::readElf(hello);
+  REQUIRE(whole.facts.has_value());
+  // The same file with 100 MiB of zeros appended: past the size kept whole, its headers
+  // and tables are still kept (head, tail, what the program headers point at).
+  std::string huge = hello + std::string(100u << 20, '\0');
+  image::MemorySource source(tarOf({{"usr/bin/hello", huge}}));
+  const auto layer = image::readLayer(source);
+  REQUIRE(layer.entries.size() == 1);
+  const auto& e = layer.entries[0];
+  INFO(e.elfError);
+  REQUIRE(e.elf.has_value());
+  CHECK(e.elf->machine == whole.facts->machine);
+  CHECK(e.elf->interpreter == whole.facts->interpreter);
+  CHECK(e.elf->needed == whole.facts->needed);
+  CHECK(e.elfError.empty());
+}
+
+TEST_CASE("the layer cache: a Latin-1 file name survives, garbage, a symlink, a directory are dropped", "[image][cache]") {
+  char tmpl[] = "/tmp/mal-cache-models-XXXXXX";
+  const fs::path dir = mkdtemp(tmpl);
+  const image::LayerCache cache(dir.string());
+  image::LayerContents layer;
+  layer.digest = "sha256:" + std::string(64, 'b');
+  layer.entries.push_back(file("caf\xe9/x"));
+  layer.entries.back().linkTarget = "\xff\xfe";
+  cache.store(layer);
+  const auto back = cache.load(layer.digest);
+  REQUIRE(back.has_value());
+  REQUIRE(back->entries.size() == 1);
+  CHECK(back->entries[0].path == "caf\xe9/x");
+  CHECK(back->entries[0].linkTarget == "\xff\xfe");
+  const fs::path entry = dir / "layers" / ("sha256-" + std::string(64, 'b'));
+  REQUIRE(fs::is_regular_file(entry));
+  // A changed byte in the body: the checksum no longer holds.
+  std::string bytes = test::readFile(entry);
+  bytes.back() ^= 1;
+  std::ofstream(entry, std::ios::binary | std::ios::trunc) << bytes;
+  CHECK_FALSE(cache.load(layer.digest).has_value());
+  CHECK_FALSE(fs::exists(entry));  // dropped, so the next store replaces it
+  // A symlink to a good entry elsewhere, a directory: neither is believed, both go.
+  cache.store(layer);
+  fs::rename(entry, dir / "elsewhere");
+  fs::create_symlink(dir / "elsewhere", entry);
+  CHECK_FALSE(cache.load(layer.digest).has_value());
+  CHECK_FALSE(fs::exists(fs::symlink_status(entry)));
+  fs::create_directories(entry / "sub");
+  CHECK_FALSE(cache.load(layer.digest).has_value());
+  cache.store(layer);
+  CHECK(cache.load(layer.digest).has_value());
+  // Writable by others: not trusted.
+  fs::permissions(entry, fs::perms::others_write, fs::perm_options::add);
+  CHECK_FALSE(cache.load(layer.digest).has_value());
+  fs::remove_all(dir);
+}
+
+TEST_CASE("pruning keeps the most recently used entries under the bound", "[cache]") {
+  char tmpl[] = "/tmp/mal-prune-XXXXXX";
+  const fs::path dir = mkdtemp(tmpl);
+  for (int i = 0; i < 10; ++i) {
+    REQUIRE(writeFileAtomically((dir / "layers" / std::to_string(i)).string(), std::string(1000, 'x')));
+    fs::last_write_time(dir / "layers" / std::to_string(i),
+                        fs::file_time_type::clock::now() - std::chrono::hours(10 - i));
+  }
+  // Reading entry 0 makes it the most recently used.
+  REQUIRE(readCacheEntry((dir / "layers" / "0").string(), 4096).has_value());
+  const auto result = pruneCache(dir.string(), 3500);
+  CHECK(result.bytesBefore == 10000);
+  CHECK(result.bytesAfter == 3000);
+  CHECK(result.removed == 7);
+  CHECK(fs::exists(dir / "layers" / "0"));
+  CHECK(fs::exists(dir / "layers" / "9"));
+  CHECK(fs::exists(dir / "layers" / "8"));
+  CHECK_FALSE(fs::exists(dir / "layers" / "1"));
+  fs::remove_all(dir);
+}
