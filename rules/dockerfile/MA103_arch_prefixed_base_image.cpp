@@ -41,7 +41,7 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
     out.report(rule, stage.baseSpan,
                "base image '" + stage.baseExpanded + "' is the single-architecture " + platform->str() +
                    " build: " + platformList(broken) + " get " + platform->architecture + " binaries",
-               "use the multi-architecture '" + image + "' instead");
+               "use the multi-architecture '" + image + "' instead", std::nullopt, broken);
   }
 }
 

@@ -23,7 +23,8 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
                "FROM " + stage.baseRaw + " picks a stage per platform, but there is no stage " + names + " for " +
                    platformList(platforms) + ": BuildKit looks for an image of that name instead, and that build fails",
                "add a stage for each target platform (`FROM ... AS " + missing.front()->expanded +
-                   "`), or build only for the platforms that have one");
+                   "`), or build only for the platforms that have one",
+               std::nullopt, platforms);
   }
 }
 

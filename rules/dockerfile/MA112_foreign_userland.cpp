@@ -61,7 +61,8 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
           if (broken.empty()) continue;
           out.report(rule, run.script.source.span(words[i]->begin, words[i + 1]->end),
                      "adds the foreign architecture '" + arch + "' to dpkg: its packages cannot run on " + platformList(broken),
-                     "add it only in an arch switch for the platforms that run " + arch + " code, or do without it");
+                     "add it only in an arch switch for the platforms that run " + arch + " code, or do without it",
+                     std::nullopt, broken);
         }
         continue;
       }
@@ -75,7 +76,8 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
         out.report(rule, run.script.source.span(word->begin, word->end),
                    "writes an apt source limited to arch=" + archs + ": on " + platformList(broken) +
                        " apt finds none of its packages",
-                   "use arch=$(dpkg --print-architecture), or drop the arch option if the repository serves every platform");
+                   "use arch=$(dpkg --print-architecture), or drop the arch option if the repository serves every platform",
+                   std::nullopt, broken);
         break;
       }
     }

@@ -123,7 +123,8 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
     out.report(rule, span,
                "'" + path + "' exists only on " + hit->platform.str() + ": on " + platformList(broken) + " it is not there",
                "derive it at build time: /usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH), /usr/lib/$(uname -m)-linux-gnu, "
-               "or for Java the version-only path (e.g. $(dirname $(dirname $(readlink -f $(which java)))))");
+               "or for Java the version-only path (e.g. $(dirname $(dirname $(readlink -f $(which java)))))",
+               std::nullopt, broken);
   });
 }
 

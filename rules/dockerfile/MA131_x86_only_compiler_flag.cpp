@@ -43,7 +43,8 @@ void checkX86(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& o
       out.report(rule, site.span(at, at + flag.size()),
                  "'" + flag + "' is an x86 compiler flag: the compilers for " + platformList(nonX86) + " reject it",
                  "set it only for x86 (in an arch switch on $TARGETARCH or `uname -m`), or use runtime dispatch "
-                 "(function multiversioning, e.g. __attribute__((target_clones)))");
+                 "(function multiversioning, e.g. __attribute__((target_clones)))",
+                 std::nullopt, nonX86);
     });
   });
 }

@@ -127,7 +127,8 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
                  "the switch on " + sw.subject + " has no arm for " + platformList(missed) + " and " +
                      (fallback != sw.arms.end() ? "a default that does not fail" : "no default") +
                      ": on those platforms the build goes on with what it sets left unset",
-                 "add the missing arms, or end with `*) echo \"unsupported architecture\" >&2; exit 1 ;;`");
+                 "add the missing arms, or end with `*) echo \"unsupported architecture\" >&2; exit 1 ;;`",
+                 std::nullopt, missed);
     }
   }
 }

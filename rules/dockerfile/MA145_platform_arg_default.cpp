@@ -35,7 +35,8 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
                "ARG " + arg.name + "=" + *arg.value + " before the first FROM replaces BuildKit's automatic value: "
                "FROM lines and every stage that declares " + arg.name + " get " + *arg.value + " on " +
                    platformList(broken) + " too",
-               "declare it without a default (`ARG " + arg.name + "`): BuildKit fills it in for each target platform");
+               "declare it without a default (`ARG " + arg.name + "`): BuildKit fills it in for each target platform",
+               std::nullopt, broken);
   }
   for (const auto& stage : ctx.model.stages) {
     for (const auto& arg : stage.args) {
@@ -48,7 +49,8 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
                  "ARG " + arg.name + "=" + *arg.value + " in " + stage.label() + " keeps its default under --platform "
                  "(only --build-arg replaces it): everything below that uses $" + arg.name + " builds for " +
                      platform->str() + ", also on " + platformList(broken),
-                 "declare it without a default (`ARG " + arg.name + "`): BuildKit fills it in for each target platform");
+                 "declare it without a default (`ARG " + arg.name + "`): BuildKit fills it in for each target platform",
+                 std::nullopt, broken);
     }
   }
 }
