@@ -70,7 +70,10 @@ void writeGithub(const Report& report, std::ostream& out);
 void writeCheckstyle(const Report& report, std::ostream& out);
 void writeGitlab(const Report& report, std::ostream& out);
 
+// Writes `report` in `format`. Text carries the input's bytes as they are; every other
+// format gets them as valid UTF-8 (an invalid byte is one U+FFFD: columns stay right).
 void write(Format format, const Report& report, std::ostream& out, const TextOptions& options);
+Report withValidUtf8(const Report& report);
 
 // The URL of a rule's documentation page.
 std::string ruleHelpUri(const rules::RuleInfo& rule);
