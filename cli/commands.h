@@ -68,6 +68,8 @@ struct ScanOptions {
   std::string color = "auto";
   std::string dockerfile;  // locate findings also on the instruction that made their layer
   bool noCache = false;    // do not read or write the per-layer cache
+  std::string configPath;  // empty: discover (as lint does)
+  bool noConfig = false;
   RegistryFlags registry;
 };
 int runScan(const ScanOptions& options, Streams streams);
@@ -81,6 +83,8 @@ struct ManifestOptions {
   std::vector<std::string> ignore;
   std::string color = "auto";
   bool noCache = false;
+  std::string configPath;  // empty: discover (as lint does)
+  bool noConfig = false;
   RegistryFlags registry;
 };
 int runManifest(const ManifestOptions& options, Streams streams);
