@@ -27,9 +27,13 @@ std::string cleanPath(std::string path) {
 }  // namespace
 
 std::vector<const SourceResolution*> BuildContext::resolutions(size_t instruction, size_t argument) const {
+  // `sources` is in instruction order (readBuildContext walks the stages in file order):
+  // a binary search, not a scan, so asking for every COPY stays linear overall.
   std::vector<const SourceResolution*> out;
-  for (const auto& s : sources) {
-    if (s.instruction == instruction && s.argument == argument) out.push_back(&s);
+  auto it = std::lower_bound(sources.begin(), sources.end(), instruction,
+                             [](const SourceResolution& s, size_t wanted) { return s.instruction < wanted; });
+  for (; it != sources.end() && it->instruction == instruction; ++it) {
+    if (it->argument == argument) out.push_back(&*it);
   }
   return out;
 }

@@ -49,7 +49,7 @@ struct BuildContext {
   // caller must say so, never report the context clean.
   std::vector<std::string> notExamined;
   std::deque<ContextFile> files;  // stable addresses for CopiedFile::file
-  std::vector<SourceResolution> sources;
+  std::vector<SourceResolution> sources;  // in instruction order
 
   std::vector<const SourceResolution*> resolutions(size_t instruction, size_t argument) const;
 };
