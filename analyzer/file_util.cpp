@@ -20,8 +20,10 @@ namespace mal {
 namespace fs = std::filesystem;
 
 std::string cacheRoot() {
-  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg == '/') return std::string(xdg) + "/multiarch-lint";
-  if (const char* home = std::getenv("HOME"); home && *home) return std::string(home) + "/.cache/multiarch-lint";
+  // The XDG base directory spec: a relative path in XDG_CACHE_HOME is invalid and ignored
+  // (it would put the cache in whatever directory the tool runs from).
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && xdg[0] == '/') return std::string(xdg) + "/multiarch-lint";
+  if (const char* home = std::getenv("HOME"); home && home[0] == '/') return std::string(home) + "/.cache/multiarch-lint";
   return {};
 }
 

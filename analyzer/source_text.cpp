@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "analyzer/text_util.h"
+
 namespace mal {
 
 SourceText::SourceText(std::string path, std::string bytes)
@@ -17,10 +19,9 @@ Position SourceText::position(uint32_t offset) const {
   auto it = std::upper_bound(lineStarts_.begin(), lineStarts_.end(), offset);
   const auto lineIndex = static_cast<size_t>(it - lineStarts_.begin()) - 1;
   int column = 1;
-  for (uint32_t i = lineStarts_[lineIndex]; i < offset; ++i) {
-    // Count code points: every byte that is not a UTF-8 continuation byte.
-    if ((static_cast<unsigned char>(bytes_[i]) & 0xC0) != 0x80) ++column;
-  }
+  // Count code points as utf8.DecodeRune steps: an invalid byte is one (it is written as
+  // one U+FFFD where a format needs valid UTF-8, so the column stays right there too).
+  for (size_t i = lineStarts_[lineIndex]; i < offset; i += text::runeWidth(bytes_, i, bytes_.size())) ++column;
   return {static_cast<int>(lineIndex) + 1, column};
 }
 

@@ -114,6 +114,38 @@ size_t lastRuneStart(const std::string& s, size_t begin, size_t end) {
   return start;
 }
 
+std::string toValidUtf8(const std::string& s) {
+  if (isValidUtf8(s)) return s;
+  std::string out;
+  out.reserve(s.size() + s.size() / 2);
+  for (size_t i = 0; i < s.size();) {
+    size_t width = 0;
+    decode(s, i, s.size(), width);
+    if (width == 0) {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    } else {
+      out.append(s, i, width);
+      i += width;
+    }
+  }
+  return out;
+}
+
+bool isValidUtf8(const std::string& s) {
+  for (size_t i = 0; i < s.size();) {
+    if (static_cast<unsigned char>(s[i]) < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t width = 0;
+    decode(s, i, s.size(), width);
+    if (width == 0) return false;
+    i += width;
+  }
+  return true;
+}
+
 bool isGoSpace(uint32_t r) {
   switch (r) {
     case '\t': case '\n': case '\v': case '\f': case '\r': case ' ': case 0x85: case 0xA0:

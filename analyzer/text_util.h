@@ -29,6 +29,12 @@ size_t lastRuneStart(const std::string& s, size_t begin, size_t end);
 // unicode.IsSpace.
 bool isGoSpace(uint32_t rune);
 
+// Valid UTF-8 for formats that cannot carry other bytes (JSON, XML): every byte of an
+// invalid sequence becomes one U+FFFD, as utf8.DecodeRune steps over it, so a column
+// counted in code points (SourceText::position) is the same before and after.
+std::string toValidUtf8(const std::string& s);
+bool isValidUtf8(const std::string& s);
+
 // Go's strconv.Quote: a double-quoted string with Go escapes; printable Unicode kept.
 std::string goQuote(std::string_view s);
 

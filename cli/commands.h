@@ -71,6 +71,8 @@ struct ScanOptions {
   std::string dockerfile;  // locate findings also on the instruction that made their layer
   bool noCache = false;    // do not read or write the per-layer cache
   std::string cacheMax;    // the cache's size bound ("512M", "2G", bytes); empty: the default
+  std::string configPath;  // empty: discover (as lint does)
+  bool noConfig = false;
   RegistryFlags registry;
 };
 int runScan(const ScanOptions& options, Streams streams);
@@ -85,6 +87,8 @@ struct ManifestOptions {
   std::string color = "auto";
   bool noCache = false;
   std::string cacheMax;
+  std::string configPath;  // empty: discover (as lint does)
+  bool noConfig = false;
   RegistryFlags registry;
 };
 int runManifest(const ManifestOptions& options, Streams streams);

@@ -28,6 +28,21 @@ bool readInput(const std::string& path, std::istream& stdinStream, std::string& 
   std::istream* in = &stdinStream;
   std::ifstream file;
   if (path != "-") {
+    // Only a regular file: a FIFO would block for ever, a device never ends.
+    std::error_code ec;
+    const auto status = std::filesystem::status(path, ec);
+    if (ec) {
+      error = ec.message();
+      return false;
+    }
+    if (std::filesystem::is_directory(status)) {
+      error = "is a directory";
+      return false;
+    }
+    if (!std::filesystem::is_regular_file(status)) {
+      error = "not a regular file";
+      return false;
+    }
     file.open(path, std::ios::binary);
     if (!file) {
       error = std::strerror(errno);
@@ -53,19 +68,9 @@ bool readInput(const std::string& path, std::istream& stdinStream, std::string& 
 
 int runLint(const LintOptions& options, Streams streams) {
   // Settings: defaults, then the configuration file, then the command line.
-  Config config;
-  try {
-    std::optional<std::string> configPath;
-    if (!options.configPath.empty()) {
-      configPath = options.configPath;
-    } else if (!options.noConfig) {
-      configPath = discoverConfig();
-    }
-    if (configPath) config = loadConfig(*configPath);
-  } catch (const ConfigError& e) {
-    streams.err << "multiarch-lint: " << e.what() << '\n';
-    return kExitInputError;
-  }
+  const auto loaded = loadSettings(options.configPath, options.noConfig, streams.err);
+  if (!loaded) return kExitInputError;
+  const Config& config = *loaded;
   rules::LintSettings settings;
   if (config.platforms) settings.platforms = *config.platforms;
   if (!options.platforms.empty()) {
@@ -157,7 +162,18 @@ int runLint(const LintOptions& options, Streams streams) {
       context = rules::ContextSource{dir.empty() ? "." : dir, path == "-" ? "" : path};
     }
     lookupErrors.clear();
-    auto findings = rules::lintDockerfile(source, settings, context ? &*context : nullptr, resolve ? &lookup : nullptr);
+    std::vector<std::string> notExamined;
+    std::vector<Finding> findings;
+    try {
+      findings = rules::lintDockerfile(source, settings, context ? &*context : nullptr, resolve ? &lookup : nullptr,
+                                       &notExamined);
+    } catch (const std::exception& e) {
+      // One file that cannot be analysed does not stop the others.
+      result.inputs.push_back({path, {}, std::string("not analysed: ") + e.what()});
+      continue;
+    }
+    // What the build context reader could not examine is said, never reported clean.
+    lookupErrors.insert(lookupErrors.end(), notExamined.begin(), notExamined.end());
     // A base image that could not be looked up was not checked: the file is not reported clean.
     result.inputs.push_back({path, std::move(findings), lookupErrors.empty()
                                                             ? std::nullopt

@@ -37,8 +37,12 @@ int main(int argc, char** argv) {
   auto* lintCmd = app.add_subcommand("lint", "Lint Dockerfiles (no PATH: Dockerfile or Containerfile here; - reads stdin)");
   lintCmd->add_option("paths", lint.paths, "Dockerfiles or directories to search");
   lintCmd->add_option("--platform", lint.platforms, "Target platforms, e.g. linux/amd64,linux/arm64 (default: config, else those two)");
-  lintCmd->add_option("-c,--config", lint.configPath, "Configuration file (default: ./.multiarch-lint.yaml, then $XDG_CONFIG_HOME/multiarch-lint/config.yaml)");
-  lintCmd->add_flag("--no-config", lint.noConfig, "Do not read any configuration file");
+  // The configuration options lint, scan and manifest share.
+  const auto addConfigOptions = [](CLI::App* command, auto& options) {
+    command->add_option("-c,--config", options.configPath, "Configuration file (default: ./.multiarch-lint.yaml, then $XDG_CONFIG_HOME/multiarch-lint/config.yaml)");
+    command->add_flag("--no-config", options.noConfig, "Do not read any configuration file");
+  };
+  addConfigOptions(lintCmd, lint);
   lintCmd->add_option("--context", lint.contextDir, "The build context: COPY/ADD sources are read and their ELF machine checked (default: the Dockerfile's directory)");
   lintCmd->add_flag("--as-discovered", lint.asDiscovered,
                     "Judge named files as a directory walk does: skip .dockerignore files and files whose content is not a Dockerfile");
@@ -56,6 +60,7 @@ int main(int argc, char** argv) {
   scanCmd->add_option("--dockerfile", scan.dockerfile, "The Dockerfile the image was built from: findings are also located on the instruction that made their layer");
   scanCmd->add_flag("--no-cache", scan.noCache, "Do not use the per-layer cache ($XDG_CACHE_HOME/multiarch-lint)");
   scanCmd->add_option("--cache-max", scan.cacheMax, "Bound on the cache's size after the scan, e.g. 512M, 2G (default 512M; least recently used entries go first)");
+  addConfigOptions(scanCmd, scan);
   addRegistryOptions(scanCmd, scan.registry);
   addReportOptions(scanCmd, scan);
 
@@ -65,6 +70,7 @@ int main(int argc, char** argv) {
   manifestCmd->add_option("--platform", manifest.platforms, "Required platforms (default linux/amd64,linux/arm64)");
   manifestCmd->add_flag("--no-cache", manifest.noCache, "Do not use the manifest cache ($XDG_CACHE_HOME/multiarch-lint)");
   manifestCmd->add_option("--cache-max", manifest.cacheMax, "Bound on the cache's size after the run, e.g. 512M, 2G (default 512M)");
+  addConfigOptions(manifestCmd, manifest);
   addRegistryOptions(manifestCmd, manifest.registry);
   addReportOptions(manifestCmd, manifest);
 
@@ -92,12 +98,28 @@ int main(int argc, char** argv) {
   }
   Streams streams{std::cin, std::cout, std::cerr, isatty(STDOUT_FILENO) == 1};
   int code = kExitClean;
-  if (*lintCmd) code = runLint(lint, streams);
-  if (*rulesCmd) code = runRules(rules, streams);
-  if (*scanCmd) code = runScan(scan, streams);
-  if (*manifestCmd) code = runManifest(manifest, streams);
-  if (*parseCmd) code = runParse(parse, streams);
-  if (*pruneCmd) code = runCachePrune(cache, streams);
+  // The commands turn an input's failure into its own error line; anything that still
+  // escapes is the documented exit 2 with one line, never an abort.
+  const auto guarded = [&](const char* command, auto run) {
+    try {
+      return run();
+    } catch (const std::bad_alloc&) {
+      std::cerr << "multiarch-lint: " << command << ": out of memory\n";
+    } catch (const std::exception& e) {
+      std::cerr << "multiarch-lint: " << command << ": " << e.what() << '\n';
+    }
+    return static_cast<int>(kExitInputError);
+  };
+  if (*lintCmd) code = guarded("lint", [&] { return runLint(lint, streams); });
+  if (*rulesCmd) code = guarded("rules", [&] { return runRules(rules, streams); });
+  if (*scanCmd) code = guarded("scan", [&] { return runScan(scan, streams); });
+  if (*manifestCmd) code = guarded("manifest", [&] { return runManifest(manifest, streams); });
+  if (*parseCmd) code = guarded("parse", [&] { return runParse(parse, streams); });
+  if (*pruneCmd) code = guarded("cache prune", [&] { return runCachePrune(cache, streams); });
   std::cout.flush();
+  if (!std::cout && code != kExitInputError) {
+    std::cerr << "multiarch-lint: cannot write to standard output\n";
+    return kExitInputError;
+  }
   return code;
 }

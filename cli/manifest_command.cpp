@@ -7,6 +7,7 @@
 #include "analyzer/file_util.h"
 #include "analyzer/text_util.h"
 #include "cli/commands.h"
+#include "cli/config.h"
 #include "cli/image_input.h"
 #include "cli/shared_options.h"
 #include "rules/catalog.h"
@@ -20,7 +21,10 @@ int runManifest(const ManifestOptions& options, Streams streams) {
     streams.err << "multiarch-lint: unknown format '" << options.format << "' (one of " << report::formatNames() << ")\n";
     return kExitInputError;
   }
-  std::vector<Platform> targets = defaultTargetPlatforms();
+  // Settings: the configuration file (as lint reads it), then the command line.
+  const auto config = loadSettings(options.configPath, options.noConfig, streams.err);
+  if (!config) return kExitInputError;
+  std::vector<Platform> targets = config->platforms.value_or(defaultTargetPlatforms());
   if (!options.platforms.empty()) {
     std::vector<std::string> errors;
     targets = parsePlatformList(options.platforms, errors);
@@ -34,8 +38,11 @@ int runManifest(const ManifestOptions& options, Streams streams) {
     return kExitInputError;
   }
   rules::ScanSettings settings;
+  settings.ignored.insert(config->ignore.begin(), config->ignore.end());
+  settings.severities = config->severities;
   if (!addIgnoredRules(options.ignore, settings.ignored, streams.err)) return kExitInputError;
-  const auto threshold = thresholdOption(options.failureThreshold, kDefaultThreshold, streams.err);
+  const auto threshold = thresholdOption(options.failureThreshold, config->failureThreshold.value_or(kDefaultThreshold),
+                                         streams.err);
   if (!threshold) return kExitInputError;
 
   report::Report result;
@@ -48,9 +55,18 @@ int runManifest(const ManifestOptions& options, Streams streams) {
     if (!std::filesystem::exists(input)) result.references.insert(input);
     image::IndexModel index;
     std::string openError;
-    if (auto store = inputs.open(input, openError)) {
-      index = image::readIndex(*store, input);
-    } else {
+    bool opened = false;
+    try {
+      if (auto store = inputs.open(input, openError)) {
+        opened = true;
+        index = image::readIndex(*store, input);
+      }
+    } catch (const std::exception& e) {
+      // This image only: the others are still read and reported.
+      result.inputs.push_back({input, {}, std::string("not read: ") + e.what()});
+      continue;
+    }
+    if (!opened) {
       index.input = input;
       index.errors.push_back(openError);
     }

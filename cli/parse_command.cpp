@@ -27,7 +27,8 @@ int runParse(const ParseOptions& options, Streams streams) {
   if (options.format == "buildkit") {
     streams.out << dockerfile::buildkitDump(*result.dockerfile);
   } else {
-    streams.out << dockerfile::toJson(*result.dockerfile, source).dump(2) << '\n';
+    // A Dockerfile need not be UTF-8; JSON must be: invalid bytes become U+FFFD.
+    streams.out << dockerfile::toJson(*result.dockerfile, source).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
   }
   return kExitClean;
 }

@@ -42,6 +42,10 @@ int runScan(const ScanOptions& options, Streams streams) {
       if (done == total) std::cerr << "\r\033[K" << std::flush;
     };
   }
+  // Settings: the configuration file (as lint reads it), then the command line.
+  const auto config = loadSettings(options.configPath, options.noConfig, streams.err);
+  if (!config) return kExitInputError;
+  if (config->platforms) scan.platforms = *config->platforms;  // the targets: those platforms of the image
   if (!options.platforms.empty()) {
     std::vector<std::string> errors;
     scan.platforms = parsePlatformList(options.platforms, errors);
@@ -51,8 +55,11 @@ int runScan(const ScanOptions& options, Streams streams) {
     }
   }
   rules::ScanSettings settings;
+  settings.ignored.insert(config->ignore.begin(), config->ignore.end());
+  settings.severities = config->severities;
   if (!addIgnoredRules(options.ignore, settings.ignored, streams.err)) return kExitInputError;
-  const auto threshold = thresholdOption(options.failureThreshold, kDefaultThreshold, streams.err);
+  const auto threshold = thresholdOption(options.failureThreshold, config->failureThreshold.value_or(kDefaultThreshold),
+                                         streams.err);
   if (!threshold) return kExitInputError;
 
   // --dockerfile: parse it once; each platform's layers are mapped through its history.
@@ -84,9 +91,18 @@ int runScan(const ScanOptions& options, Streams streams) {
     if (!std::filesystem::exists(input)) result.references.insert(input);
     image::ScannedImage scanned;
     std::string openError;
-    if (auto store = inputs.open(input, openError)) {
-      scanned = image::scanImage(*store, input, scan);
-    } else {
+    bool opened = false;
+    try {
+      if (auto store = inputs.open(input, openError)) {
+        opened = true;
+        scanned = image::scanImage(*store, input, scan);
+      }
+    } catch (const std::exception& e) {
+      // This image only: the others are still scanned and reported.
+      result.inputs.push_back({input, {}, std::string("not scanned: ") + e.what()});
+      continue;
+    }
+    if (!opened) {
       scanned.input = input;
       scanned.errors.push_back(openError);
     }

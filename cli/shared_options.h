@@ -14,6 +14,10 @@
 
 namespace mal::cli {
 
+// The configuration file every command reads (lint, scan, manifest): `configPath` when
+// given, else the discovered one, none with `noConfig`. nullopt after a one-line error.
+std::optional<Config> loadSettings(const std::string& configPath, bool noConfig, std::ostream& err);
+
 // Adds the ids of the named rules (ids or slugs, repeatable, comma-separated).
 bool addIgnoredRules(const std::vector<std::string>& names, std::set<std::string>& ids, std::ostream& err);
 // The failure threshold when neither the flag nor the configuration sets one: warnings and

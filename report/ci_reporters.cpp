@@ -6,6 +6,8 @@
 #include "report/report_util.h"
 #include "report/reporter.h"
 
+#include "analyzer/text_util.h"
+
 namespace mal::report {
 namespace {
 
@@ -43,6 +45,12 @@ std::string xmlEscape(const std::string& s) {
         // XML 1.0 forbids most control characters, even escaped.
         if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') out += ' ';
         else out += c;
+    }
+  }
+  // U+FFFE and U+FFFF are valid UTF-8 but not XML characters.
+  for (const char* nonCharacter : {"\xEF\xBF\xBE", "\xEF\xBF\xBF"}) {
+    for (size_t at = out.find(nonCharacter); at != std::string::npos; at = out.find(nonCharacter, at + 3)) {
+      out.replace(at, 3, "\xEF\xBF\xBD");
     }
   }
   return out;
@@ -199,16 +207,50 @@ std::optional<Format> parseFormat(const std::string& name) {
 
 std::string formatNames() { return "text, json, sarif, github, checkstyle, gitlab, junit, html"; }
 
+Report withValidUtf8(const Report& report) {
+  const auto fix = [](std::string& s) { s = text::toValidUtf8(s); };
+  Report out = report;
+  for (auto& row : out.indexRows) {
+    for (auto* s : {&row.input, &row.platform, &row.digest, &row.mediaType}) fix(*s);
+  }
+  for (auto& input : out.inputs) {
+    fix(input.path);
+    fix(input.digest);
+    if (input.error) fix(*input.error);
+    for (auto& f : input.findings) {
+      auto& l = f.location;
+      for (auto* s : {&f.ruleId, &f.slug, &f.message, &f.fix, &l.path, &l.sourceLine, &l.image, &l.platform, &l.imagePath,
+                      &l.layerDigest, &l.pointer}) {
+        fix(*s);
+      }
+    }
+  }
+  for (auto& platform : out.platforms) {
+    for (auto* s : {&platform.input, &platform.platform, &platform.manifestDigest, &platform.error}) fix(*s);
+    std::map<std::string, size_t> machines;
+    for (const auto& [machine, count] : platform.elfByMachine) machines[text::toValidUtf8(machine)] += count;
+    platform.elfByMachine = std::move(machines);
+  }
+  std::map<std::string, size_t> registry;
+  for (const auto& [key, count] : out.registry) registry[text::toValidUtf8(key)] += count;
+  out.registry = std::move(registry);
+  return out;
+}
+
 void write(Format format, const Report& report, std::ostream& out, const TextOptions& options) {
+  // The text report goes to a terminal or a log and carries every byte as it was; the
+  // other formats are UTF-8 documents: the report's text is made valid once, here.
+  if (format == Format::Text) return writeText(report, out, options);
+  const Report valid = withValidUtf8(report);
   switch (format) {
-    case Format::Text: return writeText(report, out, options);
-    case Format::Json: return writeJson(report, out);
-    case Format::Sarif: return writeSarif(report, out);
-    case Format::Github: return writeGithub(report, out);
-    case Format::Checkstyle: return writeCheckstyle(report, out);
-    case Format::Gitlab: return writeGitlab(report, out);
-    case Format::Junit: return writeJunit(report, out);
-    case Format::Html: return writeHtml(report, out);
+    case Format::Text: return;
+    case Format::Json: return writeJson(valid, out);
+    case Format::Sarif: return writeSarif(valid, out);
+    case Format::Github: return writeGithub(valid, out);
+    case Format::Checkstyle: return writeCheckstyle(valid, out);
+    case Format::Gitlab: return writeGitlab(valid, out);
+    case Format::Junit: return writeJunit(valid, out);
+    case Format::Html: return writeHtml(valid, out);
   }
 }
 

@@ -97,7 +97,10 @@ void writeHtml(const Report& report, std::ostream& out);
 // The markdown table GitHub shows on a run's summary page ($GITHUB_STEP_SUMMARY).
 void writeGithubStepSummary(const Report& report, std::ostream& out);
 
+// Writes `report` in `format`. Text carries the input's bytes as they are; every other
+// format gets them as valid UTF-8 (an invalid byte is one U+FFFD: columns stay right).
 void write(Format format, const Report& report, std::ostream& out, const TextOptions& options);
+Report withValidUtf8(const Report& report);
 
 // The URL of a rule's documentation page.
 std::string ruleHelpUri(const rules::RuleInfo& rule);

@@ -65,7 +65,8 @@ void applyPragmas(const SourceText& source, const dockerfile::ParsedDockerfile* 
 }  // namespace
 
 std::vector<Finding> lintDockerfile(const SourceText& source, const LintSettings& settings,
-                                    const ContextSource* contextSource, const BaseImageLookup* lookupBaseImage) {
+                                    const ContextSource* contextSource, const BaseImageLookup* lookupBaseImage,
+                                    std::vector<std::string>* notExamined) {
   FindingSink sink(source);
   const auto parsed = dockerfile::parse(source);
   std::optional<dockerfile::BuildModel> model;
@@ -81,6 +82,12 @@ std::vector<Finding> lintDockerfile(const SourceText& source, const LintSettings
     if (contextSource) {
       buildContext = context::readBuildContext(contextSource->root, contextSource->dockerfilePath, *parsed.dockerfile,
                                                *model, settings.platforms);
+      if (notExamined) {
+        for (const auto& what : buildContext->notExamined) {
+          const std::string line = "build context: " + what;
+          if (std::find(notExamined->begin(), notExamined->end(), line) == notExamined->end()) notExamined->push_back(line);
+        }
+      }
     }
     // Base images from registries: not `scratch`, not an earlier stage, and fully expanded.
     std::map<std::string, registry::BaseImageFacts> baseImages;

@@ -35,8 +35,11 @@ struct ContextSource {
 // caller records why). Called once per distinct base image, before the rules run.
 using BaseImageLookup = std::function<std::optional<registry::BaseImageFacts>(const std::string& image)>;
 
+// `notExamined` receives what was not examined and why (the build context past a bound,
+// a .dockerignore BuildKit cannot read): the caller reports the file as not fully analysed.
 std::vector<Finding> lintDockerfile(const SourceText& source, const LintSettings& settings,
                                     const ContextSource* contextSource = nullptr,
-                                    const BaseImageLookup* lookupBaseImage = nullptr);
+                                    const BaseImageLookup* lookupBaseImage = nullptr,
+                                    std::vector<std::string>* notExamined = nullptr);
 
 }  // namespace mal::rules

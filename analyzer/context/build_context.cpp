@@ -1,19 +1,18 @@
 #include "analyzer/context/build_context.h"
 
-#include <fnmatch.h>
 #include <sys/stat.h>
+
+#include <algorithm>
 
 #include <filesystem>
 #include <fstream>
 
+#include "analyzer/glob.h"
 #include "analyzer/text_util.h"
 
 namespace fs = std::filesystem;
 
 namespace mal::context {
-
-// ---------------------------------------------------------------------------------
-// .dockerignore
 
 namespace {
 
@@ -25,100 +24,16 @@ std::string cleanPath(std::string path) {
   return normal == "." ? "" : normal;
 }
 
-// A .dockerignore pattern as a regular expression over a cleaned relative path.
-std::string patternToRegex(const std::string& pattern) {
-  std::string re = "^";
-  for (size_t i = 0; i < pattern.size(); ++i) {
-    const char c = pattern[i];
-    if (c == '*') {
-      if (i + 1 < pattern.size() && pattern[i + 1] == '*') {
-        ++i;
-        if (i + 1 < pattern.size() && pattern[i + 1] == '/') {
-          ++i;
-          re += "(.*/)?";  // `**/` matches zero or more directories
-        } else {
-          re += ".*";
-        }
-      } else {
-        re += "[^/]*";
-      }
-    } else if (c == '?') {
-      re += "[^/]";
-    } else if (c == '[') {
-      const size_t close = pattern.find(']', i + 1);
-      if (close == std::string::npos) {
-        re += "\\[";
-      } else {
-        std::string set = pattern.substr(i + 1, close - i - 1);
-        if (!set.empty() && set[0] == '^') set[0] = '!';
-        if (!set.empty() && set[0] == '!') set = "^" + set.substr(1);
-        re += "[" + set + "]";
-        i = close;
-      }
-    } else if (c == '\\' && i + 1 < pattern.size()) {
-      re += '\\';
-      re += pattern[++i];
-    } else if (std::string_view(".+()|{}$^").find(c) != std::string_view::npos) {
-      re += '\\';
-      re += c;
-    } else {
-      re += c;
-    }
-  }
-  return re + "$";
-}
-
 }  // namespace
 
-DockerIgnore DockerIgnore::parse(const std::string& textContent) {
-  DockerIgnore out;
-  for (std::string line : text::split(textContent, '\n')) {
-    line = text::trim(line);
-    if (line.empty() || line[0] == '#') continue;
-    Pattern p;
-    if (line[0] == '!') {
-      p.exclusion = true;
-      line = text::trim(line.substr(1));
-    }
-    line = cleanPath(line);
-    if (line.empty()) continue;
-    try {
-      p.regex = std::regex(patternToRegex(line), std::regex::optimize);
-    } catch (const std::regex_error&) {
-      continue;  // BuildKit rejects the build; we just do not apply a pattern we cannot read
-    }
-    out.patterns_.push_back(std::move(p));
-  }
-  return out;
-}
-
-bool DockerIgnore::excluded(const std::string& relativePath) const {
-  if (patterns_.empty()) return false;
-  const std::string path = cleanPath(relativePath);
-  // A pattern matching the path or one of its parent directories applies; the last wins.
-  std::vector<std::string> candidates;
-  for (size_t slash = path.find('/'); slash != std::string::npos; slash = path.find('/', slash + 1)) {
-    candidates.push_back(path.substr(0, slash));
-  }
-  candidates.push_back(path);
-  bool excludedNow = false;
-  for (const auto& pattern : patterns_) {
-    for (const auto& candidate : candidates) {
-      if (std::regex_match(candidate, pattern.regex)) {
-        excludedNow = !pattern.exclusion;
-        break;
-      }
-    }
-  }
-  return excludedNow;
-}
-
-// ---------------------------------------------------------------------------------
-
 std::vector<const SourceResolution*> BuildContext::resolutions(size_t instruction, size_t argument) const {
+  // `sources` is in instruction order (readBuildContext walks the stages in file order):
+  // a binary search, not a scan, so asking for every COPY stays linear overall.
   std::vector<const SourceResolution*> out;
-  for (const auto& s : sources) {
-    if (s.instruction == instruction && s.argument == argument) out.push_back(&s);
+  auto it = std::lower_bound(sources.begin(), sources.end(), instruction,
+                             [](const SourceResolution& s, size_t wanted) { return s.instruction < wanted; });
+  for (; it != sources.end() && it->instruction == instruction; ++it) {
+    if (it->argument == argument) out.push_back(&*it);
   }
   return out;
 }
@@ -157,6 +72,11 @@ class ContextReader {
       const auto status = fs::symlink_status(root_ / relative, ec);
       if (!ec && fs::is_regular_file(status)) {
         if (examined_ >= limits_.maxFiles) {
+          if (!notedFileCap_) {
+            out_.notExamined.push_back("more than " + std::to_string(limits_.maxFiles) +
+                                       " files are copied; '" + relative + "' and the files after it were not examined");
+            notedFileCap_ = true;
+          }
           out_.truncated = true;
         } else {
           ++examined_;
@@ -177,13 +97,16 @@ class ContextReader {
       const std::string rel = fs::relative(it->path(), root_, ec).generic_string();
       if (ec) break;
       const auto status = it->symlink_status(ec);
-      if (fs::is_directory(status) && ignore_.excluded(rel) && !ignore_.empty()) {
+      // An excluded directory is skipped unless a `!` line may bring something below it back.
+      if (fs::is_directory(status) && !ignore_.hasExceptions() && ignore_.excluded(rel)) {
         it.disable_recursion_pending();
         continue;
       }
       if (!fs::is_regular_file(status)) continue;
       if (found.size() >= limits_.maxFiles) {
         out_.truncated = true;
+        out_.notExamined.push_back("'" + relativeDir + "' holds more than " + std::to_string(limits_.maxFiles) +
+                                   " files; those past the first " + std::to_string(limits_.maxFiles) + " were not examined");
         break;
       }
       found.push_back(rel);
@@ -213,6 +136,9 @@ class ContextReader {
         f.elf.isElf = true;
         f.elf.error = "not examined: larger than the bound on ELF bytes read";
         out_.truncated = true;
+        out_.notExamined.push_back("'" + relative + "' (" + std::to_string(f.size) + " bytes) was not read: " +
+                                   (f.size > limits_.maxElfBytes ? "larger than the bound on one ELF file"
+                                                                 : "past the bound on ELF bytes read in all"));
       } else {
         std::string bytes(f.size, '\0');
         in.seekg(0);
@@ -232,44 +158,59 @@ class ContextReader {
   fs::path root_;
   std::map<std::string, const ContextFile*> cache_;
   size_t examined_ = 0;
+  bool notedFileCap_ = false;
   uint64_t totalBytes_ = 0;
 };
 
 }  // namespace
 
-StageScope scopeBefore(const dockerfile::ParsedDockerfile& file, const dockerfile::BuildModel& model,
-                       const dockerfile::Stage& stage, size_t before, const Platform& platform) {
-  const auto platformEnv = platformArgs(platform);
-  dockerfile::Environment global = platformEnv;
+ScopeWalker::ScopeWalker(const dockerfile::ParsedDockerfile& file, const dockerfile::BuildModel& model,
+                         const dockerfile::Stage& stage, const Platform& platform, dockerfile::ExpansionBudget* budget)
+    : file_(file), stage_(stage), global_(platformArgs(platform)), budget_(budget) {
   for (const auto& arg : model.globalArgs) {
-    if (arg.value) global[arg.name] = dockerfile::expandWord(*arg.value, global, file.escapeToken).value;
+    if (arg.value) global_[arg.name] = expand(*arg.value, global_);
   }
-  StageScope scope;
-  for (size_t index : stage.instructions) {
-    if (index >= before) break;
-    const auto& in = file.instructions[index];
+}
+
+std::string ScopeWalker::expand(const std::string& word, const dockerfile::Environment& env) {
+  auto expansion = dockerfile::expandWord(word, env, file_.escapeToken, budget_);
+  bounded_ = bounded_ || expansion.bounded;
+  return std::move(expansion.value);
+}
+
+const StageScope& ScopeWalker::before(size_t before) {
+  for (; next_ < stage_.instructions.size() && stage_.instructions[next_] < before; ++next_) {
+    const size_t index = stage_.instructions[next_];
+    const auto& in = file_.instructions[index];
     if (in.command == "arg") {
-      for (const auto& decl : stage.args) {
-        if (decl.instruction != index) continue;
+      // stage.args is in instruction order: this ARG's declarations are the next ones.
+      while (nextArg_ < stage_.args.size() && stage_.args[nextArg_].instruction < index) ++nextArg_;
+      for (; nextArg_ < stage_.args.size() && stage_.args[nextArg_].instruction == index; ++nextArg_) {
+        const auto& decl = stage_.args[nextArg_];
         if (decl.value) {
-          scope.env[decl.name] = dockerfile::expandWord(*decl.value, scope.env, file.escapeToken).value;
-        } else if (global.count(decl.name)) {
-          scope.env[decl.name] = global[decl.name];
+          scope_.env[decl.name] = expand(*decl.value, scope_.env);
+        } else if (const auto it = global_.find(decl.name); it != global_.end()) {
+          scope_.env[decl.name] = it->second;
         } else {
-          scope.env[decl.name] = std::nullopt;
+          scope_.env[decl.name] = std::nullopt;
         }
       }
     } else if (in.command == "env") {
       for (size_t i = 0; i + 1 < in.args.size(); i += 3) {
-        scope.env[in.args[i].value] = dockerfile::expandWord(in.args[i + 1].value, scope.env, file.escapeToken).value;
+        scope_.env[in.args[i].value] = expand(in.args[i + 1].value, scope_.env);
       }
     } else if (in.command == "workdir" && !in.args.empty()) {
-      const std::string dir = dockerfile::expandWord(in.args[0].value, scope.env, file.escapeToken).value;
-      scope.workdir = fs::path(!dir.empty() && dir[0] == '/' ? dir : joinImagePath(scope.workdir, dir)).lexically_normal().generic_string();
-      while (scope.workdir.size() > 1 && scope.workdir.back() == '/') scope.workdir.pop_back();
+      const std::string dir = expand(in.args[0].value, scope_.env);
+      scope_.workdir = fs::path(!dir.empty() && dir[0] == '/' ? dir : joinImagePath(scope_.workdir, dir)).lexically_normal().generic_string();
+      while (scope_.workdir.size() > 1 && scope_.workdir.back() == '/') scope_.workdir.pop_back();
     }
   }
-  return scope;
+  return scope_;
+}
+
+StageScope scopeBefore(const dockerfile::ParsedDockerfile& file, const dockerfile::BuildModel& model,
+                       const dockerfile::Stage& stage, size_t before, const Platform& platform) {
+  return ScopeWalker(file, model, stage, platform).before(before);
 }
 
 namespace {
@@ -287,11 +228,12 @@ void resolveSource(ContextReader& reader, const std::string& source, const std::
       base += (base.empty() ? "" : "/") + segment;
     }
     const std::string start = base == clean ? "" : base;
+    const glob::Matcher pattern = glob::compileShellPattern(clean, /*pathname=*/true);
     for (const auto& rel : reader.walk(start)) {
       // A match may be the file itself or one of its parent directories.
       std::string candidate = rel;
       while (!candidate.empty()) {
-        if (fnmatch(clean.c_str(), candidate.c_str(), FNM_PATHNAME) == 0) {
+        if (pattern.matches(candidate)) {
           matches.push_back(candidate);
           break;
         }
@@ -345,15 +287,24 @@ BuildContext readBuildContext(const std::string& root, const std::string& docker
       break;
     }
   }
-  ContextReader reader(out, limits, DockerIgnore::parse(ignoreText));
+  DockerIgnore ignore = DockerIgnore::parse(ignoreText);
+  for (const auto& error : ignore.errors()) out.notExamined.push_back(error);
+  ContextReader reader(out, limits, std::move(ignore));
 
+  dockerfile::ExpansionBudget budget;  // one for the file: its values and patterns together
+  bool bounded = false;
   for (const auto& stage : model.stages) {
+    std::vector<ScopeWalker> walkers;  // one per platform, walked along the stage once
+    for (const auto& platform : platforms) walkers.emplace_back(file, model, stage, platform, &budget);
     for (size_t index : stage.instructions) {
       const auto& in = file.instructions[index];
       if ((in.command != "copy" && in.command != "add") || in.flag("from") || in.args.size() < 2) continue;
-      for (const auto& platform : platforms) {
-        const StageScope scope = scopeBefore(file, model, stage, index, platform);
-        std::string destination = dockerfile::expandWord(in.args.back().value, scope.env, file.escapeToken).value;
+      for (size_t p = 0; p < platforms.size(); ++p) {
+        const Platform& platform = platforms[p];
+        const StageScope& scope = walkers[p].before(index);
+        auto destinationExpansion = dockerfile::expandWord(in.args.back().value, scope.env, file.escapeToken, &budget);
+        bounded = bounded || destinationExpansion.bounded || walkers[p].bounded();
+        std::string destination = std::move(destinationExpansion.value);
         const bool intoDirectory = text::endsWith(destination, "/") || in.args.size() > 2;
         if (destination.empty() || destination[0] != '/') destination = joinImagePath(scope.workdir, destination);
         // `./app/` under WORKDIR /srv is /srv/app: image paths are kept normal.
@@ -366,12 +317,23 @@ BuildContext readBuildContext(const std::string& root, const std::string& docker
           resolution.instruction = index;
           resolution.argument = a;
           resolution.platform = platform;
-          resolution.source = in.json ? raw : dockerfile::expandWord(raw, scope.env, file.escapeToken).value;
+          if (in.json) {
+            resolution.source = raw;
+          } else {
+            auto sourceExpansion = dockerfile::expandWord(raw, scope.env, file.escapeToken, &budget);
+            bounded = bounded || sourceExpansion.bounded;
+            resolution.source = std::move(sourceExpansion.value);
+          }
           resolveSource(reader, resolution.source, destination, intoDirectory, resolution);
           out.sources.push_back(std::move(resolution));
         }
       }
     }
+  }
+  if (bounded) {
+    out.truncated = true;
+    out.notExamined.push_back("variable expansion reached its bound (" + std::to_string(dockerfile::kMaxExpandedBytes / 1024) +
+                              " KiB a value, 64 MiB a file): some COPY sources were resolved from unexpanded text");
   }
   return out;
 }

@@ -7,32 +7,15 @@
 #include <deque>
 #include <map>
 #include <optional>
-#include <regex>
 #include <string>
 #include <vector>
 
+#include "analyzer/context/dockerignore.h"
 #include "analyzer/dockerfile/build_model.h"
 #include "analyzer/platform.h"
 #include "elf/elf_reader.h"
 
 namespace mal::context {
-
-// .dockerignore, with the semantics of moby/patternmatcher: `*`, `?`, `[...]` within one
-// path segment, `**` across segments, `!` re-includes, the last matching line wins, and a
-// pattern that matches a directory excludes what is below it.
-class DockerIgnore {
- public:
-  static DockerIgnore parse(const std::string& text);
-  bool excluded(const std::string& relativePath) const;
-  bool empty() const { return patterns_.empty(); }
-
- private:
-  struct Pattern {
-    std::regex regex;
-    bool exclusion = false;  // a `!` line
-  };
-  std::vector<Pattern> patterns_;
-};
 
 struct ContextFile {
   std::string path;  // relative to the context root
@@ -62,8 +45,11 @@ struct BuildContext {
   std::string root;
   std::string unavailableReason;
   bool truncated = false;  // a bound was reached; what was read is still reported
+  // What was not examined, and why (a bound, a .dockerignore BuildKit cannot read): the
+  // caller must say so, never report the context clean.
+  std::vector<std::string> notExamined;
   std::deque<ContextFile> files;  // stable addresses for CopiedFile::file
-  std::vector<SourceResolution> sources;
+  std::vector<SourceResolution> sources;  // in instruction order
 
   std::vector<const SourceResolution*> resolutions(size_t instruction, size_t argument) const;
 };
@@ -80,6 +66,28 @@ struct ContextLimits {
 struct StageScope {
   dockerfile::Environment env;
   std::string workdir = "/";
+};
+// The scopes along one stage for one platform: each instruction is applied once, so
+// asking before every instruction in turn is linear in the stage (scopeBefore is not).
+class ScopeWalker {
+ public:
+  ScopeWalker(const dockerfile::ParsedDockerfile& file, const dockerfile::BuildModel& model,
+              const dockerfile::Stage& stage, const Platform& platform, dockerfile::ExpansionBudget* budget = nullptr);
+  // The scope before instruction `before`; `before` must not decrease from call to call.
+  const StageScope& before(size_t before);
+  // An expansion so far was cut short by a bound (see dockerfile::Expansion::bounded).
+  bool bounded() const { return bounded_; }
+
+ private:
+  std::string expand(const std::string& word, const dockerfile::Environment& env);
+  const dockerfile::ParsedDockerfile& file_;
+  const dockerfile::Stage& stage_;
+  dockerfile::Environment global_;
+  StageScope scope_;
+  size_t next_ = 0;     // into stage.instructions
+  size_t nextArg_ = 0;  // into stage.args
+  dockerfile::ExpansionBudget* budget_;
+  bool bounded_ = false;
 };
 StageScope scopeBefore(const dockerfile::ParsedDockerfile& file, const dockerfile::BuildModel& model,
                        const dockerfile::Stage& stage, size_t before, const Platform& platform);

@@ -1,6 +1,6 @@
 #include "analyzer/dockerfile/expand.h"
 
-#include <fnmatch.h>
+#include "analyzer/glob.h"
 
 namespace mal::dockerfile {
 namespace {
@@ -11,12 +11,18 @@ bool isNameChar(char c) {
 
 class Expander {
  public:
-  Expander(const std::string& word, const Environment& env, char escape, Expansion& out, int depth = 0)
-      : s_(word), env_(env), escape_(escape), out_(out), depth_(depth) {}
+  Expander(const std::string& word, const Environment& env, char escape, Expansion& out, ExpansionBudget& budget,
+           int depth = 0)
+      : s_(word), env_(env), escape_(escape), out_(out), budget_(budget), depth_(depth) {}
 
   std::string run() {
     std::string result;
     while (pos_ < s_.size()) {
+      if (result.size() > kMaxExpandedBytes) {
+        result.resize(kMaxExpandedBytes);
+        out_.bounded = true;
+        break;
+      }
       const char c = s_[pos_];
       if (c == '\'') {
         ++pos_;
@@ -91,17 +97,30 @@ class Expander {
     // ${a:-${b:-${c...}}} nests as deep as the input does; past a sane depth keep it as text.
     if (depth_ >= kMaxDepth) return raw;
     Expansion inner;
-    std::string value = Expander(raw, env_, escape_, inner, depth_ + 1).run();
+    std::string value = Expander(raw, env_, escape_, inner, budget_, depth_ + 1).run();
     out_.referenced.insert(inner.referenced.begin(), inner.referenced.end());
     out_.unset.insert(inner.unset.begin(), inner.unset.end());
+    out_.bounded = out_.bounded || inner.bounded;
     return value;
   }
 
   // The word after an operator, up to the matching '}', itself expanded.
   std::string operand() { return expandRaw(rawOperand()); }
 
-  static bool matches(const std::string& pattern, const std::string& text) {
-    return fnmatch(pattern.c_str(), text.c_str(), 0) == 0;
+  // The lengths of v's prefixes (or, reversed, suffixes) the shell pattern matches,
+  // ascending, within the budget; nullopt when the budget ran out.
+  std::optional<std::vector<size_t>> matchingEnds(const std::string& pattern, const std::string& v, bool suffixes) {
+    const glob::Matcher matcher = glob::compileShellPattern(pattern, false);
+    if (!suffixes) return spend(matcher.matchingPrefixes(v, &budget_.matchSteps));
+    const std::string reversed(v.rbegin(), v.rend());
+    return spend(matcher.reversed().matchingPrefixes(reversed, &budget_.matchSteps));
+  }
+  std::optional<std::vector<size_t>> spend(std::vector<size_t> lengths) {
+    if (budget_.matchSteps == 0) {
+      out_.bounded = true;
+      return std::nullopt;
+    }
+    return lengths;
   }
 
   std::string braced() {
@@ -136,18 +155,12 @@ class Expander {
       const bool longest = pos_ < s_.size() && s_[pos_] == op;
       if (longest) ++pos_;
       const std::string pattern = operand();
-      if (op == '#') {
-        for (size_t n = 0; n <= v.size(); ++n) {
-          const size_t len = longest ? v.size() - n : n;
-          if (matches(pattern, v.substr(0, len))) return v.substr(len);
-        }
-      } else {
-        for (size_t n = 0; n <= v.size(); ++n) {
-          const size_t len = longest ? v.size() - n : n;
-          if (matches(pattern, v.substr(v.size() - len))) return v.substr(0, v.size() - len);
-        }
-      }
-      return v;
+      // One pass of the pattern's automaton over v (over v reversed for %), not a match
+      // per candidate length: ${V%%*b} over a long V stays linear.
+      const auto lengths = matchingEnds(pattern, v, op == '%');
+      if (!lengths || lengths->empty()) return v;
+      const size_t len = longest ? lengths->back() : lengths->front();
+      return op == '#' ? v.substr(len) : v.substr(0, v.size() - len);
     }
     if (op == '/') {
       const bool all = pos_ < s_.size() && s_[pos_] == '/';
@@ -165,18 +178,24 @@ class Expander {
       }
       const std::string pattern = expandRaw(rest.substr(0, slash));
       const std::string replacement = slash == std::string::npos ? "" : expandRaw(rest.substr(slash + 1));
+      const glob::Matcher matcher = glob::compileShellPattern(pattern, false);
       std::string result;
       size_t i = 0;
       bool replaced = false;
       while (i < v.size()) {
+        if (result.size() > kMaxExpandedBytes) {
+          out_.bounded = true;
+          break;
+        }
         size_t matchLen = 0;
-        if (!replaced || all) {
-          for (size_t len = v.size() - i; len > 0; --len) {
-            if (matches(pattern, v.substr(i, len))) {
-              matchLen = len;
-              break;
-            }
+        if ((!replaced || all) && matcher.minimumLength() <= v.size() - i) {
+          // The longest match starting at i; the automaton stops where no match can go on.
+          const auto lengths = matcher.matchingPrefixes(std::string_view(v).substr(i), &budget_.matchSteps);
+          if (budget_.matchSteps == 0) {
+            out_.bounded = true;
+            return v;
           }
+          if (!lengths.empty()) matchLen = lengths.back();
         }
         if (matchLen > 0) {
           result += replacement;
@@ -198,15 +217,28 @@ class Expander {
   char escape_;
   static constexpr int kMaxDepth = 64;
   Expansion& out_;
+  ExpansionBudget& budget_;
   int depth_;
   size_t pos_ = 0;
 };
 
 }  // namespace
 
-Expansion expandWord(const std::string& word, const Environment& env, char escapeToken) {
+Expansion expandWord(const std::string& word, const Environment& env, char escapeToken, ExpansionBudget* budget) {
+  ExpansionBudget local;
+  ExpansionBudget& spent = budget ? *budget : local;
   Expansion out;
-  out.value = Expander(word, env, escapeToken, out).run();
+  if (spent.bytes == 0 || spent.matchSteps == 0) {
+    out.value = word;  // the file's budget is spent: the word stays as written
+    out.bounded = true;
+    return out;
+  }
+  out.value = Expander(word, env, escapeToken, out, spent).run();
+  if (out.value.size() > kMaxExpandedBytes) {
+    out.value.resize(kMaxExpandedBytes);
+    out.bounded = true;
+  }
+  spent.bytes -= std::min(spent.bytes, out.value.size());
   return out;
 }
 

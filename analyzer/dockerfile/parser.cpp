@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <cctype>
 #include <functional>
-#include <regex>
 
 #include "analyzer/dockerfile/ast.h"
 #include "analyzer/text_util.h"
@@ -78,13 +77,15 @@ class Directives {
   // Returns an error message, or empty.
   std::string possibleDirective(std::string_view line, int lineNumber) {
     if (done_) return {};
-    static const std::regex kDirective(R"(^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$)");
-    std::cmatch match;
-    if (!std::regex_match(line.begin(), line.end(), match, kDirective)) {
+    // BuildKit's reDirective, `^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$`, read by hand:
+    // a regex engine that backtracks recurses once per byte and a long comment line
+    // exhausts the stack.
+    std::string keyText, value;
+    if (!matchDirective(line, keyText, value)) {
       done_ = true;
       return {};
     }
-    const std::string key = text::lower(match[1].str());
+    const std::string key = text::lower(keyText);
     if (key != "syntax" && key != "escape" && key != "check") {
       done_ = true;
       return {};
@@ -92,7 +93,6 @@ class Directives {
     for (const auto& d : found) {
       if (d.name == key) return "only one " + key + " parser directive can be used";
     }
-    const std::string value = match[2].str();
     found.push_back({key, value, lineNumber});
     if (key == "escape") {
       if (value != "`" && value != "\\") {
@@ -117,6 +117,37 @@ class Directives {
   }
 
  private:
+  // Go's \s: [\t\n\f\r ].
+  static bool isRegexSpace(char c) { return c == '\t' || c == '\n' || c == '\f' || c == '\r' || c == ' '; }
+
+  static bool matchDirective(std::string_view line, std::string& key, std::string& value) {
+    size_t i = 0;
+    if (i >= line.size() || line[i] != '#') return false;
+    ++i;
+    while (i < line.size() && isRegexSpace(line[i])) ++i;
+    const auto isAlpha = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+    const auto isDigit = [](char c) { return c >= '0' && c <= '9'; };
+    if (i >= line.size() || !isAlpha(line[i])) return false;
+    const size_t keyBegin = i;
+    while (i < line.size() && (isAlpha(line[i]) || isDigit(line[i]))) ++i;
+    key = std::string(line.substr(keyBegin, i - keyBegin));
+    while (i < line.size() && isRegexSpace(line[i])) ++i;
+    if (i >= line.size() || line[i] != '=') return false;
+    const std::string_view rest = line.substr(i + 1);
+    // `\s*(.+?)\s*$`: the value is `rest` without its blanks at either end, or, when
+    // `rest` is all blanks, its last blank (the lazy group needs one character).
+    if (rest.empty()) return false;
+    size_t begin = 0, end = rest.size();
+    while (begin < end && isRegexSpace(rest[begin])) ++begin;
+    if (begin == end) {
+      value = std::string(rest.substr(rest.size() - 1));
+      return true;
+    }
+    while (end > begin && isRegexSpace(rest[end - 1])) --end;
+    value = std::string(rest.substr(begin, end - begin));
+    return true;
+  }
+
   bool done_ = false;
 };
 
@@ -541,18 +572,35 @@ std::string unquoteWord(const std::string& raw) {
   return out;
 }
 
+// BuildKit's reHeredoc, `^(\d*)<<(-?)([^<]*)$`, on one word: digits, `<<`, an optional
+// `-`, then no `<`. Read by hand (no backtracking on untrusted text).
+bool matchHeredocWord(const std::string& word, std::string& digits, bool& chomp, std::string& rest) {
+  size_t i = 0;
+  while (i < word.size() && word[i] >= '0' && word[i] <= '9') ++i;
+  if (word.compare(i, 2, "<<") != 0) return false;
+  digits = word.substr(0, i);
+  i += 2;
+  chomp = i < word.size() && word[i] == '-';
+  if (chomp) ++i;
+  rest = word.substr(i);
+  return rest.find('<') == std::string::npos;
+}
+
 std::vector<Heredoc> heredocsFromLine(const std::string& line) {
-  static const std::regex kHeredoc(R"(^(\d*)<<(-?)([^<]*)$)");
   std::vector<Heredoc> docs;
   for (const auto& word : rawShellWords(line)) {
-    std::smatch m;
-    if (!std::regex_match(word, m, kHeredoc)) continue;
-    const std::string rest = m[3].str();
+    std::string digits, rest;
+    bool chomp = false;
+    if (!matchHeredocWord(word, digits, chomp, rest)) continue;
     if (rest.empty()) continue;
     if (rawShellWords(rest).size() != 1) continue;
     Heredoc doc;
-    doc.fileDescriptor = m[1].length() ? static_cast<unsigned>(std::stoul(m[1].str())) : 0;
-    doc.chomp = m[2].str() == "-";
+    // strconv.ParseUint's result, its error ignored as BuildKit does: too many digits
+    // saturate instead of throwing.
+    unsigned long long fd = 0;
+    for (const char d : digits) fd = fd > (~0ull - 9) / 10 ? ~0ull : fd * 10 + static_cast<unsigned>(d - '0');
+    doc.fileDescriptor = static_cast<unsigned>(std::min<unsigned long long>(fd, ~0u));
+    doc.chomp = chomp;
     doc.name = unquoteWord(rest);
     doc.expand = rest.find_first_of("'\"") == std::string::npos;
     docs.push_back(std::move(doc));
