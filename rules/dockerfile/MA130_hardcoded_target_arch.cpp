@@ -139,12 +139,22 @@ class TargetArchCheck {
         if (command.insideArchBranch()) continue;
         const auto& words = command.words;
         // `rustup target add x86_64-unknown-linux-musl`: one foreign target installed.
+        // Several architectures' triples installed together are a cross setup that picks one
+        // later (that choice is judged where it is made).
         if (command.name() == "rustup" && words.size() > 3 && words[1].literal == "target" && words[2].literal == "add") {
+          std::vector<std::pair<Platform, const shell::Word*>> added;
+          bool chosenPerTarget = false;
           for (size_t i = 3; i < words.size(); ++i) {
-            if (words[i].archVarying || words[i].literal.empty() || words[i].literal[0] == '-') continue;
-            if (const auto p = tripleArch(words[i].literal, false)) {
-              report(stage, *p, "rustup target add " + words[i].literal, script.source.span(words[i].begin, words[i].end));
-            }
+            if (words[i].literal.empty() || words[i].literal[0] == '-') continue;
+            chosenPerTarget = chosenPerTarget || words[i].archVarying;
+            if (const auto p = tripleArch(words[i].literal, false)) added.emplace_back(*p, &words[i]);
+          }
+          const bool oneArchitecture = !chosenPerTarget && std::all_of(added.begin(), added.end(), [&](const auto& a) {
+            return a.first.architecture == added.front().first.architecture;
+          });
+          if (!added.empty() && oneArchitecture) {
+            const auto& [platform, word] = added.front();
+            report(stage, platform, "rustup target add " + word->literal, script.source.span(word->begin, word->end));
           }
           continue;
         }
