@@ -147,6 +147,13 @@ class ContextReader {
         totalBytes_ += bytes.size();
         f.elf = elf::readElf(bytes);
       }
+    } else if (f.size < 1024 && std::string_view(magic, 4) == "vers") {
+      // Git LFS pointers are small text files that start with this line (git-lfs spec v1).
+      constexpr std::string_view kLfsHeader = "version https://git-lfs.github.com/spec/v1";
+      std::string head(kLfsHeader.size(), '\0');
+      in.seekg(0);
+      in.read(head.data(), static_cast<std::streamsize>(head.size()));
+      f.lfsPointer = static_cast<size_t>(in.gcount()) == head.size() && head == kLfsHeader;
     }
     out_.files.push_back(std::move(f));
     return out_.files.back();

@@ -23,6 +23,10 @@ struct ContextFile {
   bool executable = false;
   elf::ElfResult elf;      // elf.isElf is false for anything that is not an ELF file
   std::string readError;   // set when the file could not be read
+  // A Git LFS pointer (`version https://git-lfs.github.com/spec/v1`): the checkout did not
+  // fetch the real file, so the build copies a ~130-byte text file, and what the real one
+  // is for can only be read from its name.
+  bool lfsPointer = false;
 };
 
 struct CopiedFile {

@@ -3,11 +3,13 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <map>
 
 #include "analyzer/text_util.h"
 
 namespace mal::data {
 extern const std::string_view k_arch_only_packages_json;
+extern const std::string_view k_vendor_assets_json;
 }
 
 namespace mal::rules::data {
@@ -108,5 +110,78 @@ bool isHostTunedFlag(std::string_view flag) {
 }
 
 int dataVersion() { return lists().version; }
+
+namespace {
+
+struct VendorData {
+  std::map<std::string, std::map<std::string, std::string>> vocabularies;  // name -> platform -> word
+  std::vector<std::pair<std::vector<std::string>, std::string>> probes;
+  std::vector<Vendor> vendors;
+  std::vector<ToolchainImage> images;
+};
+
+const VendorData& vendorData() {
+  static const VendorData d = [] {
+    VendorData out;
+    const auto json = nlohmann::json::parse(mal::data::k_vendor_assets_json);
+    for (const auto& [name, words] : json.at("vocabularies").items()) {
+      for (const auto& [platform, word] : words.items()) {
+        if (platform != "comment") out.vocabularies[name][platform] = word.get<std::string>();
+      }
+    }
+    for (const auto& probe : json.at("probes")) {
+      out.probes.emplace_back(probe.at("command").get<std::vector<std::string>>(), probe.at("vocabulary").get<std::string>());
+    }
+    for (const auto& v : json.at("vendors")) {
+      out.vendors.push_back({v.at("name").get<std::string>(), v.at("url").get<std::vector<std::string>>(),
+                             v.at("vocabulary").get<std::string>(), v.at("example").get<std::string>(),
+                             v.at("source").get<std::string>()});
+    }
+    for (const auto& i : json.at("toolchainImages").at("images")) {
+      out.images.push_back({i.at("image").get<std::string>(), i.at("archIn").get<std::string>() == "tag",
+                            i.at("example").get<std::string>(), i.at("source").get<std::string>()});
+    }
+    return out;
+  }();
+  return d;
+}
+
+}  // namespace
+
+const std::vector<Vendor>& vendors() { return vendorData().vendors; }
+
+const Vendor* findVendor(std::string_view url) {
+  const std::string lowered = text::lower(url);
+  for (const auto& v : vendors()) {
+    for (const auto& prefix : v.urls) {
+      if (lowered.find(text::lower(prefix)) != std::string::npos) return &v;
+    }
+  }
+  return nullptr;
+}
+
+std::string archWord(std::string_view vocabulary, const Platform& platform) {
+  const auto& vocabularies = vendorData().vocabularies;
+  const auto it = vocabularies.find(std::string(vocabulary));
+  if (it == vocabularies.end()) return {};
+  const auto word = it->second.find(platform.os + "/" + platform.architecture);
+  return word == it->second.end() ? std::string() : word->second;
+}
+
+std::string probeVocabulary(const std::vector<std::string>& words) {
+  for (const auto& [command, vocabulary] : vendorData().probes) {
+    if (words == command) return vocabulary;
+  }
+  return {};
+}
+
+const std::vector<ToolchainImage>& toolchainImages() { return vendorData().images; }
+
+const ToolchainImage* findToolchainImage(std::string_view repository) {
+  for (const auto& i : toolchainImages()) {
+    if (text::startsWith(repository, i.image)) return &i;
+  }
+  return nullptr;
+}
 
 }  // namespace mal::rules::data

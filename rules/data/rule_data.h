@@ -32,4 +32,34 @@ bool isHostTunedFlag(std::string_view flag);
 
 int dataVersion();
 
+// data/vendor-assets.json: how vendors spell the architecture in their download URLs.
+struct Vendor {
+  std::string name;
+  std::vector<std::string> urls;  // host/path prefixes, matched as substrings of a URL
+  std::string vocabulary;         // "go", "kernel", "node", ...
+  std::string example;            // a URL with {arch} where the architecture goes
+  std::string source;
+};
+const std::vector<Vendor>& vendors();
+// The vendor whose URL prefix the URL contains, or null.
+const Vendor* findVendor(std::string_view url);
+// The word a vocabulary uses for a platform ("kernel", linux/arm64 -> "aarch64"); empty when
+// the vocabulary does not name that platform.
+std::string archWord(std::string_view vocabulary, const Platform& platform);
+// The vocabulary of an architecture probe (`dpkg --print-architecture` -> "debian"); empty
+// when the words are not one of the listed probes.
+std::string probeVocabulary(const std::vector<std::string>& words);
+
+// Images whose name or tag fixes the target they build for (dockcross/linux-arm64,
+// messense/rust-musl-cross:x86_64-musl).
+struct ToolchainImage {
+  std::string image;  // a prefix of the repository name
+  bool archInTag = false;
+  std::string example;
+  std::string source;
+};
+const std::vector<ToolchainImage>& toolchainImages();
+// The entry whose prefix `repository` starts with, or null.
+const ToolchainImage* findToolchainImage(std::string_view repository);
+
 }  // namespace mal::rules::data

@@ -1,5 +1,6 @@
 #include "analyzer/shell/arch_vocabulary.h"
 #include "analyzer/text_util.h"
+#include "rules/data/rule_data.h"
 #include "rules/dockerfile/context.h"
 
 namespace mal::rules {
@@ -25,9 +26,65 @@ std::optional<Platform> archNamespacePlatform(const std::string& image) {
   return std::nullopt;
 }
 
+// The repository (registry and namespace kept) and the tag of an image reference.
+std::pair<std::string, std::string> repositoryAndTag(const std::string& image) {
+  std::string name = image.substr(0, image.find('@'));
+  const size_t slash = name.rfind('/');
+  const size_t colon = name.rfind(':');
+  if (colon != std::string::npos && (slash == std::string::npos || colon > slash)) {
+    return {name.substr(0, colon), name.substr(colon + 1)};
+  }
+  return {name, ""};
+}
+
+// The architecture a tag names as a suffix or prefix (`1.2-amd64`, `arm64v8-1.2`,
+// `3.19-x86_64`), or a Docker Hub namespace spelling (`arm64v8`, `arm32v7`) at either end.
+std::optional<Platform> tagPlatform(const std::string& tag) {
+  const std::string lowered = text::lower(tag);
+  static const std::pair<const char*, const char*> kNamespaceTags[] = {
+      {"arm64v8", "linux/arm64"}, {"arm32v7", "linux/arm/v7"}, {"arm32v6", "linux/arm/v6"}};
+  for (const auto& [word, platform] : kNamespaceTags) {
+    if (text::startsWith(lowered, std::string(word) + "-") || text::endsWith(lowered, "-" + std::string(word)) ||
+        lowered == word) {
+      return parsePlatform(platform);
+    }
+  }
+  for (const auto& token : vocab::findArchTokens(lowered)) {
+    // At an end of the tag, separated by '-' or '_': `1.2-amd64`, `amd64-1.2`, `x86_64-musl`.
+    const bool atStart = token.begin == 0 && (token.end == lowered.size() || lowered[token.end] == '-' || lowered[token.end] == '_');
+    const bool atEnd = token.end == lowered.size() && token.begin > 0 &&
+                       (lowered[token.begin - 1] == '-' || lowered[token.begin - 1] == '_');
+    if (atStart || atEnd) return token.platform;
+  }
+  return std::nullopt;
+}
+
+// Images that build for one fixed target whatever runs them (data/vendor-assets.json).
+std::optional<std::pair<Platform, std::string>> toolchainTarget(const std::string& repository, const std::string& tag) {
+  const auto* image = data::findToolchainImage(repository);
+  if (!image) return std::nullopt;
+  const std::string part = image->archInTag ? tag : repository.substr(image->image.size());
+  const auto tokens = vocab::findArchTokens(part);
+  if (tokens.empty()) return std::nullopt;
+  return std::make_pair(tokens.front().platform, image->source);
+}
+
 void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
   for (const auto& stage : ctx.model.stages) {
-    const auto platform = archNamespacePlatform(stage.baseExpanded);
+    auto platform = archNamespacePlatform(stage.baseExpanded);
+    std::string what;
+    const auto [repository, tag] = repositoryAndTag(stage.baseExpanded);
+    // A tag chosen per target (`FROM img:1.2-${TARGETARCH}`) is the per-arch idiom.
+    const bool perTargetTag = stage.baseRaw.find('$') != std::string::npos &&
+                              (stage.baseRaw.find("TARGET") != std::string::npos || stage.baseRaw.find("ARCH") != std::string::npos);
+    if (!platform && !perTargetTag) {
+      if (auto toolchain = toolchainTarget(repository, tag)) {
+        platform = toolchain->first;
+        what = "the toolchain image '" + stage.baseExpanded + "' builds for " + platform->str() + " only";
+      } else if ((platform = tagPlatform(tag))) {
+        what = "the tag '" + tag + "' names the single-architecture " + platform->str() + " image";
+      }
+    }
     if (!platform) continue;
     // A per-architecture stage (`AS base-arm64`, picked by `FROM base-${TARGETARCH}`) is the idiom.
     bool perArchStage = false;
@@ -37,6 +94,13 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
     if (perArchStage) continue;
     const auto broken = ctx.brokenBy(stage.index, *platform);
     if (broken.empty()) continue;
+    if (!what.empty()) {
+      out.report(rule, stage.baseSpan, what + ": " + platformList(broken) + " get " + platform->architecture + " binaries",
+                 "use the multi-architecture tag (without the architecture), select one per target with "
+                 "`FROM image:tag-${TARGETARCH}` or a stage named per architecture, or cross-compile on "
+                 "$BUILDPLATFORM for $TARGETARCH");
+      continue;
+    }
     const std::string image = stage.baseExpanded.substr(stage.baseExpanded.find('/') + 1);
     out.report(rule, stage.baseSpan,
                "base image '" + stage.baseExpanded + "' is the single-architecture " + platform->str() +
@@ -52,17 +116,25 @@ extern const DockerfileRule kMA103 = {
      .slug = "arch-prefixed-base-image",
      .severity = Severity::Error,
      .analysis = Analysis::Dockerfile,
-     .summary = "The base image comes from a single-architecture namespace (amd64/, arm64v8/, ...)",
+     .summary = "The base image is one architecture's: its namespace (amd64/, arm64v8/), its tag (-amd64) or a "
+                "cross toolchain that fixes the target",
      .what = "`FROM amd64/alpine`, `arm64v8/ubuntu`, `arm32v7/...`, `i386/...`, `ppc64le/...`, `s390x/...`, "
-             "`riscv64/...`: Docker Hub's per-architecture copies of the official images.",
+             "`riscv64/...`: Docker Hub's per-architecture copies of the official images. Tags that name an "
+             "architecture at either end (`:1.2-amd64`, `:arm64v8-1.2`, `:3.19-x86_64`): the per-architecture "
+             "tags that multi-arch manifests list are each one architecture. Cross-compiler images whose name or "
+             "tag fixes the target (`dockcross/linux-arm64`, `messense/rust-musl-cross:x86_64-musl`, "
+             "data/vendor-assets.json). A stage named after the architecture (`AS base-arm64`), a tag chosen with "
+             "${TARGETARCH}, and a build for that platform only stay quiet.",
      .why = "Those repositories hold one architecture only: every target platform gets that architecture's "
             "base, and the image fails with `exec format error` elsewhere.",
      .example = "FROM arm64v8/ubuntu:22.04\n# MA103: single-architecture linux/arm64 build",
      .fix = "Use the multi-architecture official image (`ubuntu:22.04`); for per-arch stages name the stage "
             "after the architecture and select it with `FROM base-${TARGETARCH}`.",
-     .bad = {"FROM amd64/alpine:3.19\n", "FROM docker.io/arm64v8/ubuntu:22.04\n"},
+     .bad = {"FROM amd64/alpine:3.19\n", "FROM docker.io/arm64v8/ubuntu:22.04\n", "FROM myorg/app-base:1.4-amd64\n",
+             "FROM messense/rust-musl-cross:x86_64-musl AS build\nFROM alpine\nCOPY --from=build /app /app\n"},
      .good = {"FROM alpine:3.19\n", "FROM arm64v8/ubuntu:22.04 AS base-arm64\nFROM amd64/ubuntu:22.04 AS base-amd64\n",
-              "FROM myorg/amd64tools:1\n"}},
+              "FROM myorg/amd64tools:1\n", "ARG TARGETARCH\nFROM myorg/app-base:1.4-${TARGETARCH}\n",
+              "FROM myorg/app-base:1.4\n"}},
     check};
 
 }  // namespace mal::rules

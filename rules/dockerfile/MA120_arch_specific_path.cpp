@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <set>
 
+#include "analyzer/shell/arch_vocabulary.h"
 #include "analyzer/text_util.h"
+#include "rules/dockerfile/arch_named_paths.h"
 #include "rules/dockerfile/context.h"
 #include "rules/dockerfile/text_sites.h"
 
@@ -34,6 +36,32 @@ std::optional<Platform> platformOfComponent(std::string_view component, std::str
   if (libDir) {
     for (const auto& [loader, platform] : kLoaders) {
       if (text::startsWith(component, loader)) return parsePlatform(std::string(platform));
+    }
+  }
+  // musl's loader search path file, one per architecture: /etc/ld-musl-x86_64.path
+  if (parent == "etc" && text::startsWith(component, "ld-musl-") && text::endsWith(component, ".path")) {
+    const auto tokens = vocab::findArchTokens(component.substr(8, component.size() - 13));
+    if (tokens.size() == 1 && tokens[0].begin == 0) return tokens[0].platform;
+  }
+  // The JDK directories of every distribution, which put the architecture in the name:
+  // Zulu (zulu17.44.53-ca-jdk17.0.8.1-linux_x64, /usr/lib/jvm/zulu17-ca-amd64), Corretto
+  // (amazon-corretto-17.0.8.8.1-linux-x64, java-17-amazon-corretto.x86_64), Liberica
+  // (bellsoft-java17-amd64), Red Hat (java-17-openjdk-17.0.8.0.7-2.el9.x86_64), Temurin
+  // tarballs (OpenJDK17U-jdk_x64_linux_hotspot), and any directory under /usr/lib/jvm/.
+  {
+    const std::string lowered = text::lower(component);
+    bool jdk = parent == "jvm";
+    for (std::string_view word : {"jdk", "jre", "java", "zulu", "corretto", "bellsoft", "liberica", "temurin",
+                                  "sapmachine", "graalvm", "semeru", "dragonwell"}) {
+      jdk = jdk || lowered.find(word) != std::string::npos;
+    }
+    // An archive's name is a download (MA110's business), not an install directory.
+    for (std::string_view archive : {".tar.gz", ".tgz", ".zip", ".tar.xz", ".tar", ".rpm", ".deb", ".msi", ".pkg"}) {
+      jdk = jdk && !text::endsWith(lowered, archive);
+    }
+    if (jdk) {
+      const auto tokens = vocab::findArchTokens(lowered);
+      if (tokens.size() == 1) return tokens[0].platform;
     }
   }
   // java-17-openjdk-amd64 (Debian and Ubuntu's JVM directories)
@@ -108,9 +136,12 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
   forEachTextSite(ctx, [&](const TextSite& site) {
     if (site.variesByArch || isSearchList(site.key) || isSearchWord(site.text)) return;
     // Almost no text holds any of these: look for them before scanning.
-    static const std::string_view kHints[] = {"-linux-gnu", "ld-linux", "ld64.so", "ld-musl", "openjdk-"};
+    static const std::string_view kHints[] = {"-linux-gnu", "ld-linux", "ld64.so", "ld-musl", "openjdk-", "jvm/",
+                                              "jdk", "jre", "java", "zulu", "corretto", "bellsoft", "liberica",
+                                              "temurin", "sapmachine", "graalvm", "semeru", "dragonwell"};
+    const std::string lowered = text::lower(site.text);
     if (std::none_of(std::begin(kHints), std::end(kHints),
-                     [&](std::string_view h) { return site.text.find(h) != std::string_view::npos; })) {
+                     [&](std::string_view h) { return lowered.find(h) != std::string::npos; })) {
       return;
     }
     const auto hit = findArchPath(site.text);
@@ -126,6 +157,29 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
                "or for Java the version-only path (e.g. $(dirname $(dirname $(readlink -f $(which java)))))",
                std::nullopt, broken);
   });
+  // COPY --from of build output named by target triple or GOOS-GOARCH: on the other targets
+  // that directory is not there (or holds the first target's build).
+  for (const auto& stage : ctx.model.stages) {
+    for (size_t index : stage.instructions) {
+      const auto& in = ctx.instruction(index);
+      if ((in.command != "copy" && in.command != "add") || !in.flag("from") || in.args.size() < 2) continue;
+      for (size_t i = 0; i + 1 < in.args.size(); ++i) {
+        const auto& source = in.args[i];
+        if (source.value.find('$') != std::string::npos) continue;  // chosen per target
+        const auto named = archNamedInPath(source.value);
+        if (!named || text::startsWith(named->kind, "a package")) continue;
+        const auto broken = ctx.brokenBy(stage.index, named->token.platform);
+        if (broken.empty() || !reported.insert({index, source.span.begin}).second) continue;
+        out.report(rule, source.span,
+                   "'" + source.value + "' is " + named->kind + " for " + named->token.platform.str() + ": on " +
+                       platformList(broken) + " the build writes another directory (or this one holds " +
+                       named->token.platform.architecture + " code)",
+                   "have the build stage write to a directory that does not name the target (`cargo build --target "
+                   "$T && cp target/$T/release/app /out/`, `go build -o /out/app`), or build the path from "
+                   "$TARGETARCH (declare `ARG TARGETARCH`)");
+      }
+    }
+  }
 }
 
 }  // namespace
@@ -136,8 +190,13 @@ extern const DockerfileRule kMA120 = {
      .severity = Severity::Error,
      .analysis = Analysis::Dockerfile,
      .summary = "A path that exists on one architecture only",
-     .what = "Multiarch library directories (`/usr/lib/x86_64-linux-gnu`, `/lib/aarch64-linux-gnu`), dynamic loaders "
-             "(`/lib64/ld-linux-x86-64.so.2`), and Debian's JVM directories (`java-17-openjdk-amd64`) written into "
+     .what = "Multiarch library directories (`/usr/lib/x86_64-linux-gnu`, `/lib/aarch64-linux-gnu`, also in "
+             "`--libdir=` and `-DCMAKE_INSTALL_LIBDIR=`), dynamic loaders (`/lib64/ld-linux-x86-64.so.2`), musl's "
+             "`/etc/ld-musl-x86_64.path`, JDK directories that name an architecture (Debian's "
+             "`java-17-openjdk-amd64`, Zulu's `zulu17-ca-amd64` and `...-linux_x64`, Corretto, Liberica's "
+             "`bellsoft-java17-amd64`, Red Hat's `java-17-openjdk-17.0.8.0.7-2.el9.x86_64`), and `COPY --from` "
+             "sources in build-output directories named by target triple or GOOS-GOARCH "
+             "(`target/x86_64-unknown-linux-musl/release/app`, `dist/app_linux_amd64/app`) written into "
              "RUN, ENV, ARG, COPY/ADD or CMD/ENTRYPOINT, outside an architecture switch and not built from an "
              "architecture variable, in a stage that some target builds on its own platform. Not in search lists "
              "(PATH, LD_LIBRARY_PATH, PKG_CONFIG_PATH, CPATH, PYTHONPATH, ... and -L/-I/-rpath flags): their "

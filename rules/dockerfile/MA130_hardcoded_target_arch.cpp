@@ -85,7 +85,8 @@ std::string fixFor(const std::string& shown) {
     return "map $TARGETARCH to a runtime identifier (amd64 -> linux-x64, arm64 -> linux-arm64, arm -> linux-arm) in "
            "a case on $TARGETARCH with a failing default, and pass -r with it";
   }
-  if (text::startsWith(shown, "--target") || text::startsWith(shown, "CARGO_BUILD_TARGET")) {
+  if (text::startsWith(shown, "--target") || text::startsWith(shown, "CARGO_BUILD_TARGET") ||
+      text::startsWith(shown, "rustup")) {
     return "map $TARGETARCH to a Rust triple (amd64 -> x86_64-unknown-linux-gnu, arm64 -> aarch64-unknown-linux-gnu) in a "
            "case with a failing default, add it with `rustup target add`, or use xx-cargo";
   }
@@ -147,6 +148,26 @@ class TargetArchCheck {
       for (const auto& command : script.commands) {
         if (command.insideArchBranch()) continue;
         const auto& words = command.words;
+        // `rustup target add x86_64-unknown-linux-musl`: one foreign target installed.
+        // Several architectures' triples installed together are a cross setup that picks one
+        // later (that choice is judged where it is made).
+        if (command.name() == "rustup" && words.size() > 3 && words[1].literal == "target" && words[2].literal == "add") {
+          std::vector<std::pair<Platform, const shell::Word*>> added;
+          bool chosenPerTarget = false;
+          for (size_t i = 3; i < words.size(); ++i) {
+            if (words[i].literal.empty() || words[i].literal[0] == '-') continue;
+            chosenPerTarget = chosenPerTarget || words[i].archVarying;
+            if (const auto p = tripleArch(words[i].literal, false)) added.emplace_back(*p, &words[i]);
+          }
+          const bool oneArchitecture = !chosenPerTarget && std::all_of(added.begin(), added.end(), [&](const auto& a) {
+            return a.first.architecture == added.front().first.architecture;
+          });
+          if (!added.empty() && oneArchitecture) {
+            const auto& [platform, word] = added.front();
+            report(stage, platform, "rustup target add " + word->literal, script.source.span(word->begin, word->end));
+          }
+          continue;
+        }
         for (size_t i = 0; i < words.size(); ++i) {
           if (words[i].archVarying || forAnotherOs(script, words[i].begin)) continue;
           const std::string& w = words[i].literal;

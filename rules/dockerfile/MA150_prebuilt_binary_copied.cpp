@@ -6,6 +6,7 @@
 
 #include "analyzer/shell/arch_vocabulary.h"
 #include "analyzer/text_util.h"
+#include "rules/dockerfile/arch_named_paths.h"
 #include "rules/dockerfile/context.h"
 
 namespace mal::rules {
@@ -40,15 +41,33 @@ const char* kindOf(const elf::ElfFacts& facts) {
   }
 }
 
-// Judges the source by the ELF files it copies. Returns false when the context says
-// nothing about it (not read, or the source was not found there).
-bool judgeByElf(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out, size_t index, size_t argument,
-                Span span, const std::vector<Platform>& judged) {
-  if (!ctx.buildContext) return false;
+// What the build context says of one COPY source.
+enum class ContextVerdict {
+  Unknown,  // not read, or the source was not found there: only its name can be judged
+  NoElf,    // found, but holds no ELF file (text, archives, packages, Git LFS pointers)
+  Judged,   // its ELF files were inspected (and reported if foreign)
+};
+
+// The first Git LFS pointer the source copies, or null.
+const context::ContextFile* lfsPointerCopied(const DockerfileContext& ctx, size_t index, size_t argument) {
+  if (!ctx.buildContext) return nullptr;
+  for (const auto* r : ctx.buildContext->resolutions(index, argument)) {
+    for (const auto& copied : r->files) {
+      if (copied.file->lfsPointer) return copied.file;
+    }
+  }
+  return nullptr;
+}
+
+// Judges the source by the ELF files it copies.
+ContextVerdict judgeByElf(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out, size_t index,
+                          size_t argument, Span span, const std::vector<Platform>& judged) {
+  if (!ctx.buildContext) return ContextVerdict::Unknown;
   const auto resolutions = ctx.buildContext->resolutions(index, argument);
   if (resolutions.empty() || std::none_of(resolutions.begin(), resolutions.end(), [](auto* r) { return r->found; })) {
-    return false;
+    return ContextVerdict::Unknown;
   }
+  bool anyElf = false;
   // Per file: the platforms it cannot run on.
   std::map<std::string, std::pair<const context::ContextFile*, std::vector<Platform>>> foreign;
   const context::ContextFile* damaged = nullptr;
@@ -57,6 +76,7 @@ bool judgeByElf(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink&
     for (const auto& copied : r->files) {
       const auto& elf = copied.file->elf;
       if (!elf.isElf) continue;
+      anyElf = true;
       if (!elf.facts) {
         damaged = damaged ? damaged : copied.file;
         continue;
@@ -79,13 +99,45 @@ bool judgeByElf(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink&
                "build it in a stage for $TARGETARCH, or keep one build per architecture and copy "
                "'.../${TARGETARCH}/...' (declare `ARG TARGETARCH`)",
                Severity::Error, platforms);
-    return true;
+    return ContextVerdict::Judged;
   }
   if (damaged) {
     out.report(rule, span, "copies '" + damaged->path + "', an ELF file that cannot be read (" + damaged->elf.error +
                                "): its architecture is unknown");
   }
-  return true;  // every ELF it copies runs on its platform
+  return anyElf ? ContextVerdict::Judged : ContextVerdict::NoElf;  // every ELF it copies runs on its platform
+}
+
+// Where a copied executable is run from: the usual bin directories, or the program the
+// stage's ENTRYPOINT/CMD starts.
+bool isExecutableLocation(const DockerfileContext& ctx, const dockerfile::Stage& stage, const std::string& dest,
+                          const std::string& source) {
+  for (std::string_view dir : {"/usr/local/bin", "/usr/local/sbin", "/usr/bin", "/usr/sbin", "/bin", "/sbin"}) {
+    if (dest == dir || text::startsWith(dest, std::string(dir) + "/")) return true;
+  }
+  std::string landed = dest;
+  if (!landed.empty() && landed.back() == '/') {
+    std::string name = source;
+    while (!name.empty() && name.back() == '/') name.pop_back();
+    landed += name.substr(name.rfind('/') == std::string::npos ? 0 : name.rfind('/') + 1);
+  }
+  for (size_t index : stage.instructions) {
+    const auto& in = ctx.instruction(index);
+    if ((in.command == "entrypoint" || in.command == "cmd") && !in.args.empty() && in.args.front().value == landed) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// A name that reads as a script or data rather than compiled code: it has an extension
+// that is not a native one (`docker-entrypoint.sh`, `app.jar`, `config.yaml`).
+bool hasNonNativeExtension(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  const std::string name = path.substr(slash == std::string::npos ? 0 : slash + 1);
+  const size_t dot = name.rfind('.');
+  if (dot == std::string::npos || dot == 0) return false;
+  return !isNativeArtifactName(name) && !text::endsWith(text::lower(name), ".exe");
 }
 
 void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
@@ -99,17 +151,57 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
       for (size_t i = 0; i + 1 < in.args.size(); ++i) {
         const auto& source = in.args[i];
         if (source.value.find("://") != std::string::npos) continue;
-        if (judgeByElf(ctx, rule, out, index, i, source.span, judged)) continue;
-        if (!isNativeArtifactName(source.value)) continue;
+        const auto verdict = judgeByElf(ctx, rule, out, index, i, source.span, judged);
+        if (verdict == ContextVerdict::Judged) continue;
         const auto expansion = dockerfile::expandWord(source.value, {}, ctx.file.escapeToken);
         const bool perArch = std::any_of(expansion.referenced.begin(), expansion.referenced.end(), [&](const auto& v) {
           return vocab::isPlatformArchVariable(v) || archVars.count(v);
         });
         if (perArch) continue;
+        const auto* lfs = lfsPointerCopied(ctx, index, i);
+        const std::string lfsNote =
+            lfs ? " ('" + lfs->path + "' in the context is a Git LFS pointer: the build copies the pointer text "
+                  "unless `git lfs pull` ran before it)"
+                : "";
+        // The path says which architecture it holds: every other target gets a foreign file.
+        if (const auto named = archNamedInPath(expansion.value)) {
+          const auto broken = ctx.brokenBy(stage.index, named->token.platform);
+          if (!broken.empty()) {
+            out.report(rule, source.span,
+                       "copies '" + source.value + "', " + named->kind + " for " + named->token.platform.str() +
+                           ", into the " + platformList(broken) + " image" + lfsNote,
+                       "copy the build for each target: '" + expansion.value.substr(0, named->token.begin) +
+                           "${TARGETARCH}" + expansion.value.substr(named->token.end) +
+                           "' with `ARG TARGETARCH` (mind the vendor's spelling: x86_64/aarch64 or amd64/arm64), "
+                           "or build it in a stage for $TARGETARCH",
+                       Severity::Error, broken);
+          }
+          continue;
+        }
+        if (verdict == ContextVerdict::NoElf && !lfs) continue;  // present, and no native code in it
+        const bool native = isNativeArtifactName(source.value);
+        // One file that does not vary, run as a program on every target (a host build's
+        // output dir, landing in a bin directory or started by ENTRYPOINT).
+        const bool executable = judged.size() > 1 && !hasNonNativeExtension(source.value) &&
+                                (isBuildOutputPath(source.value) || lfs) &&
+                                isExecutableLocation(ctx, stage, in.args.back().value, source.value);
+        if (!native && !executable) continue;
+        if (executable && !native) {
+          out.report(rule, source.span,
+                     "copies '" + source.value + "' from the build context to '" + in.args.back().value +
+                         "' as a program: the same file goes to " + platformList(judged) +
+                         ", and a native executable runs on one architecture; it is not in the " +
+                         (ctx.buildContext ? "build context" : "build context (not read)") +
+                         " to check" + lfsNote,
+                     "build it in a stage for $TARGETARCH (or on $BUILDPLATFORM with GOARCH=$TARGETARCH), or "
+                     "keep one build per architecture and copy 'bin/${TARGETARCH}/app' (declare `ARG TARGETARCH`)");
+          continue;
+        }
         out.report(rule, source.span,
                    "copies the prebuilt native file '" + source.value +
                        "' from the build context: it was built for one architecture and every target platform "
-                       "gets it" + std::string(ctx.buildContext ? " (it is not in the build context to check)" : ""),
+                       "gets it" + std::string(ctx.buildContext ? " (it is not in the build context to check)" : "") +
+                       lfsNote,
                    "build it in a stage for $TARGETARCH, or keep one per architecture and copy "
                    "'.../${TARGETARCH}/...' (declare `ARG TARGETARCH`); with the context present its ELF machine "
                    "is checked");
@@ -125,12 +217,19 @@ extern const DockerfileRule kMA150 = {
      .slug = "prebuilt-binary-copied",
      .severity = Severity::Warning,
      .analysis = Analysis::Dockerfile,
-     .summary = "COPY/ADD of a prebuilt native binary from the build context",
+     .summary = "COPY/ADD of a prebuilt native binary from the build context (read, or named after its architecture)",
      .what = "COPY or ADD (without --from) of native code from the build context. With the context read "
              "(`--context DIR`, by default the Dockerfile's directory) every copied file is inspected: an ELF whose "
              "machine is not a target's is an error naming the machine; a matching one is fine; an ELF that cannot "
-             "be read is a warning. Without the file, `*.so*`, `*.a`, `*.o`, `*.node`, `*.bin`, `*.run` are a "
-             "warning unless the path is chosen per architecture (`lib/${TARGETARCH}/...`).",
+             "be read is a warning. Without the file (not checked in, produced by CI before the build, "
+             "`--no-context`, or a Git LFS pointer, which is said): a path that names its architecture is an error "
+             "for the other targets: GOOS-GOARCH directories and release names (`bin/linux-amd64/app`, "
+             "`dist/app_linux_amd64_v1/app`), target-triple directories (`target/x86_64-unknown-linux-musl/release/"
+             "app`), the architecture field of `.deb`, `.rpm`, `.whl`, `.apk`, `.ipk` names; a file from a build-output "
+             "directory (bin/, dist/, target/, build/, out/, ...) without a script or data extension copied to a bin "
+             "directory or to the program ENTRYPOINT/CMD runs is a warning in a multi-platform build; `*.so*`, "
+             "`*.a`, `*.o`, `*.node`, `*.bin`, `*.run` are a warning. A path chosen per architecture "
+             "(`lib/${TARGETARCH}/...`) stays quiet.",
      .why = "A prebuilt binary has one machine type. Copied into every platform's image, it makes the others "
             "fail at `dlopen` or `exec` time (`exec format error`, `wrong ELF class`).",
      .example = "COPY proprietary-x86-lib.so /usr/lib/\n"
@@ -138,8 +237,12 @@ extern const DockerfileRule kMA150 = {
      .fix = "Build the library in a stage for $TARGETARCH, or ship one per architecture and copy "
             "`lib/${TARGETARCH}/libfoo.so` with `ARG TARGETARCH` declared.",
      .bad = {"FROM debian\nCOPY proprietary-x86-lib.so /usr/lib/\n", "FROM debian\nADD vendor/libfoo.so.1.2 /usr/lib/\n",
+             "FROM debian\nCOPY bin/linux-amd64/app /usr/local/bin/app\n",
+             "FROM debian\nCOPY target/x86_64-unknown-linux-musl/release/app /usr/local/bin/\n",
              "FROM node:20\nCOPY [\"build/Release/addon.node\", \"/app/\"]\n"},
      .good = {"FROM debian\nARG TARGETARCH\nCOPY lib/${TARGETARCH}/libfoo.so /usr/lib/\n",
+              "FROM debian\nARG TARGETARCH\nCOPY bin/linux-${TARGETARCH}/app /usr/local/bin/app\n",
+              "FROM debian\nCOPY docker-entrypoint.sh /usr/local/bin/\n",
               "FROM debian\nCOPY --from=build /out/libfoo.so /usr/lib/\n", "FROM debian\nCOPY app.py /app/\n"}},
     check};
 

@@ -134,3 +134,35 @@ TEST_CASE(".dockerignore patterns follow BuildKit's matcher", "[context]") {
   CHECK(ignore.excluded("tmp1/x"));
   CHECK_FALSE(ignore.excluded("src/main.c"));
 }
+
+TEST_CASE("a Git LFS pointer in the context: MA150 says so, and judges the file by its name", "[context][lfs]") {
+  Context ctx;
+  const std::string pointer =
+      "version https://git-lfs.github.com/spec/v1\n"
+      "oid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\n"
+      "size 12345678\n";
+  ctx.write("bin/linux-amd64/app", pointer);
+  ctx.write("bin/server", pointer);
+  ctx.write("bin/linux-arm64/app", "version 2 of something else\n");
+  const auto rules = byRule(ctx.lint("FROM debian:bookworm-slim\n"
+                                     "COPY bin/linux-amd64/app /usr/local/bin/app\n"
+                                     "COPY bin/server /usr/local/bin/server\n"
+                                     "COPY bin/linux-arm64/app /usr/local/bin/app-arm64\n",
+                                     {*parsePlatform("linux/amd64"), *parsePlatform("linux/arm64")}));
+  REQUIRE(rules.count("MA150"));
+  const auto& found = rules.at("MA150");
+  REQUIRE(found.size() == 3);
+  // The amd64 path is an error for arm64, and the pointer is named.
+  CHECK(found[0].location.line == 2);
+  CHECK(found[0].severity == Severity::Error);
+  CHECK(found[0].message.find("linux/arm64 image") != std::string::npos);
+  CHECK(found[0].message.find("Git LFS pointer") != std::string::npos);
+  // A build-output file that is a pointer, run as a program on both targets: a warning.
+  CHECK(found[1].location.line == 3);
+  CHECK(found[1].severity == Severity::Warning);
+  CHECK(found[1].message.find("Git LFS pointer") != std::string::npos);
+  // A real file that is not an LFS pointer (the header differs) is judged by its name only.
+  CHECK(found[2].location.line == 4);
+  CHECK(found[2].message.find("Git LFS") == std::string::npos);
+  CHECK(found[2].message.find("linux/amd64 image") != std::string::npos);
+}

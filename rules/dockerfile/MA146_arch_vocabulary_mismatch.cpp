@@ -1,0 +1,149 @@
+// MA146: a download URL spells the architecture with a probe whose vocabulary is not the
+// vendor's: `$(dpkg --print-architecture)` (amd64/arm64) in an AWS CLI URL that says
+// x86_64/aarch64, `$(uname -m)` (x86_64/aarch64) in a kubectl URL that says amd64/arm64.
+// The vendors' spellings are data (data/vendor-assets.json), each with its source.
+#include <map>
+
+#include "analyzer/text_util.h"
+#include "rules/data/rule_data.h"
+#include "rules/dockerfile/context.h"
+
+namespace mal::rules {
+namespace {
+
+bool isIdentifierChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+
+// The probe a command substitution runs, by its words: "$(uname -m)" -> {"uname", "-m"}.
+std::vector<std::string> substitutionWords(std::string_view inner) {
+  std::vector<std::string> words;
+  for (const auto& piece : text::split(std::string(inner), ' ')) {
+    if (!piece.empty()) words.push_back(piece);
+  }
+  return words;
+}
+
+// One place in a URL where the architecture comes from: its text and the probe's vocabulary.
+struct ArchSpelling {
+  size_t begin = 0, end = 0;  // in the word's literal
+  std::string expression;     // "$(uname -m)", "${ARCH}"
+  std::string vocabulary;     // "kernel", "debian", "go", ...
+  std::string origin;         // "`uname -m`", "$TARGETARCH"
+};
+
+// Inline probes: $(dpkg --print-architecture), `uname -m`.
+void findInlineProbes(const std::string& literal, std::vector<ArchSpelling>& out) {
+  for (size_t i = 0; i < literal.size(); ++i) {
+    size_t innerBegin = 0, close = std::string::npos;
+    if (literal.compare(i, 2, "$(") == 0 && literal.compare(i, 3, "$((") != 0) {
+      innerBegin = i + 2;
+      close = literal.find(')', innerBegin);
+    } else if (literal[i] == '`') {
+      innerBegin = i + 1;
+      close = literal.find('`', innerBegin);
+    } else {
+      continue;
+    }
+    if (close == std::string::npos) return;
+    const std::string inner = literal.substr(innerBegin, close - innerBegin);
+    const auto words = substitutionWords(inner);
+    if (const auto vocabulary = data::probeVocabulary(words); !vocabulary.empty()) {
+      out.push_back({i, close + 1, literal.substr(i, close + 1 - i), vocabulary, "`" + text::trim(inner) + "`"});
+    }
+    i = close;
+  }
+}
+
+// $NAME or ${NAME} exactly (a ${NAME/x/y} or ${NAME%-*} transforms the value: not judged).
+void findVariable(const std::string& literal, const std::string& name, const std::string& vocabulary,
+                  const std::string& origin, std::vector<ArchSpelling>& out) {
+  for (size_t i = literal.find('$'); i != std::string::npos; i = literal.find('$', i + 1)) {
+    if (literal.compare(i + 1, name.size() + 2, "{" + name + "}") == 0) {
+      out.push_back({i, i + name.size() + 3, literal.substr(i, name.size() + 3), vocabulary, origin});
+    } else if (literal.compare(i + 1, name.size(), name) == 0 &&
+               (i + 1 + name.size() == literal.size() || !isIdentifierChar(literal[i + 1 + name.size()]))) {
+      out.push_back({i, i + name.size() + 1, literal.substr(i, name.size() + 1), vocabulary, origin});
+    }
+  }
+}
+
+void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
+  const Platform compared[] = {*parsePlatform("linux/amd64"), *parsePlatform("linux/arm64")};
+  for (const auto& run : ctx.model.scripts) {
+    // Variables set once in this script, straight from a probe: ARCH=$(uname -m).
+    std::map<std::string, int> assignments;
+    for (const auto& a : run.script.assignments) ++assignments[a.name];
+    std::map<std::string, std::pair<std::string, std::string>> probeVariables;  // name -> vocabulary, origin
+    for (const auto& a : run.script.assignments) {
+      if (assignments[a.name] != 1) continue;
+      std::vector<ArchSpelling> inline_;
+      findInlineProbes(a.value.literal, inline_);
+      if (inline_.size() == 1 && inline_[0].expression == text::trim(a.value.literal)) {
+        probeVariables[a.name] = {inline_[0].vocabulary, inline_[0].origin};
+      }
+    }
+    for (const auto& command : run.script.commands) {
+      for (const auto& word : command.words) {
+        if (word.literal.find("://") == std::string::npos) continue;
+        const auto* vendor = data::findVendor(word.literal);
+        if (!vendor) continue;
+        std::vector<ArchSpelling> spellings;
+        findInlineProbes(word.literal, spellings);
+        for (const auto& [name, probe] : probeVariables) {
+          findVariable(word.literal, name, probe.first, "$" + name + " (" + probe.second + ")", spellings);
+        }
+        // A name set by the script itself shadows the ARG.
+        if (!assignments.count("TARGETARCH")) findVariable(word.literal, "TARGETARCH", "go", "$TARGETARCH", spellings);
+        for (const auto& spelling : spellings) {
+          for (const auto& platform : compared) {
+            const std::string given = data::archWord(spelling.vocabulary, platform);
+            const std::string wanted = data::archWord(vendor->vocabulary, platform);
+            if (given.empty() || wanted.empty() || given == wanted) continue;
+            const std::string expanded =
+                word.literal.substr(0, spelling.begin) + given + word.literal.substr(spelling.end);
+            out.report(rule, run.script.source.span(word.begin, word.end),
+                       spelling.origin + " gives '" + given + "' on " + platform.str() + ", but " + vendor->name +
+                           " names that asset '" + wanted + "': " + expanded + " does not exist",
+                       "spell the architecture as " + vendor->name + " does (" +
+                           data::archWord(vendor->vocabulary, compared[0]) + "/" +
+                           data::archWord(vendor->vocabulary, compared[1]) + "): map it with a `case`, or use " +
+                           (vendor->vocabulary == "go" ? "$TARGETARCH or `dpkg --print-architecture`"
+                            : vendor->vocabulary == "kernel" ? "`uname -m`"
+                                                             : "a `case` on $TARGETARCH"));
+            break;  // one finding per spelling
+          }
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+
+extern const DockerfileRule kMA146 = {
+    {.id = "MA146",
+     .slug = "arch-vocabulary-mismatch",
+     .severity = Severity::Error,
+     .analysis = Analysis::Dockerfile,
+     .summary = "A download URL spells the architecture in another vocabulary than the vendor's",
+     .what = "A URL of a known vendor (data/vendor-assets.json: kubectl, AWS CLI, Docker, Node.js, Go, Helm, "
+             "HashiCorp, ...) built from `$(dpkg --print-architecture)`, `$(uname -m)`, `$(apk --print-arch)`, "
+             "a variable set once from one of them, or $TARGETARCH, where that source's word for linux/amd64 or "
+             "linux/arm64 is not the vendor's. A variable changed after the probe (`case`, a second assignment, "
+             "`${ARCH/x86_64/amd64}`) is not judged.",
+     .why = "Each source has its own vocabulary: `dpkg --print-architecture` and BuildKit's $TARGETARCH say "
+            "amd64/arm64, `uname -m` and `apk --print-arch` say x86_64/aarch64, Node.js says x64/arm64. A URL "
+            "built in the wrong one is a 404 (or an error page saved as the binary) on every platform.",
+     .example = "RUN curl -fsSLo aws.zip \"https://awscli.amazonaws.com/awscli-exe-linux-$(dpkg --print-architecture).zip\"\n"
+                "# MA146: `dpkg --print-architecture` gives 'amd64' on linux/amd64, but AWS CLI v2 names that asset "
+                "'x86_64'",
+     .fix = "Use the source whose vocabulary is the vendor's (`uname -m` for x86_64/aarch64, $TARGETARCH or "
+            "`dpkg --print-architecture` for amd64/arm64), or map it with a `case`.",
+     .bad = {"FROM debian\nRUN curl -fsSLO \"https://awscli.amazonaws.com/awscli-exe-linux-$(dpkg --print-architecture).zip\"\n",
+             "FROM alpine\nRUN ARCH=$(uname -m) && wget -O /usr/local/bin/kubectl "
+             "https://dl.k8s.io/release/v1.30.0/bin/linux/$ARCH/kubectl\n"},
+     .good = {"FROM debian\nRUN curl -fsSLO \"https://awscli.amazonaws.com/awscli-exe-linux-$(uname -m).zip\"\n",
+              "FROM alpine\nARG TARGETARCH\nRUN wget -O /usr/local/bin/kubectl "
+              "https://dl.k8s.io/release/v1.30.0/bin/linux/${TARGETARCH}/kubectl\n"}},
+    check};
+
+}  // namespace mal::rules

@@ -1,0 +1,70 @@
+// data/vendor-assets.json: every vendor entry has a source and an example URL, and the
+// example proves the entry: spelled with a source of the vendor's vocabulary it is quiet,
+// spelled with one of another vocabulary MA146 names the vendor. Every toolchain image's
+// example is reported by MA103 in a two-platform build.
+#include <catch2/catch.hpp>
+
+#include "analyzer/text_util.h"
+#include <algorithm>
+#include <map>
+
+#include "rules/data/rule_data.h"
+#include "rules/lint_engine.h"
+#include "test_support.h"
+
+using namespace mal;
+
+namespace {
+
+std::vector<Finding> lint(const std::string& dockerfile) {
+  rules::LintSettings settings;
+  settings.platforms = {*parsePlatform("linux/amd64"), *parsePlatform("linux/arm64")};
+  return rules::lintDockerfile(SourceText("Dockerfile", dockerfile), settings);
+}
+
+size_t count(const std::vector<Finding>& findings, const std::string& id) {
+  return static_cast<size_t>(std::count_if(findings.begin(), findings.end(), [&](const Finding& f) { return f.ruleId == id; }));
+}
+
+std::string withArch(std::string url, const std::string& spelling) {
+  const size_t at = url.find("{arch}");
+  REQUIRE(at != std::string::npos);
+  return url.replace(at, 6, spelling);
+}
+
+}  // namespace
+
+TEST_CASE("vendor vocabularies: each entry's example is judged by its vocabulary", "[data][MA146]") {
+  REQUIRE(rules::data::vendors().size() >= 10);
+  // One source per vocabulary that differs on amd64 or arm64 from the others.
+  const std::map<std::string, std::string> sourceOf = {
+      {"go", "${TARGETARCH}"}, {"debian", "$(dpkg --print-architecture)"}, {"kernel", "$(uname -m)"}};
+  for (const auto& vendor : rules::data::vendors()) {
+    INFO(vendor.name);
+    CHECK(text::startsWith(vendor.source, "https://"));
+    for (const auto& [vocabulary, spelling] : sourceOf) {
+      INFO(vocabulary);
+      const std::string dockerfile = "FROM debian:bookworm\nARG TARGETARCH\nRUN curl -fsSLO \"" +
+                                     withArch(vendor.example, spelling) + "\"\n";
+      const bool same = rules::data::archWord(vocabulary, *parsePlatform("linux/amd64")) ==
+                            rules::data::archWord(vendor.vocabulary, *parsePlatform("linux/amd64")) &&
+                        rules::data::archWord(vocabulary, *parsePlatform("linux/arm64")) ==
+                            rules::data::archWord(vendor.vocabulary, *parsePlatform("linux/arm64"));
+      const auto findings = lint(dockerfile);
+      CHECK(count(findings, "MA146") == (same ? 0u : 1u));
+      for (const auto& f : findings) {
+        if (f.ruleId == "MA146") CHECK(f.message.find(vendor.name) != std::string::npos);
+      }
+    }
+  }
+}
+
+TEST_CASE("toolchain images: each entry's example fixes the target", "[data][MA103]") {
+  REQUIRE_FALSE(rules::data::toolchainImages().empty());
+  for (const auto& image : rules::data::toolchainImages()) {
+    INFO(image.example);
+    CHECK(text::startsWith(image.source, "https://"));
+    const auto findings = lint("FROM " + image.example + " AS build\nFROM alpine:3.20\nCOPY --from=build /out/app /app\n");
+    CHECK(count(findings, "MA103") == 1);
+  }
+}
