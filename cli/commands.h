@@ -34,6 +34,8 @@ struct LintOptions {
   bool noContext = false;         // judge copied files by name only
   bool resolve = false;           // look base images up in their registries (MA104, MA105)
   std::optional<long> resolveTtlSeconds;  // how long a looked-up tag stays fresh (default: config, else a day)
+  bool probeDownloads = false;    // ask servers whether each platform's download exists (MA147)
+  std::optional<long> probeTtlSeconds;  // how long a server's answer stays fresh (default: config, else a day)
   RegistryFlags registry;
 };
 

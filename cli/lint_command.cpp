@@ -12,6 +12,7 @@
 #include "cli/image_input.h"
 #include "analyzer/file_util.h"
 #include "analyzer/registry/base_image.h"
+#include "analyzer/registry/url_probe.h"
 #include "cli/shared_options.h"
 #include "report/reporter.h"
 #include "rules/catalog.h"
@@ -115,6 +116,17 @@ int runLint(const LintOptions& options, Streams streams) {
                      options.resolveTtlSeconds.value_or(config.resolveTtlSeconds.value_or(24 * 3600)));
   }
 
+  // --probe-downloads: each URL is asked once per run (and cached for --probe-ttl).
+  const bool probe = options.probeDownloads || config.probeDownloads;
+  std::optional<registry::UrlProber> prober;
+  if (probe) {
+    registry::UrlProbeOptions probeOptions;
+    probeOptions.cacheRoot = cacheRoot();
+    probeOptions.ttlSeconds = options.probeTtlSeconds.value_or(config.probeTtlSeconds.value_or(24 * 3600));
+    prober.emplace(std::move(probeOptions));
+  }
+  const rules::DownloadProbe probeDownloads = [&](const std::vector<std::string>& urls) { return prober->probe(urls); };
+
   // Analyse every input; one that cannot be read does not stop the others.
   report::Report result;
   result.rules = rules::allRules();
@@ -137,7 +149,8 @@ int runLint(const LintOptions& options, Streams streams) {
       context = rules::ContextSource{dir.empty() ? "." : dir, path == "-" ? "" : path};
     }
     lookupErrors.clear();
-    auto findings = rules::lintDockerfile(source, settings, context ? &*context : nullptr, resolve ? &lookup : nullptr);
+    auto findings = rules::lintDockerfile(source, settings, context ? &*context : nullptr, resolve ? &lookup : nullptr,
+                                          probe ? &probeDownloads : nullptr);
     // A base image that could not be looked up was not checked: the file is not reported clean.
     result.inputs.push_back({path, std::move(findings), lookupErrors.empty()
                                                             ? std::nullopt
