@@ -36,6 +36,8 @@ struct LintOptions {
   bool asDiscovered = false;      // skip named files a directory walk would skip (the pre-commit hook)
   bool resolve = false;           // look base images up in their registries (MA104, MA105)
   std::optional<long> resolveTtlSeconds;  // how long a looked-up tag stays fresh (default: config, else a day)
+  bool probeDownloads = false;    // ask servers whether each platform's download exists (MA147)
+  std::optional<long> probeTtlSeconds;  // how long a server's answer stays fresh (default: config, else a day)
   RegistryFlags registry;
 };
 

@@ -151,6 +151,12 @@ Config loadConfig(const std::string& path) {
         const long seconds = integer(value, path, key);
         if (seconds < 0) throw ConfigError(at(path, value) + ": resolve-ttl must be a number of seconds, 0 or more");
         config.resolveTtlSeconds = seconds;
+      } else if (key == "probe-downloads") {
+        config.probeDownloads = value.as<bool>();
+      } else if (key == "probe-ttl") {
+        const long seconds = value.as<long>();
+        if (seconds < 0) throw ConfigError(path + ": probe-ttl must be a number of seconds, 0 or more");
+        config.probeTtlSeconds = seconds;
       } else if (key == "insecure-registries") {
         config.insecureRegistries = stringList(value, path, "insecure-registries");
       } else if (key == "registry-ca") {

@@ -34,6 +34,9 @@ struct Config {
   // lint --resolve and the registry options, for CI repositories that always want them.
   bool resolve = false;
   std::optional<long> resolveTtlSeconds;
+  // lint --probe-downloads, and how long a server's answer is trusted.
+  bool probeDownloads = false;
+  std::optional<long> probeTtlSeconds;
   std::vector<std::string> insecureRegistries;
   std::string registryCa;
 };

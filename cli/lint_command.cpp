@@ -13,6 +13,7 @@
 #include "cli/image_input.h"
 #include "analyzer/file_util.h"
 #include "analyzer/registry/base_image.h"
+#include "analyzer/registry/url_probe.h"
 #include "cli/shared_options.h"
 #include "report/reporter.h"
 #include "rules/catalog.h"
@@ -128,6 +129,16 @@ int runLint(const LintOptions& options, Streams streams) {
   const std::string givenSource = !options.platforms.empty() ? "--platform" : config.platforms ? "the configuration" : "the default";
   const std::vector<Platform> givenPlatforms = settings.platforms;
   context::DeclarationCache declarationFiles;  // each bake, compose, workflow file read once per run
+  // --probe-downloads: each URL is asked once per run (and cached for --probe-ttl).
+  const bool probe = options.probeDownloads || config.probeDownloads;
+  std::optional<registry::UrlProber> prober;
+  if (probe) {
+    registry::UrlProbeOptions probeOptions;
+    probeOptions.cacheRoot = cacheRoot();
+    probeOptions.ttlSeconds = options.probeTtlSeconds.value_or(config.probeTtlSeconds.value_or(24 * 3600));
+    prober.emplace(std::move(probeOptions));
+  }
+  const rules::DownloadProbe probeDownloads = [&](const std::vector<std::string>& urls) { return prober->probe(urls); };
 
   // Analyse every input; one that cannot be read does not stop the others.
   report::Report result;
@@ -166,7 +177,7 @@ int runLint(const LintOptions& options, Streams streams) {
     std::vector<Finding> findings;
     try {
       findings = rules::lintDockerfile(source, settings, context ? &*context : nullptr, resolve ? &lookup : nullptr,
-                                       &notExamined);
+                                       probe ? &probeDownloads : nullptr, &notExamined);
     } catch (const std::exception& e) {
       // One file that cannot be analysed does not stop the others.
       result.inputs.push_back({path, {}, std::string("not analysed: ") + e.what()});

@@ -48,6 +48,9 @@ int main(int argc, char** argv) {
                     "Judge named files as a directory walk does: skip .dockerignore files and files whose content is not a Dockerfile");
   lintCmd->add_flag("--no-context", lint.noContext, "Do not read the build context (copied files are judged by name)");
   lintCmd->add_flag("--resolve", lint.resolve, "Look each base image up in its registry: MA104 (a target platform missing) and MA105 (a digest of one platform)");
+  lintCmd->add_flag("--probe-downloads", lint.probeDownloads, "Ask each download's server whether the URL exists for every target platform: MA147 (a platform's asset missing)");
+  lintCmd->add_option("--probe-ttl", lint.probeTtlSeconds, "Seconds a server's answer is trusted from the cache (0: always ask; default 86400)")
+      ->check(CLI::Range(0L, 365L * 24 * 3600));
   lintCmd->add_option("--resolve-ttl", lint.resolveTtlSeconds, "Seconds a looked-up tag is trusted from the cache (0: always ask the registry; default 86400)")
       ->check(CLI::Range(0L, 365L * 24 * 3600));
   addRegistryOptions(lintCmd, lint.registry);

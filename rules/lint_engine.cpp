@@ -66,7 +66,7 @@ void applyPragmas(const SourceText& source, const dockerfile::ParsedDockerfile* 
 
 std::vector<Finding> lintDockerfile(const SourceText& source, const LintSettings& settings,
                                     const ContextSource* contextSource, const BaseImageLookup* lookupBaseImage,
-                                    std::vector<std::string>* notExamined) {
+                                    const DownloadProbe* probeDownloads, std::vector<std::string>* notExamined) {
   FindingSink sink(source);
   const auto parsed = dockerfile::parse(source);
   std::optional<dockerfile::BuildModel> model;
@@ -107,6 +107,18 @@ std::vector<Finding> lintDockerfile(const SourceText& source, const LintSettings
     const std::vector<Platform> targets =
         isCrossToolchainImage(source.path(), *model) ? std::vector<Platform>{} : settings.platforms;
     const auto stageGraph = dockerfile::buildStageGraph(*parsed.dockerfile, *model, targets);
+    std::vector<dockerfile::Download> downloads;
+    dockerfile::DownloadAnswers downloadAnswers;
+    if (probeDownloads) {
+      downloads = dockerfile::findDownloads(*parsed.dockerfile, *model, stageGraph);
+      std::vector<std::string> urls;
+      for (const auto& d : downloads) {
+        for (const auto& u : d.urls) urls.push_back(u.url);
+      }
+      std::sort(urls.begin(), urls.end());
+      urls.erase(std::unique(urls.begin(), urls.end()), urls.end());
+      if (!urls.empty()) downloadAnswers = (*probeDownloads)(urls);
+    }
     const DockerfileContext ctx{source,
                                 *parsed.dockerfile,
                                 *model,
@@ -114,7 +126,9 @@ std::vector<Finding> lintDockerfile(const SourceText& source, const LintSettings
                                 buildContext && buildContext->available ? &*buildContext : nullptr,
                                 &settings.ruleOptions,
                                 lookupBaseImage ? &baseImages : nullptr,
-                                &stageGraph};
+                                &stageGraph,
+                                probeDownloads ? &downloads : nullptr,
+                                probeDownloads ? &downloadAnswers : nullptr};
     for (const auto* rule : dockerfileRules()) {
       if (rule->check && !settings.ignored.count(std::string(rule->info.id))) rule->check(ctx, rule->info, sink);
     }

@@ -35,11 +35,16 @@ struct ContextSource {
 // caller records why). Called once per distinct base image, before the rules run.
 using BaseImageLookup = std::function<std::optional<registry::BaseImageFacts>(const std::string& image)>;
 
+// lint --probe-downloads: asks the servers whether each URL exists (all of one file's
+// platform-dependent download URLs at once, so the caller can ask them concurrently).
+using DownloadProbe = std::function<dockerfile::DownloadAnswers(const std::vector<std::string>& urls)>;
+
 // `notExamined` receives what was not examined and why (the build context past a bound,
 // a .dockerignore BuildKit cannot read): the caller reports the file as not fully analysed.
 std::vector<Finding> lintDockerfile(const SourceText& source, const LintSettings& settings,
                                     const ContextSource* contextSource = nullptr,
                                     const BaseImageLookup* lookupBaseImage = nullptr,
+                                    const DownloadProbe* probeDownloads = nullptr,
                                     std::vector<std::string>* notExamined = nullptr);
 
 }  // namespace mal::rules

@@ -28,6 +28,8 @@ struct RuleInfo {
   bool needsBuildContext = false;      // fires only on files read from the build context
   bool needsRegistry = false;          // fires only with lint --resolve (the examples are judged against
                                        // the catalogue test's stand-in registry answers)
+  bool needsDownloadProbe = false;     // fires only with lint --probe-downloads (judged against the
+                                       // catalogue test's stand-in server answers)
 };
 
 // A finding of `rule` at its default severity; the sink fills in the location.

@@ -74,10 +74,37 @@ inline std::vector<Expectation> expectations(const SourceText& source, std::vect
 
 inline std::vector<Finding> lint(const std::string& dockerfile,
                                  std::vector<Platform> platforms = defaultTargetPlatforms(),
-                                 const rules::BaseImageLookup* lookup = nullptr) {
+                                 const rules::BaseImageLookup* lookup = nullptr,
+                                 const rules::DownloadProbe* probe = nullptr) {
   rules::LintSettings settings;
   settings.platforms = std::move(platforms);
-  return rules::lintDockerfile(SourceText("Dockerfile", dockerfile), settings, nullptr, lookup);
+  return rules::lintDockerfile(SourceText("Dockerfile", dockerfile), settings, nullptr, lookup, probe);
+}
+
+// Stand-in server answers for the examples of the lint --probe-downloads rule (MA147):
+// amd64-only.example.com has only the amd64/x86_64 assets, multi.example.com has every
+// asset, flaky.example.com answers 503. The real prober is tested against real servers
+// (tests/probe_downloads_end_to_end.sh).
+inline const rules::DownloadProbe& standInDownloadServer() {
+  static const rules::DownloadProbe probe = [](const std::vector<std::string>& urls) {
+    using State = dockerfile::UrlAnswer::State;
+    dockerfile::DownloadAnswers answers;
+    for (const auto& url : urls) {
+      auto& a = answers[url];
+      const std::string host = "://amd64-only.example.com/";
+      if (const size_t at = url.find(host); at != std::string::npos) {
+        const std::string path = url.substr(at + host.size());
+        const bool amd64 = path.find("amd64") != std::string::npos || path.find("x86_64") != std::string::npos;
+        a = {amd64 ? State::Exists : State::Missing, amd64 ? 200L : 404L, ""};
+      } else if (url.find("://multi.example.com/") != std::string::npos) {
+        a = {State::Exists, 200, ""};
+      } else {
+        a = {State::Unknown, 503, "HTTP 503"};
+      }
+    }
+    return answers;
+  };
+  return probe;
 }
 
 // Stand-in registry answers for the examples of the lint --resolve rules (MA104, MA105);

@@ -10,6 +10,7 @@
 
 #include "analyzer/context/build_context.h"
 #include "analyzer/dockerfile/build_model.h"
+#include "analyzer/dockerfile/downloads.h"
 #include "analyzer/dockerfile/stage_graph.h"
 #include "analyzer/platform.h"
 #include "analyzer/registry/base_image.h"
@@ -34,6 +35,10 @@ struct DockerfileContext {
   const std::map<std::string, registry::BaseImageFacts>* baseImages = nullptr;
   // Where each stage runs, which targets build it, what it ships (built once per file).
   const dockerfile::StageGraph* stages = nullptr;
+  // lint --probe-downloads: the platform-dependent downloads and what their servers said
+  // (by URL); null when not probing.
+  const std::vector<dockerfile::Download>* downloads = nullptr;
+  const dockerfile::DownloadAnswers* downloadAnswers = nullptr;
 
   const dockerfile::Instruction& instruction(size_t index) const { return file.instructions[index]; }
   // The target platforms that content of one architecture in `stage` breaks: those that
