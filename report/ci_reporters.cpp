@@ -85,7 +85,7 @@ void writeGithub(const Report& report, std::ostream& out) {
     if (!item.finding) {
       const std::string path = repoPath(report, item.input->path, "Dockerfile");
       if (annotate) out << "::error file=" << escapeProperty(path) << ",title=" << escapeProperty("multiarch-lint: cannot analyse") << "::";
-      else out << path << ": error: ";
+      else out << escapeData(path) << ": error: ";
       out << escapeData(*item.input->error) << '\n';
       continue;
     }
@@ -93,7 +93,7 @@ void writeGithub(const Report& report, std::ostream& out) {
     const std::string path = repoPath(report, f.location.path, "Dockerfile");
     const std::string message = f.fix.empty() ? f.message : f.message + ". Fix: " + f.fix;
     if (!annotate) {
-      out << path;
+      out << escapeData(path);
       if (f.location.line > 0) out << ':' << f.location.line << ':' << f.location.column;
       out << ": " << severityName(severity) << ": " << escapeData(message) << " [" << f.ruleId << ' ' << f.slug << "]\n";
       continue;

@@ -55,6 +55,16 @@ bool namesAnotherOsOrCrossTarget(std::string_view url) {
   return false;
 }
 
+bool isSignature(std::string_view url) {
+  std::string_view u = url;
+  while (!u.empty() && (u.back() == '"' || u.back() == '\'')) u.remove_suffix(1);
+  for (std::string_view suffix : {".asc", ".sig", ".minisig", ".sha256", ".sha256sum", ".sha512", ".sha512sum", ".sha1",
+                                  ".md5", ".pem", ".intoto.jsonl", ".sbom", ".cert"}) {
+    if (text::endsWith(u, suffix)) return true;
+  }
+  return false;
+}
+
 bool looksLikeUrl(std::string_view text) {
   return text.find("://") != std::string_view::npos || text::startsWith(text, "git@");
 }
@@ -78,9 +88,12 @@ class DownloadCheck {
   // `spanOf(begin, end)` maps a byte range of `text` to the file.
   template <typename SpanOf>
   bool reportTokens(size_t stage, std::string_view text, SpanOf spanOf) {
-    if (reportedAssets_.count(assetOf(text))) return true;
+    if (reportedAssets_.count(assetKey(text))) return true;
     const bool reported = reportTokensOnce(stage, text, spanOf);
-    if (reported) reportedAssets_.insert(assetOf(text));
+    if (reported) {
+      reportedAssets_.insert(assetKey(text));
+      reportedAssets_.insert("*" + assetOf(text));  // what a signature fetched later will be judged by
+    }
     return reported;
   }
 
@@ -113,7 +126,15 @@ class DownloadCheck {
            "`dpkg --print-architecture` / `uname -m` with a failing default";
   }
 
+  // The same asset downloaded again in one instruction is one mistake; in another instruction
+  // it is another place to fix. A signature or checksum is never a mistake of its own: it is
+  // judged with the asset it belongs to, wherever that was fetched.
+  std::string assetKey(std::string_view url) const {
+    return isSignature(url) ? "*" + assetOf(url) : std::to_string(instruction_) + " " + assetOf(url);
+  }
+
   void checkScript(const dockerfile::RunScript& run) {
+    instruction_ = run.instruction;
     const shell::Script& script = run.script;
     for (const auto& command : script.commands) {
       if (!isDownloader(command) || command.insideArchBranch()) continue;
@@ -175,7 +196,8 @@ class DownloadCheck {
                       text::upper(definition.command) + " on line " + std::to_string(definition.startLine) +
                       "): breaks " + platformList(broken),
                   fixText(), {{definition.span, variable + " is set here"}}, broken);
-      reportedAssets_.insert(assetOf(*expanded));
+      reportedAssets_.insert(assetKey(*expanded));
+      reportedAssets_.insert("*" + assetOf(*expanded));
       return true;
     }
     return false;
@@ -230,6 +252,7 @@ class DownloadCheck {
   }
 
   void checkAdd(const dockerfile::Stage& stage, size_t index) {
+    instruction_ = index;
     const auto& in = ctx_.instruction(index);
     if (in.args.size() < 2) return;
     const auto archVars = dockerfile::archVariablesBefore(stage, index);
@@ -253,6 +276,7 @@ class DownloadCheck {
   const RuleInfo& rule_;
   FindingSink& out_;
   std::set<std::string> reportedAssets_;
+  size_t instruction_ = 0;
 };
 
 void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) { DownloadCheck(ctx, rule, out).run(); }
