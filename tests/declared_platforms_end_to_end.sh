@@ -34,7 +34,7 @@ out=$("$bin" lint --no-config --platform linux/amd64,linux/arm64 Dockerfile.aarc
 set -e
 [ "$code" -eq 1 ] || fail "--platform: exit $code, expected 1"
 ! grep -q 'targets' <<<"$out" || fail "--platform still printed a declaration header"
-[ "$(grep -c 'MA110' <<<"$out")" -eq 2 ] || fail "--platform: expected MA110 in both files: $out"
+[ "$(grep -c '\[MA110 ' <<<"$out")" -eq 2 ] || fail "--platform: expected MA110 in both files: $out"
 
 printf 'platforms: [linux/s390x]\n' > .multiarch-lint.yaml
 set +e

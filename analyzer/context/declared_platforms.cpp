@@ -227,7 +227,9 @@ std::optional<DeclaredPlatforms> fromFileName(const fs::path& dockerfile, const 
   for (const auto& component : relativeDirectory) {
     const std::string name = component.string();
     if (name.empty() || name == "." || name == "..") continue;
-    const auto p = singleArchitectureIn(name, true);
+    // `arm64/`, and also a variant directory that says its architecture (`mariner2-arm64/`,
+    // `ubuntu22.04-arm32v7/`, `aarch64-linux/`).
+    const auto p = singleArchitectureIn(name, false);
     if (!p) continue;
     if (platform && !(platform->architecture == p->architecture && platform->variant == p->variant)) return std::nullopt;
     if (!platform) where = "the directory " + name + "/";
@@ -235,6 +237,59 @@ std::optional<DeclaredPlatforms> fromFileName(const fs::path& dockerfile, const 
   }
   if (!platform) return std::nullopt;
   return DeclaredPlatforms{{*platform}, where};
+}
+
+// The plain file of a per-architecture family: `Dockerfile` next to `Dockerfile.aarch64`
+// (linuxserver, percona) or next to `arm64/Dockerfile`, with no sibling for amd64, is the
+// amd64 file of the family.
+std::optional<DeclaredPlatforms> fromSiblings(const fs::path& dockerfile) {
+  const std::string name = dockerfile.filename().string();
+  if (singleArchitectureIn(name, false)) return std::nullopt;
+  const fs::path directory = dockerfile.parent_path().empty() ? fs::path(".") : dockerfile.parent_path();
+  std::error_code ec;
+  std::vector<std::string> siblings;
+  size_t seen = 0;
+  for (fs::directory_iterator it(directory, ec), end; !ec && it != end && seen < 2000; it.increment(ec), ++seen) {
+    const std::string entry = it->path().filename().string();
+    if (entry.size() > name.size() + 1 && text::startsWith(entry, name) &&
+        std::string_view(".-_").find(entry[name.size()]) != std::string_view::npos) {
+      siblings.push_back(entry.substr(name.size() + 1));
+    } else if (it->is_directory(ec) && singleArchitectureIn(entry, true) && fs::exists(it->path() / name, ec)) {
+      siblings.push_back(entry);
+    }
+  }
+  bool otherArchitecture = false;
+  for (const auto& suffix : siblings) {
+    const auto p = singleArchitectureIn(suffix, true);
+    if (!p) continue;
+    if (p->architecture == "amd64") return std::nullopt;
+    otherArchitecture = true;
+  }
+  if (!otherArchitecture) return std::nullopt;
+  return DeclaredPlatforms{{Platform{"linux", "amd64", ""}}, "its per-architecture siblings (" + name + " is the amd64 one)"};
+}
+
+// Every FROM of an external image carries the same constant --platform: the file says which
+// one platform it builds, on every line that chooses one.
+std::optional<DeclaredPlatforms> fromPlatformFlags(const fs::path& dockerfile, const std::string& dockerfileText) {
+  const auto parsed = dockerfile::parse(SourceText(dockerfile.string(), dockerfileText));
+  if (!parsed.dockerfile) return std::nullopt;
+  std::vector<std::string> stageNames;
+  std::optional<Platform> platform;
+  for (const auto& in : parsed.dockerfile->instructions) {
+    if (in.command != "from" || in.args.empty()) continue;
+    const std::string base = text::lower(in.args[0].value);
+    const bool earlierStage = std::find(stageNames.begin(), stageNames.end(), base) != stageNames.end();
+    if (in.args.size() == 3) stageNames.push_back(text::lower(in.args[2].value));
+    if (earlierStage || base == "scratch") continue;
+    const dockerfile::Flag* flag = in.flag("platform");
+    if (!flag || flag->value().find('$') != std::string::npos) return std::nullopt;
+    const auto p = parsePlatform(flag->value());
+    if (!p || (platform && !(*platform == *p))) return std::nullopt;
+    platform = p;
+  }
+  if (!platform) return std::nullopt;
+  return DeclaredPlatforms{{*platform}, "the --platform of every FROM"};
 }
 
 // Every external base image (not an earlier stage, not scratch, not pinned with --platform)
@@ -363,6 +418,8 @@ std::optional<DeclaredPlatforms> findDeclaredPlatforms(const fs::path& dockerfil
   if (auto found = search.workflows()) return found;
   if (auto found = search.makefiles()) return found;
   if (auto found = fromFileName(search.dockerfile, search.root)) return found;
+  if (auto found = fromSiblings(dockerfile)) return found;
+  if (auto found = fromPlatformFlags(dockerfile, dockerfileText)) return found;
   return fromBaseImages(dockerfile, dockerfileText);
 }
 

@@ -159,6 +159,17 @@ class TargetArchCheck {
             chosenPerTarget = chosenPerTarget || words[i].archVarying;
             if (const auto p = tripleArch(words[i].literal, false)) added.emplace_back(*p, &words[i]);
           }
+          // Triples added by other `rustup target add` commands of the stage count too: one
+          // per line for each architecture is the same cross setup.
+          for (const auto& other : ctx_.model.scripts) {
+            if (other.stage != run.stage) continue;
+            for (const auto& c : other.script.commands) {
+              if (c.name() != "rustup" || c.words.size() < 4 || c.words[1].literal != "target" || c.words[2].literal != "add") continue;
+              for (size_t i = 3; i < c.words.size(); ++i) {
+                if (const auto p = tripleArch(c.words[i].literal, false)) added.emplace_back(*p, &c.words[i]);
+              }
+            }
+          }
           const bool oneArchitecture = !chosenPerTarget && std::all_of(added.begin(), added.end(), [&](const auto& a) {
             return a.first.architecture == added.front().first.architecture;
           });
