@@ -302,7 +302,31 @@ TEST_CASE("the file name and an architecture directory", "[declared]") {
   CHECK(declared(repo.write("Dockerfile.x86", kPlain)) == "none");
   CHECK(declared(repo.write("arm64-tools/Dockerfile", kPlain)) == "none");
   CHECK(declared(repo.write("amd64/Dockerfile.arm64", kPlain)) == "none");
-  CHECK(declared(repo.write("Dockerfile", kPlain)) == "none");
+  CHECK(declared(repo.write("release/mariner2-arm64/docker/Dockerfile", kPlain)) == "linux/arm64 <- the directory mariner2-arm64/");
+  CHECK(declared(repo.write("ci/aarch64-linux/Dockerfile", kPlain)) == "linux/arm64 <- the directory aarch64-linux/");
+  // The plain file of a per-architecture family here (Dockerfile.aarch64, Dockerfile.armhf, ...).
+  CHECK(declared(repo.write("Dockerfile", kPlain)) == "linux/amd64 <- its per-architecture siblings (Dockerfile is the amd64 one)");
+}
+
+TEST_CASE("siblings: the plain file of a per-architecture family is the amd64 one", "[declared]") {
+  Repo repo;
+  const auto plain = repo.write("svc/Dockerfile", kPlain);
+  CHECK(declared(plain) == "none");
+  repo.write("svc/arm64/Dockerfile", kPlain);
+  CHECK(declared(plain) == "linux/amd64 <- its per-architecture siblings (Dockerfile is the amd64 one)");
+  // A sibling for amd64 too: the plain file is not the amd64 one.
+  repo.write("svc/Dockerfile.x86_64", kPlain);
+  CHECK(declared(plain) == "none");
+}
+
+TEST_CASE("every FROM pinned to one constant --platform declares that platform", "[declared]") {
+  Repo repo;
+  const auto file = repo.write("tools/Dockerfile", kPlain);
+  CHECK(declared(file, "FROM --platform=linux/amd64 debian AS a\nFROM a\nFROM --platform=linux/amd64 alpine\n") ==
+        "linux/amd64 <- the --platform of every FROM");
+  CHECK(declared(file, "FROM --platform=linux/amd64 debian AS a\nFROM alpine\n") == "none");
+  CHECK(declared(file, "FROM --platform=$BUILDPLATFORM golang AS b\nFROM --platform=linux/amd64 alpine\n") == "none");
+  CHECK(declared(file, "FROM --platform=linux/amd64 debian\nFROM --platform=linux/arm64 alpine\n") == "none");
 }
 
 TEST_CASE("the base images: all external bases name one architecture", "[declared]") {
@@ -403,13 +427,20 @@ TEST_CASE("lint: --platform, then the configuration, then declarations, then the
   const auto plain = repo.write("Dockerfile", "FROM debian\n");
   const auto declaredRun = lint({.paths = {file.string(), plain.string()}});
   CHECK(declaredRun.code == 0);
-  CHECK(declaredRun.out == file.string() + ": targets linux/arm64 (from the file name)\nno findings in 2 files\n");
+  CHECK(declaredRun.out == file.string() + ": targets linux/arm64 (from the file name)\n" + plain.string() +
+                               ": targets linux/amd64 (from its per-architecture siblings (Dockerfile is the amd64 one))\n"
+                               "no findings in 2 files\n");
 
   const auto json = nlohmann::json::parse(lint({.paths = {file.string(), plain.string()}, .format = "json"}).out);
   CHECK(json["inputs"][0]["platforms"] == nlohmann::json::array({"linux/arm64"}));
   CHECK(json["inputs"][0]["platformsSource"] == "the file name");
-  CHECK(json["inputs"][1]["platforms"] == nlohmann::json::array({"linux/amd64", "linux/arm64"}));
-  CHECK(json["inputs"][1]["platformsSource"] == "the default");
+  CHECK(json["inputs"][1]["platforms"] == nlohmann::json::array({"linux/amd64"}));
+  CHECK(json["inputs"][1]["platformsSource"] == "its per-architecture siblings (Dockerfile is the amd64 one)");
+  // A file with nothing declared keeps the default.
+  const auto lone = repo.write("other/Dockerfile", "FROM debian\n");
+  const auto loneJson = nlohmann::json::parse(lint({.paths = {lone.string()}, .format = "json"}).out);
+  CHECK(loneJson["inputs"][0]["platforms"] == nlohmann::json::array({"linux/amd64", "linux/arm64"}));
+  CHECK(loneJson["inputs"][0]["platformsSource"] == "the default");
 
   const auto sarif = nlohmann::json::parse(lint({.paths = {file.string()}, .format = "sarif"}).out);
   CHECK(sarif["runs"][0]["properties"]["targetPlatforms"][0]["source"] == "the file name");

@@ -227,9 +227,14 @@ std::optional<DeclaredPlatforms> fromFileName(const fs::path& dockerfile, const 
   for (const auto& component : relativeDirectory) {
     const std::string name = component.string();
     if (name.empty() || name == "." || name == "..") continue;
-    // `arm64/`, and also a variant directory that says its architecture (`mariner2-arm64/`,
-    // `ubuntu22.04-arm32v7/`, `aarch64-linux/`).
-    const auto p = singleArchitectureIn(name, false);
+    // `arm64/`, and also a variant directory that ends with its architecture (`mariner2-arm64/`,
+    // `ubuntu22.04-arm32v7/`) or is a target (`aarch64-linux/`); `arm64-tools/` says nothing.
+    std::optional<Platform> p = singleArchitectureIn(name, true);
+    if (!p) {
+      const auto parts = text::split(name, '-');
+      if (parts.size() > 1) p = singleArchitectureIn(parts.back(), true);
+      if (!p && parts.size() > 1 && parts[1] == "linux") p = singleArchitectureIn(parts.front(), true);
+    }
     if (!p) continue;
     if (platform && !(platform->architecture == p->architecture && platform->variant == p->variant)) return std::nullopt;
     if (!platform) where = "the directory " + name + "/";

@@ -69,6 +69,17 @@ std::optional<std::pair<Platform, std::string>> toolchainTarget(const std::strin
   return std::make_pair(tokens.front().platform, image->source);
 }
 
+bool onlyAFileSource(const DockerfileContext& ctx, size_t stage) {
+  if (stage + 1 == ctx.model.stages.size()) return false;
+  bool copiedFrom = false;
+  for (const auto& use : ctx.stages->uses) {
+    if (use.source != stage) continue;
+    if (use.kind == dockerfile::StageUse::Kind::Base) return false;
+    copiedFrom = true;
+  }
+  return copiedFrom;
+}
+
 void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
   for (const auto& stage : ctx.model.stages) {
     auto platform = archNamespacePlatform(stage.baseExpanded);
@@ -92,6 +103,9 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
       perArchStage = perArchStage || token.platform.architecture == platform->architecture;
     }
     if (perArchStage) continue;
+    // A stage that only lends files (`COPY --from=qemu ...`) is no base of any image: what it
+    // lends is judged where it lands, not by the tag of the image it comes from.
+    if (onlyAFileSource(ctx, stage.index)) continue;
     const auto broken = ctx.brokenBy(stage.index, *platform);
     if (broken.empty()) continue;
     if (!what.empty()) {
