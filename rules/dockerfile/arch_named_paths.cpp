@@ -45,16 +45,4 @@ std::optional<ArchNamedPath> archNamedInPath(std::string_view path) {
   return std::nullopt;
 }
 
-bool isBuildOutputPath(std::string_view path) {
-  // The build's output directory is the path's first component (`bin/app`, `./dist/app`);
-  // a `bin` deeper down (`files/usr/local/bin/entrypoint`) is a tree laid out for the image.
-  std::string lowered = text::lower(path);
-  while (text::startsWith(lowered, "./")) lowered.erase(0, 2);
-  for (std::string_view dir : {"bin/", "dist/", "target/", "build/", "out/", "output/", "_output/", "release/",
-                               "releases/", ".build/", "artifacts/"}) {
-    if (text::startsWith(lowered, dir)) return true;
-  }
-  return false;
-}
-
 }  // namespace mal::rules

@@ -24,7 +24,4 @@ struct ArchNamedPath {
 // source trees name architectures without holding built code.
 std::optional<ArchNamedPath> archNamedInPath(std::string_view path);
 
-// A directory component that holds build output (bin/, dist/, target/, build/, out/, ...).
-bool isBuildOutputPath(std::string_view path);
-
 }  // namespace mal::rules
