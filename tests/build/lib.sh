@@ -4,8 +4,14 @@ ORACLE_CACHE=${ORACLE_CACHE:-/var/cache/multiarch-lint-oracle}
 # Exit code ctest reads as SKIP (tests/CMakeLists.txt: SKIP_RETURN_CODE).
 ORACLE_SKIP=77
 
-oracle_buildah() {
-  buildah --storage-driver vfs --root "$ORACLE_CACHE/storage" --runroot "$ORACLE_CACHE/run" "$@"
+# One storage per target platform: buildah 1.28's step cache (--layers) does not tell platforms
+# apart, and an arm64 build reused the amd64 build's final image (seen in buildplatform-host).
+# In its own storage a target's builds can only ever reuse that target's steps.
+oracle_storage() { printf '%s/storage-%s\n' "$ORACLE_CACHE" "${1//\//-}"; }
+ORACLE_PLATFORMS=(linux/amd64 linux/arm64)
+
+oracle_buildah() { # needs ORACLE_STORAGE (oracle_storage PLATFORM)
+  buildah --storage-driver vfs --root "${ORACLE_STORAGE:?}" --runroot "$ORACLE_STORAGE.run" "$@"
 }
 
 oracle_skip() { echo "SKIP: $*" >&2; exit "$ORACLE_SKIP"; }
