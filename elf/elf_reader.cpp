@@ -295,7 +295,11 @@ std::string ElfFacts::describeWithArticle() const {
 
 bool ElfFacts::runsOn(const Platform& target) const {
   const auto mine = platform();
-  return mine && mine->architecture == target.architecture;
+  if (!mine) return false;
+  // An x86-64 kernel runs i386 code (IA32 emulation, on in every mainstream distribution's
+  // kernel): libc6-i386 in an amd64 image is a multilib, not a foreign binary. The build
+  // oracle showed the build run it. (AArch32 on arm64 is not assumed: many arm64 cores lack it.)
+  return mine->architecture == target.architecture || (mine->architecture == "386" && target.architecture == "amd64");
 }
 
 }  // namespace mal::elf

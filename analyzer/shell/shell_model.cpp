@@ -284,18 +284,7 @@ class Walker {
         } while (ts_tree_cursor_goto_next_sibling(&cursor));
       }
       ts_tree_cursor_delete(&cursor);
-      const size_t firstCommand = out_.commands.size();
-      const size_t firstAssignment = out_.assignments.size();
-      branches_.push_back(branch);
-      for (const TSNode statement : body) visit(statement);
-      branches_.pop_back();
-      bool acts = false;
-      for (size_t c = firstCommand; c < out_.commands.size(); ++c) {
-        const std::string name = out_.commands[c].name();
-        acts = acts || !(name.empty() || name == "echo" || name == "printf" || name == "true" || name == ":");
-      }
-      archSwitch.arms.push_back(
-          {branch.patterns, bodyFails(out_, firstCommand), out_.assignments.size() > firstAssignment, acts});
+      archSwitch.arms.push_back(visitClause(branch, body, branch.patterns));
     }
     if (onArch) out_.archSwitches.push_back(std::move(archSwitch));
   }

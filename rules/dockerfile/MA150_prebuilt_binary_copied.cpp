@@ -150,8 +150,9 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
         // A file with no native name (`bin/server`) is not reported without its bytes: on the
         // real-world sample (bench/precision) guessing "one architecture's program" from a
         // build-output path and a bin destination was wrong every time (scripts, per-architecture
-        // CI jobs, build-arg defaults).
-        if (!isNativeArtifactName(source.value)) continue;
+        // CI jobs, build-arg defaults). A Git LFS pointer is reported whatever its name: the
+        // image gets the pointer's text.
+        if (!isNativeArtifactName(source.value) && !lfs) continue;
         out.report(rule, source.span,
                    "copies the prebuilt native file '" + source.value +
                        "' from the build context: it was built for one architecture and every target platform "
