@@ -181,11 +181,10 @@ extern const DockerfileRule kMA150 = {
              "`--no-context`, or a Git LFS pointer, which is said): a path that names its architecture is an error "
              "for the other targets: GOOS-GOARCH directories and release names (`bin/linux-amd64/app`, "
              "`dist/app_linux_amd64_v1/app`), target-triple directories (`target/x86_64-unknown-linux-musl/release/"
-             "app`), the architecture field of `.deb`, `.rpm`, `.whl`, `.apk`, `.ipk` names; a file from a build-output "
-             "directory (bin/, dist/, target/, build/, out/, ...) without a script or data extension copied to a bin "
-             "directory or to the program ENTRYPOINT/CMD runs is a warning in a multi-platform build; `*.so*`, "
-             "`*.a`, `*.o`, `*.node`, `*.bin`, `*.run` are a warning. A path chosen per architecture "
-             "(`lib/${TARGETARCH}/...`) stays quiet.",
+             "app`), the architecture field of `.deb`, `.rpm`, `.whl`, `.apk`, `.ipk` names; `*.so*`, `*.a`, `*.o`, "
+             "`*.node`, `*.bin`, `*.run` and Git LFS pointers are a warning. A file with no native name "
+             "(`bin/server`) is not guessed at: on real Dockerfiles that guess was wrong every time. A path chosen "
+             "per architecture (`lib/${TARGETARCH}/...`) stays quiet.",
      .why = "A prebuilt binary has one machine type. Copied into every platform's image, it makes the others "
             "fail at `dlopen` or `exec` time (`exec format error`, `wrong ELF class`).",
      .example = "COPY proprietary-x86-lib.so /usr/lib/\n"
