@@ -1,25 +1,79 @@
 #include "analyzer/registry/reference.h"
 
-#include <regex>
+#include <algorithm>
+#include <string_view>
 
 #include "analyzer/image/streams.h"
 
 namespace mal::registry {
 namespace {
 
-// distribution/reference's grammar, component by component.
-const std::regex& pathComponent() {
-  static const std::regex re("^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$");
-  return re;
+// distribution/reference's grammar, component by component, checked by hand: references
+// come from Dockerfiles and the command line, and a backtracking regex engine recurses per
+// character on long input.
+bool isLowerAlnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+bool isAlnum(char c) { return isLowerAlnum(c) || (c >= 'A' && c <= 'Z'); }
+
+// [a-z0-9]+ ( ( [._] | __ | -+ ) [a-z0-9]+ )*
+bool isPathComponent(std::string_view s) {
+  size_t i = 0;
+  while (true) {
+    const size_t start = i;
+    while (i < s.size() && isLowerAlnum(s[i])) ++i;
+    if (i == start) return false;  // every part starts with [a-z0-9]+
+    if (i == s.size()) return true;
+    if (s[i] == '.') {
+      ++i;
+    } else if (s[i] == '_') {
+      ++i;
+      if (i < s.size() && s[i] == '_') ++i;
+    } else if (s[i] == '-') {
+      while (i < s.size() && s[i] == '-') ++i;
+    } else {
+      return false;
+    }
+  }
 }
-const std::regex& tagPattern() {
-  static const std::regex re("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$");
-  return re;
+
+// [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}
+bool isTag(std::string_view s) {
+  if (s.empty() || s.size() > 128 || !(isAlnum(s[0]) || s[0] == '_')) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) { return isAlnum(c) || c == '_' || c == '.' || c == '-'; });
 }
-const std::regex& hostPattern() {
-  // A domain name, IPv4, or bracketed IPv6, with an optional port.
-  static const std::regex re(R"(^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::[0-9]+)?$)");
-  return re;
+
+// A domain name or IPv4 (dot-separated labels of [A-Za-z0-9-] that start and end with an
+// alphanumeric), or a bracketed IPv6; then an optional :port of digits.
+bool isHost(std::string_view s) {
+  std::string_view name = s;
+  if (!s.empty() && s.front() == '[') {
+    const size_t close = s.find(']');
+    if (close == std::string_view::npos || close == 1) return false;
+    const std::string_view inside = s.substr(1, close - 1);
+    if (!std::all_of(inside.begin(), inside.end(), [](char c) {
+          return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == ':' || c == '.';
+        })) {
+      return false;
+    }
+    name = {};
+    s = s.substr(close + 1);
+  } else {
+    const size_t colon = s.find(':');
+    name = s.substr(0, colon);
+    s = colon == std::string_view::npos ? std::string_view() : s.substr(colon);
+    if (name.empty()) return false;
+    size_t start = 0;
+    while (start <= name.size()) {
+      const size_t dot = name.find('.', start);
+      const std::string_view label = name.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
+      if (label.empty() || !isAlnum(label.front()) || !isAlnum(label.back())) return false;
+      if (!std::all_of(label.begin(), label.end(), [](char c) { return isAlnum(c) || c == '-'; })) return false;
+      if (dot == std::string_view::npos) break;
+      start = dot + 1;
+    }
+  }
+  if (s.empty()) return true;
+  if (s.front() != ':' || s.size() == 1) return false;
+  return std::all_of(s.begin() + 1, s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 }  // namespace
@@ -67,7 +121,7 @@ std::optional<Reference> parseReference(const std::string& input, std::string& e
   if (const size_t colon = rest.rfind(':'); colon != std::string::npos && (lastSlash == std::string::npos || colon > lastSlash)) {
     ref.tag = rest.substr(colon + 1);
     rest = rest.substr(0, colon);
-    if (!std::regex_match(ref.tag, tagPattern())) {
+    if (!isTag(ref.tag)) {
       error = "'" + ref.tag + "' is not a valid tag";
       return std::nullopt;
     }
@@ -80,7 +134,7 @@ std::optional<Reference> parseReference(const std::string& input, std::string& e
     const std::string first = rest.substr(0, firstSlash);
     if (first.find('.') != std::string::npos || first.find(':') != std::string::npos || first == "localhost" ||
         first.front() == '[') {
-      if (!std::regex_match(first, hostPattern())) {
+      if (!isHost(first)) {
         error = "'" + first + "' is not a valid registry host";
         return std::nullopt;
       }
@@ -96,7 +150,7 @@ std::optional<Reference> parseReference(const std::string& input, std::string& e
   while (start <= path.size()) {
     const size_t slash = path.find('/', start);
     const std::string component = path.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
-    if (!std::regex_match(component, pathComponent())) {
+    if (!isPathComponent(component)) {
       error = "'" + component + "' is not a valid repository name component (lowercase letters, digits, . _ - separators)";
       return std::nullopt;
     }
