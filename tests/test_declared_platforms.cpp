@@ -471,3 +471,15 @@ TEST_CASE("lint: a malformed declaration file is no error exit", "[declared][cli
   CHECK(run.err.empty());
   CHECK(run.out == "no findings in 1 file\n");
 }
+
+TEST_CASE("workflows: a build step whose file comes from the job's environment at run time", "[declared]") {
+  Repo repo;
+  repo.write(".github/workflows/build.yml",
+             "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n"
+             "      - run: |\n          case $HW in cpu) export dockerfile=\"Dockerfile.cpu\" ;; esac\n"
+             "          echo \"DOCKERFILE=${dockerfile}\" >> $GITHUB_ENV\n"
+             "      - uses: docker/build-push-action@v6\n        with:\n          context: .\n"
+             "          file: ${{ env.DOCKERFILE }}\n          platforms: linux/amd64\n");
+  CHECK(declared(repo.write("Dockerfile.cpu", kPlain)) == "linux/amd64 <- .github/workflows/build.yml job build");
+  CHECK(declared(repo.write("Dockerfile.gpu", kPlain)) == "none");
+}

@@ -874,8 +874,41 @@ class WorkflowScope {
   const std::map<std::string, std::string>& inputs_;  // a reusable workflow's, from its caller and defaults
 };
 
+// Dockerfile names a job's scripts spell out (`dockerfile="Dockerfile_intel"`,
+// `echo "DOCKERFILE=Dockerfile.cpu" >> $GITHUB_ENV`): the files a build step whose `file:`
+// comes from the job's environment at run time can be building.
+std::vector<std::string> dockerfileNamesIn(const YAML::Node& steps) {
+  std::vector<std::string> names;
+  if (!steps.IsSequence()) return names;
+  for (const auto& step : steps) {
+    const auto run = scalar(child(step, "run"));
+    if (!run) continue;
+    std::string word;
+    auto flush = [&] {
+      const std::string base = word.substr(word.find_last_of('/') == std::string::npos ? 0 : word.find_last_of('/') + 1);
+      const bool looksLikeDockerfile = text::startsWith(base, "Dockerfile") || text::startsWith(base, "Containerfile") ||
+                                       text::endsWith(text::lower(base), ".dockerfile");
+      if (looksLikeDockerfile && word.find('$') == std::string::npos &&
+          std::find(names.begin(), names.end(), word) == names.end() && names.size() < 64) {
+        names.push_back(word);
+      }
+      word.clear();
+    };
+    for (const char c : *run) {
+      if (std::isspace(static_cast<unsigned char>(c)) || c == '"' || c == '\'' || c == '=' || c == ';' || c == '>') {
+        flush();
+      } else {
+        word += c;
+      }
+    }
+    flush();
+  }
+  return names;
+}
+
 void workflowStep(const YAML::Node& step, const WorkflowScope& jobScope, const std::string& defaultDirectory,
-                  const fs::path& root, const std::string& name, std::vector<BuildDeclaration>& out) {
+                  const fs::path& root, const std::string& name, std::vector<BuildDeclaration>& out,
+                  const std::vector<std::string>& namedInJob = {}) {
   if (!step.IsMap()) return;
   WorkflowScope scope = jobScope;
   scope.addEnv(child(step, "env"));
@@ -887,6 +920,15 @@ void workflowStep(const YAML::Node& step, const WorkflowScope& jobScope, const s
     const auto context = scalar(child(with, "context"));
     auto file = scalar(child(with, "file"));
     if (file) file = scope.expand(*file);
+    // `file: ${{ env.DOCKERFILE }}` set by a script at run time: every Dockerfile the job's
+    // scripts name is one this step may build.
+    if (file && file->find(kUnresolved) != std::string::npos) {
+      for (const auto& named : namedInJob) {
+        addDeclaration(out, dockerfileOf(root, context ? scope.expand(*context) : ".", named, false),
+                       platformsIn(scope.expand(*platforms)), name);
+      }
+      return;
+    }
     addDeclaration(out, dockerfileOf(root, context ? scope.expand(*context) : ".", file, false),
                    platformsIn(scope.expand(*platforms)), name);
     return;
@@ -1084,7 +1126,8 @@ struct WorkflowReader {
           continue;
         }
         const std::string directory = jobScope.expand(jobDirectory.value_or(workflowDirectory.value_or(".")));
-        for (const auto& step : steps) workflowStep(step, jobScope, directory, root, name, out);
+        const auto namedInJob = dockerfileNamesIn(steps);
+        for (const auto& step : steps) workflowStep(step, jobScope, directory, root, name, out, namedInJob);
       }
     }
   }
