@@ -44,8 +44,11 @@ std::optional<Platform> tagPlatform(const std::string& tag) {
   static const std::pair<const char*, const char*> kNamespaceTags[] = {
       {"arm64v8", "linux/arm64"}, {"arm32v7", "linux/arm/v7"}, {"arm32v6", "linux/arm/v6"}};
   for (const auto& [word, platform] : kNamespaceTags) {
-    if (text::startsWith(lowered, std::string(word) + "-") || text::endsWith(lowered, "-" + std::string(word)) ||
-        lowered == word) {
+    // (Comparisons on views: GCC 12 at -O3 warns falsely on `"-" + std::string(...)`, -Wrestrict.)
+    const std::string_view w(word);
+    const bool prefix = lowered.size() > w.size() && text::startsWith(lowered, w) && lowered[w.size()] == '-';
+    const bool suffix = lowered.size() > w.size() && text::endsWith(lowered, w) && lowered[lowered.size() - w.size() - 1] == '-';
+    if (prefix || suffix || lowered == w) {
       return parsePlatform(platform);
     }
   }

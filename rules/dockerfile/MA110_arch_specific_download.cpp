@@ -92,7 +92,7 @@ class DownloadCheck {
     const bool reported = reportTokensOnce(stage, text, spanOf);
     if (reported) {
       reportedAssets_.insert(assetKey(text));
-      reportedAssets_.insert("*" + assetOf(text));  // what a signature fetched later will be judged by
+      reportedAssets_.insert(std::string("*").append(assetOf(text)));  // what a signature fetched later is judged by
     }
     return reported;
   }
@@ -130,7 +130,9 @@ class DownloadCheck {
   // it is another place to fix. A signature or checksum is never a mistake of its own: it is
   // judged with the asset it belongs to, wherever that was fetched.
   std::string assetKey(std::string_view url) const {
-    return isSignature(url) ? "*" + assetOf(url) : std::to_string(instruction_) + " " + assetOf(url);
+    std::string key = isSignature(url) ? std::string("*") : std::to_string(instruction_) + " ";
+    key += assetOf(url);
+    return key;
   }
 
   void checkScript(const dockerfile::RunScript& run) {
@@ -197,7 +199,7 @@ class DownloadCheck {
                       "): breaks " + platformList(broken),
                   fixText(), {{definition.span, variable + " is set here"}}, broken);
       reportedAssets_.insert(assetKey(*expanded));
-      reportedAssets_.insert("*" + assetOf(*expanded));
+      reportedAssets_.insert(std::string("*").append(assetOf(*expanded)));
       return true;
     }
     return false;
