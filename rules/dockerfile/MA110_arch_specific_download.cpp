@@ -27,16 +27,22 @@ bool isDownloader(const shell::Command& command) {
 // without its file extension: the `.asc`, `.sig` or `.sha256` fetched next to a tarball or a
 // package (tool.tar.gz.sha256, pkg_amd64.sig beside pkg_amd64.apk) is the same download, and
 // gets no finding of its own.
+// The signature or checksum suffix a URL ends with (quotes ignored), or empty.
+std::string_view signatureSuffix(std::string_view url) {
+  while (!url.empty() && (url.back() == '"' || url.back() == '\'')) url.remove_suffix(1);
+  for (std::string_view suffix : {".asc", ".sig", ".minisig", ".sha256", ".sha256sum", ".sha512", ".sha512sum", ".sha1",
+                                  ".md5", ".pem", ".intoto.jsonl", ".sbom", ".cert"}) {
+    if (text::endsWith(url, suffix)) return suffix;
+  }
+  return {};
+}
+
+bool isSignature(std::string_view url) { return !signatureSuffix(url).empty(); }
+
 std::string assetOf(std::string_view url) {
   std::string asset(url);
   std::erase_if(asset, [](char c) { return c == '"' || c == '\''; });
-  for (std::string_view suffix : {".asc", ".sig", ".minisig", ".sha256", ".sha256sum", ".sha512", ".sha512sum", ".sha1",
-                                  ".md5", ".pem", ".intoto.jsonl", ".sbom", ".cert"}) {
-    if (text::endsWith(asset, suffix)) {
-      asset.resize(asset.size() - suffix.size());
-      break;
-    }
-  }
+  asset.resize(asset.size() - signatureSuffix(asset).size());
   const size_t slash = asset.rfind('/');
   const size_t dot = asset.find('.', slash == std::string::npos ? 0 : slash + 1);
   if (dot != std::string::npos) asset.resize(dot);
@@ -51,16 +57,6 @@ bool namesAnotherOsOrCrossTarget(std::string_view url) {
   for (std::string_view word : {"darwin", "windows", "macos", "osx", "freebsd", ".exe", ".msi", ".dmg", "-cross", "cross-",
                                 "toolchain", "-linux-gnu-gcc", "rustup", "/rust-std-"}) {
     if (lowered.find(word) != std::string::npos) return true;
-  }
-  return false;
-}
-
-bool isSignature(std::string_view url) {
-  std::string_view u = url;
-  while (!u.empty() && (u.back() == '"' || u.back() == '\'')) u.remove_suffix(1);
-  for (std::string_view suffix : {".asc", ".sig", ".minisig", ".sha256", ".sha256sum", ".sha512", ".sha512sum", ".sha1",
-                                  ".md5", ".pem", ".intoto.jsonl", ".sbom", ".cert"}) {
-    if (text::endsWith(u, suffix)) return true;
   }
   return false;
 }

@@ -152,29 +152,30 @@ class TargetArchCheck {
         // Several architectures' triples installed together are a cross setup that picks one
         // later (that choice is judged where it is made).
         if (command.name() == "rustup" && words.size() > 3 && words[1].literal == "target" && words[2].literal == "add") {
+          // Every `rustup target add` of the stage counts: one per line for each architecture
+          // is the same cross setup.
           std::vector<std::pair<Platform, const shell::Word*>> added;
           bool chosenPerTarget = false;
-          for (size_t i = 3; i < words.size(); ++i) {
-            if (words[i].literal.empty() || words[i].literal[0] == '-') continue;
-            chosenPerTarget = chosenPerTarget || words[i].archVarying;
-            if (const auto p = tripleArch(words[i].literal, false)) added.emplace_back(*p, &words[i]);
-          }
-          // Triples added by other `rustup target add` commands of the stage count too: one
-          // per line for each architecture is the same cross setup.
           for (const auto& other : ctx_.model.scripts) {
             if (other.stage != run.stage) continue;
             for (const auto& c : other.script.commands) {
               if (c.name() != "rustup" || c.words.size() < 4 || c.words[1].literal != "target" || c.words[2].literal != "add") continue;
               for (size_t i = 3; i < c.words.size(); ++i) {
+                if (c.words[i].literal.empty() || c.words[i].literal[0] == '-') continue;
+                if (&c == &command) chosenPerTarget = chosenPerTarget || c.words[i].archVarying;
                 if (const auto p = tripleArch(c.words[i].literal, false)) added.emplace_back(*p, &c.words[i]);
               }
             }
           }
+          // Reported at this command's own first triple.
+          const auto own = std::find_if(added.begin(), added.end(), [&](const auto& a) {
+            return a.second >= command.words.data() && a.second < command.words.data() + command.words.size();
+          });
           const bool oneArchitecture = !chosenPerTarget && std::all_of(added.begin(), added.end(), [&](const auto& a) {
             return a.first.architecture == added.front().first.architecture;
           });
-          if (!added.empty() && oneArchitecture) {
-            const auto& [platform, word] = added.front();
+          if (own != added.end() && oneArchitecture) {
+            const auto& [platform, word] = *own;
             report(stage, platform, "rustup target add " + word->literal, script.source.span(word->begin, word->end));
           }
           continue;

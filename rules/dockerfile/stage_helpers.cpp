@@ -37,11 +37,8 @@ bool isExplicitTargetSetting(const std::string& name) {
 }  // namespace
 
 bool stageKnowsTarget(const dockerfile::BuildModel& model, const dockerfile::ParsedDockerfile& file, size_t stage) {
-  // A cross toolchain, installed or as the base image (rust-musl-cross, cross-rs, dockcross),
-  // compiles for the target it was made for.
-  if (installsCrossToolchain(model, stage)) return true;
-  const std::string base = text::lower(model.stages[stage].baseExpanded);
-  if (base.find("cross") != std::string::npos) return true;
+  // A cross toolchain compiles for the target it was made for.
+  if (usesCrossToolchain(model, stage)) return true;
   for (const auto& run : model.scripts) {
     if (run.stage != stage) continue;
     // Only TARGET* counts: an architecture read with `uname -m` on $BUILDPLATFORM is the builder's.
@@ -123,6 +120,10 @@ bool installsCrossToolchain(const dockerfile::BuildModel& model, size_t stage) {
   return false;
 }
 
+bool usesCrossToolchain(const dockerfile::BuildModel& model, size_t stage) {
+  return installsCrossToolchain(model, stage) || text::lower(model.stages[stage].baseExpanded).find("cross") != std::string::npos;
+}
+
 bool isCrossToolchainImage(const std::string& path, const dockerfile::BuildModel& model) {
   bool namesArchitecture = false;
   for (const auto& component : text::split(path, '/')) {
@@ -130,7 +131,7 @@ bool isCrossToolchainImage(const std::string& path, const dockerfile::BuildModel
   }
   if (!namesArchitecture) return false;
   for (const auto& stage : model.stages) {
-    if (installsCrossToolchain(model, stage.index) || text::lower(stage.baseExpanded).find("cross") != std::string::npos) return true;
+    if (usesCrossToolchain(model, stage.index)) return true;
   }
   return false;
 }

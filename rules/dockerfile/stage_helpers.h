@@ -27,6 +27,9 @@ bool chainKnowsTarget(const dockerfile::BuildModel& model, const dockerfile::Par
 // not a userland to run.
 bool installsCrossToolchain(const dockerfile::BuildModel& model, size_t stage);
 
+// The same, or a cross toolchain as the base image (rust-musl-cross, cross-rs, dockcross).
+bool usesCrossToolchain(const dockerfile::BuildModel& model, size_t stage);
+
 // A cross-toolchain image: its path names one architecture (ci/docker/aarch64-linux/Dockerfile,
 // aarch64-unknown-linux-gnu.dockerfile) and it sets up a cross toolchain for it. Such an image
 // runs on the build machine and compiles for the architecture its name gives; none of its
