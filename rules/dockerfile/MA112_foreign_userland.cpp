@@ -45,6 +45,41 @@ std::string aptArchOption(const std::string& line) {
   return {};
 }
 
+// Does the command install packages (apt-get/apt/aptitude install without --download-only,
+// dpkg -i, the install_packages wrappers of Debian-based images)? `apt-get download` and
+// `dpkg --extract` only fetch and unpack files.
+bool installsPackages(const shell::Command& command) {
+  const auto words = programWords(command);
+  if (words.empty()) return false;
+  const std::string name = baseName(words[0]->literal);
+  if (name == "install_packages" || name == "install-packages" || name == "apt-install") return true;
+  bool install = false;
+  for (size_t i = 1; i < words.size(); ++i) {
+    const std::string& w = words[i]->literal;
+    if (name == "dpkg" && (w == "-i" || w == "--install")) return true;
+    if (w == "--download-only" || w == "-d") return false;
+    install = install || w == "install" || w == "reinstall";
+  }
+  return install && (name == "apt-get" || name == "apt" || name == "aptitude");
+}
+
+// Are packages installed in the stage, or in a stage built on it? A foreign architecture
+// added where nothing is installed only serves to download that architecture's .debs (to
+// unpack them for a target chosen later, as `COPY --from=debs /install-${TARGETARCH}` does):
+// no foreign code runs in that stage.
+bool packagesInstalledIn(const dockerfile::BuildModel& model, size_t stage) {
+  for (const auto& run : model.scripts) {
+    if (run.stage != stage) continue;
+    for (const auto& command : run.script.commands) {
+      if (installsPackages(command)) return true;
+    }
+  }
+  for (const auto& later : model.stages) {
+    if (later.parentStage == stage && packagesInstalledIn(model, later.index)) return true;
+  }
+  return false;
+}
+
 void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
   for (const auto& run : ctx.model.scripts) {
     if (installsCrossToolchain(ctx.model, run.stage)) continue;
@@ -56,6 +91,7 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
       if (name == "dpkg") {
         for (size_t i = 1; i + 1 < words.size(); ++i) {
           if (words[i]->literal != "--add-architecture" || words[i + 1]->archVarying) continue;
+          if (!packagesInstalledIn(ctx.model, run.stage)) continue;
           const std::string arch = words[i + 1]->literal;
           const auto broken = brokenBy(ctx, run.stage, {arch});
           if (broken.empty()) continue;
@@ -95,21 +131,26 @@ extern const DockerfileRule kMA112 = {
      .what = "`dpkg --add-architecture i386` (or amd64, ...) and apt sources pinned with `[arch=amd64]`, outside an "
              "architecture switch and not built from `$(dpkg --print-architecture)`. Not in a stage that installs a "
              "cross toolchain (crossbuild-essential-*, gcc-<triplet>, xx): there the foreign packages are a sysroot to "
-             "link against.",
+             "link against. Not where no package is installed (in the stage or one built on it): a foreign "
+             "architecture that only serves `apt-get download` runs nothing.",
      .why = "On other platforms the foreign packages cannot run (i386 code needs an x86 CPU), and a source pinned to "
             "amd64 offers nothing to arm64's apt: `Unable to locate package`.",
      .example = "RUN dpkg --add-architecture i386 && apt-get update && apt-get install -y wine32\n"
                 "# MA112: i386 packages cannot run on linux/arm64",
      .fix = "Write `arch=$(dpkg --print-architecture)`; add a foreign architecture only in the arm of an arch switch "
             "for the platforms that can run it.",
-     .bad = {"FROM debian\nRUN dpkg --add-architecture i386 && apt-get update\n",
+     .bad = {"FROM debian\nRUN dpkg --add-architecture i386 && apt-get update && apt-get install -y wine32\n",
              "FROM debian\nRUN echo \"deb [arch=amd64 signed-by=/usr/share/keyrings/google.gpg] "
              "http://dl.google.com/linux/chrome/deb/ stable main\" > /etc/apt/sources.list.d/google.list\n"},
      .good = {"FROM debian\nRUN echo \"deb [arch=$(dpkg --print-architecture) signed-by=/usr/share/keyrings/docker.gpg] "
               "https://download.docker.com/linux/debian bookworm stable\" > /etc/apt/sources.list.d/docker.list\n",
               "FROM debian\nRUN if [ \"$(dpkg --print-architecture)\" = amd64 ]; then dpkg --add-architecture i386; fi\n",
               "FROM --platform=$BUILDPLATFORM debian AS build\nARG TARGETARCH\nRUN dpkg --add-architecture arm64 && apt-get update && "
-              "apt-get install -y crossbuild-essential-arm64 libssl-dev:arm64\n"}},
+              "apt-get install -y crossbuild-essential-arm64 libssl-dev:arm64\n",
+              "FROM --platform=$BUILDPLATFORM debian AS debs\nRUN dpkg --add-architecture arm64 && dpkg --add-architecture amd64\n"
+              "RUN apt-get update && for a in arm64 amd64; do mkdir /debs-$a && cd /debs-$a && "
+              "apt-get -o APT::Architecture=$a download libpq5; done\n"
+              "FROM debian\nARG TARGETARCH\nCOPY --from=debs /debs-$TARGETARCH /debs\n"}},
     check};
 
 }  // namespace mal::rules
