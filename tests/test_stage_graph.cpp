@@ -116,6 +116,30 @@ TEST_CASE("what a stage hands on: portable bundles and JARs, native binaries and
   CHECK(g.graph.brokenBy(3, *parsePlatform("linux/amd64")).empty());
 }
 
+TEST_CASE("a FROM scratch stage that runs nothing hands its files on: where they go decides", "[stage-graph]") {
+  // The binary passes through `bin` (scratch, COPY only) into a stage on the build machine:
+  // a host tool, never in a target image.
+  const auto host = graphOf(
+      "FROM --platform=$BUILDPLATFORM golang:1.22 AS base\n"
+      "FROM base AS build\nRUN go build -o /out/tool .\n"
+      "FROM scratch AS bin\nCOPY --from=build /out/tool /tool\n"
+      "FROM base AS check\nCOPY --from=bin /tool /usr/bin/tool\nRUN tool check ./...\n");
+  CHECK(host.graph.runsNothing[2]);
+  CHECK_FALSE(host.graph.runsNothing[3]);
+  CHECK_FALSE(host.graph.feedsTargetNatively(1));
+  // The same pass-through into a stage of the target platform ships the build machine's binary.
+  const auto shipped = graphOf(
+      "FROM --platform=$BUILDPLATFORM golang:1.22 AS build\nRUN go build -o /out/tool .\n"
+      "FROM scratch AS bin\nCOPY --from=build /out/tool /tool\n"
+      "FROM alpine\nCOPY --from=bin /tool /usr/bin/tool\n");
+  CHECK(shipped.graph.feedsTargetNatively(0));
+  // A scratch stage that is itself the image ships what it holds.
+  const auto final = graphOf(
+      "FROM --platform=$BUILDPLATFORM golang:1.22 AS build\nRUN go build -o /out/tool .\n"
+      "FROM scratch\nCOPY --from=build /out/tool /tool\nENTRYPOINT [\"/tool\"]\n");
+  CHECK(final.graph.feedsTargetNatively(0));
+}
+
 TEST_CASE("payload of a path, by name and by the toolchain of the stage it comes from", "[stage-graph]") {
   using dockerfile::payloadOfPath;
   CHECK(payloadOfPath("/app/dist", "node") == Payload::Portable);

@@ -262,6 +262,9 @@ std::vector<Platform> StageGraph::targetsReaching(size_t stage) const {
 }
 
 bool StageGraph::feedsTargetNatively(size_t stage) const {
+  const auto handsOn = [&](size_t s) {
+    return std::any_of(uses.begin(), uses.end(), [&](const StageUse& use) { return use.source == s; });
+  };
   // Follow native hand-overs until a stage that runs on the target platform takes them.
   std::vector<size_t> work{stage};
   std::set<size_t> visited{stage};
@@ -271,7 +274,9 @@ bool StageGraph::feedsTargetNatively(size_t stage) const {
     for (const auto& use : uses) {
       if (use.source != s || use.payload != Payload::Native || !visited.insert(use.consumer).second) continue;
       if (!shipsNative[use.consumer]) continue;
-      if (platform[use.consumer].runs == StageRuns::OnTarget) return true;
+      if (platform[use.consumer].runs == StageRuns::OnTarget && !(runsNothing[use.consumer] && handsOn(use.consumer))) {
+        return true;
+      }
       work.push_back(use.consumer);
     }
   }
@@ -442,15 +447,29 @@ StageGraph buildStageGraph(const ParsedDockerfile& file, const BuildModel& model
   // with everything they depend on for each target platform.
   std::vector<bool> dependedOn(n, false);
   for (const auto& use : g.uses) dependedOn[use.source] = true;
+  const auto startsSomethingIn = [&](size_t s) {
+    return std::any_of(model.stages[s].instructions.begin(), model.stages[s].instructions.end(), [&](size_t i) {
+      const std::string& c = file.instructions[i].command;
+      return c == "cmd" || c == "entrypoint" || c == "run";
+    });
+  };
+  g.runsNothing.assign(n, false);
+  for (size_t s = 0; s < n; ++s) {
+    if (startsSomethingIn(s)) continue;
+    bool fromNothing = text::lower(model.stages[s].baseExpanded) == "scratch";
+    bool anyBase = false, allBasesRunNothing = true;
+    for (size_t t = 0; t < nt; ++t) {
+      if (g.baseFor[s][t] == kNone) continue;
+      anyBase = true;
+      allBasesRunNothing = allBasesRunNothing && g.runsNothing[g.baseFor[s][t]];
+    }
+    g.runsNothing[s] = fromNothing || (anyBase && allBasesRunNothing);
+  }
   // `FROM scratch` stages that only gather files and start nothing (no CMD, ENTRYPOINT or RUN)
   // are for `--output`: they export artifacts, they are not images a platform runs.
   for (size_t s = 0; s + 1 < n; ++s) {
     if (dependedOn[s] || text::lower(model.stages[s].baseExpanded) != "scratch") continue;
-    const bool startsSomething = std::any_of(model.stages[s].instructions.begin(), model.stages[s].instructions.end(), [&](size_t i) {
-      const std::string& c = file.instructions[i].command;
-      return c == "cmd" || c == "entrypoint" || c == "run";
-    });
-    if (!startsSomething) dependedOn[s] = true;  // not a root of its own
+    if (!startsSomethingIn(s)) dependedOn[s] = true;  // not a root of its own
   }
   for (size_t t = 0; t < nt; ++t) {
     std::vector<size_t> work;

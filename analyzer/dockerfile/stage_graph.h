@@ -74,6 +74,9 @@ struct StageGraph {
   std::vector<std::vector<size_t>> baseFor;    // [stage][target]: the earlier stage it is based on, or npos
   std::vector<StageUse> uses;
   std::vector<bool> shipsNative;               // per stage: its native code ends up in an image
+  // per stage: FROM scratch (or such a stage) with no RUN, CMD or ENTRYPOINT. It runs nothing
+  // of what it holds; what it gets, it hands on to the stages that take from it.
+  std::vector<bool> runsNothing;
   std::vector<MissingSelection> missingSelections;
 
   // The target platforms that build this stage.
@@ -85,7 +88,9 @@ struct StageGraph {
   // The same for a requirement rather than one architecture: `works(target)` says whether the
   // stage's content (a package, a flag) is fine when built for that target.
   std::vector<Platform> brokenWhere(size_t stage, const std::function<bool(const Platform&)>& works) const;
-  // Does any stage that runs on the target platform take native code from this stage?
+  // Does any stage that runs on the target platform take native code from this stage? A stage
+  // that runs nothing (FROM scratch, only COPY) and hands its files on counts by where they
+  // go; one that is itself built as an image counts as on the target.
   bool feedsTargetNatively(size_t stage) const;
 };
 
