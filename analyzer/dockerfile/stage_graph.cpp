@@ -1,5 +1,7 @@
 #include "analyzer/dockerfile/stage_graph.h"
 
+#include "analyzer/dockerfile/global_scope.h"
+
 #include <algorithm>
 #include <array>
 #include <set>
@@ -31,8 +33,8 @@ Environment automaticArgs(const Platform* target) {
   return env;
 }
 
-// The global scope as buildMetaArgs leaves it: each ARG before the first FROM, in order,
-// its default expanded against what came before; a default replaces an automatic value.
+}  // namespace
+
 Environment globalScope(const BuildModel& model, const Platform* target, char escape) {
   Environment env = automaticArgs(target);
   for (const auto& arg : model.globalArgs) {
@@ -44,6 +46,8 @@ Environment globalScope(const BuildModel& model, const Platform* target, char es
   }
   return env;
 }
+
+namespace {
 
 // BuildKit registers stage names as it meets them: a FROM can only name an earlier stage.
 size_t earlierStageNamed(const BuildModel& model, const std::string& name, size_t before) {
