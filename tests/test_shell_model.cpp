@@ -2,6 +2,8 @@
 // around each command (which arm of which switch on the architecture).
 #include <catch2/catch.hpp>
 
+#include <set>
+
 #include "analyzer/dockerfile/build_model.h"
 #include "test_support.h"
 
@@ -158,4 +160,41 @@ TEST_CASE("hostile nesting is bounded: deep $(...) and ${a:-${a:-...}} do not cr
   deep += "\n";
   const auto findings = test::lint(deep);
   CHECK(findings.empty());
+}
+
+// Every spelling of an expansion is one shell word, as bash and BuildKit's lexer
+// (frontend/dockerfile/shell/lex.go: processDollar reads a name after `$` and the word goes
+// on) read it: tree-sitter-bash ends an unquoted `$A` at the next `$`, and the bridge joins
+// the pieces again.
+TEST_CASE("unbraced $A$B, ${A}${B} and a variable twice in one URL are one word each", "[shell][spelling]") {
+  const auto b = build(
+      "FROM debian\nARG TARGETARCH\n"
+      "RUN curl -fsSLO https://example.com/$V/tool-$V.tgz \\\n"
+      "  && echo $A$B ${A}${B} \"$A$B\" x$A-$B.tgz $TARGETARCH$V '$A$B' \\$A$B\n");
+  REQUIRE(b.model.scripts.size() == 1);
+  const auto& script = b.model.scripts[0].script;
+  const auto& curl = commandNamed(script, "curl");
+  REQUIRE(curl.words.size() == 3);
+  CHECK(curl.words[2].literal == "https://example.com/$V/tool-$V.tgz");
+  CHECK(std::set<std::string>(curl.words[2].variables.begin(), curl.words[2].variables.end()) == std::set<std::string>{"V"});
+  const auto& echo = commandNamed(script, "echo");
+  REQUIRE(echo.words.size() == 8);
+  CHECK(echo.words[1].text == "$A$B");
+  CHECK(echo.words[2].text == "${A}${B}");
+  CHECK(echo.words[3].text == "\"$A$B\"");
+  CHECK(echo.words[4].text == "x$A-$B.tgz");
+  CHECK(echo.words[5].text == "$TARGETARCH$V");
+  CHECK(echo.words[6].text == "'$A$B'");
+  CHECK(echo.words[7].text == "\\$A$B");
+  for (int i : {1, 2, 3, 4}) {
+    INFO(echo.words[i].text);
+    const std::set<std::string> names(echo.words[i].variables.begin(), echo.words[i].variables.end());
+    CHECK(names == std::set<std::string>{"A", "B"});
+  }
+  // The architecture variable anywhere in the joined word makes the whole word vary.
+  CHECK(echo.words[5].archVarying);
+  CHECK_FALSE(echo.words[1].archVarying);
+  // A single-quoted word expands nothing; an escaped dollar is a dollar sign.
+  CHECK(echo.words[6].variables.empty());
+  CHECK(std::set<std::string>(echo.words[7].variables.begin(), echo.words[7].variables.end()) == std::set<std::string>{"B"});
 }

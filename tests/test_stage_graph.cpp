@@ -166,3 +166,46 @@ TEST_CASE("only what the target stage needs is built; a stage nothing uses may b
   CHECK(g.graph.targetsReaching(0).size() == 2);  // a possible --target
   CHECK(names(g.graph.targetsReaching(1)) == std::vector<std::string>{"linux/amd64"});  // only through base-amd64
 }
+
+// valueForEveryTarget: the one way rules read a word built from variables.
+TEST_CASE("a word's value for every target: defaults are fixed, per-target values and unknowns are not", "[stages][values]") {
+  const auto g = graphOf(
+      "ARG GLOBAL_ARCH=amd64\n"
+      "FROM debian AS base-amd64\nENV LIBDIR=/usr/lib/x86_64-linux-gnu\n"
+      "FROM debian AS base-arm64\nENV LIBDIR=/usr/lib/aarch64-linux-gnu\n"
+      "FROM base-${TARGETARCH} AS per-target\nRUN ls $LIBDIR\n"
+      "FROM debian\nARG ARCH=x86_64\nENV GOARCH_DEFAULT=amd64\nARG GLOBAL_ARCH\nARG NO_DEFAULT\nARG TARGETARCH\n"
+      "RUN GOARCH=$GOARCH_DEFAULT go build\n"
+      "COPY --from=per-target /x /x\n");
+  const size_t last = g.model.stages.size() - 1;
+  const size_t before = g.file.instructions.size() - 1;
+  auto value = [&](size_t stage, size_t at, const std::string& word) {
+    return dockerfile::valueForEveryTarget(g.file, g.model, g.graph, stage, at, word);
+  };
+  // An ARG default and an ENV: one value, and where each variable got it.
+  const auto lib = value(last, before, "/usr/lib/${ARCH}-linux-gnu/$GOARCH_DEFAULT");
+  REQUIRE(lib.has_value());
+  CHECK(lib->value == "/usr/lib/x86_64-linux-gnu/amd64");
+  REQUIRE(lib->bringing("x86_64") != nullptr);
+  CHECK(lib->bringing("x86_64")->first == "ARCH");
+  CHECK(g.file.instructions[lib->bringing("amd64")->second.instruction].command == "env");
+  // `${V:-amd64}` for an ARG declared without a default: the default is the value (a
+  // --build-arg would be one value for every target too).
+  const auto defaulted = value(last, before, "${NO_DEFAULT:-amd64}");
+  REQUIRE(defaulted.has_value());
+  CHECK(defaulted->value == "amd64");
+  // Not fixed: an automatic platform ARG, a global default re-declared bare in the stage (the
+  // caller's to give), a name nothing declares, a word without variables.
+  CHECK_FALSE(value(last, before, "tool-$TARGETARCH").has_value());
+  CHECK_FALSE(value(last, before, "tool-$GLOBAL_ARCH").has_value());
+  CHECK_FALSE(value(last, before, "tool-$FROM_BASE_IMAGE").has_value());
+  CHECK_FALSE(value(last, before, "tool-amd64").has_value());
+  // A stage based on a per-target stage: its ENV differs per target, so nothing is fixed.
+  const auto& perTarget = g.model.stages[2];
+  CHECK_FALSE(value(2, perTarget.instructions.back(), "$LIBDIR").has_value());
+  // In a RUN, a variable the script assigns itself is the shell's.
+  const auto& run = g.model.scripts.back();
+  CHECK(dockerfile::valueForEveryTarget(g.file, g.model, g.graph, run, "$GOARCH_DEFAULT").has_value());
+  CHECK_FALSE(dockerfile::valueForEveryTarget(g.file, g.model, g.graph, run, "$GOARCH").has_value());
+  CHECK_FALSE(dockerfile::valueForEveryTarget(g.file, g.model, g.graph, run, "$(echo $ARCH)").has_value());
+}

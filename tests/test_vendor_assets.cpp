@@ -68,3 +68,42 @@ TEST_CASE("toolchain images: each entry's example fixes the target", "[data][MA1
     CHECK(count(findings, "MA103") == 1);
   }
 }
+
+TEST_CASE("arch-only packages: every apt entry is reported exactly for the platforms it lacks", "[data][MA111]") {
+  const std::vector<std::string> all = {"linux/amd64", "linux/arm64", "linux/arm/v7", "linux/386", "linux/ppc64le", "linux/s390x"};
+  rules::LintSettings settings;
+  settings.platforms.clear();
+  for (const auto& p : all) settings.platforms.push_back(*parsePlatform(p));
+  size_t withSource = 0;
+  for (const auto& package : rules::data::archOnlyPackages(rules::data::Ecosystem::Apt)) {
+    INFO(package.name);
+    withSource += package.source.empty() ? 0 : 1;
+    const std::string name = package.name + (package.prefix ? "x" : "");
+    const auto findings =
+        rules::lintDockerfile(SourceText("Dockerfile", "FROM debian:bookworm\nRUN apt-get install -y " + name + "\n"), settings);
+    std::vector<std::string> broken;
+    for (const auto& f : findings) {
+      if (f.ruleId != "MA111") continue;
+      for (const auto& p : f.breaks) broken.push_back(p.str());
+    }
+    std::vector<std::string> expected;
+    for (const auto& p : settings.platforms) {
+      if (!package.existsFor(p)) expected.push_back(p.str());
+    }
+    std::sort(broken.begin(), broken.end());
+    std::sort(expected.begin(), expected.end());
+    CHECK(broken == expected);
+    // The same name held in an ENV value is the same finding, pointing at the ENV.
+    const auto throughValue = rules::lintDockerfile(
+        SourceText("Dockerfile", "FROM debian:bookworm\nENV PKGS=\"curl " + name + "\"\nRUN apt-get install -y $PKGS\n"), settings);
+    const auto it = std::find_if(throughValue.begin(), throughValue.end(), [](const Finding& f) { return f.ruleId == "MA111"; });
+    CHECK((it != throughValue.end()) == !expected.empty());
+    if (it != throughValue.end()) {
+      CHECK(it->location.line == 3);
+      REQUIRE(it->related.size() == 1);
+      CHECK(it->related[0].location.line == 2);
+    }
+  }
+  // The entries read from Debian's Packages indexes and Microsoft's pools say so.
+  CHECK(withSource >= 20);
+}

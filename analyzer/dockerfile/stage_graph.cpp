@@ -1,9 +1,12 @@
 #include "analyzer/dockerfile/stage_graph.h"
 
+#include "analyzer/dockerfile/global_scope.h"
+
 #include <algorithm>
 #include <array>
 #include <set>
 
+#include "analyzer/shell/arch_vocabulary.h"
 #include "analyzer/text_util.h"
 
 namespace mal::dockerfile {
@@ -30,8 +33,8 @@ Environment automaticArgs(const Platform* target) {
   return env;
 }
 
-// The global scope as buildMetaArgs leaves it: each ARG before the first FROM, in order,
-// its default expanded against what came before; a default replaces an automatic value.
+}  // namespace
+
 Environment globalScope(const BuildModel& model, const Platform* target, char escape) {
   Environment env = automaticArgs(target);
   for (const auto& arg : model.globalArgs) {
@@ -43,6 +46,8 @@ Environment globalScope(const BuildModel& model, const Platform* target, char es
   }
   return env;
 }
+
+namespace {
 
 // BuildKit registers stage names as it meets them: a FROM can only name an earlier stage.
 size_t earlierStageNamed(const BuildModel& model, const std::string& name, size_t before) {
@@ -345,6 +350,74 @@ Environment environmentAt(const ParsedDockerfile& file, const BuildModel& model,
     }
   }
   return env;
+}
+
+namespace {
+// Does this ARG instruction declare `name` without a default?
+bool declaresBare(const Instruction& in, const std::string& name) {
+  if (in.command != "arg") return false;
+  return std::any_of(in.args.begin(), in.args.end(), [&](const Argument& arg) { return arg.value == name; });
+}
+}  // namespace
+
+const std::pair<const std::string, FixedValue::Source>* FixedValue::bringing(std::string_view piece) const {
+  for (const auto& variable : variables) {
+    if (variable.second.value.find(piece) != std::string::npos) return &variable;
+  }
+  return nullptr;
+}
+
+std::optional<FixedValue> valueForEveryTarget(const ParsedDockerfile& file, const BuildModel& model, const StageGraph& graph,
+                                              size_t stage, size_t before, const std::string& word) {
+  if (word.find('$') == std::string::npos || stage >= model.stages.size()) return std::nullopt;
+  std::optional<FixedValue> fixed;
+  for (size_t t = 0; t < graph.targets.size(); ++t) {
+    if (!graph.reachedBy[stage][t]) continue;
+    std::map<std::string, size_t> where;
+    const Environment env = environmentAt(file, model, graph, stage, before, t, &where);
+    const Expansion e = expandWord(word, env, file.escapeToken);
+    if (e.bounded || e.referenced.empty()) return std::nullopt;
+    // The automatic platform ARGs are the platform's to choose (an explicit default on one is
+    // MA145's finding, not every use's).
+    for (const auto& name : e.referenced) {
+      if (vocab::isAutomaticPlatformArg(name)) return std::nullopt;
+    }
+    // A variable nothing declares may come from the base image's environment: unknown here.
+    // One declared without a value (`ARG V`, then `${V:-amd64}`) has the value a --build-arg
+    // gives it, which is one value for every target platform of the build, as a default is.
+    for (const auto& name : e.unset) {
+      if (!where.count(name)) return std::nullopt;
+    }
+    if (fixed) {
+      if (fixed->value != e.value) return std::nullopt;  // it varies by target: chosen per platform
+      continue;
+    }
+    fixed = FixedValue{e.value, {}};
+    for (const auto& name : e.referenced) {
+      const auto it = where.find(name);
+      const auto value = env.find(name);
+      if (it == where.end() || value == env.end()) continue;
+      // `ARG ARCH=amd64` before the first FROM and a bare `ARG ARCH` in the stage: the value is
+      // the caller's to give (rancher's workflows pass --build-arg ARCH on each architecture's
+      // runner); only a default written in the stage, or an ENV, is the Dockerfile's own choice.
+      if (value->second && declaresBare(file.instructions[it->second], name)) return std::nullopt;
+      fixed->variables[name] = {it->second, value->second.value_or("")};
+    }
+  }
+  return fixed;
+}
+
+std::optional<FixedValue> valueForEveryTarget(const ParsedDockerfile& file, const BuildModel& model, const StageGraph& graph,
+                                              const RunScript& run, const std::string& word) {
+  // A command substitution is the shell's to run: its output is not known here.
+  if (word.find('$') == std::string::npos || word.find("$(") != std::string::npos || word.find('`') != std::string::npos) {
+    return std::nullopt;
+  }
+  const auto uses = expandWord(word, {}, file.escapeToken).referenced;
+  for (const auto& a : run.script.assignments) {
+    if (uses.count(a.name)) return std::nullopt;
+  }
+  return valueForEveryTarget(file, model, graph, run.stage, run.instruction, word);
 }
 
 StageGraph buildStageGraph(const ParsedDockerfile& file, const BuildModel& model, const std::vector<Platform>& targets) {

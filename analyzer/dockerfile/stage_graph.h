@@ -22,6 +22,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "analyzer/dockerfile/build_model.h"
@@ -101,6 +102,34 @@ struct StageGraph {
 // that set it last.
 Environment environmentAt(const ParsedDockerfile& file, const BuildModel& model, const StageGraph& graph, size_t stage,
                           size_t before, size_t target, std::map<std::string, size_t>* definedAt = nullptr);
+
+// A word's value when instruction `before` of `stage` runs, when it is one value for every
+// target platform that builds the stage: what every rule that reads a RUN word, an ENV or ARG
+// value, or a COPY path built from variables should judge, instead of the text as written.
+// No value (nullopt) when it varies by target (a TARGETARCH, a per-target base stage's ENV),
+// when a variable in it is declared nowhere (the base image's ENV may set it), or when the word
+// names no variable (its text is the value; the rules judge that already). A --build-arg is
+// one value for every target of a build, so an ARG default (or `${V:-amd64}` for `ARG V`)
+// is judged as the value.
+struct FixedValue {
+  std::string value;
+  // Each variable the word expands, with the instruction that set it last and its value there
+  // (empty for an ARG declared without a value).
+  struct Source {
+    size_t instruction = 0;
+    std::string value;
+  };
+  std::map<std::string, Source> variables;
+  // The variable whose value holds `piece` (an architecture token, a path), or nullptr
+  // when the text as written holds it (then nothing arrived through a variable).
+  const std::pair<const std::string, Source>* bringing(std::string_view piece) const;
+};
+std::optional<FixedValue> valueForEveryTarget(const ParsedDockerfile& file, const BuildModel& model, const StageGraph& graph,
+                                              size_t stage, size_t before, const std::string& word);
+// The same for a word of a RUN script: a variable the script assigns itself is the shell's,
+// not the environment's (no verdict then).
+std::optional<FixedValue> valueForEveryTarget(const ParsedDockerfile& file, const BuildModel& model, const StageGraph& graph,
+                                              const RunScript& run, const std::string& word);
 
 StageGraph buildStageGraph(const ParsedDockerfile& file, const BuildModel& model, const std::vector<Platform>& targets);
 

@@ -3,6 +3,7 @@
 #include <tree_sitter/api.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstring>
 
 #include "analyzer/shell/arch_vocabulary.h"
@@ -66,6 +67,7 @@ class Walker {
     if (is(node, "case_statement")) return visitCase(node);
     if (is(node, "if_statement")) return visitIf(node);
     if (is(node, "list")) return visitList(node);
+    if (is(node, "file_redirect")) recordRedirect(node);
     visitChildren(node);
   }
 
@@ -83,6 +85,12 @@ class Walker {
         return;
       }
     }
+  }
+
+  void recordRedirect(TSNode node) {
+    const TSNode target = ts_node_child_by_field_name(node, "destination", 11);
+    if (ts_node_is_null(target)) return;
+    out_.redirects.push_back({makeWord(target), branches_});
   }
 
   void visitChildren(TSNode node) {
@@ -180,6 +188,28 @@ class Walker {
     return vocab::isPlatformArchVariable(name) || out_.archVariables.count(name) > 0;
   }
 
+  // The names of the `$name` and `${name...}` expansions in a word's text (not inside single
+  // quotes; `\$` is a dollar sign).
+  static std::vector<std::string> expandedNames(std::string_view text) {
+    std::vector<std::string> names;
+    bool single = false;
+    for (size_t i = 0; i < text.size(); ++i) {
+      const char c = text[i];
+      if (c == '\\' && !single) {
+        ++i;
+        continue;
+      }
+      if (c == '\'') single = !single;
+      if (c != '$' || single || i + 1 >= text.size()) continue;
+      size_t at = i + 1;
+      if (text[at] == '{') ++at;
+      const size_t start = at;
+      while (at < text.size() && (std::isalnum(static_cast<unsigned char>(text[at])) || text[at] == '_')) ++at;
+      if (at > start && !std::isdigit(static_cast<unsigned char>(text[start]))) names.emplace_back(text.substr(start, at - start));
+    }
+    return names;
+  }
+
   Word makeWord(TSNode node) const {
     Word w;
     w.text = textOf(node);
@@ -196,7 +226,30 @@ class Walker {
     command.begin = ts_node_start_byte(node);
     command.end = ts_node_end_byte(node);
     command.branches = branches_;
-    for (const TSNode w : commandWordNodes(node)) command.words.push_back(makeWord(w));
+    for (const TSNode w : commandWordNodes(node)) {
+      Word word = makeWord(w);
+      // Nodes that touch are one shell word: tree-sitter-bash ends an unquoted `$A` at the
+      // next `$`, so `$A$B` and `https://x/$V/t-$V.tgz` come as several argument nodes, which
+      // the shell (and BuildKit's lexer) expands as one word, like `${A}${B}`.
+      if (!command.words.empty() && command.words.size() > 1 && command.words.back().end == word.begin) {
+        Word& joined = command.words.back();
+        joined.text += word.text;
+        joined.literal += word.literal;
+        joined.end = word.end;
+        joined.hasCommandSubstitution = joined.hasCommandSubstitution || word.hasCommandSubstitution;
+        joined.archVarying = joined.archVarying || word.archVarying;
+        // The split leaves a `$` at the end of one node and the name at the start of the
+        // next: the names are read again from the joined text.
+        for (const auto& name : expandedNames(joined.text)) {
+          if (std::find(joined.variables.begin(), joined.variables.end(), name) == joined.variables.end()) {
+            joined.variables.push_back(name);
+          }
+          joined.archVarying = joined.archVarying || isArchVariable(name);
+        }
+        continue;
+      }
+      command.words.push_back(std::move(word));
+    }
     out_.commands.push_back(std::move(command));
     visitChildren(node);  // prefix assignments and nested command substitutions
   }

@@ -75,11 +75,18 @@ struct VariableUse {
   size_t end = 0;
 };
 
+// A file a command reads or writes through a redirection (`> /etc/ld-musl-x86_64.path`).
+struct Redirect {
+  Word target;
+  std::vector<Branch> branches;  // outermost first
+};
+
 struct Script {
   ScriptText source;
   std::vector<VariableUse> variableUses;  // every expansion, in source order
   std::vector<Command> commands;  // in source order, nested ones included
   std::vector<Assignment> assignments;
+  std::vector<Redirect> redirects;  // in source order
   std::vector<ArchSwitch> archSwitches;
   std::set<std::string> archVariables;  // known to hold the architecture at the end
   bool hasSyntaxError = false;

@@ -30,6 +30,7 @@ std::vector<ArchOnlyPackage> readPackages(const nlohmann::json& list) {
     if (p.prefix) p.name.pop_back();
     p.architectures = entry.at("platforms").get<std::vector<std::string>>();
     p.note = entry.value("note", "");
+    p.source = entry.value("source", "");
     out.push_back(std::move(p));
   }
   return out;
@@ -80,6 +81,10 @@ const ArchOnlyPackage* findArchOnlyPackage(Ecosystem ecosystem, std::string_view
   const std::string lowered = text::lower(name);
   if (const auto* p = find(ecosystem == Ecosystem::Apt ? lists().apt : lists().pip, lowered)) return p;
   return find(extra, lowered);
+}
+
+const std::vector<ArchOnlyPackage>& archOnlyPackages(Ecosystem ecosystem) {
+  return ecosystem == Ecosystem::Apt ? lists().apt : lists().pip;
 }
 
 std::vector<ArchOnlyPackage> extraPackages(const std::vector<std::string>& names) {

@@ -15,6 +15,7 @@ struct ArchOnlyPackage {
   bool prefix = false;
   std::vector<std::string> architectures;  // GOARCH names it exists for
   std::string note;
+  std::string source;  // where that was read (an index, a vendor's pool, an issue); may be empty
 
   bool existsFor(const Platform& p) const;
   std::vector<Platform> missing(const std::vector<Platform>& targets) const;
@@ -26,6 +27,8 @@ enum class Ecosystem { Apt, Pip };
 const ArchOnlyPackage* findArchOnlyPackage(Ecosystem ecosystem, std::string_view name,
                                            const std::vector<ArchOnlyPackage>& extra = {});
 std::vector<ArchOnlyPackage> extraPackages(const std::vector<std::string>& names);
+// The whole list of one ecosystem, in the data file's order.
+const std::vector<ArchOnlyPackage>& archOnlyPackages(Ecosystem ecosystem);
 
 bool isX86OnlyFlag(std::string_view flag);
 bool isHostTunedFlag(std::string_view flag);

@@ -1,3 +1,4 @@
+#include "analyzer/dockerfile/global_scope.h"
 #include "analyzer/shell/arch_vocabulary.h"
 #include "analyzer/text_util.h"
 #include "rules/data/rule_data.h"
@@ -72,6 +73,49 @@ std::optional<std::pair<Platform, std::string>> toolchainTarget(const std::strin
   return std::make_pair(tokens.front().platform, image->source);
 }
 
+// Docker Hub's namespace of the official images for a platform (arm64v8 for linux/arm64).
+std::string hubNamespaceFor(const Platform& platform) {
+  if (platform.architecture == "arm64") return "arm64v8";
+  if (platform.architecture == "arm") return platform.variant == "v6" ? "arm32v6" : platform.variant == "v5" ? "arm32v5" : "arm32v7";
+  if (platform.architecture == "386") return "i386";
+  return platform.architecture;
+}
+
+// `FROM ${TARGETARCH}/alpine`: the namespace is chosen per target in GOARCH's words, which
+// are Docker Hub's only for some architectures (amd64/, ppc64le/, s390x/, riscv64/); arm64/,
+// arm/ and 386/ hold no official images (they are arm64v8/, arm32v7/, i386/). Reported once
+// per stage, for the targets whose namespace does not exist.
+void checkNamespacePerTarget(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out, const dockerfile::Stage& stage) {
+  const std::string raw = stage.baseRaw.substr(0, stage.baseRaw.find('/'));
+  if (stage.baseRaw.find('/') == std::string::npos || raw.find('$') == std::string::npos) return;
+  std::vector<Platform> broken;
+  std::vector<std::string> names;
+  for (size_t t = 0; t < ctx.targets.size() && t < ctx.stages->targets.size(); ++t) {
+    if (!ctx.stages->reachedBy[stage.index][t]) continue;
+    const Platform& target = ctx.stages->targets[t];
+    const auto env = dockerfile::globalScope(ctx.model, &target, ctx.file.escapeToken);
+    const auto e = dockerfile::expandWord(stage.baseRaw, env, ctx.file.escapeToken);
+    if (!e.unset.empty() || e.bounded) return;
+    const std::string ns = e.value.substr(0, e.value.find('/'));
+    if (ns == hubNamespaceFor(target) || archNamespacePlatform(e.value)) continue;  // an official namespace
+    // Only a namespace that is an architecture's name (arm64, arm, 386, aarch64) and nothing else.
+    const auto tokens = vocab::findArchTokens(ns);
+    const bool archName = (tokens.size() == 1 && tokens[0].begin == 0 && tokens[0].end == ns.size()) || ns == "arm" || ns == "386";
+    if (!archName) return;
+    broken.push_back(target);
+    names.push_back("'" + e.value + "' on " + target.str());
+  }
+  if (broken.empty()) return;
+  std::vector<std::string> right;
+  for (const auto& p : broken) right.push_back(hubNamespaceFor(p) + "/ for " + p.str());
+  out.report(rule, stage.baseSpan,
+             "the base image's namespace is built from the target's architecture, and Docker Hub has no official images "
+             "under it: " + text::join(names, ", ") + " (" + text::join(right, ", ") + ")",
+             "use the multi-architecture image without a namespace (`FROM alpine:3.20`): BuildKit picks each target's "
+             "build from its index",
+             std::nullopt, broken);
+}
+
 bool onlyAFileSource(const DockerfileContext& ctx, size_t stage) {
   if (stage + 1 == ctx.model.stages.size()) return false;
   bool copiedFrom = false;
@@ -85,6 +129,7 @@ bool onlyAFileSource(const DockerfileContext& ctx, size_t stage) {
 
 void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
   for (const auto& stage : ctx.model.stages) {
+    checkNamespacePerTarget(ctx, rule, out, stage);
     auto platform = archNamespacePlatform(stage.baseExpanded);
     std::string what;
     const auto [repository, tag] = repositoryAndTag(stage.baseExpanded);
@@ -140,7 +185,9 @@ extern const DockerfileRule kMA103 = {
              "architecture at either end (`:1.2-amd64`, `:arm64v8-1.2`, `:3.19-x86_64`): the per-architecture "
              "tags that multi-arch manifests list are each one architecture. Cross-compiler images whose name or "
              "tag fixes the target (`dockcross/linux-arm64`, `messense/rust-musl-cross:x86_64-musl`, "
-             "data/vendor-assets.json). A stage named after the architecture (`AS base-arm64`), a tag chosen with "
+             "data/vendor-assets.json). A namespace built from the target's architecture (`FROM ${TARGETARCH}/alpine`) "
+             "for the targets where Docker Hub has none of that name (arm64/, arm/, 386/: the official ones are "
+             "arm64v8/, arm32v7/, i386/). A stage named after the architecture (`AS base-arm64`), a tag chosen with "
              "${TARGETARCH}, and a build for that platform only stay quiet.",
      .why = "Those repositories hold one architecture only: every target platform gets that architecture's "
             "base, and the image fails with `exec format error` elsewhere.",
@@ -148,7 +195,8 @@ extern const DockerfileRule kMA103 = {
      .fix = "Use the multi-architecture official image (`ubuntu:22.04`); for per-arch stages name the stage "
             "after the architecture and select it with `FROM base-${TARGETARCH}`.",
      .bad = {"FROM amd64/alpine:3.19\n", "FROM docker.io/arm64v8/ubuntu:22.04\n", "FROM myorg/app-base:1.4-amd64\n",
-             "FROM messense/rust-musl-cross:x86_64-musl AS build\nFROM alpine\nCOPY --from=build /app /app\n"},
+             "FROM messense/rust-musl-cross:x86_64-musl AS build\nFROM alpine\nCOPY --from=build /app /app\n",
+             "ARG TARGETARCH\nFROM ${TARGETARCH}/alpine:3.20\n"},
      .good = {"FROM alpine:3.19\n", "FROM arm64v8/ubuntu:22.04 AS base-arm64\nFROM amd64/ubuntu:22.04 AS base-amd64\n",
               "FROM myorg/amd64tools:1\n", "ARG TARGETARCH\nFROM myorg/app-base:1.4-${TARGETARCH}\n",
               "FROM myorg/app-base:1.4\n"}},

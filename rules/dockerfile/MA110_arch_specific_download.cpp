@@ -143,6 +143,7 @@ class DownloadCheck {
           // One download command is one mistake, however many of its URLs name the architecture.
           if (reportTokens(run.stage, word.text, [&](size_t b, size_t e) { return script.source.span(word.begin + b, word.begin + e); })) break;
           if (checkThroughValues(run, command, word)) break;
+          if (checkThroughShellValues(run, command, word)) break;
           continue;
         }
         for (const auto& variable : word.variables) checkVariable(run, command, variable);
@@ -161,33 +162,17 @@ class DownloadCheck {
     for (const auto& a : script.assignments) {
       if (a.value.end <= command.begin && std::find(word.variables.begin(), word.variables.end(), a.name) != word.variables.end()) return false;
     }
-    const auto& graph = *ctx_.stages;
-    std::optional<std::string> expanded;
-    std::map<std::string, size_t> definedAt;
-    for (size_t t = 0; t < graph.targets.size(); ++t) {
-      if (!graph.reachedBy[run.stage][t]) continue;
-      std::map<std::string, size_t> where;
-      const auto env = dockerfile::environmentAt(ctx_.file, ctx_.model, graph, run.stage, run.instruction, t, &where);
-      const auto e = dockerfile::expandWord(word.literal, env, ctx_.file.escapeToken);
-      if (!e.unset.empty()) return false;             // something unknown: no verdict
-      if (expanded && *expanded != e.value) return false;  // it varies by target: fine
-      expanded = e.value;
-      definedAt = std::move(where);
-    }
-    if (!expanded || namesAnotherOsOrCrossTarget(*expanded)) return false;
+    const auto fixed = dockerfile::valueForEveryTarget(ctx_.file, ctx_.model, *ctx_.stages, run.stage, run.instruction, word.literal);
+    if (!fixed || namesAnotherOsOrCrossTarget(fixed->value)) return false;
+    const std::string* expanded = &fixed->value;
     for (const auto& token : vocab::findArchTokens(*expanded)) {
       const auto broken = ctx_.brokenBy(run.stage, token.platform);
       if (broken.empty()) continue;
       // Which variable brought the token, and where it was set.
-      std::string variable;
-      for (const auto& name : word.variables) {
-        const auto it = definedAt.find(name);
-        if (it == definedAt.end()) continue;
-        const auto& in = ctx_.instruction(it->second);
-        if (in.line.text.find(token.token) != std::string::npos) variable = name;
-      }
-      if (variable.empty()) continue;
-      const auto& definition = ctx_.instruction(definedAt[variable]);
+      const auto* source = fixed->bringing(token.token);
+      if (!source) continue;
+      const std::string& variable = source->first;
+      const auto& definition = ctx_.instruction(source->second.instruction);
       out_.report(rule_, script.source.span(word.begin, word.end),
                   "downloads the " + token.platform.str() + " build on every platform: the URL expands to '" + *expanded +
                       "', where '" + token.token + "' comes from $" + variable + " (set by " +
@@ -197,6 +182,48 @@ class DownloadCheck {
       reportedAssets_.insert(assetKey(*expanded));
       reportedAssets_.insert(std::string("*").append(assetOf(*expanded)));
       return true;
+    }
+    return false;
+  }
+
+  // `F="prometheus-${V}.linux-amd64" && curl -fsSLO ".../${F}.tar.gz"`: a part of the URL
+  // assembled in a shell variable earlier in the same RUN, whose own text names one
+  // architecture. Any assignment of it in an architecture branch, or from a probe, makes it
+  // vary: no verdict.
+  // (thanos-io/thanos .devcontainer/Dockerfile, the prometheus download.)
+  bool checkThroughShellValues(const dockerfile::RunScript& run, const shell::Command& command, const shell::Word& word) {
+    const shell::Script& script = run.script;
+    for (const auto& name : word.variables) {
+      const shell::Assignment* last = nullptr;
+      bool varies = false;
+      for (const auto& a : script.assignments) {
+        if (a.name != name || a.value.end > command.begin) continue;
+        varies = varies || a.archDerived ||
+                 std::any_of(a.branches.begin(), a.branches.end(), [](const shell::Branch& b) { return b.onArchitecture; });
+        last = &a;
+      }
+      if (!last || varies || last->value.hasCommandSubstitution) continue;
+      // The assignment's own text, its expansions blanked: a token there was written, not brought.
+      std::string written = script.source.text.substr(last->value.begin, last->value.end - last->value.begin);
+      for (const auto& use : script.variableUses) {
+        if (use.begin < last->value.begin || use.end > last->value.end) continue;
+        std::fill(written.begin() + static_cast<long>(use.begin - last->value.begin),
+                  written.begin() + static_cast<long>(use.end - last->value.begin), ' ');
+      }
+      if (namesAnotherOsOrCrossTarget(written)) continue;
+      for (const auto& token : vocab::findArchTokens(written)) {
+        const auto broken = ctx_.brokenBy(run.stage, token.platform);
+        if (broken.empty()) continue;
+        if (reportedAssets_.count(assetKey(word.text))) return true;
+        const Span definition = script.source.span(last->value.begin, last->value.end);
+        out_.report(rule_, script.source.span(word.begin, word.end),
+                    "downloads the " + token.platform.str() + " build on every platform: '" + token.token +
+                        "' in the URL comes from $" + name + ", set to '" + last->value.text +
+                        "' earlier in this RUN: breaks " + platformList(broken),
+                    fixText(), {{definition, name + " is set here"}}, broken);
+        reportedAssets_.insert(assetKey(word.text));
+        return true;
+      }
     }
     return false;
   }
@@ -290,7 +317,9 @@ extern const DockerfileRule kMA110 = {
      .what = "curl/wget/git/ADD of a URL holding an architecture token (amd64, x86_64, x64, linux64, aarch64, "
              "...), or an asset whose plain name is the amd64 build (tini, jq-linux64), outside a switch on an "
              "architecture probe and not built from an architecture variable. URLs held in a variable are "
-             "followed to their assignment in the same RUN, or to the stage's ENV/ARG.",
+             "followed to their assignment in the same RUN, or to the stage's ENV/ARG; a URL built from variables is "
+             "judged by the value it has for every target (ARG/ENV defaults, also from the stage it is based on) and by "
+             "the text of a variable assigned earlier in the same RUN, and the finding points at that definition.",
      .why = "Every target platform downloads the same binary: the arm64 image gets an x86-64 kubectl and dies "
             "with `exec format error` on the first Graviton node.",
      .example = "RUN curl -fsSLO https://dl.k8s.io/release/v1.30.0/bin/linux/amd64/kubectl\n"
@@ -303,7 +332,9 @@ extern const DockerfileRule kMA110 = {
              "FROM debian\nRUN URL=https://example.com/helm-v3-linux-amd64.tar.gz && curl -fsSL \"$URL\" | tar xz\n",
              "FROM debian\nENV TINI_URL=https://github.com/krallin/tini/releases/download/v0.19.0/tini\n"
              "RUN curl -fsSLo /tini \"$TINI_URL\"\n",
-             "FROM debian\nARG ARCH=amd64\nRUN curl -fsSLO https://example.com/v1/tool-linux-$ARCH.tar.gz\n"},
+             "FROM debian\nARG ARCH=amd64\nRUN curl -fsSLO https://example.com/v1/tool-linux-$ARCH.tar.gz\n",
+             "FROM debian\nRUN V=2.53.0 && F=\"prometheus-${V}.linux-amd64\" && \\\n"
+             "  curl -fsSLO \"https://github.com/prometheus/prometheus/releases/download/v${V}/${F}.tar.gz\"\n"},
      .good = {"FROM debian\nARG TARGETARCH\nRUN curl -fsSLO https://dl.k8s.io/release/v1.30.0/bin/linux/${TARGETARCH}/kubectl\n",
               "FROM debian\nRUN set -eux; arch=\"$(dpkg --print-architecture)\"; case \"$arch\" in \\\n"
               "  amd64) url='https://example.com/tool-linux-amd64.tgz' ;; \\\n"
@@ -313,6 +344,8 @@ extern const DockerfileRule kMA110 = {
               "FROM debian\nRUN if [ \"$(uname -m)\" = x86_64 ]; then curl -fsSLO https://example.com/x86_64/tool; fi\n",
               "FROM alpine\nRUN curl -fsSLO \"https://example.com/tool-$(apk --print-arch).tgz\"\n",
               "FROM debian\nARG TARGETARCH\nENV ARCH=${TARGETARCH}\nRUN curl -fsSLO https://example.com/v1/tool-linux-$ARCH.tar.gz\n",
+              "FROM debian\nARG TARGETARCH\nRUN V=2.53.0 && F=\"prometheus-${V}.linux-${TARGETARCH}\" && \\\n"
+              "  curl -fsSLO \"https://github.com/prometheus/prometheus/releases/download/v${V}/${F}.tar.gz\"\n",
               "FROM debian\n# x86_64 notes in a comment are not a download\nLABEL arch.note=\"built for amd64 and arm64\"\n"}},
     check};
 

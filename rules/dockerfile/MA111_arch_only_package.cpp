@@ -81,6 +81,7 @@ struct Lack {
   Span span;
   std::vector<Platform> broken;
   std::string fix;
+  std::vector<FindingSink::RelatedSpan> related;  // where a variable that held the name was set
 };
 
 // Was `fileName` downloaded by a curl/wget in this script? Then MA110 reports the download,
@@ -99,6 +100,43 @@ bool downloadedInScript(const shell::Script& script, const std::string& fileName
 void addBroken(std::vector<Platform>& into, const std::vector<Platform>& more) {
   for (const auto& p : more) {
     if (std::find(into.begin(), into.end(), p) == into.end()) into.push_back(p);
+  }
+}
+
+// `apt-get install -y $PACKAGES` with `ENV PACKAGES="msodbcsql17 unixodbc-dev"`: the names a
+// variable holds for every target (split into words, as the shell does with an unquoted
+// expansion), judged like names written out; the finding points at where it was set.
+void lacksThroughValues(const DockerfileContext& ctx, const dockerfile::RunScript& run, const shell::Word& word, Installer installer,
+                        const std::vector<data::ArchOnlyPackage>& extra, std::vector<Lack>& lacks) {
+  if (installer != Installer::Apt && installer != Installer::Pip) return;
+  const auto fixed = dockerfile::valueForEveryTarget(ctx.file, ctx.model, *ctx.stages, run, word.literal);
+  if (!fixed) return;
+  const auto ecosystem = installer == Installer::Pip ? data::Ecosystem::Pip : data::Ecosystem::Apt;
+  std::vector<std::string> parts;  // split at blanks, as the shell splits an unquoted expansion
+  for (size_t at = 0; at < fixed->value.size();) {
+    const size_t begin = fixed->value.find_first_not_of(" \t\n", at);
+    if (begin == std::string::npos) break;
+    const size_t end = std::min(fixed->value.find_first_of(" \t\n", begin), fixed->value.size());
+    parts.push_back(fixed->value.substr(begin, end - begin));
+    at = end;
+  }
+  for (const auto& part : parts) {
+    std::string name = part.substr(0, part.find_first_of("=<>!~[;"));
+    if (installer == Installer::Apt) name = name.substr(0, name.find(':'));
+    if (name.empty() || name[0] == '-') continue;
+    const auto* package = data::findArchOnlyPackage(ecosystem, name, extra);
+    if (!package) continue;
+    const auto broken = ctx.stages->brokenWhere(run.stage, [&](const Platform& target) { return package->existsFor(target); });
+    const auto* source = fixed->bringing(name);
+    if (broken.empty() || !source) continue;
+    const auto& definition = ctx.instruction(source->second.instruction);
+    lacks.push_back({"'" + name + "' (from $" + source->first + ", set by " + text::upper(definition.command) + " on line " +
+                         std::to_string(definition.startLine) + "), which is published for " +
+                         text::join(package->architectures, ", ") + " only",
+                     run.script.source.span(word.begin, word.end), broken,
+                     package->note.empty() ? "install it only where it exists (in an arch switch), or use a portable alternative"
+                                           : package->note,
+                     {{definition.span, source->first + " is set here"}}});
   }
 }
 
@@ -128,6 +166,7 @@ std::vector<Lack> lacksOf(const DockerfileContext& ctx, const dockerfile::RunScr
       continue;
     }
     if (value[0] == '-') continue;
+    if (value.find('$') != std::string::npos) lacksThroughValues(ctx, run, word, installer, extra, lacks);
     // A local package file built for one architecture.
     if (const auto arch = packageFileArch(value)) {
       const auto broken = ctx.brokenBy(stage, *arch);
@@ -189,12 +228,14 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
       // One install command is one mistake: its packages are listed in one finding.
       std::vector<Platform> broken;
       std::vector<std::string> what;
+      std::vector<FindingSink::RelatedSpan> related;
       for (const auto& lack : lacks) {
         addBroken(broken, lack.broken);
         what.push_back(lack.what);
+        related.insert(related.end(), lack.related.begin(), lack.related.end());
       }
       out.report(rule, lacks.front().span, "installs " + text::join(what, "; ") + ": breaks " + platformList(broken),
-                 lacks.front().fix, std::nullopt, broken);
+                 lacks.front().fix, std::move(related), broken);
     }
   }
 }
@@ -212,7 +253,9 @@ extern const DockerfileRule kMA111 = {
              "scikit-learn-intelex, onednn-*: data/arch-only-packages.json, extendable with "
              "`extra-arch-only-packages:` in the configuration), `pkg:amd64`/`pkg:i386` qualifiers, yum `*.x86_64`, "
              "local `*_amd64.deb` / `*.x86_64.rpm` / `*_x86_64.whl` files, and `pip --platform manylinux*_x86_64`; "
-             "outside an architecture switch.",
+             "outside an architecture switch. Package names held in a variable (`apt-get install -y $PACKAGES`) are "
+             "judged by the value BuildKit gives it for every target (ARG and ENV defaults), pointing at where it is "
+             "set.",
      .why = "On a platform without that build the package manager fails (`Unable to locate package`, `No matching "
             "distribution found`), or installs the wrong architecture's files.",
      .example = "RUN apt-get install -y google-chrome-stable\n# MA111: published for amd64 only: breaks linux/arm64",
@@ -222,12 +265,14 @@ extern const DockerfileRule kMA111 = {
              "FROM debian\nRUN ACCEPT_EULA=Y apt-get install -y msodbcsql17 mssql-tools\n",
              "FROM python:3.12\nRUN pip install --no-cache-dir scikit-learn-intelex==2024.1\n",
              "FROM debian\nRUN dpkg -i /tmp/vendor-agent_2.1_amd64.deb\n", "FROM fedora\nRUN dnf install -y glibc.i686\n",
-             "FROM debian\nRUN apt-get install -y libc6:i386\n"},
+             "FROM debian\nRUN apt-get install -y libc6:i386\n",
+             "FROM debian\nENV ODBC_PACKAGES=\"msodbcsql17 unixodbc-dev\"\nRUN ACCEPT_EULA=Y apt-get install -y $ODBC_PACKAGES\n"},
      .good = {"FROM debian\nRUN apt-get install -y chromium\n",
               "FROM debian\nRUN case \"$(dpkg --print-architecture)\" in amd64) apt-get install -y google-chrome-stable ;; "
               "*) apt-get install -y chromium ;; esac\n",
               "FROM debian\nRUN dpkg -i \"/tmp/agent_2.1_$(dpkg --print-architecture).deb\"\n",
-              "FROM python:3.12\nRUN pip install numpy scikit-learn\n"}},
+              "FROM python:3.12\nRUN pip install numpy scikit-learn\n",
+              "FROM debian\nENV ODBC_PACKAGES=\"msodbcsql18 unixodbc-dev\"\nRUN ACCEPT_EULA=Y apt-get install -y $ODBC_PACKAGES\n"}},
     check};
 
 }  // namespace mal::rules

@@ -20,7 +20,11 @@ std::optional<Platform> platformOfComponent(std::string_view component, std::str
       {"x86_64-linux-gnu", "linux/amd64"},     {"aarch64-linux-gnu", "linux/arm64"},
       {"arm-linux-gnueabihf", "linux/arm/v7"}, {"arm-linux-gnueabi", "linux/arm/v6"},
       {"i386-linux-gnu", "linux/386"},         {"powerpc64le-linux-gnu", "linux/ppc64le"},
-      {"s390x-linux-gnu", "linux/s390x"},      {"riscv64-linux-gnu", "linux/riscv64"}};
+      {"s390x-linux-gnu", "linux/s390x"},      {"riscv64-linux-gnu", "linux/riscv64"},
+      // Debian's musl-dev installs into the musl multiarch directory (/usr/lib/x86_64-linux-musl).
+      {"x86_64-linux-musl", "linux/amd64"},    {"aarch64-linux-musl", "linux/arm64"},
+      {"arm-linux-musleabihf", "linux/arm/v7"}, {"i386-linux-musl", "linux/386"},
+      {"powerpc64le-linux-musl", "linux/ppc64le"}, {"s390x-linux-musl", "linux/s390x"}};
   static const std::pair<std::string_view, std::string_view> kLoaders[] = {
       {"ld-linux-x86-64.so", "linux/amd64"}, {"ld-linux-aarch64.so", "linux/arm64"}, {"ld-linux-armhf.so", "linux/arm/v7"},
       {"ld64.so.2", "linux/ppc64le"},        {"ld-musl-x86_64.so", "linux/amd64"},   {"ld-musl-aarch64.so", "linux/arm64"}};
@@ -37,6 +41,13 @@ std::optional<Platform> platformOfComponent(std::string_view component, std::str
     for (const auto& [loader, platform] : kLoaders) {
       if (text::startsWith(component, loader)) return parsePlatform(std::string(platform));
     }
+  }
+  // musl's library name as musllinux wheels link it (libc.musl-x86_64.so.1, Alpine's symlink
+  // to its loader): under another name on every other architecture.
+  if (libDir && text::startsWith(component, "libc.musl-") && component.find(".so") != std::string_view::npos) {
+    const std::string_view arch = component.substr(10, component.find(".so") - 10);
+    const auto tokens = vocab::findArchTokens(arch);
+    if (tokens.size() == 1 && tokens[0].begin == 0 && tokens[0].end == arch.size()) return tokens[0].platform;
   }
   // musl's loader search path file, one per architecture: /etc/ld-musl-x86_64.path
   if (parent == "etc" && text::startsWith(component, "ld-musl-") && text::endsWith(component, ".path")) {
@@ -131,32 +142,107 @@ bool isSearchWord(std::string_view word) {
          text::startsWith(word, "-Wl,-L") || text::startsWith(word, "-isystem");
 }
 
+const char* kFix =
+    "derive it at build time: /usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH), /usr/lib/$(uname -m)-linux-gnu, "
+    "or for Java the version-only path (e.g. $(dirname $(dirname $(readlink -f $(which java)))))";
+
+// Almost no text holds any of these: look for them before scanning.
+bool mayNameArchPath(std::string_view text) {
+  static const std::string_view kHints[] = {"-linux-gnu", "-linux-musl", "ld-linux", "ld64.so", "ld-musl", "libc.musl",
+                                            "openjdk-", "jvm/", "jdk", "jre", "java", "zulu", "corretto", "bellsoft",
+                                            "liberica", "temurin", "sapmachine", "graalvm", "semeru", "dragonwell"};
+  const std::string lowered = text::lower(text);
+  return std::any_of(std::begin(kHints), std::end(kHints), [&](std::string_view h) { return lowered.find(h) != std::string::npos; });
+}
+
+// A path that names one architecture only once its variables are expanded: `ARG ARCH=x86_64`
+// then `ln -s /usr/lib/${ARCH}-linux-gnu/...`. Reported at the use, pointing at the definition.
+struct FlowHit {
+  Span span;
+  std::string message;
+  std::vector<FindingSink::RelatedSpan> related;
+  std::vector<Platform> broken;
+  size_t definition = 0;
+};
+
+// The names that some ARG or ENV gives a value: only a word using one of them can have a
+// value for every target (the others are the shell's, the base image's or unset).
+std::set<std::string> namesWithValues(const DockerfileContext& ctx) {
+  std::set<std::string> names;
+  for (const auto& in : ctx.file.instructions) {
+    if (in.command == "env") {
+      for (size_t i = 0; i < in.args.size(); i += 3) names.insert(in.args[i].value);
+    } else if (in.command == "arg") {
+      for (const auto& arg : in.args) {
+        const size_t eq = arg.value.find('=');
+        if (eq != std::string::npos) names.insert(arg.value.substr(0, eq));
+      }
+    }
+  }
+  return names;
+}
+
+std::optional<FlowHit> pathThroughValues(const DockerfileContext& ctx, const TextSite& site, const std::set<std::string>& valued) {
+  if (site.text.find('$') == std::string_view::npos || !ctx.model.stageOf[site.instruction]) return std::nullopt;
+  const std::string written(site.text);
+  const auto uses = dockerfile::expandWord(written, {}, ctx.file.escapeToken).referenced;
+  if (std::none_of(uses.begin(), uses.end(), [&](const std::string& name) { return valued.count(name) > 0; })) return std::nullopt;
+  const auto fixed = site.run ? dockerfile::valueForEveryTarget(ctx.file, ctx.model, *ctx.stages, *site.run, written)
+                              : dockerfile::valueForEveryTarget(ctx.file, ctx.model, *ctx.stages, site.stage, site.instruction, written);
+  if (!fixed || !mayNameArchPath(fixed->value)) return std::nullopt;
+  const auto hit = findArchPath(fixed->value);
+  if (!hit) return std::nullopt;
+  const std::string path = fixed->value.substr(hit->begin, hit->end - hit->begin);
+  const std::pair<const std::string, dockerfile::FixedValue::Source>* source = nullptr;
+  for (const auto& token : vocab::findArchTokens(path)) {
+    if ((source = fixed->bringing(token.token))) break;
+  }
+  if (!source) return std::nullopt;
+  const auto broken = ctx.brokenBy(site.stage, hit->platform);
+  if (broken.empty()) return std::nullopt;
+  const auto& definition = ctx.instruction(source->second.instruction);
+  return FlowHit{site.span(0, site.text.size()),
+                 "'" + std::string(site.text) + "' is '" + path + "', which exists only on " + hit->platform.str() +
+                     " ($" + source->first + " is '" + source->second.value + "', set by " + text::upper(definition.command) +
+                     " on line " + std::to_string(definition.startLine) + "): on " + platformList(broken) + " it is not there",
+                 {{definition.span, source->first + " is set here"}},
+                 broken,
+                 source->second.instruction};
+}
+
 void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
   std::set<std::pair<size_t, uint32_t>> reported;
+  std::set<size_t> reportedInstructions;
+  std::vector<FlowHit> flows;
+  const auto valued = namesWithValues(ctx);
   forEachTextSite(ctx, [&](const TextSite& site) {
     if (site.variesByArch || isSearchList(site.key) || isSearchWord(site.text)) return;
-    // Almost no text holds any of these: look for them before scanning.
-    static const std::string_view kHints[] = {"-linux-gnu", "ld-linux", "ld64.so", "ld-musl", "openjdk-", "jvm/",
-                                              "jdk", "jre", "java", "zulu", "corretto", "bellsoft", "liberica",
-                                              "temurin", "sapmachine", "graalvm", "semeru", "dragonwell"};
-    const std::string lowered = text::lower(site.text);
-    if (std::none_of(std::begin(kHints), std::end(kHints),
-                     [&](std::string_view h) { return lowered.find(h) != std::string::npos; })) {
+    if (!mayNameArchPath(site.text)) {
+      if (auto flow = pathThroughValues(ctx, site, valued)) flows.push_back(std::move(*flow));
       return;
     }
     const auto hit = findArchPath(site.text);
-    if (!hit) return;
+    if (!hit) {
+      if (auto flow = pathThroughValues(ctx, site, valued)) flows.push_back(std::move(*flow));
+      return;
+    }
     const auto broken = ctx.brokenBy(site.stage, hit->platform);
     if (broken.empty()) return;
     const Span span = site.span(hit->begin, hit->end);
     if (!reported.insert({site.instruction, span.begin}).second) return;
+    reportedInstructions.insert(site.instruction);
     const std::string path(site.text.substr(hit->begin, hit->end - hit->begin));
     out.report(rule, span,
                "'" + path + "' exists only on " + hit->platform.str() + ": on " + platformList(broken) + " it is not there",
-               "derive it at build time: /usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH), /usr/lib/$(uname -m)-linux-gnu, "
-               "or for Java the version-only path (e.g. $(dirname $(dirname $(readlink -f $(which java)))))",
-               std::nullopt, broken);
+               kFix, std::nullopt, broken);
   });
+  // A value set once and used in many places is one mistake: reported at its first use,
+  // unless the definition itself was reported for the path it writes.
+  std::set<size_t> definitions;
+  for (auto& flow : flows) {
+    if (reportedInstructions.count(flow.definition) || !definitions.insert(flow.definition).second) continue;
+    out.report(rule, flow.span, flow.message, kFix, std::move(flow.related), flow.broken);
+  }
   // COPY --from of build output named by target triple or GOOS-GOARCH: on the other targets
   // that directory is not there (or holds the first target's build).
   for (const auto& stage : ctx.model.stages) {
@@ -190,15 +276,20 @@ extern const DockerfileRule kMA120 = {
      .severity = Severity::Error,
      .analysis = Analysis::Dockerfile,
      .summary = "A path that exists on one architecture only",
-     .what = "Multiarch library directories (`/usr/lib/x86_64-linux-gnu`, `/lib/aarch64-linux-gnu`, also in "
+     .what = "Multiarch library directories (`/usr/lib/x86_64-linux-gnu`, `/lib/aarch64-linux-gnu`, musl's "
+             "`/usr/lib/x86_64-linux-musl`, also in "
              "`--libdir=` and `-DCMAKE_INSTALL_LIBDIR=`), dynamic loaders (`/lib64/ld-linux-x86-64.so.2`), musl's "
-             "`/etc/ld-musl-x86_64.path`, JDK directories that name an architecture (Debian's "
+             "`/etc/ld-musl-x86_64.path` (also as a redirection target: `echo ... > /etc/ld-musl-x86_64.path`), the "
+             "`libc.musl-x86_64.so.1` name musllinux wheels load, JDK directories that name an architecture (Debian's "
              "`java-17-openjdk-amd64`, Zulu's `zulu17-ca-amd64` and `...-linux_x64`, Corretto, Liberica's "
              "`bellsoft-java17-amd64`, Red Hat's `java-17-openjdk-17.0.8.0.7-2.el9.x86_64`), and `COPY --from` "
              "sources in build-output directories named by target triple or GOOS-GOARCH "
              "(`target/x86_64-unknown-linux-musl/release/app`, `dist/app_linux_amd64/app`) written into "
              "RUN, ENV, ARG, COPY/ADD or CMD/ENTRYPOINT, outside an architecture switch and not built from an "
-             "architecture variable, in a stage that some target builds on its own platform. Not in search lists "
+             "architecture variable, in a stage that some target builds on its own platform. A path built from "
+             "variables is judged by the value BuildKit gives it for every target (`ARG ARCH=x86_64` then "
+             "`/usr/lib/${ARCH}-linux-gnu`): reported once per definition, at its first use, pointing at the "
+             "definition; a value that differs per target is not fixed. Not in search lists "
              "(PATH, LD_LIBRARY_PATH, PKG_CONFIG_PATH, CPATH, PYTHONPATH, ... and -L/-I/-rpath flags): their "
              "readers skip entries that do not exist, so naming one architecture's directory there, or both, breaks "
              "nothing.",
@@ -210,11 +301,16 @@ extern const DockerfileRule kMA120 = {
      .bad = {"FROM eclipse-temurin:17\nENV JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64\n",
              "FROM debian\nRUN ln -s /usr/lib/x86_64-linux-gnu/libssl.so.3 /usr/lib/libssl.so\n",
              "FROM debian\nCOPY --from=build /usr/lib/x86_64-linux-gnu/libfoo.so /usr/lib/\n",
-             "FROM gcr.io/distroless/base\nENTRYPOINT [\"/lib64/ld-linux-x86-64.so.2\", \"/app\"]\n"},
+             "FROM gcr.io/distroless/base\nENTRYPOINT [\"/lib64/ld-linux-x86-64.so.2\", \"/app\"]\n",
+             "FROM debian\nARG ARCH=x86_64\nRUN ln -s /usr/lib/${ARCH}-linux-gnu/libssl.so.3 /usr/lib/libssl.so\n",
+             "FROM alpine\nRUN echo /usr/local/lib > /etc/ld-musl-x86_64.path\n",
+             "FROM ubuntu\nRUN apt-get install -y musl-dev && ln -s /usr/lib/x86_64-linux-musl/libc.so /lib/libc.musl-x86_64.so.1\n"},
      .good = {"FROM debian\nENV LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu:/usr/lib/aarch64-linux-gnu:/opt/lib\n",
               "FROM debian\nENV LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu:/opt/lib\n",
               "FROM debian\nRUN ln -s \"/usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)/libssl.so.3\" /usr/lib/libssl.so\n",
               "FROM debian\nARG TARGETARCH\nENV JAVA_HOME=/usr/lib/jvm/java-17-openjdk-${TARGETARCH}\n",
+              "FROM debian\nARG TARGETARCH\nENV JDK_ARCH=${TARGETARCH}\nRUN ln -s /usr/lib/jvm/java-17-openjdk-${JDK_ARCH} /opt/jdk\n",
+              "FROM alpine\nRUN echo /usr/local/lib > \"/etc/ld-musl-$(apk --print-arch).path\"\n",
               "FROM debian\nRUN case \"$(uname -m)\" in x86_64) ln -s /usr/lib/x86_64-linux-gnu /opt/lib ;; "
               "aarch64) ln -s /usr/lib/aarch64-linux-gnu /opt/lib ;; *) exit 1 ;; esac\n"}},
     check};

@@ -75,6 +75,14 @@ std::optional<Platform> optionPlatform(const std::string& option, const std::str
   return std::nullopt;
 }
 
+// Does a setting or option name the target (what settingPlatform / optionPlatform read)?
+bool namesTarget(std::string_view key) {
+  static const std::set<std::string_view> kKeys = {"GOARCH", "npm_config_arch", "npm_config_target_arch", "CARGO_BUILD_TARGET",
+                                                   "CC", "CXX", "CROSS_COMPILE", "--target", "--host", "-r", "--runtime",
+                                                   "--arch", "--target_arch", "--target-arch"};
+  return kKeys.count(key) > 0;
+}
+
 // Fix advice in the toolchain's own terms.
 std::string fixFor(const std::string& shown) {
   if (text::startsWith(shown, "GO")) {
@@ -143,6 +151,10 @@ class TargetArchCheck {
         if (inArch || a.value.archVarying || forAnotherOs(script, a.value.begin)) continue;
         if (const auto p = settingPlatform(a.name, a.value.literal)) {
           report(stage, *p, a.name + "=" + a.value.literal, script.source.span(a.value.begin, a.value.end));
+        } else if (const auto fixed = namesTarget(a.name) ? fixedValue(run, a.value.literal, a.value.begin) : std::nullopt) {
+          if (const auto q = settingPlatform(a.name, fixed->value)) {
+            reportThrough(stage, *q, a.name + "=" + a.value.literal, *fixed, script.source.span(a.value.begin, a.value.end));
+          }
         }
       }
       for (const auto& command : script.commands) {
@@ -187,13 +199,31 @@ class TargetArchCheck {
           std::optional<Platform> p;
           std::string shown = w;
           Span span = script.source.span(words[i].begin, words[i].end);
+          auto platformOf = [&](const std::string& key, const std::string& value) {
+            return key[0] == '-' ? optionPlatform(key, value) : settingPlatform(key, value);
+          };
+          std::string key, value;
           if (eq != std::string::npos) {
-            p = w[0] == '-' ? optionPlatform(w.substr(0, eq), w.substr(eq + 1)) : settingPlatform(w.substr(0, eq), w.substr(eq + 1));
-          } else if (i + 1 < words.size() && !words[i + 1].archVarying && (p = optionPlatform(w, words[i + 1].literal))) {
+            key = w.substr(0, eq);
+            value = w.substr(eq + 1);
+            p = platformOf(key, value);
+          } else if (i + 1 < words.size() && !words[i + 1].archVarying && w[0] == '-') {
+            key = w;
+            value = words[i + 1].literal;
             shown = w + " " + words[i + 1].literal;
-            span = script.source.span(words[i].begin, words[i + 1].end);
+            if ((p = optionPlatform(w, value))) span = script.source.span(words[i].begin, words[i + 1].end);
           }
-          if (p) report(stage, *p, shown, span);
+          if (p) {
+            report(stage, *p, shown, span);
+          } else if (namesTarget(key) && value.find('$') != std::string::npos) {
+            // `--target "$RUST_TARGET"` with `ARG RUST_TARGET=x86_64-unknown-linux-musl`.
+            const auto fixed = fixedValue(run, value, words[i].begin);
+            const auto q = fixed ? platformOf(key, fixed->value) : std::nullopt;
+            if (q) {
+              const size_t last = eq != std::string::npos ? i : i + 1;
+              reportThrough(stage, *q, shown, *fixed, script.source.span(words[i].begin, words[last].end));
+            }
+          }
         }
       }
     }
@@ -203,7 +233,14 @@ class TargetArchCheck {
       for (size_t index : stage.instructions) {
         const auto& in = ctx_.instruction(index);
         auto consider = [&](const std::string& name, const std::string& value, Span span) {
-          if (value.find('$') != std::string::npos) return;  // built from a variable
+          if (value.find('$') != std::string::npos) {
+            if (!namesTarget(name)) return;
+            // Built from variables: judged by the value it has for every target.
+            const auto fixed = dockerfile::valueForEveryTarget(ctx_.file, ctx_.model, *ctx_.stages, stage.index, index, value);
+            const auto p = fixed ? settingPlatform(name, fixed->value) : std::nullopt;
+            if (p) reportThrough(stage, *p, name + "=" + value, *fixed, span);
+            return;
+          }
           if (const auto p = settingPlatform(name, value)) report(stage, *p, name + "=" + value, span);
         };
         if (in.command == "env") {
@@ -228,6 +265,41 @@ class TargetArchCheck {
       }
     }
     return false;
+  }
+
+  // The value of a RUN word built from variables when it is one for every target. `at` is
+  // where the word starts: `GOARCH=${GOARCH:-amd64}` reads the environment's GOARCH, not
+  // itself, so only the script's assignments before it shadow the environment.
+  std::optional<dockerfile::FixedValue> fixedValue(const dockerfile::RunScript& run, const std::string& written,
+                                                   size_t at) const {
+    if (written.find("$(") != std::string::npos || written.find('`') != std::string::npos) return std::nullopt;
+    const auto uses = dockerfile::expandWord(written, {}, ctx_.file.escapeToken).referenced;
+    for (const auto& a : run.script.assignments) {
+      if (a.value.end <= at && uses.count(a.name)) return std::nullopt;
+    }
+    return dockerfile::valueForEveryTarget(ctx_.file, ctx_.model, *ctx_.stages, run.stage, run.instruction, written);
+  }
+
+  // A setting whose architecture arrived through a variable: reported at the use, pointing at
+  // where the variable got its value.
+  void reportThrough(const dockerfile::Stage& stage, const Platform& platform, const std::string& shown,
+                     const dockerfile::FixedValue& fixed, Span span) {
+    if (stageNamedFor(stage, platform)) return;
+    const auto broken = ctx_.brokenBy(stage.index, platform);
+    if (broken.empty() || !reported_.insert(span.begin).second) return;
+    std::vector<FindingSink::RelatedSpan> related;
+    std::string from;
+    for (const auto& [name, source] : fixed.variables) {
+      const auto& definition = ctx_.instruction(source.instruction);
+      related.push_back({definition.span, name + " is set here"});
+      const std::string value = source.value.empty() ? " has no default" : " is '" + source.value + "'";
+      from += (from.empty() ? "" : ", ") + ("$" + name + value + " (" + text::upper(definition.command) + " on line " +
+                                              std::to_string(definition.startLine) + ")");
+    }
+    out_.report(rule_, span,
+                "'" + shown + "' is '" + fixed.value + "' for every target (" + from + "): it builds for " + platform.str() +
+                    " on every platform, and the " + platformList(broken) + " image gets " + platform.architecture + " code",
+                fixFor(shown), std::move(related), broken);
   }
 
   void report(const dockerfile::Stage& stage, const Platform& platform, const std::string& shown, Span span) {
@@ -258,8 +330,11 @@ extern const DockerfileRule kMA130 = {
      .summary = "A compiler or package manager is told to build for one architecture",
      .what = "`GOARCH=amd64`, `GOAMD64=v3`, `cargo build --target x86_64-unknown-linux-gnu`, `dotnet publish -r "
              "linux-x64`, `npm --arch=x64` / `npm_config_arch`, `--target_arch=x64`, `CC=x86_64-linux-gnu-gcc`, "
-             "`./configure --host=x86_64-linux-gnu`, outside an architecture switch, not built from a variable, and "
-             "not in a stage named for that architecture.",
+             "`./configure --host=x86_64-linux-gnu`, outside an architecture switch, and not in a stage named for that "
+             "architecture. A setting built from variables (`GOARCH=$ARCH`, `--target \"$RUST_TARGET\"`, "
+             "`ENV GOARCH=${ARCH}`) is judged by the value BuildKit gives it for every target (ARG and ENV defaults, "
+             "also from the stage it is based on), and the finding points at where the variable is set; a value that "
+             "differs per target (from TARGETARCH, or a per-target base stage) is chosen, not fixed.",
      .why = "Every platform's image gets the one architecture's binaries: the arm64 image holds an x86-64 program "
             "that fails with `exec format error`.",
      .example = "RUN CGO_ENABLED=0 GOOS=linux GOARCH=amd64 go build -o /app .\n# MA130: builds for linux/amd64 on every platform",
@@ -269,10 +344,17 @@ extern const DockerfileRule kMA130 = {
              "FROM rust:1.79\nRUN cargo build --release --target x86_64-unknown-linux-musl\n",
              "FROM mcr.microsoft.com/dotnet/sdk:8.0\nRUN dotnet publish -c Release -r linux-x64 -o /out\n",
              "FROM node:20\nRUN npm ci --arch=x64\n", "FROM golang:1.22\nENV GOARCH=amd64\n",
-             "FROM debian\nRUN make CC=x86_64-linux-gnu-gcc\n"},
+             "FROM debian\nRUN make CC=x86_64-linux-gnu-gcc\n",
+             "FROM golang:1.22\nARG ARCH=amd64\nRUN CGO_ENABLED=0 GOARCH=${ARCH} go build -o /app .\n",
+             "FROM rust:1.79\nENV RUST_TARGET=x86_64-unknown-linux-musl\nRUN cargo build --release --target \"$RUST_TARGET\"\n",
+             "FROM golang:1.22\nARG GOARCH\nRUN CGO_ENABLED=0 GOARCH=${GOARCH:-amd64} go build -o /app .\n"},
      .good = {"FROM --platform=$BUILDPLATFORM golang:1.22\nARG TARGETOS TARGETARCH\n"
               "RUN GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /app .\n",
               "FROM golang:1.22 AS build-amd64\nRUN GOARCH=amd64 go build -o /app .\n",
+              "FROM --platform=$BUILDPLATFORM golang:1.22\nARG TARGETARCH\nENV ARCH=${TARGETARCH}\n"
+              "RUN CGO_ENABLED=0 GOARCH=${ARCH} go build -o /app .\n",
+              "FROM golang:1.22\nARG ARCH\nRUN GOARCH=${ARCH} go build -o /app .\n",
+              "FROM golang:1.22\nRUN GOARCH=${GOARCH:-amd64} go build -o /app .\n",
               "FROM --platform=$BUILDPLATFORM tonistiigi/xx AS xx\nFROM --platform=$BUILDPLATFORM rust:1.79\n"
               "COPY --from=xx / /\nARG TARGETPLATFORM\nRUN xx-cargo build --release --target-dir /out\n"}},
     check};

@@ -18,6 +18,7 @@ struct TextSite {
   bool variesByArch = false; // inside an arch switch, or built from an arch variable
   const shell::Command* command = nullptr;  // for RUN words: the command they belong to
   std::string_view key;      // the variable an ENV/ARG value or a shell assignment sets; empty otherwise
+  const dockerfile::RunScript* run = nullptr;  // for RUN text: the script it is in
   std::function<Span(size_t begin, size_t end)> span;  // a byte range of `text` in the file
 };
 
