@@ -6,6 +6,8 @@
 #include "analyzer/dockerfile/build_model.h"
 #include "rules/catalog.h"
 #include "rules/dockerfile/stage_helpers.h"
+#include "rules/dockerfile/message_values.h"
+#include "rules/dockerfile/opt_in_guard.h"
 #include "rules/pragmas.h"
 
 namespace mal::rules {
@@ -68,6 +70,7 @@ std::vector<Finding> lintDockerfile(const SourceText& source, const LintSettings
                                     const ContextSource* contextSource, const BaseImageLookup* lookupBaseImage,
                                     const DownloadProbe* probeDownloads, std::vector<std::string>* notExamined) {
   FindingSink sink(source);
+  std::vector<Finding> findings;
   const auto parsed = dockerfile::parse(source);
   std::optional<dockerfile::BuildModel> model;
   if (parsed.error) {
@@ -132,8 +135,11 @@ std::vector<Finding> lintDockerfile(const SourceText& source, const LintSettings
     for (const auto* rule : dockerfileRules()) {
       if (rule->check && !settings.ignored.count(std::string(rule->info.id))) rule->check(ctx, rule->info, sink);
     }
+    findings = sink.take();
+    markOptInFindings(ctx, findings);
+    showExpandedValues(ctx, findings);
   }
-  std::vector<Finding> findings = sink.take();
+  if (!model) findings = sink.take();
   FindingSink meta(source);
   applyPragmas(source, parsed.dockerfile ? &*parsed.dockerfile : nullptr, settings, findings, meta);
   for (auto& f : meta.take()) findings.push_back(std::move(f));

@@ -308,6 +308,19 @@ TEST_CASE("the file name and an architecture directory", "[declared]") {
   CHECK(declared(repo.write("Dockerfile", kPlain)) == "linux/amd64 <- its per-architecture siblings (Dockerfile is the amd64 one)");
 }
 
+TEST_CASE("a file named for the ARM family", "[declared]") {
+  Repo repo;
+  // vllm's docker/Dockerfile.arm: "arm" alone is the ARM platform of the default pair...
+  CHECK(declared(repo.write("docker/Dockerfile.arm", kPlain)) == "linux/arm64 <- the file name (ARM: linux/arm64)");
+  CHECK(declared(repo.write("arm.Dockerfile", kPlain)) == "linux/arm64 <- the file name (ARM: linux/arm64)");
+  // ...unless its base images or pins name the ARM platform.
+  const std::string armhfBase = "FROM arm32v7/debian:bookworm\n";
+  CHECK(declared(repo.write("pi/Dockerfile-arm", armhfBase), armhfBase) == "linux/arm/v7 <- the base image arm32v7/debian:bookworm");
+  // A word that only contains "arm" is none.
+  CHECK(declared(repo.write("Dockerfile.farm", kPlain)) == "none");
+  CHECK(declared(repo.write("Dockerfile.armada", kPlain)) == "none");
+}
+
 TEST_CASE("siblings: the plain file of a per-architecture family is the amd64 one", "[declared]") {
   Repo repo;
   const auto plain = repo.write("svc/Dockerfile", kPlain);
@@ -482,4 +495,41 @@ TEST_CASE("workflows: a build step whose file comes from the job's environment a
              "          file: ${{ env.DOCKERFILE }}\n          platforms: linux/amd64\n");
   CHECK(declared(repo.write("Dockerfile.cpu", kPlain)) == "linux/amd64 <- .github/workflows/build.yml job build");
   CHECK(declared(repo.write("Dockerfile.gpu", kPlain)) == "none");
+}
+
+TEST_CASE("workflows: a directory of the file path computed at run time", "[declared]") {
+  Repo repo;
+  // pulumi-docker-containers: the matrix comes from a script's output, so `matrix.sdk` is
+  // unknown; the step builds docker/<any one directory>/Dockerfile.ubi for linux/amd64.
+  repo.write(".github/workflows/release.yml",
+             "on: push\njobs:\n  ubi:\n    strategy:\n      matrix: ${{ fromJSON(needs.m.outputs.matrix) }}\n"
+             "    steps:\n      - run: |\n          docker build \\\n            -f docker/${{ matrix.sdk }}/Dockerfile.ubi \\\n"
+             "            --platform linux/amd64 \\\n            docker/${{ matrix.sdk }} --load\n");
+  CHECK(declared(repo.write("docker/go/Dockerfile.ubi", kPlain)) == "linux/amd64 <- .github/workflows/release.yml job ubi");
+  CHECK(declared(repo.write("docker/python/Dockerfile.ubi", kPlain)) == "linux/amd64 <- .github/workflows/release.yml job ubi");
+  // Another file name, another depth, or a file name computed at run time: none.
+  CHECK(declared(repo.write("docker/go/Dockerfile", kPlain)) == "none");
+  CHECK(declared(repo.write("docker/go/sub/Dockerfile.ubi", kPlain)) == "none");
+  repo.write(".github/workflows/other.yml",
+             "on: push\njobs:\n  any:\n    steps:\n      - run: docker build -f ${{ matrix.file }} --platform linux/s390x .\n");
+  CHECK(declared(repo.write("Dockerfile", kPlain)) == "none");
+}
+
+TEST_CASE("Azure Pipelines: script lines and Docker@2 tasks with --platform, plain builds declare nothing", "[declared]") {
+  Repo repo;
+  // A pipeline file above the Dockerfiles (as azure-functions-docker keeps host/4/*-build.yml),
+  // a matrix entry's variables in the -f path, and a Docker@2 task.
+  repo.write("host/4/python-build.yml",
+             "pool:\n  vmImage: ubuntu-latest\nvariables:\n  HOST_MAJOR_VERSION: 4\njobs:\n  - job: Python\n"
+             "    strategy:\n      matrix:\n        _312:\n          suffix: \"312\"\n    steps:\n"
+             "      - bash: |\n          docker buildx build --platform linux/amd64,linux/arm64 \\\n"
+             "            -f host/$(HOST_MAJOR_VERSION)/python/python$(suffix).Dockerfile host/$(HOST_MAJOR_VERSION)/python\n"
+             "      - bash: docker build -f host/$(HOST_MAJOR_VERSION)/python/plain.Dockerfile host/4/python\n");
+  CHECK(declared(repo.write("host/4/python/python312.Dockerfile", kPlain)) ==
+        "linux/amd64, linux/arm64 <- host/4/python-build.yml job Python");
+  CHECK(declared(repo.write("host/4/python/plain.Dockerfile", kPlain)) == "none");
+  repo.write("azure-pipelines.yml",
+             "steps:\n  - task: Docker@2\n    inputs:\n      command: build\n      Dockerfile: svc/Dockerfile\n"
+             "      buildContext: svc\n      arguments: --platform linux/arm64\n");
+  CHECK(declared(repo.write("svc/Dockerfile", kPlain)) == "linux/arm64 <- azure-pipelines.yml");
 }

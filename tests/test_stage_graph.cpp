@@ -209,3 +209,56 @@ TEST_CASE("a word's value for every target: defaults are fixed, per-target value
   CHECK_FALSE(dockerfile::valueForEveryTarget(g.file, g.model, g.graph, run, "$GOARCH").has_value());
   CHECK_FALSE(dockerfile::valueForEveryTarget(g.file, g.model, g.graph, run, "$(echo $ARCH)").has_value());
 }
+
+TEST_CASE("a finding under an opt-in build argument is info and names the argument", "[stage-graph][opt-in]") {
+  // pytorch/serve docker/Dockerfile: the x86-64 symlinks are made only for the Intel
+  // Extension build, which the default (empty) BUILD_WITH_IPEX never asks for.
+  const std::string optIn =
+      "FROM ubuntu:22.04\nARG BUILD_WITH_IPEX\n"
+      "RUN if [ \"$BUILD_WITH_IPEX\" = \"true\" ]; then ln -s /usr/lib/x86_64-linux-gnu/libjemalloc.so /usr/lib/libjemalloc.so; fi\n";
+  const auto findings = test::lint(optIn);
+  REQUIRE(findings.size() == 1);
+  CHECK(findings[0].ruleId == "MA120");
+  CHECK(findings[0].severity == Severity::Info);
+  CHECK(findings[0].message.find("only with --build-arg BUILD_WITH_IPEX=true (by default BUILD_WITH_IPEX is empty") !=
+        std::string::npos);
+  // The same branch on by default, an ENV rather than a build argument, or a `&&` test whose
+  // default holds: the default build runs it, the finding stays an error.
+  for (const std::string onByDefault :
+       {"FROM ubuntu:22.04\nARG BUILD_WITH_IPEX=true\n"
+        "RUN if [ \"$BUILD_WITH_IPEX\" = \"true\" ]; then ln -s /usr/lib/x86_64-linux-gnu/libjemalloc.so /usr/lib/libjemalloc.so; fi\n",
+        "FROM ubuntu:22.04\nENV WITH_X=\n"
+        "RUN if [ \"$WITH_X\" = \"true\" ]; then ln -s /usr/lib/x86_64-linux-gnu/libjemalloc.so /usr/lib/libjemalloc.so; fi\n",
+        "FROM ubuntu:22.04\nARG SLIM=no\n"
+        "RUN [ \"$SLIM\" != yes ] && ln -s /usr/lib/x86_64-linux-gnu/libjemalloc.so /usr/lib/libjemalloc.so\n"}) {
+    INFO(onByDefault);
+    const auto kept = test::lint(onByDefault);
+    REQUIRE(kept.size() == 1);
+    CHECK(kept[0].severity == Severity::Error);
+  }
+  // An else branch of a test that holds by default, and `-n` on an empty ARG, are opt-in too.
+  const auto elseBranch = test::lint(
+      "FROM ubuntu:22.04\nARG SLIM=yes\n"
+      "RUN if [ \"$SLIM\" = yes ]; then true; else ln -s /usr/lib/x86_64-linux-gnu/libjemalloc.so /usr/lib/libjemalloc.so; fi\n");
+  REQUIRE(elseBranch.size() == 1);
+  CHECK(elseBranch[0].severity == Severity::Info);
+  CHECK(elseBranch[0].message.find("changed from its default ('yes')") != std::string::npos);
+  const auto nonEmpty = test::lint(
+      "FROM ubuntu:22.04\nARG EXTRA\n"
+      "RUN [ -n \"$EXTRA\" ] && ln -s /usr/lib/x86_64-linux-gnu/libjemalloc.so /usr/lib/libjemalloc.so\n");
+  REQUIRE(nonEmpty.size() == 1);
+  CHECK(nonEmpty[0].severity == Severity::Info);
+}
+
+TEST_CASE("a message shows the expanded value of a quoted word where the stage knows it", "[stage-graph][messages]") {
+  // Every variable known: the value follows the word as written.
+  const auto expanded = test::lint("FROM debian:bookworm\nARG VERSION=1.2.3\nCOPY dist/app_${VERSION}_amd64.deb /tmp/\n");
+  REQUIRE(expanded.size() == 1);
+  INFO(expanded[0].message);
+  CHECK(expanded[0].ruleId == "MA150");
+  CHECK(expanded[0].message.find("'dist/app_${VERSION}_amd64.deb' (= 'dist/app_1.2.3_amd64.deb')") != std::string::npos);
+  // A variable without a value there stays as written.
+  const auto unknown = test::lint("FROM debian:bookworm\nARG VERSION\nCOPY dist/app_${VERSION}_amd64.deb /tmp/\n");
+  REQUIRE(unknown.size() == 1);
+  CHECK(unknown[0].message.find("(= ") == std::string::npos);
+}

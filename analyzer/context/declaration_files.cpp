@@ -63,6 +63,29 @@ std::optional<fs::path> resolveAgainst(const fs::path& base, const std::string& 
   return (p.is_absolute() ? p : base / p).lexically_normal();
 }
 
+// A Dockerfile path in which whole directory names are computed at run time
+// (`-f docker/${{ matrix.sdk }}/Dockerfile.ubi` over a matrix a script prints): each such
+// directory becomes kAnyDirectory, matched by any one directory name. The file name and
+// every other part must be written out; nullopt otherwise.
+std::optional<fs::path> resolvePattern(const fs::path& base, const std::string& path) {
+  if (isRemote(path) || path.find('$') != std::string::npos) return std::nullopt;
+  const auto parts = text::split(path, '/');
+  if (parts.empty() || parts.back().empty() || !isResolved(parts.back())) return std::nullopt;
+  bool any = false;
+  for (size_t i = 0; i + 1 < parts.size(); ++i) {
+    if (parts[i] == std::string(1, kUnresolved)) {
+      any = true;
+    } else if (!isResolved(parts[i]) || parts[i] == "..") {
+      return std::nullopt;
+    }
+  }
+  if (!any) return std::nullopt;
+  std::string written = path;
+  std::replace(written.begin(), written.end(), kUnresolved, kAnyDirectory);
+  const fs::path p(written);
+  return (p.is_absolute() ? p : base / p).lexically_normal();
+}
+
 // The Dockerfile a build uses: `file` relative to `fileBase` (bake and compose: the context;
 // the CLI and build-push-action: the working directory), else <context>/Dockerfile.
 std::optional<fs::path> dockerfileOf(const fs::path& workingDirectory, const std::string& context,
@@ -939,8 +962,9 @@ void workflowStep(const YAML::Node& step, const WorkflowScope& jobScope, const s
   const auto workingDirectory = resolveAgainst(root, directory ? scope.expand(*directory) : defaultDirectory);
   if (!workingDirectory) return;
   for (const auto& command : buildCommandsIn(scope.expandShell(scope.expand(*run)), *workingDirectory)) {
-    addDeclaration(out, dockerfileOf(command.workingDirectory, command.context, command.file, false),
-                   platformsIn(command.platforms), name);
+    auto dockerfile = dockerfileOf(command.workingDirectory, command.context, command.file, false);
+    if (!dockerfile && command.file) dockerfile = resolvePattern(command.workingDirectory, *command.file);
+    addDeclaration(out, std::move(dockerfile), platformsIn(command.platforms), name);
   }
 }
 
@@ -1160,6 +1184,118 @@ std::vector<BuildDeclaration> readWorkflows(const std::vector<std::pair<std::str
     for (size_t i = before; i < reader.out.size(); ++i) reader.out[i].name = name + " " + reader.out[i].name;
   }
   return std::move(reader.out);
+}
+
+namespace {
+
+// Azure Pipelines: `$(name)` macros from `variables:` and the job's matrix entry; the steps'
+// `script:`/`bash:` command lines and `Docker@2` tasks. Like the GitHub workflow reader, a
+// build names platforms only through `--platform`: a plain `docker build` on an agent
+// declares nothing (the agent's pool rarely says its architecture).
+using AzureVariables = std::map<std::string, std::string>;
+
+void addAzureVariables(const YAML::Node& node, AzureVariables& into) {
+  if (node.IsMap()) {
+    for (const auto& kv : node) {
+      if (kv.first.IsScalar() && kv.second.IsScalar()) into[kv.first.Scalar()] = kv.second.Scalar();
+    }
+  } else if (node.IsSequence()) {  // - name: x \n value: y
+    for (const auto& item : node) {
+      const auto name = scalar(child(item, "name"));
+      const auto value = scalar(child(item, "value"));
+      if (name && value) into[*name] = *value;
+    }
+  }
+}
+
+std::string expandAzureMacros(const std::string& text, const AzureVariables& variables) {
+  std::string out;
+  size_t i = 0;
+  while (i < text.size()) {
+    const size_t open = text.find("$(", i);
+    const size_t close = open == std::string::npos ? std::string::npos : text.find(')', open);
+    if (close == std::string::npos) break;
+    out.append(text, i, open - i);
+    const std::string name = text.substr(open + 2, close - open - 2);
+    const auto it = variables.find(name);
+    out += it != variables.end() ? it->second : std::string(1, kUnresolved);
+    i = close + 1;
+  }
+  out.append(text, std::min(i, text.size()));
+  return out;
+}
+
+void azureSteps(const YAML::Node& steps, const AzureVariables& variables, const fs::path& root, const std::string& name,
+                std::vector<BuildDeclaration>& out) {
+  if (!steps.IsSequence()) return;
+  for (const auto& step : steps) {
+    for (const char* key : {"script", "bash"}) {
+      const auto script = scalar(child(step, key));
+      if (!script) continue;
+      for (const auto& command : buildCommandsIn(expandAzureMacros(*script, variables), root)) {
+        auto dockerfile = dockerfileOf(command.workingDirectory, command.context, command.file, false);
+        if (!dockerfile && command.file) dockerfile = resolvePattern(command.workingDirectory, *command.file);
+        addDeclaration(out, std::move(dockerfile), platformsIn(command.platforms), name);
+      }
+    }
+    const auto task = scalar(child(step, "task"));
+    if (!task || !text::startsWith(text::lower(*task), "docker@")) continue;
+    const YAML::Node inputs = child(step, "inputs");
+    const auto command = scalar(child(inputs, "command"));
+    if (command && *command != "build" && *command != "buildAndPush") continue;
+    const auto arguments = scalar(child(inputs, "arguments"));
+    if (!arguments) continue;
+    // The task runs `docker build <arguments> -f <Dockerfile> <buildContext>`.
+    const auto file = scalar(child(inputs, "Dockerfile"));
+    const auto context = scalar(child(inputs, "buildContext"));
+    const std::string line = "docker build " + expandAzureMacros(*arguments, variables) + " -f " +
+                             expandAzureMacros(file.value_or("Dockerfile"), variables) + " " +
+                             expandAzureMacros(context.value_or("."), variables);
+    for (const auto& built : buildCommandsIn(line, root)) {
+      addDeclaration(out, dockerfileOf(built.workingDirectory, built.context, built.file, false),
+                     platformsIn(built.platforms), name);
+    }
+  }
+}
+
+void azureJobs(const YAML::Node& jobs, const AzureVariables& outer, const fs::path& root, std::vector<BuildDeclaration>& out) {
+  if (!jobs.IsSequence()) return;
+  for (const auto& job : jobs) {
+    AzureVariables variables = outer;
+    addAzureVariables(child(job, "variables"), variables);
+    const std::string name = "job " + scalar(child(job, "job")).value_or(scalar(child(job, "deployment")).value_or("?"));
+    const YAML::Node matrix = child(child(job, "strategy"), "matrix");
+    if (!matrix.IsMap()) {
+      azureSteps(child(job, "steps"), variables, root, name, out);
+      continue;
+    }
+    for (const auto& entry : matrix) {
+      AzureVariables combination = variables;
+      addAzureVariables(entry.second, combination);
+      azureSteps(child(job, "steps"), combination, root, name, out);
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<BuildDeclaration> readAzurePipeline(const std::string& text, const fs::path& root) {
+  std::vector<BuildDeclaration> out;
+  const auto doc = loadYaml(text);
+  if (!doc || !doc->IsMap()) return out;
+  AzureVariables variables;
+  addAzureVariables(child(*doc, "variables"), variables);
+  azureSteps(child(*doc, "steps"), variables, root, "", out);
+  azureJobs(child(*doc, "jobs"), variables, root, out);
+  const YAML::Node stages = child(*doc, "stages");
+  if (stages.IsSequence()) {
+    for (const auto& stage : stages) {
+      AzureVariables stageVariables = variables;
+      addAzureVariables(child(stage, "variables"), stageVariables);
+      azureJobs(child(stage, "jobs"), stageVariables, root, out);
+    }
+  }
+  return out;
 }
 
 std::vector<BuildDeclaration> readMakefile(const std::string& text, const fs::path& directory) {

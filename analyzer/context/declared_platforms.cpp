@@ -81,7 +81,7 @@ struct Search {
   std::optional<DeclaredPlatforms> matching(const std::vector<BuildDeclaration>& declarations) const {
     std::vector<const BuildDeclaration*> found;
     for (const auto& d : declarations) {
-      if (d.dockerfile == dockerfile) found.push_back(&d);
+      if (declaredPathMatches(d.dockerfile, dockerfile)) found.push_back(&d);
     }
     return merge(found);
   }
@@ -125,7 +125,7 @@ struct Search {
         return list;
       });
       for (const auto& d : declarations) {
-        if (d.dockerfile == dockerfile) found.push_back(&d);
+        if (declaredPathMatches(d.dockerfile, dockerfile)) found.push_back(&d);
       }
     }
     return merge(found);
@@ -157,6 +157,32 @@ struct Search {
       return readWorkflows(texts, root);
     });
     return matching(declarations);
+  }
+
+  // Azure Pipelines files: azure-pipelines*.yml at the root, the files of .azure-pipelines/
+  // and .pipelines/, and the YAML files of the directories from the Dockerfile's up to the
+  // root (Azure/azure-functions-docker keeps host/4/python-build.yml above the Dockerfiles).
+  std::optional<DeclaredPlatforms> azurePipelines() const {
+    auto isYaml = [](const std::string& name) { return text::endsWith(name, ".yml") || text::endsWith(name, ".yaml"); };
+    std::vector<fs::path> files;
+    for (auto& f : filesNamed(root, [&](const std::string& name) { return isYaml(name) && text::startsWith(name, "azure-pipelines"); })) {
+      files.push_back(std::move(f));
+    }
+    for (const char* directory : {".azure-pipelines", ".pipelines"}) {
+      for (auto& f : filesNamed(root / directory, isYaml)) files.push_back(std::move(f));
+    }
+    for (fs::path directory = dockerfile.parent_path(); directory != root && isWithin(directory, root);
+         directory = directory.parent_path()) {
+      for (auto& f : filesNamed(directory, isYaml)) files.push_back(std::move(f));
+    }
+    const fs::path& repositoryRoot = root;
+    return perFile(files, "azure", [&](const std::string& text, const fs::path&) {
+      // Parsing YAML is most of the cost: a file that never runs docker declares nothing.
+      if (text.find("docker") == std::string::npos && text.find("Docker@") == std::string::npos) {
+        return std::vector<BuildDeclaration>{};
+      }
+      return readAzurePipeline(text, repositoryRoot);
+    });
   }
 
   std::optional<DeclaredPlatforms> makefiles() const {
@@ -242,6 +268,22 @@ std::optional<DeclaredPlatforms> fromFileName(const fs::path& dockerfile, const 
   }
   if (!platform) return std::nullopt;
   return DeclaredPlatforms{{*platform}, where};
+}
+
+// A file named for the ARM family alone (`Dockerfile.arm`, `arm.Dockerfile`, `Dockerfile-arm`):
+// "arm" names no one platform, so the file's own pins or base images say which ARM platform
+// when they name one, and otherwise it is linux/arm64, the ARM platform of the default pair.
+std::optional<DeclaredPlatforms> fromArmFamilyName(const fs::path& dockerfile,
+                                                   const std::function<std::optional<DeclaredPlatforms>()>& fromContent) {
+  std::string name = text::lower(dockerfile.filename().string());
+  std::replace_if(name.begin(), name.end(), [](char c) { return c == '-' || c == '_'; }, '.');
+  const auto parts = text::split(name, '.');
+  if (std::find(parts.begin(), parts.end(), "arm") == parts.end()) return std::nullopt;
+  if (auto found = fromContent(); found && found->platforms.size() == 1 &&
+                                  (found->platforms[0].architecture == "arm" || found->platforms[0].architecture == "arm64")) {
+    return found;
+  }
+  return DeclaredPlatforms{{Platform{"linux", "arm64", ""}}, "the file name (ARM: linux/arm64)"};
 }
 
 // The plain file of a per-architecture family: `Dockerfile` next to `Dockerfile.aarch64`
@@ -364,6 +406,18 @@ const std::vector<fs::path>& DeclarationCache::listing(const fs::path& directory
   return listings_.emplace(key, std::move(files)).first->second;
 }
 
+bool declaredPathMatches(const fs::path& pattern, const fs::path& dockerfile) {
+  if (pattern == dockerfile) return true;
+  const std::string text = pattern.string();
+  if (text.find(kAnyDirectory) == std::string::npos) return false;
+  auto p = pattern.begin();
+  auto d = dockerfile.begin();
+  for (; p != pattern.end() && d != dockerfile.end(); ++p, ++d) {
+    if (p->string() != std::string(1, kAnyDirectory) && *p != *d) return false;
+  }
+  return p == pattern.end() && d == dockerfile.end();
+}
+
 fs::path repositoryRoot(const fs::path& dockerfile) {
   const fs::path file = absoluteNormal(dockerfile);
   std::error_code ec;
@@ -421,8 +475,15 @@ std::optional<DeclaredPlatforms> findDeclaredPlatforms(const fs::path& dockerfil
   if (auto found = search.bake()) return found;
   if (auto found = search.compose()) return found;
   if (auto found = search.workflows()) return found;
+  if (auto found = search.azurePipelines()) return found;
   if (auto found = search.makefiles()) return found;
   if (auto found = fromFileName(search.dockerfile, search.root)) return found;
+  if (auto found = fromArmFamilyName(search.dockerfile, [&]() -> std::optional<DeclaredPlatforms> {
+        if (auto pinned = fromPlatformFlags(dockerfile, dockerfileText)) return pinned;
+        return fromBaseImages(dockerfile, dockerfileText);
+      })) {
+    return found;
+  }
   if (auto found = fromSiblings(dockerfile)) return found;
   if (auto found = fromPlatformFlags(dockerfile, dockerfileText)) return found;
   return fromBaseImages(dockerfile, dockerfileText);

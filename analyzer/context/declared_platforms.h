@@ -23,9 +23,16 @@ struct DeclaredPlatforms {
   std::string source;
 };
 
+// Stands, in a declared Dockerfile path, for one directory whose name is computed at run
+// time (a matrix a script prints): it matches any one directory name.
+constexpr char kAnyDirectory = '\x04';
+
+// Does the declared `pattern` (a path, perhaps with kAnyDirectory parts) name `dockerfile`?
+bool declaredPathMatches(const std::filesystem::path& pattern, const std::filesystem::path& dockerfile);
+
 // One build that a declaration file describes: which Dockerfile, for which platforms.
 struct BuildDeclaration {
-  std::filesystem::path dockerfile;  // absolute and lexically normal
+  std::filesystem::path dockerfile;  // absolute and lexically normal; may hold kAnyDirectory parts
   std::vector<Platform> platforms;
   std::string name;  // "target \"app\"", "service web", "job build"
 };
@@ -50,8 +57,8 @@ class DeclarationCache {
 std::filesystem::path repositoryRoot(const std::filesystem::path& dockerfile);
 
 // Sources in order of trust (the first that names this Dockerfile wins; declarations of the
-// same kind that name it are merged): bake files, compose files, GitHub workflows,
-// Makefiles, the file name, the base images. nullopt when none names a platform.
+// same kind that name it are merged): bake files, compose files, GitHub workflows, Azure
+// Pipelines files, Makefiles, the file name, the base images. nullopt when none names a platform.
 std::optional<DeclaredPlatforms> findDeclaredPlatforms(const std::filesystem::path& dockerfile,
                                                        const std::string& dockerfileText, DeclarationCache& cache);
 std::optional<DeclaredPlatforms> findDeclaredPlatforms(const std::filesystem::path& dockerfile,
@@ -74,5 +81,7 @@ std::vector<BuildDeclaration> readComposeFile(const std::string& text, const std
 std::vector<BuildDeclaration> readWorkflows(const std::vector<std::pair<std::string, std::string>>& namedTexts,
                                             const std::filesystem::path& root);
 std::vector<BuildDeclaration> readMakefile(const std::string& text, const std::filesystem::path& directory);
+// An Azure Pipelines file: its paths are relative to the checkout, the repository root.
+std::vector<BuildDeclaration> readAzurePipeline(const std::string& text, const std::filesystem::path& root);
 
 }  // namespace mal::context

@@ -3,6 +3,7 @@
 #include "analyzer/text_util.h"
 #include "rules/data/rule_data.h"
 #include "rules/dockerfile/context.h"
+#include "rules/dockerfile/stage_helpers.h"
 
 namespace mal::rules {
 namespace {
@@ -136,9 +137,11 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
     // A tag chosen per target (`FROM img:1.2-${TARGETARCH}`) is the per-arch idiom.
     const bool perTargetTag = stage.baseRaw.find('$') != std::string::npos &&
                               (stage.baseRaw.find("TARGET") != std::string::npos || stage.baseRaw.find("ARCH") != std::string::npos);
+    bool toolchain = false;
     if (!platform && !perTargetTag) {
-      if (auto toolchain = toolchainTarget(repository, tag)) {
-        platform = toolchain->first;
+      if (auto fixedTarget = toolchainTarget(repository, tag)) {
+        toolchain = true;
+        platform = fixedTarget->first;
         what = "the toolchain image '" + stage.baseExpanded + "' builds for " + platform->str() + " only";
       } else if ((platform = tagPlatform(tag))) {
         what = "the tag '" + tag + "' names the single-architecture " + platform->str() + " image";
@@ -154,6 +157,11 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
     // qemu-user-static's tag names the emulator's host (`x86_64-aarch64`): an image that only
     // lends its emulator binary to a build is chosen for the build machine on purpose.
     if (repository.find("qemu-user-static") != std::string::npos && onlyAFileSource(ctx, stage.index)) continue;
+    // A build stage that only lends files and is told its target (`dotnet publish -r linux-arm`,
+    // GOARCH, `--target`, TARGETARCH) cross-compiles: its base runs the compiler, and what it
+    // copies out is built for the target it names (a constant wrong one is MA130's).
+    // (Not a toolchain image: its fixed target is the very thing reported.)
+    if (!toolchain && onlyAFileSource(ctx, stage.index) && stageKnowsTarget(ctx.model, ctx.file, stage.index)) continue;
     const auto broken = ctx.brokenBy(stage.index, *platform);
     if (broken.empty()) continue;
     if (!what.empty()) {
@@ -188,7 +196,9 @@ extern const DockerfileRule kMA103 = {
              "data/vendor-assets.json). A namespace built from the target's architecture (`FROM ${TARGETARCH}/alpine`) "
              "for the targets where Docker Hub has none of that name (arm64/, arm/, 386/: the official ones are "
              "arm64v8/, arm32v7/, i386/). A stage named after the architecture (`AS base-arm64`), a tag chosen with "
-             "${TARGETARCH}, and a build for that platform only stay quiet.",
+             "${TARGETARCH}, and a build for that platform only stay quiet, and so does a build stage whose files are copied "
+             "out and that is told its target (`dotnet publish -r linux-arm`, GOARCH, `cargo --target`, TARGETARCH): "
+             "it cross-compiles on that base, and a constant target is MA130's to judge.",
      .why = "Those repositories hold one architecture only: every target platform gets that architecture's "
             "base, and the image fails with `exec format error` elsewhere.",
      .example = "FROM arm64v8/ubuntu:22.04\n# MA103: single-architecture linux/arm64 build",

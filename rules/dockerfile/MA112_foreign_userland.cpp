@@ -1,6 +1,7 @@
 // MA112: a foreign architecture added to the package system: `dpkg --add-architecture
 // i386`, or an apt source pinned to one architecture (`deb [arch=amd64] ...`).
 #include <algorithm>
+#include <string_view>
 
 #include "analyzer/text_util.h"
 #include "rules/dockerfile/context.h"
@@ -80,10 +81,54 @@ bool packagesInstalledIn(const dockerfile::BuildModel& model, size_t stage) {
   return false;
 }
 
+// The file a command's output replaces: `cmd > FILE`, or `cmd | tee FILE` (not `>>`, not
+// `tee -a`); empty when it writes nowhere or appends. A hand scan of the text after the
+// command, enough for the one-line forms that write apt sources.
+std::string fileReplacedBy(const shell::Script& script, size_t index) {
+  const auto& command = script.commands[index];
+  const std::string& text = script.source.text;
+  size_t i = command.end;
+  while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
+  if (i + 1 < text.size() && text[i] == '>' && text[i + 1] != '>' && text[i + 1] != '&') {
+    ++i;
+    while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
+    size_t end = i;
+    while (end < text.size() && std::string_view(" \t\n;&|)").find(text[end]) == std::string_view::npos) ++end;
+    return text.substr(i, end - i);
+  }
+  if (i < text.size() && text[i] == '|' && (i + 1 >= text.size() || text[i + 1] != '|') && index + 1 < script.commands.size()) {
+    const auto words = programWords(script.commands[index + 1]);
+    if (words.size() != 2 || baseName(words[0]->literal) != "tee") return {};
+    return words[1]->literal;
+  }
+  return {};
+}
+
+bool readsAptSources(const shell::Command& command) {
+  const auto words = programWords(command);
+  if (words.empty()) return false;
+  const std::string name = baseName(words[0]->literal);
+  return name == "apt-get" || name == "apt" || name == "aptitude" || name == "add-apt-repository";
+}
+
+// An apt source written to a file that a later command of the same RUN replaces before apt
+// reads it (`echo "deb [arch=amd64] ..." | tee x.list` and then `curl .../prod.list | tee
+// x.list`) never reaches apt.
+bool replacedBeforeRead(const shell::Script& script, size_t index) {
+  const std::string file = fileReplacedBy(script, index);
+  if (file.empty() || file.find('$') != std::string::npos) return false;
+  for (size_t k = index + 1; k < script.commands.size(); ++k) {
+    if (readsAptSources(script.commands[k])) return false;
+    if (script.commands[k].begin >= script.commands[index].end && fileReplacedBy(script, k) == file) return true;
+  }
+  return false;
+}
+
 void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
   for (const auto& run : ctx.model.scripts) {
     if (installsCrossToolchain(ctx.model, run.stage)) continue;
-    for (const auto& command : run.script.commands) {
+    for (size_t index = 0; index < run.script.commands.size(); ++index) {
+      const auto& command = run.script.commands[index];
       if (command.insideArchBranch()) continue;
       const auto words = programWords(command);
       if (words.empty()) continue;
@@ -107,6 +152,7 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
         if (word->archVarying) continue;
         const std::string archs = aptArchOption(word->literal);
         if (archs.empty() || word->literal.find("deb") == std::string::npos) continue;
+        if (replacedBeforeRead(run.script, index)) break;
         const auto broken = brokenBy(ctx, run.stage, text::split(archs, ','));
         if (broken.empty()) continue;
         out.report(rule, run.script.source.span(word->begin, word->end),
@@ -132,7 +178,9 @@ extern const DockerfileRule kMA112 = {
              "architecture switch and not built from `$(dpkg --print-architecture)`. Not in a stage that installs a "
              "cross toolchain (crossbuild-essential-*, gcc-<triplet>, xx): there the foreign packages are a sysroot to "
              "link against. Not where no package is installed (in the stage or one built on it): a foreign "
-             "architecture that only serves `apt-get download` runs nothing.",
+             "architecture that only serves `apt-get download` runs nothing. Not when the file the source is written "
+             "to is replaced by a later command of the same RUN before apt reads it (`| tee x.list` or `> x.list` "
+             "again): that source never reaches apt.",
      .why = "On other platforms the foreign packages cannot run (i386 code needs an x86 CPU), and a source pinned to "
             "amd64 offers nothing to arm64's apt: `Unable to locate package`.",
      .example = "RUN dpkg --add-architecture i386 && apt-get update && apt-get install -y wine32\n"

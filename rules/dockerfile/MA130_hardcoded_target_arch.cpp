@@ -226,6 +226,7 @@ class TargetArchCheck {
           }
         }
       }
+      flush();
     }
     for (const auto& stage : ctx_.model.stages) {
       if (stageSetsAnotherOs(stage)) continue;
@@ -251,6 +252,7 @@ class TargetArchCheck {
             if (eq != std::string::npos) consider(arg.value.substr(0, eq), arg.value.substr(eq + 1), arg.span);
           }
         }
+        flush();
       }
     }
   }
@@ -302,15 +304,39 @@ class TargetArchCheck {
                 fixFor(shown), std::move(related), broken);
   }
 
+  // Collected per instruction and reported by flush(): `GOARCH=amd64 CC=x86_64-linux-gnu-gcc
+  // go build` is one choice of target, so one finding.
   void report(const dockerfile::Stage& stage, const Platform& platform, const std::string& shown, Span span) {
     if (stageNamedFor(stage, platform)) return;
-    const auto broken = ctx_.brokenBy(stage.index, platform);
+    auto broken = ctx_.brokenBy(stage.index, platform);
     if (broken.empty() || !reported_.insert(span.begin).second) return;
-    out_.report(rule_, span,
-                "'" + shown + "' builds for " + platform.str() + " on every platform: the " + platformList(broken) +
-                    " image gets " + platform.architecture + " code",
-                fixFor(shown), std::nullopt, broken);
+    pending_.push_back({platform, shown, span, std::move(broken)});
   }
+
+  void flush() {
+    if (pending_.empty()) return;
+    std::stable_sort(pending_.begin(), pending_.end(), [](const Hit& a, const Hit& b) { return a.span.begin < b.span.begin; });
+    const Hit& first = pending_.front();
+    std::vector<std::string> others;
+    for (size_t i = 1; i < pending_.size(); ++i) {
+      const std::string quoted = "'" + pending_[i].shown + "'";
+      if (std::find(others.begin(), others.end(), quoted) == others.end()) others.push_back(quoted);
+    }
+    const std::string also = others.empty() ? "" : " (with " + text::join(others, ", ") + " in the same instruction)";
+    out_.report(rule_, first.span,
+                "'" + first.shown + "'" + also + " builds for " + first.platform.str() + " on every platform: the " +
+                    platformList(first.broken) + " image gets " + first.platform.architecture + " code",
+                fixFor(first.shown), std::nullopt, first.broken);
+    pending_.clear();
+  }
+
+  struct Hit {
+    Platform platform;
+    std::string shown;
+    Span span;
+    std::vector<Platform> broken;
+  };
+  std::vector<Hit> pending_;
 
   const DockerfileContext& ctx_;
   const RuleInfo& rule_;

@@ -1,5 +1,6 @@
 // MA141: a stage on $BUILDPLATFORM that compiles without being told the target, whose
 // output another stage ships; or a final stage that itself sits on $BUILDPLATFORM.
+#include <filesystem>
 #include <set>
 
 #include "analyzer/shell/arch_vocabulary.h"
@@ -22,6 +23,11 @@ bool hasNoNativeUserland(const std::string& image) {
 void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
   const auto& stages = ctx.model.stages;
   if (stages.empty()) return;
+  // A development container (.devcontainer/) is built by the editor on the machine that runs
+  // it, with no --platform: there $BUILDPLATFORM is the target platform.
+  for (const auto& part : std::filesystem::path(ctx.source.path())) {
+    if (part == ".devcontainer") return;
+  }
   const auto& graph = *ctx.stages;
   // The final stage on the build platform: the image is the build machine's architecture.
   // (`FROM --platform=$BUILDPLATFORM scratch` that gathers cross-compiled files, or a
@@ -78,7 +84,8 @@ extern const DockerfileRule kMA141 = {
      .what = "A `FROM --platform=$BUILDPLATFORM` stage (directly or through the stage it is based on) that compiles "
              "(go build, cargo build, gcc/clang/make, dotnet publish) without using a TARGET* ARG or an xx- helper, "
              "while a stage that is not on $BUILDPLATFORM copies its output; and a final stage that itself sits on "
-             "$BUILDPLATFORM.",
+             "$BUILDPLATFORM. Not in a development container's Dockerfile (a `.devcontainer/` directory): the editor builds "
+             "it on the machine that runs it, where $BUILDPLATFORM is the target.",
      .why = "$BUILDPLATFORM is the machine running the build: without the target passed in, the compiler builds for "
             "it, and the arm64 image built on an amd64 runner ships amd64 binaries.",
      .example = "FROM --platform=$BUILDPLATFORM golang:1.22 AS build\nRUN go build -o /app .\n"

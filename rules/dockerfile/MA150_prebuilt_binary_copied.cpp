@@ -3,6 +3,7 @@
 // unreadable ELF stays a warning. Without it, native-looking names are a warning.
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "analyzer/shell/arch_vocabulary.h"
 #include "analyzer/text_util.h"
@@ -108,8 +109,38 @@ ContextVerdict judgeByElf(const DockerfileContext& ctx, const RuleInfo& rule, Fi
   return anyElf ? ContextVerdict::Judged : ContextVerdict::NoElf;  // every ELF it copies runs on its platform
 }
 
+// Does the copy keep the architecture in the name it lands under (a directory destination,
+// or one that names the same architecture)? `COPY bin/linux-amd64/app /usr/local/bin/app`
+// installs the amd64 build as the program; `ADD app_amd64.snap /app/app_amd64.snap` keeps a file.
+bool keepsArchitectureName(const DockerfileContext& ctx, const dockerfile::Instruction& in, const ArchNamedPath& source) {
+  const std::string destination = dockerfile::expandWord(in.args.back().value, {}, ctx.file.escapeToken).value;
+  if (destination.empty() || destination.back() == '/' || destination == "." || in.args.size() > 2) return true;
+  const auto named = archNamedInPath(destination);
+  return named && named->token.platform == source.token.platform;
+}
+
+// The sources of a stage's COPY/ADD (from the context) that name an architecture and keep it
+// where they land, keyed by the path with that name taken out: `AdGuardHome_amd64.snap` and
+// `AdGuardHome_arm64.snap` are one artifact, and the architectures the stage copies it for.
+std::map<std::string, std::set<std::string>> architecturesPerArtifact(const DockerfileContext& ctx,
+                                                                      const dockerfile::Stage& stage) {
+  std::map<std::string, std::set<std::string>> out;
+  for (size_t index : stage.instructions) {
+    const auto& in = ctx.instruction(index);
+    if ((in.command != "copy" && in.command != "add") || in.flag("from") || in.args.size() < 2) continue;
+    for (size_t i = 0; i + 1 < in.args.size(); ++i) {
+      const std::string value = dockerfile::expandWord(in.args[i].value, {}, ctx.file.escapeToken).value;
+      if (const auto named = archNamedInPath(value); named && keepsArchitectureName(ctx, in, *named)) {
+        out[value.substr(0, named->token.begin) + '\0' + value.substr(named->token.end)].insert(named->token.platform.str());
+      }
+    }
+  }
+  return out;
+}
+
 void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
   for (const auto& stage : ctx.model.stages) {
+    const auto artifacts = architecturesPerArtifact(ctx, stage);
     for (size_t index : stage.instructions) {
       const auto& in = ctx.instruction(index);
       if ((in.command != "copy" && in.command != "add") || in.flag("from") || in.args.size() < 2) continue;
@@ -133,6 +164,15 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
                 : "";
         // The path says which architecture it holds: every other target gets a foreign file.
         if (const auto named = archNamedInPath(expansion.value)) {
+          // One artifact copied for several architectures is a set kept as data (release files
+          // to publish, per-architecture packages to choose from at run time): each image
+          // gets its own architecture's too.
+          const std::string artifact = expansion.value.substr(0, named->token.begin) + '\0' +
+                                       expansion.value.substr(named->token.end);
+          if (const auto it = artifacts.find(artifact);
+              it != artifacts.end() && it->second.size() > 1 && keepsArchitectureName(ctx, in, *named)) {
+            continue;
+          }
           const auto broken = ctx.brokenBy(stage.index, named->token.platform);
           if (!broken.empty()) {
             out.report(rule, source.span,
@@ -184,7 +224,9 @@ extern const DockerfileRule kMA150 = {
              "app`), the architecture field of `.deb`, `.rpm`, `.whl`, `.apk`, `.ipk` names; `*.so*`, `*.a`, `*.o`, "
              "`*.node`, `*.bin`, `*.run` and Git LFS pointers are a warning. A file with no native name "
              "(`bin/server`) is not guessed at: on real Dockerfiles that guess was wrong every time. A path chosen "
-             "per architecture (`lib/${TARGETARCH}/...`) stays quiet.",
+             "per architecture (`lib/${TARGETARCH}/...`) stays quiet, and so does one artifact that a stage copies for "
+             "several architectures under names that keep the architecture (`app_amd64.snap` and `app_arm64.snap` side "
+             "by side: a set of release files kept as data, in which every image also gets its own).",
      .why = "A prebuilt binary has one machine type. Copied into every platform's image, it makes the others "
             "fail at `dlopen` or `exec` time (`exec format error`, `wrong ELF class`).",
      .example = "COPY proprietary-x86-lib.so /usr/lib/\n"

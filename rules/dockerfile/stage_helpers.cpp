@@ -55,6 +55,16 @@ bool stageKnowsTarget(const dockerfile::BuildModel& model, const dockerfile::Par
     for (const auto& command : run.script.commands) {
       const auto words = programWords(command);
       if (!words.empty() && baseName(words[0]->literal).rfind("xx-", 0) == 0) return true;
+      // `dotnet publish -r linux-arm` / `--runtime linux-x64`: a runtime identifier is the target.
+      if (!words.empty() && baseName(words[0]->literal) == "dotnet") {
+        for (size_t i = 1; i < words.size(); ++i) {
+          const std::string& w = words[i]->literal;
+          const bool option = w == "-r" || w == "--runtime";
+          const bool joined = text::startsWith(w, "--runtime=") || text::startsWith(w, "-r=");
+          const std::string value = joined ? w.substr(w.find('=') + 1) : option && i + 1 < words.size() ? words[i + 1]->literal : "";
+          if (!value.empty() && value.find('$') == std::string::npos) return true;
+        }
+      }
       for (const auto& w : command.words) {
         const bool constant = w.literal.find('$') == std::string::npos;
         if (constant && (w.literal == "--target" || text::startsWith(w.literal, "--target=") ||
@@ -68,7 +78,13 @@ bool stageKnowsTarget(const dockerfile::BuildModel& model, const dockerfile::Par
     const auto& in = file.instructions[index];
     if (in.command == "arg") {
       for (const auto& arg : in.args) {
-        if (isTargetVariable(arg.value.substr(0, arg.value.find('=')))) return true;
+        const size_t eq = arg.value.find('=');
+        if (isTargetVariable(arg.value.substr(0, eq))) return true;
+        // `ARG GOARCH=arm64`: a constant target in the environment of every later RUN, as ENV.
+        if (eq != std::string::npos && arg.value.find('$', eq) == std::string::npos && eq + 1 < arg.value.size() &&
+            isExplicitTargetSetting(arg.value.substr(0, eq))) {
+          return true;
+        }
       }
     }
     if (in.command == "env") {
