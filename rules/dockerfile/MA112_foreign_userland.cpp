@@ -46,8 +46,9 @@ std::string aptArchOption(const std::string& line) {
 }
 
 void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
+  const auto crossStages = stagesInstallingCrossToolchain(ctx.model);
   for (const auto& run : ctx.model.scripts) {
-    if (installsCrossToolchain(ctx.model, run.stage)) continue;
+    if (crossStages[run.stage]) continue;
     for (const auto& command : run.script.commands) {
       if (command.insideArchBranch()) continue;
       const auto words = programWords(command);

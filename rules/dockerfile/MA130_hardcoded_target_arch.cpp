@@ -129,7 +129,10 @@ bool forAnotherOs(const shell::Script& script, size_t begin) {
 
 class TargetArchCheck {
  public:
-  TargetArchCheck(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) : ctx_(ctx), rule_(rule), out_(out) {}
+  TargetArchCheck(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) : ctx_(ctx), rule_(rule), out_(out) {
+    // Once per stage, not per RUN (that was quadratic in a long stage).
+    for (const auto& stage : ctx_.model.stages) anotherOs_.push_back(stageSetsAnotherOs(stage));
+  }
 
   void run() {
     for (const auto& run : ctx_.model.scripts) {
@@ -137,7 +140,7 @@ class TargetArchCheck {
       const auto& script = run.script;
       // Binaries for another OS (GOOS=darwin, windows, js) are release artifacts, not code the
       // image runs: their GOARCH is a choice of artifact, not of the image's platform.
-      if (stageSetsAnotherOs(stage)) continue;
+      if (anotherOs_[run.stage]) continue;
       for (const auto& a : script.assignments) {
         const bool inArch = std::any_of(a.branches.begin(), a.branches.end(), [](const shell::Branch& b) { return b.onArchitecture; });
         if (inArch || a.value.archVarying || forAnotherOs(script, a.value.begin)) continue;
@@ -198,7 +201,7 @@ class TargetArchCheck {
       }
     }
     for (const auto& stage : ctx_.model.stages) {
-      if (stageSetsAnotherOs(stage)) continue;
+      if (anotherOs_[stage.index]) continue;
       const auto archVars = dockerfile::archVariablesBefore(stage, ctx_.file.instructions.size());
       for (size_t index : stage.instructions) {
         const auto& in = ctx_.instruction(index);
@@ -244,6 +247,7 @@ class TargetArchCheck {
   const RuleInfo& rule_;
   FindingSink& out_;
   std::set<uint32_t> reported_;
+  std::vector<bool> anotherOs_;  // by stage
 };
 
 void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) { TargetArchCheck(ctx, rule, out).run(); }
