@@ -156,28 +156,16 @@ class TargetArchCheck {
         // later (that choice is judged where it is made).
         if (command.name() == "rustup" && words.size() > 3 && words[1].literal == "target" && words[2].literal == "add") {
           // Every `rustup target add` of the stage counts: one per line for each architecture
-          // is the same cross setup.
-          std::vector<std::pair<Platform, const shell::Word*>> added;
+          // is the same cross setup (what the stage adds is gathered once per stage).
           bool chosenPerTarget = false;
-          for (const auto& other : ctx_.model.scripts) {
-            if (other.stage != run.stage) continue;
-            for (const auto& c : other.script.commands) {
-              if (c.name() != "rustup" || c.words.size() < 4 || c.words[1].literal != "target" || c.words[2].literal != "add") continue;
-              for (size_t i = 3; i < c.words.size(); ++i) {
-                if (c.words[i].literal.empty() || c.words[i].literal[0] == '-') continue;
-                if (&c == &command) chosenPerTarget = chosenPerTarget || c.words[i].archVarying;
-                if (const auto p = tripleArch(c.words[i].literal, false)) added.emplace_back(*p, &c.words[i]);
-              }
-            }
+          std::optional<std::pair<Platform, const shell::Word*>> own;  // reported at its first triple
+          for (size_t i = 3; i < words.size(); ++i) {
+            if (words[i].literal.empty() || words[i].literal[0] == '-') continue;
+            chosenPerTarget = chosenPerTarget || words[i].archVarying;
+            if (own) continue;
+            if (const auto p = tripleArch(words[i].literal, false)) own.emplace(*p, &words[i]);
           }
-          // Reported at this command's own first triple.
-          const auto own = std::find_if(added.begin(), added.end(), [&](const auto& a) {
-            return a.second >= command.words.data() && a.second < command.words.data() + command.words.size();
-          });
-          const bool oneArchitecture = !chosenPerTarget && std::all_of(added.begin(), added.end(), [&](const auto& a) {
-            return a.first.architecture == added.front().first.architecture;
-          });
-          if (own != added.end() && oneArchitecture) {
+          if (own && !chosenPerTarget && rustupOneArchitecture(run.stage)) {
             const auto& [platform, word] = *own;
             report(stage, platform, "rustup target add " + word->literal, script.source.span(word->begin, word->end));
           }
@@ -222,6 +210,27 @@ class TargetArchCheck {
   }
 
  private:
+  // Do all the triples the stage's `rustup target add` commands add name one architecture?
+  bool rustupOneArchitecture(size_t stage) {
+    if (rustupOneArch_.empty()) {
+      std::vector<std::optional<Platform>> first(ctx_.model.stages.size());
+      rustupOneArch_.assign(ctx_.model.stages.size(), true);
+      for (const auto& run : ctx_.model.scripts) {
+        for (const auto& c : run.script.commands) {
+          if (c.name() != "rustup" || c.words.size() < 4 || c.words[1].literal != "target" || c.words[2].literal != "add") continue;
+          for (size_t i = 3; i < c.words.size(); ++i) {
+            if (c.words[i].literal.empty() || c.words[i].literal[0] == '-') continue;
+            const auto p = tripleArch(c.words[i].literal, false);
+            if (!p) continue;
+            if (!first[run.stage]) first[run.stage] = p;
+            if (p->architecture != first[run.stage]->architecture) rustupOneArch_[run.stage] = false;
+          }
+        }
+      }
+    }
+    return rustupOneArch_[stage];
+  }
+
   bool stageSetsAnotherOs(const dockerfile::Stage& stage) const {
     for (size_t index : stage.instructions) {
       const auto& in = ctx_.instruction(index);
@@ -248,6 +257,7 @@ class TargetArchCheck {
   FindingSink& out_;
   std::set<uint32_t> reported_;
   std::vector<bool> anotherOs_;  // by stage
+  std::vector<bool> rustupOneArch_;  // by stage, filled on first use
 };
 
 void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) { TargetArchCheck(ctx, rule, out).run(); }
