@@ -37,6 +37,10 @@ std::optional<std::string> readWholeFile(const std::string& path) {
 }
 
 bool writeFileAtomically(const std::string& path, const std::string& bytes) {
+  return writeFileAtomically(path, {std::string_view(bytes)});
+}
+
+bool writeFileAtomically(const std::string& path, std::initializer_list<std::string_view> pieces) {
   std::error_code ec;
   fs::create_directories(fs::path(path).parent_path(), ec);
   if (ec) return false;
@@ -45,7 +49,9 @@ bool writeFileAtomically(const std::string& path, const std::string& bytes) {
   const std::string temporary = path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(sequence++);
   {
     std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    if (out) out << bytes;
+    for (const auto piece : pieces) {
+      if (out) out.write(piece.data(), static_cast<std::streamsize>(piece.size()));
+    }
     if (!out) {
       fs::remove(temporary, ec);
       return false;

@@ -4,8 +4,10 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace mal {
 
@@ -39,5 +41,7 @@ std::optional<std::string> readWholeFile(const std::string& path);
 // Writes aside, then renames, so a reader (another process, another thread) never sees
 // half a file; creates the parent directories. False when it could not be written.
 bool writeFileAtomically(const std::string& path, const std::string& bytes);
+// The same with the bytes in pieces (a header and a large body, never joined in memory).
+bool writeFileAtomically(const std::string& path, std::initializer_list<std::string_view> pieces);
 
 }  // namespace mal

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <fstream>
+#include <set>
 
 #include "analyzer/dockerfile/ast.h"
 #include "analyzer/dockerfile/expand.h"
@@ -318,16 +319,14 @@ std::optional<DeclaredPlatforms> fromSiblings(const fs::path& dockerfile) {
 
 // Every FROM of an external image carries the same constant --platform: the file says which
 // one platform it builds, on every line that chooses one.
-std::optional<DeclaredPlatforms> fromPlatformFlags(const fs::path& dockerfile, const std::string& dockerfileText) {
-  const auto parsed = dockerfile::parse(SourceText(dockerfile.string(), dockerfileText));
-  if (!parsed.dockerfile) return std::nullopt;
-  std::vector<std::string> stageNames;
+std::optional<DeclaredPlatforms> fromPlatformFlags(const dockerfile::ParsedDockerfile& file) {
+  std::set<std::string> stageNames;
   std::optional<Platform> platform;
-  for (const auto& in : parsed.dockerfile->instructions) {
+  for (const auto& in : file.instructions) {
     if (in.command != "from" || in.args.empty()) continue;
     const std::string base = text::lower(in.args[0].value);
-    const bool earlierStage = std::find(stageNames.begin(), stageNames.end(), base) != stageNames.end();
-    if (in.args.size() == 3) stageNames.push_back(text::lower(in.args[2].value));
+    const bool earlierStage = stageNames.count(base) > 0;
+    if (in.args.size() == 3) stageNames.insert(text::lower(in.args[2].value));
     if (earlierStage || base == "scratch") continue;
     const dockerfile::Flag* flag = in.flag("platform");
     if (!flag || flag->value().find('$') != std::string::npos) return std::nullopt;
@@ -341,12 +340,10 @@ std::optional<DeclaredPlatforms> fromPlatformFlags(const fs::path& dockerfile, c
 
 // Every external base image (not an earlier stage, not scratch, not pinned with --platform)
 // names the same one architecture.
-std::optional<DeclaredPlatforms> fromBaseImages(const fs::path& dockerfile, const std::string& dockerfileText) {
-  const auto parsed = dockerfile::parse(SourceText(dockerfile.string(), dockerfileText));
-  if (!parsed.dockerfile) return std::nullopt;
-  const auto& file = *parsed.dockerfile;
+std::optional<DeclaredPlatforms> fromBaseImages(const dockerfile::ParsedDockerfile& file) {
   dockerfile::Environment globalEnv;
-  std::vector<std::string> stageNames, images;
+  std::set<std::string> stageNames;
+  std::vector<std::string> images;
   std::optional<Platform> platform;
   bool seenFrom = false;
   for (const auto& in : file.instructions) {
@@ -364,8 +361,8 @@ std::optional<DeclaredPlatforms> fromBaseImages(const fs::path& dockerfile, cons
     seenFrom = true;
     const auto expansion = dockerfile::expandWord(in.args[0].value, globalEnv, file.escapeToken);
     const std::string base = text::lower(expansion.value);
-    const bool earlierStage = std::find(stageNames.begin(), stageNames.end(), base) != stageNames.end();
-    if (in.args.size() == 3) stageNames.push_back(text::lower(in.args[2].value));
+    const bool earlierStage = stageNames.count(base) > 0;
+    if (in.args.size() == 3) stageNames.insert(text::lower(in.args[2].value));
     if (earlierStage) continue;
     if (base == "scratch" || in.flag("platform")) continue;
     if (!expansion.unset.empty() || base.empty()) return std::nullopt;  // could be any image
@@ -485,8 +482,11 @@ std::optional<DeclaredPlatforms> findDeclaredPlatforms(const fs::path& dockerfil
     return found;
   }
   if (auto found = fromSiblings(dockerfile)) return found;
-  if (auto found = fromPlatformFlags(dockerfile, dockerfileText)) return found;
-  return fromBaseImages(dockerfile, dockerfileText);
+  // Parsed once for both (a million-line file was parsed twice here).
+  const auto parsed = dockerfile::parse(SourceText(dockerfile.string(), dockerfileText));
+  if (!parsed.dockerfile) return std::nullopt;
+  if (auto found = fromPlatformFlags(*parsed.dockerfile)) return found;
+  return fromBaseImages(*parsed.dockerfile);
 }
 
 std::optional<DeclaredPlatforms> findDeclaredPlatforms(const fs::path& dockerfile, const std::string& dockerfileText) {

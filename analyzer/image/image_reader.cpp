@@ -464,7 +464,8 @@ ScannedImage scanImage(BlobStore& store, const std::string& input, const ScanOpt
   for (const auto& p : out.platforms) {
     for (const auto& l : p.layers) expected[l.key] = l.expectedDigest;
   }
-  std::map<std::string, LayerContents> layers;
+  // Shared: every platform's inventory refers into the layers it stacks, never copies them.
+  std::map<std::string, std::shared_ptr<const LayerContents>> layers;
   std::map<std::string, std::string> layerErrors;
   const LayerCache cache(options.cacheDirectory);
   // One read per digest: two names for one layer (a docker-save link) share its result.
@@ -479,7 +480,7 @@ ScannedImage scanImage(BlobStore& store, const std::string& input, const ScanOpt
     // From a registry, a cached result saves the download too (see servesByDigest).
     if (store.servesByDigest()) {
       if (auto cached = cache.load(digest)) {
-        layers[key] = std::move(*cached);
+        layers[key] = std::make_shared<const LayerContents>(std::move(*cached));
         ++out.counters.layersFromCache;
         continue;
       }
@@ -529,7 +530,7 @@ ScannedImage scanImage(BlobStore& store, const std::string& input, const ScanOpt
           return;
         }
         ++out.counters.layersFromCache;
-        layers[key] = std::move(*cached);
+        layers[key] = std::make_shared<const LayerContents>(std::move(*cached));
         return;
       }
       LayerContents contents = readLayer(digesting, options.limits);
@@ -542,7 +543,7 @@ ScannedImage scanImage(BlobStore& store, const std::string& input, const ScanOpt
       }
       contents.digest = digest;
       cache.store(contents);
-      layers[key] = std::move(contents);
+      layers[key] = std::make_shared<const LayerContents>(std::move(contents));
     } catch (const StreamError& e) {
       // A layer that does not even decompress may simply have been altered: the digest
       // of its bytes says which, so finish reading it and report the root cause.

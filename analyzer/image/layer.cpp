@@ -331,7 +331,7 @@ LayerContents readLayer(ByteSource& source, const LayerLimits& limits) {
     if (rc < ARCHIVE_WARN) {
       throw StreamError(!ctx.error.empty() ? ctx.error : std::string("damaged tar archive: ") + archive_error_string(handle.a));
     }
-    if (layer.entries.size() >= limits.maxEntries) throw StreamError("the layer has more than the limit of entries");
+    if (layer.size() >= limits.maxEntries) throw StreamError("the layer has more than the limit of entries");
     const char* rawName = archive_entry_pathname(entry);
     if (!rawName || std::strlen(rawName) > limits.maxPathLength) throw StreamError("a path in the layer is too long or missing");
     LayerEntry e;
@@ -391,7 +391,7 @@ LayerContents readLayer(ByteSource& source, const LayerLimits& limits) {
         while ((got = archive_read_data(handle.a, buffer, sizeof buffer)) > 0) e.content.append(buffer, static_cast<size_t>(got));
       }
     }
-    layer.entries.push_back(std::move(e));
+    layer.add(std::move(e));
   }
   // Read to the end of the blob, so its digest covers every byte.
   source.drain();
@@ -399,42 +399,214 @@ LayerContents readLayer(ByteSource& source, const LayerLimits& limits) {
   return layer;
 }
 
-void FileInventory::apply(const LayerContents& layer, size_t layerIndex) {
-  // Whiteouts and opaque markers remove what lower layers put there, before this
-  // layer's own entries land (the order inside one layer does not matter).
-  auto removeBelow = [&](const std::string& dir, bool includeSelf) {
-    const std::string prefix = dir.empty() ? "" : dir + "/";
-    auto it = entries_.lower_bound(prefix);
-    while (it != entries_.end() && it->first.compare(0, prefix.size(), prefix) == 0) {
-      if (it->second.layer < layerIndex) it = entries_.erase(it);
-      else ++it;
-    }
-    if (includeSelf) {
-      auto self = entries_.find(dir);
-      if (self != entries_.end() && self->second.layer < layerIndex) entries_.erase(self);
-    }
-  };
-  for (const auto& e : layer.entries) {
-    if (e.opaque) removeBelow(e.path, false);
-    if (e.whiteout) removeBelow(e.path, true);
-  }
-  for (const auto& e : layer.entries) {
-    if (e.whiteout || e.opaque || e.path.empty()) continue;
-    InventoryEntry item{e, layerIndex};
-    if (e.type == LayerEntry::Type::Hardlink) {
-      // A hard link shares its target's contents (written earlier in this or a lower layer).
-      if (const auto it = entries_.find(e.linkTarget); it != entries_.end()) {
-        item.entry = it->second.entry;
-        item.entry.path = e.path;
-      }
-    }
-    entries_[e.path] = std::move(item);
-  }
+namespace {
+
+const EntryDetails& noDetails() {
+  static const EntryDetails none;
+  return none;
 }
 
-const InventoryEntry* FileInventory::find(const std::string& path) const {
-  const auto it = entries_.find(normalisePath(path));
-  return it == entries_.end() ? nullptr : &it->second;
+constexpr size_t kArenaBlock = 256 * 1024;
+
+}  // namespace
+
+const char* LayerContents::keep(std::string_view path) {
+  if (path.empty()) return "";
+  if (arenaSize_ - arenaUsed_ < path.size()) {
+    arenaSize_ = std::max(kArenaBlock, path.size());
+    arena_.emplace_back(new char[arenaSize_]);
+    arenaUsed_ = 0;
+  }
+  char* at = arena_.back().get() + arenaUsed_;
+  std::memcpy(at, path.data(), path.size());
+  arenaUsed_ += path.size();
+  return at;
+}
+
+void LayerContents::add(LayerEntry e) {
+  if (records_.size() >= UINT32_MAX) throw StreamError("the layer has more than the limit of entries");
+  Record r{};
+  r.size = e.size;
+  // Longer paths are refused by readLayer (maxPathLength); a model built by hand keeps 64 KiB.
+  const std::string_view path(e.path.data(), std::min<size_t>(e.path.size(), UINT16_MAX));
+  r.path = keep(path);
+  r.pathLength = static_cast<uint16_t>(path.size());
+  r.mode = static_cast<uint16_t>(e.mode & 07777);
+  r.type = e.type;
+  r.flags = static_cast<uint8_t>((e.whiteout ? kWhiteout : 0) | (e.opaque ? kOpaque : 0) | (e.isElf ? kElf : 0));
+  r.details = kNoDetails;
+  if (!e.linkTarget.empty() || e.elf || !e.elfError.empty() || !e.shebang.empty() || !e.content.empty() ||
+      !e.bundledArchitectures.empty() || e.bundledLibraries != 0) {
+    r.details = static_cast<uint32_t>(details_.size());
+    details_.push_back({std::move(e.linkTarget), std::move(e.elf), std::move(e.elfError), std::move(e.shebang),
+                        std::move(e.content), std::move(e.bundledArchitectures), e.bundledLibraries});
+  }
+  records_.push_back(r);
+  sorted_ = false;
+}
+
+std::string_view LayerContents::path(size_t i) const {
+  const Record& r = records_[i];
+  return {r.path, r.pathLength};
+}
+
+EntryRef LayerContents::entry(size_t i) const {
+  const Record& r = records_[i];
+  const EntryDetails& d = r.details == kNoDetails ? noDetails() : details_[r.details];
+  return EntryRef{{r.path, r.pathLength}, r.type, r.mode, r.size, (r.flags & kWhiteout) != 0, (r.flags & kOpaque) != 0,
+                  (r.flags & kElf) != 0, d.linkTarget, d.elf, d.elfError, d.shebang, d.content,
+                  d.bundledArchitectures, d.bundledLibraries};
+}
+
+const std::vector<uint32_t>& LayerContents::byPath() const {
+  if (!sorted_) {
+    byPath_.resize(records_.size());
+    for (uint32_t i = 0; i < byPath_.size(); ++i) byPath_[i] = i;
+    std::stable_sort(byPath_.begin(), byPath_.end(), [&](uint32_t a, uint32_t b) { return path(a) < path(b); });
+    sorted_ = true;
+  }
+  return byPath_;
+}
+
+LayerEntry EntryRef::copy() const {
+  LayerEntry e;
+  e.path = std::string(path);
+  e.type = type;
+  e.mode = mode;
+  e.size = size;
+  e.whiteout = whiteout;
+  e.opaque = opaque;
+  e.isElf = isElf;
+  e.linkTarget = linkTarget;
+  e.elf = elf;
+  e.elfError = elfError;
+  e.shebang = shebang;
+  e.content = content;
+  e.bundledArchitectures = bundledArchitectures;
+  e.bundledLibraries = bundledLibraries;
+  return e;
+}
+
+size_t FileInventory::lowerBound(std::string_view path) const {
+  const auto it = std::lower_bound(slots_.begin(), slots_.end(), path,
+                                   [&](const Slot& s, std::string_view p) { return pathOf(s) < p; });
+  return static_cast<size_t>(it - slots_.begin());
+}
+
+const FileInventory::Slot* FileInventory::exact(std::string_view path) const {
+  const size_t at = lowerBound(path);
+  return at < slots_.size() && pathOf(slots_[at]) == path ? &slots_[at] : nullptr;
+}
+
+InventoryEntry FileInventory::entryOf(size_t at) const {
+  const Slot& s = slots_[at];
+  const uint64_t key = (static_cast<uint64_t>(s.layer) << 32) | s.entry;
+  const auto link = hardLinks_.empty() ? hardLinks_.end() : hardLinks_.find(key);
+  if (link == hardLinks_.end()) return {layers_[s.layer].contents->entry(s.entry), layers_[s.layer].index};
+  EntryRef target = layers_[link->second.layer].contents->entry(link->second.entry);
+  target.path = pathOf(s);
+  return {target, layers_[s.layer].index};
+}
+
+FileInventory::Item FileInventory::itemAt(size_t at) const { return {std::string(pathOf(slots_[at])), entryOf(at)}; }
+
+FileInventory::Range FileInventory::withPrefix(std::string_view prefix) const {
+  const size_t from = lowerBound(prefix);
+  size_t to = from;
+  while (to < slots_.size() && pathOf(slots_[to]).substr(0, prefix.size()) == prefix) ++to;
+  return {this, from, to};
+}
+
+void FileInventory::apply(std::shared_ptr<const LayerContents> layerPtr, size_t layerIndex) {
+  const LayerContents& layer = *layerPtr;
+  if (layers_.size() >= UINT32_MAX) throw StreamError("too many layers");
+  const auto position = static_cast<uint32_t>(layers_.size());
+  layers_.push_back({std::move(layerPtr), layerIndex});
+
+  // Whiteouts and opaque markers remove what lower layers put there, before this
+  // layer's own entries land (the order inside one layer does not matter). One pass over
+  // the inventory: a path goes when it, or a directory above it, is whited out.
+  std::vector<std::string_view> whitedOut, opaqueDirs;
+  for (size_t i = 0; i < layer.size(); ++i) {
+    const EntryRef e = layer.entry(i);
+    if (e.opaque) opaqueDirs.push_back(e.path);
+    if (e.whiteout) whitedOut.push_back(e.path);
+  }
+  if (!whitedOut.empty() || !opaqueDirs.empty()) {
+    std::sort(whitedOut.begin(), whitedOut.end());
+    std::sort(opaqueDirs.begin(), opaqueDirs.end());
+    auto in = [](const std::vector<std::string_view>& list, std::string_view p) {
+      return std::binary_search(list.begin(), list.end(), p);
+    };
+    auto removed = [&](std::string_view p) {
+      if (in(whitedOut, p)) return true;
+      if (in(opaqueDirs, "")) return true;  // an opaque root hides every lower path
+      for (size_t slash = p.find('/'); slash != std::string_view::npos; slash = p.find('/', slash + 1)) {
+        const std::string_view dir = p.substr(0, slash);
+        if (in(whitedOut, dir) || in(opaqueDirs, dir)) return true;
+      }
+      return false;
+    };
+    size_t kept = 0;
+    for (const Slot& s : slots_) {
+      if (!removed(pathOf(s))) slots_[kept++] = s;
+    }
+    slots_.resize(kept);
+  }
+
+  const std::vector<uint32_t>& order = layer.byPath();
+  auto landed = [&](uint32_t i) {
+    const EntryRef e = layer.entry(i);
+    return !e.whiteout && !e.opaque && !e.path.empty();
+  };
+  auto keyOf = [](Slot s) { return (static_cast<uint64_t>(s.layer) << 32) | s.entry; };
+
+  // A hard link shares its target's contents: the target is the latest entry of that path
+  // written before the link in this layer, else what the lower layers left. Resolved in
+  // the order the links were written, before this layer's entries replace lower ones (a
+  // link to a link shares the first one's target).
+  for (uint32_t i = 0; i < layer.size(); ++i) {
+    const EntryRef e = layer.entry(i);
+    if (e.type != LayerEntry::Type::Hardlink || !landed(i)) continue;
+    const std::string_view wanted = e.linkTarget;
+    std::optional<Slot> target;
+    // Entries of one path are in the order written (a stable sort): the last one before
+    // the link is found by bisection, not by walking every entry of that path.
+    const auto first = std::lower_bound(order.begin(), order.end(), wanted,
+                                        [&](uint32_t a, std::string_view p) { return layer.path(a) < p; });
+    const auto last = std::upper_bound(first, order.end(), wanted,
+                                       [&](std::string_view p, uint32_t a) { return p < layer.path(a); });
+    for (auto it = std::lower_bound(first, last, i); it != first && !target;) {
+      --it;
+      if (landed(*it)) target = Slot{position, *it};
+    }
+    if (!target) {
+      if (const Slot* below = exact(wanted)) target = *below;
+    }
+    if (!target) continue;  // stays a hard link: MA209 says its target is missing
+    if (const auto chained = hardLinks_.find(keyOf(*target)); chained != hardLinks_.end()) target = chained->second;
+    if (layers_[target->layer].contents->entry(target->entry).type == LayerEntry::Type::Hardlink) continue;
+    hardLinks_[keyOf({position, i})] = *target;
+  }
+
+  // This layer's entries merged in by path; for one path written twice the later entry wins.
+  std::vector<Slot> merged;
+  merged.reserve(slots_.size() + order.size());
+  size_t old = 0;
+  for (size_t k = 0; k < order.size();) {
+    const std::string_view p = layer.path(order[k]);
+    size_t end = k, last = order.size();
+    for (; end < order.size() && layer.path(order[end]) == p; ++end) {
+      if (landed(order[end])) last = end;
+    }
+    k = end;
+    if (last == order.size()) continue;
+    while (old < slots_.size() && pathOf(slots_[old]) < p) merged.push_back(slots_[old++]);
+    if (old < slots_.size() && pathOf(slots_[old]) == p) ++old;  // replaced
+    merged.push_back({position, order[last]});
+  }
+  while (old < slots_.size()) merged.push_back(slots_[old++]);
+  slots_ = std::move(merged);
 }
 
 std::optional<std::string> FileInventory::resolve(const std::string& input) const {
@@ -465,19 +637,20 @@ std::optional<std::string> FileInventory::resolve(const std::string& input) cons
       continue;
     }
     const std::string next = current.empty() ? part : current + "/" + part;
-    const auto it = entries_.find(next);
-    if (it == entries_.end()) {
+    const size_t at = lowerBound(next);
+    if (at == slots_.size() || pathOf(slots_[at]) != next) {
       // Directories need not have their own entry in a layer.
-      const auto child = entries_.lower_bound(next + "/");
-      if (child != entries_.end() && child->first.compare(0, next.size() + 1, next + "/") == 0 && !pending.empty()) {
+      const size_t child = lowerBound(next + "/");
+      if (child < slots_.size() && pathOf(slots_[child]).compare(0, next.size() + 1, next + "/") == 0 && !pending.empty()) {
         current = next;
         continue;
       }
       return std::nullopt;
     }
-    if (it->second.entry.type == LayerEntry::Type::Symlink) {
+    const InventoryEntry found = entryOf(at);
+    if (found.entry.type == LayerEntry::Type::Symlink) {
       if (++links > 40) return std::nullopt;
-      const std::string& target = it->second.entry.linkTarget;
+      const std::string target = found.entry.linkTarget;
       if (!target.empty() && target[0] == '/') current.clear();
       push(target);  // walk the target's components, then whatever followed the link
       continue;
@@ -487,14 +660,21 @@ std::optional<std::string> FileInventory::resolve(const std::string& input) cons
   return current;
 }
 
-const InventoryEntry* FileInventory::findResolved(const std::string& path) const {
+std::optional<InventoryEntry> FileInventory::find(const std::string& path) const {
+  const std::string normal = normalisePath(path);
+  const size_t at = lowerBound(normal);
+  if (at == slots_.size() || pathOf(slots_[at]) != normal) return std::nullopt;
+  return entryOf(at);
+}
+
+std::optional<InventoryEntry> FileInventory::findResolved(const std::string& path) const {
   const auto resolved = resolve(path);
-  return resolved ? find(*resolved) : nullptr;
+  return resolved ? find(*resolved) : std::nullopt;
 }
 
 size_t FileInventory::fileCount() const {
   size_t n = 0;
-  for (const auto& [path, item] : entries_) n += item.entry.type == LayerEntry::Type::File ? 1 : 0;
+  for (size_t at = 0; at < slots_.size(); ++at) n += entryOf(at).entry.type == LayerEntry::Type::File ? 1 : 0;
   return n;
 }
 

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cstring>
 #include <filesystem>
 #include <tuple>
 
@@ -13,50 +15,44 @@ using nlohmann::json;
 namespace mal::image {
 namespace {
 
-// Bump when LayerEntry or the facts gathered change: old entries are then ignored.
-constexpr int kFormat = 3;
+// Bump when LayerEntry, the facts gathered or the layout below change: old entries are
+// then ignored.
+constexpr int kFormat = 4;
 
-json toJson(const LayerEntry& e) {
-  json j = {{"p", e.path}, {"t", static_cast<int>(e.type)}, {"m", e.mode}, {"s", e.size}};
+// What few entries have (LayerContents keeps the same split), as CBOR.
+json detailsToJson(const EntryRef& e) {
+  json j = json::object();
   if (!e.linkTarget.empty()) j["l"] = e.linkTarget;
-  if (e.whiteout) j["w"] = true;
-  if (e.opaque) j["o"] = true;
   if (!e.shebang.empty()) j["sb"] = e.shebang;
   if (!e.content.empty()) j["c"] = e.content;
-  if (!e.bundledArchitectures.empty()) {
+  if (!e.bundledArchitectures.empty() || e.bundledLibraries != 0) {
     j["ba"] = e.bundledArchitectures;
     j["bn"] = e.bundledLibraries;
   }
-  if (e.isElf) {
-    j["elf"] = true;
-    if (!e.elfError.empty()) j["ee"] = e.elfError;
-    if (e.elf) {
-      const auto& f = *e.elf;
-      j["f"] = {{"machine", f.machine}, {"bits", f.bits}, {"le", f.littleEndian}, {"type", f.type}, {"flags", f.flags},
-                {"float", static_cast<int>(f.armFloatAbi)}, {"interp", f.interpreter}, {"needed", f.needed},
-                {"runpath", f.runpath}, {"rpath", f.rpath}, {"soname", f.soname}, {"align", f.minLoadAlign},
-                {"isa", f.x86IsaNeeded}, {"arm", {f.armCpuArch, f.armProfile, f.armFpArch, f.armSimdArch}}};
-    }
+  if (!e.elfError.empty()) j["ee"] = e.elfError;
+  if (e.elf) {
+    const auto& f = *e.elf;
+    j["f"] = {{"machine", f.machine}, {"bits", f.bits}, {"le", f.littleEndian}, {"type", f.type}, {"flags", f.flags},
+              {"float", static_cast<int>(f.armFloatAbi)}, {"interp", f.interpreter}, {"needed", f.needed},
+              {"runpath", f.runpath}, {"rpath", f.rpath}, {"soname", f.soname}, {"align", f.minLoadAlign},
+              {"isa", f.x86IsaNeeded}, {"arm", {f.armCpuArch, f.armProfile, f.armFpArch, f.armSimdArch}}};
   }
   return j;
 }
 
-LayerEntry fromJson(const json& j) {
-  LayerEntry e;
-  e.path = j.at("p").get<std::string>();
-  e.type = static_cast<LayerEntry::Type>(j.at("t").get<int>());
-  e.mode = j.at("m").get<uint32_t>();
-  e.size = j.at("s").get<uint64_t>();
+bool hasDetails(const EntryRef& e) {
+  return !e.linkTarget.empty() || e.elf || !e.elfError.empty() || !e.shebang.empty() || !e.content.empty() ||
+         !e.bundledArchitectures.empty() || e.bundledLibraries != 0;
+}
+
+void detailsFromJson(const json& j, LayerEntry& e) {
   e.linkTarget = j.value("l", "");
-  e.whiteout = j.value("w", false);
-  e.opaque = j.value("o", false);
   e.shebang = j.value("sb", "");
   e.content = j.value("c", "");
   if (j.contains("ba")) {
     e.bundledArchitectures = j["ba"].get<std::vector<std::string>>();
     e.bundledLibraries = j.value("bn", size_t{0});
   }
-  e.isElf = j.value("elf", false);
   e.elfError = j.value("ee", "");
   if (j.contains("f")) {
     const auto& f = j["f"];
@@ -78,7 +74,64 @@ LayerEntry fromJson(const json& j) {
     if (arm.size() == 4) std::tie(facts.armCpuArch, facts.armProfile, facts.armFpArch, facts.armSimdArch) = std::tie(arm[0], arm[1], arm[2], arm[3]);
     e.elf = std::move(facts);
   }
-  return e;
+}
+
+// The body is binary, one record per entry, so an entry costs its path and a few bytes
+// (a DOM of a million entries would cost hundreds of bytes each to write and to read):
+// varint uncompressed bytes, varint count, then per entry varint path length, the path's
+// bytes as they are (UTF-8 or not), type, flags, varint mode, varint size, and when flag
+// kHasDetails is set a varint length and that many bytes of CBOR (detailsToJson).
+constexpr uint8_t kWhiteout = 1, kOpaque = 2, kElf = 4, kHasDetails = 8;
+
+void putVarint(std::string& out, uint64_t v) {
+  while (v >= 0x80) {
+    out.push_back(static_cast<char>((v & 0x7f) | 0x80));
+    v >>= 7;
+  }
+  out.push_back(static_cast<char>(v));
+}
+
+struct Malformed {};
+
+uint64_t getVarint(std::string_view& in) {
+  uint64_t v = 0;
+  for (int shift = 0; shift < 64; shift += 7) {
+    if (in.empty()) throw Malformed{};
+    const auto byte = static_cast<uint8_t>(in.front());
+    in.remove_prefix(1);
+    v |= static_cast<uint64_t>(byte & 0x7f) << shift;
+    if ((byte & 0x80) == 0) return v;
+  }
+  throw Malformed{};
+}
+
+std::string_view take(std::string_view& in, uint64_t n) {
+  if (n > in.size()) throw Malformed{};
+  const std::string_view out = in.substr(0, static_cast<size_t>(n));
+  in.remove_prefix(static_cast<size_t>(n));
+  return out;
+}
+
+// A ByteSource over bytes already in memory, without copying them (for the checksum).
+class ViewSource : public ByteSource {
+ public:
+  explicit ViewSource(std::string_view bytes) : bytes_(bytes) {}
+  size_t read(char* buffer, size_t n) override {
+    n = std::min(n, bytes_.size());
+    std::memcpy(buffer, bytes_.data(), n);
+    bytes_.remove_prefix(n);
+    return n;
+  }
+
+ private:
+  std::string_view bytes_;
+};
+
+std::string checksum(std::string_view body) {
+  ViewSource source(body);
+  DigestingSource digesting(source, "sha256");
+  digesting.drain();
+  return digesting.digest();
 }
 
 }  // namespace
@@ -94,8 +147,8 @@ std::string LayerCache::pathFor(const std::string& digest) const {
 namespace {
 
 // An entry: a header line naming the format, the layer's digest and the SHA-256 of the
-// body, then the body in CBOR. CBOR carries file names byte for byte, UTF-8 or not (JSON
-// text cannot: a Latin-1 name made dump() throw). The checksum turns a truncated, damaged
+// body, then the body (binary, see putVarint: file names byte for byte, UTF-8 or not; JSON
+// text could not carry a Latin-1 name). The checksum turns a truncated, damaged
 // or hand-edited entry into a miss; the layer blob itself is hashed on every scan anyway,
 // hit or not, so no entry stands in for the digest check.
 std::string header(const std::string& digest, const std::string& bodyDigest) {
@@ -112,22 +165,40 @@ std::optional<LayerContents> LayerCache::load(const std::string& digest) const {
   const auto bytes = readCacheEntry(path, kMaxEntryBytes);
   if (!bytes) return std::nullopt;
   const size_t newline = bytes->find('\n');
-  const std::string body = newline == std::string::npos ? std::string() : bytes->substr(newline + 1);
-  if (newline == std::string::npos || bytes->compare(0, newline + 1, header(digest, digestOf(body))) != 0) {
+  const std::string_view body = newline == std::string::npos ? std::string_view() : std::string_view(*bytes).substr(newline + 1);
+  if (newline == std::string::npos || bytes->compare(0, newline + 1, header(digest, checksum(body))) != 0) {
     drop(path);
     return std::nullopt;
   }
   try {
-    const json j = json::from_cbor(body);
+    std::string_view in = body;
     LayerContents layer;
     layer.digest = digest;
-    layer.uncompressedBytes = j.at("bytes").get<uint64_t>();
-    for (const auto& e : j.at("entries")) layer.entries.push_back(fromJson(e));
+    layer.uncompressedBytes = getVarint(in);
+    const uint64_t count = getVarint(in);
+    for (uint64_t i = 0; i < count; ++i) {
+      LayerEntry e;
+      e.path = std::string(take(in, getVarint(in)));
+      const std::string_view fixed = take(in, 2);
+      if (static_cast<uint8_t>(fixed[0]) > static_cast<uint8_t>(LayerEntry::Type::Other)) throw Malformed{};
+      e.type = static_cast<LayerEntry::Type>(fixed[0]);
+      const auto flags = static_cast<uint8_t>(fixed[1]);
+      e.whiteout = flags & kWhiteout;
+      e.opaque = flags & kOpaque;
+      e.isElf = flags & kElf;
+      e.mode = static_cast<uint32_t>(getVarint(in) & 07777);
+      e.size = getVarint(in);
+      if (flags & kHasDetails) detailsFromJson(json::from_cbor(take(in, getVarint(in))), e);
+      layer.add(std::move(e));
+    }
+    if (!in.empty()) throw Malformed{};
     return layer;
+  } catch (const Malformed&) {
   } catch (const json::exception&) {
-    drop(path);
-    return std::nullopt;
+  } catch (const StreamError&) {
   }
+  drop(path);
+  return std::nullopt;
 }
 
 void LayerCache::drop(const std::string& path) const {
@@ -137,13 +208,27 @@ void LayerCache::drop(const std::string& path) const {
 
 void LayerCache::store(const LayerContents& layer) const {
   if (dir_.empty() || !validDigest(layer.digest)) return;
-  json entries = json::array();
-  for (const auto& e : layer.entries) entries.push_back(toJson(e));
-  const json j = {{"bytes", layer.uncompressedBytes}, {"entries", std::move(entries)}};
-  const auto cbor = json::to_cbor(j);
-  const std::string body(cbor.begin(), cbor.end());
-  if (body.size() + 512 > kMaxEntryBytes) return;
-  writeFileAtomically(pathFor(layer.digest), header(layer.digest, digestOf(body)) + body);
+  std::string body;
+  putVarint(body, layer.uncompressedBytes);
+  putVarint(body, layer.size());
+  for (size_t i = 0; i < layer.size(); ++i) {
+    const EntryRef e = layer.entry(i);
+    putVarint(body, e.path.size());
+    body.append(e.path);
+    const bool details = hasDetails(e);
+    body.push_back(static_cast<char>(e.type));
+    body.push_back(static_cast<char>((e.whiteout ? kWhiteout : 0) | (e.opaque ? kOpaque : 0) | (e.isElf ? kElf : 0) |
+                                     (details ? kHasDetails : 0)));
+    putVarint(body, e.mode);
+    putVarint(body, e.size);
+    if (details) {
+      const auto cbor = json::to_cbor(detailsToJson(e));
+      putVarint(body, cbor.size());
+      body.append(cbor.begin(), cbor.end());
+    }
+    if (body.size() + 512 > kMaxEntryBytes) return;
+  }
+  writeFileAtomically(pathFor(layer.digest), {header(layer.digest, checksum(body)), body});
 }
 
 }  // namespace mal::image

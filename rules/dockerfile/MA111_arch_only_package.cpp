@@ -142,7 +142,7 @@ void lacksThroughValues(const DockerfileContext& ctx, const dockerfile::RunScrip
 
 // The lacks of one install command, in word order.
 std::vector<Lack> lacksOf(const DockerfileContext& ctx, const dockerfile::RunScript& run, const shell::Command& command,
-                          const std::vector<data::ArchOnlyPackage>& extra) {
+                          const std::vector<data::ArchOnlyPackage>& extra, const std::vector<bool>& crossStages) {
   std::vector<Lack> lacks;
   const auto words = programWords(command);
   size_t first = 0;
@@ -178,7 +178,7 @@ std::vector<Lack> lacksOf(const DockerfileContext& ctx, const dockerfile::RunScr
     }
     // pkg:i386 / pkg:amd64 multiarch qualifiers (next to a cross toolchain they are its sysroot).
     const size_t colon = value.rfind(':');
-    if ((installer == Installer::Apt) && colon != std::string::npos && !installsCrossToolchain(ctx.model, stage)) {
+    if ((installer == Installer::Apt) && colon != std::string::npos && !crossStages[stage]) {
       if (const auto arch = parsePlatform(value.substr(colon + 1))) {
         const auto broken = ctx.brokenBy(stage, *arch);
         if (!broken.empty()) {
@@ -220,10 +220,11 @@ std::vector<Lack> lacksOf(const DockerfileContext& ctx, const dockerfile::RunScr
 
 void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
   const auto extra = data::extraPackages(ctx.options ? ctx.options->extraArchOnlyPackages : std::vector<std::string>{});
+  const auto crossStages = stagesInstallingCrossToolchain(ctx.model);
   for (const auto& run : ctx.model.scripts) {
     for (const auto& command : run.script.commands) {
       if (command.insideArchBranch()) continue;
-      const auto lacks = lacksOf(ctx, run, command, extra);
+      const auto lacks = lacksOf(ctx, run, command, extra, crossStages);
       if (lacks.empty()) continue;
       // One install command is one mistake: its packages are listed in one finding.
       std::vector<Platform> broken;

@@ -125,8 +125,9 @@ bool replacedBeforeRead(const shell::Script& script, size_t index) {
 }
 
 void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
+  const auto crossStages = stagesInstallingCrossToolchain(ctx.model);
   for (const auto& run : ctx.model.scripts) {
-    if (installsCrossToolchain(ctx.model, run.stage)) continue;
+    if (crossStages[run.stage]) continue;
     for (size_t index = 0; index < run.script.commands.size(); ++index) {
       const auto& command = run.script.commands[index];
       if (command.insideArchBranch()) continue;

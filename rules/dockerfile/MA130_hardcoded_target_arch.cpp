@@ -137,7 +137,10 @@ bool forAnotherOs(const shell::Script& script, size_t begin) {
 
 class TargetArchCheck {
  public:
-  TargetArchCheck(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) : ctx_(ctx), rule_(rule), out_(out) {}
+  TargetArchCheck(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) : ctx_(ctx), rule_(rule), out_(out) {
+    // Once per stage, not per RUN (that was quadratic in a long stage).
+    for (const auto& stage : ctx_.model.stages) anotherOs_.push_back(stageSetsAnotherOs(stage));
+  }
 
   void run() {
     for (const auto& run : ctx_.model.scripts) {
@@ -145,7 +148,7 @@ class TargetArchCheck {
       const auto& script = run.script;
       // Binaries for another OS (GOOS=darwin, windows, js) are release artifacts, not code the
       // image runs: their GOARCH is a choice of artifact, not of the image's platform.
-      if (stageSetsAnotherOs(stage)) continue;
+      if (anotherOs_[run.stage]) continue;
       for (const auto& a : script.assignments) {
         const bool inArch = std::any_of(a.branches.begin(), a.branches.end(), [](const shell::Branch& b) { return b.onArchitecture; });
         if (inArch || a.value.archVarying || forAnotherOs(script, a.value.begin)) continue;
@@ -165,28 +168,16 @@ class TargetArchCheck {
         // later (that choice is judged where it is made).
         if (command.name() == "rustup" && words.size() > 3 && words[1].literal == "target" && words[2].literal == "add") {
           // Every `rustup target add` of the stage counts: one per line for each architecture
-          // is the same cross setup.
-          std::vector<std::pair<Platform, const shell::Word*>> added;
+          // is the same cross setup (what the stage adds is gathered once per stage).
           bool chosenPerTarget = false;
-          for (const auto& other : ctx_.model.scripts) {
-            if (other.stage != run.stage) continue;
-            for (const auto& c : other.script.commands) {
-              if (c.name() != "rustup" || c.words.size() < 4 || c.words[1].literal != "target" || c.words[2].literal != "add") continue;
-              for (size_t i = 3; i < c.words.size(); ++i) {
-                if (c.words[i].literal.empty() || c.words[i].literal[0] == '-') continue;
-                if (&c == &command) chosenPerTarget = chosenPerTarget || c.words[i].archVarying;
-                if (const auto p = tripleArch(c.words[i].literal, false)) added.emplace_back(*p, &c.words[i]);
-              }
-            }
+          std::optional<std::pair<Platform, const shell::Word*>> own;  // reported at its first triple
+          for (size_t i = 3; i < words.size(); ++i) {
+            if (words[i].literal.empty() || words[i].literal[0] == '-') continue;
+            chosenPerTarget = chosenPerTarget || words[i].archVarying;
+            if (own) continue;
+            if (const auto p = tripleArch(words[i].literal, false)) own.emplace(*p, &words[i]);
           }
-          // Reported at this command's own first triple.
-          const auto own = std::find_if(added.begin(), added.end(), [&](const auto& a) {
-            return a.second >= command.words.data() && a.second < command.words.data() + command.words.size();
-          });
-          const bool oneArchitecture = !chosenPerTarget && std::all_of(added.begin(), added.end(), [&](const auto& a) {
-            return a.first.architecture == added.front().first.architecture;
-          });
-          if (own != added.end() && oneArchitecture) {
+          if (own && !chosenPerTarget && rustupOneArchitecture(run.stage)) {
             const auto& [platform, word] = *own;
             report(stage, platform, "rustup target add " + word->literal, script.source.span(word->begin, word->end));
           }
@@ -229,7 +220,7 @@ class TargetArchCheck {
       flush();
     }
     for (const auto& stage : ctx_.model.stages) {
-      if (stageSetsAnotherOs(stage)) continue;
+      if (anotherOs_[stage.index]) continue;
       const auto archVars = dockerfile::archVariablesBefore(stage, ctx_.file.instructions.size());
       for (size_t index : stage.instructions) {
         const auto& in = ctx_.instruction(index);
@@ -258,6 +249,27 @@ class TargetArchCheck {
   }
 
  private:
+  // Do all the triples the stage's `rustup target add` commands add name one architecture?
+  bool rustupOneArchitecture(size_t stage) {
+    if (rustupOneArch_.empty()) {
+      std::vector<std::optional<Platform>> first(ctx_.model.stages.size());
+      rustupOneArch_.assign(ctx_.model.stages.size(), true);
+      for (const auto& run : ctx_.model.scripts) {
+        for (const auto& c : run.script.commands) {
+          if (c.name() != "rustup" || c.words.size() < 4 || c.words[1].literal != "target" || c.words[2].literal != "add") continue;
+          for (size_t i = 3; i < c.words.size(); ++i) {
+            if (c.words[i].literal.empty() || c.words[i].literal[0] == '-') continue;
+            const auto p = tripleArch(c.words[i].literal, false);
+            if (!p) continue;
+            if (!first[run.stage]) first[run.stage] = p;
+            if (p->architecture != first[run.stage]->architecture) rustupOneArch_[run.stage] = false;
+          }
+        }
+      }
+    }
+    return rustupOneArch_[stage];
+  }
+
   bool stageSetsAnotherOs(const dockerfile::Stage& stage) const {
     for (size_t index : stage.instructions) {
       const auto& in = ctx_.instruction(index);
@@ -342,6 +354,8 @@ class TargetArchCheck {
   const RuleInfo& rule_;
   FindingSink& out_;
   std::set<uint32_t> reported_;
+  std::vector<bool> anotherOs_;  // by stage
+  std::vector<bool> rustupOneArch_;  // by stage, filled on first use
 };
 
 void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) { TargetArchCheck(ctx, rule, out).run(); }

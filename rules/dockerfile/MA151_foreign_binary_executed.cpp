@@ -1,7 +1,12 @@
 // MA151: a RUN executes a file that a COPY/ADD brought from the build context, and that
 // file is an ELF for another architecture: the build step itself fails with
 // `exec format error` on that platform (or runs under emulation, if binfmt has it).
+#include <algorithm>
+#include <map>
+#include <memory>
 #include <set>
+#include <unordered_map>
+#include <vector>
 
 #include "analyzer/text_util.h"
 #include "rules/dockerfile/context.h"
@@ -37,32 +42,71 @@ std::vector<std::string> candidatePaths(const std::string& name, const std::stri
   return out;
 }
 
+// What COPY/ADD have put into one stage for one platform so far, advanced along the stage's
+// RUNs in order: each source and each instruction's scope is taken once, so the rule is
+// linear in the Dockerfile (a scope and a scan of every source per RUN was quadratic).
+struct StageFiles {
+  StageFiles(const DockerfileContext& ctx, const dockerfile::Stage& stage, const Platform& platform)
+      : scope(ctx.file, ctx.model, stage, platform) {}
+  context::ScopeWalker scope;
+  std::vector<const context::SourceResolution*> sources;  // in instruction order
+  size_t next = 0;                                         // into sources
+  size_t copies = 0;
+  // Image path -> (order it was copied in, the file): the last COPY to a path wins.
+  std::unordered_map<std::string, std::pair<size_t, const context::CopiedFile*>> landed;
+
+  void advanceTo(size_t instruction) {
+    for (; next < sources.size() && sources[next]->instruction < instruction; ++next) {
+      for (const auto& f : sources[next]->files) landed[f.imagePath] = {copies++, &f};
+    }
+  }
+};
+
 void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
   if (!ctx.buildContext) return;
+  std::map<std::pair<size_t, std::string>, std::unique_ptr<StageFiles>> states;  // by stage and platform
+  auto stateFor = [&](size_t stage, const Platform& platform) -> StageFiles& {
+    auto& state = states[{stage, platform.str()}];
+    if (!state) state = std::make_unique<StageFiles>(ctx, ctx.model.stages[stage], platform);
+    return *state;
+  };
+  for (const auto& resolution : ctx.buildContext->sources) {
+    const auto stage = ctx.model.stageOf[resolution.instruction];
+    if (resolution.files.empty() || !stage) continue;
+    stateFor(*stage, resolution.platform).sources.push_back(&resolution);
+  }
+  if (states.empty()) return;
+  // The RUNs of each stage in instruction order (the walkers only go forward).
+  std::vector<const dockerfile::RunScript*> runs;
+  for (const auto& run : ctx.model.scripts) runs.push_back(&run);
+  std::stable_sort(runs.begin(), runs.end(), [](const auto* a, const auto* b) {
+    return std::pair(a->stage, a->instruction) < std::pair(b->stage, b->instruction);
+  });
   std::set<uint32_t> reported;  // one finding per command, for the first platform it breaks
-  for (const auto& run : ctx.model.scripts) {
-    const auto& stage = ctx.model.stages[run.stage];
+  for (const auto* runPointer : runs) {
+    const auto& run = *runPointer;
     // A RUN executes on the platform its stage runs on: the targets that build it on their own
     // platform. (A pinned stage runs its pinned platform's code; a build-machine stage, the
     // builder's, which is unknown here.)
     if (ctx.stages->platform[run.stage].runs != dockerfile::StageRuns::OnTarget) continue;
     for (const auto& platform : ctx.stages->targetsReaching(run.stage)) {
       // Files that COPY/ADD put into this stage before this RUN, for this platform.
-      std::vector<const context::CopiedFile*> copied;
-      for (const auto& resolution : ctx.buildContext->sources) {
-        if (resolution.instruction >= run.instruction || !(resolution.platform == platform)) continue;
-        if (ctx.model.stageOf[resolution.instruction] != run.stage) continue;
-        for (const auto& f : resolution.files) copied.push_back(&f);
-      }
-      if (copied.empty()) continue;
-      const std::string workdir = context::scopeBefore(ctx.file, ctx.model, stage, run.instruction, platform).workdir;
+      const auto found = states.find({run.stage, platform.str()});
+      if (found == states.end()) continue;
+      StageFiles& files = *found->second;
+      files.advanceTo(run.instruction);
+      if (files.landed.empty()) continue;
+      const std::string workdir = files.scope.before(run.instruction).workdir;
       for (const auto& command : run.script.commands) {
         if (command.words.empty() || command.words[0].literal.empty()) continue;
-        const auto candidates = candidatePaths(command.words[0].literal, workdir);
         // The last COPY that put a file at one of those paths wins.
         const context::CopiedFile* program = nullptr;
-        for (const auto* f : copied) {
-          if (std::find(candidates.begin(), candidates.end(), f->imagePath) != candidates.end()) program = f;
+        size_t latest = 0;
+        for (const auto& candidate : candidatePaths(command.words[0].literal, workdir)) {
+          const auto at = files.landed.find(candidate);
+          if (at == files.landed.end() || (program && at->second.first < latest)) continue;
+          latest = at->second.first;
+          program = at->second.second;
         }
         if (!program || !program->file->elf.facts || program->file->elf.facts->runsOn(platform)) continue;
         const Span span = run.script.source.span(command.words[0].begin, command.words[0].end);

@@ -1,6 +1,8 @@
 #include "rules/dockerfile/stage_helpers.h"
 
+#include <algorithm>
 #include <set>
+#include <vector>
 
 #include "analyzer/shell/arch_vocabulary.h"
 #include "analyzer/text_util.h"
@@ -119,21 +121,33 @@ bool chainKnowsTarget(const dockerfile::BuildModel& model, const dockerfile::Par
   return false;
 }
 
-bool installsCrossToolchain(const dockerfile::BuildModel& model, size_t stage) {
-  for (const auto& run : model.scripts) {
-    if (run.stage != stage) continue;
-    for (const auto& command : run.script.commands) {
-      for (const auto& word : command.words) {
-        const std::string& w = word.literal;
-        if (text::startsWith(w, "crossbuild-essential-") || text::startsWith(w, "xx-") || w == "gcc-multilib" ||
-            w == "g++-multilib" ||
-            ((text::startsWith(w, "gcc-") || text::startsWith(w, "g++-")) && w.find("-linux-gnu") != std::string::npos)) {
-          return true;
-        }
+namespace {
+bool runInstallsCrossToolchain(const dockerfile::RunScript& run) {
+  for (const auto& command : run.script.commands) {
+    for (const auto& word : command.words) {
+      const std::string& w = word.literal;
+      if (text::startsWith(w, "crossbuild-essential-") || text::startsWith(w, "xx-") || w == "gcc-multilib" ||
+          w == "g++-multilib" ||
+          ((text::startsWith(w, "gcc-") || text::startsWith(w, "g++-")) && w.find("-linux-gnu") != std::string::npos)) {
+        return true;
       }
     }
   }
   return false;
+}
+}  // namespace
+
+bool installsCrossToolchain(const dockerfile::BuildModel& model, size_t stage) {
+  return std::any_of(model.scripts.begin(), model.scripts.end(),
+                     [&](const auto& run) { return run.stage == stage && runInstallsCrossToolchain(run); });
+}
+
+std::vector<bool> stagesInstallingCrossToolchain(const dockerfile::BuildModel& model) {
+  std::vector<bool> out(model.stages.size(), false);
+  for (const auto& run : model.scripts) {
+    if (run.stage < out.size() && !out[run.stage] && runInstallsCrossToolchain(run)) out[run.stage] = true;
+  }
+  return out;
 }
 
 bool usesCrossToolchain(const dockerfile::BuildModel& model, size_t stage) {

@@ -26,6 +26,9 @@ bool chainKnowsTarget(const dockerfile::BuildModel& model, const dockerfile::Par
 // an xx helper)? Then foreign-architecture packages there are a sysroot to link against,
 // not a userland to run.
 bool installsCrossToolchain(const dockerfile::BuildModel& model, size_t stage);
+// The same for every stage at once, in one pass over the RUNs (a rule that asks per RUN or
+// per package would otherwise walk every RUN again each time: quadratic).
+std::vector<bool> stagesInstallingCrossToolchain(const dockerfile::BuildModel& model);
 
 // The same, or a cross toolchain as the base image (rust-musl-cross, cross-rs, dockcross).
 bool usesCrossToolchain(const dockerfile::BuildModel& model, size_t stage);

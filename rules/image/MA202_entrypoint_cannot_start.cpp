@@ -17,7 +17,7 @@ std::optional<std::string> locate(const ImageContext& ctx, const std::string& pr
   }
   for (const auto& dir : searchPath(ctx.image.config)) {
     if (const auto resolved = inv.resolve(dir + "/" + program)) {
-      const auto* e = inv.find(*resolved);
+      const auto e = inv.find(*resolved);
       if (e && e->entry.type != image::LayerEntry::Type::Directory) return resolved;
     }
   }
@@ -32,7 +32,7 @@ std::string whyNot(const ImageContext& ctx, const std::string& program, int& lay
     return "'" + program + "' is not in the image" +
            std::string(program.find('/') == std::string::npos ? " (searched the config's PATH)" : "");
   }
-  const auto* item = inv.find(*resolved);
+  const auto item = inv.find(*resolved);
   where = *resolved;
   layer = static_cast<int>(item->layer);
   const auto& e = item->entry;

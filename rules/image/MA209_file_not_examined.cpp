@@ -6,7 +6,7 @@ namespace mal::rules {
 namespace {
 
 // Why the entry was not examined, or "" when it was.
-std::string whyNotExamined(const image::LayerEntry& e) {
+std::string whyNotExamined(const image::EntryRef& e) {
   if (e.type == image::LayerEntry::Type::Hardlink) {
     // apply() gives a hard link its target's entry; one still a Hardlink found no target.
     return "is a hard link to /" + e.linkTarget + ", which no layer up to this one holds: the layer cannot be "

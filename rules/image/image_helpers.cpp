@@ -35,7 +35,7 @@ std::string tripletOf(const elf::ElfFacts& f) {
 
 // The directories of ld.so.conf, following `include` lines (globs against the image).
 void ldSoConf(const image::FileInventory& inv, const std::string& path, std::vector<std::string>& dirs, int depth) {
-  const auto* entry = inv.findResolved(path);
+  const auto entry = inv.findResolved(path);
   if (!entry || depth > 8) return;
   for (const auto& raw : text::split(entry->entry.content, '\n')) {
     std::string line = text::trim(raw.substr(0, raw.find('#')));
@@ -61,8 +61,8 @@ LibraryResolver::LibraryResolver(const image::PlatformImage& image) : image_(ima
   const auto& inv = image.inventory;
   ldSoConf(inv, "etc/ld.so.conf", systemDirs_, 0);
   // musl reads /etc/ld-musl-<arch>.path instead.
-  for (auto it = inv.entries().lower_bound("etc/ld-musl-"); it != inv.entries().end() && it->first.rfind("etc/ld-musl-", 0) == 0; ++it) {
-    for (const auto& line : text::split(it->second.entry.content, '\n')) {
+  for (const auto& [path, item] : inv.withPrefix("etc/ld-musl-")) {
+    for (const auto& line : text::split(item.entry.content, '\n')) {
       for (const auto& d : text::split(line, ':')) {
         if (!text::trim(d).empty()) systemDirs_.push_back(text::trim(d));
       }
@@ -83,7 +83,7 @@ std::optional<std::string> LibraryResolver::resolve(const elf::ElfFacts& from, c
   auto accept = [&](const std::string& candidate) -> std::optional<std::string> {
     const auto resolved = inv.resolve(candidate);
     if (!resolved) return std::nullopt;
-    const auto* entry = inv.find(*resolved);
+    const auto entry = inv.find(*resolved);
     if (!entry || !entry->entry.elf) return std::nullopt;
     const auto& f = *entry->entry.elf;
     if (f.machine != from.machine || f.bits != from.bits) return std::nullopt;  // ld.so skips those

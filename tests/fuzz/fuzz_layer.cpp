@@ -12,7 +12,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   limits.maxUncompressed = 64 * 1024 * 1024;  // keep decompression bombs inside the fuzzer's memory
   try {
     mal::image::FileInventory inventory;
-    inventory.apply(mal::image::readLayer(source, limits), 0);
+    inventory.apply(std::make_shared<mal::image::LayerContents>(mal::image::readLayer(source, limits)), 0);
     (void)inventory.resolve("usr/bin/x");
   } catch (const mal::image::StreamError&) {
   }

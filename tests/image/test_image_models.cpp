@@ -48,8 +48,8 @@ image::ScannedImage imageOf(const std::string& platform, std::vector<image::Laye
   image::PlatformImage p;
   p.platform = *parsePlatform(platform);
   p.config.entrypoint = std::move(entrypoint);
-  image::LayerContents layer;
-  layer.entries = std::move(entries);
+  auto layer = std::make_shared<image::LayerContents>();
+  for (auto& e : entries) layer->add(std::move(e));
   p.layers.push_back({"blobs/sha256/x", "sha256:" + std::string(64, 'a'), 1});
   p.inventory.apply(layer, 0);
   scanned.platforms.push_back(std::move(p));
@@ -89,6 +89,52 @@ TEST_CASE("MA209: a dangling hard link and an ELF the reader gave up on are repo
   REQUIRE(findings.size() == 1);
   CHECK(findings[0].ruleId == "MA209");
   CHECK(findings[0].message.find("unknown class or byte order") != std::string::npos);
+}
+
+TEST_CASE("the merged filesystem: later layers win, whiteouts remove, hard links share their target", "[image][model]") {
+  auto layerOf = [](std::vector<image::LayerEntry> entries) {
+    auto layer = std::make_shared<image::LayerContents>();
+    for (auto& e : entries) layer->add(std::move(e));
+    return layer;
+  };
+  auto marker = [](const std::string& path, bool opaque) {
+    auto e = file(path);
+    (opaque ? e.opaque : e.whiteout) = true;
+    return e;
+  };
+  auto hardLink = [](const std::string& path, const std::string& target) {
+    auto e = file(path);
+    e.type = image::LayerEntry::Type::Hardlink;
+    e.linkTarget = target;
+    return e;
+  };
+  image::FileInventory inv;
+  inv.apply(layerOf({elfFile("usr/bin/a", EM_X86_64), file("etc/gone/x"), file("etc/gone/y"), file("opt/keep"),
+                     file("opt/hidden/z"), file("etcetera")}),
+            0);
+  // Written in this order: the first link sees the lower layer's usr/bin/a, the second
+  // this layer's; a link to a link shares the first one's target; b is written twice.
+  inv.apply(layerOf({marker("etc/gone", false), marker("opt/hidden", true), hardLink("usr/bin/old", "usr/bin/a"),
+                     file("usr/bin/a", 0644), hardLink("usr/bin/new", "usr/bin/a"), hardLink("usr/bin/chain", "usr/bin/old"),
+                     file("usr/bin/b", 0600), file("usr/bin/b", 0700), hardLink("usr/bin/dangling", "nowhere")}),
+            3);
+  std::vector<std::string> paths;
+  for (const auto& [path, item] : inv.entries()) paths.push_back(path);
+  CHECK(paths == std::vector<std::string>{"etcetera", "opt/keep", "usr/bin/a", "usr/bin/b", "usr/bin/chain",
+                                          "usr/bin/dangling", "usr/bin/new", "usr/bin/old"});
+  const auto old = inv.find("usr/bin/old");
+  REQUIRE(old.has_value());
+  CHECK(old->entry.elf.has_value());
+  CHECK(old->entry.path == "usr/bin/old");
+  CHECK(old->layer == 3);
+  CHECK(inv.find("usr/bin/chain")->entry.elf.has_value());
+  CHECK_FALSE(inv.find("usr/bin/new")->entry.elf.has_value());
+  CHECK(inv.find("usr/bin/new")->entry.mode == 0644);
+  CHECK(inv.find("usr/bin/b")->entry.mode == 0700);
+  CHECK(inv.find("usr/bin/dangling")->entry.type == image::LayerEntry::Type::Hardlink);
+  CHECK(inv.find("etcetera")->layer == 0);
+  CHECK(inv.withPrefix("usr/bin/").size() == 6);
+  CHECK(inv.fileCount() == 7);
 }
 
 TEST_CASE("MA210: ARMv7 code in arm/v6 is reported, ARMv6 code there and ARMv7 in arm/v7 are not", "[image][model]") {
@@ -181,8 +227,8 @@ TEST_CASE("a huge ELF is read in part and gives the same facts as whole", "[elf]
   std::string huge = hello + std::string(100u << 20, '\0');
   image::MemorySource source(tarOf({{"usr/bin/hello", huge}}));
   const auto layer = image::readLayer(source);
-  REQUIRE(layer.entries.size() == 1);
-  const auto& e = layer.entries[0];
+  REQUIRE(layer.size() == 1);
+  const auto e = layer.entry(0);
   INFO(e.elfError);
   REQUIRE(e.elf.has_value());
   CHECK(e.elf->machine == whole.facts->machine);
@@ -197,14 +243,15 @@ TEST_CASE("the layer cache: a Latin-1 file name survives, garbage, a symlink, a 
   const image::LayerCache cache(dir.string());
   image::LayerContents layer;
   layer.digest = "sha256:" + std::string(64, 'b');
-  layer.entries.push_back(file("caf\xe9/x"));
-  layer.entries.back().linkTarget = "\xff\xfe";
+  auto latin1 = file("caf\xe9/x");
+  latin1.linkTarget = "\xff\xfe";
+  layer.add(latin1);
   cache.store(layer);
   const auto back = cache.load(layer.digest);
   REQUIRE(back.has_value());
-  REQUIRE(back->entries.size() == 1);
-  CHECK(back->entries[0].path == "caf\xe9/x");
-  CHECK(back->entries[0].linkTarget == "\xff\xfe");
+  REQUIRE(back->size() == 1);
+  CHECK(back->entry(0).path == "caf\xe9/x");
+  CHECK(back->entry(0).linkTarget == "\xff\xfe");
   const fs::path entry = dir / "layers" / ("sha256-" + std::string(64, 'b'));
   REQUIRE(fs::is_regular_file(entry));
   // A changed byte in the body: the checksum no longer holds.

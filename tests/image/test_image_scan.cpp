@@ -49,7 +49,7 @@ TEST_CASE("the correct multi-arch image: every form, no findings, attestations s
     for (const auto& p : s.image.platforms) {
       INFO(p.platform.str() << ": " << p.error);
       CHECK(p.error.empty());
-      CHECK(p.inventory.find("usr/bin/hello") != nullptr);
+      CHECK(p.inventory.find("usr/bin/hello").has_value());
       CHECK(p.inventory.fileCount() > 300);
     }
     CHECK(s.findings.empty());
@@ -93,10 +93,10 @@ TEST_CASE("whiteouts and opaque directories hide what later layers delete", "[im
   const auto s = scan(fixtures() / "whiteout");
   CHECK(s.findings.empty());
   const auto& inv = s.image.platforms.at(0).inventory;
-  CHECK(inv.find("usr/lib/libvendor.so") == nullptr);
-  CHECK(inv.find("opt/vendor/lib/x86.so") == nullptr);
-  CHECK(inv.find("opt/vendor/README") != nullptr);
-  CHECK(inv.find("usr/bin/hello") != nullptr);
+  CHECK_FALSE(inv.find("usr/lib/libvendor.so").has_value());
+  CHECK_FALSE(inv.find("opt/vendor/lib/x86.so").has_value());
+  CHECK(inv.find("opt/vendor/README").has_value());
+  CHECK(inv.find("usr/bin/hello").has_value());
 }
 
 TEST_CASE("an entrypoint found through PATH and a relative symlink starts", "[image]") {
