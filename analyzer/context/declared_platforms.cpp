@@ -475,18 +475,18 @@ std::optional<DeclaredPlatforms> findDeclaredPlatforms(const fs::path& dockerfil
   if (auto found = search.azurePipelines()) return found;
   if (auto found = search.makefiles()) return found;
   if (auto found = fromFileName(search.dockerfile, search.root)) return found;
-  if (auto found = fromArmFamilyName(search.dockerfile, [&]() -> std::optional<DeclaredPlatforms> {
-        if (auto pinned = fromPlatformFlags(dockerfile, dockerfileText)) return pinned;
-        return fromBaseImages(dockerfile, dockerfileText);
-      })) {
-    return found;
-  }
+  // The Dockerfile's own pins and base images: parsed once, and only when asked (a
+  // million-line file was parsed twice here).
+  std::optional<dockerfile::ParseResult> parsed;
+  auto fromContent = [&]() -> std::optional<DeclaredPlatforms> {
+    if (!parsed) parsed = dockerfile::parse(SourceText(dockerfile.string(), dockerfileText));
+    if (!parsed->dockerfile) return std::nullopt;
+    if (auto pinned = fromPlatformFlags(*parsed->dockerfile)) return pinned;
+    return fromBaseImages(*parsed->dockerfile);
+  };
+  if (auto found = fromArmFamilyName(search.dockerfile, fromContent)) return found;
   if (auto found = fromSiblings(dockerfile)) return found;
-  // Parsed once for both (a million-line file was parsed twice here).
-  const auto parsed = dockerfile::parse(SourceText(dockerfile.string(), dockerfileText));
-  if (!parsed.dockerfile) return std::nullopt;
-  if (auto found = fromPlatformFlags(*parsed.dockerfile)) return found;
-  return fromBaseImages(*parsed.dockerfile);
+  return fromContent();
 }
 
 std::optional<DeclaredPlatforms> findDeclaredPlatforms(const fs::path& dockerfile, const std::string& dockerfileText) {
