@@ -163,6 +163,8 @@ int runLint(const LintOptions& options, Streams streams) {
         targets.declared = true;
       }
     }
+    settings.buildArgsPassed.clear();
+    if (path != "-") settings.buildArgsPassed = context::buildArgsPassed(path, declarationFiles);
     for (const auto& platform : settings.platforms) targets.platforms.push_back(platform.str());
     const SourceText source(path, std::move(bytes));
     // The build context: --context, else the Dockerfile's directory (none for stdin).

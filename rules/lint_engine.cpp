@@ -109,7 +109,8 @@ std::vector<Finding> lintDockerfile(const SourceText& source, const LintSettings
     // path names: no target platform to judge its tokens against.
     const std::vector<Platform> targets =
         isCrossToolchainImage(source.path(), *model) ? std::vector<Platform>{} : settings.platforms;
-    const auto stageGraph = dockerfile::buildStageGraph(*parsed.dockerfile, *model, targets);
+    auto stageGraph = dockerfile::buildStageGraph(*parsed.dockerfile, *model, targets);
+    stageGraph.argsPassedByBuilds = settings.buildArgsPassed;
     std::vector<dockerfile::Download> downloads;
     dockerfile::DownloadAnswers downloadAnswers;
     if (probeDownloads) {

@@ -21,6 +21,9 @@ struct LintSettings {
   std::set<std::string> ignored;                 // rule ids, e.g. "MA150"
   std::map<std::string, Severity> severities;    // rule id -> severity
   bool requirePragmaReason = false;
+  // Build arguments the project's build commands pass (read by the caller from its workflows,
+  // Makefiles, bake and compose files): their ARG defaults are not the values it builds with.
+  std::set<std::string> buildArgsPassed;
   RuleOptions ruleOptions;
 };
 

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "analyzer/context/declared_platforms.h"
@@ -532,4 +533,56 @@ TEST_CASE("Azure Pipelines: script lines and Docker@2 tasks with --platform, pla
              "steps:\n  - task: Docker@2\n    inputs:\n      command: build\n      Dockerfile: svc/Dockerfile\n"
              "      buildContext: svc\n      arguments: --platform linux/arm64\n");
   CHECK(declared(repo.write("svc/Dockerfile", kPlain)) == "linux/arm64 <- azure-pipelines.yml");
+}
+
+TEST_CASE("build arguments the project's builds pass: every way they are written", "[declared][build-args]") {
+  std::set<std::string> names;
+  context::collectBuildArgNames(
+      "jobs:\n  build:\n    steps:\n      - uses: docker/build-push-action@v6\n        with:\n"
+      "          build-args: |\n            RUNTIME=${{ matrix.runtime }}\n            VERSION=1\n"
+      "          platforms: linux/amd64\n"
+      "      - run: docker buildx build --build-arg ARCH=arm64 --build-arg=GOARCH --build-arg \"QUOTED=1\" .\n"
+      "      - run: docker buildx bake --set app.args.BAKE_SET=1\n",
+      names);
+  CHECK(names == std::set<std::string>{"RUNTIME", "VERSION", "ARCH", "GOARCH", "QUOTED", "BAKE_SET"});
+  names.clear();
+  // compose (map and list) and bake (HCL block, one-line HCL, JSON).
+  context::collectBuildArgNames(
+      "services:\n  app:\n    build:\n      args:\n        MAP_ARG: x\n      platforms: [linux/amd64]\n"
+      "  other:\n    build:\n      args:\n        - LIST_ARG=y\n",
+      names);
+  context::collectBuildArgNames("target \"app\" {\n  args = {\n    HCL_ARG = \"1\"\n  }\n  tags = [\"x\"]\n}\n"
+                                "target \"b\" { args = { ONE_LINE = \"1\", SECOND = \"2\" } }\n",
+                                names);
+  context::collectBuildArgNames("{\"target\": {\"app\": {\"args\": {\n \"JSON_ARG\": \"1\"\n}}}}\n", names);
+  CHECK(names == std::set<std::string>{"MAP_ARG", "LIST_ARG", "HCL_ARG", "ONE_LINE", "SECOND", "JSON_ARG"});
+  // Not build arguments: other keys after the block, k8s container args, other tools' flags.
+  names.clear();
+  context::collectBuildArgNames("args:\n  - --verbose\n  - serve\ntags: x\nNOT_AN_ARG=1\nrun: tool --build-args FOO=1\n", names);
+  CHECK(names.empty());
+}
+
+TEST_CASE("lint: an ARG default the project's workflow overrides is not a fixed architecture", "[declared][build-args][cli]") {
+  // EventStore: `ARG RUNTIME=linux-x64` and `dotnet publish --runtime=${RUNTIME}`; the
+  // workflow passes RUNTIME per architecture, so the default is not what the images get.
+  Repo repo;
+  const std::string dockerfile =
+      "FROM mcr.microsoft.com/dotnet/sdk:8.0 AS build\nARG RUNTIME=linux-x64\n"
+      "RUN dotnet publish --runtime=${RUNTIME} -o /out\n"
+      "FROM mcr.microsoft.com/dotnet/runtime-deps:8.0\nCOPY --from=build /out /app\n";
+  const auto file = repo.write("Dockerfile", dockerfile);
+  const auto alone = lint({.paths = {file.string()}, .format = "json"});
+  auto ma130 = [](const std::string& out) {
+    size_t n = 0;
+    const auto json = nlohmann::json::parse(out);  // kept: a range-for over a temporary's member dangles
+    for (const auto& f : json["findings"]) n += f["rule"] == "MA130";
+    return n;
+  };
+  CHECK(ma130(alone.out) == 1);
+  repo.write(".github/workflows/image.yml",
+             "jobs:\n  image:\n    strategy:\n      matrix:\n        runtime: [linux-x64, linux-arm64]\n"
+             "    steps:\n      - uses: docker/build-push-action@v6\n        with:\n"
+             "          build-args: |\n            RUNTIME=${{ matrix.runtime }}\n");
+  const auto passed = lint({.paths = {file.string()}, .format = "json"});
+  CHECK(ma130(passed.out) == 0);
 }

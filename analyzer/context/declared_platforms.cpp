@@ -403,6 +403,168 @@ const std::vector<fs::path>& DeclarationCache::listing(const fs::path& directory
   return listings_.emplace(key, std::move(files)).first->second;
 }
 
+const std::set<std::string>& DeclarationCache::buildArgs(const fs::path& file, const fs::path& root) {
+  const std::string key = file.string();
+  if (auto it = buildArgs_.find(key); it != buildArgs_.end()) return it->second;
+  std::set<std::string> names;
+  if (auto text = readDeclarationFile(file, root)) collectBuildArgNames(*text, names);
+  return buildArgs_.emplace(key, std::move(names)).first->second;
+}
+
+namespace {
+
+bool isNameStart(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
+bool isNameChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+
+// The identifier at `i` (after optional quotes), when it is followed by `=` or `:`: the key
+// of `NAME=value`, `NAME: value`, `"NAME" = value`.
+std::string keyAt(std::string_view line, size_t i) {
+  while (i < line.size() && (line[i] == '"' || line[i] == '\'')) ++i;
+  if (i >= line.size() || !isNameStart(line[i])) return {};
+  size_t end = i;
+  while (end < line.size() && isNameChar(line[end])) ++end;
+  size_t j = end;
+  while (j < line.size() && (line[j] == '"' || line[j] == '\'' || line[j] == ' ' || line[j] == '\t')) ++j;
+  if (j >= line.size() || (line[j] != '=' && line[j] != ':')) return {};
+  return std::string(line.substr(i, end - i));
+}
+
+size_t indentOf(std::string_view line) {
+  size_t i = 0;
+  while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+  return i;
+}
+
+// `build-args:`, `build_args:`, `args:` (YAML; with `|`, `>` or an inline first pair) at the
+// start of a line: the more indented lines after it are NAME=value / NAME: value keys.
+bool yamlArgsBlockAt(std::string_view trimmed, std::string& inlinePair) {
+  for (std::string_view key : {"build-args", "build_args", "buildArgs", "args"}) {
+    if (!text::startsWith(trimmed, key)) continue;
+    std::string_view rest = trimmed.substr(key.size());
+    size_t i = 0;
+    while (i < rest.size() && (rest[i] == ' ' || rest[i] == '\t')) ++i;
+    if (i >= rest.size() || rest[i] != ':' || rest.find('{', i) != std::string_view::npos) return false;
+    ++i;
+    while (i < rest.size() && (rest[i] == ' ' || rest[i] == '\t' || rest[i] == '|' || rest[i] == '>' || rest[i] == '-')) ++i;
+    inlinePair = std::string(rest.substr(i));
+    return true;
+  }
+  return false;
+}
+
+// Where `args = {` / `"args": {` opens a map in `line` (bake HCL or JSON, also mid-line as in
+// `target "b" { args = { A = "1" } }`): the offset just after its `{`, or npos.
+size_t bracedArgsAt(std::string_view line, size_t from) {
+  for (size_t at = line.find("args", from); at != std::string_view::npos; at = line.find("args", at + 1)) {
+    if (at > 0 && isNameChar(line[at - 1])) continue;
+    size_t i = at + 4;
+    if (i < line.size() && line[i] == '"') ++i;
+    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+    if (i >= line.size() || (line[i] != '=' && line[i] != ':')) continue;
+    ++i;
+    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+    if (i < line.size() && line[i] == '{') return i + 1;
+  }
+  return std::string_view::npos;
+}
+
+// The keys of a braced map from `begin` to its `}` (or the line's end); true when it closed.
+bool bracedKeys(std::string_view line, size_t begin, std::set<std::string>& names) {
+  const size_t close = line.find('}', begin);
+  const std::string_view inside = line.substr(begin, close == std::string_view::npos ? std::string_view::npos : close - begin);
+  for (size_t i = 0; i < inside.size(); ++i) {
+    const bool atItem = i == 0 || inside[i - 1] == ' ' || inside[i - 1] == ',' || inside[i - 1] == '\t';
+    if (atItem && (isNameStart(inside[i]) || inside[i] == '"')) {
+      if (auto key = keyAt(inside, i); !key.empty()) names.insert(key);
+    }
+  }
+  return close != std::string_view::npos;
+}
+
+}  // namespace
+
+void collectBuildArgNames(const std::string& text, std::set<std::string>& names) {
+  bool inYamlBlock = false, inBraces = false;
+  size_t blockIndent = 0;
+  size_t begin = 0;
+  while (begin <= text.size()) {
+    size_t end = text.find('\n', begin);
+    if (end == std::string::npos) end = text.size();
+    const std::string_view line(text.data() + begin, end - begin);
+    begin = end + 1;
+    const size_t indent = indentOf(line);
+    std::string_view trimmed = line.substr(indent);
+    while (!trimmed.empty() && (trimmed.back() == '\r' || trimmed.back() == ' ')) trimmed.remove_suffix(1);
+    if (trimmed.empty()) continue;
+    if (inBraces) {  // a multi-line `args = {` map: up to its `}`
+      inBraces = !bracedKeys(trimmed, 0, names);
+      continue;
+    }
+    if (inYamlBlock && indent <= blockIndent) inYamlBlock = false;
+    if (inYamlBlock) {  // one key per line: `- NAME=v`, `NAME: v`, `NAME=v`
+      size_t i = 0;
+      if (trimmed[0] == '-') i = std::min(trimmed.size(), indentOf(trimmed.substr(1)) + 1);
+      if (auto key = keyAt(trimmed, i); !key.empty()) names.insert(key);
+      continue;
+    }
+    // `--build-arg NAME=v`, `--build-arg=NAME`, `--build-arg "NAME=v"`, bake's `--set t.args.NAME=v`.
+    for (size_t at = line.find("--build-arg"); at != std::string_view::npos; at = line.find("--build-arg", at + 1)) {
+      size_t i = at + std::string_view("--build-arg").size();
+      if (i < line.size() && line[i] == 's') continue;  // --build-args is another tool's flag
+      while (i < line.size() && (line[i] == '=' || line[i] == ' ' || line[i] == '\t' || line[i] == '"' || line[i] == '\'')) ++i;
+      size_t e = i;
+      while (e < line.size() && isNameChar(line[e])) ++e;
+      if (e > i && isNameStart(line[i])) names.insert(std::string(line.substr(i, e - i)));
+    }
+    for (size_t at = line.find(".args."); at != std::string_view::npos; at = line.find(".args.", at + 1)) {
+      if (auto key = keyAt(line, at + 6); !key.empty()) names.insert(key);
+    }
+    for (size_t open = bracedArgsAt(trimmed, 0); open != std::string_view::npos; open = bracedArgsAt(trimmed, open)) {
+      if (!bracedKeys(trimmed, open, names)) {
+        inBraces = true;
+        break;
+      }
+    }
+    if (inBraces) continue;
+    std::string inlinePair;
+    if (!yamlArgsBlockAt(trimmed, inlinePair)) continue;
+    inYamlBlock = true;
+    blockIndent = indent;
+    // `build-args: NAME=v` on the same line.
+    if (auto key = keyAt(inlinePair, 0); !key.empty() && key.size() < inlinePair.size() && inlinePair[key.size()] == '=') {
+      names.insert(key);
+    }
+  }
+}
+
+std::set<std::string> buildArgsPassed(const fs::path& dockerfilePath, DeclarationCache& cache) {
+  const fs::path dockerfile = absoluteNormal(dockerfilePath);
+  const fs::path root = repositoryRoot(dockerfile);
+  std::vector<fs::path> directories{root, root / ".github" / "workflows", root / ".azure-pipelines", root / ".pipelines",
+                                    root / "scripts", root / "hack", root / "build", root / "ci"};
+  for (fs::path directory = dockerfile.parent_path(); directory != root && isWithin(directory, root);
+       directory = directory.parent_path()) {
+    directories.push_back(directory);
+  }
+  auto declares = [](const std::string& name) {
+    return text::endsWith(name, ".yml") || text::endsWith(name, ".yaml") || text::endsWith(name, ".hcl") ||
+           text::endsWith(name, ".json") || text::endsWith(name, ".sh") || text::endsWith(name, ".mk") ||
+           name == "Makefile" || name == "makefile" || name == "GNUmakefile" || name == "Jenkinsfile";
+  };
+  std::set<std::string> names;
+  for (const auto& directory : directories) {
+    size_t read = 0;
+    for (const auto& file : cache.listing(directory)) {
+      if (read >= kMaxFilesPerDirectory) break;
+      if (!declares(file.filename().string())) continue;
+      ++read;
+      const auto& found = cache.buildArgs(file, root);
+      names.insert(found.begin(), found.end());
+    }
+  }
+  return names;
+}
+
 bool declaredPathMatches(const fs::path& pattern, const fs::path& dockerfile) {
   if (pattern == dockerfile) return true;
   const std::string text = pattern.string();

@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -46,8 +47,11 @@ class DeclarationCache {
                                                     const std::function<std::vector<BuildDeclaration>()>& load);
   // The regular files directly in `directory`, sorted; empty when it cannot be listed.
   const std::vector<std::filesystem::path>& listing(const std::filesystem::path& directory);
+  // The build-argument names one declaration file passes (see buildArgsPassed), read once.
+  const std::set<std::string>& buildArgs(const std::filesystem::path& file, const std::filesystem::path& root);
 
  private:
+  std::map<std::string, std::set<std::string>> buildArgs_;
   std::map<std::string, std::vector<BuildDeclaration>> declarations_;
   std::map<std::string, std::vector<std::filesystem::path>> listings_;
 };
@@ -63,6 +67,17 @@ std::optional<DeclaredPlatforms> findDeclaredPlatforms(const std::filesystem::pa
                                                        const std::string& dockerfileText, DeclarationCache& cache);
 std::optional<DeclaredPlatforms> findDeclaredPlatforms(const std::filesystem::path& dockerfile,
                                                        const std::string& dockerfileText);
+
+// The names of the build arguments the project's own build commands pass (`--build-arg NAME=`
+// in workflows, Makefiles, pipelines and scripts; `build-args:` of docker/build-push-action;
+// `args` of bake targets and compose services), read from the declaration files near the
+// Dockerfile. A default of such an ARG is not what the project builds with: a workflow that
+// passes `RUNTIME=linux-arm64` on its arm64 leg overrides `ARG RUNTIME=linux-x64` (BuildKit:
+// a --build-arg replaces a stage's default, dispatchArg). Names only, over-approximated: a
+// name another Dockerfile of the project is given still counts, which can only silence.
+std::set<std::string> buildArgsPassed(const std::filesystem::path& dockerfile, DeclarationCache& cache);
+// The scanner behind it, on one file's text.
+void collectBuildArgNames(const std::string& text, std::set<std::string>& names);
 
 // The single platform an image reference names through a Docker Hub architecture namespace
 // (`arm64v8/ubuntu`) or its tag (`:1.2-arm64`, `:arm64v8-1.2`, `pause-amd64:3.1`); nullopt

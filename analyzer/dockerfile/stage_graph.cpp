@@ -401,6 +401,9 @@ std::optional<FixedValue> valueForEveryTarget(const ParsedDockerfile& file, cons
       // the caller's to give (rancher's workflows pass --build-arg ARCH on each architecture's
       // runner); only a default written in the stage, or an ENV, is the Dockerfile's own choice.
       if (value->second && declaresBare(file.instructions[it->second], name)) return std::nullopt;
+      // An ARG the project's builds pass with --build-arg: its default is not what they use
+      // (EventStore's workflow gives RUNTIME per architecture over `ARG RUNTIME=linux-x64`).
+      if (graph.argsPassedByBuilds.count(name) && file.instructions[it->second].command == "arg") return std::nullopt;
       fixed->variables[name] = {it->second, value->second.value_or("")};
     }
   }

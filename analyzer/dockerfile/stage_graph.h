@@ -21,6 +21,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -79,6 +80,9 @@ struct StageGraph {
   // of what it holds; what it gets, it hands on to the stages that take from it.
   std::vector<bool> runsNothing;
   std::vector<MissingSelection> missingSelections;
+  // Build arguments the project's own build commands pass (context::buildArgsPassed): an ARG
+  // default of one of these is not a value the project builds with, so no value is fixed by it.
+  std::set<std::string> argsPassedByBuilds;
 
   // The target platforms that build this stage.
   std::vector<Platform> targetsReaching(size_t stage) const;
