@@ -1,6 +1,6 @@
 // MA151: a RUN executes a file that a COPY/ADD brought from the build context, and that
-// file is an ELF for another architecture: the build step itself fails with
-// `exec format error` on that platform (or runs under emulation, if binfmt has it).
+// file is an ELF for another architecture. What the step then does depends on the builder
+// more than on the target, so the message says each outcome a user may see.
 #include <algorithm>
 #include <map>
 #include <memory>
@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "analyzer/text_util.h"
+#include "elf/elf_reader.h"
 #include "rules/dockerfile/context.h"
 
 namespace mal::rules {
@@ -61,6 +62,24 @@ struct StageFiles {
     }
   }
 };
+// The kernel runs the program's own architecture natively whatever the image is, QEMU user
+// emulation runs it where binfmt_misc registers that architecture, and a dynamically linked
+// program also needs its loader, which an image of another architecture lacks. The build
+// oracle saw both on an x86-64 builder: the arm64 demo's installer failed with `not found`
+// (exit 127), a static x86-64 program ran and the arm64 build succeeded.
+std::string whatTheStepDoes(const elf::ElfFacts& facts, const Platform& platform) {
+  const std::string arch = facts.describe();
+  const std::string builder = facts.describeWithArticle() + " builder";
+  const std::string elsewhere = "`exec format error` on a builder that cannot run " + arch + " code";
+  if (facts.interpreter.empty()) {
+    return "the step fails with " + elsewhere + "; " + builder + " runs it natively, as QEMU does where binfmt_misc " +
+           "registers " + arch + ", and the build goes on with whatever it installs for " + arch + " in the " +
+           platform.str() + " image";
+  }
+  return "the step fails with `not found` on " + builder + " (the " + platform.str() + " image has no '" +
+         facts.interpreter + "' to load it; QEMU, where binfmt_misc registers " + arch +
+         ", fails to open it too), and with " + elsewhere;
+}
 
 void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
   if (!ctx.buildContext) return;
@@ -114,8 +133,8 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
         const auto& facts = *program->file->elf.facts;
         out.report(rule, span,
                    "runs '" + program->imagePath + "' (from the build context: '" + program->file->path + "'), " +
-                       facts.describeWithArticle() + " ELF, while building the " + platform.str() +
-                       " image: `exec format error`, or a slow emulated run where binfmt has it",
+                       (facts.interpreter.empty() ? "a statically linked " : "a dynamically linked ") + facts.describe() +
+                       " ELF, while building the " + platform.str() + " image: " + whatTheStepDoes(facts, platform),
                    "run a build of it for each architecture (copy '.../${TARGETARCH}/...'), or run it in a "
                    "`FROM --platform=$BUILDPLATFORM` stage and copy its output");
       }
@@ -134,8 +153,13 @@ extern const DockerfileRule kMA151 = {
      .what = "A RUN command whose program is a file that an earlier COPY/ADD of the same stage brought from the "
              "build context, when that file is an ELF for another architecture than the platform being built "
              "(the build context is read: `--context DIR`, by default the Dockerfile's directory).",
-     .why = "The build step itself fails on that platform with `exec format error`, or, where QEMU binfmt handlers "
-            "are installed, runs under emulation and installs whatever it installs for its own architecture.",
+     .why = "What the step does depends on the builder. A builder whose CPU cannot run the program's architecture "
+            "fails with `exec format error` (an arm64 machine building the arm64 image from an x86-64 installer). "
+            "An x86-64 builder runs x86-64 code natively even while building the arm64 image: a statically linked "
+            "program runs and the build succeeds, with whatever it installed for x86-64 in the arm64 image; a "
+            "dynamically linked one fails with `not found`, because the arm64 image has no x86-64 loader "
+            "(/lib64/ld-linux-x86-64.so.2). Where QEMU user emulation is registered with binfmt_misc for the "
+            "program's architecture (Docker Desktop does it), a static program runs emulated, with the same result.",
      .example = "COPY x86-only-installer.bin /tmp/\nRUN /tmp/x86-only-installer.bin\n"
                 "# MA151: runs an x86-64 ELF while building the linux/arm64 image",
      .fix = "Ship the installer for each architecture and copy `.../${TARGETARCH}/installer`, or run it in a "

@@ -67,7 +67,45 @@ TEST_CASE("the seed's example: foreign ELF files are MA150 and MA151 errors nami
   REQUIRE(rules.count("MA151"));
   CHECK(rules.at("MA151")[0].location.line == 4);
   CHECK(rules.at("MA151")[0].location.column == 5);
-  CHECK(rules.at("MA151")[0].message.find("an x86-64 ELF, while building the linux/arm64 image") != std::string::npos);
+  const std::string& message = rules.at("MA151")[0].message;
+  CHECK(message.find("a dynamically linked x86-64 ELF, while building the linux/arm64 image") != std::string::npos);
+  // GNU hello asks for /lib64/ld-linux-x86-64.so.2, which an arm64 image does not have: an x86-64 builder fails
+  // with `not found` (what the build oracle saw), an arm64 one with `exec format error`.
+  CHECK(message.find("`not found` on an x86-64 builder (the linux/arm64 image has no '/lib64/ld-linux-x86-64.so.2'") !=
+        std::string::npos);
+  CHECK(message.find("`exec format error` on a builder that cannot run x86-64 code") != std::string::npos);
+}
+
+TEST_CASE("MA151 says a static foreign program runs on a builder of its own architecture", "[elf][context]") {
+  // The same program without its PT_INTERP entry is what the kernel treats as statically linked.
+  std::string program = test::readFile(samples() / "amd64" / "hello");
+  auto field = [&](size_t offset, size_t size) {
+    uint64_t value = 0;
+    for (size_t i = 0; i < size; ++i) value |= uint64_t(uint8_t(program[offset + i])) << (8 * i);
+    return value;
+  };
+  const uint64_t phoff = field(0x20, 8), phentsize = field(0x36, 2), phnum = field(0x38, 2);
+  bool patched = false;
+  for (uint64_t i = 0; i < phnum; ++i) {
+    const size_t entry = phoff + i * phentsize;
+    if (field(entry, 4) == 3 /* PT_INTERP */) {
+      program.replace(entry, 4, std::string(4, '\0'));  // PT_NULL
+      patched = true;
+    }
+  }
+  REQUIRE(patched);
+  Context ctx;
+  ctx.write("x86-only-installer.bin", program);
+  const auto rules = byRule(ctx.lint("FROM debian:bookworm-slim\nCOPY x86-only-installer.bin /tmp/\n"
+                                     "RUN /tmp/x86-only-installer.bin --prefix=/opt/vendor\n",
+                                     {*parsePlatform("linux/arm64")}));
+  REQUIRE(rules.count("MA151"));
+  const std::string& message = rules.at("MA151")[0].message;
+  CHECK(message.find("a statically linked x86-64 ELF, while building the linux/arm64 image") != std::string::npos);
+  CHECK(message.find("`exec format error` on a builder that cannot run x86-64 code; an x86-64 builder runs it "
+                     "natively") != std::string::npos);
+  CHECK(message.find("x86-64 in the linux/arm64 image") != std::string::npos);
+  CHECK(message.find("not found") == std::string::npos);
 }
 
 TEST_CASE("matching ELF files are silent; built per target and copied by ${TARGETARCH}, too", "[elf][context]") {
