@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <unistd.h>
 
+#include <csignal>
 #include <iostream>
 
 #include "cli/commands.h"
@@ -10,6 +11,10 @@
 int main(int argc, char** argv) {
   using namespace mal::cli;
   std::ios::sync_with_stdio(false);
+  // A reader that closes the pipe early (`| head -1`) must not kill us with SIGPIPE (exit
+  // 141, which no caller can tell from a crash): the write fails with EPIPE instead, and
+  // that is a lost report like a full disk -- exit 2 with one line (writeReport).
+  std::signal(SIGPIPE, SIG_IGN);
   // The registry options scan, manifest and lint --resolve share.
   const auto addRegistryOptions = [](CLI::App* command, RegistryFlags& flags) {
     command->add_option("--insecure-registry", flags.insecure,

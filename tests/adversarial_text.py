@@ -27,11 +27,19 @@ SANITIZED = "ASAN_OPTIONS" in os.environ
 TIME_FACTOR = 6 if SANITIZED else 1
 failures = []
 results = []
+CLOSED_PIPE = "closed pipe"
 
 
 def run(name, args, expect_codes, seconds, mib, stderr_pattern=None, stdout_to=None, env=None, cwd=None):
     """Runs the binary under /usr/bin/time; checks exit code, stderr, wall time, peak RSS."""
-    out = open(stdout_to, "wb") if stdout_to else subprocess.DEVNULL
+    if stdout_to == CLOSED_PIPE:
+        # A reader that is gone before the first byte (`| head -0`): every write is EPIPE.
+        # subprocess gives the child the default SIGPIPE action, as a shell does.
+        read_end, write_end = os.pipe()
+        os.close(read_end)
+        out = os.fdopen(write_end, "wb")
+    else:
+        out = open(stdout_to, "wb") if stdout_to else subprocess.DEVNULL
     usage = tempfile.NamedTemporaryFile()
     start = time.monotonic()
     proc = subprocess.Popen(["/usr/bin/time", "-f", "%M", "-o", usage.name, BINARY] + args, stdout=out,
@@ -213,6 +221,8 @@ def main():
     for fmt in ("text", "json", "sarif"):
         run(f"-o /dev/full ({fmt})", lint + ["-f", fmt, "-o", "/dev/full", flagged], {2}, 5, 100, r"cannot write")
         run(f"stdout on /dev/full ({fmt})", lint + ["-f", fmt, flagged], {2}, 5, 100, r"cannot write", stdout_to="/dev/full")
+        run(f"stdout a closed pipe ({fmt})", lint + ["-f", fmt, flagged], {2}, 5, 100, r"cannot write.*Broken pipe",
+            stdout_to=CLOSED_PIPE)
 
     # --- Caches: a relative XDG_CACHE_HOME writes nothing into the working directory -----
     layout = oci_layout(os.path.join(tmp, "layout"), {"bin/tool": b"#!/bin/sh\n", "caf\xe9": b"x"})

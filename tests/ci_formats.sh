@@ -40,6 +40,7 @@ set -e
 grep -q '^::error file=services/api/Dockerfile,line=21,endLine=21,col=63,endColumn=68,title=MA110 arch-specific-download::' "$work/github.txt" ||
   fail "github annotation: $(head -3 "$work/github.txt")"
 tail -1 "$work/github.txt" | grep -q '^multiarch-lint: [0-9]* error(s), [0-9]* warning(s), [0-9]* note(s) in 1 file(s)' || fail "github summary line"
+# shellcheck disable=SC2016  # the backticks are Markdown, not a command
 grep -q '^| error | MA110 arch-specific-download | `services/api/Dockerfile:21` |' "$work/summary.md" || fail "step summary: $(cat "$work/summary.md")"
 
 # GitLab: repository paths, fingerprints that survive an inserted line, unreadable inputs.
@@ -47,6 +48,7 @@ lint -f gitlab api/Dockerfile >"$work/before.json" || true
 { echo '# a new first line'; cat api/Dockerfile; } >"$work/moved" && cp "$work/moved" api/Dockerfile
 lint -f gitlab api/Dockerfile >"$work/after.json" || true
 set +e
+# shellcheck disable=SC2094  # api/Dockerfile is only read (as a path and as stdin)
 lint -f gitlab api/Dockerfile does-not-exist - <api/Dockerfile >"$work/errors.json"; code=$?
 set -e
 [ "$code" -eq 2 ] || fail "gitlab with a missing input: exit $code"
@@ -103,6 +105,7 @@ mkdir -p "$work/walk/app" "$work/walk/lower"
 cp "$root/fixtures/demo/Dockerfile.fixed" "$work/walk/app/Dockerfile"
 printf 'package docker\n\nimport rego.v1\n\ndefault allow := false\n' >"$work/walk/app/Dockerfile.rego"
 printf 'node_modules\n' >"$work/walk/app/Dockerfile.dockerignore"
+# shellcheck disable=SC2016  # Markdown backticks, written as they are
 printf '# Building\n\nRun `docker build .` here.\n' >"$work/walk/app/Dockerfile.md"
 printf '{{ range .Images }}\nFROM {{ .Base }}\n{{ end }}\n' >"$work/walk/app/Dockerfile.gotmpl"
 printf 'This directory builds the API image.\n' >"$work/walk/app/Dockerfile.notes"

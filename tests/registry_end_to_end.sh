@@ -153,6 +153,7 @@ skopeo copy --quiet --all --format v2s2 --dest-tls-verify=false "oci:$work/push/
   "docker://$plain/foreign-so-docker:1" >/dev/null
 skopeo copy --quiet --dest-tls-verify=false "docker-archive:$images/docker-save-legacy.tar" "docker://$plain/legacy:1" >/dev/null
 for pair in "foreign-so-docker:1 $images/foreign-so" "legacy:1 $images/docker-save-legacy.tar"; do
+  # shellcheck disable=SC2086  # split on purpose: a reference and a local path
   set -- $pair
   set +e
   remote=$("$bin" scan -f json --no-cache "$plain/$1"); remote_code=$?

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the oracle's scripts: where its cache and storage live, how buildah is called, and
 # the binfmt check.
 ORACLE_CACHE=${ORACLE_CACHE:-/var/cache/multiarch-lint-oracle}
@@ -8,6 +9,7 @@ ORACLE_SKIP=77
 # apart, and an arm64 build reused the amd64 build's final image (seen in buildplatform-host).
 # In its own storage a target's builds can only ever reuse that target's steps.
 oracle_storage() { printf '%s/storage-%s\n' "$ORACLE_CACHE" "${1//\//-}"; }
+# shellcheck disable=SC2034  # read by base-images, which sources this file
 ORACLE_PLATFORMS=(linux/amd64 linux/arm64)
 
 oracle_buildah() { # needs ORACLE_STORAGE (oracle_storage PLATFORM)
