@@ -7,9 +7,7 @@
 namespace mal::glob {
 namespace {
 
-bool nullable(const Step& s) {
-  return s.kind == Step::Star || s.kind == Step::OptionalDirs || s.kind == Step::DotStar;
-}
+bool nullable(const Step& s) { return s.kind == Step::Star || s.kind == Step::OptionalDirs || s.kind == Step::DotStar; }
 
 // Two neighbouring steps that read the same as one: `**` twice, `*` twice, `(.*/)?.*`.
 bool absorbs(const Step& a, const Step& b) {
@@ -126,8 +124,7 @@ std::vector<size_t> Matcher::matchingPrefixes(std::string_view text, size_t* bud
           add(next, inner + state);
           if (slash) add(next, state + 1);
           break;
-        case Step::BeginAnchor:
-          break;
+        case Step::BeginAnchor: break;
       }
     }
     std::swap(current, next);

@@ -17,13 +17,13 @@ namespace mal::glob {
 
 struct Step {
   enum Kind : uint8_t {
-    Literal,     // the bytes in `literal` (one rune, or one byte)
-    AnyOne,      // one rune (or byte), not '/' when `notSlash`
-    Class,       // one rune in (or, negated, not in) `ranges`
-    Star,        // any run of runes, none of them '/' when `notSlash`
+    Literal,       // the bytes in `literal` (one rune, or one byte)
+    AnyOne,        // one rune (or byte), not '/' when `notSlash`
+    Class,         // one rune in (or, negated, not in) `ranges`
+    Star,          // any run of runes, none of them '/' when `notSlash`
     OptionalDirs,  // regexp `(.*/)?`: empty, or any run ending in '/' with no '\n' (patternmatcher's `**/`)
-    DotStar,     // regexp `.*`: any run with no '\n' (patternmatcher's trailing `**`)
-    BeginAnchor,  // regexp `^` inside a pattern: only before the first rune (see simplify)
+    DotStar,       // regexp `.*`: any run with no '\n' (patternmatcher's trailing `**`)
+    BeginAnchor,   // regexp `^` inside a pattern: only before the first rune (see simplify)
   };
   Kind kind = Literal;
   bool notSlash = false;
@@ -54,7 +54,7 @@ class Matcher {
   void simplify();
   bool matchesByStars(std::string_view text) const;
   std::vector<Step> steps_;
-  bool starsOnly_ = false;  // byte steps and stars alike on '/': matchesByStars decides
+  bool starsOnly_ = false;   // byte steps and stars alike on '/': matchesByStars decides
   bool impossible_ = false;  // a `^` after a rune: nothing matches
   bool runes_ = false;
   size_t minimum_ = 0;

@@ -28,8 +28,8 @@ std::optional<Platform> parsePlatform(const std::string& input) {
   if (arch == "armel") arch = "arm", variant = "v6";
   if (arch == "i386" || arch == "i686") arch = "386";
   if (arch == "ppc64el") arch = "ppc64le";
-  static const char* kKnown[] = {"amd64", "arm64", "arm", "386", "ppc64le", "s390x", "riscv64",
-                                 "mips64le", "loong64", "ppc64", "mips", "mipsle", "mips64", "wasm"};
+  static const char* kKnown[] = {"amd64",    "arm64",   "arm",   "386",  "ppc64le", "s390x",  "riscv64",
+                                 "mips64le", "loong64", "ppc64", "mips", "mipsle",  "mips64", "wasm"};
   bool known = false;
   for (const char* k : kKnown) known = known || arch == k;
   if (!known || p.os.empty()) return std::nullopt;
@@ -54,9 +54,7 @@ std::vector<Platform> parsePlatformList(const std::string& textList, std::vector
   return out;
 }
 
-std::vector<Platform> defaultTargetPlatforms() {
-  return {Platform{"linux", "amd64", ""}, Platform{"linux", "arm64", ""}};
-}
+std::vector<Platform> defaultTargetPlatforms() { return {Platform{"linux", "amd64", ""}, Platform{"linux", "arm64", ""}}; }
 
 std::string platformList(const std::vector<Platform>& platforms) {
   std::string out;

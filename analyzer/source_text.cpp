@@ -6,8 +6,7 @@
 
 namespace mal {
 
-SourceText::SourceText(std::string path, std::string bytes)
-    : path_(std::move(path)), bytes_(std::move(bytes)) {
+SourceText::SourceText(std::string path, std::string bytes) : path_(std::move(path)), bytes_(std::move(bytes)) {
   lineStarts_.push_back(0);
   for (uint32_t i = 0; i < bytes_.size(); ++i) {
     if (bytes_[i] == '\n') lineStarts_.push_back(i + 1);

@@ -48,8 +48,9 @@ std::string join(const std::vector<std::string>& parts, std::string_view separat
 std::string withArticle(std::string_view word) {
   if (word.empty()) return "a";
   const char first = static_cast<char>(std::tolower(static_cast<unsigned char>(word[0])));
-  const bool vowelSound = std::string_view("aeio").find(first) != std::string_view::npos ||
-                          ((first == 's' || first == 'x') && word.size() > 1 && std::isdigit(static_cast<unsigned char>(word[1])));
+  const bool vowelSound =
+      std::string_view("aeio").find(first) != std::string_view::npos ||
+      ((first == 's' || first == 'x') && word.size() > 1 && std::isdigit(static_cast<unsigned char>(word[1])));
   return std::string(vowelSound ? "an " : "a ") + std::string(word);
 }
 
@@ -106,8 +107,7 @@ size_t runeWidth(const std::string& s, size_t pos, size_t end) {
 
 size_t lastRuneStart(const std::string& s, size_t begin, size_t end) {
   size_t start = end - 1;
-  for (size_t back = 0; back < 3 && start > begin && (static_cast<unsigned char>(s[start]) & 0xC0) == 0x80;
-       ++back) {
+  for (size_t back = 0; back < 3 && start > begin && (static_cast<unsigned char>(s[start]) & 0xC0) == 0x80; ++back) {
     --start;
   }
   if (start + runeWidth(s, start, end) != end) return end - 1;  // not one valid rune: Go backs up one byte
@@ -148,11 +148,21 @@ bool isValidUtf8(const std::string& s) {
 
 bool isGoSpace(uint32_t r) {
   switch (r) {
-    case '\t': case '\n': case '\v': case '\f': case '\r': case ' ': case 0x85: case 0xA0:
-    case 0x1680: case 0x2028: case 0x2029: case 0x202F: case 0x205F: case 0x3000:
-      return true;
-    default:
-      return r >= 0x2000 && r <= 0x200A;
+    case '\t':
+    case '\n':
+    case '\v':
+    case '\f':
+    case '\r':
+    case ' ':
+    case 0x85:
+    case 0xA0:
+    case 0x1680:
+    case 0x2028:
+    case 0x2029:
+    case 0x202F:
+    case 0x205F:
+    case 0x3000: return true;
+    default: return r >= 0x2000 && r <= 0x200A;
   }
 }
 
@@ -162,12 +172,12 @@ namespace {
 bool isPrintable(uint32_t r) {
   if (r < 0x20 || (r >= 0x7F && r < 0xA0)) return false;
   if (r == 0xAD) return false;  // soft hyphen is a format character
-  if (r == 0x2028 || r == 0x2029 || (r >= 0x2000 && r <= 0x200F) || r == 0x202F || r == 0x205F ||
-      r == 0x3000 || r == 0x1680 || r == 0xFEFF || (r >= 0x202A && r <= 0x202E) || (r >= 0x2060 && r <= 0x206F)) {
+  if (r == 0x2028 || r == 0x2029 || (r >= 0x2000 && r <= 0x200F) || r == 0x202F || r == 0x205F || r == 0x3000 || r == 0x1680 ||
+      r == 0xFEFF || (r >= 0x202A && r <= 0x202E) || (r >= 0x2060 && r <= 0x206F)) {
     return false;
   }
   if (r >= 0xE000 && r <= 0xF8FF) return false;  // private use
-  if ((r & 0xFFFE) == 0xFFFE) return false;       // noncharacters
+  if ((r & 0xFFFE) == 0xFFFE) return false;      // noncharacters
   return r <= 0x10FFFF;
 }
 }  // namespace

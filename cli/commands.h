@@ -24,20 +24,20 @@ struct RegistryFlags {
 struct LintOptions {
   std::vector<std::string> paths;
   std::string format = "text";
-  std::string output;             // empty: stdout
-  std::string platforms;          // comma-separated; empty: config or default
-  std::string configPath;         // empty: discover
+  std::string output;      // empty: stdout
+  std::string platforms;   // comma-separated; empty: config or default
+  std::string configPath;  // empty: discover
   bool noConfig = false;
-  std::string failureThreshold;   // empty: config or "info"
+  std::string failureThreshold;  // empty: config or "info"
   std::vector<std::string> ignore;
-  std::string color = "auto";     // auto | always | never
-  std::string contextDir;         // empty: each Dockerfile's directory
-  bool noContext = false;         // judge copied files by name only
-  bool asDiscovered = false;      // skip named files a directory walk would skip (the pre-commit hook)
-  bool resolve = false;           // look base images up in their registries (MA104, MA105)
+  std::string color = "auto";             // auto | always | never
+  std::string contextDir;                 // empty: each Dockerfile's directory
+  bool noContext = false;                 // judge copied files by name only
+  bool asDiscovered = false;              // skip named files a directory walk would skip (the pre-commit hook)
+  bool resolve = false;                   // look base images up in their registries (MA104, MA105)
   std::optional<long> resolveTtlSeconds;  // how long a looked-up tag stays fresh (default: config, else a day)
-  bool probeDownloads = false;    // ask servers whether each platform's download exists (MA147)
-  std::optional<long> probeTtlSeconds;  // how long a server's answer stays fresh (default: config, else a day)
+  bool probeDownloads = false;            // ask servers whether each platform's download exists (MA147)
+  std::optional<long> probeTtlSeconds;    // how long a server's answer stays fresh (default: config, else a day)
   RegistryFlags registry;
 };
 
@@ -51,7 +51,7 @@ struct Streams {
 int runLint(const LintOptions& options, Streams streams);
 
 struct RulesOptions {
-  std::string rule;  // empty: list all
+  std::string rule;             // empty: list all
   std::string format = "text";  // text | markdown | json
 };
 int runRules(const RulesOptions& options, Streams streams);

@@ -11,9 +11,9 @@ namespace fs = std::filesystem;
 namespace mal::cli {
 
 namespace {
-constexpr const char* kNotDockerfileSuffixes[] = {".dockerignore", ".md",   ".markdown", ".rst",  ".txt",
-                                                  ".rego",         ".j2",   ".jinja",    ".jinja2", ".tmpl",
-                                                  ".tpl",          ".template", ".bak",  ".orig", ".swp"};
+constexpr const char* kNotDockerfileSuffixes[] = {".dockerignore", ".md",       ".markdown", ".rst",    ".txt",
+                                                  ".rego",         ".j2",       ".jinja",    ".jinja2", ".tmpl",
+                                                  ".tpl",          ".template", ".bak",      ".orig",   ".swp"};
 }  // namespace
 
 bool isDockerfileName(const std::string& name) {
@@ -37,9 +37,9 @@ bool looksLikeDockerfile(std::string_view head) {
     if (line.empty() || line[0] == '#') continue;
     // Any instruction, not only FROM and ARG: a Dockerfile that starts wrongly is still one,
     // and its error is worth reporting.
-    static const char* const kInstructions[] = {"add",  "arg",     "cmd",  "copy",       "entrypoint", "env",
+    static const char* const kInstructions[] = {"add",    "arg",   "cmd",         "copy",  "entrypoint", "env",
                                                 "expose", "from",  "healthcheck", "label", "maintainer", "onbuild",
-                                                "run",  "shell",   "stopsignal", "user", "volume", "workdir"};
+                                                "run",    "shell", "stopsignal",  "user",  "volume",     "workdir"};
     const std::string word = text::lower(line.substr(0, line.find_first_of(" \t")));
     for (const char* instruction : kInstructions) {
       if (word == instruction) return true;

@@ -87,8 +87,8 @@ int runLint(const LintOptions& options, Streams streams) {
   settings.severities = config.severities;
   settings.requirePragmaReason = config.requireReason;
   settings.ruleOptions.extraArchOnlyPackages = config.extraArchOnlyPackages;
-  const auto threshold = thresholdOption(options.failureThreshold, config.failureThreshold.value_or(kDefaultThreshold),
-                                         streams.err);
+  const auto threshold =
+      thresholdOption(options.failureThreshold, config.failureThreshold.value_or(kDefaultThreshold), streams.err);
   if (!threshold) return kExitInputError;
   const auto format = report::parseFormat(options.format);
   if (!format) {
@@ -118,15 +118,16 @@ int runLint(const LintOptions& options, Streams streams) {
     registry.insecure.insert(registry.insecure.end(), config.insecureRegistries.begin(), config.insecureRegistries.end());
     if (registry.caFile.empty()) registry.caFile = config.registryCa;
     client.emplace(clientOptions(registry));
-    resolver.emplace(*client, cacheRoot(),
-                     options.resolveTtlSeconds.value_or(config.resolveTtlSeconds.value_or(24 * 3600)));
+    resolver.emplace(*client, cacheRoot(), options.resolveTtlSeconds.value_or(config.resolveTtlSeconds.value_or(24 * 3600)));
   }
 
   // Which platforms each file is checked for: --platform, else the configuration, else what
   // the project declares for that file (bake, compose, workflows, Makefile, its name, its
   // base images), else the default.
   const bool platformsGiven = !options.platforms.empty() || config.platforms.has_value();
-  const std::string givenSource = !options.platforms.empty() ? "--platform" : config.platforms ? "the configuration" : "the default";
+  const std::string givenSource = !options.platforms.empty() ? "--platform"
+                                  : config.platforms         ? "the configuration"
+                                                             : "the default";
   const std::vector<Platform> givenPlatforms = settings.platforms;
   context::DeclarationCache declarationFiles;  // each bake, compose, workflow file read once per run
   // --probe-downloads: each URL is asked once per run (and cached for --probe-ttl).
@@ -170,8 +171,8 @@ int runLint(const LintOptions& options, Streams streams) {
     // The build context: --context, else the Dockerfile's directory (none for stdin).
     std::optional<rules::ContextSource> context;
     if (!options.noContext && (!options.contextDir.empty() || path != "-")) {
-      const std::string dir = !options.contextDir.empty() ? options.contextDir
-                                                          : std::filesystem::path(path).parent_path().string();
+      const std::string dir =
+          !options.contextDir.empty() ? options.contextDir : std::filesystem::path(path).parent_path().string();
       context = rules::ContextSource{dir.empty() ? "." : dir, path == "-" ? "" : path};
     }
     lookupErrors.clear();
@@ -188,9 +189,8 @@ int runLint(const LintOptions& options, Streams streams) {
     // What the build context reader could not examine is said, never reported clean.
     lookupErrors.insert(lookupErrors.end(), notExamined.begin(), notExamined.end());
     // A base image that could not be looked up was not checked: the file is not reported clean.
-    result.inputs.push_back({path, std::move(findings), lookupErrors.empty()
-                                                            ? std::nullopt
-                                                            : std::optional(text::join(lookupErrors, "; "))});
+    result.inputs.push_back(
+        {path, std::move(findings), lookupErrors.empty() ? std::nullopt : std::optional(text::join(lookupErrors, "; "))});
     result.inputs.back().targets = std::move(targets);
   }
 

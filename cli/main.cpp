@@ -19,9 +19,13 @@ int main(int argc, char** argv) {
   const auto addRegistryOptions = [](CLI::App* command, RegistryFlags& flags) {
     command->add_option("--insecure-registry", flags.insecure,
                         "A registry (host[:port]) reached over plain HTTP or unverified TLS (repeatable)");
-    command->add_option("--registry-ca", flags.caFile, "CA certificates (PEM) a private registry's TLS certificate is checked against");
-    command->add_option("--registry-timeout", flags.timeoutSeconds, "Seconds to connect, and of silence while reading, before a registry request fails")
-        ->capture_default_str()->check(CLI::Range(1, 3600));
+    command->add_option("--registry-ca", flags.caFile,
+                        "CA certificates (PEM) a private registry's TLS certificate is checked against");
+    command
+        ->add_option("--registry-timeout", flags.timeoutSeconds,
+                     "Seconds to connect, and of silence while reading, before a registry request fails")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 3600));
   };
 
   // The report options lint, scan and manifest share (their option structs name them alike).
@@ -41,43 +45,65 @@ int main(int argc, char** argv) {
   LintOptions lint;
   auto* lintCmd = app.add_subcommand("lint", "Lint Dockerfiles (no PATH: Dockerfile or Containerfile here; - reads stdin)");
   lintCmd->add_option("paths", lint.paths, "Dockerfiles or directories to search");
-  lintCmd->add_option("--platform", lint.platforms, "Target platforms, e.g. linux/amd64,linux/arm64 (default: config, else those two)");
+  lintCmd->add_option("--platform", lint.platforms,
+                      "Target platforms, e.g. linux/amd64,linux/arm64 (default: config, else those two)");
   // The configuration options lint, scan and manifest share.
   const auto addConfigOptions = [](CLI::App* command, auto& options) {
-    command->add_option("-c,--config", options.configPath, "Configuration file (default: ./.multiarch-lint.yaml, then $XDG_CONFIG_HOME/multiarch-lint/config.yaml)");
+    command->add_option("-c,--config", options.configPath,
+                        "Configuration file (default: ./.multiarch-lint.yaml, then $XDG_CONFIG_HOME/multiarch-lint/config.yaml)");
     command->add_flag("--no-config", options.noConfig, "Do not read any configuration file");
   };
   addConfigOptions(lintCmd, lint);
-  lintCmd->add_option("--context", lint.contextDir, "The build context: COPY/ADD sources are read and their ELF machine checked (default: the Dockerfile's directory)");
-  lintCmd->add_flag("--as-discovered", lint.asDiscovered,
-                    "Judge named files as a directory walk does: skip .dockerignore files and files whose content is not a Dockerfile");
+  lintCmd->add_option(
+      "--context", lint.contextDir,
+      "The build context: COPY/ADD sources are read and their ELF machine checked (default: the Dockerfile's directory)");
+  lintCmd->add_flag(
+      "--as-discovered", lint.asDiscovered,
+      "Judge named files as a directory walk does: skip .dockerignore files and files whose content is not a Dockerfile");
   lintCmd->add_flag("--no-context", lint.noContext, "Do not read the build context (copied files are judged by name)");
-  lintCmd->add_flag("--resolve", lint.resolve, "Look each base image up in its registry: MA104 (a target platform missing) and MA105 (a digest of one platform)");
-  lintCmd->add_flag("--probe-downloads", lint.probeDownloads, "Ask each download's server whether the URL exists for every target platform: MA147 (a platform's asset missing)");
-  lintCmd->add_option("--probe-ttl", lint.probeTtlSeconds, "Seconds a server's answer is trusted from the cache (0: always ask; default 86400)")
+  lintCmd->add_flag(
+      "--resolve", lint.resolve,
+      "Look each base image up in its registry: MA104 (a target platform missing) and MA105 (a digest of one platform)");
+  lintCmd->add_flag(
+      "--probe-downloads", lint.probeDownloads,
+      "Ask each download's server whether the URL exists for every target platform: MA147 (a platform's asset missing)");
+  lintCmd
+      ->add_option("--probe-ttl", lint.probeTtlSeconds,
+                   "Seconds a server's answer is trusted from the cache (0: always ask; default 86400)")
       ->check(CLI::Range(0L, 365L * 24 * 3600));
-  lintCmd->add_option("--resolve-ttl", lint.resolveTtlSeconds, "Seconds a looked-up tag is trusted from the cache (0: always ask the registry; default 86400)")
+  lintCmd
+      ->add_option("--resolve-ttl", lint.resolveTtlSeconds,
+                   "Seconds a looked-up tag is trusted from the cache (0: always ask the registry; default 86400)")
       ->check(CLI::Range(0L, 365L * 24 * 3600));
   addRegistryOptions(lintCmd, lint.registry);
   addReportOptions(lintCmd, lint);
 
   ScanOptions scan;
-  auto* scanCmd = app.add_subcommand("scan", "Scan built images: OCI layout (directory or tar), docker-save archive, or a registry image reference");
+  auto* scanCmd = app.add_subcommand(
+      "scan", "Scan built images: OCI layout (directory or tar), docker-save archive, or a registry image reference");
   scanCmd->add_option("images", scan.images, "Images to scan")->required();
   scanCmd->add_option("--platform", scan.platforms, "Only these platforms of the image, e.g. linux/arm64");
-  scanCmd->add_option("--dockerfile", scan.dockerfile, "The Dockerfile the image was built from: findings are also located on the instruction that made their layer");
+  scanCmd->add_option(
+      "--dockerfile", scan.dockerfile,
+      "The Dockerfile the image was built from: findings are also located on the instruction that made their layer");
   scanCmd->add_flag("--no-cache", scan.noCache, "Do not use the per-layer cache ($XDG_CACHE_HOME/multiarch-lint)");
-  scanCmd->add_option("--cache-max", scan.cacheMax, "Bound on the cache's size after the scan, e.g. 512M, 2G (default 512M; least recently used entries go first)");
+  scanCmd->add_option(
+      "--cache-max", scan.cacheMax,
+      "Bound on the cache's size after the scan, e.g. 512M, 2G (default 512M; least recently used entries go first)");
   addConfigOptions(scanCmd, scan);
   addRegistryOptions(scanCmd, scan.registry);
   addReportOptions(scanCmd, scan);
 
   ManifestOptions manifest;
   auto* manifestCmd = app.add_subcommand("manifest", "Check an image's index: platforms, configs, digests (no layer is read)");
-  manifestCmd->add_option("images", manifest.images, "OCI layouts (directory or tar), docker-save archives, or registry image references")->required();
+  manifestCmd
+      ->add_option("images", manifest.images,
+                   "OCI layouts (directory or tar), docker-save archives, or registry image references")
+      ->required();
   manifestCmd->add_option("--platform", manifest.platforms, "Required platforms (default linux/amd64,linux/arm64)");
   manifestCmd->add_flag("--no-cache", manifest.noCache, "Do not use the manifest cache ($XDG_CACHE_HOME/multiarch-lint)");
-  manifestCmd->add_option("--cache-max", manifest.cacheMax, "Bound on the cache's size after the run, e.g. 512M, 2G (default 512M)");
+  manifestCmd->add_option("--cache-max", manifest.cacheMax,
+                          "Bound on the cache's size after the run, e.g. 512M, 2G (default 512M)");
   addConfigOptions(manifestCmd, manifest);
   addRegistryOptions(manifestCmd, manifest.registry);
   addReportOptions(manifestCmd, manifest);

@@ -41,8 +41,8 @@ int runManifest(const ManifestOptions& options, Streams streams) {
   settings.ignored.insert(config->ignore.begin(), config->ignore.end());
   settings.severities = config->severities;
   if (!addIgnoredRules(options.ignore, settings.ignored, streams.err)) return kExitInputError;
-  const auto threshold = thresholdOption(options.failureThreshold, config->failureThreshold.value_or(kDefaultThreshold),
-                                         streams.err);
+  const auto threshold =
+      thresholdOption(options.failureThreshold, config->failureThreshold.value_or(kDefaultThreshold), streams.err);
   if (!threshold) return kExitInputError;
 
   report::Report result;

@@ -28,7 +28,8 @@ int runParse(const ParseOptions& options, Streams streams) {
     streams.out << dockerfile::buildkitDump(*result.dockerfile);
   } else {
     // A Dockerfile need not be UTF-8; JSON must be: invalid bytes become U+FFFD.
-    streams.out << dockerfile::toJson(*result.dockerfile, source).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+    streams.out << dockerfile::toJson(*result.dockerfile, source).dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
+                << '\n';
   }
   return kExitClean;
 }

@@ -58,8 +58,8 @@ int runScan(const ScanOptions& options, Streams streams) {
   settings.ignored.insert(config->ignore.begin(), config->ignore.end());
   settings.severities = config->severities;
   if (!addIgnoredRules(options.ignore, settings.ignored, streams.err)) return kExitInputError;
-  const auto threshold = thresholdOption(options.failureThreshold, config->failureThreshold.value_or(kDefaultThreshold),
-                                         streams.err);
+  const auto threshold =
+      thresholdOption(options.failureThreshold, config->failureThreshold.value_or(kDefaultThreshold), streams.err);
   if (!threshold) return kExitInputError;
 
   // --dockerfile: parse it once; each platform's layers are mapped through its history.
@@ -106,8 +106,12 @@ int runScan(const ScanOptions& options, Streams streams) {
       scanned.input = input;
       scanned.errors.push_back(openError);
     }
-    report::InputResult entry{input, rules::scanFindings(scanned, settings), std::nullopt, scanned.attestations,
-                              scanned.counters.layersRead, scanned.counters.layersFromCache};
+    report::InputResult entry{input,
+                              rules::scanFindings(scanned, settings),
+                              std::nullopt,
+                              scanned.attestations,
+                              scanned.counters.layersRead,
+                              scanned.counters.layersFromCache};
     if (parsedDockerfile) {
       rules::locateOnDockerfile(entry.findings, scanned, *dockerfileSource, *parsedDockerfile, *dockerfileModel);
     }

@@ -140,8 +140,7 @@ int finishReport(report::Format format, report::Report& report, const std::strin
   }
   if (!output.empty()) {
     if (const auto input = inputUnder(output, report)) {
-      streams.err << "multiarch-lint: -o " << output << ": refusing to write the report over the input '" << *input
-                  << "'\n";
+      streams.err << "multiarch-lint: -o " << output << ": refusing to write the report over the input '" << *input << "'\n";
       return kExitInputError;
     }
   }
@@ -159,7 +158,8 @@ int finishReport(report::Format format, report::Report& report, const std::strin
   if (format == report::Format::Github && stepSummary && *stepSummary) {
     std::ofstream summary(stepSummary, std::ios::binary | std::ios::app);
     if (summary) report::writeGithubStepSummary(report, summary);
-    else streams.err << "multiarch-lint: cannot write GITHUB_STEP_SUMMARY '" << stepSummary << "': " << std::strerror(errno) << '\n';
+    else
+      streams.err << "multiarch-lint: cannot write GITHUB_STEP_SUMMARY '" << stepSummary << "': " << std::strerror(errno) << '\n';
   }
   const report::TextOptions options{wantsColour(color, output, streams.outIsTerminal),
                                     outputWidth(output.empty() && streams.outIsTerminal)};

@@ -45,7 +45,8 @@ std::vector<std::string> splitPath(const std::string& s) {
 // Did the caller keep [offset, offset+size) of the file? Notes what it did not.
 bool kept(const Present& present, uint64_t offset, uint64_t size, const char* what, std::string& missing) {
   if (!present || size == 0 || present(offset, size)) return true;
-  if (missing.empty()) missing = std::string(what) + " lies in a part of the file that was not read (see the bound on ELF bytes kept)";
+  if (missing.empty())
+    missing = std::string(what) + " lies in a part of the file that was not read (see the bound on ELF bytes kept)";
   return false;
 }
 
@@ -56,8 +57,8 @@ void readDynamic(Elf* elf, ElfFacts& facts, const Present& present, std::string&
     if (!gelf_getshdr(scn, &shdr) || shdr.sh_type != SHT_DYNAMIC) continue;
     if (!kept(present, shdr.sh_offset, shdr.sh_size, "the dynamic section", missing)) continue;
     GElf_Shdr strtab;
-    if (Elf_Scn* s = elf_getscn(elf, shdr.sh_link); s && gelf_getshdr(s, &strtab) &&
-        !kept(present, strtab.sh_offset, strtab.sh_size, "the dynamic string table", missing)) {
+    if (Elf_Scn* s = elf_getscn(elf, shdr.sh_link);
+        s && gelf_getshdr(s, &strtab) && !kept(present, strtab.sh_offset, strtab.sh_size, "the dynamic string table", missing)) {
       continue;
     }
     Elf_Data* data = elf_getdata(scn, nullptr);
@@ -186,7 +187,11 @@ void readArmAttributes(Elf* elf, ElfFacts& facts, const Present& present, std::s
 
 }  // namespace
 
-bool hasElfMagic(std::string_view bytes) { return bytes.size() >= 4 && bytes.substr(0, 4) == "\x7f" "ELF"; }
+bool hasElfMagic(std::string_view bytes) {
+  return bytes.size() >= 4 && bytes.substr(0, 4) ==
+                                  "\x7f"
+                                  "ELF";
+}
 
 ElfResult readElf(std::string_view bytes) {
   // elf_memory may convert data in place: give it a private copy.
@@ -264,7 +269,9 @@ std::optional<Platform> ElfFacts::platform() const {
     case EM_PPC64: p.architecture = littleEndian ? "ppc64le" : "ppc64"; break;
     case EM_S390: p.architecture = bits == 64 ? "s390x" : "s390"; break;
     case EM_RISCV: p.architecture = bits == 64 ? "riscv64" : "riscv32"; break;
-    case EM_MIPS: p.architecture = bits == 64 ? (littleEndian ? "mips64le" : "mips64") : (littleEndian ? "mipsle" : "mips"); break;
+    case EM_MIPS:
+      p.architecture = bits == 64 ? (littleEndian ? "mips64le" : "mips64") : (littleEndian ? "mipsle" : "mips");
+      break;
     case 258 /* EM_LOONGARCH */: p.architecture = "loong64"; break;
     default: return std::nullopt;
   }
@@ -276,7 +283,8 @@ std::string ElfFacts::describe() const {
     case EM_X86_64: return "x86-64";
     case EM_386: return "i386";
     case EM_AARCH64: return "AArch64";
-    case EM_ARM: return armFloatAbi == FloatAbi::Hard ? "ARM hard-float" : armFloatAbi == FloatAbi::Soft ? "ARM soft-float" : "ARM";
+    case EM_ARM:
+      return armFloatAbi == FloatAbi::Hard ? "ARM hard-float" : armFloatAbi == FloatAbi::Soft ? "ARM soft-float" : "ARM";
     case EM_PPC64: return littleEndian ? "PowerPC64 little-endian" : "PowerPC64 big-endian";
     case EM_S390: return bits == 64 ? "IBM S/390x" : "IBM S/390";
     case EM_RISCV: return bits == 64 ? "RISC-V 64-bit" : "RISC-V 32-bit";

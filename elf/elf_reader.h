@@ -19,16 +19,16 @@ struct ElfFacts {
   uint16_t machine = 0;  // e_machine (EM_X86_64, EM_AARCH64, ...)
   int bits = 0;          // 32 or 64
   bool littleEndian = true;
-  uint16_t type = 0;     // e_type: ET_EXEC, ET_DYN, ET_REL, ET_CORE
-  uint32_t flags = 0;    // e_flags
+  uint16_t type = 0;   // e_type: ET_EXEC, ET_DYN, ET_REL, ET_CORE
+  uint32_t flags = 0;  // e_flags
   FloatAbi armFloatAbi = FloatAbi::Unknown;
-  std::string interpreter;  // PT_INTERP, e.g. /lib/ld-linux-aarch64.so.1
-  std::vector<std::string> needed;  // DT_NEEDED
+  std::string interpreter;           // PT_INTERP, e.g. /lib/ld-linux-aarch64.so.1
+  std::vector<std::string> needed;   // DT_NEEDED
   std::vector<std::string> runpath;  // DT_RUNPATH, split on ':'
   std::vector<std::string> rpath;    // DT_RPATH, split on ':'
   std::string soname;
-  uint64_t minLoadAlign = 0;   // smallest p_align of the PT_LOAD segments (0: none)
-  uint32_t x86IsaNeeded = 0;   // GNU_PROPERTY_X86_ISA_1_NEEDED bits: 1 baseline, 2 v2, 4 v3, 8 v4
+  uint64_t minLoadAlign = 0;  // smallest p_align of the PT_LOAD segments (0: none)
+  uint32_t x86IsaNeeded = 0;  // GNU_PROPERTY_X86_ISA_1_NEEDED bits: 1 baseline, 2 v2, 4 v3, 8 v4
   // 32-bit ARM: the "aeabi" build attributes of .ARM.attributes (ARM IHI 0045), -1 when
   // absent. Tag_CPU_arch (6): 1 v4, 2 v4T, 3 v5T, 4 v5TE, 5 v5TEJ, 6 v6, 7 v6KZ, 8 v6T2,
   // 9 v6K, 10 v7, 11 v6-M, 12 v6S-M, 13 v7E-M, 14 v8-A, 15 v8-R, 16-18 v8-M, 19 v9-A.

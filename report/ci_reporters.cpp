@@ -84,7 +84,8 @@ void writeGithub(const Report& report, std::ostream& out) {
     const char* command = severity == Severity::Error ? "error" : severity == Severity::Warning ? "warning" : "notice";
     if (!item.finding) {
       const std::string path = repoPath(report, item.input->path, "Dockerfile");
-      if (annotate) out << "::error file=" << escapeProperty(path) << ",title=" << escapeProperty("multiarch-lint: cannot analyse") << "::";
+      if (annotate)
+        out << "::error file=" << escapeProperty(path) << ",title=" << escapeProperty("multiarch-lint: cannot analyse") << "::";
       else out << escapeData(path) << ": error: ";
       out << escapeData(*item.input->error) << '\n';
       continue;
@@ -158,8 +159,8 @@ void writeGithubStepSummary(const Report& report, std::ostream& out) {
       std::string where = repoPath(report, f.location.path, "Dockerfile");
       if (f.location.line > 0) where += ":" + std::to_string(f.location.line);
       if (!f.location.imagePath.empty()) where += " " + f.location.platform + ":" + f.location.imagePath;
-      out << "| " << severityName(f.severity) << " | " << f.ruleId << " " << f.slug << " | `" << markdownCell(where)
-          << "` | " << markdownCell(f.message) << " |\n";
+      out << "| " << severityName(f.severity) << " | " << f.ruleId << " " << f.slug << " | `" << markdownCell(where) << "` | "
+          << markdownCell(f.message) << " |\n";
     }
   }
   if (left > 0) out << "\n" << left << " more finding(s) not listed here: see the job's log.\n";
@@ -180,13 +181,12 @@ void writeCheckstyle(const Report& report, std::ostream& out) {
     for (const auto& f : input.findings) {
       const char* severity = f.severity == Severity::Error ? "error" : f.severity == Severity::Warning ? "warning" : "info";
       const auto* rule = ruleOf(report, f.ruleId);
-      const char* category = !rule                                        ? "dockerfile"
-                             : rule->analysis == rules::Analysis::Image   ? "image"
-                             : rule->analysis == rules::Analysis::Index   ? "index"
-                                                                          : "dockerfile";
-      out << "    <error line=\"" << f.location.line << "\" column=\"" << f.location.column << "\" severity=\""
-          << severity << "\" message=\"" << xmlEscape(f.message) << "\" source=\"multiarch-lint." << category << '.'
-          << f.ruleId << "\"/>\n";
+      const char* category = !rule                                      ? "dockerfile"
+                             : rule->analysis == rules::Analysis::Image ? "image"
+                             : rule->analysis == rules::Analysis::Index ? "index"
+                                                                        : "dockerfile";
+      out << "    <error line=\"" << f.location.line << "\" column=\"" << f.location.column << "\" severity=\"" << severity
+          << "\" message=\"" << xmlEscape(f.message) << "\" source=\"multiarch-lint." << category << '.' << f.ruleId << "\"/>\n";
     }
     out << "  </file>\n";
   }

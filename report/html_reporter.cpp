@@ -51,9 +51,7 @@ std::string excerpt(const Location& loc) {
          markupEscape(line.substr(begin, end - begin)) + "</mark>" + markupEscape(line.substr(end));
 }
 
-std::string plural(size_t n, const char* word) {
-  return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
-}
+std::string plural(size_t n, const char* word) { return std::to_string(n) + " " + word + (n == 1 ? "" : "s"); }
 
 }  // namespace
 
@@ -77,9 +75,8 @@ void writeHtml(const Report& report, std::ostream& out) {
       << "<title>multiarch-lint " << report.command << ": multi-architecture readiness</title>\n<style>" << kStyle
       << "</style>\n</head>\n<body>\n";
   out << "<h1>Multi-architecture readiness</h1>\n<p>multiarch-lint " << MAL_VERSION << " <code>" << report.command
-      << "</code>: " << plural(report.inputs.size(), report.inputNoun.c_str()) << ", "
-      << plural(totals[Severity::Error], "error") << ", " << plural(totals[Severity::Warning], "warning") << ", "
-      << plural(totals[Severity::Info], "note") << ".</p>\n";
+      << "</code>: " << plural(report.inputs.size(), report.inputNoun.c_str()) << ", " << plural(totals[Severity::Error], "error")
+      << ", " << plural(totals[Severity::Warning], "warning") << ", " << plural(totals[Severity::Info], "note") << ".</p>\n";
 
   out << "<table id=\"matrix\">\n<thead><tr><th>" << markupEscape(report.inputNoun) << "</th>";
   for (const auto& c : columns) out << "<th>" << markupEscape(c) << "</th>";
@@ -125,7 +122,8 @@ void writeHtml(const Report& report, std::ostream& out) {
     const auto& input = report.inputs[i];
     out << "<section class=\"input\" id=\"in-" << i << "\">\n<h2>" << markupEscape(repoPath(report, input.path, "(stdin)"))
         << "</h2>\n";
-    if (input.error) out << "<p class=\"finding error\"><span class=\"sev\">not analysed</span>" << markupEscape(*input.error) << "</p>\n";
+    if (input.error)
+      out << "<p class=\"finding error\"><span class=\"sev\">not analysed</span>" << markupEscape(*input.error) << "</p>\n";
 
     // Which findings concern each platform: the cells link here.
     out << "<ul class=\"by-platform\">\n";
@@ -190,7 +188,8 @@ void writeHtml(const Report& report, std::ostream& out) {
         if (!f.location.pointer.empty()) out << " <code>" << markupEscape(f.location.pointer) << "</code>";
       }
       out << "</p>\n<p class=\"message\">" << markupEscape(f.message) << "</p>\n";
-      if (f.location.line > 0 && !f.location.sourceLine.empty()) out << "<pre class=\"excerpt\">" << excerpt(f.location) << "</pre>\n";
+      if (f.location.line > 0 && !f.location.sourceLine.empty())
+        out << "<pre class=\"excerpt\">" << excerpt(f.location) << "</pre>\n";
       if (!f.breaks.empty()) {
         out << "<p class=\"breaks-list\"><b>Breaks:</b> ";
         for (size_t b = 0; b < f.breaks.size(); ++b) out << (b ? ", " : "") << markupEscape(f.breaks[b].str());

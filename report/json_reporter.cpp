@@ -70,15 +70,19 @@ void writeJson(const Report& report, std::ostream& out) {
   if (!report.indexRows.empty()) {
     auto& rows = doc["manifests"] = nlohmann::json::array();
     for (const auto& r : report.indexRows) {
-      rows.push_back({{"input", r.input}, {"platform", r.platform}, {"digest", r.digest}, {"size", r.size},
-                      {"mediaType", r.mediaType}, {"attestation", r.attestation}});
+      rows.push_back({{"input", r.input},
+                      {"platform", r.platform},
+                      {"digest", r.digest},
+                      {"size", r.size},
+                      {"mediaType", r.mediaType},
+                      {"attestation", r.attestation}});
     }
   }
   if (!report.platforms.empty()) {
     auto& images = doc["images"] = nlohmann::json::array();
     for (const auto& s : report.platforms) {
-      nlohmann::json image = {{"input", s.input}, {"platform", s.platform}, {"manifest", s.manifestDigest},
-                              {"layers", s.layers}, {"files", s.files}, {"elf", s.elfByMachine}};
+      nlohmann::json image = {{"input", s.input},   {"platform", s.platform}, {"manifest", s.manifestDigest},
+                              {"layers", s.layers}, {"files", s.files},       {"elf", s.elfByMachine}};
       if (!s.layerDigests.empty()) image["layerDigests"] = s.layerDigests;
       if (!s.error.empty()) image["error"] = s.error;
       images.push_back(image);
@@ -98,7 +102,8 @@ void writeGitlab(const Report& report, std::ostream& out) {
                         {"description", "cannot analyse: " + *input.error},
                         {"check_name", "multiarch-lint/input-error"},
                         {"categories", {"Bug Risk"}},
-                        {"fingerprint", sha256Hex(std::string("input-error") + '\0' + repoPath(report, input.path, "Dockerfile") + '\0' + *input.error)},
+                        {"fingerprint", sha256Hex(std::string("input-error") + '\0' + repoPath(report, input.path, "Dockerfile") +
+                                                  '\0' + *input.error)},
                         {"severity", "critical"},
                         {"location", {{"path", repoPath(report, input.path, "Dockerfile")}, {"lines", {{"begin", 1}}}}}});
     }

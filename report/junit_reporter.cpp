@@ -72,8 +72,8 @@ void writeJunit(const Report& report, std::ostream& out) {
         std::string text;
         for (const auto* f : c.failing) text += describe(report, *f) + "\n";
         const Finding& first = *c.failing.front();
-        const std::string message = std::to_string(c.failing.size()) + " finding(s) for " + c.platform + ", first: " +
-                                    first.ruleId + " " + first.message;
+        const std::string message =
+            std::to_string(c.failing.size()) + " finding(s) for " + c.platform + ", first: " + first.ruleId + " " + first.message;
         out << "      <failure type=\"" << markupEscape(first.ruleId) << "\" message=\"" << markupEscape(message) << "\">"
             << markupEscape(text) << "</failure>\n";
       }

@@ -15,13 +15,13 @@
 namespace mal::report {
 
 struct InputResult {
-  std::string path;                   // as given on the command line ("-" for stdin)
+  std::string path;  // as given on the command line ("-" for stdin)
   std::vector<Finding> findings;
-  std::optional<std::string> error;   // set when the input could not be analysed
-  size_t attestations = 0;            // scan: attestation manifests skipped
-  size_t layersRead = 0;              // scan: layers decompressed and walked
-  size_t layersFromCache = 0;         // scan: layers taken from the cache
-  std::string digest;                 // manifest: the digest of the index (or lone manifest), when it has one
+  std::optional<std::string> error;  // set when the input could not be analysed
+  size_t attestations = 0;           // scan: attestation manifests skipped
+  size_t layersRead = 0;             // scan: layers decompressed and walked
+  size_t layersFromCache = 0;        // scan: layers taken from the cache
+  std::string digest;                // manifest: the digest of the index (or lone manifest), when it has one
   // lint: the platforms the file was checked for, and where they came from: "--platform",
   // "the configuration", "the default", or a declaration ("docker-bake.hcl target \"app\"").
   struct Targets {
@@ -57,7 +57,7 @@ struct IndexRow {
 struct Report {
   std::vector<IndexRow> indexRows;  // manifest only
   std::vector<InputResult> inputs;
-  std::vector<PlatformSummary> platforms;  // scan only
+  std::vector<PlatformSummary> platforms;     // scan only
   std::vector<const rules::RuleInfo*> rules;  // the catalogue, for rule metadata
   std::string inputNoun = "file";             // what the summary line counts: "file" or "image"
   // What was asked of registries (requests, manifests, blobs, layers, retries, tokens);
@@ -66,9 +66,9 @@ struct Report {
 
   // What the command line decided, for the formats that need it. Reporters do no I/O:
   // the CLI fills these in.
-  std::string command = "lint";                 // lint, scan or manifest: SARIF's automationDetails
-  std::vector<std::string> targetPlatforms;     // lint: the platforms each Dockerfile is checked for
-  std::optional<Severity> failAt;               // the failure threshold (JUnit fails what makes the exit code 1)
+  std::string command = "lint";              // lint, scan or manifest: SARIF's automationDetails
+  std::vector<std::string> targetPlatforms;  // lint: the platforms each Dockerfile is checked for
+  std::optional<Severity> failAt;            // the failure threshold (JUnit fails what makes the exit code 1)
   // Absolute directories: the working directory the input paths are relative to, and the
   // root the CI formats make paths relative to (the git top level, else the working
   // directory; GITHUB_WORKSPACE for -f github). Empty: paths are written as given.

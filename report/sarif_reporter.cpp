@@ -81,11 +81,11 @@ std::string pascalCase(std::string_view slug) {
 }
 
 nlohmann::json ruleDescriptor(const rules::RuleInfo& rule) {
-  const std::string help = std::string(rule.what) + "\n\nWhy it breaks: " + std::string(rule.why) +
-                           "\n\nFix: " + std::string(rule.fix);
+  const std::string help =
+      std::string(rule.what) + "\n\nWhy it breaks: " + std::string(rule.why) + "\n\nFix: " + std::string(rule.fix);
   const std::string markdown = "**What it finds.** " + std::string(rule.what) + "\n\n**Why it breaks.** " +
-                               std::string(rule.why) + "\n\n**Example.**\n\n```dockerfile\n" +
-                               std::string(rule.example) + "\n```\n\n**Fix.** " + std::string(rule.fix);
+                               std::string(rule.why) + "\n\n**Example.**\n\n```dockerfile\n" + std::string(rule.example) +
+                               "\n```\n\n**Fix.** " + std::string(rule.fix);
   return {{"id", rule.id},
           {"name", pascalCase(rule.slug)},
           {"shortDescription", {{"text", rule.summary}}},
@@ -167,16 +167,15 @@ void writeSarif(const Report& report, std::ostream& out) {
       // Where a value used here was defined (an ARG or ENV default): SARIF's related locations.
       for (size_t r = 0; r < f.related.size(); ++r) {
         const auto& related = f.related[r];
-        result["relatedLocations"].push_back(
-            {{"id", r + 1},
-             {"message", {{"text", related.message}}},
-             {"physicalLocation",
-              {{"artifactLocation", artifactLocation(report, related.location.path)},
-               {"region",
-                {{"startLine", related.location.line},
-                 {"startColumn", related.location.column},
-                 {"endLine", related.location.endLine},
-                 {"endColumn", related.location.endColumn}}}}}});
+        result["relatedLocations"].push_back({{"id", r + 1},
+                                              {"message", {{"text", related.message}}},
+                                              {"physicalLocation",
+                                               {{"artifactLocation", artifactLocation(report, related.location.path)},
+                                                {"region",
+                                                 {{"startLine", related.location.line},
+                                                  {"startColumn", related.location.column},
+                                                  {"endLine", related.location.endLine},
+                                                  {"endColumn", related.location.endColumn}}}}}});
       }
       if (!f.breaks.empty()) {
         auto& breaks = result["properties"]["breaks"] = nlohmann::json::array();
@@ -189,7 +188,8 @@ void writeSarif(const Report& report, std::ostream& out) {
   // Over GitHub's limits the most severe results are kept, and the run says what was cut.
   const size_t total = ranked.size();
   size_t keep = std::min(total, kMaxResults);
-  if (keep < total) std::stable_sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) { return a.severity > b.severity; });
+  if (keep < total)
+    std::stable_sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) { return a.severity > b.severity; });
 
   // lint: which platforms each file was checked for and why (SARIF has no per-artifact
   // slot that viewers show, so it is a run property).
@@ -208,25 +208,26 @@ void writeSarif(const Report& report, std::ostream& out) {
     if (count < total) {
       notes.push_back({{"level", "warning"},
                        {"descriptor", {{"id", "results-truncated"}}},
-                       {"message", {{"text", "only the " + std::to_string(count) + " most severe of " + std::to_string(total) +
-                                                 " results are included (GitHub code scanning accepts at most 25,000 "
-                                                 "results and 10 MB gzipped per run)"}}}});
+                       {"message",
+                        {{"text", "only the " + std::to_string(count) + " most severe of " + std::to_string(total) +
+                                      " results are included (GitHub code scanning accepts at most 25,000 "
+                                      "results and 10 MB gzipped per run)"}}}});
     }
     nlohmann::json invocation = {{"executionSuccessful", notifications.empty()}, {"toolExecutionNotifications", notes}};
-    if (!root.empty()) invocation["workingDirectory"] = {{"uri", directoryUri(report.workingDirectory.empty() ? root : report.workingDirectory)}};
-    nlohmann::json run = {
-        {"tool",
-         {{"driver",
-           {{"name", "multiarch-lint"},
-            {"version", MAL_VERSION},
-            {"semanticVersion", MAL_VERSION},
-            {"informationUri", MAL_HOMEPAGE},
-            {"rules", rulesJson}}}}},
-        // The category: a lint upload and a scan upload from one workflow do not replace each other.
-        {"automationDetails", {{"id", "multiarch-lint/" + report.command + "/"}}},
-        {"columnKind", "unicodeCodePoints"},
-        {"invocations", {invocation}},
-        {"results", results}};
+    if (!root.empty())
+      invocation["workingDirectory"] = {{"uri", directoryUri(report.workingDirectory.empty() ? root : report.workingDirectory)}};
+    nlohmann::json run = {{"tool",
+                           {{"driver",
+                             {{"name", "multiarch-lint"},
+                              {"version", MAL_VERSION},
+                              {"semanticVersion", MAL_VERSION},
+                              {"informationUri", MAL_HOMEPAGE},
+                              {"rules", rulesJson}}}}},
+                          // The category: a lint upload and a scan upload from one workflow do not replace each other.
+                          {"automationDetails", {{"id", "multiarch-lint/" + report.command + "/"}}},
+                          {"columnKind", "unicodeCodePoints"},
+                          {"invocations", {invocation}},
+                          {"results", results}};
     if (!root.empty()) run["originalUriBaseIds"] = {{"%SRCROOT%", {{"uri", directoryUri(root)}}}};
     if (!targetPlatforms.empty()) run["properties"] = {{"targetPlatforms", targetPlatforms}};
     nlohmann::json doc = {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"}, {"version", "2.1.0"}, {"runs", {run}}};
@@ -234,7 +235,8 @@ void writeSarif(const Report& report, std::ostream& out) {
   };
   std::string text = document(keep);
   for (size_t size = gzippedSize(text); size > kMaxGzippedBytes && keep > 0; size = gzippedSize(text)) {
-    if (keep == total) std::stable_sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) { return a.severity > b.severity; });
+    if (keep == total)
+      std::stable_sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) { return a.severity > b.severity; });
     keep = static_cast<size_t>(static_cast<double>(keep) * kMaxGzippedBytes / static_cast<double>(size) * 0.95);
     text = document(keep);
   }

@@ -87,12 +87,13 @@ void writeText(const Report& report, std::ostream& out, const TextOptions& optio
         out << p.bold() << row.input << p.reset() << '\n';
         if (const auto it = digests.find(row.input); it != digests.end()) out << "  Digest: " << it->second << '\n';
         out << "  " << std::left << std::setw(static_cast<int>(width) + 2) << "PLATFORM" << std::setw(21) << "DIGEST"
-            << std::setw(10) << "SIZE" << "MEDIA TYPE\n";
+            << std::setw(10) << "SIZE"
+            << "MEDIA TYPE\n";
         lastInput = row.input;
       }
       out << "  " << std::left << std::setw(static_cast<int>(width) + 2) << row.platform << std::setw(21)
-          << row.digest.substr(0, 19) << std::setw(10) << row.size << row.mediaType
-          << (row.attestation ? "  (attestation)" : "") << '\n';
+          << row.digest.substr(0, 19) << std::setw(10) << row.size << row.mediaType << (row.attestation ? "  (attestation)" : "")
+          << '\n';
     }
   }
   for (const auto& summary : report.platforms) {
@@ -103,7 +104,8 @@ void writeText(const Report& report, std::ostream& out, const TextOptions& optio
     }
     out << ": " << summary.layers << (summary.layers == 1 ? " layer, " : " layers, ") << summary.files << " files";
     std::string machines;
-    for (const auto& [machine, count] : summary.elfByMachine) machines += (machines.empty() ? "" : ", ") + std::to_string(count) + " " + machine;
+    for (const auto& [machine, count] : summary.elfByMachine)
+      machines += (machines.empty() ? "" : ", ") + std::to_string(count) + " " + machine;
     out << (machines.empty() ? ", no ELF files" : ", ELF: " + machines) << '\n';
   }
   for (const auto& input : report.inputs) {
@@ -139,11 +141,11 @@ void writeText(const Report& report, std::ostream& out, const TextOptions& optio
       out << p.bold() << loc.path;
       if (loc.line > 0) out << ':' << loc.line << ':' << loc.column;
       if (loc.isImage()) {
-        out << " [" << (loc.image != loc.path ? loc.image + " " : "") << (loc.platform.empty() ? loc.pointer : loc.platform) << "]"
-            << (loc.imagePath.empty() ? "" : " " + loc.imagePath);
+        out << " [" << (loc.image != loc.path ? loc.image + " " : "") << (loc.platform.empty() ? loc.pointer : loc.platform)
+            << "]" << (loc.imagePath.empty() ? "" : " " + loc.imagePath);
       }
-      out << ": " << p.reset() << p.severity(f.severity) << severityName(f.severity) << ": " << p.reset() << p.bold()
-          << f.message << p.reset() << " [" << f.ruleId << ' ' << f.slug << "]\n";
+      out << ": " << p.reset() << p.severity(f.severity) << severityName(f.severity) << ": " << p.reset() << p.bold() << f.message
+          << p.reset() << " [" << f.ruleId << ' ' << f.slug << "]\n";
       if (loc.line > 0 && !loc.sourceLine.empty()) {
         const std::string number = std::to_string(loc.line);
         const auto [shown, caret] = sourceAndCaret(loc, options.width);
@@ -175,8 +177,8 @@ void writeText(const Report& report, std::ostream& out, const TextOptions& optio
   } else {
     out << total << (total == 1 ? " finding" : " findings") << " (" << counts[Severity::Error] << " error"
         << (counts[Severity::Error] == 1 ? "" : "s") << ", " << counts[Severity::Warning] << " warning"
-        << (counts[Severity::Warning] == 1 ? "" : "s") << ", " << counts[Severity::Info] << " info) in " << files
-        << ' ' << report.inputNoun << (files == 1 ? "" : "s") << '\n';
+        << (counts[Severity::Warning] == 1 ? "" : "s") << ", " << counts[Severity::Info] << " info) in " << files << ' '
+        << report.inputNoun << (files == 1 ? "" : "s") << '\n';
   }
 }
 

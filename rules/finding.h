@@ -22,7 +22,7 @@ struct Location {
   int line = 0;      // 1-based; 0 when the finding has no position in a file
   int column = 0;    // 1-based, in Unicode code points
   int endLine = 0;
-  int endColumn = 0;  // exclusive
+  int endColumn = 0;       // exclusive
   std::string sourceLine;  // the text of `line`, for the text reporter's excerpt
   // Image findings: which image, which platform's filesystem, which file, which layer
   // wrote it. With --dockerfile, path/line/column point at the instruction that made it.

@@ -20,8 +20,8 @@ std::string keywordOf(std::string createdBy) {
 }  // namespace
 
 std::vector<std::optional<size_t>> mapLayersToInstructions(const dockerfile::ParsedDockerfile& file,
-                                                           const dockerfile::BuildModel& model,
-                                                           const image::Config& config, size_t layerCount) {
+                                                           const dockerfile::BuildModel& model, const image::Config& config,
+                                                           size_t layerCount) {
   std::vector<std::optional<size_t>> out(layerCount);
   if (model.stages.empty()) return out;
   // The final stage, and the stages it is based on (FROM <stage>), oldest first.

@@ -16,8 +16,8 @@ namespace mal::rules {
 
 // Per layer index: the index of the instruction in `file`, when known.
 std::vector<std::optional<size_t>> mapLayersToInstructions(const dockerfile::ParsedDockerfile& file,
-                                                           const dockerfile::BuildModel& model,
-                                                           const image::Config& config, size_t layerCount);
+                                                           const dockerfile::BuildModel& model, const image::Config& config,
+                                                           size_t layerCount);
 
 // Points each image finding that names a layer at the instruction that made that layer
 // (path, line and columns of `source`, the Dockerfile `scanned` was built from). Findings

@@ -66,9 +66,9 @@ void applyPragmas(const SourceText& source, const dockerfile::ParsedDockerfile* 
 
 }  // namespace
 
-std::vector<Finding> lintDockerfile(const SourceText& source, const LintSettings& settings,
-                                    const ContextSource* contextSource, const BaseImageLookup* lookupBaseImage,
-                                    const DownloadProbe* probeDownloads, std::vector<std::string>* notExamined) {
+std::vector<Finding> lintDockerfile(const SourceText& source, const LintSettings& settings, const ContextSource* contextSource,
+                                    const BaseImageLookup* lookupBaseImage, const DownloadProbe* probeDownloads,
+                                    std::vector<std::string>* notExamined) {
   FindingSink sink(source);
   std::vector<Finding> findings;
   const auto parsed = dockerfile::parse(source);
@@ -76,15 +76,14 @@ std::vector<Finding> lintDockerfile(const SourceText& source, const LintSettings
   if (parsed.error) {
     const int line = std::clamp(parsed.error->line, 1, std::max(source.lineCount(), 1));
     const uint32_t start = source.lineStart(line);
-    sink.report(kMA001.info, {start, start + static_cast<uint32_t>(source.lineText(line).size())},
-                parsed.error->describe());
+    sink.report(kMA001.info, {start, start + static_cast<uint32_t>(source.lineText(line).size())}, parsed.error->describe());
   } else {
     model = dockerfile::buildModel(*parsed.dockerfile);
     for (const auto& error : model->errors) sink.report(kMA001.info, error.span, error.message);
     std::optional<context::BuildContext> buildContext;
     if (contextSource) {
-      buildContext = context::readBuildContext(contextSource->root, contextSource->dockerfilePath, *parsed.dockerfile,
-                                               *model, settings.platforms);
+      buildContext = context::readBuildContext(contextSource->root, contextSource->dockerfilePath, *parsed.dockerfile, *model,
+                                               settings.platforms);
       if (notExamined) {
         for (const auto& what : buildContext->notExamined) {
           const std::string line = "build context: " + what;

@@ -18,8 +18,8 @@ namespace mal::rules {
 
 struct LintSettings {
   std::vector<Platform> platforms = defaultTargetPlatforms();
-  std::set<std::string> ignored;                 // rule ids, e.g. "MA150"
-  std::map<std::string, Severity> severities;    // rule id -> severity
+  std::set<std::string> ignored;               // rule ids, e.g. "MA150"
+  std::map<std::string, Severity> severities;  // rule id -> severity
   bool requirePragmaReason = false;
   // Build arguments the project's build commands pass (read by the caller from its workflows,
   // Makefiles, bake and compose files): their ARG defaults are not the values it builds with.

@@ -1,6 +1,5 @@
 #include "rules/pragmas.h"
 
-
 #include "analyzer/text_util.h"
 
 namespace mal::rules {

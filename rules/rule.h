@@ -17,11 +17,11 @@ struct RuleInfo {
   std::string_view slug;  // arch-specific-download
   Severity severity;
   Analysis analysis;
-  std::string_view summary;  // one line
-  std::string_view what;     // What it finds
-  std::string_view why;      // Why it breaks
-  std::string_view example;  // Example (a bad snippet with its finding)
-  std::string_view fix;      // How to fix it
+  std::string_view summary;            // one line
+  std::string_view what;               // What it finds
+  std::string_view why;                // Why it breaks
+  std::string_view example;            // Example (a bad snippet with its finding)
+  std::string_view fix;                // How to fix it
   std::vector<std::string_view> bad;   // each must give at least one finding of this rule
                                        // (empty only when needsBuildContext: fixtures prove those)
   std::vector<std::string_view> good;  // each must give none

@@ -100,8 +100,11 @@ TEST_CASE("the configuration file: platforms, ignore, severity, threshold; flags
   CHECK(doc["findings"][0]["rule"] == "MA150");
   CHECK(doc["findings"][0]["severity"] == "error");
   CHECK(run.code == 1);
-  run = lint({.paths = {bad.string()}, .format = "json", .platforms = "linux/amd64,linux/arm64",
-              .configPath = config.string(), .ignore = {"MA150"}});
+  run = lint({.paths = {bad.string()},
+              .format = "json",
+              .platforms = "linux/amd64,linux/arm64",
+              .configPath = config.string(),
+              .ignore = {"MA150"}});
   doc = nlohmann::json::parse(run.out);
   REQUIRE(doc["findings"].size() == 1);
   CHECK(doc["findings"][0]["rule"] == "MA110");

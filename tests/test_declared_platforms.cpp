@@ -265,14 +265,15 @@ TEST_CASE("Makefile: buildx lines with make variables", "[declared]") {
   Repo repo;
   const auto file = repo.write("build/Dockerfile", kPlain);
   const auto unresolved = repo.write("Dockerfile.dev", kPlain);
-  repo.write("Makefile", "DOCKER ?= docker\n"
-                         "PLATFORMS ?= linux/amd64,linux/arm64  # the release set\n"
-                         "PLATFORMS ?= linux/s390x\n"
-                         "image:\n"
-                         "\t@$(DOCKER) buildx build --platform $(PLATFORMS) \\\n"
-                         "\t  -t x:$(VERSION) -f build/Dockerfile .\n"
-                         "dev:\n"
-                         "\tdocker buildx build --platform $(shell go env GOARCH) -f Dockerfile.dev .\n");
+  repo.write("Makefile",
+             "DOCKER ?= docker\n"
+             "PLATFORMS ?= linux/amd64,linux/arm64  # the release set\n"
+             "PLATFORMS ?= linux/s390x\n"
+             "image:\n"
+             "\t@$(DOCKER) buildx build --platform $(PLATFORMS) \\\n"
+             "\t  -t x:$(VERSION) -f build/Dockerfile .\n"
+             "dev:\n"
+             "\tdocker buildx build --platform $(shell go env GOARCH) -f Dockerfile.dev .\n");
   CHECK(declared(file) == "linux/amd64, linux/arm64 <- Makefile");
   CHECK(declared(unresolved) == "none");
   // One platform from an overridable default is the developer's machine; a `cd` moves the
@@ -280,11 +281,12 @@ TEST_CASE("Makefile: buildx lines with make variables", "[declared]") {
   const auto local = repo.write("cmd/local/Dockerfile", kPlain);
   const auto moved = repo.write("Dockerfile", kPlain);
   const auto tools = repo.write("tools/Dockerfile", kPlain);
-  repo.write("local.mk", "LOCAL_ARCH ?= linux/amd64\n"
-                         "FIXED := linux/arm64\n"
-                         "local:\n\tdocker buildx build --load --platform=$(LOCAL_ARCH) -f cmd/local/Dockerfile .\n"
-                         "other:\n\tcd $(TMP_DIR) && docker buildx build --platform linux/s390x .\n"
-                         "tools:\n\tcd tools && docker buildx build --platform $(FIXED) .\n");
+  repo.write("local.mk",
+             "LOCAL_ARCH ?= linux/amd64\n"
+             "FIXED := linux/arm64\n"
+             "local:\n\tdocker buildx build --load --platform=$(LOCAL_ARCH) -f cmd/local/Dockerfile .\n"
+             "other:\n\tcd $(TMP_DIR) && docker buildx build --platform linux/s390x .\n"
+             "tools:\n\tcd tools && docker buildx build --platform $(FIXED) .\n");
   CHECK(declared(local) == "none");
   CHECK(declared(moved) == "none");
   CHECK(declared(tools) == "linux/arm64 <- local.mk");
@@ -303,10 +305,12 @@ TEST_CASE("the file name and an architecture directory", "[declared]") {
   CHECK(declared(repo.write("Dockerfile.x86", kPlain)) == "none");
   CHECK(declared(repo.write("arm64-tools/Dockerfile", kPlain)) == "none");
   CHECK(declared(repo.write("amd64/Dockerfile.arm64", kPlain)) == "none");
-  CHECK(declared(repo.write("release/mariner2-arm64/docker/Dockerfile", kPlain)) == "linux/arm64 <- the directory mariner2-arm64/");
+  CHECK(declared(repo.write("release/mariner2-arm64/docker/Dockerfile", kPlain)) ==
+        "linux/arm64 <- the directory mariner2-arm64/");
   CHECK(declared(repo.write("ci/aarch64-linux/Dockerfile", kPlain)) == "linux/arm64 <- the directory aarch64-linux/");
   // The plain file of a per-architecture family here (Dockerfile.aarch64, Dockerfile.armhf, ...).
-  CHECK(declared(repo.write("Dockerfile", kPlain)) == "linux/amd64 <- its per-architecture siblings (Dockerfile is the amd64 one)");
+  CHECK(declared(repo.write("Dockerfile", kPlain)) ==
+        "linux/amd64 <- its per-architecture siblings (Dockerfile is the amd64 one)");
 }
 
 TEST_CASE("a file named for the ARM family", "[declared]") {
@@ -316,7 +320,8 @@ TEST_CASE("a file named for the ARM family", "[declared]") {
   CHECK(declared(repo.write("arm.Dockerfile", kPlain)) == "linux/arm64 <- the file name (ARM: linux/arm64)");
   // ...unless its base images or pins name the ARM platform.
   const std::string armhfBase = "FROM arm32v7/debian:bookworm\n";
-  CHECK(declared(repo.write("pi/Dockerfile-arm", armhfBase), armhfBase) == "linux/arm/v7 <- the base image arm32v7/debian:bookworm");
+  CHECK(declared(repo.write("pi/Dockerfile-arm", armhfBase), armhfBase) ==
+        "linux/arm/v7 <- the base image arm32v7/debian:bookworm");
   // A word that only contains "arm" is none.
   CHECK(declared(repo.write("Dockerfile.farm", kPlain)) == "none");
   CHECK(declared(repo.write("Dockerfile.armada", kPlain)) == "none");
@@ -374,8 +379,9 @@ TEST_CASE("order of trust: bake, compose, workflows, Makefile, file name, base i
   CHECK(declared(file, text) == "linux/riscv64 <- .github/workflows/ci.yaml job b");
   repo.write("compose.yaml", "services:\n  a:\n    build:\n      dockerfile: Dockerfile.aarch64\n      platforms: [linux/386]\n");
   CHECK(declared(file, text) == "linux/386 <- compose.yaml service a");
-  repo.write("docker-bake.hcl", "target \"a\" {\n  dockerfile = \"Dockerfile.aarch64\"\n  platforms = [\"linux/arm/v6\"]\n}\n"
-                                "target \"b\" {\n  dockerfile = \"Dockerfile.aarch64\"\n  platforms = [\"linux/arm64\"]\n}\n");
+  repo.write("docker-bake.hcl",
+             "target \"a\" {\n  dockerfile = \"Dockerfile.aarch64\"\n  platforms = [\"linux/arm/v6\"]\n}\n"
+             "target \"b\" {\n  dockerfile = \"Dockerfile.aarch64\"\n  platforms = [\"linux/arm64\"]\n}\n");
   // Two targets of the same kind naming the file are merged.
   CHECK(declared(file, text) == "linux/arm/v6, linux/arm64 <- docker-bake.hcl target \"a\", docker-bake.hcl target \"b\"");
 }
@@ -388,11 +394,13 @@ TEST_CASE("malformed declaration files are ignored, never fatal", "[declared]") 
   repo.write("compose.yaml", "services: [\n  - : : :\n\t{{{");
   repo.write("docker-compose.yml", "services:\n  a:\n    build:\n      - not a map\n  b: 3\n");
   repo.write(".github/workflows/a.yml", "jobs:\n  - steps\n");
-  repo.write(".github/workflows/b.yml", "jobs:\n  x:\n    strategy:\n      matrix: ${{ fromJson(needs.a.outputs.m) }}\n"
-                                        "    steps: {uses: docker/build-push-action@v6}\n");
+  repo.write(".github/workflows/b.yml",
+             "jobs:\n  x:\n    strategy:\n      matrix: ${{ fromJson(needs.a.outputs.m) }}\n"
+             "    steps: {uses: docker/build-push-action@v6}\n");
   repo.write(".github/workflows/c.yml", std::string(200, '[') + "\n");
-  repo.write(".github/workflows/loop.yml", "jobs:\n  again:\n    uses: ./.github/workflows/loop.yml\n"
-                                           "  up:\n    uses: ./../../etc/passwd\n");
+  repo.write(".github/workflows/loop.yml",
+             "jobs:\n  again:\n    uses: ./.github/workflows/loop.yml\n"
+             "  up:\n    uses: ./../../etc/passwd\n");
   repo.write("Makefile", "$(((((\n\tdocker buildx build --platform\n\tdocker build -f\n");
   CHECK(declared(file) == "linux/arm64 <- the file name");
   // Deeply nested YAML and HCL do not exhaust the stack.
@@ -436,8 +444,8 @@ TEST_CASE("the repository root: .git, else the working directory, else the file'
 TEST_CASE("lint: --platform, then the configuration, then declarations, then the default", "[declared][cli]") {
   Repo repo;
   // An arm64 download: an error for every platform but linux/arm64.
-  const auto file = repo.write("Dockerfile.aarch64",
-                               "FROM debian\nRUN curl -fsSLO https://dl.k8s.io/v1/bin/linux/arm64/kubectl\n");
+  const auto file =
+      repo.write("Dockerfile.aarch64", "FROM debian\nRUN curl -fsSLO https://dl.k8s.io/v1/bin/linux/arm64/kubectl\n");
   const auto plain = repo.write("Dockerfile", "FROM debian\n");
   const auto declaredRun = lint({.paths = {file.string(), plain.string()}});
   CHECK(declaredRun.code == 0);
@@ -551,9 +559,10 @@ TEST_CASE("build arguments the project's builds pass: every way they are written
       "services:\n  app:\n    build:\n      args:\n        MAP_ARG: x\n      platforms: [linux/amd64]\n"
       "  other:\n    build:\n      args:\n        - LIST_ARG=y\n",
       names);
-  context::collectBuildArgNames("target \"app\" {\n  args = {\n    HCL_ARG = \"1\"\n  }\n  tags = [\"x\"]\n}\n"
-                                "target \"b\" { args = { ONE_LINE = \"1\", SECOND = \"2\" } }\n",
-                                names);
+  context::collectBuildArgNames(
+      "target \"app\" {\n  args = {\n    HCL_ARG = \"1\"\n  }\n  tags = [\"x\"]\n}\n"
+      "target \"b\" { args = { ONE_LINE = \"1\", SECOND = \"2\" } }\n",
+      names);
   context::collectBuildArgNames("{\"target\": {\"app\": {\"args\": {\n \"JSON_ARG\": \"1\"\n}}}}\n", names);
   CHECK(names == std::set<std::string>{"MAP_ARG", "LIST_ARG", "HCL_ARG", "ONE_LINE", "SECOND", "JSON_ARG"});
   // Not build arguments: other keys after the block, k8s container args, other tools' flags.

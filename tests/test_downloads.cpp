@@ -74,15 +74,17 @@ TEST_CASE("case and if arms the platform takes", "[downloads]") {
   // Alternatives and globs in patterns; TARGETARCH as the subject.
   CHECK(downloads("FROM debian\nARG TARGETARCH\n"
                   "RUN case ${TARGETARCH} in amd64|x86_64) A=x64;; arm*) A=arm;; esac && curl -LO https://x.example/$A.zip\n",
-                  "linux/amd64,linux/arm64,linux/arm/v7") ==
-        Lines{"linux/amd64 https://x.example/x64.zip", "linux/arm64 https://x.example/arm.zip", "linux/arm/v7 https://x.example/arm.zip"});
+                  "linux/amd64,linux/arm64,linux/arm/v7") == Lines{"linux/amd64 https://x.example/x64.zip",
+                                                                   "linux/arm64 https://x.example/arm.zip",
+                                                                   "linux/arm/v7 https://x.example/arm.zip"});
   CHECK(downloads("FROM debian\n"
                   "RUN if [ \"$(uname -m)\" = \"aarch64\" ]; then A=arm64; else A=amd64; fi; curl -LO https://x.example/$A.zip\n",
                   "linux/amd64,linux/arm64") ==
         Lines{"linux/amd64 https://x.example/amd64.zip", "linux/arm64 https://x.example/arm64.zip"});
   // A download inside an arm runs only on the platforms that take it: a constant URL there does not vary.
-  CHECK(downloads("FROM debian\nARG TARGETARCH\n"
-                  "RUN case $TARGETARCH in amd64) curl -LO https://x.example/a.zip;; arm64) curl -LO https://x.example/b.zip;; esac\n")
+  CHECK(downloads(
+            "FROM debian\nARG TARGETARCH\n"
+            "RUN case $TARGETARCH in amd64) curl -LO https://x.example/a.zip;; arm64) curl -LO https://x.example/b.zip;; esac\n")
             .empty());
 }
 
@@ -103,10 +105,10 @@ TEST_CASE("ARG and ENV of the stage and its base stage, and URLs held in variabl
 }
 
 TEST_CASE("only stages that run on the target, only URLs that vary", "[downloads]") {
-  CHECK(downloads("FROM --platform=$BUILDPLATFORM debian\nARG TARGETARCH\nRUN curl -LO https://x.example/t-$TARGETARCH\n").empty());
+  CHECK(
+      downloads("FROM --platform=$BUILDPLATFORM debian\nARG TARGETARCH\nRUN curl -LO https://x.example/t-$TARGETARCH\n").empty());
   CHECK(downloads("FROM --platform=linux/amd64 debian\nRUN curl -LO https://x.example/t-$(uname -m)\n").empty());
   CHECK(downloads("FROM debian\nRUN curl -LO https://x.example/t.tgz\n").empty());
   // Git sources of ADD are clones, not downloads.
   CHECK(downloads("FROM debian\nARG TARGETARCH\nADD https://x.example/r-$TARGETARCH.git /src\n").empty());
 }
-

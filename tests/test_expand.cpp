@@ -6,8 +6,8 @@ using mal::dockerfile::Environment;
 using mal::dockerfile::expandWord;
 
 TEST_CASE("variable expansion follows BuildKit's operators", "[expand]") {
-  const Environment env = {{"ARCH", "arm64"}, {"EMPTY", ""}, {"DECLARED", std::nullopt},
-                           {"PLATFORM", "linux/arm/v7"}, {"FILE", "archive.tar.gz"}};
+  const Environment env = {
+      {"ARCH", "arm64"}, {"EMPTY", ""}, {"DECLARED", std::nullopt}, {"PLATFORM", "linux/arm/v7"}, {"FILE", "archive.tar.gz"}};
   CHECK(expandWord("x-$ARCH-${ARCH}", env).value == "x-arm64-arm64");
   CHECK(expandWord("${EMPTY:-dflt}", env).value == "dflt");
   CHECK(expandWord("${EMPTY-dflt}", env).value == "");

@@ -12,7 +12,7 @@ TEST_CASE("official-image Dockerfiles: no error or warning on Linux, all parse",
   const fs::path root = test::sharedDir() / "corpora/official-images";
   REQUIRE(fs::is_directory(root));
   rules::LintSettings settings;
-  settings.platforms = {*parsePlatform("linux/amd64"), *parsePlatform("linux/arm64"), *parsePlatform("linux/arm/v7"),
+  settings.platforms = {*parsePlatform("linux/amd64"),   *parsePlatform("linux/arm64"), *parsePlatform("linux/arm/v7"),
                         *parsePlatform("linux/ppc64le"), *parsePlatform("linux/s390x"), *parsePlatform("linux/386")};
   int files = 0, windows = 0;
   for (const auto& entry : fs::recursive_directory_iterator(root)) {

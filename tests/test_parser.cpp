@@ -21,8 +21,9 @@ std::string textAt(const SourceText& source, Span span) { return source.bytes().
 }  // namespace
 
 TEST_CASE("flags and arguments keep their exact source ranges", "[parser]") {
-  const SourceText source("Dockerfile", "FROM --platform=$BUILDPLATFORM golang:1.22 AS build\n"
-                                        "COPY --from=build --chmod=755 /out/app /usr/local/bin/\n");
+  const SourceText source("Dockerfile",
+                          "FROM --platform=$BUILDPLATFORM golang:1.22 AS build\n"
+                          "COPY --from=build --chmod=755 /out/app /usr/local/bin/\n");
   const auto file = parseOk(source);
   const auto& from = file.instructions[0];
   REQUIRE(from.flags.size() == 1);
@@ -140,7 +141,9 @@ TEST_CASE("keywords are case-insensitive; ONBUILD nests its trigger", "[parser]"
 }
 
 TEST_CASE("a byte-order mark and CRLF line ends are accepted", "[parser]") {
-  const auto file = parseOk(SourceText("Dockerfile", "\xEF\xBB\xBF" "FROM alpine\r\nRUN echo a \\\r\n  b\r\n"));
+  const auto file = parseOk(SourceText("Dockerfile",
+                                       "\xEF\xBB\xBF"
+                                       "FROM alpine\r\nRUN echo a \\\r\n  b\r\n"));
   REQUIRE(file.instructions.size() == 2);
   CHECK(file.instructions[1].args[0].value == "echo a   b");
 }

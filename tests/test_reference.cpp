@@ -48,7 +48,7 @@ TEST_CASE("the API host, and loopback registries", "[registry][reference]") {
 
 TEST_CASE("invalid references give a one-line reason", "[registry][reference]") {
   CHECK(rejected("Alpine").find("not a valid repository name component") != std::string::npos);
-  CHECK(rejected("alpine:") .find("not a valid tag") != std::string::npos);
+  CHECK(rejected("alpine:").find("not a valid tag") != std::string::npos);
   CHECK(rejected("alpine@sha256:abc").find("not a valid digest") != std::string::npos);
   CHECK(rejected("ghcr.io/").find("names no repository") != std::string::npos);
   CHECK(rejected("a//b").find("not a valid repository name component") != std::string::npos);

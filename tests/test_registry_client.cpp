@@ -113,9 +113,10 @@ TEST_CASE("credential helpers speak the docker-credential protocol", "[registry]
   const fs::path bin = config.dir / "bin";
   fs::create_directories(bin);
   // Answers for one server only, as real helpers do; "not found" is exit 1.
-  std::ofstream(bin / "docker-credential-mal-unit") << "#!/bin/sh\nread server\n"
-                                                        "[ \"$1\" = get ] && [ \"$server\" = registry.example.com ] || exit 1\n"
-                                                        "printf '{\"ServerURL\":\"%s\",\"Username\":\"robot\",\"Secret\":\"s3\"}' \"$server\"\n";
+  std::ofstream(bin / "docker-credential-mal-unit")
+      << "#!/bin/sh\nread server\n"
+         "[ \"$1\" = get ] && [ \"$server\" = registry.example.com ] || exit 1\n"
+         "printf '{\"ServerURL\":\"%s\",\"Username\":\"robot\",\"Secret\":\"s3\"}' \"$server\"\n";
   fs::permissions(bin / "docker-credential-mal-unit", fs::perms::owner_all);
   const std::string oldPath = std::getenv("PATH") ? std::getenv("PATH") : "";
   setenv("PATH", (bin.string() + ":" + oldPath).c_str(), 1);

@@ -159,7 +159,8 @@ TEST_CASE("fingerprints survive a line inserted above, and tell equal findings a
   std::ostringstream g1, g2, s1, s2;
   report::writeGitlab(before, g1);
   report::writeGitlab(after, g2);
-  for (size_t i = 0; i < 3; ++i) CHECK(nlohmann::json::parse(g1.str())[i]["fingerprint"] == nlohmann::json::parse(g2.str())[i]["fingerprint"]);
+  for (size_t i = 0; i < 3; ++i)
+    CHECK(nlohmann::json::parse(g1.str())[i]["fingerprint"] == nlohmann::json::parse(g2.str())[i]["fingerprint"]);
   report::writeSarif(before, s1);
   report::writeSarif(after, s2);
   CHECK(nlohmann::json::parse(s1.str())["runs"][0]["results"][1]["partialFingerprints"] ==
@@ -205,8 +206,9 @@ TEST_CASE("github: most severe first, ten annotations per level, then one summar
   CHECK(warnings == 3);
   CHECK(plain == 2);
   CHECK(text.find("::warning") > text.rfind("::error"));
-  CHECK(last == "multiarch-lint: 12 error(s), 3 warning(s), 0 note(s) in 1 file(s); 2 printed above without an annotation "
-                "(a runner shows 10 per level per step)");
+  CHECK(last ==
+        "multiarch-lint: 12 error(s), 3 warning(s), 0 note(s) in 1 file(s); 2 printed above without an annotation "
+        "(a runner shows 10 per level per step)");
   std::ostringstream summary;
   report::writeGithubStepSummary(r, summary);
   CHECK(summary.str().find("| error | MA110 arch-specific-download | `Dockerfile:2` |") != std::string::npos);
@@ -269,12 +271,16 @@ TEST_CASE("html: the matrix says what each platform gets", "[report]") {
   std::ostringstream out;
   report::writeHtml(r, out);
   const std::string html = out.str();
-  CHECK(html.find("<td data-platform=\"linux/amd64\" class=\"breaks\" data-status=\"breaks\" data-errors=\"1\"") != std::string::npos);
-  CHECK(html.find("<td data-platform=\"linux/arm64\" class=\"breaks\" data-status=\"breaks\" data-errors=\"2\"") != std::string::npos);
-  CHECK(html.find("<td data-platform=\"linux/arm/v7\" class=\"breaks\" data-status=\"breaks\" data-errors=\"3\"") != std::string::npos);
+  CHECK(html.find("<td data-platform=\"linux/amd64\" class=\"breaks\" data-status=\"breaks\" data-errors=\"1\"") !=
+        std::string::npos);
+  CHECK(html.find("<td data-platform=\"linux/arm64\" class=\"breaks\" data-status=\"breaks\" data-errors=\"2\"") !=
+        std::string::npos);
+  CHECK(html.find("<td data-platform=\"linux/arm/v7\" class=\"breaks\" data-status=\"breaks\" data-errors=\"3\"") !=
+        std::string::npos);
   CHECK(html.find("<mark>amd64</mark>") != std::string::npos);
   // Self-contained: nothing a browser would fetch.
-  for (const char* fetches : {"<script", "<link", "<img", "src=", "url(", "@import"}) CHECK(html.find(fetches) == std::string::npos);
+  for (const char* fetches : {"<script", "<link", "<img", "src=", "url(", "@import"})
+    CHECK(html.find(fetches) == std::string::npos);
 }
 
 TEST_CASE("junit and html: any bytes in, valid UTF-8 without control characters out", "[report][property]") {

@@ -85,28 +85,67 @@ TEST_CASE(".dockerignore: patternmatcher's table of single patterns", "[context]
     bool match;
   };
   const Case cases[] = {
-      {"**", "file", true},          {"**", "dir/file", true},           {"**/", "file", true},
-      {"**/**", "dir/file", true},   {"dir/**", "dir/file", true},       {"dir/**", "dir/dir2/file", true},
-      {"**/dir", "dir", true},       {"**/dir", "dir/file", true},       {"**/dir2/*", "dir/dir2/file", true},
-      {"**/dir2/**", "dir/dir2/dir3/file", true},                        {"**file", "file", true},
-      {"**file", "dir/file", true},  {"**/file", "dir/dir/file", true},  {"**/file*", "dir/dir/file.txt", true},
-      {"**/file*txt", "dir/dir/file.txt", true},                         {"**/**/*.txt", "dir/dir/file.txt", true},
-      {"**/**/*.txt2", "dir/dir/file.txt", false},                       {"**/*.txt", "file.txt", true},
-      {"a**/*.txt", "a/dir/dir/file.txt", true},                         {"a/*.txt", "a/dir/file.txt", false},
-      {"a/*.txt", "a/file.txt", true},                                   {"a/*.txt**", "a/file.txt", true},
-      {"a[b-d]e", "ae", false},      {"a[b-d]e", "ace", true},           {"a[^b-d]e", "aze", true},
-      {".*", ".foo", true},          {".*", "foo", false},               {"abc.def", "abcdef", false},
-      {"abc?def", "abcZdef", true},  {"abc?def", "abcdef", false},       {"**/foo/bar", "dir/dir2/foo/bar", true},
-      {"abc/**", "abc", false},      {"abc/**", "abc/def/ghi", true},    {"**/.foo", "bar.foo", false},
-      {"a(b)c/def", "a(b)c/def", true},                                  {"a.|)$(}+{bc", "a.|)$(}+{bc", true},
+      {"**", "file", true},
+      {"**", "dir/file", true},
+      {"**/", "file", true},
+      {"**/**", "dir/file", true},
+      {"dir/**", "dir/file", true},
+      {"dir/**", "dir/dir2/file", true},
+      {"**/dir", "dir", true},
+      {"**/dir", "dir/file", true},
+      {"**/dir2/*", "dir/dir2/file", true},
+      {"**/dir2/**", "dir/dir2/dir3/file", true},
+      {"**file", "file", true},
+      {"**file", "dir/file", true},
+      {"**/file", "dir/dir/file", true},
+      {"**/file*", "dir/dir/file.txt", true},
+      {"**/file*txt", "dir/dir/file.txt", true},
+      {"**/**/*.txt", "dir/dir/file.txt", true},
+      {"**/**/*.txt2", "dir/dir/file.txt", false},
+      {"**/*.txt", "file.txt", true},
+      {"a**/*.txt", "a/dir/dir/file.txt", true},
+      {"a/*.txt", "a/dir/file.txt", false},
+      {"a/*.txt", "a/file.txt", true},
+      {"a/*.txt**", "a/file.txt", true},
+      {"a[b-d]e", "ae", false},
+      {"a[b-d]e", "ace", true},
+      {"a[^b-d]e", "aze", true},
+      {".*", ".foo", true},
+      {".*", "foo", false},
+      {"abc.def", "abcdef", false},
+      {"abc?def", "abcZdef", true},
+      {"abc?def", "abcdef", false},
+      {"**/foo/bar", "dir/dir2/foo/bar", true},
+      {"abc/**", "abc", false},
+      {"abc/**", "abc/def/ghi", true},
+      {"**/.foo", "bar.foo", false},
+      {"a(b)c/def", "a(b)c/def", true},
+      {"a.|)$(}+{bc", "a.|)$(}+{bc", true},
       {"dist/*.whl", "dist/proxy.py-2.4.0rc3.dev36+g08acad9-py3-none-any.whl", true},
-      {"a\\\\", "a\\", true},        {"a\\*b", "a*b", true},             {"*c", "abc", true},
-      {"a*", "ab/c", true},          {"a*/b", "a/c/b", false},           {"a*b*c*d*e*/f", "axbxcxdxexxx/f", true},
-      {"a*b*c*d*e*/f", "axbxcxdxe/xxx/f", false},                        {"a*b?c*x", "abxbbxdbxebxczzx", true},
-      {"a*b?c*x", "abxbbxdbxebxczzy", false},                            {"ab[^e-g]", "abc", true},
-      {"a?b", "a\xE2\x98\xBA" "b", true},                                {"a???b", "a\xE2\x98\xBA" "b", false},
-      {"a?b", "a/b", false},         {"[\\-x]", "-", true},              {"*x", "xxx", true},
-      {"/abs/*", "abs/x", true},     {"./rel", "rel", true},             {"a/../b", "b", true},
+      {"a\\\\", "a\\", true},
+      {"a\\*b", "a*b", true},
+      {"*c", "abc", true},
+      {"a*", "ab/c", true},
+      {"a*/b", "a/c/b", false},
+      {"a*b*c*d*e*/f", "axbxcxdxexxx/f", true},
+      {"a*b*c*d*e*/f", "axbxcxdxe/xxx/f", false},
+      {"a*b?c*x", "abxbbxdbxebxczzx", true},
+      {"a*b?c*x", "abxbbxdbxebxczzy", false},
+      {"ab[^e-g]", "abc", true},
+      {"a?b",
+       "a\xE2\x98\xBA"
+       "b",
+       true},
+      {"a???b",
+       "a\xE2\x98\xBA"
+       "b",
+       false},
+      {"a?b", "a/b", false},
+      {"[\\-x]", "-", true},
+      {"*x", "xxx", true},
+      {"/abs/*", "abs/x", true},
+      {"./rel", "rel", true},
+      {"a/../b", "b", true},
   };
   for (const auto& c : cases) {
     INFO("pattern '" << c.pattern << "' path '" << c.path << "'");
@@ -122,7 +161,9 @@ TEST_CASE(".dockerignore: exceptions, comments, BOM and the patterns BuildKit re
   CHECK(last.hasExceptions());
   CHECK(context::DockerIgnore::parse("**\n!util/docker/web\nutil/docker/web/foo\n").excluded("util/docker/web/foo"));
   CHECK_FALSE(context::DockerIgnore::parse("docs\n!docs/README.md\n").excluded("docs/README.md"));
-  CHECK(context::DockerIgnore::parse("\xEF\xBB\xBF" "secret\r\n").excluded("secret"));
+  CHECK(context::DockerIgnore::parse("\xEF\xBB\xBF"
+                                     "secret\r\n")
+            .excluded("secret"));
   // `#` only starts a comment in the first column: BuildKit trims after the check.
   CHECK(context::DockerIgnore::parse("  #x\n").excluded("#x"));
   CHECK_FALSE(context::DockerIgnore::parse("#x\n").excluded("#x"));
@@ -236,7 +277,10 @@ std::string randomBytes(std::mt19937& rng, size_t maxLength) {
   std::string s(rng() % maxLength, '\0');
   for (auto& c : s) {
     const unsigned pick = rng() % 8;
-    c = static_cast<char>(pick < 3 ? 'a' + rng() % 26 : pick < 5 ? rng() % 256 : pick == 5 ? rng() % 32 : "<>&\"'\\%:,"[rng() % 9]);
+    c = static_cast<char>(pick < 3    ? 'a' + rng() % 26
+                          : pick < 5  ? rng() % 256
+                          : pick == 5 ? rng() % 32
+                                      : "<>&\"'\\%:,"[rng() % 9]);
   }
   return s;
 }
@@ -281,8 +325,8 @@ bool wellFormedXml(const std::string& xml) {
   if (fd < 0) return false;
   close(fd);
   std::ofstream(name, std::ios::binary) << xml;
-  const std::string command = "python3 -c 'import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1])' " +
-                              std::string(name) + " 2>/dev/null";
+  const std::string command =
+      "python3 -c 'import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1])' " + std::string(name) + " 2>/dev/null";
   const int status = std::system(command.c_str());
   std::remove(name);
   return status == 0;
@@ -322,8 +366,8 @@ TEST_CASE("a Latin-1 byte: U+FFFD in SARIF, raw in text, the same column in both
   rules::LintSettings settings;
   report::Report r;
   r.rules = rules::allRules();
-  r.inputs.push_back({"caf\xE9/Dockerfile", rules::lintDockerfile(SourceText("caf\xE9/Dockerfile", dockerfile), settings),
-                      std::nullopt});
+  r.inputs.push_back(
+      {"caf\xE9/Dockerfile", rules::lintDockerfile(SourceText("caf\xE9/Dockerfile", dockerfile), settings), std::nullopt});
   REQUIRE(r.inputs[0].findings.size() == 1);
   const int column = r.inputs[0].findings[0].location.column;
   CHECK(column == 51);  // each Latin-1 byte is one code point, as "été" in UTF-8 would be

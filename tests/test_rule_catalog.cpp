@@ -38,8 +38,8 @@ TEST_CASE("every bad example fires its rule and every good example stays silent"
     if (rule->analysis != rules::Analysis::Dockerfile) continue;  // image rules: tests/image
     for (const auto bad : rule->bad) {
       INFO(rule->id << " bad example:\n" << bad);
-      const auto ids = test::ruleIds(test::lint(std::string(bad), defaultTargetPlatforms(), &test::standInRegistry(),
-                                                &test::standInDownloadServer()));
+      const auto ids = test::ruleIds(
+          test::lint(std::string(bad), defaultTargetPlatforms(), &test::standInRegistry(), &test::standInDownloadServer()));
       CHECK(std::count(ids.begin(), ids.end(), std::string(rule->id)) >= 1);
       if (rule->needsRegistry) {  // and silent without --resolve
         const auto offline = test::ruleIds(test::lint(std::string(bad)));
@@ -52,8 +52,8 @@ TEST_CASE("every bad example fires its rule and every good example stays silent"
     }
     for (const auto good : rule->good) {
       INFO(rule->id << " good example:\n" << good);
-      const auto ids = test::ruleIds(test::lint(std::string(good), defaultTargetPlatforms(), &test::standInRegistry(),
-                                                &test::standInDownloadServer()));
+      const auto ids = test::ruleIds(
+          test::lint(std::string(good), defaultTargetPlatforms(), &test::standInRegistry(), &test::standInDownloadServer()));
       CHECK(std::count(ids.begin(), ids.end(), std::string(rule->id)) == 0);
     }
   }

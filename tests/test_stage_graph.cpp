@@ -163,7 +163,7 @@ TEST_CASE("only what the target stage needs is built; a stage nothing uses may b
       "FROM alpine AS base-amd64\nCOPY --from=helper /x /x\n"
       "FROM alpine AS base-arm64\n"
       "FROM base-${TARGETARCH}\n");
-  CHECK(g.graph.targetsReaching(0).size() == 2);  // a possible --target
+  CHECK(g.graph.targetsReaching(0).size() == 2);                                        // a possible --target
   CHECK(names(g.graph.targetsReaching(1)) == std::vector<std::string>{"linux/amd64"});  // only through base-amd64
 }
 
@@ -224,13 +224,14 @@ TEST_CASE("a finding under an opt-in build argument is info and names the argume
         std::string::npos);
   // The same branch on by default, an ENV rather than a build argument, or a `&&` test whose
   // default holds: the default build runs it, the finding stays an error.
-  for (const std::string onByDefault :
-       {"FROM ubuntu:22.04\nARG BUILD_WITH_IPEX=true\n"
-        "RUN if [ \"$BUILD_WITH_IPEX\" = \"true\" ]; then ln -s /usr/lib/x86_64-linux-gnu/libjemalloc.so /usr/lib/libjemalloc.so; fi\n",
-        "FROM ubuntu:22.04\nENV WITH_X=\n"
-        "RUN if [ \"$WITH_X\" = \"true\" ]; then ln -s /usr/lib/x86_64-linux-gnu/libjemalloc.so /usr/lib/libjemalloc.so; fi\n",
-        "FROM ubuntu:22.04\nARG SLIM=no\n"
-        "RUN [ \"$SLIM\" != yes ] && ln -s /usr/lib/x86_64-linux-gnu/libjemalloc.so /usr/lib/libjemalloc.so\n"}) {
+  for (
+      const std::string onByDefault :
+      {"FROM ubuntu:22.04\nARG BUILD_WITH_IPEX=true\n"
+       "RUN if [ \"$BUILD_WITH_IPEX\" = \"true\" ]; then ln -s /usr/lib/x86_64-linux-gnu/libjemalloc.so /usr/lib/libjemalloc.so; fi\n",
+       "FROM ubuntu:22.04\nENV WITH_X=\n"
+       "RUN if [ \"$WITH_X\" = \"true\" ]; then ln -s /usr/lib/x86_64-linux-gnu/libjemalloc.so /usr/lib/libjemalloc.so; fi\n",
+       "FROM ubuntu:22.04\nARG SLIM=no\n"
+       "RUN [ \"$SLIM\" != yes ] && ln -s /usr/lib/x86_64-linux-gnu/libjemalloc.so /usr/lib/libjemalloc.so\n"}) {
     INFO(onByDefault);
     const auto kept = test::lint(onByDefault);
     REQUIRE(kept.size() == 1);

@@ -33,11 +33,11 @@ inline std::filesystem::path testData(const char* name) {
 }
 
 // The same, for a test that cannot run without it.
-#define MAL_REQUIRE_TEST_DATA(name)                                    \
-  [] {                                                                 \
-    const std::filesystem::path dir = ::mal::test::testData(name);     \
-    REQUIRE(std::filesystem::is_directory(dir));                       \
-    return dir;                                                        \
+#define MAL_REQUIRE_TEST_DATA(name)                                \
+  [] {                                                             \
+    const std::filesystem::path dir = ::mal::test::testData(name); \
+    REQUIRE(std::filesystem::is_directory(dir));                   \
+    return dir;                                                    \
   }()
 
 // `# expect: MA110 MA140` comments: each names the rules expected on the next line that is
@@ -72,10 +72,8 @@ inline std::vector<Expectation> expectations(const SourceText& source, std::vect
   return out;
 }
 
-inline std::vector<Finding> lint(const std::string& dockerfile,
-                                 std::vector<Platform> platforms = defaultTargetPlatforms(),
-                                 const rules::BaseImageLookup* lookup = nullptr,
-                                 const rules::DownloadProbe* probe = nullptr) {
+inline std::vector<Finding> lint(const std::string& dockerfile, std::vector<Platform> platforms = defaultTargetPlatforms(),
+                                 const rules::BaseImageLookup* lookup = nullptr, const rules::DownloadProbe* probe = nullptr) {
   rules::LintSettings settings;
   settings.platforms = std::move(platforms);
   return rules::lintDockerfile(SourceText("Dockerfile", dockerfile), settings, nullptr, lookup, probe);
@@ -111,9 +109,9 @@ inline const rules::DownloadProbe& standInDownloadServer() {
 // the real lookups are tested against a real registry (tests/registry_end_to_end.sh).
 inline const rules::BaseImageLookup& standInRegistry() {
   static const rules::BaseImageLookup lookup = [](const std::string& image) -> std::optional<registry::BaseImageFacts> {
-    const auto all = std::vector<Platform>{*parsePlatform("linux/amd64"), *parsePlatform("linux/arm64"),
-                                           *parsePlatform("linux/arm/v7"), *parsePlatform("linux/ppc64le"),
-                                           *parsePlatform("linux/s390x"), *parsePlatform("linux/riscv64")};
+    const auto all =
+        std::vector<Platform>{*parsePlatform("linux/amd64"),   *parsePlatform("linux/arm64"), *parsePlatform("linux/arm/v7"),
+                              *parsePlatform("linux/ppc64le"), *parsePlatform("linux/s390x"), *parsePlatform("linux/riscv64")};
     const auto amd64 = std::vector<Platform>{*parsePlatform("linux/amd64")};
     const std::string multi = "registry.example.com/multi";
     if (image == "registry.example.com/amd64-only:1") return registry::BaseImageFacts{image, true, amd64};

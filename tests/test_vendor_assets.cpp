@@ -44,8 +44,8 @@ TEST_CASE("vendor vocabularies: each entry's example is judged by its vocabulary
     CHECK(text::startsWith(vendor.source, "https://"));
     for (const auto& [vocabulary, spelling] : sourceOf) {
       INFO(vocabulary);
-      const std::string dockerfile = "FROM debian:bookworm\nARG TARGETARCH\nRUN curl -fsSLO \"" +
-                                     withArch(vendor.example, spelling) + "\"\n";
+      const std::string dockerfile =
+          "FROM debian:bookworm\nARG TARGETARCH\nRUN curl -fsSLO \"" + withArch(vendor.example, spelling) + "\"\n";
       const bool same = rules::data::archWord(vocabulary, *parsePlatform("linux/amd64")) ==
                             rules::data::archWord(vendor.vocabulary, *parsePlatform("linux/amd64")) &&
                         rules::data::archWord(vocabulary, *parsePlatform("linux/arm64")) ==
@@ -70,7 +70,8 @@ TEST_CASE("toolchain images: each entry's example fixes the target", "[data][MA1
 }
 
 TEST_CASE("arch-only packages: every apt entry is reported exactly for the platforms it lacks", "[data][MA111]") {
-  const std::vector<std::string> all = {"linux/amd64", "linux/arm64", "linux/arm/v7", "linux/386", "linux/ppc64le", "linux/s390x"};
+  const std::vector<std::string> all = {"linux/amd64", "linux/arm64",   "linux/arm/v7",
+                                        "linux/386",   "linux/ppc64le", "linux/s390x"};
   rules::LintSettings settings;
   settings.platforms.clear();
   for (const auto& p : all) settings.platforms.push_back(*parsePlatform(p));
@@ -95,7 +96,8 @@ TEST_CASE("arch-only packages: every apt entry is reported exactly for the platf
     CHECK(broken == expected);
     // The same name held in an ENV value is the same finding, pointing at the ENV.
     const auto throughValue = rules::lintDockerfile(
-        SourceText("Dockerfile", "FROM debian:bookworm\nENV PKGS=\"curl " + name + "\"\nRUN apt-get install -y $PKGS\n"), settings);
+        SourceText("Dockerfile", "FROM debian:bookworm\nENV PKGS=\"curl " + name + "\"\nRUN apt-get install -y $PKGS\n"),
+        settings);
     const auto it = std::find_if(throughValue.begin(), throughValue.end(), [](const Finding& f) { return f.ruleId == "MA111"; });
     CHECK((it != throughValue.end()) == !expected.empty());
     if (it != throughValue.end()) {

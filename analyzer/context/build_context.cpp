@@ -44,7 +44,7 @@ dockerfile::Environment platformArgs(const Platform& target) {
 #else
   const Platform build{"linux", "amd64", ""};
 #endif
-  return {{"TARGETPLATFORM", target.str()}, {"TARGETOS", target.os},        {"TARGETARCH", target.architecture},
+  return {{"TARGETPLATFORM", target.str()},  {"TARGETOS", target.os},        {"TARGETARCH", target.architecture},
           {"TARGETVARIANT", target.variant}, {"BUILDPLATFORM", build.str()}, {"BUILDOS", build.os},
           {"BUILDARCH", build.architecture}, {"BUILDVARIANT", build.variant}};
 }
@@ -73,8 +73,8 @@ class ContextReader {
       if (!ec && fs::is_regular_file(status)) {
         if (examined_ >= limits_.maxFiles) {
           if (!notedFileCap_) {
-            out_.notExamined.push_back("more than " + std::to_string(limits_.maxFiles) +
-                                       " files are copied; '" + relative + "' and the files after it were not examined");
+            out_.notExamined.push_back("more than " + std::to_string(limits_.maxFiles) + " files are copied; '" + relative +
+                                       "' and the files after it were not examined");
             notedFileCap_ = true;
           }
           out_.truncated = true;
@@ -136,9 +136,9 @@ class ContextReader {
         f.elf.isElf = true;
         f.elf.error = "not examined: larger than the bound on ELF bytes read";
         out_.truncated = true;
-        out_.notExamined.push_back("'" + relative + "' (" + std::to_string(f.size) + " bytes) was not read: " +
-                                   (f.size > limits_.maxElfBytes ? "larger than the bound on one ELF file"
-                                                                 : "past the bound on ELF bytes read in all"));
+        out_.notExamined.push_back(
+            "'" + relative + "' (" + std::to_string(f.size) + " bytes) was not read: " +
+            (f.size > limits_.maxElfBytes ? "larger than the bound on one ELF file" : "past the bound on ELF bytes read in all"));
       } else {
         std::string bytes(f.size, '\0');
         in.seekg(0);
@@ -208,7 +208,8 @@ const StageScope& ScopeWalker::before(size_t before) {
       }
     } else if (in.command == "workdir" && !in.args.empty()) {
       const std::string dir = expand(in.args[0].value, scope_.env);
-      scope_.workdir = fs::path(!dir.empty() && dir[0] == '/' ? dir : joinImagePath(scope_.workdir, dir)).lexically_normal().generic_string();
+      scope_.workdir =
+          fs::path(!dir.empty() && dir[0] == '/' ? dir : joinImagePath(scope_.workdir, dir)).lexically_normal().generic_string();
       while (scope_.workdir.size() > 1 && scope_.workdir.back() == '/') scope_.workdir.pop_back();
     }
   }

@@ -21,8 +21,8 @@ struct ContextFile {
   std::string path;  // relative to the context root
   uint64_t size = 0;
   bool executable = false;
-  elf::ElfResult elf;      // elf.isElf is false for anything that is not an ELF file
-  std::string readError;   // set when the file could not be read
+  elf::ElfResult elf;     // elf.isElf is false for anything that is not an ELF file
+  std::string readError;  // set when the file could not be read
   // A Git LFS pointer (`version https://git-lfs.github.com/spec/v1`): the checkout did not
   // fetch the real file, so the build copies a ~130-byte text file, and what the real one
   // is for can only be read from its name.
@@ -52,15 +52,15 @@ struct BuildContext {
   // What was not examined, and why (a bound, a .dockerignore BuildKit cannot read): the
   // caller must say so, never report the context clean.
   std::vector<std::string> notExamined;
-  std::deque<ContextFile> files;  // stable addresses for CopiedFile::file
+  std::deque<ContextFile> files;          // stable addresses for CopiedFile::file
   std::vector<SourceResolution> sources;  // in instruction order
 
   std::vector<const SourceResolution*> resolutions(size_t instruction, size_t argument) const;
 };
 
 struct ContextLimits {
-  size_t maxFiles = 20000;                       // files examined in all
-  uint64_t maxElfBytes = 256ull * 1024 * 1024;   // one ELF file read at most
+  size_t maxFiles = 20000;                      // files examined in all
+  uint64_t maxElfBytes = 256ull * 1024 * 1024;  // one ELF file read at most
   uint64_t maxTotalBytes = 1024ull * 1024 * 1024;
 };
 
@@ -75,8 +75,8 @@ struct StageScope {
 // asking before every instruction in turn is linear in the stage (scopeBefore is not).
 class ScopeWalker {
  public:
-  ScopeWalker(const dockerfile::ParsedDockerfile& file, const dockerfile::BuildModel& model,
-              const dockerfile::Stage& stage, const Platform& platform, dockerfile::ExpansionBudget* budget = nullptr);
+  ScopeWalker(const dockerfile::ParsedDockerfile& file, const dockerfile::BuildModel& model, const dockerfile::Stage& stage,
+              const Platform& platform, dockerfile::ExpansionBudget* budget = nullptr);
   // The scope before instruction `before`; `before` must not decrease from call to call.
   const StageScope& before(size_t before);
   // An expansion so far was cut short by a bound (see dockerfile::Expansion::bounded).

@@ -172,13 +172,53 @@ std::string baseName(const std::string& word) {
 
 // The build options that take a value (docker buildx build --help); the rest are switches.
 bool optionTakesValue(const std::string& name) {
-  static const std::set<std::string> kWithValue = {
-      "-t", "--tag", "--build-arg", "--label", "--target", "--cache-from", "--cache-to", "-o", "--output",
-      "--secret", "--ssh", "--progress", "--network", "--iidfile", "--metadata-file", "--builder", "--attest",
-      "--annotation", "--add-host", "--build-context", "--shm-size", "--ulimit", "--allow", "--cgroup-parent",
-      "-m", "--memory", "--memory-swap", "--cpu-shares", "--cpuset-cpus", "--isolation", "--call", "--security-opt",
-      "--platform", "-f", "--file", "--squash-all", "--jobs", "--layers", "--format", "--manifest",
-      "--os", "--arch", "--variant", "--creds", "--authfile", "--cert-dir", "--sign-by"};
+  static const std::set<std::string> kWithValue = {"-t",
+                                                   "--tag",
+                                                   "--build-arg",
+                                                   "--label",
+                                                   "--target",
+                                                   "--cache-from",
+                                                   "--cache-to",
+                                                   "-o",
+                                                   "--output",
+                                                   "--secret",
+                                                   "--ssh",
+                                                   "--progress",
+                                                   "--network",
+                                                   "--iidfile",
+                                                   "--metadata-file",
+                                                   "--builder",
+                                                   "--attest",
+                                                   "--annotation",
+                                                   "--add-host",
+                                                   "--build-context",
+                                                   "--shm-size",
+                                                   "--ulimit",
+                                                   "--allow",
+                                                   "--cgroup-parent",
+                                                   "-m",
+                                                   "--memory",
+                                                   "--memory-swap",
+                                                   "--cpu-shares",
+                                                   "--cpuset-cpus",
+                                                   "--isolation",
+                                                   "--call",
+                                                   "--security-opt",
+                                                   "--platform",
+                                                   "-f",
+                                                   "--file",
+                                                   "--squash-all",
+                                                   "--jobs",
+                                                   "--layers",
+                                                   "--format",
+                                                   "--manifest",
+                                                   "--os",
+                                                   "--arch",
+                                                   "--variant",
+                                                   "--creds",
+                                                   "--authfile",
+                                                   "--cert-dir",
+                                                   "--sign-by"};
   return kWithValue.count(name) > 0;
 }
 
@@ -205,8 +245,8 @@ std::vector<BuildCommand> buildCommandsIn(std::string_view script, fs::path dire
     // Global options of the client (`docker --context x buildx build`).
     for (++i; i < words.size() && words[i].size() > 1 && words[i][0] == '-'; ++i) {
       if (words[i].find('=') == std::string::npos &&
-          (words[i] == "--context" || words[i] == "-c" || words[i] == "-H" || words[i] == "--host" ||
-           words[i] == "--config" || words[i] == "-l" || words[i] == "--log-level")) {
+          (words[i] == "--context" || words[i] == "-c" || words[i] == "-H" || words[i] == "--host" || words[i] == "--config" ||
+           words[i] == "-l" || words[i] == "--log-level")) {
         ++i;
       }
     }
@@ -244,8 +284,8 @@ std::vector<BuildCommand> buildCommandsIn(std::string_view script, fs::path dire
   return out;
 }
 
-void addDeclaration(std::vector<BuildDeclaration>& out, std::optional<fs::path> dockerfile,
-                    std::vector<Platform> platforms, const std::string& name) {
+void addDeclaration(std::vector<BuildDeclaration>& out, std::optional<fs::path> dockerfile, std::vector<Platform> platforms,
+                    const std::string& name) {
   if (!dockerfile || platforms.empty()) return;
   out.push_back({std::move(*dockerfile), std::move(platforms), name});
 }
@@ -439,8 +479,7 @@ class HclParser {
   HclValue expression(bool inList = false) {
     HclValue value = primary();
     auto atEnd = [&] {
-      return at(HclToken::Kind::End) || at(HclToken::Kind::Newline) || isPunct("}") ||
-             (inList && (isPunct(",") || isPunct("]")));
+      return at(HclToken::Kind::End) || at(HclToken::Kind::Newline) || isPunct("}") || (inList && (isPunct(",") || isPunct("]")));
     };
     if (atEnd()) return value;
     while (!atEnd()) {  // an operator expression: skip it
@@ -578,8 +617,7 @@ class BakeModel {
         file = single(*dockerfile);
         if (!file) continue;
       }
-      addDeclaration(out, dockerfileOf(directory, *contextText, file, true), list,
-                     target.file + " target \"" + name + "\"");
+      addDeclaration(out, dockerfileOf(directory, *contextText, file, true), list, target.file + " target \"" + name + "\"");
     }
     return out;
   }
@@ -636,8 +674,7 @@ class BakeModel {
 
   std::vector<std::string> strings(const HclValue& value, int depth) const {
     switch (value.kind) {
-      case HclValue::Kind::String:
-        return {interpolate(value.text, depth)};
+      case HclValue::Kind::String: return {interpolate(value.text, depth)};
       case HclValue::Kind::List: {
         std::vector<std::string> out;
         for (const auto& item : value.items) {
@@ -648,8 +685,7 @@ class BakeModel {
       case HclValue::Kind::Reference:
         if (const auto v = variables_.find(value.text); v != variables_.end() && depth < 8) return strings(v->second, depth + 1);
         return {};
-      case HclValue::Kind::Unknown:
-        return {};
+      case HclValue::Kind::Unknown: return {};
     }
     return {};
   }
@@ -743,9 +779,7 @@ YAML::Node descend(const YAML::Node& node, const std::vector<std::string>& path,
   return descend(child(node, path[from]), path, from + 1);
 }
 
-bool sameValue(const YAML::Node& a, const YAML::Node& b) {
-  return a.IsScalar() && b.IsScalar() && a.Scalar() == b.Scalar();
-}
+bool sameValue(const YAML::Node& a, const YAML::Node& b) { return a.IsScalar() && b.IsScalar() && a.Scalar() == b.Scalar(); }
 
 std::vector<MatrixCombination> matrixCombinations(const YAML::Node& matrix) {
   constexpr size_t kMaxCombinations = 256;
@@ -1102,7 +1136,7 @@ namespace {
 
 struct WorkflowReader {
   const fs::path& root;
-  std::map<std::string, const std::string*> texts;           // by path from the root
+  std::map<std::string, const std::string*> texts;          // by path from the root
   std::map<std::string, std::optional<YAML::Node>> parsed;  // each workflow parsed once, called or not
   std::vector<BuildDeclaration> out;
 
@@ -1252,8 +1286,8 @@ void azureSteps(const YAML::Node& steps, const AzureVariables& variables, const 
                              expandAzureMacros(file.value_or("Dockerfile"), variables) + " " +
                              expandAzureMacros(context.value_or("."), variables);
     for (const auto& built : buildCommandsIn(line, root)) {
-      addDeclaration(out, dockerfileOf(built.workingDirectory, built.context, built.file, false),
-                     platformsIn(built.platforms), name);
+      addDeclaration(out, dockerfileOf(built.workingDirectory, built.context, built.file, false), platformsIn(built.platforms),
+                     name);
     }
   }
 }
@@ -1334,8 +1368,7 @@ std::vector<BuildDeclaration> readMakefile(const std::string& text, const fs::pa
     for (const auto& command : buildCommandsIn(variables.expand(body), directory)) {
       auto platforms = platformsIn(command.platforms);
       if (command.overridablePlatform && platforms.size() == 1) continue;
-      addDeclaration(out, dockerfileOf(command.workingDirectory, command.context, command.file, false),
-                     std::move(platforms), "");
+      addDeclaration(out, dockerfileOf(command.workingDirectory, command.context, command.file, false), std::move(platforms), "");
     }
   }
   return out;

@@ -17,7 +17,7 @@ namespace mal::context {
 namespace {
 
 constexpr uintmax_t kMaxDeclarationFileBytes = 1024 * 1024;  // far above any real bake, compose or workflow file
-constexpr size_t kMaxFilesPerDirectory = 300;                 // workflows, compose and .mk files looked at
+constexpr size_t kMaxFilesPerDirectory = 300;                // workflows, compose and .mk files looked at
 
 fs::path absoluteNormal(const fs::path& p) {
   std::error_code ec;
@@ -102,8 +102,10 @@ struct Search {
       const auto& declarations = cache.declarations(directory.string() + "\n(bake)", [&] {
         // buildx bake's default files, in the order it merges them (an override wins).
         std::vector<std::pair<std::string, std::string>> texts;
-        for (const char* name : {"docker-bake.json", "docker-bake.hcl", "docker-bake.override.json", "docker-bake.override.hcl"}) {
-          if (auto text = readDeclarationFile(directory / name, root)) texts.emplace_back(displayPath(directory / name, root), *text);
+        for (const char* name :
+             {"docker-bake.json", "docker-bake.hcl", "docker-bake.override.json", "docker-bake.override.hcl"}) {
+          if (auto text = readDeclarationFile(directory / name, root))
+            texts.emplace_back(displayPath(directory / name, root), *text);
         }
         return texts.empty() ? std::vector<BuildDeclaration>{} : readBakeFiles(texts, directory);
       });
@@ -112,8 +114,9 @@ struct Search {
     return matching(all);
   }
 
-  std::optional<DeclaredPlatforms> perFile(const std::vector<fs::path>& files, const std::string& kind,
-                                           const std::function<std::vector<BuildDeclaration>(const std::string&, const fs::path&)>& read) const {
+  std::optional<DeclaredPlatforms> perFile(
+      const std::vector<fs::path>& files, const std::string& kind,
+      const std::function<std::vector<BuildDeclaration>(const std::string&, const fs::path&)>& read) const {
     std::vector<const BuildDeclaration*> found;
     for (const auto& file : files) {
       const auto& declarations = cache.declarations(file.string() + "\n(" + kind + ")", [&] {
@@ -166,7 +169,8 @@ struct Search {
   std::optional<DeclaredPlatforms> azurePipelines() const {
     auto isYaml = [](const std::string& name) { return text::endsWith(name, ".yml") || text::endsWith(name, ".yaml"); };
     std::vector<fs::path> files;
-    for (auto& f : filesNamed(root, [&](const std::string& name) { return isYaml(name) && text::startsWith(name, "azure-pipelines"); })) {
+    for (auto& f :
+         filesNamed(root, [&](const std::string& name) { return isYaml(name) && text::startsWith(name, "azure-pipelines"); })) {
       files.push_back(std::move(f));
     }
     for (const char* directory : {".azure-pipelines", ".pipelines"}) {
@@ -202,10 +206,9 @@ struct Search {
 // Docker Hub's single-architecture namespaces of the official images (MA103 names the same).
 std::optional<Platform> archNamespace(std::string_view word) {
   static const std::pair<const char*, const char*> kNamespaces[] = {
-      {"amd64", "linux/amd64"},     {"arm64v8", "linux/arm64"}, {"arm32v7", "linux/arm/v7"},
-      {"arm32v6", "linux/arm/v6"},  {"arm32v5", "linux/arm/v5"}, {"i386", "linux/386"},
-      {"ppc64le", "linux/ppc64le"}, {"s390x", "linux/s390x"},   {"riscv64", "linux/riscv64"},
-      {"mips64le", "linux/mips64le"}};
+      {"amd64", "linux/amd64"},     {"arm64v8", "linux/arm64"},    {"arm32v7", "linux/arm/v7"},  {"arm32v6", "linux/arm/v6"},
+      {"arm32v5", "linux/arm/v5"},  {"i386", "linux/386"},         {"ppc64le", "linux/ppc64le"}, {"s390x", "linux/s390x"},
+      {"riscv64", "linux/riscv64"}, {"mips64le", "linux/mips64le"}};
   const std::string lowered = text::lower(word);
   for (const auto& [name, platform] : kNamespaces) {
     if (lowered == name) return parsePlatform(platform);
@@ -225,7 +228,8 @@ std::optional<Platform> singleArchitectureIn(std::string_view name, bool exactWo
   if (exactWord) {
     if (auto p = archNamespace(name)) return p;
     const auto tokens = vocab::findArchTokens(name);
-    if (tokens.size() == 1 && text::lower(tokens[0].token) != "x86" && tokens[0].begin == 0 && tokens[0].end == name.size()) return tokens[0].platform;
+    if (tokens.size() == 1 && text::lower(tokens[0].token) != "x86" && tokens[0].begin == 0 && tokens[0].end == name.size())
+      return tokens[0].platform;
     return std::nullopt;
   }
   for (const auto& token : vocab::findArchTokens(name)) {
@@ -277,7 +281,8 @@ std::optional<DeclaredPlatforms> fromFileName(const fs::path& dockerfile, const 
 std::optional<DeclaredPlatforms> fromArmFamilyName(const fs::path& dockerfile,
                                                    const std::function<std::optional<DeclaredPlatforms>()>& fromContent) {
   std::string name = text::lower(dockerfile.filename().string());
-  std::replace_if(name.begin(), name.end(), [](char c) { return c == '-' || c == '_'; }, '.');
+  std::replace_if(
+      name.begin(), name.end(), [](char c) { return c == '-' || c == '_'; }, '.');
   const auto parts = text::split(name, '.');
   if (std::find(parts.begin(), parts.end(), "arm") == parts.end()) return std::nullopt;
   if (auto found = fromContent(); found && found->platforms.size() == 1 &&
@@ -351,9 +356,10 @@ std::optional<DeclaredPlatforms> fromBaseImages(const dockerfile::ParsedDockerfi
       for (const auto& arg : in.args) {
         const size_t equals = arg.value.find('=');
         const std::string name = arg.value.substr(0, equals);
-        globalEnv[name] = equals == std::string::npos
-                              ? std::nullopt
-                              : std::optional(dockerfile::expandWord(arg.value.substr(equals + 1), globalEnv, file.escapeToken).value);
+        globalEnv[name] =
+            equals == std::string::npos
+                ? std::nullopt
+                : std::optional(dockerfile::expandWord(arg.value.substr(equals + 1), globalEnv, file.escapeToken).value);
       }
       continue;
     }
@@ -540,16 +546,22 @@ void collectBuildArgNames(const std::string& text, std::set<std::string>& names)
 std::set<std::string> buildArgsPassed(const fs::path& dockerfilePath, DeclarationCache& cache) {
   const fs::path dockerfile = absoluteNormal(dockerfilePath);
   const fs::path root = repositoryRoot(dockerfile);
-  std::vector<fs::path> directories{root, root / ".github" / "workflows", root / ".azure-pipelines", root / ".pipelines",
-                                    root / "scripts", root / "hack", root / "build", root / "ci"};
+  std::vector<fs::path> directories{root,
+                                    root / ".github" / "workflows",
+                                    root / ".azure-pipelines",
+                                    root / ".pipelines",
+                                    root / "scripts",
+                                    root / "hack",
+                                    root / "build",
+                                    root / "ci"};
   for (fs::path directory = dockerfile.parent_path(); directory != root && isWithin(directory, root);
        directory = directory.parent_path()) {
     directories.push_back(directory);
   }
   auto declares = [](const std::string& name) {
     return text::endsWith(name, ".yml") || text::endsWith(name, ".yaml") || text::endsWith(name, ".hcl") ||
-           text::endsWith(name, ".json") || text::endsWith(name, ".sh") || text::endsWith(name, ".mk") ||
-           name == "Makefile" || name == "makefile" || name == "GNUmakefile" || name == "Jenkinsfile";
+           text::endsWith(name, ".json") || text::endsWith(name, ".sh") || text::endsWith(name, ".mk") || name == "Makefile" ||
+           name == "makefile" || name == "GNUmakefile" || name == "Jenkinsfile";
   };
   std::set<std::string> names;
   for (const auto& directory : directories) {

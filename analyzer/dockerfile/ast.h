@@ -59,13 +59,13 @@ struct Instruction {
   std::string command;  // lowercased, e.g. "run"
   std::vector<Flag> flags;
   std::vector<Argument> args;
-  bool json = false;  // exec (JSON array) form
-  LogicalLine line;   // the joined text: keyword, flags and arguments
+  bool json = false;     // exec (JSON array) form
+  LogicalLine line;      // the joined text: keyword, flags and arguments
   size_t restBegin = 0;  // where the arguments (after flags) start in line.text
   size_t restEnd = 0;
   std::vector<Heredoc> heredocs;
   std::vector<std::string> comments;  // the comment block right above
-  int startLine = 0;  // 1-based, inclusive; heredoc bodies included
+  int startLine = 0;                  // 1-based, inclusive; heredoc bodies included
   int endLine = 0;
   Span span;  // from the keyword to the end of the last line (heredoc terminator included)
   Span keywordSpan;

@@ -10,9 +10,8 @@
 namespace mal::dockerfile {
 
 bool Stage::declaresArgBefore(const std::string& argName, size_t instruction) const {
-  return std::any_of(args.begin(), args.end(), [&](const ArgDeclaration& a) {
-    return a.name == argName && a.instruction < instruction;
-  });
+  return std::any_of(args.begin(), args.end(),
+                     [&](const ArgDeclaration& a) { return a.name == argName && a.instruction < instruction; });
 }
 
 std::string Stage::label() const {
@@ -48,9 +47,9 @@ const std::map<std::string, std::set<std::string>>& knownFlags() {
 }
 
 const std::set<std::string>& knownCommands() {
-  static const std::set<std::string> commands = {
-      "add",     "arg",  "cmd",   "copy",    "entrypoint", "env",   "expose", "from", "healthcheck",
-      "label",   "maintainer", "onbuild", "run", "shell", "stopsignal", "user", "volume", "workdir"};
+  static const std::set<std::string> commands = {"add",    "arg",   "cmd",         "copy",  "entrypoint", "env",
+                                                 "expose", "from",  "healthcheck", "label", "maintainer", "onbuild",
+                                                 "run",    "shell", "stopsignal",  "user",  "volume",     "workdir"};
   return commands;
 }
 
@@ -85,24 +84,23 @@ void checkInstruction(const Instruction& in, std::vector<ModelError>& errors, bo
   } else if (in.command == "from" && argc == 3) {
     // BuildKit's stage name pattern: ^[a-z][a-z0-9-_\.]*$ (instructions/parse.go), lowercased first.
     const std::string name = text::lower(in.args[2].value);
-    const bool valid = !name.empty() && std::islower(static_cast<unsigned char>(name[0])) &&
-                       std::all_of(name.begin(), name.end(), [](char c) {
-                         return std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) ||
-                                c == '-' || c == '_' || c == '.';
-                       });
+    const bool valid =
+        !name.empty() && std::islower(static_cast<unsigned char>(name[0])) && std::all_of(name.begin(), name.end(), [](char c) {
+          return std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '-' ||
+                 c == '_' || c == '.';
+        });
     if (!valid) {
-      errors.push_back({"invalid name for build stage: \"" + in.args[2].value +
-                            "\", name can't start with a number or contain symbols",
-                        in.args[2].span});
+      errors.push_back(
+          {"invalid name for build stage: \"" + in.args[2].value + "\", name can't start with a number or contain symbols",
+           in.args[2].span});
     }
   } else if ((in.command == "copy" || in.command == "add") && argc + in.heredocs.size() < 2 && !in.json) {
     errors.push_back({upper + " requires at least two arguments, but only one was provided. Destination could "
                               "not be determined",
                       in.span});
   } else if ((in.command == "run" || in.command == "arg" || in.command == "env" || in.command == "label" ||
-              in.command == "workdir" || in.command == "user" || in.command == "expose" ||
-              in.command == "volume" || in.command == "stopsignal" || in.command == "maintainer" ||
-              in.command == "onbuild") &&
+              in.command == "workdir" || in.command == "user" || in.command == "expose" || in.command == "volume" ||
+              in.command == "stopsignal" || in.command == "maintainer" || in.command == "onbuild") &&
              noArgs && !in.json && in.heredocs.empty()) {
     errors.push_back({upper + " requires at least one argument", in.span});
   }
@@ -151,7 +149,8 @@ void findArchVariables(Stage& stage, const Stage* base, const ParsedDockerfile& 
     const Instruction& in = file.instructions[idx];
     if (in.command == "arg") {
       for (const auto& d : argDeclarations(in, idx)) {
-        if (vocab::isPlatformArchVariable(d.name) || (d.value && mentionsArch(*d.value))) stage.archVariableSince.emplace(d.name, idx);
+        if (vocab::isPlatformArchVariable(d.name) || (d.value && mentionsArch(*d.value)))
+          stage.archVariableSince.emplace(d.name, idx);
       }
     } else if (in.command == "env") {
       for (size_t i = 0; i + 1 < in.args.size(); i += 3) {  // key, value, separator
@@ -166,8 +165,8 @@ void findArchVariables(Stage& stage, const Stage* base, const ParsedDockerfile& 
 namespace {
 
 bool isShellName(const std::string& word) {
-  static const std::set<std::string> shells = {"sh", "bash", "ash", "dash", "zsh", "/bin/sh", "/bin/bash",
-                                               "/bin/ash", "/bin/dash", "/usr/bin/env"};
+  static const std::set<std::string> shells = {"sh",      "bash",      "ash",      "dash",      "zsh",
+                                               "/bin/sh", "/bin/bash", "/bin/ash", "/bin/dash", "/usr/bin/env"};
   return shells.count(word) > 0;
 }
 
@@ -178,7 +177,8 @@ bool isExecutedCopyHeredoc(const ParsedDockerfile& file, const Stage& stage, siz
   if (in.args.empty()) return false;
   const std::string destination = in.args.back().value;
   if (text::startsWith(doc.content, "#!") && doc.content.find("sh") < doc.content.find('\n')) return true;
-  const std::string name = destination.substr(destination.find_last_of('/') == std::string::npos ? 0 : destination.find_last_of('/') + 1);
+  const std::string name =
+      destination.substr(destination.find_last_of('/') == std::string::npos ? 0 : destination.find_last_of('/') + 1);
   if (name.empty()) return false;
   for (size_t later : stage.instructions) {
     if (later <= index || file.instructions[later].command != "run") continue;
@@ -187,8 +187,7 @@ bool isExecutedCopyHeredoc(const ParsedDockerfile& file, const Stage& stage, siz
   return false;
 }
 
-void addScripts(const ParsedDockerfile& file, size_t index, size_t stageIndex, const Stage& stage,
-                BuildModel& model) {
+void addScripts(const ParsedDockerfile& file, size_t index, size_t stageIndex, const Stage& stage, BuildModel& model) {
   const Instruction& outer = file.instructions[index];
   const Instruction& in = outer.effective();
   if (in.command == "copy" && &in == &outer) {
@@ -197,7 +196,8 @@ void addScripts(const ParsedDockerfile& file, size_t index, size_t stageIndex, c
       shell::ScriptText script;
       script.text = doc.content;
       for (size_t i = 0; i <= doc.content.size(); ++i) script.origin.push_back(doc.contentBegin + static_cast<uint32_t>(i));
-      model.scripts.push_back({index, stageIndex, true, shell::parseScript(std::move(script), archVariablesBefore(stage, index))});
+      model.scripts.push_back(
+          {index, stageIndex, true, shell::parseScript(std::move(script), archVariablesBefore(stage, index))});
     }
     return;
   }
@@ -236,8 +236,8 @@ BuildModel buildModel(const ParsedDockerfile& file) {
   model.stageOf.resize(file.instructions.size());
   Environment globalEnv;
   // BuildKit predefines the platform ARGs in the global scope (for FROM lines).
-  for (const char* name : {"TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT", "BUILDPLATFORM",
-                           "BUILDOS", "BUILDARCH", "BUILDVARIANT"}) {
+  for (const char* name :
+       {"TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT", "BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT"}) {
     globalEnv[name] = "${" + std::string(name) + "}";
   }
   for (size_t index = 0; index < file.instructions.size(); ++index) {
@@ -257,8 +257,9 @@ BuildModel buildModel(const ParsedDockerfile& file) {
         stage.platformRaw = platform->value();
         stage.platformSpan = platform->span;
       }
-      if (const Stage* parent = model.stageNamed(stage.baseExpanded); parent && !stage.baseExpanded.empty() &&
-                                                                       !std::all_of(stage.baseExpanded.begin(), stage.baseExpanded.end(), ::isdigit)) {
+      if (const Stage* parent = model.stageNamed(stage.baseExpanded);
+          parent && !stage.baseExpanded.empty() &&
+          !std::all_of(stage.baseExpanded.begin(), stage.baseExpanded.end(), ::isdigit)) {
         stage.parentStage = parent->index;
       }
       model.stageOf[index] = stage.index;
@@ -297,9 +298,10 @@ BuildModel buildModel(const ParsedDockerfile& file) {
     }
     // BuildKit does not expand COPY --from: a variable there fails the whole build (toCommand).
     if (in.command == "copy" && !from.empty() && expandWord(from, {}, file.escapeToken).value != from) {
-      model.errors.push_back({"variable expansion is not supported for --from, define a new stage with FROM using ARG "
-                              "from global scope as a workaround",
-                              effective.flag("from")->span});
+      model.errors.push_back(
+          {"variable expansion is not supported for --from, define a new stage with FROM using ARG "
+           "from global scope as a workaround",
+           effective.flag("from")->span});
     }
     if (!from.empty()) {
       if (const Stage* source = model.stageNamed(from); source && source->index < stage.index) {

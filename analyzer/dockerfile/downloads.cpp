@@ -158,8 +158,7 @@ class Evaluator {
   }
 
   // Does the platform take every branch around position `at` of the script?
-  Taken takes(const std::vector<shell::Branch>& branches, size_t at, const shell::Script& script,
-              const Environment& env) const {
+  Taken takes(const std::vector<shell::Branch>& branches, size_t at, const shell::Script& script, const Environment& env) const {
     Taken result = Taken::Yes;
     for (const auto& branch : branches) {
       const Taken t = takesOne(branch, at, script, env);
@@ -227,9 +226,7 @@ class Evaluator {
   const Platform& platform_;
 };
 
-bool isHttpUrl(const std::string& text) {
-  return text::startsWith(text, "http://") || text::startsWith(text, "https://");
-}
+bool isHttpUrl(const std::string& text) { return text::startsWith(text, "http://") || text::startsWith(text, "https://"); }
 
 // The global scope for one target: the automatic platform ARGs, then the ARGs before the
 // first FROM (a default replaces an automatic value, as in BuildKit's buildMetaArgs).
@@ -337,14 +334,9 @@ struct Builder {
           for (const auto* a : assignments) {
             if (a->value.begin >= word.begin) break;
             switch (eval.takes(a->branches, a->value.begin, script, env)) {
-              case Taken::No:
-                break;
-              case Taken::Unknown:
-                env[a->name] = std::nullopt;
-                break;
-              case Taken::Yes:
-                env[a->name] = eval.evaluate(a->value.text, env);
-                break;
+              case Taken::No: break;
+              case Taken::Unknown: env[a->name] = std::nullopt; break;
+              case Taken::Yes: env[a->name] = eval.evaluate(a->value.text, env); break;
             }
           }
           const Taken runs = eval.takes(command.branches, word.begin, script, env);

@@ -34,8 +34,8 @@ struct PlatformUrl {
 struct Download {
   size_t instruction = 0;  // the RUN or ADD
   size_t stage = 0;
-  Span span;               // the URL word as written
-  std::string written;     // the URL as written (quotes removed)
+  Span span;                      // the URL word as written
+  std::string written;            // the URL as written (quotes removed)
   std::vector<PlatformUrl> urls;  // one per target platform that downloads it, in target order
 };
 

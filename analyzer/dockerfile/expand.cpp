@@ -5,14 +5,11 @@
 namespace mal::dockerfile {
 namespace {
 
-bool isNameChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-}
+bool isNameChar(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'; }
 
 class Expander {
  public:
-  Expander(const std::string& word, const Environment& env, char escape, Expansion& out, ExpansionBudget& budget,
-           int depth = 0)
+  Expander(const std::string& word, const Environment& env, char escape, Expansion& out, ExpansionBudget& budget, int depth = 0)
       : s_(word), env_(env), escape_(escape), out_(out), budget_(budget), depth_(depth) {}
 
   std::string run() {

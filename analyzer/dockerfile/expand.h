@@ -33,7 +33,6 @@ struct ExpansionBudget {
   size_t matchSteps = 1ull << 24;
 };
 
-Expansion expandWord(const std::string& word, const Environment& env, char escapeToken = '\\',
-                     ExpansionBudget* budget = nullptr);
+Expansion expandWord(const std::string& word, const Environment& env, char escapeToken = '\\', ExpansionBudget* budget = nullptr);
 
 }  // namespace mal::dockerfile

@@ -22,8 +22,7 @@ bool isSplitSpace(char c) { return c == '\t' || c == '\v' || c == '\f' || c == '
 // unicode.IsSpace applied to rune(byte) -- the way extractBuilderFlags and
 // parseHealthConfig look at a line, byte by byte (so 0x85 and 0xA0 count as spaces).
 bool isSpaceByteAsRune(unsigned char c) {
-  return c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r' || c == ' ' || c == 0x85 ||
-         c == 0xA0;
+  return c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r' || c == ' ' || c == 0x85 || c == 0xA0;
 }
 
 struct LineStream {
@@ -108,8 +107,7 @@ class Directives {
   bool trimContinuation(const std::string& bytes, Slice& s) const {
     size_t end = s.end;
     while (end > s.begin && (bytes[end - 1] == ' ' || bytes[end - 1] == '\t')) --end;
-    if (end > s.begin && bytes[end - 1] == escapeToken &&
-        (end - 1 == s.begin || bytes[end - 2] != escapeToken)) {
+    if (end > s.begin && bytes[end - 1] == escapeToken && (end - 1 == s.begin || bytes[end - 2] != escapeToken)) {
       s.end = end - 1;
       return true;
     }
@@ -213,9 +211,7 @@ void LineParser::extractFlags(size_t& pos, size_t end, Instruction& out) const {
   size_t wordBegin = pos;
   char quote = 0;
   bool blankOK = false;
-  auto emit = [&](size_t wordEnd) {
-    out.flags.push_back(Flag{word, line_.span(wordBegin, wordEnd)});
-  };
+  auto emit = [&](size_t wordEnd) { out.flags.push_back(Flag{word, line_.span(wordBegin, wordEnd)}); };
   for (size_t p = pos; p <= end; ++p) {
     const char ch = p < end ? text_[p] : 0;
     if (phase == inSpaces) {
@@ -385,8 +381,8 @@ bool LineParser::tryJson(size_t begin, size_t end, Instruction& out) const {
     begin += w;
   }
   if (begin >= end || text_[begin] != '[') return false;
-  const auto parsed = nlohmann::json::parse(text_.begin() + static_cast<long>(begin),
-                                            text_.begin() + static_cast<long>(end), nullptr, false);
+  const auto parsed =
+      nlohmann::json::parse(text_.begin() + static_cast<long>(begin), text_.begin() + static_cast<long>(end), nullptr, false);
   if (parsed.is_discarded() || !parsed.is_array()) return false;
   for (const auto& element : parsed) {
     if (!element.is_string()) {
@@ -431,8 +427,7 @@ void LineParser::nameVal(size_t begin, size_t end, const std::string& key, Instr
   for (const auto& w : ws) {
     const size_t eq = w.value.find('=');
     if (eq == std::string::npos) {
-      throw ParseFailure{"Syntax error - can't find = in \"" + w.value +
-                         "\". Must be of the form: name=value"};
+      throw ParseFailure{"Syntax error - can't find = in \"" + w.value + "\". Must be of the form: name=value"};
     }
     // The key's bytes are verbatim in the source, so the split point is exact.
     const size_t split = w.begin + eq;
@@ -640,9 +635,7 @@ const Instruction& Instruction::effective() const {
   return *this;
 }
 
-std::string ParseError::describe() const {
-  return "dockerfile parse error on line " + std::to_string(line) + ": " + message;
-}
+std::string ParseError::describe() const { return "dockerfile parse error on line " + std::to_string(line) + ": " + message; }
 
 ParseResult parse(const SourceText& source) {
   const std::string& bytes = source.bytes();
@@ -674,8 +667,7 @@ ParseResult parse(const SourceText& source) {
       }
     }
     Slice first = trimLeadingWhitespace(bytes, trimNewline(bytes, raw));
-    if (auto err = directives.possibleDirective(
-            std::string_view(bytes).substr(first.begin, first.size()), currentLine + 1);
+    if (auto err = directives.possibleDirective(std::string_view(bytes).substr(first.begin, first.size()), currentLine + 1);
         !err.empty()) {
       return fail(err, currentLine + 1, currentLine + 1);
     }
@@ -698,8 +690,7 @@ ParseResult parse(const SourceText& source) {
     while (!endOfLine && scanner.next(rawBegin, rawEnd)) {
       const Slice next{rawBegin, rawEnd};
       Slice cont = trimNewline(bytes, next);
-      if (auto err = directives.possibleDirective(
-              std::string_view(bytes).substr(cont.begin, cont.size()), currentLine + 1);
+      if (auto err = directives.possibleDirective(std::string_view(bytes).substr(cont.begin, cont.size()), currentLine + 1);
           !err.empty()) {
         return fail(err, currentLine + 1, currentLine + 1);
       }
@@ -742,8 +733,7 @@ ParseResult parse(const SourceText& source) {
           if (doc.chomp) {
             while (candidate.begin < candidate.end && bytes[candidate.begin] == '\t') ++candidate.begin;
           }
-          if (bytes.compare(candidate.begin, candidate.size(), doc.name) == 0 &&
-              candidate.size() == doc.name.size()) {
+          if (bytes.compare(candidate.begin, candidate.size(), doc.name) == 0 && candidate.size() == doc.name.size()) {
             terminated = true;
             instruction.span.end = static_cast<uint32_t>(trimNewline(bytes, Slice{rawBegin, rawEnd}).end);
             break;

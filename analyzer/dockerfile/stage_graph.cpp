@@ -95,9 +95,9 @@ std::string mountSource(const Instruction& in, std::string& from) {
 // or a build arg that names it.
 std::string architectureNamedBy(const std::string& stageName) {
   static const std::pair<std::string_view, std::string_view> kNames[] = {
-      {"amd64", "amd64"},  {"x86_64", "amd64"},  {"x64", "amd64"},     {"arm64", "arm64"},   {"aarch64", "arm64"},
-      {"arm64v8", "arm64"}, {"armv8", "arm64"},  {"arm32v7", "arm"},   {"armv7", "arm"},     {"armhf", "arm"},
-      {"arm32v6", "arm"},  {"armv6", "arm"},     {"armel", "arm"},     {"i386", "386"},      {"386", "386"},
+      {"amd64", "amd64"},     {"x86_64", "amd64"},    {"x64", "amd64"},   {"arm64", "arm64"},    {"aarch64", "arm64"},
+      {"arm64v8", "arm64"},   {"armv8", "arm64"},     {"arm32v7", "arm"}, {"armv7", "arm"},      {"armhf", "arm"},
+      {"arm32v6", "arm"},     {"armv6", "arm"},       {"armel", "arm"},   {"i386", "386"},       {"386", "386"},
       {"ppc64le", "ppc64le"}, {"ppc64el", "ppc64le"}, {"s390x", "s390x"}, {"riscv64", "riscv64"}};
   std::string found;
   for (const auto& part : text::split(stageName, '-')) {
@@ -150,8 +150,10 @@ std::string stageEcosystem(const ParsedDockerfile& file, const BuildModel& model
       for (const auto& command : run.script.commands) {
         const std::string name = command.name();
         if (name == "npm" || name == "yarn" || name == "pnpm" || name == "npx" || name == "bun") seen.insert("node");
-        if (name == "node-gyp" || (name == "npm" && command.words.size() > 1 && command.words[1].literal == "rebuild")) nativeNodeDeps = true;
-        if (name == "mvn" || name == "mvnw" || name == "gradle" || name == "gradlew" || name == "sbt" || name == "lein") seen.insert("java");
+        if (name == "node-gyp" || (name == "npm" && command.words.size() > 1 && command.words[1].literal == "rebuild"))
+          nativeNodeDeps = true;
+        if (name == "mvn" || name == "mvnw" || name == "gradle" || name == "gradlew" || name == "sbt" || name == "lein")
+          seen.insert("java");
         if (name == "dotnet") {
           seen.insert("dotnet");
           for (const auto& w : command.words) {
@@ -205,9 +207,8 @@ Payload payloadOfPath(const std::string& rawPath, const std::string& ecosystem) 
   const std::string last = path.substr(path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/') + 1);
   const auto components = text::split(path, '/');
   auto hasComponent = [&](std::initializer_list<std::string_view> names) {
-    return std::any_of(components.begin(), components.end(), [&](const std::string& c) {
-      return std::find(names.begin(), names.end(), c) != names.end();
-    });
+    return std::any_of(components.begin(), components.end(),
+                       [&](const std::string& c) { return std::find(names.begin(), names.end(), c) != names.end(); });
   };
   // Native by name, whatever built it.
   if (hasExtension(last, {".so", ".a", ".node", ".bin", ".run", ".dylib"}) || last.find(".so.") != std::string::npos) {
@@ -221,12 +222,13 @@ Payload payloadOfPath(const std::string& rawPath, const std::string& ecosystem) 
   }
   if (hasComponent({"node_modules"})) return ecosystem == "node-native" ? Payload::Native : Payload::Portable;
   // Portable by name.
-  if (hasExtension(last, {".js", ".mjs", ".cjs", ".ts", ".css", ".html", ".htm", ".map", ".json", ".yaml", ".yml", ".toml",
-                          ".xml", ".txt", ".md", ".rst", ".jar", ".war", ".ear", ".class", ".py", ".pyc", ".rb", ".php",
-                          ".pl", ".lua", ".sql", ".svg", ".png", ".jpg", ".jpeg", ".gif", ".ico", ".webp", ".woff", ".woff2",
-                          ".ttf", ".otf", ".eot", ".pem", ".crt", ".key", ".conf", ".cfg", ".ini", ".properties", ".env",
-                          ".sh", ".csv", ".proto", ".go", ".mod", ".sum", ".lock", ".wasm", ".zip", ".gz", ".tgz", ".pdf",
-                          ".tmpl", ".tpl", ".j2", ".dll", ".pdb", ".deps.json", ".ps1", ".gradle", ".kts", ".xsd"})) {
+  if (hasExtension(last, {".js",   ".mjs",  ".cjs",  ".ts",   ".css",       ".html",       ".htm",    ".map", ".json", ".yaml",
+                          ".yml",  ".toml", ".xml",  ".txt",  ".md",        ".rst",        ".jar",    ".war", ".ear",  ".class",
+                          ".py",   ".pyc",  ".rb",   ".php",  ".pl",        ".lua",        ".sql",    ".svg", ".png",  ".jpg",
+                          ".jpeg", ".gif",  ".ico",  ".webp", ".woff",      ".woff2",      ".ttf",    ".otf", ".eot",  ".pem",
+                          ".crt",  ".key",  ".conf", ".cfg",  ".ini",       ".properties", ".env",    ".sh",  ".csv",  ".proto",
+                          ".go",   ".mod",  ".sum",  ".lock", ".wasm",      ".zip",        ".gz",     ".tgz", ".pdf",  ".tmpl",
+                          ".tpl",  ".j2",   ".dll",  ".pdb",  ".deps.json", ".ps1",        ".gradle", ".kts", ".xsd"})) {
     if (text::endsWith(last, ".dll")) return ecosystem == "dotnet-native" ? Payload::Native : Payload::Portable;
     return Payload::Portable;
   }
@@ -247,12 +249,23 @@ Payload payloadOfPath(const std::string& rawPath, const std::string& ecosystem) 
   if (hasExtension(last, {".tar", ".tar.gz", ".tar.zst", ".tar.xz", ".tar.bz2", ".tgz", ".img", ".iso", ".db", ".sqlite"})) {
     return Payload::Portable;
   }
-  if (hasComponent({"public", "static", "assets", "www", "html", "site", "docs", "doc", "templates", "migrations", "locales",
-                    "i18n", "swagger", "openapi", "schemas", "fonts", "images", "img", "css", "js", ".next", "storybook-static",
-                    "web", "ui", "frontend", "client"})) {
+  if (hasComponent({"public",    "static",
+                    "assets",    "www",
+                    "html",      "site",
+                    "docs",      "doc",
+                    "templates", "migrations",
+                    "locales",   "i18n",
+                    "swagger",   "openapi",
+                    "schemas",   "fonts",
+                    "images",    "img",
+                    "css",       "js",
+                    ".next",     "storybook-static",
+                    "web",       "ui",
+                    "frontend",  "client"})) {
     return Payload::Portable;
   }
-  if (webTooling && hasComponent({"dist", "build", "out", "output", "lib", "target"}) && ecosystem != "") return Payload::Portable;
+  if (webTooling && hasComponent({"dist", "build", "out", "output", "lib", "target"}) && ecosystem != "")
+    return Payload::Portable;
   if (ecosystem == "node" || ecosystem == "java" || ecosystem == "dotnet") return Payload::Portable;
   return Payload::Native;
 }
@@ -493,7 +506,8 @@ StageGraph buildStageGraph(const ParsedDockerfile& file, const BuildModel& model
   for (size_t s = 0; s < n; ++s) {
     std::set<size_t> bases;
     for (size_t b : g.baseFor[s]) {
-      if (b != kNone && bases.insert(b).second) g.uses.push_back({StageUse::Kind::Base, s, b, model.stages[s].fromInstruction, Payload::Native, ""});
+      if (b != kNone && bases.insert(b).second)
+        g.uses.push_back({StageUse::Kind::Base, s, b, model.stages[s].fromInstruction, Payload::Native, ""});
     }
     for (size_t index : model.stages[s].instructions) {
       const Instruction& in = file.instructions[index];
@@ -514,8 +528,8 @@ StageGraph buildStageGraph(const ParsedDockerfile& file, const BuildModel& model
         if (payloadOfPath(path, ecosystems[source->index]) == Payload::Native) payload = Payload::Native;
         pathText += (pathText.empty() ? "" : " ") + path;
       }
-      g.uses.push_back({in.command == "copy" ? StageUse::Kind::Copy : StageUse::Kind::Mount, s, source->index, index, payload,
-                        pathText});
+      g.uses.push_back(
+          {in.command == "copy" ? StageUse::Kind::Copy : StageUse::Kind::Mount, s, source->index, index, payload, pathText});
     }
   }
 

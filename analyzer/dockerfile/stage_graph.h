@@ -33,9 +33,9 @@ namespace mal::dockerfile {
 
 // Where a stage's instructions run.
 enum class StageRuns {
-  OnTarget,  // the platform being built (no --platform, or $TARGETPLATFORM)
-  Pinned,    // one fixed platform (--platform=linux/amd64, directly or through an ARG default)
-  OnBuilder, // the build machine ($BUILDPLATFORM): its architecture is not the image's
+  OnTarget,   // the platform being built (no --platform, or $TARGETPLATFORM)
+  Pinned,     // one fixed platform (--platform=linux/amd64, directly or through an ARG default)
+  OnBuilder,  // the build machine ($BUILDPLATFORM): its architecture is not the image's
 };
 
 // What a stage hands on through COPY --from / RUN --mount=from.
@@ -56,9 +56,9 @@ struct StageUse {
   enum class Kind { Base, Copy, Mount } kind;
   size_t consumer = 0;
   size_t source = 0;
-  size_t instruction = 0;           // the FROM, COPY or RUN instruction
+  size_t instruction = 0;             // the FROM, COPY or RUN instruction
   Payload payload = Payload::Native;  // what the consumer gets (a base: always the whole userland)
-  std::string paths;                // the copied paths, as written (for messages)
+  std::string paths;                  // the copied paths, as written (for messages)
 };
 
 // A `FROM name-${TARGETARCH}` that names no stage for some target platform: BuildKit then
@@ -71,11 +71,11 @@ struct MissingSelection {
 
 struct StageGraph {
   std::vector<Platform> targets;
-  std::vector<StagePlatform> platform;         // per stage
-  std::vector<std::vector<bool>> reachedBy;    // [stage][target]: built when building that target
-  std::vector<std::vector<size_t>> baseFor;    // [stage][target]: the earlier stage it is based on, or npos
+  std::vector<StagePlatform> platform;       // per stage
+  std::vector<std::vector<bool>> reachedBy;  // [stage][target]: built when building that target
+  std::vector<std::vector<size_t>> baseFor;  // [stage][target]: the earlier stage it is based on, or npos
   std::vector<StageUse> uses;
-  std::vector<bool> shipsNative;               // per stage: its native code ends up in an image
+  std::vector<bool> shipsNative;  // per stage: its native code ends up in an image
   // per stage: FROM scratch (or such a stage) with no RUN, CMD or ENTRYPOINT. It runs nothing
   // of what it holds; what it gets, it hands on to the stages that take from it.
   std::vector<bool> runsNothing;

@@ -18,8 +18,8 @@ namespace fs = std::filesystem;
 namespace mal::image {
 namespace {
 
-constexpr size_t kKeepInMemory = 4 * 1024 * 1024;      // tar entries up to this are read in pass 1 ...
-constexpr size_t kMemoryBudget = 48 * 1024 * 1024;     // ... while they fit in this much memory
+constexpr size_t kKeepInMemory = 4 * 1024 * 1024;   // tar entries up to this are read in pass 1 ...
+constexpr size_t kMemoryBudget = 48 * 1024 * 1024;  // ... while they fit in this much memory
 
 std::string keyOf(const std::string& name) { return normalisePath(name); }
 
@@ -253,8 +253,8 @@ std::string bareMediaType(const std::string& type) {
 // make one: a real platform manifest annotated as an attestation is scanned.
 bool holdsOnlyStatements(const Manifest& m) {
   return !m.layers.empty() && std::all_of(m.layers.begin(), m.layers.end(), [](const Descriptor& l) {
-           return bareMediaType(l.mediaType).rfind("application/vnd.in-toto", 0) == 0;
-         });
+    return bareMediaType(l.mediaType).rfind("application/vnd.in-toto", 0) == 0;
+  });
 }
 
 void addOciManifest(IndexWalk& walk, const Descriptor& d, const std::string& manifestJson) {

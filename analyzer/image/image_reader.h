@@ -75,7 +75,7 @@ struct PlatformImage {
 
 // What a scan did, for the benchmarks and the tests that show the cache works.
 struct ScanCounters {
-  size_t layersRead = 0;        // decompressed and walked
+  size_t layersRead = 0;  // decompressed and walked
   size_t layersFromCache = 0;
 };
 
@@ -96,7 +96,6 @@ struct ScanOptions {
   // Called after each layer is read (done, total); the CLI draws a progress line.
   std::function<void(size_t done, size_t total)> progress;
 };
-
 
 ScannedImage scanImage(const std::string& input, const ScanOptions& options = {});
 // The same on an already opened store (a registry, a test's in-memory archive).

@@ -17,13 +17,13 @@ struct IndexEntry {
   std::string declaredMediaType;  // what the manifest blob itself says
   std::optional<Manifest> manifest;
   std::optional<Config> config;
-  std::string blobError;          // digest/size mismatch, missing or unreadable blob
+  std::string blobError;  // digest/size mismatch, missing or unreadable blob
   bool blobDigestMismatch = false;
 };
 
 struct IndexModel {
   std::string input;
-  std::string mediaType;  // of the index that lists the platforms
+  std::string mediaType;        // of the index that lists the platforms
   bool singleManifest = false;  // the image is one plain manifest, not an index of platforms
   // The digest a reference to this image would pin (what `imagetools inspect` calls Digest):
   // of the index, or of the lone manifest; empty for an index.json listing platforms itself.

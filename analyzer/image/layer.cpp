@@ -134,11 +134,10 @@ MemoryBudget& elfBudget() {
 // written, so a sparse file costs what it holds, not its size.
 class ElfCapture {
  public:
-  explicit ElfCapture(uint64_t size)
-      : size_(size), whole_(size <= kElfKeptWhole), reserved_(whole_ ? size : kElfKeptPartly) {
+  explicit ElfCapture(uint64_t size) : size_(size), whole_(size <= kElfKeptWhole), reserved_(whole_ ? size : kElfKeptPartly) {
     elfBudget().acquire(reserved_);
-    void* p = ::mmap(nullptr, std::max<uint64_t>(size_, 1), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-                     -1, 0);
+    void* p =
+        ::mmap(nullptr, std::max<uint64_t>(size_, 1), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (p == MAP_FAILED) {
       elfBudget().release(reserved_);
       throw StreamError("cannot map memory for an ELF file of " + std::to_string(size_) + " bytes");
@@ -368,7 +367,8 @@ LayerContents readLayer(ByteSource& source, const LayerLimits& limits) {
       // Read the head; keep reading only what the rules need (ELF files, small configs).
       char head[256];
       la_ssize_t got = archive_read_data(handle.a, head, sizeof head);
-      if (got < 0) throw StreamError(!ctx.error.empty() ? ctx.error : std::string("damaged tar archive: ") + archive_error_string(handle.a));
+      if (got < 0)
+        throw StreamError(!ctx.error.empty() ? ctx.error : std::string("damaged tar archive: ") + archive_error_string(handle.a));
       const std::string_view start(head, static_cast<size_t>(got));
       if (elf::hasElfMagic(start)) {
         e.isElf = true;
@@ -453,9 +453,20 @@ std::string_view LayerContents::path(size_t i) const {
 EntryRef LayerContents::entry(size_t i) const {
   const Record& r = records_[i];
   const EntryDetails& d = r.details == kNoDetails ? noDetails() : details_[r.details];
-  return EntryRef{{r.path, r.pathLength}, r.type, r.mode, r.size, (r.flags & kWhiteout) != 0, (r.flags & kOpaque) != 0,
-                  (r.flags & kElf) != 0, d.linkTarget, d.elf, d.elfError, d.shebang, d.content,
-                  d.bundledArchitectures, d.bundledLibraries};
+  return EntryRef{{r.path, r.pathLength},
+                  r.type,
+                  r.mode,
+                  r.size,
+                  (r.flags & kWhiteout) != 0,
+                  (r.flags & kOpaque) != 0,
+                  (r.flags & kElf) != 0,
+                  d.linkTarget,
+                  d.elf,
+                  d.elfError,
+                  d.shebang,
+                  d.content,
+                  d.bundledArchitectures,
+                  d.bundledLibraries};
 }
 
 const std::vector<uint32_t>& LayerContents::byPath() const {
@@ -488,8 +499,8 @@ LayerEntry EntryRef::copy() const {
 }
 
 size_t FileInventory::lowerBound(std::string_view path) const {
-  const auto it = std::lower_bound(slots_.begin(), slots_.end(), path,
-                                   [&](const Slot& s, std::string_view p) { return pathOf(s) < p; });
+  const auto it =
+      std::lower_bound(slots_.begin(), slots_.end(), path, [&](const Slot& s, std::string_view p) { return pathOf(s) < p; });
   return static_cast<size_t>(it - slots_.begin());
 }
 
@@ -572,10 +583,10 @@ void FileInventory::apply(std::shared_ptr<const LayerContents> layerPtr, size_t 
     std::optional<Slot> target;
     // Entries of one path are in the order written (a stable sort): the last one before
     // the link is found by bisection, not by walking every entry of that path.
-    const auto first = std::lower_bound(order.begin(), order.end(), wanted,
-                                        [&](uint32_t a, std::string_view p) { return layer.path(a) < p; });
-    const auto last = std::upper_bound(first, order.end(), wanted,
-                                       [&](std::string_view p, uint32_t a) { return p < layer.path(a); });
+    const auto first =
+        std::lower_bound(order.begin(), order.end(), wanted, [&](uint32_t a, std::string_view p) { return layer.path(a) < p; });
+    const auto last =
+        std::upper_bound(first, order.end(), wanted, [&](std::string_view p, uint32_t a) { return p < layer.path(a); });
     for (auto it = std::lower_bound(first, last, i); it != first && !target;) {
       --it;
       if (landed(*it)) target = Slot{position, *it};

@@ -28,7 +28,7 @@ inline constexpr uint64_t kElfKeptPartly = kElfHead + kElfTail + 8 * kElfTableBy
 struct LayerLimits {
   size_t maxEntries = 1'000'000;
   size_t maxPathLength = 4096;
-  uint64_t maxElfBytes = 4ull * 1024 * 1024 * 1024;  // larger ELF files are reported unread (MA209)
+  uint64_t maxElfBytes = 4ull * 1024 * 1024 * 1024;       // larger ELF files are reported unread (MA209)
   uint64_t maxUncompressed = 16ull * 1024 * 1024 * 1024;  // per layer; a bomb of zeros stops here
 };
 
@@ -101,12 +101,12 @@ class LayerContents {
  private:
   struct Record {
     uint64_t size;
-    const char* path;       // in arena_
-    uint32_t details;       // index into details_, kNoDetails when none
-    uint16_t pathLength;    // at most LayerLimits::maxPathLength
-    uint16_t mode;          // 07777 fits
+    const char* path;     // in arena_
+    uint32_t details;     // index into details_, kNoDetails when none
+    uint16_t pathLength;  // at most LayerLimits::maxPathLength
+    uint16_t mode;        // 07777 fits
     LayerEntry::Type type;
-    uint8_t flags;          // kWhiteout | kOpaque | kElf
+    uint8_t flags;  // kWhiteout | kOpaque | kElf
   };
   static constexpr uint32_t kNoDetails = UINT32_MAX;
   static constexpr uint8_t kWhiteout = 1, kOpaque = 2, kElf = 4;
@@ -129,7 +129,7 @@ LayerContents readLayer(ByteSource& source, const LayerLimits& limits = {});
 std::string normalisePath(const std::string& path);  // "./usr//bin/" -> "usr/bin"
 
 struct InventoryEntry {
-  EntryRef entry;  // a hard link's is its target's (with the link's own path)
+  EntryRef entry;    // a hard link's is its target's (with the link's own path)
   size_t layer = 0;  // index of the layer that last wrote it
 };
 

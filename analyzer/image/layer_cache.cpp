@@ -32,10 +32,13 @@ json detailsToJson(const EntryRef& e) {
   if (!e.elfError.empty()) j["ee"] = e.elfError;
   if (e.elf) {
     const auto& f = *e.elf;
-    j["f"] = {{"machine", f.machine}, {"bits", f.bits}, {"le", f.littleEndian}, {"type", f.type}, {"flags", f.flags},
-              {"float", static_cast<int>(f.armFloatAbi)}, {"interp", f.interpreter}, {"needed", f.needed},
-              {"runpath", f.runpath}, {"rpath", f.rpath}, {"soname", f.soname}, {"align", f.minLoadAlign},
-              {"isa", f.x86IsaNeeded}, {"arm", {f.armCpuArch, f.armProfile, f.armFpArch, f.armSimdArch}}};
+    j["f"] = {{"machine", f.machine},    {"bits", f.bits},
+              {"le", f.littleEndian},    {"type", f.type},
+              {"flags", f.flags},        {"float", static_cast<int>(f.armFloatAbi)},
+              {"interp", f.interpreter}, {"needed", f.needed},
+              {"runpath", f.runpath},    {"rpath", f.rpath},
+              {"soname", f.soname},      {"align", f.minLoadAlign},
+              {"isa", f.x86IsaNeeded},   {"arm", {f.armCpuArch, f.armProfile, f.armFpArch, f.armSimdArch}}};
   }
   return j;
 }
@@ -71,7 +74,8 @@ void detailsFromJson(const json& j, LayerEntry& e) {
     facts.minLoadAlign = f.at("align").get<uint64_t>();
     facts.x86IsaNeeded = f.at("isa").get<uint32_t>();
     const auto arm = f.at("arm").get<std::vector<int>>();
-    if (arm.size() == 4) std::tie(facts.armCpuArch, facts.armProfile, facts.armFpArch, facts.armSimdArch) = std::tie(arm[0], arm[1], arm[2], arm[3]);
+    if (arm.size() == 4)
+      std::tie(facts.armCpuArch, facts.armProfile, facts.armFpArch, facts.armSimdArch) = std::tie(arm[0], arm[1], arm[2], arm[3]);
     e.elf = std::move(facts);
   }
 }

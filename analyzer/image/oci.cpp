@@ -158,8 +158,8 @@ std::optional<Config> parseConfig(const std::string& text, std::string& error) {
   if (j.contains("history") && j["history"].is_array()) {
     for (const auto& h : j["history"]) {
       if (!h.is_object()) continue;
-      c.history.push_back({str(h, "created_by"), h.contains("empty_layer") && h["empty_layer"].is_boolean() &&
-                                                     h["empty_layer"].get<bool>()});
+      c.history.push_back(
+          {str(h, "created_by"), h.contains("empty_layer") && h["empty_layer"].is_boolean() && h["empty_layer"].get<bool>()});
     }
   }
   return c;

@@ -52,8 +52,7 @@ bool validDigest(const std::string& digest) {
   if (colon == std::string::npos) return false;
   const std::string_view algorithm(digest.data(), colon), hex(digest.data() + colon + 1, digest.size() - colon - 1);
   const size_t expected = algorithm == "sha256" ? 64 : algorithm == "sha512" ? 128 : 0;
-  return expected != 0 && hex.size() == expected &&
-         hex.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+  return expected != 0 && hex.size() == expected && hex.find_first_not_of("0123456789abcdef") == std::string_view::npos;
 }
 
 int openRegularFile(const std::string& root, const std::string& key) {

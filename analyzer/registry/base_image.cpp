@@ -36,14 +36,16 @@ std::optional<BaseImageFacts> BaseImageResolver::cached(const Reference& ref) co
   if (ref.digest.empty() && now() - json["fetched"].get<long long>() > ttlSeconds_) return std::nullopt;
   BaseImageFacts facts{ref.str(), json.value("isIndex", false), {}};
   for (const auto& p : json["platforms"]) {
-    if (const auto platform = p.is_string() ? parsePlatform(p.get<std::string>()) : std::nullopt) facts.platforms.push_back(*platform);
+    if (const auto platform = p.is_string() ? parsePlatform(p.get<std::string>()) : std::nullopt)
+      facts.platforms.push_back(*platform);
   }
   return facts;
 }
 
 void BaseImageResolver::keep(const Reference& ref, const BaseImageFacts& facts) const {
   if (cacheRoot_.empty()) return;
-  nlohmann::json json = {{"reference", ref.str()}, {"fetched", now()}, {"isIndex", facts.isIndex}, {"platforms", nlohmann::json::array()}};
+  nlohmann::json json = {
+      {"reference", ref.str()}, {"fetched", now()}, {"isIndex", facts.isIndex}, {"platforms", nlohmann::json::array()}};
   for (const auto& p : facts.platforms) json["platforms"].push_back(p.str());
   writeFileAtomically(cachePath(ref), json.dump());
 }

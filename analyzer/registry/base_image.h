@@ -15,8 +15,8 @@
 namespace mal::registry {
 
 struct BaseImageFacts {
-  std::string reference;  // canonical: docker.io/library/alpine:3.20
-  bool isIndex = false;   // an index (manifest list) rather than one platform's manifest
+  std::string reference;            // canonical: docker.io/library/alpine:3.20
+  bool isIndex = false;             // an index (manifest list) rather than one platform's manifest
   std::vector<Platform> platforms;  // the index's platforms (attestations left out), or the manifest's own
 };
 

@@ -183,7 +183,8 @@ void RegistryClient::authorize(const Reference& ref, const HttpResponse& respons
       request.body = query + "&grant_type=refresh_token&client_id=multiarch-lint&refresh_token=" + escape(credentials->secret);
     } else {
       request.url += (realm.find('?') == std::string::npos ? "?" : "&") + query;
-      if (credentials) request.headers.push_back("Authorization: Basic " + base64(credentials->username + ":" + credentials->secret));
+      if (credentials)
+        request.headers.push_back("Authorization: Basic " + base64(credentials->username + ":" + credentials->secret));
     }
     const auto tokenResponse = open(request);
     const std::string body = tokenResponse->readAll(1 << 20, "the token service's answer");
@@ -240,8 +241,8 @@ std::unique_ptr<HttpResponse> RegistryClient::get(const Reference& ref, const st
       const auto asked = parseRetryAfter(response->header("retry-after"));
       const std::string what = ref.registry + ": HTTP " + std::to_string(status);
       if (asked && *asked > options_.maxRetryAfterSeconds) {
-        throw HttpError(what + ", asked to retry after " + std::to_string(static_cast<long>(*asked)) +
-                        " s (longer than the " + std::to_string(static_cast<long>(options_.maxRetryAfterSeconds)) + " s limit)");
+        throw HttpError(what + ", asked to retry after " + std::to_string(static_cast<long>(*asked)) + " s (longer than the " +
+                        std::to_string(static_cast<long>(options_.maxRetryAfterSeconds)) + " s limit)");
       }
       if (attempt >= options_.maxAttempts) {
         throw HttpError(what + " after " + std::to_string(attempt) + " attempts");

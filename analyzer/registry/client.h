@@ -25,19 +25,19 @@ struct ClientOptions {
   std::set<std::string> insecureRegistries;  // host[:port]: plain HTTP or unverified TLS allowed
   std::string caFile;                        // extra CA certificates (PEM) for private registries
   HttpTimeouts timeouts;
-  int maxAttempts = 3;                 // per request, on 429, 5xx and dropped connections
-  double maxRetryAfterSeconds = 60;    // a longer Retry-After fails at once, with the reason
-  std::string dockerConfigDir;         // empty: $DOCKER_CONFIG, else ~/.docker
+  int maxAttempts = 3;               // per request, on 429, 5xx and dropped connections
+  double maxRetryAfterSeconds = 60;  // a longer Retry-After fails at once, with the reason
+  std::string dockerConfigDir;       // empty: $DOCKER_CONFIG, else ~/.docker
 };
 
 // What the client did: the tests and `--verbose` read these to show what was fetched.
 struct ClientCounters {
   std::atomic<size_t> requests{0};
-  std::atomic<size_t> manifests{0};   // manifest documents fetched
-  std::atomic<size_t> blobs{0};       // small blobs (configs) fetched
-  std::atomic<size_t> layers{0};      // blobs streamed (layers)
+  std::atomic<size_t> manifests{0};  // manifest documents fetched
+  std::atomic<size_t> blobs{0};      // small blobs (configs) fetched
+  std::atomic<size_t> layers{0};     // blobs streamed (layers)
   std::atomic<size_t> retries{0};
-  std::atomic<size_t> tokens{0};      // bearer tokens obtained
+  std::atomic<size_t> tokens{0};  // bearer tokens obtained
 };
 
 // One parsed WWW-Authenticate challenge: `Bearer realm="...",service="...",scope="..."`.
@@ -78,8 +78,7 @@ class RegistryClient {
     std::string bytes, contentType;
   };
   // A GET answered 200 and read whole, bounded; a body cut short is asked for again.
-  Body fetch(const Reference& ref, const std::string& path, const std::string& accept, size_t maxBytes,
-             const std::string& what);
+  Body fetch(const Reference& ref, const std::string& path, const std::string& accept, size_t maxBytes, const std::string& what);
   std::string endpoint(const Reference& ref);  // "https://host" or, when allowed and needed, "http://host"
   bool insecure(const Reference& ref) const;
   HttpRequest baseRequest(const Reference& ref) const;
@@ -88,7 +87,7 @@ class RegistryClient {
 
   ClientOptions options_;
   ClientCounters counters_;
-  std::mutex mutex_;  // guards the maps below
+  std::mutex mutex_;                                   // guards the maps below
   std::map<std::string, std::string> endpoints_;       // registry -> scheme://host
   std::map<std::string, std::string> authorizations_;  // registry + " " + repository -> header value
 };

@@ -23,9 +23,7 @@ namespace {
 // Docker Hub's credentials live under its v1 index URL, for historical reasons.
 constexpr const char* kDockerHubServer = "https://index.docker.io/v1/";
 
-std::string serverKey(const std::string& registry) {
-  return registry == "docker.io" ? kDockerHubServer : registry;
-}
+std::string serverKey(const std::string& registry) { return registry == "docker.io" ? kDockerHubServer : registry; }
 
 // "https://host:5000/v2/" -> "host:5000": how docker matches an `auths` key to a registry.
 std::string hostOfKey(std::string key) {
@@ -36,8 +34,8 @@ std::string hostOfKey(std::string key) {
 std::optional<std::string> decodeBase64(const std::string& text) {
   if (text.empty() || text.size() % 4 != 0) return std::nullopt;
   std::string out(text.size() / 4 * 3, '\0');
-  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
+  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()), reinterpret_cast<const unsigned char*>(text.data()),
+                                static_cast<int>(text.size()));
   if (n < 0) return std::nullopt;
   size_t padding = 0;
   for (size_t i = text.size(); i > 0 && text[i - 1] == '='; --i) ++padding;
@@ -129,8 +127,7 @@ std::string dockerConfigDirectory(const std::string& explicitDir) {
   return {};
 }
 
-std::optional<Credentials> lookupCredentials(const std::string& registry, const std::string& configDir,
-                                             std::string& error) {
+std::optional<Credentials> lookupCredentials(const std::string& registry, const std::string& configDir, std::string& error) {
   const std::string dir = dockerConfigDirectory(configDir);
   if (dir.empty()) return std::nullopt;
   const auto text = readWholeFile(dir + "/config.json");

@@ -21,7 +21,6 @@ std::string dockerConfigDirectory(const std::string& explicitDir = {});
 // Credentials for `registry` ("docker.io", "ghcr.io", "127.0.0.1:5000"); nullopt when
 // none are configured. A helper that fails or a config.json that does not parse sets
 // `error` (without any secret) and gives nullopt.
-std::optional<Credentials> lookupCredentials(const std::string& registry, const std::string& configDir,
-                                             std::string& error);
+std::optional<Credentials> lookupCredentials(const std::string& registry, const std::string& configDir, std::string& error);
 
 }  // namespace mal::registry

@@ -61,7 +61,7 @@ class HttpResponse : public image::ByteSource {
  private:
   static size_t onHeader(char* data, size_t size, size_t count, void* self);
   static size_t onBody(char* data, size_t size, size_t count, void* self);
-  bool pump();  // runs the transfer a step; false once it has ended
+  bool pump();     // runs the transfer a step; false once it has ended
   void release();  // frees the libcurl handles
   [[noreturn]] void fail(int code);
 

@@ -95,8 +95,7 @@ std::string canonicalRegistry(const std::string& host) {
 
 bool isLoopbackHost(const std::string& hostPort) {
   const size_t colon = hostPort.rfind(':');
-  const std::string host =
-      colon == std::string::npos || hostPort.back() == ']' ? hostPort : hostPort.substr(0, colon);
+  const std::string host = colon == std::string::npos || hostPort.back() == ']' ? hostPort : hostPort.substr(0, colon);
   return host == "localhost" || host == "[::1]" || host.rfind("127.", 0) == 0;
 }
 

@@ -84,11 +84,10 @@ std::optional<std::string> RegistryStore::readFile(const std::string& key, size_
       }
       // (A digest's bytes may come from the cache, without the Content-Type they were served with.)
       const std::string mediaType = image::documentMediaType(top.bytes, top.mediaType);
-      nlohmann::json index = {{"schemaVersion", 2},
-                              {"mediaType", image::media::kOciIndex},
-                              {"manifests", nlohmann::json::array({{{"mediaType", mediaType},
-                                                                    {"digest", top.digest},
-                                                                    {"size", top.bytes.size()}}})}};
+      nlohmann::json index = {
+          {"schemaVersion", 2},
+          {"mediaType", image::media::kOciIndex},
+          {"manifests", nlohmann::json::array({{{"mediaType", mediaType}, {"digest", top.digest}, {"size", top.bytes.size()}}})}};
       return index.dump();
     }
     const auto digest = image::digestOfBlobKey(key);

@@ -34,8 +34,8 @@ class RegistryStore : public image::BlobStore {
   std::string document(const std::string& digest, size_t maxBytes);
   void learnManifests(const std::string& bytes);  // an index's entries are manifests
   std::optional<std::string> cached(const std::string& digest) const;
-  void keep(const std::string& digest, const std::string& bytes) const;      // on disk
-  void remember(const std::string& digest, const std::string& bytes);      // on disk and for this run
+  void keep(const std::string& digest, const std::string& bytes) const;  // on disk
+  void remember(const std::string& digest, const std::string& bytes);    // on disk and for this run
 
   RegistryClient& client_;
   Reference ref_;

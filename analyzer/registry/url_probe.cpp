@@ -41,15 +41,14 @@ std::optional<UrlAnswer> UrlProber::cached(const std::string& url) const {
   const auto text = readWholeFile(cachePath(url));
   if (!text) return std::nullopt;
   const auto json = nlohmann::json::parse(*text, nullptr, false);
-  if (!json.is_object() || json.value("url", "") != url || !json.contains("fetched") ||
-      !json["fetched"].is_number_integer() || !json.contains("status") || !json["status"].is_number_integer()) {
+  if (!json.is_object() || json.value("url", "") != url || !json.contains("fetched") || !json["fetched"].is_number_integer() ||
+      !json.contains("status") || !json["status"].is_number_integer()) {
     return std::nullopt;
   }
   if (now() - json["fetched"].get<long long>() > options_.ttlSeconds) return std::nullopt;
   const std::string state = json.value("state", "");
   if (state != "exists" && state != "missing") return std::nullopt;
-  return UrlAnswer{state == "exists" ? UrlAnswer::State::Exists : UrlAnswer::State::Missing,
-                   json["status"].get<long>(), ""};
+  return UrlAnswer{state == "exists" ? UrlAnswer::State::Exists : UrlAnswer::State::Missing, json["status"].get<long>(), ""};
 }
 
 void UrlProber::keep(const std::string& url, const UrlAnswer& answer) const {

@@ -16,11 +16,11 @@
 namespace mal::registry {
 
 struct UrlProbeOptions {
-  std::string cacheRoot;           // answers kept under <cacheRoot>/probe/; empty: no cache
-  long ttlSeconds = 24 * 3600;     // how long an answer (exists or missing) is trusted; 0: never
-  HttpTimeouts timeouts{5, 10};    // per request: connect, and no byte for this long
-  size_t concurrency = 4;          // requests in flight at once
-  size_t maxUrls = 200;            // URLs asked per run; the rest are answered "not checked"
+  std::string cacheRoot;         // answers kept under <cacheRoot>/probe/; empty: no cache
+  long ttlSeconds = 24 * 3600;   // how long an answer (exists or missing) is trusted; 0: never
+  HttpTimeouts timeouts{5, 10};  // per request: connect, and no byte for this long
+  size_t concurrency = 4;        // requests in flight at once
+  size_t maxUrls = 200;          // URLs asked per run; the rest are answered "not checked"
 };
 
 class UrlProber {

@@ -32,8 +32,7 @@ const Vocabulary& vocabulary() {
     for (const auto& [token, platform] : json.at("tokens").items()) {
       out.tokens.emplace_back(text::lower(token), *parsePlatform(platform.get<std::string>()));
     }
-    std::sort(out.tokens.begin(), out.tokens.end(),
-              [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
+    std::sort(out.tokens.begin(), out.tokens.end(), [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
     out.probes = json.at("probeCommands").get<std::vector<std::vector<std::string>>>();
     for (const auto& [command, fragments] : json.at("probeArguments").items()) {
       if (command == "comment") continue;

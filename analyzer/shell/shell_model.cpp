@@ -205,7 +205,8 @@ class Walker {
       if (text[at] == '{') ++at;
       const size_t start = at;
       while (at < text.size() && (std::isalnum(static_cast<unsigned char>(text[at])) || text[at] == '_')) ++at;
-      if (at > start && !std::isdigit(static_cast<unsigned char>(text[start]))) names.emplace_back(text.substr(start, at - start));
+      if (at > start && !std::isdigit(static_cast<unsigned char>(text[start])))
+        names.emplace_back(text.substr(start, at - start));
     }
     return names;
   }
@@ -261,8 +262,7 @@ class Walker {
     a.name = ts_node_is_null(nameNode) ? std::string() : textOf(nameNode);
     if (!ts_node_is_null(valueNode)) a.value = makeWord(valueNode);
     a.branches = branches_;
-    const bool inArchBranch =
-        std::any_of(branches_.begin(), branches_.end(), [](const Branch& b) { return b.onArchitecture; });
+    const bool inArchBranch = std::any_of(branches_.begin(), branches_.end(), [](const Branch& b) { return b.onArchitecture; });
     a.archDerived = a.value.archVarying || inArchBranch;
     if (a.archDerived) {
       out_.archVariables.insert(a.name);
@@ -350,7 +350,9 @@ class Walker {
     if (condition.find("!=") != std::string::npos || condition.find("! ") != std::string::npos) return names;
     size_t i = 0;
     while (i < condition.size()) {
-      const auto wordChar = [&](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '/' || c == '.'; };
+      const auto wordChar = [&](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '/' || c == '.';
+      };
       if (!wordChar(condition[i])) {
         ++i;
         continue;
@@ -448,7 +450,8 @@ class Walker {
           elifBody.push_back(child);
         }
       }
-      addArm(visitClause({Branch::Kind::IfThen, elifCondition, {}, chainOnArch}, elifBody, comparedArchNames(elifCondition)), false);
+      addArm(visitClause({Branch::Kind::IfThen, elifCondition, {}, chainOnArch}, elifBody, comparedArchNames(elifCondition)),
+             false);
     }
     // A lone `if [ arch = x ]` is optional work for x, not a switch; a chain of two or more
     // arms on the architecture is one.
@@ -464,9 +467,9 @@ class Walker {
     const TSNode right = ts_node_child(node, 2);
     TSNode condition = left;
     while (is(condition, "list") && ts_node_child_count(condition) == 3) condition = ts_node_child(condition, 2);
-    const bool isTest = is(condition, "test_command") || is(condition, "negated_command") ||
-                        (is(condition, "command") && (textOf(condition).rfind("test ", 0) == 0 ||
-                                                      textOf(condition).rfind("[ ", 0) == 0));
+    const bool isTest =
+        is(condition, "test_command") || is(condition, "negated_command") ||
+        (is(condition, "command") && (textOf(condition).rfind("test ", 0) == 0 || textOf(condition).rfind("[ ", 0) == 0));
     visit(left);
     const bool onArch = isTest && archVarying(condition);
     const bool andThen = std::strcmp(ts_node_type(op), "&&") == 0;
@@ -489,8 +492,8 @@ Script parseScript(ScriptText source, const std::set<std::string>& archVariables
   script.source = std::move(source);
   script.archVariables = archVariables;
   TSParser* parser = bashParser();
-  TSTree* tree = ts_parser_parse_string(parser, nullptr, script.source.text.data(),
-                                        static_cast<uint32_t>(script.source.text.size()));
+  TSTree* tree =
+      ts_parser_parse_string(parser, nullptr, script.source.text.data(), static_cast<uint32_t>(script.source.text.size()));
   if (!tree) {
     script.hasSyntaxError = true;
     return script;

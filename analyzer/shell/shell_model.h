@@ -39,7 +39,7 @@ struct Branch {
 };
 
 struct Command {
-  std::vector<Word> words;  // words[0] is the command name (empty for bare assignments)
+  std::vector<Word> words;       // words[0] is the command name (empty for bare assignments)
   std::vector<Branch> branches;  // outermost first
   size_t begin = 0;
   size_t end = 0;
@@ -84,7 +84,7 @@ struct Redirect {
 struct Script {
   ScriptText source;
   std::vector<VariableUse> variableUses;  // every expansion, in source order
-  std::vector<Command> commands;  // in source order, nested ones included
+  std::vector<Command> commands;          // in source order, nested ones included
   std::vector<Assignment> assignments;
   std::vector<Redirect> redirects;  // in source order
   std::vector<ArchSwitch> archSwitches;

@@ -69,12 +69,11 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
     }
     // Built for no target other than its own platform: nothing breaks.
     if (broken.empty()) continue;
-    const std::string through =
-        runs.pinnedThroughArg.empty() ? "" : " (the default of ARG " + runs.pinnedThroughArg + ")";
+    const std::string through = runs.pinnedThroughArg.empty() ? "" : " (the default of ARG " + runs.pinnedThroughArg + ")";
     out.report(rule, stage.platformSpan,
-               "FROM --platform=" + stage.platformRaw + through + " is a constant: " + stage.label() + " is " +
-                   platform.str() + " for every target, and its native output reaches the " + platformList(broken) +
-                   " image" + (broken.size() > 1 ? "s" : ""),
+               "FROM --platform=" + stage.platformRaw + through + " is a constant: " + stage.label() + " is " + platform.str() +
+                   " for every target, and its native output reaches the " + platformList(broken) + " image" +
+                   (broken.size() > 1 ? "s" : ""),
                "use --platform=$BUILDPLATFORM for a stage that cross-compiles (with ARG TARGETOS TARGETARCH), or drop "
                "the flag so the stage is built for each target",
                std::nullopt, broken);

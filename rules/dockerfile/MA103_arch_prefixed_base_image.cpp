@@ -18,10 +18,9 @@ std::optional<Platform> archNamespacePlatform(const std::string& image) {
   if (slash == std::string::npos) return std::nullopt;
   const std::string ns = name.substr(0, slash);
   static const std::pair<const char*, const char*> kNamespaces[] = {
-      {"amd64", "linux/amd64"},     {"arm64v8", "linux/arm64"}, {"arm32v7", "linux/arm/v7"},
-      {"arm32v6", "linux/arm/v6"},  {"arm32v5", "linux/arm/v5"}, {"i386", "linux/386"},
-      {"ppc64le", "linux/ppc64le"}, {"s390x", "linux/s390x"},   {"riscv64", "linux/riscv64"},
-      {"mips64le", "linux/mips64le"}};
+      {"amd64", "linux/amd64"},     {"arm64v8", "linux/arm64"},    {"arm32v7", "linux/arm/v7"},  {"arm32v6", "linux/arm/v6"},
+      {"arm32v5", "linux/arm/v5"},  {"i386", "linux/386"},         {"ppc64le", "linux/ppc64le"}, {"s390x", "linux/s390x"},
+      {"riscv64", "linux/riscv64"}, {"mips64le", "linux/mips64le"}};
   for (const auto& [prefix, platform] : kNamespaces) {
     if (ns == prefix) return parsePlatform(platform);
   }
@@ -56,9 +55,10 @@ std::optional<Platform> tagPlatform(const std::string& tag) {
   }
   for (const auto& token : vocab::findArchTokens(lowered)) {
     // At an end of the tag, separated by '-' or '_': `1.2-amd64`, `amd64-1.2`, `x86_64-musl`.
-    const bool atStart = token.begin == 0 && (token.end == lowered.size() || lowered[token.end] == '-' || lowered[token.end] == '_');
-    const bool atEnd = token.end == lowered.size() && token.begin > 0 &&
-                       (lowered[token.begin - 1] == '-' || lowered[token.begin - 1] == '_');
+    const bool atStart =
+        token.begin == 0 && (token.end == lowered.size() || lowered[token.end] == '-' || lowered[token.end] == '_');
+    const bool atEnd =
+        token.end == lowered.size() && token.begin > 0 && (lowered[token.begin - 1] == '-' || lowered[token.begin - 1] == '_');
     if (atStart || atEnd) return token.platform;
   }
   return std::nullopt;
@@ -77,7 +77,8 @@ std::optional<std::pair<Platform, std::string>> toolchainTarget(const std::strin
 // Docker Hub's namespace of the official images for a platform (arm64v8 for linux/arm64).
 std::string hubNamespaceFor(const Platform& platform) {
   if (platform.architecture == "arm64") return "arm64v8";
-  if (platform.architecture == "arm") return platform.variant == "v6" ? "arm32v6" : platform.variant == "v5" ? "arm32v5" : "arm32v7";
+  if (platform.architecture == "arm")
+    return platform.variant == "v6" ? "arm32v6" : platform.variant == "v5" ? "arm32v5" : "arm32v7";
   if (platform.architecture == "386") return "i386";
   return platform.architecture;
 }
@@ -86,7 +87,8 @@ std::string hubNamespaceFor(const Platform& platform) {
 // are Docker Hub's only for some architectures (amd64/, ppc64le/, s390x/, riscv64/); arm64/,
 // arm/ and 386/ hold no official images (they are arm64v8/, arm32v7/, i386/). Reported once
 // per stage, for the targets whose namespace does not exist.
-void checkNamespacePerTarget(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out, const dockerfile::Stage& stage) {
+void checkNamespacePerTarget(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out,
+                             const dockerfile::Stage& stage) {
   const std::string raw = stage.baseRaw.substr(0, stage.baseRaw.find('/'));
   if (stage.baseRaw.find('/') == std::string::npos || raw.find('$') == std::string::npos) return;
   std::vector<Platform> broken;
@@ -101,7 +103,8 @@ void checkNamespacePerTarget(const DockerfileContext& ctx, const RuleInfo& rule,
     if (ns == hubNamespaceFor(target) || archNamespacePlatform(e.value)) continue;  // an official namespace
     // Only a namespace that is an architecture's name (arm64, arm, 386, aarch64) and nothing else.
     const auto tokens = vocab::findArchTokens(ns);
-    const bool archName = (tokens.size() == 1 && tokens[0].begin == 0 && tokens[0].end == ns.size()) || ns == "arm" || ns == "386";
+    const bool archName =
+        (tokens.size() == 1 && tokens[0].begin == 0 && tokens[0].end == ns.size()) || ns == "arm" || ns == "386";
     if (!archName) return;
     broken.push_back(target);
     names.push_back("'" + e.value + "' on " + target.str());
@@ -111,7 +114,8 @@ void checkNamespacePerTarget(const DockerfileContext& ctx, const RuleInfo& rule,
   for (const auto& p : broken) right.push_back(hubNamespaceFor(p) + "/ for " + p.str());
   out.report(rule, stage.baseSpan,
              "the base image's namespace is built from the target's architecture, and Docker Hub has no official images "
-             "under it: " + text::join(names, ", ") + " (" + text::join(right, ", ") + ")",
+             "under it: " +
+                 text::join(names, ", ") + " (" + text::join(right, ", ") + ")",
              "use the multi-architecture image without a namespace (`FROM alpine:3.20`): BuildKit picks each target's "
              "build from its index",
              std::nullopt, broken);
@@ -135,8 +139,9 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
     std::string what;
     const auto [repository, tag] = repositoryAndTag(stage.baseExpanded);
     // A tag chosen per target (`FROM img:1.2-${TARGETARCH}`) is the per-arch idiom.
-    const bool perTargetTag = stage.baseRaw.find('$') != std::string::npos &&
-                              (stage.baseRaw.find("TARGET") != std::string::npos || stage.baseRaw.find("ARCH") != std::string::npos);
+    const bool perTargetTag =
+        stage.baseRaw.find('$') != std::string::npos &&
+        (stage.baseRaw.find("TARGET") != std::string::npos || stage.baseRaw.find("ARCH") != std::string::npos);
     bool toolchain = false;
     if (!platform && !perTargetTag) {
       if (auto fixedTarget = toolchainTarget(repository, tag)) {

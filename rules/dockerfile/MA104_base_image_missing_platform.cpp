@@ -11,8 +11,8 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
       if (base.pinnedByDigest()) continue;  // a digest of one platform's manifest is MA105's finding
       const std::string only = base.facts.platforms.empty() ? "platform-less" : base.facts.platforms[0].str();
       out.report(rule, base.stage.baseSpan,
-                 "base image '" + image + "' is a single " + only + " manifest, not an index: " +
-                     platformList(base.missing) + " would build on " + only,
+                 "base image '" + image + "' is a single " + only + " manifest, not an index: " + platformList(base.missing) +
+                     " would build on " + only,
                  "use a tag of the image published for every target platform, or publish it as a multi-platform index");
     } else {
       out.report(rule, base.stage.baseSpan,

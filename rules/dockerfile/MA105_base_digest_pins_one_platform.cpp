@@ -11,9 +11,13 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
     // Appended piece by piece: GCC 12 warns (falsely) on one long concatenation here.
     std::string message = "'";
     message.append(image, image.find('@') + 1).append("' is the digest of one ").append(only);
-    message.append(" manifest, not of the image's index: ").append(platformList(base.missing)).append(" would build on ").append(only);
-    out.report(rule, base.stage.baseSpan, message,
-               "pin the index digest (`multiarch-lint manifest IMAGE:TAG` and `docker buildx imagetools inspect` print it as Digest)");
+    message.append(" manifest, not of the image's index: ")
+        .append(platformList(base.missing))
+        .append(" would build on ")
+        .append(only);
+    out.report(
+        rule, base.stage.baseSpan, message,
+        "pin the index digest (`multiarch-lint manifest IMAGE:TAG` and `docker buildx imagetools inspect` print it as Digest)");
   }
 }
 

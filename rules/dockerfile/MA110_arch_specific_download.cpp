@@ -30,8 +30,8 @@ bool isDownloader(const shell::Command& command) {
 // The signature or checksum suffix a URL ends with (quotes ignored), or empty.
 std::string_view signatureSuffix(std::string_view url) {
   while (!url.empty() && (url.back() == '"' || url.back() == '\'')) url.remove_suffix(1);
-  for (std::string_view suffix : {".asc", ".sig", ".minisig", ".sha256", ".sha256sum", ".sha512", ".sha512sum", ".sha1",
-                                  ".md5", ".pem", ".intoto.jsonl", ".sbom", ".cert"}) {
+  for (std::string_view suffix : {".asc", ".sig", ".minisig", ".sha256", ".sha256sum", ".sha512", ".sha512sum", ".sha1", ".md5",
+                                  ".pem", ".intoto.jsonl", ".sbom", ".cert"}) {
     if (text::endsWith(url, suffix)) return suffix;
   }
   return {};
@@ -61,14 +61,11 @@ bool namesAnotherOsOrCrossTarget(std::string_view url) {
   return false;
 }
 
-bool looksLikeUrl(std::string_view text) {
-  return text.find("://") != std::string_view::npos || text::startsWith(text, "git@");
-}
+bool looksLikeUrl(std::string_view text) { return text.find("://") != std::string_view::npos || text::startsWith(text, "git@"); }
 
 class DownloadCheck {
  public:
-  DownloadCheck(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
-      : ctx_(ctx), rule_(rule), out_(out) {}
+  DownloadCheck(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) : ctx_(ctx), rule_(rule), out_(out) {}
 
   void run() {
     for (const auto& run : ctx_.model.scripts) checkScript(run);
@@ -110,8 +107,8 @@ class DownloadCheck {
       const auto broken = ctx_.brokenBy(stage, amd64);
       if (broken.empty()) return false;
       out_.report(rule_, spanOf(0, text.size()),
-                  "downloads an asset whose plain name is the linux/amd64 build: breaks " + platformList(broken),
-                  fixText(), std::nullopt, broken);
+                  "downloads an asset whose plain name is the linux/amd64 build: breaks " + platformList(broken), fixText(),
+                  std::nullopt, broken);
       return true;
     }
     return false;
@@ -141,7 +138,9 @@ class DownloadCheck {
         if (word.archVarying) continue;
         if (looksLikeUrl(word.literal)) {
           // One download command is one mistake, however many of its URLs name the architecture.
-          if (reportTokens(run.stage, word.text, [&](size_t b, size_t e) { return script.source.span(word.begin + b, word.begin + e); })) break;
+          if (reportTokens(run.stage, word.text,
+                           [&](size_t b, size_t e) { return script.source.span(word.begin + b, word.begin + e); }))
+            break;
           if (checkThroughValues(run, command, word)) break;
           if (checkThroughShellValues(run, command, word)) break;
           continue;
@@ -160,9 +159,11 @@ class DownloadCheck {
     const shell::Script& script = run.script;
     // A variable the script itself assigns before the command shadows the environment.
     for (const auto& a : script.assignments) {
-      if (a.value.end <= command.begin && std::find(word.variables.begin(), word.variables.end(), a.name) != word.variables.end()) return false;
+      if (a.value.end <= command.begin && std::find(word.variables.begin(), word.variables.end(), a.name) != word.variables.end())
+        return false;
     }
-    const auto fixed = dockerfile::valueForEveryTarget(ctx_.file, ctx_.model, *ctx_.stages, run.stage, run.instruction, word.literal);
+    const auto fixed =
+        dockerfile::valueForEveryTarget(ctx_.file, ctx_.model, *ctx_.stages, run.stage, run.instruction, word.literal);
     if (!fixed || namesAnotherOsOrCrossTarget(fixed->value)) return false;
     const std::string* expanded = &fixed->value;
     for (const auto& token : vocab::findArchTokens(*expanded)) {
@@ -175,9 +176,8 @@ class DownloadCheck {
       const auto& definition = ctx_.instruction(source->second.instruction);
       out_.report(rule_, script.source.span(word.begin, word.end),
                   "downloads the " + token.platform.str() + " build on every platform: the URL expands to '" + *expanded +
-                      "', where '" + token.token + "' comes from $" + variable + " (set by " +
-                      text::upper(definition.command) + " on line " + std::to_string(definition.startLine) +
-                      "): breaks " + platformList(broken),
+                      "', where '" + token.token + "' comes from $" + variable + " (set by " + text::upper(definition.command) +
+                      " on line " + std::to_string(definition.startLine) + "): breaks " + platformList(broken),
                   fixText(), {{definition.span, variable + " is set here"}}, broken);
       reportedAssets_.insert(assetKey(*expanded));
       reportedAssets_.insert(std::string("*").append(assetOf(*expanded)));
@@ -218,8 +218,8 @@ class DownloadCheck {
         const Span definition = script.source.span(last->value.begin, last->value.end);
         out_.report(rule_, script.source.span(word.begin, word.end),
                     "downloads the " + token.platform.str() + " build on every platform: '" + token.token +
-                        "' in the URL comes from $" + name + ", set to '" + last->value.text +
-                        "' earlier in this RUN: breaks " + platformList(broken),
+                        "' in the URL comes from $" + name + ", set to '" + last->value.text + "' earlier in this RUN: breaks " +
+                        platformList(broken),
                     fixText(), {{definition, name + " is set here"}}, broken);
         reportedAssets_.insert(assetKey(word.text));
         return true;
@@ -237,11 +237,10 @@ class DownloadCheck {
     }
     if (last) {
       if (last->archDerived || !looksLikeUrl(last->value.literal)) return;
-      if (last->branches.empty() || !std::any_of(last->branches.begin(), last->branches.end(),
-                                                 [](const shell::Branch& b) { return b.onArchitecture; })) {
-        reportTokens(run.stage, last->value.text, [&](size_t b, size_t e) {
-          return script.source.span(last->value.begin + b, last->value.begin + e);
-        });
+      if (last->branches.empty() ||
+          !std::any_of(last->branches.begin(), last->branches.end(), [](const shell::Branch& b) { return b.onArchitecture; })) {
+        reportTokens(run.stage, last->value.text,
+                     [&](size_t b, size_t e) { return script.source.span(last->value.begin + b, last->value.begin + e); });
       }
       return;
     }
@@ -285,9 +284,8 @@ class DownloadCheck {
       const auto& source = in.args[i];
       if (!looksLikeUrl(source.value)) continue;
       const auto expansion = dockerfile::expandWord(source.value, {}, ctx_.file.escapeToken);
-      const bool varies = std::any_of(expansion.referenced.begin(), expansion.referenced.end(), [&](const auto& v) {
-        return vocab::isPlatformArchVariable(v) || archVars.count(v);
-      });
+      const bool varies = std::any_of(expansion.referenced.begin(), expansion.referenced.end(),
+                                      [&](const auto& v) { return vocab::isPlatformArchVariable(v) || archVars.count(v); });
       if (varies) continue;
       // A JSON-form element's span starts at its opening quote.
       const uint32_t base = source.span.begin + (in.json ? 1 : 0);
@@ -335,18 +333,19 @@ extern const DockerfileRule kMA110 = {
              "FROM debian\nARG ARCH=amd64\nRUN curl -fsSLO https://example.com/v1/tool-linux-$ARCH.tar.gz\n",
              "FROM debian\nRUN V=2.53.0 && F=\"prometheus-${V}.linux-amd64\" && \\\n"
              "  curl -fsSLO \"https://github.com/prometheus/prometheus/releases/download/v${V}/${F}.tar.gz\"\n"},
-     .good = {"FROM debian\nARG TARGETARCH\nRUN curl -fsSLO https://dl.k8s.io/release/v1.30.0/bin/linux/${TARGETARCH}/kubectl\n",
-              "FROM debian\nRUN set -eux; arch=\"$(dpkg --print-architecture)\"; case \"$arch\" in \\\n"
-              "  amd64) url='https://example.com/tool-linux-amd64.tgz' ;; \\\n"
-              "  arm64) url='https://example.com/tool-linux-arm64.tgz' ;; \\\n"
-              "  *) echo >&2 \"unsupported: $arch\"; exit 1 ;; \\\n"
-              "  esac; curl -fsSL \"$url\" | tar xz\n",
-              "FROM debian\nRUN if [ \"$(uname -m)\" = x86_64 ]; then curl -fsSLO https://example.com/x86_64/tool; fi\n",
-              "FROM alpine\nRUN curl -fsSLO \"https://example.com/tool-$(apk --print-arch).tgz\"\n",
-              "FROM debian\nARG TARGETARCH\nENV ARCH=${TARGETARCH}\nRUN curl -fsSLO https://example.com/v1/tool-linux-$ARCH.tar.gz\n",
-              "FROM debian\nARG TARGETARCH\nRUN V=2.53.0 && F=\"prometheus-${V}.linux-${TARGETARCH}\" && \\\n"
-              "  curl -fsSLO \"https://github.com/prometheus/prometheus/releases/download/v${V}/${F}.tar.gz\"\n",
-              "FROM debian\n# x86_64 notes in a comment are not a download\nLABEL arch.note=\"built for amd64 and arm64\"\n"}},
+     .good =
+         {"FROM debian\nARG TARGETARCH\nRUN curl -fsSLO https://dl.k8s.io/release/v1.30.0/bin/linux/${TARGETARCH}/kubectl\n",
+          "FROM debian\nRUN set -eux; arch=\"$(dpkg --print-architecture)\"; case \"$arch\" in \\\n"
+          "  amd64) url='https://example.com/tool-linux-amd64.tgz' ;; \\\n"
+          "  arm64) url='https://example.com/tool-linux-arm64.tgz' ;; \\\n"
+          "  *) echo >&2 \"unsupported: $arch\"; exit 1 ;; \\\n"
+          "  esac; curl -fsSL \"$url\" | tar xz\n",
+          "FROM debian\nRUN if [ \"$(uname -m)\" = x86_64 ]; then curl -fsSLO https://example.com/x86_64/tool; fi\n",
+          "FROM alpine\nRUN curl -fsSLO \"https://example.com/tool-$(apk --print-arch).tgz\"\n",
+          "FROM debian\nARG TARGETARCH\nENV ARCH=${TARGETARCH}\nRUN curl -fsSLO https://example.com/v1/tool-linux-$ARCH.tar.gz\n",
+          "FROM debian\nARG TARGETARCH\nRUN V=2.53.0 && F=\"prometheus-${V}.linux-${TARGETARCH}\" && \\\n"
+          "  curl -fsSLO \"https://github.com/prometheus/prometheus/releases/download/v${V}/${F}.tar.gz\"\n",
+          "FROM debian\n# x86_64 notes in a comment are not a download\nLABEL arch.note=\"built for amd64 and arm64\"\n"}},
     check};
 
 }  // namespace mal::rules

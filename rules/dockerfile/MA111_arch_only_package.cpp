@@ -66,9 +66,11 @@ std::optional<Platform> packageFileArch(const std::string& value) {
   if (extension != "deb" && extension != "rpm" && extension != "whl") return std::nullopt;
   // The architecture is the last field before the extension, after '_', '.' or '-'.
   const std::string_view stem = std::string_view(value).substr(0, dot);
-  for (const char* arch : {"amd64", "x86_64", "i386", "i686", "arm64", "aarch64", "armhf", "ppc64el", "ppc64le", "s390x", "riscv64"}) {
+  for (const char* arch :
+       {"amd64", "x86_64", "i386", "i686", "arm64", "aarch64", "armhf", "ppc64el", "ppc64le", "s390x", "riscv64"}) {
     const std::string_view a(arch);
-    if (stem.size() > a.size() && text::endsWith(stem, a) && std::string_view("_.-").find(stem[stem.size() - a.size() - 1]) != std::string_view::npos) {
+    if (stem.size() > a.size() && text::endsWith(stem, a) &&
+        std::string_view("_.-").find(stem[stem.size() - a.size() - 1]) != std::string_view::npos) {
       return parsePlatform(arch);
     }
   }
@@ -106,8 +108,8 @@ void addBroken(std::vector<Platform>& into, const std::vector<Platform>& more) {
 // `apt-get install -y $PACKAGES` with `ENV PACKAGES="msodbcsql17 unixodbc-dev"`: the names a
 // variable holds for every target (split into words, as the shell does with an unquoted
 // expansion), judged like names written out; the finding points at where it was set.
-void lacksThroughValues(const DockerfileContext& ctx, const dockerfile::RunScript& run, const shell::Word& word, Installer installer,
-                        const std::vector<data::ArchOnlyPackage>& extra, std::vector<Lack>& lacks) {
+void lacksThroughValues(const DockerfileContext& ctx, const dockerfile::RunScript& run, const shell::Word& word,
+                        Installer installer, const std::vector<data::ArchOnlyPackage>& extra, std::vector<Lack>& lacks) {
   if (installer != Installer::Apt && installer != Installer::Pip) return;
   const auto fixed = dockerfile::valueForEveryTarget(ctx.file, ctx.model, *ctx.stages, run, word.literal);
   if (!fixed) return;
@@ -133,7 +135,8 @@ void lacksThroughValues(const DockerfileContext& ctx, const dockerfile::RunScrip
     lacks.push_back({"'" + name + "' (from $" + source->first + ", set by " + text::upper(definition.command) + " on line " +
                          std::to_string(definition.startLine) + "), which is published for " +
                          text::join(package->architectures, ", ") + " only",
-                     run.script.source.span(word.begin, word.end), broken,
+                     run.script.source.span(word.begin, word.end),
+                     broken,
                      package->note.empty() ? "install it only where it exists (in an arch switch), or use a portable alternative"
                                            : package->note,
                      {{definition.span, source->first + " is set here"}}});
@@ -156,11 +159,13 @@ std::vector<Lack> lacksOf(const DockerfileContext& ctx, const dockerfile::RunScr
     const Span span = run.script.source.span(word.begin, word.end);
     // pip --platform manylinux2014_x86_64
     if (installer == Installer::Pip && (value == "--platform" || text::startsWith(value, "--platform="))) {
-      const std::string platformValue = value == "--platform" ? (i + 1 < words.size() ? words[i + 1]->literal : "") : value.substr(11);
+      const std::string platformValue =
+          value == "--platform" ? (i + 1 < words.size() ? words[i + 1]->literal : "") : value.substr(11);
       for (const auto& token : vocab::findArchTokens(platformValue)) {
         const auto broken = ctx.brokenBy(stage, token.platform);
         if (broken.empty()) continue;
-        lacks.push_back({"wheels for '" + platformValue + "' (pip --platform)", span, broken, "drop --platform so pip picks the target's wheels"});
+        lacks.push_back({"wheels for '" + platformValue + "' (pip --platform)", span, broken,
+                         "drop --platform so pip picks the target's wheels"});
         break;
       }
       continue;
@@ -171,8 +176,9 @@ std::vector<Lack> lacksOf(const DockerfileContext& ctx, const dockerfile::RunScr
     if (const auto arch = packageFileArch(value)) {
       const auto broken = ctx.brokenBy(stage, *arch);
       if (!broken.empty() && !downloadedInScript(run.script, baseName(value))) {
-        lacks.push_back({"'" + baseName(value) + "', " + text::withArticle(arch->architecture) + " package", span, broken,
-                         "download the package for the target architecture (use ${TARGETARCH} or `dpkg --print-architecture` in its name)"});
+        lacks.push_back(
+            {"'" + baseName(value) + "', " + text::withArticle(arch->architecture) + " package", span, broken,
+             "download the package for the target architecture (use ${TARGETARCH} or `dpkg --print-architecture` in its name)"});
       }
       continue;
     }
@@ -210,9 +216,10 @@ std::vector<Lack> lacksOf(const DockerfileContext& ctx, const dockerfile::RunScr
     if (const auto* package = data::findArchOnlyPackage(ecosystem, name, extra)) {
       const auto broken = ctx.stages->brokenWhere(stage, [&](const Platform& target) { return package->existsFor(target); });
       if (broken.empty()) continue;
-      lacks.push_back({"'" + name + "', which is published for " + text::join(package->architectures, ", ") + " only", span, broken,
-                       package->note.empty() ? "install it only where it exists (in an arch switch), or use a portable alternative"
-                                             : package->note});
+      lacks.push_back(
+          {"'" + name + "', which is published for " + text::join(package->architectures, ", ") + " only", span, broken,
+           package->note.empty() ? "install it only where it exists (in an arch switch), or use a portable alternative"
+                                 : package->note});
     }
   }
   return lacks;
@@ -262,18 +269,20 @@ extern const DockerfileRule kMA111 = {
      .example = "RUN apt-get install -y google-chrome-stable\n# MA111: published for amd64 only: breaks linux/arm64",
      .fix = "Use a portable alternative (Debian's chromium, msodbcsql18), or install it only in the arms of an "
             "architecture switch where it exists.",
-     .bad = {"FROM debian\nRUN apt-get update && apt-get install -y --no-install-recommends google-chrome-stable\n",
-             "FROM debian\nRUN ACCEPT_EULA=Y apt-get install -y msodbcsql17 mssql-tools\n",
-             "FROM python:3.12\nRUN pip install --no-cache-dir scikit-learn-intelex==2024.1\n",
-             "FROM debian\nRUN dpkg -i /tmp/vendor-agent_2.1_amd64.deb\n", "FROM fedora\nRUN dnf install -y glibc.i686\n",
-             "FROM debian\nRUN apt-get install -y libc6:i386\n",
-             "FROM debian\nENV ODBC_PACKAGES=\"msodbcsql17 unixodbc-dev\"\nRUN ACCEPT_EULA=Y apt-get install -y $ODBC_PACKAGES\n"},
-     .good = {"FROM debian\nRUN apt-get install -y chromium\n",
-              "FROM debian\nRUN case \"$(dpkg --print-architecture)\" in amd64) apt-get install -y google-chrome-stable ;; "
-              "*) apt-get install -y chromium ;; esac\n",
-              "FROM debian\nRUN dpkg -i \"/tmp/agent_2.1_$(dpkg --print-architecture).deb\"\n",
-              "FROM python:3.12\nRUN pip install numpy scikit-learn\n",
-              "FROM debian\nENV ODBC_PACKAGES=\"msodbcsql18 unixodbc-dev\"\nRUN ACCEPT_EULA=Y apt-get install -y $ODBC_PACKAGES\n"}},
+     .bad =
+         {"FROM debian\nRUN apt-get update && apt-get install -y --no-install-recommends google-chrome-stable\n",
+          "FROM debian\nRUN ACCEPT_EULA=Y apt-get install -y msodbcsql17 mssql-tools\n",
+          "FROM python:3.12\nRUN pip install --no-cache-dir scikit-learn-intelex==2024.1\n",
+          "FROM debian\nRUN dpkg -i /tmp/vendor-agent_2.1_amd64.deb\n", "FROM fedora\nRUN dnf install -y glibc.i686\n",
+          "FROM debian\nRUN apt-get install -y libc6:i386\n",
+          "FROM debian\nENV ODBC_PACKAGES=\"msodbcsql17 unixodbc-dev\"\nRUN ACCEPT_EULA=Y apt-get install -y $ODBC_PACKAGES\n"},
+     .good =
+         {"FROM debian\nRUN apt-get install -y chromium\n",
+          "FROM debian\nRUN case \"$(dpkg --print-architecture)\" in amd64) apt-get install -y google-chrome-stable ;; "
+          "*) apt-get install -y chromium ;; esac\n",
+          "FROM debian\nRUN dpkg -i \"/tmp/agent_2.1_$(dpkg --print-architecture).deb\"\n",
+          "FROM python:3.12\nRUN pip install numpy scikit-learn\n",
+          "FROM debian\nENV ODBC_PACKAGES=\"msodbcsql18 unixodbc-dev\"\nRUN ACCEPT_EULA=Y apt-get install -y $ODBC_PACKAGES\n"}},
     check};
 
 }  // namespace mal::rules

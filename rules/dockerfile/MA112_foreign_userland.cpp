@@ -39,7 +39,8 @@ std::string aptArchOption(const std::string& line) {
     if (!text::startsWith(option, "arch=")) continue;
     const std::string value = option.substr(5);
     const bool plain = !value.empty() && std::all_of(value.begin(), value.end(), [](char c) {
-      return std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '_' || c == ',' || c == '-';
+      return std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '_' || c == ',' ||
+             c == '-';
     });
     return plain ? value : std::string();
   }
@@ -143,8 +144,8 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
           if (broken.empty()) continue;
           out.report(rule, run.script.source.span(words[i]->begin, words[i + 1]->end),
                      "adds the foreign architecture '" + arch + "' to dpkg: its packages cannot run on " + platformList(broken),
-                     "add it only in an arch switch for the platforms that run " + arch + " code, or do without it",
-                     std::nullopt, broken);
+                     "add it only in an arch switch for the platforms that run " + arch + " code, or do without it", std::nullopt,
+                     broken);
         }
         continue;
       }
@@ -156,11 +157,11 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
         if (replacedBeforeRead(run.script, index)) break;
         const auto broken = brokenBy(ctx, run.stage, text::split(archs, ','));
         if (broken.empty()) continue;
-        out.report(rule, run.script.source.span(word->begin, word->end),
-                   "writes an apt source limited to arch=" + archs + ": on " + platformList(broken) +
-                       " apt finds none of its packages",
-                   "use arch=$(dpkg --print-architecture), or drop the arch option if the repository serves every platform",
-                   std::nullopt, broken);
+        out.report(
+            rule, run.script.source.span(word->begin, word->end),
+            "writes an apt source limited to arch=" + archs + ": on " + platformList(broken) + " apt finds none of its packages",
+            "use arch=$(dpkg --print-architecture), or drop the arch option if the repository serves every platform",
+            std::nullopt, broken);
         break;
       }
     }
@@ -191,15 +192,16 @@ extern const DockerfileRule kMA112 = {
      .bad = {"FROM debian\nRUN dpkg --add-architecture i386 && apt-get update && apt-get install -y wine32\n",
              "FROM debian\nRUN echo \"deb [arch=amd64 signed-by=/usr/share/keyrings/google.gpg] "
              "http://dl.google.com/linux/chrome/deb/ stable main\" > /etc/apt/sources.list.d/google.list\n"},
-     .good = {"FROM debian\nRUN echo \"deb [arch=$(dpkg --print-architecture) signed-by=/usr/share/keyrings/docker.gpg] "
-              "https://download.docker.com/linux/debian bookworm stable\" > /etc/apt/sources.list.d/docker.list\n",
-              "FROM debian\nRUN if [ \"$(dpkg --print-architecture)\" = amd64 ]; then dpkg --add-architecture i386; fi\n",
-              "FROM --platform=$BUILDPLATFORM debian AS build\nARG TARGETARCH\nRUN dpkg --add-architecture arm64 && apt-get update && "
-              "apt-get install -y crossbuild-essential-arm64 libssl-dev:arm64\n",
-              "FROM --platform=$BUILDPLATFORM debian AS debs\nRUN dpkg --add-architecture arm64 && dpkg --add-architecture amd64\n"
-              "RUN apt-get update && for a in arm64 amd64; do mkdir /debs-$a && cd /debs-$a && "
-              "apt-get -o APT::Architecture=$a download libpq5; done\n"
-              "FROM debian\nARG TARGETARCH\nCOPY --from=debs /debs-$TARGETARCH /debs\n"}},
+     .good =
+         {"FROM debian\nRUN echo \"deb [arch=$(dpkg --print-architecture) signed-by=/usr/share/keyrings/docker.gpg] "
+          "https://download.docker.com/linux/debian bookworm stable\" > /etc/apt/sources.list.d/docker.list\n",
+          "FROM debian\nRUN if [ \"$(dpkg --print-architecture)\" = amd64 ]; then dpkg --add-architecture i386; fi\n",
+          "FROM --platform=$BUILDPLATFORM debian AS build\nARG TARGETARCH\nRUN dpkg --add-architecture arm64 && apt-get update && "
+          "apt-get install -y crossbuild-essential-arm64 libssl-dev:arm64\n",
+          "FROM --platform=$BUILDPLATFORM debian AS debs\nRUN dpkg --add-architecture arm64 && dpkg --add-architecture amd64\n"
+          "RUN apt-get update && for a in arm64 amd64; do mkdir /debs-$a && cd /debs-$a && "
+          "apt-get -o APT::Architecture=$a download libpq5; done\n"
+          "FROM debian\nARG TARGETARCH\nCOPY --from=debs /debs-$TARGETARCH /debs\n"}},
     check};
 
 }  // namespace mal::rules

@@ -17,14 +17,21 @@ namespace {
 // directory java-17-openjdk-amd64. `parent` is the component before it.
 std::optional<Platform> platformOfComponent(std::string_view component, std::string_view parent) {
   static const std::pair<std::string_view, std::string_view> kTriplets[] = {
-      {"x86_64-linux-gnu", "linux/amd64"},     {"aarch64-linux-gnu", "linux/arm64"},
-      {"arm-linux-gnueabihf", "linux/arm/v7"}, {"arm-linux-gnueabi", "linux/arm/v6"},
-      {"i386-linux-gnu", "linux/386"},         {"powerpc64le-linux-gnu", "linux/ppc64le"},
-      {"s390x-linux-gnu", "linux/s390x"},      {"riscv64-linux-gnu", "linux/riscv64"},
+      {"x86_64-linux-gnu", "linux/amd64"},
+      {"aarch64-linux-gnu", "linux/arm64"},
+      {"arm-linux-gnueabihf", "linux/arm/v7"},
+      {"arm-linux-gnueabi", "linux/arm/v6"},
+      {"i386-linux-gnu", "linux/386"},
+      {"powerpc64le-linux-gnu", "linux/ppc64le"},
+      {"s390x-linux-gnu", "linux/s390x"},
+      {"riscv64-linux-gnu", "linux/riscv64"},
       // Debian's musl-dev installs into the musl multiarch directory (/usr/lib/x86_64-linux-musl).
-      {"x86_64-linux-musl", "linux/amd64"},    {"aarch64-linux-musl", "linux/arm64"},
-      {"arm-linux-musleabihf", "linux/arm/v7"}, {"i386-linux-musl", "linux/386"},
-      {"powerpc64le-linux-musl", "linux/ppc64le"}, {"s390x-linux-musl", "linux/s390x"}};
+      {"x86_64-linux-musl", "linux/amd64"},
+      {"aarch64-linux-musl", "linux/arm64"},
+      {"arm-linux-musleabihf", "linux/arm/v7"},
+      {"i386-linux-musl", "linux/386"},
+      {"powerpc64le-linux-musl", "linux/ppc64le"},
+      {"s390x-linux-musl", "linux/s390x"}};
   static const std::pair<std::string_view, std::string_view> kLoaders[] = {
       {"ld-linux-x86-64.so", "linux/amd64"}, {"ld-linux-aarch64.so", "linux/arm64"}, {"ld-linux-armhf.so", "linux/arm/v7"},
       {"ld64.so.2", "linux/ppc64le"},        {"ld-musl-x86_64.so", "linux/amd64"},   {"ld-musl-aarch64.so", "linux/arm64"}};
@@ -62,8 +69,8 @@ std::optional<Platform> platformOfComponent(std::string_view component, std::str
   {
     const std::string lowered = text::lower(component);
     bool jdk = parent == "jvm";
-    for (std::string_view word : {"jdk", "jre", "java", "zulu", "corretto", "bellsoft", "liberica", "temurin",
-                                  "sapmachine", "graalvm", "semeru", "dragonwell"}) {
+    for (std::string_view word : {"jdk", "jre", "java", "zulu", "corretto", "bellsoft", "liberica", "temurin", "sapmachine",
+                                  "graalvm", "semeru", "dragonwell"}) {
       jdk = jdk || lowered.find(word) != std::string::npos;
     }
     // An archive's name is a download (MA110's business), not an install directory.
@@ -123,12 +130,29 @@ std::optional<PathHit> findArchPath(std::string_view text) {
 // Search lists: their readers (ld.so, pkg-config, the shell, compilers) skip an entry that
 // does not exist, so a list naming one architecture's directory (or both) breaks nothing.
 bool isSearchList(std::string_view name) {
-  static const std::set<std::string_view> kLists = {
-      "PATH",          "LD_LIBRARY_PATH", "LIBRARY_PATH",       "LD_RUN_PATH",      "PKG_CONFIG_PATH",
-      "PKG_CONFIG_LIBDIR", "CPATH",       "C_INCLUDE_PATH",     "CPLUS_INCLUDE_PATH", "PYTHONPATH",
-      "CMAKE_PREFIX_PATH", "CMAKE_LIBRARY_PATH", "CMAKE_INCLUDE_PATH", "MANPATH",   "GI_TYPELIB_PATH",
-      "XDG_DATA_DIRS", "JAVA_LIBRARY_PATH", "GST_PLUGIN_PATH",    "QT_PLUGIN_PATH",   "LUA_CPATH",
-      "PERL5LIB",      "CLASSPATH",       "GCONV_PATH"};
+  static const std::set<std::string_view> kLists = {"PATH",
+                                                    "LD_LIBRARY_PATH",
+                                                    "LIBRARY_PATH",
+                                                    "LD_RUN_PATH",
+                                                    "PKG_CONFIG_PATH",
+                                                    "PKG_CONFIG_LIBDIR",
+                                                    "CPATH",
+                                                    "C_INCLUDE_PATH",
+                                                    "CPLUS_INCLUDE_PATH",
+                                                    "PYTHONPATH",
+                                                    "CMAKE_PREFIX_PATH",
+                                                    "CMAKE_LIBRARY_PATH",
+                                                    "CMAKE_INCLUDE_PATH",
+                                                    "MANPATH",
+                                                    "GI_TYPELIB_PATH",
+                                                    "XDG_DATA_DIRS",
+                                                    "JAVA_LIBRARY_PATH",
+                                                    "GST_PLUGIN_PATH",
+                                                    "QT_PLUGIN_PATH",
+                                                    "LUA_CPATH",
+                                                    "PERL5LIB",
+                                                    "CLASSPATH",
+                                                    "GCONV_PATH"};
   return kLists.count(name) > 0;
 }
 
@@ -148,11 +172,13 @@ const char* kFix =
 
 // Almost no text holds any of these: look for them before scanning.
 bool mayNameArchPath(std::string_view text) {
-  static const std::string_view kHints[] = {"-linux-gnu", "-linux-musl", "ld-linux", "ld64.so", "ld-musl", "libc.musl",
-                                            "openjdk-", "jvm/", "jdk", "jre", "java", "zulu", "corretto", "bellsoft",
-                                            "liberica", "temurin", "sapmachine", "graalvm", "semeru", "dragonwell"};
+  static const std::string_view kHints[] = {"-linux-gnu", "-linux-musl", "ld-linux", "ld64.so",  "ld-musl",
+                                            "libc.musl",  "openjdk-",    "jvm/",     "jdk",      "jre",
+                                            "java",       "zulu",        "corretto", "bellsoft", "liberica",
+                                            "temurin",    "sapmachine",  "graalvm",  "semeru",   "dragonwell"};
   const std::string lowered = text::lower(text);
-  return std::any_of(std::begin(kHints), std::end(kHints), [&](std::string_view h) { return lowered.find(h) != std::string::npos; });
+  return std::any_of(std::begin(kHints), std::end(kHints),
+                     [&](std::string_view h) { return lowered.find(h) != std::string::npos; });
 }
 
 // A path that names one architecture only once its variables are expanded: `ARG ARCH=x86_64`
@@ -182,13 +208,16 @@ std::set<std::string> namesWithValues(const DockerfileContext& ctx) {
   return names;
 }
 
-std::optional<FlowHit> pathThroughValues(const DockerfileContext& ctx, const TextSite& site, const std::set<std::string>& valued) {
+std::optional<FlowHit> pathThroughValues(const DockerfileContext& ctx, const TextSite& site,
+                                         const std::set<std::string>& valued) {
   if (site.text.find('$') == std::string_view::npos || !ctx.model.stageOf[site.instruction]) return std::nullopt;
   const std::string written(site.text);
   const auto uses = dockerfile::expandWord(written, {}, ctx.file.escapeToken).referenced;
-  if (std::none_of(uses.begin(), uses.end(), [&](const std::string& name) { return valued.count(name) > 0; })) return std::nullopt;
-  const auto fixed = site.run ? dockerfile::valueForEveryTarget(ctx.file, ctx.model, *ctx.stages, *site.run, written)
-                              : dockerfile::valueForEveryTarget(ctx.file, ctx.model, *ctx.stages, site.stage, site.instruction, written);
+  if (std::none_of(uses.begin(), uses.end(), [&](const std::string& name) { return valued.count(name) > 0; }))
+    return std::nullopt;
+  const auto fixed =
+      site.run ? dockerfile::valueForEveryTarget(ctx.file, ctx.model, *ctx.stages, *site.run, written)
+               : dockerfile::valueForEveryTarget(ctx.file, ctx.model, *ctx.stages, site.stage, site.instruction, written);
   if (!fixed || !mayNameArchPath(fixed->value)) return std::nullopt;
   const auto hit = findArchPath(fixed->value);
   if (!hit) return std::nullopt;
@@ -202,8 +231,8 @@ std::optional<FlowHit> pathThroughValues(const DockerfileContext& ctx, const Tex
   if (broken.empty()) return std::nullopt;
   const auto& definition = ctx.instruction(source->second.instruction);
   return FlowHit{site.span(0, site.text.size()),
-                 "'" + std::string(site.text) + "' is '" + path + "', which exists only on " + hit->platform.str() +
-                     " ($" + source->first + " is '" + source->second.value + "', set by " + text::upper(definition.command) +
+                 "'" + std::string(site.text) + "' is '" + path + "', which exists only on " + hit->platform.str() + " ($" +
+                     source->first + " is '" + source->second.value + "', set by " + text::upper(definition.command) +
                      " on line " + std::to_string(definition.startLine) + "): on " + platformList(broken) + " it is not there",
                  {{definition.span, source->first + " is set here"}},
                  broken,
@@ -233,8 +262,8 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
     reportedInstructions.insert(site.instruction);
     const std::string path(site.text.substr(hit->begin, hit->end - hit->begin));
     out.report(rule, span,
-               "'" + path + "' exists only on " + hit->platform.str() + ": on " + platformList(broken) + " it is not there",
-               kFix, std::nullopt, broken);
+               "'" + path + "' exists only on " + hit->platform.str() + ": on " + platformList(broken) + " it is not there", kFix,
+               std::nullopt, broken);
   });
   // A value set once and used in many places is one mistake: reported at its first use,
   // unless the definition itself was reported for the path it writes.
@@ -298,21 +327,23 @@ extern const DockerfileRule kMA120 = {
      .example = "ENV JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64\n# MA120: exists only on linux/amd64",
      .fix = "Compute the directory at build time (`dpkg-architecture -qDEB_HOST_MULTIARCH`, `$(uname -m)-linux-gnu`) or "
             "build it from $TARGETARCH.",
-     .bad = {"FROM eclipse-temurin:17\nENV JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64\n",
-             "FROM debian\nRUN ln -s /usr/lib/x86_64-linux-gnu/libssl.so.3 /usr/lib/libssl.so\n",
-             "FROM debian\nCOPY --from=build /usr/lib/x86_64-linux-gnu/libfoo.so /usr/lib/\n",
-             "FROM gcr.io/distroless/base\nENTRYPOINT [\"/lib64/ld-linux-x86-64.so.2\", \"/app\"]\n",
-             "FROM debian\nARG ARCH=x86_64\nRUN ln -s /usr/lib/${ARCH}-linux-gnu/libssl.so.3 /usr/lib/libssl.so\n",
-             "FROM alpine\nRUN echo /usr/local/lib > /etc/ld-musl-x86_64.path\n",
-             "FROM ubuntu\nRUN apt-get install -y musl-dev && ln -s /usr/lib/x86_64-linux-musl/libc.so /lib/libc.musl-x86_64.so.1\n"},
-     .good = {"FROM debian\nENV LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu:/usr/lib/aarch64-linux-gnu:/opt/lib\n",
-              "FROM debian\nENV LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu:/opt/lib\n",
-              "FROM debian\nRUN ln -s \"/usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)/libssl.so.3\" /usr/lib/libssl.so\n",
-              "FROM debian\nARG TARGETARCH\nENV JAVA_HOME=/usr/lib/jvm/java-17-openjdk-${TARGETARCH}\n",
-              "FROM debian\nARG TARGETARCH\nENV JDK_ARCH=${TARGETARCH}\nRUN ln -s /usr/lib/jvm/java-17-openjdk-${JDK_ARCH} /opt/jdk\n",
-              "FROM alpine\nRUN echo /usr/local/lib > \"/etc/ld-musl-$(apk --print-arch).path\"\n",
-              "FROM debian\nRUN case \"$(uname -m)\" in x86_64) ln -s /usr/lib/x86_64-linux-gnu /opt/lib ;; "
-              "aarch64) ln -s /usr/lib/aarch64-linux-gnu /opt/lib ;; *) exit 1 ;; esac\n"}},
+     .bad =
+         {"FROM eclipse-temurin:17\nENV JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64\n",
+          "FROM debian\nRUN ln -s /usr/lib/x86_64-linux-gnu/libssl.so.3 /usr/lib/libssl.so\n",
+          "FROM debian\nCOPY --from=build /usr/lib/x86_64-linux-gnu/libfoo.so /usr/lib/\n",
+          "FROM gcr.io/distroless/base\nENTRYPOINT [\"/lib64/ld-linux-x86-64.so.2\", \"/app\"]\n",
+          "FROM debian\nARG ARCH=x86_64\nRUN ln -s /usr/lib/${ARCH}-linux-gnu/libssl.so.3 /usr/lib/libssl.so\n",
+          "FROM alpine\nRUN echo /usr/local/lib > /etc/ld-musl-x86_64.path\n",
+          "FROM ubuntu\nRUN apt-get install -y musl-dev && ln -s /usr/lib/x86_64-linux-musl/libc.so /lib/libc.musl-x86_64.so.1\n"},
+     .good =
+         {"FROM debian\nENV LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu:/usr/lib/aarch64-linux-gnu:/opt/lib\n",
+          "FROM debian\nENV LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu:/opt/lib\n",
+          "FROM debian\nRUN ln -s \"/usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)/libssl.so.3\" /usr/lib/libssl.so\n",
+          "FROM debian\nARG TARGETARCH\nENV JAVA_HOME=/usr/lib/jvm/java-17-openjdk-${TARGETARCH}\n",
+          "FROM debian\nARG TARGETARCH\nENV JDK_ARCH=${TARGETARCH}\nRUN ln -s /usr/lib/jvm/java-17-openjdk-${JDK_ARCH} /opt/jdk\n",
+          "FROM alpine\nRUN echo /usr/local/lib > \"/etc/ld-musl-$(apk --print-arch).path\"\n",
+          "FROM debian\nRUN case \"$(uname -m)\" in x86_64) ln -s /usr/lib/x86_64-linux-gnu /opt/lib ;; "
+          "aarch64) ln -s /usr/lib/aarch64-linux-gnu /opt/lib ;; *) exit 1 ;; esac\n"}},
     check};
 
 }  // namespace mal::rules

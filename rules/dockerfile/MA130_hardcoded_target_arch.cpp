@@ -24,7 +24,9 @@ std::optional<Platform> tripleArch(std::string_view value, bool allowSuffix) {
   const size_t dash = value.find('-');
   if (dash == 0 || dash == std::string_view::npos) return std::nullopt;
   const std::string_view arch = value.substr(0, dash);
-  if (!std::all_of(arch.begin(), arch.end(), [](char c) { return std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '_'; })) {
+  if (!std::all_of(arch.begin(), arch.end(), [](char c) {
+        return std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '_';
+      })) {
     return std::nullopt;
   }
   std::string_view rest = value.substr(dash + 1);
@@ -77,9 +79,20 @@ std::optional<Platform> optionPlatform(const std::string& option, const std::str
 
 // Does a setting or option name the target (what settingPlatform / optionPlatform read)?
 bool namesTarget(std::string_view key) {
-  static const std::set<std::string_view> kKeys = {"GOARCH", "npm_config_arch", "npm_config_target_arch", "CARGO_BUILD_TARGET",
-                                                   "CC", "CXX", "CROSS_COMPILE", "--target", "--host", "-r", "--runtime",
-                                                   "--arch", "--target_arch", "--target-arch"};
+  static const std::set<std::string_view> kKeys = {"GOARCH",
+                                                   "npm_config_arch",
+                                                   "npm_config_target_arch",
+                                                   "CARGO_BUILD_TARGET",
+                                                   "CC",
+                                                   "CXX",
+                                                   "CROSS_COMPILE",
+                                                   "--target",
+                                                   "--host",
+                                                   "-r",
+                                                   "--runtime",
+                                                   "--arch",
+                                                   "--target_arch",
+                                                   "--target-arch"};
   return kKeys.count(key) > 0;
 }
 
@@ -93,8 +106,7 @@ std::string fixFor(const std::string& shown) {
     return "map $TARGETARCH to a runtime identifier (amd64 -> linux-x64, arm64 -> linux-arm64, arm -> linux-arm) in "
            "a case on $TARGETARCH with a failing default, and pass -r with it";
   }
-  if (text::startsWith(shown, "--target") || text::startsWith(shown, "CARGO_BUILD_TARGET") ||
-      text::startsWith(shown, "rustup")) {
+  if (text::startsWith(shown, "--target") || text::startsWith(shown, "CARGO_BUILD_TARGET") || text::startsWith(shown, "rustup")) {
     return "map $TARGETARCH to a Rust triple (amd64 -> x86_64-unknown-linux-gnu, arm64 -> aarch64-unknown-linux-gnu) in a "
            "case with a failing default, add it with `rustup target add`, or use xx-cargo";
   }
@@ -150,7 +162,8 @@ class TargetArchCheck {
       // image runs: their GOARCH is a choice of artifact, not of the image's platform.
       if (anotherOs_[run.stage]) continue;
       for (const auto& a : script.assignments) {
-        const bool inArch = std::any_of(a.branches.begin(), a.branches.end(), [](const shell::Branch& b) { return b.onArchitecture; });
+        const bool inArch =
+            std::any_of(a.branches.begin(), a.branches.end(), [](const shell::Branch& b) { return b.onArchitecture; });
         if (inArch || a.value.archVarying || forAnotherOs(script, a.value.begin)) continue;
         if (const auto p = settingPlatform(a.name, a.value.literal)) {
           report(stage, *p, a.name + "=" + a.value.literal, script.source.span(a.value.begin, a.value.end));
@@ -236,7 +249,8 @@ class TargetArchCheck {
           if (const auto p = settingPlatform(name, value)) report(stage, *p, name + "=" + value, span);
         };
         if (in.command == "env") {
-          for (size_t i = 0; i + 1 < in.args.size(); i += 3) consider(in.args[i].value, in.args[i + 1].value, in.args[i + 1].span);
+          for (size_t i = 0; i + 1 < in.args.size(); i += 3)
+            consider(in.args[i].value, in.args[i + 1].value, in.args[i + 1].span);
         } else if (in.command == "arg") {
           for (const auto& arg : in.args) {
             const size_t eq = arg.value.find('=');
@@ -256,7 +270,8 @@ class TargetArchCheck {
       rustupOneArch_.assign(ctx_.model.stages.size(), true);
       for (const auto& run : ctx_.model.scripts) {
         for (const auto& c : run.script.commands) {
-          if (c.name() != "rustup" || c.words.size() < 4 || c.words[1].literal != "target" || c.words[2].literal != "add") continue;
+          if (c.name() != "rustup" || c.words.size() < 4 || c.words[1].literal != "target" || c.words[2].literal != "add")
+            continue;
           for (size_t i = 3; i < c.words.size(); ++i) {
             if (c.words[i].literal.empty() || c.words[i].literal[0] == '-') continue;
             const auto p = tripleArch(c.words[i].literal, false);
@@ -308,7 +323,7 @@ class TargetArchCheck {
       related.push_back({definition.span, name + " is set here"});
       const std::string value = source.value.empty() ? " has no default" : " is '" + source.value + "'";
       from += (from.empty() ? "" : ", ") + ("$" + name + value + " (" + text::upper(definition.command) + " on line " +
-                                              std::to_string(definition.startLine) + ")");
+                                            std::to_string(definition.startLine) + ")");
     }
     out_.report(rule_, span,
                 "'" + shown + "' is '" + fixed.value + "' for every target (" + from + "): it builds for " + platform.str() +
@@ -354,7 +369,7 @@ class TargetArchCheck {
   const RuleInfo& rule_;
   FindingSink& out_;
   std::set<uint32_t> reported_;
-  std::vector<bool> anotherOs_;  // by stage
+  std::vector<bool> anotherOs_;      // by stage
   std::vector<bool> rustupOneArch_;  // by stage, filled on first use
 };
 

@@ -57,8 +57,9 @@ void checkHostTuned(const DockerfileContext& ctx, const RuleInfo& rule, FindingS
       if (reported.count(site.instruction) || !data::isHostTunedFlag(flag)) return;
       reported.insert(site.instruction);
       out.report(rule, site.span(at, at + flag.size()),
-                 "'" + flag + "' tunes the code for the machine that builds the image (under emulation, QEMU's CPU), not "
-                 "the ones that run it: the binary may crash with `illegal instruction`",
+                 "'" + flag +
+                     "' tunes the code for the machine that builds the image (under emulation, QEMU's CPU), not "
+                     "the ones that run it: the binary may crash with `illegal instruction`",
                  "name a baseline instead: -march=x86-64-v2 on x86, -march=armv8-a on arm64, or runtime dispatch");
     });
   });
@@ -95,7 +96,8 @@ extern const DockerfileRule kMA132 = {
             "one): on the CPUs that run it, it can crash with `illegal instruction`.",
      .example = "ENV RUSTFLAGS=\"-C target-cpu=native\"\n# MA132: tuned to the build machine",
      .fix = "Name a baseline (`-march=x86-64-v2`, `-march=armv8-a`) or use runtime dispatch.",
-     .bad = {"FROM debian\nRUN gcc -O3 -march=native -o /app main.c\n", "FROM rust:1.79\nENV RUSTFLAGS=\"-C target-cpu=native\"\n"},
+     .bad = {"FROM debian\nRUN gcc -O3 -march=native -o /app main.c\n",
+             "FROM rust:1.79\nENV RUSTFLAGS=\"-C target-cpu=native\"\n"},
      .good = {"FROM debian\nRUN gcc -O3 -march=x86-64-v2 -o /app main.c\n"}},
     checkHostTuned};
 

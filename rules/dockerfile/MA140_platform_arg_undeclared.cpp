@@ -39,8 +39,8 @@ std::string preInheritanceFrontend(const dockerfile::ParsedDockerfile& file) {
 
 // Declared in the stage before `instruction`, or anywhere in a stage it is based on: BuildKit
 // carries the base stage's state, whose environment holds its ARG values (dispatchState.init).
-bool declaredForStage(const DockerfileContext& ctx, const dockerfile::Stage& stage, const std::string& name,
-                      size_t instruction, bool& onlyInherited) {
+bool declaredForStage(const DockerfileContext& ctx, const dockerfile::Stage& stage, const std::string& name, size_t instruction,
+                      bool& onlyInherited) {
   onlyInherited = false;
   if (stage.declaresArgBefore(name, instruction)) return true;
   std::set<size_t> visited;
@@ -96,17 +96,20 @@ void reportUse(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& 
     const std::string old = onlyInherited ? preInheritanceFrontend(ctx.file) : "";
     if (old.empty()) return;
     out.report(rule, span,
-               "$" + name + " is declared only in the stage " + stage.label() + " is based on, and `# syntax=` pins "
-               "Dockerfile frontend " + old + ", which does not carry ARG values into stages based on another (1.1.2 "
-               "and later do): it expands to an empty string",
+               "$" + name + " is declared only in the stage " + stage.label() +
+                   " is based on, and `# syntax=` pins "
+                   "Dockerfile frontend " +
+                   old +
+                   ", which does not carry ARG values into stages based on another (1.1.2 "
+                   "and later do): it expands to an empty string",
                "add `ARG " + name + "` to this stage, or move the syntax line to docker/dockerfile:1");
     return;
   }
   if (portableOnlyStage(ctx, stage)) return;
-  out.report(rule, span,
-             "$" + name + " is used in " + stage.label() + " but not declared there: it expands to an empty string",
-             "add `ARG " + name + "` to this stage before its first use (global ARGs and the automatic platform "
-             "ARGs do not reach a stage unless it, or a stage it is based on, declares them)");
+  out.report(rule, span, "$" + name + " is used in " + stage.label() + " but not declared there: it expands to an empty string",
+             "add `ARG " + name +
+                 "` to this stage before its first use (global ARGs and the automatic platform "
+                 "ARGs do not reach a stage unless it, or a stage it is based on, declares them)");
 }
 
 void checkScript(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out, const dockerfile::RunScript& run) {
@@ -132,7 +135,8 @@ void checkScript(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink
     if (trigger && declared(use.name)) continue;
     // `TARGETARCH=$(dpkg --print-architecture)` earlier in the same RUN defines it.
     bool assignedBefore = false;
-    for (const auto& a : run.script.assignments) assignedBefore = assignedBefore || (a.name == use.name && a.value.end <= use.begin);
+    for (const auto& a : run.script.assignments)
+      assignedBefore = assignedBefore || (a.name == use.name && a.value.end <= use.begin);
     if (assignedBefore) continue;
     if (!trigger && emptyMeansNative(ctx, run, use)) continue;
     if (trigger) {
@@ -152,8 +156,8 @@ void checkInstruction(const DockerfileContext& ctx, const RuleInfo& rule, Findin
   const auto& in = ctx.instruction(index);
   // Build-time expansion happens in these; CMD/ENTRYPOINT/HEALTHCHECK expand at run time,
   // RUN is handled through its shell syntax tree, ONBUILD runs in another build.
-  static const std::set<std::string> kExpanding = {"copy", "add", "env", "arg", "label", "workdir",
-                                                   "user", "expose", "volume", "stopsignal"};
+  static const std::set<std::string> kExpanding = {"copy",    "add",  "env",    "arg",    "label",
+                                                   "workdir", "user", "expose", "volume", "stopsignal"};
   if (!kExpanding.count(in.command)) return;
   std::set<std::string> reported;
   for (const auto& arg : in.args) {
@@ -212,7 +216,8 @@ extern const DockerfileRule kMA140 = {
               "RUN GOOS=$TARGETOS GOARCH=$TARGETARCH go build\n",
               "FROM debian\nRUN TARGETARCH=$(dpkg --print-architecture) && echo $TARGETARCH\n",
               "FROM debian\nCMD echo $TARGETARCH\n",
-              "FROM golang:1.22 AS build\nRUN GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /app .\n", "FROM debian\nONBUILD ARG TARGETARCH\nONBUILD RUN echo $TARGETARCH\n"}},
+              "FROM golang:1.22 AS build\nRUN GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /app .\n",
+              "FROM debian\nONBUILD ARG TARGETARCH\nONBUILD RUN echo $TARGETARCH\n"}},
     check};
 
 }  // namespace mal::rules

@@ -92,10 +92,11 @@ extern const DockerfileRule kMA141 = {
                 "FROM alpine\nCOPY --from=build /app /app\n# MA141: every image gets build-machine binaries",
      .fix = "Declare `ARG TARGETOS TARGETARCH` in the builder and pass GOOS/GOARCH (or the Rust triple / .NET RID), or "
             "use tonistiigi/xx; keep the final stage on the target platform.",
-     .bad = {"FROM --platform=$BUILDPLATFORM golang:1.22 AS build\nRUN go build -o /app .\nFROM alpine\nCOPY --from=build /app /app\n",
-             "FROM --platform=$BUILDPLATFORM golang:1.22 AS build\nARG ARCH=amd64\nRUN GOARCH=$ARCH go build -o /app .\n"
-             "FROM alpine\nCOPY --from=build /app /app\n",
-             "FROM --platform=$BUILDPLATFORM node:20 AS base\nFROM base\nCOPY . /app\n"},
+     .bad =
+         {"FROM --platform=$BUILDPLATFORM golang:1.22 AS build\nRUN go build -o /app .\nFROM alpine\nCOPY --from=build /app /app\n",
+          "FROM --platform=$BUILDPLATFORM golang:1.22 AS build\nARG ARCH=amd64\nRUN GOARCH=$ARCH go build -o /app .\n"
+          "FROM alpine\nCOPY --from=build /app /app\n",
+          "FROM --platform=$BUILDPLATFORM node:20 AS base\nFROM base\nCOPY . /app\n"},
      .good = {"FROM --platform=$BUILDPLATFORM golang:1.22 AS build\nARG TARGETOS TARGETARCH\n"
               "RUN GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /app .\nFROM alpine\nCOPY --from=build /app /app\n",
               "FROM --platform=$BUILDPLATFORM tonistiigi/xx AS xx\nFROM --platform=$BUILDPLATFORM golang:1.22 AS build\n"

@@ -69,14 +69,15 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
       if (it == run.script.commands.end()) continue;
       const std::string tool = crossableToolchain(ctx, stage, *it);
       if (tool.empty()) continue;
-      const std::string how = tool == "go"     ? "GOOS=$TARGETOS GOARCH=$TARGETARCH"
+      const std::string how = tool == "go"       ? "GOOS=$TARGETOS GOARCH=$TARGETARCH"
                               : tool == "dotnet" ? "a runtime identifier mapped from $TARGETARCH (-r linux-x64 / linux-arm64)"
                                                  : "-target mapped from $TARGETARCH";
       out.report(rule, run.script.source.span(it->begin, it->end),
-                 tool + " compiles in " + stage.label() + ", which runs on each target platform: on a builder of another "
-                 "architecture that is QEMU emulation, typically 2-10x slower",
-                 "run the stage on `--platform=$BUILDPLATFORM`, declare `ARG TARGETOS TARGETARCH` and cross-compile with " +
-                     how + ", or use the xx helpers");
+                 tool + " compiles in " + stage.label() +
+                     ", which runs on each target platform: on a builder of another "
+                     "architecture that is QEMU emulation, typically 2-10x slower",
+                 "run the stage on `--platform=$BUILDPLATFORM`, declare `ARG TARGETOS TARGETARCH` and cross-compile with " + how +
+                     ", or use the xx helpers");
       break;
     }
   }

@@ -15,12 +15,11 @@ namespace {
 // The names a platform goes by in the probes' vocabularies (dpkg, uname, apk, GOARCH, ...).
 std::vector<std::string> namesOf(const Platform& p) {
   static const std::vector<std::pair<std::string, std::string>> kNames = {
-      {"amd64", "amd64"},   {"amd64", "x86_64"},  {"amd64", "x86-64"}, {"amd64", "x64"},
-      {"arm64", "arm64"},   {"arm64", "aarch64"}, {"arm64", "arm64v8"}, {"arm64", "armv8"},
-      {"arm", "armhf"},     {"arm", "armv7"},     {"arm", "armv7l"},  {"arm", "arm"}, {"arm", "armel"},
-      {"arm", "armv6"},     {"arm", "armv6l"},    {"arm", "arm32v7"},
-      {"386", "i386"},      {"386", "i686"},      {"386", "x86"},     {"386", "386"},
-      {"ppc64le", "ppc64el"}, {"ppc64le", "ppc64le"}, {"s390x", "s390x"}, {"riscv64", "riscv64"},
+      {"amd64", "amd64"},     {"amd64", "x86_64"},    {"amd64", "x86-64"}, {"amd64", "x64"},       {"arm64", "arm64"},
+      {"arm64", "aarch64"},   {"arm64", "arm64v8"},   {"arm64", "armv8"},  {"arm", "armhf"},       {"arm", "armv7"},
+      {"arm", "armv7l"},      {"arm", "arm"},         {"arm", "armel"},    {"arm", "armv6"},       {"arm", "armv6l"},
+      {"arm", "arm32v7"},     {"386", "i386"},        {"386", "i686"},     {"386", "x86"},         {"386", "386"},
+      {"ppc64le", "ppc64el"}, {"ppc64le", "ppc64le"}, {"s390x", "s390x"},  {"riscv64", "riscv64"},
   };
   std::vector<std::string> out = {p.str(), p.architecture};
   for (const auto& [arch, name] : kNames) {
@@ -42,7 +41,9 @@ bool covers(const std::string& pattern, const Platform& p) {
 // Does `text` test `name` for emptiness: `-n "$name"`, `-z ${name}`?
 bool testsEmptiness(std::string_view text, const std::string& name) {
   for (size_t at = text.find('-'); at != std::string_view::npos; at = text.find('-', at + 1)) {
-    if (at + 2 >= text.size() || (text[at + 1] != 'n' && text[at + 1] != 'z') || !std::isspace(static_cast<unsigned char>(text[at + 2]))) continue;
+    if (at + 2 >= text.size() || (text[at + 1] != 'n' && text[at + 1] != 'z') ||
+        !std::isspace(static_cast<unsigned char>(text[at + 2])))
+      continue;
     size_t i = at + 2;
     while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
     if (i < text.size() && text[i] == '"') ++i;
@@ -85,16 +86,20 @@ std::vector<Platform> platformsToCover(const DockerfileContext& ctx, size_t stag
   switch (where.runs) {
     case dockerfile::StageRuns::OnTarget: return ctx.stages->targetsReaching(stage);
     case dockerfile::StageRuns::Pinned: return where.pinned ? std::vector<Platform>{*where.pinned} : std::vector<Platform>{};
-    case dockerfile::StageRuns::OnBuilder: return sw.subject.find("TARGET") != std::string::npos ? ctx.targets : std::vector<Platform>{};
+    case dockerfile::StageRuns::OnBuilder:
+      return sw.subject.find("TARGET") != std::string::npos ? ctx.targets : std::vector<Platform>{};
   }
   return {};
 }
 
 bool armCovers(const shell::ArchSwitch::Arm& arm, const Platform& target) {
-  return std::any_of(arm.patterns.begin(), arm.patterns.end(), [&](const std::string& p) { return p != "*" && covers(p, target); });
+  return std::any_of(arm.patterns.begin(), arm.patterns.end(),
+                     [&](const std::string& p) { return p != "*" && covers(p, target); });
 }
 
-bool isFallback(const shell::ArchSwitch::Arm& arm) { return std::find(arm.patterns.begin(), arm.patterns.end(), "*") != arm.patterns.end(); }
+bool isFallback(const shell::ArchSwitch::Arm& arm) {
+  return std::find(arm.patterns.begin(), arm.patterns.end(), "*") != arm.patterns.end();
+}
 
 void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
   // Per stage, the platforms an earlier switch already turned away (arms that fail, or a
@@ -127,8 +132,7 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
                  "the switch on " + sw.subject + " has no arm for " + platformList(missed) + " and " +
                      (fallback != sw.arms.end() ? "a default that does not fail" : "no default") +
                      ": on those platforms the build goes on with what it sets left unset",
-                 "add the missing arms, or end with `*) echo \"unsupported architecture\" >&2; exit 1 ;;`",
-                 std::nullopt, missed);
+                 "add the missing arms, or end with `*) echo \"unsupported architecture\" >&2; exit 1 ;;`", std::nullopt, missed);
     }
   }
 }
@@ -152,14 +156,15 @@ extern const DockerfileRule kMA143 = {
      .bad = {"FROM debian\nRUN case \"$(uname -m)\" in x86_64) ARCH=amd64 ;; esac; curl -fsSLO \"https://x/tool-$ARCH\"\n",
              "FROM debian\nRUN case \"$(dpkg --print-architecture)\" in amd64) a=x64 ;; *) echo unsupported ;; esac; "
              "curl -fsSLO \"https://nodejs.org/dist/v20.15.0/node-v20.15.0-linux-$a.tar.xz\"\n"},
-     .good = {"FROM debian\nRUN case \"$(uname -m)\" in x86_64) ARCH=amd64 ;; aarch64) ARCH=arm64 ;; esac\n",
-              "FROM debian\nRUN fast=; case \"$(uname -m)\" in x86_64) fast=x86_64; url=https://x/$fast ;; esac; "
-              "if [ -n \"$fast\" ]; then curl -fsSLO \"$url\"; else make; fi\n",
-              "FROM debian\nRUN case \"$(dpkg --print-architecture)\" in amd64) a=x64 ;; *) echo unsupported >&2; exit 1 ;; esac\n",
-              "FROM debian\nRUN case \"$(dpkg --print-architecture)\" in amd64) apt-get install -y cpuid ;; esac\n",
-              "FROM debian\nRUN case \"$(uname -m)\" in aarch64) A=arm64 ;; *) A=amd64 ;; esac; curl -fsSLO \"https://x/tool-$A\"\n",
-              "FROM debian\nRUN case \"$(uname -m)\" in x86_64) ;; *) echo unsupported >&2; exit 1 ;; esac\n"
-              "RUN case \"$(uname -m)\" in x86_64) A=amd64 ;; esac; curl -fsSLO \"https://x/tool-$A\"\n"}},
+     .good =
+         {"FROM debian\nRUN case \"$(uname -m)\" in x86_64) ARCH=amd64 ;; aarch64) ARCH=arm64 ;; esac\n",
+          "FROM debian\nRUN fast=; case \"$(uname -m)\" in x86_64) fast=x86_64; url=https://x/$fast ;; esac; "
+          "if [ -n \"$fast\" ]; then curl -fsSLO \"$url\"; else make; fi\n",
+          "FROM debian\nRUN case \"$(dpkg --print-architecture)\" in amd64) a=x64 ;; *) echo unsupported >&2; exit 1 ;; esac\n",
+          "FROM debian\nRUN case \"$(dpkg --print-architecture)\" in amd64) apt-get install -y cpuid ;; esac\n",
+          "FROM debian\nRUN case \"$(uname -m)\" in aarch64) A=arm64 ;; *) A=amd64 ;; esac; curl -fsSLO \"https://x/tool-$A\"\n",
+          "FROM debian\nRUN case \"$(uname -m)\" in x86_64) ;; *) echo unsupported >&2; exit 1 ;; esac\n"
+          "RUN case \"$(uname -m)\" in x86_64) A=amd64 ;; esac; curl -fsSLO \"https://x/tool-$A\"\n"}},
     check};
 
 }  // namespace mal::rules

@@ -7,8 +7,7 @@
 namespace mal::rules {
 namespace {
 
-bool declaredByInstruction(const DockerfileContext& ctx, const dockerfile::Stage& stage, const std::string& name,
-                           size_t before) {
+bool declaredByInstruction(const DockerfileContext& ctx, const dockerfile::Stage& stage, const std::string& name, size_t before) {
   for (size_t index : stage.instructions) {
     if (index >= before) break;
     const auto& in = ctx.instruction(index);
@@ -32,7 +31,8 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
         const auto it = probed.find(use.name);
         if (it == probed.end() || reported.count(use.name)) continue;
         bool assignedHere = false;
-        for (const auto& a : run.script.assignments) assignedHere = assignedHere || (a.name == use.name && a.value.end <= use.begin);
+        for (const auto& a : run.script.assignments)
+          assignedHere = assignedHere || (a.name == use.name && a.value.end <= use.begin);
         if (assignedHere || declaredByInstruction(ctx, stage, use.name, run.instruction)) continue;
         reported.insert(use.name);
         out.report(rule, run.script.source.span(use.begin, use.end),

@@ -32,9 +32,10 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
     }
     if (broken.empty()) continue;
     out.report(rule, arg.span,
-               "ARG " + arg.name + "=" + *arg.value + " before the first FROM replaces BuildKit's automatic value: "
-               "FROM lines and every stage that declares " + arg.name + " get " + *arg.value + " on " +
-                   platformList(broken) + " too",
+               "ARG " + arg.name + "=" + *arg.value +
+                   " before the first FROM replaces BuildKit's automatic value: "
+                   "FROM lines and every stage that declares " +
+                   arg.name + " get " + *arg.value + " on " + platformList(broken) + " too",
                "declare it without a default (`ARG " + arg.name + "`): BuildKit fills it in for each target platform",
                std::nullopt, broken);
   }
@@ -46,9 +47,10 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
       const auto broken = ctx.brokenBy(stage.index, *platform);
       if (broken.empty()) continue;
       out.report(rule, arg.span,
-                 "ARG " + arg.name + "=" + *arg.value + " in " + stage.label() + " keeps its default under --platform "
-                 "(only --build-arg replaces it): everything below that uses $" + arg.name + " builds for " +
-                     platform->str() + ", also on " + platformList(broken),
+                 "ARG " + arg.name + "=" + *arg.value + " in " + stage.label() +
+                     " keeps its default under --platform "
+                     "(only --build-arg replaces it): everything below that uses $" +
+                     arg.name + " builds for " + platform->str() + ", also on " + platformList(broken),
                  "declare it without a default (`ARG " + arg.name + "`): BuildKit fills it in for each target platform",
                  std::nullopt, broken);
     }

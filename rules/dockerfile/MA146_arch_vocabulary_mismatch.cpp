@@ -54,8 +54,8 @@ void findInlineProbes(const std::string& literal, std::vector<ArchSpelling>& out
 }
 
 // $NAME or ${NAME} exactly (a ${NAME/x/y} or ${NAME%-*} transforms the value: not judged).
-void findVariable(const std::string& literal, const std::string& name, const std::string& vocabulary,
-                  const std::string& origin, std::vector<ArchSpelling>& out) {
+void findVariable(const std::string& literal, const std::string& name, const std::string& vocabulary, const std::string& origin,
+                  std::vector<ArchSpelling>& out) {
   for (size_t i = literal.find('$'); i != std::string::npos; i = literal.find('$', i + 1)) {
     if (literal.compare(i + 1, name.size() + 2, "{" + name + "}") == 0) {
       out.push_back({i, i + name.size() + 3, literal.substr(i, name.size() + 3), vocabulary, origin});
@@ -98,15 +98,13 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
             const std::string given = data::archWord(spelling.vocabulary, platform);
             const std::string wanted = data::archWord(vendor->vocabulary, platform);
             if (given.empty() || wanted.empty() || given == wanted) continue;
-            const std::string expanded =
-                word.literal.substr(0, spelling.begin) + given + word.literal.substr(spelling.end);
+            const std::string expanded = word.literal.substr(0, spelling.begin) + given + word.literal.substr(spelling.end);
             out.report(rule, run.script.source.span(word.begin, word.end),
                        spelling.origin + " gives '" + given + "' on " + platform.str() + ", but " + vendor->name +
                            " names that asset '" + wanted + "': " + expanded + " does not exist",
-                       "spell the architecture as " + vendor->name + " does (" +
-                           data::archWord(vendor->vocabulary, compared[0]) + "/" +
-                           data::archWord(vendor->vocabulary, compared[1]) + "): map it with a `case`, or use " +
-                           (vendor->vocabulary == "go" ? "$TARGETARCH or `dpkg --print-architecture`"
+                       "spell the architecture as " + vendor->name + " does (" + data::archWord(vendor->vocabulary, compared[0]) +
+                           "/" + data::archWord(vendor->vocabulary, compared[1]) + "): map it with a `case`, or use " +
+                           (vendor->vocabulary == "go"       ? "$TARGETARCH or `dpkg --print-architecture`"
                             : vendor->vocabulary == "kernel" ? "`uname -m`"
                                                              : "a `case` on $TARGETARCH"));
             break;  // one finding per spelling

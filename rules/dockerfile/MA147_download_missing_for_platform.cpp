@@ -22,8 +22,8 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
           missing.push_back(u.platform.str() + " ('" + u.url + "', HTTP " + std::to_string(answer.status) + ")");
           break;
         case UrlAnswer::State::Unknown:
-          unchecked.push_back(u.platform.str() + " ('" + u.url + "': " +
-                              (answer.detail.empty() ? std::string("not asked") : answer.detail) + ")");
+          unchecked.push_back(u.platform.str() + " ('" + u.url +
+                              "': " + (answer.detail.empty() ? std::string("not asked") : answer.detail) + ")");
           break;
       }
     }
@@ -32,13 +32,12 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
     // target gets and another does not is this rule's.
     if (present && !missing.empty()) {
       out.report(rule, download.span,
-                 "the download does not exist for " + text::join(missing, ", ") + ", while '" + present->url +
-                     "' exists for " + present->platform.str() + ": the build fails there" + uncheckedNote,
+                 "the download does not exist for " + text::join(missing, ", ") + ", while '" + present->url + "' exists for " +
+                     present->platform.str() + ": the build fails there" + uncheckedNote,
                  "check the vendor's asset names for each architecture (their vocabulary may differ from the "
                  "probe's: x86_64/amd64, aarch64/arm64) and map them in a case on the architecture, or drop those targets");
     } else if (!unchecked.empty()) {
-      out.report(rule, download.span,
-                 "the download could not be checked for " + text::join(unchecked, ", "),
+      out.report(rule, download.span, "the download could not be checked for " + text::join(unchecked, ", "),
                  "run again when the server answers, or check the URL by hand", Severity::Warning);
     }
   }

@@ -28,10 +28,9 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
       const auto& [name, source] = *fixed->variables.begin();
       const auto& definition = ctx.instruction(source.instruction);
       out.report(rule, script.source.span(sw.begin, std::min(sw.end, sw.begin + 4)),
-                 "this switch on the architecture reads $" + name + ", which is '" + fixed->value +
-                     "' for every target (" + text::upper(definition.command) + " on line " +
-                     std::to_string(definition.startLine) + "): every image takes the " + tokens[0].platform.str() +
-                     " arm, also on " + platformList(broken),
+                 "this switch on the architecture reads $" + name + ", which is '" + fixed->value + "' for every target (" +
+                     text::upper(definition.command) + " on line " + std::to_string(definition.startLine) +
+                     "): every image takes the " + tokens[0].platform.str() + " arm, also on " + platformList(broken),
                  "switch on the target's architecture: declare `ARG TARGETARCH` and use $TARGETARCH, or probe it with "
                  "`dpkg --print-architecture` / `uname -m`",
                  {{definition.span, name + " is set here"}}, broken);
@@ -59,15 +58,17 @@ extern const DockerfileRule kMA148 = {
                 "# MA148: every image takes the linux/amd64 arm",
      .fix = "Switch on `$TARGETARCH` (declared with `ARG TARGETARCH`, no default), or on `dpkg --print-architecture` "
             "/ `uname -m`.",
-     .bad = {"FROM debian\nARG ARCH=amd64\nRUN case \"$ARCH\" in \\\n"
-             "  amd64) curl -fsSLO https://example.com/tool-amd64.tgz ;; \\\n"
-             "  arm64) curl -fsSLO https://example.com/tool-arm64.tgz ;; \\\n"
-             "  *) exit 1 ;; esac\n",
-             "FROM debian\nENV ARCH=x86_64\nRUN case \"${ARCH}\" in x86_64) A=amd64 ;; aarch64) A=arm64 ;; *) exit 1 ;; esac; echo $A\n"},
-     .good = {"FROM debian\nARG TARGETARCH\nRUN case \"$TARGETARCH\" in amd64) A=x86_64 ;; arm64) A=aarch64 ;; *) exit 1 ;; esac; echo $A\n",
-              "FROM debian\nARG TARGETARCH\nENV ARCH=${TARGETARCH}\nRUN case \"$ARCH\" in amd64) A=x86_64 ;; arm64) A=aarch64 ;; *) exit 1 ;; esac\n",
-              "ARG ARCH=amd64\nFROM debian\nARG ARCH\nRUN case \"$ARCH\" in amd64) A=x86_64 ;; arm64) A=aarch64 ;; *) exit 1 ;; esac\n",
-              "FROM debian\nARG ARCH\nRUN case \"$ARCH\" in amd64) A=x86_64 ;; arm64) A=aarch64 ;; *) exit 1 ;; esac\n"}},
+     .bad =
+         {"FROM debian\nARG ARCH=amd64\nRUN case \"$ARCH\" in \\\n"
+          "  amd64) curl -fsSLO https://example.com/tool-amd64.tgz ;; \\\n"
+          "  arm64) curl -fsSLO https://example.com/tool-arm64.tgz ;; \\\n"
+          "  *) exit 1 ;; esac\n",
+          "FROM debian\nENV ARCH=x86_64\nRUN case \"${ARCH}\" in x86_64) A=amd64 ;; aarch64) A=arm64 ;; *) exit 1 ;; esac; echo $A\n"},
+     .good =
+         {"FROM debian\nARG TARGETARCH\nRUN case \"$TARGETARCH\" in amd64) A=x86_64 ;; arm64) A=aarch64 ;; *) exit 1 ;; esac; echo $A\n",
+          "FROM debian\nARG TARGETARCH\nENV ARCH=${TARGETARCH}\nRUN case \"$ARCH\" in amd64) A=x86_64 ;; arm64) A=aarch64 ;; *) exit 1 ;; esac\n",
+          "ARG ARCH=amd64\nFROM debian\nARG ARCH\nRUN case \"$ARCH\" in amd64) A=x86_64 ;; arm64) A=aarch64 ;; *) exit 1 ;; esac\n",
+          "FROM debian\nARG ARCH\nRUN case \"$ARCH\" in amd64) A=x86_64 ;; arm64) A=aarch64 ;; *) exit 1 ;; esac\n"}},
     check};
 
 }  // namespace mal::rules

@@ -21,9 +21,8 @@ bool isNativeArtifactName(const std::string& path) {
   }
   // libfoo.so.1.2.3: ".so" followed by version numbers only
   const size_t so = name.rfind(".so.");
-  return so != std::string::npos && std::all_of(name.begin() + static_cast<long>(so) + 4, name.end(), [](char c) {
-           return std::isdigit(static_cast<unsigned char>(c)) || c == '.';
-         });
+  return so != std::string::npos && std::all_of(name.begin() + static_cast<long>(so) + 4, name.end(),
+                                                [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == '.'; });
 }
 
 // The target platforms whose images get what this stage copies: the targets that build it
@@ -61,8 +60,8 @@ const context::ContextFile* lfsPointerCopied(const DockerfileContext& ctx, size_
 }
 
 // Judges the source by the ELF files it copies.
-ContextVerdict judgeByElf(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out, size_t index,
-                          size_t argument, Span span, const std::vector<Platform>& judged) {
+ContextVerdict judgeByElf(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out, size_t index, size_t argument,
+                          Span span, const std::vector<Platform>& judged) {
   if (!ctx.buildContext) return ContextVerdict::Unknown;
   const auto resolutions = ctx.buildContext->resolutions(index, argument);
   if (resolutions.empty() || std::none_of(resolutions.begin(), resolutions.end(), [](auto* r) { return r->found; })) {
@@ -93,8 +92,8 @@ ContextVerdict judgeByElf(const DockerfileContext& ctx, const RuleInfo& rule, Fi
     const auto& [file, platforms] = foreign.begin()->second;
     std::string message = "copies " + std::string(kindOf(*file->elf.facts)) + " '" + file->path + "', " +
                           file->elf.facts->describeWithArticle() + " ELF, into the " + platformList(platforms) +
-                          " image, which cannot " + (file->elf.facts->type == 3 && file->elf.facts->interpreter.empty() ? "load" : "run") +
-                          " it";
+                          " image, which cannot " +
+                          (file->elf.facts->type == 3 && file->elf.facts->interpreter.empty() ? "load" : "run") + " it";
     if (foreign.size() > 1) message += " (and " + std::to_string(foreign.size() - 1) + " more foreign ELF files)";
     out.report(rule, span, message,
                "build it in a stage for $TARGETARCH, or keep one build per architecture and copy "
@@ -103,8 +102,9 @@ ContextVerdict judgeByElf(const DockerfileContext& ctx, const RuleInfo& rule, Fi
     return ContextVerdict::Judged;
   }
   if (damaged) {
-    out.report(rule, span, "copies '" + damaged->path + "', an ELF file that cannot be read (" + damaged->elf.error +
-                               "): its architecture is unknown");
+    out.report(rule, span,
+               "copies '" + damaged->path + "', an ELF file that cannot be read (" + damaged->elf.error +
+                   "): its architecture is unknown");
   }
   return anyElf ? ContextVerdict::Judged : ContextVerdict::NoElf;  // every ELF it copies runs on its platform
 }
@@ -153,22 +153,21 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
         const auto verdict = judgeByElf(ctx, rule, out, index, i, source.span, judged);
         if (verdict == ContextVerdict::Judged) continue;
         const auto expansion = dockerfile::expandWord(source.value, {}, ctx.file.escapeToken);
-        const bool perArch = std::any_of(expansion.referenced.begin(), expansion.referenced.end(), [&](const auto& v) {
-          return vocab::isPlatformArchVariable(v) || archVars.count(v);
-        });
+        const bool perArch = std::any_of(expansion.referenced.begin(), expansion.referenced.end(),
+                                         [&](const auto& v) { return vocab::isPlatformArchVariable(v) || archVars.count(v); });
         if (perArch) continue;
         const auto* lfs = lfsPointerCopied(ctx, index, i);
-        const std::string lfsNote =
-            lfs ? " ('" + lfs->path + "' in the context is a Git LFS pointer: the build copies the pointer text "
-                  "unless `git lfs pull` ran before it)"
-                : "";
+        const std::string lfsNote = lfs ? " ('" + lfs->path +
+                                              "' in the context is a Git LFS pointer: the build copies the pointer text "
+                                              "unless `git lfs pull` ran before it)"
+                                        : "";
         // The path says which architecture it holds: every other target gets a foreign file.
         if (const auto named = archNamedInPath(expansion.value)) {
           // One artifact copied for several architectures is a set kept as data (release files
           // to publish, per-architecture packages to choose from at run time): each image
           // gets its own architecture's too.
-          const std::string artifact = expansion.value.substr(0, named->token.begin) + '\0' +
-                                       expansion.value.substr(named->token.end);
+          const std::string artifact =
+              expansion.value.substr(0, named->token.begin) + '\0' + expansion.value.substr(named->token.end);
           if (const auto it = artifacts.find(artifact);
               it != artifacts.end() && it->second.size() > 1 && keepsArchitectureName(ctx, in, *named)) {
             continue;
@@ -176,10 +175,10 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
           const auto broken = ctx.brokenBy(stage.index, named->token.platform);
           if (!broken.empty()) {
             out.report(rule, source.span,
-                       "copies '" + source.value + "', " + named->kind + " for " + named->token.platform.str() +
-                           ", into the " + platformList(broken) + " image" + lfsNote,
-                       "copy the build for each target: '" + expansion.value.substr(0, named->token.begin) +
-                           "${TARGETARCH}" + expansion.value.substr(named->token.end) +
+                       "copies '" + source.value + "', " + named->kind + " for " + named->token.platform.str() + ", into the " +
+                           platformList(broken) + " image" + lfsNote,
+                       "copy the build for each target: '" + expansion.value.substr(0, named->token.begin) + "${TARGETARCH}" +
+                           expansion.value.substr(named->token.end) +
                            "' with `ARG TARGETARCH` (mind the vendor's spelling: x86_64/aarch64 or amd64/arm64), "
                            "or build it in a stage for $TARGETARCH",
                        Severity::Error, broken);
@@ -196,8 +195,8 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
         out.report(rule, source.span,
                    "copies the prebuilt native file '" + source.value +
                        "' from the build context: it was built for one architecture and every target platform "
-                       "gets it" + std::string(ctx.buildContext ? " (it is not in the build context to check)" : "") +
-                       lfsNote,
+                       "gets it" +
+                       std::string(ctx.buildContext ? " (it is not in the build context to check)" : "") + lfsNote,
                    "build it in a stage for $TARGETARCH, or keep one per architecture and copy "
                    "'.../${TARGETARCH}/...' (declare `ARG TARGETARCH`); with the context present its ELF machine "
                    "is checked");

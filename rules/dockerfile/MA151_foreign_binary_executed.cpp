@@ -51,7 +51,7 @@ struct StageFiles {
       : scope(ctx.file, ctx.model, stage, platform) {}
   context::ScopeWalker scope;
   std::vector<const context::SourceResolution*> sources;  // in instruction order
-  size_t next = 0;                                         // into sources
+  size_t next = 0;                                        // into sources
   size_t copies = 0;
   // Image path -> (order it was copied in, the file): the last COPY to a path wins.
   std::unordered_map<std::string, std::pair<size_t, const context::CopiedFile*>> landed;
@@ -73,12 +73,11 @@ std::string whatTheStepDoes(const elf::ElfFacts& facts, const Platform& platform
   const std::string elsewhere = "`exec format error` on a builder that cannot run " + arch + " code";
   if (facts.interpreter.empty()) {
     return "the step fails with " + elsewhere + "; " + builder + " runs it natively, as QEMU does where binfmt_misc " +
-           "registers " + arch + ", and the build goes on with whatever it installs for " + arch + " in the " +
-           platform.str() + " image";
+           "registers " + arch + ", and the build goes on with whatever it installs for " + arch + " in the " + platform.str() +
+           " image";
   }
-  return "the step fails with `not found` on " + builder + " (the " + platform.str() + " image has no '" +
-         facts.interpreter + "' to load it; QEMU, where binfmt_misc registers " + arch +
-         ", fails to open it too), and with " + elsewhere;
+  return "the step fails with `not found` on " + builder + " (the " + platform.str() + " image has no '" + facts.interpreter +
+         "' to load it; QEMU, where binfmt_misc registers " + arch + ", fails to open it too), and with " + elsewhere;
 }
 
 void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {

@@ -7,8 +7,8 @@ namespace {
 
 // What follows the CPU in a GNU/Rust/Go target triple (x86_64-unknown-linux-gnu,
 // aarch64-linux-gnu, armv7-unknown-linux-gnueabihf, x86_64-alpine-linux-musl).
-constexpr std::string_view kTripleTails[] = {"-unknown-linux", "-linux-gnu", "-linux-musl", "-pc-linux",
-                                             "-alpine-linux", "-none-linux", "-redhat-linux", "-linux-android"};
+constexpr std::string_view kTripleTails[] = {"-unknown-linux", "-linux-gnu",  "-linux-musl",   "-pc-linux",
+                                             "-alpine-linux",  "-none-linux", "-redhat-linux", "-linux-android"};
 // GOOS names before the GOARCH: linux-amd64, linux_arm64, linux/amd64 (bin/linux/amd64/app).
 constexpr std::string_view kOsPrefixes[] = {"linux-", "linux_", "linux/", "linux."};
 constexpr std::string_view kPackageSuffixes[] = {".deb", ".rpm", ".whl", ".apk", ".ipk", ".udeb", ".snap"};

@@ -2,15 +2,14 @@
 
 namespace mal::rules {
 
-void FindingSink::report(const RuleInfo& rule, Span span, std::string message, std::string fix,
-                         std::optional<Severity> severity, std::vector<Platform> breaks) {
+void FindingSink::report(const RuleInfo& rule, Span span, std::string message, std::string fix, std::optional<Severity> severity,
+                         std::vector<Platform> breaks) {
   Finding f = findingFor(rule, std::move(message), std::move(fix));
   f.severity = severity.value_or(rule.severity);
   f.breaks = std::move(breaks);
   const Position start = source_.position(span.begin);
   const Position end = source_.position(span.end);
-  f.location = {source_.path(), start.line, start.column, end.line, end.column,
-                std::string(source_.lineText(start.line))};
+  f.location = {source_.path(), start.line, start.column, end.line, end.column, std::string(source_.lineText(start.line))};
   findings_.push_back(std::move(f));
 }
 
@@ -20,11 +19,10 @@ void FindingSink::report(const RuleInfo& rule, Span span, std::string message, s
   for (auto& r : related) {
     const Position start = source_.position(r.span.begin);
     const Position end = source_.position(r.span.end);
-    findings_.back().related.push_back({{source_.path(), start.line, start.column, end.line, end.column,
-                                         std::string(source_.lineText(start.line))},
-                                        std::move(r.message)});
+    findings_.back().related.push_back(
+        {{source_.path(), start.line, start.column, end.line, end.column, std::string(source_.lineText(start.line))},
+         std::move(r.message)});
   }
 }
-
 
 }  // namespace mal::rules

@@ -62,7 +62,8 @@ std::optional<VariableTest> parseTest(const std::string& condition) {
   } else {
     return std::nullopt;
   }
-  if (words.size() == 1 && !variableOf(words[0]).empty()) return VariableTest{VariableTest::Op::NonEmpty, variableOf(words[0]), ""};
+  if (words.size() == 1 && !variableOf(words[0]).empty())
+    return VariableTest{VariableTest::Op::NonEmpty, variableOf(words[0]), ""};
   if (words.size() == 2 && (words[0] == "-n" || words[0] == "-z") && !variableOf(words[1]).empty()) {
     return VariableTest{words[0] == "-n" ? VariableTest::Op::NonEmpty : VariableTest::Op::Empty, variableOf(words[1]), ""};
   }

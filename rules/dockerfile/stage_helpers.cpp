@@ -63,7 +63,9 @@ bool stageKnowsTarget(const dockerfile::BuildModel& model, const dockerfile::Par
           const std::string& w = words[i]->literal;
           const bool option = w == "-r" || w == "--runtime";
           const bool joined = text::startsWith(w, "--runtime=") || text::startsWith(w, "-r=");
-          const std::string value = joined ? w.substr(w.find('=') + 1) : option && i + 1 < words.size() ? words[i + 1]->literal : "";
+          const std::string value = joined                           ? w.substr(w.find('=') + 1)
+                                    : option && i + 1 < words.size() ? words[i + 1]->literal
+                                                                     : "";
           if (!value.empty() && value.find('$') == std::string::npos) return true;
         }
       }
@@ -93,7 +95,8 @@ bool stageKnowsTarget(const dockerfile::BuildModel& model, const dockerfile::Par
       for (size_t i = 0; i + 1 < in.args.size(); i += 3) {
         const std::string& value = in.args[i + 1].value;
         if (value.find('$') != std::string::npos) continue;
-        if (isExplicitTargetSetting(in.args[i].value) || (in.args[i].value == "GOOS" && !value.empty() && value != "linux")) return true;
+        if (isExplicitTargetSetting(in.args[i].value) || (in.args[i].value == "GOOS" && !value.empty() && value != "linux"))
+          return true;
       }
     }
     if (in.command != "env" && in.command != "arg") continue;

@@ -22,18 +22,32 @@ void forEachTextSite(const DockerfileContext& ctx, const std::function<void(cons
     const auto& script = run.script;
     for (const auto& command : script.commands) {
       for (const auto& word : command.words) {
-        visit({word.text, run.instruction, run.stage, variesByArch(command, word), &command, {}, &run,
+        visit({word.text,
+               run.instruction,
+               run.stage,
+               variesByArch(command, word),
+               &command,
+               {},
+               &run,
                [&script, &word](size_t b, size_t e) { return script.source.span(word.begin + b, word.begin + e); }});
       }
     }
     for (const auto& a : script.assignments) {
-      const bool inArch = std::any_of(a.branches.begin(), a.branches.end(), [](const shell::Branch& b) { return b.onArchitecture; });
+      const bool inArch =
+          std::any_of(a.branches.begin(), a.branches.end(), [](const shell::Branch& b) { return b.onArchitecture; });
       visit({a.value.text, run.instruction, run.stage, a.value.archVarying || inArch, nullptr, a.name, &run,
              [&script, &a](size_t b, size_t e) { return script.source.span(a.value.begin + b, a.value.begin + e); }});
     }
     for (const auto& r : script.redirects) {
-      const bool inArch = std::any_of(r.branches.begin(), r.branches.end(), [](const shell::Branch& b) { return b.onArchitecture; });
-      visit({r.target.text, run.instruction, run.stage, r.target.archVarying || inArch, nullptr, {}, &run,
+      const bool inArch =
+          std::any_of(r.branches.begin(), r.branches.end(), [](const shell::Branch& b) { return b.onArchitecture; });
+      visit({r.target.text,
+             run.instruction,
+             run.stage,
+             r.target.archVarying || inArch,
+             nullptr,
+             {},
+             &run,
              [&script, &r](size_t b, size_t e) { return script.source.span(r.target.begin + b, r.target.begin + e); }});
     }
   }
@@ -44,7 +58,9 @@ void forEachTextSite(const DockerfileContext& ctx, const std::function<void(cons
     auto argSite = [&](const dockerfile::Argument& arg, size_t skip, const std::string& value, std::string_view key = {}) {
       const uint32_t base = arg.span.begin + static_cast<uint32_t>(skip);
       visit({value, index, stageIndex.value_or(0), mentionsArchVariable(ctx, stage, index, value), nullptr, key, nullptr,
-             [base](size_t b, size_t e) { return Span{base + static_cast<uint32_t>(b), base + static_cast<uint32_t>(e)}; }});
+             [base](size_t b, size_t e) {
+               return Span{base + static_cast<uint32_t>(b), base + static_cast<uint32_t>(e)};
+             }});
     };
     if (in.command == "env") {
       for (size_t i = 1; i < in.args.size(); i += 3) argSite(in.args[i], 0, in.args[i].value, in.args[i - 1].value);

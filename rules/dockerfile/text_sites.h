@@ -12,12 +12,12 @@
 namespace mal::rules {
 
 struct TextSite {
-  std::string_view text;     // as written in the file (quotes included for RUN words)
-  size_t instruction = 0;    // index in the file
+  std::string_view text;   // as written in the file (quotes included for RUN words)
+  size_t instruction = 0;  // index in the file
   size_t stage = 0;
-  bool variesByArch = false; // inside an arch switch, or built from an arch variable
-  const shell::Command* command = nullptr;  // for RUN words: the command they belong to
-  std::string_view key;      // the variable an ENV/ARG value or a shell assignment sets; empty otherwise
+  bool variesByArch = false;                   // inside an arch switch, or built from an arch variable
+  const shell::Command* command = nullptr;     // for RUN words: the command they belong to
+  std::string_view key;                        // the variable an ENV/ARG value or a shell assignment sets; empty otherwise
   const dockerfile::RunScript* run = nullptr;  // for RUN text: the script it is in
   std::function<Span(size_t begin, size_t end)> span;  // a byte range of `text` in the file
 };

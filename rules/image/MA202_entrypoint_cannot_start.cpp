@@ -97,9 +97,10 @@ extern const ImageRule kMA202 = {
      .severity = Severity::Error,
      .analysis = Analysis::Image,
      .summary = "The image's ENTRYPOINT/CMD cannot start on its platform",
-     .what = "argv[0] of ENTRYPOINT (else CMD), resolved through WorkingDir, the config's PATH and symlinks, is "
-             "missing, a directory, not executable, neither ELF nor `#!` (a Mach-O or PE file), a foreign-architecture "
-             "ELF, an ELF whose interpreter is missing, or a script whose `#!` interpreter (through `/usr/bin/env` too) is missing.",
+     .what =
+         "argv[0] of ENTRYPOINT (else CMD), resolved through WorkingDir, the config's PATH and symlinks, is "
+         "missing, a directory, not executable, neither ELF nor `#!` (a Mach-O or PE file), a foreign-architecture "
+         "ELF, an ELF whose interpreter is missing, or a script whose `#!` interpreter (through `/usr/bin/env` too) is missing.",
      .why = "The container dies at start with `exec format error` or `no such file or directory` (moby/moby#29420, "
             "opencontainers/runc#1773): the image is broken on that platform even though it pulled fine.",
      .example = "linux/arm64: the ENTRYPOINT cannot start: /entrypoint.sh starts with `#!/bin/bash`, but '/bin/bash' is "

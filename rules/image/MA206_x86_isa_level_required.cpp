@@ -15,7 +15,8 @@ void check(const ImageContext& ctx, const RuleInfo& rule, ImageFindingSink& out)
   if (ctx.image.platform.architecture != "amd64") return;
   // The platform's own variant (amd64/v2, v3) is what it promises; plain amd64 means v1.
   int promised = 1;
-  if (ctx.image.platform.variant.size() == 2 && ctx.image.platform.variant[0] == 'v') promised = ctx.image.platform.variant[1] - '0';
+  if (ctx.image.platform.variant.size() == 2 && ctx.image.platform.variant[0] == 'v')
+    promised = ctx.image.platform.variant[1] - '0';
   size_t count = 0;
   for (const auto& [path, item] : ctx.image.inventory.entries()) {
     const auto& facts = item.entry.elf;
@@ -24,8 +25,10 @@ void check(const ImageContext& ctx, const RuleInfo& rule, ImageFindingSink& out)
     if (level <= promised) continue;
     if (++count > kMaxFindingsPerRule) continue;
     out.report(rule, path, static_cast<int>(item.layer),
-               displayPath(path) + " requires x86-64-v" + std::to_string(level) + " (GNU property ISA_1_NEEDED) but the "
-                   "platform is " + ctx.image.platform.str() + ": on older x86-64 CPUs it dies with `illegal instruction`",
+               displayPath(path) + " requires x86-64-v" + std::to_string(level) +
+                   " (GNU property ISA_1_NEEDED) but the "
+                   "platform is " +
+                   ctx.image.platform.str() + ": on older x86-64 CPUs it dies with `illegal instruction`",
                "build it for the baseline (-march=x86-64), or publish the image as linux/amd64/v" + std::to_string(level));
   }
 }

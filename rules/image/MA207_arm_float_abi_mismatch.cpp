@@ -16,7 +16,8 @@ void check(const ImageContext& ctx, const RuleInfo& rule, ImageFindingSink& out)
   size_t count = 0;
   for (const auto& [path, item] : ctx.image.inventory.entries()) {
     const auto& facts = item.entry.elf;
-    if (!facts || facts->machine != 40 || facts->armFloatAbi == elf::FloatAbi::Unknown || facts->armFloatAbi == expected) continue;
+    if (!facts || facts->machine != 40 || facts->armFloatAbi == elf::FloatAbi::Unknown || facts->armFloatAbi == expected)
+      continue;
     if (++count > kMaxFindingsPerRule) continue;
     const bool hard = facts->armFloatAbi == elf::FloatAbi::Hard;
     out.report(rule, path, static_cast<int>(item.layer),

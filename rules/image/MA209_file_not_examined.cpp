@@ -9,7 +9,8 @@ namespace {
 std::string whyNotExamined(const image::EntryRef& e) {
   if (e.type == image::LayerEntry::Type::Hardlink) {
     // apply() gives a hard link its target's entry; one still a Hardlink found no target.
-    return "is a hard link to /" + e.linkTarget + ", which no layer up to this one holds: the layer cannot be "
+    return "is a hard link to /" + e.linkTarget +
+           ", which no layer up to this one holds: the layer cannot be "
            "unpacked as written, and the file's contents are unknown";
   }
   if (e.isElf && !e.elfError.empty()) return "is an ELF file the scan did not fully examine (" + e.elfError + ")";
@@ -26,8 +27,8 @@ void check(const ImageContext& ctx, const RuleInfo& rule, ImageFindingSink& out)
   }
   if (count > kMaxFindingsPerRule) {
     out.report(rule, "", -1,
-               std::to_string(count - kMaxFindingsPerRule) + " more files not examined in the " +
-                   ctx.image.platform.str() + " image (" + std::to_string(count) + " in all)");
+               std::to_string(count - kMaxFindingsPerRule) + " more files not examined in the " + ctx.image.platform.str() +
+                   " image (" + std::to_string(count) + " in all)");
   }
 }
 

@@ -9,27 +9,39 @@ namespace {
 // (microcontroller) code, which no A-profile Linux CPU runs; -1 when unknown.
 int versionNeeded(int cpuArch) {
   switch (cpuArch) {
-    case 1: case 2: return 4;
-    case 3: case 4: case 5: return 5;
-    case 6: case 7: case 8: case 9: return 6;
+    case 1:
+    case 2: return 4;
+    case 3:
+    case 4:
+    case 5: return 5;
+    case 6:
+    case 7:
+    case 8:
+    case 9: return 6;
     case 10: return 7;
-    case 14: case 15: return 8;
+    case 14:
+    case 15: return 8;
     case 19: return 9;
-    case 11: case 12: case 13: case 16: case 17: case 18: return 0;
+    case 11:
+    case 12:
+    case 13:
+    case 16:
+    case 17:
+    case 18: return 0;
     default: return -1;
   }
 }
 
 const char* cpuArchName(int cpuArch) {
-  static const char* names[] = {"pre-v4", "ARMv4", "ARMv4T", "ARMv5T", "ARMv5TE", "ARMv5TEJ", "ARMv6", "ARMv6KZ",
-                                "ARMv6T2", "ARMv6K", "ARMv7", "ARMv6-M", "ARMv6S-M", "ARMv7E-M", "ARMv8-A",
-                                "ARMv8-R", "ARMv8-M baseline", "ARMv8-M mainline", "ARMv8.1-M", "ARMv9-A"};
+  static const char* names[] = {
+      "pre-v4",    "ARMv4",  "ARMv4T",  "ARMv5T",   "ARMv5TE",  "ARMv5TEJ", "ARMv6",   "ARMv6KZ",          "ARMv6T2",
+      "ARMv6K",    "ARMv7",  "ARMv6-M", "ARMv6S-M", "ARMv7E-M", "ARMv8-A",  "ARMv8-R", "ARMv8-M baseline", "ARMv8-M mainline",
+      "ARMv8.1-M", "ARMv9-A"};
   return cpuArch >= 0 && cpuArch < 20 ? names[cpuArch] : "a newer ARM architecture";
 }
 
 const char* fpArchName(int fpArch) {
-  static const char* names[] = {"no FP", "VFPv1", "VFPv2", "VFPv3", "VFPv3-D16", "VFPv4", "VFPv4-D16", "FP-ARMv8",
-                                "FPv8-D16"};
+  static const char* names[] = {"no FP", "VFPv1", "VFPv2", "VFPv3", "VFPv3-D16", "VFPv4", "VFPv4-D16", "FP-ARMv8", "FPv8-D16"};
   return fpArch >= 0 && fpArch < 9 ? names[fpArch] : "a newer FP unit";
 }
 
@@ -67,8 +79,9 @@ void check(const ImageContext& ctx, const RuleInfo& rule, ImageFindingSink& out)
     out.report(rule, path, static_cast<int>(item.layer),
                displayPath(path) + " " + why + ", more than the " + p.str() +
                    " image promises: `illegal instruction` on the oldest CPUs of that variant",
-               "install the build for " + p.str() + " (e.g. Raspberry Pi OS or Alpine armhf for arm/v6), or label the "
-               "image with the variant its code needs");
+               "install the build for " + p.str() +
+                   " (e.g. Raspberry Pi OS or Alpine armhf for arm/v6), or label the "
+                   "image with the variant its code needs");
   }
   if (count > kMaxFindingsPerRule) {
     out.report(rule, "", -1,

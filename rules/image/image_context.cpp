@@ -2,8 +2,7 @@
 
 namespace mal::rules {
 
-void ImageFindingSink::report(const RuleInfo& rule, const std::string& path, int layer, std::string message,
-                              std::string fix) {
+void ImageFindingSink::report(const RuleInfo& rule, const std::string& path, int layer, std::string message, std::string fix) {
   Finding f = findingFor(rule, std::move(message), std::move(fix));
   f.location.path = scanned_.input;
   f.location.image = scanned_.input;

@@ -23,8 +23,7 @@ std::vector<std::string> searchPath(const image::Config& config);
 class LibraryResolver {
  public:
   explicit LibraryResolver(const image::PlatformImage& image);
-  std::optional<std::string> resolve(const elf::ElfFacts& from, const std::string& fromPath,
-                                     const std::string& needed) const;
+  std::optional<std::string> resolve(const elf::ElfFacts& from, const std::string& fromPath, const std::string& needed) const;
 
  private:
   const image::PlatformImage& image_;

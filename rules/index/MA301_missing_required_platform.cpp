@@ -31,8 +31,10 @@ extern const IndexRule kMA301 = {
      .severity = Severity::Error,
      .analysis = Analysis::Index,
      .summary = "A target platform has no entry in the index",
-     .what = "A platform required by `--platform` / the configuration (default linux/amd64, linux/arm64) that no entry of the index provides, variants matched as containerd does.",
-     .why = "Pulling the tag on that platform fails with `no matching manifest for linux/arm64 in the manifest list entries`, or a runtime falls back to emulating another platform's image.",
+     .what =
+         "A platform required by `--platform` / the configuration (default linux/amd64, linux/arm64) that no entry of the index provides, variants matched as containerd does.",
+     .why =
+         "Pulling the tag on that platform fails with `no matching manifest for linux/arm64 in the manifest list entries`, or a runtime falls back to emulating another platform's image.",
      .example = "linux/arm64 is not in the index (it has linux/amd64)",
      .fix = "Build and push every target platform (`docker buildx build --platform linux/amd64,linux/arm64 --push`).",
      .bad = {},

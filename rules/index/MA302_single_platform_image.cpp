@@ -23,8 +23,10 @@ extern const IndexRule kMA302 = {
      .severity = Severity::Error,
      .analysis = Analysis::Index,
      .summary = "The image is a single manifest where several platforms are required",
-     .what = "An image whose root is one plain platform manifest (no index of platforms) while more than one target platform is required.",
-     .why = "Every platform pulls the one architecture's image: on the others it fails with `exec format error` or runs under emulation (SREGym/SREGym#1001).",
+     .what =
+         "An image whose root is one plain platform manifest (no index of platforms) while more than one target platform is required.",
+     .why =
+         "Every platform pulls the one architecture's image: on the others it fails with `exec format error` or runs under emulation (SREGym/SREGym#1001).",
      .example = "the image is a single linux/amd64 manifest; linux/amd64, linux/arm64 are required",
      .fix = "Publish a multi-platform index (`docker buildx build --platform linux/amd64,linux/arm64`).",
      .bad = {},

@@ -15,8 +15,7 @@ void check(const IndexContext& ctx, const RuleInfo& rule, IndexFindingSink& out)
         (configPlatform->variant == d.variant || configPlatform->variant.empty() || d.variant.empty())) {
       continue;
     }
-    const std::string said = configPlatform ? configPlatform->str()
-                                            : e.config->os + "/" + e.config->architecture;
+    const std::string said = configPlatform ? configPlatform->str() : e.config->os + "/" + e.config->architecture;
     out.report(rule, &e, e.pointer + " says " + d.str() + ", but its config says " + said,
                "recreate the index from the images' configs (docker buildx imagetools create)");
   }
@@ -30,8 +29,10 @@ extern const IndexRule kMA303 = {
      .severity = Severity::Error,
      .analysis = Analysis::Index,
      .summary = "An index entry's platform disagrees with its image config",
-     .what = "The os/architecture/variant of an index descriptor differ from the `os`, `architecture` and `variant` of the config blob its manifest points to (normalised, as containerd compares them).",
-     .why = "Runtimes pick the entry by its descriptor and then run the config's architecture: the image tagged arm64 holds amd64 binaries (kubernetes/kube-state-metrics#1615).",
+     .what =
+         "The os/architecture/variant of an index descriptor differ from the `os`, `architecture` and `variant` of the config blob its manifest points to (normalised, as containerd compares them).",
+     .why =
+         "Runtimes pick the entry by its descriptor and then run the config's architecture: the image tagged arm64 holds amd64 binaries (kubernetes/kube-state-metrics#1615).",
      .example = "/manifests/1 says linux/arm64, its config says linux/amd64",
      .fix = "Rebuild the index from the images' own configs (docker buildx imagetools create), not hand-written platforms.",
      .bad = {},

@@ -33,8 +33,10 @@ extern const IndexRule kMA305 = {
      .severity = Severity::Warning,
      .analysis = Analysis::Index,
      .summary = "A platform written in a non-canonical form",
-     .what = "An index descriptor whose platform is not in canonical OCI form: `aarch64`, `x86_64`, `armhf`, `arm` without a variant, a missing os or architecture, or no platform at all in a multi-entry index.",
-     .why = "Matchers that do not normalise (some registries, older runtimes, scripts) miss the entry; `arm` without a variant matches v6 and v7 alike.",
+     .what =
+         "An index descriptor whose platform is not in canonical OCI form: `aarch64`, `x86_64`, `armhf`, `arm` without a variant, a missing os or architecture, or no platform at all in a multi-entry index.",
+     .why =
+         "Matchers that do not normalise (some registries, older runtimes, scripts) miss the entry; `arm` without a variant matches v6 and v7 alike.",
      .example = "/manifests/1 has platform linux/aarch64; the canonical form is linux/arm64",
      .fix = "Write the canonical platform (os/architecture[/variant] as GOOS/GOARCH name them).",
      .bad = {},

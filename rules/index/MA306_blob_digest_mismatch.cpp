@@ -20,7 +20,8 @@ extern const IndexRule kMA306 = {
      .severity = Severity::Error,
      .analysis = Analysis::Index,
      .summary = "A manifest or config does not hash to its descriptor's digest or size",
-     .what = "A manifest or config blob whose SHA-256 (or SHA-512) or length is not what the descriptor pointing at it says (layers are verified by `scan`).",
+     .what =
+         "A manifest or config blob whose SHA-256 (or SHA-512) or length is not what the descriptor pointing at it says (layers are verified by `scan`).",
      .why = "Registries and runtimes refuse it (`manifest digest mismatch`), or the content was altered after it was referenced.",
      .example = "/manifests/0: blob sha256:ab... hashes to sha256:cd...",
      .fix = "Re-push the image; never edit a blob in place.",

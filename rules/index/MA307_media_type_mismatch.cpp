@@ -27,9 +27,12 @@ extern const IndexRule kMA307 = {
      .severity = Severity::Warning,
      .analysis = Analysis::Index,
      .summary = "A descriptor's media type disagrees with the content, or a Docker list mixes OCI manifests",
-     .what = "A descriptor whose mediaType differs from the mediaType the manifest declares itself, or a Docker manifest list holding OCI manifests.",
-     .why = "Clients choose the parser by the declared type: a mismatch makes strict registries and runtimes reject the manifest, and older Docker clients cannot read OCI entries in a Docker list.",
-     .example = "/manifests/0 is described as application/vnd.oci.image.manifest.v1+json but declares application/vnd.docker.distribution.manifest.v2+json",
+     .what =
+         "A descriptor whose mediaType differs from the mediaType the manifest declares itself, or a Docker manifest list holding OCI manifests.",
+     .why =
+         "Clients choose the parser by the declared type: a mismatch makes strict registries and runtimes reject the manifest, and older Docker clients cannot read OCI entries in a Docker list.",
+     .example =
+         "/manifests/0 is described as application/vnd.oci.image.manifest.v1+json but declares application/vnd.docker.distribution.manifest.v2+json",
      .fix = "Keep one family of media types per index (all OCI or all Docker) and describe each manifest with its own type.",
      .bad = {},
      .good = {}},

@@ -19,8 +19,9 @@ void check(const IndexContext& ctx, const RuleInfo& rule, IndexFindingSink& out)
         sameLayers = a.manifest->layers[k].digest == b.manifest->layers[k].digest;
       }
       if (!sameConfig && !sameLayers) continue;
-      out.report(rule, &b, b.pointer + " (" + entryPlatform(b) + ") has the same " + (sameConfig ? "config" : "layers") +
-                 " as " + a.pointer + " (" + entryPlatform(a) + "): one of them holds the other's binaries",
+      out.report(rule, &b,
+                 b.pointer + " (" + entryPlatform(b) + ") has the same " + (sameConfig ? "config" : "layers") + " as " +
+                     a.pointer + " (" + entryPlatform(a) + "): one of them holds the other's binaries",
                  "build each platform for real and create the index from those builds");
     }
   }
@@ -35,7 +36,8 @@ extern const IndexRule kMA309 = {
      .analysis = Analysis::Index,
      .summary = "Two platforms share the same config or layers: one holds the other's binaries",
      .what = "Two entries for different platforms whose manifests point at the same config blob, or at the same list of layers.",
-     .why = "A 'multi-arch' image made by listing one build under several platforms: the arm64 entry holds the amd64 binaries and fails with `exec format error`.",
+     .why =
+         "A 'multi-arch' image made by listing one build under several platforms: the arm64 entry holds the amd64 binaries and fails with `exec format error`.",
      .example = "/manifests/1 (linux/arm64) has the same layers as /manifests/0 (linux/amd64)",
      .fix = "Build each platform for real (buildx with QEMU or cross-compilation) and create the index from those builds.",
      .bad = {},

@@ -96,9 +96,10 @@ TEST_CASE("MA151 says a static foreign program runs on a builder of its own arch
   REQUIRE(patched);
   Context ctx;
   ctx.write("x86-only-installer.bin", program);
-  const auto rules = byRule(ctx.lint("FROM debian:bookworm-slim\nCOPY x86-only-installer.bin /tmp/\n"
-                                     "RUN /tmp/x86-only-installer.bin --prefix=/opt/vendor\n",
-                                     {*parsePlatform("linux/arm64")}));
+  const auto rules =
+      byRule(ctx.lint("FROM debian:bookworm-slim\nCOPY x86-only-installer.bin /tmp/\n"
+                      "RUN /tmp/x86-only-installer.bin --prefix=/opt/vendor\n",
+                      {*parsePlatform("linux/arm64")}));
   REQUIRE(rules.count("MA151"));
   const std::string& message = rules.at("MA151")[0].message;
   CHECK(message.find("a statically linked x86-64 ELF, while building the linux/arm64 image") != std::string::npos);
@@ -114,7 +115,7 @@ TEST_CASE("matching ELF files are silent; built per target and copied by ${TARGE
   ctx.copy("arm64", "hello", "x86-only-installer.bin");
   CHECK(ctx.lint(kSeed, {*parsePlatform("linux/arm64")}).empty());
 
-  const std::map<std::string, std::string> debianOf = {{"amd64", "amd64"},   {"arm64", "arm64"},   {"arm", "armhf"},
+  const std::map<std::string, std::string> debianOf = {{"amd64", "amd64"},     {"arm64", "arm64"}, {"arm", "armhf"},
                                                        {"ppc64le", "ppc64el"}, {"s390x", "s390x"}, {"386", "i386"}};
   std::vector<Platform> all;
   for (const auto& [goarch, debian] : debianOf) {
@@ -144,8 +145,7 @@ TEST_CASE("a directory or glob copy is inspected file by file; .dockerignore is 
   ctx.write(".dockerignore", "# vendor blobs stay out\n**/libfast*\n");
   const auto remaining = ctx.lint("FROM python:3\nCOPY app/ /srv/app/\n");
   REQUIRE(remaining.size() == 1);  // libfast is ignored; the arm64 libother is foreign to amd64
-  CHECK(remaining[0].message.find("'app/lib/libother.so.1', an AArch64 ELF, into the linux/amd64 image") !=
-        std::string::npos);
+  CHECK(remaining[0].message.find("'app/lib/libother.so.1', an AArch64 ELF, into the linux/amd64 image") != std::string::npos);
   ctx.write(".dockerignore", "**/libfast*\napp/lib/libother.so.1\n");
   CHECK(ctx.lint("FROM python:3\nCOPY app/ /srv/app/\n").empty());
 }
@@ -166,7 +166,7 @@ TEST_CASE(".dockerignore patterns follow BuildKit's matcher", "[context]") {
   CHECK(ignore.excluded("CHANGES.md"));
   CHECK_FALSE(ignore.excluded("README.md"));
   CHECK_FALSE(ignore.excluded("docs/CHANGES.md"));  // `*` does not cross directories
-  CHECK(ignore.excluded("build/out/app"));           // below an excluded directory
+  CHECK(ignore.excluded("build/out/app"));          // below an excluded directory
   CHECK(ignore.excluded("src/deep/er/file.o"));
   CHECK(ignore.excluded("file.o"));
   CHECK(ignore.excluded("tmp1/x"));
@@ -182,11 +182,12 @@ TEST_CASE("a Git LFS pointer in the context: MA150 says so, and judges the file 
   ctx.write("bin/linux-amd64/app", pointer);
   ctx.write("bin/server", pointer);
   ctx.write("bin/linux-arm64/app", "version 2 of something else\n");
-  const auto rules = byRule(ctx.lint("FROM debian:bookworm-slim\n"
-                                     "COPY bin/linux-amd64/app /usr/local/bin/app\n"
-                                     "COPY bin/server /usr/local/bin/server\n"
-                                     "COPY bin/linux-arm64/app /usr/local/bin/app-arm64\n",
-                                     {*parsePlatform("linux/amd64"), *parsePlatform("linux/arm64")}));
+  const auto rules =
+      byRule(ctx.lint("FROM debian:bookworm-slim\n"
+                      "COPY bin/linux-amd64/app /usr/local/bin/app\n"
+                      "COPY bin/server /usr/local/bin/server\n"
+                      "COPY bin/linux-arm64/app /usr/local/bin/app-arm64\n",
+                      {*parsePlatform("linux/amd64"), *parsePlatform("linux/arm64")}));
   REQUIRE(rules.count("MA150"));
   const auto& found = rules.at("MA150");
   REQUIRE(found.size() == 3);

@@ -120,8 +120,8 @@ TEST_CASE("the merged filesystem: later layers win, whiteouts remove, hard links
             3);
   std::vector<std::string> paths;
   for (const auto& [path, item] : inv.entries()) paths.push_back(path);
-  CHECK(paths == std::vector<std::string>{"etcetera", "opt/keep", "usr/bin/a", "usr/bin/b", "usr/bin/chain",
-                                          "usr/bin/dangling", "usr/bin/new", "usr/bin/old"});
+  CHECK(paths == std::vector<std::string>{"etcetera", "opt/keep", "usr/bin/a", "usr/bin/b", "usr/bin/chain", "usr/bin/dangling",
+                                          "usr/bin/new", "usr/bin/old"});
   const auto old = inv.find("usr/bin/old");
   REQUIRE(old.has_value());
   CHECK(old->entry.elf.has_value());
@@ -281,8 +281,7 @@ TEST_CASE("pruning keeps the most recently used entries under the bound", "[cach
   const fs::path dir = mkdtemp(tmpl);
   for (int i = 0; i < 10; ++i) {
     REQUIRE(writeFileAtomically((dir / "layers" / std::to_string(i)).string(), std::string(1000, 'x')));
-    fs::last_write_time(dir / "layers" / std::to_string(i),
-                        fs::file_time_type::clock::now() - std::chrono::hours(10 - i));
+    fs::last_write_time(dir / "layers" / std::to_string(i), fs::file_time_type::clock::now() - std::chrono::hours(10 - i));
   }
   // Reading entry 0 makes it the most recently used.
   REQUIRE(readCacheEntry((dir / "layers" / "0").string(), 4096).has_value());

@@ -41,7 +41,8 @@ using Pairs = std::vector<std::pair<std::string, std::string>>;
 }  // namespace
 
 TEST_CASE("the correct multi-arch image: every form, no findings, attestations skipped", "[image]") {
-  for (const char* name : {"good", "good.tar", "good-zstd", "docker-save-legacy.tar", "docker-save-oci.tar", "docker-media-types"}) {
+  for (const char* name :
+       {"good", "good.tar", "good-zstd", "docker-save-legacy.tar", "docker-save-oci.tar", "docker-media-types"}) {
     INFO(name);
     const auto s = scan(fixtures() / name);
     CHECK(s.image.errors.empty());
