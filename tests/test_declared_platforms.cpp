@@ -336,6 +336,12 @@ TEST_CASE("siblings: the plain file of a per-architecture family is the amd64 on
   // A sibling for amd64 too: the plain file is not the amd64 one.
   repo.write("svc/Dockerfile.x86_64", kPlain);
   CHECK(declared(plain) == "none");
+  // The suffix form (typesense docker/development.Dockerfile beside development-arm.Dockerfile).
+  const auto development = repo.write("docker/development.Dockerfile", kPlain);
+  const auto other = repo.write("docker/other.Dockerfile", kPlain);
+  repo.write("docker/development-arm.Dockerfile", kPlain);
+  CHECK(declared(development) == "linux/amd64 <- its per-architecture siblings (development.Dockerfile is the amd64 one)");
+  CHECK(declared(other) == "none");
 }
 
 TEST_CASE("every FROM pinned to one constant --platform declares that platform", "[declared]") {

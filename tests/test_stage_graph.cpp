@@ -2,6 +2,8 @@
 // and what it hands on. Each case is a BuildKit behaviour the model follows.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "analyzer/dockerfile/build_model.h"
 #include "analyzer/dockerfile/stage_graph.h"
 #include "test_support.h"
@@ -237,6 +239,18 @@ TEST_CASE("a finding under an opt-in build argument is info and names the argume
     REQUIRE(kept.size() == 1);
     CHECK(kept[0].severity == Severity::Error);
   }
+  // chroma-core/chroma rust/Dockerfile: x86 flags exported only under ENABLE_AVX512=1. An
+  // `export` is an assignment, not a command, and is guarded all the same.
+  const auto exported = test::lint(
+      "FROM gcc:13\nARG ENABLE_AVX512=\n"
+      "RUN if [ \"$ENABLE_AVX512\" = \"1\" ]; then export CFLAGS=\"-mavx512f -mavx512dq\" ; fi && make\n");
+  REQUIRE(exported.size() >= 1);
+  for (const auto& f : exported) {
+    if (f.ruleId != "MA131") continue;
+    CHECK(f.severity == Severity::Info);
+    CHECK(f.message.find("--build-arg ENABLE_AVX512=1") != std::string::npos);
+  }
+  CHECK(std::count_if(exported.begin(), exported.end(), [](const auto& f) { return f.ruleId == "MA131"; }) == 1);
   // An else branch of a test that holds by default, and `-n` on an empty ARG, are opt-in too.
   const auto elseBranch = test::lint(
       "FROM ubuntu:22.04\nARG SLIM=yes\n"

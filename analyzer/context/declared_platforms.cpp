@@ -301,18 +301,36 @@ std::optional<DeclaredPlatforms> fromSiblings(const fs::path& dockerfile) {
   const fs::path directory = dockerfile.parent_path().empty() ? fs::path(".") : dockerfile.parent_path();
   std::error_code ec;
   std::vector<std::string> siblings;
+  // The suffix form, `<stem>.Dockerfile`: its siblings are `<stem>-<arch>.Dockerfile`.
+  std::string stem, suffix;
+  for (const char* ending : {".Dockerfile", ".dockerfile", ".Containerfile"}) {
+    if (name.size() > std::string_view(ending).size() && text::endsWith(name, ending)) {
+      suffix = ending;
+      stem = name.substr(0, name.size() - suffix.size());
+    }
+  }
   size_t seen = 0;
   for (fs::directory_iterator it(directory, ec), end; !ec && it != end && seen < 2000; it.increment(ec), ++seen) {
     const std::string entry = it->path().filename().string();
     if (entry.size() > name.size() + 1 && text::startsWith(entry, name) &&
         std::string_view(".-_").find(entry[name.size()]) != std::string_view::npos) {
       siblings.push_back(entry.substr(name.size() + 1));
+    } else if (!stem.empty() && entry.size() > name.size() + 1 && text::startsWith(entry, stem) &&
+               text::endsWith(entry, suffix) && std::string_view(".-_").find(entry[stem.size()]) != std::string_view::npos) {
+      // `development.Dockerfile` beside `development-arm.Dockerfile` (typesense).
+      siblings.push_back(entry.substr(stem.size() + 1, entry.size() - suffix.size() - stem.size() - 1));
     } else if (it->is_directory(ec) && singleArchitectureIn(entry, true) && fs::exists(it->path() / name, ec)) {
       siblings.push_back(entry);
     }
   }
   bool otherArchitecture = false;
   for (const auto& suffix : siblings) {
+    // "arm" alone names the ARM family (arm64 or arm/v7: fromArmFamilyName decides which),
+    // never amd64.
+    if (text::lower(suffix) == "arm") {
+      otherArchitecture = true;
+      continue;
+    }
     const auto p = singleArchitectureIn(suffix, true);
     if (!p) continue;
     if (p->architecture == "amd64") return std::nullopt;

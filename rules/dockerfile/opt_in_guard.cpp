@@ -135,6 +135,16 @@ void markOptInFindings(const DockerfileContext& ctx, std::vector<Finding>& findi
         }
       }
     }
+    // `export CFLAGS="-mavx512f"` in an opt-in branch is an assignment, not a command.
+    for (const auto& assignment : run.script.assignments) {
+      for (const auto& branch : assignment.branches) {
+        if (auto note = optInOf(ctx, run, branch)) {
+          const Span span = run.script.source.span(assignment.value.begin, assignment.value.end);
+          guards.push_back({ctx.source.position(span.begin), ctx.source.position(span.end), std::move(*note)});
+          break;
+        }
+      }
+    }
   }
   if (guards.empty()) return;
   for (auto& f : findings) {
