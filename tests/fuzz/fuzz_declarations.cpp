@@ -1,0 +1,25 @@
+// libFuzzer target: the readers of the files that declare which platforms a project builds
+// for (bake HCL and JSON, compose, GitHub workflows, Azure Pipelines, Makefiles) and the
+// scanner of the build arguments they pass. All of it is text from the linted repository,
+// read on every `lint`: it must never crash, hang or throw, whatever the bytes.
+#include <cstddef>
+#include <cstdint>
+#include <set>
+#include <string>
+
+#include "analyzer/context/declared_platforms.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::string text(reinterpret_cast<const char*>(data), size);
+  const std::filesystem::path root = "/repo";
+  (void)mal::context::readBakeFiles({{"docker-bake.hcl", text}}, root);
+  (void)mal::context::readBakeFiles({{"docker-bake.json", text}}, root);
+  (void)mal::context::readComposeFile(text, root);
+  (void)mal::context::readWorkflows({{".github/workflows/build.yml", text}}, root);
+  (void)mal::context::readAzurePipeline(text, root);
+  (void)mal::context::readMakefile(text, root);
+  std::set<std::string> names;
+  mal::context::collectBuildArgNames(text, names);
+  (void)mal::context::platformOfImageReference(text.substr(0, 256));
+  return 0;
+}
