@@ -43,6 +43,8 @@ void showExpandedValues(const DockerfileContext& ctx, std::vector<Finding>& find
   if (!ctx.stages || ctx.stages->targets.empty()) return;
   for (auto& f : findings) {
     if (f.location.line == 0 || f.message.find('$') == std::string::npos) continue;
+    // A finding that points at where its variables were set has said their values already.
+    if (!f.related.empty()) continue;
     const auto instruction = instructionAt(ctx, f.location.line);
     if (!instruction || *instruction >= ctx.model.stageOf.size() || !ctx.model.stageOf[*instruction]) continue;
     const size_t stage = *ctx.model.stageOf[*instruction];
