@@ -61,6 +61,24 @@ bool namesAnotherOsOrCrossTarget(std::string_view url) {
   return false;
 }
 
+// Is what the download at `index` writes to standard output piped into a text filter
+// (`curl -s .../binary-amd64/Packages | grep -A7 'Package: x' | awk ...`)? Then it is read as
+// text (an index, a version, a checksum list) and nothing of it runs: which architecture's
+// index holds the version string does not change the image. A pipe into tar, sh or a file
+// is an artifact and stays judged. A hand scan of the text after the command.
+bool pipedIntoTextFilter(const shell::Script& script, size_t index) {
+  static const std::set<std::string> kTextFilters = {"grep", "egrep", "fgrep", "awk",  "gawk", "mawk", "sed", "jq",     "yq",
+                                                     "cut",  "head",  "tail",  "sort", "uniq", "tr",   "wc",  "xmllint"};
+  const auto& command = script.commands[index];
+  const std::string& text = script.source.text;
+  size_t i = command.end;
+  while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
+  if (i >= text.size() || text[i] != '|' || (i + 1 < text.size() && (text[i + 1] == '|' || text[i + 1] == '&'))) return false;
+  if (index + 1 >= script.commands.size()) return false;
+  const auto& next = script.commands[index + 1];
+  return next.begin > command.end && kTextFilters.count(next.name()) > 0;
+}
+
 bool looksLikeUrl(std::string_view text) { return text.find("://") != std::string_view::npos || text::startsWith(text, "git@"); }
 
 class DownloadCheck {
@@ -131,8 +149,9 @@ class DownloadCheck {
   void checkScript(const dockerfile::RunScript& run) {
     instruction_ = run.instruction;
     const shell::Script& script = run.script;
-    for (const auto& command : script.commands) {
-      if (!isDownloader(command) || command.insideArchBranch()) continue;
+    for (size_t index = 0; index < script.commands.size(); ++index) {
+      const auto& command = script.commands[index];
+      if (!isDownloader(command) || command.insideArchBranch() || pipedIntoTextFilter(script, index)) continue;
       for (size_t i = 1; i < command.words.size(); ++i) {
         const shell::Word& word = command.words[i];
         if (word.archVarying) continue;
@@ -317,7 +336,8 @@ extern const DockerfileRule kMA110 = {
              "architecture probe and not built from an architecture variable. URLs held in a variable are "
              "followed to their assignment in the same RUN, or to the stage's ENV/ARG; a URL built from variables is "
              "judged by the value it has for every target (ARG/ENV defaults, also from the stage it is based on) and by "
-             "the text of a variable assigned earlier in the same RUN, and the finding points at that definition.",
+             "the text of a variable assigned earlier in the same RUN, and the finding points at that definition. Not a "
+             "download piped into a text filter (grep, awk, sed, jq, ...): an index or a version read as text runs nothing.",
      .why = "Every target platform downloads the same binary: the arm64 image gets an x86-64 kubectl and dies "
             "with `exec format error` on the first Graviton node.",
      .example = "RUN curl -fsSLO https://dl.k8s.io/release/v1.30.0/bin/linux/amd64/kubectl\n"
@@ -345,7 +365,9 @@ extern const DockerfileRule kMA110 = {
           "FROM debian\nARG TARGETARCH\nENV ARCH=${TARGETARCH}\nRUN curl -fsSLO https://example.com/v1/tool-linux-$ARCH.tar.gz\n",
           "FROM debian\nARG TARGETARCH\nRUN V=2.53.0 && F=\"prometheus-${V}.linux-${TARGETARCH}\" && \\\n"
           "  curl -fsSLO \"https://github.com/prometheus/prometheus/releases/download/v${V}/${F}.tar.gz\"\n",
-          "FROM debian\n# x86_64 notes in a comment are not a download\nLABEL arch.note=\"built for amd64 and arm64\"\n"}},
+          "FROM debian\n# x86_64 notes in a comment are not a download\nLABEL arch.note=\"built for amd64 and arm64\"\n",
+          "FROM debian\nRUN V=$(curl -fsSL https://repo.example.org/dists/stable/main/binary-amd64/Packages | \\\n"
+          "  grep -A7 'Package: app' | awk '/Version/{print $2; exit}') && apt-get install -y app=$V\n"}},
     check};
 
 }  // namespace mal::rules
