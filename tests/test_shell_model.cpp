@@ -49,6 +49,24 @@ TEST_CASE("words carry exact Dockerfile positions through continuations", "[shel
   CHECK(b.source.bytes().substr(span.begin, span.end - span.begin) == "\"https://example.com/x\"");
 }
 
+TEST_CASE("a pipeline tells each command which command reads its output", "[shell]") {
+  const auto b = build(
+      "FROM debian\nRUN V=$(curl -s https://x/Packages 2>/dev/null | grep -A7 app | awk '{print}') && "
+      "curl -fsSL https://x/t.tgz | tar xz && echo done\n");
+  const auto& script = b.model.scripts[0].script;
+  const auto& first = commandNamed(script, "curl", 0);
+  const auto& second = commandNamed(script, "curl", 1);
+  REQUIRE(first.pipesInto < script.commands.size());
+  CHECK(script.commands[first.pipesInto].name() == "grep");  // through the 2>/dev/null redirect
+  const auto& grep = commandNamed(script, "grep");
+  REQUIRE(grep.pipesInto < script.commands.size());
+  CHECK(script.commands[grep.pipesInto].name() == "awk");
+  CHECK(commandNamed(script, "awk").pipesInto == static_cast<size_t>(-1));  // the end of its pipeline
+  REQUIRE(second.pipesInto < script.commands.size());
+  CHECK(script.commands[second.pipesInto].name() == "tar");
+  CHECK(commandNamed(script, "echo").pipesInto == static_cast<size_t>(-1));  // `&&` is no pipe
+}
+
 TEST_CASE("a case on dpkg --print-architecture is an arch switch with its arms", "[shell][arch]") {
   const auto b = build(
       "FROM debian\nRUN dpkgArch=\"$(dpkg --print-architecture)\"; case \"${dpkgArch##*-}\" in "

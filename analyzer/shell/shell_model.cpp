@@ -67,6 +67,7 @@ class Walker {
     if (is(node, "case_statement")) return visitCase(node);
     if (is(node, "if_statement")) return visitIf(node);
     if (is(node, "list")) return visitList(node);
+    if (is(node, "pipeline")) return visitPipeline(node);
     if (is(node, "file_redirect")) recordRedirect(node);
     visitChildren(node);
   }
@@ -91,6 +92,24 @@ class Walker {
     const TSNode target = ts_node_child_by_field_name(node, "destination", 11);
     if (ts_node_is_null(target)) return;
     out_.redirects.push_back({makeWord(target), branches_});
+  }
+
+  // `a | b | c`: each plain command (or redirected one) of the pipeline is told which command
+  // reads its output. A command is recorded before its nested substitutions, so the first
+  // command a stage adds is that stage's own.
+  void visitPipeline(TSNode node) {
+    constexpr size_t kNone = static_cast<size_t>(-1);
+    size_t writer = kNone;
+    const uint32_t count = ts_node_named_child_count(node);
+    for (uint32_t i = 0; i < count; ++i) {
+      const TSNode child = ts_node_named_child(node, i);
+      const size_t first = out_.commands.size();
+      visit(child);
+      const bool plain = is(child, "command") || is(child, "redirected_statement");
+      const bool added = out_.commands.size() > first;
+      if (writer != kNone && added) out_.commands[writer].pipesInto = first;
+      writer = plain && added ? first : kNone;
+    }
   }
 
   void visitChildren(TSNode node) {

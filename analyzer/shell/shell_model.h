@@ -43,6 +43,9 @@ struct Command {
   std::vector<Branch> branches;  // outermost first
   size_t begin = 0;
   size_t end = 0;
+  // `a | b`: the index (in Script::commands) of the command that reads this one's standard
+  // output, or npos when it is not piped (or is not a plain command of the pipeline).
+  size_t pipesInto = static_cast<size_t>(-1);
   std::string name() const;  // words[0].literal without a leading path
   bool insideArchBranch() const;
 };

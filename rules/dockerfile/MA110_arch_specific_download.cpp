@@ -61,22 +61,15 @@ bool namesAnotherOsOrCrossTarget(std::string_view url) {
   return false;
 }
 
-// Is what the download at `index` writes to standard output piped into a text filter
-// (`curl -s .../binary-amd64/Packages | grep -A7 'Package: x' | awk ...`)? Then it is read as
-// text (an index, a version, a checksum list) and nothing of it runs: which architecture's
-// index holds the version string does not change the image. A pipe into tar, sh or a file
-// is an artifact and stays judged. A hand scan of the text after the command.
-bool pipedIntoTextFilter(const shell::Script& script, size_t index) {
+// Is what the download writes to standard output piped into a text filter (`curl -s
+// .../binary-amd64/Packages | grep -A7 'Package: x' | awk ...`)? Then it is read as text (an
+// index, a version, a checksum list) and nothing of it runs: which architecture's index holds
+// the version string does not change the image. A pipe into tar, sh or a file is an artifact
+// and stays judged.
+bool pipedIntoTextFilter(const shell::Script& script, const shell::Command& command) {
   static const std::set<std::string> kTextFilters = {"grep", "egrep", "fgrep", "awk",  "gawk", "mawk", "sed", "jq",     "yq",
                                                      "cut",  "head",  "tail",  "sort", "uniq", "tr",   "wc",  "xmllint"};
-  const auto& command = script.commands[index];
-  const std::string& text = script.source.text;
-  size_t i = command.end;
-  while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
-  if (i >= text.size() || text[i] != '|' || (i + 1 < text.size() && (text[i + 1] == '|' || text[i + 1] == '&'))) return false;
-  if (index + 1 >= script.commands.size()) return false;
-  const auto& next = script.commands[index + 1];
-  return next.begin > command.end && kTextFilters.count(next.name()) > 0;
+  return command.pipesInto < script.commands.size() && kTextFilters.count(script.commands[command.pipesInto].name()) > 0;
 }
 
 bool looksLikeUrl(std::string_view text) { return text.find("://") != std::string_view::npos || text::startsWith(text, "git@"); }
@@ -149,9 +142,8 @@ class DownloadCheck {
   void checkScript(const dockerfile::RunScript& run) {
     instruction_ = run.instruction;
     const shell::Script& script = run.script;
-    for (size_t index = 0; index < script.commands.size(); ++index) {
-      const auto& command = script.commands[index];
-      if (!isDownloader(command) || command.insideArchBranch() || pipedIntoTextFilter(script, index)) continue;
+    for (const auto& command : script.commands) {
+      if (!isDownloader(command) || command.insideArchBranch() || pipedIntoTextFilter(script, command)) continue;
       for (size_t i = 1; i < command.words.size(); ++i) {
         const shell::Word& word = command.words[i];
         if (word.archVarying) continue;

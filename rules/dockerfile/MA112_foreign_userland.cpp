@@ -97,8 +97,8 @@ std::string fileReplacedBy(const shell::Script& script, size_t index) {
     while (end < text.size() && std::string_view(" \t\n;&|)").find(text[end]) == std::string_view::npos) ++end;
     return text.substr(i, end - i);
   }
-  if (i < text.size() && text[i] == '|' && (i + 1 >= text.size() || text[i + 1] != '|') && index + 1 < script.commands.size()) {
-    const auto words = programWords(script.commands[index + 1]);
+  if (command.pipesInto < script.commands.size()) {
+    const auto words = programWords(script.commands[command.pipesInto]);
     if (words.size() != 2 || baseName(words[0]->literal) != "tee") return {};
     return words[1]->literal;
   }
