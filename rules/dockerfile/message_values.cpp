@@ -1,5 +1,6 @@
 #include "rules/dockerfile/message_values.h"
 
+#include <algorithm>
 #include <optional>
 #include <string>
 
@@ -8,13 +9,15 @@
 namespace mal::rules {
 namespace {
 
-// The instruction a finding sits in: the one whose lines contain the finding's line.
+// The instruction a finding sits in: the one whose lines contain the finding's line (the
+// instructions are in line order: a binary search, not a scan per finding).
 std::optional<size_t> instructionAt(const DockerfileContext& ctx, int line) {
-  for (size_t i = 0; i < ctx.file.instructions.size(); ++i) {
-    const auto& in = ctx.file.instructions[i];
-    if (line >= in.startLine && line <= in.endLine) return i;
-  }
-  return std::nullopt;
+  const auto& all = ctx.file.instructions;
+  const auto after = std::upper_bound(all.begin(), all.end(), line, [](int l, const auto& in) { return l < in.startLine; });
+  if (after == all.begin()) return std::nullopt;
+  const size_t i = static_cast<size_t>(after - all.begin()) - 1;
+  if (line > all[i].endLine) return std::nullopt;
+  return i;
 }
 
 // `word` expanded with the stage's values before `instruction`, the same for every target;

@@ -1,6 +1,7 @@
 #include "rules/dockerfile/opt_in_guard.h"
 
 #include <algorithm>
+#include <map>
 #include <optional>
 #include <string>
 #include <tuple>
@@ -125,34 +126,36 @@ void markOptInFindings(const DockerfileContext& ctx, std::vector<Finding>& findi
   // Most files have no error or warning: then no branch needs evaluating.
   if (std::none_of(findings.begin(), findings.end(), [](const Finding& f) { return f.severity != Severity::Info; })) return;
   std::vector<Guard> guards;
+  // A command, or an assignment (`export CFLAGS="-mavx512f"` is one), inside a branch that only
+  // an opt-in build argument turns on: its byte range is a guard.
+  auto guard = [&](const dockerfile::RunScript& run, const std::vector<shell::Branch>& branches, size_t begin, size_t end) {
+    for (const auto& branch : branches) {
+      if (auto note = optInOf(ctx, run, branch)) {
+        const Span span = run.script.source.span(begin, end);
+        guards.push_back({ctx.source.position(span.begin), ctx.source.position(span.end), std::move(*note)});
+        return;
+      }
+    }
+  };
   for (const auto& run : ctx.model.scripts) {
-    for (const auto& command : run.script.commands) {
-      for (const auto& branch : command.branches) {
-        if (auto note = optInOf(ctx, run, branch)) {
-          const Span span = run.script.source.span(command.begin, command.end);
-          guards.push_back({ctx.source.position(span.begin), ctx.source.position(span.end), std::move(*note)});
-          break;
-        }
-      }
-    }
-    // `export CFLAGS="-mavx512f"` in an opt-in branch is an assignment, not a command.
-    for (const auto& assignment : run.script.assignments) {
-      for (const auto& branch : assignment.branches) {
-        if (auto note = optInOf(ctx, run, branch)) {
-          const Span span = run.script.source.span(assignment.value.begin, assignment.value.end);
-          guards.push_back({ctx.source.position(span.begin), ctx.source.position(span.end), std::move(*note)});
-          break;
-        }
-      }
-    }
+    for (const auto& command : run.script.commands) guard(run, command.branches, command.begin, command.end);
+    for (const auto& a : run.script.assignments) guard(run, a.branches, a.value.begin, a.value.end);
   }
   if (guards.empty()) return;
+  // Guards by the lines they cover, so each finding looks only at its own line's (a file of
+  // many guarded RUNs and many findings stays linear).
+  std::map<int, std::vector<size_t>> byLine;
+  for (size_t i = 0; i < guards.size(); ++i) {
+    for (int line = guards[i].begin.line; line <= guards[i].end.line; ++line) byLine[line].push_back(i);
+  }
   for (auto& f : findings) {
     if (f.severity == Severity::Info || f.location.line == 0) continue;
-    for (const auto& g : guards) {
-      if (!within(f.location, g)) continue;
+    const auto onLine = byLine.find(f.location.line);
+    if (onLine == byLine.end()) continue;
+    for (const size_t i : onLine->second) {
+      if (!within(f.location, guards[i])) continue;
       f.severity = Severity::Info;
-      f.message += "; applies " + g.note;
+      f.message += "; applies " + guards[i].note;
       break;
     }
   }
