@@ -277,3 +277,11 @@ TEST_CASE("a message shows the expanded value of a quoted word where the stage k
   REQUIRE(unknown.size() == 1);
   CHECK(unknown[0].message.find("(= ") == std::string::npos);
 }
+
+TEST_CASE("instructions before the first FROM are one error, as BuildKit stops at the first", "[stage-graph]") {
+  // cloudposse/geodesic's Dockerfile.options: a fragment of ENV lines meant to be pasted in.
+  const Graph g = graphOf("ENV A=1\nENV B=2\n# a comment\nENV C=3\nFROM alpine\nENV D=4\n");
+  REQUIRE(g.model.errors.size() == 1);
+  CHECK(g.model.errors[0].message == "no build stage in current context");
+  CHECK(g.model.errors[0].span.begin == 0);  // the first ENV
+}

@@ -240,6 +240,7 @@ BuildModel buildModel(const ParsedDockerfile& file) {
        {"TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT", "BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT"}) {
     globalEnv[name] = "${" + std::string(name) + "}";
   }
+  bool reportedNoStage = false;
   for (size_t index = 0; index < file.instructions.size(); ++index) {
     const Instruction& in = file.instructions[index];
     checkInstruction(in, model.errors, false);
@@ -273,8 +274,11 @@ BuildModel buildModel(const ParsedDockerfile& file) {
                                       : (globalEnv.count(d.name) ? globalEnv[d.name] : std::nullopt);
           model.globalArgs.push_back(std::move(d));
         }
-      } else if (knownCommands().count(in.command)) {
+      } else if (knownCommands().count(in.command) && !reportedNoStage) {
+        // BuildKit stops at the first instruction outside a stage (dispatch returns the
+        // error); a fragment file of forty ENV lines is one mistake, not forty.
         model.errors.push_back({"no build stage in current context", in.keywordSpan});
+        reportedNoStage = true;
       }
       continue;
     }
