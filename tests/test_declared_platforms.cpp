@@ -373,6 +373,30 @@ TEST_CASE("the base images: all external bases name one architecture", "[declare
   CHECK(declared(file, "FROM alpine:3.19\n") == "none");
 }
 
+TEST_CASE("a Windows container image is a windows/ build, whatever else is declared", "[declared]") {
+  Repo repo;
+  const auto file = repo.write("Dockerfile.windows", kPlain);
+  // argo-workflows' Dockerfile.windows: the tag comes from a global ARG, the last stage is
+  // nanoserver.
+  CHECK(declared(file,
+                 "ARG IMAGE_OS_VERSION=ltsc2022-amd64\n"
+                 "FROM mcr.microsoft.com/windows/servercore:${IMAGE_OS_VERSION} as builder\n"
+                 "FROM mcr.microsoft.com/windows/nanoserver:${IMAGE_OS_VERSION} as argoexec-base\n") ==
+        "windows/amd64 <- the Windows base image mcr.microsoft.com/windows/nanoserver:ltsc2022-amd64");
+  // The Windows variants of other images say so in their tags; the last stage decides,
+  // through the stages it is built on.
+  CHECK(declared(file, "FROM mcr.microsoft.com/dotnet/sdk:8.0-nanoserver-ltsc2022 AS build\nFROM build AS final\n") ==
+        "windows/amd64 <- the Windows base image mcr.microsoft.com/dotnet/sdk:8.0-nanoserver-ltsc2022");
+  repo.write("docker-bake.hcl",
+             "target \"a\" {\n  dockerfile = \"Dockerfile.windows\"\n  platforms = [\"linux/amd64\", \"linux/arm64\"]\n}\n");
+  CHECK(declared(file, "FROM microsoft/windowsservercore\n") ==
+        "windows/amd64 <- the Windows base image microsoft/windowsservercore");
+  // A Linux image shipped from a file that mentions Windows (a builder cross-compiling
+  // .exe files) is not a Windows build.
+  CHECK(declared(file, "FROM golang AS windows-build\nRUN GOOS=windows go build\nFROM alpine\n") ==
+        "linux/amd64, linux/arm64 <- docker-bake.hcl target \"a\"");
+}
+
 TEST_CASE("order of trust: bake, compose, workflows, Makefile, file name, base images", "[declared]") {
   Repo repo;
   const auto file = repo.write("Dockerfile.aarch64", "FROM amd64/alpine\n");

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 #include <fstream>
+#include <functional>
+#include <map>
 #include <set>
 
 #include "analyzer/dockerfile/ast.h"
@@ -361,6 +363,68 @@ std::optional<DeclaredPlatforms> fromPlatformFlags(const dockerfile::ParsedDocke
   return DeclaredPlatforms{{*platform}, "the --platform of every FROM"};
 }
 
+// Is `image` (lower case, registry kept) a Windows container image? Microsoft publishes the
+// Windows bases under mcr.microsoft.com/windows/* (and once microsoft/windowsservercore,
+// microsoft/nanoserver on Docker Hub), and the .NET, PowerShell and other images' Windows
+// variants carry `nanoserver` / `windowsservercore` / `ltsc20xx` in their tags.
+bool isWindowsImage(std::string_view image) {
+  std::string name(image.substr(0, image.find('@')));
+  const size_t lastSlash = name.rfind('/');
+  const size_t colon = name.find(':', lastSlash == std::string::npos ? 0 : lastSlash);
+  const std::string repository = name.substr(0, colon);
+  const std::string tag = colon == std::string::npos ? "" : name.substr(colon + 1);
+  for (std::string_view prefix : {"mcr.microsoft.com/windows", "microsoft/windowsservercore", "microsoft/nanoserver",
+                                  "docker.io/microsoft/windowsservercore", "docker.io/microsoft/nanoserver"}) {
+    if (text::startsWith(repository, prefix)) return true;
+  }
+  for (const auto& word : text::split(tag, '-')) {
+    if (word == "nanoserver" || word == "windowsservercore" || word == "servercore" || text::startsWith(word, "ltsc20")) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// The image the file ships (its last stage, followed back through earlier stages) is a
+// Windows container: whatever a workflow or the defaults say, BuildKit can only build it as
+// a windows/ platform, so nothing in it is judged against linux/arm64. Cheap to rule out:
+// no Windows word in the text, no parse.
+std::optional<DeclaredPlatforms> fromWindowsBase(const std::string& dockerfileText,
+                                                 const std::function<const dockerfile::ParsedDockerfile*()>& parsed) {
+  const std::string lowered = text::lower(dockerfileText);
+  if (lowered.find("windows") == std::string::npos && lowered.find("nanoserver") == std::string::npos &&
+      lowered.find("servercore") == std::string::npos && lowered.find("ltsc20") == std::string::npos) {
+    return std::nullopt;
+  }
+  const dockerfile::ParsedDockerfile* file = parsed();
+  if (!file) return std::nullopt;
+  dockerfile::Environment globalEnv;
+  std::map<std::string, std::string> baseOfStage;  // stage name -> its expanded base
+  std::string lastBase;
+  bool seenFrom = false;
+  for (const auto& in : file->instructions) {
+    if (in.command == "arg" && !seenFrom) {
+      for (const auto& arg : in.args) {
+        const size_t equals = arg.value.find('=');
+        globalEnv[arg.value.substr(0, equals)] =
+            equals == std::string::npos
+                ? std::nullopt
+                : std::optional(dockerfile::expandWord(arg.value.substr(equals + 1), globalEnv, file->escapeToken).value);
+      }
+      continue;
+    }
+    if (in.command != "from" || in.args.empty()) continue;
+    seenFrom = true;
+    std::string base = text::lower(dockerfile::expandWord(in.args[0].value, globalEnv, file->escapeToken).value);
+    if (auto it = baseOfStage.find(base); it != baseOfStage.end()) base = it->second;
+    if (in.args.size() == 3) baseOfStage[text::lower(in.args[2].value)] = base;
+    lastBase = base;
+  }
+  if (lastBase.empty() || !isWindowsImage(lastBase)) return std::nullopt;
+  const bool arm64 = lastBase.find("arm64") != std::string::npos;
+  return DeclaredPlatforms{{Platform{"windows", arm64 ? "arm64" : "amd64", ""}}, "the Windows base image " + lastBase};
+}
+
 // Every external base image (not an earlier stage, not scratch, not pinned with --platform)
 // names the same one architecture.
 std::optional<DeclaredPlatforms> fromBaseImages(const dockerfile::ParsedDockerfile& file) {
@@ -661,20 +725,25 @@ std::optional<Platform> platformOfImageReference(const std::string& image) {
 std::optional<DeclaredPlatforms> findDeclaredPlatforms(const fs::path& dockerfile, const std::string& dockerfileText,
                                                        DeclarationCache& cache) {
   const Search search{absoluteNormal(dockerfile), repositoryRoot(dockerfile), cache};
+  // The Dockerfile's own pins and base images: parsed once, and only when asked (a
+  // million-line file was parsed twice here).
+  std::optional<dockerfile::ParseResult> parsed;
+  auto parsedFile = [&]() -> const dockerfile::ParsedDockerfile* {
+    if (!parsed) parsed = dockerfile::parse(SourceText(dockerfile.string(), dockerfileText));
+    return parsed->dockerfile ? &*parsed->dockerfile : nullptr;
+  };
+  if (auto found = fromWindowsBase(dockerfileText, parsedFile)) return found;
   if (auto found = search.bake()) return found;
   if (auto found = search.compose()) return found;
   if (auto found = search.workflows()) return found;
   if (auto found = search.azurePipelines()) return found;
   if (auto found = search.makefiles()) return found;
   if (auto found = fromFileName(search.dockerfile, search.root)) return found;
-  // The Dockerfile's own pins and base images: parsed once, and only when asked (a
-  // million-line file was parsed twice here).
-  std::optional<dockerfile::ParseResult> parsed;
   auto fromContent = [&]() -> std::optional<DeclaredPlatforms> {
-    if (!parsed) parsed = dockerfile::parse(SourceText(dockerfile.string(), dockerfileText));
-    if (!parsed->dockerfile) return std::nullopt;
-    if (auto pinned = fromPlatformFlags(*parsed->dockerfile)) return pinned;
-    return fromBaseImages(*parsed->dockerfile);
+    const dockerfile::ParsedDockerfile* file = parsedFile();
+    if (!file) return std::nullopt;
+    if (auto pinned = fromPlatformFlags(*file)) return pinned;
+    return fromBaseImages(*file);
   };
   if (auto found = fromArmFamilyName(search.dockerfile, fromContent)) return found;
   if (auto found = fromSiblings(dockerfile)) return found;
