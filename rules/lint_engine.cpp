@@ -79,7 +79,19 @@ std::vector<Finding> lintDockerfile(const SourceText& source, const LintSettings
     sink.report(kMA001.info, {start, start + static_cast<uint32_t>(source.lineText(line).size())}, parsed.error->describe());
   } else {
     model = dockerfile::buildModel(*parsed.dockerfile);
-    for (const auto& error : model->errors) sink.report(kMA001.info, error.span, error.message);
+    // BuildKit refuses the file at its first bad instruction and says nothing of the rest:
+    // one finding, the first in the file, with a count of the others (a template's forty
+    // `@IF` lines are one problem: the file is not a Dockerfile yet).
+    if (!model->errors.empty()) {
+      const auto first = std::min_element(model->errors.begin(), model->errors.end(),
+                                          [](const auto& a, const auto& b) { return a.span.begin < b.span.begin; });
+      std::string message = first->message;
+      if (const size_t others = model->errors.size() - 1; others > 0) {
+        message += " (BuildKit stops here; " + std::to_string(others) + (others == 1 ? " more line" : " more lines") +
+                   " would be refused too)";
+      }
+      sink.report(kMA001.info, first->span, message);
+    }
     std::optional<context::BuildContext> buildContext;
     if (contextSource) {
       buildContext = context::readBuildContext(contextSource->root, contextSource->dockerfilePath, *parsed.dockerfile, *model,

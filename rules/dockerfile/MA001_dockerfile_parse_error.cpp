@@ -12,7 +12,9 @@ extern const DockerfileRule kMA001 = {
      .summary = "The file is not a valid Dockerfile",
      .what = "A Dockerfile that BuildKit would refuse: a syntax error, an unknown instruction or flag, an "
              "unterminated heredoc, a JSON array holding something other than strings, an instruction "
-             "before the first FROM.",
+             "before the first FROM. BuildKit refuses the file at the first such line and reads no further, so "
+             "there is one finding per file, at that line, and its message counts the other lines that would "
+             "be refused (a template's `@IF` lines are one problem).",
      .why = "The build fails before any platform is built; no other rule can judge the file.",
      .example = "ENV PATH\n# MA001: ENV must have two arguments",
      .fix = "Correct the line at the reported position; the message is BuildKit's own.",
