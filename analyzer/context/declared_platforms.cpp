@@ -112,8 +112,32 @@ struct Search {
         return texts.empty() ? std::vector<BuildDeclaration>{} : readBakeFiles(texts, directory);
       });
       all.insert(all.end(), declarations.begin(), declarations.end());
+      // Bake files under other names, which a workflow or Makefile passes with `--file` /
+      // bake-action `files:` (frigate's docker/synaptics/synaptics.hcl, docker-bake.dev.hcl).
+      // Such a command runs from the repository root, so their paths are the root's; read
+      // beside the file too, for a bake run from its own directory. Only a target whose
+      // Dockerfile is this one counts, so a Terraform file here names nothing.
+      for (const auto& file : filesNamed(directory, isOtherBakeFile)) {
+        for (const auto& base : {root, file.parent_path()}) {
+          const auto& extra = cache.declarations(file.string() + "\n(bake from " + base.string() + ")", [&] {
+            auto text = readDeclarationFile(file, root);
+            if (!text) return std::vector<BuildDeclaration>{};
+            return readBakeFiles({{displayPath(file, root), *text}}, base);
+          });
+          all.insert(all.end(), extra.begin(), extra.end());
+          if (base == file.parent_path()) break;
+        }
+      }
     }
     return matching(all);
+  }
+
+  static bool isOtherBakeFile(const std::string& name) {
+    if (name == "docker-bake.json" || name == "docker-bake.hcl" || name == "docker-bake.override.json" ||
+        name == "docker-bake.override.hcl") {
+      return false;
+    }
+    return text::endsWith(name, ".hcl") || (text::startsWith(name, "docker-bake") && text::endsWith(name, ".json"));
   }
 
   std::optional<DeclaredPlatforms> perFile(
