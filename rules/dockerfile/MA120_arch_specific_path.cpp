@@ -1,6 +1,7 @@
 // MA120: a path that exists on one architecture only: the multiarch library directories
 // (/usr/lib/x86_64-linux-gnu), the dynamic loaders, Debian's JVM directories.
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "analyzer/shell/arch_vocabulary.h"
@@ -129,6 +130,40 @@ std::optional<PathHit> findArchPath(std::string_view text) {
 
 // Search lists: their readers (ld.so, pkg-config, the shell, compilers) skip an entry that
 // does not exist, so a list naming one architecture's directory (or both) breaks nothing.
+// The names archives in the file unpack to: `zulu21-linux_aarch64.tar.gz` makes
+// `zulu21-linux_aarch64/`. A directory the build makes itself, by unpacking the same fixed
+// download on every platform, exists on every platform (holding the wrong architecture's
+// code, which MA110 reports at the download): not a path that only one platform has.
+void addArchiveStems(std::string_view text, std::set<std::string>& stems) {
+  auto wordChar = [](char c) { return !std::isspace(static_cast<unsigned char>(c)) && c != '"' && c != '\'' && c != ';'; };
+  for (size_t i = 0; i < text.size();) {
+    if (!wordChar(text[i])) {
+      ++i;
+      continue;
+    }
+    const size_t start = i;
+    while (i < text.size() && wordChar(text[i])) ++i;
+    std::string word = text::lower(text.substr(start, i - start));
+    if (const size_t query = word.find_first_of("?#"); query != std::string::npos) word.resize(query);
+    const size_t slash = word.rfind('/');
+    std::string_view name = std::string_view(word).substr(slash == std::string::npos ? 0 : slash + 1);
+    for (std::string_view archive : {".tar.gz", ".tgz", ".tar.xz", ".txz", ".tar.bz2", ".tbz2", ".tar.zst", ".tar", ".zip"}) {
+      if (name.size() > archive.size() && text::endsWith(name, archive)) {
+        stems.insert(std::string(name.substr(0, name.size() - archive.size())));
+        break;
+      }
+    }
+  }
+}
+
+// Does the path's last component (the one that names the architecture) come out of one of
+// those archives?
+bool unpackedFromArchive(std::string_view path, const std::set<std::string>& stems) {
+  const size_t slash = path.rfind('/');
+  const std::string component = text::lower(path.substr(slash == std::string_view::npos ? 0 : slash + 1));
+  return !component.empty() && stems.count(component) > 0;
+}
+
 bool isSearchList(std::string_view name) {
   static const std::set<std::string_view> kLists = {"PATH",
                                                     "LD_LIBRARY_PATH",
@@ -208,8 +243,8 @@ std::set<std::string> namesWithValues(const DockerfileContext& ctx) {
   return names;
 }
 
-std::optional<FlowHit> pathThroughValues(const DockerfileContext& ctx, const TextSite& site,
-                                         const std::set<std::string>& valued) {
+std::optional<FlowHit> pathThroughValues(const DockerfileContext& ctx, const TextSite& site, const std::set<std::string>& valued,
+                                         const std::set<std::string>& archiveStems) {
   if (site.text.find('$') == std::string_view::npos || !ctx.model.stageOf[site.instruction]) return std::nullopt;
   const std::string written(site.text);
   const auto uses = dockerfile::expandWord(written, {}, ctx.file.escapeToken).referenced;
@@ -222,6 +257,7 @@ std::optional<FlowHit> pathThroughValues(const DockerfileContext& ctx, const Tex
   const auto hit = findArchPath(fixed->value);
   if (!hit) return std::nullopt;
   const std::string path = fixed->value.substr(hit->begin, hit->end - hit->begin);
+  if (unpackedFromArchive(path, archiveStems)) return std::nullopt;
   const std::pair<const std::string, dockerfile::FixedValue::Source>* source = nullptr;
   for (const auto& token : vocab::findArchTokens(path)) {
     if ((source = fixed->bringing(token.token))) break;
@@ -244,23 +280,30 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
   std::set<size_t> reportedInstructions;
   std::vector<FlowHit> flows;
   const auto valued = namesWithValues(ctx);
+  std::set<std::string> archiveStems;
+  // Only archives fetched the same way on every platform: one chosen in an architecture
+  // switch unpacks to another directory on the other platforms.
+  forEachTextSite(ctx, [&](const TextSite& site) {
+    if (!site.variesByArch) addArchiveStems(site.text, archiveStems);
+  });
   forEachTextSite(ctx, [&](const TextSite& site) {
     if (site.variesByArch || isSearchList(site.key) || isSearchWord(site.text)) return;
     if (!mayNameArchPath(site.text)) {
-      if (auto flow = pathThroughValues(ctx, site, valued)) flows.push_back(std::move(*flow));
+      if (auto flow = pathThroughValues(ctx, site, valued, archiveStems)) flows.push_back(std::move(*flow));
       return;
     }
     const auto hit = findArchPath(site.text);
     if (!hit) {
-      if (auto flow = pathThroughValues(ctx, site, valued)) flows.push_back(std::move(*flow));
+      if (auto flow = pathThroughValues(ctx, site, valued, archiveStems)) flows.push_back(std::move(*flow));
       return;
     }
     const auto broken = ctx.brokenBy(site.stage, hit->platform);
     if (broken.empty()) return;
     const Span span = site.span(hit->begin, hit->end);
+    const std::string path(site.text.substr(hit->begin, hit->end - hit->begin));
+    if (unpackedFromArchive(path, archiveStems)) return;
     if (!reported.insert({site.instruction, span.begin}).second) return;
     reportedInstructions.insert(site.instruction);
-    const std::string path(site.text.substr(hit->begin, hit->end - hit->begin));
     out.report(rule, span,
                "'" + path + "' exists only on " + hit->platform.str() + ": on " + platformList(broken) + " it is not there", kFix,
                std::nullopt, broken);
@@ -283,6 +326,9 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
         if (source.value.find('$') != std::string::npos) continue;  // chosen per target
         const auto named = archNamedInPath(source.value);
         if (!named || text::startsWith(named->kind, "a package")) continue;
+        std::string_view sourcePath = source.value;
+        while (sourcePath.size() > 1 && sourcePath.back() == '/') sourcePath.remove_suffix(1);
+        if (unpackedFromArchive(sourcePath, archiveStems)) continue;
         const auto broken = ctx.brokenBy(stage.index, named->token.platform);
         if (broken.empty() || !reported.insert({index, source.span.begin}).second) continue;
         out.report(rule, source.span,
@@ -318,7 +364,9 @@ extern const DockerfileRule kMA120 = {
              "architecture variable, in a stage that some target builds on its own platform. A path built from "
              "variables is judged by the value BuildKit gives it for every target (`ARG ARCH=x86_64` then "
              "`/usr/lib/${ARCH}-linux-gnu`): reported once per definition, at its first use, pointing at the "
-             "definition; a value that differs per target is not fixed. Not in search lists "
+             "definition; a value that differs per target is not fixed. Not a directory the build makes itself by "
+             "unpacking an archive fetched the same way on every platform (`zulu21-linux_aarch64.tar.gz` unpacked to "
+             "`/opt/zulu21-linux_aarch64`): that exists everywhere, and MA110 reports the download. Not in search lists "
              "(PATH, LD_LIBRARY_PATH, PKG_CONFIG_PATH, CPATH, PYTHONPATH, ... and -L/-I/-rpath flags): their "
              "readers skip entries that do not exist, so naming one architecture's directory there, or both, breaks "
              "nothing.",
