@@ -68,8 +68,16 @@ bool portableOnlyStage(const DockerfileContext& ctx, const dockerfile::Stage& st
 
 // `GOARCH=$TARGETARCH` / `GOOS=$TARGETOS` as the whole value, in a stage that runs on the
 // target: empty, Go builds for the platform it runs on, which is the target. Harmless.
+//
+// Likewise `${TARGETARCH:-}` / `${TARGETARCH-}`: the author wrote out that the value may be
+// unset and handed the empty string on (rqlite passes it to a script that then builds for
+// the machine it runs on, which in such a stage is the target).
 bool emptyMeansNative(const DockerfileContext& ctx, const dockerfile::RunScript& run, const shell::VariableUse& use) {
   if (ctx.stages->platform[run.stage].runs != dockerfile::StageRuns::OnTarget) return false;
+  if (use.end <= run.script.source.text.size() && use.begin < use.end) {
+    const std::string_view written = std::string_view(run.script.source.text).substr(use.begin, use.end - use.begin);
+    if (written == "${" + use.name + ":-}" || written == "${" + use.name + "-}") return true;
+  }
   for (const auto& a : run.script.assignments) {
     if (a.name != "GOARCH" && a.name != "GOOS" && a.name != "GOARM") continue;
     if (a.value.begin <= use.begin && use.end <= a.value.end) {
@@ -198,7 +206,9 @@ extern const DockerfileRule kMA140 = {
              "environment (frontend 1.1.2 and later, a7e52bf) and carries the base stage's state over "
              "(dispatchState.init; 1.10's c7c2f0e also carries the declarations for its UndefinedVar check). A "
              "`# syntax=` line pinning 1.0 to 1.1.1 keeps the old behaviour, and the message says so. Not reported "
-             "in a stage that runs pinned or on $BUILDPLATFORM and hands on only portable files.",
+             "in a stage that runs pinned or on $BUILDPLATFORM and hands on only portable files, nor where empty means "
+             "native in a stage that runs on the target: `GOARCH=$TARGETARCH`, and `${TARGETARCH:-}` written "
+             "to allow the unset value.",
      .why = "BuildKit defines the platform ARGs only in the global scope; inside a stage they are empty until "
             "redeclared. The URL becomes `.../linux//kubectl` or the switch takes its default arm, and "
             "BuildKit's UndefinedVar check skips shell-form RUN, so nobody warns.",
