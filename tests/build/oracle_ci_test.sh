@@ -13,6 +13,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 [ "$(id -u)" -eq 0 ] || { echo "SKIP: the build oracle needs root (buildah chroot isolation, binfmt_misc)" >&2; exit 77; }
 "$root/tests/build/setup" --builder
+# Small images: the two platforms' builds (apart storages) go at once, see build-case.
+export ORACLE_PARALLEL_PLATFORMS=1
 export ORACLE_CACHE=${ORACLE_CI_CACHE:-${ORACLE_CACHE:-/var/cache/multiarch-lint-oracle}/ci}
 start=$SECONDS
 status=0
