@@ -8,16 +8,13 @@
 #
 # usage: tests/build/oracle_ci_test.sh MULTIARCH_LINT
 # env:   ORACLE_CI_CACHE (default $ORACLE_CACHE/ci: the tier's images and step cache, apart from
-#        the Debian subset's large storage), ORACLE_WORK (build contexts and results)
+#        the Debian subset's large storage; see bench/oracle/run --ci), ORACLE_WORK
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 [ "$(id -u)" -eq 0 ] || { echo "SKIP: the build oracle needs root (buildah chroot isolation, binfmt_misc)" >&2; exit 77; }
 "$root/tests/build/setup" --builder
-# Small images: the two platforms' builds (apart storages) go at once, see build-case.
-export ORACLE_PARALLEL_PLATFORMS=1
-export ORACLE_CACHE=${ORACLE_CI_CACHE:-${ORACLE_CACHE:-/var/cache/multiarch-lint-oracle}/ci}
 start=$SECONDS
 status=0
 ORACLE_WORK=${ORACLE_WORK:-$root/build/oracle-ci} "$root/bench/oracle/run" --ci --bin "$1" || status=$?
-echo "oracle.ci_subset: $((SECONDS - start)) s (cache $ORACLE_CACHE)" >&2
+echo "oracle.ci_subset: $((SECONDS - start)) s" >&2
 exit "$status"
