@@ -1,9 +1,16 @@
+#include <algorithm>
+
 #include "rules/dockerfile/context.h"
 
 namespace mal::rules {
 namespace {
 
 void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
+  // `ARG TARGETPLATFORM=linux/amd64` before the first FROM replaces the automatic value
+  // (buildMetaArgs), so the flag pins the stage instead of restating the default: MA145's case.
+  const bool globalDefault = std::any_of(ctx.model.globalArgs.begin(), ctx.model.globalArgs.end(),
+                                         [](const auto& arg) { return arg.name == "TARGETPLATFORM" && arg.value.has_value(); });
+  if (globalDefault) return;
   for (const auto& stage : ctx.model.stages) {
     if (stage.platformRaw != "$TARGETPLATFORM" && stage.platformRaw != "${TARGETPLATFORM}") continue;
     out.report(rule, stage.platformSpan, "--platform=" + stage.platformRaw + " is the default and can be removed",

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "analyzer/dockerfile/expand.h"
 #include "analyzer/shell/arch_vocabulary.h"
 #include "analyzer/text_util.h"
 #include "rules/dockerfile/context.h"
@@ -42,8 +43,28 @@ std::optional<Platform> tripleArch(std::string_view value, bool allowSuffix) {
   return parsePlatform(std::string(arch));
 }
 
+// The architecture of a vcpkg triplet for Linux: x64-linux, arm64-linux-release,
+// x64-linux-dynamic (vcpkg's triplets/ and triplets/community/ name them
+// <arch>-linux[-<suffix>], with vcpkg's own arch names x64, x86, arm64, arm). Triplets for
+// other systems (x64-windows, arm64-osx) build for that system on purpose.
+std::optional<Platform> vcpkgTripletArch(std::string_view triplet) {
+  const size_t dash = triplet.find('-');
+  if (dash == std::string_view::npos) return std::nullopt;
+  const std::string_view os = triplet.substr(dash + 1);
+  if (os != "linux" && !text::startsWith(os, "linux-")) return std::nullopt;
+  const std::string_view arch = triplet.substr(0, dash);
+  if (arch == "x64") return parsePlatform("amd64");
+  if (arch == "x86") return parsePlatform("386");
+  if (arch == "arm64" || arch == "arm" || arch == "ppc64le" || arch == "s390x" || arch == "riscv64") {
+    return parsePlatform(std::string(arch));
+  }
+  return std::nullopt;
+}
+
 // The platform a target setting names: GOARCH=amd64, CC=x86_64-linux-gnu-gcc, ...
 std::optional<Platform> settingPlatform(const std::string& name, const std::string& value) {
+  // vcpkg reads its default triplet from the environment.
+  if (name == "VCPKG_DEFAULT_TRIPLET") return vcpkgTripletArch(value);
   if (name == "GOARCH" || name == "npm_config_arch" || name == "npm_config_target_arch") {
     if (value == "x64") return parsePlatform("amd64");
     if (value == "ia32") return parsePlatform("386");
@@ -69,6 +90,8 @@ std::optional<Platform> ridPlatform(std::string_view rid) {
 std::optional<Platform> optionPlatform(const std::string& option, const std::string& value) {
   if (option == "--target" || option == "--host") return tripleArch(value, false);
   if (option == "-r" || option == "--runtime") return ridPlatform(value);
+  // `vcpkg install --triplet=x64-linux`, and CMake's `-DVCPKG_TARGET_TRIPLET=x64-linux`.
+  if (option == "--triplet" || option == "-DVCPKG_TARGET_TRIPLET") return vcpkgTripletArch(value);
   if (option == "--arch" || option == "--target_arch" || option == "--target-arch") {
     if (value == "x64") return parsePlatform("amd64");
     if (value == "ia32") return parsePlatform("386");
@@ -92,7 +115,10 @@ bool namesTarget(std::string_view key) {
                                                    "--runtime",
                                                    "--arch",
                                                    "--target_arch",
-                                                   "--target-arch"};
+                                                   "--target-arch",
+                                                   "--triplet",
+                                                   "-DVCPKG_TARGET_TRIPLET",
+                                                   "VCPKG_DEFAULT_TRIPLET"};
   return kKeys.count(key) > 0;
 }
 
@@ -101,6 +127,10 @@ std::string fixFor(const std::string& shown) {
   if (text::startsWith(shown, "GO")) {
     return "declare `ARG TARGETOS TARGETARCH` and build with GOOS=$TARGETOS GOARCH=$TARGETARCH (GOARM from "
            "$TARGETVARIANT for arm/v7), or use xx-go";
+  }
+  if (shown.find("riplet") != std::string::npos || shown.find("RIPLET") != std::string::npos) {
+    return "map $TARGETARCH to a vcpkg triplet (amd64 -> x64-linux, arm64 -> arm64-linux) in a case on $TARGETARCH "
+           "with a failing default, or leave --triplet out so vcpkg picks the host's";
   }
   if (text::startsWith(shown, "-r") || text::startsWith(shown, "--runtime")) {
     return "map $TARGETARCH to a runtime identifier (amd64 -> linux-x64, arm64 -> linux-arm64, arm -> linux-arm) in "
@@ -237,7 +267,11 @@ class TargetArchCheck {
       const auto archVars = dockerfile::archVariablesBefore(stage, ctx_.file.instructions.size());
       for (size_t index : stage.instructions) {
         const auto& in = ctx_.instruction(index);
-        auto consider = [&](const std::string& name, const std::string& value, Span span) {
+        auto consider = [&](const std::string& name, const std::string& written, Span span) {
+          // An ENV or ARG value is a word: BuildKit's ProcessWord drops its quotes, so
+          // `ENV GOARCH="amd64"` sets amd64 just as the unquoted spelling does.
+          const dockerfile::Expansion word = dockerfile::expandWord(written, {}, ctx_.file.escapeToken);
+          const std::string& value = word.referenced.empty() && !word.bounded ? word.value : written;
           if (value.find('$') != std::string::npos) {
             if (!namesTarget(name)) return;
             // Built from variables: judged by the value it has for every target.
@@ -290,7 +324,10 @@ class TargetArchCheck {
       const auto& in = ctx_.instruction(index);
       if (in.command != "env") continue;
       for (size_t i = 0; i + 1 < in.args.size(); i += 3) {
-        if (in.args[i].value == "GOOS" && isOtherOs(in.args[i + 1].value)) return true;
+        // Quotes dropped as BuildKit does (`ENV GOOS="linux"` is linux); a value built from
+        // variables expands to nothing here and names no other OS.
+        if (in.args[i].value != "GOOS") continue;
+        if (isOtherOs(dockerfile::expandWord(in.args[i + 1].value, {}, ctx_.file.escapeToken).value)) return true;
       }
     }
     return false;
@@ -383,13 +420,15 @@ extern const DockerfileRule kMA130 = {
      .severity = Severity::Error,
      .analysis = Analysis::Dockerfile,
      .summary = "A compiler or package manager is told to build for one architecture",
-     .what = "`GOARCH=amd64`, `GOAMD64=v3`, `cargo build --target x86_64-unknown-linux-gnu`, `dotnet publish -r "
-             "linux-x64`, `npm --arch=x64` / `npm_config_arch`, `--target_arch=x64`, `CC=x86_64-linux-gnu-gcc`, "
-             "`./configure --host=x86_64-linux-gnu`, outside an architecture switch, and not in a stage named for that "
-             "architecture. A setting built from variables (`GOARCH=$ARCH`, `--target \"$RUST_TARGET\"`, "
-             "`ENV GOARCH=${ARCH}`) is judged by the value BuildKit gives it for every target (ARG and ENV defaults, "
-             "also from the stage it is based on), and the finding points at where the variable is set; a value that "
-             "differs per target (from TARGETARCH, or a per-target base stage) is chosen, not fixed.",
+     .what =
+         "`GOARCH=amd64`, `GOAMD64=v3`, `cargo build --target x86_64-unknown-linux-gnu`, `dotnet publish -r "
+         "linux-x64`, `npm --arch=x64` / `npm_config_arch`, `--target_arch=x64`, `CC=x86_64-linux-gnu-gcc`, "
+         "`./configure --host=x86_64-linux-gnu`, `vcpkg install --triplet=x64-linux` (or `VCPKG_DEFAULT_TRIPLET`, "
+         "`-DVCPKG_TARGET_TRIPLET`), also quoted (`ENV GOARCH=\"amd64\"`: BuildKit drops the quotes), outside an architecture switch, and not in a stage named for that "
+         "architecture. A setting built from variables (`GOARCH=$ARCH`, `--target \"$RUST_TARGET\"`, "
+         "`ENV GOARCH=${ARCH}`) is judged by the value BuildKit gives it for every target (ARG and ENV defaults, "
+         "also from the stage it is based on), and the finding points at where the variable is set; a value that "
+         "differs per target (from TARGETARCH, or a per-target base stage) is chosen, not fixed.",
      .why = "Every platform's image gets the one architecture's binaries: the arm64 image holds an x86-64 program "
             "that fails with `exec format error`.",
      .example = "RUN CGO_ENABLED=0 GOOS=linux GOARCH=amd64 go build -o /app .\n# MA130: builds for linux/amd64 on every platform",
@@ -399,7 +438,8 @@ extern const DockerfileRule kMA130 = {
              "FROM rust:1.79\nRUN cargo build --release --target x86_64-unknown-linux-musl\n",
              "FROM mcr.microsoft.com/dotnet/sdk:8.0\nRUN dotnet publish -c Release -r linux-x64 -o /out\n",
              "FROM node:20\nRUN npm ci --arch=x64\n", "FROM golang:1.22\nENV GOARCH=amd64\n",
-             "FROM debian\nRUN make CC=x86_64-linux-gnu-gcc\n",
+             "FROM golang:1.22\nENV GOARCH=\"amd64\"\n", "FROM debian\nRUN make CC=x86_64-linux-gnu-gcc\n",
+             "FROM alpine\nRUN vcpkg install --triplet=x64-linux\n",
              "FROM golang:1.22\nARG ARCH=amd64\nRUN CGO_ENABLED=0 GOARCH=${ARCH} go build -o /app .\n",
              "FROM rust:1.79\nENV RUST_TARGET=x86_64-unknown-linux-musl\nRUN cargo build --release --target \"$RUST_TARGET\"\n",
              "FROM golang:1.22\nARG GOARCH\nRUN CGO_ENABLED=0 GOARCH=${GOARCH:-amd64} go build -o /app .\n"},

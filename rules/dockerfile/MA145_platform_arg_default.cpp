@@ -12,19 +12,22 @@
 namespace mal::rules {
 namespace {
 
-// The platform a default fixes, when it names one that some target is not.
-std::optional<Platform> fixedPlatform(const std::string& name, const std::string& value) {
-  if (value.empty() || value.find('$') != std::string::npos) return std::nullopt;
-  if (name == "TARGETARCH") return parsePlatform(value);
-  if (name == "TARGETPLATFORM") return parsePlatform(value);
-  return std::nullopt;
+// The platform a default fixes, when it names one that some target is not. The default is
+// read as BuildKit reads it: ProcessWord drops quotes and escapes, so `ARG
+// TARGETPLATFORM="linux/amd64"` fixes linux/amd64 just as the unquoted spelling does. A
+// default built from other variables is left alone.
+std::optional<Platform> fixedPlatform(const std::string& name, const std::string& rawValue, char escapeToken) {
+  if (name != "TARGETARCH" && name != "TARGETPLATFORM") return std::nullopt;
+  const dockerfile::Expansion value = dockerfile::expandWord(rawValue, {}, escapeToken);
+  if (value.value.empty() || !value.referenced.empty() || value.bounded) return std::nullopt;
+  return parsePlatform(value.value);
 }
 
 void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
   // Before the first FROM: every FROM line, and every stage that declares the ARG, gets it.
   for (const auto& arg : ctx.model.globalArgs) {
     if (!arg.value) continue;
-    const auto platform = fixedPlatform(arg.name, *arg.value);
+    const auto platform = fixedPlatform(arg.name, *arg.value, ctx.file.escapeToken);
     if (!platform) continue;
     std::vector<Platform> broken;
     for (const auto& target : ctx.targets) {
@@ -42,7 +45,7 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
   for (const auto& stage : ctx.model.stages) {
     for (const auto& arg : stage.args) {
       if (!arg.value) continue;
-      const auto platform = fixedPlatform(arg.name, *arg.value);
+      const auto platform = fixedPlatform(arg.name, *arg.value, ctx.file.escapeToken);
       if (!platform) continue;
       const auto broken = ctx.brokenBy(stage.index, *platform);
       if (broken.empty()) continue;
@@ -67,7 +70,8 @@ extern const DockerfileRule kMA145 = {
      .summary = "An automatic platform ARG is given a default (ARG TARGETARCH=amd64), which wins over --platform",
      .what = "`ARG TARGETARCH=<arch>` or `ARG TARGETPLATFORM=<platform>` with a constant default, in a stage or before "
              "the first FROM, where some target platform is another architecture. (`ARG TARGETARCH amd64`, without "
-             "`=`, declares two ARGs and sets no default.)",
+             "`=`, declares two ARGs and sets no default.) A quoted default counts: `ARG TARGETPLATFORM=\"linux/amd64\"` is read "
+             "as BuildKit's ProcessWord reads it, without the quotes.",
      .why = "BuildKit's automatic platform values are its global ARGs. Inside a stage, an ARG's own default is used "
             "unless a --build-arg names it (dispatchArg); before the first FROM, the default replaces the automatic "
             "value (buildMetaArgs). Every use of the variable then builds for that one architecture: the arm64 image "
@@ -76,7 +80,8 @@ extern const DockerfileRule kMA145 = {
                 "# MA145: keeps its default under --platform",
      .fix = "Declare it without a default: `ARG TARGETARCH`.",
      .bad = {"FROM golang:1.22\nARG TARGETARCH=amd64\nRUN GOARCH=$TARGETARCH go build -o /app .\n",
-             "ARG TARGETPLATFORM=linux/amd64\nFROM --platform=$TARGETPLATFORM debian\n"},
+             "ARG TARGETPLATFORM=linux/amd64\nFROM --platform=$TARGETPLATFORM debian\n",
+             "ARG TARGETPLATFORM=\"linux/amd64\"\nFROM --platform=$TARGETPLATFORM debian\n"},
      .good = {"FROM golang:1.22\nARG TARGETARCH\nRUN GOARCH=$TARGETARCH go build -o /app .\n",
               "FROM golang:1.22\nARG TARGETARCH amd64\nRUN echo $TARGETARCH\n", "FROM debian\nARG TARGETOS=linux\n"}},
     check};

@@ -2,8 +2,11 @@
 // vendor's: `$(dpkg --print-architecture)` (amd64/arm64) in an AWS CLI URL that says
 // x86_64/aarch64, `$(uname -m)` (x86_64/aarch64) in a kubectl URL that says amd64/arm64.
 // The vendors' spellings are data (data/vendor-assets.json), each with its source.
+#include <algorithm>
 #include <map>
+#include <set>
 
+#include "analyzer/shell/arch_vocabulary.h"
 #include "analyzer/text_util.h"
 #include "rules/data/rule_data.h"
 #include "rules/dockerfile/context.h"
@@ -66,6 +69,44 @@ void findVariable(const std::string& literal, const std::string& name, const std
   }
 }
 
+// The platform a case pattern names when it is exactly one architecture word (`x86_64`,
+// `arm64`); globs, defaults and words of several architectures name none.
+std::optional<Platform> patternPlatform(const std::string& pattern) {
+  const auto tokens = vocab::findArchTokens(pattern);
+  if (tokens.size() != 1 || tokens[0].begin != 0 || tokens[0].end != pattern.size()) return std::nullopt;
+  return tokens[0].platform;
+}
+
+// Variables a switch on the architecture sets to a literal word in each arm:
+// `case $(uname -m) in x86_64) ARCH=amd64 ;; aarch64) ARCH=arm64 ;; esac`. The word each
+// compared platform gets is the one of the first arm whose pattern names it. A variable
+// also set outside such an arm, or to a value built from anything, is not judged.
+std::map<std::string, std::map<std::string, std::string>> switchVariables(const shell::Script& script,
+                                                                          const Platform (&compared)[2]) {
+  std::map<std::string, std::map<std::string, std::string>> out;
+  std::set<std::string> unjudged;
+  for (const auto& a : script.assignments) {
+    const shell::Branch* arm = nullptr;
+    for (const auto& b : a.branches) {
+      if (b.kind == shell::Branch::Kind::CaseArm && b.onArchitecture) arm = &b;
+    }
+    if (!arm || a.value.literal.empty() || a.value.literal.find('$') != std::string::npos ||
+        a.value.literal.find('`') != std::string::npos) {
+      unjudged.insert(a.name);
+      continue;
+    }
+    for (const auto& platform : compared) {
+      const bool names = std::any_of(arm->patterns.begin(), arm->patterns.end(), [&](const std::string& pattern) {
+        const auto p = patternPlatform(pattern);
+        return p && p->architecture == platform.architecture;
+      });
+      if (names) out[a.name].emplace(platform.str(), a.value.literal);  // the first arm wins
+    }
+  }
+  for (const auto& name : unjudged) out.erase(name);
+  return out;
+}
+
 void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
   const Platform compared[] = {*parsePlatform("linux/amd64"), *parsePlatform("linux/arm64")};
   for (const auto& run : ctx.model.scripts) {
@@ -90,6 +131,28 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
         findInlineProbes(word.literal, spellings);
         for (const auto& [name, probe] : probeVariables) {
           findVariable(word.literal, name, probe.first, "$" + name + " (" + probe.second + ")", spellings);
+        }
+        // Set per architecture by a switch: judged by the word each platform's arm gives.
+        for (const auto& [name, words] : switchVariables(run.script, compared)) {
+          std::vector<ArchSpelling> uses;
+          findVariable(word.literal, name, "", "", uses);
+          for (const auto& use : uses) {
+            for (const auto& platform : compared) {
+              const auto given = words.find(platform.str());
+              const std::string wanted = data::archWord(vendor->vocabulary, platform);
+              if (given == words.end() || wanted.empty() || given->second == wanted) continue;
+              const auto namedPlatform = patternPlatform(given->second);
+              if (!namedPlatform || namedPlatform->architecture != platform.architecture) continue;
+              const std::string expanded = word.literal.substr(0, use.begin) + given->second + word.literal.substr(use.end);
+              out.report(
+                  rule, run.script.source.span(word.begin, word.end),
+                  "$" + name + " is '" + given->second + "' on " + platform.str() + " (set in an architecture switch), but " +
+                      vendor->name + " names that asset '" + wanted + "': " + expanded + " does not exist",
+                  "set it to " + vendor->name + "'s words in the switch (" + data::archWord(vendor->vocabulary, compared[0]) +
+                      "/" + data::archWord(vendor->vocabulary, compared[1]) + ")");
+              break;  // one finding per use
+            }
+          }
         }
         // A name set by the script itself shadows the ARG.
         if (!assignments.count("TARGETARCH")) findVariable(word.literal, "TARGETARCH", "go", "$TARGETARCH", spellings);
@@ -125,9 +188,10 @@ extern const DockerfileRule kMA146 = {
      .summary = "A download URL spells the architecture in another vocabulary than the vendor's",
      .what = "A URL of a known vendor (data/vendor-assets.json: kubectl, AWS CLI, Docker, Node.js, Go, Helm, "
              "HashiCorp, ...) built from `$(dpkg --print-architecture)`, `$(uname -m)`, `$(apk --print-arch)`, "
-             "a variable set once from one of them, or $TARGETARCH, where that source's word for linux/amd64 or "
-             "linux/arm64 is not the vendor's. A variable changed after the probe (`case`, a second assignment, "
-             "`${ARCH/x86_64/amd64}`) is not judged.",
+             "a variable set once from one of them, a variable an architecture switch sets to one word per arm "
+             "(`x86_64) ARCH=amd64`), or $TARGETARCH, where that source's word for linux/amd64 or "
+             "linux/arm64 is not the vendor's. A variable changed after the probe (a second assignment outside a "
+             "switch, `${ARCH/x86_64/amd64}`) is not judged.",
      .why = "Each source has its own vocabulary: `dpkg --print-architecture` and BuildKit's $TARGETARCH say "
             "amd64/arm64, `uname -m` and `apk --print-arch` say x86_64/aarch64, Node.js says x64/arm64. A URL "
             "built in the wrong one is a 404 (or an error page saved as the binary) on every platform.",
