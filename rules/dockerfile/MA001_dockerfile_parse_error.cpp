@@ -12,7 +12,10 @@ extern const DockerfileRule kMA001 = {
      .summary = "The file is not a valid Dockerfile",
      .what = "A Dockerfile that BuildKit would refuse: a syntax error, an unknown instruction or flag, an "
              "unterminated heredoc, a JSON array holding something other than strings, an instruction "
-             "before the first FROM.",
+             "before the first FROM. A template that a project expands into a Dockerfile before the build "
+             "(a line starting with a preprocessor directive where an instruction belongs: `@INCLUDE`, "
+             "`{% if %}`, `{{ if }}`, `%%VAR%%`) is said once, as info, and not analysed: BuildKit never "
+             "sees its text.",
      .why = "The build fails before any platform is built; no other rule can judge the file.",
      .example = "ENV PATH\n# MA001: ENV must have two arguments",
      .fix = "Correct the line at the reported position; the message is BuildKit's own.",
