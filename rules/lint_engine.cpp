@@ -64,6 +64,25 @@ void applyPragmas(const SourceText& source, const dockerfile::ParsedDockerfile* 
   });
 }
 
+std::string_view textAt(const SourceText& source, Span span) {
+  return std::string_view(source.bytes()).substr(span.begin, span.end - span.begin);
+}
+
+// A preprocessor's directive where BuildKit expects an instruction (`@INCLUDE`, `@IF` of
+// PowerDNS's builder, Jinja's `{% if %}`, Go's `{{ if }}`, `%%VAR%%`) marks a template that the
+// project expands into a Dockerfile before any build: no instruction can start with these, and
+// BuildKit never sees the template's own text, so its lines are no parse errors to report.
+const dockerfile::ModelError* templateDirective(const SourceText& source, const std::vector<dockerfile::ModelError>& errors) {
+  for (const auto& error : errors) {
+    if (!error.message.starts_with("unknown instruction: ") || error.span.empty()) continue;
+    const std::string_view keyword = textAt(source, error.span);
+    if (keyword.starts_with('@') || keyword.starts_with("{{") || keyword.starts_with("{%") || keyword.starts_with("%%")) {
+      return &error;
+    }
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 std::vector<Finding> lintDockerfile(const SourceText& source, const LintSettings& settings, const ContextSource* contextSource,
@@ -79,9 +98,21 @@ std::vector<Finding> lintDockerfile(const SourceText& source, const LintSettings
     sink.report(kMA001.info, {start, start + static_cast<uint32_t>(source.lineText(line).size())}, parsed.error->describe());
   } else {
     model = dockerfile::buildModel(*parsed.dockerfile);
+    if (const auto* directive = templateDirective(source, model->errors)) {
+      // Nothing in a template's text is what a build runs: say what it is, once, and judge none of it.
+      const std::string keyword(textAt(source, directive->span));
+      sink.report(kMA001.info, directive->span,
+                  "'" + keyword +
+                      "' is a preprocessor directive: this file is a template expanded into a Dockerfile "
+                      "before the build, not a Dockerfile; it was not analysed (lint the Dockerfile it expands to)",
+                  {}, Severity::Info);
+      model.reset();
+    }
+  }
+  if (model) {
     // BuildKit refuses the file at its first bad instruction and says nothing of the rest:
-    // one finding, the first in the file, with a count of the others (a template's forty
-    // `@IF` lines are one problem: the file is not a Dockerfile yet).
+    // one finding, the first in the file, with a count of the others (a fragment of forty
+    // ENV lines before any FROM is one mistake).
     if (!model->errors.empty()) {
       const auto first = std::min_element(model->errors.begin(), model->errors.end(),
                                           [](const auto& a, const auto& b) { return a.span.begin < b.span.begin; });

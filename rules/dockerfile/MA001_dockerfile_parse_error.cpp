@@ -14,7 +14,10 @@ extern const DockerfileRule kMA001 = {
              "unterminated heredoc, a JSON array holding something other than strings, an instruction "
              "before the first FROM. BuildKit refuses the file at the first such line and reads no further, so "
              "there is one finding per file, at that line, and its message counts the other lines that would "
-             "be refused (a template's `@IF` lines are one problem).",
+             "be refused. A template that a project expands into a Dockerfile before the build "
+             "(a line starting with a preprocessor directive where an instruction belongs: `@INCLUDE`, "
+             "`{% if %}`, `{{ if }}`, `%%VAR%%`) is said once, as info, and not analysed: BuildKit never "
+             "sees its text.",
      .why = "The build fails before any platform is built; no other rule can judge the file.",
      .example = "ENV PATH\n# MA001: ENV must have two arguments",
      .fix = "Correct the line at the reported position; the message is BuildKit's own.",

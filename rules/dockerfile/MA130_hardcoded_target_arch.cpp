@@ -7,6 +7,7 @@
 #include "analyzer/shell/arch_vocabulary.h"
 #include "analyzer/text_util.h"
 #include "rules/dockerfile/context.h"
+#include "rules/dockerfile/stage_helpers.h"
 
 namespace mal::rules {
 namespace {
@@ -220,7 +221,7 @@ class TargetArchCheck {
             if (own) continue;
             if (const auto p = tripleArch(words[i].literal, false)) own.emplace(*p, &words[i]);
           }
-          if (own && !chosenPerTarget && rustupOneArchitecture(run.stage)) {
+          if (own && !chosenPerTarget && rustupOneArchitecture(run.stage) && buildsWithAddedTargets(run.stage)) {
             const auto& [platform, word] = *own;
             report(stage, platform, "rustup target add " + word->literal, script.source.span(word->begin, word->end));
           }
@@ -319,6 +320,30 @@ class TargetArchCheck {
     return rustupOneArch_[stage];
   }
 
+  // `rustup target add` only installs a target's standard library beside the host's: cargo
+  // still builds for the host unless told otherwise. The added target matters only where
+  // something is built with it: a compile (cargo build, make, ...) or a script, in the stage or
+  // in a stage built FROM it. A development image that only installs toolchains builds nothing.
+  bool buildsWithAddedTargets(size_t stage) {
+    if (buildsAfterRustup_.empty()) {
+      buildsAfterRustup_.assign(ctx_.model.stages.size(), false);
+      for (const auto& run : ctx_.model.scripts) {
+        const bool builds = std::any_of(run.script.commands.begin(), run.script.commands.end(), [](const shell::Command& c) {
+          if (isNativeCompile(c)) return true;
+          const std::string& program = c.words.empty() ? std::string() : c.words[0].literal;
+          return program.starts_with("./") || program.ends_with(".sh") ||
+                 ((c.name() == "sh" || c.name() == "bash") && c.words.size() > 1 && c.words[1].literal.ends_with(".sh"));
+        });
+        if (!builds) continue;
+        // The stage and every stage it is built FROM get what this one builds.
+        for (std::optional<size_t> s = run.stage; s && !buildsAfterRustup_[*s]; s = ctx_.model.stages[*s].parentStage) {
+          buildsAfterRustup_[*s] = true;
+        }
+      }
+    }
+    return buildsAfterRustup_[stage];
+  }
+
   bool stageSetsAnotherOs(const dockerfile::Stage& stage) const {
     for (size_t index : stage.instructions) {
       const auto& in = ctx_.instruction(index);
@@ -406,8 +431,9 @@ class TargetArchCheck {
   const RuleInfo& rule_;
   FindingSink& out_;
   std::set<uint32_t> reported_;
-  std::vector<bool> anotherOs_;      // by stage
-  std::vector<bool> rustupOneArch_;  // by stage, filled on first use
+  std::vector<bool> anotherOs_;          // by stage
+  std::vector<bool> rustupOneArch_;      // by stage, filled on first use
+  std::vector<bool> buildsAfterRustup_;  // by stage, filled on first use
 };
 
 void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) { TargetArchCheck(ctx, rule, out).run(); }
@@ -428,7 +454,10 @@ extern const DockerfileRule kMA130 = {
          "architecture. A setting built from variables (`GOARCH=$ARCH`, `--target \"$RUST_TARGET\"`, "
          "`ENV GOARCH=${ARCH}`) is judged by the value BuildKit gives it for every target (ARG and ENV defaults, "
          "also from the stage it is based on), and the finding points at where the variable is set; a value that "
-         "differs per target (from TARGETARCH, or a per-target base stage) is chosen, not fixed.",
+         "differs per target (from TARGETARCH, or a per-target base stage) is chosen, not fixed. `rustup target "
+         "add` of one architecture's triple counts only where something is built after it (a compile or a "
+         "script, in the stage or one built FROM it): by itself it installs a standard library, and cargo "
+         "still builds for the host.",
      .why = "Every platform's image gets the one architecture's binaries: the arm64 image holds an x86-64 program "
             "that fails with `exec format error`.",
      .example = "RUN CGO_ENABLED=0 GOOS=linux GOARCH=amd64 go build -o /app .\n# MA130: builds for linux/amd64 on every platform",

@@ -76,7 +76,18 @@ bool emptyMeansNative(const DockerfileContext& ctx, const dockerfile::RunScript&
   if (ctx.stages->platform[run.stage].runs != dockerfile::StageRuns::OnTarget) return false;
   if (use.end <= run.script.source.text.size() && use.begin < use.end) {
     const std::string_view written = std::string_view(run.script.source.text).substr(use.begin, use.end - use.begin);
-    if (written == "${" + use.name + ":-}" || written == "${" + use.name + "-}") return true;
+    // Only as a whole word or value handed on: inside a URL or a path (`tool-${TARGETARCH:-}.tgz`)
+    // the empty string still breaks it.
+    if (written == "${" + use.name + ":-}" || written == "${" + use.name + "-}") {
+      for (const auto& command : run.script.commands) {
+        for (const auto& w : command.words) {
+          if (w.begin <= use.begin && use.end <= w.end) return w.literal == written;
+        }
+      }
+      for (const auto& a : run.script.assignments) {
+        if (a.value.begin <= use.begin && use.end <= a.value.end) return a.value.literal == written;
+      }
+    }
   }
   for (const auto& a : run.script.assignments) {
     if (a.name != "GOARCH" && a.name != "GOOS" && a.name != "GOARM") continue;
@@ -199,16 +210,17 @@ extern const DockerfileRule kMA140 = {
      .severity = Severity::Error,
      .analysis = Analysis::Dockerfile,
      .summary = "$TARGETARCH (or another platform ARG) is used in a stage that does not declare it",
-     .what = "A use of TARGETARCH, TARGETOS, TARGETPLATFORM, TARGETVARIANT or a BUILD* platform ARG in a stage "
-             "with no `ARG` for it before the use, neither in the stage nor in a stage it is based on: in RUN "
-             "(through the shell syntax tree), COPY, ADD, ENV, WORKDIR, LABEL and the other instructions BuildKit "
-             "expands. A stage based on another sees that stage's ARG values: BuildKit puts them in the stage's "
-             "environment (frontend 1.1.2 and later, a7e52bf) and carries the base stage's state over "
-             "(dispatchState.init; 1.10's c7c2f0e also carries the declarations for its UndefinedVar check). A "
-             "`# syntax=` line pinning 1.0 to 1.1.1 keeps the old behaviour, and the message says so. Not reported "
-             "in a stage that runs pinned or on $BUILDPLATFORM and hands on only portable files, nor where empty means "
-             "native in a stage that runs on the target: `GOARCH=$TARGETARCH`, and `${TARGETARCH:-}` written "
-             "to allow the unset value.",
+     .what =
+         "A use of TARGETARCH, TARGETOS, TARGETPLATFORM, TARGETVARIANT or a BUILD* platform ARG in a stage "
+         "with no `ARG` for it before the use, neither in the stage nor in a stage it is based on: in RUN "
+         "(through the shell syntax tree), COPY, ADD, ENV, WORKDIR, LABEL and the other instructions BuildKit "
+         "expands. A stage based on another sees that stage's ARG values: BuildKit puts them in the stage's "
+         "environment (frontend 1.1.2 and later, a7e52bf) and carries the base stage's state over "
+         "(dispatchState.init; 1.10's c7c2f0e also carries the declarations for its UndefinedVar check). A "
+         "`# syntax=` line pinning 1.0 to 1.1.1 keeps the old behaviour, and the message says so. Not reported "
+         "in a stage that runs pinned or on $BUILDPLATFORM and hands on only portable files, nor where empty means "
+         "native in a stage that runs on the target: `GOARCH=$TARGETARCH`, and `${TARGETARCH:-}` handed on as a whole word, written "
+         "to allow the unset value.",
      .why = "BuildKit defines the platform ARGs only in the global scope; inside a stage they are empty until "
             "redeclared. The URL becomes `.../linux//kubectl` or the switch takes its default arm, and "
             "BuildKit's UndefinedVar check skips shell-form RUN, so nobody warns.",
