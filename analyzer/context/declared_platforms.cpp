@@ -110,8 +110,33 @@ struct Search {
         return texts.empty() ? std::vector<BuildDeclaration>{} : readBakeFiles(texts, directory);
       });
       all.insert(all.end(), declarations.begin(), declarations.end());
+      const auto& named = cache.declarations(directory.string() + "\n(bake, named)", [&] { return namedBakeFiles(directory); });
+      all.insert(all.end(), named.begin(), named.end());
     }
     return matching(all);
+  }
+
+  // Bake files under other names (`docker/rpi/rpi.hcl`): buildx reads one only when a command
+  // names it (`docker buildx bake -f docker/rpi/rpi.hcl`, bake-action's `files:`), and then
+  // resolves its relative `context` and `dockerfile` against the directory the command runs
+  // in, not the file's (docker/buildx#1028). That is the repository root for a workflow or a
+  // root Makefile, or the file's own directory for a command run beside it: a target counts
+  // when either reading names the Dockerfile. Each file is its own invocation, never merged
+  // with the default files.
+  std::vector<BuildDeclaration> namedBakeFiles(const fs::path& directory) const {
+    std::vector<BuildDeclaration> out;
+    for (const auto& file : filesNamed(directory, [](const std::string& name) {
+           return text::endsWith(name, ".hcl") && name != "docker-bake.hcl" && name != "docker-bake.override.hcl";
+         })) {
+      auto text = readDeclarationFile(file, root);
+      if (!text) continue;
+      const std::vector<std::pair<std::string, std::string>> texts{{displayPath(file, root), std::move(*text)}};
+      for (const fs::path& workingDirectory : {root, directory}) {
+        for (auto& d : readBakeFiles(texts, workingDirectory)) out.push_back(std::move(d));
+        if (directory == root) break;
+      }
+    }
+    return out;
   }
 
   std::optional<DeclaredPlatforms> perFile(
