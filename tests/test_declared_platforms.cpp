@@ -118,6 +118,31 @@ TEST_CASE("bake JSON and an override file", "[declared]") {
   CHECK(declared(file) == "linux/arm64 <- docker-bake.json target \"default\"");
 }
 
+TEST_CASE("bake files under other names: paths from the command's directory, root or beside", "[declared]") {
+  Repo repo;
+  // frigate's shape: docker/board/board.hcl, built with `docker buildx bake -f docker/board/board.hcl`
+  // from the root, so its dockerfile path is relative to the root (docker/buildx#1028).
+  const auto board = repo.write("docker/board/Dockerfile", kPlain);
+  repo.write("docker/board/board.hcl",
+             "target \"board\" {\n  dockerfile = \"docker/board/Dockerfile\"\n  platforms = [\"linux/arm64\"]\n}\n");
+  CHECK(declared(board) == "linux/arm64 <- docker/board/board.hcl target \"board\"");
+  // Run beside the file instead: its paths are relative to its own directory.
+  const auto beside = repo.write("images/web/Dockerfile", kPlain);
+  repo.write("images/web/release.hcl", "target \"web\" {\n  platforms = [\"linux/amd64\", \"linux/riscv64\"]\n}\n");
+  CHECK(declared(beside) == "linux/amd64, linux/riscv64 <- images/web/release.hcl target \"web\"");
+  // Twins that declare nothing: a named bake file elsewhere is not looked at for this
+  // Dockerfile (it is read from the Dockerfile's directory and the root only), and an .hcl
+  // without bake targets (Terraform, Packer) declares nothing.
+  const auto mainFile = repo.write("docker/main/Dockerfile", kPlain);
+  repo.write("docker/board/deps.hcl",
+             "target \"deps\" {\n  dockerfile = \"docker/main/Dockerfile\"\n  platforms = [\"linux/arm64\"]\n}\n");
+  CHECK(declared(mainFile) == "none");
+  const auto infra = repo.write("infra/Dockerfile", kPlain);
+  repo.write("infra/terragrunt.hcl",
+             "terraform {\n  source = \"./modules\"\n}\ninputs = {\n  platforms = [\"linux/arm64\"]\n}\n");
+  CHECK(declared(infra) == "none");
+}
+
 TEST_CASE("compose: build context, dockerfile, build.platforms, the service platform, defaults", "[declared]") {
   Repo repo;
   const auto api = repo.write("api/Dockerfile.api", kPlain);

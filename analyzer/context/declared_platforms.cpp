@@ -112,32 +112,33 @@ struct Search {
         return texts.empty() ? std::vector<BuildDeclaration>{} : readBakeFiles(texts, directory);
       });
       all.insert(all.end(), declarations.begin(), declarations.end());
-      // Bake files under other names, which a workflow or Makefile passes with `--file` /
-      // bake-action `files:` (frigate's docker/synaptics/synaptics.hcl, docker-bake.dev.hcl).
-      // Such a command runs from the repository root, so their paths are the root's; read
-      // beside the file too, for a bake run from its own directory. Only a target whose
-      // Dockerfile is this one counts, so a Terraform file here names nothing.
-      for (const auto& file : filesNamed(directory, isOtherBakeFile)) {
-        for (const auto& base : {root, file.parent_path()}) {
-          const auto& extra = cache.declarations(file.string() + "\n(bake from " + base.string() + ")", [&] {
-            auto text = readDeclarationFile(file, root);
-            if (!text) return std::vector<BuildDeclaration>{};
-            return readBakeFiles({{displayPath(file, root), *text}}, base);
-          });
-          all.insert(all.end(), extra.begin(), extra.end());
-          if (base == file.parent_path()) break;
-        }
-      }
+      const auto& named = cache.declarations(directory.string() + "\n(bake, named)", [&] { return namedBakeFiles(directory); });
+      all.insert(all.end(), named.begin(), named.end());
     }
     return matching(all);
   }
 
-  static bool isOtherBakeFile(const std::string& name) {
-    if (name == "docker-bake.json" || name == "docker-bake.hcl" || name == "docker-bake.override.json" ||
-        name == "docker-bake.override.hcl") {
-      return false;
+  // Bake files under other names (`docker/rpi/rpi.hcl`): buildx reads one only when a command
+  // names it (`docker buildx bake -f docker/rpi/rpi.hcl`, bake-action's `files:`), and then
+  // resolves its relative `context` and `dockerfile` against the directory the command runs
+  // in, not the file's (docker/buildx#1028). That is the repository root for a workflow or a
+  // root Makefile, or the file's own directory for a command run beside it: a target counts
+  // when either reading names the Dockerfile. Each file is its own invocation, never merged
+  // with the default files.
+  std::vector<BuildDeclaration> namedBakeFiles(const fs::path& directory) const {
+    std::vector<BuildDeclaration> out;
+    for (const auto& file : filesNamed(directory, [](const std::string& name) {
+           return text::endsWith(name, ".hcl") && name != "docker-bake.hcl" && name != "docker-bake.override.hcl";
+         })) {
+      auto text = readDeclarationFile(file, root);
+      if (!text) continue;
+      const std::vector<std::pair<std::string, std::string>> texts{{displayPath(file, root), std::move(*text)}};
+      for (const fs::path& workingDirectory : {root, directory}) {
+        for (auto& d : readBakeFiles(texts, workingDirectory)) out.push_back(std::move(d));
+        if (directory == root) break;
+      }
     }
-    return text::endsWith(name, ".hcl") || (text::startsWith(name, "docker-bake") && text::endsWith(name, ".json"));
+    return out;
   }
 
   std::optional<DeclaredPlatforms> perFile(

@@ -191,6 +191,25 @@ bool isSearchList(std::string_view name) {
   return kLists.count(name) > 0;
 }
 
+// A variable's value that is itself a list of paths (`/opt/prov:/usr/lib/x86_64-linux-gnu/libfabric`,
+// `/usr/lib/aarch64-linux-gnu/libjemalloc.so:$LD_PRELOAD`): no one path holds a ':' followed by
+// another absolute path or a variable, so whatever the variable is called (FI_PROVIDER_PATH,
+// GST_PLUGIN_SYSTEM_PATH, LD_PRELOAD) its reader walks a list, and like ld.so and pkg-config it
+// skips an entry that is not there. A single path (`JAVA_HOME`, `VLLM_NCCL_SO_PATH`) is no list.
+bool isPathList(std::string_view value) {
+  while (!value.empty() && (value.front() == '"' || value.front() == '\'')) value.remove_prefix(1);
+  while (!value.empty() && (value.back() == '"' || value.back() == '\'')) value.remove_suffix(1);
+  size_t entries = 0;
+  for (size_t begin = 0; begin <= value.size();) {
+    const size_t colon = std::min(value.find(':', begin), value.size());
+    const std::string_view entry = value.substr(begin, colon - begin);
+    if (entry.empty() || (entry.front() != '/' && entry.front() != '$')) return false;
+    ++entries;
+    begin = colon + 1;
+  }
+  return entries >= 2;
+}
+
 // A search-list setting or search flag written as one shell word: `LD_LIBRARY_PATH=...`,
 // `-L/usr/lib/x86_64-linux-gnu`, `-I...`, `-Wl,-rpath,...`.
 bool isSearchWord(std::string_view word) {
@@ -288,6 +307,7 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
   });
   forEachTextSite(ctx, [&](const TextSite& site) {
     if (site.variesByArch || isSearchList(site.key) || isSearchWord(site.text)) return;
+    if (!site.key.empty() && isPathList(site.text)) return;
     if (!mayNameArchPath(site.text)) {
       if (auto flow = pathThroughValues(ctx, site, valued, archiveStems)) flows.push_back(std::move(*flow));
       return;
@@ -367,7 +387,8 @@ extern const DockerfileRule kMA120 = {
              "definition; a value that differs per target is not fixed. Not a directory the build makes itself by "
              "unpacking an archive fetched the same way on every platform (`zulu21-linux_aarch64.tar.gz` unpacked to "
              "`/opt/zulu21-linux_aarch64`): that exists everywhere, and MA110 reports the download. Not in search lists "
-             "(PATH, LD_LIBRARY_PATH, PKG_CONFIG_PATH, CPATH, PYTHONPATH, ... and -L/-I/-rpath flags): their "
+             "(PATH, LD_LIBRARY_PATH, PKG_CONFIG_PATH, CPATH, PYTHONPATH, ..., any variable whose value is a "
+             "':'-separated list of paths such as FI_PROVIDER_PATH, and -L/-I/-rpath flags): their "
              "readers skip entries that do not exist, so naming one architecture's directory there, or both, breaks "
              "nothing.",
      .why = "On other platforms the directory is named after their triplet: `JAVA_HOME` is missing, a symlink "
@@ -386,6 +407,7 @@ extern const DockerfileRule kMA120 = {
      .good =
          {"FROM debian\nENV LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu:/usr/lib/aarch64-linux-gnu:/opt/lib\n",
           "FROM debian\nENV LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu:/opt/lib\n",
+          "FROM debian\nENV FI_PROVIDER_PATH=/opt/libfabric/prov:/usr/lib/x86_64-linux-gnu/libfabric\n",
           "FROM debian\nRUN ln -s \"/usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)/libssl.so.3\" /usr/lib/libssl.so\n",
           "FROM debian\nARG TARGETARCH\nENV JAVA_HOME=/usr/lib/jvm/java-17-openjdk-${TARGETARCH}\n",
           "FROM debian\nARG TARGETARCH\nENV JDK_ARCH=${TARGETARCH}\nRUN ln -s /usr/lib/jvm/java-17-openjdk-${JDK_ARCH} /opt/jdk\n",
