@@ -285,3 +285,28 @@ TEST_CASE("instructions before the first FROM are one error, as BuildKit stops a
   CHECK(g.model.errors[0].message == "no build stage in current context");
   CHECK(g.model.errors[0].span.begin == 0);  // the first ENV
 }
+
+TEST_CASE("a stage that fails on purpose for a platform: that platform builds nothing of its root", "[stage-graph]") {
+  const std::string text =
+      "FROM ubuntu AS base\nARG TARGETARCH\n"
+      "RUN case \"$TARGETARCH\" in arm64) echo no; exit 1 ;; *) true ;; esac\n"
+      "FROM base AS app\nRUN make\n"
+      "FROM alpine AS other\nRUN true\n"
+      "FROM app\n";
+  const Graph g = graphOf(text);
+  // stages: 0 base, 1 app, 2 other (a root of its own), 3 final
+  CHECK(names(g.graph.targetsReaching(3)) == std::vector<std::string>{"linux/amd64"});
+  CHECK(names(g.graph.targetsReaching(1)) == std::vector<std::string>{"linux/amd64"});
+  CHECK(names(g.graph.targetsReaching(2)) == std::vector<std::string>{"linux/amd64", "linux/arm64"});
+  // A failing default with an arm for every target turns nothing away.
+  const Graph covered = graphOf("FROM ubuntu\nRUN case \"$(uname -m)\" in x86_64) a=x ;; aarch64) a=y ;; *) exit 1 ;; esac\n");
+  CHECK(names(covered.graph.targetsReaching(0)) == std::vector<std::string>{"linux/amd64", "linux/arm64"});
+  // Turning every target away is taken as a misreading: nothing is dropped.
+  const Graph all = graphOf("FROM ubuntu\nRUN case \"$(uname -m)\" in *) exit 1 ;; esac\n");
+  CHECK(names(all.graph.targetsReaching(0)) == std::vector<std::string>{"linux/amd64", "linux/arm64"});
+  // On the build machine a probe answers for the builder, not the target.
+  const Graph builder = graphOf(
+      "FROM --platform=$BUILDPLATFORM golang AS b\nRUN case \"$(uname -m)\" in aarch64) exit 1 ;; esac\n"
+      "FROM alpine\nCOPY --from=b /x /x\n");
+  CHECK(names(builder.graph.targetsReaching(1)) == std::vector<std::string>{"linux/amd64", "linux/arm64"});
+}

@@ -587,6 +587,78 @@ StageGraph buildStageGraph(const ParsedDockerfile& file, const BuildModel& model
     }
   }
 
+  // A build the file makes fail on purpose for a platform (`case $TARGETPLATFORM in
+  // linux/arm64) exit 1 ;;`, or a failing `*)` default with no arm for it): BuildKit stops at
+  // that step, so nothing else the root reaching it builds for that platform is ever built,
+  // and nothing there can break it. The file says it does not support that platform; the
+  // roots that do not reach the step are still built for it. Where every target is turned
+  // away, the file is judged as if nothing were (a switch we misread must not silence it).
+  auto rejects = [&](size_t stage, const Platform& target) {
+    const StageRuns runs = g.platform[stage].runs;
+    if (runs == StageRuns::Pinned) return false;
+    for (const auto& run : model.scripts) {
+      if (run.stage != stage) continue;
+      for (const auto& sw : run.script.archSwitches) {
+        // On the build machine a probe answers for the builder; only a TARGET* value names the target.
+        if (runs == StageRuns::OnBuilder && sw.subject.find("TARGET") == std::string::npos) continue;
+        bool covered = false, coveredFails = false, fallbackFails = false;
+        for (const auto& arm : sw.arms) {
+          const bool fallback = std::find(arm.patterns.begin(), arm.patterns.end(), "*") != arm.patterns.end();
+          if (fallback) {
+            fallbackFails = fallbackFails || arm.fails;
+            continue;
+          }
+          const bool matches = std::any_of(arm.patterns.begin(), arm.patterns.end(),
+                                           [&](const std::string& p) { return vocab::switchPatternCovers(p, target); });
+          if (matches && !covered) {
+            covered = true;
+            coveredFails = arm.fails;
+          }
+        }
+        if (covered ? coveredFails : fallbackFails) return true;
+      }
+    }
+    return false;
+  };
+  std::vector<std::vector<bool>> rejectedReach = g.reachedBy;
+  bool anyRejected = false, finalStillBuilt = false;
+  for (size_t t = 0; t < nt; ++t) {
+    std::vector<bool> rejecting(n, false);
+    bool any = false;
+    for (size_t s = 0; s < n; ++s) {
+      rejecting[s] = g.reachedBy[s][t] && rejects(s, targets[t]);
+      any = any || rejecting[s];
+    }
+    if (!any) {
+      finalStillBuilt = finalStillBuilt || (n > 0 && g.reachedBy[n - 1][t]);
+      continue;
+    }
+    anyRejected = true;
+    for (size_t s = 0; s < n; ++s) rejectedReach[s][t] = false;
+    for (size_t root = 0; root < n; ++root) {
+      if (!(root + 1 == n || !dependedOn[root])) continue;
+      std::vector<size_t> closure, work{root};
+      std::vector<bool> seen(n, false);
+      bool failsHere = false;
+      while (!work.empty()) {
+        const size_t s = work.back();
+        work.pop_back();
+        if (seen[s] || !g.reachedBy[s][t]) continue;
+        seen[s] = true;
+        closure.push_back(s);
+        failsHere = failsHere || rejecting[s];
+        if (g.baseFor[s][t] != kNone) work.push_back(g.baseFor[s][t]);
+        for (const auto& use : g.uses) {
+          if (use.consumer == s && use.kind != StageUse::Kind::Base) work.push_back(use.source);
+        }
+      }
+      if (failsHere) continue;
+      for (size_t s : closure) rejectedReach[s][t] = true;
+      finalStillBuilt = finalStillBuilt || root + 1 == n;
+    }
+  }
+  if (anyRejected && finalStillBuilt) g.reachedBy = std::move(rejectedReach);
+
   // What ships: the built roots themselves, their bases, and native code copied into them.
   for (size_t s = n; s-- > 0;) {
     const bool reached = std::any_of(g.reachedBy[s].begin(), g.reachedBy[s].end(), [](bool r) { return r; });

@@ -1,4 +1,5 @@
 #include "analyzer/shell/arch_vocabulary.h"
+#include <fnmatch.h>
 
 #include <nlohmann/json.hpp>
 
@@ -114,5 +115,31 @@ bool isX86OnlyAsset(std::string_view url) {
 }
 
 int dataVersion() { return vocabulary().version; }
+
+// The names a platform goes by in the probes' vocabularies (dpkg, uname, apk, GOARCH, ...).
+static std::vector<std::string> namesOf(const Platform& p) {
+  static const std::vector<std::pair<std::string, std::string>> kNames = {
+      {"amd64", "amd64"},     {"amd64", "x86_64"},    {"amd64", "x86-64"}, {"amd64", "x64"},       {"arm64", "arm64"},
+      {"arm64", "aarch64"},   {"arm64", "arm64v8"},   {"arm64", "armv8"},  {"arm", "armhf"},       {"arm", "armv7"},
+      {"arm", "armv7l"},      {"arm", "arm"},         {"arm", "armel"},    {"arm", "armv6"},       {"arm", "armv6l"},
+      {"arm", "arm32v7"},     {"386", "i386"},        {"386", "i686"},     {"386", "x86"},         {"386", "386"},
+      {"ppc64le", "ppc64el"}, {"ppc64le", "ppc64le"}, {"s390x", "s390x"},  {"riscv64", "riscv64"},
+  };
+  std::vector<std::string> out = {p.str(), p.architecture};
+  for (const auto& [arch, name] : kNames) {
+    if (arch == p.architecture) out.push_back(name);
+  }
+  if (p.architecture == "arm" && p.variant == "v7") out.push_back("linux/arm/v7");
+  return out;
+}
+
+bool switchPatternCovers(const std::string& pattern, const Platform& p) {
+  for (const auto& name : namesOf(p)) {
+    if (fnmatch(pattern.c_str(), name.c_str(), 0) == 0) return true;
+    // `*-amd64` style patterns against dpkg's full names and `${dpkgArch##*-}` idioms
+    if (fnmatch(pattern.c_str(), ("linux-" + name).c_str(), 0) == 0) return true;
+  }
+  return false;
+}
 
 }  // namespace mal::vocab

@@ -36,4 +36,9 @@ bool isX86OnlyAsset(std::string_view url);
 
 int dataVersion();
 
+// Does a `case` pattern on an architecture probe or platform variable (`aarch64`, `arm64|aarch64`
+// split into single patterns, `*-amd64`, `linux/arm*`) match what the probes say on `platform`
+// (dpkg, uname, apk, GOARCH names and the platform string)?
+bool switchPatternCovers(const std::string& pattern, const Platform& platform);
+
 }  // namespace mal::vocab

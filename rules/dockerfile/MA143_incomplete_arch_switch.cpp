@@ -1,7 +1,5 @@
 // MA143: a switch on the architecture with no arm for some target platform and no
 // failing default: the build goes on with whatever the switch was meant to set unset.
-#include <fnmatch.h>
-
 #include <algorithm>
 #include <map>
 #include <set>
@@ -11,32 +9,6 @@
 
 namespace mal::rules {
 namespace {
-
-// The names a platform goes by in the probes' vocabularies (dpkg, uname, apk, GOARCH, ...).
-std::vector<std::string> namesOf(const Platform& p) {
-  static const std::vector<std::pair<std::string, std::string>> kNames = {
-      {"amd64", "amd64"},     {"amd64", "x86_64"},    {"amd64", "x86-64"}, {"amd64", "x64"},       {"arm64", "arm64"},
-      {"arm64", "aarch64"},   {"arm64", "arm64v8"},   {"arm64", "armv8"},  {"arm", "armhf"},       {"arm", "armv7"},
-      {"arm", "armv7l"},      {"arm", "arm"},         {"arm", "armel"},    {"arm", "armv6"},       {"arm", "armv6l"},
-      {"arm", "arm32v7"},     {"386", "i386"},        {"386", "i686"},     {"386", "x86"},         {"386", "386"},
-      {"ppc64le", "ppc64el"}, {"ppc64le", "ppc64le"}, {"s390x", "s390x"},  {"riscv64", "riscv64"},
-  };
-  std::vector<std::string> out = {p.str(), p.architecture};
-  for (const auto& [arch, name] : kNames) {
-    if (arch == p.architecture) out.push_back(name);
-  }
-  if (p.architecture == "arm" && p.variant == "v7") out.push_back("linux/arm/v7");
-  return out;
-}
-
-bool covers(const std::string& pattern, const Platform& p) {
-  for (const auto& name : namesOf(p)) {
-    if (fnmatch(pattern.c_str(), name.c_str(), 0) == 0) return true;
-    // `*-amd64` style patterns against dpkg's full names and `${dpkgArch##*-}` idioms
-    if (fnmatch(pattern.c_str(), ("linux-" + name).c_str(), 0) == 0) return true;
-  }
-  return false;
-}
 
 // Does `text` test `name` for emptiness: `-n "$name"`, `-z ${name}`?
 bool testsEmptiness(std::string_view text, const std::string& name) {
@@ -94,7 +66,7 @@ std::vector<Platform> platformsToCover(const DockerfileContext& ctx, size_t stag
 
 bool armCovers(const shell::ArchSwitch::Arm& arm, const Platform& target) {
   return std::any_of(arm.patterns.begin(), arm.patterns.end(),
-                     [&](const std::string& p) { return p != "*" && covers(p, target); });
+                     [&](const std::string& p) { return p != "*" && vocab::switchPatternCovers(p, target); });
 }
 
 bool isFallback(const shell::ArchSwitch::Arm& arm) {
