@@ -17,7 +17,7 @@
 #include "cli/shared_options.h"
 #include "report/reporter.h"
 #include "rules/catalog.h"
-#include "rules/lint_engine.h"
+#include "cli/lint_driver.h"
 
 namespace mal::cli {
 
@@ -105,7 +105,7 @@ int runLint(const LintOptions& options, Streams streams) {
   std::optional<registry::RegistryClient> client;
   std::optional<registry::BaseImageResolver> resolver;
   std::vector<std::string> lookupErrors;  // of the Dockerfile being linted
-  rules::BaseImageLookup lookup = [&](const std::string& image) {
+  BaseImageLookup lookup = [&](const std::string& image) {
     std::string error;
     auto facts = resolver->resolve(image, error);
     if (!facts) lookupErrors.push_back("cannot resolve base image '" + image + "': " + error);
@@ -139,7 +139,7 @@ int runLint(const LintOptions& options, Streams streams) {
     probeOptions.ttlSeconds = options.probeTtlSeconds.value_or(config.probeTtlSeconds.value_or(24 * 3600));
     prober.emplace(std::move(probeOptions));
   }
-  const rules::DownloadProbe probeDownloads = [&](const std::vector<std::string>& urls) { return prober->probe(urls); };
+  const DownloadProbe probeDownloads = [&](const std::vector<std::string>& urls) { return prober->probe(urls); };
 
   // Analyse every input; one that cannot be read does not stop the others.
   report::Report result;
@@ -169,28 +169,27 @@ int runLint(const LintOptions& options, Streams streams) {
     for (const auto& platform : settings.platforms) targets.platforms.push_back(platform.str());
     const SourceText source(path, std::move(bytes));
     // The build context: --context, else the Dockerfile's directory (none for stdin).
-    std::optional<rules::ContextSource> context;
+    std::optional<ContextSource> context;
     if (!options.noContext && (!options.contextDir.empty() || path != "-")) {
       const std::string dir =
           !options.contextDir.empty() ? options.contextDir : std::filesystem::path(path).parent_path().string();
-      context = rules::ContextSource{dir.empty() ? "." : dir, path == "-" ? "" : path};
+      context = ContextSource{dir.empty() ? "." : dir, path == "-" ? "" : path};
     }
     lookupErrors.clear();
-    std::vector<std::string> notExamined;
-    std::vector<Finding> findings;
+    LintedFile linted;
     try {
-      findings = rules::lintDockerfile(source, settings, context ? &*context : nullptr, resolve ? &lookup : nullptr,
-                                       probe ? &probeDownloads : nullptr, &notExamined);
+      linted = lintDockerfile(source, settings, context ? &*context : nullptr, resolve ? &lookup : nullptr,
+                              probe ? &probeDownloads : nullptr);
     } catch (const std::exception& e) {
       // One file that cannot be analysed does not stop the others.
       result.inputs.push_back({path, {}, std::string("not analysed: ") + e.what()});
       continue;
     }
     // What the build context reader could not examine is said, never reported clean.
-    lookupErrors.insert(lookupErrors.end(), notExamined.begin(), notExamined.end());
+    lookupErrors.insert(lookupErrors.end(), linted.notExamined.begin(), linted.notExamined.end());
     // A base image that could not be looked up was not checked: the file is not reported clean.
     result.inputs.push_back(
-        {path, std::move(findings), lookupErrors.empty() ? std::nullopt : std::optional(text::join(lookupErrors, "; "))});
+        {path, std::move(linted.findings), lookupErrors.empty() ? std::nullopt : std::optional(text::join(lookupErrors, "; "))});
     result.inputs.back().targets = std::move(targets);
   }
 
