@@ -176,6 +176,36 @@ TEST_CASE("scan with a Dockerfile maps layers back to the instructions that made
   CHECK(lineOf(mapping[2]) == 7);  // COPY proprietary-x86-lib.so
 }
 
+TEST_CASE("scan --dockerfile points a finding at the instruction that made its layer", "[image][dockerfile]") {
+  const auto s = scan(fixtures() / "foreign-so");
+  const auto path = test::sourceDir() / "fixtures/images/foreign-so.Dockerfile";
+  const rules::DockerfileOrigin origin(SourceText(path.string(), test::readFile(path)));
+  REQUIRE_FALSE(origin.error());
+  auto findings = s.findings;
+  REQUIRE(findings.size() == 1);
+  const Location before = findings[0].location;
+  REQUIRE(before.layerIndex == 2);
+  origin.locate(findings, s.image);
+  const Location& after = findings[0].location;
+  CHECK(after.path == path.string());
+  CHECK(after.line == 7);  // COPY proprietary-x86-lib.so
+  CHECK(after.column == 1);
+  CHECK(after.sourceLine == "COPY proprietary-x86-lib.so /usr/lib/libvendor.so");
+  // The image location stays: the finding is on both.
+  CHECK(after.imagePath == before.imagePath);
+  CHECK(after.layerDigest == before.layerDigest);
+  CHECK(after.platform == before.platform);
+
+  // A Dockerfile that does not parse says why, as BuildKit would, and moves nothing.
+  const rules::DockerfileOrigin broken(SourceText("Dockerfile", "FROM alpine\nRUN <<EOF\necho never ends\n"));
+  REQUIRE(broken.error());
+  CHECK(*broken.error() == "dockerfile parse error on line 2: unterminated heredoc");
+  auto untouched = s.findings;
+  broken.locate(untouched, s.image);
+  CHECK(untouched[0].location.line == before.line);
+  CHECK(untouched[0].location.path == before.path);
+}
+
 TEST_CASE("the layer cache: a second scan reads no layer and finds the same", "[image][cache]") {
   char tmpl[] = "/tmp/mal-cache-XXXXXX";
   const fs::path cache = mkdtemp(tmpl);
