@@ -25,7 +25,7 @@ namespace {
 constexpr size_t kMaxDockerfileBytes = 16 * 1024 * 1024;  // far above any real Dockerfile
 }
 
-bool readInput(const std::string& path, std::istream& stdinStream, std::string& bytes, std::string& error) {
+std::optional<std::string> readInput(const std::string& path, std::istream& stdinStream, std::string& error) {
   std::istream* in = &stdinStream;
   std::ifstream file;
   if (path != "-") {
@@ -34,37 +34,37 @@ bool readInput(const std::string& path, std::istream& stdinStream, std::string& 
     const auto status = std::filesystem::status(path, ec);
     if (ec) {
       error = ec.message();
-      return false;
+      return std::nullopt;
     }
     if (std::filesystem::is_directory(status)) {
       error = "is a directory";
-      return false;
+      return std::nullopt;
     }
     if (!std::filesystem::is_regular_file(status)) {
       error = "not a regular file";
-      return false;
+      return std::nullopt;
     }
     file.open(path, std::ios::binary);
     if (!file) {
       error = std::strerror(errno);
-      return false;
+      return std::nullopt;
     }
     in = &file;
   }
-  bytes.clear();
+  std::string bytes;
   char buffer[65536];
   while (in->read(buffer, sizeof buffer) || in->gcount() > 0) {
     bytes.append(buffer, static_cast<size_t>(in->gcount()));
     if (bytes.size() > kMaxDockerfileBytes) {
       error = "larger than " + std::to_string(kMaxDockerfileBytes / (1024 * 1024)) + " MiB, not a Dockerfile";
-      return false;
+      return std::nullopt;
     }
   }
   if (in->bad()) {
     error = std::strerror(errno);
-    return false;
+    return std::nullopt;
   }
-  return true;
+  return bytes;
 }
 
 int runLint(const LintOptions& options, Streams streams) {
@@ -150,38 +150,40 @@ int runLint(const LintOptions& options, Streams streams) {
     result.inputs.push_back({missing, {}, std::string("no Dockerfile found")});
   }
   for (const auto& path : discovery.files) {
-    std::string bytes, error;
-    if (!readInput(path, streams.in, bytes, error)) {
+    std::string error;
+    auto bytes = readInput(path, streams.in, error);
+    if (!bytes) {
       result.inputs.push_back({path, {}, "cannot read: " + error});
       continue;
     }
     report::InputResult::Targets targets{{}, givenSource, false};
-    settings.platforms = givenPlatforms;
-    if (!platformsGiven && path != "-") {
-      if (auto declared = context::findDeclaredPlatforms(path, bytes, declarationFiles)) {
-        settings.platforms = declared->platforms;
-        targets.source = declared->source;
-        targets.declared = true;
-      }
-    }
-    settings.buildArgsPassed.clear();
-    if (path != "-") settings.buildArgsPassed = context::buildArgsPassed(path, declarationFiles);
-    for (const auto& platform : settings.platforms) targets.platforms.push_back(platform.str());
-    const SourceText source(path, std::move(bytes));
-    // The build context: --context, else the Dockerfile's directory (none for stdin).
-    std::optional<ContextSource> context;
-    if (!options.noContext && (!options.contextDir.empty() || path != "-")) {
-      const std::string dir =
-          !options.contextDir.empty() ? options.contextDir : std::filesystem::path(path).parent_path().string();
-      context = ContextSource{dir.empty() ? "." : dir, path == "-" ? "" : path};
-    }
-    lookupErrors.clear();
     LintedFile linted;
+    lookupErrors.clear();
+    // One file that cannot be analysed (its declarations, its context, its lint) does not
+    // stop the others.
     try {
+      settings.platforms = givenPlatforms;
+      if (!platformsGiven && path != "-") {
+        if (auto declared = context::findDeclaredPlatforms(path, *bytes, declarationFiles)) {
+          settings.platforms = declared->platforms;
+          targets.source = declared->source;
+          targets.declared = true;
+        }
+      }
+      settings.buildArgsPassed.clear();
+      if (path != "-") settings.buildArgsPassed = context::buildArgsPassed(path, declarationFiles);
+      for (const auto& platform : settings.platforms) targets.platforms.push_back(platform.str());
+      const SourceText source(path, std::move(*bytes));
+      // The build context: --context, else the Dockerfile's directory (none for stdin).
+      std::optional<ContextSource> context;
+      if (!options.noContext && (!options.contextDir.empty() || path != "-")) {
+        const std::string dir =
+            !options.contextDir.empty() ? options.contextDir : std::filesystem::path(path).parent_path().string();
+        context = ContextSource{dir.empty() ? "." : dir, path == "-" ? "" : path};
+      }
       linted = lintDockerfile(source, settings, context ? &*context : nullptr, resolve ? &lookup : nullptr,
                               probe ? &probeDownloads : nullptr);
     } catch (const std::exception& e) {
-      // One file that cannot be analysed does not stop the others.
       result.inputs.push_back({path, {}, std::string("not analysed: ") + e.what()});
       continue;
     }

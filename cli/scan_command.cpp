@@ -64,12 +64,13 @@ int runScan(const ScanOptions& options, Streams streams) {
   // --dockerfile: parse it once; each platform's layers are mapped through its history.
   std::optional<rules::DockerfileOrigin> origin;
   if (!options.dockerfile.empty()) {
-    std::string bytes, error;
-    if (!readInput(options.dockerfile, streams.in, bytes, error)) {
+    std::string error;
+    auto bytes = readInput(options.dockerfile, streams.in, error);
+    if (!bytes) {
       streams.err << "multiarch-lint: --dockerfile " << options.dockerfile << ": cannot read: " << error << '\n';
       return kExitInputError;
     }
-    origin.emplace(SourceText(options.dockerfile, std::move(bytes)));
+    origin.emplace(SourceText(options.dockerfile, std::move(*bytes)));
     if (origin->error()) {
       streams.err << "multiarch-lint: --dockerfile " << options.dockerfile << ": " << *origin->error() << '\n';
       return kExitInputError;
