@@ -12,7 +12,7 @@ std::string keywordOf(std::string createdBy) {
   const std::string nop = "/bin/sh -c #(nop) ";
   if (text::startsWith(createdBy, nop)) createdBy = text::trim(createdBy.substr(nop.size()));
   else if (text::startsWith(createdBy, "/bin/sh -c ")) return "run";
-  const std::string first = text::lower(createdBy.substr(0, createdBy.find(' ')));
+  std::string first = text::lower(createdBy.substr(0, createdBy.find(' ')));
   if (first == "run" || first == "copy" || first == "add") return first;
   return {};
 }
