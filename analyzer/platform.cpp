@@ -10,8 +10,8 @@ std::string Platform::str() const {
   return s;
 }
 
-std::optional<Platform> parsePlatform(const std::string& input) {
-  const auto parts = text::split(text::lower(text::trim(input)), '/');
+std::optional<Platform> parsePlatform(const std::string& text) {
+  const auto parts = text::split(text::lower(text::trim(text)), '/');
   if (parts.empty() || parts.size() > 3) return std::nullopt;
   Platform p;
   size_t archIndex = 0;

@@ -182,15 +182,15 @@ bool isPrintable(uint32_t r) {
 }
 }  // namespace
 
-std::string goQuote(std::string_view view) {
-  const std::string s(view);
+std::string goQuote(std::string_view s) {
+  const std::string bytes(s);
   std::string out = "\"";
   char buf[16];
-  for (size_t i = 0; i < s.size();) {
+  for (size_t i = 0; i < bytes.size();) {
     size_t width = 0;
-    const uint32_t r = decode(s, i, s.size(), width);
+    const uint32_t r = decode(bytes, i, bytes.size(), width);
     if (width == 0) {  // an invalid byte is written as \xNN
-      std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned char>(s[i]));
+      std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned char>(bytes[i]));
       out += buf;
       ++i;
       continue;
@@ -209,7 +209,7 @@ std::string goQuote(std::string_view view) {
       default: break;
     }
     if (isPrintable(r)) {
-      out.append(s, i - width, width);
+      out.append(bytes, i - width, width);
     } else if (r < 0x80 || (r < 0x100 && width == 1)) {
       std::snprintf(buf, sizeof buf, "\\x%02x", r);
       out += buf;

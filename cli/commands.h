@@ -106,7 +106,7 @@ std::optional<uint64_t> parseByteSize(const std::string& text);
 // with a message on err, when cacheMax is not a size.
 bool boundCache(const std::string& cacheMax, std::ostream& err);
 
-// Reads a whole file ("-" is stdin), bounded; returns false with a one-line reason.
-bool readInput(const std::string& path, std::istream& stdinStream, std::string& bytes, std::string& error);
+// Reads a whole file ("-" is stdin), bounded; nullopt with a one-line reason in `error`.
+std::optional<std::string> readInput(const std::string& path, std::istream& stdinStream, std::string& error);
 
 }  // namespace mal::cli

@@ -29,7 +29,7 @@ std::unique_ptr<image::BlobStore> ImageInputs::open(const std::string& input, st
   std::error_code ec;
   // What is spelled like a path is a path, even when it does not exist: a mistyped
   // directory must say "no such file", not send its name to Docker Hub.
-  const bool pathLike = input.rfind("/", 0) == 0 || input.rfind("./", 0) == 0 || input.rfind("../", 0) == 0 || input == "." ||
+  const bool pathLike = input.rfind('/', 0) == 0 || input.rfind("./", 0) == 0 || input.rfind("../", 0) == 0 || input == "." ||
                         input.ends_with(".tar");
   if (pathLike || std::filesystem::exists(input, ec)) {
     try {

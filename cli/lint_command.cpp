@@ -17,7 +17,7 @@
 #include "cli/shared_options.h"
 #include "report/reporter.h"
 #include "rules/catalog.h"
-#include "rules/lint_engine.h"
+#include "cli/lint_driver.h"
 
 namespace mal::cli {
 
@@ -25,7 +25,7 @@ namespace {
 constexpr size_t kMaxDockerfileBytes = 16 * 1024 * 1024;  // far above any real Dockerfile
 }
 
-bool readInput(const std::string& path, std::istream& stdinStream, std::string& bytes, std::string& error) {
+std::optional<std::string> readInput(const std::string& path, std::istream& stdinStream, std::string& error) {
   std::istream* in = &stdinStream;
   std::ifstream file;
   if (path != "-") {
@@ -34,37 +34,37 @@ bool readInput(const std::string& path, std::istream& stdinStream, std::string& 
     const auto status = std::filesystem::status(path, ec);
     if (ec) {
       error = ec.message();
-      return false;
+      return std::nullopt;
     }
     if (std::filesystem::is_directory(status)) {
       error = "is a directory";
-      return false;
+      return std::nullopt;
     }
     if (!std::filesystem::is_regular_file(status)) {
       error = "not a regular file";
-      return false;
+      return std::nullopt;
     }
     file.open(path, std::ios::binary);
     if (!file) {
       error = std::strerror(errno);
-      return false;
+      return std::nullopt;
     }
     in = &file;
   }
-  bytes.clear();
+  std::string bytes;
   char buffer[65536];
   while (in->read(buffer, sizeof buffer) || in->gcount() > 0) {
     bytes.append(buffer, static_cast<size_t>(in->gcount()));
     if (bytes.size() > kMaxDockerfileBytes) {
       error = "larger than " + std::to_string(kMaxDockerfileBytes / (1024 * 1024)) + " MiB, not a Dockerfile";
-      return false;
+      return std::nullopt;
     }
   }
   if (in->bad()) {
     error = std::strerror(errno);
-    return false;
+    return std::nullopt;
   }
-  return true;
+  return bytes;
 }
 
 int runLint(const LintOptions& options, Streams streams) {
@@ -105,7 +105,7 @@ int runLint(const LintOptions& options, Streams streams) {
   std::optional<registry::RegistryClient> client;
   std::optional<registry::BaseImageResolver> resolver;
   std::vector<std::string> lookupErrors;  // of the Dockerfile being linted
-  rules::BaseImageLookup lookup = [&](const std::string& image) {
+  BaseImageLookup lookup = [&](const std::string& image) {
     std::string error;
     auto facts = resolver->resolve(image, error);
     if (!facts) lookupErrors.push_back("cannot resolve base image '" + image + "': " + error);
@@ -139,7 +139,7 @@ int runLint(const LintOptions& options, Streams streams) {
     probeOptions.ttlSeconds = options.probeTtlSeconds.value_or(config.probeTtlSeconds.value_or(24 * 3600));
     prober.emplace(std::move(probeOptions));
   }
-  const rules::DownloadProbe probeDownloads = [&](const std::vector<std::string>& urls) { return prober->probe(urls); };
+  const DownloadProbe probeDownloads = [&](const std::vector<std::string>& urls) { return prober->probe(urls); };
 
   // Analyse every input; one that cannot be read does not stop the others.
   report::Report result;
@@ -150,47 +150,48 @@ int runLint(const LintOptions& options, Streams streams) {
     result.inputs.push_back({missing, {}, std::string("no Dockerfile found")});
   }
   for (const auto& path : discovery.files) {
-    std::string bytes, error;
-    if (!readInput(path, streams.in, bytes, error)) {
+    std::string error;
+    auto bytes = readInput(path, streams.in, error);
+    if (!bytes) {
       result.inputs.push_back({path, {}, "cannot read: " + error});
       continue;
     }
     report::InputResult::Targets targets{{}, givenSource, false};
-    settings.platforms = givenPlatforms;
-    if (!platformsGiven && path != "-") {
-      if (auto declared = context::findDeclaredPlatforms(path, bytes, declarationFiles)) {
-        settings.platforms = declared->platforms;
-        targets.source = declared->source;
-        targets.declared = true;
-      }
-    }
-    settings.buildArgsPassed.clear();
-    if (path != "-") settings.buildArgsPassed = context::buildArgsPassed(path, declarationFiles);
-    for (const auto& platform : settings.platforms) targets.platforms.push_back(platform.str());
-    const SourceText source(path, std::move(bytes));
-    // The build context: --context, else the Dockerfile's directory (none for stdin).
-    std::optional<rules::ContextSource> context;
-    if (!options.noContext && (!options.contextDir.empty() || path != "-")) {
-      const std::string dir =
-          !options.contextDir.empty() ? options.contextDir : std::filesystem::path(path).parent_path().string();
-      context = rules::ContextSource{dir.empty() ? "." : dir, path == "-" ? "" : path};
-    }
+    LintedFile linted;
     lookupErrors.clear();
-    std::vector<std::string> notExamined;
-    std::vector<Finding> findings;
+    // One file that cannot be analysed (its declarations, its context, its lint) does not
+    // stop the others.
     try {
-      findings = rules::lintDockerfile(source, settings, context ? &*context : nullptr, resolve ? &lookup : nullptr,
-                                       probe ? &probeDownloads : nullptr, &notExamined);
+      settings.platforms = givenPlatforms;
+      if (!platformsGiven && path != "-") {
+        if (auto declared = context::findDeclaredPlatforms(path, *bytes, declarationFiles)) {
+          settings.platforms = declared->platforms;
+          targets.source = declared->source;
+          targets.declared = true;
+        }
+      }
+      settings.buildArgsPassed.clear();
+      if (path != "-") settings.buildArgsPassed = context::buildArgsPassed(path, declarationFiles);
+      for (const auto& platform : settings.platforms) targets.platforms.push_back(platform.str());
+      const SourceText source(path, std::move(*bytes));
+      // The build context: --context, else the Dockerfile's directory (none for stdin).
+      std::optional<ContextSource> context;
+      if (!options.noContext && (!options.contextDir.empty() || path != "-")) {
+        const std::string dir =
+            !options.contextDir.empty() ? options.contextDir : std::filesystem::path(path).parent_path().string();
+        context = ContextSource{dir.empty() ? "." : dir, path == "-" ? "" : path};
+      }
+      linted = lintDockerfile(source, settings, context ? &*context : nullptr, resolve ? &lookup : nullptr,
+                              probe ? &probeDownloads : nullptr);
     } catch (const std::exception& e) {
-      // One file that cannot be analysed does not stop the others.
       result.inputs.push_back({path, {}, std::string("not analysed: ") + e.what()});
       continue;
     }
     // What the build context reader could not examine is said, never reported clean.
-    lookupErrors.insert(lookupErrors.end(), notExamined.begin(), notExamined.end());
+    lookupErrors.insert(lookupErrors.end(), linted.notExamined.begin(), linted.notExamined.end());
     // A base image that could not be looked up was not checked: the file is not reported clean.
     result.inputs.push_back(
-        {path, std::move(findings), lookupErrors.empty() ? std::nullopt : std::optional(text::join(lookupErrors, "; "))});
+        {path, std::move(linted.findings), lookupErrors.empty() ? std::nullopt : std::optional(text::join(lookupErrors, "; "))});
     result.inputs.back().targets = std::move(targets);
   }
 

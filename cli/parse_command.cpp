@@ -13,12 +13,13 @@ int runParse(const ParseOptions& options, Streams streams) {
     streams.err << "multiarch-lint: parse: unknown format '" << options.format << "' (json or buildkit)\n";
     return kExitInputError;
   }
-  std::string bytes, error;
-  if (!readInput(options.path, streams.in, bytes, error)) {
+  std::string error;
+  auto bytes = readInput(options.path, streams.in, error);
+  if (!bytes) {
     streams.err << "multiarch-lint: " << options.path << ": cannot read: " << error << '\n';
     return kExitInputError;
   }
-  const SourceText source(options.path, std::move(bytes));
+  const SourceText source(options.path, std::move(*bytes));
   const auto result = dockerfile::parse(source);
   if (result.error) {
     streams.err << options.path << ':' << result.error->line << ": " << result.error->describe() << '\n';

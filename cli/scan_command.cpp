@@ -15,7 +15,6 @@
 #include "cli/shared_options.h"
 #include "report/reporter.h"
 #include "rules/catalog.h"
-#include "analyzer/dockerfile/build_model.h"
 #include "rules/layer_mapping.h"
 #include "rules/scan_engine.h"
 
@@ -63,23 +62,19 @@ int runScan(const ScanOptions& options, Streams streams) {
   if (!threshold) return kExitInputError;
 
   // --dockerfile: parse it once; each platform's layers are mapped through its history.
-  std::optional<SourceText> dockerfileSource;
-  std::optional<dockerfile::ParsedDockerfile> parsedDockerfile;
-  std::optional<dockerfile::BuildModel> dockerfileModel;
+  std::optional<rules::DockerfileOrigin> origin;
   if (!options.dockerfile.empty()) {
-    std::string bytes, error;
-    if (!readInput(options.dockerfile, streams.in, bytes, error)) {
+    std::string error;
+    auto bytes = readInput(options.dockerfile, streams.in, error);
+    if (!bytes) {
       streams.err << "multiarch-lint: --dockerfile " << options.dockerfile << ": cannot read: " << error << '\n';
       return kExitInputError;
     }
-    dockerfileSource.emplace(options.dockerfile, std::move(bytes));
-    auto parsed = dockerfile::parse(*dockerfileSource);
-    if (!parsed.dockerfile) {
-      streams.err << "multiarch-lint: --dockerfile " << options.dockerfile << ": " << parsed.error->describe() << '\n';
+    origin.emplace(SourceText(options.dockerfile, std::move(*bytes)));
+    if (origin->error()) {
+      streams.err << "multiarch-lint: --dockerfile " << options.dockerfile << ": " << *origin->error() << '\n';
       return kExitInputError;
     }
-    parsedDockerfile = std::move(parsed.dockerfile);
-    dockerfileModel = dockerfile::buildModel(*parsedDockerfile);
   }
   report::Report result;
   result.rules = rules::allRules();
@@ -112,9 +107,7 @@ int runScan(const ScanOptions& options, Streams streams) {
                               scanned.attestations,
                               scanned.counters.layersRead,
                               scanned.counters.layersFromCache};
-    if (parsedDockerfile) {
-      rules::locateOnDockerfile(entry.findings, scanned, *dockerfileSource, *parsedDockerfile, *dockerfileModel);
-    }
+    if (origin) origin->locate(entry.findings, scanned);
     std::vector<std::string> problems = scanned.errors;
     for (const auto& platform : scanned.platforms) {
       report::PlatformSummary summary{input, platform.platform.str(), platform.manifestDigest, platform.layers.size()};

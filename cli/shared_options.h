@@ -28,7 +28,7 @@ inline const Threshold kDefaultThreshold{Severity::Warning};
 // --failure-threshold when given, else `fallback`.
 std::optional<Threshold> thresholdOption(const std::string& text, Threshold fallback, std::ostream& err);
 bool wantsColour(const std::string& color, const std::string& output, bool terminal);
-bool writeReport(report::Format format, const report::Report& report, const std::string& output,
+bool writeReport(report::Format format, const report::Report& result, const std::string& output,
                  const report::TextOptions& options, std::ostream& out, std::ostream& err);
 
 // Prints a line on stderr for each input that could not be analysed, writes the report,

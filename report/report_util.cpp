@@ -124,9 +124,9 @@ std::string validUtf8(std::string_view input) {
   return out;
 }
 
-std::string markupEscape(std::string_view input) {
+std::string markupEscape(std::string_view text) {
   std::string out;
-  for (const char c : validUtf8(input)) {
+  for (const char c : validUtf8(text)) {
     switch (c) {
       case '&': out += "&amp;"; break;
       case '<': out += "&lt;"; break;

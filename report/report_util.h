@@ -38,7 +38,7 @@ bool appliesTo(const Finding& finding, const std::string& platform);
 const rules::RuleInfo* ruleOf(const Report& report, std::string_view id);
 
 // Invalid UTF-8 becomes U+FFFD, so a document that declares UTF-8 is UTF-8.
-std::string validUtf8(std::string_view text);
+std::string validUtf8(std::string_view input);
 // Text for XML 1.0 / HTML character data and attribute values: escaped, valid UTF-8,
 // no control characters XML forbids.
 std::string markupEscape(std::string_view text);

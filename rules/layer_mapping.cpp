@@ -12,7 +12,7 @@ std::string keywordOf(std::string createdBy) {
   const std::string nop = "/bin/sh -c #(nop) ";
   if (text::startsWith(createdBy, nop)) createdBy = text::trim(createdBy.substr(nop.size()));
   else if (text::startsWith(createdBy, "/bin/sh -c ")) return "run";
-  const std::string first = text::lower(createdBy.substr(0, createdBy.find(' ')));
+  std::string first = text::lower(createdBy.substr(0, createdBy.find(' ')));
   if (first == "run" || first == "copy" || first == "add") return first;
   return {};
 }
@@ -61,10 +61,22 @@ std::vector<std::optional<size_t>> mapLayersToInstructions(const dockerfile::Par
   return out;
 }
 
-void locateOnDockerfile(std::vector<Finding>& findings, const image::ScannedImage& scanned, const SourceText& source,
-                        const dockerfile::ParsedDockerfile& file, const dockerfile::BuildModel& model) {
+DockerfileOrigin::DockerfileOrigin(SourceText source) : source_(std::move(source)) {
+  auto parsed = dockerfile::parse(source_);
+  if (!parsed.dockerfile) {
+    error_ = parsed.error->describe();
+    return;
+  }
+  file_ = std::move(parsed.dockerfile);
+  model_ = dockerfile::buildModel(*file_);
+}
+
+void DockerfileOrigin::locate(std::vector<Finding>& findings, const image::ScannedImage& scanned) const {
+  if (!model_) return;
+  const SourceText& source = source_;
+  const dockerfile::ParsedDockerfile& file = *file_;
   for (const auto& platform : scanned.platforms) {
-    const auto mapping = mapLayersToInstructions(file, model, platform.config, platform.layers.size());
+    const auto mapping = mapLayersToInstructions(file, *model_, platform.config, platform.layers.size());
     for (auto& f : findings) {
       if (f.location.platform != platform.platform.str() || f.location.layerIndex < 0 ||
           static_cast<size_t>(f.location.layerIndex) >= mapping.size()) {

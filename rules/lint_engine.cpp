@@ -1,6 +1,8 @@
 #include "rules/lint_engine.h"
 
 #include <algorithm>
+#include <set>
+#include <tuple>
 
 #include "analyzer/dockerfile/ast.h"
 #include "analyzer/dockerfile/build_model.h"
@@ -85,111 +87,112 @@ const dockerfile::ModelError* templateDirective(const SourceText& source, const 
 
 }  // namespace
 
-std::vector<Finding> lintDockerfile(const SourceText& source, const LintSettings& settings, const ContextSource* contextSource,
-                                    const BaseImageLookup* lookupBaseImage, const DownloadProbe* probeDownloads,
-                                    std::vector<std::string>* notExamined) {
-  FindingSink sink(source);
+DockerfileLint::DockerfileLint(const SourceText& source, const LintSettings& settings)
+    : source_(source), settings_(settings), parsed_(dockerfile::parse(source)) {
+  if (parsed_.error) return;
+  model_ = dockerfile::buildModel(*parsed_.dockerfile);
+  // A cross-toolchain image runs on the build machine and builds for the architecture its
+  // path names: no target platform to judge its tokens against.
+  if (!isCrossToolchainImage(source.path(), *model_)) targets_ = settings.platforms;
+  stageGraph_ = dockerfile::buildStageGraph(*parsed_.dockerfile, *model_, targets_);
+  stageGraph_->argsPassedByBuilds = settings.buildArgsPassed;
+}
+
+std::vector<std::string> DockerfileLint::baseImagesToResolve() const {
+  std::vector<std::string> images;
+  if (!model_) return images;
+  std::set<std::string> asked;
+  for (const auto& stage : model_->stages) {
+    const std::string& image = stage.baseExpanded;
+    if (stage.parentStage || image.empty() || image == "scratch" || image.find('$') != std::string::npos ||
+        !asked.insert(image).second) {
+      continue;
+    }
+    images.push_back(image);
+  }
+  return images;
+}
+
+std::vector<std::string> DockerfileLint::downloadUrlsToProbe() {
+  std::vector<std::string> urls;
+  if (!model_) return urls;
+  if (!downloads_) downloads_ = dockerfile::findDownloads(*parsed_.dockerfile, *model_, *stageGraph_);
+  for (const auto& d : *downloads_) {
+    for (const auto& u : d.urls) urls.push_back(u.url);
+  }
+  std::sort(urls.begin(), urls.end());
+  urls.erase(std::unique(urls.begin(), urls.end()), urls.end());
+  return urls;
+}
+
+void DockerfileLint::setBuildContext(context::BuildContext buildContext) { buildContext_ = std::move(buildContext); }
+
+void DockerfileLint::setBaseImages(std::map<std::string, registry::BaseImageFacts> baseImages) {
+  baseImages_ = std::move(baseImages);
+}
+
+void DockerfileLint::setDownloadAnswers(dockerfile::DownloadAnswers answers) {
+  if (!model_) return;
+  if (!downloads_) downloads_ = dockerfile::findDownloads(*parsed_.dockerfile, *model_, *stageGraph_);
+  downloadAnswers_ = std::move(answers);
+}
+
+std::vector<Finding> DockerfileLint::findings() const {
+  FindingSink sink(source_);
   std::vector<Finding> findings;
-  const auto parsed = dockerfile::parse(source);
-  std::optional<dockerfile::BuildModel> model;
-  if (parsed.error) {
-    const int line = std::clamp(parsed.error->line, 1, std::max(source.lineCount(), 1));
-    const uint32_t start = source.lineStart(line);
-    sink.report(kMA001.info, {start, start + static_cast<uint32_t>(source.lineText(line).size())}, parsed.error->describe());
+  if (parsed_.error) {
+    const int line = std::clamp(parsed_.error->line, 1, std::max(source_.lineCount(), 1));
+    const uint32_t start = source_.lineStart(line);
+    sink.report(kMA001.info, {start, start + static_cast<uint32_t>(source_.lineText(line).size())}, parsed_.error->describe());
+    findings = sink.take();
   } else {
-    model = dockerfile::buildModel(*parsed.dockerfile);
-    if (const auto* directive = templateDirective(source, model->errors)) {
+    if (const auto* directive = templateDirective(source_, model_->errors)) {
       // Nothing in a template's text is what a build runs: say what it is, once, and judge none of it.
-      const std::string keyword(textAt(source, directive->span));
+      const std::string keyword(textAt(source_, directive->span));
       sink.report(kMA001.info, directive->span,
                   "'" + keyword +
                       "' is a preprocessor directive: this file is a template expanded into a Dockerfile "
                       "before the build, not a Dockerfile; it was not analysed (lint the Dockerfile it expands to)",
                   {}, Severity::Info);
-      model.reset();
+      return sink.take();
     }
-  }
-  if (model) {
     // BuildKit refuses the file at its first bad instruction and says nothing of the rest:
     // one finding, the first in the file, with a count of the others (a fragment of forty
     // ENV lines before any FROM is one mistake).
-    if (!model->errors.empty()) {
-      const auto first = std::min_element(model->errors.begin(), model->errors.end(),
-                                          [](const auto& a, const auto& b) { return a.span.begin < b.span.begin; });
+    if (!model_->errors.empty()) {
+      const auto first = std::min_element(model_->errors.begin(), model_->errors.end(),
+                                          [](const auto& x, const auto& y) { return x.span.begin < y.span.begin; });
       std::string message = first->message;
-      if (const size_t others = model->errors.size() - 1; others > 0) {
+      if (const size_t others = model_->errors.size() - 1; others > 0) {
         message += " (BuildKit stops here; " + std::to_string(others) + (others == 1 ? " more line" : " more lines") +
                    " would be refused too)";
       }
       sink.report(kMA001.info, first->span, message);
     }
-    std::optional<context::BuildContext> buildContext;
-    if (contextSource) {
-      buildContext = context::readBuildContext(contextSource->root, contextSource->dockerfilePath, *parsed.dockerfile, *model,
-                                               settings.platforms);
-      if (notExamined) {
-        for (const auto& what : buildContext->notExamined) {
-          const std::string line = "build context: " + what;
-          if (std::find(notExamined->begin(), notExamined->end(), line) == notExamined->end()) notExamined->push_back(line);
-        }
-      }
-    }
-    // Base images from registries: not `scratch`, not an earlier stage, and fully expanded.
-    std::map<std::string, registry::BaseImageFacts> baseImages;
-    if (lookupBaseImage) {
-      std::set<std::string> asked;
-      for (const auto& stage : model->stages) {
-        const std::string& image = stage.baseExpanded;
-        if (stage.parentStage || image.empty() || image == "scratch" || image.find('$') != std::string::npos ||
-            !asked.insert(image).second) {
-          continue;
-        }
-        if (auto facts = (*lookupBaseImage)(image)) baseImages.emplace(image, std::move(*facts));
-      }
-    }
-    // A cross-toolchain image runs on the build machine and builds for the architecture its
-    // path names: no target platform to judge its tokens against.
-    const std::vector<Platform> targets =
-        isCrossToolchainImage(source.path(), *model) ? std::vector<Platform>{} : settings.platforms;
-    auto stageGraph = dockerfile::buildStageGraph(*parsed.dockerfile, *model, targets);
-    stageGraph.argsPassedByBuilds = settings.buildArgsPassed;
-    std::vector<dockerfile::Download> downloads;
-    dockerfile::DownloadAnswers downloadAnswers;
-    if (probeDownloads) {
-      downloads = dockerfile::findDownloads(*parsed.dockerfile, *model, stageGraph);
-      std::vector<std::string> urls;
-      for (const auto& d : downloads) {
-        for (const auto& u : d.urls) urls.push_back(u.url);
-      }
-      std::sort(urls.begin(), urls.end());
-      urls.erase(std::unique(urls.begin(), urls.end()), urls.end());
-      if (!urls.empty()) downloadAnswers = (*probeDownloads)(urls);
-    }
-    const DockerfileContext ctx{source,
-                                *parsed.dockerfile,
-                                *model,
-                                targets,
-                                buildContext && buildContext->available ? &*buildContext : nullptr,
-                                &settings.ruleOptions,
-                                lookupBaseImage ? &baseImages : nullptr,
-                                &stageGraph,
-                                probeDownloads ? &downloads : nullptr,
-                                probeDownloads ? &downloadAnswers : nullptr};
+    const DockerfileContext ctx{source_,
+                                *parsed_.dockerfile,
+                                *model_,
+                                targets_,
+                                buildContext_ && buildContext_->available ? &*buildContext_ : nullptr,
+                                &settings_.ruleOptions,
+                                baseImages_ ? &*baseImages_ : nullptr,
+                                &*stageGraph_,
+                                downloadAnswers_ ? &*downloads_ : nullptr,
+                                downloadAnswers_ ? &*downloadAnswers_ : nullptr};
     for (const auto* rule : dockerfileRules()) {
-      if (rule->check && !settings.ignored.count(std::string(rule->info.id))) rule->check(ctx, rule->info, sink);
+      if (rule->check && !settings_.ignored.count(std::string(rule->info.id))) rule->check(ctx, rule->info, sink);
     }
     findings = sink.take();
     markOptInFindings(ctx, findings);
     showExpandedValues(ctx, findings);
   }
-  if (!model) findings = sink.take();
-  FindingSink meta(source);
-  applyPragmas(source, parsed.dockerfile ? &*parsed.dockerfile : nullptr, settings, findings, meta);
+  FindingSink meta(source_);
+  applyPragmas(source_, file(), settings_, findings, meta);
   for (auto& f : meta.take()) findings.push_back(std::move(f));
 
-  std::erase_if(findings, [&](const Finding& f) { return settings.ignored.count(f.ruleId) > 0; });
+  std::erase_if(findings, [&](const Finding& f) { return settings_.ignored.count(f.ruleId) > 0; });
   for (auto& f : findings) {
-    if (const auto it = settings.severities.find(f.ruleId); it != settings.severities.end()) f.severity = it->second;
+    if (const auto it = settings_.severities.find(f.ruleId); it != settings_.severities.end()) f.severity = it->second;
   }
   std::stable_sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
     return std::tie(a.location.line, a.location.column, a.ruleId) < std::tie(b.location.line, b.location.column, b.ruleId);
@@ -202,6 +205,11 @@ std::vector<Finding> lintDockerfile(const SourceText& source, const LintSettings
                              }),
                  findings.end());
   return findings;
+}
+
+std::vector<Finding> lintDockerfile(const SourceText& source, const LintSettings& settings) {
+  const DockerfileLint lint(source, settings);
+  return lint.findings();
 }
 
 }  // namespace mal::rules

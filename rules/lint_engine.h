@@ -1,14 +1,17 @@
 // Lints one Dockerfile: parse, build the model, run every rule, then apply inline
-// pragmas, ignores and severity overrides. Pure: the caller reads the file.
+// pragmas, ignores and severity overrides. Pure: no file, registry or network access.
+// What sources add (the build context's files, base-image facts from registries, answers
+// of download servers) is handed in as data by a driver (cli/lint_driver.h), which asks
+// this engine first what to look up.
 #pragma once
 
-#include <functional>
 #include <map>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "analyzer/dockerfile/ast.h"
 #include "analyzer/platform.h"
 #include "analyzer/source_text.h"
 #include "rules/dockerfile/context.h"
@@ -27,27 +30,49 @@ struct LintSettings {
   RuleOptions ruleOptions;
 };
 
-// Where the build context is: its directory and the Dockerfile's own path (for
-// <Dockerfile>.dockerignore). Without one, rules judge copied files by name only.
-struct ContextSource {
-  std::string root;
-  std::string dockerfilePath;
+// One Dockerfile's lint, in two steps: the constructor parses and models the file (and
+// says what a driver may look up for it); findings() runs the rules on the model and on
+// whatever evidence the driver added. `source` and `settings` must outlive it. Not
+// copied or moved: the models point into each other.
+class DockerfileLint {
+ public:
+  DockerfileLint(const SourceText& source, const LintSettings& settings);
+  DockerfileLint(const DockerfileLint&) = delete;
+  DockerfileLint& operator=(const DockerfileLint&) = delete;
+
+  // The parsed file and its build model; null when the file does not parse (MA001).
+  const dockerfile::ParsedDockerfile* file() const { return parsed_.dockerfile ? &*parsed_.dockerfile : nullptr; }
+  const dockerfile::BuildModel* model() const { return model_ ? &*model_ : nullptr; }
+
+  // lint --resolve: the base images to look up, each once: not `scratch`, not an earlier
+  // stage, and fully expanded.
+  std::vector<std::string> baseImagesToResolve() const;
+  // lint --probe-downloads: the platform-dependent download URLs, sorted and unique.
+  std::vector<std::string> downloadUrlsToProbe();
+
+  // Evidence from sources. Without a call, the rules that need it stay silent.
+  void setBuildContext(context::BuildContext buildContext);
+  // What registries said, by image (an image that could not be looked up is absent).
+  void setBaseImages(std::map<std::string, registry::BaseImageFacts> baseImages);
+  // What the servers said, by URL (downloadUrlsToProbe() first).
+  void setDownloadAnswers(dockerfile::DownloadAnswers answers);
+
+  std::vector<Finding> findings() const;
+
+ private:
+  const SourceText& source_;
+  const LintSettings& settings_;
+  dockerfile::ParseResult parsed_;
+  std::optional<dockerfile::BuildModel> model_;
+  std::vector<Platform> targets_;
+  std::optional<dockerfile::StageGraph> stageGraph_;
+  std::optional<context::BuildContext> buildContext_;
+  std::optional<std::map<std::string, registry::BaseImageFacts>> baseImages_;
+  std::optional<std::vector<dockerfile::Download>> downloads_;
+  std::optional<dockerfile::DownloadAnswers> downloadAnswers_;
 };
 
-// lint --resolve: looks a base image up in its registry (nullopt when it cannot; the
-// caller records why). Called once per distinct base image, before the rules run.
-using BaseImageLookup = std::function<std::optional<registry::BaseImageFacts>(const std::string& image)>;
-
-// lint --probe-downloads: asks the servers whether each URL exists (all of one file's
-// platform-dependent download URLs at once, so the caller can ask them concurrently).
-using DownloadProbe = std::function<dockerfile::DownloadAnswers(const std::vector<std::string>& urls)>;
-
-// `notExamined` receives what was not examined and why (the build context past a bound,
-// a .dockerignore BuildKit cannot read): the caller reports the file as not fully analysed.
-std::vector<Finding> lintDockerfile(const SourceText& source, const LintSettings& settings,
-                                    const ContextSource* contextSource = nullptr,
-                                    const BaseImageLookup* lookupBaseImage = nullptr,
-                                    const DownloadProbe* probeDownloads = nullptr,
-                                    std::vector<std::string>* notExamined = nullptr);
+// A lint with no evidence from sources: the file's text and the settings only.
+std::vector<Finding> lintDockerfile(const SourceText& source, const LintSettings& settings);
 
 }  // namespace mal::rules

@@ -13,7 +13,10 @@ set -e
 [ "$code" -eq 1 ] || fail "demo exit $code, expected 1"
 grep -q '^fixtures/demo/Dockerfile:21:63: error: .*\[MA110 arch-specific-download\]$' <<<"$out" || fail "no MA110 at 21:63"
 grep -q '^fixtures/demo/Dockerfile:13:6: warning: .*\[MA150 prebuilt-binary-copied\]$' <<<"$out" || fail "no MA150 at 13:6"
-"$bin" lint --no-config --no-context fixtures/demo/Dockerfile.fixed >/dev/null || fail "fixed demo did not exit 0"
+# Every finding of a JSON report, one line each: rule, position, message.
+findings() { python3 -c 'import json,sys; [print(f["rule"], f["location"].get("line"), f["location"].get("column"), f["message"]) for f in json.load(sys.stdin)["findings"]]'; }
+fixed=$("$bin" lint --no-config --no-context -f json fixtures/demo/Dockerfile.fixed) || fail "fixed demo did not exit 0"
+[ -z "$(findings <<<"$fixed")" ] || fail "fixed demo: not even an info finding expected: $fixed"
 
 set +e
 err=$("$bin" lint --no-config does-not-exist fixtures/demo/Dockerfile 2>&1 >/dev/null); code=$?
@@ -22,10 +25,14 @@ set -e
 [ "$(wc -l <<<"$err")" -eq 1 ] || fail "expected a one-line error, got: $err"
 grep -q "^multiarch-lint: does-not-exist: cannot read: No such file or directory$" <<<"$err" || fail "error text: $err"
 
+# stdin: the same findings as the file gives (no build context either way).
 set +e
-"$bin" lint --no-config - < fixtures/demo/Dockerfile >/dev/null; code=$?
+from_stdin=$("$bin" lint --no-config --platform linux/amd64,linux/arm64 -f json - <fixtures/demo/Dockerfile); code=$?
+from_file=$("$bin" lint --no-config --no-context --platform linux/amd64,linux/arm64 -f json fixtures/demo/Dockerfile)
 set -e
 [ "$code" -eq 1 ] || fail "stdin exit $code"
+[ -n "$(findings <<<"$from_file")" ] && [ "$(findings <<<"$from_stdin")" = "$(findings <<<"$from_file")" ] ||
+  fail "stdin: findings differ from the file's: $from_stdin"
 
 "$bin" parse --format buildkit ../shared/corpora/buildkit-parser/testfiles/flags/Dockerfile |
   cmp -s - ../shared/corpora/buildkit-parser/testfiles/flags/result || fail "parse --format buildkit differs"

@@ -11,6 +11,7 @@
 #include "analyzer/platform.h"
 #include "analyzer/source_text.h"
 #include "rules/finding.h"
+#include "cli/lint_driver.h"
 #include "rules/lint_engine.h"
 
 namespace mal::test {
@@ -73,18 +74,18 @@ inline std::vector<Expectation> expectations(const SourceText& source, std::vect
 }
 
 inline std::vector<Finding> lint(const std::string& dockerfile, std::vector<Platform> platforms = defaultTargetPlatforms(),
-                                 const rules::BaseImageLookup* lookup = nullptr, const rules::DownloadProbe* probe = nullptr) {
+                                 const cli::BaseImageLookup* lookup = nullptr, const cli::DownloadProbe* probe = nullptr) {
   rules::LintSettings settings;
   settings.platforms = std::move(platforms);
-  return rules::lintDockerfile(SourceText("Dockerfile", dockerfile), settings, nullptr, lookup, probe);
+  return cli::lintDockerfile(SourceText("Dockerfile", dockerfile), settings, nullptr, lookup, probe).findings;
 }
 
 // Stand-in server answers for the examples of the lint --probe-downloads rule (MA147):
 // amd64-only.example.com has only the amd64/x86_64 assets, multi.example.com has every
 // asset, flaky.example.com answers 503. The real prober is tested against real servers
 // (tests/probe_downloads_end_to_end.sh).
-inline const rules::DownloadProbe& standInDownloadServer() {
-  static const rules::DownloadProbe probe = [](const std::vector<std::string>& urls) {
+inline const cli::DownloadProbe& standInDownloadServer() {
+  static const cli::DownloadProbe probe = [](const std::vector<std::string>& urls) {
     using State = dockerfile::UrlAnswer::State;
     dockerfile::DownloadAnswers answers;
     for (const auto& url : urls) {
@@ -107,8 +108,8 @@ inline const rules::DownloadProbe& standInDownloadServer() {
 
 // Stand-in registry answers for the examples of the lint --resolve rules (MA104, MA105);
 // the real lookups are tested against a real registry (tests/registry_end_to_end.sh).
-inline const rules::BaseImageLookup& standInRegistry() {
-  static const rules::BaseImageLookup lookup = [](const std::string& image) -> std::optional<registry::BaseImageFacts> {
+inline const cli::BaseImageLookup& standInRegistry() {
+  static const cli::BaseImageLookup lookup = [](const std::string& image) -> std::optional<registry::BaseImageFacts> {
     const auto all =
         std::vector<Platform>{*parsePlatform("linux/amd64"),   *parsePlatform("linux/arm64"), *parsePlatform("linux/arm/v7"),
                               *parsePlatform("linux/ppc64le"), *parsePlatform("linux/s390x"), *parsePlatform("linux/riscv64")};

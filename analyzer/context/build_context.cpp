@@ -303,6 +303,7 @@ BuildContext readBuildContext(const std::string& root, const std::string& docker
   bool bounded = false;
   for (const auto& stage : model.stages) {
     std::vector<ScopeWalker> walkers;  // one per platform, walked along the stage once
+    walkers.reserve(platforms.size());
     for (const auto& platform : platforms) walkers.emplace_back(file, model, stage, platform, &budget);
     for (size_t index : stage.instructions) {
       const auto& in = file.instructions[index];

@@ -623,7 +623,8 @@ class BakeModel {
   }
 
  private:
-  void addTarget(const std::string& fileName, const std::string& name, std::map<std::string, HclValue> attributes) {
+  // Takes the attributes over: their values are moved into the target.
+  void addTarget(const std::string& fileName, const std::string& name, std::map<std::string, HclValue>&& attributes) {
     auto [it, added] = targets_.try_emplace(name, BakeTarget{fileName, {}});
     for (auto& [key, value] : attributes) it->second.attributes[key] = std::move(value);  // an override file wins
   }

@@ -703,7 +703,7 @@ fs::path repositoryRoot(const fs::path& dockerfile) {
     if (fs::exists(directory / ".git", ec)) return directory;
     if (directory == directory.parent_path()) break;
   }
-  const fs::path cwd = absoluteNormal(fs::current_path(ec));
+  fs::path cwd = absoluteNormal(fs::current_path(ec));
   if (!ec && isWithin(file, cwd)) return cwd;
   return file.parent_path();
 }

@@ -77,10 +77,8 @@ std::string goCleanPath(const std::string& path) {
     r = dotdot = 1;
   }
   while (r < n) {
-    if (path[r] == '/') {
-      ++r;
-    } else if (path[r] == '.' && (r + 1 == n || path[r + 1] == '/')) {
-      ++r;
+    if (path[r] == '/' || (path[r] == '.' && (r + 1 == n || path[r + 1] == '/'))) {
+      ++r;  // an empty element or "."
     } else if (path[r] == '.' && path[r + 1] == '.' && (r + 2 == n || path[r + 2] == '/')) {
       r += 2;
       if (out.size() > dotdot) {  // back up to the previous separator
@@ -238,7 +236,7 @@ DockerIgnore DockerIgnore::parse(const std::string& content) {
     std::string line = content.substr(start, end - start);
     start = next;
     ++lineNumber;
-    if (line.size() >= 64 * 1024) {
+    if (line.size() >= size_t{64} * 1024) {
       // bufio.Scanner's token limit: ReadAll fails and BuildKit with it.
       out.errors_.push_back(".dockerignore line " + std::to_string(lineNumber) +
                             " is longer than 64 KiB: BuildKit cannot read the file");
@@ -255,7 +253,7 @@ DockerIgnore DockerIgnore::parse(const std::string& content) {
       pattern = goCleanPath(pattern);
       if (pattern.size() > 1 && pattern[0] == '/') pattern.erase(0, 1);
     }
-    if (invert) pattern = "!" + pattern;
+    if (invert) pattern.insert(0, 1, '!');
     // patternmatcher.New
     pattern = goCleanPath(goTrimSpace(pattern));
     Pattern p;

@@ -16,7 +16,7 @@ namespace mal::context {
 
 class DockerIgnore {
  public:
-  static DockerIgnore parse(const std::string& text);
+  static DockerIgnore parse(const std::string& content);
   bool excluded(const std::string& relativePath) const;
   bool empty() const { return patterns_.empty(); }
   // Some line is a `!` exception: an excluded directory must still be walked.

@@ -19,14 +19,14 @@ std::string Stage::label() const {
   return "stage " + std::to_string(index) + " (FROM " + baseRaw + ")";
 }
 
-const Stage* BuildModel::stageNamed(const std::string& wanted) const {
-  const std::string lowered = text::lower(wanted);
+const Stage* BuildModel::stageNamed(const std::string& name) const {
+  const std::string lowered = text::lower(name);
   for (const auto& stage : stages) {
     if (!stage.name.empty() && stage.name == lowered) return &stage;
   }
   // A stage can also be named by its index.
-  if (!wanted.empty() && std::all_of(wanted.begin(), wanted.end(), ::isdigit)) {
-    const size_t index = std::stoul(wanted);
+  if (!name.empty() && std::all_of(name.begin(), name.end(), ::isdigit)) {
+    const size_t index = std::stoul(name);
     if (index < stages.size()) return &stages[index];
   }
   return nullptr;

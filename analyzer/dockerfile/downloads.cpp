@@ -142,10 +142,9 @@ class Evaluator {
       condition.pop_back();
     }
     auto words = splitWords(condition);
-    if (words.size() == 5 && ((words[0] == "[" && words[4] == "]") || (words[0] == "[[" && words[4] == "]]"))) {
-      words = {words[1], words[2], words[3]};
-    } else if (words.size() == 4 && words[0] == "test") {
-      words = {words[1], words[2], words[3]};
+    const bool bracketed = words.size() == 5 && ((words[0] == "[" && words[4] == "]") || (words[0] == "[[" && words[4] == "]]"));
+    if (bracketed || (words.size() == 4 && words[0] == "test")) {
+      words = {words[1], words[2], words[3]};  // the operands and operator, without `[ ]` or `test`
     } else {
       return std::nullopt;
     }

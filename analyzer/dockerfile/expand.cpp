@@ -127,7 +127,7 @@ class Expander {
     const std::string name = s_.substr(start, pos_ - start);
     if (pos_ >= s_.size()) return {};
     const auto value = lookup(name);
-    const std::string v = value.value_or("");
+    std::string v = value.value_or("");
     const char op = s_[pos_];
     if (op == '}') {
       ++pos_;

@@ -22,7 +22,7 @@ struct Expansion {
 };
 
 // One expanded word never exceeds this: `ARG A=$B$B` doubling 30 times would need 4 GiB.
-inline constexpr size_t kMaxExpandedBytes = 256 * 1024;
+inline constexpr size_t kMaxExpandedBytes = size_t{256} * 1024;
 
 // What a whole file's expansions may cost, shared by the calls that pass it: bytes of
 // values produced, and steps of ${v#pattern} / ${v/pattern/...} matching. Once spent, a

@@ -623,9 +623,9 @@ std::string Flag::value() const {
 }
 bool Flag::hasValue() const { return text.find('=') != std::string::npos; }
 
-const Flag* Instruction::flag(std::string_view wanted) const {
+const Flag* Instruction::flag(std::string_view name) const {
   for (const auto& f : flags) {
-    if (text::lower(f.name()) == wanted) return &f;
+    if (text::lower(f.name()) == name) return &f;
   }
   return nullptr;
 }

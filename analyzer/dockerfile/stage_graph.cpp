@@ -232,7 +232,7 @@ Payload payloadOfPath(const std::string& rawPath, const std::string& ecosystem) 
     if (text::endsWith(last, ".dll")) return ecosystem == "dotnet-native" ? Payload::Native : Payload::Portable;
     return Payload::Portable;
   }
-  const bool webTooling = ecosystem == "node" || ecosystem == "node-native" || ecosystem == "java" || ecosystem == "";
+  const bool webTooling = ecosystem == "node" || ecosystem == "node-native" || ecosystem == "java" || ecosystem.empty();
   // web-vault, static-files, ui_dist: a component whose dash- or underscore-separated word says web content.
   for (const auto& component : components) {
     for (const auto& word : text::split(component, '-')) {
@@ -264,7 +264,7 @@ Payload payloadOfPath(const std::string& rawPath, const std::string& ecosystem) 
                     "frontend",  "client"})) {
     return Payload::Portable;
   }
-  if (webTooling && hasComponent({"dist", "build", "out", "output", "lib", "target"}) && ecosystem != "")
+  if (webTooling && hasComponent({"dist", "build", "out", "output", "lib", "target"}) && !ecosystem.empty())
     return Payload::Portable;
   if (ecosystem == "node" || ecosystem == "java" || ecosystem == "dotnet") return Payload::Portable;
   return Payload::Native;

@@ -53,7 +53,7 @@ IndexModel readIndex(BlobStore& store, const std::string& input) {
     return out;
   }
   out.mediaType = index->mediaType;
-  std::string prefix = "";
+  std::string prefix;
   // index.json often holds one descriptor of the image index (buildx, skopeo): descend.
   if (index->manifests.size() == 1 && index->manifests[0].isIndex()) {
     bool mismatch = false;

@@ -620,7 +620,7 @@ void FileInventory::apply(std::shared_ptr<const LayerContents> layerPtr, size_t 
   slots_ = std::move(merged);
 }
 
-std::optional<std::string> FileInventory::resolve(const std::string& input) const {
+std::optional<std::string> FileInventory::resolve(const std::string& path) const {
   std::vector<std::string> pending;  // components still to walk; the next one is at the back
   // Splits on '/', dropping empty and "." parts but keeping "..": a relative link target
   // climbs from the link's own directory.
@@ -636,7 +636,7 @@ std::optional<std::string> FileInventory::resolve(const std::string& input) cons
     }
     for (auto it = parts.rbegin(); it != parts.rend(); ++it) pending.push_back(*it);
   };
-  push(input);
+  push(path);
   std::string current;
   int links = 0;
   while (!pending.empty()) {

@@ -84,8 +84,8 @@ std::string declaredMediaType(const std::string& text) {
 
 std::string documentMediaType(const std::string& text, const std::string& contentType) {
   const json j = json::parse(text, nullptr, false);
-  if (const std::string declared = j.is_object() ? str(j, "mediaType") : ""; !declared.empty()) return declared;
-  const std::string served = contentType.substr(0, contentType.find(';'));
+  if (std::string declared = j.is_object() ? str(j, "mediaType") : ""; !declared.empty()) return declared;
+  std::string served = contentType.substr(0, contentType.find(';'));
   if (!served.empty() && served != "application/json" && served != "application/octet-stream") return served;
   return j.is_object() && j.contains("manifests") ? media::kOciIndex : media::kOciManifest;
 }

@@ -58,14 +58,14 @@ struct Config {
   std::string envValue(const std::string& name) const;  // "" when unset
 };
 
-std::optional<Index> parseIndex(const std::string& json, std::string& error);
-std::optional<Manifest> parseManifest(const std::string& json, std::string& error);
-std::optional<Config> parseConfig(const std::string& json, std::string& error);
+std::optional<Index> parseIndex(const std::string& text, std::string& error);
+std::optional<Manifest> parseManifest(const std::string& text, std::string& error);
+std::optional<Config> parseConfig(const std::string& text, std::string& error);
 // The media type a document declares, or "" (Docker's manifest.json has none).
-std::string declaredMediaType(const std::string& json);
+std::string declaredMediaType(const std::string& text);
 // What a manifest document is: its declared media type, else the Content-Type it was
 // served with, else by its shape (an index lists "manifests").
-std::string documentMediaType(const std::string& json, const std::string& contentType);
+std::string documentMediaType(const std::string& text, const std::string& contentType);
 bool isIndexMediaType(const std::string& mediaType);     // OCI index or Docker manifest list
 bool isManifestMediaType(const std::string& mediaType);  // OCI or Docker v2 image manifest
 

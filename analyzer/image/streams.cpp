@@ -14,7 +14,7 @@
 namespace mal::image {
 
 namespace {
-constexpr size_t kBufferSize = 256 * 1024;
+constexpr size_t kBufferSize = size_t{256} * 1024;
 }
 
 void ByteSource::drain() {

@@ -82,7 +82,7 @@ class RegistryClient {
   std::string endpoint(const Reference& ref);  // "https://host" or, when allowed and needed, "http://host"
   bool insecure(const Reference& ref) const;
   HttpRequest baseRequest(const Reference& ref) const;
-  void authorize(const Reference& ref, const HttpResponse& challenge);
+  void authorize(const Reference& ref, const HttpResponse& response);
   [[noreturn]] void failStatus(const Reference& ref, HttpResponse& response, const std::string& what);
 
   ClientOptions options_;

@@ -151,7 +151,8 @@ bool HttpResponse::pump() {
 }
 
 void HttpResponse::fail(int code) {
-  std::string detail = errorBuffer_.c_str();
+  // libcurl writes a C string into the buffer: the message ends at its first NUL.
+  const std::string detail = errorBuffer_.substr(0, errorBuffer_.find('\0'));
   std::string message = urlHost(url_) + ": " + curl_easy_strerror(static_cast<CURLcode>(code));
   if (!detail.empty()) message += " (" + detail + ")";
   // Failures of the connection (not of TLS verification, names or redirects) may pass.
@@ -171,7 +172,7 @@ std::string HttpResponse::effectiveUrl() const {
   return url ? url : url_;
 }
 
-size_t HttpResponse::read(char* out, size_t n) {
+size_t HttpResponse::read(char* buffer, size_t n) {
   while (bufferPos_ == buffer_.size()) {
     buffer_.clear();
     bufferPos_ = 0;
@@ -182,7 +183,7 @@ size_t HttpResponse::read(char* out, size_t n) {
     pump();
   }
   const size_t take = std::min(n, buffer_.size() - bufferPos_);
-  std::memcpy(out, buffer_.data() + bufferPos_, take);
+  std::memcpy(buffer, buffer_.data() + bufferPos_, take);
   bufferPos_ += take;
   return take;
 }

@@ -99,12 +99,12 @@ bool isLoopbackHost(const std::string& hostPort) {
   return host == "localhost" || host == "[::1]" || host.rfind("127.", 0) == 0;
 }
 
-std::optional<Reference> parseReference(const std::string& input, std::string& error) {
-  if (input.empty() || input.size() > 4096) {
+std::optional<Reference> parseReference(const std::string& text, std::string& error) {
+  if (text.empty() || text.size() > 4096) {
     error = "an image reference must be 1 to 4096 characters";
     return std::nullopt;
   }
-  std::string rest = input;
+  std::string rest = text;
   Reference ref;
   // @digest
   if (const size_t at = rest.find('@'); at != std::string::npos) {

@@ -19,7 +19,7 @@ struct ArchToken {
 };
 
 // Every architecture token in `text` standing between non-alphanumeric boundaries.
-std::vector<ArchToken> findArchTokens(std::string_view text);
+std::vector<ArchToken> findArchTokens(std::string_view input);
 
 // True when a command (its words without quotes) prints the build's architecture:
 // `dpkg --print-architecture`, `uname -m`, `apk --print-arch`, `xx-info`, ...

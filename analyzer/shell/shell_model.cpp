@@ -119,7 +119,7 @@ class Walker {
 
   // The word's value with shell quoting removed; expansions stay as written.
   std::string literalOf(TSNode node, int depth = 0) const {
-    const std::string text = textOf(node);
+    std::string text = textOf(node);
     if (depth > kMaxDepth) return text;
     if (is(node, "raw_string") || is(node, "string")) {
       if (text.size() >= 2) return text.substr(1, text.size() - 2);

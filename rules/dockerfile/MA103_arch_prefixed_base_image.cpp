@@ -111,6 +111,7 @@ void checkNamespacePerTarget(const DockerfileContext& ctx, const RuleInfo& rule,
   }
   if (broken.empty()) return;
   std::vector<std::string> right;
+  right.reserve(broken.size());
   for (const auto& p : broken) right.push_back(hubNamespaceFor(p) + "/ for " + p.str());
   out.report(rule, stage.baseSpan,
              "the base image's namespace is built from the target's architecture, and Docker Hub has no official images "

@@ -47,7 +47,7 @@ bool usesCgo(const DockerfileContext& ctx, size_t stage) {
 // .NET (a RID), Zig. Rust needs a cross linker and C toolchain, CUDA builds cannot leave the
 // target's base image: those stay quiet.
 std::string crossableToolchain(const DockerfileContext& ctx, const dockerfile::Stage& stage, const shell::Command& command) {
-  const std::string tool = baseName(programWords(command)[0]->literal);
+  std::string tool = baseName(programWords(command)[0]->literal);
   if (tool == "go") return usesCgo(ctx, stage.index) ? "" : tool;
   if (tool == "dotnet" || tool == "zig") return tool;
   return "";

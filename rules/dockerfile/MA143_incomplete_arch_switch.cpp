@@ -41,7 +41,7 @@ bool dependsOnSwitch(const shell::Script& script, const shell::ArchSwitch& sw) {
   const std::string& text = script.source.text;
   for (const auto& name : assigned) {
     for (const auto& a : script.assignments) {
-      if (a.name == name && a.branches.size() < 1 && a.value.end <= sw.begin) return false;
+      if (a.name == name && a.branches.empty() && a.value.end <= sw.begin) return false;
     }
     if (testsEmptiness(std::string_view(text).substr(std::min(sw.end, text.size())), name)) return false;
   }

@@ -16,7 +16,7 @@ std::optional<std::string> locate(const ImageContext& ctx, const std::string& pr
     return inv.resolve(path);
   }
   for (const auto& dir : searchPath(ctx.image.config)) {
-    if (const auto resolved = inv.resolve(dir + "/" + program)) {
+    if (auto resolved = inv.resolve(dir + "/" + program)) {
       const auto e = inv.find(*resolved);
       if (e && e->entry.type != image::LayerEntry::Type::Directory) return resolved;
     }

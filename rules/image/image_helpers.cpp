@@ -6,7 +6,7 @@
 
 namespace mal::rules {
 
-std::string displayPath(const std::string& p) { return "/" + p; }
+std::string displayPath(const std::string& inventoryPath) { return "/" + inventoryPath; }
 
 std::vector<std::string> searchPath(const image::Config& config) {
   std::string path = config.envValue("PATH");

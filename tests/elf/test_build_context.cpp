@@ -34,8 +34,8 @@ struct Context {
     write("Dockerfile", dockerfile);
     rules::LintSettings settings;
     settings.platforms = std::move(platforms);
-    const rules::ContextSource source{root.string(), (root / "Dockerfile").string()};
-    return rules::lintDockerfile(SourceText("Dockerfile", dockerfile), settings, &source);
+    const cli::ContextSource source{root.string(), (root / "Dockerfile").string()};
+    return cli::lintDockerfile(SourceText("Dockerfile", dockerfile), settings, &source).findings;
   }
 };
 

@@ -37,8 +37,8 @@ TEST_CASE("build-context fixtures: findings sit where the fixtures expect them",
     auto expected = test::expectations(source, platforms);
     rules::LintSettings settings;
     settings.platforms = platforms;
-    const rules::ContextSource context{root.string(), (root / "Dockerfile").string()};
-    for (const auto& f : rules::lintDockerfile(source, settings, &context)) {
+    const cli::ContextSource context{root.string(), (root / "Dockerfile").string()};
+    for (const auto& f : cli::lintDockerfile(source, settings, &context).findings) {
       const auto it = std::find_if(expected.begin(), expected.end(),
                                    [&](const Expectation& e) { return e.rule == f.ruleId && e.line == f.location.line; });
       if (it != expected.end()) {

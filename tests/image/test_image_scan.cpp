@@ -38,6 +38,32 @@ std::vector<std::pair<std::string, std::string>> rulesAndPaths(const Scan& s) {
 
 using Pairs = std::vector<std::pair<std::string, std::string>>;
 
+// Everything a finding says, one line each: two scans agree when these lists are equal.
+std::vector<std::string> described(const std::vector<Finding>& findings) {
+  std::vector<std::string> out;
+  for (const auto& f : findings) {
+    out.push_back(f.ruleId + " " + std::string(severityName(f.severity)) + " " + f.location.platform + " " +
+                  f.location.imagePath + " layer " + std::to_string(f.location.layerIndex) + " " + f.location.layerDigest + ": " +
+                  f.message);
+  }
+  return out;
+}
+
+// A platform's merged filesystem, one line per path: type, mode, size, link, the layer
+// that wrote it and what the ELF reader made of it.
+std::vector<std::string> described(const image::FileInventory& inventory) {
+  std::vector<std::string> out;
+  for (const auto& [path, item] : inventory.entries()) {
+    const auto& e = item.entry;
+    out.push_back(path + " " + std::to_string(static_cast<int>(e.type)) + " " + std::to_string(e.mode) + " " +
+                  std::to_string(e.size) + " -> " + e.linkTarget + " layer " + std::to_string(item.layer) + " " +
+                  (e.elf     ? e.elf->describe()
+                   : e.isElf ? "elf: " + e.elfError
+                             : e.shebang));
+  }
+  return out;
+}
+
 }  // namespace
 
 TEST_CASE("the correct multi-arch image: every form, no findings, attestations skipped", "[image]") {
@@ -176,6 +202,36 @@ TEST_CASE("scan with a Dockerfile maps layers back to the instructions that made
   CHECK(lineOf(mapping[2]) == 7);  // COPY proprietary-x86-lib.so
 }
 
+TEST_CASE("scan --dockerfile points a finding at the instruction that made its layer", "[image][dockerfile]") {
+  const auto s = scan(fixtures() / "foreign-so");
+  const auto path = test::sourceDir() / "fixtures/images/foreign-so.Dockerfile";
+  const rules::DockerfileOrigin origin(SourceText(path.string(), test::readFile(path)));
+  REQUIRE_FALSE(origin.error());
+  auto findings = s.findings;
+  REQUIRE(findings.size() == 1);
+  const Location before = findings[0].location;
+  REQUIRE(before.layerIndex == 2);
+  origin.locate(findings, s.image);
+  const Location& after = findings[0].location;
+  CHECK(after.path == path.string());
+  CHECK(after.line == 7);  // COPY proprietary-x86-lib.so
+  CHECK(after.column == 1);
+  CHECK(after.sourceLine == "COPY proprietary-x86-lib.so /usr/lib/libvendor.so");
+  // The image location stays: the finding is on both.
+  CHECK(after.imagePath == before.imagePath);
+  CHECK(after.layerDigest == before.layerDigest);
+  CHECK(after.platform == before.platform);
+
+  // A Dockerfile that does not parse says why, as BuildKit would, and moves nothing.
+  const rules::DockerfileOrigin broken(SourceText("Dockerfile", "FROM alpine\nRUN <<EOF\necho never ends\n"));
+  REQUIRE(broken.error());
+  CHECK(*broken.error() == "dockerfile parse error on line 2: unterminated heredoc");
+  auto untouched = s.findings;
+  broken.locate(untouched, s.image);
+  CHECK(untouched[0].location.line == before.line);
+  CHECK(untouched[0].location.path == before.path);
+}
+
 TEST_CASE("the layer cache: a second scan reads no layer and finds the same", "[image][cache]") {
   char tmpl[] = "/tmp/mal-cache-XXXXXX";
   const fs::path cache = mkdtemp(tmpl);
@@ -188,14 +244,19 @@ TEST_CASE("the layer cache: a second scan reads no layer and finds the same", "[
     CHECK(cold.counters.layersRead > 0);
     CHECK(warm.counters.layersRead == 0);
     CHECK(warm.counters.layersFromCache == cold.counters.layersRead + cold.counters.layersFromCache);
-    CHECK(rules::scanFindings(warm, {}).size() == rules::scanFindings(cold, {}).size());
-    CHECK(warm.platforms.at(0).inventory.entries().size() == cold.platforms.at(0).inventory.entries().size());
+    CHECK(described(rules::scanFindings(warm, {})) == described(rules::scanFindings(cold, {})));
+    REQUIRE(warm.platforms.size() == cold.platforms.size());
+    for (size_t i = 0; i < warm.platforms.size(); ++i) {
+      CHECK(described(warm.platforms[i].inventory) == described(cold.platforms[i].inventory));
+    }
   }
   // A damaged cache entry is a miss, not a crash.
   for (const auto& entry : fs::directory_iterator(cache / "layers")) std::ofstream(entry.path()) << "{not json";
   const auto again = image::scanImage((fixtures() / "foreign-so").string(), options);
   CHECK(again.counters.layersFromCache == 0);
-  CHECK(rules::scanFindings(again, {}).size() == 1);
+  const auto uncached = described(rules::scanFindings(image::scanImage((fixtures() / "foreign-so").string()), {}));
+  CHECK(uncached.size() == 1);
+  CHECK(described(rules::scanFindings(again, {})) == uncached);
   fs::remove_all(cache);
 }
 
@@ -209,9 +270,9 @@ TEST_CASE("layers read in parallel give what one thread gives", "[image]") {
     const auto b = image::scanImage((fixtures() / name).string(), many);
     REQUIRE(a.platforms.size() == b.platforms.size());
     for (size_t i = 0; i < a.platforms.size(); ++i) {
-      CHECK(a.platforms[i].inventory.entries().size() == b.platforms[i].inventory.entries().size());
+      CHECK(described(a.platforms[i].inventory) == described(b.platforms[i].inventory));
       CHECK(a.platforms[i].error == b.platforms[i].error);
     }
-    CHECK(rules::scanFindings(a, {}).size() == rules::scanFindings(b, {}).size());
+    CHECK(described(rules::scanFindings(a, {})) == described(rules::scanFindings(b, {})));
   }
 }
