@@ -65,7 +65,11 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
       // The place to fix may as well be the stage's --platform: point at it.
       std::vector<FindingSink::RelatedSpan> related;
       if (!stage.platformRaw.empty()) related.push_back({stage.platformSpan, "the stage runs on $BUILDPLATFORM here"});
-      out.report(rule, run.script.source.span(compile->begin, compile->end),
+      // At the command's name: a compile command often runs over many continuation lines,
+      // and a finding's region is read as lying within its first line (SARIF contextRegion).
+      const Span at = compile->words.empty() ? run.script.source.span(compile->begin, compile->end)
+                                             : run.script.source.span(compile->words[0].begin, compile->words[0].end);
+      out.report(rule, at,
                  stage.label() + " runs on $BUILDPLATFORM and compiles without the target platform; " +
                      (consumer ? consumer->label() : std::string("a later stage")) +
                      " copies its output, so every image gets build-machine binaries",
