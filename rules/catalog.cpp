@@ -5,7 +5,8 @@
 namespace mal::rules {
 
 extern const DockerfileRule kMA001, kMA002, kMA101, kMA102, kMA103, kMA104, kMA105, kMA106, kMA110, kMA111, kMA112, kMA120,
-    kMA130, kMA131, kMA132, kMA140, kMA141, kMA142, kMA143, kMA144, kMA145, kMA146, kMA147, kMA148, kMA150, kMA151;
+    kMA130, kMA131, kMA132, kMA140, kMA141, kMA142, kMA143, kMA144, kMA145, kMA146, kMA147, kMA148, kMA149, kMA150, kMA151,
+    kMA152;
 
 const std::vector<const DockerfileRule*>& dockerfileRules() {
   static const std::vector<const DockerfileRule*> rules = {
@@ -33,8 +34,10 @@ const std::vector<const DockerfileRule*>& dockerfileRules() {
       &kMA146,  // arch-vocabulary-mismatch
       &kMA147,  // download-missing-for-platform  (lint --probe-downloads)
       &kMA148,  // switch-on-fixed-arch
+      &kMA149,  // platform-test-never-matches
       &kMA150,  // prebuilt-binary-copied
       &kMA151,  // foreign-binary-executed       (reads the build context)
+      &kMA152,  // arch-test-ends-run
   };
   return rules;
 }

@@ -166,6 +166,10 @@ std::string stageEcosystem(const ParsedDockerfile& file, const BuildModel& model
         }
         if (name == "go") seen.insert("go");
         if (name == "cargo" || name == "rustc") seen.insert("rust");
+        // jlink assembles a Java runtime from the JDK it runs with: that JDK's native launcher
+        // and libraries, for the stage's platform. (jenkinsci/docker-agent before f396501: a
+        // JRE jlinked on $BUILDPLATFORM and copied into every image.)
+        if (name == "jlink") seen.insert("jlink");
         if (name == "gcc" || name == "g++" || name == "cc" || name == "clang" || name == "make" || name == "cmake" ||
             name == "ninja" || name == "meson" || name == "configure") {
           seen.insert("c");
@@ -187,7 +191,7 @@ std::string stageEcosystem(const ParsedDockerfile& file, const BuildModel& model
   }
   (void)file;
   // Native toolchains win: a Go stage that also runs npm for its web assets builds a binary.
-  for (const char* native : {"go", "rust", "c"}) {
+  for (const char* native : {"go", "rust", "c", "jlink"}) {
     if (seen.count(native)) return native;
   }
   if (seen.count("dotnet")) return dotnetNative ? "dotnet-native" : "dotnet";

@@ -17,7 +17,7 @@ namespace {
 
 struct Lists {
   int version = 0;
-  std::vector<ArchOnlyPackage> apt, pip;
+  std::vector<ArchOnlyPackage> apt, pip, playwright;
   std::vector<std::string> x86Flags, hostFlags;
 };
 
@@ -43,6 +43,7 @@ const Lists& lists() {
     out.version = json.at("version").get<int>();
     out.apt = readPackages(json.at("apt"));
     out.pip = readPackages(json.at("pip"));
+    out.playwright = readPackages(json.at("playwright"));
     out.x86Flags = json.at("compilerFlags").at("x86Only").get<std::vector<std::string>>();
     out.hostFlags = json.at("compilerFlags").at("hostTuned").get<std::vector<std::string>>();
     return out;
@@ -53,6 +54,15 @@ const Lists& lists() {
 bool matchesPattern(std::string_view pattern, std::string_view value) {
   if (!pattern.empty() && pattern.back() == '*') return text::startsWith(value, pattern.substr(0, pattern.size() - 1));
   return pattern == value;
+}
+
+const std::vector<ArchOnlyPackage>& listOf(Ecosystem ecosystem) {
+  switch (ecosystem) {
+    case Ecosystem::Apt: return lists().apt;
+    case Ecosystem::Pip: return lists().pip;
+    case Ecosystem::Playwright: return lists().playwright;
+  }
+  return lists().apt;
 }
 
 const ArchOnlyPackage* find(const std::vector<ArchOnlyPackage>& list, std::string_view name) {
@@ -79,13 +89,12 @@ std::vector<Platform> ArchOnlyPackage::missing(const std::vector<Platform>& targ
 const ArchOnlyPackage* findArchOnlyPackage(Ecosystem ecosystem, std::string_view name,
                                            const std::vector<ArchOnlyPackage>& extra) {
   const std::string lowered = text::lower(name);
-  if (const auto* p = find(ecosystem == Ecosystem::Apt ? lists().apt : lists().pip, lowered)) return p;
-  return find(extra, lowered);
+  if (const auto* p = find(listOf(ecosystem), lowered)) return p;
+  // The configuration's extra names are package names, not browsers.
+  return ecosystem == Ecosystem::Playwright ? nullptr : find(extra, lowered);
 }
 
-const std::vector<ArchOnlyPackage>& archOnlyPackages(Ecosystem ecosystem) {
-  return ecosystem == Ecosystem::Apt ? lists().apt : lists().pip;
-}
+const std::vector<ArchOnlyPackage>& archOnlyPackages(Ecosystem ecosystem) { return listOf(ecosystem); }
 
 std::vector<ArchOnlyPackage> extraPackages(const std::vector<std::string>& names) {
   std::vector<ArchOnlyPackage> out;

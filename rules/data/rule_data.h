@@ -21,7 +21,8 @@ struct ArchOnlyPackage {
   std::vector<Platform> missing(const std::vector<Platform>& targets) const;
 };
 
-enum class Ecosystem { Apt, Pip };
+// Playwright: the browsers `playwright install` downloads (chrome, msedge, ...).
+enum class Ecosystem { Apt, Pip, Playwright };
 
 // The package named `name` in the ecosystem's list (and `extra`, taken as amd64-only), or null.
 const ArchOnlyPackage* findArchOnlyPackage(Ecosystem ecosystem, std::string_view name,

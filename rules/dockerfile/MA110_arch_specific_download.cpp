@@ -156,6 +156,11 @@ class DownloadCheck {
           if (checkThroughShellValues(run, command, word)) break;
           continue;
         }
+        // `curl ${BASE_URL}/${TAR_FILE}` with `ENV BASE_URL=https://get.helm.sh` and
+        // `ENV TAR_FILE=helm-v3-linux-amd64.tar.gz`: no variable holds the whole URL and the
+        // word as written is none, but its value is one URL for every target.
+        // (alpine-docker/k8s Dockerfile before d2e35a9, the helm download.)
+        if (becomesUrl(run, command, word) && checkThroughValues(run, command, word)) break;
         for (const auto& variable : word.variables) checkVariable(run, command, variable);
       }
     }
@@ -195,6 +200,20 @@ class DownloadCheck {
       return true;
     }
     return false;
+  }
+
+  // Does a word with no URL as written expand, for every target alike, to one?
+  bool becomesUrl(const dockerfile::RunScript& run, const shell::Command& command, const shell::Word& word) const {
+    // One variable that holds the whole URL is checkVariable's (which leaves an ARG-set URL
+    // to the caller's --build-arg).
+    if (word.variables.size() < 2 || word.hasCommandSubstitution) return false;
+    for (const auto& a : run.script.assignments) {
+      if (a.value.end <= command.begin && std::find(word.variables.begin(), word.variables.end(), a.name) != word.variables.end())
+        return false;
+    }
+    const auto fixed =
+        dockerfile::valueForEveryTarget(ctx_.file, ctx_.model, *ctx_.stages, run.stage, run.instruction, word.literal);
+    return fixed && looksLikeUrl(fixed->value);
   }
 
   // `F="prometheus-${V}.linux-amd64" && curl -fsSLO ".../${F}.tar.gz"`: a part of the URL

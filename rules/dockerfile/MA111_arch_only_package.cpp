@@ -12,7 +12,7 @@
 namespace mal::rules {
 namespace {
 
-enum class Installer { None, Apt, Dpkg, Rpm, Pip };
+enum class Installer { None, Apt, Dpkg, Rpm, Pip, Playwright };
 
 // Which installer a command is, and where its package arguments start.
 Installer installerOf(const std::vector<const shell::Word*>& w, size_t& first) {
@@ -50,6 +50,17 @@ Installer installerOf(const std::vector<const shell::Word*>& w, size_t& first) {
   if (text::startsWith(name, "python") && w.size() > 3 && w[1]->literal == "-m" && text::startsWith(w[2]->literal, "pip") &&
       subcommandAt(3, {"install"})) {
     return Installer::Pip;
+  }
+  // `playwright install chrome`, `npx playwright install --with-deps msedge`, or its CLI run
+  // directly (`./node_modules/playwright-core/cli.js install ...`): browsers, not packages.
+  // (browserless/browserless docker/multi/Dockerfile before c7dd711: msedge on every platform.)
+  if ((name == "playwright" || (name == "cli.js" && w[0]->literal.find("playwright") != std::string::npos)) &&
+      subcommandAt(1, {"install"})) {
+    return Installer::Playwright;
+  }
+  if ((name == "npx" || name == "pnpx" || name == "bunx" || name == "node") && w.size() > 2 &&
+      w[1]->literal.find("playwright") != std::string::npos && subcommandAt(2, {"install"})) {
+    return Installer::Playwright;
   }
   if ((name == "uv" || name == "poetry") && subcommandAt(1, {"add", "pip"})) {
     if (w[first - 1]->literal == "pip") subcommandAt(first, {"install"});
@@ -211,8 +222,10 @@ std::vector<Lack> lacksOf(const DockerfileContext& ctx, const dockerfile::RunScr
     // A named package with builds for some architectures only.
     std::string name = value.substr(0, value.find_first_of("=<>!~[;"));
     if (installer == Installer::Apt) name = name.substr(0, name.find(':'));
-    if (installer != Installer::Apt && installer != Installer::Pip) continue;
-    const auto ecosystem = installer == Installer::Pip ? data::Ecosystem::Pip : data::Ecosystem::Apt;
+    if (installer != Installer::Apt && installer != Installer::Pip && installer != Installer::Playwright) continue;
+    const auto ecosystem = installer == Installer::Pip          ? data::Ecosystem::Pip
+                           : installer == Installer::Playwright ? data::Ecosystem::Playwright
+                                                                : data::Ecosystem::Apt;
     if (const auto* package = data::findArchOnlyPackage(ecosystem, name, extra)) {
       const auto broken = ctx.stages->brokenWhere(stage, [&](const Platform& target) { return package->existsFor(target); });
       if (broken.empty()) continue;
@@ -260,7 +273,8 @@ extern const DockerfileRule kMA111 = {
              "msodbcsql17, mssql-tools, libc6-i386, gcc-multilib, lib32*, mkl, intel-openmp, daal4py, "
              "scikit-learn-intelex, onednn-*: data/arch-only-packages.json, extendable with "
              "`extra-arch-only-packages:` in the configuration), `pkg:amd64`/`pkg:i386` qualifiers, yum `*.x86_64`, "
-             "local `*_amd64.deb` / `*.x86_64.rpm` / `*_x86_64.whl` files, and `pip --platform manylinux*_x86_64`; "
+             "local `*_amd64.deb` / `*.x86_64.rpm` / `*_x86_64.whl` files, `pip --platform manylinux*_x86_64`, and "
+             "browsers `playwright install` fetches for x86-64 only (chrome, msedge); "
              "outside an architecture switch. Package names held in a variable (`apt-get install -y $PACKAGES`) are "
              "judged by the value BuildKit gives it for every target (ARG and ENV defaults), pointing at where it is "
              "set.",
@@ -270,14 +284,16 @@ extern const DockerfileRule kMA111 = {
      .fix = "Use a portable alternative (Debian's chromium, msodbcsql18), or install it only in the arms of an "
             "architecture switch where it exists.",
      .bad =
-         {"FROM debian\nRUN apt-get update && apt-get install -y --no-install-recommends google-chrome-stable\n",
+         {"FROM node:20\nRUN npx playwright install --with-deps chromium msedge\n",
+          "FROM debian\nRUN apt-get update && apt-get install -y --no-install-recommends google-chrome-stable\n",
           "FROM debian\nRUN ACCEPT_EULA=Y apt-get install -y msodbcsql17 mssql-tools\n",
           "FROM python:3.12\nRUN pip install --no-cache-dir scikit-learn-intelex==2024.1\n",
           "FROM debian\nRUN dpkg -i /tmp/vendor-agent_2.1_amd64.deb\n", "FROM fedora\nRUN dnf install -y glibc.i686\n",
           "FROM debian\nRUN apt-get install -y libc6:i386\n",
           "FROM debian\nENV ODBC_PACKAGES=\"msodbcsql17 unixodbc-dev\"\nRUN ACCEPT_EULA=Y apt-get install -y $ODBC_PACKAGES\n"},
      .good =
-         {"FROM debian\nRUN apt-get install -y chromium\n",
+         {"FROM node:20\nRUN npx playwright install --with-deps chromium firefox webkit\n",
+          "FROM debian\nRUN apt-get install -y chromium\n",
           "FROM debian\nRUN case \"$(dpkg --print-architecture)\" in amd64) apt-get install -y google-chrome-stable ;; "
           "*) apt-get install -y chromium ;; esac\n",
           "FROM debian\nRUN dpkg -i \"/tmp/agent_2.1_$(dpkg --print-architecture).deb\"\n",

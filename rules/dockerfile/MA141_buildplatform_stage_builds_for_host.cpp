@@ -62,12 +62,20 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
         }
       }
       if (!compile) continue;
-      out.report(rule, run.script.source.span(compile->begin, compile->end),
+      // The place to fix may as well be the stage's --platform: point at it.
+      std::vector<FindingSink::RelatedSpan> related;
+      if (!stage.platformRaw.empty()) related.push_back({stage.platformSpan, "the stage runs on $BUILDPLATFORM here"});
+      // At the command's name: a compile command often runs over many continuation lines,
+      // and a finding's region is read as lying within its first line (SARIF contextRegion).
+      const Span at = compile->words.empty() ? run.script.source.span(compile->begin, compile->end)
+                                             : run.script.source.span(compile->words[0].begin, compile->words[0].end);
+      out.report(rule, at,
                  stage.label() + " runs on $BUILDPLATFORM and compiles without the target platform; " +
                      (consumer ? consumer->label() : std::string("a later stage")) +
                      " copies its output, so every image gets build-machine binaries",
                  "declare `ARG TARGETOS TARGETARCH` in the stage and pass them to the toolchain (GOOS/GOARCH, a Rust "
-                 "triple, a .NET RID), or use the xx helpers; an ARG such as ARCH is never set by buildx");
+                 "triple, a .NET RID), or use the xx helpers; an ARG such as ARCH is never set by buildx",
+                 std::move(related), std::vector<Platform>{});
       break;
     }
   }
@@ -82,7 +90,8 @@ extern const DockerfileRule kMA141 = {
      .analysis = Analysis::Dockerfile,
      .summary = "A $BUILDPLATFORM stage compiles for the build machine, and its output is shipped",
      .what = "A `FROM --platform=$BUILDPLATFORM` stage (directly or through the stage it is based on) that compiles "
-             "(go build, cargo build, gcc/clang/make, dotnet publish) without using a TARGET* ARG or an xx- helper, "
+             "(go build, cargo build, gcc/clang/make, dotnet publish, or jlink, which assembles a native Java runtime) "
+             "without using a TARGET* ARG or an xx- helper, "
              "while a stage that is not on $BUILDPLATFORM copies its output; and a final stage that itself sits on "
              "$BUILDPLATFORM. Not in a development container's Dockerfile (a `.devcontainer/` directory): the editor builds "
              "it on the machine that runs it, where $BUILDPLATFORM is the target.",

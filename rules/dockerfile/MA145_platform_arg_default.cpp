@@ -23,6 +23,23 @@ std::optional<Platform> fixedPlatform(const std::string& name, const std::string
   return parsePlatform(value.value);
 }
 
+// The targets for which the default names the wrong platform. In a stage that runs on the
+// target, those it cannot run on. In a stage pinned to one platform or run on the build
+// machine, the automatic TARGETARCH still names the target (BuildKit sets it from the build's
+// target, not from the stage's --platform), and such a stage reads it to cross-build for the
+// target (`dotnet publish -r linux-$TARGETARCH`, `GOARCH=$TARGETARCH`): the default then
+// builds the default's architecture for every target that builds the stage.
+// (JustArchiNET/ArchiSteamFarm before 1205f28: `FROM --platform=linux/amd64 .../sdk` with
+// `ARG TARGETARCH=amd64`.)
+std::vector<Platform> targetsMisnamed(const DockerfileContext& ctx, size_t stage, const Platform& fixed) {
+  if (ctx.stages->platform[stage].runs == dockerfile::StageRuns::OnTarget) return ctx.brokenBy(stage, fixed);
+  std::vector<Platform> out;
+  for (const auto& target : ctx.stages->targetsReaching(stage)) {
+    if (!dockerfile::runsOn(fixed, target)) out.push_back(target);
+  }
+  return out;
+}
+
 void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
   // Before the first FROM: every FROM line, and every stage that declares the ARG, gets it.
   for (const auto& arg : ctx.model.globalArgs) {
@@ -47,7 +64,7 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
       if (!arg.value) continue;
       const auto platform = fixedPlatform(arg.name, *arg.value, ctx.file.escapeToken);
       if (!platform) continue;
-      const auto broken = ctx.brokenBy(stage.index, *platform);
+      const auto broken = targetsMisnamed(ctx, stage.index, *platform);
       if (broken.empty()) continue;
       out.report(rule, arg.span,
                  "ARG " + arg.name + "=" + *arg.value + " in " + stage.label() +
@@ -75,13 +92,19 @@ extern const DockerfileRule kMA145 = {
      .why = "BuildKit's automatic platform values are its global ARGs. Inside a stage, an ARG's own default is used "
             "unless a --build-arg names it (dispatchArg); before the first FROM, the default replaces the automatic "
             "value (buildMetaArgs). Every use of the variable then builds for that one architecture: the arm64 image "
-            "gets the amd64 download, GOARCH=amd64, and so on.",
+            "gets the amd64 download, GOARCH=amd64, and so on. This holds in a stage pinned with --platform or run on "
+            "$BUILDPLATFORM too: BuildKit fills the automatic TARGETARCH from the build's target, not from the "
+            "stage's platform, so a cross-building stage that reads it (`dotnet publish -r linux-$TARGETARCH`) "
+            "builds the default's architecture for every target.",
      .example = "FROM golang:1.22\nARG TARGETARCH=amd64\nRUN GOARCH=$TARGETARCH go build -o /app .\n"
                 "# MA145: keeps its default under --platform",
      .fix = "Declare it without a default: `ARG TARGETARCH`.",
      .bad = {"FROM golang:1.22\nARG TARGETARCH=amd64\nRUN GOARCH=$TARGETARCH go build -o /app .\n",
              "ARG TARGETPLATFORM=linux/amd64\nFROM --platform=$TARGETPLATFORM debian\n",
-             "ARG TARGETPLATFORM=\"linux/amd64\"\nFROM --platform=$TARGETPLATFORM debian\n"},
+             "ARG TARGETPLATFORM=\"linux/amd64\"\nFROM --platform=$TARGETPLATFORM debian\n",
+             "FROM --platform=$BUILDPLATFORM mcr.microsoft.com/dotnet/sdk:8.0 AS build\nARG TARGETARCH=amd64\n"
+             "RUN dotnet publish -r linux-$TARGETARCH -o /out\nFROM mcr.microsoft.com/dotnet/runtime:8.0\n"
+             "COPY --from=build /out /app\n"},
      .good = {"FROM golang:1.22\nARG TARGETARCH\nRUN GOARCH=$TARGETARCH go build -o /app .\n",
               "FROM golang:1.22\nARG TARGETARCH amd64\nRUN echo $TARGETARCH\n", "FROM debian\nARG TARGETOS=linux\n"}},
     check};

@@ -16,6 +16,20 @@ namespace {
 bool isNativeArtifactName(const std::string& path) {
   std::string name = text::lower(path);
   while (!name.empty() && name.back() == '/') name.pop_back();
+  const std::string_view base = std::string_view(name).substr(name.rfind('/') == std::string::npos ? 0 : name.rfind('/') + 1);
+  // Text that only looks like an installer by its suffix: a Dockerfile for a second build
+  // (stakater/Reloader's `Dockerfile.run`, which its CMD tars up for the next `docker build`).
+  if (text::startsWith(base, "dockerfile") || text::startsWith(base, "containerfile") || text::endsWith(base, ".dockerfile")) {
+    return false;
+  }
+  // `.bin` is also the suffix of data every architecture reads alike: model weights
+  // (`pytorch_model.bin`, `ggml-model-q4_0.bin`), tokenizers, firmware blobs.
+  if (text::endsWith(base, ".bin")) {
+    for (std::string_view data : {"model", "weight", "ggml", "gguf", "vocab", "token", "checkpoint", "ckpt", "firmware",
+                                  "embedding", "lora", "adapter"}) {
+      if (base.find(data) != std::string_view::npos) return false;
+    }
+  }
   for (std::string_view suffix : {".a", ".node", ".bin", ".run", ".o", ".so"}) {
     if (text::endsWith(name, suffix)) return true;
   }
@@ -23,6 +37,23 @@ bool isNativeArtifactName(const std::string& path) {
   const size_t so = name.rfind(".so.");
   return so != std::string::npos && std::all_of(name.begin() + static_cast<long>(so) + 4, name.end(),
                                                 [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == '.'; });
+}
+
+// `target/release/<name>` or `target/debug/<name>`, a name without an extension: cargo's
+// own output directory holds the program it built for the machine it ran on (a cross build
+// puts it under `target/<triple>/`, which names its architecture). A CI job ran `cargo build`
+// before `docker build`, and every image gets that one machine's program.
+// (databendlabs/databend docker/Dockerfile before e18c2b1: `COPY ./target/release/databend-query`.)
+bool isCargoHostOutput(const std::string& path) {
+  std::string p = path;
+  while (text::startsWith(p, "./")) p = p.substr(2);
+  for (std::string_view dir : {"target/release/", "target/debug/"}) {
+    size_t at = p.find(dir);
+    if (at == std::string::npos || (at > 0 && p[at - 1] != '/')) continue;
+    const std::string name = p.substr(at + dir.size());
+    if (!name.empty() && name.find_first_of("/.*?[") == std::string::npos) return true;
+  }
+  return false;
 }
 
 // The target platforms whose images get what this stage copies: the targets that build it
@@ -191,7 +222,20 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
         // build-output path and a bin destination was wrong every time (scripts, per-architecture
         // CI jobs, build-arg defaults). A Git LFS pointer is reported whatever its name: the
         // image gets the pointer's text.
-        if (!isNativeArtifactName(source.value) && !lfs) continue;
+        // Not the program of a FROM scratch image either, though it can only be native code: on
+        // the real-world sample those were goreleaser's per-architecture builds, each given
+        // its own binary (open-telemetry collector releases, watchtower, minio).
+        const bool hostProgram = isCargoHostOutput(expansion.value);
+        if (!isNativeArtifactName(source.value) && !lfs && !hostProgram) continue;
+        if (hostProgram && !lfs && !isNativeArtifactName(source.value)) {
+          out.report(rule, source.span,
+                     "copies '" + source.value + "' from the build context as cargo's build for the machine it ran on" +
+                         ": it was built for one architecture and every target platform gets it" +
+                         std::string(ctx.buildContext ? " (it is not in the build context to check)" : ""),
+                     "build it in a stage for $TARGETARCH (FROM --platform=$BUILDPLATFORM with a cross build, or a "
+                     "native one), or keep one per architecture and copy '.../${TARGETARCH}/...' (declare `ARG TARGETARCH`)");
+          continue;
+        }
         out.report(rule, source.span,
                    "copies the prebuilt native file '" + source.value +
                        "' from the build context: it was built for one architecture and every target platform "
@@ -221,8 +265,11 @@ extern const DockerfileRule kMA150 = {
              "for the other targets: GOOS-GOARCH directories and release names (`bin/linux-amd64/app`, "
              "`dist/app_linux_amd64_v1/app`), target-triple directories (`target/x86_64-unknown-linux-musl/release/"
              "app`), the architecture field of `.deb`, `.rpm`, `.whl`, `.apk`, `.ipk` names; `*.so*`, `*.a`, `*.o`, "
-             "`*.node`, `*.bin`, `*.run` and Git LFS pointers are a warning. A file with no native name "
-             "(`bin/server`) is not guessed at: on real Dockerfiles that guess was wrong every time. A path chosen "
+             "`*.node`, `*.bin`, `*.run` and Git LFS pointers are a warning (not a `Dockerfile.run`, which is a "
+             "Dockerfile, nor model weights, tokenizers or firmware named `*.bin`). A file with no native name "
+             "(`bin/server`) is not guessed at: on real Dockerfiles that guess was wrong every time (even the program "
+             "of a FROM scratch image: goreleaser hands each architecture's build its own binary), except in "
+             "cargo's host output directory (`target/release/app`), which holds the build machine's program. A path chosen "
              "per architecture (`lib/${TARGETARCH}/...`) stays quiet, and so does one artifact that a stage copies for "
              "several architectures under names that keep the architecture (`app_amd64.snap` and `app_arm64.snap` side "
              "by side: a set of release files kept as data, in which every image also gets its own).",
@@ -235,11 +282,13 @@ extern const DockerfileRule kMA150 = {
      .bad = {"FROM debian\nCOPY proprietary-x86-lib.so /usr/lib/\n", "FROM debian\nADD vendor/libfoo.so.1.2 /usr/lib/\n",
              "FROM debian\nCOPY bin/linux-amd64/app /usr/local/bin/app\n",
              "FROM debian\nCOPY target/x86_64-unknown-linux-musl/release/app /usr/local/bin/\n",
-             "FROM node:20\nCOPY [\"build/Release/addon.node\", \"/app/\"]\n"},
+             "FROM node:20\nCOPY [\"build/Release/addon.node\", \"/app/\"]\n",
+             "FROM debian\nCOPY ./target/release/server /usr/local/bin/server\n"},
      .good = {"FROM debian\nARG TARGETARCH\nCOPY lib/${TARGETARCH}/libfoo.so /usr/lib/\n",
               "FROM debian\nARG TARGETARCH\nCOPY bin/linux-${TARGETARCH}/app /usr/local/bin/app\n",
               "FROM debian\nCOPY docker-entrypoint.sh /usr/local/bin/\n",
-              "FROM debian\nCOPY --from=build /out/libfoo.so /usr/lib/\n", "FROM debian\nCOPY app.py /app/\n"}},
+              "FROM debian\nCOPY --from=build /out/libfoo.so /usr/lib/\n", "FROM debian\nCOPY app.py /app/\n",
+              "FROM scratch\nCOPY dozzle /\nENTRYPOINT [\"/dozzle\"]\n"}},
     check};
 
 }  // namespace mal::rules

@@ -173,7 +173,9 @@ bool isNativeCompile(const shell::Command& command) {
   if (isCrossCapableCompile(command)) return true;
   const auto words = programWords(command);
   if (words.empty()) return false;
-  static const std::set<std::string> kCompilers = {"gcc", "g++", "cc", "c++", "clang", "clang++", "rustc", "make", "ninja"};
+  // jlink builds a native Java runtime (launcher and libraries) from the JDK it runs with.
+  static const std::set<std::string> kCompilers = {"gcc",     "g++",   "cc",   "c++",   "clang",
+                                                   "clang++", "rustc", "make", "ninja", "jlink"};
   const std::string name = baseName(words[0]->literal);
   if (kCompilers.count(name)) return true;
   if (name != "cmake") return false;
