@@ -135,9 +135,11 @@ def main():
     # Every per-RUN question about its stage (a cross toolchain, another GOOS) is answered
     # once per stage: a rule that walked the stage again for each RUN was quadratic here.
     run("100k RUN lines", lint + [d("runs/Dockerfile", "FROM debian\n" + "RUN true\n" * 100000)], {0, 1}, 30, 500)
-    # MA130 gathers what a stage's `rustup target add` commands add once, not per command.
+    # MA130 gathers what a stage's `rustup target add` commands add once, not per command
+    # (a `cargo build` follows: a target added with nothing built after it is no finding).
     run("20k rustup target add lines", lint + [d("rustup/Dockerfile", "FROM rust\n" +
-                                                  "RUN rustup target add aarch64-unknown-linux-gnu\n" * 20000)],
+                                                  "RUN rustup target add aarch64-unknown-linux-gnu\n" * 20000 +
+                                                  "RUN cargo build --release\n")],
         {1}, 20, 300)
     run("deep continuations", lint + [d("cont/Dockerfile", "FROM debian\nRUN true \\\n" + "  && true \\\n" * 100000 + "\n")],
         {0, 1}, 30, 1000)
