@@ -398,23 +398,6 @@ TEST_CASE("the base images: all external bases name one architecture", "[declare
   CHECK(declared(file, "FROM alpine:3.19\n") == "none");
 }
 
-TEST_CASE("bake files under other names, beside the Dockerfile or at the root", "[declared]") {
-  Repo repo;
-  // frigate: docker/synaptics/synaptics.hcl, passed by `bake-action files:` from the root.
-  const auto board = repo.write("docker/synaptics/Dockerfile", kPlain);
-  repo.write("docker/synaptics/synaptics.hcl",
-             "target synaptics {\n  dockerfile = \"docker/synaptics/Dockerfile\"\n  platforms = [\"linux/arm64\"]\n}\n");
-  CHECK(declared(board) == "linux/arm64 <- docker/synaptics/synaptics.hcl target \"synaptics\"");
-  // A file run from its own directory names the Dockerfile relative to it.
-  const auto tool = repo.write("tools/x/Dockerfile", kPlain);
-  repo.write("tools/x/bake.hcl", "target \"t\" {\n  platforms = [\"linux/riscv64\"]\n}\n");
-  CHECK(declared(tool) == "linux/riscv64 <- tools/x/bake.hcl target \"t\"");
-  // A Terraform file beside a Dockerfile declares nothing.
-  const auto infra = repo.write("infra/Dockerfile", kPlain);
-  repo.write("infra/main.hcl", "resource \"aws_instance\" \"x\" {\n  ami = \"ami-1\"\n}\n");
-  CHECK(declared(infra) == "none");
-}
-
 TEST_CASE("a Windows container image is a windows/ build, whatever else is declared", "[declared]") {
   Repo repo;
   const auto file = repo.write("Dockerfile.windows", kPlain);

@@ -10,6 +10,7 @@
 #include "analyzer/shell/arch_vocabulary.h"
 #include "analyzer/text_util.h"
 #include "rules/dockerfile/context.h"
+#include "rules/dockerfile/shell_helpers.h"
 
 namespace mal::rules {
 namespace {
@@ -83,15 +84,9 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
         std::string_view test = branch.condition;
         while (!test.empty() && (test.front() == ' ' || test.front() == '\t')) test.remove_prefix(1);
         if (!text::startsWith(test, "[") && !text::startsWith(test, "test ")) continue;
-        // The condition's text is its statements joined, terminators included (`[ ... ];`),
-        // so it is looked for without them: `[ ... ] ;` is written with a blank.
-        std::string_view condition = branch.condition;
-        while (!condition.empty() && std::string_view(" \t\n;&").find(condition.back()) != std::string_view::npos)
-          condition.remove_suffix(1);
-        if (condition.empty()) continue;
-        const size_t at = script.source.text.find(condition);
+        const auto [at, end] = conditionRange(script, branch.condition);
         if (at == std::string::npos) continue;
-        judge(branch.condition, script.source.span(at, at + condition.size()));
+        judge(branch.condition, script.source.span(at, end));
       }
     };
     for (const auto& command : script.commands) judgeBranches(command.branches);

@@ -12,6 +12,7 @@
 
 #include "analyzer/text_util.h"
 #include "rules/dockerfile/context.h"
+#include "rules/dockerfile/shell_helpers.h"
 
 namespace mal::rules {
 namespace {
@@ -144,13 +145,7 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
     const auto judgeBranches = [&](const std::vector<shell::Branch>& branches) {
       for (const auto& branch : branches) {
         if (branch.kind == shell::Branch::Kind::CaseArm || !isTestCommand(branch.condition)) continue;
-        // The condition's text is its statements joined, terminators included (`[ ... ];`),
-        // so it is looked for without them: `[ ... ] ;` is written with a blank.
-        std::string_view condition = branch.condition;
-        while (!condition.empty() && std::string_view(" \t\n;&").find(condition.back()) != std::string_view::npos)
-          condition.remove_suffix(1);
-        if (condition.empty()) continue;
-        const size_t at = script.source.text.find(condition);
+        const size_t at = conditionRange(script, branch.condition).first;
         if (at == std::string::npos) continue;
         judge(branch.condition, branch.condition, at);
       }

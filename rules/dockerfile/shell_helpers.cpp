@@ -44,4 +44,15 @@ bool variesByArch(const shell::Command& command, const shell::Word& word) {
   return word.archVarying || command.insideArchBranch();
 }
 
+std::pair<size_t, size_t> conditionRange(const shell::Script& script, std::string_view condition) {
+  // The condition's text is its statements joined, terminators included (`[ ... ];`), so it
+  // is looked for without them: `[ ... ] ;` is written with a blank.
+  while (!condition.empty() && std::string_view(" \t\n;&").find(condition.back()) != std::string_view::npos)
+    condition.remove_suffix(1);
+  if (condition.empty()) return {std::string::npos, std::string::npos};
+  const size_t at = script.source.text.find(condition);
+  if (at == std::string::npos) return {std::string::npos, std::string::npos};
+  return {at, at + condition.size()};
+}
+
 }  // namespace mal::rules

@@ -3,6 +3,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "analyzer/shell/shell_model.h"
@@ -14,6 +15,10 @@ namespace mal::rules {
 std::vector<const shell::Word*> programWords(const shell::Command& command);
 
 std::string baseName(std::string_view path);
+
+// Where a branch's test condition stands in the script: [begin, end) of its text without the
+// terminators the condition carries (`[ ... ];`, `... &&`), or npos when it is not found.
+std::pair<size_t, size_t> conditionRange(const shell::Script& script, std::string_view condition);
 
 // The whitespace-separated pieces of a word's literal with their byte offsets in the
 // word's source text (for flags inside CFLAGS="-O2 -mavx2").
