@@ -9,6 +9,7 @@
 #include "analyzer/text_util.h"
 #include "rules/dockerfile/arch_named_paths.h"
 #include "rules/dockerfile/context.h"
+#include "rules/dockerfile/shell_helpers.h"
 
 namespace mal::rules {
 namespace {
@@ -169,6 +170,36 @@ std::map<std::string, std::set<std::string>> architecturesPerArtifact(const Dock
   return out;
 }
 
+// Is a package copied for one architecture (a wheel, a .deb) used only inside an architecture
+// branch of the stage's later RUNs? grafana/oncall copies its aarch64 grpcio wheel
+// everywhere and runs `pip install` on it only under `if [ "$TARGETPLATFORM" = linux/arm64 ]`:
+// on the other platforms it is an inert file nothing installs.
+// A package that does nothing until a package manager installs it.
+bool isPackageArchive(const std::string& path) {
+  const std::string name = text::lower(path);
+  for (std::string_view suffix : {".whl", ".deb", ".rpm", ".apk", ".ipk"}) {
+    if (text::endsWith(name, suffix)) return true;
+  }
+  return false;
+}
+
+bool usedOnlyInArchBranches(const DockerfileContext& ctx, size_t stage, size_t after, const std::string& path) {
+  const std::string name = baseName(path);
+  if (name.empty()) return false;
+  bool used = false;
+  for (const auto& run : ctx.model.scripts) {
+    if (run.stage != stage || run.instruction <= after) continue;
+    for (const auto& command : run.script.commands) {
+      const bool mentions = std::any_of(command.words.begin(), command.words.end(),
+                                        [&](const shell::Word& w) { return w.literal.find(name) != std::string::npos; });
+      if (!mentions) continue;
+      if (!command.insideArchBranch()) return false;
+      used = true;
+    }
+  }
+  return used;
+}
+
 void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
   for (const auto& stage : ctx.model.stages) {
     const auto artifacts = architecturesPerArtifact(ctx, stage);
@@ -201,6 +232,9 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
               expansion.value.substr(0, named->token.begin) + '\0' + expansion.value.substr(named->token.end);
           if (const auto it = artifacts.find(artifact);
               it != artifacts.end() && it->second.size() > 1 && keepsArchitectureName(ctx, in, *named)) {
+            continue;
+          }
+          if (isPackageArchive(expansion.value) && usedOnlyInArchBranches(ctx, stage.index, index, expansion.value)) {
             continue;
           }
           const auto broken = ctx.brokenBy(stage.index, named->token.platform);
@@ -266,7 +300,9 @@ extern const DockerfileRule kMA150 = {
              "`dist/app_linux_amd64_v1/app`), target-triple directories (`target/x86_64-unknown-linux-musl/release/"
              "app`), the architecture field of `.deb`, `.rpm`, `.whl`, `.apk`, `.ipk` names; `*.so*`, `*.a`, `*.o`, "
              "`*.node`, `*.bin`, `*.run` and Git LFS pointers are a warning (not a `Dockerfile.run`, which is a "
-             "Dockerfile, nor model weights, tokenizers or firmware named `*.bin`). A file with no native name "
+             "Dockerfile, nor model weights, tokenizers or firmware named `*.bin`). A package for one architecture "
+             "(`*_aarch64.whl`, `*_amd64.deb`) that the stage's RUNs touch only inside architecture branches is "
+             "an inert file on the other platforms, and is not reported. A file with no native name "
              "(`bin/server`) is not guessed at: on real Dockerfiles that guess was wrong every time (even the program "
              "of a FROM scratch image: goreleaser hands each architecture's build its own binary), except in "
              "cargo's host output directory (`target/release/app`), which holds the build machine's program. A path chosen "
