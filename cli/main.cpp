@@ -3,12 +3,15 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <cstdio>
 #include <iostream>
 
 #include "cli/commands.h"
 #include "report/reporter.h"
 
-int main(int argc, char** argv) {
+namespace {
+
+int run(int argc, char** argv) {
   using namespace mal::cli;
   std::ios::sync_with_stdio(false);
   // A reader that closes the pipe early (`| head -1`) must not kill us with SIGPIPE (exit
@@ -156,4 +159,21 @@ int main(int argc, char** argv) {
     return kExitInputError;
   }
   return code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Building the command line can fail too (out of memory): that is the documented exit 2
+  // with one line, never std::terminate.
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    std::fputs("multiarch-lint: ", stderr);
+    std::fputs(e.what(), stderr);
+    std::fputs("\n", stderr);
+  } catch (...) {
+    std::fputs("multiarch-lint: unexpected failure\n", stderr);
+  }
+  return mal::cli::kExitInputError;
 }

@@ -444,7 +444,8 @@ TEST_CASE("order of trust: bake, compose, workflows, Makefile, file name, base i
 TEST_CASE("malformed declaration files are ignored, never fatal", "[declared]") {
   Repo repo;
   const auto file = repo.write("Dockerfile.arm64", kPlain);
-  repo.write("docker-bake.hcl", "target \"x\" {\n  platforms = [\"linux/amd64\"\n  context = \"${\"\n}}}]][[ \"\xff\x00");
+  repo.write("docker-bake.hcl",
+             std::string("target \"x\" {\n  platforms = [\"linux/amd64\"\n  context = \"${\"\n}}}]][[ \"\xff") + '\0');
   repo.write("docker-bake.json", "{\"target\": {\"x\": [1, 2, {\"platforms\": ");
   repo.write("compose.yaml", "services: [\n  - : : :\n\t{{{");
   repo.write("docker-compose.yml", "services:\n  a:\n    build:\n      - not a map\n  b: 3\n");

@@ -10,10 +10,10 @@ TEST_CASE("variable expansion follows BuildKit's operators", "[expand]") {
       {"ARCH", "arm64"}, {"EMPTY", ""}, {"DECLARED", std::nullopt}, {"PLATFORM", "linux/arm/v7"}, {"FILE", "archive.tar.gz"}};
   CHECK(expandWord("x-$ARCH-${ARCH}", env).value == "x-arm64-arm64");
   CHECK(expandWord("${EMPTY:-dflt}", env).value == "dflt");
-  CHECK(expandWord("${EMPTY-dflt}", env).value == "");
+  CHECK(expandWord("${EMPTY-dflt}", env).value.empty());
   CHECK(expandWord("${MISSING-dflt}", env).value == "dflt");
   CHECK(expandWord("${ARCH:+set}", env).value == "set");
-  CHECK(expandWord("${EMPTY:+set}", env).value == "");
+  CHECK(expandWord("${EMPTY:+set}", env).value.empty());
   CHECK(expandWord("${EMPTY+set}", env).value == "set");
   CHECK(expandWord("${PLATFORM#*/}", env).value == "arm/v7");
   CHECK(expandWord("${PLATFORM##*/}", env).value == "v7");

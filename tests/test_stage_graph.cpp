@@ -35,6 +35,7 @@ Graph graphOf(const std::string& text, const std::string& platforms = "linux/amd
 
 std::vector<std::string> names(const std::vector<Platform>& platforms) {
   std::vector<std::string> out;
+  out.reserve(platforms.size());
   for (const auto& p : platforms) out.push_back(p.str());
   return out;
 }
@@ -244,7 +245,7 @@ TEST_CASE("a finding under an opt-in build argument is info and names the argume
   const auto exported = test::lint(
       "FROM gcc:13\nARG ENABLE_AVX512=\n"
       "RUN if [ \"$ENABLE_AVX512\" = \"1\" ]; then export CFLAGS=\"-mavx512f -mavx512dq\" ; fi && make\n");
-  REQUIRE(exported.size() >= 1);
+  REQUIRE(!exported.empty());
   for (const auto& f : exported) {
     if (f.ruleId != "MA131") continue;
     CHECK(f.severity == Severity::Info);

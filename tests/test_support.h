@@ -34,11 +34,11 @@ inline std::filesystem::path testData(const char* name) {
 }
 
 // The same, for a test that cannot run without it.
-#define MAL_REQUIRE_TEST_DATA(name)                                \
-  [] {                                                             \
-    const std::filesystem::path dir = ::mal::test::testData(name); \
-    REQUIRE(std::filesystem::is_directory(dir));                   \
-    return dir;                                                    \
+#define MAL_REQUIRE_TEST_DATA(name)                          \
+  [] {                                                       \
+    std::filesystem::path dir = ::mal::test::testData(name); \
+    REQUIRE(std::filesystem::is_directory(dir));             \
+    return dir;                                              \
   }()
 
 // `# expect: MA110 MA140` comments: each names the rules expected on the next line that is
@@ -127,6 +127,7 @@ inline const cli::BaseImageLookup& standInRegistry() {
 
 inline std::vector<std::string> ruleIds(const std::vector<Finding>& findings) {
   std::vector<std::string> ids;
+  ids.reserve(findings.size());
   for (const auto& f : findings) ids.push_back(f.ruleId);
   return ids;
 }

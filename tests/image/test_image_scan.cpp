@@ -41,6 +41,7 @@ using Pairs = std::vector<std::pair<std::string, std::string>>;
 // Everything a finding says, one line each: two scans agree when these lists are equal.
 std::vector<std::string> described(const std::vector<Finding>& findings) {
   std::vector<std::string> out;
+  out.reserve(findings.size());
   for (const auto& f : findings) {
     out.push_back(f.ruleId + " " + std::string(severityName(f.severity)) + " " + f.location.platform + " " +
                   f.location.imagePath + " layer " + std::to_string(f.location.layerIndex) + " " + f.location.layerDigest + ": " +
