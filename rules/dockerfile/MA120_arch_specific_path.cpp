@@ -8,6 +8,7 @@
 #include "analyzer/text_util.h"
 #include "rules/dockerfile/arch_named_paths.h"
 #include "rules/dockerfile/context.h"
+#include "rules/dockerfile/shell_helpers.h"
 #include "rules/dockerfile/text_sites.h"
 
 namespace mal::rules {
@@ -159,8 +160,7 @@ void addArchiveStems(std::string_view text, std::set<std::string>& stems) {
 // Does the path's last component (the one that names the architecture) come out of one of
 // those archives?
 bool unpackedFromArchive(std::string_view path, const std::set<std::string>& stems) {
-  const size_t slash = path.rfind('/');
-  const std::string component = text::lower(path.substr(slash == std::string_view::npos ? 0 : slash + 1));
+  const std::string component = text::lower(baseName(path));
   return !component.empty() && stems.count(component) > 0;
 }
 

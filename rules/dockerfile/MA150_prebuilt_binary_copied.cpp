@@ -17,7 +17,7 @@ namespace {
 bool isNativeArtifactName(const std::string& path) {
   std::string name = text::lower(path);
   while (!name.empty() && name.back() == '/') name.pop_back();
-  const std::string_view base = std::string_view(name).substr(name.rfind('/') == std::string::npos ? 0 : name.rfind('/') + 1);
+  const std::string base = baseName(name);
   // Text that only looks like an installer by its suffix: a Dockerfile for a second build
   // (stakater/Reloader's `Dockerfile.run`, which its CMD tars up for the next `docker build`).
   if (text::startsWith(base, "dockerfile") || text::startsWith(base, "containerfile") || text::endsWith(base, ".dockerfile")) {
