@@ -1,6 +1,8 @@
 #include "rules/lint_engine.h"
 
 #include <algorithm>
+#include <cctype>
+#include <optional>
 #include <set>
 #include <tuple>
 
@@ -85,6 +87,33 @@ const dockerfile::ModelError* templateDirective(const SourceText& source, const 
   return nullptr;
 }
 
+// A symbolic link checked out where links are not supported (git's core.symlinks=false, an
+// archive or a copy that does not keep links) leaves a file whose whole text is the path it
+// points at, with no newline: `../Dockerfile`. BuildKit would refuse it as an unknown
+// instruction, but the build reads the file the link names, so it is said once, as info.
+std::optional<std::string_view> linkTargetText(const SourceText& source, const std::vector<dockerfile::ModelError>& errors) {
+  std::string_view text = source.bytes();
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.remove_suffix(1);
+  if (text.empty() || text.size() > 4096 || errors.size() != 1 || !errors.front().message.starts_with("unknown instruction: ")) {
+    return std::nullopt;
+  }
+  for (const char c : text) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '#' || c == '\0') return std::nullopt;
+  }
+  const size_t slash = text.rfind('/');
+  const std::string_view name = slash == std::string_view::npos ? text : text.substr(slash + 1);
+  const auto lower = [](std::string_view s) {
+    std::string out(s);
+    for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+  };
+  const std::string lowerName = lower(name);
+  const bool namesADockerfile =
+      lowerName.find("dockerfile") != std::string::npos || lowerName.find("containerfile") != std::string::npos;
+  if (!namesADockerfile) return std::nullopt;
+  return text;
+}
+
 }  // namespace
 
 DockerfileLint::DockerfileLint(const SourceText& source, const LintSettings& settings)
@@ -153,6 +182,15 @@ std::vector<Finding> DockerfileLint::findings() const {
                   "'" + keyword +
                       "' is a preprocessor directive: this file is a template expanded into a Dockerfile "
                       "before the build, not a Dockerfile; it was not analysed (lint the Dockerfile it expands to)",
+                  {}, Severity::Info);
+      return sink.take();
+    }
+    if (const auto target = linkTargetText(source_, model_->errors)) {
+      const auto& error = model_->errors.front();
+      sink.report(kMA001.info, error.span,
+                  "this file holds only the path '" + std::string(*target) +
+                      "': a symbolic link checked out as text (git core.symlinks=false, or a copy that does "
+                      "not keep links); it was not analysed (lint the file it names)",
                   {}, Severity::Info);
       return sink.take();
     }

@@ -184,6 +184,23 @@ TEST_CASE("a malformed Dockerfile is an MA001 finding at BuildKit's position", "
   CHECK(flag[0].location.column == 34);
 }
 
+TEST_CASE("a symbolic link checked out as text is said once, as info, and not judged", "[cli]") {
+  // git with core.symlinks=false writes the link's target as the file's only text, with no newline.
+  const auto link = test::lint("../../build/Dockerfile.alpine");
+  REQUIRE(link.size() == 1);
+  CHECK(link[0].ruleId == "MA001");
+  CHECK(link[0].severity == Severity::Info);
+  CHECK(link[0].message.find("holds only the path '../../build/Dockerfile.alpine'") != std::string::npos);
+  CHECK(test::lint("Containerfile\n").size() == 1);
+  // Anything else that BuildKit refuses stays an error: a word that names no Dockerfile, or more text.
+  const auto word = test::lint("../scripts/build.sh");
+  REQUIRE(word.size() == 1);
+  CHECK(word[0].severity == Severity::Error);
+  const auto more = test::lint("../Dockerfile\nFROM alpine\n");
+  REQUIRE(more.size() == 1);
+  CHECK(more[0].severity == Severity::Error);
+}
+
 TEST_CASE("rules command: list and explain by id or slug", "[cli]") {
   std::istringstream in;
   std::ostringstream out, err;

@@ -17,7 +17,8 @@ extern const DockerfileRule kMA001 = {
              "be refused. A template that a project expands into a Dockerfile before the build "
              "(a line starting with a preprocessor directive where an instruction belongs: `@INCLUDE`, "
              "`{% if %}`, `{{ if }}`, `%%VAR%%`) is said once, as info, and not analysed: BuildKit never "
-             "sees its text.",
+             "sees its text. So is a file whose whole text is one path naming a Dockerfile (`../Dockerfile`): a "
+             "symbolic link checked out as text, where the build reads the file the link names.",
      .why = "The build fails before any platform is built; no other rule can judge the file.",
      .example = "ENV PATH\n# MA001: ENV must have two arguments",
      .fix = "Correct the line at the reported position; the message is BuildKit's own.",
