@@ -398,6 +398,30 @@ TEST_CASE("the base images: all external bases name one architecture", "[declare
   CHECK(declared(file, "FROM alpine:3.19\n") == "none");
 }
 
+TEST_CASE("base images published for one architecture, with no architecture in their names", "[declared]") {
+  Repo repo;
+  const auto file = repo.write(".gitpod.Dockerfile", kPlain);
+  // data/one-architecture-images.json: Gitpod's workspaces exist for x86-64 only, Jetson's
+  // L4T images for arm64 only.
+  CHECK(declared(file, "FROM gitpod/workspace-full:2023-08-08-12-42-30\n") ==
+        "linux/amd64 <- the base image gitpod/workspace-full:2023-08-08-12-42-30 (published for linux/amd64 only)");
+  CHECK(declared(file, "FROM nvcr.io/nvidia/l4t-base:r36.2.0\n") ==
+        "linux/arm64 <- the base image nvcr.io/nvidia/l4t-base:r36.2.0 (published for linux/arm64 only)");
+  CHECK(declared(file, "FROM dustynv/l4t-pytorch:r36.4.0 AS build\nFROM build\n") ==
+        "linux/arm64 <- the base image dustynv/l4t-pytorch:r36.4.0 (published for linux/arm64 only)");
+  // PyPA's wheel build images carry the wheel tag's machine at the end of their names.
+  CHECK(declared(file, "FROM quay.io/pypa/manylinux_2_28_x86_64 AS base\nFROM base AS cuda\n") ==
+        "linux/amd64 <- the base image quay.io/pypa/manylinux_2_28_x86_64");
+  CHECK(declared(file, "FROM quay.io/pypa/manylinux2014_aarch64\n") ==
+        "linux/arm64 <- the base image quay.io/pypa/manylinux2014_aarch64");
+  // Mixed with a multi-architecture base, or two different ones: nothing is declared.
+  CHECK(declared(file, "FROM gitpod/workspace-full AS ide\nFROM alpine\n") == "none");
+  CHECK(declared(file, "FROM gitpod/workspace-base AS a\nFROM nvcr.io/nvidia/l4t-base:r36\n") == "none");
+  // A look-alike name is not the published image.
+  CHECK(declared(file, "FROM example/gitpod-workspace-full\n") == "none");
+  CHECK(declared(file, "FROM quay.io/pypa/manylinux_2_28\n") == "none");
+}
+
 TEST_CASE("a Windows container image is a windows/ build, whatever else is declared", "[declared]") {
   Repo repo;
   const auto file = repo.write("Dockerfile.windows", kPlain);

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "analyzer/dockerfile/ast.h"
@@ -13,10 +14,47 @@
 #include "analyzer/source_text.h"
 #include "analyzer/text_util.h"
 
+namespace mal::data {
+extern const std::string_view k_one_architecture_images_json;
+}
+
 namespace fs = std::filesystem;
 
 namespace mal::context {
 namespace {
+
+// data/one-architecture-images.json: repositories published for one architecture although
+// their names do not say which (Gitpod's workspaces, Jetson's L4T images).
+const std::vector<std::pair<std::string, Platform>>& oneArchitectureImages() {
+  static const auto images = [] {
+    std::vector<std::pair<std::string, Platform>> out;
+    const auto json = nlohmann::json::parse(data::k_one_architecture_images_json);
+    for (const auto& entry : json.at("images")) {
+      out.emplace_back(text::lower(entry.at("prefix").get<std::string>()),
+                       *parsePlatform(entry.at("platform").get<std::string>()));
+    }
+    return out;
+  }();
+  return images;
+}
+
+// manylinux/musllinux build images end their repository name in the wheel tag's machine:
+// quay.io/pypa/manylinux_2_28_x86_64, manylinux2014_aarch64.
+std::optional<Platform> wheelMachineSuffix(std::string_view lastComponent) {
+  for (const auto& [suffix, platform] :
+       std::initializer_list<std::pair<std::string_view, std::string_view>>{{"_x86_64", "linux/amd64"},
+                                                                            {"_aarch64", "linux/arm64"},
+                                                                            {"_ppc64le", "linux/ppc64le"},
+                                                                            {"_s390x", "linux/s390x"},
+                                                                            {"_i686", "linux/386"},
+                                                                            {"_armv7l", "linux/arm/v7"}}) {
+    if (lastComponent.size() > suffix.size() && lastComponent.ends_with(suffix) &&
+        (lastComponent.starts_with("manylinux") || lastComponent.starts_with("musllinux"))) {
+      return parsePlatform(std::string(platform));
+    }
+  }
+  return std::nullopt;
+}
 
 constexpr uintmax_t kMaxDeclarationFileBytes = 1024 * 1024;  // far above any real bake, compose or workflow file
 constexpr size_t kMaxFilesPerDirectory = 300;                // workflows, compose and .mk files looked at
@@ -492,7 +530,15 @@ std::optional<DeclaredPlatforms> fromBaseImages(const dockerfile::ParsedDockerfi
     if (std::find(images.begin(), images.end(), expansion.value) == images.end()) images.push_back(expansion.value);
   }
   if (!platform) return std::nullopt;
-  return DeclaredPlatforms{{*platform}, (images.size() == 1 ? "the base image " : "the base images ") + text::join(images, ", ")};
+  // Say why when no word of the name does: the publisher builds these for one architecture.
+  const bool publishedForOne = std::any_of(images.begin(), images.end(), [](const std::string& image) {
+    const std::string lowered = text::lower(image);
+    return std::any_of(oneArchitectureImages().begin(), oneArchitectureImages().end(),
+                       [&](const auto& entry) { return text::startsWith(lowered, entry.first); });
+  });
+  return DeclaredPlatforms{{*platform},
+                           (images.size() == 1 ? "the base image " : "the base images ") + text::join(images, ", ") +
+                               (publishedForOne ? " (published for " + platform->str() + " only)" : "")};
 }
 
 }  // namespace
@@ -721,6 +767,9 @@ std::optional<Platform> platformOfImageReference(const std::string& image) {
   if (const size_t slash = repository.find('/'); slash != std::string::npos) {
     if (auto p = archNamespace(repository.substr(0, slash))) return p;
   }
+  for (const auto& [prefix, platform] : oneArchitectureImages()) {
+    if (text::startsWith(repository, prefix)) return platform;
+  }
   // The tag's first or last part (`1.2-arm64`, `arm64v8-1.2`), or the repository's last
   // part (`pause-amd64`): words elsewhere are too often something else.
   std::vector<std::string> words;
@@ -735,6 +784,7 @@ std::optional<Platform> platformOfImageReference(const std::string& image) {
   };
   edges(tag, '-');
   const std::string lastComponent = repository.substr(repository.rfind('/') == std::string::npos ? 0 : repository.rfind('/') + 1);
+  if (auto p = wheelMachineSuffix(lastComponent)) return p;
   const auto parts = text::split(lastComponent, '-');
   if (parts.size() >= 2) words.push_back(parts.back());
   std::optional<Platform> found;
