@@ -675,3 +675,18 @@ TEST_CASE("lint: an ARG default the project's workflow overrides is not a fixed 
   const auto passed = lint({.paths = {file.string()}, .format = "json"});
   CHECK(ma130(passed.out) == 0);
 }
+
+namespace mal::data {
+extern const std::string_view k_one_architecture_images_json;
+}
+
+TEST_CASE("data/one-architecture-images.json: every entry names its platform and its source", "[declared][data]") {
+  const auto json = nlohmann::json::parse(mal::data::k_one_architecture_images_json);
+  REQUIRE(json.at("images").size() > 0);
+  for (const auto& entry : json.at("images")) {
+    INFO(entry.dump());
+    CHECK(!entry.at("prefix").get<std::string>().empty());
+    CHECK(mal::parsePlatform(entry.at("platform").get<std::string>()).has_value());
+    CHECK(entry.at("source").get<std::string>().size() > 20);
+  }
+}
