@@ -420,6 +420,29 @@ TEST_CASE("base images published for one architecture, with no architecture in t
   // A look-alike name is not the published image.
   CHECK(declared(file, "FROM example/gitpod-workspace-full\n") == "none");
   CHECK(declared(file, "FROM quay.io/pypa/manylinux_2_28\n") == "none");
+  CHECK(declared(file, "FROM rocm/pytorch:latest\n") ==
+        "linux/amd64 <- the base image rocm/pytorch:latest (published for linux/amd64 only)");
+}
+
+TEST_CASE("a file named for hardware whose software exists for one architecture", "[declared]") {
+  Repo repo;
+  CHECK(declared(repo.write("Dockerfile.rocm", kPlain), kPlain) ==
+        "linux/amd64 <- the file name (rocm exists for linux/amd64 only)");
+  CHECK(declared(repo.write("docker/Dockerfile.neuron.dev", kPlain), kPlain) ==
+        "linux/amd64 <- the file name (neuron exists for linux/amd64 only)");
+  CHECK(declared(repo.write("jetson-orin.Dockerfile", kPlain), kPlain) ==
+        "linux/arm64 <- the file name (jetson exists for linux/arm64 only)");
+  CHECK(declared(repo.write("docker/rocm/Dockerfile", kPlain), kPlain) ==
+        "linux/amd64 <- the directory rocm/ (rocm exists for linux/amd64 only)");
+  // A word inside another word, or two hardware words for different platforms: nothing.
+  CHECK(declared(repo.write("Dockerfile.neurons", kPlain), kPlain) == "none");
+  CHECK(declared(repo.write("Dockerfile.rocm-jetson", kPlain), kPlain) == "none");
+  // An architecture in the name wins over the hardware word.
+  CHECK(declared(repo.write("Dockerfile.rocm.arm64", kPlain), kPlain) == "linux/arm64 <- the file name");
+  // A declaration elsewhere (here a bake file) wins over the name.
+  repo.write("docker-bake.hcl",
+             "target \"r\" {\n  dockerfile = \"Dockerfile.rocm\"\n  platforms = [\"linux/amd64\", \"linux/arm64\"]\n}\n");
+  CHECK(declared(repo.root / "Dockerfile.rocm", kPlain) == "linux/amd64, linux/arm64 <- docker-bake.hcl target \"r\"");
 }
 
 TEST_CASE("a Windows container image is a windows/ build, whatever else is declared", "[declared]") {

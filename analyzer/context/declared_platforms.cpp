@@ -38,6 +38,37 @@ const std::vector<std::pair<std::string, Platform>>& oneArchitectureImages() {
   return images;
 }
 
+// data/one-architecture-images.json "hardware": accelerators whose software exists for one
+// CPU architecture (ROCm, AWS Neuron: x86-64; Jetson: arm64), as words of a file name.
+const std::vector<std::pair<std::string, Platform>>& oneArchitectureHardware() {
+  static const auto words = [] {
+    std::vector<std::pair<std::string, Platform>> out;
+    const auto json = nlohmann::json::parse(data::k_one_architecture_images_json);
+    for (const auto& entry : json.at("hardware")) {
+      out.emplace_back(text::lower(entry.at("word").get<std::string>()), *parsePlatform(entry.at("platform").get<std::string>()));
+    }
+    return out;
+  }();
+  return words;
+}
+
+// The hardware word among `name`'s words (split at '.', '-', '_'), when exactly one platform
+// is named that way: `Dockerfile.rocm`, `jetson.Dockerfile`, a directory `rocm/`.
+std::optional<std::pair<std::string, Platform>> hardwareWordIn(std::string_view name) {
+  std::string lowered = text::lower(name);
+  std::replace_if(
+      lowered.begin(), lowered.end(), [](char c) { return c == '-' || c == '_'; }, '.');
+  std::optional<std::pair<std::string, Platform>> found;
+  for (const auto& word : text::split(lowered, '.')) {
+    for (const auto& [hardware, platform] : oneArchitectureHardware()) {
+      if (word != hardware) continue;
+      if (found && !(found->second == platform)) return std::nullopt;
+      found = std::pair{hardware, platform};
+    }
+  }
+  return found;
+}
+
 // manylinux/musllinux build images end their repository name in the wheel tag's machine:
 // quay.io/pypa/manylinux_2_28_x86_64, manylinux2014_aarch64.
 std::optional<Platform> wheelMachineSuffix(std::string_view lastComponent) {
@@ -336,7 +367,21 @@ std::optional<DeclaredPlatforms> fromFileName(const fs::path& dockerfile, const 
     if (!platform) where = "the directory " + name + "/";
     platform = p;
   }
-  if (!platform) return std::nullopt;
+  if (!platform) {
+    // No architecture in the name, but hardware whose software exists for one.
+    if (auto hardware = hardwareWordIn(dockerfile.filename().string())) {
+      return DeclaredPlatforms{{hardware->second},
+                               "the file name (" + hardware->first + " exists for " + hardware->second.str() + " only)"};
+    }
+    for (const auto& component : relativeDirectory) {
+      const std::string name = text::lower(component.string());
+      for (const auto& [word, p] : oneArchitectureHardware()) {
+        if (name == word)
+          return DeclaredPlatforms{{p}, "the directory " + name + "/ (" + word + " exists for " + p.str() + " only)"};
+      }
+    }
+    return std::nullopt;
+  }
   return DeclaredPlatforms{{*platform}, where};
 }
 
