@@ -333,6 +333,10 @@ TEST_CASE("the file name and an architecture directory", "[declared]") {
   CHECK(declared(repo.write("release/mariner2-arm64/docker/Dockerfile", kPlain)) ==
         "linux/arm64 <- the directory mariner2-arm64/");
   CHECK(declared(repo.write("ci/aarch64-linux/Dockerfile", kPlain)) == "linux/arm64 <- the directory aarch64-linux/");
+  CHECK(declared(repo.write("ci/docker/x86_64-musl/Dockerfile", kPlain)) == "linux/amd64 <- the directory x86_64-musl/");
+  CHECK(declared(repo.write("cross/aarch64-unknown-linux-gnu/Dockerfile", kPlain)) ==
+        "linux/arm64 <- the directory aarch64-unknown-linux-gnu/");
+  CHECK(declared(repo.write("x86_64-tools/Dockerfile", kPlain)) == "none");
   // The plain file of a per-architecture family here (Dockerfile.aarch64, Dockerfile.armhf, ...).
   CHECK(declared(repo.write("Dockerfile", kPlain)) ==
         "linux/amd64 <- its per-architecture siblings (Dockerfile is the amd64 one)");

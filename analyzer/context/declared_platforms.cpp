@@ -360,7 +360,12 @@ std::optional<DeclaredPlatforms> fromFileName(const fs::path& dockerfile, const 
     if (!p) {
       const auto parts = text::split(name, '-');
       if (parts.size() > 1) p = singleArchitectureIn(parts.back(), true);
-      if (!p && parts.size() > 1 && parts[1] == "linux") p = singleArchitectureIn(parts.front(), true);
+      // A target triple's directory: the architecture, then its vendor, OS or C library
+      // (`aarch64-linux/`, `x86_64-musl/`, `x86_64-unknown-linux-gnu/`, as wasmtime's ci/docker).
+      static const std::set<std::string> kTripleWords{"linux", "musl", "gnu", "unknown", "android"};
+      if (!p && parts.size() > 1 && kTripleWords.count(text::lower(parts[1])) > 0) {
+        p = singleArchitectureIn(parts.front(), true);
+      }
     }
     if (!p) continue;
     if (platform && !(platform->architecture == p->architecture && platform->variant == p->variant)) return std::nullopt;
