@@ -460,7 +460,9 @@ extern const DockerfileRule kMA130 = {
          "still builds for the host.",
      .why = "Every platform's image gets the one architecture's binaries: the arm64 image holds an x86-64 program "
             "that fails with `exec format error`.",
-     .example = "RUN CGO_ENABLED=0 GOOS=linux GOARCH=amd64 go build -o /app .\n# MA130: builds for linux/amd64 on every platform",
+     .example = "FROM golang:1.22\n"
+                "RUN CGO_ENABLED=0 GOOS=linux GOARCH=amd64 go build -o /app .\n"
+                "# MA130: 'GOARCH=amd64' builds for linux/amd64 on every platform: the linux/arm64 image gets amd64 code",
      .fix = "Use the target's architecture: `ARG TARGETARCH` and `GOARCH=$TARGETARCH`, a mapping from $TARGETARCH to "
             "the Rust triple or .NET RID, or the tonistiigi/xx helpers.",
      .bad = {"FROM golang:1.22\nRUN CGO_ENABLED=0 GOOS=linux GOARCH=amd64 go build -o /app .\n",
