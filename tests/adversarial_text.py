@@ -145,6 +145,11 @@ def main():
         {0, 1}, 30, 1000)
     run("unterminated heredoc", lint + [d("heredoc/Dockerfile", "FROM debian\nRUN <<EOF\n" + "echo x\n" * 200000)],
         {0, 1}, 30, 1000)
+    # A terminated heredoc is a shell script of 150k commands: every rule walks it once (MA130
+    # asked, for every word, whether the command was for another OS by walking the whole
+    # script again: 2.8 s at 128 KiB, more than 200 s at 1 MiB).
+    run("a 1 MiB heredoc of 150k commands", lint + [d("heredoc1m/Dockerfile", "FROM debian\nRUN <<EOF\n" +
+                                                     "echo x\n" * 150000 + "EOF\n")], {0, 1}, 30, 500)
     run("deep $( nesting", lint + [d("subst/Dockerfile", "FROM debian\nRUN echo " + "$(" * 20000 + ")" * 20000 + "\n")],
         {0, 1}, 30, 1000)
     run("deep ${ nesting", lint + [d("brace/Dockerfile", "FROM debian\nARG A=" + "${A:-" * 20000 + "x" + "}" * 20000 +
@@ -156,6 +161,12 @@ def main():
     run("${V%%*b} and ${V//?b/c} over a long value",
         ["lint", "--no-config", d("pattern/Dockerfile", "FROM debian\nARG V=" + "a" * 500000 + "b\n" +
                                     "COPY ${V%%*b} ${V//?b/c} /x/\n")], {0, 1, 2}, 30, 1000)
+    # A 64 KB line inside an architecture switch, its arm a 60 KB wildcard pattern (once a
+    # std::regex stack overflow; the arms are matched with analyzer/glob, linear in both).
+    run("a 64 KB arch switch line and a 60 KB case pattern",
+        lint + [d("switch/Dockerfile", "FROM debian\nRUN case \"$(uname -m)\" in " + "*?" * 30000 + "x) A=1 ;; " +
+                  "x86_64) curl -fsSLO https://example.com/" + "a" * 65536 + "/tool-amd64 ;; esac\n")],
+        {0, 1}, 10, 300)
     run("10k stages", lint + [d("stages/Dockerfile", "".join(f"FROM debian AS s{i}\nRUN true\n" for i in range(10000)))],
         {0, 1}, 30, 500)
     fifo = os.path.join(tmp, "fifo", "Dockerfile")
@@ -234,6 +245,19 @@ def main():
         env=dict(env, XDG_CACHE_HOME="relcache"), cwd=work)
     if os.listdir(work):
         failures.append(f"relative XDG_CACHE_HOME: wrote {os.listdir(work)} into the working directory")
+
+    # scan and manifest share lint's output checks: a file inside an input directory is
+    # refused, a lost report is exit 2.
+    index = os.path.join(layout, "index.json")
+    before = open(index, "rb").read()
+    run("scan -o onto a file inside the input", ["scan", "--no-config", "--no-cache", "-o", index, layout], {2}, 10, 200,
+        r"refusing to write the report over the input")
+    if open(index, "rb").read() != before:
+        failures.append("scan -o onto the input: index.json was changed")
+    run("scan -o /dev/full (json)", ["scan", "--no-config", "--no-cache", "-f", "json", "-o", "/dev/full", layout], {2}, 10,
+        200, r"cannot write")
+    run("manifest, stdout on /dev/full (sarif)", ["manifest", "--no-config", "--no-cache", "-f", "sarif", layout], {2}, 10,
+        200, r"cannot write", stdout_to="/dev/full")
 
     subprocess.run(["rm", "-rf", tmp])
     if failures:

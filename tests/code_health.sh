@@ -4,6 +4,8 @@
 #   tests/code_health.sh format              clang-format --dry-run on every C++ file (.clang-format)
 #   tests/code_health.sh layering            rules/ and report/ do no I/O: no file, process,
 #                                            environment, registry or network access
+#   tests/code_health.sh regex               no backtracking matcher (std::regex, regcomp,
+#                                            fnmatch, Boost.Regex, PCRE) outside tests/
 #   tests/code_health.sh tidy BUILD_DIR      clang-tidy on every C++ source (.clang-tidy), with
 #                                            BUILD_DIR's compile_commands.json, on every core;
 #                                            a source found clean with the same input is not
@@ -13,7 +15,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-mode=${1:?usage: code_health.sh shellcheck|format|layering|tidy BUILD_DIR}
+mode=${1:?usage: code_health.sh shellcheck|format|layering|regex|tidy BUILD_DIR}
 
 # The project's files: git's list where there is a checkout, else a walk that skips what is
 # fetched or built.
@@ -69,6 +71,20 @@ case $mode in
       exit 1
     fi
     echo "layering: ${#sources[@]} rule and reporter files do no I/O"
+    ;;
+  regex)
+    # No backtracking matcher on untrusted text: Dockerfiles, file names, .dockerignore,
+    # configuration and registry answers go through hand scanners or analyzer/glob (linear
+    # by construction). Without these headers std::regex, regcomp, fnmatch, Boost.Regex and
+    # PCRE cannot be called; tests/ may use them on the project's own files.
+    banned='#include <(regex|regex\.h|fnmatch\.h|boost/regex[^>]*|pcre[^>]*)>'
+    mapfile -t sources < <(project_files | grep -E '^(analyzer|cli|elf|report|rules)/.*\.(cpp|h)$')
+    ((${#sources[@]} > 100)) || { echo "code_health: only ${#sources[@]} sources found" >&2; exit 1; }
+    if grep -nE "$banned" "${sources[@]}"; then
+      echo "code_health: a backtracking matcher (above) in code that reads untrusted text" >&2
+      exit 1
+    fi
+    echo "regex: ${#sources[@]} sources include no backtracking matcher"
     ;;
   tidy)
     build=${2:?usage: code_health.sh tidy BUILD_DIR}

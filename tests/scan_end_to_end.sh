@@ -49,6 +49,48 @@ set -e
 python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["findings"] == [] and d["errors"], d' <<<"$out" ||
   fail "an unopened input got findings: $out"
 
+# scan and manifest read the configuration lint reads (.multiarch-lint.yaml in the working
+# directory): platforms:, ignore:, severity: and failure-threshold:, and --no-config skips it.
+mkdir "$work/project"
+cd "$work/project"
+printf 'ignore: [MA201]\n' >.multiarch-lint.yaml
+set +e
+ignored=$("$bin" scan -f json "$images/foreign-so"); ignored_code=$?
+unconfigured=$("$bin" scan --no-config -f json "$images/foreign-so"); unconfigured_code=$?
+set -e
+python3 -c 'import json,sys; d=json.load(sys.stdin); assert not [f for f in d["findings"] if f["rule"] == "MA201"], d["findings"]' \
+  <<<"$ignored" || fail "scan ignored the configuration's ignore: [MA201]"
+python3 -c 'import json,sys; d=json.load(sys.stdin); assert [f for f in d["findings"] if f["rule"] == "MA201"], d["findings"]' \
+  <<<"$unconfigured" || fail "scan --no-config still read the configuration"
+[ "$unconfigured_code" -eq 1 ] || fail "scan --no-config of foreign-so: exit $unconfigured_code"
+printf 'severity:\n  foreign-arch-binary: info\n' >.multiarch-lint.yaml
+set +e
+demoted=$("$bin" scan -f json "$images/foreign-so"); demoted_code=$?
+set -e
+python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+ma201 = [f["severity"] for f in d["findings"] if f["rule"] == "MA201"]
+assert ma201 and set(ma201) == {"info"}, d["findings"]' <<<"$demoted" || fail "scan ignored severity: in the configuration"
+[ "$demoted_code" -eq "$ignored_code" ] || fail "MA201 as info: exit $demoted_code, ignored: exit $ignored_code"
+printf 'platforms: [linux/arm64]\n' >.multiarch-lint.yaml
+out=$("$bin" scan -f json "$images/good") || fail "scan of good with platforms: [linux/arm64]"
+python3 -c 'import json,sys; d=json.load(sys.stdin); assert [i["platform"] for i in d["images"]] == ["linux/arm64"], d["images"]' <<<"$out" ||
+  fail "scan ignored platforms: in the configuration"
+printf 'platforms: [linux/amd64, linux/arm64, linux/s390x]\n' >.multiarch-lint.yaml
+set +e
+out=$("$bin" manifest -f json "$images/good"); required=$?
+set -e
+[ "$required" -eq 1 ] || fail "manifest with linux/s390x required: exit $required"
+python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert [f["rule"] for f in d["findings"]] == ["MA301"] and "linux/s390x" in d["findings"][0]["message"], d["findings"]' \
+  <<<"$out" || fail "manifest ignored platforms: in the configuration: $out"
+printf 'ignore: [MA301]\nplatforms: [linux/amd64, linux/arm64, linux/s390x]\n' >.multiarch-lint.yaml
+"$bin" manifest "$images/good" >/dev/null || fail "manifest ignored ignore: [MA301] in the configuration"
+cd "$root"
+
 # The second scan of the same image takes every layer from the cache.
 "$bin" scan -f json "$images/good" >/dev/null
 again=$("$bin" scan -f json "$images/good")

@@ -1,6 +1,11 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
 #include <random>
 #include <sstream>
 
@@ -122,6 +127,41 @@ const std::string kTwoDownloads =
     "RUN curl -fsSLO https://dl.k8s.io/v1/bin/linux/amd64/kubectl\n"
     "RUN curl -fsSLO https://dl.k8s.io/v1/bin/linux/amd64/kubectl\n"
     "RUN apt-get install -y libc6:arm64\n";
+
+// Runs a python3 check on `document` (in a temporary file, argv[1]): true when it exits 0.
+bool parsedByPython(const std::string& document, const char* script) {
+  char name[] = "/tmp/mal-report-XXXXXX";
+  const int fd = mkstemp(name);
+  if (fd < 0) return false;
+  close(fd);
+  std::ofstream(name, std::ios::binary) << document;
+  const std::string command = "python3 -c '" + std::string(script) + "' " + name + " 2>&1";
+  const int status = std::system(command.c_str());
+  std::remove(name);
+  return status == 0;
+}
+
+// JUnit: Python's XML parser, and the document is a <testsuites> of <testsuite>s.
+constexpr const char* kJunitParses =
+    "import sys, xml.etree.ElementTree as E\n"
+    "root = E.parse(sys.argv[1]).getroot()\n"
+    "assert root.tag == \"testsuites\" and all(s.tag == \"testsuite\" for s in root), root.tag";
+// HTML: Python's HTML tokenizer; every element but the void ones is closed, in order, and
+// no markup is left unparsed at the end.
+constexpr const char* kHtmlParses =
+    "import sys\n"
+    "from html.parser import HTMLParser\n"
+    "VOID = {\"meta\", \"br\", \"hr\", \"img\", \"input\", \"link\", \"wbr\", \"col\", \"area\", \"base\", "
+    "\"source\"}\n"
+    "class P(HTMLParser):\n"
+    "  def __init__(self):\n"
+    "    super().__init__(); self.open = []\n"
+    "  def handle_starttag(self, tag, attrs):\n"
+    "    if tag not in VOID: self.open.append(tag)\n"
+    "  def handle_endtag(self, tag):\n"
+    "    assert self.open and self.open.pop() == tag, (tag, self.open[-3:])\n"
+    "p = P(); p.feed(open(sys.argv[1], encoding=\"utf-8\").read()); p.close()\n"
+    "assert not p.open and not p.rawdata, (p.open, p.rawdata[:80])";
 
 bool validUtf8Without(const std::string& s, bool forbidControls) {
   if (report::validUtf8(s) != s) return false;
@@ -304,5 +344,9 @@ TEST_CASE("junit and html: any bytes in, valid UTF-8 without control characters 
     report::writeHtml(r, html);
     REQUIRE(validUtf8Without(junit.str(), true));
     REQUIRE(validUtf8Without(html.str(), true));
+    if (round < 20) {  // python3 per round costs ~50 ms
+      CHECK(parsedByPython(junit.str(), kJunitParses));
+      CHECK(parsedByPython(html.str(), kHtmlParses));
+    }
   }
 }

@@ -125,6 +125,48 @@ inline const cli::BaseImageLookup& standInRegistry() {
   return lookup;
 }
 
+// A rule's documented example (RuleInfo::example): a Dockerfile, then one comment line
+// `# MA110: message` or `# MA106 with --platform linux/arm/v7: message` holding the
+// message the rule prints on it. The catalogue tests run the Dockerfile and require that
+// exact message, so the docs show what the tool really says.
+struct DocExample {
+  std::string dockerfile;
+  std::string rule;
+  std::vector<Platform> platforms = defaultTargetPlatforms();
+  std::string message;
+  bool wellFormed = false;
+};
+
+inline DocExample docExample(std::string_view example) {
+  DocExample out;
+  const size_t lastLine = example.rfind("\n# ");
+  if (lastLine == std::string_view::npos) return out;
+  out.dockerfile = std::string(example.substr(0, lastLine + 1));
+  const std::string_view comment = example.substr(lastLine + 3);
+  const size_t colon = comment.find(": ");
+  if (colon == std::string_view::npos) return out;
+  const std::string_view head = comment.substr(0, colon);
+  out.rule = std::string(head.substr(0, head.find(' ')));
+  constexpr std::string_view kWith = " with --platform ";
+  if (const size_t with = head.find(kWith); with != std::string_view::npos) {
+    std::vector<std::string> errors;
+    out.platforms = parsePlatformList(std::string(head.substr(with + kWith.size())), errors);
+    if (!errors.empty()) return out;
+  }
+  out.message = std::string(comment.substr(colon + 2));
+  out.wellFormed = out.rule.size() == 5 && !out.message.empty() && out.dockerfile.find("FROM ") != std::string::npos;
+  return out;
+}
+
+// The messages `rule` gives on `findings`, for a failing check to show.
+inline std::string messagesOf(const std::vector<Finding>& findings, std::string_view rule) {
+  std::string out;
+  for (const auto& f : findings) {
+    if (f.ruleId == rule) out += "  " + f.ruleId + ": " + f.message + "\n";
+  }
+  return out.empty() ? "  (none)\n" : out;
+}
+
 inline std::vector<std::string> ruleIds(const std::vector<Finding>& findings) {
   std::vector<std::string> ids;
   ids.reserve(findings.size());

@@ -1,11 +1,11 @@
 #include "analyzer/shell/arch_vocabulary.h"
-#include <fnmatch.h>
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <map>
 
+#include "analyzer/glob.h"
 #include "analyzer/text_util.h"
 
 namespace mal::data {
@@ -134,10 +134,12 @@ static std::vector<std::string> namesOf(const Platform& p) {
 }
 
 bool switchPatternCovers(const std::string& pattern, const Platform& p) {
+  // The pattern is a `case` arm of the Dockerfile: matched in linear time (analyzer/glob).
+  const auto matcher = glob::compileShellPattern(pattern, false);
   for (const auto& name : namesOf(p)) {
-    if (fnmatch(pattern.c_str(), name.c_str(), 0) == 0) return true;
+    if (matcher.matches(name)) return true;
     // `*-amd64` style patterns against dpkg's full names and `${dpkgArch##*-}` idioms
-    if (fnmatch(pattern.c_str(), ("linux-" + name).c_str(), 0) == 0) return true;
+    if (matcher.matches("linux-" + name)) return true;
   }
   return false;
 }

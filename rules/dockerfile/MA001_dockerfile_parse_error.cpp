@@ -20,7 +20,9 @@ extern const DockerfileRule kMA001 = {
              "sees its text. So is a file whose whole text is one path naming a Dockerfile (`../Dockerfile`): a "
              "symbolic link checked out as text, where the build reads the file the link names.",
      .why = "The build fails before any platform is built; no other rule can judge the file.",
-     .example = "ENV PATH\n# MA001: ENV must have two arguments",
+     .example = "FROM debian\n"
+                "ENV PATH\n"
+                "# MA001: dockerfile parse error on line 2: ENV must have two arguments",
      .fix = "Correct the line at the reported position; the message is BuildKit's own.",
      .bad = {"FROM alpine\nENV PATH\n", "FROM alpine\nRUN --frobnicate echo hi\n", "FROM alpine\nCMD [\"a\", [\"b\"]]\n",
              "RUN echo before any stage\n"},
@@ -36,7 +38,10 @@ extern const DockerfileRule kMA002 = {
      .what = "A `# multiarch-lint ignore=...` comment naming a rule id or slug that does not exist, or "
              "without the `-- reason` that the configuration requires (`require-reason: true`).",
      .why = "A misspelt pragma silences nothing and hides that the finding is still there.",
-     .example = "# multiarch-lint ignore=MA999\nRUN true\n# MA002: unknown rule 'MA999'",
+     .example = "FROM debian\n"
+                "# multiarch-lint ignore=MA999\n"
+                "RUN true\n"
+                "# MA002: the pragma names an unknown rule 'MA999'",
      .fix = "Name an existing rule (see `multiarch-lint rules`) and say why it does not apply.",
      .bad = {"FROM alpine\n# multiarch-lint ignore=MA999 -- no such rule\nRUN true\n"},
      .good = {"FROM alpine\n# multiarch-lint ignore=MA110 -- the vendor ships only amd64; the image is amd64-only\n"

@@ -351,8 +351,9 @@ extern const DockerfileRule kMA110 = {
              "download piped into a text filter (grep, awk, sed, jq, ...): an index or a version read as text runs nothing.",
      .why = "Every target platform downloads the same binary: the arm64 image gets an x86-64 kubectl and dies "
             "with `exec format error` on the first Graviton node.",
-     .example = "RUN curl -fsSLO https://dl.k8s.io/release/v1.30.0/bin/linux/amd64/kubectl\n"
-                "# MA110: downloads the linux/amd64 build on every platform",
+     .example = "FROM debian\n"
+                "RUN curl -fsSLO https://dl.k8s.io/release/v1.30.0/bin/linux/amd64/kubectl\n"
+                "# MA110: downloads the linux/amd64 build ('amd64' in the URL) on every platform: breaks linux/arm64",
      .fix = "Build the URL from `${TARGETARCH}` with `ARG TARGETARCH` declared in the stage, or switch on "
             "`dpkg --print-architecture` / `uname -m` with one arm per platform and a failing default.",
      .bad = {"FROM debian\nRUN curl -fsSLO https://dl.k8s.io/release/v1.30.0/bin/linux/amd64/kubectl\n",

@@ -280,7 +280,9 @@ extern const DockerfileRule kMA111 = {
              "set.",
      .why = "On a platform without that build the package manager fails (`Unable to locate package`, `No matching "
             "distribution found`), or installs the wrong architecture's files.",
-     .example = "RUN apt-get install -y google-chrome-stable\n# MA111: published for amd64 only: breaks linux/arm64",
+     .example = "FROM debian\n"
+                "RUN apt-get install -y google-chrome-stable\n"
+                "# MA111: installs 'google-chrome-stable', which is published for amd64 only: breaks linux/arm64",
      .fix = "Use a portable alternative (Debian's chromium, msodbcsql18), or install it only in the arms of an "
             "architecture switch where it exists.",
      .bad =

@@ -393,7 +393,9 @@ extern const DockerfileRule kMA120 = {
              "nothing.",
      .why = "On other platforms the directory is named after their triplet: `JAVA_HOME` is missing, a symlink "
             "dangles, a COPY fails with `not found`.",
-     .example = "ENV JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64\n# MA120: exists only on linux/amd64",
+     .example = "FROM debian\n"
+                "ENV JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64\n"
+                "# MA120: '/usr/lib/jvm/java-17-openjdk-amd64' exists only on linux/amd64: on linux/arm64 it is not there",
      .fix = "Compute the directory at build time (`dpkg-architecture -qDEB_HOST_MULTIARCH`, `$(uname -m)-linux-gnu`) or "
             "build it from $TARGETARCH.",
      .bad =

@@ -195,11 +195,14 @@ class TargetArchCheck {
       for (const auto& a : script.assignments) {
         const bool inArch =
             std::any_of(a.branches.begin(), a.branches.end(), [](const shell::Branch& b) { return b.onArchitecture; });
-        if (inArch || a.value.archVarying || forAnotherOs(script, a.value.begin)) continue;
+        // forAnotherOs walks the script: asked only of a setting that names a platform, so a
+        // RUN of many commands (a 1 MiB heredoc) is not walked once per word.
+        if (inArch || a.value.archVarying) continue;
         if (const auto p = settingPlatform(a.name, a.value.literal)) {
-          report(stage, *p, a.name + "=" + a.value.literal, script.source.span(a.value.begin, a.value.end));
+          if (!forAnotherOs(script, a.value.begin))
+            report(stage, *p, a.name + "=" + a.value.literal, script.source.span(a.value.begin, a.value.end));
         } else if (const auto fixed = namesTarget(a.name) ? fixedValue(run, a.value.literal, a.value.begin) : std::nullopt) {
-          if (const auto q = settingPlatform(a.name, fixed->value)) {
+          if (const auto q = settingPlatform(a.name, fixed->value); q && !forAnotherOs(script, a.value.begin)) {
             reportThrough(stage, *q, a.name + "=" + a.value.literal, *fixed, script.source.span(a.value.begin, a.value.end));
           }
         }
@@ -228,7 +231,7 @@ class TargetArchCheck {
           continue;
         }
         for (size_t i = 0; i < words.size(); ++i) {
-          if (words[i].archVarying || forAnotherOs(script, words[i].begin)) continue;
+          if (words[i].archVarying) continue;
           const std::string& w = words[i].literal;
           const size_t eq = w.find('=');
           std::optional<Platform> p;
@@ -249,12 +252,12 @@ class TargetArchCheck {
             if ((p = optionPlatform(w, value))) span = script.source.span(words[i].begin, words[i + 1].end);
           }
           if (p) {
-            report(stage, *p, shown, span);
+            if (!forAnotherOs(script, words[i].begin)) report(stage, *p, shown, span);
           } else if (namesTarget(key) && value.find('$') != std::string::npos) {
             // `--target "$RUST_TARGET"` with `ARG RUST_TARGET=x86_64-unknown-linux-musl`.
             const auto fixed = fixedValue(run, value, words[i].begin);
             const auto q = fixed ? platformOf(key, fixed->value) : std::nullopt;
-            if (q) {
+            if (q && !forAnotherOs(script, words[i].begin)) {
               const size_t last = eq != std::string::npos ? i : i + 1;
               reportThrough(stage, *q, shown, *fixed, script.source.span(words[i].begin, words[last].end));
             }
@@ -460,7 +463,9 @@ extern const DockerfileRule kMA130 = {
          "still builds for the host.",
      .why = "Every platform's image gets the one architecture's binaries: the arm64 image holds an x86-64 program "
             "that fails with `exec format error`.",
-     .example = "RUN CGO_ENABLED=0 GOOS=linux GOARCH=amd64 go build -o /app .\n# MA130: builds for linux/amd64 on every platform",
+     .example = "FROM golang:1.22\n"
+                "RUN CGO_ENABLED=0 GOOS=linux GOARCH=amd64 go build -o /app .\n"
+                "# MA130: 'GOARCH=amd64' builds for linux/amd64 on every platform: the linux/arm64 image gets amd64 code",
      .fix = "Use the target's architecture: `ARG TARGETARCH` and `GOARCH=$TARGETARCH`, a mapping from $TARGETARCH to "
             "the Rust triple or .NET RID, or the tonistiigi/xx helpers.",
      .bad = {"FROM golang:1.22\nRUN CGO_ENABLED=0 GOOS=linux GOARCH=amd64 go build -o /app .\n",

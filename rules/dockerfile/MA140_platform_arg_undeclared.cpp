@@ -224,8 +224,9 @@ extern const DockerfileRule kMA140 = {
      .why = "BuildKit defines the platform ARGs only in the global scope; inside a stage they are empty until "
             "redeclared. The URL becomes `.../linux//kubectl` or the switch takes its default arm, and "
             "BuildKit's UndefinedVar check skips shell-form RUN, so nobody warns.",
-     .example = "FROM debian\nRUN curl -fsSLO https://dl.k8s.io/release/v1.30.0/bin/linux/${TARGETARCH}/kubectl\n"
-                "# MA140: $TARGETARCH is not declared in this stage",
+     .example = "FROM debian\n"
+                "RUN curl -fsSLO https://dl.k8s.io/release/v1.30.0/bin/linux/${TARGETARCH}/kubectl\n"
+                "# MA140: $TARGETARCH is used in stage 0 (FROM debian) but not declared there: it expands to an empty string",
      .fix = "Add `ARG TARGETARCH` in the stage, before the first instruction that uses it.",
      .bad = {"FROM debian\nRUN echo \"building for $TARGETARCH\"\n", "ARG TARGETARCH\nFROM debian\nRUN echo $TARGETARCH\n",
              "FROM debian\nARG TARGETARCH\nONBUILD RUN echo $TARGETARCH\n",

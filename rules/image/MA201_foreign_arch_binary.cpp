@@ -36,7 +36,7 @@ extern const ImageRule kMA201 = {
              "is not the platform's: an x86-64 .so in the arm64 image.",
      .why = "The program fails with `exec format error`, the library with `wrong ELF class` / `cannot open shared "
             "object file` when something loads it (kube-green/kube-green#349).",
-     .example = "linux/arm64:/usr/lib/libvendor.so: an x86-64 ELF in the linux/arm64 image",
+     .example = "linux/arm64: /usr/lib/libvendor.so is an x86-64 ELF in the linux/arm64 image: it cannot run or be loaded there",
      .fix = "Build or download the file for the platform's architecture (copy `.../${TARGETARCH}/...`).",
      .bad = {},
      .good = {}},

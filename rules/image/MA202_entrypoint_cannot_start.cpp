@@ -103,8 +103,8 @@ extern const ImageRule kMA202 = {
          "ELF, an ELF whose interpreter is missing, or a script whose `#!` interpreter (through `/usr/bin/env` too) is missing.",
      .why = "The container dies at start with `exec format error` or `no such file or directory` (moby/moby#29420, "
             "opencontainers/runc#1773): the image is broken on that platform even though it pulled fine.",
-     .example = "linux/arm64: the ENTRYPOINT cannot start: /entrypoint.sh starts with `#!/bin/bash`, but '/bin/bash' is "
-                "not in the image",
+     .example =
+         "linux/arm64: the ENTRYPOINT cannot start on linux/arm64: /entrypoint.sh starts with `#!/bin/bash`, but '/bin/bash' is not in the image",
      .fix = "Ship the program, its loader and its script interpreter for the platform, or point ENTRYPOINT at one "
             "that exists.",
      .bad = {},

@@ -41,7 +41,8 @@ extern const ImageRule kMA203 = {
              "in the platform's filesystem (symlinks followed).",
      .why = "The kernel cannot start it: `no such file or directory`, for a file that is plainly there. Typical of a "
             "glibc binary in an Alpine or scratch image, or an image assembled for another architecture.",
-     .example = "linux/arm64:/usr/bin/hello needs /lib/ld-linux-aarch64.so.1, which is not in the image",
+     .example =
+         "linux/arm64: /usr/bin/hello needs the ELF interpreter /lib/ld-linux-aarch64.so.1, which is not in the linux/arm64 image: running it fails with `no such file or directory`",
      .fix = "Install the platform's C library, or link the program statically.",
      .bad = {},
      .good = {}},

@@ -51,7 +51,8 @@ extern const ImageRule kMA204 = {
              "directories for its machine; only ELF files of the same machine and class count, as for ld.so.",
      .why = "The program fails at start with `error while loading shared libraries: libfoo.so.1: cannot open shared "
             "object file`. A warning: the library may be provided at run time by a mounted volume.",
-     .example = "linux/arm64:/usr/bin/getfacl needs libacl.so.1, which the dynamic loader does not find",
+     .example =
+         "linux/arm64: /usr/bin/getfacl needs libacl.so.1, which the dynamic loader does not find in the linux/arm64 image",
      .fix = "Install the package that provides the library for the platform, or correct RUNPATH / LD_LIBRARY_PATH.",
      .bad = {},
      .good = {}},

@@ -38,7 +38,8 @@ extern const ImageRule kMA205 = {
      .why = "64K-page kernels (RHEL/Ampere arm64, ppc64le) and 16K-page systems (Apple-silicon Linux, Raspberry Pi 5, "
             "Android 15+) refuse to map it: `ELF load command alignment not page-aligned` (chromiumembedded/cef#3695, "
             "vgteam/vg#3705, falcosecurity/falco#3476).",
-     .example = "linux/arm64:/usr/local/bin/tool aligns its segments to 4 KiB",
+     .example =
+         "linux/arm64: /usr/local/bin/tool aligns its segments to 4 KiB: it cannot be loaded on 16K and 64K-page kernels (`ELF load command alignment not page-aligned`)",
      .fix = "Link with `-Wl,-z,max-page-size=65536` (Go and Debian's toolchains already do).",
      .bad = {},
      .good = {}},

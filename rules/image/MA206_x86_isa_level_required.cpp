@@ -45,7 +45,8 @@ extern const ImageRule kMA206 = {
              "is plain `amd64` (or a lower variant).",
      .why = "On CPUs without those instructions it crashes with `illegal instruction` or `CPU ISA level is lower than "
             "required` (RHEL 10 / ubi10: kuvasz-uptime/kuvasz#346, chainguard-images/images#1658).",
-     .example = "linux/amd64:/usr/bin/app requires x86-64-v3",
+     .example =
+         "linux/amd64: /usr/bin/app requires x86-64-v3 (GNU property ISA_1_NEEDED) but the platform is linux/amd64: on older x86-64 CPUs it dies with `illegal instruction`",
      .fix = "Build for the baseline, or publish the image with the `amd64/v3` variant so schedulers know.",
      .bad = {},
      .good = {}},

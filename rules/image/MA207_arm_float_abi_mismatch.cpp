@@ -39,7 +39,8 @@ extern const ImageRule kMA207 = {
              "in arm/v7, hard-float in arm/v5.",
      .why = "The two ABIs pass floating-point arguments differently and use different loaders (`ld-linux.so.3` vs "
             "`ld-linux-armhf.so.3`): the program does not start, or a library fails to load.",
-     .example = "linux/arm/v7:/usr/bin/tool is soft-float (armel) code in the linux/arm/v7 image",
+     .example =
+         "linux/arm/v7: /usr/bin/tool is soft-float (armel) code in the linux/arm/v7 image, whose userland is hard-float: its loader and libraries do not fit",
      .fix = "Use the build for the platform's ABI (armhf for arm/v7, armel for arm/v5).",
      .bad = {},
      .good = {}},

@@ -36,7 +36,8 @@ extern const ImageRule kMA208 = {
              "platform's.",
      .why = "Java libraries such as netty-epoll, snappy or sqlite-jdbc load their natives at run time: without an "
             "arm64 build they throw UnsatisfiedLinkError or silently fall back to slow pure-Java code.",
-     .example = "linux/arm64:/app/lib/netty-epoll.jar bundles 1 native library for amd64 and none for arm64",
+     .example =
+         "linux/arm64: /app/lib/netty-epoll.jar bundles 1 native library for amd64 and none for arm64: on linux/arm64 it falls back to a slower path or fails with UnsatisfiedLinkError",
      .fix = "Use a release that ships natives for the platform (or its per-classifier artifact).",
      .bad = {},
      .good = {}},

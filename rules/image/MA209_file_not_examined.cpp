@@ -46,8 +46,8 @@ extern const ImageRule kMA209 = {
      .why = "A readiness check that stays silent about what it could not read reports a false \"clean\": the kernel "
             "looks at little more than `e_machine` before it runs a file, and a runtime cannot unpack a hard link to "
             "nothing.",
-     .example = "linux/arm64:/usr/bin/tool is an ELF file the scan did not fully examine (damaged ELF header: "
-                "unknown class or byte order)",
+     .example =
+         "linux/arm64: /usr/bin/tool is an ELF file the scan did not fully examine (damaged ELF header: unknown class or byte order)",
      .fix = "Check the file by hand, or rebuild the layer with a well-formed file.",
      .bad = {},
      .good = {}},

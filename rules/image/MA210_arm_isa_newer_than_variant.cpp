@@ -104,7 +104,8 @@ extern const ImageRule kMA210 = {
      .why = "The float ABI can match and the program still dies with `illegal instruction` on the older CPUs of the "
             "variant: Debian's armhf packages (ARMv7) in an image labelled linux/arm/v6 do not run on a Raspberry Pi "
             "Zero or 1.",
-     .example = "linux/arm/v6:/usr/bin/hello is built for ARMv7, more than the linux/arm/v6 image promises",
+     .example =
+         "linux/arm/v6: /usr/bin/hello is built for ARMv7, more than the linux/arm/v6 image promises: `illegal instruction` on the oldest CPUs of that variant",
      .fix = "Install the build for the platform's variant (Raspberry Pi OS or Alpine for arm/v6), or label the image "
             "with the variant its code needs.",
      .bad = {},

@@ -1,7 +1,6 @@
 #include "rules/image/image_helpers.h"
 
-#include <fnmatch.h>
-
+#include "analyzer/glob.h"
 #include "analyzer/text_util.h"
 
 namespace mal::rules {
@@ -42,9 +41,10 @@ void ldSoConf(const image::FileInventory& inv, const std::string& path, std::vec
     if (line.empty()) continue;
     if (line.rfind("include", 0) == 0) {
       const std::string pattern = text::trim(line.substr(7));
-      const std::string glob = image::normalisePath(pattern[0] == '/' ? pattern : "etc/" + pattern);
+      // The pattern is the image's own text: matched in linear time (analyzer/glob).
+      const auto matcher = glob::compileShellPattern(image::normalisePath(pattern[0] == '/' ? pattern : "etc/" + pattern), true);
       for (const auto& [candidate, item] : inv.entries()) {
-        if (fnmatch(glob.c_str(), candidate.c_str(), FNM_PATHNAME) == 0) ldSoConf(inv, candidate, dirs, depth + 1);
+        if (matcher.matches(candidate)) ldSoConf(inv, candidate, dirs, depth + 1);
       }
       continue;
     }

@@ -27,7 +27,7 @@ extern const IndexRule kMA302 = {
          "An image whose root is one plain platform manifest (no index of platforms) while more than one target platform is required.",
      .why =
          "Every platform pulls the one architecture's image: on the others it fails with `exec format error` or runs under emulation (SREGym/SREGym#1001).",
-     .example = "the image is a single linux/amd64 manifest; linux/amd64, linux/arm64 are required",
+     .example = "the image is a single linux/amd64 manifest, not an index: linux/amd64, linux/arm64 are required",
      .fix = "Publish a multi-platform index (`docker buildx build --platform linux/amd64,linux/arm64`).",
      .bad = {},
      .good = {}},

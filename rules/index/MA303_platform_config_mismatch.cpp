@@ -33,7 +33,7 @@ extern const IndexRule kMA303 = {
          "The os/architecture/variant of an index descriptor differ from the `os`, `architecture` and `variant` of the config blob its manifest points to (normalised, as containerd compares them).",
      .why =
          "Runtimes pick the entry by its descriptor and then run the config's architecture: the image tagged arm64 holds amd64 binaries (kubernetes/kube-state-metrics#1615).",
-     .example = "/manifests/1 says linux/arm64, its config says linux/amd64",
+     .example = "/manifests/0 says linux/arm64, but its config says linux/amd64",
      .fix = "Rebuild the index from the images' own configs (docker buildx imagetools create), not hand-written platforms.",
      .bad = {},
      .good = {}},

@@ -28,7 +28,7 @@ extern const IndexRule kMA304 = {
      .what = "Two or more non-attestation entries whose (normalised) platforms are the same.",
      .why =
          "Runtimes take the first match: the other entry is dead weight at best, a stale or different build at worst, depending on the order a tool wrote.",
-     .example = "/manifests/2 repeats linux/amd64 (first at /manifests/0)",
+     .example = "/manifests/2 repeats linux/amd64 (first at /manifests/0): only the first is used",
      .fix = "Keep one entry per platform.",
      .bad = {},
      .good = {}},

@@ -23,7 +23,7 @@ extern const IndexRule kMA306 = {
      .what =
          "A manifest or config blob whose SHA-256 (or SHA-512) or length is not what the descriptor pointing at it says (layers are verified by `scan`).",
      .why = "Registries and runtimes refuse it (`manifest digest mismatch`), or the content was altered after it was referenced.",
-     .example = "/manifests/0: blob sha256:ab... hashes to sha256:cd...",
+     .example = "/manifests/1: blob sha256:… does not match its digest (it hashes to sha256:…)",
      .fix = "Re-push the image; never edit a blob in place.",
      .bad = {},
      .good = {}},

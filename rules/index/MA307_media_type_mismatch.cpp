@@ -32,7 +32,7 @@ extern const IndexRule kMA307 = {
      .why =
          "Clients choose the parser by the declared type: a mismatch makes strict registries and runtimes reject the manifest, and older Docker clients cannot read OCI entries in a Docker list.",
      .example =
-         "/manifests/0 is described as application/vnd.oci.image.manifest.v1+json but declares application/vnd.docker.distribution.manifest.v2+json",
+         "/manifests/1 is described as application/vnd.oci.image.manifest.v1+json but declares application/vnd.docker.distribution.manifest.v2+json",
      .fix = "Keep one family of media types per index (all OCI or all Docker) and describe each manifest with its own type.",
      .bad = {},
      .good = {}},

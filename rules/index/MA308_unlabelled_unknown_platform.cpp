@@ -27,7 +27,7 @@ extern const IndexRule kMA308 = {
          "An index entry with platform unknown/unknown and no `vnd.docker.reference.type` annotation (BuildKit's attestations carry `attestation-manifest` and are understood and skipped).",
      .why =
          "Tools that do not know it is metadata list it as a platform, and `unknown/unknown` may be picked by a lenient matcher (docker/build-push-action#1339).",
-     .example = "/manifests/3 is unknown/unknown without vnd.docker.reference.type",
+     .example = "/manifests/2 is unknown/unknown without a vnd.docker.reference.type annotation",
      .fix = "Annotate attestations (BuildKit does), or drop the entry.",
      .bad = {},
      .good = {}},

@@ -38,7 +38,8 @@ extern const IndexRule kMA309 = {
      .what = "Two entries for different platforms whose manifests point at the same config blob, or at the same list of layers.",
      .why =
          "A 'multi-arch' image made by listing one build under several platforms: the arm64 entry holds the amd64 binaries and fails with `exec format error`.",
-     .example = "/manifests/1 (linux/arm64) has the same layers as /manifests/0 (linux/amd64)",
+     .example =
+         "/manifests/1 (linux/arm64) has the same layers as /manifests/0 (linux/amd64): one of them holds the other's binaries",
      .fix = "Build each platform for real (buildx with QEMU or cross-compilation) and create the index from those builds.",
      .bad = {},
      .good = {}},

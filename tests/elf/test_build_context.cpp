@@ -2,10 +2,12 @@
 // package are errors naming the machine; the same files built for each target are silent.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <map>
 
 #include "analyzer/context/build_context.h"
+#include "rules/catalog.h"
 #include "../test_support.h"
 
 namespace fs = std::filesystem;
@@ -204,4 +206,33 @@ TEST_CASE("a Git LFS pointer in the context: MA150 says so, and judges the file 
   CHECK(found[2].location.line == 4);
   CHECK(found[2].message.find("Git LFS") == std::string::npos);
   CHECK(found[2].message.find("linux/amd64 image") != std::string::npos);
+}
+
+// Every Dockerfile rule's documented example is run here, where the files it copies exist:
+// the demo's two x86-64 files (a real Debian amd64 library and program) in a build context,
+// the stand-in registry and download server for the --resolve and --probe-downloads rules.
+// The docs (`rules ID`, docs/rules.md) print the example's message line, so it must be
+// exactly a message the rule gives on that Dockerfile.
+TEST_CASE("every Dockerfile rule's documented example prints the message its docs show", "[rules][docs][context]") {
+  Context ctx;
+  ctx.copy("amd64", "libacl.so.1", "proprietary-x86-lib.so");
+  ctx.copy("amd64", "hello", "x86-only-installer.bin");
+  for (const auto* rule : rules::allRules()) {
+    if (rule->analysis != rules::Analysis::Dockerfile) continue;
+    INFO(rule->id << " example:\n" << rule->example);
+    const auto example = test::docExample(rule->example);
+    CHECK(example.wellFormed);
+    CHECK(example.rule == rule->id);
+    if (!example.wellFormed) continue;
+    ctx.write("Dockerfile", example.dockerfile);
+    rules::LintSettings settings;
+    settings.platforms = example.platforms;
+    const cli::ContextSource source{ctx.root.string(), (ctx.root / "Dockerfile").string()};
+    const auto findings = cli::lintDockerfile(SourceText("Dockerfile", example.dockerfile), settings, &source,
+                                              &test::standInRegistry(), &test::standInDownloadServer())
+                              .findings;
+    INFO("the rule says:\n" << test::messagesOf(findings, rule->id));
+    CHECK(std::any_of(findings.begin(), findings.end(),
+                      [&](const Finding& f) { return f.ruleId == rule->id && f.message == example.message; }));
+  }
 }
