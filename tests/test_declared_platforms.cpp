@@ -717,3 +717,25 @@ TEST_CASE("data/one-architecture-images.json: every entry names its platform and
     CHECK(entry.at("source").get<std::string>().size() > 20);
   }
 }
+
+TEST_CASE("lint: an automatic platform ARG the project's Makefile passes is no fixed default", "[declared][build-args][cli]") {
+  // nextflow: `ARG TARGETPLATFORM=linux/amd64` in the image, and docker/Makefile builds it once
+  // per platform with `--platform linux/arm64 --build-arg TARGETPLATFORM=linux/arm64`: the
+  // --build-arg replaces the default in every build the project runs (MA145's twin is the
+  // same file alone, where nothing passes it).
+  Repo repo;
+  const auto file = repo.write("docker/Dockerfile",
+                               "FROM amazoncorretto:25-al2023\nARG TARGETPLATFORM=linux/amd64\n"
+                               "COPY dist/${TARGETPLATFORM}/docker /usr/local/bin/docker\n");
+  auto ma145 = [](const std::string& out) {
+    size_t n = 0;
+    const auto json = nlohmann::json::parse(out);  // kept: a range-for over a temporary's member dangles
+    for (const auto& f : json["findings"]) n += f["rule"] == "MA145";
+    return n;
+  };
+  CHECK(ma145(lint({.paths = {file.string()}, .format = "json"}).out) == 1);
+  repo.write("docker/Makefile",
+             "build:\n\tdocker buildx build --platform linux/amd64 --build-arg TARGETPLATFORM=linux/amd64 .\n"
+             "\tdocker buildx build --platform linux/arm64 --build-arg TARGETPLATFORM=linux/arm64 .\n");
+  CHECK(ma145(lint({.paths = {file.string()}, .format = "json"}).out) == 0);
+}

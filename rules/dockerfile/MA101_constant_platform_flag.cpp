@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <set>
 
 #include "analyzer/shell/arch_vocabulary.h"
@@ -50,6 +51,11 @@ bool commentNamesPlatform(const dockerfile::Instruction& from, const Platform& p
   return false;
 }
 
+bool handsOn(const DockerfileContext& ctx, size_t stage) {
+  return std::any_of(ctx.stages->uses.begin(), ctx.stages->uses.end(),
+                     [&](const dockerfile::StageUse& use) { return use.source == stage; });
+}
+
 void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
   for (const auto& stage : ctx.model.stages) {
     const auto& runs = ctx.stages->platform[stage.index];
@@ -61,6 +67,15 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
     // fine: the images only get files that are the same on every architecture. So is one that
     // cross-compiles for the target it is told (GOARCH=$TARGETARCH, xx), like a $BUILDPLATFORM stage.
     if (!ctx.stages->shipsNative[stage.index] || inheritorKnowsTarget(ctx, stage.index)) continue;
+    // So is one whose native output only feeds stages that cross-compile for the target (a
+    // code generator or linter copied into a `--platform=$BUILDPLATFORM` Go builder): only
+    // what they build for the target leaves them.
+    if (!nativeReachesImageUncompiled(ctx.model, ctx.file, *ctx.stages, stage.index)) continue;
+    // A pinned `FROM scratch` stage that runs nothing holds no code of the pinned platform:
+    // only the files ADDed or copied into it (per-platform directories a later
+    // `COPY --from=binaries /$TARGETPLATFORM /` picks from). BuildKit's scratch is an empty
+    // filesystem on every platform, so the pin decides nothing there.
+    if (ctx.stages->runsNothing[stage.index] && handsOn(ctx, stage.index)) continue;
     // A pin the author explains right above it (`# amd64 only: the vendor ships no arm64 build`) is a decision.
     if (commentNamesPlatform(ctx.instruction(stage.fromInstruction), platform)) continue;
     std::vector<Platform> broken;
@@ -93,7 +108,11 @@ extern const DockerfileRule kMA101 = {
              "platform: the stage itself is shipped, a stage is based on it, or its binaries, libraries or "
              "userland are copied out. Allowed when the stage name says the architecture (`AS build-amd64`), as "
              "BuildKit's FromPlatformFlagConstDisallowed allows it, when only that platform is targeted, and "
-             "when what leaves the stage is portable (a web bundle, JARs, scripts, generated sources). Relies on "
+             "when what leaves the stage is portable (a web bundle, JARs, scripts, generated sources), when its native "
+             "output only feeds stages that cross-compile for the target (GOARCH=$TARGETARCH, xx, a RID), and on a "
+             "`FROM scratch` stage that runs nothing (BuildKit's scratch is empty on every platform: such a stage holds "
+             "only the files put into it, such as per-platform directories a `COPY --from=x /$TARGETPLATFORM` picks "
+             "from). Relies on "
              "BuildKit expanding FROM --platform with the global ARGs and a stage based on another taking its "
              "platform (dispatchState.init).",
      .why = "BuildKit pulls that platform's base for every target: the arm64 image silently contains amd64 "

@@ -8,6 +8,7 @@
 #include "analyzer/shell/arch_vocabulary.h"
 #include "analyzer/text_util.h"
 #include "rules/dockerfile/context.h"
+#include "rules/dockerfile/stage_helpers.h"
 
 namespace mal::rules {
 namespace {
@@ -88,6 +89,18 @@ class DownloadCheck {
   }
 
  private:
+  // The targets an x86 download breaks in this stage. Where the stage (or one it is based on)
+  // installs a user-space x86-64 emulator (box64, FEX), an x86-64 program is meant to run on
+  // the arm64 and riscv64 targets through it: factorio's only server build is x86-64, and
+  // its image installs box64 on aarch64 to run it.
+  std::vector<Platform> brokenFor(size_t stage, const Platform& content) {
+    auto out = ctx_.brokenBy(stage, content);
+    if (out.empty() || (content.architecture != "amd64" && content.architecture != "386")) return out;
+    if (!installsX86Emulator(ctx_.model, *ctx_.stages, stage)) return out;
+    std::erase_if(out, [](const Platform& target) { return target.architecture == "arm64" || target.architecture == "riscv64"; });
+    return out;
+  }
+
   // Reports the first architecture token in `text` that breaks a target, if any.
   // `spanOf(begin, end)` maps a byte range of `text` to the file.
   template <typename SpanOf>
@@ -105,7 +118,7 @@ class DownloadCheck {
   bool reportTokensOnce(size_t stage, std::string_view text, SpanOf spanOf) {
     if (namesAnotherOsOrCrossTarget(text)) return false;
     for (const auto& token : vocab::findArchTokens(text)) {
-      const auto broken = ctx_.brokenBy(stage, token.platform);
+      const auto broken = brokenFor(stage, token.platform);
       if (broken.empty()) continue;
       out_.report(rule_, spanOf(token.begin, token.end),
                   "downloads the " + token.platform.str() + " build ('" + token.token +
@@ -115,7 +128,7 @@ class DownloadCheck {
     }
     if (vocab::isX86OnlyAsset(text::trim(text)) || vocab::isX86OnlyAsset(text.substr(0, text.find_last_not_of("\"'") + 1))) {
       const Platform amd64{"linux", "amd64", ""};
-      const auto broken = ctx_.brokenBy(stage, amd64);
+      const auto broken = brokenFor(stage, amd64);
       if (broken.empty()) return false;
       out_.report(rule_, spanOf(0, text.size()),
                   "downloads an asset whose plain name is the linux/amd64 build: breaks " + platformList(broken), fixText(),
@@ -183,7 +196,7 @@ class DownloadCheck {
     if (!fixed || namesAnotherOsOrCrossTarget(fixed->value)) return false;
     const std::string* expanded = &fixed->value;
     for (const auto& token : vocab::findArchTokens(*expanded)) {
-      const auto broken = ctx_.brokenBy(run.stage, token.platform);
+      const auto broken = brokenFor(run.stage, token.platform);
       if (broken.empty()) continue;
       // Which variable brought the token, and where it was set.
       const auto* source = fixed->bringing(token.token);
@@ -242,7 +255,7 @@ class DownloadCheck {
       }
       if (namesAnotherOsOrCrossTarget(written)) continue;
       for (const auto& token : vocab::findArchTokens(written)) {
-        const auto broken = ctx_.brokenBy(run.stage, token.platform);
+        const auto broken = brokenFor(run.stage, token.platform);
         if (broken.empty()) continue;
         if (reportedAssets_.count(assetKey(word.text))) return true;
         const Span definition = script.source.span(last->value.begin, last->value.end);
@@ -348,7 +361,9 @@ extern const DockerfileRule kMA110 = {
              "followed to their assignment in the same RUN, or to the stage's ENV/ARG; a URL built from variables is "
              "judged by the value it has for every target (ARG/ENV defaults, also from the stage it is based on) and by "
              "the text of a variable assigned earlier in the same RUN, and the finding points at that definition. Not a "
-             "download piped into a text filter (grep, awk, sed, jq, ...): an index or a version read as text runs nothing.",
+             "download piped into a text filter (grep, awk, sed, jq, ...): an index or a version read as text runs nothing. "
+             "Not an x86-64 download on arm64 or riscv64 in a stage (or one it is based on) that installs a user-space "
+             "x86-64 emulator (box64, FEX-Emu): there the program is meant to run through it.",
      .why = "Every target platform downloads the same binary: the arm64 image gets an x86-64 kubectl and dies "
             "with `exec format error` on the first Graviton node.",
      .example = "FROM debian\n"

@@ -2,6 +2,7 @@
 // (/usr/lib/x86_64-linux-gnu), the dynamic loaders, Debian's JVM directories.
 #include <algorithm>
 #include <cctype>
+#include <optional>
 #include <set>
 
 #include "analyzer/shell/arch_vocabulary.h"
@@ -294,6 +295,47 @@ std::optional<FlowHit> pathThroughValues(const DockerfileContext& ctx, const Tex
                  source->second.instruction};
 }
 
+// A COPY --from (or ADD --from) whose source stage runs on `platform` for every target: the
+// path exists there whatever is built (BuildKit resolves a --from source in the source
+// stage's own filesystem), and what it carries is that platform's code, put where that
+// platform's loader looks. It is wrong only in an image whose platform cannot run that code:
+// i386 libraries from a `--platform=linux/386` stage in an amd64 image are fine (amd64 runs
+// i386 code, as a 32-bit game server needs), amd64 libaio from a `--platform=linux/amd64`
+// stage in the arm64 image is not (microsoft/garnet). Returns the targets still broken, or
+// nullopt when the instruction copies from no stage pinned to that platform.
+std::optional<std::vector<Platform>> brokenByPinnedCopy(const DockerfileContext& ctx, size_t instruction,
+                                                        const Platform& platform, const std::vector<Platform>& broken) {
+  for (const auto& use : ctx.stages->uses) {
+    if (use.instruction != instruction || use.kind != dockerfile::StageUse::Kind::Copy) continue;
+    const auto& runs = ctx.stages->platform[use.source];
+    if (runs.runs != dockerfile::StageRuns::Pinned || !runs.pinned || runs.pinned->architecture != platform.architecture)
+      return std::nullopt;
+    std::vector<Platform> out;
+    for (const auto& target : broken) {
+      const bool executes =
+          dockerfile::runsOn(*runs.pinned, target) || (runs.pinned->architecture == "386" && target.architecture == "amd64");
+      if (!executes) out.push_back(target);
+    }
+    return out;
+  }
+  return std::nullopt;
+}
+
+// A cross toolchain is named by the target it compiles for (musl.cc's
+// aarch64-linux-musl-cross.tgz, crosstool's /opt/cross/aarch64-...): the same file is the
+// right one on every build machine that cross-compiles for that target.
+bool namesCrossToolchain(std::string_view path) {
+  const std::string lowered = text::lower(path);
+  for (size_t at = lowered.find("cross"); at != std::string::npos; at = lowered.find("cross", at + 1)) {
+    const bool wordStart = at == 0 || lowered[at - 1] == '-' || lowered[at - 1] == '/' || lowered[at - 1] == '_';
+    const size_t end = at + 5;
+    const bool wordEnd =
+        end == lowered.size() || lowered[end] == '-' || lowered[end] == '/' || lowered[end] == '.' || lowered[end] == '_';
+    if (wordStart && wordEnd) return true;
+  }
+  return false;
+}
+
 void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
   std::set<std::pair<size_t, uint32_t>> reported;
   std::set<size_t> reportedInstructions;
@@ -317,7 +359,8 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
       if (auto flow = pathThroughValues(ctx, site, valued, archiveStems)) flows.push_back(std::move(*flow));
       return;
     }
-    const auto broken = ctx.brokenBy(site.stage, hit->platform);
+    auto broken = ctx.brokenBy(site.stage, hit->platform);
+    if (auto pinned = brokenByPinnedCopy(ctx, site.instruction, hit->platform, broken)) broken = std::move(*pinned);
     if (broken.empty()) return;
     const Span span = site.span(hit->begin, hit->end);
     const std::string path(site.text.substr(hit->begin, hit->end - hit->begin));
@@ -345,11 +388,12 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
         const auto& source = in.args[i];
         if (source.value.find('$') != std::string::npos) continue;  // chosen per target
         const auto named = archNamedInPath(source.value);
-        if (!named || text::startsWith(named->kind, "a package")) continue;
+        if (!named || text::startsWith(named->kind, "a package") || namesCrossToolchain(source.value)) continue;
         std::string_view sourcePath = source.value;
         while (sourcePath.size() > 1 && sourcePath.back() == '/') sourcePath.remove_suffix(1);
         if (unpackedFromArchive(sourcePath, archiveStems)) continue;
-        const auto broken = ctx.brokenBy(stage.index, named->token.platform);
+        auto broken = ctx.brokenBy(stage.index, named->token.platform);
+        if (auto pinned = brokenByPinnedCopy(ctx, index, named->token.platform, broken)) broken = std::move(*pinned);
         if (broken.empty() || !reported.insert({index, source.span.begin}).second) continue;
         out.report(rule, source.span,
                    "'" + source.value + "' is " + named->kind + " for " + named->token.platform.str() + ": on " +
@@ -390,7 +434,11 @@ extern const DockerfileRule kMA120 = {
              "(PATH, LD_LIBRARY_PATH, PKG_CONFIG_PATH, CPATH, PYTHONPATH, ..., any variable whose value is a "
              "':'-separated list of paths such as FI_PROVIDER_PATH, and -L/-I/-rpath flags): their "
              "readers skip entries that do not exist, so naming one architecture's directory there, or both, breaks "
-             "nothing.",
+             "nothing. In a `COPY --from` of a stage pinned to that path's architecture the path exists (BuildKit reads "
+             "a --from source in the source stage's filesystem), so only images that cannot run that code are broken "
+             "(i386 libraries from a `--platform=linux/386` stage are right in an amd64 image; amd64 ones in the "
+             "arm64 image are not). Not a cross "
+             "toolchain named by its target (`aarch64-linux-musl-cross.tgz`), which is the same on every build machine.",
      .why = "On other platforms the directory is named after their triplet: `JAVA_HOME` is missing, a symlink "
             "dangles, a COPY fails with `not found`.",
      .example = "FROM debian\n"

@@ -47,6 +47,9 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
     // Only native output that a target-platform stage takes matters: a web bundle built on
     // the build machine is the same for every target.
     if (!graph.shipsNative[stage.index] || !graph.feedsTargetNatively(stage.index)) continue;
+    // Nor does output that only a stage cross-compiling for the target takes (a web bundle a
+    // `GOARCH=$TARGETARCH` build embeds): that stage's binary is what the image gets.
+    if (!nativeReachesImageUncompiled(ctx.model, ctx.file, graph, stage.index)) continue;
     if (chainKnowsTarget(ctx.model, ctx.file, *ctx.stages, stage.index)) continue;
     const dockerfile::Stage* consumer = nullptr;
     for (const auto& use : graph.uses) {
@@ -92,7 +95,9 @@ extern const DockerfileRule kMA141 = {
      .what = "A `FROM --platform=$BUILDPLATFORM` stage (directly or through the stage it is based on) that compiles "
              "(go build, cargo build, gcc/clang/make, dotnet publish, or jlink, which assembles a native Java runtime) "
              "without using a TARGET* ARG or an xx- helper, "
-             "while a stage that is not on $BUILDPLATFORM copies its output; and a final stage that itself sits on "
+             "while a stage that is not on $BUILDPLATFORM copies its output (directly, or through stages that do not "
+             "cross-compile: a stage told the target turns what it takes into the target's code); and a final stage "
+             "that itself sits on "
              "$BUILDPLATFORM. Not in a development container's Dockerfile (a `.devcontainer/` directory): the editor builds "
              "it on the machine that runs it, where $BUILDPLATFORM is the target.",
      .why = "$BUILDPLATFORM is the machine running the build: without the target passed in, the compiler builds for "

@@ -41,9 +41,13 @@ std::vector<Platform> targetsMisnamed(const DockerfileContext& ctx, size_t stage
 }
 
 void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
+  // A default the project's own build commands replace (`docker buildx build --platform
+  // linux/arm64 --build-arg TARGETPLATFORM=linux/arm64` in its Makefile or workflow) is not the
+  // value any of its builds uses: a --build-arg wins over the default in both places.
+  const auto passedByBuilds = [&](const std::string& name) { return ctx.stages->argsPassedByBuilds.count(name) > 0; };
   // Before the first FROM: every FROM line, and every stage that declares the ARG, gets it.
   for (const auto& arg : ctx.model.globalArgs) {
-    if (!arg.value) continue;
+    if (!arg.value || passedByBuilds(arg.name)) continue;
     const auto platform = fixedPlatform(arg.name, *arg.value, ctx.file.escapeToken);
     if (!platform) continue;
     std::vector<Platform> broken;
@@ -61,7 +65,7 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
   }
   for (const auto& stage : ctx.model.stages) {
     for (const auto& arg : stage.args) {
-      if (!arg.value) continue;
+      if (!arg.value || passedByBuilds(arg.name)) continue;
       const auto platform = fixedPlatform(arg.name, *arg.value, ctx.file.escapeToken);
       if (!platform) continue;
       const auto broken = targetsMisnamed(ctx, stage.index, *platform);
@@ -88,7 +92,9 @@ extern const DockerfileRule kMA145 = {
      .what = "`ARG TARGETARCH=<arch>` or `ARG TARGETPLATFORM=<platform>` with a constant default, in a stage or before "
              "the first FROM, where some target platform is another architecture. (`ARG TARGETARCH amd64`, without "
              "`=`, declares two ARGs and sets no default.) A quoted default counts: `ARG TARGETPLATFORM=\"linux/amd64\"` is read "
-             "as BuildKit's ProcessWord reads it, without the quotes.",
+             "as BuildKit's ProcessWord reads it, without the quotes. Not when the project's own build commands pass "
+             "that ARG (`--build-arg TARGETPLATFORM=linux/arm64` next to `--platform linux/arm64` in a Makefile, script "
+             "or workflow): a --build-arg replaces the default in both places, so no build of the project uses it.",
      .why = "BuildKit's automatic platform values are its global ARGs. Inside a stage, an ARG's own default is used "
             "unless a --build-arg names it (dispatchArg); before the first FROM, the default replaces the automatic "
             "value (buildMetaArgs). Every use of the variable then builds for that one architecture: the arm64 image "

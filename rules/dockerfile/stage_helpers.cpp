@@ -124,6 +124,81 @@ bool chainKnowsTarget(const dockerfile::BuildModel& model, const dockerfile::Par
   return false;
 }
 
+bool nativeReachesImageUncompiled(const dockerfile::BuildModel& model, const dockerfile::ParsedDockerfile& file,
+                                  const dockerfile::StageGraph& graph, size_t stage) {
+  using dockerfile::StageRuns;
+  // The edges out of each stage, once: a walk per call stays linear in the graph's size.
+  std::vector<std::vector<const dockerfile::StageUse*>> from(graph.platform.size());
+  for (const auto& use : graph.uses) {
+    if (use.source < from.size()) from[use.source].push_back(&use);
+  }
+  const auto handsOn = [&](size_t s) { return s < from.size() && !from[s].empty(); };
+  if (stage >= from.size()) return false;
+  // The stage is itself an image (the final stage, or a stage nothing takes from: a --target).
+  if (graph.shipsNative[stage] && !handsOn(stage)) return true;
+  const auto& start = graph.platform[stage];
+  // A stage that runs where this one runs (the same pin, or the build machine too).
+  const auto runsAlike = [&](size_t s) {
+    const auto& p = graph.platform[s];
+    if (p.runs != start.runs) return false;
+    return p.runs != StageRuns::Pinned || (p.pinned && start.pinned && p.pinned->str() == start.pinned->str());
+  };
+  std::vector<size_t> work{stage};
+  std::set<size_t> visited{stage};
+  while (!work.empty()) {
+    const size_t s = work.back();
+    work.pop_back();
+    for (const auto* use : from[s]) {
+      if (use->payload != dockerfile::Payload::Native || !visited.insert(use->consumer).second) continue;
+      const size_t consumer = use->consumer;
+      if (!graph.shipsNative[consumer]) continue;
+      if (graph.platform[consumer].runs == StageRuns::OnTarget) {
+        // A stage that runs nothing (FROM scratch, only COPY) counts by where it hands its files.
+        if (!(graph.runsNothing[consumer] && handsOn(consumer))) return true;
+        work.push_back(consumer);
+        continue;
+      }
+      // An image of its own (a test or lint --target) that runs where this stage runs gets
+      // code of its own platform: consistent, and its pin is judged at its own FROM. One that
+      // runs elsewhere gets foreign code.
+      if (!handsOn(consumer)) {
+        if (!runsAlike(consumer)) return true;
+        continue;
+      }
+      // A stage that builds for the target it is told turns what it got into the target's
+      // code; one that is not told hands it on as it is.
+      if (chainKnowsTarget(model, file, graph, consumer)) continue;
+      work.push_back(consumer);
+    }
+  }
+  return false;
+}
+
+bool installsX86Emulator(const dockerfile::BuildModel& model, const dockerfile::StageGraph& graph, size_t stage) {
+  std::set<size_t> chain;
+  std::vector<size_t> work{stage};
+  while (!work.empty()) {
+    const size_t s = work.back();
+    work.pop_back();
+    if (s >= model.stages.size() || !chain.insert(s).second) continue;
+    if (s < graph.baseFor.size()) work.insert(work.end(), graph.baseFor[s].begin(), graph.baseFor[s].end());
+  }
+  for (const auto& run : model.scripts) {
+    if (!chain.count(run.stage)) continue;
+    for (const auto& command : run.script.commands) {
+      for (const auto& word : command.words) {
+        // The package, its release archive (box64-GENERIC_ARM-...zip, box64-rpi4arm64) or the
+        // binary itself; FEX-Emu's package and its interpreter.
+        const std::string w = text::lower(word.literal);
+        if (w.find("box64") != std::string::npos || w.find("fex-emu") != std::string::npos ||
+            w.find("fexinterpreter") != std::string::npos)
+          return true;
+      }
+    }
+  }
+  return false;
+}
+
 namespace {
 bool runInstallsCrossToolchain(const dockerfile::RunScript& run) {
   for (const auto& command : run.script.commands) {

@@ -22,6 +22,21 @@ bool stageKnowsTarget(const dockerfile::BuildModel& model, const dockerfile::Par
 bool chainKnowsTarget(const dockerfile::BuildModel& model, const dockerfile::ParsedDockerfile& file,
                       const dockerfile::StageGraph& graph, size_t stage);
 
+// Does native code of this stage (a stage pinned to one platform or run on $BUILDPLATFORM)
+// reach an image as it is? It does when it is handed on (FROM, COPY --from, RUN
+// --mount=from with native payload) to a stage that runs on the target platform, or when the
+// stage is itself a built image. It does not when every path on goes through a stage that
+// is told the target and builds for it (chainKnowsTarget: GOARCH=$TARGETARCH, xx, a RID):
+// there the tool or userland it got is used to cross-compile, and what leaves that stage is
+// the target's code (gluetun's xcputranslate copied into a `--platform=$BUILDPLATFORM` Go
+// builder; a web bundle embedded by a Go build).
+bool nativeReachesImageUncompiled(const dockerfile::BuildModel& model, const dockerfile::ParsedDockerfile& file,
+                                  const dockerfile::StageGraph& graph, size_t stage);
+
+// Does the stage, or a stage it is based on, install a user-space x86-64 emulator for a
+// non-x86 host (box64, FEX-Emu)? Then x86-64 programs there are meant to run on arm64 too.
+bool installsX86Emulator(const dockerfile::BuildModel& model, const dockerfile::StageGraph& graph, size_t stage);
+
 // Does the stage install a cross toolchain (crossbuild-essential-arm64, gcc-aarch64-linux-gnu,
 // an xx helper)? Then foreign-architecture packages there are a sysroot to link against,
 // not a userland to run.
