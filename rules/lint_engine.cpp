@@ -114,6 +114,25 @@ std::optional<std::string_view> linkTargetText(const SourceText& source, const s
   return text;
 }
 
+// A file whose name starts like a Dockerfile but whose extension is a programming language's
+// or a data format's (`dockerfile.lua`, `Dockerfile.go`, `dockerfile_test.py`) is that
+// language's source, found by its name: when BuildKit would refuse its text, it is no broken
+// Dockerfile. Only asked when the text does not parse as one.
+std::optional<std::string> sourceCodeExtension(std::string_view path) {
+  const size_t slash = path.rfind('/');
+  const std::string_view name = slash == std::string_view::npos ? path : path.substr(slash + 1);
+  const size_t dot = name.rfind('.');
+  if (dot == std::string_view::npos || dot == 0) return std::nullopt;
+  std::string extension(name.substr(dot + 1));
+  for (auto& c : extension) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  static const std::set<std::string> kSourceExtensions{
+      "lua", "py",  "go",  "rs",  "js",  "mjs",  "cjs", "ts",   "rb",   "java", "kt",    "scala", "c",   "cc",  "cpp", "h",
+      "hpp", "cs",  "php", "pl",  "pm",  "hs",   "ex",  "exs",  "erl",  "clj",  "swift", "dart",  "r",   "jl",  "sh",  "bash",
+      "zsh", "ps1", "md",  "rst", "txt", "json", "yml", "yaml", "toml", "xml",  "html",  "ini",   "cfg", "nix", "bzl", "mk"};
+  if (!kSourceExtensions.count(extension)) return std::nullopt;
+  return "." + extension;
+}
+
 }  // namespace
 
 DockerfileLint::DockerfileLint(const SourceText& source, const LintSettings& settings)
@@ -169,6 +188,14 @@ void DockerfileLint::setDownloadAnswers(dockerfile::DownloadAnswers answers) {
 std::vector<Finding> DockerfileLint::findings() const {
   FindingSink sink(source_);
   std::vector<Finding> findings;
+  const bool refused = parsed_.error || !model_->errors.empty();
+  if (const auto extension = refused ? sourceCodeExtension(source_.path()) : std::nullopt) {
+    sink.report(kMA001.info, {0, source_.lineCount() > 0 ? static_cast<uint32_t>(source_.lineText(1).size()) : 0U},
+                "BuildKit would refuse this text, and the file's extension '" + *extension +
+                    "' says it is source code or data named like a Dockerfile, not one; it was not analysed",
+                {}, Severity::Info);
+    return sink.take();
+  }
   if (parsed_.error) {
     const int line = std::clamp(parsed_.error->line, 1, std::max(source_.lineCount(), 1));
     const uint32_t start = source_.lineStart(line);

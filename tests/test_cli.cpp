@@ -201,6 +201,27 @@ TEST_CASE("a symbolic link checked out as text is said once, as info, and not ju
   CHECK(more[0].severity == Severity::Error);
 }
 
+TEST_CASE("source code named like a Dockerfile is said once, as info, when BuildKit would refuse it", "[cli]") {
+  // pandoc's pandock/dockerfile.lua: a Lua module that writes Dockerfiles.
+  const std::string lua = "local M = {}\nfunction M.render(image)\n  return 'FROM ' .. image\nend\nreturn M\n";
+  rules::LintSettings settings;
+  settings.platforms = defaultTargetPlatforms();
+  const auto module = cli::lintDockerfile(SourceText("pandock/dockerfile.lua", lua), settings, nullptr, nullptr, nullptr);
+  REQUIRE(module.findings.size() == 1);
+  CHECK(module.findings[0].severity == Severity::Info);
+  CHECK(module.findings[0].message.find("extension '.lua'") != std::string::npos);
+  // The same text under a Dockerfile's name is a broken Dockerfile, and a real Dockerfile
+  // with such an extension is analysed as one.
+  const auto broken = cli::lintDockerfile(SourceText("Dockerfile", lua), settings, nullptr, nullptr, nullptr);
+  REQUIRE(broken.findings.size() == 1);
+  CHECK(broken.findings[0].severity == Severity::Error);
+  const auto real =
+      cli::lintDockerfile(SourceText("build/Dockerfile.go", "FROM golang\nRUN curl -fsSLO https://x/tool-linux-amd64\n"),
+                          settings, nullptr, nullptr, nullptr);
+  REQUIRE(real.findings.size() == 1);
+  CHECK(real.findings[0].ruleId == "MA110");
+}
+
 TEST_CASE("rules command: list and explain by id or slug", "[cli]") {
   std::istringstream in;
   std::ostringstream out, err;

@@ -18,7 +18,9 @@ extern const DockerfileRule kMA001 = {
              "(a line starting with a preprocessor directive where an instruction belongs: `@INCLUDE`, "
              "`{% if %}`, `{{ if }}`, `%%VAR%%`) is said once, as info, and not analysed: BuildKit never "
              "sees its text. So is a file whose whole text is one path naming a Dockerfile (`../Dockerfile`): a "
-             "symbolic link checked out as text, where the build reads the file the link names.",
+             "symbolic link checked out as text, where the build reads the file the link names; and so is source "
+             "code or data named like a Dockerfile (`dockerfile.lua`, `Dockerfile_test.py`) whose text BuildKit "
+             "would refuse.",
      .why = "The build fails before any platform is built; no other rule can judge the file.",
      .example = "FROM debian\n"
                 "ENV PATH\n"
