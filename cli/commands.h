@@ -73,6 +73,7 @@ struct ScanOptions {
   std::string dockerfile;  // locate findings also on the instruction that made their layer
   bool noCache = false;    // do not read or write the per-layer cache
   std::string cacheMax;    // the cache's size bound ("512M", "2G", bytes); empty: the default
+  unsigned jobs = 0;       // layers read at once; 0: one per core
   std::string configPath;  // empty: discover (as lint does)
   bool noConfig = false;
   RegistryFlags registry;

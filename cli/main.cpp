@@ -93,6 +93,8 @@ int run(int argc, char** argv) {
   scanCmd->add_option(
       "--cache-max", scan.cacheMax,
       "Bound on the cache's size after the scan, e.g. 512M, 2G (default 512M; least recently used entries go first)");
+  scanCmd->add_option("--jobs", scan.jobs, "Layers read at once (default: one per core); peak memory stays within the same bound")
+      ->check(CLI::Range(1u, 256u));
   addConfigOptions(scanCmd, scan);
   addRegistryOptions(scanCmd, scan.registry);
   addReportOptions(scanCmd, scan);

@@ -32,6 +32,7 @@ int runScan(const ScanOptions& options, Streams streams) {
   }
   image::ScanOptions scan;
   if (!options.noCache) scan.cacheDirectory = cacheRoot();
+  scan.threads = options.jobs;
   // A progress line on stderr, only for a person watching a terminal.
   const bool progressLine = isatty(STDERR_FILENO) == 1;
   std::string current;

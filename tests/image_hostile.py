@@ -359,6 +359,87 @@ def case_unexaminable():
         expect(f"an ELF with a bad {name.upper()}", ["scan", "--no-cache", layout.finish([m])], 1, "MA209")
 
 
+# --- hostile layer entries ----------------------------------------------------------------
+
+def case_hostile_entries():
+    # Names that climb out of the root, absolute and dangling links, an entrypoint whose
+    # links loop, whiteouts of the root itself, the same path written twice: the merged
+    # filesystem stays inside the image and nothing is written anywhere.
+    canary = os.path.join(WORK, "escaped")
+    climb = os.path.relpath(canary, "/")
+    entries = [f("bin/app", elf()),
+               f("../../../../../../" + climb, b"x", 0o644),
+               f("/" + climb + "-absolute", b"x", 0o644),
+               ("etc/passwd-link", None, 0o777, "symlink", "/etc/passwd"),
+               ("usr/lib/dangling.so", None, 0o777, "symlink", "../../nowhere/libx.so"),
+               f("bin/twice", elf(), 0o755), f("bin/twice", elf(EM_AARCH64), 0o755)]
+    layout, m = good_layout("entries", files=entries)
+    out = expect("names out of the root, absolute and dangling links, a path written twice",
+                 ["scan", "--no-cache", layout.finish([m])], 1, "/bin/twice")
+    if "MA201" not in out:
+        failures.append("the later of two entries for one path is not the one judged")
+    layout, m = good_layout("loop", files=[("bin/app", None, 0o777, "symlink", "loop1"),
+                                           ("bin/loop1", None, 0o777, "symlink", "/bin/app")])
+    expect("an entrypoint whose links loop", ["scan", "--no-cache", layout.finish([m])], 1, "MA202", seconds=20)
+    layout = Layout("rootwhiteout")
+    m = layout.image("amd64", [tar_of([f("bin/app", elf())]),
+                               tar_of([f(".wh..wh..opq", b"", 0o644), f("./.wh..wh..opq", b"", 0o644),
+                                       f("bin/app", elf())])])
+    expect("whiteouts of the root", ["scan", "--no-cache", layout.finish([m])], 0, seconds=20)
+    for path in (canary, canary + "-absolute"):
+        if os.path.lexists(path):
+            failures.append(f"the scan wrote {path} outside its cache")
+
+
+def case_zstd_and_wheel_bombs():
+    # A zstd layer holding 2 GiB of zeros (about 70 KB compressed), within the layer bound
+    # and read as a stream; a wheel whose one entry inflates to 2 GiB of zeros.
+    layout = Layout("zstdbomb")
+    header = tarfile.TarInfo("zeros")
+    header.size = 2 << 30
+    app = tarfile.TarInfo("bin/app")
+    app.size, app.mode = len(elf()), 0o755
+    head = app.tobuf(format=tarfile.GNU_FORMAT) + elf().ljust(512, b"\0") + header.tobuf(format=tarfile.GNU_FORMAT)
+    raw = hashlib.sha256()
+    zstd = subprocess.Popen(["zstd", "-q", "-1", "-c"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    reader = threading.Thread(target=lambda: setattr(zstd, "result", zstd.stdout.read()))
+    reader.start()
+    chunk = bytes(1 << 20)
+    raw.update(head)
+    zstd.stdin.write(head)
+    for _ in range(2048):
+        raw.update(chunk)
+        zstd.stdin.write(chunk)
+    raw.update(bytes(1024))
+    zstd.stdin.write(bytes(1024))
+    zstd.stdin.close()
+    reader.join()
+    zstd.wait()
+    d = layout.blob(zstd.result, "application/vnd.oci.image.layer.v1.tar+zstd")
+    config = {"architecture": "amd64", "os": "linux", "config": {"Entrypoint": ["/bin/app"]},
+              "rootfs": {"type": "layers", "diff_ids": ["sha256:" + raw.hexdigest()]}}
+    manifest = {"schemaVersion": 2, "mediaType": OCI_MANIFEST,
+                "config": layout.blob(json.dumps(config).encode(), OCI_CONFIG), "layers": [d]}
+    m = layout.blob(json.dumps(manifest).encode(), OCI_MANIFEST, platform={"architecture": "amd64", "os": "linux"})
+    expect("a zstd bomb of 2 GiB of zeros", ["scan", "--no-cache", layout.finish([m])], 0, seconds=120)
+    raw = zlib.compressobj(1, zlib.DEFLATED, -15)
+    deflated = b"".join(raw.compress(chunk) for _ in range(2048)) + raw.flush()
+    wheel = io.BytesIO()
+    with zipfile.ZipFile(wheel, "w") as z:
+        z.writestr("tool/__init__.py", b"")
+    # One stored-as-deflated entry of 2 GiB of zeros before the small archive's own entries.
+    name = b"tool/zeros.bin"
+    local = struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 8, 8, 0, 0, 0, 0, 0, len(name), 0) + name
+    crc = 0
+    for _ in range(2048):
+        crc = zlib.crc32(chunk, crc)
+    descriptor = struct.pack("<IIII", 0x08074B50, crc, len(deflated), 2048 << 20)
+    data = local + deflated + descriptor + wheel.getvalue()
+    layout, m = good_layout("wheelbomb", files=[f("bin/app", elf()),
+                                                f("app/tool-1.0-py3-none-any.whl", data, 0o644)])
+    expect("a wheel zip bomb", ["scan", "--no-cache", layout.finish([m])], 0, seconds=60)
+
+
 # --- bombs and bounds --------------------------------------------------------------------
 
 def case_sparse_huge_elf():
@@ -377,6 +458,49 @@ def case_sparse_huge_elf():
     layout = Layout("bigelf")
     m = layout.image("amd64", [sink])
     expect("eight 255 MB ELF files", ["scan", "--no-cache", layout.finish([m])], 0, seconds=120)
+
+
+class Ones(io.RawIOBase):
+    """`size` bytes: an ELF header, then 0x01 bytes (no zero page a reader could skip)."""
+
+    def __init__(self, head, size):
+        self.head, self.left, self.pos = head, size, 0
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        n = min(len(buffer), self.left)
+        buffer[:n] = b"\1" * n
+        if self.pos < len(self.head):
+            k = min(n, len(self.head) - self.pos)
+            buffer[:k] = self.head[self.pos:self.pos + k]
+        self.pos += n
+        self.left -= n
+        return n
+
+
+def case_many_workers():
+    # Peak memory does not grow with the number of layer workers: sixteen layers, each with
+    # one 40 MiB ELF file of non-zero bytes (more than a worker keeps whole), read by sixteen
+    # workers at once (--jobs 16, whatever the machine's core count), within the same bound.
+    layers = []
+    for i in range(16):
+        sink = LayerSink()
+        with tarfile.open(fileobj=sink, mode="w|", format=tarfile.GNU_FORMAT) as tar:
+            if i == 0:
+                app = elf()
+                info = tarfile.TarInfo("bin/app")
+                info.size, info.mode = len(app), 0o755
+                tar.addfile(info, io.BytesIO(app))
+            info = tarfile.TarInfo(f"opt/big{i}")
+            info.size, info.mode = 40 << 20, 0o755
+            tar.addfile(info, io.BufferedReader(Ones(elf(), 40 << 20), 1 << 20))
+        layers.append(sink)
+    layout = Layout("workers")
+    m = layout.image("amd64", layers)
+    expect("sixteen 40 MiB ELF files read by sixteen workers", ["scan", "--no-cache", "--jobs", "16",
+                                                                 layout.finish([m])], 0, seconds=120)
 
 
 def tiny_files_layer(count):
@@ -549,7 +673,7 @@ def case_cache():
 
 CASES = {name[5:]: fn for name, fn in sorted(globals().items()) if name.startswith("case_")}
 # Cases whose point is the time and memory bound; their code paths have unit tests too.
-MEASURES_ONLY = {"million_files", "gzip_bomb", "sparse_huge_elf"}
+MEASURES_ONLY = {"million_files", "gzip_bomb", "sparse_huge_elf", "many_workers", "zstd_and_wheel_bombs"}
 
 
 def main():
