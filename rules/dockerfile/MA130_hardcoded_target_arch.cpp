@@ -315,7 +315,9 @@ class TargetArchCheck {
             if (p) reportThrough(stage, *p, name + "=" + value, *fixed, span);
             return;
           }
-          if (const auto p = settingPlatform(name, value)) report(stage, *p, name + "=" + value, span);
+          if (const auto p = settingPlatform(name, value)) {
+            if (!shadowedAtEveryCompile(stage.index, name)) report(stage, *p, name + "=" + value, span);
+          }
         };
         if (in.command == "env") {
           for (size_t i = 0; i + 1 < in.args.size(); i += 3) {
@@ -422,6 +424,35 @@ class TargetArchCheck {
     const Reads reads = readByRuns(stage.index, name);
     if (!reads.any || reads.selectsCrossTarget) return;
     report(stage, *platform, name + "=" + value, span);
+  }
+
+  // `ARG GOARCH=amd64` where every RUN that compiles (here or in a stage built FROM this one)
+  // first sets GOARCH itself (`GOARCH=$(cat /goarch) && ... go build`, `make GOARCH=$(cat
+  // /goarch)`): the default reaches no compiler. A stage with no compile at all keeps its
+  // verdict (a script may read it).
+  // (GoogleContainerTools/kaniko deploy/Dockerfile after 6cffb67: the default is only the
+  // fallback of a /goarch file written from $TARGETPLATFORM.)
+  bool shadowedAtEveryCompile(size_t stage, const std::string& name) const {
+    bool compiles = false;
+    for (const auto& run : ctx_.model.scripts) {
+      bool below = false;
+      for (std::optional<size_t> s = run.stage; s && !below; s = ctx_.model.stages[*s].parentStage) below = *s == stage;
+      if (!below) continue;
+      for (const auto& command : run.script.commands) {
+        if (!isNativeCompile(command)) continue;
+        compiles = true;
+        const bool assigned =
+            std::any_of(run.script.assignments.begin(), run.script.assignments.end(),
+                        [&](const shell::Assignment& a) { return a.name == name && a.value.end <= command.begin; });
+        // A command-line setting of its own (`make GOARCH=$(cat /goarch)`), not built from the ARG.
+        const bool overridden = std::any_of(command.words.begin(), command.words.end(), [&](const shell::Word& w) {
+          return text::startsWith(w.literal, name + "=") && w.literal.find("$" + name) == std::string::npos &&
+                 w.literal.find("${" + name) == std::string::npos;
+        });
+        if (!assigned && !overridden) return false;
+      }
+    }
+    return compiles;
   }
 
   // How the RUNs of `stage`, and of the stages built FROM it, read $name. A read as the target
