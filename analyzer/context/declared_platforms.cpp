@@ -832,7 +832,15 @@ std::optional<Platform> platformOfImageReference(const std::string& image) {
       words.push_back(parts.front());
     }
   };
-  edges(tag, '-');
+  // A tag that is a target triple (`x86_64-musl`, `aarch64-unknown-linux-gnu`) names what a
+  // cross toolchain image compiles for, not the platform it runs on: messense/rust-musl-cross
+  // publishes x86_64-musl for amd64 and arm64 hosts alike, so it says nothing of the file's
+  // platforms. (dotenv-linter/dotenv-linter Dockerfile before 719f636's fix: the builder FROM
+  // messense/rust-musl-cross:x86_64-musl made the file read as amd64-only, and its x86-64
+  // binary in the arm64 image went unreported.)
+  const bool tripleTag = tag.find("-musl") != std::string::npos || tag.find("-gnu") != std::string::npos ||
+                         tag.find("-unknown-linux") != std::string::npos;
+  if (!tripleTag) edges(tag, '-');
   const std::string lastComponent = repository.substr(repository.rfind('/') == std::string::npos ? 0 : repository.rfind('/') + 1);
   if (auto p = wheelMachineSuffix(lastComponent)) return p;
   const auto parts = text::split(lastComponent, '-');

@@ -86,6 +86,7 @@ class DownloadCheck {
         if (ctx_.instruction(index).command == "add") checkAdd(stage, index);
       }
     }
+    for (const auto& stage : ctx_.model.stages) checkEnvUrls(stage);
   }
 
  private:
@@ -174,6 +175,14 @@ class DownloadCheck {
         // word as written is none, but its value is one URL for every target.
         // (alpine-docker/k8s Dockerfile before d2e35a9, the helm download.)
         if (becomesUrl(run, command, word) && checkThroughValues(run, command, word)) break;
+        // `PB_URL="https://.../v24.4/"; PB_FILE="protoc-24.4-linux-x86_64.zip"; curl -LO
+        // "$PB_URL/$PB_FILE"`: the word is a URL once the RUN's own assignments are in, and the
+        // file name's text names the architecture.
+        // (open-telemetry/opentelemetry-ebpf-profiler Dockerfile before 8aa1c1c, the protoc download.)
+        // (One variable that holds the whole URL is checkVariable's, reported at its assignment.)
+        if (word.variables.size() > 1 && holdsUrlFromScript(run.script, command, word) &&
+            checkThroughShellValues(run, command, word))
+          break;
         for (const auto& variable : word.variables) checkVariable(run, command, variable);
       }
     }
@@ -211,6 +220,18 @@ class DownloadCheck {
       reportedAssets_.insert(assetKey(*expanded));
       reportedAssets_.insert(std::string("*").append(assetOf(*expanded)));
       return true;
+    }
+    return false;
+  }
+
+  // Does a variable of the word hold a URL the script assigned before the command?
+  static bool holdsUrlFromScript(const shell::Script& script, const shell::Command& command, const shell::Word& word) {
+    for (const auto& name : word.variables) {
+      const shell::Assignment* last = nullptr;
+      for (const auto& a : script.assignments) {
+        if (a.name == name && a.value.end <= command.begin) last = &a;
+      }
+      if (last && looksLikeUrl(last->value.literal)) return true;
     }
     return false;
   }
@@ -318,6 +339,72 @@ class DownloadCheck {
     }
   }
 
+  // `ENV S6OVERLAY_RELEASE https://.../s6-overlay-amd64.tar.gz` that no download of the file
+  // fetches: a script the image runs (COPY install.sh, RUN bash install.sh) downloads it, and
+  // it is the one architecture's build on every platform. Judged like a URL written in a RUN;
+  // left alone when the stage also holds a URL of another architecture (a script picks
+  // between them), when a RUN reads the variable inside an architecture branch, and for
+  // an ARG, whose default a --build-arg per platform may replace. A URL a RUN of the file
+  // downloads was judged there.
+  // (pi-hole/docker-pi-hole Dockerfile_aarch64 before 2ac8fd5: the aarch64 image installs the
+  // amd64 s6-overlay.)
+  void checkEnvUrls(const dockerfile::Stage& stage) {
+    struct EnvUrl {
+      std::string name, value;
+      Span span;
+      size_t instruction;
+    };
+    std::vector<EnvUrl> urls;
+    std::set<std::string> architectures;  // named by the stage's ENV/ARG URLs: alternatives a script may pick from
+    for (size_t index : stage.instructions) {
+      const auto& in = ctx_.instruction(index);
+      if (in.command != "env" && in.command != "arg") continue;
+      for (size_t k = 0; k < in.args.size(); ++k) {
+        std::string key, written;
+        Span span = in.args[k].span;
+        if (in.command == "env") {
+          if (k % 3 != 0 || k + 1 >= in.args.size()) continue;
+          key = in.args[k].value;
+          written = in.args[k + 1].value;
+          span = in.args[k + 1].span;
+        } else {
+          const size_t eq = in.args[k].value.find('=');
+          if (eq == std::string::npos) continue;
+          written = in.args[k].value.substr(eq + 1);
+        }
+        const auto value = dockerfile::expandWord(written, {}, ctx_.file.escapeToken);
+        if (!value.referenced.empty() || value.bounded) continue;
+        if (!looksLikeUrl(value.value)) continue;
+        for (const auto& token : vocab::findArchTokens(value.value)) architectures.insert(token.platform.architecture);
+        if (in.command == "env" && value.value == written) urls.push_back({key, value.value, span, index});
+      }
+    }
+    if (architectures.size() != 1) return;
+    for (const auto& url : urls) {
+      if (reportedAssets_.count(std::string("*").append(assetOf(url.value))) || readInArchBranch(stage.index, url.name)) continue;
+      instruction_ = url.instruction;
+      reportTokens(stage.index, url.value, [&](size_t b, size_t e) {
+        return Span{url.span.begin + static_cast<uint32_t>(b), url.span.begin + static_cast<uint32_t>(e)};
+      });
+    }
+  }
+
+  // Does a RUN of the stage, or of one built FROM it, read $name inside an architecture branch?
+  bool readInArchBranch(size_t stage, const std::string& name) const {
+    for (const auto& run : ctx_.model.scripts) {
+      bool below = false;
+      for (std::optional<size_t> s = run.stage; s && !below; s = ctx_.model.stages[*s].parentStage) below = *s == stage;
+      if (!below) continue;
+      for (const auto& use : run.script.variableUses) {
+        if (use.name != name) continue;
+        for (const auto& command : run.script.commands) {
+          if (command.begin <= use.begin && use.end <= command.end && command.insideArchBranch()) return true;
+        }
+      }
+    }
+    return false;
+  }
+
   void checkAdd(const dockerfile::Stage& stage, size_t index) {
     instruction_ = index;
     const auto& in = ctx_.instruction(index);
@@ -360,7 +447,9 @@ extern const DockerfileRule kMA110 = {
              "architecture probe and not built from an architecture variable. URLs held in a variable are "
              "followed to their assignment in the same RUN, or to the stage's ENV/ARG; a URL built from variables is "
              "judged by the value it has for every target (ARG/ENV defaults, also from the stage it is based on) and by "
-             "the text of a variable assigned earlier in the same RUN, and the finding points at that definition. Not a "
+             "the text of a variable assigned earlier in the same RUN, and the finding points at that definition. An ENV "
+             "URL that no RUN of the file downloads (a script the image runs does) is judged at the ENV, unless the "
+             "stage also holds another architecture's URL in an ENV/ARG or reads it in an architecture branch. Not a "
              "download piped into a text filter (grep, awk, sed, jq, ...): an index or a version read as text runs nothing. "
              "Not an x86-64 download on arm64 or riscv64 in a stage (or one it is based on) that installs a user-space "
              "x86-64 emulator (box64, FEX-Emu): there the program is meant to run through it.",
@@ -379,7 +468,11 @@ extern const DockerfileRule kMA110 = {
              "RUN curl -fsSLo /tini \"$TINI_URL\"\n",
              "FROM debian\nARG ARCH=amd64\nRUN curl -fsSLO https://example.com/v1/tool-linux-$ARCH.tar.gz\n",
              "FROM debian\nRUN V=2.53.0 && F=\"prometheus-${V}.linux-amd64\" && \\\n"
-             "  curl -fsSLO \"https://github.com/prometheus/prometheus/releases/download/v${V}/${F}.tar.gz\"\n"},
+             "  curl -fsSLO \"https://github.com/prometheus/prometheus/releases/download/v${V}/${F}.tar.gz\"\n",
+             "FROM debian\nRUN PB_URL=\"https://github.com/protocolbuffers/protobuf/releases/download/v24.4\"; \\\n"
+             "  PB_FILE=\"protoc-24.4-linux-x86_64.zip\"; curl -LO \"$PB_URL/$PB_FILE\"\n",
+             "FROM debian\nENV S6OVERLAY_RELEASE https://example.com/v1.21.4.0/s6-overlay-amd64.tar.gz\n"
+             "COPY install.sh /usr/local/bin/install.sh\nRUN bash -ex install.sh\n"},
      .good =
          {"FROM debian\nARG TARGETARCH\nRUN curl -fsSLO https://dl.k8s.io/release/v1.30.0/bin/linux/${TARGETARCH}/kubectl\n",
           "FROM debian\nRUN set -eux; arch=\"$(dpkg --print-architecture)\"; case \"$arch\" in \\\n"
@@ -392,6 +485,10 @@ extern const DockerfileRule kMA110 = {
           "FROM debian\nARG TARGETARCH\nENV ARCH=${TARGETARCH}\nRUN curl -fsSLO https://example.com/v1/tool-linux-$ARCH.tar.gz\n",
           "FROM debian\nARG TARGETARCH\nRUN V=2.53.0 && F=\"prometheus-${V}.linux-${TARGETARCH}\" && \\\n"
           "  curl -fsSLO \"https://github.com/prometheus/prometheus/releases/download/v${V}/${F}.tar.gz\"\n",
+          "FROM debian\nRUN PB_URL=\"https://github.com/protocolbuffers/protobuf/releases/download/v24.4\"; \\\n"
+          "  PB_FILE=\"protoc-24.4-linux-$(uname -m | sed 's/aarch64/aarch_64/').zip\"; curl -LO \"$PB_URL/$PB_FILE\"\n",
+          "FROM debian\nENV S6_AMD64=https://example.com/s6-overlay-amd64.tar.gz \\\n"
+          "    S6_ARM64=https://example.com/s6-overlay-aarch64.tar.gz\nCOPY install.sh /\nRUN bash /install.sh\n",
           "FROM debian\n# x86_64 notes in a comment are not a download\nLABEL arch.note=\"built for amd64 and arm64\"\n",
           "FROM debian\nRUN V=$(curl -fsSL https://repo.example.org/dists/stable/main/binary-amd64/Packages | \\\n"
           "  grep -A7 'Package: app' | awk '/Version/{print $2; exit}') && apt-get install -y app=$V\n"}},

@@ -88,6 +88,51 @@ std::optional<Platform> packageFileArch(const std::string& value) {
   return std::nullopt;
 }
 
+// The architecture a Debian/Ubuntu cross compiler package compiles for, when `name` is one:
+// gcc-12-aarch64-linux-gnu, g++-x86-64-linux-gnu, cpp-${GCC_VERSION}-aarch64-linux-gnu. The
+// archive builds these only for hosts of other architectures: on arm64 the native gcc-12
+// already provides aarch64-linux-gnu-gcc-12, so gcc-12-aarch64-linux-gnu exists for amd64,
+// i386 and ppc64el and not for arm64, and gcc-12-x86-64-linux-gnu exists for arm64, i386 and
+// ppc64el and not for amd64 (Debian bookworm's Packages indexes:
+// `data/evidence/debian-arch-only-packages .cache/debian gcc-12-aarch64-linux-gnu`). The
+// binutils-<triple> and libc6-<arch>-cross packages exist everywhere and are not matched.
+// (9elements/firmware-action docker/linux/Dockerfile before 39083ee: "linux container missing
+// package on arm64".)
+std::optional<Platform> crossCompilerTarget(const std::string& name) {
+  static const std::pair<const char*, const char*> kTriples[] = {
+      {"-x86-64-linux-gnu", "amd64"},    {"-aarch64-linux-gnu", "arm64"},   {"-powerpc64le-linux-gnu", "ppc64le"},
+      {"-s390x-linux-gnu", "s390x"},     {"-riscv64-linux-gnu", "riscv64"}, {"-i686-linux-gnu", "386"},
+      {"-arm-linux-gnueabihf", "arm/v7"}};
+  bool compiler = false;
+  for (const char* prefix : {"gcc-", "g++-", "cpp-", "gfortran-", "gccgo-", "gdc-", "gobjc-", "gobjc++-", "gm2-"}) {
+    compiler = compiler || text::startsWith(name, prefix);
+  }
+  if (!compiler) return std::nullopt;
+  for (const auto& [suffix, arch] : kTriples) {
+    if (text::endsWith(name, suffix)) return parsePlatform(std::string("linux/") + arch);
+  }
+  return std::nullopt;
+}
+
+// Does the stage's base image (through the stages it is built FROM) name a release from before
+// Debian's triplet packaging of GCC? Since trixie (gcc-14), the native compiler itself is
+// packaged as gcc-14-x86-64-linux-gnu on amd64 (gcc depends on it), so the cross package
+// names exist on their own architecture too (stalwart installs g++-x86-64-linux-gnu on its
+// trixie builder), and later Ubuntu releases may package them so as well. Only a base that
+// names bookworm, jammy or an older release says the name is missing there; an unnamed release
+// (golang:1.22, a private base) gives no verdict.
+bool baseBeforeTripletPackaging(const DockerfileContext& ctx, size_t stage) {
+  const dockerfile::Stage* s = &ctx.model.stages[stage];
+  while (s->parentStage) s = &ctx.model.stages[*s->parentStage];
+  const std::string base = text::lower(s->baseExpanded);
+  for (const char* release :
+       {"stretch", "buster", "bullseye", "bookworm", "xenial", "bionic", "focal", "jammy", "debian:9", "debian:10", "debian:11",
+        "debian:12", "ubuntu:16.04", "ubuntu:18.04", "ubuntu:20.04", "ubuntu:22.04"}) {
+    if (base.find(release) != std::string::npos) return true;
+  }
+  return false;
+}
+
 // One thing an install command asks for that some target platform lacks.
 struct Lack {
   std::string what;  // "'google-chrome-stable', published for amd64 only"
@@ -163,6 +208,15 @@ std::vector<Lack> lacksOf(const DockerfileContext& ctx, const dockerfile::RunScr
   const Installer installer = installerOf(words, first);
   if (installer == Installer::None) return lacks;
   const size_t stage = run.stage;
+  // A command that installs the cross compilers for amd64 and arm64 alike is a cross setup
+  // written to run on either (the release's packaging then has both); one that adds only a
+  // foreign one is judged.
+  std::set<std::string> crossTargets;
+  for (size_t i = first; i < words.size(); ++i) {
+    if (const auto target = crossCompilerTarget(words[i]->literal)) crossTargets.insert(target->architecture);
+  }
+  const bool judgeCrossCompilers = installer == Installer::Apt && !(crossTargets.count("amd64") && crossTargets.count("arm64")) &&
+                                   baseBeforeTripletPackaging(ctx, stage);
   for (size_t i = first; i < words.size(); ++i) {
     const shell::Word& word = *words[i];
     const std::string& value = word.literal;
@@ -222,6 +276,21 @@ std::vector<Lack> lacksOf(const DockerfileContext& ctx, const dockerfile::RunScr
     // A named package with builds for some architectures only.
     std::string name = value.substr(0, value.find_first_of("=<>!~[;"));
     if (installer == Installer::Apt) name = name.substr(0, name.find(':'));
+    if (installer == Installer::Apt && crossCompilerTarget(name)) {
+      if (!judgeCrossCompilers) continue;
+      if (const auto target = crossCompilerTarget(name)) {
+        const auto broken = ctx.stages->brokenWhere(
+            stage, [&](const Platform& platform) { return platform.architecture != target->architecture; });
+        if (!broken.empty()) {
+          lacks.push_back({"'" + name + "', a cross compiler for " + target->architecture +
+                               " that the archive builds only for hosts of other architectures (the native compiler is "
+                               "that one there)",
+                           span, broken,
+                           "install it only where the target is foreign (in an arch switch), or use gcc itself there"});
+        }
+        continue;
+      }
+    }
     if (installer != Installer::Apt && installer != Installer::Pip && installer != Installer::Playwright) continue;
     const auto ecosystem = installer == Installer::Pip          ? data::Ecosystem::Pip
                            : installer == Installer::Playwright ? data::Ecosystem::Playwright
@@ -274,7 +343,10 @@ extern const DockerfileRule kMA111 = {
              "scikit-learn-intelex, onednn-*: data/arch-only-packages.json, extendable with "
              "`extra-arch-only-packages:` in the configuration), `pkg:amd64`/`pkg:i386` qualifiers, yum `*.x86_64`, "
              "local `*_amd64.deb` / `*.x86_64.rpm` / `*_x86_64.whl` files, `pip --platform manylinux*_x86_64`, and "
-             "browsers `playwright install` fetches for x86-64 only (chrome, msedge); "
+             "browsers `playwright install` fetches for x86-64 only (chrome, msedge), and Debian/Ubuntu cross compilers "
+             "(gcc-N-aarch64-linux-gnu) on the platform they target, where the archive does not build them (a base image that "
+             "names a release before trixie's and noble's triplet packaging of GCC, and not a command that installs "
+             "the amd64 and arm64 cross compilers together); "
              "outside an architecture switch. Package names held in a variable (`apt-get install -y $PACKAGES`) are "
              "judged by the value BuildKit gives it for every target (ARG and ENV defaults), pointing at where it is "
              "set.",
@@ -292,6 +364,7 @@ extern const DockerfileRule kMA111 = {
           "FROM python:3.12\nRUN pip install --no-cache-dir scikit-learn-intelex==2024.1\n",
           "FROM debian\nRUN dpkg -i /tmp/vendor-agent_2.1_amd64.deb\n", "FROM fedora\nRUN dnf install -y glibc.i686\n",
           "FROM debian\nRUN apt-get install -y libc6:i386\n",
+          "FROM ubuntu:jammy\nARG GCC_VERSION=12\nRUN apt-get install -y gcc-${GCC_VERSION}-aarch64-linux-gnu\n",
           "FROM debian\nENV ODBC_PACKAGES=\"msodbcsql17 unixodbc-dev\"\nRUN ACCEPT_EULA=Y apt-get install -y $ODBC_PACKAGES\n"},
      .good =
          {"FROM node:20\nRUN npx playwright install --with-deps chromium firefox webkit\n",
@@ -300,6 +373,7 @@ extern const DockerfileRule kMA111 = {
           "*) apt-get install -y chromium ;; esac\n",
           "FROM debian\nRUN dpkg -i \"/tmp/agent_2.1_$(dpkg --print-architecture).deb\"\n",
           "FROM python:3.12\nRUN pip install numpy scikit-learn\n",
+          "FROM --platform=linux/amd64 ubuntu:jammy\nRUN apt-get install -y gcc-12-aarch64-linux-gnu binutils-aarch64-linux-gnu\n",
           "FROM debian\nENV ODBC_PACKAGES=\"msodbcsql18 unixodbc-dev\"\nRUN ACCEPT_EULA=Y apt-get install -y $ODBC_PACKAGES\n"}},
     check};
 

@@ -178,6 +178,36 @@ bool forAnotherOs(const shell::Script& script, size_t begin) {
   return isOtherOs(goos);
 }
 
+// `make dist/argo-linux-amd64 dist/argoexec-linux-amd64`: Makefile goals named for one Linux
+// GOOS-GOARCH pair, the pattern rules of Go projects that cross-compile per goal. Goals of
+// several architectures in one command are a release build of all of them, and a goal whose
+// name is built from a variable is chosen per target: neither is judged.
+// (argoproj/argo-workflows Dockerfile before its multi-arch fix: the images copied the
+// linux-amd64 builds on every platform.)
+std::optional<std::pair<Platform, const shell::Word*>> makeTargetPlatform(const shell::Command& command) {
+  const std::string name = command.name();
+  if (name != "make" && name != "gmake") return std::nullopt;
+  std::optional<std::pair<Platform, const shell::Word*>> found;
+  for (size_t i = 1; i < command.words.size(); ++i) {
+    const shell::Word& word = command.words[i];
+    const std::string& w = word.literal;
+    if (w.empty() || w[0] == '-' || w.find('=') != std::string::npos) continue;
+    if (word.archVarying || w.find('$') != std::string::npos) return std::nullopt;
+    for (const char* separator : {"-linux-", "_linux_"}) {
+      const size_t at = w.rfind(separator);
+      if (at == std::string::npos) continue;
+      const std::string goarch = w.substr(at + std::string_view(separator).size());
+      static const std::set<std::string> kGoarch = {"amd64", "arm64", "386", "arm", "ppc64le", "s390x", "riscv64"};
+      if (!kGoarch.count(goarch)) continue;
+      const auto platform = parsePlatform(goarch);
+      if (!platform) continue;
+      if (found && found->first.architecture != platform->architecture) return std::nullopt;
+      if (!found) found.emplace(*platform, &word);
+    }
+  }
+  return found;
+}
+
 class TargetArchCheck {
  public:
   TargetArchCheck(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) : ctx_(ctx), rule_(rule), out_(out) {
@@ -229,6 +259,10 @@ class TargetArchCheck {
             report(stage, platform, "rustup target add " + word->literal, script.source.span(word->begin, word->end));
           }
           continue;
+        }
+        if (const auto target = makeTargetPlatform(command)) {
+          report(stage, target->first, "make " + target->second->literal,
+                 script.source.span(target->second->begin, target->second->end));
         }
         for (size_t i = 0; i < words.size(); ++i) {
           if (words[i].archVarying) continue;
@@ -284,11 +318,15 @@ class TargetArchCheck {
             if (p) reportThrough(stage, *p, name + "=" + value, *fixed, span);
             return;
           }
-          if (const auto p = settingPlatform(name, value)) report(stage, *p, name + "=" + value, span);
+          if (const auto p = settingPlatform(name, value)) {
+            if (!shadowedAtEveryCompile(stage.index, name)) report(stage, *p, name + "=" + value, span);
+          }
         };
         if (in.command == "env") {
-          for (size_t i = 0; i + 1 < in.args.size(); i += 3)
+          for (size_t i = 0; i + 1 < in.args.size(); i += 3) {
             consider(in.args[i].value, in.args[i + 1].value, in.args[i + 1].span);
+            considerTripleEnv(stage, in.args[i].value, in.args[i + 1].value, in.args[i + 1].span);
+          }
         } else if (in.command == "arg") {
           for (const auto& arg : in.args) {
             const size_t eq = arg.value.find('=');
@@ -374,6 +412,108 @@ class TargetArchCheck {
     return dockerfile::valueForEveryTarget(ctx_.file, ctx_.model, *ctx_.stages, run.stage, run.instruction, written);
   }
 
+  // `ENV PBS_TARGET=x86_64-unknown-linux-gnu` whose RUNs (here or in a stage built FROM this
+  // one) read $PBS_TARGET: whatever reads it (a fetch script, a path, a config file) is told
+  // one target triple on every platform. An ENV, unlike an ARG, no --build-arg replaces; a
+  // stage that also sets another variable to another architecture's triple keeps a choice,
+  // and is left alone, as is a name settingPlatform already reads (CARGO_BUILD_TARGET, CC).
+  // (influxdata/influxdb Dockerfile before 7192aae: the python-build-standalone download and
+  // PYO3 config of x86-64 in every image.)
+  void considerTripleEnv(const dockerfile::Stage& stage, const std::string& name, const std::string& written, Span span) {
+    if (namesTarget(name) || reportedThrough_.count(name)) return;
+    const std::string value = dockerfile::expandWord(written, {}, ctx_.file.escapeToken).value;
+    const auto platform = tripleArch(value, false);
+    if (!platform || setsAnotherTriple(stage, *platform)) return;
+    const Reads reads = readByRuns(stage.index, name);
+    if (!reads.any || reads.selectsCrossTarget) return;
+    report(stage, *platform, name + "=" + value, span);
+  }
+
+  // `ARG GOARCH=amd64` where every RUN that compiles (here or in a stage built FROM this one)
+  // first sets GOARCH itself (`GOARCH=$(cat /goarch) && ... go build`, `make GOARCH=$(cat
+  // /goarch)`): the default reaches no compiler. A stage with no compile at all keeps its
+  // verdict (a script may read it).
+  // (GoogleContainerTools/kaniko deploy/Dockerfile after 6cffb67: the default is only the
+  // fallback of a /goarch file written from $TARGETPLATFORM.)
+  bool shadowedAtEveryCompile(size_t stage, const std::string& name) const {
+    bool compiles = false;
+    for (const auto& run : ctx_.model.scripts) {
+      bool below = false;
+      for (std::optional<size_t> s = run.stage; s && !below; s = ctx_.model.stages[*s].parentStage) below = *s == stage;
+      if (!below) continue;
+      for (const auto& command : run.script.commands) {
+        if (!isNativeCompile(command)) continue;
+        compiles = true;
+        const bool assigned =
+            std::any_of(run.script.assignments.begin(), run.script.assignments.end(),
+                        [&](const shell::Assignment& a) { return a.name == name && a.value.end <= command.begin; });
+        // A command-line setting of its own (`make GOARCH=$(cat /goarch)`), not built from the ARG.
+        const bool overridden = std::any_of(command.words.begin(), command.words.end(), [&](const shell::Word& w) {
+          return text::startsWith(w.literal, name + "=") && w.literal.find("$" + name) == std::string::npos &&
+                 w.literal.find("${" + name) == std::string::npos;
+        });
+        if (!assigned && !overridden) return false;
+      }
+    }
+    return compiles;
+  }
+
+  // How the RUNs of `stage`, and of the stages built FROM it, read $name. A read as the target
+  // of a cross build (`make HOST=${TARGET}`, `--target "$T"`, `--toolchain .../${TARGET}/...`)
+  // makes the whole build one deliberate cross-compile for that triple: a file for that one
+  // target (monero's depends build of x86_64-pc-linux-musl), whose `--target` uses are judged
+  // where they are made.
+  struct Reads {
+    bool any = false;
+    bool selectsCrossTarget = false;
+  };
+  Reads readByRuns(size_t stage, const std::string& name) const {
+    static const std::set<std::string_view> kCrossOptions = {"--target", "--host", "--toolchain", "--build"};
+    static const std::set<std::string_view> kCrossSettings = {"HOST", "CROSS_COMPILE",      "CC",
+                                                              "CXX",  "CARGO_BUILD_TARGET", "TARGET"};
+    Reads reads;
+    for (const auto& run : ctx_.model.scripts) {
+      bool below = false;
+      for (std::optional<size_t> s = run.stage; s && !below; s = ctx_.model.stages[*s].parentStage) below = *s == stage;
+      if (!below) continue;
+      for (const auto& use : run.script.variableUses) {
+        if (use.name != name) continue;
+        reads.any = true;
+        for (const auto& command : run.script.commands) {
+          for (size_t i = 0; i < command.words.size(); ++i) {
+            const auto& word = command.words[i];
+            if (use.begin < word.begin || use.end > word.end) continue;
+            const std::string& w = word.literal;
+            const std::string key = w.substr(0, w.find('='));
+            const bool option = kCrossOptions.count(key) > 0 || (i > 0 && kCrossOptions.count(command.words[i - 1].literal) > 0);
+            if (option || (w.find('=') != std::string::npos && kCrossSettings.count(key) > 0)) reads.selectsCrossTarget = true;
+          }
+        }
+      }
+    }
+    return reads;
+  }
+
+  // Does the stage set some ENV or ARG to a triple of another architecture than `platform`?
+  bool setsAnotherTriple(const dockerfile::Stage& stage, const Platform& platform) const {
+    for (size_t index : stage.instructions) {
+      const auto& in = ctx_.instruction(index);
+      std::vector<std::string> values;
+      if (in.command == "env") {
+        for (size_t i = 0; i + 1 < in.args.size(); i += 3) values.push_back(in.args[i + 1].value);
+      } else if (in.command == "arg") {
+        for (const auto& arg : in.args) {
+          if (const size_t eq = arg.value.find('='); eq != std::string::npos) values.push_back(arg.value.substr(eq + 1));
+        }
+      }
+      for (const auto& v : values) {
+        const auto other = tripleArch(dockerfile::expandWord(v, {}, ctx_.file.escapeToken).value, false);
+        if (other && other->architecture != platform.architecture) return true;
+      }
+    }
+    return false;
+  }
+
   // A setting whose architecture arrived through a variable: reported at the use, pointing at
   // where the variable got its value.
   void reportThrough(const dockerfile::Stage& stage, const Platform& platform, const std::string& shown,
@@ -384,6 +524,7 @@ class TargetArchCheck {
     std::vector<FindingSink::RelatedSpan> related;
     std::string from;
     for (const auto& [name, source] : fixed.variables) {
+      reportedThrough_.insert(name);
       const auto& definition = ctx_.instruction(source.instruction);
       related.push_back({definition.span, name + " is set here"});
       const std::string value = source.value.empty() ? " has no default" : " is '" + source.value + "'";
@@ -434,9 +575,10 @@ class TargetArchCheck {
   const RuleInfo& rule_;
   FindingSink& out_;
   std::set<uint32_t> reported_;
-  std::vector<bool> anotherOs_;          // by stage
-  std::vector<bool> rustupOneArch_;      // by stage, filled on first use
-  std::vector<bool> buildsAfterRustup_;  // by stage, filled on first use
+  std::set<std::string> reportedThrough_;  // variables a use was already reported through
+  std::vector<bool> anotherOs_;            // by stage
+  std::vector<bool> rustupOneArch_;        // by stage, filled on first use
+  std::vector<bool> buildsAfterRustup_;    // by stage, filled on first use
 };
 
 void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) { TargetArchCheck(ctx, rule, out).run(); }
@@ -460,7 +602,10 @@ extern const DockerfileRule kMA130 = {
          "differs per target (from TARGETARCH, or a per-target base stage) is chosen, not fixed. `rustup target "
          "add` of one architecture's triple counts only where something is built after it (a compile or a "
          "script, in the stage or one built FROM it): by itself it installs a standard library, and cargo "
-         "still builds for the host.",
+         "still builds for the host. An ENV whose whole value is one target triple (`ENV "
+         "PBS_TARGET=x86_64-unknown-linux-gnu`) and that the stage's RUNs read counts too (whatever reads it is told "
+         "one target), unless the stage also sets another architecture's triple. So does `make` of goals named for "
+         "one Linux GOOS-GOARCH pair (`make dist/argo-linux-amd64`), when the command names no other architecture.",
      .why = "Every platform's image gets the one architecture's binaries: the arm64 image holds an x86-64 program "
             "that fails with `exec format error`.",
      .example = "FROM golang:1.22\n"
@@ -476,7 +621,10 @@ extern const DockerfileRule kMA130 = {
              "FROM alpine\nRUN vcpkg install --triplet=x64-linux\n",
              "FROM golang:1.22\nARG ARCH=amd64\nRUN CGO_ENABLED=0 GOARCH=${ARCH} go build -o /app .\n",
              "FROM rust:1.79\nENV RUST_TARGET=x86_64-unknown-linux-musl\nRUN cargo build --release --target \"$RUST_TARGET\"\n",
-             "FROM golang:1.22\nARG GOARCH\nRUN CGO_ENABLED=0 GOARCH=${GOARCH:-amd64} go build -o /app .\n"},
+             "FROM golang:1.22\nARG GOARCH\nRUN CGO_ENABLED=0 GOARCH=${GOARCH:-amd64} go build -o /app .\n",
+             "FROM rust:1.84\nENV PBS_TARGET=x86_64-unknown-linux-gnu\nRUN ./scripts/fetch-python.sh \"$PBS_TARGET\"\n",
+             "FROM golang:1.22 AS build\nCOPY . .\nRUN make dist/app-linux-amd64\nFROM debian\n"
+             "COPY --from=build /go/dist/app-linux-amd64 /usr/local/bin/app\n"},
      .good = {"FROM --platform=$BUILDPLATFORM golang:1.22\nARG TARGETOS TARGETARCH\n"
               "RUN GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /app .\n",
               "FROM golang:1.22 AS build-amd64\nRUN GOARCH=amd64 go build -o /app .\n",
@@ -484,6 +632,11 @@ extern const DockerfileRule kMA130 = {
               "RUN CGO_ENABLED=0 GOARCH=${ARCH} go build -o /app .\n",
               "FROM golang:1.22\nARG ARCH\nRUN GOARCH=${ARCH} go build -o /app .\n",
               "FROM golang:1.22\nRUN GOARCH=${GOARCH:-amd64} go build -o /app .\n",
+              "FROM --platform=$BUILDPLATFORM golang:1.22 AS build\nCOPY . .\n"
+              "RUN make dist/app-linux-amd64 dist/app-linux-arm64\nFROM debian\nARG TARGETARCH\n"
+              "COPY --from=build /go/dist/app-linux-${TARGETARCH} /usr/local/bin/app\n",
+              "FROM rust:1.84\nENV X86_TARGET=x86_64-unknown-linux-gnu ARM_TARGET=aarch64-unknown-linux-gnu\n"
+              "RUN ./scripts/fetch-python.sh \"$X86_TARGET\" \"$ARM_TARGET\"\n",
               "FROM --platform=$BUILDPLATFORM tonistiigi/xx AS xx\nFROM --platform=$BUILDPLATFORM rust:1.79\n"
               "COPY --from=xx / /\nARG TARGETPLATFORM\nRUN xx-cargo build --release --target-dir /out\n"}},
     check};

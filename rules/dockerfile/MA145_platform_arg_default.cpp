@@ -2,7 +2,10 @@
 // automatic values are BuildKit's global ARGs; inside a stage, dispatchArg takes the ARG's
 // own default unless a --build-arg names it (convert.go: `hasValue` comes from the build
 // args only), and before the first FROM, buildMetaArgs replaces the automatic value with the
-// default (AddOrReplace). Either way the value no longer follows --platform.
+// default (AddOrReplace). Either way the value no longer follows --platform. The same holds for
+// BUILDPLATFORM before the first FROM: `FROM --platform=$BUILDPLATFORM` then names the
+// default, not the machine that builds.
+#include <algorithm>
 #include <set>
 
 #include "analyzer/dockerfile/expand.h"
@@ -40,6 +43,47 @@ std::vector<Platform> targetsMisnamed(const DockerfileContext& ctx, size_t stage
   return out;
 }
 
+// Does some FROM --platform read $BUILDPLATFORM (as written, before expansion)?
+bool someStageRunsOnBuildPlatform(const dockerfile::BuildModel& model, char escapeToken) {
+  return std::any_of(model.stages.begin(), model.stages.end(), [escapeToken](const dockerfile::Stage& stage) {
+    const dockerfile::Expansion flag = dockerfile::expandWord(stage.platformRaw, {}, escapeToken);
+    return flag.referenced.count("BUILDPLATFORM") > 0;
+  });
+}
+
+// `ARG BUILDPLATFORM=linux/amd64` before the first FROM, read by a `FROM
+// --platform=$BUILDPLATFORM`: buildMetaArgs puts the default in place of the build machine's
+// platform, so that stage runs as the default's platform on every builder. A native arm64
+// build (an arm64 runner, Apple silicon) then runs it under emulation, or fails with `exec
+// format error` where no emulator is registered. Older Dockerfiles wrote the default for the
+// classic builder, which had no automatic BUILDPLATFORM; BuildKit honours it all the same.
+// (projectcontour/contour Dockerfile before the fix that dropped the default.)
+void checkBuildPlatformDefault(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out,
+                               const dockerfile::ArgDeclaration& arg) {
+  if (arg.name != "BUILDPLATFORM" || !arg.value) return;
+  const dockerfile::Expansion value = dockerfile::expandWord(*arg.value, {}, ctx.file.escapeToken);
+  if (value.value.empty() || !value.referenced.empty() || value.bounded) return;
+  const auto platform = parsePlatform(value.value);
+  if (!platform || !someStageRunsOnBuildPlatform(ctx.model, ctx.file.escapeToken)) return;
+  // The targets whose native build (on a machine of their own architecture) is hit.
+  std::vector<Platform> hit;
+  for (const auto& target : ctx.targets) {
+    if (!dockerfile::runsOn(*platform, target)) hit.push_back(target);
+  }
+  if (hit.empty()) return;
+  out.report(rule, arg.span,
+             "ARG BUILDPLATFORM=" + *arg.value +
+                 " before the first FROM replaces BuildKit's automatic value: every FROM --platform=$BUILDPLATFORM stage "
+                 "runs as " +
+                 platform->str() + " whatever machine builds it, so building " + platformList(hit) +
+                 " on its own architecture runs that stage under emulation, or fails where no emulator is installed",
+             "declare it without a default (`ARG BUILDPLATFORM`), or drop it: BuildKit fills it in with the build "
+             "machine's platform",
+             // A warning: what is built is still right for each target; it is the build on the
+             // other architecture's machines that is slow or fails.
+             Severity::Warning, hit);
+}
+
 void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
   // A default the project's own build commands replace (`docker buildx build --platform
   // linux/arm64 --build-arg TARGETPLATFORM=linux/arm64` in its Makefile or workflow) is not the
@@ -48,6 +92,7 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
   // Before the first FROM: every FROM line, and every stage that declares the ARG, gets it.
   for (const auto& arg : ctx.model.globalArgs) {
     if (!arg.value || passedByBuilds(arg.name)) continue;
+    checkBuildPlatformDefault(ctx, rule, out, arg);
     const auto platform = fixedPlatform(arg.name, *arg.value, ctx.file.escapeToken);
     if (!platform) continue;
     std::vector<Platform> broken;
@@ -92,7 +137,9 @@ extern const DockerfileRule kMA145 = {
      .what = "`ARG TARGETARCH=<arch>` or `ARG TARGETPLATFORM=<platform>` with a constant default, in a stage or before "
              "the first FROM, where some target platform is another architecture. (`ARG TARGETARCH amd64`, without "
              "`=`, declares two ARGs and sets no default.) A quoted default counts: `ARG TARGETPLATFORM=\"linux/amd64\"` is read "
-             "as BuildKit's ProcessWord reads it, without the quotes. Not when the project's own build commands pass "
+             "as BuildKit's ProcessWord reads it, without the quotes. Also `ARG BUILDPLATFORM=<platform>` before the "
+             "first FROM when a `FROM --platform=$BUILDPLATFORM` reads it (a warning: the images are right, the build "
+             "on the other architecture's machines is emulated or fails). Not when the project's own build commands pass "
              "that ARG (`--build-arg TARGETPLATFORM=linux/arm64` next to `--platform linux/arm64` in a Makefile, script "
              "or workflow): a --build-arg replaces the default in both places, so no build of the project uses it.",
      .why = "BuildKit's automatic platform values are its global ARGs. Inside a stage, an ARG's own default is used "
@@ -101,7 +148,10 @@ extern const DockerfileRule kMA145 = {
             "gets the amd64 download, GOARCH=amd64, and so on. This holds in a stage pinned with --platform or run on "
             "$BUILDPLATFORM too: BuildKit fills the automatic TARGETARCH from the build's target, not from the "
             "stage's platform, so a cross-building stage that reads it (`dotnet publish -r linux-$TARGETARCH`) "
-            "builds the default's architecture for every target.",
+            "builds the default's architecture for every target. A global `ARG BUILDPLATFORM=linux/amd64` (written "
+            "for the classic builder, which had no automatic BUILDPLATFORM) likewise replaces the build machine's "
+            "platform: `FROM --platform=$BUILDPLATFORM` stages run as amd64 on an arm64 builder too, under emulation "
+            "or not at all.",
      .example =
          "FROM golang:1.22\n"
          "ARG TARGETARCH=amd64\n"
@@ -111,11 +161,16 @@ extern const DockerfileRule kMA145 = {
      .bad = {"FROM golang:1.22\nARG TARGETARCH=amd64\nRUN GOARCH=$TARGETARCH go build -o /app .\n",
              "ARG TARGETPLATFORM=linux/amd64\nFROM --platform=$TARGETPLATFORM debian\n",
              "ARG TARGETPLATFORM=\"linux/amd64\"\nFROM --platform=$TARGETPLATFORM debian\n",
+             "ARG BUILDPLATFORM=linux/amd64\nFROM --platform=$BUILDPLATFORM golang:1.22 AS build\nARG TARGETARCH\n"
+             "RUN GOARCH=$TARGETARCH go build -o /app .\nFROM alpine\nCOPY --from=build /app /app\n",
              "FROM --platform=$BUILDPLATFORM mcr.microsoft.com/dotnet/sdk:8.0 AS build\nARG TARGETARCH=amd64\n"
              "RUN dotnet publish -r linux-$TARGETARCH -o /out\nFROM mcr.microsoft.com/dotnet/runtime:8.0\n"
              "COPY --from=build /out /app\n"},
      .good = {"FROM golang:1.22\nARG TARGETARCH\nRUN GOARCH=$TARGETARCH go build -o /app .\n",
-              "FROM golang:1.22\nARG TARGETARCH amd64\nRUN echo $TARGETARCH\n", "FROM debian\nARG TARGETOS=linux\n"}},
+              "FROM golang:1.22\nARG TARGETARCH amd64\nRUN echo $TARGETARCH\n", "FROM debian\nARG TARGETOS=linux\n",
+              "ARG BUILDPLATFORM\nFROM --platform=$BUILDPLATFORM golang:1.22 AS build\nARG TARGETARCH\n"
+              "RUN GOARCH=$TARGETARCH go build -o /app .\nFROM alpine\nCOPY --from=build /app /app\n",
+              "ARG BUILDPLATFORM=linux/amd64\nFROM golang:1.22\nRUN echo \"$BUILDPLATFORM\"\n"}},
     check};
 
 }  // namespace mal::rules
