@@ -171,16 +171,18 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
     const auto broken = ctx.brokenBy(stage.index, *platform);
     if (broken.empty()) continue;
     if (!what.empty()) {
-      out.report(rule, stage.baseSpan, what + ": " + platformList(broken) + " get " + platform->architecture + " binaries",
-                 "use the multi-architecture tag (without the architecture), select one per target with "
-                 "`FROM image:tag-${TARGETARCH}` or a stage named per architecture, or cross-compile on "
-                 "$BUILDPLATFORM for $TARGETARCH");
+      out.report(
+          rule, stage.baseSpan,
+          what + ": " + platformList(broken) + (broken.size() == 1 ? " gets " : " get ") + platform->architecture + " binaries",
+          "use the multi-architecture tag (without the architecture), select one per target with "
+          "`FROM image:tag-${TARGETARCH}` or a stage named per architecture, or cross-compile on "
+          "$BUILDPLATFORM for $TARGETARCH");
       continue;
     }
     const std::string image = stage.baseExpanded.substr(stage.baseExpanded.find('/') + 1);
     out.report(rule, stage.baseSpan,
-               "base image '" + stage.baseExpanded + "' is the single-architecture " + platform->str() +
-                   " build: " + platformList(broken) + " get " + platform->architecture + " binaries",
+               "base image '" + stage.baseExpanded + "' is the single-architecture " + platform->str() + " build: " +
+                   platformList(broken) + (broken.size() == 1 ? " gets " : " get ") + platform->architecture + " binaries",
                "use the multi-architecture '" + image + "' instead", std::nullopt, broken);
   }
 }
@@ -209,7 +211,7 @@ extern const DockerfileRule kMA103 = {
             "base, and the image fails with `exec format error` elsewhere.",
      .example =
          "FROM amd64/alpine:3.19\n"
-         "# MA103: base image 'amd64/alpine:3.19' is the single-architecture linux/amd64 build: linux/arm64 get amd64 binaries",
+         "# MA103: base image 'amd64/alpine:3.19' is the single-architecture linux/amd64 build: linux/arm64 gets amd64 binaries",
      .fix = "Use the multi-architecture official image (`ubuntu:22.04`); for per-arch stages name the stage "
             "after the architecture and select it with `FROM base-${TARGETARCH}`.",
      .bad = {"FROM amd64/alpine:3.19\n", "FROM docker.io/arm64v8/ubuntu:22.04\n", "FROM myorg/app-base:1.4-amd64\n",
