@@ -392,9 +392,7 @@ class DownloadCheck {
   // Does a RUN of the stage, or of one built FROM it, read $name inside an architecture branch?
   bool readInArchBranch(size_t stage, const std::string& name) const {
     for (const auto& run : ctx_.model.scripts) {
-      bool below = false;
-      for (std::optional<size_t> s = run.stage; s && !below; s = ctx_.model.stages[*s].parentStage) below = *s == stage;
-      if (!below) continue;
+      if (!isStageOrBuiltOn(ctx_.model, run.stage, stage)) continue;
       for (const auto& use : run.script.variableUses) {
         if (use.name != name) continue;
         for (const auto& command : run.script.commands) {

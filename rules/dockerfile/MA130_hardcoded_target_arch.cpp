@@ -438,9 +438,7 @@ class TargetArchCheck {
   bool shadowedAtEveryCompile(size_t stage, const std::string& name) const {
     bool compiles = false;
     for (const auto& run : ctx_.model.scripts) {
-      bool below = false;
-      for (std::optional<size_t> s = run.stage; s && !below; s = ctx_.model.stages[*s].parentStage) below = *s == stage;
-      if (!below) continue;
+      if (!isStageOrBuiltOn(ctx_.model, run.stage, stage)) continue;
       for (const auto& command : run.script.commands) {
         if (!isNativeCompile(command)) continue;
         compiles = true;
@@ -473,9 +471,7 @@ class TargetArchCheck {
                                                               "CXX",  "CARGO_BUILD_TARGET", "TARGET"};
     Reads reads;
     for (const auto& run : ctx_.model.scripts) {
-      bool below = false;
-      for (std::optional<size_t> s = run.stage; s && !below; s = ctx_.model.stages[*s].parentStage) below = *s == stage;
-      if (!below) continue;
+      if (!isStageOrBuiltOn(ctx_.model, run.stage, stage)) continue;
       for (const auto& use : run.script.variableUses) {
         if (use.name != name) continue;
         reads.any = true;

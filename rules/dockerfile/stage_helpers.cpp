@@ -244,6 +244,13 @@ bool isCrossToolchainImage(const std::string& path, const dockerfile::BuildModel
   return false;
 }
 
+bool isStageOrBuiltOn(const dockerfile::BuildModel& model, std::optional<size_t> candidate, size_t stage) {
+  for (std::optional<size_t> s = candidate; s; s = model.stages[*s].parentStage) {
+    if (*s == stage) return true;
+  }
+  return false;
+}
+
 bool isNativeCompile(const shell::Command& command) {
   if (isCrossCapableCompile(command)) return true;
   const auto words = programWords(command);

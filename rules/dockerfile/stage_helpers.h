@@ -9,6 +9,10 @@
 namespace mal::rules {
 
 // A command that compiles native code (go build, cargo build, gcc, make, dotnet publish, ...).
+// Is `candidate` the stage `stage` itself, or a stage built FROM it, directly or through others?
+// (A RUN there sees the ENV and ARG values set in `stage`.)
+bool isStageOrBuiltOn(const dockerfile::BuildModel& model, std::optional<size_t> candidate, size_t stage);
+
 bool isNativeCompile(const shell::Command& command);
 // The same, for toolchains that cross-compile by setting a variable or flag (Go, Rust, .NET, Zig).
 bool isCrossCapableCompile(const shell::Command& command);
