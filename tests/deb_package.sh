@@ -34,6 +34,9 @@ out=$("$installed" lint --no-config --no-context fixtures/demo/Dockerfile); code
 set -e
 [ "$code" -eq 1 ] || fail "installed binary: exit $code on the demo"
 grep -q '\[MA110 arch-specific-download\]' <<<"$out" || fail "installed binary: no MA110"
-"$installed" rules MA110 | grep -q '^MA110 arch-specific-download' || fail "installed binary: rules MA110"
+# Whole output first: `grep -q` stops reading at the first match, and a closed pipe is an
+# error the tool reports (exit 2), which pipefail would take for this check failing.
+rules_text=$("$installed" rules MA110)
+grep -q '^MA110 arch-specific-download' <<<"$rules_text" || fail "installed binary: rules MA110"
 echo "$(basename "$deb"): Depends: $depends; $resolved"
 echo "1 passed, 0 failed"

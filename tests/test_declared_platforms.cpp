@@ -709,7 +709,7 @@ extern const std::string_view k_one_architecture_images_json;
 
 TEST_CASE("data/one-architecture-images.json: every entry names its platform and its source", "[declared][data]") {
   const auto json = nlohmann::json::parse(mal::data::k_one_architecture_images_json);
-  REQUIRE(json.at("images").size() > 0);
+  REQUIRE(!json.at("images").empty());
   for (const auto& entry : json.at("images")) {
     INFO(entry.dump());
     CHECK(!entry.at("prefix").get<std::string>().empty());
