@@ -141,6 +141,11 @@ def main():
                                                   "RUN rustup target add aarch64-unknown-linux-gnu\n" * 20000 +
                                                   "RUN cargo build --release\n")],
         {1}, 20, 300)
+    # MA110 asks once per file which stages install an x86-64 emulator (box64, FEX): asked
+    # per download, walking every RUN, 25k downloads took more than 120 s.
+    run("25k hard-coded downloads", lint + [d("downloads/Dockerfile", "FROM debian\n" + "".join(
+        f"RUN curl -O https://example.com/linux/amd64/tool{i}\n" for i in range(25000)))],
+        {1}, 30, 500)
     run("deep continuations", lint + [d("cont/Dockerfile", "FROM debian\nRUN true \\\n" + "  && true \\\n" * 100000 + "\n")],
         {0, 1}, 30, 1000)
     run("unterminated heredoc", lint + [d("heredoc/Dockerfile", "FROM debian\nRUN <<EOF\n" + "echo x\n" * 200000)],

@@ -97,7 +97,8 @@ class DownloadCheck {
   std::vector<Platform> brokenFor(size_t stage, const Platform& content) {
     auto out = ctx_.brokenBy(stage, content);
     if (out.empty() || (content.architecture != "amd64" && content.architecture != "386")) return out;
-    if (!installsX86Emulator(ctx_.model, *ctx_.stages, stage)) return out;
+    if (!emulatorInstalls_) emulatorInstalls_ = stagesInstallingX86Emulator(ctx_.model);
+    if (!installsX86Emulator(*ctx_.stages, *emulatorInstalls_, stage)) return out;
     std::erase_if(out, [](const Platform& target) { return target.architecture == "arm64" || target.architecture == "riscv64"; });
     return out;
   }
@@ -424,6 +425,7 @@ class DownloadCheck {
   }
 
   const DockerfileContext& ctx_;
+  std::optional<std::vector<bool>> emulatorInstalls_;  // per stage, made on first need
   const RuleInfo& rule_;
   FindingSink& out_;
   std::set<std::string> reportedAssets_;

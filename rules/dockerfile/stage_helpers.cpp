@@ -174,27 +174,34 @@ bool nativeReachesImageUncompiled(const dockerfile::BuildModel& model, const doc
   return false;
 }
 
-bool installsX86Emulator(const dockerfile::BuildModel& model, const dockerfile::StageGraph& graph, size_t stage) {
-  std::set<size_t> chain;
-  std::vector<size_t> work{stage};
-  while (!work.empty()) {
-    const size_t s = work.back();
-    work.pop_back();
-    if (s >= model.stages.size() || !chain.insert(s).second) continue;
-    if (s < graph.baseFor.size()) work.insert(work.end(), graph.baseFor[s].begin(), graph.baseFor[s].end());
-  }
+std::vector<bool> stagesInstallingX86Emulator(const dockerfile::BuildModel& model) {
+  std::vector<bool> own(model.stages.size(), false);
   for (const auto& run : model.scripts) {
-    if (!chain.count(run.stage)) continue;
+    if (run.stage >= own.size() || own[run.stage]) continue;
     for (const auto& command : run.script.commands) {
       for (const auto& word : command.words) {
         // The package, its release archive (box64-GENERIC_ARM-...zip, box64-rpi4arm64) or the
         // binary itself; FEX-Emu's package and its interpreter.
         const std::string w = text::lower(word.literal);
         if (w.find("box64") != std::string::npos || w.find("fex-emu") != std::string::npos ||
-            w.find("fexinterpreter") != std::string::npos)
-          return true;
+            w.find("fexinterpreter") != std::string::npos) {
+          own[run.stage] = true;
+        }
       }
     }
+  }
+  return own;
+}
+
+bool installsX86Emulator(const dockerfile::StageGraph& graph, const std::vector<bool>& installing, size_t stage) {
+  std::set<size_t> chain;
+  std::vector<size_t> work{stage};
+  while (!work.empty()) {
+    const size_t s = work.back();
+    work.pop_back();
+    if (s >= installing.size() || !chain.insert(s).second) continue;
+    if (installing[s]) return true;
+    if (s < graph.baseFor.size()) work.insert(work.end(), graph.baseFor[s].begin(), graph.baseFor[s].end());
   }
   return false;
 }

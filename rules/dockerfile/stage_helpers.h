@@ -39,7 +39,12 @@ bool nativeReachesImageUncompiled(const dockerfile::BuildModel& model, const doc
 
 // Does the stage, or a stage it is based on, install a user-space x86-64 emulator for a
 // non-x86 host (box64, FEX-Emu)? Then x86-64 programs there are meant to run on arm64 too.
-bool installsX86Emulator(const dockerfile::BuildModel& model, const dockerfile::StageGraph& graph, size_t stage);
+// `installing` is stagesInstallingX86Emulator's answer, made once per file (a check per
+// download that walked every RUN was quadratic in a file of many downloads).
+bool installsX86Emulator(const dockerfile::StageGraph& graph, const std::vector<bool>& installing, size_t stage);
+
+// Which stages' own RUNs install a user-space x86-64 emulator: one pass over the scripts.
+std::vector<bool> stagesInstallingX86Emulator(const dockerfile::BuildModel& model);
 
 // Does the stage install a cross toolchain (crossbuild-essential-arm64, gcc-aarch64-linux-gnu,
 // an xx helper)? Then foreign-architecture packages there are a sysroot to link against,
