@@ -88,18 +88,19 @@ class LayerSink:
         return b"".join(self.parts), "sha256:" + self.raw.hexdigest()
 
 
-class Zeros(io.RawIOBase):
-    """`size` bytes: an ELF header, then zeros (a huge file that is mostly holes)."""
+class Filled(io.RawIOBase):
+    """`size` bytes: an ELF header, then `fill` bytes. Zeros make a huge file that is mostly
+    holes; 0x01 bytes leave no zero page a reader could skip."""
 
-    def __init__(self, head, size):
-        self.head, self.left, self.pos = head, size, 0
+    def __init__(self, head, size, fill=b"\0"):
+        self.head, self.left, self.pos, self.fill = head, size, 0, fill
 
     def readable(self):
         return True
 
     def readinto(self, buffer):
         n = min(len(buffer), self.left)
-        buffer[:n] = b"\0" * n
+        buffer[:n] = self.fill * n
         if self.pos < len(self.head):
             k = min(n, len(self.head) - self.pos)
             buffer[:k] = self.head[self.pos:self.pos + k]
@@ -454,30 +455,10 @@ def case_sparse_huge_elf():
         for i in range(8):
             info = tarfile.TarInfo(f"opt/big{i}")
             info.size, info.mode = 255 << 20, 0o755
-            tar.addfile(info, io.BufferedReader(Zeros(elf(), 255 << 20), 1 << 20))
+            tar.addfile(info, io.BufferedReader(Filled(elf(), 255 << 20), 1 << 20))
     layout = Layout("bigelf")
     m = layout.image("amd64", [sink])
     expect("eight 255 MB ELF files", ["scan", "--no-cache", layout.finish([m])], 0, seconds=120)
-
-
-class Ones(io.RawIOBase):
-    """`size` bytes: an ELF header, then 0x01 bytes (no zero page a reader could skip)."""
-
-    def __init__(self, head, size):
-        self.head, self.left, self.pos = head, size, 0
-
-    def readable(self):
-        return True
-
-    def readinto(self, buffer):
-        n = min(len(buffer), self.left)
-        buffer[:n] = b"\1" * n
-        if self.pos < len(self.head):
-            k = min(n, len(self.head) - self.pos)
-            buffer[:k] = self.head[self.pos:self.pos + k]
-        self.pos += n
-        self.left -= n
-        return n
 
 
 def case_many_workers():
@@ -495,7 +476,7 @@ def case_many_workers():
                 tar.addfile(info, io.BytesIO(app))
             info = tarfile.TarInfo(f"opt/big{i}")
             info.size, info.mode = 40 << 20, 0o755
-            tar.addfile(info, io.BufferedReader(Ones(elf(), 40 << 20), 1 << 20))
+            tar.addfile(info, io.BufferedReader(Filled(elf(), 40 << 20, b"\1"), 1 << 20))
         layers.append(sink)
     layout = Layout("workers")
     m = layout.image("amd64", layers)
