@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -23,7 +24,12 @@ namespace mal::cli {
 
 namespace {
 constexpr size_t kMaxDockerfileBytes = 16 * 1024 * 1024;  // far above any real Dockerfile
+
+bool severalArchitectures(const std::vector<Platform>& platforms) {
+  return std::any_of(platforms.begin(), platforms.end(),
+                     [&](const Platform& p) { return p.architecture != platforms.front().architecture; });
 }
+}  // namespace
 
 std::optional<std::string> readInput(const std::string& path, std::istream& stdinStream, std::string& error) {
   std::istream* in = &stdinStream;
@@ -163,13 +169,17 @@ int runLint(const LintOptions& options, Streams streams) {
     // stop the others.
     try {
       settings.platforms = givenPlatforms;
+      settings.ruleOptions.multiPlatformBuildDeclaredBy =
+          platformsGiven && severalArchitectures(givenPlatforms) ? givenSource : "";
       if (!platformsGiven && path != "-") {
         if (auto declared = context::findDeclaredPlatforms(path, *bytes, declarationFiles)) {
           settings.platforms = declared->platforms;
           targets.source = declared->source;
           targets.declared = true;
+          if (declared->oneBuildForSeveral) settings.ruleOptions.multiPlatformBuildDeclaredBy = declared->source;
         }
       }
+      settings.ruleOptions.perPlatformContexts = path != "-" && context::buildsWithGoreleaserDockers(path, declarationFiles);
       settings.buildArgsPassed.clear();
       if (path != "-") settings.buildArgsPassed = context::buildArgsPassed(path, declarationFiles);
       for (const auto& platform : settings.platforms) targets.platforms.push_back(platform.str());

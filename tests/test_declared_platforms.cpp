@@ -8,6 +8,7 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <vector>
 
 #include "analyzer/context/declared_platforms.h"
 #include "cli/commands.h"
@@ -738,4 +739,94 @@ TEST_CASE("lint: an automatic platform ARG the project's Makefile passes is no f
              "build:\n\tdocker buildx build --platform linux/amd64 --build-arg TARGETPLATFORM=linux/amd64 .\n"
              "\tdocker buildx build --platform linux/arm64 --build-arg TARGETPLATFORM=linux/arm64 .\n");
   CHECK(ma145(lint({.paths = {file.string()}, .format = "json"}).out) == 0);
+}
+
+TEST_CASE("one build for several architectures, told from single-platform builds", "[declared]") {
+  Repo repo;
+  const auto together = repo.write("together/Dockerfile", kPlain);
+  const auto legs = repo.write("legs/Dockerfile", kPlain);
+  repo.write(".github/workflows/images.yml", R"(
+jobs:
+  together:
+    steps:
+      - uses: docker/build-push-action@v6
+        with:
+          file: together/Dockerfile
+          platforms: linux/amd64,linux/arm64
+  legs:
+    strategy:
+      matrix:
+        include:
+          - platform: linux/amd64
+          - platform: linux/arm64
+    steps:
+      - uses: docker/build-push-action@v6
+        with:
+          file: legs/Dockerfile
+          platforms: ${{ matrix.platform }}
+)");
+  const auto both = context::findDeclaredPlatforms(together, kPlain);
+  REQUIRE(both);
+  CHECK(both->oneBuildForSeveral);
+  const auto perLeg = context::findDeclaredPlatforms(legs, kPlain);
+  REQUIRE(perLeg);
+  CHECK(perLeg->platforms.size() == 2);
+  CHECK_FALSE(perLeg->oneBuildForSeveral);  // each leg builds one platform with its own context
+}
+
+TEST_CASE("lint: an arch-less program from a build-output directory in a multi-platform build", "[declared][cli]") {
+  // castai/cluster-controller before PR #49 copied bin/castai-cluster-controller, built once by
+  // CI, into every platform's image; the fix copies bin/castai-cluster-controller-$TARGETARCH.
+  Repo repo;
+  const std::string dockerfile =
+      "FROM alpine:3.19\nRUN apk add --no-cache openssl\n"
+      "COPY bin/castai-cluster-controller /usr/local/bin/castai-cluster-controller\n"
+      "CMD [\"castai-cluster-controller\"]\n";
+  const auto file = repo.write("Dockerfile", dockerfile);
+  auto ma150 = [](const std::string& out) {
+    std::vector<std::string> messages;
+    const auto json = nlohmann::json::parse(out);  // kept: a range-for over a temporary's member dangles
+    for (const auto& f : json["findings"]) {
+      if (f["rule"] == "MA150") messages.push_back(f["message"].get<std::string>());
+    }
+    return messages;
+  };
+  // Alone, nothing says one build serves several architectures: each may get its own binary.
+  CHECK(ma150(lint({.paths = {file.string()}, .format = "json"}).out).empty());
+  // A matrix of single-platform builds says nothing either.
+  repo.write(".github/workflows/legs.yml",
+             "jobs:\n  legs:\n    strategy:\n      matrix:\n        include:\n          - platform: linux/amd64\n"
+             "          - platform: linux/arm64\n    steps:\n      - uses: docker/build-push-action@v6\n"
+             "        with:\n          platforms: ${{ matrix.platform }}\n");
+  CHECK(ma150(lint({.paths = {file.string()}, .format = "json"}).out).empty());
+  fs::remove(repo.root / ".github/workflows/legs.yml");
+  // One build-push-action step for both: the same context, so the same binary, for both.
+  repo.write(".github/workflows/image.yml",
+             "jobs:\n  image:\n    steps:\n      - uses: docker/build-push-action@v6\n        with:\n"
+             "          platforms: linux/amd64,linux/arm64\n");
+  const auto together = ma150(lint({.paths = {file.string()}, .format = "json"}).out);
+  REQUIRE(together.size() == 1);
+  CHECK(together[0].find("'/usr/local/bin/castai-cluster-controller'") != std::string::npos);
+  CHECK(together[0].find(".github/workflows/image.yml job image") != std::string::npos);
+  CHECK(together[0].find("not in the build context to check") != std::string::npos);
+  // With the binary in the context, its bytes decide (a text file here: nothing to report).
+  repo.write("bin/castai-cluster-controller", "#!/bin/sh\nexec true\n");
+  CHECK(ma150(lint({.paths = {file.string()}, .format = "json"}).out).empty());
+}
+
+TEST_CASE("lint: goreleaser's dockers give each platform its own context", "[declared][cli]") {
+  Repo repo;
+  const auto file = repo.write("Dockerfile",
+                               "FROM alpine:3.19\nARG TARGETARCH\n"
+                               "RUN wget -O /usr/local/bin/kubectl https://dl.k8s.io/v1.30.0/bin/linux/${TARGETARCH}/kubectl\n"
+                               "COPY dist/app /usr/local/bin/app\nENTRYPOINT [\"app\"]\n");
+  auto count = [](const std::string& out) {
+    size_t n = 0;
+    const auto json = nlohmann::json::parse(out);  // kept: a range-for over a temporary's member dangles
+    for (const auto& f : json["findings"]) n += f["rule"] == "MA150";
+    return n;
+  };
+  CHECK(count(lint({.paths = {file.string()}, .format = "json"}).out) == 1);  // $TARGETARCH: one build, several
+  repo.write(".goreleaser.yaml", "project_name: app\nbuilds:\n  - goarch: [amd64, arm64]\ndockers:\n  - goarch: arm64\n");
+  CHECK(count(lint({.paths = {file.string()}, .format = "json"}).out) == 0);
 }

@@ -128,6 +128,9 @@ std::optional<DeclaredPlatforms> merge(const std::vector<const BuildDeclaration*
   DeclaredPlatforms out;
   std::vector<std::string> names;
   for (const auto* d : matching) {
+    std::set<std::string> architectures;
+    for (const auto& p : d->platforms) architectures.insert(p.architecture);
+    if (architectures.size() > 1) out.oneBuildForSeveral = true;
     for (const auto& p : d->platforms) {
       if (std::find(out.platforms.begin(), out.platforms.end(), p) == out.platforms.end()) out.platforms.push_back(p);
     }
@@ -778,6 +781,26 @@ std::set<std::string> buildArgsPassed(const fs::path& dockerfilePath, Declaratio
     }
   }
   return names;
+}
+
+bool buildsWithGoreleaserDockers(const fs::path& dockerfilePath, DeclarationCache& cache) {
+  const fs::path dockerfile = absoluteNormal(dockerfilePath);
+  const fs::path root = repositoryRoot(dockerfile);
+  for (const fs::path& directory : {root, dockerfile.parent_path()}) {
+    for (const auto& file : cache.listing(directory)) {
+      const std::string name = file.filename().string();
+      if (!text::startsWith(name, ".goreleaser") && !text::startsWith(name, "goreleaser")) continue;
+      if (!text::endsWith(name, ".yml") && !text::endsWith(name, ".yaml")) continue;
+      const auto text = readDeclarationFile(file, root);
+      if (!text) continue;
+      // `dockers:` or `dockers_v2:` as a key at the start of a line (v2 contexts are laid out
+      // by platform too: `$TARGETPLATFORM/app`).
+      for (const auto& line : text::split(*text, '\n')) {
+        if (text::startsWith(line, "dockers:") || text::startsWith(line, "dockers_v2:")) return true;
+      }
+    }
+  }
+  return false;
 }
 
 bool declaredPathMatches(const fs::path& pattern, const fs::path& dockerfile) {

@@ -22,6 +22,10 @@ struct DeclaredPlatforms {
   // Where they were read, for a person: "docker-bake.hcl target \"app\"",
   // ".github/workflows/release.yml job build", "the file name", "the base image arm64v8/ubuntu:22.04".
   std::string source;
+  // One declared build makes images for several architectures from one build context (a
+  // bake target's or build-push-action's `platforms` list), not several single-platform
+  // builds (a matrix leg each, a Makefile per architecture) that each get their own context.
+  bool oneBuildForSeveral = false;
 };
 
 // Stands, in a declared Dockerfile path, for one directory whose name is computed at run
@@ -78,6 +82,12 @@ std::optional<DeclaredPlatforms> findDeclaredPlatforms(const std::filesystem::pa
 std::set<std::string> buildArgsPassed(const std::filesystem::path& dockerfile, DeclarationCache& cache);
 // The scanner behind it, on one file's text.
 void collectBuildArgNames(const std::string& text, std::set<std::string>& names);
+
+// Does the project build its images with goreleaser's `dockers:` (a .goreleaser.y*ml at the
+// repository root or beside the Dockerfile)? goreleaser runs one `docker build` per platform,
+// each in a fresh context holding that platform's binaries under their plain names, so a
+// `COPY app /usr/local/bin/` there is each platform's own program.
+bool buildsWithGoreleaserDockers(const std::filesystem::path& dockerfile, DeclarationCache& cache);
 
 // The single platform an image reference names through a Docker Hub architecture namespace
 // (`arm64v8/ubuntu`) or its tag (`:1.2-arm64`, `:arm64v8-1.2`, `pause-amd64:3.1`); nullopt

@@ -2,6 +2,7 @@
 // file's real ELF machine decides: foreign to a target is an error, matching is fine, an
 // unreadable ELF stays a warning. Without it, native-looking names are a warning.
 #include <algorithm>
+#include <filesystem>
 #include <map>
 #include <set>
 
@@ -200,7 +201,179 @@ bool usedOnlyInArchBranches(const DockerfileContext& ctx, size_t stage, size_t a
   return used;
 }
 
+bool namesPlatformVariable(std::string_view text) {
+  static constexpr std::string_view kNames[] = {"TARGETPLATFORM", "TARGETARCH", "TARGETVARIANT", "BUILDPLATFORM", "BUILDARCH"};
+  auto isNameChar = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+  for (std::string_view name : kNames) {
+    for (size_t at = text.find(name); at != std::string_view::npos; at = text.find(name, at + 1)) {
+      const size_t end = at + name.size();
+      if ((at == 0 || !isNameChar(text[at - 1])) && (end == text.size() || !isNameChar(text[end]))) return true;
+    }
+  }
+  return false;
+}
+
+// Does the file choose something by the target's or the build machine's architecture
+// ($TARGETARCH in a URL or path, a `$BUILDPLATFORM` stage that cross-builds)? Then one build
+// makes several architectures' images (buildx builds every platform of `--platform a,b`
+// from the same context). Not `FROM --platform=$TARGETPLATFORM`, which is the default and
+// chooses nothing: sigp/lighthouse's Dockerfile.cross has only that, and CI builds it once per
+// architecture with that architecture's binary in ./bin. Not $TARGETOS either.
+bool choosesByPlatform(const DockerfileContext& ctx) {
+  for (const auto& in : ctx.file.instructions) {
+    if (in.command != "from") {
+      if (namesPlatformVariable(in.line.text)) return true;
+      continue;
+    }
+    for (const auto& flag : in.flags) {
+      if (flag.name() == "platform" && namesPlatformVariable(flag.value()) &&
+          flag.value().find("TARGETPLATFORM") == std::string::npos) {
+        return true;
+      }
+    }
+    for (const auto& arg : in.args) {
+      if (namesPlatformVariable(arg.value)) return true;
+    }
+  }
+  return false;
+}
+
+// The stage's WORKDIR before instruction `index` ("/" when none is set).
+std::string workdirBefore(const DockerfileContext& ctx, const dockerfile::Stage& stage, size_t index) {
+  std::filesystem::path dir = "/";
+  for (size_t i : stage.instructions) {
+    if (i >= index) break;
+    const auto& in = ctx.instruction(i);
+    if (in.command != "workdir" || in.args.empty()) continue;
+    dir /= dockerfile::expandWord(in.args[0].value, {}, ctx.file.escapeToken).value;  // an absolute one replaces
+  }
+  return dir.lexically_normal().generic_string();
+}
+
+std::string absoluteIn(const std::string& workdir, const std::string& path) {
+  return (std::filesystem::path(workdir) / path).lexically_normal().generic_string();
+}
+
+// The programs the file's ENTRYPOINT and CMD instructions start, as absolute paths (a bare
+// name is found on $PATH, which the bin directories below stand for).
+std::set<std::string> startedPrograms(const DockerfileContext& ctx) {
+  std::set<std::string> out;
+  for (const auto& stage : ctx.model.stages) {
+    for (size_t index : stage.instructions) {
+      const auto& in = ctx.instruction(index);
+      if ((in.command != "entrypoint" && in.command != "cmd") || in.args.empty()) continue;
+      std::string program = in.json ? in.args[0].value : text::split(text::trim(in.rest()), ' ').front();
+      program = dockerfile::expandWord(program, {}, ctx.file.escapeToken).value;
+      if (program.find('/') == std::string::npos) continue;
+      out.insert(absoluteIn(workdirBefore(ctx, stage, index), program));
+    }
+  }
+  return out;
+}
+
+// Where COPY puts one source: the destination, or the source's name inside it when the
+// destination is a directory (ends in '/', is '.', or takes several sources).
+std::string landedPath(const DockerfileContext& ctx, const dockerfile::Stage& stage, size_t index, const std::string& source) {
+  const auto& in = ctx.instruction(index);
+  std::string destination = dockerfile::expandWord(in.args.back().value, {}, ctx.file.escapeToken).value;
+  if (destination.empty() || destination.back() == '/' || destination == "." || in.args.size() > 2) {
+    destination += "/" + baseName(source);
+  }
+  return absoluteIn(workdirBefore(ctx, stage, index), destination);
+}
+
+bool isExecutableLocation(const std::string& landed, const std::set<std::string>& programs) {
+  const std::string directory = std::filesystem::path(landed).parent_path().generic_string();
+  for (std::string_view bin : {"/bin", "/sbin", "/usr/bin", "/usr/sbin", "/usr/local/bin", "/usr/local/sbin"}) {
+    if (directory == bin) return true;
+  }
+  return programs.count(landed) > 0;
+}
+
+// A name that is not a compiled program's: one with an extension (`run.sh`, `app.py`,
+// `tool.jar`) or the words of the start-up scripts projects check in without one
+// (`docker-entrypoint`, `start-server`, `wait-for-it`, `healthcheck`).
+bool looksLikeScriptName(const std::string& name) {
+  if (name.empty() || name.find('.') != std::string::npos) return true;
+  static constexpr std::string_view kScriptWords[] = {
+      "entrypoint", "start",   "startup", "run",       "init",    "healthcheck", "health",  "wait", "launch", "launcher", "boot",
+      "setup",      "install", "config",  "configure", "wrapper", "script",      "scripts", "env",  "docker", "cmd"};
+  std::string word;
+  for (const char c : text::lower(name) + "-") {
+    if (c == '-' || c == '_') {
+      for (std::string_view script : kScriptWords) {
+        if (word == script) return true;
+      }
+      word.clear();
+    } else {
+      word += c;
+    }
+  }
+  return false;
+}
+
+// A path under a directory that build tools write their products to (`bin/app`,
+// `dist/app`, `build/bin/app`, `_output/app`), where CI leaves what it built before
+// `docker build`. Checked-in helpers live elsewhere (`scripts/`, `hack/`, `files/`,
+// `docker/`): on the real-world sample (bench/precision), every extensionless program
+// copied from such a directory, or from the context's root, was a script.
+bool isBuildOutputPath(const std::string& path) {
+  std::string p = path;
+  while (text::startsWith(p, "./")) p = p.substr(2);
+  const auto parts = text::split(p, '/');
+  if (parts.size() < 2) return false;
+  for (size_t i = 0; i + 1 < parts.size(); ++i) {
+    for (std::string_view output : {"bin", "dist", "build", "out", "output", "_output", "_out", "release", "artifacts"}) {
+      if (text::lower(parts[i]) == output) return true;
+    }
+  }
+  return false;
+}
+
+// Why this file's build is one context for several architectures, for the message; empty
+// when nothing says so (a file linted on the default targets alone says nothing: each
+// platform may be built alone with its own binary, as goreleaser does).
+std::string multiPlatformEvidence(const DockerfileContext& ctx, bool fileChoosesByPlatform) {
+  if (ctx.options && !ctx.options->multiPlatformBuildDeclaredBy.empty()) {
+    return "one build makes every platform's image (" + ctx.options->multiPlatformBuildDeclaredBy + ")";
+  }
+  if (ctx.options && ctx.options->perPlatformContexts) return {};
+  if (fileChoosesByPlatform) return "the file chooses by the platform ($TARGETARCH, $BUILDPLATFORM), so one build makes several";
+  return {};
+}
+
+// Issue 10 item 4: a file that does not vary, named without an architecture and not in the
+// build context to read, installed as a program (a bin directory, the ENTRYPOINT/CMD) by a
+// build that makes several architectures' images from that one context. It was built for
+// one machine, and every platform gets it. Only where the multi-platform build is said.
+bool reportArchlessProgram(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out, const dockerfile::Stage& stage,
+                           size_t index, const dockerfile::Argument& source, const std::vector<Platform>& judged,
+                           const std::string& evidence, const std::set<std::string>& programs) {
+  if (evidence.empty()) return false;
+  const std::string value = source.value;
+  if (value.empty() || value == "." || value.back() == '/' || value.find_first_of("*?[") != std::string::npos) return false;
+  if (text::startsWith(value, "<<")) return false;  // a heredoc: text written in the Dockerfile
+  const std::string name = baseName(value);
+  if (looksLikeScriptName(name) || !isBuildOutputPath(value)) return false;
+  const bool severalArchitectures =
+      std::any_of(judged.begin(), judged.end(), [&](const Platform& p) { return p.architecture != judged.front().architecture; });
+  if (!severalArchitectures) return false;
+  const std::string landed = landedPath(ctx, stage, index, value);
+  if (!isExecutableLocation(landed, programs)) return false;
+  out.report(rule, source.span,
+             "copies '" + value + "' from the build context as the program '" + landed +
+                 "', one file for every platform, though " + evidence + ": a program is built for one architecture, and the " +
+                 platformList(judged) + " images all get the same one" +
+                 std::string(ctx.buildContext ? " (it is not in the build context to check)" : ""),
+             "copy one build per architecture ('" + value + "-${TARGETARCH}' or '${TARGETARCH}/" + name +
+                 "' with `ARG TARGETARCH`) or build it in a stage for $TARGETARCH; if each platform is built alone "
+                 "with its own binary in the context, say so with `# multiarch-lint ignore=MA150 -- reason`");
+  return true;
+}
+
 void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
+  const std::string evidence = multiPlatformEvidence(ctx, choosesByPlatform(ctx));
+  const std::set<std::string> programs = evidence.empty() ? std::set<std::string>{} : startedPrograms(ctx);
   for (const auto& stage : ctx.model.stages) {
     const auto artifacts = architecturesPerArtifact(ctx, stage);
     for (size_t index : stage.instructions) {
@@ -251,6 +424,10 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
           continue;
         }
         if (verdict == ContextVerdict::NoElf && !lfs) continue;  // present, and no native code in it
+        if (verdict == ContextVerdict::Unknown && !lfs && expansion.referenced.empty() &&
+            reportArchlessProgram(ctx, rule, out, stage, index, source, judged, evidence, programs)) {
+          continue;
+        }
         // A file with no native name (`bin/server`) is not reported without its bytes: on the
         // real-world sample (bench/precision) guessing "one architecture's program" from a
         // build-output path and a bin destination was wrong every time (scripts, per-architecture
@@ -303,9 +480,20 @@ extern const DockerfileRule kMA150 = {
              "Dockerfile, nor model weights, tokenizers or firmware named `*.bin`). A package for one architecture "
              "(`*_aarch64.whl`, `*_amd64.deb`) that the stage's RUNs touch only inside architecture branches is "
              "an inert file on the other platforms, and is not reported. A file with no native name "
-             "(`bin/server`) is not guessed at: on real Dockerfiles that guess was wrong every time (even the program "
-             "of a FROM scratch image: goreleaser hands each architecture's build its own binary), except in "
-             "cargo's host output directory (`target/release/app`), which holds the build machine's program. A path chosen "
+             "(`bin/server`) is not guessed at by its name alone: on real Dockerfiles that guess was wrong every time "
+             "(even the program of a FROM scratch image: goreleaser hands each architecture's build its own binary), "
+             "except in cargo's host output directory (`target/release/app`), which holds the build machine's "
+             "program. It is a warning when three things say it is one machine's program in every image: "
+             "it comes from a build-output directory (`bin/`, `dist/`, `build/`, `out/`, `_output/`, `release/`, "
+             "`artifacts/`), has no extension and no start-up script's name (`docker-entrypoint`, `wait-for-db`), and "
+             "lands where a program goes (a bin directory, or the path ENTRYPOINT/CMD starts); and one build makes "
+             "several architectures' images from this one context: a bake target, compose service, workflow step, "
+             "`--platform` or configuration lists several architectures for it, or the file chooses by the platform "
+             "(`$TARGETARCH`, a `$BUILDPLATFORM` stage; not `FROM --platform=$TARGETPLATFORM`, the default). BuildKit "
+             "builds every platform of `--platform a,b` from the same context (one `llb.Local` for all), so each gets "
+             "the same file; a matrix of single-platform builds, a Makefile per architecture, or goreleaser's "
+             "`dockers:` (a `.goreleaser.yml` at the root: one context per platform) may each put their own binary "
+             "there, and stay quiet. A path chosen "
              "per architecture (`lib/${TARGETARCH}/...`) stays quiet, and so does one artifact that a stage copies for "
              "several architectures under names that keep the architecture (`app_amd64.snap` and `app_arm64.snap` side "
              "by side: a set of release files kept as data, in which every image also gets its own).",
@@ -321,12 +509,15 @@ extern const DockerfileRule kMA150 = {
              "FROM debian\nCOPY bin/linux-amd64/app /usr/local/bin/app\n",
              "FROM debian\nCOPY target/x86_64-unknown-linux-musl/release/app /usr/local/bin/\n",
              "FROM node:20\nCOPY [\"build/Release/addon.node\", \"/app/\"]\n",
-             "FROM debian\nCOPY ./target/release/server /usr/local/bin/server\n"},
+             "FROM debian\nCOPY ./target/release/server /usr/local/bin/server\n",
+             "FROM alpine\nARG TARGETARCH\nRUN wget https://dl.k8s.io/v1.30.0/bin/linux/${TARGETARCH}/kubectl\n"
+             "COPY dist/app /usr/local/bin/app\n"},
      .good = {"FROM debian\nARG TARGETARCH\nCOPY lib/${TARGETARCH}/libfoo.so /usr/lib/\n",
               "FROM debian\nARG TARGETARCH\nCOPY bin/linux-${TARGETARCH}/app /usr/local/bin/app\n",
               "FROM debian\nCOPY docker-entrypoint.sh /usr/local/bin/\n",
               "FROM debian\nCOPY --from=build /out/libfoo.so /usr/lib/\n", "FROM debian\nCOPY app.py /app/\n",
-              "FROM scratch\nCOPY dozzle /\nENTRYPOINT [\"/dozzle\"]\n"}},
+              "FROM scratch\nCOPY dozzle /\nENTRYPOINT [\"/dozzle\"]\n", "FROM alpine\nCOPY dist/app /usr/local/bin/app\n",
+              "FROM alpine\nARG TARGETARCH\nCOPY dist/app-${TARGETARCH} /usr/local/bin/app\n"}},
     check};
 
 }  // namespace mal::rules

@@ -21,6 +21,13 @@ namespace mal::rules {
 // What the configuration adds to the rules' data.
 struct RuleOptions {
   std::vector<std::string> extraArchOnlyPackages;  // apt/pip names (or prefixes ending in '*'), taken as amd64-only
+  // Who says that one build makes this file's images for several architectures from one
+  // build context ("--platform", "the configuration", ".github/workflows/ci.yml job build");
+  // empty when the targets are only the default.
+  std::string multiPlatformBuildDeclaredBy;
+  // The project builds with goreleaser's `dockers:`: each platform's build has its own
+  // context (context::buildsWithGoreleaserDockers).
+  bool perPlatformContexts = false;
 };
 
 struct DockerfileContext {
