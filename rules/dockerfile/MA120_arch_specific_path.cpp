@@ -295,6 +295,74 @@ std::optional<FlowHit> pathThroughValues(const DockerfileContext& ctx, const Tex
                  source->second.instruction};
 }
 
+// An archive fetched per architecture, `zig-linux-$(uname -m)-0.10.0.tar.xz`: the text around
+// the architecture (`zig-linux-`, `-0.10.0`), which the directory it unpacks to keeps.
+struct PerArchArchive {
+  size_t stage;
+  std::string prefix, suffix;  // lowered
+};
+
+// The expansions that put the build's architecture in a name.
+constexpr std::string_view kArchExpansions[] = {"$(uname -m)",         "$(arch)",       "$(dpkg --print-architecture)",
+                                                "$(apk --print-arch)", "${TARGETARCH}", "$TARGETARCH"};
+
+void addPerArchArchives(const TextSite& site, std::vector<PerArchArchive>& out) {
+  auto wordChar = [](char c) { return !std::isspace(static_cast<unsigned char>(c)) && c != '"' && c != '\'' && c != ';'; };
+  const std::string_view text = site.text;
+  for (std::string_view expansion : kArchExpansions) {
+    for (size_t at = text.find(expansion); at != std::string_view::npos; at = text.find(expansion, at + 1)) {
+      // The file name the expansion stands in: back to the last '/' (or the word's start),
+      // on to the archive extension. A space inside $(...) is part of the expansion.
+      size_t begin = at;
+      while (begin > 0 && wordChar(text[begin - 1]) && text[begin - 1] != '/') --begin;
+      size_t end = at + expansion.size();
+      while (end < text.size() && wordChar(text[end]) && text[end] != '/') ++end;
+      std::string prefix = text::lower(text.substr(begin, at - begin));
+      std::string suffix = text::lower(text.substr(at + expansion.size(), end - at - expansion.size()));
+      bool archive = false;
+      for (std::string_view ext : {".tar.gz", ".tgz", ".tar.xz", ".txz", ".tar.bz2", ".tbz2", ".tar.zst", ".zip"}) {
+        if (text::endsWith(suffix, ext)) {
+          suffix.resize(suffix.size() - ext.size());
+          archive = true;
+          break;
+        }
+      }
+      // Too little text around it to name one directory (`$(uname -m).tar.gz`), or more
+      // expansions in the name: left alone.
+      if (!archive || prefix.size() < 3 || prefix.find('$') != std::string::npos || suffix.find('$') != std::string::npos)
+        continue;
+      out.push_back({site.stage, std::move(prefix), std::move(suffix)});
+    }
+  }
+}
+
+// `cp -r /tmp/zig-linux-x86_64-0.10.0 /tmp/zig/` after fetching `zig-linux-$(uname -m)-0.10.0.tar.xz`:
+// the directory is named for the architecture the archive was fetched for, so the path written
+// with one architecture's name exists on that platform only. Returns the component's byte range
+// in `text` and its platform.
+std::optional<PathHit> perArchArchiveDirectory(std::string_view text, size_t stage, const std::vector<PerArchArchive>& archives) {
+  if (archives.empty()) return std::nullopt;
+  const std::string lowered = text::lower(text);
+  for (const auto& archive : archives) {
+    if (archive.stage != stage) continue;
+    for (size_t at = lowered.find(archive.prefix); at != std::string::npos; at = lowered.find(archive.prefix, at + 1)) {
+      if (at > 0 && lowered[at - 1] != '/' && !std::isspace(static_cast<unsigned char>(lowered[at - 1])) &&
+          lowered[at - 1] != '"' && lowered[at - 1] != '\'')
+        continue;
+      const size_t archBegin = at + archive.prefix.size();
+      const auto tokens = vocab::findArchTokens(std::string_view(lowered).substr(archBegin));
+      if (tokens.empty() || tokens[0].begin != 0) continue;
+      const size_t archEnd = archBegin + tokens[0].end;
+      if (lowered.compare(archEnd, archive.suffix.size(), archive.suffix) != 0) continue;
+      const size_t end = archEnd + archive.suffix.size();
+      // The directory itself, not the archive (`zig-linux-x86_64-0.10.0.tar.xz` is MA110's).
+      if (end < lowered.size() && lowered[end] == '.') continue;
+      return PathHit{at, end, tokens[0].platform};
+    }
+  }
+  return std::nullopt;
+}
+
 // A COPY --from (or ADD --from) whose source stage runs on `platform` for every target: the
 // path exists there whatever is built (BuildKit resolves a --from source in the source
 // stage's own filesystem), and what it carries is that platform's code, put where that
@@ -344,12 +412,29 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
   std::set<std::string> archiveStems;
   // Only archives fetched the same way on every platform: one chosen in an architecture
   // switch unpacks to another directory on the other platforms.
+  std::vector<PerArchArchive> perArchArchives;
   forEachTextSite(ctx, [&](const TextSite& site) {
     if (!site.variesByArch) addArchiveStems(site.text, archiveStems);
+    addPerArchArchives(site, perArchArchives);
   });
   forEachTextSite(ctx, [&](const TextSite& site) {
     if (site.variesByArch || isSearchList(site.key) || isSearchWord(site.text)) return;
     if (!site.key.empty() && isPathList(site.text)) return;
+    if (const auto dir = perArchArchiveDirectory(site.text, site.stage, perArchArchives)) {
+      const auto broken = ctx.brokenBy(site.stage, dir->platform);
+      const Span span = site.span(dir->begin, dir->end);
+      if (!broken.empty() && reported.insert({site.instruction, span.begin}).second) {
+        reportedInstructions.insert(site.instruction);
+        const std::string path(site.text.substr(dir->begin, dir->end - dir->begin));
+        out.report(rule, span,
+                   "'" + path + "' is the directory the archive this stage fetches per architecture unpacks to on " +
+                       dir->platform.str() + ": on " + platformList(broken) + " it is not there",
+                   "use the same architecture expression as the download (`zig-linux-$(uname -m)-...`), or unpack "
+                   "to a fixed directory (`tar -xf zig.tar.xz --strip-components=1 -C /opt/zig`)",
+                   std::nullopt, broken);
+        return;
+      }
+    }
     if (!mayNameArchPath(site.text)) {
       if (auto flow = pathThroughValues(ctx, site, valued, archiveStems)) flows.push_back(std::move(*flow));
       return;
@@ -431,7 +516,11 @@ extern const DockerfileRule kMA120 = {
              "`/usr/lib/${ARCH}-linux-gnu`): reported once per definition, at its first use, pointing at the "
              "definition; a value that differs per target is not fixed. Not a directory the build makes itself by "
              "unpacking an archive fetched the same way on every platform (`zulu21-linux_aarch64.tar.gz` unpacked to "
-             "`/opt/zulu21-linux_aarch64`): that exists everywhere, and MA110 reports the download. Not in search lists "
+             "`/opt/zulu21-linux_aarch64`): that exists everywhere, and MA110 reports the download. The reverse is "
+             "reported: an archive the stage fetches per architecture (`zig-linux-$(uname -m)-0.10.tar.xz`, or with "
+             "`${TARGETARCH}`, `$(dpkg --print-architecture)`) unpacks to a directory named for the build's "
+             "architecture, so that directory written with one architecture's name (`/tmp/zig-linux-x86_64-0.10`) "
+             "exists on that platform only. Not in search lists "
              "(PATH, LD_LIBRARY_PATH, PKG_CONFIG_PATH, CPATH, PYTHONPATH, ..., any variable whose value is a "
              "':'-separated list of paths such as FI_PROVIDER_PATH, and -L/-I/-rpath flags): their "
              "readers skip entries that do not exist, so naming one architecture's directory there, or both, breaks "
