@@ -18,7 +18,7 @@ namespace {
 // The platform whose directory a path component names: a multiarch triplet directory
 // (after lib/, lib64/ or include/), a dynamic loader (after lib/ or lib64/), or Debian's JVM
 // directory java-17-openjdk-amd64. `parent` is the component before it.
-std::optional<Platform> platformOfComponent(std::string_view component, std::string_view parent) {
+std::optional<Platform> platformOfComponent(std::string_view component, std::string_view parent, std::string_view grandparent) {
   static const std::pair<std::string_view, std::string_view> kTriplets[] = {
       {"x86_64-linux-gnu", "linux/amd64"},
       {"aarch64-linux-gnu", "linux/arm64"},
@@ -85,6 +85,17 @@ std::optional<Platform> platformOfComponent(std::string_view component, std::str
       if (tokens.size() == 1) return tokens[0].platform;
     }
   }
+  // The directories package builders write for the machine they run on: rpmbuild's
+  // RPMS/x86_64/, Alpine's abuild ~/packages/<repo>/x86_64/ (or packages/x86_64/ with an
+  // empty repo). A natively built stage on arm64 writes RPMS/aarch64/ instead.
+  // (elabftw/elabimg Dockerfile before c174401: `mv /home/builder/packages/x86_64/cronie-...apk`.)
+  if (parent == "RPMS" || parent == "packages" || grandparent == "packages") {
+    const auto tokens = vocab::findArchTokens(component);
+    if (tokens.size() == 1 && tokens[0].begin == 0 && tokens[0].end == component.size() &&
+        (component == "x86_64" || component == "aarch64" || component == "ppc64le" || component == "s390x" ||
+         component == "riscv64"))
+      return tokens[0].platform;
+  }
   // java-17-openjdk-amd64 (Debian and Ubuntu's JVM directories)
   if (text::startsWith(component, "java-")) {
     const size_t openjdk = component.find("-openjdk-");
@@ -116,12 +127,14 @@ std::optional<PathHit> findArchPath(std::string_view text) {
     const size_t start = i;
     while (i < text.size() && pathChar(text[i])) ++i;
     const std::string_view token = text.substr(start, i - start);
-    std::string_view parent;
+    std::string_view parent, grandparent;
     for (size_t c = 0; c <= token.size();) {
       const size_t slash = token.find('/', c);
       const size_t end = slash == std::string_view::npos ? token.size() : slash;
       const std::string_view component = token.substr(c, end - c);
-      if (const auto platform = platformOfComponent(component, parent)) return PathHit{start, start + end, *platform};
+      if (const auto platform = platformOfComponent(component, parent, grandparent))
+        return PathHit{start, start + end, *platform};
+      grandparent = parent;
       parent = component;
       if (slash == std::string_view::npos) break;
       c = slash + 1;
@@ -227,10 +240,10 @@ const char* kFix =
 
 // Almost no text holds any of these: look for them before scanning.
 bool mayNameArchPath(std::string_view text) {
-  static const std::string_view kHints[] = {"-linux-gnu", "-linux-musl", "ld-linux", "ld64.so",  "ld-musl",
-                                            "libc.musl",  "openjdk-",    "jvm/",     "jdk",      "jre",
-                                            "java",       "zulu",        "corretto", "bellsoft", "liberica",
-                                            "temurin",    "sapmachine",  "graalvm",  "semeru",   "dragonwell"};
+  static const std::string_view kHints[] = {"-linux-gnu", "-linux-musl", "ld-linux", "ld64.so",  "ld-musl",    "libc.musl",
+                                            "openjdk-",   "jvm/",        "jdk",      "jre",      "java",       "zulu",
+                                            "corretto",   "bellsoft",    "liberica", "temurin",  "sapmachine", "graalvm",
+                                            "semeru",     "dragonwell",  "rpms/",    "packages/"};
   const std::string lowered = text::lower(text);
   return std::any_of(std::begin(kHints), std::end(kHints),
                      [&](std::string_view h) { return lowered.find(h) != std::string::npos; });
@@ -506,7 +519,9 @@ extern const DockerfileRule kMA120 = {
              "`/etc/ld-musl-x86_64.path` (also as a redirection target: `echo ... > /etc/ld-musl-x86_64.path`), the "
              "`libc.musl-x86_64.so.1` name musllinux wheels load, JDK directories that name an architecture (Debian's "
              "`java-17-openjdk-amd64`, Zulu's `zulu17-ca-amd64` and `...-linux_x64`, Corretto, Liberica's "
-             "`bellsoft-java17-amd64`, Red Hat's `java-17-openjdk-17.0.8.0.7-2.el9.x86_64`), and `COPY --from` "
+             "`bellsoft-java17-amd64`, Red Hat's `java-17-openjdk-17.0.8.0.7-2.el9.x86_64`), the output directories "
+             "package builders name for the machine they run on (rpmbuild's `RPMS/x86_64/`, abuild's "
+             "`packages/<repo>/x86_64/`), and `COPY --from` "
              "sources in build-output directories named by target triple or GOOS-GOARCH "
              "(`target/x86_64-unknown-linux-musl/release/app`, `dist/app_linux_amd64/app`, a program in `out/amd64/`) "
              "written into "
