@@ -376,6 +376,88 @@ std::optional<PathHit> perArchArchiveDirectory(std::string_view text, size_t sta
   return std::nullopt;
 }
 
+// Does the stage (or, for any target, a stage it is based on) get a JVM that is not
+// Debian's: a Temurin, Corretto, Zulu, Liberica, Semeru, SapMachine or GraalVM base image, a
+// JDK copied from one, or JAVA_HOME at Temurin's /opt/java/openjdk? Debian's and Ubuntu's
+// OpenJDK packages add the multiarch directories to java.library.path; the vendors' builds
+// keep OpenJDK's default (LD_LIBRARY_PATH, then /usr/java/packages/lib:/usr/lib64:/lib64:/lib:/usr/lib).
+bool getsVendorJvm(const DockerfileContext& ctx, size_t stage) {
+  static const std::string_view kVendors[] = {"temurin", "corretto",   "zulu",    "liberica",         "bellsoft",
+                                              "semeru",  "sapmachine", "graalvm", "/opt/java/openjdk"};
+  auto mentions = [](std::string_view text) {
+    const std::string lowered = text::lower(text);
+    return std::any_of(std::begin(kVendors), std::end(kVendors),
+                       [&](std::string_view v) { return lowered.find(v) != std::string::npos; });
+  };
+  const auto& graph = *ctx.stages;
+  std::set<size_t> chain;
+  for (size_t t = 0; t < graph.targets.size(); ++t) {
+    for (size_t s = stage; s < ctx.model.stages.size() && chain.insert(s).second;) {
+      if (s >= graph.baseFor.size() || t >= graph.baseFor[s].size()) break;
+      s = graph.baseFor[s][t];
+    }
+  }
+  for (size_t s : chain) {
+    const auto& st = ctx.model.stages[s];
+    if (mentions(st.baseExpanded)) return true;
+    for (size_t index : st.instructions) {
+      const auto& in = ctx.instruction(index);
+      if (const auto* from = in.flag("from"); in.command == "copy" && from && mentions(from->value())) return true;
+      if (in.command == "env") {
+        for (size_t i = 0; i + 1 < in.args.size(); i += 3) {
+          if (in.args[i].value == "JAVA_HOME" && mentions(in.args[i + 1].value)) return true;
+        }
+      }
+    }
+  }
+  return false;
+}
+
+// `ENV LD_LIBRARY_PATH=...:/usr/lib/x86_64-linux-gnu` for a vendor JVM: naming a directory
+// that is missing breaks nothing (search lists are left alone above), but here the list is
+// how the JVM finds the JNI libraries apt installed (System.loadLibrary searches
+// java.library.path only, and a vendor JVM's has no multiarch directory): with one
+// architecture's directory only, every other target's image cannot load them.
+// (gotson/komga Dockerfile.tpl before 16e8b97: "native libraries would not load on aarch64".)
+void checkJvmLibraryPath(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
+  for (const auto& stage : ctx.model.stages) {
+    std::optional<bool> vendorJvm;  // asked once per stage, and only when the ENV is there
+    for (size_t index : stage.instructions) {
+      const auto& in = ctx.instruction(index);
+      if (in.command != "env") continue;
+      for (size_t i = 0; i + 1 < in.args.size(); i += 3) {
+        if (in.args[i].value != "LD_LIBRARY_PATH") continue;
+        const std::string& value = in.args[i + 1].value;
+        std::set<std::string> architectures;
+        std::optional<PathHit> first;
+        for (size_t begin = 0; begin <= value.size();) {
+          const size_t colon = std::min(value.find(':', begin), value.size());
+          if (const auto hit = findArchPath(std::string_view(value).substr(begin, colon - begin))) {
+            architectures.insert(hit->platform.architecture);
+            if (!first) first = PathHit{begin + hit->begin, begin + hit->end, hit->platform};
+          }
+          begin = colon + 1;
+        }
+        if (architectures.size() != 1 || !first) continue;
+        const auto broken = ctx.brokenBy(stage.index, first->platform);
+        if (broken.empty()) continue;
+        if (!vendorJvm) vendorJvm = getsVendorJvm(ctx, stage.index);
+        if (!*vendorJvm) break;
+        const Span& at = in.args[i + 1].span;
+        const std::string path = value.substr(first->begin, first->end - first->begin);
+        out.report(rule, Span{at.begin + static_cast<uint32_t>(first->begin), at.begin + static_cast<uint32_t>(first->end)},
+                   "LD_LIBRARY_PATH lists '" + path + "', the " + first->platform.str() +
+                       " library directory, for a JVM that finds JNI libraries only on that list (a vendor JVM's "
+                       "java.library.path has no multiarch directory): on " +
+                       platformList(broken) + " the libraries installed there cannot be loaded",
+                   "list the target's directory: /usr/lib/$(uname -m)-linux-gnu at run time, or both architectures' "
+                   "directories (ld.so and the JVM skip the one that is missing)",
+                   std::nullopt, broken);
+      }
+    }
+  }
+}
+
 // A COPY --from (or ADD --from) whose source stage runs on `platform` for every target: the
 // path exists there whatever is built (BuildKit resolves a --from source in the source
 // stage's own filesystem), and what it carries is that platform's code, put where that
@@ -476,6 +558,7 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
     if (reportedInstructions.count(flow.definition) || !definitions.insert(flow.definition).second) continue;
     out.report(rule, flow.span, flow.message, kFix, std::move(flow.related), flow.broken);
   }
+  checkJvmLibraryPath(ctx, rule, out);
   // COPY --from of build output named by target triple or GOOS-GOARCH: on the other targets
   // that directory is not there (or holds the first target's build).
   for (const auto& stage : ctx.model.stages) {
@@ -513,37 +596,42 @@ extern const DockerfileRule kMA120 = {
      .severity = Severity::Error,
      .analysis = Analysis::Dockerfile,
      .summary = "A path that exists on one architecture only",
-     .what = "Multiarch library directories (`/usr/lib/x86_64-linux-gnu`, `/lib/aarch64-linux-gnu`, musl's "
-             "`/usr/lib/x86_64-linux-musl`, also in "
-             "`--libdir=` and `-DCMAKE_INSTALL_LIBDIR=`), dynamic loaders (`/lib64/ld-linux-x86-64.so.2`), musl's "
-             "`/etc/ld-musl-x86_64.path` (also as a redirection target: `echo ... > /etc/ld-musl-x86_64.path`), the "
-             "`libc.musl-x86_64.so.1` name musllinux wheels load, JDK directories that name an architecture (Debian's "
-             "`java-17-openjdk-amd64`, Zulu's `zulu17-ca-amd64` and `...-linux_x64`, Corretto, Liberica's "
-             "`bellsoft-java17-amd64`, Red Hat's `java-17-openjdk-17.0.8.0.7-2.el9.x86_64`), the output directories "
-             "package builders name for the machine they run on (rpmbuild's `RPMS/x86_64/`, abuild's "
-             "`packages/<repo>/x86_64/`), and `COPY --from` "
-             "sources in build-output directories named by target triple or GOOS-GOARCH "
-             "(`target/x86_64-unknown-linux-musl/release/app`, `dist/app_linux_amd64/app`, a program in `out/amd64/`) "
-             "written into "
-             "RUN, ENV, ARG, COPY/ADD or CMD/ENTRYPOINT, outside an architecture switch and not built from an "
-             "architecture variable, in a stage that some target builds on its own platform. A path built from "
-             "variables is judged by the value BuildKit gives it for every target (`ARG ARCH=x86_64` then "
-             "`/usr/lib/${ARCH}-linux-gnu`): reported once per definition, at its first use, pointing at the "
-             "definition; a value that differs per target is not fixed. Not a directory the build makes itself by "
-             "unpacking an archive fetched the same way on every platform (`zulu21-linux_aarch64.tar.gz` unpacked to "
-             "`/opt/zulu21-linux_aarch64`): that exists everywhere, and MA110 reports the download. The reverse is "
-             "reported: an archive the stage fetches per architecture (`zig-linux-$(uname -m)-0.10.tar.xz`, or with "
-             "`${TARGETARCH}`, `$(dpkg --print-architecture)`) unpacks to a directory named for the build's "
-             "architecture, so that directory written with one architecture's name (`/tmp/zig-linux-x86_64-0.10`) "
-             "exists on that platform only. Not in search lists "
-             "(PATH, LD_LIBRARY_PATH, PKG_CONFIG_PATH, CPATH, PYTHONPATH, ..., any variable whose value is a "
-             "':'-separated list of paths such as FI_PROVIDER_PATH, and -L/-I/-rpath flags): their "
-             "readers skip entries that do not exist, so naming one architecture's directory there, or both, breaks "
-             "nothing. In a `COPY --from` of a stage pinned to that path's architecture the path exists (BuildKit reads "
-             "a --from source in the source stage's filesystem), so only images that cannot run that code are broken "
-             "(i386 libraries from a `--platform=linux/386` stage are right in an amd64 image; amd64 ones in the "
-             "arm64 image are not). Not a cross "
-             "toolchain named by its target (`aarch64-linux-musl-cross.tgz`), which is the same on every build machine.",
+     .what =
+         "Multiarch library directories (`/usr/lib/x86_64-linux-gnu`, `/lib/aarch64-linux-gnu`, musl's "
+         "`/usr/lib/x86_64-linux-musl`, also in "
+         "`--libdir=` and `-DCMAKE_INSTALL_LIBDIR=`), dynamic loaders (`/lib64/ld-linux-x86-64.so.2`), musl's "
+         "`/etc/ld-musl-x86_64.path` (also as a redirection target: `echo ... > /etc/ld-musl-x86_64.path`), the "
+         "`libc.musl-x86_64.so.1` name musllinux wheels load, JDK directories that name an architecture (Debian's "
+         "`java-17-openjdk-amd64`, Zulu's `zulu17-ca-amd64` and `...-linux_x64`, Corretto, Liberica's "
+         "`bellsoft-java17-amd64`, Red Hat's `java-17-openjdk-17.0.8.0.7-2.el9.x86_64`), the output directories "
+         "package builders name for the machine they run on (rpmbuild's `RPMS/x86_64/`, abuild's "
+         "`packages/<repo>/x86_64/`), and `COPY --from` "
+         "sources in build-output directories named by target triple or GOOS-GOARCH "
+         "(`target/x86_64-unknown-linux-musl/release/app`, `dist/app_linux_amd64/app`, a program in `out/amd64/`) "
+         "written into "
+         "RUN, ENV, ARG, COPY/ADD or CMD/ENTRYPOINT, outside an architecture switch and not built from an "
+         "architecture variable, in a stage that some target builds on its own platform. A path built from "
+         "variables is judged by the value BuildKit gives it for every target (`ARG ARCH=x86_64` then "
+         "`/usr/lib/${ARCH}-linux-gnu`): reported once per definition, at its first use, pointing at the "
+         "definition; a value that differs per target is not fixed. Not a directory the build makes itself by "
+         "unpacking an archive fetched the same way on every platform (`zulu21-linux_aarch64.tar.gz` unpacked to "
+         "`/opt/zulu21-linux_aarch64`): that exists everywhere, and MA110 reports the download. The reverse is "
+         "reported: an archive the stage fetches per architecture (`zig-linux-$(uname -m)-0.10.tar.xz`, or with "
+         "`${TARGETARCH}`, `$(dpkg --print-architecture)`) unpacks to a directory named for the build's "
+         "architecture, so that directory written with one architecture's name (`/tmp/zig-linux-x86_64-0.10`) "
+         "exists on that platform only. Not in search lists "
+         "(PATH, LD_LIBRARY_PATH, PKG_CONFIG_PATH, CPATH, PYTHONPATH, ..., any variable whose value is a "
+         "':'-separated list of paths such as FI_PROVIDER_PATH, and -L/-I/-rpath flags): their "
+         "readers skip entries that do not exist, so naming one architecture's directory there, or both, breaks "
+         "nothing; except LD_LIBRARY_PATH listing one architecture's multiarch directory only, in a stage several "
+         "targets use, for a vendor JVM (Temurin, Corretto, Zulu, Liberica, Semeru, SapMachine, GraalVM: a base "
+         "image, a JDK copied from one, or JAVA_HOME=/opt/java/openjdk), whose java.library.path is that list plus "
+         "/usr/lib64:/lib64:/lib:/usr/lib with no multiarch directory (Debian's OpenJDK adds them), so "
+         "System.loadLibrary finds the libraries apt installed on that architecture only. In a `COPY --from` of a stage pinned to that path's architecture the path exists (BuildKit reads "
+         "a --from source in the source stage's filesystem), so only images that cannot run that code are broken "
+         "(i386 libraries from a `--platform=linux/386` stage are right in an amd64 image; amd64 ones in the "
+         "arm64 image are not). Not a cross "
+         "toolchain named by its target (`aarch64-linux-musl-cross.tgz`), which is the same on every build machine.",
      .why = "On other platforms the directory is named after their triplet: `JAVA_HOME` is missing, a symlink "
             "dangles, a COPY fails with `not found`.",
      .example = "FROM debian\n"
