@@ -184,7 +184,7 @@ class DownloadCheck {
         if (word.variables.size() > 1 && holdsUrlFromScript(run.script, command, word) &&
             checkThroughShellValues(run, command, word))
           break;
-        for (const auto& variable : word.variables) checkVariable(run, command, variable);
+        for (const auto& variable : word.variables) checkVariable(run, command, word, variable);
       }
     }
   }
@@ -293,8 +293,80 @@ class DownloadCheck {
     return false;
   }
 
+  // The last assignment of `name` in the script before `before`, or null; `varies` is set
+  // when any of them is made per architecture (a probe, an arch variable, an arch branch) or
+  // by a command substitution, whose output this model does not know.
+  static const shell::Assignment* lastAssignmentBefore(const shell::Script& script, const std::string& name, size_t before,
+                                                       bool& varies) {
+    const shell::Assignment* last = nullptr;
+    for (const auto& a : script.assignments) {
+      if (a.name != name || a.value.end > before) continue;
+      varies = varies || a.archDerived || a.value.hasCommandSubstitution ||
+               std::any_of(a.branches.begin(), a.branches.end(), [](const shell::Branch& b) { return b.onArchitecture; });
+      last = &a;
+    }
+    return last;
+  }
+
+  // `GH_ARCH="linux_amd64"; GH_TGZ="gh_${V}_${GH_ARCH}.tar.gz"; GH_URL=".../${GH_TGZ}";
+  // curl -sSLO "$GH_URL"`: the URL variable's own text names no architecture, but a variable
+  // it is assembled from (at any depth, each assigned earlier in the same RUN) does. Judged
+  // only when nothing in the chain varies: every assignment of every link is outside an
+  // architecture branch and not from a probe, and no link reads an architecture variable of
+  // the stage. Reported at the download, pointing at the assignment that wrote the token.
+  // (devfile/developer-images base/ubi9/Dockerfile before 5fd5ea4: gh and ripgrep.)
+  bool checkAssembledUrl(const dockerfile::RunScript& run, const shell::Word& word, const shell::Assignment& url) {
+    const shell::Script& script = run.script;
+    const auto& stage = ctx_.model.stages[run.stage];
+    const auto archVars = dockerfile::archVariablesBefore(stage, run.instruction);
+    std::vector<std::pair<std::string, const shell::Assignment*>> links;  // every link of the chain, the URL's first
+    std::vector<const shell::Assignment*> pending = {&url};
+    std::set<const shell::Assignment*> seen = {&url};
+    constexpr size_t kMaxLinks = 16;  // a bound on what one URL is assembled from
+    while (!pending.empty()) {
+      const shell::Assignment* link = pending.back();
+      pending.pop_back();
+      for (const auto& use : script.variableUses) {
+        if (use.begin < link->value.begin || use.end > link->value.end) continue;
+        if (vocab::isPlatformArchVariable(use.name) || archVars.count(use.name) || script.archVariables.count(use.name))
+          return false;
+        bool varies = false;
+        const shell::Assignment* from = lastAssignmentBefore(script, use.name, link->value.begin, varies);
+        if (varies) return false;
+        if (!from || !seen.insert(from).second) continue;
+        if (seen.size() > kMaxLinks) return false;
+        links.emplace_back(use.name, from);
+        pending.push_back(from);
+      }
+    }
+    for (const auto& [name, link] : links) {
+      // The link's own text, its expansions blanked: a token there was written, not brought.
+      std::string written = script.source.text.substr(link->value.begin, link->value.end - link->value.begin);
+      for (const auto& use : script.variableUses) {
+        if (use.begin < link->value.begin || use.end > link->value.end) continue;
+        std::fill(written.begin() + static_cast<long>(use.begin - link->value.begin),
+                  written.begin() + static_cast<long>(use.end - link->value.begin), ' ');
+      }
+      if (namesAnotherOsOrCrossTarget(written)) return false;
+      for (const auto& token : vocab::findArchTokens(written)) {
+        const auto broken = brokenFor(run.stage, token.platform);
+        if (broken.empty()) continue;
+        if (reportedAssets_.count(assetKey(word.text))) return true;
+        out_.report(rule_, script.source.span(word.begin, word.end),
+                    "downloads the " + token.platform.str() + " build on every platform: '" + token.token +
+                        "' in the URL comes from $" + name + ", set to '" + link->value.text +
+                        "' earlier in this RUN and assembled into $" + url.name + ": breaks " + platformList(broken),
+                    fixText(), {{script.source.span(link->value.begin, link->value.end), name + " is set here"}}, broken);
+        reportedAssets_.insert(assetKey(word.text));
+        return true;
+      }
+    }
+    return false;
+  }
+
   // `curl -fsSLO "$URL"`: the URL was assigned earlier in this RUN, or by ENV/ARG.
-  void checkVariable(const dockerfile::RunScript& run, const shell::Command& command, const std::string& name) {
+  void checkVariable(const dockerfile::RunScript& run, const shell::Command& command, const shell::Word& word,
+                     const std::string& name) {
     const shell::Script& script = run.script;
     const shell::Assignment* last = nullptr;
     for (const auto& a : script.assignments) {
@@ -304,8 +376,9 @@ class DownloadCheck {
       if (last->archDerived || !looksLikeUrl(last->value.literal)) return;
       if (last->branches.empty() ||
           !std::any_of(last->branches.begin(), last->branches.end(), [](const shell::Branch& b) { return b.onArchitecture; })) {
-        reportTokens(run.stage, last->value.text,
-                     [&](size_t b, size_t e) { return script.source.span(last->value.begin + b, last->value.begin + e); });
+        if (!reportTokens(run.stage, last->value.text,
+                          [&](size_t b, size_t e) { return script.source.span(last->value.begin + b, last->value.begin + e); }))
+          checkAssembledUrl(run, word, *last);
       }
       return;
     }
@@ -447,7 +520,9 @@ extern const DockerfileRule kMA110 = {
              "architecture probe and not built from an architecture variable. URLs held in a variable are "
              "followed to their assignment in the same RUN, or to the stage's ENV/ARG; a URL built from variables is "
              "judged by the value it has for every target (ARG/ENV defaults, also from the stage it is based on) and by "
-             "the text of a variable assigned earlier in the same RUN, and the finding points at that definition. An ENV "
+             "the text of a variable assigned earlier in the same RUN (also through a chain of such variables: a URL "
+             "variable assembled from a file-name variable assembled from `ARCH=linux_amd64`, when no link of the "
+             "chain varies), and the finding points at that definition. An ENV "
              "URL that no RUN of the file downloads (a script the image runs does) is judged at the ENV, unless the "
              "stage also holds another architecture's URL in an ENV/ARG or reads it in an architecture branch. Not a "
              "download piped into a text filter (grep, awk, sed, jq, ...): an index or a version read as text runs nothing. "

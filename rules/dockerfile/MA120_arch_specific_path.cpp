@@ -18,7 +18,7 @@ namespace {
 // The platform whose directory a path component names: a multiarch triplet directory
 // (after lib/, lib64/ or include/), a dynamic loader (after lib/ or lib64/), or Debian's JVM
 // directory java-17-openjdk-amd64. `parent` is the component before it.
-std::optional<Platform> platformOfComponent(std::string_view component, std::string_view parent) {
+std::optional<Platform> platformOfComponent(std::string_view component, std::string_view parent, std::string_view grandparent) {
   static const std::pair<std::string_view, std::string_view> kTriplets[] = {
       {"x86_64-linux-gnu", "linux/amd64"},
       {"aarch64-linux-gnu", "linux/arm64"},
@@ -85,6 +85,17 @@ std::optional<Platform> platformOfComponent(std::string_view component, std::str
       if (tokens.size() == 1) return tokens[0].platform;
     }
   }
+  // The directories package builders write for the machine they run on: rpmbuild's
+  // RPMS/x86_64/, Alpine's abuild ~/packages/<repo>/x86_64/ (or packages/x86_64/ with an
+  // empty repo). A natively built stage on arm64 writes RPMS/aarch64/ instead.
+  // (elabftw/elabimg Dockerfile before c174401: `mv /home/builder/packages/x86_64/cronie-...apk`.)
+  if (parent == "RPMS" || parent == "packages" || grandparent == "packages") {
+    const auto tokens = vocab::findArchTokens(component);
+    if (tokens.size() == 1 && tokens[0].begin == 0 && tokens[0].end == component.size() &&
+        (component == "x86_64" || component == "aarch64" || component == "ppc64le" || component == "s390x" ||
+         component == "riscv64"))
+      return tokens[0].platform;
+  }
   // java-17-openjdk-amd64 (Debian and Ubuntu's JVM directories)
   if (text::startsWith(component, "java-")) {
     const size_t openjdk = component.find("-openjdk-");
@@ -116,12 +127,14 @@ std::optional<PathHit> findArchPath(std::string_view text) {
     const size_t start = i;
     while (i < text.size() && pathChar(text[i])) ++i;
     const std::string_view token = text.substr(start, i - start);
-    std::string_view parent;
+    std::string_view parent, grandparent;
     for (size_t c = 0; c <= token.size();) {
       const size_t slash = token.find('/', c);
       const size_t end = slash == std::string_view::npos ? token.size() : slash;
       const std::string_view component = token.substr(c, end - c);
-      if (const auto platform = platformOfComponent(component, parent)) return PathHit{start, start + end, *platform};
+      if (const auto platform = platformOfComponent(component, parent, grandparent))
+        return PathHit{start, start + end, *platform};
+      grandparent = parent;
       parent = component;
       if (slash == std::string_view::npos) break;
       c = slash + 1;
@@ -227,10 +240,10 @@ const char* kFix =
 
 // Almost no text holds any of these: look for them before scanning.
 bool mayNameArchPath(std::string_view text) {
-  static const std::string_view kHints[] = {"-linux-gnu", "-linux-musl", "ld-linux", "ld64.so",  "ld-musl",
-                                            "libc.musl",  "openjdk-",    "jvm/",     "jdk",      "jre",
-                                            "java",       "zulu",        "corretto", "bellsoft", "liberica",
-                                            "temurin",    "sapmachine",  "graalvm",  "semeru",   "dragonwell"};
+  static const std::string_view kHints[] = {"-linux-gnu", "-linux-musl", "ld-linux", "ld64.so",  "ld-musl",    "libc.musl",
+                                            "openjdk-",   "jvm/",        "jdk",      "jre",      "java",       "zulu",
+                                            "corretto",   "bellsoft",    "liberica", "temurin",  "sapmachine", "graalvm",
+                                            "semeru",     "dragonwell",  "rpms/",    "packages/"};
   const std::string lowered = text::lower(text);
   return std::any_of(std::begin(kHints), std::end(kHints),
                      [&](std::string_view h) { return lowered.find(h) != std::string::npos; });
@@ -295,6 +308,156 @@ std::optional<FlowHit> pathThroughValues(const DockerfileContext& ctx, const Tex
                  source->second.instruction};
 }
 
+// An archive fetched per architecture, `zig-linux-$(uname -m)-0.10.0.tar.xz`: the text around
+// the architecture (`zig-linux-`, `-0.10.0`), which the directory it unpacks to keeps.
+struct PerArchArchive {
+  size_t stage;
+  std::string prefix, suffix;  // lowered
+};
+
+// The expansions that put the build's architecture in a name.
+constexpr std::string_view kArchExpansions[] = {"$(uname -m)",         "$(arch)",       "$(dpkg --print-architecture)",
+                                                "$(apk --print-arch)", "${TARGETARCH}", "$TARGETARCH"};
+
+void addPerArchArchives(const TextSite& site, std::vector<PerArchArchive>& out) {
+  auto wordChar = [](char c) { return !std::isspace(static_cast<unsigned char>(c)) && c != '"' && c != '\'' && c != ';'; };
+  const std::string_view text = site.text;
+  for (std::string_view expansion : kArchExpansions) {
+    for (size_t at = text.find(expansion); at != std::string_view::npos; at = text.find(expansion, at + 1)) {
+      // The file name the expansion stands in: back to the last '/' (or the word's start),
+      // on to the archive extension. A space inside $(...) is part of the expansion.
+      size_t begin = at;
+      while (begin > 0 && wordChar(text[begin - 1]) && text[begin - 1] != '/') --begin;
+      size_t end = at + expansion.size();
+      while (end < text.size() && wordChar(text[end]) && text[end] != '/') ++end;
+      std::string prefix = text::lower(text.substr(begin, at - begin));
+      std::string suffix = text::lower(text.substr(at + expansion.size(), end - at - expansion.size()));
+      bool archive = false;
+      for (std::string_view ext : {".tar.gz", ".tgz", ".tar.xz", ".txz", ".tar.bz2", ".tbz2", ".tar.zst", ".zip"}) {
+        if (text::endsWith(suffix, ext)) {
+          suffix.resize(suffix.size() - ext.size());
+          archive = true;
+          break;
+        }
+      }
+      // Too little text around it to name one directory (`$(uname -m).tar.gz`), or more
+      // expansions in the name: left alone.
+      if (!archive || prefix.size() < 3 || prefix.find('$') != std::string::npos || suffix.find('$') != std::string::npos)
+        continue;
+      out.push_back({site.stage, std::move(prefix), std::move(suffix)});
+    }
+  }
+}
+
+// `cp -r /tmp/zig-linux-x86_64-0.10.0 /tmp/zig/` after fetching `zig-linux-$(uname -m)-0.10.0.tar.xz`:
+// the directory is named for the architecture the archive was fetched for, so the path written
+// with one architecture's name exists on that platform only. Returns the component's byte range
+// in `text` and its platform.
+std::optional<PathHit> perArchArchiveDirectory(std::string_view text, size_t stage, const std::vector<PerArchArchive>& archives) {
+  if (archives.empty()) return std::nullopt;
+  const std::string lowered = text::lower(text);
+  for (const auto& archive : archives) {
+    if (archive.stage != stage) continue;
+    for (size_t at = lowered.find(archive.prefix); at != std::string::npos; at = lowered.find(archive.prefix, at + 1)) {
+      if (at > 0 && lowered[at - 1] != '/' && !std::isspace(static_cast<unsigned char>(lowered[at - 1])) &&
+          lowered[at - 1] != '"' && lowered[at - 1] != '\'')
+        continue;
+      const size_t archBegin = at + archive.prefix.size();
+      const auto tokens = vocab::findArchTokens(std::string_view(lowered).substr(archBegin));
+      if (tokens.empty() || tokens[0].begin != 0) continue;
+      const size_t archEnd = archBegin + tokens[0].end;
+      if (lowered.compare(archEnd, archive.suffix.size(), archive.suffix) != 0) continue;
+      const size_t end = archEnd + archive.suffix.size();
+      // The directory itself, not the archive (`zig-linux-x86_64-0.10.0.tar.xz` is MA110's).
+      if (end < lowered.size() && lowered[end] == '.') continue;
+      return PathHit{at, end, tokens[0].platform};
+    }
+  }
+  return std::nullopt;
+}
+
+// Does the stage (or, for any target, a stage it is based on) get a JVM that is not
+// Debian's: a Temurin, Corretto, Zulu, Liberica, Semeru, SapMachine or GraalVM base image, a
+// JDK copied from one, or JAVA_HOME at Temurin's /opt/java/openjdk? Debian's and Ubuntu's
+// OpenJDK packages add the multiarch directories to java.library.path; the vendors' builds
+// keep OpenJDK's default (LD_LIBRARY_PATH, then /usr/java/packages/lib:/usr/lib64:/lib64:/lib:/usr/lib).
+bool getsVendorJvm(const DockerfileContext& ctx, size_t stage) {
+  static const std::string_view kVendors[] = {"temurin", "corretto",   "zulu",    "liberica",         "bellsoft",
+                                              "semeru",  "sapmachine", "graalvm", "/opt/java/openjdk"};
+  auto mentions = [](std::string_view text) {
+    const std::string lowered = text::lower(text);
+    return std::any_of(std::begin(kVendors), std::end(kVendors),
+                       [&](std::string_view v) { return lowered.find(v) != std::string::npos; });
+  };
+  const auto& graph = *ctx.stages;
+  std::set<size_t> chain;
+  for (size_t t = 0; t < graph.targets.size(); ++t) {
+    for (size_t s = stage; s < ctx.model.stages.size() && chain.insert(s).second;) {
+      if (s >= graph.baseFor.size() || t >= graph.baseFor[s].size()) break;
+      s = graph.baseFor[s][t];
+    }
+  }
+  for (size_t s : chain) {
+    const auto& st = ctx.model.stages[s];
+    if (mentions(st.baseExpanded)) return true;
+    for (size_t index : st.instructions) {
+      const auto& in = ctx.instruction(index);
+      if (const auto* from = in.flag("from"); in.command == "copy" && from && mentions(from->value())) return true;
+      if (in.command == "env") {
+        for (size_t i = 0; i + 1 < in.args.size(); i += 3) {
+          if (in.args[i].value == "JAVA_HOME" && mentions(in.args[i + 1].value)) return true;
+        }
+      }
+    }
+  }
+  return false;
+}
+
+// `ENV LD_LIBRARY_PATH=...:/usr/lib/x86_64-linux-gnu` for a vendor JVM: naming a directory
+// that is missing breaks nothing (search lists are left alone above), but here the list is
+// how the JVM finds the JNI libraries apt installed (System.loadLibrary searches
+// java.library.path only, and a vendor JVM's has no multiarch directory): with one
+// architecture's directory only, every other target's image cannot load them.
+// (gotson/komga Dockerfile.tpl before 16e8b97: "native libraries would not load on aarch64".)
+void checkJvmLibraryPath(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
+  for (const auto& stage : ctx.model.stages) {
+    std::optional<bool> vendorJvm;  // asked once per stage, and only when the ENV is there
+    for (size_t index : stage.instructions) {
+      const auto& in = ctx.instruction(index);
+      if (in.command != "env") continue;
+      for (size_t i = 0; i + 1 < in.args.size(); i += 3) {
+        if (in.args[i].value != "LD_LIBRARY_PATH") continue;
+        const std::string& value = in.args[i + 1].value;
+        std::set<std::string> architectures;
+        std::optional<PathHit> first;
+        for (size_t begin = 0; begin <= value.size();) {
+          const size_t colon = std::min(value.find(':', begin), value.size());
+          if (const auto hit = findArchPath(std::string_view(value).substr(begin, colon - begin))) {
+            architectures.insert(hit->platform.architecture);
+            if (!first) first = PathHit{begin + hit->begin, begin + hit->end, hit->platform};
+          }
+          begin = colon + 1;
+        }
+        if (architectures.size() != 1 || !first) continue;
+        const auto broken = ctx.brokenBy(stage.index, first->platform);
+        if (broken.empty()) continue;
+        if (!vendorJvm) vendorJvm = getsVendorJvm(ctx, stage.index);
+        if (!*vendorJvm) break;
+        const Span& at = in.args[i + 1].span;
+        const std::string path = value.substr(first->begin, first->end - first->begin);
+        out.report(rule, Span{at.begin + static_cast<uint32_t>(first->begin), at.begin + static_cast<uint32_t>(first->end)},
+                   "LD_LIBRARY_PATH lists '" + path + "', the " + first->platform.str() +
+                       " library directory, for a JVM that finds JNI libraries only on that list (a vendor JVM's "
+                       "java.library.path has no multiarch directory): on " +
+                       platformList(broken) + " the libraries installed there cannot be loaded",
+                   "list the target's directory: /usr/lib/$(uname -m)-linux-gnu at run time, or both architectures' "
+                   "directories (ld.so and the JVM skip the one that is missing)",
+                   std::nullopt, broken);
+      }
+    }
+  }
+}
+
 // A COPY --from (or ADD --from) whose source stage runs on `platform` for every target: the
 // path exists there whatever is built (BuildKit resolves a --from source in the source
 // stage's own filesystem), and what it carries is that platform's code, put where that
@@ -344,12 +507,29 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
   std::set<std::string> archiveStems;
   // Only archives fetched the same way on every platform: one chosen in an architecture
   // switch unpacks to another directory on the other platforms.
+  std::vector<PerArchArchive> perArchArchives;
   forEachTextSite(ctx, [&](const TextSite& site) {
     if (!site.variesByArch) addArchiveStems(site.text, archiveStems);
+    addPerArchArchives(site, perArchArchives);
   });
   forEachTextSite(ctx, [&](const TextSite& site) {
     if (site.variesByArch || isSearchList(site.key) || isSearchWord(site.text)) return;
     if (!site.key.empty() && isPathList(site.text)) return;
+    if (const auto dir = perArchArchiveDirectory(site.text, site.stage, perArchArchives)) {
+      const auto broken = ctx.brokenBy(site.stage, dir->platform);
+      const Span span = site.span(dir->begin, dir->end);
+      if (!broken.empty() && reported.insert({site.instruction, span.begin}).second) {
+        reportedInstructions.insert(site.instruction);
+        const std::string path(site.text.substr(dir->begin, dir->end - dir->begin));
+        out.report(rule, span,
+                   "'" + path + "' is the directory the archive this stage fetches per architecture unpacks to on " +
+                       dir->platform.str() + ": on " + platformList(broken) + " it is not there",
+                   "use the same architecture expression as the download (`zig-linux-$(uname -m)-...`), or unpack "
+                   "to a fixed directory (`tar -xf zig.tar.xz --strip-components=1 -C /opt/zig`)",
+                   std::nullopt, broken);
+        return;
+      }
+    }
     if (!mayNameArchPath(site.text)) {
       if (auto flow = pathThroughValues(ctx, site, valued, archiveStems)) flows.push_back(std::move(*flow));
       return;
@@ -378,6 +558,7 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
     if (reportedInstructions.count(flow.definition) || !definitions.insert(flow.definition).second) continue;
     out.report(rule, flow.span, flow.message, kFix, std::move(flow.related), flow.broken);
   }
+  checkJvmLibraryPath(ctx, rule, out);
   // COPY --from of build output named by target triple or GOOS-GOARCH: on the other targets
   // that directory is not there (or holds the first target's build).
   for (const auto& stage : ctx.model.stages) {
@@ -415,30 +596,42 @@ extern const DockerfileRule kMA120 = {
      .severity = Severity::Error,
      .analysis = Analysis::Dockerfile,
      .summary = "A path that exists on one architecture only",
-     .what = "Multiarch library directories (`/usr/lib/x86_64-linux-gnu`, `/lib/aarch64-linux-gnu`, musl's "
-             "`/usr/lib/x86_64-linux-musl`, also in "
-             "`--libdir=` and `-DCMAKE_INSTALL_LIBDIR=`), dynamic loaders (`/lib64/ld-linux-x86-64.so.2`), musl's "
-             "`/etc/ld-musl-x86_64.path` (also as a redirection target: `echo ... > /etc/ld-musl-x86_64.path`), the "
-             "`libc.musl-x86_64.so.1` name musllinux wheels load, JDK directories that name an architecture (Debian's "
-             "`java-17-openjdk-amd64`, Zulu's `zulu17-ca-amd64` and `...-linux_x64`, Corretto, Liberica's "
-             "`bellsoft-java17-amd64`, Red Hat's `java-17-openjdk-17.0.8.0.7-2.el9.x86_64`), and `COPY --from` "
-             "sources in build-output directories named by target triple or GOOS-GOARCH "
-             "(`target/x86_64-unknown-linux-musl/release/app`, `dist/app_linux_amd64/app`) written into "
-             "RUN, ENV, ARG, COPY/ADD or CMD/ENTRYPOINT, outside an architecture switch and not built from an "
-             "architecture variable, in a stage that some target builds on its own platform. A path built from "
-             "variables is judged by the value BuildKit gives it for every target (`ARG ARCH=x86_64` then "
-             "`/usr/lib/${ARCH}-linux-gnu`): reported once per definition, at its first use, pointing at the "
-             "definition; a value that differs per target is not fixed. Not a directory the build makes itself by "
-             "unpacking an archive fetched the same way on every platform (`zulu21-linux_aarch64.tar.gz` unpacked to "
-             "`/opt/zulu21-linux_aarch64`): that exists everywhere, and MA110 reports the download. Not in search lists "
-             "(PATH, LD_LIBRARY_PATH, PKG_CONFIG_PATH, CPATH, PYTHONPATH, ..., any variable whose value is a "
-             "':'-separated list of paths such as FI_PROVIDER_PATH, and -L/-I/-rpath flags): their "
-             "readers skip entries that do not exist, so naming one architecture's directory there, or both, breaks "
-             "nothing. In a `COPY --from` of a stage pinned to that path's architecture the path exists (BuildKit reads "
-             "a --from source in the source stage's filesystem), so only images that cannot run that code are broken "
-             "(i386 libraries from a `--platform=linux/386` stage are right in an amd64 image; amd64 ones in the "
-             "arm64 image are not). Not a cross "
-             "toolchain named by its target (`aarch64-linux-musl-cross.tgz`), which is the same on every build machine.",
+     .what =
+         "Multiarch library directories (`/usr/lib/x86_64-linux-gnu`, `/lib/aarch64-linux-gnu`, musl's "
+         "`/usr/lib/x86_64-linux-musl`, also in "
+         "`--libdir=` and `-DCMAKE_INSTALL_LIBDIR=`), dynamic loaders (`/lib64/ld-linux-x86-64.so.2`), musl's "
+         "`/etc/ld-musl-x86_64.path` (also as a redirection target: `echo ... > /etc/ld-musl-x86_64.path`), the "
+         "`libc.musl-x86_64.so.1` name musllinux wheels load, JDK directories that name an architecture (Debian's "
+         "`java-17-openjdk-amd64`, Zulu's `zulu17-ca-amd64` and `...-linux_x64`, Corretto, Liberica's "
+         "`bellsoft-java17-amd64`, Red Hat's `java-17-openjdk-17.0.8.0.7-2.el9.x86_64`), the output directories "
+         "package builders name for the machine they run on (rpmbuild's `RPMS/x86_64/`, abuild's "
+         "`packages/<repo>/x86_64/`), and `COPY --from` "
+         "sources in build-output directories named by target triple or GOOS-GOARCH "
+         "(`target/x86_64-unknown-linux-musl/release/app`, `dist/app_linux_amd64/app`, a program in `out/amd64/`) "
+         "written into "
+         "RUN, ENV, ARG, COPY/ADD or CMD/ENTRYPOINT, outside an architecture switch and not built from an "
+         "architecture variable, in a stage that some target builds on its own platform. A path built from "
+         "variables is judged by the value BuildKit gives it for every target (`ARG ARCH=x86_64` then "
+         "`/usr/lib/${ARCH}-linux-gnu`): reported once per definition, at its first use, pointing at the "
+         "definition; a value that differs per target is not fixed. Not a directory the build makes itself by "
+         "unpacking an archive fetched the same way on every platform (`zulu21-linux_aarch64.tar.gz` unpacked to "
+         "`/opt/zulu21-linux_aarch64`): that exists everywhere, and MA110 reports the download. The reverse is "
+         "reported: an archive the stage fetches per architecture (`zig-linux-$(uname -m)-0.10.tar.xz`, or with "
+         "`${TARGETARCH}`, `$(dpkg --print-architecture)`) unpacks to a directory named for the build's "
+         "architecture, so that directory written with one architecture's name (`/tmp/zig-linux-x86_64-0.10`) "
+         "exists on that platform only. Not in search lists "
+         "(PATH, LD_LIBRARY_PATH, PKG_CONFIG_PATH, CPATH, PYTHONPATH, ..., any variable whose value is a "
+         "':'-separated list of paths such as FI_PROVIDER_PATH, and -L/-I/-rpath flags): their "
+         "readers skip entries that do not exist, so naming one architecture's directory there, or both, breaks "
+         "nothing; except LD_LIBRARY_PATH listing one architecture's multiarch directory only, in a stage several "
+         "targets use, for a vendor JVM (Temurin, Corretto, Zulu, Liberica, Semeru, SapMachine, GraalVM: a base "
+         "image, a JDK copied from one, or JAVA_HOME=/opt/java/openjdk), whose java.library.path is that list plus "
+         "/usr/lib64:/lib64:/lib:/usr/lib with no multiarch directory (Debian's OpenJDK adds them), so "
+         "System.loadLibrary finds the libraries apt installed on that architecture only. In a `COPY --from` of a stage pinned to that path's architecture the path exists (BuildKit reads "
+         "a --from source in the source stage's filesystem), so only images that cannot run that code are broken "
+         "(i386 libraries from a `--platform=linux/386` stage are right in an amd64 image; amd64 ones in the "
+         "arm64 image are not). Not a cross "
+         "toolchain named by its target (`aarch64-linux-musl-cross.tgz`), which is the same on every build machine.",
      .why = "On other platforms the directory is named after their triplet: `JAVA_HOME` is missing, a symlink "
             "dangles, a COPY fails with `not found`.",
      .example = "FROM debian\n"

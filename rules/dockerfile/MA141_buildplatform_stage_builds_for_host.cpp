@@ -20,6 +20,40 @@ bool hasNoNativeUserland(const std::string& image) {
          name == "gcr.io/distroless/static-debian12" || name == "cgr.dev/chainguard/static";
 }
 
+// `pip install --prefix=/install -r requirements.txt` (also pip3, `python -m pip`, `uv pip`)
+// into a directory a later stage copies: pip picks each wheel for the interpreter it runs
+// with, so on $BUILDPLATFORM the directory holds the build machine's compiled extensions.
+// Not when the command selects the wheels' platform (`--platform`, uv's `--python-platform`),
+// which is a cross install.
+// (element-hq/synapse docker/Dockerfile before 0bd2f7a: `uv pip install --prefix="/install"`.)
+bool installsPythonPackagesInto(const shell::Command& command) {
+  const auto words = programWords(command);
+  size_t at = 0;
+  while (at < words.size() && words[at]->literal.find('=') != std::string::npos && words[at]->literal[0] != '-') ++at;
+  if (at >= words.size()) return false;
+  const std::string program = baseName(words[at]->literal);
+  size_t verb = at + 1;
+  if (program == "uv" && verb < words.size() && words[verb]->literal == "pip") {
+    ++verb;
+  } else if (text::startsWith(program, "python") && verb + 1 < words.size() && words[verb]->literal == "-m" &&
+             (words[verb + 1]->literal == "pip" || words[verb + 1]->literal == "pip3")) {
+    verb += 2;
+  } else if (program != "pip" && program != "pip3") {
+    return false;
+  }
+  if (verb >= words.size() || words[verb]->literal != "install") return false;
+  bool intoDirectory = false;
+  for (size_t i = verb + 1; i < words.size(); ++i) {
+    const std::string& w = words[i]->literal;
+    if (w == "--platform" || text::startsWith(w, "--platform=") || w == "--python-platform" ||
+        text::startsWith(w, "--python-platform="))
+      return false;
+    intoDirectory = intoDirectory || w == "--prefix" || text::startsWith(w, "--prefix=") || w == "--target" ||
+                    text::startsWith(w, "--target=") || w == "-t" || w == "--root" || text::startsWith(w, "--root=");
+  }
+  return intoDirectory;
+}
+
 void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
   const auto& stages = ctx.model.stages;
   if (stages.empty()) return;
@@ -59,7 +93,7 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
       if (run.stage != stage.index) continue;
       const shell::Command* compile = nullptr;
       for (const auto& command : run.script.commands) {
-        if (isNativeCompile(command)) {
+        if (isNativeCompile(command) || installsPythonPackagesInto(command)) {
           compile = &command;
           break;
         }
@@ -94,6 +128,9 @@ extern const DockerfileRule kMA141 = {
      .summary = "A $BUILDPLATFORM stage compiles for the build machine, and its output is shipped",
      .what = "A `FROM --platform=$BUILDPLATFORM` stage (directly or through the stage it is based on) that compiles "
              "(go build, cargo build, gcc/clang/make, dotnet publish, or jlink, which assembles a native Java runtime) "
+             "or installs Python packages into a directory (`pip install --prefix=/install`, `--target`, `--root`, "
+             "also `uv pip` and `python -m pip`: pip picks each wheel, compiled extensions included, for the "
+             "interpreter it runs with; not with `--platform` or uv's `--python-platform`, which choose the target's) "
              "without using a TARGET* ARG or an xx- helper, "
              "while a stage that is not on $BUILDPLATFORM copies its output (directly, or through stages that do not "
              "cross-compile: a stage told the target turns what it takes into the target's code); and a final stage "

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "analyzer/shell/arch_vocabulary.h"
@@ -371,6 +372,35 @@ bool reportArchlessProgram(const DockerfileContext& ctx, const RuleInfo& rule, F
   return true;
 }
 
+// The value a COPY source has for every target that builds the stage, when a variable it
+// reads has a different value per target and the word still comes out the same: the
+// expansion form drops the difference (`${TARGETARCH:+amd64/}` is `amd64/` whenever BuildKit
+// sets TARGETARCH, and it sets it for every target). Nothing when the word differs per target,
+// when what it reads is the same for every target (an explicit `ARG TARGETARCH=amd64` default
+// is MA145's finding), or when a variable in it is unset (the base image may set it).
+std::optional<std::string> sameDespitePlatform(const DockerfileContext& ctx, size_t stage, size_t before,
+                                               const std::string& word) {
+  const auto& graph = *ctx.stages;
+  std::optional<std::string> value;
+  std::map<std::string, std::set<std::string>> read;  // per variable, the values the targets give it
+  size_t targets = 0;
+  for (size_t t = 0; t < graph.targets.size(); ++t) {
+    if (stage >= graph.reachedBy.size() || !graph.reachedBy[stage][t]) continue;
+    ++targets;
+    const auto env = dockerfile::environmentAt(ctx.file, ctx.model, graph, stage, before, t);
+    const auto e = dockerfile::expandWord(word, env, ctx.file.escapeToken);
+    if (e.bounded || !e.unset.empty() || (value && *value != e.value)) return std::nullopt;
+    value = e.value;
+    for (const auto& name : e.referenced) {
+      const auto it = env.find(name);
+      read[name].insert(it != env.end() && it->second ? *it->second : std::string());
+    }
+  }
+  const bool readVaries = std::any_of(read.begin(), read.end(), [](const auto& r) { return r.second.size() > 1; });
+  if (targets < 2 || !readVaries) return std::nullopt;
+  return value;
+}
+
 void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
   const std::string evidence = multiPlatformEvidence(ctx, choosesByPlatform(ctx));
   const std::set<std::string> programs = evidence.empty() ? std::set<std::string>{} : startedPrograms(ctx);
@@ -387,10 +417,18 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
         if (source.value.find("://") != std::string::npos) continue;
         const auto verdict = judgeByElf(ctx, rule, out, index, i, source.span, judged);
         if (verdict == ContextVerdict::Judged) continue;
-        const auto expansion = dockerfile::expandWord(source.value, {}, ctx.file.escapeToken);
+        auto expansion = dockerfile::expandWord(source.value, {}, ctx.file.escapeToken);
         const bool perArch = std::any_of(expansion.referenced.begin(), expansion.referenced.end(),
                                          [&](const auto& v) { return vocab::isPlatformArchVariable(v) || archVars.count(v); });
-        if (perArch) continue;
+        if (perArch) {
+          // Reading an architecture variable is not varying by it: `${TARGETARCH:+amd64/}` is
+          // `amd64/` whenever BuildKit sets TARGETARCH, which it does for every target. The
+          // path is judged by the value BuildKit gives it, when that is one for every target.
+          // (explodingcamera/liwan scripts/Containerfile before 5b776e0.)
+          const auto fixed = sameDespitePlatform(ctx, stage.index, index, source.value);
+          if (!fixed) continue;
+          expansion.value = *fixed;
+        }
         const auto* lfs = lfsPointerCopied(ctx, index, i);
         const std::string lfsNote = lfs ? " ('" + lfs->path +
                                               "' in the context is a Git LFS pointer: the build copies the pointer text "
@@ -474,7 +512,8 @@ extern const DockerfileRule kMA150 = {
              "be read is a warning. Without the file (not checked in, produced by CI before the build, "
              "`--no-context`, or a Git LFS pointer, which is said): a path that names its architecture is an error "
              "for the other targets: GOOS-GOARCH directories and release names (`bin/linux-amd64/app`, "
-             "`dist/app_linux_amd64_v1/app`), target-triple directories (`target/x86_64-unknown-linux-musl/release/"
+             "`dist/app_linux_amd64_v1/app`), a program in a directory named exactly amd64, arm64, x86_64 or "
+             "aarch64 (`dist/amd64/app`), target-triple directories (`target/x86_64-unknown-linux-musl/release/"
              "app`), the architecture field of `.deb`, `.rpm`, `.whl`, `.apk`, `.ipk` names; `*.so*`, `*.a`, `*.o`, "
              "`*.node`, `*.bin`, `*.run` and Git LFS pointers are a warning (not a `Dockerfile.run`, which is a "
              "Dockerfile, nor model weights, tokenizers or firmware named `*.bin`). A package for one architecture "
@@ -494,9 +533,11 @@ extern const DockerfileRule kMA150 = {
              "the same file; a matrix of single-platform builds, a Makefile per architecture, or goreleaser's "
              "`dockers:` (a `.goreleaser.yml` at the root: one context per platform) may each put their own binary "
              "there, and stay quiet. A path chosen "
-             "per architecture (`lib/${TARGETARCH}/...`) stays quiet, and so does one artifact that a stage copies for "
+             "per architecture (`lib/${TARGETARCH}/...`) stays quiet; one that reads $TARGETARCH and still is the same "
+             "for every target (`dist/${TARGETARCH:+amd64/}app`, BuildKit's `:+` form gives the word whenever the "
+             "variable is set) is judged by that value. One artifact that a stage copies for "
              "several architectures under names that keep the architecture (`app_amd64.snap` and `app_arm64.snap` side "
-             "by side: a set of release files kept as data, in which every image also gets its own).",
+             "by side: a set of release files kept as data, in which every image also gets its own) stays quiet too.",
      .why = "A prebuilt binary has one machine type. Copied into every platform's image, it makes the others "
             "fail at `dlopen` or `exec` time (`exec format error`, `wrong ELF class`).",
      .example =

@@ -7,6 +7,7 @@
 // `ENV BUILDARCH=${BUILDARCH}` in the final stage, read by the script that fetches Dart Sass,
 // gave the arm64 image the x64 Dart Sass.)
 #include <algorithm>
+#include <filesystem>
 #include <set>
 
 #include "analyzer/dockerfile/expand.h"
@@ -39,6 +40,13 @@ std::optional<std::string> buildArchRead(const dockerfile::Stage& stage, size_t 
 }
 
 void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
+  // A development container (.devcontainer/) is built by the editor on the machine that runs
+  // it, with no --platform: there the build machine is the target, and $BUILDARCH names it
+  // (as MA141 holds for $BUILDPLATFORM stages). (BitPatty/next-image-s3-imgproxy-loader
+  // .devcontainer/Dockerfile after 0c5ef42: `linux-$BUILDARCH/mc` is the editor machine's.)
+  for (const auto& part : std::filesystem::path(ctx.source.path())) {
+    if (part == ".devcontainer") return;
+  }
   auto report = [&](const dockerfile::Stage& stage, Span span, const std::string& variable, const std::string& where) {
     const auto targets = ctx.stages->targetsReaching(stage.index);
     if (targets.empty()) return;
@@ -90,7 +98,8 @@ extern const DockerfileRule kMA153 = {
      .what = "In a stage that runs as the target platform (no `--platform=$BUILDPLATFORM`), an ENV whose value reads "
              "$BUILDARCH, $BUILDPLATFORM or $BUILDVARIANT (passing it to every script and to the image), or a "
              "curl/wget URL built from one, outside an architecture branch. The ARG must be declared in the stage "
-             "(undeclared, it is empty: MA140).",
+             "(undeclared, it is empty: MA140). Not in a development container's Dockerfile (a `.devcontainer/` directory): "
+             "the editor builds it on the machine that runs it, with no --platform, where the build machine is the target.",
      .why = "BuildKit fills the BUILD* ARGs from the machine that runs the build, whatever platform the stage runs "
             "as. A multi-platform build runs some targets on a machine of another architecture (an amd64 runner "
             "builds linux/arm64 under emulation): that stage then runs as arm64 and is told amd64, and downloads or "

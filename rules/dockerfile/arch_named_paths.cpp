@@ -41,6 +41,17 @@ std::optional<ArchNamedPath> archNamedInPath(std::string_view path) {
       if (text::endsWith(before, os)) return ArchNamedPath{token, "a GOOS-GOARCH build (linux-" + token.token + ")"};
     }
     if (package && token.begin >= nameBegin) return ArchNamedPath{token, "a package built for " + token.token};
+    // A directory named exactly for the architecture, the layout per-platform build output
+    // takes for `COPY dist/${TARGETARCH}/app` (dist/amd64/app, out/aarch64/server), holding a
+    // program (a name without an extension). Not a source tree's `arch/x86/` (no such exact
+    // name) nor a document or script under such a directory.
+    // (explodingcamera/liwan scripts/Containerfile before 5b776e0: `./dist/amd64/liwan`.)
+    const bool wholeDirectory =
+        (token.begin == 0 || lowered[token.begin - 1] == '/') && text::startsWith(after, "/") && token.end < nameBegin;
+    const bool buildArchName =
+        token.token == "amd64" || token.token == "arm64" || token.token == "x86_64" || token.token == "aarch64";
+    if (wholeDirectory && buildArchName && !name.empty() && name.find('.') == std::string_view::npos)
+      return ArchNamedPath{token, "a per-architecture build directory (" + token.token + "/)"};
   }
   return std::nullopt;
 }
