@@ -463,6 +463,14 @@ TEST_CASE("base images published for one architecture, with no architecture in t
   CHECK(declared(file, "FROM quay.io/pypa/manylinux_2_28\n") == "none");
   CHECK(declared(file, "FROM rocm/pytorch:latest\n") ==
         "linux/amd64 <- the base image rocm/pytorch:latest (published for linux/amd64 only)");
+  // The Codespaces universal devcontainer (dapr/quickstarts' .devcontainer) exists for x86-64
+  // only; the other devcontainer images are multi-architecture.
+  CHECK(declared(file, "FROM mcr.microsoft.com/vscode/devcontainers/universal:latest\n") ==
+        "linux/amd64 <- the base image mcr.microsoft.com/vscode/devcontainers/universal:latest (published for linux/amd64 "
+        "only)");
+  CHECK(declared(file, "FROM mcr.microsoft.com/devcontainers/universal:2\n") ==
+        "linux/amd64 <- the base image mcr.microsoft.com/devcontainers/universal:2 (published for linux/amd64 only)");
+  CHECK(declared(file, "FROM mcr.microsoft.com/devcontainers/base:ubuntu\n") == "none");
 }
 
 TEST_CASE("a file named for hardware whose software exists for one architecture", "[declared]") {
