@@ -318,6 +318,43 @@ TEST_CASE("Makefile: buildx lines with make variables", "[declared]") {
   CHECK(declared(tools) == "linux/arm64 <- local.mk");
 }
 
+TEST_CASE("Makefile: a recipe line after `exit 1` never runs", "[declared]") {
+  // apify/apify-actor-docker: the arm64 recipe says "Not supported", exits 1, and keeps its old
+  // buildx line; make stops the recipe at the failing line, so only linux/amd64 is built.
+  Repo repo;
+  const auto selenium = repo.write("python-selenium/Dockerfile", kPlain);
+  repo.write("Makefile",
+             "test-python-selenium:\n"
+             "\tdocker buildx build --platform linux/amd64 --file ./python-selenium/Dockerfile ./python-selenium\n"
+             "\n"
+             "test-python-selenium-arm:\n"
+             "\t@echo \"Not supported due to Chrome driver lacking support for arm64 on Linux\"\n"
+             "\t@exit 1\n"
+             "\n"
+             "\t# the build it used to run\n"
+             "\tdocker buildx build --platform linux/arm64 --file ./python-selenium/Dockerfile ./python-selenium\n");
+  CHECK(declared(selenium) == "linux/amd64 <- Makefile");
+  // Twins: `-exit 1` tells make to ignore the status, `exit 0` succeeds, and the next rule's
+  // recipe runs whatever the one before did.
+  const auto ignored = repo.write("ignored/Dockerfile", kPlain);
+  const auto succeeded = repo.write("succeeded/Dockerfile", kPlain);
+  const auto next = repo.write("next/Dockerfile", kPlain);
+  repo.write("extra.mk",
+             "ignored:\n"
+             "\t-exit 1\n"
+             "\tdocker buildx build --platform linux/arm64 ignored\n"
+             "succeeded:\n"
+             "\t@exit 0\n"
+             "\tdocker buildx build --platform linux/s390x succeeded\n"
+             "broken:\n"
+             "\texit 2\n"
+             "next:\n"
+             "\tdocker buildx build --platform linux/ppc64le next\n");
+  CHECK(declared(ignored) == "linux/arm64 <- extra.mk");
+  CHECK(declared(succeeded) == "linux/s390x <- extra.mk");
+  CHECK(declared(next) == "linux/ppc64le <- extra.mk");
+}
+
 TEST_CASE("the file name and an architecture directory", "[declared]") {
   Repo repo;
   CHECK(declared(repo.write("Dockerfile.aarch64", kPlain)) == "linux/arm64 <- the file name");
@@ -427,6 +464,14 @@ TEST_CASE("base images published for one architecture, with no architecture in t
   CHECK(declared(file, "FROM quay.io/pypa/manylinux_2_28\n") == "none");
   CHECK(declared(file, "FROM rocm/pytorch:latest\n") ==
         "linux/amd64 <- the base image rocm/pytorch:latest (published for linux/amd64 only)");
+  // The Codespaces universal devcontainer (dapr/quickstarts' .devcontainer) exists for x86-64
+  // only; the other devcontainer images are multi-architecture.
+  CHECK(declared(file, "FROM mcr.microsoft.com/vscode/devcontainers/universal:latest\n") ==
+        "linux/amd64 <- the base image mcr.microsoft.com/vscode/devcontainers/universal:latest (published for linux/amd64 "
+        "only)");
+  CHECK(declared(file, "FROM mcr.microsoft.com/devcontainers/universal:2\n") ==
+        "linux/amd64 <- the base image mcr.microsoft.com/devcontainers/universal:2 (published for linux/amd64 only)");
+  CHECK(declared(file, "FROM mcr.microsoft.com/devcontainers/base:ubuntu\n") == "none");
 }
 
 TEST_CASE("a file named for hardware whose software exists for one architecture", "[declared]") {

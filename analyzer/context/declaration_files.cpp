@@ -1333,6 +1333,31 @@ std::vector<BuildDeclaration> readAzurePipeline(const std::string& text, const f
   return out;
 }
 
+namespace {
+
+// A recipe line that is only `exit N` (N not 0) or `false`, without the `-` prefix that tells
+// make to ignore its status: make stops the recipe there (GNU make, "Errors in Recipes"), so the
+// lines after it never run. apify's `test-python-selenium-arm` says "Not supported", exits 1,
+// and keeps its old `buildx build --platform linux/arm64` below.
+bool stopsRecipe(std::string body) {
+  body = text::trim(body);
+  bool ignoresErrors = false;
+  while (!body.empty() && (body[0] == '@' || body[0] == '-' || body[0] == '+')) {
+    ignoresErrors = ignoresErrors || body[0] == '-';
+    body.erase(0, 1);
+  }
+  body = text::trim(body);
+  if (!body.empty() && body.back() == ';') body = text::trim(body.substr(0, body.size() - 1));
+  if (ignoresErrors) return false;
+  if (body == "false") return true;
+  if (!text::startsWith(body, "exit")) return false;
+  const std::string status = text::trim(body.substr(4));
+  if (status.empty() || status.size() == body.size() - 4) return false;  // `exit` alone, or `exitfoo`
+  return status.find_first_not_of("0123456789") == std::string::npos && status.find_first_not_of('0') != std::string::npos;
+}
+
+}  // namespace
+
 std::vector<BuildDeclaration> readMakefile(const std::string& text, const fs::path& directory) {
   std::vector<BuildDeclaration> out;
   MakeVariables variables;
@@ -1340,10 +1365,14 @@ std::vector<BuildDeclaration> readMakefile(const std::string& text, const fs::pa
   // Logical lines: a trailing backslash continues the line.
   std::string logical;
   bool recipe = false;
+  bool stopped = false;  // the current recipe has already failed on purpose
   auto finish = [&] {
     if (recipe) {
-      recipes.push_back(logical);
-    } else {
+      if (!stopped) recipes.push_back(logical);
+      stopped = stopped || stopsRecipe(logical);
+    } else if (!text::trim(logical).empty() && logical[0] != '#') {
+      // A rule or an assignment ends the recipe; blank lines and comments do not.
+      stopped = false;
       const size_t hash = logical.find('#');
       variables.assign(hash == std::string::npos ? logical : logical.substr(0, hash));
     }

@@ -201,7 +201,8 @@ void lacksThroughValues(const DockerfileContext& ctx, const dockerfile::RunScrip
 
 // The lacks of one install command, in word order.
 std::vector<Lack> lacksOf(const DockerfileContext& ctx, const dockerfile::RunScript& run, const shell::Command& command,
-                          const std::vector<data::ArchOnlyPackage>& extra, const std::vector<bool>& crossStages) {
+                          const std::vector<data::ArchOnlyPackage>& extra, const std::vector<bool>& crossStages,
+                          const std::vector<std::set<std::string>>& addedToDpkg) {
   std::vector<Lack> lacks;
   const auto words = programWords(command);
   size_t first = 0;
@@ -239,7 +240,9 @@ std::vector<Lack> lacksOf(const DockerfileContext& ctx, const dockerfile::RunScr
     if (value.find('$') != std::string::npos) lacksThroughValues(ctx, run, word, installer, extra, lacks);
     // A local package file built for one architecture.
     if (const auto arch = packageFileArch(value)) {
-      const auto broken = ctx.brokenBy(stage, *arch);
+      // A package of an architecture the stage adds to dpkg is a multiarch package: amd64 runs
+      // i386 code, and where a target cannot, MA112 reports the added architecture once.
+      const auto broken = addedToDpkg[stage].count(arch->architecture) ? std::vector<Platform>{} : ctx.brokenBy(stage, *arch);
       if (!broken.empty() && !downloadedInScript(run.script, baseName(value))) {
         lacks.push_back(
             {"'" + baseName(value) + "', " + text::withArticle(arch->architecture) + " package", span, broken,
@@ -251,7 +254,7 @@ std::vector<Lack> lacksOf(const DockerfileContext& ctx, const dockerfile::RunScr
     const size_t colon = value.rfind(':');
     if ((installer == Installer::Apt) && colon != std::string::npos && !crossStages[stage]) {
       if (const auto arch = parsePlatform(value.substr(colon + 1))) {
-        const auto broken = ctx.brokenBy(stage, *arch);
+        const auto broken = addedToDpkg[stage].count(arch->architecture) ? std::vector<Platform>{} : ctx.brokenBy(stage, *arch);
         if (!broken.empty()) {
           lacks.push_back({"'" + value + "', the " + arch->architecture + " build", span, broken,
                            "drop the architecture qualifier, or install it only in an arch switch"});
@@ -310,10 +313,11 @@ std::vector<Lack> lacksOf(const DockerfileContext& ctx, const dockerfile::RunScr
 void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
   const auto extra = data::extraPackages(ctx.options ? ctx.options->extraArchOnlyPackages : std::vector<std::string>{});
   const auto crossStages = stagesInstallingCrossToolchain(ctx.model);
+  const auto addedToDpkg = architecturesAddedToDpkg(ctx.model);
   for (const auto& run : ctx.model.scripts) {
     for (const auto& command : run.script.commands) {
       if (command.insideArchBranch()) continue;
-      const auto lacks = lacksOf(ctx, run, command, extra, crossStages);
+      const auto lacks = lacksOf(ctx, run, command, extra, crossStages, addedToDpkg);
       if (lacks.empty()) continue;
       // One install command is one mistake: its packages are listed in one finding.
       std::vector<Platform> broken;
@@ -338,18 +342,22 @@ extern const DockerfileRule kMA111 = {
      .severity = Severity::Error,
      .analysis = Analysis::Dockerfile,
      .summary = "Installs a package that has no build for a target platform",
-     .what = "apt/yum/dnf/pip installs of packages published for some architectures only (google-chrome-stable, "
-             "msodbcsql17, mssql-tools, libc6-i386, gcc-multilib, lib32*, mkl, intel-openmp, daal4py, "
-             "scikit-learn-intelex, onednn-*: data/arch-only-packages.json, extendable with "
-             "`extra-arch-only-packages:` in the configuration), `pkg:amd64`/`pkg:i386` qualifiers, yum `*.x86_64`, "
-             "local `*_amd64.deb` / `*.x86_64.rpm` / `*_x86_64.whl` files, `pip --platform manylinux*_x86_64`, and "
-             "browsers `playwright install` fetches for x86-64 only (chrome, msedge), and Debian/Ubuntu cross compilers "
-             "(gcc-N-aarch64-linux-gnu) on the platform they target, where the archive does not build them (a base image that "
-             "names a release before trixie's and noble's triplet packaging of GCC, and not a command that installs "
-             "the amd64 and arm64 cross compilers together); "
-             "outside an architecture switch. Package names held in a variable (`apt-get install -y $PACKAGES`) are "
-             "judged by the value BuildKit gives it for every target (ARG and ENV defaults), pointing at where it is "
-             "set.",
+     .what =
+         "apt/yum/dnf/pip installs of packages published for some architectures only (google-chrome-stable, "
+         "msodbcsql17, mssql-tools, libc6-i386, gcc-multilib, lib32*, mkl, intel-openmp, daal4py, "
+         "scikit-learn-intelex, onednn-*: data/arch-only-packages.json, extendable with "
+         "`extra-arch-only-packages:` in the configuration), `pkg:amd64`/`pkg:i386` qualifiers, yum `*.x86_64`, "
+         "local `*_amd64.deb` / `*.x86_64.rpm` / `*_x86_64.whl` files, `pip --platform manylinux*_x86_64`, and "
+         "browsers `playwright install` fetches for x86-64 only (chrome, msedge), and Debian/Ubuntu cross compilers "
+         "(gcc-N-aarch64-linux-gnu) on the platform they target, where the archive does not build them (a base image that "
+         "names a release before trixie's and noble's triplet packaging of GCC, and not a command that installs "
+         "the amd64 and arm64 cross compilers together); "
+         "outside an architecture switch. A qualified package or local package file of an architecture the stage adds "
+         "with `dpkg --add-architecture` (`libc6:i386` after `dpkg --add-architecture i386`) is a Debian multiarch "
+         "package, installed beside the native ones: not reported here, since amd64 runs i386 code and MA112 reports "
+         "the added architecture where a target cannot. Package names held in a variable (`apt-get install -y $PACKAGES`) are "
+         "judged by the value BuildKit gives it for every target (ARG and ENV defaults), pointing at where it is "
+         "set.",
      .why = "On a platform without that build the package manager fails (`Unable to locate package`, `No matching "
             "distribution found`), or installs the wrong architecture's files.",
      .example = "FROM debian\n"

@@ -1,5 +1,6 @@
 // MA141: a stage on $BUILDPLATFORM that compiles without being told the target, whose
 // output another stage ships; or a final stage that itself sits on $BUILDPLATFORM.
+#include <algorithm>
 #include <filesystem>
 #include <set>
 
@@ -67,12 +68,23 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
   // (`FROM --platform=$BUILDPLATFORM scratch` that gathers cross-compiled files, or a
   // distroless static base that holds no executable, ships nothing of the build machine.)
   const auto& last = stages.back();
-  if (graph.platform[last.index].runs == dockerfile::StageRuns::OnBuilder && !hasNoNativeUserland(last.baseExpanded)) {
+  const auto& lastRuns = graph.platform[last.index];
+  // `ARG BUILDPLATFORM=linux/amd64` before the first FROM (a fallback "if the builder fails to
+  // provide it") replaces the automatic value (buildMetaArgs), so the final stage is that
+  // platform on every builder: every image is its userland, arm64 included.
+  const bool onDefaultedBuilder =
+      lastRuns.runs == dockerfile::StageRuns::Pinned && lastRuns.pinned && lastRuns.pinnedThroughArg == "BUILDPLATFORM" &&
+      std::any_of(graph.targets.begin(), graph.targets.end(),
+                  [&](const Platform& target) { return !dockerfile::runsOn(*lastRuns.pinned, target); });
+  if ((lastRuns.runs == dockerfile::StageRuns::OnBuilder || onDefaultedBuilder) && !hasNoNativeUserland(last.baseExpanded)) {
     const Span span = last.platformRaw.empty() ? last.baseSpan : last.platformSpan;
     out.report(rule, span,
                "the final stage runs on $BUILDPLATFORM" +
                    std::string(last.platformRaw.empty() ? " (through the stage it is based on)" : "") +
-                   ": every image gets the build machine's userland, whatever platform it is tagged for",
+                   (onDefaultedBuilder ? ", which ARG BUILDPLATFORM's default fixes to " + lastRuns.pinned->str() +
+                                             ": every image gets the " + lastRuns.pinned->str() + " userland"
+                                       : ": every image gets the build machine's userland") +
+                   ", whatever platform it is tagged for",
                "base the final stage on the target platform (drop --platform, or use a stage that is not on "
                "$BUILDPLATFORM) and copy the cross-compiled output into it");
   }
@@ -135,8 +147,10 @@ extern const DockerfileRule kMA141 = {
              "while a stage that is not on $BUILDPLATFORM copies its output (directly, or through stages that do not "
              "cross-compile: a stage told the target turns what it takes into the target's code); and a final stage "
              "that itself sits on "
-             "$BUILDPLATFORM. Not in a development container's Dockerfile (a `.devcontainer/` directory): the editor builds "
-             "it on the machine that runs it, where $BUILDPLATFORM is the target.",
+             "$BUILDPLATFORM, also when a global `ARG BUILDPLATFORM=<platform>` default fixes it to one platform "
+             "(BuildKit's buildMetaArgs puts a global ARG's default in place of the automatic value, so every image is "
+             "that platform's userland). Not in a development container's Dockerfile (a `.devcontainer/` directory): "
+             "the editor builds it on the machine that runs it, where $BUILDPLATFORM is the target.",
      .why = "$BUILDPLATFORM is the machine running the build: without the target passed in, the compiler builds for "
             "it, and the arm64 image built on an amd64 runner ships amd64 binaries.",
      .example =
@@ -151,7 +165,8 @@ extern const DockerfileRule kMA141 = {
          {"FROM --platform=$BUILDPLATFORM golang:1.22 AS build\nRUN go build -o /app .\nFROM alpine\nCOPY --from=build /app /app\n",
           "FROM --platform=$BUILDPLATFORM golang:1.22 AS build\nARG ARCH=amd64\nRUN GOARCH=$ARCH go build -o /app .\n"
           "FROM alpine\nCOPY --from=build /app /app\n",
-          "FROM --platform=$BUILDPLATFORM node:20 AS base\nFROM base\nCOPY . /app\n"},
+          "FROM --platform=$BUILDPLATFORM node:20 AS base\nFROM base\nCOPY . /app\n",
+          "ARG BUILDPLATFORM=linux/amd64\nFROM --platform=$BUILDPLATFORM python:3-alpine AS base\nFROM base\nCOPY . /app\n"},
      .good = {"FROM --platform=$BUILDPLATFORM golang:1.22 AS build\nARG TARGETOS TARGETARCH\n"
               "RUN GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /app .\nFROM alpine\nCOPY --from=build /app /app\n",
               "FROM --platform=$BUILDPLATFORM tonistiigi/xx AS xx\nFROM --platform=$BUILDPLATFORM golang:1.22 AS build\n"

@@ -12,6 +12,7 @@
 #include "rules/dockerfile/arch_named_paths.h"
 #include "rules/dockerfile/context.h"
 #include "rules/dockerfile/shell_helpers.h"
+#include "rules/dockerfile/stage_helpers.h"
 
 namespace mal::rules {
 namespace {
@@ -404,6 +405,9 @@ std::optional<std::string> sameDespitePlatform(const DockerfileContext& ctx, siz
 void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
   const std::string evidence = multiPlatformEvidence(ctx, choosesByPlatform(ctx));
   const std::set<std::string> programs = evidence.empty() ? std::set<std::string>{} : startedPrograms(ctx);
+  // A package of an architecture the stage adds to dpkg is a multiarch package (MA112 judges the
+  // added architecture).
+  const auto addedToDpkg = architecturesAddedToDpkg(ctx.model);
   for (const auto& stage : ctx.model.stages) {
     const auto artifacts = architecturesPerArtifact(ctx, stage);
     for (size_t index : stage.instructions) {
@@ -445,7 +449,8 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
               it != artifacts.end() && it->second.size() > 1 && keepsArchitectureName(ctx, in, *named)) {
             continue;
           }
-          if (isPackageArchive(expansion.value) && usedOnlyInArchBranches(ctx, stage.index, index, expansion.value)) {
+          if (isPackageArchive(expansion.value) && (usedOnlyInArchBranches(ctx, stage.index, index, expansion.value) ||
+                                                    addedToDpkg[stage.index].count(named->token.platform.architecture))) {
             continue;
           }
           const auto broken = ctx.brokenBy(stage.index, named->token.platform);
@@ -518,7 +523,10 @@ extern const DockerfileRule kMA150 = {
              "`*.node`, `*.bin`, `*.run` and Git LFS pointers are a warning (not a `Dockerfile.run`, which is a "
              "Dockerfile, nor model weights, tokenizers or firmware named `*.bin`). A package for one architecture "
              "(`*_aarch64.whl`, `*_amd64.deb`) that the stage's RUNs touch only inside architecture branches is "
-             "an inert file on the other platforms, and is not reported. A file with no native name "
+             "an inert file on the other platforms, and is not reported; nor is a package of the architecture the stage "
+             "adds with `dpkg --add-architecture` (`*_i386.deb` after `dpkg --add-architecture i386`): dpkg installs it as "
+             "a multiarch package beside the native ones (amd64 runs i386 code), and where a target cannot run that "
+             "architecture MA112 reports the added architecture, the one root cause. A file with no native name "
              "(`bin/server`) is not guessed at by its name alone: on real Dockerfiles that guess was wrong every time "
              "(even the program of a FROM scratch image: goreleaser hands each architecture's build its own binary), "
              "except in cargo's host output directory (`target/release/app`), which holds the build machine's "

@@ -274,4 +274,21 @@ bool isNativeCompile(const shell::Command& command) {
   return false;
 }
 
+std::vector<std::set<std::string>> architecturesAddedToDpkg(const dockerfile::BuildModel& model) {
+  std::vector<std::set<std::string>> added(model.stages.size());
+  for (const auto& run : model.scripts) {
+    if (run.stage >= added.size()) continue;
+    for (const auto& command : run.script.commands) {
+      const auto words = programWords(command);
+      if (words.empty() || baseName(words[0]->literal) != "dpkg") continue;
+      for (size_t i = 1; i + 1 < words.size(); ++i) {
+        if (words[i]->literal != "--add-architecture") continue;
+        for (const auto& token : vocab::findArchTokens(words[i + 1]->literal))
+          added[run.stage].insert(token.platform.architecture);
+      }
+    }
+  }
+  return added;
+}
+
 }  // namespace mal::rules

@@ -2,6 +2,10 @@
 // analyzer/dockerfile/stage_graph).
 #pragma once
 
+#include <set>
+#include <string>
+#include <vector>
+
 #include "analyzer/dockerfile/build_model.h"
 #include "analyzer/dockerfile/stage_graph.h"
 #include "analyzer/shell/shell_model.h"
@@ -62,5 +66,12 @@ bool usesCrossToolchain(const dockerfile::BuildModel& model, size_t stage);
 // runs on the build machine and compiles for the architecture its name gives; none of its
 // architecture tokens says which platform the image itself is for.
 bool isCrossToolchainImage(const std::string& path, const dockerfile::BuildModel& model);
+
+// The architectures each stage registers with dpkg (`dpkg --add-architecture i386` gives
+// "386"), as Platform architecture names, in one pass over the RUNs. Packages of such an
+// architecture (`libc6:i386`, a copied `*_i386.deb`) are Debian multiarch packages, installed
+// beside the native ones: amd64 runs i386 code. Where a target cannot, the added architecture
+// is the root cause, which MA112 reports once.
+std::vector<std::set<std::string>> architecturesAddedToDpkg(const dockerfile::BuildModel& model);
 
 }  // namespace mal::rules
