@@ -46,7 +46,7 @@ extern const DockerfileRule kMA106 = {
          "FROM alpine AS base-amd64\n"
          "FROM alpine AS base-arm64\n"
          "FROM base-${TARGETARCH}\n"
-         "# MA106 with --platform linux/amd64,linux/arm64,linux/arm/v7: FROM base-${TARGETARCH} picks a stage per platform, but there is no stage 'base-arm' for linux/arm/v7: BuildKit looks for an image of that name instead, and that build fails",
+         "# MA106 with --platform linux/amd64,linux/arm64,linux/arm/v7",
      .fix = "Add a stage for every target platform, or leave the platforms without one out of --platform.",
      .bad = {"FROM alpine AS base-amd64\nFROM base-${TARGETARCH}\n"},
      .good = {"FROM alpine AS base-amd64\nFROM alpine AS base-arm64\nFROM base-${TARGETARCH}\n",

@@ -107,7 +107,7 @@ extern const DockerfileRule kMA141 = {
          "RUN go build -o /app .\n"
          "FROM alpine\n"
          "COPY --from=build /app /app\n"
-         "# MA141: stage 'build' runs on $BUILDPLATFORM and compiles without the target platform; stage 1 (FROM alpine) copies its output, so every image gets build-machine binaries",
+         "# MA141",
      .fix = "Declare `ARG TARGETOS TARGETARCH` in the builder and pass GOOS/GOARCH (or the Rust triple / .NET RID), or "
             "use tonistiigi/xx; keep the final stage on the target platform.",
      .bad =

@@ -64,7 +64,7 @@ extern const DockerfileRule kMA144 = {
          "FROM debian\n"
          "RUN ARCH=$(uname -m)\n"
          "RUN curl -fsSLO \"https://x/tool-$ARCH\"\n"
-         "# MA144: $ARCH was set from an architecture probe in the RUN on line 2, but each RUN starts a new shell: here it is empty",
+         "# MA144",
      .fix = "Probe in the RUN that uses it, join the RUNs, or use $TARGETARCH with `ARG TARGETARCH`.",
      .bad = {"FROM debian\nRUN export ARCH=$(uname -m) && echo $ARCH\nRUN curl -fsSLO \"https://x/tool-$ARCH.tgz\"\n"},
      .good = {"FROM debian\nRUN ARCH=$(uname -m) && curl -fsSLO \"https://x/tool-$ARCH.tgz\"\n",

@@ -198,7 +198,7 @@ extern const DockerfileRule kMA146 = {
      .example =
          "FROM debian\n"
          "RUN curl -fsSLo aws.zip \"https://awscli.amazonaws.com/awscli-exe-linux-$(dpkg --print-architecture).zip\"\n"
-         "# MA146: `dpkg --print-architecture` gives 'amd64' on linux/amd64, but AWS CLI v2 names that asset 'x86_64': https://awscli.amazonaws.com/awscli-exe-linux-amd64.zip does not exist",
+         "# MA146",
      .fix = "Use the source whose vocabulary is the vendor's (`uname -m` for x86_64/aarch64, $TARGETARCH or "
             "`dpkg --print-architecture` for amd64/arm64), or map it with a `case`.",
      .bad = {"FROM debian\nRUN curl -fsSLO \"https://awscli.amazonaws.com/awscli-exe-linux-$(dpkg --print-architecture).zip\"\n",

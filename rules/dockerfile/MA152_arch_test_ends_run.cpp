@@ -74,7 +74,7 @@ extern const DockerfileRule kMA152 = {
          "FROM debian\n"
          "ARG TARGETARCH\n"
          "RUN [ \"$TARGETARCH\" = \"arm64\" ] && echo \"export CFLAGS=-mno-outline-atomics\" >> $HOME/.profile\n"
-         "# MA152: the RUN ends with `[ \"$TARGETARCH\" = \"arm64\" ] && ...`: where the test is false its exit status is 1, and the build fails at this step on linux/amd64",
+         "# MA152",
      .fix = "Write `if [ ... ]; then ...; fi`, whose status is 0 when the test is false, or end with `|| true`.",
      .bad = {"FROM alpine\nARG TARGETARCH\nRUN [ \"$TARGETARCH\" = \"arm64\" ] && echo arm > /etc/arch\n",
              "FROM debian\nRUN [ \"$(uname -m)\" = x86_64 ] && apt-get install -y cpuid\n"},
