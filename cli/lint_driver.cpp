@@ -25,8 +25,8 @@ std::vector<std::string> scriptsNotExamined(const dockerfile::ParsedDockerfile& 
     if (these.empty()) continue;
     const auto& first = *these.front();
     const auto& in = file.instructions[first.instruction];
-    std::string line = text::upper(in.command) + " at line " + std::to_string(in.startLine) + ": its script (" +
-                       kib(first.bytes) + ")";
+    std::string line =
+        text::upper(in.command) + " at line " + std::to_string(in.startLine) + ": its script (" + kib(first.bytes) + ")";
     if (these.size() > 1) line += " and " + std::to_string(these.size() - 1) + " more";
     line += these.size() > 1 ? " were not examined: " : " was not examined: ";
     line += fileBudget ? "the file's scripts are over the shell parser's bound of " + kib(dockerfile::kMaxScriptBytesPerFile)

@@ -203,8 +203,7 @@ class ScriptSink {
     return true;
   }
 
-  void add(size_t index, size_t stageIndex, bool fromHeredoc, shell::ScriptText script,
-           const std::set<std::string>& archVars) {
+  void add(size_t index, size_t stageIndex, bool fromHeredoc, shell::ScriptText script, const std::set<std::string>& archVars) {
     model_.scripts.push_back({index, stageIndex, fromHeredoc, shell::parseScript(std::move(script), archVars)});
   }
 

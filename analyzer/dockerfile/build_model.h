@@ -64,8 +64,8 @@ inline constexpr size_t kMaxScriptBytes = size_t{1} << 20;
 inline constexpr size_t kMaxScriptBytesPerFile = size_t{2} << 20;
 
 struct ScriptNotParsed {
-  size_t instruction = 0;  // index in ParsedDockerfile::instructions
-  size_t bytes = 0;        // the script's length
+  size_t instruction = 0;   // index in ParsedDockerfile::instructions
+  size_t bytes = 0;         // the script's length
   bool fileBudget = false;  // false: the script alone is over kMaxScriptBytes
 };
 

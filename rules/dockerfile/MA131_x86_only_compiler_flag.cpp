@@ -96,10 +96,9 @@ extern const DockerfileRule kMA132 = {
      .what = "`-march=native`, `-mcpu=native`, `-mtune=native`, `-C target-cpu=native` in RUN, ENV or ARG.",
      .why = "The code is tuned to the CPU of the machine that builds the image (under emulation, to QEMU's idea of "
             "one): on the CPUs that run it, it can crash with `illegal instruction`.",
-     .example =
-         "FROM rust:1.79\n"
-         "ENV RUSTFLAGS=\"-C target-cpu=native\"\n"
-         "# MA132",
+     .example = "FROM rust:1.79\n"
+                "ENV RUSTFLAGS=\"-C target-cpu=native\"\n"
+                "# MA132",
      .fix = "Name a baseline (`-march=x86-64-v2`, `-march=armv8-a`) or use runtime dispatch.",
      .bad = {"FROM debian\nRUN gcc -O3 -march=native -o /app main.c\n",
              "FROM rust:1.79\nENV RUSTFLAGS=\"-C target-cpu=native\"\n"},
