@@ -11,7 +11,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string bytes(reinterpret_cast<const char*>(data), size);
   try {
     const auto config = mal::cli::parseConfig(bytes, ".multiarch-lint.yaml");
-    (void)config.platforms.size();
+    if (config.platforms) {
+      for (const auto& platform : *config.platforms) (void)platform.str();
+    }
   } catch (const mal::cli::ConfigError& e) {
     if (std::string(e.what()).empty()) __builtin_trap();  // an error must say what is wrong
   }
