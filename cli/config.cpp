@@ -99,9 +99,6 @@ std::vector<std::string> stringList(const YAML::Node& node, const std::string& p
 }  // namespace
 
 Config loadConfig(const std::string& path) {
-  Config config;
-  config.path = path;
-  YAML::Node root;
   std::error_code ec;
   if (fs::is_directory(path, ec)) throw ConfigError(path + ": cannot read the configuration file: it is a directory");
   std::ifstream file(path, std::ios::binary);
@@ -110,6 +107,13 @@ Config loadConfig(const std::string& path) {
   file.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   bytes.resize(static_cast<size_t>(file.gcount()));
   if (bytes.size() > kMaxConfigBytes) throw ConfigError(path + ": larger than 1 MiB, not a configuration file");
+  return parseConfig(bytes, path);
+}
+
+Config parseConfig(const std::string& bytes, const std::string& path) {
+  Config config;
+  config.path = path;
+  YAML::Node root;
   try {
     root = YAML::Load(bytes);
   } catch (const YAML::Exception& e) {
@@ -152,10 +156,10 @@ Config loadConfig(const std::string& path) {
         if (seconds < 0) throw ConfigError(at(path, value) + ": resolve-ttl must be a number of seconds, 0 or more");
         config.resolveTtlSeconds = seconds;
       } else if (key == "probe-downloads") {
-        config.probeDownloads = value.as<bool>();
+        config.probeDownloads = boolean(value, path, key);
       } else if (key == "probe-ttl") {
-        const long seconds = value.as<long>();
-        if (seconds < 0) throw ConfigError(path + ": probe-ttl must be a number of seconds, 0 or more");
+        const long seconds = integer(value, path, key);
+        if (seconds < 0) throw ConfigError(at(path, value) + ": probe-ttl must be a number of seconds, 0 or more");
         config.probeTtlSeconds = seconds;
       } else if (key == "insecure-registries") {
         config.insecureRegistries = stringList(value, path, "insecure-registries");

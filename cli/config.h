@@ -43,5 +43,9 @@ struct Config {
 
 std::optional<std::string> discoverConfig();
 Config loadConfig(const std::string& path);  // throws ConfigError with a one-line message
+// The same from the file's bytes (`path` only names it in messages): what loadConfig reads,
+// and what the configuration fuzzer (tests/fuzz/fuzz_config.cpp) feeds. Any failure is a
+// ConfigError.
+Config parseConfig(const std::string& bytes, const std::string& path);
 
 }  // namespace mal::cli

@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "report/reporter.h"
 #include "rules/catalog.h"
+#include "rules/documented_example.h"
 
 namespace mal::cli {
 
@@ -35,7 +36,7 @@ const char* analysisName(rules::Analysis a) {
 void explainText(const rules::RuleInfo& r, std::ostream& out) {
   out << r.id << ' ' << r.slug << " (" << severityName(r.severity) << ", " << analysisName(r.analysis) << ")\n"
       << r.summary << "\n\nWhat it finds\n  " << r.what << "\n\nWhy it breaks\n  " << r.why << "\n\nExample\n";
-  std::string example(r.example);
+  const std::string example = rules::documentedExample(r);
   size_t start = 0;
   while (start <= example.size()) {
     const size_t nl = example.find('\n', start);
@@ -52,7 +53,7 @@ void explainMarkdown(const rules::RuleInfo& r, std::ostream& out) {
       << "**What it finds.** " << r.what << "\n\n"
       << "**Why it breaks.** " << r.why << "\n\n"
       << "**Example.**\n\n```dockerfile\n"
-      << r.example << "\n```\n\n"
+      << rules::documentedExample(r) << "\n```\n\n"
       << "**Fix.** " << r.fix << "\n\n";
   if (!r.good.empty()) out << "Left alone, for example:\n\n```dockerfile\n" << r.good.front() << "```\n\n";
 }
@@ -93,7 +94,7 @@ int runRules(const RulesOptions& options, Streams streams) {
                       {"summary", r->summary},
                       {"what", r->what},
                       {"why", r->why},
-                      {"example", r->example},
+                      {"example", rules::documentedExample(*r)},
                       {"fix", r->fix},
                       {"helpUri", report::ruleHelpUri(*r)}});
     }

@@ -28,10 +28,50 @@ TIME_FACTOR = 6 if SANITIZED else 1
 failures = []
 results = []
 CLOSED_PIPE = "closed pipe"
+# The sandbox every case runs in: HOME, XDG_CACHE_HOME, TMPDIR and the working directory all
+# inside SANDBOX["root"] (set by main), so that "nothing written outside the output and the
+# cache" can be checked after each run by comparing the sandbox's tree before and after.
+SANDBOX = {}
 
 
-def run(name, args, expect_codes, seconds, mib, stderr_pattern=None, stdout_to=None, env=None, cwd=None):
-    """Runs the binary under /usr/bin/time; checks exit code, stderr, wall time, peak RSS."""
+def tree(root, skip):
+    """Every path under `root` (but those under `skip`) with its size and mtime."""
+    out = {}
+    for directory, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if os.path.join(directory, d) not in skip]
+        for name in dirs + files:
+            path = os.path.join(directory, name)
+            try:
+                st = os.lstat(path)
+            except FileNotFoundError:
+                continue
+            out[path] = (st.st_size, st.st_mtime_ns) if not os.path.isdir(path) or os.path.islink(path) else None
+    return out
+
+
+def run(name, args, expect_codes, seconds, mib, stderr_pattern=None, stdout_to=None, env=None, cwd=None, writes=()):
+    """Runs the binary under /usr/bin/time; checks exit code, stderr, wall time, peak RSS, and
+    that nothing in the sandbox changed but the cache and the paths in `writes`."""
+    env = env or SANDBOX["env"]
+    cwd = cwd or SANDBOX["cwd"]
+    cache = env.get("XDG_CACHE_HOME", "")
+    # The cache: XDG_CACHE_HOME when absolute, else ~/.cache (a relative one is ignored).
+    skip = {SANDBOX["cache"], os.path.join(env.get("HOME", "/nonexistent"), ".cache")} | \
+        ({cache} if os.path.isabs(cache) else set())
+    before = tree(SANDBOX["root"], skip)
+    try:
+        return run_measured(name, args, expect_codes, seconds, mib, stderr_pattern, stdout_to, env, cwd)
+    finally:
+        after = tree(SANDBOX["root"], skip)
+        allowed = {os.path.abspath(w) for w in writes}
+        changed = sorted(p for p in set(before) | set(after)
+                         if before.get(p, "absent") != after.get(p, "absent") and p not in allowed and
+                         not any(p.startswith(a + os.sep) for a in allowed))
+        if changed:
+            failures.append(f"{name}: wrote outside the output and the cache: {changed[:5]}")
+
+
+def run_measured(name, args, expect_codes, seconds, mib, stderr_pattern, stdout_to, env, cwd):
     if stdout_to == CLOSED_PIPE:
         # A reader that is gone before the first byte (`| head -0`): every write is EPIPE.
         # subprocess gives the child the default SIGPIPE action, as a shell does.
@@ -117,8 +157,12 @@ def oci_layout(root, files):
 
 def main():
     tmp = tempfile.mkdtemp(prefix="mal-adversarial-")
-    env = dict(os.environ, HOME=os.path.join(tmp, "home"), XDG_CACHE_HOME=os.path.join(tmp, "cache"))
+    env = dict(os.environ, HOME=os.path.join(tmp, "home"), XDG_CACHE_HOME=os.path.join(tmp, "cache"),
+               TMPDIR=os.path.join(tmp, "tmpdir"))
     env.pop("XDG_CONFIG_HOME", None)
+    for directory in ("home", "cache", "tmpdir", "cwd"):
+        os.makedirs(os.path.join(tmp, directory))
+    SANDBOX.update(root=tmp, env=env, cwd=os.path.join(tmp, "cwd"), cache=os.path.join(tmp, "cache"))
     lint = ["lint", "--no-config", "--no-context"]
     d = lambda name, data: write(os.path.join(tmp, name), data)
 
@@ -146,15 +190,34 @@ def main():
     run("25k hard-coded downloads", lint + [d("downloads/Dockerfile", "FROM debian\n" + "".join(
         f"RUN curl -O https://example.com/linux/amd64/tool{i}\n" for i in range(25000)))],
         {1}, 30, 500)
-    run("deep continuations", lint + [d("cont/Dockerfile", "FROM debian\nRUN true \\\n" + "  && true \\\n" * 100000 + "\n")],
+    # 80k continuation lines: one RUN of 960 KB, within the shell parser's bound of 1 MiB.
+    run("deep continuations", lint + [d("cont/Dockerfile", "FROM debian\nRUN true \\\n" + "  && true \\\n" * 80000 + "\n")],
         {0, 1}, 30, 1000)
     run("unterminated heredoc", lint + [d("heredoc/Dockerfile", "FROM debian\nRUN <<EOF\n" + "echo x\n" * 200000)],
         {0, 1}, 30, 1000)
     # A terminated heredoc is a shell script of 150k commands: every rule walks it once (MA130
     # asked, for every word, whether the command was for another OS by walking the whole
     # script again: 2.8 s at 128 KiB, more than 200 s at 1 MiB).
-    run("a 1 MiB heredoc of 150k commands", lint + [d("heredoc1m/Dockerfile", "FROM debian\nRUN <<EOF\n" +
-                                                     "echo x\n" * 150000 + "EOF\n")], {0, 1}, 30, 500)
+    # (Just under the shell parser's bound of 1 MiB a script, so it is parsed.)
+    run("a 1 MiB heredoc of 145k commands", lint + [d("heredoc1m/Dockerfile", "FROM debian\nRUN <<EOF\n" +
+                                                     "echo x\n" * 145000 + "EOF\n")], {0, 1}, 30, 500)
+    # At the 16 MiB file limit: the shell syntax tree costs about 150 bytes per byte of script,
+    # so what reaches the shell parser is bounded (1 MiB a script, 2 MiB a file) and the rest
+    # is said, never reported clean (exit 2 naming the RUN's line).
+    limit = 16 << 20
+    head, tail = "FROM debian\nRUN <<EOF\n", "EOF\n"
+    body = "echo x\n" * ((limit - len(head) - len(tail)) // 7)
+    run("a 16 MiB terminated heredoc", lint + [d("heredoc16m/Dockerfile", head + body + tail)], {2}, 30, 300,
+        r"RUN at line 2: its script \(\d+ KiB\) was not examined: over the shell parser's bound of 1024 KiB")
+    # The other worst case at the limit: two million short instructions (the instruction model
+    # costs about 600 bytes a line, the README's peak bound for any Dockerfile).
+    run("16 MiB of short ENV lines", lint + [d("env16m/Dockerfile", "FROM debian\n" + "ENV A=b\n" * ((limit - 20) // 8))],
+        {0, 1}, 120, 1500)
+    one = "RUN <<EOF\n" + "echo x\n" * ((1 << 20) // 7 - 8) + "EOF\n"
+    runs = "FROM debian\n" + one * ((limit - 20) // len(one))
+    run("16 MiB of 1 MiB RUN heredocs", lint + [d("heredocs16m/Dockerfile", runs)], {2}, 30, 500,
+        r"RUN at line \d+: its script \(1024 KiB\) and 13 more were not examined: the file's scripts are over the "
+        r"shell parser's bound of 2048 KiB")
     run("deep $( nesting", lint + [d("subst/Dockerfile", "FROM debian\nRUN echo " + "$(" * 20000 + ")" * 20000 + "\n")],
         {0, 1}, 30, 1000)
     run("deep ${ nesting", lint + [d("brace/Dockerfile", "FROM debian\nARG A=" + "${A:-" * 20000 + "x" + "}" * 20000 +
@@ -232,6 +295,10 @@ def main():
     # --- Output --------------------------------------------------------------------------
     run("-o into a missing directory", lint + ["-o", os.path.join(tmp, "no", "such", "dir", "r.json"), good], {2}, 5, 100,
         r"cannot write")
+    report = os.path.join(tmp, "report.json")
+    run("-o a new file", lint + ["-f", "json", "-o", report, good], {0}, 5, 100, writes=[report])
+    if not os.path.exists(report):
+        failures.append("-o a new file: the report was not written (the sandbox check would mean nothing)")
     before = open(good, "rb").read()
     run("-o onto the input", lint + ["-o", good, good], {2}, 5, 100, r"refusing to write the report over the input")
     if open(good, "rb").read() != before:
@@ -251,14 +318,28 @@ def main():
     if os.listdir(work):
         failures.append(f"relative XDG_CACHE_HOME: wrote {os.listdir(work)} into the working directory")
 
-    # scan and manifest share lint's output checks: a file inside an input directory is
-    # refused, a lost report is exit 2.
     index = os.path.join(layout, "index.json")
-    before = open(index, "rb").read()
-    run("scan -o onto a file inside the input", ["scan", "--no-config", "--no-cache", "-o", index, layout], {2}, 10, 200,
-        r"refusing to write the report over the input")
-    if open(index, "rb").read() != before:
-        failures.append("scan -o onto the input: index.json was changed")
+    # -o onto the input itself and into an input directory, for every command that reads
+    # inputs: refused (exit 2), and the input's bytes are unchanged (the sandbox check also
+    # fails on any new file inside the input).
+    archive = os.path.join(tmp, "layout.tar")
+    subprocess.run(["tar", "-C", layout, "-cf", archive, "."], check=True)
+    for command in ("scan", "manifest"):
+        for target, what in ((archive, "onto the input (an OCI tar)"), (index, "onto a file inside the input"),
+                             (os.path.join(layout, "report.json"), "onto a new file inside the input directory")):
+            source = archive if target == archive else layout
+            saved = open(target, "rb").read() if os.path.exists(target) else None
+            run(f"{command} -o {what}", [command, "--no-config", "--no-cache", "-o", target, source], {2}, 10, 200,
+                r"refusing to write the report over the input")
+            now = open(target, "rb").read() if os.path.exists(target) else None
+            if now != saved:
+                failures.append(f"{command} -o {what}: {target} was changed")
+    found = d("lintdir/sub/Dockerfile", "FROM debian\n")
+    saved = open(found, "rb").read()
+    run("lint DIR -o onto a Dockerfile found in it", ["lint", "--no-config", "-o", found, os.path.join(tmp, "lintdir")],
+        {2}, 5, 100, r"refusing to write the report over the input")
+    if open(found, "rb").read() != saved:
+        failures.append("lint DIR -o onto a Dockerfile found in it: the Dockerfile was changed")
     run("scan -o /dev/full (json)", ["scan", "--no-config", "--no-cache", "-f", "json", "-o", "/dev/full", layout], {2}, 10,
         200, r"cannot write")
     run("manifest, stdout on /dev/full (sarif)", ["manifest", "--no-config", "--no-cache", "-f", "sarif", layout], {2}, 10,

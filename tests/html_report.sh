@@ -64,17 +64,20 @@ class Dom(HTMLParser):
     """Matrix cells (input, platform) -> attributes, finding articles, image rows."""
     def __init__(self):
         super().__init__()
-        self.row = None; self.in_matrix = False
-        self.cells, self.articles, self.images = {}, [], []
+        self.row = None; self.in_matrix = False; self.in_article = 0
+        self.cells, self.articles, self.images, self.texts = {}, [], [], []
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if tag == "table" and a.get("id") == "matrix": self.in_matrix = True
         if tag == "tr" and self.in_matrix and "data-input" in a: self.row = a["data-input"]
         if tag == "td" and self.in_matrix and self.row is not None: self.cells[(self.row, a["data-platform"])] = a
-        if tag == "article": self.articles.append(a)
+        if tag == "article": self.articles.append(a); self.texts.append(""); self.in_article += 1
         if tag == "tr" and not self.in_matrix and "data-platform" in a: self.images.append(a["data-platform"])
     def handle_endtag(self, tag):
         if tag == "table": self.in_matrix = False
+        if tag == "article": self.in_article -= 1
+    def handle_data(self, data):
+        if self.in_article: self.texts[-1] += data
 
 work = sys.argv[1]
 for run in ("lint", "scan"):
@@ -104,6 +107,11 @@ for run in ("lint", "scan"):
             assert got == (counts["error"], counts["warning"], counts["info"]), (run, key, got, counts)
     assert len(dom.articles) == len(report["findings"]), (run, len(dom.articles), len(report["findings"]))
     assert [a["data-rule"] for a in dom.articles] == [f["rule"] for f in report["findings"]], run
+    # Each finding's own message is what its article says (not only the right rule in the
+    # right order): whitespace aside, as the browser lays it out.
+    squash = lambda text: " ".join(text.split())
+    for article_text, f in zip(dom.texts, report["findings"]):
+        assert squash(f["message"]) in squash(article_text), (run, f["rule"], f["message"], article_text[:300])
     if run == "scan":
         assert sorted(dom.images) == sorted(i["platform"] for i in report["images"]), dom.images
     statuses = {}

@@ -159,23 +159,54 @@ def good_layout(name, arch="amd64", files=None):
     return layout, m
 
 
+def tree(root, skip):
+    """Every path under `root` (but those under `skip`) with its size and mtime."""
+    out = {}
+    for directory, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if os.path.join(directory, d) not in skip]
+        for name in dirs + files:
+            path = os.path.join(directory, name)
+            if path in skip:
+                continue
+            try:
+                st = os.lstat(path)
+            except FileNotFoundError:
+                continue
+            out[path] = None if stat.S_ISDIR(st.st_mode) else (st.st_size, st.st_mtime_ns)
+    return out
+
+
 def run(args, seconds, env=None):
     """Runs the binary; returns (exit code, stdout, stderr, seconds, peak RSS in MiB).
 
     Through a small measuring process (this script's --measure mode): the peak RSS a
     process reports includes what it had before exec, so the binary must not be forked
-    from this process after it has built a multi-GiB bomb."""
-    environment = dict(os.environ, XDG_CACHE_HOME=os.path.join(WORK, "cache"))
+    from this process after it has built a multi-GiB bomb.
+
+    In a sandbox: HOME, TMPDIR and the working directory inside WORK, the cache there too;
+    afterwards nothing under WORK may have changed but the cache (the reports go to stdout)."""
+    environment = dict(os.environ, XDG_CACHE_HOME=os.path.join(WORK, "cache"), HOME=os.path.join(WORK, "home"),
+                       TMPDIR=os.path.join(WORK, "tmpdir"))
     environment.update(env or {})
+    cwd = os.path.join(WORK, "cwd")
+    for directory in (environment["HOME"], environment["TMPDIR"], cwd):
+        os.makedirs(directory, exist_ok=True)
+    skip = {environment["XDG_CACHE_HOME"], os.path.join(environment["HOME"], ".cache")}
+    before = tree(WORK, skip)
     start = time.monotonic()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
             tempfile.NamedTemporaryFile("r") as rss:
         code = subprocess.run([sys.executable, os.path.abspath(__file__), "--measure", str(seconds), rss.name, BIN] + args,
-                              stdout=out, stderr=err, env=environment, cwd=WORK).returncode
+                              stdout=out, stderr=err, env=environment, cwd=cwd).returncode
         elapsed = time.monotonic() - start
         out.seek(0)
         err.seek(0)
         peak = float(rss.read() or 0)
+        after = tree(WORK, skip)
+        changed = sorted(p for p in set(before) | set(after) if before.get(p, "absent") != after.get(p, "absent"))
+        if changed:
+            print(f"FAIL {' '.join(args[:1])}: wrote outside the cache: {changed[:5]}")
+            failures.append(f"{' '.join(args)}: wrote outside the cache: {changed[:5]}")
         return (code, out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"), elapsed, peak)
 
 
@@ -461,6 +492,32 @@ def case_sparse_huge_elf():
     expect("eight 255 MB ELF files", ["scan", "--no-cache", layout.finish([m])], 0, seconds=120)
 
 
+def case_elf_over_4gib():
+    # An ELF file past the 4 GiB bound, stored sparse in the tar (a few KiB on disk): not
+    # read, and said (MA209 naming it), never a clean exit. The layer itself is tiny.
+    root = os.path.join(WORK, "over4g")
+    os.makedirs(os.path.join(root, "bin"))
+    os.makedirs(os.path.join(root, "opt"))
+    with open(os.path.join(root, "bin", "app"), "wb") as out:
+        out.write(elf())
+    with open(os.path.join(root, "opt", "huge"), "wb") as out:
+        out.write(elf())
+        out.truncate((4 << 30) + (1 << 20))
+    os.chmod(os.path.join(root, "opt", "huge"), 0o755)
+    tar = subprocess.run(["tar", "--sparse", "--format=gnu", "--owner=0", "--group=0", "-C", root, "-cf", "-",
+                          "bin", "opt"], check=True, stdout=subprocess.PIPE).stdout
+    shutil.rmtree(root)
+    if len(tar) > (1 << 20):
+        failures.append(f"the sparse tar of a 4 GiB file is {len(tar)} bytes: not sparse, the case means nothing")
+        return
+    layout = Layout("over4g-layout")
+    m = layout.image("amd64", [tar])
+    out = expect("a sparse ELF file over 4 GiB", ["scan", "--no-cache", layout.finish([m])], 1, "MA209", seconds=60)
+    if "/opt/huge" not in out or "larger than the bound" not in out:
+        failures.append("a sparse ELF file over 4 GiB: MA209 does not name /opt/huge and the bound")
+        print(out[-1500:])
+
+
 def case_many_workers():
     # Peak memory does not grow with the number of layer workers: sixteen layers, each with
     # one 40 MiB ELF file of non-zero bytes (more than a worker keeps whole), read by sixteen
@@ -640,9 +697,14 @@ def case_cache():
         t.start()
     for t in threads:
         t.join()
-    findings = [len(json.loads(r[1])["findings"]) for r in results if r[0] == 1]
-    ok = len(findings) == 2 and findings[0] == findings[1] > 0
-    print(f"{'ok  ' if ok else 'FAIL'} two scans at once sharing the cache: {[r[0] for r in results]}, {findings}")
+    # The same findings, compared whole (rule, place, message), not only their number; and
+    # the same as a scan without the cache gives.
+    contents = lambda out: sorted(json.dumps(f, sort_keys=True) for f in json.loads(out)["findings"])
+    findings = [contents(r[1]) for r in results if r[0] == 1]
+    alone = run(["scan", "--no-cache", "-f", "json", root], 60)
+    ok = len(findings) == 2 and findings[0] == findings[1] == contents(alone[1]) and len(findings[0]) > 0
+    print(f"{'ok  ' if ok else 'FAIL'} two scans at once sharing the cache: {[r[0] for r in results]}, "
+          f"{[len(f) for f in findings]} findings, the same as without the cache: {ok}")
     if not ok:
         failures.append("two scans at once")
     # The cache stays under its bound.

@@ -9,7 +9,15 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 export XDG_CACHE_HOME=$work/cache  # the per-layer cache, kept out of the user's home
 
-"$bin" scan "$images/good" >/dev/null || fail "good image did not exit 0"
+good=$("$bin" scan -f json "$images/good") || fail "good image did not exit 0"
+# Clean because it was read and judged: both platforms analysed, every layer read, no finding.
+python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["findings"] == [], d["findings"]
+assert all(i["analysed"] for i in d["inputs"]) and not d.get("errors"), d["inputs"]
+assert sorted(i["platform"] for i in d["images"]) == ["linux/amd64", "linux/arm64"], d["images"]' <<<"$good" ||
+  fail "the good image is not clean for the right reason: $good"
 set +e
 "$bin" scan "$images/foreign-so" >/dev/null; code=$?
 err=$("$bin" scan "$images/corrupt-gzip" "$images/good" 2>&1 >/dev/null); damaged=$?

@@ -119,6 +119,16 @@ TEST_CASE("the configuration file: platforms, ignore, severity, threshold; flags
   run = lint({.paths = {bad.string()}, .configPath = negativeTtl.string()});
   CHECK(run.code == 2);
   CHECK(run.err.find("resolve-ttl must be a number of seconds") != std::string::npos);
+  // probe-downloads and probe-ttl name their key and line like the others (they said
+  // yaml-cpp's "bad conversion" before).
+  const auto probeType = dir.write("probe.yaml", "probe-downloads: [yes]\n");
+  run = lint({.paths = {bad.string()}, .configPath = probeType.string()});
+  CHECK(run.code == 2);
+  CHECK(run.err.find("probe.yaml:1: 'probe-downloads' must be true or false") != std::string::npos);
+  const auto probeTtl = dir.write("probettl.yaml", "\nprobe-ttl: soon\n");
+  run = lint({.paths = {bad.string()}, .configPath = probeTtl.string()});
+  CHECK(run.code == 2);
+  CHECK(run.err.find("probettl.yaml:2: 'probe-ttl' must be a whole number") != std::string::npos);
 }
 
 TEST_CASE("resolve: true in the configuration looks base images up (and says when it cannot)", "[cli][config]") {

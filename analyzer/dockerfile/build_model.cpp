@@ -187,45 +187,71 @@ bool isExecutedCopyHeredoc(const ParsedDockerfile& file, const Stage& stage, siz
   return false;
 }
 
-void addScripts(const ParsedDockerfile& file, size_t index, size_t stageIndex, const Stage& stage, BuildModel& model) {
+// Admits a script to the shell parser within the bounds (kMaxScriptBytes and the file's
+// kMaxScriptBytesPerFile), or records it as not parsed; its text and origin table (four
+// bytes per byte) are built only once it is admitted.
+class ScriptSink {
+ public:
+  explicit ScriptSink(BuildModel& model) : model_(model) {}
+
+  bool admit(size_t index, size_t bytes) {
+    if (bytes > kMaxScriptBytes || bytes > fileBudget_) {
+      model_.scriptsNotParsed.push_back({index, bytes, bytes <= kMaxScriptBytes});
+      return false;
+    }
+    fileBudget_ -= bytes;
+    return true;
+  }
+
+  void add(size_t index, size_t stageIndex, bool fromHeredoc, shell::ScriptText script, const std::set<std::string>& archVars) {
+    model_.scripts.push_back({index, stageIndex, fromHeredoc, shell::parseScript(std::move(script), archVars)});
+  }
+
+ private:
+  BuildModel& model_;
+  size_t fileBudget_ = kMaxScriptBytesPerFile;
+};
+
+shell::ScriptText heredocScript(const Heredoc& doc) {
+  shell::ScriptText script;
+  script.text = doc.content;
+  script.origin.reserve(doc.content.size() + 1);
+  for (size_t i = 0; i <= doc.content.size(); ++i) script.origin.push_back(doc.contentBegin + static_cast<uint32_t>(i));
+  return script;
+}
+
+void addScripts(const ParsedDockerfile& file, size_t index, size_t stageIndex, const Stage& stage, ScriptSink& sink) {
   const Instruction& outer = file.instructions[index];
   const Instruction& in = outer.effective();
   if (in.command == "copy" && &in == &outer) {
     for (const auto& doc : outer.heredocs) {
-      if (!isExecutedCopyHeredoc(file, stage, index, doc)) continue;
-      shell::ScriptText script;
-      script.text = doc.content;
-      for (size_t i = 0; i <= doc.content.size(); ++i) script.origin.push_back(doc.contentBegin + static_cast<uint32_t>(i));
-      model.scripts.push_back(
-          {index, stageIndex, true, shell::parseScript(std::move(script), archVariablesBefore(stage, index))});
+      if (!isExecutedCopyHeredoc(file, stage, index, doc) || !sink.admit(index, doc.content.size())) continue;
+      sink.add(index, stageIndex, true, heredocScript(doc), archVariablesBefore(stage, index));
     }
     return;
   }
   if (in.command != "run" || in.json) return;
   const auto archVars = archVariablesBefore(stage, index);
-  const std::string body = in.rest();
   // A RUN whose command is only heredocs runs each heredoc as the script; so does one that
   // hands the heredoc to a shell (`RUN bash <<EOF`).
   bool heredocIsScript = false;
   if (!outer.heredocs.empty()) {
-    const auto words = text::split(text::trim(body), ' ');
+    const auto words = text::split(text::trim(in.rest()), ' ');
     heredocIsScript = words.empty() || text::startsWith(words[0], "<<") || isShellName(words[0]);
   }
-  if (!heredocIsScript) {
+  if (!heredocIsScript && sink.admit(index, in.restEnd - in.restBegin)) {
     shell::ScriptText script;
-    script.text = body;
+    script.text = in.rest();
     const size_t offset = in.restBegin;
-    for (size_t i = 0; i <= body.size(); ++i) {
+    script.origin.reserve(script.text.size() + 1);
+    for (size_t i = 0; i <= script.text.size(); ++i) {
       script.origin.push_back(outer.line.origin[std::min(offset + i, outer.line.origin.size() - 1)]);
     }
-    model.scripts.push_back({index, stageIndex, false, shell::parseScript(std::move(script), archVars)});
+    sink.add(index, stageIndex, false, std::move(script), archVars);
   }
   for (const auto& doc : outer.heredocs) {
     if (!heredocIsScript) break;
-    shell::ScriptText script;
-    script.text = doc.content;
-    for (size_t i = 0; i <= doc.content.size(); ++i) script.origin.push_back(doc.contentBegin + static_cast<uint32_t>(i));
-    model.scripts.push_back({index, stageIndex, true, shell::parseScript(std::move(script), archVars)});
+    if (sink.admit(index, doc.content.size())) sink.add(index, stageIndex, true, heredocScript(doc), archVars);
   }
 }
 
@@ -316,8 +342,9 @@ BuildModel buildModel(const ParsedDockerfile& file) {
   for (auto& stage : model.stages) {
     findArchVariables(stage, stage.parentStage ? &model.stages[*stage.parentStage] : nullptr, file);
   }
+  ScriptSink sink(model);
   for (const auto& stage : model.stages) {
-    for (size_t index : stage.instructions) addScripts(file, index, stage.index, stage, model);
+    for (size_t index : stage.instructions) addScripts(file, index, stage.index, stage, sink);
   }
   return model;
 }

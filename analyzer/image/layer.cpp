@@ -1,5 +1,7 @@
 #include "analyzer/image/layer.h"
 
+#include "analyzer/fault_injection.h"
+
 #include <archive.h>
 #include <archive_entry.h>
 
@@ -313,6 +315,7 @@ bool keepsContent(const std::string& path) {
 }  // namespace
 
 LayerContents readLayer(ByteSource& source, const LayerLimits& limits) {
+  testing::faultPoint("layer");
   DecompressingSource decompressed(source);
   LimitedSource bounded(decompressed, limits.maxUncompressed, "the uncompressed layer");
   ReadContext ctx{&bounded};

@@ -163,17 +163,7 @@ constexpr size_t kMaxEntryBytes = 256 * 1024 * 1024;
 
 }  // namespace
 
-std::optional<LayerContents> LayerCache::load(const std::string& digest) const {
-  if (dir_.empty() || !validDigest(digest)) return std::nullopt;
-  const std::string path = pathFor(digest);
-  const auto bytes = readCacheEntry(path, kMaxEntryBytes);
-  if (!bytes) return std::nullopt;
-  const size_t newline = bytes->find('\n');
-  const std::string_view body = newline == std::string::npos ? std::string_view() : std::string_view(*bytes).substr(newline + 1);
-  if (newline == std::string::npos || bytes->compare(0, newline + 1, header(digest, checksum(body))) != 0) {
-    drop(path);
-    return std::nullopt;
-  }
+std::optional<LayerContents> LayerCache::decode(std::string_view body, const std::string& digest) {
   try {
     std::string_view in = body;
     LayerContents layer;
@@ -201,6 +191,21 @@ std::optional<LayerContents> LayerCache::load(const std::string& digest) const {
   } catch (const json::exception&) {
   } catch (const StreamError&) {
   }
+  return std::nullopt;
+}
+
+std::optional<LayerContents> LayerCache::load(const std::string& digest) const {
+  if (dir_.empty() || !validDigest(digest)) return std::nullopt;
+  const std::string path = pathFor(digest);
+  const auto bytes = readCacheEntry(path, kMaxEntryBytes);
+  if (!bytes) return std::nullopt;
+  const size_t newline = bytes->find('\n');
+  const std::string_view body = newline == std::string::npos ? std::string_view() : std::string_view(*bytes).substr(newline + 1);
+  if (newline == std::string::npos || bytes->compare(0, newline + 1, header(digest, checksum(body))) != 0) {
+    drop(path);
+    return std::nullopt;
+  }
+  if (auto layer = decode(body, digest)) return layer;
   drop(path);
   return std::nullopt;
 }

@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "analyzer/image/layer.h"
 
@@ -18,6 +19,10 @@ class LayerCache {
 
   std::optional<LayerContents> load(const std::string& digest) const;
   void store(const LayerContents& layer) const;  // best effort: a cache that cannot be written is skipped
+  // An entry's body (after its checksummed header line), or nullopt when it is malformed.
+  // What load believes once the checksum matches, so it must hold on any bytes: the layer
+  // cache fuzzer (tests/fuzz/fuzz_layer_cache.cpp) feeds it.
+  static std::optional<LayerContents> decode(std::string_view body, const std::string& digest);
 
  private:
   std::string pathFor(const std::string& digest) const;

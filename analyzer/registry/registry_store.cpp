@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "analyzer/fault_injection.h"
 #include "analyzer/file_util.h"
 
 namespace mal::registry {
@@ -107,6 +108,7 @@ void RegistryStore::streamFiles(const std::set<std::string>& keys,
   for (const auto& key : keys) {
     const auto digest = image::digestOfBlobKey(key);
     if (!digest) throw image::StreamError(key + ": not in a registry");
+    testing::faultPoint("registry");
     auto source = client_.openBlob(ref_, *digest);
     visit(key, *source);
   }

@@ -3,8 +3,10 @@
 #include <atomic>
 #include <chrono>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 #include <thread>
 
+#include "analyzer/fault_injection.h"
 #include "analyzer/file_util.h"
 #include "analyzer/image/streams.h"
 
@@ -99,14 +101,27 @@ dockerfile::DownloadAnswers UrlProber::probe(const std::vector<std::string>& url
   if (toAsk.empty()) return out;
   initHttp();  // before any thread starts a transfer
   std::vector<UrlAnswer> answers(toAsk.size());
+  std::vector<std::string> failures(toAsk.size());
   std::atomic<size_t> next{0};
   auto worker = [&] {
-    for (size_t i = next++; i < toAsk.size(); i = next++) answers[i] = ask(toAsk[i]);
+    for (size_t i = next++; i < toAsk.size(); i = next++) {
+      // Nothing may escape a thread (std::terminate): an unexpected failure (out of memory,
+      // a bug) is kept and raised on the calling thread, where the file's error is made.
+      try {
+        testing::faultPoint("probe");
+        answers[i] = ask(toAsk[i]);
+      } catch (const std::exception& e) {
+        failures[i] = e.what();
+      }
+    }
   };
   std::vector<std::thread> threads;
   const size_t count = std::min(std::max<size_t>(options_.concurrency, 1), toAsk.size());
   for (size_t t = 0; t < count; ++t) threads.emplace_back(worker);
   for (auto& t : threads) t.join();
+  for (size_t i = 0; i < toAsk.size(); ++i) {
+    if (!failures[i].empty()) throw std::runtime_error("download probe of " + toAsk[i] + " failed: " + failures[i]);
+  }
   asked_ += toAsk.size();
   for (size_t i = 0; i < toAsk.size(); ++i) {
     keep(toAsk[i], answers[i]);

@@ -117,10 +117,9 @@ extern const DockerfileRule kMA101 = {
              "platform (dispatchState.init).",
      .why = "BuildKit pulls that platform's base for every target: the arm64 image silently contains amd64 "
             "binaries and fails with `exec format error`, or runs under emulation.",
-     .example =
-         "FROM --platform=linux/amd64 node:20\n"
-         "RUN npm ci\n"
-         "# MA101: FROM --platform=linux/amd64 is a constant: stage 0 (FROM node:20) is linux/amd64 for every target, and its native output reaches the linux/arm64 image",
+     .example = "FROM --platform=linux/amd64 node:20\n"
+                "RUN npm ci\n"
+                "# MA101",
      .fix = "Drop the flag, or use `--platform=$BUILDPLATFORM` on a stage that cross-compiles with $TARGETARCH.",
      .bad = {"FROM --platform=linux/amd64 node:20\nRUN npm ci\n",
              "ARG BASE_PLATFORM=linux/amd64\nFROM --platform=$BASE_PLATFORM debian AS tools\nRUN apt-get update\n"

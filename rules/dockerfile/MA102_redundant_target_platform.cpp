@@ -30,7 +30,7 @@ extern const DockerfileRule kMA102 = {
      .why = "Nothing breaks, but it suggests the author meant $BUILDPLATFORM (a cross-compiling stage) and "
             "makes the one meaningful use of the flag harder to spot.",
      .example = "FROM --platform=$TARGETPLATFORM alpine\n"
-                "# MA102: --platform=$TARGETPLATFORM is the default and can be removed",
+                "# MA102",
      .fix = "Remove the flag, or use $BUILDPLATFORM if the stage should run on the build machine.",
      .bad = {"FROM --platform=$TARGETPLATFORM alpine\n", "FROM --platform=${TARGETPLATFORM} alpine\n"},
      .good = {"FROM alpine\n", "FROM --platform=$BUILDPLATFORM alpine AS tools\n"}},

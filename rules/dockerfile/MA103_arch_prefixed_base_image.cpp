@@ -209,9 +209,8 @@ extern const DockerfileRule kMA103 = {
              "it cross-compiles on that base, and a constant target is MA130's to judge.",
      .why = "Those repositories hold one architecture only: every target platform gets that architecture's "
             "base, and the image fails with `exec format error` elsewhere.",
-     .example =
-         "FROM amd64/alpine:3.19\n"
-         "# MA103: base image 'amd64/alpine:3.19' is the single-architecture linux/amd64 build: linux/arm64 gets amd64 binaries",
+     .example = "FROM amd64/alpine:3.19\n"
+                "# MA103",
      .fix = "Use the multi-architecture official image (`ubuntu:22.04`); for per-arch stages name the stage "
             "after the architecture and select it with `FROM base-${TARGETARCH}`.",
      .bad = {"FROM amd64/alpine:3.19\n", "FROM docker.io/arm64v8/ubuntu:22.04\n", "FROM myorg/app-base:1.4-amd64\n",

@@ -42,11 +42,10 @@ extern const DockerfileRule kMA106 = {
             "then looks the name up among the stages before it. For a platform without its stage the name is "
             "pulled as an image (`docker.io/library/base-arm:latest`), which normally does not exist: that "
             "platform's build fails.",
-     .example =
-         "FROM alpine AS base-amd64\n"
-         "FROM alpine AS base-arm64\n"
-         "FROM base-${TARGETARCH}\n"
-         "# MA106 with --platform linux/amd64,linux/arm64,linux/arm/v7: FROM base-${TARGETARCH} picks a stage per platform, but there is no stage 'base-arm' for linux/arm/v7: BuildKit looks for an image of that name instead, and that build fails",
+     .example = "FROM alpine AS base-amd64\n"
+                "FROM alpine AS base-arm64\n"
+                "FROM base-${TARGETARCH}\n"
+                "# MA106 with --platform linux/amd64,linux/arm64,linux/arm/v7",
      .fix = "Add a stage for every target platform, or leave the platforms without one out of --platform.",
      .bad = {"FROM alpine AS base-amd64\nFROM base-${TARGETARCH}\n"},
      .good = {"FROM alpine AS base-amd64\nFROM alpine AS base-arm64\nFROM base-${TARGETARCH}\n",

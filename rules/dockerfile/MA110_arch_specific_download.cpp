@@ -532,7 +532,7 @@ extern const DockerfileRule kMA110 = {
             "with `exec format error` on the first Graviton node.",
      .example = "FROM debian\n"
                 "RUN curl -fsSLO https://dl.k8s.io/release/v1.30.0/bin/linux/amd64/kubectl\n"
-                "# MA110: downloads the linux/amd64 build ('amd64' in the URL) on every platform: breaks linux/arm64",
+                "# MA110",
      .fix = "Build the URL from `${TARGETARCH}` with `ARG TARGETARCH` declared in the stage, or switch on "
             "`dpkg --print-architecture` / `uname -m` with one arm per platform and a failing default.",
      .bad = {"FROM debian\nRUN curl -fsSLO https://dl.k8s.io/release/v1.30.0/bin/linux/amd64/kubectl\n",

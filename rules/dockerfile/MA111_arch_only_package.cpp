@@ -362,7 +362,7 @@ extern const DockerfileRule kMA111 = {
             "distribution found`), or installs the wrong architecture's files.",
      .example = "FROM debian\n"
                 "RUN apt-get install -y google-chrome-stable\n"
-                "# MA111: installs 'google-chrome-stable', which is published for amd64 only: breaks linux/arm64",
+                "# MA111",
      .fix = "Use a portable alternative (Debian's chromium, msodbcsql18), or install it only in the arms of an "
             "architecture switch where it exists.",
      .bad =

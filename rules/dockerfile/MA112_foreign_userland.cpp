@@ -187,7 +187,7 @@ extern const DockerfileRule kMA112 = {
             "amd64 offers nothing to arm64's apt: `Unable to locate package`.",
      .example = "FROM debian\n"
                 "RUN dpkg --add-architecture i386 && apt-get update && apt-get install -y wine32\n"
-                "# MA112: adds the foreign architecture 'i386' to dpkg: its packages cannot run on linux/arm64",
+                "# MA112",
      .fix = "Write `arch=$(dpkg --print-architecture)`; add a foreign architecture only in the arm of an arch switch "
             "for the platforms that can run it.",
      .bad = {"FROM debian\nRUN dpkg --add-architecture i386 && apt-get update && apt-get install -y wine32\n",

@@ -606,7 +606,7 @@ extern const DockerfileRule kMA130 = {
             "that fails with `exec format error`.",
      .example = "FROM golang:1.22\n"
                 "RUN CGO_ENABLED=0 GOOS=linux GOARCH=amd64 go build -o /app .\n"
-                "# MA130: 'GOARCH=amd64' builds for linux/amd64 on every platform: the linux/arm64 image gets amd64 code",
+                "# MA130",
      .fix = "Use the target's architecture: `ARG TARGETARCH` and `GOARCH=$TARGETARCH`, a mapping from $TARGETARCH to "
             "the Rust triple or .NET RID, or the tonistiigi/xx helpers.",
      .bad = {"FROM golang:1.22\nRUN CGO_ENABLED=0 GOOS=linux GOARCH=amd64 go build -o /app .\n",

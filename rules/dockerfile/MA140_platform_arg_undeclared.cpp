@@ -226,7 +226,7 @@ extern const DockerfileRule kMA140 = {
             "BuildKit's UndefinedVar check skips shell-form RUN, so nobody warns.",
      .example = "FROM debian\n"
                 "RUN curl -fsSLO https://dl.k8s.io/release/v1.30.0/bin/linux/${TARGETARCH}/kubectl\n"
-                "# MA140: $TARGETARCH is used in stage 0 (FROM debian) but not declared there: it expands to an empty string",
+                "# MA140",
      .fix = "Add `ARG TARGETARCH` in the stage, before the first instruction that uses it.",
      .bad = {"FROM debian\nRUN echo \"building for $TARGETARCH\"\n", "ARG TARGETARCH\nFROM debian\nRUN echo $TARGETARCH\n",
              "FROM debian\nARG TARGETARCH\nONBUILD RUN echo $TARGETARCH\n",

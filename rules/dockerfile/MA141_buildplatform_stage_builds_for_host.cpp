@@ -153,12 +153,11 @@ extern const DockerfileRule kMA141 = {
              "the editor builds it on the machine that runs it, where $BUILDPLATFORM is the target.",
      .why = "$BUILDPLATFORM is the machine running the build: without the target passed in, the compiler builds for "
             "it, and the arm64 image built on an amd64 runner ships amd64 binaries.",
-     .example =
-         "FROM --platform=$BUILDPLATFORM golang:1.22 AS build\n"
-         "RUN go build -o /app .\n"
-         "FROM alpine\n"
-         "COPY --from=build /app /app\n"
-         "# MA141: stage 'build' runs on $BUILDPLATFORM and compiles without the target platform; stage 1 (FROM alpine) copies its output, so every image gets build-machine binaries",
+     .example = "FROM --platform=$BUILDPLATFORM golang:1.22 AS build\n"
+                "RUN go build -o /app .\n"
+                "FROM alpine\n"
+                "COPY --from=build /app /app\n"
+                "# MA141",
      .fix = "Declare `ARG TARGETOS TARGETARCH` in the builder and pass GOOS/GOARCH (or the Rust triple / .NET RID), or "
             "use tonistiigi/xx; keep the final stage on the target platform.",
      .bad =

@@ -97,12 +97,11 @@ extern const DockerfileRule kMA142 = {
              "linker and C toolchain), CUDA base images, and stages one architecture builds.",
      .why = "Each foreign platform's stage runs under QEMU on the builder: 2-10x slower builds, occasionally "
             "emulator bugs, for a toolchain that can cross-compile natively.",
-     .example =
-         "FROM golang:1.22 AS build\n"
-         "RUN go build -o /app .\n"
-         "FROM alpine\n"
-         "COPY --from=build /app /app\n"
-         "# MA142: go compiles in stage 'build', which runs on each target platform: on a builder of another architecture that is QEMU emulation, typically 2-10x slower",
+     .example = "FROM golang:1.22 AS build\n"
+                "RUN go build -o /app .\n"
+                "FROM alpine\n"
+                "COPY --from=build /app /app\n"
+                "# MA142",
      .fix = "`FROM --platform=$BUILDPLATFORM golang AS build`, `ARG TARGETOS TARGETARCH`, `GOOS=$TARGETOS "
             "GOARCH=$TARGETARCH go build`.",
      .bad = {"FROM golang:1.22 AS build\nRUN go build -o /app .\nFROM alpine\nCOPY --from=build /app /app\n"},

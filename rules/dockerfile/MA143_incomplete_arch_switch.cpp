@@ -122,10 +122,9 @@ extern const DockerfileRule kMA143 = {
              "GOARCH, platform strings), with no default arm or one that neither fails nor does anything.",
      .why = "On the missing platform the variables stay empty and the build goes on: `curl` fetches a directory "
             "listing, `tar` fails far from the cause, or the image quietly lacks the tool.",
-     .example =
-         "FROM debian\n"
-         "RUN case \"$(uname -m)\" in x86_64) ARCH=amd64 ;; esac; curl -fsSLO \"https://example.com/tool-$ARCH\"\n"
-         "# MA143: the switch on \"$(uname -m)\" has no arm for linux/arm64 and no default: on those platforms the build goes on with what it sets left unset",
+     .example = "FROM debian\n"
+                "RUN case \"$(uname -m)\" in x86_64) ARCH=amd64 ;; esac; curl -fsSLO \"https://example.com/tool-$ARCH\"\n"
+                "# MA143",
      .fix = "Add the missing arms, or end the switch with `*) echo \"unsupported architecture: $arch\" >&2; exit 1 ;;`.",
      .bad = {"FROM debian\nRUN case \"$(uname -m)\" in x86_64) ARCH=amd64 ;; esac; curl -fsSLO \"https://x/tool-$ARCH\"\n",
              "FROM debian\nRUN case \"$(dpkg --print-architecture)\" in amd64) a=x64 ;; *) echo unsupported ;; esac; "

@@ -60,11 +60,10 @@ extern const DockerfileRule kMA144 = {
              "and `$ARCH` in a later RUN of the same stage that does not set it again, with no ENV or ARG of that name.",
      .why = "Every RUN is a new shell: the variable is empty in the later one, and the URL or path built from it is "
             "wrong on every platform.",
-     .example =
-         "FROM debian\n"
-         "RUN ARCH=$(uname -m)\n"
-         "RUN curl -fsSLO \"https://x/tool-$ARCH\"\n"
-         "# MA144: $ARCH was set from an architecture probe in the RUN on line 2, but each RUN starts a new shell: here it is empty",
+     .example = "FROM debian\n"
+                "RUN ARCH=$(uname -m)\n"
+                "RUN curl -fsSLO \"https://x/tool-$ARCH\"\n"
+                "# MA144",
      .fix = "Probe in the RUN that uses it, join the RUNs, or use $TARGETARCH with `ARG TARGETARCH`.",
      .bad = {"FROM debian\nRUN export ARCH=$(uname -m) && echo $ARCH\nRUN curl -fsSLO \"https://x/tool-$ARCH.tgz\"\n"},
      .good = {"FROM debian\nRUN ARCH=$(uname -m) && curl -fsSLO \"https://x/tool-$ARCH.tgz\"\n",

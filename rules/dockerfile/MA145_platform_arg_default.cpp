@@ -152,11 +152,10 @@ extern const DockerfileRule kMA145 = {
             "for the classic builder, which had no automatic BUILDPLATFORM) likewise replaces the build machine's "
             "platform: `FROM --platform=$BUILDPLATFORM` stages run as amd64 on an arm64 builder too, under emulation "
             "or not at all.",
-     .example =
-         "FROM golang:1.22\n"
-         "ARG TARGETARCH=amd64\n"
-         "RUN GOARCH=$TARGETARCH go build -o /app .\n"
-         "# MA145: ARG TARGETARCH=amd64 in stage 0 (FROM golang:1.22) keeps its default under --platform (only --build-arg replaces it): everything below that uses $TARGETARCH builds for linux/amd64, also on linux/arm64",
+     .example = "FROM golang:1.22\n"
+                "ARG TARGETARCH=amd64\n"
+                "RUN GOARCH=$TARGETARCH go build -o /app .\n"
+                "# MA145",
      .fix = "Declare it without a default: `ARG TARGETARCH`.",
      .bad = {"FROM golang:1.22\nARG TARGETARCH=amd64\nRUN GOARCH=$TARGETARCH go build -o /app .\n",
              "ARG TARGETPLATFORM=linux/amd64\nFROM --platform=$TARGETPLATFORM debian\n",

@@ -195,10 +195,9 @@ extern const DockerfileRule kMA146 = {
      .why = "Each source has its own vocabulary: `dpkg --print-architecture` and BuildKit's $TARGETARCH say "
             "amd64/arm64, `uname -m` and `apk --print-arch` say x86_64/aarch64, Node.js says x64/arm64. A URL "
             "built in the wrong one is a 404 (or an error page saved as the binary) on every platform.",
-     .example =
-         "FROM debian\n"
-         "RUN curl -fsSLo aws.zip \"https://awscli.amazonaws.com/awscli-exe-linux-$(dpkg --print-architecture).zip\"\n"
-         "# MA146: `dpkg --print-architecture` gives 'amd64' on linux/amd64, but AWS CLI v2 names that asset 'x86_64': https://awscli.amazonaws.com/awscli-exe-linux-amd64.zip does not exist",
+     .example = "FROM debian\n"
+                "RUN curl -fsSLo aws.zip \"https://awscli.amazonaws.com/awscli-exe-linux-$(dpkg --print-architecture).zip\"\n"
+                "# MA146",
      .fix = "Use the source whose vocabulary is the vendor's (`uname -m` for x86_64/aarch64, $TARGETARCH or "
             "`dpkg --print-architecture` for amd64/arm64), or map it with a `case`.",
      .bad = {"FROM debian\nRUN curl -fsSLO \"https://awscli.amazonaws.com/awscli-exe-linux-$(dpkg --print-architecture).zip\"\n",

@@ -111,11 +111,10 @@ extern const DockerfileRule kMA148 = {
             "keeps its default unless a --build-arg names it, and a --build-arg is one value for the whole "
             "multi-platform build): every image takes the same arm and downloads or builds that architecture's "
             "code.",
-     .example =
-         "FROM debian\n"
-         "ARG ARCH=amd64\n"
-         "RUN case \"$ARCH\" in amd64) echo x86_64 ;; arm64) echo aarch64 ;; esac\n"
-         "# MA148: this switch on the architecture reads $ARCH, which is 'amd64' for every target (ARG on line 2): every image takes the linux/amd64 arm, also on linux/arm64",
+     .example = "FROM debian\n"
+                "ARG ARCH=amd64\n"
+                "RUN case \"$ARCH\" in amd64) echo x86_64 ;; arm64) echo aarch64 ;; esac\n"
+                "# MA148",
      .fix = "Switch on `$TARGETARCH` (declared with `ARG TARGETARCH`, no default), or on `dpkg --print-architecture` "
             "/ `uname -m`.",
      .bad =

@@ -172,11 +172,10 @@ extern const DockerfileRule kMA149 = {
             "`linux/arm64`; TARGETARCH is the GOARCH name alone. The test is false on every platform: what it "
             "guards never runs (the arm64 download is skipped, and the build fails later or ships without it), "
             "or its else branch runs everywhere.",
-     .example =
-         "FROM debian\n"
-         "ARG TARGETPLATFORM\n"
-         "RUN if [ \"$TARGETPLATFORM\" = \"linux/arm64/v8\" ]; then curl -fsSLO https://example.com/tool-arm64.tgz; fi\n"
-         "# MA149: compares $TARGETPLATFORM with 'linux/arm64/v8', a value BuildKit never gives it (it says 'linux/arm64'): this test is false on every platform",
+     .example = "FROM debian\n"
+                "ARG TARGETPLATFORM\n"
+                "RUN if [ \"$TARGETPLATFORM\" = \"linux/arm64/v8\" ]; then curl -fsSLO https://example.com/tool-arm64.tgz; fi\n"
+                "# MA149",
      .fix = "Compare with BuildKit's spelling (`linux/arm64`, `amd64`, `arm64`), or switch on `uname -m` when the "
             "vendor's names are wanted.",
      .bad = {"FROM debian\nARG TARGETPLATFORM\nRUN if [ \"$TARGETPLATFORM\" = \"linux/arm64/v8\" ]; then echo arm; fi\n",

@@ -105,10 +105,7 @@ extern const DockerfileRule kMA153 = {
             "builds linux/arm64 under emulation): that stage then runs as arm64 and is told amd64, and downloads or "
             "installs the amd64 build into the arm64 image.",
      .example = "FROM golang:1.22-alpine\nARG BUILDARCH\nENV BUILDARCH=${BUILDARCH}\nRUN scripts/install_runtimedeps.sh\n"
-                "# MA153: ENV BUILDARCH reads $BUILDARCH, the architecture of the machine that runs the build, in stage 0 "
-                "(FROM golang:1.22-alpine), which runs as the target platform: building linux/amd64, linux/arm64 on a "
-                "machine of another architecture (an amd64 runner under emulation) gives the image the machine's "
-                "architecture",
+                "# MA153",
      .fix = "Use $TARGETARCH (declare `ARG TARGETARCH`), or probe the architecture in the RUN that needs it (`uname -m`, "
             "`dpkg --print-architecture`). $BUILDARCH belongs in a `FROM --platform=$BUILDPLATFORM` stage, for the "
             "tools that run there.",

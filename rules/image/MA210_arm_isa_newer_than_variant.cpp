@@ -45,10 +45,19 @@ const char* fpArchName(int fpArch) {
   return fpArch >= 0 && fpArch < 9 ? names[fpArch] : "a newer FP unit";
 }
 
+const char* simdArchName(int simdArch) {
+  static const char* names[] = {"no Advanced SIMD", "NEON (ARMv7 Advanced SIMD)", "NEON with fused multiply-add",
+                                "ARMv8 Advanced SIMD", "ARMv8.1 Advanced SIMD"};
+  return simdArch >= 0 && simdArch < 5 ? names[simdArch] : "a newer Advanced SIMD unit";
+}
+
 // Why the code needs more than the variant's CPUs have, or "". What a variant promises:
 // v5 no FP unit (Debian armel), v6 VFPv2 (ARM1176, the Raspberry Pi Zero and 1), v7 up to
-// VFPv4 (Cortex-A7 to A15), v8 the ARMv8 AArch32 FP. NEON is not judged: a
-// library built with it often picks it at run time, and the attribute cannot tell.
+// VFPv4 (Cortex-A7 to A15), v8 the ARMv8 AArch32 FP. Advanced SIMD (NEON) came with ARMv7:
+// no v5 or v6 CPU has it, a v7 one has at most NEON with FMA (Tag_Advanced_SIMD_arch 2).
+// The tag is the linker's union of every object's: a v6 library whose NEON code is only
+// picked at run time (hand-written assembly behind a CPU check) carries it too, and is
+// reported; the message says so, for the reader to judge.
 std::string tooNew(const elf::ElfFacts& f, int variant) {
   const int needed = versionNeeded(f.armCpuArch);
   if (needed == 0 || f.armProfile == 'M') {
@@ -61,6 +70,11 @@ std::string tooNew(const elf::ElfFacts& f, int variant) {
   auto rank = [&](int fp) { return fp >= 0 && fp < 9 ? fpRank[fp] : 9; };
   if (f.armFpArch > 0 && rank(f.armFpArch) > rank(fpAllowed)) {
     return std::string("needs ") + fpArchName(f.armFpArch) + " floating point";
+  }
+  const int simdAllowed = variant <= 6 ? 0 : variant == 7 ? 2 : 4;
+  if (f.armSimdArch > simdAllowed) {
+    return std::string("has ") + simdArchName(f.armSimdArch) +
+           " code (Tag_Advanced_SIMD_arch; unless it is only run after a CPU check)";
   }
   return {};
 }
@@ -99,8 +113,11 @@ extern const ImageRule kMA210 = {
      .analysis = Analysis::Image,
      .summary = "32-bit ARM code built for a newer architecture than the platform's variant",
      .what = "A 32-bit ARM ELF whose build attributes (.ARM.attributes: Tag_CPU_arch, Tag_CPU_arch_profile, "
-             "Tag_FP_arch) need more than the platform's variant promises: ARMv7 or VFPv3 code in arm/v6, ARMv6 or "
-             "any FP unit in arm/v5, ARMv8 code or FP in arm/v7, M-profile code anywhere.",
+             "Tag_FP_arch, Tag_Advanced_SIMD_arch) need more than the platform's variant promises: ARMv7, VFPv3 or "
+             "NEON code in arm/v6, ARMv6, any FP unit or NEON in arm/v5, ARMv8 code, FP or Advanced SIMD in arm/v7, "
+             "M-profile code anywhere. Only 32-bit ARM is judged: an AArch64 ELF carries no ISA-level attribute "
+             "(no .ARM.attributes; its GNU property note says whether the code uses BTI and PAC, which is not an "
+             "ISA level), so arm64 variants (v8.x) cannot be judged from the ELF and are not.",
      .why = "The float ABI can match and the program still dies with `illegal instruction` on the older CPUs of the "
             "variant: Debian's armhf packages (ARMv7) in an image labelled linux/arm/v6 do not run on a Raspberry Pi "
             "Zero or 1.",

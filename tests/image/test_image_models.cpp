@@ -257,6 +257,28 @@ TEST_CASE("MA210: ARMv7 code in arm/v6 is reported, ARMv6 code there and ARMv7 i
   micro.elf->armCpuArch = 13;
   micro.elf->armProfile = 'M';
   CHECK(rulesOf(imageOf("linux/arm/v7", {app, micro})) == Ids{"MA210 /usr/lib/libz.so"});
+  // NEON (Tag_Advanced_SIMD_arch 1) came with ARMv7: in v6 and v5 code it is an ISA those
+  // CPUs lack, even when Tag_CPU_arch and the FP unit fit; arm/v7 has it, up to NEON+FMA (2),
+  // not ARMv8's Advanced SIMD (3).
+  auto neon = armv6;
+  neon.elf->armSimdArch = 1;
+  CHECK(rulesOf(imageOf("linux/arm/v6", {app, neon})) == Ids{"MA210 /usr/lib/libz.so"});
+  auto neonV5 = neon;
+  neonV5.elf->armCpuArch = 4;
+  neonV5.elf->armFpArch = 0;
+  CHECK(rulesOf(imageOf("linux/arm/v5", {app, neonV5})) == Ids{"MA210 /usr/lib/libz.so"});
+  auto noNeonV5 = neonV5;
+  noNeonV5.elf->armSimdArch = 0;
+  CHECK(rulesOf(imageOf("linux/arm/v5", {app, noNeonV5})).empty());
+  auto neonV7 = armv7;
+  neonV7.elf->armSimdArch = 2;
+  CHECK(rulesOf(imageOf("linux/arm/v7", {app, neonV7})).empty());
+  neonV7.elf->armSimdArch = 3;
+  CHECK(rulesOf(imageOf("linux/arm/v7", {app, neonV7})) == Ids{"MA210 /usr/lib/libz.so"});
+  // The message names the tag.
+  const auto findings = rules::scanFindings(imageOf("linux/arm/v6", {app, neon}), {});
+  REQUIRE(findings.size() == 1);
+  CHECK(findings[0].message.find("has NEON (ARMv7 Advanced SIMD) code") != std::string::npos);
 }
 
 TEST_CASE("the ARM build attributes of a real Debian armhf ELF: ARMv7-A, VFPv3-D16", "[elf][arm]") {

@@ -1,0 +1,28 @@
+// A rule's documented example as `rules` and docs/rules.md print it. A Dockerfile rule's
+// example is a Dockerfile followed by a last line `# <ID>` (or `# <ID> with --platform
+// <list>`); the message after it is not typed into the rule file but obtained here, by
+// linting that Dockerfile with the engine, so the docs cannot drift from what the tool
+// prints. An example whose message needs evidence from outside the file (the build
+// context's files, a registry, a download server) cannot be run here without I/O: it
+// carries the message, typed, the suite checks it against a real run with a stand-in
+// context, registry and server, and fails when the file alone would give that message
+// (then it must be generated). Image and index rules' examples are typed too (their bad
+// models and fixtures live in the tests, which check them the same way).
+#pragma once
+
+#include <string>
+
+#include "rules/rule.h"
+
+namespace mal::rules {
+
+// Is this rule's example message generated (a Dockerfile rule whose example's last line is
+// `# <ID>` or `# <ID> with --platform <list>`, with no typed message)?
+bool exampleIsGenerated(const RuleInfo& rule);
+
+// The example with its message line complete: generated when exampleIsGenerated, else as
+// written. A generated example that does not fire says so in its message line (the suite
+// fails on that).
+std::string documentedExample(const RuleInfo& rule);
+
+}  // namespace mal::rules
