@@ -20,7 +20,7 @@ bool exampleIsGenerated(const RuleInfo& rule) {
 }
 
 std::string documentedExample(const RuleInfo& rule) {
-  const std::string example(rule.example);
+  std::string example(rule.example);
   if (!exampleIsGenerated(rule)) return example;
   const std::string dockerfile = example.substr(0, example.rfind("\n# ") + 1);
   const std::string head(messageLine(example));
