@@ -3,11 +3,11 @@
 // <list>`); the message after it is not typed into the rule file but obtained here, by
 // linting that Dockerfile with the engine, so the docs cannot drift from what the tool
 // prints. An example whose message needs evidence from outside the file (the build
-// context's files, a registry, a download server) cannot be run here without I/O: it
-// carries the message, typed, the suite checks it against a real run with a stand-in
-// context, registry and server, and fails when the file alone would give that message
-// (then it must be generated). Image and index rules' examples are typed too (their bad
-// models and fixtures live in the tests, which check them the same way).
+// context's files, a registry, a download server) is run in a documented world given to the
+// engine in memory (documented_example.cpp says what it holds); the suite runs the same
+// examples against a real build context, registry and server and requires the same message.
+// Image and index rules' examples are typed (their bad models and fixtures live in the tests,
+// which check each message against a real run of the rule).
 #pragma once
 
 #include <string>

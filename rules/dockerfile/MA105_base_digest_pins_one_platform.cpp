@@ -34,9 +34,8 @@ extern const DockerfileRule kMA105 = {
      .why = "A manifest digest is one architecture: every target platform then builds on that architecture's "
             "base, and the image fails with `exec format error` on the others. Renovate and Dependabot pin the "
             "index digest; a digest copied by hand often is not.",
-     .example =
-         "FROM registry.example.com/multi@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n"
-         "# MA105: 'sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' is the digest of one linux/amd64 manifest, not of the image's index: linux/arm64 would build on linux/amd64",
+     .example = "FROM registry.example.com/multi@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n"
+                "# MA105",
      .fix = "Pin the digest of the index: `multiarch-lint manifest IMAGE:TAG` (or `docker buildx imagetools inspect`) "
             "prints it as `Digest:`.",
      .bad = {"FROM registry.example.com/multi@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n"},

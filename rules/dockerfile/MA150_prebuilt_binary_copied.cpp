@@ -548,10 +548,9 @@ extern const DockerfileRule kMA150 = {
              "by side: a set of release files kept as data, in which every image also gets its own) stays quiet too.",
      .why = "A prebuilt binary has one machine type. Copied into every platform's image, it makes the others "
             "fail at `dlopen` or `exec` time (`exec format error`, `wrong ELF class`).",
-     .example =
-         "FROM debian\n"
-         "COPY proprietary-x86-lib.so /usr/lib/\n"
-         "# MA150: copies shared library 'proprietary-x86-lib.so', an x86-64 ELF, into the linux/arm64 image, which cannot load it",
+     .example = "FROM debian\n"
+                "COPY proprietary-x86-lib.so /usr/lib/\n"
+                "# MA150",
      .fix = "Build the library in a stage for $TARGETARCH, or ship one per architecture and copy "
             "`lib/${TARGETARCH}/libfoo.so` with `ARG TARGETARCH` declared.",
      .bad = {"FROM debian\nCOPY proprietary-x86-lib.so /usr/lib/\n", "FROM debian\nADD vendor/libfoo.so.1.2 /usr/lib/\n",
