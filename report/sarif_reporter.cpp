@@ -7,6 +7,7 @@
 
 #include <algorithm>
 
+#include "rules/documented_example.h"
 #include "report/report_util.h"
 #include "report/reporter.h"
 
@@ -84,8 +85,9 @@ nlohmann::json ruleDescriptor(const rules::RuleInfo& rule) {
   const std::string help =
       std::string(rule.what) + "\n\nWhy it breaks: " + std::string(rule.why) + "\n\nFix: " + std::string(rule.fix);
   const std::string markdown = "**What it finds.** " + std::string(rule.what) + "\n\n**Why it breaks.** " +
-                               std::string(rule.why) + "\n\n**Example.**\n\n```dockerfile\n" + std::string(rule.example) +
-                               "\n```\n\n**Fix.** " + std::string(rule.fix);
+                               std::string(rule.why) + "\n\n**Example.**\n\n```" +
+                               (rule.analysis == rules::Analysis::Dockerfile ? "dockerfile" : "text") + "\n" +
+                               rules::documentedExample(rule) + "\n```\n\n**Fix.** " + std::string(rule.fix);
   return {{"id", rule.id},
           {"name", pascalCase(rule.slug)},
           {"shortDescription", {{"text", rule.summary}}},

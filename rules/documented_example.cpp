@@ -2,7 +2,9 @@
 
 #include <elf.h>
 
+#include "rules/catalog.h"
 #include "rules/lint_engine.h"
+#include "rules/scan_engine.h"
 
 namespace mal::rules {
 
@@ -100,13 +102,30 @@ context::BuildContext documentedBuildContext(const dockerfile::ParsedDockerfile&
 }  // namespace
 
 bool exampleIsGenerated(const RuleInfo& rule) {
+  if (rule.analysis == Analysis::Image) return rule.example.empty();
   const std::string_view head = messageLine(rule.example);
   return rule.analysis == Analysis::Dockerfile && !head.empty() && head.find(": ") == std::string_view::npos;
 }
 
+namespace {
+
+// An image rule's example: `<platform>: <message>` as the rule says it on its bad model.
+std::string imageExample(const RuleInfo& info) {
+  for (const auto* rule : imageRules()) {
+    if (rule->info.id != info.id || !rule->examples) continue;
+    for (const auto& finding : scanFindings(rule->examples().bad, {})) {
+      if (finding.ruleId == info.id) return finding.location.platform + ": " + finding.message;
+    }
+  }
+  return "(the example gives no finding of this rule)";
+}
+
+}  // namespace
+
 std::string documentedExample(const RuleInfo& rule) {
   std::string example(rule.example);
   if (!exampleIsGenerated(rule)) return example;
+  if (rule.analysis == Analysis::Image) return imageExample(rule);
   const std::string dockerfile = example.substr(0, example.rfind("\n# ") + 1);
   const std::string head(messageLine(example));
   LintSettings settings;

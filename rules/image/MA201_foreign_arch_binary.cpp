@@ -1,3 +1,6 @@
+#include <elf.h>
+
+#include "rules/image/example_models.h"
 #include "rules/image/image_context.h"
 #include "rules/image/image_helpers.h"
 
@@ -24,6 +27,14 @@ void check(const ImageContext& ctx, const RuleInfo& rule, ImageFindingSink& out)
   }
 }
 
+// The runnable example: the bad model gives the rule, the good one (one change apart) not.
+ImageRuleExamples examples() {
+  using namespace example_models;
+  const auto app = elfFile("bin/app", EM_AARCH64);
+  return {imageOf("linux/arm64", {app, elfFile("usr/lib/libvendor.so", EM_X86_64)}),
+          imageOf("linux/arm64", {app, elfFile("usr/lib/libvendor.so", EM_AARCH64)})};
+}
+
 }  // namespace
 
 extern const ImageRule kMA201 = {
@@ -36,10 +47,11 @@ extern const ImageRule kMA201 = {
              "is not the platform's: an x86-64 .so in the arm64 image.",
      .why = "The program fails with `exec format error`, the library with `wrong ELF class` / `cannot open shared "
             "object file` when something loads it (kube-green/kube-green#349).",
-     .example = "linux/arm64: /usr/lib/libvendor.so is an x86-64 ELF in the linux/arm64 image: it cannot run or be loaded there",
+     .example = "",  // generated from examples() (rules/documented_example.cpp)
      .fix = "Build or download the file for the platform's architecture (copy `.../${TARGETARCH}/...`).",
      .bad = {},
      .good = {}},
-    check};
+    check,
+    examples};
 
 }  // namespace mal::rules

@@ -1,6 +1,9 @@
 // MA202: the static twin of `exec format error` and `no such file or directory` at start.
+#include <elf.h>
+
 #include "analyzer/text_util.h"
 #include "rules/dockerfile/shell_helpers.h"
+#include "rules/image/example_models.h"
 #include "rules/image/image_context.h"
 #include "rules/image/image_helpers.h"
 
@@ -89,6 +92,15 @@ void check(const ImageContext& ctx, const RuleInfo& rule, ImageFindingSink& out)
                  " at one that exists");
 }
 
+// The runnable example: the bad model gives the rule, the good one (one change apart) not.
+ImageRuleExamples examples() {
+  using namespace example_models;
+  auto script = file("entrypoint.sh");
+  script.shebang = "/bin/bash";
+  return {imageOf("linux/arm64", {script}, {"/entrypoint.sh"}),
+          imageOf("linux/arm64", {script, elfFile("bin/bash", EM_AARCH64)}, {"/entrypoint.sh"})};
+}
+
 }  // namespace
 
 extern const ImageRule kMA202 = {
@@ -103,12 +115,12 @@ extern const ImageRule kMA202 = {
          "ELF, an ELF whose interpreter is missing, or a script whose `#!` interpreter (through `/usr/bin/env` too) is missing.",
      .why = "The container dies at start with `exec format error` or `no such file or directory` (moby/moby#29420, "
             "opencontainers/runc#1773): the image is broken on that platform even though it pulled fine.",
-     .example =
-         "linux/arm64: the ENTRYPOINT cannot start on linux/arm64: /entrypoint.sh starts with `#!/bin/bash`, but '/bin/bash' is not in the image",
+     .example = "",  // generated from examples() (rules/documented_example.cpp)
      .fix = "Ship the program, its loader and its script interpreter for the platform, or point ENTRYPOINT at one "
             "that exists.",
      .bad = {},
      .good = {}},
-    check};
+    check,
+    examples};
 
 }  // namespace mal::rules

@@ -1,5 +1,8 @@
+#include <elf.h>
+
 #include <map>
 
+#include "rules/image/example_models.h"
 #include "rules/image/image_context.h"
 #include "rules/image/image_helpers.h"
 
@@ -29,6 +32,16 @@ void check(const ImageContext& ctx, const RuleInfo& rule, ImageFindingSink& out)
   }
 }
 
+// The runnable example: the bad model gives the rule, the good one (one change apart) not.
+ImageRuleExamples examples() {
+  using namespace example_models;
+  const auto app = elfFile("bin/app", EM_AARCH64);
+  auto hello = elfFile("usr/bin/hello", EM_AARCH64);
+  hello.elf->interpreter = "/lib/ld-linux-aarch64.so.1";
+  return {imageOf("linux/arm64", {app, hello}),
+          imageOf("linux/arm64", {app, hello, elfFile("lib/ld-linux-aarch64.so.1", EM_AARCH64)})};
+}
+
 }  // namespace
 
 extern const ImageRule kMA203 = {
@@ -41,11 +54,11 @@ extern const ImageRule kMA203 = {
              "in the platform's filesystem (symlinks followed).",
      .why = "The kernel cannot start it: `no such file or directory`, for a file that is plainly there. Typical of a "
             "glibc binary in an Alpine or scratch image, or an image assembled for another architecture.",
-     .example =
-         "linux/arm64: /usr/bin/hello needs the ELF interpreter /lib/ld-linux-aarch64.so.1, which is not in the linux/arm64 image: running it fails with `no such file or directory`",
+     .example = "",  // generated from examples() (rules/documented_example.cpp)
      .fix = "Install the platform's C library, or link the program statically.",
      .bad = {},
      .good = {}},
-    check};
+    check,
+    examples};
 
 }  // namespace mal::rules

@@ -1,5 +1,8 @@
+#include <elf.h>
+
 #include <map>
 
+#include "rules/image/example_models.h"
 #include "rules/image/image_context.h"
 #include "rules/image/image_helpers.h"
 
@@ -38,6 +41,16 @@ void check(const ImageContext& ctx, const RuleInfo& rule, ImageFindingSink& out)
   }
 }
 
+// The runnable example: the bad model gives the rule, the good one (one change apart) not.
+ImageRuleExamples examples() {
+  using namespace example_models;
+  const auto app = elfFile("bin/app", EM_AARCH64);
+  auto getfacl = elfFile("usr/bin/getfacl", EM_AARCH64);
+  getfacl.elf->needed = {"libacl.so.1"};
+  return {imageOf("linux/arm64", {app, getfacl}),
+          imageOf("linux/arm64", {app, getfacl, elfFile("usr/lib/libacl.so.1", EM_AARCH64)})};
+}
+
 }  // namespace
 
 extern const ImageRule kMA204 = {
@@ -51,11 +64,11 @@ extern const ImageRule kMA204 = {
              "directories for its machine; only ELF files of the same machine and class count, as for ld.so.",
      .why = "The program fails at start with `error while loading shared libraries: libfoo.so.1: cannot open shared "
             "object file`. A warning: the library may be provided at run time by a mounted volume.",
-     .example =
-         "linux/arm64: /usr/bin/getfacl needs libacl.so.1, which the dynamic loader does not find in the linux/arm64 image",
+     .example = "",  // generated from examples() (rules/documented_example.cpp)
      .fix = "Install the package that provides the library for the platform, or correct RUNPATH / LD_LIBRARY_PATH.",
      .bad = {},
      .good = {}},
-    check};
+    check,
+    examples};
 
 }  // namespace mal::rules

@@ -1,3 +1,6 @@
+#include <elf.h>
+
+#include "rules/image/example_models.h"
 #include "rules/image/image_context.h"
 #include "rules/image/image_helpers.h"
 
@@ -25,6 +28,17 @@ void check(const ImageContext& ctx, const RuleInfo& rule, ImageFindingSink& out)
   }
 }
 
+// The runnable example: the bad model gives the rule, the good one (one change apart) not.
+ImageRuleExamples examples() {
+  using namespace example_models;
+  const auto app = elfFile("bin/app", EM_AARCH64);
+  auto tool4k = elfFile("usr/local/bin/tool", EM_AARCH64);
+  tool4k.elf->minLoadAlign = 4096;
+  auto tool64k = tool4k;
+  tool64k.elf->minLoadAlign = 65536;
+  return {imageOf("linux/arm64", {app, tool4k}), imageOf("linux/arm64", {app, tool64k})};
+}
+
 }  // namespace
 
 extern const ImageRule kMA205 = {
@@ -38,11 +52,11 @@ extern const ImageRule kMA205 = {
      .why = "64K-page kernels (RHEL/Ampere arm64, ppc64le) and 16K-page systems (Apple-silicon Linux, Raspberry Pi 5, "
             "Android 15+) refuse to map it: `ELF load command alignment not page-aligned` (chromiumembedded/cef#3695, "
             "vgteam/vg#3705, falcosecurity/falco#3476).",
-     .example =
-         "linux/arm64: /usr/local/bin/tool aligns its segments to 4 KiB: it cannot be loaded on 16K and 64K-page kernels (`ELF load command alignment not page-aligned`)",
+     .example = "",  // generated from examples() (rules/documented_example.cpp)
      .fix = "Link with `-Wl,-z,max-page-size=65536` (Go and Debian's toolchains already do).",
      .bad = {},
      .good = {}},
-    check};
+    check,
+    examples};
 
 }  // namespace mal::rules

@@ -1,3 +1,6 @@
+#include <elf.h>
+
+#include "rules/image/example_models.h"
 #include "rules/image/image_context.h"
 #include "rules/image/image_helpers.h"
 
@@ -33,6 +36,17 @@ void check(const ImageContext& ctx, const RuleInfo& rule, ImageFindingSink& out)
   }
 }
 
+// The runnable example: the bad model gives the rule, the good one (one change apart) not.
+ImageRuleExamples examples() {
+  using namespace example_models;
+  auto v3 = elfFile("usr/bin/app", EM_X86_64);
+  v3.elf->x86IsaNeeded = 4;
+  auto baseline = v3;
+  baseline.elf->x86IsaNeeded = 1;
+  const auto app = elfFile("bin/app", EM_X86_64);
+  return {imageOf("linux/amd64", {app, v3}), imageOf("linux/amd64", {app, baseline})};
+}
+
 }  // namespace
 
 extern const ImageRule kMA206 = {
@@ -45,11 +59,11 @@ extern const ImageRule kMA206 = {
              "is plain `amd64` (or a lower variant).",
      .why = "On CPUs without those instructions it crashes with `illegal instruction` or `CPU ISA level is lower than "
             "required` (RHEL 10 / ubi10: kuvasz-uptime/kuvasz#346, chainguard-images/images#1658).",
-     .example =
-         "linux/amd64: /usr/bin/app requires x86-64-v3 (GNU property ISA_1_NEEDED) but the platform is linux/amd64: on older x86-64 CPUs it dies with `illegal instruction`",
+     .example = "",  // generated from examples() (rules/documented_example.cpp)
      .fix = "Build for the baseline, or publish the image with the `amd64/v3` variant so schedulers know.",
      .bad = {},
      .good = {}},
-    check};
+    check,
+    examples};
 
 }  // namespace mal::rules

@@ -1,3 +1,6 @@
+#include <elf.h>
+
+#include "rules/image/example_models.h"
 #include "rules/image/image_context.h"
 #include "rules/image/image_helpers.h"
 
@@ -27,6 +30,18 @@ void check(const ImageContext& ctx, const RuleInfo& rule, ImageFindingSink& out)
   }
 }
 
+// The runnable example: the bad model gives the rule, the good one (one change apart) not.
+ImageRuleExamples examples() {
+  using namespace example_models;
+  auto app = elfFile("bin/app", EM_ARM, 32);
+  app.elf->armFloatAbi = elf::FloatAbi::Hard;
+  auto soft = elfFile("usr/bin/tool", EM_ARM, 32);
+  soft.elf->armFloatAbi = elf::FloatAbi::Soft;
+  auto hard = soft;
+  hard.elf->armFloatAbi = elf::FloatAbi::Hard;
+  return {imageOf("linux/arm/v7", {app, soft}), imageOf("linux/arm/v7", {app, hard})};
+}
+
 }  // namespace
 
 extern const ImageRule kMA207 = {
@@ -39,11 +54,11 @@ extern const ImageRule kMA207 = {
              "in arm/v7, hard-float in arm/v5.",
      .why = "The two ABIs pass floating-point arguments differently and use different loaders (`ld-linux.so.3` vs "
             "`ld-linux-armhf.so.3`): the program does not start, or a library fails to load.",
-     .example =
-         "linux/arm/v7: /usr/bin/tool is soft-float (armel) code in the linux/arm/v7 image, whose userland is hard-float: its loader and libraries do not fit",
+     .example = "",  // generated from examples() (rules/documented_example.cpp)
      .fix = "Use the build for the platform's ABI (armhf for arm/v7, armel for arm/v5).",
      .bad = {},
      .good = {}},
-    check};
+    check,
+    examples};
 
 }  // namespace mal::rules

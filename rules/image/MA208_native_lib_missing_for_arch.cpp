@@ -1,4 +1,7 @@
+#include <elf.h>
+
 #include "analyzer/text_util.h"
+#include "rules/image/example_models.h"
 #include "rules/image/image_context.h"
 #include "rules/image/image_helpers.h"
 
@@ -23,6 +26,19 @@ void check(const ImageContext& ctx, const RuleInfo& rule, ImageFindingSink& out)
   }
 }
 
+// The runnable example: the bad model gives the rule, the good one (one change apart) not.
+ImageRuleExamples examples() {
+  using namespace example_models;
+  const auto app = elfFile("bin/app", EM_AARCH64);
+  auto jar = file("app/lib/netty-epoll.jar", 0644);
+  jar.bundledArchitectures = {"amd64"};
+  jar.bundledLibraries = 1;
+  auto fatJar = jar;
+  fatJar.bundledArchitectures = {"amd64", "arm64"};
+  fatJar.bundledLibraries = 2;
+  return {imageOf("linux/arm64", {app, jar}), imageOf("linux/arm64", {app, fatJar})};
+}
+
 }  // namespace
 
 extern const ImageRule kMA208 = {
@@ -36,11 +52,11 @@ extern const ImageRule kMA208 = {
              "platform's.",
      .why = "Java libraries such as netty-epoll, snappy or sqlite-jdbc load their natives at run time: without an "
             "arm64 build they throw UnsatisfiedLinkError or silently fall back to slow pure-Java code.",
-     .example =
-         "linux/arm64: /app/lib/netty-epoll.jar bundles 1 native library for amd64 and none for arm64: on linux/arm64 it falls back to a slower path or fails with UnsatisfiedLinkError",
+     .example = "",  // generated from examples() (rules/documented_example.cpp)
      .fix = "Use a release that ships natives for the platform (or its per-classifier artifact).",
      .bad = {},
      .good = {}},
-    check};
+    check,
+    examples};
 
 }  // namespace mal::rules

@@ -1,4 +1,7 @@
 // MA209: what the scan could not judge is said, never taken as clean.
+#include <elf.h>
+
+#include "rules/image/example_models.h"
 #include "rules/image/image_context.h"
 #include "rules/image/image_helpers.h"
 
@@ -32,6 +35,16 @@ void check(const ImageContext& ctx, const RuleInfo& rule, ImageFindingSink& out)
   }
 }
 
+// The runnable example: the bad model gives the rule, the good one (one change apart) not.
+ImageRuleExamples examples() {
+  using namespace example_models;
+  const auto app = elfFile("bin/app", EM_AARCH64);
+  auto damaged = file("usr/bin/tool");
+  damaged.isElf = true;
+  damaged.elfError = "damaged ELF header: unknown class or byte order";
+  return {imageOf("linux/arm64", {app, damaged}), imageOf("linux/arm64", {app, elfFile("usr/bin/tool", EM_AARCH64)})};
+}
+
 }  // namespace
 
 extern const ImageRule kMA209 = {
@@ -46,11 +59,11 @@ extern const ImageRule kMA209 = {
      .why = "A readiness check that stays silent about what it could not read reports a false \"clean\": the kernel "
             "looks at little more than `e_machine` before it runs a file, and a runtime cannot unpack a hard link to "
             "nothing.",
-     .example =
-         "linux/arm64: /usr/bin/tool is an ELF file the scan did not fully examine (damaged ELF header: unknown class or byte order)",
+     .example = "",  // generated from examples() (rules/documented_example.cpp)
      .fix = "Check the file by hand, or rebuild the layer with a well-formed file.",
      .bad = {},
      .good = {}},
-    check};
+    check,
+    examples};
 
 }  // namespace mal::rules

@@ -1,4 +1,7 @@
 // MA210: 32-bit ARM code built for a newer architecture than the image's variant promises.
+#include <elf.h>
+
+#include "rules/image/example_models.h"
 #include "rules/image/image_context.h"
 #include "rules/image/image_helpers.h"
 
@@ -104,6 +107,18 @@ void check(const ImageContext& ctx, const RuleInfo& rule, ImageFindingSink& out)
   }
 }
 
+// The runnable example: the bad model gives the rule, the good one (one change apart) not.
+ImageRuleExamples examples() {
+  using namespace example_models;
+  const auto app = elfFile("bin/app", EM_ARM, 32);
+  auto v7 = elfFile("usr/bin/hello", EM_ARM, 32);
+  v7.elf->armCpuArch = 10;
+  v7.elf->armProfile = 'A';
+  auto v6 = v7;
+  v6.elf->armCpuArch = 7;
+  return {imageOf("linux/arm/v6", {app, v7}), imageOf("linux/arm/v6", {app, v6})};
+}
+
 }  // namespace
 
 extern const ImageRule kMA210 = {
@@ -121,12 +136,12 @@ extern const ImageRule kMA210 = {
      .why = "The float ABI can match and the program still dies with `illegal instruction` on the older CPUs of the "
             "variant: Debian's armhf packages (ARMv7) in an image labelled linux/arm/v6 do not run on a Raspberry Pi "
             "Zero or 1.",
-     .example =
-         "linux/arm/v6: /usr/bin/hello is built for ARMv7, more than the linux/arm/v6 image promises: `illegal instruction` on the oldest CPUs of that variant",
+     .example = "",  // generated from examples() (rules/documented_example.cpp)
      .fix = "Install the build for the platform's variant (Raspberry Pi OS or Alpine for arm/v6), or label the image "
             "with the variant its code needs.",
      .bad = {},
      .good = {}},
-    check};
+    check,
+    examples};
 
 }  // namespace mal::rules

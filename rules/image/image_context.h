@@ -32,9 +32,16 @@ class ImageFindingSink {
   std::vector<Finding> findings_;
 };
 
+// A rule's runnable example: a bad platform model that gives it and a good one, one change
+// apart, that does not (rules/image/example_models.h).
+struct ImageRuleExamples {
+  image::ScannedImage bad, good;
+};
+
 struct ImageRule {
   RuleInfo info;
   void (*check)(const ImageContext&, const RuleInfo&, ImageFindingSink&);
+  ImageRuleExamples (*examples)() = nullptr;
 };
 
 // How many findings of one rule a platform reports one by one before summarising.
