@@ -3,6 +3,7 @@
 #include <elf.h>
 
 #include "rules/catalog.h"
+#include "rules/index/example_models.h"
 #include "rules/lint_engine.h"
 #include "rules/scan_engine.h"
 
@@ -102,7 +103,7 @@ context::BuildContext documentedBuildContext(const dockerfile::ParsedDockerfile&
 }  // namespace
 
 bool exampleIsGenerated(const RuleInfo& rule) {
-  if (rule.analysis == Analysis::Image) return rule.example.empty();
+  if (rule.analysis != Analysis::Dockerfile) return rule.example.empty();
   const std::string_view head = messageLine(rule.example);
   return rule.analysis == Analysis::Dockerfile && !head.empty() && head.find(": ") == std::string_view::npos;
 }
@@ -120,12 +121,25 @@ std::string imageExample(const RuleInfo& info) {
   return "(the example gives no finding of this rule)";
 }
 
+// An index rule's example: what the rule says on its bad index (default targets), its digests
+// elided.
+std::string indexExample(const RuleInfo& info) {
+  for (const auto* rule : indexRules()) {
+    if (rule->info.id != info.id || !rule->examples) continue;
+    for (const auto& finding : indexFindings(rule->examples().bad, defaultTargetPlatforms(), {})) {
+      if (finding.ruleId == info.id) return example_models::digestsElided(finding.message);
+    }
+  }
+  return "(the example gives no finding of this rule)";
+}
+
 }  // namespace
 
 std::string documentedExample(const RuleInfo& rule) {
   std::string example(rule.example);
   if (!exampleIsGenerated(rule)) return example;
   if (rule.analysis == Analysis::Image) return imageExample(rule);
+  if (rule.analysis == Analysis::Index) return indexExample(rule);
   const std::string dockerfile = example.substr(0, example.rfind("\n# ") + 1);
   const std::string head(messageLine(example));
   LintSettings settings;

@@ -6,9 +6,8 @@
 // context's files, a registry, a download server) is run in a documented world given to the
 // engine in memory (documented_example.cpp says what it holds); the suite runs the same
 // examples against a real build context, registry and server and requires the same message.
-// An image rule's example is generated from its in-memory bad model (ImageRule::examples,
-// beside its check). Index rules' examples are typed (their fixtures are OCI layouts built
-// from Debian packages in the suite, which checks each message against a run of the rule).
+// An image rule's example is generated from its in-memory bad model, an index rule's from its
+// in-memory bad OCI layout (ImageRule::examples, IndexRule::examples, beside each check).
 #pragma once
 
 #include <string>
@@ -18,8 +17,8 @@
 namespace mal::rules {
 
 // Is this rule's example message generated (a Dockerfile rule whose example's last line is
-// `# <ID>` or `# <ID> with --platform <list>`, with no typed message; an image rule with no
-// typed example)?
+// `# <ID>` or `# <ID> with --platform <list>`, with no typed message; an image or index rule
+// with no typed example)?
 bool exampleIsGenerated(const RuleInfo& rule);
 
 // The example with its message line complete: generated when exampleIsGenerated, else as

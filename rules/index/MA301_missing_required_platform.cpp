@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <map>
 
+#include "rules/index/example_models.h"
 #include "rules/index/index_context.h"
 
 namespace mal::rules {
@@ -23,6 +24,12 @@ void check(const IndexContext& ctx, const RuleInfo& rule, IndexFindingSink& out)
   }
 }
 
+// The runnable example: the bad index gives the rule, the good one (one change apart) not.
+IndexRuleExamples examples() {
+  using namespace example_models;
+  return {layoutOf({{.platform = "linux/amd64"}}), layoutOf({{.platform = "linux/amd64"}, {.platform = "linux/arm64"}})};
+}
+
 }  // namespace
 
 extern const IndexRule kMA301 = {
@@ -35,10 +42,11 @@ extern const IndexRule kMA301 = {
          "A platform required by `--platform` / the configuration (default linux/amd64, linux/arm64) that no entry of the index provides, variants matched as containerd does.",
      .why =
          "Pulling the tag on that platform fails with `no matching manifest for linux/arm64 in the manifest list entries`, or a runtime falls back to emulating another platform's image.",
-     .example = "linux/arm64 is not in the index (it has linux/amd64)",
+     .example = "",  // generated from examples() (rules/documented_example.cpp)
      .fix = "Build and push every target platform (`docker buildx build --platform linux/amd64,linux/arm64 --push`).",
      .bad = {},
      .good = {}},
-    check};
+    check,
+    examples};
 
 }  // namespace mal::rules

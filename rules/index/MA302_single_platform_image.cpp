@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <map>
 
+#include "rules/index/example_models.h"
 #include "rules/index/index_context.h"
 
 namespace mal::rules {
@@ -15,6 +16,13 @@ void check(const IndexContext& ctx, const RuleInfo& rule, IndexFindingSink& out)
              "publish an index with one manifest per platform (docker buildx build --platform " + required + ")");
 }
 
+// The runnable example: the bad index gives the rule, the good one (one change apart) not.
+IndexRuleExamples examples() {
+  using namespace example_models;
+  return {layoutOf({{.platform = "", .configPlatform = "linux/amd64"}}, true),
+          layoutOf({{.platform = "linux/amd64"}, {.platform = "linux/arm64"}})};
+}
+
 }  // namespace
 
 extern const IndexRule kMA302 = {
@@ -27,10 +35,11 @@ extern const IndexRule kMA302 = {
          "An image whose root is one plain platform manifest (no index of platforms) while more than one target platform is required.",
      .why =
          "Every platform pulls the one architecture's image: on the others it fails with `exec format error` or runs under emulation (SREGym/SREGym#1001).",
-     .example = "the image is a single linux/amd64 manifest, not an index: linux/amd64, linux/arm64 are required",
+     .example = "",  // generated from examples() (rules/documented_example.cpp)
      .fix = "Publish a multi-platform index (`docker buildx build --platform linux/amd64,linux/arm64`).",
      .bad = {},
      .good = {}},
-    check};
+    check,
+    examples};
 
 }  // namespace mal::rules

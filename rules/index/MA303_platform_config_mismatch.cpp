@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <map>
 
+#include "rules/index/example_models.h"
 #include "rules/index/index_context.h"
 
 namespace mal::rules {
@@ -21,6 +22,14 @@ void check(const IndexContext& ctx, const RuleInfo& rule, IndexFindingSink& out)
   }
 }
 
+// The runnable example: the bad index gives the rule, the good one (one change apart) not.
+IndexRuleExamples examples() {
+  using namespace example_models;
+  return {layoutOf({{.platform = "linux/arm64", .configPlatform = "linux/amd64"},
+                    {.platform = "linux/amd64", .configPlatform = "linux/arm64"}}),
+          layoutOf({{.platform = "linux/arm64"}, {.platform = "linux/amd64"}})};
+}
+
 }  // namespace
 
 extern const IndexRule kMA303 = {
@@ -33,10 +42,11 @@ extern const IndexRule kMA303 = {
          "The os/architecture/variant of an index descriptor differ from the `os`, `architecture` and `variant` of the config blob its manifest points to (normalised, as containerd compares them).",
      .why =
          "Runtimes pick the entry by its descriptor and then run the config's architecture: the image tagged arm64 holds amd64 binaries (kubernetes/kube-state-metrics#1615).",
-     .example = "/manifests/0 says linux/arm64, but its config says linux/amd64",
+     .example = "",  // generated from examples() (rules/documented_example.cpp)
      .fix = "Rebuild the index from the images' own configs (docker buildx imagetools create), not hand-written platforms.",
      .bad = {},
      .good = {}},
-    check};
+    check,
+    examples};
 
 }  // namespace mal::rules

@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <map>
 
+#include "rules/index/example_models.h"
 #include "rules/index/index_context.h"
 
 namespace mal::rules {
@@ -17,6 +18,13 @@ void check(const IndexContext& ctx, const RuleInfo& rule, IndexFindingSink& out)
   }
 }
 
+// The runnable example: the bad index gives the rule, the good one (one change apart) not.
+IndexRuleExamples examples() {
+  using namespace example_models;
+  return {layoutOf({{.platform = "linux/amd64"}, {.platform = "linux/arm64"}, {.platform = "linux/amd64"}}),
+          layoutOf({{.platform = "linux/amd64"}, {.platform = "linux/arm64"}})};
+}
+
 }  // namespace
 
 extern const IndexRule kMA304 = {
@@ -28,10 +36,11 @@ extern const IndexRule kMA304 = {
      .what = "Two or more non-attestation entries whose (normalised) platforms are the same.",
      .why =
          "Runtimes take the first match: the other entry is dead weight at best, a stale or different build at worst, depending on the order a tool wrote.",
-     .example = "/manifests/2 repeats linux/amd64 (first at /manifests/0): only the first is used",
+     .example = "",  // generated from examples() (rules/documented_example.cpp)
      .fix = "Keep one entry per platform.",
      .bad = {},
      .good = {}},
-    check};
+    check,
+    examples};
 
 }  // namespace mal::rules

@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <map>
 
+#include "rules/index/example_models.h"
 #include "rules/index/index_context.h"
 
 namespace mal::rules {
@@ -25,6 +26,13 @@ void check(const IndexContext& ctx, const RuleInfo& rule, IndexFindingSink& out)
   }
 }
 
+// The runnable example: the bad index gives the rule, the good one (one change apart) not.
+IndexRuleExamples examples() {
+  using namespace example_models;
+  return {layoutOf({{.platform = "linux/amd64"}, {.platform = "linux/aarch64", .configPlatform = "linux/arm64"}}),
+          layoutOf({{.platform = "linux/amd64"}, {.platform = "linux/arm64"}})};
+}
+
 }  // namespace
 
 extern const IndexRule kMA305 = {
@@ -37,10 +45,11 @@ extern const IndexRule kMA305 = {
          "An index descriptor whose platform is not in canonical OCI form: `aarch64`, `x86_64`, `armhf`, `arm` without a variant, a missing os or architecture, or no platform at all in a multi-entry index.",
      .why =
          "Matchers that do not normalise (some registries, older runtimes, scripts) miss the entry; `arm` without a variant matches v6 and v7 alike.",
-     .example = "/manifests/1 has platform linux/aarch64; the canonical form is linux/arm64",
+     .example = "",  // generated from examples() (rules/documented_example.cpp)
      .fix = "Write the canonical platform (os/architecture[/variant] as GOOS/GOARCH name them).",
      .bad = {},
      .good = {}},
-    check};
+    check,
+    examples};
 
 }  // namespace mal::rules

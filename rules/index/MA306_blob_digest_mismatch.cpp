@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <map>
 
+#include "rules/index/example_models.h"
 #include "rules/index/index_context.h"
 
 namespace mal::rules {
@@ -10,6 +11,13 @@ void check(const IndexContext& ctx, const RuleInfo& rule, IndexFindingSink& out)
   for (const auto& e : ctx.index.entries) {
     if (e.blobDigestMismatch) out.report(rule, &e, e.pointer + ": " + e.blobError, "re-push the image; blobs are immutable");
   }
+}
+
+// The runnable example: the bad index gives the rule, the good one (one change apart) not.
+IndexRuleExamples examples() {
+  using namespace example_models;
+  return {layoutOf({{.platform = "linux/amd64"}, {.platform = "linux/arm64", .tampered = true}}),
+          layoutOf({{.platform = "linux/amd64"}, {.platform = "linux/arm64"}})};
 }
 
 }  // namespace
@@ -23,10 +31,11 @@ extern const IndexRule kMA306 = {
      .what =
          "A manifest or config blob whose SHA-256 (or SHA-512) or length is not what the descriptor pointing at it says (layers are verified by `scan`).",
      .why = "Registries and runtimes refuse it (`manifest digest mismatch`), or the content was altered after it was referenced.",
-     .example = "/manifests/1: blob sha256:… does not match its digest (it hashes to sha256:…)",
+     .example = "",  // generated from examples() (rules/documented_example.cpp)
      .fix = "Re-push the image; never edit a blob in place.",
      .bad = {},
      .good = {}},
-    check};
+    check,
+    examples};
 
 }  // namespace mal::rules

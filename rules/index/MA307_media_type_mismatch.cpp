@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <map>
 
+#include "rules/index/example_models.h"
 #include "rules/index/index_context.h"
 
 namespace mal::rules {
@@ -19,6 +20,13 @@ void check(const IndexContext& ctx, const RuleInfo& rule, IndexFindingSink& out)
   }
 }
 
+// The runnable example: the bad index gives the rule, the good one (one change apart) not.
+IndexRuleExamples examples() {
+  using namespace example_models;
+  return {layoutOf({{.platform = "linux/amd64"}, {.platform = "linux/arm64", .declares = image::media::kDockerManifest}}),
+          layoutOf({{.platform = "linux/amd64"}, {.platform = "linux/arm64"}})};
+}
+
 }  // namespace
 
 extern const IndexRule kMA307 = {
@@ -31,11 +39,11 @@ extern const IndexRule kMA307 = {
          "A descriptor whose mediaType differs from the mediaType the manifest declares itself, or a Docker manifest list holding OCI manifests.",
      .why =
          "Clients choose the parser by the declared type: a mismatch makes strict registries and runtimes reject the manifest, and older Docker clients cannot read OCI entries in a Docker list.",
-     .example =
-         "/manifests/1 is described as application/vnd.oci.image.manifest.v1+json but declares application/vnd.docker.distribution.manifest.v2+json",
+     .example = "",  // generated from examples() (rules/documented_example.cpp)
      .fix = "Keep one family of media types per index (all OCI or all Docker) and describe each manifest with its own type.",
      .bad = {},
      .good = {}},
-    check};
+    check,
+    examples};
 
 }  // namespace mal::rules

@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <map>
 
+#include "rules/index/example_models.h"
 #include "rules/index/index_context.h"
 
 namespace mal::rules {
@@ -27,6 +28,13 @@ void check(const IndexContext& ctx, const RuleInfo& rule, IndexFindingSink& out)
   }
 }
 
+// The runnable example: the bad index gives the rule, the good one (one change apart) not.
+IndexRuleExamples examples() {
+  using namespace example_models;
+  return {layoutOf({{.platform = "linux/amd64"}, {.platform = "linux/arm64", .layerOf = "linux/amd64"}}),
+          layoutOf({{.platform = "linux/amd64"}, {.platform = "linux/arm64"}})};
+}
+
 }  // namespace
 
 extern const IndexRule kMA309 = {
@@ -38,11 +46,11 @@ extern const IndexRule kMA309 = {
      .what = "Two entries for different platforms whose manifests point at the same config blob, or at the same list of layers.",
      .why =
          "A 'multi-arch' image made by listing one build under several platforms: the arm64 entry holds the amd64 binaries and fails with `exec format error`.",
-     .example =
-         "/manifests/1 (linux/arm64) has the same layers as /manifests/0 (linux/amd64): one of them holds the other's binaries",
+     .example = "",  // generated from examples() (rules/documented_example.cpp)
      .fix = "Build each platform for real (buildx with QEMU or cross-compilation) and create the index from those builds.",
      .bad = {},
      .good = {}},
-    check};
+    check,
+    examples};
 
 }  // namespace mal::rules

@@ -26,9 +26,16 @@ class IndexFindingSink {
   std::vector<Finding> findings_;
 };
 
+// A rule's runnable example: a bad index that gives it and a good one, one change apart, that
+// does not, both read by the real reader from an in-memory layout (rules/index/example_models.h).
+struct IndexRuleExamples {
+  image::IndexModel bad, good;
+};
+
 struct IndexRule {
   RuleInfo info;
   void (*check)(const IndexContext&, const RuleInfo&, IndexFindingSink&);
+  IndexRuleExamples (*examples)() = nullptr;
 };
 
 std::string entryPlatform(const image::IndexEntry& entry);  // "linux/arm64", or the raw text

@@ -7,6 +7,8 @@
 
 #include "analyzer/image/index_reader.h"
 #include "rules/catalog.h"
+#include "rules/documented_example.h"
+#include "rules/index/example_models.h"
 #include "rules/scan_engine.h"
 #include "../test_support.h"
 
@@ -73,46 +75,42 @@ TEST_CASE("manifest reads no layer: it works with every layer blob gone", "[inde
   fs::remove_all(work);
 }
 
-// Every index rule's runnable example is the image fixture that isolates its defect
-// (fixtures/images/build-image-fixtures), its good twin the correct image. The documented
-// example (`rules ID`, docs/rules.md) is exactly the message the rule gives on that fixture,
-// with each sha256 digest written `sha256:…` (the fixtures' digests follow the Debian
-// packages they are built from). A new index rule without a fixture here fails the test.
+// Every index rule's runnable example is an OCI layout held in memory beside the rule
+// (examples(): real JSON documents under their sha256 digests, read by the real reader): the
+// bad one gives the rule, the good one does not. The documented example (`rules ID`,
+// docs/rules.md) is generated from the bad one, each sha256 digest written `sha256:…`, and
+// must also be what the rule gives on the image fixture that isolates the same defect (OCI
+// layouts built from Debian packages, fixtures/images/build-image-fixtures). A new index
+// rule without examples or a fixture here fails the test.
 TEST_CASE("every index rule: its fixture gives it with the documented message, the good image does not", "[index][rules][docs]") {
   const std::map<std::string, std::string> fixtureOf = {
       {"MA301", "index-missing-platform"},    {"MA302", "index-single-platform"},    {"MA303", "index-mislabeled"},
       {"MA304", "index-duplicate"},           {"MA305", "index-non-normalized"},     {"MA306", "index-digest-mismatch"},
       {"MA307", "index-media-type-mismatch"}, {"MA308", "index-unlabelled-unknown"}, {"MA309", "index-fake-multi-arch"}};
-  const auto digestsElided = [](const std::string& message) {
-    std::string out;
-    for (size_t i = 0; i < message.size();) {
-      const bool digest = message.compare(i, 7, "sha256:") == 0 && i + 7 + 64 <= message.size() &&
-                          std::all_of(message.begin() + static_cast<std::ptrdiff_t>(i + 7),
-                                      message.begin() + static_cast<std::ptrdiff_t>(i + 7 + 64),
-                                      [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; });
-      out += digest ? "sha256:…" : message.substr(i, 1);
-      i += digest ? 7 + 64 : 1;
-    }
-    return out;
-  };
   const auto good = image::readIndex((fixtures() / "good").string());
   const auto onGood = rules::indexFindings(good, defaultTargetPlatforms(), {});
-  for (const auto* rule : rules::allRules()) {
-    if (rule->analysis != rules::Analysis::Index) continue;
-    INFO(rule->id);
-    const auto fixture = fixtureOf.find(std::string(rule->id));
-    REQUIRE(fixture != fixtureOf.end());
-    const auto index = image::readIndex((fixtures() / fixture->second).string());
-    std::string said;
-    bool documented = false;
+  auto said = [](const image::IndexModel& index, std::string_view id) {
+    std::vector<std::string> messages;
     for (const auto& f : rules::indexFindings(index, defaultTargetPlatforms(), {})) {
-      if (f.ruleId != rule->id) continue;
-      said += "  " + digestsElided(f.message) + "\n";
-      documented = documented || digestsElided(f.message) == rule->example;
+      if (f.ruleId == id) messages.push_back(rules::example_models::digestsElided(f.message));
     }
-    INFO("documented: " << rule->example << "\nthe rule says:\n" << said);
-    CHECK_FALSE(said.empty());
-    CHECK(documented);
-    CHECK(std::none_of(onGood.begin(), onGood.end(), [&](const Finding& f) { return f.ruleId == rule->id; }));
+    return messages;
+  };
+  for (const auto* rule : rules::indexRules()) {
+    INFO(rule->info.id);
+    REQUIRE(rule->examples);
+    CHECK(rules::exampleIsGenerated(rule->info));
+    const std::string documented = rules::documentedExample(rule->info);
+    INFO("documented: " << documented);
+    const auto models = rule->examples();
+    const auto onBad = said(models.bad, rule->info.id);
+    CHECK(std::find(onBad.begin(), onBad.end(), documented) != onBad.end());
+    CHECK(said(models.good, rule->info.id).empty());
+    const auto fixture = fixtureOf.find(std::string(rule->info.id));
+    REQUIRE(fixture != fixtureOf.end());
+    const auto onFixture = said(image::readIndex((fixtures() / fixture->second).string()), rule->info.id);
+    INFO("on the fixture " << fixture->second << ": " << onFixture.size() << " findings");
+    CHECK(std::find(onFixture.begin(), onFixture.end(), documented) != onFixture.end());
+    CHECK(std::none_of(onGood.begin(), onGood.end(), [&](const Finding& f) { return f.ruleId == rule->info.id; }));
   }
 }
