@@ -293,6 +293,21 @@ def case_index_graphs():
             child = layout.blob(json.dumps(layout.index(ways)).encode(), OCI_INDEX)
         root = layout.finish([child])
         expect(f"an index fanning out 20 ways {depth} deep", ["scan", "--no-cache", root], code, pattern, seconds=20)
+    # 20 distinct children at each level, 3 levels: 20 indexes, 400 indexes, 8,000 distinct
+    # manifests (each its own document). The walk reads each distinct document once, so the
+    # document bound (4,096) is what stops it, said, not a hang or a platform dropped silently.
+    layout, m = good_layout("fanout-distinct")
+    manifest = json.load(open(layout.path(m["digest"])))
+    leaves = []
+    for n in range(8000):
+        body = json.dumps(dict(manifest, annotations={"n": str(n)})).encode()
+        leaves.append(dict(layout.blob(body, m["mediaType"]), platform=m["platform"]))
+    middles = [layout.blob(json.dumps(layout.index(leaves[i:i + 20])).encode(), OCI_INDEX)
+               for i in range(0, 8000, 20)]
+    tops = [layout.blob(json.dumps(layout.index(middles[i:i + 20])).encode(), OCI_INDEX) for i in range(0, 400, 20)]
+    root = layout.finish(tops)
+    expect("an index fanning out to 20 distinct children 3 deep (8,420 documents)", ["scan", "--no-cache", root], 2,
+           "more than 4096", seconds=30)
     # A descriptor that names a blob whose bytes list that same digest: the bytes do not
     # hash to it, so the walk stops there.
     layout = Layout("selfcycle")
