@@ -76,15 +76,37 @@ std::string_view textAt(const SourceText& source, Span span) {
 // PowerDNS's builder, Jinja's `{% if %}`, Go's `{{ if }}`, `%%VAR%%`) marks a template that the
 // project expands into a Dockerfile before any build: no instruction can start with these, and
 // BuildKit never sees the template's own text, so its lines are no parse errors to report.
+// So does an include written like an instruction (`IMPORT _base/_main AS base` of
+// klakegg/docker-project-prepare, `INCLUDE common.df`, dockerfile-plus's `INCLUDE+`): no
+// BuildKit Dockerfile frontend has such an instruction, and a file that pulls in other files
+// before the build is the input of the tool that does so, not what BuildKit reads.
+bool isIncludeDirective(std::string_view keyword) {
+  return keyword == "IMPORT" || keyword == "INCLUDE" || keyword == "INCLUDE+" || keyword == "import" || keyword == "include" ||
+         keyword == "include+";
+}
+
 const dockerfile::ModelError* templateDirective(const SourceText& source, const std::vector<dockerfile::ModelError>& errors) {
   for (const auto& error : errors) {
     if (!error.message.starts_with("unknown instruction: ") || error.span.empty()) continue;
     const std::string_view keyword = textAt(source, error.span);
-    if (keyword.starts_with('@') || keyword.starts_with("{{") || keyword.starts_with("{%") || keyword.starts_with("%%")) {
+    if (keyword.starts_with('@') || keyword.starts_with("{{") || keyword.starts_with("{%") || keyword.starts_with("%%") ||
+        isIncludeDirective(keyword)) {
       return &error;
     }
   }
   return nullptr;
+}
+
+// A file with no FROM at all whose lines are all instructions (docker-stacks-style parts:
+// `gpulibs.Dockerfile` holding RUN and ENV lines that a script appends to a Dockerfile that
+// has the FROM) is a fragment. BuildKit would refuse it alone ("no build stage in current
+// context"), but nothing builds it alone: a Dockerfile without any FROM can never have built,
+// so the file is the input of the script that joins it, and is said so once, as info. A file
+// with a FROM and an instruction before it is still an error (the first instruction is refused).
+bool isFragmentWithoutFrom(const dockerfile::BuildModel& model) {
+  return model.stages.empty() && !model.errors.empty() &&
+         std::all_of(model.errors.begin(), model.errors.end(),
+                     [](const auto& e) { return e.message == "no build stage in current context"; });
 }
 
 // A symbolic link checked out where links are not supported (git's core.symlinks=false, an
@@ -209,6 +231,14 @@ std::vector<Finding> DockerfileLint::findings() const {
                   "'" + keyword +
                       "' is a preprocessor directive: this file is a template expanded into a Dockerfile "
                       "before the build, not a Dockerfile; it was not analysed (lint the Dockerfile it expands to)",
+                  {}, Severity::Info);
+      return sink.take();
+    }
+    if (isFragmentWithoutFrom(*model_)) {
+      const auto& error = model_->errors.front();
+      sink.report(kMA001.info, error.span,
+                  "this file has no FROM: a fragment that a script joins into a Dockerfile before the build (BuildKit "
+                  "would refuse it alone); it was not analysed (lint the Dockerfile it is joined into)",
                   {}, Severity::Info);
       return sink.take();
     }

@@ -10,24 +10,30 @@ extern const DockerfileRule kMA001 = {
      .severity = Severity::Error,
      .analysis = Analysis::Dockerfile,
      .summary = "The file is not a valid Dockerfile",
-     .what = "A Dockerfile that BuildKit would refuse: a syntax error, an unknown instruction or flag, an "
-             "unterminated heredoc, a JSON array holding something other than strings, an instruction "
-             "before the first FROM. BuildKit refuses the file at the first such line and reads no further, so "
-             "there is one finding per file, at that line, and its message counts the other lines that would "
-             "be refused. A template that a project expands into a Dockerfile before the build "
-             "(a line starting with a preprocessor directive where an instruction belongs: `@INCLUDE`, "
-             "`{% if %}`, `{{ if }}`, `%%VAR%%`) is said once, as info, and not analysed: BuildKit never "
-             "sees its text. So is a file whose whole text is one path naming a Dockerfile (`../Dockerfile`): a "
-             "symbolic link checked out as text, where the build reads the file the link names; and so is source "
-             "code or data named like a Dockerfile (`dockerfile.lua`, `Dockerfile_test.py`) whose text BuildKit "
-             "would refuse.",
+     .what =
+         "A Dockerfile that BuildKit would refuse: a syntax error, an unknown instruction or flag, an "
+         "unterminated heredoc, a JSON array holding something other than strings, an instruction "
+         "before the first FROM. BuildKit refuses the file at the first such line and reads no further, so "
+         "there is one finding per file, at that line, and its message counts the other lines that would "
+         "be refused. A template that a project expands into a Dockerfile before the build "
+         "(a line starting with a preprocessor directive where an instruction belongs: `@INCLUDE`, "
+         "`{% if %}`, `{{ if }}`, `%%VAR%%`, or an include spelt as an instruction: `IMPORT base/_main AS base`, "
+         "`INCLUDE common.df`, `INCLUDE+`, which no BuildKit Dockerfile frontend has) is said once, as info, and "
+         "not analysed: BuildKit never sees its text. So is a fragment with no FROM at all (RUN and ENV lines "
+         "that a script appends to a Dockerfile holding the FROM, as docker-stacks-style generators do): "
+         "BuildKit's dispatcher refuses it alone (\"no build stage in current context\"), but a file without "
+         "any FROM can never have been built by itself, so it is the script's input; a FROM with an "
+         "instruction before it stays an error. So is a file whose whole text is one path naming a Dockerfile (`../Dockerfile`): a "
+         "symbolic link checked out as text, where the build reads the file the link names; and so is source "
+         "code or data named like a Dockerfile (`dockerfile.lua`, `Dockerfile_test.py`) whose text BuildKit "
+         "would refuse.",
      .why = "The build fails before any platform is built; no other rule can judge the file.",
      .example = "FROM debian\n"
                 "ENV PATH\n"
                 "# MA001",
      .fix = "Correct the line at the reported position; the message is BuildKit's own.",
      .bad = {"FROM alpine\nENV PATH\n", "FROM alpine\nRUN --frobnicate echo hi\n", "FROM alpine\nCMD [\"a\", [\"b\"]]\n",
-             "RUN echo before any stage\n"},
+             "ENV PATH=/opt/bin\nFROM alpine\n"},
      .good = {"FROM alpine\nENV PATH=/usr/bin\n"}},
     nullptr};
 
