@@ -430,15 +430,21 @@ void checkJvmLibraryPath(const DockerfileContext& ctx, const RuleInfo& rule, Fin
         const std::string& value = in.args[i + 1].value;
         std::set<std::string> architectures;
         std::optional<PathHit> first;
+        bool debianJniDirectory = false;
         for (size_t begin = 0; begin <= value.size();) {
           const size_t colon = std::min(value.find(':', begin), value.size());
-          if (const auto hit = findArchPath(std::string_view(value).substr(begin, colon - begin))) {
+          const std::string_view entry = std::string_view(value).substr(begin, colon - begin);
+          // Debian's JNI packages (libgdal-java, libtcnative-1, ...) link their libraries into
+          // /usr/lib/jni on every architecture: listed, the JVM finds them anywhere
+          // (kartoza/docker-geoserver).
+          debianJniDirectory = debianJniDirectory || entry == "/usr/lib/jni" || entry == "/usr/lib/jni/";
+          if (const auto hit = findArchPath(entry)) {
             architectures.insert(hit->platform.architecture);
             if (!first) first = PathHit{begin + hit->begin, begin + hit->end, hit->platform};
           }
           begin = colon + 1;
         }
-        if (architectures.size() != 1 || !first) continue;
+        if (architectures.size() != 1 || !first || debianJniDirectory) continue;
         const auto broken = ctx.brokenBy(stage.index, first->platform);
         if (broken.empty()) continue;
         if (!vendorJvm) vendorJvm = getsVendorJvm(ctx, stage.index);
@@ -627,7 +633,8 @@ extern const DockerfileRule kMA120 = {
          "targets use, for a vendor JVM (Temurin, Corretto, Zulu, Liberica, Semeru, SapMachine, GraalVM: a base "
          "image, a JDK copied from one, or JAVA_HOME=/opt/java/openjdk), whose java.library.path is that list plus "
          "/usr/lib64:/lib64:/lib:/usr/lib with no multiarch directory (Debian's OpenJDK adds them), so "
-         "System.loadLibrary finds the libraries apt installed on that architecture only. In a `COPY --from` of a stage pinned to that path's architecture the path exists (BuildKit reads "
+         "System.loadLibrary finds the libraries apt installed on that architecture only (not when the list "
+         "also has /usr/lib/jni, where Debian's JNI packages link their libraries on every architecture). In a `COPY --from` of a stage pinned to that path's architecture the path exists (BuildKit reads "
          "a --from source in the source stage's filesystem), so only images that cannot run that code are broken "
          "(i386 libraries from a `--platform=linux/386` stage are right in an amd64 image; amd64 ones in the "
          "arm64 image are not). Not a cross "
