@@ -73,7 +73,7 @@ TEST_CASE("FROM name-${TARGETARCH} picks one stage per target; a target without 
       "linux/amd64,linux/arm64,linux/arm/v7");
   CHECK(names(g.graph.targetsReaching(0)) == std::vector<std::string>{"linux/amd64"});
   CHECK(names(g.graph.targetsReaching(1)) == std::vector<std::string>{"linux/arm64"});
-  CHECK(g.graph.targetsReaching(2).size() == 3);
+  CHECK(names(g.graph.targetsReaching(2)) == std::vector<std::string>{"linux/amd64", "linux/arm64", "linux/arm/v7"});
   REQUIRE(g.graph.missingSelections.size() == 1);
   CHECK(g.graph.missingSelections[0].target.str() == "linux/arm/v7");
   CHECK(g.graph.missingSelections[0].expanded == "base-arm");
@@ -166,7 +166,7 @@ TEST_CASE("only what the target stage needs is built; a stage nothing uses may b
       "FROM alpine AS base-amd64\nCOPY --from=helper /x /x\n"
       "FROM alpine AS base-arm64\n"
       "FROM base-${TARGETARCH}\n");
-  CHECK(g.graph.targetsReaching(0).size() == 2);                                        // a possible --target
+  CHECK(names(g.graph.targetsReaching(0)) == std::vector<std::string>{"linux/amd64", "linux/arm64"});  // a possible --target
   CHECK(names(g.graph.targetsReaching(1)) == std::vector<std::string>{"linux/amd64"});  // only through base-amd64
 }
 
