@@ -126,7 +126,9 @@ TEST_CASE("the configuration file: platforms, ignore, severity, threshold; flags
   CHECK(run.code == 2);
   CHECK(run.err.find("unknown platform 'linux/sparc'") != std::string::npos);
   const auto unknownRule = dir.write("unknown.yaml", "ignore: [MA999]\n");
-  CHECK(lint({.paths = {bad.string()}, .configPath = unknownRule.string()}).code == 2);
+  run = lint({.paths = {bad.string()}, .configPath = unknownRule.string()});
+  CHECK(run.code == 2);
+  CHECK(run.err.find("unknown.yaml: unknown rule 'MA999'") != std::string::npos);
   const auto negativeTtl = dir.write("ttl.yaml", "resolve: true\nresolve-ttl: -5\n");
   run = lint({.paths = {bad.string()}, .configPath = negativeTtl.string()});
   CHECK(run.code == 2);
