@@ -65,7 +65,7 @@ TEST_CASE("exit codes: 0 clean, 1 findings, 2 unreadable input after the others"
   CHECK(doc["errors"][0]["path"] == (dir.path / "nope/Dockerfile").string());
 }
 
-TEST_CASE("failure threshold: warnings pass an error threshold; none never fails", "[cli]") {
+TEST_CASE("failure threshold: warnings pass an error threshold, none never fails", "[cli]") {
   TempDir dir;
   const auto warn = dir.write("Dockerfile", kWarningOnly);
   CHECK(lint({.paths = {warn.string()}}).code == 1);
@@ -100,7 +100,7 @@ TEST_CASE("stdin and directory discovery", "[cli]") {
   CHECK(run.code == 1);
 }
 
-TEST_CASE("the configuration file: platforms, ignore, severity, threshold; flags win", "[cli][config]") {
+TEST_CASE("the configuration file: platforms, ignore, severity, threshold, flags win", "[cli][config]") {
   TempDir dir;
   const auto bad = dir.write("Dockerfile", kBad + "COPY libfoo.so /usr/lib/\n");
   const auto config = dir.write(".multiarch-lint.yaml",

@@ -65,7 +65,7 @@ TEST_CASE("where a stage runs: the target, a pin (also through a global ARG), th
   CHECK(p[5].runs == StageRuns::OnTarget);
 }
 
-TEST_CASE("FROM name-${TARGETARCH} picks one stage per target; a target without one is reported", "[stage-graph]") {
+TEST_CASE("FROM name-${TARGETARCH} picks one stage per target, a target without one is reported", "[stage-graph]") {
   const auto g = graphOf(
       "FROM alpine AS base-amd64\n"
       "FROM alpine AS base-arm64\n"
@@ -159,7 +159,7 @@ TEST_CASE("payload of a path, by name and by the toolchain of the stage it comes
   CHECK(payloadOfPath("/wheels/pkg-1.0-cp312-cp312-manylinux_2_17_x86_64.whl", "python") == Payload::Native);
 }
 
-TEST_CASE("only what the target stage needs is built; a stage nothing uses may be a --target", "[stage-graph]") {
+TEST_CASE("only what the target stage needs is built, a stage nothing uses may be a --target", "[stage-graph]") {
   const auto g = graphOf(
       "FROM alpine AS unused-dev\n"
       "FROM alpine AS helper\n"

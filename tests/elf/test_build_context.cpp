@@ -112,7 +112,7 @@ TEST_CASE("MA151 says a static foreign program runs on a builder of its own arch
   CHECK(message.find("not found") == std::string::npos);
 }
 
-TEST_CASE("matching ELF files are silent; built per target and copied by ${TARGETARCH}, too", "[elf][context]") {
+TEST_CASE("matching ELF files are silent, built per target and copied by ${TARGETARCH}, too", "[elf][context]") {
   Context ctx;
   ctx.copy("arm64", "libacl.so.1", "proprietary-x86-lib.so");
   ctx.copy("arm64", "hello", "x86-only-installer.bin");
@@ -133,7 +133,7 @@ TEST_CASE("matching ELF files are silent; built per target and copied by ${TARGE
   CHECK(findings.empty());
 }
 
-TEST_CASE("a directory or glob copy is inspected file by file; .dockerignore is honoured", "[elf][context]") {
+TEST_CASE("a directory or glob copy is inspected file by file, .dockerignore is honoured", "[elf][context]") {
   Context ctx;
   ctx.copy("amd64", "libacl.so.1", "app/lib/libfast.so.1");
   ctx.copy("arm64", "libacl.so.1", "app/lib/libother.so.1");
