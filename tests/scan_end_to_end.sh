@@ -43,12 +43,17 @@ for sarif in scan image index; do
 done
 # manifest: the platform table, findings per defect, exit codes.
 table=$("$bin" manifest "$images/good") || fail "manifest of the good image did not exit 0"
-grep -q "linux/arm64" <<<"$table" && grep -q "(attestation)" <<<"$table" || fail "manifest table: $table"
+# Both platforms, their two attestations, and no finding.
+grep -qE '^  linux/amd64 +sha256:' <<<"$table" && grep -qE '^  linux/arm64 +sha256:' <<<"$table" &&
+  [ "$(grep -c '(attestation)$' <<<"$table")" -eq 2 ] && grep -qx 'no findings in 1 image' <<<"$table" ||
+  fail "manifest table: $table"
 set +e
-"$bin" manifest "$images/index-fake-multi-arch" >/dev/null; fake=$?
+fake_out=$("$bin" manifest "$images/index-fake-multi-arch"); fake=$?
 "$bin" manifest "$images/does-not-exist" 2>/dev/null; missing=$?
 set -e
 [ "$fake" -eq 1 ] || fail "fake multi-arch exit $fake"
+grep -q '\[linux/arm64\]: error: /manifests/1 (linux/arm64) has the same layers as /manifests/0 (linux/amd64).*\[MA309 identical-platform-images\]$' \
+  <<<"$fake_out" || fail "fake multi-arch: no MA309 naming both manifests: $fake_out"
 [ "$missing" -eq 2 ] || fail "missing input exit $missing"
 # An input that cannot be opened gets no index findings (it was not checked), only its error.
 set +e

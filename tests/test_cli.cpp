@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdlib>
+#include <set>
 #include <sstream>
 
 #include "cli/commands.h"
@@ -56,11 +57,15 @@ TEST_CASE("exit codes: 0 clean, 1 findings, 2 unreadable input after the others"
   CHECK(mixed.code == 2);
   CHECK(mixed.err == "multiarch-lint: " + (dir.path / "nope/Dockerfile").string() + ": cannot read: No such file or directory\n");
   const auto doc = nlohmann::json::parse(mixed.out);
-  CHECK(doc["findings"].size() == 1);  // the readable file was still analysed and reported
-  CHECK(doc["errors"].size() == 1);
+  // the readable file was still analysed and reported; the error names the unreadable one
+  REQUIRE(doc["findings"].size() == 1);
+  CHECK(doc["findings"][0]["rule"] == "MA110");
+  CHECK(doc["findings"][0]["location"]["path"] == bad.string());
+  REQUIRE(doc["errors"].size() == 1);
+  CHECK(doc["errors"][0]["path"] == (dir.path / "nope/Dockerfile").string());
 }
 
-TEST_CASE("failure threshold: warnings pass an error threshold; none never fails", "[cli]") {
+TEST_CASE("failure threshold: warnings pass an error threshold, none never fails", "[cli]") {
   TempDir dir;
   const auto warn = dir.write("Dockerfile", kWarningOnly);
   CHECK(lint({.paths = {warn.string()}}).code == 1);
@@ -83,12 +88,19 @@ TEST_CASE("stdin and directory discovery", "[cli]") {
   dir.write("README.md", "not a Dockerfile");
   const auto run = lint({.paths = {dir.path.string()}, .format = "json"});
   const auto doc = nlohmann::json::parse(run.out);
-  CHECK(doc["inputs"].size() == 4);
-  CHECK(doc["findings"].size() == 1);
+  // Which files were found, not how many: node_modules and README.md are skipped.
+  std::set<std::string> inputs;
+  for (const auto& input : doc["inputs"]) inputs.insert(input["path"].get<std::string>());
+  CHECK(inputs == std::set<std::string>{(dir.path / "Containerfile").string(), (dir.path / "Dockerfile").string(),
+                                        (dir.path / "svc/Dockerfile.prod").string(),
+                                        (dir.path / "svc/api.Dockerfile").string()});
+  REQUIRE(doc["findings"].size() == 1);
+  CHECK(doc["findings"][0]["rule"] == "MA110");
+  CHECK(doc["findings"][0]["location"]["path"] == (dir.path / "svc/api.Dockerfile").string());
   CHECK(run.code == 1);
 }
 
-TEST_CASE("the configuration file: platforms, ignore, severity, threshold; flags win", "[cli][config]") {
+TEST_CASE("the configuration file: platforms, ignore, severity, threshold, flags win", "[cli][config]") {
   TempDir dir;
   const auto bad = dir.write("Dockerfile", kBad + "COPY libfoo.so /usr/lib/\n");
   const auto config = dir.write(".multiarch-lint.yaml",
@@ -114,7 +126,9 @@ TEST_CASE("the configuration file: platforms, ignore, severity, threshold; flags
   CHECK(run.code == 2);
   CHECK(run.err.find("unknown platform 'linux/sparc'") != std::string::npos);
   const auto unknownRule = dir.write("unknown.yaml", "ignore: [MA999]\n");
-  CHECK(lint({.paths = {bad.string()}, .configPath = unknownRule.string()}).code == 2);
+  run = lint({.paths = {bad.string()}, .configPath = unknownRule.string()});
+  CHECK(run.code == 2);
+  CHECK(run.err.find("unknown.yaml: unknown rule 'MA999'") != std::string::npos);
   const auto negativeTtl = dir.write("ttl.yaml", "resolve: true\nresolve-ttl: -5\n");
   run = lint({.paths = {bad.string()}, .configPath = negativeTtl.string()});
   CHECK(run.code == 2);
@@ -174,7 +188,11 @@ TEST_CASE("inline pragmas: above an instruction, file-wide, and unknown rules", 
   CHECK(findings[0].location.line == 4);
   CHECK(findings[1].ruleId == "MA002");
   CHECK(findings[1].location.line == 5);
-  CHECK(test::lint("# multiarch-lint global ignore=MA110 -- reason\n" + file).size() == 1);
+  // A global pragma silences MA110 everywhere; only the unknown id's MA002 is left (one line lower).
+  const auto global = test::lint("# multiarch-lint global ignore=MA110 -- reason\n" + file);
+  REQUIRE(global.size() == 1);
+  CHECK(global[0].ruleId == "MA002");
+  CHECK(global[0].location.line == 6);
 }
 
 TEST_CASE("a malformed Dockerfile is an MA001 finding at BuildKit's position", "[cli]") {
@@ -201,13 +219,19 @@ TEST_CASE("a symbolic link checked out as text is said once, as info, and not ju
   CHECK(link[0].ruleId == "MA001");
   CHECK(link[0].severity == Severity::Info);
   CHECK(link[0].message.find("holds only the path '../../build/Dockerfile.alpine'") != std::string::npos);
-  CHECK(test::lint("Containerfile\n").size() == 1);
+  const auto bare = test::lint("Containerfile\n");
+  REQUIRE(bare.size() == 1);
+  CHECK(bare[0].ruleId == "MA001");
+  CHECK(bare[0].severity == Severity::Info);
+  CHECK(bare[0].message.find("holds only the path 'Containerfile'") != std::string::npos);
   // Anything else that BuildKit refuses stays an error: a word that names no Dockerfile, or more text.
   const auto word = test::lint("../scripts/build.sh");
   REQUIRE(word.size() == 1);
+  CHECK(word[0].ruleId == "MA001");
   CHECK(word[0].severity == Severity::Error);
   const auto more = test::lint("../Dockerfile\nFROM alpine\n");
   REQUIRE(more.size() == 1);
+  CHECK(more[0].ruleId == "MA001");
   CHECK(more[0].severity == Severity::Error);
 }
 
@@ -224,6 +248,7 @@ TEST_CASE("source code named like a Dockerfile is said once, as info, when Build
   // with such an extension is analysed as one.
   const auto broken = cli::lintDockerfile(SourceText("Dockerfile", lua), settings, nullptr, nullptr, nullptr);
   REQUIRE(broken.findings.size() == 1);
+  CHECK(broken.findings[0].ruleId == "MA001");
   CHECK(broken.findings[0].severity == Severity::Error);
   const auto real =
       cli::lintDockerfile(SourceText("build/Dockerfile.go", "FROM golang\nRUN curl -fsSLO https://x/tool-linux-amd64\n"),

@@ -60,7 +60,7 @@ TEST_CASE("rule fixtures: findings sit exactly where the fixtures expect them", 
   for (const auto& path : files) runFixture(path);
 }
 
-TEST_CASE("the demo gives MA110 and MA150 on their lines; the fixed twin gives nothing", "[demo]") {
+TEST_CASE("the demo gives MA110 and MA150 on their lines, the fixed twin gives nothing", "[demo]") {
   const auto demo = test::sourceDir() / "fixtures/demo/Dockerfile";
   const auto findings = rules::lintDockerfile(SourceText(demo.string(), test::readFile(demo)), {});
   std::map<std::string, std::vector<int>> lines;

@@ -118,7 +118,7 @@ TEST_CASE("an unterminated heredoc is a parse error at its instruction", "[parse
   CHECK(result.error->line == 2);
 }
 
-TEST_CASE("JSON form: elements with spans; JSON form never holds heredocs", "[parser]") {
+TEST_CASE("JSON form: elements with spans, JSON form never holds heredocs", "[parser]") {
   const SourceText source("Dockerfile", "FROM alpine\nCMD [\"echo\", \"<<EOF\"]\nENTRYPOINT [ \"/bin/sh\" , \"-c\" ]\n");
   const auto file = parseOk(source);
   const auto& cmd = file.instructions[1];
@@ -130,7 +130,7 @@ TEST_CASE("JSON form: elements with spans; JSON form never holds heredocs", "[pa
   CHECK(textAt(source, entry.args[1].span) == "\"-c\"");
 }
 
-TEST_CASE("keywords are case-insensitive; ONBUILD nests its trigger", "[parser]") {
+TEST_CASE("keywords are case-insensitive, ONBUILD nests its trigger", "[parser]") {
   const SourceText source("Dockerfile", "from alpine\nOnBuild Run echo \"$TARGETARCH\"\n");
   const auto file = parseOk(source);
   CHECK(file.instructions[0].command == "from");

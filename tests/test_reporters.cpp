@@ -88,7 +88,12 @@ TEST_CASE("sarif: rule metadata, ruleIndex, regions, notifications", "[report][s
   CHECK(location["region"]["endColumn"] == 53);
   CHECK(run["columnKind"] == "unicodeCodePoints");
   CHECK(run["invocations"][0]["executionSuccessful"] == false);
-  CHECK(run["invocations"][0]["toolExecutionNotifications"].size() == 1);
+  // The unreadable input is a notification that names it and says why.
+  const auto& notes = run["invocations"][0]["toolExecutionNotifications"];
+  REQUIRE(notes.size() == 1);
+  CHECK(notes[0]["level"] == "error");
+  CHECK(notes[0]["message"]["text"] == "cannot read: No such file or directory");
+  CHECK(notes[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "missing/Dockerfile");
 }
 
 TEST_CASE("github: workflow commands with escaped properties", "[report]") {
@@ -182,7 +187,8 @@ TEST_CASE("findings carry the platforms they break, in JSON and SARIF", "[report
   report::writeJson(r, json);
   report::writeSarif(r, sarif);
   CHECK(nlohmann::json::parse(json.str())["findings"][0]["breaks"] == nlohmann::json({"linux/arm64", "linux/arm/v7"}));
-  CHECK(nlohmann::json::parse(json.str())["targetPlatforms"].size() == 3);
+  CHECK(nlohmann::json::parse(json.str())["targetPlatforms"] ==
+        nlohmann::json({"linux/amd64", "linux/arm64", "linux/arm/v7"}));
   const auto run = nlohmann::json::parse(sarif.str())["runs"][0];
   CHECK(run["results"][2]["properties"]["breaks"] == nlohmann::json({"linux/amd64", "linux/arm/v7"}));
   CHECK(run["automationDetails"]["id"] == "multiarch-lint/lint/");
@@ -287,6 +293,8 @@ TEST_CASE("gitlab: an input that could not be read is an entry", "[report]") {
   report::writeGitlab(sampleReport(), out);
   const auto doc = nlohmann::json::parse(out.str());
   REQUIRE(doc.size() == 2);
+  CHECK(doc[0]["check_name"] == "MA110");
+  CHECK(doc[0]["location"]["path"] == "dir with space/Dockerfile");
   CHECK(doc[1]["check_name"] == "multiarch-lint/input-error");
   CHECK(doc[1]["location"]["path"] == "missing/Dockerfile");
 }

@@ -41,7 +41,8 @@ TEST_CASE("glob: shell patterns match as fnmatch does (random patterns, both mod
   std::mt19937 rng(20261202);
   const std::vector<std::string> atoms = {"a", "b", "/", "*", "?", "[ab]", "[!a]", "[^/]", "[a-c]", "\\*", "."};
   const std::string alphabet = "ab/c.*";
-  int compared = 0;
+  // Both answers must occur, or the comparison would pass on a matcher that always says one.
+  int matched = 0, unmatched = 0;
   for (int round = 0; round < 4000; ++round) {
     std::string pattern;
     for (int n = static_cast<int>(rng() % 6); n >= 0; --n) pattern += atoms[rng() % atoms.size()];
@@ -51,10 +52,11 @@ TEST_CASE("glob: shell patterns match as fnmatch does (random patterns, both mod
       const bool expected = fnmatch(pattern.c_str(), text.c_str(), pathname ? FNM_PATHNAME : 0) == 0;
       INFO("pattern '" << pattern << "' text '" << text << "' pathname " << pathname);
       CHECK(glob::compileShellPattern(pattern, pathname).matches(text) == expected);
-      ++compared;
+      ++(expected ? matched : unmatched);
     }
   }
-  CHECK(compared == 8000);
+  CHECK(matched >= 100);
+  CHECK(unmatched >= 100);
 }
 
 TEST_CASE("glob: prefixes and suffixes come from one pass", "[glob]") {
@@ -204,16 +206,21 @@ TEST_CASE("a 60 KB pragma comment, an 80 KB directive and long lines parse in a 
   const auto pragmas = rules::findPragmas(SourceText("Dockerfile", pragma));
   REQUIRE(pragmas.size() == 1);
   CHECK(pragmas[0].rules == std::vector<std::string>{"MA110"});
-  CHECK(pragmas[0].reason.size() == 60 * 1024);
+  CHECK(pragmas[0].reason == std::string(60 * 1024, 'r'));
 
   const std::string directive = "# syntax=" + std::string(80 * 1024, 'd') + "\nFROM debian\n";
   const auto parsed = dockerfile::parse(SourceText("Dockerfile", directive));
   REQUIRE(parsed.dockerfile);
   REQUIRE(parsed.dockerfile->directives.size() == 1);
-  CHECK(parsed.dockerfile->directives[0].value.size() == 80 * 1024);
+  CHECK(parsed.dockerfile->directives[0].value == std::string(80 * 1024, 'd'));
 
   const std::string heredoc = "FROM debian\nRUN " + std::string(40 * 1024, '1') + "<<EOF\nx\nEOF\n";
-  CHECK(dockerfile::parse(SourceText("Dockerfile", heredoc)).dockerfile);
+  const auto longRun = dockerfile::parse(SourceText("Dockerfile", heredoc));
+  REQUIRE(longRun.dockerfile);
+  const auto& longDocs = longRun.dockerfile->instructions.back().heredocs;
+  REQUIRE(longDocs.size() == 1);
+  CHECK(longDocs[0].name == "EOF");
+  CHECK(longDocs[0].content == "x\n");
   CHECK(secondsSince(start) < 5.0);
 }
 

@@ -65,7 +65,7 @@ TEST_CASE("where a stage runs: the target, a pin (also through a global ARG), th
   CHECK(p[5].runs == StageRuns::OnTarget);
 }
 
-TEST_CASE("FROM name-${TARGETARCH} picks one stage per target; a target without one is reported", "[stage-graph]") {
+TEST_CASE("FROM name-${TARGETARCH} picks one stage per target, a target without one is reported", "[stage-graph]") {
   const auto g = graphOf(
       "FROM alpine AS base-amd64\n"
       "FROM alpine AS base-arm64\n"
@@ -73,7 +73,7 @@ TEST_CASE("FROM name-${TARGETARCH} picks one stage per target; a target without 
       "linux/amd64,linux/arm64,linux/arm/v7");
   CHECK(names(g.graph.targetsReaching(0)) == std::vector<std::string>{"linux/amd64"});
   CHECK(names(g.graph.targetsReaching(1)) == std::vector<std::string>{"linux/arm64"});
-  CHECK(g.graph.targetsReaching(2).size() == 3);
+  CHECK(names(g.graph.targetsReaching(2)) == std::vector<std::string>{"linux/amd64", "linux/arm64", "linux/arm/v7"});
   REQUIRE(g.graph.missingSelections.size() == 1);
   CHECK(g.graph.missingSelections[0].target.str() == "linux/arm/v7");
   CHECK(g.graph.missingSelections[0].expanded == "base-arm");
@@ -159,14 +159,14 @@ TEST_CASE("payload of a path, by name and by the toolchain of the stage it comes
   CHECK(payloadOfPath("/wheels/pkg-1.0-cp312-cp312-manylinux_2_17_x86_64.whl", "python") == Payload::Native);
 }
 
-TEST_CASE("only what the target stage needs is built; a stage nothing uses may be a --target", "[stage-graph]") {
+TEST_CASE("only what the target stage needs is built, a stage nothing uses may be a --target", "[stage-graph]") {
   const auto g = graphOf(
       "FROM alpine AS unused-dev\n"
       "FROM alpine AS helper\n"
       "FROM alpine AS base-amd64\nCOPY --from=helper /x /x\n"
       "FROM alpine AS base-arm64\n"
       "FROM base-${TARGETARCH}\n");
-  CHECK(g.graph.targetsReaching(0).size() == 2);                                        // a possible --target
+  CHECK(names(g.graph.targetsReaching(0)) == std::vector<std::string>{"linux/amd64", "linux/arm64"});  // a possible --target
   CHECK(names(g.graph.targetsReaching(1)) == std::vector<std::string>{"linux/amd64"});  // only through base-amd64
 }
 

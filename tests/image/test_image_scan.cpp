@@ -91,7 +91,17 @@ TEST_CASE("the correct multi-arch image: every form, no findings, attestations s
   CHECK(good.image.attestations == 2);
   CHECK(scan(fixtures() / "docker-save-legacy.tar").image.kind == "docker-archive");
   CHECK(scan(fixtures() / "docker-save-oci.tar").image.kind == "docker-archive");
-  CHECK(scan(fixtures() / "docker-media-types").image.platforms.size() == 2);
+  const auto dockerTypes = scan(fixtures() / "docker-media-types");
+  REQUIRE(dockerTypes.image.platforms.size() == 2);
+  CHECK(dockerTypes.image.platforms[0].platform.str() == "linux/amd64");
+  CHECK(dockerTypes.image.platforms[1].platform.str() == "linux/arm64");
+  CHECK(dockerTypes.findings.empty());
+  for (const auto& platform : dockerTypes.image.platforms) {
+    INFO(platform.platform.str());
+    const auto hello = platform.inventory.find("usr/bin/hello");
+    REQUIRE(hello.has_value());
+    CHECK(hello->entry.elf.has_value());
+  }
 }
 
 TEST_CASE("planted defects are found with the right rule and path", "[image]") {
@@ -264,7 +274,9 @@ TEST_CASE("the layer cache: a second scan reads no layer and finds the same", "[
   const auto again = image::scanImage((fixtures() / "foreign-so").string(), options);
   CHECK(again.counters.layersFromCache == 0);
   const auto uncached = described(rules::scanFindings(image::scanImage((fixtures() / "foreign-so").string()), {}));
-  CHECK(uncached.size() == 1);
+  REQUIRE(uncached.size() == 1);
+  CHECK(uncached[0].rfind("MA201 ", 0) == 0);
+  CHECK(uncached[0].find(" /usr/lib/libvendor.so layer ") != std::string::npos);
   CHECK(described(rules::scanFindings(again, {})) == uncached);
   fs::remove_all(cache);
 }

@@ -52,7 +52,7 @@ TEST_CASE("each index defect gives its rule at its JSON pointer", "[index]") {
   CHECK(check("index-fake-multi-arch") == Pairs{{"MA309", "/manifests/1"}});
 }
 
-TEST_CASE("the target platforms decide MA301; arm64/v8 is arm64", "[index]") {
+TEST_CASE("the target platforms decide MA301, arm64/v8 is arm64", "[index]") {
   const auto index = image::readIndex((fixtures() / "good").string());
   CHECK(rules::indexFindings(index, {*parsePlatform("linux/arm64/v8")}, {}).empty());
   const auto missing = rules::indexFindings(index, {*parsePlatform("linux/amd64"), *parsePlatform("linux/s390x")}, {});
