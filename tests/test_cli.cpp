@@ -92,8 +92,7 @@ TEST_CASE("stdin and directory discovery", "[cli]") {
   std::set<std::string> inputs;
   for (const auto& input : doc["inputs"]) inputs.insert(input["path"].get<std::string>());
   CHECK(inputs == std::set<std::string>{(dir.path / "Containerfile").string(), (dir.path / "Dockerfile").string(),
-                                        (dir.path / "svc/Dockerfile.prod").string(),
-                                        (dir.path / "svc/api.Dockerfile").string()});
+                                        (dir.path / "svc/Dockerfile.prod").string(), (dir.path / "svc/api.Dockerfile").string()});
   REQUIRE(doc["findings"].size() == 1);
   CHECK(doc["findings"][0]["rule"] == "MA110");
   CHECK(doc["findings"][0]["location"]["path"] == (dir.path / "svc/api.Dockerfile").string());

@@ -187,8 +187,7 @@ TEST_CASE("findings carry the platforms they break, in JSON and SARIF", "[report
   report::writeJson(r, json);
   report::writeSarif(r, sarif);
   CHECK(nlohmann::json::parse(json.str())["findings"][0]["breaks"] == nlohmann::json({"linux/arm64", "linux/arm/v7"}));
-  CHECK(nlohmann::json::parse(json.str())["targetPlatforms"] ==
-        nlohmann::json({"linux/amd64", "linux/arm64", "linux/arm/v7"}));
+  CHECK(nlohmann::json::parse(json.str())["targetPlatforms"] == nlohmann::json({"linux/amd64", "linux/arm64", "linux/arm/v7"}));
   const auto run = nlohmann::json::parse(sarif.str())["runs"][0];
   CHECK(run["results"][2]["properties"]["breaks"] == nlohmann::json({"linux/amd64", "linux/arm/v7"}));
   CHECK(run["automationDetails"]["id"] == "multiarch-lint/lint/");

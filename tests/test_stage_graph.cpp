@@ -167,7 +167,7 @@ TEST_CASE("only what the target stage needs is built, a stage nothing uses may b
       "FROM alpine AS base-arm64\n"
       "FROM base-${TARGETARCH}\n");
   CHECK(names(g.graph.targetsReaching(0)) == std::vector<std::string>{"linux/amd64", "linux/arm64"});  // a possible --target
-  CHECK(names(g.graph.targetsReaching(1)) == std::vector<std::string>{"linux/amd64"});  // only through base-amd64
+  CHECK(names(g.graph.targetsReaching(1)) == std::vector<std::string>{"linux/amd64"});                 // only through base-amd64
 }
 
 // valueForEveryTarget: the one way rules read a word built from variables.

@@ -4,29 +4,11 @@
 #include <cctype>
 #include <nlohmann/json.hpp>
 
-#include "analyzer/image/streams.h"
+#include "analyzer/image/memory_store.h"
 
 namespace mal::rules::example_models {
 
 namespace {
-
-// An OCI layout in memory: index.json and blobs/sha256/<hex>.
-class MemoryStore : public image::BlobStore {
- public:
-  std::map<std::string, std::string> files;
-  std::string describe() const override { return "the example's layout"; }
-  bool has(const std::string& key) const override { return files.count(key) > 0; }
-  std::optional<std::string> readFile(const std::string& key, size_t maxBytes, std::string& error) override {
-    const auto it = files.find(key);
-    if (it == files.end() || it->second.size() > maxBytes) {
-      error = key + ": not in the example's layout";
-      return std::nullopt;
-    }
-    return it->second;
-  }
-  void streamFiles(const std::set<std::string>&, const std::function<void(const std::string&, image::ByteSource&)>&) override {
-  }  // the index reader reads no layer
-};
 
 nlohmann::json platformJson(const std::string& platform) {
   const auto parts = [&] {
@@ -45,16 +27,14 @@ nlohmann::json platformJson(const std::string& platform) {
 }
 
 // Keeps `bytes` as a blob and returns its descriptor.
-nlohmann::json put(MemoryStore& store, const std::string& mediaType, const std::string& bytes) {
-  const std::string digest = image::digestOf(bytes);
-  store.files["blobs/sha256/" + digest.substr(7)] = bytes;
-  return {{"mediaType", mediaType}, {"digest", digest}, {"size", bytes.size()}};
+nlohmann::json put(image::MemoryStore& store, const std::string& mediaType, const std::string& bytes) {
+  return {{"mediaType", mediaType}, {"digest", store.put(bytes)}, {"size", bytes.size()}};
 }
 
 }  // namespace
 
 image::IndexModel layoutOf(const std::vector<ExampleEntry>& entries, bool single) {
-  MemoryStore store;
+  image::MemoryStore store;
   nlohmann::json manifests = nlohmann::json::array();
   for (const auto& e : entries) {
     const std::string configPlatform = e.configPlatform.empty() ? e.platform : e.configPlatform;
@@ -66,19 +46,22 @@ image::IndexModel layoutOf(const std::vector<ExampleEntry>& entries, bool single
     const nlohmann::json manifest = {
         {"schemaVersion", 2}, {"mediaType", e.declares}, {"config", configDescriptor}, {"layers", {layer}}};
     auto descriptor = put(store, e.describedAs, manifest.dump());
-    if (e.tampered) store.files["blobs/sha256/" + descriptor["digest"].get<std::string>().substr(7)] += "\n";
+    if (e.tampered) {
+      const std::string key = "blobs/sha256/" + descriptor["digest"].get<std::string>().substr(7);
+      store.set(key, store.at(key) + "\n");
+    }
     if (!e.platform.empty()) descriptor["platform"] = platformJson(e.platform);
     if (!e.annotations.empty()) descriptor["annotations"] = e.annotations;
     manifests.push_back(descriptor);
   }
   const nlohmann::json index = {{"schemaVersion", 2}, {"mediaType", image::media::kOciIndex}, {"manifests", manifests}};
   if (single) {
-    store.files["index.json"] = index.dump();
+    store.set("index.json", index.dump());
   } else {
     const nlohmann::json top = {{"schemaVersion", 2},
                                 {"mediaType", image::media::kOciIndex},
                                 {"manifests", {put(store, image::media::kOciIndex, index.dump())}}};
-    store.files["index.json"] = top.dump();
+    store.set("index.json", top.dump());
   }
   return image::readIndex(store, "example");
 }
