@@ -27,7 +27,7 @@ class StringSource : public ByteSource {
 }  // namespace
 
 std::string MemoryStore::put(const std::string& bytes) {
-  const std::string digest = digestOf(bytes);
+  std::string digest = digestOf(bytes);
   files_["blobs/sha256/" + digest.substr(7)] = bytes;
   return digest;
 }
