@@ -62,42 +62,31 @@ dockerfile::DownloadAnswers documentedDownloadServer(const std::vector<std::stri
   return answers;
 }
 
-context::BuildContext documentedBuildContext(const dockerfile::ParsedDockerfile& file, const std::vector<Platform>& targets) {
-  context::BuildContext out;
-  out.available = true;
-  out.root = ".";
-  for (size_t index = 0; index < file.instructions.size(); ++index) {
-    const auto& in = file.instructions[index];
+context::BuildContext documentedBuildContext(const dockerfile::ParsedDockerfile& file, const dockerfile::BuildModel& model,
+                                             const std::vector<Platform>& targets) {
+  std::vector<context::ContextFile> files;
+  for (const auto& in : file.instructions) {
     if ((in.command != "copy" && in.command != "add") || in.flag("from") || in.args.size() < 2) continue;
-    const std::string destination = in.args.back().value;
     for (size_t argument = 0; argument + 1 < in.args.size(); ++argument) {
-      const std::string& source = in.args[argument].value;
-      const std::string name = source.substr(source.rfind('/') == std::string::npos ? 0 : source.rfind('/') + 1);
-      const context::ContextFile* copied = nullptr;
-      if (name.find("x86") != std::string::npos) {
-        context::ContextFile elfFile;
-        elfFile.path = source;
-        elfFile.elf.isElf = true;
-        elf::ElfFacts facts;
-        facts.machine = EM_X86_64;
-        facts.bits = 64;
-        facts.type = ET_DYN;
-        if (name.find(".so") == std::string::npos) facts.interpreter = "/lib64/ld-linux-x86-64.so.2";
-        elfFile.elf.facts = facts;
-        out.files.push_back(std::move(elfFile));
-        copied = &out.files.back();
-      }
-      for (const auto& platform : targets) {
-        context::SourceResolution resolution{index, argument, platform, source, copied != nullptr, {}};
-        if (copied) {
-          const bool intoDirectory = !destination.empty() && destination.back() == '/';
-          resolution.files.push_back({intoDirectory ? destination + name : destination, copied});
-        }
-        out.sources.push_back(std::move(resolution));
-      }
+      std::string path = in.args[argument].value;
+      while (path.rfind("./", 0) == 0) path.erase(0, 2);
+      const std::string name = path.substr(path.rfind('/') == std::string::npos ? 0 : path.rfind('/') + 1);
+      if (name.find("x86") == std::string::npos) continue;
+      context::ContextFile elfFile;
+      elfFile.path = path;
+      elfFile.executable = true;
+      elfFile.elf.isElf = true;
+      elf::ElfFacts facts;
+      facts.machine = EM_X86_64;
+      facts.bits = 64;
+      facts.type = ET_DYN;
+      if (name.find(".so") == std::string::npos) facts.interpreter = "/lib64/ld-linux-x86-64.so.2";
+      elfFile.elf.facts = facts;
+      files.push_back(std::move(elfFile));
     }
   }
-  return out;
+  // Where each source lands is resolved as for a context on disk.
+  return context::buildContextOf(std::move(files), file, model, targets);
 }
 
 }  // namespace
@@ -154,7 +143,7 @@ std::string documentedExample(const RuleInfo& rule) {
   if (lint.file() && lint.model()) {
     lint.setBaseImages(documentedRegistry(lint.baseImagesToResolve(), settings.platforms));
     lint.setDownloadAnswers(documentedDownloadServer(lint.downloadUrlsToProbe()));
-    lint.setBuildContext(documentedBuildContext(*lint.file(), settings.platforms));
+    lint.setBuildContext(documentedBuildContext(*lint.file(), *lint.model(), settings.platforms));
   }
   for (const auto& finding : lint.findings()) {
     if (finding.ruleId == rule.id) return example + ": " + finding.message;

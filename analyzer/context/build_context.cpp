@@ -58,13 +58,14 @@ std::string joinImagePath(const std::string& dir, const std::string& name) {
   return dir.back() == '/' ? dir + name : dir + "/" + name;
 }
 
-class ContextReader {
+// The build context on disk: files read once, within the bounds, .dockerignore applied.
+class ContextReader : public ContextFiles {
  public:
   ContextReader(BuildContext& out, const ContextLimits& limits, DockerIgnore ignore)
       : out_(out), limits_(limits), ignore_(std::move(ignore)), root_(out.root) {}
 
   // The context file at `relative`, read once; nullptr when ignored, absent or over a bound.
-  const ContextFile* file(const std::string& relative) {
+  const ContextFile* file(const std::string& relative) override {
     if (const auto it = cache_.find(relative); it != cache_.end()) return it->second;
     const ContextFile* result = nullptr;
     if (!ignore_.excluded(relative)) {
@@ -89,7 +90,7 @@ class ContextReader {
   }
 
   // Regular files below `relativeDir` (not following links), relative to the root.
-  std::vector<std::string> walk(const std::string& relativeDir) {
+  std::vector<std::string> walk(const std::string& relativeDir) override {
     std::vector<std::string> found;
     std::error_code ec;
     fs::recursive_directory_iterator it(root_ / relativeDir, fs::directory_options::skip_permission_denied, ec), end;
@@ -115,7 +116,7 @@ class ContextReader {
     return found;
   }
 
-  bool isDirectory(const std::string& relative) const {
+  bool isDirectory(const std::string& relative) const override {
     std::error_code ec;
     return fs::is_directory(fs::symlink_status(root_ / relative, ec));
   }
@@ -167,6 +168,46 @@ class ContextReader {
   size_t examined_ = 0;
   bool notedFileCap_ = false;
   uint64_t totalBytes_ = 0;
+};
+
+// A build context given as files already read (a rule's documented example): each is moved
+// into the BuildContext the first time a source names it, as the disk reader does.
+class MemoryContextFiles : public ContextFiles {
+ public:
+  MemoryContextFiles(BuildContext& out, std::vector<ContextFile> files) : out_(out) {
+    for (auto& f : files) {
+      std::string path = f.path;
+      files_.emplace(std::move(path), std::move(f));
+    }
+  }
+
+  const ContextFile* file(const std::string& relative) override {
+    if (const auto it = taken_.find(relative); it != taken_.end()) return it->second;
+    const auto it = files_.find(relative);
+    if (it == files_.end()) return nullptr;
+    out_.files.push_back(it->second);
+    return taken_[relative] = &out_.files.back();
+  }
+
+  std::vector<std::string> walk(const std::string& relativeDir) override {
+    std::vector<std::string> found;  // the map is sorted, so the answer is too
+    const std::string prefix = relativeDir.empty() ? "" : relativeDir + "/";
+    for (auto it = files_.lower_bound(prefix); it != files_.end() && text::startsWith(it->first, prefix); ++it) {
+      found.push_back(it->first);
+    }
+    return found;
+  }
+
+  bool isDirectory(const std::string& relative) const override {
+    const std::string prefix = relative + "/";
+    const auto it = files_.lower_bound(prefix);
+    return it != files_.end() && text::startsWith(it->first, prefix);
+  }
+
+ private:
+  BuildContext& out_;
+  std::map<std::string, ContextFile> files_;
+  std::map<std::string, const ContextFile*> taken_;
 };
 
 }  // namespace
@@ -223,7 +264,7 @@ StageScope scopeBefore(const dockerfile::ParsedDockerfile& file, const dockerfil
 
 namespace {
 
-void resolveSource(ContextReader& reader, const std::string& source, const std::string& destination, bool intoDirectory,
+void resolveSource(ContextFiles& reader, const std::string& source, const std::string& destination, bool intoDirectory,
                    SourceResolution& out) {
   const std::string clean = cleanPath(source);
   if (text::startsWith(clean, "..")) return;  // outside the context: BuildKit refuses it
@@ -298,7 +339,22 @@ BuildContext readBuildContext(const std::string& root, const std::string& docker
   DockerIgnore ignore = DockerIgnore::parse(ignoreText);
   for (const auto& error : ignore.errors()) out.notExamined.push_back(error);
   ContextReader reader(out, limits, std::move(ignore));
+  resolveSources(reader, file, model, platforms, out);
+  return out;
+}
 
+BuildContext buildContextOf(std::vector<ContextFile> files, const dockerfile::ParsedDockerfile& file,
+                            const dockerfile::BuildModel& model, const std::vector<Platform>& platforms) {
+  BuildContext out;
+  out.available = true;
+  out.root = ".";
+  MemoryContextFiles reader(out, std::move(files));
+  resolveSources(reader, file, model, platforms, out);
+  return out;
+}
+
+void resolveSources(ContextFiles& reader, const dockerfile::ParsedDockerfile& file, const dockerfile::BuildModel& model,
+                    const std::vector<Platform>& platforms, BuildContext& out) {
   dockerfile::ExpansionBudget budget;  // one for the file: its values and patterns together
   bool bounded = false;
   for (const auto& stage : model.stages) {
@@ -344,7 +400,6 @@ BuildContext readBuildContext(const std::string& root, const std::string& docker
     out.notExamined.push_back("variable expansion reached its bound (" + std::to_string(dockerfile::kMaxExpandedBytes / 1024) +
                               " KiB a value, 64 MiB a file): some COPY sources were resolved from unexpanded text");
   }
-  return out;
 }
 
 }  // namespace mal::context

@@ -99,6 +99,28 @@ StageScope scopeBefore(const dockerfile::ParsedDockerfile& file, const dockerfil
 // The platform ARG values BuildKit gives a build for `target` (TARGETARCH=arm64, ...).
 dockerfile::Environment platformArgs(const Platform& target);
 
+// Where the context's files come from: the directory on disk (readBuildContext), or files
+// already read (buildContextOf). Sources are resolved against either the same way.
+class ContextFiles {
+ public:
+  virtual ~ContextFiles() = default;
+  // The regular file at `relative`, read once and kept in the BuildContext; nullptr when it
+  // is excluded, absent or past a bound.
+  virtual const ContextFile* file(const std::string& relative) = 0;
+  // The regular files below `relativeDir` (not following links), relative to the root, sorted.
+  virtual std::vector<std::string> walk(const std::string& relativeDir) = 0;
+  virtual bool isDirectory(const std::string& relative) const = 0;
+};
+
+// What every COPY/ADD source of the file puts where, for each platform, from `files`
+// (appended to out.sources; bounds reached are added to out.notExamined).
+void resolveSources(ContextFiles& files, const dockerfile::ParsedDockerfile& file, const dockerfile::BuildModel& model,
+                    const std::vector<Platform>& platforms, BuildContext& out);
+
+// The build context `files` make up, held in memory (a rule's documented example).
+BuildContext buildContextOf(std::vector<ContextFile> files, const dockerfile::ParsedDockerfile& file,
+                            const dockerfile::BuildModel& model, const std::vector<Platform>& platforms);
+
 BuildContext readBuildContext(const std::string& root, const std::string& dockerfilePath,
                               const dockerfile::ParsedDockerfile& file, const dockerfile::BuildModel& model,
                               const std::vector<Platform>& platforms, const ContextLimits& limits = {});

@@ -7,6 +7,7 @@
 #include <optional>
 #include <set>
 
+#include "analyzer/context/build_context.h"
 #include "analyzer/shell/arch_vocabulary.h"
 #include "analyzer/text_util.h"
 #include "rules/dockerfile/arch_named_paths.h"
@@ -240,34 +241,26 @@ bool choosesByPlatform(const DockerfileContext& ctx) {
   return false;
 }
 
-// The stage's WORKDIR before instruction `index` ("/" when none is set).
-std::string workdirBefore(const DockerfileContext& ctx, const dockerfile::Stage& stage, size_t index) {
-  std::filesystem::path dir = "/";
-  for (size_t i : stage.instructions) {
-    if (i >= index) break;
-    const auto& in = ctx.instruction(i);
-    if (in.command != "workdir" || in.args.empty()) continue;
-    dir /= dockerfile::expandWord(in.args[0].value, {}, ctx.file.escapeToken).value;  // an absolute one replaces
-  }
-  return dir.lexically_normal().generic_string();
-}
-
 std::string absoluteIn(const std::string& workdir, const std::string& path) {
   return (std::filesystem::path(workdir) / path).lexically_normal().generic_string();
 }
 
 // The programs the file's ENTRYPOINT and CMD instructions start, as absolute paths (a bare
-// name is found on $PATH, which the bin directories below stand for).
+// name is found on $PATH, which the bin directories below stand for). The WORKDIR a relative
+// one is found under is the stage's scope model's, for the first target that builds the stage.
 std::set<std::string> startedPrograms(const DockerfileContext& ctx) {
   std::set<std::string> out;
   for (const auto& stage : ctx.model.stages) {
+    const auto targets = ctx.stages->targetsReaching(stage.index);
+    if (targets.empty()) continue;  // no target builds it: it starts nothing
+    context::ScopeWalker scope(ctx.file, ctx.model, stage, targets.front());
     for (size_t index : stage.instructions) {
       const auto& in = ctx.instruction(index);
       if ((in.command != "entrypoint" && in.command != "cmd") || in.args.empty()) continue;
       std::string program = in.json ? in.args[0].value : text::split(text::trim(in.rest()), ' ').front();
       program = dockerfile::expandWord(program, {}, ctx.file.escapeToken).value;
       if (program.find('/') == std::string::npos) continue;
-      out.insert(absoluteIn(workdirBefore(ctx, stage, index), program));
+      out.insert(absoluteIn(scope.before(index).workdir, program));
     }
   }
   return out;
@@ -275,13 +268,14 @@ std::set<std::string> startedPrograms(const DockerfileContext& ctx) {
 
 // Where COPY puts one source: the destination, or the source's name inside it when the
 // destination is a directory (ends in '/', is '.', or takes several sources).
-std::string landedPath(const DockerfileContext& ctx, const dockerfile::Stage& stage, size_t index, const std::string& source) {
+std::string landedPath(const DockerfileContext& ctx, const dockerfile::Stage& stage, size_t index, const std::string& source,
+                       const Platform& platform) {
   const auto& in = ctx.instruction(index);
   std::string destination = dockerfile::expandWord(in.args.back().value, {}, ctx.file.escapeToken).value;
   if (destination.empty() || destination.back() == '/' || destination == "." || in.args.size() > 2) {
     destination += "/" + baseName(source);
   }
-  return absoluteIn(workdirBefore(ctx, stage, index), destination);
+  return absoluteIn(context::scopeBefore(ctx.file, ctx.model, stage, index, platform).workdir, destination);
 }
 
 bool isExecutableLocation(const std::string& landed, const std::set<std::string>& programs) {
@@ -360,7 +354,7 @@ bool reportArchlessProgram(const DockerfileContext& ctx, const RuleInfo& rule, F
   const bool severalArchitectures =
       std::any_of(judged.begin(), judged.end(), [&](const Platform& p) { return p.architecture != judged.front().architecture; });
   if (!severalArchitectures) return false;
-  const std::string landed = landedPath(ctx, stage, index, value);
+  const std::string landed = landedPath(ctx, stage, index, value, judged.front());
   if (!isExecutableLocation(landed, programs)) return false;
   out.report(rule, source.span,
              "copies '" + value + "' from the build context as the program '" + landed +

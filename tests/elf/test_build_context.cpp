@@ -7,6 +7,7 @@
 #include <map>
 
 #include "analyzer/context/build_context.h"
+#include "analyzer/dockerfile/build_model.h"
 #include "rules/catalog.h"
 #include "rules/documented_example.h"
 #include "../test_support.h"
@@ -255,4 +256,55 @@ TEST_CASE("every Dockerfile rule's documented example prints the message its doc
     CHECK(std::any_of(findings.begin(), findings.end(),
                       [&](const Finding& f) { return f.ruleId == rule->id && f.message == example.message; }));
   }
+}
+
+TEST_CASE("a build context held in memory resolves COPY sources exactly as the one on disk", "[context]") {
+  // The documented examples use the in-memory one: it must not be a second, simpler resolver.
+  Context disk;
+  std::vector<context::ContextFile> memory;
+  for (const std::string path : {"app/lib/libfast.so.1", "app/lib/sub/libdeep.so", "app/main.py", "bin/tool-x86", "top.so"}) {
+    disk.write(path, "not an ELF\n");
+    context::ContextFile f;
+    f.path = path;
+    memory.push_back(f);
+  }
+  const std::string text =
+      "FROM debian\n"
+      "ARG TARGETARCH\n"
+      "WORKDIR /srv\n"
+      "COPY app/ ./app/\n"
+      "COPY app/lib/*.so* /usr/lib/\n"
+      "COPY ./bin/tool-x86 top.so /opt/\n"
+      "COPY app/main.py run.py\n"
+      "COPY missing-${TARGETARCH} /x\n";
+  const SourceText source("Dockerfile", text);
+  auto parsed = dockerfile::parse(source);
+  REQUIRE(parsed.dockerfile.has_value());
+  const auto model = dockerfile::buildModel(*parsed.dockerfile);
+  const auto platforms = defaultTargetPlatforms();
+  const auto fromDisk =
+      context::readBuildContext(disk.root.string(), (disk.root / "Dockerfile").string(), *parsed.dockerfile, model, platforms);
+  const auto fromMemory = context::buildContextOf(memory, *parsed.dockerfile, model, platforms);
+  auto landed = [](const context::BuildContext& c) {
+    std::vector<std::string> out;
+    for (const auto& s : c.sources) {
+      std::string line =
+          std::to_string(s.instruction) + " " + s.platform.str() + " " + s.source + (s.found ? " found" : " absent");
+      for (const auto& f : s.files) line += " " + f.file->path + "->" + f.imagePath;
+      out.push_back(line);
+    }
+    return out;
+  };
+  const auto expected = landed(fromDisk);
+  CHECK(landed(fromMemory) == expected);
+  // And the resolution is the real one: a directory under WORKDIR, a glob into a directory,
+  // several sources into one, a file renamed, a per-target name that is absent.
+  const auto has = [&](const std::string& line) { return std::find(expected.begin(), expected.end(), line) != expected.end(); };
+  CHECK(has(
+      "3 linux/arm64 app/ found app/lib/libfast.so.1->/srv/app/lib/libfast.so.1 app/lib/sub/libdeep.so->/srv/app/lib/sub/libdeep.so "
+      "app/main.py->/srv/app/main.py"));
+  CHECK(has("4 linux/amd64 app/lib/*.so* found app/lib/libfast.so.1->/usr/lib/libfast.so.1"));
+  CHECK(has("5 linux/amd64 ./bin/tool-x86 found bin/tool-x86->/opt/tool-x86"));
+  CHECK(has("6 linux/arm64 app/main.py found app/main.py->/srv/run.py"));
+  CHECK(has("7 linux/arm64 missing-arm64 absent"));
 }
