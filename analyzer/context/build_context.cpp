@@ -353,7 +353,7 @@ BuildContext buildContextOf(std::vector<ContextFile> files, const dockerfile::Pa
   return out;
 }
 
-void resolveSources(ContextFiles& reader, const dockerfile::ParsedDockerfile& file, const dockerfile::BuildModel& model,
+void resolveSources(ContextFiles& files, const dockerfile::ParsedDockerfile& file, const dockerfile::BuildModel& model,
                     const std::vector<Platform>& platforms, BuildContext& out) {
   dockerfile::ExpansionBudget budget;  // one for the file: its values and patterns together
   bool bounded = false;
@@ -389,7 +389,7 @@ void resolveSources(ContextFiles& reader, const dockerfile::ParsedDockerfile& fi
             bounded = bounded || sourceExpansion.bounded;
             resolution.source = std::move(sourceExpansion.value);
           }
-          resolveSource(reader, resolution.source, destination, intoDirectory, resolution);
+          resolveSource(files, resolution.source, destination, intoDirectory, resolution);
           out.sources.push_back(std::move(resolution));
         }
       }

@@ -1,6 +1,5 @@
 #include "analyzer/registry/client.h"
 
-#include <curl/curl.h>
 #include <openssl/evp.h>
 
 #include <chrono>
@@ -9,6 +8,7 @@
 #include <thread>
 
 #include "analyzer/image/oci.h"
+#include "analyzer/registry/curl_api.h"
 #include "analyzer/text_util.h"
 
 namespace mal::registry {
@@ -23,9 +23,10 @@ std::string base64(const std::string& bytes) {
 }
 
 std::string escape(const std::string& text) {
-  char* escaped = curl_easy_escape(nullptr, text.data(), static_cast<int>(text.size()));
+  const CurlApi& api = curl();
+  char* escaped = api.easy_escape(nullptr, text.data(), static_cast<int>(text.size()));
   std::string out = escaped ? escaped : "";
-  curl_free(escaped);
+  api.free(escaped);
   return out;
 }
 
@@ -96,7 +97,7 @@ std::optional<Challenge> parseChallenge(const std::string& header) {
 std::optional<double> parseRetryAfter(const std::string& value) {
   if (value.empty()) return std::nullopt;
   if (value.find_first_not_of("0123456789") == std::string::npos && value.size() < 10) return std::stod(value);
-  const time_t when = curl_getdate(value.c_str(), nullptr);
+  const time_t when = curl().getdate(value.c_str(), nullptr);
   if (when < 0) return std::nullopt;
   return std::max(0.0, std::difftime(when, std::time(nullptr)));
 }

@@ -1,12 +1,9 @@
 #include "analyzer/registry/http.h"
 
-#include <curl/curl.h>
-
 #include <algorithm>
-#include <csignal>
 #include <cstring>
-#include <mutex>
 
+#include "analyzer/registry/curl_api.h"
 #include "analyzer/text_util.h"
 
 namespace mal::registry {
@@ -20,8 +17,8 @@ CURLM* multi(void* p) { return static_cast<CURLM*>(p); }
 // bundle for each request. Multi handles are not thread-safe, hence one per thread.
 CURLM* threadMulti() {
   struct Holder {
-    CURLM* handle = curl_multi_init();
-    ~Holder() { curl_multi_cleanup(handle); }
+    CURLM* handle = curl().multi_init();
+    ~Holder() { curl().multi_cleanup(handle); }
   };
   thread_local Holder holder;
   return holder.handle;
@@ -30,13 +27,12 @@ CURLM* threadMulti() {
 }  // namespace
 
 void initHttp() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    // With CURLOPT_NOSIGNAL (needed with threads) libcurl does not guard OpenSSL's writes
-    // to a socket the server closed: that must be an error, not the end of the process.
-    signal(SIGPIPE, SIG_IGN);
-  });
+  // Loads libcurl (once, under std::call_once) before the threads start. A libcurl that
+  // cannot be loaded is said by the first request, where the failure names its input.
+  try {
+    curl();
+  } catch (const HttpError&) {
+  }
 }
 
 std::string urlHost(const std::string& url) {
@@ -49,47 +45,47 @@ std::string urlHost(const std::string& url) {
 }
 
 HttpResponse::HttpResponse(const HttpRequest& request) : url_(request.url), errorBuffer_(CURL_ERROR_SIZE + 1, '\0') {
-  initHttp();
-  easy_ = curl_easy_init();
+  const CurlApi& api = curl();  // throws HttpError when libcurl cannot be loaded
+  easy_ = api.easy_init();
   multi_ = threadMulti();
   if (!easy_ || !multi_) {
     release();
     throw HttpError("cannot start an HTTP transfer (out of memory)");
   }
   CURL* e = easy(easy_);
-  curl_easy_setopt(e, CURLOPT_URL, request.url.c_str());
-  curl_easy_setopt(e, CURLOPT_ERRORBUFFER, errorBuffer_.data());
-  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(e, CURLOPT_PRIVATE, this);  // for routing the multi handle's messages
-  curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+  api.easy_setopt(e, CURLOPT_URL, request.url.c_str());
+  api.easy_setopt(e, CURLOPT_ERRORBUFFER, errorBuffer_.data());
+  api.easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+  api.easy_setopt(e, CURLOPT_PRIVATE, this);  // for routing the multi handle's messages
+  api.easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
   // Redirects (to blob storage) are followed, but never from https down to plain http.
   const bool https = request.url.rfind("https://", 0) == 0;
-  curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, https ? "https" : "http,https");
-  curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
-  curl_easy_setopt(e, CURLOPT_MAXREDIRS, request.maxRedirects);
-  curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, request.timeouts.connectSeconds);
+  api.easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, https ? "https" : "http,https");
+  api.easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
+  api.easy_setopt(e, CURLOPT_MAXREDIRS, request.maxRedirects);
+  api.easy_setopt(e, CURLOPT_CONNECTTIMEOUT, request.timeouts.connectSeconds);
   // A read timeout: less than one byte a second for readSeconds ends the transfer.
-  curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
-  curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, request.timeouts.readSeconds);
-  curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, request.verifyTls ? 1L : 0L);
-  curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, request.verifyTls ? 2L : 0L);
-  if (!request.caFile.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, request.caFile.c_str());
-  curl_easy_setopt(e, CURLOPT_USERAGENT, "multiarch-lint/" MAL_VERSION);
+  api.easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  api.easy_setopt(e, CURLOPT_LOW_SPEED_TIME, request.timeouts.readSeconds);
+  api.easy_setopt(e, CURLOPT_SSL_VERIFYPEER, request.verifyTls ? 1L : 0L);
+  api.easy_setopt(e, CURLOPT_SSL_VERIFYHOST, request.verifyTls ? 2L : 0L);
+  if (!request.caFile.empty()) api.easy_setopt(e, CURLOPT_CAINFO, request.caFile.c_str());
+  api.easy_setopt(e, CURLOPT_USERAGENT, "multiarch-lint/" MAL_VERSION);
   if (request.method == "HEAD") {
-    curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
+    api.easy_setopt(e, CURLOPT_NOBODY, 1L);
   } else if (request.method == "POST") {
-    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, static_cast<long>(request.body.size()));
-    curl_easy_setopt(e, CURLOPT_COPYPOSTFIELDS, request.body.c_str());
+    api.easy_setopt(e, CURLOPT_POSTFIELDSIZE, static_cast<long>(request.body.size()));
+    api.easy_setopt(e, CURLOPT_COPYPOSTFIELDS, request.body.c_str());
   }
   curl_slist* list = nullptr;
-  for (const auto& h : request.headers) list = curl_slist_append(list, h.c_str());
+  for (const auto& h : request.headers) list = api.slist_append(list, h.c_str());
   headerList_ = list;
-  if (list) curl_easy_setopt(e, CURLOPT_HTTPHEADER, list);
-  curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &HttpResponse::onHeader);
-  curl_easy_setopt(e, CURLOPT_HEADERDATA, this);
-  curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &HttpResponse::onBody);
-  curl_easy_setopt(e, CURLOPT_WRITEDATA, this);
-  curl_multi_add_handle(multi(multi_), e);
+  if (list) api.easy_setopt(e, CURLOPT_HTTPHEADER, list);
+  api.easy_setopt(e, CURLOPT_HEADERFUNCTION, &HttpResponse::onHeader);
+  api.easy_setopt(e, CURLOPT_HEADERDATA, this);
+  api.easy_setopt(e, CURLOPT_WRITEFUNCTION, &HttpResponse::onBody);
+  api.easy_setopt(e, CURLOPT_WRITEDATA, this);
+  api.multi_add_handle(multi(multi_), e);
 
   // The status is known once the final response's body starts, or the transfer ends.
   try {
@@ -99,15 +95,18 @@ HttpResponse::HttpResponse(const HttpRequest& request) : url_(request.url), erro
     release();  // a constructor that throws has no destructor run
     throw;
   }
-  curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status_);
+  api.easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status_);
 }
 
 HttpResponse::~HttpResponse() { release(); }
 
 void HttpResponse::release() {
-  if (multi_ && easy_) curl_multi_remove_handle(multi(multi_), easy(easy_));  // the connection stays pooled
-  if (easy_) curl_easy_cleanup(easy(easy_));
-  curl_slist_free_all(static_cast<curl_slist*>(headerList_));
+  // Only a response whose constructor loaded libcurl has anything to free.
+  if (!easy_ && !multi_ && !headerList_) return;
+  const CurlApi& api = curl();
+  if (multi_ && easy_) api.multi_remove_handle(multi(multi_), easy(easy_));  // the connection stays pooled
+  if (easy_) api.easy_cleanup(easy(easy_));
+  api.slist_free_all(static_cast<curl_slist*>(headerList_));
   easy_ = multi_ = headerList_ = nullptr;
 }
 
@@ -130,30 +129,31 @@ size_t HttpResponse::onBody(char* data, size_t size, size_t count, void* self) {
 }
 
 bool HttpResponse::pump() {
+  const CurlApi& api = curl();
   int running = 0;
-  if (const CURLMcode mc = curl_multi_perform(multi(multi_), &running); mc != CURLM_OK) {
-    throw HttpError(urlHost(url_) + ": " + curl_multi_strerror(mc));
+  if (const CURLMcode mc = api.multi_perform(multi(multi_), &running); mc != CURLM_OK) {
+    throw HttpError(urlHost(url_) + ": " + api.multi_strerror(mc));
   }
   // The thread's multi handle may carry another live response (a token request made while
   // a challenge is open): each message goes to the response it belongs to.
   int left = 0;
-  while (CURLMsg* msg = curl_multi_info_read(multi(multi_), &left)) {
+  while (CURLMsg* msg = api.multi_info_read(multi(multi_), &left)) {
     if (msg->msg != CURLMSG_DONE) continue;
     HttpResponse* owner = nullptr;
-    curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &owner);
+    api.easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &owner);
     if (!owner) continue;
     owner->done_ = true;
     owner->result_ = msg->data.result;
   }
   if (done_) return false;
-  if (buffer_.size() == bufferPos_) curl_multi_poll(multi(multi_), nullptr, 0, 250, nullptr);
+  if (buffer_.size() == bufferPos_) api.multi_poll(multi(multi_), nullptr, 0, 250, nullptr);
   return true;
 }
 
 void HttpResponse::fail(int code) {
   // libcurl writes a C string into the buffer: the message ends at its first NUL.
   const std::string detail = errorBuffer_.substr(0, errorBuffer_.find('\0'));
-  std::string message = urlHost(url_) + ": " + curl_easy_strerror(static_cast<CURLcode>(code));
+  std::string message = urlHost(url_) + ": " + curl().easy_strerror(static_cast<CURLcode>(code));
   if (!detail.empty()) message += " (" + detail + ")";
   // Failures of the connection (not of TLS verification, names or redirects) may pass.
   const bool retryable = code == CURLE_COULDNT_CONNECT || code == CURLE_RECV_ERROR || code == CURLE_SEND_ERROR ||
@@ -168,7 +168,7 @@ std::string HttpResponse::header(const std::string& name) const {
 
 std::string HttpResponse::effectiveUrl() const {
   char* url = nullptr;
-  curl_easy_getinfo(easy(easy_), CURLINFO_EFFECTIVE_URL, &url);
+  curl().easy_getinfo(easy(easy_), CURLINFO_EFFECTIVE_URL, &url);
   return url ? url : url_;
 }
 
