@@ -136,8 +136,9 @@ std::optional<std::string_view> linkTargetText(const SourceText& source, const s
   return text;
 }
 
-// A file whose name starts like a Dockerfile but whose extension is a programming language's
-// or a data format's (`dockerfile.lua`, `Dockerfile.go`, `dockerfile_test.py`) is that
+// A file whose name starts like a Dockerfile but whose extension is a programming language's,
+// a data format's or an editor's syntax file's (`dockerfile.lua`, `Dockerfile.go`,
+// `dockerfile_test.py`, `Dockerfile.nanorc`) is that
 // language's source, found by its name: when BuildKit would refuse its text, it is no broken
 // Dockerfile. Only asked when the text does not parse as one.
 std::optional<std::string> sourceCodeExtension(std::string_view path) {
@@ -148,9 +149,12 @@ std::optional<std::string> sourceCodeExtension(std::string_view path) {
   std::string extension(name.substr(dot + 1));
   for (auto& c : extension) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   static const std::set<std::string> kSourceExtensions{
-      "lua", "py",  "go",  "rs",  "js",  "mjs",  "cjs", "ts",   "rb",   "java", "kt",    "scala", "c",   "cc",  "cpp", "h",
-      "hpp", "cs",  "php", "pl",  "pm",  "hs",   "ex",  "exs",  "erl",  "clj",  "swift", "dart",  "r",   "jl",  "sh",  "bash",
-      "zsh", "ps1", "md",  "rst", "txt", "json", "yml", "yaml", "toml", "xml",  "html",  "ini",   "cfg", "nix", "bzl", "mk"};
+      "lua", "py", "go", "rs", "js", "mjs", "cjs", "ts", "rb", "java", "kt", "scala", "c", "cc", "cpp", "h", "hpp", "cs", "php",
+      "pl", "pm", "hs", "ex", "exs", "erl", "clj", "swift", "dart", "r", "jl", "sh", "bash", "zsh", "ps1", "md", "rst", "txt",
+      "json", "yml", "yaml", "toml", "xml", "html", "ini", "cfg", "nix", "bzl", "mk",
+      // Editors' syntax definitions for Dockerfiles (nano's Dockerfile.nanorc, Vim's dockerfile.vim,
+      // Emacs' dockerfile-mode.el, Sublime's and TextMate's grammars), shipped in images' rootfs.
+      "nanorc", "vim", "el", "sublime-syntax", "tmlanguage"};
   if (!kSourceExtensions.count(extension)) return std::nullopt;
   return "." + extension;
 }

@@ -243,6 +243,18 @@ TEST_CASE("source code named like a Dockerfile is said once, as info, when Build
   REQUIRE(module.findings.size() == 1);
   CHECK(module.findings[0].severity == Severity::Info);
   CHECK(module.findings[0].message.find("extension '.lua'") != std::string::npos);
+  // hassio-addons/addon-ssh's rootfs/usr/share/nano/Dockerfile.nanorc: nano's syntax file for Dockerfiles.
+  const std::string nanorc =
+      "## Syntax highlighting for Dockerfiles\nsyntax \"Dockerfile\" \"Dockerfile[^/]*$\"\n"
+      "icolor red \"^(FROM|RUN|CMD)[[:space:]]\"\n";
+  const auto syntax =
+      cli::lintDockerfile(SourceText("rootfs/usr/share/nano/Dockerfile.nanorc", nanorc), settings, nullptr, nullptr, nullptr);
+  REQUIRE(syntax.findings.size() == 1);
+  CHECK(syntax.findings[0].severity == Severity::Info);
+  CHECK(syntax.findings[0].message.find("extension '.nanorc'") != std::string::npos);
+  const auto nanoAsDockerfile = cli::lintDockerfile(SourceText("Dockerfile", nanorc), settings, nullptr, nullptr, nullptr);
+  REQUIRE(nanoAsDockerfile.findings.size() == 1);
+  CHECK(nanoAsDockerfile.findings[0].severity == Severity::Error);
   // The same text under a Dockerfile's name is a broken Dockerfile, and a real Dockerfile
   // with such an extension is analysed as one.
   const auto broken = cli::lintDockerfile(SourceText("Dockerfile", lua), settings, nullptr, nullptr, nullptr);

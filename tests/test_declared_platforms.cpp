@@ -786,6 +786,38 @@ TEST_CASE("lint: an automatic platform ARG the project's Makefile passes is no f
   CHECK(ma145(lint({.paths = {file.string()}, .format = "json"}).out) == 0);
 }
 
+TEST_CASE("lint: a Home Assistant add-on's BUILD_ARCH is passed per architecture by its builder", "[declared][build-args][cli]") {
+  // hassio-addons/addon-ssh: `ARG BUILD_ARCH=amd64` and `ha_${BUILD_ARCH}`; the Supervisor and
+  // home-assistant/builder build the add-on once per `arch` of its config.yaml with
+  // --build-arg BUILD_ARCH=<arch>, so the default is never the arm64 build's value. The twin is
+  // the same file with a config.yaml that is no add-on's (and with none at all).
+  Repo repo;
+  const auto file = repo.write("ssh/Dockerfile",
+                               "ARG BUILD_FROM=ghcr.io/hassio-addons/base:19.0.0\nFROM ${BUILD_FROM}\nARG BUILD_ARCH=amd64\n"
+                               "RUN curl -L -s -o /usr/bin/ha "
+                               "\"https://github.com/home-assistant/cli/releases/download/4.42.0/ha_${BUILD_ARCH}\"\n");
+  auto ma110 = [](const std::string& out) {
+    size_t n = 0;
+    const auto json = nlohmann::json::parse(out);  // kept: a range-for over a temporary's member dangles
+    for (const auto& f : json["findings"]) n += f["rule"] == "MA110";
+    return n;
+  };
+  CHECK(ma110(lint({.paths = {file.string()}, .format = "json"}).out) == 1);
+  repo.write("ssh/config.yaml", "name: Terminal\nversion: dev\nlog_level: info\n");
+  CHECK(ma110(lint({.paths = {file.string()}, .format = "json"}).out) == 1);
+  repo.write("ssh/config.yaml", "name: Terminal\nversion: dev\nslug: ssh\narch:\n  - aarch64\n  - amd64\n");
+  CHECK(ma110(lint({.paths = {file.string()}, .format = "json"}).out) == 0);
+  // A build.json with the base per architecture marks an add-on too.
+  Repo other;
+  const auto json = other.write("addon/Dockerfile",
+                                "FROM alpine\nARG BUILD_ARCH=amd64\nRUN wget -O /usr/bin/ha "
+                                "https://github.com/home-assistant/cli/releases/download/4.42.0/ha_${BUILD_ARCH}\n");
+  CHECK(ma110(lint({.paths = {json.string()}, .format = "json"}).out) == 1);
+  other.write("addon/build.json",
+              "{\n  \"build_from\": {\n    \"aarch64\": \"ghcr.io/home-assistant/aarch64-base:3.20\"\n  }\n}\n");
+  CHECK(ma110(lint({.paths = {json.string()}, .format = "json"}).out) == 0);
+}
+
 TEST_CASE("one build for several architectures, told from single-platform builds", "[declared]") {
   Repo repo;
   const auto together = repo.write("together/Dockerfile", kPlain);

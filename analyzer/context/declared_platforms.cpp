@@ -749,6 +749,48 @@ void collectBuildArgNames(const std::string& text, std::set<std::string>& names)
   }
 }
 
+namespace {
+
+// Is this directory a Home Assistant add-on's? Its `config.yaml` (`.yml`, `.json`) names the
+// add-on's `slug` and the `arch` list it is built for, and an optional `build.yaml` the
+// `build_from` base per architecture. The Supervisor and home-assistant/builder build the
+// Dockerfile beside them once per architecture with `--build-arg BUILD_FROM=<base>
+// BUILD_VERSION=<version> BUILD_ARCH=<arch>` (supervisor/addons/build.py), so the defaults of
+// those ARGs in the Dockerfile are never what an add-on build uses.
+bool isHomeAssistantAddon(const fs::path& directory, const fs::path& root, DeclarationCache& cache) {
+  const auto hasKey = [](const std::string& text, std::string_view key) {
+    for (const auto& line : text::split(text, '\n')) {
+      std::string_view l = line;
+      const bool quoted = !l.empty() && l.front() == '"';
+      if (quoted) l.remove_prefix(1);
+      if (!text::startsWith(l, key)) continue;
+      l.remove_prefix(key.size());
+      if (quoted && !l.empty() && l.front() == '"') l.remove_prefix(1);
+      else if (quoted) continue;
+      while (!l.empty() && l.front() == ' ') l.remove_prefix(1);
+      if (!l.empty() && l.front() == ':') return true;
+    }
+    return false;
+  };
+  for (const auto& file : cache.listing(directory)) {
+    const std::string name = file.filename().string();
+    const bool config = name == "config.yaml" || name == "config.yml" || name == "config.json";
+    const bool build = name == "build.yaml" || name == "build.yml" || name == "build.json";
+    if (!config && !build) continue;
+    // JSON files hold the keys indented inside one object; YAML ones at the start of a line.
+    auto text = readDeclarationFile(file, root);
+    if (!text) continue;
+    std::string flat;
+    for (const auto& line : text::split(*text, '\n')) flat += std::string(text::trim(line)) + "\n";
+    const std::string& keys = text::endsWith(name, ".json") ? flat : *text;
+    if (config && hasKey(keys, "slug") && hasKey(keys, "arch")) return true;
+    if (build && hasKey(keys, "build_from")) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 std::set<std::string> buildArgsPassed(const fs::path& dockerfilePath, DeclarationCache& cache) {
   const fs::path dockerfile = absoluteNormal(dockerfilePath);
   const fs::path root = repositoryRoot(dockerfile);
@@ -780,6 +822,7 @@ std::set<std::string> buildArgsPassed(const fs::path& dockerfilePath, Declaratio
       names.insert(found.begin(), found.end());
     }
   }
+  if (isHomeAssistantAddon(dockerfile.parent_path(), root, cache)) names.insert({"BUILD_FROM", "BUILD_VERSION", "BUILD_ARCH"});
   return names;
 }
 

@@ -79,6 +79,9 @@ std::optional<DeclaredPlatforms> findDeclaredPlatforms(const std::filesystem::pa
 // passes `RUNTIME=linux-arm64` on its arm64 leg overrides `ARG RUNTIME=linux-x64` (BuildKit:
 // a --build-arg replaces a stage's default, dispatchArg). Names only, over-approximated: a
 // name another Dockerfile of the project is given still counts, which can only silence.
+// A Home Assistant add-on's Dockerfile (a `config.yaml` with `slug` and `arch`, or a
+// `build.yaml` with `build_from`, beside it) is given BUILD_FROM, BUILD_VERSION and BUILD_ARCH
+// per architecture by the Supervisor and home-assistant/builder.
 std::set<std::string> buildArgsPassed(const std::filesystem::path& dockerfile, DeclarationCache& cache);
 // The scanner behind it, on one file's text.
 void collectBuildArgNames(const std::string& text, std::set<std::string>& names);

@@ -25,8 +25,8 @@ extern const DockerfileRule kMA001 = {
          "any FROM can never have been built by itself, so it is the script's input; a FROM with an "
          "instruction before it stays an error. So is a file whose whole text is one path naming a Dockerfile (`../Dockerfile`): a "
          "symbolic link checked out as text, where the build reads the file the link names; and so is source "
-         "code or data named like a Dockerfile (`dockerfile.lua`, `Dockerfile_test.py`) whose text BuildKit "
-         "would refuse.",
+         "code, data or an editor's syntax file named like a Dockerfile (`dockerfile.lua`, `Dockerfile_test.py`, "
+         "nano's `Dockerfile.nanorc`) whose text BuildKit would refuse.",
      .why = "The build fails before any platform is built; no other rule can judge the file.",
      .example = "FROM debian\n"
                 "ENV PATH\n"

@@ -62,6 +62,22 @@ bool namesAnotherOsOrCrossTarget(std::string_view url) {
   return false;
 }
 
+// A package repository's index (Alpine's `main/x86_64/APKINDEX.tar.gz`, Debian's
+// `binary-amd64/Packages.gz`, `Release`, RPM's `repodata/repomd.xml`): text that lists the
+// packages of one architecture, fetched to read a version or a file name from it. Nothing of it
+// runs, and the same version string is in every architecture's index, so which one is read does
+// not change the image; a package later fetched by a name read from it is judged at that fetch.
+bool isPackageIndex(std::string_view url) {
+  while (!url.empty() && (url.back() == '"' || url.back() == '\'')) url.remove_suffix(1);
+  if (const size_t query = url.find_first_of("?#"); query != std::string_view::npos) url = url.substr(0, query);
+  const size_t slash = url.rfind('/');
+  const std::string name = text::lower(slash == std::string_view::npos ? url : url.substr(slash + 1));
+  static const std::set<std::string> kIndexes = {"apkindex.tar.gz", "packages",       "packages.gz", "packages.xz",
+                                                 "packages.bz2",    "release",        "inrelease",   "repomd.xml",
+                                                 "primary.xml.gz",  "primary.xml.zst"};
+  return kIndexes.count(name) > 0 || text::endsWith(name, "-primary.xml.gz") || text::endsWith(name, "-primary.xml.zst");
+}
+
 // Is what the download writes to standard output piped into a text filter (`curl -s
 // .../binary-amd64/Packages | grep -A7 'Package: x' | awk ...`)? Then it is read as text (an
 // index, a version, a checksum list) and nothing of it runs: which architecture's index holds
@@ -94,8 +110,19 @@ class DownloadCheck {
   // installs a user-space x86-64 emulator (box64, FEX), an x86-64 program is meant to run on
   // the arm64 and riscv64 targets through it: factorio's only server build is x86-64, and
   // its image installs box64 on aarch64 to run it.
+  // A download in a `--platform=$BUILDPLATFORM` stage runs on the build machine; it reaches a
+  // target image only through a hand-over (FROM, COPY --from, RUN --mount=from) that no stage
+  // told the target passes on: a stage that cross-compiles for the target it is told (xx,
+  // `ARG TARGETPLATFORM`, GOARCH=$TARGETARCH) uses the tool and hands on the target's code
+  // (jlesage/docker-baseimage-gui's UPX, run only by `$BUILDPLATFORM` stages that compress
+  // xx-built binaries).
   std::vector<Platform> brokenFor(size_t stage, const Platform& content) {
     auto out = ctx_.brokenBy(stage, content);
+    if (!out.empty() && stage < ctx_.stages->platform.size() &&
+        ctx_.stages->platform[stage].runs == dockerfile::StageRuns::OnBuilder &&
+        !nativeReachesImageUncompiled(ctx_.model, ctx_.file, *ctx_.stages, stage)) {
+      return {};
+    }
     if (out.empty() || (content.architecture != "amd64" && content.architecture != "386")) return out;
     if (!emulatorInstalls_) emulatorInstalls_ = stagesInstallingX86Emulator(ctx_.model);
     if (!installsX86Emulator(*ctx_.stages, *emulatorInstalls_, stage)) return out;
@@ -118,7 +145,7 @@ class DownloadCheck {
 
   template <typename SpanOf>
   bool reportTokensOnce(size_t stage, std::string_view text, SpanOf spanOf) {
-    if (namesAnotherOsOrCrossTarget(text)) return false;
+    if (namesAnotherOsOrCrossTarget(text) || isPackageIndex(text)) return false;
     for (const auto& token : vocab::findArchTokens(text)) {
       const auto broken = brokenFor(stage, token.platform);
       if (broken.empty()) continue;
@@ -526,6 +553,12 @@ extern const DockerfileRule kMA110 = {
              "URL that no RUN of the file downloads (a script the image runs does) is judged at the ENV, unless the "
              "stage also holds another architecture's URL in an ENV/ARG or reads it in an architecture branch. Not a "
              "download piped into a text filter (grep, awk, sed, jq, ...): an index or a version read as text runs nothing. "
+             "Nor a package repository's index however it is read (`main/x86_64/APKINDEX.tar.gz`, "
+             "`binary-amd64/Packages.gz`, `Release`, `repodata/repomd.xml`): it lists one architecture's packages as "
+             "text, fetched for a version string that every architecture's index holds alike. "
+             "Not a tool fetched in a `--platform=$BUILDPLATFORM` stage whose every hand-over goes through a stage "
+             "told the target (xx, `ARG TARGETPLATFORM`, GOARCH=$TARGETARCH): BuildKit runs that stage on the build "
+             "machine, the tool runs there, and what the cross-compiling stage passes on is the target's code. "
              "Not an x86-64 download on arm64 or riscv64 in a stage (or one it is based on) that installs a user-space "
              "x86-64 emulator (box64, FEX-Emu): there the program is meant to run through it.",
      .why = "Every target platform downloads the same binary: the arm64 image gets an x86-64 kubectl and dies "

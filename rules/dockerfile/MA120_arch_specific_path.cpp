@@ -490,6 +490,23 @@ std::optional<std::vector<Platform>> brokenByPinnedCopy(const DockerfileContext&
   return std::nullopt;
 }
 
+// `rm -f` (also `-rf`, `-fr`, `--force`) succeeds where its operand does not exist (POSIX rm:
+// "-f  Do not prompt ... do not write diagnostic messages or modify the exit status in the case
+// of no file operands, or in the case of operands that do not exist"), so removing one
+// architecture's files (`rm -f /usr/lib/x86_64-linux-gnu/libmfxhw*`) is a no-op elsewhere, not a
+// failure. A plain `rm` of a missing path fails the RUN and is still reported.
+bool removesOnlyWhatExists(const shell::Command& command) {
+  const auto words = programWords(command);
+  if (words.empty() || baseName(words[0]->literal) != "rm") return false;
+  for (size_t i = 1; i < words.size(); ++i) {
+    const std::string_view word = words[i]->literal;
+    if (word == "--") break;
+    if (word == "--force") return true;
+    if (word.size() > 1 && word[0] == '-' && word[1] != '-' && word.find('f') != std::string_view::npos) return true;
+  }
+  return false;
+}
+
 // A cross toolchain is named by the target it compiles for (musl.cc's
 // aarch64-linux-musl-cross.tgz, crosstool's /opt/cross/aarch64-...): the same file is the
 // right one on every build machine that cross-compiles for that target.
@@ -521,6 +538,7 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
   forEachTextSite(ctx, [&](const TextSite& site) {
     if (site.variesByArch || isSearchList(site.key) || isSearchWord(site.text)) return;
     if (!site.key.empty() && isPathList(site.text)) return;
+    if (site.command && removesOnlyWhatExists(*site.command)) return;
     if (const auto dir = perArchArchiveDirectory(site.text, site.stage, perArchArchives)) {
       const auto broken = ctx.brokenBy(site.stage, dir->platform);
       const Span span = site.span(dir->begin, dir->end);
@@ -638,7 +656,10 @@ extern const DockerfileRule kMA120 = {
          "a --from source in the source stage's filesystem), so only images that cannot run that code are broken "
          "(i386 libraries from a `--platform=linux/386` stage are right in an amd64 image; amd64 ones in the "
          "arm64 image are not). Not a cross "
-         "toolchain named by its target (`aarch64-linux-musl-cross.tgz`), which is the same on every build machine.",
+         "toolchain named by its target (`aarch64-linux-musl-cross.tgz`), which is the same on every build machine. "
+         "Not an operand of `rm -f` (`-rf`, `--force`): POSIX rm with -f exits 0 for an operand that does not exist, "
+         "so removing one architecture's files (`rm -f /usr/lib/x86_64-linux-gnu/libmfxhw*`) is a no-op on the "
+         "others; a plain `rm` of a missing path fails the RUN and is reported.",
      .why = "On other platforms the directory is named after their triplet: `JAVA_HOME` is missing, a symlink "
             "dangles, a COPY fails with `not found`.",
      .example = "FROM debian\n"
