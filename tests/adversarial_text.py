@@ -20,6 +20,8 @@ import tarfile
 import tempfile
 import time
 
+import sandbox_tree  # tests/sandbox_tree.py, beside this script
+
 BINARY = os.path.abspath(sys.argv[1])
 # Under AddressSanitizer the process maps terabytes of shadow and runs several times
 # slower: the memory bound is not meaningful there, the time bound is relaxed.
@@ -34,41 +36,59 @@ CLOSED_PIPE = "closed pipe"
 SANDBOX = {}
 
 
-def tree(root, skip):
-    """Every path under `root` (but those under `skip`) with its size and mtime."""
-    out = {}
-    for directory, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs if os.path.join(directory, d) not in skip]
-        for name in dirs + files:
-            path = os.path.join(directory, name)
-            try:
-                st = os.lstat(path)
-            except FileNotFoundError:
-                continue
-            out[path] = (st.st_size, st.st_mtime_ns) if not os.path.isdir(path) or os.path.islink(path) else None
-    return out
-
-
-def run(name, args, expect_codes, seconds, mib, stderr_pattern=None, stdout_to=None, env=None, cwd=None, writes=()):
+def run(name, args, expect_codes, seconds, mib, stderr_pattern=None, stdout_to=None, env=None, cwd=None, writes=(),
+        findings=None):
     """Runs the binary under /usr/bin/time; checks exit code, stderr, wall time, peak RSS, and
-    that nothing in the sandbox changed but the cache and the paths in `writes`."""
+    that nothing in the sandbox changed but the cache and the paths in `writes`.
+
+    With `findings` (a list of (rule, line) or (rule, line, message pattern)), the run writes
+    a JSON report (outside the sandbox) that must hold exactly those findings, no error, and
+    every input analysed; the report is returned. Without, stderr is returned."""
+    report = None
+    if findings is not None:
+        report = os.path.join(SANDBOX["reports"], re.sub(r"[^A-Za-z0-9]+", "-", name) + ".json")
+        args = args + ["-f", "json", "-o", report]
     env = env or SANDBOX["env"]
     cwd = cwd or SANDBOX["cwd"]
     cache = env.get("XDG_CACHE_HOME", "")
     # The cache: XDG_CACHE_HOME when absolute, else ~/.cache (a relative one is ignored).
     skip = {SANDBOX["cache"], os.path.join(env.get("HOME", "/nonexistent"), ".cache")} | \
         ({cache} if os.path.isabs(cache) else set())
-    before = tree(SANDBOX["root"], skip)
+    before = sandbox_tree.tree(SANDBOX["root"], skip)
     try:
-        return run_measured(name, args, expect_codes, seconds, mib, stderr_pattern, stdout_to, env, cwd)
+        message = run_measured(name, args, expect_codes, seconds, mib, stderr_pattern, stdout_to, env, cwd)
+        if report:
+            return check_report(name, report, findings) if message is not None else None
+        return message
     finally:
-        after = tree(SANDBOX["root"], skip)
-        allowed = {os.path.abspath(w) for w in writes}
-        changed = sorted(p for p in set(before) | set(after)
-                         if before.get(p, "absent") != after.get(p, "absent") and p not in allowed and
-                         not any(p.startswith(a + os.sep) for a in allowed))
+        after = sandbox_tree.tree(SANDBOX["root"], skip)
+        changed = sandbox_tree.changed(before, after, writes)
         if changed:
             failures.append(f"{name}: wrote outside the output and the cache: {changed[:5]}")
+
+
+def check_report(name, path, expected):
+    """The JSON report at `path` holds exactly the `expected` findings (rule, line), those with a
+    third element a message that pattern matches, analysed, no error."""
+    try:
+        with open(path) as f:
+            report = json.load(f)
+    except (OSError, ValueError) as e:
+        failures.append(f"{name}: no JSON report: {e}")
+        return None
+    got = sorted((f["rule"], f["location"].get("line")) for f in report["findings"])
+    want = sorted(e[:2] for e in expected)
+    if got != want:
+        missing = sorted(set(want) - set(got))
+        extra = sorted(set(got) - set(want))
+        failures.append(f"{name}: {len(got)} findings, expected {len(want)}; missing {missing[:3]}, not expected {extra[:3]}")
+    for rule, line, pattern in (e for e in expected if len(e) == 3):
+        messages = [f["message"] for f in report["findings"] if f["rule"] == rule and f["location"].get("line") == line]
+        if not any(re.search(pattern, m) for m in messages):
+            failures.append(f"{name}: no {rule} at line {line} saying {pattern!r}: {messages[:2]}")
+    if report["errors"] or not all(i["analysed"] for i in report["inputs"]):
+        failures.append(f"{name}: not analysed: {report['errors']} {report['inputs']}")
+    return report
 
 
 def run_measured(name, args, expect_codes, seconds, mib, stderr_pattern, stdout_to, env, cwd):
@@ -162,45 +182,52 @@ def main():
     env.pop("XDG_CONFIG_HOME", None)
     for directory in ("home", "cache", "tmpdir", "cwd"):
         os.makedirs(os.path.join(tmp, directory))
-    SANDBOX.update(root=tmp, env=env, cwd=os.path.join(tmp, "cwd"), cache=os.path.join(tmp, "cache"))
+    # The JSON reports of the runs that check findings: outside the sandbox, which they would change.
+    reports = tempfile.mkdtemp(prefix="mal-adversarial-reports-")
+    SANDBOX.update(root=tmp, env=env, cwd=os.path.join(tmp, "cwd"), cache=os.path.join(tmp, "cache"), reports=reports)
     lint = ["lint", "--no-config", "--no-context"]
     d = lambda name, data: write(os.path.join(tmp, name), data)
 
     # --- Dockerfiles -----------------------------------------------------------------
     import random
     rng = random.Random(11)
+    # (Seeded: the same bytes every run, whose first line that is no instruction is line 270,
+    # an MA001 note: exit 0.)
     run("random bytes (1 MiB)", lint + [d("random/Dockerfile", bytes(rng.randrange(256) for _ in range(1 << 20)))],
-        {0, 1}, 10, 200)
+        {0}, 10, 200, findings=[("MA001", 270)])
     run("NUL bytes, BOM, CRLF", lint + [d("nul/Dockerfile", b"\xef\xbb\xbfFROM debian\r\nRUN echo \x00\x00 amd64\r\n")],
-        {0, 1}, 5, 100)
+        {0}, 5, 100, findings=[])
     run("20 MiB file", lint + [d("huge/Dockerfile", b"#" * (20 << 20))], {2}, 10, 100, r"larger than 16 MiB")
     run("a million short lines", lint + [d("million/Dockerfile", "FROM debian\n" + "# c\nENV A=b\n" * 500000)],
-        {0, 1}, 30, 500)
+        {0}, 30, 500, findings=[])
     # Every per-RUN question about its stage (a cross toolchain, another GOOS) is answered
     # once per stage: a rule that walked the stage again for each RUN was quadratic here.
-    run("100k RUN lines", lint + [d("runs/Dockerfile", "FROM debian\n" + "RUN true\n" * 100000)], {0, 1}, 30, 500)
+    run("100k RUN lines", lint + [d("runs/Dockerfile", "FROM debian\n" + "RUN true\n" * 100000)], {0}, 30, 500,
+        findings=[])
     # MA130 gathers what a stage's `rustup target add` commands add once, not per command
     # (a `cargo build` follows: a target added with nothing built after it is no finding).
     run("20k rustup target add lines", lint + [d("rustup/Dockerfile", "FROM rust\n" +
                                                   "RUN rustup target add aarch64-unknown-linux-gnu\n" * 20000 +
                                                   "RUN cargo build --release\n")],
-        {1}, 20, 300)
+        {1}, 20, 300, findings=[("MA130", 2, r"'rustup target add aarch64-unknown-linux-gnu' builds for linux/arm64 on every "
+                                 r"platform")] + [("MA130", line) for line in range(3, 20002)])
     # MA110 asks once per file which stages install an x86-64 emulator (box64, FEX): asked
     # per download, walking every RUN, 25k downloads took more than 120 s.
     run("25k hard-coded downloads", lint + [d("downloads/Dockerfile", "FROM debian\n" + "".join(
         f"RUN curl -O https://example.com/linux/amd64/tool{i}\n" for i in range(25000)))],
-        {1}, 30, 500)
+        {1}, 30, 500, findings=[("MA110", line) for line in range(2, 25001)] +
+        [("MA110", 25001, r"downloads the linux/amd64 build .* on every platform: breaks linux/arm64")])
     # 80k continuation lines: one RUN of 960 KB, within the shell parser's bound of 1 MiB.
     run("deep continuations", lint + [d("cont/Dockerfile", "FROM debian\nRUN true \\\n" + "  && true \\\n" * 80000 + "\n")],
-        {0, 1}, 30, 1000)
+        {0}, 30, 1000, findings=[])
     run("unterminated heredoc", lint + [d("heredoc/Dockerfile", "FROM debian\nRUN <<EOF\n" + "echo x\n" * 200000)],
-        {0, 1}, 30, 1000)
+        {1}, 30, 1000, findings=[("MA001", 2, r"^dockerfile parse error on line 2: unterminated heredoc$")])
     # A terminated heredoc is a shell script of 150k commands: every rule walks it once (MA130
     # asked, for every word, whether the command was for another OS by walking the whole
     # script again: 2.8 s at 128 KiB, more than 200 s at 1 MiB).
     # (Just under the shell parser's bound of 1 MiB a script, so it is parsed.)
     run("a 1 MiB heredoc of 145k commands", lint + [d("heredoc1m/Dockerfile", "FROM debian\nRUN <<EOF\n" +
-                                                     "echo x\n" * 145000 + "EOF\n")], {0, 1}, 30, 500)
+                                                     "echo x\n" * 145000 + "EOF\n")], {0}, 30, 500, findings=[])
     # At the 16 MiB file limit: the shell syntax tree costs about 150 bytes per byte of script,
     # so what reaches the shell parser is bounded (1 MiB a script, 2 MiB a file) and the rest
     # is said, never reported clean (exit 2 naming the RUN's line).
@@ -212,31 +239,32 @@ def main():
     # The other worst case at the limit: two million short instructions (the instruction model
     # costs about 600 bytes a line, the README's peak bound for any Dockerfile).
     run("16 MiB of short ENV lines", lint + [d("env16m/Dockerfile", "FROM debian\n" + "ENV A=b\n" * ((limit - 20) // 8))],
-        {0, 1}, 120, 1500)
+        {0}, 120, 1500, findings=[])
     one = "RUN <<EOF\n" + "echo x\n" * ((1 << 20) // 7 - 8) + "EOF\n"
     runs = "FROM debian\n" + one * ((limit - 20) // len(one))
     run("16 MiB of 1 MiB RUN heredocs", lint + [d("heredocs16m/Dockerfile", runs)], {2}, 30, 500,
         r"RUN at line \d+: its script \(1024 KiB\) and 13 more were not examined: the file's scripts are over the "
         r"shell parser's bound of 2048 KiB")
     run("deep $( nesting", lint + [d("subst/Dockerfile", "FROM debian\nRUN echo " + "$(" * 20000 + ")" * 20000 + "\n")],
-        {0, 1}, 30, 1000)
+        {0}, 30, 1000, findings=[])
     run("deep ${ nesting", lint + [d("brace/Dockerfile", "FROM debian\nARG A=" + "${A:-" * 20000 + "x" + "}" * 20000 +
-                                    "\nRUN echo $A\n")], {0, 1}, 30, 1000)
+                                    "\nRUN echo $A\n")], {0}, 30, 1000, findings=[])
     chain = "FROM debian\nARG A0=xx\n" + "".join(f"ARG A{i}=$A{i-1}$A{i-1}\n" for i in range(1, 31)) + \
         "COPY $A30 /x\nRUN echo $A30\n"
     run("ARG doubling 30 times", ["lint", "--no-config", d("double/Dockerfile", chain)], {2}, 30, 1000,
         r"expansion reached its bound")
     run("${V%%*b} and ${V//?b/c} over a long value",
         ["lint", "--no-config", d("pattern/Dockerfile", "FROM debian\nARG V=" + "a" * 500000 + "b\n" +
-                                    "COPY ${V%%*b} ${V//?b/c} /x/\n")], {0, 1, 2}, 30, 1000)
+                                    "COPY ${V%%*b} ${V//?b/c} /x/\n")], {2}, 30, 1000,
+        r"variable expansion reached its bound \(256 KiB a value, 64 MiB a file\): some COPY sources were resolved")
     # A 64 KB line inside an architecture switch, its arm a 60 KB wildcard pattern (once a
     # std::regex stack overflow; the arms are matched with analyzer/glob, linear in both).
     run("a 64 KB arch switch line and a 60 KB case pattern",
         lint + [d("switch/Dockerfile", "FROM debian\nRUN case \"$(uname -m)\" in " + "*?" * 30000 + "x) A=1 ;; " +
                   "x86_64) curl -fsSLO https://example.com/" + "a" * 65536 + "/tool-amd64 ;; esac\n")],
-        {0, 1}, 10, 300)
+        {0}, 10, 300, findings=[])  # the amd64 download sits in the x86_64 arm: no finding
     run("10k stages", lint + [d("stages/Dockerfile", "".join(f"FROM debian AS s{i}\nRUN true\n" for i in range(10000)))],
-        {0, 1}, 30, 500)
+        {0}, 30, 500, findings=[])
     fifo = os.path.join(tmp, "fifo", "Dockerfile")
     os.makedirs(os.path.dirname(fifo))
     os.mkfifo(fifo)
@@ -261,17 +289,19 @@ def main():
     for i in range(200):
         write(os.path.join(tmp, "ignorectx", "d" * 50, f"{i}.c"), b"x")
     run("a long .dockerignore pattern and many **", ["lint", "--no-config", os.path.join(tmp, "ignorectx", "Dockerfile")],
-        {0, 1}, 10, 300)
+        {0}, 10, 300, findings=[])
     args = "".join(f"ARG A{i}=v{i}\n" for i in range(20000))
     copies = "".join(f"COPY f{i} /f{i}\n" for i in range(20000))
     d("argcopy/Dockerfile", "FROM debian\n" + args + copies)
-    run("20k ARGs x 20k COPYs", ["lint", "--no-config", os.path.join(tmp, "argcopy", "Dockerfile")], {0, 1}, 20, 300)
+    run("20k ARGs x 20k COPYs", ["lint", "--no-config", os.path.join(tmp, "argcopy", "Dockerfile")], {0}, 20, 300,
+        findings=[])
     # MA151 looks at what COPY put in the stage before each RUN: one walk along the stage,
     # not a scope and a scan of every COPY per RUN.
     write(os.path.join(tmp, "copyrun", "tool"), b"#!/bin/sh\necho tool\n")
     d("copyrun/Dockerfile", "FROM debian\n" + "COPY tool /usr/local/bin/tool\nRUN tool\n" * 10000)
-    run("10k COPY and RUN of a context file", ["lint", "--no-config", os.path.join(tmp, "copyrun", "Dockerfile")], {0, 1},
-        20, 300)
+    # The tool is a shell script: it runs on every platform, no finding.
+    run("10k COPY and RUN of a context file", ["lint", "--no-config", os.path.join(tmp, "copyrun", "Dockerfile")], {0},
+        20, 300, findings=[])
 
     # --- Configuration -------------------------------------------------------------------
     # Nine levels of nine aliases: 9^9 strings if anything expanded them.
@@ -290,7 +320,8 @@ def main():
     write(os.path.join(tmp, "rel", "cfg", "multiarch-lint", "config.yaml"), "ignore: [MA110]\n")
     flagged = d("rel/Dockerfile", "FROM debian\nRUN curl -O https://dl.k8s.io/bin/linux/amd64/kubectl\n")
     run("a relative XDG_CONFIG_HOME is ignored", ["lint", "--no-context", flagged], {1}, 5, 100,
-        env=dict(env, XDG_CONFIG_HOME="cfg"), cwd=os.path.join(tmp, "rel"))
+        env=dict(env, XDG_CONFIG_HOME="cfg"), cwd=os.path.join(tmp, "rel"),
+        findings=[("MA110", 2, r"downloads the linux/amd64 build .*breaks linux/arm64")])
 
     # --- Output --------------------------------------------------------------------------
     run("-o into a missing directory", lint + ["-o", os.path.join(tmp, "no", "such", "dir", "r.json"), good], {2}, 5, 100,
@@ -309,14 +340,34 @@ def main():
         run(f"stdout a closed pipe ({fmt})", lint + ["-f", fmt, flagged], {2}, 5, 100, r"cannot write.*Broken pipe",
             stdout_to=CLOSED_PIPE)
 
-    # --- Caches: a relative XDG_CACHE_HOME writes nothing into the working directory -----
+    # --- Caches: a relative XDG_CACHE_HOME is ignored, as the XDG base directory spec says:
+    # nothing is written under the relative path (here, in the working directory), the layer
+    # cache goes to $HOME/.cache/multiarch-lint, and a second scan reads the layer from there.
     layout = oci_layout(os.path.join(tmp, "layout"), {"bin/tool": b"#!/bin/sh\n", "caf\xe9": b"x"})
+    with open(os.path.join(layout, "index.json")) as f:
+        manifest_digest = json.load(f)["manifests"][0]["digest"]
+    with open(os.path.join(layout, "blobs", *manifest_digest.split(":"))) as f:
+        layer_digest = json.load(f)["layers"][0]["digest"]
     work = os.path.join(tmp, "work")
     os.makedirs(work)
-    run("scan with a relative XDG_CACHE_HOME", ["scan", "--no-config", layout], {0, 1}, 10, 200,
-        env=dict(env, XDG_CACHE_HOME="relcache"), cwd=work)
+    home_cache = os.path.join(env["HOME"], ".cache")
+    if os.path.exists(home_cache):
+        failures.append(f"relative XDG_CACHE_HOME: {home_cache} exists before the scan (the check would mean nothing)")
+    relative = dict(env, XDG_CACHE_HOME="relcache")
+    first = run("scan with a relative XDG_CACHE_HOME", ["scan", "--no-config", layout], {0}, 10, 200, env=relative, cwd=work,
+                findings=[])
     if os.listdir(work):
         failures.append(f"relative XDG_CACHE_HOME: wrote {os.listdir(work)} into the working directory")
+    entry = os.path.join(home_cache, "multiarch-lint", "layers", layer_digest.replace(":", "-"))
+    if not os.path.isfile(entry):
+        failures.append(f"relative XDG_CACHE_HOME: no layer cache entry at {entry} (the XDG default); "
+                        f"{home_cache} holds {sorted(os.listdir(home_cache)) if os.path.isdir(home_cache) else 'nothing'}")
+    again = run("scan again with a relative XDG_CACHE_HOME", ["scan", "--no-config", layout], {0}, 10, 200, env=relative,
+                cwd=work, findings=[])
+    layers = lambda report: report and {k: report["inputs"][0].get(k) for k in ("layersRead", "layersFromCache")}
+    if layers(first) != {"layersRead": 1, "layersFromCache": 0} or layers(again) != {"layersRead": 0, "layersFromCache": 1}:
+        failures.append(f"relative XDG_CACHE_HOME: the layer was not cached in ~/.cache: first {layers(first)}, "
+                        f"then {layers(again)}")
 
     index = os.path.join(layout, "index.json")
     # -o onto the input itself and into an input directory, for every command that reads
@@ -345,7 +396,7 @@ def main():
     run("manifest, stdout on /dev/full (sarif)", ["manifest", "--no-config", "--no-cache", "-f", "sarif", layout], {2}, 10,
         200, r"cannot write", stdout_to="/dev/full")
 
-    subprocess.run(["rm", "-rf", tmp])
+    subprocess.run(["rm", "-rf", tmp, reports])
     if failures:
         print("\nFAILED:\n  " + "\n  ".join(failures))
         return 1

@@ -41,7 +41,7 @@ set -e
 rules_text=$("$bin" rules MA110)
 grep -q '^MA110 arch-specific-download' <<<"$rules_text" || fail "rules MA110"
 set +e
-"$bin" lint --bogus-flag >/dev/null 2>&1; code=$?
+err=$("$bin" lint --bogus-flag 2>&1 >/dev/null); code=$?
 set -e
-[ "$code" -eq 2 ] || fail "usage error exit $code, expected 2"
+[ "$code" -eq 2 ] && grep -q -- "--bogus-flag" <<<"$err" || fail "usage error: exit $code, expected 2 naming the flag: $err"
 echo "1 passed, 0 failed"

@@ -8,14 +8,8 @@
 set -euo pipefail
 bin=$1; images=$2
 root=$(cd "$(dirname "$0")/.." && pwd)
-fail() { echo "FAIL: $*" >&2; exit 1; }
-work=$(mktemp -d)
-server=
-cleanup() {
-  [ -n "$server" ] && { kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; }
-  rm -rf "$work"
-}
-trap cleanup EXIT
+# shellcheck source=server_test_lib.sh
+source "$root/tests/server_test_lib.sh"
 export XDG_CACHE_HOME=$work/cache DOCKER_CONFIG=$work/docker HOME=$work/home
 
 # expect_failure NAME FAULT INPUT_NAME COMMAND...: exit 2, one stderr line naming INPUT_NAME,
@@ -35,20 +29,28 @@ expect_failure() {
   echo "ok: $name: $(cat "$work/err")"
 }
 
-# The same binary without a fault scans the image: the failures below are the injected ones.
-MAL_INJECT_FAULT='' "$bin" scan --no-cache "$images/good" >/dev/null || fail "the good image does not scan clean without a fault"
+# expect_clean_scan NAME INPUT: without a fault, the same binary scans INPUT: exit 0, both
+# platforms analysed, no finding, no error (so the failures below are the injected ones).
+expect_clean_scan() {
+  MAL_INJECT_FAULT='' "$bin" scan --no-cache -f json "$2" >"$work/out" || fail "$1 does not scan clean without a fault"
+  python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["inputs"][0]["analysed"] and d["errors"] == [] and d["findings"] == [], d
+assert [i["platform"] for i in d["images"]] == ["linux/amd64", "linux/arm64"], d["images"]' "$work/out" ||
+    fail "$1 without a fault: $(cat "$work/out")"
+}
+expect_clean_scan "the good image" "$images/good"
 for kind in bad_alloc logic_error; do
   expect_failure "layer worker, $kind" "layer:$kind" "$images/good" "$bin" scan --no-cache "$images/good"
   # One worker per layer and per core, and one thread: the same answer either way.
   expect_failure "layer worker (one thread), $kind" "layer:$kind" "$images/good" "$bin" scan --no-cache --jobs 1 "$images/good"
 done
 
-python3 "$root/tests/registry/hostile_registry.py" "$images/good" "$work/port" 2>"$work/server.log" &
-server=$!
-for _ in $(seq 100); do [ -f "$work/port" ] && break; sleep 0.1; done
-[ -f "$work/port" ] || fail "the stand-in registry did not start"
-host=127.0.0.1:$(cat "$work/port")
-MAL_INJECT_FAULT='' "$bin" scan --no-cache "$host/plain/img:1" >/dev/null || fail "the registry image does not scan clean without a fault"
+start_server "the stand-in registry" "$work/server.log" "$work/port" \
+  python3 "$root/tests/registry/hostile_registry.py" "$images/good" "$work/port"
+host=127.0.0.1:$server_port
+expect_clean_scan "the registry image" "$host/plain/img:1"
 for kind in bad_alloc logic_error; do
   expect_failure "registry worker, $kind" "registry:$kind" "$host/plain/img:1" "$bin" scan --no-cache "$host/plain/img:1"
 done

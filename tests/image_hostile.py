@@ -14,7 +14,6 @@ import io
 import json
 import os
 import shutil
-import stat
 import struct
 import subprocess
 import sys
@@ -24,6 +23,8 @@ import threading
 import time
 import zipfile
 import zlib
+
+import sandbox_tree  # tests/sandbox_tree.py, beside this script
 
 OCI_INDEX = "application/vnd.oci.image.index.v1+json"
 OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
@@ -159,23 +160,6 @@ def good_layout(name, arch="amd64", files=None):
     return layout, m
 
 
-def tree(root, skip):
-    """Every path under `root` (but those under `skip`) with its size and mtime."""
-    out = {}
-    for directory, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs if os.path.join(directory, d) not in skip]
-        for name in dirs + files:
-            path = os.path.join(directory, name)
-            if path in skip:
-                continue
-            try:
-                st = os.lstat(path)
-            except FileNotFoundError:
-                continue
-            out[path] = None if stat.S_ISDIR(st.st_mode) else (st.st_size, st.st_mtime_ns)
-    return out
-
-
 def run(args, seconds, env=None):
     """Runs the binary; returns (exit code, stdout, stderr, seconds, peak RSS in MiB).
 
@@ -192,7 +176,7 @@ def run(args, seconds, env=None):
     for directory in (environment["HOME"], environment["TMPDIR"], cwd):
         os.makedirs(directory, exist_ok=True)
     skip = {environment["XDG_CACHE_HOME"], os.path.join(environment["HOME"], ".cache")}
-    before = tree(WORK, skip)
+    before = sandbox_tree.tree(WORK, skip)
     start = time.monotonic()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
             tempfile.NamedTemporaryFile("r") as rss:
@@ -202,8 +186,8 @@ def run(args, seconds, env=None):
         out.seek(0)
         err.seek(0)
         peak = float(rss.read() or 0)
-        after = tree(WORK, skip)
-        changed = sorted(p for p in set(before) | set(after) if before.get(p, "absent") != after.get(p, "absent"))
+        after = sandbox_tree.tree(WORK, skip)
+        changed = sandbox_tree.changed(before, after)
         if changed:
             print(f"FAIL {' '.join(args[:1])}: wrote outside the cache: {changed[:5]}")
             failures.append(f"{' '.join(args)}: wrote outside the cache: {changed[:5]}")

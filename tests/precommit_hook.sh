@@ -63,6 +63,7 @@ scan_config() {
 }
 scan_config "$images/good"
 out=$("${offline[@]}" pre-commit run --hook-stage manual multiarch-lint-scan 2>&1) || { echo "$out" >&2; fail "scan hook on the good image failed"; }
+grep -q '^multiarch-lint (built image).*Passed$' <<<"$out" || { echo "$out" >&2; fail "scan hook on the good image did not report Passed"; }
 scan_config "$images/foreign-so"
 set +e
 out=$("${offline[@]}" pre-commit run --hook-stage manual multiarch-lint-scan 2>&1); code=$?

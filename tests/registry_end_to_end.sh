@@ -9,25 +9,19 @@
 set -euo pipefail
 bin=$1; images=$2
 root=$(cd "$(dirname "$0")/.." && pwd)
-fail() { echo "FAIL: $*" >&2; exit 1; }
+# shellcheck source=server_test_lib.sh
+source "$root/tests/server_test_lib.sh"
 for tool in docker-registry skopeo htpasswd openssl python3; do
   command -v "$tool" >/dev/null || fail "$tool is not installed (scripts/setup installs it)"
 done
 
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
 export XDG_CACHE_HOME=$work/cache      # the layer, manifest and resolve caches
 export DOCKER_CONFIG=$work/docker      # never the user's own credentials
 mkdir -p "$DOCKER_CONFIG"
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
-# start_registry NAME [EXTRA_YAML]: sets $port and $log; the registry's PID joins $pids.
+# start_registry NAME [EXTRA_YAML]: sets $port and $log; the registry's PID joins $server_pids.
 start_registry() {
   local name=$1 extra=${2:-} dir=$work/$1
   mkdir -p "$dir"
@@ -45,7 +39,7 @@ http:
 $extra
 EOF
   docker-registry serve "$dir/config.yml" >"$log" 2>&1 &
-  pids+=($!)
+  server_pids+=($!)
   for _ in $(seq 100); do
     grep -q "listening on" "$log" && return 0
     sleep 0.1
@@ -258,7 +252,11 @@ auth:
 secure=127.0.0.1:$port
 push good "$secure" --dest-cert-dir "$tls" --dest-creds "tester:$password"
 outputs=$work/outputs; : >"$outputs"
-run() { "$bin" "$@" >>"$outputs" 2>&1; }
+# run_json ARGS...: JSON on stdout, kept in $outputs too (stderr in $errors; no secret may appear in either).
+errors=$work/errors; : >"$errors"
+run_json() { "$bin" "$@" -f json 2>>"$errors" | tee -a "$outputs"; }
+# platforms_of: the platforms of the image manifests in `manifest -f json` on stdin, attestations left out.
+platforms_of() { python3 -c 'import json,sys; print(*sorted(m["platform"] for m in json.load(sys.stdin)["manifests"] if not m["attestation"]))'; }
 
 # Without the CA: a certificate error that says how to fix it, never a silent downgrade.
 set +e
@@ -273,14 +271,25 @@ set -e
 # Credentials from config.json's auths (base64 user:password).
 auth=$(printf '%s' "tester:$password" | base64 -w0)
 printf '{"auths":{"%s":{"auth":"%s"}}}' "$secure" "$auth" >"$DOCKER_CONFIG/config.json"
-run manifest --registry-ca "$tls/ca.crt" "$secure/good:1" || fail "manifest with auths credentials failed: $(tail -3 "$outputs")"
-run scan --registry-ca "$tls/ca.crt" "$secure/good:1" || fail "scan with auths credentials failed: $(tail -3 "$outputs")"
+json=$(run_json manifest --registry-ca "$tls/ca.crt" "$secure/good:1") ||
+  fail "manifest with auths credentials failed: $(tail -3 "$errors")"
+[ "$(platforms_of <<<"$json")" = "linux/amd64 linux/arm64" ] || fail "manifest with auths credentials: $json"
+json=$(run_json scan --no-cache --registry-ca "$tls/ca.crt" "$secure/good:1") ||
+  fail "scan with auths credentials failed: $(tail -3 "$errors")"
+python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["findings"] == [] and d["errors"] == [] and d["inputs"][0]["layersRead"] == 4, (d["findings"], d["errors"], d["inputs"])
+assert [i["platform"] for i in d["images"]] == ["linux/amd64", "linux/arm64"], d["images"]' <<<"$json" ||
+  fail "scan with auths credentials did not read the image: $json"
 # A wrong password: refused, exit 2, and the password appears nowhere.
 printf '{"auths":{"%s":{"auth":"%s"}}}' "$secure" "$(printf 'tester:wrong-%s' "$password" | base64 -w0)" >"$DOCKER_CONFIG/config.json"
 set +e
-run manifest --registry-ca "$tls/ca.crt" "$secure/good:1"; code=$?
+err=$("$bin" manifest --registry-ca "$tls/ca.crt" "$secure/good:1" 2>&1 >/dev/null); code=$?
 set -e
-[ "$code" -eq 2 ] || fail "wrong password exit $code"
+echo "$err" >>"$outputs"
+[ "$code" -eq 2 ] && grep -qF "HTTP 401 access denied (the credentials were refused" <<<"$err" ||
+  fail "wrong password: exit $code: $err"
 # Credentials from a credential helper (credHelpers), through the docker-credential protocol.
 mkdir -p "$work/bin"
 cat >"$work/bin/docker-credential-mal-test" <<EOF
@@ -291,9 +300,10 @@ printf '{"ServerURL":"%s","Username":"tester","Secret":"%s"}' "\$server" "$passw
 EOF
 chmod +x "$work/bin/docker-credential-mal-test"
 printf '{"credHelpers":{"%s":"mal-test"}}' "$secure" >"$DOCKER_CONFIG/config.json"
-PATH=$work/bin:$PATH run manifest -f json --registry-ca "$tls/ca.crt" "$secure/good:1" ||
-  fail "manifest with a credential helper failed: $(tail -3 "$outputs")"
-! grep -q -- "$password" "$outputs" || fail "the password appeared in multiarch-lint's output"
+json=$(PATH=$work/bin:$PATH run_json manifest --registry-ca "$tls/ca.crt" "$secure/good:1") ||
+  fail "manifest with a credential helper failed: $(tail -3 "$errors")"
+[ "$(platforms_of <<<"$json")" = "linux/amd64 linux/arm64" ] || fail "manifest with a credential helper: $json"
+! grep -q -- "$password" "$outputs" "$errors" || fail "the password appeared in multiarch-lint's output"
 grep -q "tester" "$tls/../secure/access.log" || fail "the registry did not see the user (no basic auth was sent)"
 
 # ------------------------------------ bearer tokens: the registry's token auth, anonymous pull
@@ -302,21 +312,20 @@ grep -q "tester" "$tls/../secure/access.log" || fail "the registry did not see t
 issuer=$work/issuer; mkdir -p "$issuer"
 openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=mal-token-issuer \
   -keyout "$issuer/key.pem" -out "$issuer/cert.pem" 2>/dev/null
-python3 "$root/tests/registry/token_service.py" "$issuer/key.pem" "$issuer/cert.pem" mal-test-issuer "pusher:$password" \
-  "$issuer/port" 2>"$issuer/token.log" &
-pids+=($!)
-for _ in $(seq 100); do [ -f "$issuer/port" ] && break; sleep 0.1; done
-[ -f "$issuer/port" ] || fail "the token service did not start"
+start_server "the token service" "$issuer/token.log" "$issuer/port" \
+  python3 "$root/tests/registry/token_service.py" "$issuer/key.pem" "$issuer/cert.pem" mal-test-issuer "pusher:$password" \
+  "$issuer/port"
 start_registry token "auth:
   token:
-    realm: http://127.0.0.1:$(cat "$issuer/port")/token
+    realm: http://127.0.0.1:$server_port/token
     service: mal-test-registry
     issuer: mal-test-issuer
     rootcertbundle: $issuer/cert.pem"
 tokened=127.0.0.1:$port
 push good "$tokened" --dest-tls-verify=false --dest-creds "pusher:$password"
 rm -f "$DOCKER_CONFIG/config.json"
-run manifest "$tokened/good:1" || fail "manifest through a bearer token failed: $(tail -3 "$outputs")"
+json=$(run_json manifest "$tokened/good:1") || fail "manifest through a bearer token failed: $(tail -3 "$errors")"
+[ "$(platforms_of <<<"$json")" = "linux/amd64 linux/arm64" ] || fail "manifest through a bearer token: $json"
 json=$("$bin" scan --no-cache -f json "$tokened/good:1") || fail "scan through a bearer token failed: $json"
 python3 -c 'import json,sys; i=json.load(sys.stdin)["inputs"][0]; assert i["layersRead"] == 4, i' <<<"$json" ||
   fail "scan through a bearer token read no layers"
@@ -326,7 +335,8 @@ grep -q '"GET /v2/good/manifests/1 HTTP/1.1" 401' "$log" && grep -q '"GET /v2/go
   fail "the registry did not challenge and then serve the manifest"
 # An identity token (docker login through OAuth) is exchanged with the OAuth2 POST form.
 printf '{"auths":{"%s":{"identitytoken":"%s"}}}' "$tokened" "$password" >"$DOCKER_CONFIG/config.json"
-run manifest --no-cache "$tokened/good:1" || fail "manifest with an identity token failed: $(tail -3 "$outputs")"
+json=$(run_json manifest --no-cache "$tokened/good:1") || fail "manifest with an identity token failed: $(tail -3 "$errors")"
+[ "$(platforms_of <<<"$json")" = "linux/amd64 linux/arm64" ] || fail "manifest with an identity token: $json"
 grep -q '"POST /token HTTP/1.1" 200' "$issuer/token.log" || fail "the identity token was not exchanged: $(cat "$issuer/token.log")"
-! grep -q -- "$password" "$outputs" || fail "a secret appeared in multiarch-lint's output"
+! grep -q -- "$password" "$outputs" "$errors" || fail "a secret appeared in multiarch-lint's output"
 echo "1 passed, 0 failed"

@@ -16,8 +16,16 @@ cd "$root"
 # Over GitHub's 25,000 results per run: the most severe kept, a notification says so.
 { echo "FROM debian"; for i in $(seq 1 25010); do echo "RUN curl -O https://example.com/linux/amd64/tool$i"; done; } >"$work/Dockerfile"
 "$bin" lint --no-config --no-context -f sarif -o "$work/truncated.sarif" "$work/Dockerfile" || true
-python3 - "$work/truncated.sarif" "$work/subdir.sarif" <<'PY'
+# The demo's results are the findings of the same run in JSON, rule and position; the clean file has none.
+"$bin" lint --no-config -f json -o "$work/demo.json" fixtures/demo/Dockerfile fixtures/rules || true
+python3 - "$work/truncated.sarif" "$work/subdir.sarif" "$work/demo.sarif" "$work/demo.json" "$work/clean.sarif" <<'PY'
 import json, sys
+sarif = json.load(open(sys.argv[3]))["runs"][0]["results"]
+position = lambda r: r["locations"][0]["physicalLocation"]["region"]
+got = sorted((r["ruleId"], position(r)["startLine"], position(r)["startColumn"]) for r in sarif)
+want = sorted((f["rule"], f["location"]["line"], f["location"]["column"]) for f in json.load(open(sys.argv[4]))["findings"])
+assert got and got == want, (got[:5], want[:5])
+assert json.load(open(sys.argv[5]))["runs"][0]["results"] == [], "the fixed demo has results"
 run = json.load(open(sys.argv[1]))["runs"][0]
 assert len(run["results"]) == 25000, len(run["results"])
 notes = run["invocations"][0]["toolExecutionNotifications"]

@@ -50,7 +50,10 @@ TEST_CASE("a word after a continuation maps to its own line and column", "[parse
   CHECK(p.column == 7);
   CHECK(run.startLine == 2);
   CHECK(run.endLine == 6);
-  REQUIRE(file.warnings.size() == 1);  // the empty continuation line
+  // The empty continuation line, reported as BuildKit does: at the instruction's first line.
+  REQUIRE(file.warnings.size() == 1);
+  CHECK(file.warnings[0].message == "Empty continuation line found in: RUN apk add       curl   && echo done");
+  CHECK(file.warnings[0].line == 2);
 }
 
 TEST_CASE("the escape directive switches to backtick, only in the leading block", "[parser]") {
@@ -62,7 +65,8 @@ TEST_CASE("the escape directive switches to backtick, only in the leading block"
   const SourceText late("Dockerfile", "FROM alpine\n# escape=`\nRUN echo a `\n");
   const auto lateFile = parseOk(late);
   CHECK(lateFile.escapeToken == '\\');
-  CHECK(lateFile.instructions.size() == 2);
+  REQUIRE(lateFile.instructions.size() == 2);
+  CHECK(lateFile.instructions[1].args[0].value == "echo a `");  // the backtick is no escape there
 
   const SourceText twice("Dockerfile", "# escape=`\n# escape=\\\nFROM alpine\n");
   const auto error = parse(twice);
@@ -124,6 +128,8 @@ TEST_CASE("JSON form: elements with spans, JSON form never holds heredocs", "[pa
   const auto& cmd = file.instructions[1];
   CHECK(cmd.json);
   CHECK(cmd.heredocs.empty());
+  REQUIRE(cmd.args.size() == 2);
+  CHECK(cmd.args[1].value == "<<EOF");  // an argument like any other
   const auto& entry = file.instructions[2];
   REQUIRE(entry.args.size() == 2);
   CHECK(textAt(source, entry.args[0].span) == "\"/bin/sh\"");

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <unistd.h>
@@ -49,9 +50,12 @@ TEST_CASE("Retry-After is seconds or an HTTP date", "[registry]") {
   const auto past = parseRetryAfter("Wed, 21 Oct 2015 07:28:00 GMT");
   REQUIRE(past);
   CHECK(*past == 0.0);  // a date gone by: retry now
+  // The seconds from now to that date (4102444800 s after the epoch), not just "some wait".
   const auto future = parseRetryAfter("Fri, 01 Jan 2100 00:00:00 GMT");
+  const double expected = 4102444800.0 - static_cast<double>(std::time(nullptr));
   REQUIRE(future);
-  CHECK(*future > 1e9);
+  CHECK(*future <= expected + 1);
+  CHECK(*future >= expected - 5);
 }
 
 namespace {
@@ -85,6 +89,7 @@ TEST_CASE("credentials come from config.json's auths, matched by host", "[regist
   const auto ghcr = lookupCredentials("ghcr.io", config.dir.string(), error);
   REQUIRE(ghcr);
   CHECK(ghcr->username == "octo");
+  CHECK(ghcr->secret == "token123");
   const auto quay = lookupCredentials("quay.io", config.dir.string(), error);
   REQUIRE(quay);
   CHECK(quay->username == "<token>");
@@ -133,6 +138,7 @@ TEST_CASE("credential helpers speak the docker-credential protocol", "[registry]
   const auto fallback = lookupCredentials("other.example.com", config.dir.string(), error);
   REQUIRE(fallback);
   CHECK(fallback->username == "a");
+  CHECK(fallback->secret == "b");
   CHECK(error.empty());
 
   // A configured helper that is not installed is an error, not "no credentials".

@@ -146,7 +146,9 @@ TEST_CASE("the build model: stages, global vs stage ARGs, the COPY --from graph"
       "ARG BASE=golang:1.22\nFROM --platform=$BUILDPLATFORM ${BASE} AS build\nARG TARGETARCH\nRUN go build\n"
       "FROM build AS test\nFROM alpine\nCOPY --from=build /out /out\nRUN --mount=type=cache,from=test,target=/t true\n");
   REQUIRE(b.model.stages.size() == 3);
-  CHECK(b.model.globalArgs.size() == 1);
+  REQUIRE(b.model.globalArgs.size() == 1);
+  CHECK(b.model.globalArgs[0].name == "BASE");
+  CHECK(b.model.globalArgs[0].value == std::optional<std::string>("golang:1.22"));
   CHECK(b.model.stages[0].baseExpanded == "golang:1.22");
   CHECK(b.model.stages[0].platformRaw == "$BUILDPLATFORM");
   CHECK(b.model.stages[0].declaresArgBefore("TARGETARCH", 3));

@@ -65,7 +65,11 @@ TEST_CASE("toolchain images: each entry's example fixes the target", "[data][MA1
     INFO(image.example);
     CHECK(text::startsWith(image.source, "https://"));
     const auto findings = lint("FROM " + image.example + " AS build\nFROM alpine:3.20\nCOPY --from=build /out/app /app\n");
-    CHECK(count(findings, "MA103") == 1);
+    REQUIRE(count(findings, "MA103") == 1);
+    // On the toolchain's FROM, naming it as the image that fixes the target.
+    const auto ma103 = std::find_if(findings.begin(), findings.end(), [](const Finding& f) { return f.ruleId == "MA103"; });
+    CHECK(ma103->location.line == 1);
+    CHECK(ma103->message.find("the toolchain image '" + image.example + "' builds for linux/") == 0);
   }
 }
 

@@ -34,9 +34,15 @@ failures=0
 build() {
   : >"$STUB_LOG"
   ORACLE_STORAGE_GB=$2 "$root/tests/build/build-case" --platforms linux/amd64 "$1" "$tmp/context" "$tmp/out" >/dev/null 2>&1
-  local got=keep
-  grep -q '^rmi --prune' "$STUB_LOG" && got=prune
-  grep -q '^bud ' "$STUB_LOG" || { echo "FAIL: $4: build-case did not build"; failures=$((failures + 1)); }
+  local got=keep pruned built
+  pruned=$(grep -n -m1 '^rmi --prune' "$STUB_LOG" | cut -d: -f1 || true)
+  built=$(grep -n -m1 '^bud ' "$STUB_LOG" | cut -d: -f1 || true)
+  [ -n "$pruned" ] && got=prune
+  [ -n "$built" ] || { echo "FAIL: $4: build-case did not build"; failures=$((failures + 1)); }
+  # A prune after the build would drop the steps the build just made, and free nothing for it.
+  if [ -n "$pruned" ] && [ -n "$built" ] && [ "$pruned" -gt "$built" ]; then
+    echo "FAIL: $4: the prune came after the build"; failures=$((failures + 1))
+  fi
   if [ "$got" != "$3" ]; then echo "FAIL: $4: expected $3, got $got"; failures=$((failures + 1)); else echo "ok: $4: $got"; fi
 }
 build "$tmp/a.Dockerfile" 0 prune "over the bound, a build never made"

@@ -49,10 +49,17 @@ for platform in "${ORACLE_PLATFORMS[@]}"; do
     fail "$platform did not build: $(grep "^$platform" "$work/multiarch-lint/result.tsv"; tail -20 "$work/multiarch-lint/${platform//\//-}.log")"
 done
 
-[ "$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["manifests"]))' "$work/multiarch-lint/image/index.json")" = 2 ] ||
-  fail "the OCI layout does not hold both platforms"
-"$bin" scan --no-config --no-cache --dockerfile "$root/Dockerfile" "$work/multiarch-lint/image" ||
-  fail "scan of the built image is not clean"
+# scanned_platforms: the platforms a `scan -f json` report on stdin analysed, with no error.
+scanned_platforms() { python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["errors"] == [] and all(i["analysed"] for i in d["inputs"]), (d["errors"], d["inputs"])
+print(*[i["platform"] for i in d["images"]])'; }
+scan_json=$("$bin" scan --no-config --no-cache -f json --dockerfile "$root/Dockerfile" "$work/multiarch-lint/image") ||
+  fail "scan of the built image is not clean: $scan_json"
+# Exit 0 alone would also be an image with one platform, or none examined.
+[ "$(scanned_platforms <<<"$scan_json")" = "linux/amd64 linux/arm64" ] ||
+  fail "scan did not examine both platforms of the built image: $scan_json"
 phase "scan"
 
 # The demo and its build context, with the real x86-64 ELF files the demo names.

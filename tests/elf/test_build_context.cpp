@@ -140,10 +140,14 @@ TEST_CASE("a directory or glob copy is inspected file by file, .dockerignore is 
   ctx.copy("arm64", "libacl.so.1", "app/lib/libother.so.1");
   ctx.write("app/main.py", "print('hi')\n");
   auto rules = byRule(ctx.lint("FROM python:3\nCOPY app/ /srv/app/\n"));
+  // One finding for the COPY: the first foreign file named, the other (libother, foreign to
+  // amd64) counted, and main.py not.
   REQUIRE(rules.count("MA150"));
+  REQUIRE(rules.at("MA150").size() == 1);
   CHECK(rules.at("MA150")[0].message.find("'app/lib/libfast.so.1', an x86-64 ELF, into the linux/arm64 image") !=
         std::string::npos);
   CHECK(rules.at("MA150")[0].message.find("libother") == std::string::npos);
+  CHECK(rules.at("MA150")[0].message.find("(and 1 more foreign ELF files)") != std::string::npos);
   // A glob reaches the same two files: one finding for the COPY, naming the first foreign
   // one and counting the other (libother, foreign to amd64).
   rules = byRule(ctx.lint("FROM python:3\nCOPY app/lib/*.so.1 /usr/lib/\n"));

@@ -35,9 +35,14 @@ TEST_CASE("the good multi-arch index: no findings, attestations understood", "[i
   CHECK(check("good.tar").empty());
   CHECK(check("docker-media-types").empty());
   const auto index = image::readIndex((fixtures() / "good").string());
+  // amd64, its attestation, arm64, its attestation (as buildx writes them).
   REQUIRE(index.entries.size() == 4);
-  CHECK(index.entries[1].descriptor.isAttestation());
   CHECK(index.entries[0].config->architecture == "amd64");
+  CHECK(index.entries[1].descriptor.isAttestation());
+  CHECK(index.entries[2].config->architecture == "arm64");
+  CHECK(index.entries[3].descriptor.isAttestation());
+  CHECK_FALSE(index.entries[0].descriptor.isAttestation());
+  CHECK_FALSE(index.entries[2].descriptor.isAttestation());
 }
 
 TEST_CASE("each index defect gives its rule at its JSON pointer", "[index]") {
@@ -65,13 +70,19 @@ TEST_CASE("manifest reads no layer: it works with every layer blob gone", "[inde
   const fs::path work = mkdtemp(tmpl);
   fs::copy(fixtures() / "good", work / "good", fs::copy_options::recursive);
   const auto full = image::readIndex((work / "good").string());
+  int removed = 0;
   for (const auto& entry : full.entries) {
     if (!entry.manifest) continue;
-    for (const auto& layer : entry.manifest->layers) fs::remove(work / "good/blobs/sha256" / layer.digest.substr(7));
+    for (const auto& layer : entry.manifest->layers) removed += fs::remove(work / "good/blobs/sha256" / layer.digest.substr(7));
   }
+  REQUIRE(removed > 0);  // or the test would prove nothing
   const auto index = image::readIndex((work / "good").string());
   CHECK(index.errors.empty());
   CHECK(rules::indexFindings(index, defaultTargetPlatforms(), {}).empty());
+  // Still read whole: both platforms' configs, without a layer.
+  REQUIRE(index.entries.size() == 4);
+  CHECK(index.entries[0].config->architecture == "amd64");
+  CHECK(index.entries[2].config->architecture == "arm64");
   fs::remove_all(work);
 }
 
