@@ -276,7 +276,9 @@ std::vector<BuildCommand> buildCommandsIn(std::string_view script, fs::path dire
       if (name == "--platform") command.platforms += (command.platforms.empty() ? "" : ",") + *value;
       if (name == "-f" || name == "--file") command.file = *value;
     }
-    if (command.platforms.empty() || positional.empty()) continue;
+    // A build with no --platform builds for the machine it runs on: kept, for a caller that
+    // knows that machine (a GitHub-hosted runner); the others declare nothing for it.
+    if (positional.empty()) continue;
     command.context = positional.back();
     if (command.context == "-" && !command.file) continue;  // the Dockerfile comes from stdin
     out.push_back(command);
@@ -964,17 +966,65 @@ std::vector<std::string> dockerfileNamesIn(const YAML::Node& steps) {
   return names;
 }
 
+// The machine a job runs on, for a build that names no platform (buildx then builds for
+// the machine it runs on).
+struct Runner {
+  std::optional<Platform> platform;  // nothing when its architecture is not known
+  std::string label;                 // as `runs-on` names it
+};
+
+// The runner a job's `runs-on` names: a GitHub-hosted Linux one (`ubuntu-latest`,
+// `ubuntu-24.04`: linux/amd64; `ubuntu-24.04-arm`: linux/arm64), or one of unknown
+// architecture (self-hosted and larger-runner labels, several labels, an expression not resolved).
+Runner runnerOf(const YAML::Node& runsOn, const WorkflowScope& scope) {
+  const auto label = scalar(runsOn);
+  if (!label) return {std::nullopt, runsOn.IsSequence() ? "several labels" : ""};
+  const std::string value = text::lower(scope.expand(*label));
+  Runner runner{std::nullopt, value};
+  if (!text::startsWith(value, "ubuntu-")) return runner;
+  const std::string version = value.substr(7);
+  if (text::endsWith(version, "-arm") && version.find_first_not_of("0123456789.") == version.size() - 4) {
+    runner.platform = parsePlatform("linux/arm64");
+  } else if (version == "latest" || (!version.empty() && version.find_first_not_of("0123456789.") == std::string::npos)) {
+    runner.platform = parsePlatform("linux/amd64");
+  }
+  return runner;
+}
+
+// One build of `dockerfile`: for the `platforms` it names, else for its runner's platform.
+void addWorkflowBuild(std::vector<BuildDeclaration>& out, std::optional<fs::path> dockerfile,
+                      const std::optional<std::string>& platforms, const Runner& runner, const std::string& name) {
+  if (platforms) {
+    addDeclaration(out, std::move(dockerfile), platformsIn(*platforms), name);
+    return;
+  }
+  if (!dockerfile) return;
+  BuildDeclaration build{std::move(*dockerfile), {}, name};
+  if (runner.platform) {
+    build.platforms = {*runner.platform};
+    build.name += " (no platform named: the " + runner.label + " runner's)";
+    build.fromRunner = true;
+  } else {
+    build.unknownRunner = true;
+  }
+  out.push_back(std::move(build));
+}
+
 void workflowStep(const YAML::Node& step, const WorkflowScope& jobScope, const std::string& defaultDirectory,
                   const fs::path& root, const std::string& name, std::vector<BuildDeclaration>& out,
-                  const std::vector<std::string>& namedInJob = {}) {
+                  const std::vector<std::string>& namedInJob, const Runner& runner) {
   if (!step.IsMap()) return;
   WorkflowScope scope = jobScope;
   scope.addEnv(child(step, "env"));
   const auto uses = scalar(child(step, "uses"));
   if (uses && text::startsWith(*uses, "docker/build-push-action@")) {
     const YAML::Node with = child(step, "with");
-    const auto platforms = scalarOrList(child(with, "platforms"));
-    if (!platforms) return;
+    std::optional<std::string> platforms;  // nothing: the step names none
+    if (child(with, "platforms").IsDefined()) {
+      const auto listed = scalarOrList(child(with, "platforms"));
+      if (!listed) return;
+      platforms = scope.expand(*listed);
+    }
     const auto context = scalar(child(with, "context"));
     auto file = scalar(child(with, "file"));
     if (file) file = scope.expand(*file);
@@ -982,13 +1032,11 @@ void workflowStep(const YAML::Node& step, const WorkflowScope& jobScope, const s
     // scripts name is one this step may build.
     if (file && file->find(kUnresolved) != std::string::npos) {
       for (const auto& named : namedInJob) {
-        addDeclaration(out, dockerfileOf(root, context ? scope.expand(*context) : ".", named, false),
-                       platformsIn(scope.expand(*platforms)), name);
+        addWorkflowBuild(out, dockerfileOf(root, context ? scope.expand(*context) : ".", named, false), platforms, runner, name);
       }
       return;
     }
-    addDeclaration(out, dockerfileOf(root, context ? scope.expand(*context) : ".", file, false),
-                   platformsIn(scope.expand(*platforms)), name);
+    addWorkflowBuild(out, dockerfileOf(root, context ? scope.expand(*context) : ".", file, false), platforms, runner, name);
     return;
   }
   const auto run = scalar(child(step, "run"));
@@ -999,7 +1047,8 @@ void workflowStep(const YAML::Node& step, const WorkflowScope& jobScope, const s
   for (const auto& command : buildCommandsIn(scope.expandShell(scope.expand(*run)), *workingDirectory)) {
     auto dockerfile = dockerfileOf(command.workingDirectory, command.context, command.file, false);
     if (!dockerfile && command.file) dockerfile = resolvePattern(command.workingDirectory, *command.file);
-    addDeclaration(out, std::move(dockerfile), platformsIn(command.platforms), name);
+    addWorkflowBuild(out, std::move(dockerfile), command.platforms.empty() ? std::nullopt : std::optional(command.platforms),
+                     runner, name);
   }
 }
 
@@ -1186,7 +1235,8 @@ struct WorkflowReader {
         }
         const std::string directory = jobScope.expand(jobDirectory.value_or(workflowDirectory.value_or(".")));
         const auto namedInJob = dockerfileNamesIn(steps);
-        for (const auto& step : steps) workflowStep(step, jobScope, directory, root, name, out, namedInJob);
+        const Runner runner = runnerOf(child(job.second, "runs-on"), jobScope);
+        for (const auto& step : steps) workflowStep(step, jobScope, directory, root, name, out, namedInJob, runner);
       }
     }
   }

@@ -123,7 +123,9 @@ std::string displayPath(const fs::path& file, const fs::path& root) {
 }
 
 // Reads every declaration of one kind that names `dockerfile`, merged.
-std::optional<DeclaredPlatforms> merge(const std::vector<const BuildDeclaration*>& matching) {
+std::optional<DeclaredPlatforms> merge(std::vector<const BuildDeclaration*> matching) {
+  const bool someRunnerUnknown = std::any_of(matching.begin(), matching.end(), [](const auto* d) { return d->unknownRunner; });
+  std::erase_if(matching, [&](const auto* d) { return d->unknownRunner || (someRunnerUnknown && d->fromRunner); });
   if (matching.empty()) return std::nullopt;
   DeclaredPlatforms out;
   std::vector<std::string> names;

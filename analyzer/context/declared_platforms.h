@@ -40,6 +40,14 @@ struct BuildDeclaration {
   std::filesystem::path dockerfile;  // absolute and lexically normal; may hold kAnyDirectory parts
   std::vector<Platform> platforms;
   std::string name;  // "target \"app\"", "service web", "job build"
+  // A build that names no platform builds for the machine it runs on. `fromRunner`: these
+  // platforms are that machine's, a GitHub-hosted runner's (`ubuntu-latest`: linux/amd64).
+  // `unknownRunner`: no platforms, on a machine whose architecture is not known (a
+  // self-hosted or larger runner label, `${{ matrix.runner }}` naming one): then no build of
+  // that file is taken to be for its runner's platform alone (khoj builds its arm64 leg on
+  // `ubuntu-linux-arm64` without naming the platform).
+  bool fromRunner = false;
+  bool unknownRunner = false;
 };
 
 // Declaration files already read in this run: a repository with 300 Dockerfiles reads
