@@ -60,6 +60,22 @@ TEST_CASE("rule fixtures: findings sit exactly where the fixtures expect them", 
   for (const auto& path : files) runFixture(path);
 }
 
+TEST_CASE("MA111 points at the COPY that brought a one-architecture package into the stage", "[rules][MA111]") {
+  const auto path = test::sourceDir() / "fixtures/rules/MA111-package-copied-from-native-stage.Dockerfile";
+  const auto findings = rules::lintDockerfile(SourceText(path.string(), test::readFile(path)), {});
+  const auto it = std::find_if(findings.begin(), findings.end(), [](const Finding& f) { return f.ruleId == "MA111"; });
+  REQUIRE(it != findings.end());
+  CHECK(it->location.line == 16);
+  REQUIRE(it->related.size() == 1);
+  CHECK(it->related[0].location.line == 14);
+  CHECK(it->related[0].message == "copied here from 'stage-compile'");
+  // A package the RUN itself fetched has no COPY to point at.
+  const auto fetched =
+      rules::lintDockerfile(SourceText("Dockerfile", "FROM debian\nRUN dpkg -i /tmp/vendor-agent_2.1_amd64.deb\n"), {});
+  REQUIRE(fetched.size() == 1);
+  CHECK(fetched[0].related.empty());
+}
+
 TEST_CASE("the demo gives MA110 and MA150 on their lines, the fixed twin gives nothing", "[demo]") {
   const auto demo = test::sourceDir() / "fixtures/demo/Dockerfile";
   const auto findings = rules::lintDockerfile(SourceText(demo.string(), test::readFile(demo)), {});

@@ -155,6 +155,29 @@ bool downloadedInScript(const shell::Script& script, const std::string& fileName
   return false;
 }
 
+// The COPY or ADD that put the package file `fileName` into the stage (or a stage it is built
+// FROM) before `instruction`: where a one-architecture package enters the image, which is what
+// the fix changes. docker-mailserver copied dovecot-fts-xapian_..._amd64.deb out of its native
+// compile stage, which on arm64 writes the _arm64.deb, so that COPY fails before dpkg runs.
+// (docker-mailserver/docker-mailserver Dockerfile before b3409bc.)
+std::optional<FindingSink::RelatedSpan> copiedHere(const DockerfileContext& ctx, size_t stage, size_t instruction,
+                                                   const std::string& fileName) {
+  for (std::optional<size_t> s = stage; s; s = ctx.model.stages[*s].parentStage) {
+    const auto& indices = ctx.model.stages[*s].instructions;
+    for (auto it = indices.rbegin(); it != indices.rend(); ++it) {
+      if (*it >= instruction) continue;
+      const auto& in = ctx.instruction(*it);
+      if ((in.command != "copy" && in.command != "add") || in.args.size() < 2) continue;
+      for (size_t i = 0; i + 1 < in.args.size(); ++i) {
+        if (baseName(in.args[i].value) != fileName) continue;
+        const auto* from = in.flag("from");
+        return FindingSink::RelatedSpan{in.args[i].span, from ? "copied here from '" + from->value() + "'" : "copied here"};
+      }
+    }
+  }
+  return std::nullopt;
+}
+
 void addBroken(std::vector<Platform>& into, const std::vector<Platform>& more) {
   for (const auto& p : more) {
     if (std::find(into.begin(), into.end(), p) == into.end()) into.push_back(p);
@@ -244,9 +267,12 @@ std::vector<Lack> lacksOf(const DockerfileContext& ctx, const dockerfile::RunScr
       // i386 code, and where a target cannot, MA112 reports the added architecture once.
       const auto broken = addedToDpkg[stage].count(arch->architecture) ? std::vector<Platform>{} : ctx.brokenBy(stage, *arch);
       if (!broken.empty() && !downloadedInScript(run.script, baseName(value))) {
+        std::vector<FindingSink::RelatedSpan> related;
+        if (auto copy = copiedHere(ctx, stage, run.instruction, baseName(value))) related.push_back(std::move(*copy));
         lacks.push_back(
             {"'" + baseName(value) + "', " + text::withArticle(arch->architecture) + " package", span, broken,
-             "download the package for the target architecture (use ${TARGETARCH} or `dpkg --print-architecture` in its name)"});
+             "download the package for the target architecture (use ${TARGETARCH} or `dpkg --print-architecture` in its name)",
+             std::move(related)});
       }
       continue;
     }
@@ -357,7 +383,9 @@ extern const DockerfileRule kMA111 = {
          "package, installed beside the native ones: not reported here, since amd64 runs i386 code and MA112 reports "
          "the added architecture where a target cannot. Package names held in a variable (`apt-get install -y $PACKAGES`) are "
          "judged by the value BuildKit gives it for every target (ARG and ENV defaults), pointing at where it is "
-         "set.",
+         "set. A local package file that a COPY or ADD put into the stage (also `COPY --from` of a build stage "
+         "that makes packages named for the machine it runs on, as dpkg-buildpackage does) is reported at the "
+         "install, pointing at that COPY: on the other platforms the file is not there, so the COPY fails first.",
      .why = "On a platform without that build the package manager fails (`Unable to locate package`, `No matching "
             "distribution found`), or installs the wrong architecture's files.",
      .example = "FROM debian\n"

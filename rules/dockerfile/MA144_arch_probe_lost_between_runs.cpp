@@ -2,6 +2,8 @@
 // the variable is empty there.
 #include <set>
 
+#include "analyzer/shell/arch_vocabulary.h"
+#include "analyzer/text_util.h"
 #include "rules/dockerfile/context.h"
 
 namespace mal::rules {
@@ -20,6 +22,37 @@ bool declaredByInstruction(const DockerfileContext& ctx, const dockerfile::Stage
   return stage.declaresArgBefore(name, before);
 }
 
+// Does the script read a file into its shell (`. /etc/profile`, `source ./env.sh`) before
+// `position`? Then a variable an earlier RUN wrote there may be set again.
+bool sourcesFileBefore(const shell::Script& script, size_t position) {
+  for (const auto& command : script.commands) {
+    if (command.begin >= position) break;
+    const std::string name = command.name();
+    if (name == "." || name == "source") return true;
+  }
+  return false;
+}
+
+// Is an assignment inside an architecture test a value some target of `stage` gets? Its test
+// must name one of their architectures (`[ "$TARGETARCH" = arm64 ]`, `case ... in amd64)`) and
+// the value must be non-empty. metallb sets VARIANT only for linux/arm/v6 and v7 (empty
+// otherwise): built for amd64 and arm64 it is empty in every RUN, lost or not.
+bool setForSomeTarget(const DockerfileContext& ctx, size_t stage, const shell::Assignment& a) {
+  if (a.value.literal.empty()) return false;
+  const auto targets = ctx.stages->targetsReaching(stage);
+  for (const auto& branch : a.branches) {
+    if (!branch.onArchitecture) continue;
+    std::string text = branch.condition;
+    for (const auto& pattern : branch.patterns) text += " " + pattern;
+    for (const auto& token : vocab::findArchTokens(text::lower(text))) {
+      for (const auto& target : targets) {
+        if (token.platform.architecture == target.architecture) return true;
+      }
+    }
+  }
+  return false;
+}
+
 void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
   for (const auto& stage : ctx.model.stages) {
     // Probe variables of earlier RUNs in this stage: name -> the RUN that set it.
@@ -33,16 +66,22 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
         bool assignedHere = false;
         for (const auto& a : run.script.assignments)
           assignedHere = assignedHere || (a.name == use.name && a.value.end <= use.begin);
-        if (assignedHere || declaredByInstruction(ctx, stage, use.name, run.instruction)) continue;
+        if (assignedHere || declaredByInstruction(ctx, stage, use.name, run.instruction) ||
+            sourcesFileBefore(run.script, use.begin))
+          continue;
         reported.insert(use.name);
-        out.report(rule, run.script.source.span(use.begin, use.end),
-                   "$" + use.name + " was set from an architecture probe in the RUN on line " +
-                       std::to_string(ctx.instruction(it->second).startLine) +
-                       ", but each RUN starts a new shell: here it is empty",
-                   "probe again in this RUN, join the two RUNs, or use $TARGETARCH (declare `ARG TARGETARCH`)");
+        out.report(
+            rule, run.script.source.span(use.begin, use.end),
+            "$" + use.name + " was set by architecture (a probe, $TARGETARCH or an architecture test) in the RUN on line " +
+                std::to_string(ctx.instruction(it->second).startLine) + ", but each RUN starts a new shell: here it is empty",
+            "probe again in this RUN, join the two RUNs, or use $TARGETARCH (declare `ARG TARGETARCH`)");
       }
+      // Set from a probe (`ARCH=$(uname -m)`), from an architecture variable, or inside an
+      // architecture test (`RUNNER_ARCH=x64; if [ "$TARGETARCH" = arm64 ]; then RUNNER_ARCH=arm64; fi`):
+      // its value says which architecture this is, and a later RUN that tests it sees it empty.
+      // (quipper/actions-runner Dockerfile before 06e29b5: the docker CLI was x86_64 on arm64.)
       for (const auto& a : run.script.assignments) {
-        if (a.value.archVarying && a.value.hasCommandSubstitution) probed[a.name] = run.instruction;
+        if (a.value.archVarying || (a.archDerived && setForSomeTarget(ctx, stage.index, a))) probed[a.name] = run.instruction;
       }
     }
   }
@@ -56,8 +95,10 @@ extern const DockerfileRule kMA144 = {
      .severity = Severity::Warning,
      .analysis = Analysis::Dockerfile,
      .summary = "A variable set from an architecture probe in one RUN is used in a later RUN",
-     .what = "`ARCH=$(uname -m)` (or `dpkg --print-architecture`, `apk --print-arch`, ... ; exported or not) in one RUN, "
-             "and `$ARCH` in a later RUN of the same stage that does not set it again, with no ENV or ARG of that name.",
+     .what = "`ARCH=$(uname -m)` (or `dpkg --print-architecture`, `apk --print-arch`, `$TARGETARCH`, or an assignment "
+             "inside an architecture test such as `if [ \"$TARGETARCH\" = arm64 ]; then ARCH=arm64; fi`; exported or not) "
+             "in one RUN, and `$ARCH` in a later RUN of the same stage that does not set it again, with no ENV or ARG of "
+             "that name and no `.`/`source` of a file before the use.",
      .why = "Every RUN is a new shell: the variable is empty in the later one, and the URL or path built from it is "
             "wrong on every platform.",
      .example = "FROM debian\n"
@@ -65,7 +106,9 @@ extern const DockerfileRule kMA144 = {
                 "RUN curl -fsSLO \"https://x/tool-$ARCH\"\n"
                 "# MA144",
      .fix = "Probe in the RUN that uses it, join the RUNs, or use $TARGETARCH with `ARG TARGETARCH`.",
-     .bad = {"FROM debian\nRUN export ARCH=$(uname -m) && echo $ARCH\nRUN curl -fsSLO \"https://x/tool-$ARCH.tgz\"\n"},
+     .bad = {"FROM debian\nRUN export ARCH=$(uname -m) && echo $ARCH\nRUN curl -fsSLO \"https://x/tool-$ARCH.tgz\"\n",
+             "FROM debian\nARG TARGETARCH\nRUN A=x64 && if [ \"$TARGETARCH\" = arm64 ]; then A=arm64; fi && echo $A\n"
+             "RUN D=x86_64 && if [ \"$A\" = arm64 ]; then D=aarch64; fi && curl -fsSLO \"https://x/docker-$D.tgz\"\n"},
      .good = {"FROM debian\nRUN ARCH=$(uname -m) && curl -fsSLO \"https://x/tool-$ARCH.tgz\"\n",
               "FROM debian\nRUN ARCH=$(uname -m)\nRUN ARCH=$(uname -m) && echo $ARCH\n"}},
     check};
