@@ -101,7 +101,9 @@ d = json.load(sys.stdin)
 assert [f["rule"] for f in d["findings"]] == ["MA301"] and "linux/s390x" in d["findings"][0]["message"], d["findings"]' \
   <<<"$out" || fail "manifest ignored platforms: in the configuration: $out"
 printf 'ignore: [MA301]\nplatforms: [linux/amd64, linux/arm64, linux/s390x]\n' >.multiarch-lint.yaml
-"$bin" manifest "$images/good" >/dev/null || fail "manifest ignored ignore: [MA301] in the configuration"
+out=$("$bin" manifest -f json "$images/good") || fail "manifest ignored ignore: [MA301] in the configuration: $out"
+python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["findings"] == [] and d["inputs"][0]["analysed"], d' <<<"$out" ||
+  fail "manifest with ignore: [MA301]: $out"
 cd "$root"
 
 # The second scan of the same image takes every layer from the cache.

@@ -72,7 +72,9 @@ TEST_CASE("failure threshold: warnings pass an error threshold, none never fails
   CHECK(lint({.paths = {warn.string()}, .failureThreshold = "error"}).code == 0);
   const auto bad = dir.write("b/Dockerfile", kBad);
   CHECK(lint({.paths = {bad.string()}, .failureThreshold = "none"}).code == 0);
-  CHECK(lint({.paths = {bad.string()}, .failureThreshold = "bogus"}).code == 2);
+  const auto bogus = lint({.paths = {bad.string()}, .failureThreshold = "bogus"});
+  CHECK(bogus.code == 2);
+  CHECK(bogus.err == "multiarch-lint: --failure-threshold must be error, warning, info or none\n");
 }
 
 TEST_CASE("stdin and directory discovery", "[cli]") {
@@ -228,10 +230,12 @@ TEST_CASE("a symbolic link checked out as text is said once, as info, and not ju
   REQUIRE(word.size() == 1);
   CHECK(word[0].ruleId == "MA001");
   CHECK(word[0].severity == Severity::Error);
+  CHECK(word[0].message == "unknown instruction: ../SCRIPTS/BUILD.SH");
   const auto more = test::lint("../Dockerfile\nFROM alpine\n");
   REQUIRE(more.size() == 1);
   CHECK(more[0].ruleId == "MA001");
   CHECK(more[0].severity == Severity::Error);
+  CHECK(more[0].message == "unknown instruction: ../DOCKERFILE");
 }
 
 TEST_CASE("source code named like a Dockerfile is said once, as info, when BuildKit would refuse it", "[cli]") {
@@ -261,6 +265,7 @@ TEST_CASE("source code named like a Dockerfile is said once, as info, when Build
   REQUIRE(broken.findings.size() == 1);
   CHECK(broken.findings[0].ruleId == "MA001");
   CHECK(broken.findings[0].severity == Severity::Error);
+  CHECK(broken.findings[0].message == "unknown instruction: LOCAL (BuildKit stops here; 4 more lines would be refused too)");
   const auto real =
       cli::lintDockerfile(SourceText("build/Dockerfile.go", "FROM golang\nRUN curl -fsSLO https://x/tool-linux-amd64\n"),
                           settings, nullptr, nullptr, nullptr);
@@ -277,8 +282,10 @@ TEST_CASE("rules command: list and explain by id or slug", "[cli]") {
   CHECK(cli::runRules({"arch-specific-download", "text"}, {in, one, err}) == 0);
   CHECK(one.str().find("MA110 arch-specific-download (error, Dockerfile)") == 0);
   CHECK(one.str().find("Why it breaks") != std::string::npos);
-  std::ostringstream none;
-  CHECK(cli::runRules({"MA999", "text"}, {in, none, err}) == 2);
+  std::ostringstream none, unknown;
+  CHECK(cli::runRules({"MA999", "text"}, {in, none, unknown}) == 2);
+  CHECK(unknown.str() == "multiarch-lint: unknown rule 'MA999' (see `multiarch-lint rules`)\n");
+  CHECK(none.str().empty());
 }
 
 TEST_CASE("extra-arch-only-packages in the configuration extends MA111's list", "[cli][config]") {

@@ -633,6 +633,7 @@ TEST_CASE("lint: --platform, then the configuration, then declarations, then the
   // The flag wins over the configuration.
   const auto both = lint({.paths = {file.string()}, .format = "json", .platforms = "linux/arm64", .configPath = config.string()});
   CHECK(both.code == 0);
+  CHECK(nlohmann::json::parse(both.out)["inputs"][0]["platforms"] == nlohmann::json::array({"linux/arm64"}));
 }
 
 TEST_CASE("lint: a malformed declaration file is no error exit", "[declared][cli]") {

@@ -303,6 +303,15 @@ TEST_CASE("checkstyle: source names the category and the rule", "[report]") {
   report::writeCheckstyle(sampleReport(), out);
   CHECK(out.str().find("source=\"multiarch-lint.dockerfile.MA110\"") != std::string::npos);
   CHECK(out.str().find("source=\"multiarch-lint.input.input-error\"") != std::string::npos);
+  // Read back by an XML parser (the well-formedness the case above names, but only searched):
+  // each input a <file>, its finding or its error an <error> in it.
+  CHECK(parsedByPython(out.str(),
+                       "import sys, xml.etree.ElementTree as E\n"
+                       "root = E.parse(sys.argv[1]).getroot()\n"
+                       "got = [(f.get(\"name\"), e.get(\"line\"), e.get(\"source\")) for f in root for e in f]\n"
+                       "assert root.tag == \"checkstyle\" and got == [(\"dir with space/Dockerfile\", \"2\", "
+                       "\"multiarch-lint.dockerfile.MA110\"), (\"missing/Dockerfile\", \"0\", "
+                       "\"multiarch-lint.input.input-error\")], got"));
 }
 
 TEST_CASE("junit: a testsuite per input, a testcase per platform", "[report]") {
