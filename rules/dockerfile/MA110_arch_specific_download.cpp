@@ -78,6 +78,24 @@ bool isPackageIndex(std::string_view url) {
   return kIndexes.count(name) > 0 || text::endsWith(name, "-primary.xml.gz") || text::endsWith(name, "-primary.xml.zst");
 }
 
+// A public key (`SALT-PROJECT-GPG-PUBKEY-2023.gpg`, `repo.key`, `RPM-GPG-KEY-x`): the same
+// bytes whatever the machine, so fetching it from a repository's per-architecture path
+// (supabase/postgres fetches the Salt key from .../20.04/arm64/ and .../20.04/amd64/) is not
+// an architecture's build. Judged on the URL's last path segment only.
+bool namesPublicKey(std::string_view url) {
+  while (!url.empty() && (url.back() == '"' || url.back() == '\'')) url.remove_suffix(1);
+  url = url.substr(0, url.find_first_of("?#"));
+  const size_t slash = url.rfind('/');
+  const std::string name = text::lower(slash == std::string_view::npos ? url : url.substr(slash + 1));
+  for (std::string_view suffix : {".gpg", ".pub", ".key", ".pgp", ".gpg.key"}) {
+    if (text::endsWith(name, suffix)) return true;
+  }
+  for (std::string_view word : {"gpg-key", "gpgkey", "pubkey", "public-key", "publickey", "keyring.gpg"}) {
+    if (name.find(word) != std::string::npos) return true;
+  }
+  return false;
+}
+
 // Is what the download writes to standard output piped into a text filter (`curl -s
 // .../binary-amd64/Packages | grep -A7 'Package: x' | awk ...`)? Then it is read as text (an
 // index, a version, a checksum list) and nothing of it runs: which architecture's index holds
@@ -145,7 +163,7 @@ class DownloadCheck {
 
   template <typename SpanOf>
   bool reportTokensOnce(size_t stage, std::string_view text, SpanOf spanOf) {
-    if (namesAnotherOsOrCrossTarget(text) || isPackageIndex(text)) return false;
+    if (namesAnotherOsOrCrossTarget(text) || isPackageIndex(text) || namesPublicKey(text)) return false;
     for (const auto& token : vocab::findArchTokens(text)) {
       const auto broken = brokenFor(stage, token.platform);
       if (broken.empty()) continue;
@@ -230,7 +248,7 @@ class DownloadCheck {
     }
     const auto fixed =
         dockerfile::valueForEveryTarget(ctx_.file, ctx_.model, *ctx_.stages, run.stage, run.instruction, word.literal);
-    if (!fixed || namesAnotherOsOrCrossTarget(fixed->value)) return false;
+    if (!fixed || namesAnotherOsOrCrossTarget(fixed->value) || namesPublicKey(fixed->value)) return false;
     const std::string* expanded = &fixed->value;
     for (const auto& token : vocab::findArchTokens(*expanded)) {
       const auto broken = brokenFor(run.stage, token.platform);
@@ -302,7 +320,7 @@ class DownloadCheck {
         std::fill(written.begin() + static_cast<long>(use.begin - last->value.begin),
                   written.begin() + static_cast<long>(use.end - last->value.begin), ' ');
       }
-      if (namesAnotherOsOrCrossTarget(written)) continue;
+      if (namesAnotherOsOrCrossTarget(written) || namesPublicKey(written)) continue;
       for (const auto& token : vocab::findArchTokens(written)) {
         const auto broken = brokenFor(run.stage, token.platform);
         if (broken.empty()) continue;
@@ -374,7 +392,7 @@ class DownloadCheck {
         std::fill(written.begin() + static_cast<long>(use.begin - link->value.begin),
                   written.begin() + static_cast<long>(use.end - link->value.begin), ' ');
       }
-      if (namesAnotherOsOrCrossTarget(written)) return false;
+      if (namesAnotherOsOrCrossTarget(written) || namesPublicKey(written)) return false;
       for (const auto& token : vocab::findArchTokens(written)) {
         const auto broken = brokenFor(run.stage, token.platform);
         if (broken.empty()) continue;
@@ -560,7 +578,9 @@ extern const DockerfileRule kMA110 = {
              "told the target (xx, `ARG TARGETPLATFORM`, GOARCH=$TARGETARCH): BuildKit runs that stage on the build "
              "machine, the tool runs there, and what the cross-compiling stage passes on is the target's code. "
              "Not an x86-64 download on arm64 or riscv64 in a stage (or one it is based on) that installs a user-space "
-             "x86-64 emulator (box64, FEX-Emu): there the program is meant to run through it.",
+             "x86-64 emulator (box64, FEX-Emu): there the program is meant to run through it. Not a public key (the URL's "
+             "last segment ends in .gpg, .key, .pub or names a GPG-KEY/PUBKEY), fetched from a repository's "
+             "per-architecture path: a key is the same bytes on every platform.",
      .why = "Every target platform downloads the same binary: the arm64 image gets an x86-64 kubectl and dies "
             "with `exec format error` on the first Graviton node.",
      .example = "FROM debian\n"

@@ -1,8 +1,11 @@
 // MA112: a foreign architecture added to the package system: `dpkg --add-architecture
 // i386`, or an apt source pinned to one architecture (`deb [arch=amd64] ...`).
 #include <algorithm>
+#include <map>
 #include <string_view>
+#include <utility>
 
+#include "analyzer/shell/arch_vocabulary.h"
 #include "analyzer/text_util.h"
 #include "rules/dockerfile/context.h"
 #include "rules/dockerfile/shell_helpers.h"
@@ -45,6 +48,34 @@ std::string aptArchOption(const std::string& line) {
     return plain ? value : std::string();
   }
   return {};
+}
+
+// A `deb URL suite ...` line with no arch= option whose repository URL names one
+// architecture (`.../cuda/repos/ubuntu2204/x86_64 /`): apt reads that index on every platform,
+// and it lists only that architecture's packages. Returns the architecture and the token as
+// written, or empties. A URL built from a variable or a probe is left alone.
+std::pair<std::string, std::string> repositoryArchitecture(const std::string& line) {
+  const std::string trimmed = text::trim(line);
+  size_t at = 0;
+  if (text::startsWith(trimmed, "deb ")) {
+    at = 4;
+  } else if (text::startsWith(trimmed, "deb-src ")) {
+    at = 8;
+  } else {
+    return {};
+  }
+  while (at < trimmed.size() && trimmed[at] == ' ') ++at;
+  if (at < trimmed.size() && trimmed[at] == '[') {
+    const size_t close = trimmed.find(']', at);
+    if (close == std::string::npos) return {};
+    at = close + 1;
+    while (at < trimmed.size() && trimmed[at] == ' ') ++at;
+  }
+  const std::string url = trimmed.substr(at, trimmed.find_first_of(" \t", at) - at);
+  if (url.find("://") == std::string::npos || url.find('$') != std::string::npos) return {};
+  const auto tokens = vocab::findArchTokens(url);
+  if (tokens.empty()) return {};
+  return {tokens.front().platform.architecture, tokens.front().token};
 }
 
 // Does the command install packages (apt-get/apt/aptitude install without --download-only,
@@ -105,6 +136,54 @@ std::string fileReplacedBy(const shell::Script& script, size_t index) {
   return {};
 }
 
+// The file a command's output goes to, replaced or appended to: `cmd > FILE`, `cmd >> FILE`,
+// `cmd | tee [-a] FILE`; empty when it writes nowhere this scan can read.
+std::string fileWrittenBy(const shell::Script& script, size_t index) {
+  const auto& command = script.commands[index];
+  const std::string& text = script.source.text;
+  size_t i = command.end;
+  while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
+  if (i < text.size() && text[i] == '>' && (i + 1 >= text.size() || text[i + 1] != '&')) {
+    ++i;
+    if (i < text.size() && text[i] == '>') ++i;
+    while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
+    size_t end = i;
+    while (end < text.size() && std::string_view(" \t\n;&|)").find(text[end]) == std::string_view::npos) ++end;
+    return text.substr(i, end - i);
+  }
+  if (command.pipesInto < script.commands.size()) {
+    const auto words = programWords(script.commands[command.pipesInto]);
+    if (words.empty() || baseName(words[0]->literal) != "tee") return {};
+    if (words.size() == 2) return words[1]->literal;
+    if (words.size() == 3 && (words[1]->literal == "-a" || words[1]->literal == "--append")) return words[2]->literal;
+  }
+  return {};
+}
+
+// The architectures each apt source file of a stage is written for, over all its `deb
+// [arch=...]` lines: `echo "deb [arch=arm64] .../arm64 ..." | tee x.list` then `echo "deb
+// [arch=amd64] .../amd64 ..." | tee -a x.list` (supabase/postgres' Salt repository) is one
+// list that serves both. apt reads every line and keeps those whose arch= option names its
+// own architecture (sources.list(5)), so the file fails only a platform none of them names.
+std::map<std::string, std::vector<std::string>> aptListArchitectures(const dockerfile::BuildModel& model, size_t stage) {
+  std::map<std::string, std::vector<std::string>> out;
+  for (const auto& run : model.scripts) {
+    if (run.stage != stage) continue;
+    for (size_t index = 0; index < run.script.commands.size(); ++index) {
+      const std::string file = fileWrittenBy(run.script, index);
+      if (file.empty() || file.find('$') != std::string::npos) continue;
+      for (const auto* word : programWords(run.script.commands[index])) {
+        if (word->archVarying || word->literal.find("deb") == std::string::npos) continue;
+        std::string archs = aptArchOption(word->literal);
+        if (archs.empty()) archs = repositoryArchitecture(word->literal).first;
+        if (archs.empty()) continue;
+        for (const auto& arch : text::split(archs, ',')) out[file].push_back(arch);
+      }
+    }
+  }
+  return out;
+}
+
 bool readsAptSources(const shell::Command& command) {
   const auto words = programWords(command);
   if (words.empty()) return false;
@@ -127,6 +206,7 @@ bool replacedBeforeRead(const shell::Script& script, size_t index) {
 
 void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
   const auto crossStages = stagesInstallingCrossToolchain(ctx.model);
+  std::map<size_t, std::map<std::string, std::vector<std::string>>> listArchs;
   for (const auto& run : ctx.model.scripts) {
     if (crossStages[run.stage]) continue;
     for (size_t index = 0; index < run.script.commands.size(); ++index) {
@@ -152,16 +232,29 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
       // `echo "deb [arch=amd64 signed-by=...] https://... stable main" > /etc/apt/sources.list.d/x.list`
       for (const auto* word : words) {
         if (word->archVarying) continue;
-        const std::string archs = aptArchOption(word->literal);
+        std::string archs = aptArchOption(word->literal);
+        const auto [repositoryArch, repositoryToken] =
+            archs.empty() ? repositoryArchitecture(word->literal) : std::pair<std::string, std::string>{};
+        if (archs.empty()) archs = repositoryArch;
         if (archs.empty() || word->literal.find("deb") == std::string::npos) continue;
         if (replacedBeforeRead(run.script, index)) break;
-        const auto broken = brokenBy(ctx, run.stage, text::split(archs, ','));
+        auto served = text::split(archs, ',');
+        const std::string file = fileWrittenBy(run.script, index);
+        if (!file.empty() && file.find('$') == std::string::npos) {
+          if (!listArchs.count(run.stage)) listArchs[run.stage] = aptListArchitectures(ctx.model, run.stage);
+          const auto& all = listArchs[run.stage][file];
+          served.insert(served.end(), all.begin(), all.end());
+        }
+        const auto broken = brokenBy(ctx, run.stage, served);
         if (broken.empty()) continue;
-        out.report(
-            rule, run.script.source.span(word->begin, word->end),
-            "writes an apt source limited to arch=" + archs + ": on " + platformList(broken) + " apt finds none of its packages",
-            "use arch=$(dpkg --print-architecture), or drop the arch option if the repository serves every platform",
-            std::nullopt, broken);
+        out.report(rule, run.script.source.span(word->begin, word->end),
+                   repositoryToken.empty()
+                       ? "writes an apt source limited to arch=" + archs + ": on " + platformList(broken) +
+                             " apt finds none of its packages"
+                       : "writes an apt source whose repository is the " + archs + " one ('" + repositoryToken +
+                             "' in its URL): on " + platformList(broken) + " apt finds none of its packages",
+                   "use arch=$(dpkg --print-architecture), or drop the arch option if the repository serves every platform",
+                   std::nullopt, broken);
         break;
       }
     }
@@ -182,7 +275,11 @@ extern const DockerfileRule kMA112 = {
              "link against. Not where no package is installed (in the stage or one built on it): a foreign "
              "architecture that only serves `apt-get download` runs nothing. Not when the file the source is written "
              "to is replaced by a later command of the same RUN before apt reads it (`| tee x.list` or `> x.list` "
-             "again): that source never reaches apt.",
+             "again): that source never reaches apt. A source file is judged by all the `arch=` lines written to it in the "
+             "stage (`> x.list`, then `>> x.list` or `| tee -a x.list`): apt keeps the lines whose arch= names its own "
+             "architecture (sources.list(5)), so a list with an amd64 line and an arm64 line serves both. A `deb` line "
+             "with no arch= option whose repository URL names one architecture (`.../repos/ubuntu2204/x86_64 /`) counts "
+             "as limited to it: that index lists only its architecture's packages.",
      .why = "On other platforms the foreign packages cannot run (i386 code needs an x86 CPU), and a source pinned to "
             "amd64 offers nothing to arm64's apt: `Unable to locate package`.",
      .example = "FROM debian\n"

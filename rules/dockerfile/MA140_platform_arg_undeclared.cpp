@@ -1,5 +1,6 @@
 // MA140: $TARGETARCH and friends used in a stage that never declared them. BuildKit's
 // own UndefinedVar check skips shell-form RUN, which is exactly where this bites.
+#include <algorithm>
 #include <set>
 
 #include "analyzer/shell/arch_vocabulary.h"
@@ -107,6 +108,69 @@ bool emptyMeansNative(const DockerfileContext& ctx, const dockerfile::RunScript&
   return false;
 }
 
+// `if [ -z "$TARGETPLATFORM" ]; then ... TARGETPLATFORM=linux/amd64 ...`: the script tests the
+// value for emptiness and, in that branch, sets it itself (infinity derives it from `uname -m`).
+// The empty value the rule warns of is the case the script handles; the uses after the
+// assignment read the script's own value.
+bool emptinessTestThenAssigned(const shell::Script& script, const shell::VariableUse& use) {
+  std::string_view before = std::string_view(script.source.text).substr(0, use.begin);
+  while (!before.empty() && (before.back() == '"' || before.back() == ' ' || before.back() == '\t')) before.remove_suffix(1);
+  if (!text::endsWith(before, "-z")) return false;
+  before.remove_suffix(2);
+  if (!before.empty() && before.back() != ' ' && before.back() != '\t' && before.back() != '[') return false;
+  return std::any_of(script.assignments.begin(), script.assignments.end(), [&](const shell::Assignment& a) {
+    return a.name == use.name && a.value.begin > use.end &&
+           std::any_of(a.branches.begin(), a.branches.end(), [&](const shell::Branch& b) {
+             return b.kind == shell::Branch::Kind::IfThen && b.condition.find("-z") != std::string::npos &&
+                    b.condition.find(use.name) != std::string::npos;
+           });
+  });
+}
+
+// `arch=$([ "$TARGETARCH" = arm64 ] && echo aarch64 || echo "$TARGETARCH")` where nothing of
+// the RUN reads `arch` afterwards (supabase/postgres names aarch64 in the URL outright): the
+// empty value lands in a shell variable that dies with the RUN. BuildKit runs every RUN in a
+// fresh shell; only ENV and ARG values reach the next instruction, and a plain (not
+// exported) shell variable reaches no program the RUN starts. Not when the assignment is a
+// command's prefix (`ARCH=$TARGETARCH make`), is exported or declared, or the RUN sources a
+// file or evals text that could read it.
+bool feedsOnlyUnreadVariable(const shell::Script& script, const shell::VariableUse& use) {
+  const std::string& source = script.source.text;
+  for (const auto& a : script.assignments) {
+    if (a.name == use.name || a.value.begin > use.begin || use.end > a.value.end) continue;
+    // A plain assignment: nothing but a separator between the previous command and its name.
+    const size_t nameBegin = a.value.begin >= a.name.size() + 1 ? a.value.begin - a.name.size() - 1 : 0;
+    if (source.compare(nameBegin, a.name.size(), a.name) != 0) return false;
+    size_t at = nameBegin;
+    while (at > 0 && (source[at - 1] == ' ' || source[at - 1] == '\t')) --at;
+    if (at > 0 && std::string_view(";&|\n({").find(source[at - 1]) == std::string_view::npos) {
+      const std::string_view head = std::string_view(source).substr(0, at);
+      if (!text::endsWith(head, "then") && !text::endsWith(head, "do") && !text::endsWith(head, "else")) return false;
+    }
+    // ... and not a command's prefix: only a separator (or the end) after its value.
+    size_t after = a.value.end;
+    while (after < source.size() && (source[after] == ' ' || source[after] == '\t')) ++after;
+    if (after < source.size() && std::string_view(";&|\n)}").find(source[after]) == std::string_view::npos) return false;
+    for (const auto& other : script.variableUses) {
+      if (other.name == a.name) return false;
+    }
+    for (const auto& command : script.commands) {
+      const std::string name = command.name();
+      if (name == "." || name == "source" || name == "eval") return false;
+      if (name == "set" && std::any_of(command.words.begin(), command.words.end(),
+                                       [](const shell::Word& w) { return w.literal == "-a" || w.literal == "allexport"; }))
+        return false;
+      if (name == "export" || name == "declare" || name == "typeset" || name == "readonly" || name == "local") {
+        for (const auto& w : command.words) {
+          if (w.literal == a.name || text::startsWith(w.literal, a.name + "=")) return false;
+        }
+      }
+    }
+    return true;
+  }
+  return false;
+}
+
 // Is the use undeclared? Reports it, saying when an old frontend is the reason.
 void reportUse(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out, const dockerfile::Stage& stage,
                const std::string& name, size_t instruction, Span span) {
@@ -158,6 +222,7 @@ void checkScript(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink
       assignedBefore = assignedBefore || (a.name == use.name && a.value.end <= use.begin);
     if (assignedBefore) continue;
     if (!trigger && emptyMeansNative(ctx, run, use)) continue;
+    if (!trigger && (emptinessTestThenAssigned(run.script, use) || feedsOnlyUnreadVariable(run.script, use))) continue;
     if (trigger) {
       out.report(rule, run.script.source.span(use.begin, use.end),
                  "$" + use.name + " is used in an ONBUILD trigger with no `ONBUILD ARG " + use.name +
@@ -220,7 +285,10 @@ extern const DockerfileRule kMA140 = {
          "`# syntax=` line pinning 1.0 to 1.1.1 keeps the old behaviour, and the message says so. Not reported "
          "in a stage that runs pinned or on $BUILDPLATFORM and hands on only portable files, nor where empty means "
          "native in a stage that runs on the target: `GOARCH=$TARGETARCH`, and `${TARGETARCH:-}` handed on as a whole word, written "
-         "to allow the unset value.",
+         "to allow the unset value. Nor where the RUN tests the value for emptiness and sets it itself in that "
+         "branch (`if [ -z \"$TARGETPLATFORM\" ]; then TARGETPLATFORM=...`), nor where the value only feeds a plain "
+         "shell variable that nothing in the RUN reads: BuildKit runs every RUN in a fresh shell, so such a variable "
+         "dies with it.",
      .why = "BuildKit defines the platform ARGs only in the global scope; inside a stage they are empty until "
             "redeclared. The URL becomes `.../linux//kubectl` or the switch takes its default arm, and "
             "BuildKit's UndefinedVar check skips shell-form RUN, so nobody warns.",
@@ -240,7 +308,9 @@ extern const DockerfileRule kMA140 = {
               "FROM debian\nRUN TARGETARCH=$(dpkg --print-architecture) && echo $TARGETARCH\n",
               "FROM debian\nCMD echo $TARGETARCH\n",
               "FROM golang:1.22 AS build\nRUN GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /app .\n",
-              "FROM debian\nONBUILD ARG TARGETARCH\nONBUILD RUN echo $TARGETARCH\n"}},
+              "FROM debian\nONBUILD ARG TARGETARCH\nONBUILD RUN echo $TARGETARCH\n",
+              "FROM debian\nRUN if [ -z \"$TARGETPLATFORM\" ]; then TARGETPLATFORM=linux/$(dpkg --print-architecture); fi && "
+              "echo $TARGETPLATFORM\n"}},
     check};
 
 }  // namespace mal::rules
