@@ -440,6 +440,28 @@ TEST_CASE("the base images: all external bases name one architecture", "[declare
   CHECK(declared(file, "FROM alpine:3.19\n") == "none");
 }
 
+TEST_CASE("Docker Hub's automated build hook declares linux/amd64", "[declared]") {
+  // CM2Walki/steamcmd: bookworm/hooks/build runs `docker build --target=...` for Docker Hub's
+  // autobuild, which runs on amd64 builders only. The twins: a hook that builds with buildx
+  // and --platform, a pre_build hook that registers QEMU for other architectures, and a
+  // Dockerfile in another directory, declare nothing.
+  Repo repo;
+  const auto file = repo.write("bookworm/Dockerfile", kPlain);
+  repo.write("bookworm/hooks/build",
+             "#!/bin/bash\ndocker build --target=bookworm -f $(basename ${DOCKERFILE_PATH}) -t $DOCKER_REPO:latest .\n");
+  CHECK(declared(file, kPlain) ==
+        "linux/amd64 <- hooks/build: a plain docker build in Docker Hub's automated build, on amd64 builders only");
+  const auto other = repo.write("bullseye/Dockerfile", kPlain);
+  CHECK(declared(other, kPlain) == "none");
+  repo.write("bullseye/hooks/build", "#!/bin/bash\ndocker build -t $IMAGE_NAME .\n");
+  repo.write("bullseye/hooks/pre_build", "#!/bin/bash\ndocker run --rm --privileged multiarch/qemu-user-static:register\n");
+  CHECK(declared(other, kPlain) == "none");
+  const auto buildx = repo.write("trixie/Dockerfile", kPlain);
+  repo.write("trixie/hooks/build",
+             "#!/bin/bash\ndocker buildx build --platform linux/amd64,linux/arm64 -t $IMAGE_NAME --push .\n");
+  CHECK(declared(buildx, kPlain) == "none");
+}
+
 TEST_CASE("base images published for one architecture, with no architecture in their names", "[declared]") {
   Repo repo;
   const auto file = repo.write(".gitpod.Dockerfile", kPlain);

@@ -347,6 +347,31 @@ std::optional<Platform> singleArchitectureIn(std::string_view name, bool exactWo
   return conflicting ? std::nullopt : found;
 }
 
+// Docker Hub's automated builds run the `hooks/build` script found beside the Dockerfile
+// instead of their own build command ("Advanced options for autobuild": the hooks folder sits
+// at the Dockerfile's level), and run it on amd64 builders only (docker/hub-feedback#1983:
+// "Currently only amd64 linux automated builds are supported"; docker/roadmap#109). A hook that
+// runs a plain `docker build` (no buildx, no --platform, and no QEMU registered by a
+// `pre_build` hook, the workaround for other architectures) makes a linux/amd64 image.
+std::optional<DeclaredPlatforms> fromDockerHubHooks(const fs::path& dockerfile, const fs::path& root) {
+  const fs::path hooks = dockerfile.parent_path() / "hooks";
+  const auto build = readDeclarationFile(hooks / "build", root);
+  if (!build || (build->find("docker build") == std::string::npos && build->find("docker image build") == std::string::npos)) {
+    return std::nullopt;
+  }
+  const auto multiArch = [](const std::string& text) {
+    for (std::string_view word : {"buildx", "--platform", "qemu", "binfmt", "manifest", "DOCKER_DEFAULT_PLATFORM"}) {
+      if (text.find(word) != std::string::npos) return true;
+    }
+    return false;
+  };
+  if (multiArch(*build)) return std::nullopt;
+  if (const auto pre = readDeclarationFile(hooks / "pre_build", root); pre && multiArch(*pre)) return std::nullopt;
+  return DeclaredPlatforms{{*parsePlatform("linux/amd64")},
+                           "hooks/build: a plain docker build in Docker Hub's automated build, on amd64 builders only",
+                           false};
+}
+
 std::optional<DeclaredPlatforms> fromFileName(const fs::path& dockerfile, const fs::path& root) {
   std::optional<Platform> platform;
   std::string where;
@@ -940,6 +965,7 @@ std::optional<DeclaredPlatforms> findDeclaredPlatforms(const fs::path& dockerfil
   if (auto found = search.azurePipelines()) return found;
   if (auto found = search.makefiles()) return found;
   if (auto found = fromFileName(search.dockerfile, search.root)) return found;
+  if (auto found = fromDockerHubHooks(search.dockerfile, search.root)) return found;
   auto fromContent = [&]() -> std::optional<DeclaredPlatforms> {
     const dockerfile::ParsedDockerfile* file = parsedFile();
     if (!file) return std::nullopt;

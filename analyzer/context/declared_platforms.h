@@ -74,7 +74,8 @@ std::filesystem::path repositoryRoot(const std::filesystem::path& dockerfile);
 
 // Sources in order of trust (the first that names this Dockerfile wins; declarations of the
 // same kind that name it are merged): bake files, compose files, GitHub workflows, Azure
-// Pipelines files, Makefiles, the file name, the base images. nullopt when none names a platform.
+// Pipelines files, Makefiles, the file name, Docker Hub's hooks/build (amd64), the base images.
+// nullopt when none names a platform.
 std::optional<DeclaredPlatforms> findDeclaredPlatforms(const std::filesystem::path& dockerfile, const std::string& dockerfileText,
                                                        DeclarationCache& cache);
 std::optional<DeclaredPlatforms> findDeclaredPlatforms(const std::filesystem::path& dockerfile,

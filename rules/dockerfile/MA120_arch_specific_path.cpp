@@ -249,6 +249,19 @@ bool mayNameArchPath(std::string_view text) {
                      [&](std::string_view h) { return lowered.find(h) != std::string::npos; });
 }
 
+// The targets on which a path of `platform`'s directories is missing. An i386 multiarch
+// path (`/lib/i386-linux-gnu`, `/usr/lib/i386-linux-gnu`) is there on amd64 wherever i386
+// packages are installed (Debian multiarch: `dpkg --add-architecture i386`, lib32 and
+// `:i386` packages, as Steam, Wine and 32-bit game-server images do, in the stage or its base
+// image), and amd64 runs that code; so only targets that cannot run i386 code are named.
+std::vector<Platform> brokenForPath(const DockerfileContext& ctx, size_t stage, const Platform& platform) {
+  auto broken = ctx.brokenBy(stage, platform);
+  if (platform.architecture == "386") {
+    std::erase_if(broken, [](const Platform& target) { return target.architecture == "amd64"; });
+  }
+  return broken;
+}
+
 // A path that names one architecture only once its variables are expanded: `ARG ARCH=x86_64`
 // then `ln -s /usr/lib/${ARCH}-linux-gnu/...`. Reported at the use, pointing at the definition.
 struct FlowHit {
@@ -296,7 +309,7 @@ std::optional<FlowHit> pathThroughValues(const DockerfileContext& ctx, const Tex
     if ((source = fixed->bringing(token.token))) break;
   }
   if (!source) return std::nullopt;
-  const auto broken = ctx.brokenBy(site.stage, hit->platform);
+  const auto broken = brokenForPath(ctx, site.stage, hit->platform);
   if (broken.empty()) return std::nullopt;
   const auto& definition = ctx.instruction(source->second.instruction);
   return FlowHit{site.span(0, site.text.size()),
@@ -563,7 +576,7 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
       if (auto flow = pathThroughValues(ctx, site, valued, archiveStems)) flows.push_back(std::move(*flow));
       return;
     }
-    auto broken = ctx.brokenBy(site.stage, hit->platform);
+    auto broken = brokenForPath(ctx, site.stage, hit->platform);
     if (auto pinned = brokenByPinnedCopy(ctx, site.instruction, hit->platform, broken)) broken = std::move(*pinned);
     if (broken.empty()) return;
     const Span span = site.span(hit->begin, hit->end);
@@ -592,6 +605,8 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
       for (size_t i = 0; i + 1 < in.args.size(); ++i) {
         const auto& source = in.args[i];
         if (source.value.find('$') != std::string::npos) continue;  // chosen per target
+        // A multiarch library directory (`/lib/i386-linux-gnu`) is a system path, judged above.
+        if (findArchPath(source.value)) continue;
         const auto named = archNamedInPath(source.value);
         if (!named || text::startsWith(named->kind, "a package") || namesCrossToolchain(source.value)) continue;
         std::string_view sourcePath = source.value;
@@ -659,7 +674,10 @@ extern const DockerfileRule kMA120 = {
          "toolchain named by its target (`aarch64-linux-musl-cross.tgz`), which is the same on every build machine. "
          "Not an operand of `rm -f` (`-rf`, `--force`): POSIX rm with -f exits 0 for an operand that does not exist, "
          "so removing one architecture's files (`rm -f /usr/lib/x86_64-linux-gnu/libmfxhw*`) is a no-op on the "
-         "others; a plain `rm` of a missing path fails the RUN and is reported.",
+         "others; a plain `rm` of a missing path fails the RUN and is reported. An i386 multiarch path "
+         "(`/lib/i386-linux-gnu`) is not reported for amd64: Debian multiarch installs i386 libraries there on "
+         "amd64 (`dpkg --add-architecture i386`, lib32 packages, as Steam and Wine images do, in the stage or its "
+         "base image) and amd64 runs them; it is for arm64 and the other targets.",
      .why = "On other platforms the directory is named after their triplet: `JAVA_HOME` is missing, a symlink "
             "dangles, a COPY fails with `not found`.",
      .example = "FROM debian\n"
