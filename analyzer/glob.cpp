@@ -50,33 +50,86 @@ void Matcher::simplify() {
   });
 }
 
-std::vector<size_t> Matcher::matchingPrefixes(std::string_view text, size_t* budget) const {
-  std::vector<size_t> accepted;
-  if (impossible_) return accepted;
-  // The rune decoder reads a std::string; byte mode (long ${V%%...} values) reads the view.
-  const std::string copy = runes_ ? std::string(text) : std::string();
-  const uint32_t n = static_cast<uint32_t>(steps_.size());
+void Matcher::addState(std::vector<uint32_t>& set, std::vector<uint32_t>& mark, uint32_t generation, uint32_t state) const {
+  const auto n = static_cast<uint32_t>(steps_.size());
+  // A nullable step may also be skipped: its successors join the set (epsilon closure).
+  while (mark[state] != generation) {
+    mark[state] = generation;
+    set.push_back(state);
+    if (state < n && nullable(steps_[state])) {
+      ++state;
+    } else {
+      break;
+    }
+  }
+}
+
+size_t Matcher::stepUnit(const std::vector<uint32_t>& current, std::vector<uint32_t>& next, std::vector<uint32_t>& mark,
+                         uint32_t generation, uint32_t rune, std::string_view unit) const {
   // States 0..n: the next step to match (n: done). States n+1+s: inside the `.*/` of an
   // OptionalDirs step s, where it may no longer match nothing.
-  std::vector<uint32_t> mark(2 * (static_cast<size_t>(n) + 1), 0);
-  uint32_t generation = 1;
-  std::vector<uint32_t> current, next;
-  size_t work = 0;
-  const auto add = [&](std::vector<uint32_t>& set, uint32_t state) {
-    while (mark[state] != generation) {
-      mark[state] = generation;
-      set.push_back(state);
-      if (state < n && nullable(steps_[state])) {
-        ++state;
-      } else {
+  const auto n = static_cast<uint32_t>(steps_.size());
+  const uint32_t inner = n + 1;
+  const bool slash = rune == '/';
+  const auto add = [&](uint32_t state) { addState(next, mark, generation, state); };
+  for (const uint32_t state : current) {
+    if (state >= inner) {  // inside `.*/`
+      if (rune == '\n') continue;
+      add(state);
+      if (slash) add(state - inner + 1);
+      continue;
+    }
+    if (state == n) continue;
+    const Step& step = steps_[state];
+    switch (step.kind) {
+      case Step::Literal:
+        if (unit == step.literal) add(state + 1);
+        break;
+      case Step::AnyOne:
+        if (!(step.notSlash && slash)) add(state + 1);
+        break;
+      case Step::Class: {
+        bool in = false;
+        for (const auto& [lo, hi] : step.ranges) in = in || (rune >= lo && rune <= hi);
+        if (in != step.negated && !(step.notSlash && slash)) add(state + 1);
         break;
       }
+      case Step::Star:
+        if (!(step.notSlash && slash)) add(state);
+        break;
+      case Step::DotStar:
+        if (rune != '\n') add(state);
+        break;
+      case Step::OptionalDirs:
+        if (rune == '\n') break;
+        add(inner + state);
+        if (slash) add(state + 1);
+        break;
+      case Step::BeginAnchor: break;
     }
-  };
-  add(current, 0);
-  if (mark[n] == generation) accepted.push_back(0);
-  const uint32_t inner = n + 1;
-  for (size_t pos = 0; pos < text.size() && !current.empty();) {
+  }
+  return current.size();
+}
+
+Matcher::Cursor Matcher::start() const {
+  Cursor cursor;
+  if (impossible_) return cursor;
+  std::vector<uint32_t> mark(2 * (steps_.size() + 1), 0);
+  addState(cursor.states, mark, 1, 0);
+  cursor.accepting = mark[steps_.size()] == 1;
+  return cursor;
+}
+
+void Matcher::advance(Cursor& cursor, std::string_view text, size_t* budget) const {
+  if (text.empty() || cursor.states.empty()) return;
+  // The rune decoder reads a std::string; byte mode (long ${V%%...} values) reads the view.
+  const std::string copy = runes_ ? std::string(text) : std::string();
+  const size_t n = steps_.size();
+  std::vector<uint32_t> mark(2 * (n + 1), 0);
+  uint32_t generation = 1;
+  std::vector<uint32_t> next;
+  size_t work = 0;
+  for (size_t pos = 0; pos < text.size() && !cursor.states.empty();) {
     const size_t width = runes_ ? text::runeWidth(copy, pos, copy.size()) : 1;
     uint32_t rune = static_cast<unsigned char>(text[pos]);
     std::string_view unit(text.data() + pos, width);
@@ -84,48 +137,44 @@ std::vector<size_t> Matcher::matchingPrefixes(std::string_view text, size_t* bud
       rune = text::decodeRune(copy, pos, copy.size());
       if (rune == 0xFFFD) unit = kReplacement;  // Go reads an invalid byte as U+FFFD
     }
-    const bool slash = rune == '/';
-    ++generation;
     next.clear();
-    for (const uint32_t state : current) {
-      if (budget && ++work > *budget) {
-        *budget = 0;
-        return {};
-      }
-      if (state >= inner) {  // inside `.*/`
-        if (rune == '\n') continue;
-        add(next, state);
-        if (slash) add(next, state - inner + 1);
-        continue;
-      }
-      if (state == n) continue;
-      const Step& step = steps_[state];
-      switch (step.kind) {
-        case Step::Literal:
-          if (unit == step.literal) add(next, state + 1);
-          break;
-        case Step::AnyOne:
-          if (!(step.notSlash && slash)) add(next, state + 1);
-          break;
-        case Step::Class: {
-          bool in = false;
-          for (const auto& [lo, hi] : step.ranges) in = in || (rune >= lo && rune <= hi);
-          if (in != step.negated && !(step.notSlash && slash)) add(next, state + 1);
-          break;
-        }
-        case Step::Star:
-          if (!(step.notSlash && slash)) add(next, state);
-          break;
-        case Step::DotStar:
-          if (rune != '\n') add(next, state);
-          break;
-        case Step::OptionalDirs:
-          if (rune == '\n') break;
-          add(next, inner + state);
-          if (slash) add(next, state + 1);
-          break;
-        case Step::BeginAnchor: break;
-      }
+    work += stepUnit(cursor.states, next, mark, ++generation, rune, unit);
+    if (budget && work > *budget) {
+      *budget = 0;
+      cursor = Cursor();
+      return;
+    }
+    std::swap(cursor.states, next);
+    pos += width;
+  }
+  cursor.accepting = !cursor.states.empty() && mark[n] == generation;
+  if (budget) *budget -= work;
+}
+
+std::vector<size_t> Matcher::matchingPrefixes(std::string_view text, size_t* budget) const {
+  std::vector<size_t> accepted;
+  if (impossible_) return accepted;
+  const std::string copy = runes_ ? std::string(text) : std::string();
+  const size_t n = steps_.size();
+  std::vector<uint32_t> mark(2 * (n + 1), 0);
+  uint32_t generation = 1;
+  std::vector<uint32_t> current, next;
+  size_t work = 0;
+  addState(current, mark, generation, 0);
+  if (mark[n] == generation) accepted.push_back(0);
+  for (size_t pos = 0; pos < text.size() && !current.empty();) {
+    const size_t width = runes_ ? text::runeWidth(copy, pos, copy.size()) : 1;
+    uint32_t rune = static_cast<unsigned char>(text[pos]);
+    std::string_view unit(text.data() + pos, width);
+    if (runes_) {
+      rune = text::decodeRune(copy, pos, copy.size());
+      if (rune == 0xFFFD) unit = kReplacement;
+    }
+    next.clear();
+    work += stepUnit(current, next, mark, ++generation, rune, unit);
+    if (budget && work > *budget) {
+      *budget = 0;
+      return {};
     }
     std::swap(current, next);
     pos += width;

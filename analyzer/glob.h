@@ -43,6 +43,18 @@ class Matcher {
   // Every length n such that text[0, n) matches, ascending. With `budget`, the steps taken
   // are subtracted from it; when it runs out the answer is empty and *budget is 0.
   std::vector<size_t> matchingPrefixes(std::string_view text, size_t* budget = nullptr) const;
+  // A match in progress: the live positions of the pattern after the text read so far. A
+  // path can be matched a segment at a time from its parent directory's cursor, so a walk
+  // reads each name once instead of every full path (.dockerignore, see dockerignore.h).
+  // Cut the text only at ASCII bytes such as '/': a rune is never split there.
+  struct Cursor {
+    std::vector<uint32_t> states;
+    bool accepting = false;  // the text read so far matches the whole pattern
+  };
+  Cursor start() const;
+  // Reads `text` on from `cursor`. With `budget`, as matchingPrefixes: when it runs out the
+  // cursor is left dead (nothing matches) and *budget is 0.
+  void advance(Cursor& cursor, std::string_view text, size_t* budget = nullptr) const;
   // The same pattern read backwards: its matching prefixes of a reversed text are the
   // matching suffixes of the text. Byte mode only (a reversed rune is not a rune).
   Matcher reversed() const;
@@ -52,6 +64,11 @@ class Matcher {
 
  private:
   void simplify();
+  // One unit (a rune, or a byte) read from the states in `current` into `next`; `mark` and
+  // `generation` dedupe the states of one set. Returns the visits made.
+  size_t stepUnit(const std::vector<uint32_t>& current, std::vector<uint32_t>& next, std::vector<uint32_t>& mark,
+                  uint32_t generation, uint32_t rune, std::string_view unit) const;
+  void addState(std::vector<uint32_t>& set, std::vector<uint32_t>& mark, uint32_t generation, uint32_t state) const;
   bool matchesByStars(std::string_view text) const;
   std::vector<Step> steps_;
   bool starsOnly_ = false;   // byte steps and stars alike on '/': matchesByStars decides

@@ -290,6 +290,24 @@ def main():
         write(os.path.join(tmp, "ignorectx", "d" * 50, f"{i}.c"), b"x")
     run("a long .dockerignore pattern and many **", ["lint", "--no-config", os.path.join(tmp, "ignorectx", "Dockerfile")],
         {0}, 10, 300, findings=[])
+    # Audit H7: every parent of every path matched again was minutes for a deep tree.
+    deep = os.path.join(tmp, "deepignore")
+    d("deepignore/.dockerignore", "**/a*" * 300 + "\n")
+    d("deepignore/Dockerfile", "FROM debian\nCOPY . /app\n")
+    write(os.path.join(deep, *(["a"] * 600), "f"), b"x")
+    run("300 **/a* against a 600-deep build context", ["lint", "--no-config", os.path.join(deep, "Dockerfile")], {0},
+        10, 300, findings=[])
+    # Past the bound on matching work the context is said to be not examined, never clean.
+    d("costlyignore/.dockerignore", "".join(f"**/a*a*a*a*a*a*a*a*b{i}\n" for i in range(2000)))
+    d("costlyignore/Dockerfile", "FROM debian\nCOPY src /src\n")
+    for i in range(200):
+        write(os.path.join(tmp, "costlyignore", "src", "a" * 250 + str(i)), b"x")
+    run("a .dockerignore past its matching bound", ["lint", "--no-config", os.path.join(tmp, "costlyignore", "Dockerfile")],
+        {2}, 20, 300, r"build context: matching \.dockerignore's patterns .* passed its bound .* not examined")
+    d("hugeignore/.dockerignore", "x\n" * (9 << 20))
+    d("hugeignore/Dockerfile", "FROM debian\nCOPY . /app\n")
+    run("a .dockerignore over 16 MiB", ["lint", "--no-config", os.path.join(tmp, "hugeignore", "Dockerfile")], {2}, 10,
+        100, r"build context: '.*\.dockerignore' is larger than 16 MiB: the build context was not examined")
     args = "".join(f"ARG A{i}=v{i}\n" for i in range(20000))
     copies = "".join(f"COPY f{i} /f{i}\n" for i in range(20000))
     d("argcopy/Dockerfile", "FROM debian\n" + args + copies)

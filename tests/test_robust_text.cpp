@@ -66,6 +66,43 @@ TEST_CASE("glob: prefixes and suffixes come from one pass", "[glob]") {
   CHECK(startsB.reversed().matchingPrefixes("bacba") == std::vector<size_t>{1, 4});  // suffixes "b", "bcab" of "abcab"
 }
 
+TEST_CASE("glob: a cursor fed a text piece by piece answers as matches() on the whole", "[glob]") {
+  // .dockerignore matching feeds a path one segment at a time from its parent's cursor.
+  std::mt19937 rng(20261203);
+  const std::vector<std::string> atoms = {"a", "b", "/", "*", "?", "[ab]", "[!a]", "[^/]", "\\*", "."};
+  const std::string alphabet = "ab/.*";
+  int matched = 0, unmatched = 0;
+  for (int round = 0; round < 3000; ++round) {
+    std::string pattern;
+    for (int n = static_cast<int>(rng() % 6); n >= 0; --n) pattern += atoms[rng() % atoms.size()];
+    std::string text;
+    for (int n = static_cast<int>(rng() % 9); n > 0; --n) text += alphabet[rng() % alphabet.size()];
+    for (const bool pathname : {false, true}) {
+      const auto matcher = glob::compileShellPattern(pattern, pathname);
+      auto cursor = matcher.start();
+      for (size_t at = 0; at < text.size();) {
+        const size_t piece = std::min<size_t>(text.size() - at, rng() % 4);
+        matcher.advance(cursor, std::string_view(text).substr(at, piece));
+        at += piece;
+      }
+      const bool expected = fnmatch(pattern.c_str(), text.c_str(), pathname ? FNM_PATHNAME : 0) == 0;
+      INFO("pattern '" << pattern << "' text '" << text << "' pathname " << pathname);
+      CHECK(cursor.accepting == expected);
+      ++(expected ? matched : unmatched);
+    }
+  }
+  CHECK(matched >= 100);
+  CHECK(unmatched >= 100);
+  // A spent budget leaves the cursor dead and says so.
+  const auto stars = glob::compileShellPattern("*a*a*a*b", false);
+  auto cursor = stars.start();
+  size_t budget = 50;
+  stars.advance(cursor, std::string(100, 'a'), &budget);
+  CHECK(budget == 0);
+  CHECK(cursor.states.empty());
+  CHECK_FALSE(cursor.accepting);
+}
+
 TEST_CASE("glob: patterns that make backtracking matchers explode stay fast", "[glob][adversarial]") {
   const auto start = std::chrono::steady_clock::now();
   std::string pattern;
@@ -194,10 +231,79 @@ TEST_CASE(".dockerignore: a long pattern and many ** finish fast", "[context][do
   for (int i = 0; i < 200; ++i) deepPath += "aaaa/";
   deepPath += "file";
   for (int i = 0; i < 2000; ++i) CHECK_FALSE(manyStars.excluded(deepPath + std::to_string(i)));
-  // And the long pattern still matches what it names (a matcher that gave up would say "no"
-  // above). (The 5000-segment path the first one names takes seconds: audit H7.)
+  // And both patterns still match what they name (a matcher that gave up would say "no" above).
   CHECK(manyStars.excluded(std::string(60000, 'x') + "-build"));
+  std::string named;
+  for (int i = 0; i < 5000; ++i) named += "a/";
+  CHECK(manyStars.excluded(named + "zzz"));
+  CHECK_FALSE(manyStars.excluded(named + "zz"));
   CHECK(secondsSince(start) < 5.0);
+}
+
+TEST_CASE(".dockerignore: many `**/a*` against a deep tree, walked as a context is (audit H7)",
+          "[context][dockerignore][adversarial]") {
+  // Matching every parent of every path again made this take minutes: now each name is
+  // read once per pattern from its parent directory's state.
+  const auto start = std::chrono::steady_clock::now();
+  for (const auto& [repeats, depth] : {std::pair{300, 600}, std::pair{1000, 2000}}) {
+    std::string line;
+    for (int i = 0; i < repeats; ++i) line += "**/a*";
+    const auto ignore = context::DockerIgnore::parse(line + "\n");
+    // A directory chain a/a/.../a with a file in each: a path is excluded once `repeats`
+    // of its segments start with 'a', so from depth `repeats` on (the file's own name counts).
+    std::string dir;
+    int wrong = 0;
+    for (int d = 1; d <= depth; ++d) {
+      dir += d == 1 ? "a" : "/a";
+      if (ignore.excluded(dir) != (d >= repeats)) ++wrong;
+      if (ignore.excluded(dir + "/f") != (d >= repeats)) ++wrong;
+      if (ignore.excluded(dir + "/a.txt") != (d + 1 >= repeats)) ++wrong;
+    }
+    INFO(repeats << " x **/a* against depth " << depth);
+    CHECK(wrong == 0);
+    CHECK_FALSE(ignore.exhausted());
+  }
+  CHECK(secondsSince(start) < 5.0);
+}
+
+TEST_CASE(".dockerignore: one matcher asked many paths in any order answers as a fresh one", "[context][dockerignore]") {
+  // The directory states are kept between questions: what one path leaves behind must never
+  // change the answer for another.
+  std::mt19937 rng(20261204);
+  const std::vector<std::string> atoms = {"a", "b", "/", "*", "**", "**/", "?", "[ab]", "[^a]", "\xE2\x98\xBA", "."};
+  const std::vector<std::string> names = {"a", "b", "ab", "ba", "a.b", "\xE2\x98\xBA", "\xFF", ".a"};
+  int excluded = 0, kept = 0;
+  for (int round = 0; round < 300; ++round) {
+    std::string file;
+    for (int lines = 1 + static_cast<int>(rng() % 4); lines > 0; --lines) {
+      if (rng() % 4 == 0) file += "!";
+      for (int n = static_cast<int>(rng() % 5); n >= 0; --n) file += atoms[rng() % atoms.size()];
+      file += "\n";
+    }
+    const auto shared = context::DockerIgnore::parse(file);
+    for (int q = 0; q < 20; ++q) {
+      std::string path;
+      for (int n = static_cast<int>(rng() % 4); n >= 0; --n) path += (path.empty() ? "" : "/") + names[rng() % names.size()];
+      const bool fresh = context::DockerIgnore::parse(file).excluded(path);
+      INFO(".dockerignore '" << file << "' path '" << path << "'");
+      CHECK(shared.excluded(path) == fresh);
+      ++(fresh ? excluded : kept);
+    }
+  }
+  CHECK(excluded >= 300);
+  CHECK(kept >= 300);
+}
+
+TEST_CASE(".dockerignore: past its work bound every path reads as excluded, and it says so", "[context][dockerignore]") {
+  const auto ignore = context::DockerIgnore::parse("**/a*a*a*a*b\nkeep\n", 5000);
+  CHECK_FALSE(ignore.excluded("other/x"));  // cheap: within the bound
+  CHECK(ignore.excluded("keep/y"));
+  CHECK_FALSE(ignore.exhausted());
+  std::string path;
+  for (int i = 0; i < 100; ++i) path += "aaaaaaaaaa/";
+  CHECK(ignore.excluded(path + "z"));  // no pattern matches it, but the bound ran out
+  CHECK(ignore.exhausted());
+  CHECK(ignore.excluded("other"));
 }
 
 // ---------------------------------------------------------------------------------

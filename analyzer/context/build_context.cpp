@@ -51,6 +51,8 @@ dockerfile::Environment platformArgs(const Platform& target) {
 
 namespace {
 
+constexpr uintmax_t kMaxIgnoreFileBytes = uintmax_t{16} << 20;
+
 bool hasGlob(const std::string& s) { return s.find_first_of("*?[") != std::string::npos; }
 
 std::string joinImagePath(const std::string& dir, const std::string& name) {
@@ -68,7 +70,7 @@ class ContextReader : public ContextFiles {
   const ContextFile* file(const std::string& relative) override {
     if (const auto it = cache_.find(relative); it != cache_.end()) return it->second;
     const ContextFile* result = nullptr;
-    if (!ignore_.excluded(relative)) {
+    if (!excluded(relative)) {
       std::error_code ec;
       const auto status = fs::symlink_status(root_ / relative, ec);
       if (!ec && fs::is_regular_file(status)) {
@@ -99,7 +101,7 @@ class ContextReader : public ContextFiles {
       if (ec) break;
       const auto status = it->symlink_status(ec);
       // An excluded directory is skipped unless a `!` line may bring something below it back.
-      if (fs::is_directory(status) && !ignore_.hasExceptions() && ignore_.excluded(rel)) {
+      if (fs::is_directory(status) && !ignore_.hasExceptions() && excluded(rel)) {
         it.disable_recursion_pending();
         continue;
       }
@@ -122,6 +124,19 @@ class ContextReader : public ContextFiles {
   }
 
  private:
+  // .dockerignore applied; a path its work bound left unmatched is said, never taken as read.
+  bool excluded(const std::string& relative) {
+    const bool result = ignore_.excluded(relative);
+    if (ignore_.exhausted() && !notedIgnoreBound_) {
+      out_.notExamined.push_back("matching .dockerignore's patterns against the build context passed its bound of " +
+                                 std::to_string(DockerIgnore::kMatchBudget / 1000000) + " million steps at '" + relative +
+                                 "'; it and the files after it were not examined");
+      out_.truncated = true;
+      notedIgnoreBound_ = true;
+    }
+    return result;
+  }
+
   const ContextFile& readFile(const std::string& relative, const fs::file_status& status) {
     ContextFile f;
     f.path = relative;
@@ -167,6 +182,7 @@ class ContextReader : public ContextFiles {
   std::map<std::string, const ContextFile*> cache_;
   size_t examined_ = 0;
   bool notedFileCap_ = false;
+  bool notedIgnoreBound_ = false;
   uint64_t totalBytes_ = 0;
 };
 
@@ -331,6 +347,13 @@ BuildContext readBuildContext(const std::string& root, const std::string& docker
   std::string ignoreText;
   for (const auto& candidate : {fs::path(dockerfilePath + ".dockerignore"), fs::path(root) / ".dockerignore"}) {
     if (!dockerfilePath.empty() && fs::is_regular_file(candidate, ec)) {
+      // The Dockerfile's own bound: past it the patterns are unknown, so is what the context holds.
+      if (const auto size = fs::file_size(candidate, ec); !ec && size > kMaxIgnoreFileBytes) {
+        out.notExamined.push_back("'" + candidate.generic_string() + "' is larger than " +
+                                  std::to_string(kMaxIgnoreFileBytes >> 20) + " MiB: the build context was not examined");
+        out.truncated = true;
+        return out;
+      }
       std::ifstream in(candidate);
       ignoreText.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
       break;

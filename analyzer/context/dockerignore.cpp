@@ -1,5 +1,7 @@
 #include "analyzer/context/dockerignore.h"
 
+#include <numeric>
+
 #include "analyzer/text_util.h"
 
 namespace mal::context {
@@ -212,7 +214,7 @@ bool DockerIgnore::compile(const std::string& cleaned, Pattern& out, std::string
   return true;
 }
 
-bool DockerIgnore::Pattern::matches(const std::string& path) const {
+bool DockerIgnore::Pattern::matches(std::string_view path) const {
   switch (kind) {
     case Kind::Exact: return path == cleaned;
     case Kind::Prefix: return text::startsWith(path, std::string_view(cleaned).substr(0, cleaned.size() - 2));
@@ -225,8 +227,9 @@ bool DockerIgnore::Pattern::matches(const std::string& path) const {
   return false;
 }
 
-DockerIgnore DockerIgnore::parse(const std::string& content) {
+DockerIgnore DockerIgnore::parse(const std::string& content, size_t matchBudget) {
   DockerIgnore out;
+  out.budget_ = matchBudget;
   // bufio.Scanner's lines: split at '\n', a trailing '\r' dropped, no empty last line.
   size_t lineNumber = 0;
   for (size_t start = 0; start < content.size();) {
@@ -276,25 +279,104 @@ DockerIgnore DockerIgnore::parse(const std::string& content) {
   return out;
 }
 
+DockerIgnore::PathState DockerIgnore::rootState() const {
+  PathState state;
+  state.matched.assign(patterns_.size(), false);
+  for (size_t i = 0; i < patterns_.size(); ++i) {
+    if (patterns_[i].kind != Kind::Pattern) continue;
+    auto cursor = patterns_[i].matcher.start();
+    if (!cursor.states.empty()) state.live.emplace_back(static_cast<uint32_t>(i), std::move(cursor));
+  }
+  return state;
+}
+
+DockerIgnore::PathState DockerIgnore::childState(const PathState& parent, std::string_view path, size_t segment) const {
+  PathState state;
+  state.matched = parent.matched;
+  const std::string_view text = path.substr(segment);
+  auto live = parent.live.begin();
+  for (size_t i = 0; i < patterns_.size() && budget_ > 0; ++i) {
+    const Pattern& pattern = patterns_[i];
+    while (live != parent.live.end() && live->first < i) ++live;
+    const bool hasCursor = live != parent.live.end() && live->first == i;
+    if (state.matched[i]) continue;  // a parent matched: everything below it does
+    if (pattern.kind != Kind::Pattern) {
+      // A plain comparison with the path: charged by the bytes it may compare.
+      const size_t cost = 1 + pattern.cleaned.size();
+      budget_ = budget_ > cost ? budget_ - cost : 0;
+      state.matched[i] = pattern.matches(path);
+      continue;
+    }
+    if (!hasCursor) continue;  // the pattern can match nothing below the parent
+    glob::Matcher::Cursor cursor = live->second;
+    budget_ = budget_ > 1 ? budget_ - 1 : 0;
+    pattern.matcher.advance(cursor, text, &budget_);
+    if (cursor.accepting) {
+      state.matched[i] = true;
+    } else if (!cursor.states.empty()) {
+      state.live.emplace_back(static_cast<uint32_t>(i), std::move(cursor));
+    }
+  }
+  return state;
+}
+
 bool DockerIgnore::excluded(const std::string& relativePath) const {
   if (patterns_.empty()) return false;
+  if (budget_ == 0) return true;
   std::string path = relativePath;
   while (text::startsWith(path, "./")) path.erase(0, 2);
   path = goCleanPath(path);
   if (path == ".") return false;
-  // MatchesOrParentMatches: the path, or failing that one of its parent directories.
-  std::vector<size_t> parentEnds;
+  // MatchesOrParentMatches: a pattern that matched a parent directory matches the path.
+  // Segments end at each '/' but a leading one; each after the first keeps its '/'.
+  std::vector<size_t> ends;
   for (size_t slash = path.find('/'); slash != std::string::npos; slash = path.find('/', slash + 1)) {
-    if (slash > 0) parentEnds.push_back(slash);
+    if (slash > 0) ends.push_back(slash);
   }
-  bool matched = false;
-  for (const auto& pattern : patterns_) {
-    if (pattern.exclusion != matched) continue;  // it could not change the answer
-    bool match = pattern.matches(path);
-    for (size_t i = 0; !match && i < parentEnds.size(); ++i) match = pattern.matches(path.substr(0, parentEnds[i]));
-    if (match) matched = !pattern.exclusion;
+  ends.push_back(path.size());
+  if (!root_) {
+    root_ = std::make_unique<Directory>();
+    root_->state = rootState();
   }
-  return matched;
+  // The parent directories from the tree, made (and kept, within a memory bound) as met.
+  constexpr size_t kMaxCachedBytes = size_t{64} << 20;
+  Directory* directory = root_.get();
+  std::unique_ptr<Directory> transient;  // a parent past the memory bound, not kept
+  size_t begin = 0;
+  for (size_t k = 0; k + 1 < ends.size() && budget_ > 0; ++k) {
+    const std::string key = path.substr(begin, ends[k] - begin);
+    Directory* next = nullptr;
+    if (!transient) {
+      auto& children = directory->children;
+      if (const auto it = children.find(key); it != children.end()) next = it->second.get();
+    }
+    if (!next) {
+      auto made = std::make_unique<Directory>();
+      made->state = childState(directory->state, std::string_view(path).substr(0, ends[k]), begin);
+      const size_t bytes = key.size() + made->state.matched.size() / 8 + 64 +
+                           std::accumulate(made->state.live.begin(), made->state.live.end(), size_t{0},
+                                           [](size_t sum, const auto& l) { return sum + 48 + 4 * l.second.states.size(); });
+      if (!transient && cachedBytes_ + bytes <= kMaxCachedBytes) {
+        cachedBytes_ += bytes;
+        auto& slot = directory->children[key];
+        slot = std::move(made);
+        next = slot.get();
+      } else {
+        transient = std::move(made);
+        next = transient.get();
+      }
+    }
+    directory = next;
+    begin = ends[k];
+  }
+  if (budget_ == 0) return true;
+  const PathState state = childState(directory->state, path, begin);
+  if (budget_ == 0) return true;
+  // The last matching line wins.
+  for (size_t i = patterns_.size(); i-- > 0;) {
+    if (state.matched[i]) return !patterns_[i].exclusion;
+  }
+  return false;
 }
 
 }  // namespace mal::context
