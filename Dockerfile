@@ -56,11 +56,11 @@ RUN set -eu; read -r debarch triple </etc/target-arch; \
     "$triple-strip" -o /usr/local/bin/multiarch-lint /tmp/build/multiarch-lint; \
     rm -rf /tmp/build
 # The runtime packages are the ones that ship the libraries the binary links (DT_NEEDED), so
-# that list cannot fall behind the build, and libcurl, which it loads when a request is made
-# (analyzer/registry/curl_api.h). dpkg knows a library by its file name
+# that list cannot fall behind the build, and libcurl, libarchive and libcrypto, which it
+# loads when a command first needs them (analyzer/shared_library.h). dpkg knows a library by its file name
 # (libyaml-cpp.so.0.7.0), not always by its soname, which ldconfig may have made.
 RUN set -eu; read -r debarch triple </etc/target-arch; \
-    for lib in $("$triple-readelf" -d /usr/local/bin/multiarch-lint | sed -n 's/.*Shared library: \[\(.*\)\]$/\1/p') libcurl.so.4; do \
+    for lib in $("$triple-readelf" -d /usr/local/bin/multiarch-lint | sed -n 's/.*Shared library: \[\(.*\)\]$/\1/p') libcurl.so.4 libarchive.so.13 libcrypto.so.3; do \
       dpkg -S "*/$triple/$lib*" | grep -v ' /usr/share/' >>/tmp/owners; \
     done; \
     cut -d: -f1 /tmp/owners | sort -u >/usr/local/share/multiarch-lint-runtime-packages; \

@@ -1,6 +1,5 @@
 #include "report/report_util.h"
-
-#include <openssl/evp.h>
+#include "analyzer/crypto_api.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -47,7 +46,7 @@ std::string regionText(const Location& location) {
 std::string sha256Hex(std::string_view data) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
-  EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
+  libcrypto().digest(data.data(), data.size(), digest, &length, libcrypto().sha256(), nullptr);
   static const char* hex = "0123456789abcdef";
   std::string out;
   for (unsigned int i = 0; i < length; ++i) {

@@ -1,8 +1,6 @@
 #include "analyzer/image/image_reader.h"
+#include "analyzer/image/archive_api.h"
 #include "analyzer/image/layer_cache.h"
-
-#include <archive.h>
-#include <archive_entry.h>
 
 #include <algorithm>
 #include <cctype>
@@ -67,8 +65,8 @@ class ArchiveEntrySource : public ByteSource {
  public:
   explicit ArchiveEntrySource(struct archive* a) : a_(a) {}
   size_t read(char* buffer, size_t n) override {
-    const la_ssize_t got = archive_read_data(a_, buffer, n);
-    if (got < 0) throw StreamError(std::string("damaged archive: ") + archive_error_string(a_));
+    const la_ssize_t got = libarchive().read_data(a_, buffer, n);
+    if (got < 0) throw StreamError(std::string("damaged archive: ") + libarchive().error_string(a_));
     return static_cast<size_t>(got);
   }
 
@@ -143,36 +141,36 @@ class TarStore : public BlobStore {
  private:
   template <typename Visit>
   void forEachEntry(Visit visit) {
-    struct archive* a = archive_read_new();
+    struct archive* a = libarchive().read_new();
     struct Free {
       struct archive* a;
-      ~Free() { archive_read_free(a); }
+      ~Free() { libarchive().read_free(a); }
     } guard{a};
-    archive_read_support_format_tar(a);
-    archive_read_support_format_gnutar(a);
-    archive_read_support_filter_gzip(a);
-    if (archive_read_open_filename(a, path_.c_str(), 1 << 16) != ARCHIVE_OK) {
-      throw StreamError(std::string("not a tar archive: ") + archive_error_string(a));
+    libarchive().read_support_format_tar(a);
+    libarchive().read_support_format_gnutar(a);
+    libarchive().read_support_filter_gzip(a);
+    if (libarchive().read_open_filename(a, path_.c_str(), 1 << 16) != ARCHIVE_OK) {
+      throw StreamError(std::string("not a tar archive: ") + libarchive().error_string(a));
     }
     struct archive_entry* entry = nullptr;
     size_t count = 0;
     while (true) {
-      const int rc = archive_read_next_header(a, &entry);
+      const int rc = libarchive().read_next_header(a, &entry);
       if (rc == ARCHIVE_EOF) break;
-      if (rc < ARCHIVE_WARN) throw StreamError(std::string("damaged archive: ") + archive_error_string(a));
+      if (rc < ARCHIVE_WARN) throw StreamError(std::string("damaged archive: ") + libarchive().error_string(a));
       if (++count > 100000) throw StreamError("the archive has more than 100000 entries");
-      if (!archive_entry_pathname(entry)) continue;
-      if (archive_entry_filetype(entry) == AE_IFLNK && archive_entry_symlink(entry)) {
+      if (!libarchive().entry_pathname(entry)) continue;
+      if (libarchive().entry_filetype(entry) == AE_IFLNK && libarchive().entry_symlink(entry)) {
         // `docker save` links a layer that two images share; followed inside the archive
         // only (an absolute or escaping target names nothing here).
-        const std::string key = keyOf(archive_entry_pathname(entry)), target = archive_entry_symlink(entry);
+        const std::string key = keyOf(libarchive().entry_pathname(entry)), target = libarchive().entry_symlink(entry);
         const size_t slash = key.rfind('/');
         const std::string joined = (slash == std::string::npos ? "" : key.substr(0, slash + 1)) + target;
         if (!target.empty() && target[0] != '/' && !escapes(joined)) links_[key] = keyOf(joined);
         continue;
       }
-      if (archive_entry_filetype(entry) != AE_IFREG) continue;
-      visit(keyOf(archive_entry_pathname(entry)), a, archive_entry_size(entry));
+      if (libarchive().entry_filetype(entry) != AE_IFREG) continue;
+      visit(keyOf(libarchive().entry_pathname(entry)), a, libarchive().entry_size(entry));
     }
   }
 

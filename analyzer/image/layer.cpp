@@ -1,9 +1,7 @@
 #include "analyzer/image/layer.h"
 
 #include "analyzer/fault_injection.h"
-
-#include <archive.h>
-#include <archive_entry.h>
+#include "analyzer/image/archive_api.h"
 
 #include <sys/mman.h>
 
@@ -51,14 +49,14 @@ la_ssize_t readCallback(struct archive* a, void* data, const void** out) {
     return static_cast<la_ssize_t>(got);
   } catch (const StreamError& e) {
     ctx->error = e.what();
-    archive_set_error(a, EIO, "%s", e.what());
+    libarchive().set_error(a, EIO, "%s", e.what());
     return -1;
   }
 }
 
 struct ArchiveHandle {
-  struct archive* a = archive_read_new();
-  ~ArchiveHandle() { archive_read_free(a); }
+  struct archive* a = libarchive().read_new();
+  ~ArchiveHandle() { libarchive().read_free(a); }
 };
 
 bool isBundle(const std::string& path) {
@@ -86,8 +84,8 @@ class EntryRestSource : public ByteSource {
       pos_ += count;
       return count;
     }
-    const la_ssize_t got = archive_read_data(a_, buffer, n);
-    if (got < 0) throw StreamError(std::string("damaged tar archive: ") + archive_error_string(a_));
+    const la_ssize_t got = libarchive().read_data(a_, buffer, n);
+    if (got < 0) throw StreamError(std::string("damaged tar archive: ") + libarchive().error_string(a_));
     return static_cast<size_t>(got);
   }
 
@@ -242,12 +240,12 @@ void readElfEntry(struct archive* a, std::string_view head, LayerEntry& e, const
   uint64_t offset = head.size();
   std::unique_ptr<char[]> buffer(new char[kReadBlock]);
   la_ssize_t got;
-  while ((got = archive_read_data(a, buffer.get(), kReadBlock)) > 0) {
+  while ((got = libarchive().read_data(a, buffer.get(), kReadBlock)) > 0) {
     capture.write(offset, buffer.get(), static_cast<size_t>(got));
     offset += static_cast<uint64_t>(got);
   }
   if (got < 0) {
-    throw StreamError(!ctx.error.empty() ? ctx.error : std::string("damaged tar archive: ") + archive_error_string(a));
+    throw StreamError(!ctx.error.empty() ? ctx.error : std::string("damaged tar archive: ") + libarchive().error_string(a));
   }
   auto result = capture.read();
   if (result.facts) e.elf = std::move(result.facts);
@@ -264,11 +262,11 @@ constexpr size_t kMaxBundleEntries = 200000;
 void lookInsideBundle(struct archive* zip, LayerEntry& e) {
   struct archive_entry* entry = nullptr;
   size_t seen = 0;
-  while (archive_read_next_header(zip, &entry) == ARCHIVE_OK && ++seen < kMaxBundleEntries) {
-    const char* name = archive_entry_pathname(entry);
+  while (libarchive().read_next_header(zip, &entry) == ARCHIVE_OK && ++seen < kMaxBundleEntries) {
+    const char* name = libarchive().entry_pathname(entry);
     if (!name || !isNativeLibraryName(name)) continue;
     char header[64];
-    const la_ssize_t got = archive_read_data(zip, header, sizeof header);
+    const la_ssize_t got = libarchive().read_data(zip, header, sizeof header);
     if (got <= 0) continue;
     const auto result = elf::readElf(std::string_view(header, static_cast<size_t>(got)));
     if (!result.facts) continue;
@@ -295,14 +293,14 @@ void inspectBundle(struct archive* outer, const std::string& head, LayerEntry& e
     char buffer[65536];
     for (size_t got; (got = rest.read(buffer, sizeof buffer)) > 0;) bytes.append(buffer, got);
     ArchiveHandle zip;
-    archive_read_support_format_zip_seekable(zip.a);
-    if (archive_read_open_memory(zip.a, bytes.data(), bytes.size()) == ARCHIVE_OK) lookInsideBundle(zip.a, e);
+    libarchive().read_support_format_zip_seekable(zip.a);
+    if (libarchive().read_open_memory(zip.a, bytes.data(), bytes.size()) == ARCHIVE_OK) lookInsideBundle(zip.a, e);
     return;
   }
   ReadContext ctx{&rest};
   ArchiveHandle zip;
-  archive_read_support_format_zip_streamable(zip.a);
-  if (archive_read_open(zip.a, &ctx, nullptr, readCallback, nullptr) != ARCHIVE_OK) return;
+  libarchive().read_support_format_zip_streamable(zip.a);
+  if (libarchive().read_open(zip.a, &ctx, nullptr, readCallback, nullptr) != ARCHIVE_OK) return;
   lookInsideBundle(zip.a, e);
   if (!ctx.error.empty()) throw StreamError(ctx.error);  // the layer itself failed, not the zip
 }
@@ -320,21 +318,22 @@ LayerContents readLayer(ByteSource& source, const LayerLimits& limits) {
   LimitedSource bounded(decompressed, limits.maxUncompressed, "the uncompressed layer");
   ReadContext ctx{&bounded};
   ArchiveHandle handle;
-  archive_read_support_format_tar(handle.a);
-  archive_read_support_format_gnutar(handle.a);
-  if (archive_read_open(handle.a, &ctx, nullptr, readCallback, nullptr) != ARCHIVE_OK) {
-    throw StreamError(ctx.error.empty() ? std::string("not a tar archive: ") + archive_error_string(handle.a) : ctx.error);
+  libarchive().read_support_format_tar(handle.a);
+  libarchive().read_support_format_gnutar(handle.a);
+  if (libarchive().read_open(handle.a, &ctx, nullptr, readCallback, nullptr) != ARCHIVE_OK) {
+    throw StreamError(ctx.error.empty() ? std::string("not a tar archive: ") + libarchive().error_string(handle.a) : ctx.error);
   }
   LayerContents layer;
   struct archive_entry* entry = nullptr;
   while (true) {
-    const int rc = archive_read_next_header(handle.a, &entry);
+    const int rc = libarchive().read_next_header(handle.a, &entry);
     if (rc == ARCHIVE_EOF) break;
     if (rc < ARCHIVE_WARN) {
-      throw StreamError(!ctx.error.empty() ? ctx.error : std::string("damaged tar archive: ") + archive_error_string(handle.a));
+      throw StreamError(!ctx.error.empty() ? ctx.error
+                                           : std::string("damaged tar archive: ") + libarchive().error_string(handle.a));
     }
     if (layer.size() >= limits.maxEntries) throw StreamError("the layer has more than the limit of entries");
-    const char* rawName = archive_entry_pathname(entry);
+    const char* rawName = libarchive().entry_pathname(entry);
     if (!rawName || std::strlen(rawName) > limits.maxPathLength) throw StreamError("a path in the layer is too long or missing");
     LayerEntry e;
     std::string path = normalisePath(rawName);
@@ -350,18 +349,18 @@ LayerContents readLayer(ByteSource& source, const LayerLimits& limits) {
     } else {
       e.path = path;
     }
-    e.mode = archive_entry_perm(entry);
-    e.size = archive_entry_size_is_set(entry) ? static_cast<uint64_t>(archive_entry_size(entry)) : 0;
-    if (const char* hard = archive_entry_hardlink(entry)) {
+    e.mode = libarchive().entry_perm(entry);
+    e.size = libarchive().entry_size_is_set(entry) ? static_cast<uint64_t>(libarchive().entry_size(entry)) : 0;
+    if (const char* hard = libarchive().entry_hardlink(entry)) {
       e.type = LayerEntry::Type::Hardlink;
       e.linkTarget = normalisePath(hard);
     } else {
-      switch (archive_entry_filetype(entry)) {
+      switch (libarchive().entry_filetype(entry)) {
         case AE_IFREG: e.type = LayerEntry::Type::File; break;
         case AE_IFDIR: e.type = LayerEntry::Type::Directory; break;
         case AE_IFLNK:
           e.type = LayerEntry::Type::Symlink;
-          e.linkTarget = archive_entry_symlink(entry) ? archive_entry_symlink(entry) : "";
+          e.linkTarget = libarchive().entry_symlink(entry) ? libarchive().entry_symlink(entry) : "";
           break;
         default: e.type = LayerEntry::Type::Other;
       }
@@ -369,9 +368,10 @@ LayerContents readLayer(ByteSource& source, const LayerLimits& limits) {
     if (e.type == LayerEntry::Type::File && !e.whiteout && e.size > 0) {
       // Read the head; keep reading only what the rules need (ELF files, small configs).
       char head[256];
-      la_ssize_t got = archive_read_data(handle.a, head, sizeof head);
+      la_ssize_t got = libarchive().read_data(handle.a, head, sizeof head);
       if (got < 0)
-        throw StreamError(!ctx.error.empty() ? ctx.error : std::string("damaged tar archive: ") + archive_error_string(handle.a));
+        throw StreamError(!ctx.error.empty() ? ctx.error
+                                             : std::string("damaged tar archive: ") + libarchive().error_string(handle.a));
       const std::string_view start(head, static_cast<size_t>(got));
       if (elf::hasElfMagic(start)) {
         e.isElf = true;
@@ -391,14 +391,15 @@ LayerContents readLayer(ByteSource& source, const LayerLimits& limits) {
       } else if (keepsContent(e.path) && e.size <= 65536) {
         e.content.assign(start);
         char buffer[4096];
-        while ((got = archive_read_data(handle.a, buffer, sizeof buffer)) > 0) e.content.append(buffer, static_cast<size_t>(got));
+        while ((got = libarchive().read_data(handle.a, buffer, sizeof buffer)) > 0)
+          e.content.append(buffer, static_cast<size_t>(got));
       }
     }
     layer.add(std::move(e));
   }
   // Read to the end of the blob, so its digest covers every byte.
   source.drain();
-  layer.uncompressedBytes = static_cast<uint64_t>(archive_filter_bytes(handle.a, -1));
+  layer.uncompressedBytes = static_cast<uint64_t>(libarchive().filter_bytes(handle.a, -1));
   return layer;
 }
 

@@ -1,9 +1,9 @@
 #include "analyzer/image/streams.h"
+#include "analyzer/crypto_api.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <isa-l/igzip_lib.h>
-#include <openssl/evp.h>
 #include <unistd.h>
 #include <zstd.h>
 
@@ -80,16 +80,16 @@ int openRegularFile(const std::string& root, const std::string& key) {
 }
 
 DigestingSource::DigestingSource(ByteSource& inner, const std::string& algorithm)
-    : inner_(inner), algorithm_(algorithm), ctx_(EVP_MD_CTX_new()) {
-  const EVP_MD* md = algorithm == "sha512" ? EVP_sha512() : EVP_sha256();
-  EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(ctx_), md, nullptr);
+    : inner_(inner), algorithm_(algorithm), ctx_(libcrypto().md_ctx_new()) {
+  const EVP_MD* md = algorithm == "sha512" ? libcrypto().sha512() : libcrypto().sha256();
+  libcrypto().digest_init_ex(static_cast<EVP_MD_CTX*>(ctx_), md, nullptr);
 }
 
-DigestingSource::~DigestingSource() { EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(ctx_)); }
+DigestingSource::~DigestingSource() { libcrypto().md_ctx_free(static_cast<EVP_MD_CTX*>(ctx_)); }
 
 size_t DigestingSource::read(char* buffer, size_t n) {
   const size_t got = inner_.read(buffer, n);
-  EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(ctx_), buffer, got);
+  libcrypto().digest_update(static_cast<EVP_MD_CTX*>(ctx_), buffer, got);
   count_ += got;
   return got;
 }
@@ -97,7 +97,7 @@ size_t DigestingSource::read(char* buffer, size_t n) {
 std::string DigestingSource::digest() {
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
-  EVP_DigestFinal_ex(static_cast<EVP_MD_CTX*>(ctx_), out, &length);
+  libcrypto().digest_final_ex(static_cast<EVP_MD_CTX*>(ctx_), out, &length);
   static const char* hex = "0123456789abcdef";
   std::string s = algorithm_ + ":";
   for (unsigned int i = 0; i < length; ++i) {

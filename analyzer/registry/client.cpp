@@ -1,6 +1,5 @@
 #include "analyzer/registry/client.h"
-
-#include <openssl/evp.h>
+#include "analyzer/crypto_api.h"
 
 #include <chrono>
 #include <cmath>
@@ -16,8 +15,8 @@ namespace {
 
 std::string base64(const std::string& bytes) {
   std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
+  const int n = libcrypto().encode_block(reinterpret_cast<unsigned char*>(out.data()),
+                                         reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
   out.resize(static_cast<size_t>(n));
   return out;
 }

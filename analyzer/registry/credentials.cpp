@@ -1,7 +1,7 @@
 #include "analyzer/registry/credentials.h"
+#include "analyzer/crypto_api.h"
 
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -34,8 +34,8 @@ std::string hostOfKey(std::string key) {
 std::optional<std::string> decodeBase64(const std::string& text) {
   if (text.empty() || text.size() % 4 != 0) return std::nullopt;
   std::string out(text.size() / 4 * 3, '\0');
-  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()), reinterpret_cast<const unsigned char*>(text.data()),
-                                static_cast<int>(text.size()));
+  const int n = libcrypto().decode_block(reinterpret_cast<unsigned char*>(out.data()),
+                                         reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
   if (n < 0) return std::nullopt;
   size_t padding = 0;
   for (size_t i = text.size(); i > 0 && text[i - 1] == '='; --i) ++padding;

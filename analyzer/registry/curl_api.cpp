@@ -1,48 +1,24 @@
 #include "analyzer/registry/curl_api.h"
 
-#include <dlfcn.h>
-
 #include <csignal>
-#include <mutex>
 #include <string>
 
 #include "analyzer/registry/http.h"
+#include "analyzer/shared_library.h"
 
 namespace mal::registry {
 
 namespace {
 
-struct Loaded {
-  CurlApi api{};
-  std::string error;  // why it cannot be used; empty when it can
-};
-
-template <typename Function>
-bool bind(void* library, const char* name, Function& into, std::string& error) {
-  void* symbol = dlsym(library, name);
-  if (!symbol) {
-    if (error.empty()) error = std::string(kCurlLibrary) + " has no " + name;
-    return false;
-  }
-  // POSIX guarantees that a dlsym result converts to a function pointer.
-  into = reinterpret_cast<Function>(symbol);  // NOLINT(cppcoreguidelines-pro-type-reinterpret-cast)
-  return true;
-}
-
-Loaded load() {
-  Loaded out;
+shared_library::Loaded<CurlApi> load() {
+  shared_library::Loaded<CurlApi> out;
   // Kept for the life of the process: the transfers' handles live in thread-local pools.
-  void* library = dlopen(kCurlLibrary, RTLD_NOW | RTLD_LOCAL);
-  if (!library) {
-    const char* why = dlerror();
-    out.error = std::string(kCurlLibrary) + " cannot be loaded (" + (why ? why : "unknown reason") +
-                "): install libcurl4 to look up registries and downloads";
-    return out;
-  }
+  void* library = shared_library::open(kCurlLibrary, "to look up registries and downloads (Debian: libcurl4)", out.error);
+  if (!library) return out;
   CurlApi& a = out.api;
   std::string& e = out.error;
   bool all = true;  // every symbol is looked up; the first missing one is named
-  auto need = [&](const char* name, auto& into) { all = bind(library, name, into, e) && all; };
+  auto need = [&](const char* name, auto& into) { all = shared_library::bind(library, kCurlLibrary, name, into, e) && all; };
   need("curl_global_init", a.global_init);
   need("curl_version_info", a.version_info);
   need("curl_easy_init", a.easy_init);
@@ -84,12 +60,6 @@ Loaded load() {
 
 }  // namespace
 
-const CurlApi& curl() {
-  static std::once_flag once;
-  static Loaded loaded;
-  std::call_once(once, [] { loaded = load(); });
-  if (!loaded.error.empty()) throw HttpError(loaded.error);
-  return loaded.api;
-}
+const CurlApi& curl() { return shared_library::once<CurlApi, HttpError>(load); }
 
 }  // namespace mal::registry
