@@ -231,12 +231,9 @@ TEST_CASE(".dockerignore: a long pattern and many ** finish fast", "[context][do
   for (int i = 0; i < 200; ++i) deepPath += "aaaa/";
   deepPath += "file";
   for (int i = 0; i < 2000; ++i) CHECK_FALSE(manyStars.excluded(deepPath + std::to_string(i)));
-  // And both patterns still match what they name (a matcher that gave up would say "no" above).
+  // And the long pattern still matches what it names (a matcher that gave up would say "no"
+  // above). That the `**` one matches deep paths it names: the next test (audit H7).
   CHECK(manyStars.excluded(std::string(60000, 'x') + "-build"));
-  std::string named;
-  for (int i = 0; i < 5000; ++i) named += "a/";
-  CHECK(manyStars.excluded(named + "zzz"));
-  CHECK_FALSE(manyStars.excluded(named + "zz"));
   CHECK(secondsSince(start) < 5.0);
 }
 

@@ -964,6 +964,13 @@ std::optional<DeclaredPlatforms> findDeclaredPlatforms(const fs::path& dockerfil
   if (auto found = search.workflows()) return found;
   if (auto found = search.azurePipelines()) return found;
   if (auto found = search.makefiles()) return found;
+  // Before the directory names: a cross toolchain's directory names its target, not its
+  // platform. A file named for an architecture (`Dockerfile.aarch64`) still says its own.
+  if (const auto* file = parsedFile(); file && !singleArchitectureIn(search.dockerfile.filename().string(), false)) {
+    if (auto found = fromCrossToolchainImage(*file, search.dockerfile.parent_path().lexically_relative(search.root))) {
+      return found;
+    }
+  }
   if (auto found = fromFileName(search.dockerfile, search.root)) return found;
   if (auto found = fromDockerHubHooks(search.dockerfile, search.root)) return found;
   auto fromContent = [&]() -> std::optional<DeclaredPlatforms> {

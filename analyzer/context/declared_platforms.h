@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "analyzer/dockerfile/ast.h"
 #include "analyzer/platform.h"
 
 namespace mal::context {
@@ -74,7 +75,8 @@ std::filesystem::path repositoryRoot(const std::filesystem::path& dockerfile);
 
 // Sources in order of trust (the first that names this Dockerfile wins; declarations of the
 // same kind that name it are merged): bake files, compose files, GitHub workflows, Azure
-// Pipelines files, Makefiles, the file name, Docker Hub's hooks/build (amd64), the base images.
+// Pipelines files, Makefiles, a cross-toolchain image (amd64), the file name, Docker Hub's
+// hooks/build (amd64), the base images.
 // nullopt when none names a platform.
 std::optional<DeclaredPlatforms> findDeclaredPlatforms(const std::filesystem::path& dockerfile, const std::string& dockerfileText,
                                                        DeclarationCache& cache);
@@ -100,6 +102,18 @@ void collectBuildArgNames(const std::string& text, std::set<std::string>& names)
 // each in a fresh context holding that platform's binaries under their plain names, so a
 // `COPY app /usr/local/bin/` there is each platform's own program.
 bool buildsWithGoreleaserDockers(const std::filesystem::path& dockerfile, DeclarationCache& cache);
+
+// A cross-toolchain image: a file that sets up compilers for a fixed foreign target (Debian's
+// `gcc-<triple>` or `crossbuild-essential-<arch>`, a `<triple>-gcc` or a target triple in a
+// TARGET/CROSS/TRIPLE variable, cargo's `CARGO_TARGET_<TRIPLE>_LINKER`, a cross-rs base) and
+// names none of BuildKit's platform arguments, pins no stage and no base image to an
+// architecture. Compilers installed without being configured count only where a directory
+// of `relativeDirectory` (from the repository root) names the target. It is a build host's environment, not an image for each
+// platform: its directory may be named after the target (`builders/linux.aarch64/`) and its host tools are x86-64 ones, as on the
+// build machines such images are made for (dockcross, cross-rs, the Rust project's CI). Read as linux/amd64. (Issue 9: "a
+// cross-toolchain image built for one fixed target, in a file whose purpose is that target" is correct.)
+std::optional<DeclaredPlatforms> fromCrossToolchainImage(const dockerfile::ParsedDockerfile& file,
+                                                         const std::filesystem::path& relativeDirectory);
 
 // The single platform an image reference names through a Docker Hub architecture namespace
 // (`arm64v8/ubuntu`) or its tag (`:1.2-arm64`, `:arm64v8-1.2`, `pause-amd64:3.1`); nullopt

@@ -101,6 +101,19 @@ std::optional<Platform> optionPlatform(const std::string& option, const std::str
   return std::nullopt;
 }
 
+// Is the command an autoconf `configure` script (`./configure`, `../src/configure`), past any
+// leading VAR=value assignments?
+template <typename Words>
+bool runsConfigureScript(const Words& words) {
+  for (const auto& word : words) {
+    const std::string& w = word.literal;
+    const size_t eq = w.find('=');
+    if (eq != std::string::npos && w.find('/') > eq) continue;  // an assignment before the command
+    return w == "configure" || text::endsWith(w, "/configure");
+  }
+  return false;
+}
+
 // Does a setting or option name the target (what settingPlatform / optionPlatform read)?
 bool namesTarget(std::string_view key) {
   static const std::set<std::string_view> kKeys = {"GOARCH",
@@ -264,9 +277,16 @@ class TargetArchCheck {
           report(stage, target->first, "make " + target->second->literal,
                  script.source.span(target->second->begin, target->second->end));
         }
+        const bool autoconf = runsConfigureScript(words);
         for (size_t i = 0; i < words.size(); ++i) {
           if (words[i].archVarying) continue;
           const std::string& w = words[i].literal;
+          // Autoconf's --target names what a compiler being built will generate code for (a
+          // cross GHC or GCC); where the built programs run is --host, judged as ever.
+          if (autoconf && (w == "--target" || text::startsWith(w, "--target="))) {
+            if (w == "--target") ++i;
+            continue;
+          }
           const size_t eq = w.find('=');
           std::optional<Platform> p;
           std::string shown = w;
@@ -590,7 +610,8 @@ extern const DockerfileRule kMA130 = {
      .what =
          "`GOARCH=amd64`, `GOAMD64=v3`, `cargo build --target x86_64-unknown-linux-gnu`, `dotnet publish -r "
          "linux-x64`, `npm --arch=x64` / `npm_config_arch`, `--target_arch=x64`, `CC=x86_64-linux-gnu-gcc`, "
-         "`./configure --host=x86_64-linux-gnu`, `vcpkg install --triplet=x64-linux` (or `VCPKG_DEFAULT_TRIPLET`, "
+         "`./configure --host=x86_64-linux-gnu` (not autoconf's `--target`, which names what a compiler being built "
+         "generates code for), `vcpkg install --triplet=x64-linux` (or `VCPKG_DEFAULT_TRIPLET`, "
          "`-DVCPKG_TARGET_TRIPLET`), also quoted (`ENV GOARCH=\"amd64\"`: BuildKit drops the quotes), outside an architecture switch, and not in a stage named for that "
          "architecture. A setting built from variables (`GOARCH=$ARCH`, `--target \"$RUST_TARGET\"`, "
          "`ENV GOARCH=${ARCH}`) is judged by the value BuildKit gives it for every target (ARG and ENV defaults, "
