@@ -96,9 +96,18 @@ TEST_CASE("MA209: a dangling hard link and an ELF the reader gave up on are repo
   CHECK(rulesOf(imageOf("linux/amd64", {elfFile("bin/app", EM_X86_64), link})) == Ids{"MA209 /bin/tool"});
   auto target = elfFile("bin/gone", EM_X86_64);
   CHECK(rulesOf(imageOf("linux/amd64", {elfFile("bin/app", EM_X86_64), target, link})).empty());
+  // The reason is the real reader's, on an ELF identification of an unknown class and byte
+  // order (libelf alone has none to give: "no error").
+  std::string badIdent = std::string(ELFMAG) + std::string(60, '\0');
+  badIdent[EI_CLASS] = 9;
+  badIdent[EI_DATA] = 7;
+  const auto reading = elf::readElf(badIdent);
+  CHECK(reading.isElf);
+  CHECK_FALSE(reading.facts.has_value());
+  CHECK(reading.error == "damaged ELF header: unknown class or byte order");
   auto unread = file("usr/lib/libx.so");
   unread.isElf = true;
-  unread.elfError = "damaged ELF header: unknown class or byte order";
+  unread.elfError = reading.error;
   const auto findings = rules::scanFindings(imageOf("linux/amd64", {elfFile("bin/app", EM_X86_64), unread}), {});
   REQUIRE(findings.size() == 1);
   CHECK(findings[0].ruleId == "MA209");
