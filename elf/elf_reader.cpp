@@ -204,6 +204,15 @@ ElfResult readElfInPlace(char* data, size_t size, const Present& present) {
   const std::string_view image(data, size);
   result.isElf = hasElfMagic(image);
   if (!result.isElf) return result;
+  // libelf takes an unknown class or byte order for a file of no known kind and has no error
+  // to name ("no error"): say what is wrong, or MA209 reports a file it gave up on without why.
+  const auto identIs = [&](int index, unsigned char a, unsigned char b) {
+    return static_cast<unsigned char>(image[index]) == a || static_cast<unsigned char>(image[index]) == b;
+  };
+  if (image.size() >= EI_NIDENT && !(identIs(EI_CLASS, ELFCLASS32, ELFCLASS64) && identIs(EI_DATA, ELFDATA2LSB, ELFDATA2MSB))) {
+    result.error = "damaged ELF header: unknown class or byte order";
+    return result;
+  }
   initLibelf();
   ElfHandle handle;
   handle.elf = elf_memory(data, size);

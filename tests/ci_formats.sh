@@ -39,7 +39,9 @@ set -e
 [ "$code" -eq 1 ] || fail "github exit $code"
 grep -q '^::error file=services/api/Dockerfile,line=21,endLine=21,col=63,endColumn=68,title=MA110 arch-specific-download::' "$work/github.txt" ||
   fail "github annotation: $(head -3 "$work/github.txt")"
-tail -1 "$work/github.txt" | grep -q '^multiarch-lint: [0-9]* error(s), [0-9]* warning(s), [0-9]* note(s) in 1 file(s)' || fail "github summary line"
+# The demo's four findings: MA110 and MA140 (errors), MA150 twice (warnings).
+tail -1 "$work/github.txt" | grep -q '^multiarch-lint: 2 error(s), 2 warning(s), 0 note(s) in 1 file(s)' ||
+  fail "github summary line: $(tail -1 "$work/github.txt")"
 # shellcheck disable=SC2016  # the backticks are Markdown, not a command
 grep -q '^| error | MA110 arch-specific-download | `services/api/Dockerfile:21` |' "$work/summary.md" || fail "step summary: $(cat "$work/summary.md")"
 
@@ -72,8 +74,11 @@ PY
 lint -f checkstyle api/Dockerfile does-not-exist >"$work/checkstyle.xml" 2>/dev/null || true
 python3 - "$work/checkstyle.xml" <<'PY' || fail "checkstyle"
 import sys, xml.etree.ElementTree as ET
-sources = {e.get("source") for e in ET.parse(sys.argv[1]).iter("error")}
+errors = list(ET.parse(sys.argv[1]).iter("error"))
+sources = {e.get("source") for e in errors}
 assert "multiarch-lint.dockerfile.MA110" in sources and "multiarch-lint.input.input-error" in sources, sources
+ma110 = [(e.get("line"), e.get("column"), e.get("severity")) for e in errors if e.get("source").endswith(".MA110")]
+assert ma110 == [("22", "63", "error")], ma110  # line 21 of the demo, one line down since the GitLab step
 assert all(len(s.split(".")) == 3 for s in sources), sources
 PY
 

@@ -60,6 +60,9 @@ def key_of(entry, common):
 
 def main():
     clang_tidy, build, sources = sys.argv[1], sys.argv[2], sys.argv[3:]
+    if not sources:
+        print("clang_tidy_cached: no source to check (compile_commands.json lists none of the project's)")
+        return 1
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     entries = {os.path.relpath(e["file"], root): e for e in json.load(open(os.path.join(build, "compile_commands.json")))}
     version = subprocess.run([clang_tidy, "--version"], stdout=subprocess.PIPE, check=True).stdout

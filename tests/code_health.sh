@@ -54,6 +54,8 @@ case $mode in
   format)
     clang_format=$(tool clang-format)
     mapfile -t sources < <(project_files | grep -E '\.(cpp|h)$')
+    # With no file, clang-format reads stdin and finds nothing to say.
+    ((${#sources[@]} > 100)) || { echo "code_health: only ${#sources[@]} C++ files found" >&2; exit 1; }
     "$clang_format" --dry-run --Werror "${sources[@]}"
     echo "$clang_format: ${#sources[@]} files formatted"
     ;;
@@ -66,6 +68,11 @@ case $mode in
     io+='|(fs|std::filesystem)::(exists|status|is_regular_file|is_directory|directory_iterator|recursive_directory_iterator|file_size|canonical|current_path)'
     mapfile -t sources < <(project_files | grep -E '^(rules|report)/.*\.(cpp|h)$')
     ((${#sources[@]} > 50)) || { echo "code_health: only ${#sources[@]} rule and reporter files found" >&2; exit 1; }
+    # The pattern must match what it bans: one that matches nothing passes every tree.
+    for sample in '#include <fstream>' 'std::ifstream in(path);' 'getenv("HOME")' 'fs::exists(p)' \
+                  '#include "analyzer/registry/client.h"' 'curl_easy_init()'; do
+      grep -qE "$io" <<<"$sample" || { echo "code_health: the I/O pattern misses '$sample'" >&2; exit 1; }
+    done
     if grep -nE "$io" "${sources[@]}"; then
       echo "code_health: I/O in rules/ or report/ (above): it belongs to a source (analyzer/ readers, cli/)" >&2
       exit 1
@@ -80,6 +87,10 @@ case $mode in
     banned='#include <(regex|regex\.h|fnmatch\.h|boost/regex[^>]*|pcre[^>]*)>'
     mapfile -t sources < <(project_files | grep -E '^(analyzer|cli|elf|report|rules)/.*\.(cpp|h)$')
     ((${#sources[@]} > 100)) || { echo "code_health: only ${#sources[@]} sources found" >&2; exit 1; }
+    for sample in '#include <regex>' '#include <regex.h>' '#include <fnmatch.h>' '#include <boost/regex.hpp>' \
+                  '#include <pcre2.h>'; do
+      grep -qE "$banned" <<<"$sample" || { echo "code_health: the matcher pattern misses '$sample'" >&2; exit 1; }
+    done
     if grep -nE "$banned" "${sources[@]}"; then
       echo "code_health: a backtracking matcher (above) in code that reads untrusted text" >&2
       exit 1

@@ -236,15 +236,26 @@ def expect(case, args, code, pattern=None, seconds=60, memory=MEMORY_BOUND_MIB, 
     return out + err
 
 
-def expect_examined_clean(case, args, elf_files, **kwargs):
-    """exit 0 is only "clean" when the image was read: `scan -f json` must show the one
-    linux/amd64 platform analysed with exactly `elf_files` x86-64 ELF files, no error and
-    no finding (a scan that gave up silently would exit 0 too)."""
-    out = expect(case, args[:1] + ["-f", "json"] + args[1:], 0, **kwargs)
+def fail(case, problems):
+    print(f"FAIL {case}: " + "; ".join(problems))
+    if case not in failures:
+        failures.append(case)
+
+
+def json_report(out):
+    """The JSON report at the start of `out` (stderr follows it), or None."""
     try:
-        report, _ = json.JSONDecoder().raw_decode(out)
+        return json.JSONDecoder().raw_decode(out)[0]
     except ValueError:
-        report = None
+        return None
+
+
+def expect_examined_clean(case, args, elf_files, platform="linux/amd64", machine="x86-64", files=None, **kwargs):
+    """exit 0 is only "clean" when the image was read: `scan -f json` must show the one
+    `platform` analysed with exactly `elf_files` ELF files of `machine` (and `files` files,
+    when given), no error and no finding (a scan that gave up silently would exit 0 too).
+    Returns the report."""
+    report = json_report(expect(case, args[:1] + ["-f", "json"] + args[1:], 0, **kwargs))
     problems = []
     if report is None:
         problems.append("no JSON report")
@@ -252,12 +263,36 @@ def expect_examined_clean(case, args, elf_files, **kwargs):
         if report["findings"] or report.get("errors") or not all(i["analysed"] for i in report["inputs"]):
             problems.append(f"findings {report['findings'][:3]}, errors {report.get('errors')}, inputs {report['inputs']}")
         seen = [(i["platform"], i.get("elf")) for i in report["images"]]
-        if seen != [("linux/amd64", {"x86-64": elf_files})]:
-            problems.append(f"examined {seen}, expected [('linux/amd64', {{'x86-64': {elf_files}}})]")
+        if seen != [(platform, {machine: elf_files})]:
+            problems.append(f"examined {seen}, expected [({platform!r}, {{{machine!r}: {elf_files}}})]")
+        if files is not None and [i["files"] for i in report["images"]] != [files]:
+            problems.append(f"files {[i['files'] for i in report['images']]}, expected [{files}]")
     if problems:
-        print(f"FAIL {case}: " + "; ".join(problems))
-        if case not in failures:
-            failures.append(case)
+        fail(case, problems)
+    return report
+
+
+def expect_findings(case, args, code, findings, says=(), **kwargs):
+    """`scan -f json`: exactly `findings`, each (rule, platform, path in the image or None),
+    every input analysed with no error, and each text of `says` in the message of the finding
+    at the same place of the sorted list. A rule id found anywhere in the output would let
+    another finding, or the same rule on another file, pass."""
+    report = json_report(expect(case, args[:1] + ["-f", "json"] + args[1:], code, **kwargs))
+    if report is None:
+        fail(case, ["no JSON report"])
+        return
+    got = sorted(((f["rule"], f["location"].get("platform"), f["location"].get("imagePath")), f["message"])
+                 for f in report["findings"])
+    problems = []
+    if [place for place, _ in got] != sorted(findings):
+        problems.append(f"findings {[place for place, _ in got]}, expected {sorted(findings)}")
+    for (place, message), text in zip(got, says):
+        if text not in message:
+            problems.append(f"{place}: no '{text}' in '{message}'")
+    if report.get("errors") or not all(i["analysed"] for i in report["inputs"]):
+        problems.append(f"errors {report.get('errors')}, inputs {report['inputs']}")
+    if problems:
+        fail(case, problems)
 
 
 # --- layout blobs that are not regular files inside the layout -------------------------
@@ -333,17 +368,24 @@ def case_index_graphs():
            seconds=20)
 
 
+# An x86-64 /bin/app, the entrypoint, in a linux/arm64 image: the platform was examined.
+FOREIGN_APP = [("MA201", "linux/arm64", "/bin/app"), ("MA202", "linux/arm64", "/bin/app")]
+FOREIGN_APP_SAYS = ("x86-64 ELF in the linux/arm64 image", "cannot start on linux/arm64")
+
+
 def case_lying_media_types():
     for name, media_type in (("json", "application/json"), ("charset", OCI_MANIFEST + "; charset=utf-8")):
         layout = Layout("lying-" + name)
         m = layout.image("arm64", [tar_of([f("bin/app", elf(EM_X86_64))])], media_type=media_type)
         root = layout.finish([m])
-        expect(f"a platform descriptor typed {media_type}", ["scan", "--no-cache", root], 1, "MA201")
+        expect_findings(f"a platform descriptor typed {media_type}", ["scan", "--no-cache", root], 1, FOREIGN_APP,
+                        FOREIGN_APP_SAYS)
     layout = Layout("annotated")
     m = layout.image("arm64", [tar_of([f("bin/app", elf(EM_X86_64))])],
                      annotations={"vnd.docker.reference.type": "attestation-manifest"})
     root = layout.finish([m])
-    expect("a real platform manifest annotated as an attestation", ["scan", "--no-cache", root], 1, "MA201")
+    expect_findings("a real platform manifest annotated as an attestation", ["scan", "--no-cache", root], 1, FOREIGN_APP,
+                    FOREIGN_APP_SAYS)
 
 
 def case_json_nesting_and_numbers():
@@ -357,7 +399,7 @@ def case_json_nesting_and_numbers():
     layout, m = good_layout("hugenumber")
     m["size"] = 10 ** 400
     root = layout.finish([m])
-    expect("a descriptor size of 10^400", ["scan", "--no-cache", root], 2, "index.json", seconds=20)
+    expect("a descriptor size of 10^400", ["scan", "--no-cache", root], 2, "index.json: not valid JSON", seconds=20)
 
 
 # --- docker save -------------------------------------------------------------------------
@@ -398,12 +440,12 @@ def case_docker_save():
     config["architecture"] = "amd64"
     config["rootfs"]["diff_ids"] = [diff, diff]
     path = docker_save("layerlink", config, [("a/layer.tar", layer), ("b/layer.tar", "../a/layer.tar")])
-    expect("docker save whose second layer is a symlink inside the tar", ["scan", "--no-cache", path], 0,
-           seconds=20)
+    expect_examined_clean("docker save whose second layer is a symlink inside the tar", ["scan", "--no-cache", path], 1,
+                          seconds=20)
     path = docker_save("layerlink-out", dict(config, rootfs={"type": "layers", "diff_ids": [diff]}),
                        [("b/layer.tar", "/etc/passwd")])
-    expect("docker save whose layer links out of the archive", ["scan", "--no-cache", path], 2, "missing",
-           seconds=20)
+    expect("docker save whose layer links out of the archive", ["scan", "--no-cache", path], 2,
+           "'b/layer.tar' is missing from the archive", seconds=20)
 
 
 # --- what the loader cannot start, what cannot be examined --------------------------------
@@ -411,14 +453,20 @@ def case_docker_save():
 def case_unexaminable():
     macho = b"\xcf\xfa\xed\xfe" + b"\0" * 60
     layout, m = good_layout("macho", files=[f("bin/app", macho)])
-    expect("a Mach-O entrypoint", ["scan", "--no-cache", layout.finish([m])], 1, "neither an ELF executable")
+    cannot_start = [("MA202", "linux/amd64", "/bin/app")]
+    expect_findings("a Mach-O entrypoint", ["scan", "--no-cache", layout.finish([m])], 1, cannot_start,
+                    ["/bin/app is neither an ELF executable nor a `#!` script"])
     layout, m = good_layout("pe", files=[f("bin/app", b"MZ" + b"\0" * 62)])
-    expect("a PE entrypoint", ["scan", "--no-cache", layout.finish([m])], 1, "neither an ELF executable")
+    expect_findings("a PE entrypoint", ["scan", "--no-cache", layout.finish([m])], 1, cannot_start,
+                    ["/bin/app is neither an ELF executable nor a `#!` script"])
     layout, m = good_layout("hardlink", files=[f("bin/app", elf()), ("bin/tool", None, 0o755, "hardlink", "bin/gone")])
-    expect("a hard link to a missing target", ["scan", "--no-cache", layout.finish([m])], 1, "MA209")
+    expect_findings("a hard link to a missing target", ["scan", "--no-cache", layout.finish([m])], 1,
+                    [("MA209", "linux/amd64", "/bin/tool")], ["/bin/tool is a hard link to /bin/gone, which no layer"])
     for name, header in (("eidata", elf(ei_data=7)), ("eiclass", elf(ei_class=9))):
         layout, m = good_layout(name, files=[f("bin/app", elf()), f("usr/lib/libx.so", header)])
-        expect(f"an ELF with a bad {name.upper()}", ["scan", "--no-cache", layout.finish([m])], 1, "MA209")
+        expect_findings(f"an ELF with a bad {name.upper()}", ["scan", "--no-cache", layout.finish([m])], 1,
+                        [("MA209", "linux/amd64", "/usr/lib/libx.so")],
+                        ["did not fully examine (damaged ELF header: unknown class or byte order)"])
 
 
 # --- hostile layer entries ----------------------------------------------------------------
@@ -436,13 +484,14 @@ def case_hostile_entries():
                ("usr/lib/dangling.so", None, 0o777, "symlink", "../../nowhere/libx.so"),
                f("bin/twice", elf(), 0o755), f("bin/twice", elf(EM_AARCH64), 0o755)]
     layout, m = good_layout("entries", files=entries)
-    out = expect("names out of the root, absolute and dangling links, a path written twice",
-                 ["scan", "--no-cache", layout.finish([m])], 1, "/bin/twice")
-    if "MA201" not in out:
-        failures.append("the later of two entries for one path is not the one judged")
+    # The later of the two entries for /bin/twice is the one judged: the AArch64 one.
+    expect_findings("names out of the root, absolute and dangling links, a path written twice",
+                    ["scan", "--no-cache", layout.finish([m])], 1, [("MA201", "linux/amd64", "/bin/twice")],
+                    ["/bin/twice is an AArch64 ELF in the linux/amd64 image"])
     layout, m = good_layout("loop", files=[("bin/app", None, 0o777, "symlink", "loop1"),
                                            ("bin/loop1", None, 0o777, "symlink", "/bin/app")])
-    expect("an entrypoint whose links loop", ["scan", "--no-cache", layout.finish([m])], 1, "MA202", seconds=20)
+    expect_findings("an entrypoint whose links loop", ["scan", "--no-cache", layout.finish([m])], 1,
+                    [("MA202", "linux/amd64", None)], ["'/bin/app' is not in the image"], seconds=20)
     layout = Layout("rootwhiteout")
     m = layout.image("amd64", [tar_of([f("bin/app", elf())]),
                                tar_of([f(".wh..wh..opq", b"", 0o644), f("./.wh..wh..opq", b"", 0o644),
@@ -533,6 +582,8 @@ def case_elf_over_4gib():
     with open(os.path.join(root, "opt", "huge"), "wb") as out:
         out.write(elf())
         out.truncate((4 << 30) + (1 << 20))
+    # Both executable: the entrypoint must start, so MA209 on /opt/huge is the one finding.
+    os.chmod(os.path.join(root, "bin", "app"), 0o755)
     os.chmod(os.path.join(root, "opt", "huge"), 0o755)
     tar = subprocess.run(["tar", "--sparse", "--format=gnu", "--owner=0", "--group=0", "-C", root, "-cf", "-",
                           "bin", "opt"], check=True, stdout=subprocess.PIPE).stdout
@@ -542,10 +593,8 @@ def case_elf_over_4gib():
         return
     layout = Layout("over4g-layout")
     m = layout.image("amd64", [tar])
-    out = expect("a sparse ELF file over 4 GiB", ["scan", "--no-cache", layout.finish([m])], 1, "MA209", seconds=60)
-    if "/opt/huge" not in out or "larger than the bound" not in out:
-        failures.append("a sparse ELF file over 4 GiB: MA209 does not name /opt/huge and the bound")
-        print(out[-1500:])
+    expect_findings("a sparse ELF file over 4 GiB", ["scan", "--no-cache", layout.finish([m])], 1,
+                    [("MA209", "linux/amd64", "/opt/huge")], ["larger than the bound"], seconds=60)
 
 
 def case_many_workers():
@@ -567,8 +616,8 @@ def case_many_workers():
         layers.append(sink)
     layout = Layout("workers")
     m = layout.image("amd64", layers)
-    expect("sixteen 40 MiB ELF files read by sixteen workers", ["scan", "--no-cache", "--jobs", "16",
-                                                                 layout.finish([m])], 0, seconds=120)
+    expect_examined_clean("sixteen 40 MiB ELF files read by sixteen workers",
+                          ["scan", "--no-cache", "--jobs", "16", layout.finish([m])], 17, seconds=120)
 
 
 def tiny_files_layer(count):
@@ -605,12 +654,17 @@ def case_million_files():
     # Within the 128 MiB goal: a stored entry is a small record and its path, the merged
     # filesystem a sorted list of references into the layers (see analyzer/image/layer.h).
     root = layout.finish([m])
-    expect("a layer of a million tiny files", ["scan", "--no-cache", root], 0, "1000001", seconds=120)
-    # The cache entry is written and read back record by record, within the same bound.
+    expect_examined_clean("a layer of a million tiny files", ["scan", "--no-cache", root], 1, files=1_000_001,
+                          seconds=120)
+    # The cache entry is written and read back record by record, within the same bound, and
+    # the read-back image is the same million and one files.
     cache = {"XDG_CACHE_HOME": os.path.join(WORK, "million-cache")}
-    expect("a million tiny files, cache written", ["scan", "-f", "json", root], 0, '"layersRead": 2', seconds=120, env=cache)
-    expect("a million tiny files, cache read", ["scan", "-f", "json", root], 0, '"layersFromCache": 2', seconds=120,
-           env=cache)
+    for case, read, cached in (("a million tiny files, cache written", 2, 0),
+                               ("a million tiny files, cache read", 0, 2)):
+        report = expect_examined_clean(case, ["scan", root], 1, files=1_000_001, seconds=120, env=cache)
+        layers = [(i.get("layersRead"), i.get("layersFromCache")) for i in report["inputs"]] if report else None
+        if layers != [(read, cached)]:
+            fail(case, [f"layers read and from the cache {layers}, expected [({read}, {cached})]"])
 
 
 def case_zip_bomb():
@@ -683,7 +737,11 @@ def case_cache():
     if not os.listdir(entries):
         failures.append("the layer cache is empty after a scan")
     findings = lambda text: sorted(line for line in text.splitlines() if "MA2" in line)
-    if not findings(first) or findings(first) != findings(second):
+    # One finding, MA201 on the x86-64 library under the Latin-1 directory (its byte 0xe9 is
+    # read back here as U+FFFD).
+    if len(findings(first)) != 1 or not all(t in findings(first)[0] for t in ("MA201", "/caf\ufffd/x.so", "x86-64")):
+        fail("a Latin-1 file name, cache on (cold)", [f"findings {findings(first)}, expected MA201 on /caf\\xe9/x.so"])
+    if findings(first) != findings(second):
         failures.append("a warm scan reported something else than the cold one")
     # Each entry replaced by garbage, by a symlink, by a directory: dropped and recomputed.
     for damage in ("garbage", "symlink", "directory"):
@@ -696,19 +754,29 @@ def case_cache():
                 os.symlink("/etc/passwd", path)
             else:
                 os.makedirs(os.path.join(path, "sub"))
-        expect(f"a cache entry replaced by {damage}", ["scan", root], 1, "MA201", env=cache)
+        out = expect(f"a cache entry replaced by {damage}", ["scan", root], 1, "MA201", env=cache)
+        if findings(out) != findings(first):
+            fail(f"a cache entry replaced by {damage}",
+                 [f"findings {findings(out)}, not the cold scan's {findings(first)}"])
+        # Recomputed and stored again: every entry is a regular file once more.
+        paths = [os.path.join(entries, name) for name in os.listdir(entries)]
+        stored = [(path, os.path.isfile(path) and not os.path.islink(path)) for path in paths]
+        if not stored or not all(regular for _, regular in stored):
+            fail(f"a cache entry replaced by {damage}", [f"entries afterwards {stored}, expected regular files"])
     # The cache is warm; the layer blob is then tampered with, then removed: errors, not clean.
     layer = json.load(open(layout.path(m["digest"])))["layers"]
     clean = layout.image("arm64", [tar_of([f("bin/app", elf(EM_AARCH64))])])
     root = layout.finish([clean])
-    expect("a clean image, cache warm", ["scan", root], 0, env=cache)
+    expect_examined_clean("a clean image, cache warm", ["scan", root], 1, platform="linux/arm64", machine="AArch64",
+                          env=cache)
     blob = layout.path(json.load(open(layout.path(clean["digest"])))["layers"][0]["digest"])
     data = bytearray(open(blob, "rb").read())
     data[len(data) // 2] ^= 1
     open(blob, "wb").write(bytes(data))
     expect("a tampered layer on a cache hit", ["scan", root], 2, "does not match its digest", env=cache)
     os.remove(blob)
-    expect("a missing layer on a cache hit", ["scan", root], 2, "missing", env=cache)
+    expect("a missing layer on a cache hit", ["scan", root], 2, f"'blobs/sha256/{os.path.basename(blob)}' is missing",
+           env=cache)
     # An unwritable cache (its root is a file): the scan still answers.
     blocked = os.path.join(WORK, "cache-file")
     open(blocked, "w").write("not a directory")

@@ -62,6 +62,35 @@ LintRun lint(cli::LintOptions options) {
   return {code, out.str(), err.str()};
 }
 
+// One rule's findings in a JSON lint run: "line N, breaks P: message" each, in report order.
+// Every input must have been analysed with no error, so that an empty answer is the rule's
+// silence, not a file that was never read.
+std::vector<std::string> findingsIn(const std::string& rule, const LintRun& run) {
+  INFO(run.out << run.err);
+  const auto json = nlohmann::json::parse(run.out);  // kept: a range-for over a temporary's member dangles
+  REQUIRE(json["errors"].empty());
+  REQUIRE(!json["inputs"].empty());
+  for (const auto& input : json["inputs"]) REQUIRE(input["analysed"] == true);
+  std::vector<std::string> found;
+  for (const auto& f : json["findings"]) {
+    if (f["rule"] != rule) continue;
+    std::string breaks;
+    for (const auto& p : f.value("breaks", nlohmann::json::array()))
+      breaks += (breaks.empty() ? "" : ", ") + p.get<std::string>();
+    found.push_back("line " + std::to_string(f["location"]["line"].get<int>()) + (breaks.empty() ? "" : ", breaks " + breaks) +
+                    ": " + f["message"].get<std::string>());
+  }
+  return found;
+}
+
+// The same when lint reads `dockerfile` alone, with the platforms it resolves for it.
+std::vector<std::string> findingsOf(const std::string& rule, const fs::path& dockerfile) {
+  return findingsIn(rule, lint({.paths = {dockerfile.string()}, .format = "json"}));
+}
+
+using Catch::Matchers::Contains;
+using Catch::Matchers::StartsWith;
+
 }  // namespace
 
 TEST_CASE("bake HCL: platforms, context and dockerfile, inherits, variable defaults", "[declared]") {
@@ -640,11 +669,19 @@ TEST_CASE("lint: --platform, then the configuration, then declarations, then the
   CHECK(loneJson["inputs"][0]["platformsSource"] == "the default");
 
   const auto sarif = nlohmann::json::parse(lint({.paths = {file.string()}, .format = "sarif"}).out);
-  CHECK(sarif["runs"][0]["properties"]["targetPlatforms"][0]["source"] == "the file name");
+  CHECK(sarif["runs"][0]["properties"]["targetPlatforms"] ==
+        nlohmann::json::array(
+            {{{"path", file.string()}, {"platforms", nlohmann::json::array({"linux/arm64"})}, {"source", "the file name"}}}));
 
+  // The arm64 download breaks the platform each source names, and only that one.
   const auto flag = lint({.paths = {file.string()}, .format = "json", .platforms = "linux/amd64"});
   CHECK(flag.code == 1);
   CHECK(nlohmann::json::parse(flag.out)["inputs"][0]["platformsSource"] == "--platform");
+  CHECK(nlohmann::json::parse(flag.out)["inputs"][0]["platforms"] == nlohmann::json::array({"linux/amd64"}));
+  CHECK(findingsIn("MA110", flag) ==
+        std::vector<std::string>{
+            "line 2, breaks linux/amd64: downloads the linux/arm64 build ('arm64' in the URL) on every platform: breaks "
+            "linux/amd64"});
 
   const auto config = repo.write("config.yaml", "platforms: [linux/s390x]\n");
   const auto configured = lint({.paths = {file.string()}, .format = "json", .configPath = config.string()});
@@ -652,10 +689,16 @@ TEST_CASE("lint: --platform, then the configuration, then declarations, then the
   const auto configuredJson = nlohmann::json::parse(configured.out);
   CHECK(configuredJson["inputs"][0]["platformsSource"] == "the configuration");
   CHECK(configuredJson["inputs"][0]["platforms"] == nlohmann::json::array({"linux/s390x"}));
-  // The flag wins over the configuration.
+  CHECK(findingsIn("MA110", configured) ==
+        std::vector<std::string>{
+            "line 2, breaks linux/s390x: downloads the linux/arm64 build ('arm64' in the URL) on every platform: breaks "
+            "linux/s390x"});
+  // The flag wins over the configuration: linux/arm64 only, which the download serves.
   const auto both = lint({.paths = {file.string()}, .format = "json", .platforms = "linux/arm64", .configPath = config.string()});
   CHECK(both.code == 0);
+  CHECK(nlohmann::json::parse(both.out)["inputs"][0]["platformsSource"] == "--platform");
   CHECK(nlohmann::json::parse(both.out)["inputs"][0]["platforms"] == nlohmann::json::array({"linux/arm64"}));
+  CHECK(findingsIn("MA110", both).empty());
 }
 
 TEST_CASE("lint: a malformed declaration file is no error exit", "[declared][cli]") {
@@ -756,34 +799,52 @@ TEST_CASE("lint: an ARG default the project's workflow overrides is not a fixed 
       "RUN dotnet publish --runtime=${RUNTIME} -o /out\n"
       "FROM mcr.microsoft.com/dotnet/runtime-deps:8.0\nCOPY --from=build /out /app\n";
   const auto file = repo.write("Dockerfile", dockerfile);
-  const auto alone = lint({.paths = {file.string()}, .format = "json"});
-  auto ma130 = [](const std::string& out) {
-    size_t n = 0;
-    const auto json = nlohmann::json::parse(out);  // kept: a range-for over a temporary's member dangles
-    for (const auto& f : json["findings"]) n += f["rule"] == "MA130";
-    return n;
-  };
-  CHECK(ma130(alone.out) == 1);
+  const auto alone = findingsOf("MA130", file);
+  REQUIRE(alone.size() == 1);
+  CHECK_THAT(alone[0],
+             StartsWith("line 3, breaks linux/arm64: ") && Contains("'--runtime=${RUNTIME}' is 'linux-x64' for every target"));
   repo.write(".github/workflows/image.yml",
              "jobs:\n  image:\n    strategy:\n      matrix:\n        runtime: [linux-x64, linux-arm64]\n"
              "    steps:\n      - uses: docker/build-push-action@v6\n        with:\n"
              "          build-args: |\n            RUNTIME=${{ matrix.runtime }}\n");
-  const auto passed = lint({.paths = {file.string()}, .format = "json"});
-  CHECK(ma130(passed.out) == 0);
+  CHECK(findingsOf("MA130", file).empty());
 }
 
 namespace mal::data {
 extern const std::string_view k_one_architecture_images_json;
 }
 
-TEST_CASE("data/one-architecture-images.json: every entry names its platform and its source", "[declared][data]") {
+TEST_CASE("data/one-architecture-images.json: every entry names its platform and its source, and declares it",
+          "[declared][data]") {
   const auto json = nlohmann::json::parse(mal::data::k_one_architecture_images_json);
+  // Each entry is read by the reader as it is written: a base image under the prefix, or a
+  // file named for the hardware word, declares the entry's platform (an entry the matcher
+  // cannot reach, say a prefix in upper case or with docker.io/, fails here).
+  Repo repo;
+  const auto file = repo.write("Dockerfile", kPlain);
   REQUIRE(!json.at("images").empty());
   for (const auto& entry : json.at("images")) {
     INFO(entry.dump());
-    CHECK(!entry.at("prefix").get<std::string>().empty());
-    CHECK(mal::parsePlatform(entry.at("platform").get<std::string>()).has_value());
+    const auto prefix = entry.at("prefix").get<std::string>();
+    const auto platform = entry.at("platform").get<std::string>();
+    REQUIRE(!prefix.empty());
+    REQUIRE(mal::parsePlatform(platform).has_value());
+    CHECK(mal::parsePlatform(platform)->str() == platform);
     CHECK(entry.at("source").get<std::string>().size() > 20);
+    const std::string base = prefix + "x";
+    CHECK(declared(file, "FROM " + base + "\n") ==
+          platform + " <- the base image " + base + " (published for " + platform + " only)");
+  }
+  REQUIRE(!json.at("hardware").empty());
+  for (const auto& entry : json.at("hardware")) {
+    INFO(entry.dump());
+    const auto word = entry.at("word").get<std::string>();
+    const auto platform = entry.at("platform").get<std::string>();
+    REQUIRE(mal::parsePlatform(platform).has_value());
+    CHECK(mal::parsePlatform(platform)->str() == platform);
+    CHECK(entry.at("source").get<std::string>().size() > 20);
+    CHECK(declared(repo.write("Dockerfile." + word, kPlain)) ==
+          platform + " <- the file name (" + word + " exists for " + platform + " only)");
   }
 }
 
@@ -796,17 +857,14 @@ TEST_CASE("lint: an automatic platform ARG the project's Makefile passes is no f
   const auto file = repo.write("docker/Dockerfile",
                                "FROM amazoncorretto:25-al2023\nARG TARGETPLATFORM=linux/amd64\n"
                                "COPY dist/${TARGETPLATFORM}/docker /usr/local/bin/docker\n");
-  auto ma145 = [](const std::string& out) {
-    size_t n = 0;
-    const auto json = nlohmann::json::parse(out);  // kept: a range-for over a temporary's member dangles
-    for (const auto& f : json["findings"]) n += f["rule"] == "MA145";
-    return n;
-  };
-  CHECK(ma145(lint({.paths = {file.string()}, .format = "json"}).out) == 1);
+  const auto alone = findingsOf("MA145", file);
+  REQUIRE(alone.size() == 1);
+  CHECK_THAT(alone[0], StartsWith("line 2, breaks linux/arm64: ARG TARGETPLATFORM=linux/amd64 in stage 0") &&
+                           Contains("keeps its default under --platform"));
   repo.write("docker/Makefile",
              "build:\n\tdocker buildx build --platform linux/amd64 --build-arg TARGETPLATFORM=linux/amd64 .\n"
              "\tdocker buildx build --platform linux/arm64 --build-arg TARGETPLATFORM=linux/arm64 .\n");
-  CHECK(ma145(lint({.paths = {file.string()}, .format = "json"}).out) == 0);
+  CHECK(findingsOf("MA145", file).empty());
 }
 
 TEST_CASE("lint: a Home Assistant add-on's BUILD_ARCH is passed per architecture by its builder", "[declared][build-args][cli]") {
@@ -819,26 +877,30 @@ TEST_CASE("lint: a Home Assistant add-on's BUILD_ARCH is passed per architecture
                                "ARG BUILD_FROM=ghcr.io/hassio-addons/base:19.0.0\nFROM ${BUILD_FROM}\nARG BUILD_ARCH=amd64\n"
                                "RUN curl -L -s -o /usr/bin/ha "
                                "\"https://github.com/home-assistant/cli/releases/download/4.42.0/ha_${BUILD_ARCH}\"\n");
-  auto ma110 = [](const std::string& out) {
-    size_t n = 0;
-    const auto json = nlohmann::json::parse(out);  // kept: a range-for over a temporary's member dangles
-    for (const auto& f : json["findings"]) n += f["rule"] == "MA110";
-    return n;
+  // The default's download, on the RUN line, breaking linux/arm64.
+  auto defaultDownload = [](int line, int argLine) {
+    return std::vector<std::string>{
+        "line " + std::to_string(line) +
+        ", breaks linux/arm64: downloads the linux/amd64 build on every platform: the URL expands to "
+        "'https://github.com/home-assistant/cli/releases/download/4.42.0/ha_amd64', where 'amd64' comes from $BUILD_ARCH "
+        "(set by ARG on line " +
+        std::to_string(argLine) + "): breaks linux/arm64"};
   };
-  CHECK(ma110(lint({.paths = {file.string()}, .format = "json"}).out) == 1);
+  const auto alone = findingsOf("MA110", file);
+  CHECK(alone == defaultDownload(4, 3));
   repo.write("ssh/config.yaml", "name: Terminal\nversion: dev\nlog_level: info\n");
-  CHECK(ma110(lint({.paths = {file.string()}, .format = "json"}).out) == 1);
+  CHECK(findingsOf("MA110", file) == alone);
   repo.write("ssh/config.yaml", "name: Terminal\nversion: dev\nslug: ssh\narch:\n  - aarch64\n  - amd64\n");
-  CHECK(ma110(lint({.paths = {file.string()}, .format = "json"}).out) == 0);
+  CHECK(findingsOf("MA110", file).empty());
   // A build.json with the base per architecture marks an add-on too.
   Repo other;
   const auto json = other.write("addon/Dockerfile",
                                 "FROM alpine\nARG BUILD_ARCH=amd64\nRUN wget -O /usr/bin/ha "
                                 "https://github.com/home-assistant/cli/releases/download/4.42.0/ha_${BUILD_ARCH}\n");
-  CHECK(ma110(lint({.paths = {json.string()}, .format = "json"}).out) == 1);
+  CHECK(findingsOf("MA110", json) == defaultDownload(3, 2));
   other.write("addon/build.json",
               "{\n  \"build_from\": {\n    \"aarch64\": \"ghcr.io/home-assistant/aarch64-base:3.20\"\n  }\n}\n");
-  CHECK(ma110(lint({.paths = {json.string()}, .format = "json"}).out) == 0);
+  CHECK(findingsOf("MA110", json).empty());
 }
 
 TEST_CASE("one build for several architectures, told from single-platform builds", "[declared]") {
@@ -865,6 +927,7 @@ jobs:
           file: legs/Dockerfile
           platforms: ${{ matrix.platform }}
 )");
+  CHECK(declared(together) == "linux/amd64, linux/arm64 <- .github/workflows/images.yml job together");
   const auto both = context::findDeclaredPlatforms(together, kPlain);
   REQUIRE(both);
   CHECK(both->oneBuildForSeveral);
@@ -873,6 +936,7 @@ jobs:
   std::vector<std::string> legPlatforms;
   for (const auto& platform : perLeg->platforms) legPlatforms.push_back(platform.str());
   CHECK(legPlatforms == std::vector<std::string>{"linux/amd64", "linux/arm64"});
+  CHECK(perLeg->source == ".github/workflows/images.yml job legs");
   CHECK_FALSE(perLeg->oneBuildForSeveral);  // each leg builds one platform with its own context
 }
 
@@ -885,35 +949,26 @@ TEST_CASE("lint: an arch-less program from a build-output directory in a multi-p
       "COPY bin/castai-cluster-controller /usr/local/bin/castai-cluster-controller\n"
       "CMD [\"castai-cluster-controller\"]\n";
   const auto file = repo.write("Dockerfile", dockerfile);
-  auto ma150 = [](const std::string& out) {
-    std::vector<std::string> messages;
-    const auto json = nlohmann::json::parse(out);  // kept: a range-for over a temporary's member dangles
-    for (const auto& f : json["findings"]) {
-      if (f["rule"] == "MA150") messages.push_back(f["message"].get<std::string>());
-    }
-    return messages;
-  };
   // Alone, nothing says one build serves several architectures: each may get its own binary.
-  CHECK(ma150(lint({.paths = {file.string()}, .format = "json"}).out).empty());
+  CHECK(findingsOf("MA150", file).empty());
   // A matrix of single-platform builds says nothing either.
   repo.write(".github/workflows/legs.yml",
              "jobs:\n  legs:\n    strategy:\n      matrix:\n        include:\n          - platform: linux/amd64\n"
              "          - platform: linux/arm64\n    steps:\n      - uses: docker/build-push-action@v6\n"
              "        with:\n          platforms: ${{ matrix.platform }}\n");
-  CHECK(ma150(lint({.paths = {file.string()}, .format = "json"}).out).empty());
+  CHECK(findingsOf("MA150", file).empty());
   fs::remove(repo.root / ".github/workflows/legs.yml");
   // One build-push-action step for both: the same context, so the same binary, for both.
   repo.write(".github/workflows/image.yml",
              "jobs:\n  image:\n    steps:\n      - uses: docker/build-push-action@v6\n        with:\n"
              "          platforms: linux/amd64,linux/arm64\n");
-  const auto together = ma150(lint({.paths = {file.string()}, .format = "json"}).out);
+  const auto together = findingsOf("MA150", file);
   REQUIRE(together.size() == 1);
-  CHECK(together[0].find("'/usr/local/bin/castai-cluster-controller'") != std::string::npos);
-  CHECK(together[0].find(".github/workflows/image.yml job image") != std::string::npos);
-  CHECK(together[0].find("not in the build context to check") != std::string::npos);
+  CHECK_THAT(together[0], StartsWith("line 3: ") && Contains("'/usr/local/bin/castai-cluster-controller'") &&
+                              Contains(".github/workflows/image.yml job image") && Contains("not in the build context to check"));
   // With the binary in the context, its bytes decide (a text file here: nothing to report).
   repo.write("bin/castai-cluster-controller", "#!/bin/sh\nexec true\n");
-  CHECK(ma150(lint({.paths = {file.string()}, .format = "json"}).out).empty());
+  CHECK(findingsOf("MA150", file).empty());
 }
 
 TEST_CASE("lint: goreleaser's dockers give each platform its own context", "[declared][cli]") {
@@ -922,13 +977,11 @@ TEST_CASE("lint: goreleaser's dockers give each platform its own context", "[dec
                                "FROM alpine:3.19\nARG TARGETARCH\n"
                                "RUN wget -O /usr/local/bin/kubectl https://dl.k8s.io/v1.30.0/bin/linux/${TARGETARCH}/kubectl\n"
                                "COPY dist/app /usr/local/bin/app\nENTRYPOINT [\"app\"]\n");
-  auto count = [](const std::string& out) {
-    size_t n = 0;
-    const auto json = nlohmann::json::parse(out);  // kept: a range-for over a temporary's member dangles
-    for (const auto& f : json["findings"]) n += f["rule"] == "MA150";
-    return n;
-  };
-  CHECK(count(lint({.paths = {file.string()}, .format = "json"}).out) == 1);  // $TARGETARCH: one build, several
+  // $TARGETARCH says one build makes several platforms: every one gets the same dist/app.
+  const auto alone = findingsOf("MA150", file);
+  REQUIRE(alone.size() == 1);
+  CHECK_THAT(alone[0], StartsWith("line 4: copies 'dist/app' from the build context as the program '/usr/local/bin/app'") &&
+                           Contains("the linux/amd64, linux/arm64 images all get the same one"));
   repo.write(".goreleaser.yaml", "project_name: app\nbuilds:\n  - goarch: [amd64, arm64]\ndockers:\n  - goarch: arm64\n");
-  CHECK(count(lint({.paths = {file.string()}, .format = "json"}).out) == 0);
+  CHECK(findingsOf("MA150", file).empty());
 }

@@ -3,6 +3,8 @@
 // nothing; damaged inputs give a clear error, never a crash.
 #include <catch2/catch.hpp>
 
+#include <elf.h>
+
 #include <cstdlib>
 #include <random>
 
@@ -69,18 +71,31 @@ std::vector<std::string> described(const image::FileInventory& inventory) {
 }  // namespace
 
 TEST_CASE("the correct multi-arch image: every form, no findings, attestations skipped", "[image]") {
-  for (const char* name :
-       {"good", "good.tar", "good-zstd", "docker-save-legacy.tar", "docker-save-oci.tar", "docker-media-types"}) {
+  // Each form with the platforms it holds (fixtures/images/build-image-fixtures), and in each
+  // the ELF machine Debian's hello was built for there: the platform was really read.
+  const std::vector<std::pair<const char*, std::vector<std::string>>> forms = {
+      {"good", {"linux/amd64", "linux/arm64"}},
+      {"good.tar", {"linux/amd64", "linux/arm64"}},
+      {"good-zstd", {"linux/arm64"}},
+      {"docker-save-legacy.tar", {"linux/amd64"}},
+      {"docker-save-oci.tar", {"linux/amd64", "linux/arm64"}},
+      {"docker-media-types", {"linux/amd64", "linux/arm64"}}};
+  for (const auto& [name, platforms] : forms) {
     INFO(name);
     const auto s = scan(fixtures() / name);
     CHECK(s.image.errors.empty());
-    REQUIRE_FALSE(s.image.platforms.empty());
+    std::vector<std::string> read;
     for (const auto& p : s.image.platforms) {
       INFO(p.platform.str() << ": " << p.error);
+      read.push_back(p.platform.str());
       CHECK(p.error.empty());
-      CHECK(p.inventory.find("usr/bin/hello").has_value());
+      const auto hello = p.inventory.find("usr/bin/hello");
+      REQUIRE(hello.has_value());
+      REQUIRE(hello->entry.elf.has_value());
+      CHECK(hello->entry.elf->machine == (p.platform.architecture == "amd64" ? EM_X86_64 : EM_AARCH64));
       CHECK(p.inventory.fileCount() > 300);
     }
+    CHECK(read == platforms);
     CHECK(s.findings.empty());
   }
   const auto good = scan(fixtures() / "good");
@@ -112,9 +127,9 @@ TEST_CASE("planted defects are found with the right rule and path", "[image]") {
   REQUIRE(missing.findings.size() == 1);
   CHECK(missing.findings[0].ruleId == "MA204");
   CHECK(missing.findings[0].message.find("needs libacl.so.1") != std::string::npos);
-  CHECK(rulesAndPaths(scan(fixtures() / "bad-shebang")) == Pairs{{"MA202", "/entrypoint.sh"}});
-  CHECK(scan(fixtures() / "bad-shebang").findings[0].message.find("`#!/bin/bash`, but '/bin/bash' is not in the image") !=
-        std::string::npos);
+  const auto badShebang = scan(fixtures() / "bad-shebang");
+  REQUIRE(rulesAndPaths(badShebang) == Pairs{{"MA202", "/entrypoint.sh"}});
+  CHECK(badShebang.findings[0].message.find("`#!/bin/bash`, but '/bin/bash' is not in the image") != std::string::npos);
   CHECK(rulesAndPaths(scan(fixtures() / "page4k")) == Pairs{{"MA205", "/usr/local/bin/tool4k"}});
   CHECK(rulesAndPaths(scan(fixtures() / "isa-v3")) == Pairs{{"MA206", "/usr/local/bin/fast"}});
   CHECK(rulesAndPaths(scan(fixtures() / "jar-x86-only")) == Pairs{{"MA208", "/app/lib/netty-epoll.jar"}});
@@ -289,8 +304,12 @@ TEST_CASE("layers read in parallel give what one thread gives", "[image]") {
     INFO(name);
     const auto a = image::scanImage((fixtures() / name).string(), one);
     const auto b = image::scanImage((fixtures() / name).string(), many);
+    // Both read something (two empty or failed scans would agree too).
+    REQUIRE_FALSE(a.platforms.empty());
     REQUIRE(a.platforms.size() == b.platforms.size());
     for (size_t i = 0; i < a.platforms.size(); ++i) {
+      CHECK(a.platforms[i].error.empty());
+      CHECK(a.platforms[i].inventory.fileCount() > 0);
       CHECK(described(a.platforms[i].inventory) == described(b.platforms[i].inventory));
       CHECK(a.platforms[i].error == b.platforms[i].error);
     }
