@@ -318,6 +318,28 @@ TEST_CASE("Makefile: buildx lines with make variables", "[declared]") {
   CHECK(declared(tools) == "linux/arm64 <- local.mk");
 }
 
+TEST_CASE("Makefile: Podman's --os/--arch name the platform", "[declared]") {
+  // aquareum-tv/aquareum: `cd docker && docker build --target=builder --os=linux --arch=amd64 -f
+  // build.Dockerfile ...`, the Podman/Buildah spelling of `--platform linux/amd64`.
+  Repo repo;
+  const auto builder = repo.write("docker/build.Dockerfile", kPlain);
+  const auto arm = repo.write("arm/Dockerfile", kPlain);
+  const auto both = repo.write("both/Dockerfile", kPlain);
+  const auto plain = repo.write("plain/Dockerfile", kPlain);
+  repo.write("Makefile",
+             "docker-build-builder:\n"
+             "\tcd docker \\\n"
+             "\t&& docker build --target=builder --os=linux --arch=amd64 -f build.Dockerfile -t x:builder .\n"
+             "arm:\n\tpodman build --arch arm64 --variant v8 -f arm/Dockerfile arm\n"
+             "both:\n\tpodman build --platform linux/s390x --arch amd64 -f both/Dockerfile both\n"
+             "plain:\n\tdocker build -f plain/Dockerfile plain\n");
+  CHECK(declared(builder) == "linux/amd64 <- Makefile");
+  CHECK(declared(arm) == "linux/arm64 <- Makefile");  // v8 is arm64's only variant
+  // Twins: an explicit --platform wins, and a build that names neither declares nothing.
+  CHECK(declared(both) == "linux/s390x <- Makefile");
+  CHECK(declared(plain) == "none");
+}
+
 TEST_CASE("Makefile: a recipe line after `exit 1` never runs", "[declared]") {
   // apify/apify-actor-docker: the arm64 recipe says "Not supported", exits 1, and keeps its old
   // buildx line; make stops the recipe at the failing line, so only linux/amd64 is built.
