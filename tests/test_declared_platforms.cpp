@@ -831,6 +831,30 @@ TEST_CASE("lint: an automatic platform ARG the project's Makefile passes is no f
   CHECK(ma145(lint({.paths = {file.string()}, .format = "json"}).out) == 0);
 }
 
+TEST_CASE("lint: GOARCH from a build argument the project's Makefile passes tells the stage its target",
+          "[declared][build-args][cli]") {
+  // ev-smoke/devops: a $BUILDPLATFORM Go builder with `GOARCH=${ARCH}` from `ARG ARCH`, and the
+  // Makefile's image target runs `docker build --build-arg ARCH=$(ARCH)` (ARCH from uname -m).
+  // The twin is the same file alone: nothing passes ARCH, so every target builds with its
+  // empty default, for the build machine (MA141).
+  Repo repo;
+  const auto file = repo.write("Dockerfile",
+                               "FROM --platform=$BUILDPLATFORM golang:1.23 AS builder\nARG PLATFORM\nARG ARCH\nWORKDIR /src\n"
+                               "COPY . .\nRUN CGO_ENABLED=0 GOOS=${PLATFORM} GOARCH=${ARCH} go build -o app\n"
+                               "FROM scratch\nCOPY --from=builder /src/app .\nENTRYPOINT [\"/app\"]\n");
+  auto ma141 = [](const std::string& out) {
+    size_t n = 0;
+    const auto json = nlohmann::json::parse(out);  // kept: a range-for over a temporary's member dangles
+    for (const auto& f : json["findings"]) n += f["rule"] == "MA141";
+    return n;
+  };
+  CHECK(ma141(lint({.paths = {file.string()}, .format = "json"}).out) == 1);
+  repo.write("Makefile",
+             "image:\n\t@DOCKER_BUILDKIT=1 docker build --file Dockerfile --tag x:$(VERSION)-$(ARCH) \\\n"
+             "\t\t--build-arg PLATFORM=$(PLATFORM) \\\n\t\t--build-arg ARCH=$(ARCH) .\n");
+  CHECK(ma141(lint({.paths = {file.string()}, .format = "json"}).out) == 0);
+}
+
 TEST_CASE("lint: a Home Assistant add-on's BUILD_ARCH is passed per architecture by its builder", "[declared][build-args][cli]") {
   // hassio-addons/addon-ssh: `ARG BUILD_ARCH=amd64` and `ha_${BUILD_ARCH}`; the Supervisor and
   // home-assistant/builder build the add-on once per `arch` of its config.yaml with
