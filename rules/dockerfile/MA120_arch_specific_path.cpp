@@ -626,7 +626,12 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
         // A multiarch library directory (`/lib/i386-linux-gnu`) is a system path, judged above.
         if (findArchPath(source.value)) continue;
         const auto named = archNamedInPath(source.value);
-        if (!named || text::startsWith(named->kind, "a package") || namesCrossToolchain(source.value)) continue;
+        // A program named for its architecture (`faas-cli-arm64`) is a file name, not a directory the
+        // build writes per target: a stage that names its output so builds it for that one
+        // architecture everywhere (MA130's finding), or gathers release artifacts for several.
+        if (!named || text::startsWith(named->kind, "a package") || text::startsWith(named->kind, "a program named") ||
+            namesCrossToolchain(source.value))
+          continue;
         std::string_view sourcePath = source.value;
         while (sourcePath.size() > 1 && sourcePath.back() == '/') sourcePath.remove_suffix(1);
         if (unpackedFromArchive(sourcePath, archiveStems)) continue;
