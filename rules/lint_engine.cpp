@@ -222,6 +222,18 @@ std::vector<Finding> DockerfileLint::findings() const {
                 {}, Severity::Info);
     return sink.take();
   }
+  if (parsed_.error && parsed_.error->message == "file with no instructions") {
+    // BuildKit's parser refuses a file that holds no instruction at all (empty, blank, or only
+    // comments and directives: parser.Parse's "file with no instructions"). Nothing can have
+    // built it, so it is a placeholder (arhat-dev/dockerfile's 0-byte `app/freeipa/Dockerfile`,
+    // beside the dukkha.yaml that builds another file), said once, as info, like a fragment
+    // without FROM.
+    sink.report(kMA001.info, {0, source_.lineCount() > 0 ? static_cast<uint32_t>(source_.lineText(1).size()) : 0U},
+                "this file holds no instruction (empty, or only comments): a placeholder that no build uses as it "
+                "is (BuildKit would refuse it: \"file with no instructions\"); nothing to analyse",
+                {}, Severity::Info);
+    return sink.take();
+  }
   if (parsed_.error) {
     const int line = std::clamp(parsed_.error->line, 1, std::max(source_.lineCount(), 1));
     const uint32_t start = source_.lineStart(line);

@@ -273,6 +273,26 @@ TEST_CASE("source code named like a Dockerfile is said once, as info, when Build
   CHECK(real.findings[0].ruleId == "MA110");
 }
 
+TEST_CASE("lint: a file with no instruction is a placeholder, said once as info", "[cli][rules]") {
+  rules::LintSettings settings;
+  settings.platforms = defaultTargetPlatforms();
+  // arhat-dev/dockerfile's 0-byte app/freeipa/Dockerfile (its dukkha.yaml builds another file),
+  // and the same placeholder holding only comments or blank lines.
+  for (const std::string& text : {std::string(), std::string("\n\n"), std::string("# TODO: write this image\n# syntax=x\n")}) {
+    const auto lint = cli::lintDockerfile(SourceText("app/freeipa/Dockerfile", text), settings, nullptr, nullptr, nullptr);
+    REQUIRE(lint.findings.size() == 1);
+    CHECK(lint.findings[0].ruleId == "MA001");
+    CHECK(lint.findings[0].severity == Severity::Info);
+    CHECK(lint.findings[0].message.find("placeholder") != std::string::npos);
+  }
+  // The twin: one instruction makes it a Dockerfile, and BuildKit's refusal of it an error.
+  const auto broken =
+      cli::lintDockerfile(SourceText("Dockerfile", "# base image\nENV PATH\n"), settings, nullptr, nullptr, nullptr);
+  REQUIRE(broken.findings.size() == 1);
+  CHECK(broken.findings[0].ruleId == "MA001");
+  CHECK(broken.findings[0].severity == Severity::Error);
+}
+
 TEST_CASE("rules command: list and explain by id or slug", "[cli]") {
   std::istringstream in;
   std::ostringstream out, err;

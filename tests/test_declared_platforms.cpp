@@ -347,6 +347,28 @@ TEST_CASE("Makefile: buildx lines with make variables", "[declared]") {
   CHECK(declared(tools) == "linux/arm64 <- local.mk");
 }
 
+TEST_CASE("Makefile: Podman's --os/--arch name the platform", "[declared]") {
+  // aquareum-tv/aquareum: `cd docker && docker build --target=builder --os=linux --arch=amd64 -f
+  // build.Dockerfile ...`, the Podman/Buildah spelling of `--platform linux/amd64`.
+  Repo repo;
+  const auto builder = repo.write("docker/build.Dockerfile", kPlain);
+  const auto arm = repo.write("arm/Dockerfile", kPlain);
+  const auto both = repo.write("both/Dockerfile", kPlain);
+  const auto plain = repo.write("plain/Dockerfile", kPlain);
+  repo.write("Makefile",
+             "docker-build-builder:\n"
+             "\tcd docker \\\n"
+             "\t&& docker build --target=builder --os=linux --arch=amd64 -f build.Dockerfile -t x:builder .\n"
+             "arm:\n\tpodman build --arch arm64 --variant v8 -f arm/Dockerfile arm\n"
+             "both:\n\tpodman build --platform linux/s390x --arch amd64 -f both/Dockerfile both\n"
+             "plain:\n\tdocker build -f plain/Dockerfile plain\n");
+  CHECK(declared(builder) == "linux/amd64 <- Makefile");
+  CHECK(declared(arm) == "linux/arm64 <- Makefile");  // v8 is arm64's only variant
+  // Twins: an explicit --platform wins, and a build that names neither declares nothing.
+  CHECK(declared(both) == "linux/s390x <- Makefile");
+  CHECK(declared(plain) == "none");
+}
+
 TEST_CASE("Makefile: a recipe line after `exit 1` never runs", "[declared]") {
   // apify/apify-actor-docker: the arm64 recipe says "Not supported", exits 1, and keeps its old
   // buildx line; make stops the recipe at the failing line, so only linux/amd64 is built.
@@ -865,6 +887,30 @@ TEST_CASE("lint: an automatic platform ARG the project's Makefile passes is no f
              "build:\n\tdocker buildx build --platform linux/amd64 --build-arg TARGETPLATFORM=linux/amd64 .\n"
              "\tdocker buildx build --platform linux/arm64 --build-arg TARGETPLATFORM=linux/arm64 .\n");
   CHECK(findingsOf("MA145", file).empty());
+}
+
+TEST_CASE("lint: GOARCH from a build argument the project's Makefile passes tells the stage its target",
+          "[declared][build-args][cli]") {
+  // ev-smoke/devops: a $BUILDPLATFORM Go builder with `GOARCH=${ARCH}` from `ARG ARCH`, and the
+  // Makefile's image target runs `docker build --build-arg ARCH=$(ARCH)` (ARCH from uname -m).
+  // The twin is the same file alone: nothing passes ARCH, so every target builds with its
+  // empty default, for the build machine (MA141).
+  Repo repo;
+  const auto file = repo.write("Dockerfile",
+                               "FROM --platform=$BUILDPLATFORM golang:1.23 AS builder\nARG PLATFORM\nARG ARCH\nWORKDIR /src\n"
+                               "COPY . .\nRUN CGO_ENABLED=0 GOOS=${PLATFORM} GOARCH=${ARCH} go build -o app\n"
+                               "FROM scratch\nCOPY --from=builder /src/app .\nENTRYPOINT [\"/app\"]\n");
+  auto ma141 = [](const std::string& out) {
+    size_t n = 0;
+    const auto json = nlohmann::json::parse(out);  // kept: a range-for over a temporary's member dangles
+    for (const auto& f : json["findings"]) n += f["rule"] == "MA141";
+    return n;
+  };
+  CHECK(ma141(lint({.paths = {file.string()}, .format = "json"}).out) == 1);
+  repo.write("Makefile",
+             "image:\n\t@DOCKER_BUILDKIT=1 docker build --file Dockerfile --tag x:$(VERSION)-$(ARCH) \\\n"
+             "\t\t--build-arg PLATFORM=$(PLATFORM) \\\n\t\t--build-arg ARCH=$(ARCH) .\n");
+  CHECK(ma141(lint({.paths = {file.string()}, .format = "json"}).out) == 0);
 }
 
 TEST_CASE("lint: a Home Assistant add-on's BUILD_ARCH is passed per architecture by its builder", "[declared][build-args][cli]") {

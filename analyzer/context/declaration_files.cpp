@@ -256,6 +256,11 @@ std::vector<BuildCommand> buildCommandsIn(std::string_view script, fs::path dire
     command.overridablePlatform = overridable;
     command.workingDirectory = directory;
     std::vector<std::string> positional;
+    // Podman's and Buildah's spelling of one platform: `--os linux --arch amd64 [--variant v8]`
+    // is `--platform linux/amd64[/v8]` (podman-build(1): "--arch: Set the ARCH of the image to be
+    // built, and that of the base image to be pulled, if the build uses one, to the provided
+    // value instead of using the architecture of the host"; --os defaults to the host's, linux).
+    std::string os, arch, variant;
     for (++i; i < words.size(); ++i) {
       const std::string& w = words[i];
       if (w.size() < 2 || w[0] != '-') {
@@ -275,6 +280,12 @@ std::vector<BuildCommand> buildCommandsIn(std::string_view script, fs::path dire
       if (!value) continue;
       if (name == "--platform") command.platforms += (command.platforms.empty() ? "" : ",") + *value;
       if (name == "-f" || name == "--file") command.file = *value;
+      if (name == "--os") os = *value;
+      if (name == "--arch") arch = *value;
+      if (name == "--variant") variant = *value;
+    }
+    if (command.platforms.empty() && !arch.empty()) {
+      command.platforms = (os.empty() ? "linux" : os) + "/" + arch + (variant.empty() ? "" : "/" + variant);
     }
     // A build with no --platform builds for the machine it runs on: kept, for a caller that
     // knows that machine (a GitHub-hosted runner); the others declare nothing for it.

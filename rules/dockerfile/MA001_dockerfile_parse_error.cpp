@@ -23,7 +23,8 @@ extern const DockerfileRule kMA001 = {
          "that a script appends to a Dockerfile holding the FROM, as docker-stacks-style generators do): "
          "BuildKit's dispatcher refuses it alone (\"no build stage in current context\"), but a file without "
          "any FROM can never have been built by itself, so it is the script's input; a FROM with an "
-         "instruction before it stays an error. So is a file whose whole text is one path naming a Dockerfile (`../Dockerfile`): a "
+         "instruction before it stays an error. So is a file that holds no instruction at all (empty, blank, or only comments): a placeholder "
+         "nothing can have built (BuildKit: \"file with no instructions\"). So is a file whose whole text is one path naming a Dockerfile (`../Dockerfile`): a "
          "symbolic link checked out as text, where the build reads the file the link names; and so is source "
          "code, data or an editor's syntax file named like a Dockerfile (`dockerfile.lua`, `Dockerfile_test.py`, "
          "nano's `Dockerfile.nanorc`) whose text BuildKit would refuse.",

@@ -113,35 +113,6 @@ bool packagesInstalledIn(const dockerfile::BuildModel& model, size_t stage) {
   return false;
 }
 
-// The file a command's output goes to, replaced or appended to: `cmd > FILE`, `cmd >> FILE`,
-// `cmd | tee [-a] FILE`; an empty path when it writes nowhere this scan can read.
-struct OutputFile {
-  std::string path;
-  bool appends = false;  // `>>`, `tee -a`
-};
-OutputFile outputFileOf(const shell::Script& script, size_t index) {
-  const auto& command = script.commands[index];
-  const std::string& text = script.source.text;
-  size_t i = command.end;
-  while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
-  if (i < text.size() && text[i] == '>' && (i + 1 >= text.size() || text[i + 1] != '&')) {
-    ++i;
-    const bool appends = i < text.size() && text[i] == '>';
-    if (appends) ++i;
-    while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
-    size_t end = i;
-    while (end < text.size() && std::string_view(" \t\n;&|)").find(text[end]) == std::string_view::npos) ++end;
-    return {text.substr(i, end - i), appends};
-  }
-  if (command.pipesInto < script.commands.size()) {
-    const auto words = programWords(script.commands[command.pipesInto]);
-    if (words.empty() || baseName(words[0]->literal) != "tee") return {};
-    if (words.size() == 2) return {words[1]->literal, false};
-    if (words.size() == 3 && (words[1]->literal == "-a" || words[1]->literal == "--append")) return {words[2]->literal, true};
-  }
-  return {};
-}
-
 // The file a command replaces (`cmd > FILE`, `cmd | tee FILE`); empty when it appends or
 // writes nowhere this scan can read.
 std::string fileReplacedBy(const shell::Script& script, size_t index) {

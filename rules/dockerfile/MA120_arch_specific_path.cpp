@@ -234,6 +234,24 @@ bool isSearchWord(std::string_view word) {
          text::startsWith(word, "-Wl,-L") || text::startsWith(word, "-isystem");
 }
 
+// A directory written as a line of an ld.so.conf file (`echo /usr/local/lib/x86_64-linux-gnu >
+// /etc/ld.so.conf.d/local.conf`, `... | tee -a /etc/ld.so.conf`, also inside `sh -c "..."`) is an
+// entry of the dynamic loader's search list, like one of LD_LIBRARY_PATH: ldconfig skips a
+// configured directory it cannot open (glibc elf/ldconfig.c, search_dir: the complaint is
+// printed only with -v, and the run succeeds), so on the other architectures the line is inert.
+// (cntrump/ubuntu-template, bench/precision Part L.)
+bool writtenIntoLdSoConf(const TextSite& site) {
+  for (std::string_view into : {">/etc/ld.so.conf", "> /etc/ld.so.conf", "tee /etc/ld.so.conf", "tee -a /etc/ld.so.conf"}) {
+    if (site.text.find(into) != std::string_view::npos) return true;  // a `sh -c` string that writes the file
+  }
+  if (!site.command || !site.run) return false;
+  const auto& commands = site.run->script.commands;
+  for (size_t i = 0; i < commands.size(); ++i) {
+    if (&commands[i] == site.command) return text::startsWith(outputFileOf(site.run->script, i).path, "/etc/ld.so.conf");
+  }
+  return false;
+}
+
 const char* kFix =
     "derive it at build time: /usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH), /usr/lib/$(uname -m)-linux-gnu, "
     "or for Java the version-only path (e.g. $(dirname $(dirname $(readlink -f $(which java)))))";
@@ -549,7 +567,7 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
     addPerArchArchives(site, perArchArchives);
   });
   forEachTextSite(ctx, [&](const TextSite& site) {
-    if (site.variesByArch || isSearchList(site.key) || isSearchWord(site.text)) return;
+    if (site.variesByArch || isSearchList(site.key) || isSearchWord(site.text) || writtenIntoLdSoConf(site)) return;
     if (!site.key.empty() && isPathList(site.text)) return;
     if (site.command && removesOnlyWhatExists(*site.command)) return;
     if (const auto dir = perArchArchiveDirectory(site.text, site.stage, perArchArchives)) {
@@ -608,7 +626,12 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
         // A multiarch library directory (`/lib/i386-linux-gnu`) is a system path, judged above.
         if (findArchPath(source.value)) continue;
         const auto named = archNamedInPath(source.value);
-        if (!named || text::startsWith(named->kind, "a package") || namesCrossToolchain(source.value)) continue;
+        // A program named for its architecture (`faas-cli-arm64`) is a file name, not a directory the
+        // build writes per target: a stage that names its output so builds it for that one
+        // architecture everywhere (MA130's finding), or gathers release artifacts for several.
+        if (!named || text::startsWith(named->kind, "a package") || text::startsWith(named->kind, "a program named") ||
+            namesCrossToolchain(source.value))
+          continue;
         std::string_view sourcePath = source.value;
         while (sourcePath.size() > 1 && sourcePath.back() == '/') sourcePath.remove_suffix(1);
         if (unpackedFromArchive(sourcePath, archiveStems)) continue;
@@ -660,7 +683,8 @@ extern const DockerfileRule kMA120 = {
          "architecture, so that directory written with one architecture's name (`/tmp/zig-linux-x86_64-0.10`) "
          "exists on that platform only. Not in search lists "
          "(PATH, LD_LIBRARY_PATH, PKG_CONFIG_PATH, CPATH, PYTHONPATH, ..., any variable whose value is a "
-         "':'-separated list of paths such as FI_PROVIDER_PATH, and -L/-I/-rpath flags): their "
+         "':'-separated list of paths such as FI_PROVIDER_PATH, -L/-I/-rpath flags, and a directory written as a "
+         "line of `/etc/ld.so.conf` or `/etc/ld.so.conf.d/*.conf`, which ldconfig skips when it cannot open it): their "
          "readers skip entries that do not exist, so naming one architecture's directory there, or both, breaks "
          "nothing; except LD_LIBRARY_PATH listing one architecture's multiarch directory only, in a stage several "
          "targets use, for a vendor JVM (Temurin, Corretto, Zulu, Liberica, Semeru, SapMachine, GraalVM: a base "

@@ -55,6 +55,32 @@ bool installsPythonPackagesInto(const shell::Command& command) {
   return intoDirectory;
 }
 
+// `GOARCH=${ARCH}` (GOARCH, CARGO_BUILD_TARGET, CROSS_COMPILE) from a build argument the
+// project's own build commands pass (`--build-arg ARCH=$(ARCH)` in its Makefile, workflow or
+// scripts: context::buildArgsPassed): the project tells the stage its target, as buildx tells
+// TARGETARCH, and BuildKit gives a passed --build-arg to the stage's ARG (dispatchArg). An ARG
+// nothing passes keeps its default, the same for every target, and is still reported.
+// (ev-smoke/devops, bench/precision Part L: the Makefile passes ARCH from `uname -m`.)
+bool targetFromPassedArg(const dockerfile::RunScript& run, const std::set<std::string>& passed) {
+  if (passed.empty()) return false;
+  const auto setsTarget = [](std::string_view name) {
+    return name == "GOARCH" || name == "CARGO_BUILD_TARGET" || name == "CROSS_COMPILE";
+  };
+  const auto readsPassed = [&](const shell::Word& value) {
+    return std::any_of(value.variables.begin(), value.variables.end(), [&](const auto& v) { return passed.count(v) > 0; });
+  };
+  for (const auto& a : run.script.assignments) {
+    if (setsTarget(a.name) && readsPassed(a.value)) return true;
+  }
+  for (const auto& command : run.script.commands) {
+    for (const auto& word : command.words) {
+      const size_t eq = word.literal.find('=');
+      if (eq != std::string::npos && setsTarget(std::string_view(word.literal).substr(0, eq)) && readsPassed(word)) return true;
+    }
+  }
+  return false;
+}
+
 void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
   const auto& stages = ctx.model.stages;
   if (stages.empty()) return;
@@ -110,7 +136,7 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
           break;
         }
       }
-      if (!compile) continue;
+      if (!compile || targetFromPassedArg(run, graph.argsPassedByBuilds)) continue;
       // The place to fix may as well be the stage's --platform: point at it.
       std::vector<FindingSink::RelatedSpan> related;
       if (!stage.platformRaw.empty()) related.push_back({stage.platformSpan, "the stage runs on $BUILDPLATFORM here"});
@@ -143,7 +169,9 @@ extern const DockerfileRule kMA141 = {
              "or installs Python packages into a directory (`pip install --prefix=/install`, `--target`, `--root`, "
              "also `uv pip` and `python -m pip`: pip picks each wheel, compiled extensions included, for the "
              "interpreter it runs with; not with `--platform` or uv's `--python-platform`, which choose the target's) "
-             "without using a TARGET* ARG or an xx- helper, "
+             "without using a TARGET* ARG or an xx- helper (or setting GOARCH, CARGO_BUILD_TARGET or CROSS_COMPILE from a "
+             "build argument the project's own build commands pass, `--build-arg ARCH=...` in its Makefile or workflow: "
+             "BuildKit gives that value to the stage's ARG), "
              "while a stage that is not on $BUILDPLATFORM copies its output (directly, or through stages that do not "
              "cross-compile: a stage told the target turns what it takes into the target's code); and a final stage "
              "that itself sits on "

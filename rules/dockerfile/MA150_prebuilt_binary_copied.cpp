@@ -286,6 +286,26 @@ bool isExecutableLocation(const std::string& landed, const std::set<std::string>
   return programs.count(landed) > 0;
 }
 
+// Where a process supervisor looks for a service's scripts: s6-overlay's
+// `/etc/s6-overlay/s6-rc.d/<service>/{run,finish,up,down}` and `/etc/services.d/<service>/
+// {run,finish}`, runit's `/etc/service/<service>/run` and `/etc/sv/<service>/run`, and the
+// one-shot `cont-init.d`/`cont-finish.d` directories. s6-supervise and runsv exec that file
+// by its `#!` line (or, for s6-rc's `up`/`down`, parse it as execline): projects keep it as
+// text, often named `<service>.run` in the context (0xJacky/nginx-ui's
+// `resources/docker/nginx.run`), and the suffix is then no makeself installer.
+bool isSupervisorScriptPath(const std::string& landed) {
+  const auto parts = text::split(landed, '/');
+  if (parts.size() < 3) return false;
+  const std::string& name = parts.back();
+  const std::string& parent = parts[parts.size() - 2];
+  if (parent == "cont-init.d" || parent == "cont-finish.d") return true;
+  if (name != "run" && name != "finish" && name != "up" && name != "down") return false;
+  // The service directory's parent says which supervisor reads it.
+  const std::string& services = parts[parts.size() - 3];
+  if (services == "s6-rc.d" || services == "services.d") return true;
+  return (services == "service" || services == "sv") && name != "up" && name != "down";
+}
+
 // A name that is not a compiled program's: one with an extension (`run.sh`, `app.py`,
 // `tool.jar`) or the words of the start-up scripts projects check in without one
 // (`docker-entrypoint`, `start-server`, `wait-for-it`, `healthcheck`).
@@ -475,6 +495,9 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
         // its own binary (open-telemetry collector releases, watchtower, minio).
         const bool hostProgram = isCargoHostOutput(expansion.value);
         if (!isNativeArtifactName(source.value) && !lfs && !hostProgram) continue;
+        if (!lfs && !hostProgram && isSupervisorScriptPath(landedPath(ctx, stage, index, source.value, judged.front()))) {
+          continue;  // a service's run script, whatever suffix it had in the context
+        }
         if (hostProgram && !lfs && !isNativeArtifactName(source.value)) {
           out.report(rule, source.span,
                      "copies '" + source.value + "' from the build context as cargo's build for the machine it ran on" +
@@ -512,10 +535,14 @@ extern const DockerfileRule kMA150 = {
              "`--no-context`, or a Git LFS pointer, which is said): a path that names its architecture is an error "
              "for the other targets: GOOS-GOARCH directories and release names (`bin/linux-amd64/app`, "
              "`dist/app_linux_amd64_v1/app`), a program in a directory named exactly amd64, arm64, x86_64 or "
-             "aarch64 (`dist/amd64/app`), target-triple directories (`target/x86_64-unknown-linux-musl/release/"
+             "aarch64 (`dist/amd64/app`), a program whose own name ends in one of them (`curl-amd64`, `tini_arm64`, "
+             "no extension), target-triple directories (`target/x86_64-unknown-linux-musl/release/"
              "app`), the architecture field of `.deb`, `.rpm`, `.whl`, `.apk`, `.ipk` names; `*.so*`, `*.a`, `*.o`, "
              "`*.node`, `*.bin`, `*.run` and Git LFS pointers are a warning (not a `Dockerfile.run`, which is a "
-             "Dockerfile, nor model weights, tokenizers or firmware named `*.bin`). A package for one architecture "
+             "Dockerfile, nor model weights, tokenizers or firmware named `*.bin`, nor a `*.run` copied to where a "
+             "process supervisor reads a service's script: s6-overlay's `s6-rc.d/<service>/run` and `services.d/<service>/"
+             "run`, runit's `/etc/service/<service>/run`, `cont-init.d/`; s6-supervise and runsv exec that file by its "
+             "`#!` line, and projects keep it as text). A package for one architecture "
              "(`*_aarch64.whl`, `*_amd64.deb`) that the stage's RUNs touch only inside architecture branches is "
              "an inert file on the other platforms, and is not reported; nor is a package of the architecture the stage "
              "adds with `dpkg --add-architecture` (`*_i386.deb` after `dpkg --add-architecture i386`): dpkg installs it as "

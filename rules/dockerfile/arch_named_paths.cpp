@@ -52,6 +52,14 @@ std::optional<ArchNamedPath> archNamedInPath(std::string_view path) {
         token.token == "amd64" || token.token == "arm64" || token.token == "x86_64" || token.token == "aarch64";
     if (wholeDirectory && buildArchName && !name.empty() && name.find('.') == std::string_view::npos)
       return ArchNamedPath{token, "a per-architecture build directory (" + token.token + "/)"};
+    // A program whose own name ends in its architecture, the way release assets and
+    // per-platform builds are named when no OS is said (`curl-amd64`, `tini_arm64`): a name
+    // without an extension, so a program, not a document or script about that architecture.
+    // (yauritux/busybox-curl, bench/precision Part L: `ADD curl-amd64 curl`.)
+    const bool endsName = token.end == lowered.size() && token.begin > nameBegin &&
+                          (lowered[token.begin - 1] == '-' || lowered[token.begin - 1] == '_');
+    if (endsName && buildArchName && name.find('.') == std::string_view::npos)
+      return ArchNamedPath{token, "a program named for " + token.token};
   }
   return std::nullopt;
 }

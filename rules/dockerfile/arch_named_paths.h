@@ -24,6 +24,7 @@ struct ArchNamedPath {
 // token without an OS or package context (`src/arch/x86/`, `docs/arm64.md`) is not enough:
 // source trees name architectures without holding built code. A directory named exactly
 // amd64/arm64/x86_64/aarch64 that holds a program (`dist/amd64/app`) is such a context.
+// So is a program's own name ending in one of them (`curl-amd64`, no extension).
 std::optional<ArchNamedPath> archNamedInPath(std::string_view path);
 
 }  // namespace mal::rules

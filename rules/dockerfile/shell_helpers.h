@@ -28,6 +28,14 @@ struct Piece {
 };
 std::vector<Piece> pieces(const shell::Word& word);
 
+// The file a command's output goes to, replaced or appended to: `cmd > FILE`, `cmd >> FILE`,
+// `cmd | tee [-a] FILE`; an empty path when it writes nowhere this scan can read.
+struct OutputFile {
+  std::string path;
+  bool appends = false;  // `>>`, `tee -a`
+};
+OutputFile outputFileOf(const shell::Script& script, size_t index);
+
 // Is this word (or the command around it) varied by the architecture?
 bool variesByArch(const shell::Command& command, const shell::Word& word);
 
