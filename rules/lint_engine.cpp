@@ -152,6 +152,9 @@ std::optional<std::string> sourceCodeExtension(std::string_view path) {
       "lua", "py", "go", "rs", "js", "mjs", "cjs", "ts", "rb", "java", "kt", "scala", "c", "cc", "cpp", "h", "hpp", "cs", "php",
       "pl", "pm", "hs", "ex", "exs", "erl", "clj", "swift", "dart", "r", "jl", "sh", "bash", "zsh", "ps1", "md", "rst", "txt",
       "json", "yml", "yaml", "toml", "xml", "html", "ini", "cfg", "nix", "bzl", "mk",
+      // Configuration languages whose programs render Dockerfiles (haskell/docker-haskell's
+      // template/Dockerfile.ncl is Nickel: `let render = fun cfg => ... m%"FROM %{image}..."%`).
+      "ncl", "cue", "jsonnet", "libsonnet", "dhall",
       // Editors' syntax definitions for Dockerfiles (nano's Dockerfile.nanorc, Vim's dockerfile.vim,
       // Emacs' dockerfile-mode.el, Sublime's and TextMate's grammars), shipped in images' rootfs.
       "nanorc", "vim", "el", "sublime-syntax", "tmlanguage"};
@@ -167,7 +170,7 @@ DockerfileLint::DockerfileLint(const SourceText& source, const LintSettings& set
   model_ = dockerfile::buildModel(*parsed_.dockerfile);
   // A cross-toolchain image runs on the build machine and builds for the architecture its
   // path names: no target platform to judge its tokens against.
-  if (!isCrossToolchainImage(source.path(), *model_)) targets_ = settings.platforms;
+  if (!isCrossToolchainImage(source.path(), *parsed_.dockerfile, *model_)) targets_ = settings.platforms;
   stageGraph_ = dockerfile::buildStageGraph(*parsed_.dockerfile, *model_, targets_);
   stageGraph_->argsPassedByBuilds = settings.buildArgsPassed;
 }

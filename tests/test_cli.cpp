@@ -256,6 +256,15 @@ TEST_CASE("source code named like a Dockerfile is said once, as info, when Build
   REQUIRE(syntax.findings.size() == 1);
   CHECK(syntax.findings[0].severity == Severity::Info);
   CHECK(syntax.findings[0].message.find("extension '.nanorc'") != std::string::npos);
+  // haskell/docker-haskell's template/Dockerfile.ncl: a Nickel program that renders the Dockerfiles.
+  const std::string nickel = "let render = fun cfg =>\n  let ghc = cfg.ghc in\n  m%\"\nFROM %{cfg.image}\n\"%\nin render\n";
+  const auto rendering = cli::lintDockerfile(SourceText("template/Dockerfile.ncl", nickel), settings, nullptr, nullptr, nullptr);
+  REQUIRE(rendering.findings.size() == 1);
+  CHECK(rendering.findings[0].severity == Severity::Info);
+  CHECK(rendering.findings[0].message.find("extension '.ncl'") != std::string::npos);
+  const auto nickelAsDockerfile = cli::lintDockerfile(SourceText("Dockerfile", nickel), settings, nullptr, nullptr, nullptr);
+  REQUIRE(nickelAsDockerfile.findings.size() == 1);
+  CHECK(nickelAsDockerfile.findings[0].severity == Severity::Error);
   const auto nanoAsDockerfile = cli::lintDockerfile(SourceText("Dockerfile", nanorc), settings, nullptr, nullptr, nullptr);
   REQUIRE(nanoAsDockerfile.findings.size() == 1);
   CHECK(nanoAsDockerfile.findings[0].severity == Severity::Error);

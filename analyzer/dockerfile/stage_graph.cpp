@@ -95,10 +95,11 @@ std::string mountSource(const Instruction& in, std::string& from) {
 // or a build arg that names it.
 std::string architectureNamedBy(const std::string& stageName) {
   static const std::pair<std::string_view, std::string_view> kNames[] = {
-      {"amd64", "amd64"},     {"x86_64", "amd64"},    {"x64", "amd64"},   {"arm64", "arm64"},    {"aarch64", "arm64"},
-      {"arm64v8", "arm64"},   {"armv8", "arm64"},     {"arm32v7", "arm"}, {"armv7", "arm"},      {"armhf", "arm"},
-      {"arm32v6", "arm"},     {"armv6", "arm"},       {"armel", "arm"},   {"i386", "386"},       {"386", "386"},
-      {"ppc64le", "ppc64le"}, {"ppc64el", "ppc64le"}, {"s390x", "s390x"}, {"riscv64", "riscv64"}};
+      {"amd64", "amd64"},    {"x86_64", "amd64"}, {"x64", "amd64"},       {"arm64", "arm64"},     {"aarch64", "arm64"},
+      {"arm64v8", "arm64"},  {"armv8", "arm64"},  {"arm32v7", "arm"},     {"armv7", "arm"},       {"armhf", "arm"},
+      {"arm32v6", "arm"},    {"armv6", "arm"},    {"armv6hf", "arm"},     {"armv7hf", "arm"},     {"armel", "arm"},
+      {"i386", "386"},       {"386", "386"},      {"ppc64le", "ppc64le"}, {"ppc64el", "ppc64le"}, {"s390x", "s390x"},
+      {"riscv64", "riscv64"}};
   std::string found;
   for (const auto& part : text::split(stageName, '-')) {
     for (const auto& piece : text::split(part, '.')) {

@@ -7,6 +7,7 @@
 #include "analyzer/shell/arch_vocabulary.h"
 #include "analyzer/text_util.h"
 #include "rules/dockerfile/context.h"
+#include "rules/dockerfile/shell_helpers.h"
 #include "rules/dockerfile/stage_helpers.h"
 
 namespace mal::rules {
@@ -99,19 +100,6 @@ std::optional<Platform> optionPlatform(const std::string& option, const std::str
     return parsePlatform(value);
   }
   return std::nullopt;
-}
-
-// Is the command an autoconf `configure` script (`./configure`, `../src/configure`), past any
-// leading VAR=value assignments?
-template <typename Words>
-bool runsConfigureScript(const Words& words) {
-  for (const auto& word : words) {
-    const std::string& w = word.literal;
-    const size_t eq = w.find('=');
-    if (eq != std::string::npos && w.find('/') > eq) continue;  // an assignment before the command
-    return w == "configure" || text::endsWith(w, "/configure");
-  }
-  return false;
 }
 
 // Does a setting or option name the target (what settingPlatform / optionPlatform read)?
@@ -277,14 +265,15 @@ class TargetArchCheck {
           report(stage, target->first, "make " + target->second->literal,
                  script.source.span(target->second->begin, target->second->end));
         }
-        const bool autoconf = runsConfigureScript(words);
+        // A configure script's `--target` names the platform a compiler being built will generate
+        // code for (GNU autoconf, "Specifying target triplets": --build, --host, --target); the
+        // programs it builds run on `--host`, which is judged as usual.
+        const bool autoconf = baseName(command.name()) == "configure";
         for (size_t i = 0; i < words.size(); ++i) {
           if (words[i].archVarying) continue;
           const std::string& w = words[i].literal;
-          // Autoconf's --target names what a compiler being built will generate code for (a
-          // cross GHC or GCC); where the built programs run is --host, judged as ever.
           if (autoconf && (w == "--target" || text::startsWith(w, "--target="))) {
-            if (w == "--target") ++i;
+            if (w == "--target") ++i;  // its value is the next word
             continue;
           }
           const size_t eq = w.find('=');
@@ -610,8 +599,7 @@ extern const DockerfileRule kMA130 = {
      .what =
          "`GOARCH=amd64`, `GOAMD64=v3`, `cargo build --target x86_64-unknown-linux-gnu`, `dotnet publish -r "
          "linux-x64`, `npm --arch=x64` / `npm_config_arch`, `--target_arch=x64`, `CC=x86_64-linux-gnu-gcc`, "
-         "`./configure --host=x86_64-linux-gnu` (not autoconf's `--target`, which names what a compiler being built "
-         "generates code for), `vcpkg install --triplet=x64-linux` (or `VCPKG_DEFAULT_TRIPLET`, "
+         "`./configure --host=x86_64-linux-gnu`, `vcpkg install --triplet=x64-linux` (or `VCPKG_DEFAULT_TRIPLET`, "
          "`-DVCPKG_TARGET_TRIPLET`), also quoted (`ENV GOARCH=\"amd64\"`: BuildKit drops the quotes), outside an architecture switch, and not in a stage named for that "
          "architecture. A setting built from variables (`GOARCH=$ARCH`, `--target \"$RUST_TARGET\"`, "
          "`ENV GOARCH=${ARCH}`) is judged by the value BuildKit gives it for every target (ARG and ENV defaults, "
@@ -622,7 +610,10 @@ extern const DockerfileRule kMA130 = {
          "still builds for the host. An ENV whose whole value is one target triple (`ENV "
          "PBS_TARGET=x86_64-unknown-linux-gnu`) and that the stage's RUNs read counts too (whatever reads it is told "
          "one target), unless the stage also sets another architecture's triple. So does `make` of goals named for "
-         "one Linux GOOS-GOARCH pair (`make dist/argo-linux-amd64`), when the command names no other architecture.",
+         "one Linux GOOS-GOARCH pair (`make dist/argo-linux-amd64`), when the command names no other architecture. "
+         "A configure script's `--target` is not read: GNU autoconf's --build, --host and --target name where the "
+         "build runs, where its programs run and, for a compiler or binutils being built, which platform that "
+         "compiler generates code for; the programs built run on `--host`, which is judged.",
      .why = "Every platform's image gets the one architecture's binaries: the arm64 image holds an x86-64 program "
             "that fails with `exec format error`.",
      .example = "FROM golang:1.22\n"
@@ -655,7 +646,8 @@ extern const DockerfileRule kMA130 = {
               "FROM rust:1.84\nENV X86_TARGET=x86_64-unknown-linux-gnu ARM_TARGET=aarch64-unknown-linux-gnu\n"
               "RUN ./scripts/fetch-python.sh \"$X86_TARGET\" \"$ARM_TARGET\"\n",
               "FROM --platform=$BUILDPLATFORM tonistiigi/xx AS xx\nFROM --platform=$BUILDPLATFORM rust:1.79\n"
-              "COPY --from=xx / /\nARG TARGETPLATFORM\nRUN xx-cargo build --release --target-dir /out\n"}},
+              "COPY --from=xx / /\nARG TARGETPLATFORM\nRUN xx-cargo build --release --target-dir /out\n",
+              "FROM debian\nRUN ./configure --target=aarch64-linux-gnu --prefix=/opt/cross && make install\n"}},
     check};
 
 }  // namespace mal::rules

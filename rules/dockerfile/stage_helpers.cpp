@@ -239,7 +239,61 @@ bool usesCrossToolchain(const dockerfile::BuildModel& model, size_t stage) {
   return installsCrossToolchain(model, stage) || text::lower(model.stages[stage].baseExpanded).find("cross") != std::string::npos;
 }
 
-bool isCrossToolchainImage(const std::string& path, const dockerfile::BuildModel& model) {
+namespace {
+// The values the stage's ENV and ARG defaults give before instruction `before`, as a RUN there
+// sees them (`ENV TARGET=aarch64-linux-gnu` then `apt-get install gcc-$TARGET`).
+dockerfile::Environment stageValuesBefore(const dockerfile::ParsedDockerfile& file, const dockerfile::Stage& stage,
+                                          size_t before) {
+  dockerfile::Environment env;
+  for (const size_t index : stage.instructions) {
+    if (index >= before) break;
+    const auto& in = file.instructions[index];
+    if (in.command == "env") {
+      for (size_t i = 0; i + 1 < in.args.size(); i += 3) {  // key, value, separator
+        env[in.args[i].value] = dockerfile::expandWord(in.args[i + 1].value, env, file.escapeToken).value;
+      }
+    }
+  }
+  for (const auto& arg : stage.args) {
+    if (arg.instruction < before && arg.value && !env.count(arg.name)) {
+      env[arg.name] = dockerfile::expandWord(*arg.value, env, file.escapeToken).value;
+    }
+  }
+  return env;
+}
+
+// What makes a builder for another platform, besides the cross compilers every rule knows:
+// the same packages named through the stage's own variables (`gcc-$TARGET`); a toolchain for
+// another operating system (mingw-w64, or wine to run a Windows compiler: its x86-64 Windows
+// programs are the build's tools, not the image's platform); and `debootstrap --foreign`, the
+// first half of a root filesystem for an architecture the host cannot run (debootstrap(8):
+// the second stage runs later under emulation), where the build then happens.
+bool runBuildsForAnotherPlatform(const dockerfile::ParsedDockerfile& file, const dockerfile::BuildModel& model,
+                                 const dockerfile::RunScript& run) {
+  std::optional<dockerfile::Environment> env;
+  for (const auto& command : run.script.commands) {
+    const auto words = programWords(command);
+    const bool bootstrap =
+        !words.empty() && (baseName(words[0]->literal) == "debootstrap" || baseName(words[0]->literal) == "qemu-debootstrap");
+    for (const auto& word : command.words) {
+      std::string w = word.literal;
+      if (bootstrap && w == "--foreign") return true;
+      if (w == "wine" || w == "wine64" || text::startsWith(w, "mingw-w64") || text::startsWith(w, "gcc-mingw-w64") ||
+          text::startsWith(w, "g++-mingw-w64")) {
+        return true;
+      }
+      if (word.variables.empty() || !(text::startsWith(w, "gcc-") || text::startsWith(w, "g++-"))) continue;
+      if (!env) env = stageValuesBefore(file, model.stages[run.stage], run.instruction);
+      w = dockerfile::expandWord(w, *env, file.escapeToken).value;
+      if (w.find("-linux-gnu") != std::string::npos) return true;
+    }
+  }
+  return false;
+}
+}  // namespace
+
+bool isCrossToolchainImage(const std::string& path, const dockerfile::ParsedDockerfile& file,
+                           const dockerfile::BuildModel& model) {
   bool namesArchitecture = false;
   for (const auto& component : text::split(path, '/')) {
     namesArchitecture = namesArchitecture || !dockerfile::architectureNamedBy(text::lower(component)).empty();
@@ -248,7 +302,8 @@ bool isCrossToolchainImage(const std::string& path, const dockerfile::BuildModel
   for (const auto& stage : model.stages) {
     if (usesCrossToolchain(model, stage.index)) return true;
   }
-  return false;
+  return std::any_of(model.scripts.begin(), model.scripts.end(),
+                     [&](const auto& run) { return runBuildsForAnotherPlatform(file, model, run); });
 }
 
 bool isStageOrBuiltOn(const dockerfile::BuildModel& model, std::optional<size_t> candidate, size_t stage) {

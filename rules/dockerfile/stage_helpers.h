@@ -62,10 +62,13 @@ std::vector<bool> stagesInstallingCrossToolchain(const dockerfile::BuildModel& m
 bool usesCrossToolchain(const dockerfile::BuildModel& model, size_t stage);
 
 // A cross-toolchain image: its path names one architecture (ci/docker/aarch64-linux/Dockerfile,
-// aarch64-unknown-linux-gnu.dockerfile) and it sets up a cross toolchain for it. Such an image
-// runs on the build machine and compiles for the architecture its name gives; none of its
-// architecture tokens says which platform the image itself is for.
-bool isCrossToolchainImage(const std::string& path, const dockerfile::BuildModel& model);
+// aarch64-unknown-linux-gnu.dockerfile, builders/linux.aarch64/Dockerfile) and it sets up a
+// cross toolchain for it (also through the stage's own variables, `gcc-$TARGET`), a toolchain
+// for another OS (mingw-w64, wine), or a foreign root filesystem to build in (`debootstrap
+// --foreign`). Such an image runs on the build machine and compiles for the platform its name
+// gives; none of its architecture tokens says which platform the image itself is for.
+bool isCrossToolchainImage(const std::string& path, const dockerfile::ParsedDockerfile& file,
+                           const dockerfile::BuildModel& model);
 
 // The architectures each stage registers with dpkg (`dpkg --add-architecture i386` gives
 // "386"), as Platform architecture names, in one pass over the RUNs. Packages of such an
