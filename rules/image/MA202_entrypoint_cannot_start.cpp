@@ -1,4 +1,5 @@
 // MA202: the static twin of `exec format error` and `no such file or directory` at start.
+
 #include <elf.h>
 
 #include "analyzer/text_util.h"
@@ -40,7 +41,12 @@ std::string whyNot(const ImageContext& ctx, const std::string& program, int& lay
   layer = static_cast<int>(item->layer);
   const auto& e = item->entry;
   if (e.type == image::LayerEntry::Type::Directory) return displayPath(*resolved) + " is a directory";
-  if ((e.mode & 0111) == 0) return displayPath(*resolved) + " is not executable (mode " + std::to_string(e.mode & 0777) + ")";
+  if ((e.mode & 0111) == 0) {
+    // Octal, as ls, chmod and tar show a mode: 0644, never its decimal 420.
+    std::string octal;
+    for (int shift = 9; shift >= 0; shift -= 3) octal += static_cast<char>('0' + ((e.mode >> shift) & 7));
+    return displayPath(*resolved) + " is not executable (mode " + octal + ")";
+  }
   if (e.elf) {
     if (!e.elf->runsOn(ctx.image.platform)) {
       return displayPath(*resolved) + " is " + e.elf->describeWithArticle() + " ELF: `exec format error` on " +

@@ -89,6 +89,16 @@ TEST_CASE("MA202: an entrypoint that is neither ELF nor #! cannot start, an ELF 
   CHECK(rulesOf(imageOf("linux/amd64", {script, elfFile("bin/app2", EM_X86_64)})).empty());
 }
 
+TEST_CASE("MA202: an entrypoint without an execute bit names its mode in octal", "[image][model]") {
+  auto app = elfFile("bin/app", EM_X86_64);
+  app.mode = 0644;
+  const auto findings = rules::scanFindings(imageOf("linux/amd64", {app}), {});
+  REQUIRE(findings.size() == 1);
+  CHECK(findings[0].ruleId == "MA202");
+  INFO(findings[0].message);
+  CHECK(findings[0].message.find("/bin/app is not executable (mode 0644)") != std::string::npos);  // not 420
+}
+
 TEST_CASE("MA209: a dangling hard link and an ELF the reader gave up on are reported", "[image][model]") {
   auto link = file("bin/tool");
   link.type = image::LayerEntry::Type::Hardlink;
