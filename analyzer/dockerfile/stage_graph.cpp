@@ -334,40 +334,61 @@ std::vector<Platform> StageGraph::brokenWhere(size_t stage, const std::function<
   return out;
 }
 
-Environment environmentAt(const ParsedDockerfile& file, const BuildModel& model, const StageGraph& graph, size_t stage,
-                          size_t before, size_t target, std::map<std::string, size_t>* definedAt) {
-  Environment env;
-  if (stage >= model.stages.size() || target >= graph.targets.size()) return env;
-  const Environment globals = globalScope(model, &graph.targets[target], file.escapeToken);
-  std::vector<size_t> chain;
-  for (size_t s = stage; s != kNone && chain.size() < 64; s = graph.baseFor[s][target]) chain.push_back(s);
-  std::reverse(chain.begin(), chain.end());
-  for (size_t s : chain) {
-    for (size_t index : model.stages[s].instructions) {
-      if (s == stage && index >= before) break;
-      const Instruction& in = file.instructions[index];
-      if (in.command == "arg") {
-        for (const auto& arg : in.args) {
-          const size_t eq = arg.value.find('=');
-          const std::string name = arg.value.substr(0, eq);
-          if (eq != std::string::npos) {
-            env[name] = expandWord(arg.value.substr(eq + 1), env, file.escapeToken).value;
-          } else if (const auto global = globals.find(name); global != globals.end() && global->second) {
-            env[name] = *global->second;
-          } else if (!env.count(name)) {
-            env[name] = std::nullopt;
-          }
-          if (definedAt) (*definedAt)[name] = index;
-        }
-      } else if (in.command == "env") {
-        for (size_t i = 0; i + 1 < in.args.size(); i += 3) {  // key, value, separator
-          env[in.args[i].value] = expandWord(in.args[i + 1].value, env, file.escapeToken).value;
-          if (definedAt) (*definedAt)[in.args[i].value] = index;
-        }
+namespace {
+// Applies one ARG or ENV instruction to an environment, as BuildKit's dispatch does.
+void applyDefinition(const ParsedDockerfile& file, const Environment& globals, size_t index, StageEnvironment& into) {
+  const Instruction& in = file.instructions[index];
+  auto& env = into.values;
+  if (in.command == "arg") {
+    for (const auto& arg : in.args) {
+      const size_t eq = arg.value.find('=');
+      const std::string name = arg.value.substr(0, eq);
+      if (eq != std::string::npos) {
+        env[name] = expandWord(arg.value.substr(eq + 1), env, file.escapeToken).value;
+      } else if (const auto global = globals.find(name); global != globals.end() && global->second) {
+        env[name] = *global->second;
+      } else if (!env.count(name)) {
+        env[name] = std::nullopt;
       }
+      into.definedAt[name] = index;
+    }
+  } else if (in.command == "env") {
+    for (size_t i = 0; i + 1 < in.args.size(); i += 3) {  // key, value, separator
+      env[in.args[i].value] = expandWord(in.args[i + 1].value, env, file.escapeToken).value;
+      into.definedAt[in.args[i].value] = index;
     }
   }
-  return env;
+}
+}  // namespace
+
+const StageEnvironment& environmentAt(const ParsedDockerfile& file, const BuildModel& model, const StageGraph& graph,
+                                      size_t stage, size_t before, size_t target) {
+  static const StageEnvironment kNothing;
+  if (stage >= model.stages.size() || target >= graph.targets.size()) return kNothing;
+  auto& cursor = graph.environmentCursors[{stage, target}];
+  const auto& own = model.stages[stage].instructions;
+  if (!cursor.started) {
+    cursor.globals = globalScope(model, &graph.targets[target], file.escapeToken);
+    std::vector<size_t> chain;
+    for (size_t s = graph.baseFor[stage][target]; s != kNone && chain.size() < 63; s = graph.baseFor[s][target]) {
+      chain.push_back(s);
+    }
+    std::reverse(chain.begin(), chain.end());
+    for (size_t s : chain) {
+      for (size_t index : model.stages[s].instructions) applyDefinition(file, cursor.globals, index, cursor.afterBases);
+    }
+    cursor.started = true;
+    cursor.current = cursor.afterBases;
+  }
+  // A question about an earlier instruction than the last one applied starts the stage over.
+  if (cursor.next > 0 && own[cursor.next - 1] >= before) {
+    cursor.current = cursor.afterBases;
+    cursor.next = 0;
+  }
+  for (; cursor.next < own.size() && own[cursor.next] < before; ++cursor.next) {
+    applyDefinition(file, cursor.globals, own[cursor.next], cursor.current);
+  }
+  return cursor.current;
 }
 
 namespace {
@@ -391,8 +412,7 @@ std::optional<FixedValue> valueForEveryTarget(const ParsedDockerfile& file, cons
   std::optional<FixedValue> fixed;
   for (size_t t = 0; t < graph.targets.size(); ++t) {
     if (!graph.reachedBy[stage][t]) continue;
-    std::map<std::string, size_t> where;
-    const Environment env = environmentAt(file, model, graph, stage, before, t, &where);
+    const auto& [env, where] = environmentAt(file, model, graph, stage, before, t);
     const Expansion e = expandWord(word, env, file.escapeToken);
     if (e.bounded || e.referenced.empty()) return std::nullopt;
     // The automatic platform ARGs are the platform's to choose (an explicit default on one is
@@ -435,8 +455,8 @@ std::optional<FixedValue> valueForEveryTarget(const ParsedDockerfile& file, cons
     return std::nullopt;
   }
   const auto uses = expandWord(word, {}, file.escapeToken).referenced;
-  for (const auto& a : run.script.assignments) {
-    if (uses.count(a.name)) return std::nullopt;
+  for (const auto& name : uses) {
+    if (run.script.assigns(name)) return std::nullopt;
   }
   return valueForEveryTarget(file, model, graph, run.stage, run.instruction, word);
 }

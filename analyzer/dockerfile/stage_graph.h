@@ -69,6 +69,12 @@ struct MissingSelection {
   std::string expanded;  // the name the target gets
 };
 
+// The ARG and ENV values of a stage at one instruction for one target (environmentAt).
+struct StageEnvironment {
+  Environment values;
+  std::map<std::string, size_t> definedAt;  // per name, the instruction that set it last
+};
+
 struct StageGraph {
   std::vector<Platform> targets;
   std::vector<StagePlatform> platform;       // per stage
@@ -97,15 +103,27 @@ struct StageGraph {
   // that runs nothing (FROM scratch, only COPY) and hands its files on counts by where they
   // go; one that is itself built as an image counts as on the target.
   bool feedsTargetNatively(size_t stage) const;
+
+  // Where environmentAt has got to per stage and target, so that asking at each instruction in
+  // order costs one pass over the stage, not one per question (that was quadratic in a stage's
+  // instructions: 30k RUN lines each asking for a variable's value took 33 s, audit H10).
+  struct EnvironmentCursor {
+    Environment globals;          // the global ARGs for the target
+    StageEnvironment afterBases;  // the stages it is built FROM, applied
+    StageEnvironment current;     // and its own instructions before `next`
+    size_t next = 0;              // position in the stage's instructions
+    bool started = false;
+  };
+  mutable std::map<std::pair<size_t, size_t>, EnvironmentCursor> environmentCursors;  // by (stage, target)
 };
 
 // The ARG and ENV values a stage has when instruction `before` runs, for one target platform,
 // as BuildKit computes them: the stage it is based on first (its state's environment), then
 // each ARG (its default expanded, else the global value of that name, which for the automatic
-// platform ARGs is the target's) and ENV in order. `definedAt` gets, per name, the instruction
-// that set it last.
-Environment environmentAt(const ParsedDockerfile& file, const BuildModel& model, const StageGraph& graph, size_t stage,
-                          size_t before, size_t target, std::map<std::string, size_t>* definedAt = nullptr);
+// platform ARGs is the target's) and ENV in order. The answer lives in the graph's cursor for
+// (stage, target): it stays valid until the next question about the same stage and target.
+const StageEnvironment& environmentAt(const ParsedDockerfile& file, const BuildModel& model, const StageGraph& graph,
+                                      size_t stage, size_t before, size_t target);
 
 // A word's value when instruction `before` of `stage` runs, when it is one value for every
 // target platform that builds the stage: what every rule that reads a RUN word, an ENV or ARG

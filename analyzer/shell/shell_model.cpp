@@ -506,6 +506,28 @@ class Walker {
 
 }  // namespace
 
+namespace {
+void indexAssignments(Script& script) {
+  for (size_t i = 0; i < script.assignments.size(); ++i)
+    script.assignmentsByName[script.assignments[i].name].indices.push_back(i);
+  for (auto& [name, named] : script.assignmentsByName) {
+    std::stable_sort(named.indices.begin(), named.indices.end(),
+                     [&](size_t x, size_t y) { return script.assignments[x].value.end < script.assignments[y].value.end; });
+    bool archChosen = false, unknown = false, plain = false;
+    for (size_t index : named.indices) {
+      const Assignment& a = script.assignments[index];
+      archChosen = archChosen || a.archDerived ||
+                   std::any_of(a.branches.begin(), a.branches.end(), [](const Branch& b) { return b.onArchitecture; });
+      unknown = unknown || archChosen || a.value.hasCommandSubstitution;
+      plain = plain || a.branches.empty();
+      named.archChosenUpTo.push_back(archChosen);
+      named.unknownUpTo.push_back(unknown);
+      named.plainUpTo.push_back(plain);
+    }
+  }
+}
+}  // namespace
+
 Script parseScript(ScriptText source, const std::set<std::string>& archVariables) {
   Script script;
   script.source = std::move(source);
@@ -522,7 +544,19 @@ Script parseScript(ScriptText source, const std::set<std::string>& archVariables
   Walker walker(script);
   walker.visit(root);
   ts_tree_delete(tree);
+  indexAssignments(script);
   return script;
+}
+
+Script::AssignedBefore Script::assignedBefore(std::string_view name, size_t position) const {
+  const auto named = assignmentsByName.find(name);
+  if (named == assignmentsByName.end()) return {};
+  const auto& indices = named->second.indices;
+  const auto after = std::upper_bound(indices.begin(), indices.end(), position,
+                                      [&](size_t at, size_t index) { return at < assignments[index].value.end; });
+  if (after == indices.begin()) return {};
+  const auto k = static_cast<size_t>(after - indices.begin()) - 1;
+  return {&assignments[indices[k]], named->second.archChosenUpTo[k], named->second.unknownUpTo[k], named->second.plainUpTo[k]};
 }
 
 }  // namespace mal::shell

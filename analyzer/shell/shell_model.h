@@ -3,9 +3,11 @@
 // so a rule can ask "is this inside a switch on the architecture, and which arm?".
 #pragma once
 
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "analyzer/source_text.h"
@@ -89,6 +91,26 @@ struct Script {
   std::vector<VariableUse> variableUses;  // every expansion, in source order
   std::vector<Command> commands;          // in source order, nested ones included
   std::vector<Assignment> assignments;
+  // Per name, its assignments in the order their values end, with what holds of the first k
+  // of them: what rules ask at every word ("is $URL set before this command, by what, and is
+  // any of its values chosen per architecture?") is one lookup, not a pass over the script
+  // (that was quadratic in a script's words, audit H10).
+  struct NamedAssignments {
+    std::vector<size_t> indices;  // into `assignments`
+    std::vector<bool>
+        archChosenUpTo;  // [k]: one of indices[0..k] is chosen per architecture (a probe, an arch variable, an arch branch)
+    std::vector<bool> unknownUpTo;  // [k]: ... or takes a command substitution's output
+    std::vector<bool> plainUpTo;    // [k]: one of them is outside any branch
+  };
+  std::map<std::string, NamedAssignments, std::less<>> assignmentsByName;
+  struct AssignedBefore {
+    const Assignment* last = nullptr;  // the last one whose value ends at or before the position
+    bool archChosen = false;           // as NamedAssignments, over those up to `last`
+    bool unknown = false;
+    bool plain = false;
+  };
+  AssignedBefore assignedBefore(std::string_view name, size_t position) const;
+  bool assigns(std::string_view name) const { return assignmentsByName.find(name) != assignmentsByName.end(); }
   std::vector<Redirect> redirects;  // in source order
   std::vector<ArchSwitch> archSwitches;
   std::set<std::string> archVariables;  // known to hold the architecture at the end

@@ -242,9 +242,8 @@ class DownloadCheck {
     if (word.variables.empty() || word.hasCommandSubstitution) return false;
     const shell::Script& script = run.script;
     // A variable the script itself assigns before the command shadows the environment.
-    for (const auto& a : script.assignments) {
-      if (a.value.end <= command.begin && std::find(word.variables.begin(), word.variables.end(), a.name) != word.variables.end())
-        return false;
+    for (const auto& name : word.variables) {
+      if (script.assignedBefore(name, command.begin).last) return false;
     }
     const auto fixed =
         dockerfile::valueForEveryTarget(ctx_.file, ctx_.model, *ctx_.stages, run.stage, run.instruction, word.literal);
@@ -273,10 +272,7 @@ class DownloadCheck {
   // Does a variable of the word hold a URL the script assigned before the command?
   static bool holdsUrlFromScript(const shell::Script& script, const shell::Command& command, const shell::Word& word) {
     for (const auto& name : word.variables) {
-      const shell::Assignment* last = nullptr;
-      for (const auto& a : script.assignments) {
-        if (a.name == name && a.value.end <= command.begin) last = &a;
-      }
+      const shell::Assignment* last = script.assignedBefore(name, command.begin).last;
       if (last && looksLikeUrl(last->value.literal)) return true;
     }
     return false;
@@ -287,9 +283,8 @@ class DownloadCheck {
     // One variable that holds the whole URL is checkVariable's (which leaves an ARG-set URL
     // to the caller's --build-arg).
     if (word.variables.size() < 2 || word.hasCommandSubstitution) return false;
-    for (const auto& a : run.script.assignments) {
-      if (a.value.end <= command.begin && std::find(word.variables.begin(), word.variables.end(), a.name) != word.variables.end())
-        return false;
+    for (const auto& name : word.variables) {
+      if (run.script.assignedBefore(name, command.begin).last) return false;
     }
     const auto fixed =
         dockerfile::valueForEveryTarget(ctx_.file, ctx_.model, *ctx_.stages, run.stage, run.instruction, word.literal);
@@ -304,14 +299,9 @@ class DownloadCheck {
   bool checkThroughShellValues(const dockerfile::RunScript& run, const shell::Command& command, const shell::Word& word) {
     const shell::Script& script = run.script;
     for (const auto& name : word.variables) {
-      const shell::Assignment* last = nullptr;
-      bool varies = false;
-      for (const auto& a : script.assignments) {
-        if (a.name != name || a.value.end > command.begin) continue;
-        varies = varies || a.archDerived ||
-                 std::any_of(a.branches.begin(), a.branches.end(), [](const shell::Branch& b) { return b.onArchitecture; });
-        last = &a;
-      }
+      const auto before = script.assignedBefore(name, command.begin);
+      const shell::Assignment* last = before.last;
+      const bool varies = before.archChosen;
       if (!last || varies || last->value.hasCommandSubstitution) continue;
       // The assignment's own text, its expansions blanked: a token there was written, not brought.
       std::string written = script.source.text.substr(last->value.begin, last->value.end - last->value.begin);
@@ -343,13 +333,9 @@ class DownloadCheck {
   // by a command substitution, whose output this model does not know.
   static const shell::Assignment* lastAssignmentBefore(const shell::Script& script, const std::string& name, size_t before,
                                                        bool& varies) {
-    const shell::Assignment* last = nullptr;
-    for (const auto& a : script.assignments) {
-      if (a.name != name || a.value.end > before) continue;
-      varies = varies || a.archDerived || a.value.hasCommandSubstitution ||
-               std::any_of(a.branches.begin(), a.branches.end(), [](const shell::Branch& b) { return b.onArchitecture; });
-      last = &a;
-    }
+    const auto assigned = script.assignedBefore(name, before);
+    varies = varies || assigned.unknown;
+    const shell::Assignment* last = assigned.last;
     return last;
   }
 
@@ -413,10 +399,7 @@ class DownloadCheck {
   void checkVariable(const dockerfile::RunScript& run, const shell::Command& command, const shell::Word& word,
                      const std::string& name) {
     const shell::Script& script = run.script;
-    const shell::Assignment* last = nullptr;
-    for (const auto& a : script.assignments) {
-      if (a.name == name && a.value.end <= command.begin) last = &a;
-    }
+    const shell::Assignment* last = script.assignedBefore(name, command.begin).last;
     if (last) {
       if (last->archDerived || !looksLikeUrl(last->value.literal)) return;
       if (last->branches.empty() ||

@@ -2,6 +2,7 @@
 // i386`, or an apt source pinned to one architecture (`deb [arch=amd64] ...`).
 #include <algorithm>
 #include <map>
+#include <set>
 #include <string_view>
 #include <utility>
 
@@ -128,8 +129,10 @@ std::string fileWrittenBy(const shell::Script& script, size_t index) { return ou
 // [arch=amd64] .../amd64 ..." | tee -a x.list` (supabase/postgres' Salt repository) is one
 // list that serves both. apt reads every line and keeps those whose arch= option names its
 // own architecture (sources.list(5)), so the file fails only a platform none of them names.
-std::map<std::string, std::vector<std::string>> aptListArchitectures(const dockerfile::BuildModel& model, size_t stage) {
-  std::map<std::string, std::vector<std::string>> out;
+// Each architecture once: a stage that writes the same list in every RUN would otherwise ask
+// about it once per RUN at each of them (quadratic, audit H10).
+std::map<std::string, std::set<std::string>> aptListArchitectures(const dockerfile::BuildModel& model, size_t stage) {
+  std::map<std::string, std::set<std::string>> out;
   for (const auto& run : model.scripts) {
     if (run.stage != stage) continue;
     for (size_t index = 0; index < run.script.commands.size(); ++index) {
@@ -140,7 +143,7 @@ std::map<std::string, std::vector<std::string>> aptListArchitectures(const docke
         std::string archs = aptArchOption(word->literal);
         if (archs.empty()) archs = repositoryArchitecture(word->literal).first;
         if (archs.empty()) continue;
-        for (const auto& arch : text::split(archs, ',')) out[file].push_back(arch);
+        for (const auto& arch : text::split(archs, ',')) out[file].insert(arch);
       }
     }
   }
@@ -169,7 +172,7 @@ bool replacedBeforeRead(const shell::Script& script, size_t index) {
 
 void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
   const auto crossStages = stagesInstallingCrossToolchain(ctx.model);
-  std::map<size_t, std::map<std::string, std::vector<std::string>>> listArchs;
+  std::map<size_t, std::map<std::string, std::set<std::string>>> listArchs;
   for (const auto& run : ctx.model.scripts) {
     if (crossStages[run.stage]) continue;
     for (size_t index = 0; index < run.script.commands.size(); ++index) {

@@ -217,10 +217,7 @@ void checkScript(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink
     if (!vocab::isAutomaticPlatformArg(use.name) || reported.count(use.name)) continue;
     if (trigger && declared(use.name)) continue;
     // `TARGETARCH=$(dpkg --print-architecture)` earlier in the same RUN defines it.
-    bool assignedBefore = false;
-    for (const auto& a : run.script.assignments)
-      assignedBefore = assignedBefore || (a.name == use.name && a.value.end <= use.begin);
-    if (assignedBefore) continue;
+    if (run.script.assignedBefore(use.name, use.begin).last) continue;
     if (!trigger && emptyMeansNative(ctx, run, use)) continue;
     if (!trigger && (emptinessTestThenAssigned(run.script, use) || feedsOnlyUnreadVariable(run.script, use))) continue;
     if (trigger) {

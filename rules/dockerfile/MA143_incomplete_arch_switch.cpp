@@ -40,9 +40,7 @@ bool dependsOnSwitch(const shell::Script& script, const shell::ArchSwitch& sw) {
   }
   const std::string& text = script.source.text;
   for (const auto& name : assigned) {
-    for (const auto& a : script.assignments) {
-      if (a.name == name && a.branches.empty() && a.value.end <= sw.begin) return false;
-    }
+    if (script.assignedBefore(name, sw.begin).plain) return false;
     if (testsEmptiness(std::string_view(text).substr(std::min(sw.end, text.size())), name)) return false;
   }
   for (const auto& use : script.variableUses) {
@@ -76,24 +74,33 @@ bool isFallback(const shell::ArchSwitch::Arm& arm) {
 void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
   // Per stage, the platforms an earlier switch already turned away (arms that fail, or a
   // failing default): the build stops there, so later switches need no arm for them.
-  std::map<size_t, std::vector<const shell::ArchSwitch*>> earlier;
+  // Only a switch with a failing default turns anything away. Each stage and target keeps how
+  // far it has read that list, so every switch is matched against a target once (asking all
+  // earlier switches at every switch was quadratic in a script's switches, audit H10).
+  std::map<size_t, std::vector<const shell::ArchSwitch*>> rejecting;
+  std::map<std::pair<size_t, std::string>, std::pair<size_t, bool>> rejectedSoFar;  // read up to, rejected
+  const auto rejectedEarlier = [&](size_t stage, const Platform& target) {
+    const auto& switches = rejecting[stage];
+    auto& [readUpTo, rejected] = rejectedSoFar[{stage, target.str()}];
+    for (; readUpTo < switches.size() && !rejected; ++readUpTo) {
+      bool covered = false;
+      for (const auto& arm : switches[readUpTo]->arms) {
+        if (armCovers(arm, target)) covered = !arm.fails;
+      }
+      rejected = !covered;
+    }
+    return rejected;
+  };
   for (const auto& run : ctx.model.scripts) {
     for (const auto& sw : run.script.archSwitches) {
       const auto targets = platformsToCover(ctx, run.stage, sw);
       std::vector<Platform> missed;
       for (const auto& target : targets) {
-        const bool rejected = std::any_of(earlier[run.stage].begin(), earlier[run.stage].end(), [&](const shell::ArchSwitch* e) {
-          bool covered = false, failingDefault = false;
-          for (const auto& arm : e->arms) {
-            if (armCovers(arm, target)) covered = !arm.fails;
-            if (isFallback(arm) && arm.fails) failingDefault = true;
-          }
-          return !covered && failingDefault;
-        });
         const bool covered = std::any_of(sw.arms.begin(), sw.arms.end(), [&](const auto& arm) { return armCovers(arm, target); });
-        if (!covered && !rejected) missed.push_back(target);
+        if (!covered && !rejectedEarlier(run.stage, target)) missed.push_back(target);
       }
-      earlier[run.stage].push_back(&sw);
+      if (std::any_of(sw.arms.begin(), sw.arms.end(), [](const auto& arm) { return isFallback(arm) && arm.fails; }))
+        rejecting[run.stage].push_back(&sw);
       if (missed.empty()) continue;
       const auto fallback = std::find_if(sw.arms.begin(), sw.arms.end(), isFallback);
       // A default that fails, sets something (`*) ARCH=amd64`) or does something covers the rest.

@@ -63,9 +63,7 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
       for (const auto& use : run.script.variableUses) {
         const auto it = probed.find(use.name);
         if (it == probed.end() || reported.count(use.name)) continue;
-        bool assignedHere = false;
-        for (const auto& a : run.script.assignments)
-          assignedHere = assignedHere || (a.name == use.name && a.value.end <= use.begin);
+        const bool assignedHere = run.script.assignedBefore(use.name, use.begin).last != nullptr;
         if (assignedHere || declaredByInstruction(ctx, stage, use.name, run.instruction) ||
             sourcesFileBefore(run.script, use.begin))
           continue;

@@ -402,7 +402,7 @@ std::optional<std::string> sameDespitePlatform(const DockerfileContext& ctx, siz
   for (size_t t = 0; t < graph.targets.size(); ++t) {
     if (stage >= graph.reachedBy.size() || !graph.reachedBy[stage][t]) continue;
     ++targets;
-    const auto env = dockerfile::environmentAt(ctx.file, ctx.model, graph, stage, before, t);
+    const auto& env = dockerfile::environmentAt(ctx.file, ctx.model, graph, stage, before, t).values;
     const auto e = dockerfile::expandWord(word, env, ctx.file.escapeToken);
     if (e.bounded || !e.unset.empty() || (value && *value != e.value)) return std::nullopt;
     value = e.value;

@@ -27,7 +27,7 @@ std::optional<std::string> expandedEverywhere(const DockerfileContext& ctx, size
   if (word.find("$(") != std::string::npos || word.find('`') != std::string::npos) return std::nullopt;
   std::optional<std::string> value;
   for (size_t target = 0; target < ctx.stages->targets.size(); ++target) {
-    const auto env = dockerfile::environmentAt(ctx.file, ctx.model, *ctx.stages, stage, instruction, target);
+    const auto& env = dockerfile::environmentAt(ctx.file, ctx.model, *ctx.stages, stage, instruction, target).values;
     const auto e = dockerfile::expandWord(word, env, ctx.file.escapeToken);
     if (!e.unset.empty() || e.bounded || e.referenced.empty()) return std::nullopt;
     for (const auto& name : e.referenced) {

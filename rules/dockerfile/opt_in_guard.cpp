@@ -82,14 +82,12 @@ std::optional<std::string> optInOf(const DockerfileContext& ctx, const dockerfil
   if (branch.kind == shell::Branch::Kind::CaseArm) return std::nullopt;
   const auto test = parseTest(branch.condition);
   if (!test || vocab::isPlatformArchVariable(test->variable)) return std::nullopt;
-  for (const auto& assignment : run.script.assignments) {
-    if (assignment.name == test->variable) return std::nullopt;  // the script sets it itself
-  }
+  if (run.script.assigns(test->variable)) return std::nullopt;  // the script sets it itself
   const bool wantsTrue = branch.kind == shell::Branch::Kind::IfThen || branch.kind == shell::Branch::Kind::AndThen;
   std::string defaultValue;
   for (size_t target = 0; target < ctx.stages->targets.size(); ++target) {
-    std::map<std::string, size_t> definedAt;
-    const auto env = dockerfile::environmentAt(ctx.file, ctx.model, *ctx.stages, run.stage, run.instruction, target, &definedAt);
+    const auto& [env, definedAt] =
+        dockerfile::environmentAt(ctx.file, ctx.model, *ctx.stages, run.stage, run.instruction, target);
     const auto where = definedAt.find(test->variable);
     // Only a build argument can be turned on from outside (`--build-arg`); an ENV is fixed.
     if (where == definedAt.end() || ctx.file.instructions[where->second].command != "arg") return std::nullopt;
