@@ -411,11 +411,33 @@ class DownloadCheck {
       return;
     }
     const auto& stage = ctx_.model.stages[run.stage];
-    const auto archVars = dockerfile::archVariablesBefore(stage, run.instruction);
-    if (archVars.count(name)) return;
-    for (auto it = stage.instructions.rbegin(); it != stage.instructions.rend(); ++it) {
-      if (*it >= run.instruction) continue;
-      const auto& in = ctx_.instruction(*it);
+    if (const auto arch = stage.archVariableSince.find(name);
+        arch != stage.archVariableSince.end() && arch->second < run.instruction)
+      return;
+    // The last ENV or ARG of the stage before the RUN that sets the name to a URL.
+    const auto& definitions = urlDefinitions(stage)[name];
+    const auto after = std::lower_bound(definitions.begin(), definitions.end(), run.instruction,
+                                        [](const UrlDefinition& d, size_t at) { return d.instruction < at; });
+    if (after == definitions.begin()) return;
+    const auto& definition = *std::prev(after);
+    reportTokens(run.stage, definition.value, [&](size_t b, size_t e) {
+      return Span{definition.valueSpan.begin + static_cast<uint32_t>(b), definition.valueSpan.begin + static_cast<uint32_t>(e)};
+    });
+  }
+
+  // A URL an ENV or ARG of a stage sets: its first such argument per instruction, by
+  // instruction, per name. Gathered once per stage (walking the stage back from every RUN that
+  // reads a variable was quadratic in the stage's instructions, audit H10).
+  struct UrlDefinition {
+    size_t instruction;
+    std::string value;
+    Span valueSpan;
+  };
+  std::map<std::string, std::vector<UrlDefinition>>& urlDefinitions(const dockerfile::Stage& stage) {
+    const auto [cached, added] = urlDefinitions_.try_emplace(stage.index);
+    if (!added) return cached->second;
+    for (size_t index : stage.instructions) {
+      const auto& in = ctx_.instruction(index);
       if (in.command != "env" && in.command != "arg") continue;
       for (size_t k = 0; k < in.args.size(); ++k) {
         const auto& arg = in.args[k];
@@ -432,13 +454,12 @@ class DownloadCheck {
           value = arg.value.substr(eq + 1);
           valueSpan.begin += static_cast<uint32_t>(eq + 1);
         }
-        if (key != name || !looksLikeUrl(value)) continue;
-        reportTokens(run.stage, value, [&](size_t b, size_t e) {
-          return Span{valueSpan.begin + static_cast<uint32_t>(b), valueSpan.begin + static_cast<uint32_t>(e)};
-        });
-        return;
+        if (!looksLikeUrl(value)) continue;
+        auto& list = cached->second[key];
+        if (list.empty() || list.back().instruction != index) list.push_back({index, std::move(value), valueSpan});
       }
     }
+    return cached->second;
   }
 
   // `ENV S6OVERLAY_RELEASE https://.../s6-overlay-amd64.tar.gz` that no download of the file
@@ -530,6 +551,7 @@ class DownloadCheck {
   const RuleInfo& rule_;
   FindingSink& out_;
   std::set<std::string> reportedAssets_;
+  std::map<size_t, std::map<std::string, std::vector<UrlDefinition>>> urlDefinitions_;  // by stage
   size_t instruction_ = 0;
 };
 

@@ -1,6 +1,9 @@
 // MA111: installing a package that has no build for some target platform.
 #include <algorithm>
+#include <map>
 #include <set>
+#include <string_view>
+#include <vector>
 
 #include "analyzer/shell/arch_vocabulary.h"
 #include "analyzer/text_util.h"
@@ -142,17 +145,24 @@ struct Lack {
   std::vector<FindingSink::RelatedSpan> related;  // where a variable that held the name was set
 };
 
-// Was `fileName` downloaded by a curl/wget in this script? Then MA110 reports the download,
-// and the install of the same file is the same mistake.
-bool downloadedInScript(const shell::Script& script, const std::string& fileName) {
+// The words of the script's curl and wget commands, gathered once per script: every package
+// file an install names is looked for in them (a pass over the whole script per package was
+// quadratic in a long RUN, audit H10).
+std::vector<std::string_view> downloadWords(const shell::Script& script) {
+  std::vector<std::string_view> words;
   for (const auto& command : script.commands) {
     const std::string name = command.name();
     if (name != "curl" && name != "wget") continue;
-    for (const auto& w : command.words) {
-      if (w.literal.find(fileName) != std::string::npos) return true;
-    }
+    for (const auto& w : command.words) words.push_back(w.literal);
   }
-  return false;
+  return words;
+}
+
+// Was `fileName` downloaded by a curl/wget in this script? Then MA110 reports the download,
+// and the install of the same file is the same mistake.
+bool downloadedInScript(const std::vector<std::string_view>& downloadWords, const std::string& fileName) {
+  return std::any_of(downloadWords.begin(), downloadWords.end(),
+                     [&](std::string_view w) { return w.find(fileName) != std::string_view::npos; });
 }
 
 // The COPY or ADD that put the package file `fileName` into the stage (or a stage it is built
@@ -160,20 +170,40 @@ bool downloadedInScript(const shell::Script& script, const std::string& fileName
 // the fix changes. docker-mailserver copied dovecot-fts-xapian_..._amd64.deb out of its native
 // compile stage, which on arm64 writes the _arm64.deb, so that COPY fails before dpkg runs.
 // (docker-mailserver/docker-mailserver Dockerfile before b3409bc.)
-std::optional<FindingSink::RelatedSpan> copiedHere(const DockerfileContext& ctx, size_t stage, size_t instruction,
-                                                   const std::string& fileName) {
-  for (std::optional<size_t> s = stage; s; s = ctx.model.stages[*s].parentStage) {
-    const auto& indices = ctx.model.stages[*s].instructions;
-    for (auto it = indices.rbegin(); it != indices.rend(); ++it) {
-      if (*it >= instruction) continue;
-      const auto& in = ctx.instruction(*it);
+// Per stage and file name, the COPY/ADD instructions whose source has that name (the first such
+// source of each), in order: gathered once, so finding the one before an install is a lookup
+// (a walk back over the stage per finding was quadratic, audit H10).
+using CopiedFiles = std::map<size_t, std::map<std::string, std::vector<std::pair<size_t, size_t>>>>;
+
+CopiedFiles copiedFiles(const DockerfileContext& ctx) {
+  CopiedFiles copies;
+  for (const auto& stage : ctx.model.stages) {
+    for (size_t index : stage.instructions) {
+      const auto& in = ctx.instruction(index);
       if ((in.command != "copy" && in.command != "add") || in.args.size() < 2) continue;
       for (size_t i = 0; i + 1 < in.args.size(); ++i) {
-        if (baseName(in.args[i].value) != fileName) continue;
-        const auto* from = in.flag("from");
-        return FindingSink::RelatedSpan{in.args[i].span, from ? "copied here from '" + from->value() + "'" : "copied here"};
+        auto& list = copies[stage.index][baseName(in.args[i].value)];
+        if (list.empty() || list.back().first != index) list.push_back({index, i});
       }
     }
+  }
+  return copies;
+}
+
+std::optional<FindingSink::RelatedSpan> copiedHere(const DockerfileContext& ctx, const CopiedFiles& copies, size_t stage,
+                                                   size_t instruction, const std::string& fileName) {
+  for (std::optional<size_t> s = stage; s; s = ctx.model.stages[*s].parentStage) {
+    const auto inStage = copies.find(*s);
+    if (inStage == copies.end()) continue;
+    const auto named = inStage->second.find(fileName);
+    if (named == inStage->second.end()) continue;
+    const auto& list = named->second;
+    const auto after = std::lower_bound(list.begin(), list.end(), std::pair<size_t, size_t>{instruction, 0});
+    if (after == list.begin()) continue;
+    const auto [index, arg] = *std::prev(after);
+    const auto& in = ctx.instruction(index);
+    const auto* from = in.flag("from");
+    return FindingSink::RelatedSpan{in.args[arg].span, from ? "copied here from '" + from->value() + "'" : "copied here"};
   }
   return std::nullopt;
 }
@@ -225,7 +255,8 @@ void lacksThroughValues(const DockerfileContext& ctx, const dockerfile::RunScrip
 // The lacks of one install command, in word order.
 std::vector<Lack> lacksOf(const DockerfileContext& ctx, const dockerfile::RunScript& run, const shell::Command& command,
                           const std::vector<data::ArchOnlyPackage>& extra, const std::vector<bool>& crossStages,
-                          const std::vector<std::set<std::string>>& addedToDpkg) {
+                          const std::vector<std::set<std::string>>& addedToDpkg,
+                          const std::vector<std::string_view>& fetchedWords, const CopiedFiles& copies) {
   std::vector<Lack> lacks;
   const auto words = programWords(command);
   size_t first = 0;
@@ -266,9 +297,9 @@ std::vector<Lack> lacksOf(const DockerfileContext& ctx, const dockerfile::RunScr
       // A package of an architecture the stage adds to dpkg is a multiarch package: amd64 runs
       // i386 code, and where a target cannot, MA112 reports the added architecture once.
       const auto broken = addedToDpkg[stage].count(arch->architecture) ? std::vector<Platform>{} : ctx.brokenBy(stage, *arch);
-      if (!broken.empty() && !downloadedInScript(run.script, baseName(value))) {
+      if (!broken.empty() && !downloadedInScript(fetchedWords, baseName(value))) {
         std::vector<FindingSink::RelatedSpan> related;
-        if (auto copy = copiedHere(ctx, stage, run.instruction, baseName(value))) related.push_back(std::move(*copy));
+        if (auto copy = copiedHere(ctx, copies, stage, run.instruction, baseName(value))) related.push_back(std::move(*copy));
         lacks.push_back(
             {"'" + baseName(value) + "', " + text::withArticle(arch->architecture) + " package", span, broken,
              "download the package for the target architecture (use ${TARGETARCH} or `dpkg --print-architecture` in its name)",
@@ -340,10 +371,12 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
   const auto extra = data::extraPackages(ctx.options ? ctx.options->extraArchOnlyPackages : std::vector<std::string>{});
   const auto crossStages = stagesInstallingCrossToolchain(ctx.model);
   const auto addedToDpkg = architecturesAddedToDpkg(ctx.model);
+  const auto copies = copiedFiles(ctx);
   for (const auto& run : ctx.model.scripts) {
+    const auto fetchedWords = downloadWords(run.script);
     for (const auto& command : run.script.commands) {
       if (command.insideArchBranch()) continue;
-      const auto lacks = lacksOf(ctx, run, command, extra, crossStages, addedToDpkg);
+      const auto lacks = lacksOf(ctx, run, command, extra, crossStages, addedToDpkg, fetchedWords, copies);
       if (lacks.empty()) continue;
       // One install command is one mistake: its packages are listed in one finding.
       std::vector<Platform> broken;

@@ -348,13 +348,18 @@ std::optional<FlowHit> pathThroughValues(const DockerfileContext& ctx, const Tex
 struct PerArchArchive {
   size_t stage;
   std::string prefix, suffix;  // lowered
+  auto operator<=>(const PerArchArchive&) const = default;
 };
+// Each archive once, and at most this many a file: every text is compared with each of them
+// (a RUN per download of the same archive made that quadratic, audit H10); a real stage
+// fetches a handful.
+constexpr size_t kMaxPerArchArchives = 64;
 
 // The expansions that put the build's architecture in a name.
 constexpr std::string_view kArchExpansions[] = {"$(uname -m)",         "$(arch)",       "$(dpkg --print-architecture)",
                                                 "$(apk --print-arch)", "${TARGETARCH}", "$TARGETARCH"};
 
-void addPerArchArchives(const TextSite& site, std::vector<PerArchArchive>& out) {
+void addPerArchArchives(const TextSite& site, std::set<PerArchArchive>& out) {
   auto wordChar = [](char c) { return !std::isspace(static_cast<unsigned char>(c)) && c != '"' && c != '\'' && c != ';'; };
   const std::string_view text = site.text;
   for (std::string_view expansion : kArchExpansions) {
@@ -379,7 +384,7 @@ void addPerArchArchives(const TextSite& site, std::vector<PerArchArchive>& out) 
       // expansions in the name: left alone.
       if (!archive || prefix.size() < 3 || prefix.find('$') != std::string::npos || suffix.find('$') != std::string::npos)
         continue;
-      out.push_back({site.stage, std::move(prefix), std::move(suffix)});
+      if (out.size() < kMaxPerArchArchives) out.insert({site.stage, std::move(prefix), std::move(suffix)});
     }
   }
 }
@@ -388,9 +393,10 @@ void addPerArchArchives(const TextSite& site, std::vector<PerArchArchive>& out) 
 // the directory is named for the architecture the archive was fetched for, so the path written
 // with one architecture's name exists on that platform only. Returns the component's byte range
 // in `text` and its platform.
-std::optional<PathHit> perArchArchiveDirectory(std::string_view text, size_t stage, const std::vector<PerArchArchive>& archives) {
+std::optional<PathHit> perArchArchiveDirectory(std::string_view text, size_t stage, const std::set<PerArchArchive>& archives) {
   if (archives.empty()) return std::nullopt;
   const std::string lowered = text::lower(text);
+  if (vocab::findArchTokens(lowered).empty()) return std::nullopt;  // most texts name no architecture
   for (const auto& archive : archives) {
     if (archive.stage != stage) continue;
     for (size_t at = lowered.find(archive.prefix); at != std::string::npos; at = lowered.find(archive.prefix, at + 1)) {
@@ -565,7 +571,7 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
   std::set<std::string> archiveStems;
   // Only archives fetched the same way on every platform: one chosen in an architecture
   // switch unpacks to another directory on the other platforms.
-  std::vector<PerArchArchive> perArchArchives;
+  std::set<PerArchArchive> perArchArchives;
   forEachTextSite(ctx, [&](const TextSite& site) {
     if (!site.variesByArch) addArchiveStems(site.text, archiveStems);
     addPerArchArchives(site, perArchArchives);

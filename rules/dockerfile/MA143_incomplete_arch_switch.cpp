@@ -2,7 +2,11 @@
 // failing default: the build goes on with whatever the switch was meant to set unset.
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "analyzer/shell/arch_vocabulary.h"
 #include "rules/dockerfile/context.h"
@@ -10,44 +14,67 @@
 namespace mal::rules {
 namespace {
 
-// Does `text` test `name` for emptiness: `-n "$name"`, `-z ${name}`?
-bool testsEmptiness(std::string_view text, const std::string& name) {
-  for (size_t at = text.find('-'); at != std::string_view::npos; at = text.find('-', at + 1)) {
-    if (at + 2 >= text.size() || (text[at + 1] != 'n' && text[at + 1] != 'z') ||
-        !std::isspace(static_cast<unsigned char>(text[at + 2])))
-      continue;
-    size_t i = at + 2;
-    while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
-    if (i < text.size() && text[i] == '"') ++i;
-    if (i >= text.size() || text[i] != '$') continue;
-    ++i;
-    if (i < text.size() && text[i] == '{') ++i;
-    if (text.compare(i, name.size(), name) != 0) continue;
-    const size_t end = i + name.size();
-    if (end >= text.size() || !(std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '_')) return true;
+// What dependsOnSwitch asks of a script, gathered once per script: asked at every incomplete
+// switch, a pass over the script each was quadratic in a script's switches (audit H10).
+class SwitchReadings {
+ public:
+  explicit SwitchReadings(const shell::Script& script) : script_(script) {
+    for (size_t i = 0; i < script.assignments.size(); ++i) byBegin_.push_back({script.assignments[i].value.begin, i});
+    std::sort(byBegin_.begin(), byBegin_.end());
+    for (const auto& use : script.variableUses) {
+      auto& last = lastUse_[use.name];
+      last = std::max(last, use.begin + 1);  // one past, so 0 means never
+    }
+    findEmptinessTests(script.source.text);
   }
-  return false;
-}
 
-// Does the script depend on what the switch sets? Only if it expands a variable the arms
-// assign, and handles none of them as optional: a variable given a value before the
-// switch (`rustArch=;`) or tested for emptiness after it (`[ -n "$rustArch" ]`) marks
-// the switch as a deliberate fast path for some platforms.
-bool dependsOnSwitch(const shell::Script& script, const shell::ArchSwitch& sw) {
-  std::set<std::string> assigned;
-  for (const auto& a : script.assignments) {
-    if (a.value.begin >= sw.begin && a.value.end <= sw.end && !a.branches.empty()) assigned.insert(a.name);
+  // Does the script depend on what the switch sets? Only if it expands a variable the arms
+  // assign, and handles none of them as optional: a variable given a value before the
+  // switch (`rustArch=;`) or tested for emptiness after it (`[ -n "$rustArch" ]`) marks
+  // the switch as a deliberate fast path for some platforms.
+  bool dependsOnSwitch(const shell::ArchSwitch& sw) const {
+    std::set<std::string> assigned;
+    const auto first = std::lower_bound(byBegin_.begin(), byBegin_.end(), std::pair<size_t, size_t>{sw.begin, 0});
+    for (auto it = first; it != byBegin_.end() && it->first < sw.end; ++it) {
+      const auto& a = script_.assignments[it->second];
+      if (a.value.end <= sw.end && !a.branches.empty()) assigned.insert(a.name);
+    }
+    for (const auto& name : assigned) {
+      if (script_.assignedBefore(name, sw.begin).plain) return false;
+      if (const auto test = lastEmptinessTest_.find(name); test != lastEmptinessTest_.end() && test->second >= sw.end)
+        return false;
+    }
+    return std::any_of(assigned.begin(), assigned.end(), [&](const std::string& name) {
+      const auto last = lastUse_.find(name);
+      return last != lastUse_.end() && last->second > sw.end;  // a use at or after the switch's end
+    });
   }
-  const std::string& text = script.source.text;
-  for (const auto& name : assigned) {
-    if (script.assignedBefore(name, sw.begin).plain) return false;
-    if (testsEmptiness(std::string_view(text).substr(std::min(sw.end, text.size())), name)) return false;
+
+ private:
+  // Each `-n "$name"` / `-z ${name}` of the text: per name, where the last one starts.
+  void findEmptinessTests(std::string_view text) {
+    for (size_t at = text.find('-'); at != std::string_view::npos; at = text.find('-', at + 1)) {
+      if (at + 2 >= text.size() || (text[at + 1] != 'n' && text[at + 1] != 'z') ||
+          !std::isspace(static_cast<unsigned char>(text[at + 2])))
+        continue;
+      size_t i = at + 2;
+      while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+      if (i < text.size() && text[i] == '"') ++i;
+      if (i >= text.size() || text[i] != '$') continue;
+      ++i;
+      if (i < text.size() && text[i] == '{') ++i;
+      size_t end = i;
+      while (end < text.size() && (std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '_')) ++end;
+      if (end == i) continue;
+      lastEmptinessTest_[std::string(text.substr(i, end - i))] = at;
+    }
   }
-  for (const auto& use : script.variableUses) {
-    if (use.begin >= sw.end && assigned.count(use.name)) return true;
-  }
-  return false;
-}
+
+  const shell::Script& script_;
+  std::vector<std::pair<size_t, size_t>> byBegin_;  // (value begin, index in assignments)
+  std::map<std::string, size_t> lastUse_;           // per name, one past where its last use starts
+  std::map<std::string, size_t> lastEmptinessTest_;
+};
 
 // The platforms the switch must cover: those that build the stage on their own platform; the
 // pinned platform in a pinned stage; on the build machine only a switch on TARGET* matters.
@@ -92,6 +119,7 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
     return rejected;
   };
   for (const auto& run : ctx.model.scripts) {
+    std::optional<SwitchReadings> readings;  // only for a script with an incomplete switch
     for (const auto& sw : run.script.archSwitches) {
       const auto targets = platformsToCover(ctx, run.stage, sw);
       std::vector<Platform> missed;
@@ -106,7 +134,8 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
       // A default that fails, sets something (`*) ARCH=amd64`) or does something covers the rest.
       if (fallback != sw.arms.end() && (fallback->fails || fallback->assigns || fallback->acts)) continue;
       const bool anyAssigns = std::any_of(sw.arms.begin(), sw.arms.end(), [](const auto& arm) { return arm.assigns; });
-      if (!anyAssigns || !dependsOnSwitch(run.script, sw)) continue;  // optional per-platform work
+      if (!readings) readings.emplace(run.script);
+      if (!anyAssigns || !readings->dependsOnSwitch(sw)) continue;  // optional per-platform work
       out.report(rule, run.script.source.span(sw.begin, sw.begin + 4),
                  "the switch on " + sw.subject + " has no arm for " + platformList(missed) + " and " +
                      (fallback != sw.arms.end() ? "a default that does not fail" : "no default") +
