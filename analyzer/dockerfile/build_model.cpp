@@ -20,10 +20,7 @@ std::string Stage::label() const {
 }
 
 const Stage* BuildModel::stageNamed(const std::string& name) const {
-  const std::string lowered = text::lower(name);
-  for (const auto& stage : stages) {
-    if (!stage.name.empty() && stage.name == lowered) return &stage;
-  }
+  if (const auto named = firstStageNamed.find(text::lower(name)); named != firstStageNamed.end()) return &stages[named->second];
   // A stage can also be named by its index.
   if (!name.empty() && std::all_of(name.begin(), name.end(), ::isdigit)) {
     const size_t index = std::stoul(name);
@@ -290,6 +287,7 @@ BuildModel buildModel(const ParsedDockerfile& file) {
         stage.parentStage = parent->index;
       }
       model.stageOf[index] = stage.index;
+      if (!stage.name.empty()) model.firstStageNamed.try_emplace(stage.name, stage.index);
       model.stages.push_back(std::move(stage));
       continue;
     }

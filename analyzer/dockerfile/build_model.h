@@ -82,6 +82,10 @@ struct BuildModel {
   std::vector<ScriptNotParsed> scriptsNotParsed;  // beyond the bounds above, in file order
   std::vector<ModelError> errors;
   std::vector<std::optional<size_t>> stageOf;  // per instruction: its stage, if any
+  // Per stage name (lowered, as stored), the first stage with it: what `FROM name` and
+  // `COPY --from=name` resolve to, found in one lookup (a search per question was quadratic in
+  // the number of stages, audit H10).
+  std::map<std::string, size_t> firstStageNamed;
 
   const Stage* stageNamed(const std::string& name) const;
 };

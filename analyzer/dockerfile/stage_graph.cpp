@@ -51,12 +51,9 @@ namespace {
 
 // BuildKit registers stage names as it meets them: a FROM can only name an earlier stage.
 size_t earlierStageNamed(const BuildModel& model, const std::string& name, size_t before) {
-  const std::string wanted = text::lower(name);
-  if (wanted.empty()) return kNone;
-  for (size_t i = 0; i < before && i < model.stages.size(); ++i) {
-    if (model.stages[i].name == wanted) return i;
-  }
-  return kNone;
+  const auto named = model.firstStageNamed.find(text::lower(name));
+  if (named == model.firstStageNamed.end() || named->second >= before) return kNone;
+  return named->second;
 }
 
 bool hasExtension(std::string_view name, std::initializer_list<std::string_view> extensions) {
@@ -125,83 +122,111 @@ bool runsOn(const Platform& content, const Platform& target) {
   return target.architecture == "arm" && content.variant < target.variant;
 }
 
-std::string stageEcosystem(const ParsedDockerfile& file, const BuildModel& model, size_t stageIndex) {
+namespace {
+// What one stage's own base image and RUNs say about its toolchain.
+struct EcosystemFacts {
   std::set<std::string> seen;
   bool nativeNodeDeps = false, dotnetNative = false;
-  // The stage and the stages it is based on (one chain, the same for every target in practice).
-  for (size_t s = stageIndex, hops = 0; s != kNone && hops < 64; ++hops) {
-    const Stage& stage = model.stages[s];
-    const std::string base = text::lower(stage.baseExpanded);
-    auto baseHas = [&](std::string_view word) { return base.find(word) != std::string::npos; };
-    if (baseHas("golang") || baseHas("/go:") || text::startsWith(base, "go:")) seen.insert("go");
-    if (baseHas("rust")) seen.insert("rust");
-    if (baseHas("node") || baseHas("bun") || baseHas("deno")) seen.insert("node");
-    if (baseHas("maven") || baseHas("gradle") || baseHas("jdk") || baseHas("temurin") || baseHas("corretto") ||
-        baseHas("openjdk") || baseHas("sbt")) {
-      seen.insert("java");
-    }
-    if (baseHas("dotnet")) seen.insert("dotnet");
-    if (baseHas("python") || baseHas("pypy") || baseHas("/uv")) seen.insert("python");
-    if (baseHas("ruby")) seen.insert("ruby");
-    if (baseHas("gcc") || baseHas("clang") || baseHas("buildpack-deps")) seen.insert("c");
-    // tonistiigi/xx: shell scripts that drive cross toolchains, the same on every platform.
-    if (baseHas("tonistiigi/xx")) seen.insert("scripts");
-    for (const auto& run : model.scripts) {
-      if (run.stage != s) continue;
-      for (const auto& command : run.script.commands) {
-        const std::string name = command.name();
-        if (name == "npm" || name == "yarn" || name == "pnpm" || name == "npx" || name == "bun") seen.insert("node");
-        if (name == "node-gyp" || (name == "npm" && command.words.size() > 1 && command.words[1].literal == "rebuild"))
-          nativeNodeDeps = true;
-        if (name == "mvn" || name == "mvnw" || name == "gradle" || name == "gradlew" || name == "sbt" || name == "lein")
-          seen.insert("java");
-        if (name == "dotnet") {
-          seen.insert("dotnet");
-          for (const auto& w : command.words) {
-            const std::string l = text::lower(w.literal);
-            if (l == "-r" || text::startsWith(l, "--runtime") || text::startsWith(l, "--self-contained") ||
-                l.find("publishaot=true") != std::string::npos || l.find("selfcontained=true") != std::string::npos) {
-              dotnetNative = true;
-            }
-          }
-        }
-        if (name == "go") seen.insert("go");
-        if (name == "cargo" || name == "rustc") seen.insert("rust");
-        // jlink assembles a Java runtime from the JDK it runs with: that JDK's native launcher
-        // and libraries, for the stage's platform. (jenkinsci/docker-agent before f396501: a
-        // JRE jlinked on $BUILDPLATFORM and copied into every image.)
-        if (name == "jlink") seen.insert("jlink");
-        if (name == "gcc" || name == "g++" || name == "cc" || name == "clang" || name == "make" || name == "cmake" ||
-            name == "ninja" || name == "meson" || name == "configure") {
-          seen.insert("c");
-        }
-        if (name == "pip" || name == "pip3" || name == "poetry" || name == "uv" || name == "pipenv" || name == "conda" ||
-            name == "virtualenv") {
-          seen.insert("python");
-        }
-        if (name == "bundle" || name == "gem") seen.insert("ruby");
-        if (name == "apt-get" || name == "apk" || name == "yum" || name == "dnf") {
-          for (const auto& w : command.words) {
-            const std::string& l = w.literal;
-            if (l == "g++" || l == "build-essential" || l == "build-base" || l == "python3" || l == "make") nativeNodeDeps = true;
+};
+
+EcosystemFacts ownEcosystemFacts(const BuildModel& model, size_t s, const std::vector<const RunScript*>& runs) {
+  EcosystemFacts facts;
+  auto& [seen, nativeNodeDeps, dotnetNative] = facts;
+  const Stage& stage = model.stages[s];
+  const std::string base = text::lower(stage.baseExpanded);
+  auto baseHas = [&](std::string_view word) { return base.find(word) != std::string::npos; };
+  if (baseHas("golang") || baseHas("/go:") || text::startsWith(base, "go:")) seen.insert("go");
+  if (baseHas("rust")) seen.insert("rust");
+  if (baseHas("node") || baseHas("bun") || baseHas("deno")) seen.insert("node");
+  if (baseHas("maven") || baseHas("gradle") || baseHas("jdk") || baseHas("temurin") || baseHas("corretto") ||
+      baseHas("openjdk") || baseHas("sbt")) {
+    seen.insert("java");
+  }
+  if (baseHas("dotnet")) seen.insert("dotnet");
+  if (baseHas("python") || baseHas("pypy") || baseHas("/uv")) seen.insert("python");
+  if (baseHas("ruby")) seen.insert("ruby");
+  if (baseHas("gcc") || baseHas("clang") || baseHas("buildpack-deps")) seen.insert("c");
+  // tonistiigi/xx: shell scripts that drive cross toolchains, the same on every platform.
+  if (baseHas("tonistiigi/xx")) seen.insert("scripts");
+  for (const RunScript* run : runs) {
+    for (const auto& command : run->script.commands) {
+      const std::string name = command.name();
+      if (name == "npm" || name == "yarn" || name == "pnpm" || name == "npx" || name == "bun") seen.insert("node");
+      if (name == "node-gyp" || (name == "npm" && command.words.size() > 1 && command.words[1].literal == "rebuild"))
+        nativeNodeDeps = true;
+      if (name == "mvn" || name == "mvnw" || name == "gradle" || name == "gradlew" || name == "sbt" || name == "lein")
+        seen.insert("java");
+      if (name == "dotnet") {
+        seen.insert("dotnet");
+        for (const auto& w : command.words) {
+          const std::string l = text::lower(w.literal);
+          if (l == "-r" || text::startsWith(l, "--runtime") || text::startsWith(l, "--self-contained") ||
+              l.find("publishaot=true") != std::string::npos || l.find("selfcontained=true") != std::string::npos) {
+            dotnetNative = true;
           }
         }
       }
+      if (name == "go") seen.insert("go");
+      if (name == "cargo" || name == "rustc") seen.insert("rust");
+      // jlink assembles a Java runtime from the JDK it runs with: that JDK's native launcher
+      // and libraries, for the stage's platform. (jenkinsci/docker-agent before f396501: a
+      // JRE jlinked on $BUILDPLATFORM and copied into every image.)
+      if (name == "jlink") seen.insert("jlink");
+      if (name == "gcc" || name == "g++" || name == "cc" || name == "clang" || name == "make" || name == "cmake" ||
+          name == "ninja" || name == "meson" || name == "configure") {
+        seen.insert("c");
+      }
+      if (name == "pip" || name == "pip3" || name == "poetry" || name == "uv" || name == "pipenv" || name == "conda" ||
+          name == "virtualenv") {
+        seen.insert("python");
+      }
+      if (name == "bundle" || name == "gem") seen.insert("ruby");
+      if (name == "apt-get" || name == "apk" || name == "yum" || name == "dnf") {
+        for (const auto& w : command.words) {
+          const std::string& l = w.literal;
+          if (l == "g++" || l == "build-essential" || l == "build-base" || l == "python3" || l == "make") nativeNodeDeps = true;
+        }
+      }
     }
-    s = model.stages[s].parentStage ? *model.stages[s].parentStage : kNone;
   }
-  (void)file;
-  // Native toolchains win: a Go stage that also runs npm for its web assets builds a binary.
-  for (const char* native : {"go", "rust", "c", "jlink"}) {
-    if (seen.count(native)) return native;
+  return facts;
+}
+}  // namespace
+
+std::vector<std::string> stageEcosystems(const BuildModel& model) {
+  const size_t n = model.stages.size();
+  std::vector<std::vector<const RunScript*>> runs(n);
+  for (const auto& run : model.scripts) {
+    if (run.stage < n) runs[run.stage].push_back(&run);
   }
-  if (seen.count("dotnet")) return dotnetNative ? "dotnet-native" : "dotnet";
-  if (seen.count("python")) return "python";
-  if (seen.count("ruby")) return "ruby";
-  if (seen.count("node")) return nativeNodeDeps ? "node-native" : "node";
-  if (seen.count("java")) return "java";
-  if (seen.count("scripts")) return "scripts";
-  return "";
+  std::vector<EcosystemFacts> own(n);
+  for (size_t s = 0; s < n; ++s) own[s] = ownEcosystemFacts(model, s, runs[s]);
+  std::vector<std::string> out(n);
+  for (size_t stageIndex = 0; stageIndex < n; ++stageIndex) {
+    // The stage and the stages it is based on (one chain, the same for every target in practice).
+    std::set<std::string> seen;
+    bool nativeNodeDeps = false, dotnetNative = false;
+    for (size_t s = stageIndex, hops = 0; s != kNone && hops < 64; ++hops) {
+      seen.insert(own[s].seen.begin(), own[s].seen.end());
+      nativeNodeDeps = nativeNodeDeps || own[s].nativeNodeDeps;
+      dotnetNative = dotnetNative || own[s].dotnetNative;
+      s = model.stages[s].parentStage ? *model.stages[s].parentStage : kNone;
+    }
+    out[stageIndex] = [&]() -> std::string {
+      // Native toolchains win: a Go stage that also runs npm for its web assets builds a binary.
+      for (const char* native : {"go", "rust", "c", "jlink"}) {
+        if (seen.count(native)) return native;
+      }
+      if (seen.count("dotnet")) return dotnetNative ? "dotnet-native" : "dotnet";
+      if (seen.count("python")) return "python";
+      if (seen.count("ruby")) return "ruby";
+      if (seen.count("node")) return nativeNodeDeps ? "node-native" : "node";
+      if (seen.count("java")) return "java";
+      if (seen.count("scripts")) return "scripts";
+      return "";
+    }();
+  }
+  return out;
 }
 
 Payload payloadOfPath(const std::string& rawPath, const std::string& ecosystem) {
@@ -481,6 +506,21 @@ StageGraph buildStageGraph(const ParsedDockerfile& file, const BuildModel& model
       g.baseFor[s][t] = earlierStageNamed(model, expanded, s);
     }
   }
+  // The automatic platform ARGs some stage it is based on (for any target, at any depth)
+  // declares. Bases are earlier stages, so one pass in order suffices.
+  g.platformArgsFromBases.resize(n);
+  const Environment automatic = automaticArgs(nullptr);
+  for (size_t s = 0; s < n; ++s) {
+    for (size_t t = 0; t < nt; ++t) {
+      const size_t base = g.baseFor[s][t];
+      if (base >= s) continue;
+      const auto& inherited = g.platformArgsFromBases[base];
+      g.platformArgsFromBases[s].insert(inherited.begin(), inherited.end());
+      for (const auto& [name, value] : automatic) {
+        if (model.stages[base].declaresArgBefore(name, file.instructions.size())) g.platformArgsFromBases[s].insert(name);
+      }
+    }
+  }
   // A selector that names a stage for some targets and nothing for others.
   for (size_t s = 0; s < n; ++s) {
     const Stage& stage = model.stages[s];
@@ -523,11 +563,7 @@ StageGraph buildStageGraph(const ParsedDockerfile& file, const BuildModel& model
   }
 
   // The stage graph's edges: bases (per target), COPY --from and RUN --mount=from.
-  const std::vector<std::string> ecosystems = [&] {
-    std::vector<std::string> out(n);
-    for (size_t s = 0; s < n; ++s) out[s] = stageEcosystem(file, model, s);
-    return out;
-  }();
+  const std::vector<std::string> ecosystems = stageEcosystems(model);
   for (size_t s = 0; s < n; ++s) {
     std::set<size_t> bases;
     for (size_t b : g.baseFor[s]) {

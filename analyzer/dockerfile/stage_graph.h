@@ -80,6 +80,9 @@ struct StageGraph {
   std::vector<StagePlatform> platform;       // per stage
   std::vector<std::vector<bool>> reachedBy;  // [stage][target]: built when building that target
   std::vector<std::vector<size_t>> baseFor;  // [stage][target]: the earlier stage it is based on, or npos
+  // [stage]: the automatic platform ARGs (TARGETARCH, ...) that a stage it is based on, at any
+  // depth and for any target, declares: BuildKit carries their values into this stage.
+  std::vector<std::set<std::string>> platformArgsFromBases;
   std::vector<StageUse> uses;
   std::vector<bool> shipsNative;  // per stage: its native code ends up in an image
   // per stage: FROM scratch (or such a stage) with no RUN, CMD or ENTRYPOINT. It runs nothing
@@ -165,7 +168,8 @@ bool runsOn(const Platform& content, const Platform& target);
 // What a path copied out of a stage carries, judged by its name and by what the source
 // stage does (`sourceEcosystem`: "node", "java", "dotnet", "go", "rust", "c", "python", ...).
 Payload payloadOfPath(const std::string& path, const std::string& sourceEcosystem);
-// The toolchain a stage builds with, from its base image and its RUN commands.
-std::string stageEcosystem(const ParsedDockerfile& file, const BuildModel& model, size_t stage);
+// The toolchain each stage builds with, from its base image and its RUN commands and those of
+// the stages it is based on (64 at most).
+std::vector<std::string> stageEcosystems(const BuildModel& model);
 
 }  // namespace mal::dockerfile

@@ -44,20 +44,8 @@ bool declaredForStage(const DockerfileContext& ctx, const dockerfile::Stage& sta
                       bool& onlyInherited) {
   onlyInherited = false;
   if (stage.declaresArgBefore(name, instruction)) return true;
-  std::set<size_t> visited;
-  std::vector<size_t> work(ctx.stages->baseFor[stage.index].begin(), ctx.stages->baseFor[stage.index].end());
-  while (!work.empty()) {
-    const size_t base = work.back();
-    work.pop_back();
-    if (base >= ctx.model.stages.size() || !visited.insert(base).second) continue;
-    const auto& parent = ctx.model.stages[base];
-    if (parent.declaresArgBefore(name, ctx.file.instructions.size())) {
-      onlyInherited = true;
-      return true;
-    }
-    work.insert(work.end(), ctx.stages->baseFor[base].begin(), ctx.stages->baseFor[base].end());
-  }
-  return false;
+  onlyInherited = ctx.stages->platformArgsFromBases[stage.index].count(name) > 0;
+  return onlyInherited;
 }
 
 // A stage that runs pinned or on the build machine and hands on only portable files (a web
