@@ -71,7 +71,13 @@ std::optional<Platform> settingPlatform(const std::string& name, const std::stri
   if (name == "GOARCH" || name == "npm_config_arch" || name == "npm_config_target_arch") {
     if (value == "x64") return parsePlatform("amd64");
     if (value == "ia32") return parsePlatform("386");
-    return parsePlatform(value);
+    auto platform = parsePlatform(value);
+    // GOARM, not GOARCH, picks the ARM version: `GOARCH=arm` alone builds for the version the
+    // toolchain defaults to (its own in a stage that runs on an ARM target: golang's arm32v6
+    // image builds v6 code), so it names the architecture and no variant; an arm/v6 image
+    // whose builder says GOARCH=arm is not broken by it.
+    if (platform && platform->architecture == "arm") platform->variant.clear();
+    return platform;
   }
   // GOAMD64, GOARM and GO386 only tune builds for their own architecture; elsewhere Go ignores them.
   if (name == "CARGO_BUILD_TARGET" || name == "CC" || name == "CXX" || name == "CROSS_COMPILE") return tripleArch(value, true);
