@@ -97,6 +97,70 @@ const dockerfile::ModelError* templateDirective(const SourceText& source, const 
   return nullptr;
 }
 
+// A C-preprocessor template (xddxdd/dockerfiles: `#include "image/alpine_edge.Dockerfile"`,
+// `#if defined(ARCH_AMD64)` / `#elif defined(ARCH_ARM64V8)` / `#endif` around one FROM per
+// architecture, `#define PKG_INSTALL(pkgs) apk add pkgs`) is expanded by `cpp` into one
+// Dockerfile per architecture before any build. BuildKit would read the directives as comments,
+// so nothing refuses the text, yet it is no Dockerfile: every branch's FROM would be judged as a
+// stage, and a `#define` continued with `\` leaves its next line where an instruction belongs.
+// A directive is the keyword right after `#` (no space, as cpp writes it and comments seldom
+// are) with what cpp needs after it: a quoted or bracketed file for include, a name for
+// define/undef/ifdef/ifndef, a condition in capitals, `defined`, `!`, `(` or a digit for if/elif
+// (so `#if you change the base...` stays a comment). Two such lines, one of them an include, a
+// conditional or a define, make the file a template; its first directive is returned.
+struct CppDirective {
+  int line = 0;
+  std::string keyword;  // `#include`, `#if`, ...
+};
+
+std::optional<CppDirective> cppDirective(const SourceText& source) {
+  const auto skipBlanks = [](std::string_view t) {
+    size_t i = 0;
+    while (i < t.size() && (t[i] == ' ' || t[i] == '\t')) ++i;
+    return t.substr(i);
+  };
+  const auto startsWithName = [](std::string_view t, bool capitalsOnly) {
+    size_t n = 0;
+    while (n < t.size() && (std::isalnum(static_cast<unsigned char>(t[n])) || t[n] == '_')) {
+      if (capitalsOnly && std::islower(static_cast<unsigned char>(t[n]))) return false;
+      ++n;
+    }
+    return n > 0 && !std::isdigit(static_cast<unsigned char>(t[0]));
+  };
+  CppDirective first;
+  int directives = 0;
+  bool opensTemplate = false;
+  for (int line = 1; line <= source.lineCount(); ++line) {
+    std::string_view text = skipBlanks(source.lineText(line));
+    while (!text.empty() && (text.back() == '\r' || text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+    if (text.size() < 3 || text[0] != '#') continue;
+    size_t n = 1;
+    while (n < text.size() && std::islower(static_cast<unsigned char>(text[n]))) ++n;
+    const std::string_view keyword = text.substr(1, n - 1), rest = text.substr(n);
+    const std::string_view argument = skipBlanks(rest);
+    const bool spaced = !rest.empty() && argument.size() < rest.size();
+    bool directive = false, opens = false;
+    if (keyword == "include") {
+      directive = opens = spaced && (argument.starts_with('"') || argument.starts_with('<'));
+    } else if (keyword == "if" || keyword == "elif") {
+      directive = spaced && (argument.starts_with("defined") || argument.starts_with('!') || argument.starts_with('(') ||
+                             std::isdigit(static_cast<unsigned char>(argument.front())) || startsWithName(argument, true));
+      opens = directive && keyword == "if";
+    } else if (keyword == "ifdef" || keyword == "ifndef" || keyword == "define" || keyword == "undef") {
+      directive = spaced && startsWithName(argument, false);
+      opens = directive && keyword != "undef";
+    } else if (keyword == "else" || keyword == "endif") {
+      directive = rest.empty() || argument.starts_with("//") || argument.starts_with("/*");
+    }
+    if (!directive) continue;
+    if (first.line == 0) first = {line, "#" + std::string(keyword)};
+    ++directives;
+    opensTemplate = opensTemplate || opens;
+  }
+  if (directives >= 2 && opensTemplate) return first;
+  return std::nullopt;
+}
+
 // A file with no FROM at all whose lines are all instructions (docker-stacks-style parts:
 // `gpulibs.Dockerfile` holding RUN and ENV lines that a script appends to a Dockerfile that
 // has the FROM) is a fragment. BuildKit would refuse it alone ("no build stage in current
@@ -234,6 +298,17 @@ std::vector<Finding> DockerfileLint::findings() const {
     sink.report(kMA001.info, {0, source_.lineCount() > 0 ? static_cast<uint32_t>(source_.lineText(1).size()) : 0U},
                 "this file holds no instruction (empty, or only comments): a placeholder that no build uses as it "
                 "is (BuildKit would refuse it: \"file with no instructions\"); nothing to analyse",
+                {}, Severity::Info);
+    return sink.take();
+  }
+  if (const auto directive = cppDirective(source_)) {
+    // Nothing in a cpp template is what a build runs until cpp has chosen its branches: say
+    // what it is, once, and judge none of it (as for the other preprocessors below).
+    const uint32_t start = source_.lineStart(directive->line);
+    sink.report(kMA001.info, {start, start + static_cast<uint32_t>(source_.lineText(directive->line).size())},
+                "'" + directive->keyword +
+                    "' is a C preprocessor directive: this file is a template that cpp expands into a Dockerfile "
+                    "before the build, not a Dockerfile; it was not analysed (lint the Dockerfile it expands to)",
                 {}, Severity::Info);
     return sink.take();
   }

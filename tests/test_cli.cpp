@@ -302,6 +302,35 @@ TEST_CASE("lint: a file with no instruction is a placeholder, said once as info"
   CHECK(broken.findings[0].severity == Severity::Error);
 }
 
+TEST_CASE("lint: a cpp template is said once as info and not analysed", "[cli][rules]") {
+  rules::LintSettings settings;
+  settings.platforms = defaultTargetPlatforms();
+  // Modelled on xddxdd/dockerfiles' include/image/alpine_edge.Dockerfile: cpp keeps one FROM per
+  // architecture; unexpanded, every branch's single-architecture base would be an MA103 error.
+  const std::string branches =
+      "#include \"step_counter.Dockerfile\"\n\n#if defined(ARCH_AMD64)\nFROM amd64/alpine:edge AS STEP\n"
+      "#elif defined(ARCH_ARM64V8)\nFROM arm64v8/alpine:edge AS STEP\n#else\n#error \"Architecture not set\"\n#endif\n"
+      "RUN apk add -q --no-cache curl\n";
+  // Its include/common.Dockerfile: macros only, a `\` continuation left where an instruction belongs.
+  const std::string macros =
+      "#define WGET(url) wget -q url\n#define UNTARGZ(url) WGET(url) -O download.tar.gz \\\n"
+      "    && tar xf download.tar.gz && rm download.tar.gz\n";
+  for (const auto& text : {branches, macros}) {
+    const auto lint =
+        cli::lintDockerfile(SourceText("include/image/alpine_edge.Dockerfile", text), settings, nullptr, nullptr, nullptr);
+    REQUIRE(lint.findings.size() == 1);
+    CHECK(lint.findings[0].ruleId == "MA001");
+    CHECK(lint.findings[0].severity == Severity::Info);
+    CHECK(lint.findings[0].location.line == 1);
+    CHECK(lint.findings[0].message.find("C preprocessor directive") != std::string::npos);
+  }
+  // One directive-like line is not enough: a Dockerfile with a single `#define` comment is linted.
+  const auto one = cli::lintDockerfile(SourceText("Dockerfile", "#define PORT 8080\nFROM amd64/alpine:3.20\nRUN true\n"),
+                                       settings, nullptr, nullptr, nullptr);
+  REQUIRE(one.findings.size() == 1);
+  CHECK(one.findings[0].ruleId == "MA103");
+}
+
 TEST_CASE("rules command: list and explain by id or slug", "[cli]") {
   std::istringstream in;
   std::ostringstream out, err;

@@ -483,8 +483,22 @@ TEST_CASE("the base images: all external bases name one architecture", "[declare
   CHECK(declared(file, "FROM k8s.gcr.io/pause-amd64:3.1\nFROM --platform=$BUILDPLATFORM golang AS tools\n") ==
         "linux/amd64 <- the base image k8s.gcr.io/pause-amd64:3.1");
   CHECK(declared(file, "FROM example/x:arm32v7-1.2\n") == "linux/arm/v7 <- the base image example/x:arm32v7-1.2");
-  // A base without an architecture, two architectures, an unresolved base: none.
-  CHECK(declared(file, "FROM golang AS build\nFROM arm64v8/alpine\n") == "none");
+  // A multi-architecture builder beside a shipped stage on an arch-fixed base: the image is what
+  // its last stage's base is (ewoutp/rpi_watchdog_go: golang:alpine cross-compiles GOARCH=arm
+  // for FROM arm32v6/alpine), also through a stage built FROM it.
+  CHECK(declared(file, "FROM golang AS build\nFROM arm64v8/alpine\n") == "linux/arm64 <- the base image arm64v8/alpine");
+  CHECK(declared(file, "FROM golang:alpine AS build\nFROM arm32v6/alpine:latest AS run\nFROM run\n") ==
+        "linux/arm/v6 <- the base image arm32v6/alpine:latest");
+  // The twins: the shipped stage's base names no architecture (an arch-fixed builder), or the
+  // file ends in scratch after a builder that names none: none.
+  CHECK(declared(file, "FROM arm64v8/golang AS build\nFROM alpine\n") == "none");
+  CHECK(declared(file, "FROM golang AS build\nFROM arm64v8/alpine AS tools\nFROM scratch\n") == "none");
+  // A variable with no value only in the tag leaves the repository that names the architecture
+  // (dtroncy/docker-rpi-alpine); one in the repository's name could be any image.
+  CHECK(declared(file, "ARG alpine_version\nFROM arm32v6/alpine:$alpine_version\n") ==
+        "linux/arm/v6 <- the base image arm32v6/alpine:$alpine_version");
+  CHECK(declared(file, "ARG ns\nFROM ${ns}/alpine:3.19\n") == "none");
+  // Two architectures, an unresolved base: none.
   CHECK(declared(file, "FROM arm64v8/alpine AS a\nFROM amd64/alpine AS b\n") == "none");
   CHECK(declared(file, "ARG BASE\nFROM ${BASE}\nFROM arm64v8/alpine\n") == "none");
   CHECK(declared(file, "FROM registry:5000/amd64-tools:1\n") == "none");

@@ -569,12 +569,16 @@ std::optional<DeclaredPlatforms> fromWindowsBase(const std::string& dockerfileTe
 }
 
 // Every external base image (not an earlier stage, not scratch, not pinned with --platform)
-// names the same one architecture.
+// that names an architecture names the same one, and so does the shipped (last) stage's, when
+// some other base names none. A multi-architecture builder (`FROM golang:alpine AS builder`
+// that cross-compiles `GOARCH=arm`) beside a shipped stage `FROM arm32v6/alpine` makes an ARM
+// image: what the image is, is its last stage's base (ewoutp/rpi_watchdog_go).
 std::optional<DeclaredPlatforms> fromBaseImages(const dockerfile::ParsedDockerfile& file) {
   dockerfile::Environment globalEnv;
-  std::set<std::string> stageNames;
+  std::map<std::string, std::optional<Platform>> stagePlatform;  // by stage name: its external base's
   std::vector<std::string> images;
-  std::optional<Platform> platform;
+  std::optional<Platform> platform, lastStage;
+  bool unnamedBase = false;
   bool seenFrom = false;
   for (const auto& in : file.instructions) {
     if (in.command == "arg" && !seenFrom) {
@@ -592,23 +596,41 @@ std::optional<DeclaredPlatforms> fromBaseImages(const dockerfile::ParsedDockerfi
     seenFrom = true;
     const auto expansion = dockerfile::expandWord(in.args[0].value, globalEnv, file.escapeToken);
     const std::string base = text::lower(expansion.value);
-    const bool earlierStage = stageNames.count(base) > 0;
-    if (in.args.size() == 3) stageNames.insert(text::lower(in.args[2].value));
-    if (earlierStage) continue;
-    if (base == "scratch" || in.flag("platform")) continue;
-    if (!expansion.unset.empty() || base.empty()) return std::nullopt;  // could be any image
-    const auto p = platformOfImageReference(base);
-    if (!p || (platform && !(platform->architecture == p->architecture && platform->variant == p->variant))) {
-      return std::nullopt;
+    const auto earlier = stagePlatform.find(base);
+    std::optional<Platform> p;
+    if (earlier != stagePlatform.end()) {
+      p = earlier->second;
+    } else if (base != "scratch" && !in.flag("platform")) {
+      if (base.empty()) return std::nullopt;  // could be any image
+      if (!expansion.unset.empty()) {
+        // `arm32v6/alpine:$alpine_version`: a variable with no default only in the tag (after
+        // the ':' that follows the last '/') leaves the repository, which names the
+        // architecture, as written. A variable anywhere in the name could be any image.
+        const std::string& raw = in.args[0].value;
+        const std::string literal = raw.substr(0, raw.find('$'));
+        const size_t slash = literal.rfind('/');
+        if (literal.find(':', slash == std::string::npos ? 0 : slash) == std::string::npos) return std::nullopt;
+      }
+      p = platformOfImageReference(base);
+      if (!p) {
+        unnamedBase = true;
+      } else {
+        if (platform && !(platform->architecture == p->architecture && platform->variant == p->variant)) return std::nullopt;
+        // The architecture must be written in the FROM line: one that comes from an ARG default
+        // (`busybox-${OS}-${ARCH}`, ARCH=amd64) is the default of a per-architecture build.
+        if (const auto literal = platformOfImageReference(text::lower(in.args[0].value)); !literal || !(*literal == *p)) {
+          return std::nullopt;
+        }
+        platform = p;
+        // Shown as written when a variable in its tag has no value (`arm32v6/alpine:$alpine_version`).
+        const std::string& shown = expansion.unset.empty() ? expansion.value : in.args[0].value;
+        if (std::find(images.begin(), images.end(), shown) == images.end()) images.push_back(shown);
+      }
     }
-    // The architecture must be written in the FROM line: one that comes from an ARG default
-    // (`busybox-${OS}-${ARCH}`, ARCH=amd64) is the default of a per-architecture build.
-    if (const auto literal = platformOfImageReference(text::lower(in.args[0].value)); !literal || !(*literal == *p)) {
-      return std::nullopt;
-    }
-    platform = p;
-    if (std::find(images.begin(), images.end(), expansion.value) == images.end()) images.push_back(expansion.value);
+    if (in.args.size() == 3) stagePlatform[text::lower(in.args[2].value)] = p;
+    lastStage = p;
   }
+  if (unnamedBase && !lastStage) return std::nullopt;
   if (!platform) return std::nullopt;
   // Say why when no word of the name does: the publisher builds these for one architecture.
   const bool publishedForOne = std::any_of(images.begin(), images.end(), [](const std::string& image) {

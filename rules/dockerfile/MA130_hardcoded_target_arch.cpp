@@ -71,7 +71,13 @@ std::optional<Platform> settingPlatform(const std::string& name, const std::stri
   if (name == "GOARCH" || name == "npm_config_arch" || name == "npm_config_target_arch") {
     if (value == "x64") return parsePlatform("amd64");
     if (value == "ia32") return parsePlatform("386");
-    return parsePlatform(value);
+    auto platform = parsePlatform(value);
+    // GOARM, not GOARCH, picks the ARM version: `GOARCH=arm` alone builds for the version the
+    // toolchain defaults to (its own in a stage that runs on an ARM target: golang's arm32v6
+    // image builds v6 code), so it names the architecture and no variant; an arm/v6 image
+    // whose builder says GOARCH=arm is not broken by it.
+    if (platform && platform->architecture == "arm") platform->variant.clear();
+    return platform;
   }
   // GOAMD64, GOARM and GO386 only tune builds for their own architecture; elsewhere Go ignores them.
   if (name == "CARGO_BUILD_TARGET" || name == "CC" || name == "CXX" || name == "CROSS_COMPILE") return tripleArch(value, true);
@@ -260,6 +266,7 @@ class TargetArchCheck {
   TargetArchCheck(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) : ctx_(ctx), rule_(rule), out_(out) {
     // Once per stage, not per RUN (that was quadratic in a long stage).
     for (const auto& stage : ctx_.model.stages) anotherOs_.push_back(stageSetsAnotherOs(stage));
+    gatherSettingArchitectures();
   }
 
   void run() {
@@ -275,7 +282,7 @@ class TargetArchCheck {
             std::any_of(a.branches.begin(), a.branches.end(), [](const shell::Branch& b) { return b.onArchitecture; });
         if (inArch || a.value.archVarying) continue;
         if (const auto p = settingPlatform(a.name, a.value.literal)) {
-          if (!anotherOs.forAssignment(a))
+          if (!anotherOs.forAssignment(a) && !buildsSeveral(run.stage, a.name))
             report(stage, *p, a.name + "=" + a.value.literal, script.source.span(a.value.begin, a.value.end));
         } else if (const auto fixed = namesTarget(a.name) ? fixedValue(run, a.value.literal, a.value.begin) : std::nullopt) {
           if (const auto q = settingPlatform(a.name, fixed->value); q && !anotherOs.forAssignment(a)) {
@@ -340,7 +347,7 @@ class TargetArchCheck {
             if ((p = optionPlatform(w, value))) span = script.source.span(words[i].begin, words[i + 1].end);
           }
           if (p) {
-            if (!anotherOs.forWordOf(command, words[i].begin)) report(stage, *p, shown, span);
+            if (!anotherOs.forWordOf(command, words[i].begin) && !buildsSeveral(run.stage, key)) report(stage, *p, shown, span);
           } else if (namesTarget(key) && value.find('$') != std::string::npos) {
             // `--target "$RUST_TARGET"` with `ARG RUST_TARGET=x86_64-unknown-linux-musl`.
             const auto fixed = fixedValue(run, value, words[i].begin);
@@ -393,6 +400,41 @@ class TargetArchCheck {
   }
 
  private:
+  // The architectures each target setting (GOARCH, CARGO_BUILD_TARGET, CC, ...) is given with a
+  // constant value in the RUNs of each stage, outside architecture branches. A stage that builds
+  // for several architectures with one setting (`GOARCH=arm go build -o /app-arm` then
+  // `GOARCH=amd64 go build -o /app-x86_64`, ContainerSolutions/ImageWolf's build-multi) is a
+  // release build of all of them whose outputs a script takes out, as several architectures'
+  // `make` goals in one command are: no one of them is the image's mistaken target.
+  void gatherSettingArchitectures() {
+    settingArchitectures_.resize(ctx_.model.stages.size());
+    for (const auto& run : ctx_.model.scripts) {
+      auto& byName = settingArchitectures_[run.stage];
+      auto note = [&](const std::string& name, const std::string& value) {
+        if (const auto p = settingPlatform(name, value)) byName[name].insert(p->architecture);
+      };
+      for (const auto& a : run.script.assignments) {
+        const bool inArch =
+            std::any_of(a.branches.begin(), a.branches.end(), [](const shell::Branch& b) { return b.onArchitecture; });
+        if (!inArch && !a.value.archVarying) note(a.name, a.value.literal);
+      }
+      for (const auto& command : run.script.commands) {
+        if (command.insideArchBranch()) continue;
+        for (const auto& word : command.words) {
+          const size_t eq = word.literal.find('=');
+          if (word.archVarying || eq == std::string::npos || eq == 0 || word.literal[0] == '-') continue;
+          note(word.literal.substr(0, eq), word.literal.substr(eq + 1));
+        }
+      }
+    }
+  }
+
+  bool buildsSeveral(size_t stage, const std::string& name) const {
+    const auto& byName = settingArchitectures_[stage];
+    const auto it = byName.find(name);
+    return it != byName.end() && it->second.size() > 1;
+  }
+
   // Do all the triples the stage's `rustup target add` commands add name one architecture?
   bool rustupOneArchitecture(size_t stage) {
     if (rustupOneArch_.empty()) {
@@ -627,8 +669,9 @@ class TargetArchCheck {
   std::set<uint32_t> reported_;
   std::set<std::string> reportedThrough_;  // variables a use was already reported through
   std::vector<bool> anotherOs_;            // by stage
-  std::vector<bool> rustupOneArch_;        // by stage, filled on first use
-  std::vector<bool> buildsAfterRustup_;    // by stage, filled on first use
+  std::vector<std::map<std::string, std::set<std::string>>> settingArchitectures_;  // by stage, then setting
+  std::vector<bool> rustupOneArch_;                                                 // by stage, filled on first use
+  std::vector<bool> buildsAfterRustup_;                                             // by stage, filled on first use
 };
 
 void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) { TargetArchCheck(ctx, rule, out).run(); }
@@ -656,6 +699,9 @@ extern const DockerfileRule kMA130 = {
          "PBS_TARGET=x86_64-unknown-linux-gnu`) and that the stage's RUNs read counts too (whatever reads it is told "
          "one target), unless the stage also sets another architecture's triple. So does `make` of goals named for "
          "one Linux GOOS-GOARCH pair (`make dist/argo-linux-amd64`), when the command names no other architecture. "
+         "A stage whose RUNs give one setting constant values of several architectures (`GOARCH=arm go build -o "
+         "/app-arm` and `GOARCH=amd64 go build -o /app-x86_64`) builds every one of them, a release build whose "
+         "outputs a script takes out, and is not judged. "
          "A configure script's `--target` is not read: GNU autoconf's --build, --host and --target name where the "
          "build runs, where its programs run and, for a compiler or binutils being built, which platform that "
          "compiler generates code for; the programs built run on `--host`, which is judged.",
