@@ -254,6 +254,14 @@ void addScripts(const ParsedDockerfile& file, size_t index, size_t stageIndex, c
 
 }  // namespace
 
+std::vector<const RunScript*> BuildModel::scriptsIn(size_t stage) const {
+  std::vector<const RunScript*> out;
+  if (stage >= scriptsOfStage.size()) return out;
+  out.reserve(scriptsOfStage[stage].size());
+  for (size_t i : scriptsOfStage[stage]) out.push_back(&scripts[i]);
+  return out;
+}
+
 BuildModel buildModel(const ParsedDockerfile& file) {
   BuildModel model;
   model.stageOf.resize(file.instructions.size());
@@ -341,8 +349,11 @@ BuildModel buildModel(const ParsedDockerfile& file) {
     findArchVariables(stage, stage.parentStage ? &model.stages[*stage.parentStage] : nullptr, file);
   }
   ScriptSink sink(model);
+  model.scriptsOfStage.resize(model.stages.size());
   for (const auto& stage : model.stages) {
+    const size_t first = model.scripts.size();
     for (size_t index : stage.instructions) addScripts(file, index, stage.index, stage, sink);
+    for (size_t i = first; i < model.scripts.size(); ++i) model.scriptsOfStage[stage.index].push_back(i);
   }
   return model;
 }

@@ -86,8 +86,13 @@ struct BuildModel {
   // `COPY --from=name` resolve to, found in one lookup (a search per question was quadratic in
   // the number of stages, audit H10).
   std::map<std::string, size_t> firstStageNamed;
+  // Per stage, the indices into `scripts` of its scripts, in file order: a rule asks for one
+  // stage's scripts without a pass over every script of the file (audit H10).
+  std::vector<std::vector<size_t>> scriptsOfStage;
 
   const Stage* stageNamed(const std::string& name) const;
+  // The scripts of one stage, in file order.
+  std::vector<const RunScript*> scriptsIn(size_t stage) const;
 };
 
 BuildModel buildModel(const ParsedDockerfile& dockerfile);

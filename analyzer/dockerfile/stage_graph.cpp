@@ -309,28 +309,6 @@ std::vector<Platform> StageGraph::targetsReaching(size_t stage) const {
   return out;
 }
 
-bool StageGraph::feedsTargetNatively(size_t stage) const {
-  const auto handsOn = [&](size_t s) {
-    return std::any_of(uses.begin(), uses.end(), [&](const StageUse& use) { return use.source == s; });
-  };
-  // Follow native hand-overs until a stage that runs on the target platform takes them.
-  std::vector<size_t> work{stage};
-  std::set<size_t> visited{stage};
-  while (!work.empty()) {
-    const size_t s = work.back();
-    work.pop_back();
-    for (const auto& use : uses) {
-      if (use.source != s || use.payload != Payload::Native || !visited.insert(use.consumer).second) continue;
-      if (!shipsNative[use.consumer]) continue;
-      if (platform[use.consumer].runs == StageRuns::OnTarget && !(runsNothing[use.consumer] && handsOn(use.consumer))) {
-        return true;
-      }
-      work.push_back(use.consumer);
-    }
-  }
-  return false;
-}
-
 std::vector<Platform> StageGraph::brokenBy(size_t stage, const Platform& content) const {
   return brokenWhere(stage, [&](const Platform& target) { return runsOn(content, target); });
 }
@@ -598,6 +576,12 @@ StageGraph buildStageGraph(const ParsedDockerfile& file, const BuildModel& model
   // with everything they depend on for each target platform.
   std::vector<bool> dependedOn(n, false);
   for (const auto& use : g.uses) dependedOn[use.source] = true;
+  g.usesFrom.assign(n, {});
+  g.usesInto.assign(n, {});
+  for (size_t u = 0; u < g.uses.size(); ++u) {
+    g.usesFrom[g.uses[u].source].push_back(u);
+    g.usesInto[g.uses[u].consumer].push_back(u);
+  }
   const auto startsSomethingIn = [&](size_t s) {
     return std::any_of(model.stages[s].instructions.begin(), model.stages[s].instructions.end(), [&](size_t i) {
       const std::string& c = file.instructions[i].command;
@@ -633,8 +617,8 @@ StageGraph buildStageGraph(const ParsedDockerfile& file, const BuildModel& model
       if (g.reachedBy[s][t]) continue;
       g.reachedBy[s][t] = true;
       if (g.baseFor[s][t] != kNone) work.push_back(g.baseFor[s][t]);
-      for (const auto& use : g.uses) {
-        if (use.consumer == s && use.kind != StageUse::Kind::Base) work.push_back(use.source);
+      for (size_t u : g.usesInto[s]) {
+        if (g.uses[u].kind != StageUse::Kind::Base) work.push_back(g.uses[u].source);
       }
     }
   }
@@ -657,8 +641,8 @@ StageGraph buildStageGraph(const ParsedDockerfile& file, const BuildModel& model
   auto rejects = [&](size_t stage, const Platform& target) {
     const StageRuns runs = g.platform[stage].runs;
     if (runs == StageRuns::Pinned) return false;
-    for (const auto& run : model.scripts) {
-      if (run.stage != stage) continue;
+    for (const auto* script : model.scriptsIn(stage)) {
+      const auto& run = *script;
       for (const auto& sw : run.script.archSwitches) {
         // On the build machine a probe answers for the builder; only a TARGET* value names the target.
         if (runs == StageRuns::OnBuilder && sw.subject.find("TARGET") == std::string::npos) continue;
@@ -709,8 +693,8 @@ StageGraph buildStageGraph(const ParsedDockerfile& file, const BuildModel& model
         closure.push_back(s);
         failsHere = failsHere || rejecting[s];
         if (g.baseFor[s][t] != kNone) work.push_back(g.baseFor[s][t]);
-        for (const auto& use : g.uses) {
-          if (use.consumer == s && use.kind != StageUse::Kind::Base) work.push_back(use.source);
+        for (size_t u : g.usesInto[s]) {
+          if (g.uses[u].kind != StageUse::Kind::Base) work.push_back(g.uses[u].source);
         }
       }
       if (failsHere) continue;
@@ -727,8 +711,26 @@ StageGraph buildStageGraph(const ParsedDockerfile& file, const BuildModel& model
   }
   for (size_t s = n; s-- > 0;) {
     if (!g.shipsNative[s]) continue;
-    for (const auto& use : g.uses) {
-      if (use.consumer == s && use.payload == Payload::Native) g.shipsNative[use.source] = true;
+    for (size_t u : g.usesInto[s]) {
+      if (g.uses[u].payload == Payload::Native) g.shipsNative[g.uses[u].source] = true;
+    }
+  }
+  // Which stages feed the target natively, every stage at once: each use goes from an earlier
+  // stage to a later one (FROM and COPY --from name earlier stages only), so one pass from the
+  // last stage back decides each stage from its consumers. (A walk per stage was quadratic in
+  // a chain of build-machine stages, audit H10.)
+  g.feedsTarget.assign(n, false);
+  for (size_t s = n; s-- > 0;) {
+    for (size_t u : g.usesFrom[s]) {
+      const StageUse& use = g.uses[u];
+      const size_t c = use.consumer;
+      if (use.payload != Payload::Native || c <= s || c >= n || !g.shipsNative[c]) continue;
+      // A stage that runs nothing and hands its files on counts by where they go.
+      const bool takenOnTarget = g.platform[c].runs == StageRuns::OnTarget && !(g.runsNothing[c] && !g.usesFrom[c].empty());
+      if (takenOnTarget || g.feedsTarget[c]) {
+        g.feedsTarget[s] = true;
+        break;
+      }
     }
   }
   return g;

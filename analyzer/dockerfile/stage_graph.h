@@ -84,6 +84,10 @@ struct StageGraph {
   // depth and for any target, declares: BuildKit carries their values into this stage.
   std::vector<std::set<std::string>> platformArgsFromBases;
   std::vector<StageUse> uses;
+  // Per stage, the indices into `uses` of the uses it is the source of, and of those it
+  // consumes: a walk of the graph follows edges without a pass over every use at each stage
+  // (that was quadratic in the number of stages, audit H10).
+  std::vector<std::vector<size_t>> usesFrom, usesInto;
   std::vector<bool> shipsNative;  // per stage: its native code ends up in an image
   // per stage: FROM scratch (or such a stage) with no RUN, CMD or ENTRYPOINT. It runs nothing
   // of what it holds; what it gets, it hands on to the stages that take from it.
@@ -105,7 +109,9 @@ struct StageGraph {
   // Does any stage that runs on the target platform take native code from this stage? A stage
   // that runs nothing (FROM scratch, only COPY) and hands its files on counts by where they
   // go; one that is itself built as an image counts as on the target.
-  bool feedsTargetNatively(size_t stage) const;
+  // (Decided for every stage once, in feedsTarget, when the graph is built.)
+  bool feedsTargetNatively(size_t stage) const { return stage < feedsTarget.size() && feedsTarget[stage]; }
+  std::vector<bool> feedsTarget;  // per stage: feedsTargetNatively
 
   // Where environmentAt has got to per stage and target, so that asking at each instruction in
   // order costs one pass over the stage, not one per question (that was quadratic in a stage's

@@ -80,6 +80,9 @@ INSTRUCTION_SHAPES = {
     'stage-download': 'FROM debian AS s{i}\nRUN curl -o /x https://e.com/linux-amd64/t',
     'stage-pinned': 'FROM --platform=linux/amd64 debian AS s{i}\nRUN go build -o /out/a .',
     'stage-from-previous': 'FROM s{prev} AS s{i}\nRUN echo $TARGETARCH',
+    'copy-from-previous': 'FROM debian AS s{i}\nCOPY --from=s{prev} /out /out\nRUN ./configure && make',
+    'builder-chain': 'FROM --platform=$BUILDPLATFORM golang AS s{i}\nCOPY --from=s{prev} /src /src\nRUN go build -o /out/a .',
+    'arch-selected-stage': 'FROM debian AS b{i}-amd64\nFROM debian AS b{i}-arm64\nFROM b{i}-${{TARGETARCH}} AS s{i}\nRUN make',
 }
 
 HEAD = 'FROM debian AS build\nARG A=amd64\nARG ARCH=amd64\n'
@@ -122,7 +125,7 @@ def main():
             big = min(SCRIPT_BOUND // (len(line) + 5), 60000 if way == 'heredoc' else 30000)
             cases.append((shape, way, line, big))
     for shape, line in INSTRUCTION_SHAPES.items():
-        cases.append((shape, 'instructions', line, 8000))
+        cases.append((shape, 'instructions', line, 32000))
     quadratic = []
     print(f"{'shape':22} {'as':13} {'n':>6} {'4n':>6} {'time n':>8} {'time 4n':>8} {'ratio':>6}")
     with tempfile.TemporaryDirectory() as directory:

@@ -124,11 +124,12 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
     if (!nativeReachesImageUncompiled(ctx.model, ctx.file, graph, stage.index)) continue;
     if (chainKnowsTarget(ctx.model, ctx.file, *ctx.stages, stage.index)) continue;
     const dockerfile::Stage* consumer = nullptr;
-    for (const auto& use : graph.uses) {
-      if (use.source == stage.index && use.payload == dockerfile::Payload::Native && !consumer) consumer = &stages[use.consumer];
+    for (size_t u : graph.usesFrom[stage.index]) {
+      const auto& use = graph.uses[u];
+      if (use.payload == dockerfile::Payload::Native && !consumer) consumer = &stages[use.consumer];
     }
-    for (const auto& run : ctx.model.scripts) {
-      if (run.stage != stage.index) continue;
+    for (const auto* script : ctx.model.scriptsIn(stage.index)) {
+      const auto& run = *script;
       const shell::Command* compile = nullptr;
       for (const auto& command : run.script.commands) {
         if (isNativeCompile(command) || installsPythonPackagesInto(command)) {

@@ -57,8 +57,8 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
   for (const auto& stage : ctx.model.stages) {
     // Probe variables of earlier RUNs in this stage: name -> the RUN that set it.
     std::map<std::string, size_t> probed;
-    for (const auto& run : ctx.model.scripts) {
-      if (run.stage != stage.index) continue;
+    for (const auto* script : ctx.model.scriptsIn(stage.index)) {
+      const auto& run = *script;
       std::set<std::string> reported;
       for (const auto& use : run.script.variableUses) {
         const auto it = probed.find(use.name);

@@ -191,8 +191,9 @@ bool usedOnlyInArchBranches(const DockerfileContext& ctx, size_t stage, size_t a
   const std::string name = baseName(path);
   if (name.empty()) return false;
   bool used = false;
-  for (const auto& run : ctx.model.scripts) {
-    if (run.stage != stage || run.instruction <= after) continue;
+  for (const auto* script : ctx.model.scriptsIn(stage)) {
+    const auto& run = *script;
+    if (run.instruction <= after) continue;
     for (const auto& command : run.script.commands) {
       const bool mentions = std::any_of(command.words.begin(), command.words.end(),
                                         [&](const shell::Word& w) { return w.literal.find(name) != std::string::npos; });
@@ -268,14 +269,15 @@ std::set<std::string> startedPrograms(const DockerfileContext& ctx) {
 
 // Where COPY puts one source: the destination, or the source's name inside it when the
 // destination is a directory (ends in '/', is '.', or takes several sources).
-std::string landedPath(const DockerfileContext& ctx, const dockerfile::Stage& stage, size_t index, const std::string& source,
-                       const Platform& platform) {
+// The WORKDIR comes from the stage's scope walker, advanced along the stage once (a scope
+// computed afresh for every COPY made a file of many COPYs quadratic: audit H10).
+std::string landedPath(const DockerfileContext& ctx, size_t index, const std::string& source, context::ScopeWalker& scope) {
   const auto& in = ctx.instruction(index);
   std::string destination = dockerfile::expandWord(in.args.back().value, {}, ctx.file.escapeToken).value;
   if (destination.empty() || destination.back() == '/' || destination == "." || in.args.size() > 2) {
     destination += "/" + baseName(source);
   }
-  return absoluteIn(context::scopeBefore(ctx.file, ctx.model, stage, index, platform).workdir, destination);
+  return absoluteIn(scope.before(index).workdir, destination);
 }
 
 bool isExecutableLocation(const std::string& landed, const std::set<std::string>& programs) {
@@ -362,7 +364,7 @@ std::string multiPlatformEvidence(const DockerfileContext& ctx, bool fileChooses
 // build context to read, installed as a program (a bin directory, the ENTRYPOINT/CMD) by a
 // build that makes several architectures' images from that one context. It was built for
 // one machine, and every platform gets it. Only where the multi-platform build is said.
-bool reportArchlessProgram(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out, const dockerfile::Stage& stage,
+bool reportArchlessProgram(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out, context::ScopeWalker& scope,
                            size_t index, const dockerfile::Argument& source, const std::vector<Platform>& judged,
                            const std::string& evidence, const std::set<std::string>& programs) {
   if (evidence.empty()) return false;
@@ -374,7 +376,7 @@ bool reportArchlessProgram(const DockerfileContext& ctx, const RuleInfo& rule, F
   const bool severalArchitectures =
       std::any_of(judged.begin(), judged.end(), [&](const Platform& p) { return p.architecture != judged.front().architecture; });
   if (!severalArchitectures) return false;
-  const std::string landed = landedPath(ctx, stage, index, value, judged.front());
+  const std::string landed = landedPath(ctx, index, value, scope);
   if (!isExecutableLocation(landed, programs)) return false;
   out.report(rule, source.span,
              "copies '" + value + "' from the build context as the program '" + landed +
@@ -424,6 +426,13 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
   const auto addedToDpkg = architecturesAddedToDpkg(ctx.model);
   for (const auto& stage : ctx.model.stages) {
     const auto artifacts = architecturesPerArtifact(ctx, stage);
+    // The stage's scope for the first platform judged (the same for every instruction of
+    // the stage), walked along it once and only where a path's WORKDIR is asked for.
+    std::optional<context::ScopeWalker> scope;
+    const auto scopeFor = [&](const Platform& platform) -> context::ScopeWalker& {
+      if (!scope) scope.emplace(ctx.file, ctx.model, stage, platform);
+      return *scope;
+    };
     for (size_t index : stage.instructions) {
       const auto& in = ctx.instruction(index);
       if ((in.command != "copy" && in.command != "add") || in.flag("from") || in.args.size() < 2) continue;
@@ -482,7 +491,7 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
         }
         if (verdict == ContextVerdict::NoElf && !lfs) continue;  // present, and no native code in it
         if (verdict == ContextVerdict::Unknown && !lfs && expansion.referenced.empty() &&
-            reportArchlessProgram(ctx, rule, out, stage, index, source, judged, evidence, programs)) {
+            reportArchlessProgram(ctx, rule, out, scopeFor(judged.front()), index, source, judged, evidence, programs)) {
           continue;
         }
         // A file with no native name (`bin/server`) is not reported without its bytes: on the
@@ -495,7 +504,7 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
         // its own binary (open-telemetry collector releases, watchtower, minio).
         const bool hostProgram = isCargoHostOutput(expansion.value);
         if (!isNativeArtifactName(source.value) && !lfs && !hostProgram) continue;
-        if (!lfs && !hostProgram && isSupervisorScriptPath(landedPath(ctx, stage, index, source.value, judged.front()))) {
+        if (!lfs && !hostProgram && isSupervisorScriptPath(landedPath(ctx, index, source.value, scopeFor(judged.front())))) {
           continue;  // a service's run script, whatever suffix it had in the context
         }
         if (hostProgram && !lfs && !isNativeArtifactName(source.value)) {

@@ -41,8 +41,8 @@ bool isExplicitTargetSetting(const std::string& name) {
 bool stageKnowsTarget(const dockerfile::BuildModel& model, const dockerfile::ParsedDockerfile& file, size_t stage) {
   // A cross toolchain compiles for the target it was made for.
   if (usesCrossToolchain(model, stage)) return true;
-  for (const auto& run : model.scripts) {
-    if (run.stage != stage) continue;
+  for (const auto* script : model.scriptsIn(stage)) {
+    const auto& run = *script;
     // Only TARGET* counts: an architecture read with `uname -m` on $BUILDPLATFORM is the builder's.
     for (const auto& use : run.script.variableUses) {
       if (isTargetVariable(use.name)) return true;
@@ -127,11 +127,8 @@ bool chainKnowsTarget(const dockerfile::BuildModel& model, const dockerfile::Par
 bool nativeReachesImageUncompiled(const dockerfile::BuildModel& model, const dockerfile::ParsedDockerfile& file,
                                   const dockerfile::StageGraph& graph, size_t stage) {
   using dockerfile::StageRuns;
-  // The edges out of each stage, once: a walk per call stays linear in the graph's size.
-  std::vector<std::vector<const dockerfile::StageUse*>> from(graph.platform.size());
-  for (const auto& use : graph.uses) {
-    if (use.source < from.size()) from[use.source].push_back(&use);
-  }
+  // The edges out of each stage are the graph's index (usesFrom), built once with it.
+  const auto& from = graph.usesFrom;
   const auto handsOn = [&](size_t s) { return s < from.size() && !from[s].empty(); };
   if (stage >= from.size()) return false;
   // The stage is itself an image (the final stage, or a stage nothing takes from: a --target).
@@ -148,7 +145,8 @@ bool nativeReachesImageUncompiled(const dockerfile::BuildModel& model, const doc
   while (!work.empty()) {
     const size_t s = work.back();
     work.pop_back();
-    for (const auto* use : from[s]) {
+    for (size_t u : from[s]) {
+      const auto* use = &graph.uses[u];
       if (use->payload != dockerfile::Payload::Native || !visited.insert(use->consumer).second) continue;
       const size_t consumer = use->consumer;
       if (!graph.shipsNative[consumer]) continue;
@@ -223,8 +221,8 @@ bool runInstallsCrossToolchain(const dockerfile::RunScript& run) {
 }  // namespace
 
 bool installsCrossToolchain(const dockerfile::BuildModel& model, size_t stage) {
-  return std::any_of(model.scripts.begin(), model.scripts.end(),
-                     [&](const auto& run) { return run.stage == stage && runInstallsCrossToolchain(run); });
+  const auto scripts = model.scriptsIn(stage);
+  return std::any_of(scripts.begin(), scripts.end(), [](const auto* run) { return runInstallsCrossToolchain(*run); });
 }
 
 std::vector<bool> stagesInstallingCrossToolchain(const dockerfile::BuildModel& model) {
