@@ -247,6 +247,19 @@ def main():
     run("16 MiB of 1 MiB RUN heredocs", lint + [d("heredocs16m/Dockerfile", runs)], {2}, 10, 500,
         r"RUN at line \d+: its script \(1024 KiB\) and 13 more were not examined: the file's scripts are over the "
         r"shell parser's bound of 2048 KiB")
+    # Per-stage and per-COPY passes over the whole file were quadratic in the stages and COPYs
+    # (audit H10, bench/scaling): 64k COPY lines took 20 s, a chain of 32k build-machine stages
+    # 48 s, 32k stages each FROM the one before 22 s; about a second each now.
+    copies = "FROM debian\n" + "".join(f"COPY lib/libfoo{i}.so /usr/lib/\n" for i in range(64000))
+    run("64k COPY lines of libraries", lint + [d("copies64k/Dockerfile", copies)], {0, 1}, 10, 500)
+    # MA120 looked for each COPY --from's stage use among every use of the file (128k: 26 s).
+    taken = "FROM debian AS build\nFROM debian\n" + "COPY --from=build /out/app-linux-amd64 /usr/local/bin/app\n" * 64000
+    run("64k COPY --from lines", lint + [d("copiesfrom64k/Dockerfile", taken)], {0, 1}, 10, 1000)
+    chain = "FROM debian AS s0\n" + "".join(f"FROM --platform=$BUILDPLATFORM golang AS s{i}\nCOPY --from=s{i - 1} /src /src\n"
+                                            f"RUN go build -o /out/a .\n" for i in range(1, 32000))
+    run("a chain of 32k build-machine stages", lint + [d("chain32k/Dockerfile", chain)], {0, 1}, 10, 1000)
+    based = "FROM debian AS s0\n" + "".join(f"FROM s{i - 1} AS s{i}\nRUN echo $TARGETARCH\n" for i in range(1, 32000))
+    run("32k stages each FROM the one before", lint + [d("based32k/Dockerfile", based)], {0, 1}, 10, 1000)
     run("deep $( nesting", lint + [d("subst/Dockerfile", "FROM debian\nRUN echo " + "$(" * 20000 + ")" * 20000 + "\n")],
         {0}, 30, 1000, findings=[])
     run("deep ${ nesting", lint + [d("brace/Dockerfile", "FROM debian\nARG A=" + "${A:-" * 20000 + "x" + "}" * 20000 +

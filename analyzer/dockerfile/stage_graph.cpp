@@ -581,6 +581,7 @@ StageGraph buildStageGraph(const ParsedDockerfile& file, const BuildModel& model
   for (size_t u = 0; u < g.uses.size(); ++u) {
     g.usesFrom[g.uses[u].source].push_back(u);
     g.usesInto[g.uses[u].consumer].push_back(u);
+    g.usesAtInstruction[g.uses[u].instruction].push_back(u);
   }
   const auto startsSomethingIn = [&](size_t s) {
     return std::any_of(model.stages[s].instructions.begin(), model.stages[s].instructions.end(), [&](size_t i) {

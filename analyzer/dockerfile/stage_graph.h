@@ -88,7 +88,8 @@ struct StageGraph {
   // consumes: a walk of the graph follows edges without a pass over every use at each stage
   // (that was quadratic in the number of stages, audit H10).
   std::vector<std::vector<size_t>> usesFrom, usesInto;
-  std::vector<bool> shipsNative;  // per stage: its native code ends up in an image
+  std::map<size_t, std::vector<size_t>> usesAtInstruction;  // the same by the instruction that makes the use
+  std::vector<bool> shipsNative;                            // per stage: its native code ends up in an image
   // per stage: FROM scratch (or such a stage) with no RUN, CMD or ENTRYPOINT. It runs nothing
   // of what it holds; what it gets, it hands on to the stages that take from it.
   std::vector<bool> runsNothing;

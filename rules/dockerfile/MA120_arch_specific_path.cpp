@@ -515,8 +515,11 @@ void checkJvmLibraryPath(const DockerfileContext& ctx, const RuleInfo& rule, Fin
 // nullopt when the instruction copies from no stage pinned to that platform.
 std::optional<std::vector<Platform>> brokenByPinnedCopy(const DockerfileContext& ctx, size_t instruction,
                                                         const Platform& platform, const std::vector<Platform>& broken) {
-  for (const auto& use : ctx.stages->uses) {
-    if (use.instruction != instruction || use.kind != dockerfile::StageUse::Kind::Copy) continue;
+  const auto at = ctx.stages->usesAtInstruction.find(instruction);
+  if (at == ctx.stages->usesAtInstruction.end()) return std::nullopt;
+  for (size_t u : at->second) {
+    const auto& use = ctx.stages->uses[u];
+    if (use.kind != dockerfile::StageUse::Kind::Copy) continue;
     const auto& runs = ctx.stages->platform[use.source];
     if (runs.runs != dockerfile::StageRuns::Pinned || !runs.pinned || runs.pinned->architecture != platform.architecture)
       return std::nullopt;
