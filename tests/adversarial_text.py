@@ -253,8 +253,8 @@ def main():
     copies = "FROM debian\n" + "".join(f"COPY lib/libfoo{i}.so /usr/lib/\n" for i in range(64000))
     run("64k COPY lines of libraries", lint + [d("copies64k/Dockerfile", copies)], {0, 1}, 10, 500)
     # MA120 looked for each COPY --from's stage use among every use of the file (128k: 26 s).
-    taken = "FROM debian AS build\nFROM debian\n" + "COPY --from=build /out/app-linux-amd64 /usr/local/bin/app\n" * 64000
-    run("64k COPY --from lines", lint + [d("copiesfrom64k/Dockerfile", taken)], {0, 1}, 10, 1000)
+    taken = "FROM debian AS build\nFROM debian\n" + "COPY --from=build /out/app-linux-amd64 /usr/local/bin/app\n" * 128000
+    run("128k COPY --from lines", lint + [d("copiesfrom128k/Dockerfile", taken)], {0, 1}, 10, 1500)
     chain = "FROM debian AS s0\n" + "".join(f"FROM --platform=$BUILDPLATFORM golang AS s{i}\nCOPY --from=s{i - 1} /src /src\n"
                                             f"RUN go build -o /out/a .\n" for i in range(1, 32000))
     run("a chain of 32k build-machine stages", lint + [d("chain32k/Dockerfile", chain)], {0, 1}, 10, 1000)
