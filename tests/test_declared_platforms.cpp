@@ -462,6 +462,26 @@ TEST_CASE("siblings: the plain file of a per-architecture family is the amd64 on
   CHECK(declared(other) == "none");
 }
 
+TEST_CASE("siblings: a variant of a per-architecture family is an amd64 file", "[declared]") {
+  // docker/compose 1.x: Dockerfile.run and Dockerfile.musl beside Dockerfile.armhf and
+  // Dockerfile.s390x are the x86-64 ones.
+  Repo repo;
+  const auto run = repo.write("Dockerfile.run", kPlain);
+  const auto musl = repo.write("Dockerfile-musl", kPlain);
+  CHECK(declared(run) == "none");
+  repo.write("Dockerfile.armhf", kPlain);
+  repo.write("Dockerfile.s390x", kPlain);
+  CHECK(declared(run) == "linux/amd64 <- its per-architecture siblings (Dockerfile.run is the amd64 one)");
+  CHECK(declared(musl) == "linux/amd64 <- its per-architecture siblings (Dockerfile-musl is the amd64 one)");
+  // The arch-named files still say their own; a file of another family is no variant.
+  CHECK(declared(repo.write("Dockerfile.armhf", kPlain)) !=
+        "linux/amd64 <- its per-architecture siblings (Dockerfile.armhf is the amd64 one)");
+  CHECK(declared(repo.write("build.Dockerfile", kPlain)) == "none");
+  // A family with an amd64 file of its own: the variant is not the amd64 one.
+  repo.write("Dockerfile.amd64", kPlain);
+  CHECK(declared(run) == "none");
+}
+
 TEST_CASE("every FROM pinned to one constant --platform declares that platform", "[declared]") {
   Repo repo;
   const auto file = repo.write("tools/Dockerfile", kPlain);

@@ -439,7 +439,9 @@ std::optional<DeclaredPlatforms> fromArmFamilyName(const fs::path& dockerfile,
 
 // The plain file of a per-architecture family: `Dockerfile` next to `Dockerfile.aarch64`
 // (linuxserver, percona) or next to `arm64/Dockerfile`, with no sibling for amd64, is the
-// amd64 file of the family.
+// amd64 file of the family; so is a variant of no architecture, `Dockerfile.run` next to
+// `Dockerfile.armhf`. (Declared platforms only narrow the targets: read wrongly, this loses
+// findings, it adds none.)
 std::optional<DeclaredPlatforms> fromSiblings(const fs::path& dockerfile) {
   const std::string name = dockerfile.filename().string();
   if (singleArchitectureIn(name, false)) return std::nullopt;
@@ -454,11 +456,31 @@ std::optional<DeclaredPlatforms> fromSiblings(const fs::path& dockerfile) {
       stem = name.substr(0, name.size() - suffix.size());
     }
   }
+  // A variant of the family, `Dockerfile.run` beside `Dockerfile.armhf` and `Dockerfile.s390x`
+  // (docker/compose 1.x): the family's files named for an architecture are its siblings too.
+  std::string family;
+  for (const char* prefix : {"Dockerfile", "dockerfile", "Containerfile", "containerfile"}) {
+    const size_t n = std::string_view(prefix).size();
+    if (name.size() > n + 1 && text::startsWith(name, prefix) &&
+        std::string_view(".-_").find(name[n]) != std::string_view::npos) {
+      family = prefix;
+    }
+  }
+  // Only a variant that names no architecture in any spelling, even an ambiguous one
+  // (`Dockerfile.x86`, `Dockerfile.amd64-to-arm64` say something else).
+  const std::string variant = text::lower(name);
+  for (std::string_view word : {"x86", "x64", "amd", "arm", "aarch", "386", "686", "ppc", "s390", "riscv", "mips", "loong"}) {
+    if (variant.find(word) != std::string::npos) family.clear();
+  }
   size_t seen = 0;
   for (fs::directory_iterator it(directory, ec), end; !ec && it != end && seen < 2000; it.increment(ec), ++seen) {
     const std::string entry = it->path().filename().string();
-    if (entry.size() > name.size() + 1 && text::startsWith(entry, name) &&
-        std::string_view(".-_").find(entry[name.size()]) != std::string_view::npos) {
+    if (!family.empty() && entry != name && entry.size() > family.size() + 1 && text::startsWith(entry, family) &&
+        std::string_view(".-_").find(entry[family.size()]) != std::string_view::npos &&
+        singleArchitectureIn(entry.substr(family.size() + 1), true)) {
+      siblings.push_back(entry.substr(family.size() + 1));
+    } else if (entry.size() > name.size() + 1 && text::startsWith(entry, name) &&
+               std::string_view(".-_").find(entry[name.size()]) != std::string_view::npos) {
       siblings.push_back(entry.substr(name.size() + 1));
     } else if (!stem.empty() && entry.size() > name.size() + 1 && text::startsWith(entry, stem) &&
                text::endsWith(entry, suffix) && std::string_view(".-_").find(entry[stem.size()]) != std::string_view::npos) {
