@@ -459,22 +459,45 @@ class TargetArchCheck {
 
   // `rustup target add` only installs a target's standard library beside the host's: cargo
   // still builds for the host unless told otherwise. The added target matters only where
-  // something is built with it: a compile (cargo build, make, ...) or a script, in the stage or
-  // in a stage built FROM it. A development image that only installs toolchains builds nothing.
+  // something is built with it: a compile (cargo build, make, ...) or a script after the first
+  // `rustup target add` of the stage, or anywhere in a stage built FROM it. A development
+  // image that only installs toolchains builds nothing, and a compile before the target is
+  // added (`cargo install cargo-chef`, then `rustup target add x86_64-unknown-linux-musl`)
+  // builds for the host.
   bool buildsWithAddedTargets(size_t stage) {
     if (buildsAfterRustup_.empty()) {
-      buildsAfterRustup_.assign(ctx_.model.stages.size(), false);
+      const size_t n = ctx_.model.stages.size();
+      buildsAfterRustup_.assign(n, false);
+      // Where each stage first adds a target: (instruction, position in its script).
+      std::vector<std::optional<std::pair<size_t, size_t>>> firstAdd(n);
       for (const auto& run : ctx_.model.scripts) {
-        const bool builds = std::any_of(run.script.commands.begin(), run.script.commands.end(), [](const shell::Command& c) {
-          if (isNativeCompile(c)) return true;
+        if (run.stage >= n || firstAdd[run.stage]) continue;
+        for (const auto& c : run.script.commands) {
+          if (c.name() == "rustup" && c.words.size() > 3 && c.words[1].literal == "target" && c.words[2].literal == "add") {
+            firstAdd[run.stage] = std::pair{run.instruction, c.begin};
+            break;
+          }
+        }
+      }
+      // [stage]: it and every stage it is built FROM are marked (a walk up stops there).
+      std::vector<bool> chainMarked(n, false);
+      for (const auto& run : ctx_.model.scripts) {
+        if (run.stage >= n) continue;
+        for (const auto& c : run.script.commands) {
           const std::string& program = c.words.empty() ? std::string() : c.words[0].literal;
-          return program.starts_with("./") || program.ends_with(".sh") ||
-                 ((c.name() == "sh" || c.name() == "bash") && c.words.size() > 1 && c.words[1].literal.ends_with(".sh"));
-        });
-        if (!builds) continue;
-        // The stage and every stage it is built FROM get what this one builds.
-        for (std::optional<size_t> s = run.stage; s && !buildsAfterRustup_[*s]; s = ctx_.model.stages[*s].parentStage) {
-          buildsAfterRustup_[*s] = true;
+          const bool builds =
+              isNativeCompile(c) || program.starts_with("./") || program.ends_with(".sh") ||
+              ((c.name() == "sh" || c.name() == "bash") && c.words.size() > 1 && c.words[1].literal.ends_with(".sh"));
+          if (!builds) continue;
+          if (firstAdd[run.stage] && std::pair{run.instruction, c.begin} > *firstAdd[run.stage]) {
+            buildsAfterRustup_[run.stage] = true;
+          }
+          // Every stage it is built FROM is done before this one starts: it gets what this builds.
+          for (std::optional<size_t> s = ctx_.model.stages[run.stage].parentStage; s && !chainMarked[*s];
+               s = ctx_.model.stages[*s].parentStage) {
+            buildsAfterRustup_[*s] = true;
+            chainMarked[*s] = true;
+          }
         }
       }
     }
