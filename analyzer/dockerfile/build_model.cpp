@@ -254,12 +254,10 @@ void addScripts(const ParsedDockerfile& file, size_t index, size_t stageIndex, c
 
 }  // namespace
 
-std::vector<const RunScript*> BuildModel::scriptsIn(size_t stage) const {
-  std::vector<const RunScript*> out;
-  if (stage >= scriptsOfStage.size()) return out;
-  out.reserve(scriptsOfStage[stage].size());
-  for (size_t i : scriptsOfStage[stage]) out.push_back(&scripts[i]);
-  return out;
+std::span<const RunScript> BuildModel::scriptsIn(size_t stage) const {
+  if (stage >= firstScriptOfStage.size()) return {};
+  const size_t end = stage + 1 < firstScriptOfStage.size() ? firstScriptOfStage[stage + 1] : scripts.size();
+  return std::span<const RunScript>(scripts).subspan(firstScriptOfStage[stage], end - firstScriptOfStage[stage]);
 }
 
 BuildModel buildModel(const ParsedDockerfile& file) {
@@ -349,11 +347,9 @@ BuildModel buildModel(const ParsedDockerfile& file) {
     findArchVariables(stage, stage.parentStage ? &model.stages[*stage.parentStage] : nullptr, file);
   }
   ScriptSink sink(model);
-  model.scriptsOfStage.resize(model.stages.size());
   for (const auto& stage : model.stages) {
-    const size_t first = model.scripts.size();
+    model.firstScriptOfStage.push_back(model.scripts.size());
     for (size_t index : stage.instructions) addScripts(file, index, stage.index, stage, sink);
-    for (size_t i = first; i < model.scripts.size(); ++i) model.scriptsOfStage[stage.index].push_back(i);
   }
   return model;
 }

@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -86,13 +87,14 @@ struct BuildModel {
   // `COPY --from=name` resolve to, found in one lookup (a search per question was quadratic in
   // the number of stages, audit H10).
   std::map<std::string, size_t> firstStageNamed;
-  // Per stage, the indices into `scripts` of its scripts, in file order: a rule asks for one
-  // stage's scripts without a pass over every script of the file (audit H10).
-  std::vector<std::vector<size_t>> scriptsOfStage;
+  // Per stage, where its scripts start in `scripts` (a stage's scripts are pushed together, in
+  // file order, so they are one range): a rule asks for one stage's scripts without a pass over
+  // every script of the file (audit H10).
+  std::vector<size_t> firstScriptOfStage;
 
   const Stage* stageNamed(const std::string& name) const;
   // The scripts of one stage, in file order.
-  std::vector<const RunScript*> scriptsIn(size_t stage) const;
+  std::span<const RunScript> scriptsIn(size_t stage) const;
 };
 
 BuildModel buildModel(const ParsedDockerfile& dockerfile);

@@ -129,7 +129,7 @@ struct EcosystemFacts {
   bool nativeNodeDeps = false, dotnetNative = false;
 };
 
-EcosystemFacts ownEcosystemFacts(const BuildModel& model, size_t s, const std::vector<const RunScript*>& runs) {
+EcosystemFacts ownEcosystemFacts(const BuildModel& model, size_t s) {
   EcosystemFacts facts;
   auto& [seen, nativeNodeDeps, dotnetNative] = facts;
   const Stage& stage = model.stages[s];
@@ -148,8 +148,8 @@ EcosystemFacts ownEcosystemFacts(const BuildModel& model, size_t s, const std::v
   if (baseHas("gcc") || baseHas("clang") || baseHas("buildpack-deps")) seen.insert("c");
   // tonistiigi/xx: shell scripts that drive cross toolchains, the same on every platform.
   if (baseHas("tonistiigi/xx")) seen.insert("scripts");
-  for (const RunScript* run : runs) {
-    for (const auto& command : run->script.commands) {
+  for (const auto& run : model.scriptsIn(s)) {
+    for (const auto& command : run.script.commands) {
       const std::string name = command.name();
       if (name == "npm" || name == "yarn" || name == "pnpm" || name == "npx" || name == "bun") seen.insert("node");
       if (name == "node-gyp" || (name == "npm" && command.words.size() > 1 && command.words[1].literal == "rebuild"))
@@ -195,12 +195,8 @@ EcosystemFacts ownEcosystemFacts(const BuildModel& model, size_t s, const std::v
 
 std::vector<std::string> stageEcosystems(const BuildModel& model) {
   const size_t n = model.stages.size();
-  std::vector<std::vector<const RunScript*>> runs(n);
-  for (const auto& run : model.scripts) {
-    if (run.stage < n) runs[run.stage].push_back(&run);
-  }
   std::vector<EcosystemFacts> own(n);
-  for (size_t s = 0; s < n; ++s) own[s] = ownEcosystemFacts(model, s, runs[s]);
+  for (size_t s = 0; s < n; ++s) own[s] = ownEcosystemFacts(model, s);
   std::vector<std::string> out(n);
   for (size_t stageIndex = 0; stageIndex < n; ++stageIndex) {
     // The stage and the stages it is based on (one chain, the same for every target in practice).
@@ -642,8 +638,7 @@ StageGraph buildStageGraph(const ParsedDockerfile& file, const BuildModel& model
   auto rejects = [&](size_t stage, const Platform& target) {
     const StageRuns runs = g.platform[stage].runs;
     if (runs == StageRuns::Pinned) return false;
-    for (const auto* script : model.scriptsIn(stage)) {
-      const auto& run = *script;
+    for (const auto& run : model.scriptsIn(stage)) {
       for (const auto& sw : run.script.archSwitches) {
         // On the build machine a probe answers for the builder; only a TARGET* value names the target.
         if (runs == StageRuns::OnBuilder && sw.subject.find("TARGET") == std::string::npos) continue;

@@ -102,8 +102,7 @@ bool installsPackages(const shell::Command& command) {
 // unpack them for a target chosen later, as `COPY --from=debs /install-${TARGETARCH}` does):
 // no foreign code runs in that stage.
 bool packagesInstalledIn(const dockerfile::BuildModel& model, size_t stage) {
-  for (const auto* script : model.scriptsIn(stage)) {
-    const auto& run = *script;
+  for (const auto& run : model.scriptsIn(stage)) {
     for (const auto& command : run.script.commands) {
       if (installsPackages(command)) return true;
     }
@@ -133,8 +132,7 @@ std::string fileWrittenBy(const shell::Script& script, size_t index) { return ou
 // about it once per RUN at each of them (quadratic, audit H10).
 std::map<std::string, std::set<std::string>> aptListArchitectures(const dockerfile::BuildModel& model, size_t stage) {
   std::map<std::string, std::set<std::string>> out;
-  for (const auto* script : model.scriptsIn(stage)) {
-    const auto& run = *script;
+  for (const auto& run : model.scriptsIn(stage)) {
     for (size_t index = 0; index < run.script.commands.size(); ++index) {
       const std::string file = fileWrittenBy(run.script, index);
       if (file.empty() || file.find('$') != std::string::npos) continue;

@@ -14,6 +14,11 @@
 namespace mal::rules {
 namespace {
 
+// `rustup target add TRIPLE...`: installs a target's standard library beside the host's.
+bool addsRustTarget(const shell::Command& c) {
+  return c.name() == "rustup" && c.words.size() > 3 && c.words[1].literal == "target" && c.words[2].literal == "add";
+}
+
 // A stage named for one architecture (`AS build-amd64`) is selected per architecture.
 bool stageNamedFor(const dockerfile::Stage& stage, const Platform& platform) {
   for (const auto& token : vocab::findArchTokens(stage.name)) {
@@ -296,7 +301,7 @@ class TargetArchCheck {
         // `rustup target add x86_64-unknown-linux-musl`: one foreign target installed.
         // Several architectures' triples installed together are a cross setup that picks one
         // later (that choice is judged where it is made).
-        if (command.name() == "rustup" && words.size() > 3 && words[1].literal == "target" && words[2].literal == "add") {
+        if (addsRustTarget(command)) {
           // Every `rustup target add` of the stage counts: one per line for each architecture
           // is the same cross setup (what the stage adds is gathered once per stage).
           bool chosenPerTarget = false;
@@ -442,8 +447,7 @@ class TargetArchCheck {
       rustupOneArch_.assign(ctx_.model.stages.size(), true);
       for (const auto& run : ctx_.model.scripts) {
         for (const auto& c : run.script.commands) {
-          if (c.name() != "rustup" || c.words.size() < 4 || c.words[1].literal != "target" || c.words[2].literal != "add")
-            continue;
+          if (!addsRustTarget(c)) continue;
           for (size_t i = 3; i < c.words.size(); ++i) {
             if (c.words[i].literal.empty() || c.words[i].literal[0] == '-') continue;
             const auto p = tripleArch(c.words[i].literal, false);
@@ -473,7 +477,7 @@ class TargetArchCheck {
       for (const auto& run : ctx_.model.scripts) {
         if (run.stage >= n || firstAdd[run.stage]) continue;
         for (const auto& c : run.script.commands) {
-          if (c.name() == "rustup" && c.words.size() > 3 && c.words[1].literal == "target" && c.words[2].literal == "add") {
+          if (addsRustTarget(c)) {
             firstAdd[run.stage] = std::pair{run.instruction, c.begin};
             break;
           }

@@ -128,8 +128,7 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
       const auto& use = graph.uses[u];
       if (use.payload == dockerfile::Payload::Native && !consumer) consumer = &stages[use.consumer];
     }
-    for (const auto* script : ctx.model.scriptsIn(stage.index)) {
-      const auto& run = *script;
+    for (const auto& run : ctx.model.scriptsIn(stage.index)) {
       const shell::Command* compile = nullptr;
       for (const auto& command : run.script.commands) {
         if (isNativeCompile(command) || installsPythonPackagesInto(command)) {

@@ -24,8 +24,7 @@ bool usesCgo(const DockerfileContext& ctx, size_t stage) {
       const std::string text = ctx.instruction(index).line.text;
       if (text.find("CGO_ENABLED=1") != std::string::npos || text.find("CGO_ENABLED 1") != std::string::npos) return true;
     }
-    for (const auto* script : ctx.model.scriptsIn(s)) {
-      const auto& run = *script;
+    for (const auto& run : ctx.model.scriptsIn(s)) {
       for (const auto& command : run.script.commands) {
         const std::string name = command.name();
         if (name != "apk" && name != "apt-get" && name != "apt" && name != "yum" && name != "dnf") continue;
@@ -62,8 +61,7 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
     for (const auto& target : graph.targetsReaching(stage.index)) architectures.insert(target.architecture);
     if (architectures.size() < 2) continue;
     if (text::lower(stage.baseExpanded).find("cuda") != std::string::npos) continue;
-    for (const auto* script : ctx.model.scriptsIn(stage.index)) {
-      const auto& run = *script;
+    for (const auto& run : ctx.model.scriptsIn(stage.index)) {
       const auto it = std::find_if(run.script.commands.begin(), run.script.commands.end(),
                                    [](const shell::Command& c) { return isCrossCapableCompile(c); });
       if (it == run.script.commands.end()) continue;

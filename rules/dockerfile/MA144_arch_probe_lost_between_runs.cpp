@@ -57,8 +57,7 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
   for (const auto& stage : ctx.model.stages) {
     // Probe variables of earlier RUNs in this stage: name -> the RUN that set it.
     std::map<std::string, size_t> probed;
-    for (const auto* script : ctx.model.scriptsIn(stage.index)) {
-      const auto& run = *script;
+    for (const auto& run : ctx.model.scriptsIn(stage.index)) {
       std::set<std::string> reported;
       for (const auto& use : run.script.variableUses) {
         const auto it = probed.find(use.name);

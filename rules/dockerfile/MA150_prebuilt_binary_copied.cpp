@@ -191,8 +191,7 @@ bool usedOnlyInArchBranches(const DockerfileContext& ctx, size_t stage, size_t a
   const std::string name = baseName(path);
   if (name.empty()) return false;
   bool used = false;
-  for (const auto* script : ctx.model.scriptsIn(stage)) {
-    const auto& run = *script;
+  for (const auto& run : ctx.model.scriptsIn(stage)) {
     if (run.instruction <= after) continue;
     for (const auto& command : run.script.commands) {
       const bool mentions = std::any_of(command.words.begin(), command.words.end(),

@@ -41,8 +41,7 @@ bool isExplicitTargetSetting(const std::string& name) {
 bool stageKnowsTarget(const dockerfile::BuildModel& model, const dockerfile::ParsedDockerfile& file, size_t stage) {
   // A cross toolchain compiles for the target it was made for.
   if (usesCrossToolchain(model, stage)) return true;
-  for (const auto* script : model.scriptsIn(stage)) {
-    const auto& run = *script;
+  for (const auto& run : model.scriptsIn(stage)) {
     // Only TARGET* counts: an architecture read with `uname -m` on $BUILDPLATFORM is the builder's.
     for (const auto& use : run.script.variableUses) {
       if (isTargetVariable(use.name)) return true;
@@ -222,7 +221,7 @@ bool runInstallsCrossToolchain(const dockerfile::RunScript& run) {
 
 bool installsCrossToolchain(const dockerfile::BuildModel& model, size_t stage) {
   const auto scripts = model.scriptsIn(stage);
-  return std::any_of(scripts.begin(), scripts.end(), [](const auto* run) { return runInstallsCrossToolchain(*run); });
+  return std::any_of(scripts.begin(), scripts.end(), runInstallsCrossToolchain);
 }
 
 std::vector<bool> stagesInstallingCrossToolchain(const dockerfile::BuildModel& model) {
