@@ -97,18 +97,48 @@ bool installsPackages(const shell::Command& command) {
   return install && (name == "apt-get" || name == "apt" || name == "aptitude");
 }
 
-// Are packages installed in the stage, or in a stage built on it? A foreign architecture
-// added where nothing is installed only serves to download that architecture's .debs (to
-// unpack them for a target chosen later, as `COPY --from=debs /install-${TARGETARCH}` does):
-// no foreign code runs in that stage.
-bool packagesInstalledIn(const dockerfile::BuildModel& model, size_t stage) {
+// Packages of Debian architecture `arch` that `apt-get install NAME` picks without a `:arch`
+// suffix, because NAME exists for no other architecture apt could choose on amd64:
+// Debian's wine32 (Architecture: i386 armel armhf) and steamcmd (i386).
+bool foreignOnlyPackage(std::string_view name, std::string_view arch) {
+  return arch == "i386" && (name == "wine32" || name == "wine32-preloader" || name == "steamcmd");
+}
+
+// Does the command install packages of Debian architecture `arch`: a `name:arch` argument,
+// a package only that architecture has, a local `.deb` file (its architecture is its own), or
+// a package list this scan cannot read (`$PACKAGES`, `$(cat list)`), which may be any of those?
+// Native packages alone (`build-essential` after `--add-architecture i386`) install nothing of
+// it: apt-get update reads or skips the added architecture's indexes ("doesn't support
+// architecture" where a mirror has none, as Ubuntu's ports mirror for i386) and installs the
+// native ones.
+bool installsPackagesOf(const shell::Command& command, std::string_view arch) {
+  if (!installsPackages(command)) return false;
+  const auto words = programWords(command);
+  for (size_t i = 1; i < words.size(); ++i) {
+    const shell::Word& word = *words[i];
+    const std::string& w = word.literal;
+    if (w.empty() || w[0] == '-') continue;
+    if (!word.variables.empty() || word.hasCommandSubstitution) return true;
+    if (text::endsWith(w, ".deb")) return true;
+    const size_t colon = w.rfind(':');
+    if (colon != std::string::npos && std::string_view(w).substr(colon + 1) == arch) return true;
+    if (foreignOnlyPackage(w, arch)) return true;
+  }
+  return false;
+}
+
+// Are packages of Debian architecture `arch` installed in the stage, or in a stage built on
+// it? A foreign architecture added where none is installed only serves to download that
+// architecture's .debs (to unpack them for a target chosen later, as `COPY --from=debs
+// /install-${TARGETARCH}` does), or is left over: no foreign code runs in that stage.
+bool packagesOfInstalledIn(const dockerfile::BuildModel& model, size_t stage, std::string_view arch) {
   for (const auto& run : model.scriptsIn(stage)) {
     for (const auto& command : run.script.commands) {
-      if (installsPackages(command)) return true;
+      if (installsPackagesOf(command, arch)) return true;
     }
   }
   for (const auto& later : model.stages) {
-    if (later.parentStage == stage && packagesInstalledIn(model, later.index)) return true;
+    if (later.parentStage == stage && packagesOfInstalledIn(model, later.index, arch)) return true;
   }
   return false;
 }
@@ -182,8 +212,8 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
       if (name == "dpkg") {
         for (size_t i = 1; i + 1 < words.size(); ++i) {
           if (words[i]->literal != "--add-architecture" || words[i + 1]->archVarying) continue;
-          if (!packagesInstalledIn(ctx.model, run.stage)) continue;
           const std::string arch = words[i + 1]->literal;
+          if (!packagesOfInstalledIn(ctx.model, run.stage, arch)) continue;
           const auto broken = brokenBy(ctx, run.stage, {arch});
           if (broken.empty()) continue;
           out.report(rule, run.script.source.span(words[i]->begin, words[i + 1]->end),
@@ -236,8 +266,12 @@ extern const DockerfileRule kMA112 = {
      .what = "`dpkg --add-architecture i386` (or amd64, ...) and apt sources pinned with `[arch=amd64]`, outside an "
              "architecture switch and not built from `$(dpkg --print-architecture)`. Not in a stage that installs a "
              "cross toolchain (crossbuild-essential-*, gcc-<triplet>, xx): there the foreign packages are a sysroot to "
-             "link against. Not where no package is installed (in the stage or one built on it): a foreign "
-             "architecture that only serves `apt-get download` runs nothing. Not when the file the source is written "
+             "link against. Not where none of the added architecture's packages is installed (in the stage or one "
+             "built on it): a foreign architecture that only serves `apt-get download`, or that native installs follow "
+             "(`apt-get install build-essential`), runs nothing of it; apt-get update reads its indexes, or skips them "
+             "with a notice where a mirror has none (Ubuntu's ports mirror for i386). Its packages are `name:i386` "
+             "arguments, packages only it has (wine32, steamcmd), local `.deb` files and package lists the rule cannot "
+             "read (`$PACKAGES`). Not when the file the source is written "
              "to is replaced by a later command of the same RUN before apt reads it (`| tee x.list` or `> x.list` "
              "again): that source never reaches apt. A source file is judged by all the `arch=` lines written to it in the "
              "stage (`> x.list`, then `>> x.list` or `| tee -a x.list`): apt keeps the lines whose arch= names its own "
@@ -258,6 +292,7 @@ extern const DockerfileRule kMA112 = {
          {"FROM debian\nRUN echo \"deb [arch=$(dpkg --print-architecture) signed-by=/usr/share/keyrings/docker.gpg] "
           "https://download.docker.com/linux/debian bookworm stable\" > /etc/apt/sources.list.d/docker.list\n",
           "FROM debian\nRUN if [ \"$(dpkg --print-architecture)\" = amd64 ]; then dpkg --add-architecture i386; fi\n",
+          "FROM debian\nRUN dpkg --add-architecture i386 && apt-get update && apt-get install -y build-essential\n",
           "FROM --platform=$BUILDPLATFORM debian AS build\nARG TARGETARCH\nRUN dpkg --add-architecture arm64 && apt-get update && "
           "apt-get install -y crossbuild-essential-arm64 libssl-dev:arm64\n",
           "FROM --platform=$BUILDPLATFORM debian AS debs\nRUN dpkg --add-architecture arm64 && dpkg --add-architecture amd64\n"
