@@ -167,10 +167,19 @@ std::optional<CppDirective> cppDirective(const SourceText& source) {
 // context"), but nothing builds it alone: a Dockerfile without any FROM can never have built,
 // so the file is the input of the script that joins it, and is said so once, as info. A file
 // with a FROM and an instruction before it is still an error (the first instruction is refused).
+// So is a file with no FROM whose lines start with a shell list operator (`&& apt -y autoclean \`,
+// jihuacao/ProjectManager's DockerfileModule/ snippets that `@import:` lines splice into a RUN):
+// the continuation of a RUN of the file it is joined into, never a line of its own.
 bool isFragmentWithoutFrom(const dockerfile::BuildModel& model) {
+  const auto continuesARun = [](const std::string& message) {
+    for (const char* op : {"&&", "||", "|", ";"}) {
+      if (message == std::string("unknown instruction: ") + op) return true;
+    }
+    return false;
+  };
   return model.stages.empty() && !model.errors.empty() &&
          std::all_of(model.errors.begin(), model.errors.end(),
-                     [](const auto& e) { return e.message == "no build stage in current context"; });
+                     [&](const auto& e) { return e.message == "no build stage in current context" || continuesARun(e.message); });
 }
 
 // A symbolic link checked out where links are not supported (git's core.symlinks=false, an
