@@ -369,6 +369,32 @@ TEST_CASE("Makefile: Podman's --os/--arch name the platform", "[declared]") {
   CHECK(declared(plain) == "none");
 }
 
+TEST_CASE("Makefile: a context per template variable stands for each directory there", "[declared]") {
+  // rstudio/r-system-requirements: a `define` template expanded by `$(foreach variant, ...)`
+  // runs `docker build --platform=linux/amd64 ... docker/$(variant)/.` for every variant.
+  Repo repo;
+  const auto bookworm = repo.write("docker/bookworm/Dockerfile", kPlain);
+  const auto deeper = repo.write("docker/bookworm/test/Dockerfile", kPlain);
+  const auto other = repo.write("images/bookworm/Dockerfile", kPlain);
+  const auto anywhere = repo.write("tools/Dockerfile", kPlain);
+  repo.write("Makefile",
+             "VARIANTS ?= bionic bookworm\n"
+             "define GEN_BUILD_IMAGES\n"
+             "build-$(variant):\n"
+             "\tdocker build --platform=linux/amd64 -t img:$(variant) docker/$(variant)/.\n"
+             "endef\n"
+             "$(foreach variant,$(VARIANTS), \\\n"
+             "\t$(eval $(GEN_BUILD_IMAGES)) \\\n"
+             ")\n"
+             "some:\n\tdocker build --platform=linux/s390x $(DIR)\n");
+  CHECK(declared(bookworm) == "linux/amd64 <- Makefile");
+  // Twins: one directory stands for one directory, the written ones must match, and a context
+  // that is only a variable names no file.
+  CHECK(declared(deeper) == "none");
+  CHECK(declared(other) == "none");
+  CHECK(declared(anywhere) == "none");
+}
+
 TEST_CASE("Makefile: a recipe line after `exit 1` never runs", "[declared]") {
   // apify/apify-actor-docker: the arm64 recipe says "Not supported", exits 1, and keeps its old
   // buildx line; make stops the recipe at the failing line, so only linux/amd64 is built.
@@ -797,6 +823,45 @@ TEST_CASE("workflows: a directory of the file path computed at run time", "[decl
   repo.write(".github/workflows/other.yml",
              "on: push\njobs:\n  any:\n    steps:\n      - run: docker build -f ${{ matrix.file }} --platform linux/s390x .\n");
   CHECK(declared(repo.write("Dockerfile", kPlain)) == "none");
+}
+
+TEST_CASE("Cloud Build: docker builder steps, shell steps and substitutions", "[declared]") {
+  // GoogleCloudPlatform/cloud-builders-community protoc/cloudbuild.yaml: a plain `build` on
+  // Cloud Build's x86-64 workers; vbehar/jx: buildx with `--platform $_DOCKER_BUILDX_PLATFORMS`.
+  Repo repo;
+  const auto protoc = repo.write("protoc/Dockerfile", kPlain);
+  repo.write("protoc/cloudbuild.yaml",
+             "substitutions:\n  _ARCH: linux-x86_64\nsteps:\n"
+             "  - name: 'gcr.io/cloud-builders/docker'\n"
+             "    args: ['build', '--build-arg=ARCH=${_ARCH}', '--tag=gcr.io/${PROJECT_ID}/protoc:${_ARCH}', '.']\n");
+  const auto boot = repo.write("Dockerfile-boot", kPlain);
+  const auto scripted = repo.write("tools/Dockerfile", kPlain);
+  const auto inDir = repo.write("svc/api/Dockerfile", kPlain);
+  const auto pushed = repo.write("other/Dockerfile", kPlain);
+  repo.write("cloudbuild.yaml",
+             "substitutions:\n  _DOCKER_BUILDX_PLATFORMS: 'linux/amd64,linux/arm64'\nsteps:\n"
+             "- name: 'gcr.io/cloud-builders/docker'\n"
+             "  args: ['buildx', 'build', '--platform', '$_DOCKER_BUILDX_PLATFORMS', '-f', 'Dockerfile-boot', '--push', '.']\n"
+             "- name: 'gcr.io/cloud-builders/docker'\n"
+             "  entrypoint: bash\n"
+             "  args: ['-c', 'docker build -t x:$SHORT_SHA tools && docker push x:$SHORT_SHA']\n"
+             "- name: docker:24\n"
+             "  dir: svc\n"
+             "  args: ['build', '-f', 'api/Dockerfile', '.']\n"
+             "- name: 'gcr.io/cloud-builders/docker'\n"
+             "  args: ['push', 'other']\n"
+             "- name: 'gcr.io/cloud-builders/gcloud'\n"
+             "  args: ['builds', 'submit', 'other']\n");
+  CHECK(declared(protoc) == "linux/amd64 <- protoc/cloudbuild.yaml (no platform named: Cloud Build's x86-64 workers)");
+  CHECK(declared(boot) == "linux/amd64, linux/arm64 <- cloudbuild.yaml");
+  CHECK(declared(scripted) == "linux/amd64 <- cloudbuild.yaml (no platform named: Cloud Build's x86-64 workers)");
+  CHECK(declared(inDir) == "linux/amd64 <- cloudbuild.yaml (no platform named: Cloud Build's x86-64 workers)");
+  // Twins: a push, or a step of another builder, builds nothing; a config that is not YAML
+  // declares nothing and is no error.
+  CHECK(declared(pushed) == "none");
+  const auto broken = repo.write("broken/Dockerfile", kPlain);
+  repo.write("broken/cloudbuild.json", "{\"steps\": [ {\"name\": ");
+  CHECK(declared(broken) == "none");
 }
 
 TEST_CASE("Azure Pipelines: script lines and Docker@2 tasks with --platform, plain builds declare nothing", "[declared]") {

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cctype>
 #include <functional>
+#include <map>
 #include <set>
 
 #include "analyzer/context/declared_platforms.h"
@@ -295,6 +296,21 @@ std::vector<BuildCommand> buildCommandsIn(std::string_view script, fs::path dire
     out.push_back(command);
   }
   return out;
+}
+
+// The Dockerfile a build command uses, or a pattern for it when a directory of its path is
+// computed at run time: `-f docker/${{ matrix.sdk }}/Dockerfile`, or a context such as
+// `docker/$(variant)/.` built once per variant by a Makefile's `$(foreach ...)` template
+// (rstudio/r-system-requirements), whose <context>/Dockerfile stands for every directory
+// there. A context that is only computed directories (`$(DIR)`) names no file.
+std::optional<fs::path> dockerfileOfCommand(const BuildCommand& command) {
+  if (auto dockerfile = dockerfileOf(command.workingDirectory, command.context, command.file, false)) return dockerfile;
+  if (command.file) return resolvePattern(command.workingDirectory, *command.file);
+  const auto parts = text::split(command.context, '/');
+  const bool namesADirectory = std::any_of(
+      parts.begin(), parts.end(), [](const std::string& part) { return !part.empty() && part != "." && isResolved(part); });
+  if (!namesADirectory) return std::nullopt;
+  return resolvePattern(command.workingDirectory, command.context + "/Dockerfile");
 }
 
 void addDeclaration(std::vector<BuildDeclaration>& out, std::optional<fs::path> dockerfile, std::vector<Platform> platforms,
@@ -1056,10 +1072,8 @@ void workflowStep(const YAML::Node& step, const WorkflowScope& jobScope, const s
   const auto workingDirectory = resolveAgainst(root, directory ? scope.expand(*directory) : defaultDirectory);
   if (!workingDirectory) return;
   for (const auto& command : buildCommandsIn(scope.expandShell(scope.expand(*run)), *workingDirectory)) {
-    auto dockerfile = dockerfileOf(command.workingDirectory, command.context, command.file, false);
-    if (!dockerfile && command.file) dockerfile = resolvePattern(command.workingDirectory, *command.file);
-    addWorkflowBuild(out, std::move(dockerfile), command.platforms.empty() ? std::nullopt : std::optional(command.platforms),
-                     runner, name);
+    addWorkflowBuild(out, dockerfileOfCommand(command),
+                     command.platforms.empty() ? std::nullopt : std::optional(command.platforms), runner, name);
   }
 }
 
@@ -1329,9 +1343,7 @@ void azureSteps(const YAML::Node& steps, const AzureVariables& variables, const 
       const auto script = scalar(child(step, key));
       if (!script) continue;
       for (const auto& command : buildCommandsIn(expandAzureMacros(*script, variables), root)) {
-        auto dockerfile = dockerfileOf(command.workingDirectory, command.context, command.file, false);
-        if (!dockerfile && command.file) dockerfile = resolvePattern(command.workingDirectory, *command.file);
-        addDeclaration(out, std::move(dockerfile), platformsIn(command.platforms), name);
+        addDeclaration(out, dockerfileOfCommand(command), platformsIn(command.platforms), name);
       }
     }
     const auto task = scalar(child(step, "task"));
@@ -1389,6 +1401,125 @@ std::vector<BuildDeclaration> readAzurePipeline(const std::string& text, const f
       AzureVariables stageVariables = variables;
       addAzureVariables(child(stage, "variables"), stageVariables);
       azureJobs(child(stage, "jobs"), stageVariables, root, out);
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// Google Cloud Build configs (cloudbuild.yaml / .json): each step runs a builder image with
+// `args`; the `gcr.io/cloud-builders/docker` builder (or a `docker` image) runs the docker
+// CLI with them, and an `entrypoint: bash` step (or a `script:`) runs a shell script.
+
+namespace {
+
+// `$_NAME` / `${_NAME}` from the config's `substitutions:` defaults (a trigger can override
+// them; the defaults are what the file says), `$$` a literal `$`; Cloud Build's own values
+// ($PROJECT_ID, $COMMIT_SHA, ...) are unknown here.
+std::string expandCloudBuild(const std::string& s, const std::map<std::string, std::string>& substitutions) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '$' || i + 1 >= s.size()) {
+      out += s[i];
+      continue;
+    }
+    if (s[i + 1] == '$') {
+      out += '$';
+      ++i;
+      continue;
+    }
+    std::string name;
+    size_t end = i + 1;
+    if (s[i + 1] == '{') {
+      const size_t close = s.find('}', i + 2);
+      if (close == std::string::npos) return out + kUnresolved;
+      name = s.substr(i + 2, close - i - 2);
+      end = close;
+    } else {
+      while (end < s.size() && (std::isalnum(static_cast<unsigned char>(s[end])) || s[end] == '_')) ++end;
+      name = s.substr(i + 1, end - i - 1);
+      --end;
+    }
+    if (name.empty()) {
+      out += '$';
+      continue;
+    }
+    const auto it = substitutions.find(name);
+    out += it != substitutions.end() ? it->second : std::string(1, kUnresolved);
+    i = end;
+  }
+  return out;
+}
+
+// A word for simpleCommands: single-quoted, a single quote inside it written as '\''.
+std::string shellQuoted(const std::string& word) {
+  std::string out = "'";
+  for (const char c : word) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+bool isDockerBuilder(std::string image) {
+  image = image.substr(0, image.find_first_of(":@"));
+  const size_t slash = image.rfind('/');
+  return (slash == std::string::npos ? image : image.substr(slash + 1)) == "docker";
+}
+
+}  // namespace
+
+std::vector<BuildDeclaration> readCloudBuild(const std::string& text, const fs::path& directory) {
+  std::vector<BuildDeclaration> out;
+  const auto doc = loadYaml(text);
+  if (!doc || !doc->IsMap()) return out;
+  std::map<std::string, std::string> substitutions;
+  const YAML::Node defaults = child(*doc, "substitutions");
+  if (defaults.IsMap()) {
+    for (const auto& entry : defaults) {
+      const auto key = scalar(entry.first);
+      const auto value = scalar(entry.second);
+      if (key && value) substitutions[*key] = *value;
+    }
+  }
+  const YAML::Node steps = child(*doc, "steps");
+  if (!steps.IsSequence()) return out;
+  // Cloud Build runs every step on an x86-64 Compute Engine VM (its machine types are E2 and
+  // N1 ones); an image for any other platform needs `buildx build --platform` with QEMU
+  // registered first. A build that names no platform builds linux/amd64.
+  const auto worker = parsePlatform("linux/amd64");
+  for (const auto& step : steps) {
+    if (!step.IsMap()) continue;
+    std::vector<std::string> args;
+    const YAML::Node argsNode = child(step, "args");
+    if (argsNode.IsSequence()) {
+      for (const auto& arg : argsNode) {
+        const auto value = scalar(arg);
+        if (!value) break;
+        args.push_back(expandCloudBuild(*value, substitutions));
+      }
+    }
+    std::string script;
+    const auto image = scalar(child(step, "name"));
+    const auto entrypoint = scalar(child(step, "entrypoint"));
+    if (const auto inline_ = scalar(child(step, "script"))) {
+      script = expandCloudBuild(*inline_, substitutions);
+    } else if (entrypoint &&
+               (*entrypoint == "bash" || *entrypoint == "sh" || *entrypoint == "/bin/bash" || *entrypoint == "/bin/sh")) {
+      if (args.size() >= 2 && args[0] == "-c") script = args[1];
+    } else if (image && isDockerBuilder(*image) && (!entrypoint || baseName(*entrypoint) == "docker")) {
+      script = "docker";
+      for (const auto& arg : args) script += " " + shellQuoted(arg);
+    }
+    if (script.empty()) continue;
+    const auto dir = scalar(child(step, "dir"));
+    const auto workingDirectory = resolveAgainst(directory, dir ? expandCloudBuild(*dir, substitutions) : ".");
+    if (!workingDirectory) continue;
+    for (const auto& command : buildCommandsIn(script, *workingDirectory)) {
+      auto platforms = platformsIn(command.platforms);
+      std::string name;
+      if (command.platforms.empty() && worker) {
+        platforms = {*worker};
+        name = "(no platform named: Cloud Build's x86-64 workers)";
+      }
+      addDeclaration(out, dockerfileOfCommand(command), std::move(platforms), name);
     }
   }
   return out;
@@ -1459,7 +1590,7 @@ std::vector<BuildDeclaration> readMakefile(const std::string& text, const fs::pa
     for (const auto& command : buildCommandsIn(variables.expand(body), directory)) {
       auto platforms = platformsIn(command.platforms);
       if (command.overridablePlatform && platforms.size() == 1) continue;
-      addDeclaration(out, dockerfileOf(command.workingDirectory, command.context, command.file, false), std::move(platforms), "");
+      addDeclaration(out, dockerfileOfCommand(command), std::move(platforms), "");
     }
   }
   return out;

@@ -291,6 +291,23 @@ struct Search {
     });
   }
 
+  // Google Cloud Build configs (`cloudbuild.yaml`, `cloudbuild-release.json`) in the
+  // directories from the Dockerfile's up to the root: `gcloud builds submit` uploads the
+  // directory it runs in, usually the config's own.
+  std::optional<DeclaredPlatforms> cloudBuild() const {
+    std::vector<fs::path> files;
+    for (fs::path directory = dockerfile.parent_path(); isWithin(directory, root); directory = directory.parent_path()) {
+      for (auto& f : filesNamed(directory, [](const std::string& name) {
+             const bool config = text::endsWith(name, ".yaml") || text::endsWith(name, ".yml") || text::endsWith(name, ".json");
+             return config && text::startsWith(name, "cloudbuild");
+           })) {
+        files.push_back(std::move(f));
+      }
+      if (directory == root) break;
+    }
+    return perFile(files, "cloudbuild", readCloudBuild);
+  }
+
   std::optional<DeclaredPlatforms> makefiles() const {
     std::vector<fs::path> files;
     for (const auto& directory : directories()) {
@@ -1007,6 +1024,7 @@ std::optional<DeclaredPlatforms> findDeclaredPlatforms(const fs::path& dockerfil
   if (auto found = search.compose()) return found;
   if (auto found = search.workflows()) return found;
   if (auto found = search.azurePipelines()) return found;
+  if (auto found = search.cloudBuild()) return found;
   if (auto found = search.makefiles()) return found;
   // Before the directory names: a cross toolchain's directory names its target, not its
   // platform. A file named for an architecture (`Dockerfile.aarch64`) still says its own.

@@ -134,5 +134,8 @@ std::vector<BuildDeclaration> readWorkflows(const std::vector<std::pair<std::str
 std::vector<BuildDeclaration> readMakefile(const std::string& text, const std::filesystem::path& directory);
 // An Azure Pipelines file: its paths are relative to the checkout, the repository root.
 std::vector<BuildDeclaration> readAzurePipeline(const std::string& text, const std::filesystem::path& root);
+// A Google Cloud Build config: its paths are relative to the directory the build's source is
+// (taken as the config's own directory), and a step's `dir:`.
+std::vector<BuildDeclaration> readCloudBuild(const std::string& text, const std::filesystem::path& directory);
 
 }  // namespace mal::context
