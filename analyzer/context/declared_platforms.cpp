@@ -38,20 +38,6 @@ const std::vector<std::pair<std::string, Platform>>& oneArchitectureImages() {
   return images;
 }
 
-// data/one-architecture-images.json "hardware": accelerators whose software exists for one
-// CPU architecture (ROCm, AWS Neuron: x86-64; Jetson: arm64), as words of a file name.
-const std::vector<std::pair<std::string, Platform>>& oneArchitectureHardware() {
-  static const auto words = [] {
-    std::vector<std::pair<std::string, Platform>> out;
-    const auto json = nlohmann::json::parse(data::k_one_architecture_images_json);
-    for (const auto& entry : json.at("hardware")) {
-      out.emplace_back(text::lower(entry.at("word").get<std::string>()), *parsePlatform(entry.at("platform").get<std::string>()));
-    }
-    return out;
-  }();
-  return words;
-}
-
 // The hardware word among `name`'s words (split at '.', '-', '_'), when exactly one platform
 // is named that way: `Dockerfile.rocm`, `jetson.Dockerfile`, a directory `rocm/`.
 std::optional<std::pair<std::string, Platform>> hardwareWordIn(std::string_view name) {
@@ -60,7 +46,7 @@ std::optional<std::pair<std::string, Platform>> hardwareWordIn(std::string_view 
       lowered.begin(), lowered.end(), [](char c) { return c == '-' || c == '_'; }, '.');
   std::optional<std::pair<std::string, Platform>> found;
   for (const auto& word : text::split(lowered, '.')) {
-    for (const auto& [hardware, platform] : oneArchitectureHardware()) {
+    for (const auto& [hardware, platform] : vocab::oneArchitectureHardware()) {
       if (word != hardware) continue;
       if (found && !(found->second == platform)) return std::nullopt;
       found = std::pair{hardware, platform};
@@ -427,7 +413,7 @@ std::optional<DeclaredPlatforms> fromFileName(const fs::path& dockerfile, const 
     }
     for (const auto& component : relativeDirectory) {
       const std::string name = text::lower(component.string());
-      for (const auto& [word, p] : oneArchitectureHardware()) {
+      for (const auto& [word, p] : vocab::oneArchitectureHardware()) {
         if (name == word)
           return DeclaredPlatforms{{p}, "the directory " + name + "/ (" + word + " exists for " + p.str() + " only)"};
       }

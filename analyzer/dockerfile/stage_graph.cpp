@@ -620,9 +620,17 @@ StageGraph buildStageGraph(const ParsedDockerfile& file, const BuildModel& model
     }
   }
 
-  // A stage named for one architecture is that architecture's, whoever depends on it.
+  // A stage named for one architecture is that architecture's, whoever depends on it; so is
+  // one named for hardware whose software exists for one architecture, by that word alone
+  // (`AS intel`, `AS rocm`, `AS jetson`: mudler/LocalAI's intel stage; `intel_clc`, a tool the
+  // build machine runs, names more than the hardware).
   for (size_t s = 0; s < n; ++s) {
-    const std::string arch = architectureNamedBy(model.stages[s].name);
+    std::string arch = architectureNamedBy(model.stages[s].name);
+    if (arch.empty()) {
+      if (const auto hardware = vocab::oneArchitectureHardwareNamed(text::lower(model.stages[s].name))) {
+        arch = hardware->architecture;
+      }
+    }
     if (arch.empty()) continue;
     for (size_t t = 0; t < nt; ++t) {
       if (targets[t].architecture != arch) g.reachedBy[s][t] = false;

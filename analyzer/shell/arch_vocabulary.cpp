@@ -10,6 +10,7 @@
 
 namespace mal::data {
 extern const std::string_view k_arch_vocabulary_json;
+extern const std::string_view k_one_architecture_images_json;
 }
 
 namespace mal::vocab {
@@ -142,6 +143,25 @@ bool switchPatternCovers(const std::string& pattern, const Platform& p) {
     if (matcher.matches("linux-" + name)) return true;
   }
   return false;
+}
+
+const std::vector<std::pair<std::string, Platform>>& oneArchitectureHardware() {
+  static const auto words = [] {
+    std::vector<std::pair<std::string, Platform>> out;
+    const auto json = nlohmann::json::parse(data::k_one_architecture_images_json);
+    for (const auto& entry : json.at("hardware")) {
+      out.emplace_back(text::lower(entry.at("word").get<std::string>()), *parsePlatform(entry.at("platform").get<std::string>()));
+    }
+    return out;
+  }();
+  return words;
+}
+
+std::optional<Platform> oneArchitectureHardwareNamed(std::string_view word) {
+  for (const auto& [name, platform] : oneArchitectureHardware()) {
+    if (name == word) return platform;
+  }
+  return std::nullopt;
 }
 
 }  // namespace mal::vocab

@@ -3,7 +3,9 @@
 // Loaded once from data/arch-vocabulary.json, which is embedded in the binary.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <utility>
 #include <string_view>
 #include <vector>
 
@@ -35,6 +37,12 @@ bool isAutomaticPlatformArg(std::string_view name);
 bool isX86OnlyAsset(std::string_view url);
 
 int dataVersion();
+
+// Accelerator hardware whose software exists for one CPU architecture (ROCm, AWS Neuron,
+// Intel's GPU stack: x86-64; Jetson, L4T: arm64), by its lowercase word; from
+// data/one-architecture-images.json "hardware", each entry with its source.
+const std::vector<std::pair<std::string, Platform>>& oneArchitectureHardware();
+std::optional<Platform> oneArchitectureHardwareNamed(std::string_view word);
 
 // Does a `case` pattern on an architecture probe or platform variable (`aarch64`, `arm64|aarch64`
 // split into single patterns, `*-amd64`, `linux/arm*`) match what the probes say on `platform`
