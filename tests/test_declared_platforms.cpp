@@ -522,6 +522,11 @@ TEST_CASE("the base images: all external bases name one architecture", "[declare
   Repo repo;
   const auto file = repo.write("Dockerfile", kPlain);
   CHECK(declared(file, "FROM arm64v8/ubuntu:22.04\n") == "linux/arm64 <- the base image arm64v8/ubuntu:22.04");
+  // Docker Hub's former names of the namespaces (EuropecoinEUORG/docker-golang-armhf-ubuntu).
+  CHECK(declared(file, "FROM armhf/ubuntu:16.04\n") == "linux/arm/v7 <- the base image armhf/ubuntu:16.04");
+  CHECK(declared(file, "FROM aarch64/alpine\n") == "linux/arm64 <- the base image aarch64/alpine");
+  // A tag naming a cross toolchain's target is not the image's platform (ossrs/srs).
+  CHECK(declared(file, "FROM ossrs/srs:ubuntu20-cache-cross-aarch64\n") == "none");
   CHECK(declared(file, "ARG V=3.19\nFROM example/alpine:${V}-arm64 AS base\nFROM base\nFROM scratch\n") ==
         "linux/arm64 <- the base image example/alpine:3.19-arm64");
   // An architecture from an ARG default is the default of a per-architecture build.
@@ -823,6 +828,30 @@ TEST_CASE("workflows: a directory of the file path computed at run time", "[decl
   repo.write(".github/workflows/other.yml",
              "on: push\njobs:\n  any:\n    steps:\n      - run: docker build -f ${{ matrix.file }} --platform linux/s390x .\n");
   CHECK(declared(repo.write("Dockerfile", kPlain)) == "none");
+}
+
+TEST_CASE("a build that names no platform yields to what the file itself fixes", "[declared]") {
+  // meeDamian/simple-qemu: the workflow builds `FROM arm32v6/alpine` with a plain `docker
+  // build` on ubuntu-latest; BuildKit follows the single-architecture base, and the image is
+  // arm32v6's. The runner's platform is only the machine's default.
+  Repo repo;
+  const auto armBase = repo.write("Dockerfile", "FROM arm32v6/alpine:3.20\nRUN apk add --no-cache qemu\n");
+  const auto named = repo.write("named/Dockerfile.aarch64", kPlain);
+  const auto plain = repo.write("plain/Dockerfile", kPlain);
+  const auto explicit_ = repo.write("explicit/Dockerfile", "FROM arm32v6/alpine:3.20\n");
+  repo.write(".github/workflows/test.yml",
+             "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n"
+             "      - run: docker build -t x .\n"
+             "      - run: docker build -f named/Dockerfile.aarch64 named\n"
+             "      - run: docker build plain\n"
+             "      - run: docker buildx build --platform linux/arm64 explicit\n");
+  CHECK(declared(armBase, "FROM arm32v6/alpine:3.20\nRUN apk add --no-cache qemu\n") ==
+        "linux/arm/v6 <- the base image arm32v6/alpine:3.20");
+  CHECK(declared(named) == "linux/arm64 <- the file name");
+  // Twins: a file that fixes nothing is built for the runner's platform, and a platform the
+  // build names wins over the base image.
+  CHECK(declared(plain) == "linux/amd64 <- .github/workflows/test.yml job build (no platform named: the ubuntu-latest runner's)");
+  CHECK(declared(explicit_, "FROM arm32v6/alpine:3.20\n") == "linux/arm64 <- .github/workflows/test.yml job build");
 }
 
 TEST_CASE("Cloud Build: docker builder steps, shell steps and substitutions", "[declared]") {

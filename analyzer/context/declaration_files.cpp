@@ -1515,11 +1515,13 @@ std::vector<BuildDeclaration> readCloudBuild(const std::string& text, const fs::
     for (const auto& command : buildCommandsIn(script, *workingDirectory)) {
       auto platforms = platformsIn(command.platforms);
       std::string name;
-      if (command.platforms.empty() && worker) {
+      const bool onWorker = command.platforms.empty() && worker;
+      if (onWorker) {
         platforms = {*worker};
         name = "(no platform named: Cloud Build's x86-64 workers)";
       }
       addDeclaration(out, dockerfileOfCommand(command), std::move(platforms), name);
+      if (onWorker && !out.empty() && out.back().name == name) out.back().fromRunner = true;
     }
   }
   return out;

@@ -114,6 +114,7 @@ std::optional<DeclaredPlatforms> merge(std::vector<const BuildDeclaration*> matc
   std::erase_if(matching, [&](const auto* d) { return d->unknownRunner || (someRunnerUnknown && d->fromRunner); });
   if (matching.empty()) return std::nullopt;
   DeclaredPlatforms out;
+  out.onlyMachineDefaults = std::all_of(matching.begin(), matching.end(), [](const auto* d) { return d->fromRunner; });
   std::vector<std::string> names;
   for (const auto* d : matching) {
     std::set<std::string> architectures;
@@ -307,18 +308,7 @@ struct Search {
   }
 };
 
-// Docker Hub's single-architecture namespaces of the official images (MA103 names the same).
-std::optional<Platform> archNamespace(std::string_view word) {
-  static const std::pair<const char*, const char*> kNamespaces[] = {
-      {"amd64", "linux/amd64"},     {"arm64v8", "linux/arm64"},    {"arm32v7", "linux/arm/v7"},  {"arm32v6", "linux/arm/v6"},
-      {"arm32v5", "linux/arm/v5"},  {"i386", "linux/386"},         {"ppc64le", "linux/ppc64le"}, {"s390x", "linux/s390x"},
-      {"riscv64", "linux/riscv64"}, {"mips64le", "linux/mips64le"}};
-  const std::string lowered = text::lower(word);
-  for (const auto& [name, platform] : kNamespaces) {
-    if (lowered == name) return parsePlatform(platform);
-  }
-  return std::nullopt;
-}
+std::optional<Platform> archNamespace(std::string_view word) { return vocab::dockerHubArchNamespace(word); }
 
 // Every architecture named in `name` (vocabulary tokens and Docker Hub namespace words),
 // as long as they agree; `exactWord` asks that the whole name be one architecture word.
@@ -978,8 +968,10 @@ std::optional<Platform> platformOfImageReference(const std::string& image) {
   // platforms. (dotenv-linter/dotenv-linter Dockerfile before 719f636's fix: the builder FROM
   // messense/rust-musl-cross:x86_64-musl made the file read as amd64-only, and its x86-64
   // binary in the arm64 image went unreported.)
+  // So does a tag that says `cross` before its architecture (ossrs/srs's
+  // `ubuntu20-cache-cross-aarch64`, an x86-64 image holding an aarch64 cross toolchain).
   const bool tripleTag = tag.find("-musl") != std::string::npos || tag.find("-gnu") != std::string::npos ||
-                         tag.find("-unknown-linux") != std::string::npos;
+                         tag.find("-unknown-linux") != std::string::npos || tag.find("cross-") != std::string::npos;
   if (!tripleTag) edges(tag, '-');
   const std::string lastComponent = repository.substr(repository.rfind('/') == std::string::npos ? 0 : repository.rfind('/') + 1);
   if (auto p = wheelMachineSuffix(lastComponent)) return p;
@@ -1008,9 +1000,16 @@ std::optional<DeclaredPlatforms> findDeclaredPlatforms(const fs::path& dockerfil
   if (auto found = fromWindowsBase(dockerfileText, parsedFile)) return found;
   if (auto found = search.bake()) return found;
   if (auto found = search.compose()) return found;
-  if (auto found = search.workflows()) return found;
-  if (auto found = search.azurePipelines()) return found;
-  if (auto found = search.cloudBuild()) return found;
+  // A build that names no platform is for its machine's, unless the file fixes another:
+  // meeDamian/simple-qemu's workflow builds `FROM arm32v6/alpine` plainly on ubuntu-latest,
+  // and BuildKit makes an arm32v6 image of it.
+  std::optional<DeclaredPlatforms> machineDefault;
+  for (const auto& read : {&Search::workflows, &Search::azurePipelines, &Search::cloudBuild}) {
+    auto found = (search.*read)();
+    if (!found) continue;
+    if (!found->onlyMachineDefaults) return found;
+    if (!machineDefault) machineDefault = std::move(found);
+  }
   if (auto found = search.makefiles()) return found;
   // Before the directory names: a cross toolchain's directory names its target, not its
   // platform. A file named for an architecture (`Dockerfile.aarch64`) still says its own.
@@ -1029,7 +1028,8 @@ std::optional<DeclaredPlatforms> findDeclaredPlatforms(const fs::path& dockerfil
   };
   if (auto found = fromArmFamilyName(search.dockerfile, fromContent)) return found;
   if (auto found = fromSiblings(dockerfile)) return found;
-  return fromContent();
+  if (auto found = fromContent()) return found;
+  return machineDefault;
 }
 
 std::optional<DeclaredPlatforms> findDeclaredPlatforms(const fs::path& dockerfile, const std::string& dockerfileText) {

@@ -27,6 +27,10 @@ struct DeclaredPlatforms {
   // bake target's or build-push-action's `platforms` list), not several single-platform
   // builds (a matrix leg each, a Makefile per architecture) that each get their own context.
   bool oneBuildForSeveral = false;
+  // Every build read names no platform and is taken to be for the machine it runs on (a
+  // GitHub-hosted runner, Cloud Build's workers): what the file itself fixes (its name, its
+  // pins, an architecture's base image) says more, since that build follows the base image.
+  bool onlyMachineDefaults = false;
 };
 
 // Stands, in a declared Dockerfile path, for one directory whose name is computed at run

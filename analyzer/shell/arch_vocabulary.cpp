@@ -145,6 +145,19 @@ bool switchPatternCovers(const std::string& pattern, const Platform& p) {
   return false;
 }
 
+std::optional<Platform> dockerHubArchNamespace(std::string_view word) {
+  static const std::pair<std::string_view, std::string_view> kNamespaces[] = {
+      {"amd64", "linux/amd64"},     {"arm64v8", "linux/arm64"},     {"arm32v7", "linux/arm/v7"},  {"arm32v6", "linux/arm/v6"},
+      {"arm32v5", "linux/arm/v5"},  {"i386", "linux/386"},          {"ppc64le", "linux/ppc64le"}, {"s390x", "linux/s390x"},
+      {"riscv64", "linux/riscv64"}, {"mips64le", "linux/mips64le"}, {"armhf", "linux/arm/v7"},    {"aarch64", "linux/arm64"},
+      {"armel", "linux/arm/v5"}};
+  const std::string lowered = text::lower(word);
+  for (const auto& [name, platform] : kNamespaces) {
+    if (lowered == name) return parsePlatform(std::string(platform));
+  }
+  return std::nullopt;
+}
+
 const std::vector<std::pair<std::string, Platform>>& oneArchitectureHardware() {
   static const auto words = [] {
     std::vector<std::pair<std::string, Platform>> out;

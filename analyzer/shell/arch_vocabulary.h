@@ -38,6 +38,11 @@ bool isX86OnlyAsset(std::string_view url);
 
 int dataVersion();
 
+// Docker Hub's single-architecture namespaces of the official images (`arm64v8/ubuntu`),
+// and their former names, still found in old Dockerfiles: `armhf/` (now arm32v7),
+// `aarch64/` (now arm64v8), `armel/` (now arm32v5). Matched whole and lowercase.
+std::optional<Platform> dockerHubArchNamespace(std::string_view word);
+
 // Accelerator hardware whose software exists for one CPU architecture (ROCm, AWS Neuron,
 // Intel's GPU stack: x86-64; Jetson, L4T: arm64), by its lowercase word; from
 // data/one-architecture-images.json "hardware", each entry with its source.

@@ -16,15 +16,7 @@ std::optional<Platform> archNamespacePlatform(const std::string& image) {
   }
   const size_t slash = name.find('/');
   if (slash == std::string::npos) return std::nullopt;
-  const std::string ns = name.substr(0, slash);
-  static const std::pair<const char*, const char*> kNamespaces[] = {
-      {"amd64", "linux/amd64"},     {"arm64v8", "linux/arm64"},    {"arm32v7", "linux/arm/v7"},  {"arm32v6", "linux/arm/v6"},
-      {"arm32v5", "linux/arm/v5"},  {"i386", "linux/386"},         {"ppc64le", "linux/ppc64le"}, {"s390x", "linux/s390x"},
-      {"riscv64", "linux/riscv64"}, {"mips64le", "linux/mips64le"}};
-  for (const auto& [prefix, platform] : kNamespaces) {
-    if (ns == prefix) return parsePlatform(platform);
-  }
-  return std::nullopt;
+  return vocab::dockerHubArchNamespace(name.substr(0, slash));
 }
 
 // The repository (registry and namespace kept) and the tag of an image reference.
@@ -197,7 +189,8 @@ extern const DockerfileRule kMA103 = {
      .summary = "The base image is one architecture's: its namespace (amd64/, arm64v8/), its tag (-amd64) or a "
                 "cross toolchain that fixes the target",
      .what = "`FROM amd64/alpine`, `arm64v8/ubuntu`, `arm32v7/...`, `i386/...`, `ppc64le/...`, `s390x/...`, "
-             "`riscv64/...`: Docker Hub's per-architecture copies of the official images. Tags that name an "
+             "`riscv64/...`: Docker Hub's per-architecture copies of the official images (and their former names, "
+             "`armhf/`, `aarch64/`, `armel/`). Tags that name an "
              "architecture at either end (`:1.2-amd64`, `:arm64v8-1.2`, `:3.19-x86_64`): the per-architecture "
              "tags that multi-arch manifests list are each one architecture. Cross-compiler images whose name or "
              "tag fixes the target (`dockcross/linux-arm64`, `messense/rust-musl-cross:x86_64-musl`, "
