@@ -171,12 +171,14 @@ int runLint(const LintOptions& options, Streams streams) {
       settings.platforms = givenPlatforms;
       settings.ruleOptions.multiPlatformBuildDeclaredBy =
           platformsGiven && severalArchitectures(givenPlatforms) ? givenSource : "";
+      settings.ruleOptions.targetIsBuildMachine = false;
       if (!platformsGiven && path != "-") {
         if (auto declared = context::findDeclaredPlatforms(path, *bytes, declarationFiles)) {
           settings.platforms = declared->platforms;
           targets.source = declared->source;
           targets.declared = true;
           if (declared->oneBuildForSeveral) settings.ruleOptions.multiPlatformBuildDeclaredBy = declared->source;
+          settings.ruleOptions.targetIsBuildMachine = declared->onlyMachineDefaults && declared->platforms.size() == 1;
         }
       }
       settings.ruleOptions.perPlatformContexts = path != "-" && context::buildsWithGoreleaserDockers(path, declarationFiles);

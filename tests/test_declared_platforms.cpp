@@ -998,6 +998,40 @@ TEST_CASE("data/one-architecture-images.json: every entry names its platform and
   }
 }
 
+TEST_CASE("lint: a plain build on a runner is built where it runs: host output and $BUILDPLATFORM match the target",
+          "[declared][cli]") {
+  // rohan-sircar/actix-demo, amigin/cdf-dioxus: `cargo build --release` and then a plain
+  // `docker build` on the same ubuntu-latest runner; azure-relay-bridge's matrix also has
+  // windows-latest and macos-latest, where no Linux image is built.
+  Repo repo;
+  const auto copied = repo.write("Dockerfile", "FROM debian:12-slim\nCOPY target/release/app /usr/local/bin/app\n");
+  const auto builder = repo.write("builder/Dockerfile",
+                                  "FROM --platform=$BUILDPLATFORM rust:1 AS build\nRUN cargo build --release\n"
+                                  "FROM debian:12-slim\nCOPY --from=build /src/target/release/app /app\n");
+  CHECK(findingsOf("MA150", copied).size() == 1);  // nothing declared: every default target gets one build
+  CHECK(findingsOf("MA141", builder).size() == 1);
+  repo.write(".github/workflows/ci.yml",
+             "on: push\njobs:\n  publish:\n    strategy:\n      matrix:\n"
+             "        os: [ubuntu-latest, windows-latest, macos-latest]\n"
+             "    runs-on: ${{ matrix.os }}\n    steps:\n"
+             "      - run: cargo build --release\n"
+             "      - run: docker build -t app .\n"
+             "        if: matrix.os == 'ubuntu-latest'\n"
+             "      - run: docker build -t builder builder\n");
+  CHECK(declared(copied) ==
+        "linux/amd64 <- .github/workflows/ci.yml job publish (no platform named: the ubuntu-latest runner's)");
+  CHECK(findingsOf("MA150", copied).empty());
+  CHECK(findingsOf("MA141", builder).empty());
+  // Twin: a build that names its platforms is one build for several, and the host's binary
+  // is wrong in all but one of them.
+  repo.write(".github/workflows/ci.yml",
+             "on: push\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    steps:\n"
+             "      - run: docker buildx build --platform linux/amd64,linux/arm64 -t app .\n"
+             "      - run: docker buildx build --platform linux/amd64,linux/arm64 builder\n");
+  CHECK(findingsOf("MA150", copied).size() == 1);
+  CHECK(findingsOf("MA141", builder).size() == 1);
+}
+
 TEST_CASE("lint: an automatic platform ARG the project's Makefile passes is no fixed default", "[declared][build-args][cli]") {
   // nextflow: `ARG TARGETPLATFORM=linux/amd64` in the image, and docker/Makefile builds it once
   // per platform with `--platform linux/arm64 --build-arg TARGETPLATFORM=linux/arm64`: the

@@ -998,6 +998,11 @@ std::vector<std::string> dockerfileNamesIn(const YAML::Node& steps) {
 struct Runner {
   std::optional<Platform> platform;  // nothing when its architecture is not known
   std::string label;                 // as `runs-on` names it
+  // A GitHub-hosted Windows or macOS runner (`windows-latest`, `macos-14`): the first runs
+  // Windows containers and the second no Docker engine, so a `docker build` of a Linux image
+  // there builds nothing (azure-relay-bridge runs its steps over ubuntu, windows and macos
+  // runners and builds the image only `if: matrix.os == 'ubuntu-latest'`).
+  bool buildsNoLinuxImage = false;
 };
 
 // The runner a job's `runs-on` names: a GitHub-hosted Linux one (`ubuntu-latest`,
@@ -1008,6 +1013,7 @@ Runner runnerOf(const YAML::Node& runsOn, const WorkflowScope& scope) {
   if (!label) return {std::nullopt, runsOn.IsSequence() ? "several labels" : ""};
   const std::string value = text::lower(scope.expand(*label));
   Runner runner{std::nullopt, value};
+  runner.buildsNoLinuxImage = text::startsWith(value, "windows-") || text::startsWith(value, "macos-");
   if (!text::startsWith(value, "ubuntu-")) return runner;
   const std::string version = value.substr(7);
   if (text::endsWith(version, "-arm") && version.find_first_not_of("0123456789.") == version.size() - 4) {
@@ -1025,7 +1031,7 @@ void addWorkflowBuild(std::vector<BuildDeclaration>& out, std::optional<fs::path
     addDeclaration(out, std::move(dockerfile), platformsIn(*platforms), name);
     return;
   }
-  if (!dockerfile) return;
+  if (!dockerfile || runner.buildsNoLinuxImage) return;
   BuildDeclaration build{std::move(*dockerfile), {}, name};
   if (runner.platform) {
     build.platforms = {*runner.platform};

@@ -89,6 +89,10 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
   for (const auto& part : std::filesystem::path(ctx.source.path())) {
     if (part == ".devcontainer") return;
   }
+  // Nor where the only build names no platform and runs on a machine of the one target
+  // platform (a plain `docker build` on a GitHub-hosted runner): there too $BUILDPLATFORM is
+  // the target.
+  if (ctx.options && ctx.options->targetIsBuildMachine) return;
   const auto& graph = *ctx.stages;
   // The final stage on the build platform: the image is the build machine's architecture.
   // (`FROM --platform=$BUILDPLATFORM scratch` that gathers cross-compiled files, or a
@@ -164,21 +168,23 @@ extern const DockerfileRule kMA141 = {
      .severity = Severity::Error,
      .analysis = Analysis::Dockerfile,
      .summary = "A $BUILDPLATFORM stage compiles for the build machine, and its output is shipped",
-     .what = "A `FROM --platform=$BUILDPLATFORM` stage (directly or through the stage it is based on) that compiles "
-             "(go build, cargo build, gcc/clang/make, dotnet publish, or jlink, which assembles a native Java runtime) "
-             "or installs Python packages into a directory (`pip install --prefix=/install`, `--target`, `--root`, "
-             "also `uv pip` and `python -m pip`: pip picks each wheel, compiled extensions included, for the "
-             "interpreter it runs with; not with `--platform` or uv's `--python-platform`, which choose the target's) "
-             "without using a TARGET* ARG or an xx- helper (or setting GOARCH, CARGO_BUILD_TARGET or CROSS_COMPILE from a "
-             "build argument the project's own build commands pass, `--build-arg ARCH=...` in its Makefile or workflow: "
-             "BuildKit gives that value to the stage's ARG), "
-             "while a stage that is not on $BUILDPLATFORM copies its output (directly, or through stages that do not "
-             "cross-compile: a stage told the target turns what it takes into the target's code); and a final stage "
-             "that itself sits on "
-             "$BUILDPLATFORM, also when a global `ARG BUILDPLATFORM=<platform>` default fixes it to one platform "
-             "(BuildKit's buildMetaArgs puts a global ARG's default in place of the automatic value, so every image is "
-             "that platform's userland). Not in a development container's Dockerfile (a `.devcontainer/` directory): "
-             "the editor builds it on the machine that runs it, where $BUILDPLATFORM is the target.",
+     .what =
+         "A `FROM --platform=$BUILDPLATFORM` stage (directly or through the stage it is based on) that compiles "
+         "(go build, cargo build, gcc/clang/make, dotnet publish, or jlink, which assembles a native Java runtime) "
+         "or installs Python packages into a directory (`pip install --prefix=/install`, `--target`, `--root`, "
+         "also `uv pip` and `python -m pip`: pip picks each wheel, compiled extensions included, for the "
+         "interpreter it runs with; not with `--platform` or uv's `--python-platform`, which choose the target's) "
+         "without using a TARGET* ARG or an xx- helper (or setting GOARCH, CARGO_BUILD_TARGET or CROSS_COMPILE from a "
+         "build argument the project's own build commands pass, `--build-arg ARCH=...` in its Makefile or workflow: "
+         "BuildKit gives that value to the stage's ARG), "
+         "while a stage that is not on $BUILDPLATFORM copies its output (directly, or through stages that do not "
+         "cross-compile: a stage told the target turns what it takes into the target's code); and a final stage "
+         "that itself sits on "
+         "$BUILDPLATFORM, also when a global `ARG BUILDPLATFORM=<platform>` default fixes it to one platform "
+         "(BuildKit's buildMetaArgs puts a global ARG's default in place of the automatic value, so every image is "
+         "that platform's userland). Not where the file's only declared build names no platform and runs on a machine of its "
+         "one target platform (a plain `docker build` on a GitHub-hosted runner or Cloud Build). Not in a development container's Dockerfile (a `.devcontainer/` directory): "
+         "the editor builds it on the machine that runs it, where $BUILDPLATFORM is the target.",
      .why = "$BUILDPLATFORM is the machine running the build: without the target passed in, the compiler builds for "
             "it, and the arm64 image built on an amd64 runner ships amd64 binaries.",
      .example = "FROM --platform=$BUILDPLATFORM golang:1.22 AS build\n"

@@ -503,6 +503,11 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
         // its own binary (open-telemetry collector releases, watchtower, minio).
         const bool hostProgram = isCargoHostOutput(expansion.value);
         if (!isNativeArtifactName(source.value) && !lfs && !hostProgram) continue;
+        // The only build runs on a machine of the one target platform and names no other
+        // (a plain `docker build` after `cargo build` on the same runner: rohan-sircar/actix-demo,
+        // amigin/cdf-dioxus): what that machine built, or what a repository keeps for it, is
+        // the target's. A file whose name says another architecture was judged above.
+        if (!lfs && ctx.options && ctx.options->targetIsBuildMachine) continue;
         if (!lfs && !hostProgram && isSupervisorScriptPath(landedPath(ctx, index, source.value, scopeFor(judged.front())))) {
           continue;  // a service's run script, whatever suffix it had in the context
         }
@@ -574,7 +579,10 @@ extern const DockerfileRule kMA150 = {
              "for every target (`dist/${TARGETARCH:+amd64/}app`, BuildKit's `:+` form gives the word whenever the "
              "variable is set) is judged by that value. One artifact that a stage copies for "
              "several architectures under names that keep the architecture (`app_amd64.snap` and `app_arm64.snap` side "
-             "by side: a set of release files kept as data, in which every image also gets its own) stays quiet too.",
+             "by side: a set of release files kept as data, in which every image also gets its own) stays quiet too. So "
+             "does a file of unknown architecture where the file's only declared build names no platform and runs on a "
+             "machine of its one target platform (`cargo build` then a plain `docker build` on a GitHub-hosted runner): "
+             "what that machine built is the target's.",
      .why = "A prebuilt binary has one machine type. Copied into every platform's image, it makes the others "
             "fail at `dlopen` or `exec` time (`exec format error`, `wrong ELF class`).",
      .example = "FROM debian\n"

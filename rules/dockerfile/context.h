@@ -28,6 +28,11 @@ struct RuleOptions {
   // The project builds with goreleaser's `dockers:`: each platform's build has its own
   // context (context::buildsWithGoreleaserDockers).
   bool perPlatformContexts = false;
+  // The file's only declared build names no platform and runs on a machine of the one target
+  // platform (a GitHub-hosted runner, Cloud Build: DeclaredPlatforms::onlyMachineDefaults):
+  // $BUILDPLATFORM is the target there, and what that machine built into the context is the
+  // target's code.
+  bool targetIsBuildMachine = false;
 };
 
 struct DockerfileContext {
