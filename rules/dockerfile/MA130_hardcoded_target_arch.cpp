@@ -385,6 +385,8 @@ class TargetArchCheck {
             return;
           }
           if (const auto p = settingPlatform(name, value)) {
+            const bool goSetting = name == "GOARCH" || name == "GOAMD64" || name == "GOARM" || name == "GO386";
+            if (goSetting && !goSettingRead(stage.index)) return;
             if (!shadowedAtEveryCompile(stage.index, name)) report(stage, *p, name + "=" + value, span);
           }
         };
@@ -474,13 +476,13 @@ class TargetArchCheck {
       buildsAfterRustup_.assign(n, false);
       // Where each stage first adds a target: (instruction, position in its script).
       std::vector<std::optional<std::pair<size_t, size_t>>> firstAdd(n);
+      std::vector<std::set<std::string>> added(n);  // the triples each stage adds
       for (const auto& run : ctx_.model.scripts) {
-        if (run.stage >= n || firstAdd[run.stage]) continue;
+        if (run.stage >= n) continue;
         for (const auto& c : run.script.commands) {
-          if (addsRustTarget(c)) {
-            firstAdd[run.stage] = std::pair{run.instruction, c.begin};
-            break;
-          }
+          if (!addsRustTarget(c)) continue;
+          if (!firstAdd[run.stage]) firstAdd[run.stage] = std::pair{run.instruction, c.begin};
+          for (size_t i = 3; i < c.words.size(); ++i) added[run.stage].insert(c.words[i].literal);
         }
       }
       // [stage]: it and every stage it is built FROM are marked (a walk up stops there).
@@ -492,7 +494,26 @@ class TargetArchCheck {
           const bool builds =
               isNativeCompile(c) || program.starts_with("./") || program.ends_with(".sh") ||
               ((c.name() == "sh" || c.name() == "bash") && c.words.size() > 1 && c.words[1].literal.ends_with(".sh"));
-          if (!builds) continue;
+          // A cargo command that names its own target (`cargo build --target
+          // aarch64-unknown-linux-musl` after `rustup target add x86_64-unknown-linux-musl`)
+          // builds for that one, judged on its own; the added target is not used by it.
+          bool namesOwnTarget = false;
+          if (c.name() == "cargo") {
+            for (size_t i = 1; i < c.words.size(); ++i) {
+              const std::string& w = c.words[i].literal;
+              std::string named;
+              if (w == "--target" && i + 1 < c.words.size()) named = c.words[i + 1].literal;
+              if (w.starts_with("--target=")) named = w.substr(9);
+              if (named.empty()) continue;
+              // Added here, or in a stage this one is built FROM, it is the added target.
+              bool addedBefore = false;
+              for (std::optional<size_t> st = run.stage; st && !addedBefore; st = ctx_.model.stages[*st].parentStage) {
+                addedBefore = added[*st].count(named) > 0;
+              }
+              if (!addedBefore) namesOwnTarget = true;
+            }
+          }
+          if (!builds || namesOwnTarget) continue;
           if (firstAdd[run.stage] && std::pair{run.instruction, c.begin} > *firstAdd[run.stage]) {
             buildsAfterRustup_[run.stage] = true;
           }
@@ -506,6 +527,37 @@ class TargetArchCheck {
       }
     }
     return buildsAfterRustup_[stage];
+  }
+
+  // Can anything read a Go setting that an ENV or ARG of the stage makes: a RUN of the stage
+  // or of a stage built FROM it (a script may run go), a Go base image (`golang:*`, whose users
+  // run go), or a CMD/ENTRYPOINT that runs go? `ENV GOARCH=amd64` in an ubuntu stage that only
+  // copies a binary built elsewhere and runs it (tangxiaofeng7/zsxq_notice) tells no compiler
+  // anything.
+  bool goSettingRead(size_t stage) {
+    if (goRead_.empty()) {
+      const size_t n = ctx_.model.stages.size();
+      goRead_.assign(n, false);
+      // Later stages first: a stage built FROM this one comes after it.
+      for (size_t s = n; s-- > 0;) {
+        const auto& st = ctx_.model.stages[s];
+        bool read = text::lower(st.baseExpanded).find("golang") != std::string::npos;
+        for (size_t index : st.instructions) {
+          const auto& in = ctx_.instruction(index);
+          if (in.command == "run") read = true;
+          if ((in.command == "cmd" || in.command == "entrypoint") && !in.args.empty()) {
+            std::string first = in.args.front().value;
+            const size_t space = first.find(' ');
+            if (space != std::string::npos) first = first.substr(0, space);
+            const size_t slash = first.rfind('/');
+            if ((slash == std::string::npos ? first : first.substr(slash + 1)) == "go") read = true;
+          }
+        }
+        if (read) goRead_[s] = true;
+        if (goRead_[s] && st.parentStage) goRead_[*st.parentStage] = true;
+      }
+    }
+    return stage < goRead_.size() && goRead_[stage];
   }
 
   bool stageSetsAnotherOs(const dockerfile::Stage& stage) const {
@@ -698,6 +750,7 @@ class TargetArchCheck {
   std::vector<bool> anotherOs_;            // by stage
   std::vector<std::map<std::string, std::set<std::string>>> settingArchitectures_;  // by stage, then setting
   std::vector<bool> rustupOneArch_;                                                 // by stage, filled on first use
+  std::vector<bool> goRead_;                                                        // by stage, filled on first use
   std::vector<bool> buildsAfterRustup_;                                             // by stage, filled on first use
 };
 
@@ -721,8 +774,11 @@ extern const DockerfileRule kMA130 = {
          "also from the stage it is based on), and the finding points at where the variable is set; a value that "
          "differs per target (from TARGETARCH, or a per-target base stage) is chosen, not fixed. `rustup target "
          "add` of one architecture's triple counts only where something is built after it (a compile or a "
-         "script, in the stage or one built FROM it): by itself it installs a standard library, and cargo "
-         "still builds for the host. An ENV whose whole value is one target triple (`ENV "
+         "script, in the stage or one built FROM it; not a cargo command naming its own `--target`): by itself it "
+         "installs a standard library, and cargo still builds for the host. A Go setting (`ENV GOARCH=amd64`, an ARG "
+         "default) counts only where something can read it: a RUN in the stage or one built FROM it, a `golang` base, "
+         "or a CMD/ENTRYPOINT that runs go; in an image that runs no RUN and only starts a binary built elsewhere it "
+         "tells no compiler anything. An ENV whose whole value is one target triple (`ENV "
          "PBS_TARGET=x86_64-unknown-linux-gnu`) and that the stage's RUNs read counts too (whatever reads it is told "
          "one target), unless the stage also sets another architecture's triple. So does `make` of goals named for "
          "one Linux GOOS-GOARCH pair (`make dist/argo-linux-amd64`), when the command names no other architecture. "
