@@ -53,7 +53,14 @@ std::string assetOf(std::string_view url) {
 // Downloads whose architecture token is not the image's: an asset for another OS (a
 // darwin/windows build kept as a release file), or a cross toolchain, whose name carries its
 // target (aarch64-linux-musl-cross.tgz runs on the build machine and compiles for aarch64).
+// Only the path says what the file is: the host does not (Azure Blob Storage serves
+// Microsoft's Linux downloads from `*.blob.core.windows.net`: dotnetcli's SDK tarballs,
+// sqlpackage-linux-x64-latest.zip in diginc/docker-sqlpackage, precision Part T).
 bool namesAnotherOsOrCrossTarget(std::string_view url) {
+  if (const size_t scheme = url.find("://"); scheme != std::string_view::npos) {
+    const size_t path = url.find('/', scheme + 3);
+    url = path == std::string_view::npos ? std::string_view() : url.substr(path);
+  }
   const std::string lowered = text::lower(url);
   for (std::string_view word : {"darwin", "windows", "macos", "osx", "freebsd", ".exe", ".msi", ".dmg", "-cross", "cross-",
                                 "toolchain", "-linux-gnu-gcc", "rustup", "/rust-std-"}) {
