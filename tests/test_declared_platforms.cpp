@@ -854,6 +854,26 @@ TEST_CASE("a build that names no platform yields to what the file itself fixes",
   CHECK(declared(explicit_, "FROM arm32v6/alpine:3.20\n") == "linux/arm64 <- .github/workflows/test.yml job build");
 }
 
+TEST_CASE("bake files that a workflow's bake-action names in files:, wherever they are kept", "[declared]") {
+  // haoxins/jupyter-notebooks keeps its bake files in .github/workflows/ and names them in
+  // docker/bake-action's `files:`, with metadata-action's generated file beside them.
+  Repo repo;
+  const auto base = repo.write("base/Dockerfile", kPlain);
+  const auto unnamed = repo.write("other/Dockerfile", kPlain);
+  repo.write(".github/workflows/bake-base.hcl",
+             "target \"docker-metadata-action\" {}\ntarget \"bake-platform\" {\n  inherits = [\"docker-metadata-action\"]\n"
+             "  context = \"base\"\n  dockerfile = \"Dockerfile\"\n  platforms = [\"linux/amd64\"]\n}\n");
+  repo.write(".github/workflows/unused.hcl", "target \"x\" {\n  context = \"other\"\n  platforms = [\"linux/s390x\"]\n}\n");
+  repo.write(".github/workflows/build.yaml",
+             "on: push\njobs:\n  base:\n    runs-on: ubuntu-latest\n    steps:\n"
+             "      - uses: docker/bake-action@v1\n        with:\n          files: |\n"
+             "            .github/workflows/bake-base.hcl\n"
+             "            ${{ steps.meta.outputs.bake-file }}\n          targets: bake-platform\n");
+  CHECK(declared(base) == "linux/amd64 <- .github/workflows/bake-base.hcl target \"bake-platform\"");
+  // Twin: a bake file no workflow names is not read there.
+  CHECK(declared(unnamed) == "none");
+}
+
 TEST_CASE("Cloud Build: docker builder steps, shell steps and substitutions", "[declared]") {
   // GoogleCloudPlatform/cloud-builders-community protoc/cloudbuild.yaml: a plain `build` on
   // Cloud Build's x86-64 workers; vbehar/jx: buildx with `--platform $_DOCKER_BUILDX_PLATFORMS`.

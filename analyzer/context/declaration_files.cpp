@@ -1302,6 +1302,52 @@ std::vector<BuildDeclaration> readWorkflows(const std::vector<std::pair<std::str
   return std::move(reader.out);
 }
 
+std::vector<std::filesystem::path> bakeFilesNamedByWorkflows(const std::vector<std::pair<std::string, std::string>>& namedTexts,
+                                                             const fs::path& root) {
+  std::vector<fs::path> out;
+  for (const auto& [name, text] : namedTexts) {
+    if (text.find("bake-action") == std::string::npos) continue;  // parsing is the cost
+    const auto doc = loadYaml(text);
+    if (!doc || !doc->IsMap()) continue;
+    const YAML::Node jobs = child(*doc, "jobs");
+    if (!jobs.IsMap()) continue;
+    for (const auto& job : jobs) {
+      const YAML::Node steps = child(job.second, "steps");
+      if (!steps.IsSequence()) continue;
+      for (const auto& step : steps) {
+        const auto uses = scalar(child(step, "uses"));
+        if (!uses || !text::startsWith(*uses, "docker/bake-action")) continue;
+        const YAML::Node with = child(step, "with");
+        const auto files = scalarOrList(child(with, "files"));
+        if (!files) continue;
+        const auto workdir = scalar(child(with, "workdir"));
+        const auto base = resolveAgainst(root, workdir ? *workdir : ".");
+        if (!base) continue;
+        // One path per line or comma; a path computed at run time (metadata-action's
+        // `${{ steps.meta.outputs.bake-file }}`) is left out.
+        std::string item;
+        auto flush = [&] {
+          const std::string path = text::trim(item);
+          item.clear();
+          if (path.empty() || path.find("${{") != std::string::npos) return;
+          if (const auto resolved = resolveAgainst(*base, path)) {
+            if (std::find(out.begin(), out.end(), *resolved) == out.end()) out.push_back(*resolved);
+          }
+        };
+        for (const char c : *files) {
+          if (c == '\n' || c == ',') {
+            flush();
+          } else {
+            item += c;
+          }
+        }
+        flush();
+      }
+    }
+  }
+  return out;
+}
+
 namespace {
 
 // Azure Pipelines: `$(name)` macros from `variables:` and the job's matrix entry; the steps'

@@ -176,7 +176,35 @@ struct Search {
       const auto& named = cache.declarations(directory.string() + "\n(bake, named)", [&] { return namedBakeFiles(directory); });
       all.insert(all.end(), named.begin(), named.end());
     }
+    const auto& fromWorkflows =
+        cache.declarations(root.string() + "\n(bake, named by workflows)", [&] { return workflowBakeFiles(); });
+    all.insert(all.end(), fromWorkflows.begin(), fromWorkflows.end());
     return matching(all);
+  }
+
+  // The bake files that `docker/bake-action` steps name (`files: .github/workflows/bake-base.hcl`,
+  // haoxins/jupyter-notebooks, precision Part W), wherever they are kept: each read alone, with
+  // paths from the repository root, where the action runs. Files already read beside the
+  // Dockerfile or at the root are not read twice.
+  std::vector<BuildDeclaration> workflowBakeFiles() const {
+    std::vector<BuildDeclaration> out;
+    const fs::path directory = root / ".github" / "workflows";
+    std::vector<std::pair<std::string, std::string>> workflows;
+    for (const auto& file : filesNamed(
+             directory, [](const std::string& name) { return text::endsWith(name, ".yml") || text::endsWith(name, ".yaml"); })) {
+      if (auto text = readDeclarationFile(file, root)) workflows.emplace_back(displayPath(file, root), std::move(*text));
+    }
+    for (const auto& file : bakeFilesNamedByWorkflows(workflows, root)) {
+      const fs::path parent = file.parent_path();
+      const std::string name = file.filename().string();
+      const bool readAlready = (parent == root || parent == dockerfile.parent_path()) && text::endsWith(name, ".hcl");
+      if (readAlready) continue;
+      auto text = readDeclarationFile(file, root);
+      if (!text) continue;
+      const std::vector<std::pair<std::string, std::string>> texts{{displayPath(file, root), std::move(*text)}};
+      for (auto& d : readBakeFiles(texts, root)) out.push_back(std::move(d));
+    }
+    return out;
   }
 
   // Bake files under other names (`docker/rpi/rpi.hcl`): buildx reads one only when a command

@@ -136,6 +136,10 @@ std::vector<BuildDeclaration> readComposeFile(const std::string& text, const std
 std::vector<BuildDeclaration> readWorkflows(const std::vector<std::pair<std::string, std::string>>& namedTexts,
                                             const std::filesystem::path& root);
 std::vector<BuildDeclaration> readMakefile(const std::string& text, const std::filesystem::path& directory);
+// The bake files the workflows' `docker/bake-action` steps name in `files:` (`.github/workflows/
+// bake-base.hcl`), resolved against the step's `workdir` (default: the repository root).
+std::vector<std::filesystem::path> bakeFilesNamedByWorkflows(const std::vector<std::pair<std::string, std::string>>& namedTexts,
+                                                             const std::filesystem::path& root);
 // An Azure Pipelines file: its paths are relative to the checkout, the repository root.
 std::vector<BuildDeclaration> readAzurePipeline(const std::string& text, const std::filesystem::path& root);
 // A Google Cloud Build config: its paths are relative to the directory the build's source is
