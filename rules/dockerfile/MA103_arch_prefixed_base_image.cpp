@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "analyzer/dockerfile/global_scope.h"
 #include "analyzer/shell/arch_vocabulary.h"
 #include "analyzer/text_util.h"
@@ -160,6 +162,17 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
     // copies out is built for the target it names (a constant wrong one is MA130's).
     // (Not a toolchain image: its fixed target is the very thing reported.)
     if (!toolchain && onlyAFileSource(ctx, stage.index) && stageKnowsTarget(ctx.model, ctx.file, stage.index)) continue;
+    // The image is the toolchain itself, extended (its last stage is FROM it and starts no
+    // program: no CMD or ENTRYPOINT): a build environment whose target-architecture files are
+    // a sysroot for its cross compiler, not programs its host runs (calm04061/cloud's
+    // Dockerfile.musl builds OpenSSL for aarch64 into messense/rust-musl-cross:aarch64-musl).
+    if (toolchain && stage.index + 1 == ctx.model.stages.size() &&
+        std::none_of(stage.instructions.begin(), stage.instructions.end(), [&](size_t i) {
+          const std::string& command = ctx.instruction(i).command;
+          return command == "cmd" || command == "entrypoint";
+        })) {
+      continue;
+    }
     const auto broken = ctx.brokenBy(stage.index, *platform);
     if (broken.empty()) continue;
     if (!what.empty()) {
@@ -199,7 +212,9 @@ extern const DockerfileRule kMA103 = {
              "arm64v8/, arm32v7/, i386/). A stage named after the architecture (`AS base-arm64`), a tag chosen with "
              "${TARGETARCH}, and a build for that platform only stay quiet, and so does a build stage whose files are copied "
              "out and that is told its target (`dotnet publish -r linux-arm`, GOARCH, `cargo --target`, TARGETARCH): "
-             "it cross-compiles on that base, and a constant target is MA130's to judge.",
+             "it cross-compiles on that base, and a constant target is MA130's to judge. So does a file whose image is the "
+             "toolchain image extended (its last stage is FROM it, with no CMD or ENTRYPOINT): a build environment whose "
+             "target-architecture files are its cross compiler's sysroot.",
      .why = "Those repositories hold one architecture only: every target platform gets that architecture's "
             "base, and the image fails with `exec format error` elsewhere.",
      .example = "FROM amd64/alpine:3.19\n"
