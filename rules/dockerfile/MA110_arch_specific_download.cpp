@@ -542,15 +542,41 @@ class DownloadCheck {
       const auto& source = in.args[i];
       if (!looksLikeUrl(source.value)) continue;
       const auto expansion = dockerfile::expandWord(source.value, {}, ctx_.file.escapeToken);
+      // A JSON-form element's span starts at its opening quote.
+      const uint32_t base = source.span.begin + (in.json ? 1 : 0);
+      // `ARG S6_ARCH=x86_64` then `ADD .../s6-overlay-${S6_ARCH}.tar.xz`: judged, as a RUN's URL
+      // is, by the value BuildKit gives it for every target (an ARCH-named ARG is still one
+      // value when nothing sets it per target).
+      if (!expansion.referenced.empty() && checkAddThroughValues(stage, index, source)) continue;
       const bool varies = std::any_of(expansion.referenced.begin(), expansion.referenced.end(),
                                       [&](const auto& v) { return vocab::isPlatformArchVariable(v) || archVars.count(v); });
       if (varies) continue;
-      // A JSON-form element's span starts at its opening quote.
-      const uint32_t base = source.span.begin + (in.json ? 1 : 0);
       reportTokens(stage.index, source.value, [&](size_t b, size_t e) {
         return Span{base + static_cast<uint32_t>(b), base + static_cast<uint32_t>(e)};
       });
     }
+  }
+
+  bool checkAddThroughValues(const dockerfile::Stage& stage, size_t index, const dockerfile::Argument& source) {
+    const auto fixed = dockerfile::valueForEveryTarget(ctx_.file, ctx_.model, *ctx_.stages, stage.index, index, source.value);
+    if (!fixed || namesAnotherOsOrCrossTarget(fixed->value) || namesPublicKey(fixed->value)) return false;
+    for (const auto& token : vocab::findArchTokens(fixed->value)) {
+      const auto broken = brokenFor(stage.index, token.platform);
+      if (broken.empty()) continue;
+      const auto* brought = fixed->bringing(token.token);
+      if (!brought) continue;
+      const auto& definition = ctx_.instruction(brought->second.instruction);
+      out_.report(rule_, source.span,
+                  "downloads the " + token.platform.str() + " build on every platform: the URL expands to '" + fixed->value +
+                      "', where '" + token.token + "' comes from $" + brought->first + " (set by " +
+                      text::upper(definition.command) + " on line " + std::to_string(definition.startLine) + "): breaks " +
+                      platformList(broken),
+                  fixText(), {{definition.span, brought->first + " is set here"}}, broken);
+      reportedAssets_.insert(assetKey(fixed->value));
+      reportedAssets_.insert(std::string("*").append(assetOf(fixed->value)));
+      return true;
+    }
+    return false;
   }
 
   const DockerfileContext& ctx_;
