@@ -97,11 +97,14 @@ bool installsPackages(const shell::Command& command) {
   return install && (name == "apt-get" || name == "apt" || name == "aptitude");
 }
 
-// Packages of Debian architecture `arch` that `apt-get install NAME` picks without a `:arch`
-// suffix, because NAME exists for no other architecture apt could choose on amd64:
-// Debian's wine32 (Architecture: i386 armel armhf) and steamcmd (i386).
+// Packages of Debian architecture `arch` that `apt-get install NAME` brings without a `:arch`
+// suffix: NAME exists for no other architecture apt could choose on amd64 (Debian's wine32,
+// Architecture: i386 armel armhf; steamcmd, i386), or is a Wine package, the reason images add
+// i386 at all (WineHQ's winehq-stable and wine-staging depend on their `-i386` halves, and
+// Debian's wine on wine32 for 32-bit programs), or is named for i386 (`wine-staging-i386`).
 bool foreignOnlyPackage(std::string_view name, std::string_view arch) {
-  return arch == "i386" && (name == "wine32" || name == "wine32-preloader" || name == "steamcmd");
+  if (arch != "i386") return false;
+  return name == "steamcmd" || name.starts_with("wine") || name.ends_with("-i386");
 }
 
 // Does the command install packages of Debian architecture `arch`: a `name:arch` argument,
@@ -270,7 +273,8 @@ extern const DockerfileRule kMA112 = {
              "built on it): a foreign architecture that only serves `apt-get download`, or that native installs follow "
              "(`apt-get install build-essential`), runs nothing of it; apt-get update reads its indexes, or skips them "
              "with a notice where a mirror has none (Ubuntu's ports mirror for i386). Its packages are `name:i386` "
-             "arguments, packages only it has (wine32, steamcmd), local `.deb` files and package lists the rule cannot "
+             "arguments, packages only it has or that pull it in (wine32, steamcmd, WineHQ's and Debian's wine packages, "
+             "`*-i386`), local `.deb` files and package lists the rule cannot "
              "read (`$PACKAGES`). Not when the file the source is written "
              "to is replaced by a later command of the same RUN before apt reads it (`| tee x.list` or `> x.list` "
              "again): that source never reaches apt. A source file is judged by all the `arch=` lines written to it in the "
