@@ -188,13 +188,7 @@ struct Search {
   // Dockerfile or at the root are not read twice.
   std::vector<BuildDeclaration> workflowBakeFiles() const {
     std::vector<BuildDeclaration> out;
-    const fs::path directory = root / ".github" / "workflows";
-    std::vector<std::pair<std::string, std::string>> workflows;
-    for (const auto& file : filesNamed(
-             directory, [](const std::string& name) { return text::endsWith(name, ".yml") || text::endsWith(name, ".yaml"); })) {
-      if (auto text = readDeclarationFile(file, root)) workflows.emplace_back(displayPath(file, root), std::move(*text));
-    }
-    for (const auto& file : bakeFilesNamedByWorkflows(workflows, root)) {
+    for (const auto& file : bakeFilesNamedByWorkflows(workflowTexts(), root)) {
       const fs::path parent = file.parent_path();
       const std::string name = file.filename().string();
       const bool readAlready = (parent == root || parent == dockerfile.parent_path()) && text::endsWith(name, ".hcl");
@@ -267,16 +261,21 @@ struct Search {
   std::optional<DeclaredPlatforms> workflows() const {
     const fs::path directory = root / ".github" / "workflows";
     const auto& declarations = cache.declarations(directory.string() + "\n(workflows)", [&] {
-      std::vector<std::pair<std::string, std::string>> texts;
-      for (const auto& file : filesNamed(directory, [](const std::string& name) {
-             return text::endsWith(name, ".yml") || text::endsWith(name, ".yaml");
-           })) {
-        if (auto text = readDeclarationFile(file, root)) texts.emplace_back(displayPath(file, root), std::move(*text));
-      }
       // A workflow's paths are relative to the checkout: the repository root.
-      return readWorkflows(texts, root);
+      return readWorkflows(workflowTexts(), root);
     });
     return matching(declarations);
+  }
+
+  // The GitHub workflows (.github/workflows/*.yml), each named by its path from the root.
+  std::vector<std::pair<std::string, std::string>> workflowTexts() const {
+    std::vector<std::pair<std::string, std::string>> texts;
+    for (const auto& file : filesNamed(root / ".github" / "workflows", [](const std::string& name) {
+           return text::endsWith(name, ".yml") || text::endsWith(name, ".yaml");
+         })) {
+      if (auto text = readDeclarationFile(file, root)) texts.emplace_back(displayPath(file, root), std::move(*text));
+    }
+    return texts;
   }
 
   // Azure Pipelines files: azure-pipelines*.yml at the root, the files of .azure-pipelines/
