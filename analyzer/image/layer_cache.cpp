@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
+#include <limits>
+#include <type_traits>
 #include <tuple>
 
 #include "analyzer/file_util.h"
@@ -48,32 +50,61 @@ bool hasDetails(const EntryRef& e) {
          !e.bundledArchitectures.empty() || e.bundledLibraries != 0;
 }
 
+struct Malformed {};
+
+// An integer field of a cache record, as written: nlohmann's get<T>() converts a float or an
+// out-of-range number with a plain cast, which is undefined for a value T cannot hold
+// (fuzz.layer_cache found "isa": 1.7e22). The cache is read back as untrusted bytes.
+template <typename T>
+T integerField(const json& value) {
+  if (value.is_number_unsigned()) {
+    const auto v = value.get<uint64_t>();
+    if (v > static_cast<uint64_t>(std::numeric_limits<T>::max())) throw Malformed{};
+    return static_cast<T>(v);
+  }
+  if (value.is_number_integer()) {
+    const auto v = value.get<int64_t>();
+    if constexpr (std::is_unsigned_v<T>) {
+      if (v < 0 || static_cast<uint64_t>(v) > static_cast<uint64_t>(std::numeric_limits<T>::max())) throw Malformed{};
+    } else {
+      if (v < static_cast<int64_t>(std::numeric_limits<T>::min()) || v > static_cast<int64_t>(std::numeric_limits<T>::max()))
+        throw Malformed{};
+    }
+    return static_cast<T>(v);
+  }
+  throw Malformed{};
+}
+
 void detailsFromJson(const json& j, LayerEntry& e) {
   e.linkTarget = j.value("l", "");
   e.shebang = j.value("sb", "");
   e.content = j.value("c", "");
   if (j.contains("ba")) {
     e.bundledArchitectures = j["ba"].get<std::vector<std::string>>();
-    e.bundledLibraries = j.value("bn", size_t{0});
+    e.bundledLibraries = j.contains("bn") ? integerField<size_t>(j["bn"]) : 0;
   }
   e.elfError = j.value("ee", "");
   if (j.contains("f")) {
     const auto& f = j["f"];
     elf::ElfFacts facts;
-    facts.machine = f.at("machine").get<uint16_t>();
-    facts.bits = f.at("bits").get<int>();
+    facts.machine = integerField<uint16_t>(f.at("machine"));
+    facts.bits = integerField<int>(f.at("bits"));
     facts.littleEndian = f.at("le").get<bool>();
-    facts.type = f.at("type").get<uint16_t>();
-    facts.flags = f.at("flags").get<uint32_t>();
-    facts.armFloatAbi = static_cast<elf::FloatAbi>(f.at("float").get<int>());
+    facts.type = integerField<uint16_t>(f.at("type"));
+    facts.flags = integerField<uint32_t>(f.at("flags"));
+    const int floatAbi = integerField<int>(f.at("float"));
+    if (floatAbi < static_cast<int>(elf::FloatAbi::Unknown) || floatAbi > static_cast<int>(elf::FloatAbi::Soft))
+      throw Malformed{};
+    facts.armFloatAbi = static_cast<elf::FloatAbi>(floatAbi);
     facts.interpreter = f.at("interp").get<std::string>();
     facts.needed = f.at("needed").get<std::vector<std::string>>();
     facts.runpath = f.at("runpath").get<std::vector<std::string>>();
     facts.rpath = f.at("rpath").get<std::vector<std::string>>();
     facts.soname = f.at("soname").get<std::string>();
-    facts.minLoadAlign = f.at("align").get<uint64_t>();
-    facts.x86IsaNeeded = f.at("isa").get<uint32_t>();
-    const auto arm = f.at("arm").get<std::vector<int>>();
+    facts.minLoadAlign = integerField<uint64_t>(f.at("align"));
+    facts.x86IsaNeeded = integerField<uint32_t>(f.at("isa"));
+    std::vector<int> arm;
+    for (const auto& value : f.at("arm")) arm.push_back(integerField<int>(value));
     if (arm.size() == 4)
       std::tie(facts.armCpuArch, facts.armProfile, facts.armFpArch, facts.armSimdArch) = std::tie(arm[0], arm[1], arm[2], arm[3]);
     e.elf = std::move(facts);
@@ -94,8 +125,6 @@ void putVarint(std::string& out, uint64_t v) {
   }
   out.push_back(static_cast<char>(v));
 }
-
-struct Malformed {};
 
 uint64_t getVarint(std::string_view& in) {
   uint64_t v = 0;
