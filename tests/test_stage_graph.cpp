@@ -168,6 +168,15 @@ TEST_CASE("only what the target stage needs is built, a stage nothing uses may b
       "FROM base-${TARGETARCH}\n");
   CHECK(names(g.graph.targetsReaching(0)) == std::vector<std::string>{"linux/amd64", "linux/arm64"});  // a possible --target
   CHECK(names(g.graph.targetsReaching(1)) == std::vector<std::string>{"linux/amd64"});                 // only through base-amd64
+  // An unnamed stage nothing uses is never built: --target names a stage, never an index
+  // (BuildKit's resolveTarget looks the target up by name). One used by index is built.
+  const auto leftover = graphOf(
+      "FROM --platform=linux/amd64 node:17-alpine\n"
+      "FROM --platform=linux/amd64 alpine\nRUN make\n"
+      "FROM alpine\nCOPY --from=1 /out /out\n");
+  CHECK(leftover.graph.targetsReaching(0).empty());
+  CHECK(names(leftover.graph.targetsReaching(1)) == std::vector<std::string>{"linux/amd64", "linux/arm64"});
+  CHECK(names(leftover.graph.targetsReaching(2)) == std::vector<std::string>{"linux/amd64", "linux/arm64"});
 }
 
 // valueForEveryTarget: the one way rules read a word built from variables.

@@ -568,10 +568,17 @@ StageGraph buildStageGraph(const ParsedDockerfile& file, const BuildModel& model
     }
   }
 
-  // What is built: the last stage, and any stage nothing depends on (a possible --target),
-  // with everything they depend on for each target platform.
+  // What is built: the last stage, and any named stage nothing depends on (a possible
+  // --target), with everything they depend on for each target platform. An unnamed stage
+  // nothing depends on is never built: BuildKit finds a --target by stage name only
+  // (dockerfile2llb's resolveTarget: findStateByName; no index, unlike COPY --from=0), so
+  // such a stage is dead code (dongle-the-gadget/MyFirstTSBot's leftover first
+  // `FROM --platform=amd64 node:17-alpine`).
   std::vector<bool> dependedOn(n, false);
   for (const auto& use : g.uses) dependedOn[use.source] = true;
+  for (size_t s = 0; s + 1 < n; ++s) {
+    if (model.stages[s].name.empty()) dependedOn[s] = true;  // not a root of its own
+  }
   g.usesFrom.assign(n, {});
   g.usesInto.assign(n, {});
   for (size_t u = 0; u < g.uses.size(); ++u) {
