@@ -173,7 +173,13 @@ int runLint(const LintOptions& options, Streams streams) {
           platformsGiven && severalArchitectures(givenPlatforms) ? givenSource : "";
       settings.ruleOptions.targetIsBuildMachine = false;
       if (!platformsGiven && path != "-") {
-        if (auto declared = context::findDeclaredPlatforms(path, *bytes, declarationFiles)) {
+        if (auto declared = context::findDeclaredPlatforms(path, *bytes, declarationFiles);
+            declared && declared->forBuildMachine) {
+          // Built for whichever machine runs the build: the default targets, each built on itself.
+          targets.source = givenSource + "; " + declared->source;
+          targets.declared = true;
+          settings.ruleOptions.targetIsBuildMachine = true;
+        } else if (declared) {
           settings.platforms = declared->platforms;
           targets.source = declared->source;
           targets.declared = true;

@@ -198,8 +198,40 @@ services:
     image: postgres
 )");
   CHECK(declared(api) == "linux/amd64, linux/arm64 <- docker-compose.yml service api");
-  CHECK(declared(web) == "none");
+  // No platforms: compose builds for its engine's own platform, whatever machine runs it. No
+  // platform is declared (the targets stay the defaults), but each build is for its builder.
+  CHECK(declared(web) == " <- docker-compose.yml service web (no platforms: built for the machine that runs it)");
+  CHECK(context::findDeclaredPlatforms(web, kPlain)->forBuildMachine);
   CHECK(declared(worker) == "none");  // only an unresolved variable
+}
+
+TEST_CASE("lint: a compose service with no platforms builds for the machine that runs it", "[declared][cli]") {
+  // cement-hools/Auth_sprint_1: the root Dockerfile, built only by docker-compose.yml's
+  // `build: .`, runs its final stage on $BUILDPLATFORM, which is the target on that machine.
+  Repo repo;
+  const auto file = repo.write("Dockerfile",
+                               "FROM --platform=$BUILDPLATFORM python:3.11-alpine\nRUN pip install flask\n"
+                               "COPY . /app\nCMD [\"python3\", \"/app/app.py\"]\n");
+  const auto other = repo.write("flask/Dockerfile", "FROM --platform=$BUILDPLATFORM python:3.11-alpine\nRUN pip install flask\n");
+  repo.write("docker-compose.yml", "services:\n  flask:\n    build: .\n  redis:\n    image: redis:7\n");
+  cli::LintOptions options;
+  options.paths = {file.string(), other.string()};
+  options.format = "json";
+  const auto run = lint(options);
+  const auto json = nlohmann::json::parse(run.out);
+  CHECK(json["inputs"][0]["platforms"] == nlohmann::json::array({"linux/amd64", "linux/arm64"}));
+  CHECK(json["inputs"][0]["platformsSource"] ==
+        "the default; docker-compose.yml service flask (no platforms: built for the machine that runs it)");
+  std::vector<int> lines;
+  for (const auto& f : json["findings"]) {
+    if (f["rule"] == "MA141") lines.push_back(f["location"]["line"].get<int>());
+  }
+  // Only the file no build names: judged for the default targets, built on one machine for both.
+  REQUIRE(lines.size() == 1);
+  CHECK(json["findings"].size() >= 1);
+  bool inOther = false;
+  for (const auto& f : json["findings"]) inOther = inOther || (f["rule"] == "MA141" && f["location"]["path"] == other.string());
+  CHECK(inOther);
 }
 
 TEST_CASE("GitHub workflows: build-push-action with matrix and env, buildx in run steps", "[declared]") {
@@ -442,7 +474,6 @@ TEST_CASE("the file name and an architecture directory", "[declared]") {
   CHECK(declared(repo.write("docker/arm64/Dockerfile", kPlain)) == "linux/arm64 <- the directory arm64/");
   // Two architectures, an ambiguous word, a directory that only contains an arch word: none.
   CHECK(declared(repo.write("Dockerfile.amd64-to-arm64", kPlain)) == "none");
-  CHECK(declared(repo.write("Dockerfile.x86", kPlain)) == "none");
   CHECK(declared(repo.write("arm64-tools/Dockerfile", kPlain)) == "none");
   CHECK(declared(repo.write("amd64/Dockerfile.arm64", kPlain)) == "none");
   CHECK(declared(repo.write("release/mariner2-arm64/docker/Dockerfile", kPlain)) ==
@@ -457,7 +488,7 @@ TEST_CASE("the file name and an architecture directory", "[declared]") {
         "linux/amd64 <- its per-architecture siblings (Dockerfile is the amd64 one)");
 }
 
-TEST_CASE("a file named for the ARM family", "[declared]") {
+TEST_CASE("a file named for the ARM or the x86 family", "[declared]") {
   Repo repo;
   // vllm's docker/Dockerfile.arm: "arm" alone is the ARM platform of the default pair...
   CHECK(declared(repo.write("docker/Dockerfile.arm", kPlain)) == "linux/arm64 <- the file name (ARM: linux/arm64)");
@@ -469,6 +500,23 @@ TEST_CASE("a file named for the ARM family", "[declared]") {
   // A word that only contains "arm" is none.
   CHECK(declared(repo.write("Dockerfile.farm", kPlain)) == "none");
   CHECK(declared(repo.write("Dockerfile.armada", kPlain)) == "none");
+  // "x86" is x86-64 as often as i386: the x86 platform of the default pair, linux/amd64, unless
+  // the file names which (justinboneh/jenkinsexample's linux-x86.dockerfile fetches the x86_64
+  // CMake installer).
+  CHECK(declared(repo.write("x86/linux-x86.dockerfile", kPlain)) == "linux/amd64 <- the file name (x86: linux/amd64)");
+  const std::string i386Base = "FROM i386/debian:bookworm\n";
+  CHECK(declared(repo.write("x86/Dockerfile.x86", i386Base), i386Base) == "linux/386 <- the base image i386/debian:bookworm");
+  CHECK(declared(repo.write("x86/Dockerfile.x86-to-arm", kPlain)) == "none");
+  CHECK(declared(repo.write("x86/Dockerfile.x86box", kPlain)) == "none");
+  CHECK(declared(repo.write("x86/build-x86.Dockerfile", kPlain)) == "linux/amd64 <- the file name (x86: linux/amd64)");
+  // A family word inside a longer name describes something else.
+  CHECK(declared(repo.write("x86/playwright-x86-browsers.Dockerfile", kPlain)) == "none");
+  CHECK(declared(repo.write("x86/Dockerfile.with-arm-tools", kPlain)) == "none");
+  // Named for a family, the file says its own platform before a cross toolchain says its
+  // target: kylape/stackrox-tekton's arm.Dockerfile installs gcc-aarch64-linux-gnu beside an
+  // arm64 Go toolchain.
+  const std::string crossGcc = "FROM fedora:43\nRUN dnf install -y gcc gcc-aarch64-linux-gnu\n";
+  CHECK(declared(repo.write("dev/arm.Dockerfile", crossGcc), crossGcc) == "linux/arm64 <- the file name (ARM: linux/arm64)");
 }
 
 TEST_CASE("siblings: the plain file of a per-architecture family is the amd64 one", "[declared]") {
@@ -486,6 +534,19 @@ TEST_CASE("siblings: the plain file of a per-architecture family is the amd64 on
   repo.write("docker/development-arm.Dockerfile", kPlain);
   CHECK(declared(development) == "linux/amd64 <- its per-architecture siblings (development.Dockerfile is the amd64 one)");
   CHECK(declared(other) == "none");
+  // The plain file beside the suffix form of the ARM family (kylape/stackrox-tekton:
+  // Dockerfile and arm.Dockerfile) or of one architecture.
+  const auto dev = repo.write("dev/Dockerfile", kPlain);
+  repo.write("dev/notes.Dockerfile", kPlain);
+  CHECK(declared(dev) == "none");
+  repo.write("dev/arm.Dockerfile", kPlain);
+  CHECK(declared(dev) == "linux/amd64 <- its per-architecture siblings (Dockerfile is the amd64 one)");
+  const auto tools = repo.write("tools/Containerfile", kPlain);
+  repo.write("tools/arm64.Containerfile", kPlain);
+  CHECK(declared(tools) == "linux/amd64 <- its per-architecture siblings (Containerfile is the amd64 one)");
+  // An x86 file beside it is the family's amd64 one: the plain file is not.
+  repo.write("dev/Dockerfile.x86", kPlain);
+  CHECK(declared(dev) == "none");
 }
 
 TEST_CASE("siblings: a variant of a per-architecture family is an amd64 file", "[declared]") {
@@ -597,6 +658,20 @@ TEST_CASE("base images published for one architecture, with no architecture in t
   // Mixed with a multi-architecture base, or two different ones: nothing is declared.
   CHECK(declared(file, "FROM gitpod/workspace-full AS ide\nFROM alpine\n") == "none");
   CHECK(declared(file, "FROM gitpod/workspace-base AS a\nFROM nvcr.io/nvidia/l4t-base:r36\n") == "none");
+  // Official images with one architecture at some releases (CentOS 6: i386 and x86_64 only;
+  // sharpreflections/centos6-build-cmake, spring-boot's CentOS 6.9 test image) or at every tag
+  // (the `java` image, frozen before multi-architecture manifests).
+  CHECK(declared(file, "FROM centos:6\n") == "linux/amd64 <- the base image centos:6 (published for linux/amd64 only)");
+  CHECK(declared(file, "FROM docker.io/library/centos:centos6.10\n") ==
+        "linux/amd64 <- the base image docker.io/library/centos:centos6.10 (published for linux/amd64 only)");
+  CHECK(declared(file, "FROM centos:6.9@sha256:" + std::string(64, 'a') + "\n") ==
+        "linux/amd64 <- the base image centos:6.9@sha256:" + std::string(64, 'a') + " (published for linux/amd64 only)");
+  CHECK(declared(file, "FROM java:8-jdk\n") == "linux/amd64 <- the base image java:8-jdk (published for linux/amd64 only)");
+  CHECK(declared(file, "FROM centos:7\n") == "none");
+  CHECK(declared(file, "FROM centos:60\n") == "none");
+  CHECK(declared(file, "FROM centos\n") == "none");
+  CHECK(declared(file, "FROM quay.io/centos/centos:6\n") == "none");
+  CHECK(declared(file, "FROM openjdk:8\n") == "none");
   // A look-alike name is not the published image.
   CHECK(declared(file, "FROM example/gitpod-workspace-full\n") == "none");
   CHECK(declared(file, "FROM quay.io/pypa/manylinux_2_28\n") == "none");
@@ -995,13 +1070,24 @@ TEST_CASE("data/one-architecture-images.json: every entry names its platform and
   REQUIRE(!json.at("images").empty());
   for (const auto& entry : json.at("images")) {
     INFO(entry.dump());
-    const auto prefix = entry.at("prefix").get<std::string>();
     const auto platform = entry.at("platform").get<std::string>();
-    REQUIRE(!prefix.empty());
     REQUIRE(mal::parsePlatform(platform).has_value());
     CHECK(mal::parsePlatform(platform)->str() == platform);
     CHECK(entry.at("source").get<std::string>().size() > 20);
-    const std::string base = prefix + "x";
+    // A prefix entry matches any repository under it; a repository entry that one repository,
+    // at a tag that continues one of its release tags (or at any tag when it lists none).
+    std::string base;
+    if (entry.contains("repository")) {
+      const auto repository = entry.at("repository").get<std::string>();
+      REQUIRE(!repository.empty());
+      const auto tags = entry.value("tags", nlohmann::json::array());
+      base = repository + ":" + (tags.empty() ? std::string("x") : tags.front().get<std::string>() + ".9");
+      CHECK(declared(file, "FROM " + repository + "-other:x\n") == "none");
+    } else {
+      const auto prefix = entry.at("prefix").get<std::string>();
+      REQUIRE(!prefix.empty());
+      base = prefix + "x";
+    }
     CHECK(declared(file, "FROM " + base + "\n") ==
           platform + " <- the base image " + base + " (published for " + platform + " only)");
   }

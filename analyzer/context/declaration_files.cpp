@@ -1203,10 +1203,18 @@ std::vector<BuildDeclaration> readComposeFile(const std::string& text, const fs:
     } else {
       continue;
     }
-    // Not the service's `platform:`: that is where a development setup runs it
-    // (compose.armv7.yaml), not what the Dockerfile is for.
-    if (!platforms) continue;
     if (file) file = composeInterpolate(*file);
+    // Not the service's `platform:`: that is where a development setup runs it
+    // (compose.armv7.yaml), not what the Dockerfile is for. With no `platforms`, compose builds
+    // for its engine's own platform: a build for the machine that runs it.
+    if (!platforms) {
+      if (auto dockerfile = dockerfileOf(directory, composeInterpolate(context.value_or(".")), file, true)) {
+        BuildDeclaration native{std::move(*dockerfile), {}, "service " + service.first.Scalar()};
+        native.forBuildMachine = true;
+        out.push_back(std::move(native));
+      }
+      continue;
+    }
     addDeclaration(out, dockerfileOf(directory, composeInterpolate(context.value_or(".")), file, true),
                    platformsIn(composeInterpolate(*platforms)), "service " + service.first.Scalar());
   }

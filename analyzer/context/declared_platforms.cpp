@@ -24,18 +24,69 @@ namespace mal::context {
 namespace {
 
 // data/one-architecture-images.json: repositories published for one architecture although
-// their names do not say which (Gitpod's workspaces, Jetson's L4T images).
-const std::vector<std::pair<std::string, Platform>>& oneArchitectureImages() {
+// their names do not say which (Gitpod's workspaces, Jetson's L4T images), matched by a prefix
+// of the repository; and official images whose every tag, or some releases' tags, exist for one
+// architecture (the `java` image, deprecated before Docker Hub's official images became
+// multi-architecture; `centos:6`), matched by the whole repository name and a tag prefix.
+struct OneArchitectureImage {
+  std::string prefix;             // a prefix of the repository, or the whole repository when `tags` is set
+  std::vector<std::string> tags;  // release tags: `6` matches `6`, `6.9`, `6-slim`; empty: every tag
+  bool wholeRepository = false;
+  Platform platform;
+
+  bool matches(const std::string& repository, const std::string& tag) const {
+    if (!wholeRepository) return text::startsWith(repository, prefix);
+    const std::string name = text::startsWith(repository, "library/") ? repository.substr(8) : repository;
+    if (name != prefix) return false;
+    if (tags.empty()) return true;
+    return std::any_of(tags.begin(), tags.end(), [&](const std::string& release) {
+      return tag == release ||
+             (text::startsWith(tag, release) && std::string_view(".-_").find(tag[release.size()]) != std::string_view::npos);
+    });
+  }
+};
+
+const std::vector<OneArchitectureImage>& oneArchitectureImages() {
   static const auto images = [] {
-    std::vector<std::pair<std::string, Platform>> out;
+    std::vector<OneArchitectureImage> out;
     const auto json = nlohmann::json::parse(data::k_one_architecture_images_json);
     for (const auto& entry : json.at("images")) {
-      out.emplace_back(text::lower(entry.at("prefix").get<std::string>()),
-                       *parsePlatform(entry.at("platform").get<std::string>()));
+      OneArchitectureImage image;
+      image.platform = *parsePlatform(entry.at("platform").get<std::string>());
+      if (entry.contains("repository")) {
+        image.prefix = text::lower(entry.at("repository").get<std::string>());
+        image.wholeRepository = true;
+        for (const auto& tag : entry.value("tags", nlohmann::json::array()))
+          image.tags.push_back(text::lower(tag.get<std::string>()));
+      } else {
+        image.prefix = text::lower(entry.at("prefix").get<std::string>());
+      }
+      out.push_back(std::move(image));
     }
     return out;
   }();
   return images;
+}
+
+// The repository (registry kept, Docker Hub's prefixes dropped) and tag of an image reference
+// in lower case; the digest is dropped.
+std::pair<std::string, std::string> repositoryAndTag(const std::string& image) {
+  std::string name = image.substr(0, image.find('@'));
+  for (const char* registry : {"docker.io/", "index.docker.io/", "registry-1.docker.io/"}) {
+    if (text::startsWith(name, registry)) name = name.substr(std::string(registry).size());
+  }
+  // A tag is after the last ':' that follows the last '/' (a registry port is not a tag).
+  const size_t lastSlash = name.rfind('/');
+  const size_t colon = name.find(':', lastSlash == std::string::npos ? 0 : lastSlash);
+  return {name.substr(0, colon), colon == std::string::npos ? "" : name.substr(colon + 1)};
+}
+
+const OneArchitectureImage* oneArchitectureImage(const std::string& image) {
+  const auto [repository, tag] = repositoryAndTag(text::lower(image));
+  for (const auto& entry : oneArchitectureImages()) {
+    if (entry.matches(repository, tag)) return &entry;
+  }
+  return nullptr;
 }
 
 // The hardware word among `name`'s words (split at '.', '-', '_'), when exactly one platform
@@ -110,6 +161,7 @@ std::string displayPath(const fs::path& file, const fs::path& root) {
 
 // Reads every declaration of one kind that names `dockerfile`, merged.
 std::optional<DeclaredPlatforms> merge(std::vector<const BuildDeclaration*> matching) {
+  std::erase_if(matching, [](const auto* d) { return d->forBuildMachine; });
   const bool someRunnerUnknown = std::any_of(matching.begin(), matching.end(), [](const auto* d) { return d->unknownRunner; });
   std::erase_if(matching, [&](const auto* d) { return d->unknownRunner || (someRunnerUnknown && d->fromRunner); });
   if (matching.empty()) return std::nullopt;
@@ -227,6 +279,13 @@ struct Search {
   std::optional<DeclaredPlatforms> perFile(
       const std::vector<fs::path>& files, const std::string& kind,
       const std::function<std::vector<BuildDeclaration>(const std::string&, const fs::path&)>& read) const {
+    return merge(declaredIn(files, kind, read));
+  }
+
+  // The declarations of `files` (read once per run) that name this Dockerfile.
+  std::vector<const BuildDeclaration*> declaredIn(
+      const std::vector<fs::path>& files, const std::string& kind,
+      const std::function<std::vector<BuildDeclaration>(const std::string&, const fs::path&)>& read) const {
     std::vector<const BuildDeclaration*> found;
     for (const auto& file : files) {
       const auto& declarations = cache.declarations(file.string() + "\n(" + kind + ")", [&] {
@@ -242,10 +301,26 @@ struct Search {
         if (declaredPathMatches(d.dockerfile, dockerfile)) found.push_back(&d);
       }
     }
-    return merge(found);
+    return found;
   }
 
-  std::optional<DeclaredPlatforms> compose() const {
+  std::optional<DeclaredPlatforms> compose() const { return perFile(composeFiles(), "compose", readComposeFile); }
+
+  // A compose service that builds this Dockerfile and names no platform: built for the
+  // machine that runs `docker compose build` (cement-hools/Auth_sprint_1, whose final stage is
+  // FROM --platform=$BUILDPLATFORM python: on that machine it is the target platform).
+  std::optional<DeclaredPlatforms> composeForBuildMachine() const {
+    for (const auto* d : declaredIn(composeFiles(), "compose", readComposeFile)) {
+      if (!d->forBuildMachine) continue;
+      DeclaredPlatforms out;
+      out.source = d->name + " (no platforms: built for the machine that runs it)";
+      out.forBuildMachine = true;
+      return out;
+    }
+    return std::nullopt;
+  }
+
+  std::vector<fs::path> composeFiles() const {
     std::vector<fs::path> files;
     for (const auto& directory : directories()) {
       for (auto& f : filesNamed(directory, [](const std::string& name) {
@@ -255,7 +330,7 @@ struct Search {
         files.push_back(std::move(f));
       }
     }
-    return perFile(files, "compose", readComposeFile);
+    return files;
   }
 
   std::optional<DeclaredPlatforms> workflows() const {
@@ -440,21 +515,44 @@ std::optional<DeclaredPlatforms> fromFileName(const fs::path& dockerfile, const 
   return DeclaredPlatforms{{*platform}, where};
 }
 
-// A file named for the ARM family alone (`Dockerfile.arm`, `arm.Dockerfile`, `Dockerfile-arm`):
-// "arm" names no one platform, so the file's own pins or base images say which ARM platform
-// when they name one, and otherwise it is linux/arm64, the ARM platform of the default pair.
-std::optional<DeclaredPlatforms> fromArmFamilyName(const fs::path& dockerfile,
-                                                   const std::function<std::optional<DeclaredPlatforms>()>& fromContent) {
-  std::string name = text::lower(dockerfile.filename().string());
+// The architecture family a file is named for alone: `arm` (`Dockerfile.arm`, `arm.Dockerfile`,
+// `Dockerfile-arm`) or `x86` (`linux-x86.dockerfile`, `Dockerfile.x86`), a word of the name
+// between '.', '-' and '_'. Neither names one platform: "x86" is x86-64 as often as i386.
+std::optional<std::string> architectureFamilyIn(std::string_view fileName) {
+  std::string name = text::lower(fileName);
   std::replace_if(
       name.begin(), name.end(), [](char c) { return c == '-' || c == '_'; }, '.');
-  const auto parts = text::split(name, '.');
-  if (std::find(parts.begin(), parts.end(), "arm") == parts.end()) return std::nullopt;
-  if (auto found = fromContent(); found && found->platforms.size() == 1 &&
-                                  (found->platforms[0].architecture == "arm" || found->platforms[0].architecture == "arm64")) {
+  // The words of the name but the Dockerfile's own (`linux`, `x86` of `linux-x86.dockerfile`).
+  std::vector<std::string> words;
+  for (const auto& part : text::split(name, '.')) {
+    if (part != "dockerfile" && part != "containerfile" && !part.empty()) words.push_back(part);
+  }
+  std::optional<std::string> found;
+  for (const auto& part : words) {
+    if (part != "arm" && part != "x86") continue;
+    if (found && *found != part) return std::nullopt;  // `Dockerfile.x86-to-arm`: neither
+    found = part;
+  }
+  // Only at either end of the name: a family word inside it describes something else
+  // (`playwright-x86-browsers.Dockerfile` is about x86 browsers, not built for x86).
+  if (found && words.front() != *found && words.back() != *found) return std::nullopt;
+  return found;
+}
+
+// A file named for an architecture family: the file's own pins or base images say which
+// platform of the family when they name one, and otherwise it is the family's platform of the
+// default pair, linux/arm64 or linux/amd64.
+std::optional<DeclaredPlatforms> fromFamilyName(const fs::path& dockerfile,
+                                                const std::function<std::optional<DeclaredPlatforms>()>& fromContent) {
+  const auto family = architectureFamilyIn(dockerfile.filename().string());
+  if (!family) return std::nullopt;
+  const std::set<std::string> members =
+      *family == "arm" ? std::set<std::string>{"arm", "arm64"} : std::set<std::string>{"amd64", "386"};
+  if (auto found = fromContent(); found && found->platforms.size() == 1 && members.count(found->platforms[0].architecture) > 0) {
     return found;
   }
-  return DeclaredPlatforms{{Platform{"linux", "arm64", ""}}, "the file name (ARM: linux/arm64)"};
+  if (*family == "arm") return DeclaredPlatforms{{Platform{"linux", "arm64", ""}}, "the file name (ARM: linux/arm64)"};
+  return DeclaredPlatforms{{Platform{"linux", "amd64", ""}}, "the file name (x86: linux/amd64)"};
 }
 
 // The plain file of a per-architecture family: `Dockerfile` next to `Dockerfile.aarch64`
@@ -492,6 +590,8 @@ std::optional<DeclaredPlatforms> fromSiblings(const fs::path& dockerfile) {
   for (std::string_view word : {"x86", "x64", "amd", "arm", "aarch", "386", "686", "ppc", "s390", "riscv", "mips", "loong"}) {
     if (variant.find(word) != std::string::npos) family.clear();
   }
+  const std::string lowered = text::lower(name);
+  const bool plainName = lowered == "dockerfile" || lowered == "containerfile";
   size_t seen = 0;
   for (fs::directory_iterator it(directory, ec), end; !ec && it != end && seen < 2000; it.increment(ec), ++seen) {
     const std::string entry = it->path().filename().string();
@@ -506,18 +606,23 @@ std::optional<DeclaredPlatforms> fromSiblings(const fs::path& dockerfile) {
                text::endsWith(entry, suffix) && std::string_view(".-_").find(entry[stem.size()]) != std::string_view::npos) {
       // `development.Dockerfile` beside `development-arm.Dockerfile` (typesense).
       siblings.push_back(entry.substr(stem.size() + 1, entry.size() - suffix.size() - stem.size() - 1));
+    } else if (plainName && entry.size() > name.size() + 1 && text::endsWith(text::lower(entry), "." + text::lower(name))) {
+      // The suffix form beside the plain file: `Dockerfile` next to `arm.Dockerfile`
+      // (kylape/stackrox-tekton) or `arm64.Dockerfile`.
+      siblings.push_back(entry.substr(0, entry.size() - name.size() - 1));
     } else if (it->is_directory(ec) && singleArchitectureIn(entry, true) && fs::exists(it->path() / name, ec)) {
       siblings.push_back(entry);
     }
   }
   bool otherArchitecture = false;
   for (const auto& suffix : siblings) {
-    // "arm" alone names the ARM family (arm64 or arm/v7: fromArmFamilyName decides which),
-    // never amd64.
+    // "arm" alone names the ARM family (arm64 or arm/v7: fromFamilyName decides which),
+    // never amd64; "x86" is the x86 file of the family, so the plain one is not.
     if (text::lower(suffix) == "arm") {
       otherArchitecture = true;
       continue;
     }
+    if (text::lower(suffix) == "x86") return std::nullopt;
     const auto p = singleArchitectureIn(suffix, true);
     if (!p) continue;
     if (p->architecture == "amd64") return std::nullopt;
@@ -675,11 +780,8 @@ std::optional<DeclaredPlatforms> fromBaseImages(const dockerfile::ParsedDockerfi
   if (unnamedBase && !lastStage) return std::nullopt;
   if (!platform) return std::nullopt;
   // Say why when no word of the name does: the publisher builds these for one architecture.
-  const bool publishedForOne = std::any_of(images.begin(), images.end(), [](const std::string& image) {
-    const std::string lowered = text::lower(image);
-    return std::any_of(oneArchitectureImages().begin(), oneArchitectureImages().end(),
-                       [&](const auto& entry) { return text::startsWith(lowered, entry.first); });
-  });
+  const bool publishedForOne =
+      std::any_of(images.begin(), images.end(), [](const std::string& image) { return oneArchitectureImage(image) != nullptr; });
   return DeclaredPlatforms{{*platform},
                            (images.size() == 1 ? "the base image " : "the base images ") + text::join(images, ", ") +
                                (publishedForOne ? " (published for " + platform->str() + " only)" : "")};
@@ -962,21 +1064,11 @@ fs::path repositoryRoot(const fs::path& dockerfile) {
 }
 
 std::optional<Platform> platformOfImageReference(const std::string& image) {
-  std::string name = image.substr(0, image.find('@'));
-  for (const char* registry : {"docker.io/", "index.docker.io/", "registry-1.docker.io/"}) {
-    if (text::startsWith(name, registry)) name = name.substr(std::string(registry).size());
-  }
-  // A tag is after the last ':' that follows the last '/' (a registry port is not a tag).
-  const size_t lastSlash = name.rfind('/');
-  const size_t colon = name.find(':', lastSlash == std::string::npos ? 0 : lastSlash);
-  const std::string repository = name.substr(0, colon);
-  const std::string tag = colon == std::string::npos ? "" : name.substr(colon + 1);
+  const auto [repository, tag] = repositoryAndTag(image);
   if (const size_t slash = repository.find('/'); slash != std::string::npos) {
     if (auto p = archNamespace(repository.substr(0, slash))) return p;
   }
-  for (const auto& [prefix, platform] : oneArchitectureImages()) {
-    if (text::startsWith(repository, prefix)) return platform;
-  }
+  if (const auto* entry = oneArchitectureImage(image)) return entry->platform;
   // The tag's first or last part (`1.2-arm64`, `arm64v8-1.2`), or the repository's last
   // part (`pause-amd64`): words elsewhere are too often something else.
   std::vector<std::string> words;
@@ -1039,8 +1131,10 @@ std::optional<DeclaredPlatforms> findDeclaredPlatforms(const fs::path& dockerfil
   }
   if (auto found = search.makefiles()) return found;
   // Before the directory names: a cross toolchain's directory names its target, not its
-  // platform. A file named for an architecture (`Dockerfile.aarch64`) still says its own.
-  if (const auto* file = parsedFile(); file && !singleArchitectureIn(search.dockerfile.filename().string(), false)) {
+  // platform. A file named for an architecture (`Dockerfile.aarch64`) or for a family
+  // (`arm.Dockerfile`, kylape/stackrox-tekton's ARM dev image with an aarch64 gcc) still says its own.
+  if (const auto* file = parsedFile(); file && !singleArchitectureIn(search.dockerfile.filename().string(), false) &&
+                                       !architectureFamilyIn(search.dockerfile.filename().string())) {
     if (auto found = fromCrossToolchainImage(*file, search.dockerfile.parent_path().lexically_relative(search.root))) {
       return found;
     }
@@ -1053,10 +1147,11 @@ std::optional<DeclaredPlatforms> findDeclaredPlatforms(const fs::path& dockerfil
     if (auto pinned = fromPlatformFlags(*file)) return pinned;
     return fromBaseImages(*file);
   };
-  if (auto found = fromArmFamilyName(search.dockerfile, fromContent)) return found;
+  if (auto found = fromFamilyName(search.dockerfile, fromContent)) return found;
   if (auto found = fromSiblings(dockerfile)) return found;
   if (auto found = fromContent()) return found;
-  return machineDefault;
+  if (machineDefault) return machineDefault;
+  return search.composeForBuildMachine();
 }
 
 std::optional<DeclaredPlatforms> findDeclaredPlatforms(const fs::path& dockerfile, const std::string& dockerfileText) {

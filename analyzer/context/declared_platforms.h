@@ -31,6 +31,11 @@ struct DeclaredPlatforms {
   // GitHub-hosted runner, Cloud Build's workers): what the file itself fixes (its name, its
   // pins, an architecture's base image) says more, since that build follows the base image.
   bool onlyMachineDefaults = false;
+  // No platform is named, but every build of the file is for the machine that runs it, whatever
+  // that is (a compose service with no `platforms`: `docker compose build` builds for its
+  // engine's platform): `platforms` is empty and the targets stay the defaults, but no target is
+  // built on another platform than its own, so $BUILDPLATFORM is the target in each build.
+  bool forBuildMachine = false;
 };
 
 // Stands, in a declared Dockerfile path, for one directory whose name is computed at run
@@ -53,6 +58,10 @@ struct BuildDeclaration {
   // `ubuntu-linux-arm64` without naming the platform).
   bool fromRunner = false;
   bool unknownRunner = false;
+  // No platforms, built by whatever machine runs the build (a compose service without
+  // `platforms`): a build for that machine's own platform. Declares no platform (merge skips it);
+  // findDeclaredPlatforms reads it last, as DeclaredPlatforms::forBuildMachine.
+  bool forBuildMachine = false;
 };
 
 // Declaration files already read in this run: a repository with 300 Dockerfiles reads

@@ -29,9 +29,10 @@ struct RuleOptions {
   // context (context::buildsWithGoreleaserDockers).
   bool perPlatformContexts = false;
   // The file's only declared build names no platform and runs on a machine of the one target
-  // platform (a GitHub-hosted runner, Cloud Build: DeclaredPlatforms::onlyMachineDefaults):
-  // $BUILDPLATFORM is the target there, and what that machine built into the context is the
-  // target's code.
+  // platform (a GitHub-hosted runner, Cloud Build: DeclaredPlatforms::onlyMachineDefaults), or
+  // each of its builds is for the machine that runs it (a compose service with no platforms:
+  // DeclaredPlatforms::forBuildMachine): $BUILDPLATFORM is the target there, and what that
+  // machine built into the context is the target's code.
   bool targetIsBuildMachine = false;
 };
 
