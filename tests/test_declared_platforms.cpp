@@ -672,6 +672,12 @@ TEST_CASE("base images published for one architecture, with no architecture in t
   CHECK(declared(file, "FROM centos\n") == "none");
   CHECK(declared(file, "FROM quay.io/centos/centos:6\n") == "none");
   CHECK(declared(file, "FROM openjdk:8\n") == "none");
+  // One architecture built: a native file whose name says no architecture was kept for that one
+  // (theonerk/wechatwork-fetch-messages copies its x86-64 SDK's lib/*.so under java:8).
+  const auto sdk = repo.write("sdk/Dockerfile", "FROM java:8\nCOPY lib/libsdk.so /usr/lib/\n");
+  CHECK(findingsOf("MA150", sdk).empty());
+  const auto multi = repo.write("multi/Dockerfile", "FROM eclipse-temurin:8\nCOPY lib/libsdk.so /usr/lib/\n");
+  CHECK(findingsOf("MA150", multi).size() == 1);
   // A look-alike name is not the published image.
   CHECK(declared(file, "FROM example/gitpod-workspace-full\n") == "none");
   CHECK(declared(file, "FROM quay.io/pypa/manylinux_2_28\n") == "none");
