@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "analyzer/glob.h"
 #include "analyzer/shell/arch_vocabulary.h"
 #include "analyzer/text_util.h"
 #include "rules/data/rule_data.h"
@@ -147,22 +148,40 @@ struct Lack {
 
 // The words of the script's curl and wget commands, gathered once per script: every package
 // file an install names is looked for in them (a pass over the whole script per package was
-// quadratic in a long RUN, audit H10).
+// quadratic in a long RUN, audit H10). A word's variables add the values the script assigns
+// them: `wget -q $RSTUDIO_URL` fetched what `RSTUDIO_URL="...-amd64.deb"` names.
 std::vector<std::string_view> downloadWords(const shell::Script& script) {
   std::vector<std::string_view> words;
   for (const auto& command : script.commands) {
     const std::string name = command.name();
     if (name != "curl" && name != "wget") continue;
-    for (const auto& w : command.words) words.push_back(w.literal);
+    for (const auto& w : command.words) {
+      words.push_back(w.literal);
+      for (const auto& variable : w.variables) {
+        const auto named = script.assignmentsByName.find(variable);
+        if (named == script.assignmentsByName.end()) continue;
+        for (size_t index : named->second.indices) words.push_back(script.assignments[index].value.literal);
+      }
+    }
   }
   return words;
 }
 
 // Was `fileName` downloaded by a curl/wget in this script? Then MA110 reports the download,
-// and the install of the same file is the same mistake.
+// and the install of the same file is the same mistake. A file name with a shell pattern
+// (`dpkg -i rstudio-server-*-amd64.deb`, persianyagami90xs/gitpod-1) is matched against the
+// last path segment of each word.
 bool downloadedInScript(const std::vector<std::string_view>& downloadWords, const std::string& fileName) {
-  return std::any_of(downloadWords.begin(), downloadWords.end(),
-                     [&](std::string_view w) { return w.find(fileName) != std::string_view::npos; });
+  if (fileName.find_first_of("*?[") == std::string::npos) {
+    return std::any_of(downloadWords.begin(), downloadWords.end(),
+                       [&](std::string_view w) { return w.find(fileName) != std::string_view::npos; });
+  }
+  const glob::Matcher pattern = glob::compileShellPattern(fileName, true);
+  return std::any_of(downloadWords.begin(), downloadWords.end(), [&](std::string_view w) {
+    while (!w.empty() && (w.back() == '"' || w.back() == '\'')) w.remove_suffix(1);
+    const size_t slash = w.rfind('/');
+    return pattern.matches(slash == std::string_view::npos ? w : w.substr(slash + 1));
+  });
 }
 
 // The COPY or ADD that put the package file `fileName` into the stage (or a stage it is built
@@ -190,8 +209,13 @@ CopiedFiles copiedFiles(const DockerfileContext& ctx) {
   return copies;
 }
 
-std::optional<FindingSink::RelatedSpan> copiedHere(const DockerfileContext& ctx, const CopiedFiles& copies, size_t stage,
-                                                   size_t instruction, const std::string& fileName) {
+struct PackageCopy {
+  FindingSink::RelatedSpan span;
+  bool fromBuildContext;  // a COPY/ADD with no --from: MA150 reports a package file named for one architecture there
+};
+
+std::optional<PackageCopy> copiedHere(const DockerfileContext& ctx, const CopiedFiles& copies, size_t stage, size_t instruction,
+                                      const std::string& fileName) {
   for (std::optional<size_t> s = stage; s; s = ctx.model.stages[*s].parentStage) {
     const auto inStage = copies.find(*s);
     if (inStage == copies.end()) continue;
@@ -203,7 +227,7 @@ std::optional<FindingSink::RelatedSpan> copiedHere(const DockerfileContext& ctx,
     const auto [index, arg] = *std::prev(after);
     const auto& in = ctx.instruction(index);
     const auto* from = in.flag("from");
-    return FindingSink::RelatedSpan{in.args[arg].span, from ? "copied here from '" + from->value() + "'" : "copied here"};
+    return PackageCopy{{in.args[arg].span, from ? "copied here from '" + from->value() + "'" : "copied here"}, from == nullptr};
   }
   return std::nullopt;
 }
@@ -298,8 +322,13 @@ std::vector<Lack> lacksOf(const DockerfileContext& ctx, const dockerfile::RunScr
       // i386 code, and where a target cannot, MA112 reports the added architecture once.
       const auto broken = addedToDpkg[stage].count(arch->architecture) ? std::vector<Platform>{} : ctx.brokenBy(stage, *arch);
       if (!broken.empty() && !downloadedInScript(fetchedWords, baseName(value))) {
+        const auto copy = copiedHere(ctx, copies, stage, run.instruction, baseName(value));
+        // Copied in from the build context under its architecture's name: MA150 reports that
+        // COPY, where the package enters the image, and the install is the same mistake
+        // (peng49/convert-server: COPY ./wkhtmltox_..._amd64.deb, then apt install of it).
+        if (copy && copy->fromBuildContext && packageFileArch(baseName(value))) continue;
         std::vector<FindingSink::RelatedSpan> related;
-        if (auto copy = copiedHere(ctx, copies, stage, run.instruction, baseName(value))) related.push_back(std::move(*copy));
+        if (copy) related.push_back(copy->span);
         lacks.push_back(
             {"'" + baseName(value) + "', " + text::withArticle(arch->architecture) + " package", span, broken,
              "download the package for the target architecture (use ${TARGETARCH} or `dpkg --print-architecture` in its name)",
@@ -418,7 +447,10 @@ extern const DockerfileRule kMA111 = {
          "judged by the value BuildKit gives it for every target (ARG and ENV defaults), pointing at where it is "
          "set. A local package file that a COPY or ADD put into the stage (also `COPY --from` of a build stage "
          "that makes packages named for the machine it runs on, as dpkg-buildpackage does) is reported at the "
-         "install, pointing at that COPY: on the other platforms the file is not there, so the COPY fails first.",
+         "install, pointing at that COPY: on the other platforms the file is not there, so the COPY fails first. "
+         "One copied from the build context under its architecture's name (`COPY ./agent_2.1_amd64.deb /tmp/`) is "
+         "reported once, by MA150 at that COPY, where the package enters the image; the install of it is the same "
+         "mistake, as the install of a package MA110 reports downloading is.",
      .why = "On a platform without that build the package manager fails (`Unable to locate package`, `No matching "
             "distribution found`), or installs the wrong architecture's files.",
      .example = "FROM debian\n"
