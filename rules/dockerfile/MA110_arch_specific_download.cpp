@@ -62,8 +62,12 @@ bool namesAnotherOsOrCrossTarget(std::string_view url) {
     url = path == std::string_view::npos ? std::string_view() : url.substr(path);
   }
   const std::string lowered = text::lower(url);
-  for (std::string_view word : {"darwin", "windows", "macos", "osx", "freebsd", ".exe", ".msi", ".dmg", "-cross", "cross-",
-                                "toolchain", "-linux-gnu-gcc", "rustup", "/rust-std-"}) {
+  // A bare-metal or cross target triple (`gcc-arm-10.2-2020.11-x86_64-aarch64-none-elf`,
+  // `gcc-arm-none-eabi-10.3-x86_64-linux`) names a cross compiler, whose host architecture is
+  // the build host's choice, as "toolchain" does (YuseiIto/aarch64build-docker).
+  for (std::string_view word :
+       {"darwin", "windows", "macos", "osx", "freebsd", ".exe", ".msi", ".dmg", "-cross", "cross-", "toolchain", "-linux-gnu-gcc",
+        "rustup", "/rust-std-", "-none-elf", "-none-eabi", "-none-linux-gnu"}) {
     if (lowered.find(word) != std::string::npos) return true;
   }
   return false;
@@ -618,7 +622,10 @@ extern const DockerfileRule kMA110 = {
              "Not an x86-64 download on arm64 or riscv64 in a stage (or one it is based on) that installs a user-space "
              "x86-64 emulator (box64, FEX-Emu): there the program is meant to run through it. Not a public key (the URL's "
              "last segment ends in .gpg, .key, .pub or names a GPG-KEY/PUBKEY), fetched from a repository's "
-             "per-architecture path: a key is the same bytes on every platform.",
+             "per-architecture path: a key is the same bytes on every platform. Not a download for another OS (darwin, "
+             "windows, .exe, .msi, .dmg in the URL's path) or a cross compiler (`toolchain`, `-cross` in the path, or a "
+             "bare-metal or cross target triple: `x86_64-aarch64-none-elf`, `arm-none-eabi`): which host a cross "
+             "compiler is built for is the build host's business.",
      .why = "Every target platform downloads the same binary: the arm64 image gets an x86-64 kubectl and dies "
             "with `exec format error` on the first Graviton node.",
      .example = "FROM debian\n"
@@ -656,6 +663,8 @@ extern const DockerfileRule kMA110 = {
           "FROM debian\nENV S6_AMD64=https://example.com/s6-overlay-amd64.tar.gz \\\n"
           "    S6_ARM64=https://example.com/s6-overlay-aarch64.tar.gz\nCOPY install.sh /\nRUN bash /install.sh\n",
           "FROM debian\n# x86_64 notes in a comment are not a download\nLABEL arch.note=\"built for amd64 and arm64\"\n",
+          "FROM ubuntu:22.04\nRUN curl -fsSL https://developer.arm.com/-/media/Files/downloads/gnu-a/10.2-2020.11/binrel/"
+          "gcc-arm-10.2-2020.11-x86_64-aarch64-none-elf.tar.xz | tar xJ -C /opt\n",
           "FROM debian\nRUN V=$(curl -fsSL https://repo.example.org/dists/stable/main/binary-amd64/Packages | \\\n"
           "  grep -A7 'Package: app' | awk '/Version/{print $2; exit}') && apt-get install -y app=$V\n"}},
     check};
