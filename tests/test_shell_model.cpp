@@ -99,6 +99,25 @@ TEST_CASE("if, elif, else and && tests on the architecture are branches", "[shel
   CHECK(commandNamed(script, "c").branches.back().kind == shell::Branch::Kind::IfElse);
 }
 
+TEST_CASE("in a script that does not parse, no one of several assignments is every platform's value", "[shell][arch]") {
+  // azinchen/actions_playground: `then && \` after each test loses the if/elif structure, and
+  // the last assignment (aarch64) must not be read as the value every platform gets.
+  const auto broken = build(
+      "FROM alpine\nARG TARGETPLATFORM\nRUN if [[ $TARGETPLATFORM == \"linux/amd64\" ]]; then && p=\"amd64\" && "
+      "elif [[ $TARGETPLATFORM == \"linux/arm64\" ]]; then && p=\"aarch64\" && fi && curl -fsSLO https://x/s6-$p.tgz\n");
+  const auto& script = broken.model.scripts[0].script;
+  REQUIRE(script.hasSyntaxError);
+  const auto before = script.assignedBefore("p", commandNamed(script, "curl").begin);
+  REQUIRE(before.last != nullptr);
+  CHECK(before.archChosen);
+  // One assignment in a script with an unrelated error is still its value.
+  const auto single = build("FROM alpine\nRUN if true; then && p=amd64 && curl -fsSLO https://x/s6-$p.tgz; fi\n");
+  const auto& one = single.model.scripts[0].script;
+  REQUIRE(one.hasSyntaxError);
+  const auto value = one.assignedBefore("p", commandNamed(one, "curl").begin);
+  REQUIRE(value.last != nullptr);
+  CHECK_FALSE(value.archChosen);
+}
 TEST_CASE("a case on a plain variable is not an arch switch", "[shell][arch]") {
   const auto b = build("FROM debian\nRUN case \"$MODE\" in debug) curl https://x/amd64 ;; esac\n");
   const auto& script = b.model.scripts[0].script;

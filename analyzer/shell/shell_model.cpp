@@ -513,7 +513,11 @@ void indexAssignments(Script& script) {
   for (auto& [name, named] : script.assignmentsByName) {
     std::stable_sort(named.indices.begin(), named.indices.end(),
                      [&](size_t x, size_t y) { return script.assignments[x].value.end < script.assignments[y].value.end; });
-    bool archChosen = false, unknown = false, plain = false;
+    // A script that does not parse has lost its if/case structure: of several assignments, which
+    // one holds depends on branches the parse no longer shows (azinchen/actions_playground's
+    // `if [[ $TARGETPLATFORM == ... ]]; then && s6_platform="amd64" && elif ...`), so none is
+    // taken as the value every platform gets.
+    bool archChosen = script.hasSyntaxError && named.indices.size() > 1, unknown = false, plain = false;
     for (size_t index : named.indices) {
       const Assignment& a = script.assignments[index];
       archChosen = archChosen || a.archDerived ||
