@@ -401,8 +401,19 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
   const auto crossStages = stagesInstallingCrossToolchain(ctx.model);
   const auto addedToDpkg = architecturesAddedToDpkg(ctx.model);
   const auto copies = copiedFiles(ctx);
+  // The downloads of the stage's RUNs so far and of the stages it is built FROM: a package
+  // fetched by one RUN and installed by the next is one mistake too (HubbeKing/autoapply:
+  // `RUN curl -LO .../sops_${V}_amd64.deb`, then `RUN dpkg -i sops_${V}_amd64.deb`).
+  std::map<size_t, std::vector<std::string_view>> fetchedInStage;
   for (const auto& run : ctx.model.scripts) {
-    const auto fetchedWords = downloadWords(run.script);
+    auto& stageWords = fetchedInStage[run.stage];
+    const auto own = downloadWords(run.script);
+    stageWords.insert(stageWords.end(), own.begin(), own.end());
+    std::vector<std::string_view> fetchedWords = stageWords;
+    for (auto parent = ctx.model.stages[run.stage].parentStage; parent; parent = ctx.model.stages[*parent].parentStage) {
+      const auto& inherited = fetchedInStage[*parent];
+      fetchedWords.insert(fetchedWords.end(), inherited.begin(), inherited.end());
+    }
     for (const auto& command : run.script.commands) {
       if (command.insideArchBranch()) continue;
       const auto lacks = lacksOf(ctx, run, command, extra, crossStages, addedToDpkg, fetchedWords, copies);
@@ -450,7 +461,8 @@ extern const DockerfileRule kMA111 = {
          "install, pointing at that COPY: on the other platforms the file is not there, so the COPY fails first. "
          "One copied from the build context under its architecture's name (`COPY ./agent_2.1_amd64.deb /tmp/`) is "
          "reported once, by MA150 at that COPY, where the package enters the image; the install of it is the same "
-         "mistake, as the install of a package MA110 reports downloading is.",
+         "mistake, as the install of a package MA110 reports downloading (in the same RUN, an earlier RUN of the stage "
+         "or of a stage it is built FROM, by name, through a shell pattern or through the URL variable's value) is.",
      .why = "On a platform without that build the package manager fails (`Unable to locate package`, `No matching "
             "distribution found`), or installs the wrong architecture's files.",
      .example = "FROM debian\n"
