@@ -667,6 +667,9 @@ TEST_CASE("base images published for one architecture, with no architecture in t
   CHECK(declared(file, "FROM centos:6.9@sha256:" + std::string(64, 'a') + "\n") ==
         "linux/amd64 <- the base image centos:6.9@sha256:" + std::string(64, 'a') + " (published for linux/amd64 only)");
   CHECK(declared(file, "FROM java:8-jdk\n") == "linux/amd64 <- the base image java:8-jdk (published for linux/amd64 only)");
+  CHECK(declared(file, "FROM jenkins:2.19.1\n") ==
+        "linux/amd64 <- the base image jenkins:2.19.1 (published for linux/amd64 only)");
+  CHECK(declared(file, "FROM jenkins/jenkins:lts\n") == "none");
   CHECK(declared(file, "FROM centos:7\n") == "none");
   CHECK(declared(file, "FROM centos:60\n") == "none");
   CHECK(declared(file, "FROM centos\n") == "none");
@@ -933,6 +936,45 @@ TEST_CASE("a build that names no platform yields to what the file itself fixes",
   // build names wins over the base image.
   CHECK(declared(plain) == "linux/amd64 <- .github/workflows/test.yml job build (no platform named: the ubuntu-latest runner's)");
   CHECK(declared(explicit_, "FROM arm32v6/alpine:3.20\n") == "linux/arm64 <- .github/workflows/test.yml job build");
+}
+
+TEST_CASE("GitHub workflows: a run script's own variables and arrays name the Dockerfile", "[declared]") {
+  // colmap/colmap build-docker.yml: `docker_args=( --file docker/Dockerfile ... )` over several
+  // lines, then `docker build . "${docker_args[@]}"` on ubuntu-24.04.
+  Repo repo;
+  const auto viaArray = repo.write("docker/Dockerfile", kPlain);
+  const auto viaScalar = repo.write("tools/Dockerfile.cli", kPlain);
+  const auto ambiguous = repo.write("either/Dockerfile.a", kPlain);
+  const auto root = repo.write("Dockerfile", kPlain);
+  repo.write(".github/workflows/docker.yml", R"(on: push
+jobs:
+  build:
+    runs-on: ubuntu-24.04
+    steps:
+      - run: |
+          docker_args=(
+            --file docker/Dockerfile
+            --build-arg CUDA_ARCHITECTURES="$cuda_archs"
+          )
+          docker build . \
+            "${docker_args[@]}" \
+            --tag example/app:latest
+      - run: |
+          export DOCKERFILE="tools/Dockerfile.cli"
+          PLATFORMS=linux/amd64,linux/arm64
+          docker buildx build --platform $PLATFORMS -f ${DOCKERFILE} .
+      - run: |
+          F=either/Dockerfile.a
+          F=either/Dockerfile.b
+          docker build -f $F .
+)");
+  CHECK(declared(viaArray) ==
+        "linux/amd64 <- .github/workflows/docker.yml job build (no platform named: the ubuntu-24.04 runner's)");
+  CHECK(declared(viaScalar) == "linux/amd64, linux/arm64 <- .github/workflows/docker.yml job build");
+  // Two values for one name: which one the build reads is not known.
+  CHECK(declared(ambiguous) == "none");
+  // The array names its own file: the root Dockerfile is not what the first step builds.
+  CHECK(declared(root) == "none");
 }
 
 TEST_CASE("bake files that a workflow's bake-action names in files:, wherever they are kept", "[declared]") {

@@ -223,6 +223,91 @@ bool optionTakesValue(const std::string& name) {
   return kWithValue.count(name) > 0;
 }
 
+bool isShellName(std::string_view name) {
+  if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
+}
+
+// The variables a run script assigns itself, put in where it uses them: a scalar assigned alone
+// on its line (`DOCKERFILE=docker/Dockerfile`, also after `export`), the same value wherever
+// it is assigned, and an array (`args=(--file docker/Dockerfile --build-arg X=1)`, over several
+// lines) used as `"${args[@]}"` (colmap/colmap's build-docker.yml hands `docker build` its
+// `--file` that way). Values with a command substitution, and names assigned different values,
+// are left alone. A reader of build commands, not a shell: enough to find which file a build
+// names.
+std::string expandScriptAssignments(const std::string& script) {
+  std::map<std::string, std::optional<std::string>> values;  // nullopt: several values
+  auto assign = [&](const std::string& name, const std::string& value) {
+    const auto [it, inserted] = values.emplace(name, value);
+    if (!inserted && it->second != value) it->second = std::nullopt;
+  };
+  const auto lines = text::split(script, '\n');
+  for (size_t i = 0; i < lines.size(); ++i) {
+    std::string line = text::trim(lines[i]);
+    if (text::startsWith(line, "export ")) line = text::trim(line.substr(7));
+    const size_t equals = line.find('=');
+    if (equals == std::string::npos || !isShellName(line.substr(0, equals))) continue;
+    const std::string name = line.substr(0, equals);
+    std::string value = line.substr(equals + 1);
+    if (text::startsWith(value, "(")) {
+      // An array, perhaps over several lines, up to the line that closes it.
+      std::string body = value.substr(1);
+      while (body.find(')') == std::string::npos && i + 1 < lines.size()) body += "\n" + lines[++i];
+      const size_t close = body.rfind(')');
+      if (close == std::string::npos || body.find("$(") != std::string::npos) continue;
+      std::string joined;
+      for (const auto& command : simpleCommands(body.substr(0, close))) {
+        for (const auto& word : command) joined += (joined.empty() ? "" : " ") + ("\"" + word + "\"");
+      }
+      assign(name + "[@]", joined);
+      continue;
+    }
+    // A lone word: no command after it, no substitution in it.
+    auto commands = simpleCommands(value);
+    std::erase_if(commands, [](const auto& words) { return words.empty(); });
+    if (value.find("$(") != std::string::npos || value.find('`') != std::string::npos || commands.size() != 1 ||
+        commands[0].size() != 1) {
+      continue;
+    }
+    assign(name, commands[0][0]);
+  }
+  if (values.empty()) return script;
+  std::string out;
+  for (size_t i = 0; i < script.size(); ++i) {
+    if (script[i] != '$' || i + 1 >= script.size()) {
+      out += script[i];
+      continue;
+    }
+    const bool braced = script[i + 1] == '{';
+    size_t end = i + (braced ? 2 : 1);
+    while (end < script.size() && (std::isalnum(static_cast<unsigned char>(script[end])) || script[end] == '_')) ++end;
+    std::string name = script.substr(i + (braced ? 2 : 1), end - i - (braced ? 2 : 1));
+    if (braced && (script.compare(end, 4, "[@]}") == 0 || script.compare(end, 4, "[*]}") == 0)) {
+      name += "[@]";
+      end += 3;
+    }
+    if (braced && (end >= script.size() || script[end] != '}')) {
+      out += script[i];
+      continue;
+    }
+    const auto it = values.find(name);
+    if (name.empty() || it == values.end() || !it->second) {
+      out += script[i];
+      continue;
+    }
+    // An array's words are quoted: take off the quotes around its use (`"${args[@]}"`).
+    if (text::endsWith(name, "[@]") && !out.empty() && out.back() == '"' && end + 1 < script.size() && script[end + 1] == '"') {
+      out.pop_back();
+      out += *it->second;
+      i = end + 1;
+      continue;
+    }
+    out += *it->second;
+    i = braced ? end : end - 1;
+  }
+  return out;
+}
+
 // The build commands of a script run in `directory`, following its `cd`s (a `cd` to a
 // place it cannot resolve leaves the rest of the script unread).
 std::vector<BuildCommand> buildCommandsIn(std::string_view script, fs::path directory) {
@@ -1077,7 +1162,7 @@ void workflowStep(const YAML::Node& step, const WorkflowScope& jobScope, const s
   const auto directory = scalar(child(step, "working-directory"));
   const auto workingDirectory = resolveAgainst(root, directory ? scope.expand(*directory) : defaultDirectory);
   if (!workingDirectory) return;
-  for (const auto& command : buildCommandsIn(scope.expandShell(scope.expand(*run)), *workingDirectory)) {
+  for (const auto& command : buildCommandsIn(scope.expandShell(expandScriptAssignments(scope.expand(*run))), *workingDirectory)) {
     addWorkflowBuild(out, dockerfileOfCommand(command),
                      command.platforms.empty() ? std::nullopt : std::optional(command.platforms), runner, name);
   }
