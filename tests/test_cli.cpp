@@ -104,6 +104,9 @@ TEST_CASE("stdin and directory discovery", "[cli]") {
 TEST_CASE("the configuration file: platforms, ignore, severity, threshold, flags win", "[cli][config]") {
   TempDir dir;
   const auto bad = dir.write("Dockerfile", kBad + "COPY libfoo.so /usr/lib/\n");
+  // A Git LFS pointer in the context: every image gets the pointer's text, even a build for
+  // one platform (a native file of unknown architecture would be fine there).
+  dir.write("libfoo.so", "version https://git-lfs.github.com/spec/v1\noid sha256:" + std::string(64, 'a') + "\nsize 2048\n");
   const auto config = dir.write(".multiarch-lint.yaml",
                                 "platforms: [linux/amd64]\nseverity:\n  prebuilt-binary-copied: error\n"
                                 "failure-threshold: error\n");
