@@ -252,7 +252,11 @@ std::string expandScriptAssignments(const std::string& script) {
     if (text::startsWith(value, "(")) {
       // An array, perhaps over several lines, up to the line that closes it.
       std::string body = value.substr(1);
-      while (body.find(')') == std::string::npos && i + 1 < lines.size()) body += "\n" + lines[++i];
+      // Each line is looked at once: a long unclosed array stays linear.
+      for (bool closed = body.find(')') != std::string::npos; !closed && i + 1 < lines.size();) {
+        closed = lines[++i].find(')') != std::string::npos;
+        body += "\n" + lines[i];
+      }
       const size_t close = body.rfind(')');
       if (close == std::string::npos || body.find("$(") != std::string::npos) continue;
       std::string joined;
