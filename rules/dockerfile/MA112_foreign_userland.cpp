@@ -51,6 +51,33 @@ std::string aptArchOption(const std::string& line) {
   return {};
 }
 
+// Ubuntu's primary archive, `archive.ubuntu.com/ubuntu` and every mirror of it at `/ubuntu`,
+// carries amd64 and i386 only; the other architectures (arm64, armhf, ppc64el, s390x, riscv64)
+// are on `ports.ubuntu.com/ubuntu-ports` and the mirrors' `/ubuntu-ports`. A `deb` line for the
+// primary archive and an Ubuntu release (`focal`, `jammy-updates`) written into an image's
+// sources breaks `apt-get update` on those platforms (404 for binary-arm64). Known archive hosts
+// only: `*.ubuntu.com` and mirror hosts (`mirrors.aliyun.com`, `mirror.kakao.com`), since other
+// repositories also keep an `/ubuntu` path per release and serve every architecture
+// (download.docker.com/linux/ubuntu, PPAs, repo.mongodb.org/apt/ubuntu).
+bool isUbuntuPrimaryArchive(const std::string& url, const std::string& suite) {
+  static const std::set<std::string> kReleases = {"trusty", "xenial", "bionic",  "cosmic",   "disco",  "eoan",
+                                                  "focal",  "groovy", "hirsute", "impish",   "jammy",  "kinetic",
+                                                  "lunar",  "mantic", "noble",   "oracular", "plucky", "questing"};
+  const std::string release = text::lower(suite.substr(0, suite.find('-')));
+  if (kReleases.count(release) == 0) return false;
+  const size_t scheme = url.find("://");
+  const size_t slash = url.find('/', scheme + 3);
+  if (slash == std::string::npos) return false;
+  const std::string host = text::lower(url.substr(scheme + 3, slash - scheme - 3));
+  std::string path = text::lower(url.substr(slash));
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  if (path != "/ubuntu") return false;
+  const bool ubuntuHost = host == "archive.ubuntu.com" || host == "security.ubuntu.com" ||
+                          (text::endsWith(host, ".archive.ubuntu.com") && host.find('/') == std::string::npos);
+  const bool mirrorHost = text::startsWith(host, "mirror.") || text::startsWith(host, "mirrors.");
+  return ubuntuHost || mirrorHost;
+}
+
 // A `deb URL suite ...` line with no arch= option whose repository URL names one
 // architecture (`.../cuda/repos/ubuntu2204/x86_64 /`): apt reads that index on every platform,
 // and it lists only that architecture's packages. Returns the architecture and the token as
@@ -72,10 +99,15 @@ std::pair<std::string, std::string> repositoryArchitecture(const std::string& li
     at = close + 1;
     while (at < trimmed.size() && trimmed[at] == ' ') ++at;
   }
-  const std::string url = trimmed.substr(at, trimmed.find_first_of(" \t", at) - at);
+  const size_t urlEnd = trimmed.find_first_of(" \t", at);
+  const std::string url = trimmed.substr(at, urlEnd - at);
   if (url.find("://") == std::string::npos || url.find('$') != std::string::npos) return {};
   const auto tokens = vocab::findArchTokens(url);
-  if (tokens.empty()) return {};
+  if (tokens.empty()) {
+    const std::string suite = urlEnd == std::string::npos ? "" : text::trim(trimmed.substr(urlEnd));
+    if (isUbuntuPrimaryArchive(url, suite.substr(0, suite.find_first_of(" \t")))) return {"amd64,i386", "ubuntu"};
+    return {};
+  }
   return {tokens.front().platform.architecture, tokens.front().token};
 }
 
@@ -204,6 +236,9 @@ bool replacedBeforeRead(const shell::Script& script, size_t index) {
 void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
   const auto crossStages = stagesInstallingCrossToolchain(ctx.model);
   std::map<size_t, std::map<std::string, std::set<std::string>>> listArchs;
+  // One list written line by line in a RUN (`echo "deb ..." > sources.list && echo "deb ..." >>
+  // sources.list`) is one mistake: reported at its first line.
+  std::set<std::pair<size_t, std::string>> reportedLists;
   for (const auto& run : ctx.model.scripts) {
     if (crossStages[run.stage]) continue;
     for (size_t index = 0; index < run.script.commands.size(); ++index) {
@@ -244,10 +279,14 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
         }
         const auto broken = brokenBy(ctx, run.stage, served);
         if (broken.empty()) continue;
+        if (!file.empty() && !reportedLists.insert({run.instruction, file}).second) break;
         out.report(rule, run.script.source.span(word->begin, word->end),
-                   repositoryToken.empty()
-                       ? "writes an apt source limited to arch=" + archs + ": on " + platformList(broken) +
-                             " apt finds none of its packages"
+                   repositoryToken.empty() ? "writes an apt source limited to arch=" + archs + ": on " + platformList(broken) +
+                                                 " apt finds none of its packages"
+                   : repositoryToken == "ubuntu"
+                       ? "writes an apt source for Ubuntu's primary archive ('/ubuntu', amd64 and i386 only): on " +
+                             platformList(broken) +
+                             " apt-get update finds no index (those platforms are on ports.ubuntu.com/ubuntu-ports)"
                        : "writes an apt source whose repository is the " + archs + " one ('" + repositoryToken +
                              "' in its URL): on " + platformList(broken) + " apt finds none of its packages",
                    "use arch=$(dpkg --print-architecture), or drop the arch option if the repository serves every platform",
@@ -281,7 +320,12 @@ extern const DockerfileRule kMA112 = {
              "stage (`> x.list`, then `>> x.list` or `| tee -a x.list`): apt keeps the lines whose arch= names its own "
              "architecture (sources.list(5)), so a list with an amd64 line and an arm64 line serves both. A `deb` line "
              "with no arch= option whose repository URL names one architecture (`.../repos/ubuntu2204/x86_64 /`) counts "
-             "as limited to it: that index lists only its architecture's packages.",
+             "as limited to it: that index lists only its architecture's packages. So does a `deb` line for Ubuntu's "
+             "primary archive and an Ubuntu release (`deb http://archive.ubuntu.com/ubuntu jammy main`, security.ubuntu.com, "
+             "a country archive or a `mirror(s).` host at `/ubuntu`): it carries amd64 and i386 only, the other "
+             "architectures are at `/ubuntu-ports` (ports.ubuntu.com), so `apt-get update` fails there with 404 for their "
+             "indexes; other repositories with an `/ubuntu` path (download.docker.com, PPAs, repo.mongodb.org) serve every "
+             "architecture and are not judged so. A list written line by line in one RUN is one finding.",
      .why = "On other platforms the foreign packages cannot run (i386 code needs an x86 CPU), and a source pinned to "
             "amd64 offers nothing to arm64's apt: `Unable to locate package`.",
      .example = "FROM debian\n"
@@ -291,9 +335,12 @@ extern const DockerfileRule kMA112 = {
             "for the platforms that can run it.",
      .bad = {"FROM debian\nRUN dpkg --add-architecture i386 && apt-get update && apt-get install -y wine32\n",
              "FROM debian\nRUN echo \"deb [arch=amd64 signed-by=/usr/share/keyrings/google.gpg] "
-             "http://dl.google.com/linux/chrome/deb/ stable main\" > /etc/apt/sources.list.d/google.list\n"},
+             "http://dl.google.com/linux/chrome/deb/ stable main\" > /etc/apt/sources.list.d/google.list\n",
+             "FROM ubuntu:22.04\nRUN echo \"deb http://archive.ubuntu.com/ubuntu jammy main universe\" > /etc/apt/sources.list "
+             "&& apt-get update\n"},
      .good =
-         {"FROM debian\nRUN echo \"deb [arch=$(dpkg --print-architecture) signed-by=/usr/share/keyrings/docker.gpg] "
+         {"FROM ubuntu:22.04\nRUN sed -i 's/archive.ubuntu.com/mirrors.aliyun.com/g' /etc/apt/sources.list && apt-get update\n",
+          "FROM debian\nRUN echo \"deb [arch=$(dpkg --print-architecture) signed-by=/usr/share/keyrings/docker.gpg] "
           "https://download.docker.com/linux/debian bookworm stable\" > /etc/apt/sources.list.d/docker.list\n",
           "FROM debian\nRUN if [ \"$(dpkg --print-architecture)\" = amd64 ]; then dpkg --add-architecture i386; fi\n",
           "FROM debian\nRUN dpkg --add-architecture i386 && apt-get update && apt-get install -y build-essential\n",
