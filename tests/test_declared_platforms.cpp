@@ -228,7 +228,6 @@ TEST_CASE("lint: a compose service with no platforms builds for the machine that
   }
   // Only the file no build names: judged for the default targets, built on one machine for both.
   REQUIRE(lines.size() == 1);
-  CHECK(json["findings"].size() >= 1);
   bool inOther = false;
   for (const auto& f : json["findings"]) inOther = inOther || (f["rule"] == "MA141" && f["location"]["path"] == other.string());
   CHECK(inOther);

@@ -171,7 +171,7 @@ std::vector<std::string_view> downloadWords(const shell::Script& script) {
 // and the install of the same file is the same mistake. A file name with a shell pattern
 // (`dpkg -i rstudio-server-*-amd64.deb`, persianyagami90xs/gitpod-1) is matched against the
 // last path segment of each word.
-bool downloadedInScript(const std::vector<std::string_view>& downloadWords, const std::string& fileName) {
+bool downloadedIn(const std::vector<std::string_view>& downloadWords, const std::string& fileName) {
   if (fileName.find_first_of("*?[") == std::string::npos) {
     return std::any_of(downloadWords.begin(), downloadWords.end(),
                        [&](std::string_view w) { return w.find(fileName) != std::string_view::npos; });
@@ -183,6 +183,23 @@ bool downloadedInScript(const std::vector<std::string_view>& downloadWords, cons
     return pattern.matches(slash == std::string_view::npos ? w : w.substr(slash + 1));
   });
 }
+
+// The downloads a RUN can have fetched a package file by: its own, the earlier RUNs' of its
+// stage, and those of the stages it is built FROM. Walked only when an install names a local
+// package file (a chain of 32k stages each FROM the one before must not cost a walk per RUN).
+struct FetchedBefore {
+  const std::map<size_t, std::vector<std::string_view>>* byStage;
+  const dockerfile::BuildModel* model;
+  size_t stage;
+
+  bool fetched(const std::string& fileName) const {
+    for (std::optional<size_t> s = stage; s; s = model->stages[*s].parentStage) {
+      const auto it = byStage->find(*s);
+      if (it != byStage->end() && downloadedIn(it->second, fileName)) return true;
+    }
+    return false;
+  }
+};
 
 // The COPY or ADD that put the package file `fileName` into the stage (or a stage it is built
 // FROM) before `instruction`: where a one-architecture package enters the image, which is what
@@ -279,8 +296,8 @@ void lacksThroughValues(const DockerfileContext& ctx, const dockerfile::RunScrip
 // The lacks of one install command, in word order.
 std::vector<Lack> lacksOf(const DockerfileContext& ctx, const dockerfile::RunScript& run, const shell::Command& command,
                           const std::vector<data::ArchOnlyPackage>& extra, const std::vector<bool>& crossStages,
-                          const std::vector<std::set<std::string>>& addedToDpkg,
-                          const std::vector<std::string_view>& fetchedWords, const CopiedFiles& copies) {
+                          const std::vector<std::set<std::string>>& addedToDpkg, const FetchedBefore& fetchedBefore,
+                          const CopiedFiles& copies) {
   std::vector<Lack> lacks;
   const auto words = programWords(command);
   size_t first = 0;
@@ -321,7 +338,7 @@ std::vector<Lack> lacksOf(const DockerfileContext& ctx, const dockerfile::RunScr
       // A package of an architecture the stage adds to dpkg is a multiarch package: amd64 runs
       // i386 code, and where a target cannot, MA112 reports the added architecture once.
       const auto broken = addedToDpkg[stage].count(arch->architecture) ? std::vector<Platform>{} : ctx.brokenBy(stage, *arch);
-      if (!broken.empty() && !downloadedInScript(fetchedWords, baseName(value))) {
+      if (!broken.empty() && !fetchedBefore.fetched(baseName(value))) {
         const auto copy = copiedHere(ctx, copies, stage, run.instruction, baseName(value));
         // Copied in from the build context under its architecture's name: MA150 reports that
         // COPY, where the package enters the image, and the install is the same mistake
@@ -406,17 +423,15 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
   // `RUN curl -LO .../sops_${V}_amd64.deb`, then `RUN dpkg -i sops_${V}_amd64.deb`).
   std::map<size_t, std::vector<std::string_view>> fetchedInStage;
   for (const auto& run : ctx.model.scripts) {
-    auto& stageWords = fetchedInStage[run.stage];
     const auto own = downloadWords(run.script);
-    stageWords.insert(stageWords.end(), own.begin(), own.end());
-    std::vector<std::string_view> fetchedWords = stageWords;
-    for (auto parent = ctx.model.stages[run.stage].parentStage; parent; parent = ctx.model.stages[*parent].parentStage) {
-      const auto& inherited = fetchedInStage[*parent];
-      fetchedWords.insert(fetchedWords.end(), inherited.begin(), inherited.end());
+    if (!own.empty()) {
+      auto& stageWords = fetchedInStage[run.stage];
+      stageWords.insert(stageWords.end(), own.begin(), own.end());
     }
+    const FetchedBefore fetchedBefore{&fetchedInStage, &ctx.model, run.stage};
     for (const auto& command : run.script.commands) {
       if (command.insideArchBranch()) continue;
-      const auto lacks = lacksOf(ctx, run, command, extra, crossStages, addedToDpkg, fetchedWords, copies);
+      const auto lacks = lacksOf(ctx, run, command, extra, crossStages, addedToDpkg, fetchedBefore, copies);
       if (lacks.empty()) continue;
       // One install command is one mistake: its packages are listed in one finding.
       std::vector<Platform> broken;
