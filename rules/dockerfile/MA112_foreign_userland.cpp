@@ -105,7 +105,11 @@ std::pair<std::string, std::string> repositoryArchitecture(const std::string& li
   const auto tokens = vocab::findArchTokens(url);
   if (tokens.empty()) {
     const std::string suite = urlEnd == std::string::npos ? "" : text::trim(trimmed.substr(urlEnd));
-    if (isUbuntuPrimaryArchive(url, suite.substr(0, suite.find_first_of(" \t")))) return {"amd64,i386", "ubuntu"};
+    // Binary indexes only: a `deb-src` line fetches Sources, which the primary archive has for
+    // every architecture.
+    if (text::startsWith(trimmed, "deb ") && isUbuntuPrimaryArchive(url, suite.substr(0, suite.find_first_of(" \t")))) {
+      return {"amd64,i386", "ubuntu"};
+    }
     return {};
   }
   return {tokens.front().platform.architecture, tokens.front().token};
