@@ -68,8 +68,8 @@ const std::vector<OneArchitectureImage>& oneArchitectureImages() {
   return images;
 }
 
-// The repository (registry kept, Docker Hub's prefixes dropped) and tag of an image reference
-// in lower case; the digest is dropped.
+// The repository (registry kept, Docker Hub's prefixes dropped) and the tag of an image
+// reference, as written (callers lower it first); the digest is dropped.
 std::pair<std::string, std::string> repositoryAndTag(const std::string& image) {
   std::string name = image.substr(0, image.find('@'));
   for (const char* registry : {"docker.io/", "index.docker.io/", "registry-1.docker.io/"}) {
@@ -658,13 +658,8 @@ std::optional<DeclaredPlatforms> fromPlatformFlags(const dockerfile::ParsedDocke
 // microsoft/nanoserver on Docker Hub), and the .NET, PowerShell and other images' Windows
 // variants carry `nanoserver` / `windowsservercore` / `ltsc20xx` in their tags.
 bool isWindowsImage(std::string_view image) {
-  std::string name(image.substr(0, image.find('@')));
-  const size_t lastSlash = name.rfind('/');
-  const size_t colon = name.find(':', lastSlash == std::string::npos ? 0 : lastSlash);
-  const std::string repository = name.substr(0, colon);
-  const std::string tag = colon == std::string::npos ? "" : name.substr(colon + 1);
-  for (std::string_view prefix : {"mcr.microsoft.com/windows", "microsoft/windowsservercore", "microsoft/nanoserver",
-                                  "docker.io/microsoft/windowsservercore", "docker.io/microsoft/nanoserver"}) {
+  const auto [repository, tag] = repositoryAndTag(std::string(image));
+  for (std::string_view prefix : {"mcr.microsoft.com/windows", "microsoft/windowsservercore", "microsoft/nanoserver"}) {
     if (text::startsWith(repository, prefix)) return true;
   }
   for (const auto& word : text::split(tag, '-')) {
