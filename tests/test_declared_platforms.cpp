@@ -378,6 +378,29 @@ TEST_CASE("Makefile: buildx lines with make variables", "[declared]") {
   CHECK(declared(tools) == "linux/arm64 <- local.mk");
 }
 
+TEST_CASE("Makefile: a variable that names itself or a fan-out past the expansion bound is unresolved", "[declared]") {
+  // make refuses a recursive variable that references itself; values that each name the next
+  // several times grow exponentially (fuzz.declarations: 664 bytes took 5 s, ten levels of
+  // eight took minutes). Both name no platform now; an ordinary chain still resolves.
+  Repo repo;
+  const auto self = repo.write("self/Dockerfile", kPlain);
+  const auto fanOut = repo.write("fan/Dockerfile", kPlain);
+  const auto chain = repo.write("chain/Dockerfile", kPlain);
+  std::string makefile = "V10 = linux/amd64\n";
+  for (int level = 9; level >= 0; --level) {
+    makefile += "V" + std::to_string(level) + " =";
+    for (int k = 0; k < 8; ++k) makefile += " $(V" + std::to_string(level + 1) + ")";
+    makefile += "\n";
+  }
+  makefile +=
+      "SELF = $(SELF) $(SELF)\nBASE = linux/arm64\nVIA = $(BASE)\n"
+      "all:\n\tdocker buildx build --platform $(SELF) self\n\tdocker buildx build --platform $(V0) fan\n"
+      "\tdocker buildx build --platform $(VIA) chain\n";
+  repo.write("Makefile", makefile);
+  CHECK(declared(self) == "none");
+  CHECK(declared(fanOut) == "none");
+  CHECK(declared(chain) == "linux/arm64 <- Makefile");
+}
 TEST_CASE("Makefile: Podman's --os/--arch name the platform", "[declared]") {
   // aquareum-tv/aquareum: `cd docker && docker build --target=builder --os=linux --arch=amd64 -f
   // build.Dockerfile ...`, the Podman/Buildah spelling of `--platform linux/amd64`.
