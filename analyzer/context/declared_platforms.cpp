@@ -81,12 +81,16 @@ std::pair<std::string, std::string> repositoryAndTag(const std::string& image) {
   return {name.substr(0, colon), colon == std::string::npos ? "" : name.substr(colon + 1)};
 }
 
-const OneArchitectureImage* oneArchitectureImage(const std::string& image) {
-  const auto [repository, tag] = repositoryAndTag(text::lower(image));
+const OneArchitectureImage* oneArchitectureImage(const std::string& repository, const std::string& tag) {
   for (const auto& entry : oneArchitectureImages()) {
     if (entry.matches(repository, tag)) return &entry;
   }
   return nullptr;
+}
+
+const OneArchitectureImage* oneArchitectureImage(const std::string& image) {
+  const auto [repository, tag] = repositoryAndTag(text::lower(image));
+  return oneArchitectureImage(repository, tag);
 }
 
 // The hardware word among `name`'s words (split at '.', '-', '_'), when exactly one platform
@@ -1063,7 +1067,7 @@ std::optional<Platform> platformOfImageReference(const std::string& image) {
   if (const size_t slash = repository.find('/'); slash != std::string::npos) {
     if (auto p = archNamespace(repository.substr(0, slash))) return p;
   }
-  if (const auto* entry = oneArchitectureImage(image)) return entry->platform;
+  if (const auto* entry = oneArchitectureImage(repository, tag)) return entry->platform;
   // The tag's first or last part (`1.2-arm64`, `arm64v8-1.2`), or the repository's last
   // part (`pause-amd64`): words elsewhere are too often something else.
   std::vector<std::string> words;

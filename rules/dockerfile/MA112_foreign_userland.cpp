@@ -72,8 +72,8 @@ bool isUbuntuPrimaryArchive(const std::string& url, const std::string& suite) {
   std::string path = text::lower(url.substr(slash));
   while (path.size() > 1 && path.back() == '/') path.pop_back();
   if (path != "/ubuntu") return false;
-  const bool ubuntuHost = host == "archive.ubuntu.com" || host == "security.ubuntu.com" ||
-                          (text::endsWith(host, ".archive.ubuntu.com") && host.find('/') == std::string::npos);
+  const bool ubuntuHost =
+      host == "archive.ubuntu.com" || host == "security.ubuntu.com" || text::endsWith(host, ".archive.ubuntu.com");
   const bool mirrorHost = text::startsWith(host, "mirror.") || text::startsWith(host, "mirrors.");
   return ubuntuHost || mirrorHost;
 }

@@ -437,6 +437,12 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
       if ((in.command != "copy" && in.command != "add") || in.flag("from") || in.args.size() < 2) continue;
       const auto judged = platformsJudged(ctx, stage.index);
       if (judged.empty()) continue;
+      // One architecture built (a declared single platform, an amd64-only base such as
+      // `java:8`): a file whose architecture its name does not say was kept for that one
+      // (theonerk/wechatwork-fetch-messages' x86-64 SDK libraries under java:8); with the
+      // context present its bytes are judged anyway.
+      const bool oneArchitecture = std::all_of(judged.begin(), judged.end(),
+                                               [&](const Platform& p) { return p.architecture == judged.front().architecture; });
       const auto archVars = dockerfile::archVariablesBefore(stage, index);
       for (size_t i = 0; i + 1 < in.args.size(); ++i) {
         const auto& source = in.args[i];
@@ -508,15 +514,7 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
         // amigin/cdf-dioxus): what that machine built, or what a repository keeps for it, is
         // the target's. A file whose name says another architecture was judged above.
         if (!lfs && ctx.options && ctx.options->targetIsBuildMachine) continue;
-        // One architecture built (a declared single platform, an amd64-only base such as
-        // `java:8`): a file whose architecture its name does not say was kept for that one
-        // (theonerk/wechatwork-fetch-messages' x86-64 SDK libraries under java:8); with the
-        // context present its bytes were judged above.
-        if (!lfs) {
-          std::set<std::string> architectures;
-          for (const auto& platform : judged) architectures.insert(platform.architecture);
-          if (architectures.size() == 1) continue;
-        }
+        if (!lfs && oneArchitecture) continue;
         if (!lfs && !hostProgram && isSupervisorScriptPath(landedPath(ctx, index, source.value, scopeFor(judged.front())))) {
           continue;  // a service's run script, whatever suffix it had in the context
         }
@@ -560,13 +558,13 @@ extern const DockerfileRule kMA150 = {
              "aarch64 (`dist/amd64/app`), a program whose own name ends in one of them (`curl-amd64`, `tini_arm64`, "
              "no extension), target-triple directories (`target/x86_64-unknown-linux-musl/release/"
              "app`), the architecture field of `.deb`, `.rpm`, `.whl`, `.apk`, `.ipk` names; `*.so*`, `*.a`, `*.o`, "
-             "`*.node`, `*.bin`, `*.run` and Git LFS pointers are a warning when the stage is built for several "
-             "architectures (with one, a declared platform or a base image published for one, the file was kept for "
-             "it) (not a `Dockerfile.run`, which is a "
+             "`*.node`, `*.bin`, `*.run` and Git LFS pointers are a warning, the first ones only when the stage is "
+             "built for several architectures (with one, from a declared platform or a base image published for one, "
+             "the file was kept for it), and not a `Dockerfile.run`, which is a "
              "Dockerfile, nor model weights, tokenizers or firmware named `*.bin`, nor a `*.run` copied to where a "
              "process supervisor reads a service's script: s6-overlay's `s6-rc.d/<service>/run` and `services.d/<service>/"
              "run`, runit's `/etc/service/<service>/run`, `cont-init.d/`; s6-supervise and runsv exec that file by its "
-             "`#!` line, and projects keep it as text). A package for one architecture "
+             "`#!` line, and projects keep it as text. A package for one architecture "
              "(`*_aarch64.whl`, `*_amd64.deb`) that the stage's RUNs touch only inside architecture branches is "
              "an inert file on the other platforms, and is not reported; nor is a package of the architecture the stage "
              "adds with `dpkg --add-architecture` (`*_i386.deb` after `dpkg --add-architecture i386`): dpkg installs it as "
