@@ -9,6 +9,7 @@
 #include <cctype>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "analyzer/context/declared_platforms.h"
@@ -228,6 +229,49 @@ bool isShellName(std::string_view name) {
   return std::all_of(name.begin(), name.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
 }
 
+// `$NAME`, `${NAME}` and `${NAME[@]}` (`${NAME[*]}`) in `s`, each replaced by what `lookup`
+// gives for the name (an array as `NAME[@]`); a name it has no value for stays as written. An
+// array's words come quoted one by one, so the quotes around its use (`"${args[@]}"`) go. The
+// one scanner for both value sources of a workflow run step: the workflow's env and the
+// script's own assignments.
+std::string substituteShellVariables(const std::string& s,
+                                     const std::function<std::optional<std::string>(const std::string&)>& lookup) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '$' || i + 1 >= s.size()) {
+      out += s[i];
+      continue;
+    }
+    const bool braced = s[i + 1] == '{';
+    const size_t begin = i + (braced ? 2 : 1);
+    size_t end = begin;
+    while (end < s.size() && (std::isalnum(static_cast<unsigned char>(s[end])) || s[end] == '_')) ++end;
+    std::string name = s.substr(begin, end - begin);
+    if (braced && (s.compare(end, 4, "[@]}") == 0 || s.compare(end, 4, "[*]}") == 0)) {
+      name += "[@]";
+      end += 3;
+    }
+    if (name.empty() || (braced && (end >= s.size() || s[end] != '}'))) {
+      out += s[i];
+      continue;
+    }
+    const auto value = lookup(name);
+    if (!value) {
+      out += s[i];
+      continue;
+    }
+    if (text::endsWith(name, "[@]") && !out.empty() && out.back() == '"' && end + 1 < s.size() && s[end + 1] == '"') {
+      out.pop_back();
+      out += *value;
+      i = end + 1;
+      continue;
+    }
+    out += *value;
+    i = braced ? end : end - 1;
+  }
+  return out;
+}
+
 // The variables a run script assigns itself, put in where it uses them: a scalar assigned alone
 // on its line (`DOCKERFILE=docker/Dockerfile`, also after `export`), the same value wherever
 // it is assigned, and an array (`args=(--file docker/Dockerfile --build-arg X=1)`, over several
@@ -276,40 +320,11 @@ std::string expandScriptAssignments(const std::string& script) {
     assign(name, commands[0][0]);
   }
   if (values.empty()) return script;
-  std::string out;
-  for (size_t i = 0; i < script.size(); ++i) {
-    if (script[i] != '$' || i + 1 >= script.size()) {
-      out += script[i];
-      continue;
-    }
-    const bool braced = script[i + 1] == '{';
-    size_t end = i + (braced ? 2 : 1);
-    while (end < script.size() && (std::isalnum(static_cast<unsigned char>(script[end])) || script[end] == '_')) ++end;
-    std::string name = script.substr(i + (braced ? 2 : 1), end - i - (braced ? 2 : 1));
-    if (braced && (script.compare(end, 4, "[@]}") == 0 || script.compare(end, 4, "[*]}") == 0)) {
-      name += "[@]";
-      end += 3;
-    }
-    if (braced && (end >= script.size() || script[end] != '}')) {
-      out += script[i];
-      continue;
-    }
+  return substituteShellVariables(script, [&](const std::string& name) -> std::optional<std::string> {
     const auto it = values.find(name);
-    if (name.empty() || it == values.end() || !it->second) {
-      out += script[i];
-      continue;
-    }
-    // An array's words are quoted: take off the quotes around its use (`"${args[@]}"`).
-    if (text::endsWith(name, "[@]") && !out.empty() && out.back() == '"' && end + 1 < script.size() && script[end + 1] == '"') {
-      out.pop_back();
-      out += *it->second;
-      i = end + 1;
-      continue;
-    }
-    out += *it->second;
-    i = braced ? end : end - 1;
-  }
-  return out;
+    if (it == values.end()) return std::nullopt;
+    return it->second;
+  });
 }
 
 // The build commands of a script run in `directory`, following its `cd`s (a `cd` to a
@@ -1000,28 +1015,14 @@ class WorkflowScope {
     return out;
   }
 
-  // Shell `$VAR` and `${VAR}` from the env (a run step sees it as its environment).
+  // Shell `$VAR` and `${VAR}` from the env (a run step sees it as its environment); a name the
+  // env does not set is unresolved. An array the script did not assign stays as written.
   std::string expandShell(const std::string& s) const {
-    std::string out;
-    for (size_t i = 0; i < s.size(); ++i) {
-      if (s[i] != '$' || i + 1 >= s.size()) {
-        out += s[i];
-        continue;
-      }
-      size_t begin = i + 1, end;
-      const bool braced = s[begin] == '{';
-      if (braced) ++begin;
-      for (end = begin; end < s.size() && (std::isalnum(static_cast<unsigned char>(s[end])) || s[end] == '_'); ++end) {
-      }
-      if (end == begin || (braced && (end >= s.size() || s[end] != '}'))) {
-        out += s[i];
-        continue;
-      }
-      const auto it = env_.find(s.substr(begin, end - begin));
-      out += it != env_.end() ? it->second : std::string(1, kUnresolved);
-      i = braced ? end : end - 1;
-    }
-    return out;
+    return substituteShellVariables(s, [&](const std::string& name) -> std::optional<std::string> {
+      if (text::endsWith(name, "[@]")) return std::nullopt;
+      const auto it = env_.find(name);
+      return it != env_.end() ? it->second : std::string(1, kUnresolved);
+    });
   }
 
  private:

@@ -78,11 +78,18 @@ bool isUbuntuPrimaryArchive(const std::string& url, const std::string& suite) {
   return ubuntuHost || mirrorHost;
 }
 
+// The architectures a repository serves, when its URL says so.
+struct RepositoryArchitectures {
+  std::string architectures;  // comma-separated Debian names; empty: the URL does not say
+  std::string token;          // the architecture as the URL writes it (`x86_64`); empty for Ubuntu's archive
+  bool ubuntuPrimaryArchive = false;
+};
+
 // A `deb URL suite ...` line with no arch= option whose repository URL names one
-// architecture (`.../cuda/repos/ubuntu2204/x86_64 /`): apt reads that index on every platform,
-// and it lists only that architecture's packages. Returns the architecture and the token as
-// written, or empties. A URL built from a variable or a probe is left alone.
-std::pair<std::string, std::string> repositoryArchitecture(const std::string& line) {
+// architecture (`.../cuda/repos/ubuntu2204/x86_64 /`), or that is Ubuntu's primary archive: apt
+// reads that index on every platform, and it lists only those architectures' packages. A URL
+// built from a variable or a probe is left alone.
+RepositoryArchitectures repositoryArchitecture(const std::string& line) {
   const std::string trimmed = text::trim(line);
   size_t at = 0;
   if (text::startsWith(trimmed, "deb ")) {
@@ -108,11 +115,11 @@ std::pair<std::string, std::string> repositoryArchitecture(const std::string& li
     // Binary indexes only: a `deb-src` line fetches Sources, which the primary archive has for
     // every architecture.
     if (text::startsWith(trimmed, "deb ") && isUbuntuPrimaryArchive(url, suite.substr(0, suite.find_first_of(" \t")))) {
-      return {"amd64,i386", "ubuntu"};
+      return {.architectures = "amd64,i386", .token = "", .ubuntuPrimaryArchive = true};
     }
     return {};
   }
-  return {tokens.front().platform.architecture, tokens.front().token};
+  return {.architectures = tokens.front().platform.architecture, .token = tokens.front().token};
 }
 
 // Does the command install packages (apt-get/apt/aptitude install without --download-only,
@@ -208,7 +215,7 @@ std::map<std::string, std::set<std::string>> aptListArchitectures(const dockerfi
       for (const auto* word : programWords(run.script.commands[index])) {
         if (word->archVarying || word->literal.find("deb") == std::string::npos) continue;
         std::string archs = aptArchOption(word->literal);
-        if (archs.empty()) archs = repositoryArchitecture(word->literal).first;
+        if (archs.empty()) archs = repositoryArchitecture(word->literal).architectures;
         if (archs.empty()) continue;
         for (const auto& arch : text::split(archs, ',')) out[file].insert(arch);
       }
@@ -269,9 +276,8 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
       for (const auto* word : words) {
         if (word->archVarying) continue;
         std::string archs = aptArchOption(word->literal);
-        const auto [repositoryArch, repositoryToken] =
-            archs.empty() ? repositoryArchitecture(word->literal) : std::pair<std::string, std::string>{};
-        if (archs.empty()) archs = repositoryArch;
+        const auto repository = archs.empty() ? repositoryArchitecture(word->literal) : RepositoryArchitectures{};
+        if (archs.empty()) archs = repository.architectures;
         if (archs.empty() || word->literal.find("deb") == std::string::npos) continue;
         if (replacedBeforeRead(run.script, index)) break;
         auto served = text::split(archs, ',');
@@ -285,13 +291,14 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
         if (broken.empty()) continue;
         if (!file.empty() && !reportedLists.insert({run.instruction, file}).second) break;
         out.report(rule, run.script.source.span(word->begin, word->end),
-                   repositoryToken.empty() ? "writes an apt source limited to arch=" + archs + ": on " + platformList(broken) +
-                                                 " apt finds none of its packages"
-                   : repositoryToken == "ubuntu"
+                   repository.ubuntuPrimaryArchive
                        ? "writes an apt source for Ubuntu's primary archive ('/ubuntu', amd64 and i386 only): on " +
                              platformList(broken) +
                              " apt-get update finds no index (those platforms are on ports.ubuntu.com/ubuntu-ports)"
-                       : "writes an apt source whose repository is the " + archs + " one ('" + repositoryToken +
+                   : repository.token.empty()
+                       ? "writes an apt source limited to arch=" + archs + ": on " + platformList(broken) +
+                             " apt finds none of its packages"
+                       : "writes an apt source whose repository is the " + archs + " one ('" + repository.token +
                              "' in its URL): on " + platformList(broken) + " apt finds none of its packages",
                    "use arch=$(dpkg --print-architecture), or drop the arch option if the repository serves every platform",
                    std::nullopt, broken);
