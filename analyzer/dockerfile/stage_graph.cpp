@@ -240,6 +240,21 @@ Payload payloadOfPath(const std::string& rawPath, const std::string& ecosystem) 
   if (hasExtension(last, {".so", ".a", ".node", ".bin", ".run", ".dylib"}) || last.find(".so.") != std::string::npos) {
     return Payload::Native;
   }
+  // The Filesystem Hierarchy Standard's architecture-independent places: /etc holds
+  // configuration and "must not contain binaries" (FHS 3.0, 3.7.1), and these /usr/share
+  // directories hold data that is the same on every architecture (FHS 4.11). A scratch image
+  // takes its CA bundle, zoneinfo, mime.types and passwd from a build stage this way.
+  // (Not /usr/share as a whole: /usr/share/dotnet holds the .NET runtime.)
+  {
+    size_t first = 0;
+    while (first < components.size() && (components[first].empty() || components[first] == ".")) ++first;
+    if (first < components.size() && components[first] == "etc") return Payload::Portable;
+    static const std::set<std::string_view> kSharedData = {"zoneinfo", "ca-certificates", "mime", "fonts", "locale",
+                                                           "i18n",     "terminfo",        "misc", "doc",   "man"};
+    if (first + 2 < components.size() && components[first] == "usr" && components[first + 1] == "share" &&
+        kSharedData.count(components[first + 2]) > 0)
+      return Payload::Portable;
+  }
   // A wheel says in its name whether it holds compiled code (py3-none-any is pure Python).
   if (text::endsWith(last, ".whl")) return last.find("-none-any") != std::string::npos ? Payload::Portable : Payload::Native;
   if (hasComponent({"site-packages", "dist-packages", "venv", ".venv", "virtualenv", "wheels", ".local", "bundle", "gems",

@@ -157,6 +157,10 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
     // qemu-user-static's tag names the emulator's host (`x86_64-aarch64`): an image that only
     // lends its emulator binary to a build is chosen for the build machine on purpose.
     if (repository.find("qemu-user-static") != std::string::npos && onlyAFileSource(ctx, stage.index)) continue;
+    // A stage that only lends files that are the same on every architecture (a CA bundle,
+    // zoneinfo, a JAR, a web bundle) ships none of its base's code: like a pinned stage with
+    // portable output (MA101), the base's architecture decides nothing in the images.
+    if (onlyAFileSource(ctx, stage.index) && !ctx.stages->shipsNative[stage.index]) continue;
     // A build stage that only lends files and is told its target (`dotnet publish -r linux-arm`,
     // GOARCH, `--target`, TARGETARCH) cross-compiles: its base runs the compiler, and what it
     // copies out is built for the target it names (a constant wrong one is MA130's).
@@ -201,20 +205,21 @@ extern const DockerfileRule kMA103 = {
      .analysis = Analysis::Dockerfile,
      .summary = "The base image is one architecture's: its namespace (amd64/, arm64v8/), its tag (-amd64) or a "
                 "cross toolchain that fixes the target",
-     .what = "`FROM amd64/alpine`, `arm64v8/ubuntu`, `arm32v7/...`, `i386/...`, `ppc64le/...`, `s390x/...`, "
-             "`riscv64/...`: Docker Hub's per-architecture copies of the official images (and their former names, "
-             "`armhf/`, `aarch64/`, `armel/`). Tags that name an "
-             "architecture at either end (`:1.2-amd64`, `:arm64v8-1.2`, `:3.19-x86_64`): the per-architecture "
-             "tags that multi-arch manifests list are each one architecture. Cross-compiler images whose name or "
-             "tag fixes the target (`dockcross/linux-arm64`, `messense/rust-musl-cross:x86_64-musl`, "
-             "data/vendor-assets.json). A namespace built from the target's architecture (`FROM ${TARGETARCH}/alpine`) "
-             "for the targets where Docker Hub has none of that name (arm64/, arm/, 386/: the official ones are "
-             "arm64v8/, arm32v7/, i386/). A stage named after the architecture (`AS base-arm64`), a tag chosen with "
-             "${TARGETARCH}, and a build for that platform only stay quiet, and so does a build stage whose files are copied "
-             "out and that is told its target (`dotnet publish -r linux-arm`, GOARCH, `cargo --target`, TARGETARCH): "
-             "it cross-compiles on that base, and a constant target is MA130's to judge. So does a file whose image is the "
-             "toolchain image extended (its last stage is FROM it, with no CMD or ENTRYPOINT): a build environment whose "
-             "target-architecture files are its cross compiler's sysroot.",
+     .what =
+         "`FROM amd64/alpine`, `arm64v8/ubuntu`, `arm32v7/...`, `i386/...`, `ppc64le/...`, `s390x/...`, "
+         "`riscv64/...`: Docker Hub's per-architecture copies of the official images (and their former names, "
+         "`armhf/`, `aarch64/`, `armel/`). Tags that name an "
+         "architecture at either end (`:1.2-amd64`, `:arm64v8-1.2`, `:3.19-x86_64`): the per-architecture "
+         "tags that multi-arch manifests list are each one architecture. Cross-compiler images whose name or "
+         "tag fixes the target (`dockcross/linux-arm64`, `messense/rust-musl-cross:x86_64-musl`, "
+         "data/vendor-assets.json). A namespace built from the target's architecture (`FROM ${TARGETARCH}/alpine`) "
+         "for the targets where Docker Hub has none of that name (arm64/, arm/, 386/: the official ones are "
+         "arm64v8/, arm32v7/, i386/). A stage named after the architecture (`AS base-arm64`), a tag chosen with "
+         "${TARGETARCH}, and a build for that platform only stay quiet, and so does a build stage whose files are copied "
+         "out and that is told its target (`dotnet publish -r linux-arm`, GOARCH, `cargo --target`, TARGETARCH): "
+         "it cross-compiles on that base, and a constant target is MA130's to judge. So does a stage whose files are copied out and are all portable (certificates and other files under /etc, zoneinfo, JARs, web bundles): its base's code reaches no image. So does a file whose image is the "
+         "toolchain image extended (its last stage is FROM it, with no CMD or ENTRYPOINT): a build environment whose "
+         "target-architecture files are its cross compiler's sysroot.",
      .why = "Those repositories hold one architecture only: every target platform gets that architecture's "
             "base, and the image fails with `exec format error` elsewhere.",
      .example = "FROM amd64/alpine:3.19\n"
@@ -225,8 +230,9 @@ extern const DockerfileRule kMA103 = {
              "FROM messense/rust-musl-cross:x86_64-musl AS build\nFROM alpine\nCOPY --from=build /app /app\n",
              "ARG TARGETARCH\nFROM ${TARGETARCH}/alpine:3.20\n"},
      .good = {"FROM alpine:3.19\n", "FROM arm64v8/ubuntu:22.04 AS base-arm64\nFROM amd64/ubuntu:22.04 AS base-amd64\n",
-              "FROM myorg/amd64tools:1\n", "ARG TARGETARCH\nFROM myorg/app-base:1.4-${TARGETARCH}\n",
-              "FROM myorg/app-base:1.4\n"}},
+              "FROM myorg/amd64tools:1\n", "ARG TARGETARCH\nFROM myorg/app-base:1.4-${TARGETARCH}\n", "FROM myorg/app-base:1.4\n",
+              "FROM amd64/alpine:3.19 AS certs\nRUN apk add --no-cache ca-certificates\nFROM scratch\n"
+              "COPY --from=certs /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/\nCOPY app /app\n"}},
     check};
 
 }  // namespace mal::rules
