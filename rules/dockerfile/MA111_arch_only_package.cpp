@@ -422,6 +422,10 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
   // fetched by one RUN and installed by the next is one mistake too (HubbeKing/autoapply:
   // `RUN curl -LO .../sops_${V}_amd64.deb`, then `RUN dpkg -i sops_${V}_amd64.deb`).
   std::map<size_t, std::vector<std::string_view>> fetchedInStage;
+  // What each stage has been reported installing: the same package named by a second install
+  // (`apt-get install ./x_amd64.deb` and `dpkg -i x_amd64.deb`, a retry after `||`) is the
+  // same mistake, reported at its first install.
+  std::map<size_t, std::set<std::string>> reportedInStage;
   for (const auto& run : ctx.model.scripts) {
     const auto own = downloadWords(run.script);
     if (!own.empty()) {
@@ -431,7 +435,9 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
     const FetchedBefore fetchedBefore{&fetchedInStage, &ctx.model, run.stage};
     for (const auto& command : run.script.commands) {
       if (command.insideArchBranch()) continue;
-      const auto lacks = lacksOf(ctx, run, command, extra, crossStages, addedToDpkg, fetchedBefore, copies);
+      auto lacks = lacksOf(ctx, run, command, extra, crossStages, addedToDpkg, fetchedBefore, copies);
+      auto& reported = reportedInStage[run.stage];
+      std::erase_if(lacks, [&](const auto& lack) { return !reported.insert(lack.what).second; });
       if (lacks.empty()) continue;
       // One install command is one mistake: its packages are listed in one finding.
       std::vector<Platform> broken;
