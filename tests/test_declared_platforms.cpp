@@ -663,7 +663,8 @@ TEST_CASE("Docker Hub's automated build hook declares linux/amd64", "[declared]"
 
 TEST_CASE("base images published for one architecture, with no architecture in their names", "[declared]") {
   Repo repo;
-  const auto file = repo.write(".gitpod.Dockerfile", kPlain);
+  // (Not named .gitpod.Dockerfile: that name declares linux/amd64 by itself, see below.)
+  const auto file = repo.write("workspace.Dockerfile", kPlain);
   // data/one-architecture-images.json: Gitpod's workspaces exist for x86-64 only, Jetson's
   // L4T images for arm64 only.
   CHECK(declared(file, "FROM gitpod/workspace-full:2023-08-08-12-42-30\n") ==
@@ -733,6 +734,23 @@ TEST_CASE("a file named for hardware whose software exists for one architecture"
   repo.write("docker-bake.hcl",
              "target \"r\" {\n  dockerfile = \"Dockerfile.rocm\"\n  platforms = [\"linux/amd64\", \"linux/arm64\"]\n}\n");
   CHECK(declared(repo.root / "Dockerfile.rocm", kPlain) == "linux/amd64, linux/arm64 <- docker-bake.hcl target \"r\"");
+}
+
+TEST_CASE("Gitpod's .gitpod.Dockerfile is built by Gitpod, on x86-64 only", "[declared]") {
+  Repo repo;
+  // mitrydoug/updatecli-sandbox (Part AJ): FROM ubuntu, then the amd64 updatecli .deb.
+  const std::string text = "FROM ubuntu:latest\nRUN curl -sLo /tmp/u.deb https://example.com/updatecli_amd64.deb\n";
+  const auto file = repo.write(".gitpod.Dockerfile", text);
+  CHECK(declared(file, text) == "linux/amd64 <- the file name (.gitpod.Dockerfile: Gitpod builds it, on x86-64 only)");
+  CHECK(findingsOf("MA110", file).empty());
+  // Only that name: a file that merely mentions gitpod says nothing.
+  CHECK(declared(repo.write("gitpod.Dockerfile", text), text) == "none");
+  CHECK(declared(repo.write("docker/Dockerfile.gitpod", text), text) == "none");
+  // A workflow that builds it for several platforms wins over the name.
+  repo.write(".github/workflows/ws.yml",
+             "jobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: docker/build-push-action@v6\n        with:\n"
+             "          file: .gitpod.Dockerfile\n          platforms: linux/amd64,linux/arm64\n");
+  CHECK(declared(file, text) == "linux/amd64, linux/arm64 <- .github/workflows/ws.yml job b");
 }
 
 TEST_CASE("a Windows container image is a windows/ build, whatever else is declared", "[declared]") {

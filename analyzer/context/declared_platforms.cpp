@@ -472,6 +472,14 @@ std::optional<DeclaredPlatforms> fromDockerHubHooks(const fs::path& dockerfile, 
 }
 
 std::optional<DeclaredPlatforms> fromFileName(const fs::path& dockerfile, const fs::path& root) {
+  // Gitpod's workspace image file, by the name its docs give it (`image: file:
+  // .gitpod.Dockerfile` in .gitpod.yml): Gitpod builds it, and runs workspaces on x86-64 only
+  // (gitpod-io/workspace-images#744: "we do not have plans to support arm64"; its
+  // gitpod/workspace-* bases are amd64 images).
+  if (dockerfile.filename() == ".gitpod.Dockerfile") {
+    return DeclaredPlatforms{{*parsePlatform("linux/amd64")},
+                             "the file name (.gitpod.Dockerfile: Gitpod builds it, on x86-64 only)"};
+  }
   std::optional<Platform> platform;
   std::string where;
   if (auto p = singleArchitectureIn(dockerfile.filename().string(), false)) {
