@@ -6,7 +6,7 @@ namespace mal::rules {
 
 extern const DockerfileRule kMA001, kMA002, kMA101, kMA102, kMA103, kMA104, kMA105, kMA106, kMA110, kMA111, kMA112, kMA120,
     kMA130, kMA131, kMA132, kMA140, kMA141, kMA142, kMA143, kMA144, kMA145, kMA146, kMA147, kMA148, kMA149, kMA150, kMA151,
-    kMA152, kMA153;
+    kMA152, kMA153, kMA154;
 
 const std::vector<const DockerfileRule*>& dockerfileRules() {
   static const std::vector<const DockerfileRule*> rules = {
@@ -39,6 +39,7 @@ const std::vector<const DockerfileRule*>& dockerfileRules() {
       &kMA151,  // foreign-binary-executed       (reads the build context)
       &kMA152,  // arch-test-ends-run
       &kMA153,  // build-arch-in-target-stage
+      &kMA154,  // switch-arm-sets-other-arch
   };
   return rules;
 }
