@@ -378,6 +378,37 @@ TEST_CASE("Makefile: buildx lines with make variables", "[declared]") {
   CHECK(declared(tools) == "linux/arm64 <- local.mk");
 }
 
+TEST_CASE("shell scripts: build commands with the script's own variables, run from its directory", "[declared]") {
+  Repo repo;
+  const auto root = repo.write("Dockerfile", kPlain);
+  const auto docker = repo.write("docker/Dockerfile", kPlain);
+  // zincsearch's multiarch.sh: the multi-platform line is commented out, the amd64 one runs.
+  repo.write("multiarch.sh",
+             "#/bin/sh\n# docker buildx build --push --platform linux/arm/v7,linux/arm64/v8,linux/amd64 .\n"
+             "docker buildx build --push --platform linux/amd64 --tag example/zinc:test .\n");
+  CHECK(declared(root) == "linux/amd64 <- multiarch.sh");
+  // A script beside the Dockerfile, its platforms in a variable and its arguments in an array
+  // over several lines, after a `cd` it can follow (Lemmy's docker/test_deploy.sh runs from the root).
+  repo.write("docker/publish.sh",
+             "set -e\nPLATFORMS=linux/amd64,linux/arm64\nargs=(\n  --file docker/Dockerfile\n  --push\n)\ncd ..\n"
+             "docker buildx build --platform \"$PLATFORMS\" \"${args[@]}\" -t x .\n");
+  CHECK(declared(docker) == "linux/amd64, linux/arm64 <- docker/publish.sh");
+  // Platforms the caller decides (an argument, a default the environment overrides) declare nothing.
+  Repo other;
+  const auto file = other.write("Dockerfile", kPlain);
+  other.write("build.sh",
+              "docker buildx build --platform \"$1\" .\ndocker buildx build --platform ${PLATFORMS:-linux/amd64} .\n");
+  CHECK(declared(file) == "none");
+  other.write("build.sh", "docker buildx build --platform linux/amd64,$EXTRA .\n");
+  CHECK(declared(file) == "none");
+  // A plain build names no platform: nothing declared.
+  other.write("build.sh", "docker build -t x .\n");
+  CHECK(declared(file) == "none");
+  // A script that does not parse as one is read for what it can, never fatal.
+  other.write("build.sh", "docker buildx build --platform \"linux/arm64 .\n\x01\x02(((");
+  CHECK_NOTHROW(declared(file));
+}
+
 TEST_CASE("Makefile: a variable that names itself or a fan-out past the expansion bound is unresolved", "[declared]") {
   // make refuses a recursive variable that references itself; values that each name the next
   // several times grow exponentially (fuzz.declarations: 664 bytes took 5 s, ten levels of
@@ -777,11 +808,13 @@ TEST_CASE("a Windows container image is a windows/ build, whatever else is decla
         "linux/amd64, linux/arm64 <- docker-bake.hcl target \"a\"");
 }
 
-TEST_CASE("order of trust: bake, compose, workflows, Makefile, file name, base images", "[declared]") {
+TEST_CASE("order of trust: bake, compose, workflows, Makefile, shell scripts, file name, base images", "[declared]") {
   Repo repo;
   const auto file = repo.write("Dockerfile.aarch64", "FROM amd64/alpine\n");
   const std::string text = "FROM amd64/alpine\n";
   CHECK(declared(file, text) == "linux/arm64 <- the file name");
+  repo.write("build.sh", "#!/bin/sh\ndocker buildx build --platform linux/ppc64le -f Dockerfile.aarch64 .\n");
+  CHECK(declared(file, text) == "linux/ppc64le <- build.sh");
   repo.write("Makefile", "all:\n\tdocker buildx build --platform linux/s390x -f Dockerfile.aarch64 .\n");
   CHECK(declared(file, text) == "linux/s390x <- Makefile");
   repo.write(".github/workflows/ci.yaml",

@@ -1767,4 +1767,24 @@ std::vector<BuildDeclaration> readMakefile(const std::string& text, const fs::pa
   return out;
 }
 
+// A shell script beside the Dockerfile or at the root (`build.sh`, `docker-build.sh`): its
+// `docker buildx build --platform ...` lines, after its own variables and arrays are put in
+// (`PLATFORMS=linux/amd64,linux/arm64` then `--platform "$PLATFORMS"`). Run from its own
+// directory, as a Makefile is; a `cd` it cannot resolve ends what is read. A platform list that
+// keeps anything the script does not set itself (`$1`, `${PLATFORMS:-linux/amd64}`, the
+// caller's environment) declares nothing: the caller decides it.
+std::vector<BuildDeclaration> readShellScript(const std::string& text, const fs::path& directory) {
+  std::vector<BuildDeclaration> out;
+  const std::string expanded =
+      substituteShellVariables(expandScriptAssignments(text), [](const std::string& name) -> std::optional<std::string> {
+        if (text::endsWith(name, "[@]")) return std::nullopt;
+        return std::string(1, kUnresolved);
+      });
+  for (const auto& command : buildCommandsIn(expanded, directory)) {
+    if (command.platforms.find(kUnresolved) != std::string::npos || command.platforms.find('$') != std::string::npos) continue;
+    addDeclaration(out, dockerfileOfCommand(command), platformsIn(command.platforms), "");
+  }
+  return out;
+}
+
 }  // namespace mal::context

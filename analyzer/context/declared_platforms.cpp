@@ -412,6 +412,18 @@ struct Search {
     }
     return perFile(files, "make", readMakefile);
   }
+
+  // Shell scripts beside the Dockerfile or at the root that run a build with platforms
+  // (kopia's tools/docker-publish.sh, Kavita's docker-build.sh).
+  std::optional<DeclaredPlatforms> scripts() const {
+    std::vector<fs::path> files;
+    for (const auto& directory : directories()) {
+      for (auto& f : filesNamed(directory, [](const std::string& name) { return text::endsWith(name, ".sh"); })) {
+        files.push_back(std::move(f));
+      }
+    }
+    return perFile(files, "script", readShellScript);
+  }
 };
 
 std::optional<Platform> archNamespace(std::string_view word) { return vocab::dockerHubArchNamespace(word); }
@@ -1137,6 +1149,7 @@ std::optional<DeclaredPlatforms> findDeclaredPlatforms(const fs::path& dockerfil
     if (!machineDefault) machineDefault = std::move(found);
   }
   if (auto found = search.makefiles()) return found;
+  if (auto found = search.scripts()) return found;
   // Before the directory names: a cross toolchain's directory names its target, not its
   // platform. A file named for an architecture (`Dockerfile.aarch64`) or for a family
   // (`arm.Dockerfile`, kylape/stackrox-tekton's ARM dev image with an aarch64 gcc) still says its own.

@@ -1,5 +1,5 @@
 // libFuzzer target: the readers of the files that declare which platforms a project builds
-// for (bake HCL and JSON, compose, GitHub workflows, Azure Pipelines, Makefiles) and the
+// for (bake HCL and JSON, compose, GitHub workflows, Azure Pipelines, Makefiles, shell scripts) and the
 // scanner of the build arguments they pass. All of it is text from the linted repository,
 // read on every `lint`: it must never crash, hang or throw, whatever the bytes.
 #include <cstddef>
@@ -18,6 +18,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)mal::context::readWorkflows({{".github/workflows/build.yml", text}}, root);
   (void)mal::context::readAzurePipeline(text, root);
   (void)mal::context::readMakefile(text, root);
+  (void)mal::context::readShellScript(text, root);
   std::set<std::string> names;
   mal::context::collectBuildArgNames(text, names);
   (void)mal::context::platformOfImageReference(text.substr(0, 256));

@@ -1,0 +1,7 @@
+#!/bin/sh
+PLATFORMS=linux/amd64,linux/arm64
+args=(
+  --file docker/Dockerfile
+)
+cd ..
+docker buildx build --platform "$PLATFORMS" "${args[@]}" -t x .
