@@ -400,6 +400,8 @@ class TargetArchCheck {
             const size_t eq = arg.value.find('=');
             if (eq != std::string::npos) consider(arg.value.substr(0, eq), arg.value.substr(eq + 1), arg.span);
           }
+        } else if (in.command == "cmd" || in.command == "entrypoint") {
+          considerContainerCommand(stage, in);
         }
         flush();
       }
@@ -710,6 +712,45 @@ class TargetArchCheck {
 
   // Collected per instruction and reported by flush(): `GOARCH=amd64 CC=x86_64-linux-gnu-gcc
   // go build` is one choice of target, so one finding.
+  // `ENTRYPOINT ["cargo", "build", "--target=x86_64-unknown-linux-musl"]`: the image is a build
+  // environment whose command compiles for one fixed target. In the image of another platform
+  // that is a cross build it is not set up for (the rust images install only their own
+  // platform's standard library; the linker is the host's), so the command fails there.
+  // (DeveloperC286's ci/compile.Dockerfile, bench/precision misses.)
+  void considerContainerCommand(const dockerfile::Stage& stage, const dockerfile::Instruction& in) {
+    std::vector<std::pair<std::string, Span>> words;
+    for (const auto& arg : in.args) {
+      for (const auto& word : text::split(arg.value, ' ')) {
+        if (!word.empty()) words.emplace_back(word, arg.span);
+      }
+    }
+    if (words.size() < 2 || baseName(words[0].first) != "cargo") return;
+    for (size_t i = 1; i < words.size(); ++i) {
+      const std::string& w = words[i].first;
+      std::optional<Platform> platform;
+      std::string shown = w;
+      if (text::startsWith(w, "--target=")) {
+        platform = tripleArch(w.substr(9), false);
+      } else if (w == "--target" && i + 1 < words.size()) {
+        platform = tripleArch(words[i + 1].first, false);
+        shown = w + " " + words[i + 1].first;
+      }
+      if (!platform || stageNamedFor(stage, *platform)) continue;
+      const auto broken = ctx_.brokenBy(stage.index, *platform);
+      if (broken.empty() || !reported_.insert(words[i].second.begin).second) return;
+      out_.report(rule_, words[i].second,
+                  text::upper(in.command) + " runs cargo with '" + shown + "': the container builds for " + platform->str() +
+                      " on every platform, and in the " + platformList(broken) +
+                      " image that is a cross build it is not set up for (another platform's standard library and "
+                      "linker)",
+                  "build for the container's own platform (drop --target, or pick it at run time from `rustc -vV`'s "
+                  "host line), or declare the image " +
+                      platform->str() + " only",
+                  std::nullopt, broken);
+      return;
+    }
+  }
+
   void report(const dockerfile::Stage& stage, const Platform& platform, const std::string& shown, Span span) {
     if (stageNamedFor(stage, platform)) return;
     auto broken = ctx_.brokenBy(stage.index, platform);
@@ -787,7 +828,10 @@ extern const DockerfileRule kMA130 = {
          "outputs a script takes out, and is not judged. "
          "A configure script's `--target` is not read: GNU autoconf's --build, --host and --target name where the "
          "build runs, where its programs run and, for a compiler or binutils being built, which platform that "
-         "compiler generates code for; the programs built run on `--host`, which is judged.",
+         "compiler generates code for; the programs built run on `--host`, which is judged. A CMD or ENTRYPOINT that "
+         "runs cargo with one `--target` (`ENTRYPOINT [\"cargo\", \"build\", \"--target=x86_64-unknown-linux-musl\"]`, a CI "
+         "build image) makes every platform's container build for that target: in the others' images a cross build "
+         "they are not set up for.",
      .why = "Every platform's image gets the one architecture's binaries: the arm64 image holds an x86-64 program "
             "that fails with `exec format error`.",
      .example = "FROM golang:1.22\n"
@@ -795,18 +839,20 @@ extern const DockerfileRule kMA130 = {
                 "# MA130",
      .fix = "Use the target's architecture: `ARG TARGETARCH` and `GOARCH=$TARGETARCH`, a mapping from $TARGETARCH to "
             "the Rust triple or .NET RID, or the tonistiigi/xx helpers.",
-     .bad = {"FROM golang:1.22\nRUN CGO_ENABLED=0 GOOS=linux GOARCH=amd64 go build -o /app .\n",
-             "FROM rust:1.79\nRUN cargo build --release --target x86_64-unknown-linux-musl\n",
-             "FROM mcr.microsoft.com/dotnet/sdk:8.0\nRUN dotnet publish -c Release -r linux-x64 -o /out\n",
-             "FROM node:20\nRUN npm ci --arch=x64\n", "FROM golang:1.22\nENV GOARCH=amd64\n",
-             "FROM golang:1.22\nENV GOARCH=\"amd64\"\n", "FROM debian\nRUN make CC=x86_64-linux-gnu-gcc\n",
-             "FROM alpine\nRUN vcpkg install --triplet=x64-linux\n",
-             "FROM golang:1.22\nARG ARCH=amd64\nRUN CGO_ENABLED=0 GOARCH=${ARCH} go build -o /app .\n",
-             "FROM rust:1.79\nENV RUST_TARGET=x86_64-unknown-linux-musl\nRUN cargo build --release --target \"$RUST_TARGET\"\n",
-             "FROM golang:1.22\nARG GOARCH\nRUN CGO_ENABLED=0 GOARCH=${GOARCH:-amd64} go build -o /app .\n",
-             "FROM rust:1.84\nENV PBS_TARGET=x86_64-unknown-linux-gnu\nRUN ./scripts/fetch-python.sh \"$PBS_TARGET\"\n",
-             "FROM golang:1.22 AS build\nCOPY . .\nRUN make dist/app-linux-amd64\nFROM debian\n"
-             "COPY --from=build /go/dist/app-linux-amd64 /usr/local/bin/app\n"},
+     .bad =
+         {"FROM golang:1.22\nRUN CGO_ENABLED=0 GOOS=linux GOARCH=amd64 go build -o /app .\n",
+          "FROM rust:1.79\nRUN cargo build --release --target x86_64-unknown-linux-musl\n",
+          "FROM rust:1.88-alpine\nWORKDIR /workspace\nENTRYPOINT [\"cargo\", \"build\", \"--target=x86_64-unknown-linux-musl\"]\n",
+          "FROM mcr.microsoft.com/dotnet/sdk:8.0\nRUN dotnet publish -c Release -r linux-x64 -o /out\n",
+          "FROM node:20\nRUN npm ci --arch=x64\n", "FROM golang:1.22\nENV GOARCH=amd64\n",
+          "FROM golang:1.22\nENV GOARCH=\"amd64\"\n", "FROM debian\nRUN make CC=x86_64-linux-gnu-gcc\n",
+          "FROM alpine\nRUN vcpkg install --triplet=x64-linux\n",
+          "FROM golang:1.22\nARG ARCH=amd64\nRUN CGO_ENABLED=0 GOARCH=${ARCH} go build -o /app .\n",
+          "FROM rust:1.79\nENV RUST_TARGET=x86_64-unknown-linux-musl\nRUN cargo build --release --target \"$RUST_TARGET\"\n",
+          "FROM golang:1.22\nARG GOARCH\nRUN CGO_ENABLED=0 GOARCH=${GOARCH:-amd64} go build -o /app .\n",
+          "FROM rust:1.84\nENV PBS_TARGET=x86_64-unknown-linux-gnu\nRUN ./scripts/fetch-python.sh \"$PBS_TARGET\"\n",
+          "FROM golang:1.22 AS build\nCOPY . .\nRUN make dist/app-linux-amd64\nFROM debian\n"
+          "COPY --from=build /go/dist/app-linux-amd64 /usr/local/bin/app\n"},
      .good = {"FROM --platform=$BUILDPLATFORM golang:1.22\nARG TARGETOS TARGETARCH\n"
               "RUN GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /app .\n",
               "FROM golang:1.22 AS build-amd64\nRUN GOARCH=amd64 go build -o /app .\n",
