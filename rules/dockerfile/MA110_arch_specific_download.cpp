@@ -145,8 +145,17 @@ class DownloadCheck {
   // `ARG TARGETPLATFORM`, GOARCH=$TARGETARCH) uses the tool and hands on the target's code
   // (jlesage/docker-baseimage-gui's UPX, run only by `$BUILDPLATFORM` stages that compress
   // xx-built binaries).
+  //
+  // An i386 download does not break amd64: amd64 kernels run 32-bit x86 code (the IA-32
+  // compatibility mode every x86-64 CPU has), which is how 32-bit game servers, Wine's win32
+  // side and 32-bit installers run there; what such a program needs besides (i386 libraries) is
+  // the stage's packages' business, which MA111 and MA112 read. (TeaCI/msys2-docker: MSYS2's
+  // i686 distribution unpacked into a Wine prefix, Part AP.)
   std::vector<Platform> brokenFor(size_t stage, const Platform& content) {
     auto out = ctx_.brokenBy(stage, content);
+    if (content.architecture == "386") {
+      std::erase_if(out, [](const Platform& target) { return target.architecture == "amd64"; });
+    }
     if (!out.empty() && stage < ctx_.stages->platform.size() &&
         ctx_.stages->platform[stage].runs == dockerfile::StageRuns::OnBuilder &&
         !nativeReachesImageUncompiled(ctx_.model, ctx_.file, *ctx_.stages, stage)) {
@@ -620,7 +629,9 @@ extern const DockerfileRule kMA110 = {
              "told the target (xx, `ARG TARGETPLATFORM`, GOARCH=$TARGETARCH): BuildKit runs that stage on the build "
              "machine, the tool runs there, and what the cross-compiling stage passes on is the target's code. "
              "Not an x86-64 download on arm64 or riscv64 in a stage (or one it is based on) that installs a user-space "
-             "x86-64 emulator (box64, FEX-Emu): there the program is meant to run through it. Not a public key (the URL's "
+             "x86-64 emulator (box64, FEX-Emu): there the program is meant to run through it. An i386 (i686) download "
+             "is not reported for amd64, whose CPUs run 32-bit x86 code (a 32-bit game server, Wine's win32 side); the "
+             "i386 libraries such a program needs are the packages' business (MA111, MA112). Not a public key (the URL's "
              "last segment ends in .gpg, .key, .pub or names a GPG-KEY/PUBKEY), fetched from a repository's "
              "per-architecture path: a key is the same bytes on every platform. Not a download for another OS (darwin, "
              "windows, .exe, .msi, .dmg in the URL's path) or a cross compiler (`toolchain`, `-cross` in the path, or a "
