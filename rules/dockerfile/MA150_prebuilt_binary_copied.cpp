@@ -460,6 +460,19 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
           const auto fixed = sameDespitePlatform(ctx, stage.index, index, source.value);
           if (!fixed) continue;
           expansion.value = *fixed;
+        } else if (!expansion.referenced.empty()) {
+          // Built from ENV values (`ENV JAVA_PKG=jdk/jdk-8u*-linux-x64.tar.gz`, then `ADD $JAVA_PKG
+          // /opt/jdk/`): BuildKit expands them in COPY and ADD sources, and no --build-arg replaces
+          // an ENV, so the path is judged by the value it gets for every target. Not through an
+          // ARG default: `ARG ARCH=amd64` then `COPY .build/linux-${ARCH}/app` is the
+          // one-build-per-architecture idiom, the default replaced by each build's --build-arg
+          // (prometheus' Makefile.common). (dim777/docker-images, bench/precision Part AQ.)
+          const auto fixed = dockerfile::valueForEveryTarget(ctx.file, ctx.model, *ctx.stages, stage.index, index, source.value);
+          if (fixed && !fixed->variables.empty() &&
+              std::all_of(fixed->variables.begin(), fixed->variables.end(),
+                          [&](const auto& variable) { return ctx.instruction(variable.second.instruction).command == "env"; })) {
+            expansion.value = fixed->value;
+          }
         }
         const auto* lfs = lfsPointerCopied(ctx, index, i);
         const std::string lfsNote = lfs ? " ('" + lfs->path +
@@ -557,7 +570,10 @@ extern const DockerfileRule kMA150 = {
              "`dist/app_linux_amd64_v1/app`), a program in a directory named exactly amd64, arm64, x86_64 or "
              "aarch64 (`dist/amd64/app`), a program whose own name ends in one of them (`curl-amd64`, `tini_arm64`, "
              "no extension), target-triple directories (`target/x86_64-unknown-linux-musl/release/"
-             "app`), the architecture field of `.deb`, `.rpm`, `.whl`, `.apk`, `.ipk` names; `*.so*`, `*.a`, `*.o`, "
+             "app`), the architecture field of `.deb`, `.rpm`, `.whl`, `.apk`, `.ipk` names, also when the path is an "
+             "ENV value (`ENV JAVA_PKG=jdk/jdk-8u*-linux-x64.tar.gz`, `ADD $JAVA_PKG /opt/jdk/`: BuildKit expands it, "
+             "and no --build-arg replaces an ENV; an ARG default is the per-architecture-build idiom and is left to "
+             "the build that passes it); `*.so*`, `*.a`, `*.o`, "
              "`*.node`, `*.bin`, `*.run` and Git LFS pointers are a warning, the first ones only when the stage is "
              "built for several architectures (with one, from a declared platform or a base image published for one, "
              "the file was kept for it), and not a `Dockerfile.run`, which is a "

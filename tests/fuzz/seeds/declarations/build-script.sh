@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/usr/bin/env bash
 PLATFORMS=linux/amd64,linux/arm64
 args=(
   --file docker/Dockerfile
