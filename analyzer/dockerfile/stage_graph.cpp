@@ -122,6 +122,10 @@ bool runsOn(const Platform& content, const Platform& target) {
   return target.architecture == "arm" && content.variant < target.variant;
 }
 
+bool executesOn(const Platform& content, const Platform& target) {
+  return runsOn(content, target) || (content.architecture == "386" && target.architecture == "amd64");
+}
+
 namespace {
 // What one stage's own base image and RUNs say about its toolchain.
 struct EcosystemFacts {
@@ -322,6 +326,10 @@ std::vector<Platform> StageGraph::targetsReaching(size_t stage) const {
 
 std::vector<Platform> StageGraph::brokenBy(size_t stage, const Platform& content) const {
   return brokenWhere(stage, [&](const Platform& target) { return runsOn(content, target); });
+}
+
+std::vector<Platform> StageGraph::programBrokenBy(size_t stage, const Platform& content) const {
+  return brokenWhere(stage, [&](const Platform& target) { return executesOn(content, target); });
 }
 
 std::vector<Platform> StageGraph::brokenWhere(size_t stage, const std::function<bool(const Platform&)>& works) const {

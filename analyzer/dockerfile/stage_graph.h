@@ -104,6 +104,9 @@ struct StageGraph {
   // wrong: those that build it on their own platform and cannot run `content`. Stages that
   // run pinned or on the build machine are judged by what they ship (see shipsNative).
   std::vector<Platform> brokenBy(size_t stage, const Platform& content) const;
+  // The same for a program (a download, a library path, a copied binary) rather than an
+  // image or a package: judged by executesOn, so an i386 program breaks no amd64 target.
+  std::vector<Platform> programBrokenBy(size_t stage, const Platform& content) const;
   // The same for a requirement rather than one architecture: `works(target)` says whether the
   // stage's content (a package, a flag) is fine when built for that target.
   std::vector<Platform> brokenWhere(size_t stage, const std::function<bool(const Platform&)>& works) const;
@@ -171,6 +174,14 @@ std::string architectureNamedBy(const std::string& name);
 
 // Can an image built for `target` run code built for `content`? (arm/v6 code runs on arm/v7.)
 bool runsOn(const Platform& content, const Platform& target);
+
+// Can a machine of `target` execute a program built for `content`? runsOn, and 32-bit x86
+// (i386) code on amd64: every x86-64 CPU has the IA-32 compatibility mode and amd64 kernels
+// run such programs (32-bit game servers, Wine's win32 side, 32-bit installers); what such a
+// program needs besides (i386 libraries, `dpkg --add-architecture i386`) is its packages'
+// business. Not for a base image or a package, which runsOn judges: `apt-get install foo:i386`
+// still fails on amd64 until dpkg knows the architecture.
+bool executesOn(const Platform& content, const Platform& target);
 
 // What a path copied out of a stage carries, judged by its name and by what the source
 // stage does (`sourceEcosystem`: "node", "java", "dotnet", "go", "rust", "c", "python", ...).

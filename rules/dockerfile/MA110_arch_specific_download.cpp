@@ -146,16 +146,12 @@ class DownloadCheck {
   // (jlesage/docker-baseimage-gui's UPX, run only by `$BUILDPLATFORM` stages that compress
   // xx-built binaries).
   //
-  // An i386 download does not break amd64: amd64 kernels run 32-bit x86 code (the IA-32
-  // compatibility mode every x86-64 CPU has), which is how 32-bit game servers, Wine's win32
-  // side and 32-bit installers run there; what such a program needs besides (i386 libraries) is
-  // the stage's packages' business, which MA111 and MA112 read. (TeaCI/msys2-docker: MSYS2's
-  // i686 distribution unpacked into a Wine prefix, Part AP.)
+  // An i386 download does not break amd64 (dockerfile::executesOn): amd64 kernels run 32-bit
+  // x86 code; what such a program needs besides (i386 libraries) is the stage's packages'
+  // business, which MA111 and MA112 read. (TeaCI/msys2-docker: MSYS2's i686 distribution
+  // unpacked into a Wine prefix, Part AP.)
   std::vector<Platform> brokenFor(size_t stage, const Platform& content) {
-    auto out = ctx_.brokenBy(stage, content);
-    if (content.architecture == "386") {
-      std::erase_if(out, [](const Platform& target) { return target.architecture == "amd64"; });
-    }
+    auto out = ctx_.programBrokenBy(stage, content);
     if (!out.empty() && stage < ctx_.stages->platform.size() &&
         ctx_.stages->platform[stage].runs == dockerfile::StageRuns::OnBuilder &&
         !nativeReachesImageUncompiled(ctx_.model, ctx_.file, *ctx_.stages, stage)) {

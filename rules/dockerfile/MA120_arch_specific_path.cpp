@@ -275,13 +275,10 @@ bool mayNameArchPath(std::string_view text) {
 // path (`/lib/i386-linux-gnu`, `/usr/lib/i386-linux-gnu`) is there on amd64 wherever i386
 // packages are installed (Debian multiarch: `dpkg --add-architecture i386`, lib32 and
 // `:i386` packages, as Steam, Wine and 32-bit game-server images do, in the stage or its base
-// image), and amd64 runs that code; so only targets that cannot run i386 code are named.
+// image), and amd64 runs that code (dockerfile::executesOn); so only targets that cannot run
+// i386 code are named.
 std::vector<Platform> brokenForPath(const DockerfileContext& ctx, size_t stage, const Platform& platform) {
-  auto broken = ctx.brokenBy(stage, platform);
-  if (platform.architecture == "386") {
-    std::erase_if(broken, [](const Platform& target) { return target.architecture == "amd64"; });
-  }
-  return broken;
+  return ctx.programBrokenBy(stage, platform);
 }
 
 // A path that names one architecture only once its variables are expanded: `ARG ARCH=x86_64`
@@ -525,9 +522,7 @@ std::optional<std::vector<Platform>> brokenByPinnedCopy(const DockerfileContext&
       return std::nullopt;
     std::vector<Platform> out;
     for (const auto& target : broken) {
-      const bool executes =
-          dockerfile::runsOn(*runs.pinned, target) || (runs.pinned->architecture == "386" && target.architecture == "amd64");
-      if (!executes) out.push_back(target);
+      if (!dockerfile::executesOn(*runs.pinned, target)) out.push_back(target);
     }
     return out;
   }

@@ -35,12 +35,14 @@ std::optional<Platform> wholeWordPlatform(std::string_view written) {
   return tokens[0].platform;
 }
 
-// Can a machine of `platform` run code built for `content`? The same architecture (a 32-bit
-// arm variant on any arm), and the 32-bit code that 64-bit machines commonly run too: i386
-// on amd64, 32-bit arm on arm64 (a switch that maps them is choosing a compatibility build).
+// Does a switch arm for `platform` choose a build it can run on purpose? The same
+// architecture (a 32-bit arm variant on any arm), and the 32-bit code that 64-bit machines
+// commonly run: i386 on amd64 (dockerfile::executesOn) and, for intent only, 32-bit arm on
+// arm64 (not every arm64 core has AArch32, but a switch that maps arm64 to armhf is choosing
+// a compatibility build, not confusing two machines).
 bool canRun(const Platform& platform, const Platform& content) {
   if (platform.architecture == content.architecture) return true;
-  return (platform.architecture == "amd64" && content.architecture == "386") ||
+  return dockerfile::executesOn(content, platform) ||
          (platform.architecture == "arm64" && content.architecture == "arm");
 }
 

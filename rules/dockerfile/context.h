@@ -57,6 +57,10 @@ struct DockerfileContext {
   // The target platforms that content of one architecture in `stage` breaks: those that
   // build the stage on their own platform and cannot run `content` (StageGraph::brokenBy).
   std::vector<Platform> brokenBy(size_t stage, const Platform& content) const { return stages->brokenBy(stage, content); }
+  // The same for a program, which an i386 build runs on amd64 (StageGraph::programBrokenBy).
+  std::vector<Platform> programBrokenBy(size_t stage, const Platform& content) const {
+    return stages->programBrokenBy(stage, content);
+  }
 };
 
 class FindingSink {
