@@ -172,6 +172,7 @@ int runLint(const LintOptions& options, Streams streams) {
       settings.ruleOptions.multiPlatformBuildDeclaredBy =
           platformsGiven && severalArchitectures(givenPlatforms) ? givenSource : "";
       settings.ruleOptions.targetIsBuildMachine = false;
+      settings.platformsByTargetStage.clear();
       if (!platformsGiven && path != "-") {
         if (auto declared = context::findDeclaredPlatforms(path, *bytes, declarationFiles);
             declared && declared->forBuildMachine) {
@@ -181,6 +182,7 @@ int runLint(const LintOptions& options, Streams streams) {
           settings.ruleOptions.targetIsBuildMachine = true;
         } else if (declared) {
           settings.platforms = declared->platforms;
+          settings.platformsByTargetStage = declared->platformsByTargetStage;
           targets.source = declared->source;
           targets.declared = true;
           if (declared->oneBuildForSeveral) settings.ruleOptions.multiPlatformBuildDeclaredBy = declared->source;

@@ -244,7 +244,7 @@ DockerfileLint::DockerfileLint(const SourceText& source, const LintSettings& set
   // A cross-toolchain image runs on the build machine and builds for the architecture its
   // path names: no target platform to judge its tokens against.
   if (!isCrossToolchainImage(source.path(), *parsed_.dockerfile, *model_)) targets_ = settings.platforms;
-  stageGraph_ = dockerfile::buildStageGraph(*parsed_.dockerfile, *model_, targets_);
+  stageGraph_ = dockerfile::buildStageGraph(*parsed_.dockerfile, *model_, targets_, settings.platformsByTargetStage);
   stageGraph_->argsPassedByBuilds = settings.buildArgsPassed;
 }
 

@@ -27,6 +27,9 @@ struct LintSettings {
   // Build arguments the project's build commands pass (read by the caller from its workflows,
   // Makefiles, bake and compose files): their ARG defaults are not the values it builds with.
   std::set<std::string> buildArgsPassed;
+  // Per target stage ("" the last), the platforms the project builds it for, when its builds
+  // name target stages (context::DeclaredPlatforms::platformsByTargetStage).
+  std::map<std::string, std::vector<Platform>> platformsByTargetStage;
   RuleOptions ruleOptions;
 };
 

@@ -720,9 +720,19 @@ TEST_CASE("base images published for one architecture, with no architecture in t
                                                           "centos:6.9" + digest, "java:8-jdk", "jenkins:2.19.1"}) {
     CHECK(declared(file, "FROM " + base + "\n") == "linux/amd64 <- the base image " + base + " (published for linux/amd64 only)");
   }
+  // NVIDIA's CUDA images before CUDA 11 (x86-64 only in nvidia/cuda), also when the version is
+  // a variable but the tag names cuDNN 7 (triagemd/tensorflow-builds, Part AR).
+  for (const std::string& base : std::vector<std::string>{"nvidia/cuda:10.0-cudnn7-devel-ubuntu16.04", "nvidia/cuda:8.0-runtime",
+                                                          "nvidia/cuda:9.2-devel-ubuntu18.04"}) {
+    CHECK(declared(file, "FROM " + base + "\n") == "linux/amd64 <- the base image " + base + " (published for linux/amd64 only)");
+  }
+  CHECK(declared(file, "ARG CUDA_VERSION\nFROM nvidia/cuda:${CUDA_VERSION}-cudnn7-devel-ubuntu16.04\n") ==
+        "linux/amd64 <- the base image nvidia/cuda:${CUDA_VERSION}-cudnn7-devel-ubuntu16.04 (published for linux/amd64 only)");
   // Other releases, look-alike names and the images that took their place: none.
   for (const std::string base :
-       {"jenkins/jenkins:lts", "centos:7", "centos:60", "centos", "quay.io/centos/centos:6", "openjdk:8"}) {
+       {"jenkins/jenkins:lts", "centos:7", "centos:60", "centos", "quay.io/centos/centos:6", "openjdk:8",
+        "nvidia/cuda:11.2.2-cudnn8-devel-ubuntu20.04", "nvidia/cuda:12.4.0-base-ubuntu22.04", "nvidia/cuda:100.0",
+        "nvidia/cuda:11.8.0-cudnn8-runtime-ubuntu22.04"}) {
     CHECK(declared(file, "FROM " + base + "\n") == "none");
   }
   // One architecture built: a native file whose name says no architecture was kept for that one
@@ -754,6 +764,8 @@ TEST_CASE("a file named for hardware whose software exists for one architecture"
         "linux/amd64 <- the file name (neuron exists for linux/amd64 only)");
   CHECK(declared(repo.write("jetson-orin.Dockerfile", kPlain), kPlain) ==
         "linux/arm64 <- the file name (jetson exists for linux/arm64 only)");
+  CHECK(declared(repo.write("configs/Dockerfile.ipex", kPlain), kPlain) ==
+        "linux/amd64 <- the file name (ipex exists for linux/amd64 only)");
   CHECK(declared(repo.write("docker/rocm/Dockerfile", kPlain), kPlain) ==
         "linux/amd64 <- the directory rocm/ (rocm exists for linux/amd64 only)");
   // A word inside another word, or two hardware words for different platforms: nothing.
@@ -1415,4 +1427,59 @@ TEST_CASE("lint: goreleaser's dockers give each platform its own context", "[dec
                            Contains("the linux/amd64, linux/arm64 images all get the same one"));
   repo.write(".goreleaser.yaml", "project_name: app\nbuilds:\n  - goarch: [amd64, arm64]\ndockers:\n  - goarch: arm64\n");
   CHECK(findingsOf("MA150", file).empty());
+}
+
+TEST_CASE("lint: a stage the project builds only for some platforms (bake, compose, build-push-action target)",
+          "[declared][cli]") {
+  // imagegenius/docker-immich: one Dockerfile, bake targets that stop at different stages; the
+  // CUDA stage (NVIDIA's x86_64 apt repository) is built for linux/amd64 only, the main image
+  // for amd64 and arm64. BuildKit builds a target stage and what it takes from, nothing else.
+  const std::string dockerfile =
+      "FROM debian:bookworm AS main\nRUN true\n"
+      "FROM main AS cuda\n"
+      "RUN echo 'deb https://developer.download.nvidia.com/compute/cuda/repos/debian12/x86_64/ /' "
+      "> /etc/apt/sources.list.d/cuda.list\n"
+      "FROM main AS openvino\nRUN true\n";
+  auto bakeFile = [](const std::string& cudaPlatforms, const std::string& cudaTarget) {
+    return "target \"main\" {\n  target = \"main\"\n  platforms = [\"linux/amd64\", \"linux/arm64\"]\n}\n"
+           "target \"cuda\" {\n  target = \"" + cudaTarget + "\"\n  platforms = [" + cudaPlatforms + "]\n}\n";
+  };
+  {
+    Repo repo;
+    const auto file = repo.write("Dockerfile", dockerfile);
+    repo.write("docker-bake.hcl", bakeFile("\"linux/amd64\"", "cuda"));
+    CHECK(declared(file, dockerfile) == "linux/amd64, linux/arm64 <- docker-bake.hcl target \"cuda\", docker-bake.hcl target \"main\"");
+    CHECK(findingsOf("MA112", file).empty());
+    // The same stage built for arm64 too: reported.
+    repo.write("docker-bake.hcl", bakeFile("\"linux/amd64\", \"linux/arm64\"", "cuda"));
+    CHECK(findingsOf("MA112", file).size() == 1);
+    // A target that is no stage of the file (or one bake computes): every stage stays built for
+    // every platform declared.
+    repo.write("docker-bake.hcl", bakeFile("\"linux/amd64\"", "cuda-${VARIANT}"));
+    CHECK(findingsOf("MA112", file).size() == 1);
+  }
+  {
+    Repo repo;
+    const auto file = repo.write("Dockerfile", dockerfile);
+    repo.write("compose.yaml",
+               "services:\n  main:\n    build:\n      context: .\n      target: main\n      platforms: [linux/amd64, linux/arm64]\n"
+               "  cuda:\n    build:\n      context: .\n      target: cuda\n      platforms: [linux/amd64]\n");
+    CHECK(findingsOf("MA112", file).empty());
+  }
+  {
+    Repo repo;
+    const auto file = repo.write("Dockerfile", dockerfile);
+    repo.write(".github/workflows/build.yml",
+               "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n"
+               "      - uses: docker/build-push-action@v6\n        with:\n          target: main\n"
+               "          platforms: linux/amd64,linux/arm64\n"
+               "      - uses: docker/build-push-action@v6\n        with:\n          target: cuda\n          platforms: linux/amd64\n");
+    CHECK(findingsOf("MA112", file).empty());
+    // A build with no target builds the last stage: `openvino` for arm64 takes nothing from `cuda`.
+    repo.write(".github/workflows/build.yml",
+               "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n"
+               "      - uses: docker/build-push-action@v6\n        with:\n          platforms: linux/amd64,linux/arm64\n"
+               "      - uses: docker/build-push-action@v6\n        with:\n          target: cuda\n          platforms: linux/amd64\n");
+    CHECK(findingsOf("MA112", file).empty());
+  }
 }

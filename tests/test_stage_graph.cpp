@@ -322,3 +322,29 @@ TEST_CASE("a stage that fails on purpose for a platform: that platform builds no
       "FROM alpine\nCOPY --from=b /x /x\n");
   CHECK(names(builder.graph.targetsReaching(1)) == std::vector<std::string>{"linux/amd64", "linux/arm64"});
 }
+
+TEST_CASE("a stage the project's builds stop at is built for their platforms only", "[stage-graph]") {
+  const std::string text =
+      "FROM debian AS base\nRUN true\n"
+      "FROM base AS cuda\nRUN true\n"
+      "FROM base AS main\nRUN true\n"
+      "FROM alpine AS unnamed-by-builds\nRUN true\n"
+      "FROM main AS last\n";
+  Graph g{SourceText("Dockerfile", text), {}, {}, {}};
+  auto parsed = dockerfile::parse(g.source);
+  REQUIRE(parsed.dockerfile.has_value());
+  g.file = *parsed.dockerfile;
+  g.model = dockerfile::buildModel(g.file);
+  std::vector<std::string> errors;
+  const auto targets = parsePlatformList("linux/amd64,linux/arm64", errors);
+  const Platform amd64 = targets[0], arm64 = targets[1];
+  const auto graph = dockerfile::buildStageGraph(g.file, g.model, targets, {{"cuda", {amd64}}, {"", {amd64, arm64}}});
+  CHECK(names(graph.targetsReaching(1)) == std::vector<std::string>{"linux/amd64"});                 // cuda
+  CHECK(names(graph.targetsReaching(0)) == std::vector<std::string>{"linux/amd64", "linux/arm64"});  // base, through last
+  CHECK(names(graph.targetsReaching(2)) == std::vector<std::string>{"linux/amd64", "linux/arm64"});  // main
+  // A stage no build names stays built for every target (a local build may still make it).
+  CHECK(names(graph.targetsReaching(3)) == std::vector<std::string>{"linux/amd64", "linux/arm64"});
+  // A name that is no stage: nothing of the map is used.
+  const auto unknown = dockerfile::buildStageGraph(g.file, g.model, targets, {{"cuda", {amd64}}, {"nope", {amd64}}});
+  CHECK(names(unknown.targetsReaching(1)) == std::vector<std::string>{"linux/amd64", "linux/arm64"});
+}

@@ -418,9 +418,10 @@ std::optional<fs::path> dockerfileOfCommand(const BuildCommand& command) {
 }
 
 void addDeclaration(std::vector<BuildDeclaration>& out, std::optional<fs::path> dockerfile, std::vector<Platform> platforms,
-                    const std::string& name) {
+                    const std::string& name, const std::string& targetStage = "") {
   if (!dockerfile || platforms.empty()) return;
   out.push_back({std::move(*dockerfile), std::move(platforms), name});
+  out.back().targetStage = text::lower(targetStage);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -750,7 +751,13 @@ class BakeModel {
         file = single(*dockerfile);
         if (!file) continue;
       }
-      addDeclaration(out, dockerfileOf(directory, *contextText, file, true), list, target.file + " target \"" + name + "\"");
+      // `target = "final-cuda"`: the build stops at that stage. One that is not a plain string
+      // (a variable bake cannot resolve here) names no stage the graph knows, which keeps
+      // every stage built for every platform.
+      std::string stage;
+      if (const auto named = attribute(name, "target", 0)) stage = single(*named).value_or(std::string(1, kUnresolved));
+      addDeclaration(out, dockerfileOf(directory, *contextText, file, true), list, target.file + " target \"" + name + "\"",
+                     stage);
     }
     return out;
   }
@@ -1116,13 +1123,15 @@ Runner runnerOf(const YAML::Node& runsOn, const WorkflowScope& scope) {
 
 // One build of `dockerfile`: for the `platforms` it names, else for its runner's platform.
 void addWorkflowBuild(std::vector<BuildDeclaration>& out, std::optional<fs::path> dockerfile,
-                      const std::optional<std::string>& platforms, const Runner& runner, const std::string& name) {
+                      const std::optional<std::string>& platforms, const Runner& runner, const std::string& name,
+                      const std::string& targetStage = "") {
   if (platforms) {
-    addDeclaration(out, std::move(dockerfile), platformsIn(*platforms), name);
+    addDeclaration(out, std::move(dockerfile), platformsIn(*platforms), name, targetStage);
     return;
   }
   if (!dockerfile || runner.buildsNoLinuxImage) return;
   BuildDeclaration build{std::move(*dockerfile), {}, name};
+  build.targetStage = text::lower(targetStage);
   if (runner.platform) {
     build.platforms = {*runner.platform};
     build.name += " (no platform named: the " + runner.label + " runner's)";
@@ -1159,7 +1168,10 @@ void workflowStep(const YAML::Node& step, const WorkflowScope& jobScope, const s
       }
       return;
     }
-    addWorkflowBuild(out, dockerfileOf(root, context ? scope.expand(*context) : ".", file, false), platforms, runner, name);
+    // `target:` stops the build at that stage (one the workflow computes names no stage).
+    const auto stage = scalar(child(with, "target"));
+    addWorkflowBuild(out, dockerfileOf(root, context ? scope.expand(*context) : ".", file, false), platforms, runner, name,
+                     stage ? scope.expand(*stage) : "");
     return;
   }
   const auto run = scalar(child(step, "run"));
@@ -1302,13 +1314,14 @@ std::vector<BuildDeclaration> readComposeFile(const std::string& text, const fs:
   for (const auto& service : services) {
     if (!service.first.IsScalar()) continue;
     const YAML::Node build = child(service.second, "build");
-    std::optional<std::string> context, file, platforms;
+    std::optional<std::string> context, file, platforms, stage;
     if (const auto shortForm = scalar(build)) {
       context = shortForm;
     } else if (build.IsMap()) {
       context = scalar(child(build, "context"));
       file = scalar(child(build, "dockerfile"));
       platforms = scalarOrList(child(build, "platforms"));
+      stage = scalar(child(build, "target"));
     } else {
       continue;
     }
@@ -1325,7 +1338,8 @@ std::vector<BuildDeclaration> readComposeFile(const std::string& text, const fs:
       continue;
     }
     addDeclaration(out, dockerfileOf(directory, composeInterpolate(context.value_or(".")), file, true),
-                   platformsIn(composeInterpolate(*platforms)), "service " + service.first.Scalar());
+                   platformsIn(composeInterpolate(*platforms)), "service " + service.first.Scalar(),
+                   stage ? composeInterpolate(*stage) : "");
   }
   return out;
 }

@@ -31,6 +31,9 @@ namespace {
 struct OneArchitectureImage {
   std::string prefix;             // a prefix of the repository, or the whole repository when `tags` is set
   std::vector<std::string> tags;  // release tags: `6` matches `6`, `6.9`, `6-slim`; empty: every tag
+  // Words of those releases' tags (split at '-'), for a tag whose version is a variable:
+  // `${CUDA_VERSION}-cudnn7-devel-ubuntu16.04` is a CUDA 10 or older release.
+  std::vector<std::string> tagWords;
   bool wholeRepository = false;
   Platform platform;
 
@@ -38,10 +41,15 @@ struct OneArchitectureImage {
     if (!wholeRepository) return text::startsWith(repository, prefix);
     const std::string name = text::startsWith(repository, "library/") ? repository.substr(8) : repository;
     if (name != prefix) return false;
-    if (tags.empty()) return true;
-    return std::any_of(tags.begin(), tags.end(), [&](const std::string& release) {
+    if (tags.empty() && tagWords.empty()) return true;
+    const bool release = std::any_of(tags.begin(), tags.end(), [&](const std::string& release) {
       return tag == release ||
              (text::startsWith(tag, release) && std::string_view(".-_").find(tag[release.size()]) != std::string_view::npos);
+    });
+    if (release || tagWords.empty()) return release;
+    const auto words = text::split(tag, '-');
+    return std::any_of(words.begin(), words.end(), [&](const std::string& word) {
+      return std::find(tagWords.begin(), tagWords.end(), word) != tagWords.end();
     });
   }
 };
@@ -58,6 +66,8 @@ const std::vector<OneArchitectureImage>& oneArchitectureImages() {
         image.wholeRepository = true;
         for (const auto& tag : entry.value("tags", nlohmann::json::array()))
           image.tags.push_back(text::lower(tag.get<std::string>()));
+        for (const auto& word : entry.value("tagWords", nlohmann::json::array()))
+          image.tagWords.push_back(text::lower(word.get<std::string>()));
       } else {
         image.prefix = text::lower(entry.at("prefix").get<std::string>());
       }
@@ -176,11 +186,15 @@ std::optional<DeclaredPlatforms> merge(std::vector<const BuildDeclaration*> matc
     std::set<std::string> architectures;
     for (const auto& p : d->platforms) architectures.insert(p.architecture);
     if (architectures.size() > 1) out.oneBuildForSeveral = true;
+    auto& byStage = out.platformsByTargetStage[d->targetStage];
     for (const auto& p : d->platforms) {
       if (std::find(out.platforms.begin(), out.platforms.end(), p) == out.platforms.end()) out.platforms.push_back(p);
+      if (std::find(byStage.begin(), byStage.end(), p) == byStage.end()) byStage.push_back(p);
     }
     if (std::find(names.begin(), names.end(), d->name) == names.end()) names.push_back(d->name);
   }
+  const bool someTargetStage = std::any_of(matching.begin(), matching.end(), [](const auto* d) { return !d->targetStage.empty(); });
+  if (!someTargetStage) out.platformsByTargetStage.clear();
   constexpr size_t kNamesShown = 3;
   for (size_t i = 0; i < names.size() && i < kNamesShown; ++i) out.source += (i == 0 ? "" : ", ") + names[i];
   if (names.size() > kNamesShown) out.source += " and " + std::to_string(names.size() - kNamesShown) + " more";

@@ -36,6 +36,11 @@ struct DeclaredPlatforms {
   // engine's platform): `platforms` is empty and the targets stay the defaults, but no target is
   // built on another platform than its own, so $BUILDPLATFORM is the target in each build.
   bool forBuildMachine = false;
+  // Per target stage (lower case; "" is the last stage), the platforms the declared builds
+  // that stop there name: a bake file that builds `final-cuda` for linux/amd64 only and
+  // `final-main` for amd64 and arm64 (imagegenius/docker-immich). Empty unless some
+  // declaration names a target stage.
+  std::map<std::string, std::vector<Platform>> platformsByTargetStage;
 };
 
 // Stands, in a declared Dockerfile path, for one directory whose name is computed at run
@@ -62,6 +67,9 @@ struct BuildDeclaration {
   // `platforms`): a build for that machine's own platform. Declares no platform (merge skips it);
   // findDeclaredPlatforms reads it last, as DeclaredPlatforms::forBuildMachine.
   bool forBuildMachine = false;
+  // The stage the build stops at (a bake target's `target`, compose's `build.target`,
+  // build-push-action's `target`), lower case; empty: the last stage, BuildKit's default.
+  std::string targetStage;
 };
 
 // Declaration files already read in this run: a repository with 300 Dockerfiles reads

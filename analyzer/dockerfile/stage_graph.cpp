@@ -483,7 +483,8 @@ std::optional<FixedValue> valueForEveryTarget(const ParsedDockerfile& file, cons
   return valueForEveryTarget(file, model, graph, run.stage, run.instruction, word);
 }
 
-StageGraph buildStageGraph(const ParsedDockerfile& file, const BuildModel& model, const std::vector<Platform>& targets) {
+StageGraph buildStageGraph(const ParsedDockerfile& file, const BuildModel& model, const std::vector<Platform>& targets,
+                           const std::map<std::string, std::vector<Platform>>& platformsByTargetStage) {
   StageGraph g;
   g.targets = targets;
   const size_t n = model.stages.size();
@@ -633,9 +634,32 @@ StageGraph buildStageGraph(const ParsedDockerfile& file, const BuildModel& model
     if (dependedOn[s] || text::lower(model.stages[s].baseExpanded) != "scratch") continue;
     if (!startsSomethingIn(s)) dependedOn[s] = true;  // not a root of its own
   }
+  // The stages the project's builds stop at, each with the platforms it is built for: a build
+  // of `--target final-cuda` builds that stage and what it takes from, nothing else (BuildKit
+  // solves only the target's dependencies). Every name must be a stage of this file, or none
+  // is used (a target computed at run time, a file the declaration does not mean).
+  std::map<size_t, std::vector<Platform>> declaredRoots;
+  for (const auto& [name, platforms] : platformsByTargetStage) {
+    std::optional<size_t> stage;
+    if (name.empty()) stage = n - 1;
+    for (size_t s = 0; s < n && !stage; ++s) {
+      if (text::lower(model.stages[s].name) == name) stage = s;
+    }
+    if (!stage) {
+      declaredRoots.clear();
+      break;
+    }
+    auto& merged = declaredRoots[*stage];  // `target = "last"` and no target are one stage
+    merged.insert(merged.end(), platforms.begin(), platforms.end());
+  }
   for (size_t t = 0; t < nt; ++t) {
     std::vector<size_t> work;
     for (size_t s = 0; s < n; ++s) {
+      if (const auto declared = declaredRoots.find(s); declared != declaredRoots.end()) {
+        if (std::find(declared->second.begin(), declared->second.end(), targets[t]) != declared->second.end())
+          work.push_back(s);
+        continue;
+      }
       if (s + 1 == n || !dependedOn[s]) work.push_back(s);
     }
     while (!work.empty()) {

@@ -166,7 +166,13 @@ std::optional<FixedValue> valueForEveryTarget(const ParsedDockerfile& file, cons
 std::optional<FixedValue> valueForEveryTarget(const ParsedDockerfile& file, const BuildModel& model, const StageGraph& graph,
                                               const RunScript& run, const std::string& word);
 
-StageGraph buildStageGraph(const ParsedDockerfile& file, const BuildModel& model, const std::vector<Platform>& targets);
+// `platformsByTargetStage` (optional): per stage name in lower case ("" for the last stage),
+// the platforms the project's builds that stop at that stage are made for
+// (DeclaredPlatforms::platformsByTargetStage). Such a stage is built only for those; a stage no
+// build names stays built for every target. When one name is no stage of the file, none of it
+// is used.
+StageGraph buildStageGraph(const ParsedDockerfile& file, const BuildModel& model, const std::vector<Platform>& targets,
+                           const std::map<std::string, std::vector<Platform>>& platformsByTargetStage = {});
 
 // The one architecture a name is for (`build-amd64`, `debian-buster.arm64v8-base`,
 // `linux_arm64`; GOARCH spelling: amd64, arm64, arm, 386, ...), or empty when it names none or several.
