@@ -145,6 +145,16 @@ bool switchPatternCovers(const std::string& pattern, const Platform& p) {
   return false;
 }
 
+std::optional<Platform> wholeWordPlatform(std::string_view written) {
+  while (!written.empty() && (written.front() == '"' || written.front() == '\'')) written.remove_prefix(1);
+  while (!written.empty() && (written.back() == '"' || written.back() == '\'')) written.remove_suffix(1);
+  if (written.empty()) return std::nullopt;
+  if (text::startsWith(written, "linux/")) return parsePlatform(std::string(written));
+  const auto tokens = findArchTokens(written);
+  if (tokens.size() != 1 || tokens[0].begin != 0 || tokens[0].end != written.size()) return std::nullopt;
+  return tokens[0].platform;
+}
+
 std::optional<Platform> dockerHubArchNamespace(std::string_view word) {
   static const std::pair<std::string_view, std::string_view> kNamespaces[] = {
       {"amd64", "linux/amd64"},     {"arm64v8", "linux/arm64"},     {"arm32v7", "linux/arm/v7"},  {"arm32v6", "linux/arm/v6"},

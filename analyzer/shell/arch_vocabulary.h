@@ -54,4 +54,9 @@ std::optional<Platform> oneArchitectureHardwareNamed(std::string_view word);
 // (dpkg, uname, apk, GOARCH names and the platform string)?
 bool switchPatternCovers(const std::string& pattern, const Platform& platform);
 
+// The one platform a `case` pattern or an assigned word is, when the whole of it (quotes
+// aside) is one architecture word (`armv7l`, `x86_64`, `arm64`) or a platform (`linux/arm/v7`);
+// globs, alternatives and words with more in them name none.
+std::optional<Platform> wholeWordPlatform(std::string_view written);
+
 }  // namespace mal::vocab

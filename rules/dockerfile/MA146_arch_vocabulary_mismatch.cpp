@@ -69,14 +69,6 @@ void findVariable(const std::string& literal, const std::string& name, const std
   }
 }
 
-// The platform a case pattern names when it is exactly one architecture word (`x86_64`,
-// `arm64`); globs, defaults and words of several architectures name none.
-std::optional<Platform> patternPlatform(const std::string& pattern) {
-  const auto tokens = vocab::findArchTokens(pattern);
-  if (tokens.size() != 1 || tokens[0].begin != 0 || tokens[0].end != pattern.size()) return std::nullopt;
-  return tokens[0].platform;
-}
-
 // Variables a switch on the architecture sets to a literal word in each arm:
 // `case $(uname -m) in x86_64) ARCH=amd64 ;; aarch64) ARCH=arm64 ;; esac`. The word each
 // compared platform gets is the one of the first arm whose pattern names it. A variable
@@ -97,7 +89,7 @@ std::map<std::string, std::map<std::string, std::string>> switchVariables(const 
     }
     for (const auto& platform : compared) {
       const bool names = std::any_of(arm->patterns.begin(), arm->patterns.end(), [&](const std::string& pattern) {
-        const auto p = patternPlatform(pattern);
+        const auto p = vocab::wholeWordPlatform(pattern);
         return p && p->architecture == platform.architecture;
       });
       if (names) out[a.name].emplace(platform.str(), a.value.literal);  // the first arm wins
@@ -141,7 +133,7 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
               const auto given = words.find(platform.str());
               const std::string wanted = data::archWord(vendor->vocabulary, platform);
               if (given == words.end() || wanted.empty() || given->second == wanted) continue;
-              const auto namedPlatform = patternPlatform(given->second);
+              const auto namedPlatform = vocab::wholeWordPlatform(given->second);
               if (!namedPlatform || namedPlatform->architecture != platform.architecture) continue;
               const std::string expanded = word.literal.substr(0, use.begin) + given->second + word.literal.substr(use.end);
               out.report(

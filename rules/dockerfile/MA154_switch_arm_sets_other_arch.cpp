@@ -17,22 +17,11 @@
 namespace mal::rules {
 namespace {
 
+// A word as the message shows it, without its quotes.
 std::string unquoted(std::string_view text) {
   while (!text.empty() && (text.front() == '"' || text.front() == '\'')) text.remove_prefix(1);
   while (!text.empty() && (text.back() == '"' || text.back() == '\'')) text.remove_suffix(1);
   return std::string(text);
-}
-
-// The one platform a case pattern or an assigned word is, when the whole of it is one
-// architecture word (`armv7l`, `x86_64`, `arm64`) or a platform (`linux/arm/v7`); globs,
-// alternatives and words with more in them name none.
-std::optional<Platform> wholeWordPlatform(std::string_view written) {
-  const std::string word = unquoted(written);
-  if (word.empty()) return std::nullopt;
-  if (text::startsWith(word, "linux/")) return parsePlatform(word);
-  const auto tokens = vocab::findArchTokens(word);
-  if (tokens.size() != 1 || tokens[0].begin != 0 || tokens[0].end != word.size()) return std::nullopt;
-  return tokens[0].platform;
 }
 
 // Does a switch arm for `platform` choose a build it can run on purpose? The same
@@ -69,10 +58,10 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
       if (!arm || onBuildMachine(arm->condition)) continue;
       const auto& value = assignment.value;
       if (value.literal.find('$') != std::string::npos || value.hasCommandSubstitution) continue;
-      const auto content = wholeWordPlatform(value.literal);
+      const auto content = vocab::wholeWordPlatform(value.literal);
       if (!content) continue;
       for (const auto& pattern : arm->patterns) {
-        const auto named = wholeWordPlatform(pattern);
+        const auto named = vocab::wholeWordPlatform(pattern);
         if (!named || !decided.emplace(arm->condition, named->str(), assignment.name).second) continue;
         if (canRun(*named, *content)) continue;
         // Only where that platform is built, and the value is read after it is set.
