@@ -128,6 +128,9 @@ std::optional<PathHit> findArchPath(std::string_view text) {
     const size_t start = i;
     while (i < text.size() && pathChar(text[i])) ++i;
     const std::string_view token = text.substr(start, i - start);
+    // A URL's path (`http://host/open-jdk-linux-x64/jdk.zip`) is a server's, not a directory of
+    // the image: the download is MA110's (arcln/unity-docker, Part AZ).
+    if (start > 0 && text[start - 1] == ':' && text::startsWith(token, "//")) continue;
     std::string_view parent, grandparent;
     for (size_t c = 0; c <= token.size();) {
       const size_t slash = token.find('/', c);
@@ -709,7 +712,8 @@ extern const DockerfileRule kMA120 = {
          "others; a plain `rm` of a missing path fails the RUN and is reported. An i386 multiarch path "
          "(`/lib/i386-linux-gnu`) is not reported for amd64: Debian multiarch installs i386 libraries there on "
          "amd64 (`dpkg --add-architecture i386`, lib32 packages, as Steam and Wine images do, in the stage or its "
-         "base image) and amd64 runs them; it is for arm64 and the other targets.",
+         "base image) and amd64 runs them; it is for arm64 and the other targets. The path of a URL "
+         "(`http://host/open-jdk-linux-x64/jdk.zip`) is the server's, not the image's: its download is MA110's.",
      .why = "On other platforms the directory is named after their triplet: `JAVA_HOME` is missing, a symlink "
             "dangles, a COPY fails with `not found`.",
      .example = "FROM debian\n"
