@@ -329,6 +329,21 @@ bool looksLikeScriptName(const std::string& name) {
   return false;
 }
 
+// A file whose extension says it is source or configuration text (`linux_x86_64_gnu_noxml.mk`,
+// `Linux-ARM64-g++.h`, `config-amd64.yaml`): named for an architecture, but no machine code
+// is copied; what the build does with it is the build's business. Not `.sh`, `.run` or `.bin`:
+// installers named so carry programs (`Miniconda3-latest-Linux-x86_64.sh`).
+bool namesTextFile(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  const std::string name = text::lower(slash == std::string::npos ? path : path.substr(slash + 1));
+  const size_t dot = name.rfind('.');
+  if (dot == std::string::npos) return false;
+  static const std::set<std::string, std::less<>> kText = {
+      "mk", "h", "hpp", "c", "cc", "cpp", "json", "yaml", "yml", "toml", "ini", "cfg", "conf",
+      "txt", "md", "patch", "diff", "xml", "properties", "cmake", "pc"};
+  return kText.count(std::string_view(name).substr(dot + 1)) > 0;
+}
+
 // A path under a directory that build tools write their products to (`bin/app`,
 // `dist/app`, `build/bin/app`, `_output/app`), where CI leaves what it built before
 // `docker build`. Checked-in helpers live elsewhere (`scripts/`, `hack/`, `files/`,
@@ -480,7 +495,7 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
                                               "unless `git lfs pull` ran before it)"
                                         : "";
         // The path says which architecture it holds: every other target gets a foreign file.
-        if (const auto named = archNamedInPath(expansion.value)) {
+        if (const auto named = archNamedInPath(expansion.value); named && !namesTextFile(expansion.value)) {
           // One artifact copied for several architectures is a set kept as data (release files
           // to publish, per-architecture packages to choose from at run time): each image
           // gets its own architecture's too.
@@ -573,7 +588,9 @@ extern const DockerfileRule kMA150 = {
              "app`), the architecture field of `.deb`, `.rpm`, `.whl`, `.apk`, `.ipk` names, also when the path is an "
              "ENV value (`ENV JAVA_PKG=jdk/jdk-8u*-linux-x64.tar.gz`, `ADD $JAVA_PKG /opt/jdk/`: BuildKit expands it, "
              "and no --build-arg replaces an ENV; an ARG default is the per-architecture-build idiom and is left to "
-             "the build that passes it); `*.so*`, `*.a`, `*.o`, "
+             "the build that passes it), not a text file so named (a make include `linux_x86_64_gnu_noxml.mk`, "
+             "`config-amd64.yaml`, a header or patch: no machine code; not `.sh` or `.run`, installers that carry "
+             "programs); `*.so*`, `*.a`, `*.o`, "
              "`*.node`, `*.bin`, `*.run` and Git LFS pointers are a warning, the first ones only when the stage is "
              "built for several architectures (with one, from a declared platform or a base image published for one, "
              "the file was kept for it), and not a `Dockerfile.run`, which is a "
