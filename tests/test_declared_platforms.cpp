@@ -726,6 +726,13 @@ TEST_CASE("base images published for one architecture, with no architecture in t
                                                           "nvidia/cuda:9.2-devel-ubuntu18.04"}) {
     CHECK(declared(file, "FROM " + base + "\n") == "linux/amd64 <- the base image " + base + " (published for linux/amd64 only)");
   }
+  // Flyway's images before arm64 builds (sammyers/docker-flyway, Part BB).
+  for (const std::string& base : std::vector<std::string>{"boxfuse/flyway", "boxfuse/flyway:5.2.4", "flyway/flyway:7-alpine",
+                                                          "flyway/flyway:8.4.4"}) {
+    CHECK(declared(file, "FROM " + base + "\n") == "linux/amd64 <- the base image " + base + " (published for linux/amd64 only)");
+  }
+  CHECK(declared(file, "FROM flyway/flyway:8.5.0\n") == "none");
+  CHECK(declared(file, "FROM flyway/flyway:10\n") == "none");
   CHECK(declared(file, "ARG CUDA_VERSION\nFROM nvidia/cuda:${CUDA_VERSION}-cudnn7-devel-ubuntu16.04\n") ==
         "linux/amd64 <- the base image nvidia/cuda:${CUDA_VERSION}-cudnn7-devel-ubuntu16.04 (published for linux/amd64 only)");
   // Other releases, look-alike names and the images that took their place: none.

@@ -284,6 +284,33 @@ std::vector<Platform> brokenForPath(const DockerfileContext& ctx, size_t stage, 
   return ctx.programBrokenBy(stage, platform);
 }
 
+// A JDK directory the stage makes itself with COPY or ADD (`ENV JAVA_HOME=/usr/lib/jvm/msopenjdk-16-amd64`
+// then `COPY --from=jlink /javaruntime $JAVA_HOME`): it exists on every platform, and what it
+// holds is what the copy brings (MA150's business for a context file, the source stage's
+// platform for --from). Only JDK directories: a library copied into another architecture's
+// multiarch directory (`/usr/lib/x86_64-linux-gnu/`) is still where that platform's loader
+// never looks (mattwelke/javalin-jlink-test, Part BC).
+bool jdkDirectoryMadeByCopy(const DockerfileContext& ctx, size_t stage, std::string_view path) {
+  const std::string lowered = text::lower(path);
+  if (lowered.find("/jvm/") == std::string::npos && lowered.find("jdk") == std::string::npos &&
+      lowered.find("jre") == std::string::npos)
+    return false;
+  if (stage >= ctx.model.stages.size()) return false;
+  for (size_t index : ctx.model.stages[stage].instructions) {
+    const auto& in = ctx.instruction(index);
+    if ((in.command != "copy" && in.command != "add") || in.args.size() < 2) continue;
+    std::string destination = in.args.back().value;
+    if (destination.find('$') != std::string::npos) {
+      const auto fixed = dockerfile::valueForEveryTarget(ctx.file, ctx.model, *ctx.stages, stage, index, destination);
+      if (!fixed) continue;
+      destination = fixed->value;
+    }
+    while (destination.size() > 1 && destination.back() == '/') destination.pop_back();
+    if (destination == path || (text::startsWith(destination, path) && destination[path.size()] == '/')) return true;
+  }
+  return false;
+}
+
 // A path that names one architecture only once its variables are expanded: `ARG ARCH=x86_64`
 // then `ln -s /usr/lib/${ARCH}-linux-gnu/...`. Reported at the use, pointing at the definition.
 struct FlowHit {
@@ -325,7 +352,7 @@ std::optional<FlowHit> pathThroughValues(const DockerfileContext& ctx, const Tex
   const auto hit = findArchPath(fixed->value);
   if (!hit) return std::nullopt;
   const std::string path = fixed->value.substr(hit->begin, hit->end - hit->begin);
-  if (unpackedFromArchive(path, archiveStems)) return std::nullopt;
+  if (unpackedFromArchive(path, archiveStems) || jdkDirectoryMadeByCopy(ctx, site.stage, path)) return std::nullopt;
   const std::pair<const std::string, dockerfile::FixedValue::Source>* source = nullptr;
   for (const auto& token : vocab::findArchTokens(path)) {
     if ((source = fixed->bringing(token.token))) break;
@@ -611,6 +638,7 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
     const Span span = site.span(hit->begin, hit->end);
     const std::string path(site.text.substr(hit->begin, hit->end - hit->begin));
     if (unpackedFromArchive(path, archiveStems)) return;
+    if (jdkDirectoryMadeByCopy(ctx, site.stage, path)) return;
     if (!reported.insert({site.instruction, span.begin}).second) return;
     reportedInstructions.insert(site.instruction);
     out.report(rule, span,
@@ -688,7 +716,9 @@ extern const DockerfileRule kMA120 = {
          "`/usr/lib/${ARCH}-linux-gnu`): reported once per definition, at its first use, pointing at the "
          "definition; a value that differs per target is not fixed. Not a directory the build makes itself by "
          "unpacking an archive fetched the same way on every platform (`zulu21-linux_aarch64.tar.gz` unpacked to "
-         "`/opt/zulu21-linux_aarch64`): that exists everywhere, and MA110 reports the download. The reverse is "
+         "`/opt/zulu21-linux_aarch64`): that exists everywhere, and MA110 reports the download; nor a JDK directory "
+         "the stage makes with COPY or ADD (`ENV JAVA_HOME=/usr/lib/jvm/msopenjdk-16-amd64`, then `COPY --from=jlink "
+         "/javaruntime $JAVA_HOME`), which exists everywhere with what the copy brings. The reverse is "
          "reported: an archive the stage fetches per architecture (`zig-linux-$(uname -m)-0.10.tar.xz`, or with "
          "`${TARGETARCH}`, `$(dpkg --print-architecture)`) unpacks to a directory named for the build's "
          "architecture, so that directory written with one architecture's name (`/tmp/zig-linux-x86_64-0.10`) "
