@@ -1317,6 +1317,20 @@ TEST_CASE("lint: GOARCH from a build argument the project's Makefile passes tell
   CHECK(ma141(lint({.paths = {file.string()}, .format = "json"}).out) == 0);
 }
 
+TEST_CASE("lint: an ARG GOARCH default the project's Makefile replaces is not the target it builds for",
+          "[declared][build-args][cli]") {
+  // digitalocean/doctl: `ARG GOARCH=amd64` then `make build GOARCH=$GOARCH`, and the Makefile's
+  // docker_build target passes `--build-arg GOARCH=$(GOARCH)`, the host's architecture. Alone, the
+  // default is what every target builds with (MA130).
+  Repo repo;
+  const auto file = repo.write("Dockerfile",
+                               "FROM golang:1.24-alpine AS build\nARG GOARCH=amd64\nCOPY . /src\n"
+                               "RUN cd /src && go build -o /out/app\nFROM alpine:3\nCOPY --from=build /out/app /app\n");
+  CHECK(findingsOf("MA130", file).size() == 1);
+  repo.write("Makefile", "docker_build:\n\tdocker build -f Dockerfile --build-arg GOARCH=$(GOARCH) . -t app_local\n");
+  CHECK(findingsOf("MA130", file).empty());
+}
+
 TEST_CASE("lint: a Home Assistant add-on's BUILD_ARCH is passed per architecture by its builder", "[declared][build-args][cli]") {
   // hassio-addons/addon-ssh: `ARG BUILD_ARCH=amd64` and `ha_${BUILD_ARCH}`; the Supervisor and
   // home-assistant/builder build the add-on once per `arch` of its config.yaml with

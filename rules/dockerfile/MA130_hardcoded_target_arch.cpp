@@ -398,7 +398,12 @@ class TargetArchCheck {
         } else if (in.command == "arg") {
           for (const auto& arg : in.args) {
             const size_t eq = arg.value.find('=');
-            if (eq != std::string::npos) consider(arg.value.substr(0, eq), arg.value.substr(eq + 1), arg.span);
+            if (eq == std::string::npos) continue;
+            // A default the project's own builds replace (`docker build --build-arg GOARCH=$(GOARCH)`
+            // in its Makefile, the host's architecture) is not the value it builds with
+            // (digitalocean/doctl, Part BD), as a use of it is not (valueForEveryTarget).
+            if (ctx_.stages->argsPassedByBuilds.count(arg.value.substr(0, eq))) continue;
+            consider(arg.value.substr(0, eq), arg.value.substr(eq + 1), arg.span);
           }
         } else if (in.command == "cmd" || in.command == "entrypoint") {
           considerContainerCommand(stage, in);
@@ -813,7 +818,9 @@ extern const DockerfileRule kMA130 = {
          "architecture. A setting built from variables (`GOARCH=$ARCH`, `--target \"$RUST_TARGET\"`, "
          "`ENV GOARCH=${ARCH}`) is judged by the value BuildKit gives it for every target (ARG and ENV defaults, "
          "also from the stage it is based on), and the finding points at where the variable is set; a value that "
-         "differs per target (from TARGETARCH, or a per-target base stage) is chosen, not fixed. `rustup target "
+         "differs per target (from TARGETARCH, or a per-target base stage) is chosen, not fixed, and an ARG whose "
+         "default the project's own builds replace (`--build-arg GOARCH=$(GOARCH)` in its Makefile, workflows, "
+         "bake or compose files) is not the value it builds with. `rustup target "
          "add` of one architecture's triple counts only where something is built after it (a compile or a "
          "script, in the stage or one built FROM it; not a cargo command naming its own `--target`): by itself it "
          "installs a standard library, and cargo still builds for the host. A Go setting (`ENV GOARCH=amd64`, an ARG "
