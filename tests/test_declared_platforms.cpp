@@ -727,8 +727,8 @@ TEST_CASE("base images published for one architecture, with no architecture in t
     CHECK(declared(file, "FROM " + base + "\n") == "linux/amd64 <- the base image " + base + " (published for linux/amd64 only)");
   }
   // Flyway's images before arm64 builds (sammyers/docker-flyway, Part BB).
-  for (const std::string& base : std::vector<std::string>{"boxfuse/flyway", "boxfuse/flyway:5.2.4", "flyway/flyway:7-alpine",
-                                                          "flyway/flyway:8.4.4"}) {
+  for (const std::string& base :
+       std::vector<std::string>{"boxfuse/flyway", "boxfuse/flyway:5.2.4", "flyway/flyway:7-alpine", "flyway/flyway:8.4.4"}) {
     CHECK(declared(file, "FROM " + base + "\n") == "linux/amd64 <- the base image " + base + " (published for linux/amd64 only)");
   }
   CHECK(declared(file, "FROM flyway/flyway:8.5.0\n") == "none");
@@ -736,10 +736,9 @@ TEST_CASE("base images published for one architecture, with no architecture in t
   CHECK(declared(file, "ARG CUDA_VERSION\nFROM nvidia/cuda:${CUDA_VERSION}-cudnn7-devel-ubuntu16.04\n") ==
         "linux/amd64 <- the base image nvidia/cuda:${CUDA_VERSION}-cudnn7-devel-ubuntu16.04 (published for linux/amd64 only)");
   // Other releases, look-alike names and the images that took their place: none.
-  for (const std::string base :
-       {"jenkins/jenkins:lts", "centos:7", "centos:60", "centos", "quay.io/centos/centos:6", "openjdk:8",
-        "nvidia/cuda:11.2.2-cudnn8-devel-ubuntu20.04", "nvidia/cuda:12.4.0-base-ubuntu22.04", "nvidia/cuda:100.0",
-        "nvidia/cuda:11.8.0-cudnn8-runtime-ubuntu22.04"}) {
+  for (const std::string base : {"jenkins/jenkins:lts", "centos:7", "centos:60", "centos", "quay.io/centos/centos:6", "openjdk:8",
+                                 "nvidia/cuda:11.2.2-cudnn8-devel-ubuntu20.04", "nvidia/cuda:12.4.0-base-ubuntu22.04",
+                                 "nvidia/cuda:100.0", "nvidia/cuda:11.8.0-cudnn8-runtime-ubuntu22.04"}) {
     CHECK(declared(file, "FROM " + base + "\n") == "none");
   }
   // One architecture built: a native file whose name says no architecture was kept for that one
@@ -1463,13 +1462,15 @@ TEST_CASE("lint: a stage the project builds only for some platforms (bake, compo
       "FROM main AS openvino\nRUN true\n";
   auto bakeFile = [](const std::string& cudaPlatforms, const std::string& cudaTarget) {
     return "target \"main\" {\n  target = \"main\"\n  platforms = [\"linux/amd64\", \"linux/arm64\"]\n}\n"
-           "target \"cuda\" {\n  target = \"" + cudaTarget + "\"\n  platforms = [" + cudaPlatforms + "]\n}\n";
+           "target \"cuda\" {\n  target = \"" +
+           cudaTarget + "\"\n  platforms = [" + cudaPlatforms + "]\n}\n";
   };
   {
     Repo repo;
     const auto file = repo.write("Dockerfile", dockerfile);
     repo.write("docker-bake.hcl", bakeFile("\"linux/amd64\"", "cuda"));
-    CHECK(declared(file, dockerfile) == "linux/amd64, linux/arm64 <- docker-bake.hcl target \"cuda\", docker-bake.hcl target \"main\"");
+    CHECK(declared(file, dockerfile) ==
+          "linux/amd64, linux/arm64 <- docker-bake.hcl target \"cuda\", docker-bake.hcl target \"main\"");
     CHECK(findingsOf("MA112", file).empty());
     // The same stage built for arm64 too: reported.
     repo.write("docker-bake.hcl", bakeFile("\"linux/amd64\", \"linux/arm64\"", "cuda"));
@@ -1482,25 +1483,28 @@ TEST_CASE("lint: a stage the project builds only for some platforms (bake, compo
   {
     Repo repo;
     const auto file = repo.write("Dockerfile", dockerfile);
-    repo.write("compose.yaml",
-               "services:\n  main:\n    build:\n      context: .\n      target: main\n      platforms: [linux/amd64, linux/arm64]\n"
-               "  cuda:\n    build:\n      context: .\n      target: cuda\n      platforms: [linux/amd64]\n");
+    repo.write(
+        "compose.yaml",
+        "services:\n  main:\n    build:\n      context: .\n      target: main\n      platforms: [linux/amd64, linux/arm64]\n"
+        "  cuda:\n    build:\n      context: .\n      target: cuda\n      platforms: [linux/amd64]\n");
     CHECK(findingsOf("MA112", file).empty());
   }
   {
     Repo repo;
     const auto file = repo.write("Dockerfile", dockerfile);
-    repo.write(".github/workflows/build.yml",
-               "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n"
-               "      - uses: docker/build-push-action@v6\n        with:\n          target: main\n"
-               "          platforms: linux/amd64,linux/arm64\n"
-               "      - uses: docker/build-push-action@v6\n        with:\n          target: cuda\n          platforms: linux/amd64\n");
+    repo.write(
+        ".github/workflows/build.yml",
+        "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - uses: docker/build-push-action@v6\n        with:\n          target: main\n"
+        "          platforms: linux/amd64,linux/arm64\n"
+        "      - uses: docker/build-push-action@v6\n        with:\n          target: cuda\n          platforms: linux/amd64\n");
     CHECK(findingsOf("MA112", file).empty());
     // A build with no target builds the last stage: `openvino` for arm64 takes nothing from `cuda`.
-    repo.write(".github/workflows/build.yml",
-               "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n"
-               "      - uses: docker/build-push-action@v6\n        with:\n          platforms: linux/amd64,linux/arm64\n"
-               "      - uses: docker/build-push-action@v6\n        with:\n          target: cuda\n          platforms: linux/amd64\n");
+    repo.write(
+        ".github/workflows/build.yml",
+        "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - uses: docker/build-push-action@v6\n        with:\n          platforms: linux/amd64,linux/arm64\n"
+        "      - uses: docker/build-push-action@v6\n        with:\n          target: cuda\n          platforms: linux/amd64\n");
     CHECK(findingsOf("MA112", file).empty());
   }
 }

@@ -337,7 +337,8 @@ TEST_CASE("a stage the project's builds stop at is built for their platforms onl
   g.model = dockerfile::buildModel(g.file);
   std::vector<std::string> errors;
   const auto targets = parsePlatformList("linux/amd64,linux/arm64", errors);
-  const Platform amd64 = targets[0], arm64 = targets[1];
+  const Platform& amd64 = targets[0];
+  const Platform& arm64 = targets[1];
   const auto graph = dockerfile::buildStageGraph(g.file, g.model, targets, {{"cuda", {amd64}}, {"", {amd64, arm64}}});
   CHECK(names(graph.targetsReaching(1)) == std::vector<std::string>{"linux/amd64"});                 // cuda
   CHECK(names(graph.targetsReaching(0)) == std::vector<std::string>{"linux/amd64", "linux/arm64"});  // base, through last

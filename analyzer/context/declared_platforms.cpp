@@ -193,7 +193,8 @@ std::optional<DeclaredPlatforms> merge(std::vector<const BuildDeclaration*> matc
     }
     if (std::find(names.begin(), names.end(), d->name) == names.end()) names.push_back(d->name);
   }
-  const bool someTargetStage = std::any_of(matching.begin(), matching.end(), [](const auto* d) { return !d->targetStage.empty(); });
+  const bool someTargetStage =
+      std::any_of(matching.begin(), matching.end(), [](const auto* d) { return !d->targetStage.empty(); });
   if (!someTargetStage) out.platformsByTargetStage.clear();
   constexpr size_t kNamesShown = 3;
   for (size_t i = 0; i < names.size() && i < kNamesShown; ++i) out.source += (i == 0 ? "" : ", ") + names[i];

@@ -656,8 +656,7 @@ StageGraph buildStageGraph(const ParsedDockerfile& file, const BuildModel& model
     std::vector<size_t> work;
     for (size_t s = 0; s < n; ++s) {
       if (const auto declared = declaredRoots.find(s); declared != declaredRoots.end()) {
-        if (std::find(declared->second.begin(), declared->second.end(), targets[t]) != declared->second.end())
-          work.push_back(s);
+        if (std::find(declared->second.begin(), declared->second.end(), targets[t]) != declared->second.end()) work.push_back(s);
         continue;
       }
       if (s + 1 == n || !dependedOn[s]) work.push_back(s);

@@ -338,9 +338,9 @@ bool namesTextFile(const std::string& path) {
   const std::string name = text::lower(slash == std::string::npos ? path : path.substr(slash + 1));
   const size_t dot = name.rfind('.');
   if (dot == std::string::npos) return false;
-  static const std::set<std::string, std::less<>> kText = {
-      "mk", "h", "hpp", "c", "cc", "cpp", "json", "yaml", "yml", "toml", "ini", "cfg", "conf",
-      "txt", "md", "patch", "diff", "xml", "properties", "cmake", "pc"};
+  static const std::set<std::string, std::less<>> kText = {"mk",   "h",     "hpp",  "c",   "cc",         "cpp",   "json",
+                                                           "yaml", "yml",   "toml", "ini", "cfg",        "conf",  "txt",
+                                                           "md",   "patch", "diff", "xml", "properties", "cmake", "pc"};
   return kText.count(std::string_view(name).substr(dot + 1)) > 0;
 }
 

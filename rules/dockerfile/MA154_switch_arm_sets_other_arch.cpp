@@ -31,8 +31,7 @@ std::string unquoted(std::string_view text) {
 // a compatibility build, not confusing two machines).
 bool canRun(const Platform& platform, const Platform& content) {
   if (platform.architecture == content.architecture) return true;
-  return dockerfile::executesOn(content, platform) ||
-         (platform.architecture == "arm64" && content.architecture == "arm");
+  return dockerfile::executesOn(content, platform) || (platform.architecture == "arm64" && content.architecture == "arm");
 }
 
 // Does a subject name the build machine ($BUILDARCH, $BUILDPLATFORM)? A switch on it maps
