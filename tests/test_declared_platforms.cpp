@@ -762,6 +762,22 @@ TEST_CASE("base images published for one architecture, with no architecture in t
   CHECK(declared(file, "FROM mcr.microsoft.com/devcontainers/base:ubuntu\n") == "none");
 }
 
+TEST_CASE("a file that installs a program published for one architecture only", "[declared]") {
+  // mbentley/docker-teamspeak, overshard/docker-teamspeak (Part BH): TeamSpeak 3's server
+  // exists for x86 only, so the image is an amd64 one by design.
+  Repo repo;
+  const auto file = repo.write("Dockerfile", kPlain);
+  const std::string teamspeak =
+      "FROM debian:bookworm\nRUN wget https://files.teamspeak-services.com/releases/server/3.13.7/"
+      "teamspeak3-server_linux_amd64-3.13.7.tar.bz2 -O /tmp/ts.tar.bz2 && tar jxf /tmp/ts.tar.bz2 -C /opt\n";
+  CHECK(declared(file, teamspeak) == "linux/amd64 <- the download of TeamSpeak 3 server (published for linux/amd64 only)");
+  // A file that chooses by architecture (an arm64 leg through box64) is a multi-platform design.
+  CHECK(declared(file, "ARG TARGETARCH\n" + teamspeak) == "none");
+  // What the project declares comes first.
+  repo.write("docker-bake.hcl", "target \"ts\" {\n  platforms = [\"linux/amd64\", \"linux/arm64\"]\n}\n");
+  CHECK(declared(file, teamspeak) == "linux/amd64, linux/arm64 <- docker-bake.hcl target \"ts\"");
+}
+
 TEST_CASE("a file named for hardware whose software exists for one architecture", "[declared]") {
   Repo repo;
   CHECK(declared(repo.write("Dockerfile.rocm", kPlain), kPlain) ==

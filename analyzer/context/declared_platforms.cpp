@@ -78,6 +78,43 @@ const std::vector<OneArchitectureImage>& oneArchitectureImages() {
   return images;
 }
 
+// data/one-architecture-images.json "products": programs published for one architecture only,
+// by a fragment of their download URL (`teamspeak3-server_linux`, TeamSpeak 3's server exists
+// for x86 only). A file that installs one is built for that platform by design, unless it
+// chooses by architecture itself (a `$TARGETARCH`, `uname -m` or `--print-arch` anywhere in
+// it: an arm64 leg that runs the program through box64 or QEMU is a multi-platform design).
+struct OneArchitectureProduct {
+  std::string urlFragment;  // lower case
+  std::string product;
+  Platform platform;
+};
+
+const std::vector<OneArchitectureProduct>& oneArchitectureProducts() {
+  static const auto products = [] {
+    std::vector<OneArchitectureProduct> out;
+    const auto json = nlohmann::json::parse(data::k_one_architecture_images_json);
+    for (const auto& entry : json.value("products", nlohmann::json::array())) {
+      out.push_back({text::lower(entry.at("urlContains").get<std::string>()), entry.at("product").get<std::string>(),
+                     *parsePlatform(entry.at("platform").get<std::string>())});
+    }
+    return out;
+  }();
+  return products;
+}
+
+std::optional<DeclaredPlatforms> fromOneArchitectureProduct(const std::string& dockerfileText) {
+  const std::string lowered = text::lower(dockerfileText);
+  for (std::string_view choosesByArchitecture : {"targetarch", "targetplatform", "uname -m", "print-arch", "$(arch)"}) {
+    if (lowered.find(choosesByArchitecture) != std::string::npos) return std::nullopt;
+  }
+  for (const auto& product : oneArchitectureProducts()) {
+    if (lowered.find(product.urlFragment) == std::string::npos) continue;
+    return DeclaredPlatforms{{product.platform},
+                             "the download of " + product.product + " (published for " + product.platform.str() + " only)"};
+  }
+  return std::nullopt;
+}
+
 // The repository (registry kept, Docker Hub's prefixes dropped) and the tag of an image
 // reference, as written (callers lower it first); the digest is dropped.
 std::pair<std::string, std::string> repositoryAndTag(const std::string& image) {
@@ -1185,6 +1222,7 @@ std::optional<DeclaredPlatforms> findDeclaredPlatforms(const fs::path& dockerfil
   if (auto found = fromFamilyName(search.dockerfile, fromContent)) return found;
   if (auto found = fromSiblings(dockerfile)) return found;
   if (auto found = fromContent()) return found;
+  if (auto found = fromOneArchitectureProduct(dockerfileText)) return found;
   if (machineDefault) return machineDefault;
   return search.composeForBuildMachine();
 }
