@@ -290,11 +290,14 @@ std::vector<Platform> brokenForPath(const DockerfileContext& ctx, size_t stage, 
 // platform for --from). Only JDK directories: a library copied into another architecture's
 // multiarch directory (`/usr/lib/x86_64-linux-gnu/`) is still where that platform's loader
 // never looks (mattwelke/javalin-jlink-test, Part BC).
-bool jdkDirectoryMadeByCopy(const DockerfileContext& ctx, size_t stage, std::string_view path) {
+bool namesJdkDirectory(std::string_view path) {
   const std::string lowered = text::lower(path);
-  if (lowered.find("/jvm/") == std::string::npos && lowered.find("jdk") == std::string::npos &&
-      lowered.find("jre") == std::string::npos)
-    return false;
+  return lowered.find("/jvm/") != std::string::npos || lowered.find("jdk") != std::string::npos ||
+         lowered.find("jre") != std::string::npos;
+}
+
+bool jdkDirectoryMadeByCopy(const DockerfileContext& ctx, size_t stage, std::string_view path) {
+  if (!namesJdkDirectory(path)) return false;
   if (stage >= ctx.model.stages.size()) return false;
   for (size_t index : ctx.model.stages[stage].instructions) {
     const auto& in = ctx.instruction(index);
@@ -576,6 +579,41 @@ bool removesOnlyWhatExists(const shell::Command& command) {
   return false;
 }
 
+// Does the command make the architecture-named entry itself? `ln -s "$JAVA_HOME"
+// /usr/lib/jvm/java-8-openjdk-amd64` creates that link on every platform (Atlassian's Bamboo
+// agent images keep the old JDK name for compatibility; alonso-m/bamboo-agent-x86-docker,
+// Part BJ), as `mkdir` creates its directory (`mkdir -p` every missing parent too). A link only
+// when it is a JDK directory, which scripts look up by that very name: a loader or library name
+// (`ln -s ... /lib/libc.musl-x86_64.so.1`) is looked up by each platform's own name, so the
+// link serves nothing there; and only when the named component is the entry made: a link
+// written into another architecture's directory (`/lib/x86_64-linux-gnu/libfoo.so`) fails where
+// that directory is missing.
+bool createsNamedEntry(const shell::Command& command, std::string_view written, size_t hitEnd) {
+  const auto words = programWords(command);
+  if (words.empty()) return false;
+  const std::string name = baseName(words[0]->literal);
+  if (name != "ln" && name != "mkdir") return false;
+  std::vector<std::string_view> operands;
+  bool parents = false;
+  for (size_t i = 1; i < words.size(); ++i) {
+    const std::string_view word = words[i]->literal;
+    if (!word.empty() && word[0] == '-') {
+      parents = parents || word == "--parents" || (word.size() > 1 && word[1] != '-' && word.find('p') != std::string_view::npos);
+      continue;
+    }
+    operands.push_back(word);
+  }
+  std::string_view path = written;
+  while (!path.empty() && (path.front() == '"' || path.front() == '\'')) path.remove_prefix(1);
+  while (!path.empty() && (path.back() == '"' || path.back() == '\'')) path.remove_suffix(1);
+  const size_t offset = written.find(path);
+  std::string_view rest = written.substr(std::min(written.size(), hitEnd));
+  while (!rest.empty() && (rest.front() == '/' || rest.front() == '"' || rest.front() == '\'')) rest.remove_prefix(1);
+  const bool namedIsLast = rest.empty() && offset != std::string_view::npos;
+  if (name == "ln") return operands.size() >= 2 && operands.back() == path && namedIsLast && namesJdkDirectory(path);
+  return std::find(operands.begin(), operands.end(), path) != operands.end() && (parents || namedIsLast);
+}
+
 // A cross toolchain is named by the target it compiles for (musl.cc's
 // aarch64-linux-musl-cross.tgz, crosstool's /opt/cross/aarch64-...): the same file is the
 // right one on every build machine that cross-compiles for that target.
@@ -639,6 +677,7 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
     const std::string path(site.text.substr(hit->begin, hit->end - hit->begin));
     if (unpackedFromArchive(path, archiveStems)) return;
     if (jdkDirectoryMadeByCopy(ctx, site.stage, path)) return;
+    if (site.command && createsNamedEntry(*site.command, site.text, hit->end)) return;
     if (!reported.insert({site.instruction, span.begin}).second) return;
     reportedInstructions.insert(site.instruction);
     out.report(rule, span,
@@ -718,7 +757,9 @@ extern const DockerfileRule kMA120 = {
          "unpacking an archive fetched the same way on every platform (`zulu21-linux_aarch64.tar.gz` unpacked to "
          "`/opt/zulu21-linux_aarch64`): that exists everywhere, and MA110 reports the download; nor a JDK directory "
          "the stage makes with COPY or ADD (`ENV JAVA_HOME=/usr/lib/jvm/msopenjdk-16-amd64`, then `COPY --from=jlink "
-         "/javaruntime $JAVA_HOME`), which exists everywhere with what the copy brings. The reverse is "
+         "/javaruntime $JAVA_HOME`), which exists everywhere with what the copy brings, or that `ln -s` makes "
+         "(`ln -s \"$JAVA_HOME\" /usr/lib/jvm/java-8-openjdk-amd64`, a compatibility name), nor a directory `mkdir` "
+         "makes. The reverse is "
          "reported: an archive the stage fetches per architecture (`zig-linux-$(uname -m)-0.10.tar.xz`, or with "
          "`${TARGETARCH}`, `$(dpkg --print-architecture)`) unpacks to a directory named for the build's "
          "architecture, so that directory written with one architecture's name (`/tmp/zig-linux-x86_64-0.10`) "
