@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <map>
 
 #include "analyzer/dockerfile/build_model.h"
 #include "analyzer/dockerfile/stage_graph.h"
@@ -21,14 +22,19 @@ struct Graph {
   dockerfile::StageGraph graph;
 };
 
-Graph graphOf(const std::string& text, const std::string& platforms = "linux/amd64,linux/arm64") {
+// `byTargetStage`: per stage name, the platforms the project's builds that stop there name
+// (platform strings; "" is the last stage).
+Graph graphOf(const std::string& text, const std::string& platforms = "linux/amd64,linux/arm64",
+              const std::map<std::string, std::string>& byTargetStage = {}) {
   Graph g{SourceText("Dockerfile", text), {}, {}, {}};
   auto parsed = dockerfile::parse(g.source);
   REQUIRE(parsed.dockerfile.has_value());
   g.file = *parsed.dockerfile;
   g.model = dockerfile::buildModel(g.file);
   std::vector<std::string> errors;
-  g.graph = dockerfile::buildStageGraph(g.file, g.model, parsePlatformList(platforms, errors));
+  std::map<std::string, std::vector<Platform>> stagePlatforms;
+  for (const auto& [stage, list] : byTargetStage) stagePlatforms[stage] = parsePlatformList(list, errors);
+  g.graph = dockerfile::buildStageGraph(g.file, g.model, parsePlatformList(platforms, errors), stagePlatforms);
   REQUIRE(errors.empty());
   return g;
 }
@@ -330,22 +336,15 @@ TEST_CASE("a stage the project's builds stop at is built for their platforms onl
       "FROM base AS main\nRUN true\n"
       "FROM alpine AS unnamed-by-builds\nRUN true\n"
       "FROM main AS last\n";
-  Graph g{SourceText("Dockerfile", text), {}, {}, {}};
-  auto parsed = dockerfile::parse(g.source);
-  REQUIRE(parsed.dockerfile.has_value());
-  g.file = *parsed.dockerfile;
-  g.model = dockerfile::buildModel(g.file);
-  std::vector<std::string> errors;
-  const auto targets = parsePlatformList("linux/amd64,linux/arm64", errors);
-  const Platform& amd64 = targets[0];
-  const Platform& arm64 = targets[1];
-  const auto graph = dockerfile::buildStageGraph(g.file, g.model, targets, {{"cuda", {amd64}}, {"", {amd64, arm64}}});
+  const auto g = graphOf(text, "linux/amd64,linux/arm64", {{"cuda", "linux/amd64"}, {"", "linux/amd64,linux/arm64"}});
+  const auto& graph = g.graph;
   CHECK(names(graph.targetsReaching(1)) == std::vector<std::string>{"linux/amd64"});                 // cuda
   CHECK(names(graph.targetsReaching(0)) == std::vector<std::string>{"linux/amd64", "linux/arm64"});  // base, through last
   CHECK(names(graph.targetsReaching(2)) == std::vector<std::string>{"linux/amd64", "linux/arm64"});  // main
   // A stage no build names stays built for every target (a local build may still make it).
   CHECK(names(graph.targetsReaching(3)) == std::vector<std::string>{"linux/amd64", "linux/arm64"});
   // A name that is no stage: nothing of the map is used.
-  const auto unknown = dockerfile::buildStageGraph(g.file, g.model, targets, {{"cuda", {amd64}}, {"nope", {amd64}}});
+  const auto unknownGraph = graphOf(text, "linux/amd64,linux/arm64", {{"cuda", "linux/amd64"}, {"nope", "linux/amd64"}});
+  const auto& unknown = unknownGraph.graph;
   CHECK(names(unknown.targetsReaching(1)) == std::vector<std::string>{"linux/amd64", "linux/arm64"});
 }
