@@ -284,18 +284,20 @@ std::vector<Platform> brokenForPath(const DockerfileContext& ctx, size_t stage, 
   return ctx.programBrokenBy(stage, platform);
 }
 
-// A JDK directory the stage makes itself with COPY or ADD (`ENV JAVA_HOME=/usr/lib/jvm/msopenjdk-16-amd64`
-// then `COPY --from=jlink /javaruntime $JAVA_HOME`): it exists on every platform, and what it
-// holds is what the copy brings (MA150's business for a context file, the source stage's
-// platform for --from). Only JDK directories: a library copied into another architecture's
-// multiarch directory (`/usr/lib/x86_64-linux-gnu/`) is still where that platform's loader
-// never looks (mattwelke/javalin-jlink-test, Part BC).
+// A JDK's directory (`/usr/lib/jvm/...`, `jdk`, `jre` in it): scripts and JAVA_HOME look it up by
+// that very name, unlike a loader or a library directory, which each platform names its own way.
 bool namesJdkDirectory(std::string_view path) {
   const std::string lowered = text::lower(path);
   return lowered.find("/jvm/") != std::string::npos || lowered.find("jdk") != std::string::npos ||
          lowered.find("jre") != std::string::npos;
 }
 
+// A JDK directory the stage makes itself with COPY or ADD (`ENV JAVA_HOME=/usr/lib/jvm/msopenjdk-16-amd64`
+// then `COPY --from=jlink /javaruntime $JAVA_HOME`): it exists on every platform, and what it
+// holds is what the copy brings (MA150's business for a context file, the source stage's
+// platform for --from). Only JDK directories: a library copied into another architecture's
+// multiarch directory (`/usr/lib/x86_64-linux-gnu/`) is still where that platform's loader
+// never looks (mattwelke/javalin-jlink-test, Part BC).
 bool jdkDirectoryMadeByCopy(const DockerfileContext& ctx, size_t stage, std::string_view path) {
   if (!namesJdkDirectory(path)) return false;
   if (stage >= ctx.model.stages.size()) return false;
@@ -606,10 +608,10 @@ bool createsNamedEntry(const shell::Command& command, std::string_view written, 
   std::string_view path = written;
   while (!path.empty() && (path.front() == '"' || path.front() == '\'')) path.remove_prefix(1);
   while (!path.empty() && (path.back() == '"' || path.back() == '\'')) path.remove_suffix(1);
-  const size_t offset = written.find(path);
+  // What follows the named component: nothing but a closing quote or slash when it is the entry made.
   std::string_view rest = written.substr(std::min(written.size(), hitEnd));
   while (!rest.empty() && (rest.front() == '/' || rest.front() == '"' || rest.front() == '\'')) rest.remove_prefix(1);
-  const bool namedIsLast = rest.empty() && offset != std::string_view::npos;
+  const bool namedIsLast = rest.empty();
   if (name == "ln") return operands.size() >= 2 && operands.back() == path && namedIsLast && namesJdkDirectory(path);
   return std::find(operands.begin(), operands.end(), path) != operands.end() && (parents || namedIsLast);
 }
