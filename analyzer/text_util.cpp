@@ -54,6 +54,12 @@ std::string withArticle(std::string_view word) {
   return std::string(vowelSound ? "an " : "a ") + std::string(word);
 }
 
+std::string_view withoutQuotes(std::string_view s) {
+  while (!s.empty() && (s.front() == '"' || s.front() == '\'')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == '"' || s.back() == '\'')) s.remove_suffix(1);
+  return s;
+}
+
 std::string trim(std::string_view s) {
   const auto isBlank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
   while (!s.empty() && isBlank(s.front())) s.remove_prefix(1);

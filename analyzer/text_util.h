@@ -35,6 +35,10 @@ bool isGoSpace(uint32_t rune);
 std::string toValidUtf8(const std::string& s);
 bool isValidUtf8(const std::string& s);
 
+// `s` without the quote characters (' and ") at either end: a shell word or a Dockerfile value
+// as its reader sees it when the quotes only group it (`"linux/amd64"`, `'/opt/jdk'`).
+std::string_view withoutQuotes(std::string_view s);
+
 // Go's strconv.Quote: a double-quoted string with Go escapes; printable Unicode kept.
 std::string goQuote(std::string_view s);
 

@@ -534,3 +534,12 @@ TEST_CASE("archVariablesBefore (computed once per stage) and ScopeWalker answer 
   CHECK(scope.before(99).workdir == "/src/plain/sub");
   CHECK(scope.before(99).env.at("G") == "arm64");
 }
+
+TEST_CASE("text: a word without the quotes that only group it", "[text]") {
+  CHECK(text::withoutQuotes("\"linux/amd64\"") == "linux/amd64");
+  CHECK(text::withoutQuotes("'/opt/jdk'") == "/opt/jdk");
+  CHECK(text::withoutQuotes("\"'x86_64'\"") == "x86_64");
+  CHECK(text::withoutQuotes("plain") == "plain");
+  CHECK(text::withoutQuotes("\"\"").empty());
+  CHECK(text::withoutQuotes("").empty());
+}

@@ -146,8 +146,7 @@ bool switchPatternCovers(const std::string& pattern, const Platform& p) {
 }
 
 std::optional<Platform> wholeWordPlatform(std::string_view written) {
-  while (!written.empty() && (written.front() == '"' || written.front() == '\'')) written.remove_prefix(1);
-  while (!written.empty() && (written.back() == '"' || written.back() == '\'')) written.remove_suffix(1);
+  written = text::withoutQuotes(written);
   if (written.empty()) return std::nullopt;
   if (text::startsWith(written, "linux/")) return parsePlatform(std::string(written));
   const auto tokens = findArchTokens(written);

@@ -215,8 +215,7 @@ bool isSearchList(std::string_view name) {
 // GST_PLUGIN_SYSTEM_PATH, LD_PRELOAD) its reader walks a list, and like ld.so and pkg-config it
 // skips an entry that is not there. A single path (`JAVA_HOME`, `VLLM_NCCL_SO_PATH`) is no list.
 bool isPathList(std::string_view value) {
-  while (!value.empty() && (value.front() == '"' || value.front() == '\'')) value.remove_prefix(1);
-  while (!value.empty() && (value.back() == '"' || value.back() == '\'')) value.remove_suffix(1);
+  value = text::withoutQuotes(value);
   size_t entries = 0;
   for (size_t begin = 0; begin <= value.size();) {
     const size_t colon = std::min(value.find(':', begin), value.size());
@@ -605,9 +604,7 @@ bool createsNamedEntry(const shell::Command& command, std::string_view written, 
     }
     operands.push_back(word);
   }
-  std::string_view path = written;
-  while (!path.empty() && (path.front() == '"' || path.front() == '\'')) path.remove_prefix(1);
-  while (!path.empty() && (path.back() == '"' || path.back() == '\'')) path.remove_suffix(1);
+  const std::string_view path = text::withoutQuotes(written);
   // What follows the named component: nothing but a closing quote or slash when it is the entry made.
   std::string_view rest = written.substr(std::min(written.size(), hitEnd));
   while (!rest.empty() && (rest.front() == '/' || rest.front() == '"' || rest.front() == '\'')) rest.remove_prefix(1);

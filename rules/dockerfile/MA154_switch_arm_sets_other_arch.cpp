@@ -18,11 +18,7 @@ namespace mal::rules {
 namespace {
 
 // A word as the message shows it, without its quotes.
-std::string unquoted(std::string_view text) {
-  while (!text.empty() && (text.front() == '"' || text.front() == '\'')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == '"' || text.back() == '\'')) text.remove_suffix(1);
-  return std::string(text);
-}
+std::string unquoted(std::string_view text) { return std::string(text::withoutQuotes(text)); }
 
 // Does a switch arm for `platform` choose a build it can run on purpose? The same
 // architecture (a 32-bit arm variant on any arm), and the 32-bit code that 64-bit machines
