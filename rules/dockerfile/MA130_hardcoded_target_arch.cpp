@@ -386,7 +386,7 @@ class TargetArchCheck {
           }
           if (const auto p = settingPlatform(name, value)) {
             const bool goSetting = name == "GOARCH" || name == "GOAMD64" || name == "GOARM" || name == "GO386";
-            if (goSetting && !goSettingRead(stage.index)) return;
+            if (goSetting && !goSettingRead(stage.index, index)) return;
             if (!shadowedAtEveryCompile(stage.index, name)) report(stage, *p, name + "=" + value, span);
           }
         };
@@ -505,6 +505,7 @@ class TargetArchCheck {
           // aarch64-unknown-linux-musl` after `rustup target add x86_64-unknown-linux-musl`)
           // builds for that one, judged on its own; the added target is not used by it.
           bool namesOwnTarget = false;
+          bool namesATarget = false;
           if (c.name() == "cargo") {
             for (size_t i = 1; i < c.words.size(); ++i) {
               const std::string& w = c.words[i].literal;
@@ -512,6 +513,7 @@ class TargetArchCheck {
               if (w == "--target" && i + 1 < c.words.size()) named = c.words[i + 1].literal;
               if (w.starts_with("--target=")) named = w.substr(9);
               if (named.empty()) continue;
+              namesATarget = true;
               // Added here, or in a stage this one is built FROM, it is the added target.
               bool addedBefore = false;
               for (std::optional<size_t> st = run.stage; st && !addedBefore; st = ctx_.model.stages[*st].parentStage) {
@@ -520,7 +522,14 @@ class TargetArchCheck {
               if (!addedBefore) namesOwnTarget = true;
             }
           }
-          if (!builds || namesOwnTarget) continue;
+          // `cargo install` reads no project configuration (cargo loads only
+          // $CARGO_HOME/config.toml for it, rust-lang/cargo#6026): a
+          // `build.target` in the project's .cargo/config.toml does not reach it, so without
+          // its own --target it builds a host tool (`cargo install cargo-zigbuild`), whatever
+          // targets were added (edezhic/prest's release builder).
+          const bool installsHostTool =
+              c.name() == "cargo" && c.words.size() > 1 && c.words[1].literal == "install" && !namesATarget;
+          if (!builds || namesOwnTarget || installsHostTool) continue;
           if (firstAdd[run.stage] && std::pair{run.instruction, c.begin} > *firstAdd[run.stage]) {
             buildsAfterRustup_[run.stage] = true;
           }
@@ -536,35 +545,63 @@ class TargetArchCheck {
     return buildsAfterRustup_[stage];
   }
 
-  // Can anything read a Go setting that an ENV or ARG of the stage makes: a RUN of the stage
-  // or of a stage built FROM it (a script may run go), a Go base image (`golang:*`, whose users
-  // run go), or a CMD/ENTRYPOINT that runs go? `ENV GOARCH=amd64` in an ubuntu stage that only
-  // copies a binary built elsewhere and runs it (tangxiaofeng7/zsxq_notice) tells no compiler
-  // anything.
-  bool goSettingRead(size_t stage) {
+  // Can anything read a Go setting that an ENV or ARG of the stage makes at instruction
+  // `setAt`: a later RUN of the stage or any RUN of a stage built FROM it that runs a program
+  // (a script may run go), a Go base image (`golang:*`, whose users run go), or a
+  // CMD/ENTRYPOINT that runs go? `ENV GOARCH=amd64` in an ubuntu stage that only copies a
+  // binary built elsewhere and runs it (tangxiaofeng7/zsxq_notice) tells no compiler anything,
+  // nor does one followed only by `export X=1 && echo done` (bridgecrewio/checkov's test
+  // fixture): an ENV reaches the RUNs after it, and shell builtins start no program.
+  bool goSettingRead(size_t stage, size_t setAt) {
     if (goRead_.empty()) {
       const size_t n = ctx_.model.stages.size();
       goRead_.assign(n, false);
+      for (const auto& run : ctx_.model.scripts) {
+        if (runsAProgram(run.script)) runsAProgram_.insert(run.instruction);
+      }
+      // A RUN the shell parser was not given may run anything.
+      for (const auto& skipped : ctx_.model.scriptsNotParsed) runsAProgram_.insert(skipped.instruction);
       // Later stages first: a stage built FROM this one comes after it.
       for (size_t s = n; s-- > 0;) {
         const auto& st = ctx_.model.stages[s];
-        bool read = text::lower(st.baseExpanded).find("golang") != std::string::npos;
-        for (size_t index : st.instructions) {
-          const auto& in = ctx_.instruction(index);
-          if (in.command == "run") read = true;
-          if ((in.command == "cmd" || in.command == "entrypoint") && !in.args.empty()) {
-            std::string first = in.args.front().value;
-            const size_t space = first.find(' ');
-            if (space != std::string::npos) first = first.substr(0, space);
-            const size_t slash = first.rfind('/');
-            if ((slash == std::string::npos ? first : first.substr(slash + 1)) == "go") read = true;
-          }
-        }
-        if (read) goRead_[s] = true;
+        if (stageReadsGoSettings(st, 0)) goRead_[s] = true;
         if (goRead_[s] && st.parentStage) goRead_[*st.parentStage] = true;
       }
     }
-    return stage < goRead_.size() && goRead_[stage];
+    if (stage >= goRead_.size() || !goRead_[stage]) return false;
+    const auto& st = ctx_.model.stages[stage];
+    if (stageReadsGoSettings(st, setAt + 1)) return true;
+    for (const auto& child : ctx_.model.stages) {
+      if (child.parentStage == stage && goRead_[child.index]) return true;
+    }
+    return false;
+  }
+
+  // Does anything of the stage from instruction `from` on read the Go settings (see goSettingRead)?
+  bool stageReadsGoSettings(const dockerfile::Stage& st, size_t from) const {
+    if (text::lower(st.baseExpanded).find("golang") != std::string::npos) return true;
+    for (size_t index : st.instructions) {
+      if (index < from) continue;
+      const auto& in = ctx_.instruction(index);
+      // An exec-form RUN (`RUN ["go", "build"]`) is not a shell script: it starts a program.
+      if (in.command == "run" && (in.json || runsAProgram_.count(index))) return true;
+      if ((in.command == "cmd" || in.command == "entrypoint") && !in.args.empty()) {
+        std::string first = in.args.front().value;
+        const size_t space = first.find(' ');
+        if (space != std::string::npos) first = first.substr(0, space);
+        const size_t slash = first.rfind('/');
+        if ((slash == std::string::npos ? first : first.substr(slash + 1)) == "go") return true;
+      }
+    }
+    return false;
+  }
+
+  // Does a script start any program, or only run shell builtins (`export`, `echo`, `cd`)?
+  static bool runsAProgram(const shell::Script& script) {
+    static const std::set<std::string_view> kBuiltins = {"export", "echo",  "printf", "cd", "true", "false",    ":",
+                                                         "set",    "unset", "test",   "[",  "exit", "readonly", "shift"};
+    return std::any_of(script.commands.begin(), script.commands.end(),
+                       [](const shell::Command& c) { return !kBuiltins.count(c.name()); });
   }
 
   bool stageSetsAnotherOs(const dockerfile::Stage& stage) const {
@@ -797,7 +834,8 @@ class TargetArchCheck {
   std::vector<std::map<std::string, std::set<std::string>>> settingArchitectures_;  // by stage, then setting
   std::vector<bool> rustupOneArch_;                                                 // by stage, filled on first use
   std::vector<bool> goRead_;                                                        // by stage, filled on first use
-  std::vector<bool> buildsAfterRustup_;                                             // by stage, filled on first use
+  std::set<size_t> runsAProgram_;        // RUN instructions that start a program (filled with goRead_)
+  std::vector<bool> buildsAfterRustup_;  // by stage, filled on first use
 };
 
 void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) { TargetArchCheck(ctx, rule, out).run(); }
@@ -822,10 +860,12 @@ extern const DockerfileRule kMA130 = {
          "default the project's own builds replace (`--build-arg GOARCH=$(GOARCH)` in its Makefile, workflows, "
          "bake or compose files) is not the value it builds with. `rustup target "
          "add` of one architecture's triple counts only where something is built after it (a compile or a "
-         "script, in the stage or one built FROM it; not a cargo command naming its own `--target`): by itself it "
+         "script, in the stage or one built FROM it; not a cargo command naming its own `--target`, nor a "
+         "`cargo install` without one, which reads no project configuration and builds a host tool): by itself it "
          "installs a standard library, and cargo still builds for the host. A Go setting (`ENV GOARCH=amd64`, an ARG "
-         "default) counts only where something can read it: a RUN in the stage or one built FROM it, a `golang` base, "
-         "or a CMD/ENTRYPOINT that runs go; in an image that runs no RUN and only starts a binary built elsewhere it "
+         "default) counts only where something can read it: a later RUN of the stage, or a RUN of one built FROM it, that "
+         "starts a program (not only shell builtins like `export` and `echo`), a `golang` base, or a CMD/ENTRYPOINT "
+         "that runs go; in an image that runs no RUN and only starts a binary built elsewhere it "
          "tells no compiler anything. An ENV whose whole value is one target triple (`ENV "
          "PBS_TARGET=x86_64-unknown-linux-gnu`) and that the stage's RUNs read counts too (whatever reads it is told "
          "one target), unless the stage also sets another architecture's triple. So does `make` of goals named for "
