@@ -770,9 +770,20 @@ TEST_CASE("a file that installs a program published for one architecture only", 
   const std::string teamspeak =
       "FROM debian:bookworm\nRUN wget https://files.teamspeak-services.com/releases/server/3.13.7/"
       "teamspeak3-server_linux_amd64-3.13.7.tar.bz2 -O /tmp/ts.tar.bz2 && tar jxf /tmp/ts.tar.bz2 -C /opt\n";
-  CHECK(declared(file, teamspeak) == "linux/amd64 <- the download of TeamSpeak 3 server (published for linux/amd64 only)");
+  CHECK(declared(file, teamspeak) == "linux/amd64 <- the install of TeamSpeak 3 server (published for linux/amd64 only)");
   // A file that chooses by architecture (an arm64 leg through box64) is a multi-platform design.
   CHECK(declared(file, "ARG TARGETARCH\n" + teamspeak) == "none");
+  // SteamCMD by its package name (DACRepair/docker-satisfactory) or its tarball
+  // (HMBSbige/KF2Server): Valve publishes it for x86 only.
+  const std::string steamApt =
+      "FROM debian:latest\nRUN dpkg --add-architecture i386 && apt-get update && apt-get -y install lib32gcc1-s1 steamcmd\n";
+  CHECK(declared(file, steamApt) == "linux/amd64 <- the install of SteamCMD (published for linux/amd64 only)");
+  const std::string steamTarball =
+      "FROM ubuntu\nRUN apt-get install -y lib32gcc1 wget && wget "
+      "https://steamcdn-a.akamaihd.net/client/installer/steamcmd_linux.tar.gz && tar -xzf steamcmd_linux.tar.gz\n";
+  CHECK(declared(file, steamTarball) == "linux/amd64 <- the install of SteamCMD (published for linux/amd64 only)");
+  // One that installs an x86 emulator runs it on other architectures too.
+  CHECK(declared(file, steamTarball + "RUN apt-get install -y box86 box64\n") == "none");
   // What the project declares comes first.
   repo.write("docker-bake.hcl", "target \"ts\" {\n  platforms = [\"linux/amd64\", \"linux/arm64\"]\n}\n");
   CHECK(declared(file, teamspeak) == "linux/amd64, linux/arm64 <- docker-bake.hcl target \"ts\"");

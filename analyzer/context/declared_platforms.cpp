@@ -79,12 +79,14 @@ const std::vector<OneArchitectureImage>& oneArchitectureImages() {
 }
 
 // data/one-architecture-images.json "products": programs published for one architecture only,
-// by a fragment of their download URL (`teamspeak3-server_linux`, TeamSpeak 3's server exists
-// for x86 only). A file that installs one is built for that platform by design, unless it
+// by a word a file that installs one contains: a fragment of the download URL
+// (`teamspeak3-server_linux`, TeamSpeak 3's server exists for x86 only) or the package name
+// (`steamcmd`). A file that installs one is built for that platform by design, unless it
 // chooses by architecture itself (a `$TARGETARCH`, `uname -m` or `--print-arch` anywhere in
-// it: an arm64 leg that runs the program through box64 or QEMU is a multi-platform design).
+// it) or installs an x86 emulator (box86, box64, FEX): an arm64 leg that runs the program
+// through an emulator is a multi-platform design.
 struct OneArchitectureProduct {
-  std::string urlFragment;  // lower case
+  std::string mention;  // lower case
   std::string product;
   Platform platform;
 };
@@ -94,7 +96,7 @@ const std::vector<OneArchitectureProduct>& oneArchitectureProducts() {
     std::vector<OneArchitectureProduct> out;
     const auto json = nlohmann::json::parse(data::k_one_architecture_images_json);
     for (const auto& entry : json.value("products", nlohmann::json::array())) {
-      out.push_back({text::lower(entry.at("urlContains").get<std::string>()), entry.at("product").get<std::string>(),
+      out.push_back({text::lower(entry.at("mentions").get<std::string>()), entry.at("product").get<std::string>(),
                      *parsePlatform(entry.at("platform").get<std::string>())});
     }
     return out;
@@ -104,13 +106,14 @@ const std::vector<OneArchitectureProduct>& oneArchitectureProducts() {
 
 std::optional<DeclaredPlatforms> fromOneArchitectureProduct(const std::string& dockerfileText) {
   const std::string lowered = text::lower(dockerfileText);
-  for (std::string_view choosesByArchitecture : {"targetarch", "targetplatform", "uname -m", "print-arch", "$(arch)"}) {
-    if (lowered.find(choosesByArchitecture) != std::string::npos) return std::nullopt;
+  for (std::string_view multiPlatformDesign :
+       {"targetarch", "targetplatform", "uname -m", "print-arch", "$(arch)", "box86", "box64", "fex-emu", "fexinterpreter"}) {
+    if (lowered.find(multiPlatformDesign) != std::string::npos) return std::nullopt;
   }
   for (const auto& product : oneArchitectureProducts()) {
-    if (lowered.find(product.urlFragment) == std::string::npos) continue;
+    if (lowered.find(product.mention) == std::string::npos) continue;
     return DeclaredPlatforms{{product.platform},
-                             "the download of " + product.product + " (published for " + product.platform.str() + " only)"};
+                             "the install of " + product.product + " (published for " + product.platform.str() + " only)"};
   }
   return std::nullopt;
 }
