@@ -8,6 +8,7 @@
 // `if [ "$TARGETPLATFORM" = "linux/arm64/v8" ]`, so the arm64 build had none.)
 #include <algorithm>
 #include <cctype>
+#include <map>
 #include <set>
 
 #include "analyzer/text_util.h"
@@ -117,7 +118,54 @@ bool automaticIn(const dockerfile::Stage& stage, const std::string& name, size_t
   return false;
 }
 
+// The words of a test's compared text, lower case (as misspellingIn splits it).
+std::set<std::string> wordsOf(const std::string& text) {
+  std::set<std::string> words;
+  const auto isSeparator = [](char c) { return std::string_view(" \t\"'[]=!|();\n").find(c) != std::string_view::npos; };
+  for (size_t begin = 0; begin < text.size();) {
+    while (begin < text.size() && isSeparator(text[begin])) ++begin;
+    size_t end = begin;
+    while (end < text.size() && !isSeparator(text[end])) ++end;
+    if (end > begin) words.insert(text::lower(text.substr(begin, end - begin)));
+    begin = end;
+  }
+  return words;
+}
+
+// Every platform test of a script: fn(subject, compared text, position).
+template <typename Fn>
+void forEachTest(const shell::Script& script, Fn&& fn) {
+  for (const auto& sw : script.archSwitches) {
+    // An if chain's subject is its first test, judged with the branches below.
+    if (isTestCommand(sw.subject)) continue;
+    // A case arm whose every pattern is a misspelling never runs.
+    for (const auto& arm : sw.arms) fn(sw.subject, text::join(arm.patterns, " "), sw.begin);
+  }
+  const auto branches = [&](const std::vector<shell::Branch>& list) {
+    for (const auto& branch : list) {
+      if (branch.kind == shell::Branch::Kind::CaseArm || !isTestCommand(branch.condition)) continue;
+      const size_t at = conditionRange(script, branch.condition).first;
+      if (at == std::string::npos) continue;
+      fn(branch.condition, branch.condition, at);
+    }
+  };
+  for (const auto& command : script.commands) branches(command.branches);
+  for (const auto& assignment : script.assignments) branches(assignment.branches);
+}
+
 void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
+  // What each stage's tests compare each variable with: a misspelled test beside one with
+  // BuildKit's spelling of the same platform (`[ "$TARGETARCH" = "arm64" ]`, then
+  // `[ "$TARGETARCH" = "aarch64" ]` doing the same, keletes/freecad-docker) is a redundant
+  // alias, dead but harmless: that platform is served by the right test.
+  std::vector<std::map<std::string, std::set<std::string>>> comparedInStage(ctx.model.stages.size());
+  for (const auto& run : ctx.model.scripts) {
+    if (run.stage >= comparedInStage.size()) continue;
+    forEachTest(run.script, [&](const std::string& subject, const std::string& compared, size_t) {
+      const std::string variable = onlyVariable(subject);
+      if (!variable.empty()) comparedInStage[run.stage][variable].merge(wordsOf(compared));
+    });
+  }
   for (const auto& run : ctx.model.scripts) {
     const auto& script = run.script;
     const auto& stage = ctx.model.stages[run.stage];
@@ -127,6 +175,7 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
       if (variable.empty() || !automaticIn(stage, variable, run.instruction)) return;
       const auto* m = misspellingIn(compared, variable);
       if (!m || namesBuildKitValue(compared) || !reported.insert(at).second) return;
+      if (comparedInStage[run.stage][variable].count(m->buildkit)) return;
       out.report(rule, script.source.span(at, at + std::min<size_t>(subject.size(), 4)),
                  "compares $" + variable + " with '" + m->written + "', a value BuildKit never gives it (it says '" +
                      m->buildkit + "'): this test is false on every platform",
@@ -136,22 +185,7 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
                           ? ", or probe the machine with `uname -m`, whose names these are"
                           : ""));
     };
-    for (const auto& sw : script.archSwitches) {
-      // An if chain's subject is its first test, judged with the branches below.
-      if (isTestCommand(sw.subject)) continue;
-      // A case arm whose every pattern is a misspelling never runs.
-      for (const auto& arm : sw.arms) judge(sw.subject, text::join(arm.patterns, " "), sw.begin);
-    }
-    const auto judgeBranches = [&](const std::vector<shell::Branch>& branches) {
-      for (const auto& branch : branches) {
-        if (branch.kind == shell::Branch::Kind::CaseArm || !isTestCommand(branch.condition)) continue;
-        const size_t at = conditionRange(script, branch.condition).first;
-        if (at == std::string::npos) continue;
-        judge(branch.condition, branch.condition, at);
-      }
-    };
-    for (const auto& command : script.commands) judgeBranches(command.branches);
-    for (const auto& assignment : script.assignments) judgeBranches(assignment.branches);
+    forEachTest(script, judge);
   }
 }
 
@@ -166,7 +200,10 @@ extern const DockerfileRule kMA149 = {
      .what = "An `if`/`[ ]`/`case` on the automatic $TARGETPLATFORM (or $BUILDPLATFORM) against `linux/arm64/v8`, "
              "`linux/aarch64`, `linux/x86_64`, or on $TARGETARCH (or $BUILDARCH) against `x86_64`, `aarch64`, `x64`, "
              "`armhf`, `i386`, ...: names of `uname -m`, dpkg or vendors, not BuildKit's. Only tests that read that "
-             "one variable and run no command, in a stage that declares it without a default.",
+             "one variable and run no command, in a stage that declares it without a default. Not a test beside one in "
+             "the same stage that compares the variable with BuildKit's spelling of that platform (`= arm64` and "
+             "`= aarch64` doing the same thing): that platform takes the right branch, and the alias is only dead "
+             "code.",
      .why = "BuildKit sets TARGETPLATFORM to `platforms.Format(platforms.Normalize(p))`: GOARCH names (amd64, "
             "arm64), and arm64's default variant v8 dropped, so `--platform linux/arm64/v8` still gives "
             "`linux/arm64`; TARGETARCH is the GOARCH name alone. The test is false on every platform: what it "
