@@ -630,6 +630,9 @@ bool namesCrossToolchain(std::string_view path) {
 
 void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
   std::set<std::pair<size_t, uint32_t>> reported;
+  // The same path named again in one instruction (`ln -s /usr/lib/x86_64-linux-gnu/liblua5.1.so
+  // /usr/lib/x86_64-linux-gnu/liblua.so`) is one mistake: one finding, at its first mention.
+  std::set<std::pair<size_t, std::string>> reportedPaths;
   std::set<size_t> reportedInstructions;
   std::vector<FlowHit> flows;
   const auto valued = namesWithValues(ctx);
@@ -678,6 +681,7 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
     if (jdkDirectoryMadeByCopy(ctx, site.stage, path)) return;
     if (site.command && createsNamedEntry(*site.command, site.text, hit->end)) return;
     if (!reported.insert({site.instruction, span.begin}).second) return;
+    if (!reportedPaths.insert({site.instruction, path}).second) return;
     reportedInstructions.insert(site.instruction);
     out.report(rule, span,
                "'" + path + "' exists only on " + hit->platform.str() + ": on " + platformList(broken) + " it is not there", kFix,
@@ -752,7 +756,8 @@ extern const DockerfileRule kMA120 = {
          "architecture variable, in a stage that some target builds on its own platform. A path built from "
          "variables is judged by the value BuildKit gives it for every target (`ARG ARCH=x86_64` then "
          "`/usr/lib/${ARCH}-linux-gnu`): reported once per definition, at its first use, pointing at the "
-         "definition; a value that differs per target is not fixed. Not a directory the build makes itself by "
+         "definition; a value that differs per target is not fixed. A path named twice in one instruction (a COPY's "
+         "source and destination, an `ln -s` target and link in one directory) is one finding. Not a directory the build makes itself by "
          "unpacking an archive fetched the same way on every platform (`zulu21-linux_aarch64.tar.gz` unpacked to "
          "`/opt/zulu21-linux_aarch64`): that exists everywhere, and MA110 reports the download; nor a JDK directory "
          "the stage makes with COPY or ADD (`ENV JAVA_HOME=/usr/lib/jvm/msopenjdk-16-amd64`, then `COPY --from=jlink "
