@@ -782,6 +782,10 @@ TEST_CASE("a file that installs a program published for one architecture only", 
       "FROM ubuntu\nRUN apt-get install -y lib32gcc1 wget && wget "
       "https://steamcdn-a.akamaihd.net/client/installer/steamcmd_linux.tar.gz && tar -xzf steamcmd_linux.tar.gz\n";
   CHECK(declared(file, steamTarball) == "linux/amd64 <- the install of SteamCMD (published for linux/amd64 only)");
+  // AMD Xilinx's Vivado, named anywhere in the file (ReconfigureIO/reco-sdaccel's workaround
+  // comment), or its unified installer (retar-kamuy/docker-examples): x86-64 software only.
+  CHECK(declared(file, "FROM ubuntu:18.04\n# Vivado expects bash as /bin/sh\nRUN ./xsetup --batch Install\n") ==
+        "linux/amd64 <- the install of AMD Xilinx Vivado (published for linux/amd64 only)");
   // One that installs an x86 emulator runs it on other architectures too.
   CHECK(declared(file, steamTarball + "RUN apt-get install -y box86 box64\n") == "none");
   // What the project declares comes first.
