@@ -172,6 +172,7 @@ int runLint(const LintOptions& options, Streams streams) {
       settings.ruleOptions.multiPlatformBuildDeclaredBy =
           platformsGiven && severalArchitectures(givenPlatforms) ? givenSource : "";
       settings.ruleOptions.targetIsBuildMachine = false;
+      settings.ruleOptions.shipsNoImage = false;
       settings.platformsByTargetStage.clear();
       if (!platformsGiven && path != "-") {
         if (auto declared = context::findDeclaredPlatforms(path, *bytes, declarationFiles);
@@ -180,6 +181,11 @@ int runLint(const LintOptions& options, Streams streams) {
           targets.source = givenSource + "; " + declared->source;
           targets.declared = true;
           settings.ruleOptions.targetIsBuildMachine = true;
+        } else if (declared && declared->platforms.empty()) {
+          // Built only for checks that name no platform: the default targets, no image.
+          targets.source = givenSource + "; " + declared->source;
+          targets.declared = true;
+          settings.ruleOptions.shipsNoImage = declared->shipsNoImage;
         } else if (declared) {
           settings.platforms = declared->platforms;
           settings.platformsByTargetStage = declared->platformsByTargetStage;
@@ -187,6 +193,7 @@ int runLint(const LintOptions& options, Streams streams) {
           targets.declared = true;
           if (declared->oneBuildForSeveral) settings.ruleOptions.multiPlatformBuildDeclaredBy = declared->source;
           settings.ruleOptions.targetIsBuildMachine = declared->onlyMachineDefaults && declared->platforms.size() == 1;
+          settings.ruleOptions.shipsNoImage = declared->shipsNoImage;
         }
       }
       settings.ruleOptions.perPlatformContexts = path != "-" && context::buildsWithGoreleaserDockers(path, declarationFiles);

@@ -762,6 +762,50 @@ TEST_CASE("base images published for one architecture, with no architecture in t
   CHECK(declared(file, "FROM mcr.microsoft.com/devcontainers/base:ubuntu\n") == "none");
 }
 
+TEST_CASE("bake targets that export no image: checks and file exports", "[declared]") {
+  // docker/buildx's hack/dockerfiles/lint.Dockerfile: bake's `lint` target discards its result
+  // (`output = ["type=cacheonly"]`) and lists its platforms under a condition bake resolves at
+  // run time; `modernize-fix` writes fixed sources to a directory (`output = ["."]`).
+  Repo repo;
+  const auto lintFile = repo.write("hack/lint.Dockerfile", kPlain);
+  repo.write("docker-bake.hcl",
+             "variable \"MULTI\" {\n  default = \"\"\n}\n"
+             "target \"lint\" {\n  dockerfile = \"./hack/lint.Dockerfile\"\n  output = [\"type=cacheonly\"]\n"
+             "  platforms = MULTI != \"\" ? [\"linux/amd64\", \"linux/arm64\"] : []\n}\n"
+             "target \"fix\" {\n  dockerfile = \"./hack/lint.Dockerfile\"\n  target = \"fix\"\n  output = [\".\"]\n}\n");
+  const auto found = context::findDeclaredPlatforms(lintFile, kPlain);
+  REQUIRE(found);
+  CHECK(found->shipsNoImage);
+  CHECK(found->platforms.empty());
+  CHECK(found->source == "docker-bake.hcl target \"fix\" (exports no image: a check or files)");
+  // An image target of the same file (no platforms: the machine that runs bake) ships one.
+  repo.write("docker-bake.hcl",
+             "target \"lint\" {\n  dockerfile = \"./hack/lint.Dockerfile\"\n"
+             "  output = [\"type=cacheonly\"]\n}\n"
+             "target \"image\" {\n  dockerfile = \"./hack/lint.Dockerfile\"\n}\n");
+  CHECK(declared(lintFile) == "none");
+  // A check whose platforms bake reads names them, and still ships no image.
+  repo.write("docker-bake.hcl",
+             "target \"validate\" {\n  dockerfile = \"./hack/lint.Dockerfile\"\n"
+             "  output = [\"type=cacheonly\"]\n  platforms = [\"linux/amd64\", \"linux/arm64\"]\n}\n");
+  const auto withPlatforms = context::findDeclaredPlatforms(lintFile, kPlain);
+  REQUIRE(withPlatforms);
+  CHECK(withPlatforms->shipsNoImage);
+  CHECK(platformList(withPlatforms->platforms) == "linux/amd64, linux/arm64");
+  // MA141's final stage on $BUILDPLATFORM is no image's userland there.
+  const std::string onBuilder = "FROM --platform=$BUILDPLATFORM golang:1.22 AS lint\nRUN go vet ./...\n";
+  repo.write("hack/lint.Dockerfile", onBuilder);
+  InDirectory in(repo.root);
+  cli::LintOptions options;
+  options.paths = {"hack/lint.Dockerfile"};
+  options.noContext = true;
+  CHECK(lint(options).out.find("MA141") == std::string::npos);
+  repo.write("docker-bake.hcl",
+             "target \"image\" {\n  dockerfile = \"./hack/lint.Dockerfile\"\n"
+             "  platforms = [\"linux/amd64\", \"linux/arm64\"]\n}\n");
+  CHECK(lint(options).out.find("MA141") != std::string::npos);
+}
+
 TEST_CASE("a file that installs a program published for one architecture only", "[declared]") {
   // mbentley/docker-teamspeak, overshard/docker-teamspeak (Part BH): TeamSpeak 3's server
   // exists for x86 only, so the image is an amd64 one by design.

@@ -734,12 +734,24 @@ class BakeModel {
   std::vector<BuildDeclaration> declarations(const fs::path& directory) const {
     std::vector<BuildDeclaration> out;
     for (const auto& [name, target] : targets_) {
+      // `output = ["type=cacheonly"]`: the target is a check (a lint, a validation) whose result
+      // is discarded; `output = ["."]` or `type=local`: its files are written to a directory
+      // (generated code, docs, fixed sources). buildx exports no image of either.
+      bool cacheOnly = false;
+      if (const auto output = attribute(name, "output", 0)) {
+        const auto entries = strings(*output, 0);
+        cacheOnly = !entries.empty() && std::all_of(entries.begin(), entries.end(), [](const std::string& entry) {
+          return entry.find("type=cacheonly") != std::string::npos || entry.find("type=local") != std::string::npos ||
+                 (entry.find("type=") == std::string::npos && entry.find('=') == std::string::npos);
+        });
+      }
       const auto platforms = attribute(name, "platforms", 0);
-      if (!platforms) continue;
       std::vector<Platform> list;
-      for (const auto& item : strings(*platforms, 0)) {
-        for (const auto& p : platformsIn(item)) {
-          if (std::find(list.begin(), list.end(), p) == list.end()) list.push_back(p);
+      if (platforms) {
+        for (const auto& item : strings(*platforms, 0)) {
+          for (const auto& p : platformsIn(item)) {
+            if (std::find(list.begin(), list.end(), p) == list.end()) list.push_back(p);
+          }
         }
       }
       const auto context = attribute(name, "context", 0);
@@ -756,8 +768,23 @@ class BakeModel {
       // every stage built for every platform.
       std::string stage;
       if (const auto named = attribute(name, "target", 0)) stage = single(*named).value_or(std::string(1, kUnresolved));
-      addDeclaration(out, dockerfileOf(directory, *contextText, file, true), list, target.file + " target \"" + name + "\"",
-                     stage);
+      auto dockerfilePath = dockerfileOf(directory, *contextText, file, true);
+      const std::string shown = target.file + " target \"" + name + "\"";
+      if (list.empty()) {
+        // No platform read: a check or a file export (its platforms a list bake cannot resolve
+        // here) still says what the file is built for; any other target builds an image for
+        // the machine that runs bake (as a compose service with no `platforms`).
+        if (!dockerfilePath) continue;
+        BuildDeclaration unnamed{std::move(*dockerfilePath), {}, shown};
+        unnamed.shipsNoImage = cacheOnly;
+        unnamed.forBuildMachine = !cacheOnly;
+        unnamed.targetStage = text::lower(stage);
+        out.push_back(std::move(unnamed));
+        continue;
+      }
+      const size_t before = out.size();
+      addDeclaration(out, std::move(dockerfilePath), list, shown, stage);
+      if (out.size() > before) out.back().shipsNoImage = cacheOnly;
     }
     return out;
   }

@@ -215,12 +215,31 @@ std::string displayPath(const fs::path& file, const fs::path& root) {
 
 // Reads every declaration of one kind that names `dockerfile`, merged.
 std::optional<DeclaredPlatforms> merge(std::vector<const BuildDeclaration*> matching) {
+  // A build for whatever machine runs it (no platforms) names none here, but it makes an image.
+  const bool someImageForItsMachine =
+      std::any_of(matching.begin(), matching.end(), [](const auto* d) { return d->forBuildMachine; });
   std::erase_if(matching, [](const auto* d) { return d->forBuildMachine; });
+  // Builds that export no image and name no platform (bake `output = ["type=cacheonly"]` or a
+  // local directory, with a list bake cannot resolve): when they are all there is, no image of
+  // the file ships.
+  std::vector<const BuildDeclaration*> checksOnly;
+  for (const auto* d : matching) {
+    if (d->shipsNoImage && d->platforms.empty()) checksOnly.push_back(d);
+  }
+  std::erase_if(matching, [](const auto* d) { return d->shipsNoImage && d->platforms.empty(); });
+  if (matching.empty() && !checksOnly.empty() && !someImageForItsMachine) {
+    DeclaredPlatforms out;
+    out.shipsNoImage = true;
+    out.source = checksOnly.front()->name + " (exports no image: a check or files)";
+    return out;
+  }
   const bool someRunnerUnknown = std::any_of(matching.begin(), matching.end(), [](const auto* d) { return d->unknownRunner; });
   std::erase_if(matching, [&](const auto* d) { return d->unknownRunner || (someRunnerUnknown && d->fromRunner); });
   if (matching.empty()) return std::nullopt;
   DeclaredPlatforms out;
   out.onlyMachineDefaults = std::all_of(matching.begin(), matching.end(), [](const auto* d) { return d->fromRunner; });
+  out.shipsNoImage =
+      !someImageForItsMachine && std::all_of(matching.begin(), matching.end(), [](const auto* d) { return d->shipsNoImage; });
   std::vector<std::string> names;
   for (const auto* d : matching) {
     std::set<std::string> architectures;
@@ -1191,7 +1210,13 @@ std::optional<DeclaredPlatforms> findDeclaredPlatforms(const fs::path& dockerfil
     return parsed->dockerfile ? &*parsed->dockerfile : nullptr;
   };
   if (auto found = fromWindowsBase(dockerfileText, parsedFile)) return found;
-  if (auto found = search.bake()) return found;
+  // A file that bake builds only for checks (`output = ["type=cacheonly"]`, no platform it can
+  // read) is said so unless another declaration builds it for platforms.
+  std::optional<DeclaredPlatforms> checksOnly;
+  if (auto found = search.bake()) {
+    if (!(found->shipsNoImage && found->platforms.empty())) return found;
+    checksOnly = std::move(found);
+  }
   if (auto found = search.compose()) return found;
   // A build that names no platform is for its machine's, unless the file fixes another:
   // meeDamian/simple-qemu's workflow builds `FROM arm32v6/alpine` plainly on ubuntu-latest,
@@ -1205,6 +1230,7 @@ std::optional<DeclaredPlatforms> findDeclaredPlatforms(const fs::path& dockerfil
   }
   if (auto found = search.makefiles()) return found;
   if (auto found = search.scripts()) return found;
+  if (checksOnly) return checksOnly;
   // Before the directory names: a cross toolchain's directory names its target, not its
   // platform. A file named for an architecture (`Dockerfile.aarch64`) or for a family
   // (`arm.Dockerfile`, kylape/stackrox-tekton's ARM dev image with an aarch64 gcc) still says its own.

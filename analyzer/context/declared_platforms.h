@@ -36,6 +36,11 @@ struct DeclaredPlatforms {
   // engine's platform): `platforms` is empty and the targets stay the defaults, but no target is
   // built on another platform than its own, so $BUILDPLATFORM is the target in each build.
   bool forBuildMachine = false;
+  // Every build of the file that names it exports no image (bake targets with `output =
+  // ["type=cacheonly"]` or a local directory): its stages are checks or file generators, so
+  // what the final stage's userland is does not matter. `platforms` may be empty (the targets
+  // stay the defaults).
+  bool shipsNoImage = false;
   // Per target stage (lower case; "" is the last stage), the platforms the declared builds
   // that stop there name: a bake file that builds `final-cuda` for linux/amd64 only and
   // `final-main` for amd64 and arm64 (imagegenius/docker-immich). Empty unless some
@@ -67,6 +72,10 @@ struct BuildDeclaration {
   // `platforms`): a build for that machine's own platform. Declares no platform (merge skips it);
   // findDeclaredPlatforms reads it last, as DeclaredPlatforms::forBuildMachine.
   bool forBuildMachine = false;
+  // The build exports no image: a check whose result is discarded (a bake target's `output =
+  // ["type=cacheonly"]`, docker/buildx's `lint` and `validate-*` targets) or files written to a
+  // directory (`output = ["."]`, `type=local`: generated code, docs).
+  bool shipsNoImage = false;
   // The stage the build stops at (a bake target's `target`, compose's `build.target`,
   // build-push-action's `target`), lower case; empty: the last stage, BuildKit's default.
   std::string targetStage;

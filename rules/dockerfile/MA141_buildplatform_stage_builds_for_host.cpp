@@ -93,6 +93,10 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
   // platform (a plain `docker build` on a GitHub-hosted runner): there too $BUILDPLATFORM is
   // the target.
   if (ctx.options && ctx.options->targetIsBuildMachine) return;
+  // Nor where every declared build is a check that exports nothing (a bake target with
+  // `output = ["type=cacheonly"]`, docker/buildx's lint.Dockerfile, whose last stage is the
+  // lint run): no image of the final stage ships.
+  if (ctx.options && ctx.options->shipsNoImage) return;
   const auto& graph = *ctx.stages;
   // The final stage on the build platform: the image is the build machine's architecture.
   // (`FROM --platform=$BUILDPLATFORM scratch` that gathers cross-compiled files, or a
@@ -183,7 +187,9 @@ extern const DockerfileRule kMA141 = {
          "$BUILDPLATFORM, also when a global `ARG BUILDPLATFORM=<platform>` default fixes it to one platform "
          "(BuildKit's buildMetaArgs puts a global ARG's default in place of the automatic value, so every image is "
          "that platform's userland). Not where the file's only declared build names no platform and runs on a machine of its "
-         "one target platform (a plain `docker build` on a GitHub-hosted runner or Cloud Build). Not in a development container's Dockerfile (a `.devcontainer/` directory): "
+         "one target platform (a plain `docker build` on a GitHub-hosted runner or Cloud Build), nor where every declared build exports "
+         "no image (bake targets with `output = [\"type=cacheonly\"]`, a lint or validation, or a local directory: "
+         "docker/buildx's lint.Dockerfile, whose last stage is the lint run). Not in a development container's Dockerfile (a `.devcontainer/` directory): "
          "the editor builds it on the machine that runs it, where $BUILDPLATFORM is the target.",
      .why = "$BUILDPLATFORM is the machine running the build: without the target passed in, the compiler builds for "
             "it, and the arm64 image built on an amd64 runner ships amd64 binaries.",

@@ -34,6 +34,10 @@ struct RuleOptions {
   // DeclaredPlatforms::forBuildMachine): $BUILDPLATFORM is the target there, and what that
   // machine built into the context is the target's code.
   bool targetIsBuildMachine = false;
+  // Every build of the file the project declares exports nothing (bake `output =
+  // ["type=cacheonly"]`: a lint or validation): no image of it ships
+  // (DeclaredPlatforms::shipsNoImage).
+  bool shipsNoImage = false;
 };
 
 struct DockerfileContext {
