@@ -800,6 +800,13 @@ TEST_CASE("bake targets that export no image: checks and file exports", "[declar
   options.paths = {"hack/lint.Dockerfile"};
   options.noContext = true;
   CHECK(lint(options).out.find("MA141") == std::string::npos);
+  // A workflow that builds it plainly on a runner makes an image of it after all: that build
+  // is what the file is for.
+  repo.write(".github/workflows/ci.yml",
+             "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n"
+             "      - run: docker build -f hack/lint.Dockerfile .\n");
+  CHECK(declared(repo.root / "hack/lint.Dockerfile", onBuilder).find("ci.yml") != std::string::npos);
+  fs::remove(repo.root / ".github/workflows/ci.yml");
   repo.write("docker-bake.hcl",
              "target \"image\" {\n  dockerfile = \"./hack/lint.Dockerfile\"\n"
              "  platforms = [\"linux/amd64\", \"linux/arm64\"]\n}\n");
@@ -1291,7 +1298,11 @@ TEST_CASE("data/one-architecture-images.json: every entry names its platform and
       const auto repository = entry.at("repository").get<std::string>();
       REQUIRE(!repository.empty());
       const auto tags = entry.value("tags", nlohmann::json::array());
-      base = repository + ":" + (tags.empty() ? std::string("x") : tags.front().get<std::string>() + ".9");
+      const auto words = entry.value("tagWords", nlohmann::json::array());
+      base = repository + ":" +
+             (!tags.empty()   ? tags.front().get<std::string>() + ".9"
+              : words.empty() ? std::string("x")
+                              : "1.0-" + words.front().get<std::string>());
       CHECK(declared(file, "FROM " + repository + "-other:x\n") == "none");
     } else {
       const auto prefix = entry.at("prefix").get<std::string>();

@@ -1210,11 +1210,11 @@ std::optional<DeclaredPlatforms> findDeclaredPlatforms(const fs::path& dockerfil
     return parsed->dockerfile ? &*parsed->dockerfile : nullptr;
   };
   if (auto found = fromWindowsBase(dockerfileText, parsedFile)) return found;
-  // A file that bake builds only for checks (`output = ["type=cacheonly"]`, no platform it can
-  // read) is said so unless another declaration builds it for platforms.
+  // A file that bake builds only for checks or file exports (`output = ["type=cacheonly"]`) is
+  // said so unless another declaration builds an image of it.
   std::optional<DeclaredPlatforms> checksOnly;
   if (auto found = search.bake()) {
-    if (!(found->shipsNoImage && found->platforms.empty())) return found;
+    if (!found->shipsNoImage) return found;
     checksOnly = std::move(found);
   }
   if (auto found = search.compose()) return found;
@@ -1230,7 +1230,8 @@ std::optional<DeclaredPlatforms> findDeclaredPlatforms(const fs::path& dockerfil
   }
   if (auto found = search.makefiles()) return found;
   if (auto found = search.scripts()) return found;
-  if (checksOnly) return checksOnly;
+  // A plain build of it on a runner makes an image: then it is not only checks.
+  if (checksOnly && !machineDefault) return checksOnly;
   // Before the directory names: a cross toolchain's directory names its target, not its
   // platform. A file named for an architecture (`Dockerfile.aarch64`) or for a family
   // (`arm.Dockerfile`, kylape/stackrox-tekton's ARM dev image with an aarch64 gcc) still says its own.
