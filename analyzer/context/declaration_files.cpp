@@ -737,10 +737,10 @@ class BakeModel {
       // `output = ["type=cacheonly"]`: the target is a check (a lint, a validation) whose result
       // is discarded; `output = ["."]` or `type=local`: its files are written to a directory
       // (generated code, docs, fixed sources). buildx exports no image of either.
-      bool cacheOnly = false;
+      bool exportsNoImage = false;
       if (const auto output = attribute(name, "output", 0)) {
         const auto entries = strings(*output, 0);
-        cacheOnly = !entries.empty() && std::all_of(entries.begin(), entries.end(), [](const std::string& entry) {
+        exportsNoImage = !entries.empty() && std::all_of(entries.begin(), entries.end(), [](const std::string& entry) {
           return entry.find("type=cacheonly") != std::string::npos || entry.find("type=local") != std::string::npos ||
                  (entry.find("type=") == std::string::npos && entry.find('=') == std::string::npos);
         });
@@ -776,15 +776,15 @@ class BakeModel {
         // the machine that runs bake (as a compose service with no `platforms`).
         if (!dockerfilePath) continue;
         BuildDeclaration unnamed{std::move(*dockerfilePath), {}, shown};
-        unnamed.shipsNoImage = cacheOnly;
-        unnamed.forBuildMachine = !cacheOnly;
+        unnamed.shipsNoImage = exportsNoImage;
+        unnamed.forBuildMachine = !exportsNoImage;
         unnamed.targetStage = text::lower(stage);
         out.push_back(std::move(unnamed));
         continue;
       }
       const size_t before = out.size();
       addDeclaration(out, std::move(dockerfilePath), list, shown, stage);
-      if (out.size() > before) out.back().shipsNoImage = cacheOnly;
+      if (out.size() > before) out.back().shipsNoImage = exportsNoImage;
     }
     return out;
   }

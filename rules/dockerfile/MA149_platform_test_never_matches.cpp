@@ -10,6 +10,8 @@
 #include <cctype>
 #include <map>
 #include <set>
+#include <string>
+#include <vector>
 
 #include "analyzer/text_util.h"
 #include "rules/dockerfile/context.h"
@@ -55,18 +57,27 @@ std::string onlyVariable(const std::string& condition) {
   return found;
 }
 
-// The first word of `text` (between quotes, blanks, brackets, `|` or `)`) that is one of
-// the misspellings, or null.
-const Misspelling* misspellingIn(const std::string& text, const std::string& variable) {
-  const bool platform = variable == "TARGETPLATFORM" || variable == "BUILDPLATFORM";
-  const bool arch = variable == "TARGETARCH" || variable == "BUILDARCH";
-  if (!platform && !arch) return nullptr;
+// The words a test compares with, in order and lower case: `text` split at quotes, blanks,
+// brackets, `=`, `!`, `|`, `(`, `)` and `;`.
+std::vector<std::string> wordsOf(const std::string& text) {
+  std::vector<std::string> words;
   const auto isSeparator = [](char c) { return std::string_view(" \t\"'[]=!|();\n").find(c) != std::string_view::npos; };
   for (size_t begin = 0; begin < text.size();) {
     while (begin < text.size() && isSeparator(text[begin])) ++begin;
     size_t end = begin;
     while (end < text.size() && !isSeparator(text[end])) ++end;
-    const std::string word = text::lower(text.substr(begin, end - begin));
+    if (end > begin) words.push_back(text::lower(text.substr(begin, end - begin)));
+    begin = end;
+  }
+  return words;
+}
+
+// The first word of `text` that is one of the misspellings, or null.
+const Misspelling* misspellingIn(const std::string& text, const std::string& variable) {
+  const bool platform = variable == "TARGETPLATFORM" || variable == "BUILDPLATFORM";
+  const bool arch = variable == "TARGETARCH" || variable == "BUILDARCH";
+  if (!platform && !arch) return nullptr;
+  for (const auto& word : wordsOf(text)) {
     if (platform) {
       for (const auto& m : kPlatformSpellings) {
         if (word == m.written) return &m;
@@ -76,7 +87,6 @@ const Misspelling* misspellingIn(const std::string& text, const std::string& var
         if (word == m.written) return &m;
       }
     }
-    begin = end;
   }
   return nullptr;
 }
@@ -86,18 +96,13 @@ const Misspelling* misspellingIn(const std::string& text, const std::string& var
 // a harmless alias, not a test that is always false.
 bool namesBuildKitValue(const std::string& text) {
   static const char* kValues[] = {"amd64", "arm64", "arm", "386", "ppc64le", "s390x", "riscv64", "mips64le", "loong64"};
-  const auto isSeparator = [](char c) { return std::string_view(" \t\"'[]=!|();\n").find(c) != std::string_view::npos; };
-  for (size_t begin = 0; begin < text.size();) {
-    while (begin < text.size() && isSeparator(text[begin])) ++begin;
-    size_t end = begin;
-    while (end < text.size() && !isSeparator(text[end])) ++end;
-    std::string word = text::lower(text.substr(begin, end - begin));
-    if (text::startsWith(word, "linux/")) word = word.substr(6);
+  for (const auto& written : wordsOf(text)) {
+    if (written == "linux/arm64/v8") continue;
+    std::string word = text::startsWith(written, "linux/") ? written.substr(6) : written;
     word = word.substr(0, word.find('/'));
     for (const char* v : kValues) {
-      if (word == v && text::lower(text.substr(begin, end - begin)) != "linux/arm64/v8") return true;
+      if (word == v) return true;
     }
-    begin = end;
   }
   return false;
 }
@@ -116,20 +121,6 @@ bool automaticIn(const dockerfile::Stage& stage, const std::string& name, size_t
     if (arg.name == name && !arg.value) return stage.declaresArgBefore(name, instruction);
   }
   return false;
-}
-
-// The words of a test's compared text, lower case (as misspellingIn splits it).
-std::set<std::string> wordsOf(const std::string& text) {
-  std::set<std::string> words;
-  const auto isSeparator = [](char c) { return std::string_view(" \t\"'[]=!|();\n").find(c) != std::string_view::npos; };
-  for (size_t begin = 0; begin < text.size();) {
-    while (begin < text.size() && isSeparator(text[begin])) ++begin;
-    size_t end = begin;
-    while (end < text.size() && !isSeparator(text[end])) ++end;
-    if (end > begin) words.insert(text::lower(text.substr(begin, end - begin)));
-    begin = end;
-  }
-  return words;
 }
 
 // Every platform test of a script: fn(subject, compared text, position).
@@ -163,7 +154,8 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
     if (run.stage >= comparedInStage.size()) continue;
     forEachTest(run.script, [&](const std::string& subject, const std::string& compared, size_t) {
       const std::string variable = onlyVariable(subject);
-      if (!variable.empty()) comparedInStage[run.stage][variable].merge(wordsOf(compared));
+      if (variable.empty()) return;
+      for (auto& word : wordsOf(compared)) comparedInStage[run.stage][variable].insert(std::move(word));
     });
   }
   for (const auto& run : ctx.model.scripts) {
