@@ -222,15 +222,14 @@ std::optional<DeclaredPlatforms> merge(std::vector<const BuildDeclaration*> matc
   // Builds that export no image and name no platform (bake `output = ["type=cacheonly"]` or a
   // local directory, with a list bake cannot resolve): when they are all there is, no image of
   // the file ships.
-  std::vector<const BuildDeclaration*> checksOnly;
-  for (const auto* d : matching) {
-    if (d->shipsNoImage && d->platforms.empty()) checksOnly.push_back(d);
-  }
-  std::erase_if(matching, [](const auto* d) { return d->shipsNoImage && d->platforms.empty(); });
-  if (matching.empty() && !checksOnly.empty() && !someImageForItsMachine) {
+  const auto noImageNoPlatform = [](const auto* d) { return d->shipsNoImage && d->platforms.empty(); };
+  const auto check = std::find_if(matching.begin(), matching.end(), noImageNoPlatform);
+  const std::string checkName = check == matching.end() ? "" : (*check)->name;
+  std::erase_if(matching, noImageNoPlatform);
+  if (matching.empty() && !checkName.empty() && !someImageForItsMachine) {
     DeclaredPlatforms out;
     out.shipsNoImage = true;
-    out.source = checksOnly.front()->name + " (exports no image: a check or files)";
+    out.source = checkName + " (exports no image: a check or files)";
     return out;
   }
   const bool someRunnerUnknown = std::any_of(matching.begin(), matching.end(), [](const auto* d) { return d->unknownRunner; });

@@ -586,11 +586,8 @@ class TargetArchCheck {
       // An exec-form RUN (`RUN ["go", "build"]`) is not a shell script: it starts a program.
       if (in.command == "run" && (in.json || runsAProgram_.count(index))) return true;
       if ((in.command == "cmd" || in.command == "entrypoint") && !in.args.empty()) {
-        std::string first = in.args.front().value;
-        const size_t space = first.find(' ');
-        if (space != std::string::npos) first = first.substr(0, space);
-        const size_t slash = first.rfind('/');
-        if ((slash == std::string::npos ? first : first.substr(slash + 1)) == "go") return true;
+        const std::string& first = in.args.front().value;
+        if (baseName(std::string_view(first).substr(0, first.find(' '))) == "go") return true;
       }
     }
     return false;
