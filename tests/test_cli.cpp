@@ -361,3 +361,24 @@ TEST_CASE("extra-arch-only-packages in the configuration extends MA111's list", 
   CHECK(doc["findings"][0]["message"].get<std::string>().find("'in-house-x86-agent', which is published for amd64 only") !=
         std::string::npos);
 }
+
+TEST_CASE("lint: -march=native is a note, and a warning once one build makes several architectures' images", "[cli][rules]") {
+  // ImranAdan/nbody-vectorization-benchmark builds each image and runs it at once on the same
+  // machine: tuning to that CPU is the point. A multi-platform build pushes the image for others.
+  const std::string text = "FROM gcc:13\nRUN gcc -O3 -march=native -o /usr/local/bin/nbody nbody.c\n";
+  rules::LintSettings settings;
+  settings.platforms = defaultTargetPlatforms();
+  const auto alone = cli::lintDockerfile(SourceText("Dockerfile", text), settings, nullptr, nullptr, nullptr);
+  REQUIRE(alone.findings.size() == 1);
+  CHECK(alone.findings[0].ruleId == "MA132");
+  CHECK(alone.findings[0].severity == Severity::Info);
+  settings.ruleOptions.multiPlatformBuildDeclaredBy = ".github/workflows/release.yml job image";
+  const auto published = cli::lintDockerfile(SourceText("Dockerfile", text), settings, nullptr, nullptr, nullptr);
+  REQUIRE(published.findings.size() == 1);
+  CHECK(published.findings[0].severity == Severity::Warning);
+  CHECK(published.findings[0].message.find("release.yml job image builds it for several architectures") != std::string::npos);
+  // -mtune=native picks no instructions, so it is never reported.
+  const auto tuned = cli::lintDockerfile(SourceText("Dockerfile", "FROM gcc:13\nRUN gcc -O3 -mtune=native -o /app main.c\n"),
+                                         settings, nullptr, nullptr, nullptr);
+  CHECK(tuned.findings.empty());
+}

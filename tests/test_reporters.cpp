@@ -237,7 +237,12 @@ TEST_CASE("paths are made relative to the repository root", "[report]") {
 TEST_CASE("github: most severe first, ten annotations per level, then one summary line", "[report]") {
   std::string dockerfile = "FROM debian\n";
   for (int i = 0; i < 12; ++i) dockerfile += "RUN curl -O https://example.com/linux/amd64/tool" + std::to_string(i) + "\n";
-  for (int i = 0; i < 3; ++i) dockerfile += "RUN gcc -march=native -o a" + std::to_string(i) + " a.c\n";
+  // A switch that misses linux/arm/v7 and has no failing default (MA143, a warning).
+  for (int i = 0; i < 3; ++i)
+    dockerfile +=
+        "RUN case \"$(uname -m)\" in x86_64) A=x86_64 ;; aarch64) A=aarch64 ;; esac; curl -fsSLO "
+        "\"https://example.com/t-$A-" +
+        std::to_string(i) + ".tgz\"\n";
   const auto r = lintReport("Dockerfile", dockerfile);
   std::ostringstream out;
   report::writeGithub(r, out);

@@ -49,18 +49,26 @@ void checkX86(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& o
   });
 }
 
+// A CPU model, not an architecture: on its own the finding is a note (a benchmark built and
+// run on one machine wants exactly this). It becomes a warning when one build is declared to
+// make the image for several architectures: such an image is pushed for other machines, and
+// each foreign platform's stage runs its compiler under QEMU, whose CPU is what `native` reads.
 void checkHostTuned(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
+  const bool publishedForSeveral = ctx.options && !ctx.options->multiPlatformBuildDeclaredBy.empty();
   std::set<size_t> reported;
   forEachTextSite(ctx, [&](const TextSite& site) {
     if (reported.count(site.instruction)) return;
     forEachFlag(site, [&](const std::string& flag, size_t at) {
       if (reported.count(site.instruction) || !data::isHostTunedFlag(flag)) return;
       reported.insert(site.instruction);
-      out.report(rule, site.span(at, at + flag.size()),
-                 "'" + flag +
-                     "' tunes the code for the machine that builds the image (under emulation, QEMU's CPU), not "
-                     "the ones that run it: the binary may crash with `illegal instruction`",
-                 "name a baseline instead: -march=x86-64-v2 on x86, -march=armv8-a on arm64, or runtime dispatch");
+      std::string message = "'" + flag +
+                            "' tunes the code for the machine that builds the image (under emulation, QEMU's CPU), not "
+                            "the ones that run it: the binary may crash with `illegal instruction`";
+      if (publishedForSeveral)
+        message += "; " + ctx.options->multiPlatformBuildDeclaredBy + " builds it for several architectures";
+      out.report(rule, site.span(at, at + flag.size()), std::move(message),
+                 "name a baseline instead: -march=x86-64-v2 on x86, -march=armv8-a on arm64, or runtime dispatch",
+                 publishedForSeveral ? std::optional(Severity::Warning) : std::nullopt);
     });
   });
 }
@@ -90,10 +98,16 @@ extern const DockerfileRule kMA131 = {
 extern const DockerfileRule kMA132 = {
     {.id = "MA132",
      .slug = "host-tuned-compiler-flag",
-     .severity = Severity::Warning,
+     .severity = Severity::Info,
      .analysis = Analysis::Dockerfile,
      .summary = "-march=native (or -mcpu=native, target-cpu=native) tunes the image to the build machine",
-     .what = "`-march=native`, `-mcpu=native`, `-mtune=native`, `-C target-cpu=native` in RUN, ENV or ARG.",
+     .what = "`-march=native`, `-mcpu=native`, `-C target-cpu=native` in RUN, ENV or ARG. A note on its own: it ties "
+             "the image to a CPU model, not to an architecture, and an image built and run on one machine (a "
+             "benchmark) wants exactly that. A warning when one build is declared to make the image for several "
+             "architectures (`--platform` with two or more, or the project's workflow, bake or compose file): such an "
+             "image is pushed for other machines, and each foreign platform's compiler runs under QEMU. "
+             "`-mtune=native` is left alone: it changes scheduling only, never the instructions the code may use "
+             "(GCC's manual: -mtune tunes everything 'except for the ABI and the set of available instructions').",
      .why = "The code is tuned to the CPU of the machine that builds the image (under emulation, to QEMU's idea of "
             "one): on the CPUs that run it, it can crash with `illegal instruction`.",
      .example = "FROM rust:1.79\n"
