@@ -1594,3 +1594,51 @@ TEST_CASE("lint: a stage the project builds only for some platforms (bake, compo
     CHECK(findingsOf("MA112", file).empty());
   }
 }
+
+TEST_CASE("workflows: third-party build actions, read by their own inputs", "[declared]") {
+  Repo repo;
+  // opspresso/kubectl's push.yml: action-builder's `--docker` runs `docker build . -f Dockerfile`
+  // on the runner; its `--release` step builds nothing.
+  repo.write(".github/workflows/push.yml",
+             "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n"
+             "      - uses: opspresso/action-builder@master\n        with:\n          args: --release\n"
+             "      - uses: opspresso/action-builder@master\n        with:\n          args: --docker\n"
+             "        env:\n          DOCKERFILE: docker/Dockerfile.opspresso\n");
+  CHECK(declared(repo.write("docker/Dockerfile.opspresso", kPlain)) ==
+        "linux/amd64 <- .github/workflows/push.yml job build (no platform named: the ubuntu-latest runner's)");
+  // elgohr's action builds `dockerfile` from `workdir`; a `platforms` input is a buildx build.
+  repo.write(".github/workflows/elgohr.yml",
+             "on: push\njobs:\n  publish:\n    runs-on: ubuntu-24.04-arm\n    steps:\n"
+             "      - uses: elgohr/Publish-Docker-Github-Action@v5\n        with:\n          name: org/app\n"
+             "          workdir: services/api\n          dockerfile: Dockerfile.prod\n"
+             "      - uses: elgohr/Publish-Docker-Github-Action@v5\n        with:\n          name: org/web\n"
+             "          workdir: services/web\n          platforms: linux/amd64,linux/arm64\n");
+  CHECK(declared(repo.write("services/api/Dockerfile.prod", kPlain)) ==
+        "linux/arm64 <- .github/workflows/elgohr.yml job publish (no platform named: the ubuntu-24.04-arm runner's)");
+  CHECK(declared(repo.write("services/web/Dockerfile", kPlain)) ==
+        "linux/amd64, linux/arm64 <- .github/workflows/elgohr.yml job publish");
+  // whoan's builds $context/$dockerfile; buildah-build's `archs` are one image each.
+  repo.write(".github/workflows/other.yml",
+             "on: push\njobs:\n  cache:\n    runs-on: ubuntu-22.04\n    steps:\n"
+             "      - uses: whoan/docker-build-with-cache-action@v8\n        with:\n          image_name: app\n"
+             "          context: worker\n          dockerfile: Dockerfile.worker\n"
+             "      - uses: redhat-actions/buildah-build@v2\n        with:\n          image: tool\n"
+             "          containerfiles: ./tool/Containerfile\n          archs: amd64, arm64, ppc64le\n");
+  CHECK(declared(repo.write("worker/Dockerfile.worker", kPlain)) ==
+        "linux/amd64 <- .github/workflows/other.yml job cache (no platform named: the ubuntu-22.04 runner's)");
+  CHECK(declared(repo.write("tool/Containerfile", kPlain)) ==
+        "linux/amd64, linux/arm64, linux/ppc64le <- .github/workflows/other.yml job cache");
+  // Blacksmith's build-push-action is docker's; Depot's builds elsewhere than the runner, so
+  // a step naming no platform declares nothing, and one naming them declares those.
+  repo.write(".github/workflows/forks.yml",
+             "on: push\njobs:\n  image:\n    runs-on: ubuntu-latest\n    steps:\n"
+             "      - uses: useblacksmith/build-push-action@v1\n        with:\n          file: Dockerfile.smith\n"
+             "      - uses: depot/build-push-action@v1\n        with:\n          file: Dockerfile.depot\n"
+             "      - uses: depot/build-push-action@v1\n        with:\n          file: Dockerfile.depot-multi\n"
+             "          platforms: linux/amd64,linux/arm64\n");
+  CHECK(declared(repo.write("Dockerfile.smith", kPlain)) ==
+        "linux/amd64 <- .github/workflows/forks.yml job image (no platform named: the ubuntu-latest runner's)");
+  CHECK(declared(repo.write("Dockerfile.depot", kPlain)) == "none");
+  CHECK(declared(repo.write("Dockerfile.depot-multi", kPlain)) ==
+        "linux/amd64, linux/arm64 <- .github/workflows/forks.yml job image");
+}

@@ -1169,6 +1169,123 @@ void addWorkflowBuild(std::vector<BuildDeclaration>& out, std::optional<fs::path
   out.push_back(std::move(build));
 }
 
+// Whether a workflow's text can hold a build or a call of a local workflow: docker or podman
+// (any case: `Publish-Docker-Github-Action`, `file: Dockerfile.prod`), buildah, a
+// build-push-action fork, or `./.github/workflows/`.
+bool mayBuildImages(const std::string& text) {
+  const std::string lowered = text::lower(text);
+  for (const char* word : {"docker", "podman", "buildah", "build-push-action", "./.github/workflows/"}) {
+    if (lowered.find(word) != std::string::npos) return true;
+  }
+  return false;
+}
+
+// `uses: owner/name@ref` (or `owner/name/sub/path@ref`) names `action` (GitHub's names are
+// case-insensitive).
+bool usesAction(const std::string& uses, std::string_view action) {
+  const std::string lowered = text::lower(uses.substr(0, uses.find('@')));
+  return lowered == action || text::startsWith(lowered, std::string(action) + "/");
+}
+
+// Actions that take docker/build-push-action's inputs (`context`, `file`, `platforms`,
+// `target`) and build with buildx: Blacksmith's fork of it, and Depot's, whose builds run on
+// Depot's machines, so a step of it naming no platform says nothing of the runner's.
+struct BuildPushLikeAction {
+  std::string_view name;
+  bool buildsOnRunner;
+};
+constexpr BuildPushLikeAction kBuildPushLikeActions[] = {
+    {"docker/build-push-action", true},
+    {"useblacksmith/build-push-action", true},
+    {"depot/build-push-action", false},
+};
+
+// Third-party actions that run a plain `docker build` (or buildah's) of one Dockerfile on the
+// runner's engine, read from their action.yml and build script: with no platform input set,
+// the image is the runner's architecture. Inputs are `with:` names unless `fromEnv` (opspresso
+// reads its step's env). Paths are relative to the repository root, or to `workdirInput`'s
+// directory where the action `cd`s there first.
+struct PlainBuildAction {
+  std::string_view name;
+  std::string_view workdirInput;       // "" none
+  std::string_view contextInput;       // "" none: the context is "."
+  std::string_view fileInput;          // "" none
+  std::string_view fileDefault;        // used when the input is not set
+  bool fileRelativeToContext;          // the script builds `$CONTEXT/$DOCKERFILE`
+  std::string_view platformsInput;     // "" none
+  std::string_view archsInput;         // "" none: architectures, each built for linux/<arch>
+  std::string_view targetInput;        // "" none
+  bool fromEnv = false;                // the inputs are the step's env
+  std::string_view commandInput = {};  // a `with:` input that must name one of `commands`
+  std::string_view commands = {};      // space-separated: the values of commandInput that build
+};
+constexpr PlainBuildAction kPlainBuildActions[] = {
+    // entrypoint.sh: cd "$INPUT_WORKDIR"; docker build -f "$INPUT_DOCKERFILE" ... "${INPUT_CONTEXT:-.}";
+    // `platforms` switches it to buildx with --platform.
+    {"elgohr/publish-docker-github-action", "workdir", "context", "dockerfile", "Dockerfile", false, "platforms", "", ""},
+    // dist/index.js: docker build -f "$dockerfile" (default Dockerfile, from the root) "$directory";
+    // `platform` is passed as --platform.
+    {"mr-smithers-excellent/docker-build-push", "", "directory", "dockerfile", "Dockerfile", false, "platform", "", "target"},
+    // docker-build.sh: docker build --file "$INPUT_CONTEXT/$INPUT_DOCKERFILE" "$INPUT_CONTEXT".
+    {"whoan/docker-build-with-cache-action", "", "context", "dockerfile", "Dockerfile", true, "", "", ""},
+    // entrypoint.sh `_docker_push`: docker build ... "${BUILD_PATH:-.}" -f "${DOCKERFILE:-Dockerfile}",
+    // run for `args: --docker` and `args: --ecr`.
+    {"opspresso/action-builder", "", "BUILD_PATH", "DOCKERFILE", "Dockerfile", false, "", "", "", true, "args", "--docker --ecr"},
+    {"opspresso/action-docker", "", "BUILD_PATH", "DOCKERFILE", "Dockerfile", false, "", "", "", true},
+    // buildah build -f <containerfiles> <context>; `platforms` and `archs` build one image
+    // each, else the host's.
+    {"redhat-actions/buildah-build", "", "context", "containerfiles", "", false, "platforms", "archs", ""},
+};
+
+// A plain build by a third-party action: its Dockerfile, for the platforms it names or else
+// the runner's.
+void plainActionBuild(const PlainBuildAction& action, const YAML::Node& step, const WorkflowScope& scope, const fs::path& root,
+                      const std::string& name, std::vector<BuildDeclaration>& out, const Runner& runner) {
+  const YAML::Node with = child(step, "with");
+  const auto input = [&](std::string_view key) -> std::optional<std::string> {
+    if (key.empty()) return std::nullopt;
+    if (action.fromEnv) {
+      const auto it = scope.env().find(std::string(key));
+      if (it == scope.env().end()) return std::nullopt;
+      return it->second;
+    }
+    const auto value = scalarOrList(child(with, std::string(key)));
+    if (!value) return std::nullopt;
+    return scope.expand(*value);
+  };
+  if (!action.commandInput.empty()) {
+    const auto command = scalar(child(with, std::string(action.commandInput)));
+    const auto builds = text::split(action.commands, ' ');
+    if (!command || std::find(builds.begin(), builds.end(), text::trim(*command)) == builds.end()) return;
+  }
+  std::optional<fs::path> directory = root;
+  if (const auto workdir = input(action.workdirInput); workdir && !workdir->empty()) {
+    directory = resolveAgainst(root, *workdir);
+  }
+  if (!directory) return;
+  const auto context = input(action.contextInput);
+  auto file = input(action.fileInput);
+  if (!file || file->empty()) {
+    file = action.fileDefault.empty() ? std::nullopt : std::optional(std::string(action.fileDefault));
+  }
+  // Several Dockerfiles in one step (`containerfiles:` listing two) are not followed.
+  if (file && file->find(',') != std::string::npos) return;
+  std::optional<std::string> platforms = input(action.platformsInput);
+  if (platforms && platforms->empty()) platforms.reset();
+  if (!platforms) {
+    // `archs: amd64, arm64` (a YAML list comes joined with commas).
+    std::string listed;
+    for (const auto& arch : text::split(input(action.archsInput).value_or(""), ',')) {
+      const std::string word = text::trim(arch);
+      if (!word.empty()) listed += (listed.empty() ? "" : ",") + (word.find('/') == std::string::npos ? "linux/" + word : word);
+    }
+    if (!listed.empty()) platforms = listed;
+  }
+  const auto target = input(action.targetInput);
+  addWorkflowBuild(out, dockerfileOf(*directory, context ? *context : ".", file, action.fileRelativeToContext), platforms, runner,
+                   name, target.value_or(""));
+}
+
 void workflowStep(const YAML::Node& step, const WorkflowScope& jobScope, const std::string& defaultDirectory,
                   const fs::path& root, const std::string& name, std::vector<BuildDeclaration>& out,
                   const std::vector<std::string>& namedInJob, const Runner& runner) {
@@ -1176,7 +1293,19 @@ void workflowStep(const YAML::Node& step, const WorkflowScope& jobScope, const s
   WorkflowScope scope = jobScope;
   scope.addEnv(child(step, "env"));
   const auto uses = scalar(child(step, "uses"));
-  if (uses && text::startsWith(*uses, "docker/build-push-action@")) {
+  if (!uses) {
+    // a run step, below
+  } else if (const auto plain = std::find_if(std::begin(kPlainBuildActions), std::end(kPlainBuildActions),
+                                             [&](const PlainBuildAction& a) { return usesAction(*uses, a.name); });
+             plain != std::end(kPlainBuildActions)) {
+    plainActionBuild(*plain, step, scope, root, name, out, runner);
+    return;
+  } else if (const auto buildPush = std::find_if(std::begin(kBuildPushLikeActions), std::end(kBuildPushLikeActions),
+                                                 [&](const BuildPushLikeAction& a) { return usesAction(*uses, a.name); });
+             buildPush != std::end(kBuildPushLikeActions)) {
+    // Depot's builders are not the runner: a step of it naming no platform declares nothing.
+    const Runner elsewhere{std::nullopt, "Depot builder"};
+    const Runner& builder = buildPush->buildsOnRunner ? runner : elsewhere;
     const YAML::Node with = child(step, "with");
     std::optional<std::string> platforms;  // nothing: the step names none
     if (child(with, "platforms").IsDefined()) {
@@ -1191,13 +1320,13 @@ void workflowStep(const YAML::Node& step, const WorkflowScope& jobScope, const s
     // scripts name is one this step may build.
     if (file && file->find(kUnresolved) != std::string::npos) {
       for (const auto& named : namedInJob) {
-        addWorkflowBuild(out, dockerfileOf(root, context ? scope.expand(*context) : ".", named, false), platforms, runner, name);
+        addWorkflowBuild(out, dockerfileOf(root, context ? scope.expand(*context) : ".", named, false), platforms, builder, name);
       }
       return;
     }
     // `target:` stops the build at that stage (one the workflow computes names no stage).
     const auto stage = scalar(child(with, "target"));
-    addWorkflowBuild(out, dockerfileOf(root, context ? scope.expand(*context) : ".", file, false), platforms, runner, name,
+    addWorkflowBuild(out, dockerfileOf(root, context ? scope.expand(*context) : ".", file, false), platforms, builder, name,
                      stage ? scope.expand(*stage) : "");
     return;
   }
@@ -1384,9 +1513,7 @@ struct WorkflowReader {
     const auto text = texts.find(path);
     // Parsing YAML is most of the cost: a workflow that neither builds nor calls a local
     // workflow declares nothing.
-    if (added && text != texts.end() &&
-        (text->second->find("docker") != std::string::npos || text->second->find("podman") != std::string::npos ||
-         text->second->find("./.github/workflows/") != std::string::npos)) {
+    if (added && text != texts.end() && mayBuildImages(*text->second)) {
       it->second = loadYaml(*text->second);
     }
     return it->second;
