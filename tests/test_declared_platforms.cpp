@@ -837,6 +837,13 @@ TEST_CASE("a file that installs a program published for one architecture only", 
   // comment), or its unified installer (retar-kamuy/docker-examples): x86-64 software only.
   CHECK(declared(file, "FROM ubuntu:18.04\n# Vivado expects bash as /bin/sh\nRUN ./xsetup --batch Install\n") ==
         "linux/amd64 <- the install of AMD Xilinx Vivado (published for linux/amd64 only)");
+  // The Unity Editor for Linux (arcln/unity-docker): an x86-64 program; a file that only
+  // builds a Linux player, or names Unity otherwise, says nothing of its own platform.
+  CHECK(declared(file,
+                 "FROM ubuntu:16.04\nRUN wget \"https://download.unity3d.com/download_unity/2285c3239188/"
+                 "LinuxEditorInstaller/Unity.tar.xz\" && xz -d Unity.tar.xz\n") ==
+        "linux/amd64 <- the install of the Unity Editor for Linux (published for linux/amd64 only)");
+  CHECK(declared(file, "FROM ubuntu:22.04\nCOPY Builds/LinuxServer/ /game/\n# a Unity dedicated server build\n") == "none");
   // One that installs an x86 emulator runs it on other architectures too.
   CHECK(declared(file, steamTarball + "RUN apt-get install -y box86 box64\n") == "none");
   // What the project declares comes first.
