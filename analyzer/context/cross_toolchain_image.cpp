@@ -1,5 +1,6 @@
 // A cross-toolchain image: the file sets up compilers for a fixed foreign target and is not
 // itself a multi-platform build. See fromCrossToolchainImage in declared_platforms.h.
+#include <algorithm>
 #include <cctype>
 #include <set>
 #include <string>
@@ -53,6 +54,13 @@ std::optional<Triple> parseTriple(std::string_view word) {
   // x86-64 runs x86 code: an i686 or x86-64 Linux target is a multilib build, not a cross one.
   const bool x86 = parts[0] == "x86_64" || parts[0] == "i386" || parts[0] == "i486" || parts[0] == "i586" || parts[0] == "i686";
   return Triple{lowered, !(x86 && !otherSystem)};
+}
+
+// An i386 to i686 Linux triple: code an x86-64 host builds with its own compiler and -m32.
+bool isX86MultilibTarget(const std::string& triple) {
+  const auto parts = text::split(triple, '-');
+  if (parts.size() < 2 || !(parts[0] == "i386" || parts[0] == "i486" || parts[0] == "i586" || parts[0] == "i686")) return false;
+  return std::find(parts.begin() + 1, parts.end(), "linux") != parts.end();
 }
 
 std::string foreignTriple(std::string_view word) {
@@ -148,7 +156,14 @@ std::optional<DeclaredPlatforms> fromCrossToolchainImage(const dockerfile::Parse
   // ...for foreign targets only: a file that also configures the x86-64 host's own (cargo's
   // linker for x86_64 and aarch64 alike) builds natively wherever it runs.
   bool configuresNative = false;
+  // ...and a 32-bit x86 Linux target (`CC_i686-unknown-linux-gnu=gcc`): no cross compiler, a
+  // multilib build that only an x86 host makes with its own gcc (wasmtime's ci/docker/i686-linux).
+  std::string multilib;
   const auto configure = [&](const Triple& triple) {
+    if (isX86MultilibTarget(triple.text)) {
+      if (multilib.empty()) multilib = triple.text;
+      return;
+    }
     if (!triple.foreign) configuresNative = true;
     if (triple.foreign && configured.empty()) configured = triple.text;
   };
@@ -213,6 +228,7 @@ std::optional<DeclaredPlatforms> fromCrossToolchainImage(const dockerfile::Parse
   if (configuresNative) return std::nullopt;
   std::string target = configured;
   if (target.empty()) target = hostExcluding;
+  if (target.empty()) target = multilib;
   if (target.empty() && !installed.empty()) {
     // The directory names it: `builders/linux.riscv64/`, `docker/aarch64-cross/`.
     const std::string architecture = text::split(installed, '-').front();
@@ -229,8 +245,8 @@ std::optional<DeclaredPlatforms> fromCrossToolchainImage(const dockerfile::Parse
   }
   if (target.empty()) return std::nullopt;
   return DeclaredPlatforms{{*parsePlatform("linux/amd64")},
-                           "a cross-toolchain image for " + target +
-                               " (no platform argument, no pinned base: such build images run on an x86-64 build host)"};
+                           std::string(target == multilib ? "a multilib build image for " : "a cross-toolchain image for ") +
+                               target + " (no platform argument, no pinned base: such build images run on an x86-64 build host)"};
 }
 
 }  // namespace mal::context

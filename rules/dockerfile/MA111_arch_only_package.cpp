@@ -371,7 +371,11 @@ std::vector<Lack> lacksOf(const DockerfileContext& ctx, const dockerfile::RunScr
       const std::string suffix = dot == std::string::npos ? "" : value.substr(dot + 1);
       if (suffix == "x86_64" || suffix == "i686" || suffix == "aarch64" || suffix == "ppc64le" || suffix == "s390x") {
         const auto arch = parsePlatform(suffix);
-        const auto broken = arch ? ctx.brokenBy(stage, *arch) : std::vector<Platform>{};
+        // An x86_64 repository carries the i686 multilib builds (glibc.i686, libstdc++.i686):
+        // dnf and yum install them on amd64 as on 386.
+        const auto broken = !arch              ? std::vector<Platform>{}
+                            : suffix == "i686" ? ctx.programBrokenBy(stage, *arch)
+                                               : ctx.brokenBy(stage, *arch);
         if (!broken.empty()) {
           lacks.push_back({"'" + value + "', the " + arch->architecture + " build", span, broken,
                            "drop the ." + suffix + " suffix so the package manager picks the target's build"});
@@ -466,7 +470,8 @@ extern const DockerfileRule kMA111 = {
          "apt/yum/dnf/pip installs of packages published for some architectures only (google-chrome-stable, "
          "msodbcsql17, mssql-tools, libc6-i386, gcc-multilib, lib32*, mkl, intel-openmp, daal4py, "
          "scikit-learn-intelex, onednn-*: data/arch-only-packages.json, extendable with "
-         "`extra-arch-only-packages:` in the configuration), `pkg:amd64`/`pkg:i386` qualifiers, yum `*.x86_64`, "
+         "`extra-arch-only-packages:` in the configuration), `pkg:amd64`/`pkg:i386` qualifiers, yum `*.x86_64` "
+         "(and `*.i686` where the target cannot run x86 code: an x86_64 repository carries the i686 multilib builds), "
          "local `*_amd64.deb` / `*.x86_64.rpm` / `*_x86_64.whl` files, `pip --platform manylinux*_x86_64`, and "
          "browsers `playwright install` fetches for x86-64 only (chrome, msedge), and Debian/Ubuntu cross compilers "
          "(gcc-N-aarch64-linux-gnu) on the platform they target, where the archive does not build them (a base image that "
