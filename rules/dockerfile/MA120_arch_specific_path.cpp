@@ -628,6 +628,44 @@ bool namesCrossToolchain(std::string_view path) {
   return false;
 }
 
+// A path a RUN only assigns to a shell variable that dies with it: `RUN export
+// JAVA_HOME=/usr/lib/jvm/java-8-openjdk-amd64/` and nothing after it (bmdivakar/demo-java1,
+// Part DU). BuildKit runs every RUN in a fresh shell, so no later instruction sees the value,
+// and no program of this RUN reads it (valueDiesWithRun). Not a prefix assignment
+// (`JAVA_HOME=/usr/lib/jvm/... mvn package`), which is the program's environment.
+bool assignedToDeadVariable(const TextSite& site) {
+  if (!site.run) return false;
+  const auto& script = site.run->script;
+  static const std::set<std::string_view> kDeclarations = {"export", "declare", "typeset", "readonly", "local"};
+  std::string name;
+  size_t valueBegin = 0, valueEnd = 0;
+  if (site.command) {
+    if (!kDeclarations.count(site.command->name())) return false;
+    for (const auto& word : site.command->words) {
+      if (word.text.data() != site.text.data()) continue;
+      const size_t equals = word.literal.find('=');
+      if (equals == std::string::npos || equals == 0) return false;
+      name = word.literal.substr(0, equals);
+      valueBegin = word.begin;
+      valueEnd = word.end;
+    }
+  } else if (!site.key.empty()) {
+    for (const auto& a : script.assignments) {
+      if (a.name == site.key && a.value.text.data() == site.text.data()) {
+        name = a.name;
+        valueBegin = a.value.begin;
+        valueEnd = a.value.end;
+      }
+    }
+  }
+  if (name.empty()) return false;
+  for (const auto& command : script.commands) {
+    const bool encloses = command.begin <= valueBegin && command.end >= valueEnd;
+    if (encloses && !command.name().empty() && !kDeclarations.count(command.name())) return false;
+  }
+  return valueDiesWithRun(script, name, valueEnd, /*exported=*/true);
+}
+
 void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
   std::set<std::pair<size_t, uint32_t>> reported;
   // The same path named again in one instruction (`ln -s /usr/lib/x86_64-linux-gnu/liblua5.1.so
@@ -648,6 +686,7 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
     if (site.variesByArch || isSearchList(site.key) || isSearchWord(site.text) || writtenIntoLdSoConf(site)) return;
     if (!site.key.empty() && isPathList(site.text)) return;
     if (site.command && removesOnlyWhatExists(*site.command)) return;
+    if (assignedToDeadVariable(site)) return;
     if (const auto dir = perArchArchiveDirectory(site.text, site.stage, perArchArchives)) {
       const auto broken = ctx.brokenBy(site.stage, dir->platform);
       const Span span = site.span(dir->begin, dir->end);
@@ -784,7 +823,10 @@ extern const DockerfileRule kMA120 = {
          "toolchain named by its target (`aarch64-linux-musl-cross.tgz`), which is the same on every build machine. "
          "Not an operand of `rm -f` (`-rf`, `--force`): POSIX rm with -f exits 0 for an operand that does not exist, "
          "so removing one architecture's files (`rm -f /usr/lib/x86_64-linux-gnu/libmfxhw*`) is a no-op on the "
-         "others; a plain `rm` of a missing path fails the RUN and is reported. An i386 multiarch path "
+         "others; a plain `rm` of a missing path fails the RUN and is reported. Not a value a RUN only assigns to a "
+         "shell variable that dies with it (`RUN export JAVA_HOME=/usr/lib/jvm/java-8-openjdk-amd64/` and nothing "
+         "after it that expands the variable or starts a program): BuildKit runs every RUN in a fresh shell, and only "
+         "ENV and ARG reach the next instruction. An i386 multiarch path "
          "(`/lib/i386-linux-gnu`) is not reported for amd64: Debian multiarch installs i386 libraries there on "
          "amd64 (`dpkg --add-architecture i386`, lib32 packages, as Steam and Wine images do, in the stage or its "
          "base image) and amd64 runs them; it is for arm64 and the other targets. The path of a URL "

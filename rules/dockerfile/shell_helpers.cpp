@@ -78,4 +78,19 @@ OutputFile outputFileOf(const shell::Script& script, size_t index) {
   return {};
 }
 
+bool valueDiesWithRun(const shell::Script& script, std::string_view name, size_t valueEnd, bool exported) {
+  for (const auto& use : script.variableUses) {
+    if (use.name == name) return false;
+  }
+  static const std::set<std::string_view> kBuiltins = {"export", "echo",    "printf", "cd",      "true", "false",
+                                                       ":",      "set",     "unset",  "test",    "[",    "readonly",
+                                                       "shift",  "declare", "local",  "typeset", "exit", "return"};
+  for (const auto& command : script.commands) {
+    const std::string program = command.name();
+    if (program == "." || program == "source" || program == "eval") return false;
+    if (exported && command.begin >= valueEnd && !program.empty() && !kBuiltins.count(program)) return false;
+  }
+  return true;
+}
+
 }  // namespace mal::rules

@@ -39,4 +39,11 @@ OutputFile outputFileOf(const shell::Script& script, size_t index);
 // Is this word (or the command around it) varied by the architecture?
 bool variesByArch(const shell::Command& command, const shell::Word& word);
 
+// Does the value a RUN gives shell variable `name` (its value ending at `valueEnd`) die with
+// the RUN unread? BuildKit runs every RUN in a fresh shell: only ENV and ARG reach the next
+// instruction. Dead when nothing in the script expands `$name` and nothing sources or evals
+// text that could, and, for an `exported` value, no program starts after it (a program reads
+// its environment: `export JAVA_HOME=...; mvn package`); shell builtins read nothing of it.
+bool valueDiesWithRun(const shell::Script& script, std::string_view name, size_t valueEnd, bool exported);
+
 }  // namespace mal::rules
