@@ -115,6 +115,35 @@ TEST_CASE("heredocs: several per instruction, quoted delimiters, <<- tab strippi
   CHECK(file.instructions[3].command == "run");
 }
 
+TEST_CASE("heredocs: blanks after << open one, as BuildKit 0.22 lexes them", "[parser][heredoc]") {
+  // moby/buildkit 0b77373ab: the lexer keeps the blanks after an unquoted `<<` in the word and
+  // reHeredoc takes `\s*` before the name (pzeiger/containers' `RUN << 'EOF'`, Part DS).
+  const SourceText source("Dockerfile",
+                          "FROM alpine\n"
+                          "RUN cat << 'EOF' > /etc/motd\n"
+                          "hello $USER\n"
+                          "EOF\n"
+                          "RUN << -EOF\n"
+                          "-EOF\n"
+                          "RUN echo '<< NOT' \"<< NOR\"\n");
+  const auto file = parseOk(source);
+  REQUIRE(file.instructions.size() == 4);
+  REQUIRE(file.instructions[1].heredocs.size() == 1);
+  CHECK(file.instructions[1].heredocs[0].name == "EOF");
+  CHECK_FALSE(file.instructions[1].heredocs[0].expand);
+  CHECK(file.instructions[1].heredocs[0].content == "hello $USER\n");
+  REQUIRE(file.instructions[2].heredocs.size() == 1);
+  CHECK(file.instructions[2].heredocs[0].name == "-EOF");
+  // Quoted, `<<` is text.
+  CHECK(file.instructions[3].heredocs.empty());
+  // `<<-` then a blank is still no heredoc there (moby/buildkit#6822 is open): the next line is
+  // an instruction of its own.
+  const auto chomped = parseOk(SourceText("Dockerfile", "FROM alpine\nRUN cat <<- EOF > /x\nhello\nEOF\n"));
+  REQUIRE(chomped.instructions.size() == 4);
+  CHECK(chomped.instructions[1].heredocs.empty());
+  CHECK(chomped.instructions[2].command == "hello");
+}
+
 TEST_CASE("an unterminated heredoc is a parse error at its instruction", "[parser][heredoc]") {
   const auto result = parse(SourceText("Dockerfile", "FROM alpine\nRUN <<EOF\necho never ends\n"));
   REQUIRE(result.error.has_value());

@@ -510,14 +510,24 @@ Instruction LineParser::instruction(size_t begin, size_t end) const {
 
 // ---------------------------------------------------------------------------------
 // Heredocs: BuildKit lexes the joined line into words (quotes kept raw) and takes each
-// word of the form `[fd]<<[-]NAME`.
+// word of the form `[fd]<<[-]NAME`. Since BuildKit 0.22 (0b77373ab, "dockerfile: allow
+// whitespace in heredocs") its lexer keeps the blanks after an unquoted `<<` in the word
+// (shell/lex.go processPossibleHeredoc), so `RUN cat << 'EOF' > f` opens a heredoc too;
+// `heredocWords` asks for that, as heredocsFromLine does.
 
-std::vector<std::string> rawShellWords(const std::string& line) {
+std::vector<std::string> rawShellWords(const std::string& line, bool heredocWords = false) {
   std::vector<std::string> words;
   std::string word;
   bool inWord = false;
   for (size_t i = 0; i < line.size(); ++i) {
     const char c = line[i];
+    if (heredocWords && c == '<' && i + 1 < line.size() && line[i + 1] == '<') {
+      inWord = true;
+      word += "<<";
+      ++i;
+      while (i + 1 < line.size() && (line[i + 1] == ' ' || line[i + 1] == '\t' || line[i + 1] == '\r')) word += line[++i];
+      continue;
+    }
     if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
       if (inWord) words.push_back(word);
       word.clear();
@@ -567,8 +577,8 @@ std::string unquoteWord(const std::string& raw) {
   return out;
 }
 
-// BuildKit's reHeredoc, `^(\d*)<<(-?)([^<]*)$`, on one word: digits, `<<`, an optional
-// `-`, then no `<`. Read by hand (no backtracking on untrusted text).
+// BuildKit's reHeredoc, `^(\d*)<<(-?)\s*([^<]*)$`, on one word: digits, `<<`, an optional
+// `-`, blanks, then no `<`. Read by hand (no backtracking on untrusted text).
 bool matchHeredocWord(const std::string& word, std::string& digits, bool& chomp, std::string& rest) {
   size_t i = 0;
   while (i < word.size() && word[i] >= '0' && word[i] <= '9') ++i;
@@ -577,13 +587,17 @@ bool matchHeredocWord(const std::string& word, std::string& digits, bool& chomp,
   i += 2;
   chomp = i < word.size() && word[i] == '-';
   if (chomp) ++i;
+  // Go's \s: space, \t, \n, \f, \r (and \v in RE2's Perl class).
+  while (i < word.size() &&
+         (word[i] == ' ' || word[i] == '\t' || word[i] == '\n' || word[i] == '\f' || word[i] == '\r' || word[i] == '\v'))
+    ++i;
   rest = word.substr(i);
   return rest.find('<') == std::string::npos;
 }
 
 std::vector<Heredoc> heredocsFromLine(const std::string& line) {
   std::vector<Heredoc> docs;
-  for (const auto& word : rawShellWords(line)) {
+  for (const auto& word : rawShellWords(line, /*heredocWords=*/true)) {
     std::string digits, rest;
     bool chomp = false;
     if (!matchHeredocWord(word, digits, chomp, rest)) continue;
