@@ -648,6 +648,13 @@ TEST_CASE("the base images: all external bases name one architecture", "[declare
   CHECK(declared(file, "FROM k8s.gcr.io/pause-amd64:3.1\nFROM --platform=$BUILDPLATFORM golang AS tools\n") ==
         "linux/amd64 <- the base image k8s.gcr.io/pause-amd64:3.1");
   CHECK(declared(file, "FROM example/x:arm32v7-1.2\n") == "linux/arm/v7 <- the base image example/x:arm32v7-1.2");
+  // A tag's architecture joined by '_' (ich777/docker-owncast's FROM
+  // ich777/debian-baseimage:bullseye_amd64, Part DR), x86_64 kept whole; a '_' word inside the
+  // tag is no end of it.
+  CHECK(declared(file, "FROM ich777/debian-baseimage:bullseye_amd64\n") ==
+        "linux/amd64 <- the base image ich777/debian-baseimage:bullseye_amd64");
+  CHECK(declared(file, "FROM example/x:focal_x86_64\n") == "linux/amd64 <- the base image example/x:focal_x86_64");
+  CHECK(declared(file, "FROM example/x:v1_arm64_build\n") == "none");
   // A multi-architecture builder beside a shipped stage on an arch-fixed base: the image is what
   // its last stage's base is (ewoutp/rpi_watchdog_go: golang:alpine cross-compiles GOARCH=arm
   // for FROM arm32v6/alpine), also through a stage built FROM it.
@@ -733,6 +740,14 @@ TEST_CASE("base images published for one architecture, with no architecture in t
   }
   CHECK(declared(file, "FROM flyway/flyway:8.5.0\n") == "none");
   CHECK(declared(file, "FROM flyway/flyway:10\n") == "none");
+  // OpenResty's images before 1.19.3.2-1 (metacoma/tmuxinator-as-a-service, Part DW), and the
+  // multi-architecture ones after.
+  for (const std::string& base :
+       std::vector<std::string>{"openresty/openresty:1.15.8.3-1-alpine-fat", "openresty/openresty:1.19.3.2-0-alpine"}) {
+    CHECK(declared(file, "FROM " + base + "\n") == "linux/amd64 <- the base image " + base + " (published for linux/amd64 only)");
+  }
+  CHECK(declared(file, "FROM openresty/openresty:1.19.3.2-1-alpine\n") == "none");
+  CHECK(declared(file, "FROM openresty/openresty:1.21.4.1-0-jammy\n") == "none");
   CHECK(declared(file, "ARG CUDA_VERSION\nFROM nvidia/cuda:${CUDA_VERSION}-cudnn7-devel-ubuntu16.04\n") ==
         "linux/amd64 <- the base image nvidia/cuda:${CUDA_VERSION}-cudnn7-devel-ubuntu16.04 (published for linux/amd64 only)");
   // Other releases, look-alike names and the images that took their place: none.
@@ -837,6 +852,9 @@ TEST_CASE("a file that installs a program published for one architecture only", 
   // comment), or its unified installer (retar-kamuy/docker-examples): x86-64 software only.
   CHECK(declared(file, "FROM ubuntu:18.04\n# Vivado expects bash as /bin/sh\nRUN ./xsetup --batch Install\n") ==
         "linux/amd64 <- the install of AMD Xilinx Vivado (published for linux/amd64 only)");
+  // Its PetaLinux tools (eliza0x/petalinux4ultra96, Part DQ): their installer runs on x86-64 hosts only.
+  CHECK(declared(file, "FROM ubuntu:18.04\nCOPY petalinux-v2019.2-final-installer.run /\n") ==
+        "linux/amd64 <- the install of AMD Xilinx PetaLinux tools (published for linux/amd64 only)");
   // The Unity Editor for Linux (arcln/unity-docker): an x86-64 program; a file that only
   // builds a Linux player, or names Unity otherwise, says nothing of its own platform.
   CHECK(declared(file,

@@ -1183,7 +1183,16 @@ std::optional<Platform> platformOfImageReference(const std::string& image) {
   // `ubuntu20-cache-cross-aarch64`, an x86-64 image holding an aarch64 cross toolchain).
   const bool tripleTag = tag.find("-musl") != std::string::npos || tag.find("-gnu") != std::string::npos ||
                          tag.find("-unknown-linux") != std::string::npos || tag.find("cross-") != std::string::npos;
-  if (!tripleTag) edges(tag, '-');
+  if (!tripleTag) {
+    edges(tag, '-');
+    // ... or joined by '_' (`bullseye_amd64`, ich777's per-architecture base tags), as MA103
+    // reads them; an architecture with its own '_' (`x86_64`) is one token.
+    for (const auto& token : vocab::findArchTokens(tag)) {
+      const bool atStart = token.begin == 0 && token.end < tag.size() && tag[token.end] == '_';
+      const bool atEnd = token.end == tag.size() && token.begin > 0 && tag[token.begin - 1] == '_';
+      if (atStart || atEnd) words.push_back(tag.substr(token.begin, token.end - token.begin));
+    }
+  }
   const std::string lastComponent = repository.substr(repository.rfind('/') == std::string::npos ? 0 : repository.rfind('/') + 1);
   if (auto p = wheelMachineSuffix(lastComponent)) return p;
   const auto parts = text::split(lastComponent, '-');
