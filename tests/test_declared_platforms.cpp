@@ -747,6 +747,11 @@ TEST_CASE("base images published for one architecture, with no architecture in t
     CHECK(declared(file, "FROM " + base + "\n") == "linux/amd64 <- the base image " + base + " (published for linux/amd64 only)");
   }
   CHECK(declared(file, "FROM openresty/openresty:1.19.3.2-1-alpine\n") == "none");
+  // OSS-Fuzz's base builders (meshtastic/firmware's .clusterfuzzlite/Dockerfile, Part EA); its
+  // arm64 images are the separately named -testing-arm ones.
+  CHECK(declared(file, "FROM gcr.io/oss-fuzz-base/base-builder:v1\n") ==
+        "linux/amd64 <- the base image gcr.io/oss-fuzz-base/base-builder:v1 (published for linux/amd64 only)");
+  CHECK(declared(file, "FROM gcr.io/oss-fuzz-base/base-builder-testing-arm\n") == "none");
   CHECK(declared(file, "FROM openresty/openresty:1.21.4.1-0-jammy\n") == "none");
   CHECK(declared(file, "ARG CUDA_VERSION\nFROM nvidia/cuda:${CUDA_VERSION}-cudnn7-devel-ubuntu16.04\n") ==
         "linux/amd64 <- the base image nvidia/cuda:${CUDA_VERSION}-cudnn7-devel-ubuntu16.04 (published for linux/amd64 only)");
