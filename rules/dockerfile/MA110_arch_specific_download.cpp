@@ -107,6 +107,22 @@ bool namesPublicKey(std::string_view url) {
   return false;
 }
 
+// An operating-system or disk image (`installer-amd64/.../mini.iso`, a cloud `.qcow2`): the
+// machine it is for is another one, a PXE client the image serves it to (rkhozinov/docker-cobbler,
+// Part EJ) or a guest QEMU boots, which on another host emulates the guest's CPU. The
+// container's own processor never runs it, so which architecture the image is for does not
+// follow the container's. Judged on the URL's last path segment only.
+bool namesMachineImage(std::string_view url) {
+  while (!url.empty() && (url.back() == '"' || url.back() == '\'')) url.remove_suffix(1);
+  url = url.substr(0, url.find_first_of("?#"));
+  const size_t slash = url.rfind('/');
+  const std::string name = text::lower(slash == std::string_view::npos ? url : url.substr(slash + 1));
+  for (std::string_view suffix : {".iso", ".qcow2", ".vmdk", ".vdi", ".vhd", ".vhdx", ".ova"}) {
+    if (text::endsWith(name, suffix)) return true;
+  }
+  return false;
+}
+
 // Is what the download writes to standard output piped into a text filter (`curl -s
 // .../binary-amd64/Packages | grep -A7 'Package: x' | awk ...`)? Then it is read as text (an
 // index, a version, a checksum list) and nothing of it runs: which architecture's index holds
@@ -179,7 +195,7 @@ class DownloadCheck {
 
   template <typename SpanOf>
   bool reportTokensOnce(size_t stage, std::string_view text, SpanOf spanOf) {
-    if (namesAnotherOsOrCrossTarget(text) || isPackageIndex(text) || namesPublicKey(text)) return false;
+    if (namesAnotherOsOrCrossTarget(text) || isPackageIndex(text) || namesPublicKey(text) || namesMachineImage(text)) return false;
     for (const auto& token : vocab::findArchTokens(text)) {
       const auto broken = brokenFor(stage, token.platform);
       if (broken.empty()) continue;
@@ -263,7 +279,7 @@ class DownloadCheck {
     }
     const auto fixed =
         dockerfile::valueForEveryTarget(ctx_.file, ctx_.model, *ctx_.stages, run.stage, run.instruction, word.literal);
-    if (!fixed || namesAnotherOsOrCrossTarget(fixed->value) || namesPublicKey(fixed->value)) return false;
+    if (!fixed || namesAnotherOsOrCrossTarget(fixed->value) || namesPublicKey(fixed->value) || namesMachineImage(fixed->value)) return false;
     const std::string* expanded = &fixed->value;
     for (const auto& token : vocab::findArchTokens(*expanded)) {
       const auto broken = brokenFor(run.stage, token.platform);
@@ -326,7 +342,7 @@ class DownloadCheck {
         std::fill(written.begin() + static_cast<long>(use.begin - last->value.begin),
                   written.begin() + static_cast<long>(use.end - last->value.begin), ' ');
       }
-      if (namesAnotherOsOrCrossTarget(written) || namesPublicKey(written)) continue;
+      if (namesAnotherOsOrCrossTarget(written) || namesPublicKey(written) || namesMachineImage(written)) continue;
       for (const auto& token : vocab::findArchTokens(written)) {
         const auto broken = brokenFor(run.stage, token.platform);
         if (broken.empty()) continue;
@@ -394,7 +410,7 @@ class DownloadCheck {
         std::fill(written.begin() + static_cast<long>(use.begin - link->value.begin),
                   written.begin() + static_cast<long>(use.end - link->value.begin), ' ');
       }
-      if (namesAnotherOsOrCrossTarget(written) || namesPublicKey(written)) return false;
+      if (namesAnotherOsOrCrossTarget(written) || namesPublicKey(written) || namesMachineImage(written)) return false;
       for (const auto& token : vocab::findArchTokens(written)) {
         const auto broken = brokenFor(run.stage, token.platform);
         if (broken.empty()) continue;
@@ -568,7 +584,7 @@ class DownloadCheck {
 
   bool checkAddThroughValues(const dockerfile::Stage& stage, size_t index, const dockerfile::Argument& source) {
     const auto fixed = dockerfile::valueForEveryTarget(ctx_.file, ctx_.model, *ctx_.stages, stage.index, index, source.value);
-    if (!fixed || namesAnotherOsOrCrossTarget(fixed->value) || namesPublicKey(fixed->value)) return false;
+    if (!fixed || namesAnotherOsOrCrossTarget(fixed->value) || namesPublicKey(fixed->value) || namesMachineImage(fixed->value)) return false;
     for (const auto& token : vocab::findArchTokens(fixed->value)) {
       const auto broken = brokenFor(stage.index, token.platform);
       if (broken.empty()) continue;
@@ -629,7 +645,9 @@ extern const DockerfileRule kMA110 = {
              "is not reported for amd64, whose CPUs run 32-bit x86 code (a 32-bit game server, Wine's win32 side); the "
              "i386 libraries such a program needs are the packages' business (MA111, MA112). Not a public key (the URL's "
              "last segment ends in .gpg, .key, .pub or names a GPG-KEY/PUBKEY), fetched from a repository's "
-             "per-architecture path: a key is the same bytes on every platform. Not a download for another OS (darwin, "
+             "per-architecture path: a key is the same bytes on every platform. Not an operating-system or disk image "
+             "(.iso, .qcow2, .vmdk, .vdi, .vhd, .vhdx, .ova): it is for another machine, a PXE client the container "
+             "serves it to or a guest QEMU boots, never run by the container's own processor. Not a download for another OS (darwin, "
              "windows, .exe, .msi, .dmg in the URL's path) or a cross compiler (`toolchain`, `-cross` in the path, or a "
              "bare-metal or cross target triple: `x86_64-aarch64-none-elf`, `arm-none-eabi`): which host a cross "
              "compiler is built for is the build host's business.",
