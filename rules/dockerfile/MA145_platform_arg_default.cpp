@@ -10,6 +10,7 @@
 
 #include "analyzer/dockerfile/expand.h"
 #include "analyzer/shell/arch_vocabulary.h"
+#include "analyzer/text_util.h"
 #include "rules/dockerfile/context.h"
 
 namespace mal::rules {
@@ -84,6 +85,54 @@ void checkBuildPlatformDefault(const DockerfileContext& ctx, const RuleInfo& rul
              Severity::Warning, hit);
 }
 
+// Does anything after a stage's `ARG NAME=default` read it? Its later instructions, and those
+// of the stages built FROM it (which inherit the value), that name `$NAME`/`${NAME` in their
+// text or heredocs; or a RUN that starts a script or a build tool, which reads the ARG from
+// its environment (BuildKit puts a stage's ARGs there). A default nothing reads
+// (semaphoreui/semaphore's final stage, Part EJ) builds nothing for the wrong target.
+bool stageArgRead(const DockerfileContext& ctx, size_t stageIndex, const dockerfile::ArgDeclaration& arg) {
+  const auto mentions = [&](std::string_view text) {
+    for (size_t at = text.find(arg.name); at != std::string_view::npos; at = text.find(arg.name, at + 1)) {
+      if (at > 0 && (text[at - 1] == '$' || (at > 1 && text[at - 1] == '{' && text[at - 2] == '$'))) return true;
+    }
+    return false;
+  };
+  // Build tools and script runners that hand their environment to project scripts (a Makefile's
+  // $(TARGETARCH), a package.json script); a program named by a path or with an extension is
+  // one of the project's own.
+  static const std::set<std::string_view> kEnvironmentReaders = {"make", "sh", "bash", "npm", "yarn", "pnpm", "env"};
+  std::vector<size_t> stages = {stageIndex};
+  for (size_t i = 0; i < stages.size(); ++i) {
+    for (const auto& other : ctx.model.stages) {
+      if (other.parentStage && *other.parentStage == stages[i]) stages.push_back(other.index);
+    }
+  }
+  for (size_t s : stages) {
+    for (size_t index : ctx.model.stages[s].instructions) {
+      if (s == stageIndex && index <= arg.instruction) continue;
+      const auto& in = ctx.instruction(index);
+      if (mentions(in.line.text)) return true;
+      for (const auto& doc : in.heredocs) {
+        if (mentions(doc.content)) return true;
+      }
+    }
+  }
+  for (const auto& run : ctx.model.scripts) {
+    if (std::find(stages.begin(), stages.end(), run.stage) == stages.end()) continue;
+    if (run.stage == stageIndex && run.instruction <= arg.instruction) continue;
+    for (const auto& command : run.script.commands) {
+      const std::string name = command.name();
+      if (kEnvironmentReaders.count(name) || name.find('.') != std::string::npos ||
+          (!command.words.empty() && text::startsWith(command.words[0].literal, "./")))
+        return true;
+    }
+  }
+  // A script too long to parse is not known not to read it.
+  return std::any_of(ctx.model.scriptsNotParsed.begin(), ctx.model.scriptsNotParsed.end(), [&](const auto& skipped) {
+    return std::find(stages.begin(), stages.end(), ctx.model.stageOf[skipped.instruction].value_or(~size_t{0})) != stages.end();
+  });
+}
+
 void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
   // A default the project's own build commands replace (`docker buildx build --platform
   // linux/arm64 --build-arg TARGETPLATFORM=linux/arm64` in its Makefile or workflow) is not the
@@ -114,7 +163,7 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
       const auto platform = fixedPlatform(arg.name, *arg.value, ctx.file.escapeToken);
       if (!platform) continue;
       const auto broken = targetsMisnamed(ctx, stage.index, *platform);
-      if (broken.empty()) continue;
+      if (broken.empty() || !stageArgRead(ctx, stage.index, arg)) continue;
       out.report(rule, arg.span,
                  "ARG " + arg.name + "=" + *arg.value + " in " + stage.label() +
                      " keeps its default under --platform "
@@ -141,7 +190,10 @@ extern const DockerfileRule kMA145 = {
              "first FROM when a `FROM --platform=$BUILDPLATFORM` reads it (a warning: the images are right, the build "
              "on the other architecture's machines is emulated or fails). Not when the project's own build commands pass "
              "that ARG (`--build-arg TARGETPLATFORM=linux/arm64` next to `--platform linux/arm64` in a Makefile, script "
-             "or workflow): a --build-arg replaces the default in both places, so no build of the project uses it.",
+             "or workflow): a --build-arg replaces the default in both places, so no build of the project uses it. Not "
+             "a stage's default that nothing after it reads: no later instruction of the stage, or of a stage built "
+             "FROM it, names the variable, and no RUN there starts a script or build tool (`make`, `sh file`, "
+             "`./script`, `npm`) that could take it from the environment BuildKit puts a stage's ARGs in.",
      .why = "BuildKit's automatic platform values are its global ARGs. Inside a stage, an ARG's own default is used "
             "unless a --build-arg names it (dispatchArg); before the first FROM, the default replaces the automatic "
             "value (buildMetaArgs). Every use of the variable then builds for that one architecture: the arm64 image "
