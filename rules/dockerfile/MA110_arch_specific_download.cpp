@@ -195,7 +195,8 @@ class DownloadCheck {
 
   template <typename SpanOf>
   bool reportTokensOnce(size_t stage, std::string_view text, SpanOf spanOf) {
-    if (namesAnotherOsOrCrossTarget(text) || isPackageIndex(text) || namesPublicKey(text) || namesMachineImage(text)) return false;
+    if (namesAnotherOsOrCrossTarget(text) || isPackageIndex(text) || namesPublicKey(text) || namesMachineImage(text))
+      return false;
     for (const auto& token : vocab::findArchTokens(text)) {
       const auto broken = brokenFor(stage, token.platform);
       if (broken.empty()) continue;
@@ -279,7 +280,8 @@ class DownloadCheck {
     }
     const auto fixed =
         dockerfile::valueForEveryTarget(ctx_.file, ctx_.model, *ctx_.stages, run.stage, run.instruction, word.literal);
-    if (!fixed || namesAnotherOsOrCrossTarget(fixed->value) || namesPublicKey(fixed->value) || namesMachineImage(fixed->value)) return false;
+    if (!fixed || namesAnotherOsOrCrossTarget(fixed->value) || namesPublicKey(fixed->value) || namesMachineImage(fixed->value))
+      return false;
     const std::string* expanded = &fixed->value;
     for (const auto& token : vocab::findArchTokens(*expanded)) {
       const auto broken = brokenFor(run.stage, token.platform);
@@ -584,7 +586,8 @@ class DownloadCheck {
 
   bool checkAddThroughValues(const dockerfile::Stage& stage, size_t index, const dockerfile::Argument& source) {
     const auto fixed = dockerfile::valueForEveryTarget(ctx_.file, ctx_.model, *ctx_.stages, stage.index, index, source.value);
-    if (!fixed || namesAnotherOsOrCrossTarget(fixed->value) || namesPublicKey(fixed->value) || namesMachineImage(fixed->value)) return false;
+    if (!fixed || namesAnotherOsOrCrossTarget(fixed->value) || namesPublicKey(fixed->value) || namesMachineImage(fixed->value))
+      return false;
     for (const auto& token : vocab::findArchTokens(fixed->value)) {
       const auto broken = brokenFor(stage.index, token.platform);
       if (broken.empty()) continue;
@@ -623,34 +626,35 @@ extern const DockerfileRule kMA110 = {
      .severity = Severity::Error,
      .analysis = Analysis::Dockerfile,
      .summary = "A download names one architecture and nothing varies it",
-     .what = "curl/wget/git/ADD of a URL holding an architecture token (amd64, x86_64, x64, linux64, aarch64, "
-             "...), or an asset whose plain name is the amd64 build (tini, jq-linux64), outside a switch on an "
-             "architecture probe and not built from an architecture variable. URLs held in a variable are "
-             "followed to their assignment in the same RUN, or to the stage's ENV/ARG; a URL built from variables is "
-             "judged by the value it has for every target (ARG/ENV defaults, also from the stage it is based on) and by "
-             "the text of a variable assigned earlier in the same RUN (also through a chain of such variables: a URL "
-             "variable assembled from a file-name variable assembled from `ARCH=linux_amd64`, when no link of the "
-             "chain varies), and the finding points at that definition. An ENV "
-             "URL that no RUN of the file downloads (a script the image runs does) is judged at the ENV, unless the "
-             "stage also holds another architecture's URL in an ENV/ARG or reads it in an architecture branch. Not a "
-             "download piped into a text filter (grep, awk, sed, jq, ...): an index or a version read as text runs nothing. "
-             "Nor a package repository's index however it is read (`main/x86_64/APKINDEX.tar.gz`, "
-             "`binary-amd64/Packages.gz`, `Release`, `repodata/repomd.xml`): it lists one architecture's packages as "
-             "text, fetched for a version string that every architecture's index holds alike. "
-             "Not a tool fetched in a `--platform=$BUILDPLATFORM` stage whose every hand-over goes through a stage "
-             "told the target (xx, `ARG TARGETPLATFORM`, GOARCH=$TARGETARCH): BuildKit runs that stage on the build "
-             "machine, the tool runs there, and what the cross-compiling stage passes on is the target's code. "
-             "Not an x86-64 download on arm64 or riscv64 in a stage (or one it is based on) that installs a user-space "
-             "x86-64 emulator (box64, FEX-Emu): there the program is meant to run through it. An i386 (i686) download "
-             "is not reported for amd64, whose CPUs run 32-bit x86 code (a 32-bit game server, Wine's win32 side); the "
-             "i386 libraries such a program needs are the packages' business (MA111, MA112). Not a public key (the URL's "
-             "last segment ends in .gpg, .key, .pub or names a GPG-KEY/PUBKEY), fetched from a repository's "
-             "per-architecture path: a key is the same bytes on every platform. Not an operating-system or disk image "
-             "(.iso, .qcow2, .vmdk, .vdi, .vhd, .vhdx, .ova): it is for another machine, a PXE client the container "
-             "serves it to or a guest QEMU boots, never run by the container's own processor. Not a download for another OS (darwin, "
-             "windows, .exe, .msi, .dmg in the URL's path) or a cross compiler (`toolchain`, `-cross` in the path, or a "
-             "bare-metal or cross target triple: `x86_64-aarch64-none-elf`, `arm-none-eabi`): which host a cross "
-             "compiler is built for is the build host's business.",
+     .what =
+         "curl/wget/git/ADD of a URL holding an architecture token (amd64, x86_64, x64, linux64, aarch64, "
+         "...), or an asset whose plain name is the amd64 build (tini, jq-linux64), outside a switch on an "
+         "architecture probe and not built from an architecture variable. URLs held in a variable are "
+         "followed to their assignment in the same RUN, or to the stage's ENV/ARG; a URL built from variables is "
+         "judged by the value it has for every target (ARG/ENV defaults, also from the stage it is based on) and by "
+         "the text of a variable assigned earlier in the same RUN (also through a chain of such variables: a URL "
+         "variable assembled from a file-name variable assembled from `ARCH=linux_amd64`, when no link of the "
+         "chain varies), and the finding points at that definition. An ENV "
+         "URL that no RUN of the file downloads (a script the image runs does) is judged at the ENV, unless the "
+         "stage also holds another architecture's URL in an ENV/ARG or reads it in an architecture branch. Not a "
+         "download piped into a text filter (grep, awk, sed, jq, ...): an index or a version read as text runs nothing. "
+         "Nor a package repository's index however it is read (`main/x86_64/APKINDEX.tar.gz`, "
+         "`binary-amd64/Packages.gz`, `Release`, `repodata/repomd.xml`): it lists one architecture's packages as "
+         "text, fetched for a version string that every architecture's index holds alike. "
+         "Not a tool fetched in a `--platform=$BUILDPLATFORM` stage whose every hand-over goes through a stage "
+         "told the target (xx, `ARG TARGETPLATFORM`, GOARCH=$TARGETARCH): BuildKit runs that stage on the build "
+         "machine, the tool runs there, and what the cross-compiling stage passes on is the target's code. "
+         "Not an x86-64 download on arm64 or riscv64 in a stage (or one it is based on) that installs a user-space "
+         "x86-64 emulator (box64, FEX-Emu): there the program is meant to run through it. An i386 (i686) download "
+         "is not reported for amd64, whose CPUs run 32-bit x86 code (a 32-bit game server, Wine's win32 side); the "
+         "i386 libraries such a program needs are the packages' business (MA111, MA112). Not a public key (the URL's "
+         "last segment ends in .gpg, .key, .pub or names a GPG-KEY/PUBKEY), fetched from a repository's "
+         "per-architecture path: a key is the same bytes on every platform. Not an operating-system or disk image "
+         "(.iso, .qcow2, .vmdk, .vdi, .vhd, .vhdx, .ova): it is for another machine, a PXE client the container "
+         "serves it to or a guest QEMU boots, never run by the container's own processor. Not a download for another OS (darwin, "
+         "windows, .exe, .msi, .dmg in the URL's path) or a cross compiler (`toolchain`, `-cross` in the path, or a "
+         "bare-metal or cross target triple: `x86_64-aarch64-none-elf`, `arm-none-eabi`): which host a cross "
+         "compiler is built for is the build host's business.",
      .why = "Every target platform downloads the same binary: the arm64 image gets an x86-64 kubectl and dies "
             "with `exec format error` on the first Graviton node.",
      .example = "FROM debian\n"
