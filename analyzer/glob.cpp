@@ -265,8 +265,39 @@ Matcher Matcher::reversed() const {
   return out;
 }
 
+namespace {
+
+// Where a bracket item starting at `at` ends: one byte or an escaped pair, then an optional
+// `-hi` range end (itself possibly escaped), read as compileShellPattern reads them.
+size_t afterBracketItem(std::string_view pattern, size_t at) {
+  at += (pattern[at] == '\\' && at + 1 < pattern.size()) ? 2 : 1;
+  if (at + 1 < pattern.size() && pattern[at] == '-' && pattern[at + 1] != ']') {
+    at += 2;
+    if (pattern[at - 1] == '\\' && at < pattern.size()) ++at;
+  }
+  return at;
+}
+
+// For each position, the ']' that closes a bracket expression whose items are read from there
+// (npos when none does). Filled right to left in one pass, so a pattern of many unclosed '['
+// costs linear time instead of one scan to the end per '['.
+std::vector<size_t> bracketClosers(std::string_view pattern) {
+  std::vector<size_t> closer(pattern.size() + 1, std::string_view::npos);
+  for (size_t at = pattern.size(); at-- > 0;) {
+    if (pattern[at] == ']') {
+      closer[at] = at;
+    } else {
+      closer[at] = closer[std::min(afterBracketItem(pattern, at), pattern.size())];
+    }
+  }
+  return closer;
+}
+
+}  // namespace
+
 Matcher compileShellPattern(std::string_view pattern, bool pathname) {
   std::vector<Step> steps;
+  std::vector<size_t> closer;  // filled at the first '['
   const auto literal = [&](char c) {
     Step s;
     s.literal = std::string(1, c);
@@ -295,6 +326,12 @@ Matcher compileShellPattern(std::string_view pattern, bool pathname) {
       if (j < pattern.size() && (pattern[j] == '!' || pattern[j] == '^')) {
         s.negated = true;
         ++j;
+      }
+      // The first item may be ']' itself; after it, the first ']' read as an item closes.
+      if (closer.empty()) closer = bracketClosers(pattern);
+      if (j >= pattern.size() || closer[std::min(afterBracketItem(pattern, j), pattern.size())] == std::string_view::npos) {
+        literal('[');
+        continue;
       }
       bool closed = false;
       for (bool first = true; j < pattern.size(); first = false) {

@@ -109,6 +109,39 @@ TEST_CASE("glob: a cursor fed a text piece by piece answers as matches() on the 
   CHECK_FALSE(cursor.accepting);
 }
 
+TEST_CASE("glob: brackets, closed or not, escaped or first, read as fnmatch reads them", "[glob]") {
+  // The close of a bracket is found in one right-to-left pass; this holds it to fnmatch on the
+  // hard cases: ']' first, escaped ']', ranges ending in an escape, '[' never closed.
+  std::mt19937 rng(20261204);
+  const std::vector<std::string> atoms = {"[", "]", "\\]", "\\", "!", "^", "-", "a", "b", "*"};
+  const std::string alphabet = "ab[]!-\\";
+  int matched = 0, unmatched = 0;
+  for (int round = 0; round < 6000; ++round) {
+    std::string pattern;
+    for (int n = static_cast<int>(rng() % 7); n >= 0; --n) pattern += atoms[rng() % atoms.size()];
+    // A pattern ending in a lone '\\' is malformed to fnmatch; here it is a literal '\\'.
+    if (pattern.back() == '\\') pattern += 'a';
+    std::string text;
+    for (int n = static_cast<int>(rng() % 5); n > 0; --n) text += alphabet[rng() % alphabet.size()];
+    const bool expected = fnmatch(pattern.c_str(), text.c_str(), 0) == 0;
+    INFO("pattern '" << pattern << "' text '" << text << "'");
+    CHECK(glob::compileShellPattern(pattern, false).matches(text) == expected);
+    ++(expected ? matched : unmatched);
+  }
+  CHECK(matched >= 100);
+  CHECK(unmatched >= 100);
+}
+
+TEST_CASE("glob: many unclosed '[' compile in linear time", "[glob][adversarial]") {
+  // Each '[' used to scan to the pattern's end for its ']': quadratic (found by fuzz.expand).
+  const auto start = std::chrono::steady_clock::now();
+  const std::string brackets(200000, '[');
+  CHECK(glob::compileShellPattern(brackets, false).matches(brackets));
+  const std::string escapedClose = brackets + "\\]";  // the only ']' is escaped: still no close
+  CHECK(glob::compileShellPattern(escapedClose, false).matches(brackets + "]"));
+  CHECK(secondsSince(start) < 5.0);
+}
+
 TEST_CASE("glob: patterns that make backtracking matchers explode stay fast", "[glob][adversarial]") {
   const auto start = std::chrono::steady_clock::now();
   std::string pattern;
@@ -391,6 +424,20 @@ TEST_CASE("expansion: ${V%%*b} and ${V//?b/c} over a long value are linear", "[e
   const auto quadratic = dockerfile::expandWord("${W//*b/c}", env);
   CHECK(quadratic.bounded);
   CHECK(secondsSince(start) < 10.0);
+}
+
+TEST_CASE("expansion: compiling long patterns over and over spends the budget", "[expand][adversarial]") {
+  // ${A%$X} compiles X afresh at each use; with X long and the word full of them, the cost was
+  // unbounded although no match ran long. Compiling is charged to the same match budget.
+  const dockerfile::Environment env{{"A", "abc"}, {"X", std::string(200000, 'q')}};
+  std::string word;
+  for (int i = 0; i < 2000; ++i) word += "${A%$X}";
+  dockerfile::ExpansionBudget budget;
+  const auto e = dockerfile::expandWord(word, env, '\\', &budget);
+  CHECK(e.bounded);
+  CHECK(budget.matchSteps == 0);
+  // Short patterns, the everyday case, are untouched by the charge.
+  CHECK(dockerfile::expandWord("${A%c}${A#a}${A/b/x}", env).value == "abbcaxc");
 }
 
 // ---------------------------------------------------------------------------------

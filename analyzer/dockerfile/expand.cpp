@@ -107,10 +107,22 @@ class Expander {
   // The lengths of v's prefixes (or, reversed, suffixes) the shell pattern matches,
   // ascending, within the budget; nullopt when the budget ran out.
   std::optional<std::vector<size_t>> matchingEnds(const std::string& pattern, const std::string& v, bool suffixes) {
+    if (!spendOnCompiling(pattern)) return std::nullopt;
     const glob::Matcher matcher = glob::compileShellPattern(pattern, false);
     if (!suffixes) return spend(matcher.matchingPrefixes(v, &budget_.matchSteps));
     const std::string reversed(v.rbegin(), v.rend());
     return spend(matcher.reversed().matchingPrefixes(reversed, &budget_.matchSteps));
+  }
+  // Compiling costs a step per pattern byte, from the same budget as matching: a word of many
+  // ${V%$LONG} would otherwise compile a long pattern per expansion with nothing to stop it.
+  bool spendOnCompiling(const std::string& pattern) {
+    if (budget_.matchSteps <= pattern.size()) {
+      budget_.matchSteps = 0;
+      out_.bounded = true;
+      return false;
+    }
+    budget_.matchSteps -= pattern.size();
+    return true;
   }
   std::optional<std::vector<size_t>> spend(std::vector<size_t> lengths) {
     if (budget_.matchSteps == 0) {
@@ -175,6 +187,7 @@ class Expander {
       }
       const std::string pattern = expandRaw(rest.substr(0, slash));
       const std::string replacement = slash == std::string::npos ? "" : expandRaw(rest.substr(slash + 1));
+      if (!spendOnCompiling(pattern)) return v;
       const glob::Matcher matcher = glob::compileShellPattern(pattern, false);
       std::string result;
       size_t i = 0;
