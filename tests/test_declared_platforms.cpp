@@ -572,6 +572,26 @@ TEST_CASE("a file named for the ARM or the x86 family", "[declared]") {
   CHECK(declared(repo.write("dev/arm.Dockerfile", crossGcc), crossGcc) == "linux/arm64 <- the file name (ARM: linux/arm64)");
 }
 
+TEST_CASE("a file name whose words are glued: DockerfileARM, DockerfileArm64", "[declared]") {
+  Repo repo;
+  // QuantConnect/Lean's DockerfileLeanFoundationARM ("a version of DockerfileLeanFoundation for ARM").
+  CHECK(declared(repo.write("lean/DockerfileLeanFoundationARM", kPlain)) == "linux/arm64 <- the file name (ARM: linux/arm64)");
+  CHECK(declared(repo.write("a/DockerfileArm64", kPlain)) == "linux/arm64 <- the file name");
+  CHECK(declared(repo.write("a/DockerfileAMD64", kPlain)) == "linux/amd64 <- the file name");
+  CHECK(declared(repo.write("a/ContainerfileAarch64", kPlain)) == "linux/arm64 <- the file name");
+  // The glued family word must end the name, as a separated one must; words that only contain
+  // an architecture's letters stay none.
+  CHECK(declared(repo.write("b/DockerfileWithArmTools", kPlain)) == "none");
+  CHECK(declared(repo.write("b/DockerfileHarmony", kPlain)) == "none");
+  CHECK(declared(repo.write("b/DockerfileWeb", kPlain)) == "none");
+  CHECK(declared(repo.write("b/Dockerfile2", kPlain)) == "none");
+  // The plain one of the glued pair is the amd64 file.
+  const auto foundation = repo.write("lean/DockerfileLeanFoundation", kPlain);
+  const auto jupyter = repo.write("lean/DockerfileJupyter", kPlain);
+  CHECK(declared(foundation) == "linux/amd64 <- its per-architecture siblings (DockerfileLeanFoundation is the amd64 one)");
+  CHECK(declared(jupyter) == "none");
+}
+
 TEST_CASE("siblings: the plain file of a per-architecture family is the amd64 one", "[declared]") {
   Repo repo;
   const auto plain = repo.write("svc/Dockerfile", kPlain);
@@ -753,6 +773,13 @@ TEST_CASE("base images published for one architecture, with no architecture in t
         "linux/amd64 <- the base image gcr.io/oss-fuzz-base/base-builder:v1 (published for linux/amd64 only)");
   CHECK(declared(file, "FROM gcr.io/oss-fuzz-base/base-builder-testing-arm\n") == "none");
   CHECK(declared(file, "FROM openresty/openresty:1.21.4.1-0-jammy\n") == "none");
+  // ubuntu-debootstrap, frozen in 2016 before multi-architecture manifests (vistalab/docker,
+  // Part EX); CARLA's and FreeSurfer's images (x86-64 programs).
+  for (const std::string& base :
+       std::vector<std::string>{"ubuntu-debootstrap:trusty", "carlasim/carla:0.9.13", "freesurfer/freesurfer:7.4.1"}) {
+    CHECK(declared(file, "FROM " + base + "\n") == "linux/amd64 <- the base image " + base + " (published for linux/amd64 only)");
+  }
+  CHECK(declared(file, "FROM ubuntu:trusty\n") == "none");
   CHECK(declared(file, "ARG CUDA_VERSION\nFROM nvidia/cuda:${CUDA_VERSION}-cudnn7-devel-ubuntu16.04\n") ==
         "linux/amd64 <- the base image nvidia/cuda:${CUDA_VERSION}-cudnn7-devel-ubuntu16.04 (published for linux/amd64 only)");
   // Other releases, look-alike names and the images that took their place: none.
@@ -867,6 +894,18 @@ TEST_CASE("a file that installs a program published for one architecture only", 
                  "LinuxEditorInstaller/Unity.tar.xz\" && xz -d Unity.tar.xz\n") ==
         "linux/amd64 <- the install of the Unity Editor for Linux (published for linux/amd64 only)");
   CHECK(declared(file, "FROM ubuntu:22.04\nCOPY Builds/LinuxServer/ /game/\n# a Unity dedicated server build\n") == "none");
+  // A CARLA agent image whose final stage is CUDA's but whose Python API comes from the
+  // simulator's image (aasewold/experiments, Part EY), and FreeSurfer's Linux tarball
+  // (vistalab/docker, Part EX): both serve x86-64 programs.
+  CHECK(declared(file,
+                 "ARG CARLA_VERSION\nFROM carlasim/carla:${CARLA_VERSION} AS carla\nFROM nvidia/cuda:11.3.1-runtime-ubuntu18.04\n"
+                 "COPY --from=carla /home/carla/PythonAPI carla/PythonAPI\n") ==
+        "linux/amd64 <- the install of the CARLA simulator (published for linux/amd64 only)");
+  CHECK(declared(file,
+                 "FROM ubuntu:trusty\nRUN wget -qO- ftp://surfer.nmr.mgh.harvard.edu/pub/dist/freesurfer/5.3.0/"
+                 "freesurfer-Linux-centos4_x86_64-stable-pub-v5.3.0.tar.gz | tar -xz -C /opt\n") ==
+        "linux/amd64 <- the install of FreeSurfer (published for linux/amd64 only)");
+  CHECK(declared(file, "FROM ubuntu:trusty\nRUN pip install nibabel  # reads FreeSurfer's surfaces\n") == "none");
   // One that installs an x86 emulator runs it on other architectures too.
   CHECK(declared(file, steamTarball + "RUN apt-get install -y box86 box64\n") == "none");
   // What the project declares comes first.
@@ -1111,6 +1150,65 @@ TEST_CASE("workflows: a directory of the file path computed at run time", "[decl
   repo.write(".github/workflows/other.yml",
              "on: push\njobs:\n  any:\n    steps:\n      - run: docker build -f ${{ matrix.file }} --platform linux/s390x .\n");
   CHECK(declared(repo.write("Dockerfile", kPlain)) == "none");
+}
+
+TEST_CASE("workflows: a file name computed in part at run time", "[declared]") {
+  Repo repo;
+  // FCP-INDI/C-PAC: a matrix of the caller's inputs picks stage images by name; the step
+  // builds .github/Dockerfiles/<any>.Dockerfile on the runner, and base-<any>.Dockerfile. The
+  // `cat` of the same computed name is one word, not a file `}}.Dockerfile` the job names.
+  repo.write(".github/workflows/build.yml",
+             "on: workflow_call\njobs:\n  stages:\n    runs-on: ubuntu-latest\n"
+             "    strategy:\n      matrix:\n        Dockerfile: ${{ fromJSON(inputs.phase_one) }}\n"
+             "    steps:\n      - run: cat .github/Dockerfiles/${{ matrix.Dockerfile }}.Dockerfile\n"
+             "      - uses: docker/build-push-action@v4\n        with:\n"
+             "          file: .github/Dockerfiles/${{ matrix.Dockerfile }}.Dockerfile\n"
+             "  base:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n"
+             "          docker buildx build --platform linux/s390x -f docker/base-${{ inputs.variant }}.Dockerfile docker\n");
+  const auto afni = repo.write(".github/Dockerfiles/AFNI.21.1.00-bionic.Dockerfile", kPlain);
+  CHECK(declared(afni) == declared(repo.write(".github/Dockerfiles/base-lite.Dockerfile", kPlain)));
+  CHECK(declared(afni).rfind("linux/amd64 <- .github/workflows/build.yml job stages", 0) == 0);
+  CHECK(declared(repo.write("docker/base-standard.Dockerfile", kPlain)) == "linux/s390x <- .github/workflows/build.yml job base");
+  // The written parts still have to match: another suffix, another prefix, another directory.
+  CHECK(declared(repo.write(".github/Dockerfiles/notes.txt", kPlain)) == "none");
+  CHECK(declared(repo.write("docker/Dockerfile", kPlain)) == "none");
+  CHECK(declared(repo.write(".github/Dockerfiles/sub/x.Dockerfile", kPlain)) == "none");
+  // A name computed with no Dockerfile word left written names nothing.
+  repo.write(
+      ".github/workflows/any.yml",
+      "on: push\njobs:\n  any:\n    steps:\n      - run: docker buildx build --platform linux/ppc64le -f ci/${{ matrix.f }} ci\n");
+  CHECK(declared(repo.write("ci/Dockerfile", kPlain)) == "none");
+}
+
+TEST_CASE("workflows: a computed path stands back for a build that names the file", "[declared]") {
+  Repo repo;
+  // apify/apify-actor-docker: every release workflow builds `./${{ matrix.image-name }}/Dockerfile`,
+  // some for amd64 and arm64, some for amd64 alone: a whole computed directory stands for every
+  // image of the repository, so it is not read as naming any one.
+  repo.write(".github/workflows/node.yml",
+             "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n"
+             "      - uses: docker/build-push-action@v6\n        with:\n          context: ./${{ matrix.image-name }}\n"
+             "          file: ./${{ matrix.image-name }}/Dockerfile\n          platforms: linux/amd64,linux/arm64\n");
+  const auto selenium = repo.write("python-selenium/Dockerfile", kPlain);
+  CHECK(declared(selenium) == "none");
+  // A partly computed name that matches beside a build naming the file: the named one decides.
+  repo.write(".github/workflows/family.yml",
+             "on: push\njobs:\n  family:\n    runs-on: ubuntu-latest\n    steps:\n"
+             "      - uses: docker/build-push-action@v6\n        with:\n          file: docker/Dockerfile.${{ matrix.w }}\n"
+             "          platforms: linux/amd64,linux/arm64\n"
+             "  one:\n    runs-on: ubuntu-latest\n    steps:\n"
+             "      - run: docker buildx build --platform linux/s390x -f docker/Dockerfile.bench docker\n");
+  CHECK(declared(repo.write("docker/Dockerfile.bench", kPlain)) == "linux/s390x <- .github/workflows/family.yml job one");
+  CHECK(declared(repo.write("docker/Dockerfile.other", kPlain)) ==
+        "linux/amd64, linux/arm64 <- .github/workflows/family.yml job family");
+  // `${{ github.job }}` is the job's id (moveit's docker.yaml: `.docker/${{ github.job }}/Dockerfile`).
+  repo.write(".github/workflows/docker.yaml",
+             "on: push\njobs:\n  release:\n    runs-on: ubuntu-latest\n    steps:\n"
+             "      - uses: docker/build-push-action@v6\n        with:\n          file: .docker/${{ github.job }}/Dockerfile\n"
+             "          platforms: linux/ppc64le\n");
+  CHECK(declared(repo.write(".docker/release/Dockerfile", kPlain)) ==
+        "linux/ppc64le <- .github/workflows/docker.yaml job release");
+  CHECK(declared(repo.write(".docker/source/Dockerfile", kPlain)) == "none");
 }
 
 TEST_CASE("a build that names no platform yields to what the file itself fixes", "[declared]") {

@@ -65,25 +65,36 @@ std::optional<fs::path> resolveAgainst(const fs::path& base, const std::string& 
   return (p.is_absolute() ? p : base / p).lexically_normal();
 }
 
-// A Dockerfile path in which whole directory names are computed at run time
-// (`-f docker/${{ matrix.sdk }}/Dockerfile.ubi` over a matrix a script prints): each such
-// directory becomes kAnyDirectory, matched by any one directory name. The file name and
-// every other part must be written out; nullopt otherwise.
+// A Dockerfile path in which parts are computed at run time (`-f docker/${{ matrix.sdk }}/Dockerfile.ubi`
+// over a matrix a script prints; `file: .github/Dockerfiles/base-${{ matrix.variant }}.Dockerfile`
+// over a matrix the caller passes in): each computed run of characters becomes kAnyDirectory,
+// matched by any characters within one path component. The file name must still say it is a
+// Dockerfile (`${{ matrix.image }}.Dockerfile`, `Dockerfile.${{ matrix.variant }}`): a name
+// computed whole, or around no such word, names no file. nullopt when nothing is computed.
 std::optional<fs::path> resolvePattern(const fs::path& base, const std::string& path) {
   if (isRemote(path) || path.find('$') != std::string::npos) return std::nullopt;
   const auto parts = text::split(path, '/');
-  if (parts.empty() || parts.back().empty() || !isResolved(parts.back())) return std::nullopt;
-  bool any = false;
-  for (size_t i = 0; i + 1 < parts.size(); ++i) {
-    if (parts[i] == std::string(1, kUnresolved)) {
-      any = true;
-    } else if (!isResolved(parts[i]) || parts[i] == "..") {
+  if (parts.empty() || parts.back().empty()) return std::nullopt;
+  if (!isResolved(parts.back())) {
+    std::string writtenName = parts.back();
+    writtenName.erase(std::remove(writtenName.begin(), writtenName.end(), kUnresolved), writtenName.end());
+    const std::string lowered = text::lower(writtenName);
+    if (lowered.find("dockerfile") == std::string::npos && lowered.find("containerfile") == std::string::npos) {
       return std::nullopt;
     }
   }
+  bool any = false;
+  for (const auto& part : parts) {
+    if (part == "..") return std::nullopt;
+    if (part.find(kUnresolved) != std::string::npos) any = true;
+  }
   if (!any) return std::nullopt;
-  std::string written = path;
-  std::replace(written.begin(), written.end(), kUnresolved, kAnyDirectory);
+  std::string written;
+  for (const char c : path) {
+    const bool computed = c == kUnresolved;
+    if (computed && !written.empty() && written.back() == kAnyDirectory) continue;  // one run, one wildcard
+    written += computed ? kAnyDirectory : c;
+  }
   const fs::path p(written);
   return (p.is_absolute() ? p : base / p).lexically_normal();
 }
@@ -1062,6 +1073,9 @@ class WorkflowScope {
  private:
   std::string evaluate(const std::string& expression) const {
     if (expression == "github.workspace") return ".";
+    // The job's id, as the runner sets it for that job's steps (moveit's docker.yaml builds
+    // `.docker/${{ github.job }}/Dockerfile` in jobs named ci, release, source, ...).
+    if (expression == "github.job" && !job_.empty()) return job_;
     if (text::startsWith(expression, "inputs.")) {
       const auto it = inputs_.find(expression.substr(7));
       if (it != inputs_.end()) return it->second;
@@ -1083,6 +1097,10 @@ class WorkflowScope {
   const MatrixCombination& matrix_;
   std::map<std::string, std::string> env_;
   const std::map<std::string, std::string>& inputs_;  // a reusable workflow's, from its caller and defaults
+  std::string job_;                                   // the id of the job whose steps these are
+
+ public:
+  void setJob(std::string id) { job_ = std::move(id); }
 };
 
 // Dockerfile names a job's scripts spell out (`dockerfile="Dockerfile_intel"`,
@@ -1105,8 +1123,16 @@ std::vector<std::string> dockerfileNamesIn(const YAML::Node& steps) {
       }
       word.clear();
     };
-    for (const char c : *run) {
-      if (std::isspace(static_cast<unsigned char>(c)) || c == '"' || c == '\'' || c == '=' || c == ';' || c == '>') {
+    for (size_t i = 0; i < run->size(); ++i) {
+      const char c = (*run)[i];
+      if (run->compare(i, 3, "${{") == 0) {
+        // An expression is part of its word, blanks and all: `base-${{ matrix.variant }}.Dockerfile`
+        // is one (computed) name, not a name `}}.Dockerfile`.
+        const size_t close = run->find("}}", i + 3);
+        const size_t end = close == std::string::npos ? run->size() : close + 2;
+        word.append(*run, i, end - i);
+        i = end - 1;
+      } else if (std::isspace(static_cast<unsigned char>(c)) || c == '"' || c == '\'' || c == '=' || c == ';' || c == '>') {
         flush();
       } else {
         word += c;
@@ -1319,8 +1345,20 @@ void workflowStep(const YAML::Node& step, const WorkflowScope& jobScope, const s
     // `file: ${{ env.DOCKERFILE }}` set by a script at run time: every Dockerfile the job's
     // scripts name is one this step may build.
     if (file && file->find(kUnresolved) != std::string::npos) {
+      const size_t before = out.size();
       for (const auto& named : namedInJob) {
         addWorkflowBuild(out, dockerfileOf(root, context ? scope.expand(*context) : ".", named, false), platforms, builder, name);
+      }
+      // Nothing named by the job: the path itself, its computed parts matching any name
+      // (`.github/Dockerfiles/${{ matrix.Dockerfile }}.Dockerfile` over a matrix of inputs),
+      // unless a whole directory is computed: `./${{ matrix.image }}/Dockerfile` would stand
+      // for every image of the repository, built by this step or by another with other platforms.
+      if (out.size() == before) {
+        const auto pattern = resolvePattern(root, *file);
+        const bool wholeDirectoryComputed = pattern && std::any_of(pattern->begin(), pattern->end(), [](const fs::path& part) {
+                                              return part.string() == std::string(1, kAnyDirectory);
+                                            });
+        if (!wholeDirectoryComputed) addWorkflowBuild(out, pattern, platforms, builder, name);
       }
       return;
     }
@@ -1544,6 +1582,7 @@ struct WorkflowReader {
       const auto jobDirectory = scalar(child(child(child(job.second, "defaults"), "run"), "working-directory"));
       for (const auto& combination : matrixCombinations(child(child(job.second, "strategy"), "matrix"))) {
         WorkflowScope jobScope(combination, workflowScope.env(), inputs);
+        jobScope.setJob(job.first.Scalar());
         jobScope.addEnv(child(job.second, "env"));
         if (uses) {
           callWorkflow(*uses, child(job.second, "with"), jobScope, name, depth);

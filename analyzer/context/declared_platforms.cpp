@@ -10,6 +10,7 @@
 
 #include "analyzer/dockerfile/ast.h"
 #include "analyzer/dockerfile/expand.h"
+#include "analyzer/glob.h"
 #include "analyzer/shell/arch_vocabulary.h"
 #include "analyzer/source_text.h"
 #include "analyzer/text_util.h"
@@ -260,6 +261,17 @@ std::optional<DeclaredPlatforms> merge(std::vector<const BuildDeclaration*> matc
   return out;
 }
 
+// The builds that name the file itself, when some do; else those whose path pattern (a part
+// computed at run time) matches it. A pattern stands for a family of files, and a build that
+// names this one says more about it than one that may or may not build it.
+std::vector<const BuildDeclaration*> namingItFirst(std::vector<const BuildDeclaration*> found) {
+  std::vector<const BuildDeclaration*> named;
+  for (const auto* d : found) {
+    if (d->dockerfile.string().find(kAnyDirectory) == std::string::npos) named.push_back(d);
+  }
+  return named.empty() ? found : named;
+}
+
 struct Search {
   fs::path dockerfile;  // absolute, normal
   fs::path root;
@@ -276,7 +288,7 @@ struct Search {
     for (const auto& d : declarations) {
       if (declaredPathMatches(d.dockerfile, dockerfile)) found.push_back(&d);
     }
-    return merge(found);
+    return merge(namingItFirst(found));
   }
 
   std::vector<fs::path> filesNamed(const fs::path& directory, const std::function<bool(const std::string&)>& wanted) const {
@@ -378,7 +390,7 @@ struct Search {
         if (declaredPathMatches(d.dockerfile, dockerfile)) found.push_back(&d);
       }
     }
-    return found;
+    return namingItFirst(found);
   }
 
   std::optional<DeclaredPlatforms> compose() const { return perFile(composeFiles(), "compose", readComposeFile); }
@@ -501,6 +513,33 @@ struct Search {
 
 std::optional<Platform> archNamespace(std::string_view word) { return vocab::dockerHubArchNamespace(word); }
 
+// A file name whose words are glued rather than separated, `DockerfileARM` or
+// `DockerfileLeanFoundationARM` (QuantConnect/Lean, "a version of DockerfileLeanFoundation for
+// ARM"), with a '.' between them: after a leading Dockerfile/Containerfile, and where the case
+// turns (`LeanFoundation`, `FoundationARM`, `ARMBuild`); never between a letter and a digit, so
+// `Arm64` stays one word. Read only where the name as written says nothing.
+std::string separateGluedWords(std::string_view fileName) {
+  std::string out;
+  const auto isUpper = [](char c) { return c >= 'A' && c <= 'Z'; };
+  const auto isLower = [](char c) { return c >= 'a' && c <= 'z'; };
+  size_t prefix = 0;
+  for (std::string_view own : {"dockerfile", "containerfile"}) {
+    if (fileName.size() > own.size() && text::lower(std::string(fileName.substr(0, own.size()))) == own &&
+        std::isalnum(static_cast<unsigned char>(fileName[own.size()]))) {
+      prefix = own.size();
+    }
+  }
+  for (size_t i = 0; i < fileName.size(); ++i) {
+    const char c = fileName[i];
+    if (i > 0 && (i == prefix || (isUpper(c) && isLower(fileName[i - 1])) ||
+                  (isUpper(c) && isUpper(fileName[i - 1]) && i + 1 < fileName.size() && isLower(fileName[i + 1])))) {
+      out += '.';
+    }
+    out += c;
+  }
+  return out;
+}
+
 // Every architecture named in `name` (vocabulary tokens and Docker Hub namespace words),
 // as long as they agree; `exactWord` asks that the whole name be one architecture word.
 std::optional<Platform> singleArchitectureIn(std::string_view name, bool exactWord) {
@@ -570,6 +609,12 @@ std::optional<DeclaredPlatforms> fromFileName(const fs::path& dockerfile, const 
   if (auto p = singleArchitectureIn(dockerfile.filename().string(), false)) {
     platform = p;
     where = "the file name";
+  } else if (const std::string glued = separateGluedWords(dockerfile.filename().string());
+             glued != dockerfile.filename().string()) {
+    if (auto q = singleArchitectureIn(glued, false)) {
+      platform = q;
+      where = "the file name";
+    }
   }
   // A directory named exactly after an architecture (arm64/Dockerfile), below the root.
   const fs::path relativeDirectory = dockerfile.parent_path().lexically_relative(root);
@@ -616,7 +661,7 @@ std::optional<DeclaredPlatforms> fromFileName(const fs::path& dockerfile, const 
 // `Dockerfile-arm`) or `x86` (`linux-x86.dockerfile`, `Dockerfile.x86`), a word of the name
 // between '.', '-' and '_'. Neither names one platform: "x86" is x86-64 as often as i386.
 std::optional<std::string> architectureFamilyIn(std::string_view fileName) {
-  std::string name = text::lower(fileName);
+  std::string name = text::lower(separateGluedWords(fileName));
   std::replace_if(
       name.begin(), name.end(), [](char c) { return c == '-' || c == '_'; }, '.');
   // The words of the name but the Dockerfile's own (`linux`, `x86` of `linux-x86.dockerfile`).
@@ -660,6 +705,9 @@ std::optional<DeclaredPlatforms> fromFamilyName(const fs::path& dockerfile,
 std::optional<DeclaredPlatforms> fromSiblings(const fs::path& dockerfile) {
   const std::string name = dockerfile.filename().string();
   if (singleArchitectureIn(name, false)) return std::nullopt;
+  // `DockerfileLeanFoundation` beside `DockerfileLeanFoundationARM`: the glued form.
+  const std::string gluedName = separateGluedWords(name);
+  if (gluedName != name && singleArchitectureIn(gluedName, false)) return std::nullopt;
   const fs::path directory = dockerfile.parent_path().empty() ? fs::path(".") : dockerfile.parent_path();
   std::error_code ec;
   std::vector<std::string> siblings;
@@ -709,6 +757,10 @@ std::optional<DeclaredPlatforms> fromSiblings(const fs::path& dockerfile) {
       siblings.push_back(entry.substr(0, entry.size() - name.size() - 1));
     } else if (it->is_directory(ec) && singleArchitectureIn(entry, true) && fs::exists(it->path() / name, ec)) {
       siblings.push_back(entry);
+    } else if (gluedName != name && entry != name) {
+      if (const std::string gluedEntry = separateGluedWords(entry); text::startsWith(gluedEntry, gluedName + ".")) {
+        siblings.push_back(gluedEntry.substr(gluedName.size() + 1));
+      }
     }
   }
   bool otherArchitecture = false;
@@ -1131,6 +1183,23 @@ bool buildsWithGoreleaserDockers(const fs::path& dockerfilePath, DeclarationCach
   return false;
 }
 
+// One component of a declared path: written out, or holding kAnyDirectory runs that match any
+// characters of one component (`base-\x04.Dockerfile` matches `base-lite.Dockerfile`), through
+// the shell-pattern automaton with every written character escaped.
+bool componentMatches(const std::string& pattern, const std::string& component) {
+  if (pattern.find(kAnyDirectory) == std::string::npos) return pattern == component;
+  std::string shellPattern;
+  for (const char c : pattern) {
+    if (c == kAnyDirectory) {
+      shellPattern += '*';
+    } else {
+      shellPattern += '\\';
+      shellPattern += c;
+    }
+  }
+  return glob::compileShellPattern(shellPattern, true).matches(component);
+}
+
 bool declaredPathMatches(const fs::path& pattern, const fs::path& dockerfile) {
   if (pattern == dockerfile) return true;
   const std::string text = pattern.string();
@@ -1138,7 +1207,7 @@ bool declaredPathMatches(const fs::path& pattern, const fs::path& dockerfile) {
   auto p = pattern.begin();
   auto d = dockerfile.begin();
   for (; p != pattern.end() && d != dockerfile.end(); ++p, ++d) {
-    if (p->string() != std::string(1, kAnyDirectory) && *p != *d) return false;
+    if (!componentMatches(p->string(), d->string())) return false;
   }
   return p == pattern.end() && d == dockerfile.end();
 }
