@@ -780,6 +780,20 @@ TEST_CASE("base images published for one architecture, with no architecture in t
     CHECK(declared(file, "FROM " + base + "\n") == "linux/amd64 <- the base image " + base + " (published for linux/amd64 only)");
   }
   CHECK(declared(file, "FROM ubuntu:trusty\n") == "none");
+  // TensorFlow's GPU images (iikkateivas/edge-tpu-demo, Part FB); its CPU tags say nothing.
+  CHECK(declared(file, "FROM tensorflow/tensorflow:nightly-devel-gpu-py3\n") ==
+        "linux/amd64 <- the base image tensorflow/tensorflow:nightly-devel-gpu-py3 (published for linux/amd64 only)");
+  CHECK(declared(file, "FROM tensorflow/tensorflow:2.15.0\n") == "none");
+  // An image named for hardware whose software exists for one architecture (cadenai/byodr's
+  // Jetson Nano files on balena's device base, Part FB); the registry's host is not read.
+  CHECK(declared(file, "FROM balenalib/jetson-nano-ubuntu:bionic\n") ==
+        "linux/arm64 <- the base image balenalib/jetson-nano-ubuntu:bionic (jetson exists for linux/arm64 only)");
+  CHECK(declared(file, "FROM example/jetson-app:1\n") ==
+        "linux/arm64 <- the base image example/jetson-app:1 (jetson exists for linux/arm64 only)");
+  CHECK(declared(file, "FROM rocm/dev-ubuntu-22.04 AS gpu\nFROM balenalib/jetson-nano-ubuntu\n") == "none");
+  CHECK(declared(file, "FROM intel.example.com/tools/app:1\n") == "none");
+  // `neuron` there is as often the NEURON simulator (MetaCell/NetPyNE-UI's base).
+  CHECK(declared(file, "FROM metacell/jupyter-neuron:latest\n") == "none");
   CHECK(declared(file, "ARG CUDA_VERSION\nFROM nvidia/cuda:${CUDA_VERSION}-cudnn7-devel-ubuntu16.04\n") ==
         "linux/amd64 <- the base image nvidia/cuda:${CUDA_VERSION}-cudnn7-devel-ubuntu16.04 (published for linux/amd64 only)");
   // Other releases, look-alike names and the images that took their place: none.

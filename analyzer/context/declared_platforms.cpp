@@ -161,6 +161,36 @@ std::optional<std::pair<std::string, Platform>> hardwareWordIn(std::string_view 
   return found;
 }
 
+// An image named for hardware whose software exists for one architecture, by a word of a
+// component of its repository (`balenalib/jetson-nano-ubuntu`: balena's Jetson Nano base, an
+// arm64 image; `rocm/dev-ubuntu-22.04`): the images of such hardware are built for its CPU.
+// The registry's host is not read.
+// Only the words data/one-architecture-images.json marks `imageName`: `neuron` in an image's
+// name is as often the NEURON simulator's (metacell/jupyter-neuron) as AWS's chips.
+const std::set<std::string>& hardwareWordsInImageNames() {
+  static const auto words = [] {
+    std::set<std::string> out;
+    const auto json = nlohmann::json::parse(data::k_one_architecture_images_json);
+    for (const auto& entry : json.at("hardware")) {
+      if (entry.value("imageName", false)) out.insert(text::lower(entry.at("word").get<std::string>()));
+    }
+    return out;
+  }();
+  return words;
+}
+
+std::optional<std::pair<std::string, Platform>> hardwareOfImage(const std::string& image) {
+  const auto components = text::split(repositoryAndTag(image).first, '/');
+  for (size_t i = 0; i < components.size(); ++i) {
+    const std::string& component = components[i];
+    if (i == 0 && components.size() > 1 && component.find_first_of(".:") != std::string::npos) continue;
+    if (auto hardware = hardwareWordIn(component); hardware && hardwareWordsInImageNames().count(hardware->first) > 0) {
+      return hardware;
+    }
+  }
+  return std::nullopt;
+}
+
 // manylinux/musllinux build images end their repository name in the wheel tag's machine:
 // quay.io/pypa/manylinux_2_28_x86_64, manylinux2014_aarch64.
 std::optional<Platform> wheelMachineSuffix(std::string_view lastComponent) {
@@ -264,7 +294,7 @@ std::optional<DeclaredPlatforms> merge(std::vector<const BuildDeclaration*> matc
 // The builds that name the file itself, when some do; else those whose path pattern (a part
 // computed at run time) matches it. A pattern stands for a family of files, and a build that
 // names this one says more about it than one that may or may not build it.
-std::vector<const BuildDeclaration*> namingItFirst(std::vector<const BuildDeclaration*> found) {
+std::vector<const BuildDeclaration*> namingItFirst(const std::vector<const BuildDeclaration*>& found) {
   std::vector<const BuildDeclaration*> named;
   for (const auto* d : found) {
     if (d->dockerfile.string().find(kAnyDirectory) == std::string::npos) named.push_back(d);
@@ -926,9 +956,13 @@ std::optional<DeclaredPlatforms> fromBaseImages(const dockerfile::ParsedDockerfi
   // Say why when no word of the name does: the publisher builds these for one architecture.
   const bool publishedForOne =
       std::any_of(images.begin(), images.end(), [](const std::string& image) { return oneArchitectureImage(image) != nullptr; });
+  std::string why = publishedForOne ? " (published for " + platform->str() + " only)" : "";
+  for (const auto& image : images) {
+    const auto hardware = why.empty() ? hardwareOfImage(text::lower(image)) : std::nullopt;
+    if (hardware) why = " (" + hardware->first + " exists for " + platform->str() + " only)";
+  }
   return DeclaredPlatforms{{*platform},
-                           (images.size() == 1 ? "the base image " : "the base images ") + text::join(images, ", ") +
-                               (publishedForOne ? " (published for " + platform->str() + " only)" : "")};
+                           (images.size() == 1 ? "the base image " : "the base images ") + text::join(images, ", ") + why};
 }
 
 }  // namespace
@@ -1273,7 +1307,9 @@ std::optional<Platform> platformOfImageReference(const std::string& image) {
     if (found && !(found->architecture == p->architecture && found->variant == p->variant)) return std::nullopt;
     found = p;
   }
-  return found;
+  if (found) return found;
+  if (auto hardware = hardwareOfImage(image)) return hardware->second;
+  return std::nullopt;
 }
 
 std::optional<DeclaredPlatforms> findDeclaredPlatforms(const fs::path& dockerfile, const std::string& dockerfileText,
