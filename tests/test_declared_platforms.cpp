@@ -784,6 +784,9 @@ TEST_CASE("base images published for one architecture, with no architecture in t
   CHECK(declared(file, "FROM tensorflow/tensorflow:nightly-devel-gpu-py3\n") ==
         "linux/amd64 <- the base image tensorflow/tensorflow:nightly-devel-gpu-py3 (published for linux/amd64 only)");
   CHECK(declared(file, "FROM tensorflow/tensorflow:2.15.0\n") == "none");
+  // A personal image last pushed before multi-architecture images (cloverzrg's Orion image, Part FN).
+  CHECK(declared(file, "FROM jolokia/java-jolokia:latest\n") ==
+        "linux/amd64 <- the base image jolokia/java-jolokia:latest (published for linux/amd64 only)");
   // An image named for hardware whose software exists for one architecture (cadenai/byodr's
   // Jetson Nano files on balena's device base, Part FB); the registry's host is not read.
   CHECK(declared(file, "FROM balenalib/jetson-nano-ubuntu:bionic\n") ==
