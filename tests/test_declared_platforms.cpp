@@ -1738,6 +1738,21 @@ TEST_CASE("lint: a stage the project builds only for some platforms (bake, compo
         "      - uses: docker/build-push-action@v6\n        with:\n          target: cuda\n          platforms: linux/amd64\n");
     CHECK(findingsOf("MA112", file).empty());
   }
+  {
+    // The same with buildx's own `--target` in a `run:` step (cksystemsteaching/selfie: the full
+    // image's stage only for amd64, the smaller one for arm64, Part FR).
+    Repo repo;
+    const auto file = repo.write("Dockerfile", dockerfile);
+    repo.write(".github/workflows/build.yml",
+               "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n"
+               "          docker buildx build --platform=linux/amd64,linux/arm64 --target=main .\n"
+               "          docker buildx build --platform linux/amd64 --target cuda .\n");
+    CHECK(findingsOf("MA112", file).empty());
+    repo.write(".github/workflows/build.yml",
+               "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n"
+               "          docker buildx build --platform=linux/amd64,linux/arm64 --target=cuda .\n");
+    CHECK(findingsOf("MA112", file).size() == 1);
+  }
 }
 
 TEST_CASE("workflows: third-party build actions, read by their own inputs", "[declared]") {

@@ -131,6 +131,7 @@ struct BuildCommand {
   std::optional<std::string> file;
   std::string context;
   fs::path workingDirectory;  // after the script's `cd`s
+  std::string target;         // `--target`: the stage the build stops at
 };
 
 // Shell words grouped into simple commands (split at newlines, ;, &&, ||, |, &, parentheses
@@ -396,6 +397,7 @@ std::vector<BuildCommand> buildCommandsIn(std::string_view script, fs::path dire
       if (!value) continue;
       if (name == "--platform") command.platforms += (command.platforms.empty() ? "" : ",") + *value;
       if (name == "-f" || name == "--file") command.file = *value;
+      if (name == "--target") command.target = *value;
       if (name == "--os") os = *value;
       if (name == "--arch") arch = *value;
       if (name == "--variant") variant = *value;
@@ -1375,7 +1377,7 @@ void workflowStep(const YAML::Node& step, const WorkflowScope& jobScope, const s
   if (!workingDirectory) return;
   for (const auto& command : buildCommandsIn(scope.expandShell(expandScriptAssignments(scope.expand(*run))), *workingDirectory)) {
     addWorkflowBuild(out, dockerfileOfCommand(command),
-                     command.platforms.empty() ? std::nullopt : std::optional(command.platforms), runner, name);
+                     command.platforms.empty() ? std::nullopt : std::optional(command.platforms), runner, name, command.target);
   }
 }
 
@@ -1719,7 +1721,7 @@ void azureSteps(const YAML::Node& steps, const AzureVariables& variables, const 
       const auto script = scalar(child(step, key));
       if (!script) continue;
       for (const auto& command : buildCommandsIn(expandAzureMacros(*script, variables), root)) {
-        addDeclaration(out, dockerfileOfCommand(command), platformsIn(command.platforms), name);
+        addDeclaration(out, dockerfileOfCommand(command), platformsIn(command.platforms), name, command.target);
       }
     }
     const auto task = scalar(child(step, "task"));
@@ -1896,7 +1898,7 @@ std::vector<BuildDeclaration> readCloudBuild(const std::string& text, const fs::
         platforms = {*worker};
         name = "(no platform named: Cloud Build's x86-64 workers)";
       }
-      addDeclaration(out, dockerfileOfCommand(command), std::move(platforms), name);
+      addDeclaration(out, dockerfileOfCommand(command), std::move(platforms), name, command.target);
       if (onWorker && !out.empty() && out.back().name == name) out.back().fromRunner = true;
     }
   }
@@ -1968,7 +1970,7 @@ std::vector<BuildDeclaration> readMakefile(const std::string& text, const fs::pa
     for (const auto& command : buildCommandsIn(variables.expand(body), directory)) {
       auto platforms = platformsIn(command.platforms);
       if (command.overridablePlatform && platforms.size() == 1) continue;
-      addDeclaration(out, dockerfileOfCommand(command), std::move(platforms), "");
+      addDeclaration(out, dockerfileOfCommand(command), std::move(platforms), "", command.target);
     }
   }
   return out;
@@ -1989,7 +1991,7 @@ std::vector<BuildDeclaration> readShellScript(const std::string& text, const fs:
       });
   for (const auto& command : buildCommandsIn(expanded, directory)) {
     if (command.platforms.find(kUnresolved) != std::string::npos || command.platforms.find('$') != std::string::npos) continue;
-    addDeclaration(out, dockerfileOfCommand(command), platformsIn(command.platforms), "");
+    addDeclaration(out, dockerfileOfCommand(command), platformsIn(command.platforms), "", command.target);
   }
   return out;
 }

@@ -291,7 +291,7 @@ bool namesJdkDirectory(std::string_view path) {
          lowered.find("jre") != std::string::npos;
 }
 
-// A JDK directory the stage makes itself with COPY or ADD (`ENV JAVA_HOME=/usr/lib/jvm/msopenjdk-16-amd64`
+// A JDK directory the stage makes itself with COPY, ADD, mv or cp (`ENV JAVA_HOME=/usr/lib/jvm/msopenjdk-16-amd64`
 // then `COPY --from=jlink /javaruntime $JAVA_HOME`): it exists on every platform, and what it
 // holds is what the copy brings (MA150's business for a context file, the source stage's
 // platform for --from). Only JDK directories: a library copied into another architecture's
@@ -311,6 +311,20 @@ bool jdkDirectoryMadeByCopy(const DockerfileContext& ctx, size_t stage, std::str
     }
     while (destination.size() > 1 && destination.back() == '/') destination.pop_back();
     if (destination == path || (text::startsWith(destination, path) && destination[path.size()] == '/')) return true;
+  }
+  // ... or with `mv` or `cp` of an unpacked JDK to that name (`mv /tmp/zulu8...-linux_x64
+  // /usr/lib/jvm/zulu-8-amd64`, Chirlu42/dockerfile-experiments, Part FU): the name is the
+  // file's own choice, made on every platform.
+  for (const auto& run : ctx.model.scriptsIn(stage)) {
+    for (const auto& command : run.script.commands) {
+      const auto words = programWords(command);
+      if (words.size() < 3) continue;
+      const std::string name = baseName(words[0]->literal);
+      if (name != "mv" && name != "cp") continue;
+      std::string_view destination = text::withoutQuotes(words.back()->literal);
+      while (destination.size() > 1 && destination.back() == '/') destination.remove_suffix(1);
+      if (destination == path) return true;
+    }
   }
   return false;
 }
@@ -800,7 +814,8 @@ extern const DockerfileRule kMA120 = {
          "unpacking an archive fetched the same way on every platform (`zulu21-linux_aarch64.tar.gz` unpacked to "
          "`/opt/zulu21-linux_aarch64`): that exists everywhere, and MA110 reports the download; nor a JDK directory "
          "the stage makes with COPY or ADD (`ENV JAVA_HOME=/usr/lib/jvm/msopenjdk-16-amd64`, then `COPY --from=jlink "
-         "/javaruntime $JAVA_HOME`), which exists everywhere with what the copy brings, or that `ln -s` makes "
+         "/javaruntime $JAVA_HOME`), which exists everywhere with what the copy brings, or with `mv` or `cp` of an "
+         "unpacked JDK to that name (`mv /tmp/zulu8...-linux_x64 /usr/lib/jvm/zulu-8-amd64`), or that `ln -s` makes "
          "(`ln -s \"$JAVA_HOME\" /usr/lib/jvm/java-8-openjdk-amd64`, a compatibility name), nor a directory `mkdir` "
          "makes. The reverse is "
          "reported: an archive the stage fetches per architecture (`zig-linux-$(uname -m)-0.10.tar.xz`, or with "

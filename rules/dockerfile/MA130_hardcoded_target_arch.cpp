@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "analyzer/dockerfile/emulators.h"
 #include "analyzer/dockerfile/expand.h"
 #include "analyzer/shell/arch_vocabulary.h"
 #include "analyzer/text_util.h"
@@ -268,7 +269,8 @@ std::optional<std::pair<Platform, const shell::Word*>> makeTargetPlatform(const 
 
 class TargetArchCheck {
  public:
-  TargetArchCheck(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) : ctx_(ctx), rule_(rule), out_(out) {
+  TargetArchCheck(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
+      : ctx_(ctx), rule_(rule), out_(out), emulated_(dockerfile::emulatedArchitectures(ctx.file)) {
     // Once per stage, not per RUN (that was quadratic in a long stage).
     for (const auto& stage : ctx_.model.stages) anotherOs_.push_back(stageSetsAnotherOs(stage));
     gatherSettingArchitectures();
@@ -730,7 +732,7 @@ class TargetArchCheck {
   // where the variable got its value.
   void reportThrough(const dockerfile::Stage& stage, const Platform& platform, const std::string& shown,
                      const dockerfile::FixedValue& fixed, Span span) {
-    if (stageNamedFor(stage, platform)) return;
+    if (stageNamedFor(stage, platform) || forItsEmulator(platform)) return;
     const auto broken = ctx_.brokenBy(stage.index, platform);
     if (broken.empty() || !reported_.insert(span.begin).second) return;
     std::vector<FindingSink::RelatedSpan> related;
@@ -790,8 +792,13 @@ class TargetArchCheck {
     }
   }
 
+  // Code built for an architecture the file brings an emulator for (Spike and qemu-riscv64 beside
+  // `configure --host=riscv64-linux-gnu` of the RISC-V proxy kernel, cksystemsteaching/selfie) is
+  // meant to run under it. QEMU for every architecture (qemu-user-static) names none in particular.
+  bool forItsEmulator(const Platform& platform) const { return emulated_.count(platform.architecture) > 0; }
+
   void report(const dockerfile::Stage& stage, const Platform& platform, const std::string& shown, Span span) {
-    if (stageNamedFor(stage, platform)) return;
+    if (stageNamedFor(stage, platform) || forItsEmulator(platform)) return;
     auto broken = ctx_.brokenBy(stage.index, platform);
     if (broken.empty() || !reported_.insert(span.begin).second) return;
     pending_.push_back({platform, shown, span, std::move(broken)});
@@ -825,6 +832,7 @@ class TargetArchCheck {
   const DockerfileContext& ctx_;
   const RuleInfo& rule_;
   FindingSink& out_;
+  std::set<std::string> emulated_;  // architectures the file brings an emulator for
   std::set<uint32_t> reported_;
   std::set<std::string> reportedThrough_;  // variables a use was already reported through
   std::vector<bool> anotherOs_;            // by stage
@@ -875,7 +883,10 @@ extern const DockerfileRule kMA130 = {
          "compiler generates code for; the programs built run on `--host`, which is judged. A CMD or ENTRYPOINT that "
          "runs cargo with one `--target` (`ENTRYPOINT [\"cargo\", \"build\", \"--target=x86_64-unknown-linux-musl\"]`, a CI "
          "build image) makes every platform's container build for that target: in the others' images a cross build "
-         "they are not set up for.",
+         "they are not set up for. Code built for an architecture the file brings an emulator for (`qemu-riscv64`, "
+         "`qemu-system-riscv64`, Spike for riscv64, box64 or FEX for amd64) is meant to run under it (a RISC-V "
+         "teaching image's proxy kernel, `--host=riscv64-linux-gnu`) and is not judged; QEMU for every architecture "
+         "(`qemu-user-static` alone) names none in particular.",
      .why = "Every platform's image gets the one architecture's binaries: the arm64 image holds an x86-64 program "
             "that fails with `exec format error`.",
      .example = "FROM golang:1.22\n"
