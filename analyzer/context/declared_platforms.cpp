@@ -161,10 +161,6 @@ std::optional<std::pair<std::string, Platform>> hardwareWordIn(std::string_view 
   return found;
 }
 
-// An image named for hardware whose software exists for one architecture, by a word of a
-// component of its repository (`balenalib/jetson-nano-ubuntu`: balena's Jetson Nano base, an
-// arm64 image; `rocm/dev-ubuntu-22.04`): the images of such hardware are built for its CPU.
-// The registry's host is not read.
 // Only the words data/one-architecture-images.json marks `imageName`: `neuron` in an image's
 // name is as often the NEURON simulator's (metacell/jupyter-neuron) as AWS's chips.
 const std::set<std::string>& hardwareWordsInImageNames() {
@@ -179,6 +175,10 @@ const std::set<std::string>& hardwareWordsInImageNames() {
   return words;
 }
 
+// An image named for hardware whose software exists for one architecture, by a word of a
+// component of its repository (`balenalib/jetson-nano-ubuntu`: balena's Jetson Nano base, an
+// arm64 image; `rocm/dev-ubuntu-22.04`): the images of such hardware are built for its CPU.
+// The registry's host is not read.
 std::optional<std::pair<std::string, Platform>> hardwareOfImage(const std::string& image) {
   const auto components = text::split(repositoryAndTag(image).first, '/');
   for (size_t i = 0; i < components.size(); ++i) {

@@ -48,8 +48,9 @@ struct DeclaredPlatforms {
   std::map<std::string, std::vector<Platform>> platformsByTargetStage;
 };
 
-// Stands, in a declared Dockerfile path, for one directory whose name is computed at run
-// time (a matrix a script prints): it matches any one directory name.
+// Stands, in a declared Dockerfile path, for a run of characters computed at run time (a
+// matrix a script prints, a caller's inputs): it matches any characters within one path
+// component, so alone it is any one directory name.
 constexpr char kAnyDirectory = '\x04';
 
 // Does the declared `pattern` (a path, perhaps with kAnyDirectory parts) name `dockerfile`?
