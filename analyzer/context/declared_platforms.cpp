@@ -161,20 +161,6 @@ std::optional<std::pair<std::string, Platform>> hardwareWordIn(std::string_view 
   return found;
 }
 
-// Only the words data/one-architecture-images.json marks `imageName`: `neuron` in an image's
-// name is as often the NEURON simulator's (metacell/jupyter-neuron) as AWS's chips.
-const std::set<std::string>& hardwareWordsInImageNames() {
-  static const auto words = [] {
-    std::set<std::string> out;
-    const auto json = nlohmann::json::parse(data::k_one_architecture_images_json);
-    for (const auto& entry : json.at("hardware")) {
-      if (entry.value("imageName", false)) out.insert(text::lower(entry.at("word").get<std::string>()));
-    }
-    return out;
-  }();
-  return words;
-}
-
 // An image named for hardware whose software exists for one architecture, by a word of a
 // component of its repository (`balenalib/jetson-nano-ubuntu`: balena's Jetson Nano base, an
 // arm64 image; `rocm/dev-ubuntu-22.04`): the images of such hardware are built for its CPU.
@@ -184,7 +170,7 @@ std::optional<std::pair<std::string, Platform>> hardwareOfImage(const std::strin
   for (size_t i = 0; i < components.size(); ++i) {
     const std::string& component = components[i];
     if (i == 0 && components.size() > 1 && component.find_first_of(".:") != std::string::npos) continue;
-    if (auto hardware = hardwareWordIn(component); hardware && hardwareWordsInImageNames().count(hardware->first) > 0) {
+    if (auto hardware = hardwareWordIn(component); hardware && vocab::hardwareWordNamesImages(hardware->first)) {
       return hardware;
     }
   }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "analyzer/glob.h"
 #include "analyzer/text_util.h"
@@ -167,17 +168,34 @@ std::optional<Platform> dockerHubArchNamespace(std::string_view word) {
   return std::nullopt;
 }
 
-const std::vector<std::pair<std::string, Platform>>& oneArchitectureHardware() {
-  static const auto words = [] {
-    std::vector<std::pair<std::string, Platform>> out;
+namespace {
+
+// data/one-architecture-images.json "hardware", read once: every word with its platform, and
+// the words marked `imageName` (read in image names as well as file names).
+struct HardwareVocabulary {
+  std::vector<std::pair<std::string, Platform>> words;
+  std::set<std::string, std::less<>> wordsNamingImages;
+};
+
+const HardwareVocabulary& hardwareVocabulary() {
+  static const auto vocabulary = [] {
+    HardwareVocabulary out;
     const auto json = nlohmann::json::parse(data::k_one_architecture_images_json);
     for (const auto& entry : json.at("hardware")) {
-      out.emplace_back(text::lower(entry.at("word").get<std::string>()), *parsePlatform(entry.at("platform").get<std::string>()));
+      std::string word = text::lower(entry.at("word").get<std::string>());
+      if (entry.value("imageName", false)) out.wordsNamingImages.insert(word);
+      out.words.emplace_back(std::move(word), *parsePlatform(entry.at("platform").get<std::string>()));
     }
     return out;
   }();
-  return words;
+  return vocabulary;
 }
+
+}  // namespace
+
+const std::vector<std::pair<std::string, Platform>>& oneArchitectureHardware() { return hardwareVocabulary().words; }
+
+bool hardwareWordNamesImages(std::string_view word) { return hardwareVocabulary().wordsNamingImages.count(word) > 0; }
 
 std::optional<Platform> oneArchitectureHardwareNamed(std::string_view word) {
   for (const auto& [name, platform] : oneArchitectureHardware()) {

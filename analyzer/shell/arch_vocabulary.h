@@ -48,6 +48,9 @@ std::optional<Platform> dockerHubArchNamespace(std::string_view word);
 // data/one-architecture-images.json "hardware", each entry with its source.
 const std::vector<std::pair<std::string, Platform>>& oneArchitectureHardware();
 std::optional<Platform> oneArchitectureHardwareNamed(std::string_view word);
+// Is `word` (lowercase, from oneArchitectureHardware) marked `imageName`: read in an image's
+// name too? `neuron` is not: in `metacell/jupyter-neuron` it is the NEURON simulator.
+bool hardwareWordNamesImages(std::string_view word);
 
 // Does a `case` pattern on an architecture probe or platform variable (`aarch64`, `arm64|aarch64`
 // split into single patterns, `*-amd64`, `linux/arm*`) match what the probes say on `platform`
