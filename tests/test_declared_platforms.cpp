@@ -797,6 +797,18 @@ TEST_CASE("base images published for one architecture, with no architecture in t
   CHECK(declared(file, "FROM intel.example.com/tools/app:1\n") == "none");
   // `neuron` there is as often the NEURON simulator (MetaCell/NetPyNE-UI's base).
   CHECK(declared(file, "FROM metacell/jupyter-neuron:latest\n") == "none");
+  // Intel's oneAPI images, amd64 only (jelyoussefi/safety, Part GN): by the word of the name.
+  CHECK(declared(file, "FROM intel/oneapi\n") ==
+        "linux/amd64 <- the base image intel/oneapi (oneapi exists for linux/amd64 only)");
+  CHECK(declared(file, "FROM intel/oneapi-basekit:2024.0.1-devel-ubuntu22.04\n") ==
+        "linux/amd64 <- the base image intel/oneapi-basekit:2024.0.1-devel-ubuntu22.04 (oneapi exists for linux/amd64 only)");
+  CHECK(declared(file, "FROM example/oneapisdk:1\n") == "none");
+  // GitHub Packages' first Docker registry never took multi-architecture manifests
+  // (github/codeql-learninglab-actions, Part GN); its successor ghcr.io does.
+  CHECK(declared(file, "FROM docker.pkg.github.com/github/codeql-learninglab-actions/codeql-learninglab-check:v2.0.0\n") ==
+        "linux/amd64 <- the base image docker.pkg.github.com/github/codeql-learninglab-actions/codeql-learninglab-check:v2.0.0 "
+        "(published for linux/amd64 only)");
+  CHECK(declared(file, "FROM ghcr.io/github/codeql-learninglab-actions/codeql-learninglab-check:v2.0.0\n") == "none");
   CHECK(declared(file, "ARG CUDA_VERSION\nFROM nvidia/cuda:${CUDA_VERSION}-cudnn7-devel-ubuntu16.04\n") ==
         "linux/amd64 <- the base image nvidia/cuda:${CUDA_VERSION}-cudnn7-devel-ubuntu16.04 (published for linux/amd64 only)");
   // Other releases, look-alike names and the images that took their place: none.
@@ -923,6 +935,15 @@ TEST_CASE("a file that installs a program published for one architecture only", 
                  "freesurfer-Linux-centos4_x86_64-stable-pub-v5.3.0.tar.gz | tar -xz -C /opt\n") ==
         "linux/amd64 <- the install of FreeSurfer (published for linux/amd64 only)");
   CHECK(declared(file, "FROM ubuntu:trusty\nRUN pip install nibabel  # reads FreeSurfer's surfaces\n") == "none");
+  // FoundationDB's packages from foundationdb.org/downloads, x86-64 only (hiroshi/foundationdb-docker,
+  // Part GO); its later releases on GitHub name their architecture (`_aarch64.deb` since 7.3.5x).
+  CHECK(declared(file,
+                 "FROM ubuntu:16.04\nADD https://www.foundationdb.org/downloads/5.1.5/ubuntu/installers/"
+                 "foundationdb-server_5.1.5-1_amd64.deb .\n") ==
+        "linux/amd64 <- the install of FoundationDB's foundationdb.org packages (published for linux/amd64 only)");
+  CHECK(declared(file,
+                 "FROM ubuntu:22.04\nADD https://github.com/apple/foundationdb/releases/download/7.3.63/"
+                 "foundationdb-clients_7.3.63-1_amd64.deb .\n") == "none");
   // One that installs an x86 emulator runs it on other architectures too.
   CHECK(declared(file, steamTarball + "RUN apt-get install -y box86 box64\n") == "none");
   // What the project declares comes first.
