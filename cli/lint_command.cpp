@@ -29,6 +29,21 @@ bool severalArchitectures(const std::vector<Platform>& platforms) {
   return std::any_of(platforms.begin(), platforms.end(),
                      [&](const Platform& p) { return p.architecture != platforms.front().architecture; });
 }
+// The Dockerfile's directory from its repository root (context::repositoryRoot), '/'-joined;
+// empty at the root or outside it.
+std::string directoryFromRoot(const std::string& dockerfile) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path file = fs::weakly_canonical(fs::absolute(dockerfile, ec), ec);
+  if (ec) return {};
+  const fs::path root = fs::weakly_canonical(context::repositoryRoot(file), ec);
+  if (ec) return {};
+  const fs::path relative = file.parent_path().lexically_relative(root);
+  std::string text = relative.generic_string();
+  if (relative.empty() || text == "." || text::startsWith(text, "..")) return {};
+  return text;
+}
+
 }  // namespace
 
 std::optional<std::string> readInput(const std::string& path, std::istream& stdinStream, std::string& error) {
@@ -197,6 +212,7 @@ int runLint(const LintOptions& options, Streams streams) {
         }
       }
       settings.ruleOptions.perPlatformContexts = path != "-" && context::buildsWithGoreleaserDockers(path, declarationFiles);
+      settings.ruleOptions.dockerfileDirectoryFromRoot = path == "-" ? "" : directoryFromRoot(path);
       settings.buildArgsPassed.clear();
       if (path != "-") settings.buildArgsPassed = context::buildArgsPassed(path, declarationFiles);
       for (const auto& platform : settings.platforms) targets.platforms.push_back(platform.str());

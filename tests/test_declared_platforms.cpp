@@ -1701,6 +1701,28 @@ TEST_CASE("lint: goreleaser's dockers give each platform its own context", "[dec
   CHECK(findingsOf("MA150", file).empty());
 }
 
+TEST_CASE("lint: a program kept beside the Dockerfile is the project's own file, not a build output", "[declared][cli]") {
+  // philiplehmann/container (Part GH): apps/pdftk/Dockerfile, built with the repository root as
+  // context, copies apps/pdftk/bin/pdftk, a checked-in wrapper script, beside dist/apps/pdftk.
+  Repo repo;
+  const std::string dockerfile =
+      "FROM debian:bookworm-slim\nARG TARGETARCH\nRUN echo \"$TARGETARCH\" > /arch\n"
+      "COPY apps/pdftk/bin/pdftk /bin/pdftk\nCOPY dist/apps/pdftk/bin/server /usr/local/bin/server\n"
+      "CMD [\"server\"]\n";
+  const auto nested = repo.write("apps/pdftk/Dockerfile", dockerfile);
+  const auto findings = findingsOf("MA150", nested);
+  // The build output is still one file for every platform; the file kept beside the Dockerfile is not judged.
+  REQUIRE(findings.size() == 1);
+  CHECK_THAT(findings[0], StartsWith("line 5: copies 'dist/apps/pdftk/bin/server'"));
+  // At the root, the Dockerfile's directory holds everything: bin/ there is where builds write.
+  const auto atRoot = repo.write("Dockerfile",
+                                 "FROM debian:bookworm-slim\nARG TARGETARCH\nRUN echo \"$TARGETARCH\" > /arch\n"
+                                 "COPY bin/pdftk /bin/pdftk\nCMD [\"pdftk\"]\n");
+  const auto rootFindings = findingsOf("MA150", atRoot);
+  REQUIRE(rootFindings.size() == 1);
+  CHECK_THAT(rootFindings[0], StartsWith("line 4: copies 'bin/pdftk'"));
+}
+
 TEST_CASE("lint: a stage the project builds only for some platforms (bake, compose, build-push-action target)",
           "[declared][cli]") {
   // imagegenius/docker-immich: one Dockerfile, bake targets that stop at different stages; the

@@ -362,6 +362,20 @@ bool isBuildOutputPath(const std::string& path) {
   return false;
 }
 
+// A source under the Dockerfile's own directory, named from the repository root
+// (`COPY apps/pdftk/bin/pdftk` in apps/pdftk/Dockerfile, built with the root as context): a
+// file kept with the Dockerfile in the source tree, where projects check in their wrapper
+// scripts (philiplehmann/container's `exec java -jar` wrapper); builds write their products
+// to output directories of their own (`dist/apps/pdftk` beside it). Not said of a file at the
+// root, whose directory holds everything.
+bool keptBesideTheDockerfile(const DockerfileContext& ctx, const std::string& source) {
+  if (!ctx.options || ctx.options->dockerfileDirectoryFromRoot.empty()) return false;
+  std::string path = source;
+  while (text::startsWith(path, "./")) path = path.substr(2);
+  while (text::startsWith(path, "/")) path = path.substr(1);
+  return text::startsWith(path, ctx.options->dockerfileDirectoryFromRoot + "/");
+}
+
 // Why this file's build is one context for several architectures, for the message; empty
 // when nothing says so (a file linted on the default targets alone says nothing: each
 // platform may be built alone with its own binary, as goreleaser does).
@@ -386,7 +400,7 @@ bool reportArchlessProgram(const DockerfileContext& ctx, const RuleInfo& rule, F
   if (value.empty() || value == "." || value.back() == '/' || value.find_first_of("*?[") != std::string::npos) return false;
   if (text::startsWith(value, "<<")) return false;  // a heredoc: text written in the Dockerfile
   const std::string name = baseName(value);
-  if (looksLikeScriptName(name) || !isBuildOutputPath(value)) return false;
+  if (looksLikeScriptName(name) || !isBuildOutputPath(value) || keptBesideTheDockerfile(ctx, value)) return false;
   const bool severalArchitectures =
       std::any_of(judged.begin(), judged.end(), [&](const Platform& p) { return p.architecture != judged.front().architecture; });
   if (!severalArchitectures) return false;
@@ -608,7 +622,10 @@ extern const DockerfileRule kMA150 = {
              "except in cargo's host output directory (`target/release/app`), which holds the build machine's "
              "program. It is a warning when three things say it is one machine's program in every image: "
              "it comes from a build-output directory (`bin/`, `dist/`, `build/`, `out/`, `_output/`, `release/`, "
-             "`artifacts/`), has no extension and no start-up script's name (`docker-entrypoint`, `wait-for-db`), and "
+             "`artifacts/`) that is not under the Dockerfile's own directory named from the repository root (`COPY "
+             "apps/pdftk/bin/pdftk` in apps/pdftk/Dockerfile is a file kept with the Dockerfile, where projects check in "
+             "wrapper scripts; builds write beside it, to `dist/apps/pdftk`), has no extension and no start-up "
+             "script's name (`docker-entrypoint`, `wait-for-db`), and "
              "lands where a program goes (a bin directory, or the path ENTRYPOINT/CMD starts); and one build makes "
              "several architectures' images from this one context: a bake target, compose service, workflow step, "
              "`--platform` or configuration lists several architectures for it, or the file chooses by the platform "

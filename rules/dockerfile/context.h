@@ -38,6 +38,10 @@ struct RuleOptions {
   // ["type=cacheonly"]`: a lint or validation): no image of it ships
   // (DeclaredPlatforms::shipsNoImage).
   bool shipsNoImage = false;
+  // The Dockerfile's directory from the repository root (`apps/pdftk` for
+  // apps/pdftk/Dockerfile), with '/' between components; empty when the file is at the root,
+  // is read from stdin, or lies outside the root.
+  std::string dockerfileDirectoryFromRoot;
 };
 
 struct DockerfileContext {
