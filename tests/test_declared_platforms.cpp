@@ -541,6 +541,29 @@ TEST_CASE("the file name and an architecture directory", "[declared]") {
         "linux/amd64 <- its per-architecture siblings (Dockerfile is the amd64 one)");
 }
 
+TEST_CASE("a repository named for one architecture", "[declared]") {
+  // omert08/arangodb-arm64 (Part GO): a clone keeps the repository's name as its directory.
+  Repo outer(false);
+  const fs::path named = outer.root / "arangodb-arm64";
+  fs::create_directories(named / ".git");
+  const fs::path dockerfile = outer.write("arangodb-arm64/Dockerfile", kPlain);
+  CHECK(declared(dockerfile) == "linux/arm64 <- the repository's name arangodb-arm64");
+  // What is nearer wins: the file's own name, a directory below the root.
+  CHECK(declared(outer.write("arangodb-arm64/Dockerfile.amd64", kPlain)) == "linux/amd64 <- the file name");
+  CHECK(declared(outer.write("arangodb-arm64/x86_64/Dockerfile", kPlain)) == "linux/amd64 <- the directory x86_64/");
+  // A name that only contains an architecture word, or one that says x86 alone: nothing.
+  fs::create_directories(outer.root / "arm64-tools" / ".git");
+  CHECK(declared(outer.write("arm64-tools/Dockerfile", kPlain)) == "none");
+  fs::create_directories(outer.root / "bamboo-agent-x86" / ".git");
+  CHECK(declared(outer.write("bamboo-agent-x86/Dockerfile", kPlain)) == "none");
+  // A directory that is no repository's (no .git): its name is the user's, not the project's.
+  CHECK(declared(outer.write("scratch-arm64/Dockerfile", kPlain)) == "none");
+  // The weakest of the names: a base image that names its architecture comes first.
+  const std::string armhfBase = "FROM arm32v7/alpine:3.19\n";
+  CHECK(declared(outer.write("arangodb-arm64/pi/Dockerfile", armhfBase), armhfBase) ==
+        "linux/arm/v7 <- the base image arm32v7/alpine:3.19");
+}
+
 TEST_CASE("a file named for the ARM or the x86 family", "[declared]") {
   Repo repo;
   // vllm's docker/Dockerfile.arm: "arm" alone is the ARM platform of the default pair...

@@ -611,6 +611,34 @@ std::optional<DeclaredPlatforms> fromDockerHubHooks(const fs::path& dockerfile, 
                            false};
 }
 
+// A directory named for one architecture: exactly (`arm64/`), a variant that ends with its
+// architecture (`mariner2-arm64/`, `ubuntu22.04-arm32v7/`), or a target triple's (`aarch64-linux/`,
+// `x86_64-musl/`, `x86_64-unknown-linux-gnu/`, as wasmtime's ci/docker); `arm64-tools/` says nothing.
+std::optional<Platform> architectureOfDirectoryName(const std::string& name) {
+  if (auto p = singleArchitectureIn(name, true)) return p;
+  const auto parts = text::split(name, '-');
+  if (parts.size() < 2) return std::nullopt;
+  if (auto p = singleArchitectureIn(parts.back(), true)) return p;
+  static const std::set<std::string> kTripleWords{"linux", "musl", "gnu", "unknown", "android"};
+  if (kTripleWords.count(text::lower(parts[1])) > 0) return singleArchitectureIn(parts.front(), true);
+  return std::nullopt;
+}
+
+// The repository itself named for one architecture (omert08/arangodb-arm64, a project that
+// exists to run ArangoDB on arm64): a clone's directory keeps the repository's name. The
+// weakest of the names: every declaration, the file's own name and directories, its base
+// images and a build on a runner come first. Only a root that is a repository's (it holds
+// .git): any other directory's name is the user's, not the project's.
+std::optional<DeclaredPlatforms> fromRepositoryName(const fs::path& root) {
+  std::error_code ec;
+  if (!fs::exists(root / ".git", ec)) return std::nullopt;
+  fs::path rootPath = absoluteNormal(root);
+  if (rootPath.filename().empty()) rootPath = rootPath.parent_path();  // `repo/` normalizes with a trailing separator
+  const std::string name = rootPath.filename().string();
+  if (auto p = architectureOfDirectoryName(name)) return DeclaredPlatforms{{*p}, "the repository's name " + name};
+  return std::nullopt;
+}
+
 std::optional<DeclaredPlatforms> fromFileName(const fs::path& dockerfile, const fs::path& root) {
   // Gitpod's workspace image file, by the name its docs give it (`image: file:
   // .gitpod.Dockerfile` in .gitpod.yml): Gitpod builds it, and runs workspaces on x86-64 only
@@ -637,19 +665,7 @@ std::optional<DeclaredPlatforms> fromFileName(const fs::path& dockerfile, const 
   for (const auto& component : relativeDirectory) {
     const std::string name = component.string();
     if (name.empty() || name == "." || name == "..") continue;
-    // `arm64/`, and also a variant directory that ends with its architecture (`mariner2-arm64/`,
-    // `ubuntu22.04-arm32v7/`) or is a target (`aarch64-linux/`); `arm64-tools/` says nothing.
-    std::optional<Platform> p = singleArchitectureIn(name, true);
-    if (!p) {
-      const auto parts = text::split(name, '-');
-      if (parts.size() > 1) p = singleArchitectureIn(parts.back(), true);
-      // A target triple's directory: the architecture, then its vendor, OS or C library
-      // (`aarch64-linux/`, `x86_64-musl/`, `x86_64-unknown-linux-gnu/`, as wasmtime's ci/docker).
-      static const std::set<std::string> kTripleWords{"linux", "musl", "gnu", "unknown", "android"};
-      if (!p && parts.size() > 1 && kTripleWords.count(text::lower(parts[1])) > 0) {
-        p = singleArchitectureIn(parts.front(), true);
-      }
-    }
+    const std::optional<Platform> p = architectureOfDirectoryName(name);
     if (!p) continue;
     if (platform && !(platform->architecture == p->architecture && platform->variant == p->variant)) return std::nullopt;
     if (!platform) where = "the directory " + name + "/";
@@ -1353,6 +1369,7 @@ std::optional<DeclaredPlatforms> findDeclaredPlatforms(const fs::path& dockerfil
   if (auto found = fromContent()) return found;
   if (auto found = fromOneArchitectureProduct(dockerfileText)) return found;
   if (machineDefault) return machineDefault;
+  if (auto found = fromRepositoryName(search.root)) return found;
   return search.composeForBuildMachine();
 }
 
