@@ -34,7 +34,9 @@ bool severalArchitectures(const std::vector<Platform>& platforms) {
 std::string directoryFromRoot(const std::string& dockerfile) {
   namespace fs = std::filesystem;
   std::error_code ec;
-  const fs::path file = fs::weakly_canonical(fs::absolute(dockerfile, ec), ec);
+  const fs::path absolute = fs::absolute(dockerfile, ec);
+  if (ec) return {};
+  const fs::path file = fs::weakly_canonical(absolute, ec);
   if (ec) return {};
   const fs::path root = fs::weakly_canonical(context::repositoryRoot(file), ec);
   if (ec) return {};

@@ -44,14 +44,20 @@ bool isNativeArtifactName(const std::string& path) {
                                                 [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == '.'; });
 }
 
+// A context path as written without its leading `./` (any number of them): `./bin/app` is `bin/app`.
+std::string withoutLeadingDotSlash(const std::string& path) {
+  size_t start = 0;
+  while (path.compare(start, 2, "./") == 0) start += 2;
+  return path.substr(start);
+}
+
 // `target/release/<name>` or `target/debug/<name>`, a name without an extension: cargo's
 // own output directory holds the program it built for the machine it ran on (a cross build
 // puts it under `target/<triple>/`, which names its architecture). A CI job ran `cargo build`
 // before `docker build`, and every image gets that one machine's program.
 // (databendlabs/databend docker/Dockerfile before e18c2b1: `COPY ./target/release/databend-query`.)
 bool isCargoHostOutput(const std::string& path) {
-  std::string p = path;
-  while (text::startsWith(p, "./")) p = p.substr(2);
+  const std::string p = withoutLeadingDotSlash(path);
   for (std::string_view dir : {"target/release/", "target/debug/"}) {
     size_t at = p.find(dir);
     if (at == std::string::npos || (at > 0 && p[at - 1] != '/')) continue;
@@ -350,8 +356,7 @@ bool namesTextFile(const std::string& path) {
 // `docker/`): on the real-world sample (bench/precision), every extensionless program
 // copied from such a directory, or from the context's root, was a script.
 bool isBuildOutputPath(const std::string& path) {
-  std::string p = path;
-  while (text::startsWith(p, "./")) p = p.substr(2);
+  const std::string p = withoutLeadingDotSlash(path);
   const auto parts = text::split(p, '/');
   if (parts.size() < 2) return false;
   for (size_t i = 0; i + 1 < parts.size(); ++i) {
@@ -370,8 +375,7 @@ bool isBuildOutputPath(const std::string& path) {
 // root, whose directory holds everything.
 bool keptBesideTheDockerfile(const DockerfileContext& ctx, const std::string& source) {
   if (!ctx.options || ctx.options->dockerfileDirectoryFromRoot.empty()) return false;
-  std::string path = source;
-  while (text::startsWith(path, "./")) path = path.substr(2);
+  std::string path = withoutLeadingDotSlash(source);
   while (text::startsWith(path, "/")) path = path.substr(1);
   return text::startsWith(path, ctx.options->dockerfileDirectoryFromRoot + "/");
 }
