@@ -205,6 +205,24 @@ services:
   CHECK(declared(worker) == "none");  // only an unresolved variable
 }
 
+TEST_CASE("lint: a Makefile's plain docker build is for the machine that runs make", "[declared][cli]") {
+  // xeb/fastText-docker: `make binary` copies fasttext out of an image built there, then builds
+  // Dockerfile.binary with a plain `docker build`: program and image are that machine's.
+  Repo repo;
+  const auto file =
+      repo.write("Dockerfile.binary", "FROM ubuntu:xenial\nADD fasttext.bin /fasttext\nENTRYPOINT [\"/fasttext\"]\n");
+  CHECK(findingsOf("MA150", file).size() == 1);  // twin: no build names it, judged for the defaults
+  repo.write("Makefile",
+             "DOCKER_BUILD_CMD=docker build\nbinary:\n\tdocker run --rm x:devel cat ./fasttext > fasttext.bin\n"
+             "\t$(DOCKER_BUILD_CMD) -t x:binary -f Dockerfile.binary .\n");
+  CHECK(findingsOf("MA150", file).empty());
+  // The same with the build in a script, and still the defaults for what no machine can serve.
+  const auto download = repo.write("tools/Dockerfile", "FROM ubuntu:22.04\nADD https://example.com/tool-linux-amd64 /tool\n");
+  repo.write("tools/build.sh", "docker build -t tool .\n");
+  CHECK(declared(download) == " <- tools/build.sh (no platforms: built for the machine that runs it)");
+  CHECK(findingsOf("MA110", download).size() == 1);
+}
+
 TEST_CASE("lint: a compose service with no platforms builds for the machine that runs it", "[declared][cli]") {
   // cement-hools/Auth_sprint_1: the root Dockerfile, built only by docker-compose.yml's
   // `build: .`, runs its final stage on $BUILDPLATFORM, which is the target on that machine.
@@ -401,9 +419,10 @@ TEST_CASE("shell scripts: build commands with the script's own variables, run fr
   CHECK(declared(file) == "none");
   other.write("build.sh", "docker buildx build --platform linux/amd64,$EXTRA .\n");
   CHECK(declared(file) == "none");
-  // A plain build names no platform: nothing declared.
+  // A plain build names no platform: it is built for the machine that runs the script (the
+  // weakest reading, as a compose service without `platforms`).
   other.write("build.sh", "docker build -t x .\n");
-  CHECK(declared(file) == "none");
+  CHECK(declared(file) == " <- build.sh (no platforms: built for the machine that runs it)");
   // A script that does not parse as one is read for what it can, never fatal.
   other.write("build.sh", "docker buildx build --platform \"linux/arm64 .\n\x01\x02(((");
   CHECK_NOTHROW(declared(file));
@@ -449,9 +468,10 @@ TEST_CASE("Makefile: Podman's --os/--arch name the platform", "[declared]") {
              "plain:\n\tdocker build -f plain/Dockerfile plain\n");
   CHECK(declared(builder) == "linux/amd64 <- Makefile");
   CHECK(declared(arm) == "linux/arm64 <- Makefile");  // v8 is arm64's only variant
-  // Twins: an explicit --platform wins, and a build that names neither declares nothing.
+  // Twins: an explicit --platform wins, and a build that names neither is for the machine
+  // that runs make.
   CHECK(declared(both) == "linux/s390x <- Makefile");
-  CHECK(declared(plain) == "none");
+  CHECK(declared(plain) == " <- Makefile (no platforms: built for the machine that runs it)");
 }
 
 TEST_CASE("Makefile: a context per template variable stands for each directory there", "[declared]") {
@@ -1854,6 +1874,17 @@ TEST_CASE("workflows: third-party build actions, read by their own inputs", "[de
         "linux/amd64 <- .github/workflows/other.yml job cache (no platform named: the ubuntu-22.04 runner's)");
   CHECK(declared(repo.write("tool/Containerfile", kPlain)) ==
         "linux/amd64, linux/arm64, linux/ppc64le <- .github/workflows/other.yml job cache");
+  // An input is read trimmed, as `@actions/core`'s getInput does: a block scalar naming one
+  // Containerfile is that file (NickSica/podman-readarr, Part HE); one naming two is not followed.
+  repo.write(".github/workflows/podman.yml",
+             "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n"
+             "      - uses: redhat-actions/buildah-build@v2\n        with:\n          image: readarr\n"
+             "          containerfiles: |\n            ./readarr/Containerfile\n"
+             "      - uses: redhat-actions/buildah-build@v2\n        with:\n          image: pair\n"
+             "          containerfiles: |\n            ./pair/Containerfile\n            ./pair/Containerfile.extra\n");
+  CHECK(declared(repo.write("readarr/Containerfile", kPlain)) ==
+        "linux/amd64 <- .github/workflows/podman.yml job build (no platform named: the ubuntu-latest runner's)");
+  CHECK(declared(repo.write("pair/Containerfile", kPlain)) == "none");
   // Blacksmith's build-push-action is docker's; Depot's builds elsewhere than the runner, so
   // a step naming no platform declares nothing, and one naming them declares those.
   repo.write(".github/workflows/forks.yml",

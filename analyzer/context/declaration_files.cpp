@@ -437,6 +437,18 @@ void addDeclaration(std::vector<BuildDeclaration>& out, std::optional<fs::path> 
   out.back().targetStage = text::lower(targetStage);
 }
 
+// A build command with no `--platform` (a Makefile's or a script's plain `docker build -f X .`):
+// BuildKit builds for the platform of the machine that runs it, so what that command's recipe
+// made before it on the same machine (fasttext.bin taken out of an image built there,
+// xeb/fastText-docker) is that platform's. Declares no platform: the weakest reading, as a
+// compose service without `platforms`.
+void addBuildForItsMachine(std::vector<BuildDeclaration>& out, std::optional<fs::path> dockerfile) {
+  if (!dockerfile) return;
+  BuildDeclaration native{std::move(*dockerfile), {}, ""};
+  native.forBuildMachine = true;
+  out.push_back(std::move(native));
+}
+
 // ---------------------------------------------------------------------------------------
 // Bake, HCL: a tokenizer for blocks, attributes, strings (with `${...}` kept), heredocs and
 // lists. Anything else (function calls, operators, objects, for-expressions) is an
@@ -910,6 +922,15 @@ std::optional<std::string> scalarOrList(const YAML::Node& node) {
   return out;
 }
 
+// A `with:` input as an action reads it: `@actions/core`'s getInput trims surrounding
+// whitespace, so a block scalar (`containerfiles: |` then `./Containerfile`, NickSica/podman-readarr)
+// is its one line, not that line and a newline. A sequence is joined by commas.
+std::optional<std::string> actionInput(const YAML::Node& node) {
+  auto value = scalarOrList(node);
+  if (value) value = text::trim(*value);
+  return value;
+}
+
 std::optional<YAML::Node> loadYaml(const std::string& text) {
   try {
     return YAML::Load(text);
@@ -1277,7 +1298,7 @@ void plainActionBuild(const PlainBuildAction& action, const YAML::Node& step, co
       if (it == scope.env().end()) return std::nullopt;
       return it->second;
     }
-    const auto value = scalarOrList(child(with, std::string(key)));
+    const auto value = actionInput(child(with, std::string(key)));
     if (!value) return std::nullopt;
     return scope.expand(*value);
   };
@@ -1296,8 +1317,9 @@ void plainActionBuild(const PlainBuildAction& action, const YAML::Node& step, co
   if (!file || file->empty()) {
     file = action.fileDefault.empty() ? std::nullopt : std::optional(std::string(action.fileDefault));
   }
-  // Several Dockerfiles in one step (`containerfiles:` listing two) are not followed.
-  if (file && file->find(',') != std::string::npos) return;
+  // Several Dockerfiles in one step (`containerfiles:` listing two, by commas or one a line)
+  // are not followed.
+  if (file && file->find_first_of(",\n") != std::string::npos) return;
   std::optional<std::string> platforms = input(action.platformsInput);
   if (platforms && platforms->empty()) platforms.reset();
   if (!platforms) {
@@ -1341,8 +1363,8 @@ void workflowStep(const YAML::Node& step, const WorkflowScope& jobScope, const s
       if (!listed) return;
       platforms = scope.expand(*listed);
     }
-    const auto context = scalar(child(with, "context"));
-    auto file = scalar(child(with, "file"));
+    const auto context = actionInput(child(with, "context"));
+    auto file = actionInput(child(with, "file"));
     if (file) file = scope.expand(*file);
     // `file: ${{ env.DOCKERFILE }}` set by a script at run time: every Dockerfile the job's
     // scripts name is one this step may build.
@@ -1365,7 +1387,7 @@ void workflowStep(const YAML::Node& step, const WorkflowScope& jobScope, const s
       return;
     }
     // `target:` stops the build at that stage (one the workflow computes names no stage).
-    const auto stage = scalar(child(with, "target"));
+    const auto stage = actionInput(child(with, "target"));
     addWorkflowBuild(out, dockerfileOf(root, context ? scope.expand(*context) : ".", file, false), platforms, builder, name,
                      stage ? scope.expand(*stage) : "");
     return;
@@ -1968,6 +1990,10 @@ std::vector<BuildDeclaration> readMakefile(const std::string& text, const fs::pa
     std::string body = text::trim(line);
     while (!body.empty() && (body[0] == '@' || body[0] == '-' || body[0] == '+')) body.erase(0, 1);
     for (const auto& command : buildCommandsIn(variables.expand(body), directory)) {
+      if (command.platforms.empty()) {
+        addBuildForItsMachine(out, dockerfileOfCommand(command));
+        continue;
+      }
       auto platforms = platformsIn(command.platforms);
       if (command.overridablePlatform && platforms.size() == 1) continue;
       addDeclaration(out, dockerfileOfCommand(command), std::move(platforms), "", command.target);
@@ -1990,6 +2016,10 @@ std::vector<BuildDeclaration> readShellScript(const std::string& text, const fs:
         return std::string(1, kUnresolved);
       });
   for (const auto& command : buildCommandsIn(expanded, directory)) {
+    if (command.platforms.empty()) {
+      addBuildForItsMachine(out, dockerfileOfCommand(command));
+      continue;
+    }
     if (command.platforms.find(kUnresolved) != std::string::npos || command.platforms.find('$') != std::string::npos) continue;
     addDeclaration(out, dockerfileOfCommand(command), platformsIn(command.platforms), "", command.target);
   }

@@ -414,13 +414,24 @@ struct Search {
   // A compose service that builds this Dockerfile and names no platform: built for the
   // machine that runs `docker compose build` (cement-hools/Auth_sprint_1, whose final stage is
   // FROM --platform=$BUILDPLATFORM python: on that machine it is the target platform).
-  std::optional<DeclaredPlatforms> composeForBuildMachine() const {
-    for (const auto* d : declaredIn(composeFiles(), "compose", readComposeFile)) {
-      if (!d->forBuildMachine) continue;
-      DeclaredPlatforms out;
-      out.source = d->name + " (no platforms: built for the machine that runs it)";
-      out.forBuildMachine = true;
-      return out;
+  // The same for a Makefile's or a script's plain `docker build` (no `--platform`).
+  std::optional<DeclaredPlatforms> forBuildMachine() const {
+    struct Kind {
+      std::vector<fs::path> files;
+      const char* name;
+      std::vector<BuildDeclaration> (*read)(const std::string&, const fs::path&);
+    };
+    const Kind kinds[] = {{composeFiles(), "compose", readComposeFile},
+                          {makefileFiles(), "make", readMakefile},
+                          {scriptFiles(), "script", readShellScript}};
+    for (const auto& kind : kinds) {
+      for (const auto* d : declaredIn(kind.files, kind.name, kind.read)) {
+        if (!d->forBuildMachine) continue;
+        DeclaredPlatforms out;
+        out.source = d->name + " (no platforms: built for the machine that runs it)";
+        out.forBuildMachine = true;
+        return out;
+      }
     }
     return std::nullopt;
   }
@@ -502,7 +513,7 @@ struct Search {
     return perFile(files, "cloudbuild", readCloudBuild);
   }
 
-  std::optional<DeclaredPlatforms> makefiles() const {
+  std::vector<fs::path> makefileFiles() const {
     std::vector<fs::path> files;
     for (const auto& directory : directories()) {
       for (auto& f : filesNamed(directory, [](const std::string& name) {
@@ -511,20 +522,24 @@ struct Search {
         files.push_back(std::move(f));
       }
     }
-    return perFile(files, "make", readMakefile);
+    return files;
   }
+
+  std::optional<DeclaredPlatforms> makefiles() const { return perFile(makefileFiles(), "make", readMakefile); }
 
   // Shell scripts beside the Dockerfile or at the root that run a build with platforms
   // (kopia's tools/docker-publish.sh, Kavita's docker-build.sh).
-  std::optional<DeclaredPlatforms> scripts() const {
+  std::vector<fs::path> scriptFiles() const {
     std::vector<fs::path> files;
     for (const auto& directory : directories()) {
       for (auto& f : filesNamed(directory, [](const std::string& name) { return text::endsWith(name, ".sh"); })) {
         files.push_back(std::move(f));
       }
     }
-    return perFile(files, "script", readShellScript);
+    return files;
   }
+
+  std::optional<DeclaredPlatforms> scripts() const { return perFile(scriptFiles(), "script", readShellScript); }
 };
 
 std::optional<Platform> archNamespace(std::string_view word) { return vocab::dockerHubArchNamespace(word); }
@@ -1370,7 +1385,7 @@ std::optional<DeclaredPlatforms> findDeclaredPlatforms(const fs::path& dockerfil
   if (auto found = fromOneArchitectureProduct(dockerfileText)) return found;
   if (machineDefault) return machineDefault;
   if (auto found = fromRepositoryName(search.root)) return found;
-  return search.composeForBuildMachine();
+  return search.forBuildMachine();
 }
 
 std::optional<DeclaredPlatforms> findDeclaredPlatforms(const fs::path& dockerfile, const std::string& dockerfileText) {
