@@ -987,6 +987,16 @@ TEST_CASE("a file that installs a program published for one architecture only", 
   CHECK(declared(file,
                  "FROM ubuntu:22.04\nADD https://github.com/apple/foundationdb/releases/download/7.3.63/"
                  "foundationdb-clients_7.3.63-1_amd64.deb .\n") == "none");
+  // The Checkmk server's packages, x86-64 only (dhagist/check_mk, Part IB); a community ARM build
+  // from GitHub is no such install.
+  CHECK(declared(file,
+                 "FROM debian:jessie\nRUN wget -O /tmp/cmk.deb https://mathias-kettner.de/support/1.4.0p22/"
+                 "check-mk-raw-1.4.0p22_0.jessie_amd64.deb\n") ==
+        "linux/amd64 <- the install of the Checkmk server's packages (Mathias Kettner's download site) (published for "
+        "linux/amd64 only)");
+  CHECK(declared(file,
+                 "FROM debian:bullseye\nRUN wget https://github.com/chrisss404/check-mk-arm/releases/download/2.1.0p6/"
+                 "check-mk-raw-2.1.0p6_0.bullseye_armhf.deb\n") == "none");
   // One that installs an x86 emulator runs it on other architectures too.
   CHECK(declared(file, steamTarball + "RUN apt-get install -y box86 box64\n") == "none");
   // What the project declares comes first.
