@@ -830,6 +830,11 @@ TEST_CASE("base images published for one architecture, with no architecture in t
   // A personal image last pushed before multi-architecture images (cloverzrg's Orion image, Part FN).
   CHECK(declared(file, "FROM jolokia/java-jolokia:latest\n") ==
         "linux/amd64 <- the base image jolokia/java-jolokia:latest (published for linux/amd64 only)");
+  // The PostGIS project's images, built for amd64 only (dustymugs/pgplus, Part IA), through the
+  // ARG default BuildKit expands; a community arm64 build of them is not that repository.
+  CHECK(declared(file, "ARG POSTGIS_RELEASE=14-3.2\nFROM postgis/postgis:$POSTGIS_RELEASE\n") ==
+        "linux/amd64 <- the base image postgis/postgis:14-3.2 (published for linux/amd64 only)");
+  CHECK(declared(file, "FROM imresamu/postgis:16-3.4\n") == "none");
   // An image named for hardware whose software exists for one architecture (cadenai/byodr's
   // Jetson Nano files on balena's device base, Part FB); the registry's host is not read.
   CHECK(declared(file, "FROM balenalib/jetson-nano-ubuntu:bionic\n") ==
