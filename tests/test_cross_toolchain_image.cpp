@@ -38,6 +38,12 @@ TEST_CASE("a cross-toolchain image: the target configured in a variable or a com
                    "ENV CC_powerpc_unknown_linux_gnu=powerpc-unknown-linux-gnu-gcc \\\n"
                    "    CARGO_TARGET_POWERPC_UNKNOWN_LINUX_GNU_LINKER=powerpc-unknown-linux-gnu-gcc\n") ==
         "linux/amd64 <- a cross-toolchain image for powerpc-unknown-linux-gnu" + kHostNote);
+  // Its Solaris image names Rust's SPARC architecture, `sparcv9` (GNU spells it `sparc64`).
+  CHECK(crossImage("FROM rust-sparcv9-sun-solaris\nRUN apt-get install -qy gcc-multilib libclang-dev\n"
+                   "ENV CC_sparcv9_sun_solaris=sparcv9-solaris-gcc \\\n"
+                   "    CARGO_TARGET_SPARCV9_SUN_SOLARIS_LINKER=sparcv9-solaris-gcc\n",
+                   "ci/docker/sparcv9-sun-solaris") ==
+        "linux/amd64 <- a cross-toolchain image for sparcv9-sun-solaris" + kHostNote);
   CHECK(crossImage("FROM debian:bookworm\nENV CC=riscv64-linux-gnu-gcc\nRUN make\n") ==
         "linux/amd64 <- a cross-toolchain image for riscv64-linux-gnu" + kHostNote);
   // A custom cross-rs image, as cross-rs's docs write one.

@@ -13,13 +13,15 @@
 namespace mal::context {
 namespace {
 
-// The architecture of a GNU or Rust target triple, as toolchains spell it.
+// The architecture of a GNU or Rust target triple, as toolchains spell it (Rust's Solaris
+// target is `sparcv9-sun-solaris`, GNU's `sparc64-linux-gnu`: rust-lang/rustup's ci/docker).
 bool isTripleArchitecture(std::string_view word) {
   static const std::set<std::string_view> kArchitectures{
-      "aarch64",     "aarch64_be", "arm",      "armeb",         "armv5te", "armv6",     "armv7",       "armv7a", "armv7l",
-      "thumbv7neon", "riscv32",    "riscv64",  "riscv64gc",     "powerpc", "powerpc64", "powerpc64le", "s390x",  "mips",
-      "mipsel",      "mips64",     "mips64el", "mipsisa64r6el", "i386",    "i486",      "i586",        "i686",   "x86_64",
-      "loongarch64", "sparc64",    "m68k",     "sh4",           "hppa",    "alpha",     "ia64",        "wasm32"};
+      "aarch64", "aarch64_be",  "arm",     "armeb",       "armv5te",   "armv6",         "armv7",     "armv7a",
+      "armv7l",  "thumbv7neon", "riscv32", "riscv64",     "riscv64gc", "powerpc",       "powerpc64", "powerpc64le",
+      "s390x",   "mips",        "mipsel",  "mips64",      "mips64el",  "mipsisa64r6el", "i386",      "i486",
+      "i586",    "i686",        "x86_64",  "loongarch64", "sparc",     "sparc64",       "sparcv9",   "m68k",
+      "sh4",     "hppa",        "alpha",   "ia64",        "wasm32"};
   return kArchitectures.count(word) > 0;
 }
 
