@@ -223,6 +223,23 @@ TEST_CASE("lint: a Makefile's plain docker build is for the machine that runs ma
   CHECK(findingsOf("MA110", download).size() == 1);
 }
 
+TEST_CASE("lint: a base image from a global ARG the project's builds pass is not its default's", "[declared][cli]") {
+  // flannel-io/flannel's images/iperf3: the Makefile passes BASEIMAGE per ARCH (amd64/alpine,
+  // arm64v8/alpine, ppc64le/alpine); the Dockerfile's default is the amd64 one.
+  Repo repo;
+  const auto file =
+      repo.write("images/iperf3/Dockerfile", "ARG BASEIMAGE=amd64/alpine:3.24\nFROM ${BASEIMAGE}\nRUN apk add --update iperf3\n");
+  CHECK(findingsOf("MA103", file).size() == 1);  // twin: nothing passes it, the default is every build's base
+  repo.write("images/iperf3/Makefile",
+             "ARCH ?= amd64\nifeq ($(ARCH),amd64)\n\tBASEIMAGE=amd64/alpine:3.24\nendif\n"
+             "ifeq ($(ARCH),arm64)\n\tBASEIMAGE=arm64v8/alpine:3.24\nendif\n"
+             "container:\n\tdocker build --pull -t iperf3 --build-arg BASEIMAGE=$(BASEIMAGE) -f Dockerfile .\n");
+  CHECK(findingsOf("MA103", file).empty());
+  // A base from an argument no build passes is still its default's.
+  const auto other = repo.write("images/iperf3/Dockerfile.other", "ARG OTHER=amd64/alpine:3.24\nFROM ${OTHER}\n");
+  CHECK(findingsOf("MA103", other).size() == 1);
+}
+
 TEST_CASE("lint: a compose service with no platforms builds for the machine that runs it", "[declared][cli]") {
   // cement-hools/Auth_sprint_1: the root Dockerfile, built only by docker-compose.yml's
   // `build: .`, runs its final stage on $BUILDPLATFORM, which is the target on that machine.

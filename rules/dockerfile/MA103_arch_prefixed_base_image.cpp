@@ -127,9 +127,23 @@ bool onlyAFileSource(const DockerfileContext& ctx, size_t stage) {
   return copiedFrom;
 }
 
+// `ARG BASEIMAGE=amd64/alpine:3.24` then `FROM ${BASEIMAGE}`, where the project's own builds
+// pass BASEIMAGE (flannel's images/iperf3/Makefile: `--build-arg BASEIMAGE=$(BASEIMAGE)`, one
+// per ARCH; a Makefile target that passes `IMAGE=golang:latest` on a Mac beside the plain build
+// on the Raspberry Pi): the default is one machine's value, not the base of every build. BuildKit
+// gives a passed --build-arg to a global ARG in place of its default (dockerfile2llb's metaArgs).
+bool baseChosenByPassedArg(const DockerfileContext& ctx, const dockerfile::Stage& stage) {
+  if (stage.baseRaw.find('$') == std::string::npos || ctx.stages->argsPassedByBuilds.empty()) return false;
+  const auto env = dockerfile::globalScope(ctx.model, nullptr, ctx.file.escapeToken);
+  const auto e = dockerfile::expandWord(stage.baseRaw, env, ctx.file.escapeToken);
+  return std::any_of(e.referenced.begin(), e.referenced.end(),
+                     [&](const std::string& name) { return ctx.stages->argsPassedByBuilds.count(name) > 0; });
+}
+
 void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
   for (const auto& stage : ctx.model.stages) {
     checkNamespacePerTarget(ctx, rule, out, stage);
+    if (baseChosenByPassedArg(ctx, stage)) continue;
     auto platform = archNamespacePlatform(stage.baseExpanded);
     std::string what;
     const auto [repository, tag] = repositoryAndTag(stage.baseExpanded);
@@ -215,7 +229,9 @@ extern const DockerfileRule kMA103 = {
          "data/vendor-assets.json). A namespace built from the target's architecture (`FROM ${TARGETARCH}/alpine`) "
          "for the targets where Docker Hub has none of that name (arm64/, arm/, 386/: the official ones are "
          "arm64v8/, arm32v7/, i386/). A stage named after the architecture (`AS base-arm64`), a tag chosen with "
-         "${TARGETARCH}, and a build for that platform only stay quiet, and so does a build stage whose files are copied "
+         "${TARGETARCH}, and a build for that platform only stay quiet, and so does a base chosen by a global ARG that "
+         "the project's own build commands pass with --build-arg (a Makefile or workflow giving BASEIMAGE per "
+         "architecture): its default is one machine's value, and BuildKit replaces it with the passed one. So does a build stage whose files are copied "
          "out and that is told its target (`dotnet publish -r linux-arm`, GOARCH, `cargo --target`, TARGETARCH): "
          "it cross-compiles on that base, and a constant target is MA130's to judge. So does a stage whose files are copied out and are all portable (certificates and other files under /etc, zoneinfo, JARs, web bundles): its base's code reaches no image. So does a file whose image is the "
          "toolchain image extended (its last stage is FROM it, with no CMD or ENTRYPOINT): a build environment whose "
