@@ -235,6 +235,10 @@ TEST_CASE("lint: a base image from a global ARG the project's builds pass is not
              "ifeq ($(ARCH),arm64)\n\tBASEIMAGE=arm64v8/alpine:3.24\nendif\n"
              "container:\n\tdocker build --pull -t iperf3 --build-arg BASEIMAGE=$(BASEIMAGE) -f Dockerfile .\n");
   CHECK(findingsOf("MA103", file).empty());
+  // A passed registry does not choose the architecture the FROM line names itself.
+  const auto registry = repo.write("images/iperf3/Dockerfile.registry",
+                                   "ARG BASEIMAGE=docker.io\nFROM ${BASEIMAGE}/amd64/alpine:3.24\nRUN apk add iperf3\n");
+  CHECK(findingsOf("MA103", registry).size() == 1);
   // A base from an argument no build passes is still its default's.
   const auto other = repo.write("images/iperf3/Dockerfile.other", "ARG OTHER=amd64/alpine:3.24\nFROM ${OTHER}\n");
   CHECK(findingsOf("MA103", other).size() == 1);

@@ -132,12 +132,21 @@ bool onlyAFileSource(const DockerfileContext& ctx, size_t stage) {
 // per ARCH; a Makefile target that passes `IMAGE=golang:latest` on a Mac beside the plain build
 // on the Raspberry Pi): the default is one machine's value, not the base of every build. BuildKit
 // gives a passed --build-arg to a global ARG in place of its default (dockerfile2llb's metaArgs).
+// Only where the architecture comes from that value: `FROM ${REGISTRY}/amd64/alpine` names amd64
+// in the FROM line itself, whatever registry the builds pass.
 bool baseChosenByPassedArg(const DockerfileContext& ctx, const dockerfile::Stage& stage) {
   if (stage.baseRaw.find('$') == std::string::npos || ctx.stages->argsPassedByBuilds.empty()) return false;
-  const auto env = dockerfile::globalScope(ctx.model, nullptr, ctx.file.escapeToken);
+  auto env = dockerfile::globalScope(ctx.model, nullptr, ctx.file.escapeToken);
   const auto e = dockerfile::expandWord(stage.baseRaw, env, ctx.file.escapeToken);
-  return std::any_of(e.referenced.begin(), e.referenced.end(),
-                     [&](const std::string& name) { return ctx.stages->argsPassedByBuilds.count(name) > 0; });
+  bool passed = false;
+  for (const auto& name : e.referenced) {
+    if (!ctx.stages->argsPassedByBuilds.count(name)) continue;
+    passed = true;
+    env[name] = "docker.io";  // a word that names no architecture, read as a registry where one stands
+  }
+  if (!passed) return false;
+  const std::string neutral = dockerfile::expandWord(stage.baseRaw, env, ctx.file.escapeToken).value;
+  return !archNamespacePlatform(neutral) && !tagPlatform(repositoryAndTag(neutral).second);
 }
 
 void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
