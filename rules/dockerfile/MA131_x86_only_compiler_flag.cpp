@@ -30,10 +30,50 @@ void forEachFlag(const TextSite& site, Visit visit) {
   }
 }
 
+bool holdsX86Flag(const std::string& text) {
+  bool found = false;
+  forEachFlag(TextSite{text}, [&](const std::string& flag, size_t) { found = found || data::isX86OnlyFlag(flag); });
+  return found;
+}
+
+// A sed substitution (`sed -i 's:-msse -msse2:-msse -msse2:g' kaldi.mk`) writes its replacement
+// only where its pattern matched. A pattern that holds an x86 flag matches only the files an x86
+// build wrote (Kaldi's configure puts -msse into kaldi.mk on x86 only), so the replacement lands
+// in those alone (alphacep/vosk-server's Dockerfiles); a flag in the pattern alone is removed,
+// not added. Only a replacement that adds an x86 flag where the pattern names none is judged.
+bool sedWritesNoX86FlagElsewhere(const TextSite& site) {
+  if (!site.command || site.command->name() != "sed") return false;
+  std::string expression(site.text);
+  if (expression.size() >= 2 && (expression.front() == '\'' || expression.front() == '"') &&
+      expression.back() == expression.front()) {
+    expression = expression.substr(1, expression.size() - 2);
+  }
+  if (expression.size() < 4 || expression[0] != 's') return false;
+  const char delimiter = expression[1];
+  if (std::isalnum(static_cast<unsigned char>(delimiter)) || std::isspace(static_cast<unsigned char>(delimiter)) ||
+      delimiter == '\\') {
+    return false;
+  }
+  std::vector<std::string> parts(1);
+  for (size_t i = 2; i < expression.size() && parts.size() < 3; ++i) {
+    if (expression[i] == '\\' && i + 1 < expression.size()) {
+      parts.back() += expression.substr(i, 2);
+      ++i;
+    } else if (expression[i] == delimiter) {
+      parts.emplace_back();
+    } else {
+      parts.back() += expression[i];
+    }
+  }
+  if (parts.size() < 3) return false;  // not a whole `s/pattern/replacement/`
+  return holdsX86Flag(parts[0]) || !holdsX86Flag(parts[1]);
+}
+
 void checkX86(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
   std::set<size_t> reported;
   forEachTextSite(ctx, [&](const TextSite& site) {
     if (site.variesByArch || reported.count(site.instruction)) return;
+    if (sedWritesNoX86FlagElsewhere(site)) return;
     forEachFlag(site, [&](const std::string& flag, size_t at) {
       if (reported.count(site.instruction) || !data::isX86OnlyFlag(flag)) return;
       const auto nonX86 = ctx.stages->brokenWhere(
@@ -82,7 +122,10 @@ extern const DockerfileRule kMA131 = {
      .analysis = Analysis::Dockerfile,
      .summary = "An x86-only compiler flag that other architectures' compilers reject",
      .what = "`-mavx*`, `-msse*`, `-mfma`, `-mbmi*`, `-m32`, `-march=x86-64-v3`/`haswell`/`skylake*`/`znver*` ... in RUN "
-             "commands, CFLAGS-style assignments, ENV or ARG values, outside an architecture switch.",
+             "commands, CFLAGS-style assignments, ENV or ARG values, outside an architecture switch. In a sed "
+             "substitution only a replacement that adds such a flag where its pattern names none: a pattern holding "
+             "one matches only what an x86 build wrote (`sed -i 's:-msse -msse2:-msse -msse2 -O3:' kaldi.mk`), and a "
+             "flag in the pattern alone is removed.",
      .why = "gcc and clang for arm64, ppc64le or s390x stop with `unrecognized command-line option '-mavx2'`: the build "
             "fails on every non-x86 platform.",
      .example = "FROM debian\n"
@@ -90,8 +133,11 @@ extern const DockerfileRule kMA131 = {
                 "# MA131",
      .fix = "Set such flags only for x86 (an arch switch), or use function multiversioning / runtime dispatch.",
      .bad = {"FROM debian\nENV CFLAGS=\"-O2 -mavx2 -mfma\"\n", "FROM gcc:13\nRUN gcc -O3 -march=haswell -o /app main.c\n",
-             "FROM debian\nRUN CXXFLAGS='-O2 -msse4.2' make\n"},
+             "FROM debian\nRUN CXXFLAGS='-O2 -msse4.2' make\n",
+             "FROM debian\nRUN ./configure && sed -i 's:-O2:-O2 -mavx2:g' config.mk && make\n"},
      .good = {"FROM debian\nENV CFLAGS=\"-O2 -pipe\"\n",
+              "FROM debian\nRUN ./configure && sed -i 's:-msse -msse2:-msse -msse2 -O3:g' kaldi.mk && make\n",
+              "FROM debian\nRUN ./configure && sed -i 's/ -mavx2//' config.mk && make\n",
               "FROM debian\nRUN case \"$(uname -m)\" in x86_64) export CFLAGS=-mavx2 ;; esac; make\n"}},
     checkX86};
 
