@@ -577,6 +577,11 @@ TEST_CASE("the file name and an architecture directory", "[declared]") {
   CHECK(declared(repo.write("cross/aarch64-unknown-linux-gnu/Dockerfile", kPlain)) ==
         "linux/arm64 <- the directory aarch64-unknown-linux-gnu/");
   CHECK(declared(repo.write("x86_64-tools/Dockerfile", kPlain)) == "none");
+  // A word and '_' before the architecture (consbio/mbtileserver's `.github/actions/build_x86_64/`).
+  CHECK(declared(repo.write(".github/actions/build_x86_64/Dockerfile", kPlain)) == "linux/amd64 <- the directory build_x86_64/");
+  CHECK(declared(repo.write("ci/docker_arm64v8/Dockerfile", kPlain)) == "linux/arm64 <- the directory docker_arm64v8/");
+  CHECK(declared(repo.write("x86_64_tools/Dockerfile", kPlain)) == "none");
+  CHECK(declared(repo.write("ubuntu_20_04_cp38/Dockerfile", kPlain)) == "none");
   // The plain file of a per-architecture family here (Dockerfile.aarch64, Dockerfile.armhf, ...).
   CHECK(declared(repo.write("Dockerfile", kPlain)) ==
         "linux/amd64 <- its per-architecture siblings (Dockerfile is the amd64 one)");

@@ -631,6 +631,13 @@ std::optional<DeclaredPlatforms> fromDockerHubHooks(const fs::path& dockerfile, 
 // `x86_64-musl/`, `x86_64-unknown-linux-gnu/`, as wasmtime's ci/docker); `arm64-tools/` says nothing.
 std::optional<Platform> architectureOfDirectoryName(const std::string& name) {
   if (auto p = singleArchitectureIn(name, true)) return p;
+  // A word, '_', then an architecture's whole name: consbio/mbtileserver's per-architecture
+  // GitHub actions `build_x86_64/` and `build_arm64/` (x86_64 keeps its own '_').
+  for (size_t underscore = name.find('_'); underscore != std::string::npos && underscore + 1 < name.size();
+       underscore = name.find('_', underscore + 1)) {
+    if (underscore == 0) continue;
+    if (auto p = singleArchitectureIn(std::string_view(name).substr(underscore + 1), true)) return p;
+  }
   const auto parts = text::split(name, '-');
   if (parts.size() < 2) return std::nullopt;
   if (auto p = singleArchitectureIn(parts.back(), true)) return p;
