@@ -1,7 +1,11 @@
 // MA131 and MA132: compiler flags tied to x86 (rejected by other compilers) or to the
 // build machine's CPU. One file: the same scan, two verdicts.
+#include <cctype>
 #include <set>
+#include <string>
+#include <vector>
 
+#include "analyzer/text_util.h"
 #include "rules/data/rule_data.h"
 #include "rules/dockerfile/context.h"
 #include "rules/dockerfile/shell_helpers.h"
@@ -43,11 +47,7 @@ bool holdsX86Flag(const std::string& text) {
 // not added. Only a replacement that adds an x86 flag where the pattern names none is judged.
 bool sedWritesNoX86FlagElsewhere(const TextSite& site) {
   if (!site.command || site.command->name() != "sed") return false;
-  std::string expression(site.text);
-  if (expression.size() >= 2 && (expression.front() == '\'' || expression.front() == '"') &&
-      expression.back() == expression.front()) {
-    expression = expression.substr(1, expression.size() - 2);
-  }
+  const std::string expression(text::withoutQuotes(site.text));
   if (expression.size() < 4 || expression[0] != 's') return false;
   const char delimiter = expression[1];
   if (std::isalnum(static_cast<unsigned char>(delimiter)) || std::isspace(static_cast<unsigned char>(delimiter)) ||
