@@ -3,6 +3,7 @@
 #include <cctype>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "analyzer/text_util.h"
@@ -14,10 +15,10 @@
 namespace mal::rules {
 namespace {
 
-// The flags in a site's text: whitespace-separated pieces, quotes and `VAR=` removed.
+// The flags in a text: whitespace-separated pieces, quotes and `VAR=` removed.
 template <typename Visit>
-void forEachFlag(const TextSite& site, Visit visit) {
-  const std::string text(site.text);
+void forEachFlag(std::string_view written, Visit visit) {
+  const std::string text(written);
   size_t i = 0;
   while (i < text.size()) {
     while (i < text.size() && (std::isspace(static_cast<unsigned char>(text[i])) || text[i] == '"' || text[i] == '\'')) ++i;
@@ -36,7 +37,7 @@ void forEachFlag(const TextSite& site, Visit visit) {
 
 bool holdsX86Flag(const std::string& text) {
   bool found = false;
-  forEachFlag(TextSite{text}, [&](const std::string& flag, size_t) { found = found || data::isX86OnlyFlag(flag); });
+  forEachFlag(text, [&](const std::string& flag, size_t) { found = found || data::isX86OnlyFlag(flag); });
   return found;
 }
 
@@ -74,7 +75,7 @@ void checkX86(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& o
   forEachTextSite(ctx, [&](const TextSite& site) {
     if (site.variesByArch || reported.count(site.instruction)) return;
     if (sedWritesNoX86FlagElsewhere(site)) return;
-    forEachFlag(site, [&](const std::string& flag, size_t at) {
+    forEachFlag(site.text, [&](const std::string& flag, size_t at) {
       if (reported.count(site.instruction) || !data::isX86OnlyFlag(flag)) return;
       const auto nonX86 = ctx.stages->brokenWhere(
           site.stage, [](const Platform& target) { return target.architecture == "amd64" || target.architecture == "386"; });
@@ -98,7 +99,7 @@ void checkHostTuned(const DockerfileContext& ctx, const RuleInfo& rule, FindingS
   std::set<size_t> reported;
   forEachTextSite(ctx, [&](const TextSite& site) {
     if (reported.count(site.instruction)) return;
-    forEachFlag(site, [&](const std::string& flag, size_t at) {
+    forEachFlag(site.text, [&](const std::string& flag, size_t at) {
       if (reported.count(site.instruction) || !data::isHostTunedFlag(flag)) return;
       reported.insert(site.instruction);
       std::string message = "'" + flag +
