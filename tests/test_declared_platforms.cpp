@@ -1028,6 +1028,28 @@ TEST_CASE("a file that installs a program published for one architecture only", 
   CHECK(declared(file,
                  "FROM debian:bullseye\nRUN wget https://github.com/chrisss404/check-mk-arm/releases/download/2.1.0p6/"
                  "check-mk-raw-2.1.0p6_0.bullseye_armhf.deb\n") == "none");
+  // Factorio's headless server, x86-64 only before 2.1 (Brijeshkrishna/factorio, Part IM); the
+  // game's other downloads (its arm64 archive since 2.1) are no such install.
+  CHECK(declared(file,
+                 "FROM ubuntu:latest\nRUN wget -O factorio.tar.xz https://factorio.com/get-download/1.1.87/headless/linux64\n") ==
+        "linux/amd64 <- the install of Factorio's headless server (its linux64 download) (published for linux/amd64 only)");
+  CHECK(declared(file, "FROM ubuntu:latest\nRUN wget https://factorio.com/get-download/2.1.19/headless/linux-arm64\n") == "none");
+  // The OpenWrt SDK, whose host tools exist for x86-64 only, whichever router it builds for
+  // (fasheng/docker-openwrt-buildsdk, Part IJ); OpenWrt's own root filesystem is no such install.
+  CHECK(declared(file,
+                 "FROM ubuntu:18.04\nENV OPENWRT_SDK_URL https://downloads.openwrt.org/releases/18.06.0/targets/bcm53xx/"
+                 "generic/openwrt-sdk-18.06.0-bcm53xx_gcc-7.3.0_musl_eabi.Linux-x86_64.tar.xz\n") ==
+        "linux/amd64 <- the install of the OpenWrt SDK (built for x86-64 hosts) (published for linux/amd64 only)");
+  CHECK(declared(file,
+                 "FROM scratch\nADD https://downloads.openwrt.org/releases/23.05.3/targets/armsr/armv8/"
+                 "openwrt-23.05.3-armsr-armv8-rootfs.tar.gz /\n") == "none");
+  // Firebird 2.x server packages, x86 only (suryastef/docker, Part IH); Debian's own firebird3.0
+  // packages exist for arm64.
+  CHECK(declared(file,
+                 "FROM centos:7\nRUN yum install -y https://master.dl.sourceforge.net/project/firebird/firebird-linux-i386/"
+                 "2.1.7-Release/FirebirdSS-2.1.7.18553-0.i686.rpm\n") ==
+        "linux/amd64 <- the install of the Firebird 1.5 to 2.5 SuperServer packages (published for linux/amd64 only)");
+  CHECK(declared(file, "FROM debian:bookworm\nRUN apt-get install -y firebird3.0-server\n") == "none");
   // One that installs an x86 emulator runs it on other architectures too.
   CHECK(declared(file, steamTarball + "RUN apt-get install -y box86 box64\n") == "none");
   // What the project declares comes first.
