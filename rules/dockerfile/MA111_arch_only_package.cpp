@@ -336,8 +336,13 @@ std::vector<Lack> lacksOf(const DockerfileContext& ctx, const dockerfile::RunScr
     // A local package file built for one architecture.
     if (const auto arch = packageFileArch(value)) {
       // A package of an architecture the stage adds to dpkg is a multiarch package: amd64 runs
-      // i386 code, and where a target cannot, MA112 reports the added architecture once.
-      const auto broken = addedToDpkg[stage].count(arch->architecture) ? std::vector<Platform>{} : ctx.brokenBy(stage, *arch);
+      // i386 code, and where a target cannot, MA112 reports the added architecture once. An i686
+      // rpm installs on x86_64 without that: rpm, yum and dnf take it as a multilib package, as
+      // they take glibc.i686.
+      const bool multilibRpm = arch->architecture == "386" && text::endsWith(value, ".rpm");
+      const auto broken = addedToDpkg[stage].count(arch->architecture) ? std::vector<Platform>{}
+                          : multilibRpm                                ? ctx.programBrokenBy(stage, *arch)
+                                                                       : ctx.brokenBy(stage, *arch);
       if (!broken.empty() && !fetchedBefore.fetched(baseName(value))) {
         const auto copy = copiedHere(ctx, copies, stage, run.instruction, baseName(value));
         // Copied in from the build context under its architecture's name: MA150 reports that
@@ -472,7 +477,8 @@ extern const DockerfileRule kMA111 = {
          "scikit-learn-intelex, onednn-*: data/arch-only-packages.json, extendable with "
          "`extra-arch-only-packages:` in the configuration), `pkg:amd64`/`pkg:i386` qualifiers, yum `*.x86_64` "
          "(and `*.i686` where the target cannot run x86 code: an x86_64 repository carries the i686 multilib builds), "
-         "local `*_amd64.deb` / `*.x86_64.rpm` / `*_x86_64.whl` files, `pip --platform manylinux*_x86_64`, and "
+         "local `*_amd64.deb` / `*.x86_64.rpm` / `*_x86_64.whl` files (an `*.i686.rpm` only where the target cannot run "
+         "x86 code: rpm installs it on x86_64 as a multilib package), `pip --platform manylinux*_x86_64`, and "
          "browsers `playwright install` fetches for x86-64 only (chrome, msedge), and Debian/Ubuntu cross compilers "
          "(gcc-N-aarch64-linux-gnu) on the platform they target, where the archive does not build them (a base image that "
          "names a release before trixie's and noble's triplet packaging of GCC, and not a command that installs "
