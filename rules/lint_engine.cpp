@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
 #include <optional>
 #include <set>
 #include <tuple>
@@ -242,8 +243,14 @@ DockerfileLint::DockerfileLint(const SourceText& source, const LintSettings& set
   if (parsed_.error) return;
   model_ = dockerfile::buildModel(*parsed_.dockerfile);
   // A cross-toolchain image runs on the build machine and builds for the architecture its
-  // path names: no target platform to judge its tokens against.
-  if (!isCrossToolchainImage(source.path(), *parsed_.dockerfile, *model_)) targets_ = settings.platforms;
+  // path names: no target platform to judge its tokens against. The path is read from the
+  // repository root, so the verdict is the same however the file is named on the command line
+  // (`Dockerfile` from its directory, or a path through a checkout under `arm64-work/`).
+  const std::string name = std::filesystem::path(source.path()).filename().string();
+  const std::string& directory = settings.ruleOptions.dockerfileDirectoryFromRoot;
+  if (!isCrossToolchainImage(directory.empty() ? name : directory + "/" + name, *parsed_.dockerfile, *model_)) {
+    targets_ = settings.platforms;
+  }
   stageGraph_ = dockerfile::buildStageGraph(*parsed_.dockerfile, *model_, targets_, settings.platformsByTargetStage);
   stageGraph_->argsPassedByBuilds = settings.buildArgsPassed;
 }

@@ -70,4 +70,20 @@ set -e
 ! grep -q 'targets' <<<"$out" || fail "default platforms printed a header: $out"
 # The default pair: the amd64 download breaks linux/arm64.
 grep -q '^other/Dockerfile:2:48: error: .*breaks linux/arm64 \[MA110 ' <<<"$out" || fail "default platforms: $out"
+
+# The verdict is the file's, not the command line's: a checkout under a directory named for an
+# architecture (`aarch64-work/`) is not a cross-toolchain image's path. The same file, named
+# from its repository and through that parent, gets the same findings.
+mkdir -p aarch64-work/tool/.git
+printf 'FROM debian\nRUN apt-get install -y gcc-aarch64-linux-gnu\nRUN curl -fsSLO https://dl.k8s.io/v1/bin/linux/arm64/kubectl\n' \
+  > aarch64-work/tool/Dockerfile
+set +e
+inside=$(cd aarch64-work/tool && "$bin" lint --no-config --format json Dockerfile); code=$?
+through=$("$bin" lint --no-config --format json "$work/aarch64-work/tool/Dockerfile")
+set -e
+[ "$code" -eq 1 ] || fail "path invariance: exit $code, expected 1: $inside"
+python3 -c 'import json, sys
+rules = [sorted((f["rule"], f["location"]["line"]) for f in json.loads(text)["findings"]) for text in sys.argv[1:]]
+assert rules[0] == rules[1] and ("MA110", 3) in rules[0], rules' "$inside" "$through" ||
+  fail "path invariance: findings differ by the path given: $inside / $through"
 echo "1 passed, 0 failed"

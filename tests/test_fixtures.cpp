@@ -34,6 +34,9 @@ void runFixture(const fs::path& path) {
   auto expected = test::expectations(source, platforms);
   rules::LintSettings settings;
   settings.platforms = platforms;
+  // As the CLI gives it: the file's directory from the root (here the source tree), which
+  // names a cross-toolchain image's target (`builders/linux.aarch64/`).
+  settings.ruleOptions.dockerfileDirectoryFromRoot = path.parent_path().lexically_relative(test::sourceDir()).generic_string();
   const auto findings = rules::lintDockerfile(source, settings);
   const auto parsed = dockerfile::parse(source);
   const auto* file = parsed.dockerfile ? &*parsed.dockerfile : nullptr;
