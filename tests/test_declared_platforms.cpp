@@ -5,6 +5,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -12,6 +14,7 @@
 
 #include "analyzer/context/declared_platforms.h"
 #include "cli/commands.h"
+#include "tests/test_support.h"
 
 namespace fs = std::filesystem;
 using namespace mal;
@@ -788,6 +791,38 @@ TEST_CASE("Docker Hub's automated build hook declares linux/amd64", "[declared]"
   CHECK(declared(buildx, kPlain) == "none");
 }
 
+TEST_CASE("the official x86-only tags are the generator's shape: one sorted line per image", "[declared][data]") {
+  // data/official-x86-only-tags.txt is looked up in place (a line per image, its tags after
+  // single spaces), so a hand edit that breaks the shape would silently match nothing.
+  std::ifstream in(test::sourceDir() / "data/official-x86-only-tags.txt");
+  REQUIRE(in);
+  std::string line, previousImage;
+  size_t images = 0, tags = 0;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    std::istringstream words(line);
+    std::string image, tag, previousTag;
+    words >> image;
+    INFO(image);
+    CHECK(image > previousImage);
+    CHECK(image.find('/') == std::string::npos);  // official images only: no namespace
+    previousImage = image;
+    ++images;
+    size_t count = 0;
+    while (words >> tag) {
+      CHECK(tag > previousTag);
+      CHECK(std::none_of(tag.begin(), tag.end(), [](unsigned char c) { return std::isupper(c) || c == ':'; }));
+      previousTag = tag;
+      ++count;
+    }
+    CHECK(count > 0);
+    CHECK(line.find("  ") == std::string::npos);
+    tags += count;
+  }
+  CHECK(images > 100);
+  CHECK(tags > 20000);
+}
+
 TEST_CASE("base images published for one architecture, with no architecture in their names", "[declared]") {
   Repo repo;
   // (Not named .gitpod.Dockerfile: that name declares linux/amd64 by itself, see below.)
@@ -885,6 +920,21 @@ TEST_CASE("base images published for one architecture, with no architecture in t
   CHECK(declared(file, "FROM ghcr.io/github/codeql-learninglab-actions/codeql-learninglab-check:v2.0.0\n") == "none");
   CHECK(declared(file, "ARG CUDA_VERSION\nFROM nvidia/cuda:${CUDA_VERSION}-cudnn7-devel-ubuntu16.04\n") ==
         "linux/amd64 <- the base image nvidia/cuda:${CUDA_VERSION}-cudnn7-devel-ubuntu16.04 (published for linux/amd64 only)");
+  // Official-image tags built for x86 only (data/official-x86-only-tags.txt, from the history of
+  // docker-library/official-images): a tag dropped before manifest lists reached library/ in
+  // September 2017 (node:4.2.2, unchartedsoftware/essex-components-docker), or one whose last
+  // entry named amd64 alone (r-base:3.5.0, papaemman/learn-docker; alpine:3.3, Part IL;
+  // node:8.7.0-alpine: the node Alpine variants until November 2017).
+  for (const std::string& base : std::vector<std::string>{"node:4.2.2", "library/r-base:3.5.0", "docker.io/alpine:3.3",
+                                                          "node:8.7.0-alpine", "python:3.5.2" + digest}) {
+    CHECK(declared(file, "FROM " + base + "\n") == "linux/amd64 <- the base image " + base + " (published for linux/amd64 only)");
+  }
+  // The same releases' multi-architecture tags, one that left the file just after manifest lists
+  // came (ruby:2.4.1, 2017-09-15: it may have been pushed as one), another namespace's image of
+  // the same name, and a tag of no such list: none.
+  for (const std::string base : {"node:8.7.0", "alpine:3.6", "ruby:2.4.1", "example/node:4.2.2", "node", "r-base:4.0.0"}) {
+    CHECK(declared(file, "FROM " + base + "\n") == "none");
+  }
   // Other releases, look-alike names and the images that took their place: none.
   for (const std::string base : {"jenkins/jenkins:lts", "centos:7", "centos:60", "centos", "quay.io/centos/centos:6", "openjdk:8",
                                  "nvidia/cuda:11.2.2-cudnn8-devel-ubuntu20.04", "nvidia/cuda:12.4.0-base-ubuntu22.04",

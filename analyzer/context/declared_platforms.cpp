@@ -17,6 +17,7 @@
 
 namespace mal::data {
 extern const std::string_view k_one_architecture_images_json;
+extern const std::string_view k_official_x86_only_tags_txt;
 }
 
 namespace fs = std::filesystem;
@@ -139,9 +140,44 @@ const OneArchitectureImage* oneArchitectureImage(const std::string& repository, 
   return nullptr;
 }
 
-const OneArchitectureImage* oneArchitectureImage(const std::string& image) {
+// data/official-x86-only-tags.txt, written by tools/official-x86-only-tags from the history of
+// docker-library/official-images: the official-image tags whose last build was for amd64 alone
+// (or amd64 and i386: `alpine:3.4`, `mysql:5.7`), and those dropped before manifest lists were
+// first pushed to library/ in September 2017, which stayed plain amd64 images (`node:4.2.2`,
+// `python:3.5.2`). A Dockerfile on one of them cannot be built for another architecture, as one
+// on `arm64v8/ubuntu` cannot. One line per image, `image tag tag ...`; read in place, since a
+// pre-commit run looks up a FROM or two and should not pay for building a table of 25,000 tags.
+bool isOfficialX86OnlyTag(const std::string& repository, const std::string& tag) {
+  std::string_view name = repository;
+  if (text::startsWith(name, "library/")) name.remove_prefix(8);
+  if (name.empty() || name.find('/') != std::string_view::npos) return false;  // not an official image
+  const std::string_view wanted = tag.empty() ? std::string_view("latest") : std::string_view(tag);
+  const std::string_view table = data::k_official_x86_only_tags_txt;
+  const std::string key = "\n" + std::string(name) + " ";
+  const size_t at = table.find(key);
+  if (at == std::string_view::npos) return false;
+  const size_t begin = at + key.size();
+  std::string_view tags = table.substr(begin, table.find('\n', begin) - begin);
+  while (!tags.empty()) {
+    const size_t space = tags.find(' ');
+    if (tags.substr(0, space) == wanted) return true;
+    if (space == std::string_view::npos) break;
+    tags.remove_prefix(space + 1);
+  }
+  return false;
+}
+
+// The one platform the data says an image exists for: a one-architecture repository or release
+// (data/one-architecture-images.json) or an official-image tag built for x86 only.
+std::optional<Platform> publishedForOnePlatform(const std::string& repository, const std::string& tag) {
+  if (const auto* entry = oneArchitectureImage(repository, tag)) return entry->platform;
+  if (isOfficialX86OnlyTag(repository, tag)) return Platform{"linux", "amd64", ""};
+  return std::nullopt;
+}
+
+std::optional<Platform> publishedForOnePlatform(const std::string& image) {
   const auto [repository, tag] = repositoryAndTag(text::lower(image));
-  return oneArchitectureImage(repository, tag);
+  return publishedForOnePlatform(repository, tag);
 }
 
 // The hardware word among `name`'s words (split at '.', '-', '_'), when exactly one platform
@@ -978,8 +1014,8 @@ std::optional<DeclaredPlatforms> fromBaseImages(const dockerfile::ParsedDockerfi
   if (unnamedBase && !lastStage) return std::nullopt;
   if (!platform) return std::nullopt;
   // Say why when no word of the name does: the publisher builds these for one architecture.
-  const bool publishedForOne =
-      std::any_of(images.begin(), images.end(), [](const std::string& image) { return oneArchitectureImage(image) != nullptr; });
+  const bool publishedForOne = std::any_of(images.begin(), images.end(),
+                                           [](const std::string& image) { return publishedForOnePlatform(image).has_value(); });
   std::string why = publishedForOne ? " (published for " + platform->str() + " only)" : "";
   for (const auto& image : images) {
     const auto hardware = why.empty() ? hardwareOfImage(text::lower(image)) : std::nullopt;
@@ -1287,7 +1323,7 @@ std::optional<Platform> platformOfImageReference(const std::string& image) {
   if (const size_t slash = repository.find('/'); slash != std::string::npos) {
     if (auto p = archNamespace(repository.substr(0, slash))) return p;
   }
-  if (const auto* entry = oneArchitectureImage(repository, tag)) return entry->platform;
+  if (auto p = publishedForOnePlatform(repository, tag)) return p;
   // The tag's first or last part (`1.2-arm64`, `arm64v8-1.2`), or the repository's last
   // part (`pause-amd64`): words elsewhere are too often something else.
   std::vector<std::string> words;
