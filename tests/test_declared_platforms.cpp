@@ -585,6 +585,16 @@ TEST_CASE("the file name and an architecture directory", "[declared]") {
   CHECK(declared(repo.write("ci/docker_arm64v8/Dockerfile", kPlain)) == "linux/arm64 <- the directory docker_arm64v8/");
   CHECK(declared(repo.write("x86_64_tools/Dockerfile", kPlain)) == "none");
   CHECK(declared(repo.write("ubuntu_20_04_cp38/Dockerfile", kPlain)) == "none");
+  // An architecture, then a distribution and its release: per-architecture build environments
+  // (mraunak/rules_ml_toolchain's `cc/config/x86_64_ubuntu20_gcc10/` beside `aarch64_ubuntu20_gcc10/`,
+  // Part JI). Another word after the architecture still says nothing (`x86_64_tools/` above).
+  CHECK(declared(repo.write("cc/config/x86_64_ubuntu20_gcc10/Dockerfile", kPlain)) ==
+        "linux/amd64 <- the directory x86_64_ubuntu20_gcc10/");
+  CHECK(declared(repo.write("cc/config/aarch64_ubuntu18_gcc8.4/Dockerfile", kPlain)) ==
+        "linux/arm64 <- the directory aarch64_ubuntu18_gcc8.4/");
+  CHECK(declared(repo.write("images/aarch64-centos7/Dockerfile", kPlain)) == "linux/arm64 <- the directory aarch64-centos7/");
+  CHECK(declared(repo.write("amd64_cross/Dockerfile", kPlain)) == "none");
+  CHECK(declared(repo.write("arm64-ubuntu-tools-x86_64/Dockerfile", kPlain)) == "none");
   // The plain file of a per-architecture family here (Dockerfile.aarch64, Dockerfile.armhf, ...).
   CHECK(declared(repo.write("Dockerfile", kPlain)) ==
         "linux/amd64 <- its per-architecture siblings (Dockerfile is the amd64 one)");

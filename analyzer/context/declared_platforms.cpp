@@ -674,6 +674,21 @@ std::optional<Platform> architectureOfDirectoryName(const std::string& name) {
     if (underscore == 0) continue;
     if (auto p = singleArchitectureIn(std::string_view(name).substr(underscore + 1), true)) return p;
   }
+  // An architecture's whole name, then a distribution and its release: per-architecture build
+  // environments (`x86_64_ubuntu20_gcc10/` beside `aarch64_ubuntu20_gcc10/`, the sysroot images
+  // of rules_ml_toolchain; `aarch64-centos7/`). A word that is no distribution (`arm64-tools/`,
+  // `amd64_cross/`) says nothing: such a directory may hold what builds for that architecture.
+  static const std::set<std::string> kDistributions{"ubuntu", "debian",    "centos",    "alpine",      "fedora",  "rhel",
+                                                    "rocky",  "alma",      "almalinux", "amazonlinux", "ubi",     "opensuse",
+                                                    "sles",   "archlinux", "manylinux", "musllinux",   "raspbian"};
+  for (size_t separator = name.find_first_of("_-"); separator != std::string::npos;
+       separator = name.find_first_of("_-", separator + 1)) {
+    if (separator == 0 || !singleArchitectureIn(std::string_view(name).substr(0, separator), true)) continue;
+    std::string word = text::lower(name.substr(separator + 1, name.find_first_of("_-.", separator + 1) - separator - 1));
+    while (!word.empty() && std::isdigit(static_cast<unsigned char>(word.back()))) word.pop_back();
+    // The rest names no other architecture (`arm64-ubuntu-tools-x86_64/` names two).
+    if (kDistributions.count(word)) return singleArchitectureIn(name, false);
+  }
   const auto parts = text::split(name, '-');
   if (parts.size() < 2) return std::nullopt;
   if (auto p = singleArchitectureIn(parts.back(), true)) return p;
