@@ -1202,7 +1202,11 @@ void addWorkflowBuild(std::vector<BuildDeclaration>& out, std::optional<fs::path
                       const std::optional<std::string>& platforms, const Runner& runner, const std::string& name,
                       const std::string& targetStage = "") {
   if (platforms) {
-    addDeclaration(out, std::move(dockerfile), platformsIn(*platforms), name, targetStage);
+    const size_t before = out.size();
+    auto named = platformsIn(*platforms);
+    const bool runnersOwn = runner.platform && named.size() == 1 && named.front() == *runner.platform;
+    addDeclaration(out, std::move(dockerfile), std::move(named), name, targetStage);
+    if (runnersOwn && out.size() > before) out.back().onItsPlatformsMachine = true;
     return;
   }
   if (!dockerfile || runner.buildsNoLinuxImage) return;
