@@ -38,9 +38,43 @@ bool isExplicitTargetSetting(const std::string& name) {
 }
 }  // namespace
 
+namespace {
+// The ENV names that the stages a base chosen per target can be set (`FROM build-util-linux-$TARGETARCH`:
+// every earlier stage named `build-util-linux-...`, which BuildKit picks by the target's architecture).
+std::set<std::string> environmentOfPerTargetBases(const dockerfile::BuildModel& model, const dockerfile::ParsedDockerfile& file,
+                                                  size_t stage) {
+  std::set<std::string> names;
+  const std::string& base = model.stages[stage].baseRaw;
+  const size_t dollar = base.find('$');
+  if (dollar == 0 || dollar == std::string::npos) return names;
+  const auto e = dockerfile::expandWord(base, {}, file.escapeToken);
+  if (std::none_of(e.referenced.begin(), e.referenced.end(), isTargetVariable)) return names;
+  const std::string prefix = text::lower(base.substr(0, dollar));
+  for (size_t s = 0; s < stage; ++s) {
+    if (!text::startsWith(model.stages[s].name, prefix)) continue;
+    for (size_t index : model.stages[s].instructions) {
+      const auto& in = file.instructions[index];
+      if (in.command != "env") continue;
+      for (size_t i = 0; i < in.args.size(); i += 3) names.insert(in.args[i].value);  // key, value, separator
+    }
+  }
+  return names;
+}
+}  // namespace
+
 bool stageKnowsTarget(const dockerfile::BuildModel& model, const dockerfile::ParsedDockerfile& file, size_t stage) {
   // A cross toolchain compiles for the target it was made for.
   if (usesCrossToolchain(model, stage)) return true;
+  // What the stage reads from the environment of a base chosen per target is the target's:
+  // `FROM build-util-linux-$TARGETARCH`, whose candidates set `ENV HOST=x86_64-linux-gnu` and
+  // `HOST=aarch64-linux-gnu`, then `--host=$HOST` (kubernetes-sigs/alibaba-cloud-csi-driver).
+  if (const auto inherited = environmentOfPerTargetBases(model, file, stage); !inherited.empty()) {
+    for (const auto& run : model.scriptsIn(stage)) {
+      for (const auto& use : run.script.variableUses) {
+        if (inherited.count(use.name)) return true;
+      }
+    }
+  }
   for (const auto& run : model.scriptsIn(stage)) {
     // Only TARGET* counts: an architecture read with `uname -m` on $BUILDPLATFORM is the builder's.
     for (const auto& use : run.script.variableUses) {
