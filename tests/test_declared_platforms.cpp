@@ -922,6 +922,10 @@ TEST_CASE("base images published for one architecture, with no architecture in t
   CHECK(declared(file, "FROM intel/oneapi-basekit:2024.0.1-devel-ubuntu22.04\n") ==
         "linux/amd64 <- the base image intel/oneapi-basekit:2024.0.1-devel-ubuntu22.04 (oneapi exists for linux/amd64 only)");
   CHECK(declared(file, "FROM example/oneapisdk:1\n") == "none");
+  // Jenkins X's pipeline builder images, built on amd64 (salaboy/builder-go-kubebuilder, Part JS).
+  CHECK(declared(file, "FROM gcr.io/jenkinsxio/builder-base:0.0.69\n") ==
+        "linux/amd64 <- the base image gcr.io/jenkinsxio/builder-base:0.0.69 (published for linux/amd64 only)");
+  CHECK(declared(file, "FROM gcr.io/jenkinsxio/jx-cli:latest\n") == "none");
   // GitHub Packages' first Docker registry never took multi-architecture manifests
   // (github/codeql-learninglab-actions, Part GN); its successor ghcr.io does.
   CHECK(declared(file, "FROM docker.pkg.github.com/github/codeql-learninglab-actions/codeql-learninglab-check:v2.0.0\n") ==
@@ -1110,6 +1114,12 @@ TEST_CASE("a file that installs a program published for one architecture only", 
                  "2.1.7-Release/FirebirdSS-2.1.7.18553-0.i686.rpm\n") ==
         "linux/amd64 <- the install of the Firebird 1.5 to 2.5 SuperServer packages (published for linux/amd64 only)");
   CHECK(declared(file, "FROM debian:bookworm\nRUN apt-get install -y firebird3.0-server\n") == "none");
+  // IBM App Connect Enterprise's LINUX64 tarball, x86-64 only (ViririTT/CustomerIS, Part JT).
+  CHECK(declared(file,
+                 "FROM ubuntu:18.04\nARG DOWNLOAD_URL=http://public.dhe.ibm.com/ibmdl/export/pub/software/websphere/"
+                 "integration/11.0.0.9-ACE-LINUX64-DEVELOPER.tar.gz\n") ==
+        "linux/amd64 <- the install of IBM App Connect Enterprise (its LINUX64 developer or server tarball) (published for "
+        "linux/amd64 only)");
   // One that installs an x86 emulator runs it on other architectures too.
   CHECK(declared(file, steamTarball + "RUN apt-get install -y box86 box64\n") == "none");
   // What the project declares comes first.
