@@ -209,7 +209,7 @@ int runLint(const LintOptions& options, Streams streams) {
           targets.source = declared->source;
           targets.declared = true;
           if (declared->oneBuildForSeveral) settings.ruleOptions.multiPlatformBuildDeclaredBy = declared->source;
-          settings.ruleOptions.targetIsBuildMachine = declared->builtOnItsPlatform && declared->platforms.size() == 1;
+          settings.ruleOptions.targetIsBuildMachine = declared->onlyMachineDefaults && declared->platforms.size() == 1;
           settings.ruleOptions.shipsNoImage = declared->shipsNoImage;
         }
       }

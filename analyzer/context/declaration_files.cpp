@@ -1202,11 +1202,7 @@ void addWorkflowBuild(std::vector<BuildDeclaration>& out, std::optional<fs::path
                       const std::optional<std::string>& platforms, const Runner& runner, const std::string& name,
                       const std::string& targetStage = "") {
   if (platforms) {
-    const size_t before = out.size();
-    auto named = platformsIn(*platforms);
-    const bool runnersOwn = runner.platform && named.size() == 1 && named.front() == *runner.platform;
-    addDeclaration(out, std::move(dockerfile), std::move(named), name, targetStage);
-    if (runnersOwn && out.size() > before) out.back().onItsPlatformsMachine = true;
+    addDeclaration(out, std::move(dockerfile), platformsIn(*platforms), name, targetStage);
     return;
   }
   if (!dockerfile || runner.buildsNoLinuxImage) return;

@@ -290,8 +290,6 @@ std::optional<DeclaredPlatforms> merge(std::vector<const BuildDeclaration*> matc
   if (matching.empty()) return std::nullopt;
   DeclaredPlatforms out;
   out.onlyMachineDefaults = std::all_of(matching.begin(), matching.end(), [](const auto* d) { return d->fromRunner; });
-  out.builtOnItsPlatform =
-      std::all_of(matching.begin(), matching.end(), [](const auto* d) { return d->fromRunner || d->onItsPlatformsMachine; });
   out.shipsNoImage =
       !someImageForItsMachine && std::all_of(matching.begin(), matching.end(), [](const auto* d) { return d->shipsNoImage; });
   std::vector<std::string> names;

@@ -31,9 +31,6 @@ struct DeclaredPlatforms {
   // GitHub-hosted runner, Cloud Build's workers): what the file itself fixes (its name, its
   // pins, an architecture's base image) says more, since that build follows the base image.
   bool onlyMachineDefaults = false;
-  // Every build read runs on a machine of the one platform it builds for: by default, or
-  // naming the runner's own platform (BuildDeclaration::onItsPlatformsMachine).
-  bool builtOnItsPlatform = false;
   // No platform is named, but every build of the file is for the machine that runs it, whatever
   // that is (a compose service with no `platforms`: `docker compose build` builds for its
   // engine's platform): `platforms` is empty and the targets stay the defaults, but no target is
@@ -72,9 +69,6 @@ struct BuildDeclaration {
   // `ubuntu-linux-arm64` without naming the platform).
   bool fromRunner = false;
   bool unknownRunner = false;
-  // The build names its platforms, and they are its runner's one platform (build-push-action
-  // with `platforms: linux/amd64` on `ubuntu-latest`): $BUILDPLATFORM is the target there too.
-  bool onItsPlatformsMachine = false;
   // No platforms, built by whatever machine runs the build (a compose service without
   // `platforms`): a build for that machine's own platform. Declares no platform (merge skips it);
   // findDeclaredPlatforms reads it last, as DeclaredPlatforms::forBuildMachine.
