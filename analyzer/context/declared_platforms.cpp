@@ -150,7 +150,11 @@ const OneArchitectureImage* oneArchitectureImage(const std::string& repository, 
 bool isOfficialX86OnlyTag(const std::string& repository, const std::string& tag) {
   std::string_view name = repository;
   if (text::startsWith(name, "library/")) name.remove_prefix(8);
-  if (name.empty() || name.find('/') != std::string_view::npos) return false;  // not an official image
+  // An official image's name, nothing else: `/` is another namespace, and a blank (a variable
+  // that expanded to two words) must not read as the table's separator.
+  if (name.empty() || name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789._-") != std::string_view::npos) {
+    return false;
+  }
   const std::string_view wanted = tag.empty() ? std::string_view("latest") : std::string_view(tag);
   const std::string_view table = data::k_official_x86_only_tags_txt;
   const std::string key = "\n" + std::string(name) + " ";
