@@ -922,6 +922,10 @@ TEST_CASE("base images published for one architecture, with no architecture in t
   CHECK(declared(file, "FROM intel/oneapi-basekit:2024.0.1-devel-ubuntu22.04\n") ==
         "linux/amd64 <- the base image intel/oneapi-basekit:2024.0.1-devel-ubuntu22.04 (oneapi exists for linux/amd64 only)");
   CHECK(declared(file, "FROM example/oneapisdk:1\n") == "none");
+  // Phusion's baseimage before its multi-architecture bionic-1.0.0 (QuantConnect/Lean#5506).
+  CHECK(declared(file, "FROM phusion/baseimage:0.9.22\n") ==
+        "linux/amd64 <- the base image phusion/baseimage:0.9.22 (published for linux/amd64 only)");
+  CHECK(declared(file, "FROM phusion/baseimage:focal-1.2.0\n") == "none");
   // Jenkins X's pipeline builder images, built on amd64 (salaboy/builder-go-kubebuilder, Part JS).
   CHECK(declared(file, "FROM gcr.io/jenkinsxio/builder-base:0.0.69\n") ==
         "linux/amd64 <- the base image gcr.io/jenkinsxio/builder-base:0.0.69 (published for linux/amd64 only)");
