@@ -926,6 +926,13 @@ TEST_CASE("base images published for one architecture, with no architecture in t
   CHECK(declared(file, "FROM phusion/baseimage:0.9.22\n") ==
         "linux/amd64 <- the base image phusion/baseimage:0.9.22 (published for linux/amd64 only)");
   CHECK(declared(file, "FROM phusion/baseimage:focal-1.2.0\n") == "none");
+  // Falco before 0.32.1, its first ARM64 release (falcosecurity-retire/falco-operator on
+  // sysdig/falco:0.14.0, Part KB).
+  CHECK(declared(file, "FROM sysdig/falco:0.14.0\n") ==
+        "linux/amd64 <- the base image sysdig/falco:0.14.0 (published for linux/amd64 only)");
+  CHECK(declared(file, "FROM falcosecurity/falco:0.31.1\n") ==
+        "linux/amd64 <- the base image falcosecurity/falco:0.31.1 (published for linux/amd64 only)");
+  CHECK(declared(file, "FROM falcosecurity/falco:0.32.1\n") == "none");
   // Jenkins X's pipeline builder images, built on amd64 (salaboy/builder-go-kubebuilder, Part JS).
   CHECK(declared(file, "FROM gcr.io/jenkinsxio/builder-base:0.0.69\n") ==
         "linux/amd64 <- the base image gcr.io/jenkinsxio/builder-base:0.0.69 (published for linux/amd64 only)");
