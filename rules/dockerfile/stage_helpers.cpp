@@ -36,11 +36,10 @@ bool isTargetVariable(const std::string& name) { return name.rfind("TARGET", 0) 
 bool isExplicitTargetSetting(const std::string& name) {
   return name == "GOARCH" || name == "CARGO_BUILD_TARGET" || name == "CROSS_COMPILE";
 }
-}  // namespace
 
-namespace {
-// The ENV names that the stages a base chosen per target can be set (`FROM build-util-linux-$TARGETARCH`:
-// every earlier stage named `build-util-linux-...`, which BuildKit picks by the target's architecture).
+// The names of the ENV values that the candidates of a base chosen per target set
+// (`FROM build-util-linux-$TARGETARCH`: every earlier stage named `build-util-linux-...`,
+// one of which BuildKit picks by the target's architecture).
 std::set<std::string> environmentOfPerTargetBases(const dockerfile::BuildModel& model, const dockerfile::ParsedDockerfile& file,
                                                   size_t stage) {
   std::set<std::string> names;
