@@ -67,17 +67,11 @@ bool stageKnowsTarget(const dockerfile::BuildModel& model, const dockerfile::Par
   // What the stage reads from the environment of a base chosen per target is the target's:
   // `FROM build-util-linux-$TARGETARCH`, whose candidates set `ENV HOST=x86_64-linux-gnu` and
   // `HOST=aarch64-linux-gnu`, then `--host=$HOST` (kubernetes-sigs/alibaba-cloud-csi-driver).
-  if (const auto inherited = environmentOfPerTargetBases(model, file, stage); !inherited.empty()) {
-    for (const auto& run : model.scriptsIn(stage)) {
-      for (const auto& use : run.script.variableUses) {
-        if (inherited.count(use.name)) return true;
-      }
-    }
-  }
+  const auto perTargetEnvironment = environmentOfPerTargetBases(model, file, stage);
   for (const auto& run : model.scriptsIn(stage)) {
     // Only TARGET* counts: an architecture read with `uname -m` on $BUILDPLATFORM is the builder's.
     for (const auto& use : run.script.variableUses) {
-      if (isTargetVariable(use.name)) return true;
+      if (isTargetVariable(use.name) || perTargetEnvironment.count(use.name)) return true;
     }
     // A constant target (GOARCH=arm64) is a choice; GOARCH=$ARCH from an ARG buildx never sets is not.
     // So is another OS (GOOS=darwin): a release artifact, cross-compiled whatever the build machine.
