@@ -594,6 +594,23 @@ bool removesOnlyWhatExists(const shell::Command& command) {
   return false;
 }
 
+// Does the command only change the file it names, in place, with its failure ignored?
+// `strip --remove-section=.note.ABI-tag /usr/lib/x86_64-linux-gnu/libQt5Core.so || true`
+// (The-OpenROAD-Project/OpenROAD, Part KY): on arm64 the file is not there, the edit fails,
+// `|| true` carries the RUN on, and nothing is left undone that the other platform has: it
+// has no such file to edit. Not a command that makes or copies something (`ln`, `cp`, `mv`,
+// `tar`), whose missing result a later step may need.
+bool editInPlaceMayFail(const shell::Script& script, const shell::Command& command) {
+  static const std::set<std::string_view> kEditors = {"strip", "chmod", "chown", "chgrp", "patchelf", "setcap", "rm", "unlink"};
+  const auto words = programWords(command);
+  if (words.empty()) return false;
+  const std::string name = baseName(words[0]->literal);
+  const bool sedInPlace = name == "sed" && std::any_of(words.begin() + 1, words.end(), [](const shell::Word* word) {
+                            return text::startsWith(word->literal, "-i") || text::startsWith(word->literal, "--in-place");
+                          });
+  return (kEditors.count(name) || sedInPlace) && failureIgnored(script, command);
+}
+
 // Does the command make the architecture-named entry itself? `ln -s "$JAVA_HOME"
 // /usr/lib/jvm/java-8-openjdk-amd64` creates that link on every platform (Atlassian's Bamboo
 // agent images keep the old JDK name for compatibility; alonso-m/bamboo-agent-x86-docker,
@@ -700,6 +717,7 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
     if (site.variesByArch || isSearchList(site.key) || isSearchWord(site.text) || writtenIntoLdSoConf(site)) return;
     if (!site.key.empty() && isPathList(site.text)) return;
     if (site.command && removesOnlyWhatExists(*site.command)) return;
+    if (site.command && site.run && editInPlaceMayFail(site.run->script, *site.command)) return;
     if (assignedToDeadVariable(site)) return;
     if (const auto dir = perArchArchiveDirectory(site.text, site.stage, perArchArchives)) {
       const auto broken = ctx.brokenBy(site.stage, dir->platform);
@@ -838,7 +856,11 @@ extern const DockerfileRule kMA120 = {
          "toolchain named by its target (`aarch64-linux-musl-cross.tgz`), which is the same on every build machine. "
          "Not an operand of `rm -f` (`-rf`, `--force`): POSIX rm with -f exits 0 for an operand that does not exist, "
          "so removing one architecture's files (`rm -f /usr/lib/x86_64-linux-gnu/libmfxhw*`) is a no-op on the "
-         "others; a plain `rm` of a missing path fails the RUN and is reported. Not a value a RUN only assigns to a "
+         "others; a plain `rm` of a missing path fails the RUN and is reported. Not an in-place edit whose failure "
+         "the script ignores (`strip --remove-section=.note.ABI-tag /usr/lib/x86_64-linux-gnu/libQt5Core.so || true`, "
+         "also `chmod`, `chown`, `patchelf`, `setcap`, `sed -i`): the shell runs the fallback and goes on, and "
+         "where the file is missing there is nothing to edit; a copy or link that may fail (`ln -s ... || true`) "
+         "is still reported, as what it makes may be needed. Not a value a RUN only assigns to a "
          "shell variable that dies with it (`RUN export JAVA_HOME=/usr/lib/jvm/java-8-openjdk-amd64/` and nothing "
          "after it that expands the variable or starts a program): BuildKit runs every RUN in a fresh shell, and only "
          "ENV and ARG reach the next instruction. An i386 multiarch path "

@@ -40,6 +40,38 @@ std::vector<Piece> pieces(const shell::Word& word) {
   return out;
 }
 
+bool failureIgnored(const shell::Script& script, const shell::Command& command) {
+  const std::string& text = script.source.text;
+  for (const auto& fallback : script.commands) {
+    if (fallback.begin < command.end) continue;
+    // The first command after this one: the fallback when it is the right side of an `||`
+    // whose left side ends with this command (`a && cmd || true` runs `true` when cmd fails).
+    if (fallback.branches.empty() || fallback.branches.back().kind != shell::Branch::Kind::OrElse) return false;
+    // Between the two only blanks, line continuations, the command's redirections
+    // (`2>/dev/null`, `> /dev/null 2>&1`) and the one `||`: not `a || b; c || true`.
+    const std::string_view between = std::string_view(text).substr(command.end, fallback.begin - command.end);
+    const size_t orAt = between.find("||");
+    if (orAt == std::string_view::npos || between.find("||", orAt + 2) != std::string_view::npos) return false;
+    for (size_t i = 0; i < between.size(); ++i) {
+      if (i == orAt || i == orAt + 1) continue;
+      const char c = between[i];
+      if (c == '\\' && i + 1 < between.size() && between[i + 1] == '\n') {
+        ++i;
+        continue;
+      }
+      const bool redirectAmpersand =
+          c == '&' && ((i > 0 && between[i - 1] == '>') || (i + 1 < between.size() && between[i + 1] == '>'));
+      if ((c == '&' && !redirectAmpersand) || c == ';' || c == '|' || c == '\n' || c == '(' || c == ')') return false;
+    }
+    const auto words = programWords(fallback);
+    if (words.empty()) return false;
+    const std::string name = baseName(words[0]->literal);
+    if (name == "true" || name == ":" || name == "echo" || name == "printf") return true;
+    return name == "exit" && words.size() == 2 && words[1]->literal == "0";
+  }
+  return false;
+}
+
 bool variesByArch(const shell::Command& command, const shell::Word& word) {
   return word.archVarying || command.insideArchBranch();
 }

@@ -36,6 +36,11 @@ struct OutputFile {
 };
 OutputFile outputFileOf(const shell::Script& script, size_t index);
 
+// Does the script go on when this command fails? `cmd || true` (also `|| :`, `|| echo ...`,
+// `|| exit 0`, with the command's own redirections between): the fallback runs instead, and
+// the list's status is the fallback's, so a missing operand stops nothing.
+bool failureIgnored(const shell::Script& script, const shell::Command& command);
+
 // Is this word (or the command around it) varied by the architecture?
 bool variesByArch(const shell::Command& command, const shell::Word& word);
 
