@@ -340,9 +340,9 @@ std::vector<Lack> lacksOf(const DockerfileContext& ctx, const dockerfile::RunScr
       // rpm installs on x86_64 without that: rpm, yum and dnf take it as a multilib package, as
       // they take glibc.i686.
       const bool multilibRpm = arch->architecture == "386" && text::endsWith(value, ".rpm");
-      const auto broken = addedToDpkg[stage].count(arch->architecture) ? std::vector<Platform>{}
-                          : multilibRpm                                ? ctx.programBrokenBy(stage, *arch)
-                                                                       : ctx.brokenBy(stage, *arch);
+      const auto broken = addedToDpkg[stage].count(arch->architecture)                       ? std::vector<Platform>{}
+                          : multilibRpm || baseMayHaveForeignArchitectures(ctx.model, stage) ? ctx.programBrokenBy(stage, *arch)
+                                                                                             : ctx.brokenBy(stage, *arch);
       if (!broken.empty() && !fetchedBefore.fetched(baseName(value))) {
         const auto copy = copiedHere(ctx, copies, stage, run.instruction, baseName(value));
         // Copied in from the build context under its architecture's name: MA150 reports that
@@ -362,7 +362,11 @@ std::vector<Lack> lacksOf(const DockerfileContext& ctx, const dockerfile::RunScr
     const size_t colon = value.rfind(':');
     if ((installer == Installer::Apt) && colon != std::string::npos && !crossStages[stage]) {
       if (const auto arch = parsePlatform(value.substr(colon + 1))) {
-        const auto broken = addedToDpkg[stage].count(arch->architecture) ? std::vector<Platform>{} : ctx.brokenBy(stage, *arch);
+        // On a base that may have added the architecture itself (not a Docker Official Image),
+        // only the targets that cannot run its code are known to break.
+        const auto broken = addedToDpkg[stage].count(arch->architecture)        ? std::vector<Platform>{}
+                            : baseMayHaveForeignArchitectures(ctx.model, stage) ? ctx.programBrokenBy(stage, *arch)
+                                                                                : ctx.brokenBy(stage, *arch);
         if (!broken.empty()) {
           lacks.push_back({"'" + value + "', the " + arch->architecture + " build", span, broken,
                            "drop the architecture qualifier, or install it only in an arch switch"});
@@ -486,7 +490,10 @@ extern const DockerfileRule kMA111 = {
          "outside an architecture switch. A qualified package or local package file of an architecture the stage adds "
          "with `dpkg --add-architecture` (`libc6:i386` after `dpkg --add-architecture i386`) is a Debian multiarch "
          "package, installed beside the native ones: not reported here, since amd64 runs i386 code and MA112 reports "
-         "the added architecture where a target cannot. Package names held in a variable (`apt-get install -y $PACKAGES`) are "
+         "the added architecture where a target cannot. The same holds of a stage built FROM one that adds it. On a "
+         "base image that is not a Docker Official Image (which has the native architecture only), the base may have "
+         "added it itself (SteamCMD images add i386 for SteamCMD, a 32-bit program): there `libtinfo5:i386` is reported "
+         "only for the targets that cannot run i386 code. Package names held in a variable (`apt-get install -y $PACKAGES`) are "
          "judged by the value BuildKit gives it for every target (ARG and ENV defaults), pointing at where it is "
          "set. A local package file that a COPY or ADD put into the stage (also `COPY --from` of a build stage "
          "that makes packages named for the machine it runs on, as dpkg-buildpackage does) is reported at the "

@@ -367,7 +367,29 @@ std::vector<std::set<std::string>> architecturesAddedToDpkg(const dockerfile::Bu
       }
     }
   }
+  // A stage built FROM an earlier one has its dpkg database, the added architectures with it.
+  for (const auto& stage : model.stages) {
+    if (stage.parentStage && *stage.parentStage < stage.index)
+      added[stage.index].insert(added[*stage.parentStage].begin(), added[*stage.parentStage].end());
+  }
   return added;
+}
+
+bool baseMayHaveForeignArchitectures(const dockerfile::BuildModel& model, size_t stage) {
+  size_t root = stage;
+  while (model.stages[root].parentStage && *model.stages[root].parentStage < root) root = *model.stages[root].parentStage;
+  std::string_view image = model.stages[root].baseExpanded;
+  if (image.find('$') != std::string_view::npos) return true;  // not known
+  image = image.substr(0, image.find('@'));
+  const size_t slash = image.find('/');
+  const std::string_view first = slash == std::string_view::npos ? std::string_view() : image.substr(0, slash);
+  // docker.io/library/debian, library/ubuntu and plain `python` are Docker Official Images,
+  // built from the distributions' own root filesystems: dpkg has the native architecture only.
+  if (first == "docker.io" || first == "index.docker.io") {
+    image.remove_prefix(slash + 1);
+    return !text::startsWith(image, "library/");
+  }
+  return slash != std::string_view::npos && first != "library";
 }
 
 }  // namespace mal::rules

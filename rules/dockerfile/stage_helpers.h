@@ -75,6 +75,13 @@ bool isCrossToolchainImage(const std::string& path, const dockerfile::ParsedDock
 // architecture (`libc6:i386`, a copied `*_i386.deb`) are Debian multiarch packages, installed
 // beside the native ones: amd64 runs i386 code. Where a target cannot, the added architecture
 // is the root cause, which MA112 reports once.
+// A stage built FROM an earlier stage has the architectures that stage added.
 std::vector<std::set<std::string>> architecturesAddedToDpkg(const dockerfile::BuildModel& model);
+
+// May the image the stage is built on (through its FROM chain) have added architectures to dpkg
+// itself? Not a Docker Official Image (`debian`, `ubuntu`, `library/python`), which has the
+// native one only; any other may (a SteamCMD image adds i386 for SteamCMD, a 32-bit program),
+// and a base held in a variable is not known.
+bool baseMayHaveForeignArchitectures(const dockerfile::BuildModel& model, size_t stage);
 
 }  // namespace mal::rules
