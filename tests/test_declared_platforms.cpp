@@ -2043,3 +2043,62 @@ TEST_CASE("workflows: third-party build actions, read by their own inputs", "[de
   CHECK(declared(repo.write("Dockerfile.depot-multi", kPlain)) ==
         "linux/amd64, linux/arm64 <- .github/workflows/forks.yml job image");
 }
+
+TEST_CASE("a file built FROM the project's own image of one platform is built for that platform", "[declared]") {
+  // mikeschippers/docker-tibco (Part KW): tibtra/Dockerfile is FROM tibrv:8.4.4, which the
+  // project's tibrv/Dockerfile builds with TIBCO's x86-only installer; tibadmin is FROM tibtra.
+  Repo repo;
+  const std::string tibrv =
+      "FROM debian:jessie\nADD TIB_rv_8.4.4_linux_x86.zip /tmp/\n"
+      "RUN unzip /tmp/TIB_rv_8.4.4_linux_x86.zip && bash TIBCOUniversalInstaller-lnx-x86.bin -silent\n";
+  repo.write("tibrv/Dockerfile", tibrv);
+  const std::string tibtra = "FROM tibrv:8.4.4\nADD TIB_TRA_5.10.zip /tmp/\n";
+  const auto tibtraFile = repo.write("tibtra/Dockerfile", tibtra);
+  const std::string tibadmin = "FROM tibtra:5.10.0\nENV JAVA_HOME=/usr/lib/jvm/java-7-openjdk-amd64/jre\n";
+  const auto tibadminFile = repo.write("tibadmin/Dockerfile", tibadmin);
+  CHECK(declared(tibtraFile, tibtra)
+            .find("linux/amd64 <- the project's own base image tibrv:8.4.4 (tibrv/Dockerfile, "
+                  "for linux/amd64 by the install of TIBCO") == 0);
+  CHECK(declared(tibadminFile, tibadmin).find("linux/amd64 <- the project's own base image tibtra:5.10.0 (tibtra/Dockerfile") ==
+        0);
+  // A later stage named like the directory is the file's own stage, not the project's image.
+  CHECK(declared(tibadminFile, "FROM alpine:3.19 AS tibtra\nRUN true\nFROM tibtra\nRUN true\n") == "none");
+  // The repository named like the image: its root Dockerfile builds it (Asuri-Team/ctf-xinetd's
+  // Dockerfile.example, FROM asuri/ctf-xinetd).
+  Repo named;
+  const fs::path root = named.root.parent_path() / "ctf-xinetd";
+  fs::rename(named.root, root);
+  named.root = root;
+  named.write("Dockerfile", "FROM arm64v8/ubuntu:22.04\nRUN true\n");
+  const std::string example = "FROM asuri/ctf-xinetd\nCOPY bin/ /home/ctf/\n";
+  const auto exampleFile = named.write("Dockerfile.example", example);
+  CHECK(declared(exampleFile, example)
+            .find("linux/arm64 <- the project's own base image asuri/ctf-xinetd (Dockerfile, for "
+                  "linux/arm64 by the base image arm64v8/ubuntu:22.04)") == 0);
+}
+
+TEST_CASE("the twin: a base image not resolved to the project's own one-platform image says nothing", "[declared]") {
+  Repo repo;
+  const auto file = repo.write("app/Dockerfile", "FROM tibrv:8.4.4\nRUN true\n");
+  // No directory of that name.
+  CHECK(declared(file, "FROM tibrv:8.4.4\nRUN true\n") == "none");
+  // The project's image is built for two platforms (a bake file), or only plainly on a runner.
+  repo.write("tibrv/Dockerfile", "FROM debian:bookworm\nRUN true\n");
+  repo.write("docker-bake.hcl",
+             "target \"tibrv\" {\n  context = \"tibrv\"\n  platforms = [\"linux/amd64\", \"linux/arm64\"]\n}\n");
+  CHECK(declared(file, "FROM tibrv:8.4.4\nRUN true\n") == "none");
+  fs::remove(repo.root / "docker-bake.hcl");
+  repo.write(".github/workflows/ci.yml",
+             "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n"
+             "      - run: docker build -t tibrv tibrv\n");
+  CHECK(declared(file, "FROM tibrv:8.4.4\nRUN true\n") == "none");
+  // A Docker Official Image's name is that image, whatever the project keeps in node/.
+  repo.write("node/Dockerfile", "FROM arm64v8/node:20\nRUN true\n");
+  CHECK(declared(file, "FROM node:20\nRUN true\n") == "none");
+  // A registry host is another publisher's image.
+  CHECK(declared(file, "FROM ghcr.io/acme/node:20\nRUN true\n") == "none");
+  // A cycle (each directory's image FROM the other's) ends.
+  repo.write("a/Dockerfile", "FROM b\nRUN true\n");
+  repo.write("b/Dockerfile", "FROM a\nRUN true\n");
+  CHECK(declared(repo.root / "a/Dockerfile", "FROM b\nRUN true\n") == "none");
+}

@@ -1325,6 +1325,77 @@ bool declaredPathMatches(const fs::path& pattern, const fs::path& dockerfile) {
   return p == pattern.end() && d == dockerfile.end();
 }
 
+std::optional<DeclaredPlatforms> findDeclaredPlatformsAt(const fs::path& dockerfile, const std::string& dockerfileText,
+                                                         DeclarationCache& cache, int depth);
+
+namespace {
+
+// Is `name` a Docker Official Image's? Those met in data/official-x86-only-tags.txt are (most
+// of them, every one older than 2017): a directory of that name in a project (`node/`,
+// `python/`) is the project's own image of something else, not the base a FROM names.
+bool isKnownOfficialImageName(std::string_view name) {
+  const std::string_view table = data::k_official_x86_only_tags_txt;
+  const std::string key = "\n" + std::string(name) + " ";
+  return table.find(key) != std::string_view::npos || text::startsWith(table, std::string_view(key).substr(1));
+}
+
+// The project's own base image: `FROM tibtra:5.10.0` where the repository's tibtra/Dockerfile
+// builds it, itself FROM the project's tibrv image, which installs TIBCO's x86-only packages
+// (mikeschippers/docker-tibco, Part KW); `FROM asuri/ctf-xinetd` in the ctf-xinetd repository,
+// whose root Dockerfile is on an amd64-only base. An image built for one platform exists for
+// that one alone, so BuildKit cannot resolve the FROM for any other target: the file is built
+// for that platform too. Resolved only by the image's last name component, as a directory of
+// the repository root holding a Dockerfile (or the root itself when the repository has that
+// name), never for a Docker Official Image's name, and taken only when that Dockerfile is
+// declared for exactly one platform by something stronger than a plain build's runner.
+std::optional<DeclaredPlatforms> fromProjectBaseImages(const fs::path& dockerfile, const fs::path& root,
+                                                       const dockerfile::ParsedDockerfile& file, DeclarationCache& cache,
+                                                       int depth) {
+  constexpr int kMaxDepth = 4;
+  if (depth >= kMaxDepth) return std::nullopt;
+  std::set<std::string> stageNames;
+  std::optional<DeclaredPlatforms> found;
+  for (const auto& in : file.instructions) {
+    if (in.command != "from" || in.args.empty()) continue;
+    const std::string image = text::lower(in.args[0].value);
+    const bool earlierStage = stageNames.count(image) > 0;
+    if (in.args.size() == 3) stageNames.insert(text::lower(in.args[2].value));
+    if (earlierStage || image.find('$') != std::string::npos || image == "scratch" || in.flag("platform")) continue;
+    const auto [repository, tag] = repositoryAndTag(image);
+    const size_t slash = repository.find('/');
+    // A registry host (`ghcr.io/...`, `localhost:5000/...`) or library/: not resolved here.
+    if (slash != std::string::npos) {
+      const std::string first = repository.substr(0, slash);
+      if (first.find('.') != std::string::npos || first.find(':') != std::string::npos || first == "library") continue;
+    }
+    const std::string name = repository.substr(slash == std::string::npos ? 0 : repository.rfind('/') + 1);
+    if (name.empty() || name == "." || name == ".." || (slash == std::string::npos && isKnownOfficialImageName(name))) continue;
+    std::vector<fs::path> candidates{root / name / "Dockerfile"};
+    if (text::lower(root.filename().string()) == name) candidates.push_back(root / "Dockerfile");
+    for (const auto& candidate : candidates) {
+      if (absoluteNormal(candidate) == dockerfile) continue;
+      const auto text = readDeclarationFile(candidate, root);
+      if (!text) continue;
+      const auto declared = findDeclaredPlatformsAt(candidate, *text, cache, depth + 1);
+      if (!declared || declared->platforms.size() != 1 || declared->onlyMachineDefaults || declared->forBuildMachine ||
+          declared->shipsNoImage || !declared->platformsByTargetStage.empty()) {
+        continue;
+      }
+      const Platform& platform = declared->platforms.front();
+      if (found && !(found->platforms.front() == platform)) return std::nullopt;
+      if (!found) {
+        found = DeclaredPlatforms{{platform},
+                                  "the project's own base image " + in.args[0].value + " (" + displayPath(candidate, root) +
+                                      ", for " + platform.str() + " by " + declared->source + ")"};
+      }
+      break;
+    }
+  }
+  return found;
+}
+
+}  // namespace
+
 fs::path repositoryRoot(const fs::path& dockerfile) {
   const fs::path file = absoluteNormal(dockerfile);
   std::error_code ec;
@@ -1393,6 +1464,12 @@ std::optional<Platform> platformOfImageReference(const std::string& image) {
 
 std::optional<DeclaredPlatforms> findDeclaredPlatforms(const fs::path& dockerfile, const std::string& dockerfileText,
                                                        DeclarationCache& cache) {
+  return findDeclaredPlatformsAt(dockerfile, dockerfileText, cache, 0);
+}
+
+// `depth` counts the project base images followed to get here (fromProjectBaseImages).
+std::optional<DeclaredPlatforms> findDeclaredPlatformsAt(const fs::path& dockerfile, const std::string& dockerfileText,
+                                                         DeclarationCache& cache, int depth) {
   const Search search{absoluteNormal(dockerfile), repositoryRoot(dockerfile), cache};
   // The Dockerfile's own pins and base images: parsed once, and only when asked (a
   // million-line file was parsed twice here).
@@ -1445,6 +1522,9 @@ std::optional<DeclaredPlatforms> findDeclaredPlatforms(const fs::path& dockerfil
   if (auto found = fromSiblings(dockerfile)) return found;
   if (auto found = fromContent()) return found;
   if (auto found = fromOneArchitectureProduct(dockerfileText)) return found;
+  if (const auto* file = parsedFile()) {
+    if (auto found = fromProjectBaseImages(search.dockerfile, search.root, *file, cache, depth)) return found;
+  }
   if (machineDefault) return machineDefault;
   if (auto found = fromRepositoryName(search.root)) return found;
   return search.forBuildMachine();
