@@ -621,6 +621,20 @@ TEST_CASE("a repository named for one architecture", "[declared]") {
   const std::string armhfBase = "FROM arm32v7/alpine:3.19\n";
   CHECK(declared(outer.write("arangodb-arm64/pi/Dockerfile", armhfBase), armhfBase) ==
         "linux/arm/v7 <- the base image arm32v7/alpine:3.19");
+  // Named for hardware of one architecture by a word that names its images
+  // (MarvellServer/ThunderX-HPC-Containers, Part BA; dusty-nv's jetson-containers)...
+  fs::create_directories(outer.root / "ThunderX-HPC-Containers" / ".git");
+  CHECK(declared(outer.write("ThunderX-HPC-Containers/ubuntu/apps/namd/cpu/Dockerfile.namd", kPlain)) ==
+        "linux/arm64 <- the repository's name ThunderX-HPC-Containers (thunderx exists for linux/arm64 only)");
+  fs::create_directories(outer.root / "jetson-containers" / ".git");
+  CHECK(declared(outer.write("jetson-containers/Dockerfile", kPlain)) ==
+        "linux/arm64 <- the repository's name jetson-containers (jetson exists for linux/arm64 only)");
+  // ...not by one that names other things as well (`intel` in a repository's name is any
+  // project about Intel, `neuron` the NEURON simulator), nor by a word inside another.
+  fs::create_directories(outer.root / "intel-demos" / ".git");
+  CHECK(declared(outer.write("intel-demos/Dockerfile", kPlain)) == "none");
+  fs::create_directories(outer.root / "thunderxyz" / ".git");
+  CHECK(declared(outer.write("thunderxyz/Dockerfile", kPlain)) == "none");
 }
 
 TEST_CASE("a file named for the ARM or the x86 family", "[declared]") {

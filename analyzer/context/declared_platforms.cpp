@@ -713,6 +713,13 @@ std::optional<DeclaredPlatforms> fromRepositoryName(const fs::path& root) {
   if (rootPath.filename().empty()) rootPath = rootPath.parent_path();  // `repo/` normalizes with a trailing separator
   const std::string name = rootPath.filename().string();
   if (auto p = architectureOfDirectoryName(name)) return DeclaredPlatforms{{*p}, "the repository's name " + name};
+  // ... or for hardware of one architecture, by a word that names its images too
+  // (MarvellServer/ThunderX-HPC-Containers: Marvell's HPC images for its Arm server CPUs).
+  if (auto hardware = hardwareWordIn(name); hardware && vocab::hardwareWordNamesImages(hardware->first)) {
+    return DeclaredPlatforms{
+        {hardware->second},
+        "the repository's name " + name + " (" + hardware->first + " exists for " + hardware->second.str() + " only)"};
+  }
   return std::nullopt;
 }
 
