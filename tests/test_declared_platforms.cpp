@@ -2115,4 +2115,15 @@ TEST_CASE("the twin: a base image not resolved to the project's own one-platform
   repo.write("a/Dockerfile", "FROM b\nRUN true\n");
   repo.write("b/Dockerfile", "FROM a\nRUN true\n");
   CHECK(declared(repo.root / "a/Dockerfile", "FROM b\nRUN true\n") == "none");
+  // Followed four images deep, and only so many files in all: a chain of six to an arm64 base
+  // declares nothing, and a file whose twenty stages each name such an image stops reading.
+  for (int i = 0; i < 6; ++i) {
+    repo.write("c" + std::to_string(i) + "/Dockerfile",
+               i == 5 ? std::string("FROM arm64v8/alpine:3.19\n") : "FROM c" + std::to_string(i + 1) + "\n");
+  }
+  CHECK(declared(repo.root / "c0/Dockerfile", "FROM c1\n") == "none");
+  CHECK(declared(repo.root / "c3/Dockerfile", "FROM c4\n").find("linux/arm64 <- the project's own base image c4") == 0);
+  std::string manyStages;
+  for (int i = 0; i < 20; ++i) manyStages += "FROM c5 AS s" + std::to_string(i) + "\n";
+  CHECK(declared(file, manyStages) == "none");
 }

@@ -1333,7 +1333,7 @@ bool declaredPathMatches(const fs::path& pattern, const fs::path& dockerfile) {
 }
 
 std::optional<DeclaredPlatforms> findDeclaredPlatformsAt(const fs::path& dockerfile, const std::string& dockerfileText,
-                                                         DeclarationCache& cache, int depth);
+                                                         DeclarationCache& cache, int depth, int& baseFilesLeft);
 
 namespace {
 
@@ -1357,7 +1357,7 @@ bool isKnownOfficialImageName(std::string_view name) {
 // declared for exactly one platform by something stronger than a plain build's runner.
 std::optional<DeclaredPlatforms> fromProjectBaseImages(const fs::path& dockerfile, const fs::path& root,
                                                        const dockerfile::ParsedDockerfile& file, DeclarationCache& cache,
-                                                       int depth) {
+                                                       int depth, int& baseFilesLeft) {
   constexpr int kMaxDepth = 4;
   if (depth >= kMaxDepth) return std::nullopt;
   std::set<std::string> stageNames;
@@ -1381,9 +1381,13 @@ std::optional<DeclaredPlatforms> fromProjectBaseImages(const fs::path& dockerfil
     if (text::lower(root.filename().string()) == name) candidates.push_back(root / "Dockerfile");
     for (const auto& candidate : candidates) {
       if (absoluteNormal(candidate) == dockerfile) continue;
+      // A bound on the whole walk, not only its depth: a file of many stages, each FROM another
+      // such file, would otherwise be read a number of times that grows with the depth's power.
+      if (baseFilesLeft <= 0) return std::nullopt;
       const auto text = readDeclarationFile(candidate, root);
       if (!text) continue;
-      const auto declared = findDeclaredPlatformsAt(candidate, *text, cache, depth + 1);
+      --baseFilesLeft;
+      const auto declared = findDeclaredPlatformsAt(candidate, *text, cache, depth + 1, baseFilesLeft);
       if (!declared || declared->platforms.size() != 1 || declared->onlyMachineDefaults || declared->forBuildMachine ||
           declared->shipsNoImage || !declared->platformsByTargetStage.empty()) {
         continue;
@@ -1471,12 +1475,13 @@ std::optional<Platform> platformOfImageReference(const std::string& image) {
 
 std::optional<DeclaredPlatforms> findDeclaredPlatforms(const fs::path& dockerfile, const std::string& dockerfileText,
                                                        DeclarationCache& cache) {
-  return findDeclaredPlatformsAt(dockerfile, dockerfileText, cache, 0);
+  int baseFilesLeft = 16;  // the project's own base images read for one file (fromProjectBaseImages)
+  return findDeclaredPlatformsAt(dockerfile, dockerfileText, cache, 0, baseFilesLeft);
 }
 
 // `depth` counts the project base images followed to get here (fromProjectBaseImages).
 std::optional<DeclaredPlatforms> findDeclaredPlatformsAt(const fs::path& dockerfile, const std::string& dockerfileText,
-                                                         DeclarationCache& cache, int depth) {
+                                                         DeclarationCache& cache, int depth, int& baseFilesLeft) {
   const Search search{absoluteNormal(dockerfile), repositoryRoot(dockerfile), cache};
   // The Dockerfile's own pins and base images: parsed once, and only when asked (a
   // million-line file was parsed twice here).
@@ -1530,7 +1535,7 @@ std::optional<DeclaredPlatforms> findDeclaredPlatformsAt(const fs::path& dockerf
   if (auto found = fromContent()) return found;
   if (auto found = fromOneArchitectureProduct(dockerfileText)) return found;
   if (const auto* file = parsedFile()) {
-    if (auto found = fromProjectBaseImages(search.dockerfile, search.root, *file, cache, depth)) return found;
+    if (auto found = fromProjectBaseImages(search.dockerfile, search.root, *file, cache, depth, baseFilesLeft)) return found;
   }
   if (machineDefault) return machineDefault;
   if (auto found = fromRepositoryName(search.root)) return found;
