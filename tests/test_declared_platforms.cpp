@@ -745,6 +745,15 @@ TEST_CASE("every FROM pinned to one constant --platform declares that platform",
         "linux/amd64 <- the --platform of every FROM");
   CHECK(declared(file, "FROM --platform=linux/amd64 debian AS a\nFROM alpine\n") == "none");
   CHECK(declared(file, "FROM --platform=$BUILDPLATFORM golang AS b\nFROM --platform=linux/amd64 alpine\n") == "none");
+  // Beside stages on the build machine, a pin on an image named for the pinned platform does
+  // (cartesi/machine-emulator-tools' RISC-V root file systems, Part LW).
+  CHECK(declared(file,
+                 "FROM --platform=$BUILDPLATFORM ubuntu:22.04 AS cross\n"
+                 "FROM --platform=linux/riscv64 riscv64/ubuntu:22.04\nCOPY --from=cross /b /usr/bin/\n") ==
+        "linux/riscv64 <- the --platform of every FROM not on $BUILDPLATFORM");
+  CHECK(declared(file, "FROM --platform=${BUILDPLATFORM} golang AS b\nFROM --platform=linux/arm64 arm64v8/alpine\n") ==
+        "linux/arm64 <- the --platform of every FROM not on $BUILDPLATFORM");
+  CHECK(declared(file, "FROM --platform=$BUILDPLATFORM golang AS b\nFROM --platform=linux/arm64 amd64/alpine\n") == "none");
   CHECK(declared(file, "FROM --platform=linux/amd64 debian\nFROM --platform=linux/arm64 alpine\n") == "none");
 }
 
@@ -2126,4 +2135,22 @@ TEST_CASE("the twin: a base image not resolved to the project's own one-platform
   std::string manyStages;
   for (int i = 0; i < 20; ++i) manyStages += "FROM c5 AS s" + std::to_string(i) + "\n";
   CHECK(declared(file, manyStages) == "none");
+}
+
+TEST_CASE("a build of the default Dockerfile reads a lower-case dockerfile where there is no Dockerfile", "[declared]") {
+  // jerryliang122/self-hosted-docker (Part MB): build-push-action with its defaults (context .,
+  // file Dockerfile) on ubuntu-latest; the repository keeps `dockerfile`, which BuildKit reads
+  // when `Dockerfile` is missing (dockerui: "dockerfile is also supported casing").
+  Repo repo;
+  repo.write(".github/workflows/docker.yml",
+             "on: push\njobs:\n  gd:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n"
+             "      - uses: docker/build-push-action@v5\n        with:\n          context: .\n          push: true\n"
+             "          platforms: linux/arm64\n");
+  const auto lower = repo.write("dockerfile", kPlain);
+  CHECK(declared(lower) == "linux/arm64 <- .github/workflows/docker.yml job gd");
+  // The twin: where the context has a `Dockerfile`, that is the file built, not `dockerfile`.
+  repo.write("Dockerfile", kPlain);
+  CHECK(declared(lower) == "none");
+  // Nor is another name read for it: `Dockerfile.dev` is built only when named.
+  CHECK(declared(repo.write("app/dockerfile.dev", kPlain)) == "none");
 }

@@ -339,10 +339,25 @@ struct Search {
     return out;
   }
 
+  // Does a declared build read this Dockerfile? Also through BuildKit's other casing of the
+  // default name: a build whose file is `Dockerfile` (by default or written so) reads
+  // `dockerfile` where the context has no `Dockerfile` (dockerui's ReadEntrypoint, "dockerfile
+  // is also supported casing", moby/moby#10858). jerryliang122/self-hosted-docker (Part MB)
+  // keeps a lower-case `dockerfile` that its workflow builds with build-push-action's defaults.
+  bool buildsIt(const fs::path& declared) const {
+    if (declaredPathMatches(declared, dockerfile)) return true;
+    if (dockerfile.filename() != "dockerfile" || declared.filename() != "Dockerfile") return false;
+    std::error_code ec;
+    const fs::path defaultName = dockerfile.parent_path() / "Dockerfile";
+    // On a case-insensitive file system `Dockerfile` is this very file; there the names agree anyway.
+    if (fs::exists(defaultName, ec) && !fs::equivalent(defaultName, dockerfile, ec)) return false;
+    return declaredPathMatches(declared, defaultName);
+  }
+
   std::optional<DeclaredPlatforms> matching(const std::vector<BuildDeclaration>& declarations) const {
     std::vector<const BuildDeclaration*> found;
     for (const auto& d : declarations) {
-      if (declaredPathMatches(d.dockerfile, dockerfile)) found.push_back(&d);
+      if (buildsIt(d.dockerfile)) found.push_back(&d);
     }
     return merge(namingItFirst(found));
   }
@@ -443,7 +458,7 @@ struct Search {
         return list;
       });
       for (const auto& d : declarations) {
-        if (declaredPathMatches(d.dockerfile, dockerfile)) found.push_back(&d);
+        if (buildsIt(d.dockerfile)) found.push_back(&d);
       }
     }
     return namingItFirst(found);
@@ -902,6 +917,7 @@ std::optional<DeclaredPlatforms> fromSiblings(const fs::path& dockerfile) {
 std::optional<DeclaredPlatforms> fromPlatformFlags(const dockerfile::ParsedDockerfile& file) {
   std::set<std::string> stageNames;
   std::optional<Platform> platform;
+  bool onBuildMachine = false, everyPinNamedByItsImage = true;
   for (const auto& in : file.instructions) {
     if (in.command != "from" || in.args.empty()) continue;
     const std::string base = text::lower(in.args[0].value);
@@ -909,13 +925,26 @@ std::optional<DeclaredPlatforms> fromPlatformFlags(const dockerfile::ParsedDocke
     if (in.args.size() == 3) stageNames.insert(text::lower(in.args[2].value));
     if (earlierStage || base == "scratch") continue;
     const dockerfile::Flag* flag = in.flag("platform");
+    // A stage on the build machine (`--platform=$BUILDPLATFORM`) is a tool of the build, not
+    // the image: with every other stage pinned to one platform and FROM an image named for it,
+    // every build ships that one (cartesi/machine-emulator-tools' fs/Dockerfile cross-compiles
+    // on $BUILDPLATFORM for its final `FROM --platform=linux/riscv64 riscv64/ubuntu:22.04`, Part
+    // LW). A pin on a plain image beside a $BUILDPLATFORM stage (`FROM --platform=linux/amd64
+    // alpine`) is more often the mistake in a multi-platform build: it declares nothing.
+    if (flag && (flag->value() == "$BUILDPLATFORM" || flag->value() == "${BUILDPLATFORM}")) {
+      onBuildMachine = true;
+      continue;
+    }
     if (!flag || flag->value().find('$') != std::string::npos) return std::nullopt;
     const auto p = parsePlatform(flag->value());
     if (!p || (platform && !(*platform == *p))) return std::nullopt;
     platform = p;
+    const auto named = platformOfImageReference(base);
+    everyPinNamedByItsImage = everyPinNamedByItsImage && named && named->architecture == p->architecture;
   }
-  if (!platform) return std::nullopt;
-  return DeclaredPlatforms{{*platform}, "the --platform of every FROM"};
+  if (!platform || (onBuildMachine && !everyPinNamedByItsImage)) return std::nullopt;
+  return DeclaredPlatforms{
+      {*platform}, onBuildMachine ? "the --platform of every FROM not on $BUILDPLATFORM" : "the --platform of every FROM"};
 }
 
 // Is `image` (lower case, registry kept) a Windows container image? Microsoft publishes the
