@@ -107,6 +107,22 @@ bool namesPublicKey(std::string_view url) {
   return false;
 }
 
+// An apt preferences file (`cuda-ubuntu2004.pin`, which the CUDA install guide has moved to
+// /etc/apt/preferences.d/cuda-repository-pin-600): three lines of text that rank a repository,
+// the same bytes in NVIDIA's x86_64/ and sbsa/ directories. What breaks another platform is the
+// repository it ranks, which MA112 reports where it is written (MarvellServer/ThunderX-HPC-
+// Containers, Part BA, fetches the x86_64/ one for its arm64 image).
+bool namesAptPreferences(std::string_view url) {
+  while (!url.empty() && (url.back() == '"' || url.back() == '\'')) url.remove_suffix(1);
+  url = url.substr(0, url.find_first_of("?#"));
+  const size_t slash = url.rfind('/');
+  const std::string name = text::lower(slash == std::string_view::npos ? url : url.substr(slash + 1));
+  return text::endsWith(name, ".pin") || text::startsWith(name, "cuda-repository-pin");
+}
+
+// A file whose bytes are the same for every machine, though a per-architecture path serves it.
+bool namesArchNeutralFile(std::string_view url) { return namesPublicKey(url) || namesAptPreferences(url); }
+
 // An operating-system or disk image (`installer-amd64/.../mini.iso`, a cloud `.qcow2`): the
 // machine it is for is another one, a PXE client the image serves it to (rkhozinov/docker-cobbler,
 // Part EJ) or a guest QEMU boots, which on another host emulates the guest's CPU. The
@@ -195,7 +211,7 @@ class DownloadCheck {
 
   template <typename SpanOf>
   bool reportTokensOnce(size_t stage, std::string_view text, SpanOf spanOf) {
-    if (namesAnotherOsOrCrossTarget(text) || isPackageIndex(text) || namesPublicKey(text) || namesMachineImage(text))
+    if (namesAnotherOsOrCrossTarget(text) || isPackageIndex(text) || namesArchNeutralFile(text) || namesMachineImage(text))
       return false;
     for (const auto& token : vocab::findArchTokens(text)) {
       const auto broken = brokenFor(stage, token.platform);
@@ -280,7 +296,8 @@ class DownloadCheck {
     }
     const auto fixed =
         dockerfile::valueForEveryTarget(ctx_.file, ctx_.model, *ctx_.stages, run.stage, run.instruction, word.literal);
-    if (!fixed || namesAnotherOsOrCrossTarget(fixed->value) || namesPublicKey(fixed->value) || namesMachineImage(fixed->value))
+    if (!fixed || namesAnotherOsOrCrossTarget(fixed->value) || namesArchNeutralFile(fixed->value) ||
+        namesMachineImage(fixed->value))
       return false;
     const std::string* expanded = &fixed->value;
     for (const auto& token : vocab::findArchTokens(*expanded)) {
@@ -344,7 +361,7 @@ class DownloadCheck {
         std::fill(written.begin() + static_cast<long>(use.begin - last->value.begin),
                   written.begin() + static_cast<long>(use.end - last->value.begin), ' ');
       }
-      if (namesAnotherOsOrCrossTarget(written) || namesPublicKey(written) || namesMachineImage(written)) continue;
+      if (namesAnotherOsOrCrossTarget(written) || namesArchNeutralFile(written) || namesMachineImage(written)) continue;
       for (const auto& token : vocab::findArchTokens(written)) {
         const auto broken = brokenFor(run.stage, token.platform);
         if (broken.empty()) continue;
@@ -412,7 +429,7 @@ class DownloadCheck {
         std::fill(written.begin() + static_cast<long>(use.begin - link->value.begin),
                   written.begin() + static_cast<long>(use.end - link->value.begin), ' ');
       }
-      if (namesAnotherOsOrCrossTarget(written) || namesPublicKey(written) || namesMachineImage(written)) return false;
+      if (namesAnotherOsOrCrossTarget(written) || namesArchNeutralFile(written) || namesMachineImage(written)) return false;
       for (const auto& token : vocab::findArchTokens(written)) {
         const auto broken = brokenFor(run.stage, token.platform);
         if (broken.empty()) continue;
@@ -586,7 +603,8 @@ class DownloadCheck {
 
   bool checkAddThroughValues(const dockerfile::Stage& stage, size_t index, const dockerfile::Argument& source) {
     const auto fixed = dockerfile::valueForEveryTarget(ctx_.file, ctx_.model, *ctx_.stages, stage.index, index, source.value);
-    if (!fixed || namesAnotherOsOrCrossTarget(fixed->value) || namesPublicKey(fixed->value) || namesMachineImage(fixed->value))
+    if (!fixed || namesAnotherOsOrCrossTarget(fixed->value) || namesArchNeutralFile(fixed->value) ||
+        namesMachineImage(fixed->value))
       return false;
     for (const auto& token : vocab::findArchTokens(fixed->value)) {
       const auto broken = brokenFor(stage.index, token.platform);
@@ -648,8 +666,9 @@ extern const DockerfileRule kMA110 = {
          "x86-64 emulator (box64, FEX-Emu): there the program is meant to run through it. An i386 (i686) download "
          "is not reported for amd64, whose CPUs run 32-bit x86 code (a 32-bit game server, Wine's win32 side); the "
          "i386 libraries such a program needs are the packages' business (MA111, MA112). Not a public key (the URL's "
-         "last segment ends in .gpg, .key, .pub or names a GPG-KEY/PUBKEY), fetched from a repository's "
-         "per-architecture path: a key is the same bytes on every platform. Not an operating-system or disk image "
+         "last segment ends in .gpg, .key, .pub or names a GPG-KEY/PUBKEY) or an apt preferences file (`.pin`, "
+         "`cuda-ubuntu2004.pin`), fetched from a repository's per-architecture path: a key or a pin is the same bytes "
+         "on every platform (the repository it pins is MA112's). Not an operating-system or disk image "
          "(.iso, .qcow2, .vmdk, .vdi, .vhd, .vhdx, .ova): it is for another machine, a PXE client the container "
          "serves it to or a guest QEMU boots, never run by the container's own processor. Not a download for another OS (darwin, "
          "windows, .exe, .msi, .dmg in the URL's path) or a cross compiler (`toolchain`, `-cross` in the path, or a "
