@@ -73,16 +73,22 @@ bool namesAnotherOsOrCrossTarget(std::string_view url) {
   return false;
 }
 
+// The last path segment of a URL as written in a RUN (closing quotes, query and fragment
+// dropped), in lower case: what the judgements below of a URL's file look at.
+std::string lastSegmentLowered(std::string_view url) {
+  while (!url.empty() && (url.back() == '"' || url.back() == '\'')) url.remove_suffix(1);
+  url = url.substr(0, url.find_first_of("?#"));
+  const size_t slash = url.rfind('/');
+  return text::lower(slash == std::string_view::npos ? url : url.substr(slash + 1));
+}
+
 // A package repository's index (Alpine's `main/x86_64/APKINDEX.tar.gz`, Debian's
 // `binary-amd64/Packages.gz`, `Release`, RPM's `repodata/repomd.xml`): text that lists the
 // packages of one architecture, fetched to read a version or a file name from it. Nothing of it
 // runs, and the same version string is in every architecture's index, so which one is read does
 // not change the image; a package later fetched by a name read from it is judged at that fetch.
 bool isPackageIndex(std::string_view url) {
-  while (!url.empty() && (url.back() == '"' || url.back() == '\'')) url.remove_suffix(1);
-  if (const size_t query = url.find_first_of("?#"); query != std::string_view::npos) url = url.substr(0, query);
-  const size_t slash = url.rfind('/');
-  const std::string name = text::lower(slash == std::string_view::npos ? url : url.substr(slash + 1));
+  const std::string name = lastSegmentLowered(url);
   static const std::set<std::string> kIndexes = {"apkindex.tar.gz", "packages",       "packages.gz", "packages.xz",
                                                  "packages.bz2",    "release",        "inrelease",   "repomd.xml",
                                                  "primary.xml.gz",  "primary.xml.zst"};
@@ -94,10 +100,7 @@ bool isPackageIndex(std::string_view url) {
 // (supabase/postgres fetches the Salt key from .../20.04/arm64/ and .../20.04/amd64/) is not
 // an architecture's build. Judged on the URL's last path segment only.
 bool namesPublicKey(std::string_view url) {
-  while (!url.empty() && (url.back() == '"' || url.back() == '\'')) url.remove_suffix(1);
-  url = url.substr(0, url.find_first_of("?#"));
-  const size_t slash = url.rfind('/');
-  const std::string name = text::lower(slash == std::string_view::npos ? url : url.substr(slash + 1));
+  const std::string name = lastSegmentLowered(url);
   for (std::string_view suffix : {".gpg", ".pub", ".key", ".pgp", ".gpg.key"}) {
     if (text::endsWith(name, suffix)) return true;
   }
@@ -113,10 +116,7 @@ bool namesPublicKey(std::string_view url) {
 // repository it ranks, which MA112 reports where it is written (MarvellServer/ThunderX-HPC-
 // Containers, Part BA, fetches the x86_64/ one for its arm64 image).
 bool namesAptPreferences(std::string_view url) {
-  while (!url.empty() && (url.back() == '"' || url.back() == '\'')) url.remove_suffix(1);
-  url = url.substr(0, url.find_first_of("?#"));
-  const size_t slash = url.rfind('/');
-  const std::string name = text::lower(slash == std::string_view::npos ? url : url.substr(slash + 1));
+  const std::string name = lastSegmentLowered(url);
   return text::endsWith(name, ".pin") || text::startsWith(name, "cuda-repository-pin");
 }
 
@@ -129,10 +129,7 @@ bool namesArchNeutralFile(std::string_view url) { return namesPublicKey(url) || 
 // container's own processor never runs it, so which architecture the image is for does not
 // follow the container's. Judged on the URL's last path segment only.
 bool namesMachineImage(std::string_view url) {
-  while (!url.empty() && (url.back() == '"' || url.back() == '\'')) url.remove_suffix(1);
-  url = url.substr(0, url.find_first_of("?#"));
-  const size_t slash = url.rfind('/');
-  const std::string name = text::lower(slash == std::string_view::npos ? url : url.substr(slash + 1));
+  const std::string name = lastSegmentLowered(url);
   for (std::string_view suffix : {".iso", ".qcow2", ".vmdk", ".vdi", ".vhd", ".vhdx", ".ova"}) {
     if (text::endsWith(name, suffix)) return true;
   }
