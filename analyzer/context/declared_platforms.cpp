@@ -147,21 +147,28 @@ const OneArchitectureImage* oneArchitectureImage(const std::string& repository, 
 // `python:3.5.2`). A Dockerfile on one of them cannot be built for another architecture, as one
 // on `arm64v8/ubuntu` cannot. One line per image, `image tag tag ...`; read in place, since a
 // pre-commit run looks up a FROM or two and should not pay for building a table of 25,000 tags.
-bool isOfficialX86OnlyTag(const std::string& repository, const std::string& tag) {
-  std::string_view name = repository;
+// The x86-only tags the table lists for an official image's name (`node`, `library/node`), or
+// nullopt when the name has no line there.
+std::optional<std::string_view> officialX86OnlyTags(std::string_view name) {
   if (text::startsWith(name, "library/")) name.remove_prefix(8);
   // An official image's name, nothing else: `/` is another namespace, and a blank (a variable
   // that expanded to two words) must not read as the table's separator.
   if (name.empty() || name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789._-") != std::string_view::npos) {
-    return false;
+    return std::nullopt;
   }
-  const std::string_view wanted = tag.empty() ? std::string_view("latest") : std::string_view(tag);
   const std::string_view table = data::k_official_x86_only_tags_txt;
   const std::string key = "\n" + std::string(name) + " ";
   const size_t at = table.find(key);
-  if (at == std::string_view::npos) return false;
+  if (at == std::string_view::npos) return std::nullopt;
   const size_t begin = at + key.size();
-  std::string_view tags = table.substr(begin, table.find('\n', begin) - begin);
+  return table.substr(begin, table.find('\n', begin) - begin);
+}
+
+bool isOfficialX86OnlyTag(const std::string& repository, const std::string& tag) {
+  const auto listed = officialX86OnlyTags(repository);
+  if (!listed) return false;
+  const std::string_view wanted = tag.empty() ? std::string_view("latest") : std::string_view(tag);
+  std::string_view tags = *listed;
   while (!tags.empty()) {
     const size_t space = tags.find(' ');
     if (tags.substr(0, space) == wanted) return true;
@@ -1366,15 +1373,6 @@ std::optional<DeclaredPlatforms> findDeclaredPlatformsAt(const fs::path& dockerf
 
 namespace {
 
-// Is `name` a Docker Official Image's? Those met in data/official-x86-only-tags.txt are (most
-// of them, every one older than 2017): a directory of that name in a project (`node/`,
-// `python/`) is the project's own image of something else, not the base a FROM names.
-bool isKnownOfficialImageName(std::string_view name) {
-  const std::string_view table = data::k_official_x86_only_tags_txt;
-  const std::string key = "\n" + std::string(name) + " ";
-  return table.find(key) != std::string_view::npos || text::startsWith(table, std::string_view(key).substr(1));
-}
-
 // The project's own base image: `FROM tibtra:5.10.0` where the repository's tibtra/Dockerfile
 // builds it, itself FROM the project's tibrv image, which installs TIBCO's x86-only packages
 // (mikeschippers/docker-tibco, Part KW); `FROM asuri/ctf-xinetd` in the ctf-xinetd repository,
@@ -1405,7 +1403,10 @@ std::optional<DeclaredPlatforms> fromProjectBaseImages(const fs::path& dockerfil
       if (first.find('.') != std::string::npos || first.find(':') != std::string::npos || first == "library") continue;
     }
     const std::string name = repository.substr(slash == std::string::npos ? 0 : repository.rfind('/') + 1);
-    if (name.empty() || name == "." || name == ".." || (slash == std::string::npos && isKnownOfficialImageName(name))) continue;
+    // A Docker Official Image's name (those in data/official-x86-only-tags.txt: most of them, every
+    // one older than 2017) is that image: a directory `node/` or `python/` in a project holds the
+    // project's own image of something else, not the base the FROM names.
+    if (name.empty() || name == "." || name == ".." || (slash == std::string::npos && officialX86OnlyTags(name))) continue;
     std::vector<fs::path> candidates{root / name / "Dockerfile"};
     if (text::lower(root.filename().string()) == name) candidates.push_back(root / "Dockerfile");
     for (const auto& candidate : candidates) {
