@@ -20,10 +20,12 @@ std::optional<size_t> instructionAt(const DockerfileContext& ctx, int line) {
   return i;
 }
 
+}  // namespace
+
 // `word` expanded with the stage's values before `instruction`, the same for every target;
 // nullopt when a variable is unknown there (a shell variable, a substitution) or varies.
-std::optional<std::string> expandedEverywhere(const DockerfileContext& ctx, size_t stage, size_t instruction,
-                                              const std::string& word) {
+std::optional<std::string> expandedForEveryTarget(const DockerfileContext& ctx, size_t stage, size_t instruction,
+                                                  const std::string& word) {
   if (word.find("$(") != std::string::npos || word.find('`') != std::string::npos) return std::nullopt;
   std::optional<std::string> value;
   for (size_t target = 0; target < ctx.stages->targets.size(); ++target) {
@@ -39,8 +41,6 @@ std::optional<std::string> expandedEverywhere(const DockerfileContext& ctx, size
   if (!value || *value == word) return std::nullopt;
   return value;
 }
-
-}  // namespace
 
 void showExpandedValues(const DockerfileContext& ctx, std::vector<Finding>& findings) {
   if (!ctx.stages || ctx.stages->targets.empty()) return;
@@ -62,7 +62,7 @@ void showExpandedValues(const DockerfileContext& ctx, std::vector<Finding>& find
       // A quoted word is one token (a URL, a path, an assignment): a stray apostrophe in prose
       // would pair with the wrong quote, and such a stretch holds spaces.
       if (quoted.find('$') != std::string::npos && quoted.find(' ') == std::string::npos) {
-        if (const auto value = expandedEverywhere(ctx, stage, *instruction, quoted)) out += " (= '" + *value + "')";
+        if (const auto value = expandedForEveryTarget(ctx, stage, *instruction, quoted)) out += " (= '" + *value + "')";
       }
       i = close + 1;
     }

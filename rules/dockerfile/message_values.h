@@ -3,6 +3,8 @@
 // the base stage's environment), so a person sees the URL or path the build really uses.
 #pragma once
 
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "rules/dockerfile/context.h"
@@ -14,6 +16,12 @@ namespace mal::rules {
 // holds `$` and expands, at the finding's instruction, to one value for every target
 // platform. Words with command substitutions, shell variables the Dockerfile does not set,
 // or values that differ per target are left as written.
+// `word` expanded with the stage's values before `instruction` (ARG defaults, ENV, the base
+// stage's environment), when that is one value for every target; nullopt when a variable is
+// unknown there (a shell variable, a substitution), varies by target, or nothing expands.
+std::optional<std::string> expandedForEveryTarget(const DockerfileContext& ctx, size_t stage, size_t instruction,
+                                                  const std::string& word);
+
 void showExpandedValues(const DockerfileContext& ctx, std::vector<Finding>& findings);
 
 }  // namespace mal::rules
