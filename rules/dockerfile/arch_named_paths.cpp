@@ -37,10 +37,15 @@ std::optional<ArchNamedPath> archNamedInPath(std::string_view path) {
         return ArchNamedPath{token, "the " + triple + " target directory"};
       }
     }
-    for (auto os : kOsPrefixes) {
-      if (text::endsWith(before, os)) return ArchNamedPath{token, "a GOOS-GOARCH build (linux-" + token.token + ")"};
+    // A package first: `tflite_runtime-2.2.0-cp37-cp37m-linux_x86_64.whl` is a wheel whose
+    // platform tag reads like a GOOS-GOARCH pair, not a Go build.
+    if (package && token.begin >= nameBegin) {
+      return ArchNamedPath{token,
+                           (text::endsWith(name, ".whl") ? "a Python wheel built for " : "a package built for ") + token.token};
     }
-    if (package && token.begin >= nameBegin) return ArchNamedPath{token, "a package built for " + token.token};
+    for (auto os : kOsPrefixes) {
+      if (text::endsWith(before, os)) return ArchNamedPath{token, "a linux-" + token.token + " build"};
+    }
     // A directory named exactly for the architecture, the layout per-platform build output
     // takes for `COPY dist/${TARGETARCH}/app` (dist/amd64/app, out/aarch64/server), holding a
     // program (a name without an extension). Not a source tree's `arch/x86/` (no such exact

@@ -17,7 +17,7 @@ namespace mal::rules {
 
 struct ArchNamedPath {
   vocab::ArchToken token;
-  std::string kind;  // "a GOOS-GOARCH build directory", "the x86_64-unknown-linux-musl target directory", ...
+  std::string kind;  // "a linux-amd64 build", "the x86_64-unknown-linux-musl target directory", ...
 };
 
 // The first architecture the path names in one of those vocabularies, or nothing. A bare
