@@ -2154,3 +2154,48 @@ TEST_CASE("a build of the default Dockerfile reads a lower-case dockerfile where
   // Nor is another name read for it: `Dockerfile.dev` is built only when named.
   CHECK(declared(repo.write("app/dockerfile.dev", kPlain)) == "none");
 }
+
+TEST_CASE("Travis CI: plain builds on its machines, by arch:, through the scripts a job runs", "[declared][hosted-ci]") {
+  Repo repo;
+  // sebastianschramm/helm-kubectl-docker (Part MJ): `script: bash ./build.sh`, a plain build.
+  repo.write(".travis.yml",
+             "language: python\nservices:\n- docker\njobs:\n  include:\n    - stage: build\n      script: bash ./build.sh\n"
+             "    - stage: arm\n      arch: arm64\n      script: docker build -f arm/Dockerfile arm\n"
+             "    - stage: mac\n      os: osx\n      script: docker build -f mac/Dockerfile mac\n"
+             "    - stage: multi\n      script:\n        - cd multi && sh -e ../ci/multi.sh\n");
+  repo.write("build.sh",
+             "#!/bin/bash\nset -e\nRELEASE=$(date)\ndocker build -t x:${RELEASE} --build-arg V=$(cat v | cut -d- -f1) .\n");
+  repo.write("ci/multi.sh", "docker buildx build --platform linux/amd64,linux/s390x -t m .\n");
+  CHECK(declared(repo.write("Dockerfile", kPlain)) ==
+        "linux/amd64 <- .travis.yml job build (no platform named: Travis CI's amd64 machine)");
+  CHECK(declared(repo.write("arm/Dockerfile", kPlain)) ==
+        "linux/arm64 <- .travis.yml job arm (no platform named: Travis CI's arm64 machine)");
+  // A macOS job builds no Linux image; a script run after `cd` builds in that directory.
+  CHECK(declared(repo.write("mac/Dockerfile", kPlain)) == "none");
+  CHECK(declared(repo.write("multi/Dockerfile", kPlain)) == "linux/amd64, linux/s390x <- .travis.yml job multi");
+}
+
+TEST_CASE("Drone: the pipeline's platform (linux/amd64 when none), commands and docker plugins", "[declared][hosted-ci]") {
+  Repo repo;
+  // UKHomeOffice/docker-helm (Part MJ): `$$(cat .semver | ...)` in a --build-arg is one word.
+  repo.write(".drone.yml",
+             "---\nkind: pipeline\ntype: kubernetes\nname: default\nplatform:\n  os: linux\n  arch: amd64\nsteps:\n"
+             "- name: build\n  image: acp/dind\n  commands:\n"
+             "  - docker build --build-arg HELM_VERSION=$$(cat .semver | cut -d \"-\" -f -1) -t \"repo:tag\" . --no-cache\n"
+             "---\nkind: pipeline\nname: arm\nplatform:\n  arch: arm64\nsteps:\n"
+             "- name: publish\n  image: plugins/docker\n  settings:\n    dockerfile: edge/release.Dockerfile\n    context: edge\n"
+             "---\nkind: pipeline\nname: buildx\nsteps:\n"
+             "- name: publish\n  image: thegeeklab/drone-docker-buildx:24\n  settings:\n    dockerfile: multi/Dockerfile\n"
+             "    context: multi\n    platforms: [linux/amd64, linux/arm64]\n"
+             "---\nkind: secret\nname: token\n");
+  CHECK(declared(repo.write("Dockerfile", kPlain)) ==
+        "linux/amd64 <- .drone.yml pipeline default (no platform named: the pipeline's linux/amd64 machine)");
+  CHECK(declared(repo.write("edge/release.Dockerfile", kPlain)) ==
+        "linux/arm64 <- .drone.yml pipeline arm (no platform named: the pipeline's linux/arm64 machine)");
+  CHECK(declared(repo.write("multi/Dockerfile", kPlain)) == "linux/amd64, linux/arm64 <- .drone.yml pipeline buildx");
+  // Malformed YAML declares nothing and is no error.
+  Repo broken;
+  broken.write(".drone.yml", "kind: pipeline\nsteps: [\n");
+  broken.write(".travis.yml", "script: {\n");
+  CHECK(declared(broken.write("Dockerfile", kPlain)) == "none");
+}

@@ -164,6 +164,18 @@ std::vector<std::vector<std::string>> simpleCommands(std::string_view script) {
       word.append(script.substr(i + 1, end - i - 1));
       inWord = true;
       i = end;
+    } else if (c == '$' && i + 1 < script.size() && script[i + 1] == '(') {
+      // A command substitution is part of its word (`--build-arg V=$(cat .semver | cut -d- -f1)`),
+      // not the end of the command: kept as written, up to its closing parenthesis.
+      int depth = 0;
+      size_t end = i + 1;
+      for (; end < script.size(); ++end) {
+        if (script[end] == '(') ++depth;
+        if (script[end] == ')' && --depth == 0) break;
+      }
+      word.append(script.substr(i, std::min(end, script.size() - 1) - i + 1));
+      inWord = true;
+      i = end;
     } else if (c == '#' && !inWord) {
       while (i + 1 < script.size() && script[i + 1] != '\n') ++i;
     } else if (c == ' ' || c == '\t' || c == '\r') {
@@ -2022,6 +2034,253 @@ std::vector<BuildDeclaration> readShellScript(const std::string& text, const fs:
     }
     if (command.platforms.find(kUnresolved) != std::string::npos || command.platforms.find('$') != std::string::npos) continue;
     addDeclaration(out, dockerfileOfCommand(command), platformsIn(command.platforms), "", command.target);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// Hosted CI services whose machines have a known architecture: Travis CI (`.travis.yml`) and
+// Drone (`.drone.yml`). A plain `docker build` there builds for the machine's platform, as on
+// a GitHub-hosted runner; a script the job runs by path (`bash ./build.sh`, `./ci/build.sh`) is
+// read too, one level deep, since that is where such builds usually are.
+
+namespace {
+
+// The repository scripts a CI command line runs by path, with the directory each runs in:
+// `bash ./build.sh x`, `sh -e ci/build.sh`, `./scripts/docker.sh` (after any `cd`).
+std::vector<std::pair<fs::path, fs::path>> scriptsRunBy(std::string_view line, fs::path directory) {
+  std::vector<std::pair<fs::path, fs::path>> out;
+  for (const auto& words : simpleCommands(line)) {
+    if (words.empty()) continue;
+    if ((words[0] == "cd" || words[0] == "pushd") && words.size() == 2) {
+      const auto next = resolveAgainst(directory, words[1]);
+      if (!next) return out;
+      directory = *next;
+      continue;
+    }
+    size_t i = 0;
+    if (words[0] == "bash" || words[0] == "sh" || words[0] == "/bin/bash" || words[0] == "/bin/sh") {
+      i = 1;
+      while (i < words.size() && text::startsWith(words[i], "-")) ++i;
+      if (i >= words.size()) continue;
+    } else if (words[0].find('/') == std::string::npos && !text::endsWith(words[0], ".sh")) {
+      continue;
+    }
+    const std::string& path = words[i];
+    if (path.empty() || path.find('$') != std::string::npos || path.find(kUnresolved) != std::string::npos) continue;
+    if (const auto resolved = resolveAgainst(directory, path)) out.emplace_back(*resolved, directory);
+  }
+  return out;
+}
+
+// The build commands of one CI command line: its own, and those of the scripts it runs.
+std::vector<BuildCommand> ciBuildCommands(const std::string& line, const fs::path& root, const ReadRepositoryFile& readScript) {
+  auto commands = buildCommandsIn(line, root);
+  if (!readScript) return commands;
+  for (const auto& [script, directory] : scriptsRunBy(line, root)) {
+    const auto text = readScript(script);
+    if (!text) continue;
+    for (auto& command : buildCommandsIn(expandScriptAssignments(*text), directory)) commands.push_back(std::move(command));
+  }
+  return commands;
+}
+
+// One CI job's builds: a build naming platforms declares them; a plain one builds for the
+// job's machine (`fromRunner`), or declares nothing where that machine is not known.
+void addCiBuilds(std::vector<BuildDeclaration>& out, const std::vector<std::string>& lines, const fs::path& root,
+                 const std::optional<Platform>& machine, const std::string& name, const std::string& machineNote,
+                 const ReadRepositoryFile& readScript) {
+  for (const auto& line : lines) {
+    for (const auto& command : ciBuildCommands(line, root, readScript)) {
+      if (!command.platforms.empty()) {
+        if (command.platforms.find('$') == std::string::npos && command.platforms.find(kUnresolved) == std::string::npos) {
+          addDeclaration(out, dockerfileOfCommand(command), platformsIn(command.platforms), name, command.target);
+        }
+        continue;
+      }
+      auto dockerfile = dockerfileOfCommand(command);
+      if (!dockerfile) continue;
+      BuildDeclaration build{std::move(*dockerfile), {}, name};
+      build.targetStage = text::lower(command.target);
+      if (machine) {
+        build.platforms = {*machine};
+        build.name += " (no platform named: " + machineNote + ")";
+        build.fromRunner = true;
+      } else {
+        build.unknownRunner = true;
+      }
+      out.push_back(std::move(build));
+    }
+  }
+}
+
+// A YAML scalar or list of scalars as command lines.
+std::vector<std::string> commandLines(const YAML::Node& node) {
+  std::vector<std::string> out;
+  if (const auto one = scalar(node)) {
+    out.push_back(*one);
+  } else if (node.IsSequence()) {
+    for (const auto& item : node) {
+      if (const auto line = scalar(item)) out.push_back(*line);
+    }
+  }
+  return out;
+}
+
+// Travis CI's `arch:` names (docs.travis-ci.com, "Building on Multiple CPU Architectures").
+std::optional<Platform> travisMachine(const std::string& arch) {
+  const std::string a = text::lower(text::trim(arch));
+  if (a == "amd64" || a == "x86_64") return parsePlatform("linux/amd64");
+  if (a == "arm64" || a == "arm64-graviton2" || a == "aarch64") return parsePlatform("linux/arm64");
+  if (a == "ppc64le") return parsePlatform("linux/ppc64le");
+  if (a == "s390x") return parsePlatform("linux/s390x");
+  return std::nullopt;
+}
+
+// The phases of a Travis job that run commands, in the order Travis runs them.
+constexpr const char* kTravisPhases[] = {"before_install", "install",       "before_script", "script",
+                                         "after_success",  "after_failure", "before_deploy", "after_script"};
+
+void travisJob(const YAML::Node& job, const YAML::Node& root, const fs::path& repository, const std::string& name,
+               const ReadRepositoryFile& readScript, std::vector<BuildDeclaration>& out) {
+  // A job's own key wins over the file's (Travis merges the root keys into every job).
+  auto key = [&](const char* k) {
+    const YAML::Node own = child(job, k);
+    return own.IsDefined() ? own : child(root, k);
+  };
+  const auto os = scalar(key("os"));
+  if (os && text::lower(*os) != "linux") return;  // macOS and Windows jobs build no Linux image here
+  std::vector<std::string> lines;
+  for (const char* phase : kTravisPhases) {
+    for (auto& line : commandLines(key(phase))) lines.push_back(std::move(line));
+  }
+  // `deploy: {provider: script, script: bash docker_push.sh}`, one or a list of them.
+  const YAML::Node deploy = key("deploy");
+  for (const YAML::Node& each :
+       deploy.IsSequence() ? std::vector<YAML::Node>(deploy.begin(), deploy.end()) : std::vector<YAML::Node>{deploy}) {
+    if (scalar(child(each, "provider")) == std::optional<std::string>("script")) {
+      for (auto& line : commandLines(child(each, "script"))) lines.push_back(std::move(line));
+    }
+  }
+  if (lines.empty()) return;
+  // Travis runs a job on an amd64 machine unless `arch:` names another.
+  const YAML::Node arch = key("arch");
+  std::vector<std::string> archs = commandLines(arch);
+  if (archs.empty()) archs = {"amd64"};
+  for (const auto& a : archs) {
+    addCiBuilds(out, lines, repository, travisMachine(a), name, "Travis CI's " + text::lower(a) + " machine", readScript);
+  }
+}
+
+}  // namespace
+
+std::vector<BuildDeclaration> readTravisConfig(const std::string& text, const fs::path& root,
+                                               const ReadRepositoryFile& readScript) {
+  std::vector<BuildDeclaration> out;
+  const auto doc = loadYaml(text);
+  if (!doc || !doc->IsMap()) return out;
+  // The root is a job of its own (with every `arch:` it lists) unless the file has only
+  // `jobs.include` entries and no phase at the root.
+  travisJob(YAML::Node(YAML::NodeType::Map), *doc, root, "job", readScript, out);
+  for (const char* matrixKey : {"jobs", "matrix"}) {
+    const YAML::Node include = child(child(*doc, matrixKey), "include");
+    if (!include.IsSequence()) continue;
+    size_t index = 0;
+    for (const auto& job : include) {
+      ++index;
+      if (!job.IsMap()) continue;
+      const auto jobName = scalar(child(job, "name"));
+      const auto stage = scalar(child(job, "stage"));
+      travisJob(job, *doc, root, "job " + jobName.value_or(stage.value_or(std::to_string(index))), readScript, out);
+    }
+  }
+  return out;
+}
+
+namespace {
+
+// The images of Drone plugins that run a plain `docker build` of `settings.dockerfile`
+// (default `Dockerfile`, from the repository root) in `settings.context` (default `.`) on the
+// pipeline's machine, and of those that take `settings.platforms` (buildx).
+bool isDronePlainBuildPlugin(const std::string& image) {
+  const std::string name = text::lower(image.substr(0, image.find_first_of(":@")));
+  return name == "plugins/docker" || name == "plugins/ecr" || name == "plugins/gcr" || name == "plugins/acr" ||
+         name == "plugins/heroku";
+}
+bool isDroneBuildxPlugin(const std::string& image) {
+  const std::string name = text::lower(image.substr(0, image.find_first_of(":@")));
+  return name == "thegeeklab/drone-docker-buildx" || name == "plugins/buildx" || name == "woodpeckerci/plugin-docker-buildx";
+}
+
+void droneStep(const YAML::Node& step, const fs::path& root, const std::optional<Platform>& machine, const std::string& name,
+               const ReadRepositoryFile& readScript, std::vector<BuildDeclaration>& out) {
+  if (!step.IsMap()) return;
+  const std::string note = machine ? "the pipeline's " + machine->str() + " machine" : "";
+  addCiBuilds(out, commandLines(child(step, "commands")), root, machine, name, note, readScript);
+  const auto image = scalar(child(step, "image"));
+  if (!image) return;
+  // Drone 1.x puts a plugin's parameters under `settings:`; 0.8 beside `image:`.
+  const YAML::Node settings = child(step, "settings").IsMap() ? child(step, "settings") : step;
+  const auto file = scalar(child(settings, "dockerfile"));
+  const auto context = scalar(child(settings, "context"));
+  if (isDronePlainBuildPlugin(*image)) {
+    auto dockerfile = dockerfileOf(root, context.value_or("."), file.value_or("Dockerfile"), false);
+    if (!dockerfile) return;
+    BuildDeclaration build{std::move(*dockerfile), {}, name};
+    if (machine) {
+      build.platforms = {*machine};
+      build.name += " (no platform named: " + note + ")";
+      build.fromRunner = true;
+    } else {
+      build.unknownRunner = true;
+    }
+    out.push_back(std::move(build));
+  } else if (isDroneBuildxPlugin(*image)) {
+    const auto platforms = scalarOrList(child(settings, "platforms"));
+    if (!platforms || platforms->find('$') != std::string::npos) return;
+    addDeclaration(out, dockerfileOf(root, context.value_or("."), file.value_or("Dockerfile"), false), platformsIn(*platforms),
+                   name);
+  }
+}
+
+}  // namespace
+
+std::vector<BuildDeclaration> readDronePipelines(const std::string& text, const fs::path& root,
+                                                 const ReadRepositoryFile& readScript) {
+  std::vector<BuildDeclaration> out;
+  std::vector<YAML::Node> documents;
+  try {
+    documents = YAML::LoadAll(text);
+  } catch (const std::exception&) {
+    return out;
+  }
+  for (const auto& doc : documents) {
+    if (!doc.IsMap()) continue;
+    const auto kind = scalar(child(doc, "kind"));
+    if (kind && *kind != "pipeline") continue;  // secrets, signatures, templates
+    const auto type = scalar(child(doc, "type")).value_or("docker");
+    if (type != "docker" && type != "kubernetes" && type != "exec") continue;  // ssh, digitalocean, ...: other machines
+    // "If you do not specify a platform, the pipeline runs on linux/amd64" (Drone's docs,
+    // pipeline platform); an exec pipeline runs on whatever machine its runner is.
+    const YAML::Node platform = child(doc, "platform");
+    const auto os = scalar(child(platform, "os")).value_or("linux");
+    if (text::lower(os) != "linux") continue;
+    std::optional<Platform> machine;
+    if (const auto arch = scalar(child(platform, "arch"))) {
+      machine = parsePlatform("linux/" + text::lower(*arch));
+    } else if (type != "exec") {
+      machine = parsePlatform("linux/amd64");
+    }
+    const std::string name = "pipeline " + scalar(child(doc, "name")).value_or("default");
+    const YAML::Node steps = child(doc, "steps");
+    if (steps.IsSequence()) {
+      for (const auto& step : steps) droneStep(step, root, machine, name, readScript, out);
+    }
+    // Drone 0.8: `pipeline:` maps step names to steps.
+    const YAML::Node legacy = child(doc, "pipeline");
+    if (legacy.IsMap()) {
+      for (const auto& step : legacy) droneStep(step.second, root, machine, name, readScript, out);
+    }
   }
   return out;
 }

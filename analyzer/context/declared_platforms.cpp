@@ -575,6 +575,29 @@ struct Search {
     return perFile(files, "cloudbuild", readCloudBuild);
   }
 
+  // Hosted CI configs at the repository root whose machines have a known architecture: Travis
+  // CI's `.travis.yml` and Drone's `.drone.yml`, each with the scripts its jobs run by path.
+  std::optional<DeclaredPlatforms> hostedCi() const {
+    const ReadRepositoryFile readScript = [this](const fs::path& script) { return readDeclarationFile(script, root); };
+    const fs::path& repositoryRoot = root;
+    auto atRoot = [&](std::initializer_list<const char*> names) {
+      std::vector<fs::path> files;
+      for (auto& f : filesNamed(
+               root, [&](const std::string& name) { return std::find(names.begin(), names.end(), name) != names.end(); })) {
+        files.push_back(std::move(f));
+      }
+      return files;
+    };
+    auto declared = declaredIn(atRoot({".travis.yml"}), "travis", [&](const std::string& text, const fs::path&) {
+      return readTravisConfig(text, repositoryRoot, readScript);
+    });
+    const auto drone = declaredIn(atRoot({".drone.yml", ".drone.yaml"}), "drone", [&](const std::string& text, const fs::path&) {
+      return readDronePipelines(text, repositoryRoot, readScript);
+    });
+    declared.insert(declared.end(), drone.begin(), drone.end());
+    return merge(namingItFirst(declared));
+  }
+
   std::vector<fs::path> makefileFiles() const {
     std::vector<fs::path> files;
     for (const auto& directory : directories()) {
@@ -1533,7 +1556,7 @@ std::optional<DeclaredPlatforms> findDeclaredPlatformsAt(const fs::path& dockerf
   // meeDamian/simple-qemu's workflow builds `FROM arm32v6/alpine` plainly on ubuntu-latest,
   // and BuildKit makes an arm32v6 image of it.
   std::optional<DeclaredPlatforms> machineDefault;
-  for (const auto& read : {&Search::workflows, &Search::azurePipelines, &Search::cloudBuild}) {
+  for (const auto& read : {&Search::workflows, &Search::azurePipelines, &Search::cloudBuild, &Search::hostedCi}) {
     auto found = (search.*read)();
     if (!found) continue;
     if (!found->onlyMachineDefaults) return found;

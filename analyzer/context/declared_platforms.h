@@ -176,5 +176,16 @@ std::vector<BuildDeclaration> readAzurePipeline(const std::string& text, const s
 // A Google Cloud Build config: its paths are relative to the directory the build's source is
 // (taken as the config's own directory), and a step's `dir:`.
 std::vector<BuildDeclaration> readCloudBuild(const std::string& text, const std::filesystem::path& directory);
+// Reads a repository file a CI job runs (a build script), within the repository; nullopt when
+// it is not there or not readable. Empty: scripts are not followed.
+using ReadRepositoryFile = std::function<std::optional<std::string>(const std::filesystem::path&)>;
+// A Travis CI config (`.travis.yml`): each job's command lines (and the repository scripts they
+// run by path), on Travis' amd64 machines unless `arch:` names others; paths from the root.
+std::vector<BuildDeclaration> readTravisConfig(const std::string& text, const std::filesystem::path& root,
+                                               const ReadRepositoryFile& readScript = {});
+// Drone pipelines (`.drone.yml`, several YAML documents): `commands:` lines and the docker
+// plugins' builds, on the pipeline's `platform:` (linux/amd64 when it names none).
+std::vector<BuildDeclaration> readDronePipelines(const std::string& text, const std::filesystem::path& root,
+                                                 const ReadRepositoryFile& readScript = {});
 
 }  // namespace mal::context

@@ -190,7 +190,7 @@ extern const DockerfileRule kMA141 = {
          "$BUILDPLATFORM, also when a global `ARG BUILDPLATFORM=<platform>` default fixes it to one platform "
          "(BuildKit's buildMetaArgs puts a global ARG's default in place of the automatic value, so every image is "
          "that platform's userland). Not where the file's only declared build names no platform and runs on a machine of its "
-         "one target platform (a plain `docker build` on a GitHub-hosted runner or Cloud Build), nor where every declared build exports "
+         "one target platform (a plain `docker build` on a GitHub-hosted runner, Cloud Build, Travis CI or a Drone pipeline), nor where every declared build exports "
          "no image (bake targets with `output = [\"type=cacheonly\"]`, a lint or validation, or a local directory: "
          "docker/buildx's lint.Dockerfile, whose last stage is the lint run). Not in a development container's Dockerfile (a `.devcontainer/` directory): "
          "the editor builds it on the machine that runs it, where $BUILDPLATFORM is the target.",

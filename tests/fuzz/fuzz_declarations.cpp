@@ -1,5 +1,6 @@
 // libFuzzer target: the readers of the files that declare which platforms a project builds
-// for (bake HCL and JSON, compose, GitHub workflows, Azure Pipelines, Makefiles, shell scripts) and the
+// for (bake HCL and JSON, compose, GitHub workflows, Azure Pipelines, Cloud Build, Travis CI, Drone,
+// Makefiles, shell scripts) and the
 // scanner of the build arguments they pass. All of it is text from the linted repository,
 // read on every `lint`: it must never crash, hang or throw, whatever the bytes.
 #include <cstddef>
@@ -17,6 +18,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)mal::context::readComposeFile(text, root);
   (void)mal::context::readWorkflows({{".github/workflows/build.yml", text}}, root);
   (void)mal::context::readAzurePipeline(text, root);
+  (void)mal::context::readCloudBuild(text, root);
+  // The script a CI job runs is the same bytes again: followed, never re-entered.
+  const mal::context::ReadRepositoryFile sameBytes = [&](const std::filesystem::path&) { return std::optional(text); };
+  (void)mal::context::readTravisConfig(text, root, sameBytes);
+  (void)mal::context::readDronePipelines(text, root, sameBytes);
   (void)mal::context::readMakefile(text, root);
   (void)mal::context::readShellScript(text, root);
   std::set<std::string> names;
