@@ -2199,3 +2199,21 @@ TEST_CASE("Drone: the pipeline's platform (linux/amd64 when none), commands and 
   broken.write(".travis.yml", "script: {\n");
   CHECK(declared(broken.write("Dockerfile", kPlain)) == "none");
 }
+
+TEST_CASE("a workflow run step's script, run by path, builds on the job's runner", "[declared][hosted-ci]") {
+  Repo repo;
+  // OpenNMT/CTranslate2: ci.yml runs docker/build_all.sh, whose plain `docker build` is the
+  // image's only build, on ubuntu-22.04.
+  repo.write(".github/workflows/ci.yml",
+             "on: push\njobs:\n  docker:\n    runs-on: ubuntu-22.04\n    steps:\n      - uses: actions/checkout@v4\n"
+             "      - run: ./docker/build_all.sh 4.5.0\n");
+  repo.write("docker/build_all.sh",
+             "#!/bin/bash\nVERSION=$1\nIMAGE=ctranslate2\ndocker build -t $IMAGE:$VERSION -f docker/Dockerfile .\n");
+  CHECK(declared(repo.write("docker/Dockerfile", kPlain)) ==
+        "linux/amd64 <- .github/workflows/ci.yml job docker (no platform named: the ubuntu-22.04 runner's)");
+  // A script outside the repository, or one that is not there, is not read.
+  repo.write(".github/workflows/other.yml",
+             "on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: bash ../outside.sh && ./missing.sh\n"
+             "      - run: docker login\n");
+  CHECK(declared(repo.write("other/Dockerfile", kPlain)) == "none");
+}

@@ -432,6 +432,48 @@ std::vector<BuildCommand> buildCommandsIn(std::string_view script, fs::path dire
 // `docker/$(variant)/.` built once per variant by a Makefile's `$(foreach ...)` template
 // (rstudio/r-system-requirements), whose <context>/Dockerfile stands for every directory
 // there. A context that is only computed directories (`$(DIR)`) names no file.
+// The repository scripts a CI command line runs by path, with the directory each runs in:
+// `bash ./build.sh x`, `sh -e ci/build.sh`, `./scripts/docker.sh` (after any `cd`).
+std::vector<std::pair<fs::path, fs::path>> scriptsRunBy(std::string_view line, fs::path directory) {
+  std::vector<std::pair<fs::path, fs::path>> out;
+  for (const auto& words : simpleCommands(line)) {
+    if (words.empty()) continue;
+    if ((words[0] == "cd" || words[0] == "pushd") && words.size() == 2) {
+      const auto next = resolveAgainst(directory, words[1]);
+      if (!next) return out;
+      directory = *next;
+      continue;
+    }
+    size_t i = 0;
+    if (words[0] == "bash" || words[0] == "sh" || words[0] == "/bin/bash" || words[0] == "/bin/sh") {
+      i = 1;
+      while (i < words.size() && text::startsWith(words[i], "-")) ++i;
+      if (i >= words.size()) continue;
+    } else if (words[0].find('/') == std::string::npos && !text::endsWith(words[0], ".sh")) {
+      continue;
+    }
+    const std::string& path = words[i];
+    if (path.empty() || path.find('$') != std::string::npos || path.find(kUnresolved) != std::string::npos) continue;
+    if (const auto resolved = resolveAgainst(directory, path)) out.emplace_back(*resolved, directory);
+  }
+  return out;
+}
+
+// The build commands of one CI command line run in `directory`: its own, and those of the
+// repository scripts it runs by path.
+std::vector<BuildCommand> ciBuildCommands(const std::string& line, const fs::path& directory,
+                                          const ReadRepositoryFile& readScript) {
+  auto commands = buildCommandsIn(line, directory);
+  if (!readScript) return commands;
+  for (const auto& [script, workingDirectory] : scriptsRunBy(line, directory)) {
+    const auto text = readScript(script);
+    if (!text) continue;
+    for (auto& command : buildCommandsIn(expandScriptAssignments(*text), workingDirectory))
+      commands.push_back(std::move(command));
+  }
+  return commands;
+}
+
 std::optional<fs::path> dockerfileOfCommand(const BuildCommand& command) {
   if (auto dockerfile = dockerfileOf(command.workingDirectory, command.context, command.file, false)) return dockerfile;
   if (command.file) return resolvePattern(command.workingDirectory, *command.file);
@@ -1350,7 +1392,7 @@ void plainActionBuild(const PlainBuildAction& action, const YAML::Node& step, co
 
 void workflowStep(const YAML::Node& step, const WorkflowScope& jobScope, const std::string& defaultDirectory,
                   const fs::path& root, const std::string& name, std::vector<BuildDeclaration>& out,
-                  const std::vector<std::string>& namedInJob, const Runner& runner) {
+                  const std::vector<std::string>& namedInJob, const Runner& runner, const ReadRepositoryFile& readScript) {
   if (!step.IsMap()) return;
   WorkflowScope scope = jobScope;
   scope.addEnv(child(step, "env"));
@@ -1409,7 +1451,9 @@ void workflowStep(const YAML::Node& step, const WorkflowScope& jobScope, const s
   const auto directory = scalar(child(step, "working-directory"));
   const auto workingDirectory = resolveAgainst(root, directory ? scope.expand(*directory) : defaultDirectory);
   if (!workingDirectory) return;
-  for (const auto& command : buildCommandsIn(scope.expandShell(expandScriptAssignments(scope.expand(*run))), *workingDirectory)) {
+  // With the repository scripts it runs by path (`./docker/build_all.sh`, OpenNMT/CTranslate2).
+  const std::string script = scope.expandShell(expandScriptAssignments(scope.expand(*run)));
+  for (const auto& command : ciBuildCommands(script, *workingDirectory, readScript)) {
     addWorkflowBuild(out, dockerfileOfCommand(command),
                      command.platforms.empty() ? std::nullopt : std::optional(command.platforms), runner, name, command.target);
   }
@@ -1578,6 +1622,7 @@ namespace {
 
 struct WorkflowReader {
   const fs::path& root;
+  const ReadRepositoryFile& readScript;
   std::map<std::string, const std::string*> texts;          // by path from the root
   std::map<std::string, std::optional<YAML::Node>> parsed;  // each workflow parsed once, called or not
   std::vector<BuildDeclaration> out;
@@ -1627,7 +1672,9 @@ struct WorkflowReader {
         const std::string directory = jobScope.expand(jobDirectory.value_or(workflowDirectory.value_or(".")));
         const auto namedInJob = dockerfileNamesIn(steps);
         const Runner runner = runnerOf(child(job.second, "runs-on"), jobScope);
-        for (const auto& step : steps) workflowStep(step, jobScope, directory, root, name, out, namedInJob, runner);
+        for (const auto& step : steps) {
+          workflowStep(step, jobScope, directory, root, name, out, namedInJob, runner, readScript);
+        }
       }
     }
   }
@@ -1651,8 +1698,8 @@ struct WorkflowReader {
 }  // namespace
 
 std::vector<BuildDeclaration> readWorkflows(const std::vector<std::pair<std::string, std::string>>& namedTexts,
-                                            const fs::path& root) {
-  WorkflowReader reader{root, {}, {}, {}};
+                                            const fs::path& root, const ReadRepositoryFile& readScript) {
+  WorkflowReader reader{root, readScript, {}, {}, {}};
   for (const auto& [name, text] : namedTexts) reader.texts[name] = &text;
   for (const auto& [name, text] : namedTexts) {
     const size_t before = reader.out.size();
@@ -2045,45 +2092,6 @@ std::vector<BuildDeclaration> readShellScript(const std::string& text, const fs:
 // read too, one level deep, since that is where such builds usually are.
 
 namespace {
-
-// The repository scripts a CI command line runs by path, with the directory each runs in:
-// `bash ./build.sh x`, `sh -e ci/build.sh`, `./scripts/docker.sh` (after any `cd`).
-std::vector<std::pair<fs::path, fs::path>> scriptsRunBy(std::string_view line, fs::path directory) {
-  std::vector<std::pair<fs::path, fs::path>> out;
-  for (const auto& words : simpleCommands(line)) {
-    if (words.empty()) continue;
-    if ((words[0] == "cd" || words[0] == "pushd") && words.size() == 2) {
-      const auto next = resolveAgainst(directory, words[1]);
-      if (!next) return out;
-      directory = *next;
-      continue;
-    }
-    size_t i = 0;
-    if (words[0] == "bash" || words[0] == "sh" || words[0] == "/bin/bash" || words[0] == "/bin/sh") {
-      i = 1;
-      while (i < words.size() && text::startsWith(words[i], "-")) ++i;
-      if (i >= words.size()) continue;
-    } else if (words[0].find('/') == std::string::npos && !text::endsWith(words[0], ".sh")) {
-      continue;
-    }
-    const std::string& path = words[i];
-    if (path.empty() || path.find('$') != std::string::npos || path.find(kUnresolved) != std::string::npos) continue;
-    if (const auto resolved = resolveAgainst(directory, path)) out.emplace_back(*resolved, directory);
-  }
-  return out;
-}
-
-// The build commands of one CI command line: its own, and those of the scripts it runs.
-std::vector<BuildCommand> ciBuildCommands(const std::string& line, const fs::path& root, const ReadRepositoryFile& readScript) {
-  auto commands = buildCommandsIn(line, root);
-  if (!readScript) return commands;
-  for (const auto& [script, directory] : scriptsRunBy(line, root)) {
-    const auto text = readScript(script);
-    if (!text) continue;
-    for (auto& command : buildCommandsIn(expandScriptAssignments(*text), directory)) commands.push_back(std::move(command));
-  }
-  return commands;
-}
 
 // One CI job's builds: a build naming platforms declares them; a plain one builds for the
 // job's machine (`fromRunner`), or declares nothing where that machine is not known.

@@ -515,7 +515,8 @@ struct Search {
     const fs::path directory = root / ".github" / "workflows";
     const auto& declarations = cache.declarations(directory.string() + "\n(workflows)", [&] {
       // A workflow's paths are relative to the checkout: the repository root.
-      return readWorkflows(workflowTexts(), root);
+      const ReadRepositoryFile readScript = [this](const fs::path& script) { return readDeclarationFile(script, root); };
+      return readWorkflows(workflowTexts(), root, readScript);
     });
     return matching(declarations);
   }

@@ -161,8 +161,11 @@ std::vector<BuildDeclaration> readComposeFile(const std::string& text, const std
 // The workflows of .github/workflows, named by their path from the root: read together, so
 // that a job calling a local reusable workflow (`uses: ./.github/workflows/build.yml`)
 // finds it, and each file is parsed once.
+// Reads a repository file a CI job runs (a build script), within the repository; nullopt when
+// it is not there or not readable. Empty: scripts are not followed.
+using ReadRepositoryFile = std::function<std::optional<std::string>(const std::filesystem::path&)>;
 std::vector<BuildDeclaration> readWorkflows(const std::vector<std::pair<std::string, std::string>>& namedTexts,
-                                            const std::filesystem::path& root);
+                                            const std::filesystem::path& root, const ReadRepositoryFile& readScript = {});
 std::vector<BuildDeclaration> readMakefile(const std::string& text, const std::filesystem::path& directory);
 // A shell script's build commands (`docker buildx build --platform ...`), with the variables and
 // arrays it sets itself put in; a platform list it does not fix itself declares nothing.
@@ -176,9 +179,6 @@ std::vector<BuildDeclaration> readAzurePipeline(const std::string& text, const s
 // A Google Cloud Build config: its paths are relative to the directory the build's source is
 // (taken as the config's own directory), and a step's `dir:`.
 std::vector<BuildDeclaration> readCloudBuild(const std::string& text, const std::filesystem::path& directory);
-// Reads a repository file a CI job runs (a build script), within the repository; nullopt when
-// it is not there or not readable. Empty: scripts are not followed.
-using ReadRepositoryFile = std::function<std::optional<std::string>(const std::filesystem::path&)>;
 // A Travis CI config (`.travis.yml`): each job's command lines (and the repository scripts they
 // run by path), on Travis' amd64 machines unless `arch:` names others; paths from the root.
 std::vector<BuildDeclaration> readTravisConfig(const std::string& text, const std::filesystem::path& root,
