@@ -248,8 +248,10 @@ bool replacedBeforeRead(const shell::Script& script, size_t index) {
 void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
   const auto crossStages = stagesInstallingCrossToolchain(ctx.model);
   std::map<size_t, std::map<std::string, std::set<std::string>>> listArchs;
-  // One list written line by line in a RUN (`echo "deb ..." > sources.list && echo "deb ..." >>
-  // sources.list`) is one mistake: reported at its first line.
+  // One list written line by line (`echo "deb ..." > sources.list && echo "deb ..." >>
+  // sources.list`), in one RUN or in one RUN a line (brianlan/deb-deps-downloader's five
+  // `RUN echo "deb http://mirrors.aliyun.com/ubuntu/ xenial..." >> /etc/apt/sources.list`, Part
+  // ML), is one mistake of the stage: reported at its first line.
   std::set<std::pair<size_t, std::string>> reportedLists;
   for (const auto& run : ctx.model.scripts) {
     if (crossStages[run.stage]) continue;
@@ -301,7 +303,7 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
         }
         const auto broken = brokenBy(ctx, run.stage, served);
         if (broken.empty()) continue;
-        if (!file.empty() && !reportedLists.insert({run.instruction, file}).second) break;
+        if (!file.empty() && !reportedLists.insert({run.stage, file}).second) break;
         out.report(rule, run.script.source.span(word->begin, word->end),
                    repository.ubuntuPrimaryArchive
                        ? "writes an apt source for Ubuntu's primary archive ('/ubuntu', amd64 and i386 only): on " +
