@@ -1252,6 +1252,22 @@ Runner runnerOf(const YAML::Node& runsOn, const WorkflowScope& scope) {
 }
 
 // One build of `dockerfile`: for the `platforms` it names, else for its runner's platform.
+// A build that names no platform, on a CI machine: for that machine's platform when it is
+// known (`fromRunner`, "(no platform named: <machine>)"), else of a machine not known.
+void addBuildOnMachine(std::vector<BuildDeclaration>& out, fs::path dockerfile, const std::optional<Platform>& machine,
+                       const std::string& name, const std::string& machineNote, const std::string& targetStage) {
+  BuildDeclaration build{std::move(dockerfile), {}, name};
+  build.targetStage = text::lower(targetStage);
+  if (machine) {
+    build.platforms = {*machine};
+    build.name += " (no platform named: " + machineNote + ")";
+    build.fromRunner = true;
+  } else {
+    build.unknownRunner = true;
+  }
+  out.push_back(std::move(build));
+}
+
 void addWorkflowBuild(std::vector<BuildDeclaration>& out, std::optional<fs::path> dockerfile,
                       const std::optional<std::string>& platforms, const Runner& runner, const std::string& name,
                       const std::string& targetStage = "") {
@@ -1260,16 +1276,7 @@ void addWorkflowBuild(std::vector<BuildDeclaration>& out, std::optional<fs::path
     return;
   }
   if (!dockerfile || runner.buildsNoLinuxImage) return;
-  BuildDeclaration build{std::move(*dockerfile), {}, name};
-  build.targetStage = text::lower(targetStage);
-  if (runner.platform) {
-    build.platforms = {*runner.platform};
-    build.name += " (no platform named: the " + runner.label + " runner's)";
-    build.fromRunner = true;
-  } else {
-    build.unknownRunner = true;
-  }
-  out.push_back(std::move(build));
+  addBuildOnMachine(out, std::move(*dockerfile), runner.platform, name, "the " + runner.label + " runner's", targetStage);
 }
 
 // Whether a workflow's text can hold a build or a call of a local workflow: docker or podman
@@ -2106,18 +2113,9 @@ void addCiBuilds(std::vector<BuildDeclaration>& out, const std::vector<std::stri
         }
         continue;
       }
-      auto dockerfile = dockerfileOfCommand(command);
-      if (!dockerfile) continue;
-      BuildDeclaration build{std::move(*dockerfile), {}, name};
-      build.targetStage = text::lower(command.target);
-      if (machine) {
-        build.platforms = {*machine};
-        build.name += " (no platform named: " + machineNote + ")";
-        build.fromRunner = true;
-      } else {
-        build.unknownRunner = true;
+      if (auto dockerfile = dockerfileOfCommand(command)) {
+        addBuildOnMachine(out, std::move(*dockerfile), machine, name, machineNote, command.target);
       }
-      out.push_back(std::move(build));
     }
   }
 }
@@ -2232,17 +2230,9 @@ void droneStep(const YAML::Node& step, const fs::path& root, const std::optional
   const auto file = scalar(child(settings, "dockerfile"));
   const auto context = scalar(child(settings, "context"));
   if (isDronePlainBuildPlugin(*image)) {
-    auto dockerfile = dockerfileOf(root, context.value_or("."), file.value_or("Dockerfile"), false);
-    if (!dockerfile) return;
-    BuildDeclaration build{std::move(*dockerfile), {}, name};
-    if (machine) {
-      build.platforms = {*machine};
-      build.name += " (no platform named: " + note + ")";
-      build.fromRunner = true;
-    } else {
-      build.unknownRunner = true;
+    if (auto dockerfile = dockerfileOf(root, context.value_or("."), file.value_or("Dockerfile"), false)) {
+      addBuildOnMachine(out, std::move(*dockerfile), machine, name, note, "");
     }
-    out.push_back(std::move(build));
   } else if (isDroneBuildxPlugin(*image)) {
     const auto platforms = scalarOrList(child(settings, "platforms"));
     if (!platforms || platforms->find('$') != std::string::npos) return;
