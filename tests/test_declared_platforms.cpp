@@ -2217,3 +2217,24 @@ TEST_CASE("a workflow run step's script, run by path, builds on the job's runner
              "      - run: docker login\n");
   CHECK(declared(repo.write("other/Dockerfile", kPlain)) == "none");
 }
+
+TEST_CASE("balena's base images: the architecture word of balenalib/resin names, and device images by data",
+          "[declared][base-images]") {
+  Repo repo;
+  auto from = [&](const std::string& image) {
+    return declared(repo.write("Dockerfile", "FROM " + image + "\nRUN true\n"), "FROM " + image + "\nRUN true\n");
+  };
+  CHECK(from("balenalib/armv7hf-debian:buster") == "linux/arm/v7 <- the base image balenalib/armv7hf-debian:buster");
+  CHECK(from("resin/aarch64-alpine") == "linux/arm64 <- the base image resin/aarch64-alpine");
+  CHECK(from("balenalib/generic-armv7ahf-alpine-node") ==
+        "linux/arm/v7 <- the base image balenalib/generic-armv7ahf-alpine-node");
+  CHECK(from("resin/rpi-raspbian:stretch") == "linux/arm/v6 <- the base image resin/rpi-raspbian:stretch");
+  // migruiz/cameras-stream rpi/Dockerfile (Part NS): a Raspberry Pi 3 device image is armv7hf,
+  // its 64-bit twin aarch64.
+  CHECK(from("balenalib/raspberrypi3-alpine-node:10-latest") ==
+        "linux/arm/v7 <- the base image balenalib/raspberrypi3-alpine-node:10-latest (published for linux/arm/v7 only)");
+  CHECK(from("balenalib/raspberrypi3-64-debian") ==
+        "linux/arm64 <- the base image balenalib/raspberrypi3-64-debian (published for linux/arm64 only)");
+  // Elsewhere a first word is no architecture: a cross toolchain's name says its target.
+  CHECK(from("someone/arm-none-eabi-gcc") == "none");
+}

@@ -1515,6 +1515,24 @@ std::optional<Platform> platformOfImageReference(const std::string& image) {
   if (auto p = wheelMachineSuffix(lastComponent)) return p;
   const auto parts = text::split(lastComponent, '-');
   if (parts.size() >= 2) words.push_back(parts.back());
+  // balena's base images name their architecture first (`balenalib/armv7hf-debian`,
+  // `resin/aarch64-alpine`; their device images, `balenalib/raspberrypi3-debian`, are data):
+  // https://docs.balena.io/reference/base-images/base-images/, "<arch>-<distro>". Only there:
+  // elsewhere a first word is as often a cross target (`arm-none-eabi`). balena's `rpi` is the
+  // Raspberry Pi 1 and Zero, ARMv6; `generic-armv7ahf` a device named for its architecture.
+  const std::string owner = repository.substr(0, repository.find('/'));
+  if (owner == "balenalib" || owner == "resin") {
+    // Their other words are devices, distributions and stacks, never architectures.
+    static const std::pair<std::string_view, Platform> kBalenaArchitectures[] = {
+        {"rpi", {"linux", "arm", "v6"}},      {"armv5e", {"linux", "arm", "v5"}}, {"armv7hf", {"linux", "arm", "v7"}},
+        {"armv7ahf", {"linux", "arm", "v7"}}, {"armhf", {"linux", "arm", "v7"}},  {"aarch64", {"linux", "arm64", ""}},
+        {"amd64", {"linux", "amd64", ""}},    {"i386", {"linux", "386", ""}},     {"i386-nlp", {"linux", "386", ""}}};
+    for (const auto& part : parts) {
+      for (const auto& [name, platform] : kBalenaArchitectures) {
+        if (part == name) return platform;
+      }
+    }
+  }
   std::optional<Platform> found;
   for (const auto& word : words) {
     const auto p = singleArchitectureIn(word, true);
