@@ -2238,3 +2238,19 @@ TEST_CASE("balena's base images: the architecture word of balenalib/resin names,
   // Elsewhere a first word is no architecture: a cross toolchain's name says its target.
   CHECK(from("someone/arm-none-eabi-gcc") == "none");
 }
+
+TEST_CASE("GitLab CI: builds that name platforms, with variables; a plain build declares nothing", "[declared][hosted-ci]") {
+  Repo repo;
+  repo.write(".gitlab-ci.yml",
+             "variables:\n  PLATFORMS: linux/amd64,linux/arm64\n  DOCKER_DRIVER: overlay2\n"
+             "stages: [build]\n.template: &buildx\n  image: docker:24\n"
+             "build-multi:\n  <<: *buildx\n  stage: build\n  script:\n"
+             "    - docker buildx build --platform $PLATFORMS -f docker/Dockerfile -t $CI_REGISTRY_IMAGE .\n"
+             "build-x86:\n  variables:\n    ONE: linux/amd64\n  script:\n    - docker buildx build --platform ${ONE} x86\n"
+             "build-plain:\n  script:\n    - docker build -t plain plain\n"
+             "build-unknown:\n  script:\n    - docker buildx build --platform $CI_PLATFORMS other\n");
+  CHECK(declared(repo.write("docker/Dockerfile", kPlain)) == "linux/amd64, linux/arm64 <- .gitlab-ci.yml job build-multi");
+  CHECK(declared(repo.write("x86/Dockerfile", kPlain)) == "linux/amd64 <- .gitlab-ci.yml job build-x86");
+  CHECK(declared(repo.write("plain/Dockerfile", kPlain)) == "none");
+  CHECK(declared(repo.write("other/Dockerfile", kPlain)) == "none");
+}

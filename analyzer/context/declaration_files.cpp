@@ -2283,4 +2283,70 @@ std::vector<BuildDeclaration> readDronePipelines(const std::string& text, const 
   return out;
 }
 
+// ---------------------------------------------------------------------------------------
+// GitLab CI (`.gitlab-ci.yml`): each job's `before_script`, `script` and `after_script` lines,
+// with `$VAR` and `${VAR}` from the file's and the job's `variables:`. Which machine runs a job
+// is the runner's business (its `tags:` pick one, self-hosted runners are common), so, as in
+// Azure Pipelines, only a build that names its platforms declares them; a plain one declares
+// nothing.
+
+namespace {
+
+using GitlabVariables = std::map<std::string, std::string>;
+
+void addGitlabVariables(const YAML::Node& node, GitlabVariables& into) {
+  if (!node.IsMap()) return;
+  for (const auto& kv : node) {
+    const auto name = scalar(kv.first);
+    if (!name) continue;
+    // `VAR: value` or `VAR: {value: ..., description: ...}`.
+    const auto value = kv.second.IsMap() ? scalar(child(kv.second, "value")) : scalar(kv.second);
+    if (value) into[*name] = *value;
+  }
+}
+
+// GitLab's keywords at the top level; every other key whose value is a map is a job (a hidden
+// one, `.name`, is a template other jobs `extends:`, whose keys yaml-cpp does not merge: read
+// through `<<` anchors only).
+bool isGitlabKeyword(const std::string& key) {
+  static const std::set<std::string> kKeywords = {"stages",   "variables",     "default",      "include", "workflow", "image",
+                                                  "services", "before_script", "after_script", "cache",   "pages"};
+  return kKeywords.count(key) > 0 || text::startsWith(key, ".");
+}
+
+}  // namespace
+
+std::vector<BuildDeclaration> readGitlabCi(const std::string& text, const fs::path& root) {
+  std::vector<BuildDeclaration> out;
+  const auto doc = loadYaml(text);
+  if (!doc || !doc->IsMap()) return out;
+  GitlabVariables global;
+  addGitlabVariables(child(*doc, "variables"), global);
+  for (const auto& job : *doc) {
+    const auto key = scalar(job.first);
+    if (!key || isGitlabKeyword(*key) || !job.second.IsMap()) continue;
+    GitlabVariables variables = global;
+    addGitlabVariables(child(job.second, "variables"), variables);
+    for (const char* phase : {"before_script", "script", "after_script"}) {
+      YAML::Node lines = child(job.second, phase);
+      if (!lines.IsDefined()) lines = child(*doc, phase);  // the top-level default
+      for (const auto& line : commandLines(lines)) {
+        const std::string expanded = substituteShellVariables(line, [&](const std::string& name) -> std::optional<std::string> {
+          if (text::endsWith(name, "[@]")) return std::nullopt;
+          const auto it = variables.find(name);
+          return it != variables.end() ? it->second : std::string(1, kUnresolved);
+        });
+        for (const auto& command : buildCommandsIn(expanded, root)) {
+          if (command.platforms.empty() || command.platforms.find(kUnresolved) != std::string::npos ||
+              command.platforms.find('$') != std::string::npos) {
+            continue;
+          }
+          addDeclaration(out, dockerfileOfCommand(command), platformsIn(command.platforms), "job " + *key, command.target);
+        }
+      }
+    }
+  }
+  return out;
+}
+
 }  // namespace mal::context

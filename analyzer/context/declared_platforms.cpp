@@ -576,8 +576,9 @@ struct Search {
     return perFile(files, "cloudbuild", readCloudBuild);
   }
 
-  // Hosted CI configs at the repository root whose machines have a known architecture: Travis
-  // CI's `.travis.yml` and Drone's `.drone.yml`, each with the scripts its jobs run by path.
+  // CI configs at the repository root: Travis CI's `.travis.yml` and Drone's `.drone.yml`, whose
+  // machines have a known architecture, each with the scripts its jobs run by path; and GitLab
+  // CI's `.gitlab-ci.yml`, whose builds count only where they name their platforms.
   std::optional<DeclaredPlatforms> hostedCi() const {
     const ReadRepositoryFile readScript = [this](const fs::path& script) { return readDeclarationFile(script, root); };
     const fs::path& repositoryRoot = root;
@@ -596,6 +597,9 @@ struct Search {
       return readDronePipelines(text, repositoryRoot, readScript);
     });
     declared.insert(declared.end(), drone.begin(), drone.end());
+    const auto gitlab = declaredIn(atRoot({".gitlab-ci.yml"}), "gitlab",
+                                   [&](const std::string& text, const fs::path&) { return readGitlabCi(text, repositoryRoot); });
+    declared.insert(declared.end(), gitlab.begin(), gitlab.end());
     return merge(namingItFirst(declared));
   }
 

@@ -187,5 +187,9 @@ std::vector<BuildDeclaration> readTravisConfig(const std::string& text, const st
 // plugins' builds, on the pipeline's `platform:` (linux/amd64 when it names none).
 std::vector<BuildDeclaration> readDronePipelines(const std::string& text, const std::filesystem::path& root,
                                                  const ReadRepositoryFile& readScript = {});
+// A GitLab CI config (`.gitlab-ci.yml`): builds that name platforms in jobs' script lines, with
+// the file's and the job's `variables:`; a plain build declares nothing (a job's runner is not
+// known). Paths from the repository root.
+std::vector<BuildDeclaration> readGitlabCi(const std::string& text, const std::filesystem::path& root);
 
 }  // namespace mal::context
