@@ -2254,3 +2254,20 @@ TEST_CASE("GitLab CI: builds that name platforms, with variables; a plain build 
   CHECK(declared(repo.write("plain/Dockerfile", kPlain)) == "none");
   CHECK(declared(repo.write("other/Dockerfile", kPlain)) == "none");
 }
+
+TEST_CASE("a local Docker container action is built on the runner of the job that uses it", "[declared][hosted-ci]") {
+  Repo repo;
+  // kbst/catalog (Part OA): `uses: ./.github/actions/updater`, whose action.yaml runs its Dockerfile.
+  repo.write(".github/workflows/updater.yml",
+             "on: schedule\njobs:\n  update:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n"
+             "      - uses: ./.github/actions/updater\n      - uses: ./\n      - uses: ./.github/actions/node-action\n");
+  repo.write(".github/actions/updater/action.yaml", "name: updater\nruns:\n  using: docker\n  image: Dockerfile\n");
+  repo.write(".github/actions/node-action/action.yml", "name: n\nruns:\n  using: node20\n  main: index.js\n");
+  repo.write(".github/actions/node-action/Dockerfile", kPlain);
+  CHECK(declared(repo.write(".github/actions/updater/Dockerfile", kPlain)) ==
+        "linux/amd64 <- .github/workflows/updater.yml job update (no platform named: the ubuntu-latest runner's)");
+  CHECK(declared(repo.root / ".github/actions/node-action/Dockerfile") == "none");
+  // The repository's own published action (`uses: ./`) is built on its users' runners, any architecture.
+  repo.write("action.yml", "name: published\nruns:\n  using: docker\n  image: Dockerfile\n");
+  CHECK(declared(repo.write("Dockerfile", kPlain)) == "none");
+}

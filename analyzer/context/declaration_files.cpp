@@ -1279,12 +1279,12 @@ void addWorkflowBuild(std::vector<BuildDeclaration>& out, std::optional<fs::path
   addBuildOnMachine(out, std::move(*dockerfile), runner.platform, name, "the " + runner.label + " runner's", targetStage);
 }
 
-// Whether a workflow's text can hold a build or a call of a local workflow: docker or podman
-// (any case: `Publish-Docker-Github-Action`, `file: Dockerfile.prod`), buildah, a
-// build-push-action fork, or `./.github/workflows/`.
+// Whether a workflow's text can hold a build or a call of a local workflow or action: docker or
+// podman (any case: `Publish-Docker-Github-Action`, `file: Dockerfile.prod`), buildah, a
+// build-push-action fork, `./.github/workflows/` or `./.github/actions/`.
 bool mayBuildImages(const std::string& text) {
   const std::string lowered = text::lower(text);
-  for (const char* word : {"docker", "podman", "buildah", "build-push-action", "./.github/workflows/"}) {
+  for (const char* word : {"docker", "podman", "buildah", "build-push-action", "./.github/workflows/", "./.github/actions/"}) {
     if (lowered.find(word) != std::string::npos) return true;
   }
   return false;
@@ -1397,6 +1397,31 @@ void plainActionBuild(const PlainBuildAction& action, const YAML::Node& step, co
                    name, target.value_or(""));
 }
 
+// `uses: ./.github/actions/updater`: a Docker container action of the repository's own
+// (`runs: {using: docker, image: Dockerfile}` in its action.yml), which the runner builds from
+// that Dockerfile when the job reaches the step, so for the runner's platform (kbst/catalog,
+// Part OA). Not an action at the repository's root (`uses: ./`): that is a published action,
+// tested by its own workflow but built on every user's runner, arm64 ones too.
+void localContainerAction(const std::string& uses, const fs::path& root, const std::string& name,
+                          std::vector<BuildDeclaration>& out, const Runner& runner, const ReadRepositoryFile& readScript) {
+  if (!readScript) return;
+  const auto directory = resolveAgainst(root, uses.substr(0, uses.find('@')));
+  if (!directory) return;
+  if (const auto relative = directory->lexically_relative(root); relative.empty() || relative == ".") return;
+  for (const char* file : {"action.yml", "action.yaml"}) {
+    const auto text = readScript(*directory / file);
+    if (!text) continue;
+    const auto doc = loadYaml(*text);
+    if (!doc) return;
+    const YAML::Node runs = child(*doc, "runs");
+    const auto using_ = scalar(child(runs, "using"));
+    const auto image = scalar(child(runs, "image"));
+    if (!using_ || text::lower(*using_) != "docker" || !image || text::startsWith(*image, "docker://")) return;
+    addWorkflowBuild(out, resolveAgainst(*directory, *image), std::nullopt, runner, name);
+    return;
+  }
+}
+
 void workflowStep(const YAML::Node& step, const WorkflowScope& jobScope, const std::string& defaultDirectory,
                   const fs::path& root, const std::string& name, std::vector<BuildDeclaration>& out,
                   const std::vector<std::string>& namedInJob, const Runner& runner, const ReadRepositoryFile& readScript) {
@@ -1406,6 +1431,9 @@ void workflowStep(const YAML::Node& step, const WorkflowScope& jobScope, const s
   const auto uses = scalar(child(step, "uses"));
   if (!uses) {
     // a run step, below
+  } else if (text::startsWith(*uses, "./")) {
+    localContainerAction(*uses, root, name, out, runner, readScript);
+    return;
   } else if (const auto plain = std::find_if(std::begin(kPlainBuildActions), std::end(kPlainBuildActions),
                                              [&](const PlainBuildAction& a) { return usesAction(*uses, a.name); });
              plain != std::end(kPlainBuildActions)) {
