@@ -2267,7 +2267,12 @@ TEST_CASE("a local Docker container action is built on the runner of the job tha
   CHECK(declared(repo.write(".github/actions/updater/Dockerfile", kPlain)) ==
         "linux/amd64 <- .github/workflows/updater.yml job update (no platform named: the ubuntu-latest runner's)");
   CHECK(declared(repo.root / ".github/actions/node-action/Dockerfile") == "none");
-  // The repository's own published action (`uses: ./`) is built on its users' runners, any architecture.
+  // The repository's own published actions (`uses: ./`, `uses: ./lint-action`, hckops/actions) are
+  // built on their users' runners, any architecture.
   repo.write("action.yml", "name: published\nruns:\n  using: docker\n  image: Dockerfile\n");
   CHECK(declared(repo.write("Dockerfile", kPlain)) == "none");
+  repo.write(".github/workflows/test.yml",
+             "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ./lint-action\n");
+  repo.write("lint-action/action.yml", "name: lint\nruns:\n  using: docker\n  image: Dockerfile\n");
+  CHECK(declared(repo.write("lint-action/Dockerfile", kPlain)) == "none");
 }

@@ -1400,14 +1400,17 @@ void plainActionBuild(const PlainBuildAction& action, const YAML::Node& step, co
 // `uses: ./.github/actions/updater`: a Docker container action of the repository's own
 // (`runs: {using: docker, image: Dockerfile}` in its action.yml), which the runner builds from
 // that Dockerfile when the job reaches the step, so for the runner's platform (kbst/catalog,
-// Part OA). Not an action at the repository's root (`uses: ./`): that is a published action,
-// tested by its own workflow but built on every user's runner, arm64 ones too.
+// Part OA). Not an action elsewhere (`uses: ./`, `./bootstrap-action`): that may be a published
+// action, tested by its own workflow but built on every user's runner, arm64 ones too.
 void localContainerAction(const std::string& uses, const fs::path& root, const std::string& name,
                           std::vector<BuildDeclaration>& out, const Runner& runner, const ReadRepositoryFile& readScript) {
   if (!readScript) return;
   const auto directory = resolveAgainst(root, uses.substr(0, uses.find('@')));
   if (!directory) return;
-  if (const auto relative = directory->lexically_relative(root); relative.empty() || relative == ".") return;
+  // Under .github/, where a repository keeps the actions of its own workflows; an action elsewhere
+  // (`./bootstrap-action`, hckops/actions) may be one it publishes, tested by its workflows.
+  const auto relative = directory->lexically_relative(root);
+  if (relative.empty() || *relative.begin() != ".github") return;
   for (const char* file : {"action.yml", "action.yaml"}) {
     const auto text = readScript(*directory / file);
     if (!text) continue;
