@@ -2276,3 +2276,21 @@ TEST_CASE("a local Docker container action is built on the runner of the job tha
   repo.write("lint-action/action.yml", "name: lint\nruns:\n  using: docker\n  image: Dockerfile\n");
   CHECK(declared(repo.write("lint-action/Dockerfile", kPlain)) == "none");
 }
+
+TEST_CASE("a build script that sets its Dockerfile in two branches builds either", "[declared][hosted-ci]") {
+  Repo repo;
+  repo.write(".travis.yml", "script: bash ci/build.sh\n");
+  repo.write("ci/build.sh",
+             "#!/bin/bash\nif [ \"$GPU\" = slim ]; then\n  DOCKERFILE=Dockerfile.slim\nelse\n  DOCKERFILE=Dockerfile.full\nfi\n"
+             "docker build -f docker/$DOCKERFILE -t image .\n");
+  CHECK(declared(repo.write("docker/Dockerfile.slim", kPlain)) ==
+        "linux/amd64 <- .travis.yml job (no platform named: Travis CI's amd64 machine)");
+  CHECK(declared(repo.write("docker/Dockerfile.full", kPlain)) ==
+        "linux/amd64 <- .travis.yml job (no platform named: Travis CI's amd64 machine)");
+  // A script beside the Dockerfile, read on its own: its two platform lists are each a build.
+  Repo other;
+  other.write("build.sh",
+              "if [ \"$1\" = all ]; then\n  P=linux/amd64,linux/arm64\nelse\n  P=linux/amd64\nfi\n"
+              "docker buildx build --platform $P -t x .\n");
+  CHECK(declared(other.write("Dockerfile", kPlain)) == "linux/amd64, linux/arm64 <- build.sh");
+}

@@ -296,18 +296,16 @@ std::string substituteShellVariables(const std::string& s,
   return out;
 }
 
-// The variables a run script assigns itself, put in where it uses them: a scalar assigned alone
-// on its line (`DOCKERFILE=docker/Dockerfile`, also after `export`), the same value wherever
-// it is assigned, and an array (`args=(--file docker/Dockerfile --build-arg X=1)`, over several
-// lines) used as `"${args[@]}"` (colmap/colmap's build-docker.yml hands `docker build` its
-// `--file` that way). Values with a command substitution, and names assigned different values,
-// are left alone. A reader of build commands, not a shell: enough to find which file a build
-// names.
-std::string expandScriptAssignments(const std::string& script) {
-  std::map<std::string, std::optional<std::string>> values;  // nullopt: several values
+// Every literal value a run script assigns each variable, at most four of them in order (a name
+// given more, or one whose value has a command substitution, is left out).
+std::map<std::string, std::vector<std::string>> scriptAssignments(const std::string& script) {
+  constexpr size_t kMaxValues = 4;
+  std::map<std::string, std::vector<std::string>> values;
+  std::set<std::string> unusable;
   auto assign = [&](const std::string& name, const std::string& value) {
-    const auto [it, inserted] = values.emplace(name, value);
-    if (!inserted && it->second != value) it->second = std::nullopt;
+    auto& list = values[name];
+    if (std::find(list.begin(), list.end(), value) == list.end()) list.push_back(value);
+    if (list.size() > kMaxValues) unusable.insert(name);
   };
   const auto lines = text::split(script, '\n');
   for (size_t i = 0; i < lines.size(); ++i) {
@@ -343,12 +341,61 @@ std::string expandScriptAssignments(const std::string& script) {
     }
     assign(name, commands[0][0]);
   }
+  for (const auto& name : unusable) values.erase(name);
+  return values;
+}
+
+// The script with `values` put in where it uses them (`$NAME`, `${NAME}`, `"${NAME[@]}"`).
+std::string withValues(const std::string& script, const std::map<std::string, std::string>& values) {
   if (values.empty()) return script;
   return substituteShellVariables(script, [&](const std::string& name) -> std::optional<std::string> {
     const auto it = values.find(name);
     if (it == values.end()) return std::nullopt;
     return it->second;
   });
+}
+
+// The variables a run script assigns itself, put in where it uses them: a scalar assigned alone
+// on its line (`DOCKERFILE=docker/Dockerfile`, also after `export`), the same value wherever
+// it is assigned, and an array (`args=(--file docker/Dockerfile --build-arg X=1)`, over several
+// lines) used as `"${args[@]}"` (colmap/colmap's build-docker.yml hands `docker build` its
+// `--file` that way). Values with a command substitution, and names assigned different values,
+// are left alone. A reader of build commands, not a shell: enough to find which file a build
+// names.
+std::string expandScriptAssignments(const std::string& script) {
+  std::map<std::string, std::string> single;
+  for (const auto& [name, list] : scriptAssignments(script)) {
+    if (list.size() == 1) single[name] = list.front();
+  }
+  return withValues(script, single);
+}
+
+// The script once for each combination of the values of the variables it assigns several
+// literal values (`DOCKERFILE=Dockerfile_rocm` in one branch and `DOCKERFILE=Dockerfile` in the
+// other: OpenNMT/CTranslate2's docker/build_all.sh builds either), at most 8 variants; a
+// variable that would make more is left as written. Which branch runs is the caller's (an
+// argument, the environment): each variant is a build the script can run.
+std::vector<std::string> scriptVariants(const std::string& script) {
+  constexpr size_t kMaxVariants = 8;
+  std::vector<std::map<std::string, std::string>> variants(1);
+  for (const auto& [name, list] : scriptAssignments(script)) {
+    if (list.size() == 1) {
+      for (auto& variant : variants) variant[name] = list.front();
+      continue;
+    }
+    if (variants.size() * list.size() > kMaxVariants) continue;
+    std::vector<std::map<std::string, std::string>> next;
+    for (const auto& variant : variants) {
+      for (const auto& value : list) {
+        next.push_back(variant);
+        next.back()[name] = value;
+      }
+    }
+    variants = std::move(next);
+  }
+  std::vector<std::string> out;
+  for (const auto& variant : variants) out.push_back(withValues(script, variant));
+  return out;
 }
 
 // The build commands of a script run in `directory`, following its `cd`s (a `cd` to a
@@ -468,8 +515,9 @@ std::vector<BuildCommand> ciBuildCommands(const std::string& line, const fs::pat
   for (const auto& [script, workingDirectory] : scriptsRunBy(line, directory)) {
     const auto text = readScript(script);
     if (!text) continue;
-    for (auto& command : buildCommandsIn(expandScriptAssignments(*text), workingDirectory))
-      commands.push_back(std::move(command));
+    for (const auto& variant : scriptVariants(*text)) {
+      for (auto& command : buildCommandsIn(variant, workingDirectory)) commands.push_back(std::move(command));
+    }
   }
   return commands;
 }
@@ -2107,18 +2155,21 @@ std::vector<BuildDeclaration> readMakefile(const std::string& text, const fs::pa
 // caller's environment) declares nothing: the caller decides it.
 std::vector<BuildDeclaration> readShellScript(const std::string& text, const fs::path& directory) {
   std::vector<BuildDeclaration> out;
-  const std::string expanded =
-      substituteShellVariables(expandScriptAssignments(text), [](const std::string& name) -> std::optional<std::string> {
-        if (text::endsWith(name, "[@]")) return std::nullopt;
-        return std::string(1, kUnresolved);
-      });
-  for (const auto& command : buildCommandsIn(expanded, directory)) {
-    if (command.platforms.empty()) {
-      addBuildForItsMachine(out, dockerfileOfCommand(command));
-      continue;
+  // Each variant of the script's own values (a variable it sets in two branches), its other
+  // variables unknown.
+  for (const auto& variant : scriptVariants(text)) {
+    const std::string expanded = substituteShellVariables(variant, [](const std::string& name) -> std::optional<std::string> {
+      if (text::endsWith(name, "[@]")) return std::nullopt;
+      return std::string(1, kUnresolved);
+    });
+    for (const auto& command : buildCommandsIn(expanded, directory)) {
+      if (command.platforms.empty()) {
+        addBuildForItsMachine(out, dockerfileOfCommand(command));
+        continue;
+      }
+      if (command.platforms.find(kUnresolved) != std::string::npos || command.platforms.find('$') != std::string::npos) continue;
+      addDeclaration(out, dockerfileOfCommand(command), platformsIn(command.platforms), "", command.target);
     }
-    if (command.platforms.find(kUnresolved) != std::string::npos || command.platforms.find('$') != std::string::npos) continue;
-    addDeclaration(out, dockerfileOfCommand(command), platformsIn(command.platforms), "", command.target);
   }
   return out;
 }
