@@ -2239,7 +2239,8 @@ TEST_CASE("balena's base images: the architecture word of balenalib/resin names,
   CHECK(from("someone/arm-none-eabi-gcc") == "none");
 }
 
-TEST_CASE("GitLab CI: builds that name platforms, with variables; a plain build declares nothing", "[declared][hosted-ci]") {
+TEST_CASE("GitLab CI: builds that name platforms, with variables, and a plain build that declares nothing",
+          "[declared][hosted-ci]") {
   Repo repo;
   repo.write(".gitlab-ci.yml",
              "variables:\n  PLATFORMS: linux/amd64,linux/arm64\n  DOCKER_DRIVER: overlay2\n"

@@ -394,6 +394,7 @@ std::vector<std::string> scriptVariants(const std::string& script) {
     variants = std::move(next);
   }
   std::vector<std::string> out;
+  out.reserve(variants.size());
   for (const auto& variant : variants) out.push_back(withValues(script, variant));
   return out;
 }
