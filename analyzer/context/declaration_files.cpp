@@ -1452,8 +1452,8 @@ void plainActionBuild(const PlainBuildAction& action, const YAML::Node& step, co
 // Part OA). Not an action elsewhere (`uses: ./`, `./bootstrap-action`): that may be a published
 // action, tested by its own workflow but built on every user's runner, arm64 ones too.
 void localContainerAction(const std::string& uses, const fs::path& root, const std::string& name,
-                          std::vector<BuildDeclaration>& out, const Runner& runner, const ReadRepositoryFile& readScript) {
-  if (!readScript) return;
+                          std::vector<BuildDeclaration>& out, const Runner& runner, const ReadRepositoryFile& readFile) {
+  if (!readFile) return;
   const auto directory = resolveAgainst(root, uses.substr(0, uses.find('@')));
   if (!directory) return;
   // Under .github/, where a repository keeps the actions of its own workflows; an action elsewhere
@@ -1461,7 +1461,7 @@ void localContainerAction(const std::string& uses, const fs::path& root, const s
   const auto relative = directory->lexically_relative(root);
   if (relative.empty() || *relative.begin() != ".github") return;
   for (const char* file : {"action.yml", "action.yaml"}) {
-    const auto text = readScript(*directory / file);
+    const auto text = readFile(*directory / file);
     if (!text) continue;
     const auto doc = loadYaml(*text);
     if (!doc) return;
