@@ -1309,7 +1309,7 @@ void addBuildOnMachine(std::vector<BuildDeclaration>& out, fs::path dockerfile, 
   build.targetStage = text::lower(targetStage);
   if (machine) {
     build.platforms = {*machine};
-    build.name += " (no platform named: " + machineNote + ")";
+    build.name += (build.name.empty() ? "" : " ") + ("(no platform named: " + machineNote + ")");
     build.fromRunner = true;
   } else {
     build.unknownRunner = true;
@@ -2059,15 +2059,11 @@ std::vector<BuildDeclaration> readCloudBuild(const std::string& text, const fs::
     const auto workingDirectory = resolveAgainst(directory, dir ? expandCloudBuild(*dir, substitutions) : ".");
     if (!workingDirectory) continue;
     for (const auto& command : buildCommandsIn(script, *workingDirectory)) {
-      auto platforms = platformsIn(command.platforms);
-      std::string name;
-      const bool onWorker = command.platforms.empty() && worker;
-      if (onWorker) {
-        platforms = {*worker};
-        name = "(no platform named: Cloud Build's x86-64 workers)";
+      if (!command.platforms.empty()) {
+        addDeclaration(out, dockerfileOfCommand(command), platformsIn(command.platforms), "", command.target);
+      } else if (auto dockerfile = dockerfileOfCommand(command)) {
+        addBuildOnMachine(out, std::move(*dockerfile), worker, "", "Cloud Build's x86-64 workers", command.target);
       }
-      addDeclaration(out, dockerfileOfCommand(command), std::move(platforms), name, command.target);
-      if (onWorker && !out.empty() && out.back().name == name) out.back().fromRunner = true;
     }
   }
   return out;
