@@ -1581,7 +1581,8 @@ TEST_CASE("Cloud Build: docker builder steps, shell steps and substitutions", "[
   CHECK(declared(broken) == "none");
 }
 
-TEST_CASE("Azure Pipelines: script lines and Docker@2 tasks with --platform, plain builds declare nothing", "[declared]") {
+TEST_CASE("Azure Pipelines: script lines and Docker@2 tasks with --platform, plain builds on their agent's machine",
+          "[declared]") {
   Repo repo;
   // A pipeline file above the Dockerfiles (as azure-functions-docker keeps host/4/*-build.yml),
   // a matrix entry's variables in the -f path, and a Docker@2 task.
@@ -1593,11 +1594,31 @@ TEST_CASE("Azure Pipelines: script lines and Docker@2 tasks with --platform, pla
              "      - bash: docker build -f host/$(HOST_MAJOR_VERSION)/python/plain.Dockerfile host/4/python\n");
   CHECK(declared(repo.write("host/4/python/python312.Dockerfile", kPlain)) ==
         "linux/amd64, linux/arm64 <- host/4/python-build.yml job Python");
-  CHECK(declared(repo.write("host/4/python/plain.Dockerfile", kPlain)) == "none");
+  // A plain build on a Microsoft-hosted Ubuntu agent (x64) is for linux/amd64.
+  CHECK(declared(repo.write("host/4/python/plain.Dockerfile", kPlain)) ==
+        "linux/amd64 <- host/4/python-build.yml job Python (no platform named: the Microsoft-hosted ubuntu-latest agent's)");
   repo.write("azure-pipelines.yml",
              "steps:\n  - task: Docker@2\n    inputs:\n      command: build\n      Dockerfile: svc/Dockerfile\n"
              "      buildContext: svc\n      arguments: --platform linux/arm64\n");
   CHECK(declared(repo.write("svc/Dockerfile", kPlain)) == "linux/arm64 <- azure-pipelines.yml");
+  // mercur3/node-java: a Docker@2 buildAndPush with no `arguments`, the pool set on the job.
+  Repo plain;
+  plain.write("azure-pipelines.yml",
+              "jobs:\n  - job:\n    pool:\n      vmImage: ubuntu-latest\n    steps:\n      - task: Docker@2\n"
+              "        inputs:\n          command: buildAndPush\n          repository: x/node-java\n"
+              "          Dockerfile: Dockerfile\n");
+  CHECK(declared(plain.write("Dockerfile", kPlain)) ==
+        "linux/amd64 <- azure-pipelines.yml job ? (no platform named: the Microsoft-hosted ubuntu-latest agent's)");
+  // Twins: an agent of the project's own pool (its architecture not known), and a Windows image
+  // (which builds Windows containers), declare nothing; the stage's pool is the job's default.
+  Repo own;
+  own.write("azure-pipelines.yml",
+            "pool:\n  vmImage: ubuntu-22.04\nstages:\n  - stage: s\n    pool: BuildAgents\n    jobs:\n      - job: a\n"
+            "        steps:\n          - script: docker build -t x .\n");
+  CHECK(declared(own.write("Dockerfile", kPlain)) == "none");
+  Repo windows;
+  windows.write("azure-pipelines.yml", "pool:\n  vmImage: windows-2022\nsteps:\n  - script: docker build -t x .\n");
+  CHECK(declared(windows.write("Dockerfile", kPlain)) == "none");
 }
 
 TEST_CASE("build arguments the project's builds pass: every way they are written", "[declared][build-args]") {
@@ -1698,6 +1719,20 @@ TEST_CASE("data/one-architecture-images.json: every entry names its platform and
     CHECK(entry.at("source").get<std::string>().size() > 20);
     CHECK(declared(repo.write("Dockerfile." + word, kPlain)) ==
           platform + " <- the file name (" + word + " exists for " + platform + " only)");
+  }
+  // A product is found by its mention in any case, and a file that also chooses by
+  // architecture itself (`uname -m`) is a multi-platform design that declares nothing.
+  REQUIRE(!json.at("products").empty());
+  for (const auto& entry : json.at("products")) {
+    INFO(entry.dump());
+    const auto mention = entry.at("mentions").get<std::string>();
+    const auto platform = entry.at("platform").get<std::string>();
+    REQUIRE(mal::parsePlatform(platform).has_value());
+    CHECK(entry.at("source").get<std::string>().size() > 20);
+    const std::string install = "FROM debian:12\nRUN curl -fsSLO https://example.org/" + mention + "1.0.tar.gz\n";
+    CHECK(declared(file, install) ==
+          platform + " <- the install of " + entry.at("product").get<std::string>() + " (published for " + platform + " only)");
+    CHECK(declared(file, install + "RUN echo $(uname -m)\n") == "none");
   }
 }
 

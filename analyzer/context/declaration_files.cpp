@@ -1845,10 +1845,48 @@ std::vector<std::filesystem::path> bakeFilesNamedByWorkflows(const std::vector<s
 namespace {
 
 // Azure Pipelines: `$(name)` macros from `variables:` and the job's matrix entry; the steps'
-// `script:`/`bash:` command lines and `Docker@2` tasks. Like the GitHub workflow reader, a
-// build names platforms only through `--platform`: a plain `docker build` on an agent
-// declares nothing (the agent's pool rarely says its architecture).
+// `script:`/`bash:` command lines and `Docker@` tasks. A build names platforms through
+// `--platform`; a plain one builds for its agent's machine, known only for Microsoft-hosted
+// agents: `pool: vmImage: ubuntu-*` runs on x64 (the actions/runner-images VMs, whose Linux
+// images for Azure Pipelines are x64 only), a Windows or macOS image builds no Linux image,
+// and a pool of the project's own (`pool: name`, `pool: MyPool`) has an architecture not known.
 using AzureVariables = std::map<std::string, std::string>;
+
+struct AzureAgent {
+  std::optional<Platform> platform;
+  std::string note;                 // "the Microsoft-hosted ubuntu-latest agent's"
+  bool buildsNoLinuxImage = false;  // a Windows or macOS image
+};
+
+// The agent a `pool:` names, or `outer` (the stage's or the pipeline's) when it names none.
+AzureAgent azureAgentOf(const YAML::Node& pool, const AzureAgent& outer) {
+  if (!pool || pool.IsNull()) return outer;
+  AzureAgent agent;
+  const auto image = scalar(child(pool, "vmImage"));
+  if (!image) return agent;  // a pool of the project's own agents
+  const std::string value = text::lower(*image);
+  agent.buildsNoLinuxImage = text::startsWith(value, "windows-") || text::startsWith(value, "macos-") ||
+                             text::startsWith(value, "vs20") || text::startsWith(value, "win1");
+  if (text::startsWith(value, "ubuntu-")) {
+    const std::string version = value.substr(7);
+    if (version == "latest" || (!version.empty() && version.find_first_not_of("0123456789.") == std::string::npos)) {
+      agent.platform = parsePlatform("linux/amd64");
+      agent.note = "the Microsoft-hosted " + value + " agent's";
+    }
+  }
+  return agent;
+}
+
+// One build named by an Azure step: for its platforms, else for its agent's machine.
+void addAzureBuild(std::vector<BuildDeclaration>& out, std::optional<fs::path> dockerfile, const std::string& platforms,
+                   const AzureAgent& agent, const std::string& name, const std::string& targetStage) {
+  if (!platforms.empty()) {
+    addDeclaration(out, std::move(dockerfile), platformsIn(platforms), name, targetStage);
+    return;
+  }
+  if (!dockerfile || agent.buildsNoLinuxImage) return;
+  addBuildOnMachine(out, std::move(*dockerfile), agent.platform, name, agent.note, targetStage);
+}
 
 void addAzureVariables(const YAML::Node& node, AzureVariables& into) {
   if (node.IsMap()) {
@@ -1881,52 +1919,55 @@ std::string expandAzureMacros(const std::string& text, const AzureVariables& var
   return out;
 }
 
-void azureSteps(const YAML::Node& steps, const AzureVariables& variables, const fs::path& root, const std::string& name,
-                std::vector<BuildDeclaration>& out) {
+void azureSteps(const YAML::Node& steps, const AzureVariables& variables, const AzureAgent& agent, const fs::path& root,
+                const std::string& name, std::vector<BuildDeclaration>& out) {
   if (!steps.IsSequence()) return;
   for (const auto& step : steps) {
     for (const char* key : {"script", "bash"}) {
       const auto script = scalar(child(step, key));
       if (!script) continue;
       for (const auto& command : buildCommandsIn(expandAzureMacros(*script, variables), root)) {
-        addDeclaration(out, dockerfileOfCommand(command), platformsIn(command.platforms), name, command.target);
+        addAzureBuild(out, dockerfileOfCommand(command), command.platforms, agent, name, command.target);
       }
     }
     const auto task = scalar(child(step, "task"));
     if (!task || !text::startsWith(text::lower(*task), "docker@")) continue;
     const YAML::Node inputs = child(step, "inputs");
     const auto command = scalar(child(inputs, "command"));
-    if (command && *command != "build" && *command != "buildAndPush") continue;
+    if (command && *command != "build" && *command != "buildAndPush" && *command != "Build an image") continue;
+    // The task runs `docker build <arguments> -f <Dockerfile> <buildContext>` (Docker@0 and @1
+    // spell the file's input `dockerFile`).
     const auto arguments = scalar(child(inputs, "arguments"));
-    if (!arguments) continue;
-    // The task runs `docker build <arguments> -f <Dockerfile> <buildContext>`.
-    const auto file = scalar(child(inputs, "Dockerfile"));
+    auto file = scalar(child(inputs, "Dockerfile"));
+    if (!file) file = scalar(child(inputs, "dockerFile"));
     const auto context = scalar(child(inputs, "buildContext"));
-    const std::string line = "docker build " + expandAzureMacros(*arguments, variables) + " -f " +
+    const std::string line = "docker build " + expandAzureMacros(arguments.value_or(""), variables) + " -f " +
                              expandAzureMacros(file.value_or("Dockerfile"), variables) + " " +
                              expandAzureMacros(context.value_or("."), variables);
     for (const auto& built : buildCommandsIn(line, root)) {
-      addDeclaration(out, dockerfileOf(built.workingDirectory, built.context, built.file, false), platformsIn(built.platforms),
-                     name);
+      addAzureBuild(out, dockerfileOf(built.workingDirectory, built.context, built.file, false), built.platforms, agent, name,
+                    built.target);
     }
   }
 }
 
-void azureJobs(const YAML::Node& jobs, const AzureVariables& outer, const fs::path& root, std::vector<BuildDeclaration>& out) {
+void azureJobs(const YAML::Node& jobs, const AzureVariables& outer, const AzureAgent& outerAgent, const fs::path& root,
+               std::vector<BuildDeclaration>& out) {
   if (!jobs.IsSequence()) return;
   for (const auto& job : jobs) {
     AzureVariables variables = outer;
     addAzureVariables(child(job, "variables"), variables);
+    const AzureAgent agent = azureAgentOf(child(job, "pool"), outerAgent);
     const std::string name = "job " + scalar(child(job, "job")).value_or(scalar(child(job, "deployment")).value_or("?"));
     const YAML::Node matrix = child(child(job, "strategy"), "matrix");
     if (!matrix.IsMap()) {
-      azureSteps(child(job, "steps"), variables, root, name, out);
+      azureSteps(child(job, "steps"), variables, agent, root, name, out);
       continue;
     }
     for (const auto& entry : matrix) {
       AzureVariables combination = variables;
       addAzureVariables(entry.second, combination);
-      azureSteps(child(job, "steps"), combination, root, name, out);
+      azureSteps(child(job, "steps"), combination, agent, root, name, out);
     }
   }
 }
@@ -1939,14 +1980,16 @@ std::vector<BuildDeclaration> readAzurePipeline(const std::string& text, const f
   if (!doc || !doc->IsMap()) return out;
   AzureVariables variables;
   addAzureVariables(child(*doc, "variables"), variables);
-  azureSteps(child(*doc, "steps"), variables, root, "", out);
-  azureJobs(child(*doc, "jobs"), variables, root, out);
+  // With no `pool:` anywhere the organisation's default pool runs the job: not known here.
+  const AzureAgent agent = azureAgentOf(child(*doc, "pool"), AzureAgent{});
+  azureSteps(child(*doc, "steps"), variables, agent, root, "", out);
+  azureJobs(child(*doc, "jobs"), variables, agent, root, out);
   const YAML::Node stages = child(*doc, "stages");
   if (stages.IsSequence()) {
     for (const auto& stage : stages) {
       AzureVariables stageVariables = variables;
       addAzureVariables(child(stage, "variables"), stageVariables);
-      azureJobs(child(stage, "jobs"), stageVariables, root, out);
+      azureJobs(child(stage, "jobs"), stageVariables, azureAgentOf(child(stage, "pool"), agent), root, out);
     }
   }
   return out;
