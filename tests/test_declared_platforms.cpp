@@ -1117,7 +1117,7 @@ TEST_CASE("a file that installs a program published for one architecture only", 
                  "FROM ubuntu:22.04\nADD https://github.com/apple/foundationdb/releases/download/7.3.63/"
                  "foundationdb-clients_7.3.63-1_amd64.deb .\n") == "none");
   // The Checkmk server's packages, x86-64 only (dhagist/check_mk, Part IB); a community ARM build
-  // from GitHub is no such install.
+  // from GitHub is no such install (an armhf package alone makes it a device's file instead).
   CHECK(declared(file,
                  "FROM debian:jessie\nRUN wget -O /tmp/cmk.deb https://mathias-kettner.de/support/1.4.0p22/"
                  "check-mk-raw-1.4.0p22_0.jessie_amd64.deb\n") ==
@@ -1125,7 +1125,8 @@ TEST_CASE("a file that installs a program published for one architecture only", 
         "linux/amd64 only)");
   CHECK(declared(file,
                  "FROM debian:bullseye\nRUN wget https://github.com/chrisss404/check-mk-arm/releases/download/2.1.0p6/"
-                 "check-mk-raw-2.1.0p6_0.bullseye_armhf.deb\n") == "none");
+                 "check-mk-raw-2.1.0p6_0.bullseye_armhf.deb\n")
+            .rfind("linux/arm/v7 <- the file's content", 0) == 0);
   // Factorio's headless server, x86-64 only before 2.1 (Brijeshkrishna/factorio, Part IM); the
   // game's other downloads (its arm64 archive since 2.1) are no such install.
   CHECK(declared(file,
@@ -2329,4 +2330,36 @@ TEST_CASE("a build script that sets its Dockerfile in two branches builds either
               "if [ \"$1\" = all ]; then\n  P=linux/amd64,linux/arm64\nelse\n  P=linux/amd64\nfi\n"
               "docker buildx build --platform $P -t x .\n");
   CHECK(declared(other.write("Dockerfile", kPlain)) == "linux/amd64, linux/arm64 <- build.sh");
+}
+
+TEST_CASE("a file that names one device architecture only, by hand, is built for that device", "[declared]") {
+  // tomaszderkowski/spotifyd-docker ("for RaspbianOS", a plain docker build on the Pi):
+  // spotifyd's armv6 build on debian:stable, nothing else declared.
+  Repo repo;
+  const std::string spotifyd =
+      "FROM debian:stable\nENV V=0.2.24\n"
+      "RUN wget https://github.com/Spotifyd/spotifyd/releases/download/v${V}/"
+      "spotifyd-linux-armv6-slim.tar.gz && tar -xf spotifyd-linux-armv6-slim.tar.gz\n";
+  const auto pi = repo.write("Dockerfile", spotifyd);
+  CHECK(declared(pi, spotifyd) ==
+        "linux/arm/v6 <- the file's content (every architecture it names is linux/arm/v6, a device's, with no switch on "
+        "the target)");
+  // An s390x toolchain chosen by hand (SamYuan1990/wireguardTest) is the same.
+  const std::string go = "FROM ubuntu:20.04\nADD https://go.dev/dl/go1.15.3.linux-s390x.tar.gz /\n";
+  CHECK(declared(repo.write("s390x-go/Dockerfile", go), go).rfind("linux/s390x <- the file's content", 0) == 0);
+  // Twins: an amd64 or arm64 asset is what a developer's own machine runs, not a sign of
+  // intent; two architectures, or a switch on the target, are a multi-platform design.
+  for (const std::string text :
+       {"FROM debian:12\nRUN wget https://x.org/tool-linux-amd64.tar.gz\n",
+        "FROM debian:12\nRUN wget https://x.org/tool-linux-arm64.tar.gz\n",
+        "FROM debian:12\nRUN wget https://x.org/tool-linux-armv7.tar.gz https://x.org/tool-linux-amd64.tar.gz\n",
+        "FROM debian:12\nARG TARGETARCH\n"
+        "RUN if [ \"$TARGETARCH\" = arm ]; then wget https://x.org/tool-linux-armv7.tar.gz; fi\n"}) {
+    INFO(text);
+    CHECK(declared(repo.write("twin/Dockerfile", text), text) == "none");
+  }
+  // A declaration wins: a plain build on an amd64 runner makes an amd64 image whatever it holds.
+  repo.write(".github/workflows/ci.yml",
+             "on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: docker build -t x .\n");
+  CHECK(declared(pi, spotifyd).rfind("linux/amd64 <- .github/workflows/ci.yml", 0) == 0);
 }

@@ -120,6 +120,41 @@ std::optional<DeclaredPlatforms> fromOneArchitectureProduct(const std::string& d
   return std::nullopt;
 }
 
+// A file whose instructions name one architecture only, by hand and with no switch, and that
+// one a device's rather than a workstation's: a 32-bit ARM (a Raspberry Pi's armv6/armv7/armhf),
+// s390x, ppc64le, riscv64 or mips build. Nobody fetches `spotifyd-linux-armv6` by accident: the
+// file is written for that device and built on it (tomaszderkowski/spotifyd-docker, "for
+// RaspbianOS", a plain `docker build` on the Pi). An amd64 or arm64 asset is no such sign: it
+// is what a developer's own machine runs, and the file is often meant for others too (the
+// mistake MA110 is about). Read only when nothing else declares a platform.
+std::optional<DeclaredPlatforms> fromDeviceArchitectureContent(const dockerfile::ParsedDockerfile& file,
+                                                               const std::string& dockerfileText) {
+  const std::string lowered = text::lower(dockerfileText);
+  for (std::string_view multiPlatformDesign :
+       {"targetarch", "targetplatform", "targetvariant", "uname -m", "print-arch", "$(arch)", "`arch`", "dpkg-architecture"}) {
+    if (lowered.find(multiPlatformDesign) != std::string::npos) return std::nullopt;
+  }
+  std::optional<Platform> found;
+  for (const auto& instruction : file.instructions) {
+    const std::string& command = instruction.effective().command;
+    if (command != "run" && command != "add" && command != "copy" && command != "env" && command != "arg") continue;
+    std::string body = instruction.effective().rest();
+    for (const auto& heredoc : instruction.effective().heredocs) body += "\n" + heredoc.content;
+    for (const auto& token : vocab::findArchTokens(body)) {
+      if (found && !(found->architecture == token.platform.architecture && found->variant == token.platform.variant)) {
+        return std::nullopt;
+      }
+      found = token.platform;
+    }
+  }
+  if (!found || found->architecture == "amd64" || found->architecture == "386" || found->architecture == "arm64") {
+    return std::nullopt;
+  }
+  return DeclaredPlatforms{
+      {*found},
+      "the file's content (every architecture it names is " + found->str() + ", a device's, with no switch on the target)"};
+}
+
 // The repository (registry kept, Docker Hub's prefixes dropped) and the tag of an image
 // reference, as written (callers lower it first); the digest is dropped.
 std::pair<std::string, std::string> repositoryAndTag(const std::string& image) {
@@ -1615,6 +1650,9 @@ std::optional<DeclaredPlatforms> findDeclaredPlatformsAt(const fs::path& dockerf
   }
   if (machineDefault) return machineDefault;
   if (auto found = fromRepositoryName(search.root)) return found;
+  if (const auto* file = parsedFile()) {
+    if (auto found = fromDeviceArchitectureContent(*file, dockerfileText)) return found;
+  }
   return search.forBuildMachine();
 }
 

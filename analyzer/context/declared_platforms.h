@@ -108,7 +108,8 @@ std::filesystem::path repositoryRoot(const std::filesystem::path& dockerfile);
 // same kind that name it are merged): bake files, compose files, GitHub workflows, Azure
 // Pipelines files, Makefiles, a cross-toolchain image (amd64), the file name, Docker Hub's
 // hooks/build (amd64), the base images, a program published for one architecture, a plain
-// build on a runner of one architecture, the repository's name (`arangodb-arm64`).
+// build on a runner of one architecture, the repository's name (`arangodb-arm64`), the file's
+// content when every architecture it names is one device's (`spotifyd-linux-armv6`).
 // nullopt when none names a platform.
 std::optional<DeclaredPlatforms> findDeclaredPlatforms(const std::filesystem::path& dockerfile, const std::string& dockerfileText,
                                                        DeclarationCache& cache);
