@@ -1682,13 +1682,18 @@ TEST_CASE("data/one-architecture-images.json: every entry names its platform and
   // cannot reach, say a prefix in upper case or with docker.io/, fails here).
   Repo repo;
   const auto file = repo.write("Dockerfile", kPlain);
-  REQUIRE(!json.at("images").empty());
-  for (const auto& entry : json.at("images")) {
-    INFO(entry.dump());
-    const auto platform = entry.at("platform").get<std::string>();
+  // Every entry of every list names a platform as the tool writes it, and a source.
+  const auto checkedPlatform = [](const nlohmann::json& entry) {
+    auto platform = entry.at("platform").get<std::string>();
     REQUIRE(mal::parsePlatform(platform).has_value());
     CHECK(mal::parsePlatform(platform)->str() == platform);
     CHECK(entry.at("source").get<std::string>().size() > 20);
+    return platform;
+  };
+  REQUIRE(!json.at("images").empty());
+  for (const auto& entry : json.at("images")) {
+    INFO(entry.dump());
+    const auto platform = checkedPlatform(entry);
     // A prefix entry matches any repository under it; a repository entry that one repository,
     // at a tag that continues one of its release tags (or at any tag when it lists none).
     std::string base;
@@ -1714,22 +1719,17 @@ TEST_CASE("data/one-architecture-images.json: every entry names its platform and
   for (const auto& entry : json.at("hardware")) {
     INFO(entry.dump());
     const auto word = entry.at("word").get<std::string>();
-    const auto platform = entry.at("platform").get<std::string>();
-    REQUIRE(mal::parsePlatform(platform).has_value());
-    CHECK(mal::parsePlatform(platform)->str() == platform);
-    CHECK(entry.at("source").get<std::string>().size() > 20);
+    const auto platform = checkedPlatform(entry);
     CHECK(declared(repo.write("Dockerfile." + word, kPlain)) ==
           platform + " <- the file name (" + word + " exists for " + platform + " only)");
   }
-  // A product is found by its mention in any case, and a file that also chooses by
-  // architecture itself (`uname -m`) is a multi-platform design that declares nothing.
+  // A product is found by its mention, and a file that also chooses by architecture itself
+  // (`uname -m`) is a multi-platform design that declares nothing.
   REQUIRE(!json.at("products").empty());
   for (const auto& entry : json.at("products")) {
     INFO(entry.dump());
     const auto mention = entry.at("mentions").get<std::string>();
-    const auto platform = entry.at("platform").get<std::string>();
-    REQUIRE(mal::parsePlatform(platform).has_value());
-    CHECK(entry.at("source").get<std::string>().size() > 20);
+    const auto platform = checkedPlatform(entry);
     const std::string install = "FROM debian:12\nRUN curl -fsSLO https://example.org/" + mention + "1.0.tar.gz\n";
     CHECK(declared(file, install) ==
           platform + " <- the install of " + entry.at("product").get<std::string>() + " (published for " + platform + " only)");
