@@ -214,6 +214,16 @@ TEST_CASE("a malformed Dockerfile is an MA001 finding at BuildKit's position", "
   REQUIRE(flag.size() == 1);
   CHECK(flag[0].message == "unknown flag: bogus");
   CHECK(flag[0].location.column == 34);
+  // A no-break space pasted where the space after FROM belongs (chuckchill/gotest): BuildKit
+  // reads one unknown word, and the message says which character it is and where.
+  const auto pasted = test::lint("FROM\xC2\xA0golang:1.13\nRUN true\n");
+  REQUIRE(pasted.size() == 1);
+  CHECK(pasted[0].message ==
+        "unknown instruction: FROM\xC2\xA0GOLANG:1.13 (a no-break space (U+00A0) after FROM: BuildKit separates an "
+        "instruction from its arguments at ASCII spaces and tabs only) (BuildKit stops here; 1 more line would be refused "
+        "too)");
+  // Its twin: an unknown word with no such character says nothing more.
+  CHECK(test::lint("FROMgolang:1.13\n")[0].message == "unknown instruction: FROMGOLANG:1.13");
 }
 
 TEST_CASE("a symbolic link checked out as text is said once, as info, and not judged", "[cli]") {

@@ -50,6 +50,33 @@ const std::set<std::string>& knownCommands() {
   return commands;
 }
 
+// Why a keyword that reads as an instruction is none: a Unicode blank (a no-break space pasted
+// from a web page or a word processor) where a space belongs. BuildKit splits the keyword from
+// its arguments at ASCII blanks only (parser.splitCommand), so `FROM\u00a0golang` is one
+// unknown word (chuckchill/gotest). Empty when the keyword holds none.
+std::string unicodeBlankNote(const std::string& keyword) {
+  static const std::pair<std::string_view, std::string_view> kBlanks[] = {{"\xC2\xA0", "a no-break space (U+00A0)"},
+                                                                          {"\xE2\x80\xAF", "a narrow no-break space (U+202F)"},
+                                                                          {"\xE3\x80\x80", "an ideographic space (U+3000)"},
+                                                                          {"\xE2\x80\x8B", "a zero-width space (U+200B)"},
+                                                                          {"\xEF\xBB\xBF", "a byte-order mark (U+FEFF)"}};
+  size_t first = std::string::npos;
+  std::string_view name;
+  for (const auto& [bytes, what] : kBlanks) {
+    const size_t at = keyword.find(bytes);
+    if (at < first) {
+      first = at;
+      name = what;
+    }
+  }
+  if (first == std::string::npos) return "";
+  std::string before = keyword.substr(0, first);
+  for (auto& c : before) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  const std::string where = knownCommands().count(text::lower(before)) ? " after " + before : "";
+  return " (" + std::string(name) + where +
+         ": BuildKit separates an instruction from its arguments at ASCII spaces and tabs only)";
+}
+
 // Arguments of one instruction, checked the way BuildKit's instructions.Parse does.
 void checkInstruction(const Instruction& in, std::vector<ModelError>& errors, bool nested) {
   const std::string upper = [&] {
@@ -58,7 +85,7 @@ void checkInstruction(const Instruction& in, std::vector<ModelError>& errors, bo
     return u;
   }();
   if (!knownCommands().count(in.command)) {
-    errors.push_back({"unknown instruction: " + upper, in.keywordSpan});
+    errors.push_back({"unknown instruction: " + upper + unicodeBlankNote(in.keyword), in.keywordSpan});
     return;
   }
   if (nested && (in.command == "onbuild" || in.command == "from" || in.command == "maintainer")) {
