@@ -21,6 +21,44 @@ bool hasNoNativeUserland(const std::string& image) {
          name == "gcr.io/distroless/static-debian12" || name == "cgr.dev/chainguard/static";
 }
 
+// Distroless images that hold shared libraries (glibc, libssl, libstdc++) but no program of
+// their own: what a final stage on $BUILDPLATFORM gets from them is code that only a
+// dynamically linked program would load.
+bool holdsLibrariesOnly(const std::string& image) {
+  const std::string name = text::lower(image.substr(0, image.find_first_of(":@")));
+  for (std::string_view family : {"gcr.io/distroless/base", "gcr.io/distroless/cc"}) {
+    if (text::startsWith(name, family) && (name.size() == family.size() || name[family.size()] == '-')) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// A final stage on $BUILDPLATFORM that runs nothing of the build machine's: no RUN of its own,
+// a base of libraries only (holdsLibrariesOnly), and every stage it copies from builds static Go
+// for the target (`CGO_ENABLED=0` with GOOS/GOARCH from TARGETOS/TARGETARCH somewhere in its
+// chain). A static program loads no library, so the image runs on its target; BuildKit labels
+// each image with the target platform it was asked for (Sqooba/k8s-mutate-image-and-policy-webhook:
+// `FROM --platform=$BUILDPLATFORM gcr.io/distroless/base` with a cross-compiled webhook).
+bool runsOnlyStaticTargetPrograms(const DockerfileContext& ctx, const dockerfile::Stage& last) {
+  const auto& graph = *ctx.stages;
+  if (!holdsLibrariesOnly(last.baseExpanded) || !ctx.model.scriptsIn(last.index).empty()) return false;
+  bool copiesSome = false;
+  for (size_t u : graph.usesInto[last.index]) {
+    const auto& use = graph.uses[u];
+    if (use.kind == dockerfile::StageUse::Kind::Base) continue;
+    copiesSome = true;
+    if (!chainKnowsTarget(ctx.model, ctx.file, graph, use.source)) return false;
+    bool staticGo = false;
+    for (const auto& run : ctx.model.scriptsIn(use.source)) {
+      const std::string& text = ctx.file.instructions[run.instruction].line.text;
+      if (text.find("CGO_ENABLED=0") != std::string::npos && text.find("go build") != std::string::npos) staticGo = true;
+    }
+    if (!staticGo) return false;
+  }
+  return copiesSome;
+}
+
 // `pip install --prefix=/install -r requirements.txt` (also pip3, `python -m pip`, `uv pip`)
 // into a directory a later stage copies: pip picks each wheel for the interpreter it runs
 // with, so on $BUILDPLATFORM the directory holds the build machine's compiled extensions.
@@ -110,7 +148,8 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
       lastRuns.runs == dockerfile::StageRuns::Pinned && lastRuns.pinned && lastRuns.pinnedThroughArg == "BUILDPLATFORM" &&
       std::any_of(graph.targets.begin(), graph.targets.end(),
                   [&](const Platform& target) { return !dockerfile::runsOn(*lastRuns.pinned, target); });
-  if ((lastRuns.runs == dockerfile::StageRuns::OnBuilder || onDefaultedBuilder) && !hasNoNativeUserland(last.baseExpanded)) {
+  if ((lastRuns.runs == dockerfile::StageRuns::OnBuilder || onDefaultedBuilder) && !hasNoNativeUserland(last.baseExpanded) &&
+      !runsOnlyStaticTargetPrograms(ctx, last)) {
     const Span span = last.platformRaw.empty() ? last.baseSpan : last.platformSpan;
     out.report(rule, span,
                "the final stage runs on $BUILDPLATFORM" +
@@ -189,7 +228,11 @@ extern const DockerfileRule kMA141 = {
          "that itself sits on "
          "$BUILDPLATFORM, also when a global `ARG BUILDPLATFORM=<platform>` default fixes it to one platform "
          "(BuildKit's buildMetaArgs puts a global ARG's default in place of the automatic value, so every image is "
-         "that platform's userland). Not where the file's only declared build names no platform and runs on a machine of its "
+         "that platform's userland); not a final stage on scratch or a static distroless base, nor one on a "
+         "distroless base of libraries only (`gcr.io/distroless/base`, `cc`) that runs nothing itself and ships only "
+         "static Go built for the target (`CGO_ENABLED=0` with GOOS/GOARCH from TARGETOS/TARGETARCH): a static "
+         "program loads none of the build machine's libraries, and BuildKit labels each image with the platform it was "
+         "asked for. Not where the file's only declared build names no platform and runs on a machine of its "
          "one target platform (a plain `docker build` on a GitHub-hosted runner, Cloud Build, Travis CI or a Drone pipeline), nor where every declared build exports "
          "no image (bake targets with `output = [\"type=cacheonly\"]`, a lint or validation, or a local directory: "
          "docker/buildx's lint.Dockerfile, whose last stage is the lint run). Not in a development container's Dockerfile (a `.devcontainer/` directory): "
