@@ -634,7 +634,61 @@ class DownloadCheck {
   size_t instruction_ = 0;
 };
 
-void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) { DownloadCheck(ctx, rule, out).run(); }
+// "lines 45-53", "lines 12, 19 and 30": where the other downloads of a group are.
+std::string lineList(const std::vector<int>& lines) {
+  bool consecutive = true;
+  for (size_t i = 1; i < lines.size(); ++i) consecutive = consecutive && lines[i] == lines[i - 1] + 1;
+  if (lines.size() > 2 && consecutive) return "lines " + std::to_string(lines.front()) + "-" + std::to_string(lines.back());
+  std::string out = lines.size() == 1 ? "line " : "lines ";
+  for (size_t i = 0; i < lines.size(); ++i) {
+    out += (i == 0 ? "" : i + 1 == lines.size() ? " and " : ", ") + std::to_string(lines[i]);
+  }
+  return out;
+}
+
+// One RUN that fetches several files of one architecture is one root cause, as nine packages of
+// one apt-get are one finding (issue 9: group per instruction): the first download's finding
+// says how many more the RUN fetches and where, and points at each as a related place
+// (agahkarakuzu/dogSC's ten Debian jessie _amd64.deb files in one RUN). Downloads that break
+// other platforms, or sit in other instructions, stay findings of their own.
+void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
+  FindingSink own(ctx.source);
+  DownloadCheck(ctx, rule, own).run();
+  const auto instructionAt = [&](int line) -> std::optional<size_t> {
+    for (size_t i = 0; i < ctx.file.instructions.size(); ++i) {
+      const auto& in = ctx.file.instructions[i];
+      if (line >= in.startLine && line <= in.endLine) return i;
+    }
+    return std::nullopt;
+  };
+  auto findings = own.take();
+  std::vector<bool> merged(findings.size(), false);
+  for (size_t i = 0; i < findings.size(); ++i) {
+    if (merged[i]) continue;
+    const auto instruction = instructionAt(findings[i].location.line);
+    if (!instruction || ctx.file.instructions[*instruction].command != "run") continue;
+    std::vector<int> lines;
+    size_t more = 0;
+    for (size_t j = i + 1; j < findings.size(); ++j) {
+      if (merged[j] || findings[j].breaks != findings[i].breaks || findings[j].severity != findings[i].severity ||
+          instructionAt(findings[j].location.line) != instruction) {
+        continue;
+      }
+      merged[j] = true;
+      ++more;
+      lines.push_back(findings[j].location.line);
+      findings[i].related.push_back({findings[j].location, "another download of the same kind in this RUN"});
+    }
+    if (lines.empty()) continue;
+    std::sort(lines.begin(), lines.end());
+    lines.erase(std::unique(lines.begin(), lines.end()), lines.end());
+    findings[i].message += "; the same RUN fetches " + std::to_string(more) + " more such file" + (more == 1 ? "" : "s") + " (" +
+                           lineList(lines) + ")";
+  }
+  for (size_t i = 0; i < findings.size(); ++i) {
+    if (!merged[i]) out.add(std::move(findings[i]));
+  }
+}
 
 }  // namespace
 
@@ -673,7 +727,9 @@ extern const DockerfileRule kMA110 = {
          "serves it to or a guest QEMU boots, never run by the container's own processor. Not a download for another OS (darwin, "
          "windows, .exe, .msi, .dmg in the URL's path) or a cross compiler (`toolchain`, `-cross` in the path, or a "
          "bare-metal or cross target triple: `x86_64-aarch64-none-elf`, `arm-none-eabi`): which host a cross "
-         "compiler is built for is the build host's business.",
+         "compiler is built for is the build host's business. Several such downloads in one RUN that break the same "
+         "platforms are one root cause and one finding, at the first, which says how many more the RUN fetches and "
+         "where (each a related location).",
      .why = "Every target platform downloads the same binary: the arm64 image gets an x86-64 kubectl and dies "
             "with `exec format error` on the first Graviton node.",
      .example = "FROM debian\n"

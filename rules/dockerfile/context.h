@@ -83,6 +83,8 @@ class FindingSink {
               std::vector<Platform> breaks);
   void report(const RuleInfo& rule, Span span, std::string message, std::string fix = {},
               std::optional<Severity> severity = std::nullopt, std::vector<Platform> breaks = {});
+  // A finding made elsewhere (a rule that buffers its findings to group them).
+  void add(Finding finding) { findings_.push_back(std::move(finding)); }
   std::vector<Finding> take() { return std::move(findings_); }
   const std::vector<Finding>& findings() const { return findings_; }
 
