@@ -66,8 +66,9 @@ bool namesAnotherOsOrCrossTarget(std::string_view url) {
   // `gcc-arm-none-eabi-10.3-x86_64-linux`) names a cross compiler, whose host architecture is
   // the build host's choice, as "toolchain" does (YuseiIto/aarch64build-docker).
   for (std::string_view word :
-       {"darwin", "windows", "macos", "osx", "freebsd", ".exe", ".msi", ".dmg", "-cross", "cross-", "toolchain", "-linux-gnu-gcc",
-        "rustup", "/rust-std-", "-none-elf", "-none-eabi", "-none-linux-gnu"}) {
+       {"darwin",         "windows", "win64",      "win32",     "mswin",      "macos",          "osx",
+        "freebsd",        ".exe",    ".msi",       ".dmg",      "-cross",     "cross-",         "toolchain",
+        "-linux-gnu-gcc", "rustup",  "/rust-std-", "-none-elf", "-none-eabi", "-none-linux-gnu"}) {
     if (lowered.find(word) != std::string::npos) return true;
   }
   return false;
@@ -349,6 +350,10 @@ class DownloadCheck {
   // (thanos-io/thanos .devcontainer/Dockerfile, the prometheus download.)
   bool checkThroughShellValues(const dockerfile::RunScript& run, const shell::Command& command, const shell::Word& word) {
     const shell::Script& script = run.script;
+    // The URL as written says what the file is as well as the value does: a Windows JDK whose
+    // `${JAVA_ARCH}_windows_hotspot` takes x64 from a variable is for Wine, not for the image's
+    // processor (Maix0/MSVCDocker).
+    if (namesAnotherOsOrCrossTarget(word.text)) return false;
     for (const auto& name : word.variables) {
       const auto before = script.assignedBefore(name, command.begin);
       const shell::Assignment* last = before.last;
@@ -399,6 +404,7 @@ class DownloadCheck {
   // (devfile/developer-images base/ubi9/Dockerfile before 5fd5ea4: gh and ripgrep.)
   bool checkAssembledUrl(const dockerfile::RunScript& run, const shell::Word& word, const shell::Assignment& url) {
     const shell::Script& script = run.script;
+    if (namesAnotherOsOrCrossTarget(word.text)) return false;
     const auto& stage = ctx_.model.stages[run.stage];
     const auto archVars = dockerfile::archVariablesBefore(stage, run.instruction);
     std::vector<std::pair<std::string, const shell::Assignment*>> links;  // every link of the chain, the URL's first
