@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "analyzer/shell/arch_vocabulary.h"
 #include "analyzer/text_util.h"
@@ -640,56 +641,70 @@ class DownloadCheck {
   size_t instruction_ = 0;
 };
 
-// "lines 45-53", "lines 12, 19 and 30": where the other downloads of a group are.
+// "lines 45-53", "lines 12, 19 and 30", "lines 3, 9, 14, 20, 31 and 7 more": where the other
+// downloads of a group are (a few named, the rest counted).
 std::string lineList(const std::vector<int>& lines) {
   bool consecutive = true;
   for (size_t i = 1; i < lines.size(); ++i) consecutive = consecutive && lines[i] == lines[i - 1] + 1;
   if (lines.size() > 2 && consecutive) return "lines " + std::to_string(lines.front()) + "-" + std::to_string(lines.back());
+  constexpr size_t kNamed = 5;
+  const size_t named = std::min(lines.size(), kNamed);
   std::string out = lines.size() == 1 ? "line " : "lines ";
-  for (size_t i = 0; i < lines.size(); ++i) {
-    out += (i == 0 ? "" : i + 1 == lines.size() ? " and " : ", ") + std::to_string(lines[i]);
+  for (size_t i = 0; i < named; ++i) {
+    const bool last = i + 1 == named && lines.size() <= kNamed;
+    out += (i == 0 ? "" : last ? " and " : ", ") + std::to_string(lines[i]);
   }
+  if (lines.size() > kNamed) out += " and " + std::to_string(lines.size() - kNamed) + " more";
   return out;
 }
 
 // One RUN that fetches several files of one architecture is one root cause, as nine packages of
 // one apt-get are one finding (issue 9: group per instruction): the first download's finding
-// says how many more the RUN fetches and where, and points at each as a related place
+// says how many more the RUN fetches and where, and points at the first few as related places
 // (agahkarakuzu/dogSC's ten Debian jessie _amd64.deb files in one RUN). Downloads that break
-// other platforms, or sit in other instructions, stay findings of their own.
+// other platforms, or sit in other instructions, stay findings of their own. Linear in the
+// findings: a file of 25,000 downloads is one pass.
 void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
   FindingSink own(ctx.source);
   DownloadCheck(ctx, rule, own).run();
-  const auto instructionAt = [&](int line) -> std::optional<size_t> {
-    for (size_t i = 0; i < ctx.file.instructions.size(); ++i) {
-      const auto& in = ctx.file.instructions[i];
-      if (line >= in.startLine && line <= in.endLine) return i;
-    }
-    return std::nullopt;
+  const auto& instructions = ctx.file.instructions;
+  // Instructions are in file order, so the one holding a line is found by its start line.
+  const auto runAt = [&](int line) -> std::optional<size_t> {
+    const auto after = std::upper_bound(instructions.begin(), instructions.end(), line,
+                                        [](int l, const dockerfile::Instruction& in) { return l < in.startLine; });
+    if (after == instructions.begin()) return std::nullopt;
+    const size_t index = static_cast<size_t>(std::prev(after) - instructions.begin());
+    if (line > instructions[index].endLine || instructions[index].command != "run") return std::nullopt;
+    return index;
   };
+  constexpr size_t kRelatedShown = 20;
   auto findings = own.take();
+  struct Group {
+    size_t first;
+    std::vector<int> lines;
+  };
+  std::map<std::tuple<size_t, std::string, int>, Group> groups;
   std::vector<bool> merged(findings.size(), false);
   for (size_t i = 0; i < findings.size(); ++i) {
-    if (merged[i]) continue;
-    const auto instruction = instructionAt(findings[i].location.line);
-    if (!instruction || ctx.file.instructions[*instruction].command != "run") continue;
-    std::vector<int> lines;
-    size_t more = 0;
-    for (size_t j = i + 1; j < findings.size(); ++j) {
-      if (merged[j] || findings[j].breaks != findings[i].breaks || findings[j].severity != findings[i].severity ||
-          instructionAt(findings[j].location.line) != instruction) {
-        continue;
-      }
-      merged[j] = true;
-      ++more;
-      lines.push_back(findings[j].location.line);
-      findings[i].related.push_back({findings[j].location, "another download of the same kind in this RUN"});
+    const auto run = runAt(findings[i].location.line);
+    if (!run) continue;
+    const auto key = std::make_tuple(*run, platformList(findings[i].breaks), static_cast<int>(findings[i].severity));
+    const auto [it, fresh] = groups.try_emplace(key, Group{i, {}});
+    if (fresh) continue;
+    merged[i] = true;
+    auto& first = findings[it->second.first];
+    it->second.lines.push_back(findings[i].location.line);
+    if (it->second.lines.size() <= kRelatedShown) {
+      first.related.push_back({findings[i].location, "another download of the same kind in this RUN"});
     }
-    if (lines.empty()) continue;
-    std::sort(lines.begin(), lines.end());
-    lines.erase(std::unique(lines.begin(), lines.end()), lines.end());
-    findings[i].message += "; the same RUN fetches " + std::to_string(more) + " more such file" + (more == 1 ? "" : "s") + " (" +
-                           lineList(lines) + ")";
+  }
+  for (auto& [key, group] : groups) {
+    if (group.lines.empty()) continue;
+    const size_t more = group.lines.size();
+    std::sort(group.lines.begin(), group.lines.end());
+    group.lines.erase(std::unique(group.lines.begin(), group.lines.end()), group.lines.end());
+    findings[group.first].message += "; the same RUN fetches " + std::to_string(more) + " more such file" +
+                                     (more == 1 ? "" : "s") + " (" + lineList(group.lines) + ")";
   }
   for (size_t i = 0; i < findings.size(); ++i) {
     if (!merged[i]) out.add(std::move(findings[i]));
