@@ -664,6 +664,50 @@ std::string lineList(const std::vector<int>& lines) {
 // (agahkarakuzu/dogSC's ten Debian jessie _amd64.deb files in one RUN). Downloads that break
 // other platforms, or sit in other instructions, stay findings of their own. Linear in the
 // findings: a file of 25,000 downloads is one pass.
+// The URL word a finding points into, read from its line (a column past the line's ASCII
+// prefix may land elsewhere: then its stem differs and nothing is merged, the safe side).
+std::string wordAt(const Finding& finding) {
+  const std::string& line = finding.location.sourceLine;
+  size_t at = finding.location.column > 0 ? static_cast<size_t>(finding.location.column - 1) : 0;
+  if (at >= line.size()) return {};
+  const auto blank = [](char c) { return c == ' ' || c == '\t' || c == '"' || c == '\''; };
+  size_t begin = at;
+  while (begin > 0 && !blank(line[begin - 1])) --begin;
+  size_t end = at;
+  while (end < line.size() && !blank(line[end])) ++end;
+  return line.substr(begin, end - begin);
+}
+
+// The asset a URL names with its architecture words blanked: `supercronic-linux-*`.
+std::string assetStem(const std::string& url) {
+  std::string stem = url;
+  const auto tokens = vocab::findArchTokens(url);
+  for (auto it = tokens.rbegin(); it != tokens.rend(); ++it) stem.replace(it->begin, it->end - it->begin, "*");
+  return stem;
+}
+
+// A file that fetches one asset's builds for several architectures side by side (supercronic's
+// 386, amd64, arm and arm64 binaries into /tmp, zgldh/docker-supercronic) keeps a collection
+// for whoever picks one, or chooses between them in a way not read here: either way it does not
+// install one architecture's build on every platform. Those findings go.
+void dropCollectedBuilds(std::vector<Finding>& findings) {
+  std::map<std::string, std::set<std::string>> architecturesOf;
+  std::vector<std::string> stems;
+  stems.reserve(findings.size());
+  for (const auto& finding : findings) {
+    const std::string word = wordAt(finding);
+    const auto tokens = vocab::findArchTokens(word);
+    stems.push_back(tokens.empty() ? std::string() : assetStem(word));
+    for (const auto& token : tokens) architecturesOf[stems.back()].insert(token.platform.str());
+  }
+  std::vector<Finding> kept;
+  for (size_t i = 0; i < findings.size(); ++i) {
+    if (!stems[i].empty() && architecturesOf[stems[i]].size() > 1) continue;
+    kept.push_back(std::move(findings[i]));
+  }
+  findings = std::move(kept);
+}
+
 void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
   FindingSink own(ctx.source);
   DownloadCheck(ctx, rule, own).run();
@@ -679,6 +723,7 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
   };
   constexpr size_t kRelatedShown = 20;
   auto findings = own.take();
+  dropCollectedBuilds(findings);
   struct Group {
     size_t first;
     std::vector<int> lines;
@@ -750,7 +795,9 @@ extern const DockerfileRule kMA110 = {
          "bare-metal or cross target triple: `x86_64-aarch64-none-elf`, `arm-none-eabi`): which host a cross "
          "compiler is built for is the build host's business. Several such downloads in one RUN that break the same "
          "platforms are one root cause and one finding, at the first, which says how many more the RUN fetches and "
-         "where (each a related location).",
+         "where (each a related location). Not one asset's builds for several architectures fetched side by side "
+         "(supercronic-linux-amd64 and -arm64 into /tmp): a collection for whoever picks one, or a choice between "
+         "them not read here, never one build installed on every platform.",
      .why = "Every target platform downloads the same binary: the arm64 image gets an x86-64 kubectl and dies "
             "with `exec format error` on the first Graviton node.",
      .example = "FROM debian\n"
