@@ -2252,6 +2252,20 @@ TEST_CASE("a workflow run step's script, run by path, builds on the job's runner
              "on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: bash ../outside.sh && ./missing.sh\n"
              "      - run: docker login\n");
   CHECK(declared(repo.write("other/Dockerfile", kPlain)) == "none");
+  // CINECA-HPC/ci-containers: `cd ${GITHUB_WORKSPACE}/<matrix dirs>` before the build; the
+  // runner's checkout directory is the repository root, as `${{ github.workspace }}` is.
+  repo.write(".github/workflows/images.yml",
+             "on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        include:\n"
+             "          - toolchain: clang\n            version: 20.1.8\n    steps:\n"
+             "      - run: |\n          cd ${GITHUB_WORKSPACE}/${{ matrix.toolchain }}/${{ matrix.version }}\n"
+             "          docker build -t x -f Dockerfile .\n");
+  CHECK(declared(repo.write("clang/20.1.8/Dockerfile", kPlain)) ==
+        "linux/amd64 <- .github/workflows/images.yml job b (no platform named: the ubuntu-latest runner's)");
+  // Its twin: a directory from a variable the workflow does not set is not resolved.
+  repo.write(".github/workflows/unknown.yml",
+             "on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n"
+             "      - run: cd ${SOMEWHERE}/gcc && docker build -t x -f Dockerfile .\n");
+  CHECK(declared(repo.write("gcc/Dockerfile", kPlain)) == "none");
 }
 
 TEST_CASE("balena's base images: the architecture word of balenalib/resin names, and device images by data",

@@ -1192,7 +1192,11 @@ class WorkflowScope {
     return substituteShellVariables(s, [&](const std::string& name) -> std::optional<std::string> {
       if (text::endsWith(name, "[@]")) return std::nullopt;
       const auto it = env_.find(name);
-      return it != env_.end() ? it->second : std::string(1, kUnresolved);
+      if (it != env_.end()) return it->second;
+      // The runner's checkout directory, as `${{ github.workspace }}` (CINECA-HPC/ci-containers:
+      // `cd ${GITHUB_WORKSPACE}/${{ matrix.toolchain }}/${{ matrix.version }}`, then a build).
+      if (name == "GITHUB_WORKSPACE") return std::string(".");
+      return std::string(1, kUnresolved);
     });
   }
 
