@@ -166,10 +166,11 @@ class DownloadCheck {
   }
 
  private:
-  // The targets an x86 download breaks in this stage. Where the stage (or one it is based on)
-  // installs a user-space x86-64 emulator (box64, FEX), an x86-64 program is meant to run on
-  // the arm64 and riscv64 targets through it: factorio's only server build is x86-64, and
-  // its image installs box64 on aarch64 to run it.
+  // The targets an x86 download breaks in this stage. Where the stage (or one it is based on,
+  // or one that takes its files) installs a user-space x86-64 emulator (box64, FEX), an x86-64
+  // program is meant to run on the arm64 and riscv64 targets through it: factorio's only server
+  // build is x86-64, and its image installs box64 on aarch64 to run it. Where it runs QEMU's
+  // user-mode x86 emulator by name (`qemu-x86_64`), on every target.
   // A download in a `--platform=$BUILDPLATFORM` stage runs on the build machine; it reaches a
   // target image only through a hand-over (FROM, COPY --from, RUN --mount=from) that no stage
   // told the target passes on: a stage that cross-compiles for the target it is told (xx,
@@ -189,9 +190,15 @@ class DownloadCheck {
       return {};
     }
     if (out.empty() || (content.architecture != "amd64" && content.architecture != "386")) return out;
-    if (!emulatorInstalls_) emulatorInstalls_ = stagesInstallingX86Emulator(ctx_.model);
-    if (!installsX86Emulator(*ctx_.stages, *emulatorInstalls_, stage)) return out;
-    std::erase_if(out, [](const Platform& target) { return target.architecture == "arm64" || target.architecture == "riscv64"; });
+    if (!emulatorInstalls_) emulatorInstalls_ = stagesInstallingX86Emulator(ctx_.model, ctx_.file);
+    switch (installsX86Emulator(*ctx_.stages, *emulatorInstalls_, stage)) {
+      case X86Emulator::None: break;
+      case X86Emulator::ArmHosts:
+        std::erase_if(out,
+                      [](const Platform& target) { return target.architecture == "arm64" || target.architecture == "riscv64"; });
+        break;
+      case X86Emulator::EveryHost: out.clear(); break;
+    }
     return out;
   }
 
@@ -633,7 +640,7 @@ class DownloadCheck {
   }
 
   const DockerfileContext& ctx_;
-  std::optional<std::vector<bool>> emulatorInstalls_;  // per stage, made on first need
+  std::optional<std::vector<X86Emulator>> emulatorInstalls_;  // per stage, made on first need
   const RuleInfo& rule_;
   FindingSink& out_;
   std::set<std::string> reportedAssets_;
@@ -782,8 +789,10 @@ extern const DockerfileRule kMA110 = {
          "Not a tool fetched in a `--platform=$BUILDPLATFORM` stage whose every hand-over goes through a stage "
          "told the target (xx, `ARG TARGETPLATFORM`, GOARCH=$TARGETARCH): BuildKit runs that stage on the build "
          "machine, the tool runs there, and what the cross-compiling stage passes on is the target's code. "
-         "Not an x86-64 download on arm64 or riscv64 in a stage (or one it is based on) that installs a user-space "
-         "x86-64 emulator (box64, FEX-Emu): there the program is meant to run through it. An i386 (i686) download "
+         "Not an x86-64 download on arm64 or riscv64 in a stage (or one it is based on, or one that takes its files) "
+         "that installs a user-space x86-64 emulator (box64, FEX-Emu), nor on any platform where such a stage runs "
+         "QEMU's user-mode x86 emulator by name (`ENTRYPOINT [\"/bin/qemu-x86_64\", ...]`, `qemu-x86_64-static`): "
+         "there the program is meant to run through it. An i386 (i686) download "
          "is not reported for amd64, whose CPUs run 32-bit x86 code (a 32-bit game server, Wine's win32 side); the "
          "i386 libraries such a program needs are the packages' business (MA111, MA112). Not a public key (the URL's "
          "last segment ends in .gpg, .key, .pub or names a GPG-KEY/PUBKEY) or an apt preferences file (`.pin`, "

@@ -1,7 +1,9 @@
 #include "rules/dockerfile/stage_helpers.h"
 
 #include <algorithm>
+#include <cctype>
 #include <set>
+#include <string_view>
 #include <vector>
 
 #include "analyzer/shell/arch_vocabulary.h"
@@ -198,36 +200,79 @@ bool nativeReachesImageUncompiled(const dockerfile::BuildModel& model, const doc
   return false;
 }
 
-std::vector<bool> stagesInstallingX86Emulator(const dockerfile::BuildModel& model) {
-  std::vector<bool> own(model.stages.size(), false);
+namespace {
+bool isNameChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-'; }
+
+// Does lowered text name QEMU's user-mode x86 emulator as a program (`/usr/bin/qemu-x86_64`,
+// `qemu-x86_64-static`, `qemu-i386`)? Not `qemu-system-x86_64`, a whole machine's emulator
+// that boots a guest and runs no program of the image.
+bool namesQemuX86UserEmulator(std::string_view lowered) {
+  for (std::string_view name : {std::string_view("qemu-x86_64"), std::string_view("qemu-i386")}) {
+    for (size_t at = lowered.find(name); at != std::string_view::npos; at = lowered.find(name, at + 1)) {
+      if (at == 0 || !isNameChar(lowered[at - 1])) return true;
+    }
+  }
+  return false;
+}
+}  // namespace
+
+std::vector<X86Emulator> stagesInstallingX86Emulator(const dockerfile::BuildModel& model,
+                                                     const dockerfile::ParsedDockerfile& file) {
+  std::vector<X86Emulator> own(model.stages.size(), X86Emulator::None);
+  auto raise = [&](size_t stage, X86Emulator emulator) {
+    if (stage < own.size() && own[stage] < emulator) own[stage] = emulator;
+  };
   for (const auto& run : model.scripts) {
-    if (run.stage >= own.size() || own[run.stage]) continue;
+    if (run.stage >= own.size() || own[run.stage] == X86Emulator::EveryHost) continue;
     for (const auto& command : run.script.commands) {
       for (const auto& word : command.words) {
         // The package, its release archive (box64-GENERIC_ARM-...zip, box64-rpi4arm64) or the
         // binary itself; FEX-Emu's package and its interpreter.
         const std::string w = text::lower(word.literal);
+        if (namesQemuX86UserEmulator(w)) raise(run.stage, X86Emulator::EveryHost);
         if (w.find("box64") != std::string::npos || w.find("fex-emu") != std::string::npos ||
             w.find("fexinterpreter") != std::string::npos) {
-          own[run.stage] = true;
+          raise(run.stage, X86Emulator::ArmHosts);
         }
       }
+    }
+  }
+  // The program the image starts: `ENTRYPOINT ["/bin/qemu-x86_64", ...]` runs its x86 server
+  // through the emulator that an earlier RUN installed as a package (`qemu-user`).
+  for (size_t stage = 0; stage < model.stages.size(); ++stage) {
+    for (size_t index : model.stages[stage].instructions) {
+      if (index >= file.instructions.size()) continue;
+      const auto& in = file.instructions[index];
+      if (in.command != "entrypoint" && in.command != "cmd") continue;
+      if (namesQemuX86UserEmulator(text::lower(in.line.text))) raise(stage, X86Emulator::EveryHost);
     }
   }
   return own;
 }
 
-bool installsX86Emulator(const dockerfile::StageGraph& graph, const std::vector<bool>& installing, size_t stage) {
-  std::set<size_t> chain;
+X86Emulator installsX86Emulator(const dockerfile::StageGraph& graph, const std::vector<X86Emulator>& installing, size_t stage) {
+  X86Emulator found = X86Emulator::None;
+  std::set<size_t> seen;
+  // Backwards through the stages it is based on; forwards through every stage that takes its
+  // files, and their bases in turn (the download stage hands its server to the stage that runs
+  // it through the emulator).
   std::vector<size_t> work{stage};
   while (!work.empty()) {
     const size_t s = work.back();
     work.pop_back();
-    if (s >= installing.size() || !chain.insert(s).second) continue;
-    if (installing[s]) return true;
-    if (s < graph.baseFor.size()) work.insert(work.end(), graph.baseFor[s].begin(), graph.baseFor[s].end());
+    if (s >= installing.size() || !seen.insert(s).second) continue;
+    found = std::max(found, installing[s]);
+    if (found == X86Emulator::EveryHost) return found;
+    if (s < graph.baseFor.size()) {
+      for (size_t base : graph.baseFor[s]) work.push_back(base);
+    }
+    if (s < graph.usesFrom.size()) {
+      for (size_t use : graph.usesFrom[s]) {
+        if (use < graph.uses.size()) work.push_back(graph.uses[use].consumer);
+      }
+    }
   }
-  return false;
+  return found;
 }
 
 namespace {

@@ -41,14 +41,30 @@ bool chainKnowsTarget(const dockerfile::BuildModel& model, const dockerfile::Par
 bool nativeReachesImageUncompiled(const dockerfile::BuildModel& model, const dockerfile::ParsedDockerfile& file,
                                   const dockerfile::StageGraph& graph, size_t stage);
 
-// Does the stage, or a stage it is based on, install a user-space x86-64 emulator for a
-// non-x86 host (box64, FEX-Emu)? Then x86-64 programs there are meant to run on arm64 too.
+// Which hosts a stage's user-space x86 emulator lets x86 programs run on.
+enum class X86Emulator {
+  None,
+  // box64 or FEX-Emu: built for arm64 (and riscv64) hosts.
+  ArmHosts,
+  // QEMU's user-mode x86 emulator named as a program (`qemu-x86_64`, `qemu-i386`, with
+  // `-static`): Debian's qemu-user ships it on every architecture, and a stage that names it runs
+  // x86 code through it on purpose (Ram-002/factorio-server: ENTRYPOINT ["/bin/qemu-x86_64", "-L",
+  // "/usr/x86_64-linux-gnu", ".../factorio"]).
+  EveryHost,
+};
+
+// Does the stage, a stage it is based on, or a stage that takes its files (COPY --from,
+// RUN --mount=from, FROM, at any depth) bring a user-space x86 emulator? Then x86 programs
+// there are meant to run on other hosts through it: the server unpacked in a download stage is
+// run by the final stage's emulator. The strongest emulator found wins.
 // `installing` is stagesInstallingX86Emulator's answer, made once per file (a check per
 // download that walked every RUN was quadratic in a file of many downloads).
-bool installsX86Emulator(const dockerfile::StageGraph& graph, const std::vector<bool>& installing, size_t stage);
+X86Emulator installsX86Emulator(const dockerfile::StageGraph& graph, const std::vector<X86Emulator>& installing, size_t stage);
 
-// Which stages' own RUNs install a user-space x86-64 emulator: one pass over the scripts.
-std::vector<bool> stagesInstallingX86Emulator(const dockerfile::BuildModel& model);
+// Which emulator each stage's own RUN, ENTRYPOINT and CMD instructions install or run: one
+// pass over the scripts and those instructions.
+std::vector<X86Emulator> stagesInstallingX86Emulator(const dockerfile::BuildModel& model,
+                                                     const dockerfile::ParsedDockerfile& file);
 
 // Does the stage install a cross toolchain (crossbuild-essential-arm64, gcc-aarch64-linux-gnu,
 // an xx helper)? Then foreign-architecture packages there are a sysroot to link against,
