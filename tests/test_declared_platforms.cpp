@@ -452,6 +452,50 @@ TEST_CASE("shell scripts: build commands with the script's own variables, run fr
   CHECK_NOTHROW(declared(file));
 }
 
+TEST_CASE("DOCKER_DEFAULT_PLATFORM: the platform of a plain build after it, in scripts and Makefiles", "[declared]") {
+  // kubermatic/dashboard's chrome-headless release.sh (Part QP): on an arm64 Mac it exports
+  // linux/amd64 before a plain build, after moving to its own directory.
+  Repo repo;
+  const auto chrome = repo.write("containers/chrome/Dockerfile", kPlain);
+  repo.write("containers/chrome/release.sh",
+             "set -euo pipefail\ncd $(dirname $0)\nif [[ $(uname -m) == 'arm64' ]]; then\n"
+             "  export DOCKER_DEFAULT_PLATFORM=linux/amd64\nfi\ndocker build --pull -t x .\n");
+  CHECK(declared(chrome) == "linux/amd64 <- containers/chrome/release.sh");
+  // A prefix assignment is that command's alone; an explicit --platform still wins.
+  const auto prefixed = repo.write("prefixed/Dockerfile", kPlain);
+  const auto after = repo.write("after/Dockerfile", kPlain);
+  const auto named = repo.write("named/Dockerfile", kPlain);
+  repo.write("build.sh",
+             "cd \"$(dirname \"${BASH_SOURCE[0]}\")\"\n"
+             "DOCKER_DEFAULT_PLATFORM=linux/arm64 docker build -f prefixed/Dockerfile prefixed\n"
+             "docker build -f after/Dockerfile after\n"
+             "export DOCKER_DEFAULT_PLATFORM=linux/amd64\ndocker build --platform linux/s390x -f named/Dockerfile named\n");
+  CHECK(declared(prefixed) == "linux/arm64 <- build.sh");
+  CHECK(declared(after) == " <- build.sh (no platforms: built for the machine that runs it)");
+  CHECK(declared(named) == "linux/s390x <- build.sh");
+  // A script one level down that moves to the directory above its own.
+  const auto parent = repo.write("tools/Dockerfile", kPlain);
+  repo.write("tools/ci/release.sh", "");
+  repo.write("tools/release.sh", "cd $(dirname $0)/ci/..\nexport DOCKER_DEFAULT_PLATFORM=linux/ppc64le\ndocker build .\n");
+  CHECK(declared(parent) == "linux/ppc64le <- tools/release.sh");
+  // A value the script does not give declares nothing beyond the plain build.
+  Repo other;
+  const auto file = other.write("Dockerfile", kPlain);
+  other.write("build.sh", "export DOCKER_DEFAULT_PLATFORM=$PLATFORM\ndocker build -t x .\n");
+  CHECK(declared(file) == " <- build.sh (no platforms: built for the machine that runs it)");
+  // A Makefile's exported variable is in every recipe's environment; an unexported one is not.
+  Repo make;
+  const auto exported = make.write("Dockerfile", kPlain);
+  make.write("Makefile", "export DOCKER_DEFAULT_PLATFORM = linux/amd64\nimage:\n\tdocker build -t x .\n");
+  CHECK(declared(exported) == "linux/amd64 <- Makefile");
+  make.write("Makefile", "DOCKER_DEFAULT_PLATFORM = linux/amd64\nimage:\n\tdocker build -t x .\n");
+  CHECK(declared(exported) == " <- Makefile (no platforms: built for the machine that runs it)");
+  make.write("Makefile",
+             "PLATFORM := linux/arm64\nDOCKER_DEFAULT_PLATFORM = $(PLATFORM)\nexport DOCKER_DEFAULT_PLATFORM\n"
+             "image:\n\tdocker build -t x .\n");
+  CHECK(declared(exported) == "linux/arm64 <- Makefile");
+}
+
 TEST_CASE("Makefile: a variable that names itself or a fan-out past the expansion bound is unresolved", "[declared]") {
   // make refuses a recursive variable that references itself; values that each name the next
   // several times grow exponentially (fuzz.declarations: 664 bytes took 5 s, ten levels of

@@ -399,11 +399,69 @@ std::vector<std::string> scriptVariants(const std::string& script) {
   return out;
 }
 
+// The value a command's words give DOCKER_DEFAULT_PLATFORM, the Docker CLI's platform for a
+// build, pull or run that names none (docker docs, "Environment variables": "the default
+// platform for commands that take the --platform flag"): `export DOCKER_DEFAULT_PLATFORM=...`
+// or a bare assignment sets it for the rest of the script (`setsForScript`), a prefix
+// (`DOCKER_DEFAULT_PLATFORM=linux/amd64 docker build .`) for that command alone. kubermatic's
+// chrome-headless release.sh sets it to linux/amd64 on an arm64 Mac before its plain build:
+// the image is amd64 wherever it is built. A value the script does not give (`$ARCH`) is none.
+std::optional<std::string> defaultPlatformAssigned(const std::vector<std::string>& words, bool& setsForScript) {
+  static constexpr std::string_view kName = "DOCKER_DEFAULT_PLATFORM=";
+  size_t k = 0;
+  // `if [ ... ]; then export DOCKER_DEFAULT_PLATFORM=linux/amd64; fi`: the keyword begins the command.
+  while (k < words.size() && (words[k] == "then" || words[k] == "else" || words[k] == "do" || words[k] == "{")) ++k;
+  if (k < words.size() && words[k] == "export") ++k;
+  std::optional<std::string> value;
+  for (; k < words.size(); ++k) {
+    const size_t equals = words[k].find('=');
+    if (equals == std::string::npos || equals == 0) break;
+    if (text::startsWith(words[k], kName)) value = words[k].substr(kName.size());
+  }
+  setsForScript = k == words.size();
+  if (value && (value->empty() || value->find_first_of(std::string("$") + kUnresolved) != std::string::npos)) return std::nullopt;
+  return value;
+}
+
+// What a script's reader knows when it starts: the DOCKER_DEFAULT_PLATFORM it inherits (a
+// Makefile's `export`), and the directory the script file is in, for a `cd` to it.
+struct ShellStart {
+  std::optional<std::string> defaultPlatform;
+  std::optional<fs::path> scriptDirectory;
+};
+
+// `cd "$(dirname "$0")"`, `cd $(dirname ${BASH_SOURCE[0]})/..`: a script moving to its own
+// directory (or one relative to it), whatever directory it was started from. The word as
+// simpleCommands leaves it (quotes removed; `$0` may be unresolved by then).
+std::optional<fs::path> scriptRelativeDirectory(const std::string& word, const fs::path& scriptDirectory) {
+  std::string_view rest = word;
+  if (!text::startsWith(rest, "$(dirname ")) return std::nullopt;
+  const size_t close = rest.find(')');
+  if (close == std::string_view::npos) return std::nullopt;
+  const std::string argument = text::trim(rest.substr(10, close - 10));
+  if (argument != "$0" && argument != std::string(1, kUnresolved) && argument != "${BASH_SOURCE[0]}" &&
+      argument != "${BASH_SOURCE}" && argument != "$BASH_SOURCE") {
+    return std::nullopt;
+  }
+  rest.remove_prefix(close + 1);
+  if (rest.empty()) return scriptDirectory;
+  if (rest.front() != '/') return std::nullopt;
+  return resolveAgainst(scriptDirectory, std::string(rest.substr(1)));
+}
+
 // The build commands of a script run in `directory`, following its `cd`s (a `cd` to a
 // place it cannot resolve leaves the rest of the script unread).
-std::vector<BuildCommand> buildCommandsIn(std::string_view script, fs::path directory) {
+std::vector<BuildCommand> buildCommandsIn(std::string_view script, fs::path directory, const ShellStart& start = {}) {
   std::vector<BuildCommand> out;
+  std::optional<std::string> defaultPlatform = start.defaultPlatform;
   for (auto words : simpleCommands(script)) {
+    bool setsForScript = false;
+    std::optional<std::string> commandPlatform = defaultPlatformAssigned(words, setsForScript);
+    if (commandPlatform && setsForScript) {
+      defaultPlatform = commandPlatform;
+      continue;
+    }
+    if (!commandPlatform) commandPlatform = defaultPlatform;
     bool overridable = false;
     for (size_t k = 0; k < words.size(); ++k) {
       if (words[k].find(kOverridableBegin) == std::string::npos) continue;
@@ -411,7 +469,8 @@ std::vector<BuildCommand> buildCommandsIn(std::string_view script, fs::path dire
       std::erase_if(words[k], [](char c) { return c == kOverridableBegin || c == kOverridableEnd; });
     }
     if (!words.empty() && (words[0] == "cd" || words[0] == "pushd")) {
-      const auto next = words.size() == 2 ? resolveAgainst(directory, words[1]) : std::nullopt;
+      auto next = words.size() == 2 ? resolveAgainst(directory, words[1]) : std::nullopt;
+      if (!next && words.size() == 2 && start.scriptDirectory) next = scriptRelativeDirectory(words[1], *start.scriptDirectory);
       if (!next || words[1] == "-") return out;
       directory = *next;
       continue;
@@ -465,6 +524,7 @@ std::vector<BuildCommand> buildCommandsIn(std::string_view script, fs::path dire
     if (command.platforms.empty() && !arch.empty()) {
       command.platforms = (os.empty() ? "linux" : os) + "/" + arch + (variant.empty() ? "" : "/" + variant);
     }
+    if (command.platforms.empty() && commandPlatform) command.platforms = *commandPlatform;
     // A build with no --platform builds for the machine it runs on: kept, for a caller that
     // knows that machine (a GitHub-hosted runner); the others declare nothing for it.
     if (positional.empty()) continue;
@@ -517,7 +577,9 @@ std::vector<BuildCommand> ciBuildCommands(const std::string& line, const fs::pat
     const auto text = readScript(script);
     if (!text) continue;
     for (const auto& variant : scriptVariants(*text)) {
-      for (auto& command : buildCommandsIn(variant, workingDirectory)) commands.push_back(std::move(command));
+      for (auto& command : buildCommandsIn(variant, workingDirectory, {.scriptDirectory = script.parent_path()})) {
+        commands.push_back(std::move(command));
+      }
     }
   }
   return commands;
@@ -1557,10 +1619,20 @@ class MakeVariables {
  public:
   void assign(const std::string& line) {
     std::string rest = text::trim(line);
+    bool exported = false;
     for (const char* prefix : {"export ", "override "}) {
-      if (text::startsWith(rest, prefix)) rest = text::trim(rest.substr(std::string(prefix).size()));
+      if (!text::startsWith(rest, prefix)) continue;
+      rest = text::trim(rest.substr(std::string(prefix).size()));
+      exported = exported || std::string_view(prefix) == "export ";
     }
     const size_t equals = rest.find('=');
+    if (exported && equals == std::string::npos) {
+      // `export NAME ...`: those variables go into every recipe's environment.
+      for (const auto& name : text::split(rest, ' ')) {
+        if (!text::trim(name).empty()) exported_.insert(text::trim(name));
+      }
+      return;
+    }
     if (equals == std::string::npos || equals == 0) return;
     size_t nameEnd = equals;
     std::string op = "=";
@@ -1575,6 +1647,7 @@ class MakeVariables {
     const std::string name = text::trim(rest.substr(0, nameEnd));
     if (name.empty() || name.find_first_of(" \t:$") != std::string::npos) return;
     const std::string value = text::trim(rest.substr(equals + 1));
+    if (exported) exported_.insert(name);
     if (op == "?=" && values_.count(name)) return;
     if (op == "?=") {
       overridable_.insert(name);
@@ -1590,6 +1663,16 @@ class MakeVariables {
     } else {
       values_[name] = value;
     }
+  }
+
+  // The value of a variable the Makefile exports to its recipes' environment, when it has one
+  // that is fully known.
+  std::optional<std::string> exportedValue(const std::string& name) const {
+    const auto it = values_.find(name);
+    if (!exported_.count(name) || it == values_.end()) return std::nullopt;
+    std::string value = expand(it->second);
+    if (value.empty() || value.find_first_of(std::string("$") + kUnresolved) != std::string::npos) return std::nullopt;
+    return value;
   }
 
   // `$(VAR)` and `${VAR}` replaced by their values, recursively as make does. Bounded: a
@@ -1653,6 +1736,7 @@ class MakeVariables {
 
   std::map<std::string, std::string> values_;
   std::set<std::string> overridable_;  // assigned with ?=
+  std::set<std::string> exported_;     // `export`ed to the recipes' environment
 };
 
 }  // namespace
@@ -2178,7 +2262,8 @@ std::vector<BuildDeclaration> readMakefile(const std::string& text, const fs::pa
   for (const auto& line : recipes) {
     std::string body = text::trim(line);
     while (!body.empty() && (body[0] == '@' || body[0] == '-' || body[0] == '+')) body.erase(0, 1);
-    for (const auto& command : buildCommandsIn(variables.expand(body), directory)) {
+    for (const auto& command : buildCommandsIn(variables.expand(body), directory,
+                                               {.defaultPlatform = variables.exportedValue("DOCKER_DEFAULT_PLATFORM")})) {
       if (command.platforms.empty()) {
         addBuildForItsMachine(out, dockerfileOfCommand(command));
         continue;
@@ -2206,7 +2291,7 @@ std::vector<BuildDeclaration> readShellScript(const std::string& text, const fs:
       if (text::endsWith(name, "[@]")) return std::nullopt;
       return std::string(1, kUnresolved);
     });
-    for (const auto& command : buildCommandsIn(expanded, directory)) {
+    for (const auto& command : buildCommandsIn(expanded, directory, {.scriptDirectory = directory})) {
       if (command.platforms.empty()) {
         addBuildForItsMachine(out, dockerfileOfCommand(command));
         continue;
