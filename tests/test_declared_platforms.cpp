@@ -1105,6 +1105,36 @@ TEST_CASE("bake targets that export no image: checks and file exports", "[declar
   CHECK(lint(options).out.find("MA141") != std::string::npos);
 }
 
+TEST_CASE("a file that serves a prebuilt x86 program with its 32-bit runtime is an x86 image", "[declared]") {
+  // The ctf_xinetd template (csivitu/ctf-challenges, redpwn/redpwnctf-2020-challenges, Part RG):
+  // xinetd serves the challenge binary copied from the context, lib32z1 is its runtime.
+  Repo repo;
+  const auto file = repo.write("pwn/chall/Dockerfile", kPlain);
+  const std::string template_ =
+      "FROM ubuntu:16.04\nRUN apt-get update -y && apt-get install -y lib32z1 xinetd\nRUN useradd -m ctf\n"
+      "COPY ./ctf.xinetd /etc/xinetd.d/ctf\nCOPY ./start.sh /start.sh\nCOPY ./bin/ /home/ctf/\nCMD [\"/start.sh\"]\n";
+  const std::string note =
+      " <- the program it serves (a prebuilt one from the build context, run by xinetd, socat or a jail, with the 32-bit x86 "
+      "runtime it needs installed): an x86 program's image";
+  CHECK(declared(file, template_) == "linux/amd64" + note);
+  // socat's EXEC: of a binary named without an extension, its runtime from the i386 architecture
+  // (mishrasunny174/encrypt-ctf).
+  CHECK(declared(file,
+                 "FROM ubuntu:14.04\nRUN dpkg --add-architecture i386\nRUN apt update && apt -y install socat libc6:i386\n"
+                 "COPY flag.txt pwn0 /home/pwn0/\nCMD su pwn0 -c \"socat TCP-LISTEN:4444,fork EXEC:/home/pwn0/pwn0\"\n") ==
+        "linux/amd64" + note);
+  // Its twins: the same template serving a Python script (redpwnCTF's albatross), a challenge the
+  // file compiles itself, and one with no x86 runtime say nothing.
+  CHECK(declared(file,
+                 "FROM python:3.7-buster\nRUN apt-get update && apt-get install -y lib32z1 xinetd\n"
+                 "COPY ./ctf.xinetd /etc/xinetd.d/ctf\nCOPY ./start.sh /start.sh\nCOPY ./albatross.py /albatross.py\n") ==
+        "none");
+  CHECK(declared(file, template_ + "RUN gcc -m32 -o /home/ctf/chall /home/ctf/chall.c\n") == "none");
+  CHECK(declared(file,
+                 "FROM ubuntu:22.04\nRUN apt-get update && apt-get install -y xinetd\nCOPY ./bin/ /home/ctf/\n"
+                 "CMD [\"/start.sh\"]\n") == "none");
+}
+
 TEST_CASE("a file that installs a program published for one architecture only", "[declared]") {
   // mbentley/docker-teamspeak, overshard/docker-teamspeak (Part BH): TeamSpeak 3's server
   // exists for x86 only, so the image is an amd64 one by design.
@@ -2278,6 +2308,35 @@ TEST_CASE("Drone: the pipeline's platform (linux/amd64 when none), commands and 
   broken.write(".drone.yml", "kind: pipeline\nsteps: [\n");
   broken.write(".travis.yml", "script: {\n");
   CHECK(declared(broken.write("Dockerfile", kPlain)) == "none");
+}
+
+TEST_CASE("a loop over the subdirectories builds the Dockerfile of each", "[declared][hosted-ci]") {
+  Repo repo;
+  // Leticia-maria/orca (Part QY): every top-level directory `tool:version/` is built in turn
+  // on the ubuntu-latest runner, after a cd into the loop variable.
+  repo.write(".github/workflows/publish.yml",
+             "on: push\njobs:\n  push:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n"
+             "          rootdir=\"$(pwd)\"\n          for d in $(ls | sort -h -r); do\n"
+             "              if [ -d \"$d\" ]; then\n                  cd \"$d\"\n"
+             "                  docker build --tag ghcr.io/x/$d .\n                  cd \"$rootdir\"\n"
+             "              fi\n          done\n");
+  CHECK(declared(repo.write("orca:5.0.2/Dockerfile", kPlain)) ==
+        "linux/amd64 <- .github/workflows/publish.yml job push (no platform named: the ubuntu-latest runner's)");
+  // The loop variable as the context, in a script beside the directories; two levels down is
+  // not one of them.
+  Repo other;
+  other.write("build-all.sh", "for image in */; do\n  docker buildx build --platform linux/arm64 -t x/$image \"$image\"\ndone\n");
+  CHECK(declared(other.write("tools/Dockerfile", kPlain)) == "linux/arm64 <- build-all.sh");
+  CHECK(declared(other.write("tools/nested/Dockerfile", kPlain)) == "none");
+  // Its twins: a loop over anything else (a list of names, another directory's entries) says
+  // nothing of where `cd "$d"` goes, and after the loop an unresolved cd still ends the reading.
+  Repo twin;
+  twin.write("build.sh",
+             "for d in $(cat images.txt); do\n  cd \"$d\" && docker build --platform linux/s390x -t x .\ndone\n"
+             "for d in $(ls images/); do\n  docker build --platform linux/s390x \"$d\"\ndone\n"
+             "cd \"$SOMEWHERE\"\ndocker build --platform linux/s390x .\n");
+  CHECK(declared(twin.write("app/Dockerfile", kPlain)) == "none");
+  CHECK(declared(twin.write("Dockerfile", kPlain)) == "none");
 }
 
 TEST_CASE("a workflow run step's script, run by path, builds on the job's runner", "[declared][hosted-ci]") {

@@ -132,6 +132,8 @@ struct BuildCommand {
   std::string context;
   fs::path workingDirectory;  // after the script's `cd`s
   std::string target;         // `--target`: the stage the build stops at
+  // The context is each directory one level below workingDirectory in turn (a loop over them).
+  bool eachSubdirectory = false;
 };
 
 // Shell words grouped into simple commands (split at newlines, ;, &&, ||, |, &, parentheses
@@ -449,12 +451,54 @@ std::optional<fs::path> scriptRelativeDirectory(const std::string& word, const f
   return resolveAgainst(scriptDirectory, std::string(rest.substr(1)));
 }
 
+// Does a `for NAME in LIST` header loop over the directories one level below the current one?
+// `for d in */`, `for d in *`, `for d in $(ls)`, `$(ls -d */)`, `$(ls | sort -r)`,
+// `$(find . -mindepth 1 -maxdepth 1 -type d)`: each pass's NAME is one such directory.
+bool loopsOverSubdirectories(const std::vector<std::string>& words) {
+  if (words.size() < 4 || words[0] != "for" || words[2] != "in") return false;
+  for (size_t k = 3; k < words.size(); ++k) {
+    const std::string& item = words[k];
+    const bool glob = item == "*/" || item == "*" || item == "./*/" || item == "./*";
+    // `ls` of the current directory: no path after it but a `*/` glob.
+    const size_t slash = item.find('/', 4);
+    const bool here = slash == std::string::npos || (item[slash - 1] == '*' && item.find('/', slash + 1) == std::string::npos);
+    const bool listing = text::startsWith(item, "$(ls") && item.size() > 4 && (item[4] == ' ' || item[4] == ')') && here;
+    const bool found = text::startsWith(item, "$(find . ") && item.find("-maxdepth 1") != std::string::npos &&
+                       item.find("-type d") != std::string::npos;
+    if (!glob && !listing && !found) return false;
+  }
+  return true;
+}
+
+bool isUnresolvedWhole(const std::string& word) {
+  return !word.empty() && std::all_of(word.begin(), word.end(), [](char c) { return c == kUnresolved || c == '/'; });
+}
+
 // The build commands of a script run in `directory`, following its `cd`s (a `cd` to a
-// place it cannot resolve leaves the rest of the script unread).
+// place it cannot resolve leaves the rest of the script unread). In a loop over the
+// subdirectories (loopsOverSubdirectories), a `cd "$d"` or a context `"$d"` that the reader
+// cannot resolve is each of them in turn: the build stands for the Dockerfile of every
+// directory one level down (Leticia-maria/orca's workflow builds each `tool:version/` so).
 std::vector<BuildCommand> buildCommandsIn(std::string_view script, fs::path directory, const ShellStart& start = {}) {
   std::vector<BuildCommand> out;
   std::optional<std::string> defaultPlatform = start.defaultPlatform;
+  int loopDepth = 0;
+  int subdirectoryLoop = 0;      // the depth of the loop over subdirectories, 0 outside one
+  bool inLoopDirectory = false;  // moved into the loop's directory by an unresolved cd
   for (auto words : simpleCommands(script)) {
+    if (!words.empty() && (words[0] == "for" || words[0] == "while" || words[0] == "until")) {
+      ++loopDepth;
+      if (subdirectoryLoop == 0 && loopsOverSubdirectories(words)) subdirectoryLoop = loopDepth;
+      continue;
+    }
+    if (!words.empty() && words[0] == "done") {
+      if (subdirectoryLoop != 0 && subdirectoryLoop == loopDepth) {
+        subdirectoryLoop = 0;
+        inLoopDirectory = false;
+      }
+      loopDepth = std::max(0, loopDepth - 1);
+      continue;
+    }
     bool setsForScript = false;
     std::optional<std::string> commandPlatform = defaultPlatformAssigned(words, setsForScript);
     if (commandPlatform && setsForScript) {
@@ -469,6 +513,15 @@ std::vector<BuildCommand> buildCommandsIn(std::string_view script, fs::path dire
       std::erase_if(words[k], [](char c) { return c == kOverridableBegin || c == kOverridableEnd; });
     }
     if (!words.empty() && (words[0] == "cd" || words[0] == "pushd")) {
+      if (words.size() == 2 && subdirectoryLoop != 0 && !inLoopDirectory && isUnresolvedWhole(words[1])) {
+        inLoopDirectory = true;
+        continue;
+      }
+      if (words.size() == 2 && inLoopDirectory && (words[1] == ".." || words[1] == "../" || isUnresolvedWhole(words[1]))) {
+        inLoopDirectory = false;  // back to where the loop started (`cd ..`, `cd "$rootdir"`)
+        continue;
+      }
+      if (inLoopDirectory) return out;
       auto next = words.size() == 2 ? resolveAgainst(directory, words[1]) : std::nullopt;
       if (!next && words.size() == 2 && start.scriptDirectory) next = scriptRelativeDirectory(words[1], *start.scriptDirectory);
       if (!next || words[1] == "-") return out;
@@ -530,6 +583,10 @@ std::vector<BuildCommand> buildCommandsIn(std::string_view script, fs::path dire
     if (positional.empty()) continue;
     command.context = positional.back();
     if (command.context == "-" && !command.file) continue;  // the Dockerfile comes from stdin
+    if (subdirectoryLoop != 0 && !command.file) {
+      if (inLoopDirectory && (command.context == "." || command.context == "./")) command.context = std::string(1, kUnresolved);
+      command.eachSubdirectory = !inLoopDirectory ? isUnresolvedWhole(command.context) : command.context.size() == 1;
+    }
     out.push_back(command);
   }
   return out;
@@ -586,6 +643,7 @@ std::vector<BuildCommand> ciBuildCommands(const std::string& line, const fs::pat
 }
 
 std::optional<fs::path> dockerfileOfCommand(const BuildCommand& command) {
+  if (command.eachSubdirectory) return resolvePattern(command.workingDirectory, std::string(1, kUnresolved) + "/Dockerfile");
   if (auto dockerfile = dockerfileOf(command.workingDirectory, command.context, command.file, false)) return dockerfile;
   if (command.file) return resolvePattern(command.workingDirectory, *command.file);
   const auto parts = text::split(command.context, '/');

@@ -121,6 +121,78 @@ std::optional<DeclaredPlatforms> fromOneArchitectureProduct(const std::string& d
   return std::nullopt;
 }
 
+// A file that serves a program it takes prebuilt from the build context, one connection at a
+// time (xinetd, socat's EXEC:, ynetd, nsjail, tcpserver: the CTF challenge images of the
+// ctf_xinetd template), and installs the 32-bit x86 runtime that program needs (lib32z1,
+// libc6-i386, `:i386` packages): the program is x86 code, so the image exists for x86 machines
+// (amd64 runs it). Not when the file compiles anything itself (gcc, make, cargo, go build): then
+// what it serves may be built for each target.
+// Does a COPY or ADD from the context (its lowered arguments) bring what may be a program: a
+// directory (`./bin/`) or a file with no text extension (`pwn2`, `chall`, `vuln.elf`)? A script,
+// a config or a flag (`albatross.py`, `ctf.xinetd`, `flag.txt`) is no prebuilt program.
+bool copiesPrebuiltProgram(const std::string& arguments) {
+  static const std::set<std::string> kText = {"py", "sh", "txt",  "xinetd", "conf", "cfg",  "ini",     "json", "yml", "yaml",
+                                              "js", "rb", "pl",   "php",    "lua",  "md",   "html",    "c",    "cpp", "h",
+                                              "rs", "go", "java", "jar",    "toml", "lock", "service", "pem",  "key", "crt"};
+  std::vector<std::string> words;
+  for (auto word : text::split(arguments, ' ')) {
+    std::erase_if(word, [](char c) { return c == '"' || c == '[' || c == ']' || c == ','; });
+    if (!word.empty() && word[0] != '-') words.push_back(word);
+  }
+  if (words.size() < 2) return false;
+  words.pop_back();  // the destination
+  for (const auto& source : words) {
+    if (source == "." || source == "./" || source.back() == '/') return true;
+    const std::string name = source.substr(source.rfind('/') == std::string::npos ? 0 : source.rfind('/') + 1);
+    const size_t dot = name.rfind('.');
+    if (dot == std::string::npos || dot == 0 || !kText.count(name.substr(dot + 1))) return true;
+  }
+  return false;
+}
+
+std::optional<DeclaredPlatforms> fromServedX86Program(const dockerfile::ParsedDockerfile& file) {
+  bool serves = false, fromContext = false, x86Runtime = false, compiles = false;
+  static constexpr std::string_view kLaunchers[] = {"xinetd", "ynetd", "nsjail", "tcpserver"};
+  static constexpr std::string_view kX86Runtime[] = {
+      "lib32z1", "lib32gcc", "lib32stdc++", "libc6-i386", "libc6-dev-i386", ":i386", "--add-architecture i386"};
+  static constexpr std::string_view kCompilers[] = {"gcc ",  "g++ ",   "clang ",   "cc ",   "make",
+                                                    "cmake", "cargo ", "go build", "javac "};
+  for (const auto& instruction : file.instructions) {
+    const auto& effective = instruction.effective();
+    const std::string& command = effective.command;
+    std::string body = text::lower(effective.rest());
+    for (const auto& heredoc : effective.heredocs) body += "\n" + text::lower(heredoc.content);
+    if (body.size() > dockerfile::kMaxScriptBytesPerFile) return std::nullopt;
+    if (command == "from" && body.find("pwn.red/jail") != std::string::npos) serves = true;
+    if (command == "run" || command == "cmd" || command == "entrypoint" || command == "copy") {
+      for (std::string_view launcher : kLaunchers) serves = serves || body.find(launcher) != std::string::npos;
+      serves = serves || (body.find("socat") != std::string::npos && body.find("exec:") != std::string::npos);
+    }
+    if ((command == "copy" || command == "add") && body.find("--from") == std::string::npos &&
+        body.find("://") == std::string::npos) {
+      fromContext = fromContext || copiesPrebuiltProgram(body);
+    }
+    if (command == "run") {
+      for (std::string_view runtime : kX86Runtime) x86Runtime = x86Runtime || body.find(runtime) != std::string::npos;
+      // The install itself names build-essential and gcc-multilib (a package, not a compile);
+      // a compiler run is its name followed by its arguments.
+      for (std::string_view compiler : kCompilers) {
+        for (size_t at = body.find(compiler); at != std::string::npos && !compiles; at = body.find(compiler, at + 1)) {
+          const bool wordStart = at == 0 || body[at - 1] == ' ' || body[at - 1] == ';' || body[at - 1] == '&' ||
+                                 body[at - 1] == '|' || body[at - 1] == '\n' || body[at - 1] == '(';
+          const char after = at + compiler.size() < body.size() ? body[at + compiler.size()] : ' ';
+          const bool wordEnd = compiler.back() == ' ' || after == ' ' || after == ';' || after == '\n' || after == '&';
+          compiles = wordStart && wordEnd && !(compiler == "make" && body.compare(at, 9, "make-kpkg") == 0);
+        }
+      }
+    }
+  }
+  if (!serves || !fromContext || !x86Runtime || compiles) return std::nullopt;
+  return DeclaredPlatforms{{*parsePlatform("linux/amd64")},
+                           "the program it serves (a prebuilt one from the build context, run by xinetd, socat or a jail, "
+                           "with the 32-bit x86 runtime it needs installed): an x86 program's image"};
+}
+
 // A file whose instructions name one architecture only, by hand and with no switch, and that
 // one a device's rather than a workstation's: a 32-bit ARM (a Raspberry Pi's armv6/armv7/armhf),
 // s390x, ppc64le, riscv64 or mips build. Nobody fetches `spotifyd-linux-armv6` by accident: the
@@ -1659,6 +1731,9 @@ std::optional<DeclaredPlatforms> findDeclaredPlatformsAt(const fs::path& dockerf
   if (auto found = fromSiblings(dockerfile)) return found;
   if (auto found = fromContent()) return found;
   if (auto found = fromOneArchitectureProduct(dockerfileText)) return found;
+  if (const auto* file = parsedFile()) {
+    if (auto found = fromServedX86Program(*file)) return found;
+  }
   if (const auto* file = parsedFile()) {
     if (auto found = fromProjectBaseImages(search.dockerfile, search.root, *file, cache, depth, baseFilesLeft)) return found;
   }
