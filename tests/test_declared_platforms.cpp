@@ -1135,6 +1135,25 @@ TEST_CASE("a file that serves a prebuilt x86 program with its 32-bit runtime is 
                  "CMD [\"/start.sh\"]\n") == "none");
 }
 
+TEST_CASE("a binary-exploitation workspace with the 32-bit x86 runtime is an x86 image", "[declared]") {
+  // sinofp/pwn-docker and ZooPin/ROP (Part RQ): pwntools and pwndbg or PEDA beside lib32z1 or
+  // a `gcc -m32` build of the lab's program.
+  Repo repo;
+  const auto file = repo.write("Dockerfile", kPlain);
+  const std::string note =
+      " <- its exploitation toolkit (pwntools, pwndbg, PEDA, GEF or ROPgadget beside the 32-bit x86 runtime or toolchain): "
+      "a workspace for x86 programs";
+  CHECK(declared(file,
+                 "FROM ubuntu:xenial\nRUN pip install --upgrade pwntools\nRUN git clone https://github.com/pwndbg/pwndbg\n"
+                 "RUN apt-get install -y lib32ncurses5 lib32z1\n") == "linux/amd64" + note);
+  CHECK(declared(file,
+                 "FROM debian:bullseye-slim\nRUN apt install -y gcc-multilib gdb-multiarch\nRUN pip install ropgadget pwntools\n"
+                 "COPY ./exercices/* ./\nRUN gcc rop.c -fno-stack-protector -no-pie -m32 -o rop\n") == "linux/amd64" + note);
+  // Its twins: the toolkit alone (pwntools runs on arm64 too), and x86 libraries with no toolkit.
+  CHECK(declared(file, "FROM ubuntu:22.04\nRUN pip install pwntools && git clone https://github.com/hugsy/gef\n") == "none");
+  CHECK(declared(file, "FROM ubuntu:22.04\nRUN apt-get install -y lib32z1 lib32stdc++6 openjdk-17-jdk\n") == "none");
+}
+
 TEST_CASE("a file that installs a program published for one architecture only", "[declared]") {
   // mbentley/docker-teamspeak, overshard/docker-teamspeak (Part BH): TeamSpeak 3's server
   // exists for x86 only, so the image is an amd64 one by design.

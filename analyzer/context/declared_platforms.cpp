@@ -193,6 +193,37 @@ std::optional<DeclaredPlatforms> fromServedX86Program(const dockerfile::ParsedDo
                            "with the 32-bit x86 runtime it needs installed): an x86 program's image"};
 }
 
+// A binary-exploitation workspace for x86 programs: pwntools, pwndbg, PEDA, GEF or ROPgadget
+// beside the 32-bit x86 runtime or toolchain (lib32z1, `:i386` packages, gcc-multilib, `-m32`)
+// that runs and builds the x86 challenge binaries it is for (sinofp/pwn-docker, ZooPin/ROP's
+// 32-bit ROP lab, Part RQ). Its subject is x86 machine code: the image exists for x86 machines.
+std::optional<DeclaredPlatforms> fromX86ExploitationWorkspace(const dockerfile::ParsedDockerfile& file) {
+  static constexpr std::string_view kToolkits[] = {"pwntools", "pwndbg", "peda", "gef", "ropgadget", "one_gadget"};
+  static constexpr std::string_view kX86Runtime[] = {
+      "lib32z1",      "lib32ncurses", "lib32gcc", "lib32stdc++", "libc6-i386", ":i386", "--add-architecture i386",
+      "gcc-multilib", " -m32"};
+  bool toolkit = false, x86 = false;
+  for (const auto& instruction : file.instructions) {
+    const auto& effective = instruction.effective();
+    if (effective.command != "run") continue;
+    std::string body = text::lower(effective.rest());
+    for (const auto& heredoc : effective.heredocs) body += "\n" + text::lower(heredoc.content);
+    if (body.size() > dockerfile::kMaxScriptBytesPerFile) return std::nullopt;
+    for (std::string_view word : kToolkits) {
+      for (size_t at = body.find(word); at != std::string::npos && !toolkit; at = body.find(word, at + 1)) {
+        const size_t end = at + word.size();
+        const auto boundary = [](char c) { return !std::isalnum(static_cast<unsigned char>(c)) && c != '_'; };
+        toolkit = (at == 0 || boundary(body[at - 1])) && (end == body.size() || boundary(body[end]));
+      }
+    }
+    for (std::string_view runtime : kX86Runtime) x86 = x86 || body.find(runtime) != std::string::npos;
+  }
+  if (!toolkit || !x86) return std::nullopt;
+  return DeclaredPlatforms{{*parsePlatform("linux/amd64")},
+                           "its exploitation toolkit (pwntools, pwndbg, PEDA, GEF or ROPgadget beside the 32-bit x86 runtime "
+                           "or toolchain): a workspace for x86 programs"};
+}
+
 // A file whose instructions name one architecture only, by hand and with no switch, and that
 // one a device's rather than a workstation's: a 32-bit ARM (a Raspberry Pi's armv6/armv7/armhf),
 // s390x, ppc64le, riscv64 or mips build. Nobody fetches `spotifyd-linux-armv6` by accident: the
@@ -1733,6 +1764,7 @@ std::optional<DeclaredPlatforms> findDeclaredPlatformsAt(const fs::path& dockerf
   if (auto found = fromOneArchitectureProduct(dockerfileText)) return found;
   if (const auto* file = parsedFile()) {
     if (auto found = fromServedX86Program(*file)) return found;
+    if (auto found = fromX86ExploitationWorkspace(*file)) return found;
   }
   if (const auto* file = parsedFile()) {
     if (auto found = fromProjectBaseImages(search.dockerfile, search.root, *file, cache, depth, baseFilesLeft)) return found;
