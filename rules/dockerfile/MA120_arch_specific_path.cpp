@@ -611,6 +611,39 @@ bool editInPlaceMayFail(const shell::Script& script, const shell::Command& comma
   return (kEditors.count(name) || sedInPlace) && failureIgnored(script, command);
 }
 
+// The last component of a PathHit's path, the one that names the architecture
+// (`/usr/lib/x86_64-linux-gnu` -> `x86_64-linux-gnu`).
+std::string_view archComponentOf(std::string_view path) {
+  while (!path.empty() && path.back() == '/') path.remove_suffix(1);
+  const size_t slash = path.rfind('/');
+  return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
+// Is the path only tested for, or used only where that test found it? `if test -f
+// /usr/lib/x86_64-linux-gnu/libaio.so.1t64; then ln -s ...; fi` (camptocamp/docker-mapserver,
+// Part RU): a file test (`test -f`, `[ -e ... ]`, `[[ -d ... ]]`) of a missing path is false, not
+// an error, and what it guards is skipped there; the platform without the path has no such file
+// to act on. `archComponent` is the architecture-named component of the hit
+// (`x86_64-linux-gnu`); the guard must test a path holding it.
+bool guardedByExistenceTest(const shell::Command& command, std::string_view archComponent) {
+  static constexpr std::string_view kFileTests[] = {"-f ", "-e ", "-d ", "-L ", "-h ", "-r ", "-s ", "-x "};
+  const auto testsPath = [&](std::string_view condition) {
+    if (condition.find(archComponent) == std::string_view::npos) return false;
+    return std::any_of(std::begin(kFileTests), std::end(kFileTests),
+                       [&](std::string_view test) { return condition.find(test) != std::string_view::npos; });
+  };
+  const std::string name = command.name();
+  if (name == "test" || name == "[" || name == "[[") {
+    std::string text;
+    for (const auto& word : command.words) text += word.literal + " ";
+    if (testsPath(text)) return true;
+  }
+  return std::any_of(command.branches.begin(), command.branches.end(), [&](const shell::Branch& branch) {
+    return (branch.kind == shell::Branch::Kind::IfThen || branch.kind == shell::Branch::Kind::AndThen) &&
+           testsPath(branch.condition);
+  });
+}
+
 // Does the command make the architecture-named entry itself? `ln -s "$JAVA_HOME"
 // /usr/lib/jvm/java-8-openjdk-amd64` creates that link on every platform (Atlassian's Bamboo
 // agent images keep the old JDK name for compatibility; alonso-m/bamboo-agent-x86-docker,
@@ -751,6 +784,7 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
     if (unpackedFromArchive(path, archiveStems)) return;
     if (jdkDirectoryMadeByCopy(ctx, site.stage, path)) return;
     if (site.command && createsNamedEntry(*site.command, site.text, hit->end)) return;
+    if (site.command && guardedByExistenceTest(*site.command, archComponentOf(path))) return;
     if (!reported.insert({site.instruction, span.begin}).second) return;
     if (!reportedPaths.insert({site.instruction, path}).second) return;
     reportedInstructions.insert(site.instruction);
@@ -863,7 +897,11 @@ extern const DockerfileRule kMA120 = {
          "is still reported, as what it makes may be needed. Not a value a RUN only assigns to a "
          "shell variable that dies with it (`RUN export JAVA_HOME=/usr/lib/jvm/java-8-openjdk-amd64/` and nothing "
          "after it that expands the variable or starts a program): BuildKit runs every RUN in a fresh shell, and only "
-         "ENV and ARG reach the next instruction. An i386 multiarch path "
+         "ENV and ARG reach the next instruction. Not a path a file test checks (`test -f`, `[ -e ... ]`, `[[ -d ... ]]`) "
+         "nor one used only in the branch such a test of the same architecture's directory guards (`if test -f "
+         "/usr/lib/x86_64-linux-gnu/libaio.so.1t64; then ln -s ...; fi`, `[ -d ... ] && ...`): where the path is "
+         "missing the test is false, not an error, and the guarded step is skipped on a platform that has no such file. "
+         "An i386 multiarch path "
          "(`/lib/i386-linux-gnu`) is not reported for amd64: Debian multiarch installs i386 libraries there on "
          "amd64 (`dpkg --add-architecture i386`, lib32 packages, as Steam and Wine images do, in the stage or its "
          "base image) and amd64 runs them; it is for arm64 and the other targets. The path of a URL "
