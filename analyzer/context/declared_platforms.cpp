@@ -127,6 +127,14 @@ std::optional<DeclaredPlatforms> fromOneArchitectureProduct(const std::string& d
 // libc6-i386, `:i386` packages): the program is x86 code, so the image exists for x86 machines
 // (amd64 runs it). Not when the file compiles anything itself (gcc, make, cargo, go build): then
 // what it serves may be built for each target.
+// An instruction's arguments and heredocs, lower-cased: what the content readings below search.
+std::string loweredBody(const dockerfile::Instruction& instruction) {
+  const auto& effective = instruction.effective();
+  std::string body = text::lower(effective.rest());
+  for (const auto& heredoc : effective.heredocs) body += "\n" + text::lower(heredoc.content);
+  return body;
+}
+
 // Does a COPY or ADD from the context (its lowered arguments) bring what may be a program: a
 // directory (`./bin/`) or a file with no text extension (`pwn2`, `chall`, `vuln.elf`)? A script,
 // a config or a flag (`albatross.py`, `ctf.xinetd`, `flag.txt`) is no prebuilt program.
@@ -158,10 +166,8 @@ std::optional<DeclaredPlatforms> fromServedX86Program(const dockerfile::ParsedDo
   static constexpr std::string_view kCompilers[] = {"gcc ",  "g++ ",   "clang ",   "cc ",   "make",
                                                     "cmake", "cargo ", "go build", "javac "};
   for (const auto& instruction : file.instructions) {
-    const auto& effective = instruction.effective();
-    const std::string& command = effective.command;
-    std::string body = text::lower(effective.rest());
-    for (const auto& heredoc : effective.heredocs) body += "\n" + text::lower(heredoc.content);
+    const std::string& command = instruction.effective().command;
+    const std::string body = loweredBody(instruction);
     if (body.size() > dockerfile::kMaxScriptBytesPerFile) return std::nullopt;
     if (command == "from" && body.find("pwn.red/jail") != std::string::npos) serves = true;
     if (command == "run" || command == "cmd" || command == "entrypoint" || command == "copy") {
@@ -204,10 +210,8 @@ std::optional<DeclaredPlatforms> fromX86ExploitationWorkspace(const dockerfile::
       "gcc-multilib", " -m32"};
   bool toolkit = false, x86 = false;
   for (const auto& instruction : file.instructions) {
-    const auto& effective = instruction.effective();
-    if (effective.command != "run") continue;
-    std::string body = text::lower(effective.rest());
-    for (const auto& heredoc : effective.heredocs) body += "\n" + text::lower(heredoc.content);
+    if (instruction.effective().command != "run") continue;
+    const std::string body = loweredBody(instruction);
     if (body.size() > dockerfile::kMaxScriptBytesPerFile) return std::nullopt;
     for (std::string_view word : kToolkits) {
       for (size_t at = body.find(word); at != std::string::npos && !toolkit; at = body.find(word, at + 1)) {
