@@ -2347,6 +2347,15 @@ TEST_CASE("a loop over the subdirectories builds the Dockerfile of each", "[decl
   other.write("build-all.sh", "for image in */; do\n  docker buildx build --platform linux/arm64 -t x/$image \"$image\"\ndone\n");
   CHECK(declared(other.write("tools/Dockerfile", kPlain)) == "linux/arm64 <- build-all.sh");
   CHECK(declared(other.write("tools/nested/Dockerfile", kPlain)) == "none");
+  // After the cd, a context or a -f path is relative to each subdirectory, not to the loop's.
+  Repo inside;
+  inside.write("build.sh",
+               "for d in */; do\n  cd \"$d\"\n  docker buildx build --platform linux/s390x -t x src\n"
+               "  docker buildx build --platform linux/ppc64le -f Dockerfile.cli .\n  cd ..\ndone\n");
+  CHECK(declared(inside.write("app/src/Dockerfile", kPlain)) == "linux/s390x <- build.sh");
+  CHECK(declared(inside.write("src/Dockerfile", kPlain)) == "none");
+  CHECK(declared(inside.write("app/Dockerfile.cli", kPlain)) == "linux/ppc64le <- build.sh");
+  CHECK(declared(inside.write("Dockerfile.cli", kPlain)) == "none");
   // Its twins: a loop over anything else (a list of names, another directory's entries) says
   // nothing of where `cd "$d"` goes, and after the loop an unresolved cd still ends the reading.
   Repo twin;

@@ -583,9 +583,19 @@ std::vector<BuildCommand> buildCommandsIn(std::string_view script, fs::path dire
     if (positional.empty()) continue;
     command.context = positional.back();
     if (command.context == "-" && !command.file) continue;  // the Dockerfile comes from stdin
-    if (subdirectoryLoop != 0 && !command.file) {
-      if (inLoopDirectory && (command.context == "." || command.context == "./")) command.context = std::string(1, kUnresolved);
-      command.eachSubdirectory = !inLoopDirectory ? isUnresolvedWhole(command.context) : command.context.size() == 1;
+    if (inLoopDirectory) {
+      // After `cd "$d"`, relative paths are below each subdirectory: `docker build .` is its
+      // Dockerfile, `docker build src` and `-f Dockerfile.x` the same names one level down.
+      const std::string each(1, kUnresolved);
+      if (command.context == "." || command.context == "./") {
+        command.context = each;
+      } else if (!fs::path(command.context).is_absolute()) {
+        command.context = each + "/" + command.context;
+      }
+      if (command.file && !fs::path(*command.file).is_absolute()) command.file = each + "/" + *command.file;
+      command.eachSubdirectory = command.context == each && !command.file;
+    } else if (subdirectoryLoop != 0 && !command.file) {
+      command.eachSubdirectory = isUnresolvedWhole(command.context);
     }
     out.push_back(command);
   }
