@@ -421,7 +421,7 @@ std::optional<std::string> defaultPlatformAssigned(const std::vector<std::string
     if (text::startsWith(words[k], kName)) value = words[k].substr(kName.size());
   }
   setsForScript = k == words.size();
-  if (value && (value->empty() || value->find_first_of(std::string("$") + kUnresolved) != std::string::npos)) return std::nullopt;
+  if (value && (value->empty() || !isResolved(*value))) return std::nullopt;
   return value;
 }
 
@@ -1739,7 +1739,7 @@ class MakeVariables {
     const auto it = values_.find(name);
     if (!exported_.count(name) || it == values_.end()) return std::nullopt;
     std::string value = expand(it->second);
-    if (value.empty() || value.find_first_of(std::string("$") + kUnresolved) != std::string::npos) return std::nullopt;
+    if (value.empty() || !isResolved(value)) return std::nullopt;
     return value;
   }
 
