@@ -389,6 +389,19 @@ jobs:
   CHECK(declared(skipped) == "none");  // ${{ inputs.platforms }} is not evaluated
 }
 
+TEST_CASE("a make file named Makefile.<suffix> is read as a Makefile", "[declared]") {
+  Repo repo;
+  // grafana/pyroscope's Makefile.examples (Part SH); automake's Makefile.am is not a make file.
+  const auto file = repo.write("tools/update_examples.Dockerfile", kPlain);
+  repo.write("Makefile.examples",
+             "tools/update_examples:\n"
+             "\tdocker buildx build --platform linux/amd64 -t u -f tools/update_examples.Dockerfile tools\n");
+  CHECK(declared(file) == "linux/amd64 <- Makefile.examples");
+  const auto other = repo.write("other/Dockerfile", kPlain);
+  repo.write("other/Makefile.am", "image:\n\tdocker buildx build --platform linux/s390x -f other/Dockerfile .\n");
+  CHECK(declared(other) == "none");
+}
+
 TEST_CASE("Makefile: buildx lines with make variables", "[declared]") {
   Repo repo;
   const auto file = repo.write("build/Dockerfile", kPlain);
@@ -788,7 +801,19 @@ TEST_CASE("every FROM pinned to one constant --platform declares that platform",
   CHECK(declared(file, "FROM --platform=linux/amd64 debian AS a\nFROM a\nFROM --platform=linux/amd64 alpine\n") ==
         "linux/amd64 <- the --platform of every FROM");
   CHECK(declared(file, "FROM --platform=linux/amd64 debian AS a\nFROM alpine\n") == "none");
-  CHECK(declared(file, "FROM --platform=$BUILDPLATFORM golang AS b\nFROM --platform=linux/amd64 alpine\n") == "none");
+  // Beside a stage on the build machine, a pinned shipped stage declares its platform when
+  // nothing reads the target's (grafana/pyroscope's .NET example, its profiler x86-64 only, Part
+  // SH); a file that asks for the target's architecture is written for several, and the pin is
+  // then the mistake MA101 reports.
+  CHECK(declared(file, "FROM --platform=$BUILDPLATFORM golang AS b\nFROM --platform=linux/amd64 alpine\n") ==
+        "linux/amd64 <- the --platform of every FROM not on $BUILDPLATFORM");
+  CHECK(declared(file,
+                 "FROM --platform=$BUILDPLATFORM golang AS b\nARG TARGETARCH\nRUN GOARCH=$TARGETARCH go build\n"
+                 "FROM --platform=linux/amd64 alpine\nCOPY --from=b /app /app\n") == "none");
+  CHECK(declared(file, "FROM --platform=$BUILDPLATFORM golang AS b\nFROM --platform=linux/amd64 alpine AS run\nFROM run\n") ==
+        "linux/amd64 <- the --platform of every FROM not on $BUILDPLATFORM");
+  CHECK(declared(file, "FROM --platform=$BUILDPLATFORM golang AS b\nFROM --platform=linux/amd64 alpine AS t\nFROM b\n") ==
+        "none");
   // Beside stages on the build machine, a pin on an image named for the pinned platform does
   // (cartesi/machine-emulator-tools' RISC-V root file systems, Part LW).
   CHECK(declared(file,
@@ -940,6 +965,26 @@ TEST_CASE("base images published for one architecture, with no architecture in t
     CHECK(declared(file, "FROM " + base + "\n") == "linux/amd64 <- the base image " + base + " (published for linux/amd64 only)");
   }
   CHECK(declared(file, "FROM flyway/flyway:8.5.0\n") == "none");
+  // A third party's image of a Debian or Ubuntu release that ended before anyone but the
+  // official images pushed more than one architecture under a name: Docker Hub's automated
+  // builds made amd64 images (airdock-io/docker-oracle-jdk on airdock/base:jessie, Part CY;
+  // pataquets/docker-mame on pataquets/ubuntu:trusty).
+  const std::string why =
+      " (a third party's image of a release that ended before images other than the official ones "
+      "were published for more than one architecture)";
+  for (const std::string& base : std::vector<std::string>{"airdock/base:jessie", "pataquets/ubuntu:trusty",
+                                                          "circleci/python:3.6-jessie", "quay.io/acme/app:1.2_precise"}) {
+    CHECK(declared(file, "FROM " + base + "\n") == "linux/amd64 <- the base image " + base + why);
+  }
+  // The official images (multi-architecture since 2017), later releases, a tag that only
+  // contains the word, and names of other architectures' images say nothing of the kind.
+  for (const std::string& base :
+       std::vector<std::string>{"debian:jessie", "library/debian:jessie", "docker.io/library/ubuntu:trusty", "acme/base:stretch",
+                                "acme/base:bionic", "acme/base:jessiex", "hypriot/rpi-node:jessie", "acme/raspbian:jessie"}) {
+    CHECK(declared(file, "FROM " + base + "\n") == "none");
+  }
+  CHECK(declared(file, "FROM resin/rpi-raspbian:jessie\n") == "linux/arm/v6 <- the base image resin/rpi-raspbian:jessie");
+  CHECK(declared(file, "FROM armhf/debian:jessie\n") == "linux/arm/v7 <- the base image armhf/debian:jessie");
   CHECK(declared(file, "FROM flyway/flyway:10\n") == "none");
   // OpenResty's images before 1.19.3.2-1 (metacoma/tmuxinator-as-a-service, Part DW), and the
   // multi-architecture ones after.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -276,6 +277,17 @@ std::optional<DeclaredPlatforms> fromDeviceArchitectureContent(const dockerfile:
       "the file's content (every architecture it names is " + found->str() + ", a device's, with no switch on the target)"};
 }
 
+// A make file by its name: `Makefile` (`makefile`, `GNUmakefile`), `*.mk`, or `Makefile.<suffix>`,
+// which projects run with `make -f` or include (grafana/pyroscope's Makefile.examples builds its
+// update_examples image with `--platform linux/amd64`; aquasecurity/tracee's builder/Makefile.*).
+// Automake's Makefile.am and configure's Makefile.in are templates of a Makefile, not one.
+bool isMakefileName(const std::string& name) {
+  if (name == "Makefile" || name == "makefile" || name == "GNUmakefile" || text::endsWith(name, ".mk")) return true;
+  if (!text::startsWith(name, "Makefile.") && !text::startsWith(name, "makefile.")) return false;
+  const std::string suffix = name.substr(9);
+  return !suffix.empty() && suffix != "am" && suffix != "in";
+}
+
 // The repository (registry kept, Docker Hub's prefixes dropped) and the tag of an image
 // reference, as written (callers lower it first); the digest is dropped.
 std::pair<std::string, std::string> repositoryAndTag(const std::string& image) {
@@ -330,6 +342,35 @@ bool isOfficialX86OnlyTag(const std::string& repository, const std::string& tag)
     if (tags.substr(0, space) == wanted) return true;
     if (space == std::string_view::npos) break;
     tags.remove_prefix(space + 1);
+  }
+  return false;
+}
+
+// Is this a third party's image (a namespace other than `library/`, or another registry) whose
+// tag names a Debian or Ubuntu release that reached its end before anyone but the official
+// images pushed other architectures under one name? Docker Hub's automated builds made amd64
+// images only, and manifest lists came to library/ in September 2017 and to everyone else with
+// buildx (2019). So `airdock/base:jessie`, `pataquets/ubuntu:trusty` or
+// `circleci/python:3.6-jessie` are amd64 images: a file on one of them is built for amd64 by
+// design. An image of another architecture says so in its name (`resin/rpi-raspbian:jessie`,
+// `armhf/debian:jessie`), and those words are read before this; a Raspberry Pi word, or any
+// architecture word left in the name, keeps it from this reading (`hypriot/rpi-node:jessie`).
+bool isThirdPartyPreMultiArchRelease(const std::string& repository, const std::string& tag) {
+  if (repository.find('/') == std::string::npos || text::startsWith(repository, "library/")) return false;
+  if (!vocab::findArchTokens(repository + ":" + tag).empty()) return false;
+  for (const char* device : {"rpi", "raspberry", "raspbian", "pi-", "-pi", "armbian", "odroid", "beaglebone", "jetson"}) {
+    if (repository.find(device) != std::string::npos) return false;
+  }
+  static constexpr std::string_view kReleases[] = {"squeeze", "wheezy",  "lucid",   "maverick", "natty",
+                                                   "oneiric", "precise", "quantal", "raring",   "saucy",
+                                                   "trusty",  "utopic",  "vivid",   "wily",     "jessie"};
+  std::string_view rest = tag;
+  while (!rest.empty()) {
+    const size_t end = rest.find_first_of("-_.");
+    const std::string_view word = rest.substr(0, end);
+    if (std::find(std::begin(kReleases), std::end(kReleases), word) != std::end(kReleases)) return true;
+    if (end == std::string_view::npos) break;
+    rest.remove_prefix(end + 1);
   }
   return false;
 }
@@ -762,9 +803,7 @@ struct Search {
   std::vector<fs::path> makefileFiles() const {
     std::vector<fs::path> files;
     for (const auto& directory : directories()) {
-      for (auto& f : filesNamed(directory, [](const std::string& name) {
-             return name == "Makefile" || name == "makefile" || name == "GNUmakefile" || text::endsWith(name, ".mk");
-           })) {
+      for (auto& f : filesNamed(directory, isMakefileName)) {
         files.push_back(std::move(f));
       }
     }
@@ -1103,8 +1142,47 @@ std::optional<DeclaredPlatforms> fromSiblings(const fs::path& dockerfile) {
   return DeclaredPlatforms{{Platform{"linux", "amd64", ""}}, "its per-architecture siblings (" + name + " is the amd64 one)"};
 }
 
+// Is the stage a build ships (the last), or the earlier stage it is built FROM, pinned with a
+// constant --platform?
+bool shippedStagePinned(const dockerfile::ParsedDockerfile& file) {
+  std::map<std::string, bool> pinnedStage;  // by stage name
+  bool lastPinned = false;
+  for (const auto& in : file.instructions) {
+    if (in.command != "from" || in.args.empty()) continue;
+    const dockerfile::Flag* flag = in.flag("platform");
+    const auto earlier = pinnedStage.find(text::lower(in.args[0].value));
+    lastPinned = flag ? flag->value().find('$') == std::string::npos : earlier != pinnedStage.end() && earlier->second;
+    if (in.args.size() == 3) pinnedStage[text::lower(in.args[2].value)] = lastPinned;
+  }
+  return lastPinned;
+}
+
+// Does any instruction but an ARG read the target platform (`$TARGETARCH`, `${TARGETPLATFORM}`,
+// `$TARGETOS`, `$TARGETVARIANT`)? Then the file is written for more than one target.
+bool readsTargetPlatform(const dockerfile::ParsedDockerfile& file) {
+  for (const auto& in : file.instructions) {
+    if (in.command == "arg") continue;
+    const std::string& text = in.line.text;
+    for (size_t at = text.find("TARGET"); at != std::string::npos; at = text.find("TARGET", at + 1)) {
+      const bool variable = at > 0 && (text[at - 1] == '$' || (text[at - 1] == '{' && at > 1 && text[at - 2] == '$'));
+      if (!variable) continue;
+      for (const char* name : {"TARGETARCH", "TARGETPLATFORM", "TARGETOS", "TARGETVARIANT"}) {
+        if (text.compare(at, std::strlen(name), name) == 0) return true;
+      }
+    }
+    for (const auto& heredoc : in.heredocs) {
+      if (heredoc.content.find("TARGET") != std::string::npos) return true;
+    }
+  }
+  return false;
+}
+
 // Every FROM of an external image carries the same constant --platform: the file says which
-// one platform it builds, on every line that chooses one.
+// one platform it builds, on every line that chooses one. Beside a stage on $BUILDPLATFORM, the
+// pins declare it only when their images are named for that platform, or when the shipped
+// (last) stage is itself pinned and nothing reads the target platform: a file that pins the
+// image it ships and never asks which target it builds for makes that one platform's image
+// every time (grafana/pyroscope's .NET example: its profiler exists for linux-x64 only).
 std::optional<DeclaredPlatforms> fromPlatformFlags(const dockerfile::ParsedDockerfile& file) {
   std::set<std::string> stageNames;
   std::optional<Platform> platform;
@@ -1131,9 +1209,13 @@ std::optional<DeclaredPlatforms> fromPlatformFlags(const dockerfile::ParsedDocke
     if (!p || (platform && !(*platform == *p))) return std::nullopt;
     platform = p;
     const auto named = platformOfImageReference(base);
-    everyPinNamedByItsImage = everyPinNamedByItsImage && named && named->architecture == p->architecture;
+    if (named && named->architecture != p->architecture) return std::nullopt;  // the pin and the image disagree
+    everyPinNamedByItsImage = everyPinNamedByItsImage && named;
   }
-  if (!platform || (onBuildMachine && !everyPinNamedByItsImage)) return std::nullopt;
+  if (!platform) return std::nullopt;
+  if (onBuildMachine && !everyPinNamedByItsImage && !(shippedStagePinned(file) && !readsTargetPlatform(file))) {
+    return std::nullopt;
+  }
   return DeclaredPlatforms{
       {*platform}, onBuildMachine ? "the --platform of every FROM not on $BUILDPLATFORM" : "the --platform of every FROM"};
 }
@@ -1266,6 +1348,14 @@ std::optional<DeclaredPlatforms> fromBaseImages(const dockerfile::ParsedDockerfi
   for (const auto& image : images) {
     const auto hardware = why.empty() ? hardwareOfImage(text::lower(image)) : std::nullopt;
     if (hardware) why = " (" + hardware->first + " exists for " + platform->str() + " only)";
+  }
+  for (const auto& image : images) {
+    const auto [repository, tag] = repositoryAndTag(text::lower(image));
+    if (why.empty() && isThirdPartyPreMultiArchRelease(repository, tag)) {
+      why =
+          " (a third party's image of a release that ended before images other than the official ones were "
+          "published for more than one architecture)";
+    }
   }
   return DeclaredPlatforms{{*platform},
                            (images.size() == 1 ? "the base image " : "the base images ") + text::join(images, ", ") + why};
@@ -1485,8 +1575,7 @@ std::set<std::string> buildArgsPassed(const fs::path& dockerfilePath, Declaratio
   }
   auto declares = [](const std::string& name) {
     return text::endsWith(name, ".yml") || text::endsWith(name, ".yaml") || text::endsWith(name, ".hcl") ||
-           text::endsWith(name, ".json") || text::endsWith(name, ".sh") || text::endsWith(name, ".mk") || name == "Makefile" ||
-           name == "makefile" || name == "GNUmakefile" || name == "Jenkinsfile";
+           text::endsWith(name, ".json") || text::endsWith(name, ".sh") || isMakefileName(name) || name == "Jenkinsfile";
   };
   std::set<std::string> names;
   for (const auto& directory : directories) {
@@ -1702,6 +1791,7 @@ std::optional<Platform> platformOfImageReference(const std::string& image) {
   }
   if (found) return found;
   if (auto hardware = hardwareOfImage(image)) return hardware->second;
+  if (isThirdPartyPreMultiArchRelease(repository, tag)) return Platform{"linux", "amd64", ""};
   return std::nullopt;
 }
 
