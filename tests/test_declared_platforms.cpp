@@ -402,6 +402,22 @@ TEST_CASE("a make file named Makefile.<suffix> is read as a Makefile", "[declare
   CHECK(declared(other) == "none");
 }
 
+TEST_CASE("Makefile: a recipe's automatic variables name its rule's target and prerequisites", "[declared]") {
+  Repo repo;
+  // OpenFogStack/celestial (Part SV): `-f $<` is the rule's first prerequisite.
+  const auto file = repo.write("compile.Dockerfile", kPlain);
+  const auto other = repo.write("satgen.Dockerfile", kPlain);
+  repo.write("Makefile",
+             "ARCH=amd64\nOS=linux\n"
+             "celestial-make: compile.Dockerfile ## build the compile container\n"
+             "\t@docker build --platform ${OS}/${ARCH} -f $< -t $@ .\n"
+             "satgen: satgen.Dockerfile | out\n"
+             "\tdocker buildx build --platform linux/arm64 -f $^ -t $$USER/$@ .\n");
+  CHECK(declared(file) == "linux/amd64 <- Makefile");
+  // `$^`, every normal prerequisite (not the order-only ones after `|`).
+  CHECK(declared(other) == "linux/arm64 <- Makefile");
+}
+
 TEST_CASE("Makefile: buildx lines with make variables", "[declared]") {
   Repo repo;
   const auto file = repo.write("build/Dockerfile", kPlain);
@@ -2239,6 +2255,14 @@ TEST_CASE("workflows: third-party build actions, read by their own inputs", "[de
   CHECK(declared(repo.write("Dockerfile.depot", kPlain)) == "none");
   CHECK(declared(repo.write("Dockerfile.depot-multi", kPlain)) ==
         "linux/amd64, linux/arm64 <- .github/workflows/forks.yml job image");
+  // triptixx/action-docker-build: `docker build --file=$dockerfile $path` from the root
+  // (triptixx/prowlarr, Part SU).
+  repo.write(".github/workflows/triptixx.yml",
+             "on: push\njobs:\n  prowlarr:\n    runs-on: ubuntu-latest\n    steps:\n"
+             "      - uses: triptixx/action-docker-build@master\n        with:\n          repo: prowlarr-dev\n"
+             "          dockerfile: images/Dockerfile.prowlarr\n          path: images\n");
+  CHECK(declared(repo.write("images/Dockerfile.prowlarr", kPlain)) ==
+        "linux/amd64 <- .github/workflows/triptixx.yml job prowlarr (no platform named: the ubuntu-latest runner's)");
 }
 
 TEST_CASE("a file built FROM the project's own image of one platform is built for that platform", "[declared]") {

@@ -1525,6 +1525,10 @@ constexpr PlainBuildAction kPlainBuildActions[] = {
     // run for `args: --docker` and `args: --ecr`.
     {"opspresso/action-builder", "", "BUILD_PATH", "DOCKERFILE", "Dockerfile", false, "", "", "", true, "args", "--docker --ecr"},
     {"opspresso/action-docker", "", "BUILD_PATH", "DOCKERFILE", "Dockerfile", false, "", "", "", true},
+    // build.sh: docker build --file=$INPUT_DOCKERFILE ... ${INPUT_PATH:-.}, from the workspace
+    // root (action.yml: dockerfile defaults to Dockerfile); no platform input (triptixx/prowlarr,
+    // Part SU, and the owner's other images).
+    {"triptixx/action-docker-build", "", "path", "dockerfile", "Dockerfile", false, "", "", ""},
     // buildah build -f <containerfiles> <context>; `platforms` and `archs` build one image
     // each, else the host's.
     {"redhat-actions/buildah-build", "", "context", "containerfiles", "", false, "platforms", "archs", ""},
@@ -2293,23 +2297,81 @@ bool stopsRecipe(std::string body) {
 
 }  // namespace
 
+// The rule a logical line of a Makefile starts, when it is one: `image: Dockerfile.build
+// deps | order-only` gives its first target and its normal prerequisites. An assignment
+// (`A := b`, `A ::= b`) or a target-specific one (`image: A = b`) is not a rule.
+struct MakeRule {
+  std::string target;
+  std::vector<std::string> prerequisites;
+};
+
+std::optional<MakeRule> makeRuleOf(const std::string& line) {
+  const size_t colon = line.find(':');
+  if (colon == std::string::npos || colon == 0) return std::nullopt;
+  if (line.find('=') != std::string::npos) return std::nullopt;
+  MakeRule rule;
+  const auto targets = text::split(text::trim(line.substr(0, colon)), ' ');
+  if (targets.empty() || text::trim(targets.front()).empty()) return std::nullopt;
+  rule.target = text::trim(targets.front());
+  std::string rest = line.substr(colon + 1);
+  if (!rest.empty() && rest[0] == ':') rest.erase(0, 1);  // a double-colon rule
+  rest = rest.substr(0, rest.find('|'));
+  for (const auto& word : text::split(text::trim(rest), ' ')) {
+    if (!text::trim(word).empty()) rule.prerequisites.push_back(text::trim(word));
+  }
+  return rule;
+}
+
+// A recipe line's automatic variables, by the rule it belongs to: `$@` (the target), `$<` (the
+// first prerequisite) and `$^` (all of them). `docker build --platform linux/amd64 -f $< .` in
+// a rule `celestial-make: compile.Dockerfile` builds compile.Dockerfile (OpenFogStack/celestial,
+// Part SV). `$$` stays make's escaped dollar.
+std::string withAutomaticVariables(const std::string& line, const MakeRule& rule) {
+  std::string out;
+  out.reserve(line.size());
+  for (size_t i = 0; i < line.size(); ++i) {
+    if (line[i] != '$' || i + 1 >= line.size()) {
+      out += line[i];
+      continue;
+    }
+    const char next = line[i + 1];
+    if (next == '$') {
+      out += "$$";
+    } else if (next == '@') {
+      out += rule.target;
+    } else if (next == '<') {
+      out += rule.prerequisites.empty() ? "" : rule.prerequisites.front();
+    } else if (next == '^') {
+      out += text::join(rule.prerequisites, " ");
+    } else {
+      out += line[i];
+      continue;
+    }
+    ++i;
+  }
+  return out;
+}
+
 std::vector<BuildDeclaration> readMakefile(const std::string& text, const fs::path& directory) {
   std::vector<BuildDeclaration> out;
   MakeVariables variables;
-  std::vector<std::string> recipes;
+  std::vector<std::pair<std::string, MakeRule>> recipes;  // each line with its rule
+  MakeRule rule;
   // Logical lines: a trailing backslash continues the line.
   std::string logical;
   bool recipe = false;
   bool stopped = false;  // the current recipe has already failed on purpose
   auto finish = [&] {
     if (recipe) {
-      if (!stopped) recipes.push_back(logical);
+      if (!stopped) recipes.emplace_back(logical, rule);
       stopped = stopped || stopsRecipe(logical);
     } else if (!text::trim(logical).empty() && logical[0] != '#') {
       // A rule or an assignment ends the recipe; blank lines and comments do not.
       stopped = false;
       const size_t hash = logical.find('#');
-      variables.assign(hash == std::string::npos ? logical : logical.substr(0, hash));
+      const std::string uncommented = hash == std::string::npos ? logical : logical.substr(0, hash);
+      if (auto started = makeRuleOf(uncommented)) rule = std::move(*started);
+      variables.assign(uncommented);
     }
     logical.clear();
   };
@@ -2327,9 +2389,10 @@ std::vector<BuildDeclaration> readMakefile(const std::string& text, const fs::pa
     if (end == text.size()) break;
   }
   if (!logical.empty()) finish();
-  for (const auto& line : recipes) {
+  for (const auto& [line, itsRule] : recipes) {
     std::string body = text::trim(line);
     while (!body.empty() && (body[0] == '@' || body[0] == '-' || body[0] == '+')) body.erase(0, 1);
+    body = withAutomaticVariables(body, itsRule);
     for (const auto& command : buildCommandsIn(variables.expand(body), directory,
                                                {.defaultPlatform = variables.exportedValue("DOCKER_DEFAULT_PLATFORM")})) {
       if (command.platforms.empty()) {

@@ -276,13 +276,17 @@ std::set<std::string> startedPrograms(const DockerfileContext& ctx) {
 // destination is a directory (ends in '/', is '.', or takes several sources).
 // The WORKDIR comes from the stage's scope walker, advanced along the stage once (a scope
 // computed afresh for every COPY made a file of many COPYs quadratic: audit H10).
+// The destination is expanded with the stage's ARG and ENV values there, as BuildKit does
+// (`COPY bin/tool ${APP_DIR}/bin/` after `ENV APP_DIR=/usr/lib/rhasspy` lands under
+// /usr/lib/rhasspy, not /bin: JarvyJ/Rhasspy-Satellite, Part SV).
 std::string landedPath(const DockerfileContext& ctx, size_t index, const std::string& source, context::ScopeWalker& scope) {
   const auto& in = ctx.instruction(index);
-  std::string destination = dockerfile::expandWord(in.args.back().value, {}, ctx.file.escapeToken).value;
+  const auto& here = scope.before(index);
+  std::string destination = dockerfile::expandWord(in.args.back().value, here.env, ctx.file.escapeToken).value;
   if (destination.empty() || destination.back() == '/' || destination == "." || in.args.size() > 2) {
     destination += "/" + baseName(source);
   }
-  return absoluteIn(scope.before(index).workdir, destination);
+  return absoluteIn(here.workdir, destination);
 }
 
 bool isExecutableLocation(const std::string& landed, const std::set<std::string>& programs) {
