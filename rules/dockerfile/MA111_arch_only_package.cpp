@@ -1,5 +1,6 @@
 // MA111: installing a package that has no build for some target platform.
 #include <algorithm>
+#include <deque>
 #include <map>
 #include <set>
 #include <string_view>
@@ -195,9 +196,31 @@ struct FetchedBefore {
   bool fetched(const std::string& fileName) const {
     for (std::optional<size_t> s = stage; s; s = model->stages[*s].parentStage) {
       const auto it = byStage->find(*s);
-      if (it != byStage->end() && downloadedIn(it->second, fileName)) return true;
+      if (it != byStage->end() && (downloadedIn(it->second, fileName) || unpackedFromDownload(it->second, fileName))) {
+        return true;
+      }
     }
     return false;
+  }
+
+  // Was the package file unpacked from an archive downloaded for the same architecture, of the
+  // same product (the same first word)? MySQL's el7 x86_64 RPM bundle, fetched and untarred,
+  // then `rpm -ivh mysql-community-server-...x86_64.rpm` (cmp1234/ironic, Part SI): MA110
+  // reports the bundle's download, and each install of what it held is the same mistake.
+  static bool unpackedFromDownload(const std::vector<std::string_view>& downloadWords, const std::string& fileName) {
+    const auto arch = packageFileArch(fileName);
+    const std::string_view product = std::string_view(fileName).substr(0, fileName.find_first_of("-_.$"));
+    if (!arch || product.empty()) return false;
+    return std::any_of(downloadWords.begin(), downloadWords.end(), [&](std::string_view word) {
+      while (!word.empty() && (word.back() == '"' || word.back() == '\'')) word.remove_suffix(1);
+      const std::string_view name = word.substr(word.rfind('/') == std::string_view::npos ? 0 : word.rfind('/') + 1);
+      const bool archive =
+          name.find(".tar") != std::string_view::npos || text::endsWith(name, ".tgz") || text::endsWith(name, ".zip");
+      if (!archive || name.substr(0, name.find_first_of("-_.$")) != product) return false;
+      const auto tokens = vocab::findArchTokens(name);
+      return std::any_of(tokens.begin(), tokens.end(),
+                         [&](const vocab::ArchToken& t) { return t.platform.architecture == arch->architecture; });
+    });
   }
 };
 
@@ -439,11 +462,19 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
   // (`apt-get install ./x_amd64.deb` and `dpkg -i x_amd64.deb`, a retry after `||`) is the
   // same mistake, reported at its first install.
   std::map<size_t, std::set<std::string>> reportedInStage;
+  // The values BuildKit gives the download words that hold a Dockerfile variable (`curl
+  // $MYSQL_DOWNLOAD_URL` with the URL in an ENV), kept alive for the views above.
+  std::deque<std::string> expandedWords;
   for (const auto& run : ctx.model.scripts) {
     const auto own = downloadWords(run.script);
     if (!own.empty()) {
       auto& stageWords = fetchedInStage[run.stage];
       stageWords.insert(stageWords.end(), own.begin(), own.end());
+      for (const std::string_view word : own) {
+        if (word.find('$') == std::string_view::npos) continue;
+        const auto fixed = dockerfile::valueForEveryTarget(ctx.file, ctx.model, *ctx.stages, run, std::string(word));
+        if (fixed && fixed->value != word) stageWords.push_back(expandedWords.emplace_back(fixed->value));
+      }
     }
     const FetchedBefore fetchedBefore{&fetchedInStage, &ctx.model, run.stage};
     for (const auto& command : run.script.commands) {
@@ -501,7 +532,9 @@ extern const DockerfileRule kMA111 = {
          "One copied from the build context under its architecture's name (`COPY ./agent_2.1_amd64.deb /tmp/`) is "
          "reported once, by MA150 at that COPY, where the package enters the image; the install of it is the same "
          "mistake, as the install of a package MA110 reports downloading (in the same RUN, an earlier RUN of the stage "
-         "or of a stage it is built FROM, by name, through a shell pattern or through the URL variable's value) is.",
+         "or of a stage it is built FROM, by name, through a shell pattern or through the URL variable's value) is, and the "
+         "install of a package unpacked from an archive of the same product downloaded for the same architecture (the "
+         "RPMs of MySQL's `mysql-5.7.20-1.el7.x86_64.rpm-bundle.tar`, fetched and untarred).",
      .why = "On a platform without that build the package manager fails (`Unable to locate package`, `No matching "
             "distribution found`), or installs the wrong architecture's files.",
      .example = "FROM debian\n"
