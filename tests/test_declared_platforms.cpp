@@ -1309,6 +1309,15 @@ TEST_CASE("a file that installs a program published for one architecture only", 
                  "integration/11.0.0.9-ACE-LINUX64-DEVELOPER.tar.gz\n") ==
         "linux/amd64 <- the install of IBM App Connect Enterprise (its LINUX64 developer or server tarball) (published for "
         "linux/amd64 only)");
+  // The Dropbox daemon (TechupBusiness/simple-docker-multi-project, Part TD) and Percona
+  // XtraBackup 2.4 (juxuny/percona-xtrabackup, Part TB): x86 only; XtraBackup 8.0 is not.
+  CHECK(declared(file, "FROM ubuntu:bionic\nRUN wget -O - \"https://www.dropbox.com/download?plat=lnx.x86_64\" | tar xzf -\n") ==
+        "linux/amd64 <- the install of the Dropbox Linux daemon (dropboxd) (published for linux/amd64 only)");
+  CHECK(declared(file,
+                 "FROM ubuntu:18.04\nRUN wget https://downloads.percona.com/downloads/Percona-XtraBackup-2.4/"
+                 "Percona-XtraBackup-2.4.21/binary/debian/focal/x86_64/Percona-XtraBackup-2.4.21-focal-x86_64-bundle.tar\n") ==
+        "linux/amd64 <- the install of Percona XtraBackup 2.4 (published for linux/amd64 only)");
+  CHECK(declared(file, "FROM ubuntu:22.04\nRUN apt-get install -y percona-xtrabackup-80\n") == "none");
   // One that installs an x86 emulator runs it on other architectures too.
   CHECK(declared(file, steamTarball + "RUN apt-get install -y box86 box64\n") == "none");
   // What the project declares comes first.
