@@ -1318,6 +1318,13 @@ TEST_CASE("a file that installs a program published for one architecture only", 
                  "Percona-XtraBackup-2.4.21/binary/debian/focal/x86_64/Percona-XtraBackup-2.4.21-focal-x86_64-bundle.tar\n") ==
         "linux/amd64 <- the install of Percona XtraBackup 2.4 (published for linux/amd64 only)");
   CHECK(declared(file, "FROM ubuntu:22.04\nRUN apt-get install -y percona-xtrabackup-80\n") == "none");
+  // Oracle's MySQL 5.7 (its yum repository and downloads): arm64 builds began with 8.0. Ubuntu's
+  // own mysql-server-5.7 packages, built for arm64 too, are no such install.
+  CHECK(declared(file,
+                 "FROM centos:7\nRUN yum install -y https://dev.mysql.com/get/mysql57-community-release-el7-11.noarch.rpm\n") ==
+        "linux/amd64 <- the install of MySQL 5.7 Community Server (Oracle's yum repository package for it) (published for "
+        "linux/amd64 only)");
+  CHECK(declared(file, "FROM ubuntu:18.04\nRUN apt-get install -y mysql-server-5.7\n") == "none");
   // One that installs an x86 emulator runs it on other architectures too.
   CHECK(declared(file, steamTarball + "RUN apt-get install -y box86 box64\n") == "none");
   // What the project declares comes first.
