@@ -981,6 +981,15 @@ TEST_CASE("base images published for one architecture, with no architecture in t
     CHECK(declared(file, "FROM " + base + "\n") == "linux/amd64 <- the base image " + base + " (published for linux/amd64 only)");
   }
   CHECK(declared(file, "FROM flyway/flyway:8.5.0\n") == "none");
+  // Selenium's images before 4.21.0 (amd64 only; Kurento's dev-integration-browser image on
+  // selenium/node-base:3.14.0, Part TT), and its Chrome and Edge ones at every release; the
+  // Chromium and Firefox images from 4.21.0 on exist for arm64 too.
+  for (const std::string& base : std::vector<std::string>{"selenium/node-base:3.14.0", "selenium/hub:4.20.0-20240505",
+                                                          "selenium/standalone-chrome:4.25.0"}) {
+    CHECK(declared(file, "FROM " + base + "\n") == "linux/amd64 <- the base image " + base + " (published for linux/amd64 only)");
+  }
+  CHECK(declared(file, "FROM selenium/standalone-chromium:4.25.0\n") == "none");
+  CHECK(declared(file, "FROM selenium/node-firefox:4.21.0\n") == "none");
   // A third party's image of a Debian or Ubuntu release that ended before anyone but the
   // official images pushed more than one architecture under a name: Docker Hub's automated
   // builds made amd64 images (airdock-io/docker-oracle-jdk on airdock/base:jessie, Part CY;
@@ -1325,6 +1334,9 @@ TEST_CASE("a file that installs a program published for one architecture only", 
         "linux/amd64 <- the install of MySQL 5.7 Community Server (Oracle's yum repository package for it) (published for "
         "linux/amd64 only)");
   CHECK(declared(file, "FROM ubuntu:18.04\nRUN apt-get install -y mysql-server-5.7\n") == "none");
+  // Kurento Media Server, built for amd64 only (Kurento/kurento's local image, Part TT).
+  CHECK(declared(file, "FROM ubuntu:20.04\nRUN apt-get install -y kurento-media-server\n") ==
+        "linux/amd64 <- the install of Kurento Media Server (published for linux/amd64 only)");
   // One that installs an x86 emulator runs it on other architectures too.
   CHECK(declared(file, steamTarball + "RUN apt-get install -y box86 box64\n") == "none");
   // What the project declares comes first.
@@ -1878,9 +1890,12 @@ TEST_CASE("data/one-architecture-images.json: every entry names its platform and
                               : "1.0-" + words.front().get<std::string>());
       CHECK(declared(file, "FROM " + repository + "-other:x\n") == "none");
     } else {
+      // A prefix entry with release tags matches its repositories at those releases only.
       const auto prefix = entry.at("prefix").get<std::string>();
       REQUIRE(!prefix.empty());
-      base = prefix + "x";
+      const auto tags = entry.value("tags", nlohmann::json::array());
+      base = prefix + "x" + (tags.empty() ? std::string() : ":" + tags.front().get<std::string>() + ".9");
+      if (!tags.empty()) CHECK(declared(file, "FROM " + prefix + "x:latest\n") == "none");
     }
     CHECK(declared(file, "FROM " + base + "\n") ==
           platform + " <- the base image " + base + " (published for " + platform + " only)");

@@ -33,7 +33,7 @@ namespace {
 // architecture (the `java` image, deprecated before Docker Hub's official images became
 // multi-architecture; `centos:6`), matched by the whole repository name and a tag prefix.
 struct OneArchitectureImage {
-  std::string prefix;             // a prefix of the repository, or the whole repository when `tags` is set
+  std::string prefix;             // a prefix of the repository, or the whole repository (wholeRepository)
   std::vector<std::string> tags;  // release tags: `6` matches `6`, `6.9`, `6-slim`; empty: every tag
   // Words of those releases' tags (split at '-'), for a tag whose version is a variable:
   // `${CUDA_VERSION}-cudnn7-devel-ubuntu16.04` is a CUDA 10 or older release.
@@ -42,9 +42,12 @@ struct OneArchitectureImage {
   Platform platform;
 
   bool matches(const std::string& repository, const std::string& tag) const {
-    if (!wholeRepository) return text::startsWith(repository, prefix);
-    const std::string name = text::startsWith(repository, "library/") ? repository.substr(8) : repository;
-    if (name != prefix) return false;
+    if (!wholeRepository) {
+      if (!text::startsWith(repository, prefix)) return false;
+    } else {
+      const std::string name = text::startsWith(repository, "library/") ? repository.substr(8) : repository;
+      if (name != prefix) return false;
+    }
     if (tags.empty() && tagWords.empty()) return true;
     const bool release = std::any_of(tags.begin(), tags.end(), [&](const std::string& release) {
       return tag == release ||
@@ -68,13 +71,13 @@ const std::vector<OneArchitectureImage>& oneArchitectureImages() {
       if (entry.contains("repository")) {
         image.prefix = text::lower(entry.at("repository").get<std::string>());
         image.wholeRepository = true;
-        for (const auto& tag : entry.value("tags", nlohmann::json::array()))
-          image.tags.push_back(text::lower(tag.get<std::string>()));
-        for (const auto& word : entry.value("tagWords", nlohmann::json::array()))
-          image.tagWords.push_back(text::lower(word.get<std::string>()));
       } else {
         image.prefix = text::lower(entry.at("prefix").get<std::string>());
       }
+      for (const auto& tag : entry.value("tags", nlohmann::json::array()))
+        image.tags.push_back(text::lower(tag.get<std::string>()));
+      for (const auto& word : entry.value("tagWords", nlohmann::json::array()))
+        image.tagWords.push_back(text::lower(word.get<std::string>()));
       out.push_back(std::move(image));
     }
     return out;

@@ -477,24 +477,28 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
       }
     }
     const FetchedBefore fetchedBefore{&fetchedInStage, &ctx.model, run.stage};
+    // One instruction is one mistake (issue 9: group per instruction): the packages of all its
+    // install commands are listed in one finding, at the first (Kurento/kurento's RUNs that
+    // build two packages and `apt install` each by an amd64 name, Part TT).
+    std::vector<Lack> lacks;
     for (const auto& command : run.script.commands) {
       if (command.insideArchBranch()) continue;
-      auto lacks = lacksOf(ctx, run, command, extra, crossStages, addedToDpkg, fetchedBefore, copies);
+      auto found = lacksOf(ctx, run, command, extra, crossStages, addedToDpkg, fetchedBefore, copies);
       auto& reported = reportedInStage[run.stage];
-      std::erase_if(lacks, [&](const auto& lack) { return !reported.insert(lack.what).second; });
-      if (lacks.empty()) continue;
-      // One install command is one mistake: its packages are listed in one finding.
-      std::vector<Platform> broken;
-      std::vector<std::string> what;
-      std::vector<FindingSink::RelatedSpan> related;
-      for (const auto& lack : lacks) {
-        addBroken(broken, lack.broken);
-        what.push_back(lack.what);
-        related.insert(related.end(), lack.related.begin(), lack.related.end());
-      }
-      out.report(rule, lacks.front().span, "installs " + text::join(what, "; ") + ": breaks " + platformList(broken),
-                 lacks.front().fix, std::move(related), broken);
+      std::erase_if(found, [&](const auto& lack) { return !reported.insert(lack.what).second; });
+      for (auto& lack : found) lacks.push_back(std::move(lack));
     }
+    if (lacks.empty()) continue;
+    std::vector<Platform> broken;
+    std::vector<std::string> what;
+    std::vector<FindingSink::RelatedSpan> related;
+    for (const auto& lack : lacks) {
+      addBroken(broken, lack.broken);
+      what.push_back(lack.what);
+      related.insert(related.end(), lack.related.begin(), lack.related.end());
+    }
+    out.report(rule, lacks.front().span, "installs " + text::join(what, "; ") + ": breaks " + platformList(broken),
+               lacks.front().fix, std::move(related), broken);
   }
 }
 
@@ -534,7 +538,8 @@ extern const DockerfileRule kMA111 = {
          "mistake, as the install of a package MA110 reports downloading (in the same RUN, an earlier RUN of the stage "
          "or of a stage it is built FROM, by name, through a shell pattern or through the URL variable's value) is, and the "
          "install of a package unpacked from an archive of the same product downloaded for the same architecture (the "
-         "RPMs of MySQL's `mysql-5.7.20-1.el7.x86_64.rpm-bundle.tar`, fetched and untarred).",
+         "RPMs of MySQL's `mysql-5.7.20-1.el7.x86_64.rpm-bundle.tar`, fetched and untarred). One instruction gives one "
+         "finding, listing what all its install commands lack.",
      .why = "On a platform without that build the package manager fails (`Unable to locate package`, `No matching "
             "distribution found`), or installs the wrong architecture's files.",
      .example = "FROM debian\n"

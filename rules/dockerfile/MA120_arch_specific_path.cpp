@@ -77,8 +77,11 @@ std::optional<Platform> platformOfComponent(std::string_view component, std::str
                                   "graalvm", "semeru", "dragonwell"}) {
       jdk = jdk || lowered.find(word) != std::string::npos;
     }
-    // An archive's name is a download (MA110's business), not an install directory.
-    for (std::string_view archive : {".tar.gz", ".tgz", ".zip", ".tar.xz", ".tar", ".rpm", ".deb", ".msi", ".pkg"}) {
+    // An archive's or an installer's name is a download (MA110's business), not an install
+    // directory: `ADD .../jdk-6u45-linux-x64.bin ./jdk-6-x64.bin` then `RUN ./jdk-6-x64.bin`
+    // runs a file the stage itself put there on every platform (rohitggarg/sunjdk-maven, Part TQ).
+    for (std::string_view archive :
+         {".tar.gz", ".tgz", ".zip", ".tar.xz", ".tar", ".rpm", ".deb", ".msi", ".pkg", ".bin", ".sh", ".run"}) {
       jdk = jdk && !text::endsWith(lowered, archive);
     }
     if (jdk) {
