@@ -997,15 +997,16 @@ TEST_CASE("base images published for one architecture, with no architecture in t
   const std::string why =
       " (a third party's image of a release that ended before images other than the official ones "
       "were published for more than one architecture)";
-  for (const std::string& base : std::vector<std::string>{"airdock/base:jessie", "pataquets/ubuntu:trusty",
-                                                          "circleci/python:3.6-jessie", "quay.io/acme/app:1.2_precise"}) {
+  for (const std::string& base :
+       std::vector<std::string>{"airdock/base:jessie", "pataquets/ubuntu:trusty", "circleci/python:3.6-jessie",
+                                "quay.io/acme/app:1.2_precise", "nodesource/trusty:6.3.0", "rjeschmi/easybuild-centos6"}) {
     CHECK(declared(file, "FROM " + base + "\n") == "linux/amd64 <- the base image " + base + why);
   }
   // The official images (multi-architecture since 2017), later releases, a tag that only
   // contains the word, and names of other architectures' images say nothing of the kind.
-  for (const std::string& base :
-       std::vector<std::string>{"debian:jessie", "library/debian:jessie", "docker.io/library/ubuntu:trusty", "acme/base:stretch",
-                                "acme/base:bionic", "acme/base:jessiex", "hypriot/rpi-node:jessie", "acme/raspbian:jessie"}) {
+  for (const std::string& base : std::vector<std::string>{
+           "debian:jessie", "library/debian:jessie", "docker.io/library/ubuntu:trusty", "acme/base:stretch", "acme/base:bionic",
+           "acme/base:jessiex", "hypriot/rpi-node:jessie", "acme/raspbian:jessie", "trusty/app:1.0", "acme/centos7:latest"}) {
     CHECK(declared(file, "FROM " + base + "\n") == "none");
   }
   CHECK(declared(file, "FROM resin/rpi-raspbian:jessie\n") == "linux/arm/v6 <- the base image resin/rpi-raspbian:jessie");

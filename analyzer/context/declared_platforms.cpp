@@ -364,18 +364,23 @@ bool isThirdPartyPreMultiArchRelease(const std::string& repository, const std::s
   for (const char* device : {"rpi", "raspberry", "raspbian", "pi-", "-pi", "armbian", "odroid", "beaglebone", "jetson"}) {
     if (repository.find(device) != std::string::npos) return false;
   }
-  static constexpr std::string_view kReleases[] = {"squeeze", "wheezy",  "lucid",   "maverick", "natty",
-                                                   "oneiric", "precise", "quantal", "raring",   "saucy",
-                                                   "trusty",  "utopic",  "vivid",   "wily",     "jessie"};
-  std::string_view rest = tag;
-  while (!rest.empty()) {
-    const size_t end = rest.find_first_of("-_.");
-    const std::string_view word = rest.substr(0, end);
-    if (std::find(std::begin(kReleases), std::end(kReleases), word) != std::end(kReleases)) return true;
-    if (end == std::string_view::npos) break;
-    rest.remove_prefix(end + 1);
-  }
-  return false;
+  // CentOS 5 and 6 were never released for anything but x86, whoever packages them.
+  static constexpr std::string_view kReleases[] = {"squeeze", "wheezy",  "lucid",  "maverick", "natty",  "oneiric",
+                                                   "precise", "quantal", "raring", "saucy",    "trusty", "utopic",
+                                                   "vivid",   "wily",    "jessie", "centos5",  "centos6"};
+  auto namesRelease = [](std::string_view rest) {
+    while (!rest.empty()) {
+      const size_t end = rest.find_first_of("-_.:");
+      const std::string_view word = rest.substr(0, end);
+      if (std::find(std::begin(kReleases), std::end(kReleases), word) != std::end(kReleases)) return true;
+      if (end == std::string_view::npos) break;
+      rest.remove_prefix(end + 1);
+    }
+    return false;
+  };
+  // In the tag (`airdock/base:jessie`) or in the image's own name (`nodesource/trusty:6.3.0`,
+  // `rjeschmi/easybuild-centos6`), not in the owner's.
+  return namesRelease(tag) || namesRelease(std::string_view(repository).substr(repository.rfind('/') + 1));
 }
 
 // The one platform the data says an image exists for: a one-architecture repository or release
