@@ -416,6 +416,16 @@ TEST_CASE("Makefile: a recipe's automatic variables name its rule's target and p
   CHECK(declared(file) == "linux/amd64 <- Makefile");
   // `$^`, every normal prerequisite (not the order-only ones after `|`).
   CHECK(declared(other) == "linux/arm64 <- Makefile");
+  // A rule of 20,000 prerequisites: `$^` past 64 KiB leaves the line as written, while `$<` of
+  // the same rule is still its first prerequisite.
+  Repo big;
+  const auto first = big.write("a.Dockerfile", kPlain);
+  std::string prerequisites = "a.Dockerfile";
+  for (int i = 0; i < 20000; ++i) prerequisites += " p" + std::to_string(i);
+  big.write("Makefile", "img: " + prerequisites +
+                            "\n\tdocker buildx build --platform linux/s390x -f $^ .\n"
+                            "\tdocker buildx build --platform linux/arm64 -f $< .\n");
+  CHECK(declared(first) == "linux/arm64 <- Makefile");
 }
 
 TEST_CASE("Makefile: buildx lines with make variables", "[declared]") {

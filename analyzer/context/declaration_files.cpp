@@ -2297,12 +2297,15 @@ bool stopsRecipe(std::string body) {
 
 }  // namespace
 
+namespace {
+
 // The rule a logical line of a Makefile starts, when it is one: `image: Dockerfile.build
 // deps | order-only` gives its first target and its normal prerequisites. An assignment
 // (`A := b`, `A ::= b`) or a target-specific one (`image: A = b`) is not a rule.
 struct MakeRule {
   std::string target;
   std::vector<std::string> prerequisites;
+  std::string all;  // the prerequisites joined by blanks, what `$^` stands for
 };
 
 std::optional<MakeRule> makeRuleOf(const std::string& line) {
@@ -2319,6 +2322,7 @@ std::optional<MakeRule> makeRuleOf(const std::string& line) {
   for (const auto& word : text::split(text::trim(rest), ' ')) {
     if (!text::trim(word).empty()) rule.prerequisites.push_back(text::trim(word));
   }
+  rule.all = text::join(rule.prerequisites, " ");
   return rule;
 }
 
@@ -2326,7 +2330,12 @@ std::optional<MakeRule> makeRuleOf(const std::string& line) {
 // first prerequisite) and `$^` (all of them). `docker build --platform linux/amd64 -f $< .` in
 // a rule `celestial-make: compile.Dockerfile` builds compile.Dockerfile (OpenFogStack/celestial,
 // Part SV). `$$` stays make's escaped dollar.
+// A line whose expansion would grow past 64 KiB (`$^` of a rule with thousands of prerequisites)
+// is left as written, before anything is copied: no recipe line names a Dockerfile that way,
+// and a Makefile of 20,000 such lines must not copy gigabytes.
 std::string withAutomaticVariables(const std::string& line, const MakeRule& rule) {
+  constexpr size_t kMaxExpanded = size_t{64} << 10;
+  if (line.find('$') == std::string::npos) return line;
   std::string out;
   out.reserve(line.size());
   for (size_t i = 0; i < line.size(); ++i) {
@@ -2335,14 +2344,15 @@ std::string withAutomaticVariables(const std::string& line, const MakeRule& rule
       continue;
     }
     const char next = line[i + 1];
+    const std::string* value = next == '@'                                  ? &rule.target
+                               : next == '<' && !rule.prerequisites.empty() ? &rule.prerequisites.front()
+                               : next == '^'                                ? &rule.all
+                                                                            : nullptr;
+    if (value && out.size() + value->size() > kMaxExpanded) return line;
     if (next == '$') {
       out += "$$";
-    } else if (next == '@') {
-      out += rule.target;
-    } else if (next == '<') {
-      out += rule.prerequisites.empty() ? "" : rule.prerequisites.front();
-    } else if (next == '^') {
-      out += text::join(rule.prerequisites, " ");
+    } else if (next == '@' || next == '<' || next == '^') {
+      if (value) out += *value;  // `$<` of a rule with no prerequisite is empty
     } else {
       out += line[i];
       continue;
@@ -2352,25 +2362,29 @@ std::string withAutomaticVariables(const std::string& line, const MakeRule& rule
   return out;
 }
 
+}  // namespace
+
 std::vector<BuildDeclaration> readMakefile(const std::string& text, const fs::path& directory) {
   std::vector<BuildDeclaration> out;
   MakeVariables variables;
-  std::vector<std::pair<std::string, MakeRule>> recipes;  // each line with its rule
-  MakeRule rule;
+  // Each recipe line with the index of its rule in `rules` (a rule's prerequisites are kept once,
+  // not copied for each of its lines).
+  std::vector<MakeRule> rules(1);
+  std::vector<std::pair<std::string, size_t>> recipes;
   // Logical lines: a trailing backslash continues the line.
   std::string logical;
   bool recipe = false;
   bool stopped = false;  // the current recipe has already failed on purpose
   auto finish = [&] {
     if (recipe) {
-      if (!stopped) recipes.emplace_back(logical, rule);
+      if (!stopped) recipes.emplace_back(logical, rules.size() - 1);
       stopped = stopped || stopsRecipe(logical);
     } else if (!text::trim(logical).empty() && logical[0] != '#') {
       // A rule or an assignment ends the recipe; blank lines and comments do not.
       stopped = false;
       const size_t hash = logical.find('#');
       const std::string uncommented = hash == std::string::npos ? logical : logical.substr(0, hash);
-      if (auto started = makeRuleOf(uncommented)) rule = std::move(*started);
+      if (auto started = makeRuleOf(uncommented)) rules.push_back(std::move(*started));
       variables.assign(uncommented);
     }
     logical.clear();
@@ -2389,10 +2403,10 @@ std::vector<BuildDeclaration> readMakefile(const std::string& text, const fs::pa
     if (end == text.size()) break;
   }
   if (!logical.empty()) finish();
-  for (const auto& [line, itsRule] : recipes) {
+  for (const auto& [line, ruleIndex] : recipes) {
     std::string body = text::trim(line);
     while (!body.empty() && (body[0] == '@' || body[0] == '-' || body[0] == '+')) body.erase(0, 1);
-    body = withAutomaticVariables(body, itsRule);
+    body = withAutomaticVariables(body, rules[ruleIndex]);
     for (const auto& command : buildCommandsIn(variables.expand(body), directory,
                                                {.defaultPlatform = variables.exportedValue("DOCKER_DEFAULT_PLATFORM")})) {
       if (command.platforms.empty()) {
