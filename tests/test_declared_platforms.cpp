@@ -1004,14 +1004,20 @@ TEST_CASE("base images published for one architecture, with no architecture in t
   // official images pushed more than one architecture under a name: Docker Hub's automated
   // builds made amd64 images (airdock-io/docker-oracle-jdk on airdock/base:jessie, Part CY;
   // pataquets/docker-mame on pataquets/ubuntu:trusty).
-  const std::string why =
-      " (a third party's image of a release that ended before images other than the official ones "
-      "were published for more than one architecture)";
-  for (const std::string& base :
-       std::vector<std::string>{"airdock/base:jessie", "pataquets/ubuntu:trusty", "circleci/python:3.6-jessie",
-                                "quay.io/acme/app:1.2_precise", "nodesource/trusty:6.3.0", "rjeschmi/easybuild-centos6"}) {
-    CHECK(declared(file, "FROM " + base + "\n") == "linux/amd64 <- the base image " + base + why);
+  const auto why = [](const std::string& release) {
+    return " (a third party's " + release +
+           " image: a release that ended before images other than the official ones were published for more than one "
+           "architecture)";
+  };
+  for (const auto& [base, release] : std::vector<std::pair<std::string, std::string>>{{"airdock/base:jessie", "jessie"},
+                                                                                      {"pataquets/ubuntu:trusty", "trusty"},
+                                                                                      {"circleci/python:3.6-jessie", "jessie"},
+                                                                                      {"quay.io/acme/app:1.2_precise", "precise"},
+                                                                                      {"nodesource/trusty:6.3.0", "trusty"}}) {
+    CHECK(declared(file, "FROM " + base + "\n") == "linux/amd64 <- the base image " + base + why(release));
   }
+  CHECK(declared(file, "FROM rjeschmi/easybuild-centos6\n") ==
+        "linux/amd64 <- the base image rjeschmi/easybuild-centos6 (centos6: CentOS 5 and 6 were released for x86 only)");
   // The official images (multi-architecture since 2017), later releases, a tag that only
   // contains the word, and names of other architectures' images say nothing of the kind.
   for (const std::string& base : std::vector<std::string>{

@@ -358,29 +358,36 @@ bool isOfficialX86OnlyTag(const std::string& repository, const std::string& tag)
 // design. An image of another architecture says so in its name (`resin/rpi-raspbian:jessie`,
 // `armhf/debian:jessie`), and those words are read before this; a Raspberry Pi word, or any
 // architecture word left in the name, keeps it from this reading (`hypriot/rpi-node:jessie`).
-bool isThirdPartyPreMultiArchRelease(const std::string& repository, const std::string& tag) {
-  if (repository.find('/') == std::string::npos || text::startsWith(repository, "library/")) return false;
-  if (!vocab::findArchTokens(repository + ":" + tag).empty()) return false;
+// The release word it names (`jessie`, `centos6`), or nothing.
+std::optional<std::string_view> thirdPartyPreMultiArchRelease(const std::string& repository, const std::string& tag) {
+  if (repository.find('/') == std::string::npos || text::startsWith(repository, "library/")) return std::nullopt;
+  if (!vocab::findArchTokens(repository + ":" + tag).empty()) return std::nullopt;
   for (const char* device : {"rpi", "raspberry", "raspbian", "pi-", "-pi", "armbian", "odroid", "beaglebone", "jetson"}) {
-    if (repository.find(device) != std::string::npos) return false;
+    if (repository.find(device) != std::string::npos) return std::nullopt;
   }
   // CentOS 5 and 6 were never released for anything but x86, whoever packages them.
   static constexpr std::string_view kReleases[] = {"squeeze", "wheezy",  "lucid",  "maverick", "natty",  "oneiric",
                                                    "precise", "quantal", "raring", "saucy",    "trusty", "utopic",
                                                    "vivid",   "wily",    "jessie", "centos5",  "centos6"};
-  auto namesRelease = [](std::string_view rest) {
+  auto namedRelease = [](std::string_view rest) -> std::optional<std::string_view> {
     while (!rest.empty()) {
       const size_t end = rest.find_first_of("-_.:");
       const std::string_view word = rest.substr(0, end);
-      if (std::find(std::begin(kReleases), std::end(kReleases), word) != std::end(kReleases)) return true;
+      const auto* found = std::find(std::begin(kReleases), std::end(kReleases), word);
+      if (found != std::end(kReleases)) return *found;
       if (end == std::string_view::npos) break;
       rest.remove_prefix(end + 1);
     }
-    return false;
+    return std::nullopt;
   };
   // In the tag (`airdock/base:jessie`) or in the image's own name (`nodesource/trusty:6.3.0`,
   // `rjeschmi/easybuild-centos6`), not in the owner's.
-  return namesRelease(tag) || namesRelease(std::string_view(repository).substr(repository.rfind('/') + 1));
+  if (auto word = namedRelease(tag)) return word;
+  return namedRelease(std::string_view(repository).substr(repository.rfind('/') + 1));
+}
+
+bool isThirdPartyPreMultiArchRelease(const std::string& repository, const std::string& tag) {
+  return thirdPartyPreMultiArchRelease(repository, tag).has_value();
 }
 
 // The one platform the data says an image exists for: a one-architecture repository or release
@@ -1359,10 +1366,13 @@ std::optional<DeclaredPlatforms> fromBaseImages(const dockerfile::ParsedDockerfi
   }
   for (const auto& image : images) {
     const auto [repository, tag] = repositoryAndTag(text::lower(image));
-    if (why.empty() && isThirdPartyPreMultiArchRelease(repository, tag)) {
-      why =
-          " (a third party's image of a release that ended before images other than the official ones were "
-          "published for more than one architecture)";
+    const auto release = why.empty() ? thirdPartyPreMultiArchRelease(repository, tag) : std::nullopt;
+    if (release && text::startsWith(*release, "centos")) {
+      why = " (" + std::string(*release) + ": CentOS 5 and 6 were released for x86 only)";
+    } else if (release) {
+      why = " (a third party's " + std::string(*release) +
+            " image: a release that ended before images other than the official ones were published for more than "
+            "one architecture)";
     }
   }
   return DeclaredPlatforms{{*platform},
