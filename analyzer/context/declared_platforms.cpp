@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstring>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -1173,20 +1172,24 @@ bool shippedStagePinned(const dockerfile::ParsedDockerfile& file) {
 }
 
 // Does any instruction but an ARG read the target platform (`$TARGETARCH`, `${TARGETPLATFORM}`,
-// `$TARGETOS`, `$TARGETVARIANT`)? Then the file is written for more than one target.
+// `$TARGETOS`, `$TARGETVARIANT`: BuildKit's automatic TARGET* arguments)? Then the file is
+// written for more than one target.
 bool readsTargetPlatform(const dockerfile::ParsedDockerfile& file) {
+  auto reads = [](std::string_view text) {
+    for (size_t at = text.find('$'); at != std::string_view::npos; at = text.find('$', at + 1)) {
+      const size_t begin = at + 1 < text.size() && text[at + 1] == '{' ? at + 2 : at + 1;
+      size_t end = begin;
+      while (end < text.size() && (std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '_')) ++end;
+      const std::string_view name = text.substr(begin, end - begin);
+      if (text::startsWith(name, "TARGET") && vocab::isAutomaticPlatformArg(name)) return true;
+    }
+    return false;
+  };
   for (const auto& in : file.instructions) {
     if (in.command == "arg") continue;
-    const std::string& text = in.line.text;
-    for (size_t at = text.find("TARGET"); at != std::string::npos; at = text.find("TARGET", at + 1)) {
-      const bool variable = at > 0 && (text[at - 1] == '$' || (text[at - 1] == '{' && at > 1 && text[at - 2] == '$'));
-      if (!variable) continue;
-      for (const char* name : {"TARGETARCH", "TARGETPLATFORM", "TARGETOS", "TARGETVARIANT"}) {
-        if (text.compare(at, std::strlen(name), name) == 0) return true;
-      }
-    }
+    if (reads(in.line.text)) return true;
     for (const auto& heredoc : in.heredocs) {
-      if (heredoc.content.find("TARGET") != std::string::npos) return true;
+      if (reads(heredoc.content)) return true;
     }
   }
   return false;
