@@ -169,89 +169,83 @@ std::vector<std::string_view> downloadWords(const shell::Script& script) {
   return words;
 }
 
-// The names a download word can have saved a file under: its path segments and its query's
-// values (`https://x/y/pkg_amd64.deb?raw=true` gives `pkg_amd64.deb`), and the word itself.
-void addDownloadedNames(const std::vector<std::string_view>& words, std::unordered_set<std::string>& out) {
-  for (std::string_view word : words) {
-    while (!word.empty() && (word.front() == '"' || word.front() == '\'')) word.remove_prefix(1);
-    while (!word.empty() && (word.back() == '"' || word.back() == '\'')) word.remove_suffix(1);
-    out.emplace(word);
-    size_t begin = 0;
-    for (size_t i = 0; i <= word.size(); ++i) {
-      if (i < word.size() && std::string_view("/?&=").find(word[i]) == std::string_view::npos) continue;
-      if (i > begin) out.emplace(word.substr(begin, i - begin));
-      begin = i + 1;
-    }
-  }
-}
-
-// Was `fileName` downloaded by a curl/wget in this script? Then MA110 reports the download,
-// and the install of the same file is the same mistake: the name is one a download word saved
-// (a set look-up: a stage of 20,000 downloads and installs must stay linear). A file name with a
-// shell pattern (`dpkg -i rstudio-server-*-amd64.deb`, persianyagami90xs/gitpod-1) is matched
-// against the last path segment of each word.
-bool downloadedIn(const std::vector<std::string_view>& downloadWords, const std::unordered_set<std::string>& names,
-                  const std::string& fileName) {
-  if (fileName.find_first_of("*?[") == std::string::npos) return names.count(fileName) > 0;
-  const glob::Matcher pattern = glob::compileShellPattern(fileName, true);
-  return std::any_of(downloadWords.begin(), downloadWords.end(), [&](std::string_view w) {
-    while (!w.empty() && (w.back() == '"' || w.back() == '\'')) w.remove_suffix(1);
-    const size_t slash = w.rfind('/');
-    return pattern.matches(slash == std::string_view::npos ? w : w.substr(slash + 1));
-  });
-}
-
 // The product (first word) and architecture of a package file or of a downloaded archive:
 // `mysql-community-server-5.7.20-1.el7.x86_64.rpm` and `mysql-5.7.20-1.el7.x86_64.rpm-bundle.tar`
 // are both ("mysql", "amd64").
 std::string productOf(std::string_view name) { return std::string(name.substr(0, name.find_first_of("-_.$"))); }
 
-// The (product, architecture) keys of the archives among a RUN's download words: each word is
-// read once, so an install is a set look-up, not a pass over every download (a stage of 20,000
-// downloads and installs must stay linear).
-void addDownloadedArchives(const std::vector<std::string_view>& words, std::set<std::pair<std::string, std::string>>& out) {
-  for (std::string_view word : words) {
-    while (!word.empty() && (word.back() == '"' || word.back() == '\'')) word.remove_suffix(1);
-    const size_t slash = word.rfind('/');
-    const std::string_view name = slash == std::string_view::npos ? word : word.substr(slash + 1);
-    const bool archive =
-        name.find(".tar") != std::string_view::npos || text::endsWith(name, ".tgz") || text::endsWith(name, ".zip");
-    if (!archive) continue;
-    const std::string product = productOf(name);
-    if (product.empty()) continue;
-    for (const auto& token : vocab::findArchTokens(name)) out.emplace(product, token.platform.architecture);
-  }
-}
+// What one stage's RUNs downloaded so far: the words of their curl and wget commands (with the
+// values BuildKit gives the ones that hold a variable), the names those downloads can have saved
+// a file under (path segments and query values: `https://x/y/pkg_amd64.deb?raw=true` saves
+// `pkg_amd64.deb`), and the (product, architecture) of the archives among them. Each word is read
+// once, as it is added, so an install is a set look-up rather than a pass over every download (a
+// stage of 20,000 downloads and installs must stay linear).
+struct StageDownloads {
+  std::vector<std::string_view> words;
+  std::unordered_set<std::string> names;
+  std::set<std::pair<std::string, std::string>> archives;
 
-// What a RUN can have fetched a package file by: the downloads of its own, of the earlier RUNs
-// of its stage, and of the stages it is built FROM. Walked only when an install names a local
-// package file (a chain of 32k stages each FROM the one before must not cost a walk per RUN).
-struct FetchedBefore {
-  const std::map<size_t, std::vector<std::string_view>>* byStage;
-  const std::map<size_t, std::unordered_set<std::string>>* namesByStage;
-  const std::map<size_t, std::set<std::pair<std::string, std::string>>>* archivesByStage;
-  const dockerfile::BuildModel* model;
-  size_t stage;
-
-  bool fetched(const std::string& fileName) const {
-    for (std::optional<size_t> s = stage; s; s = model->stages[*s].parentStage) {
-      const auto it = byStage->find(*s);
-      if (it != byStage->end() && downloadedIn(it->second, namesByStage->at(*s), fileName)) return true;
-      if (unpackedFromDownload(*s, fileName)) return true;
+  void add(const std::vector<std::string_view>& added) {
+    words.insert(words.end(), added.begin(), added.end());
+    for (std::string_view word : added) {
+      while (!word.empty() && (word.front() == '"' || word.front() == '\'')) word.remove_prefix(1);
+      while (!word.empty() && (word.back() == '"' || word.back() == '\'')) word.remove_suffix(1);
+      names.emplace(word);
+      size_t begin = 0;
+      for (size_t i = 0; i <= word.size(); ++i) {
+        if (i < word.size() && std::string_view("/?&=").find(word[i]) == std::string_view::npos) continue;
+        if (i > begin) names.emplace(word.substr(begin, i - begin));
+        begin = i + 1;
+      }
+      const size_t slash = word.rfind('/');
+      const std::string_view name = slash == std::string_view::npos ? word : word.substr(slash + 1);
+      const bool archive =
+          name.find(".tar") != std::string_view::npos || text::endsWith(name, ".tgz") || text::endsWith(name, ".zip");
+      const std::string product = archive ? productOf(name) : std::string();
+      if (product.empty()) continue;
+      for (const auto& token : vocab::findArchTokens(name)) archives.emplace(product, token.platform.architecture);
     }
-    return false;
   }
 
   // Was the package file unpacked from an archive downloaded for the same architecture, of the
   // same product (the same first word)? MySQL's el7 x86_64 RPM bundle, fetched and untarred,
   // then `rpm -ivh mysql-community-server-...x86_64.rpm` (cmp1234/ironic, Part SI): MA110
   // reports the bundle's download, and each install of what it held is the same mistake.
-  bool unpackedFromDownload(size_t s, const std::string& fileName) const {
-    const auto archives = archivesByStage->find(s);
-    if (archives == archivesByStage->end()) return false;
+  bool unpacked(const std::string& fileName) const {
     const auto arch = packageFileArch(fileName);
     const std::string product = productOf(fileName);
-    return arch && !product.empty() && archives->second.count({product, arch->architecture}) > 0;
+    return arch && !product.empty() && archives.count({product, arch->architecture}) > 0;
+  }
+};
+
+// Was `fileName` downloaded by a curl/wget in this script? Then MA110 reports the download,
+// and the install of the same file is the same mistake: the name is one a download saved. A
+// file name with a shell pattern (`dpkg -i rstudio-server-*-amd64.deb`,
+// persianyagami90xs/gitpod-1) is matched against the last path segment of each word.
+bool downloadedIn(const StageDownloads& downloads, const std::string& fileName) {
+  if (fileName.find_first_of("*?[") == std::string::npos) return downloads.names.count(fileName) > 0;
+  const glob::Matcher pattern = glob::compileShellPattern(fileName, true);
+  return std::any_of(downloads.words.begin(), downloads.words.end(), [&](std::string_view w) {
+    while (!w.empty() && (w.back() == '"' || w.back() == '\'')) w.remove_suffix(1);
+    const size_t slash = w.rfind('/');
+    return pattern.matches(slash == std::string_view::npos ? w : w.substr(slash + 1));
+  });
+}
+
+// What a RUN can have fetched a package file by: the downloads of its own, of the earlier RUNs
+// of its stage, and of the stages it is built FROM. Walked only when an install names a local
+// package file (a chain of 32k stages each FROM the one before must not cost a walk per RUN).
+struct FetchedBefore {
+  const std::map<size_t, StageDownloads>* byStage;
+  const dockerfile::BuildModel* model;
+  size_t stage;
+
+  bool fetched(const std::string& fileName) const {
+    for (std::optional<size_t> s = stage; s; s = model->stages[*s].parentStage) {
+      const auto it = byStage->find(*s);
+      if (it != byStage->end() && (downloadedIn(it->second, fileName) || it->second.unpacked(fileName))) return true;
+    }
+    return false;
   }
 };
 
@@ -488,9 +482,7 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
   // The downloads of the stage's RUNs so far and of the stages it is built FROM: a package
   // fetched by one RUN and installed by the next is one mistake too (HubbeKing/autoapply:
   // `RUN curl -LO .../sops_${V}_amd64.deb`, then `RUN dpkg -i sops_${V}_amd64.deb`).
-  std::map<size_t, std::vector<std::string_view>> fetchedInStage;
-  std::map<size_t, std::set<std::pair<std::string, std::string>>> archivesInStage;
-  std::map<size_t, std::unordered_set<std::string>> namesInStage;
+  std::map<size_t, StageDownloads> fetchedInStage;
   // What each stage has been reported installing: the same package named by a second install
   // (`apt-get install ./x_amd64.deb` and `dpkg -i x_amd64.deb`, a retry after `||`) is the
   // same mistake, reported at its first install.
@@ -501,21 +493,17 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
   for (const auto& run : ctx.model.scripts) {
     const auto own = downloadWords(run.script);
     if (!own.empty()) {
-      auto& stageWords = fetchedInStage[run.stage];
-      stageWords.insert(stageWords.end(), own.begin(), own.end());
       std::vector<std::string_view> expanded;
       for (const std::string_view word : own) {
         if (word.find('$') == std::string_view::npos) continue;
         const auto fixed = dockerfile::valueForEveryTarget(ctx.file, ctx.model, *ctx.stages, run, std::string(word));
         if (fixed && fixed->value != word) expanded.push_back(expandedWords.emplace_back(fixed->value));
       }
-      stageWords.insert(stageWords.end(), expanded.begin(), expanded.end());
-      addDownloadedArchives(own, archivesInStage[run.stage]);
-      addDownloadedArchives(expanded, archivesInStage[run.stage]);
-      addDownloadedNames(own, namesInStage[run.stage]);
-      addDownloadedNames(expanded, namesInStage[run.stage]);
+      auto& stageDownloads = fetchedInStage[run.stage];
+      stageDownloads.add(own);
+      stageDownloads.add(expanded);
     }
-    const FetchedBefore fetchedBefore{&fetchedInStage, &namesInStage, &archivesInStage, &ctx.model, run.stage};
+    const FetchedBefore fetchedBefore{&fetchedInStage, &ctx.model, run.stage};
     // One instruction is one mistake (issue 9: group per instruction): the packages of all its
     // install commands are listed in one finding, at the first (Kurento/kurento's RUNs that
     // build two packages and `apt install` each by an amd64 name, Part TT).
