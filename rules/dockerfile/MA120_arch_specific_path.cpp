@@ -614,14 +614,6 @@ bool editInPlaceMayFail(const shell::Script& script, const shell::Command& comma
   return (kEditors.count(name) || sedInPlace) && failureIgnored(script, command);
 }
 
-// The last component of a PathHit's path, the one that names the architecture
-// (`/usr/lib/x86_64-linux-gnu` -> `x86_64-linux-gnu`).
-std::string_view archComponentOf(std::string_view path) {
-  while (!path.empty() && path.back() == '/') path.remove_suffix(1);
-  const size_t slash = path.rfind('/');
-  return slash == std::string_view::npos ? path : path.substr(slash + 1);
-}
-
 // Is the path only tested for, or used only where that test found it? `if test -f
 // /usr/lib/x86_64-linux-gnu/libaio.so.1t64; then ln -s ...; fi` (camptocamp/docker-mapserver,
 // Part RU): a file test (`test -f`, `[ -e ... ]`, `[[ -d ... ]]`) of a missing path is false, not
@@ -787,7 +779,8 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
     if (unpackedFromArchive(path, archiveStems)) return;
     if (jdkDirectoryMadeByCopy(ctx, site.stage, path)) return;
     if (site.command && createsNamedEntry(*site.command, site.text, hit->end)) return;
-    if (site.command && guardedByExistenceTest(*site.command, archComponentOf(path))) return;
+    // The hit's last component names the architecture (`/usr/lib/x86_64-linux-gnu`).
+    if (site.command && guardedByExistenceTest(*site.command, baseName(path))) return;
     if (!reported.insert({site.instruction, span.begin}).second) return;
     if (!reportedPaths.insert({site.instruction, path}).second) return;
     reportedInstructions.insert(site.instruction);
