@@ -2421,6 +2421,38 @@ TEST_CASE("Travis CI: plain builds on its machines, by arch:, through the script
   CHECK(declared(repo.write("multi/Dockerfile", kPlain)) == "linux/amd64, linux/s390x <- .travis.yml job multi");
 }
 
+TEST_CASE("CircleCI: plain builds on its machines, by resource class, and the docker orb's builds", "[declared][hosted-ci]") {
+  Repo repo;
+  // xenking/viewscreen (Part UQ): `setup_remote_docker` and a plain `docker build .`, whose
+  // engine is CircleCI's amd64 one.
+  repo.write(".circleci/config.yml",
+             "version: 2.1\norbs:\n  dkr: circleci/docker@2.5.0\nexecutors:\n  arm:\n    machine: true\n"
+             "    resource_class: arm.medium\n  mac:\n    macos:\n      xcode: 15.0.0\njobs:\n"
+             "  build:\n    docker:\n      - image: docker:git\n    steps:\n      - checkout\n"
+             "      - setup_remote_docker\n      - run:\n          name: Build\n"
+             "          command: docker build -t x/y:$CIRCLE_SHA1 .\n"
+             "  arm64:\n    executor: arm\n    steps:\n      - run: docker build -f arm/Dockerfile arm\n"
+             "  scripted:\n    machine:\n      image: ubuntu-2204:current\n    steps:\n"
+             "      - run:\n          working_directory: tools\n          command: bash ./build.sh\n"
+             "  orb:\n    machine: true\n    steps:\n      - dkr/build:\n          image: x/orb\n"
+             "          path: orb\n          dockerfile: release.Dockerfile\n          docker-context: orb\n"
+             "  mac:\n    executor: mac\n    steps:\n      - run: docker build -f mac/Dockerfile mac\n");
+  repo.write("tools/build.sh", "#!/bin/sh\ndocker buildx build --platform linux/amd64,linux/ppc64le -t t .\n");
+  CHECK(declared(repo.write("Dockerfile", kPlain)) ==
+        "linux/amd64 <- .circleci/config.yml job build (no platform named: CircleCI's amd64 machine)");
+  CHECK(declared(repo.write("arm/Dockerfile", kPlain)) ==
+        "linux/arm64 <- .circleci/config.yml job arm64 (no platform named: CircleCI's arm64 machine)");
+  // A `run:` in a working directory builds there, through the script it runs by path.
+  CHECK(declared(repo.write("tools/Dockerfile", kPlain)) == "linux/amd64, linux/ppc64le <- .circleci/config.yml job scripted");
+  CHECK(declared(repo.write("orb/release.Dockerfile", kPlain)) ==
+        "linux/amd64 <- .circleci/config.yml job orb (no platform named: CircleCI's amd64 machine)");
+  // A macOS job builds no Linux image; malformed YAML declares nothing and is no error.
+  CHECK(declared(repo.write("mac/Dockerfile", kPlain)) == "none");
+  Repo broken;
+  broken.write(".circleci/config.yml", "jobs: {\n");
+  CHECK(declared(broken.write("Dockerfile", kPlain)) == "none");
+}
+
 TEST_CASE("Drone: the pipeline's platform (linux/amd64 when none), commands and docker plugins", "[declared][hosted-ci]") {
   Repo repo;
   // UKHomeOffice/docker-helm (Part MJ): `$$(cat .semver | ...)` in a --build-arg is one word.

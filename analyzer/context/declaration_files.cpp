@@ -2561,6 +2561,85 @@ std::vector<BuildDeclaration> readTravisConfig(const std::string& text, const fs
 
 namespace {
 
+// CircleCI's machine for a job (circleci.com/docs, "Using the Arm VM / Docker executor"): an
+// `arm.*` resource class is arm64, any other Linux one amd64, and so is the remote Docker
+// engine `setup_remote_docker` starts for a Docker executor. A macOS or Windows job builds no
+// Linux image here.
+std::optional<Platform> circleCiMachine(const YAML::Node& job, const YAML::Node& executors, bool& buildsLinux) {
+  YAML::Node executor = job;
+  // `executor: name` (or `{name: ...}`) takes the executor's keys from the file's `executors:`.
+  const YAML::Node named = child(job, "executor");
+  const auto name = named.IsMap() ? scalar(child(named, "name")) : scalar(named);
+  if (name && child(executors, *name).IsMap()) executor = child(executors, *name);
+  buildsLinux = !child(executor, "macos").IsDefined() && !child(job, "macos").IsDefined() &&
+                text::lower(scalar(child(executor, "resource_class")).value_or("")).find("windows") == std::string::npos;
+  auto resourceClass = scalar(child(job, "resource_class"));
+  if (!resourceClass) resourceClass = scalar(child(executor, "resource_class"));
+  if (resourceClass && text::startsWith(text::lower(*resourceClass), "arm.")) return parsePlatform("linux/arm64");
+  return parsePlatform("linux/amd64");
+}
+
+}  // namespace
+
+std::vector<BuildDeclaration> readCircleCiConfig(const std::string& text, const fs::path& root,
+                                                 const ReadRepositoryFile& readScript) {
+  std::vector<BuildDeclaration> out;
+  const auto doc = loadYaml(text);
+  if (!doc || !doc->IsMap()) return out;
+  const YAML::Node jobs = child(*doc, "jobs");
+  if (!jobs.IsMap()) return out;
+  // The aliases of the circleci/docker orb, whose `build` and `publish` commands run a plain
+  // `docker build -f <path>/<dockerfile> <docker-context>` (defaults Dockerfile, `.`, `.`).
+  std::set<std::string> dockerOrbs;
+  const YAML::Node orbs = child(*doc, "orbs");
+  if (orbs.IsMap()) {
+    for (const auto& orb : orbs) {
+      const auto reference = scalar(orb.second);
+      if (orb.first.IsScalar() && reference && text::startsWith(*reference, "circleci/docker@")) {
+        dockerOrbs.insert(orb.first.Scalar());
+      }
+    }
+  }
+  for (const auto& job : jobs) {
+    if (!job.first.IsScalar() || !job.second.IsMap()) continue;
+    const YAML::Node steps = child(job.second, "steps");
+    if (!steps.IsSequence()) continue;
+    bool buildsLinux = true;
+    const auto machine = circleCiMachine(job.second, child(*doc, "executors"), buildsLinux);
+    if (!buildsLinux) continue;
+    const std::string name = "job " + job.first.Scalar();
+    const std::string machineNote = "CircleCI's " + machine->architecture + " machine";
+    std::vector<std::string> lines;
+    for (const auto& step : steps) {
+      if (!step.IsMap()) continue;
+      for (const auto& entry : step) {
+        if (!entry.first.IsScalar()) continue;
+        const std::string key = entry.first.Scalar();
+        if (key == "run") {
+          // `run: <command>` or `run: {command: ..., working_directory: ...}`.
+          const auto command = entry.second.IsMap() ? scalar(child(entry.second, "command")) : scalar(entry.second);
+          const auto directory = entry.second.IsMap() ? scalar(child(entry.second, "working_directory")) : std::nullopt;
+          if (command) lines.push_back(directory ? "cd " + shellQuoted(*directory) + "\n" + *command : *command);
+          continue;
+        }
+        const auto slash = key.find('/');
+        if (slash == std::string::npos || !dockerOrbs.count(key.substr(0, slash))) continue;
+        const std::string command = key.substr(slash + 1);
+        if (command != "build" && command != "publish") continue;
+        const fs::path path = scalar(child(entry.second, "path")).value_or(".");
+        const std::string dockerfile = scalar(child(entry.second, "dockerfile")).value_or("Dockerfile");
+        const std::string context = scalar(child(entry.second, "docker-context")).value_or(".");
+        lines.push_back("docker build -f " + shellQuoted((path / dockerfile).lexically_normal().string()) + " " +
+                        shellQuoted(context));
+      }
+    }
+    addCiBuilds(out, lines, root, machine, name, machineNote, readScript);
+  }
+  return out;
+}
+
+namespace {
+
 // The images of Drone plugins that run a plain `docker build` of `settings.dockerfile`
 // (default `Dockerfile`, from the repository root) in `settings.context` (default `.`) on the
 // pipeline's machine, and of those that take `settings.platforms` (buildx).

@@ -787,9 +787,9 @@ struct Search {
     return perFile(files, "cloudbuild", readCloudBuild);
   }
 
-  // CI configs at the repository root: Travis CI's `.travis.yml` and Drone's `.drone.yml`, whose
-  // machines have a known architecture, each with the scripts its jobs run by path; and GitLab
-  // CI's `.gitlab-ci.yml`, whose builds count only where they name their platforms.
+  // CI configs at the repository root: Travis CI's `.travis.yml`, Drone's `.drone.yml` and
+  // CircleCI's `.circleci/config.yml`, whose machines have a known architecture, each with the scripts its jobs run by path; and
+  // GitLab CI's `.gitlab-ci.yml`, whose builds count only where they name their platforms.
   std::optional<DeclaredPlatforms> hostedCi() const {
     const ReadRepositoryFile readScript = [this](const fs::path& script) { return readDeclarationFile(script, root); };
     const fs::path& repositoryRoot = root;
@@ -808,6 +808,15 @@ struct Search {
       return readDronePipelines(text, repositoryRoot, readScript);
     });
     declared.insert(declared.end(), drone.begin(), drone.end());
+    std::vector<fs::path> circleCiFiles;
+    for (auto& f :
+         filesNamed(root / ".circleci", [](const std::string& name) { return name == "config.yml" || name == "config.yaml"; })) {
+      circleCiFiles.push_back(std::move(f));
+    }
+    const auto circleCi = declaredIn(circleCiFiles, "circleci", [&](const std::string& text, const fs::path&) {
+      return readCircleCiConfig(text, repositoryRoot, readScript);
+    });
+    declared.insert(declared.end(), circleCi.begin(), circleCi.end());
     const auto gitlab = declaredIn(atRoot({".gitlab-ci.yml"}), "gitlab",
                                    [&](const std::string& text, const fs::path&) { return readGitlabCi(text, repositoryRoot); });
     declared.insert(declared.end(), gitlab.begin(), gitlab.end());

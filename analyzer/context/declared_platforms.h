@@ -184,6 +184,11 @@ std::vector<BuildDeclaration> readCloudBuild(const std::string& text, const std:
 // run by path), on Travis' amd64 machines unless `arch:` names others; paths from the root.
 std::vector<BuildDeclaration> readTravisConfig(const std::string& text, const std::filesystem::path& root,
                                                const ReadRepositoryFile& readScript = {});
+// A CircleCI config (`.circleci/config.yml`): each Linux job's `run:` commands (and the
+// repository scripts they run by path) and the circleci/docker orb's `build`/`publish`, on
+// CircleCI's amd64 machines unless an `arm.*` resource class names arm64; paths from the root.
+std::vector<BuildDeclaration> readCircleCiConfig(const std::string& text, const std::filesystem::path& root,
+                                                 const ReadRepositoryFile& readScript = {});
 // Drone pipelines (`.drone.yml`, several YAML documents): `commands:` lines and the docker
 // plugins' builds, on the pipeline's `platform:` (linux/amd64 when it names none).
 std::vector<BuildDeclaration> readDronePipelines(const std::string& text, const std::filesystem::path& root,

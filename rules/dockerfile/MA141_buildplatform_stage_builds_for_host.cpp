@@ -234,7 +234,7 @@ extern const DockerfileRule kMA141 = {
          "program loads none of the build machine's libraries, and BuildKit labels each image with the platform it was "
          "asked for (dockerfile2llb sets the image config's OS and architecture to the target platform when one is "
          "given). Not where the file's only declared build names no platform and runs on a machine of its "
-         "one target platform (a plain `docker build` on a GitHub-hosted runner, Cloud Build, Travis CI or a Drone pipeline), nor where every declared build exports "
+         "one target platform (a plain `docker build` on a GitHub-hosted runner, Cloud Build, Travis CI, CircleCI or a Drone pipeline), nor where every declared build exports "
          "no image (bake targets with `output = [\"type=cacheonly\"]`, a lint or validation, or a local directory: "
          "docker/buildx's lint.Dockerfile, whose last stage is the lint run). Not in a development container's Dockerfile (a `.devcontainer/` directory): "
          "the editor builds it on the machine that runs it, where $BUILDPLATFORM is the target.",

@@ -1,5 +1,5 @@
 // libFuzzer target: the readers of the files that declare which platforms a project builds
-// for (bake HCL and JSON, compose, GitHub workflows, Azure Pipelines, Cloud Build, Travis CI, Drone, GitLab CI,
+// for (bake HCL and JSON, compose, GitHub workflows, Azure Pipelines, Cloud Build, Travis CI, CircleCI, Drone, GitLab CI,
 // Makefiles, shell scripts) and the
 // scanner of the build arguments they pass. All of it is text from the linted repository,
 // read on every `lint`: it must never crash, hang or throw, whatever the bytes.
@@ -22,6 +22,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // The script a CI job runs is the same bytes again: followed, never re-entered.
   const mal::context::ReadRepositoryFile sameBytes = [&](const std::filesystem::path&) { return std::optional(text); };
   (void)mal::context::readTravisConfig(text, root, sameBytes);
+  (void)mal::context::readCircleCiConfig(text, root, sameBytes);
   (void)mal::context::readDronePipelines(text, root, sameBytes);
   (void)mal::context::readGitlabCi(text, root);
   (void)mal::context::readMakefile(text, root);
