@@ -2465,9 +2465,18 @@ TEST_CASE("Drone: the pipeline's platform (linux/amd64 when none), commands and 
              "---\nkind: pipeline\nname: buildx\nsteps:\n"
              "- name: publish\n  image: thegeeklab/drone-docker-buildx:24\n  settings:\n    dockerfile: multi/Dockerfile\n"
              "    context: multi\n    platforms: [linux/amd64, linux/arm64]\n"
+             "---\nkind: pipeline\nname: kaniko\nsteps:\n- name: image\n  image: banzaicloud/drone-kaniko\n"
+             "  settings:\n    repo: registry.example/x\n    dockerfile: kaniko/Dockerfile\n"
+             "- name: s390x\n  image: plugins/kaniko:1.6\n  settings:\n    dockerfile: custom/Dockerfile\n"
+             "    platform: linux/s390x\n"
              "---\nkind: secret\nname: token\n");
   CHECK(declared(repo.write("Dockerfile", kPlain)) ==
         "linux/amd64 <- .drone.yml pipeline default (no platform named: the pipeline's linux/amd64 machine)");
+  // kaniko builds for the machine it runs on (kramergroup-workflows/matsci-base, Part VD), or
+  // for the `platform` its plugin is given (--custom-platform).
+  CHECK(declared(repo.write("kaniko/Dockerfile", kPlain)) ==
+        "linux/amd64 <- .drone.yml pipeline kaniko (no platform named: the pipeline's linux/amd64 machine)");
+  CHECK(declared(repo.write("custom/Dockerfile", kPlain)) == "linux/s390x <- .drone.yml pipeline kaniko");
   CHECK(declared(repo.write("edge/release.Dockerfile", kPlain)) ==
         "linux/arm64 <- .drone.yml pipeline arm (no platform named: the pipeline's linux/arm64 machine)");
   CHECK(declared(repo.write("multi/Dockerfile", kPlain)) == "linux/amd64, linux/arm64 <- .drone.yml pipeline buildx");

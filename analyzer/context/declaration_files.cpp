@@ -2643,10 +2643,15 @@ namespace {
 // The images of Drone plugins that run a plain `docker build` of `settings.dockerfile`
 // (default `Dockerfile`, from the repository root) in `settings.context` (default `.`) on the
 // pipeline's machine, and of those that take `settings.platforms` (buildx).
+// The kaniko plugins build the same way: kaniko builds for the machine it runs on unless
+// `--custom-platform` (the plugins' `platform` setting) names another (banzaicloud/drone-kaniko,
+// "make it behave like the Drone Docker plugin": PLUGIN_DOCKERFILE, default Dockerfile, and
+// PLUGIN_CONTEXT, default the checkout).
 bool isDronePlainBuildPlugin(const std::string& image) {
   const std::string name = text::lower(image.substr(0, image.find_first_of(":@")));
   return name == "plugins/docker" || name == "plugins/ecr" || name == "plugins/gcr" || name == "plugins/acr" ||
-         name == "plugins/heroku";
+         name == "plugins/heroku" || name == "plugins/kaniko" || name == "plugins/kaniko-ecr" || name == "plugins/kaniko-gcr" ||
+         name == "plugins/kaniko-acr" || name == "banzaicloud/drone-kaniko" || name == "woodpeckerci/plugin-kaniko";
 }
 bool isDroneBuildxPlugin(const std::string& image) {
   const std::string name = text::lower(image.substr(0, image.find_first_of(":@")));
@@ -2665,7 +2670,11 @@ void droneStep(const YAML::Node& step, const fs::path& root, const std::optional
   const auto file = scalar(child(settings, "dockerfile"));
   const auto context = scalar(child(settings, "context"));
   if (isDronePlainBuildPlugin(*image)) {
-    if (auto dockerfile = dockerfileOf(root, context.value_or("."), file.value_or("Dockerfile"), false)) {
+    const auto platform = scalar(child(settings, "platform"));
+    if (platform && platform->find('$') == std::string::npos) {
+      addDeclaration(out, dockerfileOf(root, context.value_or("."), file.value_or("Dockerfile"), false), platformsIn(*platform),
+                     name);
+    } else if (auto dockerfile = dockerfileOf(root, context.value_or("."), file.value_or("Dockerfile"), false)) {
       addBuildOnMachine(out, std::move(*dockerfile), machine, name, note, "");
     }
   } else if (isDroneBuildxPlugin(*image)) {
