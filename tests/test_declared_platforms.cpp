@@ -2436,7 +2436,9 @@ TEST_CASE("CircleCI: plain builds on its machines, by resource class, and the do
              "      - run:\n          working_directory: tools\n          command: bash ./build.sh\n"
              "  orb:\n    machine: true\n    steps:\n      - dkr/build:\n          image: x/orb\n"
              "          path: orb\n          dockerfile: release.Dockerfile\n          docker-context: orb\n"
-             "  mac:\n    executor: mac\n    steps:\n      - run: docker build -f mac/Dockerfile mac\n");
+             "  mac:\n    executor: mac\n    steps:\n      - run: docker build -f mac/Dockerfile mac\n"
+             "  windows:\n    machine:\n      image: windows-server-2022-gui:current\n    resource_class: windows.medium\n"
+             "    steps:\n      - run: docker build -f win/Dockerfile win\n");
   repo.write("tools/build.sh", "#!/bin/sh\ndocker buildx build --platform linux/amd64,linux/ppc64le -t t .\n");
   CHECK(declared(repo.write("Dockerfile", kPlain)) ==
         "linux/amd64 <- .circleci/config.yml job build (no platform named: CircleCI's amd64 machine)");
@@ -2446,8 +2448,9 @@ TEST_CASE("CircleCI: plain builds on its machines, by resource class, and the do
   CHECK(declared(repo.write("tools/Dockerfile", kPlain)) == "linux/amd64, linux/ppc64le <- .circleci/config.yml job scripted");
   CHECK(declared(repo.write("orb/release.Dockerfile", kPlain)) ==
         "linux/amd64 <- .circleci/config.yml job orb (no platform named: CircleCI's amd64 machine)");
-  // A macOS job builds no Linux image; malformed YAML declares nothing and is no error.
+  // A macOS or Windows job builds no Linux image; malformed YAML declares nothing and is no error.
   CHECK(declared(repo.write("mac/Dockerfile", kPlain)) == "none");
+  CHECK(declared(repo.write("win/Dockerfile", kPlain)) == "none");
   Repo broken;
   broken.write(".circleci/config.yml", "jobs: {\n");
   CHECK(declared(broken.write("Dockerfile", kPlain)) == "none");

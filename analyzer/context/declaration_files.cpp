@@ -2571,12 +2571,12 @@ std::optional<Platform> circleCiMachine(const YAML::Node& job, const YAML::Node&
   const YAML::Node named = child(job, "executor");
   const auto name = named.IsMap() ? scalar(child(named, "name")) : scalar(named);
   if (name && child(executors, *name).IsMap()) executor = child(executors, *name);
-  buildsLinux = !child(executor, "macos").IsDefined() && !child(job, "macos").IsDefined() &&
-                text::lower(scalar(child(executor, "resource_class")).value_or("")).find("windows") == std::string::npos;
-  auto resourceClass = scalar(child(job, "resource_class"));
-  if (!resourceClass) resourceClass = scalar(child(executor, "resource_class"));
-  if (resourceClass && text::startsWith(text::lower(*resourceClass), "arm.")) return parsePlatform("linux/arm64");
-  return parsePlatform("linux/amd64");
+  const auto key = [&](const char* k) { return child(job, k).IsDefined() ? child(job, k) : child(executor, k); };
+  const std::string resourceClass = text::lower(scalar(key("resource_class")).value_or(""));
+  const std::string machineImage = text::lower(scalar(child(key("machine"), "image")).value_or(""));
+  buildsLinux = !key("macos").IsDefined() && resourceClass.find("windows") == std::string::npos &&
+                !text::startsWith(machineImage, "windows");
+  return parsePlatform(text::startsWith(resourceClass, "arm.") ? "linux/arm64" : "linux/amd64");
 }
 
 }  // namespace
