@@ -275,6 +275,26 @@ TEST_CASE("lint: a compose service with no platforms builds for the machine that
   CHECK(inOther);
 }
 
+TEST_CASE("GitHub workflows: a matrix entry that is a list, indexed in an expression", "[declared]") {
+  // thewatershedcenter/xpra-bridge (Part VN): `dockerfile: [[Dockerfile, latest]]` and a plain
+  // `docker build -f ${{ matrix.dockerfile[0] }}` on ubuntu-latest.
+  Repo repo;
+  repo.write(
+      ".github/workflows/main.yml",
+      "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n"
+      "        dockerfile: [[Dockerfile, latest], [alt/Dockerfile.slim, slim]]\n        target: [{platforms: [linux/s390x]}]\n"
+      "    steps:\n      - run: docker build -f ${{ matrix.dockerfile[0] }} -t x:${{ matrix.dockerfile[1] }} .\n"
+      "      - run: docker buildx build --platform ${{ matrix.target.platforms[0] }} -f multi/Dockerfile .\n"
+      "      - run: docker buildx build --platform linux/arm64 -f ${{ matrix.dockerfile[2] }} .\n");
+  CHECK(declared(repo.write("Dockerfile", kPlain)) ==
+        "linux/amd64 <- .github/workflows/main.yml job build (no platform named: the ubuntu-latest runner's)");
+  CHECK(declared(repo.write("alt/Dockerfile.slim", kPlain)) ==
+        "linux/amd64 <- .github/workflows/main.yml job build (no platform named: the ubuntu-latest runner's)");
+  CHECK(declared(repo.write("multi/Dockerfile", kPlain)) == "linux/s390x <- .github/workflows/main.yml job build");
+  // An index past the list's end names nothing: that build builds no file the tool can know.
+  CHECK(declared(repo.write("other/Dockerfile", kPlain)) == "none");
+}
+
 TEST_CASE("GitHub workflows: build-push-action with matrix and env, buildx in run steps", "[declared]") {
   Repo repo;
   const auto root = repo.write("Dockerfile", kPlain);

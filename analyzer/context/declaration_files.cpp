@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <functional>
 #include <map>
 #include <optional>
@@ -1209,9 +1210,33 @@ void setEntry(MatrixCombination& combination, const std::string& key, const YAML
   combination.emplace(key, value);
 }
 
+// `[N]` indices into a list, after a key of an expression's path (`matrix.dockerfile[0]` over
+// `dockerfile: [[Dockerfile, latest]]`, thewatershedcenter/xpra-bridge, Part VN).
+YAML::Node indexed(const YAML::Node& node, std::string_view indices) {
+  if (indices.empty() || !node.IsDefined()) return node;
+  const size_t close = indices.find(']');
+  size_t index = 0;
+  const auto digits = indices.substr(1, close == std::string_view::npos ? 0 : close - 1);
+  const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), index);
+  if (indices.front() != '[' || close == std::string_view::npos || digits.empty() || error != std::errc() ||
+      end != digits.data() + digits.size() || !node.IsSequence() || index >= node.size()) {
+    return YAML::Node(YAML::NodeType::Undefined);
+  }
+  const YAML::Node& list = node;
+  return indexed(list[index], indices.substr(close + 1));
+}
+
+// A path's key and the `[N]` indices after it: "dockerfile[0]" is "dockerfile" and "[0]".
+std::pair<std::string, std::string_view> keyAndIndices(const std::string& component) {
+  const size_t bracket = component.find('[');
+  if (bracket == std::string::npos) return {component, {}};
+  return {component.substr(0, bracket), std::string_view(component).substr(bracket)};
+}
+
 YAML::Node descend(const YAML::Node& node, const std::vector<std::string>& path, size_t from) {
   if (from >= path.size() || !node.IsDefined()) return node;
-  return descend(child(node, path[from]), path, from + 1);
+  const auto [key, indices] = keyAndIndices(path[from]);
+  return descend(indexed(child(node, key), indices), path, from + 1);
 }
 
 bool sameValue(const YAML::Node& a, const YAML::Node& b) { return a.IsScalar() && b.IsScalar() && a.Scalar() == b.Scalar(); }
@@ -1346,9 +1371,10 @@ class WorkflowScope {
     }
     if (text::startsWith(expression, "matrix.")) {
       const auto path = text::split(expression.substr(7), '.');
-      const auto it = matrix_.find(path[0]);
+      const auto [key, indices] = keyAndIndices(path[0]);
+      const auto it = matrix_.find(key);
       if (it != matrix_.end()) {
-        if (const auto value = scalarOrList(descend(it->second, path, 1))) return *value;
+        if (const auto value = scalarOrList(descend(indexed(it->second, indices), path, 1))) return *value;
       }
     }
     return std::string(1, kUnresolved);
