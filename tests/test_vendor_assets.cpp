@@ -1,7 +1,9 @@
 // data/vendor-assets.json: every vendor entry has a source and an example URL, and the
 // example proves the entry: spelled with a source of the vendor's vocabulary it is quiet,
 // spelled with one of another vocabulary MA146 names the vendor. Every toolchain image's
-// example is reported by MA103 in a two-platform build.
+// example is reported by MA103 in a two-platform build. Every portable bundle's example is quiet
+// under MA110 (downloaded) and MA150 (copied from the context), and the same name without the
+// bundle's mention is reported by both.
 #include <catch2/catch.hpp>
 
 #include "analyzer/text_util.h"
@@ -112,4 +114,28 @@ TEST_CASE("arch-only packages: every apt entry is reported exactly for the platf
   }
   // The entries read from Debian's Packages indexes and Microsoft's pools say so.
   CHECK(withSource >= 20);
+}
+
+TEST_CASE("portable bundles: each entry's example is neither MA110's nor MA150's, another product's is", "[data][MA110][MA150]") {
+  REQUIRE_FALSE(rules::data::portableBundles().empty());
+  for (const auto& bundle : rules::data::portableBundles()) {
+    INFO(bundle.example);
+    CHECK(bundle.source.size() > 40);
+    const std::string name = bundle.example.substr(bundle.example.rfind('/') + 1);
+    REQUIRE(text::lower(name).find(bundle.mentions) != std::string::npos);
+    std::string other = text::lower(name);
+    other.replace(other.find(bundle.mentions), bundle.mentions.size(), "otherproduct");
+    const auto downloads = [](const std::string& url) {
+      return count(lint("FROM debian:bookworm\nRUN curl -fsSLo /tmp/b.zip \"" + url + "\" && unzip /tmp/b.zip -d /opt\n"),
+                   "MA110");
+    };
+    const auto copies = [](const std::string& file) {
+      return count(lint("FROM debian:bookworm\nCOPY dist/" + file + " /tmp/\n"), "MA150");
+    };
+    CHECK(downloads(bundle.example) == 0);
+    CHECK(copies(name) == 0);
+    const std::string otherUrl = bundle.example.substr(0, bundle.example.rfind('/') + 1) + other;
+    CHECK(downloads(otherUrl) == 1);
+    CHECK(copies(other) == 1);
+  }
 }

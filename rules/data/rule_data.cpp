@@ -132,6 +132,7 @@ struct VendorData {
   std::vector<std::pair<std::vector<std::string>, std::string>> probes;
   std::vector<Vendor> vendors;
   std::vector<ToolchainImage> images;
+  std::vector<PortableBundle> portableBundles;
 };
 
 const VendorData& vendorData() {
@@ -150,6 +151,10 @@ const VendorData& vendorData() {
       out.vendors.push_back({v.at("name").get<std::string>(), v.at("url").get<std::vector<std::string>>(),
                              v.at("vocabulary").get<std::string>(), v.at("example").get<std::string>(),
                              v.at("source").get<std::string>()});
+    }
+    for (const auto& b : json.at("portableBundles").at("bundles")) {
+      out.portableBundles.push_back({text::lower(b.at("mentions").get<std::string>()), b.at("product").get<std::string>(),
+                                     b.at("example").get<std::string>(), b.at("source").get<std::string>()});
     }
     for (const auto& i : json.at("toolchainImages").at("images")) {
       out.images.push_back({i.at("image").get<std::string>(), i.at("archIn").get<std::string>() == "tag",
@@ -187,6 +192,14 @@ std::string probeVocabulary(const std::vector<std::string>& words) {
     if (words == command) return vocabulary;
   }
   return {};
+}
+
+const std::vector<PortableBundle>& portableBundles() { return vendorData().portableBundles; }
+
+bool namesPortableBundle(std::string_view name) {
+  const std::string lowered = text::lower(name);
+  return std::any_of(portableBundles().begin(), portableBundles().end(),
+                     [&](const PortableBundle& b) { return lowered.find(b.mentions) != std::string::npos; });
 }
 
 const std::vector<ToolchainImage>& toolchainImages() { return vendorData().images; }

@@ -54,6 +54,18 @@ std::string archWord(std::string_view vocabulary, const Platform& platform);
 // when the words are not one of the listed probes.
 std::string probeVocabulary(const std::vector<std::string>& words);
 
+// data/vendor-assets.json "portableBundles": whether a file name (a URL's last segment, a
+// context path) names a bundle whose part an image runs is platform-neutral, though the name
+// carries an architecture (iDempiere's gtk.linux.x86_64 server, started with the image's JVM).
+struct PortableBundle {
+  std::string mentions;  // lower case, matched in a file's name
+  std::string product;
+  std::string example;  // a download URL of one such bundle
+  std::string source;
+};
+const std::vector<PortableBundle>& portableBundles();
+bool namesPortableBundle(std::string_view name);
+
 // Images whose name or tag fixes the target they build for (dockcross/linux-arm64,
 // messense/rust-musl-cross:x86_64-musl).
 struct ToolchainImage {

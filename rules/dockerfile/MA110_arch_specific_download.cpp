@@ -8,6 +8,7 @@
 
 #include "analyzer/shell/arch_vocabulary.h"
 #include "analyzer/text_util.h"
+#include "rules/data/rule_data.h"
 #include "rules/dockerfile/context.h"
 #include "rules/dockerfile/stage_helpers.h"
 
@@ -122,8 +123,12 @@ bool namesAptPreferences(std::string_view url) {
   return text::endsWith(name, ".pin") || text::startsWith(name, "cuda-repository-pin");
 }
 
-// A file whose bytes are the same for every machine, though a per-architecture path serves it.
-bool namesArchNeutralFile(std::string_view url) { return namesPublicKey(url) || namesAptPreferences(url); }
+// A file whose bytes are the same for every machine, though a per-architecture path serves it;
+// or a bundle whose part an image runs is (data/vendor-assets.json "portableBundles":
+// iDempiere's gtk.linux.x86_64 server, which its script starts with the image's own JVM).
+bool namesArchNeutralFile(std::string_view url) {
+  return namesPublicKey(url) || namesAptPreferences(url) || data::namesPortableBundle(lastSegmentLowered(url));
+}
 
 // An operating-system or disk image (`installer-amd64/.../mini.iso`, a cloud `.qcow2`): the
 // machine it is for is another one, a PXE client the image serves it to (rkhozinov/docker-cobbler,
@@ -797,7 +802,9 @@ extern const DockerfileRule kMA110 = {
          "i386 libraries such a program needs are the packages' business (MA111, MA112). Not a public key (the URL's "
          "last segment ends in .gpg, .key, .pub or names a GPG-KEY/PUBKEY) or an apt preferences file (`.pin`, "
          "`cuda-ubuntu2004.pin`), fetched from a repository's per-architecture path: a key or a pin is the same bytes "
-         "on every platform (the repository it pins is MA112's). Not an operating-system or disk image "
+         "on every platform (the repository it pins is MA112's). Not a bundle whose part the image runs is "
+         "platform-neutral (data/vendor-assets.json `portableBundles`: iDempiere's `gtk.linux.x86_64` server, which "
+         "its script starts with the image's own JVM). Not an operating-system or disk image "
          "(.iso, .qcow2, .vmdk, .vdi, .vhd, .vhdx, .ova): it is for another machine, a PXE client the container "
          "serves it to or a guest QEMU boots, never run by the container's own processor. Not a download for another OS (darwin, "
          "windows, .exe, .msi, .dmg in the URL's path) or a cross compiler (`toolchain`, `-cross` in the path, or a "

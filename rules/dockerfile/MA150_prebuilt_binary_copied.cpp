@@ -11,6 +11,7 @@
 #include "analyzer/shell/arch_vocabulary.h"
 #include "analyzer/text_util.h"
 #include "rules/dockerfile/arch_named_paths.h"
+#include "rules/data/rule_data.h"
 #include "rules/dockerfile/context.h"
 #include "rules/dockerfile/shell_helpers.h"
 #include "rules/dockerfile/stage_helpers.h"
@@ -517,7 +518,10 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
                                               "unless `git lfs pull` ran before it)"
                                         : "";
         // The path says which architecture it holds: every other target gets a foreign file.
-        if (const auto named = archNamedInPath(expansion.value); named && !namesTextFile(expansion.value)) {
+        // A portable bundle's name (iDempiere's gtk.linux.x86_64 server, run by the image's JVM)
+        // says which launcher it carries, not what the image runs.
+        if (const auto named = archNamedInPath(expansion.value);
+            named && !namesTextFile(expansion.value) && !data::namesPortableBundle(baseName(expansion.value))) {
           // One artifact copied for several architectures is a set kept as data (release files
           // to publish, per-architecture packages to choose from at run time): each image
           // gets its own architecture's too.
@@ -617,7 +621,9 @@ extern const DockerfileRule kMA150 = {
          "and no --build-arg replaces an ENV; an ARG default is the per-architecture-build idiom and is left to "
          "the build that passes it), not a text file so named (a make include `linux_x86_64_gnu_noxml.mk`, "
          "`config-amd64.yaml`, a header or patch: no machine code; not `.sh` or `.run`, installers that carry "
-         "programs); `*.so*`, `*.a`, `*.o`, "
+         "programs), nor a bundle whose part the image runs is platform-neutral (data/vendor-assets.json "
+         "`portableBundles`: iDempiere's `gtk.linux.x86_64` server, started with the image's own JVM); "
+         "`*.so*`, `*.a`, `*.o`, "
          "`*.node`, `*.bin`, `*.run` and Git LFS pointers are a warning, the first ones only when the stage is "
          "built for several architectures (with one, from a declared platform or a base image published for one, "
          "the file was kept for it), and not a `Dockerfile.run`, which is a "
