@@ -788,8 +788,9 @@ struct Search {
   }
 
   // CI configs at the repository root: Travis CI's `.travis.yml`, Drone's `.drone.yml` and
-  // CircleCI's `.circleci/config.yml`, whose machines have a known architecture, each with the scripts its jobs run by path; and
-  // GitLab CI's `.gitlab-ci.yml`, whose builds count only where they name their platforms.
+  // CircleCI's `.circleci/config.yml`, whose machines have a known architecture, each with the
+  // scripts its jobs run by path; and GitLab CI's `.gitlab-ci.yml`, whose builds count only
+  // where they name their platforms.
   std::optional<DeclaredPlatforms> hostedCi() const {
     const ReadRepositoryFile readScript = [this](const fs::path& script) { return readDeclarationFile(script, root); };
     const fs::path& repositoryRoot = root;
