@@ -2591,7 +2591,7 @@ namespace {
 // `arm.*` resource class is arm64, any other Linux one amd64, and so is the remote Docker
 // engine `setup_remote_docker` starts for a Docker executor. A macOS or Windows job builds no
 // Linux image here.
-std::optional<Platform> circleCiMachine(const YAML::Node& job, const YAML::Node& executors, bool& buildsLinux) {
+Platform circleCiMachine(const YAML::Node& job, const YAML::Node& executors, bool& buildsLinux) {
   YAML::Node executor = job;
   // `executor: name` (or `{name: ...}`) takes the executor's keys from the file's `executors:`.
   const YAML::Node named = child(job, "executor");
@@ -2602,7 +2602,7 @@ std::optional<Platform> circleCiMachine(const YAML::Node& job, const YAML::Node&
   const std::string machineImage = text::lower(scalar(child(key("machine"), "image")).value_or(""));
   buildsLinux = !key("macos").IsDefined() && resourceClass.find("windows") == std::string::npos &&
                 !text::startsWith(machineImage, "windows");
-  return parsePlatform(text::startsWith(resourceClass, "arm.") ? "linux/arm64" : "linux/amd64");
+  return *parsePlatform(text::startsWith(resourceClass, "arm.") ? "linux/arm64" : "linux/amd64");
 }
 
 }  // namespace
@@ -2634,7 +2634,7 @@ std::vector<BuildDeclaration> readCircleCiConfig(const std::string& text, const 
     const auto machine = circleCiMachine(job.second, child(*doc, "executors"), buildsLinux);
     if (!buildsLinux) continue;
     const std::string name = "job " + job.first.Scalar();
-    const std::string machineNote = "CircleCI's " + machine->architecture + " machine";
+    const std::string machineNote = "CircleCI's " + machine.architecture + " machine";
     std::vector<std::string> lines;
     for (const auto& step : steps) {
       if (!step.IsMap()) continue;

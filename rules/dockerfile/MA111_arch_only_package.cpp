@@ -188,8 +188,7 @@ struct StageDownloads {
   void add(const std::vector<std::string_view>& added) {
     words.insert(words.end(), added.begin(), added.end());
     for (std::string_view word : added) {
-      while (!word.empty() && (word.front() == '"' || word.front() == '\'')) word.remove_prefix(1);
-      while (!word.empty() && (word.back() == '"' || word.back() == '\'')) word.remove_suffix(1);
+      word = text::withoutQuotes(word);
       names.emplace(word);
       size_t begin = 0;
       for (size_t i = 0; i <= word.size(); ++i) {
