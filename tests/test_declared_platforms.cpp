@@ -872,6 +872,25 @@ TEST_CASE("every FROM pinned to one constant --platform declares that platform",
   CHECK(declared(file, "FROM --platform=linux/amd64 debian\nFROM --platform=linux/arm64 alpine\n") == "none");
 }
 
+TEST_CASE("a pin through a global ARG's default declares its platform unless a build passes the ARG", "[declared]") {
+  Repo repo;
+  const auto file = repo.write("tool/wine.dockerfile", kPlain);
+  // zhoujd/zzdwm (Part WF): the default is what every build of a plain `docker build` gets.
+  CHECK(declared(file, "ARG VARIANT=22.04\nARG PLATFORM=linux/amd64\nFROM --platform=$PLATFORM ubuntu:$VARIANT\n") ==
+        "linux/amd64 <- the --platform of every FROM (the default of ARG PLATFORM)");
+  CHECK(declared(file, "ARG P=\"linux/arm64\"\nFROM --platform=${P} alpine AS a\nFROM --platform=linux/arm64 debian\n") ==
+        "linux/arm64 <- the --platform of every FROM (the default of ARG P)");
+  // An ARG declared only inside a stage is not seen by FROM; one with no default names nothing.
+  CHECK(declared(file, "FROM --platform=$PLATFORM alpine\nARG PLATFORM=linux/amd64\n") == "none");
+  CHECK(declared(file, "ARG PLATFORM\nFROM --platform=$PLATFORM alpine\n") == "none");
+  // A default given to an automatic platform ARG is MA145's mistake, not a choice of platform.
+  CHECK(declared(file, "ARG TARGETPLATFORM=linux/amd64\nFROM --platform=$TARGETPLATFORM alpine\n") == "none");
+  // A build that passes the ARG chooses the platform itself: the default declares nothing.
+  repo.write("tool/Makefile", "all:\n\tdocker build --build-arg PLATFORM=$(P) -f wine.dockerfile .\n");
+  CHECK(declared(file, "ARG PLATFORM=linux/amd64\nFROM --platform=$PLATFORM ubuntu\n") ==
+        " <- tool/Makefile (no platforms: built for the machine that runs it)");
+}
+
 TEST_CASE("the base images: all external bases name one architecture", "[declared]") {
   Repo repo;
   const auto file = repo.write("Dockerfile", kPlain);
@@ -1011,6 +1030,18 @@ TEST_CASE("base images published for one architecture, with no architecture in t
     CHECK(declared(file, "FROM " + base + "\n") == "linux/amd64 <- the base image " + base + " (published for linux/amd64 only)");
   }
   CHECK(declared(file, "FROM flyway/flyway:8.5.0\n") == "none");
+  // .NET Core 2.x's Alpine images (x64 only: no musl arm64 build before 3.0), under both the
+  // Docker Hub name and MCR's (srvahidi/GoFNOL, Part VJ); their Debian tags and 3.x are not meant.
+  for (const std::string& base :
+       std::vector<std::string>{"mcr.microsoft.com/dotnet/core/runtime-deps:2.2-alpine3.9",
+                                "mcr.microsoft.com/dotnet/core/sdk:2.1-alpine", "microsoft/dotnet:2.1-sdk-alpine3.7"}) {
+    CHECK(declared(file, "FROM " + base + "\n") == "linux/amd64 <- the base image " + base + " (published for linux/amd64 only)");
+  }
+  for (const std::string& base :
+       std::vector<std::string>{"mcr.microsoft.com/dotnet/core/runtime-deps:2.2-stretch-slim",
+                                "mcr.microsoft.com/dotnet/core/sdk:3.1-alpine", "microsoft/dotnet:2.1-sdk"}) {
+    CHECK(declared(file, "FROM " + base + "\n") == "none");
+  }
   // Selenium's images before 4.21.0 (amd64 only; Kurento's dev-integration-browser image on
   // selenium/node-base:3.14.0, Part TT), and its Chrome and Edge ones at every release; the
   // Chromium and Firefox images from 4.21.0 on exist for arm64 too.
@@ -1933,6 +1964,12 @@ TEST_CASE("data/one-architecture-images.json: every entry names its platform and
       const auto tags = entry.value("tags", nlohmann::json::array());
       base = prefix + "x" + (tags.empty() ? std::string() : ":" + tags.front().get<std::string>() + ".9");
       if (!tags.empty()) CHECK(declared(file, "FROM " + prefix + "x:latest\n") == "none");
+    }
+    // An entry with variants matches its releases of those variants only (`2.2-alpine3.9`).
+    if (const auto variants = entry.value("tagVariants", nlohmann::json::array()); !variants.empty()) {
+      CHECK(declared(file, "FROM " + base + "\n") == "none");
+      base +=
+          (base.find(':', base.rfind('/') + 1) == std::string::npos ? ":" : "-") + variants.front().get<std::string>() + "3.9";
     }
     CHECK(declared(file, "FROM " + base + "\n") ==
           platform + " <- the base image " + base + " (published for " + platform + " only)");

@@ -37,6 +37,9 @@ struct OneArchitectureImage {
   // Words of those releases' tags (split at '-'), for a tag whose version is a variable:
   // `${CUDA_VERSION}-cudnn7-devel-ubuntu16.04` is a CUDA 10 or older release.
   std::vector<std::string> tagWords;
+  // Variants the releases must also be (a word of the tag, split at '-', starting with one):
+  // `alpine` makes .NET Core 2.x's `2.2-alpine3.9` one, not its Debian `2.2-stretch-slim`.
+  std::vector<std::string> tagVariants;
   bool wholeRepository = false;
   Platform platform;
 
@@ -46,6 +49,14 @@ struct OneArchitectureImage {
     } else {
       const std::string name = text::startsWith(repository, "library/") ? repository.substr(8) : repository;
       if (name != prefix) return false;
+    }
+    if (!tagVariants.empty()) {
+      const auto words = text::split(tag, '-');
+      const bool variant = std::any_of(words.begin(), words.end(), [&](const std::string& word) {
+        return std::any_of(tagVariants.begin(), tagVariants.end(),
+                           [&](const std::string& name) { return text::startsWith(word, name); });
+      });
+      if (!variant) return false;
     }
     if (tags.empty() && tagWords.empty()) return true;
     const bool release = std::any_of(tags.begin(), tags.end(), [&](const std::string& release) {
@@ -77,6 +88,8 @@ const std::vector<OneArchitectureImage>& oneArchitectureImages() {
         image.tags.push_back(text::lower(tag.get<std::string>()));
       for (const auto& word : entry.value("tagWords", nlohmann::json::array()))
         image.tagWords.push_back(text::lower(word.get<std::string>()));
+      for (const auto& word : entry.value("tagVariants", nlohmann::json::array()))
+        image.tagVariants.push_back(text::lower(word.get<std::string>()));
       out.push_back(std::move(image));
     }
     return out;
@@ -1211,12 +1224,34 @@ bool readsTargetPlatform(const dockerfile::ParsedDockerfile& file) {
 // (last) stage is itself pinned and nothing reads the target platform: a file that pins the
 // image it ships and never asks which target it builds for makes that one platform's image
 // every time (grafana/pyroscope's .NET example: its profiler exists for linux-x64 only).
-std::optional<DeclaredPlatforms> fromPlatformFlags(const dockerfile::ParsedDockerfile& file) {
+// A pin through a global ARG's default (`ARG PLATFORM=linux/amd64`, `FROM --platform=$PLATFORM`)
+// is the same constant unless a build of the project passes that ARG (`argsPassedByBuilds`):
+// BuildKit expands FROM flags with the global ARGs only, so a default no build replaces is what
+// every build uses (zhoujd/zzdwm's Wine and Valgrind images, built by a plain `docker build`,
+// Part WF). The automatic platform ARGs are left out: a default given to `TARGETPLATFORM` is
+// the mistake MA145 reports, not a choice of platform.
+std::optional<DeclaredPlatforms> fromPlatformFlags(const dockerfile::ParsedDockerfile& file,
+                                                   const std::set<std::string>& argsPassedByBuilds) {
   std::set<std::string> stageNames;
   std::optional<Platform> platform;
-  bool onBuildMachine = false, everyPinNamedByItsImage = true;
+  bool onBuildMachine = false, everyPinNamedByItsImage = true, seenFrom = false;
+  dockerfile::Environment globalEnv;  // a global ARG with no usable value maps to nullopt
+  std::set<std::string> throughArgs;  // the global ARGs whose defaults the pins are
   for (const auto& in : file.instructions) {
+    if (in.command == "arg" && !seenFrom) {
+      for (const auto& arg : in.args) {
+        const size_t equals = arg.value.find('=');
+        const std::string name = arg.value.substr(0, equals);
+        const bool constant =
+            equals != std::string::npos && !argsPassedByBuilds.count(name) && !vocab::isAutomaticPlatformArg(name);
+        globalEnv[name] =
+            constant ? std::optional(dockerfile::expandWord(arg.value.substr(equals + 1), globalEnv, file.escapeToken).value)
+                     : std::nullopt;
+      }
+      continue;
+    }
     if (in.command != "from" || in.args.empty()) continue;
+    seenFrom = true;
     const std::string base = text::lower(in.args[0].value);
     const bool earlierStage = stageNames.count(base) > 0;
     if (in.args.size() == 3) stageNames.insert(text::lower(in.args[2].value));
@@ -1232,8 +1267,11 @@ std::optional<DeclaredPlatforms> fromPlatformFlags(const dockerfile::ParsedDocke
       onBuildMachine = true;
       continue;
     }
-    if (!flag || flag->value().find('$') != std::string::npos) return std::nullopt;
-    const auto p = parsePlatform(flag->value());
+    if (!flag) return std::nullopt;
+    const auto expansion = dockerfile::expandWord(flag->value(), globalEnv, file.escapeToken);
+    if (!expansion.unset.empty() || expansion.bounded) return std::nullopt;
+    if (!expansion.referenced.empty()) throughArgs.insert(expansion.referenced.begin(), expansion.referenced.end());
+    const auto p = parsePlatform(expansion.value);
     if (!p || (platform && !(*platform == *p))) return std::nullopt;
     platform = p;
     const auto named = platformOfImageReference(base);
@@ -1244,8 +1282,10 @@ std::optional<DeclaredPlatforms> fromPlatformFlags(const dockerfile::ParsedDocke
   if (onBuildMachine && !everyPinNamedByItsImage && !(shippedStagePinned(file) && !readsTargetPlatform(file))) {
     return std::nullopt;
   }
-  return DeclaredPlatforms{
-      {*platform}, onBuildMachine ? "the --platform of every FROM not on $BUILDPLATFORM" : "the --platform of every FROM"};
+  std::string why = onBuildMachine ? "the --platform of every FROM not on $BUILDPLATFORM" : "the --platform of every FROM";
+  for (const auto& name : throughArgs) why += (name == *throughArgs.begin() ? " (the default of ARG " : ", ARG ") + name;
+  if (!throughArgs.empty()) why += ")";
+  return DeclaredPlatforms{{*platform}, why};
 }
 
 // Is `image` (lower case, registry kept) a Windows container image? Microsoft publishes the
@@ -1880,7 +1920,7 @@ std::optional<DeclaredPlatforms> findDeclaredPlatformsAt(const fs::path& dockerf
   auto fromContent = [&]() -> std::optional<DeclaredPlatforms> {
     const dockerfile::ParsedDockerfile* file = parsedFile();
     if (!file) return std::nullopt;
-    if (auto pinned = fromPlatformFlags(*file)) return pinned;
+    if (auto pinned = fromPlatformFlags(*file, buildArgsPassed(search.dockerfile, cache))) return pinned;
     return fromBaseImages(*file);
   };
   if (auto found = fromFamilyName(search.dockerfile, fromContent)) return found;
