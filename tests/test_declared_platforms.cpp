@@ -958,6 +958,51 @@ TEST_CASE("Docker Hub's automated build hook declares linux/amd64", "[declared]"
   CHECK(declared(buildx, kPlain) == "none");
 }
 
+TEST_CASE("a Fly.io app's fly.toml declares linux/amd64 for the Dockerfile it builds", "[declared]") {
+  // flyctl builds for linux/amd64 only (superfly/flyctl#2597). The app config sits beside the
+  // Dockerfile or above it; `[build] dockerfile` names another file; an app that deploys an
+  // image or builds with buildpacks builds no Dockerfile.
+  Repo repo;
+  const auto file = repo.write("Dockerfile", kPlain);
+  CHECK(declared(file) == "none");
+  repo.write("fly.toml", "app = 'linkding'\nprimary_region = 'ams'\n\n[build]\n\n[http_service]\n  internal_port = 8080\n");
+  CHECK(declared(file) == "linux/amd64 <- fly.toml (a Fly.io app: flyctl builds linux/amd64)");
+  const auto web = repo.write("web/Dockerfile", kPlain);
+  CHECK(declared(web) == "none");  // the root config builds the root Dockerfile
+  repo.write("web/fly.toml", "app = \"web\"\n[build]\n  dockerfile = \"deploy/Dockerfile.fly\"  # the release image\n");
+  CHECK(declared(web) == "none");
+  const auto named = repo.write("web/deploy/Dockerfile.fly", kPlain);
+  CHECK(declared(named) == "linux/amd64 <- web/fly.toml (a Fly.io app: flyctl builds linux/amd64)");
+  // The top-level dotted form is the same key.
+  const auto dotted = repo.write("api/Containerfile", kPlain);
+  repo.write("api/fly.toml", "app = \"api\"\nbuild.dockerfile = 'Containerfile'\n");
+  CHECK(declared(dotted) == "linux/amd64 <- api/fly.toml (a Fly.io app: flyctl builds linux/amd64)");
+  // A prebuilt image or buildpacks: no Dockerfile is built; a key of another table is not the build's.
+  const auto image = repo.write("img/Dockerfile", kPlain);
+  repo.write("img/fly.toml", "[build]\n  image = \"flyio/postgres:14\"\n");
+  CHECK(declared(image) == "none");
+  const auto packs = repo.write("packs/Dockerfile", kPlain);
+  repo.write("packs/fly.toml", "[build]\nbuilder = \"paketobuildpacks/builder:base\"\n");
+  CHECK(declared(packs) == "none");
+  const auto elsewhere = repo.write("other/Dockerfile.prod", kPlain);
+  repo.write("other/fly.toml", "[env]\ndockerfile = \"Dockerfile.prod\"\n");
+  CHECK(declared(elsewhere) == "none");
+}
+
+TEST_CASE("readFlyConfig: the build table's strings, and nothing from a malformed config", "[declared]") {
+  const std::filesystem::path dir = "/repo/app";
+  auto builds = context::readFlyConfig("[build]\ndockerfile = \"ops/Dockerfile\"\nbuild-target = \"Release\"\n", dir);
+  REQUIRE(builds.size() == 1);
+  CHECK(builds[0].dockerfile == "/repo/app/ops/Dockerfile");
+  CHECK(builds[0].targetStage == "release");
+  CHECK(platformList(builds[0].platforms) == "linux/amd64");
+  // An unterminated string names nothing: the default file is taken.
+  builds = context::readFlyConfig("[build]\ndockerfile = \"ops/Dockerfile\n", dir);
+  REQUIRE(builds.size() == 1);
+  CHECK(builds[0].dockerfile == "/repo/app/Dockerfile");
+  CHECK(context::readFlyConfig("[build]\n  buildpacks = [\"gcr.io/paketo-buildpacks/nodejs\"]\n", dir).empty());
+}
+
 TEST_CASE("the official x86-only tags are the generator's shape: one sorted line per image", "[declared][data]") {
   // data/official-x86-only-tags.txt is looked up in place (a line per image, its tags after
   // single spaces), so a hand edit that breaks the shape would silently match nothing.

@@ -2819,4 +2819,71 @@ std::vector<BuildDeclaration> readGitlabCi(const std::string& text, const fs::pa
   return out;
 }
 
+namespace {
+
+// A TOML string value as written after `key =`: a basic ("...") or literal ('...') string on
+// one line; nullopt for anything else (a number, an array, a multi-line string). Fly's
+// `[build]` keys are such strings; no other TOML is needed here (no dependency parses TOML).
+std::optional<std::string> tomlString(std::string_view written) {
+  const std::string value = text::trim(written);
+  if (value.size() < 2 || (value.front() != '"' && value.front() != '\'')) return std::nullopt;
+  const char quote = value.front();
+  std::string out;
+  for (size_t i = 1; i < value.size(); ++i) {
+    const char c = value[i];
+    if (c == quote) return out;
+    if (c == '\\' && quote == '"' && i + 1 < value.size()) {
+      out += value[++i];  // enough for paths: \" and \\ stand for themselves
+      continue;
+    }
+    out += c;
+  }
+  return std::nullopt;  // unterminated
+}
+
+}  // namespace
+
+std::vector<BuildDeclaration> readFlyConfig(const std::string& text, const fs::path& directory) {
+  // The `[build]` table's keys (or dotted `build.key` ones at the top): `dockerfile` names the
+  // file, relative to the config's directory; `image` deploys a prebuilt image and `builder` /
+  // `buildpacks` build without a Dockerfile, so then nothing is built from one.
+  std::map<std::string, std::string> build;
+  bool inBuild = false, inTop = true, other = false;
+  for (const std::string& raw : text::split(text, '\n')) {
+    const std::string line = text::trim(raw);
+    if (line.empty() || line.front() == '#') continue;
+    if (line.front() == '[') {
+      inTop = false;
+      inBuild = line == "[build]";
+      continue;
+    }
+    const size_t equals = line.find('=');
+    if (equals == std::string::npos) continue;
+    std::string key = text::trim(std::string_view(line).substr(0, equals));
+    if (key.size() >= 2 && (key.front() == '"' || key.front() == '\'') && key.back() == key.front()) {
+      key = key.substr(1, key.size() - 2);
+    }
+    if (inTop && text::startsWith(key, "build.")) {
+      key = key.substr(6);
+    } else if (!inBuild) {
+      continue;
+    }
+    if (key == "image" || key == "builder" || key == "buildpacks") other = true;
+    if (auto value = tomlString(std::string_view(line).substr(equals + 1))) build[key] = *value;
+  }
+  if (other) return {};
+  BuildDeclaration declaration;
+  const auto named = build.find("dockerfile");
+  declaration.dockerfile =
+      (directory / (named != build.end() && !named->second.empty() ? named->second : std::string("Dockerfile")))
+          .lexically_normal();
+  // flyctl builds for linux/amd64, the only architecture of Fly Machines, on its remote builder
+  // and on a local engine alike (superfly/flyctl#2597 hard-codes it for Apple silicon, #378).
+  declaration.platforms = {*parsePlatform("linux/amd64")};
+  declaration.name = "Fly.io app";
+  if (const auto target = build.find("build-target"); target != build.end())
+    declaration.targetStage = text::lower(target->second);
+  return {declaration};
+}
+
 }  // namespace mal::context

@@ -948,6 +948,26 @@ std::optional<DeclaredPlatforms> fromDockerHubHooks(const fs::path& dockerfile, 
                            false};
 }
 
+// A Fly.io app: a `fly.toml` in the Dockerfile's directory or one above it (up to the
+// repository root) whose build is this file. flyctl builds it for linux/amd64, the one
+// architecture of Fly Machines, wherever it builds (superfly/flyctl#378, #2597: the platform
+// is hard-coded so that an Apple silicon Mac's engine does not make an arm64 image).
+std::optional<DeclaredPlatforms> fromFlyApp(const fs::path& dockerfile, const fs::path& root) {
+  const fs::path file = absoluteNormal(dockerfile);
+  const fs::path top = absoluteNormal(root);
+  for (fs::path directory = file.parent_path();; directory = directory.parent_path()) {
+    const fs::path config = directory / "fly.toml";
+    if (const auto text = readDeclarationFile(config, top)) {
+      for (const auto& build : readFlyConfig(*text, directory)) {
+        if (build.dockerfile != file) continue;
+        return DeclaredPlatforms{build.platforms, displayPath(config, top) + " (a Fly.io app: flyctl builds linux/amd64)"};
+      }
+    }
+    if (directory == top || !isWithin(directory, top) || directory == directory.parent_path()) break;
+  }
+  return std::nullopt;
+}
+
 // A directory named for one architecture: exactly (`arm64/`), a variant that ends with its
 // architecture (`mariner2-arm64/`, `ubuntu22.04-arm32v7/`), or a target triple's (`aarch64-linux/`,
 // `x86_64-musl/`, `x86_64-unknown-linux-gnu/`, as wasmtime's ci/docker); `arm64-tools/` says nothing.
@@ -1917,6 +1937,7 @@ std::optional<DeclaredPlatforms> findDeclaredPlatformsAt(const fs::path& dockerf
   }
   if (auto found = fromFileName(search.dockerfile, search.root)) return found;
   if (auto found = fromDockerHubHooks(search.dockerfile, search.root)) return found;
+  if (auto found = fromFlyApp(search.dockerfile, search.root)) return found;
   auto fromContent = [&]() -> std::optional<DeclaredPlatforms> {
     const dockerfile::ParsedDockerfile* file = parsedFile();
     if (!file) return std::nullopt;

@@ -193,6 +193,10 @@ std::vector<BuildDeclaration> readCircleCiConfig(const std::string& text, const 
 // plugins' builds, on the pipeline's `platform:` (linux/amd64 when it names none).
 std::vector<BuildDeclaration> readDronePipelines(const std::string& text, const std::filesystem::path& root,
                                                  const ReadRepositoryFile& readScript = {});
+// A Fly.io app config (`fly.toml`): the Dockerfile its `[build]` names (default: `Dockerfile`
+// beside it), which flyctl builds for linux/amd64; nothing when it deploys an image or builds
+// with buildpacks. Paths from the config's directory.
+std::vector<BuildDeclaration> readFlyConfig(const std::string& text, const std::filesystem::path& directory);
 // A GitLab CI config (`.gitlab-ci.yml`): builds that name platforms in jobs' script lines, with
 // the file's and the job's `variables:`; a plain build declares nothing (a job's runner is not
 // known). Paths from the repository root.
