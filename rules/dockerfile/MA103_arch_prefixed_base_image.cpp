@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <set>
 
 #include "analyzer/dockerfile/global_scope.h"
 #include "analyzer/shell/arch_vocabulary.h"
@@ -127,6 +128,23 @@ bool onlyAFileSource(const DockerfileContext& ctx, size_t stage) {
   return copiedFrom;
 }
 
+// Does the image reference expand a variable that says it is the target or an architecture
+// (`${TARGETARCH}`, `$TARGETPLATFORM`, `${ARCH}`, `${arch}`, `${DEB_ARCH}`)?
+bool namesArchitectureVariable(const std::string& raw, char escapeToken) {
+  if (raw.find('$') == std::string::npos) return false;
+  const auto e = dockerfile::expandWord(raw, {}, escapeToken);
+  // A word of the name (split at '_') that is an architecture's: `arch`, `ARCH`, `ARCHITECTURE`,
+  // `GOARCH`, `DEB_ARCH`; not `RESEARCH_IMAGE` or `SEARCH`.
+  static const std::set<std::string> kArchWords{"goarch", "debarch", "dpkgarch", "buildarch", "hostarch", "qemuarch"};
+  return std::any_of(e.referenced.begin(), e.referenced.end(), [](const std::string& name) {
+    if (text::startsWith(name, "TARGET")) return true;
+    for (const auto& word : text::split(text::lower(name), '_')) {
+      if (text::startsWith(word, "arch") || kArchWords.count(word)) return true;
+    }
+    return false;
+  });
+}
+
 // `ARG BASEIMAGE=amd64/alpine:3.24` then `FROM ${BASEIMAGE}`, where the project's own builds
 // pass BASEIMAGE (flannel's images/iperf3/Makefile: `--build-arg BASEIMAGE=$(BASEIMAGE)`, one
 // per ARCH; a Makefile target that passes `IMAGE=golang:latest` on a Mac beside the plain build
@@ -156,10 +174,11 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
     auto platform = archNamespacePlatform(stage.baseExpanded);
     std::string what;
     const auto [repository, tag] = repositoryAndTag(stage.baseExpanded);
-    // A tag chosen per target (`FROM img:1.2-${TARGETARCH}`) is the per-arch idiom.
-    const bool perTargetTag =
-        stage.baseRaw.find('$') != std::string::npos &&
-        (stage.baseRaw.find("TARGET") != std::string::npos || stage.baseRaw.find("ARCH") != std::string::npos);
+    // A tag chosen per target (`FROM img:1.2-${TARGETARCH}`) is the per-arch idiom, and so is
+    // one chosen by an architecture variable of any spelling: ymd-h/cpprb's wheel builder
+    // `FROM quay.io/pypa/manylinux2014_${arch}` (`ARG arch="x86_64"`, Part XB) is built once
+    // per architecture with `--build-arg arch=aarch64`.
+    const bool perTargetTag = namesArchitectureVariable(stage.baseRaw, ctx.file.escapeToken);
     bool toolchain = false;
     if (!platform && !perTargetTag) {
       if (auto fixedTarget = toolchainTarget(repository, tag)) {
@@ -237,8 +256,9 @@ extern const DockerfileRule kMA103 = {
          "tag fixes the target (`dockcross/linux-arm64`, `messense/rust-musl-cross:x86_64-musl`, "
          "data/vendor-assets.json). A namespace built from the target's architecture (`FROM ${TARGETARCH}/alpine`) "
          "for the targets where Docker Hub has none of that name (arm64/, arm/, 386/: the official ones are "
-         "arm64v8/, arm32v7/, i386/). A stage named after the architecture (`AS base-arm64`), a tag chosen with "
-         "${TARGETARCH}, and a build for that platform only stay quiet, and so does a base chosen by a global ARG that "
+         "arm64v8/, arm32v7/, i386/). A stage named after the architecture (`AS base-arm64`), an image chosen with "
+         "${TARGETARCH} or another architecture variable (`manylinux2014_${arch}`, `${DEB_ARCH}`: a build per "
+         "architecture, the default being one of them), and a build for that platform only stay quiet, and so does a base chosen by a global ARG that "
          "the project's own build commands pass with --build-arg (a Makefile or workflow giving BASEIMAGE per "
          "architecture): its default is one machine's value, and BuildKit replaces it with the passed one. So does a build stage whose files are copied "
          "out and that is told its target (`dotnet publish -r linux-arm`, GOARCH, `cargo --target`, TARGETARCH): "
