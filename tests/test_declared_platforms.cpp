@@ -885,6 +885,8 @@ TEST_CASE("a pin through a global ARG's default declares its platform unless a b
   CHECK(declared(file, "ARG PLATFORM\nFROM --platform=$PLATFORM alpine\n") == "none");
   // A default given to an automatic platform ARG is MA145's mistake, not a choice of platform.
   CHECK(declared(file, "ARG TARGETPLATFORM=linux/amd64\nFROM --platform=$TARGETPLATFORM alpine\n") == "none");
+  // A default built from an ARG with no value (one a build may pass) is not a constant.
+  CHECK(declared(file, "ARG VARIANT\nARG PLATFORM=linux/arm${VARIANT}\nFROM --platform=$PLATFORM ubuntu\n") == "none");
   // A build that passes the ARG chooses the platform itself: the default declares nothing.
   repo.write("tool/Makefile", "all:\n\tdocker build --build-arg PLATFORM=$(P) -f wine.dockerfile .\n");
   CHECK(declared(file, "ARG PLATFORM=linux/amd64\nFROM --platform=$PLATFORM ubuntu\n") ==

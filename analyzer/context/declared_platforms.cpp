@@ -1264,9 +1264,11 @@ std::optional<DeclaredPlatforms> fromPlatformFlags(const dockerfile::ParsedDocke
         const std::string name = arg.value.substr(0, equals);
         const bool constant =
             equals != std::string::npos && !argsPassedByBuilds.count(name) && !vocab::isAutomaticPlatformArg(name);
-        globalEnv[name] =
-            constant ? std::optional(dockerfile::expandWord(arg.value.substr(equals + 1), globalEnv, file.escapeToken).value)
-                     : std::nullopt;
+        globalEnv[name] = std::nullopt;
+        if (!constant) continue;
+        // A default built from an ARG with no usable value (`${OS}/amd64`, OS passed) has none either.
+        auto value = dockerfile::expandWord(arg.value.substr(equals + 1), globalEnv, file.escapeToken);
+        if (value.unset.empty() && !value.bounded) globalEnv[name] = std::move(value.value);
       }
       continue;
     }
