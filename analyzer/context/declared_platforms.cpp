@@ -1238,6 +1238,27 @@ bool readsTargetPlatform(const dockerfile::ParsedDockerfile& file) {
   return false;
 }
 
+// The global ARGs (those before the first FROM) as BuildKit expands FROM lines with them: each
+// default expanded with the ARGs before it. With `unknown`, an ARG it names (one a build passes)
+// has no value, and neither has a default built from an ARG with none (`${OS}/amd64`).
+dockerfile::Environment globalArgs(const dockerfile::ParsedDockerfile& file,
+                                   const std::function<bool(const std::string&)>& unknown = {}) {
+  dockerfile::Environment env;
+  for (const auto& in : file.instructions) {
+    if (in.command == "from") break;
+    if (in.command != "arg") continue;
+    for (const auto& arg : in.args) {
+      const size_t equals = arg.value.find('=');
+      const std::string name = arg.value.substr(0, equals);
+      env[name] = std::nullopt;
+      if (equals == std::string::npos || (unknown && unknown(name))) continue;
+      auto value = dockerfile::expandWord(arg.value.substr(equals + 1), env, file.escapeToken);
+      if (!unknown || (value.unset.empty() && !value.bounded)) env[name] = std::move(value.value);
+    }
+  }
+  return env;
+}
+
 // Every FROM of an external image carries the same constant --platform: the file says which
 // one platform it builds, on every line that chooses one. Beside a stage on $BUILDPLATFORM, the
 // pins declare it only when their images are named for that platform, or when the shipped
@@ -1254,26 +1275,12 @@ std::optional<DeclaredPlatforms> fromPlatformFlags(const dockerfile::ParsedDocke
                                                    const std::set<std::string>& argsPassedByBuilds) {
   std::set<std::string> stageNames;
   std::optional<Platform> platform;
-  bool onBuildMachine = false, everyPinNamedByItsImage = true, seenFrom = false;
-  dockerfile::Environment globalEnv;  // a global ARG with no usable value maps to nullopt
+  bool onBuildMachine = false, everyPinNamedByItsImage = true;
+  const dockerfile::Environment globalEnv = globalArgs(
+      file, [&](const std::string& name) { return argsPassedByBuilds.count(name) > 0 || vocab::isAutomaticPlatformArg(name); });
   std::set<std::string> throughArgs;  // the global ARGs whose defaults the pins are
   for (const auto& in : file.instructions) {
-    if (in.command == "arg" && !seenFrom) {
-      for (const auto& arg : in.args) {
-        const size_t equals = arg.value.find('=');
-        const std::string name = arg.value.substr(0, equals);
-        const bool constant =
-            equals != std::string::npos && !argsPassedByBuilds.count(name) && !vocab::isAutomaticPlatformArg(name);
-        globalEnv[name] = std::nullopt;
-        if (!constant) continue;
-        // A default built from an ARG with no usable value (`${OS}/amd64`, OS passed) has none either.
-        auto value = dockerfile::expandWord(arg.value.substr(equals + 1), globalEnv, file.escapeToken);
-        if (value.unset.empty() && !value.bounded) globalEnv[name] = std::move(value.value);
-      }
-      continue;
-    }
     if (in.command != "from" || in.args.empty()) continue;
-    seenFrom = true;
     const std::string base = text::lower(in.args[0].value);
     const bool earlierStage = stageNames.count(base) > 0;
     if (in.args.size() == 3) stageNames.insert(text::lower(in.args[2].value));
@@ -1340,23 +1347,11 @@ std::optional<DeclaredPlatforms> fromWindowsBase(const std::string& dockerfileTe
   }
   const dockerfile::ParsedDockerfile* file = parsed();
   if (!file) return std::nullopt;
-  dockerfile::Environment globalEnv;
+  const dockerfile::Environment globalEnv = globalArgs(*file);
   std::map<std::string, std::string> baseOfStage;  // stage name -> its expanded base
   std::string lastBase;
-  bool seenFrom = false;
   for (const auto& in : file->instructions) {
-    if (in.command == "arg" && !seenFrom) {
-      for (const auto& arg : in.args) {
-        const size_t equals = arg.value.find('=');
-        globalEnv[arg.value.substr(0, equals)] =
-            equals == std::string::npos
-                ? std::nullopt
-                : std::optional(dockerfile::expandWord(arg.value.substr(equals + 1), globalEnv, file->escapeToken).value);
-      }
-      continue;
-    }
     if (in.command != "from" || in.args.empty()) continue;
-    seenFrom = true;
     std::string base = text::lower(dockerfile::expandWord(in.args[0].value, globalEnv, file->escapeToken).value);
     if (auto it = baseOfStage.find(base); it != baseOfStage.end()) base = it->second;
     if (in.args.size() == 3) baseOfStage[text::lower(in.args[2].value)] = base;
@@ -1373,26 +1368,13 @@ std::optional<DeclaredPlatforms> fromWindowsBase(const std::string& dockerfileTe
 // that cross-compiles `GOARCH=arm`) beside a shipped stage `FROM arm32v6/alpine` makes an ARM
 // image: what the image is, is its last stage's base (ewoutp/rpi_watchdog_go).
 std::optional<DeclaredPlatforms> fromBaseImages(const dockerfile::ParsedDockerfile& file) {
-  dockerfile::Environment globalEnv;
+  const dockerfile::Environment globalEnv = globalArgs(file);
   std::map<std::string, std::optional<Platform>> stagePlatform;  // by stage name: its external base's
   std::vector<std::string> images;
   std::optional<Platform> platform, lastStage;
   bool unnamedBase = false;
-  bool seenFrom = false;
   for (const auto& in : file.instructions) {
-    if (in.command == "arg" && !seenFrom) {
-      for (const auto& arg : in.args) {
-        const size_t equals = arg.value.find('=');
-        const std::string name = arg.value.substr(0, equals);
-        globalEnv[name] =
-            equals == std::string::npos
-                ? std::nullopt
-                : std::optional(dockerfile::expandWord(arg.value.substr(equals + 1), globalEnv, file.escapeToken).value);
-      }
-      continue;
-    }
     if (in.command != "from" || in.args.empty()) continue;
-    seenFrom = true;
     const auto expansion = dockerfile::expandWord(in.args[0].value, globalEnv, file.escapeToken);
     const std::string base = text::lower(expansion.value);
     const auto earlier = stagePlatform.find(base);
