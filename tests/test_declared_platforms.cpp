@@ -555,6 +555,39 @@ TEST_CASE("DOCKER_DEFAULT_PLATFORM: the platform of a plain build after it, in s
   CHECK(declared(exported) == "linux/arm64 <- Makefile");
 }
 
+TEST_CASE("scripts: a variable holding the script's own directory, however written, is that directory", "[declared]") {
+  // elotl/kip's scripts/init-cert/build.sh (Part YR), run by .travis.yml from the root:
+  // SCRIPT_DIR="$( cd "$( dirname "${BASH_SOURCE[0]}" )" && pwd )"; cd $SCRIPT_DIR; docker build .
+  Repo repo;
+  const auto initCert = repo.write("scripts/init-cert/Dockerfile", kPlain);
+  repo.write("scripts/init-cert/build.sh",
+             "#!/usr/bin/env bash\nSCRIPT_DIR=\"$( cd \"$( dirname \"${BASH_SOURCE[0]}\" )\" && pwd )\"\n"
+             "cd $SCRIPT_DIR\ndocker build -t elotl/init-cert .\n");
+  repo.write(".travis.yml", "language: go\nscript:\n- ./scripts/init-cert/build.sh\n");
+  CHECK(declared(initCert) == "linux/amd64 <- .travis.yml job (no platform named: Travis CI's amd64 machine)");
+  // The other spellings, each with a path after it (a script in app/ naming the root): through
+  // -f and the context of the build.
+  const auto app = repo.write("app/Dockerfile", kPlain);
+  for (const std::string value :
+       {"\"$(cd \"$(dirname \"${BASH_SOURCE[0]}\")/..\" && pwd)\"", "$(cd $(dirname $0)/.. && pwd -P)",
+        "\"$( cd -- \"$( dirname -- \"${BASH_SOURCE[0]:-$0}\"; )/..\" &> /dev/null && pwd 2> /dev/null; )\"",
+        "\"$( cd \"$( dirname \"${BASH_SOURCE[0]}\" )/..\" >/dev/null 2>&1 && pwd )\"", "$(dirname $(readlink -f $0))/..",
+        "`dirname $0`/..", "$(realpath \"$(dirname \"${0}\")/..\")"}) {
+    INFO(value);
+    repo.write("app/release.sh",
+               "ROOT=" + value + "\ndocker buildx build --platform linux/arm64 -f \"$ROOT/app/Dockerfile\" \"$ROOT\"\n");
+    CHECK(declared(app) == "linux/arm64 <- app/release.sh");
+  }
+  // A directory computed from anything but the script's own path is not known.
+  for (const std::string value :
+       {"\"$(cd \"$(dirname \"$1\")/..\" && pwd)\"", "$(pwd)/..", "\"$(cd \"$(dirname \"$0\")/$(x)\" && pwd)\""}) {
+    INFO(value);
+    repo.write("app/release.sh",
+               "ROOT=" + value + "\ndocker buildx build --platform linux/arm64 -f \"$ROOT/app/Dockerfile\" \"$ROOT\"\n");
+    CHECK(declared(app) == "none");
+  }
+}
+
 TEST_CASE("Makefile: a variable that names itself or a fan-out past the expansion bound is unresolved", "[declared]") {
   // make refuses a recursive variable that references itself; values that each name the next
   // several times grow exponentially (fuzz.declarations: 664 bytes took 5 s, ten levels of

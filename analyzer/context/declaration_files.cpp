@@ -299,8 +299,75 @@ std::string substituteShellVariables(const std::string& s,
   return out;
 }
 
+// The script's own directory written as a value (`SCRIPT_DIR="$( cd "$( dirname
+// "${BASH_SOURCE[0]}" )" && pwd )"`, `$(dirname "$(readlink -f "$0")")`, `` `dirname $0` ``,
+// `$(realpath "$(dirname "$0")")`, also with `/..` or a subdirectory after it): the word
+// scriptRelativeDirectory reads, `$(dirname $0)` plus that path, so that a `cd "$SCRIPT_DIR"` or
+// a `docker build -f "$SCRIPT_DIR/Dockerfile"` after it lands where the script is
+// (elotl/kip's scripts/init-cert/build.sh, Part YR). Read by taking the value apart, no regex:
+// quotes, blanks, `--`, `;` and redirections to /dev/null carry no meaning here.
+std::optional<std::string> scriptDirectoryExpression(std::string_view value) {
+  std::string compact;
+  for (char c : value) {
+    if (c != '"' && c != '\'' && c != ' ' && c != '\t') compact += c;
+  }
+  for (std::string_view noise : {"&>/dev/null", "2>/dev/null", ">/dev/null", "2>&1", "--", ";"}) {
+    for (size_t at = compact.find(noise); at != std::string::npos; at = compact.find(noise, at)) compact.erase(at, noise.size());
+  }
+  std::string_view rest = compact;
+  auto take = [&rest](std::string_view prefix) {
+    if (!text::startsWith(rest, prefix)) return false;
+    rest.remove_prefix(prefix.size());
+    return true;
+  };
+  // The script's own path: $0 or BASH_SOURCE, perhaps through readlink -f/-e or realpath.
+  auto takeSelf = [&]() {
+    for (std::string_view wrapper : {"$(readlink-f", "$(readlink-e", "$(realpath"}) {
+      if (!take(wrapper)) continue;
+      for (std::string_view self :
+           {"${BASH_SOURCE[0]:-$0}", "${BASH_SOURCE[0]}", "${BASH_SOURCE}", "$BASH_SOURCE", "${0}", "$0"}) {
+        if (take(self)) return take(")");
+      }
+      return false;
+    }
+    for (std::string_view self : {"${BASH_SOURCE[0]:-$0}", "${BASH_SOURCE[0]}", "${BASH_SOURCE}", "$BASH_SOURCE", "${0}", "$0"}) {
+      if (take(self)) return true;
+    }
+    return false;
+  };
+  // Its directory: $(dirname SELF) or `dirname SELF`.
+  auto takeDirectory = [&]() {
+    if (take("$(dirname")) return takeSelf() && take(")");
+    if (take("`dirname")) return takeSelf() && take("`");
+    return false;
+  };
+  // A path after the directory (`/..`, `/docker`), up to what closes the expression.
+  auto takeRelative = [&rest](std::string& into) {
+    while (!rest.empty() && rest.front() != ')' && rest.front() != '&') {
+      into += rest.front();
+      rest.remove_prefix(1);
+    }
+    return into.empty() || into.front() == '/';
+  };
+  std::string relative;
+  bool ok = false;
+  if (take("$(cd")) {
+    // $(cd DIRECTORY[/PATH] && pwd[-P])
+    ok = takeDirectory() && takeRelative(relative) && take("&&pwd");
+    if (ok) take("-P");
+    ok = ok && take(")");
+  } else if (take("$(realpath")) {
+    ok = takeDirectory() && takeRelative(relative) && take(")");
+  } else {
+    ok = takeDirectory() && takeRelative(relative);
+  }
+  if (!ok || !rest.empty() || relative.find_first_of("$`(") != std::string::npos) return std::nullopt;
+  return "$(dirname $0)" + relative;
+}
+
 // Every literal value a run script assigns each variable, at most four of them in order (a name
-// given more, or one whose value has a command substitution, is left out).
+// given more, or one whose value has a command substitution, is left out). The script's own
+// directory, however written, is the literal `$(dirname $0)` (scriptDirectoryExpression).
 std::map<std::string, std::vector<std::string>> scriptAssignments(const std::string& script) {
   constexpr size_t kMaxValues = 4;
   std::map<std::string, std::vector<std::string>> values;
@@ -333,6 +400,10 @@ std::map<std::string, std::vector<std::string>> scriptAssignments(const std::str
         for (const auto& word : command) joined += (joined.empty() ? "" : " ") + ("\"" + word + "\"");
       }
       assign(name + "[@]", joined);
+      continue;
+    }
+    if (const auto directory = scriptDirectoryExpression(value)) {
+      assign(name, *directory);
       continue;
     }
     // A lone word: no command after it, no substitution in it.
@@ -583,6 +654,13 @@ std::vector<BuildCommand> buildCommandsIn(std::string_view script, fs::path dire
     // knows that machine (a GitHub-hosted runner); the others declare nothing for it.
     if (positional.empty()) continue;
     command.context = positional.back();
+    // `docker build -f "$SCRIPT_DIR/Dockerfile" "$SCRIPT_DIR"`: paths from the script's directory.
+    if (start.scriptDirectory) {
+      if (auto inScript = scriptRelativeDirectory(command.context, *start.scriptDirectory)) command.context = inScript->string();
+      if (command.file) {
+        if (auto inScript = scriptRelativeDirectory(*command.file, *start.scriptDirectory)) command.file = inScript->string();
+      }
+    }
     if (command.context == "-" && !command.file) continue;  // the Dockerfile comes from stdin
     if (inLoopDirectory) {
       // After `cd "$d"`, relative paths are below each subdirectory: `docker build .` is its
