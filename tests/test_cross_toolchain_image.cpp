@@ -89,6 +89,17 @@ TEST_CASE("not a cross-toolchain image: platform arguments, pins, native targets
   CHECK(crossImage("FROM ubuntu:24.04\nENV CC_i686_unknown_linux_gnu=gcc CC_x86_64_unknown_linux_gnu=gcc\n") == "none");
   // Words that only look like triples or compilers.
   CHECK(crossImage("FROM debian:bookworm\nENV TARGET=release HOST=example.com\nRUN apt-get install -y gcc-12\n") == "none");
+  // A toolchain whose host triple is its target is a native one, built where it runs
+  // (MarvellServer/ThunderX-HPC-Containers' LLVM 10 image for ThunderX machines).
+  CHECK(crossImage("FROM ubuntu:18.04\nENV TRIPLET_TARGET=aarch64-linux-gnu\nENV TRIPLET_HOST=aarch64-linux-gnu\n"
+                   "RUN cmake -DLLVM_HOST_TRIPLE=${TRIPLET_HOST} -DLLVM_DEFAULT_TARGET_TRIPLE=${TRIPLET_TARGET} ../llvm\n") ==
+        "none");
+  // Its twins: autoconf's and Gentoo's host (`CHOST`) is where the built code runs, the cross
+  // target itself; and a compiler host of another architecture than the target is a cross one.
+  CHECK(crossImage("FROM debian:bookworm\nENV CROSS_TRIPLE=aarch64-linux-gnu CHOST=aarch64-linux-gnu\n") ==
+        "linux/amd64 <- a cross-toolchain image for aarch64-linux-gnu" + kHostNote);
+  CHECK(crossImage("FROM debian:bookworm\nENV TRIPLET_TARGET=riscv64-linux-gnu TRIPLET_HOST=aarch64-linux-gnu\n") ==
+        "linux/amd64 <- a cross-toolchain image for riscv64-linux-gnu" + kHostNote);
 }
 
 TEST_CASE("a cross-toolchain image wins over its directory's name, not over a file named for an architecture",

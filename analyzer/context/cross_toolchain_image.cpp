@@ -174,6 +174,11 @@ std::optional<DeclaredPlatforms> fromCrossToolchainImage(const dockerfile::Parse
   // or where the compiler exists only on hosts of another architecture (below).
   std::string installed;
   std::string hostExcluding;  // the first of them that exists only for other hosts
+  // The foreign triples named by a variable for the compiler's host (`TRIPLET_HOST`,
+  // `LLVM_HOST_TRIPLE`) and for its target: a toolchain whose host is its target is a native
+  // one for that architecture, built where it runs (MarvellServer/ThunderX-HPC-Containers'
+  // LLVM 10 image sets both to aarch64-linux-gnu and builds on ThunderX machines).
+  std::set<std::string> hostTriples, targetTriples;
   for (const auto& in : file.instructions) {
     if (namesPlatformArgument(in.line.text)) return std::nullopt;
     for (const auto& doc : in.heredocs) {
@@ -211,7 +216,14 @@ std::optional<DeclaredPlatforms> fromCrossToolchainImage(const dockerfile::Parse
       const bool namesCompiler = upper == "CC" || upper == "CXX" || upper == "LINKER" || text::endsWith(upper, "_LINKER");
       for (const auto& word : wordsOf(value)) {
         if (namesTarget) {
-          if (auto triple = parseTriple(word)) configure(*triple);
+          if (auto triple = parseTriple(word)) {
+            configure(*triple);
+            // autoconf's and Gentoo's host (`CHOST`, `--host`) is where the built code runs: the
+            // cross target, not the compiler's host.
+            const bool compilerHost = upper.find("HOST") != std::string::npos && upper != "CHOST" && upper != "HOST" &&
+                                      upper.find("CROSS") == std::string::npos;
+            if (triple->foreign) (compilerHost ? hostTriples : targetTriples).insert(triple->text);
+          }
         }
         if (namesTarget || namesCompiler) {
           if (auto compiler = crossToolchainIn(word); !compiler.empty()) configure(Triple{compiler, true});
@@ -228,6 +240,9 @@ std::optional<DeclaredPlatforms> fromCrossToolchainImage(const dockerfile::Parse
     }
   }
   if (configuresNative) return std::nullopt;
+  for (const auto& host : hostTriples) {
+    if (targetTriples.count(host)) return std::nullopt;
+  }
   std::string target = configured;
   if (target.empty()) target = hostExcluding;
   if (target.empty()) target = multilib;
