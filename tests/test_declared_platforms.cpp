@@ -2167,6 +2167,22 @@ TEST_CASE("lint: an ARG GOARCH default the project's Makefile replaces is not th
   CHECK(findingsOf("MA130", file).empty());
 }
 
+TEST_CASE("lint: dapper passes DAPPER_HOST_ARCH to Dockerfile.dapper, also through a chain of defaults",
+          "[declared][build-args][cli]") {
+  // rancher/strato's Dockerfile.dapper: `ARG DAPPER_HOST_ARCH=amd64`, `ARG HOST_ARCH=${DAPPER_HOST_ARCH}`,
+  // `ARG ARCH=${HOST_ARCH}`, then ENV and `GOARCH=$ARCH`; rancher/dapper passes every build
+  // --build-arg DAPPER_HOST_ARCH=<the host's GOARCH> (file/file.go, argsFromEnv). The twin is the
+  // same text under another name, which dapper does not build by default: its defaults are constants.
+  const std::string text =
+      "FROM golang:1.22\nARG DAPPER_HOST_ARCH=amd64\nARG HOST_ARCH=${DAPPER_HOST_ARCH}\nARG ARCH=${HOST_ARCH}\n"
+      "ENV ARCH=${ARCH} HOST_ARCH=${HOST_ARCH}\nENV GOARCH=$ARCH\nRUN go build -o /usr/bin/app ./cmd/app\n";
+  Repo repo;
+  CHECK(findingsOf("MA130", repo.write("Dockerfile.dapper", text)).empty());
+  CHECK(findingsOf("MA130", repo.write("build/Dockerfile.build", text)).size() == 1);
+  // A value derived from a passed ARG stays passed through ENV, and a new constant ends it.
+  CHECK(findingsOf("MA130", repo.write("Dockerfile.dapper", text + "ENV GOARCH=amd64\nRUN go build ./cmd/other\n")).size() == 1);
+}
+
 TEST_CASE("lint: a Home Assistant add-on's BUILD_ARCH is passed per architecture by its builder", "[declared][build-args][cli]") {
   // hassio-addons/addon-ssh: `ARG BUILD_ARCH=amd64` and `ha_${BUILD_ARCH}`; the Supervisor and
   // home-assistant/builder build the add-on once per `arch` of its config.yaml with

@@ -1664,6 +1664,12 @@ std::set<std::string> buildArgsPassed(const fs::path& dockerfilePath, Declaratio
     }
   }
   if (isHomeAssistantAddon(dockerfile.parent_path(), root, cache)) names.insert({"BUILD_FROM", "BUILD_VERSION", "BUILD_ARCH"});
+  // Rancher's dapper builds `Dockerfile.dapper` (its default file) with a --build-arg for each
+  // ARG it declares whose name is set in the environment, and always for DAPPER_HOST_ARCH, set
+  // to the host's GOARCH when the environment has none (rancher/dapper file/file.go,
+  // argsFromEnv): `ARG DAPPER_HOST_ARCH=amd64` is the default of a value every build replaces
+  // with the architecture it builds on (rancher/strato's Dockerfile.dapper).
+  if (text::lower(dockerfile.filename().string()) == "dockerfile.dapper") names.insert("DAPPER_HOST_ARCH");
   return names;
 }
 

@@ -357,26 +357,43 @@ std::vector<Platform> StageGraph::brokenWhere(size_t stage, const std::function<
 }
 
 namespace {
-// Applies one ARG or ENV instruction to an environment, as BuildKit's dispatch does.
-void applyDefinition(const ParsedDockerfile& file, const Environment& globals, size_t index, StageEnvironment& into) {
+// Applies one ARG or ENV instruction to an environment, as BuildKit's dispatch does, and
+// follows which values come from an ARG the project's builds pass (`passed`).
+void applyDefinition(const ParsedDockerfile& file, const Environment& globals, const std::set<std::string>& passed, size_t index,
+                     StageEnvironment& into) {
   const Instruction& in = file.instructions[index];
   auto& env = into.values;
+  const auto define = [&](const std::string& name, const std::string& raw, bool argument) {
+    const Expansion e = expandWord(raw, env, file.escapeToken);
+    env[name] = e.value;
+    const bool fromPassed = (argument && passed.count(name)) ||
+                            std::any_of(e.referenced.begin(), e.referenced.end(),
+                                        [&](const std::string& used) { return into.fromPassedArgs.count(used) > 0; });
+    if (fromPassed) {
+      into.fromPassedArgs.insert(name);
+    } else {
+      into.fromPassedArgs.erase(name);
+    }
+  };
   if (in.command == "arg") {
     for (const auto& arg : in.args) {
       const size_t eq = arg.value.find('=');
       const std::string name = arg.value.substr(0, eq);
       if (eq != std::string::npos) {
-        env[name] = expandWord(arg.value.substr(eq + 1), env, file.escapeToken).value;
-      } else if (const auto global = globals.find(name); global != globals.end() && global->second) {
-        env[name] = *global->second;
-      } else if (!env.count(name)) {
-        env[name] = std::nullopt;
+        define(name, arg.value.substr(eq + 1), true);
+      } else {
+        if (const auto global = globals.find(name); global != globals.end() && global->second) {
+          env[name] = *global->second;
+        } else if (!env.count(name)) {
+          env[name] = std::nullopt;
+        }
+        if (passed.count(name)) into.fromPassedArgs.insert(name);
       }
       into.definedAt[name] = index;
     }
   } else if (in.command == "env") {
     for (size_t i = 0; i + 1 < in.args.size(); i += 3) {  // key, value, separator
-      env[in.args[i].value] = expandWord(in.args[i + 1].value, env, file.escapeToken).value;
+      define(in.args[i].value, in.args[i + 1].value, false);
       into.definedAt[in.args[i].value] = index;
     }
   }
@@ -397,7 +414,8 @@ const StageEnvironment& environmentAt(const ParsedDockerfile& file, const BuildM
     }
     std::reverse(chain.begin(), chain.end());
     for (size_t s : chain) {
-      for (size_t index : model.stages[s].instructions) applyDefinition(file, cursor.globals, index, cursor.afterBases);
+      for (size_t index : model.stages[s].instructions)
+        applyDefinition(file, cursor.globals, graph.argsPassedByBuilds, index, cursor.afterBases);
     }
     cursor.started = true;
     cursor.current = cursor.afterBases;
@@ -408,7 +426,7 @@ const StageEnvironment& environmentAt(const ParsedDockerfile& file, const BuildM
     cursor.next = 0;
   }
   for (; cursor.next < own.size() && own[cursor.next] < before; ++cursor.next) {
-    applyDefinition(file, cursor.globals, own[cursor.next], cursor.current);
+    applyDefinition(file, cursor.globals, graph.argsPassedByBuilds, own[cursor.next], cursor.current);
   }
   return cursor.current;
 }
@@ -434,9 +452,14 @@ std::optional<FixedValue> valueForEveryTarget(const ParsedDockerfile& file, cons
   std::optional<FixedValue> fixed;
   for (size_t t = 0; t < graph.targets.size(); ++t) {
     if (!graph.reachedBy[stage][t]) continue;
-    const auto& [env, where] = environmentAt(file, model, graph, stage, before, t);
+    const auto& [env, where, fromPassedArgs] = environmentAt(file, model, graph, stage, before, t);
     const Expansion e = expandWord(word, env, file.escapeToken);
     if (e.bounded || e.referenced.empty()) return std::nullopt;
+    // A value that comes from an ARG the project's builds pass, through any chain of defaults,
+    // is theirs to give (rancher's Dockerfile.dapper: ARCH from HOST_ARCH from DAPPER_HOST_ARCH).
+    for (const auto& name : e.referenced) {
+      if (fromPassedArgs.count(name)) return std::nullopt;
+    }
     // The automatic platform ARGs are the platform's to choose (an explicit default on one is
     // MA145's finding, not every use's).
     for (const auto& name : e.referenced) {

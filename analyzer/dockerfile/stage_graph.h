@@ -73,6 +73,10 @@ struct MissingSelection {
 struct StageEnvironment {
   Environment values;
   std::map<std::string, size_t> definedAt;  // per name, the instruction that set it last
+  // Names whose value comes, through any chain of ARG and ENV defaults, from an ARG the
+  // project's own builds pass (StageGraph::argsPassedByBuilds): `ARG HOST_ARCH=${DAPPER_HOST_ARCH}`
+  // then `ENV ARCH=${HOST_ARCH}` is the passed value, not the defaults' `amd64`.
+  std::set<std::string> fromPassedArgs;
 };
 
 struct StageGraph {

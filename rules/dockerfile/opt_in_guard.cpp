@@ -86,8 +86,9 @@ std::optional<std::string> optInOf(const DockerfileContext& ctx, const dockerfil
   const bool wantsTrue = branch.kind == shell::Branch::Kind::IfThen || branch.kind == shell::Branch::Kind::AndThen;
   std::string defaultValue;
   for (size_t target = 0; target < ctx.stages->targets.size(); ++target) {
-    const auto& [env, definedAt] =
-        dockerfile::environmentAt(ctx.file, ctx.model, *ctx.stages, run.stage, run.instruction, target);
+    const auto& at = dockerfile::environmentAt(ctx.file, ctx.model, *ctx.stages, run.stage, run.instruction, target);
+    const auto& env = at.values;
+    const auto& definedAt = at.definedAt;
     const auto where = definedAt.find(test->variable);
     // Only a build argument can be turned on from outside (`--build-arg`); an ENV is fixed.
     if (where == definedAt.end() || ctx.file.instructions[where->second].command != "arg") return std::nullopt;
