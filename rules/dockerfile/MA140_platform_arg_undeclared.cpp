@@ -61,10 +61,30 @@ bool portableOnlyStage(const DockerfileContext& ctx, const dockerfile::Stage& st
 // Likewise `${TARGETARCH:-}` / `${TARGETARCH-}`: the author wrote out that the value may be
 // unset and handed the empty string on (rqlite passes it to a script that then builds for
 // the machine it runs on, which in such a stage is the target).
+//
+// And `${TARGETARCH:-$(go env GOARCH)}`, `${TARGETARCH:-$(uname -m)}`: unset, the use asks the
+// machine it runs on for its own architecture, which in such a stage is the target's
+// (open-feature/flagd-testbed's `GOARCH=${TARGETARCH:-$(go env GOARCH)} go build`). The value
+// is never empty, so the rule's claim does not hold; a constant fallback (`:-amd64`) still is one.
+bool fallsBackToNativeProbe(std::string_view written, const std::string& name) {
+  for (std::string_view form : {":-", "-"}) {
+    const std::string head = "${" + name + std::string(form);
+    if (!text::startsWith(written, head) || !text::endsWith(written, "}")) continue;
+    std::string fallback(written.substr(head.size(), written.size() - head.size() - 1));
+    std::erase_if(fallback, [](char c) { return c == '"' || c == '\''; });
+    for (std::string_view probe : {"$(go env GOARCH)", "$(go env GOOS)", "$(uname -m)", "$(dpkg --print-architecture)", "$(arch)",
+                                   "$(apk --print-arch)", "`go env GOARCH`", "`uname -m`", "`dpkg --print-architecture`"}) {
+      if (fallback == probe) return true;
+    }
+  }
+  return false;
+}
+
 bool emptyMeansNative(const DockerfileContext& ctx, const dockerfile::RunScript& run, const shell::VariableUse& use) {
   if (ctx.stages->platform[run.stage].runs != dockerfile::StageRuns::OnTarget) return false;
   if (use.end <= run.script.source.text.size() && use.begin < use.end) {
     const std::string_view written = std::string_view(run.script.source.text).substr(use.begin, use.end - use.begin);
+    if (fallsBackToNativeProbe(written, use.name)) return true;
     // Only as a whole word or value handed on: inside a URL or a path (`tool-${TARGETARCH:-}.tgz`)
     // the empty string still breaks it.
     if (written == "${" + use.name + ":-}" || written == "${" + use.name + "-}") {
@@ -270,7 +290,8 @@ extern const DockerfileRule kMA140 = {
          "`# syntax=` line pinning 1.0 to 1.1.1 keeps the old behaviour, and the message says so. Not reported "
          "in a stage that runs pinned or on $BUILDPLATFORM and hands on only portable files, nor where empty means "
          "native in a stage that runs on the target: `GOARCH=$TARGETARCH`, and `${TARGETARCH:-}` handed on as a whole word, written "
-         "to allow the unset value. Nor where the RUN tests the value for emptiness and sets it itself in that "
+         "to allow the unset value, or `${TARGETARCH:-$(go env GOARCH)}` (also `$(uname -m)`, `$(dpkg --print-architecture)`), "
+         "whose fallback asks the machine it runs on, the target, for its architecture. Nor where the RUN tests the value for emptiness and sets it itself in that "
          "branch (`if [ -z \"$TARGETPLATFORM\" ]; then TARGETPLATFORM=...`), nor where the value only feeds a plain "
          "shell variable that nothing in the RUN reads: BuildKit runs every RUN in a fresh shell, so such a variable "
          "dies with it.",
@@ -282,6 +303,7 @@ extern const DockerfileRule kMA140 = {
                 "# MA140",
      .fix = "Add `ARG TARGETARCH` in the stage, before the first instruction that uses it.",
      .bad = {"FROM debian\nRUN echo \"building for $TARGETARCH\"\n", "ARG TARGETARCH\nFROM debian\nRUN echo $TARGETARCH\n",
+             "FROM golang:1.24 AS builder\nRUN GOARCH=${TARGETARCH:-amd64} go build -o /app .\n",
              "FROM debian\nARG TARGETARCH\nONBUILD RUN echo $TARGETARCH\n",
              "FROM debian\nCOPY bin/${TARGETARCH}/tool /usr/local/bin/tool\n",
              "FROM debian\nRUN echo $TARGETARCH\nARG TARGETARCH\n",
@@ -294,6 +316,7 @@ extern const DockerfileRule kMA140 = {
               "FROM debian\nCMD echo $TARGETARCH\n",
               "FROM golang:1.22 AS build\nRUN GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /app .\n",
               "FROM debian\nONBUILD ARG TARGETARCH\nONBUILD RUN echo $TARGETARCH\n",
+              "FROM golang:1.24 AS builder\nRUN GOARCH=${TARGETARCH:-$(go env GOARCH)} go build -o /app .\n",
               "FROM debian\nRUN if [ -z \"$TARGETPLATFORM\" ]; then TARGETPLATFORM=linux/$(dpkg --print-architecture); fi && "
               "echo $TARGETPLATFORM\n"}},
     check};
