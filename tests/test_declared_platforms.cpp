@@ -2042,8 +2042,12 @@ TEST_CASE("data/one-architecture-images.json: every entry names its platform and
       const auto prefix = entry.at("prefix").get<std::string>();
       REQUIRE(!prefix.empty());
       const auto tags = entry.value("tags", nlohmann::json::array());
-      base = prefix + "x" + (tags.empty() ? std::string() : ":" + tags.front().get<std::string>() + ".9");
-      if (!tags.empty()) CHECK(declared(file, "FROM " + prefix + "x:latest\n") == "none");
+      const auto words = entry.value("tagWords", nlohmann::json::array());
+      base = prefix + "x" +
+             (!tags.empty()   ? ":" + tags.front().get<std::string>() + ".9"
+              : words.empty() ? std::string()
+                              : ":1.0-" + words.front().get<std::string>());
+      if (!tags.empty() || !words.empty()) CHECK(declared(file, "FROM " + prefix + "x:latest\n") == "none");
     }
     // An entry with variants matches its releases of those variants only (`2.2-alpine3.9`).
     if (const auto variants = entry.value("tagVariants", nlohmann::json::array()); !variants.empty()) {
