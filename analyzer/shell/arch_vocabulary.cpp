@@ -60,9 +60,14 @@ std::vector<ArchToken> findArchTokens(std::string_view input) {
     if (i > 0 && isAlnum(lowered[i - 1])) continue;
     for (const auto& [token, platform] : vocabulary().tokens) {
       if (lowered.compare(i, token.size(), token) != 0) continue;
-      const size_t end = i + token.size();
+      size_t end = i + token.size();
+      // `x86-64bits`, `x86_64bit` (coturn's turnserver-...-x86-64bits.tar.gz): x86-64 with its
+      // width spelled after it, not `x86` (i386) and something else.
+      if ((token == "x86-64" || token == "x86_64") && lowered.compare(end, 3, "bit") == 0) {
+        end += lowered.compare(end, 4, "bits") == 0 ? 4 : 3;
+      }
       if (end < lowered.size() && isAlnum(lowered[end])) continue;
-      found.push_back({i, end, std::string(input.substr(i, token.size())), platform});
+      found.push_back({i, end, std::string(input.substr(i, end - i)), platform});
       i = end - 1;
       break;
     }
