@@ -20,7 +20,9 @@ constexpr const char* kCommonBehaviour =
     "turns the branch on: the default build never runs that code, so it does not break a target, but whoever "
     "passes the argument gets the break. A quoted word of a message that holds variables is followed by its "
     "value (`'dist/app_${VERSION}_amd64.deb' (= 'dist/app_1.2.3_amd64.deb')`) where the stage's ARG and ENV "
-    "values give it one value for every target platform.";
+    "values give it one value for every target platform. On a Raspbian userland (`resin/rpi-raspbian`, balena's "
+    "`raspberry-pi` device images) content named `armhf` is Raspbian's own architecture, built for ARMv6 with VFP, "
+    "and runs on linux/arm/v6; Debian's `armhf` elsewhere is ARMv7.";
 
 namespace {
 

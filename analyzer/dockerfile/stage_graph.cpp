@@ -332,9 +332,17 @@ std::vector<Platform> StageGraph::programBrokenBy(size_t stage, const Platform& 
   return brokenWhere(stage, [&](const Platform& target) { return executesOn(content, target); });
 }
 
-std::vector<Platform> StageGraph::brokenWhere(size_t stage, const std::function<bool(const Platform&)>& works) const {
+std::vector<Platform> StageGraph::brokenWhere(size_t stage, const std::function<bool(const Platform&)>& worksOn) const {
   std::vector<Platform> out;
   if (stage >= platform.size()) return out;
+  // On a Raspbian userland, ARMv7-named content (its `armhf`) is the distribution's ARMv6 build.
+  const bool raspbian = stage < raspbianUserland.size() && raspbianUserland[stage];
+  const auto works = [&](const Platform& target) {
+    if (raspbian && target.architecture == "arm" && target.variant == "v6" && worksOn(Platform{"linux", "arm", "v7"})) {
+      return true;
+    }
+    return worksOn(target);
+  };
   switch (platform[stage].runs) {
     case StageRuns::OnTarget:
       for (size_t t = 0; t < targets.size(); ++t) {
@@ -516,6 +524,16 @@ StageGraph buildStageGraph(const ParsedDockerfile& file, const BuildModel& model
   g.reachedBy.assign(n, std::vector<bool>(nt, false));
   g.baseFor.assign(n, std::vector<size_t>(nt, kNone));
   g.shipsNative.assign(n, false);
+  g.raspbianUserland.assign(n, false);
+  for (size_t s = 0; s < n; ++s) {
+    // The base of the chain's first stage, as the file writes it after the global ARGs.
+    size_t first = s;
+    for (size_t hops = 0; model.stages[first].parentStage && hops < n; ++hops) first = *model.stages[first].parentStage;
+    const std::string base = text::lower(model.stages[first].baseExpanded);
+    g.raspbianUserland[s] = base.find("raspbian") != std::string::npos || text::startsWith(base, "resin/raspberry-pi-") ||
+                            text::startsWith(base, "balenalib/raspberry-pi-") || text::startsWith(base, "resin/rpi-") ||
+                            text::startsWith(base, "balenalib/rpi-");
+  }
   if (n == 0) return g;
 
   // FROM per target platform.

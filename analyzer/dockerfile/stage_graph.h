@@ -94,6 +94,10 @@ struct StageGraph {
   std::vector<std::vector<size_t>> usesFrom, usesInto;
   std::map<size_t, std::vector<size_t>> usesAtInstruction;  // the same by the instruction that makes the use
   std::vector<bool> shipsNative;                            // per stage: its native code ends up in an image
+  // per stage: its userland is Raspbian (`resin/rpi-raspbian`, balena's `raspberry-pi-` device
+  // images), whose dpkg architecture `armhf` is built for ARMv6 with VFP: content named armhf
+  // there is the distribution's own, not ARMv7 code (Motion's pi_stretch_..._armhf.deb).
+  std::vector<bool> raspbianUserland;
   // per stage: FROM scratch (or such a stage) with no RUN, CMD or ENTRYPOINT. It runs nothing
   // of what it holds; what it gets, it hands on to the stages that take from it.
   std::vector<bool> runsNothing;
