@@ -526,14 +526,17 @@ StageGraph buildStageGraph(const ParsedDockerfile& file, const BuildModel& model
   g.shipsNative.assign(n, false);
   g.raspbianUserland.assign(n, false);
   for (size_t s = 0; s < n; ++s) {
-    // The base of the chain's first stage, as the file writes it after the global ARGs.
-    size_t first = s;
-    for (size_t hops = 0; model.stages[first].parentStage && hops < n; ++hops) first = *model.stages[first].parentStage;
-    const std::string base = text::lower(model.stages[first].baseExpanded);
+    // A stage built FROM an earlier one has that stage's userland (one pass: the parent comes first).
+    if (const auto parent = model.stages[s].parentStage; parent && *parent < s) {
+      g.raspbianUserland[s] = g.raspbianUserland[*parent];
+      continue;
+    }
+    const std::string base = text::lower(model.stages[s].baseExpanded);
     g.raspbianUserland[s] = base.find("raspbian") != std::string::npos || text::startsWith(base, "resin/raspberry-pi-") ||
                             text::startsWith(base, "balenalib/raspberry-pi-") || text::startsWith(base, "resin/rpi-") ||
                             text::startsWith(base, "balenalib/rpi-");
   }
+
   if (n == 0) return g;
 
   // FROM per target platform.
