@@ -321,19 +321,17 @@ std::optional<std::string> scriptDirectoryExpression(std::string_view value) {
     return true;
   };
   // The script's own path: $0 or BASH_SOURCE, perhaps through readlink -f/-e or realpath.
-  auto takeSelf = [&]() {
-    for (std::string_view wrapper : {"$(readlink-f", "$(readlink-e", "$(realpath"}) {
-      if (!take(wrapper)) continue;
-      for (std::string_view self :
-           {"${BASH_SOURCE[0]:-$0}", "${BASH_SOURCE[0]}", "${BASH_SOURCE}", "$BASH_SOURCE", "${0}", "$0"}) {
-        if (take(self)) return take(")");
-      }
-      return false;
-    }
+  auto takeScriptPath = [&]() {
     for (std::string_view self : {"${BASH_SOURCE[0]:-$0}", "${BASH_SOURCE[0]}", "${BASH_SOURCE}", "$BASH_SOURCE", "${0}", "$0"}) {
       if (take(self)) return true;
     }
     return false;
+  };
+  auto takeSelf = [&]() {
+    for (std::string_view wrapper : {"$(readlink-f", "$(readlink-e", "$(realpath"}) {
+      if (take(wrapper)) return takeScriptPath() && take(")");
+    }
+    return takeScriptPath();
   };
   // Its directory: $(dirname SELF) or `dirname SELF`.
   auto takeDirectory = [&]() {

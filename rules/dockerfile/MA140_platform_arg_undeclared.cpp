@@ -72,10 +72,20 @@ bool fallsBackToNativeProbe(std::string_view written, const std::string& name) {
     if (!text::startsWith(written, head) || !text::endsWith(written, "}")) continue;
     std::string fallback(written.substr(head.size(), written.size() - head.size() - 1));
     std::erase_if(fallback, [](char c) { return c == '"' || c == '\''; });
-    for (std::string_view probe : {"$(go env GOARCH)", "$(go env GOOS)", "$(uname -m)", "$(dpkg --print-architecture)", "$(arch)",
-                                   "$(apk --print-arch)", "`go env GOARCH`", "`uname -m`", "`dpkg --print-architecture`"}) {
-      if (fallback == probe) return true;
+    // `$(COMMAND)` or `` `COMMAND` ``, and the command one of the vocabulary's architecture probes.
+    std::string_view inner = fallback;
+    if (text::startsWith(inner, "$(") && text::endsWith(inner, ")")) {
+      inner = inner.substr(2, inner.size() - 3);
+    } else if (inner.size() > 1 && inner.front() == '`' && inner.back() == '`') {
+      inner = inner.substr(1, inner.size() - 2);
+    } else {
+      continue;
     }
+    std::vector<std::string> words;
+    for (const auto& word : text::split(std::string(inner), ' ')) {
+      if (!word.empty()) words.push_back(word);
+    }
+    if (vocab::isArchProbe(words) || words == std::vector<std::string>{"go", "env", "GOOS"}) return true;
   }
   return false;
 }
