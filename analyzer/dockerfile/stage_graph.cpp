@@ -463,8 +463,10 @@ std::optional<FixedValue> valueForEveryTarget(const ParsedDockerfile& file, cons
     const auto& [env, where, fromPassedArgs] = environmentAt(file, model, graph, stage, before, t);
     const Expansion e = expandWord(word, env, file.escapeToken);
     if (e.bounded || e.referenced.empty()) return std::nullopt;
-    // A value that comes from an ARG the project's builds pass, through any chain of defaults,
-    // is theirs to give (rancher's Dockerfile.dapper: ARCH from HOST_ARCH from DAPPER_HOST_ARCH).
+    // A value that comes from an ARG the project's builds pass, directly (EventStore's workflow
+    // gives RUNTIME per architecture over `ARG RUNTIME=linux-x64`) or through any chain of
+    // defaults (rancher's Dockerfile.dapper: ARCH from HOST_ARCH from DAPPER_HOST_ARCH), is
+    // theirs to give.
     for (const auto& name : e.referenced) {
       if (fromPassedArgs.count(name)) return std::nullopt;
     }
@@ -492,9 +494,6 @@ std::optional<FixedValue> valueForEveryTarget(const ParsedDockerfile& file, cons
       // the caller's to give (rancher's workflows pass --build-arg ARCH on each architecture's
       // runner); only a default written in the stage, or an ENV, is the Dockerfile's own choice.
       if (value->second && declaresBare(file.instructions[it->second], name)) return std::nullopt;
-      // An ARG the project's builds pass with --build-arg: its default is not what they use
-      // (EventStore's workflow gives RUNTIME per architecture over `ARG RUNTIME=linux-x64`).
-      if (graph.argsPassedByBuilds.count(name) && file.instructions[it->second].command == "arg") return std::nullopt;
       fixed->variables[name] = {it->second, value->second.value_or("")};
     }
   }
