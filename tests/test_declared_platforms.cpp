@@ -2647,6 +2647,25 @@ TEST_CASE("Drone: the pipeline's platform (linux/amd64 when none), commands and 
   CHECK(declared(broken.write("Dockerfile", kPlain)) == "none");
 }
 
+TEST_CASE("Drone: a stray top-level comma ends the stream, it does not loop", "[declared][hosted-ci]") {
+  // yaml-cpp 0.7's LoadAll reads ",x" as an empty document that consumes nothing and asks for
+  // the next one forever (the declarations fuzzer: 2 GiB in seconds). The documents before
+  // the comma are still read; the comma and what follows it are not.
+  const std::string pipeline =
+      "kind: pipeline\nname: arm\nplatform:\n  arch: arm64\nsteps:\n"
+      "- name: publish\n  image: plugins/docker\n";
+  for (const std::string& tail : {std::string("---\n,\n"), std::string("---\n,x\n"), std::string("---\n- a\n,\n")}) {
+    const auto declarations =
+        mal::context::readDronePipelines(pipeline + tail, "/repo", [](const auto&) { return std::optional<std::string>(); });
+    REQUIRE(declarations.size() == 1);
+    CHECK(declarations[0].dockerfile == "/repo/Dockerfile");
+    CHECK(declarations[0].name == "pipeline arm (no platform named: the pipeline's linux/arm64 machine)");
+  }
+  CHECK(mal::context::readDronePipelines(",!/usr/bin/env bash\ncd ..\n", "/repo", [](const auto&) {
+          return std::optional<std::string>();
+        }).empty());
+}
+
 TEST_CASE("a loop over the subdirectories builds the Dockerfile of each", "[declared][hosted-ci]") {
   Repo repo;
   // Leticia-maria/orca (Part QY): every top-level directory `tool:version/` is built in turn

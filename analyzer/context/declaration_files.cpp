@@ -3,6 +3,7 @@
 // read (a function call, an expression they do not evaluate, a malformed file) names no
 // platform, and never an error. Hand scanners only: this is untrusted text.
 #include <nlohmann/json.hpp>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -12,6 +13,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <sstream>
 
 #include "analyzer/context/declared_platforms.h"
 #include "analyzer/text_util.h"
@@ -1246,6 +1248,54 @@ std::optional<YAML::Node> loadYaml(const std::string& text) {
     return YAML::Load(text);
   } catch (const std::exception&) {
     return std::nullopt;
+  }
+}
+
+// Where the first document that consumes nothing begins, if one does. yaml-cpp 0.7 reads a
+// stray flow entry at the top level (",x", "- a\n,") as an empty document and leaves the comma
+// where it was, so the next document begins at the same place again: LoadAll then asks for
+// documents forever, each a new null node (the declarations fuzzer found it: 2 GiB in
+// seconds). The event parser shows it: two documents starting at one position.
+class DocumentStarts : public YAML::EventHandler {
+ public:
+  std::optional<int> lastStart;
+  bool stuck = false;
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    if (lastStart && *lastStart == mark.pos) stuck = true;
+    lastStart = mark.pos;
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
+std::optional<size_t> firstStuckDocument(const std::string& text) {
+  std::istringstream stream(text);
+  YAML::Parser parser(stream);
+  DocumentStarts starts;
+  while (!starts.stuck && parser.HandleNextDocument(starts)) {
+  }
+  if (!starts.stuck || !starts.lastStart || *starts.lastStart < 0) return std::nullopt;
+  return static_cast<size_t>(*starts.lastStart);
+}
+
+// Every document of a YAML stream, as LoadAll reads them, up to a document that would make
+// LoadAll loop (the text before it is read again until none does: each round is shorter).
+// Empty when the stream does not parse.
+std::vector<YAML::Node> loadYamlDocuments(std::string text) {
+  try {
+    while (const auto stuck = firstStuckDocument(text)) {
+      if (*stuck >= text.size()) return {};
+      text.resize(*stuck);
+    }
+    return YAML::LoadAll(text);
+  } catch (const std::exception&) {
+    return {};
   }
 }
 
@@ -2792,13 +2842,7 @@ void droneStep(const YAML::Node& step, const fs::path& root, const std::optional
 std::vector<BuildDeclaration> readDronePipelines(const std::string& text, const fs::path& root,
                                                  const ReadRepositoryFile& readScript) {
   std::vector<BuildDeclaration> out;
-  std::vector<YAML::Node> documents;
-  try {
-    documents = YAML::LoadAll(text);
-  } catch (const std::exception&) {
-    return out;
-  }
-  for (const auto& doc : documents) {
+  for (const auto& doc : loadYamlDocuments(text)) {
     if (!doc.IsMap()) continue;
     const auto kind = scalar(child(doc, "kind"));
     if (kind && *kind != "pipeline") continue;  // secrets, signatures, templates
