@@ -1024,6 +1024,33 @@ TEST_CASE("a Fly.io app's fly.toml declares linux/amd64 for the Dockerfile it bu
   CHECK(declared(elsewhere) == "none");
 }
 
+TEST_CASE("a Heroku app's heroku.yml declares linux/amd64 for the Dockerfiles it builds", "[declared]") {
+  // aceventurapetdetective4/lichess-bot (Part ZL): `build: docker: worker: Dockerfile`, a
+  // stockfish_x64_bmi2 engine for Heroku's amd64 dynos. Paths are from the repository root;
+  // a process may name its file and stage in a map; a file no process names is not declared.
+  Repo repo;
+  const auto file = repo.write("Dockerfile", kPlain);
+  CHECK(declared(file) == "none");
+  repo.write("heroku.yml",
+             "build:\n  docker:\n    worker: Dockerfile\n    web:\n      dockerfile: app/Dockerfile.web\n"
+             "      target: Release\nrun:\n  worker:\n    command:\n      - python3 bot.py\n    image: worker\n");
+  CHECK(declared(file) == "linux/amd64 <- heroku.yml build.docker.worker (a Heroku app: its dynos run linux/amd64)");
+  const auto web = repo.write("app/Dockerfile.web", kPlain);
+  CHECK(declared(web) == "linux/amd64 <- heroku.yml build.docker.web (a Heroku app: its dynos run linux/amd64)");
+  CHECK(declared(repo.write("app/Dockerfile", kPlain)) == "none");
+  // A manifest without a docker build (buildpacks, or malformed YAML) declares nothing.
+  Repo packs;
+  packs.write("heroku.yml", "build:\n  languages:\n    - ruby\n");
+  CHECK(declared(packs.write("Dockerfile", kPlain)) == "none");
+  Repo broken;
+  broken.write("heroku.yml", "build: {docker: [\n");
+  CHECK(declared(broken.write("Dockerfile", kPlain)) == "none");
+  const auto builds =
+      context::readHerokuManifest("build:\n  docker:\n    web:\n      dockerfile: Dockerfile\n      target: Prod\n", "/repo");
+  REQUIRE(builds.size() == 1);
+  CHECK(builds[0].targetStage == "prod");
+}
+
 TEST_CASE("readFlyConfig: the build table's strings, and nothing from a malformed config", "[declared]") {
   const std::filesystem::path dir = "/repo/app";
   auto builds = context::readFlyConfig("[build]\ndockerfile = \"ops/Dockerfile\"\nbuild-target = \"Release\"\n", dir);

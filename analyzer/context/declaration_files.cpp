@@ -3006,4 +3006,35 @@ std::vector<BuildDeclaration> readFlyConfig(const std::string& text, const fs::p
   return {declaration};
 }
 
+// A Heroku app's build manifest (`heroku.yml` at the app's root): `build.docker` maps each
+// process type to the Dockerfile that makes its image, a path from the root (`web: Dockerfile`,
+// `worker: app/Dockerfile`) or `{dockerfile: ..., target: ...}`. Heroku's container stack builds
+// those images itself and runs them on its dynos, which are linux/amd64: its buildpacks say
+// "when run on Heroku, this buildpack is still only ever run on amd64" (heroku/heroku-buildpack-python#1575),
+// and `heroku container:push` pins its builds to linux/amd64 (heroku/cli 9.0.0, heroku/cli#2967).
+std::vector<BuildDeclaration> readHerokuManifest(const std::string& text, const fs::path& root) {
+  std::vector<BuildDeclaration> out;
+  const auto doc = loadYaml(text);
+  if (!doc || !doc->IsMap()) return out;
+  const YAML::Node docker = child(child(*doc, "build"), "docker");
+  if (!docker.IsMap()) return out;
+  for (const auto& entry : docker) {
+    const auto process = scalar(entry.first);
+    std::optional<std::string> file = scalar(entry.second);
+    std::string target;
+    if (entry.second.IsMap()) {
+      file = scalar(child(entry.second, "dockerfile"));
+      target = text::lower(scalar(child(entry.second, "target")).value_or(""));
+    }
+    if (!process || !file || file->empty()) continue;
+    BuildDeclaration declaration;
+    declaration.dockerfile = (root / *file).lexically_normal();
+    declaration.platforms = {*parsePlatform("linux/amd64")};
+    declaration.name = "build.docker." + *process;
+    declaration.targetStage = target;
+    out.push_back(std::move(declaration));
+  }
+  return out;
+}
+
 }  // namespace mal::context

@@ -968,6 +968,20 @@ std::optional<DeclaredPlatforms> fromFlyApp(const fs::path& dockerfile, const fs
   return std::nullopt;
 }
 
+// A Heroku app: the repository's `heroku.yml` builds this file for one of its process types.
+// Heroku's container stack builds it and runs it on linux/amd64 dynos (readHerokuManifest).
+std::optional<DeclaredPlatforms> fromHerokuApp(const fs::path& dockerfile, const fs::path& root) {
+  const fs::path file = absoluteNormal(dockerfile);
+  const fs::path top = absoluteNormal(root);
+  const auto text = readDeclarationFile(top / "heroku.yml", top);
+  if (!text) return std::nullopt;
+  for (const auto& build : readHerokuManifest(*text, top)) {
+    if (build.dockerfile != file) continue;
+    return DeclaredPlatforms{build.platforms, "heroku.yml " + build.name + " (a Heroku app: its dynos run linux/amd64)"};
+  }
+  return std::nullopt;
+}
+
 // A directory named for one architecture: exactly (`arm64/`), a variant that ends with its
 // architecture (`mariner2-arm64/`, `ubuntu22.04-arm32v7/`), or a target triple's (`aarch64-linux/`,
 // `x86_64-musl/`, `x86_64-unknown-linux-gnu/`, as wasmtime's ci/docker); `arm64-tools/` says nothing.
@@ -1928,6 +1942,7 @@ std::optional<DeclaredPlatforms> findDeclaredPlatformsAt(const fs::path& dockerf
   if (auto found = fromFileName(search.dockerfile, search.root)) return found;
   if (auto found = fromDockerHubHooks(search.dockerfile, search.root)) return found;
   if (auto found = fromFlyApp(search.dockerfile, search.root)) return found;
+  if (auto found = fromHerokuApp(search.dockerfile, search.root)) return found;
   auto fromContent = [&]() -> std::optional<DeclaredPlatforms> {
     const dockerfile::ParsedDockerfile* file = parsedFile();
     if (!file) return std::nullopt;

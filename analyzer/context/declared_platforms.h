@@ -197,6 +197,10 @@ std::vector<BuildDeclaration> readDronePipelines(const std::string& text, const 
 // beside it), which flyctl builds for linux/amd64; nothing when it deploys an image or builds
 // with buildpacks. Paths from the config's directory.
 std::vector<BuildDeclaration> readFlyConfig(const std::string& text, const std::filesystem::path& directory);
+// A Heroku app's `heroku.yml`: the Dockerfile of each process type under `build.docker` (a
+// path from the app's root, or a map with `dockerfile` and `target`), which Heroku builds and
+// runs on its linux/amd64 dynos.
+std::vector<BuildDeclaration> readHerokuManifest(const std::string& text, const std::filesystem::path& root);
 // A GitLab CI config (`.gitlab-ci.yml`): builds that name platforms in jobs' script lines, with
 // the file's and the job's `variables:`; a plain build declares nothing (a job's runner is not
 // known). Paths from the repository root.
