@@ -29,10 +29,11 @@ bool isNativeArtifactName(const std::string& path) {
     return false;
   }
   // `.bin` is also the suffix of data every architecture reads alike: model weights
-  // (`pytorch_model.bin`, `ggml-model-q4_0.bin`), tokenizers, firmware blobs.
+  // (`pytorch_model.bin`, `ggml-model-q4_0.bin`), tokenizers, firmware blobs, a chess engine's
+  // opening book (Polyglot's `book.bin`, djlogan2/icc_uci, Part ZL), data files and tables.
   if (text::endsWith(base, ".bin")) {
     for (std::string_view data : {"model", "weight", "ggml", "gguf", "vocab", "token", "checkpoint", "ckpt", "firmware",
-                                  "embedding", "lora", "adapter"}) {
+                                  "embedding", "lora", "adapter", "book", "data", "dict", "table", "font"}) {
       if (base.find(data) != std::string_view::npos) return false;
     }
   }
@@ -627,7 +628,7 @@ extern const DockerfileRule kMA150 = {
          "`*.node`, `*.bin`, `*.run` and Git LFS pointers are a warning, the first ones only when the stage is "
          "built for several architectures (with one, from a declared platform or a base image published for one, "
          "the file was kept for it), and not a `Dockerfile.run`, which is a "
-         "Dockerfile, nor model weights, tokenizers or firmware named `*.bin`, nor a `*.run` copied to where a "
+         "Dockerfile, nor model weights, tokenizers, firmware, opening books, data files or tables named `*.bin`, nor a `*.run` copied to where a "
          "process supervisor reads a service's script: s6-overlay's `s6-rc.d/<service>/run` and `services.d/<service>/"
          "run`, runit's `/etc/service/<service>/run`, `cont-init.d/`; s6-supervise and runsv exec that file by its "
          "`#!` line, and projects keep it as text. A package for one architecture "
