@@ -305,6 +305,8 @@ bool isMakefileName(const std::string& name) {
 
 // The repository (registry kept, Docker Hub's prefixes dropped) and the tag of an image
 // reference, as written (callers lower it first); the digest is dropped.
+const std::string kLatestTag = "latest";
+
 std::pair<std::string, std::string> repositoryAndTag(const std::string& image) {
   std::string name = image.substr(0, image.find('@'));
   for (const char* registry : {"docker.io/", "index.docker.io/", "registry-1.docker.io/"}) {
@@ -317,8 +319,11 @@ std::pair<std::string, std::string> repositoryAndTag(const std::string& image) {
 }
 
 const OneArchitectureImage* oneArchitectureImage(const std::string& repository, const std::string& tag) {
+  // An untagged name is `latest`, as BuildKit pulls it (reference.TagNameOnly), and as the
+  // official x86-only tags are looked up: `FROM phusion/baseimage` is its amd64-only `latest`.
+  const std::string& wanted = tag.empty() ? kLatestTag : tag;
   for (const auto& entry : oneArchitectureImages()) {
-    if (entry.matches(repository, tag)) return &entry;
+    if (entry.matches(repository, wanted)) return &entry;
   }
   return nullptr;
 }
