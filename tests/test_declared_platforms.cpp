@@ -1238,6 +1238,13 @@ TEST_CASE("base images published for one architecture, with no architecture in t
   CHECK(declared(file, "FROM phusion/baseimage:0.9.22\n") ==
         "linux/amd64 <- the base image phusion/baseimage:0.9.22 (published for linux/amd64 only)");
   CHECK(declared(file, "FROM phusion/baseimage:focal-1.2.0\n") == "none");
+  // Its `latest` was a 0.x amd64 image (jdidion/atropos, Part ZX); the untagged name is latest,
+  // as BuildKit pulls it; `master` is the multi-architecture branch build.
+  CHECK(declared(file, "FROM phusion/baseimage:latest\n") ==
+        "linux/amd64 <- the base image phusion/baseimage:latest (published for linux/amd64 only)");
+  CHECK(declared(file, "FROM phusion/baseimage\n") ==
+        "linux/amd64 <- the base image phusion/baseimage (published for linux/amd64 only)");
+  CHECK(declared(file, "FROM phusion/baseimage:master\n") == "none");
   // Falco before 0.32.1, its first ARM64 release (falcosecurity-retire/falco-operator on
   // sysdig/falco:0.14.0, Part KB).
   CHECK(declared(file, "FROM sysdig/falco:0.14.0\n") ==
