@@ -2612,6 +2612,36 @@ TEST_CASE("Travis CI: plain builds on its machines, by arch:, through the script
   CHECK(declared(repo.write("multi/Dockerfile", kPlain)) == "linux/amd64, linux/s390x <- .travis.yml job multi");
 }
 
+TEST_CASE("a CI job's make runs the Makefile rules of its goals, on the job's machine", "[declared][hosted-ci]") {
+  // NCI-GDC/mutect2-tool (Part ZT): Travis's `install: make build`, whose rule (through the
+  // prerequisite build-docker) runs a plain `docker build .`: Travis's amd64 machine.
+  Repo repo;
+  repo.write(".travis.yml", "language: python\nservices: docker\ninstall: make build\nscript:\n- make test\n");
+  repo.write(
+      "Makefile",
+      "IMAGE ?= x\n\nbuild: build-docker\n\nbuild-docker: docker-login\n\tdocker build . --file ./Dockerfile -t \"$(IMAGE)\"\n"
+      "docker-login:\n\t@echo login\n\ntest:\n\tpytest\n\nlocal:\n\tdocker build -f local/Dockerfile local\n"
+      "release:\n\t$(MAKE) -C . nested\nnested:\n\tdocker build -f nested/Dockerfile nested\n");
+  CHECK(declared(repo.write("Dockerfile", kPlain)) ==
+        "linux/amd64 <- .travis.yml job (no platform named: Travis CI's amd64 machine)");
+  // A rule no goal of the job reaches is the Makefile's alone: built wherever make runs.
+  CHECK(declared(repo.write("local/Dockerfile", kPlain)) == " <- Makefile (no platforms: built for the machine that runs it)");
+  // A workflow step's `make -C ops release`, and a sub-make its recipe runs.
+  Repo workflow;
+  workflow.write(
+      ".github/workflows/ci.yml",
+      "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make -C ops -j 4 release V=1\n");
+  workflow.write("ops/Makefile",
+                 "all:\n\techo\nrelease:\n\t$(MAKE) -C . nested\nnested:\n\tdocker build -f nested/Dockerfile nested\n");
+  CHECK(declared(workflow.write("ops/nested/Dockerfile", kPlain)) ==
+        "linux/amd64 <- .github/workflows/ci.yml job build (no platform named: the ubuntu-latest runner's)");
+  // A goal computed at run time names no rule.
+  Repo computed;
+  computed.write(".travis.yml", "script: make $TARGET\n");
+  computed.write("Makefile", "image:\n\tdocker build .\n");
+  CHECK(declared(computed.write("Dockerfile", kPlain)) == " <- Makefile (no platforms: built for the machine that runs it)");
+}
+
 TEST_CASE("CircleCI: plain builds on its machines, by resource class, and the docker orb's builds", "[declared][hosted-ci]") {
   Repo repo;
   // xenking/viewscreen (Part UQ): `setup_remote_docker` and a plain `docker build .`, whose

@@ -713,8 +713,69 @@ std::vector<std::pair<fs::path, fs::path>> scriptsRunBy(std::string_view line, f
   return out;
 }
 
-// The build commands of one CI command line run in `directory`: its own, and those of the
-// repository scripts it runs by path.
+// A `make` a CI command line runs (after any `cd`): the Makefile it reads and the goals it makes.
+struct MakeRun {
+  fs::path directory;                   // where make runs (`-C dir`)
+  std::optional<std::string> makefile;  // `-f file`; else make's own names in `directory`
+  std::vector<std::string> goals;       // empty: make's default goal
+};
+
+std::vector<MakeRun> makeRunsBy(std::string_view line, fs::path directory) {
+  std::vector<MakeRun> out;
+  for (const auto& words : simpleCommands(line)) {
+    if (words.empty()) continue;
+    if ((words[0] == "cd" || words[0] == "pushd") && words.size() == 2) {
+      const auto next = resolveAgainst(directory, words[1]);
+      if (!next) return out;
+      directory = *next;
+      continue;
+    }
+    if (baseName(words[0]) != "make" && baseName(words[0]) != "gmake") continue;
+    MakeRun run{directory, std::nullopt, {}};
+    bool understood = true;
+    for (size_t i = 1; i < words.size() && understood; ++i) {
+      const std::string& w = words[i];
+      std::optional<std::string> chdir, file;
+      if (w == "-C" || w == "--directory") {
+        if (i + 1 < words.size()) chdir = words[++i];
+      } else if (text::startsWith(w, "--directory=")) {
+        chdir = w.substr(12);
+      } else if (text::startsWith(w, "-C")) {
+        chdir = w.substr(2);
+      } else if (w == "-f" || w == "--file" || w == "--makefile") {
+        if (i + 1 < words.size()) file = words[++i];
+      } else if (text::startsWith(w, "--file=") || text::startsWith(w, "--makefile=")) {
+        file = w.substr(w.find('=') + 1);
+      } else if (w == "-j" || w == "-l") {
+        if (i + 1 < words.size() && !words[i + 1].empty() && std::isdigit(static_cast<unsigned char>(words[i + 1][0]))) ++i;
+      } else if (w == "-o" || w == "-W" || w == "-I") {
+        ++i;
+      } else if (!w.empty() && w[0] != '-' && w.find('=') == std::string::npos) {
+        run.goals.push_back(w);
+      }
+      if (chdir) {
+        const auto next = resolveAgainst(run.directory, *chdir);
+        understood = next.has_value();
+        if (next) run.directory = *next;
+      }
+      if (file) run.makefile = *file;
+    }
+    const bool computed = std::any_of(run.goals.begin(), run.goals.end(), [](const std::string& goal) {
+      return goal.find('$') != std::string::npos || goal.find(kUnresolved) != std::string::npos;
+    });
+    if (understood && !computed) out.push_back(std::move(run));
+  }
+  return out;
+}
+
+std::vector<BuildCommand> makefileBuildCommands(const std::string& text, const fs::path& directory,
+                                                const std::vector<std::string>* goals);
+
+// The build commands of one CI command line run in `directory`: its own, those of the
+// repository scripts it runs by path, and those of the Makefile rules a `make` of it makes
+// (`make build` in a Travis `install:` whose recipe runs `docker build .`: NCI-GDC/mutect2-tool,
+// Part ZT). A recipe's `--platform $(PLATFORM)` with a `?=` default is the caller's to replace,
+// as readMakefile treats it.
 std::vector<BuildCommand> ciBuildCommands(const std::string& line, const fs::path& directory,
                                           const ReadRepositoryFile& readScript) {
   auto commands = buildCommandsIn(line, directory);
@@ -726,6 +787,19 @@ std::vector<BuildCommand> ciBuildCommands(const std::string& line, const fs::pat
       for (auto& command : buildCommandsIn(variant, workingDirectory, {.scriptDirectory = script.parent_path()})) {
         commands.push_back(std::move(command));
       }
+    }
+  }
+  for (const auto& run : makeRunsBy(line, directory)) {
+    std::optional<std::string> text;
+    for (const std::string& name : run.makefile ? std::vector<std::string>{*run.makefile}
+                                                : std::vector<std::string>{"GNUmakefile", "makefile", "Makefile"}) {
+      const auto path = resolveAgainst(run.directory, name);
+      if (path && (text = readScript(*path))) break;
+    }
+    if (!text) continue;
+    for (auto& command : makefileBuildCommands(*text, run.directory, &run.goals)) {
+      if (command.overridablePlatform && platformsIn(command.platforms).size() == 1) continue;
+      commands.push_back(std::move(command));
     }
   }
   return commands;
@@ -1619,7 +1693,9 @@ void addWorkflowBuild(std::vector<BuildDeclaration>& out, std::optional<fs::path
 // build-push-action fork, `./.github/workflows/` or `./.github/actions/`.
 bool mayBuildImages(const std::string& text) {
   const std::string lowered = text::lower(text);
-  for (const char* word : {"docker", "podman", "buildah", "build-push-action", "./.github/workflows/", "./.github/actions/"}) {
+  // `make`: a goal whose rule builds (`run: make image`) is read through the Makefile.
+  for (const char* word :
+       {"docker", "podman", "buildah", "build-push-action", "./.github/workflows/", "./.github/actions/", "make"}) {
     if (lowered.find(word) != std::string::npos) return true;
   }
   return false;
@@ -2456,6 +2532,7 @@ namespace {
 // (`A := b`, `A ::= b`) or a target-specific one (`image: A = b`) is not a rule.
 struct MakeRule {
   std::string target;
+  std::vector<std::string> targets;  // every target of `a b: c`; `target` is the first
   std::vector<std::string> prerequisites;
   std::string all;  // the prerequisites joined by blanks, what `$^` stands for
 };
@@ -2468,6 +2545,9 @@ std::optional<MakeRule> makeRuleOf(const std::string& line) {
   const auto targets = text::split(text::trim(line.substr(0, colon)), ' ');
   if (targets.empty() || text::trim(targets.front()).empty()) return std::nullopt;
   rule.target = text::trim(targets.front());
+  for (const auto& each : targets) {
+    if (!text::trim(each).empty()) rule.targets.push_back(text::trim(each));
+  }
   std::string rest = line.substr(colon + 1);
   if (!rest.empty() && rest[0] == ':') rest.erase(0, 1);  // a double-colon rule
   rest = rest.substr(0, rest.find('|'));
@@ -2516,8 +2596,59 @@ std::string withAutomaticVariables(const std::string& line, const MakeRule& rule
 
 }  // namespace
 
-std::vector<BuildDeclaration> readMakefile(const std::string& text, const fs::path& directory) {
-  std::vector<BuildDeclaration> out;
+namespace {
+
+// The goals `make` would make, when it is asked for `goals`: the rules that have one of them as
+// a target, the rules of their prerequisites, and the goals their recipes ask a sub-make for
+// (`$(MAKE) push`, `make -C . image`), transitively. No goal is make's default: the first
+// rule's target that does not start with '.'.
+std::vector<bool> rulesMadeFor(const std::vector<MakeRule>& rules, const std::vector<std::pair<std::string, size_t>>& recipes,
+                               const std::vector<std::string>& goals) {
+  std::vector<bool> made(rules.size(), false);
+  std::vector<std::string> wanted = goals;
+  if (wanted.empty()) {
+    for (size_t r = 1; r < rules.size(); ++r) {
+      if (!rules[r].target.empty() && rules[r].target[0] != '.') {
+        wanted.push_back(rules[r].target);
+        break;
+      }
+    }
+  }
+  std::set<std::string> seen;
+  while (!wanted.empty()) {
+    const std::string goal = std::move(wanted.back());
+    wanted.pop_back();
+    if (!seen.insert(goal).second) continue;
+    for (size_t r = 1; r < rules.size(); ++r) {
+      if (made[r] || std::find(rules[r].targets.begin(), rules[r].targets.end(), goal) == rules[r].targets.end()) continue;
+      made[r] = true;
+      for (const auto& prerequisite : rules[r].prerequisites) wanted.push_back(prerequisite);
+      for (const auto& [line, ruleIndex] : recipes) {
+        if (ruleIndex != r) continue;
+        // `$(MAKE)` is make's own name for itself; read as a word, not a command substitution.
+        std::string plain = line;
+        for (const std::string_view self : {"$(MAKE)", "${MAKE}"}) {
+          for (size_t at = plain.find(self); at != std::string::npos; at = plain.find(self, at))
+            plain.replace(at, self.size(), "make");
+        }
+        for (const auto& words : simpleCommands(plain)) {
+          if (words.empty() || baseName(words[0]) != "make") continue;
+          for (size_t i = 1; i < words.size(); ++i) {
+            if (words[i] == "-C" || words[i] == "-f") ++i;  // another directory or file: its own rules
+            if (i < words.size() && !words[i].empty() && words[i][0] != '-' && words[i].find('=') == std::string::npos) {
+              wanted.push_back(words[i]);
+            }
+          }
+        }
+      }
+    }
+  }
+  return made;
+}
+
+std::vector<BuildCommand> makefileBuildCommands(const std::string& text, const fs::path& directory,
+                                                const std::vector<std::string>* goals) {
+  std::vector<BuildCommand> out;
   MakeVariables variables;
   // Each recipe line with the index of its rule in `rules` (a rule's prerequisites are kept once,
   // not copied for each of its lines).
@@ -2555,20 +2686,32 @@ std::vector<BuildDeclaration> readMakefile(const std::string& text, const fs::pa
     if (end == text.size()) break;
   }
   if (!logical.empty()) finish();
+  const std::vector<bool> made = goals ? rulesMadeFor(rules, recipes, *goals) : std::vector<bool>(rules.size(), true);
   for (const auto& [line, ruleIndex] : recipes) {
+    if (!made[ruleIndex]) continue;
     std::string body = text::trim(line);
     while (!body.empty() && (body[0] == '@' || body[0] == '-' || body[0] == '+')) body.erase(0, 1);
     body = withAutomaticVariables(body, rules[ruleIndex]);
-    for (const auto& command : buildCommandsIn(variables.expand(body), directory,
-                                               {.defaultPlatform = variables.exportedValue("DOCKER_DEFAULT_PLATFORM")})) {
-      if (command.platforms.empty()) {
-        addBuildForItsMachine(out, dockerfileOfCommand(command));
-        continue;
-      }
-      auto platforms = platformsIn(command.platforms);
-      if (command.overridablePlatform && platforms.size() == 1) continue;
-      addDeclaration(out, dockerfileOfCommand(command), std::move(platforms), "", command.target);
+    for (auto& command : buildCommandsIn(variables.expand(body), directory,
+                                         {.defaultPlatform = variables.exportedValue("DOCKER_DEFAULT_PLATFORM")})) {
+      out.push_back(std::move(command));
     }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<BuildDeclaration> readMakefile(const std::string& text, const fs::path& directory) {
+  std::vector<BuildDeclaration> out;
+  for (const auto& command : makefileBuildCommands(text, directory, nullptr)) {
+    if (command.platforms.empty()) {
+      addBuildForItsMachine(out, dockerfileOfCommand(command));
+      continue;
+    }
+    auto platforms = platformsIn(command.platforms);
+    if (command.overridablePlatform && platforms.size() == 1) continue;
+    addDeclaration(out, dockerfileOfCommand(command), std::move(platforms), "", command.target);
   }
   return out;
 }
