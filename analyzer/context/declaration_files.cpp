@@ -2604,6 +2604,13 @@ namespace {
 // rule's target that does not start with '.'.
 std::vector<bool> rulesMadeFor(const std::vector<MakeRule>& rules, const std::vector<std::pair<std::string, size_t>>& recipes,
                                const std::vector<std::string>& goals) {
+  // Indexed once: a Makefile of thousands of rules is read in one pass, not once per goal.
+  std::map<std::string, std::vector<size_t>> rulesOf;
+  for (size_t r = 1; r < rules.size(); ++r) {
+    for (const auto& target : rules[r].targets) rulesOf[target].push_back(r);
+  }
+  std::vector<std::vector<size_t>> recipesOf(rules.size());
+  for (size_t i = 0; i < recipes.size(); ++i) recipesOf[recipes[i].second].push_back(i);
   std::vector<bool> made(rules.size(), false);
   std::vector<std::string> wanted = goals;
   if (wanted.empty()) {
@@ -2619,24 +2626,25 @@ std::vector<bool> rulesMadeFor(const std::vector<MakeRule>& rules, const std::ve
     const std::string goal = std::move(wanted.back());
     wanted.pop_back();
     if (!seen.insert(goal).second) continue;
-    for (size_t r = 1; r < rules.size(); ++r) {
-      if (made[r] || std::find(rules[r].targets.begin(), rules[r].targets.end(), goal) == rules[r].targets.end()) continue;
+    const auto found = rulesOf.find(goal);
+    if (found == rulesOf.end()) continue;
+    for (const size_t r : found->second) {
+      if (made[r]) continue;
       made[r] = true;
       for (const auto& prerequisite : rules[r].prerequisites) wanted.push_back(prerequisite);
-      for (const auto& [line, ruleIndex] : recipes) {
-        if (ruleIndex != r) continue;
+      for (const size_t i : recipesOf[r]) {
         // `$(MAKE)` is make's own name for itself; read as a word, not a command substitution.
-        std::string plain = line;
+        std::string plain = recipes[i].first;
         for (const std::string_view self : {"$(MAKE)", "${MAKE}"}) {
           for (size_t at = plain.find(self); at != std::string::npos; at = plain.find(self, at))
             plain.replace(at, self.size(), "make");
         }
         for (const auto& words : simpleCommands(plain)) {
           if (words.empty() || baseName(words[0]) != "make") continue;
-          for (size_t i = 1; i < words.size(); ++i) {
-            if (words[i] == "-C" || words[i] == "-f") ++i;  // another directory or file: its own rules
-            if (i < words.size() && !words[i].empty() && words[i][0] != '-' && words[i].find('=') == std::string::npos) {
-              wanted.push_back(words[i]);
+          for (size_t w = 1; w < words.size(); ++w) {
+            if (words[w] == "-C" || words[w] == "-f") ++w;  // another directory or file: its own rules
+            if (w < words.size() && !words[w].empty() && words[w][0] != '-' && words[w].find('=') == std::string::npos) {
+              wanted.push_back(words[w]);
             }
           }
         }
