@@ -81,6 +81,17 @@ TEST_CASE("MA111 points at the COPY that brought a one-architecture package into
   CHECK(fetched[0].related.empty());
 }
 
+TEST_CASE("MA120 quotes the path of a default value without the operator's dash", "[rules][MA120]") {
+  // weatheredwatcher/container-siege (Part ZZB): `ENV SSL_PATH=${SSL_PATH:-/usr/lib/x86_64-linux-gnu}`
+  // was quoted as '-/usr/lib/x86_64-linux-gnu'.
+  const auto findings = rules::lintDockerfile(
+      SourceText("Dockerfile", "FROM ubuntu:22.04\nENV SSL_PATH=${SSL_PATH:-/usr/lib/x86_64-linux-gnu}\nRUN ls $SSL_PATH\n"), {});
+  const auto it = std::find_if(findings.begin(), findings.end(), [](const Finding& f) { return f.ruleId == "MA120"; });
+  REQUIRE(it != findings.end());
+  CHECK(it->message.find("'/usr/lib/x86_64-linux-gnu'") != std::string::npos);
+  CHECK(it->message.find("'-/usr") == std::string::npos);
+}
+
 TEST_CASE("the demo gives MA110 and MA150 on their lines, the fixed twin gives nothing", "[demo]") {
   const auto demo = test::sourceDir() / "fixtures/demo/Dockerfile";
   const auto findings = rules::lintDockerfile(SourceText(demo.string(), test::readFile(demo)), {});

@@ -128,8 +128,11 @@ std::optional<PathHit> findArchPath(std::string_view text) {
       ++i;
       continue;
     }
-    const size_t start = i;
+    size_t start = i;
     while (i < text.size() && pathChar(text[i])) ++i;
+    // The operator of a default or alternative value (`${SSL_PATH:-/usr/lib/x86_64-linux-gnu}`,
+    // weatheredwatcher/container-siege, Part ZZB) is no part of the path: no path starts "-/".
+    if (i - start > 1 && (text[start] == '-' || text[start] == '+') && text[start + 1] == '/') ++start;
     const std::string_view token = text.substr(start, i - start);
     // A URL's path (`http://host/open-jdk-linux-x64/jdk.zip`) is a server's, not a directory of
     // the image: the download is MA110's (arcln/unity-docker, Part AZ).
