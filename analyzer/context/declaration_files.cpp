@@ -681,23 +681,28 @@ std::vector<BuildCommand> buildCommandsIn(std::string_view script, fs::path dire
   return out;
 }
 
-// The Dockerfile a build command uses, or a pattern for it when a directory of its path is
-// computed at run time: `-f docker/${{ matrix.sdk }}/Dockerfile`, or a context such as
-// `docker/$(variant)/.` built once per variant by a Makefile's `$(foreach ...)` template
-// (rstudio/r-system-requirements), whose <context>/Dockerfile stands for every directory
-// there. A context that is only computed directories (`$(DIR)`) names no file.
-// The repository scripts a CI command line runs by path, with the directory each runs in:
-// `bash ./build.sh x`, `sh -e ci/build.sh`, `./scripts/docker.sh` (after any `cd`).
-std::vector<std::pair<fs::path, fs::path>> scriptsRunBy(std::string_view line, fs::path directory) {
-  std::vector<std::pair<fs::path, fs::path>> out;
-  for (const auto& words : simpleCommands(line)) {
+// The simple commands of a CI command line with the directory each runs in: a `cd` or `pushd`
+// moves the rest, and one that cannot be resolved ends what is read.
+std::vector<std::pair<std::vector<std::string>, fs::path>> commandsWithDirectory(std::string_view line, fs::path directory) {
+  std::vector<std::pair<std::vector<std::string>, fs::path>> out;
+  for (auto& words : simpleCommands(line)) {
     if (words.empty()) continue;
     if ((words[0] == "cd" || words[0] == "pushd") && words.size() == 2) {
       const auto next = resolveAgainst(directory, words[1]);
-      if (!next) return out;
+      if (!next) break;
       directory = *next;
       continue;
     }
+    out.emplace_back(std::move(words), directory);
+  }
+  return out;
+}
+
+// The repository scripts a CI command line runs by path, with the directory each runs in:
+// `bash ./build.sh x`, `sh -e ci/build.sh`, `./scripts/docker.sh` (after any `cd`).
+std::vector<std::pair<fs::path, fs::path>> scriptsRunBy(std::string_view line, const fs::path& start) {
+  std::vector<std::pair<fs::path, fs::path>> out;
+  for (const auto& [words, directory] : commandsWithDirectory(line, start)) {
     size_t i = 0;
     if (words[0] == "bash" || words[0] == "sh" || words[0] == "/bin/bash" || words[0] == "/bin/sh") {
       i = 1;
@@ -720,16 +725,9 @@ struct MakeRun {
   std::vector<std::string> goals;       // empty: make's default goal
 };
 
-std::vector<MakeRun> makeRunsBy(std::string_view line, fs::path directory) {
+std::vector<MakeRun> makeRunsBy(std::string_view line, const fs::path& start) {
   std::vector<MakeRun> out;
-  for (const auto& words : simpleCommands(line)) {
-    if (words.empty()) continue;
-    if ((words[0] == "cd" || words[0] == "pushd") && words.size() == 2) {
-      const auto next = resolveAgainst(directory, words[1]);
-      if (!next) return out;
-      directory = *next;
-      continue;
-    }
+  for (const auto& [words, directory] : commandsWithDirectory(line, start)) {
     if (baseName(words[0]) != "make" && baseName(words[0]) != "gmake") continue;
     MakeRun run{directory, std::nullopt, {}};
     bool understood = true;
@@ -805,6 +803,11 @@ std::vector<BuildCommand> ciBuildCommands(const std::string& line, const fs::pat
   return commands;
 }
 
+// The Dockerfile a build command uses, or a pattern for it when a directory of its path is
+// computed at run time: `-f docker/${{ matrix.sdk }}/Dockerfile`, or a context such as
+// `docker/$(variant)/.` built once per variant by a Makefile's `$(foreach ...)` template
+// (rstudio/r-system-requirements), whose <context>/Dockerfile stands for every directory
+// there. A context that is only computed directories (`$(DIR)`) names no file.
 std::optional<fs::path> dockerfileOfCommand(const BuildCommand& command) {
   if (command.eachSubdirectory) return resolvePattern(command.workingDirectory, std::string(1, kUnresolved) + "/Dockerfile");
   if (auto dockerfile = dockerfileOf(command.workingDirectory, command.context, command.file, false)) return dockerfile;
