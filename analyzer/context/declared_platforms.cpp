@@ -303,10 +303,12 @@ bool isMakefileName(const std::string& name) {
   return !suffix.empty() && suffix != "am" && suffix != "in";
 }
 
-// The repository (registry kept, Docker Hub's prefixes dropped) and the tag of an image
-// reference, as written (callers lower it first); the digest is dropped.
+// The tag an untagged image name stands for: BuildKit pulls `name` as `name:latest`
+// (reference.TagNameOnly).
 const std::string kLatestTag = "latest";
 
+// The repository (registry kept, Docker Hub's prefixes dropped) and the tag of an image
+// reference, as written (callers lower it first); the digest is dropped.
 std::pair<std::string, std::string> repositoryAndTag(const std::string& image) {
   std::string name = image.substr(0, image.find('@'));
   for (const char* registry : {"docker.io/", "index.docker.io/", "registry-1.docker.io/"}) {
@@ -319,8 +321,8 @@ std::pair<std::string, std::string> repositoryAndTag(const std::string& image) {
 }
 
 const OneArchitectureImage* oneArchitectureImage(const std::string& repository, const std::string& tag) {
-  // An untagged name is `latest`, as BuildKit pulls it (reference.TagNameOnly), and as the
-  // official x86-only tags are looked up: `FROM phusion/baseimage` is its amd64-only `latest`.
+  // An untagged name is `latest`, as for the official x86-only tags: `FROM phusion/baseimage`
+  // is its amd64-only `latest`.
   const std::string& wanted = tag.empty() ? kLatestTag : tag;
   for (const auto& entry : oneArchitectureImages()) {
     if (entry.matches(repository, wanted)) return &entry;
@@ -355,7 +357,7 @@ std::optional<std::string_view> officialX86OnlyTags(std::string_view name) {
 bool isOfficialX86OnlyTag(const std::string& repository, const std::string& tag) {
   const auto listed = officialX86OnlyTags(repository);
   if (!listed) return false;
-  const std::string_view wanted = tag.empty() ? std::string_view("latest") : std::string_view(tag);
+  const std::string_view wanted = tag.empty() ? std::string_view(kLatestTag) : std::string_view(tag);
   std::string_view tags = *listed;
   while (!tags.empty()) {
     const size_t space = tags.find(' ');
