@@ -743,6 +743,15 @@ TEST_CASE("a repository named for one architecture", "[declared]") {
   fs::create_directories(named / ".git");
   const fs::path dockerfile = outer.write("arangodb-arm64/Dockerfile", kPlain);
   CHECK(declared(dockerfile) == "linux/arm64 <- the repository's name arangodb-arm64");
+  // ...or for `linux` glued to one, as release assets name their builds (hellfire1980/
+  // ps3netsrv_linuxX86_64, Part ZZI: the repository of aldostools' ps3netsrv_linuxX86_64).
+  fs::create_directories(outer.root / "ps3netsrv_linuxX86_64" / ".git");
+  CHECK(declared(outer.write("ps3netsrv_linuxX86_64/Dockerfile", kPlain)) ==
+        "linux/amd64 <- the repository's name ps3netsrv_linuxX86_64");
+  fs::create_directories(outer.root / "tool-linuxarm64" / ".git");
+  CHECK(declared(outer.write("tool-linuxarm64/Dockerfile", kPlain)) == "linux/arm64 <- the repository's name tool-linuxarm64");
+  fs::create_directories(outer.root / "linuxfoo" / ".git");
+  CHECK(declared(outer.write("linuxfoo/Dockerfile", kPlain)) == "none");
   // What is nearer wins: the file's own name, a directory below the root.
   CHECK(declared(outer.write("arangodb-arm64/Dockerfile.amd64", kPlain)) == "linux/amd64 <- the file name");
   CHECK(declared(outer.write("arangodb-arm64/x86_64/Dockerfile", kPlain)) == "linux/amd64 <- the directory x86_64/");

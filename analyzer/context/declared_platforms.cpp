@@ -992,6 +992,14 @@ std::optional<DeclaredPlatforms> fromHerokuApp(const fs::path& dockerfile, const
 // A directory named for one architecture: exactly (`arm64/`), a variant that ends with its
 // architecture (`mariner2-arm64/`, `ubuntu22.04-arm32v7/`), or a target triple's (`aarch64-linux/`,
 // `x86_64-musl/`, `x86_64-unknown-linux-gnu/`, as wasmtime's ci/docker); `arm64-tools/` says nothing.
+// An architecture's whole name, or `linux` glued to it as release assets name their builds
+// (`linuxX86_64`, aldostools' ps3netsrv_linuxX86_64; `linuxarm64`).
+std::optional<Platform> architectureWord(std::string_view word) {
+  if (auto p = singleArchitectureIn(word, true)) return p;
+  if (word.size() > 5 && text::lower(std::string(word.substr(0, 5))) == "linux") return singleArchitectureIn(word.substr(5), true);
+  return std::nullopt;
+}
+
 std::optional<Platform> architectureOfDirectoryName(const std::string& name) {
   if (auto p = singleArchitectureIn(name, true)) return p;
   // A word, '_', then an architecture's whole name: consbio/mbtileserver's per-architecture
@@ -999,7 +1007,7 @@ std::optional<Platform> architectureOfDirectoryName(const std::string& name) {
   for (size_t underscore = name.find('_'); underscore != std::string::npos && underscore + 1 < name.size();
        underscore = name.find('_', underscore + 1)) {
     if (underscore == 0) continue;
-    if (auto p = singleArchitectureIn(std::string_view(name).substr(underscore + 1), true)) return p;
+    if (auto p = architectureWord(std::string_view(name).substr(underscore + 1))) return p;
   }
   // An architecture's whole name, then a distribution and its release: per-architecture build
   // environments (`x86_64_ubuntu20_gcc10/` beside `aarch64_ubuntu20_gcc10/`, the sysroot images
@@ -1018,7 +1026,7 @@ std::optional<Platform> architectureOfDirectoryName(const std::string& name) {
   }
   const auto parts = text::split(name, '-');
   if (parts.size() < 2) return std::nullopt;
-  if (auto p = singleArchitectureIn(parts.back(), true)) return p;
+  if (auto p = architectureWord(parts.back())) return p;
   static const std::set<std::string> kTripleWords{"linux", "musl", "gnu", "unknown", "android"};
   if (kTripleWords.count(text::lower(parts[1])) > 0) return singleArchitectureIn(parts.front(), true);
   return std::nullopt;

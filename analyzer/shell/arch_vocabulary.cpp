@@ -57,7 +57,11 @@ std::vector<ArchToken> findArchTokens(std::string_view input) {
   const std::string lowered = text::lower(input);
   std::vector<ArchToken> found;
   for (size_t i = 0; i < lowered.size(); ++i) {
-    if (i > 0 && isAlnum(lowered[i - 1])) continue;
+    // A token begins after a non-alphanumeric character, or where a camel-case word begins
+    // after a lower-case letter: `ps3netsrv_linuxX86_64` (aldostools/webMAN-MOD's release
+    // names), `LinuxArm64`. The token must still end at a boundary, so `isArmada` is no arm.
+    const bool camelCaseStart = i > 0 && input[i - 1] >= 'a' && input[i - 1] <= 'z' && input[i] >= 'A' && input[i] <= 'Z';
+    if (i > 0 && isAlnum(lowered[i - 1]) && !camelCaseStart) continue;
     for (const auto& [token, platform] : vocabulary().tokens) {
       if (lowered.compare(i, token.size(), token) != 0) continue;
       size_t end = i + token.size();

@@ -20,7 +20,8 @@ struct ArchToken {
   Platform platform;  // what it names
 };
 
-// Every architecture token in `text` standing between non-alphanumeric boundaries.
+// Every architecture token in `text` standing between non-alphanumeric boundaries (or
+// beginning a camel-case word: `linuxX86_64`).
 std::vector<ArchToken> findArchTokens(std::string_view input);
 
 // True when a command (its words without quotes) prints the build's architecture:

@@ -778,7 +778,7 @@ extern const DockerfileRule kMA110 = {
      .summary = "A download names one architecture and nothing varies it",
      .what =
          "curl/wget/git/ADD of a URL holding an architecture token (amd64, x86_64, x64, linux64, aarch64, "
-         "...), or an asset whose plain name is the amd64 build (tini, jq-linux64), outside a switch on an "
+         "...; also one beginning a camel-case word, `ps3netsrv_linuxX86_64`), or an asset whose plain name is the amd64 build (tini, jq-linux64), outside a switch on an "
          "architecture probe and not built from an architecture variable. URLs held in a variable are "
          "followed to their assignment in the same RUN, or to the stage's ENV/ARG; a URL built from variables is "
          "judged by the value it has for every target (ARG/ENV defaults, also from the stage it is based on) and by "
