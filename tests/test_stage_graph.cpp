@@ -167,13 +167,17 @@ TEST_CASE("payload of a path, by name and by the toolchain of the stage it comes
 
 TEST_CASE("only what the target stage needs is built, a stage nothing uses may be a --target", "[stage-graph]") {
   const auto g = graphOf(
-      "FROM alpine AS unused-dev\n"
+      "FROM alpine AS unused-dev\nRUN apk add gdb\n"
       "FROM alpine AS helper\n"
       "FROM alpine AS base-amd64\nCOPY --from=helper /x /x\n"
       "FROM alpine AS base-arm64\n"
+      "FROM amd64/ubuntu@sha256:2aeed98f2fa91c365730dc5d70d18e95e8d53ad4f1bbf4269c3bb625060383f0 AS trigger\n"
       "FROM base-${TARGETARCH}\n");
   CHECK(names(g.graph.targetsReaching(0)) == std::vector<std::string>{"linux/amd64", "linux/arm64"});  // a possible --target
   CHECK(names(g.graph.targetsReaching(1)) == std::vector<std::string>{"linux/amd64"});                 // only through base-amd64
+  // A stage that nothing uses and that has no instruction after its FROM builds nothing of its
+  // own (rarkins/docker-base's Renovate rebuild trigger, Part ZZP): not a root.
+  CHECK(g.graph.targetsReaching(4).empty());
   // An unnamed stage nothing uses is never built: --target names a stage, never an index
   // (BuildKit's resolveTarget looks the target up by name). One used by index is built.
   const auto leftover = graphOf(

@@ -677,6 +677,13 @@ StageGraph buildStageGraph(const ParsedDockerfile& file, const BuildModel& model
     if (dependedOn[s] || text::lower(model.stages[s].baseExpanded) != "scratch") continue;
     if (!startsSomethingIn(s)) dependedOn[s] = true;  // not a root of its own
   }
+  // A stage before the last with no instruction after its FROM, that nothing depends on, builds
+  // nothing of its own: `FROM amd64/ubuntu:bionic@sha256:... AS trigger` is there for Renovate
+  // to bump the digest and so trigger a rebuild (rarkins/docker-base, Part ZZP), never built.
+  // As a --target it would only re-tag its base image.
+  for (size_t s = 0; s + 1 < n; ++s) {
+    if (!dependedOn[s] && model.stages[s].instructions.empty()) dependedOn[s] = true;  // not a root of its own
+  }
   // The stages the project's builds stop at, each with the platforms it is built for: a build
   // of `--target final-cuda` builds that stage and what it takes from, nothing else (BuildKit
   // solves only the target's dependencies). Every name must be a stage of this file, or none
