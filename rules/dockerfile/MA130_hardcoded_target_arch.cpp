@@ -485,13 +485,11 @@ class TargetArchCheck {
       buildsAfterRustup_.assign(n, false);
       // Where each stage first adds a target: (instruction, position in its script).
       std::vector<std::optional<std::pair<size_t, size_t>>> firstAdd(n);
-      std::vector<std::set<std::string>> added(n);  // the triples each stage adds
       for (const auto& run : ctx_.model.scripts) {
         if (run.stage >= n) continue;
         for (const auto& c : run.script.commands) {
           if (!addsRustTarget(c)) continue;
           if (!firstAdd[run.stage]) firstAdd[run.stage] = std::pair{run.instruction, c.begin};
-          for (size_t i = 3; i < c.words.size(); ++i) added[run.stage].insert(c.words[i].literal);
         }
       }
       // [stage]: it and every stage it is built FROM are marked (a walk up stops there).
@@ -503,25 +501,17 @@ class TargetArchCheck {
           const bool builds =
               isNativeCompile(c) || program.starts_with("./") || program.ends_with(".sh") ||
               ((c.name() == "sh" || c.name() == "bash") && c.words.size() > 1 && c.words[1].literal.ends_with(".sh"));
-          // A cargo command that names its own target (`cargo build --target
-          // aarch64-unknown-linux-musl` after `rustup target add x86_64-unknown-linux-musl`)
-          // builds for that one, judged on its own; the added target is not used by it.
-          bool namesOwnTarget = false;
+          // A cargo command that names its target (`cargo build --target x86_64-unknown-linux-gnu`)
+          // is judged on its own, where the build for that target is made: the `rustup target add`
+          // that installed it is the same root cause, not a second one (DobbiKov/
+          // oxford_dictionary_bot, Part ZZQ), and a triple it names that was not added is another
+          // build altogether. Only a cargo that takes the added target from elsewhere (no
+          // --target: .cargo/config.toml, CARGO_BUILD_TARGET) makes the add the place to report.
           bool namesATarget = false;
           if (c.name() == "cargo") {
             for (size_t i = 1; i < c.words.size(); ++i) {
               const std::string& w = c.words[i].literal;
-              std::string named;
-              if (w == "--target" && i + 1 < c.words.size()) named = c.words[i + 1].literal;
-              if (w.starts_with("--target=")) named = w.substr(9);
-              if (named.empty()) continue;
-              namesATarget = true;
-              // Added here, or in a stage this one is built FROM, it is the added target.
-              bool addedBefore = false;
-              for (std::optional<size_t> st = run.stage; st && !addedBefore; st = ctx_.model.stages[*st].parentStage) {
-                addedBefore = added[*st].count(named) > 0;
-              }
-              if (!addedBefore) namesOwnTarget = true;
+              namesATarget = namesATarget || (w == "--target" && i + 1 < c.words.size()) || w.starts_with("--target=");
             }
           }
           // `cargo install` reads no project configuration (cargo loads only
@@ -531,7 +521,7 @@ class TargetArchCheck {
           // targets were added (edezhic/prest's release builder).
           const bool installsHostTool =
               c.name() == "cargo" && c.words.size() > 1 && c.words[1].literal == "install" && !namesATarget;
-          if (!builds || namesOwnTarget || installsHostTool) continue;
+          if (!builds || namesATarget || installsHostTool) continue;
           if (firstAdd[run.stage] && std::pair{run.instruction, c.begin} > *firstAdd[run.stage]) {
             buildsAfterRustup_[run.stage] = true;
           }
@@ -867,8 +857,8 @@ extern const DockerfileRule kMA130 = {
          "`Dockerfile.dapper`: rancher/dapper file/file.go) is not the value it builds with, nor is a value "
          "derived from one through ARG and ENV defaults (`ARG ARCH=${DAPPER_HOST_ARCH}`). `rustup target "
          "add` of one architecture's triple counts only where something is built after it (a compile or a "
-         "script, in the stage or one built FROM it; not a cargo command naming its own `--target`, nor a "
-         "`cargo install` without one, which reads no project configuration and builds a host tool): by itself it "
+         "script, in the stage or one built FROM it; not a cargo command naming a `--target`, which is judged "
+         "itself, the add being the same root cause when it names the added triple, nor a `cargo install` without one, which reads no project configuration and builds a host tool): by itself it "
          "installs a standard library, and cargo still builds for the host. A Go setting (`ENV GOARCH=amd64`, an ARG "
          "default) counts only where something can read it: a later RUN of the stage, or a RUN of one built FROM it, that "
          "starts a program (not only shell builtins like `export` and `echo`), a `golang` base, or a CMD/ENTRYPOINT "
