@@ -1993,6 +1993,35 @@ TEST_CASE("Azure Pipelines: script lines and Docker@2 tasks with --platform, pla
   Repo windows;
   windows.write("azure-pipelines.yml", "pool:\n  vmImage: windows-2022\nsteps:\n  - script: docker build -t x .\n");
   CHECK(declared(windows.write("Dockerfile", kPlain)) == "none");
+  // AnimalLogic/docker-usd (Part ZZW): the step runs a repository script whose plain builds run
+  // on the hosted Ubuntu agent; a `make` goal's recipe likewise.
+  Repo scripted;
+  scripted.write("azure-pipelines.yml",
+                 "pool:\n  vmImage: 'Ubuntu 16.04'\nsteps:\n- script: cd linux && ./build-centos7.sh\n"
+                 "  displayName: 'build images'\n- script: make -C tools image\n");
+  // A `cd` in a subshell, a `( ... )` group or a list run in the background, moves that subshell
+  // alone: the builds after it run where the script was (its downloads served from elsewhere by
+  // `cd ${DOWNLOADS_DIR} && python -m SimpleHTTPServer && cd - &`).
+  scripted.write("linux/build-centos7.sh",
+                 "#!/usr/bin/env bash\nset -e\ncd ${DOWNLOADS_DIR} && python -m SimpleHTTPServer && cd - &\n"
+                 "(cd centos7/tools && docker build -t al/tools .)\n"
+                 "docker build -t al/base -f centos7/base/Dockerfile .\n");
+  CHECK(declared(scripted.write("linux/centos7/base/Dockerfile", kPlain)) ==
+        "linux/amd64 <- azure-pipelines.yml (no platform named: the Microsoft-hosted ubuntu-16.04 agent's)");
+  CHECK(declared(scripted.write("linux/centos7/tools/Dockerfile", kPlain)) ==
+        "linux/amd64 <- azure-pipelines.yml (no platform named: the Microsoft-hosted ubuntu-16.04 agent's)");
+  // ...while the script's own `cd` to a place not known still ends what is read.
+  scripted.write("linux/build-other.sh", "cd ${SOMEWHERE}\ndocker build -t al/other -f centos7/other/Dockerfile .\n");
+  scripted.write(".azure-pipelines/other.yml",
+                 "pool:\n  vmImage: ubuntu-latest\nsteps:\n- script: cd linux && ./build-other.sh\n");
+  CHECK(declared(scripted.write("linux/centos7/other/Dockerfile", kPlain)) == "none");
+  scripted.write("tools/Makefile", "image:\n\tdocker build -t tools .\n");
+  CHECK(declared(scripted.write("tools/Dockerfile", kPlain)) ==
+        "linux/amd64 <- azure-pipelines.yml (no platform named: the Microsoft-hosted ubuntu-16.04 agent's)");
+  // A script the step runs that is not in the repository builds nothing known.
+  Repo missing;
+  missing.write("azure-pipelines.yml", "pool:\n  vmImage: ubuntu-latest\nsteps:\n- script: ./ci/build.sh\n");
+  CHECK(declared(missing.write("Dockerfile", kPlain)) == "none");
 }
 
 TEST_CASE("build arguments the project's builds pass: every way they are written", "[declared][build-args]") {

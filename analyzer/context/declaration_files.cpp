@@ -139,20 +139,34 @@ struct BuildCommand {
   bool eachSubdirectory = false;
 };
 
+// A simple command and the shell it runs in: 0 for the script's own, another number for each
+// subshell, a `( ... )` group or a list put in the background with `&`. A `cd` there moves
+// only that subshell (AnimalLogic/docker-usd's build script serves its downloads with
+// `cd ${DOWNLOADS_DIR} && python -m SimpleHTTPServer && cd - &`, then builds where it was).
+struct ShellCommand {
+  std::vector<std::string> words;
+  int subshell = 0;
+};
+
 // Shell words grouped into simple commands (split at newlines, ;, &&, ||, |, &, parentheses
-// and backquotes), quotes removed. Enough to find a build command; not a shell parser.
-std::vector<std::vector<std::string>> simpleCommands(std::string_view script) {
-  std::vector<std::vector<std::string>> commands(1);
+// and backquotes), quotes removed, each with the subshell it runs in. Enough to find a build
+// command and the directory it runs in; not a shell parser.
+std::vector<ShellCommand> shellCommands(std::string_view script) {
+  std::vector<ShellCommand> commands(1);
+  std::vector<int> subshells{0};  // the innermost last
+  int nextSubshell = 1;
+  size_t listStart = 0;  // the first command of the current and-or list
   std::string word;
   bool inWord = false;
   auto endWord = [&] {
-    if (inWord) commands.back().push_back(word);
+    if (inWord) commands.back().words.push_back(word);
     word.clear();
     inWord = false;
   };
   auto endCommand = [&] {
     endWord();
-    if (!commands.back().empty()) commands.emplace_back();
+    if (!commands.back().words.empty()) commands.push_back({{}, subshells.back()});
+    commands.back().subshell = subshells.back();
   };
   for (size_t i = 0; i < script.size(); ++i) {
     const char c = script[i];
@@ -185,7 +199,31 @@ std::vector<std::vector<std::string>> simpleCommands(std::string_view script) {
       while (i + 1 < script.size() && script[i + 1] != '\n') ++i;
     } else if (c == ' ' || c == '\t' || c == '\r') {
       endWord();
-    } else if (c == '\n' || c == ';' || c == '&' || c == '|' || c == '(' || c == ')' || c == '`') {
+    } else if (c == '(') {
+      endCommand();
+      subshells.push_back(nextSubshell++);
+      commands.back().subshell = subshells.back();
+      listStart = commands.size() - 1;
+    } else if (c == ')') {
+      endCommand();
+      if (subshells.size() > 1) subshells.pop_back();
+      commands.back().subshell = subshells.back();
+      listStart = commands.size() - 1;
+    } else if (c == '&' && i + 1 < script.size() && script[i + 1] == '&') {
+      endCommand();
+      ++i;  // `&&`: the list goes on
+    } else if (c == '&' && (i == 0 || script[i - 1] != '>') && (i + 1 >= script.size() || script[i + 1] != '>')) {
+      // `list &`: the whole and-or list before it runs in a subshell of its own.
+      endCommand();
+      const int background = nextSubshell++;
+      for (size_t k = listStart; k + 1 < commands.size(); ++k) {
+        if (commands[k].subshell == subshells.back()) commands[k].subshell = background;
+      }
+      listStart = commands.size() - 1;
+    } else if (c == '\n' || c == ';') {
+      endCommand();
+      listStart = commands.size() - 1;
+    } else if (c == '&' || c == '|' || c == '`') {
       endCommand();
     } else {
       word += c;
@@ -193,7 +231,15 @@ std::vector<std::vector<std::string>> simpleCommands(std::string_view script) {
     }
   }
   endCommand();
+  commands.pop_back();  // the empty one endCommand leaves last
   return commands;
+}
+
+std::vector<std::vector<std::string>> simpleCommands(std::string_view script) {
+  std::vector<std::vector<std::string>> out;
+  for (auto& command : shellCommands(script)) out.push_back(std::move(command.words));
+  out.emplace_back();  // as before: callers skip empty commands
+  return out;
 }
 
 std::string baseName(const std::string& word) {
@@ -547,7 +593,7 @@ bool isUnresolvedWhole(const std::string& word) {
 }
 
 // The build commands of a script run in `directory`, following its `cd`s (a `cd` to a
-// place it cannot resolve leaves the rest of the script unread). In a loop over the
+// place it cannot resolve leaves the rest of the script unread, or of the subshell it runs in). In a loop over the
 // subdirectories (loopsOverSubdirectories), a `cd "$d"` or a context `"$d"` that the reader
 // cannot resolve is each of them in turn: the build stands for the Dockerfile of every
 // directory one level down (Leticia-maria/orca's workflow builds each `tool:version/` so).
@@ -557,7 +603,13 @@ std::vector<BuildCommand> buildCommandsIn(std::string_view script, fs::path dire
   int loopDepth = 0;
   int subdirectoryLoop = 0;      // the depth of the loop over subdirectories, 0 outside one
   bool inLoopDirectory = false;  // moved into the loop's directory by an unresolved cd
-  for (auto words : simpleCommands(script)) {
+  // Where each subshell is (it starts where the script is when it is first seen), and those
+  // that moved to a place not known.
+  std::map<int, fs::path> subshellDirectory;
+  std::set<int> subshellLost;
+  for (auto& [words, subshell] : shellCommands(script)) {
+    if (subshellLost.count(subshell)) continue;
+    fs::path& here = subshell == 0 ? directory : subshellDirectory.try_emplace(subshell, directory).first->second;
     if (!words.empty() && (words[0] == "for" || words[0] == "while" || words[0] == "until")) {
       ++loopDepth;
       if (subdirectoryLoop == 0 && loopsOverSubdirectories(words)) subdirectoryLoop = loopDepth;
@@ -594,10 +646,14 @@ std::vector<BuildCommand> buildCommandsIn(std::string_view script, fs::path dire
         continue;
       }
       if (inLoopDirectory) return out;
-      auto next = words.size() == 2 ? resolveAgainst(directory, words[1]) : std::nullopt;
+      auto next = words.size() == 2 ? resolveAgainst(here, words[1]) : std::nullopt;
       if (!next && words.size() == 2 && start.scriptDirectory) next = scriptRelativeDirectory(words[1], *start.scriptDirectory);
-      if (!next || words[1] == "-") return out;
-      directory = *next;
+      if (!next || words[1] == "-") {
+        if (subshell == 0) return out;
+        subshellLost.insert(subshell);
+        continue;
+      }
+      here = *next;
       continue;
     }
     size_t i = 0;
@@ -615,7 +671,7 @@ std::vector<BuildCommand> buildCommandsIn(std::string_view script, fs::path dire
     if (i >= words.size() || (words[i] != "build" && words[i] != "b")) continue;
     BuildCommand command;
     command.overridablePlatform = overridable;
-    command.workingDirectory = directory;
+    command.workingDirectory = here;
     std::vector<std::string> positional;
     // Podman's and Buildah's spelling of one platform: `--os linux --arch amd64 [--variant v8]`
     // is `--platform linux/amd64[/v8]` (podman-build(1): "--arch: Set the ARCH of the image to be
@@ -685,15 +741,22 @@ std::vector<BuildCommand> buildCommandsIn(std::string_view script, fs::path dire
 // moves the rest, and one that cannot be resolved ends what is read.
 std::vector<std::pair<std::vector<std::string>, fs::path>> commandsWithDirectory(std::string_view line, fs::path directory) {
   std::vector<std::pair<std::vector<std::string>, fs::path>> out;
-  for (auto& words : simpleCommands(line)) {
-    if (words.empty()) continue;
+  std::map<int, fs::path> subshellDirectory;  // as buildCommandsIn: a subshell's cd moves it alone
+  std::set<int> subshellLost;
+  for (auto& [words, subshell] : shellCommands(line)) {
+    if (words.empty() || subshellLost.count(subshell)) continue;
+    fs::path& here = subshell == 0 ? directory : subshellDirectory.try_emplace(subshell, directory).first->second;
     if ((words[0] == "cd" || words[0] == "pushd") && words.size() == 2) {
-      const auto next = resolveAgainst(directory, words[1]);
-      if (!next) break;
-      directory = *next;
+      const auto next = resolveAgainst(here, words[1]);
+      if (!next && subshell == 0) break;
+      if (!next) {
+        subshellLost.insert(subshell);
+        continue;
+      }
+      here = *next;
       continue;
     }
-    out.emplace_back(std::move(words), directory);
+    out.emplace_back(std::move(words), here);
   }
   return out;
 }
@@ -2255,7 +2318,10 @@ AzureAgent azureAgentOf(const YAML::Node& pool, const AzureAgent& outer) {
   AzureAgent agent;
   const auto image = scalar(child(pool, "vmImage"));
   if (!image) return agent;  // a pool of the project's own agents
-  const std::string value = text::lower(*image);
+  // The older hosted images were also written with a space (`vmImage: 'Ubuntu 16.04'`, the
+  // Azure Pipelines docs of 2019; AnimalLogic/docker-usd).
+  std::string value = text::lower(*image);
+  std::replace(value.begin(), value.end(), ' ', '-');
   agent.buildsNoLinuxImage = text::startsWith(value, "windows-") || text::startsWith(value, "macos-") ||
                              text::startsWith(value, "vs20") || text::startsWith(value, "win1");
   if (text::startsWith(value, "ubuntu-")) {
@@ -2311,13 +2377,15 @@ std::string expandAzureMacros(const std::string& text, const AzureVariables& var
 }
 
 void azureSteps(const YAML::Node& steps, const AzureVariables& variables, const AzureAgent& agent, const fs::path& root,
-                const std::string& name, std::vector<BuildDeclaration>& out) {
+                const ReadRepositoryFile& readScript, const std::string& name, std::vector<BuildDeclaration>& out) {
   if (!steps.IsSequence()) return;
   for (const auto& step : steps) {
     for (const char* key : {"script", "bash"}) {
       const auto script = scalar(child(step, key));
       if (!script) continue;
-      for (const auto& command : buildCommandsIn(expandAzureMacros(*script, variables), root)) {
+      // With the repository scripts it runs by path and the Makefile rules of a `make`, as the
+      // other CI readers (AnimalLogic/docker-usd, Part ZZW: `cd linux && ./build-centos7.sh`).
+      for (const auto& command : ciBuildCommands(expandAzureMacros(*script, variables), root, readScript)) {
         addAzureBuild(out, dockerfileOfCommand(command), command.platforms, agent, name, command.target);
       }
     }
@@ -2343,7 +2411,7 @@ void azureSteps(const YAML::Node& steps, const AzureVariables& variables, const 
 }
 
 void azureJobs(const YAML::Node& jobs, const AzureVariables& outer, const AzureAgent& outerAgent, const fs::path& root,
-               std::vector<BuildDeclaration>& out) {
+               const ReadRepositoryFile& readScript, std::vector<BuildDeclaration>& out) {
   if (!jobs.IsSequence()) return;
   for (const auto& job : jobs) {
     AzureVariables variables = outer;
@@ -2352,20 +2420,21 @@ void azureJobs(const YAML::Node& jobs, const AzureVariables& outer, const AzureA
     const std::string name = "job " + scalar(child(job, "job")).value_or(scalar(child(job, "deployment")).value_or("?"));
     const YAML::Node matrix = child(child(job, "strategy"), "matrix");
     if (!matrix.IsMap()) {
-      azureSteps(child(job, "steps"), variables, agent, root, name, out);
+      azureSteps(child(job, "steps"), variables, agent, root, readScript, name, out);
       continue;
     }
     for (const auto& entry : matrix) {
       AzureVariables combination = variables;
       addAzureVariables(entry.second, combination);
-      azureSteps(child(job, "steps"), combination, agent, root, name, out);
+      azureSteps(child(job, "steps"), combination, agent, root, readScript, name, out);
     }
   }
 }
 
 }  // namespace
 
-std::vector<BuildDeclaration> readAzurePipeline(const std::string& text, const fs::path& root) {
+std::vector<BuildDeclaration> readAzurePipeline(const std::string& text, const fs::path& root,
+                                                const ReadRepositoryFile& readScript) {
   std::vector<BuildDeclaration> out;
   const auto doc = loadYaml(text);
   if (!doc || !doc->IsMap()) return out;
@@ -2373,14 +2442,14 @@ std::vector<BuildDeclaration> readAzurePipeline(const std::string& text, const f
   addAzureVariables(child(*doc, "variables"), variables);
   // With no `pool:` anywhere the organisation's default pool runs the job: not known here.
   const AzureAgent agent = azureAgentOf(child(*doc, "pool"), AzureAgent{});
-  azureSteps(child(*doc, "steps"), variables, agent, root, "", out);
-  azureJobs(child(*doc, "jobs"), variables, agent, root, out);
+  azureSteps(child(*doc, "steps"), variables, agent, root, readScript, "", out);
+  azureJobs(child(*doc, "jobs"), variables, agent, root, readScript, out);
   const YAML::Node stages = child(*doc, "stages");
   if (stages.IsSequence()) {
     for (const auto& stage : stages) {
       AzureVariables stageVariables = variables;
       addAzureVariables(child(stage, "variables"), stageVariables);
-      azureJobs(child(stage, "jobs"), stageVariables, azureAgentOf(child(stage, "pool"), agent), root, out);
+      azureJobs(child(stage, "jobs"), stageVariables, azureAgentOf(child(stage, "pool"), agent), root, readScript, out);
     }
   }
   return out;

@@ -781,12 +781,14 @@ struct Search {
       for (auto& f : filesNamed(directory, isYaml)) files.push_back(std::move(f));
     }
     const fs::path& repositoryRoot = root;
+    const ReadRepositoryFile readScript = [this](const fs::path& script) { return readDeclarationFile(script, root); };
     return perFile(files, "azure", [&](const std::string& text, const fs::path&) {
-      // Parsing YAML is most of the cost: a file that never runs docker declares nothing.
-      if (text.find("docker") == std::string::npos && text.find("Docker@") == std::string::npos) {
-        return std::vector<BuildDeclaration>{};
-      }
-      return readAzurePipeline(text, repositoryRoot);
+      // Parsing YAML is most of the cost: a file that runs neither docker nor a script or make
+      // that may run it declares nothing.
+      const bool mayBuild = text.find("docker") != std::string::npos || text.find("Docker@") != std::string::npos ||
+                            text.find(".sh") != std::string::npos || text.find("make") != std::string::npos;
+      if (!mayBuild) return std::vector<BuildDeclaration>{};
+      return readAzurePipeline(text, repositoryRoot, readScript);
     });
   }
 
@@ -996,7 +998,8 @@ std::optional<DeclaredPlatforms> fromHerokuApp(const fs::path& dockerfile, const
 // (`linuxX86_64`, aldostools' ps3netsrv_linuxX86_64; `linuxarm64`).
 std::optional<Platform> architectureWord(std::string_view word) {
   if (auto p = singleArchitectureIn(word, true)) return p;
-  if (word.size() > 5 && text::lower(std::string(word.substr(0, 5))) == "linux") return singleArchitectureIn(word.substr(5), true);
+  if (word.size() > 5 && text::lower(std::string(word.substr(0, 5))) == "linux")
+    return singleArchitectureIn(word.substr(5), true);
   return std::nullopt;
 }
 

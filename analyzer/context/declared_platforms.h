@@ -175,8 +175,10 @@ std::vector<BuildDeclaration> readShellScript(const std::string& text, const std
 // bake-base.hcl`), resolved against the step's `workdir` (default: the repository root).
 std::vector<std::filesystem::path> bakeFilesNamedByWorkflows(const std::vector<std::pair<std::string, std::string>>& namedTexts,
                                                              const std::filesystem::path& root);
-// An Azure Pipelines file: its paths are relative to the checkout, the repository root.
-std::vector<BuildDeclaration> readAzurePipeline(const std::string& text, const std::filesystem::path& root);
+// An Azure Pipelines file: its paths are relative to the checkout, the repository root; its
+// `script:`/`bash:` steps with the repository scripts they run by path and a `make`'s rules.
+std::vector<BuildDeclaration> readAzurePipeline(const std::string& text, const std::filesystem::path& root,
+                                                const ReadRepositoryFile& readScript = {});
 // A Google Cloud Build config: its paths are relative to the directory the build's source is
 // (taken as the config's own directory), and a step's `dir:`.
 std::vector<BuildDeclaration> readCloudBuild(const std::string& text, const std::filesystem::path& directory);
