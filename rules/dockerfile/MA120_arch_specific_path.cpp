@@ -642,6 +642,37 @@ bool guardedByExistenceTest(const shell::Command& command, std::string_view arch
   });
 }
 
+// Is the path the target of a symbolic link made only where the link's own path is missing?
+// `test -e /usr/local/cuda/lib64/libcublas.so || ln -s /usr/lib/x86_64-linux-gnu/libcublas.so
+// /usr/local/cuda/lib64/libcublas.so` (alicevision/AliceVision, Part ZZU): a compatibility link
+// for the one CUDA layout that lacks the file. Where the platform has the file the test is true
+// and nothing runs; where it does not, `ln -s` makes a link whatever its target (POSIX ln does
+// not require the target to exist), so the step fails nowhere.
+bool linkMadeOnlyWhereMissing(const shell::Command& command, std::string_view written) {
+  const auto words = programWords(command);
+  if (words.empty() || baseName(words[0]->literal) != "ln") return false;
+  std::vector<std::string_view> operands;
+  bool symbolic = false;
+  for (size_t i = 1; i < words.size(); ++i) {
+    const std::string_view word = words[i]->literal;
+    if (!word.empty() && word[0] == '-') {
+      symbolic =
+          symbolic || word == "--symbolic" || (word.size() > 1 && word[1] != '-' && word.find('s') != std::string_view::npos);
+      continue;
+    }
+    operands.push_back(word);
+  }
+  const std::string_view path = text::withoutQuotes(written);
+  if (!symbolic || operands.size() != 2 || operands.front() != path) return false;
+  const std::string_view link = operands.back();
+  static constexpr std::string_view kFileTests[] = {"-f ", "-e ", "-L ", "-h ", "-s "};
+  return std::any_of(command.branches.begin(), command.branches.end(), [&](const shell::Branch& branch) {
+    return branch.kind == shell::Branch::Kind::OrElse && branch.condition.find(link) != std::string::npos &&
+           std::any_of(std::begin(kFileTests), std::end(kFileTests),
+                       [&](std::string_view test) { return branch.condition.find(test) != std::string::npos; });
+  });
+}
+
 // Does the command make the architecture-named entry itself? `ln -s "$JAVA_HOME"
 // /usr/lib/jvm/java-8-openjdk-amd64` creates that link on every platform (Atlassian's Bamboo
 // agent images keep the old JDK name for compatibility; alonso-m/bamboo-agent-x86-docker,
@@ -782,6 +813,7 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
     if (unpackedFromArchive(path, archiveStems)) return;
     if (jdkDirectoryMadeByCopy(ctx, site.stage, path)) return;
     if (site.command && createsNamedEntry(*site.command, site.text, hit->end)) return;
+    if (site.command && linkMadeOnlyWhereMissing(*site.command, site.text)) return;
     // The hit's last component names the architecture (`/usr/lib/x86_64-linux-gnu`).
     if (site.command && guardedByExistenceTest(*site.command, baseName(path))) return;
     if (!reported.insert({site.instruction, span.begin}).second) return;
@@ -893,7 +925,10 @@ extern const DockerfileRule kMA120 = {
          "the script ignores (`strip --remove-section=.note.ABI-tag /usr/lib/x86_64-linux-gnu/libQt5Core.so || true`, "
          "also `chmod`, `chown`, `patchelf`, `setcap`, `sed -i`): the shell runs the fallback and goes on, and "
          "where the file is missing there is nothing to edit; a copy or link that may fail (`ln -s ... || true`) "
-         "is still reported, as what it makes may be needed. Not a value a RUN only assigns to a "
+         "is still reported, as what it makes may be needed. Not the target of a symbolic link made only where the "
+         "link's own path is missing (`test -e /usr/local/cuda/lib64/libcublas.so || ln -s "
+         "/usr/lib/x86_64-linux-gnu/libcublas.so /usr/local/cuda/lib64/libcublas.so`): where the platform has the "
+         "file nothing runs, and POSIX ln makes a symbolic link whatever its target, so the step fails nowhere. Not a value a RUN only assigns to a "
          "shell variable that dies with it (`RUN export JAVA_HOME=/usr/lib/jvm/java-8-openjdk-amd64/` and nothing "
          "after it that expands the variable or starts a program): BuildKit runs every RUN in a fresh shell, and only "
          "ENV and ARG reach the next instruction. Not a path a file test checks (`test -f`, `[ -e ... ]`, `[[ -d ... ]]`) "
