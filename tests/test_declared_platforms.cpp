@@ -739,47 +739,39 @@ TEST_CASE("the file name and an architecture directory", "[declared]") {
 TEST_CASE("a repository named for one architecture", "[declared]") {
   // omert08/arangodb-arm64 (Part GO): a clone keeps the repository's name as its directory.
   Repo outer(false);
-  const fs::path named = outer.root / "arangodb-arm64";
-  fs::create_directories(named / ".git");
-  const fs::path dockerfile = outer.write("arangodb-arm64/Dockerfile", kPlain);
-  CHECK(declared(dockerfile) == "linux/arm64 <- the repository's name arangodb-arm64");
+  // What a Dockerfile at `file` of a clone named `repository` (a directory holding .git) declares.
+  const auto inClone = [&](const std::string& repository, const std::string& file,
+                           const std::string& text = std::string(kPlain)) {
+    fs::create_directories(outer.root / repository / ".git");
+    return declared(outer.write(repository + "/" + file, text), text);
+  };
+  CHECK(inClone("arangodb-arm64", "Dockerfile") == "linux/arm64 <- the repository's name arangodb-arm64");
   // ...or for `linux` glued to one, as release assets name their builds (hellfire1980/
   // ps3netsrv_linuxX86_64, Part ZZI: the repository of aldostools' ps3netsrv_linuxX86_64).
-  fs::create_directories(outer.root / "ps3netsrv_linuxX86_64" / ".git");
-  CHECK(declared(outer.write("ps3netsrv_linuxX86_64/Dockerfile", kPlain)) ==
-        "linux/amd64 <- the repository's name ps3netsrv_linuxX86_64");
-  fs::create_directories(outer.root / "tool-linuxarm64" / ".git");
-  CHECK(declared(outer.write("tool-linuxarm64/Dockerfile", kPlain)) == "linux/arm64 <- the repository's name tool-linuxarm64");
-  fs::create_directories(outer.root / "linuxfoo" / ".git");
-  CHECK(declared(outer.write("linuxfoo/Dockerfile", kPlain)) == "none");
+  CHECK(inClone("ps3netsrv_linuxX86_64", "Dockerfile") == "linux/amd64 <- the repository's name ps3netsrv_linuxX86_64");
+  CHECK(inClone("tool-linuxarm64", "Dockerfile") == "linux/arm64 <- the repository's name tool-linuxarm64");
+  CHECK(inClone("linuxfoo", "Dockerfile") == "none");
   // What is nearer wins: the file's own name, a directory below the root.
   CHECK(declared(outer.write("arangodb-arm64/Dockerfile.amd64", kPlain)) == "linux/amd64 <- the file name");
   CHECK(declared(outer.write("arangodb-arm64/x86_64/Dockerfile", kPlain)) == "linux/amd64 <- the directory x86_64/");
   // A name that only contains an architecture word, or one that says x86 alone: nothing.
-  fs::create_directories(outer.root / "arm64-tools" / ".git");
-  CHECK(declared(outer.write("arm64-tools/Dockerfile", kPlain)) == "none");
-  fs::create_directories(outer.root / "bamboo-agent-x86" / ".git");
-  CHECK(declared(outer.write("bamboo-agent-x86/Dockerfile", kPlain)) == "none");
+  CHECK(inClone("arm64-tools", "Dockerfile") == "none");
+  CHECK(inClone("bamboo-agent-x86", "Dockerfile") == "none");
   // A directory that is no repository's (no .git): its name is the user's, not the project's.
   CHECK(declared(outer.write("scratch-arm64/Dockerfile", kPlain)) == "none");
   // The weakest of the names: a base image that names its architecture comes first.
   const std::string armhfBase = "FROM arm32v7/alpine:3.19\n";
-  CHECK(declared(outer.write("arangodb-arm64/pi/Dockerfile", armhfBase), armhfBase) ==
-        "linux/arm/v7 <- the base image arm32v7/alpine:3.19");
+  CHECK(inClone("arangodb-arm64", "pi/Dockerfile", armhfBase) == "linux/arm/v7 <- the base image arm32v7/alpine:3.19");
   // Named for hardware of one architecture by a word that names its images
   // (MarvellServer/ThunderX-HPC-Containers, Part BA; dusty-nv's jetson-containers)...
-  fs::create_directories(outer.root / "ThunderX-HPC-Containers" / ".git");
-  CHECK(declared(outer.write("ThunderX-HPC-Containers/ubuntu/apps/namd/cpu/Dockerfile.namd", kPlain)) ==
+  CHECK(inClone("ThunderX-HPC-Containers", "ubuntu/apps/namd/cpu/Dockerfile.namd") ==
         "linux/arm64 <- the repository's name ThunderX-HPC-Containers (thunderx exists for linux/arm64 only)");
-  fs::create_directories(outer.root / "jetson-containers" / ".git");
-  CHECK(declared(outer.write("jetson-containers/Dockerfile", kPlain)) ==
+  CHECK(inClone("jetson-containers", "Dockerfile") ==
         "linux/arm64 <- the repository's name jetson-containers (jetson exists for linux/arm64 only)");
   // ...not by one that names other things as well (`intel` in a repository's name is any
   // project about Intel, `neuron` the NEURON simulator), nor by a word inside another.
-  fs::create_directories(outer.root / "intel-demos" / ".git");
-  CHECK(declared(outer.write("intel-demos/Dockerfile", kPlain)) == "none");
-  fs::create_directories(outer.root / "thunderxyz" / ".git");
-  CHECK(declared(outer.write("thunderxyz/Dockerfile", kPlain)) == "none");
+  CHECK(inClone("intel-demos", "Dockerfile") == "none");
+  CHECK(inClone("thunderxyz", "Dockerfile") == "none");
 }
 
 TEST_CASE("a file named for the ARM or the x86 family", "[declared]") {
@@ -1996,6 +1988,8 @@ TEST_CASE("Azure Pipelines: script lines and Docker@2 tasks with --platform, pla
   // AnimalLogic/docker-usd (Part ZZW): the step runs a repository script whose plain builds run
   // on the hosted Ubuntu agent; a `make` goal's recipe likewise.
   Repo scripted;
+  const std::string onTheHostedAgent =
+      "linux/amd64 <- azure-pipelines.yml (no platform named: the Microsoft-hosted ubuntu-16.04 agent's)";
   scripted.write("azure-pipelines.yml",
                  "pool:\n  vmImage: 'Ubuntu 16.04'\nsteps:\n- script: cd linux && ./build-centos7.sh\n"
                  "  displayName: 'build images'\n- script: make -C tools image\n");
