@@ -278,6 +278,35 @@ struct PackageCopy {
   bool fromBuildContext;  // a COPY/ADD with no --from: MA150 reports a package file named for one architecture there
 };
 
+// Did a COPY bring `fileName` from the build context into `stage` (or a stage it is built FROM)
+// before instruction `before`, also through a `COPY --from` of another stage that holds it so (imifos/autopsy-docker,
+// Part ZZX: `COPY sleuthkit-java_..._amd64.deb /tools` in an unzip stage, `COPY --from=unzip-stage
+// /tools/ /tools/` into the image, then `dpkg -i`). Only to a small depth: the chains are short.
+bool copiedFromContextBefore(const DockerfileContext& ctx, const CopiedFiles& copies, size_t stage, size_t before,
+                             const std::string& fileName, int depth) {
+  if (depth > 3) return false;
+  for (std::optional<size_t> s = stage; s; s = ctx.model.stages[*s].parentStage) {
+    if (const auto inStage = copies.find(*s); inStage != copies.end()) {
+      if (const auto named = inStage->second.find(fileName); named != inStage->second.end()) {
+        for (const auto& copy : named->second) {
+          if (copy.first < before && !ctx.instruction(copy.first).flag("from")) return true;
+        }
+      }
+    }
+    for (size_t index : ctx.model.stages[*s].instructions) {
+      if (index >= before) break;
+      const auto uses = ctx.stages->usesAtInstruction.find(index);
+      if (uses == ctx.stages->usesAtInstruction.end()) continue;
+      for (size_t u : uses->second) {
+        const auto& use = ctx.stages->uses[u];
+        if (use.kind != dockerfile::StageUse::Kind::Copy || use.source == *s) continue;
+        if (copiedFromContextBefore(ctx, copies, use.source, ctx.file.instructions.size(), fileName, depth + 1)) return true;
+      }
+    }
+  }
+  return false;
+}
+
 std::optional<PackageCopy> copiedHere(const DockerfileContext& ctx, const CopiedFiles& copies, size_t stage, size_t instruction,
                                       const std::string& fileName) {
   for (std::optional<size_t> s = stage; s; s = ctx.model.stages[*s].parentStage) {
@@ -396,6 +425,10 @@ std::vector<Lack> lacksOf(const DockerfileContext& ctx, const dockerfile::RunScr
         // COPY, where the package enters the image, and the install is the same mistake
         // (peng49/convert-server: COPY ./wkhtmltox_..._amd64.deb, then apt install of it).
         if (copy && copy->fromBuildContext && packageFileArch(baseName(value))) continue;
+        if (!copy && packageFileArch(baseName(value)) &&
+            copiedFromContextBefore(ctx, copies, stage, run.instruction, baseName(value), 0)) {
+          continue;
+        }
         std::vector<FindingSink::RelatedSpan> related;
         if (copy) related.push_back(copy->span);
         lacks.push_back(
@@ -560,7 +593,8 @@ extern const DockerfileRule kMA111 = {
          "that makes packages named for the machine it runs on, as dpkg-buildpackage does) is reported at the "
          "install, pointing at that COPY: on the other platforms the file is not there, so the COPY fails first. "
          "One copied from the build context under its architecture's name (`COPY ./agent_2.1_amd64.deb /tmp/`) is "
-         "reported once, by MA150 at that COPY, where the package enters the image; the install of it is the same "
+         "reported once, by MA150 at that COPY, where the package enters the image (also when a `COPY --from` of "
+         "the stage it entered brings it on, as a directory); the install of it is the same "
          "mistake, as the install of a package MA110 reports downloading (in the same RUN, an earlier RUN of the stage "
          "or of a stage it is built FROM, by name, through a shell pattern or through the URL variable's value) is, and the "
          "install of a package unpacked from an archive of the same product downloaded for the same architecture (the "
