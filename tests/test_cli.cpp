@@ -392,3 +392,25 @@ TEST_CASE("lint: -march=native is a note, and a warning once one build makes sev
                                          settings, nullptr, nullptr, nullptr);
   CHECK(tuned.findings.empty());
 }
+
+TEST_CASE("lint: a program copied into a stage that the declared multi-platform build does not make", "[cli][rules]") {
+  // hashicorp/boundary (Part ZZZ): the Makefile builds `--target=official` for amd64 and arm64
+  // (from the vendor's per-architecture release), and the `dev` stage, which copies bin/boundary
+  // from the context, only with `docker-build-dev`, one GOOS/GOARCH at a time.
+  const std::string text =
+      "FROM alpine:3.21 AS dev\nADD bin/boundary /bin/boundary\nENTRYPOINT [\"/bin/boundary\"]\n"
+      "FROM alpine:3.21 AS official\nRUN apk add --no-cache ca-certificates\n";
+  rules::LintSettings settings;
+  settings.platforms = defaultTargetPlatforms();
+  settings.ruleOptions.multiPlatformBuildDeclaredBy = "Makefile";
+  settings.platformsByTargetStage["official"] = defaultTargetPlatforms();
+  const auto official = cli::lintDockerfile(SourceText("Dockerfile", text), settings, nullptr, nullptr, nullptr);
+  CHECK(official.findings.empty());
+  // Twin: the multi-platform build stops at `dev`: every platform gets the one copied program.
+  settings.platformsByTargetStage.clear();
+  settings.platformsByTargetStage["dev"] = defaultTargetPlatforms();
+  const auto dev = cli::lintDockerfile(SourceText("Dockerfile", text), settings, nullptr, nullptr, nullptr);
+  REQUIRE(dev.findings.size() == 1);
+  CHECK(dev.findings[0].ruleId == "MA150");
+  CHECK(dev.findings[0].message.find("one build makes every platform's image (Makefile)") != std::string::npos);
+}

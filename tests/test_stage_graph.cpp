@@ -345,10 +345,14 @@ TEST_CASE("a stage the project's builds stop at is built for their platforms onl
   CHECK(names(graph.targetsReaching(1)) == std::vector<std::string>{"linux/amd64"});                 // cuda
   CHECK(names(graph.targetsReaching(0)) == std::vector<std::string>{"linux/amd64", "linux/arm64"});  // base, through last
   CHECK(names(graph.targetsReaching(2)) == std::vector<std::string>{"linux/amd64", "linux/arm64"});  // main
-  // A stage no build names stays built for every target (a local build may still make it).
+  // A stage no build names stays built for every target (a local build may still make it)...
   CHECK(names(graph.targetsReaching(3)) == std::vector<std::string>{"linux/amd64", "linux/arm64"});
+  // ...but none of the named builds makes it (hashicorp/boundary's `dev`, Part ZZZ), while they
+  // make what their stages are built from.
+  CHECK(graph.builtByNamedTarget == std::vector<bool>{true, true, true, false, true});
   // A name that is no stage: nothing of the map is used.
   const auto unknownGraph = graphOf(text, "linux/amd64,linux/arm64", {{"cuda", "linux/amd64"}, {"nope", "linux/amd64"}});
   const auto& unknown = unknownGraph.graph;
   CHECK(names(unknown.targetsReaching(1)) == std::vector<std::string>{"linux/amd64", "linux/arm64"});
+  CHECK(unknown.builtByNamedTarget.empty());
 }

@@ -702,6 +702,23 @@ StageGraph buildStageGraph(const ParsedDockerfile& file, const BuildModel& model
     auto& merged = declaredRoots[*stage];  // `target = "last"` and no target are one stage
     merged.insert(merged.end(), platforms.begin(), platforms.end());
   }
+  if (!declaredRoots.empty()) {
+    g.builtByNamedTarget.assign(n, false);
+    std::vector<size_t> work;
+    for (const auto& root : declaredRoots) work.push_back(root.first);
+    while (!work.empty()) {
+      const size_t s = work.back();
+      work.pop_back();
+      if (g.builtByNamedTarget[s]) continue;
+      g.builtByNamedTarget[s] = true;
+      for (size_t t = 0; t < nt; ++t) {
+        if (g.baseFor[s][t] != kNone) work.push_back(g.baseFor[s][t]);
+      }
+      for (size_t u : g.usesInto[s]) {
+        if (g.uses[u].kind != StageUse::Kind::Base) work.push_back(g.uses[u].source);
+      }
+    }
+  }
   for (size_t t = 0; t < nt; ++t) {
     std::vector<size_t> work;
     for (size_t s = 0; s < n; ++s) {

@@ -94,6 +94,10 @@ struct StageGraph {
   std::vector<std::vector<size_t>> usesFrom, usesInto;
   std::map<size_t, std::vector<size_t>> usesAtInstruction;  // the same by the instruction that makes the use
   std::vector<bool> shipsNative;                            // per stage: its native code ends up in an image
+  // Per stage, when the project's builds name the stages they stop at (`--target official`):
+  // whether one of those builds makes it. Empty when they name none. A stage only a possible
+  // --target reaches (`dev`, built by hand) is not what the declared builds make.
+  std::vector<bool> builtByNamedTarget;
   // per stage: its userland is Raspbian (`resin/rpi-raspbian`, balena's `raspberry-pi-` device
   // images), whose dpkg architecture `armhf` is built for ARMv6 with VFP: content named armhf
   // there is the distribution's own, not ARMv7 code (Motion's pi_stretch_..._armhf.deb).

@@ -554,7 +554,13 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
           continue;
         }
         if (verdict == ContextVerdict::NoElf && !lfs) continue;  // present, and no native code in it
-        if (verdict == ContextVerdict::Unknown && !lfs && expansion.referenced.empty() &&
+        // The multi-platform build said is one that makes this stage: where the project's builds
+        // name the stages they stop at, a stage none of them reaches is built another way
+        // (hashicorp/boundary, Part ZZZ: `--target=official` for amd64 and arm64; the `dev`
+        // stage that copies bin/boundary only by `docker-build-dev`, one GOARCH at a time).
+        const bool declaredBuildMakesStage =
+            ctx.stages->builtByNamedTarget.empty() || ctx.stages->builtByNamedTarget[stage.index];
+        if (verdict == ContextVerdict::Unknown && !lfs && expansion.referenced.empty() && declaredBuildMakesStage &&
             reportArchlessProgram(ctx, rule, out, scopeFor(judged.front()), index, source, judged, evidence, programs)) {
           continue;
         }
@@ -651,7 +657,8 @@ extern const DockerfileRule kMA150 = {
          "script's name (`docker-entrypoint`, `wait-for-db`), and "
          "lands where a program goes (a bin directory, or the path ENTRYPOINT/CMD starts); and one build makes "
          "several architectures' images from this one context: a bake target, compose service, workflow step, "
-         "`--platform` or configuration lists several architectures for it, or the file chooses by the platform "
+         "`--platform` or configuration lists several architectures for it (a build that stops at a named stage, "
+         "`--target official`, only for the stages that stage is made from), or the file chooses by the platform "
          "(`$TARGETARCH`, a `$BUILDPLATFORM` stage; not `FROM --platform=$TARGETPLATFORM`, the default). BuildKit "
          "builds every platform of `--platform a,b` from the same context (one `llb.Local` for all), so each gets "
          "the same file; a matrix of single-platform builds, a Makefile per architecture, or goreleaser's "
