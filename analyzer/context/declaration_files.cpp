@@ -235,6 +235,22 @@ std::vector<ShellCommand> shellCommands(std::string_view script) {
   return commands;
 }
 
+// Where each shell of a script is: the script's own directory, and each subshell's, which
+// starts where the script was when the subshell is first seen; a subshell whose `cd` went
+// to a place not known is lost (its commands are not read), the script's own ends the reading.
+class ShellDirectories {
+ public:
+  explicit ShellDirectories(fs::path& script) : script_(script) {}
+  bool lost(int subshell) const { return lost_.count(subshell) > 0; }
+  fs::path& of(int subshell) { return subshell == 0 ? script_ : subshells_.try_emplace(subshell, script_).first->second; }
+  void lose(int subshell) { lost_.insert(subshell); }
+
+ private:
+  fs::path& script_;
+  std::map<int, fs::path> subshells_;
+  std::set<int> lost_;
+};
+
 std::vector<std::vector<std::string>> simpleCommands(std::string_view script) {
   std::vector<std::vector<std::string>> out;
   for (auto& command : shellCommands(script)) out.push_back(std::move(command.words));
@@ -593,23 +609,21 @@ bool isUnresolvedWhole(const std::string& word) {
 }
 
 // The build commands of a script run in `directory`, following its `cd`s (a `cd` to a
-// place it cannot resolve leaves the rest of the script unread, or of the subshell it runs in). In a loop over the
-// subdirectories (loopsOverSubdirectories), a `cd "$d"` or a context `"$d"` that the reader
-// cannot resolve is each of them in turn: the build stands for the Dockerfile of every
-// directory one level down (Leticia-maria/orca's workflow builds each `tool:version/` so).
+// place it cannot resolve leaves the rest of the script unread, or of the subshell it runs
+// in). In a loop over the subdirectories (loopsOverSubdirectories), a `cd "$d"` or a context
+// `"$d"` that the reader cannot resolve is each of them in turn: the build stands for the
+// Dockerfile of every directory one level down (Leticia-maria/orca's workflow builds each
+// `tool:version/` so).
 std::vector<BuildCommand> buildCommandsIn(std::string_view script, fs::path directory, const ShellStart& start = {}) {
   std::vector<BuildCommand> out;
   std::optional<std::string> defaultPlatform = start.defaultPlatform;
   int loopDepth = 0;
   int subdirectoryLoop = 0;      // the depth of the loop over subdirectories, 0 outside one
   bool inLoopDirectory = false;  // moved into the loop's directory by an unresolved cd
-  // Where each subshell is (it starts where the script is when it is first seen), and those
-  // that moved to a place not known.
-  std::map<int, fs::path> subshellDirectory;
-  std::set<int> subshellLost;
+  ShellDirectories directories(directory);
   for (auto& [words, subshell] : shellCommands(script)) {
-    if (subshellLost.count(subshell)) continue;
-    fs::path& here = subshell == 0 ? directory : subshellDirectory.try_emplace(subshell, directory).first->second;
+    if (directories.lost(subshell)) continue;
+    fs::path& here = directories.of(subshell);
     if (!words.empty() && (words[0] == "for" || words[0] == "while" || words[0] == "until")) {
       ++loopDepth;
       if (subdirectoryLoop == 0 && loopsOverSubdirectories(words)) subdirectoryLoop = loopDepth;
@@ -650,7 +664,7 @@ std::vector<BuildCommand> buildCommandsIn(std::string_view script, fs::path dire
       if (!next && words.size() == 2 && start.scriptDirectory) next = scriptRelativeDirectory(words[1], *start.scriptDirectory);
       if (!next || words[1] == "-") {
         if (subshell == 0) return out;
-        subshellLost.insert(subshell);
+        directories.lose(subshell);
         continue;
       }
       here = *next;
@@ -741,16 +755,15 @@ std::vector<BuildCommand> buildCommandsIn(std::string_view script, fs::path dire
 // moves the rest, and one that cannot be resolved ends what is read.
 std::vector<std::pair<std::vector<std::string>, fs::path>> commandsWithDirectory(std::string_view line, fs::path directory) {
   std::vector<std::pair<std::vector<std::string>, fs::path>> out;
-  std::map<int, fs::path> subshellDirectory;  // as buildCommandsIn: a subshell's cd moves it alone
-  std::set<int> subshellLost;
+  ShellDirectories directories(directory);
   for (auto& [words, subshell] : shellCommands(line)) {
-    if (words.empty() || subshellLost.count(subshell)) continue;
-    fs::path& here = subshell == 0 ? directory : subshellDirectory.try_emplace(subshell, directory).first->second;
+    if (words.empty() || directories.lost(subshell)) continue;
+    fs::path& here = directories.of(subshell);
     if ((words[0] == "cd" || words[0] == "pushd") && words.size() == 2) {
       const auto next = resolveAgainst(here, words[1]);
       if (!next && subshell == 0) break;
       if (!next) {
-        subshellLost.insert(subshell);
+        directories.lose(subshell);
         continue;
       }
       here = *next;
