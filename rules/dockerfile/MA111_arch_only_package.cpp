@@ -278,34 +278,56 @@ struct PackageCopy {
   bool fromBuildContext;  // a COPY/ADD with no --from: MA150 reports a package file named for one architecture there
 };
 
-// Did a COPY bring `fileName` from the build context into `stage` (or a stage it is built FROM)
-// before instruction `before`, also through a `COPY --from` of another stage that holds it so (imifos/autopsy-docker,
+// Which stages hold a file copied in from the build context under a given name, also through
+// the stage they are built FROM or a `COPY --from` of a stage that holds it (imifos/autopsy-docker,
 // Part ZZX: `COPY sleuthkit-java_..._amd64.deb /tools` in an unzip stage, `COPY --from=unzip-stage
-// /tools/ /tools/` into the image, then `dpkg -i`). Only to a small depth: the chains are short.
-bool copiedFromContextBefore(const DockerfileContext& ctx, const CopiedFiles& copies, size_t stage, size_t before,
-                             const std::string& fileName, int depth) {
-  if (depth > 3) return false;
-  for (std::optional<size_t> s = stage; s; s = ctx.model.stages[*s].parentStage) {
-    if (const auto inStage = copies.find(*s); inStage != copies.end()) {
-      if (const auto named = inStage->second.find(fileName); named != inStage->second.end()) {
-        for (const auto& copy : named->second) {
-          if (copy.first < before && !ctx.instruction(copy.first).flag("from")) return true;
-        }
-      }
-    }
-    for (size_t index : ctx.model.stages[*s].instructions) {
-      if (index >= before) break;
-      const auto uses = ctx.stages->usesAtInstruction.find(index);
-      if (uses == ctx.stages->usesAtInstruction.end()) continue;
-      for (size_t u : uses->second) {
-        const auto& use = ctx.stages->uses[u];
-        if (use.kind != dockerfile::StageUse::Kind::Copy || use.source == *s) continue;
-        if (copiedFromContextBefore(ctx, copies, use.source, ctx.file.instructions.size(), fileName, depth + 1)) return true;
-      }
-    }
+// /tools/ /tools/` into the image, then `dpkg -i`). One pass over the stages per file name,
+// remembered: FROM and COPY --from name earlier stages only.
+class FilesFromContext {
+ public:
+  FilesFromContext(const DockerfileContext& ctx, const CopiedFiles& copies) : ctx_(ctx), copies_(copies) {}
+
+  // Was `fileName` copied from the build context into `stage` before instruction `before`, or
+  // does a stage it is built FROM, or one it copies from before then, hold it so?
+  bool heldBefore(size_t stage, size_t before, const std::string& fileName) {
+    const auto& held = holding(fileName);
+    if (const auto parent = ctx_.model.stages[stage].parentStage; parent && held[*parent]) return true;
+    if (copiedFromContext(stage, before, fileName)) return true;
+    return std::any_of(ctx_.stages->usesInto[stage].begin(), ctx_.stages->usesInto[stage].end(), [&](size_t u) {
+      const auto& use = ctx_.stages->uses[u];
+      return use.kind == dockerfile::StageUse::Kind::Copy && use.instruction < before && held[use.source];
+    });
   }
-  return false;
-}
+
+ private:
+  bool copiedFromContext(size_t stage, size_t before, const std::string& fileName) const {
+    const auto inStage = copies_.find(stage);
+    if (inStage == copies_.end()) return false;
+    const auto named = inStage->second.find(fileName);
+    if (named == inStage->second.end()) return false;
+    return std::any_of(named->second.begin(), named->second.end(),
+                       [&](const auto& copy) { return copy.first < before && !ctx_.instruction(copy.first).flag("from"); });
+  }
+
+  const std::vector<bool>& holding(const std::string& fileName) {
+    if (const auto known = holding_.find(fileName); known != holding_.end()) return known->second;
+    const size_t n = ctx_.model.stages.size();
+    std::vector<bool> held(n, false);
+    for (size_t s = 0; s < n; ++s) {
+      const auto parent = ctx_.model.stages[s].parentStage;
+      held[s] = (parent && *parent < s && held[*parent]) || copiedFromContext(s, ctx_.file.instructions.size(), fileName) ||
+                std::any_of(ctx_.stages->usesInto[s].begin(), ctx_.stages->usesInto[s].end(), [&](size_t u) {
+                  const auto& use = ctx_.stages->uses[u];
+                  return use.kind == dockerfile::StageUse::Kind::Copy && use.source < s && held[use.source];
+                });
+    }
+    return holding_.emplace(fileName, std::move(held)).first->second;
+  }
+
+  const DockerfileContext& ctx_;
+  const CopiedFiles& copies_;
+  std::map<std::string, std::vector<bool>> holding_;
+};
 
 std::optional<PackageCopy> copiedHere(const DockerfileContext& ctx, const CopiedFiles& copies, size_t stage, size_t instruction,
                                       const std::string& fileName) {
@@ -373,7 +395,7 @@ void lacksThroughValues(const DockerfileContext& ctx, const dockerfile::RunScrip
 std::vector<Lack> lacksOf(const DockerfileContext& ctx, const dockerfile::RunScript& run, const shell::Command& command,
                           const std::vector<data::ArchOnlyPackage>& extra, const std::vector<bool>& crossStages,
                           const std::vector<std::set<std::string>>& addedToDpkg, const FetchedBefore& fetchedBefore,
-                          const CopiedFiles& copies) {
+                          const CopiedFiles& copies, FilesFromContext& fromContext) {
   std::vector<Lack> lacks;
   const auto words = programWords(command);
   size_t first = 0;
@@ -425,8 +447,7 @@ std::vector<Lack> lacksOf(const DockerfileContext& ctx, const dockerfile::RunScr
         // COPY, where the package enters the image, and the install is the same mistake
         // (peng49/convert-server: COPY ./wkhtmltox_..._amd64.deb, then apt install of it).
         if (copy && copy->fromBuildContext && packageFileArch(baseName(value))) continue;
-        if (!copy && packageFileArch(baseName(value)) &&
-            copiedFromContextBefore(ctx, copies, stage, run.instruction, baseName(value), 0)) {
+        if (!copy && packageFileArch(baseName(value)) && fromContext.heldBefore(stage, run.instruction, baseName(value))) {
           continue;
         }
         std::vector<FindingSink::RelatedSpan> related;
@@ -511,6 +532,7 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
   const auto crossStages = stagesInstallingCrossToolchain(ctx.model);
   const auto addedToDpkg = architecturesAddedToDpkg(ctx.model);
   const auto copies = copiedFiles(ctx);
+  FilesFromContext fromContext(ctx, copies);
   // The downloads of the stage's RUNs so far and of the stages it is built FROM: a package
   // fetched by one RUN and installed by the next is one mistake too (HubbeKing/autoapply:
   // `RUN curl -LO .../sops_${V}_amd64.deb`, then `RUN dpkg -i sops_${V}_amd64.deb`).
@@ -542,7 +564,7 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
     std::vector<Lack> lacks;
     for (const auto& command : run.script.commands) {
       if (command.insideArchBranch()) continue;
-      auto found = lacksOf(ctx, run, command, extra, crossStages, addedToDpkg, fetchedBefore, copies);
+      auto found = lacksOf(ctx, run, command, extra, crossStages, addedToDpkg, fetchedBefore, copies, fromContext);
       auto& reported = reportedInStage[run.stage];
       std::erase_if(found, [&](const auto& lack) { return !reported.insert(lack.what).second; });
       for (auto& lack : found) lacks.push_back(std::move(lack));
