@@ -705,6 +705,7 @@ StageGraph buildStageGraph(const ParsedDockerfile& file, const BuildModel& model
   if (!declaredRoots.empty()) {
     g.builtByNamedTarget.assign(n, false);
     std::vector<size_t> work;
+    work.reserve(declaredRoots.size());
     for (const auto& root : declaredRoots) work.push_back(root.first);
     while (!work.empty()) {
       const size_t s = work.back();
