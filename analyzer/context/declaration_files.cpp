@@ -254,7 +254,6 @@ class ShellDirectories {
 std::vector<std::vector<std::string>> simpleCommands(std::string_view script) {
   std::vector<std::vector<std::string>> out;
   for (auto& command : shellCommands(script)) out.push_back(std::move(command.words));
-  out.emplace_back();  // as before: callers skip empty commands
   return out;
 }
 
