@@ -11,6 +11,7 @@
 #include "rules/dockerfile/arch_named_paths.h"
 #include "rules/dockerfile/context.h"
 #include "rules/dockerfile/shell_helpers.h"
+#include "rules/dockerfile/stage_helpers.h"
 #include "rules/dockerfile/text_sites.h"
 
 namespace mal::rules {
@@ -362,8 +363,23 @@ std::set<std::string> namesWithValues(const DockerfileContext& ctx) {
   return names;
 }
 
+// Is the path another architecture's multiarch directory (`/usr/lib/aarch64-linux-gnu`) in a
+// stage that registers that architecture with dpkg (`dpkg --add-architecture arm64`, then
+// `apt-get install libdbus-1-dev:arm64`)? Debian's multiarch packages install into their own
+// tuple's directory beside the native ones, so it exists on every platform the stage runs on:
+// the sysroot of a cross build (mullvad/mullvadvpn-app's
+// `PKG_CONFIG_SYSROOT_DIR_aarch64_unknown_linux_gnu=/usr/lib/aarch64-linux-gnu`, Part ZZZN).
+// Installing the foreign packages is MA112's to judge.
+bool multiarchDirectoryInstalled(const std::vector<std::set<std::string>>& addedToDpkg, size_t stage, std::string_view path,
+                                 const Platform& platform) {
+  const std::string component = baseName(path);
+  if (component.find("-linux-gnu") == std::string::npos) return false;
+  return stage < addedToDpkg.size() && addedToDpkg[stage].count(platform.architecture) > 0;
+}
+
 std::optional<FlowHit> pathThroughValues(const DockerfileContext& ctx, const TextSite& site, const std::set<std::string>& valued,
-                                         const std::set<std::string>& archiveStems) {
+                                         const std::set<std::string>& archiveStems,
+                                         const std::vector<std::set<std::string>>& addedToDpkg) {
   if (site.text.find('$') == std::string_view::npos || !ctx.model.stageOf[site.instruction]) return std::nullopt;
   const std::string written(site.text);
   const auto uses = dockerfile::expandWord(written, {}, ctx.file.escapeToken).referenced;
@@ -376,7 +392,9 @@ std::optional<FlowHit> pathThroughValues(const DockerfileContext& ctx, const Tex
   const auto hit = findArchPath(fixed->value);
   if (!hit) return std::nullopt;
   const std::string path = fixed->value.substr(hit->begin, hit->end - hit->begin);
-  if (unpackedFromArchive(path, archiveStems) || jdkDirectoryMadeByCopy(ctx, site.stage, path)) return std::nullopt;
+  if (unpackedFromArchive(path, archiveStems) || jdkDirectoryMadeByCopy(ctx, site.stage, path) ||
+      multiarchDirectoryInstalled(addedToDpkg, site.stage, path, hit->platform))
+    return std::nullopt;
   const std::pair<const std::string, dockerfile::FixedValue::Source>* source = nullptr;
   for (const auto& token : vocab::findArchTokens(path)) {
     if ((source = fixed->bringing(token.token))) break;
@@ -767,6 +785,7 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
   std::set<size_t> reportedInstructions;
   std::vector<FlowHit> flows;
   const auto valued = namesWithValues(ctx);
+  const auto addedToDpkg = architecturesAddedToDpkg(ctx.model);
   std::set<std::string> archiveStems;
   // Only archives fetched the same way on every platform: one chosen in an architecture
   // switch unpacks to another directory on the other platforms.
@@ -797,12 +816,12 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
       }
     }
     if (!mayNameArchPath(site.text)) {
-      if (auto flow = pathThroughValues(ctx, site, valued, archiveStems)) flows.push_back(std::move(*flow));
+      if (auto flow = pathThroughValues(ctx, site, valued, archiveStems, addedToDpkg)) flows.push_back(std::move(*flow));
       return;
     }
     const auto hit = findArchPath(site.text);
     if (!hit) {
-      if (auto flow = pathThroughValues(ctx, site, valued, archiveStems)) flows.push_back(std::move(*flow));
+      if (auto flow = pathThroughValues(ctx, site, valued, archiveStems, addedToDpkg)) flows.push_back(std::move(*flow));
       return;
     }
     auto broken = brokenForPath(ctx, site.stage, hit->platform);
@@ -812,6 +831,7 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
     const std::string path(site.text.substr(hit->begin, hit->end - hit->begin));
     if (unpackedFromArchive(path, archiveStems)) return;
     if (jdkDirectoryMadeByCopy(ctx, site.stage, path)) return;
+    if (multiarchDirectoryInstalled(addedToDpkg, site.stage, path, hit->platform)) return;
     if (site.command && createsNamedEntry(*site.command, site.text, hit->end)) return;
     if (site.command && linkMadeOnlyWhereMissing(*site.command, site.text)) return;
     // The hit's last component names the architecture (`/usr/lib/x86_64-linux-gnu`).
@@ -900,7 +920,9 @@ extern const DockerfileRule kMA120 = {
          "/javaruntime $JAVA_HOME`), which exists everywhere with what the copy brings, or with `mv` or `cp` of an "
          "unpacked JDK to that name (`mv /tmp/zulu8...-linux_x64 /usr/lib/jvm/zulu-8-amd64`), or that `ln -s` makes "
          "(`ln -s \"$JAVA_HOME\" /usr/lib/jvm/java-8-openjdk-amd64`, a compatibility name), nor a directory `mkdir` "
-         "makes. The reverse is "
+         "makes, nor another architecture's multiarch directory (`/usr/lib/aarch64-linux-gnu`) in a stage that "
+         "registers that architecture with dpkg (`dpkg --add-architecture arm64`): its packages install there on "
+         "every platform, the sysroot of a cross build. The reverse is "
          "reported: an archive the stage fetches per architecture (`zig-linux-$(uname -m)-0.10.tar.xz`, or with "
          "`${TARGETARCH}`, `$(dpkg --print-architecture)`) unpacks to a directory named for the build's "
          "architecture, so that directory written with one architecture's name (`/tmp/zig-linux-x86_64-0.10`) "
