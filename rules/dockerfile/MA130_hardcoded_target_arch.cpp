@@ -15,11 +15,6 @@
 namespace mal::rules {
 namespace {
 
-// `rustup target add TRIPLE...`: installs a target's standard library beside the host's.
-bool addsRustTarget(const shell::Command& c) {
-  return c.name() == "rustup" && c.words.size() > 3 && c.words[1].literal == "target" && c.words[2].literal == "add";
-}
-
 // A stage named for one architecture (`AS build-amd64`) is selected per architecture.
 bool stageNamedFor(const dockerfile::Stage& stage, const Platform& platform) {
   for (const auto& token : vocab::findArchTokens(stage.name)) {
@@ -50,6 +45,53 @@ std::optional<Platform> tripleArch(std::string_view value, bool allowSuffix) {
   while (!rest.empty() && std::islower(static_cast<unsigned char>(rest.front()))) rest.remove_prefix(1);  // eabihf
   if (!rest.empty() && !(allowSuffix && rest.front() == '-')) return std::nullopt;
   return parsePlatform(std::string(arch));
+}
+
+// Is the command rustup's installer? `rustup-init`, or the installer script piped into a shell
+// (`curl https://sh.rustup.rs | sh -s -- -y --target aarch64-unknown-linux-gnu`).
+bool runsRustupInstaller(const shell::Script& script, size_t index) {
+  const shell::Command& c = script.commands[index];
+  const std::string name = c.name();
+  if (name == "rustup-init" || name == "rustup-init.sh") return true;
+  if (name != "sh" && name != "bash") return false;
+  return std::any_of(script.commands.begin(), script.commands.end(), [&](const shell::Command& source) {
+    return source.pipesInto == index && std::any_of(source.words.begin(), source.words.end(), [](const shell::Word& w) {
+             return w.literal.find("rustup") != std::string::npos;
+           });
+  });
+}
+
+// The words naming the targets a command installs Rust's standard library for, beside the
+// host's: `rustup target add TRIPLE...`, and the installer's `--target`/`-t` (rustup-init:
+// "Additional targets to install"), which adds them the same way and builds nothing
+// (mullvad/mullvadvpn-app's build image, Part ZZZN). A word may list several, comma-separated.
+std::vector<const shell::Word*> addedRustTargets(const shell::Script& script, size_t index) {
+  const shell::Command& c = script.commands[index];
+  std::vector<const shell::Word*> out;
+  if (c.name() == "rustup" && c.words.size() > 3 && c.words[1].literal == "target" && c.words[2].literal == "add") {
+    for (size_t i = 3; i < c.words.size(); ++i) {
+      if (!c.words[i].literal.empty() && c.words[i].literal[0] != '-') out.push_back(&c.words[i]);
+    }
+    return out;
+  }
+  if (!runsRustupInstaller(script, index)) return out;
+  for (size_t i = 1; i < c.words.size(); ++i) {
+    const std::string& w = c.words[i].literal;
+    if ((w == "--target" || w == "-t") && i + 1 < c.words.size()) out.push_back(&c.words[++i]);
+    else if (w.starts_with("--target=")) out.push_back(&c.words[i]);
+  }
+  return out;
+}
+
+// The architectures the triples of one added-targets word name (`--target=a,b` gives both).
+std::vector<Platform> addedTripleArchitectures(const shell::Word& word) {
+  std::string_view value = word.literal;
+  if (value.starts_with("--target=")) value.remove_prefix(9);
+  std::vector<Platform> out;
+  for (const auto& triple : text::split(value, ',')) {
+    if (const auto p = tripleArch(triple, false)) out.push_back(*p);
+  }
+  return out;
 }
 
 // The architecture of a vcpkg triplet for Linux: x64-linux, arm64-linux-release,
@@ -303,20 +345,20 @@ class TargetArchCheck {
         // `rustup target add x86_64-unknown-linux-musl`: one foreign target installed.
         // Several architectures' triples installed together are a cross setup that picks one
         // later (that choice is judged where it is made).
-        if (addsRustTarget(command)) {
+        if (const auto added = addedRustTargets(script, static_cast<size_t>(&command - script.commands.data())); !added.empty()) {
           // Every `rustup target add` of the stage counts: one per line for each architecture
           // is the same cross setup (what the stage adds is gathered once per stage).
           bool chosenPerTarget = false;
           std::optional<std::pair<Platform, const shell::Word*>> own;  // reported at its first triple
-          for (size_t i = 3; i < words.size(); ++i) {
-            if (words[i].literal.empty() || words[i].literal[0] == '-') continue;
-            chosenPerTarget = chosenPerTarget || words[i].archVarying;
+          for (const shell::Word* word : added) {
+            chosenPerTarget = chosenPerTarget || word->archVarying;
             if (own) continue;
-            if (const auto p = tripleArch(words[i].literal, false)) own.emplace(*p, &words[i]);
+            if (const auto p = addedTripleArchitectures(*word); !p.empty()) own.emplace(p.front(), word);
           }
           if (own && !chosenPerTarget && rustupOneArchitecture(run.stage) && buildsWithAddedTargets(run.stage)) {
             const auto& [platform, word] = *own;
-            report(stage, platform, "rustup target add " + word->literal, script.source.span(word->begin, word->end));
+            const std::string how = command.name() == "rustup" ? "rustup target add " : "rustup-init --target ";
+            report(stage, platform, how + word->literal, script.source.span(word->begin, word->end));
           }
           continue;
         }
@@ -457,14 +499,12 @@ class TargetArchCheck {
       std::vector<std::optional<Platform>> first(ctx_.model.stages.size());
       rustupOneArch_.assign(ctx_.model.stages.size(), true);
       for (const auto& run : ctx_.model.scripts) {
-        for (const auto& c : run.script.commands) {
-          if (!addsRustTarget(c)) continue;
-          for (size_t i = 3; i < c.words.size(); ++i) {
-            if (c.words[i].literal.empty() || c.words[i].literal[0] == '-') continue;
-            const auto p = tripleArch(c.words[i].literal, false);
-            if (!p) continue;
-            if (!first[run.stage]) first[run.stage] = p;
-            if (p->architecture != first[run.stage]->architecture) rustupOneArch_[run.stage] = false;
+        for (size_t c = 0; c < run.script.commands.size(); ++c) {
+          for (const shell::Word* word : addedRustTargets(run.script, c)) {
+            for (const auto& p : addedTripleArchitectures(*word)) {
+              if (!first[run.stage]) first[run.stage] = p;
+              if (p.architecture != first[run.stage]->architecture) rustupOneArch_[run.stage] = false;
+            }
           }
         }
       }
@@ -487,9 +527,9 @@ class TargetArchCheck {
       std::vector<std::optional<std::pair<size_t, size_t>>> firstAdd(n);
       for (const auto& run : ctx_.model.scripts) {
         if (run.stage >= n) continue;
-        for (const auto& c : run.script.commands) {
-          if (!addsRustTarget(c)) continue;
-          if (!firstAdd[run.stage]) firstAdd[run.stage] = std::pair{run.instruction, c.begin};
+        for (size_t c = 0; c < run.script.commands.size(); ++c) {
+          if (addedRustTargets(run.script, c).empty()) continue;
+          if (!firstAdd[run.stage]) firstAdd[run.stage] = std::pair{run.instruction, run.script.commands[c].begin};
         }
       }
       // [stage]: it and every stage it is built FROM are marked (a walk up stops there).
@@ -498,8 +538,12 @@ class TargetArchCheck {
         if (run.stage >= n) continue;
         for (const auto& c : run.script.commands) {
           const std::string& program = c.words.empty() ? std::string() : c.words[0].literal;
+          // Only what may run cargo uses an added Rust target: cargo and its wrappers, make, or a
+          // script; a C/C++ or Go compile does not (mullvad/mullvadvpn-app builds protobuf with
+          // cmake after installing its Rust targets, Part ZZZN).
+          static const std::set<std::string> kRustBuilders = {"cargo", "cross", "maturin", "wasm-pack", "make", "just"};
           const bool builds =
-              isNativeCompile(c) || program.starts_with("./") || program.ends_with(".sh") ||
+              kRustBuilders.count(c.name()) > 0 || program.starts_with("./") || program.ends_with(".sh") ||
               ((c.name() == "sh" || c.name() == "bash") && c.words.size() > 1 && c.words[1].literal.ends_with(".sh"));
           // A cargo command that names its target (`cargo build --target x86_64-unknown-linux-gnu`)
           // is judged on its own, where the build for that target is made: the `rustup target add`
@@ -856,8 +900,10 @@ extern const DockerfileRule kMA130 = {
          "bake or compose files; Rancher's dapper, which passes `DAPPER_HOST_ARCH`, the host's GOARCH, to "
          "`Dockerfile.dapper`: rancher/dapper file/file.go) is not the value it builds with, nor is a value "
          "derived from one through ARG and ENV defaults (`ARG ARCH=${DAPPER_HOST_ARCH}`). `rustup target "
-         "add` of one architecture's triple counts only where something is built after it (a compile or a "
-         "script, in the stage or one built FROM it; not a cargo command naming a `--target`, which is judged "
+         "add` of one architecture's triple (or the installer's `--target`: `curl https://sh.rustup.rs | sh -s -- "
+         "--target aarch64-unknown-linux-gnu`, rustup-init's additional targets) counts only where something that "
+         "may run cargo is built after it (cargo, cross, maturin, make, just or a script, in the stage or one built "
+         "FROM it; not a C, C++ or Go compile, which uses no Rust target; not a cargo command naming a `--target`, which is judged "
          "itself, the add being the same root cause when it names the added triple, nor a `cargo install` without one, which reads no project configuration and builds a host tool): by itself it "
          "installs a standard library, and cargo still builds for the host. A Go setting (`ENV GOARCH=amd64`, an ARG "
          "default) counts only where something can read it: a later RUN of the stage, or a RUN of one built FROM it, that "
