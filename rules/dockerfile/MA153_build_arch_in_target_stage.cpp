@@ -39,6 +39,15 @@ std::optional<std::string> buildArchRead(const dockerfile::Stage& stage, size_t 
   return std::nullopt;
 }
 
+// Does the script set the variable itself before `position`? Then the URL reads the script's
+// value, not BuildKit's: openeuler's loki image sets `BUILDARCH="x86_64"` or `"aarch64"` from
+// $TARGETARCH in an if/elif before its downloads (openeuler-mirror/openeuler-docker-images,
+// Part ZZZJ).
+bool assignedBefore(const shell::Script& script, const std::string& name, size_t position) {
+  return std::any_of(script.assignments.begin(), script.assignments.end(),
+                     [&](const shell::Assignment& a) { return a.name == name && a.value.begin < position; });
+}
+
 void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
   // A development container (.devcontainer/) is built by the editor on the machine that runs
   // it, with no --platform: there the build machine is the target, and $BUILDARCH names it
@@ -79,7 +88,7 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
       for (const auto& word : command.words) {
         if (word.literal.find("://") == std::string::npos) continue;
         const auto variable = buildArchRead(stage, run.instruction, word.literal, ctx.file.escapeToken);
-        if (!variable) continue;
+        if (!variable || assignedBefore(run.script, *variable, command.begin)) continue;
         report(stage, run.script.source.span(word.begin, word.end), *variable, "the download URL");
         break;
       }
@@ -95,11 +104,13 @@ extern const DockerfileRule kMA153 = {
      .severity = Severity::Error,
      .analysis = Analysis::Dockerfile,
      .summary = "A stage that runs as the target platform is given the build machine's architecture ($BUILDARCH)",
-     .what = "In a stage that runs as the target platform (no `--platform=$BUILDPLATFORM`), an ENV whose value reads "
-             "$BUILDARCH, $BUILDPLATFORM or $BUILDVARIANT (passing it to every script and to the image), or a "
-             "curl/wget URL built from one, outside an architecture branch. The ARG must be declared in the stage "
-             "(undeclared, it is empty: MA140). Not in a development container's Dockerfile (a `.devcontainer/` directory): "
-             "the editor builds it on the machine that runs it, with no --platform, where the build machine is the target.",
+     .what =
+         "In a stage that runs as the target platform (no `--platform=$BUILDPLATFORM`), an ENV whose value reads "
+         "$BUILDARCH, $BUILDPLATFORM or $BUILDVARIANT (passing it to every script and to the image), or a "
+         "curl/wget URL built from one, outside an architecture branch and not after the RUN sets the variable "
+         "itself (`BUILDARCH=aarch64` in an `if` on $TARGETARCH: the URL reads the script's value). The ARG must "
+         "be declared in the stage (undeclared, it is empty: MA140). Not in a development container's Dockerfile (a `.devcontainer/` directory): "
+         "the editor builds it on the machine that runs it, with no --platform, where the build machine is the target.",
      .why = "BuildKit fills the BUILD* ARGs from the machine that runs the build, whatever platform the stage runs "
             "as. A multi-platform build runs some targets on a machine of another architecture (an amd64 runner "
             "builds linux/arm64 under emulation): that stage then runs as arm64 and is told amd64, and downloads or "
@@ -116,7 +127,10 @@ extern const DockerfileRule kMA153 = {
               "RUN curl -fsSLO https://example.com/v1/protoc-linux-${BUILDARCH}.zip\n"
               "FROM alpine\nCOPY --from=build /go/bin/app /app\n",
               "FROM debian\nARG BUILDPLATFORM\nARG TARGETPLATFORM\nRUN echo \"building on $BUILDPLATFORM for $TARGETPLATFORM\"\n",
-              "FROM debian\nARG BUILDARCH\nLABEL org.example.build-arch=$BUILDARCH\n"}},
+              "FROM debian\nARG BUILDARCH\nLABEL org.example.build-arch=$BUILDARCH\n",
+              "FROM fedora\nARG TARGETARCH\nARG BUILDARCH\nRUN if [ \"$TARGETARCH\" = amd64 ]; then BUILDARCH=x86_64; "
+              "elif [ \"$TARGETARCH\" = arm64 ]; then BUILDARCH=aarch64; fi && \\\n"
+              "    curl -fsSLO https://example.com/v1/tool-${BUILDARCH}.rpm\n"}},
     check};
 
 }  // namespace mal::rules
