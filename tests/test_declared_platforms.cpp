@@ -1539,6 +1539,9 @@ TEST_CASE("a file named for hardware whose software exists for one architecture"
         "linux/amd64 <- the file name (ipex exists for linux/amd64 only)");
   CHECK(declared(repo.write("docker/rocm/Dockerfile", kPlain), kPlain) ==
         "linux/amd64 <- the directory rocm/ (rocm exists for linux/amd64 only)");
+  // Intel's Xeon servers (OpenVisualCloud/Dockerfiles' Xeon/ubuntu-20.04/... images, Part ZZZJ).
+  CHECK(declared(repo.write("Xeon/ubuntu-20.04/service/owt/Dockerfile", kPlain), kPlain) ==
+        "linux/amd64 <- the directory xeon/ (xeon exists for linux/amd64 only)");
   // A word inside another word, or two hardware words for different platforms: nothing.
   CHECK(declared(repo.write("Dockerfile.neurons", kPlain), kPlain) == "none");
   CHECK(declared(repo.write("Dockerfile.rocm-jetson", kPlain), kPlain) == "none");
