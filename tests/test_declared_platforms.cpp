@@ -1520,6 +1520,11 @@ TEST_CASE("a file that installs a program published for one architecture only", 
   // Kurento Media Server, built for amd64 only (Kurento/kurento's local image, Part TT).
   CHECK(declared(file, "FROM ubuntu:20.04\nRUN apt-get install -y kurento-media-server\n") ==
         "linux/amd64 <- the install of Kurento Media Server (published for linux/amd64 only)");
+  // Intel's GPU runtime repository, added for amd64 (OpenVisualCloud/Dockerfiles' Flex/ images, Part ZZZJ).
+  CHECK(declared(file, "FROM ubuntu:22.04\nRUN echo \"deb [arch=amd64] https://repositories.intel.com/gpu/ubuntu jammy "
+                       "client\" > /etc/apt/sources.list.d/intel.list && apt-get update && apt-get install -y "
+                       "intel-opencl-icd\n") ==
+        "linux/amd64 <- the install of Intel's GPU runtime (repositories.intel.com/gpu) (published for linux/amd64 only)");
   // One that installs an x86 emulator runs it on other architectures too.
   CHECK(declared(file, steamTarball + "RUN apt-get install -y box86 box64\n") == "none");
   // What the project declares comes first.
