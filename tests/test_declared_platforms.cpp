@@ -969,6 +969,12 @@ TEST_CASE("the base images: all external bases name one architecture", "[declare
   CHECK(declared(file, "FROM arm64v8/alpine AS a\nFROM amd64/alpine AS b\n") == "none");
   CHECK(declared(file, "ARG BASE\nFROM ${BASE}\nFROM arm64v8/alpine\n") == "none");
   CHECK(declared(file, "FROM registry:5000/amd64-tools:1\n") == "none");
+  // A middle path component naming the OS and the architecture together (SAS's Viya 4 registry,
+  // Part ZZZJ); an architecture word there without `linux`, or two architectures, say nothing.
+  CHECK(declared(file, "FROM cr.sas.com/viya-4-x64_oci_linux_2-docker/sas-analytics-pro:1.28\n") ==
+        "linux/amd64 <- the base image cr.sas.com/viya-4-x64_oci_linux_2-docker/sas-analytics-pro:1.28");
+  CHECK(declared(file, "FROM example.com/viya-x64/pro:1\n") == "none");
+  CHECK(declared(file, "FROM example.com/linux_arm64_x64/pro:1\n") == "none");
   CHECK(declared(file, "FROM alpine:3.19\n") == "none");
 }
 
@@ -1521,9 +1527,10 @@ TEST_CASE("a file that installs a program published for one architecture only", 
   CHECK(declared(file, "FROM ubuntu:20.04\nRUN apt-get install -y kurento-media-server\n") ==
         "linux/amd64 <- the install of Kurento Media Server (published for linux/amd64 only)");
   // Intel's GPU runtime repository, added for amd64 (OpenVisualCloud/Dockerfiles' Flex/ images, Part ZZZJ).
-  CHECK(declared(file, "FROM ubuntu:22.04\nRUN echo \"deb [arch=amd64] https://repositories.intel.com/gpu/ubuntu jammy "
-                       "client\" > /etc/apt/sources.list.d/intel.list && apt-get update && apt-get install -y "
-                       "intel-opencl-icd\n") ==
+  CHECK(declared(file,
+                 "FROM ubuntu:22.04\nRUN echo \"deb [arch=amd64] https://repositories.intel.com/gpu/ubuntu jammy "
+                 "client\" > /etc/apt/sources.list.d/intel.list && apt-get update && apt-get install -y "
+                 "intel-opencl-icd\n") ==
         "linux/amd64 <- the install of Intel's GPU runtime (repositories.intel.com/gpu) (published for linux/amd64 only)");
   // One that installs an x86 emulator runs it on other architectures too.
   CHECK(declared(file, steamTarball + "RUN apt-get install -y box86 box64\n") == "none");

@@ -1835,6 +1835,28 @@ fs::path repositoryRoot(const fs::path& dockerfile) {
   return file.parent_path();
 }
 
+// A component of the repository path (not the last, which is read above) that names a platform
+// as an operating system and an architecture together: SAS's registry publishes its Viya 4
+// images under `cr.sas.com/viya-4-x64_oci_linux_2-docker/` (verily-src/
+// workbench-app-devcontainers' aou-sas image, Part ZZZJ). An architecture word alone in a
+// middle component is too often something else; beside `linux` it is the platform.
+std::optional<Platform> platformNamedInPathComponent(const std::string& repository) {
+  std::optional<Platform> found;
+  const auto components = text::split(repository, '/');
+  for (size_t i = 0; i + 1 < components.size(); ++i) {
+    std::string component = components[i];
+    std::replace(component.begin(), component.end(), '-', '_');
+    const auto words = text::split(component, '_');
+    if (std::find(words.begin(), words.end(), "linux") == words.end()) continue;
+    for (const auto& token : vocab::findArchTokens(components[i])) {
+      if (found && !(found->architecture == token.platform.architecture && found->variant == token.platform.variant))
+        return std::nullopt;
+      found = token.platform;
+    }
+  }
+  return found;
+}
+
 std::optional<Platform> platformOfImageReference(const std::string& image) {
   const auto [repository, tag] = repositoryAndTag(image);
   if (const size_t slash = repository.find('/'); slash != std::string::npos) {
@@ -1903,6 +1925,7 @@ std::optional<Platform> platformOfImageReference(const std::string& image) {
     found = p;
   }
   if (found) return found;
+  if (auto p = platformNamedInPathComponent(repository)) return p;
   if (auto hardware = hardwareOfImage(image)) return hardware->second;
   if (isThirdPartyPreMultiArchRelease(repository, tag)) return Platform{"linux", "amd64", ""};
   return std::nullopt;
