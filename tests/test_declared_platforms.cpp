@@ -798,6 +798,15 @@ TEST_CASE("a file named for the ARM or the x86 family", "[declared]") {
   // A family word inside a longer name describes something else.
   CHECK(declared(repo.write("x86/playwright-x86-browsers.Dockerfile", kPlain)) == "none");
   CHECK(declared(repo.write("x86/Dockerfile.with-arm-tools", kPlain)) == "none");
+  // A directory named for a distribution and a family, glued or joined (JetBrains/
+  // teamcity-docker-images' Agent/UbuntuARM/24.04-sudo/, Part ZZZJ); another word in it, or a
+  // word that is no distribution, says nothing.
+  CHECK(declared(repo.write("Agent/UbuntuARM/24.04-sudo/Dockerfile", kPlain)) ==
+        "linux/arm64 <- the directory UbuntuARM/ (ARM: linux/arm64)");
+  CHECK(declared(repo.write("images/debian12-x86/Dockerfile", kPlain)) ==
+        "linux/amd64 <- the directory debian12-x86/ (x86: linux/amd64)");
+  CHECK(declared(repo.write("Agent/UbuntuARMTools/Dockerfile", kPlain)) == "none");
+  CHECK(declared(repo.write("Agent/CrossARM/Dockerfile", kPlain)) == "none");
   // Named for a family, the file says its own platform before a cross toolchain says its
   // target: kylape/stackrox-tekton's arm.Dockerfile installs gcc-aarch64-linux-gnu beside an
   // arm64 Go toolchain.

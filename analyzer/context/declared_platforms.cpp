@@ -1003,6 +1003,14 @@ std::optional<Platform> architectureWord(std::string_view word) {
   return std::nullopt;
 }
 
+// A Linux distribution's name, as directories of per-distribution builds spell it.
+bool isDistributionWord(const std::string& word) {
+  static const std::set<std::string> kDistributions{"ubuntu", "debian",    "centos",    "alpine",      "fedora",  "rhel",
+                                                    "rocky",  "alma",      "almalinux", "amazonlinux", "ubi",     "opensuse",
+                                                    "sles",   "archlinux", "manylinux", "musllinux",   "raspbian"};
+  return kDistributions.count(word) > 0;
+}
+
 std::optional<Platform> architectureOfDirectoryName(const std::string& name) {
   if (auto p = singleArchitectureIn(name, true)) return p;
   // A word, '_', then an architecture's whole name: consbio/mbtileserver's per-architecture
@@ -1016,16 +1024,13 @@ std::optional<Platform> architectureOfDirectoryName(const std::string& name) {
   // environments (`x86_64_ubuntu20_gcc10/` beside `aarch64_ubuntu20_gcc10/`, the sysroot images
   // of rules_ml_toolchain; `aarch64-centos7/`). A word that is no distribution (`arm64-tools/`,
   // `amd64_cross/`) says nothing: such a directory may hold what builds for that architecture.
-  static const std::set<std::string> kDistributions{"ubuntu", "debian",    "centos",    "alpine",      "fedora",  "rhel",
-                                                    "rocky",  "alma",      "almalinux", "amazonlinux", "ubi",     "opensuse",
-                                                    "sles",   "archlinux", "manylinux", "musllinux",   "raspbian"};
   for (size_t separator = name.find_first_of("_-"); separator != std::string::npos;
        separator = name.find_first_of("_-", separator + 1)) {
     if (separator == 0 || !singleArchitectureIn(std::string_view(name).substr(0, separator), true)) continue;
     std::string word = text::lower(name.substr(separator + 1, name.find_first_of("_-.", separator + 1) - separator - 1));
     while (!word.empty() && std::isdigit(static_cast<unsigned char>(word.back()))) word.pop_back();
     // The rest names no other architecture (`arm64-ubuntu-tools-x86_64/` names two).
-    if (kDistributions.count(word)) return singleArchitectureIn(name, false);
+    if (isDistributionWord(word)) return singleArchitectureIn(name, false);
   }
   const auto parts = text::split(name, '-');
   if (parts.size() < 2) return std::nullopt;
@@ -1134,17 +1139,43 @@ std::optional<std::string> architectureFamilyIn(std::string_view fileName) {
 // A file named for an architecture family: the file's own pins or base images say which
 // platform of the family when they name one, and otherwise it is the family's platform of the
 // default pair, linux/arm64 or linux/amd64.
-std::optional<DeclaredPlatforms> fromFamilyName(const fs::path& dockerfile,
+// A directory named for a distribution and an architecture family, glued or joined
+// (`UbuntuARM/`, `debian-arm/`, `alpine_x86/`): the family's build of that distribution
+// (JetBrains/teamcity-docker-images' context/generated/linux/Agent/UbuntuARM/, beside Ubuntu/,
+// Part ZZZJ). Only those two words: a family word among others says less.
+std::optional<std::string> familyOfDistributionDirectory(const std::string& name) {
+  std::string spaced = text::lower(separateGluedWords(name));
+  std::replace_if(
+      spaced.begin(), spaced.end(), [](char c) { return c == '-' || c == '_'; }, '.');
+  const auto words = text::split(spaced, '.');
+  if (words.size() != 2 || (words[1] != "arm" && words[1] != "x86")) return std::nullopt;
+  std::string distribution = words[0];
+  while (!distribution.empty() && std::isdigit(static_cast<unsigned char>(distribution.back()))) distribution.pop_back();
+  if (!isDistributionWord(distribution)) return std::nullopt;
+  return words[1];
+}
+
+std::optional<DeclaredPlatforms> fromFamilyName(const fs::path& dockerfile, const fs::path& root,
                                                 const std::function<std::optional<DeclaredPlatforms>()>& fromContent) {
-  const auto family = architectureFamilyIn(dockerfile.filename().string());
+  auto family = architectureFamilyIn(dockerfile.filename().string());
+  std::string where = "the file name";
+  if (!family) {
+    for (const auto& component : dockerfile.parent_path().lexically_relative(root)) {
+      const auto named = familyOfDistributionDirectory(component.string());
+      if (!named) continue;
+      if (family && *family != *named) return std::nullopt;
+      family = named;
+      where = "the directory " + component.string() + "/";
+    }
+  }
   if (!family) return std::nullopt;
   const std::set<std::string> members =
       *family == "arm" ? std::set<std::string>{"arm", "arm64"} : std::set<std::string>{"amd64", "386"};
   if (auto found = fromContent(); found && found->platforms.size() == 1 && members.count(found->platforms[0].architecture) > 0) {
     return found;
   }
-  if (*family == "arm") return DeclaredPlatforms{{Platform{"linux", "arm64", ""}}, "the file name (ARM: linux/arm64)"};
-  return DeclaredPlatforms{{Platform{"linux", "amd64", ""}}, "the file name (x86: linux/amd64)"};
+  if (*family == "arm") return DeclaredPlatforms{{Platform{"linux", "arm64", ""}}, where + " (ARM: linux/arm64)"};
+  return DeclaredPlatforms{{Platform{"linux", "amd64", ""}}, where + " (x86: linux/amd64)"};
 }
 
 // The plain file of a per-architecture family: `Dockerfile` next to `Dockerfile.aarch64`
@@ -1990,7 +2021,7 @@ std::optional<DeclaredPlatforms> findDeclaredPlatformsAt(const fs::path& dockerf
     if (auto pinned = fromPlatformFlags(*file, buildArgsPassed(search.dockerfile, cache))) return pinned;
     return fromBaseImages(*file);
   };
-  if (auto found = fromFamilyName(search.dockerfile, fromContent)) return found;
+  if (auto found = fromFamilyName(search.dockerfile, search.root, fromContent)) return found;
   if (auto found = fromSiblings(dockerfile)) return found;
   if (auto found = fromContent()) return found;
   if (auto found = fromOneArchitectureProduct(dockerfileText)) return found;
