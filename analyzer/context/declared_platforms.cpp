@@ -1136,9 +1136,6 @@ std::optional<std::string> architectureFamilyIn(std::string_view fileName) {
   return found;
 }
 
-// A file named for an architecture family: the file's own pins or base images say which
-// platform of the family when they name one, and otherwise it is the family's platform of the
-// default pair, linux/arm64 or linux/amd64.
 // A directory named for a distribution and an architecture family, glued or joined
 // (`UbuntuARM/`, `debian-arm/`, `alpine_x86/`): the family's build of that distribution
 // (JetBrains/teamcity-docker-images' context/generated/linux/Agent/UbuntuARM/, beside Ubuntu/,
@@ -1155,6 +1152,9 @@ std::optional<std::string> familyOfDistributionDirectory(const std::string& name
   return words[1];
 }
 
+// A file named for an architecture family, or in a directory so named: the file's own pins or
+// base images say which platform of the family when they name one, and otherwise it is the
+// family's platform of the default pair, linux/arm64 or linux/amd64.
 std::optional<DeclaredPlatforms> fromFamilyName(const fs::path& dockerfile, const fs::path& root,
                                                 const std::function<std::optional<DeclaredPlatforms>()>& fromContent) {
   auto family = architectureFamilyIn(dockerfile.filename().string());

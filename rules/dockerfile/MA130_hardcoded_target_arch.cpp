@@ -47,25 +47,31 @@ std::optional<Platform> tripleArch(std::string_view value, bool allowSuffix) {
   return parsePlatform(std::string(arch));
 }
 
-// Is the command rustup's installer? `rustup-init`, or the installer script piped into a shell
-// (`curl https://sh.rustup.rs | sh -s -- -y --target aarch64-unknown-linux-gnu`).
-bool runsRustupInstaller(const shell::Script& script, size_t index) {
-  const shell::Command& c = script.commands[index];
-  const std::string name = c.name();
-  if (name == "rustup-init" || name == "rustup-init.sh") return true;
-  if (name != "sh" && name != "bash") return false;
-  return std::any_of(script.commands.begin(), script.commands.end(), [&](const shell::Command& source) {
-    return source.pipesInto == index && std::any_of(source.words.begin(), source.words.end(), [](const shell::Word& w) {
-             return w.literal.find("rustup") != std::string::npos;
-           });
-  });
+// Which commands of the script are rustup's installer: `rustup-init`, or a shell reading the
+// installer script from a pipe (`curl https://sh.rustup.rs | sh -s -- -y --target
+// aarch64-unknown-linux-gnu`). By index in script.commands, found in one pass.
+std::vector<bool> rustupInstallers(const shell::Script& script) {
+  std::vector<bool> out(script.commands.size(), false);
+  for (size_t i = 0; i < script.commands.size(); ++i) {
+    const shell::Command& c = script.commands[i];
+    if (c.name() == "rustup-init" || c.name() == "rustup-init.sh") out[i] = true;
+    if (c.pipesInto >= out.size()) continue;
+    const std::string reader = script.commands[c.pipesInto].name();
+    if ((reader == "sh" || reader == "bash") && std::any_of(c.words.begin(), c.words.end(), [](const shell::Word& w) {
+          return w.literal.find("rustup") != std::string::npos;
+        })) {
+      out[c.pipesInto] = true;
+    }
+  }
+  return out;
 }
 
 // The words naming the targets a command installs Rust's standard library for, beside the
 // host's: `rustup target add TRIPLE...`, and the installer's `--target`/`-t` (rustup-init:
 // "Additional targets to install"), which adds them the same way and builds nothing
 // (mullvad/mullvadvpn-app's build image, Part ZZZN). A word may list several, comma-separated.
-std::vector<const shell::Word*> addedRustTargets(const shell::Script& script, size_t index) {
+// `installers` is rustupInstallers(script).
+std::vector<const shell::Word*> addedRustTargets(const shell::Script& script, size_t index, const std::vector<bool>& installers) {
   const shell::Command& c = script.commands[index];
   std::vector<const shell::Word*> out;
   if (c.name() == "rustup" && c.words.size() > 3 && c.words[1].literal == "target" && c.words[2].literal == "add") {
@@ -74,11 +80,14 @@ std::vector<const shell::Word*> addedRustTargets(const shell::Script& script, si
     }
     return out;
   }
-  if (!runsRustupInstaller(script, index)) return out;
+  if (index >= installers.size() || !installers[index]) return out;
   for (size_t i = 1; i < c.words.size(); ++i) {
     const std::string& w = c.words[i].literal;
-    if ((w == "--target" || w == "-t") && i + 1 < c.words.size()) out.push_back(&c.words[++i]);
-    else if (w.starts_with("--target=")) out.push_back(&c.words[i]);
+    if ((w == "--target" || w == "-t") && i + 1 < c.words.size()) {
+      out.push_back(&c.words[++i]);
+    } else if (w.starts_with("--target=")) {
+      out.push_back(&c.words[i]);
+    }
   }
   return out;
 }
@@ -339,13 +348,15 @@ class TargetArchCheck {
           }
         }
       }
+      const auto installers = rustupInstallers(script);
       for (const auto& command : script.commands) {
         if (command.insideArchBranch()) continue;
         const auto& words = command.words;
         // `rustup target add x86_64-unknown-linux-musl`: one foreign target installed.
         // Several architectures' triples installed together are a cross setup that picks one
         // later (that choice is judged where it is made).
-        if (const auto added = addedRustTargets(script, static_cast<size_t>(&command - script.commands.data())); !added.empty()) {
+        if (const auto added = addedRustTargets(script, static_cast<size_t>(&command - script.commands.data()), installers);
+            !added.empty()) {
           // Every `rustup target add` of the stage counts: one per line for each architecture
           // is the same cross setup (what the stage adds is gathered once per stage).
           bool chosenPerTarget = false;
@@ -499,8 +510,9 @@ class TargetArchCheck {
       std::vector<std::optional<Platform>> first(ctx_.model.stages.size());
       rustupOneArch_.assign(ctx_.model.stages.size(), true);
       for (const auto& run : ctx_.model.scripts) {
+        const auto installers = rustupInstallers(run.script);
         for (size_t c = 0; c < run.script.commands.size(); ++c) {
-          for (const shell::Word* word : addedRustTargets(run.script, c)) {
+          for (const shell::Word* word : addedRustTargets(run.script, c, installers)) {
             for (const auto& p : addedTripleArchitectures(*word)) {
               if (!first[run.stage]) first[run.stage] = p;
               if (p.architecture != first[run.stage]->architecture) rustupOneArch_[run.stage] = false;
@@ -527,8 +539,9 @@ class TargetArchCheck {
       std::vector<std::optional<std::pair<size_t, size_t>>> firstAdd(n);
       for (const auto& run : ctx_.model.scripts) {
         if (run.stage >= n) continue;
+        const auto installers = rustupInstallers(run.script);
         for (size_t c = 0; c < run.script.commands.size(); ++c) {
-          if (addedRustTargets(run.script, c).empty()) continue;
+          if (addedRustTargets(run.script, c, installers).empty()) continue;
           if (!firstAdd[run.stage]) firstAdd[run.stage] = std::pair{run.instruction, run.script.commands[c].begin};
         }
       }
