@@ -1115,15 +1115,23 @@ std::optional<DeclaredPlatforms> fromFileName(const fs::path& dockerfile, const 
 // The architecture family a file is named for alone: `arm` (`Dockerfile.arm`, `arm.Dockerfile`,
 // `Dockerfile-arm`) or `x86` (`linux-x86.dockerfile`, `Dockerfile.x86`), a word of the name
 // between '.', '-' and '_'. Neither names one platform: "x86" is x86-64 as often as i386.
-std::optional<std::string> architectureFamilyIn(std::string_view fileName) {
-  std::string name = text::lower(separateGluedWords(fileName));
+// The words of a file or directory name, lower-cased: split at '.', '-' and '_' and where
+// words are glued (`UbuntuARM` gives ubuntu, arm).
+std::vector<std::string> nameWords(std::string_view name) {
+  std::string spaced = text::lower(separateGluedWords(name));
   std::replace_if(
-      name.begin(), name.end(), [](char c) { return c == '-' || c == '_'; }, '.');
-  // The words of the name but the Dockerfile's own (`linux`, `x86` of `linux-x86.dockerfile`).
+      spaced.begin(), spaced.end(), [](char c) { return c == '-' || c == '_'; }, '.');
   std::vector<std::string> words;
-  for (const auto& part : text::split(name, '.')) {
-    if (part != "dockerfile" && part != "containerfile" && !part.empty()) words.push_back(part);
+  for (auto& part : text::split(spaced, '.')) {
+    if (!part.empty()) words.push_back(std::move(part));
   }
+  return words;
+}
+
+std::optional<std::string> architectureFamilyIn(std::string_view fileName) {
+  // The words of the name but the Dockerfile's own (`linux`, `x86` of `linux-x86.dockerfile`).
+  std::vector<std::string> words = nameWords(fileName);
+  std::erase_if(words, [](const std::string& word) { return word == "dockerfile" || word == "containerfile"; });
   std::optional<std::string> found;
   for (const auto& part : words) {
     if (part != "arm" && part != "x86") continue;
@@ -1141,10 +1149,7 @@ std::optional<std::string> architectureFamilyIn(std::string_view fileName) {
 // (JetBrains/teamcity-docker-images' context/generated/linux/Agent/UbuntuARM/, beside Ubuntu/,
 // Part ZZZJ). Only those two words: a family word among others says less.
 std::optional<std::string> familyOfDistributionDirectory(const std::string& name) {
-  std::string spaced = text::lower(separateGluedWords(name));
-  std::replace_if(
-      spaced.begin(), spaced.end(), [](char c) { return c == '-' || c == '_'; }, '.');
-  const auto words = text::split(spaced, '.');
+  const auto words = nameWords(name);
   if (words.size() != 2 || (words[1] != "arm" && words[1] != "x86")) return std::nullopt;
   std::string distribution = words[0];
   while (!distribution.empty() && std::isdigit(static_cast<unsigned char>(distribution.back()))) distribution.pop_back();
