@@ -176,10 +176,13 @@ EcosystemFacts ownEcosystemFacts(const BuildModel& model, size_t s) {
       // and libraries, for the stage's platform. (jenkinsci/docker-agent before f396501: a
       // JRE jlinked on $BUILDPLATFORM and copied into every image.)
       if (name == "jlink") seen.insert("jlink");
-      if (name == "gcc" || name == "g++" || name == "cc" || name == "clang" || name == "make" || name == "cmake" ||
-          name == "ninja" || name == "meson" || name == "configure") {
+      if (name == "gcc" || name == "g++" || name == "cc" || name == "clang" || name == "cmake" || name == "ninja" ||
+          name == "meson" || name == "configure") {
         seen.insert("c");
       }
+      // make runs whatever its Makefile says: a C build, or a project's task runner around npm
+      // or Maven (stageEcosystems weighs it against the stage's other tools).
+      if (name == "make") seen.insert("make");
       if (name == "pip" || name == "pip3" || name == "poetry" || name == "uv" || name == "pipenv" || name == "conda" ||
           name == "virtualenv") {
         seen.insert("python");
@@ -212,6 +215,9 @@ std::vector<std::string> stageEcosystems(const BuildModel& model) {
       dotnetNative = dotnetNative || own[s].dotnetNative;
       s = model.stages[s].parentStage ? *model.stages[s].parentStage : kNone;
     }
+    // `make` in a Node or Java stage drives that ecosystem's build (`make authui` around npm
+    // in authgear's static-files stage on $BUILDPLATFORM); elsewhere it is taken for a C build.
+    if (seen.count("make") && !seen.count("node") && !seen.count("java")) seen.insert("c");
     out[stageIndex] = [&]() -> std::string {
       // Native toolchains win: a Go stage that also runs npm for its web assets builds a binary.
       for (const char* native : {"go", "rust", "c", "jlink"}) {

@@ -213,7 +213,9 @@ extern const DockerfileRule kMA141 = {
      .summary = "A $BUILDPLATFORM stage compiles for the build machine, and its output is shipped",
      .what =
          "A `FROM --platform=$BUILDPLATFORM` stage (directly or through the stage it is based on) that compiles "
-         "(go build, cargo build, gcc/clang/make, dotnet publish, or jlink, which assembles a native Java runtime) "
+         "(go build, cargo build, gcc/clang/make, dotnet publish, or jlink, which assembles a native Java runtime; "
+         "`make` in a Node or Java stage, beside npm or Maven and no C toolchain, is that ecosystem's task runner, and "
+         "what such a stage leaves is judged as a web or JVM build's output) "
          "or installs Python packages into a directory (`pip install --prefix=/install`, `--target`, `--root`, "
          "also `uv pip` and `python -m pip`: pip picks each wheel, compiled extensions included, for the "
          "interpreter it runs with; not with `--platform` or uv's `--python-platform`, which choose the target's) "
