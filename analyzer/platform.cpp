@@ -41,6 +41,15 @@ std::optional<Platform> parsePlatform(const std::string& text) {
   return p;
 }
 
+bool isImageArchitecture(const std::string& architecture) {
+  static const char* kImageArchitectures[] = {"amd64", "arm64",   "arm",      "386",    "ppc64le",
+                                              "s390x", "riscv64", "mips64le", "loong64"};
+  for (const char* a : kImageArchitectures) {
+    if (architecture == a) return true;
+  }
+  return false;
+}
+
 std::vector<Platform> parsePlatformList(const std::string& textList, std::vector<std::string>& errors) {
   std::vector<Platform> out;
   for (const auto& item : text::split(textList, ',')) {

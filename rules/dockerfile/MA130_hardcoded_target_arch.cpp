@@ -779,7 +779,7 @@ class TargetArchCheck {
   // where the variable got its value.
   void reportThrough(const dockerfile::Stage& stage, const Platform& platform, const std::string& shown,
                      const dockerfile::FixedValue& fixed, Span span) {
-    if (stageNamedFor(stage, platform) || forItsEmulator(platform)) return;
+    if (stageNamedFor(stage, platform) || forItsEmulator(platform) || !isImageArchitecture(platform.architecture)) return;
     const auto broken = ctx_.brokenBy(stage.index, platform);
     if (broken.empty() || !reported_.insert(span.begin).second) return;
     std::vector<FindingSink::RelatedSpan> related;
@@ -846,6 +846,10 @@ class TargetArchCheck {
 
   void report(const dockerfile::Stage& stage, const Platform& platform, const std::string& shown, Span span) {
     if (stageNamedFor(stage, platform) || forItsEmulator(platform)) return;
+    // A build for an architecture no image is made for (GOARCH=mips, wasm) makes a program for
+    // a device or an emulator's guest, carried by the image as data (ethereum-optimism's
+    // op-program built GOARCH=mips for the Cannon fault-proof VM), not the image's own code.
+    if (!isImageArchitecture(platform.architecture)) return;
     auto broken = ctx_.brokenBy(stage.index, platform);
     if (broken.empty() || !reported_.insert(span.begin).second) return;
     pending_.push_back({platform, shown, span, std::move(broken)});
@@ -937,7 +941,9 @@ extern const DockerfileRule kMA130 = {
          "they are not set up for. Code built for an architecture the file brings an emulator for (`qemu-riscv64`, "
          "`qemu-system-riscv64`, Spike for riscv64, box64 or FEX for amd64) is meant to run under it (a RISC-V "
          "teaching image's proxy kernel, `--host=riscv64-linux-gnu`) and is not judged; QEMU for every architecture "
-         "(`qemu-user-static` alone) names none in particular.",
+         "(`qemu-user-static` alone) names none in particular. Nor is code for an architecture no container image is "
+         "made for (32-bit MIPS, big-endian ppc64 or mips64, wasm: `GOARCH=mips` for a router or a fault-proof VM's "
+         "guest program), which the image carries as data for another machine.",
      .why = "Every platform's image gets the one architecture's binaries: the arm64 image holds an x86-64 program "
             "that fails with `exec format error`.",
      .example = "FROM golang:1.22\n"
