@@ -949,6 +949,16 @@ TEST_CASE("the base images: all external bases name one architecture", "[declare
         "linux/arm64 <- the base image example/alpine:3.19-arm64");
   // An architecture from an ARG default is the default of a per-architecture build.
   CHECK(declared(file, "ARG ARCH=amd64\nFROM quay.io/prometheus/busybox-linux-${ARCH}:latest\n") == "none");
+  CHECK(declared(file, "ARG BASE=amd64/alpine\nFROM ${BASE}\n") == "none");
+  // But a default that names an image published for one platform is that platform's, as the
+  // image written out is (spcl/HPCAgent-Bench's MI300A image, Part ZZZZK)...
+  CHECK(declared(file, "ARG BASE_IMAGE=docker.io/rocm/pytorch:rocm7.2.3_ubuntu24.04\nFROM ${BASE_IMAGE}\n") ==
+        "linux/amd64 <- the base image docker.io/rocm/pytorch:rocm7.2.3_ubuntu24.04 (published for linux/amd64 only)");
+  // ...unless a build of the project passes the ARG: its default is not what that build gets.
+  repo.write("Makefile", "all:\n\tdocker build --build-arg BASE_IMAGE=$(BASE) .\n");
+  CHECK(declared(file, "ARG BASE_IMAGE=docker.io/rocm/pytorch:rocm7.2.3_ubuntu24.04\nFROM ${BASE_IMAGE}\n") ==
+        " <- Makefile (no platforms: built for the machine that runs it)");
+  fs::remove(repo.root / "Makefile");
   CHECK(declared(file, "FROM k8s.gcr.io/pause-amd64:3.1\nFROM --platform=$BUILDPLATFORM golang AS tools\n") ==
         "linux/amd64 <- the base image k8s.gcr.io/pause-amd64:3.1");
   CHECK(declared(file, "FROM example/x:arm32v7-1.2\n") == "linux/arm/v7 <- the base image example/x:arm32v7-1.2");

@@ -1435,8 +1435,13 @@ std::optional<DeclaredPlatforms> fromWindowsBase(const std::string& dockerfileTe
 // some other base names none. A multi-architecture builder (`FROM golang:alpine AS builder`
 // that cross-compiles `GOARCH=arm`) beside a shipped stage `FROM arm32v6/alpine` makes an ARM
 // image: what the image is, is its last stage's base (ewoutp/rpi_watchdog_go).
-std::optional<DeclaredPlatforms> fromBaseImages(const dockerfile::ParsedDockerfile& file) {
+std::optional<DeclaredPlatforms> fromBaseImages(const dockerfile::ParsedDockerfile& file,
+                                                const std::set<std::string>& argsPassedByBuilds) {
   const dockerfile::Environment globalEnv = globalArgs(file);
+  // The same with the ARGs the project's builds pass left unknown: their defaults are not what
+  // those builds get.
+  const dockerfile::Environment unpassedEnv =
+      globalArgs(file, [&](const std::string& name) { return argsPassedByBuilds.count(name) > 0; });
   std::map<std::string, std::optional<Platform>> stagePlatform;  // by stage name: its external base's
   std::vector<std::string> images;
   std::optional<Platform> platform, lastStage;
@@ -1467,7 +1472,18 @@ std::optional<DeclaredPlatforms> fromBaseImages(const dockerfile::ParsedDockerfi
         if (platform && !(platform->architecture == p->architecture && platform->variant == p->variant)) return std::nullopt;
         // The architecture must be written in the FROM line: one that comes from an ARG default
         // (`busybox-${OS}-${ARCH}`, ARCH=amd64) is the default of a per-architecture build.
-        if (const auto literal = platformOfImageReference(text::lower(in.args[0].value)); !literal || !(*literal == *p)) {
+        // Unless the default, which no build of the project replaces, names an image its
+        // publisher builds for one platform, or one named for one architecture's hardware
+        // (`ARG BASE_IMAGE=docker.io/rocm/pytorch:...`, then `FROM ${BASE_IMAGE}`: no word of
+        // the default says amd64, but the image exists for amd64 alone; spcl/HPCAgent-Bench's
+        // MI300A image, Part ZZZZK).
+        const bool fromPublisher = dockerfile::expandWord(in.args[0].value, unpassedEnv, file.escapeToken).unset.empty() &&
+                                   (publishedForOnePlatform(base) == p || [&] {
+                                     const auto hardware = hardwareOfImage(base);
+                                     return hardware && hardware->second == *p;
+                                   }());
+        if (const auto literal = platformOfImageReference(text::lower(in.args[0].value));
+            (!literal || !(*literal == *p)) && !fromPublisher) {
           return std::nullopt;
         }
         platform = p;
@@ -2023,8 +2039,9 @@ std::optional<DeclaredPlatforms> findDeclaredPlatformsAt(const fs::path& dockerf
   auto fromContent = [&]() -> std::optional<DeclaredPlatforms> {
     const dockerfile::ParsedDockerfile* file = parsedFile();
     if (!file) return std::nullopt;
-    if (auto pinned = fromPlatformFlags(*file, buildArgsPassed(search.dockerfile, cache))) return pinned;
-    return fromBaseImages(*file);
+    const auto passed = buildArgsPassed(search.dockerfile, cache);
+    if (auto pinned = fromPlatformFlags(*file, passed)) return pinned;
+    return fromBaseImages(*file, passed);
   };
   if (auto found = fromFamilyName(search.dockerfile, search.root, fromContent)) return found;
   if (auto found = fromSiblings(dockerfile)) return found;
