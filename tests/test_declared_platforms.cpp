@@ -1981,6 +1981,25 @@ TEST_CASE("Cloud Build: docker builder steps, shell steps and substitutions", "[
   CHECK(declared(broken) == "none");
 }
 
+TEST_CASE("Cloud Build: a config of any name that runs Cloud Build's builders, its paths also from the root", "[declared]") {
+  // GoogleCloudPlatform/buildpacks tools/cloudbuild/validate_tests.yaml, submitted from the
+  // repository root ("gcloud builds submit --config=tools/cloudbuild/..."): its
+  // `-f=tools/cloudbuild/Dockerfile` is a path from the root, not from the config's directory.
+  Repo repo;
+  const auto tools = repo.write("tools/cloudbuild/Dockerfile", kPlain);
+  repo.write("tools/cloudbuild/validate_tests.yaml",
+             "steps:\n  - id: build-bazel-pack-image\n    name: gcr.io/cloud-builders/docker\n"
+             "    args: ['build', '-t=bazel-pack', '-f=tools/cloudbuild/Dockerfile', '.']\n");
+  CHECK(declared(tools) ==
+        "linux/amd64 <- tools/cloudbuild/validate_tests.yaml (no platform named: Cloud Build's x86-64 workers)");
+  // Twins: a YAML file that runs none of Cloud Build's builder images is not read as a config,
+  // nor is one of another name that has no `steps:`.
+  const auto other = repo.write("svc/Dockerfile", kPlain);
+  repo.write("svc/pipeline.yaml", "steps:\n  - name: docker\n    args: ['build', '.']\n");
+  repo.write("svc/notes.yml", "image: gcr.io/cloud-builders/docker\nargs: ['build', '.']\n");
+  CHECK(declared(other) == "none");
+}
+
 TEST_CASE("Azure Pipelines: script lines and Docker@2 tasks with --platform, plain builds on their agent's machine",
           "[declared]") {
   Repo repo;

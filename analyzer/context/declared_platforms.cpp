@@ -794,19 +794,46 @@ struct Search {
 
   // Google Cloud Build configs (`cloudbuild.yaml`, `cloudbuild-release.json`) in the
   // directories from the Dockerfile's up to the root: `gcloud builds submit` uploads the
-  // directory it runs in, usually the config's own.
+  // directory it runs in, usually the config's own. `gcloud builds submit --config` takes any
+  // name, so a YAML file of another name counts when it runs Cloud Build's own builder images
+  // (`gcr.io/cloud-builders/docker`) in its `steps:` (GoogleCloudPlatform/buildpacks'
+  // tools/cloudbuild/validate_tests.yaml builds the Dockerfile beside it).
   std::optional<DeclaredPlatforms> cloudBuild() const {
-    std::vector<fs::path> files;
+    std::vector<fs::path> named, other;
     for (fs::path directory = dockerfile.parent_path(); isWithin(directory, root); directory = directory.parent_path()) {
       for (auto& f : filesNamed(directory, [](const std::string& name) {
-             const bool config = text::endsWith(name, ".yaml") || text::endsWith(name, ".yml") || text::endsWith(name, ".json");
-             return config && text::startsWith(name, "cloudbuild");
+             return text::endsWith(name, ".yaml") || text::endsWith(name, ".yml") || text::endsWith(name, ".json");
            })) {
-        files.push_back(std::move(f));
+        const std::string name = f.filename().string();
+        if (text::startsWith(name, "cloudbuild")) {
+          named.push_back(std::move(f));
+        } else if (!text::endsWith(name, ".json")) {
+          other.push_back(std::move(f));
+        }
       }
       if (directory == root) break;
     }
-    return perFile(files, "cloudbuild", readCloudBuild);
+    // Submitted from the config's directory or, for one kept in a subdirectory, from the
+    // repository root (buildpacks' validate_tests.yaml: "It should be submitted from the project
+    // root directory", its `-f=tools/cloudbuild/Dockerfile` a path from there): read both ways,
+    // a path that names no file declares nothing.
+    const auto fromBoth = [this](const std::string& text, const fs::path& directory) {
+      auto list = readCloudBuild(text, directory);
+      if (directory != root) {
+        auto fromRoot = readCloudBuild(text, root);
+        list.insert(list.end(), std::make_move_iterator(fromRoot.begin()), std::make_move_iterator(fromRoot.end()));
+      }
+      return list;
+    };
+    auto found = declaredIn(named, "cloudbuild", fromBoth);
+    const auto byContent = declaredIn(other, "cloudbuild by content", [&](const std::string& text, const fs::path& directory) {
+      if (text.find("gcr.io/cloud-builders/") == std::string::npos || text.find("steps:") == std::string::npos) {
+        return std::vector<BuildDeclaration>{};
+      }
+      return fromBoth(text, directory);
+    });
+    found.insert(found.end(), byContent.begin(), byContent.end());
+    return merge(namingItFirst(found));
   }
 
   // CI configs at the repository root: Travis CI's `.travis.yml`, Drone's `.drone.yml` and
