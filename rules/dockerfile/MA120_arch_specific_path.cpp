@@ -239,7 +239,14 @@ bool isPathList(std::string_view value) {
 bool isSearchWord(std::string_view word) {
   while (!word.empty() && (word.front() == '"' || word.front() == '\'')) word.remove_prefix(1);
   const size_t eq = word.find('=');
-  if (eq != std::string_view::npos && isSearchList(word.substr(0, eq))) return true;
+  if (eq != std::string_view::npos) {
+    // The name is the last word before the '=': a quoted line a script writes into another
+    // script (`echo 'export LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu' >> /usr/bin/ssh`,
+    // ucsd-ets/datahub-docker-stack) sets the list when that script runs, as a bare one does.
+    std::string_view name = word.substr(0, eq);
+    if (const size_t blank = name.find_last_of(" \t"); blank != std::string_view::npos) name.remove_prefix(blank + 1);
+    if (isSearchList(name)) return true;
+  }
   return text::startsWith(word, "-L") || text::startsWith(word, "-I") || text::startsWith(word, "-Wl,-rpath") ||
          text::startsWith(word, "-Wl,-L") || text::startsWith(word, "-isystem");
 }
@@ -854,12 +861,26 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
   // COPY --from of build output named by target triple or GOOS-GOARCH: on the other targets
   // that directory is not there (or holds the first target's build).
   for (const auto& stage : ctx.model.stages) {
+    // The architectures whose builds the stage copies under file names that keep them
+    // (`/out/nre-agent-linux-amd64` and `/out/nre-agent-linux-arm64` into a download
+    // directory, sakullla/nginx-reverse-emby): with more than one, those are release files
+    // kept as data, each named for the machine it is for, not the stage's own program.
+    std::set<std::string> namedInFileNames;
+    for (size_t index : stage.instructions) {
+      const auto& in = ctx.instruction(index);
+      if ((in.command != "copy" && in.command != "add") || !in.flag("from") || in.args.size() < 2) continue;
+      for (size_t i = 0; i + 1 < in.args.size(); ++i) {
+        if (const auto named = archNamedInPath(baseName(in.args[i].value)))
+          namedInFileNames.insert(named->token.platform.architecture);
+      }
+    }
     for (size_t index : stage.instructions) {
       const auto& in = ctx.instruction(index);
       if ((in.command != "copy" && in.command != "add") || !in.flag("from") || in.args.size() < 2) continue;
       for (size_t i = 0; i + 1 < in.args.size(); ++i) {
         const auto& source = in.args[i];
         if (source.value.find('$') != std::string::npos) continue;  // chosen per target
+        if (namedInFileNames.size() > 1 && archNamedInPath(baseName(source.value))) continue;
         // A multiarch library directory (`/lib/i386-linux-gnu`) is a system path, judged above.
         if (findArchPath(source.value)) continue;
         const auto named = archNamedInPath(source.value);
@@ -906,7 +927,10 @@ extern const DockerfileRule kMA120 = {
          "package builders name for the machine they run on (rpmbuild's `RPMS/x86_64/`, abuild's "
          "`packages/<repo>/x86_64/`), and `COPY --from` "
          "sources in build-output directories named by target triple or GOOS-GOARCH "
-         "(`target/x86_64-unknown-linux-musl/release/app`, `dist/app_linux_amd64/app`, a program in `out/amd64/`) "
+         "(`target/x86_64-unknown-linux-musl/release/app`, `dist/app_linux_amd64/app`, a program in `out/amd64/`; "
+         "not files so named when the stage copies builds of several architectures under such names, "
+         "`/out/agent-linux-amd64` and `/out/agent-linux-arm64` into a download directory: release files kept as "
+         "data) "
          "written into "
          "RUN, ENV, ARG, COPY/ADD or CMD/ENTRYPOINT, outside an architecture switch and not built from an "
          "architecture variable, in a stage that some target builds on its own platform. A path built from "
@@ -928,7 +952,8 @@ extern const DockerfileRule kMA120 = {
          "architecture, so that directory written with one architecture's name (`/tmp/zig-linux-x86_64-0.10`) "
          "exists on that platform only. Not in search lists "
          "(PATH, LD_LIBRARY_PATH, PKG_CONFIG_PATH, CPATH, PYTHONPATH, ..., any variable whose value is a "
-         "':'-separated list of paths such as FI_PROVIDER_PATH, -L/-I/-rpath flags, and a directory written as a "
+         "':'-separated list of paths such as FI_PROVIDER_PATH, also as a line a script writes into another, "
+         "`echo 'export LD_LIBRARY_PATH=...' >> wrapper`, -L/-I/-rpath flags, and a directory written as a "
          "line of `/etc/ld.so.conf` or `/etc/ld.so.conf.d/*.conf`, which ldconfig skips when it cannot open it): their "
          "readers skip entries that do not exist, so naming one architecture's directory there, or both, breaks "
          "nothing; except LD_LIBRARY_PATH listing one architecture's multiarch directory only, in a stage several "
