@@ -2923,6 +2923,35 @@ TEST_CASE("GitLab CI: builds that name platforms, with variables, and a plain bu
   CHECK(declared(repo.write("other/Dockerfile", kPlain)) == "none");
 }
 
+TEST_CASE("GitLab CI: plain buildctl and kaniko builds on GitLab's hosted runners are their machine's", "[declared][hosted-ci]") {
+  // HAProxy-Template-IC/haproxy-template-ingress-controller (Part ZZZZV): the job extends a
+  // template tagged saas-linux-medium-amd64 and runs `buildctl-daemonless.sh build --frontend
+  // dockerfile.v0 --local context=... --local dockerfile=...` with no platform.
+  Repo repo;
+  repo.write(
+      ".gitlab-ci.yml",
+      ".build-image:\n  image: moby/buildkit:rootless\n  tags:\n    - saas-linux-medium-amd64\n"
+      "build-ci:\n  extends:\n    - .build-image\n  script:\n    - |\n"
+      "      buildctl-daemonless.sh build \\\n        --frontend dockerfile.v0 \\\n"
+      "        --local context=.gitlab/ci/images/ci/ \\\n        --local dockerfile=.gitlab/ci/images/ci/ \\\n"
+      "        --output type=image,name=x,push=true\n"
+      "build-arm:\n  tags: [saas-linux-small-arm64]\n  script:\n"
+      "    - /kaniko/executor --context $CI_PROJECT_DIR/arm --dockerfile $CI_PROJECT_DIR/arm/Dockerfile.kaniko --destination x\n"
+      "build-own-runner:\n  tags: [docker, linux]\n  script:\n"
+      "    - /kaniko/executor --context $CI_PROJECT_DIR/own --destination x\n"
+      "build-named:\n  tags: [saas-linux-small-amd64]\n  script:\n"
+      "    - buildctl build --frontend dockerfile.v0 --local context=multi --local dockerfile=multi "
+      "--opt platform=linux/amd64,linux/arm64\n");
+  CHECK(declared(repo.write(".gitlab/ci/images/ci/Dockerfile", kPlain)) ==
+        "linux/amd64 <- .gitlab-ci.yml job build-ci (no platform named: GitLab's hosted runner)");
+  CHECK(declared(repo.write("arm/Dockerfile.kaniko", kPlain)) ==
+        "linux/arm64 <- .gitlab-ci.yml job build-arm (no platform named: GitLab's hosted runner)");
+  // A platform the build names wins over the runner's.
+  CHECK(declared(repo.write("multi/Dockerfile", kPlain)) == "linux/amd64, linux/arm64 <- .gitlab-ci.yml job build-named");
+  // Twin: on the project's own runners the machine is unknown, and a plain build declares nothing.
+  CHECK(declared(repo.write("own/Dockerfile", kPlain)) == "none");
+}
+
 TEST_CASE("a local Docker container action is built on the runner of the job that uses it", "[declared][hosted-ci]") {
   Repo repo;
   // kbst/catalog (Part OA): `uses: ./.github/actions/updater`, whose action.yaml runs its Dockerfile.

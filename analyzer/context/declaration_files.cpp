@@ -607,6 +607,70 @@ bool isUnresolvedWhole(const std::string& word) {
   return !word.empty() && std::all_of(word.begin(), word.end(), [](char c) { return c == kUnresolved || c == '/'; });
 }
 
+// A build by BuildKit's own client or by kaniko, which CI jobs run where no Docker daemon is
+// (GitLab's hosted runners): `buildctl build --frontend dockerfile.v0 --local context=DIR
+// --local dockerfile=DIR [--opt filename=NAME] [--opt platform=P] [--opt target=T]` (also
+// `buildctl-daemonless.sh`; BuildKit's dockerfile frontend reads those options, and the file
+// is `Dockerfile` in the dockerfile directory unless `filename` names another), and
+// `/kaniko/executor --context DIR --dockerfile FILE [--custom-platform P] [--target T]`
+// (kaniko: a relative --dockerfile is a path in the context). Either builds for the machine it
+// runs on when no platform is named.
+std::optional<BuildCommand> buildKitOrKanikoBuild(const std::vector<std::string>& words, const fs::path& here) {
+  size_t i = 0;
+  while (i < words.size() && words[i].find('=') != std::string::npos && words[i][0] != '-') ++i;  // VAR=value prefixes
+  if (i >= words.size()) return std::nullopt;
+  const std::string program = baseName(words[i]);
+  const bool buildctl = program == "buildctl" || program == "buildctl-daemonless.sh";
+  const bool kaniko = program == "executor" && words[i].find("kaniko") != std::string::npos;
+  if (!buildctl && !kaniko) return std::nullopt;
+  // `buildctl [--addr ...] build`: the global options come before the verb.
+  size_t k = i + 1;
+  if (buildctl) {
+    while (k < words.size() && words[k] != "build") ++k;
+    if (k >= words.size()) return std::nullopt;
+    ++k;
+  }
+  BuildCommand command;
+  command.workingDirectory = here;
+  std::optional<std::string> contextDir, dockerfileDir, filename;
+  bool dockerfileFrontend = kaniko;
+  for (; k < words.size(); ++k) {
+    std::string name = words[k];
+    std::optional<std::string> value;
+    if (const size_t equals = name.find('='); name[0] == '-' && equals != std::string::npos) {
+      value = name.substr(equals + 1);
+      name = name.substr(0, equals);
+    } else if (k + 1 < words.size()) {
+      value = words[k + 1];
+    }
+    if (!value || name.empty() || name[0] != '-') continue;
+    if (buildctl) {
+      if (name == "--frontend")
+        dockerfileFrontend = text::startsWith(*value, "dockerfile.v0") || text::startsWith(*value, "gateway.v0");
+      if (name == "--local" && text::startsWith(*value, "context=")) contextDir = value->substr(8);
+      if (name == "--local" && text::startsWith(*value, "dockerfile=")) dockerfileDir = value->substr(11);
+      if (name == "--opt" && text::startsWith(*value, "filename=")) filename = value->substr(9);
+      if (name == "--opt" && text::startsWith(*value, "platform=")) command.platforms = value->substr(9);
+      if (name == "--opt" && text::startsWith(*value, "target=")) command.target = value->substr(7);
+    } else {
+      if (name == "--context" || name == "-c") contextDir = *value;
+      if (name == "--dockerfile" || name == "-f") filename = *value;
+      if (name == "--custom-platform") command.platforms = *value;
+      if (name == "--target") command.target = *value;
+    }
+  }
+  if (!dockerfileFrontend) return std::nullopt;
+  if (kaniko && contextDir && text::startsWith(*contextDir, "dir://")) contextDir = contextDir->substr(6);
+  command.context = contextDir.value_or(".");
+  const std::string file = filename.value_or("Dockerfile");
+  if (buildctl) {
+    command.file = dockerfileDir.value_or(command.context) + "/" + file;
+  } else {
+    command.file = !file.empty() && file[0] == '/' ? file : command.context + "/" + file;
+  }
+  return command;
+}
+
 // The build commands of a script run in `directory`, following its `cd`s (a `cd` to a
 // place it cannot resolve leaves the rest of the script unread, or of the subshell it runs
 // in). In a loop over the subdirectories (loopsOverSubdirectories), a `cd "$d"` or a context
@@ -667,6 +731,11 @@ std::vector<BuildCommand> buildCommandsIn(std::string_view script, fs::path dire
         continue;
       }
       here = *next;
+      continue;
+    }
+    if (auto other = buildKitOrKanikoBuild(words, here)) {
+      if (other->platforms.empty() && commandPlatform) other->platforms = *commandPlatform;
+      if (!inLoopDirectory) out.push_back(std::move(*other));
       continue;
     }
     size_t i = 0;
@@ -3110,10 +3179,13 @@ std::vector<BuildDeclaration> readDronePipelines(const std::string& text, const 
 
 // ---------------------------------------------------------------------------------------
 // GitLab CI (`.gitlab-ci.yml`): each job's `before_script`, `script` and `after_script` lines,
-// with `$VAR` and `${VAR}` from the file's and the job's `variables:`. Which machine runs a job
-// is the runner's business (its `tags:` pick one, self-hosted runners are common), so, as in
-// Azure Pipelines, only a build that names its platforms declares them; a plain one declares
-// nothing.
+// with `$VAR` and `${VAR}` from the file's and the job's `variables:` (`$CI_PROJECT_DIR` is the
+// checkout, the repository root). Which machine runs a job is the runner's business (its
+// `tags:` pick one, self-hosted runners are common), so, as in Azure Pipelines, a build that
+// names its platforms declares them and a plain one declares nothing; except on GitLab.com's
+// hosted runners, whose tags say their machine (`saas-linux-medium-amd64`,
+// `saas-linux-small-arm64`: GitLab docs, "Hosted runners on Linux"), where a plain build is
+// that machine's.
 
 namespace {
 
@@ -3133,6 +3205,40 @@ void addGitlabVariables(const YAML::Node& node, GitlabVariables& into) {
 // GitLab's keywords at the top level; every other key whose value is a map is a job (a hidden
 // one, `.name`, is a template other jobs `extends:`, whose keys yaml-cpp does not merge: read
 // through `<<` anchors only).
+// The `tags:` of a job, or of the templates it `extends:` (a name or a list; the first that has
+// tags wins, at most 8 levels deep, as GitLab allows 11 at most).
+std::vector<std::string> gitlabJobTags(const YAML::Node& doc, const YAML::Node& job, int depth = 0) {
+  std::vector<std::string> tags;
+  for (const auto& tag : child(job, "tags")) {
+    if (const auto value = scalar(tag)) tags.push_back(*value);
+  }
+  if (!tags.empty() || depth >= 8) return tags;
+  const YAML::Node extends = child(job, "extends");
+  std::vector<std::string> parents;
+  if (const auto one = scalar(extends)) parents.push_back(*one);
+  for (const auto& parent : extends) {
+    if (const auto name = scalar(parent)) parents.push_back(*name);
+  }
+  for (const auto& parent : parents) {
+    const YAML::Node template_ = child(doc, parent);
+    if (!template_.IsMap()) continue;
+    tags = gitlabJobTags(doc, template_, depth + 1);
+    if (!tags.empty()) return tags;
+  }
+  return tags;
+}
+
+// The machine of a GitLab.com hosted runner tag: `saas-linux-<size>-amd64` or `-arm64`
+// (a GPU runner's `saas-linux-medium-amd64-gpu-standard` too).
+std::optional<Platform> gitlabHostedRunnerPlatform(const std::vector<std::string>& tags) {
+  for (const auto& tag : tags) {
+    if (!text::startsWith(tag, "saas-linux-")) continue;
+    if (tag.find("-amd64") != std::string::npos) return parsePlatform("linux/amd64");
+    if (tag.find("-arm64") != std::string::npos) return parsePlatform("linux/arm64");
+  }
+  return std::nullopt;
+}
+
 bool isGitlabKeyword(const std::string& key) {
   static const std::set<std::string> kKeywords = {"stages",   "variables",     "default",      "include", "workflow", "image",
                                                   "services", "before_script", "after_script", "cache",   "pages"};
@@ -3152,6 +3258,8 @@ std::vector<BuildDeclaration> readGitlabCi(const std::string& text, const fs::pa
     if (!key || isGitlabKeyword(*key) || !job.second.IsMap()) continue;
     GitlabVariables variables = global;
     addGitlabVariables(child(job.second, "variables"), variables);
+    if (!variables.count("CI_PROJECT_DIR")) variables["CI_PROJECT_DIR"] = root.string();
+    const auto hostedRunner = gitlabHostedRunnerPlatform(gitlabJobTags(*doc, job.second));
     for (const char* phase : {"before_script", "script", "after_script"}) {
       YAML::Node lines = child(job.second, phase);
       if (!lines.IsDefined()) lines = child(*doc, phase);  // the top-level default
@@ -3162,6 +3270,13 @@ std::vector<BuildDeclaration> readGitlabCi(const std::string& text, const fs::pa
           return it != variables.end() ? it->second : std::string(1, kUnresolved);
         });
         for (const auto& command : buildCommandsIn(expanded, root)) {
+          if (command.platforms.empty() && hostedRunner) {
+            if (auto dockerfile = dockerfileOfCommand(command)) {
+              addBuildOnMachine(out, std::move(*dockerfile), hostedRunner, "job " + *key, "GitLab's hosted runner",
+                                command.target);
+            }
+            continue;
+          }
           if (command.platforms.empty() || command.platforms.find(kUnresolved) != std::string::npos ||
               command.platforms.find('$') != std::string::npos) {
             continue;
