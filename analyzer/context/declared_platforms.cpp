@@ -815,14 +815,14 @@ struct Search {
     }
     // Submitted from the config's directory or, for one kept in a subdirectory, from the
     // repository root (buildpacks' validate_tests.yaml: "It should be submitted from the project
-    // root directory", its `-f=tools/cloudbuild/Dockerfile` a path from there): read both ways,
-    // a path that names no file declares nothing.
+    // root directory", its `-f=tools/cloudbuild/Dockerfile` a path from there): read from the
+    // root only when no Dockerfile the config names exists from its own directory.
     const auto fromBoth = [this](const std::string& text, const fs::path& directory) {
       auto list = readCloudBuild(text, directory);
-      if (directory != root) {
-        auto fromRoot = readCloudBuild(text, root);
-        list.insert(list.end(), std::make_move_iterator(fromRoot.begin()), std::make_move_iterator(fromRoot.end()));
-      }
+      std::error_code ec;
+      const bool namesOwn =
+          std::any_of(list.begin(), list.end(), [&](const auto& d) { return fs::is_regular_file(d.dockerfile, ec); });
+      if (directory != root && !namesOwn) return readCloudBuild(text, root);
       return list;
     };
     auto found = declaredIn(named, "cloudbuild", fromBoth);
