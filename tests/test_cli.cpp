@@ -393,6 +393,25 @@ TEST_CASE("lint: -march=native is a note, and a warning once one build makes sev
   CHECK(tuned.findings.empty());
 }
 
+TEST_CASE("lint: a last stage on $BUILDPLATFORM that no declared build makes", "[cli][rules]") {
+  // cnoe-io/ai-platform-engineering's build/Dockerfile.caipe-ui (Part ZZZZZC): every workflow
+  // builds `target: runner` for amd64 and arm64; the last stage, `dev`, is the hot-reload
+  // target compose builds on the developer's machine.
+  const std::string text =
+      "FROM node:24-alpine AS runner\nCOPY . /app\nCMD [\"node\", \"/app/server.js\"]\n"
+      "FROM --platform=$BUILDPLATFORM node:24-alpine AS dev\nCOPY . /app\nCMD [\"npm\", \"run\", \"dev\"]\n";
+  rules::LintSettings settings;
+  settings.platforms = defaultTargetPlatforms();
+  settings.platformsByTargetStage["runner"] = defaultTargetPlatforms();
+  const auto runner = cli::lintDockerfile(SourceText("Dockerfile", text), settings, nullptr, nullptr, nullptr);
+  CHECK(runner.findings.empty());
+  // Twin: a declared build that names no target makes the last stage, the build machine's.
+  settings.platformsByTargetStage[""] = defaultTargetPlatforms();
+  const auto last = cli::lintDockerfile(SourceText("Dockerfile", text), settings, nullptr, nullptr, nullptr);
+  REQUIRE(last.findings.size() == 1);
+  CHECK(last.findings[0].ruleId == "MA141");
+}
+
 TEST_CASE("lint: a program copied into a stage that the declared multi-platform build does not make", "[cli][rules]") {
   // hashicorp/boundary (Part ZZZ): the Makefile builds `--target=official` for amd64 and arm64
   // (from the vendor's per-architecture release), and the `dev` stage, which copies bin/boundary

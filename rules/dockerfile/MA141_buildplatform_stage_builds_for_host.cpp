@@ -148,8 +148,12 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
       lastRuns.runs == dockerfile::StageRuns::Pinned && lastRuns.pinned && lastRuns.pinnedThroughArg == "BUILDPLATFORM" &&
       std::any_of(graph.targets.begin(), graph.targets.end(),
                   [&](const Platform& target) { return !dockerfile::runsOn(*lastRuns.pinned, target); });
-  if ((lastRuns.runs == dockerfile::StageRuns::OnBuilder || onDefaultedBuilder) && !hasNoNativeUserland(last.baseExpanded) &&
-      !runsOnlyStaticTargetPrograms(ctx, last)) {
+  // Unless every declared build stops at another stage (`target: runner` in each workflow,
+  // the last stage a `dev` target compose builds on the developer's machine:
+  // cnoe-io/ai-platform-engineering's caipe-ui): BuildKit solves only the named target.
+  const bool lastIsBuilt = graph.builtByNamedTarget.empty() || graph.builtByNamedTarget[last.index];
+  if (lastIsBuilt && (lastRuns.runs == dockerfile::StageRuns::OnBuilder || onDefaultedBuilder) &&
+      !hasNoNativeUserland(last.baseExpanded) && !runsOnlyStaticTargetPrograms(ctx, last)) {
     const Span span = last.platformRaw.empty() ? last.baseSpan : last.platformSpan;
     out.report(rule, span,
                "the final stage runs on $BUILDPLATFORM" +
@@ -230,7 +234,8 @@ extern const DockerfileRule kMA141 = {
          "that itself sits on "
          "$BUILDPLATFORM, also when a global `ARG BUILDPLATFORM=<platform>` default fixes it to one platform "
          "(BuildKit's buildMetaArgs puts a global ARG's default in place of the automatic value, so every image is "
-         "that platform's userland); not a final stage on scratch or a static distroless base, nor one on a "
+         "that platform's userland), unless every declared build names another `--target` (BuildKit builds only "
+         "the named stage and what it takes from); not a final stage on scratch or a static distroless base, nor one on a "
          "distroless base of libraries only (`gcr.io/distroless/base`, `cc`) that runs nothing itself and ships only "
          "static Go built for the target (`CGO_ENABLED=0` with GOOS/GOARCH from TARGETOS/TARGETARCH): a static "
          "program loads none of the build machine's libraries, and BuildKit labels each image with the platform it was "
