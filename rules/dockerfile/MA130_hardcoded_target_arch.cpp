@@ -579,6 +579,11 @@ class TargetArchCheck {
           const bool installsHostTool =
               c.name() == "cargo" && c.words.size() > 1 && c.words[1].literal == "install" && !namesATarget;
           if (!builds || namesATarget || installsHostTool) continue;
+          // A cargo build whose output the file takes from cargo's host directory
+          // (`cp target/release/relayer /release`) built for the host: with a target from
+          // .cargo/config.toml it would have written target/<triple>/release (hyperlane-xyz's
+          // rust/Dockerfile adds the musl target and never uses it, Part ZZZZZE).
+          if (c.name() == "cargo" && takesHostOutputOnly()) continue;
           if (firstAdd[run.stage] && std::pair{run.instruction, c.begin} > *firstAdd[run.stage]) {
             buildsAfterRustup_[run.stage] = true;
           }
@@ -592,6 +597,28 @@ class TargetArchCheck {
       }
     }
     return buildsAfterRustup_[stage];
+  }
+
+  // Does the file take cargo's output only from its host directories (`target/release/`,
+  // `target/debug/`), never from a target's (`target/x86_64-unknown-linux-musl/release/`)?
+  bool takesHostOutputOnly() {
+    if (!hostOutputOnly_) {
+      bool host = false, targeted = false;
+      for (const auto& in : ctx_.file.instructions) {
+        const std::string& text = in.line.text;
+        for (std::string_view dir : {"target/release/", "target/debug/"}) {
+          for (size_t at = text.find(dir); at != std::string::npos; at = text.find(dir, at + 1)) {
+            if (at == 0 || text[at - 1] == '/' || text[at - 1] == ' ' || text[at - 1] == '"' || text[at - 1] == '=') host = true;
+          }
+        }
+        for (std::string_view triple : {"-linux-musl/release", "-linux-gnu/release", "-linux-musl/debug", "-linux-gnu/debug",
+                                        "-linux-musleabihf/release", "-linux-gnueabihf/release"}) {
+          targeted = targeted || text.find(triple) != std::string::npos;
+        }
+      }
+      hostOutputOnly_ = host && !targeted;
+    }
+    return *hostOutputOnly_;
   }
 
   // Can anything read a Go setting that an ENV or ARG of the stage makes at instruction
@@ -879,6 +906,7 @@ class TargetArchCheck {
     std::vector<Platform> broken;
   };
   std::vector<Hit> pending_;
+  std::optional<bool> hostOutputOnly_;  // takesHostOutputOnly, computed once
 
   const DockerfileContext& ctx_;
   const RuleInfo& rule_;
@@ -920,7 +948,9 @@ extern const DockerfileRule kMA130 = {
          "add` of one architecture's triple (or the installer's `--target`: `curl https://sh.rustup.rs | sh -s -- "
          "--target aarch64-unknown-linux-gnu`, rustup-init's additional targets) counts only where something that "
          "may run cargo is built after it (cargo, cross, maturin, make, just or a script, in the stage or one built "
-         "FROM it; not a C, C++ or Go compile, which uses no Rust target; not a cargo command naming a `--target`, which is judged "
+         "FROM it; not a C, C++ or Go compile, which uses no Rust target; not a cargo build whose output the file takes only from "
+         "cargo's host directory, `target/release/`, where a target from .cargo/config.toml would have written "
+         "`target/<triple>/release/`; not a cargo command naming a `--target`, which is judged "
          "itself, the add being the same root cause when it names the added triple, nor a `cargo install` without one, which reads no project configuration and builds a host tool): by itself it "
          "installs a standard library, and cargo still builds for the host. A Go setting (`ENV GOARCH=amd64`, an ARG "
          "default) counts only where something can read it: a later RUN of the stage, or a RUN of one built FROM it, that "
