@@ -511,6 +511,25 @@ TEST_CASE("shell scripts: build commands with the script's own variables, run fr
   CHECK_NOTHROW(declared(file));
 }
 
+TEST_CASE("scripts: the repository root from git, declared variables, and a script one directory up", "[declared]") {
+  // actions-gateway/github-actions-gateway's scripts/dogfood/runner-build.sh (Part ZZZZW):
+  // `REPO_ROOT="$(git rev-parse --show-toplevel)"`, `readonly DOCKERFILE="${REPO_ROOT}/..."`, and
+  // inside a function `docker buildx build --platform linux/amd64 --file "${DOCKERFILE}" ...`.
+  Repo repo;
+  const auto runner = repo.write("scripts/dogfood/runner/Dockerfile", kPlain);
+  repo.write("scripts/dogfood/runner-build.sh",
+             "#!/usr/bin/env bash\nset -euo pipefail\nREPO_ROOT=\"$(git rev-parse --show-toplevel)\"\n"
+             "readonly DOCKERFILE=\"${REPO_ROOT}/scripts/dogfood/runner/Dockerfile\"\n"
+             "main() {\n  local tag\n  docker buildx build \\\n    --platform linux/amd64 \\\n    --file \"${DOCKERFILE}\" \\\n"
+             "    --push \\\n    \"${REPO_ROOT}/scripts/dogfood/runner\"\n}\nmain \"$@\"\n");
+  CHECK(declared(runner) == "linux/amd64 <- scripts/dogfood/runner-build.sh");
+  // Twin: a script two directories up is not read for it (it may build anything below).
+  Repo deep;
+  const auto image = deep.write("images/group/app/Dockerfile", kPlain);
+  deep.write("images/build.sh", "docker buildx build --platform linux/amd64 -f group/app/Dockerfile group/app\n");
+  CHECK(declared(image) == "none");
+}
+
 TEST_CASE("DOCKER_DEFAULT_PLATFORM: the platform of a plain build after it, in scripts and Makefiles", "[declared]") {
   // kubermatic/dashboard's chrome-headless release.sh (Part QP): on an arm64 Mac it exports
   // linux/amd64 before a plain build, after moving to its own directory.

@@ -26,6 +26,9 @@ namespace {
 // Stands for a value that could not be resolved (`$(shell ...)`, `${{ inputs.x }}`); a path
 // or platform holding it is not used.
 constexpr char kUnresolved = '\x01';
+// The repository root as a script's variable holds it (`$(git rev-parse --show-toplevel)`),
+// put in for the root by buildCommandsIn where the reader knows the root.
+constexpr std::string_view kRepositoryRoot = "$(git rev-parse --show-toplevel)";
 
 bool isResolved(std::string_view s) {
   return s.find(kUnresolved) == std::string_view::npos && s.find('$') == std::string_view::npos;
@@ -441,7 +444,20 @@ std::map<std::string, std::vector<std::string>> scriptAssignments(const std::str
   const auto lines = text::split(script, '\n');
   for (size_t i = 0; i < lines.size(); ++i) {
     std::string line = text::trim(lines[i]);
-    if (text::startsWith(line, "export ")) line = text::trim(line.substr(7));
+    // `export NAME=...`, and the declarations of well-kept scripts: `readonly NAME=...`,
+    // `local NAME=...`, `declare -r NAME=...` (their flags dropped).
+    for (bool again = true; again;) {
+      again = false;
+      for (std::string_view keyword : {"export ", "readonly ", "local ", "declare ", "typeset "}) {
+        if (!text::startsWith(line, keyword)) continue;
+        line = text::trim(line.substr(keyword.size()));
+        while (text::startsWith(line, "-")) {
+          const size_t blank = line.find(' ');
+          line = blank == std::string::npos ? std::string() : text::trim(line.substr(blank));
+        }
+        again = true;
+      }
+    }
     const size_t equals = line.find('=');
     if (equals == std::string::npos || !isShellName(line.substr(0, equals))) continue;
     const std::string name = line.substr(0, equals);
@@ -467,6 +483,18 @@ std::map<std::string, std::vector<std::string>> scriptAssignments(const std::str
       assign(name, *directory);
       continue;
     }
+    // The repository's root, as scripts find it (`REPO_ROOT="$(git rev-parse --show-toplevel)"`):
+    // the literal kRepositoryRoot, which the build-command reader puts the root in for.
+    {
+      std::string compact;
+      for (char c : value) {
+        if (c != '"' && c != '\'' && c != ' ' && c != '\t') compact += c;
+      }
+      if (compact == "$(gitrev-parse--show-toplevel)" || compact == "`gitrev-parse--show-toplevel`") {
+        assign(name, std::string(kRepositoryRoot));
+        continue;
+      }
+    }
     // A lone word: no command after it, no substitution in it.
     auto commands = simpleCommands(value);
     std::erase_if(commands, [](const auto& words) { return words.empty(); });
@@ -479,6 +507,10 @@ std::map<std::string, std::vector<std::string>> scriptAssignments(const std::str
   for (const auto& name : unusable) values.erase(name);
   return values;
 }
+
+// Values that use the script's other single values (`DOCKERFILE="${REPO_ROOT}/docker/Dockerfile"`)
+// with those put in, two levels deep: a name used in its own value stays as written.
+std::map<std::string, std::string> withOwnValues(std::map<std::string, std::string> values);
 
 // The script with `values` put in where it uses them (`$NAME`, `${NAME}`, `"${NAME[@]}"`).
 std::string withValues(const std::string& script, const std::map<std::string, std::string>& values) {
@@ -497,12 +529,26 @@ std::string withValues(const std::string& script, const std::map<std::string, st
 // `--file` that way). Values with a command substitution, and names assigned different values,
 // are left alone. A reader of build commands, not a shell: enough to find which file a build
 // names.
+std::map<std::string, std::string> withOwnValues(std::map<std::string, std::string> values) {
+  for (int level = 0; level < 2; ++level) {
+    std::map<std::string, std::string> next = values;
+    for (auto& [name, value] : next) {
+      if (value.find('$') == std::string::npos || value == kRepositoryRoot || text::startsWith(value, "$(dirname")) continue;
+      auto others = values;
+      others.erase(name);
+      value = withValues(value, others);
+    }
+    values = std::move(next);
+  }
+  return values;
+}
+
 std::string expandScriptAssignments(const std::string& script) {
   std::map<std::string, std::string> single;
   for (const auto& [name, list] : scriptAssignments(script)) {
     if (list.size() == 1) single[name] = list.front();
   }
-  return withValues(script, single);
+  return withValues(script, withOwnValues(single));
 }
 
 // The script once for each combination of the values of the variables it assigns several
@@ -530,7 +576,7 @@ std::vector<std::string> scriptVariants(const std::string& script) {
   }
   std::vector<std::string> out;
   out.reserve(variants.size());
-  for (const auto& variant : variants) out.push_back(withValues(script, variant));
+  for (const auto& variant : variants) out.push_back(withValues(script, withOwnValues(variant)));
   return out;
 }
 
@@ -563,6 +609,7 @@ std::optional<std::string> defaultPlatformAssigned(const std::vector<std::string
 struct ShellStart {
   std::optional<std::string> defaultPlatform;
   std::optional<fs::path> scriptDirectory;
+  std::optional<fs::path> repositoryRoot;  // for kRepositoryRoot
 };
 
 // `cd "$(dirname "$0")"`, `cd $(dirname ${BASH_SOURCE[0]})/..`: a script moving to its own
@@ -687,6 +734,11 @@ std::vector<BuildCommand> buildCommandsIn(std::string_view script, fs::path dire
   for (auto& [words, subshell] : shellCommands(script)) {
     if (directories.lost(subshell)) continue;
     fs::path& here = directories.of(subshell);
+    if (start.repositoryRoot) {
+      for (auto& word : words) {
+        if (text::startsWith(word, kRepositoryRoot)) word = start.repositoryRoot->string() + word.substr(kRepositoryRoot.size());
+      }
+    }
     if (!words.empty() && (words[0] == "for" || words[0] == "while" || words[0] == "until")) {
       ++loopDepth;
       if (subdirectoryLoop == 0 && loopsOverSubdirectories(words)) subdirectoryLoop = loopDepth;
@@ -2883,7 +2935,8 @@ std::vector<BuildDeclaration> readMakefile(const std::string& text, const fs::pa
 // directory, as a Makefile is; a `cd` it cannot resolve ends what is read. A platform list that
 // keeps anything the script does not set itself (`$1`, `${PLATFORMS:-linux/amd64}`, the
 // caller's environment) declares nothing: the caller decides it.
-std::vector<BuildDeclaration> readShellScript(const std::string& text, const fs::path& directory) {
+std::vector<BuildDeclaration> readShellScript(const std::string& text, const fs::path& directory,
+                                              const std::optional<fs::path>& repositoryRoot) {
   std::vector<BuildDeclaration> out;
   // Each variant of the script's own values (a variable it sets in two branches), its other
   // variables unknown.
@@ -2892,7 +2945,8 @@ std::vector<BuildDeclaration> readShellScript(const std::string& text, const fs:
       if (text::endsWith(name, "[@]")) return std::nullopt;
       return std::string(1, kUnresolved);
     });
-    for (const auto& command : buildCommandsIn(expanded, directory, {.scriptDirectory = directory})) {
+    for (const auto& command :
+         buildCommandsIn(expanded, directory, {.scriptDirectory = directory, .repositoryRoot = repositoryRoot})) {
       if (command.platforms.empty()) {
         addBuildForItsMachine(out, dockerfileOfCommand(command));
         continue;

@@ -712,11 +712,11 @@ struct Search {
     struct Kind {
       std::vector<fs::path> files;
       const char* name;
-      std::vector<BuildDeclaration> (*read)(const std::string&, const fs::path&);
+      std::function<std::vector<BuildDeclaration>(const std::string&, const fs::path&)> read;
     };
     const Kind kinds[] = {{composeFiles(), "compose", readComposeFile},
                           {makefileFiles(), "make", readMakefile},
-                          {scriptFiles(), "script", readShellScript}};
+                          {scriptFiles(), "script", readScriptHere()}};
     for (const auto& kind : kinds) {
       for (const auto* d : declaredIn(kind.files, kind.name, kind.read)) {
         if (!d->forBuildMachine) continue;
@@ -887,9 +887,15 @@ struct Search {
 
   // Shell scripts beside the Dockerfile or at the root that run a build with platforms
   // (kopia's tools/docker-publish.sh, Kavita's docker-build.sh).
+  // Shell scripts at the root, beside the Dockerfile, and one directory up from it, where a
+  // family of image directories keeps its build script (actions-gateway's
+  // scripts/dogfood/runner-build.sh for scripts/dogfood/runner/Dockerfile).
   std::vector<fs::path> scriptFiles() const {
     std::vector<fs::path> files;
-    for (const auto& directory : directories()) {
+    auto where = directories();
+    const fs::path up = dockerfile.parent_path().parent_path();
+    if (dockerfile.parent_path() != root && up != root && isWithin(up, root)) where.push_back(up);
+    for (const auto& directory : where) {
       for (auto& f : filesNamed(directory, [](const std::string& name) { return text::endsWith(name, ".sh"); })) {
         files.push_back(std::move(f));
       }
@@ -897,7 +903,13 @@ struct Search {
     return files;
   }
 
-  std::optional<DeclaredPlatforms> scripts() const { return perFile(scriptFiles(), "script", readShellScript); }
+  // A shell script's reader that knows the repository root (`REPO_ROOT=$(git rev-parse
+  // --show-toplevel)` in it).
+  std::function<std::vector<BuildDeclaration>(const std::string&, const fs::path&)> readScriptHere() const {
+    return [root = root](const std::string& text, const fs::path& directory) { return readShellScript(text, directory, root); };
+  }
+
+  std::optional<DeclaredPlatforms> scripts() const { return perFile(scriptFiles(), "script", readScriptHere()); }
 };
 
 std::optional<Platform> archNamespace(std::string_view word) { return vocab::dockerHubArchNamespace(word); }

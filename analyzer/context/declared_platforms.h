@@ -170,7 +170,8 @@ std::vector<BuildDeclaration> readWorkflows(const std::vector<std::pair<std::str
 std::vector<BuildDeclaration> readMakefile(const std::string& text, const std::filesystem::path& directory);
 // A shell script's build commands (`docker buildx build --platform ...`), with the variables and
 // arrays it sets itself put in; a platform list it does not fix itself declares nothing.
-std::vector<BuildDeclaration> readShellScript(const std::string& text, const std::filesystem::path& directory);
+std::vector<BuildDeclaration> readShellScript(const std::string& text, const std::filesystem::path& directory,
+                                              const std::optional<std::filesystem::path>& repositoryRoot = std::nullopt);
 // The bake files the workflows' `docker/bake-action` steps name in `files:` (`.github/workflows/
 // bake-base.hcl`), resolved against the step's `workdir` (default: the repository root).
 std::vector<std::filesystem::path> bakeFilesNamedByWorkflows(const std::vector<std::pair<std::string, std::string>>& namedTexts,
