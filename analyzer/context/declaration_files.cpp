@@ -508,10 +508,6 @@ std::map<std::string, std::vector<std::string>> scriptAssignments(const std::str
   return values;
 }
 
-// Values that use the script's other single values (`DOCKERFILE="${REPO_ROOT}/docker/Dockerfile"`)
-// with those put in, two levels deep: a name used in its own value stays as written.
-std::map<std::string, std::string> withOwnValues(std::map<std::string, std::string> values);
-
 // The script with `values` put in where it uses them (`$NAME`, `${NAME}`, `"${NAME[@]}"`).
 std::string withValues(const std::string& script, const std::map<std::string, std::string>& values) {
   if (values.empty()) return script;
@@ -522,13 +518,8 @@ std::string withValues(const std::string& script, const std::map<std::string, st
   });
 }
 
-// The variables a run script assigns itself, put in where it uses them: a scalar assigned alone
-// on its line (`DOCKERFILE=docker/Dockerfile`, also after `export`), the same value wherever
-// it is assigned, and an array (`args=(--file docker/Dockerfile --build-arg X=1)`, over several
-// lines) used as `"${args[@]}"` (colmap/colmap's build-docker.yml hands `docker build` its
-// `--file` that way). Values with a command substitution, and names assigned different values,
-// are left alone. A reader of build commands, not a shell: enough to find which file a build
-// names.
+// Values that use the script's other single values (`DOCKERFILE="${REPO_ROOT}/docker/Dockerfile"`)
+// with those put in, two levels deep: a name used in its own value stays as written.
 std::map<std::string, std::string> withOwnValues(std::map<std::string, std::string> values) {
   for (int level = 0; level < 2; ++level) {
     std::map<std::string, std::string> next = values;
@@ -543,6 +534,13 @@ std::map<std::string, std::string> withOwnValues(std::map<std::string, std::stri
   return values;
 }
 
+// The variables a run script assigns itself, put in where it uses them: a scalar assigned alone
+// on its line (`DOCKERFILE=docker/Dockerfile`, also after `export`), the same value wherever
+// it is assigned, and an array (`args=(--file docker/Dockerfile --build-arg X=1)`, over several
+// lines) used as `"${args[@]}"` (colmap/colmap's build-docker.yml hands `docker build` its
+// `--file` that way). Values with a command substitution, and names assigned different values,
+// are left alone. A reader of build commands, not a shell: enough to find which file a build
+// names.
 std::string expandScriptAssignments(const std::string& script) {
   std::map<std::string, std::string> single;
   for (const auto& [name, list] : scriptAssignments(script)) {
@@ -3256,31 +3254,50 @@ void addGitlabVariables(const YAML::Node& node, GitlabVariables& into) {
   }
 }
 
-// GitLab's keywords at the top level; every other key whose value is a map is a job (a hidden
-// one, `.name`, is a template other jobs `extends:`, whose keys yaml-cpp does not merge: read
-// through `<<` anchors only).
 // The `tags:` of a job, or of the templates it `extends:` (a name or a list; the first that has
-// tags wins, at most 8 levels deep, as GitLab allows 11 at most).
-std::vector<std::string> gitlabJobTags(const YAML::Node& doc, const YAML::Node& job, int depth = 0) {
-  std::vector<std::string> tags;
-  for (const auto& tag : child(job, "tags")) {
-    if (const auto value = scalar(tag)) tags.push_back(*value);
+// tags wins, at most 8 levels deep, as GitLab allows 11 at most). Each top-level entry is
+// indexed once and each template's tags found once (a template met again while its own are
+// being found has none): a file of many templates that extend each other stays linear.
+class GitlabTags {
+ public:
+  explicit GitlabTags(const YAML::Node& doc) {
+    for (const auto& entry : doc) {
+      if (const auto key = scalar(entry.first); key && entry.second.IsMap()) entries_.emplace(*key, entry.second);
+    }
   }
-  if (!tags.empty() || depth >= 8) return tags;
-  const YAML::Node extends = child(job, "extends");
-  std::vector<std::string> parents;
-  if (const auto one = scalar(extends)) parents.push_back(*one);
-  for (const auto& parent : extends) {
-    if (const auto name = scalar(parent)) parents.push_back(*name);
+
+  std::vector<std::string> of(const YAML::Node& job, int depth = 0) {
+    std::vector<std::string> tags;
+    for (const auto& tag : child(job, "tags")) {
+      if (const auto value = scalar(tag)) tags.push_back(*value);
+    }
+    if (!tags.empty() || depth >= 8) return tags;
+    const YAML::Node extends = child(job, "extends");
+    std::vector<std::string> parents;
+    if (const auto one = scalar(extends)) parents.push_back(*one);
+    for (const auto& parent : extends) {
+      if (const auto name = scalar(parent)) parents.push_back(*name);
+    }
+    for (const auto& parent : parents) {
+      const auto known = found_.find(parent);
+      if (known != found_.end()) {
+        if (!known->second.empty()) return known->second;
+        continue;
+      }
+      found_[parent] = {};  // in progress
+      const auto entry = entries_.find(parent);
+      if (entry == entries_.end()) continue;
+      auto inherited = of(entry->second, depth + 1);
+      found_[parent] = inherited;
+      if (!inherited.empty()) return inherited;
+    }
+    return tags;
   }
-  for (const auto& parent : parents) {
-    const YAML::Node template_ = child(doc, parent);
-    if (!template_.IsMap()) continue;
-    tags = gitlabJobTags(doc, template_, depth + 1);
-    if (!tags.empty()) return tags;
-  }
-  return tags;
-}
+
+ private:
+  std::map<std::string, YAML::Node> entries_;
+  std::map<std::string, std::vector<std::string>> found_;
+};
 
 // The machine of a GitLab.com hosted runner tag: `saas-linux-<size>-amd64` or `-arm64`
 // (a GPU runner's `saas-linux-medium-amd64-gpu-standard` too).
@@ -3293,6 +3310,9 @@ std::optional<Platform> gitlabHostedRunnerPlatform(const std::vector<std::string
   return std::nullopt;
 }
 
+// GitLab's keywords at the top level; every other key whose value is a map is a job (a hidden
+// one, `.name`, is a template other jobs `extends:`, whose keys yaml-cpp does not merge: read
+// through `<<` anchors only).
 bool isGitlabKeyword(const std::string& key) {
   static const std::set<std::string> kKeywords = {"stages",   "variables",     "default",      "include", "workflow", "image",
                                                   "services", "before_script", "after_script", "cache",   "pages"};
@@ -3307,13 +3327,14 @@ std::vector<BuildDeclaration> readGitlabCi(const std::string& text, const fs::pa
   if (!doc || !doc->IsMap()) return out;
   GitlabVariables global;
   addGitlabVariables(child(*doc, "variables"), global);
+  GitlabTags tags(*doc);
   for (const auto& job : *doc) {
     const auto key = scalar(job.first);
     if (!key || isGitlabKeyword(*key) || !job.second.IsMap()) continue;
     GitlabVariables variables = global;
     addGitlabVariables(child(job.second, "variables"), variables);
     if (!variables.count("CI_PROJECT_DIR")) variables["CI_PROJECT_DIR"] = root.string();
-    const auto hostedRunner = gitlabHostedRunnerPlatform(gitlabJobTags(*doc, job.second));
+    const auto hostedRunner = gitlabHostedRunnerPlatform(tags.of(job.second));
     for (const char* phase : {"before_script", "script", "after_script"}) {
       YAML::Node lines = child(job.second, phase);
       if (!lines.IsDefined()) lines = child(*doc, phase);  // the top-level default
