@@ -605,15 +605,19 @@ class TargetArchCheck {
     if (!hostOutputOnly_) {
       bool host = false, targeted = false;
       for (const auto& in : ctx_.file.instructions) {
-        const std::string& text = in.line.text;
-        for (std::string_view dir : {"target/release/", "target/debug/"}) {
-          for (size_t at = text.find(dir); at != std::string::npos; at = text.find(dir, at + 1)) {
-            if (at == 0 || text[at - 1] == '/' || text[at - 1] == ' ' || text[at - 1] == '"' || text[at - 1] == '=') host = true;
+        const std::string_view text = in.line.text;
+        for (size_t at = text.find("target/"); at != std::string_view::npos; at = text.find("target/", at + 1)) {
+          // `target/` as a path component: at the start of a word or after a '/'.
+          if (at > 0 && text[at - 1] != '/' && text[at - 1] != ' ' && text[at - 1] != '"' && text[at - 1] != '=') continue;
+          std::string_view rest = text.substr(at + 7);
+          const std::string_view component = rest.substr(0, rest.find_first_of("/ \"'"));
+          rest.remove_prefix(component.size());
+          if (component == "release" || component == "debug") {
+            host = true;
+          } else if (component.find('-') != std::string_view::npos &&
+                     (rest.starts_with("/release") || rest.starts_with("/debug"))) {
+            targeted = true;  // target/<triple>/release
           }
-        }
-        for (std::string_view triple : {"-linux-musl/release", "-linux-gnu/release", "-linux-musl/debug", "-linux-gnu/debug",
-                                        "-linux-musleabihf/release", "-linux-gnueabihf/release"}) {
-          targeted = targeted || text.find(triple) != std::string::npos;
         }
       }
       hostOutputOnly_ = host && !targeted;
@@ -806,7 +810,7 @@ class TargetArchCheck {
   // where the variable got its value.
   void reportThrough(const dockerfile::Stage& stage, const Platform& platform, const std::string& shown,
                      const dockerfile::FixedValue& fixed, Span span) {
-    if (stageNamedFor(stage, platform) || forItsEmulator(platform) || !isImageArchitecture(platform.architecture)) return;
+    if (notTheImagesCode(stage, platform)) return;
     const auto broken = ctx_.brokenBy(stage.index, platform);
     if (broken.empty() || !reported_.insert(span.begin).second) return;
     std::vector<FindingSink::RelatedSpan> related;
@@ -871,12 +875,17 @@ class TargetArchCheck {
   // meant to run under it. QEMU for every architecture (qemu-user-static) names none in particular.
   bool forItsEmulator(const Platform& platform) const { return emulated_.count(platform.architecture) > 0; }
 
+  // Code the stage builds for `platform` that is not meant to run as the image: a stage named
+  // for that architecture, code for the emulator the file brings, or a build for an
+  // architecture no image is made for (GOARCH=mips, wasm): a program for a device or an
+  // emulator's guest, carried by the image as data (ethereum-optimism's op-program built
+  // GOARCH=mips for the Cannon fault-proof VM).
+  bool notTheImagesCode(const dockerfile::Stage& stage, const Platform& platform) const {
+    return stageNamedFor(stage, platform) || forItsEmulator(platform) || !isImageArchitecture(platform.architecture);
+  }
+
   void report(const dockerfile::Stage& stage, const Platform& platform, const std::string& shown, Span span) {
-    if (stageNamedFor(stage, platform) || forItsEmulator(platform)) return;
-    // A build for an architecture no image is made for (GOARCH=mips, wasm) makes a program for
-    // a device or an emulator's guest, carried by the image as data (ethereum-optimism's
-    // op-program built GOARCH=mips for the Cannon fault-proof VM), not the image's own code.
-    if (!isImageArchitecture(platform.architecture)) return;
+    if (notTheImagesCode(stage, platform)) return;
     auto broken = ctx_.brokenBy(stage.index, platform);
     if (broken.empty() || !reported_.insert(span.begin).second) return;
     pending_.push_back({platform, shown, span, std::move(broken)});
