@@ -1,5 +1,6 @@
 // MA144: ARCH=$(uname -m) in one RUN, "$ARCH" in a later one. Each RUN is a new shell:
 // the variable is empty there.
+#include <algorithm>
 #include <set>
 
 #include "analyzer/shell/arch_vocabulary.h"
@@ -53,6 +54,10 @@ bool setForSomeTarget(const DockerfileContext& ctx, size_t stage, const shell::A
   return false;
 }
 
+bool extendsItself(const shell::Assignment& a) {
+  return std::find(a.value.variables.begin(), a.value.variables.end(), a.name) != a.value.variables.end();
+}
+
 void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
   for (const auto& stage : ctx.model.stages) {
     // Probe variables of earlier RUNs in this stage: name -> the RUN that set it.
@@ -77,7 +82,12 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
       // architecture test (`RUNNER_ARCH=x64; if [ "$TARGETARCH" = arm64 ]; then RUNNER_ARCH=arm64; fi`):
       // its value says which architecture this is, and a later RUN that tests it sees it empty.
       // (quipper/actions-runner Dockerfile before 06e29b5: the docker CLI was x86_64 on arm64.)
+      // An assignment that extends the variable's own value
+      // (`export LD_LIBRARY_PATH=/usr/local/Ascend/.../${ARCH}-linux/lib64:$LD_LIBRARY_PATH`) names
+      // a variable the environment already has (the base image's ENV): a later RUN reads that
+      // value, not an empty one, so the later use is no lost probe (vllm-ascend's Dockerfile).
       for (const auto& a : run.script.assignments) {
+        if (extendsItself(a)) continue;
         if (a.value.archVarying || (a.archDerived && setForSomeTarget(ctx, stage.index, a))) probed[a.name] = run.instruction;
       }
     }
