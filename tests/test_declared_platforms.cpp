@@ -409,6 +409,65 @@ jobs:
   CHECK(declared(skipped) == "none");  // ${{ inputs.platforms }} is not evaluated
 }
 
+TEST_CASE("workflows: computed directories under a written one are that directory's family", "[declared]") {
+  Repo repo;
+  // StaPH-B/docker-builds (Part ZZZZZZC): a dispatch names the tool and version, a reusable
+  // workflow builds ./build-files/<tool>/<version>/Dockerfile on ubuntu-latest.
+  repo.write(".github/workflows/manual.yml", R"(
+on:
+  workflow_dispatch:
+    inputs:
+      tool: {required: true}
+      version: {required: true}
+jobs:
+  build:
+    uses: ./.github/workflows/build.yml
+    with:
+      path_to_context: "./build-files/${{ github.event.inputs.tool }}/${{ github.event.inputs.version }}"
+)");
+  repo.write(".github/workflows/build.yml", R"(
+on:
+  workflow_call:
+    inputs:
+      path_to_context: {type: string, required: true}
+      dockerfile_name: {type: string, default: Dockerfile}
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: docker/build-push-action@v6
+        with:
+          context: ${{ inputs.path_to_context }}
+          file: ${{ inputs.path_to_context }}/${{ inputs.dockerfile_name }}
+  top:
+    runs-on: ubuntu-latest
+    strategy:
+      matrix:
+        image: ${{ fromJSON(needs.list.outputs.images) }}
+    steps:
+      - uses: docker/build-push-action@v6
+        with:
+          file: ./${{ matrix.image }}/Dockerfile
+)");
+  CHECK(declared(repo.write("build-files/kaptive/3.0.0/Dockerfile", kPlain)) ==
+        "linux/amd64 <- .github/workflows/manual.yml job build (no platform named: the ubuntu-latest runner's)");
+  // A computed top-level directory would stand for every image of the repository.
+  CHECK(declared(repo.write("web/Dockerfile", kPlain)) == "none");
+  // A build that names the file itself wins over the family.
+  repo.write(".github/workflows/multi.yml", R"(
+jobs:
+  one:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: docker/build-push-action@v6
+        with:
+          context: build-files/mash/2.3
+          platforms: linux/amd64,linux/arm64
+)");
+  CHECK(declared(repo.write("build-files/mash/2.3/Dockerfile", kPlain)) ==
+        "linux/amd64, linux/arm64 <- .github/workflows/multi.yml job one");
+}
+
 TEST_CASE("a make file named Makefile.<suffix> is read as a Makefile", "[declared]") {
   Repo repo;
   // grafana/pyroscope's Makefile.examples (Part SH); automake's Makefile.am is not a make file.

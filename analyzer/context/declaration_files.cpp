@@ -2037,6 +2037,15 @@ void localContainerAction(const std::string& uses, const fs::path& root, const s
   }
 }
 
+// Is the first directory of `pattern` under `root` computed (`./${{ matrix.image }}/Dockerfile`)?
+bool topDirectoryComputed(const fs::path& pattern, const fs::path& root) {
+  const fs::path relative = pattern.lexically_relative(root);
+  if (relative.empty() || relative.begin() == relative.end()) return true;
+  const std::string first = relative.begin()->string();
+  const bool onlyTheFile = std::next(relative.begin()) == relative.end();
+  return !onlyTheFile && (first == ".." || first.find(kAnyDirectory) != std::string::npos);
+}
+
 void workflowStep(const YAML::Node& step, const WorkflowScope& jobScope, const std::string& defaultDirectory,
                   const fs::path& root, const std::string& name, std::vector<BuildDeclaration>& out,
                   const std::vector<std::string>& namedInJob, const Runner& runner, const ReadRepositoryFile& readScript) {
@@ -2079,14 +2088,14 @@ void workflowStep(const YAML::Node& step, const WorkflowScope& jobScope, const s
       }
       // Nothing named by the job: the path itself, its computed parts matching any name
       // (`.github/Dockerfiles/${{ matrix.Dockerfile }}.Dockerfile` over a matrix of inputs),
-      // unless a whole directory is computed: `./${{ matrix.image }}/Dockerfile` would stand
+      // unless a top-level directory is computed: `./${{ matrix.image }}/Dockerfile` would stand
       // for every image of the repository, built by this step or by another with other platforms.
+      // Under a written directory the computed ones are that directory's family of images
+      // (StaPH-B/docker-builds: `./build-files/${{ inputs.tool }}/${{ inputs.version }}`, Part
+      // ZZZZZZC); a build that names one of them itself still wins (namingItFirst).
       if (out.size() == before) {
         const auto pattern = resolvePattern(root, *file);
-        const bool wholeDirectoryComputed = pattern && std::any_of(pattern->begin(), pattern->end(), [](const fs::path& part) {
-                                              return part.string() == std::string(1, kAnyDirectory);
-                                            });
-        if (!wholeDirectoryComputed) addWorkflowBuild(out, pattern, platforms, builder, name);
+        if (pattern && !topDirectoryComputed(*pattern, root)) addWorkflowBuild(out, pattern, platforms, builder, name);
       }
       return;
     }
