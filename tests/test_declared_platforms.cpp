@@ -1097,6 +1097,62 @@ TEST_CASE("Docker Hub's automated build hook declares linux/amd64", "[declared]"
   CHECK(declared(buildx, kPlain) == "none");
 }
 
+TEST_CASE("a Serverless Framework config declares its Lambda images' platforms", "[declared]") {
+  // umihico/docker-selenium-lambda (Part ZZZZZZI): provider.ecr.images.img builds ./Dockerfile
+  // with `platform: linux/amd64`. Without a platform the image is the functions' (their
+  // architecture, else the provider's, else Lambda's x86_64); `uri:` builds nothing.
+  Repo repo;
+  const auto root = repo.write("Dockerfile", kPlain);
+  CHECK(declared(root) == "none");
+  repo.write("serverless.yml", R"(
+service: docker-selenium-lambda
+provider:
+  name: aws
+  ecr:
+    images:
+      img:
+        path: ./
+        platform: linux/amd64
+functions:
+  demo:
+    image:
+      name: img
+)");
+  CHECK(declared(root) == "linux/amd64 <- serverless.yml provider.ecr.images.img (an AWS Lambda image)");
+  const auto worker = repo.write("worker/Dockerfile.lambda", kPlain);
+  const auto api = repo.write("worker/api/Dockerfile", kPlain);
+  const auto prebuilt = repo.write("worker/prebuilt/Dockerfile", kPlain);
+  const auto variable = repo.write("worker/var/Dockerfile", kPlain);
+  repo.write("worker/serverless.yaml", R"(
+provider:
+  name: aws
+  architecture: arm64
+  ecr:
+    images:
+      job:
+        path: .
+        file: Dockerfile.lambda
+      api:
+        path: ./api
+      prebuilt:
+        uri: 123456789012.dkr.ecr.us-east-1.amazonaws.com/prebuilt@sha256:abc
+      var:
+        path: ./var
+        platform: ${self:custom.platform}
+functions:
+  job:
+    image: job
+  api:
+    architecture: x86_64
+    image:
+      name: api
+)");
+  CHECK(declared(worker) == "linux/arm64 <- worker/serverless.yaml provider.ecr.images.job (an AWS Lambda image)");
+  CHECK(declared(api) == "linux/amd64 <- worker/serverless.yaml provider.ecr.images.api (an AWS Lambda image)");
+  CHECK(declared(prebuilt) == "none");
+  CHECK(declared(variable) == "none");
+}
+
 TEST_CASE("a Fly.io app's fly.toml declares linux/amd64 for the Dockerfile it builds", "[declared]") {
   // flyctl builds for linux/amd64 only (superfly/flyctl#2597). The app config sits beside the
   // Dockerfile or above it; `[build] dockerfile` names another file; an app that deploys an

@@ -3471,4 +3471,68 @@ std::vector<BuildDeclaration> readHerokuManifest(const std::string& text, const 
   return out;
 }
 
+// The Lambda architecture a Serverless `architecture:` names (Lambda's `x86_64` or `arm64`,
+// x86_64 when none is written, AWS Lambda's default); nullopt for a variable or another word.
+std::optional<Platform> lambdaPlatform(const std::optional<std::string>& architecture) {
+  const std::string written = text::lower(text::trim(architecture.value_or("x86_64")));
+  if (written == "x86_64") return parsePlatform("linux/amd64");
+  if (written == "arm64") return parsePlatform("linux/arm64");
+  return std::nullopt;
+}
+
+std::vector<BuildDeclaration> readServerlessConfig(const std::string& text, const fs::path& directory) {
+  std::vector<BuildDeclaration> out;
+  const auto doc = loadYaml(text);
+  if (!doc || !doc->IsMap()) return out;
+  const YAML::Node provider = child(*doc, "provider");
+  const YAML::Node images = child(child(provider, "ecr"), "images");
+  if (!images.IsMap()) return out;
+  const auto providerArchitecture = scalar(child(provider, "architecture"));
+  const YAML::Node functions = child(*doc, "functions");
+  for (const auto& image : images) {
+    const auto name = scalar(image.first);
+    // `uri:` deploys an image built elsewhere; only `path:` (the build context) builds one.
+    const auto path = scalar(child(image.second, "path"));
+    if (!name || !path) continue;
+    const auto context = resolveAgainst(directory, *path);
+    const std::string file = scalar(child(image.second, "file")).value_or("Dockerfile");
+    if (!context || !isResolved(file)) continue;
+    BuildDeclaration declaration;
+    declaration.dockerfile = (*context / file).lexically_normal();
+    declaration.name = "provider.ecr.images." + *name;
+    if (const YAML::Node platform = child(image.second, "platform"); platform.IsDefined()) {
+      // `docker build --platform` as written; a variable (`${self:custom.platform}`) says nothing.
+      const auto written = scalar(platform);
+      if (!written || !isResolved(*written)) continue;
+      declaration.platforms = platformsIn(*written);
+    } else {
+      // No platform: the image is meant for the functions that run it, whose architecture
+      // (theirs, else the provider's, else Lambda's x86_64) it must match to start there.
+      bool used = false, known = true;
+      if (functions.IsMap()) {
+        for (const auto& function : functions) {
+          const YAML::Node uses = child(function.second, "image");
+          const auto imageName = uses.IsMap() ? scalar(child(uses, "name")) : scalar(uses);
+          if (!imageName || *imageName != *name) continue;
+          used = true;
+          const auto architecture = scalar(child(function.second, "architecture"));
+          const auto platform = lambdaPlatform(architecture ? architecture : providerArchitecture);
+          if (!platform) {
+            known = false;
+          } else if (std::find(declaration.platforms.begin(), declaration.platforms.end(), *platform) ==
+                     declaration.platforms.end()) {
+            declaration.platforms.push_back(*platform);
+          }
+        }
+      }
+      if (!used) {
+        if (const auto platform = lambdaPlatform(providerArchitecture)) declaration.platforms.push_back(*platform);
+      }
+      if (!known || declaration.platforms.empty()) continue;
+    }
+    out.push_back(std::move(declaration));
+  }
+  return out;
+}
+
 }  // namespace mal::context

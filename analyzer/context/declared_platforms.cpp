@@ -1016,6 +1016,27 @@ std::optional<DeclaredPlatforms> fromFlyApp(const fs::path& dockerfile, const fs
   return std::nullopt;
 }
 
+// An AWS Lambda image of the Serverless Framework: a `serverless.yml` (or `.yaml`) in the
+// Dockerfile's directory or one above it (up to the repository root) whose
+// `provider.ecr.images` builds this file (readServerlessConfig).
+std::optional<DeclaredPlatforms> fromServerlessApp(const fs::path& dockerfile, const fs::path& root) {
+  const fs::path file = absoluteNormal(dockerfile);
+  const fs::path top = absoluteNormal(root);
+  for (fs::path directory = file.parent_path();; directory = directory.parent_path()) {
+    for (const char* name : {"serverless.yml", "serverless.yaml"}) {
+      const fs::path config = directory / name;
+      const auto text = readDeclarationFile(config, top);
+      if (!text) continue;
+      for (const auto& build : readServerlessConfig(*text, directory)) {
+        if (build.dockerfile != file) continue;
+        return DeclaredPlatforms{build.platforms, displayPath(config, top) + " " + build.name + " (an AWS Lambda image)"};
+      }
+    }
+    if (directory == top || !isWithin(directory, top) || directory == directory.parent_path()) break;
+  }
+  return std::nullopt;
+}
+
 // A Heroku app: the repository's `heroku.yml` builds this file for one of its process types.
 // Heroku's container stack builds it and runs it on linux/amd64 dynos (readHerokuManifest).
 std::optional<DeclaredPlatforms> fromHerokuApp(const fs::path& dockerfile, const fs::path& root) {
@@ -2075,6 +2096,7 @@ std::optional<DeclaredPlatforms> findDeclaredPlatformsAt(const fs::path& dockerf
   if (auto found = fromDockerHubHooks(search.dockerfile, search.root)) return found;
   if (auto found = fromFlyApp(search.dockerfile, search.root)) return found;
   if (auto found = fromHerokuApp(search.dockerfile, search.root)) return found;
+  if (auto found = fromServerlessApp(search.dockerfile, search.root)) return found;
   auto fromContent = [&]() -> std::optional<DeclaredPlatforms> {
     const dockerfile::ParsedDockerfile* file = parsedFile();
     if (!file) return std::nullopt;

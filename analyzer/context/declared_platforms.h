@@ -204,6 +204,13 @@ std::vector<BuildDeclaration> readFlyConfig(const std::string& text, const std::
 // path from the app's root, or a map with `dockerfile` and `target`), which Heroku builds and
 // runs on its linux/amd64 dynos.
 std::vector<BuildDeclaration> readHerokuManifest(const std::string& text, const std::filesystem::path& root);
+// A Serverless Framework config (`serverless.yml`): each `provider.ecr.images.<name>` with a
+// `path` (the build context; `file` the Dockerfile in it, default `Dockerfile`) is built by
+// `sls deploy` with `docker build`, for its `platform` when it names one; without one the
+// image is meant for the Lambda functions that run it (`functions.<f>.image`), on their
+// `architecture` (else the provider's, else x86_64, AWS Lambda's default). Paths from the
+// config's directory.
+std::vector<BuildDeclaration> readServerlessConfig(const std::string& text, const std::filesystem::path& directory);
 // A GitLab CI config (`.gitlab-ci.yml`): builds that name platforms in jobs' script lines, with
 // the file's and the job's `variables:`; a plain build declares nothing (a job's runner is not
 // known). Paths from the repository root.

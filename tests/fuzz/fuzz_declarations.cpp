@@ -1,6 +1,6 @@
 // libFuzzer target: the readers of the files that declare which platforms a project builds
 // for (bake HCL and JSON, compose, GitHub workflows, Azure Pipelines, Cloud Build, Travis CI, CircleCI, Drone, GitLab CI,
-// Fly.io, Heroku, Makefiles, shell scripts) and the
+// Fly.io, Heroku, Serverless, Makefiles, shell scripts) and the
 // scanner of the build arguments they pass. All of it is text from the linted repository,
 // read on every `lint`: it must never crash, hang or throw, whatever the bytes.
 #include <cstddef>
@@ -27,6 +27,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)mal::context::readGitlabCi(text, root);
   (void)mal::context::readFlyConfig(text, root);
   (void)mal::context::readHerokuManifest(text, root);
+  (void)mal::context::readServerlessConfig(text, root);
   (void)mal::context::readMakefile(text, root);
   (void)mal::context::readShellScript(text, root);
   std::set<std::string> names;
