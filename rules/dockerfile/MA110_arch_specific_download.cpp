@@ -154,6 +154,32 @@ bool pipedIntoTextFilter(const shell::Script& script, const shell::Command& comm
   return command.pipesInto < script.commands.size() && kTextFilters.count(script.commands[command.pipesInto].name()) > 0;
 }
 
+// Is the download the fallback of a package install of the same tool (`apt-get install -y
+// tini || curl -fsSL .../tini -o /usr/bin/tini`)? It runs only where the distribution has no
+// such package; where it has one (Ubuntu and Debian carry tini for every architecture) the
+// install succeeds and nothing is downloaded, so the URL's architecture does not decide what
+// the image gets. Only a package name the URL itself contains counts.
+bool fallbackOfPackageInstall(const shell::Command& command, std::string_view url) {
+  static const std::set<std::string> kManagers = {"apt-get", "apt", "apk", "yum", "dnf", "microdnf", "zypper"};
+  const std::string lowered = text::lower(url);
+  for (const auto& branch : command.branches) {
+    if (branch.kind != shell::Branch::Kind::OrElse) continue;
+    const auto words = text::split(text::trim(branch.condition), ' ');
+    if (words.size() < 3 || !kManagers.count(words[0])) continue;
+    bool installing = false;
+    for (size_t i = 1; i < words.size(); ++i) {
+      const std::string& w = words[i];
+      if (w == "install" || w == "add") {
+        installing = true;
+      } else if (installing && w.size() >= 3 && w[0] != '-' && w.find_first_of("<>&|$") == std::string::npos &&
+                 lowered.find(text::lower(w)) != std::string::npos) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
 bool looksLikeUrl(std::string_view text) { return text.find("://") != std::string_view::npos || text::startsWith(text, "git@"); }
 
 class DownloadCheck {
@@ -268,6 +294,7 @@ class DownloadCheck {
         const shell::Word& word = command.words[i];
         if (word.archVarying) continue;
         if (looksLikeUrl(word.literal)) {
+          if (fallbackOfPackageInstall(command, word.literal)) break;
           // One download command is one mistake, however many of its URLs name the architecture.
           if (reportTokens(run.stage, word.text,
                            [&](size_t b, size_t e) { return script.source.span(word.begin + b, word.begin + e); }))
@@ -788,6 +815,9 @@ extern const DockerfileRule kMA110 = {
          "URL that no RUN of the file downloads (a script the image runs does) is judged at the ENV, unless the "
          "stage also holds another architecture's URL in an ENV/ARG or reads it in an architecture branch. Not a "
          "download piped into a text filter (grep, awk, sed, jq, ...): an index or a version read as text runs nothing. "
+         "Nor the fallback of a package install that names the same tool (`apt-get install -y tini || curl "
+         ".../tini-amd64`): it runs only where the distribution lacks the package, and where it has one nothing is "
+         "fetched. "
          "Nor a package repository's index however it is read (`main/x86_64/APKINDEX.tar.gz`, "
          "`binary-amd64/Packages.gz`, `Release`, `repodata/repomd.xml`): it lists one architecture's packages as "
          "text, fetched for a version string that every architecture's index holds alike. "

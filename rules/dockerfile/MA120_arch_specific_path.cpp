@@ -81,9 +81,18 @@ std::optional<Platform> platformOfComponent(std::string_view component, std::str
     // An archive's or an installer's name is a download (MA110's business), not an install
     // directory: `ADD .../jdk-6u45-linux-x64.bin ./jdk-6-x64.bin` then `RUN ./jdk-6-x64.bin`
     // runs a file the stage itself put there on every platform (rohitggarg/sunjdk-maven, Part TQ).
+    // So is its signature or checksum (`elasticsearch-oss-7.0.1-no-jdk-linux-x86_64.tar.gz.asc`,
+    // blacktop/docker-elasticsearch-alpine, Part ZZZZZZK): the archive's name without the suffix.
+    std::string_view named = lowered;
+    for (std::string_view check : {".asc", ".sig", ".sha1", ".sha256", ".sha512", ".md5", ".sha256sum", ".sha512sum"}) {
+      if (text::endsWith(named, check)) {
+        named.remove_suffix(check.size());
+        break;
+      }
+    }
     for (std::string_view archive :
          {".tar.gz", ".tgz", ".zip", ".tar.xz", ".tar", ".rpm", ".deb", ".msi", ".pkg", ".bin", ".sh", ".run"}) {
-      jdk = jdk && !text::endsWith(lowered, archive);
+      jdk = jdk && !text::endsWith(named, archive);
     }
     if (jdk) {
       const auto tokens = vocab::findArchTokens(lowered);
@@ -986,7 +995,8 @@ extern const DockerfileRule kMA120 = {
          "(`/lib/i386-linux-gnu`) is not reported for amd64: Debian multiarch installs i386 libraries there on "
          "amd64 (`dpkg --add-architecture i386`, lib32 packages, as Steam and Wine images do, in the stage or its "
          "base image) and amd64 runs them; it is for arm64 and the other targets. The path of a URL "
-         "(`http://host/open-jdk-linux-x64/jdk.zip`) is the server's, not the image's: its download is MA110's.",
+         "(`http://host/open-jdk-linux-x64/jdk.zip`) is the server's, not the image's: its download is MA110's; so is "
+         "a JDK archive's or installer's name, and its signature's or checksum's (`...-linux-x86_64.tar.gz.asc`).",
      .why = "On other platforms the directory is named after their triplet: `JAVA_HOME` is missing, a symlink "
             "dangles, a COPY fails with `not found`.",
      .example = "FROM debian\n"
