@@ -3086,6 +3086,112 @@ TEST_CASE("GitLab CI: plain buildctl and kaniko builds on GitLab's hosted runner
   CHECK(declared(repo.write("own/Dockerfile", kPlain)) == "none");
 }
 
+TEST_CASE("workflows: platforms an earlier step writes to GITHUB_OUTPUT or GITHUB_ENV", "[declared]") {
+  Repo repo;
+  // Steam-Headless/docker-steam-headless (Part ZZZZZZP): a prepare step writes docker_platforms,
+  // build-push-action reads ${{ steps.prepare.outputs.docker_platforms }}.
+  repo.write(".github/workflows/build.yml", R"(
+on: push
+jobs:
+  outputs:
+    runs-on: ubuntu-latest
+    steps:
+      - id: prepare
+        run: |
+          echo "docker_image=example/headless" >> $GITHUB_OUTPUT
+          echo "docker_platforms=linux/amd64" >> $GITHUB_OUTPUT
+      - uses: docker/build-push-action@v6
+        with:
+          file: Dockerfile.debian
+          platforms: ${{ steps.prepare.outputs.docker_platforms }}
+  set-output:
+    runs-on: ubuntu-latest
+    steps:
+      - id: prep
+        run: |
+          DOCKER_PLATFORMS=linux/amd64,linux/arm/v7
+          echo ::set-output name=platforms::${DOCKER_PLATFORMS}
+      - uses: docker/build-push-action@v6
+        with:
+          file: legacy/Dockerfile
+          platforms: ${{ steps.prep.outputs.platforms }}
+  env:
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo "PLATFORMS=linux/arm64" >> "$GITHUB_ENV"
+      - run: docker buildx build --platform "$PLATFORMS" -f env/Dockerfile .
+  undecided:
+    runs-on: ubuntu-latest
+    steps:
+      - id: pick
+        run: |
+          if [ "$GITHUB_REF" = refs/heads/main ]; then
+            echo "platforms=linux/amd64,linux/arm64" >> $GITHUB_OUTPUT
+          else
+            echo "platforms=linux/amd64" >> $GITHUB_OUTPUT
+          fi
+      - uses: docker/build-push-action@v6
+        with:
+          file: undecided/Dockerfile
+          platforms: ${{ steps.pick.outputs.platforms }}
+)");
+  CHECK(declared(repo.write("Dockerfile.debian", kPlain)) == "linux/amd64 <- .github/workflows/build.yml job outputs");
+  CHECK(declared(repo.write("legacy/Dockerfile", kPlain)) ==
+        "linux/amd64, linux/arm/v7 <- .github/workflows/build.yml job set-output");
+  CHECK(declared(repo.write("env/Dockerfile", kPlain)) == "linux/arm64 <- .github/workflows/build.yml job env");
+  // Two values, chosen at run time: not known.
+  CHECK(declared(repo.write("undecided/Dockerfile", kPlain)) == "none");
+}
+
+TEST_CASE("a local composite action's steps build as the job's, with the inputs the step passes", "[declared][hosted-ci]") {
+  Repo repo;
+  repo.write(".github/workflows/release.yml", R"(
+on: push
+jobs:
+  dev-builder:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: ./.github/actions/build-image
+        with:
+          dockerfile: docker/dev-builder/centos/Dockerfile
+          platforms: linux/amd64
+      - uses: ./.github/actions/build-image
+        with:
+          dockerfile: docker/dev-builder/ubuntu/Dockerfile
+  plain:
+    runs-on: ubuntu-24.04-arm
+    steps:
+      - uses: ./.github/actions/plain-build
+)");
+  repo.write(".github/actions/build-image/action.yml", R"(
+name: build-image
+inputs:
+  dockerfile: {required: true}
+  platforms: {default: "linux/amd64,linux/arm64"}
+runs:
+  using: composite
+  steps:
+    - uses: docker/build-push-action@v6
+      with:
+        file: ${{ inputs.dockerfile }}
+        platforms: ${{ inputs.platforms }}
+)");
+  repo.write(".github/actions/plain-build/action.yml", R"(
+runs:
+  using: composite
+  steps:
+    - shell: bash
+      run: docker build -f docker/plain/Dockerfile .
+)");
+  CHECK(declared(repo.write("docker/dev-builder/centos/Dockerfile", kPlain)) ==
+        "linux/amd64 <- .github/workflows/release.yml job dev-builder");
+  CHECK(declared(repo.write("docker/dev-builder/ubuntu/Dockerfile", kPlain)) ==
+        "linux/amd64, linux/arm64 <- .github/workflows/release.yml job dev-builder");
+  CHECK(declared(repo.write("docker/plain/Dockerfile", kPlain)) ==
+        "linux/arm64 <- .github/workflows/release.yml job plain (no platform named: the ubuntu-24.04-arm runner's)");
+}
+
 TEST_CASE("a local Docker container action is built on the runner of the job that uses it", "[declared][hosted-ci]") {
   Repo repo;
   // kbst/catalog (Part OA): `uses: ./.github/actions/updater`, whose action.yaml runs its Dockerfile.

@@ -1755,6 +1755,12 @@ class WorkflowScope {
  private:
   std::string evaluate(const std::string& expression) const {
     if (expression == "github.workspace") return ".";
+    // `${{ steps.prepare.outputs.docker_platforms }}`: what an earlier step of the job wrote to
+    // $GITHUB_OUTPUT (outputsWrittenBy).
+    if (text::startsWith(expression, "steps.")) {
+      const auto it = stepOutputs_.find(expression.substr(6));
+      if (it != stepOutputs_.end()) return it->second;
+    }
     // The job's id, as the runner sets it for that job's steps (moveit's docker.yaml builds
     // `.docker/${{ github.job }}/Dockerfile` in jobs named ci, release, source, ...).
     if (expression == "github.job" && !job_.empty()) return job_;
@@ -1784,7 +1790,63 @@ class WorkflowScope {
 
  public:
   void setJob(std::string id) { job_ = std::move(id); }
+  // `<step id>.outputs.<name>` -> value, and a value a step put in the job's environment.
+  void setStepOutput(const std::string& key, const std::string& value) { stepOutputs_[key] = value; }
+  void setEnv(const std::string& name, const std::string& value) { env_[name] = value; }
+
+ private:
+  std::map<std::string, std::string> stepOutputs_;
 };
+
+// What a run step writes for the steps after it, with literal values (after the values the
+// script assigns itself): `echo "docker_platforms=linux/amd64" >> $GITHUB_OUTPUT` (also the
+// deprecated `echo ::set-output name=docker_platforms::linux/amd64`) is the step's output
+// `docker_platforms`, and `echo "PLATFORMS=linux/amd64" >> $GITHUB_ENV` is the environment of
+// the job's later steps (GitHub's "Workflow commands"). A name written twice with different
+// values, or a value computed at run time, is not known.
+struct StepWrites {
+  std::map<std::string, std::optional<std::string>> outputs;
+  std::map<std::string, std::optional<std::string>> env;
+};
+
+StepWrites writesOf(const std::string& script) {
+  StepWrites writes;
+  auto record = [](std::map<std::string, std::optional<std::string>>& into, const std::string& name, std::string value) {
+    value = text::trim(value);
+    if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') && value.back() == value.front()) {
+      value = value.substr(1, value.size() - 2);
+    }
+    const bool known = !name.empty() && isResolved(value) && value.find('`') == std::string::npos;
+    auto [it, added] = into.try_emplace(name, known ? std::optional(value) : std::nullopt);
+    if (!added && it->second != (known ? std::optional(value) : std::nullopt)) it->second = std::nullopt;
+  };
+  for (const std::string& raw : text::split(script, '\n')) {
+    std::string line = text::trim(raw);
+    if (const size_t set = line.find("::set-output name="); set != std::string::npos) {
+      const size_t nameBegin = set + 18;
+      const size_t colons = line.find("::", nameBegin);
+      if (colons == std::string::npos) continue;
+      std::string value = line.substr(colons + 2);
+      if (!value.empty() && (value.back() == '"' || value.back() == '\'')) value.pop_back();
+      record(writes.outputs, line.substr(nameBegin, colons - nameBegin), value);
+      continue;
+    }
+    const bool output = line.find("GITHUB_OUTPUT") != std::string::npos;
+    const bool env = line.find("GITHUB_ENV") != std::string::npos;
+    if (!output && !env) continue;
+    const size_t redirect = line.find(">>");
+    if (redirect == std::string::npos || !text::startsWith(line, "echo ")) continue;
+    std::string assignment = text::trim(line.substr(5, redirect - 5));
+    if (assignment.size() >= 2 && (assignment.front() == '"' || assignment.front() == '\'') &&
+        assignment.back() == assignment.front()) {
+      assignment = assignment.substr(1, assignment.size() - 2);
+    }
+    const size_t equals = assignment.find('=');
+    if (equals == std::string::npos) continue;
+    record(output ? writes.outputs : writes.env, text::trim(assignment.substr(0, equals)), assignment.substr(equals + 1));
+  }
+  return writes;
+}
 
 // Dockerfile names a job's scripts spell out (`dockerfile="Dockerfile_intel"`,
 // `echo "DOCKERFILE=Dockerfile.cpu" >> $GITHUB_ENV`): the files a build step whose `file:`
@@ -2009,18 +2071,26 @@ void plainActionBuild(const PlainBuildAction& action, const YAML::Node& step, co
                    name, target.value_or(""));
 }
 
-// `uses: ./.github/actions/updater`: a Docker container action of the repository's own
-// (`runs: {using: docker, image: Dockerfile}` in its action.yml), which the runner builds from
-// that Dockerfile when the job reaches the step, so for the runner's platform (kbst/catalog,
-// Part OA). Not an action elsewhere (`uses: ./`, `./bootstrap-action`): that may be a published
-// action, tested by its own workflow but built on every user's runner, arm64 ones too.
-void localContainerAction(const std::string& uses, const fs::path& root, const std::string& name,
-                          std::vector<BuildDeclaration>& out, const Runner& runner, const ReadRepositoryFile& readFile) {
-  if (!readFile) return;
+void workflowStep(const YAML::Node& step, const WorkflowScope& jobScope, const std::string& defaultDirectory,
+                  const fs::path& root, const std::string& name, std::vector<BuildDeclaration>& out,
+                  const std::vector<std::string>& namedInJob, const Runner& runner, const ReadRepositoryFile& readScript,
+                  int actionDepth = 0);
+
+// `uses: ./.github/actions/updater`: an action of the repository's own. A Docker container
+// action (`runs: {using: docker, image: Dockerfile}` in its action.yml) is built by the runner
+// from that Dockerfile when the job reaches the step, so for the runner's platform (kbst/catalog,
+// Part OA). A composite action (`runs: {using: composite, steps: [...]}`) runs its steps in the
+// job, as if written there, with `${{ inputs.X }}` from the step's `with:` and the action's
+// input defaults (GitHub's "Creating a composite action"): its builds are the job's. Not an
+// action elsewhere (`uses: ./`, `./bootstrap-action`): that may be a published action, tested
+// by its own workflow but run on every user's runner, arm64 ones too.
+void localAction(const YAML::Node& step, const std::string& uses, const WorkflowScope& scope,
+                 const std::string& defaultDirectory, const fs::path& root, const std::string& name,
+                 std::vector<BuildDeclaration>& out, const Runner& runner, const ReadRepositoryFile& readFile, int depth) {
+  if (!readFile || depth >= 3) return;
   const auto directory = resolveAgainst(root, uses.substr(0, uses.find('@')));
   if (!directory) return;
-  // Under .github/, where a repository keeps the actions of its own workflows; an action elsewhere
-  // (`./bootstrap-action`, hckops/actions) may be one it publishes, tested by its workflows.
+  // Under .github/, where a repository keeps the actions of its own workflows.
   const auto relative = directory->lexically_relative(root);
   if (relative.empty() || *relative.begin() != ".github") return;
   for (const char* file : {"action.yml", "action.yaml"}) {
@@ -2030,8 +2100,32 @@ void localContainerAction(const std::string& uses, const fs::path& root, const s
     if (!doc) return;
     const YAML::Node runs = child(*doc, "runs");
     const auto using_ = scalar(child(runs, "using"));
+    if (!using_) return;
+    if (text::lower(*using_) == "composite") {
+      std::map<std::string, std::string> inputs;
+      if (const YAML::Node with = child(step, "with"); with.IsMap()) {
+        for (const auto& kv : with) {
+          if (kv.first.IsScalar() && kv.second.IsScalar()) inputs[kv.first.Scalar()] = scope.expand(kv.second.Scalar());
+        }
+      }
+      if (const YAML::Node declared = child(*doc, "inputs"); declared.IsMap()) {
+        for (const auto& input : declared) {
+          const auto value = scalar(child(input.second, "default"));
+          if (input.first.IsScalar() && value && !inputs.count(input.first.Scalar())) inputs[input.first.Scalar()] = *value;
+        }
+      }
+      const MatrixCombination none;
+      WorkflowScope actionScope(none, scope.env(), inputs);
+      const YAML::Node steps = child(runs, "steps");
+      if (!steps.IsSequence()) return;
+      const auto namedInAction = dockerfileNamesIn(steps);
+      for (const auto& inner : steps) {
+        workflowStep(inner, actionScope, defaultDirectory, root, name, out, namedInAction, runner, readFile, depth + 1);
+      }
+      return;
+    }
     const auto image = scalar(child(runs, "image"));
-    if (!using_ || text::lower(*using_) != "docker" || !image || text::startsWith(*image, "docker://")) return;
+    if (text::lower(*using_) != "docker" || !image || text::startsWith(*image, "docker://")) return;
     addWorkflowBuild(out, resolveAgainst(*directory, *image), std::nullopt, runner, name);
     return;
   }
@@ -2048,7 +2142,8 @@ bool topDirectoryComputed(const fs::path& pattern, const fs::path& root) {
 
 void workflowStep(const YAML::Node& step, const WorkflowScope& jobScope, const std::string& defaultDirectory,
                   const fs::path& root, const std::string& name, std::vector<BuildDeclaration>& out,
-                  const std::vector<std::string>& namedInJob, const Runner& runner, const ReadRepositoryFile& readScript) {
+                  const std::vector<std::string>& namedInJob, const Runner& runner, const ReadRepositoryFile& readScript,
+                  int actionDepth) {
   if (!step.IsMap()) return;
   WorkflowScope scope = jobScope;
   scope.addEnv(child(step, "env"));
@@ -2056,7 +2151,7 @@ void workflowStep(const YAML::Node& step, const WorkflowScope& jobScope, const s
   if (!uses) {
     // a run step, below
   } else if (text::startsWith(*uses, "./")) {
-    localContainerAction(*uses, root, name, out, runner, readScript);
+    localAction(step, *uses, scope, defaultDirectory, root, name, out, runner, readScript, actionDepth);
     return;
   } else if (const auto plain = std::find_if(std::begin(kPlainBuildActions), std::end(kPlainBuildActions),
                                              [&](const PlainBuildAction& a) { return usesAction(*uses, a.name); });
@@ -2355,9 +2450,24 @@ struct WorkflowReader {
         const Runner runner = runnerOf(child(job.second, "runs-on"), jobScope);
         for (const auto& step : steps) {
           workflowStep(step, jobScope, directory, root, name, out, namedInJob, runner, readScript);
+          recordWrites(step, jobScope);
         }
       }
     }
+  }
+
+  // The outputs and environment a run step leaves for the job's later steps (writesOf).
+  static void recordWrites(const YAML::Node& step, WorkflowScope& scope) {
+    const auto run = scalar(child(step, "run"));
+    if (!run) return;
+    WorkflowScope stepScope = scope;
+    stepScope.addEnv(child(step, "env"));
+    const StepWrites writes = writesOf(expandScriptAssignments(stepScope.expand(*run)));
+    const auto id = scalar(child(step, "id"));
+    for (const auto& [name, value] : writes.outputs) {
+      if (id) scope.setStepOutput(*id + ".outputs." + name, value.value_or(std::string(1, kUnresolved)));
+    }
+    for (const auto& [name, value] : writes.env) scope.setEnv(name, value.value_or(std::string(1, kUnresolved)));
   }
 
   // `uses: ./.github/workflows/build.yml` with `with:` inputs; remote workflows are not read.
