@@ -3086,6 +3086,27 @@ TEST_CASE("GitLab CI: plain buildctl and kaniko builds on GitLab's hosted runner
   CHECK(declared(repo.write("own/Dockerfile", kPlain)) == "none");
 }
 
+TEST_CASE("an image FROM scratch whose userland is one architecture's root file system", "[declared]") {
+  Repo repo;
+  const auto of = [&](const std::string& path, const std::string& text) { return declared(repo.write(path, text), text); };
+  // sleepgod/docker-OpenWrt (Part ZZZZZZT): the OpenWrt x86-64 rootfs, fetched in a builder stage.
+  CHECK(of("openwrt/Dockerfile",
+           "FROM alpine AS builder\n"
+           "ENV base=https://github.com/o/releases/download/2021.04.17/\n"
+           "ENV file=openwrt-x86-64-generic-rootfs.tar.gz\n"
+           "RUN wget -q \"$base$file\" && mkdir /rootfs && tar xf \"$file\" -C /rootfs\n"
+           "FROM scratch\nCOPY --from=builder /rootfs/ /\nCMD [\"/bin/sh\"]\n") ==
+        "linux/amd64 <- the image's whole userland (FROM scratch, with linux/amd64's root file system: "
+        "openwrt-x86-64-generic-rootfs.tar.gz)");
+  CHECK(of("alpine/Dockerfile", "FROM scratch\nADD alpine-minirootfs-3.19.1-aarch64.tar.gz /\nCMD [\"/bin/sh\"]\n") ==
+        "linux/arm64 <- the image's whole userland (FROM scratch, with linux/arm64's root file system: "
+        "alpine-minirootfs-3.19.1-aarch64.tar.gz)");
+  // Chosen per target, a program rather than a userland, or two architectures: nothing declared.
+  CHECK(of("multi/Dockerfile", "FROM scratch\nARG TARGETARCH\nADD rootfs-${TARGETARCH}.tar.gz /\n") == "none");
+  CHECK(of("tool/Dockerfile", "FROM scratch\nCOPY tool-linux-amd64 /tool\nENTRYPOINT [\"/tool\"]\n") == "none");
+  CHECK(of("two/Dockerfile", "FROM scratch\nADD rootfs-x86_64.tar.xz /\nADD overlay-aarch64.tar.xz /\n") == "none");
+}
+
 TEST_CASE("workflows: platforms an earlier step writes to GITHUB_OUTPUT or GITHUB_ENV", "[declared]") {
   Repo repo;
   // Steam-Headless/docker-steam-headless (Part ZZZZZZP): a prepare step writes docker_platforms,

@@ -292,6 +292,81 @@ std::optional<DeclaredPlatforms> fromDeviceArchitectureContent(const dockerfile:
       "the file's content (every architecture it names is " + found->str() + ", a device's, with no switch on the target)"};
 }
 
+// An image made FROM scratch whose whole userland is one architecture's root file system: the
+// final stage ADDs an archive named for one architecture into / (`ADD
+// alpine-minirootfs-3.19.1-x86_64.tar.gz /`), or copies / from a stage that fetched or unpacked
+// a `rootfs` archive named for one (sleepgod/docker-OpenWrt, Part ZZZZZZT: ENV
+// file=openwrt-x86-64-generic-rootfs.tar.gz, then `COPY --from=builder /rootfs/ /`). Nothing of
+// another architecture can be in that image: it is that architecture's by construction.
+std::optional<DeclaredPlatforms> fromScratchRootFileSystem(const dockerfile::ParsedDockerfile& file) {
+  // Stages by position: [first instruction, end), and their names.
+  struct StageRange {
+    size_t begin, end;
+    std::string name;
+    bool scratch;
+  };
+  std::vector<StageRange> stages;
+  for (size_t i = 0; i < file.instructions.size(); ++i) {
+    const auto& in = file.instructions[i];
+    if (in.command != "from" || in.args.empty()) continue;
+    if (!stages.empty()) stages.back().end = i;
+    stages.push_back({i, file.instructions.size(), in.args.size() == 3 ? text::lower(in.args[2].value) : "",
+                      text::lower(in.args[0].value) == "scratch" && !in.flag("platform")});
+  }
+  if (stages.empty() || !stages.back().scratch) return std::nullopt;
+  std::optional<Platform> found;
+  std::string shown;
+  bool conflict = false;
+  auto note = [&](const std::string& word) {
+    for (const auto& token : vocab::findArchTokens(text::lower(word))) {
+      if (found && !(found->architecture == token.platform.architecture && found->variant == token.platform.variant)) {
+        conflict = true;
+      }
+      if (!found) shown = word.substr(word.find_last_of("/=") == std::string::npos ? 0 : word.find_last_of("/=") + 1);
+      found = token.platform;
+    }
+  };
+  auto isArchive = [](const std::string& name) {
+    const std::string lowered = text::lower(name);
+    for (std::string_view ext : {".tar", ".tar.gz", ".tgz", ".tar.xz", ".txz", ".tar.bz2", ".tbz2", ".tar.zst"}) {
+      if (text::endsWith(lowered, ext)) return true;
+    }
+    return false;
+  };
+  const StageRange& last = stages.back();
+  for (size_t i = last.begin + 1; i < last.end; ++i) {
+    const auto& in = file.instructions[i];
+    if ((in.command != "add" && in.command != "copy") || in.args.size() < 2) continue;
+    const std::string destination = in.args.back().value;
+    if (destination != "/" && destination != "/." && destination != "./") continue;
+    const dockerfile::Flag* from = in.flag("from");
+    if (!from) {
+      for (size_t a = 0; a + 1 < in.args.size(); ++a) {
+        const std::string& source = in.args[a].value;
+        const std::string name = source.substr(source.find_last_of('/') == std::string::npos ? 0 : source.find_last_of('/') + 1);
+        if (isArchive(name)) note(name);
+      }
+      continue;
+    }
+    // The stage it copies from: a `rootfs` archive named there, in any of its instructions.
+    const std::string wanted = text::lower(from->value());
+    for (const auto& stage : stages) {
+      const bool byIndex = std::to_string(&stage - stages.data()) == wanted;
+      if (stage.name != wanted && !byIndex) continue;
+      for (size_t k = stage.begin; k < stage.end; ++k) {
+        std::string body = file.instructions[k].rest();
+        if (body.size() > 65536) return std::nullopt;
+        for (const auto& word : text::split(body, ' ')) {
+          const std::string lowered = text::lower(word);
+          if (lowered.find("rootfs") != std::string::npos && lowered.find('$') == std::string::npos) note(word);
+        }
+      }
+    }
+  }
+  if (!found || conflict) return std::nullopt;
+  return DeclaredPlatforms{{*found}, "the image's whole userland (FROM scratch, with " + found->str() + "'s root file system: " + shown + ")"};
+}
+
 // A make file by its name: `Makefile` (`makefile`, `GNUmakefile`), `*.mk`, or `Makefile.<suffix>`,
 // which projects run with `make -f` or include (grafana/pyroscope's Makefile.examples builds its
 // update_examples image with `--platform linux/amd64`; aquasecurity/tracee's builder/Makefile.*).
@@ -2102,6 +2177,7 @@ std::optional<DeclaredPlatforms> findDeclaredPlatformsAt(const fs::path& dockerf
     if (!file) return std::nullopt;
     const auto passed = buildArgsPassed(search.dockerfile, cache);
     if (auto pinned = fromPlatformFlags(*file, passed)) return pinned;
+    if (auto rootfs = fromScratchRootFileSystem(*file)) return rootfs;
     return fromBaseImages(*file, passed);
   };
   if (auto found = fromFamilyName(search.dockerfile, search.root, fromContent)) return found;

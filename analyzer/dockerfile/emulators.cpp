@@ -30,6 +30,10 @@ void fromQemu(std::string_view text, std::set<std::string>& out) {
     if (tokens.size() == 1 && tokens[0].begin == 0 && tokens[0].end == name.size()) out.insert(tokens[0].platform.architecture);
     // `qemu-system-riscv`: QEMU's Debian package of both RISC-V system emulators.
     if (name == "riscv") out.insert("riscv64");
+    // `qemu-arm`, `qemu-system-arm`: QEMU's 32-bit ARM emulators, a word the vocabulary leaves
+    // alone elsewhere (`arm` alone names no platform in a URL). The kernel a file cross-builds
+    // for the Raspberry Pi it boots in qemu-system-arm is that guest's (carlosperate/docker-qemu-rpi-os).
+    if (name == "arm" || name == "armeb") out.insert("arm");
   }
 }
 

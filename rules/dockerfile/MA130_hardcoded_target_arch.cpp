@@ -487,11 +487,28 @@ class TargetArchCheck {
             std::any_of(a.branches.begin(), a.branches.end(), [](const shell::Branch& b) { return b.onArchitecture; });
         if (!inArch && !a.value.archVarying) note(a.name, a.value.literal);
       }
+      // Options too: `cargo zigbuild --target x86_64-unknown-linux-musl --target
+      // aarch64-unknown-linux-musl --target riscv64gc-unknown-linux-musl` builds every target a
+      // later stage picks from by $TARGETARCH (calum4/docker-prometheus-exporter, Part ZZZZZZS).
+      auto noteOption = [&](const std::string& name, const std::string& value) {
+        if (const auto p = optionPlatform(name, value)) byName[name].insert(p->architecture);
+      };
       for (const auto& command : run.script.commands) {
         if (command.insideArchBranch()) continue;
-        for (const auto& word : command.words) {
+        const auto& words = command.words;
+        for (size_t i = 0; i < words.size(); ++i) {
+          const auto& word = words[i];
+          if (word.archVarying) continue;
           const size_t eq = word.literal.find('=');
-          if (word.archVarying || eq == std::string::npos || eq == 0 || word.literal[0] == '-') continue;
+          if (!word.literal.empty() && word.literal[0] == '-') {
+            if (eq != std::string::npos) {
+              noteOption(word.literal.substr(0, eq), word.literal.substr(eq + 1));
+            } else if (namesTarget(word.literal) && i + 1 < words.size() && !words[i + 1].archVarying) {
+              noteOption(word.literal, words[i + 1].literal);
+            }
+            continue;
+          }
+          if (eq == std::string::npos || eq == 0) continue;
           note(word.literal.substr(0, eq), word.literal.substr(eq + 1));
         }
       }
@@ -970,7 +987,8 @@ extern const DockerfileRule kMA130 = {
          "one target), unless the stage also sets another architecture's triple. So does `make` of goals named for "
          "one Linux GOOS-GOARCH pair (`make dist/argo-linux-amd64`), when the command names no other architecture. "
          "A stage whose RUNs give one setting constant values of several architectures (`GOARCH=arm go build -o "
-         "/app-arm` and `GOARCH=amd64 go build -o /app-x86_64`) builds every one of them, a release build whose "
+         "/app-arm` and `GOARCH=amd64 go build -o /app-x86_64`), or one option several (`cargo zigbuild --target "
+         "x86_64-unknown-linux-musl --target aarch64-unknown-linux-musl`), builds every one of them, a release build whose "
          "outputs a script takes out, and is not judged. "
          "A configure script's `--target` is not read: GNU autoconf's --build, --host and --target name where the "
          "build runs, where its programs run and, for a compiler or binutils being built, which platform that "
@@ -978,7 +996,7 @@ extern const DockerfileRule kMA130 = {
          "runs cargo with one `--target` (`ENTRYPOINT [\"cargo\", \"build\", \"--target=x86_64-unknown-linux-musl\"]`, a CI "
          "build image) makes every platform's container build for that target: in the others' images a cross build "
          "they are not set up for. Code built for an architecture the file brings an emulator for (`qemu-riscv64`, "
-         "`qemu-system-riscv64`, Spike for riscv64, box64 or FEX for amd64) is meant to run under it (a RISC-V "
+         "`qemu-system-riscv64`, `qemu-system-arm` for 32-bit ARM, Spike for riscv64, box64 or FEX for amd64) is meant to run under it (a RISC-V "
          "teaching image's proxy kernel, `--host=riscv64-linux-gnu`) and is not judged; QEMU for every architecture "
          "(`qemu-user-static` alone) names none in particular. Nor is code for an architecture no container image is "
          "made for (32-bit MIPS, big-endian ppc64 or mips64, wasm: `GOARCH=mips` for a router or a fault-proof VM's "

@@ -16,11 +16,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)mal::context::readBakeFiles({{"docker-bake.hcl", text}}, root);
   (void)mal::context::readBakeFiles({{"docker-bake.json", text}}, root);
   (void)mal::context::readComposeFile(text, root);
-  (void)mal::context::readWorkflows({{".github/workflows/build.yml", text}}, root);
+  // The script a CI job runs, or a local action it uses, is the same bytes again: followed, never re-entered.
+  const mal::context::ReadRepositoryFile sameBytes = [&](const std::filesystem::path&) { return std::optional(text); };
+  (void)mal::context::readWorkflows({{".github/workflows/build.yml", text}}, root, sameBytes);
   (void)mal::context::readAzurePipeline(text, root);
   (void)mal::context::readCloudBuild(text, root);
-  // The script a CI job runs is the same bytes again: followed, never re-entered.
-  const mal::context::ReadRepositoryFile sameBytes = [&](const std::filesystem::path&) { return std::optional(text); };
   (void)mal::context::readTravisConfig(text, root, sameBytes);
   (void)mal::context::readCircleCiConfig(text, root, sameBytes);
   (void)mal::context::readDronePipelines(text, root, sameBytes);
