@@ -19,6 +19,7 @@ struct Lists {
   int version = 0;
   std::vector<ArchOnlyPackage> apt, pip, playwright;
   std::vector<std::string> x86Flags, hostFlags;
+  std::vector<std::string> distributionApt;
 };
 
 std::vector<ArchOnlyPackage> readPackages(const nlohmann::json& list) {
@@ -46,6 +47,7 @@ const Lists& lists() {
     out.playwright = readPackages(json.at("playwright"));
     out.x86Flags = json.at("compilerFlags").at("x86Only").get<std::vector<std::string>>();
     out.hostFlags = json.at("compilerFlags").at("hostTuned").get<std::vector<std::string>>();
+    for (const auto& entry : json.at("distributionApt").at("names")) out.distributionApt.push_back(entry.at("name").get<std::string>());
     return out;
   }();
   return l;
@@ -108,6 +110,11 @@ std::vector<ArchOnlyPackage> extraPackages(const std::vector<std::string>& names
     out.push_back(std::move(p));
   }
   return out;
+}
+
+bool isDistributionAptPackage(std::string_view name) {
+  const auto& names = lists().distributionApt;
+  return std::find(names.begin(), names.end(), name) != names.end();
 }
 
 bool isX86OnlyFlag(std::string_view flag) {

@@ -31,6 +31,10 @@ std::vector<ArchOnlyPackage> extraPackages(const std::vector<std::string>& names
 // The whole list of one ecosystem, in the data file's order.
 const std::vector<ArchOnlyPackage>& archOnlyPackages(Ecosystem ecosystem);
 
+// data/arch-only-packages.json "distributionApt": a package Debian and Ubuntu build for every
+// architecture, which vendor repositories also publish under that name (mariadb-server).
+bool isDistributionAptPackage(std::string_view name);
+
 bool isX86OnlyFlag(std::string_view flag);
 bool isHostTunedFlag(std::string_view flag);
 

@@ -8,6 +8,7 @@
 
 #include "analyzer/shell/arch_vocabulary.h"
 #include "analyzer/text_util.h"
+#include "rules/data/rule_data.h"
 #include "rules/dockerfile/context.h"
 #include "rules/dockerfile/message_values.h"
 #include "rules/dockerfile/shell_helpers.h"
@@ -174,6 +175,39 @@ bool installsPackagesOf(const shell::Command& command, std::string_view arch) {
   return false;
 }
 
+// The packages the first install after command `index` of `run` names (in that RUN, else in
+// the stage's later RUNs): nullopt when there is none or its list cannot be read (`$PACKAGES`,
+// a local .deb).
+std::optional<std::vector<std::string>> firstInstallAfter(const dockerfile::BuildModel& model,
+                                                          const dockerfile::RunScript& run, size_t index) {
+  auto namesOf = [](const shell::Command& command) -> std::optional<std::vector<std::string>> {
+    std::vector<std::string> names;
+    const auto words = programWords(command);
+    bool afterVerb = false;
+    for (size_t i = 1; i < words.size(); ++i) {
+      const shell::Word& word = *words[i];
+      const std::string& w = word.literal;
+      if (!afterVerb) {
+        afterVerb = w == "install";
+        continue;
+      }
+      if (w.empty() || w[0] == '-') continue;
+      if (!word.variables.empty() || word.hasCommandSubstitution || text::endsWith(w, ".deb")) return std::nullopt;
+      names.push_back(w.substr(0, w.find_first_of("=:")));  // `mariadb-server=1:10.3.39+maria~bionic`
+    }
+    if (names.empty()) return std::nullopt;
+    return names;
+  };
+  for (const auto& other : model.scriptsIn(run.stage)) {
+    if (other.instruction < run.instruction) continue;
+    for (size_t c = 0; c < other.script.commands.size(); ++c) {
+      if (other.instruction == run.instruction && c <= index) continue;
+      if (installsPackages(other.script.commands[c])) return namesOf(other.script.commands[c]);
+    }
+  }
+  return std::nullopt;
+}
+
 // Are packages of Debian architecture `arch` installed in the stage, or in a stage built on
 // it? A foreign architecture added where none is installed only serves to download that
 // architecture's .debs (to unpack them for a target chosen later, as `COPY --from=debs
@@ -303,6 +337,13 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
         }
         const auto broken = brokenBy(ctx, run.stage, served);
         if (broken.empty()) continue;
+        // Its packages all the distribution's own as well (`[arch=amd64]` MariaDB repository, then
+        // `apt-get install mariadb-server mariadb-client`): elsewhere apt skips the source and
+        // installs the distribution's build, so nothing fails (ProboCI/docker-ubuntu, Part ZZZZZZA).
+        if (const auto names = firstInstallAfter(ctx.model, run, index);
+            names && std::all_of(names->begin(), names->end(), [](const std::string& n) { return data::isDistributionAptPackage(n); })) {
+          break;
+        }
         if (!file.empty() && !reportedLists.insert({run.stage, file}).second) break;
         out.report(rule, run.script.source.span(word->begin, word->end),
                    repository.ubuntuPrimaryArchive
@@ -339,7 +380,10 @@ extern const DockerfileRule kMA112 = {
              "with a notice where a mirror has none (Ubuntu's ports mirror for i386). Its packages are `name:i386` "
              "arguments, packages only it has or that pull it in (wine32, steamcmd, WineHQ's and Debian's wine packages, "
              "`*-i386`), local `.deb` files and package lists the rule cannot "
-             "read (`$PACKAGES`). Not when the file the source is written "
+             "read (`$PACKAGES`). Not an arch-limited source whose first install after it names only packages Debian and "
+             "Ubuntu build themselves for every architecture (data/arch-only-packages.json `distributionApt`: MariaDB's "
+             "`[arch=amd64]` repository, then `apt-get install mariadb-server mariadb-client`): elsewhere apt skips the "
+             "source and installs the distribution's own build. Not when the file the source is written "
              "to is replaced by a later command of the same RUN before apt reads it (`| tee x.list` or `> x.list` "
              "again): that source never reaches apt. A source file is judged by all the `arch=` lines written to it in the "
              "stage (`> x.list`, then `>> x.list` or `| tee -a x.list`): apt keeps the lines whose arch= names its own "
