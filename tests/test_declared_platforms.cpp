@@ -1097,6 +1097,31 @@ TEST_CASE("Docker Hub's automated build hook declares linux/amd64", "[declared]"
   CHECK(declared(buildx, kPlain) == "none");
 }
 
+TEST_CASE("Docker Hub's automated tests (a sut service) beside a Dockerfile declare linux/amd64", "[declared]") {
+  Repo repo;
+  // wernight/docker-plex-media-server (Part ZZZZZZM): latest/docker-compose.test.yml, format 1.
+  const auto latest = repo.write("latest/Dockerfile", kPlain);
+  repo.write("latest/docker-compose.test.yml", "sut:\n  build: .\n  command: sh -c 'sleep 10 && wget -O /dev/null http://localhost:32400/'\n");
+  CHECK(declared(latest) ==
+        "linux/amd64 <- docker-compose.test.yml: Docker Hub's automated tests (a sut service), run by its automated builds on "
+        "amd64 builders only");
+  const auto v3 = repo.write("v3/Dockerfile", kPlain);
+  repo.write("v3/docker-compose.test.yaml", "services:\n  sut:\n    build: .\n    command: ./run_tests.sh\n");
+  CHECK(declared(v3) ==
+        "linux/amd64 <- docker-compose.test.yaml: Docker Hub's automated tests (a sut service), run by its automated builds on "
+        "amd64 builders only");
+  // No sut service: a compose file for tests of another kind, read as compose (a build for the
+  // machine that runs it).
+  const auto other = repo.write("other/Dockerfile", kPlain);
+  repo.write("other/docker-compose.test.yml", "services:\n  app:\n    build: .\n  db:\n    image: postgres:16\n");
+  CHECK(declared(other) == " <- other/docker-compose.test.yml service app (no platforms: built for the machine that runs it)");
+  // A workflow that builds the file for several platforms says more.
+  repo.write(".github/workflows/build.yml",
+             "on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: docker/build-push-action@v6\n"
+             "        with:\n          context: latest\n          platforms: linux/amd64,linux/arm64\n");
+  CHECK(declared(latest) == "linux/amd64, linux/arm64 <- .github/workflows/build.yml job b");
+}
+
 TEST_CASE("a Serverless Framework config declares its Lambda images' platforms", "[declared]") {
   // umihico/docker-selenium-lambda (Part ZZZZZZI): provider.ecr.images.img builds ./Dockerfile
   // with `platform: linux/amd64`. Without a platform the image is the functions' (their

@@ -3645,4 +3645,11 @@ std::vector<BuildDeclaration> readServerlessConfig(const std::string& text, cons
   return out;
 }
 
+bool definesSutService(const std::string& text) {
+  const auto doc = loadYaml(text);
+  if (!doc || !doc->IsMap()) return false;
+  const YAML::Node services = child(*doc, "services");
+  return child(services.IsMap() ? services : *doc, "sut").IsMap();
+}
+
 }  // namespace mal::context

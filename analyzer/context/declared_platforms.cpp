@@ -1071,6 +1071,24 @@ std::optional<DeclaredPlatforms> fromDockerHubHooks(const fs::path& dockerfile, 
                            false};
 }
 
+// Docker Hub's automated repository tests: a `docker-compose.test.yml` beside the Dockerfile
+// that defines a `sut` service (Docker's "Automated repository tests": the build succeeds only if
+// `sut` exits 0) exists to be run by Docker Hub's automated builds, which build and test that
+// directory's Dockerfile on amd64 builders only (as fromDockerHubHooks). wernight's
+// plex-media-server (Part ZZZZZZM) keeps one beside each image and no other build.
+std::optional<DeclaredPlatforms> fromDockerHubAutotest(const fs::path& dockerfile, const fs::path& root) {
+  if (dockerfile.filename() != "Dockerfile") return std::nullopt;
+  for (const char* name : {"docker-compose.test.yml", "docker-compose.test.yaml"}) {
+    const auto text = readDeclarationFile(dockerfile.parent_path() / name, root);
+    if (!text) continue;
+    if (!definesSutService(*text)) return std::nullopt;
+    return DeclaredPlatforms{{*parsePlatform("linux/amd64")},
+                             std::string(name) + ": Docker Hub's automated tests (a sut service), run by its automated builds on amd64 builders only",
+                             false};
+  }
+  return std::nullopt;
+}
+
 // A Fly.io app: a `fly.toml` in the Dockerfile's directory or one above it (up to the
 // repository root) whose build is this file. flyctl builds it for linux/amd64, the one
 // architecture of Fly Machines, wherever it builds (superfly/flyctl#378, #2597: the platform
@@ -2169,6 +2187,7 @@ std::optional<DeclaredPlatforms> findDeclaredPlatformsAt(const fs::path& dockerf
   }
   if (auto found = fromFileName(search.dockerfile, search.root)) return found;
   if (auto found = fromDockerHubHooks(search.dockerfile, search.root)) return found;
+  if (auto found = fromDockerHubAutotest(search.dockerfile, search.root)) return found;
   if (auto found = fromFlyApp(search.dockerfile, search.root)) return found;
   if (auto found = fromHerokuApp(search.dockerfile, search.root)) return found;
   if (auto found = fromServerlessApp(search.dockerfile, search.root)) return found;

@@ -211,6 +211,9 @@ std::vector<BuildDeclaration> readHerokuManifest(const std::string& text, const 
 // `architecture` (else the provider's, else x86_64, AWS Lambda's default). Paths from the
 // config's directory.
 std::vector<BuildDeclaration> readServerlessConfig(const std::string& text, const std::filesystem::path& directory);
+// Does a compose file define a `sut` service (at the top, compose file format 1, or under
+// `services:`), the service Docker Hub's automated tests run?
+bool definesSutService(const std::string& text);
 // A GitLab CI config (`.gitlab-ci.yml`): builds that name platforms in jobs' script lines, with
 // the file's and the job's `variables:`; a plain build declares nothing (a job's runner is not
 // known). Paths from the repository root.

@@ -28,6 +28,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)mal::context::readFlyConfig(text, root);
   (void)mal::context::readHerokuManifest(text, root);
   (void)mal::context::readServerlessConfig(text, root);
+  (void)mal::context::definesSutService(text);
   (void)mal::context::readMakefile(text, root);
   (void)mal::context::readShellScript(text, root);
   std::set<std::string> names;
