@@ -2084,9 +2084,9 @@ void workflowStep(const YAML::Node& step, const WorkflowScope& jobScope, const s
 // input defaults (GitHub's "Creating a composite action"): its builds are the job's. Not an
 // action elsewhere (`uses: ./`, `./bootstrap-action`): that may be a published action, tested
 // by its own workflow but run on every user's runner, arm64 ones too.
-void localAction(const YAML::Node& step, const std::string& uses, const WorkflowScope& scope,
-                 const std::string& defaultDirectory, const fs::path& root, const std::string& name,
-                 std::vector<BuildDeclaration>& out, const Runner& runner, const ReadRepositoryFile& readFile, int depth) {
+void localAction(const YAML::Node& step, const std::string& uses, const WorkflowScope& scope, const std::string& defaultDirectory,
+                 const fs::path& root, const std::string& name, std::vector<BuildDeclaration>& out, const Runner& runner,
+                 const ReadRepositoryFile& readFile, int depth) {
   if (!readFile || depth >= 3) return;
   const auto directory = resolveAgainst(root, uses.substr(0, uses.find('@')));
   if (!directory) return;

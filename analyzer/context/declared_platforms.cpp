@@ -364,7 +364,8 @@ std::optional<DeclaredPlatforms> fromScratchRootFileSystem(const dockerfile::Par
     }
   }
   if (!found || conflict) return std::nullopt;
-  return DeclaredPlatforms{{*found}, "the image's whole userland (FROM scratch, with " + found->str() + "'s root file system: " + shown + ")"};
+  return DeclaredPlatforms{
+      {*found}, "the image's whole userland (FROM scratch, with " + found->str() + "'s root file system: " + shown + ")"};
 }
 
 // A make file by its name: `Makefile` (`makefile`, `GNUmakefile`), `*.mk`, or `Makefile.<suffix>`,
@@ -1082,9 +1083,10 @@ std::optional<DeclaredPlatforms> fromDockerHubAutotest(const fs::path& dockerfil
     const auto text = readDeclarationFile(dockerfile.parent_path() / name, root);
     if (!text) continue;
     if (!definesSutService(*text)) return std::nullopt;
-    return DeclaredPlatforms{{*parsePlatform("linux/amd64")},
-                             std::string(name) + ": Docker Hub's automated tests (a sut service), run by its automated builds on amd64 builders only",
-                             false};
+    return DeclaredPlatforms{
+        {*parsePlatform("linux/amd64")},
+        std::string(name) + ": Docker Hub's automated tests (a sut service), run by its automated builds on amd64 builders only",
+        false};
   }
   return std::nullopt;
 }

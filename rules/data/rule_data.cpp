@@ -47,7 +47,8 @@ const Lists& lists() {
     out.playwright = readPackages(json.at("playwright"));
     out.x86Flags = json.at("compilerFlags").at("x86Only").get<std::vector<std::string>>();
     out.hostFlags = json.at("compilerFlags").at("hostTuned").get<std::vector<std::string>>();
-    for (const auto& entry : json.at("distributionApt").at("names")) out.distributionApt.push_back(entry.at("name").get<std::string>());
+    for (const auto& entry : json.at("distributionApt").at("names"))
+      out.distributionApt.push_back(entry.at("name").get<std::string>());
     return out;
   }();
   return l;

@@ -161,7 +161,22 @@ bool pipedIntoTextFilter(const shell::Script& script, const shell::Command& comm
 // the image gets. Only a package name the URL itself contains counts.
 bool fallbackOfPackageInstall(const shell::Command& command, std::string_view url) {
   static const std::set<std::string> kManagers = {"apt-get", "apt", "apk", "yum", "dnf", "microdnf", "zypper"};
-  const std::string lowered = text::lower(url);
+  // The URL's path segments (not its host: `git` is no part of `github.com/foo/bar-linux-amd64`).
+  std::vector<std::string> segments;
+  {
+    const std::string lowered = text::lower(url);
+    const size_t scheme = lowered.find("://");
+    const size_t path = lowered.find('/', scheme == std::string::npos ? 0 : scheme + 3);
+    if (path == std::string::npos) return false;
+    segments = text::split(lowered.substr(path + 1, lowered.find_first_of("?#", path) - path - 1), '/');
+  }
+  // A segment that is the package's name, or begins with it and a separator (`tini-amd64`).
+  auto named = [&](const std::string& name) {
+    return std::any_of(segments.begin(), segments.end(), [&](const std::string& segment) {
+      return segment == name || (text::startsWith(segment, name) && segment.size() > name.size() &&
+                                 std::string("-_.").find(segment[name.size()]) != std::string::npos);
+    });
+  };
   for (const auto& branch : command.branches) {
     if (branch.kind != shell::Branch::Kind::OrElse) continue;
     const auto words = text::split(text::trim(branch.condition), ' ');
@@ -172,7 +187,7 @@ bool fallbackOfPackageInstall(const shell::Command& command, std::string_view ur
       if (w == "install" || w == "add") {
         installing = true;
       } else if (installing && w.size() >= 3 && w[0] != '-' && w.find_first_of("<>&|$") == std::string::npos &&
-                 lowered.find(text::lower(w)) != std::string::npos) {
+                 named(text::lower(w))) {
         return true;
       }
     }

@@ -178,8 +178,8 @@ bool installsPackagesOf(const shell::Command& command, std::string_view arch) {
 // The packages the first install after command `index` of `run` names (in that RUN, else in
 // the stage's later RUNs): nullopt when there is none or its list cannot be read (`$PACKAGES`,
 // a local .deb).
-std::optional<std::vector<std::string>> firstInstallAfter(const dockerfile::BuildModel& model,
-                                                          const dockerfile::RunScript& run, size_t index) {
+std::optional<std::vector<std::string>> firstInstallAfter(const dockerfile::BuildModel& model, const dockerfile::RunScript& run,
+                                                          size_t index) {
   auto namesOf = [](const shell::Command& command) -> std::optional<std::vector<std::string>> {
     std::vector<std::string> names;
     const auto words = programWords(command);
@@ -341,7 +341,8 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
         // `apt-get install mariadb-server mariadb-client`): elsewhere apt skips the source and
         // installs the distribution's build, so nothing fails (ProboCI/docker-ubuntu, Part ZZZZZZA).
         if (const auto names = firstInstallAfter(ctx.model, run, index);
-            names && std::all_of(names->begin(), names->end(), [](const std::string& n) { return data::isDistributionAptPackage(n); })) {
+            names &&
+            std::all_of(names->begin(), names->end(), [](const std::string& n) { return data::isDistributionAptPackage(n); })) {
           break;
         }
         if (!file.empty() && !reportedLists.insert({run.stage, file}).second) break;

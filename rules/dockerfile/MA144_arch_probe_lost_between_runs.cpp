@@ -1,6 +1,7 @@
 // MA144: ARCH=$(uname -m) in one RUN, "$ARCH" in a later one. Each RUN is a new shell:
 // the variable is empty there.
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "analyzer/shell/arch_vocabulary.h"
@@ -54,8 +55,18 @@ bool setForSomeTarget(const DockerfileContext& ctx, size_t stage, const shell::A
   return false;
 }
 
+// The value holds the variable's own plain expansion (`$LD_LIBRARY_PATH`, `${PATH}`), as a list
+// that is extended does. An expansion with an operator is a new value made from the old one
+// (`ARCH=${ARCH/aarch64/arm64}`, `ARCH=${ARCH:-$(uname -m)}`): that variable stays a probe.
 bool extendsItself(const shell::Assignment& a) {
-  return std::find(a.value.variables.begin(), a.value.variables.end(), a.name) != a.value.variables.end();
+  const std::string& v = a.value.literal;
+  if (v.find("${" + a.name + "}") != std::string::npos) return true;
+  const std::string plain = "$" + a.name;
+  for (size_t at = v.find(plain); at != std::string::npos; at = v.find(plain, at + 1)) {
+    const size_t end = at + plain.size();
+    if (end == v.size() || !(std::isalnum(static_cast<unsigned char>(v[end])) || v[end] == '_')) return true;
+  }
+  return false;
 }
 
 void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
