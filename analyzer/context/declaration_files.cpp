@@ -1756,7 +1756,7 @@ class WorkflowScope {
   std::string evaluate(const std::string& expression) const {
     if (expression == "github.workspace") return ".";
     // `${{ steps.prepare.outputs.docker_platforms }}`: what an earlier step of the job wrote to
-    // $GITHUB_OUTPUT (outputsWrittenBy).
+    // $GITHUB_OUTPUT (writesOf, recorded by WorkflowReader::recordWrites).
     if (text::startsWith(expression, "steps.")) {
       const auto it = stepOutputs_.find(expression.substr(6));
       if (it != stepOutputs_.end()) return it->second;
