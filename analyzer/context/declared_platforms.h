@@ -105,9 +105,11 @@ class DeclarationCache {
 std::filesystem::path repositoryRoot(const std::filesystem::path& dockerfile);
 
 // Sources in order of trust (the first that names this Dockerfile wins; declarations of the
-// same kind that name it are merged): bake files, compose files, GitHub workflows, Azure
-// Pipelines files, Makefiles, a cross-toolchain image (amd64), the file name, Docker Hub's
-// hooks/build (amd64), the base images, a program published for one architecture, a plain
+// same kind that name it are merged): bake files, compose files, GitHub workflows (with local
+// reusable workflows and composite actions), Azure Pipelines files, Makefiles, a cross-toolchain
+// image (amd64), the file name, Docker Hub's hooks/build and automated tests (amd64), Fly.io,
+// Heroku and Serverless Framework apps, the file's pins, a scratch image of one architecture's
+// root file system, the base images, a program published for one architecture, a plain
 // build on a runner of one architecture, the repository's name (`arangodb-arm64`), the file's
 // content when every architecture it names is one device's (`spotifyd-linux-armv6`).
 // nullopt when none names a platform.
