@@ -4,9 +4,11 @@
 #include <cctype>
 #include <fstream>
 #include <functional>
+#include <initializer_list>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <utility>
 
 #include "analyzer/dockerfile/ast.h"
 #include "analyzer/dockerfile/build_model.h"
@@ -1091,19 +1093,21 @@ std::optional<DeclaredPlatforms> fromDockerHubAutotest(const fs::path& dockerfil
   return std::nullopt;
 }
 
-// A Fly.io app: a `fly.toml` in the Dockerfile's directory or one above it (up to the
-// repository root) whose build is this file. flyctl builds it for linux/amd64, the one
-// architecture of Fly Machines, wherever it builds (superfly/flyctl#378, #2597: the platform
-// is hard-coded so that an Apple silicon Mac's engine does not make an arm64 image).
-std::optional<DeclaredPlatforms> fromFlyApp(const fs::path& dockerfile, const fs::path& root) {
+// The first build of `dockerfile` that an app config named one of `names` declares, in the
+// Dockerfile's directory or one above it up to the repository root, with the config's path as
+// shown (fly.toml, serverless.yml: an app's config sits at or above the file it builds).
+std::optional<std::pair<BuildDeclaration, std::string>> buildInConfigAbove(
+    const fs::path& dockerfile, const fs::path& root, std::initializer_list<const char*> names,
+    const std::function<std::vector<BuildDeclaration>(const std::string&, const fs::path&)>& read) {
   const fs::path file = absoluteNormal(dockerfile);
   const fs::path top = absoluteNormal(root);
   for (fs::path directory = file.parent_path();; directory = directory.parent_path()) {
-    const fs::path config = directory / "fly.toml";
-    if (const auto text = readDeclarationFile(config, top)) {
-      for (const auto& build : readFlyConfig(*text, directory)) {
-        if (build.dockerfile != file) continue;
-        return DeclaredPlatforms{build.platforms, displayPath(config, top) + " (a Fly.io app: flyctl builds linux/amd64)"};
+    for (const char* name : names) {
+      const fs::path config = directory / name;
+      const auto text = readDeclarationFile(config, top);
+      if (!text) continue;
+      for (auto& build : read(*text, directory)) {
+        if (build.dockerfile == file) return std::pair(std::move(build), displayPath(config, top));
       }
     }
     if (directory == top || !isWithin(directory, top) || directory == directory.parent_path()) break;
@@ -1111,25 +1115,23 @@ std::optional<DeclaredPlatforms> fromFlyApp(const fs::path& dockerfile, const fs
   return std::nullopt;
 }
 
+// A Fly.io app: a `fly.toml` in the Dockerfile's directory or one above it (up to the
+// repository root) whose build is this file. flyctl builds it for linux/amd64, the one
+// architecture of Fly Machines, wherever it builds (superfly/flyctl#378, #2597: the platform
+// is hard-coded so that an Apple silicon Mac's engine does not make an arm64 image).
+std::optional<DeclaredPlatforms> fromFlyApp(const fs::path& dockerfile, const fs::path& root) {
+  const auto found = buildInConfigAbove(dockerfile, root, {"fly.toml"}, readFlyConfig);
+  if (!found) return std::nullopt;
+  return DeclaredPlatforms{found->first.platforms, found->second + " (a Fly.io app: flyctl builds linux/amd64)"};
+}
+
 // An AWS Lambda image of the Serverless Framework: a `serverless.yml` (or `.yaml`) in the
 // Dockerfile's directory or one above it (up to the repository root) whose
 // `provider.ecr.images` builds this file (readServerlessConfig).
 std::optional<DeclaredPlatforms> fromServerlessApp(const fs::path& dockerfile, const fs::path& root) {
-  const fs::path file = absoluteNormal(dockerfile);
-  const fs::path top = absoluteNormal(root);
-  for (fs::path directory = file.parent_path();; directory = directory.parent_path()) {
-    for (const char* name : {"serverless.yml", "serverless.yaml"}) {
-      const fs::path config = directory / name;
-      const auto text = readDeclarationFile(config, top);
-      if (!text) continue;
-      for (const auto& build : readServerlessConfig(*text, directory)) {
-        if (build.dockerfile != file) continue;
-        return DeclaredPlatforms{build.platforms, displayPath(config, top) + " " + build.name + " (an AWS Lambda image)"};
-      }
-    }
-    if (directory == top || !isWithin(directory, top) || directory == directory.parent_path()) break;
-  }
-  return std::nullopt;
+  const auto found = buildInConfigAbove(dockerfile, root, {"serverless.yml", "serverless.yaml"}, readServerlessConfig);
+  if (!found) return std::nullopt;
+  return DeclaredPlatforms{found->first.platforms, found->second + " " + found->first.name + " (an AWS Lambda image)"};
 }
 
 // A Heroku app: the repository's `heroku.yml` builds this file for one of its process types.
