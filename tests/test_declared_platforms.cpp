@@ -689,6 +689,73 @@ TEST_CASE("Makefile: a variable that names itself or a fan-out past the expansio
   CHECK(declared(fanOut) == "none");
   CHECK(declared(chain) == "linux/arm64 <- Makefile");
 }
+
+TEST_CASE("Makefile: conditionals take the branch make takes, and a tab-started line outside a rule is not a recipe",
+          "[declared]") {
+  // GreptimeDB's Makefile: `ifeq ($(BUILDX_MULTI_PLATFORM_BUILD), all)` with tab-indented
+  // assignments of the buildx options in each branch, after `?= false`. make reads those
+  // lines as assignments (no rule is open) and takes the `else`: a build for make's machine.
+  Repo repo;
+  const auto builder = repo.write("docker/dev-builder/Dockerfile", kPlain);
+  const std::string makefile =
+      "BUILDX_MULTI_PLATFORM_BUILD ?= false\n"
+      "IMAGE ?= x\n"
+      "ifeq ($(BUILDX_MULTI_PLATFORM_BUILD), all)\n"
+      "\tBUILDX_OPTS := --platform linux/amd64,linux/arm64 --push\n"
+      "else ifeq ($(BUILDX_MULTI_PLATFORM_BUILD), amd64)\n"
+      "\tBUILDX_OPTS := --platform linux/amd64 --push\n"
+      "else\n"
+      "\tBUILDX_OPTS := -o type=docker\n"
+      "endif\n"
+      "dev-builder:\n"
+      "\tdocker buildx build $(BUILDX_OPTS) -f docker/dev-builder/Dockerfile -t $(IMAGE) .\n";
+  repo.write("Makefile", makefile);
+  CHECK(declared(builder) == " <- Makefile (no platforms: built for the machine that runs it)");
+  // A CI job's `make dev-builder BUILDX_MULTI_PLATFORM_BUILD=all`: the command-line value
+  // replaces the default, and the branch it selects is taken.
+  Repo ci;
+  const auto built = ci.write("docker/dev-builder/Dockerfile", kPlain);
+  ci.write("Makefile", makefile);
+  ci.write(".github/workflows/dev.yml",
+           "on: push\njobs:\n  image:\n    runs-on: ubuntu-latest\n    steps:\n"
+           "      - run: make dev-builder BUILDX_MULTI_PLATFORM_BUILD=all IMAGE=y\n");
+  CHECK(declared(built) == "linux/amd64, linux/arm64 <- .github/workflows/dev.yml job image");
+  // Twins: a condition on what only runs know (`$(shell uname -m)`) keeps every branch, the
+  // last assignment winning as before; a branch nested in one not taken is not taken either;
+  // and a tab-started line after a rule stays that rule's recipe, inside a conditional too.
+  Repo unknown;
+  const auto probed = unknown.write("Dockerfile", kPlain);
+  const auto nested = unknown.write("nested/Dockerfile", kPlain);
+  const auto recipe = unknown.write("recipe/Dockerfile", kPlain);
+  unknown.write("Makefile",
+                "ifeq ($(shell uname -m),x86_64)\n"
+                "\tPLATFORM := linux/amd64\n"
+                "else\n"
+                "\tPLATFORM := linux/arm64\n"
+                "endif\n"
+                "MODE := local\n"
+                "ifeq ($(MODE),release)\n"
+                "  ifdef MODE\n"
+                "    NESTED := linux/s390x\n"
+                "  endif\n"
+                "else\n"
+                "  NESTED := linux/ppc64le\n"
+                "endif\n"
+                "image:\n"
+                "\tdocker buildx build --platform $(PLATFORM) .\n"
+                "nested:\n"
+                "\tdocker buildx build --platform $(NESTED) -f nested/Dockerfile nested\n"
+                "recipe:\n"
+                "ifneq ($(MODE),local)\n"
+                "\tdocker buildx build --platform linux/s390x -f recipe/Dockerfile recipe\n"
+                "else\n"
+                "\tdocker buildx build --platform linux/riscv64 -f recipe/Dockerfile recipe\n"
+                "endif\n");
+  CHECK(declared(probed) == "linux/arm64 <- Makefile");
+  CHECK(declared(nested) == "linux/ppc64le <- Makefile");
+  CHECK(declared(recipe) == "linux/riscv64 <- Makefile");
+}
+
 TEST_CASE("Makefile: Podman's --os/--arch name the platform", "[declared]") {
   // aquareum-tv/aquareum: `cd docker && docker build --target=builder --os=linux --arch=amd64 -f
   // build.Dockerfile ...`, the Podman/Buildah spelling of `--platform linux/amd64`.

@@ -917,13 +917,16 @@ struct MakeRun {
   fs::path directory;                   // where make runs (`-C dir`)
   std::optional<std::string> makefile;  // `-f file`; else make's own names in `directory`
   std::vector<std::string> goals;       // empty: make's default goal
+  // `make image PLATFORMS=linux/amd64`: command-line variables, which override the Makefile's
+  // own assignments of those names (all but `override` ones).
+  std::vector<std::pair<std::string, std::string>> variables;
 };
 
 std::vector<MakeRun> makeRunsBy(std::string_view line, const fs::path& start) {
   std::vector<MakeRun> out;
   for (const auto& [words, directory] : commandsWithDirectory(line, start)) {
     if (baseName(words[0]) != "make" && baseName(words[0]) != "gmake") continue;
-    MakeRun run{directory, std::nullopt, {}};
+    MakeRun run{directory, std::nullopt, {}, {}};
     bool understood = true;
     for (size_t i = 1; i < words.size() && understood; ++i) {
       const std::string& w = words[i];
@@ -944,6 +947,12 @@ std::vector<MakeRun> makeRunsBy(std::string_view line, const fs::path& start) {
         ++i;
       } else if (!w.empty() && w[0] != '-' && w.find('=') == std::string::npos) {
         run.goals.push_back(w);
+      } else if (const size_t equals = w.find('='); !w.empty() && w[0] != '-' && equals != std::string::npos) {
+        // `NAME=value` and `NAME:=value` (make's simply expanded form on the command line).
+        std::string name = w.substr(0, equals);
+        if (!name.empty() && name.back() == ':') name.pop_back();
+        if (!name.empty() && name.find_first_of(" \t:$") == std::string::npos)
+          run.variables.emplace_back(name, w.substr(equals + 1));
       }
       if (chdir) {
         const auto next = resolveAgainst(run.directory, *chdir);
@@ -961,7 +970,8 @@ std::vector<MakeRun> makeRunsBy(std::string_view line, const fs::path& start) {
 }
 
 std::vector<BuildCommand> makefileBuildCommands(const std::string& text, const fs::path& directory,
-                                                const std::vector<std::string>* goals);
+                                                const std::vector<std::string>* goals,
+                                                const std::vector<std::pair<std::string, std::string>>& commandLine = {});
 
 // The build commands of one CI command line run in `directory`: its own, those of the
 // repository scripts it runs by path, and those of the Makefile rules a `make` of it makes
@@ -989,7 +999,7 @@ std::vector<BuildCommand> ciBuildCommands(const std::string& line, const fs::pat
       if (path && (text = readScript(*path))) break;
     }
     if (!text) continue;
-    for (auto& command : makefileBuildCommands(*text, run.directory, &run.goals)) {
+    for (auto& command : makefileBuildCommands(*text, run.directory, &run.goals, run.variables)) {
       if (command.overridablePlatform && platformsIn(command.platforms).size() == 1) continue;
       commands.push_back(std::move(command));
     }
@@ -2221,10 +2231,12 @@ class MakeVariables {
   void assign(const std::string& line) {
     std::string rest = text::trim(line);
     bool exported = false;
+    bool overriding = false;
     for (const char* prefix : {"export ", "override "}) {
       if (!text::startsWith(rest, prefix)) continue;
       rest = text::trim(rest.substr(std::string(prefix).size()));
       exported = exported || std::string_view(prefix) == "export ";
+      overriding = overriding || std::string_view(prefix) == "override ";
     }
     const size_t equals = rest.find('=');
     if (exported && equals == std::string::npos) {
@@ -2249,6 +2261,7 @@ class MakeVariables {
     if (name.empty() || name.find_first_of(" \t:$") != std::string::npos) return;
     const std::string value = text::trim(rest.substr(equals + 1));
     if (exported) exported_.insert(name);
+    if (commandLine_.count(name) && !overriding) return;  // the caller's value stands
     if (op == "?=" && values_.count(name)) return;
     if (op == "?=") {
       overridable_.insert(name);
@@ -2264,6 +2277,22 @@ class MakeVariables {
     } else {
       values_[name] = value;
     }
+  }
+
+  // `make goal NAME=value`: a command-line variable. It is the caller's decision, not an
+  // overridable default, and the Makefile's own assignments of it do not apply.
+  void setFromCommandLine(const std::string& name, const std::string& value) {
+    values_[name] = value;
+    overridable_.erase(name);
+    commandLine_.insert(name);
+  }
+
+  // Whether `ifdef NAME` holds: the variable has a non-empty value. Not known for a name the
+  // Makefile never assigns (the environment may give it one).
+  std::optional<bool> hasValue(const std::string& name) const {
+    const auto it = values_.find(name);
+    if (it == values_.end()) return std::nullopt;
+    return !text::trim(it->second).empty();
   }
 
   // The value of a variable the Makefile exports to its recipes' environment, when it has one
@@ -2340,6 +2369,7 @@ class MakeVariables {
   std::map<std::string, std::string> values_;
   std::set<std::string> overridable_;  // assigned with ?=
   std::set<std::string> exported_;     // `export`ed to the recipes' environment
+  std::set<std::string> commandLine_;  // given on make's command line
 };
 
 }  // namespace
@@ -2978,10 +3008,126 @@ std::vector<bool> rulesMadeFor(const std::vector<MakeRule>& rules, const std::ve
   return made;
 }
 
+// make's conditional directives (`ifeq`, `ifneq`, `ifdef`, `ifndef`, `else [if...]`, `endif`),
+// evaluated with the values known so far as make does while it reads. A condition on what is
+// not known here (`$(shell uname -m)`, a variable only the environment sets) leaves every
+// branch in, as if each could be the one taken: the reader then sees all their assignments
+// and recipes, in order.
+class MakeConditionals {
+ public:
+  // Applies `line` when it is a conditional directive; false when it is not one.
+  bool apply(const std::string& line, const MakeVariables& variables) {
+    std::string rest = text::trim(line);
+    const std::string word = rest.substr(0, rest.find_first_of(" \t("));
+    if (word == "endif") {
+      if (!frames_.empty()) frames_.pop_back();
+      return true;
+    }
+    if (word == "else") {
+      if (frames_.empty()) return true;
+      Frame& frame = frames_.back();
+      const std::string condition = text::trim(rest.substr(4));
+      if (frame.decided) {
+        frame.active = false;
+      } else if (condition.empty()) {
+        frame.active = frame.outer;
+      } else {
+        const auto holds = evaluate(condition, variables);
+        frame.active = frame.outer && holds != false;
+        frame.decided = holds == true;
+      }
+      return true;
+    }
+    if (word != "ifeq" && word != "ifneq" && word != "ifdef" && word != "ifndef") return false;
+    const bool outer = active();
+    const auto holds = outer ? evaluate(rest, variables) : std::optional<bool>(false);
+    frames_.push_back({outer, outer && holds != false, holds == true});
+    return true;
+  }
+
+  // Whether the lines read now are in a branch make takes (or may take).
+  bool active() const { return frames_.empty() || frames_.back().active; }
+
+ private:
+  struct Frame {
+    bool outer;    // the enclosing branch is taken
+    bool active;   // this branch is (or may be) taken
+    bool decided;  // an earlier branch is certainly taken: the rest are not
+  };
+
+  // `ifeq (a,b)`, `ifeq "a" "b"`, `ifdef NAME` and their negations: true, false, or not known.
+  static std::optional<bool> evaluate(const std::string& directive, const MakeVariables& variables) {
+    const size_t split = directive.find_first_of(" \t(");
+    if (split == std::string::npos) return std::nullopt;
+    const std::string word = directive.substr(0, split);
+    const std::string arguments = text::trim(directive.substr(split));
+    std::optional<bool> holds;
+    if (word == "ifdef" || word == "ifndef") {
+      const std::string name = text::trim(variables.expand(arguments));
+      if (!isResolved(name) || name.find_first_of(" \t") != std::string::npos) return std::nullopt;
+      holds = variables.hasValue(name);
+    } else {
+      const auto operands = operandsOf(arguments);
+      if (!operands) return std::nullopt;
+      const std::string left = known(variables.expand(operands->first));
+      const std::string right = known(variables.expand(operands->second));
+      if (!isResolved(left) || !isResolved(right)) return std::nullopt;
+      holds = text::trim(left) == text::trim(right);
+    }
+    if (!holds) return std::nullopt;
+    return word == "ifndef" || word == "ifneq" ? !*holds : *holds;
+  }
+
+  // A `?=` default's value as make reads it when nothing overrides it.
+  static std::string known(std::string value) {
+    std::erase_if(value, [](char c) { return c == kOverridableBegin || c == kOverridableEnd; });
+    return value;
+  }
+
+  // `(a,b)` split at its top-level comma, or `"a" "b"` / `'a' 'b'`.
+  static std::optional<std::pair<std::string, std::string>> operandsOf(const std::string& arguments) {
+    if (arguments.empty()) return std::nullopt;
+    if (arguments[0] == '(') {
+      int depth = 0;
+      for (size_t i = 1; i < arguments.size(); ++i) {
+        const char c = arguments[i];
+        if (c == '(' || c == '{') ++depth;
+        if ((c == ')' || c == '}') && depth-- == 0) return std::nullopt;  // no comma at the top level
+        if (c == ',' && depth == 0) {
+          const size_t close = arguments.rfind(')');
+          if (close == std::string::npos || close <= i) return std::nullopt;
+          return std::pair{arguments.substr(1, i - 1), arguments.substr(i + 1, close - i - 1)};
+        }
+      }
+      return std::nullopt;
+    }
+    std::vector<std::string> quoted;
+    for (size_t i = 0; i < arguments.size() && quoted.size() < 2;) {
+      const char quote = arguments[i];
+      if (quote == ' ' || quote == '\t') {
+        ++i;
+        continue;
+      }
+      if (quote != '"' && quote != '\'') return std::nullopt;
+      const size_t close = arguments.find(quote, i + 1);
+      if (close == std::string::npos) return std::nullopt;
+      quoted.push_back(arguments.substr(i + 1, close - i - 1));
+      i = close + 1;
+    }
+    if (quoted.size() != 2) return std::nullopt;
+    return std::pair{quoted[0], quoted[1]};
+  }
+
+  std::vector<Frame> frames_;
+};
+
 std::vector<BuildCommand> makefileBuildCommands(const std::string& text, const fs::path& directory,
-                                                const std::vector<std::string>* goals) {
+                                                const std::vector<std::string>* goals,
+                                                const std::vector<std::pair<std::string, std::string>>& commandLine) {
   std::vector<BuildCommand> out;
   MakeVariables variables;
+  for (const auto& [name, value] : commandLine) variables.setFromCommandLine(name, value);
+  MakeConditionals conditionals;
   // Each recipe line with the index of its rule in `rules` (a rule's prerequisites are kept once,
   // not copied for each of its lines).
   std::vector<MakeRule> rules(1);
@@ -2989,17 +3135,41 @@ std::vector<BuildCommand> makefileBuildCommands(const std::string& text, const f
   // Logical lines: a trailing backslash continues the line.
   std::string logical;
   bool recipe = false;
+  // A rule's recipe may follow: a tab-started line is one of its recipe lines. Elsewhere (before
+  // any rule, after an assignment) make reads a tab-started line as any other line, which is
+  // how assignments indented inside a conditional are written.
+  bool inRule = false;
+  // Inside `define NAME` ... `endef`: a template or canned recipe, read line by line as if it
+  // were written out (its tab-started lines as recipe lines, its conditionals not evaluated),
+  // since `$(eval)` or `$(NAME)` puts it where it runs.
+  bool inDefine = false;
   bool stopped = false;  // the current recipe has already failed on purpose
   auto finish = [&] {
+    const std::string trimmed = text::trim(logical);
+    const size_t hash = logical.find('#');
+    const std::string uncommented = hash == std::string::npos ? logical : logical.substr(0, hash);
+    const std::string directive = text::trim(uncommented);
     if (recipe) {
-      if (!stopped) recipes.emplace_back(logical, rules.size() - 1);
-      stopped = stopped || stopsRecipe(logical);
-    } else if (!text::trim(logical).empty() && logical[0] != '#') {
+      if (conditionals.active() && !stopped) recipes.emplace_back(logical, rules.size() - 1);
+      stopped = stopped || (conditionals.active() && stopsRecipe(logical));
+    } else if (!inDefine && conditionals.apply(uncommented, variables)) {
+      // a conditional directive: it neither ends a recipe nor starts anything
+    } else if (!trimmed.empty() && trimmed[0] != '#' && conditionals.active()) {
       // A rule or an assignment ends the recipe; blank lines and comments do not.
       stopped = false;
-      const size_t hash = logical.find('#');
-      const std::string uncommented = hash == std::string::npos ? logical : logical.substr(0, hash);
-      if (auto started = makeRuleOf(uncommented)) rules.push_back(std::move(*started));
+      if (auto started = makeRuleOf(uncommented)) {
+        rules.push_back(std::move(*started));
+        inRule = true;
+      } else if (!inDefine) {
+        inRule = false;
+      }
+      if (directive == "define" || text::startsWith(directive, "define ") || text::startsWith(directive, "override define ") ||
+          text::startsWith(directive, "export define ")) {
+        inDefine = true;
+      } else if (directive == "endef") {
+        inDefine = false;
+        inRule = false;
+      }
       variables.assign(uncommented);
     }
     logical.clear();
@@ -3010,7 +3180,7 @@ std::vector<BuildCommand> makefileBuildCommands(const std::string& text, const f
     std::string line = text.substr(pos, end - pos);
     pos = end + 1;
     if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (logical.empty()) recipe = !line.empty() && line[0] == '\t';
+    if (logical.empty()) recipe = (inRule || inDefine) && !line.empty() && line[0] == '\t';
     const bool continued = !line.empty() && line.back() == '\\';
     if (continued) line.back() = ' ';
     logical += (recipe && !logical.empty() ? "\\\n" : "") + line;
