@@ -1071,6 +1071,11 @@ TEST_CASE("a pin through a global ARG's default declares its platform unless a b
   // An ARG declared only inside a stage is not seen by FROM; one with no default names nothing.
   CHECK(declared(file, "FROM --platform=$PLATFORM alpine\nARG PLATFORM=linux/amd64\n") == "none");
   CHECK(declared(file, "ARG PLATFORM\nFROM --platform=$PLATFORM alpine\n") == "none");
+  // An ARG with no default is empty in FROM unless a build passes it, so a `:-` default in the
+  // flag is what every such build gets (AdrianOrenstein/docker-pytorch-template, Part ZZZZZZZA).
+  CHECK(declared(file, "ARG PLATFORM\nFROM --platform=${PLATFORM:-linux/amd64} ubuntu\n") ==
+        "linux/amd64 <- the --platform of every FROM (the default of ARG PLATFORM)");
+  CHECK(declared(file, "ARG PLATFORM\nFROM --platform=${PLATFORM:+linux/amd64} ubuntu\n") == "none");
   // A default given to an automatic platform ARG is MA145's mistake, not a choice of platform.
   CHECK(declared(file, "ARG TARGETPLATFORM=linux/amd64\nFROM --platform=$TARGETPLATFORM alpine\n") == "none");
   // A default built from an ARG with no value (one a build may pass) is not a constant.
@@ -1078,6 +1083,8 @@ TEST_CASE("a pin through a global ARG's default declares its platform unless a b
   // A build that passes the ARG chooses the platform itself: the default declares nothing.
   repo.write("tool/Makefile", "all:\n\tdocker build --build-arg PLATFORM=$(P) -f wine.dockerfile .\n");
   CHECK(declared(file, "ARG PLATFORM=linux/amd64\nFROM --platform=$PLATFORM ubuntu\n") ==
+        " <- tool/Makefile (no platforms: built for the machine that runs it)");
+  CHECK(declared(file, "ARG PLATFORM\nFROM --platform=${PLATFORM:-linux/amd64} ubuntu\n") ==
         " <- tool/Makefile (no platforms: built for the machine that runs it)");
 }
 

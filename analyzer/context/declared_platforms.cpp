@@ -1501,8 +1501,21 @@ std::optional<DeclaredPlatforms> fromPlatformFlags(const dockerfile::ParsedDocke
   std::set<std::string> stageNames;
   std::optional<Platform> platform;
   bool onBuildMachine = false, everyPinNamedByItsImage = true;
-  const dockerfile::Environment globalEnv = globalArgs(
-      file, [&](const std::string& name) { return argsPassedByBuilds.count(name) > 0 || vocab::isAutomaticPlatformArg(name); });
+  const auto passedOrAutomatic = [&](const std::string& name) {
+    return argsPassedByBuilds.count(name) > 0 || vocab::isAutomaticPlatformArg(name);
+  };
+  dockerfile::Environment globalEnv = globalArgs(file, passedOrAutomatic);
+  // A global ARG declared with no default that no build passes is empty when BuildKit expands
+  // the FROM flags, so `ARG PLATFORM` then `FROM --platform=${PLATFORM:-linux/amd64}` pins
+  // every build to the default (AdrianOrenstein/docker-pytorch-template, Part ZZZZZZZA).
+  for (const auto& in : file.instructions) {
+    if (in.command == "from") break;
+    if (in.command != "arg") continue;
+    for (const auto& arg : in.args) {
+      const auto declared = globalEnv.find(arg.value);
+      if (declared != globalEnv.end() && !declared->second && !passedOrAutomatic(arg.value)) declared->second = "";
+    }
+  }
   std::set<std::string> throughArgs;  // the global ARGs whose defaults the pins are
   for (const auto& in : file.instructions) {
     if (in.command != "from" || in.args.empty()) continue;
