@@ -98,6 +98,34 @@ const dockerfile::ModelError* templateDirective(const SourceText& source, const 
   return nullptr;
 }
 
+// A template language's tag on a line BuildKit refuses: ERB, EEx and EJS's `<%= erlang.version %>`
+// (ne-sachirou/docker-elixir's priv/Dockerfile.elixir, rendered into one Dockerfile per version,
+// Part ZZZZZZZ), Jinja's `{{ base }}` or `{% if %}` inside an instruction's arguments. The
+// refusal comes from the unrendered tag, which no build sees. A tag only counts with its
+// closer on the same line, so a stray `<%` or a Go template in a `--format '{{.Id}}'` on a
+// line refused for another reason is not taken for one.
+struct TemplateTag {
+  Span span;
+  std::string tag;
+};
+
+std::optional<TemplateTag> templateTagOnRefusedLine(const SourceText& source, const std::vector<int>& refusedLines) {
+  static constexpr std::pair<std::string_view, std::string_view> kTags[] = {{"<%", "%>"}, {"{{", "}}"}, {"{%", "%}"}};
+  for (const int line : refusedLines) {
+    if (line < 1 || line > source.lineCount()) continue;
+    const std::string_view text = source.lineText(line);
+    for (const auto& [open, close] : kTags) {
+      const size_t at = text.find(open);
+      if (at == std::string_view::npos || text.find(close, at + open.size()) == std::string_view::npos) continue;
+      const uint32_t begin = source.lineStart(line) + static_cast<uint32_t>(at);
+      const bool echo = open == "<%" && at + 2 < text.size() && text[at + 2] == '=';
+      return TemplateTag{{begin, begin + static_cast<uint32_t>(open.size() + (echo ? 1 : 0))},
+                         std::string(text.substr(at, open.size() + (echo ? 1 : 0)))};
+    }
+  }
+  return std::nullopt;
+}
+
 // A C-preprocessor template (xddxdd/dockerfiles: `#include "image/alpine_edge.Dockerfile"`,
 // `#if defined(ARCH_AMD64)` / `#elif defined(ARCH_ARM64V8)` / `#endif` around one FROM per
 // architecture, `#define PKG_INSTALL(pkgs) apk add pkgs`) is expanded by `cpp` into one
@@ -325,6 +353,19 @@ std::vector<Finding> DockerfileLint::findings() const {
                 "'" + directive->keyword +
                     "' is a C preprocessor directive: this file is a template that cpp expands into a Dockerfile "
                     "before the build, not a Dockerfile; it was not analysed (lint the Dockerfile it expands to)",
+                {}, Severity::Info);
+    return sink.take();
+  }
+  std::vector<int> refusedLines;
+  if (parsed_.error) refusedLines.push_back(parsed_.error->line);
+  for (const auto& error : model_ ? model_->errors : std::vector<dockerfile::ModelError>{}) {
+    refusedLines.push_back(source_.position(error.span.begin).line);
+  }
+  if (const auto tag = templateTagOnRefusedLine(source_, refusedLines)) {
+    sink.report(kMA001.info, tag->span,
+                "'" + tag->tag +
+                    "' is a template tag: this file is a template rendered into a Dockerfile before the build, "
+                    "not a Dockerfile; it was not analysed (lint the Dockerfile it renders to)",
                 {}, Severity::Info);
     return sink.take();
   }

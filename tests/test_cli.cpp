@@ -344,6 +344,38 @@ TEST_CASE("lint: a cpp template is said once as info and not analysed", "[cli][r
   CHECK(one.findings[0].ruleId == "MA103");
 }
 
+TEST_CASE("lint: a template tag on a refused line is said once as info and not analysed", "[cli][rules]") {
+  rules::LintSettings settings;
+  settings.platforms = defaultTargetPlatforms();
+  // ne-sachirou/docker-elixir's priv/Dockerfile.elixir (Part ZZZZZZZ), an EEx template rendered
+  // per version: BuildKit refuses the unrendered ENV, and the base is an unrendered tag too.
+  const auto eex = cli::lintDockerfile(
+      SourceText("priv/Dockerfile.elixir",
+                 "FROM nesachirou/erlang:<%= erlang.major_version %>\nENV PATH=/root/elixir-<%= elixir.version %>/bin:$PATH "
+                 "LANG=C.UTF-8\nRUN curl -fsSLO https://x/tool-linux-amd64\n"),
+      settings, nullptr, nullptr, nullptr);
+  REQUIRE(eex.findings.size() == 1);
+  CHECK(eex.findings[0].ruleId == "MA001");
+  CHECK(eex.findings[0].severity == Severity::Info);
+  CHECK(eex.findings[0].location.line == 2);
+  CHECK(eex.findings[0].message.find("'<%=' is a template tag") == 0);
+  // Jinja inside an instruction's arguments, on the line BuildKit refuses.
+  const auto jinja =
+      cli::lintDockerfile(SourceText("Dockerfile.j", "FROM alpine\nADD {{src}}\n"), settings, nullptr, nullptr, nullptr);
+  REQUIRE(jinja.findings.size() == 1);
+  CHECK(jinja.findings[0].severity == Severity::Info);
+  // Twins: a Go template in a RUN's `--format` is no template of the file, so another line's
+  // refusal stays an error; and a tag without its closer is no tag.
+  const auto format =
+      cli::lintDockerfile(SourceText("Dockerfile", "FROM alpine\nRUN docker inspect --format '{{.Id}}' x\nENV A\n"), settings,
+                          nullptr, nullptr, nullptr);
+  REQUIRE(format.findings.size() == 1);
+  CHECK(format.findings[0].severity == Severity::Error);
+  const auto open = cli::lintDockerfile(SourceText("Dockerfile", "FROM alpine\nADD <%x\n"), settings, nullptr, nullptr, nullptr);
+  REQUIRE(open.findings.size() == 1);
+  CHECK(open.findings[0].severity == Severity::Error);
+}
+
 TEST_CASE("rules command: list and explain by id or slug", "[cli]") {
   std::istringstream in;
   std::ostringstream out, err;
