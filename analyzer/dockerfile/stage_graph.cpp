@@ -235,6 +235,23 @@ std::vector<std::string> stageEcosystems(const BuildModel& model) {
   return out;
 }
 
+bool namesNativeCode(const std::string& rawPath) {
+  std::string path = text::lower(rawPath);
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  if (path.empty() || path == "/" || path == "." || path == "/." || path == "/usr" || path == "/usr/local") return true;
+  const std::string last = path.substr(path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/') + 1);
+  if (hasExtension(last, {".so", ".a", ".node", ".bin", ".run", ".dylib", ".exe"}) || last.find(".so.") != std::string::npos) {
+    return true;
+  }
+  static const std::set<std::string_view> kNativeComponents = {
+      "bin",  "sbin",          "lib",   "lib64", "lib32",      "libexec",     "site-packages",
+      "venv", "dist-packages", ".venv", "gems",  "virtualenv", "node_modules"};
+  for (const auto& component : text::split(path, '/')) {
+    if (kNativeComponents.count(component) > 0) return true;
+  }
+  return false;
+}
+
 Payload payloadOfPath(const std::string& rawPath, const std::string& ecosystem) {
   std::string path = text::lower(rawPath);
   while (path.size() > 1 && path.back() == '/') path.pop_back();

@@ -204,6 +204,11 @@ bool executesOn(const Platform& content, const Platform& target);
 // What a path copied out of a stage carries, judged by its name and by what the source
 // stage does (`sourceEcosystem`: "node", "java", "dotnet", "go", "rust", "c", "python", ...).
 Payload payloadOfPath(const std::string& path, const std::string& sourceEcosystem);
+// Does the path's name itself say it holds machine code: a whole userland (`/`, `/usr`), a
+// program or library directory (`bin`, `sbin`, `lib`, `lib64`, `libexec`), a shared or static
+// library, a Node addon, or a Python, Ruby or virtualenv package tree? payloadOfPath also
+// calls Native what it cannot place (`/mediawiki/extensions`); this does not.
+bool namesNativeCode(const std::string& path);
 // The toolchain each stage builds with, from its base image and its RUN commands and those of
 // the stages it is based on (64 at most).
 std::vector<std::string> stageEcosystems(const BuildModel& model);

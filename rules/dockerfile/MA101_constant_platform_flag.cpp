@@ -51,6 +51,35 @@ bool commentNamesPlatform(const dockerfile::Instruction& from, const Platform& p
   return false;
 }
 
+// Is the stage only a source of files from an image, pinned to the one platform that image is
+// published for? A pinned `FROM --platform=linux/amd64 ghcr.io/femiwiki/femiwiki-extensions
+// AS extensions` with nothing of its own (no RUN, COPY or ADD) that later stages only copy
+// from, none of whose copied paths is named as code (`/mediawiki/extensions`, `/skins`):
+// dropping the pin, as MA101 advises, fails every other target where the image has no
+// manifest, and nothing copied is known to be code (femiwiki/docker-mediawiki, Part ZZZZZZZF).
+// A copy of `/usr/local/bin/tool` or a library from such a stage, or of anything into a
+// program or library directory, is still reported.
+bool pinnedFileSourceImage(const DockerfileContext& ctx, const dockerfile::Stage& stage) {
+  const auto& bases = ctx.stages->baseFor[stage.index];
+  if (std::any_of(bases.begin(), bases.end(), [](size_t base) { return base != std::string::npos; })) return false;
+  for (size_t index : stage.instructions) {
+    const std::string& command = ctx.instruction(index).command;
+    if (command == "run" || command == "copy" || command == "add" || command == "onbuild") return false;
+  }
+  bool copied = false;
+  for (const auto& use : ctx.stages->uses) {
+    if (use.source != stage.index) continue;
+    if (use.kind != dockerfile::StageUse::Kind::Copy) return false;
+    const auto& in = ctx.instruction(use.instruction);
+    // A source or the destination named as code (`/xcputranslate` into `/usr/local/bin/`).
+    for (const auto& arg : in.args) {
+      if (dockerfile::namesNativeCode(arg.value)) return false;
+    }
+    copied = true;
+  }
+  return copied;
+}
+
 bool handsOn(const DockerfileContext& ctx, size_t stage) {
   return std::any_of(ctx.stages->uses.begin(), ctx.stages->uses.end(),
                      [&](const dockerfile::StageUse& use) { return use.source == stage; });
@@ -76,6 +105,7 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
     // `COPY --from=binaries /$TARGETPLATFORM /` picks from). BuildKit's scratch is an empty
     // filesystem on every platform, so the pin decides nothing there.
     if (ctx.stages->runsNothing[stage.index] && handsOn(ctx, stage.index)) continue;
+    if (pinnedFileSourceImage(ctx, stage)) continue;
     // A pin the author explains right above it (`# amd64 only: the vendor ships no arm64 build`) is a decision.
     if (commentNamesPlatform(ctx.instruction(stage.fromInstruction), platform)) continue;
     std::vector<Platform> broken;
@@ -112,7 +142,11 @@ extern const DockerfileRule kMA101 = {
              "output only feeds stages that cross-compile for the target (GOARCH=$TARGETARCH, xx, a RID), and on a "
              "`FROM scratch` stage that runs nothing (BuildKit's scratch is empty on every platform: such a stage holds "
              "only the files put into it, such as per-platform directories a `COPY --from=x /$TARGETPLATFORM` picks "
-             "from). Relies on "
+             "from), nor on a stage of nothing but an image (no RUN, COPY or ADD) pinned to the one platform it is "
+             "published for, that later stages only copy from, when no copied path nor its destination is named as "
+             "code (`bin`, `sbin`, `lib`, `lib64`, `libexec`, a `.so`, a package tree such as site-packages or "
+             "node_modules, `/usr`): dropping that pin fails every target whose manifest the image lacks, and "
+             "`/mediawiki/extensions` is PHP, not machine code. Relies on "
              "BuildKit expanding FROM --platform with the global ARGs and a stage based on another taking its "
              "platform (dispatchState.init).",
      .why = "BuildKit pulls that platform's base for every target: the arm64 image silently contains amd64 "
@@ -130,7 +164,9 @@ extern const DockerfileRule kMA101 = {
               "FROM --platform=linux/amd64 golang:1.22 AS build\nARG TARGETARCH\nRUN GOARCH=$TARGETARCH go build -o /app .\n"
               "FROM alpine\nCOPY --from=build /app /app\n",
               "FROM --platform=linux/amd64 node:20 AS web\nRUN npm ci && npm run build\n"
-              "FROM nginx\nCOPY --from=web /app/dist /usr/share/nginx/html\n"}},
+              "FROM nginx\nCOPY --from=web /app/dist /usr/share/nginx/html\n",
+              "FROM --platform=linux/amd64 ghcr.io/example/wiki-extensions:2 AS extensions\n"
+              "FROM php:8.3-fpm\nCOPY --from=extensions /mediawiki/extensions /srv/wiki/extensions\n"}},
     check};
 
 }  // namespace mal::rules
