@@ -99,6 +99,32 @@ TEST_CASE("if, elif, else and && tests on the architecture are branches", "[shel
   CHECK(commandNamed(script, "c").branches.back().kind == shell::Branch::Kind::IfElse);
 }
 
+TEST_CASE("a top-level architecture guard puts what follows under its condition", "[shell][arch]") {
+  // wischner/docker-toolchains' xcc-z80-idp (Part ZZZZZZZC): `test "$(uname -m)" = "x86_64"` under
+  // `set -eux`, then the x86_64 release assets.
+  const auto guarded = [](const std::string& run, const std::string& name) {
+    const auto b = build("FROM debian\nRUN " + run + "\n");
+    const auto& command = commandNamed(b.model.scripts[0].script, name);
+    return command.insideArchBranch() && command.branches.back().guard;
+  };
+  CHECK(guarded("set -eux; test \"$(uname -m)\" = \"x86_64\"; curl x", "curl"));
+  CHECK(guarded("[ \"$(uname -m)\" = x86_64 ] || exit 1; curl x", "curl"));
+  CHECK(guarded("[ \"$TARGETARCH\" = amd64 ] || { echo unsupported; exit 2; }; curl x", "curl"));
+  CHECK(guarded("if [ \"$(dpkg --print-architecture)\" != amd64 ]; then echo no; exit 1; fi; curl x", "curl"));
+  CHECK(guarded("if [ \"$(uname -m)\" = x86_64 ]; then echo ok; else exit 1; fi; curl x", "curl"));
+  // Twins: without errexit a failing test does not stop the script; a bare `exit` returns the
+  // echo's 0; a negated test's `|| exit` lets the named architecture fail; an `if` that only
+  // warns stops nothing; a test inside a subshell ends only the subshell; and commands before
+  // the guard are not under it.
+  CHECK_FALSE(guarded("test \"$(uname -m)\" = \"x86_64\"; curl x", "curl"));
+  CHECK_FALSE(guarded("[ \"$(uname -m)\" = x86_64 ] || { echo no; exit; }; curl x", "curl"));
+  CHECK_FALSE(guarded("[ \"$(uname -m)\" != x86_64 ] || exit 1; curl x", "curl"));
+  CHECK_FALSE(guarded("if [ \"$(uname -m)\" != x86_64 ]; then echo warning; fi; curl x", "curl"));
+  CHECK_FALSE(guarded("[ \"$(uname -m)\" = x86_64 ] || (exit 1); curl x", "curl"));
+  CHECK_FALSE(guarded("curl x; [ \"$(uname -m)\" = x86_64 ] || exit 1", "curl"));
+  CHECK_FALSE(guarded("[ -f /etc/x ] || exit 1; curl x", "curl"));
+}
+
 TEST_CASE("in a script that does not parse, no one of several assignments is every platform's value", "[shell][arch]") {
   // azinchen/actions_playground: `then && \` after each test loses the if/elif structure, and
   // the last assignment (aarch64) must not be read as the value every platform gets.

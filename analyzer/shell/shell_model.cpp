@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <optional>
 
 #include "analyzer/shell/arch_vocabulary.h"
 
@@ -62,6 +63,7 @@ class Walker {
       ~DepthGuard() { --depth; }
     } guard(depth_);
     if (is(node, "simple_expansion") || is(node, "expansion")) recordUse(node);
+    if (is(node, "program")) return visitProgram(node);
     if (is(node, "command")) return visitCommand(node);
     if (is(node, "variable_assignment")) return visitAssignment(node);
     if (is(node, "case_statement")) return visitCase(node);
@@ -492,9 +494,146 @@ class Walker {
     visit(left);
     const bool onArch = isTest && archVarying(condition);
     const bool andThen = std::strcmp(ts_node_type(op), "&&") == 0;
-    branches_.push_back({andThen ? Branch::Kind::AndThen : Branch::Kind::OrElse, textOf(condition), {}, onArch});
+    // `if [ "$(uname -m)" != x86_64 ]; then exit 1; fi && curl ...`: a guard earlier in the
+    // `&&` chain puts the right side under its condition (see visitProgram).
+    std::optional<Branch> guard;
+    if (andThen && !onArch) {
+      for (TSNode element = left; !guard;) {
+        const bool chained = is(element, "list") && ts_node_child_count(element) == 3 &&
+                             std::strcmp(ts_node_type(ts_node_child(element, 1)), "&&") == 0;
+        guard = archGuard(chained ? ts_node_child(element, 2) : element, false);
+        if (!chained) break;
+        element = ts_node_child(element, 0);
+      }
+    }
+    branches_.push_back(guard ? *guard
+                              : Branch{andThen ? Branch::Kind::AndThen : Branch::Kind::OrElse, textOf(condition), {}, onArch});
     visit(right);
     branches_.pop_back();
+  }
+
+  // The script's top-level statements in order. After an architecture guard, the statements
+  // that follow run only where it let the script go on: they carry a `guard` branch with its
+  // condition, as if written inside `if`. The guards:
+  //   `[ "$(uname -m)" = x86_64 ] || exit 1` (or `|| { echo ...; exit 1; }`, `|| false`);
+  //   `test "$(uname -m)" = "x86_64"` alone after `set -e` (errexit ends the script there);
+  //   `if [ "$(uname -m)" != x86_64 ]; then echo ...; exit 1; fi`, and an `if` on an equality
+  //   whose only `else` fails.
+  // (wischner/docker-toolchains' xcc-z80-idp, Part ZZZZZZZC: `test "$(uname -m)" = "x86_64"`
+  // before the x86_64 release assets it says upstream only publishes.)
+  void visitProgram(TSNode node) {
+    size_t pushed = 0;
+    bool errexit = false;
+    const uint32_t count = ts_node_named_child_count(node);
+    for (uint32_t i = 0; i < count; ++i) {
+      const TSNode statement = ts_node_named_child(node, i);
+      visit(statement);
+      errexit = errexit || setsErrexit(statement);
+      if (auto guard = archGuard(statement, errexit)) {
+        branches_.push_back(std::move(*guard));
+        ++pushed;
+      }
+    }
+    branches_.resize(branches_.size() - pushed);
+  }
+
+  // `set -e`, `set -eux`, `set -o errexit`.
+  bool setsErrexit(TSNode statement) const {
+    if (!is(statement, "command")) return false;
+    const auto words = commandWordNodes(statement);
+    if (words.empty() || literalOf(words[0]) != "set") return false;
+    for (size_t w = 1; w < words.size(); ++w) {
+      const std::string word = literalOf(words[w]);
+      if (word == "errexit" && w > 1 && literalOf(words[w - 1]) == "-o") return true;
+      if (word.size() > 1 && word[0] == '-' && word[1] != '-' && word != "-o" && word.find('e') != std::string::npos) return true;
+    }
+    return false;
+  }
+
+  // Does the subtree end the script with a failure: `exit N` (N not 0), `return N`, `false`?
+  // A bare `exit` returns the last status (an `echo`'s 0), so it does not count.
+  bool fails(TSNode node, int depth = 0) const {
+    if (depth > kMaxDepth || ts_node_is_null(node)) return false;
+    if (is(node, "command")) {
+      const auto words = commandWordNodes(node);
+      if (words.empty()) return false;
+      const std::string name = literalOf(words[0]);
+      if (name == "false") return true;
+      return (name == "exit" || name == "return") && words.size() >= 2 && literalOf(words[1]) != "0";
+    }
+    if (is(node, "command_substitution") || is(node, "subshell")) return false;  // a child shell's exit ends only it
+    const uint32_t count = ts_node_named_child_count(node);
+    for (uint32_t i = 0; i < count; ++i) {
+      if (fails(ts_node_named_child(node, i), depth + 1)) return true;
+    }
+    return false;
+  }
+
+  // A test command (`[ ... ]`, `[[ ... ]]`, `test ...`), or tests joined by `||`/`&&`, on the architecture.
+  bool isArchTest(TSNode node, int depth = 0) const {
+    if (depth > kMaxDepth) return false;
+    if (is(node, "list")) {
+      const uint32_t count = ts_node_named_child_count(node);
+      for (uint32_t i = 0; i < count; ++i) {
+        if (!isArchTest(ts_node_named_child(node, i), depth + 1)) return false;
+      }
+      return count > 0;
+    }
+    const std::string text = textOf(node);
+    const bool test =
+        is(node, "test_command") || (is(node, "command") && (text.rfind("test ", 0) == 0 || text.rfind("[ ", 0) == 0));
+    return test && (archVarying(node) || comparesToArchitecture(text));
+  }
+
+  static bool negates(const std::string& condition) {
+    return condition.find("!=") != std::string::npos || condition.rfind("! ", 0) == 0 ||
+           condition.find("[ ! ") != std::string::npos || condition.find("[[ ! ") != std::string::npos;
+  }
+
+  std::optional<Branch> archGuard(TSNode statement, bool errexit) const {
+    const auto guardOn = [](std::string condition, Branch::Kind kind) {
+      Branch branch{kind, std::move(condition), {}, true};
+      branch.guard = true;
+      return branch;
+    };
+    if (errexit && isArchTest(statement) && !is(statement, "list") && !negates(textOf(statement))) {
+      return guardOn(textOf(statement), Branch::Kind::AndThen);
+    }
+    if (is(statement, "list") && ts_node_child_count(statement) == 3 &&
+        std::strcmp(ts_node_type(ts_node_child(statement, 1)), "||") == 0) {
+      const TSNode left = ts_node_child(statement, 0);
+      if (isArchTest(left) && !negates(textOf(left)) && fails(ts_node_child(statement, 2))) {
+        return guardOn(textOf(left), Branch::Kind::AndThen);
+      }
+      return std::nullopt;
+    }
+    if (!is(statement, "if_statement")) return std::nullopt;
+    std::optional<TSNode> condition, elseClause;
+    std::vector<TSNode> body;
+    const uint32_t count = ts_node_child_count(statement);
+    for (uint32_t i = 0; i < count; ++i) {
+      const TSNode child = ts_node_child(statement, i);
+      const char* field = ts_node_field_name_for_child(statement, i);
+      if (field && std::strcmp(field, "condition") == 0) {
+        if (!ts_node_is_named(child)) continue;  // the `;` that ends the condition
+        if (condition) return std::nullopt;      // several condition statements: not read
+        condition = child;
+      } else if (is(child, "elif_clause")) {
+        return std::nullopt;
+      } else if (is(child, "else_clause")) {
+        elseClause = child;
+      } else if (ts_node_is_named(child)) {
+        body.push_back(child);
+      }
+    }
+    if (!condition || !isArchTest(*condition)) return std::nullopt;
+    const std::string text = textOf(*condition);
+    const bool bodyFails = std::any_of(body.begin(), body.end(), [&](TSNode n) { return fails(n); });
+    // `if [ arch != x86_64 ]; then exit 1; fi`: what follows runs where the test is false.
+    if (!elseClause && bodyFails && negates(text)) return guardOn(text, Branch::Kind::IfElse);
+    // `if [ arch = x86_64 ]; then ...; else exit 1; fi`: where it is true.
+    if (elseClause && !bodyFails && fails(*elseClause) && !negates(text)) return guardOn(text, Branch::Kind::AndThen);
+    return std::nullopt;
   }
 
   static constexpr int kMaxDepth = 400;

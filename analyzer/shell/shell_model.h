@@ -38,6 +38,11 @@ struct Branch {
   std::string condition;              // case subject, or the if/&& condition text
   std::vector<std::string> patterns;  // case arm patterns, e.g. {"amd64", "x86_64"}
   bool onArchitecture = false;        // the condition is an architecture probe
+  // Not written around the command: an earlier top-level statement of the script stops it
+  // where the condition does not hold (`[ "$(uname -m)" = x86_64 ] || exit 1`), so whatever
+  // follows runs only where it holds. A deliberate refusal, not a test that ends a RUN by
+  // accident (MA152).
+  bool guard = false;
 };
 
 struct Command {

@@ -67,10 +67,14 @@ bool namesAnotherOsOrCrossTarget(std::string_view url) {
   // A bare-metal or cross target triple (`gcc-arm-10.2-2020.11-x86_64-aarch64-none-elf`,
   // `gcc-arm-none-eabi-10.3-x86_64-linux`) names a cross compiler, whose host architecture is
   // the build host's choice, as "toolchain" does (YuseiIto/aarch64build-docker).
+  // Haiku's and the BSDs' packages (`hpkg.haiku-os.org/haiku/master/x86_64/`) are the sysroot of
+  // a cross compiler for that system, not programs for the image (wischner/docker-toolchains'
+  // gcc-x86_64-haiku, Part ZZZZZZZC).
   for (std::string_view word :
-       {"darwin",         "windows", "win64",      "win32",     "mswin",      "macos",          "osx",
-        "freebsd",        ".exe",    ".msi",       ".dmg",      "-cross",     "cross-",         "toolchain",
-        "-linux-gnu-gcc", "rustup",  "/rust-std-", "-none-elf", "-none-eabi", "-none-linux-gnu"}) {
+       {"darwin",     "windows",   "win64",      "win32",          "mswin",     "macos",          "osx",
+        "freebsd",    "netbsd",    "openbsd",    "haiku",          "solaris",   "illumos",        ".exe",
+        ".msi",       ".dmg",      "-cross",     "cross-",         "toolchain", "-linux-gnu-gcc", "rustup",
+        "/rust-std-", "-none-elf", "-none-eabi", "-none-linux-gnu"}) {
     if (lowered.find(word) != std::string::npos) return true;
   }
   return false;
@@ -852,13 +856,17 @@ extern const DockerfileRule kMA110 = {
          "its script starts with the image's own JVM). Not an operating-system or disk image "
          "(.iso, .qcow2, .vmdk, .vdi, .vhd, .vhdx, .ova): it is for another machine, a PXE client the container "
          "serves it to or a guest QEMU boots, never run by the container's own processor. Not a download for another OS (darwin, "
-         "windows, .exe, .msi, .dmg in the URL's path) or a cross compiler (`toolchain`, `-cross` in the path, or a "
+         "windows, freebsd, netbsd, openbsd, haiku, solaris, illumos, .exe, .msi, .dmg in the URL's path: a Haiku "
+         "package is a cross compiler's sysroot, not the image's code) or a cross compiler (`toolchain`, `-cross` in the path, or a "
          "bare-metal or cross target triple: `x86_64-aarch64-none-elf`, `arm-none-eabi`): which host a cross "
          "compiler is built for is the build host's business. Several such downloads in one RUN that break the same "
          "platforms are one root cause and one finding, at the first, which says how many more the RUN fetches and "
          "where (each a related location). Not one asset's builds for several architectures fetched side by side "
          "(supercronic-linux-amd64 and -arm64 into /tmp): a collection for whoever picks one, or a choice between "
-         "them not read here, never one build installed on every platform.",
+         "them not read here, never one build installed on every platform. Not a download after the RUN's own "
+         "architecture guard at its top level (`[ \"$(uname -m)\" = x86_64 ] || exit 1`, `test ... = x86_64` under "
+         "`set -e`, `if [ ... != x86_64 ]; then exit 1; fi`): the RUN stops on the other platforms by the author's "
+         "choice, so only the guarded architecture fetches (a bare `exit` returns the last status, 0, and guards nothing).",
      .why = "Every target platform downloads the same binary: the arm64 image gets an x86-64 kubectl and dies "
             "with `exec format error` on the first Graviton node.",
      .example = "FROM debian\n"
@@ -887,6 +895,8 @@ extern const DockerfileRule kMA110 = {
           "  *) echo >&2 \"unsupported: $arch\"; exit 1 ;; \\\n"
           "  esac; curl -fsSL \"$url\" | tar xz\n",
           "FROM debian\nRUN if [ \"$(uname -m)\" = x86_64 ]; then curl -fsSLO https://example.com/x86_64/tool; fi\n",
+          "FROM debian\nRUN [ \"$(uname -m)\" = x86_64 ] || { echo >&2 'x86_64 only'; exit 1; }; \\\n"
+          "    curl -fsSLO https://example.com/tool-linux-x86_64.tgz\n",
           "FROM alpine\nRUN curl -fsSLO \"https://example.com/tool-$(apk --print-arch).tgz\"\n",
           "FROM debian\nARG TARGETARCH\nENV ARCH=${TARGETARCH}\nRUN curl -fsSLO https://example.com/v1/tool-linux-$ARCH.tar.gz\n",
           "FROM debian\nARG TARGETARCH\nRUN V=2.53.0 && F=\"prometheus-${V}.linux-${TARGETARCH}\" && \\\n"

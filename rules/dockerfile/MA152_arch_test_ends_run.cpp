@@ -36,7 +36,9 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
     // `|| true`, would be a later command, and an enclosing if or case another branch).
     if (last->branches.size() != 1) continue;
     const auto& branch = last->branches.front();
-    if (branch.kind != shell::Branch::Kind::AndThen || !branch.onArchitecture || !isEqualityTest(branch.condition)) continue;
+    if (branch.kind != shell::Branch::Kind::AndThen || !branch.onArchitecture || branch.guard ||
+        !isEqualityTest(branch.condition))
+      continue;
     std::vector<Platform> named;
     for (const auto& token : vocab::findArchTokens(branch.condition)) named.push_back(token.platform);
     if (named.empty()) continue;
