@@ -3121,6 +3121,35 @@ TEST_CASE("a workflow run step's script, run by path, builds on the job's runner
   CHECK(declared(repo.write("gcc/Dockerfile", kPlain)) == "none");
 }
 
+TEST_CASE("a workflow step's env reaches the script it runs by path", "[declared][hosted-ci]") {
+  // DRSchlaubi/docker-kotlin (Part ZZZZZZZP): the release job sets BUILD_CONTEXT in the step's
+  // env and runs scripts/build.sh, a plain `docker image build ... "$BUILD_CONTEXT"`; the
+  // workflow's own text names no build.
+  Repo repo;
+  repo.write(".github/workflows/release.yaml",
+             "on: release\nenv:\n  REPO: x/kotlin\njobs:\n  jdk16:\n    runs-on: ubuntu-20.04\n    steps:\n"
+             "      - uses: actions/checkout@v2\n      - name: Build Oracle\n        env:\n          BUILD_CONTEXT: \"oracle\"\n"
+             "        run: \"scripts/build.sh\"\n");
+  repo.write("scripts/build.sh", "#!/bin/sh\ndocker image build --pull -t \"$REPO:1\" \"$BUILD_CONTEXT\"\n");
+  CHECK(declared(repo.write("oracle/Dockerfile", kPlain)) ==
+        "linux/amd64 <- .github/workflows/release.yaml job jdk16 (no platform named: the ubuntu-20.04 runner's)");
+  // Twins: a variable the script sets itself keeps the script's value, and one the step does
+  // not give stays unknown.
+  Repo own;
+  own.write(".github/workflows/release.yaml",
+            "on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - env:\n          CONTEXT: stepdir\n"
+            "        run: ./build.sh\n");
+  own.write("build.sh", "#!/bin/sh\nCONTEXT=scriptdir\ndocker build \"$CONTEXT\"\n");
+  CHECK(declared(own.write("stepdir/Dockerfile", kPlain)) == "none");
+  CHECK(declared(own.write("scriptdir/Dockerfile", kPlain)) ==
+        "linux/amd64 <- .github/workflows/release.yaml job b (no platform named: the ubuntu-latest runner's)");
+  Repo unknown;
+  unknown.write(".github/workflows/release.yaml",
+                "on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./build.sh\n");
+  unknown.write("build.sh", "#!/bin/sh\ndocker build \"$CONTEXT\"\n");
+  CHECK(declared(unknown.write("stepdir/Dockerfile", kPlain)) == "none");
+}
+
 TEST_CASE("balena's base images: the architecture word of balenalib/resin names, and device images by data",
           "[declared][base-images]") {
   Repo repo;

@@ -978,13 +978,27 @@ std::vector<BuildCommand> makefileBuildCommands(const std::string& text, const f
 // (`make build` in a Travis `install:` whose recipe runs `docker build .`: NCI-GDC/mutect2-tool,
 // Part ZT). A recipe's `--platform $(PLATFORM)` with a `?=` default is the caller's to replace,
 // as readMakefile treats it.
+// `environment`: the CI step's own environment (a workflow's `env:` at the workflow, job and
+// step), which a script it runs reads as variables it does not set itself: DRSchlaubi/docker-kotlin's
+// release step sets `BUILD_CONTEXT: "oracle"` for scripts/build.sh's `docker image build ...
+// "$BUILD_CONTEXT"` (Part ZZZZZZZP).
 std::vector<BuildCommand> ciBuildCommands(const std::string& line, const fs::path& directory,
-                                          const ReadRepositoryFile& readScript) {
+                                          const ReadRepositoryFile& readScript,
+                                          const std::map<std::string, std::string>* environment = nullptr) {
   auto commands = buildCommandsIn(line, directory);
   if (!readScript) return commands;
   for (const auto& [script, workingDirectory] : scriptsRunBy(line, directory)) {
-    const auto text = readScript(script);
+    auto text = readScript(script);
     if (!text) continue;
+    if (environment && !environment->empty()) {
+      const auto own = scriptAssignments(*text);
+      std::string given;
+      for (const auto& [name, value] : *environment) {
+        const bool plain = isResolved(value) && value.find_first_of("'\n\\") == std::string::npos;
+        if (plain && !own.count(name)) given += name + "='" + value + "'\n";
+      }
+      text = given + *text;
+    }
     for (const auto& variant : scriptVariants(*text)) {
       for (auto& command : buildCommandsIn(variant, workingDirectory, {.scriptDirectory = script.parent_path()})) {
         commands.push_back(std::move(command));
@@ -1962,9 +1976,10 @@ void addWorkflowBuild(std::vector<BuildDeclaration>& out, std::optional<fs::path
 // build-push-action fork, `./.github/workflows/` or `./.github/actions/`.
 bool mayBuildImages(const std::string& text) {
   const std::string lowered = text::lower(text);
-  // `make`: a goal whose rule builds (`run: make image`) is read through the Makefile.
-  for (const char* word :
-       {"docker", "podman", "buildah", "build-push-action", "./.github/workflows/", "./.github/actions/", "make"}) {
+  // `make`: a goal whose rule builds (`run: make image`) is read through the Makefile; a
+  // repository script run by path (`run: scripts/build.sh`) through the script.
+  for (const char* word : {"docker", "podman", "buildah", "build-push-action", "./.github/workflows/", "./.github/actions/",
+                           "make", ".sh", "scripts/"}) {
     if (lowered.find(word) != std::string::npos) return true;
   }
   return false;
@@ -2217,7 +2232,7 @@ void workflowStep(const YAML::Node& step, const WorkflowScope& jobScope, const s
   if (!workingDirectory) return;
   // With the repository scripts it runs by path (`./docker/build_all.sh`, OpenNMT/CTranslate2).
   const std::string script = scope.expandShell(expandScriptAssignments(scope.expand(*run)));
-  for (const auto& command : ciBuildCommands(script, *workingDirectory, readScript)) {
+  for (const auto& command : ciBuildCommands(script, *workingDirectory, readScript, &scope.env())) {
     addWorkflowBuild(out, dockerfileOfCommand(command),
                      command.platforms.empty() ? std::nullopt : std::optional(command.platforms), runner, name, command.target);
   }
