@@ -20,7 +20,11 @@ namespace {
 // The platform whose directory a path component names: a multiarch triplet directory
 // (after lib/, lib64/ or include/), a dynamic loader (after lib/ or lib64/), or Debian's JVM
 // directory java-17-openjdk-amd64. `parent` is the component before it.
-std::optional<Platform> platformOfComponent(std::string_view component, std::string_view parent, std::string_view grandparent) {
+// `written`: the component as written with the variables it holds
+// (`graalvm-ce-java$JAVA_VERSION-linux-amd64-$GRAALVM_VERSION.tar.gz`), which the scan splits at each `$`; what it ends with
+// tells an archive's name from a directory.
+std::optional<Platform> platformOfComponent(std::string_view component, std::string_view parent, std::string_view grandparent,
+                                            std::string_view written = {}) {
   static const std::pair<std::string_view, std::string_view> kTriplets[] = {
       {"x86_64-linux-gnu", "linux/amd64"},
       {"aarch64-linux-gnu", "linux/arm64"},
@@ -83,7 +87,8 @@ std::optional<Platform> platformOfComponent(std::string_view component, std::str
     // runs a file the stage itself put there on every platform (rohitggarg/sunjdk-maven, Part TQ).
     // So is its signature or checksum (`elasticsearch-oss-7.0.1-no-jdk-linux-x86_64.tar.gz.asc`,
     // blacktop/docker-elasticsearch-alpine, Part ZZZZZZK): the archive's name without the suffix.
-    std::string_view named = lowered;
+    const std::string writtenLowered = text::lower(written.empty() ? component : written);
+    std::string_view named = writtenLowered;
     for (std::string_view check : {".asc", ".sig", ".sha1", ".sha256", ".sha512", ".md5", ".sha256sum", ".sha512sum"}) {
       if (text::endsWith(named, check)) {
         named.remove_suffix(check.size());
@@ -152,7 +157,14 @@ std::optional<PathHit> findArchPath(std::string_view text) {
       const size_t slash = token.find('/', c);
       const size_t end = slash == std::string_view::npos ? token.size() : slash;
       const std::string_view component = token.substr(c, end - c);
-      if (const auto platform = platformOfComponent(component, parent, grandparent))
+      // The component with the expansions around it (`java$JAVA_VERSION-linux-amd64-$V.tar.gz`),
+      // up to the next `/` or the end of the word.
+      size_t writtenBegin = start + c, writtenEnd = start + end;
+      const auto inWord = [&](char ch) { return pathChar(ch) || ch == '$' || ch == '{' || ch == '}'; };
+      while (writtenBegin > 0 && text[writtenBegin - 1] != '/' && inWord(text[writtenBegin - 1])) --writtenBegin;
+      while (writtenEnd < text.size() && text[writtenEnd] != '/' && inWord(text[writtenEnd])) ++writtenEnd;
+      const std::string_view written = text.substr(writtenBegin, writtenEnd - writtenBegin);
+      if (const auto platform = platformOfComponent(component, parent, grandparent, written))
         return PathHit{start, start + end, *platform};
       grandparent = parent;
       parent = component;
