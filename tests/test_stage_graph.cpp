@@ -234,6 +234,27 @@ TEST_CASE("a word's value for every target: defaults are fixed, per-target value
   CHECK_FALSE(dockerfile::valueForEveryTarget(g.file, g.model, g.graph, run, "$(echo $ARCH)").has_value());
 }
 
+TEST_CASE("a word's value through ARGs the builds pass: the text around them is still fixed", "[stages][values]") {
+  // alexanderfefelov/docker-graalvm (Part ZZZZZZZQ): build-and-push.sh passes JAVA_VERSION and
+  // GRAALVM_VERSION (bare ARGs); the archive's name around them says linux-amd64 whatever they are.
+  auto g = graphOf(
+      "FROM ubuntu:20.04\nARG GRAALVM_VERSION\nARG JAVA_VERSION\n"
+      "ARG GRAALVM_STUFF=graalvm-ce-java$JAVA_VERSION-linux-amd64-$GRAALVM_VERSION.tar.gz\n"
+      "ARG RUNTIME=linux-x64\nRUN true\n");
+  g.graph.argsPassedByBuilds = {"JAVA_VERSION", "GRAALVM_VERSION"};
+  const size_t before = g.file.instructions.size() - 1;
+  const auto stuff = dockerfile::valueForEveryTarget(g.file, g.model, g.graph, 0, before, "vm-$GRAALVM_VERSION/$GRAALVM_STUFF");
+  REQUIRE(stuff.has_value());
+  CHECK(stuff->value == "vm-/graalvm-ce-java-linux-amd64-.tar.gz");
+  // Twin: a passed ARG whose own value names an architecture (EventStore's RUNTIME, given per
+  // architecture by its workflow) makes nothing built from it fixed.
+  auto perArchitecture = graphOf(g.source.bytes());
+  perArchitecture.graph.argsPassedByBuilds = {"JAVA_VERSION", "RUNTIME"};
+  const auto& h = perArchitecture;
+  CHECK_FALSE(dockerfile::valueForEveryTarget(h.file, h.model, h.graph, 0, before, "$GRAALVM_STUFF").has_value());
+  CHECK_FALSE(dockerfile::valueForEveryTarget(h.file, h.model, h.graph, 0, before, "app-$RUNTIME").has_value());
+}
+
 TEST_CASE("a finding under an opt-in build argument is info and names the argument", "[stage-graph][opt-in]") {
   // pytorch/serve docker/Dockerfile: the x86-64 symlinks are made only for the Intel
   // Extension build, which the default (empty) BUILD_WITH_IPEX never asks for.

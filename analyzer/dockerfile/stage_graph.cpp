@@ -490,8 +490,16 @@ std::optional<FixedValue> valueForEveryTarget(const ParsedDockerfile& file, cons
     // gives RUNTIME per architecture over `ARG RUNTIME=linux-x64`) or through any chain of
     // defaults (rancher's Dockerfile.dapper: ARCH from HOST_ARCH from DAPPER_HOST_ARCH), is
     // theirs to give.
+    // Unless the text around them names the architecture and no passed ARG carries one in its
+    // own value: `ARG GRAALVM_STUFF=graalvm-ce-java$JAVA_VERSION-linux-amd64-$GRAALVM_VERSION.tar.gz`
+    // with JAVA_VERSION and GRAALVM_VERSION passed (bare ARGs: alexanderfefelov/docker-graalvm,
+    // Part ZZZZZZZQ) names amd64 whatever the builds pass.
     for (const auto& name : e.referenced) {
-      if (fromPassedArgs.count(name)) return std::nullopt;
+      if (!fromPassedArgs.count(name)) continue;
+      for (const auto& passed : graph.argsPassedByBuilds) {
+        const auto value = env.find(passed);
+        if (value != env.end() && value->second && !vocab::findArchTokens(*value->second).empty()) return std::nullopt;
+      }
     }
     // The automatic platform ARGs are the platform's to choose (an explicit default on one is
     // MA145's finding, not every use's).
