@@ -2217,6 +2217,33 @@ TEST_CASE("Cloud Build: docker builder steps, shell steps and substitutions", "[
   CHECK(declared(broken) == "none");
 }
 
+TEST_CASE("Cloud Build: kaniko steps, with the source checked out at /workspace", "[declared]") {
+  // controlplaneio/docker-gcloud-sdk (Part ZZZZZZZJ): kaniko's debug image run through `sh -c`,
+  // `--dockerfile=/workspace/Dockerfile --context=/workspace`; and kaniko's own image with its
+  // flags as args.
+  Repo repo;
+  const auto root = repo.write("Dockerfile", kPlain);
+  const auto service = repo.write("svc/Dockerfile", kPlain);
+  const auto arm = repo.write("arm/Dockerfile", kPlain);
+  repo.write("cloudbuild.yaml",
+             "steps:\n- id: build\n  name: 'gcr.io/kaniko-project/executor:debug'\n  entrypoint: sh\n  args:\n    - -c\n"
+             "    - |\n      /kaniko/executor --dockerfile=/workspace/Dockerfile \\\n        --context=/workspace \\\n"
+             "        --destination=gcr.io/x/y:latest\n"
+             "- name: gcr.io/kaniko-project/executor:latest\n"
+             "  args: ['--dockerfile=Dockerfile', '--context=dir:///workspace/svc', '--destination=gcr.io/x/svc']\n"
+             "- name: gcr.io/kaniko-project/executor:latest\n"
+             "  args: ['--dockerfile=/workspace/arm/Dockerfile', '--context=/workspace/arm', '--custom-platform=linux/arm64']\n");
+  CHECK(declared(root) == "linux/amd64 <- cloudbuild.yaml (no platform named: Cloud Build's x86-64 workers)");
+  CHECK(declared(service) == "linux/amd64 <- cloudbuild.yaml (no platform named: Cloud Build's x86-64 workers)");
+  CHECK(declared(arm) == "linux/arm64 <- cloudbuild.yaml");
+  // Twin: /workspace inside a longer path is not the checkout.
+  const auto elsewhere = repo.write("other/Dockerfile", kPlain);
+  repo.write("other/cloudbuild.yaml",
+             "steps:\n- name: gcr.io/kaniko-project/executor:latest\n"
+             "  args: ['--dockerfile=/srv/workspace/other/Dockerfile', '--context=/srv/workspace/other']\n");
+  CHECK(declared(elsewhere) == "none");
+}
+
 TEST_CASE("Cloud Build: a config of any name that runs Cloud Build's builders, its paths also from the root", "[declared]") {
   // GoogleCloudPlatform/buildpacks tools/cloudbuild/validate_tests.yaml, submitted from the
   // repository root ("gcloud builds submit --config=tools/cloudbuild/..."): its

@@ -2812,6 +2812,27 @@ bool isDockerBuilder(std::string image) {
 
 }  // namespace
 
+// `/workspace/x` as `<source>/x`, where the path starts a word, an option's value (after a
+// blank, a quote or `=`) or kaniko's `dir://` context.
+std::string withWorkspaceAt(const std::string& script, const std::string& source) {
+  static constexpr std::string_view kWorkspace = "/workspace";
+  std::string out;
+  size_t i = 0;
+  while (i < script.size()) {
+    const size_t at = script.find(kWorkspace, i);
+    if (at == std::string::npos) break;
+    const size_t end = at + kWorkspace.size();
+    const bool starts = at == 0 || std::string_view(" \t\n=\"'").find(script[at - 1]) != std::string_view::npos ||
+                        (at >= 6 && script.compare(at - 6, 6, "dir://") == 0);
+    const bool ends = end == script.size() || std::string_view("/ \t\n\"';").find(script[end]) != std::string_view::npos;
+    out.append(script, i, at - i);
+    out += starts && ends ? source : std::string(kWorkspace);
+    i = end;
+  }
+  out.append(script, std::min(i, script.size()));
+  return out;
+}
+
 std::vector<BuildDeclaration> readCloudBuild(const std::string& text, const fs::path& directory) {
   std::vector<BuildDeclaration> out;
   const auto doc = loadYaml(text);
@@ -2853,8 +2874,16 @@ std::vector<BuildDeclaration> readCloudBuild(const std::string& text, const fs::
     } else if (image && isDockerBuilder(*image) && (!entrypoint || baseName(*entrypoint) == "docker")) {
       script = "docker";
       for (const auto& arg : args) script += " " + shellQuoted(arg);
+    } else if (image && image->find("kaniko-project/executor") != std::string::npos && !entrypoint) {
+      // Kaniko's image, whose entrypoint is /kaniko/executor: the args are its flags.
+      script = "/kaniko/executor";
+      for (const auto& arg : args) script += " " + shellQuoted(arg);
     }
     if (script.empty()) continue;
+    // Cloud Build checks the source out at /workspace, every step's working directory: kaniko's
+    // `--dockerfile=/workspace/Dockerfile --context=/workspace` (controlplaneio/docker-gcloud-sdk,
+    // Part ZZZZZZZJ) names the repository's files.
+    script = withWorkspaceAt(script, directory.string());
     const auto dir = scalar(child(step, "dir"));
     const auto workingDirectory = resolveAgainst(directory, dir ? expandCloudBuild(*dir, substitutions) : ".");
     if (!workingDirectory) continue;
