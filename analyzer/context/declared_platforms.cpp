@@ -2153,6 +2153,48 @@ std::optional<Platform> platformOfImageReference(const std::string& image) {
   return std::nullopt;
 }
 
+// A variant directory of a family the project builds for one platform: theohbrothers/docker-packer's
+// variants/1.7.7-sops-ubuntu-16.04/Dockerfile, which no workflow builds any more, beside the
+// variants its workflow builds, every one `platforms: linux/amd64` (Part ZZZZZZZJ). The
+// directories beside this file's (never the repository's top level, whose directories are
+// often unrelated images) that hold a file of the same name are its family; when two or more of
+// them are declared by the project's own build files (bake, compose, workflows that name a
+// platform, Makefiles, scripts), every one for the same single platform, and none for another,
+// this file is that family's too. (Declared platforms only narrow the targets here.)
+std::optional<DeclaredPlatforms> fromSiblingVariants(const fs::path& dockerfile, const fs::path& root, DeclarationCache& cache) {
+  constexpr size_t kMaxSiblings = 64;
+  const fs::path directory = dockerfile.parent_path();
+  const fs::path family = directory.parent_path();
+  if (family == directory || family == root || !isWithin(family, root)) return std::nullopt;
+  std::optional<Platform> shared;
+  std::string firstSource;
+  size_t declaredSiblings = 0, looked = 0;
+  std::error_code ec;
+  for (fs::directory_iterator it(family, ec), end; !ec && it != end && looked < kMaxSiblings; it.increment(ec)) {
+    if (!it->is_directory(ec) || it->path() == directory) continue;
+    const fs::path sibling = absoluteNormal(it->path() / dockerfile.filename());
+    if (!fs::is_regular_file(sibling, ec)) continue;
+    ++looked;
+    const Search search{sibling, root, cache};
+    std::optional<DeclaredPlatforms> found;
+    for (const auto& read : {&Search::bake, &Search::compose, &Search::workflows, &Search::azurePipelines, &Search::cloudBuild,
+                             &Search::hostedCi, &Search::makefiles, &Search::scripts}) {
+      found = (search.*read)();
+      if (found && !found->onlyMachineDefaults && !found->forBuildMachine && !found->shipsNoImage) break;
+      found.reset();
+    }
+    if (!found) continue;
+    if (found->platforms.size() != 1 || (shared && !(*shared == found->platforms.front()))) return std::nullopt;
+    shared = found->platforms.front();
+    if (firstSource.empty()) firstSource = displayPath(sibling, root) + " by " + found->source;
+    ++declaredSiblings;
+  }
+  if (declaredSiblings < 2) return std::nullopt;
+  return DeclaredPlatforms{{*shared},
+                           "its sibling variants, " + std::to_string(declaredSiblings) + " of them built for " + shared->str() +
+                               " only (" + firstSource + ")"};
+}
+
 std::optional<DeclaredPlatforms> findDeclaredPlatforms(const fs::path& dockerfile, const std::string& dockerfileText,
                                                        DeclarationCache& cache) {
   int baseFilesLeft = 16;  // the project's own base images read for one file (fromProjectBaseImages)
@@ -2228,6 +2270,7 @@ std::optional<DeclaredPlatforms> findDeclaredPlatformsAt(const fs::path& dockerf
     if (auto found = fromProjectBaseImages(search.dockerfile, search.root, *file, cache, depth, baseFilesLeft)) return found;
   }
   if (machineDefault) return machineDefault;
+  if (auto found = fromSiblingVariants(search.dockerfile, search.root, cache)) return found;
   if (auto found = fromRepositoryName(search.root)) return found;
   if (const auto* file = parsedFile()) {
     if (auto found = fromDeviceArchitectureContent(*file, dockerfileText)) return found;
