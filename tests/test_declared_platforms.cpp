@@ -3149,45 +3149,31 @@ TEST_CASE("a workflow run step's script, run by path, builds on the job's runner
 }
 
 TEST_CASE("a variant directory is its family's platform when the project builds its siblings for one", "[declared]") {
-  // theohbrothers/docker-packer (Part ZZZZZZZJ): the workflow builds variants/<v>/ with
-  // `platforms: linux/amd64`, one step each; a retired variant directory is built by none.
-  Repo repo;
-  std::string steps;
-  for (const char* variant : {"1.11.2-ubuntu-22.04", "1.11.2-qemu-ubuntu-22.04"}) {
-    steps += std::string("      - uses: docker/build-push-action@v5\n        with:\n          context: variants/") + variant +
-             "\n          platforms: linux/amd64\n";
-    repo.write(std::string("variants/") + variant + "/Dockerfile", kPlain);
-  }
-  repo.write(".github/workflows/ci.yml", "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n" + steps);
-  CHECK(declared(repo.write("variants/1.7.7-ubuntu-16.04/Dockerfile", kPlain)) ==
+  // A repository whose workflow builds each of `built` (directory, platforms) with
+  // build-push-action, one step each; the file asked about is `<family>/<retired>/Dockerfile`.
+  const auto familyOf = [](const std::vector<std::pair<std::string, std::string>>& built, const std::string& retired) {
+    Repo repo;
+    std::string steps;
+    for (const auto& [directory, platforms] : built) {
+      repo.write(directory + "/Dockerfile", kPlain);
+      steps += "      - uses: docker/build-push-action@v5\n        with:\n          context: " + directory +
+               "\n          platforms: " + platforms + "\n";
+    }
+    repo.write(".github/workflows/ci.yml", "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n" + steps);
+    return declared(repo.write(retired + "/Dockerfile", kPlain));
+  };
+  // theohbrothers/docker-packer (Part ZZZZZZZJ): a retired variant directory beside the
+  // variants the workflow builds with `platforms: linux/amd64`.
+  CHECK(familyOf({{"variants/1.11.2-ubuntu-22.04", "linux/amd64"}, {"variants/1.11.2-qemu-ubuntu-22.04", "linux/amd64"}},
+                 "variants/1.7.7-ubuntu-16.04") ==
         "linux/amd64 <- its sibling variants, 2 of them built for linux/amd64 only (variants/1.11.2-qemu-ubuntu-22.04/Dockerfile "
         "by .github/workflows/ci.yml job build)");
   // Twins: one declared sibling is not a family; siblings declared for different platforms, or
   // for several, say nothing of this one; directories at the repository's top level are not a
   // family; and a sibling built plainly on a runner declares no platform of the family.
-  Repo one;
-  one.write("variants/a/Dockerfile", kPlain);
-  one.write(".github/workflows/ci.yml",
-            "on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: docker/build-push-action@v5\n"
-            "        with:\n          context: variants/a\n          platforms: linux/amd64\n");
-  CHECK(declared(one.write("variants/old/Dockerfile", kPlain)) == "none");
-  Repo mixed;
-  mixed.write("variants/a/Dockerfile", kPlain);
-  mixed.write("variants/b/Dockerfile", kPlain);
-  mixed.write(".github/workflows/ci.yml",
-              "on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: docker/build-push-action@v5\n"
-              "        with:\n          context: variants/a\n          platforms: linux/amd64\n"
-              "      - uses: docker/build-push-action@v5\n        with:\n          context: variants/b\n"
-              "          platforms: linux/amd64,linux/arm64\n");
-  CHECK(declared(mixed.write("variants/old/Dockerfile", kPlain)) == "none");
-  Repo top;
-  top.write("a/Dockerfile", kPlain);
-  top.write("b/Dockerfile", kPlain);
-  top.write(".github/workflows/ci.yml",
-            "on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: docker/build-push-action@v5\n"
-            "        with:\n          context: a\n          platforms: linux/amd64\n"
-            "      - uses: docker/build-push-action@v5\n        with:\n          context: b\n          platforms: linux/amd64\n");
-  CHECK(declared(top.write("c/Dockerfile", kPlain)) == "none");
+  CHECK(familyOf({{"variants/a", "linux/amd64"}}, "variants/old") == "none");
+  CHECK(familyOf({{"variants/a", "linux/amd64"}, {"variants/b", "linux/amd64,linux/arm64"}}, "variants/old") == "none");
+  CHECK(familyOf({{"a", "linux/amd64"}, {"b", "linux/amd64"}}, "c") == "none");
   Repo plain;
   plain.write("images/a/Dockerfile", kPlain);
   plain.write("images/b/Dockerfile", kPlain);
