@@ -3148,6 +3148,26 @@ TEST_CASE("a workflow run step's script, run by path, builds on the job's runner
   CHECK(declared(repo.write("gcc/Dockerfile", kPlain)) == "none");
 }
 
+TEST_CASE("build-push-action's Git context {{defaultContext}}:subdir builds that directory", "[declared]") {
+  // Mon-ius/Docker-Yarn-Dev (Part ZZZZZZZX): `context: "{{defaultContext}}:gpu"` with
+  // `file: Dockerfile`, a path in that context; femiwiki writes `{{ defaultContext }}:dockers/x`.
+  Repo repo;
+  repo.write(".github/workflows/gpu.yml",
+             "on: push\njobs:\n  gpu:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: docker/build-push-action@v6\n"
+             "        with:\n          context: \"{{defaultContext}}:gpu\"\n          file: Dockerfile\n"
+             "          platforms: linux/amd64\n"
+             "      - uses: docker/build-push-action@v6\n        with:\n          context: '{{ defaultContext }}:dockers/wiki'\n"
+             "          platforms: linux/amd64,linux/arm64\n"
+             "      - uses: docker/build-push-action@v6\n        with:\n          context: '{{defaultContext}}'\n"
+             "          file: tools/Dockerfile\n          platforms: linux/s390x\n");
+  CHECK(declared(repo.write("gpu/Dockerfile", kPlain)) == "linux/amd64 <- .github/workflows/gpu.yml job gpu");
+  CHECK(declared(repo.write("dockers/wiki/Dockerfile", kPlain)) ==
+        "linux/amd64, linux/arm64 <- .github/workflows/gpu.yml job gpu");
+  CHECK(declared(repo.write("tools/Dockerfile", kPlain)) == "linux/s390x <- .github/workflows/gpu.yml job gpu");
+  // Twin: the root Dockerfile is not the one `file: Dockerfile` names in the gpu/ context.
+  CHECK(declared(repo.write("Dockerfile", kPlain)) == "none");
+}
+
 TEST_CASE("a variant directory is its family's platform when the project builds its siblings for one", "[declared]") {
   // A repository whose workflow builds each of `built` (directory, platforms) with
   // build-push-action, one step each; the file asked about is `<family>/<retired>/Dockerfile`.

@@ -1538,6 +1538,20 @@ std::optional<std::string> actionInput(const YAML::Node& node) {
   return value;
 }
 
+// build-push-action's Git context of the workflow's own commit, `{{defaultContext}}` (also
+// `{{ defaultContext }}`), optionally with a subdirectory after `:` (buildx's Git context
+// syntax): `{{defaultContext}}:gpu` builds the repository's gpu/ directory
+// (Mon-ius/Docker-Yarn-Dev, femiwiki/docker-mediawiki, Part ZZZZZZZX). Another context is kept.
+std::string withoutDefaultContext(const std::string& context) {
+  if (!text::startsWith(context, "{{")) return context;
+  const size_t close = context.find("}}");
+  if (close == std::string::npos || text::trim(context.substr(2, close - 2)) != "defaultContext") return context;
+  std::string rest = context.substr(close + 2);
+  if (!rest.empty() && rest[0] == ':') rest.erase(0, 1);
+  rest = text::trim(rest);
+  return rest.empty() ? "." : rest;
+}
+
 std::optional<YAML::Node> loadYaml(const std::string& text) {
   try {
     return YAML::Load(text);
@@ -2196,9 +2210,13 @@ void workflowStep(const YAML::Node& step, const WorkflowScope& jobScope, const s
       if (!listed) return;
       platforms = scope.expand(*listed);
     }
-    const auto context = actionInput(child(with, "context"));
+    auto context = actionInput(child(with, "context"));
+    const bool gitContext = context && withoutDefaultContext(*context) != *context;
+    if (context) context = withoutDefaultContext(*context);
     auto file = actionInput(child(with, "file"));
     if (file) file = scope.expand(*file);
+    // In a Git context the file is a path in that context, not in the runner's checkout.
+    if (gitContext && file && !file->empty() && (*file)[0] != '/' && *context != ".") file = *context + "/" + *file;
     // `file: ${{ env.DOCKERFILE }}` set by a script at run time: every Dockerfile the job's
     // scripts name is one this step may build.
     if (file && file->find(kUnresolved) != std::string::npos) {
