@@ -2160,7 +2160,8 @@ std::optional<Platform> platformOfImageReference(const std::string& image) {
 // often unrelated images) that hold a file of the same name are its family; when two or more of
 // them are declared by the project's own build files (bake, compose, workflows that name a
 // platform, Makefiles, scripts), every one for the same single platform, and none for another,
-// this file is that family's too. (Declared platforms only narrow the targets here.)
+// this file is that family's too. Weaker than anything that names the file itself: read after
+// a plain build on a runner, which names its machine.
 std::optional<DeclaredPlatforms> fromSiblingVariants(const fs::path& dockerfile, const fs::path& root, DeclarationCache& cache) {
   constexpr size_t kMaxSiblings = 64;
   const fs::path directory = dockerfile.parent_path();
