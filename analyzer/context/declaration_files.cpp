@@ -2211,8 +2211,12 @@ void workflowStep(const YAML::Node& step, const WorkflowScope& jobScope, const s
       platforms = scope.expand(*listed);
     }
     auto context = actionInput(child(with, "context"));
-    const bool gitContext = context && withoutDefaultContext(*context) != *context;
-    if (context) context = withoutDefaultContext(*context);
+    bool gitContext = false;
+    if (context) {
+      std::string inCheckout = withoutDefaultContext(*context);
+      gitContext = inCheckout != *context;
+      context = std::move(inCheckout);
+    }
     auto file = actionInput(child(with, "file"));
     if (file) file = scope.expand(*file);
     // In a Git context the file is a path in that context, not in the runner's checkout.

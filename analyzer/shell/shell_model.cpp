@@ -6,6 +6,7 @@
 #include <cctype>
 #include <cstring>
 #include <optional>
+#include <string_view>
 
 #include "analyzer/shell/arch_vocabulary.h"
 
@@ -294,12 +295,17 @@ class Walker {
     if (!ts_node_is_null(valueNode)) visit(valueNode);
   }
 
+  // `false`, or `exit N` / `return N` with N not 0. A bare `exit` returns the last status (an
+  // `echo`'s 0), so it does not fail. `firstArgument` is null for a command with none.
+  static bool failsWith(std::string_view name, const std::string* firstArgument) {
+    if (name == "false") return true;
+    return (name == "exit" || name == "return") && firstArgument && *firstArgument != "0";
+  }
+
   static bool bodyFails(const Script& script, size_t firstCommand) {
     for (size_t i = firstCommand; i < script.commands.size(); ++i) {
       const Command& c = script.commands[i];
-      const std::string name = c.name();
-      if (name == "false") return true;
-      if ((name == "exit" || name == "return") && c.words.size() >= 2 && c.words[1].literal != "0") return true;
+      if (failsWith(c.name(), c.words.size() >= 2 ? &c.words[1].literal : nullptr)) return true;
     }
     return false;
   }
@@ -488,9 +494,7 @@ class Walker {
     const TSNode right = ts_node_child(node, 2);
     TSNode condition = left;
     while (is(condition, "list") && ts_node_child_count(condition) == 3) condition = ts_node_child(condition, 2);
-    const bool isTest =
-        is(condition, "test_command") || is(condition, "negated_command") ||
-        (is(condition, "command") && (textOf(condition).rfind("test ", 0) == 0 || textOf(condition).rfind("[ ", 0) == 0));
+    const bool isTest = isTestCommand(condition) || is(condition, "negated_command");
     visit(left);
     const bool onArch = isTest && archVarying(condition);
     const bool andThen = std::strcmp(ts_node_type(op), "&&") == 0;
@@ -550,16 +554,14 @@ class Walker {
     return false;
   }
 
-  // Does the subtree end the script with a failure: `exit N` (N not 0), `return N`, `false`?
-  // A bare `exit` returns the last status (an `echo`'s 0), so it does not count.
+  // Does the subtree end the script with a failure (failsWith)?
   bool fails(TSNode node, int depth = 0) const {
     if (depth > kMaxDepth || ts_node_is_null(node)) return false;
     if (is(node, "command")) {
       const auto words = commandWordNodes(node);
       if (words.empty()) return false;
-      const std::string name = literalOf(words[0]);
-      if (name == "false") return true;
-      return (name == "exit" || name == "return") && words.size() >= 2 && literalOf(words[1]) != "0";
+      const std::string argument = words.size() >= 2 ? literalOf(words[1]) : std::string();
+      return failsWith(literalOf(words[0]), words.size() >= 2 ? &argument : nullptr);
     }
     if (is(node, "command_substitution") || is(node, "subshell")) return false;  // a child shell's exit ends only it
     const uint32_t count = ts_node_named_child_count(node);
@@ -579,10 +581,15 @@ class Walker {
       }
       return count > 0;
     }
+    return isTestCommand(node) && (archVarying(node) || comparesToArchitecture(textOf(node)));
+  }
+
+  // `[[ ... ]]` (tree-sitter's test_command), or a `test ...` / `[ ... ]` command.
+  bool isTestCommand(TSNode node) const {
+    if (is(node, "test_command")) return true;
+    if (!is(node, "command")) return false;
     const std::string text = textOf(node);
-    const bool test =
-        is(node, "test_command") || (is(node, "command") && (text.rfind("test ", 0) == 0 || text.rfind("[ ", 0) == 0));
-    return test && (archVarying(node) || comparesToArchitecture(text));
+    return text.rfind("test ", 0) == 0 || text.rfind("[ ", 0) == 0;
   }
 
   static bool negates(const std::string& condition) {
