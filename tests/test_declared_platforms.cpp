@@ -2960,6 +2960,38 @@ TEST_CASE("Travis CI: plain builds on its machines, by arch:, through the script
   CHECK(declared(repo.write("multi/Dockerfile", kPlain)) == "linux/amd64, linux/s390x <- .travis.yml job multi");
 }
 
+TEST_CASE("Travis CI: a job's phases run in one shell, over its env: matrix", "[declared][hosted-ci]") {
+  // getsentry/docker-sentry (Part ZZZZZZZZG), docker-library's template: `cd "$VERSION"` in
+  // before_script holds for `docker build .` in script, VERSION from the env: matrix.
+  Repo repo;
+  repo.write(".travis.yml",
+             "language: bash\nservices: docker\nenv:\n  - VERSION=9.1\n  - VERSION=10 VARIANT=alpine\n"
+             "before_script:\n  - cd \"$VERSION\"\nscript:\n  - docker build -t \"x:$VERSION\" .\n"
+             "  - docker build -t \"x:$VERSION-onbuild\" onbuild\n");
+  CHECK(declared(repo.write("9.1/Dockerfile", kPlain)) ==
+        "linux/amd64 <- .travis.yml job (no platform named: Travis CI's amd64 machine)");
+  CHECK(declared(repo.write("9.1/onbuild/Dockerfile", kPlain)) ==
+        "linux/amd64 <- .travis.yml job (no platform named: Travis CI's amd64 machine)");
+  CHECK(declared(repo.write("10/Dockerfile", kPlain)) ==
+        "linux/amd64 <- .travis.yml job (no platform named: Travis CI's amd64 machine)");
+  // The twin: no job cds into 8/ and the root is never built after the cd.
+  CHECK(declared(repo.write("8/Dockerfile", kPlain)) == "none");
+  CHECK(declared(repo.write("Dockerfile", kPlain)) == "none");
+
+  // `env: global:` reaches every job, an include's own env: only that job; `cd -` goes back.
+  Repo matrix;
+  matrix.write(".travis.yml",
+               "env:\n  global:\n    - DIR=images\njobs:\n  include:\n    - env: NAME=web\n"
+               "      script:\n        - cd $DIR/$NAME && docker build -t w . && cd -\n        - docker build -t r .\n"
+               "    - arch: arm64\n      env: [NAME=api]\n      script: cd \"$TRAVIS_BUILD_DIR/$DIR\" && docker build $NAME\n");
+  CHECK(declared(matrix.write("images/web/Dockerfile", kPlain)) ==
+        "linux/amd64 <- .travis.yml job 1 (no platform named: Travis CI's amd64 machine)");
+  CHECK(declared(matrix.write("Dockerfile", kPlain)) ==
+        "linux/amd64 <- .travis.yml job 1 (no platform named: Travis CI's amd64 machine)");
+  CHECK(declared(matrix.write("images/api/Dockerfile", kPlain)) ==
+        "linux/arm64 <- .travis.yml job 2 (no platform named: Travis CI's arm64 machine)");
+}
+
 TEST_CASE("a CI job's make runs the Makefile rules of its goals, on the job's machine", "[declared][hosted-ci]") {
   // NCI-GDC/mutect2-tool (Part ZT): Travis's `install: make build`, whose rule (through the
   // prerequisite build-docker) runs a plain `docker build .`: Travis's amd64 machine.
@@ -3268,6 +3300,25 @@ TEST_CASE("GitLab CI: builds that name platforms, with variables, and a plain bu
   CHECK(declared(repo.write("x86/Dockerfile", kPlain)) == "linux/amd64 <- .gitlab-ci.yml job build-x86");
   CHECK(declared(repo.write("plain/Dockerfile", kPlain)) == "none");
   CHECK(declared(repo.write("other/Dockerfile", kPlain)) == "none");
+}
+
+TEST_CASE("GitLab CI and Drone: a cd holds for the commands after it in the same shell", "[declared][hosted-ci]") {
+  // GitLab runs before_script and script in one shell, after_script in another.
+  Repo repo;
+  repo.write(".gitlab-ci.yml",
+             "before_script:\n  - cd images\nbuild:\n  script:\n    - docker buildx build --platform linux/arm64 web\n"
+             "  after_script:\n    - docker buildx build --platform linux/s390x web\n");
+  CHECK(declared(repo.write("images/web/Dockerfile", kPlain)) == "linux/arm64 <- .gitlab-ci.yml job build");
+  // Twin: after_script starts again at the checkout, where web/ is another directory.
+  CHECK(declared(repo.write("web/Dockerfile", kPlain)) == "linux/s390x <- .gitlab-ci.yml job build");
+  // A Drone step's commands are one script.
+  Repo drone;
+  drone.write(".drone.yml",
+              "kind: pipeline\ntype: docker\nname: default\nplatform:\n  arch: arm64\nsteps:\n  - name: build\n"
+              "    image: docker\n    commands:\n      - cd services\n      - docker build -t api api\n");
+  CHECK(declared(drone.write("services/api/Dockerfile", kPlain)) ==
+        "linux/arm64 <- .drone.yml pipeline default (no platform named: the pipeline's linux/arm64 machine)");
+  CHECK(declared(drone.write("api/Dockerfile", kPlain)) == "none");
 }
 
 TEST_CASE("GitLab CI: plain buildctl and kaniko builds on GitLab's hosted runners are their machine's", "[declared][hosted-ci]") {

@@ -247,10 +247,20 @@ class ShellDirectories {
   bool lost(int subshell) const { return lost_.count(subshell) > 0; }
   fs::path& of(int subshell) { return subshell == 0 ? script_ : subshells_.try_emplace(subshell, script_).first->second; }
   void lose(int subshell) { lost_.insert(subshell); }
+  void moveTo(int subshell, fs::path next) {
+    previous_[subshell] = of(subshell);
+    of(subshell) = std::move(next);
+  }
+  // Where `cd -` or `popd` goes: the shell's directory before its last move, when it moved.
+  std::optional<fs::path> back(int subshell) const {
+    const auto it = previous_.find(subshell);
+    return it == previous_.end() ? std::nullopt : std::optional(it->second);
+  }
 
  private:
   fs::path& script_;
   std::map<int, fs::path> subshells_;
+  std::map<int, fs::path> previous_;
   std::set<int> lost_;
 };
 
@@ -763,7 +773,7 @@ std::vector<BuildCommand> buildCommandsIn(std::string_view script, fs::path dire
       if (text::startsWith(words[k], "--platform") || (k > 0 && words[k - 1] == "--platform")) overridable = true;
       std::erase_if(words[k], [](char c) { return c == kOverridableBegin || c == kOverridableEnd; });
     }
-    if (!words.empty() && (words[0] == "cd" || words[0] == "pushd")) {
+    if (!words.empty() && (words[0] == "cd" || words[0] == "pushd" || words[0] == "popd")) {
       if (words.size() == 2 && subdirectoryLoop != 0 && !inLoopDirectory && isUnresolvedWhole(words[1])) {
         inLoopDirectory = true;
         continue;
@@ -773,14 +783,18 @@ std::vector<BuildCommand> buildCommandsIn(std::string_view script, fs::path dire
         continue;
       }
       if (inLoopDirectory) return out;
-      auto next = words.size() == 2 ? resolveAgainst(here, words[1]) : std::nullopt;
-      if (!next && words.size() == 2 && start.scriptDirectory) next = scriptRelativeDirectory(words[1], *start.scriptDirectory);
-      if (!next || words[1] == "-") {
+      const bool goesBack = (words.size() == 2 && words[1] == "-") || (words[0] == "popd" && words.size() == 1);
+      auto next = goesBack ? directories.back(subshell) : words.size() == 2 ? resolveAgainst(here, words[1]) : std::nullopt;
+      if (!next && !goesBack && words.size() == 2 && start.scriptDirectory) {
+        next = scriptRelativeDirectory(words[1], *start.scriptDirectory);
+      }
+      if (!next && words[0] == "popd") continue;  // a stack this reader did not see pushed
+      if (!next) {
         if (subshell == 0) return out;
         directories.lose(subshell);
         continue;
       }
-      here = *next;
+      directories.moveTo(subshell, std::move(*next));
       continue;
     }
     if (auto other = buildKitOrKanikoBuild(words, here)) {
@@ -877,14 +891,16 @@ std::vector<std::pair<std::vector<std::string>, fs::path>> commandsWithDirectory
   for (auto& [words, subshell] : shellCommands(line)) {
     if (words.empty() || directories.lost(subshell)) continue;
     fs::path& here = directories.of(subshell);
-    if ((words[0] == "cd" || words[0] == "pushd") && words.size() == 2) {
-      const auto next = resolveAgainst(here, words[1]);
+    const bool goesBack = (words[0] == "cd" && words.size() == 2 && words[1] == "-") || (words[0] == "popd" && words.size() == 1);
+    if (((words[0] == "cd" || words[0] == "pushd") && words.size() == 2) || goesBack) {
+      auto next = goesBack ? directories.back(subshell) : resolveAgainst(here, words[1]);
+      if (!next && words[0] == "popd") continue;  // a stack this reader did not see pushed
       if (!next && subshell == 0) break;
       if (!next) {
         directories.lose(subshell);
         continue;
       }
-      here = *next;
+      directories.moveTo(subshell, std::move(*next));
       continue;
     }
     out.emplace_back(std::move(words), here);
@@ -3368,7 +3384,53 @@ std::optional<Platform> travisMachine(const std::string& arch) {
 constexpr const char* kTravisPhases[] = {"before_install", "install",       "before_script", "script",
                                          "after_success",  "after_failure", "before_deploy", "after_script"};
 
-void travisJob(const YAML::Node& job, const YAML::Node& root, const fs::path& repository, const std::string& name,
+// The assignments of one Travis `env:` entry (`VERSION=9.1 VARIANT="alpine 3"`); an encrypted
+// one (`secure: ...`) gives none.
+void addTravisAssignments(const YAML::Node& entry, std::map<std::string, std::string>& into) {
+  const auto line = scalar(entry);
+  if (!line) return;
+  for (const auto& words : simpleCommands(*line)) {
+    for (const auto& word : words) {
+      const size_t equals = word.find('=');
+      if (equals != std::string::npos && isShellName(word.substr(0, equals)))
+        into[word.substr(0, equals)] = word.substr(equals + 1);
+    }
+  }
+}
+
+// The environments a Travis job runs in: the root `env: global:` in every one; for the root job,
+// one for each entry of a root `env:` list (or of `env: jobs:` / `env: matrix:`), as Travis
+// expands its build matrix (docs.travis-ci.com, "Environment Variables"); a `jobs.include`
+// entry has its own `env:` only. TRAVIS_BUILD_DIR is the checkout. At most 16.
+std::vector<std::map<std::string, std::string>> travisEnvironments(const YAML::Node& rootEnv, const YAML::Node& ownEnv,
+                                                                   bool rootJob, const fs::path& repository) {
+  constexpr size_t kMaxEnvironments = 16;
+  auto entries = [](const YAML::Node& node) {
+    return node.IsSequence() ? std::vector<YAML::Node>(node.begin(), node.end()) : std::vector<YAML::Node>{node};
+  };
+  std::map<std::string, std::string> global{{"TRAVIS_BUILD_DIR", repository.string()}};
+  std::vector<YAML::Node> matrix;
+  if (rootEnv.IsMap()) {
+    for (const YAML::Node& entry : entries(child(rootEnv, "global"))) addTravisAssignments(entry, global);
+    matrix = entries(child(rootEnv, "jobs").IsDefined() ? child(rootEnv, "jobs") : child(rootEnv, "matrix"));
+  } else if (rootEnv.IsDefined()) {
+    matrix = entries(rootEnv);
+  }
+  if (!rootJob) {
+    for (const YAML::Node& entry : entries(ownEnv)) addTravisAssignments(entry, global);
+    return {global};
+  }
+  std::vector<std::map<std::string, std::string>> out;
+  for (const YAML::Node& entry : matrix) {
+    if (out.size() == kMaxEnvironments) break;
+    out.push_back(global);
+    addTravisAssignments(entry, out.back());
+  }
+  if (out.empty()) out.push_back(global);
+  return out;
+}
+
+void travisJob(const YAML::Node& job, bool rootJob, const YAML::Node& root, const fs::path& repository, const std::string& name,
                const ReadRepositoryFile& readScript, std::vector<BuildDeclaration>& out) {
   // A job's own key wins over the file's (Travis merges the root keys into every job).
   auto key = [&](const char* k) {
@@ -3390,12 +3452,23 @@ void travisJob(const YAML::Node& job, const YAML::Node& root, const fs::path& re
     }
   }
   if (lines.empty()) return;
+  // Travis runs a job's phases in one shell: a `cd "$VERSION"` in before_script holds for the
+  // `docker build .` in script (docker-library's .travis.yml, copied by many image repositories:
+  // getsentry/docker-sentry, Part ZZZZZZZZG). Its environment's values are put in first.
+  std::string script;
+  for (const auto& line : lines) script += line + "\n";
+  std::vector<std::string> scripts;
+  for (const auto& environment : travisEnvironments(child(root, "env"), child(job, "env"), rootJob, repository)) {
+    std::string assigned;
+    for (const auto& [variable, value] : environment) assigned += variable + "=" + shellQuoted(value) + "\n";
+    scripts.push_back(expandScriptAssignments(assigned + script));
+  }
   // Travis runs a job on an amd64 machine unless `arch:` names another.
   const YAML::Node arch = key("arch");
   std::vector<std::string> archs = commandLines(arch);
   if (archs.empty()) archs = {"amd64"};
   for (const auto& a : archs) {
-    addCiBuilds(out, lines, repository, travisMachine(a), name, "Travis CI's " + text::lower(a) + " machine", readScript);
+    addCiBuilds(out, scripts, repository, travisMachine(a), name, "Travis CI's " + text::lower(a) + " machine", readScript);
   }
 }
 
@@ -3408,7 +3481,7 @@ std::vector<BuildDeclaration> readTravisConfig(const std::string& text, const fs
   if (!doc || !doc->IsMap()) return out;
   // The root is a job of its own (with every `arch:` it lists) unless the file has only
   // `jobs.include` entries and no phase at the root.
-  travisJob(YAML::Node(YAML::NodeType::Map), *doc, root, "job", readScript, out);
+  travisJob(YAML::Node(YAML::NodeType::Map), true, *doc, root, "job", readScript, out);
   for (const char* matrixKey : {"jobs", "matrix"}) {
     const YAML::Node include = child(child(*doc, matrixKey), "include");
     if (!include.IsSequence()) continue;
@@ -3418,7 +3491,7 @@ std::vector<BuildDeclaration> readTravisConfig(const std::string& text, const fs
       if (!job.IsMap()) continue;
       const auto jobName = scalar(child(job, "name"));
       const auto stage = scalar(child(job, "stage"));
-      travisJob(job, *doc, root, "job " + jobName.value_or(stage.value_or(std::to_string(index))), readScript, out);
+      travisJob(job, false, *doc, root, "job " + jobName.value_or(stage.value_or(std::to_string(index))), readScript, out);
     }
   }
   return out;
@@ -3527,7 +3600,10 @@ void droneStep(const YAML::Node& step, const fs::path& root, const std::optional
                const ReadRepositoryFile& readScript, std::vector<BuildDeclaration>& out) {
   if (!step.IsMap()) return;
   const std::string note = machine ? "the pipeline's " + machine->str() + " machine" : "";
-  addCiBuilds(out, commandLines(child(step, "commands")), root, machine, name, note, readScript);
+  // A step's commands run as one shell script: a `cd` holds for the commands after it.
+  std::string commands;
+  for (const auto& line : commandLines(child(step, "commands"))) commands += line + "\n";
+  addCiBuilds(out, {commands}, root, machine, name, note, readScript);
   const auto image = scalar(child(step, "image"));
   if (!image) return;
   // Drone 1.x puts a plugin's parameters under `settings:`; 0.8 beside `image:`.
@@ -3692,29 +3768,32 @@ std::vector<BuildDeclaration> readGitlabCi(const std::string& text, const fs::pa
     addGitlabVariables(child(job.second, "variables"), variables);
     if (!variables.count("CI_PROJECT_DIR")) variables["CI_PROJECT_DIR"] = root.string();
     const auto hostedRunner = gitlabHostedRunnerPlatform(tags.of(job.second));
+    // before_script and script run in one shell, after_script in another (GitLab's docs,
+    // "before_script"): a `cd` in before_script holds for script.
+    std::vector<std::string> shells(2);
     for (const char* phase : {"before_script", "script", "after_script"}) {
       YAML::Node lines = child(job.second, phase);
       if (!lines.IsDefined()) lines = child(*doc, phase);  // the top-level default
-      for (const auto& line : commandLines(lines)) {
-        const std::string expanded = substituteShellVariables(line, [&](const std::string& name) -> std::optional<std::string> {
-          if (text::endsWith(name, "[@]")) return std::nullopt;
-          const auto it = variables.find(name);
-          return it != variables.end() ? it->second : std::string(1, kUnresolved);
-        });
-        for (const auto& command : buildCommandsIn(expanded, root)) {
-          if (command.platforms.empty() && hostedRunner) {
-            if (auto dockerfile = dockerfileOfCommand(command)) {
-              addBuildOnMachine(out, std::move(*dockerfile), hostedRunner, "job " + *key, "GitLab's hosted runner",
-                                command.target);
-            }
-            continue;
+      for (const auto& line : commandLines(lines)) shells[std::string_view(phase) == "after_script"] += line + "\n";
+    }
+    for (const auto& shell : shells) {
+      const std::string expanded = substituteShellVariables(shell, [&](const std::string& name) -> std::optional<std::string> {
+        if (text::endsWith(name, "[@]")) return std::nullopt;
+        const auto it = variables.find(name);
+        return it != variables.end() ? it->second : std::string(1, kUnresolved);
+      });
+      for (const auto& command : buildCommandsIn(expanded, root)) {
+        if (command.platforms.empty() && hostedRunner) {
+          if (auto dockerfile = dockerfileOfCommand(command)) {
+            addBuildOnMachine(out, std::move(*dockerfile), hostedRunner, "job " + *key, "GitLab's hosted runner", command.target);
           }
-          if (command.platforms.empty() || command.platforms.find(kUnresolved) != std::string::npos ||
-              command.platforms.find('$') != std::string::npos) {
-            continue;
-          }
-          addDeclaration(out, dockerfileOfCommand(command), platformsIn(command.platforms), "job " + *key, command.target);
+          continue;
         }
+        if (command.platforms.empty() || command.platforms.find(kUnresolved) != std::string::npos ||
+            command.platforms.find('$') != std::string::npos) {
+          continue;
+        }
+        addDeclaration(out, dockerfileOfCommand(command), platformsIn(command.platforms), "job " + *key, command.target);
       }
     }
   }
