@@ -99,6 +99,40 @@ std::map<std::string, std::map<std::string, std::string>> switchVariables(const 
   return out;
 }
 
+// The URL with the values the stage's ARGs and ENVs have for every target put in, the script's
+// own variables left as written: which of a vendor's vocabularies a URL is in can depend on the
+// release it names (`download/v${S6_OVERLAY_VERSION}/` with ENV S6_OVERLAY_VERSION=2.2.0.3 is
+// s6-overlay v2, whose assets say amd64; v3's say x86_64). A value not known stays as written,
+// and then no versioned entry matches.
+std::string withStageValues(const DockerfileContext& ctx, const dockerfile::RunScript& run, const std::string& literal,
+                            const std::map<std::string, int>& scriptAssigned) {
+  if (!ctx.stages) return literal;
+  std::string out;
+  for (size_t i = 0; i < literal.size(); ++i) {
+    if (literal[i] != '$' || i + 1 >= literal.size()) {
+      out += literal[i];
+      continue;
+    }
+    const bool braced = literal[i + 1] == '{';
+    size_t end = i + (braced ? 2 : 1);
+    while (end < literal.size() && isIdentifierChar(literal[end])) ++end;
+    const std::string name = literal.substr(i + (braced ? 2 : 1), end - i - (braced ? 2 : 1));
+    if (name.empty() || (braced && (end >= literal.size() || literal[end] != '}')) || scriptAssigned.count(name)) {
+      out += literal[i];
+      continue;
+    }
+    const auto fixed =
+        dockerfile::valueForEveryTarget(ctx.file, ctx.model, *ctx.stages, run.stage, run.instruction, "${" + name + "}");
+    if (!fixed) {
+      out += literal[i];
+      continue;
+    }
+    out += fixed->value;
+    i = braced ? end : end - 1;
+  }
+  return out;
+}
+
 void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
   const Platform compared[] = {*parsePlatform("linux/amd64"), *parsePlatform("linux/arm64")};
   for (const auto& run : ctx.model.scripts) {
@@ -117,7 +151,7 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
     for (const auto& command : run.script.commands) {
       for (const auto& word : command.words) {
         if (word.literal.find("://") == std::string::npos) continue;
-        const auto* vendor = data::findVendor(word.literal);
+        const auto* vendor = data::findVendor(withStageValues(ctx, run, word.literal, assignments));
         if (!vendor) continue;
         std::vector<ArchSpelling> spellings;
         findInlineProbes(word.literal, spellings);
@@ -182,8 +216,10 @@ extern const DockerfileRule kMA146 = {
              "HashiCorp, ...) built from `$(dpkg --print-architecture)`, `$(uname -m)`, `$(apk --print-arch)`, "
              "a variable set once from one of them, a variable an architecture switch sets to one word per arm "
              "(`x86_64) ARCH=amd64`), or $TARGETARCH, where that source's word for linux/amd64 or "
-             "linux/arm64 is not the vendor's. A variable changed after the probe (a second assignment outside a "
-             "switch, `${ARCH/x86_64/amd64}`) is not judged.",
+             "linux/arm64 is not the vendor's. Where a vendor renamed its assets between releases, the release the "
+             "URL names, with the stage's ARG and ENV values put in, chooses the vocabulary (s6-overlay v2 says "
+             "amd64, v3 x86_64); a URL whose release is not known is not judged. A variable changed after the "
+             "probe (a second assignment outside a switch, `${ARCH/x86_64/amd64}`) is not judged.",
      .why = "Each source has its own vocabulary: `dpkg --print-architecture` and BuildKit's $TARGETARCH say "
             "amd64/arm64, `uname -m` and `apk --print-arch` say x86_64/aarch64, Node.js says x64/arm64. A URL "
             "built in the wrong one is a 404 (or an error page saved as the binary) on every platform.",
