@@ -266,6 +266,9 @@ bool isSearchWord(std::string_view word) {
     // ucsd-ets/datahub-docker-stack) sets the list when that script runs, as a bare one does.
     std::string_view name = word.substr(0, eq);
     if (const size_t blank = name.find_last_of(" \t"); blank != std::string_view::npos) name.remove_prefix(blank + 1);
+    // A quote that opens before the '=' (`export PKG_CONFIG_PATH"=/usr/lib/...:$PKG_CONFIG_PATH"`,
+    // tyurind/docker-php-fpm's .bashrc line) is removed before export sees the assignment.
+    while (!name.empty() && (name.back() == '"' || name.back() == '\'')) name.remove_suffix(1);
     if (isSearchList(name)) return true;
   }
   return text::startsWith(word, "-L") || text::startsWith(word, "-I") || text::startsWith(word, "-Wl,-rpath") ||
