@@ -139,10 +139,19 @@ bool namesArchNeutralFile(std::string_view url) {
 // Part EJ) or a guest QEMU boots, which on another host emulates the guest's CPU. The
 // container's own processor never runs it, so which architecture the image is for does not
 // follow the container's. Judged on the URL's last path segment only.
+// So is a network boot loader's payload, which the machine being booted runs before any
+// operating system: GRUB's BIOS and EFI modules (Alpine's grub-bios and grub-efi packages,
+// Debian's grub-efi-*-bin), PXELINUX, or a file in a boot format (`.efi`, `.kpxe`, `.pxe`,
+// `.lkrn`: iPXE's) that a TFTP server hands out (Evka2k/docker-tftpd-plasma unpacks Alpine's
+// x86_64 grub-bios and grub-efi for its PXE clients, Part ZZZZZZZZX). Not SYSLINUX's or
+// GRUB's tools (`syslinux`, grub-pc-bin's grub-bios-setup), which are Linux programs.
 bool namesMachineImage(std::string_view url) {
   const std::string name = lastSegmentLowered(url);
-  for (std::string_view suffix : {".iso", ".qcow2", ".vmdk", ".vdi", ".vhd", ".vhdx", ".ova"}) {
+  for (std::string_view suffix : {".iso", ".qcow2", ".vmdk", ".vdi", ".vhd", ".vhdx", ".ova", ".efi", ".kpxe", ".pxe", ".lkrn"}) {
     if (text::endsWith(name, suffix)) return true;
+  }
+  for (std::string_view loader : {"grub-bios-", "grub-efi-", "pxelinux"}) {
+    if (text::startsWith(name, loader)) return true;
   }
   return false;
 }
@@ -854,8 +863,10 @@ extern const DockerfileRule kMA110 = {
          "on every platform (the repository it pins is MA112's). Not a bundle whose part the image runs is "
          "platform-neutral (data/vendor-assets.json `portableBundles`: iDempiere's `gtk.linux.x86_64` server, which "
          "its script starts with the image's own JVM). Not an operating-system or disk image "
-         "(.iso, .qcow2, .vmdk, .vdi, .vhd, .vhdx, .ova): it is for another machine, a PXE client the container "
-         "serves it to or a guest QEMU boots, never run by the container's own processor. Not a download for another OS (darwin, "
+         "(.iso, .qcow2, .vmdk, .vdi, .vhd, .vhdx, .ova) nor a network boot loader's payload (GRUB's modules in "
+         "grub-bios- and grub-efi- packages, PXELINUX, a .efi, .kpxe, .pxe or .lkrn file such as iPXE's): it is "
+         "for another machine, a PXE client the container serves it to or a guest QEMU boots, never run by the "
+         "container's own processor. Not a download for another OS (darwin, "
          "windows, freebsd, netbsd, openbsd, haiku, solaris, illumos, .exe, .msi, .dmg in the URL's path: a Haiku "
          "package is a cross compiler's sysroot, not the image's code) or a cross compiler (`toolchain`, `-cross` in the path, or a "
          "bare-metal or cross target triple: `x86_64-aarch64-none-elf`, `arm-none-eabi`): which host a cross "
