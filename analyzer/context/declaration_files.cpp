@@ -3401,10 +3401,11 @@ void addTravisAssignments(const YAML::Node& entry, std::map<std::string, std::st
 // The environments a Travis job runs in: the root `env: global:` in every one; for the root job,
 // one for each entry of a root `env:` list (or of `env: jobs:` / `env: matrix:`), as Travis
 // expands its build matrix (docs.travis-ci.com, "Environment Variables"); a `jobs.include`
-// entry has its own `env:` only. TRAVIS_BUILD_DIR is the checkout. At most 16.
+// entry has its own `env:` only. TRAVIS_BUILD_DIR is the checkout. At most 64 (docker-library's
+// image repositories list one entry per version and variant, a few dozen).
 std::vector<std::map<std::string, std::string>> travisEnvironments(const YAML::Node& rootEnv, const YAML::Node& ownEnv,
                                                                    bool rootJob, const fs::path& repository) {
-  constexpr size_t kMaxEnvironments = 16;
+  constexpr size_t kMaxEnvironments = 64;
   auto entries = [](const YAML::Node& node) {
     return node.IsSequence() ? std::vector<YAML::Node>(node.begin(), node.end()) : std::vector<YAML::Node>{node};
   };
@@ -3458,7 +3459,12 @@ void travisJob(const YAML::Node& job, bool rootJob, const YAML::Node& root, cons
   std::string script;
   for (const auto& line : lines) script += line + "\n";
   std::vector<std::string> scripts;
+  // The job's script is read once per environment: bounded in bytes as well (a 1 MiB config
+  // of 64 entries would otherwise be read 64 times).
+  constexpr size_t kMaxScriptBytes = size_t{4} << 20;
+  size_t scriptBytes = 0;
   for (const auto& environment : travisEnvironments(child(root, "env"), child(job, "env"), rootJob, repository)) {
+    if ((scriptBytes += script.size()) > kMaxScriptBytes) break;
     std::string assigned;
     for (const auto& [variable, value] : environment) assigned += variable + "=" + shellQuoted(value) + "\n";
     scripts.push_back(expandScriptAssignments(assigned + script));
