@@ -231,4 +231,42 @@ std::string goQuote(std::string_view s) {
   return out;
 }
 
+std::string substituteShellVariables(const std::string& s,
+                                     const std::function<std::optional<std::string>(const std::string&)>& lookup) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '$' || i + 1 >= s.size()) {
+      out += s[i];
+      continue;
+    }
+    const bool braced = s[i + 1] == '{';
+    const size_t begin = i + (braced ? 2 : 1);
+    size_t end = begin;
+    while (end < s.size() && (std::isalnum(static_cast<unsigned char>(s[end])) || s[end] == '_')) ++end;
+    std::string name = s.substr(begin, end - begin);
+    if (braced && (s.compare(end, 4, "[@]}") == 0 || s.compare(end, 4, "[*]}") == 0)) {
+      name += "[@]";
+      end += 3;
+    }
+    if (name.empty() || (braced && (end >= s.size() || s[end] != '}'))) {
+      out += s[i];
+      continue;
+    }
+    const auto value = lookup(name);
+    if (!value) {
+      out += s[i];
+      continue;
+    }
+    if (endsWith(name, "[@]") && !out.empty() && out.back() == '"' && end + 1 < s.size() && s[end + 1] == '"') {
+      out.pop_back();
+      out += *value;
+      i = end + 1;
+      continue;
+    }
+    out += *value;
+    i = braced ? end : end - 1;
+  }
+  return out;
+}
+
 }  // namespace mal::text

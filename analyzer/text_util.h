@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,5 +43,13 @@ std::string_view withoutQuotes(std::string_view s);
 
 // Go's strconv.Quote: a double-quoted string with Go escapes; printable Unicode kept.
 std::string goQuote(std::string_view s);
+
+// `$NAME`, `${NAME}` and `${NAME[@]}` (`${NAME[*]}`) in `s`, each replaced by what `lookup`
+// gives for the name (an array as `NAME[@]`); a name it has no value for stays as written. An
+// array's words come quoted one by one, so the quotes around its use (`"${args[@]}"`) go. The
+// one scanner for the values a reader knows: a workflow run step's env and the script's own
+// assignments, a CI job's variables, a Dockerfile stage's ARG and ENV values (MA146).
+std::string substituteShellVariables(const std::string& s,
+                                     const std::function<std::optional<std::string>(const std::string&)>& lookup);
 
 }  // namespace mal::text

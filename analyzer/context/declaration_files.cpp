@@ -332,49 +332,6 @@ bool isShellName(std::string_view name) {
   return std::all_of(name.begin(), name.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
 }
 
-// `$NAME`, `${NAME}` and `${NAME[@]}` (`${NAME[*]}`) in `s`, each replaced by what `lookup`
-// gives for the name (an array as `NAME[@]`); a name it has no value for stays as written. An
-// array's words come quoted one by one, so the quotes around its use (`"${args[@]}"`) go. The
-// one scanner for both value sources of a workflow run step: the workflow's env and the
-// script's own assignments.
-std::string substituteShellVariables(const std::string& s,
-                                     const std::function<std::optional<std::string>(const std::string&)>& lookup) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] != '$' || i + 1 >= s.size()) {
-      out += s[i];
-      continue;
-    }
-    const bool braced = s[i + 1] == '{';
-    const size_t begin = i + (braced ? 2 : 1);
-    size_t end = begin;
-    while (end < s.size() && (std::isalnum(static_cast<unsigned char>(s[end])) || s[end] == '_')) ++end;
-    std::string name = s.substr(begin, end - begin);
-    if (braced && (s.compare(end, 4, "[@]}") == 0 || s.compare(end, 4, "[*]}") == 0)) {
-      name += "[@]";
-      end += 3;
-    }
-    if (name.empty() || (braced && (end >= s.size() || s[end] != '}'))) {
-      out += s[i];
-      continue;
-    }
-    const auto value = lookup(name);
-    if (!value) {
-      out += s[i];
-      continue;
-    }
-    if (text::endsWith(name, "[@]") && !out.empty() && out.back() == '"' && end + 1 < s.size() && s[end + 1] == '"') {
-      out.pop_back();
-      out += *value;
-      i = end + 1;
-      continue;
-    }
-    out += *value;
-    i = braced ? end : end - 1;
-  }
-  return out;
-}
-
 // The script's own directory written as a value (`SCRIPT_DIR="$( cd "$( dirname
 // "${BASH_SOURCE[0]}" )" && pwd )"`, `$(dirname "$(readlink -f "$0")")`, `` `dirname $0` ``,
 // `$(realpath "$(dirname "$0")")`, also with `/..` or a subdirectory after it): the word
@@ -521,7 +478,7 @@ std::map<std::string, std::vector<std::string>> scriptAssignments(const std::str
 // The script with `values` put in where it uses them (`$NAME`, `${NAME}`, `"${NAME[@]}"`).
 std::string withValues(const std::string& script, const std::map<std::string, std::string>& values) {
   if (values.empty()) return script;
-  return substituteShellVariables(script, [&](const std::string& name) -> std::optional<std::string> {
+  return text::substituteShellVariables(script, [&](const std::string& name) -> std::optional<std::string> {
     const auto it = values.find(name);
     if (it == values.end()) return std::nullopt;
     return it->second;
@@ -1795,7 +1752,7 @@ class WorkflowScope {
   // Shell `$VAR` and `${VAR}` from the env (a run step sees it as its environment); a name the
   // env does not set is unresolved. An array the script did not assign stays as written.
   std::string expandShell(const std::string& s) const {
-    return substituteShellVariables(s, [&](const std::string& name) -> std::optional<std::string> {
+    return text::substituteShellVariables(s, [&](const std::string& name) -> std::optional<std::string> {
       if (text::endsWith(name, "[@]")) return std::nullopt;
       const auto it = env_.find(name);
       if (it != env_.end()) return it->second;
@@ -3312,10 +3269,11 @@ std::vector<BuildDeclaration> readShellScript(const std::string& text, const fs:
   // Each variant of the script's own values (a variable it sets in two branches), its other
   // variables unknown.
   for (const auto& variant : scriptVariants(text)) {
-    const std::string expanded = substituteShellVariables(variant, [](const std::string& name) -> std::optional<std::string> {
-      if (text::endsWith(name, "[@]")) return std::nullopt;
-      return std::string(1, kUnresolved);
-    });
+    const std::string expanded =
+        text::substituteShellVariables(variant, [](const std::string& name) -> std::optional<std::string> {
+          if (text::endsWith(name, "[@]")) return std::nullopt;
+          return std::string(1, kUnresolved);
+        });
     for (const auto& command :
          buildCommandsIn(expanded, directory, {.scriptDirectory = directory, .repositoryRoot = repositoryRoot})) {
       if (command.platforms.empty()) {
@@ -3783,11 +3741,12 @@ std::vector<BuildDeclaration> readGitlabCi(const std::string& text, const fs::pa
       for (const auto& line : commandLines(lines)) shells[std::string_view(phase) == "after_script"] += line + "\n";
     }
     for (const auto& shell : shells) {
-      const std::string expanded = substituteShellVariables(shell, [&](const std::string& name) -> std::optional<std::string> {
-        if (text::endsWith(name, "[@]")) return std::nullopt;
-        const auto it = variables.find(name);
-        return it != variables.end() ? it->second : std::string(1, kUnresolved);
-      });
+      const std::string expanded =
+          text::substituteShellVariables(shell, [&](const std::string& name) -> std::optional<std::string> {
+            if (text::endsWith(name, "[@]")) return std::nullopt;
+            const auto it = variables.find(name);
+            return it != variables.end() ? it->second : std::string(1, kUnresolved);
+          });
       for (const auto& command : buildCommandsIn(expanded, root)) {
         if (command.platforms.empty() && hostedRunner) {
           if (auto dockerfile = dockerfileOfCommand(command)) {

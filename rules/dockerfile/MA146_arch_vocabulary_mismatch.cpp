@@ -107,30 +107,13 @@ std::map<std::string, std::map<std::string, std::string>> switchVariables(const 
 std::string withStageValues(const DockerfileContext& ctx, const dockerfile::RunScript& run, const std::string& literal,
                             const std::map<std::string, int>& scriptAssigned) {
   if (!ctx.stages) return literal;
-  std::string out;
-  for (size_t i = 0; i < literal.size(); ++i) {
-    if (literal[i] != '$' || i + 1 >= literal.size()) {
-      out += literal[i];
-      continue;
-    }
-    const bool braced = literal[i + 1] == '{';
-    size_t end = i + (braced ? 2 : 1);
-    while (end < literal.size() && isIdentifierChar(literal[end])) ++end;
-    const std::string name = literal.substr(i + (braced ? 2 : 1), end - i - (braced ? 2 : 1));
-    if (name.empty() || (braced && (end >= literal.size() || literal[end] != '}')) || scriptAssigned.count(name)) {
-      out += literal[i];
-      continue;
-    }
+  return text::substituteShellVariables(literal, [&](const std::string& name) -> std::optional<std::string> {
+    if (scriptAssigned.count(name) || text::endsWith(name, "[@]")) return std::nullopt;
     const auto fixed =
         dockerfile::valueForEveryTarget(ctx.file, ctx.model, *ctx.stages, run.stage, run.instruction, "${" + name + "}");
-    if (!fixed) {
-      out += literal[i];
-      continue;
-    }
-    out += fixed->value;
-    i = braced ? end : end - 1;
-  }
-  return out;
+    if (!fixed) return std::nullopt;
+    return fixed->value;
+  });
 }
 
 void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
