@@ -127,11 +127,26 @@ bool namesAptPreferences(std::string_view url) {
   return text::endsWith(name, ".pin") || text::startsWith(name, "cuda-repository-pin");
 }
 
+// A package built for no architecture (`python3-magic-5.33-20.el8.noarch.rpm` from AlmaLinux's
+// aarch64/ tree, ralle123/docker-trino-minio, Part ZZZZZZZZZK; Debian's `_all.deb`): the same
+// bytes in every architecture's directory. Not a package that sets up a repository (a keyring,
+// `-release`, `-repo`, `apt-config`, `amdgpu-install`): NVIDIA's cuda-keyring_all.deb from the
+// x86_64/ directory writes a source list for that directory's packages.
+bool namesArchIndependentPackage(std::string_view url) {
+  const std::string name = lastSegmentLowered(url);
+  if (!text::endsWith(name, ".noarch.rpm") && !text::endsWith(name, "_all.deb")) return false;
+  for (std::string_view setup : {"keyring", "release", "repo", "apt-config", "install"}) {
+    if (name.find(setup) != std::string::npos) return false;
+  }
+  return true;
+}
+
 // A file whose bytes are the same for every machine, though a per-architecture path serves it;
 // or a bundle whose part an image runs is (data/vendor-assets.json "portableBundles":
 // iDempiere's gtk.linux.x86_64 server, which its script starts with the image's own JVM).
 bool namesArchNeutralFile(std::string_view url) {
-  return namesPublicKey(url) || namesAptPreferences(url) || data::namesPortableBundle(lastSegmentLowered(url));
+  return namesPublicKey(url) || namesAptPreferences(url) || namesArchIndependentPackage(url) ||
+         data::namesPortableBundle(lastSegmentLowered(url));
 }
 
 // An operating-system or disk image (`installer-amd64/.../mini.iso`, a cloud `.qcow2`): the
@@ -860,7 +875,9 @@ extern const DockerfileRule kMA110 = {
          "i386 libraries such a program needs are the packages' business (MA111, MA112). Not a public key (the URL's "
          "last segment ends in .gpg, .key, .pub or names a GPG-KEY/PUBKEY) or an apt preferences file (`.pin`, "
          "`cuda-ubuntu2004.pin`), fetched from a repository's per-architecture path: a key or a pin is the same bytes "
-         "on every platform (the repository it pins is MA112's). Not a bundle whose part the image runs is "
+         "on every platform (the repository it pins is MA112's). Not a package built for no architecture (`.noarch.rpm`, "
+         "`_all.deb`) served from an architecture's directory, unless it sets up a repository (a keyring, `-release`, "
+         "`-repo`, `apt-config`: cuda-keyring_all.deb from x86_64/ writes that directory's source list). Not a bundle whose part the image runs is "
          "platform-neutral (data/vendor-assets.json `portableBundles`: iDempiere's `gtk.linux.x86_64` server, which "
          "its script starts with the image's own JVM). Not an operating-system or disk image "
          "(.iso, .qcow2, .vmdk, .vdi, .vhd, .vhdx, .ova) nor a network boot loader's payload (GRUB's modules in "
