@@ -251,10 +251,19 @@ class ShellDirectories {
     previous_[subshell] = of(subshell);
     of(subshell) = std::move(next);
   }
-  // Where `cd -` or `popd` goes: the shell's directory before its last move, when it moved.
-  std::optional<fs::path> back(int subshell) const {
-    const auto it = previous_.find(subshell);
-    return it == previous_.end() ? std::nullopt : std::optional(it->second);
+  // `cd -`, `pushd -` or a bare `popd`: back to where the shell was before its last move.
+  static bool goesBack(const std::vector<std::string>& words) {
+    return (words.size() == 2 && words[1] == "-" && (words[0] == "cd" || words[0] == "pushd")) ||
+           (words.size() == 1 && words[0] == "popd");
+  }
+  // Where a `cd DIR` or `pushd DIR` (DIR against the shell's directory) or a move back takes the
+  // shell; nullopt when that is not known (a computed DIR, a move back before any move).
+  std::optional<fs::path> destination(int subshell, const std::vector<std::string>& words) {
+    if (goesBack(words)) {
+      const auto it = previous_.find(subshell);
+      return it == previous_.end() ? std::nullopt : std::optional(it->second);
+    }
+    return words.size() == 2 ? resolveAgainst(of(subshell), words[1]) : std::nullopt;
   }
 
  private:
@@ -740,9 +749,8 @@ std::vector<BuildCommand> buildCommandsIn(std::string_view script, fs::path dire
         continue;
       }
       if (inLoopDirectory) return out;
-      const bool goesBack = (words.size() == 2 && words[1] == "-") || (words[0] == "popd" && words.size() == 1);
-      auto next = goesBack ? directories.back(subshell) : words.size() == 2 ? resolveAgainst(here, words[1]) : std::nullopt;
-      if (!next && !goesBack && words.size() == 2 && start.scriptDirectory) {
+      auto next = directories.destination(subshell, words);
+      if (!next && !ShellDirectories::goesBack(words) && words.size() == 2 && start.scriptDirectory) {
         next = scriptRelativeDirectory(words[1], *start.scriptDirectory);
       }
       if (!next && words[0] == "popd") continue;  // a stack this reader did not see pushed
@@ -848,9 +856,8 @@ std::vector<std::pair<std::vector<std::string>, fs::path>> commandsWithDirectory
   for (auto& [words, subshell] : shellCommands(line)) {
     if (words.empty() || directories.lost(subshell)) continue;
     fs::path& here = directories.of(subshell);
-    const bool goesBack = (words[0] == "cd" && words.size() == 2 && words[1] == "-") || (words[0] == "popd" && words.size() == 1);
-    if (((words[0] == "cd" || words[0] == "pushd") && words.size() == 2) || goesBack) {
-      auto next = goesBack ? directories.back(subshell) : resolveAgainst(here, words[1]);
+    if (((words[0] == "cd" || words[0] == "pushd") && words.size() == 2) || ShellDirectories::goesBack(words)) {
+      auto next = directories.destination(subshell, words);
       if (!next && words[0] == "popd") continue;  // a stack this reader did not see pushed
       if (!next && subshell == 0) break;
       if (!next) {
@@ -3342,6 +3349,11 @@ std::optional<Platform> travisMachine(const std::string& arch) {
 constexpr const char* kTravisPhases[] = {"before_install", "install",       "before_script", "script",
                                          "after_success",  "after_failure", "before_deploy", "after_script"};
 
+// A Travis key that takes one item or a list of them (`env:`, `deploy:`): its items.
+std::vector<YAML::Node> itemsOf(const YAML::Node& node) {
+  return node.IsSequence() ? std::vector<YAML::Node>(node.begin(), node.end()) : std::vector<YAML::Node>{node};
+}
+
 // The assignments of one Travis `env:` entry (`VERSION=9.1 VARIANT="alpine 3"`); an encrypted
 // one (`secure: ...`) gives none.
 void addTravisAssignments(const YAML::Node& entry, std::map<std::string, std::string>& into) {
@@ -3364,19 +3376,16 @@ void addTravisAssignments(const YAML::Node& entry, std::map<std::string, std::st
 std::vector<std::map<std::string, std::string>> travisEnvironments(const YAML::Node& rootEnv, const YAML::Node& ownEnv,
                                                                    bool rootJob, const fs::path& repository) {
   constexpr size_t kMaxEnvironments = 64;
-  auto entries = [](const YAML::Node& node) {
-    return node.IsSequence() ? std::vector<YAML::Node>(node.begin(), node.end()) : std::vector<YAML::Node>{node};
-  };
   std::map<std::string, std::string> global{{"TRAVIS_BUILD_DIR", repository.string()}};
   std::vector<YAML::Node> matrix;
   if (rootEnv.IsMap()) {
-    for (const YAML::Node& entry : entries(child(rootEnv, "global"))) addTravisAssignments(entry, global);
-    matrix = entries(child(rootEnv, "jobs").IsDefined() ? child(rootEnv, "jobs") : child(rootEnv, "matrix"));
+    for (const YAML::Node& entry : itemsOf(child(rootEnv, "global"))) addTravisAssignments(entry, global);
+    matrix = itemsOf(child(rootEnv, "jobs").IsDefined() ? child(rootEnv, "jobs") : child(rootEnv, "matrix"));
   } else if (rootEnv.IsDefined()) {
-    matrix = entries(rootEnv);
+    matrix = itemsOf(rootEnv);
   }
   if (!rootJob) {
-    for (const YAML::Node& entry : entries(ownEnv)) addTravisAssignments(entry, global);
+    for (const YAML::Node& entry : itemsOf(ownEnv)) addTravisAssignments(entry, global);
     return {global};
   }
   std::vector<std::map<std::string, std::string>> out;
@@ -3404,8 +3413,7 @@ void travisJob(const YAML::Node& job, bool rootJob, const YAML::Node& root, cons
   }
   // `deploy: {provider: script, script: bash docker_push.sh}`, one or a list of them.
   const YAML::Node deploy = key("deploy");
-  for (const YAML::Node& each :
-       deploy.IsSequence() ? std::vector<YAML::Node>(deploy.begin(), deploy.end()) : std::vector<YAML::Node>{deploy}) {
+  for (const YAML::Node& each : itemsOf(deploy)) {
     if (scalar(child(each, "provider")) == std::optional<std::string>("script")) {
       for (auto& line : commandLines(child(each, "script"))) lines.push_back(std::move(line));
     }
