@@ -1417,6 +1417,25 @@ TEST_CASE("base images published for one architecture, with no architecture in t
     CHECK(declared(file, "FROM " + base + "\n") == "linux/amd64 <- the base image " + base + " (published for linux/amd64 only)");
   }
   CHECK(declared(file, "FROM selenium/standalone-chromium:4.25.0\n") == "none");
+  // An image COPY --from copies from is pulled for the target platform as a base is, so one
+  // published for one platform pins the build (7error/docker-harbor, Part ZZZZZZZZZW: Harbor
+  // v1.10.5's programs onto debian:buster); a stage, a variable or an index is no image, and a
+  // base of another architecture contradicts it.
+  const std::string harbor = "FROM debian:buster\nCOPY --from=goharbor/harbor-core:v1.10.5 /harbor/harbor_core /usr/bin/\n";
+  CHECK(declared(file, harbor) ==
+        "linux/amd64 <- the image goharbor/harbor-core:v1.10.5 that COPY --from copies from "
+        "(published for linux/amd64 only)");
+  CHECK(declared(file, "FROM gitpod/workspace-base AS a\n" + harbor) ==
+        "linux/amd64 <- the base image gitpod/workspace-base and the image goharbor/harbor-core:v1.10.5 that COPY --from "
+        "copies from (published for linux/amd64 only)");
+  CHECK(declared(file, "FROM debian:buster\nCOPY --from=goharbor/harbor-core:v2.14.0 /harbor /harbor\n") == "none");
+  CHECK(declared(file,
+                 "FROM nvcr.io/nvidia/l4t-base:r36.2.0 AS goharbor/harbor-core:v1.10.5\nFROM debian\n"
+                 "COPY --from=goharbor/harbor-core:v1.10.5 /a /a\n") == "none");
+  CHECK(declared(file, "FROM debian:buster\nCOPY --from=0 /a /a\nCOPY --from=$HARBOR /a /a\n") == "none");
+  CHECK(declared(file, "FROM nvcr.io/nvidia/l4t-base:r36.2.0\nCOPY --from=goharbor/harbor-core:v1.10.5 /a /a\n") == "none");
+  CHECK(declared(file, "FROM debian:buster\nCOPY --from=multiarch/qemu-user-static:x86_64-aarch64 /usr/bin/q /usr/bin/\n") ==
+        "none");
   CHECK(declared(file, "FROM selenium/node-firefox:4.21.0\n") == "none");
   // A third party's image of a Debian or Ubuntu release that ended before anyone but the
   // official images pushed more than one architecture under a name: Docker Hub's automated

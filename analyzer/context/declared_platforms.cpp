@@ -1613,10 +1613,34 @@ std::optional<DeclaredPlatforms> fromBaseImages(const dockerfile::ParsedDockerfi
   const dockerfile::Environment unpassedEnv =
       globalArgs(file, [&](const std::string& name) { return argsPassedByBuilds.count(name) > 0; });
   std::map<std::string, std::optional<Platform>> stagePlatform;  // by stage name: its external base's
-  std::vector<std::string> images;
+  std::vector<std::string> images, copiedImages;
   std::optional<Platform> platform, lastStage;
   bool unnamedBase = false;
   for (const auto& in : file.instructions) {
+    // `COPY --from=<image>` (an image, not a stage): BuildKit resolves it for the target
+    // platform as it does a stage's base (dockerfile2llb makes it an unregistered stage whose
+    // platform is the target's), so an image the data says exists for one platform only pins
+    // the build as a FROM of it would: 7error/docker-harbor copies Harbor v1.10.5's programs
+    // (amd64 only) onto debian:buster (Part ZZZZZZZZZW). Only the data counts here, not an
+    // architecture word: `COPY --from=multiarch/qemu-user-static:x86_64-aarch64` names the
+    // machine that runs the emulator, not the image being built.
+    if (in.command == "copy") {
+      const auto* from = in.flag("from");
+      if (!from || !from->hasValue()) continue;
+      const std::string source = text::lower(from->value());
+      if (stagePlatform.count(source) || source.find('$') != std::string::npos ||
+          std::all_of(source.begin(), source.end(), [](unsigned char c) { return std::isdigit(c); })) {
+        continue;
+      }
+      const auto p = publishedForOnePlatform(source);
+      if (!p) continue;
+      if (platform && !(platform->architecture == p->architecture && platform->variant == p->variant)) return std::nullopt;
+      platform = p;
+      if (std::find(copiedImages.begin(), copiedImages.end(), from->value()) == copiedImages.end()) {
+        copiedImages.push_back(from->value());
+      }
+      continue;
+    }
     if (in.command != "from" || in.args.empty()) continue;
     const auto expansion = dockerfile::expandWord(in.args[0].value, globalEnv, file.escapeToken);
     const std::string base = text::lower(expansion.value);
@@ -1665,11 +1689,12 @@ std::optional<DeclaredPlatforms> fromBaseImages(const dockerfile::ParsedDockerfi
     if (in.args.size() == 3) stagePlatform[text::lower(in.args[2].value)] = p;
     lastStage = p;
   }
-  if (unnamedBase && !lastStage) return std::nullopt;
+  if (unnamedBase && !lastStage && copiedImages.empty()) return std::nullopt;
   if (!platform) return std::nullopt;
   // Say why when no word of the name does: the publisher builds these for one architecture.
-  const bool publishedForOne = std::any_of(images.begin(), images.end(),
-                                           [](const std::string& image) { return publishedForOnePlatform(image).has_value(); });
+  const bool publishedForOne = !copiedImages.empty() || std::any_of(images.begin(), images.end(), [](const std::string& image) {
+    return publishedForOnePlatform(image).has_value();
+  });
   std::string why = publishedForOne ? " (published for " + platform->str() + " only)" : "";
   for (const auto& image : images) {
     const auto hardware = why.empty() ? hardwareOfImage(text::lower(image)) : std::nullopt;
@@ -1686,8 +1711,13 @@ std::optional<DeclaredPlatforms> fromBaseImages(const dockerfile::ParsedDockerfi
             "one architecture)";
     }
   }
-  return DeclaredPlatforms{{*platform},
-                           (images.size() == 1 ? "the base image " : "the base images ") + text::join(images, ", ") + why};
+  std::string source;
+  if (!images.empty()) source = (images.size() == 1 ? "the base image " : "the base images ") + text::join(images, ", ");
+  if (!copiedImages.empty()) {
+    source += std::string(images.empty() ? "" : " and ") + (copiedImages.size() == 1 ? "the image " : "the images ") +
+              text::join(copiedImages, ", ") + " that COPY --from copies from";
+  }
+  return DeclaredPlatforms{{*platform}, source + why};
 }
 
 }  // namespace
