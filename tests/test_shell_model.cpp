@@ -263,3 +263,34 @@ TEST_CASE("unbraced $A$B, ${A}${B} and a variable twice in one URL are one word 
   CHECK(echo.words[6].variables.empty());
   CHECK(std::set<std::string>(echo.words[7].variables.begin(), echo.words[7].variables.end()) == std::set<std::string>{"B"});
 }
+
+TEST_CASE("the script of sh -c / bash -c is read as commands at their own places", "[shell][nested]") {
+  // jmerle/docker-opentelemetry-stack (Part ZZZZZZZZZZJ): a whole architecture switch and its
+  // download inside `bash -c '...'` was one word to the rules, a URL with $TARGETARCH in it.
+  const auto b = build(
+      "FROM debian\nARG TARGETARCH\n"
+      "RUN bash -c 'if [ \"$TARGETARCH\" == \"amd64\" ]; then S6_ARCH=x86_64; else S6_ARCH=aarch64; fi; "
+      "curl -sOL \"https://example.com/s6-overlay-${S6_ARCH}.tar.xz\"'\n"
+      "RUN sh -ec \"apt-get update && curl -fsSLO https://example.com/a.tgz\" && echo done\n"
+      "RUN /bin/bash -o pipefail -c 'wget -q https://example.com/b.tgz'\n"
+      "RUN bash -c \"echo \\\"quoted\\\"\" && bash script.sh -c 'not a script'\n");
+  const auto& first = b.model.scripts[0];
+  const auto& outer = commandNamed(first.script, "bash");
+  REQUIRE(outer.words.size() == 2);  // `bash -c`: the script is not kept as a word
+  const auto& curl = commandNamed(first.script, "curl");
+  REQUIRE(curl.words.size() == 3);
+  CHECK(curl.words[2].literal == "https://example.com/s6-overlay-${S6_ARCH}.tar.xz");
+  CHECK(curl.words[2].archVarying);  // S6_ARCH is set in the switch's arms
+  CHECK(first.script.source.text.substr(curl.words[2].begin, curl.words[2].end - curl.words[2].begin) ==
+        "\"https://example.com/s6-overlay-${S6_ARCH}.tar.xz\"");
+  // Double quotes without a backslash, options before -c, and the outer script's own commands.
+  CHECK(commandNamed(b.model.scripts[1].script, "curl").words.back().literal == "https://example.com/a.tgz");
+  CHECK(commandNamed(b.model.scripts[1].script, "apt-get").words[1].literal == "update");
+  CHECK(commandNamed(b.model.scripts[1].script, "echo").words[1].literal == "done");
+  CHECK(commandNamed(b.model.scripts[2].script, "wget").words[2].literal == "https://example.com/b.tgz");
+  // Escapes inside double quotes, or a script file before -c: the argument stays a word.
+  const auto& fourth = b.model.scripts[3].script;
+  CHECK(commandNamed(fourth, "bash").words.size() == 3);
+  CHECK(commandNamed(fourth, "bash", 1).words.size() == 4);
+  for (const auto& c : fourth.commands) CHECK(c.name() != "echo");
+}

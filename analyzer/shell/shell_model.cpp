@@ -50,6 +50,8 @@ bool is(TSNode node, const char* type) { return std::strcmp(ts_node_type(node), 
 class Walker {
  public:
   Walker(Script& out) : out_(out), src_(out.source.text) {}
+  Walker(Script& out, std::vector<Branch> branches, int depth)
+      : out_(out), src_(out.source.text), branches_(std::move(branches)), depth_(depth) {}
 
   void visit(TSNode node) {
     if (ts_node_is_null(node)) return;
@@ -244,12 +246,62 @@ class Walker {
     return w;
   }
 
+  // `sh -c 'script'`, `bash -ec "script"`: the quoted argument is a script the shell runs (an
+  // option word with `c` among its letters takes the first argument that is not an option's
+  // value). Quoted as one word, so its inside is exactly the script's text: single quotes,
+  // or double quotes with no backslash, whose inside the shell passes on as written but for
+  // the expansions, which read the same variables either way. Null when there is none.
+  std::optional<TSNode> shellScriptArgument(const std::vector<TSNode>& words) const {
+    if (words.size() < 3) return std::nullopt;
+    std::string name = literalOf(words[0]);
+    name = name.substr(name.rfind('/') == std::string::npos ? 0 : name.rfind('/') + 1);
+    static const std::set<std::string, std::less<>> kShells{"sh", "bash", "dash", "ash", "zsh", "ksh", "mksh"};
+    if (!kShells.count(name)) return std::nullopt;
+    bool commandString = false;
+    for (size_t i = 1; i < words.size(); ++i) {
+      const std::string text = textOf(words[i]);
+      if (commandString) {
+        const bool singleQuoted = is(words[i], "raw_string");
+        const bool plainDoubleQuoted = is(words[i], "string") && text.find('\\') == std::string::npos;
+        if (!singleQuoted && !plainDoubleQuoted) return std::nullopt;
+        return words[i];
+      }
+      if (text == "-o" || text == "+o" || text == "-O" || text == "+O") {
+        ++i;  // the option's name
+        continue;
+      }
+      if (text.size() < 2 || (text[0] != '-' && text[0] != '+') || text == "--") return std::nullopt;
+      if (text.find('c') != std::string::npos && text[0] == '-' && text[1] != '-') commandString = true;
+    }
+    return std::nullopt;
+  }
+
+  // Reads the script of `sh -c '...'` as commands of this script, at their own places: the
+  // text around it is blanked, so the parser's offsets are the outer script's. They run
+  // where the `sh -c` does: inside its branches.
+  void visitNestedScript(TSNode argument) {
+    const uint32_t begin = ts_node_start_byte(argument) + 1, end = ts_node_end_byte(argument) - 1;
+    if (end <= begin) return;
+    std::string masked(src_.size(), ' ');
+    std::copy(src_.begin() + begin, src_.begin() + end, masked.begin() + begin);
+    TSTree* tree = ts_parser_parse_string(bashParser(), nullptr, masked.data(), static_cast<uint32_t>(masked.size()));
+    if (!tree) return;
+    if (ts_node_has_error(ts_tree_root_node(tree))) out_.hasSyntaxError = true;
+    Walker nested(out_, branches_, depth_ + 1);
+    nested.visit(ts_tree_root_node(tree));
+    ts_tree_delete(tree);
+  }
+
   void visitCommand(TSNode node) {
     Command command;
     command.begin = ts_node_start_byte(node);
     command.end = ts_node_end_byte(node);
     command.branches = branches_;
-    for (const TSNode w : commandWordNodes(node)) {
+    const auto wordNodes = commandWordNodes(node);
+    const auto nestedScript = shellScriptArgument(wordNodes);
+    for (const TSNode w : wordNodes) {
+      // The script of `sh -c` is read as commands (below), not kept as one word.
+      if (nestedScript && ts_node_eq(w, *nestedScript)) continue;
       Word word = makeWord(w);
       // Nodes that touch are one shell word: tree-sitter-bash ends an unquoted `$A` at the
       // next `$`, so `$A$B` and `https://x/$V/t-$V.tgz` come as several argument nodes, which
@@ -274,7 +326,16 @@ class Walker {
       command.words.push_back(std::move(word));
     }
     out_.commands.push_back(std::move(command));
-    visitChildren(node);  // prefix assignments and nested command substitutions
+    // Prefix assignments and nested command substitutions; a `sh -c` script is read whole.
+    const uint32_t count = ts_node_child_count(node);
+    for (uint32_t i = 0; i < count; ++i) {
+      const TSNode child = ts_node_child(node, i);
+      if (nestedScript && ts_node_eq(child, *nestedScript)) {
+        visitNestedScript(child);
+      } else {
+        visit(child);
+      }
+    }
   }
 
   void visitAssignment(TSNode node) {
