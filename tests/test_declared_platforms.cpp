@@ -2979,6 +2979,36 @@ TEST_CASE("Travis CI: plain builds on its machines, by arch:, through the script
   CHECK(declared(repo.write("multi/Dockerfile", kPlain)) == "linux/amd64, linux/s390x <- .travis.yml job multi");
 }
 
+TEST_CASE("a compose build a CI job runs builds its services on the job's machine", "[declared][hosted-ci]") {
+  // menski/docker-camunda-bpm-platform-new (Part ZZZZZZZZZZI): Travis runs `docker-compose
+  // build` over a compose file of the first format (services at the top, no `version:`).
+  Repo repo;
+  repo.write(".travis.yml", "services: docker\nbefore_script:\n  - docker-compose build\n");
+  repo.write("docker-compose.yml", "camunda-h2:\n  build: .\n  ports:\n    - \"8080:8080\"\nlinks: [a]\n");
+  CHECK(declared(repo.write("Dockerfile", kPlain)) ==
+        "linux/amd64 <- .travis.yml job (no platform named: Travis CI's amd64 machine)");
+  // A workflow's `docker compose -f F build SERVICE`: that service only, its `platforms:`
+  // when it names them, else the runner's.
+  Repo workflow;
+  workflow.write(".github/workflows/ci.yml",
+                 "on: push\njobs:\n  b:\n    runs-on: ubuntu-24.04-arm\n    steps:\n"
+                 "      - run: docker compose -f deploy/compose.yaml --project-name x build web multi\n");
+  workflow.write("deploy/compose.yaml",
+                 "services:\n  web:\n    build: ../web\n  worker:\n    build: ../worker\n"
+                 "  multi:\n    build:\n      context: ../multi\n      platforms: [linux/amd64, linux/arm64]\n");
+  CHECK(declared(workflow.write("web/Dockerfile", kPlain)) ==
+        "linux/arm64 <- .github/workflows/ci.yml job b (no platform named: the ubuntu-24.04-arm runner's)");
+  CHECK(declared(workflow.write("worker/Dockerfile", kPlain)) == "none");
+  CHECK(declared(workflow.write("multi/Dockerfile", kPlain)) == "linux/amd64, linux/arm64 <- .github/workflows/ci.yml job b");
+  // `up` without --build, or a compose file the job does not name, builds nothing there: the
+  // compose file alone says a build for whatever machine runs it.
+  Repo up;
+  up.write(".travis.yml", "script:\n  - docker-compose up -d\n  - docker compose -f other.yml build\n");
+  up.write("docker-compose.yml", "services:\n  app:\n    build: .\n");
+  CHECK(declared(up.write("Dockerfile", kPlain)) ==
+        " <- docker-compose.yml service app (no platforms: built for the machine that runs it)");
+}
+
 TEST_CASE("Travis CI: a job's phases run in one shell, over its env: matrix", "[declared][hosted-ci]") {
   // getsentry/docker-sentry (Part ZZZZZZZZG), docker-library's template: `cd "$VERSION"` in
   // before_script holds for `docker build .` in script, VERSION from the env: matrix.

@@ -953,6 +953,66 @@ std::vector<BuildCommand> makefileBuildCommands(const std::string& text, const f
                                                 const std::vector<std::string>* goals,
                                                 const std::vector<std::pair<std::string, std::string>>& commandLine = {});
 
+// A `docker compose build` (or `docker-compose build`, `docker compose up --build`) a CI
+// command line runs: the compose files it reads and the services it builds (empty: all).
+struct ComposeBuild {
+  fs::path directory;              // --project-directory, else where it runs
+  std::vector<std::string> files;  // -f/--file; else compose's own names in `directory`
+  std::vector<std::string> services;
+};
+
+std::vector<ComposeBuild> composeBuildsRunBy(std::string_view line, const fs::path& start) {
+  std::vector<ComposeBuild> out;
+  for (const auto& [words, directory] : commandsWithDirectory(line, start)) {
+    size_t i = 0;
+    if (baseName(words[0]) == "docker-compose") {
+      i = 1;
+    } else if (baseName(words[0]) == "docker" && words.size() > 1 && words[1] == "compose") {
+      i = 2;
+    } else {
+      continue;
+    }
+    ComposeBuild build{directory, {}, {}};
+    bool understood = true;
+    // Compose's options before the subcommand; the ones with a value take the next word.
+    static const std::set<std::string, std::less<>> kWithValue{"-p",     "--project-name", "--env-file", "--profile",
+                                                               "--ansi", "--progress",     "--parallel"};
+    for (; i < words.size() && !words[i].empty() && words[i][0] == '-'; ++i) {
+      const std::string& w = words[i];
+      std::optional<std::string> file, projectDirectory;
+      if (w == "-f" || w == "--file") {
+        if (i + 1 < words.size()) file = words[++i];
+      } else if (text::startsWith(w, "--file=")) {
+        file = w.substr(7);
+      } else if (w == "--project-directory") {
+        if (i + 1 < words.size()) projectDirectory = words[++i];
+      } else if (text::startsWith(w, "--project-directory=")) {
+        projectDirectory = w.substr(20);
+      } else if (kWithValue.count(w)) {
+        ++i;
+      }
+      if (file) build.files.push_back(*file);
+      if (projectDirectory) {
+        const auto next = resolveAgainst(directory, *projectDirectory);
+        understood = understood && next.has_value();
+        if (next) build.directory = *next;
+      }
+    }
+    if (!understood || i >= words.size()) continue;
+    const std::string& subcommand = words[i];
+    const bool builds =
+        subcommand == "build" || (subcommand == "up" && std::find(words.begin() + i, words.end(), "--build") != words.end());
+    if (!builds) continue;
+    for (++i; i < words.size(); ++i) {
+      if (!words[i].empty() && words[i][0] != '-' && subcommand == "build") build.services.push_back(words[i]);
+    }
+    const bool computed =
+        std::any_of(build.files.begin(), build.files.end(), [](const std::string& f) { return !isResolved(f); });
+    if (!computed) out.push_back(std::move(build));
+  }
+  return out;
+}
+
 // The build commands of one CI command line run in `directory`: its own, those of the
 // repository scripts it runs by path, and those of the Makefile rules a `make` of it makes
 // (`make build` in a Travis `install:` whose recipe runs `docker build .`: NCI-GDC/mutect2-tool,
@@ -981,6 +1041,42 @@ std::vector<BuildCommand> ciBuildCommands(const std::string& line, const fs::pat
     }
     for (const auto& variant : scriptVariants(*text)) {
       for (auto& command : buildCommandsIn(variant, workingDirectory, {.scriptDirectory = script.parent_path()})) {
+        commands.push_back(std::move(command));
+      }
+    }
+  }
+  // A compose build on the CI machine: its services' builds, those that name no `platforms`
+  // for that machine (compose builds for its engine's platform), as a plain `docker build`
+  // there is (menski/docker-camunda-bpm-platform-new's Travis job runs `docker-compose build`,
+  // Part ZZZZZZZZZZI).
+  for (const auto& build : composeBuildsRunBy(line, directory)) {
+    std::vector<std::string> files = build.files;
+    if (files.empty()) {
+      for (const char* name : {"compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml"}) {
+        const auto path = resolveAgainst(build.directory, name);
+        if (path && readScript(*path)) {
+          files.push_back(name);
+          break;
+        }
+      }
+    }
+    for (const auto& name : files) {
+      const auto path = resolveAgainst(build.directory, name);
+      const auto text = path ? readScript(*path) : std::nullopt;
+      if (!text) continue;
+      for (const auto& declaration : readComposeFile(*text, path->parent_path())) {
+        const std::string service = text::startsWith(declaration.name, "service ") ? declaration.name.substr(8) : "";
+        if (!build.services.empty() && std::find(build.services.begin(), build.services.end(), service) == build.services.end()) {
+          continue;
+        }
+        BuildCommand command;
+        command.file = declaration.dockerfile.string();
+        command.context = ".";
+        command.workingDirectory = build.directory;
+        command.target = declaration.targetStage;
+        std::vector<std::string> named;
+        for (const auto& platform : declaration.platforms) named.push_back(platform.str());
+        command.platforms = text::join(named, ",");
         commands.push_back(std::move(command));
       }
     }
@@ -2408,10 +2504,12 @@ std::vector<BuildDeclaration> readComposeFile(const std::string& text, const fs:
   std::vector<BuildDeclaration> out;
   const auto doc = loadYaml(text);
   if (!doc) return out;
-  const YAML::Node services = child(*doc, "services");
+  // Compose's first file format (docker-compose 1.x, no `version:`) has the services at the top.
+  const bool firstFormat = !child(*doc, "services").IsDefined() && !child(*doc, "version").IsDefined();
+  const YAML::Node services = firstFormat ? *doc : child(*doc, "services");
   if (!services.IsMap()) return out;
   for (const auto& service : services) {
-    if (!service.first.IsScalar()) continue;
+    if (!service.first.IsScalar() || (firstFormat && !service.second.IsMap())) continue;
     const YAML::Node build = child(service.second, "build");
     std::optional<std::string> context, file, platforms, stage;
     if (const auto shortForm = scalar(build)) {
