@@ -409,6 +409,37 @@ jobs:
   CHECK(declared(skipped) == "none");  // ${{ inputs.platforms }} is not evaluated
 }
 
+TEST_CASE("a command's build context that is one computed value stands for any directory below", "[declared]") {
+  // igor-baiborodine/docker-liferay-portal-ce (Part ZZZZZZZZZV): `docker build ./"$IMAGE_TAG"`
+  // on ubuntu-latest, IMAGE_TAG a workflow_dispatch input naming a version directory two deep.
+  Repo repo;
+  repo.write(".github/workflows/release.yml", R"(
+on:
+  workflow_dispatch:
+    inputs:
+      releaseVersion: {required: true}
+env:
+  IMAGE_TAG: ${{ github.event.inputs.releaseVersion }}
+jobs:
+  release:
+    runs-on: ubuntu-latest
+    steps:
+      - run: docker build -t "x:${IMAGE_TAG//\//-}" ./"$IMAGE_TAG"
+)");
+  const std::string runner =
+      "linux/amd64 <- .github/workflows/release.yml job release (no platform named: the ubuntu-latest runner's)";
+  CHECK(declared(repo.write("7.4.3.23-ga23/jdk11-bullseye/Dockerfile", kPlain)) == runner);
+  CHECK(declared(repo.write("7.4/Dockerfile", kPlain)) == runner);
+  // Only a file named as the build reads it, never the root's own (the context is a directory
+  // below), and a build that names a file itself wins.
+  CHECK(declared(repo.write("7.4/Dockerfile.dev", kPlain)) == "none");
+  CHECK(declared(repo.write("Dockerfile", kPlain)) == "none");
+  repo.write(".github/workflows/multi.yml",
+             "jobs:\n  m:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: docker/build-push-action@v6\n"
+             "        with:\n          context: 8.0/jdk17\n          platforms: linux/amd64,linux/arm64\n");
+  CHECK(declared(repo.write("8.0/jdk17/Dockerfile", kPlain)) == "linux/amd64, linux/arm64 <- .github/workflows/multi.yml job m");
+}
+
 TEST_CASE("workflows: computed directories under a written one are that directory's family", "[declared]") {
   Repo repo;
   // StaPH-B/docker-builds (Part ZZZZZZC): a dispatch names the tool and version, a reusable

@@ -1102,14 +1102,24 @@ std::vector<BuildCommand> ciBuildCommands(const std::string& line, const fs::pat
 // `docker/$(variant)/.` built once per variant by a Makefile's `$(foreach ...)` template
 // (rstudio/r-system-requirements), whose <context>/Dockerfile stands for every directory
 // there. A context that is only computed directories (`$(DIR)`) names no file.
-std::optional<fs::path> dockerfileOfCommand(const BuildCommand& command) {
+std::optional<fs::path> dockerfileOfCommand(const BuildCommand& command, bool computedContextIsAnyDirectory = false) {
   if (command.eachSubdirectory) return resolvePattern(command.workingDirectory, std::string(1, kUnresolved) + "/Dockerfile");
   if (auto dockerfile = dockerfileOf(command.workingDirectory, command.context, command.file, false)) return dockerfile;
   if (command.file) return resolvePattern(command.workingDirectory, *command.file);
   const auto parts = text::split(command.context, '/');
   const bool namesADirectory = std::any_of(
       parts.begin(), parts.end(), [](const std::string& part) { return !part.empty() && part != "." && isResolved(part); });
-  if (!namesADirectory) return std::nullopt;
+  if (!namesADirectory) {
+    // A plain build on a CI machine whose context is one computed value and nothing else
+    // (`./"$IMAGE_TAG"`, a workflow input naming a version directory): it stands for any
+    // directory below, at any depth, on that machine. Not a Makefile's or a script's own
+    // (`--platform=linux/s390x $(DIR)` would claim every file of the repository).
+    const std::string computed(1, kUnresolved);
+    if (!computedContextIsAnyDirectory || (command.context != computed && command.context != "./" + computed)) {
+      return std::nullopt;
+    }
+    return (command.workingDirectory / std::string(1, kAnyDirectories) / "Dockerfile").lexically_normal();
+  }
   return resolvePattern(command.workingDirectory, command.context + "/Dockerfile");
 }
 
@@ -2331,7 +2341,7 @@ void workflowStep(const YAML::Node& step, const WorkflowScope& jobScope, const s
   // With the repository scripts it runs by path (`./docker/build_all.sh`, OpenNMT/CTranslate2).
   const std::string script = scope.expandShell(expandScriptAssignments(scope.expand(*run)));
   for (const auto& command : ciBuildCommands(script, *workingDirectory, readScript, &scope.env())) {
-    addWorkflowBuild(out, dockerfileOfCommand(command),
+    addWorkflowBuild(out, dockerfileOfCommand(command, command.platforms.empty()),
                      command.platforms.empty() ? std::nullopt : std::optional(command.platforms), runner, name, command.target);
   }
 }
@@ -3413,7 +3423,7 @@ void addCiBuilds(std::vector<BuildDeclaration>& out, const std::vector<std::stri
         }
         continue;
       }
-      if (auto dockerfile = dockerfileOfCommand(command)) {
+      if (auto dockerfile = dockerfileOfCommand(command, true)) {
         addBuildOnMachine(out, std::move(*dockerfile), machine, name, machineNote, command.target);
       }
     }
@@ -3855,7 +3865,7 @@ std::vector<BuildDeclaration> readGitlabCi(const std::string& text, const fs::pa
           });
       for (const auto& command : buildCommandsIn(expanded, root)) {
         if (command.platforms.empty() && hostedRunner) {
-          if (auto dockerfile = dockerfileOfCommand(command)) {
+          if (auto dockerfile = dockerfileOfCommand(command, true)) {
             addBuildOnMachine(out, std::move(*dockerfile), hostedRunner, "job " + *key, "GitLab's hosted runner", command.target);
           }
           continue;

@@ -639,7 +639,8 @@ std::optional<DeclaredPlatforms> merge(std::vector<const BuildDeclaration*> matc
 std::vector<const BuildDeclaration*> namingItFirst(const std::vector<const BuildDeclaration*>& found) {
   std::vector<const BuildDeclaration*> named;
   for (const auto* d : found) {
-    if (d->dockerfile.string().find(kAnyDirectory) == std::string::npos) named.push_back(d);
+    const std::string path = d->dockerfile.string();
+    if (path.find(kAnyDirectory) == std::string::npos && path.find(kAnyDirectories) == std::string::npos) named.push_back(d);
   }
   return named.empty() ? found : named;
 }
@@ -1994,16 +1995,29 @@ bool componentMatches(const std::string& pattern, const std::string& component) 
   return glob::compileShellPattern(shellPattern, true).matches(component);
 }
 
+namespace {
+// Components [p, pEnd) against [d, dEnd); a kAnyDirectories component takes one or more.
+bool componentsMatch(fs::path::const_iterator p, fs::path::const_iterator pEnd, fs::path::const_iterator d,
+                     fs::path::const_iterator dEnd) {
+  for (; p != pEnd; ++p, ++d) {
+    if (p->string() == std::string(1, kAnyDirectories)) {
+      if (d == dEnd) return false;
+      for (auto rest = std::next(d); rest != dEnd; ++rest) {
+        if (componentsMatch(std::next(p), pEnd, rest, dEnd)) return true;
+      }
+      return false;
+    }
+    if (d == dEnd || !componentMatches(p->string(), d->string())) return false;
+  }
+  return d == dEnd;
+}
+}  // namespace
+
 bool declaredPathMatches(const fs::path& pattern, const fs::path& dockerfile) {
   if (pattern == dockerfile) return true;
   const std::string text = pattern.string();
-  if (text.find(kAnyDirectory) == std::string::npos) return false;
-  auto p = pattern.begin();
-  auto d = dockerfile.begin();
-  for (; p != pattern.end() && d != dockerfile.end(); ++p, ++d) {
-    if (!componentMatches(p->string(), d->string())) return false;
-  }
-  return p == pattern.end() && d == dockerfile.end();
+  if (text.find(kAnyDirectory) == std::string::npos && text.find(kAnyDirectories) == std::string::npos) return false;
+  return componentsMatch(pattern.begin(), pattern.end(), dockerfile.begin(), dockerfile.end());
 }
 
 std::optional<DeclaredPlatforms> findDeclaredPlatformsAt(const fs::path& dockerfile, const std::string& dockerfileText,

@@ -52,6 +52,10 @@ struct DeclaredPlatforms {
 // matrix a script prints, a caller's inputs): it matches any characters within one path
 // component, so alone it is any one directory name.
 constexpr char kAnyDirectory = '\x04';
+// Stands, as a whole component of a declared path, for one or more directories: a build context
+// that is a value computed at run time and nothing else (`docker build ./"$IMAGE_TAG"` with
+// IMAGE_TAG a workflow input such as `7.4.3.23-ga23/jdk11-bullseye`).
+constexpr char kAnyDirectories = '\x05';
 
 // Does the declared `pattern` (a path, perhaps with kAnyDirectory parts) name `dockerfile`?
 bool declaredPathMatches(const std::filesystem::path& pattern, const std::filesystem::path& dockerfile);
