@@ -902,6 +902,19 @@ struct MakeRun {
   std::vector<std::pair<std::string, std::string>> variables;
 };
 
+// The value of an option at words[i], written `NAME VALUE` or `--long=VALUE`, for any of `names`
+// (moving i past a separate value); nullopt when words[i] is none of them.
+std::optional<std::string> optionValue(const std::vector<std::string>& words, size_t& i,
+                                       std::initializer_list<std::string_view> names) {
+  for (const std::string_view name : names) {
+    if (words[i] == name) return i + 1 < words.size() ? std::optional(words[++i]) : std::string();
+    if (text::startsWith(name, "--") && text::startsWith(words[i], std::string(name) + "=")) {
+      return words[i].substr(name.size() + 1);
+    }
+  }
+  return std::nullopt;
+}
+
 std::vector<MakeRun> makeRunsBy(std::string_view line, const fs::path& start) {
   std::vector<MakeRun> out;
   for (const auto& [words, directory] : commandsWithDirectory(line, start)) {
@@ -910,17 +923,12 @@ std::vector<MakeRun> makeRunsBy(std::string_view line, const fs::path& start) {
     bool understood = true;
     for (size_t i = 1; i < words.size() && understood; ++i) {
       const std::string& w = words[i];
-      std::optional<std::string> chdir, file;
-      if (w == "-C" || w == "--directory") {
-        if (i + 1 < words.size()) chdir = words[++i];
-      } else if (text::startsWith(w, "--directory=")) {
-        chdir = w.substr(12);
-      } else if (text::startsWith(w, "-C")) {
+      std::optional<std::string> chdir = optionValue(words, i, {"-C", "--directory"});
+      const std::optional<std::string> file = chdir ? std::nullopt : optionValue(words, i, {"-f", "--file", "--makefile"});
+      if (!chdir && !file && text::startsWith(w, "-C")) {
         chdir = w.substr(2);
-      } else if (w == "-f" || w == "--file" || w == "--makefile") {
-        if (i + 1 < words.size()) file = words[++i];
-      } else if (text::startsWith(w, "--file=") || text::startsWith(w, "--makefile=")) {
-        file = w.substr(w.find('=') + 1);
+      } else if (chdir || file) {
+        // read above: a directory to run in, or the makefile
       } else if (w == "-j" || w == "-l") {
         if (i + 1 < words.size() && !words[i + 1].empty() && std::isdigit(static_cast<unsigned char>(words[i + 1][0]))) ++i;
       } else if (w == "-o" || w == "-W" || w == "-I") {
@@ -979,19 +987,10 @@ std::vector<ComposeBuild> composeBuildsRunBy(std::string_view line, const fs::pa
                                                                "--ansi", "--progress",     "--parallel"};
     for (; i < words.size() && !words[i].empty() && words[i][0] == '-'; ++i) {
       const std::string& w = words[i];
-      std::optional<std::string> file, projectDirectory;
-      if (w == "-f" || w == "--file") {
-        if (i + 1 < words.size()) file = words[++i];
-      } else if (text::startsWith(w, "--file=")) {
-        file = w.substr(7);
-      } else if (w == "--project-directory") {
-        if (i + 1 < words.size()) projectDirectory = words[++i];
-      } else if (text::startsWith(w, "--project-directory=")) {
-        projectDirectory = w.substr(20);
-      } else if (kWithValue.count(w)) {
-        ++i;
-      }
-      if (file) build.files.push_back(*file);
+      const auto file = optionValue(words, i, {"-f", "--file"});
+      const auto projectDirectory = file ? std::nullopt : optionValue(words, i, {"--project-directory"});
+      if (!file && !projectDirectory && kWithValue.count(w)) ++i;
+      if (file && !file->empty()) build.files.push_back(*file);
       if (projectDirectory) {
         const auto next = resolveAgainst(directory, *projectDirectory);
         understood = understood && next.has_value();
