@@ -1460,13 +1460,37 @@ TEST_CASE("base images published for one architecture, with no architecture in t
         "linux/amd64 <- the base image gitpod/workspace-base and the image goharbor/harbor-core:v1.10.5 that COPY --from "
         "copies from (published for linux/amd64 only)");
   CHECK(declared(file, "FROM debian:buster\nCOPY --from=goharbor/harbor-core:v2.14.0 /harbor /harbor\n") == "none");
+  // A stage of that name is what COPY --from copies: the stage of Jetson's base (arm64 only), not Harbor's image.
   CHECK(declared(file,
                  "FROM nvcr.io/nvidia/l4t-base:r36.2.0 AS goharbor/harbor-core:v1.10.5\nFROM debian\n"
-                 "COPY --from=goharbor/harbor-core:v1.10.5 /a /a\n") == "none");
+                 "COPY --from=goharbor/harbor-core:v1.10.5 /a /a\n") ==
+        "linux/arm64 <- the base image nvcr.io/nvidia/l4t-base:r36.2.0 (published for linux/arm64 only)");
   CHECK(declared(file, "FROM debian:buster\nCOPY --from=0 /a /a\nCOPY --from=$HARBOR /a /a\n") == "none");
   CHECK(declared(file, "FROM nvcr.io/nvidia/l4t-base:r36.2.0\nCOPY --from=goharbor/harbor-core:v1.10.5 /a /a\n") == "none");
   CHECK(declared(file, "FROM debian:buster\nCOPY --from=multiarch/qemu-user-static:x86_64-aarch64 /usr/bin/q /usr/bin/\n") ==
         "none");
+  // A stage of an image the data pins (ROCm: x86-64 only), copied from by the shipped stage
+  // directly or through another stage, pins the build too: BuildKit builds it for the target
+  // (ZoeCMa/docker-alphafold, Part ZZZZZZZZZZZJ). Not when the shipped stage does not copy
+  // from it (BuildKit skips it), not for an architecture word alone (a `-amd64` SDK tag is one
+  // manifest BuildKit pulls for any target), and not for a stage pinned with --platform.
+  const std::string rocmStage = "FROM rocm/tensorflow:rocm6.4.1-py3.12-tf2.18-dev AS build_base\nFROM build_base AS build\n";
+  const std::string pinnedByRocm =
+      "linux/amd64 <- the base image rocm/tensorflow:rocm6.4.1-py3.12-tf2.18-dev (published for linux/amd64 only)";
+  CHECK(declared(file, rocmStage + "FROM ubuntu:noble\nCOPY --from=build /lib/x86_64-linux-gnu /lib/x86_64-linux-gnu\n") ==
+        pinnedByRocm);
+  CHECK(declared(file,
+                 rocmStage +
+                     "FROM ubuntu:noble AS mid\nCOPY --from=build /opt /opt\nFROM ubuntu:noble\nCOPY --from=mid /opt /opt\n") ==
+        pinnedByRocm);
+  CHECK(declared(file, rocmStage + "FROM ubuntu:noble\nCOPY app /app\n") == "none");
+  CHECK(declared(file,
+                 "FROM mcr.microsoft.com/dotnet/sdk:8.0-bookworm-slim-amd64 AS build\nFROM mcr.microsoft.com/dotnet/aspnet:8.0\n"
+                 "COPY --from=build /app /app\n") == "none");
+  CHECK(
+      declared(file,
+               "FROM --platform=$BUILDPLATFORM rocm/tensorflow:latest AS build\nFROM ubuntu:noble\nCOPY --from=build /a /a\n") ==
+      "none");
   CHECK(declared(file, "FROM selenium/node-firefox:4.21.0\n") == "none");
   // A third party's image of a Debian or Ubuntu release that ended before anyone but the
   // official images pushed more than one architecture under a name: Docker Hub's automated

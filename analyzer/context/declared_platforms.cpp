@@ -28,6 +28,8 @@ namespace fs = std::filesystem;
 namespace mal::context {
 namespace {
 
+bool sameArchitecture(const Platform& a, const Platform& b) { return a.architecture == b.architecture && a.variant == b.variant; }
+
 // data/one-architecture-images.json: repositories published for one architecture although
 // their names do not say which (Gitpod's workspaces, Jetson's L4T images), matched by a prefix
 // of the repository; and official images whose every tag, or some releases' tags, exist for one
@@ -258,8 +260,8 @@ constexpr std::string_view kDeviceArchitectureStems[] = {"arm", "s390", "ppc", "
 std::optional<DeclaredPlatforms> fromDeviceArchitectureContent(const dockerfile::ParsedDockerfile& file,
                                                                const std::string& dockerfileText) {
   const std::string lowered = text::lower(dockerfileText);
-  for (std::string_view multiPlatformDesign :
-       {"targetarch", "targetplatform", "targetvariant", "uname -m", "print-arch", "$(arch)", "`arch`", "dpkg-architecture"}) {
+  for (std::string_view multiPlatformDesign : {"targetarch", "targetplatform", "targetvariant", "uname -m", "uname --machine",
+                                               "print-arch", "$(arch)", "`arch`", "dpkg-architecture"}) {
     if (lowered.find(multiPlatformDesign) != std::string::npos) return std::nullopt;
   }
   // Every device architecture's spelling holds one of these: a file with none of them is not
@@ -280,7 +282,7 @@ std::optional<DeclaredPlatforms> fromDeviceArchitectureContent(const dockerfile:
     if (body.size() > bytesLeft) return std::nullopt;
     bytesLeft -= body.size();
     for (const auto& token : vocab::findArchTokens(body)) {
-      if (found && !(found->architecture == token.platform.architecture && found->variant == token.platform.variant)) {
+      if (found && !sameArchitecture(*found, token.platform)) {
         return std::nullopt;
       }
       found = token.platform;
@@ -321,7 +323,7 @@ std::optional<DeclaredPlatforms> fromScratchRootFileSystem(const dockerfile::Par
   bool conflict = false;
   auto note = [&](const std::string& word) {
     for (const auto& token : vocab::findArchTokens(text::lower(word))) {
-      if (found && !(found->architecture == token.platform.architecture && found->variant == token.platform.variant)) {
+      if (found && !sameArchitecture(*found, token.platform)) {
         conflict = true;
       }
       if (!found) shown = word.substr(word.find_last_of("/=") == std::string::npos ? 0 : word.find_last_of("/=") + 1);
@@ -1026,7 +1028,7 @@ std::optional<Platform> singleArchitectureIn(std::string_view name, bool exactWo
   std::optional<Platform> found;
   bool conflicting = false;
   auto add = [&](const Platform& p) {
-    if (found && !(found->architecture == p.architecture && found->variant == p.variant)) conflicting = true;
+    if (found && !sameArchitecture(*found, p)) conflicting = true;
     if (!found) found = p;
   };
   if (exactWord) {
@@ -1248,7 +1250,7 @@ std::optional<DeclaredPlatforms> fromFileName(const fs::path& dockerfile, const 
     if (name.empty() || name == "." || name == "..") continue;
     const std::optional<Platform> p = architectureOfDirectoryName(name);
     if (!p) continue;
-    if (platform && !(platform->architecture == p->architecture && platform->variant == p->variant)) return std::nullopt;
+    if (platform && !sameArchitecture(*platform, *p)) return std::nullopt;
     if (!platform) where = "the directory " + name + "/";
     platform = p;
   }
@@ -1614,6 +1616,16 @@ std::optional<DeclaredPlatforms> fromBaseImages(const dockerfile::ParsedDockerfi
   const dockerfile::Environment unpassedEnv =
       globalArgs(file, [&](const std::string& name) { return argsPassedByBuilds.count(name) > 0; });
   std::map<std::string, std::optional<Platform>> stagePlatform;  // by stage name: its external base's
+  // By stage name: the one platform the data says its base image (or an image or stage it
+  // copies from) exists for. BuildKit builds every stage the shipped one copies from for the
+  // target platform, so a stage of such a base, copied from, pins the build as a FROM of it
+  // would: ZoeCMa/docker-alphafold ships ubuntu:noble with /lib/x86_64-linux-gnu copied out of
+  // a stage FROM rocm/tensorflow (ROCm exists for x86-64 only; Part ZZZZZZZZZZZJ). Only the
+  // data counts, not an architecture word: a `-amd64` tag is a single manifest that BuildKit
+  // pulls for any target (a .NET SDK stage copied into a multi-arch runtime builds everywhere).
+  std::map<std::string, std::optional<Platform>> stageDataPlatform;
+  std::optional<Platform> currentDataPlatform;
+  std::string currentStage;
   std::vector<std::string> images, copiedImages;
   std::optional<Platform> platform, lastStage;
   bool unnamedBase = false;
@@ -1629,13 +1641,18 @@ std::optional<DeclaredPlatforms> fromBaseImages(const dockerfile::ParsedDockerfi
       const auto* from = in.flag("from");
       if (!from || !from->hasValue()) continue;
       const std::string source = text::lower(from->value());
+      if (const auto copied = stageDataPlatform.find(source); copied != stageDataPlatform.end() && copied->second) {
+        if (currentDataPlatform && !sameArchitecture(*currentDataPlatform, *copied->second)) return std::nullopt;
+        currentDataPlatform = copied->second;
+        continue;
+      }
       if (stagePlatform.count(source) || source.find('$') != std::string::npos ||
           std::all_of(source.begin(), source.end(), [](unsigned char c) { return std::isdigit(c); })) {
         continue;
       }
       const auto p = publishedForOnePlatform(source);
       if (!p) continue;
-      if (platform && !(platform->architecture == p->architecture && platform->variant == p->variant)) return std::nullopt;
+      if (platform && !sameArchitecture(*platform, *p)) return std::nullopt;
       platform = p;
       if (std::find(copiedImages.begin(), copiedImages.end(), from->value()) == copiedImages.end()) {
         copiedImages.push_back(from->value());
@@ -1643,12 +1660,18 @@ std::optional<DeclaredPlatforms> fromBaseImages(const dockerfile::ParsedDockerfi
       continue;
     }
     if (in.command != "from" || in.args.empty()) continue;
+    if (!currentStage.empty()) stageDataPlatform[currentStage] = currentDataPlatform;
+    currentStage = in.args.size() == 3 ? text::lower(in.args[2].value) : "";
+    currentDataPlatform.reset();
     const auto expansion = dockerfile::expandWord(in.args[0].value, globalEnv, file.escapeToken);
     const std::string base = text::lower(expansion.value);
     const auto earlier = stagePlatform.find(base);
     std::optional<Platform> p;
     if (earlier != stagePlatform.end()) {
       p = earlier->second;
+      if (const auto inherited = stageDataPlatform.find(base); inherited != stageDataPlatform.end()) {
+        currentDataPlatform = inherited->second;
+      }
     } else if (base != "scratch" && !in.flag("platform")) {
       if (base.empty()) return std::nullopt;  // could be any image
       if (!expansion.unset.empty()) {
@@ -1664,7 +1687,7 @@ std::optional<DeclaredPlatforms> fromBaseImages(const dockerfile::ParsedDockerfi
       if (!p) {
         unnamedBase = true;
       } else {
-        if (platform && !(platform->architecture == p->architecture && platform->variant == p->variant)) return std::nullopt;
+        if (platform && !sameArchitecture(*platform, *p)) return std::nullopt;
         // The architecture must be written in the FROM line: one that comes from an ARG default
         // (`busybox-${OS}-${ARCH}`, ARCH=amd64) is the default of a per-architecture build.
         // Unless the default, which no build of the project replaces, names an image its
@@ -1681,6 +1704,7 @@ std::optional<DeclaredPlatforms> fromBaseImages(const dockerfile::ParsedDockerfi
             (!literal || !(*literal == *p)) && !fromPublisher) {
           return std::nullopt;
         }
+        if (fromPublisher) currentDataPlatform = p;
         platform = p;
         // Shown as written when a variable in its tag has no value (`arm32v6/alpine:$alpine_version`).
         const std::string& shown = expansion.unset.empty() ? expansion.value : in.args[0].value;
@@ -1690,7 +1714,9 @@ std::optional<DeclaredPlatforms> fromBaseImages(const dockerfile::ParsedDockerfi
     if (in.args.size() == 3) stagePlatform[text::lower(in.args[2].value)] = p;
     lastStage = p;
   }
-  if (unnamedBase && !lastStage && copiedImages.empty()) return std::nullopt;
+  // The shipped stage copies from a stage the data pins (see stageDataPlatform).
+  const bool shipsPinnedStage = currentDataPlatform.has_value();
+  if (unnamedBase && !lastStage && copiedImages.empty() && !shipsPinnedStage) return std::nullopt;
   if (!platform) return std::nullopt;
   // Say why when no word of the name does: the publisher builds these for one architecture.
   const bool publishedForOne = !copiedImages.empty() || std::any_of(images.begin(), images.end(), [](const std::string& image) {
@@ -2115,8 +2141,7 @@ std::optional<Platform> platformNamedInPathComponent(const std::string& reposito
     const auto words = text::split(component, '_');
     if (std::find(words.begin(), words.end(), "linux") == words.end()) continue;
     for (const auto& token : vocab::findArchTokens(components[i])) {
-      if (found && !(found->architecture == token.platform.architecture && found->variant == token.platform.variant))
-        return std::nullopt;
+      if (found && !sameArchitecture(*found, token.platform)) return std::nullopt;
       found = token.platform;
     }
   }
@@ -2187,7 +2212,7 @@ std::optional<Platform> platformOfImageReference(const std::string& image) {
   for (const auto& word : words) {
     const auto p = singleArchitectureIn(word, true);
     if (!p) continue;
-    if (found && !(found->architecture == p->architecture && found->variant == p->variant)) return std::nullopt;
+    if (found && !sameArchitecture(*found, *p)) return std::nullopt;
     found = p;
   }
   if (found) return found;
