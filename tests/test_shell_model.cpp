@@ -99,6 +99,21 @@ TEST_CASE("if, elif, else and && tests on the architecture are branches", "[shel
   CHECK(commandNamed(script, "c").branches.back().kind == shell::Branch::Kind::IfElse);
 }
 
+TEST_CASE("uname's long options probe the architecture as its short ones do", "[shell][arch]") {
+  // ppodgorsek/docker-robot-framework (Part ZZZZZZZZZZZZB): `if [ \`uname --machine\` == "x86_64" ];
+  // then export PLATFORM="linux64"; else export PLATFORM="linux-aarch64"; fi`, then the
+  // geckodriver of ${PLATFORM}.
+  for (const std::string option : {"--machine", "--processor", "--hardware-platform", "-m"}) {
+    const auto b = build("FROM fedora\nRUN if [ `uname " + option + "` == \"x86_64\" ]; then a; else b; fi && c\n");
+    const auto& script = b.model.scripts[0].script;
+    CHECK(commandNamed(script, "a").insideArchBranch());
+    CHECK(commandNamed(script, "b").insideArchBranch());
+    CHECK_FALSE(commandNamed(script, "c").insideArchBranch());
+  }
+  const auto b = build("FROM fedora\nRUN if [ `uname --kernel-name` == Linux ]; then a; fi\n");
+  CHECK_FALSE(commandNamed(b.model.scripts[0].script, "a").insideArchBranch());
+}
+
 TEST_CASE("a top-level architecture guard puts what follows under its condition", "[shell][arch]") {
   // wischner/docker-toolchains' xcc-z80-idp (Part ZZZZZZZC): `test "$(uname -m)" = "x86_64"` under
   // `set -eux`, then the x86_64 release assets.

@@ -129,8 +129,9 @@ const std::vector<OneArchitectureProduct>& oneArchitectureProducts() {
 
 std::optional<DeclaredPlatforms> fromOneArchitectureProduct(const std::string& dockerfileText) {
   const std::string lowered = text::lower(dockerfileText);
-  for (std::string_view multiPlatformDesign : {"targetarch", "targetplatform", "uname -m", "print-arch", "$(arch)", "box86",
-                                               "box64", "fex-emu", "fexinterpreter", "qemu-x86_64", "qemu-i386"}) {
+  for (std::string_view multiPlatformDesign :
+       {"targetarch", "targetplatform", "uname -m", "uname --machine", "print-arch", "$(arch)", "box86", "box64", "fex-emu",
+        "fexinterpreter", "qemu-x86_64", "qemu-i386"}) {
     if (lowered.find(multiPlatformDesign) != std::string::npos) return std::nullopt;
   }
   for (const auto& product : oneArchitectureProducts()) {
