@@ -1400,6 +1400,13 @@ TEST_CASE("base images published for one architecture, with no architecture in t
         "linux/arm64 <- the base image nvcr.io/nvidia/l4t-base:r36.2.0 (published for linux/arm64 only)");
   CHECK(declared(file, "FROM dustynv/l4t-pytorch:r36.4.0 AS build\nFROM build\n") ==
         "linux/arm64 <- the base image dustynv/l4t-pytorch:r36.4.0 (published for linux/arm64 only)");
+  // Bioconductor's legacy images, deprecated in 2020 before its first arm64 builds (2023); the
+  // current bioconductor/bioconductor_docker is multi-architecture.
+  CHECK(declared(file, "FROM bioconductor/release_base\n") ==
+        "linux/amd64 <- the base image bioconductor/release_base (published for linux/amd64 only)");
+  CHECK(declared(file, "FROM bioconductor/devel_core2:latest\n") ==
+        "linux/amd64 <- the base image bioconductor/devel_core2:latest (published for linux/amd64 only)");
+  CHECK(declared(file, "FROM bioconductor/bioconductor_docker:RELEASE_3_20\n") == "none");
   // PyPA's wheel build images carry the wheel tag's machine at the end of their names.
   CHECK(declared(file, "FROM quay.io/pypa/manylinux_2_28_x86_64 AS base\nFROM base AS cuda\n") ==
         "linux/amd64 <- the base image quay.io/pypa/manylinux_2_28_x86_64");
