@@ -3221,6 +3221,31 @@ TEST_CASE("Drone: a stray top-level comma ends the stream, it does not loop", "[
         }).empty());
 }
 
+TEST_CASE("Drone: a step's working_dir under the workspace is where its plugin and commands build", "[declared][hosted-ci]") {
+  // cenk1cenk2/docker-lerna-dev (Part ZZZZZZZZZZZZH): plugins/docker with `working_dir:
+  // /drone/src/build` builds build/Dockerfile on the pipeline's (default amd64) machine.
+  const auto read = [](const std::string& step) {
+    std::vector<std::string> files;
+    for (const auto& d : mal::context::readDronePipelines("kind: pipeline\nname: p\nsteps:\n" + step, "/repo",
+                                                          [](const auto&) { return std::optional<std::string>(); })) {
+      files.push_back(d.dockerfile.string());
+    }
+    std::string joined;
+    for (const auto& f : files) joined += (joined.empty() ? "" : " ") + f;
+    return joined;
+  };
+  CHECK(read("- name: publish\n  image: plugins/docker\n  working_dir: /drone/src/build\n") == "/repo/build/Dockerfile");
+  CHECK(
+      read("- name: publish\n  image: plugins/docker\n  working_dir: /drone/src\n  settings:\n    dockerfile: a/Dockerfile\n") ==
+      "/repo/a/Dockerfile");
+  CHECK(read("- name: b\n  image: docker\n  working_dir: /drone/src/sub\n  commands:\n  - docker build .\n") ==
+        "/repo/sub/Dockerfile");
+  // Outside the workspace (or a name that only begins like it) is no directory of the repository.
+  CHECK(read("- name: publish\n  image: plugins/docker\n  working_dir: /tmp/build\n").empty());
+  CHECK(read("- name: publish\n  image: plugins/docker\n  working_dir: /drone/srcx\n").empty());
+  CHECK(read("- name: publish\n  image: plugins/docker\n  working_dir: /drone/src/../../etc\n").empty());
+}
+
 TEST_CASE("a loop over the subdirectories builds the Dockerfile of each", "[declared][hosted-ci]") {
   Repo repo;
   // Leticia-maria/orca (Part QY): every top-level directory `tool:version/` is built in turn

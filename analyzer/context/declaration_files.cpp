@@ -3679,10 +3679,24 @@ void droneStep(const YAML::Node& step, const fs::path& root, const std::optional
                const ReadRepositoryFile& readScript, std::vector<BuildDeclaration>& out) {
   if (!step.IsMap()) return;
   const std::string note = machine ? "the pipeline's " + machine->str() + " machine" : "";
+  // `working_dir:` sets the step container's working directory, where its commands run and a
+  // plugin's relative `dockerfile` and `context` point; the repository is cloned to the
+  // default workspace /drone/src (cenk1cenk2/docker-lerna-dev builds build/Dockerfile with
+  // plugins/docker and `working_dir: /drone/src/build`, Part ZZZZZZZZZZZZH). A directory
+  // outside the workspace is nothing of the repository's.
+  fs::path directory = root;
+  if (const auto workingDir = scalar(child(step, "working_dir"))) {
+    constexpr std::string_view kWorkspace = "/drone/src";
+    const std::string& dir = *workingDir;
+    if (!text::startsWith(dir, kWorkspace) || (dir.size() > kWorkspace.size() && dir[kWorkspace.size()] != '/')) return;
+    const auto resolved = resolveAgainst(root, "." + dir.substr(kWorkspace.size()));
+    if (!resolved || text::startsWith(resolved->lexically_relative(root).string(), "..")) return;
+    directory = *resolved;
+  }
   // A step's commands run as one shell script: a `cd` holds for the commands after it.
   std::string commands;
   for (const auto& line : commandLines(child(step, "commands"))) commands += line + "\n";
-  addCiBuilds(out, {commands}, root, machine, name, note, readScript);
+  addCiBuilds(out, {commands}, directory, machine, name, note, readScript);
   const auto image = scalar(child(step, "image"));
   if (!image) return;
   // Drone 1.x puts a plugin's parameters under `settings:`; 0.8 beside `image:`.
@@ -3692,16 +3706,16 @@ void droneStep(const YAML::Node& step, const fs::path& root, const std::optional
   if (isDronePlainBuildPlugin(*image)) {
     const auto platform = scalar(child(settings, "platform"));
     if (platform && platform->find('$') == std::string::npos) {
-      addDeclaration(out, dockerfileOf(root, context.value_or("."), file.value_or("Dockerfile"), false), platformsIn(*platform),
-                     name);
-    } else if (auto dockerfile = dockerfileOf(root, context.value_or("."), file.value_or("Dockerfile"), false)) {
+      addDeclaration(out, dockerfileOf(directory, context.value_or("."), file.value_or("Dockerfile"), false),
+                     platformsIn(*platform), name);
+    } else if (auto dockerfile = dockerfileOf(directory, context.value_or("."), file.value_or("Dockerfile"), false)) {
       addBuildOnMachine(out, std::move(*dockerfile), machine, name, note, "");
     }
   } else if (isDroneBuildxPlugin(*image)) {
     const auto platforms = scalarOrList(child(settings, "platforms"));
     if (!platforms || platforms->find('$') != std::string::npos) return;
-    addDeclaration(out, dockerfileOf(root, context.value_or("."), file.value_or("Dockerfile"), false), platformsIn(*platforms),
-                   name);
+    addDeclaration(out, dockerfileOf(directory, context.value_or("."), file.value_or("Dockerfile"), false),
+                   platformsIn(*platforms), name);
   }
 }
 
