@@ -335,6 +335,10 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
           const auto& all = listArchs[run.stage][file];
           served.insert(served.end(), all.begin(), all.end());
         }
+        // `arch=all`: apt reads the repository's binary-all index, the Architecture: all packages
+        // every platform installs alike (kiowadriver/docker-derbynet_server's PHP application,
+        // Part ZZZZZZZZZZZZR); no platform is worse off than another.
+        if (std::find(served.begin(), served.end(), "all") != served.end()) continue;
         const auto broken = brokenBy(ctx, run.stage, served);
         if (broken.empty()) continue;
         // Its packages all the distribution's own as well (`[arch=amd64]` MariaDB repository, then
@@ -395,7 +399,9 @@ extern const DockerfileRule kMA112 = {
              "a country archive or a `mirror(s).` host at `/ubuntu`): it carries amd64 and i386 only, the other "
              "architectures are at `/ubuntu-ports` (ports.ubuntu.com), so `apt-get update` fails there with 404 for their "
              "indexes; other repositories with an `/ubuntu` path (download.docker.com, PPAs, repo.mongodb.org) serve every "
-             "architecture and are not judged so. A list written line by line in one RUN is one finding.",
+             "architecture and are not judged so. Not `arch=all`: apt reads the repository's binary-all index, whose "
+             "Architecture: all packages every platform installs alike. A list written line by line in one RUN is one "
+             "finding.",
      .why = "On other platforms the foreign packages cannot run (i386 code needs an x86 CPU), and a source pinned to "
             "amd64 offers nothing to arm64's apt: `Unable to locate package`.",
      .example = "FROM debian\n"
@@ -413,6 +419,8 @@ extern const DockerfileRule kMA112 = {
           "FROM debian\nRUN echo \"deb [arch=$(dpkg --print-architecture) signed-by=/usr/share/keyrings/docker.gpg] "
           "https://download.docker.com/linux/debian bookworm stable\" > /etc/apt/sources.list.d/docker.list\n",
           "FROM debian\nRUN if [ \"$(dpkg --print-architecture)\" = amd64 ]; then dpkg --add-architecture i386; fi\n",
+          "FROM ubuntu\nRUN echo \"deb [arch=all] https://jeffpiazza.org/derbynet/debian stable main\" > "
+          "/etc/apt/sources.list.d/derbynet.list && apt-get update && apt-get install -y derbynet-server\n",
           "FROM debian\nRUN dpkg --add-architecture i386 && apt-get update && apt-get install -y build-essential\n",
           "FROM --platform=$BUILDPLATFORM debian AS build\nARG TARGETARCH\nRUN dpkg --add-architecture arm64 && apt-get update && "
           "apt-get install -y crossbuild-essential-arm64 libssl-dev:arm64\n",
