@@ -721,6 +721,29 @@ TEST_CASE("Makefile: a variable that names itself or a fan-out past the expansio
   CHECK(declared(chain) == "linux/arm64 <- Makefile");
 }
 
+TEST_CASE("Makefile: the whole file's expansions share one bound; past it a reference is unresolved, not the text",
+          "[declared]") {
+  // Thousands of `X := $(BIG)` lines, each within the 64 KiB bound of one expansion, took 17 s
+  // in a release build before the file had a bound of its own (the declarations fuzzer found a
+  // 68 KB such input). Past the bound a literal --platform is still read; a reference is not
+  // (within its own 64 KiB bound, $(PLATFORM) alone would name linux/s390x).
+  Repo repo;
+  const auto literal = repo.write("literal/Dockerfile", kPlain);
+  const auto referenced = repo.write("referenced/Dockerfile", kPlain);
+  std::string makefile = "A0 = x\nPLATFORM = linux/s390x\n";
+  for (int level = 1; level <= 11; ++level) {
+    makefile += "A" + std::to_string(level) + " = ";
+    for (int k = 0; k < 4; ++k) makefile += "$(A" + std::to_string(level - 1) + ")";
+    makefile += "\n";
+  }
+  for (int copy = 0; copy < 3000; ++copy) makefile += "V" + std::to_string(copy) + " := $(A11)\n";
+  makefile +=
+      "all:\n\tdocker buildx build --platform linux/arm64 literal\n\tdocker buildx build --platform $(PLATFORM) referenced\n";
+  repo.write("Makefile", makefile);
+  CHECK(declared(literal) == "linux/arm64 <- Makefile");
+  CHECK(declared(referenced) == "none");
+}
+
 TEST_CASE("Makefile: conditionals take the branch make takes, and a tab-started line outside a rule is not a recipe",
           "[declared]") {
   // GreptimeDB's Makefile: `ifeq ($(BUILDX_MULTI_PLATFORM_BUILD), all)` with tab-indented
