@@ -275,6 +275,40 @@ TEST_CASE("lint: a compose service with no platforms builds for the machine that
   CHECK(inOther);
 }
 
+TEST_CASE("GitHub workflows: actions/checkout's path is where the repository is in the workspace", "[declared]") {
+  // NIXKnight/Docker-Kanboard (Part ZZZZZZZZZZZZS): checkout to `${GITHUB_WORKSPACE}/Docker-Kanboard`,
+  // then a plain docker build with that working-directory on ubuntu-latest: the root's Dockerfile.
+  const std::string amd64 = "linux/amd64 <- .github/workflows/main.yml job build (no platform named: the ubuntu-latest runner's)";
+  const auto workflow = [](const std::string& checkout, const std::string& steps) {
+    return "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n" + checkout +
+           steps;
+  };
+  for (const std::string& spelling : {std::string("\"${GITHUB_WORKSPACE}/Docker-Kanboard\""), std::string("Docker-Kanboard/"),
+                                      std::string("./Docker-Kanboard")}) {
+    Repo repo;
+    repo.write(
+        ".github/workflows/main.yml",
+        workflow("        with:\n          path: " + spelling + "\n",
+                 "      - working-directory: ${GITHUB_WORKSPACE}/Docker-Kanboard\n        run: docker build . -f Dockerfile\n"
+                 "      - uses: docker/build-push-action@v6\n        with:\n          context: Docker-Kanboard/web\n"
+                 "          file: Docker-Kanboard/web/Dockerfile\n          platforms: linux/arm64\n"));
+    CHECK(declared(repo.write("Dockerfile", kPlain)) == amd64);
+    CHECK(declared(repo.write("web/Dockerfile", kPlain)) == "linux/arm64 <- .github/workflows/main.yml job build");
+  }
+  // Without a path the repository is the workspace; a checkout of another repository first is not this one's.
+  Repo plain;
+  plain.write(".github/workflows/main.yml",
+              workflow("", "      - working-directory: Docker-Kanboard\n        run: docker build . -f Dockerfile\n"));
+  CHECK(declared(plain.write("Docker-Kanboard/Dockerfile", kPlain)) == amd64);
+  CHECK(declared(plain.write("Dockerfile", kPlain)) == "none");
+  Repo other;
+  other.write(".github/workflows/main.yml",
+              workflow("        with:\n          repository: someone/tools\n          path: tools\n",
+                       "      - working-directory: tools\n        run: docker build .\n"));
+  CHECK(declared(other.write("tools/Dockerfile", kPlain)) == amd64);
+  CHECK(declared(other.write("Dockerfile", kPlain)) == "none");
+}
+
 TEST_CASE("GitHub workflows: a matrix entry that is a list, indexed in an expression", "[declared]") {
   // thewatershedcenter/xpra-bridge (Part VN): `dockerfile: [[Dockerfile, latest]]` and a plain
   // `docker build -f ${{ matrix.dockerfile[0] }}` on ubuntu-latest.

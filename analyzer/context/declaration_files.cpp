@@ -1830,6 +1830,19 @@ std::vector<MatrixCombination> matrixCombinations(const YAML::Node& matrix) {
   return combinations;
 }
 
+// A path of a workflow step relative to the runner's workspace: `./x/`, `$GITHUB_WORKSPACE/x`
+// and `${GITHUB_WORKSPACE}/x` (which actions/checkout's `path:` and `working-directory:` take
+// as written, each relative to the workspace, so they name one directory) are all `x`.
+std::string underWorkspace(std::string path) {
+  for (const std::string_view prefix : {"${GITHUB_WORKSPACE}", "$GITHUB_WORKSPACE"}) {
+    if (path == prefix) return ".";
+    if (text::startsWith(path, std::string(prefix) + "/")) path.erase(0, prefix.size() + 1);
+  }
+  while (text::startsWith(path, "./")) path.erase(0, 2);
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  return path.empty() ? "." : path;
+}
+
 class WorkflowScope {
  public:
   WorkflowScope(const MatrixCombination& matrix, std::map<std::string, std::string> env,
@@ -1910,9 +1923,20 @@ class WorkflowScope {
   std::map<std::string, std::string> env_;
   const std::map<std::string, std::string>& inputs_;  // a reusable workflow's, from its caller and defaults
   std::string job_;                                   // the id of the job whose steps these are
+  std::string checkoutPath_;                          // actions/checkout's path:, normalized; empty: the workspace
 
  public:
   void setJob(std::string id) { job_ = std::move(id); }
+  // actions/checkout's `path:` (this repository cloned below the workspace, not at it): a
+  // directory of the job's steps at or under it is that far into the repository.
+  void setCheckoutPath(std::string path) { checkoutPath_ = std::move(path); }
+  std::string inRepository(const std::string& workspacePath) const {
+    if (checkoutPath_.empty()) return workspacePath;
+    const std::string path = underWorkspace(workspacePath);
+    if (path == checkoutPath_) return ".";
+    if (text::startsWith(path, checkoutPath_ + "/")) return path.substr(checkoutPath_.size() + 1);
+    return workspacePath;
+  }
   // `<step id>.outputs.<name>` -> value, and a value a step put in the job's environment.
   void setStepOutput(const std::string& key, const std::string& value) { stepOutputs_[key] = value; }
   void setEnv(const std::string& name, const std::string& value) { env_[name] = value; }
@@ -2195,6 +2219,33 @@ void plainActionBuild(const PlainBuildAction& action, const YAML::Node& step, co
                    name, target.value_or(""));
 }
 
+// The directory actions/checkout clones this repository into, relative to the workspace: its
+// `path:` input (NIXKnight/Docker-Kanboard checks out to `${GITHUB_WORKSPACE}/Docker-Kanboard`
+// and builds with that working-directory, Part ZZZZZZZZZZZZS). Empty when the first checkout
+// of this repository has none (the workspace itself), or names another repository first.
+std::string checkoutPathOf(const YAML::Node& steps, const WorkflowScope& scope) {
+  if (!steps.IsSequence()) return "";
+  for (const auto& step : steps) {
+    const auto uses = scalar(child(step, "uses"));
+    if (!uses || !usesAction(*uses, "actions/checkout")) continue;
+    const YAML::Node with = child(step, "with");
+    if (const auto repository = scalar(child(with, "repository"));
+        repository && scope.expand(*repository).find("github.repository") == std::string::npos &&
+        *repository != "${{ github.repository }}") {
+      continue;  // another repository's checkout
+    }
+    const auto path = scalar(child(with, "path"));
+    if (!path) return "";
+    const std::string normalized = underWorkspace(scope.expand(*path));
+    if (normalized == "." || normalized.find('$') != std::string::npos || normalized.find(kUnresolved) != std::string::npos ||
+        fs::path(normalized).is_absolute() || normalized.find("..") != std::string::npos) {
+      return "";
+    }
+    return normalized;
+  }
+  return "";
+}
+
 void workflowStep(const YAML::Node& step, const WorkflowScope& jobScope, const std::string& defaultDirectory,
                   const fs::path& root, const std::string& name, std::vector<BuildDeclaration>& out,
                   const std::vector<std::string>& namedInJob, const Runner& runner, const ReadRepositoryFile& readScript,
@@ -2302,8 +2353,10 @@ void workflowStep(const YAML::Node& step, const WorkflowScope& jobScope, const s
       gitContext = inCheckout != *context;
       context = std::move(inCheckout);
     }
+    if (context && !gitContext) context = scope.inRepository(scope.expand(*context));
     auto file = actionInput(child(with, "file"));
     if (file) file = scope.expand(*file);
+    if (file && !gitContext) file = scope.inRepository(*file);
     // In a Git context the file is a path in that context, not in the runner's checkout.
     if (gitContext && file && !file->empty() && (*file)[0] != '/' && *context != ".") file = *context + "/" + *file;
     // `file: ${{ env.DOCKERFILE }}` set by a script at run time: every Dockerfile the job's
@@ -2335,7 +2388,7 @@ void workflowStep(const YAML::Node& step, const WorkflowScope& jobScope, const s
   const auto run = scalar(child(step, "run"));
   if (!run) return;
   const auto directory = scalar(child(step, "working-directory"));
-  const auto workingDirectory = resolveAgainst(root, directory ? scope.expand(*directory) : defaultDirectory);
+  const auto workingDirectory = resolveAgainst(root, directory ? scope.inRepository(scope.expand(*directory)) : defaultDirectory);
   if (!workingDirectory) return;
   // With the repository scripts it runs by path (`./docker/build_all.sh`, OpenNMT/CTranslate2).
   const std::string script = scope.expandShell(expandScriptAssignments(scope.expand(*run)));
@@ -2608,7 +2661,9 @@ struct WorkflowReader {
           callWorkflow(*uses, child(job.second, "with"), jobScope, name, depth);
           continue;
         }
-        const std::string directory = jobScope.expand(jobDirectory.value_or(workflowDirectory.value_or(".")));
+        jobScope.setCheckoutPath(checkoutPathOf(steps, jobScope));
+        const std::string directory =
+            jobScope.inRepository(jobScope.expand(jobDirectory.value_or(workflowDirectory.value_or("."))));
         const auto namedInJob = dockerfileNamesIn(steps);
         const Runner runner = runnerOf(child(job.second, "runs-on"), jobScope);
         for (const auto& step : steps) {
