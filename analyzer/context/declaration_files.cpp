@@ -1049,21 +1049,23 @@ std::vector<BuildCommand> ciBuildCommands(const std::string& line, const fs::pat
   // there is (menski/docker-camunda-bpm-platform-new's Travis job runs `docker-compose build`,
   // Part ZZZZZZZZZZI).
   for (const auto& build : composeBuildsRunBy(line, directory)) {
-    std::vector<std::string> files = build.files;
-    if (files.empty()) {
+    // The files named with -f, else the first of compose's own names that exists, each read once.
+    std::vector<std::pair<fs::path, std::string>> files;
+    for (const auto& name : build.files) {
+      const auto path = resolveAgainst(build.directory, name);
+      if (auto text = path ? readScript(*path) : std::nullopt) files.emplace_back(*path, std::move(*text));
+    }
+    if (build.files.empty()) {
       for (const char* name : {"compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml"}) {
         const auto path = resolveAgainst(build.directory, name);
-        if (path && readScript(*path)) {
-          files.push_back(name);
+        if (auto text = path ? readScript(*path) : std::nullopt) {
+          files.emplace_back(*path, std::move(*text));
           break;
         }
       }
     }
-    for (const auto& name : files) {
-      const auto path = resolveAgainst(build.directory, name);
-      const auto text = path ? readScript(*path) : std::nullopt;
-      if (!text) continue;
-      for (const auto& declaration : readComposeFile(*text, path->parent_path())) {
+    for (const auto& [path, text] : files) {
+      for (const auto& declaration : readComposeFile(text, path.parent_path())) {
         const std::string service = text::startsWith(declaration.name, "service ") ? declaration.name.substr(8) : "";
         if (!build.services.empty() && std::find(build.services.begin(), build.services.end(), service) == build.services.end()) {
           continue;

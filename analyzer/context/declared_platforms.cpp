@@ -642,8 +642,7 @@ std::optional<DeclaredPlatforms> merge(std::vector<const BuildDeclaration*> matc
 std::vector<const BuildDeclaration*> namingItFirst(const std::vector<const BuildDeclaration*>& found) {
   std::vector<const BuildDeclaration*> named;
   for (const auto* d : found) {
-    const std::string path = d->dockerfile.string();
-    if (path.find(kAnyDirectory) == std::string::npos && path.find(kAnyDirectories) == std::string::npos) named.push_back(d);
+    if (!isPathPattern(d->dockerfile.string())) named.push_back(d);
   }
   return named.empty() ? found : named;
 }
@@ -2042,8 +2041,7 @@ bool componentsMatch(fs::path::const_iterator p, fs::path::const_iterator pEnd, 
 
 bool declaredPathMatches(const fs::path& pattern, const fs::path& dockerfile) {
   if (pattern == dockerfile) return true;
-  const std::string text = pattern.string();
-  if (text.find(kAnyDirectory) == std::string::npos && text.find(kAnyDirectories) == std::string::npos) return false;
+  if (!isPathPattern(pattern.string())) return false;
   return componentsMatch(pattern.begin(), pattern.end(), dockerfile.begin(), dockerfile.end());
 }
 

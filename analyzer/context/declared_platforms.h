@@ -57,6 +57,12 @@ constexpr char kAnyDirectory = '\x04';
 // IMAGE_TAG a workflow input such as `7.4.3.23-ga23/jdk11-bullseye`).
 constexpr char kAnyDirectories = '\x05';
 
+// Does a declared path hold a computed part (kAnyDirectory or kAnyDirectories): a pattern that
+// stands for a family of files rather than naming one?
+inline bool isPathPattern(const std::string& path) {
+  return path.find(kAnyDirectory) != std::string::npos || path.find(kAnyDirectories) != std::string::npos;
+}
+
 // Does the declared `pattern` (a path, perhaps with kAnyDirectory parts) name `dockerfile`?
 bool declaredPathMatches(const std::filesystem::path& pattern, const std::filesystem::path& dockerfile);
 
