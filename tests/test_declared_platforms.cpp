@@ -1815,6 +1815,17 @@ TEST_CASE("a file that installs a program published for one architecture only", 
   CHECK(declared(file, teamspeak) == "linux/amd64 <- the install of TeamSpeak 3 server (published for linux/amd64 only)");
   // A file that chooses by architecture (an arm64 leg through box64) is a multi-platform design.
   CHECK(declared(file, "ARG TARGETARCH\n" + teamspeak) == "none");
+  // CUDA 10's repository packages (amrosado/docker-gromacs-gpu, Part ZZZZZZZZZZZF): NVIDIA built
+  // CUDA for Arm servers from CUDA 11 on; CUDA 11's package and Jetson's l4t one are not these.
+  const auto cudaRepo = [](const std::string& package) {
+    return "FROM ubuntu\nRUN wget https://developer.download.nvidia.com/compute/cuda/10.1/Prod/local_installers/" + package +
+           " && dpkg -i " + package + "\n";
+  };
+  CHECK(declared(file, cudaRepo("cuda-repo-ubuntu1804-10-1-local-10.1.243-418.87.00_1.0-1_amd64.deb")) ==
+        "linux/amd64 <- the install of CUDA 10's local repository package for Ubuntu 18.04 "
+        "(cuda-repo-ubuntu1804-10-<minor>-local) (published for linux/amd64 only)");
+  CHECK(declared(file, cudaRepo("cuda-repo-ubuntu1804-11-0-local_11.0.3-450.51.06-1_arm64.deb")) == "none");
+  CHECK(declared(file, cudaRepo("cuda-repo-l4t-10-2-local-10.2.89_1.0-1_arm64.deb")) == "none");
   // SteamCMD by its package name (DACRepair/docker-satisfactory) or its tarball
   // (HMBSbige/KF2Server): Valve publishes it for x86 only.
   const std::string steamApt =
