@@ -1547,6 +1547,7 @@ TEST_CASE("base images published for one architecture, with no architecture in t
                  rocmStage +
                      "FROM ubuntu:noble AS mid\nCOPY --from=build /opt /opt\nFROM ubuntu:noble\nCOPY --from=mid /opt /opt\n") ==
         pinnedByRocm);
+  CHECK(declared(file, rocmStage + "FROM ubuntu:noble\nCOPY --from=1 /opt /opt\n") == pinnedByRocm);
   CHECK(declared(file, rocmStage + "FROM ubuntu:noble\nCOPY app /app\n") == "none");
   CHECK(declared(file,
                  "FROM mcr.microsoft.com/dotnet/sdk:8.0-bookworm-slim-amd64 AS build\nFROM mcr.microsoft.com/dotnet/aspnet:8.0\n"

@@ -1624,8 +1624,10 @@ std::optional<DeclaredPlatforms> fromBaseImages(const dockerfile::ParsedDockerfi
   // data counts, not an architecture word: a `-amd64` tag is a single manifest that BuildKit
   // pulls for any target (a .NET SDK stage copied into a multi-arch runtime builds everywhere).
   std::map<std::string, std::optional<Platform>> stageDataPlatform;
+  std::vector<std::optional<Platform>> stageDataPlatformByIndex;  // the same by `--from=<n>`
   std::optional<Platform> currentDataPlatform;
   std::string currentStage;
+  bool inStage = false;
   std::vector<std::string> images, copiedImages;
   std::optional<Platform> platform, lastStage;
   bool unnamedBase = false;
@@ -1641,9 +1643,17 @@ std::optional<DeclaredPlatforms> fromBaseImages(const dockerfile::ParsedDockerfi
       const auto* from = in.flag("from");
       if (!from || !from->hasValue()) continue;
       const std::string source = text::lower(from->value());
-      if (const auto copied = stageDataPlatform.find(source); copied != stageDataPlatform.end() && copied->second) {
-        if (currentDataPlatform && !sameArchitecture(*currentDataPlatform, *copied->second)) return std::nullopt;
-        currentDataPlatform = copied->second;
+      std::optional<Platform> copiedStage;
+      if (const auto named = stageDataPlatform.find(source); named != stageDataPlatform.end()) {
+        copiedStage = named->second;
+      } else if (!source.empty() && source.size() < 4 &&
+                 std::all_of(source.begin(), source.end(), [](unsigned char c) { return std::isdigit(c); }) &&
+                 std::stoul(source) < stageDataPlatformByIndex.size()) {
+        copiedStage = stageDataPlatformByIndex[std::stoul(source)];
+      }
+      if (copiedStage) {
+        if (currentDataPlatform && !sameArchitecture(*currentDataPlatform, *copiedStage)) return std::nullopt;
+        currentDataPlatform = copiedStage;
         continue;
       }
       if (stagePlatform.count(source) || source.find('$') != std::string::npos ||
@@ -1660,7 +1670,11 @@ std::optional<DeclaredPlatforms> fromBaseImages(const dockerfile::ParsedDockerfi
       continue;
     }
     if (in.command != "from" || in.args.empty()) continue;
-    if (!currentStage.empty()) stageDataPlatform[currentStage] = currentDataPlatform;
+    if (inStage) {
+      if (!currentStage.empty()) stageDataPlatform[currentStage] = currentDataPlatform;
+      stageDataPlatformByIndex.push_back(currentDataPlatform);
+    }
+    inStage = true;
     currentStage = in.args.size() == 3 ? text::lower(in.args[2].value) : "";
     currentDataPlatform.reset();
     const auto expansion = dockerfile::expandWord(in.args[0].value, globalEnv, file.escapeToken);
