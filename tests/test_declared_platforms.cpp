@@ -755,7 +755,7 @@ TEST_CASE("Makefile: a variable that names itself or a fan-out past the expansio
   CHECK(declared(chain) == "linux/arm64 <- Makefile");
 }
 
-TEST_CASE("Makefile: the whole file's expansions share one bound; past it a reference is unresolved, not the text",
+TEST_CASE("Makefile: the whole file's expansions share one bound, past which a reference is unresolved, not the text",
           "[declared]") {
   // Thousands of `X := $(BIG)` lines, each within the 64 KiB bound of one expansion, took 17 s
   // in a release build before the file had a bound of its own (the declarations fuzzer found a

@@ -2238,7 +2238,7 @@ std::string checkoutPathOf(const YAML::Node& steps, const WorkflowScope& scope) 
     }
     const auto path = scalar(child(with, "path"));
     if (!path) return "";
-    const std::string normalized = underWorkspace(scope.expand(*path));
+    std::string normalized = underWorkspace(scope.expand(*path));
     if (normalized == "." || normalized.find('$') != std::string::npos || normalized.find(kUnresolved) != std::string::npos ||
         fs::path(normalized).is_absolute() || normalized.find("..") != std::string::npos) {
       return "";
