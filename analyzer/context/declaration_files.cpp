@@ -1591,13 +1591,23 @@ class BakeModel {
 // YAML (compose, workflows) through yaml-cpp, never inserting (const nodes) and never
 // trusting a node's type.
 
-YAML::Node child(const YAML::Node& node, const std::string& key) {
+// A merge key (`<<: *defaults`), which yaml-cpp keeps as an ordinary key, is followed through
+// at most kMergeDepth maps: an anchor can merge itself (`.x: &x` with `<<: *x` inside it, found
+// by the declarations fuzzer), a node that is its own merge. Recursion, not a loop: assigning
+// to a YAML::Node rebinds the node it refers to (yaml-cpp's set_ref), which would edit the file.
+YAML::Node childWithin(const YAML::Node& node, const std::string& key, int mergesLeft) {
   if (!node.IsMap()) return YAML::Node(YAML::NodeType::Undefined);
   const YAML::Node& constNode = node;
   if (const YAML::Node value = constNode[key]; value.IsDefined()) return value;
-  // A merge key (`<<: *defaults`), which yaml-cpp keeps as an ordinary key.
-  if (const YAML::Node merged = constNode["<<"]; merged.IsDefined() && merged.IsMap()) return child(merged, key);
+  if (const YAML::Node merged = constNode["<<"]; mergesLeft > 0 && merged.IsDefined() && merged.IsMap()) {
+    return childWithin(merged, key, mergesLeft - 1);
+  }
   return YAML::Node(YAML::NodeType::Undefined);
+}
+
+YAML::Node child(const YAML::Node& node, const std::string& key) {
+  constexpr int kMergeDepth = 16;
+  return childWithin(node, key, kMergeDepth);
 }
 
 std::optional<std::string> scalar(const YAML::Node& node) {
