@@ -3195,6 +3195,21 @@ TEST_CASE("a CI job's make runs the Makefile rules of its goals, on the job's ma
                  "all:\n\techo\nrelease:\n\t$(MAKE) -C . nested\nnested:\n\tdocker build -f nested/Dockerfile nested\n");
   CHECK(declared(workflow.write("ops/nested/Dockerfile", kPlain)) ==
         "linux/amd64 <- .github/workflows/ci.yml job build (no platform named: the ubuntu-latest runner's)");
+  // A made recipe that runs a repository script: that script's plain build, on the same runner
+  // (harrison-ai/cobalt-docker-coder-dev, Part ZZZZZZZZZZZZZO: `make build` runs
+  // `./scripts/build.sh $(IMAGE_NAME)`, whose `docker build -t "${IMAGE_NAME}:base" base`).
+  Repo script;
+  script.write(".github/workflows/build.yaml",
+               "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n"
+               "      - run: make build\n");
+  script.write("Makefile", "IMAGE_NAME := ghcr.io/x/dev\nbuild:\n\t./scripts/build.sh $(IMAGE_NAME)\n"
+                           "local:\n\t./scripts/local.sh\n");
+  script.write("scripts/build.sh", "#!/usr/bin/env bash\nset -e\nIMAGE_NAME=\"$1\"\ndocker build -t \"${IMAGE_NAME}:base\" base\n");
+  script.write("scripts/local.sh", "#!/bin/sh\ndocker build -t local other\n");
+  CHECK(declared(script.write("base/Dockerfile", kPlain)) ==
+        "linux/amd64 <- .github/workflows/build.yaml job build (no platform named: the ubuntu-latest runner's)");
+  // Twin: the script of a rule no goal of the job makes is not run there.
+  CHECK(declared(script.write("other/Dockerfile", kPlain)) == "none");
   // A goal computed at run time names no rule.
   Repo computed;
   computed.write(".travis.yml", "script: make $TARGET\n");

@@ -957,9 +957,12 @@ std::vector<MakeRun> makeRunsBy(std::string_view line, const fs::path& start) {
   return out;
 }
 
+// `madeRecipeLines`, when given, receives each recipe line of the rules made, expanded: where a
+// caller looks for the scripts a recipe runs.
 std::vector<BuildCommand> makefileBuildCommands(const std::string& text, const fs::path& directory,
                                                 const std::vector<std::string>* goals,
-                                                const std::vector<std::pair<std::string, std::string>>& commandLine = {});
+                                                const std::vector<std::pair<std::string, std::string>>& commandLine = {},
+                                                std::vector<std::string>* madeRecipeLines = nullptr);
 
 // A `docker compose build` (or `docker-compose build`, `docker compose up --build`) a CI
 // command line runs: the compose files it reads and the services it builds (empty: all).
@@ -1012,20 +1015,11 @@ std::vector<ComposeBuild> composeBuildsRunBy(std::string_view line, const fs::pa
   return out;
 }
 
-// The build commands of one CI command line run in `directory`: its own, those of the
-// repository scripts it runs by path, and those of the Makefile rules a `make` of it makes
-// (`make build` in a Travis `install:` whose recipe runs `docker build .`: NCI-GDC/mutect2-tool,
-// Part ZT). A recipe's `--platform $(PLATFORM)` with a `?=` default is the caller's to replace,
-// as readMakefile treats it.
-// `environment`: the CI step's own environment (a workflow's `env:` at the workflow, job and
-// step), which a script it runs reads as variables it does not set itself: DRSchlaubi/docker-kotlin's
-// release step sets `BUILD_CONTEXT: "oracle"` for scripts/build.sh's `docker image build ...
-// "$BUILD_CONTEXT"` (Part ZZZZZZZP).
-std::vector<BuildCommand> ciBuildCommands(const std::string& line, const fs::path& directory,
-                                          const ReadRepositoryFile& readScript,
-                                          const std::map<std::string, std::string>* environment = nullptr) {
-  auto commands = buildCommandsIn(line, directory);
-  if (!readScript) return commands;
+// The build commands of the repository scripts a command line run in `directory` runs by path
+// (`./scripts/build.sh`, `bash ci/build.sh`), each variant of the script's own values; the CI
+// step's `environment` stands in for the variables a script reads but does not set.
+void addBuildsOfScriptsRun(std::vector<BuildCommand>& commands, std::string_view line, const fs::path& directory,
+                           const ReadRepositoryFile& readScript, const std::map<std::string, std::string>* environment) {
   for (const auto& [script, workingDirectory] : scriptsRunBy(line, directory)) {
     auto text = readScript(script);
     if (!text) continue;
@@ -1044,6 +1038,23 @@ std::vector<BuildCommand> ciBuildCommands(const std::string& line, const fs::pat
       }
     }
   }
+}
+
+// The build commands of one CI command line run in `directory`: its own, those of the
+// repository scripts it runs by path, and those of the Makefile rules a `make` of it makes
+// (`make build` in a Travis `install:` whose recipe runs `docker build .`: NCI-GDC/mutect2-tool,
+// Part ZT). A recipe's `--platform $(PLATFORM)` with a `?=` default is the caller's to replace,
+// as readMakefile treats it.
+// `environment`: the CI step's own environment (a workflow's `env:` at the workflow, job and
+// step), which a script it runs reads as variables it does not set itself: DRSchlaubi/docker-kotlin's
+// release step sets `BUILD_CONTEXT: "oracle"` for scripts/build.sh's `docker image build ...
+// "$BUILD_CONTEXT"` (Part ZZZZZZZP).
+std::vector<BuildCommand> ciBuildCommands(const std::string& line, const fs::path& directory,
+                                          const ReadRepositoryFile& readScript,
+                                          const std::map<std::string, std::string>* environment = nullptr) {
+  auto commands = buildCommandsIn(line, directory);
+  if (!readScript) return commands;
+  addBuildsOfScriptsRun(commands, line, directory, readScript, environment);
   // A compose build on the CI machine: its services' builds, those that name no `platforms`
   // for that machine (compose builds for its engine's platform), as a plain `docker build`
   // there is (menski/docker-camunda-bpm-platform-new's Travis job runs `docker-compose build`,
@@ -1090,10 +1101,16 @@ std::vector<BuildCommand> ciBuildCommands(const std::string& line, const fs::pat
       if (path && (text = readScript(*path))) break;
     }
     if (!text) continue;
-    for (auto& command : makefileBuildCommands(*text, run.directory, &run.goals, run.variables)) {
+    std::vector<std::string> recipeLines;
+    for (auto& command : makefileBuildCommands(*text, run.directory, &run.goals, run.variables, &recipeLines)) {
       if (command.overridablePlatform && platformsIn(command.platforms).size() == 1) continue;
       commands.push_back(std::move(command));
     }
+    // A made recipe that runs a repository script builds what that script builds, on the same
+    // machine: harrison-ai/cobalt-docker-coder-dev's workflow runs `make build`, whose recipe
+    // runs `./scripts/build.sh $(IMAGE_NAME)`, whose `docker build ... base` is a plain build on
+    // the ubuntu-latest runner (Part ZZZZZZZZZZZZZO).
+    for (const auto& recipeLine : recipeLines) addBuildsOfScriptsRun(commands, recipeLine, run.directory, readScript, environment);
   }
   return commands;
 }
@@ -3350,7 +3367,8 @@ class MakeConditionals {
 
 std::vector<BuildCommand> makefileBuildCommands(const std::string& text, const fs::path& directory,
                                                 const std::vector<std::string>* goals,
-                                                const std::vector<std::pair<std::string, std::string>>& commandLine) {
+                                                const std::vector<std::pair<std::string, std::string>>& commandLine,
+                                                std::vector<std::string>* madeRecipeLines) {
   std::vector<BuildCommand> out;
   MakeVariables variables;
   for (const auto& [name, value] : commandLine) variables.setFromCommandLine(name, value);
@@ -3420,11 +3438,12 @@ std::vector<BuildCommand> makefileBuildCommands(const std::string& text, const f
     if (!made[ruleIndex]) continue;
     std::string body = text::trim(line);
     while (!body.empty() && (body[0] == '@' || body[0] == '-' || body[0] == '+')) body.erase(0, 1);
-    body = withAutomaticVariables(body, rules[ruleIndex]);
-    for (auto& command : buildCommandsIn(variables.expand(body), directory,
-                                         {.defaultPlatform = variables.exportedValue("DOCKER_DEFAULT_PLATFORM")})) {
+    body = variables.expand(withAutomaticVariables(body, rules[ruleIndex]));
+    for (auto& command :
+         buildCommandsIn(body, directory, {.defaultPlatform = variables.exportedValue("DOCKER_DEFAULT_PLATFORM")})) {
       out.push_back(std::move(command));
     }
+    if (madeRecipeLines) madeRecipeLines->push_back(std::move(body));
   }
   return out;
 }
