@@ -309,3 +309,23 @@ TEST_CASE("the script of sh -c / bash -c is read as commands at their own places
   CHECK(commandNamed(fourth, "bash", 1).words.size() == 4);
   for (const auto& c : fourth.commands) CHECK(c.name() != "echo");
 }
+
+TEST_CASE("MA140: an undeclared platform ARG only printed to the build log is info, used otherwise an error",
+          "[shell][MA140]") {
+  // tygerlord/docker-domoticz-dev (Part ZZZZZZZZZZZZZQ): `echo "I'm building for $TARGETPLATFORM"`.
+  auto severityOf = [](const std::string& run) {
+    std::vector<std::string> out;
+    for (const auto& f : test::lint("FROM debian:12\nRUN " + run + "\n")) {
+      if (f.ruleId == "MA140") out.push_back(std::string(severityName(f.severity)));
+    }
+    return out;
+  };
+  using V = std::vector<std::string>;
+  CHECK(severityOf("echo \"I'm building for $TARGETPLATFORM\" && apt-get update") == V{"info"});
+  CHECK(severityOf("printf 'arch %s\\n' \"$TARGETARCH\"") == V{"info"});
+  // Twins: what the printed text goes on to do is the build's.
+  CHECK(severityOf("echo \"$TARGETARCH\" > /etc/build-arch") == V{"error"});
+  CHECK(severityOf("echo $TARGETARCH | tee /arch") == V{"error"});
+  CHECK(severityOf("arch=$(echo $TARGETARCH) && curl -fsSLO https://example.org/tool-$arch.tgz") == V{"error"});
+  CHECK(severityOf("curl -fsSLO https://example.org/tool-$TARGETARCH.tgz && echo $TARGETARCH") == V{"error"});
+}

@@ -189,9 +189,41 @@ bool feedsOnlyUnreadVariable(const shell::Script& script, const shell::VariableU
   return false;
 }
 
+// `echo "building for $TARGETPLATFORM"`: the use is an argument of echo or printf whose output
+// goes to the build log only (not redirected, piped or captured by `$(...)`). The empty value
+// makes the log line wrong and nothing else: no file, variable or program of the build reads
+// it (tygerlord/docker-domoticz-dev, Part ZZZZZZZZZZZZZQ). Such a use is reported at info level.
+bool onlyPrinted(const shell::Script& script, const shell::VariableUse& use) {
+  const shell::Command* printer = nullptr;
+  for (const auto& command : script.commands) {
+    const bool holds = std::any_of(command.words.begin() + (command.words.empty() ? 0 : 1), command.words.end(),
+                                   [&](const shell::Word& w) { return w.begin <= use.begin && use.end <= w.end; });
+    if (holds) printer = &command;  // the innermost: nested commands come after their enclosing one
+  }
+  if (!printer || (printer->name() != "echo" && printer->name() != "printf")) return false;
+  if (printer->pipesInto != static_cast<size_t>(-1)) return false;
+  // Captured: a word of another command or an assignment's value spans it (`x=$(echo ...)`).
+  auto spans = [&](const shell::Word& w) { return w.begin <= printer->begin && printer->end <= w.end; };
+  for (const auto& command : script.commands) {
+    if (&command != printer && std::any_of(command.words.begin(), command.words.end(), spans)) return false;
+  }
+  for (const auto& a : script.assignments) {
+    if (spans(a.value)) return false;
+  }
+  // Redirected: a `>` before the end of its statement (one inside quotes counts too: the
+  // finding is then kept at its own level, the safe side).
+  const std::string& source = script.source.text;
+  for (size_t at = printer->begin; at < source.size(); ++at) {
+    const char c = source[at];
+    if (c == '>') return false;
+    if (at >= printer->end && (c == ';' || c == '&' || c == '|' || c == '\n' || c == ')')) break;
+  }
+  return true;
+}
+
 // Is the use undeclared? Reports it, saying when an old frontend is the reason.
 void reportUse(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out, const dockerfile::Stage& stage,
-               const std::string& name, size_t instruction, Span span) {
+               const std::string& name, size_t instruction, Span span, bool printed = false) {
   bool onlyInherited = false;
   if (declaredForStage(ctx, stage, name, instruction, onlyInherited)) {
     const std::string old = onlyInherited ? preInheritanceFrontend(ctx.file) : "";
@@ -207,10 +239,19 @@ void reportUse(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& 
     return;
   }
   if (portableOnlyStage(ctx, stage)) return;
+  const std::string fix = "add `ARG " + name +
+                          "` to this stage before its first use (global ARGs and the automatic platform "
+                          "ARGs do not reach a stage unless it, or a stage it is based on, declares them)";
+  if (printed) {
+    out.report(rule, span,
+               "$" + name + " is used in " + stage.label() +
+                   " but not declared there: the line it prints to the build log shows an empty string (nothing "
+                   "the build makes reads it)",
+               fix, Severity::Info);
+    return;
+  }
   out.report(rule, span, "$" + name + " is used in " + stage.label() + " but not declared there: it expands to an empty string",
-             "add `ARG " + name +
-                 "` to this stage before its first use (global ARGs and the automatic platform "
-                 "ARGs do not reach a stage unless it, or a stage it is based on, declares them)");
+             fix);
 }
 
 void checkScript(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out, const dockerfile::RunScript& run) {
@@ -244,7 +285,8 @@ void checkScript(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink
                      "` before it: it expands to an empty string in the downstream build",
                  "add `ONBUILD ARG " + use.name + "` before this trigger");
     } else {
-      reportUse(ctx, rule, out, stage, use.name, run.instruction, run.script.source.span(use.begin, use.end));
+      reportUse(ctx, rule, out, stage, use.name, run.instruction, run.script.source.span(use.begin, use.end),
+                onlyPrinted(run.script, use));
     }
     reported.insert(use.name);
   }
@@ -304,7 +346,8 @@ extern const DockerfileRule kMA140 = {
          "whose fallback asks the machine it runs on, the target, for its architecture. Nor where the RUN tests the value for emptiness and sets it itself in that "
          "branch (`if [ -z \"$TARGETPLATFORM\" ]; then TARGETPLATFORM=...`), nor where the value only feeds a plain "
          "shell variable that nothing in the RUN reads: BuildKit runs every RUN in a fresh shell, so such a variable "
-         "dies with it.",
+         "dies with it. A use that only echo or printf prints to the build log (not redirected, piped or captured) "
+         "is reported at info level: the log line is wrong, nothing the build makes is.",
      .why = "BuildKit defines the platform ARGs only in the global scope; inside a stage they are empty until "
             "redeclared. The URL becomes `.../linux//kubectl` or the switch takes its default arm, and "
             "BuildKit's UndefinedVar check skips shell-form RUN, so nobody warns.",
@@ -312,7 +355,9 @@ extern const DockerfileRule kMA140 = {
                 "RUN curl -fsSLO https://dl.k8s.io/release/v1.30.0/bin/linux/${TARGETARCH}/kubectl\n"
                 "# MA140",
      .fix = "Add `ARG TARGETARCH` in the stage, before the first instruction that uses it.",
-     .bad = {"FROM debian\nRUN echo \"building for $TARGETARCH\"\n", "ARG TARGETARCH\nFROM debian\nRUN echo $TARGETARCH\n",
+     .bad = {"FROM debian\nRUN curl -fsSLO \"https://example.org/tool-linux-$TARGETARCH.tar.gz\"\n",
+             "ARG TARGETARCH\nFROM debian\nRUN echo $TARGETARCH > /etc/build-arch\n",
+             "FROM debian\nRUN echo \"building for $TARGETARCH\"\n",
              "FROM golang:1.24 AS builder\nRUN GOARCH=${TARGETARCH:-amd64} go build -o /app .\n",
              "FROM debian\nARG TARGETARCH\nONBUILD RUN echo $TARGETARCH\n",
              "FROM debian\nCOPY bin/${TARGETARCH}/tool /usr/local/bin/tool\n",
