@@ -112,6 +112,20 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
     for (const auto& target : ctx.stages->targetsReaching(stage.index)) {
       if (!dockerfile::runsOn(platform, target)) broken.push_back(target);
     }
+    // x86 output for an image that brings a user-space x86 emulator: the pinned stage's
+    // programs are meant to run through it (Teriyakidactyl/docker-conan-exiles-server: a
+    // linux/amd64 stage installs SteamCMD and amd64 Wine, the final stage installs box64 and
+    // box86 on arm, Part ZZZZZZZZZZZZZA). box64 and FEX run amd64 code on arm64 and riscv64
+    // hosts; QEMU's x86 user emulator named as a program runs it anywhere.
+    if (platform.architecture == "amd64" || platform.architecture == "386") {
+      switch (installsX86Emulator(*ctx.stages, stagesInstallingX86Emulator(ctx.model, ctx.file), stage.index)) {
+        case X86Emulator::None: break;
+        case X86Emulator::ArmHosts:
+          std::erase_if(broken, [](const Platform& t) { return t.architecture == "arm64" || t.architecture == "riscv64"; });
+          break;
+        case X86Emulator::EveryHost: broken.clear(); break;
+      }
+    }
     // Built for no target other than its own platform: nothing breaks.
     if (broken.empty()) continue;
     const std::string through = runs.pinnedThroughArg.empty() ? "" : " (the default of ARG " + runs.pinnedThroughArg + ")";
@@ -146,7 +160,9 @@ extern const DockerfileRule kMA101 = {
              "published for, that later stages only copy from, when no copied path nor its destination is named as "
              "code (`bin`, `sbin`, `lib`, `lib64`, `libexec`, a `.so`, a package tree such as site-packages or "
              "node_modules, `/usr`): dropping that pin fails every target whose manifest the image lacks, and "
-             "`/mediawiki/extensions` is PHP, not machine code. Relies on "
+             "`/mediawiki/extensions` is PHP, not machine code. Nor for the targets where an x86 pin's output runs "
+             "through a user-space x86 emulator the image brings (box64 or FEX-Emu on arm64 and riscv64; QEMU's "
+             "x86 user emulator named as a program anywhere). Relies on "
              "BuildKit expanding FROM --platform with the global ARGs and a stage based on another taking its "
              "platform (dispatchState.init).",
      .why = "BuildKit pulls that platform's base for every target: the arm64 image silently contains amd64 "
@@ -166,7 +182,9 @@ extern const DockerfileRule kMA101 = {
               "FROM --platform=linux/amd64 node:20 AS web\nRUN npm ci && npm run build\n"
               "FROM nginx\nCOPY --from=web /app/dist /usr/share/nginx/html\n",
               "FROM --platform=linux/amd64 ghcr.io/example/wiki-extensions:2 AS extensions\n"
-              "FROM php:8.3-fpm\nCOPY --from=extensions /mediawiki/extensions /srv/wiki/extensions\n"}},
+              "FROM php:8.3-fpm\nCOPY --from=extensions /mediawiki/extensions /srv/wiki/extensions\n",
+              "FROM --platform=linux/amd64 debian:12 AS server\nRUN /opt/steamcmd/steamcmd.sh +app_update 443030 +quit\n"
+              "FROM debian:12\nRUN apt-get update && apt-get install -y box64\nCOPY --from=server /opt/server /opt/server\n"}},
     check};
 
 }  // namespace mal::rules
