@@ -1209,6 +1209,12 @@ TEST_CASE("the base images: all external bases name one architecture", "[declare
         "linux/amd64 <- the base image ich777/debian-baseimage:bullseye_amd64");
   CHECK(declared(file, "FROM example/x:focal_x86_64\n") == "linux/amd64 <- the base image example/x:focal_x86_64");
   CHECK(declared(file, "FROM example/x:v1_arm64_build\n") == "none");
+  // Its untagged name is the data's amd64 `latest` (ich777/docker-openttd-server, Part
+  // ZZZZZZZZZZZZZH); a tag naming another architecture is not that release's amd64 build.
+  CHECK(declared(file, "FROM ich777/debian-baseimage\n") ==
+        "linux/amd64 <- the base image ich777/debian-baseimage (published for linux/amd64 only)");
+  CHECK(declared(file, "FROM ich777/debian-baseimage:latest_arm64\n") ==
+        "linux/arm64 <- the base image ich777/debian-baseimage:latest_arm64");
   // A multi-architecture builder beside a shipped stage on an arch-fixed base: the image is what
   // its last stage's base is (ewoutp/rpi_watchdog_go: golang:alpine cross-compiles GOARCH=arm
   // for FROM arm32v6/alpine), also through a stage built FROM it.

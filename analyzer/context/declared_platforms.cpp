@@ -405,8 +405,15 @@ const OneArchitectureImage* oneArchitectureImage(const std::string& repository, 
   // An untagged name is `latest`, as for the official x86-only tags: `FROM phusion/baseimage`
   // is its amd64-only `latest`.
   const std::string& wanted = tag.empty() ? kLatestTag : tag;
+  // A tag that names another architecture is that architecture's build of a release the data
+  // names (ich777/debian-baseimage's `latest` is amd64, its arm64 builds are `*_arm64` tags).
+  const auto tokens = vocab::findArchTokens(wanted);
   for (const auto& entry : oneArchitectureImages()) {
-    if (entry.matches(repository, wanted)) return &entry;
+    if (!entry.matches(repository, wanted)) continue;
+    const bool otherArchitecture = std::any_of(tokens.begin(), tokens.end(), [&](const vocab::ArchToken& token) {
+      return token.platform.architecture != entry.platform.architecture;
+    });
+    if (!otherArchitecture) return &entry;
   }
   return nullptr;
 }
