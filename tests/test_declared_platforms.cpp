@@ -2575,6 +2575,15 @@ TEST_CASE("data/one-architecture-images.json: every entry names its platform and
               : words.empty() ? std::string("x")
                               : "1.0-" + words.front().get<std::string>());
       CHECK(declared(file, "FROM " + repository + "-other:x\n") == "none");
+      // Releases before a version: an older one matches; that release, `latest` and the tag
+      // of the line it is in do not (they moved on to the multi-architecture builds).
+      if (entry.contains("releasesBefore")) {
+        const auto before = entry.at("releasesBefore").get<std::string>();
+        base = repository + ":0.1.0";
+        for (const std::string& tag : {before, before + ".0", std::string("latest"), before.substr(0, before.find('.'))}) {
+          CHECK(declared(file, "FROM " + repository + ":" + tag + "\n") == "none");
+        }
+      }
     } else {
       // A prefix entry with release tags matches its repositories at those releases only.
       const auto prefix = entry.at("prefix").get<std::string>();

@@ -44,8 +44,42 @@ struct OneArchitectureImage {
   // Variants the releases must also be (a word of the tag, split at '-', starting with one):
   // `alpine` makes .NET Core 2.x's `2.2-alpine3.9` one, not its Debian `2.2-stretch-slim`.
   std::vector<std::string> tagVariants;
+  // Every release before this version (`3.147`: Pulumi's kitchen-sink image became multi-
+  // architecture with 3.147.0): a tag whose version, read from its leading numbers, sorts before
+  // it. A tag that names a line the version is in (`3`, `latest`) is not one: it moves on to
+  // the releases after. Empty: not used.
+  std::vector<int> releasesBefore;
   bool wholeRepository = false;
   Platform platform;
+
+  // The numbers a version tag starts with (`v3.39.1-nonroot` -> 3, 39, 1); empty when it starts
+  // with none.
+  static std::vector<int> leadingVersion(std::string_view tag) {
+    if (!tag.empty() && tag[0] == 'v') tag.remove_prefix(1);
+    std::vector<int> out;
+    while (!tag.empty() && std::isdigit(static_cast<unsigned char>(tag[0]))) {
+      int number = 0;
+      size_t length = 0;
+      // Six digits are enough for any release number and keep the int from overflowing.
+      while (length < tag.size() && std::isdigit(static_cast<unsigned char>(tag[length])) && length < 6) {
+        number = number * 10 + (tag[length] - '0');
+        ++length;
+      }
+      out.push_back(number);
+      tag.remove_prefix(length);
+      if (tag.size() < 2 || tag[0] != '.' || !std::isdigit(static_cast<unsigned char>(tag[1]))) break;
+      tag.remove_prefix(1);
+    }
+    return out;
+  }
+
+  bool releasedBefore(const std::string& tag) const {
+    const auto version = leadingVersion(tag);
+    for (size_t i = 0; i < version.size() && i < releasesBefore.size(); ++i) {
+      if (version[i] != releasesBefore[i]) return version[i] < releasesBefore[i];
+    }
+    return false;  // equal as far as the tag goes: that release, one after it, or a moving line tag
+  }
 
   bool matches(const std::string& repository, const std::string& tag) const {
     if (!wholeRepository) {
@@ -62,6 +96,7 @@ struct OneArchitectureImage {
       });
       if (!variant) return false;
     }
+    if (!releasesBefore.empty()) return releasedBefore(tag);
     if (tags.empty() && tagWords.empty()) return true;
     const bool release = std::any_of(tags.begin(), tags.end(), [&](const std::string& release) {
       return tag == release ||
@@ -94,6 +129,8 @@ const std::vector<OneArchitectureImage>& oneArchitectureImages() {
         image.tagWords.push_back(text::lower(word.get<std::string>()));
       for (const auto& word : entry.value("tagVariants", nlohmann::json::array()))
         image.tagVariants.push_back(text::lower(word.get<std::string>()));
+      if (entry.contains("releasesBefore"))
+        image.releasesBefore = OneArchitectureImage::leadingVersion(entry.at("releasesBefore").get<std::string>());
       out.push_back(std::move(image));
     }
     return out;
