@@ -3217,9 +3217,11 @@ TEST_CASE("a CI job's make runs the Makefile rules of its goals, on the job's ma
   script.write(".github/workflows/build.yaml",
                "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n"
                "      - run: make build\n");
-  script.write("Makefile", "IMAGE_NAME := ghcr.io/x/dev\nbuild:\n\t./scripts/build.sh $(IMAGE_NAME)\n"
-                           "local:\n\t./scripts/local.sh\n");
-  script.write("scripts/build.sh", "#!/usr/bin/env bash\nset -e\nIMAGE_NAME=\"$1\"\ndocker build -t \"${IMAGE_NAME}:base\" base\n");
+  script.write("Makefile",
+               "IMAGE_NAME := ghcr.io/x/dev\nbuild:\n\t./scripts/build.sh $(IMAGE_NAME)\n"
+               "local:\n\t./scripts/local.sh\n");
+  script.write("scripts/build.sh",
+               "#!/usr/bin/env bash\nset -e\nIMAGE_NAME=\"$1\"\ndocker build -t \"${IMAGE_NAME}:base\" base\n");
   script.write("scripts/local.sh", "#!/bin/sh\ndocker build -t local other\n");
   CHECK(declared(script.write("base/Dockerfile", kPlain)) ==
         "linux/amd64 <- .github/workflows/build.yaml job build (no platform named: the ubuntu-latest runner's)");

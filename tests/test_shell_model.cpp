@@ -310,8 +310,7 @@ TEST_CASE("the script of sh -c / bash -c is read as commands at their own places
   for (const auto& c : fourth.commands) CHECK(c.name() != "echo");
 }
 
-TEST_CASE("MA140: an undeclared platform ARG only printed to the build log is info, used otherwise an error",
-          "[shell][MA140]") {
+TEST_CASE("MA140: an undeclared platform ARG only printed to the build log is info, used otherwise an error", "[shell][MA140]") {
   // tygerlord/docker-domoticz-dev (Part ZZZZZZZZZZZZZQ): `echo "I'm building for $TARGETPLATFORM"`.
   auto severityOf = [](const std::string& run) {
     std::vector<std::string> out;

@@ -383,11 +383,12 @@ TEST_CASE("MA101: an x86 pin whose output runs through the image's x86 emulator 
   // Teriyakidactyl/docker-conan-exiles-server (Part ZZZZZZZZZZZZZA): SteamCMD and amd64 Wine in a
   // linux/amd64 stage, box64 and box86 installed in the final stage for arm hosts.
   const std::string pinned = "FROM --platform=linux/amd64 debian:12 AS server\nRUN /opt/steamcmd/steamcmd.sh +quit\n";
-  const std::string box64 = pinned + "FROM debian:12\nRUN apt-get update && apt-get install -y box64\nCOPY --from=server /opt /opt\n";
+  const std::string box64 =
+      pinned + "FROM debian:12\nRUN apt-get update && apt-get install -y box64\nCOPY --from=server /opt /opt\n";
   const std::string plain = pinned + "FROM debian:12\nRUN apt-get update\nCOPY --from=server /opt /opt\n";
-  const std::string qemu =
-      pinned + "FROM debian:12\nRUN apt-get update && apt-get install -y qemu-user\nCOPY --from=server /opt /opt\n"
-               "ENTRYPOINT [\"/usr/bin/qemu-x86_64\", \"/opt/server\"]\n";
+  const std::string qemu = pinned +
+                           "FROM debian:12\nRUN apt-get update && apt-get install -y qemu-user\nCOPY --from=server /opt /opt\n"
+                           "ENTRYPOINT [\"/usr/bin/qemu-x86_64\", \"/opt/server\"]\n";
   auto count = [](const std::string& file, std::vector<Platform> platforms) {
     const auto ids = test::ruleIds(test::lint(file, std::move(platforms)));
     return std::count(ids.begin(), ids.end(), std::string("MA101"));
@@ -395,6 +396,6 @@ TEST_CASE("MA101: an x86 pin whose output runs through the image's x86 emulator 
   const std::vector<Platform> armv7{Platform{"linux", "amd64", ""}, Platform{"linux", "arm", "v7"}};
   CHECK(count(box64, defaultTargetPlatforms()) == 0);
   CHECK(count(plain, defaultTargetPlatforms()) == 1);  // twin: nothing runs the x86 programs on arm64
-  CHECK(count(box64, armv7) == 1);                      // box64 is for 64-bit hosts only
-  CHECK(count(qemu, armv7) == 0);                       // QEMU's x86 user emulator runs on every host
+  CHECK(count(box64, armv7) == 1);                     // box64 is for 64-bit hosts only
+  CHECK(count(qemu, armv7) == 0);                      // QEMU's x86 user emulator runs on every host
 }

@@ -1110,7 +1110,8 @@ std::vector<BuildCommand> ciBuildCommands(const std::string& line, const fs::pat
     // machine: harrison-ai/cobalt-docker-coder-dev's workflow runs `make build`, whose recipe
     // runs `./scripts/build.sh $(IMAGE_NAME)`, whose `docker build ... base` is a plain build on
     // the ubuntu-latest runner (Part ZZZZZZZZZZZZZO).
-    for (const auto& recipeLine : recipeLines) addBuildsOfScriptsRun(commands, recipeLine, run.directory, readScript, environment);
+    for (const auto& recipeLine : recipeLines)
+      addBuildsOfScriptsRun(commands, recipeLine, run.directory, readScript, environment);
   }
   return commands;
 }
