@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include "analyzer/shell/arch_vocabulary.h"
@@ -86,6 +87,8 @@ bool handsOn(const DockerfileContext& ctx, size_t stage) {
 }
 
 void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out) {
+  // Which stages install an x86 emulator: one pass over the scripts, made when a pin first needs it.
+  std::optional<std::vector<X86Emulator>> emulatorInstalls;
   for (const auto& stage : ctx.model.stages) {
     const auto& runs = ctx.stages->platform[stage.index];
     // Only the stage whose own FROM carries the pin; stages based on it inherit it.
@@ -117,8 +120,9 @@ void check(const DockerfileContext& ctx, const RuleInfo& rule, FindingSink& out)
     // linux/amd64 stage installs SteamCMD and amd64 Wine, the final stage installs box64 and
     // box86 on arm, Part ZZZZZZZZZZZZZA). box64 and FEX run amd64 code on arm64 and riscv64
     // hosts; QEMU's x86 user emulator named as a program runs it anywhere.
-    if (platform.architecture == "amd64" || platform.architecture == "386") {
-      switch (installsX86Emulator(*ctx.stages, stagesInstallingX86Emulator(ctx.model, ctx.file), stage.index)) {
+    if (!broken.empty() && (platform.architecture == "amd64" || platform.architecture == "386")) {
+      if (!emulatorInstalls) emulatorInstalls = stagesInstallingX86Emulator(ctx.model, ctx.file);
+      switch (installsX86Emulator(*ctx.stages, *emulatorInstalls, stage.index)) {
         case X86Emulator::None: break;
         case X86Emulator::ArmHosts:
           std::erase_if(broken, [](const Platform& t) { return t.architecture == "arm64" || t.architecture == "riscv64"; });
