@@ -36,17 +36,21 @@ bool inheritorKnowsTarget(const DockerfileContext& ctx, size_t stage) {
   return false;
 }
 
-// Does the comment block right above the FROM say the pin is deliberate: name the pinned
-// architecture and say it is the only one (`# amd64 only`, `only x86_64 is supported`)?
+// Does the comment block right above the FROM say the pin is deliberate? Either it names the
+// pinned architecture as the only one (`# amd64 only`, `only x86_64 is supported`), or it says
+// a tool is missing on an architecture (`# UPX is not available for aarch64`, above a
+// linux/amd64 stage that only compresses the target's binary: pgils/docker-minio-client,
+// Part ZZZZZZZZZZZZZZZL): the pin is the author's answer to that.
 bool commentNamesPlatform(const dockerfile::Instruction& from, const Platform& platform) {
   for (const auto& comment : from.comments) {
     const std::string lowered = text::lower(comment);
-    const bool exclusive = lowered.find("only") != std::string::npos || lowered.find("not available") != std::string::npos ||
-                           lowered.find("not support") != std::string::npos || lowered.find("unsupported") != std::string::npos ||
-                           lowered.find("doesn't support") != std::string::npos || lowered.find("no arm") != std::string::npos;
+    const bool missing = lowered.find("not available") != std::string::npos || lowered.find("not support") != std::string::npos ||
+                         lowered.find("unsupported") != std::string::npos ||
+                         lowered.find("doesn't support") != std::string::npos || lowered.find("no arm") != std::string::npos;
+    const bool exclusive = missing || lowered.find("only") != std::string::npos;
     if (!exclusive) continue;
     for (const auto& token : vocab::findArchTokens(comment)) {
-      if (token.platform.architecture == platform.architecture) return true;
+      if (missing || token.platform.architecture == platform.architecture) return true;
     }
   }
   return false;
@@ -151,24 +155,27 @@ extern const DockerfileRule kMA101 = {
      .severity = Severity::Error,
      .analysis = Analysis::Dockerfile,
      .summary = "FROM --platform with a constant value pins every target to one architecture",
-     .what = "`FROM --platform=linux/amd64 ...` (a constant, directly or through a global ARG's default; not "
-             "$BUILDPLATFORM or $TARGETPLATFORM) on a stage whose native output reaches an image of another "
-             "platform: the stage itself is shipped, a stage is based on it, or its binaries, libraries or "
-             "userland are copied out. Allowed when the stage name says the architecture (`AS build-amd64`), as "
-             "BuildKit's FromPlatformFlagConstDisallowed allows it, when only that platform is targeted, and "
-             "when what leaves the stage is portable (a web bundle, JARs, scripts, generated sources), when its native "
-             "output only feeds stages that cross-compile for the target (GOARCH=$TARGETARCH, xx, a RID), and on a "
-             "`FROM scratch` stage that runs nothing (BuildKit's scratch is empty on every platform: such a stage holds "
-             "only the files put into it, such as per-platform directories a `COPY --from=x /$TARGETPLATFORM` picks "
-             "from), nor on a stage of nothing but an image (no RUN, COPY or ADD) pinned to the one platform it is "
-             "published for, that later stages only copy from, when no copied path nor its destination is named as "
-             "code (`bin`, `sbin`, `lib`, `lib64`, `libexec`, a `.so`, a package tree such as site-packages or "
-             "node_modules, `/usr`): dropping that pin fails every target whose manifest the image lacks, and "
-             "`/mediawiki/extensions` is PHP, not machine code. Nor for the targets where an x86 pin's output runs "
-             "through a user-space x86 emulator the image brings (box64 or FEX-Emu on arm64 and riscv64; QEMU's "
-             "x86 user emulator named as a program anywhere). Relies on "
-             "BuildKit expanding FROM --platform with the global ARGs and a stage based on another taking its "
-             "platform (dispatchState.init).",
+     .what =
+         "`FROM --platform=linux/amd64 ...` (a constant, directly or through a global ARG's default; not "
+         "$BUILDPLATFORM or $TARGETPLATFORM) on a stage whose native output reaches an image of another "
+         "platform: the stage itself is shipped, a stage is based on it, or its binaries, libraries or "
+         "userland are copied out. Allowed when the stage name says the architecture (`AS build-amd64`), as "
+         "BuildKit's FromPlatformFlagConstDisallowed allows it, when only that platform is targeted, when the comment right above the FROM explains the pin (names the "
+         "pinned architecture as the only one, or says a tool is not available or not supported on an "
+         "architecture), and "
+         "when what leaves the stage is portable (a web bundle, JARs, scripts, generated sources), when its native "
+         "output only feeds stages that cross-compile for the target (GOARCH=$TARGETARCH, xx, a RID), and on a "
+         "`FROM scratch` stage that runs nothing (BuildKit's scratch is empty on every platform: such a stage holds "
+         "only the files put into it, such as per-platform directories a `COPY --from=x /$TARGETPLATFORM` picks "
+         "from), nor on a stage of nothing but an image (no RUN, COPY or ADD) pinned to the one platform it is "
+         "published for, that later stages only copy from, when no copied path nor its destination is named as "
+         "code (`bin`, `sbin`, `lib`, `lib64`, `libexec`, a `.so`, a package tree such as site-packages or "
+         "node_modules, `/usr`): dropping that pin fails every target whose manifest the image lacks, and "
+         "`/mediawiki/extensions` is PHP, not machine code. Nor for the targets where an x86 pin's output runs "
+         "through a user-space x86 emulator the image brings (box64 or FEX-Emu on arm64 and riscv64; QEMU's "
+         "x86 user emulator named as a program anywhere). Relies on "
+         "BuildKit expanding FROM --platform with the global ARGs and a stage based on another taking its "
+         "platform (dispatchState.init).",
      .why = "BuildKit pulls that platform's base for every target: the arm64 image silently contains amd64 "
             "binaries and fails with `exec format error`, or runs under emulation.",
      .example = "FROM --platform=linux/amd64 node:20\n"
@@ -177,10 +184,18 @@ extern const DockerfileRule kMA101 = {
      .fix = "Drop the flag, or use `--platform=$BUILDPLATFORM` on a stage that cross-compiles with $TARGETARCH.",
      .bad = {"FROM --platform=linux/amd64 node:20\nRUN npm ci\n",
              "ARG BASE_PLATFORM=linux/amd64\nFROM --platform=$BASE_PLATFORM debian AS tools\nRUN apt-get update\n"
-             "FROM alpine\nCOPY --from=tools /usr/bin/tool /usr/bin/tool\n"},
+             "FROM alpine\nCOPY --from=tools /usr/bin/tool /usr/bin/tool\n",
+             "FROM alpine AS download\nRUN wget -O /mc https://example.com/mc-$(uname -m)\n"
+             "# compress the binary\nFROM --platform=linux/amd64 alpine AS compress\n"
+             "COPY --from=download /mc /mc\nRUN apk add upx && upx /mc\n"
+             "FROM alpine\nCOPY --from=compress /mc /usr/local/bin/mc\n"},
      .good = {"FROM --platform=$BUILDPLATFORM golang:1.22 AS build\nARG TARGETARCH\nRUN GOARCH=$TARGETARCH go build\n",
               "FROM --platform=linux/arm64 debian AS deps-arm64\n", "FROM node:20\n",
               "# amd64 only: the vendor's SDK has no arm64 build\nFROM --platform=linux/amd64 debian\nRUN ./install-sdk.sh\n",
+              "FROM alpine AS download\nRUN wget -O /mc https://example.com/mc-$(uname -m)\n"
+              "# UPX is not available for aarch64\nFROM --platform=linux/amd64 alpine AS compress\n"
+              "COPY --from=download /mc /mc\nRUN apk add upx && upx /mc\n"
+              "FROM alpine\nCOPY --from=compress /mc /usr/local/bin/mc\n",
               "FROM --platform=linux/amd64 golang:1.22 AS build\nARG TARGETARCH\nRUN GOARCH=$TARGETARCH go build -o /app .\n"
               "FROM alpine\nCOPY --from=build /app /app\n",
               "FROM --platform=linux/amd64 node:20 AS web\nRUN npm ci && npm run build\n"
