@@ -141,6 +141,50 @@ target "other" {
   CHECK(declared(repo.write("unnamed/Dockerfile", kPlain)) == "none");
 }
 
+TEST_CASE("bake: a platform split's files are built by the targets that name them", "[declared]") {
+  // thespad/docker-kopia-server (Part ZZZZZZZZZZZZZZZC), a linuxserver-style bake file: `amd64`
+  // names Dockerfile, `arm64v8` names Dockerfile.aarch64; `64` and `all` name no file.
+  Repo split;
+  const auto amd64 = split.write("Dockerfile", kPlain);
+  const auto arm64 = split.write("Dockerfile.aarch64", kPlain);
+  split.write("docker-bake.hcl", R"(
+target "image" {}
+target "amd64" {
+  inherits = ["image"]
+  dockerfile = "Dockerfile"
+  platforms = ["linux/amd64"]
+}
+target "arm64v8" {
+  inherits = ["image"]
+  dockerfile = "Dockerfile.aarch64"
+  platforms = ["linux/arm64"]
+}
+target "64" {
+  inherits = ["image"]
+  platforms = ["linux/amd64", "linux/arm64"]
+}
+target "all" {
+  inherits = ["image"]
+  platforms = ["linux/amd64", "linux/arm64"]
+}
+)");
+  CHECK(declared(amd64) == "linux/amd64 <- docker-bake.hcl target \"amd64\"");
+  CHECK(declared(arm64) == "linux/arm64 <- docker-bake.hcl target \"arm64v8\"");
+  // Twin: one file named, no split: a target that defaults to it builds it too.
+  Repo single;
+  const auto file = single.write("Dockerfile", kPlain);
+  single.write("docker-bake.hcl", R"(
+target "dev" {
+  dockerfile = "Dockerfile"
+  platforms = ["linux/amd64"]
+}
+target "release" {
+  platforms = ["linux/amd64", "linux/arm64"]
+}
+)");
+  CHECK(declared(file) == "linux/amd64, linux/arm64 <- docker-bake.hcl target \"dev\", docker-bake.hcl target \"release\"");
+}
+
 TEST_CASE("bake JSON and an override file", "[declared]") {
   Repo repo;
   const auto file = repo.write("Dockerfile", kPlain);

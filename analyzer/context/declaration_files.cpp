@@ -1470,6 +1470,7 @@ class BakeModel {
 
   std::vector<BuildDeclaration> declarations(const fs::path& directory) const {
     std::vector<BuildDeclaration> out;
+    const std::set<fs::path> splitFiles = filesOfPlatformSplit(directory);
     for (const auto& [name, target] : targets_) {
       // `output = ["type=cacheonly"]`: the target is a check (a lint, a validation) whose result
       // is discarded; `output = ["."]` or `type=local`: its files are written to a directory
@@ -1506,6 +1507,8 @@ class BakeModel {
       std::string stage;
       if (const auto named = attribute(name, "target", 0)) stage = single(*named).value_or(std::string(1, kUnresolved));
       auto dockerfilePath = dockerfileOf(directory, *contextText, file, true);
+      // A target that only defaults to a file the split names does not build it (see filesOfPlatformSplit).
+      if (!dockerfile && dockerfilePath && splitFiles.count(*dockerfilePath)) continue;
       const std::string shown = target.file + " target \"" + name + "\"";
       if (list.empty()) {
         // No platform read: a check or a file export (its platforms a list bake cannot resolve
@@ -1527,6 +1530,33 @@ class BakeModel {
   }
 
  private:
+  // The Dockerfiles of a platform split: two or more files of one directory, each named by a
+  // target's `dockerfile` (`amd64` -> Dockerfile for linux/amd64, `arm64v8` -> Dockerfile.aarch64
+  // for linux/arm64). A target of the same bake file with no `dockerfile` (`64`, `all`) defaults
+  // to `Dockerfile` only because bake does: it is the template's target for a single-file build,
+  // not one that builds the split's amd64 file for arm64 (thespad/docker-kopia-server's
+  // linuxserver-style bake file, whose workflow builds `amd64` and `arm64v8`, Part
+  // ZZZZZZZZZZZZZZZC). Where targets name one file only, every target counts as before.
+  std::set<fs::path> filesOfPlatformSplit(const fs::path& directory) const {
+    std::map<fs::path, std::set<fs::path>> namedByDirectory;
+    for (const auto& [name, target] : targets_) {
+      const auto dockerfile = attribute(name, "dockerfile", 0);
+      if (!dockerfile || !attribute(name, "platforms", 0)) continue;
+      const auto context = attribute(name, "context", 0);
+      const auto contextText = context ? single(*context) : std::optional<std::string>(".");
+      const auto file = single(*dockerfile);
+      if (!contextText || !file) continue;
+      if (auto path = dockerfileOf(directory, *contextText, file, true)) {
+        namedByDirectory[path->parent_path()].insert(std::move(*path));
+      }
+    }
+    std::set<fs::path> out;
+    for (auto& [where, files] : namedByDirectory) {
+      if (files.size() >= 2) out.insert(files.begin(), files.end());
+    }
+    return out;
+  }
+
   // Takes the attributes over: their values are moved into the target.
   void addTarget(const std::string& fileName, const std::string& name, std::map<std::string, HclValue>&& attributes) {
     auto [it, added] = targets_.try_emplace(name, BakeTarget{fileName, {}});
