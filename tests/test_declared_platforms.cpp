@@ -3313,6 +3313,49 @@ TEST_CASE("CircleCI: plain builds on its machines, by resource class, and the do
   CHECK(declared(broken.write("Dockerfile", kPlain)) == "none");
 }
 
+TEST_CASE("Semaphore: plain builds on its machines, by agent type, with prologues and env_vars", "[declared][hosted-ci]") {
+  Repo repo;
+  // starlightcrafted/docker-postal (Part ZZZZZZZZZZZZZZZE): `cd alpine` then a plain
+  // `docker build .` on the pipeline's e1-standard-2 machine.
+  repo.write(
+      ".semaphore/semaphore.yml",
+      "version: v1.0\nname: Docker Build\nagent:\n  machine:\n    type: e1-standard-2\n    os_image: ubuntu1804\n"
+      "global_job_config:\n  env_vars:\n    - name: DIR\n      value: scripted\nblocks:\n"
+      "  - name: Build\n    task:\n      jobs:\n        - name: Alpine\n          commands:\n"
+      "            - checkout\n            - cd alpine\n            - docker build --network=host -t q/p:alpine .\n"
+      "        - name: Scripted\n          commands:\n            - checkout\n            - bash ./$DIR/build.sh\n"
+      "  - name: Arm\n    task:\n      agent:\n        machine:\n          type: r1-standard-4\n          os_image: ubuntu2004\n"
+      "      prologue:\n        commands:\n          - checkout\n          - cd arm\n"
+      "      env_vars:\n        - name: FILE\n          value: release.Dockerfile\n"
+      "      jobs:\n        - name: Image\n          commands:\n            - docker build -f $FILE .\n"
+      "  - name: Self-hosted\n    task:\n      agent:\n        machine:\n          type: s1-my-agents\n"
+      "      jobs:\n        - name: Image\n          commands:\n            - docker build -f own/Dockerfile own\n"
+      "  - name: Mac\n    task:\n      agent:\n        machine:\n          type: a2-standard-4\n"
+      "      jobs:\n        - name: Image\n          commands:\n            - docker build -f mac/Dockerfile mac\n"
+      "promotions:\n  - name: Tests\n    pipeline_file: tests.yml\n");
+  repo.write(
+      ".semaphore/tests.yml",
+      "version: v1.0\nagent:\n  machine:\n    type: f1-standard-2\nblocks:\n  - task:\n      jobs:\n"
+      "        - commands:\n            - docker buildx build --platform linux/amd64,linux/s390x -f multi/Dockerfile multi\n");
+  repo.write("scripted/build.sh", "#!/bin/sh\ndocker build -t s scripted\n");
+  CHECK(declared(repo.write("alpine/Dockerfile", kPlain)) ==
+        "linux/amd64 <- .semaphore/semaphore.yml block Build job Alpine (no platform named: Semaphore's amd64 machine)");
+  // A job's commands run a script by path, with the pipeline's env_vars put in.
+  CHECK(declared(repo.write("scripted/Dockerfile", kPlain)) ==
+        "linux/amd64 <- .semaphore/semaphore.yml block Build job Scripted (no platform named: Semaphore's amd64 machine)");
+  // The task's agent wins over the pipeline's; its prologue's `cd` holds for the job.
+  CHECK(declared(repo.write("arm/release.Dockerfile", kPlain)) ==
+        "linux/arm64 <- .semaphore/semaphore.yml block Arm job Image (no platform named: Semaphore's arm64 machine)");
+  // A build naming its platforms, in a promoted pipeline.
+  CHECK(declared(repo.write("multi/Dockerfile", kPlain)) == "linux/amd64, linux/s390x <- .semaphore/tests.yml block 1 job 1");
+  // A self-hosted agent's machine is unknown; a macOS machine builds no Linux image.
+  CHECK(declared(repo.write("own/Dockerfile", kPlain)) == "none");
+  CHECK(declared(repo.write("mac/Dockerfile", kPlain)) == "none");
+  Repo broken;
+  broken.write(".semaphore/semaphore.yml", "blocks: [\n");
+  CHECK(declared(broken.write("Dockerfile", kPlain)) == "none");
+}
+
 TEST_CASE("Drone: the pipeline's platform (linux/amd64 when none), commands and docker plugins", "[declared][hosted-ci]") {
   Repo repo;
   // UKHomeOffice/docker-helm (Part MJ): `$$(cat .semver | ...)` in a --build-arg is one word.

@@ -3879,6 +3879,74 @@ std::vector<BuildDeclaration> readDronePipelines(const std::string& text, const 
   return out;
 }
 
+namespace {
+
+// Semaphore's machine for an agent (docs/reference/machine-types.md): the E1, E2 and F1 Linux
+// generations are x86-64, R1 is ARM; `a1-`/`a2-` are macOS machines, which build no Linux image
+// here; any other type (a self-hosted agent type such as `s1-...`) is a machine of unknown
+// architecture, where a plain build declares nothing.
+std::optional<Platform> semaphoreMachine(const std::string& type, bool& buildsLinux) {
+  const std::string t = text::lower(text::trim(type));
+  buildsLinux = !text::startsWith(t, "a1-") && !text::startsWith(t, "a2-");
+  if (text::startsWith(t, "e1-") || text::startsWith(t, "e2-") || text::startsWith(t, "f1-")) return parsePlatform("linux/amd64");
+  if (text::startsWith(t, "r1-")) return parsePlatform("linux/arm64");
+  return std::nullopt;
+}
+
+// `env_vars: [{name: X, value: y}]` as shell assignments.
+std::string semaphoreAssignments(const YAML::Node& envVars) {
+  std::string assigned;
+  for (const YAML::Node& entry : itemsOf(envVars)) {
+    const auto name = scalar(child(entry, "name"));
+    const auto value = scalar(child(entry, "value"));
+    if (name && value && isShellName(*name)) assigned += *name + "=" + shellQuoted(*value) + "\n";
+  }
+  return assigned;
+}
+
+}  // namespace
+
+std::vector<BuildDeclaration> readSemaphorePipeline(const std::string& text, const fs::path& root,
+                                                    const ReadRepositoryFile& readScript) {
+  std::vector<BuildDeclaration> out;
+  const auto doc = loadYaml(text);
+  if (!doc || !doc->IsMap()) return out;
+  const auto pipelineType = scalar(child(child(child(*doc, "agent"), "machine"), "type"));
+  const YAML::Node global = child(*doc, "global_job_config");
+  const std::string globalSetup = semaphoreAssignments(child(global, "env_vars"));
+  const auto globalPrologue = commandLines(child(child(global, "prologue"), "commands"));
+  size_t blockIndex = 0;
+  for (const YAML::Node& block : itemsOf(child(*doc, "blocks"))) {
+    ++blockIndex;
+    const YAML::Node task = child(block, "task");
+    if (!task.IsMap()) continue;
+    // A task's own agent overrides the pipeline's.
+    const auto type = scalar(child(child(child(task, "agent"), "machine"), "type"));
+    bool buildsLinux = true;
+    const auto machine = semaphoreMachine(type.value_or(pipelineType.value_or("")), buildsLinux);
+    if (!buildsLinux) continue;
+    const std::string blockName = scalar(child(block, "name")).value_or(std::to_string(blockIndex));
+    const std::string machineNote = machine ? "Semaphore's " + machine->architecture + " machine" : "";
+    const std::string taskSetup = globalSetup + semaphoreAssignments(child(task, "env_vars"));
+    std::vector<std::string> prologue = globalPrologue;
+    for (auto& line : commandLines(child(child(task, "prologue"), "commands"))) prologue.push_back(std::move(line));
+    size_t jobIndex = 0;
+    for (const YAML::Node& job : itemsOf(child(task, "jobs"))) {
+      ++jobIndex;
+      const auto commands = commandLines(child(job, "commands"));
+      if (commands.empty()) continue;
+      // A job's prologue and commands run in one shell, from the checkout (`checkout` clones
+      // the repository and enters it), so a `cd alpine` holds for the `docker build .` after it.
+      std::string script = taskSetup + semaphoreAssignments(child(job, "env_vars"));
+      for (const auto& line : prologue) script += line + "\n";
+      for (const auto& line : commands) script += line + "\n";
+      const std::string name = "block " + blockName + " job " + scalar(child(job, "name")).value_or(std::to_string(jobIndex));
+      addCiBuilds(out, {expandScriptAssignments(script)}, root, machine, name, machineNote, readScript);
+    }
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------------------------------
 // GitLab CI (`.gitlab-ci.yml`): each job's `before_script`, `script` and `after_script` lines,
 // with `$VAR` and `${VAR}` from the file's and the job's `variables:` (`$CI_PROJECT_DIR` is the

@@ -961,8 +961,9 @@ struct Search {
     return merge(namingItFirst(found));
   }
 
-  // CI configs at the repository root: Travis CI's `.travis.yml`, Drone's `.drone.yml` and
-  // CircleCI's `.circleci/config.yml`, whose machines have a known architecture, each with the
+  // CI configs at the repository root: Travis CI's `.travis.yml`, Drone's `.drone.yml`,
+  // CircleCI's `.circleci/config.yml` and Semaphore's `.semaphore/*.yml`, whose machines have a
+  // known architecture, each with the
   // scripts its jobs run by path; and GitLab CI's `.gitlab-ci.yml`, whose builds count only
   // where they name their platforms.
   std::optional<DeclaredPlatforms> hostedCi() const {
@@ -992,6 +993,17 @@ struct Search {
       return readCircleCiConfig(text, repositoryRoot, readScript);
     });
     declared.insert(declared.end(), circleCi.begin(), circleCi.end());
+    // Semaphore's pipelines: `.semaphore/semaphore.yml` and the pipelines its promotions run.
+    std::vector<fs::path> semaphoreFiles;
+    for (auto& f : filesNamed(root / ".semaphore", [](const std::string& name) {
+           return text::endsWith(name, ".yml") || text::endsWith(name, ".yaml");
+         })) {
+      semaphoreFiles.push_back(std::move(f));
+    }
+    const auto semaphore = declaredIn(semaphoreFiles, "semaphore", [&](const std::string& text, const fs::path&) {
+      return readSemaphorePipeline(text, repositoryRoot, readScript);
+    });
+    declared.insert(declared.end(), semaphore.begin(), semaphore.end());
     const auto gitlab = declaredIn(atRoot({".gitlab-ci.yml"}), "gitlab",
                                    [&](const std::string& text, const fs::path&) { return readGitlabCi(text, repositoryRoot); });
     declared.insert(declared.end(), gitlab.begin(), gitlab.end());

@@ -208,6 +208,11 @@ std::vector<BuildDeclaration> readCircleCiConfig(const std::string& text, const 
 // plugins' builds, on the pipeline's `platform:` (linux/amd64 when it names none).
 std::vector<BuildDeclaration> readDronePipelines(const std::string& text, const std::filesystem::path& root,
                                                  const ReadRepositoryFile& readScript = {});
+// A Semaphore pipeline (`.semaphore/*.yml`): each block's jobs (with the prologues and
+// `env_vars`), on the agent's machine: x86-64 for the e1/e2/f1 types, arm64 for r1, unknown for
+// a self-hosted agent type; macOS jobs are left out. Paths from the root.
+std::vector<BuildDeclaration> readSemaphorePipeline(const std::string& text, const std::filesystem::path& root,
+                                                    const ReadRepositoryFile& readScript = {});
 // A Fly.io app config (`fly.toml`): the Dockerfile its `[build]` names (default: `Dockerfile`
 // beside it), which flyctl builds for linux/amd64; nothing when it deploys an image or builds
 // with buildpacks. Paths from the config's directory.
