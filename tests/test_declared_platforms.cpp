@@ -3356,6 +3356,57 @@ TEST_CASE("Semaphore: plain builds on its machines, by agent type, with prologue
   CHECK(declared(broken.write("Dockerfile", kPlain)) == "none");
 }
 
+TEST_CASE("Jenkinsfile: sh steps' builds that name platforms, in their dir blocks", "[declared][hosted-ci]") {
+  Repo repo;
+  // linuxserver/docker-krita (Part ZZZZZZZZZZZZZZZZA): MULTIARCH='false', so only the
+  // `--platform=linux/amd64` build of Dockerfile runs; the Build-Multi stage's
+  // `-f Dockerfile.aarch64` names a file the repository has not.
+  repo.write("Jenkinsfile", R"JF(pipeline {
+  agent { label 'X86-64-MULTI' }
+  environment { MULTIARCH = 'false' }
+  stages {
+    /* sh "docker buildx build --platform=linux/s390x ." in a comment builds nothing */
+    stage('Build-Single') {
+      steps {
+        // sh 'docker buildx build --platform=linux/ppc64le .'
+        sh "sed -r -i 's|(^FROM .*)|\\1\\n\\nENV LSIO_FIRST_PARTY=true|g' Dockerfile"
+        sh "docker buildx build \
+          --label \"org.opencontainers.image.title=Krita\" \
+          --no-cache --pull -t ${IMAGE}:${META_TAG} --platform=linux/amd64 \
+          --build-arg VERSION=\"${VERSION_TAG}\" ."
+      }
+    }
+    stage('Build ARMHF') {
+      steps {
+        sh(label: 'arm', script: '''docker buildx build -f Dockerfile.armhf \
+          --platform=linux/arm/v7 .''')
+      }
+    }
+    stage('Tools') {
+      steps {
+        dir('tools') {
+          sh """
+            docker buildx build --platform linux/arm64,linux/riscv64 -t t .
+          """
+        }
+        sh script: 'docker build -t plain -f plain/Dockerfile plain'
+      }
+    }
+  }
+}
+)JF");
+  CHECK(declared(repo.write("Dockerfile", kPlain)) == "linux/amd64 <- Jenkinsfile sh step");
+  CHECK(declared(repo.write("Dockerfile.armhf", kPlain)) == "linux/arm/v7 <- Jenkinsfile sh step");
+  // A `dir('tools')` block runs its steps there.
+  CHECK(declared(repo.write("tools/Dockerfile", kPlain)) == "linux/arm64, linux/riscv64 <- Jenkinsfile sh step");
+  // A plain build on a Jenkins agent: its machine is not known.
+  CHECK(declared(repo.write("plain/Dockerfile", kPlain)) == "none");
+  // Damaged Groovy (an unclosed string, stray braces) declares nothing and is no error.
+  Repo broken;
+  broken.write("Jenkinsfile", "}}} sh \"docker buildx build --platform=linux/amd64 .\n sh '''unclosed");
+  CHECK(declared(broken.write("Dockerfile", kPlain)) == "none");
+}
+
 TEST_CASE("Drone: the pipeline's platform (linux/amd64 when none), commands and docker plugins", "[declared][hosted-ci]") {
   Repo repo;
   // UKHomeOffice/docker-helm (Part MJ): `$$(cat .semver | ...)` in a --build-arg is one word.

@@ -3947,6 +3947,168 @@ std::vector<BuildDeclaration> readSemaphorePipeline(const std::string& text, con
   return out;
 }
 
+namespace {
+
+// A scanner of a Jenkinsfile's Groovy for its `sh` steps: the shell scripts they run, each with
+// the `dir('...') { }` blocks around it. Comments and other string literals are skipped whole;
+// never a regex over the text.
+class JenkinsfileScanner {
+ public:
+  explicit JenkinsfileScanner(const std::string& text) : text_(text) {}
+
+  // Each `sh` step's script, prefixed by a `cd` into the directories of its `dir` blocks.
+  std::vector<std::string> shellScripts() {
+    std::vector<std::string> out;
+    // The `dir('x') {` blocks open around the position: their directory and the brace depth
+    // that closes them.
+    std::vector<std::pair<std::string, int>> dirs;
+    int depth = 0;
+    std::optional<std::string> pendingDir;  // a `dir('x')` seen, its `{` not yet
+    while (pos_ < text_.size()) {
+      const char c = text_[pos_];
+      if (skipComment()) continue;
+      if (c == '"' || c == '\'') {
+        literal();
+        continue;
+      }
+      if (c == '{') {
+        ++depth;
+        if (pendingDir) dirs.emplace_back(std::move(*pendingDir), depth);
+        pendingDir.reset();
+        ++pos_;
+        continue;
+      }
+      if (c == '}') {
+        if (!dirs.empty() && dirs.back().second == depth) dirs.pop_back();
+        --depth;
+        ++pos_;
+        continue;
+      }
+      if (!isIdentifierStart(c) || (pos_ > 0 && isIdentifierPart(text_[pos_ - 1]))) {
+        ++pos_;
+        continue;
+      }
+      const std::string word = identifier();
+      if (word == "dir") {
+        if (auto path = firstArgument(false)) pendingDir = std::move(*path);
+      } else if (word == "sh") {
+        if (auto script = firstArgument(true)) {
+          std::string prefix;
+          for (const auto& entry : dirs) prefix += "cd " + shellQuoted(entry.first) + "\n";
+          out.push_back(prefix + *script);
+          if (out.size() >= kMaxScripts) break;
+        }
+      }
+    }
+    return out;
+  }
+
+ private:
+  static constexpr size_t kMaxScripts = 512;
+
+  static bool isIdentifierStart(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
+  static bool isIdentifierPart(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+
+  bool skipComment() {
+    if (text_.compare(pos_, 2, "//") == 0) {
+      const size_t end = text_.find('\n', pos_);
+      pos_ = end == std::string::npos ? text_.size() : end + 1;
+      return true;
+    }
+    if (text_.compare(pos_, 2, "/*") == 0) {
+      const size_t end = text_.find("*/", pos_ + 2);
+      pos_ = end == std::string::npos ? text_.size() : end + 2;
+      return true;
+    }
+    return false;
+  }
+
+  void skipSpace() {
+    while (pos_ < text_.size() && std::isspace(static_cast<unsigned char>(text_[pos_]))) ++pos_;
+  }
+
+  std::string identifier() {
+    const size_t start = pos_;
+    while (pos_ < text_.size() && isIdentifierPart(text_[pos_])) ++pos_;
+    return text_.substr(start, pos_ - start);
+  }
+
+  // A Groovy string literal at pos_ (single, double or tripled quotes), unescaped; nothing when
+  // it is not closed (a one-line string at its line's end, any string at the text's end).
+  std::optional<std::string> literal() {
+    const char quote = text_[pos_];
+    const std::string tripled(3, quote);
+    const bool triple = text_.compare(pos_, 3, tripled) == 0;
+    pos_ += triple ? 3 : 1;
+    std::string out;
+    while (pos_ < text_.size()) {
+      const char c = text_[pos_];
+      if (c == '\\' && pos_ + 1 < text_.size()) {
+        const char next = text_[pos_ + 1];
+        pos_ += 2;
+        switch (next) {
+          case '\n': out += ' '; break;  // a line continued: one shell line
+          case 'n': out += '\n'; break;
+          case 't': out += '\t'; break;
+          case '\\':
+          case '"':
+          case '\'':
+          case '$': out += next; break;
+          default: out += '\\'; out += next;
+        }
+        continue;
+      }
+      if (triple ? text_.compare(pos_, 3, tripled) == 0 : c == quote) {
+        pos_ += triple ? 3 : 1;
+        return out;
+      }
+      if (!triple && c == '\n') return std::nullopt;
+      out += c;
+      ++pos_;
+    }
+    return std::nullopt;
+  }
+
+  // The string a step is called with: `sh "..."`, `sh('...')`, `sh script: '''...'''`,
+  // `sh(label: 'x', script: "...")`; `dir('x')` takes its first string. Anything else (a
+  // variable, a concatenation's later parts) is no script this reads.
+  std::optional<std::string> firstArgument(bool named) {
+    skipSpace();
+    if (pos_ < text_.size() && text_[pos_] == '(') ++pos_;
+    for (int argument = 0; argument < 8; ++argument) {
+      skipSpace();
+      if (pos_ >= text_.size()) return std::nullopt;
+      const char c = text_[pos_];
+      if (c == '"' || c == '\'') return literal();
+      if (!named || !isIdentifierStart(c)) return std::nullopt;
+      const std::string key = identifier();
+      skipSpace();
+      if (pos_ >= text_.size() || text_[pos_] != ':') return std::nullopt;
+      ++pos_;
+      skipSpace();
+      if (pos_ >= text_.size() || (text_[pos_] != '"' && text_[pos_] != '\'')) return std::nullopt;
+      auto value = literal();
+      if (key == "script") return value;
+      skipSpace();
+      if (pos_ < text_.size() && text_[pos_] == ',') ++pos_;
+    }
+    return std::nullopt;
+  }
+
+  const std::string& text_;
+  size_t pos_ = 0;
+};
+
+}  // namespace
+
+std::vector<BuildDeclaration> readJenkinsfile(const std::string& text, const fs::path& root,
+                                              const ReadRepositoryFile& readScript) {
+  std::vector<BuildDeclaration> out;
+  // A Jenkins agent's machine is the project's own: only builds that name their platforms count.
+  addCiBuilds(out, JenkinsfileScanner(text).shellScripts(), root, std::nullopt, "sh step", "", readScript);
+  return out;
+}
+
 // ---------------------------------------------------------------------------------------
 // GitLab CI (`.gitlab-ci.yml`): each job's `before_script`, `script` and `after_script` lines,
 // with `$VAR` and `${VAR}` from the file's and the job's `variables:` (`$CI_PROJECT_DIR` is the

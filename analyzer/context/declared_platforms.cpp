@@ -963,7 +963,7 @@ struct Search {
 
   // CI configs at the repository root: Travis CI's `.travis.yml`, Drone's `.drone.yml`,
   // CircleCI's `.circleci/config.yml` and Semaphore's `.semaphore/*.yml`, whose machines have a
-  // known architecture, each with the
+  // known architecture, Jenkinsfiles (builds that name platforms), each with the
   // scripts its jobs run by path; and GitLab CI's `.gitlab-ci.yml`, whose builds count only
   // where they name their platforms.
   std::optional<DeclaredPlatforms> hostedCi() const {
@@ -1004,6 +1004,21 @@ struct Search {
       return readSemaphorePipeline(text, repositoryRoot, readScript);
     });
     declared.insert(declared.end(), semaphore.begin(), semaphore.end());
+    // Jenkinsfiles at the root or beside the Dockerfile (`Jenkinsfile`, `Jenkinsfile.release`,
+    // `release.jenkinsfile`): Jenkins runs them from the workspace, the repository root.
+    std::vector<fs::path> jenkinsfiles;
+    for (const auto& directory : directories()) {
+      for (auto& f : filesNamed(directory, [](const std::string& name) {
+             const std::string lowered = text::lower(name);
+             return text::startsWith(lowered, "jenkinsfile") || text::endsWith(lowered, ".jenkinsfile");
+           })) {
+        jenkinsfiles.push_back(std::move(f));
+      }
+    }
+    const auto jenkins = declaredIn(jenkinsfiles, "jenkins", [&](const std::string& text, const fs::path&) {
+      return readJenkinsfile(text, repositoryRoot, readScript);
+    });
+    declared.insert(declared.end(), jenkins.begin(), jenkins.end());
     const auto gitlab = declaredIn(atRoot({".gitlab-ci.yml"}), "gitlab",
                                    [&](const std::string& text, const fs::path&) { return readGitlabCi(text, repositoryRoot); });
     declared.insert(declared.end(), gitlab.begin(), gitlab.end());

@@ -213,6 +213,11 @@ std::vector<BuildDeclaration> readDronePipelines(const std::string& text, const 
 // a self-hosted agent type; macOS jobs are left out. Paths from the root.
 std::vector<BuildDeclaration> readSemaphorePipeline(const std::string& text, const std::filesystem::path& root,
                                                     const ReadRepositoryFile& readScript = {});
+// A Jenkinsfile: the scripts of its `sh` steps (in their `dir('...')` blocks), run from the
+// workspace, the repository root; a build there counts where it names its platforms (linuxserver's
+// `docker buildx build --platform=linux/amd64 .`), since a Jenkins agent's machine is not known.
+std::vector<BuildDeclaration> readJenkinsfile(const std::string& text, const std::filesystem::path& root,
+                                              const ReadRepositoryFile& readScript = {});
 // A Fly.io app config (`fly.toml`): the Dockerfile its `[build]` names (default: `Dockerfile`
 // beside it), which flyctl builds for linux/amd64; nothing when it deploys an image or builds
 // with buildpacks. Paths from the config's directory.

@@ -1,5 +1,6 @@
 // libFuzzer target: the readers of the files that declare which platforms a project builds
-// for (bake HCL and JSON, compose, GitHub workflows, Azure Pipelines, Cloud Build, Travis CI, CircleCI, Drone, GitLab CI,
+// for (bake HCL and JSON, compose, GitHub workflows, Azure Pipelines, Cloud Build, Travis CI, CircleCI, Drone, Semaphore,
+// Jenkinsfiles, GitLab CI,
 // Fly.io, Heroku, Serverless, Makefiles, shell scripts) and the
 // scanner of the build arguments they pass. All of it is text from the linted repository,
 // read on every `lint`: it must never crash, hang or throw, whatever the bytes.
@@ -24,6 +25,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)mal::context::readTravisConfig(text, root, sameBytes);
   (void)mal::context::readCircleCiConfig(text, root, sameBytes);
   (void)mal::context::readDronePipelines(text, root, sameBytes);
+  (void)mal::context::readSemaphorePipeline(text, root, sameBytes);
+  (void)mal::context::readJenkinsfile(text, root, sameBytes);
   (void)mal::context::readGitlabCi(text, root);
   (void)mal::context::readFlyConfig(text, root);
   (void)mal::context::readHerokuManifest(text, root);
