@@ -183,6 +183,25 @@ target "release" {
 }
 )");
   CHECK(declared(file) == "linux/amd64, linux/arm64 <- docker-bake.hcl target \"dev\", docker-bake.hcl target \"release\"");
+  // Twin: two files named, but for the same platform: no split by platform, so `release`
+  // (Dockerfile by default) still builds Dockerfile for both.
+  Repo sameMachine;
+  const auto main = sameMachine.write("Dockerfile", kPlain);
+  sameMachine.write("Dockerfile.dev", kPlain);
+  sameMachine.write("docker-bake.hcl", R"(
+target "dev" {
+  dockerfile = "Dockerfile.dev"
+  platforms = ["linux/amd64"]
+}
+target "test" {
+  dockerfile = "Dockerfile"
+  platforms = ["linux/amd64"]
+}
+target "release" {
+  platforms = ["linux/amd64", "linux/arm64"]
+}
+)");
+  CHECK(declared(main) == "linux/amd64, linux/arm64 <- docker-bake.hcl target \"release\", docker-bake.hcl target \"test\"");
 }
 
 TEST_CASE("bake JSON and an override file", "[declared]") {

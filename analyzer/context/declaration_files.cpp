@@ -1538,21 +1538,35 @@ class BakeModel {
   // linuxserver-style bake file, whose workflow builds `amd64` and `arm64v8`, Part
   // ZZZZZZZZZZZZZZZC). Where targets name one file only, every target counts as before.
   std::set<fs::path> filesOfPlatformSplit(const fs::path& directory) const {
-    std::map<fs::path, std::set<fs::path>> namedByDirectory;
+    // Per directory, per file a target names: the platforms those targets build it for.
+    std::map<fs::path, std::map<fs::path, std::set<std::string>>> namedByDirectory;
     for (const auto& [name, target] : targets_) {
       const auto dockerfile = attribute(name, "dockerfile", 0);
-      if (!dockerfile || !attribute(name, "platforms", 0)) continue;
+      const auto platforms = attribute(name, "platforms", 0);
+      if (!dockerfile || !platforms) continue;
       const auto context = attribute(name, "context", 0);
       const auto contextText = context ? single(*context) : std::optional<std::string>(".");
       const auto file = single(*dockerfile);
       if (!contextText || !file) continue;
       if (auto path = dockerfileOf(directory, *contextText, file, true)) {
-        namedByDirectory[path->parent_path()].insert(std::move(*path));
+        auto& built = namedByDirectory[path->parent_path()][*path];
+        for (const auto& item : strings(*platforms, 0)) {
+          for (const auto& p : platformsIn(item)) built.insert(p.str());
+        }
       }
     }
     std::set<fs::path> out;
-    for (auto& [where, files] : namedByDirectory) {
-      if (files.size() >= 2) out.insert(files.begin(), files.end());
+    for (const auto& [where, files] : namedByDirectory) {
+      if (files.size() < 2) continue;
+      // A split by platform: no platform is built from two of the files (a `dev` target of
+      // Dockerfile.dev and a `test` one of Dockerfile, both linux/amd64, split nothing).
+      std::set<std::string> seen;
+      bool disjoint = true;
+      for (const auto& [file, platforms] : files) {
+        for (const auto& p : platforms) disjoint = seen.insert(p).second && disjoint;
+      }
+      if (!disjoint) continue;
+      for (const auto& [file, platforms] : files) out.insert(file);
     }
     return out;
   }
