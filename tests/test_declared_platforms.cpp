@@ -3290,6 +3290,29 @@ TEST_CASE("a CI job's make runs the Makefile rules of its goals, on the job's ma
         "linux/amd64 <- .github/workflows/build.yaml job build (no platform named: the ubuntu-latest runner's)");
   // Twin: the script of a rule no goal of the job makes is not run there.
   CHECK(declared(script.write("other/Dockerfile", kPlain)) == "none");
+  // A make or a script run through a wrapper: Flaconi/docker-atlantis-terragrunt (Part
+  // ZZZZZZZZZZZZZZZZT) defines `retry() { ... eval "${*}" ... }` and runs `retry make build ...`;
+  // `sudo ./ci/image.sh` and `timeout 30m make` likewise run what follows them.
+  Repo wrapped;
+  wrapped.write(".github/workflows/docker-build.yml",
+                "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n"
+                "          retry() {\n            for n in $(seq ${RETRIES}); do\n"
+                "              if eval \"${*}\"; then return 0; fi; sleep 2;\n            done; return 1;\n          }\n"
+                "          retry make build ATLANTIS=${ATLANTIS}\n"
+                "      - run: sudo ./ci/image.sh\n      - run: timeout 30m make -C tools image\n");
+  wrapped.write("Makefile", "build:\n\tdocker build --network=host -t x .\n");
+  wrapped.write("ci/image.sh", "#!/bin/sh\ndocker build -t s scripted\n");
+  wrapped.write("tools/Makefile", "image:\n\tdocker build -t t .\n");
+  const std::string onRunner =
+      "linux/amd64 <- .github/workflows/docker-build.yml job build (no platform named: the ubuntu-latest runner's)";
+  CHECK(declared(wrapped.write("Dockerfile", kPlain)) == onRunner);
+  CHECK(declared(wrapped.write("scripted/Dockerfile", kPlain)) == onRunner);
+  CHECK(declared(wrapped.write("tools/Dockerfile", kPlain)) == onRunner);
+  // Twin: a make that is only an argument of another command (`echo make build`) runs nothing.
+  Repo echoed;
+  echoed.write(".travis.yml", "script: echo make build\n");
+  echoed.write("Makefile", "build:\n\tdocker build .\n");
+  CHECK(declared(echoed.write("Dockerfile", kPlain)) == " <- Makefile (no platforms: built for the machine that runs it)");
   // A goal computed at run time names no rule.
   Repo computed;
   computed.write(".travis.yml", "script: make $TARGET\n");

@@ -872,11 +872,41 @@ std::vector<std::pair<std::vector<std::string>, fs::path>> commandsWithDirectory
   return out;
 }
 
+// Where the command a simple command runs begins, past the commands that run their arguments
+// as a command (`sudo`, `time`, `nice`, `nohup`, `env`, `timeout 30m`, `eval`, `exec`,
+// `command`, and `retry`, the name CI scripts give their retry loop: Flaconi/docker-atlantis-
+// terragrunt's workflow defines `retry() { ... eval "${*}" ... }` and runs `retry make build`,
+// Part ZZZZZZZZZZZZZZZZT) with their options and arguments (`-n 10`, `VAR=value`, `--`).
+size_t wrappedCommandStart(const std::vector<std::string>& words) {
+  static const std::set<std::string> kWrappers{"sudo", "time", "nice",    "nohup", "env",  "timeout",
+                                               "eval", "exec", "command", "retry", "xargs"};
+  size_t i = 0;
+  bool wrapped = false;
+  while (i < words.size()) {
+    const std::string& w = words[i];
+    if (kWrappers.count(baseName(w))) {
+      wrapped = true;
+    } else if (!wrapped || w.empty()) {
+      break;
+    } else if (w[0] == '-' || w.find('=') != std::string::npos || std::isdigit(static_cast<unsigned char>(w[0]))) {
+      // an option of the wrapper, an assignment `env` makes, a count or a duration
+    } else {
+      break;
+    }
+    ++i;
+  }
+  return i;
+}
+
 // The repository scripts a CI command line runs by path, with the directory each runs in:
 // `bash ./build.sh x`, `sh -e ci/build.sh`, `./scripts/docker.sh` (after any `cd`).
 std::vector<std::pair<fs::path, fs::path>> scriptsRunBy(std::string_view line, const fs::path& start) {
   std::vector<std::pair<fs::path, fs::path>> out;
-  for (const auto& [words, directory] : commandsWithDirectory(line, start)) {
+  for (const auto& [allWords, directory] : commandsWithDirectory(line, start)) {
+    // `sudo ./build.sh`, `retry bash ci/build.sh`: the script the wrapper runs.
+    const size_t first = wrappedCommandStart(allWords);
+    if (first >= allWords.size()) continue;
+    const std::vector<std::string> words(allWords.begin() + static_cast<std::ptrdiff_t>(first), allWords.end());
     size_t i = 0;
     if (words[0] == "bash" || words[0] == "sh" || words[0] == "/bin/bash" || words[0] == "/bin/sh") {
       i = 1;
@@ -917,7 +947,10 @@ std::optional<std::string> optionValue(const std::vector<std::string>& words, si
 
 std::vector<MakeRun> makeRunsBy(std::string_view line, const fs::path& start) {
   std::vector<MakeRun> out;
-  for (const auto& [words, directory] : commandsWithDirectory(line, start)) {
+  for (const auto& [allWords, directory] : commandsWithDirectory(line, start)) {
+    const size_t first = wrappedCommandStart(allWords);
+    if (first >= allWords.size()) continue;
+    const std::vector<std::string> words(allWords.begin() + static_cast<std::ptrdiff_t>(first), allWords.end());
     if (baseName(words[0]) != "make" && baseName(words[0]) != "gmake") continue;
     MakeRun run{directory, std::nullopt, {}, {}};
     bool understood = true;
