@@ -18,6 +18,16 @@
 namespace mal::rules {
 namespace {
 
+// "amd64", "amd64 and arm64", "amd64, arm64 and ppc64le": where a package is published.
+std::string architecturesText(const std::vector<std::string>& architectures) {
+  std::string out;
+  for (size_t i = 0; i < architectures.size(); ++i) {
+    if (i > 0) out += i + 1 == architectures.size() ? " and " : ", ";
+    out += architectures[i];
+  }
+  return out;
+}
+
 enum class Installer { None, Apt, Dpkg, Rpm, Pip, Playwright };
 
 // Which installer a command is, and where its package arguments start.
@@ -141,7 +151,7 @@ bool baseBeforeTripletPackaging(const DockerfileContext& ctx, size_t stage) {
 
 // One thing an install command asks for that some target platform lacks.
 struct Lack {
-  std::string what;  // "'google-chrome-stable', published for amd64 only"
+  std::string what;  // "'msodbcsql17', published for amd64 only"
   Span span;
   std::vector<Platform> broken;
   std::string fix;
@@ -382,7 +392,7 @@ void lacksThroughValues(const DockerfileContext& ctx, const dockerfile::RunScrip
     const auto& definition = ctx.instruction(source->second.instruction);
     lacks.push_back({"'" + name + "' (from $" + source->first + ", set by " + text::upper(definition.command) + " on line " +
                          std::to_string(definition.startLine) + "), which is published for " +
-                         text::join(package->architectures, ", ") + " only",
+                         architecturesText(package->architectures) + " only",
                      run.script.source.span(word.begin, word.end),
                      broken,
                      package->note.empty() ? "install it only where it exists (in an arch switch), or use a portable alternative"
@@ -519,7 +529,7 @@ std::vector<Lack> lacksOf(const DockerfileContext& ctx, const dockerfile::RunScr
       const auto broken = ctx.stages->brokenWhere(stage, [&](const Platform& target) { return package->existsFor(target); });
       if (broken.empty()) continue;
       lacks.push_back(
-          {"'" + name + "', which is published for " + text::join(package->architectures, ", ") + " only", span, broken,
+          {"'" + name + "', which is published for " + architecturesText(package->architectures) + " only", span, broken,
            package->note.empty() ? "install it only where it exists (in an arch switch), or use a portable alternative"
                                  : package->note});
     }
@@ -592,8 +602,9 @@ extern const DockerfileRule kMA111 = {
      .analysis = Analysis::Dockerfile,
      .summary = "Installs a package that has no build for a target platform",
      .what =
-         "apt/yum/dnf/pip installs of packages published for some architectures only (google-chrome-stable, "
-         "msodbcsql17, mssql-tools, libc6-i386, gcc-multilib, lib32*, mkl, intel-openmp, daal4py, "
+         "apt/yum/dnf/pip installs of packages published for some architectures only (msodbcsql17, mssql-tools, "
+         "google-chrome-stable where a target is neither amd64 nor arm64 (Google has published it for arm64 too since "
+         "Chrome 151, July 2026), libc6-i386, gcc-multilib, lib32*, mkl, intel-openmp, daal4py, "
          "scikit-learn-intelex, onednn-*: data/arch-only-packages.json, extendable with "
          "`extra-arch-only-packages:` in the configuration), `pkg:amd64`/`pkg:i386` qualifiers, yum `*.x86_64` "
          "(and `*.i686` where the target cannot run x86 code: an x86_64 repository carries the i686 multilib builds), "
@@ -625,13 +636,12 @@ extern const DockerfileRule kMA111 = {
      .why = "On a platform without that build the package manager fails (`Unable to locate package`, `No matching "
             "distribution found`), or installs the wrong architecture's files.",
      .example = "FROM debian\n"
-                "RUN apt-get install -y google-chrome-stable\n"
+                "RUN ACCEPT_EULA=Y apt-get install -y msodbcsql17\n"
                 "# MA111",
      .fix = "Use a portable alternative (Debian's chromium, msodbcsql18), or install it only in the arms of an "
             "architecture switch where it exists.",
      .bad =
          {"FROM node:20\nRUN npx playwright install --with-deps chromium msedge\n",
-          "FROM debian\nRUN apt-get update && apt-get install -y --no-install-recommends google-chrome-stable\n",
           "FROM debian\nRUN ACCEPT_EULA=Y apt-get install -y msodbcsql17 mssql-tools\n",
           "FROM python:3.12\nRUN pip install --no-cache-dir scikit-learn-intelex==2024.1\n",
           "FROM debian\nRUN dpkg -i /tmp/vendor-agent_2.1_amd64.deb\n", "FROM fedora\nRUN dnf install -y glibc.i686\n",
@@ -641,6 +651,7 @@ extern const DockerfileRule kMA111 = {
      .good =
          {"FROM node:20\nRUN npx playwright install --with-deps chromium firefox webkit\n",
           "FROM debian\nRUN apt-get install -y chromium\n",
+          "FROM debian\nRUN apt-get update && apt-get install -y --no-install-recommends google-chrome-stable\n",
           "FROM debian\nRUN case \"$(dpkg --print-architecture)\" in amd64) apt-get install -y google-chrome-stable ;; "
           "*) apt-get install -y chromium ;; esac\n",
           "FROM debian\nRUN dpkg -i \"/tmp/agent_2.1_$(dpkg --print-architecture).deb\"\n",
