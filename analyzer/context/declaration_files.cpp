@@ -882,18 +882,17 @@ size_t wrappedCommandStart(const std::vector<std::string>& words) {
                                                "eval", "exec", "command", "retry", "xargs"};
   size_t i = 0;
   bool wrapped = false;
-  while (i < words.size()) {
+  for (; i < words.size(); ++i) {
     const std::string& w = words[i];
+    // After a wrapper: its options, an assignment `env` makes, a count or a duration.
+    const bool wrapperArgument =
+        wrapped && !w.empty() &&
+        (w[0] == '-' || w.find('=') != std::string::npos || std::isdigit(static_cast<unsigned char>(w[0])));
     if (kWrappers.count(baseName(w))) {
       wrapped = true;
-    } else if (!wrapped || w.empty()) {
-      break;
-    } else if (w[0] == '-' || w.find('=') != std::string::npos || std::isdigit(static_cast<unsigned char>(w[0]))) {
-      // an option of the wrapper, an assignment `env` makes, a count or a duration
-    } else {
+    } else if (!wrapperArgument) {
       break;
     }
-    ++i;
   }
   return i;
 }
