@@ -873,7 +873,7 @@ std::vector<std::pair<std::vector<std::string>, fs::path>> commandsWithDirectory
 }
 
 // Where the command a simple command runs begins, past the commands that run their arguments
-// as a command (`sudo`, `time`, `nice`, `nohup`, `env`, `timeout 30m`, `eval`, `exec`,
+// as a command (`sudo`, `time`, `nice`, `nohup`, `env`, `timeout 30m`, `eval`, `exec`, `xargs`,
 // `command`, and `retry`, the name CI scripts give their retry loop: Flaconi/docker-atlantis-
 // terragrunt's workflow defines `retry() { ... eval "${*}" ... }` and runs `retry make build`,
 // Part ZZZZZZZZZZZZZZZZT) with their options and arguments (`-n 10`, `VAR=value`, `--`).
