@@ -604,7 +604,7 @@ extern const DockerfileRule kMA111 = {
      .what =
          "apt/yum/dnf/pip installs of packages published for some architectures only (msodbcsql17, mssql-tools, "
          "google-chrome-stable where a target is neither amd64 nor arm64 (Google has published it for arm64 too since "
-         "Chrome 151, July 2026), libc6-i386, gcc-multilib, lib32*, mkl, intel-openmp, daal4py, "
+         "July 2026, Chrome 150 and later), libc6-i386, gcc-multilib, lib32*, mkl, intel-openmp, daal4py, "
          "scikit-learn-intelex, onednn-*: data/arch-only-packages.json, extendable with "
          "`extra-arch-only-packages:` in the configuration), `pkg:amd64`/`pkg:i386` qualifiers, yum `*.x86_64` "
          "(and `*.i686` where the target cannot run x86 code: an x86_64 repository carries the i686 multilib builds), "
