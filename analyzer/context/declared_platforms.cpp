@@ -984,22 +984,16 @@ struct Search {
       return readDronePipelines(text, repositoryRoot, readScript);
     });
     declared.insert(declared.end(), drone.begin(), drone.end());
-    std::vector<fs::path> circleCiFiles;
-    for (auto& f :
-         filesNamed(root / ".circleci", [](const std::string& name) { return name == "config.yml" || name == "config.yaml"; })) {
-      circleCiFiles.push_back(std::move(f));
-    }
+    const auto circleCiFiles =
+        filesNamed(root / ".circleci", [](const std::string& name) { return name == "config.yml" || name == "config.yaml"; });
     const auto circleCi = declaredIn(circleCiFiles, "circleci", [&](const std::string& text, const fs::path&) {
       return readCircleCiConfig(text, repositoryRoot, readScript);
     });
     declared.insert(declared.end(), circleCi.begin(), circleCi.end());
     // Semaphore's pipelines: `.semaphore/semaphore.yml` and the pipelines its promotions run.
-    std::vector<fs::path> semaphoreFiles;
-    for (auto& f : filesNamed(root / ".semaphore", [](const std::string& name) {
-           return text::endsWith(name, ".yml") || text::endsWith(name, ".yaml");
-         })) {
-      semaphoreFiles.push_back(std::move(f));
-    }
+    const auto semaphoreFiles = filesNamed(root / ".semaphore", [](const std::string& name) {
+      return text::endsWith(name, ".yml") || text::endsWith(name, ".yaml");
+    });
     const auto semaphore = declaredIn(semaphoreFiles, "semaphore", [&](const std::string& text, const fs::path&) {
       return readSemaphorePipeline(text, repositoryRoot, readScript);
     });
