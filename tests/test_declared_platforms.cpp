@@ -3355,6 +3355,35 @@ TEST_CASE("CircleCI: plain builds on its machines, by resource class, and the do
   CHECK(declared(broken.write("Dockerfile", kPlain)) == "none");
 }
 
+TEST_CASE("CircleCI: steps run in the job's working directory, seen from where checkout put the repository",
+          "[declared][hosted-ci]") {
+  // rrouzbeh/docker-zeek-kafka (Part ZZZZZZZZZZZZZZZZZJ): the executor's remote engine builds
+  // docker/Dockerfile with `docker build .` in `working_directory: ~/zeek-kafka/docker`, the
+  // repository checked out into ~/zeek-kafka.
+  Repo repo;
+  repo.write(".circleci/config.yml",
+             "version: 2.1\nexecutors:\n  publisher:\n    docker:\n      - image: circleci/buildpack-deps:stretch\n"
+             "jobs:\n  build:\n    working_directory: ~/zeek-kafka/docker\n    executor: publisher\n    steps:\n"
+             "      - checkout:\n          path: ~/zeek-kafka\n      - setup_remote_docker\n"
+             "      - run:\n          command: docker build -t x/zeek:latest .\n"
+             "  inner:\n    working_directory: ~/project/tools\n    docker:\n      - image: cimg/base:current\n"
+             "    steps:\n      - checkout:\n          path: ..\n      - run:\n          working_directory: web\n"
+             "          command: docker build .\n"
+             "  loads:\n    working_directory: ~/elsewhere\n    docker:\n      - image: cimg/base:current\n"
+             "    steps:\n      - run: docker build -f loaded/Dockerfile loaded\n");
+  CHECK(declared(repo.write("docker/Dockerfile", kPlain)) ==
+        "linux/amd64 <- .circleci/config.yml job build (no platform named: CircleCI's amd64 machine)");
+  // A relative checkout path is taken from the working directory; a run's own
+  // working_directory from the job's.
+  CHECK(declared(repo.write("tools/web/Dockerfile", kPlain)) ==
+        "linux/amd64 <- .circleci/config.yml job inner (no platform named: CircleCI's amd64 machine)");
+  // The root's Dockerfile is built by none of them.
+  CHECK(declared(repo.write("Dockerfile", kPlain)) == "none");
+  // With no checkout step the commands' paths stay taken from the root.
+  CHECK(declared(repo.write("loaded/Dockerfile", kPlain)) ==
+        "linux/amd64 <- .circleci/config.yml job loads (no platform named: CircleCI's amd64 machine)");
+}
+
 TEST_CASE("Semaphore: plain builds on its machines, by agent type, with prologues and env_vars", "[declared][hosted-ci]") {
   Repo repo;
   // starlightcrafted/docker-postal (Part ZZZZZZZZZZZZZZZE): `cd alpine` then a plain

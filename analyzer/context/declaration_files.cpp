@@ -3752,18 +3752,53 @@ namespace {
 // `arm.*` resource class is arm64, any other Linux one amd64, and so is the remote Docker
 // engine `setup_remote_docker` starts for a Docker executor. A macOS or Windows job builds no
 // Linux image here.
-Platform circleCiMachine(const YAML::Node& job, const YAML::Node& executors, bool& buildsLinux) {
-  YAML::Node executor = job;
-  // `executor: name` (or `{name: ...}`) takes the executor's keys from the file's `executors:`.
+// `executor: name` (or `{name: ...}`) takes the executor's keys from the file's `executors:`;
+// without one, the job's own keys say. Never assigned to a YAML::Node that holds a node:
+// yaml-cpp's assignment rebinds the node it referred to (the job's own, here), not the variable.
+YAML::Node circleCiExecutor(const YAML::Node& job, const YAML::Node& executors) {
   const YAML::Node named = child(job, "executor");
   const auto name = named.IsMap() ? scalar(child(named, "name")) : scalar(named);
-  if (name && child(executors, *name).IsMap()) executor = child(executors, *name);
+  return name && child(executors, *name).IsMap() ? child(executors, *name) : job;
+}
+
+Platform circleCiMachine(const YAML::Node& job, const YAML::Node& executors, bool& buildsLinux) {
+  const YAML::Node executor = circleCiExecutor(job, executors);
   const auto key = [&](const char* k) { return child(job, k).IsDefined() ? child(job, k) : child(executor, k); };
   const std::string resourceClass = text::lower(scalar(key("resource_class")).value_or(""));
   const std::string machineImage = text::lower(scalar(child(key("machine"), "image")).value_or(""));
   buildsLinux = !key("macos").IsDefined() && resourceClass.find("windows") == std::string::npos &&
                 !text::startsWith(machineImage, "windows");
   return *parsePlatform(text::startsWith(resourceClass, "arm.") ? "linux/arm64" : "linux/amd64");
+}
+
+// Where a job's `run` steps start, from the repository root: the job's `working_directory`
+// (its executor's, default `~/project`) as seen from the directory its `checkout` step fills
+// (`checkout: {path: ...}`, relative to the working directory; default the working directory
+// itself). CircleCI runs every step in the job's working directory (circleci.com/docs,
+// configuration reference: jobs.<job>.working_directory, steps.checkout.path).
+// rrouzbeh/docker-zeek-kafka (Part ZZZZZZZZZZZZZZZZZJ) checks out into ~/zeek-kafka and runs a
+// plain `docker build .` in `working_directory: ~/zeek-kafka/docker`. Empty when the steps start
+// at the root, or when no checkout step says where the repository is (a job that only loads a
+// saved image) or the working directory is outside it.
+std::string circleCiStepDirectory(const YAML::Node& job, const YAML::Node& executors) {
+  auto workingDirectory = scalar(child(job, "working_directory"));
+  if (!workingDirectory) workingDirectory = scalar(child(circleCiExecutor(job, executors), "working_directory"));
+  const fs::path working = fs::path(workingDirectory.value_or("~/project")).lexically_normal();
+  std::optional<fs::path> checkout;
+  for (const auto& step : child(job, "steps")) {
+    if (scalar(step) == std::optional<std::string>("checkout")) {
+      checkout = working;
+    } else if (step.IsMap() && child(step, "checkout").IsDefined()) {
+      const std::string path = scalar(child(child(step, "checkout"), "path")).value_or(".");
+      const bool absolute = text::startsWith(path, "/") || text::startsWith(path, "~");
+      checkout = (absolute ? fs::path(path) : working / path).lexically_normal();
+    }
+    if (checkout) break;
+  }
+  if (!checkout) return "";
+  const fs::path relative = working.lexically_relative(*checkout);
+  if (relative.empty() || relative == "." || *relative.begin() == "..") return "";
+  return relative.string();
 }
 
 }  // namespace
@@ -3796,6 +3831,8 @@ std::vector<BuildDeclaration> readCircleCiConfig(const std::string& text, const 
     if (!buildsLinux) continue;
     const std::string name = "job " + job.first.Scalar();
     const std::string machineNote = "CircleCI's " + machine.architecture + " machine";
+    const std::string stepDirectory = circleCiStepDirectory(job.second, child(*doc, "executors"));
+    const std::string intoStepDirectory = stepDirectory.empty() ? "" : "cd " + shellQuoted(stepDirectory) + "\n";
     std::vector<std::string> lines;
     for (const auto& step : steps) {
       if (!step.IsMap()) continue;
@@ -3806,7 +3843,9 @@ std::vector<BuildDeclaration> readCircleCiConfig(const std::string& text, const 
           // `run: <command>` or `run: {command: ..., working_directory: ...}`.
           const auto command = entry.second.IsMap() ? scalar(child(entry.second, "command")) : scalar(entry.second);
           const auto directory = entry.second.IsMap() ? scalar(child(entry.second, "working_directory")) : std::nullopt;
-          if (command) lines.push_back(directory ? "cd " + shellQuoted(*directory) + "\n" + *command : *command);
+          if (command) {
+            lines.push_back(intoStepDirectory + (directory ? "cd " + shellQuoted(*directory) + "\n" : "") + *command);
+          }
           continue;
         }
         const auto slash = key.find('/');
@@ -3816,8 +3855,8 @@ std::vector<BuildDeclaration> readCircleCiConfig(const std::string& text, const 
         const fs::path path = scalar(child(entry.second, "path")).value_or(".");
         const std::string dockerfile = scalar(child(entry.second, "dockerfile")).value_or("Dockerfile");
         const std::string context = scalar(child(entry.second, "docker-context")).value_or(".");
-        lines.push_back("docker build -f " + shellQuoted((path / dockerfile).lexically_normal().string()) + " " +
-                        shellQuoted(context));
+        lines.push_back(intoStepDirectory + "docker build -f " + shellQuoted((path / dockerfile).lexically_normal().string()) +
+                        " " + shellQuoted(context));
       }
     }
     addCiBuilds(out, lines, root, machine, name, machineNote, readScript);
