@@ -183,6 +183,23 @@ TEST_CASE("rpm queryformat, apk --print-arch and xx-info are probes", "[shell][a
   CHECK_FALSE(vars.count("D"));
 }
 
+TEST_CASE("counting the processors in /proc/cpuinfo is no architecture probe", "[shell][arch]") {
+  // derekmerck/old-docker-orthanc-xarch (Part ZZZZZZZZZZZZZZZZZZZJ): COUNT_CORES for make -j.
+  const auto b = build(
+      "FROM debian\nRUN A=`grep -c ^processor /proc/cpuinfo`; B=$(grep --count processor /proc/cpuinfo); "
+      "C=$(grep ^processor /proc/cpuinfo); D=$(grep -c ARMv7 /proc/cpuinfo); E=$(grep Processor /proc/cpuinfo); "
+      "F=$(cat /proc/cpuinfo)\n");
+  const auto& vars = b.model.scripts[0].script.archVariables;
+  CHECK_FALSE(vars.count("A"));
+  CHECK_FALSE(vars.count("B"));
+  CHECK_FALSE(vars.count("C"));
+  // Twins: other words of /proc/cpuinfo tell architectures apart (an old ARM kernel's
+  // `Processor : ARMv7 Processor rev 4`), and so does the whole file.
+  CHECK(vars.count("D"));
+  CHECK(vars.count("E"));
+  CHECK(vars.count("F"));
+}
+
 TEST_CASE("heredoc RUN bodies are parsed as scripts with their own line numbers", "[shell][heredoc]") {
   const auto b = build("FROM debian\nRUN <<EOF\nset -e\ncurl -fsSLO https://x/y\nEOF\n");
   REQUIRE(b.model.scripts.size() == 1);

@@ -79,6 +79,26 @@ std::vector<ArchToken> findArchTokens(std::string_view input) {
   return found;
 }
 
+// `grep -c ^processor /proc/cpuinfo`: the number of CPUs, for `make -j` (derekmerck/
+// old-docker-orthanc-xarch, Part ZZZZZZZZZZZZZZZZZZZJ; murphy85/docker-librespot-alsa's `cargo build
+// --jobs`). /proc/cpuinfo has one `processor : N` line per CPU on every architecture, so a grep
+// that counts them (-c, or an anchored `^processor`) prints a number, never an architecture. A
+// grep for other words there (`ARMv7`, `avx2`, `Hardware`) still tells architectures apart.
+static bool countsProcessors(const std::string& command, const std::vector<std::string>& words) {
+  if (command != "grep" && command != "egrep") return false;
+  bool counts = false, processorPattern = false;
+  for (size_t i = 1; i < words.size(); ++i) {
+    const std::string word = text::lower(words[i]);
+    if (word == "--count" || (word.size() > 1 && word[0] == '-' && word[1] != '-' && word.find('c') != std::string::npos)) {
+      counts = true;
+    } else if (word.find("processor") != std::string::npos) {
+      processorPattern = true;
+      counts = counts || text::startsWith(word, "^processor");
+    }
+  }
+  return counts && processorPattern;
+}
+
 bool isArchProbe(const std::vector<std::string>& words) {
   if (words.empty()) return false;
   std::string name = words[0];
@@ -103,7 +123,7 @@ bool isArchProbe(const std::vector<std::string>& words) {
   }
   // `cat /etc/apk/arch`, `grep ... /proc/cpuinfo`
   for (const auto& file : vocabulary().probeFiles) {
-    if (std::find(words.begin() + 1, words.end(), file) != words.end()) return true;
+    if (std::find(words.begin() + 1, words.end(), file) != words.end()) return !countsProcessors(name, words);
   }
   return false;
 }

@@ -128,7 +128,9 @@ extern const DockerfileRule kMA144 = {
              "FROM debian\nARG TARGETARCH\nRUN A=x64 && if [ \"$TARGETARCH\" = arm64 ]; then A=arm64; fi && echo $A\n"
              "RUN D=x86_64 && if [ \"$A\" = arm64 ]; then D=aarch64; fi && curl -fsSLO \"https://x/docker-$D.tgz\"\n"},
      .good = {"FROM debian\nRUN ARCH=$(uname -m) && curl -fsSLO \"https://x/tool-$ARCH.tgz\"\n",
-              "FROM debian\nRUN ARCH=$(uname -m)\nRUN ARCH=$(uname -m) && echo $ARCH\n"}},
+              "FROM debian\nRUN ARCH=$(uname -m)\nRUN ARCH=$(uname -m) && echo $ARCH\n",
+              // A count of the CPUs is the same word on every architecture (no probe).
+              "FROM debian\nRUN JOBS=`grep -c ^processor /proc/cpuinfo`\nRUN make -j$JOBS\n"}},
     check};
 
 }  // namespace mal::rules
