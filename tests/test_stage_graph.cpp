@@ -189,6 +189,23 @@ TEST_CASE("only what the target stage needs is built, a stage nothing uses may b
   CHECK(names(leftover.graph.targetsReaching(2)) == std::vector<std::string>{"linux/amd64", "linux/arm64"});
 }
 
+TEST_CASE("a named stage whose one use is commented out is not built", "[stage-graph]") {
+  // fuyb999/docker-kde-plasma (Part ZZZZZZZZZZZZZZZZZV): `#COPY --from=caddybuilder ...` above the
+  // next instruction; BuildKit builds only what the target stage needs.
+  const auto g = graphOf(
+      "FROM ubuntu AS caddybuilder\nRUN wget https://x/go1.12.4.linux-amd64.tar.gz\n"
+      "FROM ubuntu AS other\nRUN make\n"
+      "FROM ubuntu AS mounted\nRUN make\n"
+      "FROM ubuntu\n#COPY --from=caddybuilder /opt/caddy/ /opt/caddy/\n# RUN --mount=type=bind,from=mounted,target=/m ls\n"
+      "COPY --from=other-stage-name /x /x\n# copy --from=otherwise /y /y\n# the other stage is kept for --target other\n"
+      "RUN true\n");
+  CHECK(g.graph.targetsReaching(0).empty());
+  CHECK(g.graph.targetsReaching(2).empty());
+  // Twins: a comment naming the stage in prose, or another stage whose name it begins, leaves
+  // the stage a possible --target.
+  CHECK(names(g.graph.targetsReaching(1)) == std::vector<std::string>{"linux/amd64", "linux/arm64"});
+}
+
 // valueForEveryTarget: the one way rules read a word built from variables.
 TEST_CASE("a word's value for every target: defaults are fixed, per-target values and unknowns are not", "[stages][values]") {
   const auto g = graphOf(

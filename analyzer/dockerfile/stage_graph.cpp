@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <set>
 
 #include "analyzer/shell/arch_vocabulary.h"
@@ -544,6 +545,35 @@ std::optional<FixedValue> valueForEveryTarget(const ParsedDockerfile& file, cons
   return valueForEveryTarget(file, model, graph, run.stage, run.instruction, word);
 }
 
+namespace {
+
+// Does a comment line of the file hold an instruction that takes from stage `name`
+// (`COPY --from=name ...`, `RUN --mount=from=name ...`, `# copy --from=name`)? Comments are
+// kept per instruction, as the block written right above it.
+bool usedInCommentedOutInstruction(const ParsedDockerfile& file, const std::string& name) {
+  if (name.empty()) return false;
+  const std::string lowered = text::lower(name);
+  const auto isNameChar = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.'; };
+  for (const auto& instruction : file.instructions) {
+    for (const auto& comment : instruction.comments) {
+      const std::string line = text::lower(comment);
+      const bool instructionLike =
+          text::startsWith(line, "copy ") || text::startsWith(line, "add ") || text::startsWith(line, "run ");
+      if (!instructionLike) continue;
+      for (const std::string_view key : {"--from=", "from="}) {
+        for (size_t at = line.find(key); at != std::string::npos; at = line.find(key, at + 1)) {
+          const size_t begin = at + key.size();
+          const size_t end = begin + lowered.size();
+          if (line.compare(begin, lowered.size(), lowered) == 0 && (end == line.size() || !isNameChar(line[end]))) return true;
+        }
+      }
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
 StageGraph buildStageGraph(const ParsedDockerfile& file, const BuildModel& model, const std::vector<Platform>& targets,
                            const std::map<std::string, std::vector<Platform>>& platformsByTargetStage) {
   StageGraph g;
@@ -714,6 +744,13 @@ StageGraph buildStageGraph(const ParsedDockerfile& file, const BuildModel& model
   // As a --target it would only re-tag its base image.
   for (size_t s = 0; s + 1 < n; ++s) {
     if (!dependedOn[s] && model.stages[s].instructions.empty()) dependedOn[s] = true;  // not a root of its own
+  }
+  // A named stage nothing depends on, whose use the author commented out (`#COPY --from=caddybuilder
+  // /opt/caddy/ /opt/caddy/` in fuyb999/docker-kde-plasma, Part ZZZZZZZZZZZZZZZZZV): a leftover
+  // taken out of the build, not a --target anyone names. BuildKit builds only what the target
+  // needs, so its content reaches no image.
+  for (size_t s = 0; s + 1 < n; ++s) {
+    if (!dependedOn[s] && usedInCommentedOutInstruction(file, model.stages[s].name)) dependedOn[s] = true;
   }
   // The stages the project's builds stop at, each with the platforms it is built for: a build
   // of `--target final-cuda` builds that stage and what it takes from, nothing else (BuildKit

@@ -15,7 +15,8 @@
 // - `COPY --from` is not expanded: a variable in it fails the whole build
 //   ("variable expansion is not supported for --from", toCommand).
 // - Only the target stage (the last one, unless --target names another) and what it depends
-//   on is built (isReachable). A stage nothing depends on may still be a --target.
+//   on is built (isReachable). A named stage nothing depends on may still be a --target, unless
+//   its use is commented out (`#COPY --from=it ...`: a leftover taken out of the build).
 #pragma once
 
 #include <functional>
