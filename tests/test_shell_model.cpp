@@ -188,7 +188,7 @@ TEST_CASE("counting the processors in /proc/cpuinfo is no architecture probe", "
   const auto b = build(
       "FROM debian\nRUN A=`grep -c ^processor /proc/cpuinfo`; B=$(grep --count processor /proc/cpuinfo); "
       "C=$(grep ^processor /proc/cpuinfo); D=$(grep -c ARMv7 /proc/cpuinfo); E=$(grep Processor /proc/cpuinfo); "
-      "F=$(cat /proc/cpuinfo)\n");
+      "F=$(cat /proc/cpuinfo); G=$(grep -C 1 processor /proc/cpuinfo)\n");
   const auto& vars = b.model.scripts[0].script.archVariables;
   CHECK_FALSE(vars.count("A"));
   CHECK_FALSE(vars.count("B"));
@@ -198,6 +198,7 @@ TEST_CASE("counting the processors in /proc/cpuinfo is no architecture probe", "
   CHECK(vars.count("D"));
   CHECK(vars.count("E"));
   CHECK(vars.count("F"));
+  CHECK(vars.count("G"));  // -C is context, not a count
 }
 
 TEST_CASE("heredoc RUN bodies are parsed as scripts with their own line numbers", "[shell][heredoc]") {

@@ -560,11 +560,13 @@ bool usedInCommentedOutInstruction(const ParsedDockerfile& file, const std::stri
       const bool instructionLike =
           text::startsWith(line, "copy ") || text::startsWith(line, "add ") || text::startsWith(line, "run ");
       if (!instructionLike) continue;
-      for (const std::string_view key : {"--from=", "from="}) {
-        for (size_t at = line.find(key); at != std::string::npos; at = line.find(key, at + 1)) {
-          const size_t begin = at + key.size();
-          const size_t end = begin + lowered.size();
-          if (line.compare(begin, lowered.size(), lowered) == 0 && (end == line.size() || !isNameChar(line[end]))) return true;
+      // `--from=name`, or `from=name` among a --mount's options.
+      constexpr std::string_view kKey = "from=";
+      for (size_t at = line.find(kKey); at != std::string::npos; at = line.find(kKey, at + 1)) {
+        const bool option = at > 0 && (line[at - 1] == '-' || line[at - 1] == ',');
+        const size_t begin = at + kKey.size(), end = begin + lowered.size();
+        if (option && line.compare(begin, lowered.size(), lowered) == 0 && (end == line.size() || !isNameChar(line[end]))) {
+          return true;
         }
       }
     }

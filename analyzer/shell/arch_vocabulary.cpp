@@ -88,8 +88,11 @@ static bool countsProcessors(const std::string& command, const std::vector<std::
   if (command != "grep" && command != "egrep") return false;
   bool counts = false, processorPattern = false;
   for (size_t i = 1; i < words.size(); ++i) {
+    // Options as written: `-c` counts, `-C 2` (context) does not.
+    const std::string& option = words[i];
     const std::string word = text::lower(words[i]);
-    if (word == "--count" || (word.size() > 1 && word[0] == '-' && word[1] != '-' && word.find('c') != std::string::npos)) {
+    if (option == "--count" ||
+        (option.size() > 1 && option[0] == '-' && option[1] != '-' && option.find('c') != std::string::npos)) {
       counts = true;
     } else if (word.find("processor") != std::string::npos) {
       processorPattern = true;
