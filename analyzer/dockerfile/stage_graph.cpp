@@ -548,7 +548,7 @@ std::optional<FixedValue> valueForEveryTarget(const ParsedDockerfile& file, cons
 namespace {
 
 // Does a comment line of the file hold an instruction that takes from stage `name`
-// (`COPY --from=name ...`, `RUN --mount=from=name ...`, `# copy --from=name`)? Comments are
+// (`COPY --from=name ...`, `RUN --mount=type=bind,from=name ...`, `# copy --from=name`)? Comments are
 // kept per instruction, as the block written right above it.
 bool usedInCommentedOutInstruction(const ParsedDockerfile& file, const std::string& name) {
   if (name.empty()) return false;

@@ -82,7 +82,7 @@ std::vector<ArchToken> findArchTokens(std::string_view input) {
 // `grep -c ^processor /proc/cpuinfo`: the number of CPUs, for `make -j` (derekmerck/
 // old-docker-orthanc-xarch, Part ZZZZZZZZZZZZZZZZZZZJ; murphy85/docker-librespot-alsa's `cargo build
 // --jobs`). /proc/cpuinfo has one `processor : N` line per CPU on every architecture, so a grep
-// that counts them (-c, or an anchored `^processor`) prints a number, never an architecture. A
+// that counts them (-c) or lists them (an anchored `^processor`) prints numbers, never an architecture. A
 // grep for other words there (`ARMv7`, `avx2`, `Hardware`) still tells architectures apart.
 static bool countsProcessors(const std::string& command, const std::vector<std::string>& words) {
   if (command != "grep" && command != "egrep") return false;
